@@ -1,0 +1,27 @@
+package io.pv2hvm.core;
+
+/**
+ * Well-known fact keys. Steps record these with {@code StepContext.putFact}; the result is built
+ * from them. Lists are comma-separated.
+ */
+public final class Facts {
+    /** The id of the new HVM instance. */
+    public static final String NEW_INSTANCE_ID = "result.new-instance-id";
+    /** The id of the registered HVM image. */
+    public static final String NEW_IMAGE_ID = "result.new-image-id";
+    /** The id of the backup image of the source. */
+    public static final String BACKUP_IMAGE_ID = "result.backup-image-id";
+    /** The source's IPs (private, then public/elastic), comma-separated. */
+    public static final String IPS_BEFORE = "result.ips-before";
+    /** The new instance's IPs, same order, comma-separated. */
+    public static final String IPS_AFTER = "result.ips-after";
+    /** The virtualization type of the source. */
+    public static final String VIRTUALIZATION_BEFORE = "result.virtualization-before";
+    /** The virtualization type of the new instance. */
+    public static final String VIRTUALIZATION_AFTER = "result.virtualization-after";
+    /** How many cloud API calls the migration made. */
+    public static final String API_CALLS = "result.api-calls";
+
+    private Facts() {
+    }
+}

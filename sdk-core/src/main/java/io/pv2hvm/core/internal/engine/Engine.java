@@ -1,0 +1,269 @@
+package io.pv2hvm.core.internal.engine;
+
+import io.pv2hvm.core.Facts;
+import io.pv2hvm.core.InvalidSpecException;
+import io.pv2hvm.core.JournalException;
+import io.pv2hvm.core.MigrationFuture;
+import io.pv2hvm.core.MigrationPlan;
+import io.pv2hvm.core.MigrationResult;
+import io.pv2hvm.core.MigrationSpec;
+import io.pv2hvm.core.Phase;
+import io.pv2hvm.core.PlannedStep;
+import io.pv2hvm.core.PreflightException;
+import io.pv2hvm.core.StepFailedException;
+import io.pv2hvm.core.StepTiming;
+import io.pv2hvm.core.spi.JournalEntry.Type;
+import io.pv2hvm.core.spi.Step;
+import io.pv2hvm.core.spi.StepDescription;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+
+/**
+ * Executes a spec: journal "started", run the step under its retry policy, journal "done"; on
+ * failure compensate every step that ran, most recent first, journal each, and throw a
+ * {@link StepFailedException}. A resumed spec replays the journal first and skips done steps.
+ *
+ * <p>{@link Error}s (out of memory, a killed thread) are not compensated: the process is in no
+ * state to act, and the journal already holds what {@code Migration.resume} needs.
+ */
+public final class Engine {
+    private static final Logger LOG = LoggerFactory.getLogger(Engine.class);
+    private static final DateTimeFormatter ID_TIME = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")
+            .withZone(ZoneOffset.UTC);
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final MigrationSpec spec;
+
+    /** An engine for one spec. */
+    public Engine(MigrationSpec spec) {
+        this.spec = Objects.requireNonNull(spec, "spec");
+    }
+
+    /** The dry run: assembles and describes the steps without running or journaling anything. */
+    public MigrationPlan plan() {
+        List<PlannedStep> planned = new ArrayList<>();
+        int n = 1;
+        for (AssembledStep s : StepAssembly.of(spec).steps()) {
+            StepDescription d = s.step().describe();
+            planned.add(new PlannedStep(n++, s.phase(), s.name(), s.source(), d.summary(), d.creates(), d.changes(),
+                    s.phase().downtime()));
+        }
+        return new MigrationPlan(spec.instanceId(), spec.persistentOptions(), planned);
+    }
+
+    /** Runs to the end or rolls back and throws. */
+    public MigrationResult run() {
+        return execute(new Cancellation(spec.migrationId().orElse("new")));
+    }
+
+    /** Runs on {@code executor}; the returned future's {@code cancel} stops at the next safe point and rolls back. */
+    public MigrationFuture runAsync(Executor executor) {
+        Cancellation cancellation = new Cancellation(spec.migrationId().orElse("new"));
+        CompletableFuture<Void> stopped = new CompletableFuture<>();
+        MigrationFuture future = new MigrationFuture(cancellation::cancel, stopped);
+        executor.execute(() -> {
+            try {
+                future.complete(execute(cancellation));
+            } catch (Throwable t) {
+                future.completeExceptionally(t);
+            } finally {
+                stopped.complete(null);
+            }
+        });
+        return future;
+    }
+
+    private MigrationResult execute(Cancellation cancellation) {
+        StepAssembly assembly = StepAssembly.of(spec);
+        Run run = spec.resuming() ? resumeRun(cancellation) : newRun(cancellation);
+        String id = run.migrationId();
+        JournalReplay state = run.state();
+        Set<String> doneEarlier = new HashSet<>();
+        MDC.put("migrationId", id);
+        try {
+            switch (state.status()) {
+                case SUCCEEDED -> {
+                    LOG.info("Migration {} already succeeded; returning its result from the journal", id);
+                    return result(run, assembly, Set.of());
+                }
+                case FAILED -> throw new JournalException("Migration " + id + " already failed at step '"
+                        + state.failedStep() + "' (" + state.failure() + ") and was rolled back; there is nothing"
+                        + " to resume. Start a new migration.");
+                case ROLLING_BACK -> {
+                    LOG.info("Migration {} stopped while rolling back; finishing the rollback", id);
+                    throw rollBack(run, assembly, state.failedStep(),
+                            new JournalException("step '" + state.failedStep() + "' failed in an earlier run: "
+                                    + state.failure()));
+                }
+                default -> {
+                    // IN_PROGRESS: continue below.
+                }
+            }
+            for (AssembledStep s : assembly.steps()) {
+                if (state.isDone(s.name())) {
+                    LOG.info("Step {} was done in an earlier run; skipping", s.name());
+                    doneEarlier.add(s.name());
+                    continue;
+                }
+                runStep(run, assembly, s);
+            }
+            run.record(Type.MIGRATION_SUCCEEDED, null, Map.of());
+            LOG.info("Migration {} succeeded", id);
+            return result(run, assembly, doneEarlier);
+        } finally {
+            MDC.remove("migrationId");
+        }
+    }
+
+    private void runStep(Run run, StepAssembly assembly, AssembledStep s) {
+        String id = run.migrationId();
+        MDC.put("step", s.name());
+        try {
+            try {
+                run.cancellation().check();
+            } catch (RuntimeException cancelled) {
+                throw rollBack(run, assembly, s.name(), cancelled);
+            }
+            run.record(Type.STEP_STARTED, s.name(), Map.of("phase", s.phase().name()));
+            run.listeners().fire(l -> l.stepStarted(id, s.name(), s.phase()));
+            LOG.info("Step {} ({}) started", s.name(), s.phase());
+            long start = System.nanoTime();
+            RunContext context = new RunContext(run, s.name());
+            try {
+                StepRetry.run(StepRetry.retryFor(s.name(), spec.retryPolicyFor(s.name())),
+                        () -> s.step().run(context), context::sleep);
+            } catch (RuntimeException e) {
+                run.record(Type.STEP_FAILED, s.name(), Map.of("error", describe(e)));
+                run.listeners().fire(l -> l.stepFailed(id, s.name(), e));
+                LOG.warn("Step {} failed: {}", s.name(), describe(e));
+                throw rollBack(run, assembly, s.name(), e);
+            }
+            Duration took = Duration.ofNanos(System.nanoTime() - start);
+            run.record(Type.STEP_DONE, s.name(), Map.of("millis", Long.toString(took.toMillis())));
+            run.listeners().fire(l -> l.stepFinished(id, s.name(), took));
+            LOG.info("Step {} done in {} ms", s.name(), took.toMillis());
+        } finally {
+            MDC.remove("step");
+        }
+    }
+
+    /** Compensates every step that ran, most recent first; returns the exception to throw. */
+    private RuntimeException rollBack(Run run, StepAssembly assembly, String failedStep, RuntimeException cause) {
+        String id = run.migrationId();
+        if (run.state().status() != JournalReplay.Status.ROLLING_BACK) {
+            run.record(Type.STEP_FAILED, failedStep, Map.of("error", describe(cause)));
+        }
+        List<String> rolledBack = new ArrayList<>();
+        List<String> notRolledBack = new ArrayList<>();
+        for (String name : run.state().toCompensate()) {
+            MDC.put("step", name);
+            Step step = assembly.find(name).orElse(null);
+            if (step == null) {
+                String why = name + ": no registered provider supplies this step on this run, so it cannot be"
+                        + " undone here (register the provider that ran it and resume)";
+                notRolledBack.add(why);
+                LOG.error("Cannot compensate {}", why);
+                continue;
+            }
+            try {
+                step.compensate(new RunContext(run, name));
+                run.record(Type.STEP_COMPENSATED, name, Map.of());
+                run.listeners().fire(l -> l.stepCompensated(id, name));
+                rolledBack.add(name);
+                LOG.info("Step {} compensated", name);
+            } catch (RuntimeException e) {
+                run.record(Type.COMPENSATION_FAILED, name, Map.of("error", describe(e)));
+                notRolledBack.add(name + ": " + describe(e));
+                LOG.error("Compensating step {} failed: {}", name, describe(e));
+            } finally {
+                MDC.remove("step");
+            }
+        }
+        run.record(Type.MIGRATION_FAILED, failedStep, Map.of("error", describe(cause)));
+        boolean preflight = assembly.placed(failedStep).map(s -> s.phase() == Phase.PREFLIGHT).orElse(false);
+        if (cause instanceof PreflightException || (preflight && cause instanceof InvalidSpecException)) {
+            return cause; // read-only phase: nothing changed, the typed error says it all
+        }
+        return new StepFailedException(id, failedStep, cause, rolledBack, notRolledBack);
+    }
+
+    private Run newRun(Cancellation cancellation) {
+        String id = spec.migrationId().orElseGet(this::generateId);
+        if (!spec.journal().read(id).isEmpty()) {
+            throw new InvalidSpecException("Migration id '" + id + "' already has a journal in "
+                    + spec.journal().describe() + ". Use Migration.resume(\"" + id + "\") to continue it, or"
+                    + " choose another id.");
+        }
+        Run run = new Run(id, spec, JournalReplay.fresh(id, spec.clock().instant()), cancellation);
+        run.record(Type.MIGRATION_STARTED, null, spec.persistentOptions());
+        LOG.info("Migration {} of {} started (journal: {})", id, spec.instanceId(), spec.journal().describe());
+        return run;
+    }
+
+    private Run resumeRun(Cancellation cancellation) {
+        String id = spec.migrationId().orElseThrow();
+        JournalReplay state = JournalReplay.of(id, spec.journal().read(id), spec.journal().describe());
+        Map<String, String> journaled = state.options();
+        Map<String, String> now = spec.persistentOptions();
+        if (!journaled.equals(now)) {
+            throw new InvalidSpecException("Migration " + id + " was started with " + journaled
+                    + "; a resumed run cannot change that (got " + now + "). Resume without changing these"
+                    + " options, or start a new migration.");
+        }
+        LOG.info("Resuming migration {} of {}", id, spec.instanceId());
+        return new Run(id, spec, state, cancellation);
+    }
+
+    private MigrationResult result(Run run, StepAssembly assembly, Set<String> doneEarlier) {
+        JournalReplay state = run.state();
+        List<StepTiming> timings = new ArrayList<>();
+        Duration downtime = Duration.ZERO;
+        for (AssembledStep s : assembly.steps()) {
+            Duration took = state.durationOf(s.name());
+            timings.add(new StepTiming(s.name(), s.phase(), took, s.phase().downtime(), doneEarlier.contains(s.name())));
+            if (s.phase().downtime()) {
+                downtime = downtime.plus(took);
+            }
+        }
+        Map<String, String> facts = state.facts();
+        Duration total = Duration.between(state.startedAt(), spec.clock().instant());
+        return new MigrationResult(run.migrationId(), spec.instanceId(), facts.get(Facts.NEW_INSTANCE_ID),
+                facts.get(Facts.NEW_IMAGE_ID), facts.get(Facts.BACKUP_IMAGE_ID), list(facts.get(Facts.IPS_BEFORE)),
+                list(facts.get(Facts.IPS_AFTER)), timings, total.isNegative() ? Duration.ZERO : total, downtime,
+                state.warnings(), state.remainingResources(), facts);
+    }
+
+    private static List<String> list(String commaSeparated) {
+        if (commaSeparated == null || commaSeparated.isBlank()) {
+            return List.of();
+        }
+        return Arrays.stream(commaSeparated.split(",")).map(String::strip).filter(s -> !s.isEmpty()).toList();
+    }
+
+    private String generateId() {
+        byte[] random = new byte[3];
+        RANDOM.nextBytes(random);
+        return "mig-" + ID_TIME.format(spec.clock().instant()) + "-" + HexFormat.of().formatHex(random);
+    }
+
+    private static String describe(Throwable e) {
+        String msg = e.getMessage();
+        return e.getClass().getSimpleName() + (msg == null ? "" : ": " + msg);
+    }
+}

@@ -1,0 +1,56 @@
+package io.pv2hvm.core.internal.engine;
+
+import io.pv2hvm.core.MigrationSpec;
+import io.pv2hvm.core.spi.Journal;
+import io.pv2hvm.core.spi.JournalEntry;
+import io.pv2hvm.core.spi.JournalEntry.Type;
+
+import java.util.Map;
+
+/**
+ * One execution of a migration: its id, the state replayed so far, and the write-ahead rule
+ * (an entry reaches the journal before the in-memory state changes).
+ */
+final class Run {
+    private final String migrationId;
+    private final MigrationSpec spec;
+    private final Journal journal;
+    private final JournalReplay state;
+    private final Listeners listeners;
+    private final Cancellation cancellation;
+
+    Run(String migrationId, MigrationSpec spec, JournalReplay state, Cancellation cancellation) {
+        this.migrationId = migrationId;
+        this.spec = spec;
+        this.journal = spec.journal();
+        this.state = state;
+        this.listeners = new Listeners(spec.listeners());
+        this.cancellation = cancellation;
+    }
+
+    synchronized void record(Type type, String step, Map<String, String> data) {
+        JournalEntry entry = new JournalEntry(spec.clock().instant(), migrationId, type, step, data);
+        journal.append(entry);
+        state.apply(entry);
+    }
+
+    String migrationId() {
+        return migrationId;
+    }
+
+    MigrationSpec spec() {
+        return spec;
+    }
+
+    JournalReplay state() {
+        return state;
+    }
+
+    Listeners listeners() {
+        return listeners;
+    }
+
+    Cancellation cancellation() {
+        return cancellation;
+    }
+}

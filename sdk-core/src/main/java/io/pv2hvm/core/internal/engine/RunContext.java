@@ -1,0 +1,101 @@
+package io.pv2hvm.core.internal.engine;
+
+import io.pv2hvm.core.MigrationSpec;
+import io.pv2hvm.core.Resource;
+import io.pv2hvm.core.spi.JournalEntry.Type;
+import io.pv2hvm.core.spi.StepContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/** The {@link StepContext} of one step in one run; writes go to the journal first. */
+final class RunContext implements StepContext {
+    private static final Logger LOG = LoggerFactory.getLogger(RunContext.class);
+
+    private final Run run;
+    private final String step;
+
+    RunContext(Run run, String step) {
+        this.run = run;
+        this.step = step;
+    }
+
+    @Override
+    public String migrationId() {
+        return run.migrationId();
+    }
+
+    @Override
+    public String stepName() {
+        return step;
+    }
+
+    @Override
+    public MigrationSpec spec() {
+        return run.spec();
+    }
+
+    @Override
+    public Map<String, String> facts() {
+        synchronized (run) {
+            return Map.copyOf(run.state().facts());
+        }
+    }
+
+    @Override
+    public void putFact(String key, String value) {
+        run.record(Type.FACT, step, Map.of("key", key, "value", value));
+    }
+
+    @Override
+    public List<Resource> resources() {
+        synchronized (run) {
+            return List.copyOf(run.state().resources());
+        }
+    }
+
+    @Override
+    public void resourceCreated(Resource r) {
+        run.record(Type.RESOURCE_CREATED, step, Map.of("type", r.type(), "id", r.id(), "role", r.role()));
+        LOG.info("Created {}", r);
+        run.listeners().fire(l -> l.resourceCreated(run.migrationId(), step, r));
+    }
+
+    @Override
+    public void resourceDeleted(Resource r) {
+        run.record(Type.RESOURCE_DELETED, step, Map.of("type", r.type(), "id", r.id(), "role", r.role()));
+        LOG.info("Deleted {}", r);
+    }
+
+    @Override
+    public void progress(double percent, String detail) {
+        double p = Math.max(0, Math.min(100, percent));
+        run.listeners().fire(l -> l.stepProgress(run.migrationId(), step, p, detail));
+    }
+
+    @Override
+    public void warn(String message) {
+        run.record(Type.WARNING, step, Map.of("message", message));
+        LOG.warn(message);
+        run.listeners().fire(l -> l.warning(run.migrationId(), step, message));
+    }
+
+    @Override
+    public Clock clock() {
+        return run.spec().clock();
+    }
+
+    @Override
+    public void sleep(Duration duration) {
+        run.cancellation().sleep(run.spec().sleeper(), duration);
+    }
+
+    @Override
+    public void checkCancelled() {
+        run.cancellation().check();
+    }
+}

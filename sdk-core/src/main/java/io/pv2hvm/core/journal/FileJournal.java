@@ -1,0 +1,128 @@
+package io.pv2hvm.core.journal;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import io.pv2hvm.core.JournalException;
+import io.pv2hvm.core.internal.Json;
+import io.pv2hvm.core.spi.Journal;
+import io.pv2hvm.core.spi.JournalEntry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The default journal: one JSON-lines file per migration, {@code <directory>/<migration-id>.jsonl}.
+ *
+ * <p>Every append is flushed and fsync'ed before it returns. A crash can leave a torn last line
+ * (a partial write); reading ignores it, and the next append first cuts it off so the file stays
+ * one entry per line. A damaged line anywhere else is an error: the journal cannot be trusted.
+ */
+public final class FileJournal implements Journal {
+    private static final Logger LOG = LoggerFactory.getLogger(FileJournal.class);
+
+    private final Path directory;
+
+    private FileJournal(Path directory) {
+        this.directory = directory;
+    }
+
+    /** A journal under {@code ~/.pv2hvm/journal}. */
+    public static FileJournal defaultLocation() {
+        return in(Path.of(System.getProperty("user.home"), ".pv2hvm", "journal"));
+    }
+
+    /** A journal under {@code directory}, created on first write. */
+    public static FileJournal in(Path directory) {
+        return new FileJournal(directory);
+    }
+
+    /** The file that holds a migration's journal. */
+    public Path fileOf(String migrationId) {
+        return directory.resolve(MigrationIds.requireValid(migrationId) + ".jsonl");
+    }
+
+    @Override
+    public synchronized void append(JournalEntry entry) {
+        Path file = fileOf(entry.migrationId());
+        byte[] line = (Json.write(entry) + "\n").getBytes(StandardCharsets.UTF_8);
+        try {
+            Files.createDirectories(directory);
+            try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+                ch.truncate(endOfLastCompleteLine(ch));
+                ch.position(ch.size());
+                ByteBuffer buf = ByteBuffer.wrap(line);
+                while (buf.hasRemaining()) {
+                    ch.write(buf);
+                }
+                ch.force(true);
+            }
+        } catch (IOException e) {
+            throw new JournalException("Cannot write the migration journal " + file + ": " + e.getMessage()
+                    + ". The migration stops here; fix the disk or permissions and resume it.", e);
+        }
+    }
+
+    @Override
+    public List<JournalEntry> read(String migrationId) {
+        Path file = fileOf(migrationId);
+        List<String> lines;
+        boolean lastLineComplete;
+        try {
+            byte[] bytes = Files.readAllBytes(file);
+            lastLineComplete = bytes.length == 0 || bytes[bytes.length - 1] == '\n';
+            lines = new String(bytes, StandardCharsets.UTF_8).lines().toList();
+        } catch (NoSuchFileException e) {
+            return List.of();
+        } catch (IOException e) {
+            throw new JournalException("Cannot read the migration journal " + file + ": " + e.getMessage(), e);
+        }
+        List<JournalEntry> entries = new ArrayList<>();
+        for (int i = 0; i < lines.size(); i++) {
+            String line = lines.get(i);
+            boolean last = i == lines.size() - 1;
+            if (line.isBlank()) {
+                continue;
+            }
+            try {
+                entries.add(Json.mapper().readValue(line, JournalEntry.class));
+            } catch (JsonProcessingException e) {
+                if (last && !lastLineComplete) {
+                    LOG.warn("Ignoring the torn last line of {} (the process stopped while writing it)", file);
+                    break;
+                }
+                throw new JournalException("Line " + (i + 1) + " of the migration journal " + file
+                        + " is damaged; it cannot be resumed automatically. Inspect the file.", e);
+            }
+        }
+        return entries;
+    }
+
+    @Override
+    public String describe() {
+        return directory.toString();
+    }
+
+    /** The size of the file up to and including its last newline. */
+    private static long endOfLastCompleteLine(FileChannel ch) throws IOException {
+        long pos = ch.size();
+        ByteBuffer one = ByteBuffer.allocate(1);
+        while (pos > 0) {
+            one.clear();
+            ch.read(one, pos - 1);
+            if (one.get(0) == '\n') {
+                return pos;
+            }
+            pos--;
+        }
+        return 0;
+    }
+}
