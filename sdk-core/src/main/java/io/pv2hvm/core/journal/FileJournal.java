@@ -56,7 +56,8 @@ public final class FileJournal implements Journal {
         byte[] line = (Json.write(entry) + "\n").getBytes(StandardCharsets.UTF_8);
         try {
             Files.createDirectories(directory);
-            try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+            try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
+                    StandardOpenOption.WRITE)) {
                 ch.truncate(endOfLastCompleteLine(ch));
                 ch.position(ch.size());
                 ByteBuffer buf = ByteBuffer.wrap(line);

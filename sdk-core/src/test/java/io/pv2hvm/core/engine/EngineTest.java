@@ -1,0 +1,285 @@
+package io.pv2hvm.core.engine;
+
+import io.pv2hvm.core.Blocker;
+import io.pv2hvm.core.Facts;
+import io.pv2hvm.core.InvalidSpecException;
+import io.pv2hvm.core.Migration;
+import io.pv2hvm.core.MigrationException;
+import io.pv2hvm.core.MigrationListener;
+import io.pv2hvm.core.MigrationResult;
+import io.pv2hvm.core.MigrationSpec;
+import io.pv2hvm.core.Phase;
+import io.pv2hvm.core.PreflightException;
+import io.pv2hvm.core.Resource;
+import io.pv2hvm.core.RetryPolicy;
+import io.pv2hvm.core.StepFailedException;
+import io.pv2hvm.core.journal.InMemoryJournal;
+import io.pv2hvm.core.spi.JournalEntry;
+import io.pv2hvm.core.spi.StepContext;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
+
+class EngineTest {
+    private static final String ID = "i-0123456789abcdef0";
+    private static final String MIGRATION = "mig-engine-test";
+
+    private final Recorder rec = new Recorder();
+    private final InMemoryJournal journal = InMemoryJournal.create();
+    private final FakeSleeper sleeper = new FakeSleeper();
+
+    private MigrationSpec spec() {
+        return Migration.of(ID).toHvm().withMigrationId(MIGRATION).journal(journal).withSleeper(sleeper)
+                .withProvider(rec.onePerPhase());
+    }
+
+    @Test
+    void run_runsStepsPhaseByPhase_withUserStepsBeforeAndAfterTheirPhase() {
+        spec().withStepBefore(Phase.CUTOVER, rec.step("drain"))
+                .withStep(Phase.CUTOVER, rec.step("announce"))
+                .withStep(Phase.PREFLIGHT, rec.step("my-check"))
+                .run();
+
+        assertThat(rec.runs()).containsExactly("preflight", "my-check", "prepare", "convert", "register", "verify",
+                "drain", "cutover", "announce", "cleanup");
+        assertThat(rec.undos()).isEmpty();
+    }
+
+    @ParameterizedTest
+    @EnumSource(Phase.class)
+    void run_whenTheStepOfAPhaseFails_compensatesEveryStepThatRanInReverseOrder(Phase failing) {
+        String failed = failing.name().toLowerCase();
+        rec.when(failed, Recorder.fail("boom in " + failed));
+
+        assertThatThrownBy(() -> spec().run())
+                .isInstanceOfSatisfying(StepFailedException.class, e -> {
+                    assertThat(e.step()).isEqualTo(failed);
+                    assertThat(e.getMessage()).contains("boom in " + failed);
+                });
+
+        List<String> ran = rec.runs();
+        List<String> expectedUndo = new ArrayList<>(ran);
+        Collections.reverse(expectedUndo);
+        assertThat(ran).last().isEqualTo(failed);
+        assertThat(ran).hasSize(failing.ordinal() + 1);
+        assertThat(rec.undos()).containsExactlyElementsOf(expectedUndo);
+    }
+
+    @Test
+    void run_whenAStepFails_neverCompensatesStepsThatNeverRan() {
+        rec.when("convert", Recorder.fail("disk full"));
+
+        StepFailedException e = (StepFailedException) catchThrowable(() -> spec().run());
+
+        assertThat(rec.undos()).doesNotContain("register", "verify", "cutover", "cleanup");
+        assertThat(e.rolledBack()).containsExactly("convert", "prepare", "preflight");
+        assertThat(e.notRolledBack()).isEmpty();
+        assertThat(types()).endsWith(JournalEntry.Type.STEP_COMPENSATED, JournalEntry.Type.MIGRATION_FAILED);
+    }
+
+    @Test
+    void run_whenACompensationFails_continuesWithTheOthersAndSaysWhatIsLeft() {
+        rec.when("register", Recorder.fail("image quota"));
+        MigrationSpec spec = spec().withStep(Phase.PREPARE, new io.pv2hvm.core.spi.Step() {
+            @Override
+            public String name() {
+                return "sticky";
+            }
+
+            @Override
+            public void run(StepContext context) {
+            }
+
+            @Override
+            public void compensate(StepContext context) {
+                throw new MigrationException("volume vol-0aaa is still attached");
+            }
+        });
+
+        StepFailedException e = (StepFailedException) catchThrowable(spec::run);
+
+        assertThat(rec.undos()).containsExactly("register", "convert", "prepare", "preflight");
+        assertThat(e.notRolledBack()).singleElement().asString().contains("sticky", "vol-0aaa");
+        assertThat(e.getMessage()).contains("NOT rolled back", "vol-0aaa");
+    }
+
+    @Test
+    void run_whenPreflightFindsBlockers_throwsThemUnwrappedAndRunsNothingElse() {
+        rec.when("preflight", c -> {
+            throw new PreflightException(ID, List.of(new Blocker("ROOT_PRODUCT_CODE", "vol-1 has a product code.",
+                    "Clone the volume.")));
+        });
+
+        assertThatThrownBy(() -> spec().run()).isInstanceOf(PreflightException.class)
+                .hasMessageContaining("ROOT_PRODUCT_CODE").hasMessageContaining("nothing was changed");
+        assertThat(rec.runs()).containsExactly("preflight");
+    }
+
+    @Test
+    void run_whenTwoProvidersClaimOneStepName_failsBeforeAnythingRunsOrIsJournaled() {
+        MigrationSpec spec = spec().withProvider(rec.provider("other", Phase.CONVERT));
+
+        assertThatThrownBy(spec::run).isInstanceOf(InvalidSpecException.class)
+                .hasMessageContaining("'convert' is claimed twice")
+                .hasMessageContaining("provider 'test'").hasMessageContaining("provider 'other'");
+        assertThat(rec.events).isEmpty();
+        assertThat(journal.read("anything")).isEmpty();
+    }
+
+    @Test
+    void run_whenAUserStepReusesAProviderStepName_failsLoudly() {
+        assertThatThrownBy(() -> spec().withStep(Phase.VERIFY, rec.step("cleanup")).run())
+                .isInstanceOf(InvalidSpecException.class).hasMessageContaining("a user step");
+        assertThat(rec.events).isEmpty();
+    }
+
+    @Test
+    void run_whenNoProviderIsRegisteredOrFound_saysHowToAddOne() {
+        assertThatThrownBy(() -> Migration.of(ID).toHvm().journal(journal).run())
+                .isInstanceOf(InvalidSpecException.class).hasMessageContaining("withProvider");
+    }
+
+    @Test
+    void retrying_whenTheNameMatchesNoStep_failsListingTheSteps() {
+        assertThatThrownBy(() -> spec().retrying("convrt", RetryPolicy.none()).run())
+                .isInstanceOf(InvalidSpecException.class).hasMessageContaining("convrt").hasMessageContaining("convert");
+        assertThat(rec.events).isEmpty();
+    }
+
+    @Test
+    void run_retriesRetryableFailures_withThePolicysBackOff() {
+        int[] calls = {0};
+        rec.when("verify", c -> {
+            if (++calls[0] < 3) {
+                throw new MigrationException("ip 10.0.0.5 not free yet", null, true);
+            }
+        });
+
+        spec().retrying("verify", RetryPolicy.exponential(5, Duration.ofSeconds(1), 2.0, Duration.ofSeconds(10))).run();
+
+        assertThat(calls[0]).isEqualTo(3);
+        assertThat(sleeper.waits).containsExactly(Duration.ofSeconds(1), Duration.ofSeconds(2));
+        assertThat(rec.undos()).isEmpty();
+    }
+
+    @Test
+    void run_whenRetriesAreExhausted_failsAfterMaxAttemptsWithCappedWaits() {
+        int[] calls = {0};
+        rec.when("verify", c -> {
+            calls[0]++;
+            throw new MigrationException("still busy", null, true);
+        });
+
+        assertThatThrownBy(() -> spec().withRetryPolicy(RetryPolicy.exponential(4, Duration.ofSeconds(2), 3.0,
+                Duration.ofSeconds(10))).run()).isInstanceOf(StepFailedException.class);
+
+        assertThat(calls[0]).isEqualTo(4);
+        assertThat(sleeper.waits).containsExactly(Duration.ofSeconds(2), Duration.ofSeconds(6), Duration.ofSeconds(10));
+    }
+
+    @Test
+    void run_neverRetriesAFailureThatIsNotRetryable() {
+        int[] calls = {0};
+        rec.when("convert", c -> {
+            calls[0]++;
+            throw new MigrationException("XFS cannot be converted in place");
+        });
+
+        assertThatThrownBy(() -> spec().withRetryPolicy(RetryPolicy.fixed(5, Duration.ofSeconds(1))).run())
+                .isInstanceOf(StepFailedException.class);
+
+        assertThat(calls[0]).isEqualTo(1);
+        assertThat(sleeper.waits).isEmpty();
+    }
+
+    @Test
+    void run_buildsTheResultFromFactsTimingsAndResources() {
+        rec.when("cutover", c -> {
+            c.putFact(Facts.NEW_INSTANCE_ID, "i-0fedcba9876543210");
+            c.putFact(Facts.IPS_BEFORE, "10.0.0.5,10.0.0.6");
+            c.putFact(Facts.IPS_AFTER, "10.0.0.5,10.0.0.6");
+            c.resourceCreated(new Resource("instance", "i-0fedcba9876543210", "new-instance"));
+            c.warn("public IP 3.3.3.3 was auto-assigned and could not be kept");
+        });
+        rec.when("prepare", c -> c.resourceCreated(new Resource("volume", "vol-0abc", "scratch")));
+        rec.when("cleanup", c -> c.resourceDeleted(new Resource("volume", "vol-0abc", "scratch")));
+
+        MigrationResult r = spec().run();
+
+        assertThat(r.newInstanceId()).isEqualTo("i-0fedcba9876543210");
+        assertThat(r.ipsAfter()).containsExactly("10.0.0.5", "10.0.0.6");
+        assertThat(r.timings()).extracting(t -> t.step()).containsExactly("preflight", "prepare", "convert",
+                "register", "verify", "cutover", "cleanup");
+        assertThat(r.timings()).filteredOn(t -> t.downtime()).extracting(t -> t.step()).containsExactly("cutover");
+        assertThat(r.downtime()).isEqualTo(r.timings().get(5).took());
+        assertThat(r.warnings()).singleElement().asString().contains("3.3.3.3");
+        assertThat(r.resourcesKept()).extracting(Resource::id).containsExactly("i-0fedcba9876543210");
+        assertThat(r.toText()).contains("i-0fedcba9876543210", "10.0.0.5, 10.0.0.6", "downtime");
+        assertThat(r.toJson()).contains("\"newInstanceId\" : \"i-0fedcba9876543210\"");
+    }
+
+    @Test
+    void listeners_seeStartedFinishedResourcesAndWarnings_andAThrowingListenerChangesNothing() {
+        List<String> seen = Collections.synchronizedList(new ArrayList<>());
+        rec.when("prepare", c -> {
+            c.progress(50, "half");
+            c.resourceCreated(new Resource("snapshot", "snap-1", "trial"));
+        });
+        MigrationListener recording = new MigrationListener() {
+            @Override
+            public void stepStarted(String id, String step, Phase phase) {
+                seen.add("start " + step);
+            }
+
+            @Override
+            public void stepProgress(String id, String step, double percent, String detail) {
+                seen.add("progress " + step + " " + (int) percent);
+            }
+
+            @Override
+            public void resourceCreated(String id, String step, Resource resource) {
+                seen.add("created " + resource.id());
+            }
+
+            @Override
+            public void stepFinished(String id, String step, Duration took) {
+                seen.add("done " + step);
+            }
+        };
+        MigrationListener throwing = new MigrationListener() {
+            @Override
+            public void stepStarted(String id, String step, Phase phase) {
+                throw new IllegalStateException("listener bug");
+            }
+        };
+
+        spec().onProgress(throwing).onProgress(recording).run();
+
+        assertThat(seen).containsSubsequence("start prepare", "progress prepare 50", "created snap-1", "done prepare",
+                "start cleanup", "done cleanup");
+    }
+
+    @Test
+    void spec_isImmutable_eachChangeReturnsANewSpec() {
+        MigrationSpec base = Migration.of(ID).toHvm();
+        MigrationSpec changed = base.preservingIps().withInstanceType("m5.large");
+
+        assertThat(base.preserveIps()).isFalse();
+        assertThat(base.instanceType()).isEmpty();
+        assertThat(changed.preserveIps()).isTrue();
+        assertThat(changed.instanceType()).contains("m5.large");
+    }
+
+    private List<JournalEntry.Type> types() {
+        return journal.read(MIGRATION).stream().map(JournalEntry::type).toList();
+    }
+}
