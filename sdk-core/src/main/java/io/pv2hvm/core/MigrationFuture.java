@@ -22,8 +22,10 @@ public final class MigrationFuture extends CompletableFuture<MigrationResult> {
 
     @Override
     public boolean cancel(boolean mayInterruptIfRunning) {
+        // Cancel the future first, so the engine's own exceptional completion cannot win the race.
+        boolean cancelled = super.cancel(mayInterruptIfRunning);
         requestCancel.run();
-        return super.cancel(mayInterruptIfRunning);
+        return cancelled;
     }
 
     /** Completes when the migration's thread has finished, including any rollback after a cancel. */
