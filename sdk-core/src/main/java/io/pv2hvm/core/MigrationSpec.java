@@ -124,6 +124,26 @@ public final class MigrationSpec {
         return with(x -> x.keepSource = true);
     }
 
+    /**
+     * Accept that the data on the source's instance-store (ephemeral) volumes is lost: an HVM
+     * instance gets fresh, empty ones. Without this, preflight refuses such an instance.
+     */
+    public MigrationSpec acceptingInstanceStoreLoss() {
+        return with(x -> x.acceptInstanceStoreLoss = true);
+    }
+
+    /**
+     * A check the trial instance must pass before cutover, e.g. {@code curl -fsS http://$TRIAL_IP/health}.
+     * It runs on the worker (same VPC) with {@code TRIAL_IP} set to the trial instance's private IP;
+     * exit 0 means healthy.
+     */
+    public MigrationSpec withHealthCommand(String command) {
+        if (command == null || command.isBlank() || command.indexOf('\0') >= 0) {
+            throw new InvalidSpecException("A health command must be a non-empty shell command line.");
+        }
+        return with(x -> x.healthCommand = command);
+    }
+
     /** Give the migration this id (lowercase letters, digits, '-') instead of a generated one. */
     public MigrationSpec withMigrationId(String migrationId) {
         if (migrationId == null || !migrationId.matches("[a-z0-9][a-z0-9-]{2,62}")) {
@@ -247,6 +267,16 @@ public final class MigrationSpec {
         return f.journal != null ? f.journal : FileJournal.defaultLocation();
     }
 
+    /** Whether losing instance-store data was accepted. */
+    public boolean acceptInstanceStoreLoss() {
+        return f.acceptInstanceStoreLoss;
+    }
+
+    /** The trial instance's health command, if any. */
+    public Optional<String> healthCommand() {
+        return Optional.ofNullable(f.healthCommand);
+    }
+
     /** Whether the source is kept after cutover. */
     public boolean keepSource() {
         return f.keepSource;
@@ -271,6 +301,10 @@ public final class MigrationSpec {
         m.put("instanceId", f.instanceId);
         m.put("preserveIps", Boolean.toString(f.preserveIps));
         m.put("keepSource", Boolean.toString(f.keepSource));
+        m.put("acceptInstanceStoreLoss", Boolean.toString(f.acceptInstanceStoreLoss));
+        if (f.healthCommand != null) {
+            m.put("healthCommand", f.healthCommand);
+        }
         if (f.instanceType != null) {
             m.put("instanceType", f.instanceType);
         }
@@ -297,6 +331,8 @@ public final class MigrationSpec {
         f.preserveIps = Boolean.parseBoolean(options.get("preserveIps"));
         f.keepSource = Boolean.parseBoolean(options.get("keepSource"));
         f.instanceType = options.get("instanceType");
+        f.acceptInstanceStoreLoss = Boolean.parseBoolean(options.get("acceptInstanceStoreLoss"));
+        f.healthCommand = options.get("healthCommand");
         if (options.containsKey("strategy")) {
             f.strategy = ConversionStrategy.valueOf(options.get("strategy"));
         }
@@ -351,6 +387,8 @@ public final class MigrationSpec {
         List<MigrationListener> listeners = new ArrayList<>();
         Journal journal;
         boolean keepSource;
+        boolean acceptInstanceStoreLoss;
+        String healthCommand;
         Clock clock = Clock.systemUTC();
         Sleeper sleeper = Sleeper.system();
 
@@ -372,6 +410,8 @@ public final class MigrationSpec {
             c.listeners = new ArrayList<>(listeners);
             c.journal = journal;
             c.keepSource = keepSource;
+            c.acceptInstanceStoreLoss = acceptInstanceStoreLoss;
+            c.healthCommand = healthCommand;
             c.clock = clock;
             c.sleeper = sleeper;
             return c;

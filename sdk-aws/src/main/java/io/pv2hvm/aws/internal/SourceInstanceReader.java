@@ -1,0 +1,164 @@
+package io.pv2hvm.aws.internal;
+
+import io.pv2hvm.aws.AwsCallException;
+import software.amazon.awssdk.services.ec2.Ec2Client;
+import software.amazon.awssdk.services.ec2.model.Address;
+import software.amazon.awssdk.services.ec2.model.BlockDeviceMapping;
+import software.amazon.awssdk.services.ec2.model.Filter;
+import software.amazon.awssdk.services.ec2.model.GroupIdentifier;
+import software.amazon.awssdk.services.ec2.model.Image;
+import software.amazon.awssdk.services.ec2.model.Instance;
+import software.amazon.awssdk.services.ec2.model.InstanceAttributeName;
+import software.amazon.awssdk.services.ec2.model.InstanceBlockDeviceMapping;
+import software.amazon.awssdk.services.ec2.model.InstanceNetworkInterface;
+import software.amazon.awssdk.services.ec2.model.InstancePrivateIpAddress;
+import software.amazon.awssdk.services.ec2.model.ProductCode;
+import software.amazon.awssdk.services.ec2.model.Tag;
+import software.amazon.awssdk.services.ec2.model.Volume;
+import software.amazon.awssdk.services.ec2.model.VolumeAttributeName;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/** Reads a {@link SourceInstance} with read-only calls only. */
+public final class SourceInstanceReader {
+    private final Ec2Client ec2;
+    private final Ec2Calls calls;
+
+    /** A reader using these clients. */
+    public SourceInstanceReader(Ec2Client ec2, Ec2Calls calls) {
+        this.ec2 = ec2;
+        this.calls = calls;
+    }
+
+    /**
+     * Reads the instance, or returns empty if EC2 does not know it.
+     *
+     * @throws AwsCallException for any other failure (permissions, throttling that outlasted the SDK's retries)
+     */
+    public Optional<SourceInstance> read(String instanceId) {
+        Instance i;
+        try {
+            i = calls.call("DescribeInstances", () -> ec2.describeInstances(r -> r.instanceIds(instanceId)))
+                    .reservations().stream().flatMap(r -> r.instances().stream()).findFirst().orElse(null);
+        } catch (AwsCallException e) {
+            if ("InvalidInstanceID.NotFound".equals(e.errorCode()) || "InvalidInstanceID.Malformed".equals(e.errorCode())) {
+                return Optional.empty();
+            }
+            throw e;
+        }
+        if (i == null) {
+            return Optional.empty();
+        }
+        boolean protectedFromTermination = Boolean.TRUE.equals(calls.call("DescribeInstanceAttribute",
+                () -> ec2.describeInstanceAttribute(r -> r.instanceId(instanceId)
+                        .attribute(InstanceAttributeName.DISABLE_API_TERMINATION))).disableApiTermination().value());
+        String shutdownBehavior = calls.call("DescribeInstanceAttribute", () -> ec2.describeInstanceAttribute(r -> r
+                .instanceId(instanceId).attribute(InstanceAttributeName.INSTANCE_INITIATED_SHUTDOWN_BEHAVIOR)))
+                .instanceInitiatedShutdownBehavior().value();
+        var userDataValue = calls.call("DescribeInstanceAttribute", () -> ec2.describeInstanceAttribute(r -> r
+                .instanceId(instanceId).attribute(InstanceAttributeName.USER_DATA))).userData();
+        String userData = userDataValue == null ? null : userDataValue.value();
+
+        List<SourceInstance.Volume> volumes = volumes(i);
+        List<SourceInstance.NetworkInterface> enis = i.networkInterfaces().stream()
+                .map(SourceInstanceReader::networkInterface)
+                .sorted(Comparator.comparingInt(SourceInstance.NetworkInterface::deviceIndex)).toList();
+        List<Address> addresses = calls.call("DescribeAddresses", () -> ec2.describeAddresses(r -> r.filters(
+                Filter.builder().name("instance-id").values(instanceId).build()))).addresses();
+        List<SourceInstance.ElasticIp> eips = addresses.stream().map(a -> new SourceInstance.ElasticIp(
+                a.allocationId(), a.publicIp(), a.networkInterfaceId(), a.privateIpAddress())).toList();
+        String autoAssigned = i.publicIpAddress() != null
+                && addresses.stream().noneMatch(a -> i.publicIpAddress().equals(a.publicIp())) ? i.publicIpAddress() : null;
+
+        Map<String, String> tags = new LinkedHashMap<>();
+        for (Tag t : i.tags()) {
+            tags.put(t.key(), t.value());
+        }
+        return Optional.of(new SourceInstance(i.instanceId(), i.instanceTypeAsString(), i.state().nameAsString(),
+                i.virtualizationTypeAsString(), i.rootDeviceTypeAsString(), i.rootDeviceName(),
+                i.architectureAsString(), i.imageId(), i.kernelId(),
+                i.placement() == null ? null : i.placement().availabilityZone(), i.subnetId(), i.vpcId(),
+                i.placement() == null ? null : i.placement().tenancyAsString(),
+                i.placement() == null ? null : emptyToNull(i.placement().groupName()), i.keyName(),
+                i.iamInstanceProfile() == null ? null : i.iamInstanceProfile().arn(),
+                Boolean.TRUE.equals(i.ebsOptimized()),
+                i.securityGroups().stream().map(GroupIdentifier::groupId).toList(), tags, protectedFromTermination,
+                shutdownBehavior, userData, volumes, enis, eips, autoAssigned, instanceStoreDevices(i)));
+    }
+
+    private List<SourceInstance.Volume> volumes(Instance i) {
+        List<String> ids = i.blockDeviceMappings().stream().filter(m -> m.ebs() != null)
+                .map(m -> m.ebs().volumeId()).toList();
+        Map<String, Volume> byId = new LinkedHashMap<>();
+        if (!ids.isEmpty()) {
+            calls.call("DescribeVolumes", () -> ec2.describeVolumes(r -> r.volumeIds(ids))).volumes()
+                    .forEach(v -> byId.put(v.volumeId(), v));
+        }
+        List<SourceInstance.Volume> out = new ArrayList<>();
+        for (InstanceBlockDeviceMapping m : i.blockDeviceMappings()) {
+            if (m.ebs() == null) {
+                continue;
+            }
+            Volume v = byId.get(m.ebs().volumeId());
+            out.add(new SourceInstance.Volume(m.deviceName(), m.ebs().volumeId(),
+                    v == null || v.size() == null ? 0 : v.size(), v == null ? null : v.volumeTypeAsString(),
+                    v == null ? null : v.iops(), v == null ? null : v.throughput(),
+                    Boolean.TRUE.equals(m.ebs().deleteOnTermination()),
+                    productCodes(m.ebs().volumeId()), m.deviceName().equals(i.rootDeviceName())));
+        }
+        return out;
+    }
+
+    /**
+     * Marketplace product codes travel with a volume and its snapshots; they are only visible
+     * through DescribeVolumeAttribute (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DescribeVolumeAttribute.html).
+     */
+    private List<String> productCodes(String volumeId) {
+        return calls.call("DescribeVolumeAttribute", () -> ec2.describeVolumeAttribute(r -> r.volumeId(volumeId)
+                .attribute(VolumeAttributeName.PRODUCT_CODES))).productCodes().stream()
+                .map(ProductCode::productCodeId).filter(Objects::nonNull).toList();
+    }
+
+    /**
+     * Instance-store volumes do not appear in DescribeInstances; they come from the launch
+     * image's ephemeral mappings (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/add-instance-store-volumes.html).
+     */
+    private List<String> instanceStoreDevices(Instance i) {
+        if (i.imageId() == null) {
+            return List.of();
+        }
+        List<Image> images;
+        try {
+            images = calls.call("DescribeImages", () -> ec2.describeImages(r -> r.imageIds(i.imageId()))).images();
+        } catch (AwsCallException e) {
+            if (e.errorCode() != null && e.errorCode().startsWith("InvalidAMIID")) {
+                return List.of(); // the launch image was deregistered: its mappings are unknowable
+            }
+            throw e;
+        }
+        return images.stream().flatMap(img -> img.blockDeviceMappings().stream())
+                .filter(m -> m.virtualName() != null && m.virtualName().startsWith("ephemeral"))
+                .map(BlockDeviceMapping::deviceName).toList();
+    }
+
+    private static SourceInstance.NetworkInterface networkInterface(InstanceNetworkInterface n) {
+        List<String> secondary = n.privateIpAddresses().stream()
+                .filter(p -> !Boolean.TRUE.equals(p.primary())).map(InstancePrivateIpAddress::privateIpAddress).toList();
+        return new SourceInstance.NetworkInterface(n.networkInterfaceId(),
+                n.attachment() == null || n.attachment().deviceIndex() == null ? 0 : n.attachment().deviceIndex(),
+                n.subnetId(), n.privateIpAddress(), secondary,
+                n.groups().stream().map(GroupIdentifier::groupId).toList(),
+                n.attachment() != null && Boolean.TRUE.equals(n.attachment().deleteOnTermination()),
+                n.attachment() == null ? null : n.attachment().attachmentId());
+    }
+
+    private static String emptyToNull(String s) {
+        return s == null || s.isEmpty() ? null : s;
+    }
+}
