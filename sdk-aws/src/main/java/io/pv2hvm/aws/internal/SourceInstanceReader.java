@@ -28,10 +28,10 @@ import java.util.Optional;
 /** Reads a {@link SourceInstance} with read-only calls only. */
 public final class SourceInstanceReader {
     private final Ec2Client ec2;
-    private final Ec2Calls calls;
+    private final AwsCalls calls;
 
     /** A reader using these clients. */
-    public SourceInstanceReader(Ec2Client ec2, Ec2Calls calls) {
+    public SourceInstanceReader(Ec2Client ec2, AwsCalls calls) {
         this.ec2 = ec2;
         this.calls = calls;
     }

@@ -20,7 +20,7 @@ import java.util.function.Supplier;
  * <p>Throttling and 5xx are already retried by the SDK client's retry strategy; what still
  * escapes is marked retryable for the step's policy, never retried here (one layer per failure).
  */
-public final class Ec2Calls {
+public final class AwsCalls {
     /** Codes that mean "not yet": the resource is still changing state or not yet visible. */
     private static final Set<String> TRANSIENT = Set.of("RequestLimitExceeded", "Throttling", "ThrottlingException",
             "InternalError", "InternalFailure", "ServiceUnavailable", "Unavailable", "InvalidIPAddress.InUse",

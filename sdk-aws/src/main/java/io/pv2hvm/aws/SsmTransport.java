@@ -1,0 +1,301 @@
+package io.pv2hvm.aws;
+
+import io.pv2hvm.aws.internal.AwsCalls;
+import io.pv2hvm.core.InvalidSpecException;
+import io.pv2hvm.core.TransportException;
+import io.pv2hvm.core.spi.Command;
+import io.pv2hvm.core.spi.CommandResult;
+import io.pv2hvm.core.spi.CommandTransport;
+import io.pv2hvm.core.spi.OutputLine;
+import io.pv2hvm.core.spi.Sleeper;
+import software.amazon.awssdk.services.ssm.SsmClient;
+import software.amazon.awssdk.services.ssm.model.GetCommandInvocationResponse;
+import software.amazon.awssdk.services.ssm.model.InstanceInformation;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.UUID;
+import java.util.function.Consumer;
+import java.util.regex.Pattern;
+
+/**
+ * Runs worker commands through SSM Run Command ({@code AWS-RunShellScript}).
+ *
+ * <p>SSM keeps only the first 24,000 characters of a command's output, so each command writes
+ * its stdout and stderr to files on the worker; the transport reads them back completely in
+ * base64 chunks and deletes them. Output lines therefore reach the consumer when the command has
+ * finished, not while it runs. Before the first command it checks that the agent is online.
+ * A command that outlives its timeout is cancelled with CancelCommand.
+ */
+public final class SsmTransport implements CommandTransport {
+    private static final Pattern INSTANCE_ID = Pattern.compile("(i|mi)-[0-9a-f]{8,17}");
+    /** Bytes of output per read-back chunk: base64 of it stays under SSM's 24,000-character cap. */
+    private static final int CHUNK_BYTES = 17_000;
+    private static final String SPOOL = "/var/tmp/pv2hvm";
+
+    private final SsmClient ssm;
+    private final String instanceId;
+    private final Duration maxPoll;
+    private final Sleeper sleeper;
+    private final AwsCalls calls;
+    private volatile boolean agentChecked;
+
+    private SsmTransport(Builder b) {
+        this.ssm = Objects.requireNonNull(b.ssm, "ssm client");
+        if (b.instanceId == null || !INSTANCE_ID.matcher(b.instanceId).matches()) {
+            throw new InvalidSpecException("SsmTransport needs the managed instance id (i-... or mi-...); got '"
+                    + b.instanceId + "'.");
+        }
+        this.instanceId = b.instanceId;
+        this.maxPoll = b.maxPoll;
+        this.sleeper = b.sleeper;
+        this.calls = b.calls != null ? b.calls : new AwsCalls();
+    }
+
+    /** A builder. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    @Override
+    public CommandResult exec(Command command, Consumer<OutputLine> output) {
+        ensureAgentOnline();
+        String spoolId = UUID.randomUUID().toString();
+        String out = SPOOL + "/" + spoolId + ".out";
+        String err = SPOOL + "/" + spoolId + ".err";
+        // The worker runs the command with its outputs spooled, then prints their sizes and the
+        // first chunk of each, so a short command needs one round trip.
+        String script = "mkdir -p " + SPOOL + "\n"
+                + "( " + command.toShellLine() + " ) >" + out + " 2>" + err + " </dev/null\n"
+                + "rc=$?\n"
+                + "echo \"$(wc -c <" + out + ") $(wc -c <" + err + ")\"\n"
+                + "head -c " + CHUNK_BYTES + " " + out + " | base64 -w0; echo\n"
+                + "head -c " + CHUNK_BYTES + " " + err + " | base64 -w0; echo\n"
+                + "exit $rc\n";
+        long start = System.nanoTime();
+        Finished first = run(script, command.timeout(), command.toString());
+        String[] lines = first.stdout.split("\n", -1);
+        if (lines.length < 3 || !lines[0].matches("\\d+ \\d+")) {
+            throw new TransportException("SSM command on " + instanceId + " returned output pv2hvm did not write"
+                    + " (" + first.status + "); is /bin/bash available on the worker? Command: " + command,
+                    null, command.idempotent());
+        }
+        String[] sizes = lines[0].split(" ");
+        byte[] stdout = readAll(out, Long.parseLong(sizes[0]), Base64.getDecoder().decode(lines[1].strip()));
+        byte[] stderr = readAll(err, Long.parseLong(sizes[1]), Base64.getDecoder().decode(lines[2].strip()));
+        run("rm -f " + out + " " + err, Duration.ofMinutes(2), "remove spool files");
+
+        String stdoutText = new String(stdout, StandardCharsets.UTF_8);
+        String stderrText = new String(stderr, StandardCharsets.UTF_8);
+        stdoutText.lines().forEach(l -> output.accept(OutputLine.stdout(l)));
+        stderrText.lines().forEach(l -> output.accept(OutputLine.stderr(l)));
+        boolean truncated = stdoutText.length() > CommandResult.CAPTURE_LIMIT || stderrText.length() > CommandResult.CAPTURE_LIMIT;
+        return new CommandResult(first.exitCode, head(stdoutText), tail(stderrText),
+                Duration.ofNanos(System.nanoTime() - start), truncated);
+    }
+
+    @Override
+    public void upload(byte[] content, String remotePath, int mode) {
+        ensureAgentOnline();
+        String tmp = remotePath + ".pv2hvm-upload";
+        String encoded = Base64.getEncoder().encodeToString(content);
+        int chunk = 16_000;
+        run(": > " + Command.quote(tmp), Duration.ofMinutes(2), "upload " + remotePath);
+        for (int i = 0; i < encoded.length(); i += chunk) {
+            String part = encoded.substring(i, Math.min(encoded.length(), i + chunk));
+            run("printf %s " + part + " >> " + Command.quote(tmp), Duration.ofMinutes(2), "upload " + remotePath);
+        }
+        Finished f = run("base64 -d " + Command.quote(tmp) + " > " + Command.quote(remotePath) + " && chmod "
+                + Integer.toOctalString(mode) + " " + Command.quote(remotePath) + " && rm -f " + Command.quote(tmp),
+                Duration.ofMinutes(2), "upload " + remotePath);
+        if (f.exitCode != 0) {
+            throw new TransportException("Upload of " + remotePath + " to " + instanceId + " failed: " + f.stderr,
+                    null, true);
+        }
+    }
+
+    @Override
+    public String describe() {
+        return "ssm " + instanceId;
+    }
+
+    /** How many SSM API calls this transport made. */
+    public long apiCalls() {
+        return calls.total();
+    }
+
+    private byte[] readAll(String file, long size, byte[] firstChunk) {
+        if (size <= firstChunk.length) {
+            return firstChunk;
+        }
+        byte[] all = new byte[(int) size];
+        System.arraycopy(firstChunk, 0, all, 0, firstChunk.length);
+        int offset = firstChunk.length;
+        while (offset < size) {
+            Finished f = run("tail -c +" + (offset + 1) + " " + file + " | head -c " + CHUNK_BYTES + " | base64 -w0",
+                    Duration.ofMinutes(2), "read back " + file);
+            byte[] part = Base64.getDecoder().decode(f.stdout.strip());
+            if (part.length == 0) {
+                throw new TransportException("Reading back " + file + " from " + instanceId + " stopped at byte "
+                        + offset + " of " + size, null, false);
+            }
+            System.arraycopy(part, 0, all, offset, Math.min(part.length, all.length - offset));
+            offset += part.length;
+        }
+        return all;
+    }
+
+    private void ensureAgentOnline() {
+        if (agentChecked) {
+            return;
+        }
+        List<InstanceInformation> info = call("DescribeInstanceInformation", () -> ssm.describeInstanceInformation(r ->
+                r.filters(f -> f.key("InstanceIds").values(instanceId)))).instanceInformationList();
+        String ping = info.isEmpty() ? "not registered" : info.get(0).pingStatusAsString();
+        if (!"Online".equals(ping)) {
+            throw new TransportException("The SSM agent on " + instanceId + " is not online (" + ping + "). The"
+                    + " instance needs an instance profile with AmazonSSMManagedInstanceCore, a running agent, and a"
+                    + " route to the SSM endpoints.", null, true);
+        }
+        agentChecked = true;
+    }
+
+    /** Sends a script and waits for it to finish; a timeout or a lost invocation is a TransportException. */
+    private Finished run(String script, Duration timeout, String what) {
+        long seconds = Math.max(1, timeout.toSeconds());
+        String commandId = call("SendCommand", () -> ssm.sendCommand(r -> r.instanceIds(instanceId)
+                .documentName("AWS-RunShellScript").comment("pv2hvm")
+                .parameters(Map.of("commands", List.of(script), "executionTimeout", List.of(Long.toString(seconds))))))
+                .command().commandId();
+        long deadline = System.nanoTime() + timeout.toNanos() + Duration.ofSeconds(30).toNanos();
+        Duration wait = Duration.ofMillis(Math.min(100, maxPoll.toMillis()));
+        int notYet = 0;
+        while (true) {
+            GetCommandInvocationResponse inv = null;
+            try {
+                inv = calls.call("GetCommandInvocation", () -> ssm.getCommandInvocation(r -> r.commandId(commandId)
+                        .instanceId(instanceId)));
+            } catch (AwsCallException e) {
+                // SSM answers InvocationDoesNotExist right after SendCommand, until the invocation is registered.
+                if (!"InvocationDoesNotExist".equals(e.errorCode())) {
+                    throw new TransportException("Polling SSM command " + commandId + " (" + what + ") failed: "
+                            + e.getMessage(), e, e.retryable());
+                }
+                if (++notYet > 50) {
+                    throw new TransportException("SSM never registered command " + commandId + " on " + instanceId,
+                            e, true);
+                }
+            }
+            if (inv != null) {
+                switch (inv.statusAsString()) {
+                    case "Success", "Failed" -> {
+                        return new Finished(inv.responseCode() == null ? -1 : inv.responseCode(),
+                                nullToEmpty(inv.standardOutputContent()), nullToEmpty(inv.standardErrorContent()),
+                                inv.statusAsString());
+                    }
+                    case "TimedOut" -> throw new TransportException("SSM command timed out after " + timeout + " on "
+                            + instanceId + ": " + what, null, false);
+                    case "Cancelled" -> throw new TransportException("SSM command was cancelled on " + instanceId
+                            + ": " + what, null, false);
+                    default -> {
+                        // Pending, InProgress, Delayed, Cancelling: keep polling.
+                    }
+                }
+            }
+            if (System.nanoTime() > deadline) {
+                cancel(commandId);
+                throw new TransportException("SSM command did not finish within " + timeout + " on " + instanceId
+                        + " and was cancelled: " + what, null, false);
+            }
+            try {
+                sleeper.sleep(wait);
+            } catch (InterruptedException e) {
+                cancel(commandId);
+                Thread.currentThread().interrupt();
+                throw new TransportException("Interrupted; SSM command " + commandId + " cancelled: " + what, e, false);
+            }
+            wait = wait.multipliedBy(2).compareTo(maxPoll) > 0 ? maxPoll : wait.multipliedBy(2);
+        }
+    }
+
+    private void cancel(String commandId) {
+        try {
+            call("CancelCommand", () -> ssm.cancelCommand(r -> r.commandId(commandId).instanceIds(instanceId)));
+        } catch (RuntimeException e) {
+            // Best effort: the command may have finished meanwhile.
+        }
+    }
+
+    private <T> T call(String action, java.util.function.Supplier<T> call) {
+        try {
+            return calls.call(action, call);
+        } catch (AwsCallException e) {
+            throw new TransportException(e.getMessage(), e, e.retryable());
+        }
+    }
+
+    private static String nullToEmpty(String s) {
+        return s == null ? "" : s;
+    }
+
+    private static String head(String s) {
+        return s.length() <= CommandResult.CAPTURE_LIMIT ? s : s.substring(0, CommandResult.CAPTURE_LIMIT);
+    }
+
+    private static String tail(String s) {
+        return s.length() <= CommandResult.CAPTURE_LIMIT ? s : s.substring(s.length() - CommandResult.CAPTURE_LIMIT);
+    }
+
+    private record Finished(int exitCode, String stdout, String stderr, String status) {
+    }
+
+    /** Builds an {@link SsmTransport}. */
+    public static final class Builder {
+        private SsmClient ssm;
+        private String instanceId;
+        private Duration maxPoll = Duration.ofSeconds(5);
+        private Sleeper sleeper = Sleeper.system();
+        private AwsCalls calls;
+
+        private Builder() {
+        }
+
+        /** The SSM client. */
+        public Builder client(SsmClient ssm) {
+            this.ssm = ssm;
+            return this;
+        }
+
+        /** The managed instance to run commands on. */
+        public Builder instanceId(String instanceId) {
+            this.instanceId = instanceId;
+            return this;
+        }
+
+        /** The longest wait between two polls of a running command (polls start at 100 ms and double). */
+        public Builder maxPoll(Duration maxPoll) {
+            this.maxPoll = Objects.requireNonNull(maxPoll);
+            return this;
+        }
+
+        /** The sleeper for poll waits. */
+        public Builder sleeper(Sleeper sleeper) {
+            this.sleeper = Objects.requireNonNull(sleeper);
+            return this;
+        }
+
+        Builder calls(AwsCalls calls) {
+            this.calls = calls;
+            return this;
+        }
+
+        /** The transport. */
+        public SsmTransport build() {
+            return new SsmTransport(this);
+        }
+    }
+}

@@ -1,0 +1,283 @@
+package io.pv2hvm.aws.internal;
+
+import io.pv2hvm.aws.AwsCallException;
+import io.pv2hvm.aws.AwsTimeouts;
+import io.pv2hvm.aws.Tags;
+import io.pv2hvm.core.Resource;
+import io.pv2hvm.core.spi.StepContext;
+import software.amazon.awssdk.services.ec2.Ec2Client;
+import software.amazon.awssdk.services.ec2.model.Filter;
+import software.amazon.awssdk.services.ec2.model.Image;
+import software.amazon.awssdk.services.ec2.model.Instance;
+import software.amazon.awssdk.services.ec2.model.ResourceType;
+import software.amazon.awssdk.services.ec2.model.Snapshot;
+import software.amazon.awssdk.services.ec2.model.Tag;
+import software.amazon.awssdk.services.ec2.model.TagSpecification;
+import software.amazon.awssdk.services.ec2.model.Volume;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The EC2 operations the steps share: find, wait for and delete the resources a migration
+ * creates, and tag them. Every call goes through {@link AwsCalls}.
+ */
+public final class Ec2Resources {
+    private final Ec2Client ec2;
+    private final AwsCalls calls;
+    private final AwsTimeouts timeouts;
+    private final Waits waits;
+
+    /** Operations on {@code ec2}, counted by {@code calls}, waiting per {@code timeouts}. */
+    public Ec2Resources(Ec2Client ec2, AwsCalls calls, AwsTimeouts timeouts) {
+        this.ec2 = ec2;
+        this.calls = calls;
+        this.timeouts = timeouts;
+        this.waits = new Waits(timeouts.poll());
+    }
+
+    public Ec2Client ec2() {
+        return ec2;
+    }
+
+    public AwsCalls calls() {
+        return calls;
+    }
+
+    public AwsTimeouts timeouts() {
+        return timeouts;
+    }
+
+    public Waits waits() {
+        return waits;
+    }
+
+    /** Tags for a resource created by this migration in {@code role}. */
+    public TagSpecification tags(StepContext ctx, ResourceType type, String role) {
+        return TagSpecification.builder().resourceType(type).tags(
+                Tag.builder().key(Tags.MIGRATION_ID).value(ctx.migrationId()).build(),
+                Tag.builder().key(Tags.ROLE).value(role).build(),
+                Tag.builder().key("Name").value("pv2hvm " + role + " " + ctx.spec().instanceId()).build()).build();
+    }
+
+    /** Filters that find this migration's resources in {@code role}. */
+    public static List<Filter> taggedFilters(String migrationId, String role) {
+        return List.of(Filter.builder().name("tag:" + Tags.MIGRATION_ID).values(migrationId).build(),
+                Filter.builder().name("tag:" + Tags.ROLE).values(role).build());
+    }
+
+    // ----- instances
+
+    public Optional<Instance> instance(String id) {
+        try {
+            return calls.call("DescribeInstances", () -> ec2.describeInstances(r -> r.instanceIds(id)))
+                    .reservations().stream().flatMap(r -> r.instances().stream()).findFirst();
+        } catch (AwsCallException e) {
+            if ("InvalidInstanceID.NotFound".equals(e.errorCode())) {
+                return Optional.empty();
+            }
+            throw e;
+        }
+    }
+
+    public String instanceState(String id) {
+        return instance(id).map(i -> i.state().nameAsString()).orElse("terminated");
+    }
+
+    public Instance waitInstance(StepContext ctx, String id, String state) {
+        return waits.until(ctx, "instance " + id + " to be " + state, timeouts.instanceState(),
+                () -> instance(id).filter(i -> state.equals(i.state().nameAsString())));
+    }
+
+    /** Tagged, non-terminated instances of this migration in {@code role}. */
+    public List<Instance> taggedInstances(String migrationId, String role) {
+        return calls.call("DescribeInstances", () -> ec2.describeInstances(r -> r.filters(taggedFilters(migrationId,
+                role)))).reservations().stream().flatMap(r -> r.instances().stream())
+                .filter(i -> !"terminated".equals(i.state().nameAsString())
+                        && !"shutting-down".equals(i.state().nameAsString())).toList();
+    }
+
+    /** Terminates an instance (if it still exists) and waits until it is gone. */
+    public void terminateAndWait(StepContext ctx, String id, String role) {
+        if ("terminated".equals(instanceState(id))) {
+            return;
+        }
+        calls.call("TerminateInstances", () -> ec2.terminateInstances(r -> r.instanceIds(id)));
+        waitInstance(ctx, id, "terminated");
+        ctx.resourceDeleted(new Resource("instance", id, role));
+    }
+
+    /** Waits until both status checks of an instance pass. */
+    public void waitStatusOk(StepContext ctx, String id) {
+        waits.untilTrue(ctx, "status checks of " + id + " to pass", timeouts.statusChecks(), () ->
+                calls.call("DescribeInstanceStatus", () -> ec2.describeInstanceStatus(r -> r.instanceIds(id)
+                        .includeAllInstances(true))).instanceStatuses().stream().anyMatch(s ->
+                        s.instanceStatus() != null && "ok".equals(s.instanceStatus().statusAsString())
+                                && s.systemStatus() != null && "ok".equals(s.systemStatus().statusAsString())));
+    }
+
+    // ----- snapshots
+
+    public Optional<Snapshot> snapshot(String id) {
+        try {
+            return calls.call("DescribeSnapshots", () -> ec2.describeSnapshots(r -> r.snapshotIds(id)))
+                    .snapshots().stream().findFirst();
+        } catch (AwsCallException e) {
+            if ("InvalidSnapshot.NotFound".equals(e.errorCode())) {
+                return Optional.empty();
+            }
+            throw e;
+        }
+    }
+
+    /** Creates a tagged snapshot, journals it, and waits for it to complete, reporting progress. */
+    public String snapshotAndWait(StepContext ctx, String volumeId, String role, String description) {
+        String existing = ctx.fact(FactKeys.snapshot(role)).orElse(null);
+        String id = existing != null ? existing : createSnapshot(ctx, volumeId, role, description);
+        waits.until(ctx, "snapshot " + id + " of " + volumeId + " to complete", timeouts.snapshot(), () -> {
+            Snapshot s = snapshot(id).orElse(null);
+            if (s == null) {
+                return Optional.empty(); // not yet visible: eventual consistency
+            }
+            if ("error".equals(s.stateAsString())) {
+                throw new AwsCallException("CreateSnapshot", "SnapshotError", "Snapshot " + id + " of " + volumeId
+                        + " failed: " + s.stateMessage(), null, false);
+            }
+            ctx.progress(parsePercent(s.progress()), "snapshot " + id);
+            return "completed".equals(s.stateAsString()) ? Optional.of(s) : Optional.empty();
+        });
+        return id;
+    }
+
+    private String createSnapshot(StepContext ctx, String volumeId, String role, String description) {
+        // CreateSnapshot takes no client token: look before create (by tag), then journal at once.
+        List<Snapshot> tagged = calls.call("DescribeSnapshots", () -> ec2.describeSnapshots(r -> r.ownerIds("self")
+                .filters(taggedFilters(ctx.migrationId(), role)))).snapshots();
+        String id = tagged.isEmpty()
+                ? calls.call("CreateSnapshot", () -> ec2.createSnapshot(r -> r.volumeId(volumeId)
+                        .description(description).tagSpecifications(tags(ctx, ResourceType.SNAPSHOT, role))))
+                        .snapshotId()
+                : tagged.get(0).snapshotId();
+        ctx.resourceCreated(new Resource("snapshot", id, role));
+        ctx.putFact(FactKeys.snapshot(role), id);
+        return id;
+    }
+
+    public void deleteSnapshot(StepContext ctx, String id, String role) {
+        try {
+            calls.call("DeleteSnapshot", () -> ec2.deleteSnapshot(r -> r.snapshotId(id)));
+        } catch (AwsCallException e) {
+            if (!"InvalidSnapshot.NotFound".equals(e.errorCode())) {
+                throw e;
+            }
+        }
+        ctx.resourceDeleted(new Resource("snapshot", id, role));
+    }
+
+    // ----- volumes
+
+    public Optional<Volume> volume(String id) {
+        try {
+            return calls.call("DescribeVolumes", () -> ec2.describeVolumes(r -> r.volumeIds(id))).volumes().stream()
+                    .findFirst();
+        } catch (AwsCallException e) {
+            if ("InvalidVolume.NotFound".equals(e.errorCode())) {
+                return Optional.empty();
+            }
+            throw e;
+        }
+    }
+
+    public Volume waitVolume(StepContext ctx, String id, String state) {
+        return waits.until(ctx, "volume " + id + " to be " + state, timeouts.volume(),
+                () -> volume(id).filter(v -> state.equals(v.stateAsString())));
+    }
+
+    /** Detaches a volume if attached, waits, and deletes it; gone volumes are fine. */
+    public void detachAndDelete(StepContext ctx, String id, String role) {
+        Optional<Volume> v = volume(id);
+        if (v.isEmpty()) {
+            ctx.resourceDeleted(new Resource("volume", id, role));
+            return;
+        }
+        if (!v.get().attachments().isEmpty()) {
+            detachAndWait(ctx, id);
+        }
+        calls.call("DeleteVolume", () -> ec2.deleteVolume(r -> r.volumeId(id)));
+        ctx.resourceDeleted(new Resource("volume", id, role));
+    }
+
+    public void detachAndWait(StepContext ctx, String id) {
+        Volume v = volume(id).orElse(null);
+        if (v == null || v.attachments().isEmpty()) {
+            return;
+        }
+        try {
+            calls.call("DetachVolume", () -> ec2.detachVolume(r -> r.volumeId(id)));
+        } catch (AwsCallException e) {
+            if (!"IncorrectState".equals(e.errorCode())) {
+                throw e;
+            }
+        }
+        waitVolume(ctx, id, "available");
+    }
+
+    // ----- images
+
+    public Optional<Image> image(String id) {
+        try {
+            return calls.call("DescribeImages", () -> ec2.describeImages(r -> r.imageIds(id))).images().stream()
+                    .findFirst();
+        } catch (AwsCallException e) {
+            if ("InvalidAMIID.NotFound".equals(e.errorCode())) {
+                return Optional.empty();
+            }
+            throw e;
+        }
+    }
+
+    public Optional<Image> taggedImage(String migrationId, String role) {
+        return calls.call("DescribeImages", () -> ec2.describeImages(r -> r.owners("self")
+                .filters(taggedFilters(migrationId, role)))).images().stream().findFirst();
+    }
+
+    public void waitImage(StepContext ctx, String id) {
+        waits.until(ctx, "image " + id + " to be available", timeouts.image(), () -> {
+            Image img = image(id).orElse(null);
+            if (img != null && "failed".equals(img.stateAsString())) {
+                throw new AwsCallException("RegisterImage", "ImageFailed", "Image " + id + " failed: "
+                        + (img.stateReason() == null ? "" : img.stateReason().message()), null, false);
+            }
+            return img != null && "available".equals(img.stateAsString()) ? Optional.of(img) : Optional.empty();
+        });
+    }
+
+    public void deregister(StepContext ctx, String id, String role) {
+        try {
+            calls.call("DeregisterImage", () -> ec2.deregisterImage(r -> r.imageId(id)));
+        } catch (AwsCallException e) {
+            if (!"InvalidAMIID.NotFound".equals(e.errorCode()) && !"InvalidAMIID.Unavailable".equals(e.errorCode())) {
+                throw e;
+            }
+        }
+        ctx.resourceDeleted(new Resource("image", id, role));
+    }
+
+    private static double parsePercent(String progress) {
+        if (progress == null) {
+            return 0;
+        }
+        try {
+            return Double.parseDouble(progress.replace("%", "").strip());
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+    }
+
+    /** Tag key/value pairs of an EC2 tag list. */
+    public static Map<String, String> tagMap(List<Tag> tags) {
+        return tags.stream().collect(java.util.stream.Collectors.toMap(Tag::key, Tag::value, (a, b) -> b,
+                java.util.LinkedHashMap::new));
+    }
+}

@@ -1,0 +1,40 @@
+package io.pv2hvm.aws.internal;
+
+/** Keys of the facts the AWS steps journal for each other (and for a resumed run). */
+public final class FactKeys {
+    public static final String SOURCE = "aws.source";
+    public static final String TARGET_TYPE = "aws.target-type";
+    public static final String TARGET_NITRO = "aws.target-nitro";
+    public static final String TARGET_ENA_REQUIRED = "aws.target-ena-required";
+    public static final String WORKER = "aws.worker";
+    public static final String WORKER_LAUNCHED = "aws.worker-launched";
+    public static final String TRIAL_SNAPSHOT = "aws.trial-snapshot";
+    public static final String GUEST = "aws.guest";
+    public static final String STRATEGY = "aws.strategy";
+    public static final String TRIAL_IMAGE = "aws.trial-image";
+    public static final String TRIAL_INSTANCE = "aws.trial-instance";
+    public static final String SOURCE_WAS_RUNNING = "aws.source-was-running";
+    public static final String FINAL_SNAPSHOT = "aws.final-snapshot";
+    public static final String HVM_IMAGE = "aws.hvm-image";
+    public static final String BACKUP_IMAGE = "aws.backup-image";
+    public static final String SOURCE_TERMINATED = "aws.source-terminated";
+    public static final String NEW_INSTANCE = "aws.new-instance";
+
+    /** The volume id created for a role, e.g. {@code aws.volume.scratch-source-volume}. */
+    public static String volume(String role) {
+        return "aws.volume." + role;
+    }
+
+    /** The worker device of an attached volume. */
+    public static String device(String volumeId) {
+        return "aws.device." + volumeId;
+    }
+
+    /** The snapshot of an image built for a role. */
+    public static String snapshot(String role) {
+        return "aws.snapshot." + role;
+    }
+
+    private FactKeys() {
+    }
+}

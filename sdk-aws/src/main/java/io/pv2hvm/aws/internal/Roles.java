@@ -1,0 +1,30 @@
+package io.pv2hvm.aws.internal;
+
+import java.util.Set;
+
+/** The {@code pv2hvm:role} values, and which of them are temporary (deleted in cleanup). */
+public final class Roles {
+    public static final String TRIAL_SNAPSHOT = "trial-snapshot";
+    public static final String WORKER = "worker";
+    public static final String SCRATCH_SOURCE = "scratch-source-volume";
+    public static final String SCRATCH_TARGET = "scratch-target-volume";
+    public static final String TRIAL_IMAGE = "trial-image";
+    public static final String TRIAL_IMAGE_SNAPSHOT = "trial-image-snapshot";
+    public static final String TRIAL_INSTANCE = "trial-instance";
+    /** The source root as it was when stopped; backs the backup image, so it is kept. */
+    public static final String FINAL_SNAPSHOT = "final-snapshot";
+    public static final String FINAL_SCRATCH_SOURCE = "final-scratch-source-volume";
+    public static final String FINAL_SCRATCH_TARGET = "final-scratch-target-volume";
+    public static final String HVM_IMAGE = "hvm-image";
+    public static final String HVM_IMAGE_SNAPSHOT = "hvm-image-snapshot";
+    public static final String BACKUP_IMAGE = "backup-image";
+    public static final String NEW_INSTANCE = "hvm-instance";
+
+    /** Roles whose resources cleanup deletes; everything else is kept for the user. */
+    public static final Set<String> TEMPORARY = Set.of(TRIAL_SNAPSHOT, WORKER, SCRATCH_SOURCE, SCRATCH_TARGET,
+            TRIAL_IMAGE, TRIAL_IMAGE_SNAPSHOT, TRIAL_INSTANCE, FINAL_SCRATCH_SOURCE,
+            FINAL_SCRATCH_TARGET);
+
+    private Roles() {
+    }
+}

@@ -1,0 +1,49 @@
+package io.pv2hvm.aws.internal;
+
+import io.pv2hvm.core.MigrationException;
+import io.pv2hvm.core.spi.StepContext;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+/**
+ * Polls until a condition holds, through the step's cancellable sleep (so a cancelled
+ * migration stops waiting at once) and with a deadline (so nothing waits forever).
+ */
+public final class Waits {
+    private final Duration interval;
+
+    /** Polls every {@code interval}. */
+    public Waits(Duration interval) {
+        this.interval = interval;
+    }
+
+    /**
+     * Returns the first non-empty value of {@code probe}, polling until {@code timeout}.
+     *
+     * @throws MigrationException (retryable) naming {@code what} when the deadline passes
+     */
+    public <T> T until(StepContext ctx, String what, Duration timeout, Supplier<Optional<T>> probe) {
+        Instant deadline = ctx.clock().instant().plus(timeout);
+        while (true) {
+            ctx.checkCancelled();
+            Optional<T> value = probe.get();
+            if (value.isPresent()) {
+                return value.get();
+            }
+            if (!ctx.clock().instant().isBefore(deadline)) {
+                throw new MigrationException("Timed out after " + timeout + " waiting for " + what
+                        + ". Raise the timeout in AwsSteps.builder() if your account is slow here, and resume.",
+                        null, true);
+            }
+            ctx.sleep(interval);
+        }
+    }
+
+    /** Waits until {@code condition} is true. */
+    public void untilTrue(StepContext ctx, String what, Duration timeout, Supplier<Boolean> condition) {
+        until(ctx, what, timeout, () -> Boolean.TRUE.equals(condition.get()) ? Optional.of(Boolean.TRUE) : Optional.empty());
+    }
+}
