@@ -189,9 +189,18 @@ public final class Ec2Resources {
         }
     }
 
-    public Volume waitVolume(StepContext ctx, String id, String state) {
-        return waits.until(ctx, "volume " + id + " to be " + state, timeouts.volume(),
-                () -> volume(id).filter(v -> state.equals(v.stateAsString())));
+    /** Waits until the volume is in one of {@code states}. */
+    public Volume waitVolume(StepContext ctx, String id, String... states) {
+        List<String> wanted = List.of(states);
+        return waits.until(ctx, "volume " + id + " to be " + String.join(" or ", wanted), timeouts.volume(),
+                () -> volume(id).filter(v -> wanted.contains(v.stateAsString())));
+    }
+
+    /** Waits until the volume's attachment to {@code instanceId} is complete. */
+    public void waitAttached(StepContext ctx, String volumeId, String instanceId) {
+        waits.untilTrue(ctx, "volume " + volumeId + " to be attached to " + instanceId, timeouts.volume(),
+                () -> volume(volumeId).map(v -> v.attachments().stream().anyMatch(a ->
+                        instanceId.equals(a.instanceId()) && "attached".equals(a.stateAsString()))).orElse(false));
     }
 
     /** Detaches a volume if attached, waits, and deletes it; gone volumes are fine. */

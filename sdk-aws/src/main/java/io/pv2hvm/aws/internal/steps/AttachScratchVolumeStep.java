@@ -1,0 +1,45 @@
+package io.pv2hvm.aws.internal.steps;
+
+import io.pv2hvm.aws.internal.AwsRuntime;
+import io.pv2hvm.aws.internal.FactKeys;
+import io.pv2hvm.aws.internal.Round;
+import io.pv2hvm.core.spi.Step;
+import io.pv2hvm.core.spi.StepContext;
+import io.pv2hvm.core.spi.StepDescription;
+
+import java.util.List;
+
+/** Creates a volume from the round's root snapshot in the worker's zone and attaches it to the worker. */
+public final class AttachScratchVolumeStep implements Step {
+    private final AwsRuntime aws;
+    private final Round round;
+
+    public AttachScratchVolumeStep(AwsRuntime aws, Round round) {
+        this.aws = aws;
+        this.round = round;
+    }
+
+    @Override
+    public String name() {
+        return "attach-" + round.label() + "-volume";
+    }
+
+    @Override
+    public StepDescription describe() {
+        return new StepDescription("Create a volume from the " + round.label() + " snapshot and attach it to the worker",
+                List.of("volume from the " + round.label() + " snapshot (temporary)"), List.of());
+    }
+
+    @Override
+    public void run(StepContext ctx) {
+        String snapshot = ctx.fact(round.snapshotFact()).orElseThrow();
+        int size = aws.source(ctx).rootVolume().sizeGiB();
+        new ScratchVolumes(aws).createAttachAndFind(ctx, round.sourceVolumeRole(), snapshot, size);
+    }
+
+    @Override
+    public void compensate(StepContext ctx) {
+        ctx.fact(FactKeys.volume(round.sourceVolumeRole()))
+                .ifPresent(id -> aws.ec2().detachAndDelete(ctx, id, round.sourceVolumeRole()));
+    }
+}

@@ -1,0 +1,83 @@
+package io.pv2hvm.aws.internal.steps;
+
+import io.pv2hvm.aws.internal.AwsRuntime;
+import io.pv2hvm.aws.internal.FactKeys;
+import io.pv2hvm.aws.internal.Roles;
+import io.pv2hvm.aws.internal.SourceInstance;
+import io.pv2hvm.core.Resource;
+import io.pv2hvm.core.spi.Command;
+import io.pv2hvm.core.spi.Step;
+import io.pv2hvm.core.spi.StepContext;
+import io.pv2hvm.core.spi.StepDescription;
+import software.amazon.awssdk.services.ec2.model.Instance;
+import software.amazon.awssdk.services.ec2.model.ResourceType;
+
+import java.util.List;
+
+/**
+ * Gets the worker: the user's instance, or a new one in the source's subnet (so its AZ) from the
+ * Debian 12 image named by the public SSM parameter; then makes sure its tools are installed.
+ */
+public final class LaunchWorkerStep implements Step {
+    /** Installs the conversion tools unless they are all there already (a re-run installs nothing). */
+    static final String INSTALL_TOOLS = "set -e; missing=0; for t in extlinux grub-install parted mkfs.xfs e2image"
+            + " xfs_copy sfdisk; do command -v $t >/dev/null || missing=1; done; if [ $missing = 1 ]; then"
+            + " export DEBIAN_FRONTEND=noninteractive; apt-get update -qq && apt-get install -y -qq"
+            + " extlinux syslinux-common grub-pc-bin grub2-common parted xfsprogs e2fsprogs fdisk >/dev/null; fi";
+
+    private final AwsRuntime aws;
+
+    public LaunchWorkerStep(AwsRuntime aws) {
+        this.aws = aws;
+    }
+
+    @Override
+    public String name() {
+        return "launch-worker";
+    }
+
+    @Override
+    public StepDescription describe() {
+        return new StepDescription("Get a worker instance in the source's availability zone and install its tools",
+                List.of("worker instance " + aws.settings().workerInstanceType() + " (temporary, terminated in cleanup)"),
+                List.of());
+    }
+
+    @Override
+    public void run(StepContext ctx) {
+        SourceInstance src = aws.source(ctx);
+        String workerId;
+        if (ctx.spec().worker().instanceId().isPresent()) {
+            workerId = ctx.spec().worker().instanceId().get();
+            ctx.putFact(FactKeys.WORKER_LAUNCHED, "false");
+        } else {
+            String image = ctx.spec().worker().imageId().orElseGet(() -> aws.ec2().calls().call("GetParameter",
+                    () -> aws.ssm().getParameter(r -> r.name(aws.settings().workerImageParameter()))).parameter().value());
+            String subnet = aws.settings().workerSubnetId() != null ? aws.settings().workerSubnetId() : src.subnetId();
+            // The client token makes a re-run after a crash return the same instance instead of a second one.
+            Instance launched = aws.ec2().calls().call("RunInstances", () -> aws.ec2().ec2().runInstances(r -> {
+                r.imageId(image).instanceType(aws.settings().workerInstanceType()).minCount(1).maxCount(1)
+                        .subnetId(subnet).clientToken(ctx.migrationId() + "-worker")
+                        .tagSpecifications(aws.ec2().tags(ctx, ResourceType.INSTANCE, Roles.WORKER),
+                                aws.ec2().tags(ctx, ResourceType.VOLUME, Roles.WORKER));
+                aws.settings().instanceProfile().ifPresent(p -> r.iamInstanceProfile(p.startsWith("arn:")
+                        ? b -> b.arn(p) : b -> b.name(p)));
+            })).instances().get(0);
+            workerId = launched.instanceId();
+            ctx.resourceCreated(new Resource("instance", workerId, Roles.WORKER));
+            ctx.putFact(FactKeys.WORKER_LAUNCHED, "true");
+        }
+        ctx.putFact(FactKeys.WORKER, workerId);
+        aws.ec2().waitInstance(ctx, workerId, "running");
+        aws.transport(ctx).exec(Command.bash(INSTALL_TOOLS).withTimeout(aws.timeouts().command()))
+                .orThrow("Installing the conversion tools on worker " + workerId);
+    }
+
+    @Override
+    public void compensate(StepContext ctx) {
+        if (!"true".equals(ctx.fact(FactKeys.WORKER_LAUNCHED).orElse("true"))) {
+            return; // the user's own worker is never terminated
+        }
+        Workers.terminateLaunched(aws, ctx);
+    }
+}

@@ -1,0 +1,94 @@
+package io.pv2hvm.aws.internal.steps;
+
+import io.pv2hvm.aws.internal.AwsRuntime;
+import io.pv2hvm.aws.internal.FactKeys;
+import io.pv2hvm.core.MigrationException;
+import io.pv2hvm.core.Resource;
+import io.pv2hvm.core.spi.StepContext;
+import software.amazon.awssdk.services.ec2.model.Instance;
+import software.amazon.awssdk.services.ec2.model.InstanceBlockDeviceMapping;
+import software.amazon.awssdk.services.ec2.model.ResourceType;
+import software.amazon.awssdk.services.ec2.model.Volume;
+import software.amazon.awssdk.services.ec2.model.VolumeAttachment;
+
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/** Creating, attaching and locating the worker's scratch volumes. */
+final class ScratchVolumes {
+    private final AwsRuntime aws;
+
+    ScratchVolumes(AwsRuntime aws) {
+        this.aws = aws;
+    }
+
+    /**
+     * Creates a volume (from {@code snapshotId}, or empty when null) in the worker's zone, attaches
+     * it to the worker and journals the device it appears as. Safe to re-run: each part looks at
+     * the journal first.
+     */
+    String createAttachAndFind(StepContext ctx, String role, String snapshotId, int sizeGiB) {
+        String worker = aws.worker(ctx);
+        Instance w = aws.ec2().waitInstance(ctx, worker, "running");
+        String az = w.placement().availabilityZone();
+        String volumeId = ctx.fact(FactKeys.volume(role)).orElse(null);
+        if (volumeId == null) {
+            String id = aws.ec2().calls().call("CreateVolume", () -> aws.ec2().ec2().createVolume(r -> {
+                r.availabilityZone(az).volumeType("gp3").clientToken(ctx.migrationId() + "-" + role)
+                        .tagSpecifications(aws.ec2().tags(ctx, ResourceType.VOLUME, role));
+                if (snapshotId != null) {
+                    r.snapshotId(snapshotId);
+                }
+                if (snapshotId == null || sizeGiB > 0) {
+                    r.size(Math.max(1, sizeGiB));
+                }
+            })).volumeId();
+            ctx.resourceCreated(new Resource("volume", id, role));
+            ctx.putFact(FactKeys.volume(role), id);
+            volumeId = id;
+        }
+        String vol = volumeId;
+        Volume v = aws.ec2().waitVolume(ctx, vol, "available", "in-use");
+        String deviceName = v.attachments().stream().filter(a -> worker.equals(a.instanceId()))
+                .map(VolumeAttachment::device).findFirst().orElseGet(() -> attach(ctx, worker, vol));
+        String device = ctx.fact(FactKeys.device(vol)).orElseGet(() -> {
+            String found = aws.transport(ctx).exec(ScriptCommands.of("find-device.sh", vol, deviceName)
+                    .withTimeout(aws.timeouts().command())).orThrow("Finding " + vol + " on worker " + worker)
+                    .stdout().strip();
+            ctx.putFact(FactKeys.device(vol), found);
+            return found;
+        });
+        return device;
+    }
+
+    private String attach(StepContext ctx, String worker, String volumeId) {
+        Instance w = aws.ec2().instance(worker).orElseThrow();
+        Set<String> used = w.blockDeviceMappings().stream().map(InstanceBlockDeviceMapping::deviceName)
+                .collect(Collectors.toSet());
+        String device = null;
+        for (char c = 'f'; c <= 'p'; c++) {
+            if (!used.contains("/dev/sd" + c) && !used.contains("/dev/xvd" + c)) {
+                device = "/dev/sd" + c;
+                break;
+            }
+        }
+        if (device == null) {
+            throw new MigrationException("Worker " + worker + " has no free device name between /dev/sdf and /dev/sdp.");
+        }
+        String name = device;
+        boolean productCoded = !aws.source(ctx).rootVolume().productCodes().isEmpty();
+        if (productCoded) {
+            // Marketplace-coded volumes attach only to a stopped instance.
+            aws.ec2().calls().call("StopInstances", () -> aws.ec2().ec2().stopInstances(r -> r.instanceIds(worker)));
+            aws.ec2().waitInstance(ctx, worker, "stopped");
+        }
+        aws.ec2().calls().call("AttachVolume", () -> aws.ec2().ec2().attachVolume(r -> r.volumeId(volumeId)
+                .instanceId(worker).device(name)));
+        if (productCoded) {
+            aws.ec2().calls().call("StartInstances", () -> aws.ec2().ec2().startInstances(r -> r.instanceIds(worker)));
+            aws.ec2().waitInstance(ctx, worker, "running");
+        }
+        aws.ec2().waitAttached(ctx, volumeId, worker);
+        return name;
+    }
+}

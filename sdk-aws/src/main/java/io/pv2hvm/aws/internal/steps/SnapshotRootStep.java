@@ -1,0 +1,54 @@
+package io.pv2hvm.aws.internal.steps;
+
+import io.pv2hvm.aws.internal.AwsRuntime;
+import io.pv2hvm.aws.internal.FactKeys;
+import io.pv2hvm.aws.internal.Roles;
+import io.pv2hvm.aws.internal.SourceInstance;
+import io.pv2hvm.core.spi.Step;
+import io.pv2hvm.core.spi.StepContext;
+import io.pv2hvm.core.spi.StepDescription;
+
+import java.util.List;
+
+/**
+ * Snapshots the source root: for the trial while the source runs (crash-consistent is enough to
+ * prove the recipe), or, in cutover, of the stopped source (the data that moves).
+ */
+public final class SnapshotRootStep implements Step {
+    private final AwsRuntime aws;
+    private final boolean finalSnapshot;
+
+    public SnapshotRootStep(AwsRuntime aws, boolean finalSnapshot) {
+        this.aws = aws;
+        this.finalSnapshot = finalSnapshot;
+    }
+
+    @Override
+    public String name() {
+        return finalSnapshot ? "snapshot-stopped-root" : "snapshot-root";
+    }
+
+    @Override
+    public StepDescription describe() {
+        return finalSnapshot
+                ? new StepDescription("Snapshot the stopped source's root volume",
+                        List.of("snapshot of the root volume (kept: it backs the backup image)"), List.of())
+                : new StepDescription("Snapshot the running source's root volume for a trial conversion",
+                        List.of("snapshot of the root volume (temporary)"), List.of());
+    }
+
+    @Override
+    public void run(StepContext ctx) {
+        SourceInstance src = aws.source(ctx);
+        String role = finalSnapshot ? Roles.FINAL_SNAPSHOT : Roles.TRIAL_SNAPSHOT;
+        String id = aws.ec2().snapshotAndWait(ctx, src.rootVolume().volumeId(), role,
+                "pv2hvm " + role + " of " + src.instanceId() + " (" + ctx.migrationId() + ")");
+        ctx.putFact(finalSnapshot ? FactKeys.FINAL_SNAPSHOT : FactKeys.TRIAL_SNAPSHOT, id);
+    }
+
+    @Override
+    public void compensate(StepContext ctx) {
+        String role = finalSnapshot ? Roles.FINAL_SNAPSHOT : Roles.TRIAL_SNAPSHOT;
+        ctx.fact(FactKeys.snapshot(role)).ifPresent(id -> aws.ec2().deleteSnapshot(ctx, id, role));
+    }
+}

@@ -1,0 +1,25 @@
+package io.pv2hvm.aws.internal.steps;
+
+import io.pv2hvm.aws.internal.AwsRuntime;
+import io.pv2hvm.aws.internal.FactKeys;
+import io.pv2hvm.aws.internal.Roles;
+import io.pv2hvm.core.spi.StepContext;
+import software.amazon.awssdk.services.ec2.model.Instance;
+
+import java.util.LinkedHashSet;
+import java.util.Set;
+
+/** Finding and terminating the worker this migration launched, even one a crash left unjournaled. */
+final class Workers {
+    private Workers() {
+    }
+
+    static void terminateLaunched(AwsRuntime aws, StepContext ctx) {
+        Set<String> ids = new LinkedHashSet<>();
+        ctx.fact(FactKeys.WORKER).ifPresent(ids::add);
+        aws.ec2().taggedInstances(ctx.migrationId(), Roles.WORKER).stream().map(Instance::instanceId).forEach(ids::add);
+        for (String id : ids) {
+            aws.ec2().terminateAndWait(ctx, id, Roles.WORKER);
+        }
+    }
+}
