@@ -1,7 +1,6 @@
 package io.pv2hvm.aws.internal;
 
 import io.pv2hvm.aws.AwsTimeouts;
-import io.pv2hvm.aws.SsmTransport;
 import io.pv2hvm.core.JournalException;
 import io.pv2hvm.core.internal.Json;
 import io.pv2hvm.core.spi.CommandTransport;
@@ -10,6 +9,7 @@ import software.amazon.awssdk.services.ssm.SsmClient;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 
 /**
  * What the AWS steps of one migration share: the EC2 operations, the SSM client, settings, and
@@ -19,12 +19,24 @@ public final class AwsRuntime {
     private final Ec2Resources ec2;
     private final SsmClient ssm;
     private final AwsSettings settings;
+    private final Function<String, CommandTransport> ssmTransports;
     private final Map<String, CommandTransport> transports = new ConcurrentHashMap<>();
 
-    public AwsRuntime(Ec2Resources ec2, SsmClient ssm, AwsSettings settings) {
+    /**
+     * @param ssmTransports makes the SSM transport to a worker instance id when the user gave
+     *                      no transport; its calls count in {@link #apiCalls()}
+     */
+    public AwsRuntime(Ec2Resources ec2, SsmClient ssm, AwsSettings settings,
+                      Function<String, CommandTransport> ssmTransports) {
         this.ec2 = ec2;
         this.ssm = ssm;
         this.settings = settings;
+        this.ssmTransports = ssmTransports;
+    }
+
+    /** AWS API calls this run made, EC2 and SSM. */
+    public long apiCalls() {
+        return ec2.calls().total();
     }
 
     public Ec2Resources ec2() {
@@ -59,9 +71,7 @@ public final class AwsRuntime {
 
     /** The transport to the worker: the user's, else SSM to the worker instance. */
     public CommandTransport transport(StepContext ctx) {
-        return ctx.spec().transport().orElseGet(() -> transports.computeIfAbsent(worker(ctx), id ->
-                SsmTransport.builder().client(ssm).instanceId(id).maxPoll(timeouts().poll())
-                        .sleeper(ctx.spec().sleeper()).build()));
+        return ctx.spec().transport().orElseGet(() -> transports.computeIfAbsent(worker(ctx), ssmTransports));
     }
 
     public SsmClient ssm() {

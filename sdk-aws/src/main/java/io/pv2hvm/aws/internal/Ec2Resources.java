@@ -86,8 +86,22 @@ public final class Ec2Resources {
     }
 
     public Instance waitInstance(StepContext ctx, String id, String state) {
+        if ("terminated".equals(state)) {
+            // A terminated instance eventually disappears from DescribeInstances: gone counts as terminated.
+            waits.untilTrue(ctx, "instance " + id + " to be terminated", timeouts.instanceState(),
+                    () -> "terminated".equals(instanceState(id)));
+            return null;
+        }
         return waits.until(ctx, "instance " + id + " to be " + state, timeouts.instanceState(),
                 () -> instance(id).filter(i -> state.equals(i.state().nameAsString())));
+    }
+
+    /** Waits until no network interface in {@code subnetId} holds {@code privateIp}. */
+    public void waitIpFree(StepContext ctx, String subnetId, String privateIp) {
+        waits.untilTrue(ctx, "private IP " + privateIp + " to be released", timeouts.ipRelease(), () ->
+                calls.call("DescribeNetworkInterfaces", () -> ec2.describeNetworkInterfaces(r -> r.filters(
+                        Filter.builder().name("addresses.private-ip-address").values(privateIp).build(),
+                        Filter.builder().name("subnet-id").values(subnetId).build()))).networkInterfaces().isEmpty());
     }
 
     /** Tagged, non-terminated instances of this migration in {@code role}. */
@@ -100,11 +114,10 @@ public final class Ec2Resources {
 
     /** Terminates an instance (if it still exists) and waits until it is gone. */
     public void terminateAndWait(StepContext ctx, String id, String role) {
-        if ("terminated".equals(instanceState(id))) {
-            return;
+        if (!"terminated".equals(instanceState(id))) {
+            calls.call("TerminateInstances", () -> ec2.terminateInstances(r -> r.instanceIds(id)));
+            waitInstance(ctx, id, "terminated");
         }
-        calls.call("TerminateInstances", () -> ec2.terminateInstances(r -> r.instanceIds(id)));
-        waitInstance(ctx, id, "terminated");
         ctx.resourceDeleted(new Resource("instance", id, role));
     }
 

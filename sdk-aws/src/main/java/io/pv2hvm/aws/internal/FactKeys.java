@@ -10,6 +10,7 @@ public final class FactKeys {
     public static final String WORKER_LAUNCHED = "aws.worker-launched";
     public static final String TRIAL_SNAPSHOT = "aws.trial-snapshot";
     public static final String GUEST = "aws.guest";
+    public static final String GUEST_HAS_ENA = "aws.guest-has-ena";
     public static final String STRATEGY = "aws.strategy";
     public static final String TRIAL_IMAGE = "aws.trial-image";
     public static final String TRIAL_INSTANCE = "aws.trial-instance";
@@ -19,6 +20,7 @@ public final class FactKeys {
     public static final String BACKUP_IMAGE = "aws.backup-image";
     public static final String SOURCE_TERMINATED = "aws.source-terminated";
     public static final String NEW_INSTANCE = "aws.new-instance";
+    public static final String RESTORED_SOURCE = "aws.restored-source";
 
     /** The volume id created for a role, e.g. {@code aws.volume.scratch-source-volume}. */
     public static String volume(String role) {

@@ -1,0 +1,76 @@
+package io.pv2hvm.aws.internal.steps;
+
+import io.pv2hvm.aws.internal.AwsRuntime;
+import io.pv2hvm.aws.internal.FactKeys;
+import io.pv2hvm.aws.internal.Roles;
+import io.pv2hvm.aws.internal.SourceInstance;
+import io.pv2hvm.core.Facts;
+import io.pv2hvm.core.Resource;
+import io.pv2hvm.core.spi.Step;
+import io.pv2hvm.core.spi.StepContext;
+import io.pv2hvm.core.spi.StepDescription;
+import software.amazon.awssdk.services.ec2.model.Image;
+import software.amazon.awssdk.services.ec2.model.ResourceType;
+
+import java.util.List;
+
+/**
+ * Registers a PV backup image of the stopped source from its final root snapshot: the same
+ * kernel (PV-GRUB AKI), root device and architecture, so the source can be relaunched as it was.
+ * It reuses the completed snapshot instead of CreateImage, so the backup costs no downtime; data
+ * volumes are never deleted, only moved, so they need no image.
+ */
+public final class BackupImageStep implements Step {
+    private final AwsRuntime aws;
+
+    public BackupImageStep(AwsRuntime aws) {
+        this.aws = aws;
+    }
+
+    @Override
+    public String name() {
+        return "register-backup-image";
+    }
+
+    @Override
+    public StepDescription describe() {
+        return new StepDescription("Register a PV backup image of the stopped source from its root snapshot",
+                List.of("backup image of the source (kept)"), List.of());
+    }
+
+    @Override
+    public void run(StepContext ctx) {
+        SourceInstance src = aws.source(ctx);
+        String snapshot = ctx.fact(FactKeys.FINAL_SNAPSHOT).orElseThrow();
+        String id = ctx.fact(FactKeys.BACKUP_IMAGE).orElseGet(() -> {
+            String image = aws.ec2().taggedImage(ctx.migrationId(), Roles.BACKUP_IMAGE).map(Image::imageId)
+                    .orElseGet(() -> aws.ec2().calls().call("RegisterImage", () -> aws.ec2().ec2().registerImage(r -> {
+                        r.name("pv2hvm-backup-" + src.instanceId() + "-" + ctx.migrationId())
+                                .description("PV backup of " + src.instanceId() + " before pv2hvm migrated it to HVM")
+                                .virtualizationType("paravirtual").architecture(src.architecture())
+                                .rootDeviceName(src.rootDeviceName())
+                                .blockDeviceMappings(b -> b.deviceName(src.rootDeviceName()).ebs(e -> e
+                                        .snapshotId(snapshot).deleteOnTermination(true)
+                                        .volumeType(src.rootVolume().volumeType())))
+                                .tagSpecifications(aws.ec2().tags(ctx, ResourceType.IMAGE, Roles.BACKUP_IMAGE));
+                        if (src.kernelId() != null) {
+                            r.kernelId(src.kernelId());
+                        }
+                    })).imageId());
+            ctx.resourceCreated(new Resource("image", image, Roles.BACKUP_IMAGE));
+            ctx.putFact(FactKeys.BACKUP_IMAGE, image);
+            return image;
+        });
+        aws.ec2().waitImage(ctx, id);
+        ctx.putFact(Facts.BACKUP_IMAGE_ID, id);
+    }
+
+    @Override
+    public void compensate(StepContext ctx) {
+        // Only while the source still exists is the backup redundant; after a relaunch from it, keep it.
+        if (ctx.fact(FactKeys.RESTORED_SOURCE).isPresent()) {
+            return;
+        }
+        ctx.fact(FactKeys.BACKUP_IMAGE).ifPresent(id -> aws.ec2().deregister(ctx, id, Roles.BACKUP_IMAGE));
+    }
+}

@@ -1,0 +1,59 @@
+package io.pv2hvm.aws.internal.steps;
+
+import io.pv2hvm.aws.internal.AwsRuntime;
+import io.pv2hvm.aws.internal.ConsoleCheck;
+import io.pv2hvm.core.MigrationException;
+import io.pv2hvm.core.spi.StepContext;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.Optional;
+
+/** Proves an instance booted: running, both status checks, and a console free of boot failures. */
+final class BootCheck {
+    private BootCheck() {
+    }
+
+    /**
+     * Waits for the instance to run and pass its status checks, then reads its console until
+     * there is output (bounded by the status-check timeout) and scans it.
+     *
+     * @return the console text (possibly empty if EC2 never produced any)
+     * @throws MigrationException naming the failure line
+     */
+    static String verify(AwsRuntime aws, StepContext ctx, String instanceId) {
+        aws.ec2().waitInstance(ctx, instanceId, "running");
+        aws.ec2().waitStatusOk(ctx, instanceId);
+        String console;
+        try {
+            console = aws.ec2().waits().until(ctx, "console output of " + instanceId, aws.timeouts().statusChecks(),
+                    () -> Optional.of(console(aws, instanceId)).filter(s -> !s.isBlank()));
+        } catch (MigrationException e) {
+            if (e.getMessage() == null || !e.getMessage().startsWith("Timed out")) {
+                throw e;
+            }
+            ctx.warn("EC2 returned no console output for " + instanceId + "; its boot was judged by the status"
+                    + " checks alone.");
+            return "";
+        }
+        Optional<String> failure = ConsoleCheck.failure(console);
+        if (failure.isPresent()) {
+            throw new MigrationException("Instance " + instanceId + " did not boot cleanly: its console shows \""
+                    + failure.get() + "\". The guest conversion is not usable; see the console output for details.");
+        }
+        return console;
+    }
+
+    static String console(AwsRuntime aws, String instanceId) {
+        String encoded = aws.ec2().calls().call("GetConsoleOutput", () -> aws.ec2().ec2()
+                .getConsoleOutput(r -> r.instanceId(instanceId).latest(true))).output();
+        if (encoded == null || encoded.isEmpty()) {
+            return "";
+        }
+        try {
+            return new String(Base64.getMimeDecoder().decode(encoded), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            return encoded;
+        }
+    }
+}

@@ -1,0 +1,71 @@
+package io.pv2hvm.aws.internal.steps;
+
+import io.pv2hvm.aws.internal.AwsRuntime;
+import io.pv2hvm.aws.internal.FactKeys;
+import io.pv2hvm.aws.internal.Roles;
+import io.pv2hvm.aws.internal.SourceInstance;
+import io.pv2hvm.core.Facts;
+import io.pv2hvm.core.Resource;
+import io.pv2hvm.core.spi.Step;
+import io.pv2hvm.core.spi.StepContext;
+import io.pv2hvm.core.spi.StepDescription;
+
+import java.util.List;
+
+/**
+ * Deletes the temporaries (worker, trial instance, scratch volumes, trial snapshots and image) and
+ * keeps what the user needs (the backup image, the HVM image, the new instance). Works from the
+ * journal and then by tag, so a resource a crash left unjournaled is found too.
+ */
+public final class CleanupStep implements Step {
+    private final AwsRuntime aws;
+
+    public CleanupStep(AwsRuntime aws) {
+        this.aws = aws;
+    }
+
+    @Override
+    public String name() {
+        return "cleanup";
+    }
+
+    @Override
+    public StepDescription describe() {
+        return new StepDescription("Terminate the worker, delete scratch volumes, trial snapshots and the trial image;"
+                + " keep the backup and HVM images", List.of(), List.of("temporary resources: deleted"));
+    }
+
+    @Override
+    public void run(StepContext ctx) {
+        if (!"false".equals(ctx.fact(FactKeys.WORKER_LAUNCHED).orElse("true"))) {
+            Workers.terminateLaunched(aws, ctx);
+        }
+        List<Resource> created = ctx.resources();
+        for (Resource r : created) {
+            if (!Roles.TEMPORARY.contains(r.role()) || Roles.WORKER.equals(r.role())) {
+                continue;
+            }
+            switch (r.type()) {
+                case "instance" -> aws.ec2().terminateAndWait(ctx, r.id(), r.role());
+                case "image" -> aws.ec2().deregister(ctx, r.id(), r.role());
+                default -> { }
+            }
+        }
+        // Images before their snapshots: a snapshot backing an image cannot be deleted.
+        for (Resource r : created) {
+            if (Roles.TEMPORARY.contains(r.role())) {
+                switch (r.type()) {
+                    case "volume" -> aws.ec2().detachAndDelete(ctx, r.id(), r.role());
+                    case "snapshot" -> aws.ec2().deleteSnapshot(ctx, r.id(), r.role());
+                    default -> { }
+                }
+            }
+        }
+        ctx.fact(FactKeys.SOURCE_TERMINATED).ifPresent(t -> aws.source(ctx).volumes().stream()
+                .filter(SourceInstance.Volume::root).forEach(v -> ctx.warn("The source's original root volume "
+                        + v.volumeId() + " was kept (detached); its data is also in the backup image. Delete it"
+                        + " once you no longer need it.")));
+        // Calls made by this run (a resumed migration counts from the resume).
+        ctx.putFact(Facts.API_CALLS, Long.toString(aws.apiCalls()));
+    }
+}

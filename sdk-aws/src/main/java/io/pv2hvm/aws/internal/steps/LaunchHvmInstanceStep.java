@@ -1,0 +1,75 @@
+package io.pv2hvm.aws.internal.steps;
+
+import io.pv2hvm.aws.AwsCallException;
+import io.pv2hvm.aws.internal.AwsRuntime;
+import io.pv2hvm.aws.internal.FactKeys;
+import io.pv2hvm.aws.internal.Roles;
+import io.pv2hvm.aws.internal.SourceInstance;
+import io.pv2hvm.core.Facts;
+import io.pv2hvm.core.Resource;
+import io.pv2hvm.core.spi.Step;
+import io.pv2hvm.core.spi.StepContext;
+import io.pv2hvm.core.spi.StepDescription;
+import software.amazon.awssdk.services.ec2.model.Instance;
+import software.amazon.awssdk.services.ec2.model.ResourceType;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Launches the HVM instance from the final image with the source's configuration, and with its
+ * private IPs when they are kept. EC2 may still report a just-freed IP as in use: the launch is
+ * retried until the IP-release timeout.
+ */
+public final class LaunchHvmInstanceStep implements Step {
+    private final AwsRuntime aws;
+
+    public LaunchHvmInstanceStep(AwsRuntime aws) {
+        this.aws = aws;
+    }
+
+    @Override
+    public String name() {
+        return "launch-hvm-instance";
+    }
+
+    @Override
+    public StepDescription describe() {
+        return new StepDescription("Launch the HVM instance with the source's configuration",
+                List.of("HVM instance (kept)"), List.of());
+    }
+
+    @Override
+    public void run(StepContext ctx) {
+        SourceInstance src = aws.source(ctx);
+        String image = ctx.fact(FactKeys.HVM_IMAGE).orElseThrow();
+        String type = ctx.fact(FactKeys.TARGET_TYPE).orElse(src.instanceType());
+        String id = ctx.fact(FactKeys.NEW_INSTANCE).orElseGet(() -> {
+            var request = NewInstanceRequest.like(src).image(image).type(type).keepingIps(ctx.spec().preserveIps())
+                    .clientToken(ctx.migrationId() + "-hvm")
+                    .extraTags(aws.ec2().tags(ctx, ResourceType.INSTANCE, Roles.NEW_INSTANCE)).build();
+            Instance launched = aws.ec2().waits().until(ctx, "EC2 to accept the source's IPs for the new instance",
+                    aws.timeouts().ipRelease(), () -> {
+                        try {
+                            return Optional.of(aws.ec2().calls().call("RunInstances",
+                                    () -> aws.ec2().ec2().runInstances(request)).instances().get(0));
+                        } catch (AwsCallException e) {
+                            if ("InvalidIPAddress.InUse".equals(e.errorCode())) {
+                                return Optional.empty();
+                            }
+                            throw e;
+                        }
+                    });
+            ctx.resourceCreated(new Resource("instance", launched.instanceId(), Roles.NEW_INSTANCE));
+            ctx.putFact(FactKeys.NEW_INSTANCE, launched.instanceId());
+            return launched.instanceId();
+        });
+        aws.ec2().waitInstance(ctx, id, "running");
+        ctx.putFact(Facts.NEW_INSTANCE_ID, id);
+    }
+
+    @Override
+    public void compensate(StepContext ctx) {
+        ctx.fact(FactKeys.NEW_INSTANCE).ifPresent(id -> aws.ec2().terminateAndWait(ctx, id, Roles.NEW_INSTANCE));
+    }
+}

@@ -1,0 +1,86 @@
+package io.pv2hvm.aws.internal.steps;
+
+import io.pv2hvm.aws.internal.AwsRuntime;
+import io.pv2hvm.aws.internal.FactKeys;
+import io.pv2hvm.aws.internal.Round;
+import io.pv2hvm.core.Facts;
+import io.pv2hvm.core.Resource;
+import io.pv2hvm.core.spi.Step;
+import io.pv2hvm.core.spi.StepContext;
+import io.pv2hvm.core.spi.StepDescription;
+import software.amazon.awssdk.services.ec2.model.ArchitectureValues;
+import software.amazon.awssdk.services.ec2.model.BootModeValues;
+import software.amazon.awssdk.services.ec2.model.Image;
+import software.amazon.awssdk.services.ec2.model.ResourceType;
+import software.amazon.awssdk.services.ec2.model.VirtualizationType;
+
+import java.util.List;
+
+/**
+ * Snapshots the converted volume and registers it as an HVM image. Every RegisterImage default
+ * is a trap for this job (paravirtual, i386), so each is set explicitly; EnaSupport only when the
+ * guest has the driver, because an ENA image without it boots unreachable.
+ */
+public final class RegisterImageStep implements Step {
+    static final String ROOT_DEVICE = "/dev/xvda";
+
+    private final AwsRuntime aws;
+    private final Round round;
+
+    public RegisterImageStep(AwsRuntime aws, Round round) {
+        this.aws = aws;
+        this.round = round;
+    }
+
+    @Override
+    public String name() {
+        return "register-" + round.label() + "-image";
+    }
+
+    @Override
+    public StepDescription describe() {
+        boolean kept = round == Round.FINAL;
+        return new StepDescription("Snapshot the converted volume and register an HVM image (hvm, x86_64, "
+                + ROOT_DEVICE + ", legacy-bios)", List.of("snapshot of the converted volume" + (kept ? " (kept)" : " (temporary)"),
+                "HVM image" + (kept ? " (kept: the new instance boots from it)" : " (temporary, for the trial)")),
+                List.of());
+    }
+
+    @Override
+    public void run(StepContext ctx) {
+        String volume = ctx.fact(round.convertedVolumeFact()).orElseThrow();
+        String snapshot = aws.ec2().snapshotAndWait(ctx, volume, round.imageSnapshotRole(),
+                "pv2hvm " + round.imageSnapshotRole() + " of " + ctx.spec().instanceId());
+        String imageId = ctx.fact(round.imageFact()).orElseGet(() -> register(ctx, snapshot));
+        aws.ec2().waitImage(ctx, imageId);
+        if (round == Round.FINAL) {
+            ctx.putFact(Facts.NEW_IMAGE_ID, imageId);
+        }
+    }
+
+    private String register(StepContext ctx, String snapshot) {
+        // RegisterImage has no client token: look for this migration's image by tag first.
+        String id = aws.ec2().taggedImage(ctx.migrationId(), round.imageRole()).map(Image::imageId).orElseGet(() -> {
+            boolean ena = Boolean.parseBoolean(ctx.fact(FactKeys.GUEST_HAS_ENA).orElse("false"));
+            String name = "pv2hvm-" + ctx.spec().instanceId() + "-" + round.label() + "-" + ctx.migrationId();
+            return aws.ec2().calls().call("RegisterImage", () -> aws.ec2().ec2().registerImage(r -> r
+                    .name(name).description("HVM copy of " + ctx.spec().instanceId() + " made by pv2hvm")
+                    .virtualizationType(VirtualizationType.HVM.toString()).architecture(ArchitectureValues.X86_64)
+                    .rootDeviceName(ROOT_DEVICE).bootMode(BootModeValues.LEGACY_BIOS).enaSupport(ena)
+                    .blockDeviceMappings(b -> b.deviceName(ROOT_DEVICE).ebs(e -> e.snapshotId(snapshot)
+                            .deleteOnTermination(true).volumeType("gp3")))
+                    .tagSpecifications(aws.ec2().tags(ctx, ResourceType.IMAGE, round.imageRole())))).imageId();
+        });
+        ctx.resourceCreated(new Resource("image", id, round.imageRole()));
+        ctx.putFact(round.imageFact(), id);
+        return id;
+    }
+
+    @Override
+    public void compensate(StepContext ctx) {
+        ctx.fact(round.imageFact()).or(() -> aws.ec2().taggedImage(ctx.migrationId(), round.imageRole())
+                .map(Image::imageId)).ifPresent(id -> aws.ec2().deregister(ctx, id, round.imageRole()));
+        ctx.fact(FactKeys.snapshot(round.imageSnapshotRole()))
+                .ifPresent(id -> aws.ec2().deleteSnapshot(ctx, id, round.imageSnapshotRole()));
+    }
+}

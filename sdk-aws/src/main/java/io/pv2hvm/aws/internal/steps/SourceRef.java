@@ -1,0 +1,17 @@
+package io.pv2hvm.aws.internal.steps;
+
+import io.pv2hvm.aws.internal.FactKeys;
+import io.pv2hvm.core.spi.StepContext;
+
+/**
+ * The instance that currently stands for the source: the original, or, after a rollback that had
+ * to relaunch it from the backup image, the relaunched one.
+ */
+final class SourceRef {
+    private SourceRef() {
+    }
+
+    static String current(StepContext ctx) {
+        return ctx.fact(FactKeys.RESTORED_SOURCE).orElse(ctx.spec().instanceId());
+    }
+}

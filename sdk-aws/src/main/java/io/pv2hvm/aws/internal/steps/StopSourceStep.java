@@ -1,0 +1,61 @@
+package io.pv2hvm.aws.internal.steps;
+
+import io.pv2hvm.aws.internal.AwsRuntime;
+import io.pv2hvm.aws.internal.FactKeys;
+import io.pv2hvm.core.spi.Step;
+import io.pv2hvm.core.spi.StepContext;
+import io.pv2hvm.core.spi.StepDescription;
+
+import java.util.List;
+
+/** Stops the source: the downtime window opens here. Rolled back by starting it again. */
+public final class StopSourceStep implements Step {
+    private final AwsRuntime aws;
+
+    public StopSourceStep(AwsRuntime aws) {
+        this.aws = aws;
+    }
+
+    @Override
+    public String name() {
+        return "stop-source";
+    }
+
+    @Override
+    public StepDescription describe() {
+        return new StepDescription("Stop the source instance (downtime starts)", List.of(),
+                List.of("source instance: stopped"));
+    }
+
+    @Override
+    public void run(StepContext ctx) {
+        String id = ctx.spec().instanceId();
+        String state = aws.ec2().instanceState(id);
+        if (ctx.fact(FactKeys.SOURCE_WAS_RUNNING).isEmpty()) {
+            ctx.putFact(FactKeys.SOURCE_WAS_RUNNING, Boolean.toString("running".equals(state) || "pending".equals(state)));
+        }
+        if (!"stopped".equals(state)) {
+            aws.ec2().calls().call("StopInstances", () -> aws.ec2().ec2().stopInstances(r -> r.instanceIds(id)));
+        }
+        aws.ec2().waitInstance(ctx, id, "stopped");
+    }
+
+    @Override
+    public void compensate(StepContext ctx) {
+        String id = SourceRef.current(ctx);
+        if (!Boolean.parseBoolean(ctx.fact(FactKeys.SOURCE_WAS_RUNNING).orElse("false"))) {
+            return;
+        }
+        String state = aws.ec2().instanceState(id);
+        if ("stopping".equals(state)) {
+            aws.ec2().waitInstance(ctx, id, "stopped");
+            state = "stopped";
+        }
+        if ("stopped".equals(state)) {
+            aws.ec2().calls().call("StartInstances", () -> aws.ec2().ec2().startInstances(r -> r.instanceIds(id)));
+        }
+        if (!"terminated".equals(state)) {
+            aws.ec2().waitInstance(ctx, id, "running");
+        }
+    }
+}

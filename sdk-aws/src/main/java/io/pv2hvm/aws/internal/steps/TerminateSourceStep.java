@@ -1,0 +1,79 @@
+package io.pv2hvm.aws.internal.steps;
+
+import io.pv2hvm.aws.internal.AwsRuntime;
+import io.pv2hvm.aws.internal.FactKeys;
+import io.pv2hvm.aws.internal.Roles;
+import io.pv2hvm.aws.internal.SourceInstance;
+import io.pv2hvm.core.JournalException;
+import io.pv2hvm.core.Resource;
+import io.pv2hvm.core.spi.Step;
+import io.pv2hvm.core.spi.StepContext;
+import io.pv2hvm.core.spi.StepDescription;
+import software.amazon.awssdk.services.ec2.model.Instance;
+import software.amazon.awssdk.services.ec2.model.ResourceType;
+
+import java.util.List;
+
+/**
+ * Terminates the stopped source to free its private IPs, then waits until EC2 no longer shows the
+ * primary IP on any interface. Runs only after the backup image and the HVM image exist.
+ *
+ * <p>Compensation relaunches the source from the backup image with the same IPs: the rollback of
+ * a cutover whose new instance failed.
+ */
+public final class TerminateSourceStep implements Step {
+    private final AwsRuntime aws;
+
+    public TerminateSourceStep(AwsRuntime aws) {
+        this.aws = aws;
+    }
+
+    @Override
+    public String name() {
+        return "terminate-source";
+    }
+
+    @Override
+    public StepDescription describe() {
+        return new StepDescription("Terminate the stopped source (volumes kept) and wait until its private IP is free",
+                List.of(), List.of("source instance: terminated (its backup image and volumes are kept)"));
+    }
+
+    @Override
+    public void run(StepContext ctx) {
+        SourceInstance src = aws.source(ctx);
+        // Never lose data: the backup and the new image must both exist before the source goes.
+        for (String fact : List.of(FactKeys.BACKUP_IMAGE, FactKeys.HVM_IMAGE)) {
+            String image = ctx.fact(fact).orElseThrow(() -> new JournalException("Refusing to terminate "
+                    + src.instanceId() + ": no " + fact + " is journaled."));
+            aws.ec2().image(image).filter(i -> "available".equals(i.stateAsString())).orElseThrow(() ->
+                    new JournalException("Refusing to terminate " + src.instanceId() + ": image " + image
+                            + " is not available."));
+        }
+        ctx.putFact(FactKeys.SOURCE_TERMINATED, "true");
+        aws.ec2().terminateAndWait(ctx, src.instanceId(), "source");
+        src.primaryInterface().ifPresent(eni -> aws.ec2().waitIpFree(ctx, eni.subnetId(), eni.primaryPrivateIp()));
+    }
+
+    @Override
+    public void compensate(StepContext ctx) {
+        if (ctx.fact(FactKeys.RESTORED_SOURCE).isPresent()
+                || !"terminated".equals(aws.ec2().instanceState(ctx.spec().instanceId()))) {
+            return;
+        }
+        SourceInstance src = aws.source(ctx);
+        String backup = ctx.fact(FactKeys.BACKUP_IMAGE).orElseThrow();
+        src.primaryInterface().ifPresent(eni -> aws.ec2().waitIpFree(ctx, eni.subnetId(), eni.primaryPrivateIp()));
+        Instance relaunched = aws.ec2().calls().call("RunInstances", () -> aws.ec2().ec2().runInstances(
+                NewInstanceRequest.like(src).image(backup).type(src.instanceType()).keepingIps(true)
+                        .clientToken(ctx.migrationId() + "-restore")
+                        .extraTags(aws.ec2().tags(ctx, ResourceType.INSTANCE, "restored-source")).build()))
+                .instances().get(0);
+        ctx.putFact(FactKeys.RESTORED_SOURCE, relaunched.instanceId());
+        ctx.resourceCreated(new Resource("instance", relaunched.instanceId(), "restored-source"));
+        aws.ec2().waitInstance(ctx, relaunched.instanceId(), "running");
+        ctx.warn("The migration rolled back after the source was terminated: " + src.instanceId()
+                + " was relaunched from backup image " + backup + " as " + relaunched.instanceId()
+                + " with the same private IPs.");
+    }
+}

@@ -1,0 +1,61 @@
+package io.pv2hvm.aws.internal.steps;
+
+import io.pv2hvm.aws.internal.AwsRuntime;
+import io.pv2hvm.aws.internal.FactKeys;
+import io.pv2hvm.aws.internal.SourceInstance;
+import io.pv2hvm.core.Facts;
+import io.pv2hvm.core.spi.Step;
+import io.pv2hvm.core.spi.StepContext;
+import io.pv2hvm.core.spi.StepDescription;
+import software.amazon.awssdk.services.ec2.model.Filter;
+import software.amazon.awssdk.services.ec2.model.Instance;
+import software.amazon.awssdk.services.ec2.model.InstancePrivateIpAddress;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * Proves the new instance boots (status checks, clean console) and records what it became. A
+ * failure here rolls the whole cutover back, down to relaunching the source from its backup.
+ */
+public final class VerifyNewInstanceStep implements Step {
+    private final AwsRuntime aws;
+
+    public VerifyNewInstanceStep(AwsRuntime aws) {
+        this.aws = aws;
+    }
+
+    @Override
+    public String name() {
+        return "verify-new-instance";
+    }
+
+    @Override
+    public StepDescription describe() {
+        return StepDescription.readOnly("Check the new instance's status checks and console (downtime ends)");
+    }
+
+    @Override
+    public void run(StepContext ctx) {
+        String id = ctx.fact(FactKeys.NEW_INSTANCE).orElseThrow();
+        BootCheck.verify(aws, ctx, id);
+        Instance i = aws.ec2().instance(id).orElseThrow();
+        List<String> ips = new ArrayList<>();
+        i.networkInterfaces().stream().sorted(Comparator.comparing(n -> n.attachment().deviceIndex()))
+                .forEach(n -> {
+                    ips.add(n.privateIpAddress());
+                    n.privateIpAddresses().stream().filter(p -> !Boolean.TRUE.equals(p.primary()))
+                            .map(InstancePrivateIpAddress::privateIpAddress).forEach(ips::add);
+                });
+        aws.ec2().calls().call("DescribeAddresses", () -> aws.ec2().ec2().describeAddresses(r -> r.filters(
+                Filter.builder().name("instance-id").values(id).build()))).addresses()
+                .forEach(a -> ips.add(a.publicIp()));
+        ctx.putFact(Facts.IPS_AFTER, String.join(",", ips));
+        ctx.putFact(Facts.VIRTUALIZATION_AFTER, i.virtualizationTypeAsString());
+        SourceInstance src = aws.source(ctx);
+        if (ctx.spec().preserveIps() && !src.privateIps().stream().allMatch(ips::contains)) {
+            ctx.warn("Not every private IP of the source is on " + id + ": expected " + src.privateIps() + ", got " + ips);
+        }
+    }
+}

@@ -1,0 +1,76 @@
+package io.pv2hvm.aws.internal.steps;
+
+import io.pv2hvm.aws.internal.AwsRuntime;
+import io.pv2hvm.aws.internal.FactKeys;
+import io.pv2hvm.aws.internal.Roles;
+import io.pv2hvm.aws.internal.SourceInstance;
+import io.pv2hvm.core.MigrationException;
+import io.pv2hvm.core.Resource;
+import io.pv2hvm.core.spi.Command;
+import io.pv2hvm.core.spi.CommandResult;
+import io.pv2hvm.core.spi.Step;
+import io.pv2hvm.core.spi.StepContext;
+import io.pv2hvm.core.spi.StepDescription;
+import software.amazon.awssdk.services.ec2.model.Instance;
+import software.amazon.awssdk.services.ec2.model.ResourceType;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Boots a trial instance from the trial image, beside the source (fresh IP, same subnet and
+ * security groups), proves it boots, runs the user's health command, and terminates it. All of
+ * this happens while the source still serves.
+ */
+public final class VerifyTrialStep implements Step {
+    private final AwsRuntime aws;
+
+    public VerifyTrialStep(AwsRuntime aws) {
+        this.aws = aws;
+    }
+
+    @Override
+    public String name() {
+        return "verify-trial-instance";
+    }
+
+    @Override
+    public StepDescription describe() {
+        return new StepDescription("Boot a trial instance from the trial image, check status, console and health,"
+                + " then terminate it", List.of("trial instance with a fresh IP (temporary)"), List.of());
+    }
+
+    @Override
+    public void run(StepContext ctx) {
+        SourceInstance src = aws.source(ctx);
+        String image = ctx.fact(FactKeys.TRIAL_IMAGE).orElseThrow();
+        String type = ctx.fact(FactKeys.TARGET_TYPE).orElse(src.instanceType());
+        String trial = ctx.fact(FactKeys.TRIAL_INSTANCE).orElseGet(() -> {
+            Instance i = aws.ec2().calls().call("RunInstances", () -> aws.ec2().ec2().runInstances(r -> r
+                    .imageId(image).instanceType(type).minCount(1).maxCount(1).subnetId(src.subnetId())
+                    .securityGroupIds(src.securityGroupIds()).clientToken(ctx.migrationId() + "-trial")
+                    .tagSpecifications(aws.ec2().tags(ctx, ResourceType.INSTANCE, Roles.TRIAL_INSTANCE)))).instances().get(0);
+            ctx.resourceCreated(new Resource("instance", i.instanceId(), Roles.TRIAL_INSTANCE));
+            ctx.putFact(FactKeys.TRIAL_INSTANCE, i.instanceId());
+            return i.instanceId();
+        });
+        BootCheck.verify(aws, ctx, trial);
+        ctx.spec().healthCommand().ifPresent(health -> {
+            String ip = aws.ec2().instance(trial).map(Instance::privateIpAddress).orElseThrow();
+            CommandResult r = aws.transport(ctx).exec(Command.bash(health).withEnvironment(Map.of("TRIAL_IP", ip))
+                    .withTimeout(aws.timeouts().statusChecks()));
+            if (!r.succeeded()) {
+                throw new MigrationException("The health command failed on the trial instance " + trial + " (exit "
+                        + r.exitCode() + "): " + r.stderr().strip() + ". Nothing of the source was touched.");
+            }
+        });
+        aws.ec2().terminateAndWait(ctx, trial, Roles.TRIAL_INSTANCE);
+    }
+
+    @Override
+    public void compensate(StepContext ctx) {
+        ctx.fact(FactKeys.TRIAL_INSTANCE).ifPresent(id -> aws.ec2().terminateAndWait(ctx, id, Roles.TRIAL_INSTANCE));
+        aws.ec2().taggedInstances(ctx.migrationId(), Roles.TRIAL_INSTANCE)
+                .forEach(i -> aws.ec2().terminateAndWait(ctx, i.instanceId(), Roles.TRIAL_INSTANCE));
+    }
+}
