@@ -1,0 +1,108 @@
+package io.pv2hvm.aws;
+
+import io.pv2hvm.aws.internal.AwsCalls;
+import io.pv2hvm.aws.internal.Ec2Resources;
+import io.pv2hvm.aws.internal.Roles;
+import io.pv2hvm.aws.internal.SweepContext;
+import io.pv2hvm.core.Resource;
+import io.pv2hvm.core.spi.Journal;
+import io.pv2hvm.core.spi.JournalEntry;
+import software.amazon.awssdk.services.ec2.Ec2Client;
+import software.amazon.awssdk.services.ec2.model.Filter;
+import software.amazon.awssdk.services.ec2.model.Tag;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Operations over many migrations. {@link #sweep} finds the temporaries that crashed runs left
+ * behind, by tag, and deletes them, sparing migrations whose journal says they are still in
+ * progress (they may be resumed).
+ */
+public final class Migrations {
+    private static final List<Filter> OURS = List.of(Filter.builder().name("tag-key").values(Tags.ROLE).build());
+
+    private Migrations() {
+    }
+
+    /**
+     * Deletes orphaned temporaries (workers, trial instances, scratch volumes, trial snapshots and
+     * images) of migrations that finished, failed, or have no journal here. Kept resources (backup
+     * and HVM images, new instances) are never touched.
+     */
+    public static SweepReport sweep(Ec2Client ec2, Journal journal, boolean dryRun) {
+        return sweep(ec2, journal, dryRun, AwsTimeouts.defaults());
+    }
+
+    /** {@link #sweep(Ec2Client, Journal, boolean)} with explicit wait timeouts. */
+    public static SweepReport sweep(Ec2Client ec2, Journal journal, boolean dryRun, AwsTimeouts timeouts) {
+        AwsCalls calls = new AwsCalls();
+        Ec2Resources res = new Ec2Resources(ec2, calls, timeouts);
+        List<Found> found = new ArrayList<>();
+        calls.call("DescribeInstances", () -> ec2.describeInstances(r -> r.filters(OURS))).reservations().stream()
+                .flatMap(r -> r.instances().stream())
+                .filter(i -> !"terminated".equals(i.state().nameAsString()))
+                .forEach(i -> found.add(found("instance", i.instanceId(), i.tags())));
+        calls.call("DescribeImages", () -> ec2.describeImages(r -> r.owners("self").filters(OURS))).images()
+                .forEach(i -> found.add(found("image", i.imageId(), i.tags())));
+        calls.call("DescribeVolumes", () -> ec2.describeVolumes(r -> r.filters(OURS))).volumes()
+                .forEach(v -> found.add(found("volume", v.volumeId(), v.tags())));
+        calls.call("DescribeSnapshots", () -> ec2.describeSnapshots(r -> r.ownerIds("self").filters(OURS)))
+                .snapshots().forEach(s -> found.add(found("snapshot", s.snapshotId(), s.tags())));
+
+        List<Resource> deleted = new ArrayList<>();
+        List<Resource> skipped = new ArrayList<>();
+        for (Found f : found) {
+            if (!Roles.TEMPORARY.contains(f.resource.role())) {
+                continue;
+            }
+            Optional<List<JournalEntry>> entries = f.migrationId == null ? Optional.empty() : read(journal, f.migrationId);
+            boolean inProgress = entries.map(e -> !e.isEmpty() && !finished(e)).orElse(false);
+            (inProgress ? skipped : deleted).add(f.resource);
+        }
+        if (!dryRun) {
+            // Instances first (they hold volumes), then images (they hold snapshots), then the rest.
+            for (String type : List.of("instance", "image", "volume", "snapshot")) {
+                for (Found f : found) {
+                    if (!deleted.contains(f.resource) || !type.equals(f.resource.type())) {
+                        continue;
+                    }
+                    boolean journaled = f.migrationId != null && read(journal, f.migrationId).map(e -> !e.isEmpty())
+                            .orElse(false);
+                    SweepContext ctx = new SweepContext(f.migrationId == null ? "unknown" : f.migrationId, journal,
+                            journaled);
+                    switch (type) {
+                        case "instance" -> res.terminateAndWait(ctx, f.resource.id(), f.resource.role());
+                        case "image" -> res.deregister(ctx, f.resource.id(), f.resource.role());
+                        case "volume" -> res.detachAndDelete(ctx, f.resource.id(), f.resource.role());
+                        default -> res.deleteSnapshot(ctx, f.resource.id(), f.resource.role());
+                    }
+                }
+            }
+        }
+        return new SweepReport(deleted, skipped, dryRun);
+    }
+
+    private static Optional<List<JournalEntry>> read(Journal journal, String migrationId) {
+        try {
+            return Optional.of(journal.read(migrationId));
+        } catch (RuntimeException e) {
+            return Optional.empty(); // a malformed id in a tag: not ours to judge, treat as unknown
+        }
+    }
+
+    private static boolean finished(List<JournalEntry> entries) {
+        return entries.stream().anyMatch(e -> e.type() == JournalEntry.Type.MIGRATION_SUCCEEDED
+                || e.type() == JournalEntry.Type.MIGRATION_FAILED);
+    }
+
+    private static Found found(String type, String id, List<Tag> tags) {
+        Map<String, String> m = Ec2Resources.tagMap(tags);
+        return new Found(new Resource(type, id, m.getOrDefault(Tags.ROLE, "?")), m.get(Tags.MIGRATION_ID));
+    }
+
+    private record Found(Resource resource, String migrationId) {
+    }
+}
