@@ -99,6 +99,7 @@ public final class Ec2Emulator implements BeforeAllCallback, AfterAllCallback, B
                 .port(config.port)
                 .bindAddress(config.bindAddress)
                 .containerThreads(config.serverThreads)
+                .jettyAcceptors(1)
                 .disableRequestJournal()
                 .gzipDisabled(true)
                 .extensions(new EmulatorTransformer(core::get, journal, faults));

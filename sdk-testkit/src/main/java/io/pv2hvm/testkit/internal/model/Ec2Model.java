@@ -648,6 +648,7 @@ public final class Ec2Model {
         eni.createdAt = past;
         eni.privateIps.addAll(s.secondaryPrivateIps());
         attachEniNow(eni, i, 0, true);
+        eni.attachTime = past;
         i.primaryEniId = eni.id;
         for (NetworkInterfaceSeed ns : s.secondaryEnis()) {
             SubnetRecord sn = ns.subnetId() != null ? subnet(ns.subnetId()) : subnet;
@@ -660,6 +661,7 @@ public final class Ec2Model {
             sec.createdAt = past;
             sec.privateIps.addAll(ns.secondaryPrivateIps());
             attachEniNow(sec, i, ns.deviceIndex(), false);
+            sec.attachTime = past;
         }
 
         SnapshotRecord rootSnap = img.rootDevice() == null ? null : snapshots.get(img.rootDevice().snapshotId());
