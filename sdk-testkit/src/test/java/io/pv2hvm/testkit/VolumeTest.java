@@ -46,8 +46,9 @@ class VolumeTest {
 
     @Test
     void createAttachDetachDelete_transitionsObservedWithWaiters() {
-        String id = ec2.createVolume(r -> r.availabilityZone("us-east-1a").size(20).volumeType("gp3")).volumeId();
-        assertThat(volume(id).state()).isEqualTo(VolumeState.CREATING);
+        var created = ec2.createVolume(r -> r.availabilityZone("us-east-1a").size(20).volumeType("gp3"));
+        assertThat(created.state()).isEqualTo(VolumeState.CREATING);
+        String id = created.volumeId();
         waiter.waitUntilVolumeAvailable(r -> r.volumeIds(id)).matched().response().orElseThrow();
 
         var attach = ec2.attachVolume(r -> r.volumeId(id).instanceId(Worlds.SOURCE).device("/dev/sdg"));
