@@ -14,6 +14,7 @@ import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.model.Ec2Exception;
 
 /** Eventual consistency windows, injected faults and the request journal. */
+@SuppressWarnings("unchecked") // the SDK's varargs Consumer<Builder> overloads
 class ConsistencyAndFaultsTest {
 
     private final ManualClock clock = ManualClock.create();

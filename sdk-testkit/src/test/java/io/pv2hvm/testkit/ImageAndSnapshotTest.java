@@ -18,6 +18,7 @@ import software.amazon.awssdk.services.ec2.model.SnapshotState;
 import software.amazon.awssdk.services.ec2.waiters.Ec2Waiter;
 
 /** Snapshots, CreateImage, RegisterImage's defaults and RunInstances' image/type checks. */
+@SuppressWarnings("unchecked") // the SDK's varargs Consumer<Builder> overloads
 class ImageAndSnapshotTest {
 
     @RegisterExtension

@@ -17,6 +17,7 @@ import software.amazon.awssdk.services.ec2.model.Volume;
 import software.amazon.awssdk.services.ec2.waiters.Ec2Waiter;
 
 /** Instance transitions on the scaled latency model, observed with the SDK's own waiters. */
+@SuppressWarnings("unchecked") // the SDK's varargs Consumer<Builder> overloads
 class InstanceLifecycleTest {
 
     @RegisterExtension

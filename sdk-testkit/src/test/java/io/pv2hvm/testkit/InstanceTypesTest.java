@@ -8,6 +8,7 @@ import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.model.InstanceTypeInfo;
 
 /** DescribeInstanceTypes: the PV-capable previous generation versus Xen and Nitro HVM types. */
+@SuppressWarnings("unchecked") // the SDK's varargs Consumer<Builder> overloads
 class InstanceTypesTest {
 
     @RegisterExtension

@@ -16,6 +16,7 @@ import software.amazon.awssdk.services.ec2.model.NetworkInterface;
 import software.amazon.awssdk.services.ec2.model.NetworkInterfaceAttribute;
 
 /** Private IP release, Elastic IPs, secondary addresses and ENIs, on a manual clock. */
+@SuppressWarnings("unchecked") // the SDK's varargs Consumer<Builder> overloads
 class NetworkTest {
 
     private final ManualClock clock = ManualClock.create();

@@ -20,6 +20,7 @@ import software.amazon.awssdk.services.ssm.model.InvocationDoesNotExistException
 import software.amazon.awssdk.services.ssm.model.ParameterNotFoundException;
 
 /** SSM Run Command through the real SsmClient, on a manual clock. */
+@SuppressWarnings("unchecked") // the SDK's varargs Consumer<Builder> overloads
 class SsmTest {
 
     private final ManualClock clock = ManualClock.create();

@@ -11,6 +11,7 @@ import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.model.Instance;
 
 /** The standalone server: options, a JSON world seed, and a plain SDK client on loopback. */
+@SuppressWarnings("unchecked") // the SDK's varargs Consumer<Builder> overloads
 class StandaloneTest {
 
     @TempDir

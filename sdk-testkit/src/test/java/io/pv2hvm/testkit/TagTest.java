@@ -12,6 +12,7 @@ import software.amazon.awssdk.services.ec2.model.Ec2Exception;
 import software.amazon.awssdk.services.ec2.model.TagDescription;
 
 /** Tags on every resource kind, with tag and resource filters. */
+@SuppressWarnings("unchecked") // the SDK's varargs Consumer<Builder> overloads
 class TagTest {
 
     @RegisterExtension

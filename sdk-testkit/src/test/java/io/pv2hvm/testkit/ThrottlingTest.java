@@ -15,6 +15,7 @@ import software.amazon.awssdk.services.ec2.model.Ec2Exception;
  * EC2 token buckets on a manual clock: a burst inside one refill period is refused beyond the
  * bucket size, and refill restores exactly the documented rate.
  */
+@SuppressWarnings("unchecked") // the SDK's varargs Consumer<Builder> overloads
 class ThrottlingTest {
 
     private final ManualClock clock = ManualClock.create();

@@ -15,6 +15,7 @@ import software.amazon.awssdk.services.ec2.model.VolumeState;
 import software.amazon.awssdk.services.ec2.waiters.Ec2Waiter;
 
 /** EBS volume transitions and AttachVolume/DeleteVolume state checks. */
+@SuppressWarnings("unchecked") // the SDK's varargs Consumer<Builder> overloads
 class VolumeTest {
 
     @RegisterExtension

@@ -4,7 +4,6 @@ import io.pv2hvm.testkit.internal.model.AddressRecord;
 import io.pv2hvm.testkit.internal.model.Ec2Model;
 import io.pv2hvm.testkit.internal.model.InstanceRecord;
 import io.pv2hvm.testkit.internal.model.NetworkInterfaceRecord;
-import io.pv2hvm.testkit.internal.model.VolumeRecord;
 import io.pv2hvm.testkit.internal.xml.XmlWriter;
 import java.util.List;
 
@@ -148,7 +147,4 @@ final class InstanceXml {
         }
     }
 
-    static List<VolumeRecord> unused() {
-        return List.of();
-    }
 }

@@ -111,7 +111,7 @@ public final class EmulatorTransformer implements ResponseDefinitionTransformerV
 
     private static void flatten(String prefix, JsonNode n, Map<String, String> out) {
         if (n.isObject()) {
-            n.fields().forEachRemaining(e -> flatten(prefix.isEmpty() ? e.getKey() : prefix + "." + e.getKey(), e.getValue(), out));
+            n.properties().forEach(e -> flatten(prefix.isEmpty() ? e.getKey() : prefix + "." + e.getKey(), e.getValue(), out));
         } else if (n.isArray()) {
             for (int i = 0; i < n.size(); i++) {
                 flatten(prefix + "." + (i + 1), n.get(i), out);

@@ -149,7 +149,7 @@ public final class SsmService {
             }
         }
         Map<String, List<String>> params = new LinkedHashMap<>();
-        in.path("Parameters").fields().forEachRemaining(e -> {
+        in.path("Parameters").properties().forEach(e -> {
             List<String> values = new ArrayList<>();
             e.getValue().forEach(v -> values.add(v.asText()));
             params.put(e.getKey(), values);
