@@ -7,8 +7,10 @@ import java.util.Set;
 /**
  * EC2 request-rate throttling: one token bucket per action (AWS evaluates each API
  * individually), sized by the action's category. Defaults are the documented bucket sizes
- * and refill rates (https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-throttling.html).
- * Immutable.
+ * and refill rates (https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-throttling.html,
+ * as digested in the team's field notes); each can be overridden with {@link #withBucket}.
+ * Only request-rate buckets are modelled, not the separate resource-rate buckets (instances
+ * launched per second). Immutable.
  */
 public final class ThrottlingPolicy {
 
@@ -22,7 +24,7 @@ public final class ThrottlingPolicy {
         MUTATING(50, 5),
         /** RunInstances, StartInstances: 5 tokens, 2/s. */
         RUN_AND_START(5, 2),
-        /** TerminateInstances, StopInstances, CreateSnapshot, CreateVolume, Delete*, Assign/Unassign*: 100 tokens, 5/s. */
+        /** TerminateInstances, CreateSnapshot, CreateVolume, Delete*, Assign/UnassignPrivateIpAddresses: 100 tokens, 5/s. */
         RESOURCE_CHANGING(100, 5),
         /** CreateTags: 100 tokens, 10/s. */
         TAGGING(100, 10);
@@ -47,7 +49,7 @@ public final class ThrottlingPolicy {
     }
 
     private static final Set<String> RUN_START = Set.of("RunInstances", "StartInstances");
-    private static final Set<String> RESOURCE = Set.of("TerminateInstances", "StopInstances", "CreateSnapshot",
+    private static final Set<String> RESOURCE = Set.of("TerminateInstances", "CreateSnapshot",
             "CreateVolume", "AssignPrivateIpAddresses", "UnassignPrivateIpAddresses");
 
     private final boolean enabled;

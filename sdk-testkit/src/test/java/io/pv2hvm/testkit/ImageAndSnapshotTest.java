@@ -171,15 +171,6 @@ class ImageAndSnapshotTest {
     }
 
     @Test
-    void runInstances_imageStillPending_failsWithUnavailable() {
-        String snap = completedSnapshot();
-        String ami = ec2.registerImage(r -> r.name("pending-one").virtualizationType("hvm").architecture("x86_64").enaSupport(true)
-                .rootDeviceName("/dev/xvda").blockDeviceMappings(b -> b.deviceName("/dev/xvda").ebs(e -> e.snapshotId(snap)))).imageId();
-        assertThatThrownBy(() -> ec2.runInstances(r -> r.imageId(ami).instanceType("t3.micro").minCount(1).maxCount(1)))
-                .satisfies(e -> assertThat(code(e)).isEqualTo("InvalidAMIID.Unavailable"));
-    }
-
-    @Test
     void deregisterImage_keepsSnapshots_andFreesThemForDeletion() {
         assertThatThrownBy(() -> ec2.deleteSnapshot(r -> r.snapshotId(Worlds.PV_ROOT_SNAPSHOT)))
                 .satisfies(e -> assertThat(code(e)).isEqualTo("InvalidSnapshot.InUse"));

@@ -13,6 +13,7 @@ import software.amazon.awssdk.services.ec2.model.Ec2Exception;
 import software.amazon.awssdk.services.ec2.model.InstanceStateName;
 
 /** The latency model's defaults, checked to the second on a manual clock at time scale 1. */
+@SuppressWarnings("unchecked") // the SDK's varargs Consumer<Builder> overloads
 class ManualClockTransitionsTest {
 
     private final ManualClock clock = ManualClock.create();
@@ -88,6 +89,24 @@ class ManualClockTransitionsTest {
         assertThat(ec2.describeVolumes(r -> r.volumeIds(id)).volumes().get(0).attachments().get(0).stateAsString()).isEqualTo("attaching");
         clock.advance(Duration.ofSeconds(1));
         assertThat(ec2.describeVolumes(r -> r.volumeIds(id)).volumes().get(0).attachments().get(0).stateAsString()).isEqualTo("attached");
+    }
+
+    @Test
+    void attachVolume_whileCreating_failsWithIncorrectState() {
+        String id = ec2.createVolume(r -> r.availabilityZone("us-east-1a").size(1)).volumeId();
+        assertThatThrownBy(() -> ec2.attachVolume(r -> r.volumeId(id).instanceId(Worlds.SOURCE).device("/dev/sdh")))
+                .isInstanceOfSatisfying(Ec2Exception.class, e -> assertThat(e.awsErrorDetails().errorCode()).isEqualTo("IncorrectState"));
+    }
+
+    @Test
+    void registeredImage_isPendingFor10Seconds_andCannotLaunchMeanwhile() {
+        String ami = ec2.registerImage(r -> r.name("pending-one").virtualizationType("hvm").architecture("x86_64").enaSupport(true)
+                .rootDeviceName("/dev/xvda").blockDeviceMappings(b -> b.deviceName("/dev/xvda").ebs(e -> e.snapshotId(Worlds.PV_ROOT_SNAPSHOT))))
+                .imageId();
+        assertThatThrownBy(() -> ec2.runInstances(r -> r.imageId(ami).instanceType("t3.micro").minCount(1).maxCount(1)))
+                .isInstanceOfSatisfying(Ec2Exception.class, e -> assertThat(e.awsErrorDetails().errorCode()).isEqualTo("InvalidAMIID.Unavailable"));
+        clock.advance(Duration.ofSeconds(10));
+        assertThat(ec2.runInstances(r -> r.imageId(ami).instanceType("t3.micro").minCount(1).maxCount(1)).instances()).hasSize(1);
     }
 
     @Test

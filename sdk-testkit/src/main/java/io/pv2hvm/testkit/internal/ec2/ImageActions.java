@@ -219,7 +219,9 @@ final class ImageActions {
             case "block-device-mapping.snapshot-id" -> i.blockDevices.stream().map(ImageRecord.BlockDevice::snapshotId).filter(s -> s != null).toList();
             default -> null;
         }));
-        out.items("imagesSet", selected, i -> image(out, i));
+        Pages.Page<ImageRecord> page = Pages.of(selected, p, 5, 1000);
+        out.items("imagesSet", page.items(), i -> image(out, i));
+        out.text("nextToken", page.nextToken());
     }
 
     private void image(XmlWriter out, ImageRecord i) {

@@ -409,9 +409,9 @@ final class InstanceActions {
     }
 
     private void describeInstances(QueryParams p, XmlWriter out) {
-        List<InstanceRecord> selected = select(p);
+        Pages.Page<InstanceRecord> page = Pages.of(select(p), p, 5, 1000);
         Map<String, List<InstanceRecord>> byReservation = new LinkedHashMap<>();
-        for (InstanceRecord i : selected) {
+        for (InstanceRecord i : page.items()) {
             byReservation.computeIfAbsent(i.reservationId, k -> new ArrayList<>()).add(i);
         }
         out.items("reservationSet", byReservation.values(), list -> {
@@ -419,6 +419,7 @@ final class InstanceActions {
             out.start("groupSet").end();
             out.items("instancesSet", list, i -> InstanceXml.instance(out, m, i));
         });
+        out.text("nextToken", page.nextToken());
     }
 
     // ------------------------------------------------------------------ Stop / Start / Terminate
@@ -601,11 +602,10 @@ final class InstanceActions {
         }
         List<Filter> filters = p.filters();
         Instant now = m.now();
+        selected.removeIf(i -> !all && !i.state.equals("running"));
+        Pages.Page<InstanceRecord> page = Pages.of(selected, p, 5, 1000);
         out.start("instanceStatusSet");
-        for (InstanceRecord i : selected) {
-            if (!all && !i.state.equals("running")) {
-                continue;
-            }
+        for (InstanceRecord i : page.items()) {
             String system = !i.state.equals("running") ? "not-applicable"
                     : now.isBefore(i.runningSince.plus(m.latency.scaled(m.latency.statusChecks()))) ? "initializing" : "ok";
             String instance = system.equals("ok") && (i.consoleOutput == null) ? "initializing"
@@ -625,6 +625,7 @@ final class InstanceActions {
             out.end();
         }
         out.end();
+        out.text("nextToken", page.nextToken());
     }
 
     private static void statusBlock(XmlWriter out, String element, String status) {
@@ -773,7 +774,8 @@ final class InstanceActions {
             case "processor-info.supported-architecture" -> t.architectures();
             default -> null;
         }));
-        out.items("instanceTypeSet", selected, t -> {
+        Pages.Page<InstanceType> page = Pages.of(selected, p, 5, 100);
+        out.items("instanceTypeSet", page.items(), t -> {
             out.text("instanceType", t.name()).text("currentGeneration", t.currentGeneration())
                     .text("freeTierEligible", t.name().equals("t2.micro") || t.name().equals("t3.micro"))
                     .stringItems("supportedUsageClasses", List.of("on-demand", "spot"))
@@ -797,6 +799,7 @@ final class InstanceActions {
                     .text("enaSupport", t.enaSupport()).end();
             out.stringItems("supportedBootModes", t.virtualizationTypes().contains("paravirtual") ? List.of("legacy-bios") : List.of("legacy-bios", "uefi"));
         });
+        out.text("nextToken", page.nextToken());
     }
 
     /**

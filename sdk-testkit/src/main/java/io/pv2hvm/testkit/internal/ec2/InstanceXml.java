@@ -81,6 +81,8 @@ final class InstanceXml {
         x.text("virtualizationType", i.virtualizationType);
         x.text("clientToken", i.clientToken == null ? "" : i.clientToken);
         x.tags(m.tagsOf(i.id));
+        // "xen" for Nitro too: DescribeInstances reports xen for both hypervisors
+        // (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_Instance.html).
         x.text("hypervisor", "xen");
         x.items("networkInterfaceSet", m.enisOf(i.id), n -> networkInterface(x, m, n, true));
         if (i.instanceProfileArn != null) {

@@ -73,7 +73,9 @@ final class NetworkActions {
             case "owner-id" -> Filters.of(Ec2Model.ACCOUNT_ID);
             default -> null;
         }));
-        out.items("networkInterfaceSet", selected, n -> InstanceXml.networkInterface(out, m, n, false));
+        Pages.Page<NetworkInterfaceRecord> page = Pages.of(selected, p, 5, 1000);
+        out.items("networkInterfaceSet", page.items(), n -> InstanceXml.networkInterface(out, m, n, false));
+        out.text("nextToken", page.nextToken());
     }
 
     private List<String> publicIps(NetworkInterfaceRecord n) {
@@ -388,13 +390,15 @@ final class NetworkActions {
             case "state" -> Filters.of("available");
             default -> null;
         }));
-        out.items("subnetSet", selected, s -> out.text("subnetId", s.id).text("subnetArn",
+        Pages.Page<SubnetRecord> page = Pages.of(selected, p, 5, 1000);
+        out.items("subnetSet", page.items(), s -> out.text("subnetId", s.id).text("subnetArn",
                         "arn:aws:ec2:" + Ec2Model.REGION + ":" + Ec2Model.ACCOUNT_ID + ":subnet/" + s.id)
                 .text("state", "available").text("vpcId", s.vpcId).text("cidrBlock", s.cidr)
                 .text("availableIpAddressCount", m.freeAddressCount(s)).text("availabilityZone", s.availabilityZone)
                 .text("availabilityZoneId", "use1-az" + (s.availabilityZone.charAt(s.availabilityZone.length() - 1) - 'a' + 1))
                 .text("defaultForAz", false).text("mapPublicIpOnLaunch", s.mapPublicIpOnLaunch)
                 .text("ownerId", Ec2Model.ACCOUNT_ID).tags(m.tagsOf(s.id)));
+        out.text("nextToken", page.nextToken());
     }
 
     private void describeSecurityGroups(QueryParams p, XmlWriter out) {
@@ -418,11 +422,13 @@ final class NetworkActions {
             case "vpc-id" -> Filters.of(g.vpcId());
             default -> null;
         }));
-        out.items("securityGroupInfo", selected, g -> out.text("ownerId", Ec2Model.ACCOUNT_ID).text("groupId", g.id())
+        Pages.Page<SecurityGroupSeed> page = Pages.of(selected, p, 5, 1000);
+        out.items("securityGroupInfo", page.items(), g -> out.text("ownerId", Ec2Model.ACCOUNT_ID).text("groupId", g.id())
                 .text("groupName", g.name()).text("groupDescription", g.name() + " security group").text("vpcId", g.vpcId())
                 .start("ipPermissions").end()
                 .items("ipPermissionsEgress", List.of(g), x -> out.text("ipProtocol", "-1")
                         .items("ipRanges", List.of("0.0.0.0/0"), c -> out.text("cidrIp", c)))
                 .tags(m.tagsOf(g.id())));
+        out.text("nextToken", page.nextToken());
     }
 }

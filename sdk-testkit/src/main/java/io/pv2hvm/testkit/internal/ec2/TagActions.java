@@ -83,7 +83,9 @@ final class TagActions {
             case "value" -> List.of(r.value);
             default -> null;
         }));
-        out.items("tagSet", rows, r -> out.text("resourceId", r.resourceId)
+        Pages.Page<Row> page = Pages.of(rows, p, 5, 1000);
+        out.items("tagSet", page.items(), r -> out.text("resourceId", r.resourceId)
                 .text("resourceType", Ec2Model.resourceType(r.resourceId)).text("key", r.key).text("value", r.value));
+        out.text("nextToken", page.nextToken());
     }
 }

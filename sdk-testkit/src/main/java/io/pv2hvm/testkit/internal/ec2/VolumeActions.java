@@ -105,7 +105,9 @@ final class VolumeActions {
             case "attachment.delete-on-termination" -> v.attachedInstanceId == null ? List.of() : Filters.of(v.deleteOnTermination);
             default -> null;
         }));
-        out.items("volumeSet", selected, v -> volume(out, v));
+        Pages.Page<VolumeRecord> page = Pages.of(selected, p, 5, 500);
+        out.items("volumeSet", page.items(), v -> volume(out, v));
+        out.text("nextToken", page.nextToken());
     }
 
     /**
@@ -270,7 +272,9 @@ final class VolumeActions {
             case "volume-size" -> Filters.of(s.sizeGiB);
             default -> null;
         }));
-        out.items("snapshotSet", selected, s -> snapshot(out, s));
+        Pages.Page<SnapshotRecord> page = Pages.of(selected, p, 5, 1000);
+        out.items("snapshotSet", page.items(), s -> snapshot(out, s));
+        out.text("nextToken", page.nextToken());
     }
 
     private void deleteSnapshot(QueryParams p, XmlWriter out) {
