@@ -198,6 +198,11 @@ public final class Ec2Emulator implements BeforeAllCallback, AfterAllCallback, B
         this.ssmExecutor = Objects.requireNonNull(executor);
     }
 
+    /** The SSM command executor in use (by default a {@link RecordingSsmExecutor}). */
+    public SsmCommandExecutor ssmExecutor() {
+        return ssmExecutor;
+    }
+
     /** The disk image file behind a volume or snapshot, when it is file-backed. */
     public Optional<Path> diskImage(String volumeOrSnapshotId) {
         requireRunning();

@@ -3,6 +3,8 @@ package io.pv2hvm.testkit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.pv2hvm.testkit.world.ImageSeed;
+import io.pv2hvm.testkit.world.SubnetSeed;
 import io.pv2hvm.testkit.world.World;
 import java.time.Duration;
 import java.util.List;
@@ -182,6 +184,21 @@ class NetworkTest {
                 .attachment(a -> a.attachmentId(eni2.attachment().attachmentId()).deleteOnTermination(true)));
         assertThat(ec2.describeNetworkInterfaceAttribute(r -> r.networkInterfaceId(Worlds.SOURCE_ENI2)
                 .attribute(NetworkInterfaceAttribute.ATTACHMENT)).attachment().deleteOnTermination()).isTrue();
+    }
+
+    @Test
+    void runInstances_launchesWhatTheSubnetHasAddressesFor_andNothingBelowMinCount() {
+        World tiny = World.builder().vpc("vpc-0d1e2f3a4b5c6d7e8", "10.9.0.0/16")
+                .subnet(new SubnetSeed("subnet-0000000000000f0f0", "vpc-0d1e2f3a4b5c6d7e8", "us-east-1a", "10.9.0.0/28", false))
+                .securityGroup("sg-0a1b2c3d4e5f60009", "default", "vpc-0d1e2f3a4b5c6d7e8")
+                .image(ImageSeed.hvm("ami-0a1b2c3d4e5f60009", "al2023")).build();
+        try (Ec2Emulator small = Ec2Emulator.builder().world(tiny).build().start(); Ec2Client c = AwsClients.ec2(small)) {
+            // A /28 has 16 addresses, 5 reserved by the VPC: 11 usable.
+            assertThatThrownBy(() -> c.runInstances(r -> r.imageId("ami-0a1b2c3d4e5f60009").instanceType("t3.micro").minCount(12).maxCount(20)))
+                    .satisfies(e -> assertThat(code(e)).isEqualTo("InsufficientFreeAddressesInSubnet"));
+            assertThat(c.runInstances(r -> r.imageId("ami-0a1b2c3d4e5f60009").instanceType("t3.micro").minCount(5).maxCount(20))
+                    .instances()).hasSize(11);
+        }
     }
 
     @Test

@@ -60,7 +60,11 @@ public final class InstanceSeed {
     public InstanceSeed root(VolumeSeed v) { this.root = v; return this; }
     /** Adds an attached data volume. */
     public InstanceSeed dataVolume(VolumeSeed v) { this.dataVolumes.add(v); return this; }
-    /** Adds an instance-store volume at {@code device}. */
+    /**
+     * Adds an instance-store volume at {@code device}. As in EC2, DescribeInstances lists only
+     * EBS devices: instance store shows in the AMI's {@code ephemeralN} mappings (see
+     * {@link ImageSeed#instanceStore}) and in the mappings of images created from the instance.
+     */
     public InstanceSeed instanceStore(String device) { this.instanceStoreDevices.add(device); return this; }
     /** Adds a secondary ENI. */
     public InstanceSeed secondaryEni(NetworkInterfaceSeed eni) { this.secondaryEnis.add(eni); return this; }

@@ -138,6 +138,7 @@ public final class World {
             image(ImageSeed.hvm(AMAZON_LINUX_HVM_IMAGE, "al2023-ami-2023.9.20251117.1-kernel-6.1-x86_64")
                     .publicByAmazon());
             publicParameter(AMAZON_LINUX_PARAMETER, AMAZON_LINUX_HVM_IMAGE);
+            publicParameter("/aws/service/ami-amazon-linux-latest/amzn2-ami-hvm-x86_64-gp2", AMAZON_LINUX_HVM_IMAGE);
             return this;
         }
 

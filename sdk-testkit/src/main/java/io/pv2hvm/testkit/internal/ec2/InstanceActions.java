@@ -129,12 +129,21 @@ final class InstanceActions {
 
         List<QueryParams> bdms = p.structs("BlockDeviceMapping");
         validateBlockDevices(img, bdms);
+        // MinCount..MaxCount: launch as many as the subnet has addresses for, and nothing when
+        // fewer than MinCount fit (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_RunInstances.html).
+        int perInstance = 1 + requestedIps.size() + extraCount;
+        int fit = m.freeAddressCount(subnet) / perInstance;
+        if (fit < min) {
+            throw new Ec2Exception("InsufficientFreeAddressesInSubnet", "There are not enough free addresses in subnet '"
+                    + subnet.id + "' to satisfy the requested number of instances.");
+        }
+        int count = Math.min(max, fit);
 
         String reservationId = m.ids.next("r");
         Map<String, String> instanceTags = TagSpecifications.forType(p, "instance");
         Map<String, String> volumeTags = TagSpecifications.forType(p, "volume");
         List<InstanceRecord> launched = new ArrayList<>();
-        for (int n = 0; n < max; n++) {
+        for (int n = 0; n < count; n++) {
             InstanceRecord i = new InstanceRecord();
             i.id = m.ids.next("i");
             i.reservationId = reservationId;
@@ -304,8 +313,7 @@ final class InstanceActions {
             VolumeRecord v = m.newVolume(i.availabilityZone, gib, snap, volType, true);
             v.createTime = m.now();
             // DeleteOnTermination defaults to true for volumes created at launch
-            // (https://docs.aws.amazon.com/ebs/latest/userguide/ebs-deleting-volume-on-termination.html... see
-            // https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/preserving-volumes-on-termination.html).
+            // (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/preserving-volumes-on-termination.html).
             boolean dot = ebs.bool("DeleteOnTermination", base == null || base.deleteOnTermination() == null || base.deleteOnTermination());
             m.attachNow(v, i, dev, dot);
             v.attachState = "attaching";

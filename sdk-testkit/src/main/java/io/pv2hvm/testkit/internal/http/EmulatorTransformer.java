@@ -21,6 +21,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The WireMock extension that turns every request into an EC2 Query call (form body,
@@ -30,6 +32,7 @@ import java.util.function.Supplier;
 public final class EmulatorTransformer implements ResponseDefinitionTransformerV2 {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Logger LOG = LoggerFactory.getLogger(EmulatorTransformer.class);
 
     private final Supplier<EmulatorCore> core;
     private final RequestJournal journal;
@@ -79,6 +82,7 @@ public final class EmulatorTransformer implements ResponseDefinitionTransformerV
             answer = c.ec2.handle(new QueryParams(params), requestId);
         }
         journal.record(new RecordedCall(c.model.clock.instant(), ssm ? "ssm" : "ec2", action, params, answer.status(), answer.errorCode()));
+        LOG.debug("{} {} -> {} {}", ssm ? "ssm" : "ec2", action, answer.status(), answer.errorCode() == null ? "" : answer.errorCode());
         ResponseDefinitionBuilder b = ResponseDefinitionBuilder.responseDefinition()
                 .withStatus(answer.status())
                 .withHeader("Content-Type", answer.contentType())
