@@ -200,6 +200,18 @@ class InstanceLifecycleTest {
         var again = ec2.runInstances(r -> r.imageId(Worlds.PV_IMAGE).instanceType("m1.small").minCount(1).maxCount(1).clientToken("tok-1"));
         assertThat(again.instances().get(0).instanceId()).isEqualTo(first.instances().get(0).instanceId());
         assertThat(aws.journal().count("RunInstances")).isEqualTo(2);
+        assertThat(ec2.describeInstances(r -> r.filters(f -> f.name("image-id").values(Worlds.PV_IMAGE),
+                f -> f.name("instance-type").values("m1.small"))).reservations()).hasSize(1);
+
+        assertThatThrownBy(() -> ec2.runInstances(r -> r.imageId(Worlds.PV_IMAGE).instanceType("m1.medium").minCount(1).maxCount(1).clientToken("tok-1")))
+                .isInstanceOfSatisfying(Ec2Exception.class, e -> assertThat(e.awsErrorDetails().errorCode()).isEqualTo("IdempotentParameterMismatch"));
+    }
+
+    @Test
+    void createVolume_withSameClientToken_returnsTheSameVolume() {
+        String a = ec2.createVolume(r -> r.availabilityZone("us-east-1a").size(5).clientToken("vol-tok")).volumeId();
+        String b = ec2.createVolume(r -> r.availabilityZone("us-east-1a").size(5).clientToken("vol-tok")).volumeId();
+        assertThat(b).isEqualTo(a);
     }
 
     @Test

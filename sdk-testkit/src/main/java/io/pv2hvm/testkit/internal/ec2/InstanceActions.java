@@ -55,8 +55,9 @@ final class InstanceActions {
         String token = p.get("ClientToken");
         // ClientToken makes RunInstances idempotent: the same token answers the same reservation
         // (https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
-        if (token != null && m.clientTokens.containsKey(token)) {
-            writeReservation(out, m.clientTokens.get(token).stream().map(m.instances::get).toList());
+        List<String> replay = m.replayed("RunInstances", token, p.asMap());
+        if (replay != null) {
+            writeReservation(out, replay.stream().map(m.instances::get).toList());
             return;
         }
         ImageRecord img = m.image(p.required("ImageId"));
@@ -191,9 +192,7 @@ final class InstanceActions {
             scheduleRunning(i);
             launched.add(i);
         }
-        if (token != null) {
-            m.clientTokens.put(token, launched.stream().map(i -> i.id).toList());
-        }
+        m.rememberToken("RunInstances", token, p.asMap(), launched.stream().map(i -> i.id).toList());
         writeReservation(out, launched);
     }
 

@@ -38,6 +38,11 @@ final class VolumeActions {
     }
 
     private void createVolume(QueryParams p, XmlWriter out) {
+        List<String> replay = m.replayed("CreateVolume", p.get("ClientToken"), p.asMap());
+        if (replay != null) {
+            volume(out, m.volumes.get(replay.get(0)));
+            return;
+        }
         String az = p.required("AvailabilityZone");
         if (m.subnets.values().stream().noneMatch(s -> s.availabilityZone.equals(az))) {
             throw Ec2Exception.invalidParameterValue("Invalid availability zone: [" + az + "]");
@@ -62,6 +67,7 @@ final class VolumeActions {
         v.iops = p.integer("Iops");
         v.encrypted = v.encrypted || p.bool("Encrypted", false);
         m.putTags(v.id, TagSpecifications.forType(p, "volume"));
+        m.rememberToken("CreateVolume", p.get("ClientToken"), p.asMap(), List.of(v.id));
         volume(out, v);
     }
 

@@ -70,7 +70,7 @@ public final class Ec2Model {
     public final Map<String, NetworkInterfaceRecord> enis = new LinkedHashMap<>();
     public final Map<String, AddressRecord> addresses = new LinkedHashMap<>();
     public final Map<String, Map<String, String>> tags = new LinkedHashMap<>();
-    public final Map<String, List<String>> clientTokens = new LinkedHashMap<>();
+    private final Map<String, IdempotentCall> clientTokens = new LinkedHashMap<>();
     public final Map<String, String> publicParameters = new LinkedHashMap<>();
     private long nextPublicIp = Ipv4.parse("203.0.113.10");
     private long nextElasticIp = Ipv4.parse("198.51.100.10");
@@ -231,6 +231,42 @@ public final class Ec2Model {
         if (t.size() > 50) {
             throw new Ec2Exception("TagLimitExceeded", "The maximum number of Tags for a resource has been reached.");
         }
+    }
+
+    /** What a ClientToken was first used for: the action, its other parameters, and the ids it created. */
+    private record IdempotentCall(String action, Map<String, String> params, List<String> ids) {
+    }
+
+    /**
+     * The ids created by an earlier call with the same ClientToken, or null for a new token;
+     * the same token with other parameters is IdempotentParameterMismatch
+     * (https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
+     */
+    public List<String> replayed(String action, String token, Map<String, String> params) {
+        if (token == null) {
+            return null;
+        }
+        IdempotentCall previous = clientTokens.get(token);
+        if (previous == null) {
+            return null;
+        }
+        if (!previous.action.equals(action) || !previous.params.equals(withoutToken(params))) {
+            throw new Ec2Exception("IdempotentParameterMismatch", "The client token '" + token
+                    + "' was already used with different parameters.");
+        }
+        return previous.ids;
+    }
+
+    public void rememberToken(String action, String token, Map<String, String> params, List<String> ids) {
+        if (token != null) {
+            clientTokens.put(token, new IdempotentCall(action, withoutToken(params), List.copyOf(ids)));
+        }
+    }
+
+    private static Map<String, String> withoutToken(Map<String, String> params) {
+        Map<String, String> m = new LinkedHashMap<>(params);
+        m.remove("ClientToken");
+        return m;
     }
 
     // ---------------------------------------------------------------- addresses
