@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.pv2hvm.testkit.spi.SsmCommandResult;
+import io.pv2hvm.testkit.world.ImageSeed;
+import io.pv2hvm.testkit.world.InstanceSeed;
 import io.pv2hvm.testkit.world.World;
 import java.time.Duration;
 import java.util.List;
@@ -139,6 +141,19 @@ class SsmTest {
         clock.advance(Duration.ofSeconds(1));
         assertThat(ssm.describeInstanceInformation(r -> r.filters(f -> f.key("InstanceIds").values(id))).instanceInformationList())
                 .singleElement().satisfies(i -> assertThat(i.pingStatusAsString()).isEqualTo("Online"));
+    }
+
+    @Test
+    void instanceWithoutAgent_isNeverOnline_andRefusesCommands() {
+        try (Ec2Emulator noAgent = Ec2Emulator.builder().world(World.builder().defaultNetwork()
+                .image(ImageSeed.pv("ami-0c0ffee0c0ffee001", "centos5-pv"))
+                .instance(InstanceSeed.of("i-0123456789abcdef0", "ami-0c0ffee0c0ffee001").withoutSsmAgent()).build()).build().start();
+             SsmClient c = AwsClients.ssm(noAgent)) {
+            assertThat(c.describeInstanceInformation(r -> r.filters(f -> f.key("InstanceIds").values("i-0123456789abcdef0")))
+                    .instanceInformationList()).isEmpty();
+            assertThatThrownBy(() -> c.sendCommand(r -> r.documentName("AWS-RunShellScript").instanceIds("i-0123456789abcdef0")
+                    .parameters(Map.of("commands", List.of("true"))))).isInstanceOf(InvalidInstanceIdException.class);
+        }
     }
 
     @Test

@@ -22,6 +22,7 @@ public final class ImageSeed {
     private String diskImage;
     private boolean isPublic;
     private String ownerId;
+    private boolean ssmAgent = true;
 
     /** A paravirtual x86_64 AMI booting through PV-GRUB ({@code aki-919dcaf8}, hd0 1.05). */
     public static ImageSeed pv(String id, String name) {
@@ -63,6 +64,8 @@ public final class ImageSeed {
     public ImageSeed instanceStore(String device) { this.ephemeralDevices.add(device); return this; }
     /** Backs the root snapshot with a disk image file. */
     public ImageSeed diskImage(Path file) { this.diskImage = file.toString(); return this; }
+    /** Instances from this image run no SSM agent (never Online in DescribeInstanceInformation). */
+    public ImageSeed withoutSsmAgent() { this.ssmAgent = false; return this; }
     /** Makes the image public and owned by Amazon. */
     public ImageSeed publicByAmazon() { this.isPublic = true; this.ownerId = "137112412989"; return this; }
 
@@ -94,6 +97,8 @@ public final class ImageSeed {
     public Path diskImage() { return diskImage == null ? null : Path.of(diskImage); }
     /** Whether public. */
     public boolean isPublic() { return isPublic; }
+    /** Whether instances from this image run the SSM agent. */
+    public boolean ssmAgent() { return ssmAgent; }
     /** Owner account, or null for the emulator's account. */
     public String ownerId() { return ownerId; }
 }

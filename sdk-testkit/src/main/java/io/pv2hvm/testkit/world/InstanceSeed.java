@@ -31,6 +31,7 @@ public final class InstanceSeed {
     private boolean ebsOptimized;
     private boolean disableApiTermination;
     private String userData;
+    private boolean ssmAgent = true;
 
     /** A running instance launched from {@code imageId} (its type, kernel and root come from the image). */
     public static InstanceSeed of(String id, String imageId) {
@@ -76,6 +77,8 @@ public final class InstanceSeed {
     public InstanceSeed ebsOptimized(boolean b) { this.ebsOptimized = b; return this; }
     /** Sets termination protection. */
     public InstanceSeed disableApiTermination(boolean b) { this.disableApiTermination = b; return this; }
+    /** The guest runs no SSM agent (never Online in DescribeInstanceInformation). */
+    public InstanceSeed withoutSsmAgent() { this.ssmAgent = false; return this; }
     /** Sets the user data (plain text; the API answers it base64-encoded). */
     public InstanceSeed userData(String u) { this.userData = u; return this; }
 
@@ -115,6 +118,8 @@ public final class InstanceSeed {
     public boolean ebsOptimized() { return ebsOptimized; }
     /** Termination protection. */
     public boolean disableApiTermination() { return disableApiTermination; }
+    /** Whether the guest runs the SSM agent. */
+    public boolean ssmAgent() { return ssmAgent; }
     /** User data, or null. */
     public String userData() { return userData; }
 }

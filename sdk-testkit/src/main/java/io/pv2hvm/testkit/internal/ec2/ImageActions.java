@@ -72,6 +72,7 @@ final class ImageActions {
         img.creationDate = m.now();
         img.createdAt = m.now();
         img.sourceInstanceId = i.id;
+        img.ssmAgent = i.ssmAgent;
         Instant lastDone = m.now();
         for (VolumeRecord v : m.volumesOf(i.id)) {
             SnapshotRecord s = m.newSnapshot(v, "Created by CreateImage(" + i.id + ") for " + img.id, false);

@@ -172,6 +172,7 @@ final class InstanceActions {
             i.disableApiTermination = p.bool("DisableApiTermination", false);
             i.shutdownBehavior = p.get("InstanceInitiatedShutdownBehavior", "stop");
             i.productCodes.addAll(img.productCodes);
+            i.ssmAgent = img.ssmAgent;
             i.wantsAutoPublicIp = autoPublic;
             for (ImageRecord.BlockDevice b : img.blockDevices) {
                 if (b.virtualName() != null) {

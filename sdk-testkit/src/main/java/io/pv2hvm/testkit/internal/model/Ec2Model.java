@@ -603,6 +603,7 @@ public final class Ec2Model {
         img.kernelId = s.kernelId();
         img.ramdiskId = s.ramdiskId();
         img.enaSupport = s.enaSupport();
+        img.ssmAgent = s.ssmAgent();
         img.isPublic = s.isPublic();
         if (s.ownerId() != null) {
             img.ownerId = s.ownerId();
@@ -674,6 +675,7 @@ public final class Ec2Model {
         i.enaSupport = img.enaSupport;
         i.disableApiTermination = s.disableApiTermination();
         i.productCodes.addAll(img.productCodes);
+        i.ssmAgent = s.ssmAgent() && img.ssmAgent;
         instances.put(i.id, i);
         putTags(i.id, s.tags());
 
@@ -714,7 +716,7 @@ public final class Ec2Model {
         if (s.state().equals("running")) {
             i.state = "running";
             i.runningSince = past;
-            i.agentSeen = true;
+            i.agentSeen = i.ssmAgent;
             i.wantsAutoPublicIp = s.autoAssignPublicIp();
             if (s.autoAssignPublicIp()) {
                 i.autoPublicIp = allocatePublicIp();

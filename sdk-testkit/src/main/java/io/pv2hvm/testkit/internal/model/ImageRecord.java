@@ -32,6 +32,8 @@ public final class ImageRecord {
     public Instant creationDate;
     public Instant createdAt;
     public String sourceInstanceId;
+    /** Whether instances launched from this image run the SSM agent. */
+    public boolean ssmAgent = true;
 
     public BlockDevice rootDevice() {
         for (BlockDevice b : blockDevices) {

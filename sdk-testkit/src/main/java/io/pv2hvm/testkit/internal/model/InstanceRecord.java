@@ -50,6 +50,8 @@ public final class InstanceRecord {
     public boolean bootHealthy = true;
     /** True once the SSM agent has been online at least once (to tell ConnectionLost from absent). */
     public boolean agentSeen;
+    /** Whether the guest runs the SSM agent (old PV guests often do not). */
+    public boolean ssmAgent = true;
 
     public int stateCode() {
         return switch (state) {

@@ -24,6 +24,8 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The SSM JSON 1.1 API subset (X-Amz-Target: AmazonSSM.*): Run Command against the emulated
@@ -42,6 +44,7 @@ public final class SsmService {
     static final int PLUGIN_OUTPUT_LIMIT = 2_500;
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Logger LOG = LoggerFactory.getLogger(SsmService.class);
 
     private static final class Invocation {
         String instanceId;
@@ -104,6 +107,9 @@ public final class SsmService {
             return error(e.status(), e.code(), e.getMessage());
         } catch (IOException e) {
             return error(400, "SerializationException", "Malformed JSON: " + e.getMessage());
+        } catch (RuntimeException e) {
+            LOG.error("emulator bug answering SSM {}", operation, e);
+            return error(500, "InternalServerError", "emulator failure: " + e);
         }
     }
 
@@ -127,7 +133,7 @@ public final class SsmService {
     }
 
     private boolean online(InstanceRecord i) {
-        return i.state.equals("running") && i.runningSince != null
+        return i.ssmAgent && i.state.equals("running") && i.runningSince != null
                 && !model.now().isBefore(i.runningSince.plus(model.latency.scaled(model.latency.ssmAgentOnline())));
     }
 
