@@ -102,6 +102,8 @@ public final class Ec2Emulator implements BeforeAllCallback, AfterAllCallback, B
                 .jettyAcceptors(1)
                 .disableRequestJournal()
                 .gzipDisabled(true)
+                // The emulator is configured through this class, never through WireMock's admin API.
+                .adminAuthenticator(request -> false)
                 .extensions(new EmulatorTransformer(core::get, journal, faults));
         server = new WireMockServer(options);
         server.stubFor(any(anyUrl()).willReturn(aResponse().withStatus(500)));

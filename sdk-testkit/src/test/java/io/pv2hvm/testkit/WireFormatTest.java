@@ -42,6 +42,14 @@ class WireFormatTest {
     }
 
     @Test
+    void wireMockAdminApi_isClosed_soNoClientCanResetTheEmulator() throws Exception {
+        HttpRequest req = HttpRequest.newBuilder(URI.create(aws.endpoint() + "/__admin/reset"))
+                .POST(HttpRequest.BodyPublishers.noBody()).build();
+        assertThat(HttpClient.newHttpClient().send(req, HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(401);
+        assertThat(post("Action=DescribeInstances&Version=2016-11-15").statusCode()).isEqualTo(200);
+    }
+
+    @Test
     void missingAction_answersMissingAction() throws Exception {
         assertThat(post("Version=2016-11-15").body()).contains("<Code>MissingAction</Code>");
     }
