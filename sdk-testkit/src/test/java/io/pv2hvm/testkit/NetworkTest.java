@@ -202,6 +202,51 @@ class NetworkTest {
     }
 
     @Test
+    void keepIpCutover_eniHoldsTheFreedIp_thenBecomesThePrimaryOfTheNewInstance_withTheSecondaryEniAttachedAtLaunch() {
+        ec2.modifyInstanceAttribute(r -> r.instanceId(Worlds.SOURCE).blockDeviceMappings(
+                b -> b.deviceName("/dev/sda1").ebs(e -> e.deleteOnTermination(false))));
+        NetworkInterface eni2 = ec2.describeNetworkInterfaces(r -> r.networkInterfaceIds(Worlds.SOURCE_ENI2)).networkInterfaces().get(0);
+        ec2.detachNetworkInterface(r -> r.attachmentId(eni2.attachment().attachmentId()));
+        ec2.terminateInstances(r -> r.instanceIds(Worlds.SOURCE));
+        assertThatThrownBy(() -> ec2.createNetworkInterface(r -> r.subnetId(World.SUBNET_A).privateIpAddress(Worlds.SOURCE_IP)))
+                .satisfies(e -> assertThat(code(e)).isEqualTo("InvalidIPAddress.InUse"));
+        clock.advance(Duration.ofSeconds(65));
+
+        String held = ec2.createNetworkInterface(r -> r.subnetId(World.SUBNET_A).description("kept for i-0123")
+                .privateIpAddresses(a -> a.privateIpAddress(Worlds.SOURCE_IP).primary(true),
+                        a -> a.privateIpAddress(Worlds.SOURCE_SECONDARY_IP).primary(false))).networkInterface().networkInterfaceId();
+        var launched = ec2.runInstances(r -> r.imageId(World.AMAZON_LINUX_HVM_IMAGE).instanceType("t3.micro").minCount(1).maxCount(1)
+                .networkInterfaces(n -> n.deviceIndex(0).networkInterfaceId(held),
+                        n -> n.deviceIndex(1).networkInterfaceId(Worlds.SOURCE_ENI2))).instances().get(0);
+
+        assertThat(launched.privateIpAddress()).isEqualTo(Worlds.SOURCE_IP);
+        assertThat(launched.networkInterfaces()).extracting(NetworkInterface -> NetworkInterface.networkInterfaceId())
+                .containsExactlyInAnyOrder(held, Worlds.SOURCE_ENI2);
+        ec2.associateAddress(r -> r.allocationId(Worlds.SOURCE_EIP).networkInterfaceId(held).privateIpAddress(Worlds.SOURCE_IP));
+        assertThat(ec2.describeAddresses(r -> r.allocationIds(Worlds.SOURCE_EIP)).addresses().get(0).instanceId())
+                .isEqualTo(launched.instanceId());
+        assertThatThrownBy(() -> ec2.deleteNetworkInterface(r -> r.networkInterfaceId(held)))
+                .satisfies(e -> assertThat(code(e)).isEqualTo("InvalidNetworkInterface.InUse"));
+    }
+
+    @Test
+    void regionInventory_vpcsZonesAndKeyPairs() {
+        assertThat(ec2.describeVpcs().vpcs()).extracting(v -> v.cidrBlock()).containsExactly("10.0.0.0/16");
+        assertThat(ec2.describeAvailabilityZones().availabilityZones()).extracting(z -> z.zoneName()).containsExactly("us-east-1a", "us-east-1b");
+        assertThat(ec2.describeKeyPairs(r -> r.keyNames("ops")).keyPairs()).extracting(k -> k.keyName()).containsExactly("ops");
+        assertThatThrownBy(() -> ec2.describeKeyPairs(r -> r.keyNames("nope"))).satisfies(e -> assertThat(code(e)).isEqualTo("InvalidKeyPair.NotFound"));
+    }
+
+    @Test
+    void rebootInstances_needsARunningInstance() {
+        ec2.rebootInstances(r -> r.instanceIds(Worlds.SOURCE));
+        assertThat(state(Worlds.SOURCE)).isEqualTo("running");
+        ec2.stopInstances(r -> r.instanceIds(Worlds.SOURCE));
+        assertThatThrownBy(() -> ec2.rebootInstances(r -> r.instanceIds(Worlds.SOURCE)))
+                .satisfies(e -> assertThat(code(e)).isEqualTo("IncorrectInstanceState"));
+    }
+
+    @Test
     void describeSubnetsAndSecurityGroups() {
         var subnets = ec2.describeSubnets(r -> r.filters(f -> f.name("availability-zone").values("us-east-1a"))).subnets();
         assertThat(subnets).hasSize(1);

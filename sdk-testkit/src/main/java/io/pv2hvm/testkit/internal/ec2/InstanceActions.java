@@ -42,6 +42,7 @@ final class InstanceActions {
         actions.put("StopInstances", this::stopInstances);
         actions.put("StartInstances", this::startInstances);
         actions.put("TerminateInstances", this::terminateInstances);
+        actions.put("RebootInstances", this::rebootInstances);
         actions.put("DescribeInstanceStatus", this::describeInstanceStatus);
         actions.put("DescribeInstanceAttribute", this::describeInstanceAttribute);
         actions.put("ModifyInstanceAttribute", this::modifyInstanceAttribute);
@@ -81,9 +82,18 @@ final class InstanceActions {
         if (ni0 != null && (p.has("PrivateIpAddress") || p.has("SubnetId") || !p.list("SecurityGroupId").isEmpty())) {
             throw Ec2Exception.combination("Network interfaces and an instance-level subnet ID, private IP address or security groups may not be specified on the same request");
         }
-        String subnetId = ni0 != null ? ni0.get("SubnetId") : p.get("SubnetId");
+        // An existing, detached ENI may become the primary interface: the way to launch "into" kept IPs.
+        NetworkInterfaceRecord existingPrimary = ni0 != null && ni0.has("NetworkInterfaceId") ? availableEni(ni0.get("NetworkInterfaceId")) : null;
+        if (existingPrimary != null && (ni0.has("SubnetId") || ni0.has("PrivateIpAddress") || !ni0.structs("PrivateIpAddresses").isEmpty())) {
+            throw Ec2Exception.combination("A network interface ID cannot be combined with a subnet ID or private IP addresses for the same interface");
+        }
+        if (nis.stream().anyMatch(n -> n.has("NetworkInterfaceId")) && max > 1) {
+            throw Ec2Exception.combination("Existing network interfaces can only be attached when launching a single instance");
+        }
+        String subnetId = existingPrimary != null ? existingPrimary.subnetId : ni0 != null ? ni0.get("SubnetId") : p.get("SubnetId");
         SubnetRecord subnet = pickSubnet(subnetId, p.get("Placement.AvailabilityZone"));
-        List<String> groups = ni0 != null ? ni0.list("SecurityGroupId") : p.list("SecurityGroupId");
+        List<String> groups = existingPrimary != null ? existingPrimary.groupIds
+                : ni0 != null ? ni0.list("SecurityGroupId") : p.list("SecurityGroupId");
         for (String name : p.list("SecurityGroup")) {
             groups = new ArrayList<>(groups);
             groups.add(m.securityGroups.values().stream().filter(g -> g.name().equals(name)).findFirst()
@@ -123,6 +133,25 @@ final class InstanceActions {
         }
         for (String ip : requestedIps) {
             m.checkPrivateIpFree(subnet, ip);
+        }
+        for (QueryParams n : nis) {
+            if (n == ni0) {
+                continue;
+            }
+            if (n.has("NetworkInterfaceId")) {
+                NetworkInterfaceRecord e = availableEni(n.get("NetworkInterfaceId"));
+                if (!e.availabilityZone.equals(subnet.availabilityZone)) {
+                    throw Ec2Exception.invalidParameterValue("Network interface " + e.id + " is not in availability zone " + subnet.availabilityZone);
+                }
+            } else {
+                SubnetRecord s = m.subnet(n.get("SubnetId", subnet.id));
+                if (!s.availabilityZone.equals(subnet.availabilityZone)) {
+                    throw Ec2Exception.invalidParameterValue("Subnet " + s.id + " is not in availability zone " + subnet.availabilityZone);
+                }
+                if (n.has("PrivateIpAddress")) {
+                    m.checkPrivateIpFree(s, n.get("PrivateIpAddress"));
+                }
+            }
         }
         int extraCount = ni0 == null ? 0 : ni0.integer("SecondaryPrivateIpAddressCount") == null ? 0 : ni0.integer("SecondaryPrivateIpAddressCount");
         boolean autoPublic = ni0 != null && ni0.has("AssociatePublicIpAddress")
@@ -182,19 +211,47 @@ final class InstanceActions {
             m.instances.put(i.id, i);
             m.putTags(i.id, instanceTags);
 
-            NetworkInterfaceRecord eni = m.newEni(subnet, primaryIp, groups, ni0 == null ? "" : ni0.get("Description", ""));
-            eni.privateIps.addAll(requestedIps);
-            for (int k = 0; k < extraCount; k++) {
-                eni.privateIps.add(m.allocatePrivateIp(subnet));
+            NetworkInterfaceRecord eni;
+            if (existingPrimary != null) {
+                eni = existingPrimary;
+                m.attachEniNow(eni, i, 0, ni0.bool("DeleteOnTermination", false));
+            } else {
+                eni = m.newEni(subnet, primaryIp, groups, ni0 == null ? "" : ni0.get("Description", ""));
+                eni.privateIps.addAll(requestedIps);
+                for (int k = 0; k < extraCount; k++) {
+                    eni.privateIps.add(m.allocatePrivateIp(subnet));
+                }
+                m.attachEniNow(eni, i, 0, ni0 == null || ni0.bool("DeleteOnTermination", true));
             }
-            m.attachEniNow(eni, i, 0, ni0 == null || ni0.bool("DeleteOnTermination", true));
             i.primaryEniId = eni.id;
+            for (QueryParams spec : nis) {
+                if (spec == ni0) {
+                    continue;
+                }
+                int index = spec.integer("DeviceIndex") == null ? 1 : spec.integer("DeviceIndex");
+                if (spec.has("NetworkInterfaceId")) {
+                    m.attachEniNow(m.eni(spec.get("NetworkInterfaceId")), i, index, spec.bool("DeleteOnTermination", false));
+                } else {
+                    SubnetRecord s = m.subnet(spec.get("SubnetId", subnet.id));
+                    List<String> g = spec.list("SecurityGroupId").isEmpty() ? groups : spec.list("SecurityGroupId");
+                    NetworkInterfaceRecord extra = m.newEni(s, spec.get("PrivateIpAddress"), g, spec.get("Description", ""));
+                    m.attachEniNow(extra, i, index, spec.bool("DeleteOnTermination", true));
+                }
+            }
             createVolumes(i, img, bdms, volumeTags);
             scheduleRunning(i);
             launched.add(i);
         }
         m.rememberToken("RunInstances", token, p.asMap(), launched.stream().map(i -> i.id).toList());
         writeReservation(out, launched);
+    }
+
+    private NetworkInterfaceRecord availableEni(String id) {
+        NetworkInterfaceRecord e = m.eni(id);
+        if (e.attachmentId != null) {
+            throw new Ec2Exception("InvalidNetworkInterface.InUse", "Interface: [" + id + "] in use.");
+        }
+        return e;
     }
 
     private static int requirePositive(QueryParams p, String name) {
@@ -525,6 +582,20 @@ final class InstanceActions {
                 scheduleRunning(i);
             }
         });
+    }
+
+    /** A reboot keeps the instance running (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_RebootInstances.html). */
+    private void rebootInstances(QueryParams p, XmlWriter out) {
+        List<InstanceRecord> targets = requireAll(p);
+        for (InstanceRecord i : targets) {
+            if (!i.state.equals("running")) {
+                throw Ec2Exception.incorrectInstanceState("The instance '" + i.id + "' is not in the 'running' state.");
+            }
+        }
+        for (InstanceRecord i : targets) {
+            i.consoleTimestamp = m.now();
+        }
+        out.text("return", true);
     }
 
     private void terminateInstances(QueryParams p, XmlWriter out) {

@@ -39,6 +39,11 @@ final class NetworkActions {
         actions.put("ReleaseAddress", this::releaseAddress);
         actions.put("DescribeSubnets", this::describeSubnets);
         actions.put("DescribeSecurityGroups", this::describeSecurityGroups);
+        actions.put("CreateNetworkInterface", this::createNetworkInterface);
+        actions.put("DeleteNetworkInterface", this::deleteNetworkInterface);
+        actions.put("DescribeVpcs", this::describeVpcs);
+        actions.put("DescribeAvailabilityZones", this::describeAvailabilityZones);
+        actions.put("DescribeKeyPairs", this::describeKeyPairs);
     }
 
     private void describeNetworkInterfaces(QueryParams p, XmlWriter out) {
@@ -76,6 +81,115 @@ final class NetworkActions {
         Pages.Page<NetworkInterfaceRecord> page = Pages.of(selected, p, 5, 1000);
         out.items("networkInterfaceSet", page.items(), n -> InstanceXml.networkInterface(out, m, n, false));
         out.text("nextToken", page.nextToken());
+    }
+
+    /**
+     * CreateNetworkInterface (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateNetworkInterface.html):
+     * idempotent with ClientToken; an explicit private IP must be free in the subnet.
+     */
+    private void createNetworkInterface(QueryParams p, XmlWriter out) {
+        List<String> replay = m.replayed("CreateNetworkInterface", p.get("ClientToken"), p.asMap());
+        if (replay != null) {
+            out.start("networkInterface");
+            InstanceXml.networkInterface(out, m, m.enis.get(replay.get(0)), false);
+            out.end();
+            return;
+        }
+        SubnetRecord subnet = m.subnet(p.required("SubnetId"));
+        String primary = p.get("PrivateIpAddress");
+        List<String> secondary = new ArrayList<>();
+        for (QueryParams a : p.structs("PrivateIpAddresses")) {
+            if ("true".equalsIgnoreCase(a.get("Primary"))) {
+                primary = a.required("PrivateIpAddress");
+            } else {
+                secondary.add(a.required("PrivateIpAddress"));
+            }
+        }
+        if (primary != null) {
+            m.checkPrivateIpFree(subnet, primary);
+        }
+        for (String ip : secondary) {
+            m.checkPrivateIpFree(subnet, ip);
+        }
+        List<String> groups = p.list("SecurityGroupId");
+        groups.forEach(m::securityGroup);
+        if (groups.isEmpty()) {
+            groups = m.securityGroups.values().stream().filter(g -> g.vpcId().equals(subnet.vpcId)).limit(1).map(SecurityGroupSeed::id).toList();
+        }
+        NetworkInterfaceRecord n = m.newEni(subnet, primary, groups, p.get("Description", ""));
+        n.privateIps.addAll(secondary);
+        Integer count = p.integer("SecondaryPrivateIpAddressCount");
+        for (int k = 0; count != null && k < count; k++) {
+            n.privateIps.add(m.allocatePrivateIp(subnet));
+        }
+        m.putTags(n.id, TagSpecifications.forType(p, "network-interface"));
+        m.rememberToken("CreateNetworkInterface", p.get("ClientToken"), p.asMap(), List.of(n.id));
+        out.start("networkInterface");
+        InstanceXml.networkInterface(out, m, n, false);
+        out.end();
+    }
+
+    private void deleteNetworkInterface(QueryParams p, XmlWriter out) {
+        NetworkInterfaceRecord n = m.eni(p.required("NetworkInterfaceId"));
+        if (n.attachmentId != null) {
+            throw new Ec2Exception("InvalidNetworkInterface.InUse", "Network interface '" + n.id + "' is currently in use.");
+        }
+        for (AddressRecord a : m.addresses.values()) {
+            if (n.id.equals(a.networkInterfaceId)) {
+                m.disassociate(a);
+            }
+        }
+        m.enis.remove(n.id);
+        m.tags.remove(n.id);
+        out.text("return", true);
+    }
+
+    private void describeVpcs(QueryParams p, XmlWriter out) {
+        List<String> ids = p.list("VpcId");
+        List<Map.Entry<String, String>> selected = new ArrayList<>();
+        for (Map.Entry<String, String> v : m.vpcs.entrySet()) {
+            if (ids.isEmpty() || ids.contains(v.getKey())) {
+                selected.add(v);
+            }
+        }
+        for (String id : ids) {
+            if (!m.vpcs.containsKey(id)) {
+                throw new Ec2Exception("InvalidVpcID.NotFound", "The vpc ID '" + id + "' does not exist");
+            }
+        }
+        List<Filter> filters = p.filters();
+        selected.removeIf(v -> !Filters.matches(filters, m.tagsOf(v.getKey()), name -> switch (name) {
+            case "vpc-id" -> Filters.of(v.getKey());
+            case "cidr", "cidr-block" -> Filters.of(v.getValue());
+            case "state" -> Filters.of("available");
+            default -> null;
+        }));
+        out.items("vpcSet", selected, v -> out.text("vpcId", v.getKey()).text("ownerId", Ec2Model.ACCOUNT_ID)
+                .text("state", "available").text("cidrBlock", v.getValue()).text("dhcpOptionsId", "dopt-00000000")
+                .text("instanceTenancy", "default").text("isDefault", false).tags(m.tagsOf(v.getKey())));
+    }
+
+    private void describeAvailabilityZones(QueryParams p, XmlWriter out) {
+        java.util.TreeSet<String> zones = new java.util.TreeSet<>();
+        m.subnets.values().forEach(s -> zones.add(s.availabilityZone));
+        List<String> wanted = p.list("ZoneName");
+        zones.removeIf(z -> !wanted.isEmpty() && !wanted.contains(z));
+        out.items("availabilityZoneInfo", zones, z -> out.text("zoneName", z).text("zoneState", "available")
+                .text("regionName", Ec2Model.REGION).text("zoneId", "use1-az" + (z.charAt(z.length() - 1) - 'a' + 1))
+                .text("zoneType", "availability-zone").text("optInStatus", "opt-in-not-required"));
+    }
+
+    private void describeKeyPairs(QueryParams p, XmlWriter out) {
+        List<String> names = p.list("KeyName");
+        for (String n : names) {
+            if (!m.keyPairs.contains(n)) {
+                throw new Ec2Exception("InvalidKeyPair.NotFound", "The key pair '" + n + "' does not exist");
+            }
+        }
+        List<String> selected = m.keyPairs.stream().sorted().filter(k -> names.isEmpty() || names.contains(k)).toList();
+        out.items("keySet", selected, k -> out.text("keyPairId", "key-" + String.format("%017x", Math.abs((long) k.hashCode())))
+                .text("keyName", k).text("keyType", "rsa")
+                .text("keyFingerprint", "1f:51:ae:28:bf:89:e9:d8:1f:25:5d:37:2d:7d:b8:ca:9f:f5:f1:6f"));
     }
 
     private List<String> publicIps(NetworkInterfaceRecord n) {
