@@ -66,6 +66,9 @@ class NetworkTest {
 
         clock.advance(Duration.ofSeconds(60));
         assertThat(state(Worlds.SOURCE)).isEqualTo("terminated");
+        var gone = ec2.describeInstances(r -> r.instanceIds(Worlds.SOURCE)).reservations().get(0).instances().get(0);
+        assertThat(gone.privateIpAddress()).isNull();
+        assertThat(gone.networkInterfaces()).isEmpty();
         // Released 5 s after terminated by default: the address is still held by the old ENI.
         assertThat(enisHolding(Worlds.SOURCE_IP)).hasSize(1);
         assertThatThrownBy(() -> launchWithIp(Worlds.SOURCE_IP)).satisfies(e -> assertThat(code(e)).isEqualTo("InvalidIPAddress.InUse"));

@@ -445,8 +445,9 @@ final class InstanceActions {
     }
 
     private List<String> instanceAttribute(InstanceRecord i, String name) {
-        NetworkInterfaceRecord eni = i.primaryEniId == null ? null : m.enis.get(i.primaryEniId);
-        List<NetworkInterfaceRecord> all = m.enisOf(i.id);
+        boolean gone = i.state.equals("terminated");
+        NetworkInterfaceRecord eni = i.primaryEniId == null || gone ? null : m.enis.get(i.primaryEniId);
+        List<NetworkInterfaceRecord> all = gone ? List.of() : m.enisOf(i.id);
         return switch (name) {
             case "instance-id" -> Filters.of(i.id);
             case "instance-state-name" -> Filters.of(i.state);

@@ -84,7 +84,9 @@ final class InstanceXml {
         // "xen" for Nitro too: DescribeInstances reports xen for both hypervisors
         // (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_Instance.html).
         x.text("hypervisor", "xen");
-        x.items("networkInterfaceSet", m.enisOf(i.id), n -> networkInterface(x, m, n, true));
+        // A terminated instance lists no interfaces, even while its primary ENI awaits release.
+        x.items("networkInterfaceSet", terminated ? java.util.List.<NetworkInterfaceRecord>of() : m.enisOf(i.id),
+                n -> networkInterface(x, m, n, true));
         if (i.instanceProfileArn != null) {
             x.start("iamInstanceProfile").text("arn", i.instanceProfileArn)
                     .text("id", "AIPA" + Math.abs(i.instanceProfileArn.hashCode())).end();
