@@ -54,7 +54,8 @@ public final class Ec2Service {
             }
             throttle(action, params);
             if (params.bool("DryRun", false)) {
-                // DryRun answers DryRunOperation (HTTP 412) when the call would have succeeded.
+                // DryRun answers DryRunOperation when the call would have succeeded
+                // (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/CommonParameters.html).
                 throw new Ec2Exception("DryRunOperation", "Request would have succeeded, but DryRun flag is set.", 412);
             }
             XmlWriter out = XmlWriter.response(action, requestId);

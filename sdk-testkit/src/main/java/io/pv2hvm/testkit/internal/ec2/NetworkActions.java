@@ -201,6 +201,7 @@ final class NetworkActions {
         return out;
     }
 
+    /** Same AZ and VPC, a free device index, within the type's ENI limit (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_AttachNetworkInterface.html). */
     private void attachNetworkInterface(QueryParams p, XmlWriter out) {
         NetworkInterfaceRecord n = m.eni(p.required("NetworkInterfaceId"));
         InstanceRecord i = m.instance(p.required("InstanceId"));
@@ -475,6 +476,7 @@ final class NetworkActions {
         out.text("return", true);
     }
 
+    /** An associated address must be disassociated first (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_ReleaseAddress.html). */
     private void releaseAddress(QueryParams p, XmlWriter out) {
         AddressRecord a = m.address(p.required("AllocationId"));
         if (a.associationId != null) {

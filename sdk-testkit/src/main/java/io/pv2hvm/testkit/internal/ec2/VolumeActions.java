@@ -16,7 +16,7 @@ import java.util.Map;
 /** EBS volumes and snapshots. */
 final class VolumeActions {
 
-    /** At most five pending snapshots per volume (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateSnapshot.html). */
+    /** At most five pending snapshots per volume: ConcurrentSnapshotLimitExceeded (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/errors-overview.html). */
     private static final int MAX_PENDING_SNAPSHOTS = 5;
 
     private final Ec2Model m;
@@ -37,6 +37,10 @@ final class VolumeActions {
         actions.put("DeleteSnapshot", this::deleteSnapshot);
     }
 
+    /**
+     * CreateVolume (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateVolume.html):
+     * size or snapshot required, never smaller than the snapshot; idempotent with ClientToken.
+     */
     private void createVolume(QueryParams p, XmlWriter out) {
         List<String> replay = m.replayed("CreateVolume", p.get("ClientToken"), p.asMap());
         if (replay != null) {
@@ -182,7 +186,8 @@ final class VolumeActions {
             throw new Ec2Exception("InvalidAttachment.NotFound", "Volume '" + v.id + "' is not attached to instance '" + instanceId + "'");
         }
         InstanceRecord i = m.instances.get(v.attachedInstanceId);
-        // The root volume of an instance that is not stopped cannot be detached.
+        // The root volume of an instance that is not stopped cannot be detached
+        // (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DetachVolume.html).
         if (v.device.equals(i.rootDeviceName) && !i.state.equals("stopped")) {
             throw new Ec2Exception("IncorrectState", "Unable to detach root volume '" + v.id + "' from instance '" + i.id + "'");
         }
@@ -205,6 +210,7 @@ final class VolumeActions {
         });
     }
 
+    /** Only an available (detached) volume can be deleted (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DeleteVolume.html). */
     private void deleteVolume(QueryParams p, XmlWriter out) {
         VolumeRecord v = m.volume(p.required("VolumeId"));
         if (v.attachedInstanceId != null || v.state.equals("in-use")) {
@@ -231,6 +237,10 @@ final class VolumeActions {
         }
     }
 
+    /**
+     * Snapshots are point-in-time and complete asynchronously with growing progress
+     * (https://docs.aws.amazon.com/ebs/latest/userguide/ebs-creating-snapshot.html).
+     */
     private void createSnapshot(QueryParams p, XmlWriter out) {
         VolumeRecord v = m.volume(p.required("VolumeId"));
         if (v.state.equals("creating") || v.state.equals("deleting")) {
@@ -283,6 +293,7 @@ final class VolumeActions {
         out.text("nextToken", page.nextToken());
     }
 
+    /** A snapshot used by a registered AMI cannot be deleted (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DeleteSnapshot.html). */
     private void deleteSnapshot(QueryParams p, XmlWriter out) {
         SnapshotRecord s = m.snapshot(p.required("SnapshotId"));
         for (ImageRecord img : m.images.values()) {

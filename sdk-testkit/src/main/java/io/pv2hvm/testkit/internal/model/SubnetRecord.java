@@ -29,7 +29,7 @@ public final class SubnetRecord {
         return 1L << (32 - prefix);
     }
 
-    /** VPC subnets reserve the first four addresses and the last one. */
+    /** AWS reserves the first four and the last address of each subnet (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateSubnet.html). */
     public boolean isUsable(long ip) {
         return ip >= network + 4 && ip < network + size() - 1;
     }

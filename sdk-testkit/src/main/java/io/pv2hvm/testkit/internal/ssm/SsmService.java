@@ -40,7 +40,7 @@ public final class SsmService {
      * (https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_GetCommandInvocation.html). */
     static final int STDOUT_LIMIT = 24_000;
     static final int STDERR_LIMIT = 8_000;
-    /** ListCommandInvocations' plugin Output keeps 2,500 characters. */
+    /** ListCommandInvocations' plugin Output keeps 2,500 characters (https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_CommandPlugin.html). */
     static final int PLUGIN_OUTPUT_LIMIT = 2_500;
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -270,7 +270,10 @@ public final class SsmService {
         return c;
     }
 
-    /** Right after SendCommand the invocation may not exist yet: InvocationDoesNotExist (eventual consistency). */
+    /**
+     * Right after SendCommand the invocation may not exist yet: InvocationDoesNotExist
+     * (https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_GetCommandInvocation.html).
+     */
     private void getCommandInvocation(JsonNode in, ObjectNode out) {
         String commandId = required(in, "CommandId");
         String instanceId = required(in, "InstanceId");
@@ -363,6 +366,7 @@ public final class SsmService {
 
     // -------------------------------------------------------------- agent, parameters
 
+    /** Managed nodes and agent PingStatus (https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_DescribeInstanceInformation.html). */
     private void describeInstanceInformation(JsonNode in, ObjectNode out) {
         List<String> wanted = new ArrayList<>();
         for (JsonNode f : in.path("Filters")) {
