@@ -1,0 +1,124 @@
+package io.pv2hvm.testkit;
+
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+
+/**
+ * Failures the emulator injects before a request reaches the model: error answers (at a
+ * rate or for the next N calls), connection resets and response delays, per action
+ * ({@code "RunInstances"}, {@code "SendCommand"}) or for every action ({@code "*"}).
+ * Random draws use a seeded generator so a failing run can be replayed. Thread-safe.
+ */
+public final class Faults {
+
+    /** What to do with one request. */
+    public sealed interface Injection permits Fail, Reset {
+    }
+
+    /** Answer with an error code, message and HTTP status instead of calling the model. */
+    public record Fail(String code, String message, int status) implements Injection {
+    }
+
+    /** Drop the connection without an answer. */
+    public record Reset() implements Injection {
+    }
+
+    private record Rate(double probability, Injection injection) {
+    }
+
+    private final Random random;
+    private final Map<String, Rate> rates = new HashMap<>();
+    private final Map<String, Deque<Injection>> next = new HashMap<>();
+    private final Map<String, Duration> delays = new HashMap<>();
+
+    /** Faults drawing from a generator seeded with {@code seed}. */
+    public Faults(long seed) {
+        this.random = new Random(seed);
+    }
+
+    /** Fails a fraction {@code probability} (0..1) of {@code action} calls with {@code code}. */
+    public synchronized Faults errorRate(String action, double probability, String code) {
+        rates.put(action, new Rate(check(probability), new Fail(code, "Injected fault", statusFor(code))));
+        return this;
+    }
+
+    /** Resets the connection for a fraction {@code probability} of {@code action} calls. */
+    public synchronized Faults connectionResetRate(String action, double probability) {
+        rates.put(action, new Rate(check(probability), new Reset()));
+        return this;
+    }
+
+    /** Fails the next {@code times} calls of {@code action} with {@code code}. */
+    public synchronized Faults failNext(String action, int times, String code, String message) {
+        Deque<Injection> q = next.computeIfAbsent(action, a -> new ArrayDeque<>());
+        for (int i = 0; i < times; i++) {
+            q.add(new Fail(code, message, statusFor(code)));
+        }
+        return this;
+    }
+
+    /** Resets the connection for the next {@code times} calls of {@code action}. */
+    public synchronized Faults resetNext(String action, int times) {
+        Deque<Injection> q = next.computeIfAbsent(action, a -> new ArrayDeque<>());
+        for (int i = 0; i < times; i++) {
+            q.add(new Reset());
+        }
+        return this;
+    }
+
+    /** Delays every answer to {@code action} by {@code delay} (wall-clock, not scaled). */
+    public synchronized Faults delay(String action, Duration delay) {
+        delays.put(action, delay);
+        return this;
+    }
+
+    /** Removes every injected fault. */
+    public synchronized void clear() {
+        rates.clear();
+        next.clear();
+        delays.clear();
+    }
+
+    /** The injection for one call of {@code action}, if any; consumes "next" entries. */
+    public synchronized Optional<Injection> draw(String action) {
+        for (String key : new String[] {action, "*"}) {
+            Deque<Injection> q = next.get(key);
+            if (q != null && !q.isEmpty()) {
+                return Optional.of(q.poll());
+            }
+        }
+        for (String key : new String[] {action, "*"}) {
+            Rate r = rates.get(key);
+            if (r != null && random.nextDouble() < r.probability) {
+                return Optional.of(r.injection);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The delay configured for {@code action}, zero if none. */
+    public synchronized Duration delayFor(String action) {
+        return delays.getOrDefault(action, delays.getOrDefault("*", Duration.ZERO));
+    }
+
+    private static double check(double p) {
+        if (p < 0 || p > 1) {
+            throw new IllegalArgumentException("probability must be within 0..1: " + p);
+        }
+        return p;
+    }
+
+    // Throttling is 503 and server-side faults 500 (errors-overview.html); others are client errors.
+    private static int statusFor(String code) {
+        return switch (code) {
+            case "RequestLimitExceeded", "Unavailable", "ServiceUnavailable" -> 503;
+            case "InternalError", "InternalFailure", "InternalServerError" -> 500;
+            default -> 400;
+        };
+    }
+}

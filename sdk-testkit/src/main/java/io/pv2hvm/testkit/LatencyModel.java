@@ -1,0 +1,282 @@
+package io.pv2hvm.testkit;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * How long EC2 takes for each asynchronous transition, in EC2's real time, and a time scale
+ * that the emulator multiplies every latency by (0.002 makes a 45 s boot take 90 ms).
+ *
+ * <p>The {@link #realistic()} defaults are typical observed values, documented here because
+ * AWS publishes no SLA for them: instance pending→running 45 s, stopping→stopped 45 s,
+ * shutting-down→terminated 60 s, status checks ok 120 s after running, SSM agent online 30 s
+ * after running, volume creating→available 8 s, attach 5 s, detach 5 s, delete 3 s,
+ * snapshot 30 s + 4 s per GiB (progress grows linearly), RegisterImage 10 s, CreateImage
+ * 90 s after its snapshots complete (about 2.5 min in all for an 8 GiB root), a terminated
+ * instance's private IPs free 5 s after {@code terminated}, SSM command dispatch 1 s and
+ * run 2 s. Immutable; use the {@code with...} methods to derive variants.
+ */
+public final class LatencyModel {
+
+    /** System property holding the default time scale (the build sets 0.002 in tests). */
+    public static final String TIME_SCALE_PROPERTY = "pv2hvm.emulator.timeScale";
+
+    private final Duration instancePending;
+    private final Duration instanceStopping;
+    private final Duration instanceShuttingDown;
+    private final Duration statusChecks;
+    private final Duration ssmAgentOnline;
+    private final Duration volumeCreating;
+    private final Duration volumeAttaching;
+    private final Duration volumeDetaching;
+    private final Duration volumeDeleting;
+    private final Duration snapshotBase;
+    private final Duration snapshotPerGiB;
+    private final Duration imageRegistration;
+    private final Duration imageCreation;
+    private final Duration privateIpRelease;
+    private final Duration ssmDispatch;
+    private final Duration ssmRun;
+    private final double timeScale;
+
+    private LatencyModel(Builder b) {
+        this.instancePending = b.instancePending;
+        this.instanceStopping = b.instanceStopping;
+        this.instanceShuttingDown = b.instanceShuttingDown;
+        this.statusChecks = b.statusChecks;
+        this.ssmAgentOnline = b.ssmAgentOnline;
+        this.volumeCreating = b.volumeCreating;
+        this.volumeAttaching = b.volumeAttaching;
+        this.volumeDetaching = b.volumeDetaching;
+        this.volumeDeleting = b.volumeDeleting;
+        this.snapshotBase = b.snapshotBase;
+        this.snapshotPerGiB = b.snapshotPerGiB;
+        this.imageRegistration = b.imageRegistration;
+        this.imageCreation = b.imageCreation;
+        this.privateIpRelease = b.privateIpRelease;
+        this.ssmDispatch = b.ssmDispatch;
+        this.ssmRun = b.ssmRun;
+        if (!(b.timeScale >= 0)) {
+            throw new IllegalArgumentException("time scale must be >= 0: " + b.timeScale);
+        }
+        this.timeScale = b.timeScale;
+    }
+
+    /** Typical EC2 latencies at time scale 1 (real time). */
+    public static LatencyModel realistic() {
+        return builder().build();
+    }
+
+    /** Realistic latencies at the time scale of system property {@value #TIME_SCALE_PROPERTY}, else 1. */
+    public static LatencyModel fromSystemProperty() {
+        String v = System.getProperty(TIME_SCALE_PROPERTY);
+        return realistic().withTimeScale(v == null || v.isBlank() ? 1.0 : Double.parseDouble(v.trim()));
+    }
+
+    /** Every transition completes as soon as the model is next observed. */
+    public static LatencyModel instant() {
+        return realistic().withTimeScale(0);
+    }
+
+    /** A builder starting from the realistic defaults. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A builder holding this model's values. */
+    public Builder toBuilder() {
+        return new Builder(this);
+    }
+
+    /** This model with another time scale. */
+    public LatencyModel withTimeScale(double scale) {
+        return toBuilder().timeScale(scale).build();
+    }
+
+    /** The time scale every latency is multiplied by. */
+    public double timeScale() {
+        return timeScale;
+    }
+
+    /** {@code ec2Duration} multiplied by the time scale. */
+    public Duration scaled(Duration ec2Duration) {
+        return Duration.ofNanos((long) (ec2Duration.toNanos() * timeScale));
+    }
+
+    /** pending→running. */
+    public Duration instancePending() {
+        return instancePending;
+    }
+
+    /** stopping→stopped. */
+    public Duration instanceStopping() {
+        return instanceStopping;
+    }
+
+    /** shutting-down→terminated. */
+    public Duration instanceShuttingDown() {
+        return instanceShuttingDown;
+    }
+
+    /** running→status checks ok. */
+    public Duration statusChecks() {
+        return statusChecks;
+    }
+
+    /** running→SSM agent Online. */
+    public Duration ssmAgentOnline() {
+        return ssmAgentOnline;
+    }
+
+    /** creating→available. */
+    public Duration volumeCreating() {
+        return volumeCreating;
+    }
+
+    /** attaching→attached. */
+    public Duration volumeAttaching() {
+        return volumeAttaching;
+    }
+
+    /** detaching→available. */
+    public Duration volumeDetaching() {
+        return volumeDetaching;
+    }
+
+    /** deleting→gone. */
+    public Duration volumeDeleting() {
+        return volumeDeleting;
+    }
+
+    /** Fixed part of a snapshot's pending→completed time. */
+    public Duration snapshotBase() {
+        return snapshotBase;
+    }
+
+    /** Per-GiB part of a snapshot's pending→completed time. */
+    public Duration snapshotPerGiB() {
+        return snapshotPerGiB;
+    }
+
+    /** Snapshot duration for a volume of {@code sizeGiB}. */
+    public Duration snapshot(int sizeGiB) {
+        return snapshotBase.plus(snapshotPerGiB.multipliedBy(Math.max(1, sizeGiB)));
+    }
+
+    /** RegisterImage pending→available. */
+    public Duration imageRegistration() {
+        return imageRegistration;
+    }
+
+    /** CreateImage pending→available, counted after its snapshots complete. */
+    public Duration imageCreation() {
+        return imageCreation;
+    }
+
+    /** terminated→private IPs free for reuse. */
+    public Duration privateIpRelease() {
+        return privateIpRelease;
+    }
+
+    /** SSM command Pending→InProgress. */
+    public Duration ssmDispatch() {
+        return ssmDispatch;
+    }
+
+    /** Minimum SSM command InProgress time. */
+    public Duration ssmRun() {
+        return ssmRun;
+    }
+
+    /** Builder for {@link LatencyModel}; all durations are EC2 real time. */
+    public static final class Builder {
+        private Duration instancePending = Duration.ofSeconds(45);
+        private Duration instanceStopping = Duration.ofSeconds(45);
+        private Duration instanceShuttingDown = Duration.ofSeconds(60);
+        private Duration statusChecks = Duration.ofSeconds(120);
+        private Duration ssmAgentOnline = Duration.ofSeconds(30);
+        private Duration volumeCreating = Duration.ofSeconds(8);
+        private Duration volumeAttaching = Duration.ofSeconds(5);
+        private Duration volumeDetaching = Duration.ofSeconds(5);
+        private Duration volumeDeleting = Duration.ofSeconds(3);
+        private Duration snapshotBase = Duration.ofSeconds(30);
+        private Duration snapshotPerGiB = Duration.ofSeconds(4);
+        private Duration imageRegistration = Duration.ofSeconds(10);
+        private Duration imageCreation = Duration.ofSeconds(90);
+        private Duration privateIpRelease = Duration.ofSeconds(5);
+        private Duration ssmDispatch = Duration.ofSeconds(1);
+        private Duration ssmRun = Duration.ofSeconds(2);
+        private double timeScale = 1.0;
+
+        private Builder() {
+        }
+
+        private Builder(LatencyModel m) {
+            instancePending = m.instancePending;
+            instanceStopping = m.instanceStopping;
+            instanceShuttingDown = m.instanceShuttingDown;
+            statusChecks = m.statusChecks;
+            ssmAgentOnline = m.ssmAgentOnline;
+            volumeCreating = m.volumeCreating;
+            volumeAttaching = m.volumeAttaching;
+            volumeDetaching = m.volumeDetaching;
+            volumeDeleting = m.volumeDeleting;
+            snapshotBase = m.snapshotBase;
+            snapshotPerGiB = m.snapshotPerGiB;
+            imageRegistration = m.imageRegistration;
+            imageCreation = m.imageCreation;
+            privateIpRelease = m.privateIpRelease;
+            ssmDispatch = m.ssmDispatch;
+            ssmRun = m.ssmRun;
+            timeScale = m.timeScale;
+        }
+
+        /** Sets pending→running. */
+        public Builder instancePending(Duration d) { instancePending = req(d); return this; }
+        /** Sets stopping→stopped. */
+        public Builder instanceStopping(Duration d) { instanceStopping = req(d); return this; }
+        /** Sets shutting-down→terminated. */
+        public Builder instanceShuttingDown(Duration d) { instanceShuttingDown = req(d); return this; }
+        /** Sets running→status checks ok. */
+        public Builder statusChecks(Duration d) { statusChecks = req(d); return this; }
+        /** Sets running→SSM agent Online. */
+        public Builder ssmAgentOnline(Duration d) { ssmAgentOnline = req(d); return this; }
+        /** Sets volume creating→available. */
+        public Builder volumeCreating(Duration d) { volumeCreating = req(d); return this; }
+        /** Sets attaching→attached. */
+        public Builder volumeAttaching(Duration d) { volumeAttaching = req(d); return this; }
+        /** Sets detaching→available. */
+        public Builder volumeDetaching(Duration d) { volumeDetaching = req(d); return this; }
+        /** Sets deleting→gone. */
+        public Builder volumeDeleting(Duration d) { volumeDeleting = req(d); return this; }
+        /** Sets the fixed part of a snapshot's duration. */
+        public Builder snapshotBase(Duration d) { snapshotBase = req(d); return this; }
+        /** Sets the per-GiB part of a snapshot's duration. */
+        public Builder snapshotPerGiB(Duration d) { snapshotPerGiB = req(d); return this; }
+        /** Sets RegisterImage pending→available. */
+        public Builder imageRegistration(Duration d) { imageRegistration = req(d); return this; }
+        /** Sets CreateImage pending→available after its snapshots complete. */
+        public Builder imageCreation(Duration d) { imageCreation = req(d); return this; }
+        /** Sets terminated→private IPs reusable. */
+        public Builder privateIpRelease(Duration d) { privateIpRelease = req(d); return this; }
+        /** Sets SSM Pending→InProgress. */
+        public Builder ssmDispatch(Duration d) { ssmDispatch = req(d); return this; }
+        /** Sets the minimum SSM InProgress time. */
+        public Builder ssmRun(Duration d) { ssmRun = req(d); return this; }
+        /** Sets the multiplier applied to every latency. */
+        public Builder timeScale(double s) { timeScale = s; return this; }
+
+        /** Builds the model. */
+        public LatencyModel build() {
+            return new LatencyModel(this);
+        }
+
+        private static Duration req(Duration d) {
+            Objects.requireNonNull(d, "duration");
+            if (d.isNegative()) {
+                throw new IllegalArgumentException("negative latency: " + d);
+            }
+            return d;
+        }
+    }
+}

@@ -1,0 +1,53 @@
+package io.pv2hvm.testkit.internal;
+
+import io.pv2hvm.testkit.LatencyModel;
+import io.pv2hvm.testkit.ThrottlingPolicy;
+import io.pv2hvm.testkit.internal.ec2.Ec2Service;
+import io.pv2hvm.testkit.internal.model.Ec2Model;
+import io.pv2hvm.testkit.internal.ssm.SsmService;
+import io.pv2hvm.testkit.spi.BootHook;
+import io.pv2hvm.testkit.spi.SsmCommandExecutor;
+import io.pv2hvm.testkit.world.World;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+
+/** One emulated region: the model seeded from a world and the two services answering over it. */
+public final class EmulatorCore {
+
+    public final Ec2Model model;
+    public final Ec2Service ec2;
+    public final SsmService ssm;
+
+    public EmulatorCore(World world, Clock clock, LatencyModel latency, ThrottlingPolicy throttling, Duration consistencyWindow,
+                        long seed, BootHook bootHook, SsmCommandExecutor executor, ExecutorService background, Path diskDirectory) {
+        this.model = new Ec2Model(clock, latency, consistencyWindow, seed, bootHook, background, diskDirectory);
+        model.lock.lock();
+        try {
+            model.seed(world);
+        } finally {
+            model.lock.unlock();
+        }
+        this.ec2 = new Ec2Service(model, throttling);
+        this.ssm = new SsmService(model, background, executor);
+    }
+
+    /** The disk image behind a volume or snapshot, if it is file-backed. */
+    public Optional<Path> diskImage(String id) {
+        model.lock.lock();
+        try {
+            model.scheduler.advance();
+            if (model.volumes.containsKey(id)) {
+                return Optional.ofNullable(model.volumes.get(id).diskImage);
+            }
+            if (model.snapshots.containsKey(id)) {
+                return Optional.ofNullable(model.snapshots.get(id).diskImage);
+            }
+            return Optional.empty();
+        } finally {
+            model.lock.unlock();
+        }
+    }
+}

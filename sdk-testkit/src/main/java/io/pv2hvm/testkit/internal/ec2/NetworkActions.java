@@ -1,0 +1,550 @@
+package io.pv2hvm.testkit.internal.ec2;
+
+import io.pv2hvm.testkit.internal.http.Filter;
+import io.pv2hvm.testkit.internal.http.QueryParams;
+import io.pv2hvm.testkit.internal.model.AddressRecord;
+import io.pv2hvm.testkit.internal.model.Ec2Exception;
+import io.pv2hvm.testkit.internal.model.Ec2Model;
+import io.pv2hvm.testkit.internal.model.InstanceRecord;
+import io.pv2hvm.testkit.internal.model.InstanceTypeCatalog.InstanceType;
+import io.pv2hvm.testkit.internal.model.NetworkInterfaceRecord;
+import io.pv2hvm.testkit.internal.model.SubnetRecord;
+import io.pv2hvm.testkit.internal.xml.XmlWriter;
+import io.pv2hvm.testkit.world.SecurityGroupSeed;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** Network interfaces, private and Elastic IP addresses, subnets and security groups. */
+final class NetworkActions {
+
+    private final Ec2Model m;
+
+    NetworkActions(Ec2Model model) {
+        this.m = model;
+    }
+
+    void register(Map<String, Ec2Action> actions) {
+        actions.put("DescribeNetworkInterfaces", this::describeNetworkInterfaces);
+        actions.put("AttachNetworkInterface", this::attachNetworkInterface);
+        actions.put("DetachNetworkInterface", this::detachNetworkInterface);
+        actions.put("AssignPrivateIpAddresses", this::assignPrivateIpAddresses);
+        actions.put("UnassignPrivateIpAddresses", this::unassignPrivateIpAddresses);
+        actions.put("ModifyNetworkInterfaceAttribute", this::modifyNetworkInterfaceAttribute);
+        actions.put("DescribeNetworkInterfaceAttribute", this::describeNetworkInterfaceAttribute);
+        actions.put("DescribeAddresses", this::describeAddresses);
+        actions.put("AllocateAddress", this::allocateAddress);
+        actions.put("AssociateAddress", this::associateAddress);
+        actions.put("DisassociateAddress", this::disassociateAddress);
+        actions.put("ReleaseAddress", this::releaseAddress);
+        actions.put("DescribeSubnets", this::describeSubnets);
+        actions.put("DescribeSecurityGroups", this::describeSecurityGroups);
+        actions.put("CreateNetworkInterface", this::createNetworkInterface);
+        actions.put("DeleteNetworkInterface", this::deleteNetworkInterface);
+        actions.put("DescribeVpcs", this::describeVpcs);
+        actions.put("DescribeAvailabilityZones", this::describeAvailabilityZones);
+        actions.put("DescribeKeyPairs", this::describeKeyPairs);
+    }
+
+    private void describeNetworkInterfaces(QueryParams p, XmlWriter out) {
+        List<NetworkInterfaceRecord> selected = new ArrayList<>();
+        List<String> ids = p.list("NetworkInterfaceId");
+        if (!ids.isEmpty()) {
+            for (String id : ids) {
+                selected.add(m.eni(id));
+            }
+        } else {
+            m.enis.values().stream().filter(n -> m.visible(n.createdAt)).forEach(selected::add);
+        }
+        List<Filter> filters = p.filters();
+        selected.removeIf(n -> !Filters.matches(filters, m.tagsOf(n.id), name -> switch (name) {
+            case "network-interface-id" -> Filters.of(n.id);
+            case "subnet-id" -> Filters.of(n.subnetId);
+            case "vpc-id" -> Filters.of(n.vpcId);
+            case "availability-zone" -> Filters.of(n.availabilityZone);
+            case "status" -> Filters.of(n.status);
+            case "description" -> Filters.of(n.description);
+            case "private-ip-address", "addresses.private-ip-address" -> name.equals("private-ip-address")
+                    ? Filters.of(n.privateIps.isEmpty() ? null : n.privateIps.get(0)) : n.privateIps;
+            case "addresses.primary" -> List.of("true");
+            case "attachment.instance-id" -> Filters.of(n.instanceId);
+            case "attachment.attachment-id" -> Filters.of(n.attachmentId);
+            case "attachment.device-index" -> Filters.of(n.deviceIndex);
+            case "attachment.status" -> Filters.of(n.attachStatus);
+            case "attachment.delete-on-termination" -> n.attachmentId == null ? List.of() : Filters.of(n.deleteOnTermination);
+            case "group-id" -> n.groupIds;
+            case "mac-address" -> Filters.of(n.macAddress);
+            case "association.public-ip" -> publicIps(n);
+            case "owner-id" -> Filters.of(Ec2Model.ACCOUNT_ID);
+            default -> null;
+        }));
+        Pages.Page<NetworkInterfaceRecord> page = Pages.of(selected, p, 5, 1000);
+        out.items("networkInterfaceSet", page.items(), n -> InstanceXml.networkInterface(out, m, n, false));
+        out.text("nextToken", page.nextToken());
+    }
+
+    /**
+     * CreateNetworkInterface (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateNetworkInterface.html):
+     * idempotent with ClientToken; an explicit private IP must be free in the subnet.
+     */
+    private void createNetworkInterface(QueryParams p, XmlWriter out) {
+        List<String> replay = m.replayed("CreateNetworkInterface", p.get("ClientToken"), p.asMap());
+        if (replay != null) {
+            out.start("networkInterface");
+            InstanceXml.networkInterface(out, m, m.enis.get(replay.get(0)), false);
+            out.end();
+            return;
+        }
+        SubnetRecord subnet = m.subnet(p.required("SubnetId"));
+        String primary = p.get("PrivateIpAddress");
+        List<String> secondary = new ArrayList<>();
+        for (QueryParams a : p.structs("PrivateIpAddresses")) {
+            if ("true".equalsIgnoreCase(a.get("Primary"))) {
+                primary = a.required("PrivateIpAddress");
+            } else {
+                secondary.add(a.required("PrivateIpAddress"));
+            }
+        }
+        if (primary != null) {
+            m.checkPrivateIpFree(subnet, primary);
+        }
+        for (String ip : secondary) {
+            m.checkPrivateIpFree(subnet, ip);
+        }
+        List<String> groups = p.list("SecurityGroupId");
+        groups.forEach(m::securityGroup);
+        if (groups.isEmpty()) {
+            groups = m.securityGroups.values().stream().filter(g -> g.vpcId().equals(subnet.vpcId)).limit(1).map(SecurityGroupSeed::id).toList();
+        }
+        NetworkInterfaceRecord n = m.newEni(subnet, primary, groups, p.get("Description", ""));
+        n.privateIps.addAll(secondary);
+        Integer count = p.integer("SecondaryPrivateIpAddressCount");
+        for (int k = 0; count != null && k < count; k++) {
+            n.privateIps.add(m.allocatePrivateIp(subnet));
+        }
+        m.putTags(n.id, TagSpecifications.forType(p, "network-interface"));
+        m.rememberToken("CreateNetworkInterface", p.get("ClientToken"), p.asMap(), List.of(n.id));
+        out.start("networkInterface");
+        InstanceXml.networkInterface(out, m, n, false);
+        out.end();
+    }
+
+    private void deleteNetworkInterface(QueryParams p, XmlWriter out) {
+        NetworkInterfaceRecord n = m.eni(p.required("NetworkInterfaceId"));
+        if (n.attachmentId != null) {
+            throw new Ec2Exception("InvalidNetworkInterface.InUse", "Network interface '" + n.id + "' is currently in use.");
+        }
+        for (AddressRecord a : m.addresses.values()) {
+            if (n.id.equals(a.networkInterfaceId)) {
+                m.disassociate(a);
+            }
+        }
+        m.enis.remove(n.id);
+        m.tags.remove(n.id);
+        out.text("return", true);
+    }
+
+    private void describeVpcs(QueryParams p, XmlWriter out) {
+        List<String> ids = p.list("VpcId");
+        List<Map.Entry<String, String>> selected = new ArrayList<>();
+        for (Map.Entry<String, String> v : m.vpcs.entrySet()) {
+            if (ids.isEmpty() || ids.contains(v.getKey())) {
+                selected.add(v);
+            }
+        }
+        for (String id : ids) {
+            if (!m.vpcs.containsKey(id)) {
+                throw new Ec2Exception("InvalidVpcID.NotFound", "The vpc ID '" + id + "' does not exist");
+            }
+        }
+        List<Filter> filters = p.filters();
+        selected.removeIf(v -> !Filters.matches(filters, m.tagsOf(v.getKey()), name -> switch (name) {
+            case "vpc-id" -> Filters.of(v.getKey());
+            case "cidr", "cidr-block" -> Filters.of(v.getValue());
+            case "state" -> Filters.of("available");
+            default -> null;
+        }));
+        out.items("vpcSet", selected, v -> out.text("vpcId", v.getKey()).text("ownerId", Ec2Model.ACCOUNT_ID)
+                .text("state", "available").text("cidrBlock", v.getValue()).text("dhcpOptionsId", "dopt-00000000")
+                .text("instanceTenancy", "default").text("isDefault", false).tags(m.tagsOf(v.getKey())));
+    }
+
+    private void describeAvailabilityZones(QueryParams p, XmlWriter out) {
+        java.util.TreeSet<String> zones = new java.util.TreeSet<>();
+        m.subnets.values().forEach(s -> zones.add(s.availabilityZone));
+        List<String> wanted = p.list("ZoneName");
+        zones.removeIf(z -> !wanted.isEmpty() && !wanted.contains(z));
+        out.items("availabilityZoneInfo", zones, z -> out.text("zoneName", z).text("zoneState", "available")
+                .text("regionName", Ec2Model.REGION).text("zoneId", "use1-az" + (z.charAt(z.length() - 1) - 'a' + 1))
+                .text("zoneType", "availability-zone").text("optInStatus", "opt-in-not-required"));
+    }
+
+    private void describeKeyPairs(QueryParams p, XmlWriter out) {
+        List<String> names = p.list("KeyName");
+        for (String n : names) {
+            if (!m.keyPairs.contains(n)) {
+                throw new Ec2Exception("InvalidKeyPair.NotFound", "The key pair '" + n + "' does not exist");
+            }
+        }
+        List<String> selected = m.keyPairs.stream().sorted().filter(k -> names.isEmpty() || names.contains(k)).toList();
+        out.items("keySet", selected, k -> out.text("keyPairId", "key-" + String.format("%017x", Math.abs((long) k.hashCode())))
+                .text("keyName", k).text("keyType", "rsa")
+                .text("keyFingerprint", "1f:51:ae:28:bf:89:e9:d8:1f:25:5d:37:2d:7d:b8:ca:9f:f5:f1:6f"));
+    }
+
+    private List<String> publicIps(NetworkInterfaceRecord n) {
+        List<String> out = new ArrayList<>();
+        if (n.publicIp != null) {
+            out.add(n.publicIp);
+        }
+        m.addresses.values().stream().filter(a -> n.id.equals(a.networkInterfaceId)).forEach(a -> out.add(a.publicIp));
+        return out;
+    }
+
+    /** Same AZ and VPC, a free device index, within the type's ENI limit (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_AttachNetworkInterface.html). */
+    private void attachNetworkInterface(QueryParams p, XmlWriter out) {
+        NetworkInterfaceRecord n = m.eni(p.required("NetworkInterfaceId"));
+        InstanceRecord i = m.instance(p.required("InstanceId"));
+        Integer index = p.integer("DeviceIndex");
+        if (index == null) {
+            throw Ec2Exception.missingParameter("DeviceIndex");
+        }
+        if (n.attachmentId != null) {
+            throw new Ec2Exception("InvalidNetworkInterface.InUse", "Interface: [" + n.id + "] in use.");
+        }
+        if (!i.state.equals("running") && !i.state.equals("stopped")) {
+            throw Ec2Exception.incorrectInstanceState("Instance '" + i.id + "' is not 'running' or 'stopped'.");
+        }
+        if (!n.availabilityZone.equals(i.availabilityZone)) {
+            throw Ec2Exception.invalidParameterValue("Network interface '" + n.id + "' and instance '" + i.id + "' are in different availability zones");
+        }
+        if (!n.vpcId.equals(i.vpcId)) {
+            throw Ec2Exception.invalidParameterValue("Network interface '" + n.id + "' and instance '" + i.id + "' are in different VPCs");
+        }
+        for (NetworkInterfaceRecord other : m.enisOf(i.id)) {
+            if (index.equals(other.deviceIndex)) {
+                throw Ec2Exception.invalidParameterValue("Instance '" + i.id + "' already has an interface attached at device index '" + index + "'.");
+            }
+        }
+        InstanceType t = m.types.require(i.instanceType);
+        if (m.enisOf(i.id).size() >= t.maxEnis()) {
+            throw new Ec2Exception("AttachmentLimitExceeded", "Interface count " + (m.enisOf(i.id).size() + 1)
+                    + " exceeds the limit for " + i.instanceType);
+        }
+        m.attachEniNow(n, i, index, false);
+        out.text("attachmentId", n.attachmentId).text("networkCardIndex", 0);
+    }
+
+    /** The primary interface (device index 0) cannot be detached (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/using-eni.html). */
+    private void detachNetworkInterface(QueryParams p, XmlWriter out) {
+        String attachmentId = p.required("AttachmentId");
+        NetworkInterfaceRecord n = m.enis.values().stream().filter(e -> attachmentId.equals(e.attachmentId)).findFirst()
+                .orElseThrow(() -> new Ec2Exception("InvalidAttachmentID.NotFound", "The attachment ID '" + attachmentId + "' does not exist"));
+        if (n.deviceIndex != null && n.deviceIndex == 0) {
+            throw new Ec2Exception("OperationNotPermitted", "The network interface at device index 0 cannot be detached.");
+        }
+        n.status = "available";
+        n.instanceId = null;
+        n.attachmentId = null;
+        n.deviceIndex = null;
+        n.attachStatus = null;
+        n.attachTime = null;
+        n.deleteOnTermination = false;
+        out.text("return", true);
+    }
+
+    /**
+     * Secondary private IPs come from the subnet; an address held by another interface is
+     * moved only with AllowReassignment
+     * (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_AssignPrivateIpAddresses.html).
+     */
+    private void assignPrivateIpAddresses(QueryParams p, XmlWriter out) {
+        NetworkInterfaceRecord n = m.eni(p.required("NetworkInterfaceId"));
+        SubnetRecord subnet = m.subnet(n.subnetId);
+        List<String> wanted = p.list("PrivateIpAddress");
+        Integer count = p.integer("SecondaryPrivateIpAddressCount");
+        if (wanted.isEmpty() && count == null) {
+            throw Ec2Exception.missingParameter("PrivateIpAddress or SecondaryPrivateIpAddressCount");
+        }
+        boolean reassign = p.bool("AllowReassignment", false);
+        InstanceType limitType = n.instanceId == null ? null : m.types.require(m.instances.get(n.instanceId).instanceType);
+        int total = n.privateIps.size() + wanted.size() + (count == null ? 0 : count);
+        if (limitType != null && total > limitType.ipsPerEni()) {
+            throw new Ec2Exception("PrivateIpAddressLimitExceeded", "Number of private addresses will exceed limit.");
+        }
+        List<String> assigned = new ArrayList<>();
+        for (String ip : wanted) {
+            if (n.privateIps.contains(ip)) {
+                continue;
+            }
+            NetworkInterfaceRecord holder = m.enis.values().stream()
+                    .filter(e -> e.subnetId.equals(n.subnetId) && e.privateIps.contains(ip)).findFirst().orElse(null);
+            if (holder != null) {
+                if (!reassign || holder.privateIps.get(0).equals(ip)) {
+                    throw new Ec2Exception("InvalidParameterValue", "Address " + ip + " is in use.");
+                }
+                holder.privateIps.remove(ip);
+            } else {
+                m.checkPrivateIpFree(subnet, ip);
+            }
+            n.privateIps.add(ip);
+            assigned.add(ip);
+        }
+        for (int k = 0; count != null && k < count; k++) {
+            String ip = m.allocatePrivateIp(subnet);
+            n.privateIps.add(ip);
+            assigned.add(ip);
+        }
+        out.text("networkInterfaceId", n.id);
+        out.items("assignedPrivateIpAddressesSet", assigned, ip -> out.text("privateIpAddress", ip));
+        out.text("return", true);
+    }
+
+    private void unassignPrivateIpAddresses(QueryParams p, XmlWriter out) {
+        NetworkInterfaceRecord n = m.eni(p.required("NetworkInterfaceId"));
+        List<String> ips = p.list("PrivateIpAddress");
+        if (ips.isEmpty()) {
+            throw Ec2Exception.missingParameter("PrivateIpAddress");
+        }
+        for (String ip : ips) {
+            if (!n.privateIps.contains(ip)) {
+                throw new Ec2Exception("InvalidParameterValue", "Some of the specified addresses are not assigned to interface " + n.id);
+            }
+            if (n.privateIps.get(0).equals(ip)) {
+                throw new Ec2Exception("InvalidParameterValue", "The primary private IP address " + ip + " cannot be unassigned.");
+            }
+        }
+        for (String ip : ips) {
+            n.privateIps.remove(ip);
+            for (AddressRecord a : m.addresses.values()) {
+                if (n.id.equals(a.networkInterfaceId) && ip.equals(a.privateIp)) {
+                    m.disassociate(a);
+                }
+            }
+        }
+        out.text("return", true);
+    }
+
+    private void modifyNetworkInterfaceAttribute(QueryParams p, XmlWriter out) {
+        NetworkInterfaceRecord n = m.eni(p.required("NetworkInterfaceId"));
+        if (p.has("Description.Value")) {
+            n.description = p.get("Description.Value");
+        }
+        if (p.has("SourceDestCheck.Value")) {
+            n.sourceDestCheck = p.bool("SourceDestCheck.Value");
+        }
+        List<String> groups = p.list("SecurityGroupId");
+        if (!groups.isEmpty()) {
+            groups.forEach(m::securityGroup);
+            n.groupIds.clear();
+            n.groupIds.addAll(groups);
+        }
+        if (p.has("Attachment.AttachmentId")) {
+            if (!p.get("Attachment.AttachmentId").equals(n.attachmentId)) {
+                throw new Ec2Exception("InvalidAttachmentID.NotFound", "The attachment ID '" + p.get("Attachment.AttachmentId") + "' does not exist");
+            }
+            Boolean dot = p.bool("Attachment.DeleteOnTermination");
+            if (dot != null) {
+                n.deleteOnTermination = dot;
+            }
+        }
+        out.text("return", true);
+    }
+
+    private void describeNetworkInterfaceAttribute(QueryParams p, XmlWriter out) {
+        NetworkInterfaceRecord n = m.eni(p.required("NetworkInterfaceId"));
+        String attr = p.required("Attribute");
+        out.text("networkInterfaceId", n.id);
+        switch (attr) {
+            case "description" -> out.value("description", n.description);
+            case "sourceDestCheck" -> out.value("sourceDestCheck", n.sourceDestCheck);
+            case "groupSet" -> InstanceXml.groups(out, m, n.groupIds);
+            case "attachment" -> {
+                if (n.attachmentId != null) {
+                    out.start("attachment").text("attachmentId", n.attachmentId).text("instanceId", n.instanceId)
+                            .text("instanceOwnerId", Ec2Model.ACCOUNT_ID).text("deviceIndex", n.deviceIndex)
+                            .text("status", n.attachStatus).text("attachTime", n.attachTime)
+                            .text("deleteOnTermination", n.deleteOnTermination).end();
+                }
+            }
+            default -> throw Ec2Exception.invalidParameterValue("Value (" + attr + ") for parameter attribute is invalid.");
+        }
+    }
+
+    private void describeAddresses(QueryParams p, XmlWriter out) {
+        List<AddressRecord> selected = new ArrayList<>();
+        List<String> ids = p.list("AllocationId");
+        List<String> publicIps = p.list("PublicIp");
+        if (!ids.isEmpty()) {
+            for (String id : ids) {
+                selected.add(m.address(id));
+            }
+        } else {
+            m.addresses.values().stream().filter(a -> m.visible(a.createdAt)).forEach(selected::add);
+        }
+        if (!publicIps.isEmpty()) {
+            for (String ip : publicIps) {
+                if (selected.stream().noneMatch(a -> a.publicIp.equals(ip))) {
+                    throw new Ec2Exception("InvalidAddress.NotFound", "Address '" + ip + "' not found.");
+                }
+            }
+            selected.removeIf(a -> !publicIps.contains(a.publicIp));
+        }
+        List<Filter> filters = p.filters();
+        selected.removeIf(a -> !Filters.matches(filters, m.tagsOf(a.allocationId), name -> switch (name) {
+            case "allocation-id" -> Filters.of(a.allocationId);
+            case "association-id" -> Filters.of(a.associationId);
+            case "instance-id" -> Filters.of(a.instanceId);
+            case "network-interface-id" -> Filters.of(a.networkInterfaceId);
+            case "private-ip-address" -> Filters.of(a.privateIp);
+            case "public-ip" -> Filters.of(a.publicIp);
+            case "domain" -> Filters.of("vpc");
+            default -> null;
+        }));
+        out.items("addressesSet", selected, a -> out.text("publicIp", a.publicIp).text("allocationId", a.allocationId)
+                .text("domain", "vpc").text("instanceId", a.instanceId).text("associationId", a.associationId)
+                .text("networkInterfaceId", a.networkInterfaceId)
+                .text("networkInterfaceOwnerId", a.networkInterfaceId == null ? null : Ec2Model.ACCOUNT_ID)
+                .text("privateIpAddress", a.privateIp).tags(m.tagsOf(a.allocationId))
+                .text("publicIpv4Pool", "amazon").text("networkBorderGroup", Ec2Model.REGION));
+    }
+
+    private void allocateAddress(QueryParams p, XmlWriter out) {
+        AddressRecord a = new AddressRecord();
+        a.allocationId = m.ids.next("eipalloc");
+        a.publicIp = m.allocateElasticIp();
+        a.createdAt = m.now();
+        m.addresses.put(a.allocationId, a);
+        m.putTags(a.allocationId, TagSpecifications.forType(p, "elastic-ip"));
+        out.text("publicIp", a.publicIp).text("domain", "vpc").text("allocationId", a.allocationId)
+                .text("publicIpv4Pool", "amazon").text("networkBorderGroup", Ec2Model.REGION);
+    }
+
+    /**
+     * AssociateAddress (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_AssociateAddress.html):
+     * by instance (its primary ENI) or ENI, optional private IP; an address already associated
+     * moves only with AllowReassociation.
+     */
+    private void associateAddress(QueryParams p, XmlWriter out) {
+        String allocationId = p.get("AllocationId");
+        if (allocationId == null) {
+            if (p.has("PublicIp")) {
+                throw Ec2Exception.invalidParameterValue("EC2-Classic addresses are not supported; use AllocationId");
+            }
+            throw Ec2Exception.missingParameter("AllocationId");
+        }
+        AddressRecord a = m.address(allocationId);
+        NetworkInterfaceRecord eni;
+        if (p.has("NetworkInterfaceId")) {
+            eni = m.eni(p.get("NetworkInterfaceId"));
+        } else if (p.has("InstanceId")) {
+            InstanceRecord i = m.instance(p.get("InstanceId"));
+            if (!i.state.equals("running") && !i.state.equals("stopped") && !i.state.equals("pending")) {
+                throw Ec2Exception.incorrectInstanceState("The instance '" + i.id + "' is not in a valid state for this operation.");
+            }
+            eni = m.enis.get(i.primaryEniId);
+        } else {
+            throw Ec2Exception.missingParameter("InstanceId or NetworkInterfaceId");
+        }
+        String privateIp = p.get("PrivateIpAddress", eni.privateIps.get(0));
+        if (!eni.privateIps.contains(privateIp)) {
+            throw Ec2Exception.invalidParameterValue("Address " + privateIp + " is not assigned to interface " + eni.id);
+        }
+        if (a.associationId != null && !p.bool("AllowReassociation", false)) {
+            throw new Ec2Exception("Resource.AlreadyAssociated", "resource " + a.allocationId + " is already associated with associate-id " + a.associationId);
+        }
+        for (AddressRecord other : m.addresses.values()) {
+            if (other != a && eni.id.equals(other.networkInterfaceId) && privateIp.equals(other.privateIp)) {
+                if (!p.bool("AllowReassociation", false)) {
+                    throw new Ec2Exception("Resource.AlreadyAssociated", "Private address " + privateIp + " is already associated with " + other.allocationId);
+                }
+                m.disassociate(other);
+            }
+        }
+        a.associationId = m.ids.next("eipassoc");
+        a.networkInterfaceId = eni.id;
+        a.instanceId = eni.instanceId;
+        a.privateIp = privateIp;
+        out.text("return", true).text("associationId", a.associationId);
+    }
+
+    private void disassociateAddress(QueryParams p, XmlWriter out) {
+        String associationId = p.required("AssociationId");
+        AddressRecord a = m.addresses.values().stream().filter(x -> associationId.equals(x.associationId)).findFirst()
+                .orElseThrow(() -> new Ec2Exception("InvalidAssociationID.NotFound", "The association ID '" + associationId + "' does not exist"));
+        m.disassociate(a);
+        out.text("return", true);
+    }
+
+    /** An associated address must be disassociated first (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_ReleaseAddress.html). */
+    private void releaseAddress(QueryParams p, XmlWriter out) {
+        AddressRecord a = m.address(p.required("AllocationId"));
+        if (a.associationId != null) {
+            throw new Ec2Exception("InvalidIPAddress.InUse", "Address " + a.publicIp + " is in use.");
+        }
+        m.addresses.remove(a.allocationId);
+        m.tags.remove(a.allocationId);
+        out.text("return", true);
+    }
+
+    private void describeSubnets(QueryParams p, XmlWriter out) {
+        List<SubnetRecord> selected = new ArrayList<>();
+        List<String> ids = p.list("SubnetId");
+        if (!ids.isEmpty()) {
+            for (String id : ids) {
+                selected.add(m.subnet(id));
+            }
+        } else {
+            selected.addAll(m.subnets.values());
+        }
+        List<Filter> filters = p.filters();
+        selected.removeIf(s -> !Filters.matches(filters, m.tagsOf(s.id), name -> switch (name) {
+            case "subnet-id" -> Filters.of(s.id);
+            case "vpc-id" -> Filters.of(s.vpcId);
+            case "availability-zone" -> Filters.of(s.availabilityZone);
+            case "cidr-block", "cidr" -> Filters.of(s.cidr);
+            case "state" -> Filters.of("available");
+            default -> null;
+        }));
+        Pages.Page<SubnetRecord> page = Pages.of(selected, p, 5, 1000);
+        out.items("subnetSet", page.items(), s -> out.text("subnetId", s.id).text("subnetArn",
+                        "arn:aws:ec2:" + Ec2Model.REGION + ":" + Ec2Model.ACCOUNT_ID + ":subnet/" + s.id)
+                .text("state", "available").text("vpcId", s.vpcId).text("cidrBlock", s.cidr)
+                .text("availableIpAddressCount", m.freeAddressCount(s)).text("availabilityZone", s.availabilityZone)
+                .text("availabilityZoneId", "use1-az" + (s.availabilityZone.charAt(s.availabilityZone.length() - 1) - 'a' + 1))
+                .text("defaultForAz", false).text("mapPublicIpOnLaunch", s.mapPublicIpOnLaunch)
+                .text("ownerId", Ec2Model.ACCOUNT_ID).tags(m.tagsOf(s.id)));
+        out.text("nextToken", page.nextToken());
+    }
+
+    private void describeSecurityGroups(QueryParams p, XmlWriter out) {
+        List<SecurityGroupSeed> selected = new ArrayList<>();
+        List<String> ids = p.list("GroupId");
+        List<String> names = p.list("GroupName");
+        if (!ids.isEmpty()) {
+            for (String id : ids) {
+                selected.add(m.securityGroup(id));
+            }
+        } else {
+            selected.addAll(m.securityGroups.values());
+        }
+        if (!names.isEmpty()) {
+            selected.removeIf(g -> !names.contains(g.name()));
+        }
+        List<Filter> filters = p.filters();
+        selected.removeIf(g -> !Filters.matches(filters, m.tagsOf(g.id()), name -> switch (name) {
+            case "group-id" -> Filters.of(g.id());
+            case "group-name" -> Filters.of(g.name());
+            case "vpc-id" -> Filters.of(g.vpcId());
+            default -> null;
+        }));
+        Pages.Page<SecurityGroupSeed> page = Pages.of(selected, p, 5, 1000);
+        out.items("securityGroupInfo", page.items(), g -> out.text("ownerId", Ec2Model.ACCOUNT_ID).text("groupId", g.id())
+                .text("groupName", g.name()).text("groupDescription", g.name() + " security group").text("vpcId", g.vpcId())
+                .start("ipPermissions").end()
+                .items("ipPermissionsEgress", List.of(g), x -> out.text("ipProtocol", "-1")
+                        .items("ipRanges", List.of("0.0.0.0/0"), c -> out.text("cidrIp", c)))
+                .tags(m.tagsOf(g.id())));
+        out.text("nextToken", page.nextToken());
+    }
+}

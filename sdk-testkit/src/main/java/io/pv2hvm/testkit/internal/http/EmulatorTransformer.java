@@ -1,0 +1,127 @@
+package io.pv2hvm.testkit.internal.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
+import com.github.tomakehurst.wiremock.extension.ResponseDefinitionTransformerV2;
+import com.github.tomakehurst.wiremock.http.Fault;
+import com.github.tomakehurst.wiremock.http.Request;
+import com.github.tomakehurst.wiremock.http.ResponseDefinition;
+import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
+import io.pv2hvm.testkit.Faults;
+import io.pv2hvm.testkit.RecordedCall;
+import io.pv2hvm.testkit.RequestJournal;
+import io.pv2hvm.testkit.internal.EmulatorCore;
+import io.pv2hvm.testkit.internal.ssm.SsmService;
+import io.pv2hvm.testkit.internal.xml.XmlWriter;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The WireMock extension that turns every request into an EC2 Query call (form body,
+ * {@code Action=...}) or an SSM JSON call ({@code X-Amz-Target: AmazonSSM.<Operation>}),
+ * applies injected faults, answers from the model and records the call in the journal.
+ */
+public final class EmulatorTransformer implements ResponseDefinitionTransformerV2 {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Logger LOG = LoggerFactory.getLogger(EmulatorTransformer.class);
+
+    private final Supplier<EmulatorCore> core;
+    private final RequestJournal journal;
+    private final Faults faults;
+
+    public EmulatorTransformer(Supplier<EmulatorCore> core, RequestJournal journal, Faults faults) {
+        this.core = core;
+        this.journal = journal;
+        this.faults = faults;
+    }
+
+    @Override
+    public String getName() {
+        return "pv2hvm-ec2-emulator";
+    }
+
+    @Override
+    public ResponseDefinition transform(ServeEvent event) {
+        Request request = event.getRequest();
+        EmulatorCore c = core.get();
+        String requestId = UUID.randomUUID().toString();
+        boolean ssm = request.containsHeader("X-Amz-Target");
+        String action;
+        Map<String, String> params;
+        String body = request.getBodyAsString();
+        if (ssm) {
+            String target = request.getHeader("X-Amz-Target");
+            action = target.substring(target.indexOf('.') + 1);
+            params = flattenJson(body);
+        } else {
+            String form = body == null || body.isEmpty() ? queryString(request.getUrl()) : body;
+            params = QueryParams.parse(form).asMap();
+            action = params.getOrDefault("Action", "");
+        }
+        Optional<Faults.Injection> injection = faults.draw(action);
+        Duration delay = faults.delayFor(action);
+        HttpAnswer answer;
+        if (injection.isPresent() && injection.get() instanceof Faults.Reset) {
+            journal.record(new RecordedCall(c.model.clock.instant(), ssm ? "ssm" : "ec2", action, params, 0, "ConnectionReset"));
+            return ResponseDefinitionBuilder.responseDefinition().withFault(Fault.CONNECTION_RESET_BY_PEER).build();
+        } else if (injection.isPresent() && injection.get() instanceof Faults.Fail f) {
+            answer = ssm ? SsmService.error(f.status(), f.code(), f.message())
+                    : HttpAnswer.xml(f.status(), XmlWriter.error(f.code(), f.message(), requestId), f.code());
+        } else if (ssm) {
+            answer = c.ssm.handle(action, body);
+        } else {
+            answer = c.ec2.handle(new QueryParams(params), requestId);
+        }
+        journal.record(new RecordedCall(c.model.clock.instant(), ssm ? "ssm" : "ec2", action, params, answer.status(), answer.errorCode()));
+        LOG.debug("{} {} -> {} {}", ssm ? "ssm" : "ec2", action, answer.status(), answer.errorCode() == null ? "" : answer.errorCode());
+        ResponseDefinitionBuilder b = ResponseDefinitionBuilder.responseDefinition()
+                .withStatus(answer.status())
+                .withHeader("Content-Type", answer.contentType())
+                .withHeader("x-amzn-RequestId", requestId)
+                .withBody(answer.body());
+        if (!delay.isZero()) {
+            b.withFixedDelay((int) delay.toMillis());
+        }
+        return b.build();
+    }
+
+    private static String queryString(String url) {
+        int q = url.indexOf('?');
+        return q < 0 ? "" : url.substring(q + 1);
+    }
+
+    /** SSM members flattened like Query parameters, for the journal ({@code InstanceIds.1}). */
+    static Map<String, String> flattenJson(String body) {
+        Map<String, String> out = new LinkedHashMap<>();
+        if (body == null || body.isBlank()) {
+            return out;
+        }
+        try {
+            flatten("", JSON.readTree(body), out);
+        } catch (IOException e) {
+            out.put("", body);
+        }
+        return out;
+    }
+
+    private static void flatten(String prefix, JsonNode n, Map<String, String> out) {
+        if (n.isObject()) {
+            n.properties().forEach(e -> flatten(prefix.isEmpty() ? e.getKey() : prefix + "." + e.getKey(), e.getValue(), out));
+        } else if (n.isArray()) {
+            for (int i = 0; i < n.size(); i++) {
+                flatten(prefix + "." + (i + 1), n.get(i), out);
+            }
+        } else {
+            out.put(prefix, n.asText());
+        }
+    }
+}

@@ -1,0 +1,745 @@
+package io.pv2hvm.testkit.internal.model;
+
+import io.pv2hvm.testkit.LatencyModel;
+import io.pv2hvm.testkit.internal.disk.SparseFiles;
+import io.pv2hvm.testkit.internal.time.Scheduler;
+import io.pv2hvm.testkit.spi.BootHook;
+import io.pv2hvm.testkit.spi.BootRequest;
+import io.pv2hvm.testkit.spi.BootResult;
+import io.pv2hvm.testkit.world.ElasticIpSeed;
+import io.pv2hvm.testkit.world.ImageSeed;
+import io.pv2hvm.testkit.world.InstanceProfileSeed;
+import io.pv2hvm.testkit.world.InstanceSeed;
+import io.pv2hvm.testkit.world.NetworkInterfaceSeed;
+import io.pv2hvm.testkit.world.SecurityGroupSeed;
+import io.pv2hvm.testkit.world.SubnetSeed;
+import io.pv2hvm.testkit.world.VolumeSeed;
+import io.pv2hvm.testkit.world.VpcSeed;
+import io.pv2hvm.testkit.world.World;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.regex.Pattern;
+
+/**
+ * The emulated region: every resource, the timeline of pending transitions, and the
+ * lifecycle rules shared by several actions. One lock guards it all: requests are short and
+ * a single lock keeps multi-resource rules (IP reuse, attach/detach) trivially consistent.
+ */
+public final class Ec2Model {
+
+    public static final String ACCOUNT_ID = "123456789012";
+    public static final String REGION = "us-east-1";
+
+    private static final Pattern ID = Pattern.compile("[a-z]+-[0-9a-f]{8}([0-9a-f]{9})?");
+
+    public final ReentrantLock lock = new ReentrantLock();
+    public final Clock clock;
+    public final Scheduler scheduler;
+    public final LatencyModel latency;
+    public final IdGenerator ids;
+    public final InstanceTypeCatalog types = new InstanceTypeCatalog();
+    public final Duration consistencyWindow;
+    private final BootHook bootHook;
+    private final ExecutorService background;
+    private final Path configuredDiskDirectory;
+    private Path diskDirectory;
+
+    public final Map<String, String> vpcs = new LinkedHashMap<>();
+    public final Map<String, SubnetRecord> subnets = new LinkedHashMap<>();
+    public final Map<String, SecurityGroupSeed> securityGroups = new LinkedHashMap<>();
+    public final Set<String> keyPairs = new HashSet<>();
+    public final Map<String, String> instanceProfiles = new LinkedHashMap<>();
+    public final Map<String, ImageRecord> images = new LinkedHashMap<>();
+    public final Map<String, SnapshotRecord> snapshots = new LinkedHashMap<>();
+    public final Map<String, VolumeRecord> volumes = new LinkedHashMap<>();
+    public final Map<String, InstanceRecord> instances = new LinkedHashMap<>();
+    public final Map<String, NetworkInterfaceRecord> enis = new LinkedHashMap<>();
+    public final Map<String, AddressRecord> addresses = new LinkedHashMap<>();
+    public final Map<String, Map<String, String>> tags = new LinkedHashMap<>();
+    private final Map<String, IdempotentCall> clientTokens = new LinkedHashMap<>();
+    public final Map<String, String> publicParameters = new LinkedHashMap<>();
+    private long nextPublicIp = Ipv4.parse("203.0.113.10");
+    private long nextElasticIp = Ipv4.parse("198.51.100.10");
+
+    public Ec2Model(Clock clock, LatencyModel latency, Duration consistencyWindow, long seed, BootHook bootHook,
+                    ExecutorService background, Path diskDirectory) {
+        this.clock = clock;
+        this.scheduler = new Scheduler(clock);
+        this.latency = latency;
+        this.consistencyWindow = consistencyWindow;
+        this.ids = new IdGenerator(seed);
+        this.bootHook = bootHook;
+        this.background = background;
+        this.configuredDiskDirectory = diskDirectory;
+    }
+
+    public Instant now() {
+        return scheduler.now();
+    }
+
+    /** Schedules {@code action} after an EC2 latency, scaled by the time scale. */
+    public void after(Duration ec2Latency, Runnable action) {
+        scheduler.after(latency.scaled(ec2Latency), action);
+    }
+
+    /**
+     * Eventual consistency: a resource created less than the window ago is not yet visible
+     * to reads or to other calls (https://docs.aws.amazon.com/ec2/latest/devguide/eventual-consistency.html).
+     */
+    public boolean visible(Instant createdAt) {
+        return consistencyWindow.isZero() || !now().isBefore(createdAt.plus(consistencyWindow));
+    }
+
+    // ---------------------------------------------------------------- lookups
+
+    public void checkId(String id, String prefix, String malformedCode) {
+        if (id == null || !id.startsWith(prefix + "-") || !ID.matcher(id).matches()) {
+            throw new Ec2Exception(malformedCode, "Invalid id: \"" + id + "\"");
+        }
+    }
+
+    public InstanceRecord instance(String id) {
+        checkId(id, "i", "InvalidInstanceID.Malformed");
+        InstanceRecord r = instances.get(id);
+        if (r == null || !visible(r.createdAt)) {
+            throw new Ec2Exception("InvalidInstanceID.NotFound", "The instance ID '" + id + "' does not exist");
+        }
+        return r;
+    }
+
+    public VolumeRecord volume(String id) {
+        checkId(id, "vol", "InvalidVolumeID.Malformed");
+        VolumeRecord v = volumes.get(id);
+        if (v == null || v.state.equals("deleted") || !visible(v.createdAt)) {
+            throw new Ec2Exception("InvalidVolume.NotFound", "The volume '" + id + "' does not exist.");
+        }
+        return v;
+    }
+
+    public SnapshotRecord snapshot(String id) {
+        checkId(id, "snap", "InvalidSnapshotID.Malformed");
+        SnapshotRecord s = snapshots.get(id);
+        if (s == null || !visible(s.createdAt)) {
+            throw new Ec2Exception("InvalidSnapshot.NotFound", "The snapshot '" + id + "' does not exist.");
+        }
+        return s;
+    }
+
+    public ImageRecord image(String id) {
+        checkId(id, "ami", "InvalidAMIID.Malformed");
+        ImageRecord i = images.get(id);
+        if (i == null || i.state.equals("deregistered") || !visible(i.createdAt)) {
+            throw new Ec2Exception("InvalidAMIID.NotFound", "The image id '[" + id + "]' does not exist");
+        }
+        return i;
+    }
+
+    public NetworkInterfaceRecord eni(String id) {
+        checkId(id, "eni", "InvalidNetworkInterfaceID.Malformed");
+        NetworkInterfaceRecord n = enis.get(id);
+        if (n == null || !visible(n.createdAt)) {
+            throw new Ec2Exception("InvalidNetworkInterfaceID.NotFound", "The networkInterface ID '" + id + "' does not exist");
+        }
+        return n;
+    }
+
+    public AddressRecord address(String allocationId) {
+        AddressRecord a = addresses.get(allocationId);
+        if (a == null || !visible(a.createdAt)) {
+            throw new Ec2Exception("InvalidAllocationID.NotFound", "The allocation ID '" + allocationId + "' does not exist");
+        }
+        return a;
+    }
+
+    public SubnetRecord subnet(String id) {
+        SubnetRecord s = subnets.get(id);
+        if (s == null) {
+            throw new Ec2Exception("InvalidSubnetID.NotFound", "The subnet ID '" + id + "' does not exist");
+        }
+        return s;
+    }
+
+    public SecurityGroupSeed securityGroup(String id) {
+        SecurityGroupSeed g = securityGroups.get(id);
+        if (g == null) {
+            throw new Ec2Exception("InvalidGroup.NotFound", "The security group '" + id + "' does not exist");
+        }
+        return g;
+    }
+
+    /** Any taggable resource by id; the error names the resource kind as EC2 does. */
+    public void requireTaggable(String id) {
+        String prefix = id.contains("-") ? id.substring(0, id.indexOf('-')) : "";
+        switch (prefix) {
+            case "i" -> instance(id);
+            case "vol" -> volume(id);
+            case "snap" -> snapshot(id);
+            case "ami" -> image(id);
+            case "eni" -> eni(id);
+            case "eipalloc" -> address(id);
+            case "subnet" -> subnet(id);
+            case "sg" -> securityGroup(id);
+            case "vpc" -> {
+                if (!vpcs.containsKey(id)) {
+                    throw new Ec2Exception("InvalidVpcID.NotFound", "The vpc ID '" + id + "' does not exist");
+                }
+            }
+            default -> throw new Ec2Exception("InvalidID", "The ID '" + id + "' is not valid");
+        }
+    }
+
+    public static String resourceType(String id) {
+        String prefix = id.contains("-") ? id.substring(0, id.indexOf('-')) : "";
+        return switch (prefix) {
+            case "i" -> "instance";
+            case "vol" -> "volume";
+            case "snap" -> "snapshot";
+            case "ami" -> "image";
+            case "eni" -> "network-interface";
+            case "eipalloc" -> "elastic-ip";
+            case "subnet" -> "subnet";
+            case "sg" -> "security-group";
+            case "vpc" -> "vpc";
+            default -> "unknown";
+        };
+    }
+
+    public Map<String, String> tagsOf(String id) {
+        return tags.getOrDefault(id, Map.of());
+    }
+
+    public void putTags(String id, Map<String, String> add) {
+        if (add.isEmpty()) {
+            return;
+        }
+        Map<String, String> t = tags.computeIfAbsent(id, k -> new LinkedHashMap<>());
+        t.putAll(add);
+        if (t.size() > 50) {
+            throw new Ec2Exception("TagLimitExceeded", "The maximum number of Tags for a resource has been reached.");
+        }
+    }
+
+    /** What a ClientToken was first used for: the action, its other parameters, and the ids it created. */
+    private record IdempotentCall(String action, Map<String, String> params, List<String> ids) {
+    }
+
+    /**
+     * The ids created by an earlier call with the same ClientToken, or null for a new token;
+     * the same token with other parameters is IdempotentParameterMismatch
+     * (https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
+     */
+    public List<String> replayed(String action, String token, Map<String, String> params) {
+        if (token == null) {
+            return null;
+        }
+        IdempotentCall previous = clientTokens.get(token);
+        if (previous == null) {
+            return null;
+        }
+        if (!previous.action.equals(action) || !previous.params.equals(withoutToken(params))) {
+            throw new Ec2Exception("IdempotentParameterMismatch", "The client token '" + token
+                    + "' was already used with different parameters.");
+        }
+        return previous.ids;
+    }
+
+    public void rememberToken(String action, String token, Map<String, String> params, List<String> ids) {
+        if (token != null) {
+            clientTokens.put(token, new IdempotentCall(action, withoutToken(params), List.copyOf(ids)));
+        }
+    }
+
+    private static Map<String, String> withoutToken(Map<String, String> params) {
+        Map<String, String> m = new LinkedHashMap<>(params);
+        m.remove("ClientToken");
+        return m;
+    }
+
+    // ---------------------------------------------------------------- addresses
+
+    /** True while any interface (attached, detached or awaiting release) holds {@code ip}. */
+    public boolean ipInUse(String subnetId, String ip) {
+        for (NetworkInterfaceRecord n : enis.values()) {
+            if (n.subnetId.equals(subnetId) && n.privateIps.contains(ip)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Checks a requested private IP: inside the subnet and free. A terminated instance's IPs
+     * stay in use until released, so early reuse fails with InvalidIPAddress.InUse
+     * (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/errors-overview.html).
+     */
+    public void checkPrivateIpFree(SubnetRecord subnet, String ip) {
+        long v = Ipv4.parse(ip);
+        if (!subnet.contains(v) || !subnet.isUsable(v)) {
+            throw Ec2Exception.invalidParameterValue("Address " + ip + " does not fall within the subnet's address range");
+        }
+        if (ipInUse(subnet.id, ip)) {
+            throw new Ec2Exception("InvalidIPAddress.InUse", "Address " + ip + " is in use.");
+        }
+    }
+
+    public String allocatePrivateIp(SubnetRecord subnet) {
+        for (long ip = subnet.network + 4; ip < subnet.network + subnet.size() - 1; ip++) {
+            String s = Ipv4.format(ip);
+            if (!ipInUse(subnet.id, s)) {
+                return s;
+            }
+        }
+        throw new Ec2Exception("InsufficientFreeAddressesInSubnet",
+                "There are not enough free addresses in subnet '" + subnet.id + "' to satisfy the requested number of instances.");
+    }
+
+    public int freeAddressCount(SubnetRecord subnet) {
+        Set<String> used = new HashSet<>();
+        for (NetworkInterfaceRecord n : enis.values()) {
+            if (n.subnetId.equals(subnet.id)) {
+                used.addAll(n.privateIps);
+            }
+        }
+        return (int) (subnet.size() - 5 - used.size());
+    }
+
+    public String allocatePublicIp() {
+        return Ipv4.format(nextPublicIp++);
+    }
+
+    public String allocateElasticIp() {
+        return Ipv4.format(nextElasticIp++);
+    }
+
+    public NetworkInterfaceRecord newEni(SubnetRecord subnet, String primaryIp, List<String> groupIds, String description) {
+        NetworkInterfaceRecord n = new NetworkInterfaceRecord();
+        n.id = ids.next("eni");
+        n.subnetId = subnet.id;
+        n.vpcId = subnet.vpcId;
+        n.availabilityZone = subnet.availabilityZone;
+        n.macAddress = "0a:" + ids.hex(2) + ":" + ids.hex(2) + ":" + ids.hex(2) + ":" + ids.hex(2) + ":" + ids.hex(2);
+        n.privateIps.add(primaryIp != null ? primaryIp : allocatePrivateIp(subnet));
+        n.groupIds.addAll(groupIds);
+        n.description = description == null ? "" : description;
+        n.createdAt = now();
+        enis.put(n.id, n);
+        return n;
+    }
+
+    public List<NetworkInterfaceRecord> enisOf(String instanceId) {
+        List<NetworkInterfaceRecord> out = new ArrayList<>();
+        for (NetworkInterfaceRecord n : enis.values()) {
+            if (instanceId.equals(n.instanceId)) {
+                out.add(n);
+            }
+        }
+        out.sort((a, b) -> Integer.compare(a.deviceIndex, b.deviceIndex));
+        return out;
+    }
+
+    public List<VolumeRecord> volumesOf(String instanceId) {
+        List<VolumeRecord> out = new ArrayList<>();
+        for (VolumeRecord v : volumes.values()) {
+            if (instanceId.equals(v.attachedInstanceId)) {
+                out.add(v);
+            }
+        }
+        return out;
+    }
+
+    public void disassociate(AddressRecord a) {
+        a.associationId = null;
+        a.instanceId = null;
+        a.networkInterfaceId = null;
+        a.privateIp = null;
+    }
+
+    // ---------------------------------------------------------------- disks
+
+    public synchronized Path diskDirectory() {
+        if (diskDirectory == null) {
+            try {
+                diskDirectory = configuredDiskDirectory != null
+                        ? Files.createDirectories(configuredDiskDirectory)
+                        : Files.createTempDirectory("pv2hvm-emulator-disks");
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return diskDirectory;
+    }
+
+    /** A sparse copy of {@code source} named after {@code id}, or null when there is no source. */
+    public Path copyDisk(Path source, String id) {
+        if (source == null) {
+            return null;
+        }
+        Path target = diskDirectory().resolve(id + ".img");
+        SparseFiles.copy(source, target);
+        return target;
+    }
+
+    public boolean fileBackedByDefault() {
+        return configuredDiskDirectory != null;
+    }
+
+    // ---------------------------------------------------------------- lifecycle
+
+    /** Creates a volume from a snapshot (or empty) in {@code az}; state {@code creating} unless {@code ready}. */
+    public VolumeRecord newVolume(String az, int sizeGiB, SnapshotRecord from, String volumeType, boolean ready) {
+        VolumeRecord v = new VolumeRecord();
+        v.id = ids.next("vol");
+        v.availabilityZone = az;
+        v.sizeGiB = sizeGiB;
+        v.volumeType = volumeType == null ? "gp2" : volumeType;
+        v.createTime = now();
+        v.createdAt = now();
+        if (from != null) {
+            v.snapshotId = from.id;
+            v.encrypted = from.encrypted;
+            // Marketplace product codes travel from snapshot to volume.
+            v.productCodes.addAll(from.productCodes);
+            v.diskImage = copyDisk(from.diskImage, v.id);
+            if (v.diskImage != null) {
+                SparseFiles.createOrGrow(v.diskImage, (long) sizeGiB << 30);
+            }
+        } else if (fileBackedByDefault()) {
+            v.diskImage = diskDirectory().resolve(v.id + ".img");
+            SparseFiles.createOrGrow(v.diskImage, (long) sizeGiB << 30);
+        }
+        volumes.put(v.id, v);
+        if (ready) {
+            v.state = "available";
+        } else {
+            long gen = ++v.generation;
+            after(latency.volumeCreating(), () -> {
+                if (v.generation == gen && v.state.equals("creating")) {
+                    v.state = "available";
+                }
+            });
+        }
+        return v;
+    }
+
+    public void attachNow(VolumeRecord v, InstanceRecord i, String device, boolean deleteOnTermination) {
+        v.state = "in-use";
+        v.attachedInstanceId = i.id;
+        v.device = device;
+        v.attachState = "attached";
+        v.attachTime = now();
+        v.deleteOnTermination = deleteOnTermination;
+    }
+
+    public SnapshotRecord newSnapshot(VolumeRecord v, String description, boolean ready) {
+        SnapshotRecord s = new SnapshotRecord();
+        s.id = ids.next("snap");
+        s.volumeId = v.id;
+        s.sizeGiB = v.sizeGiB;
+        s.encrypted = v.encrypted;
+        s.description = description == null ? "" : description;
+        s.productCodes.addAll(v.productCodes);
+        s.startTime = now();
+        s.createdAt = now();
+        // Point-in-time: the data is captured at the call, completion only reports it.
+        s.diskImage = copyDisk(v.diskImage, s.id);
+        s.completeAt = now().plus(latency.scaled(latency.snapshot(v.sizeGiB)));
+        snapshots.put(s.id, s);
+        if (ready) {
+            s.state = "completed";
+        } else {
+            after(latency.snapshot(v.sizeGiB), () -> {
+                if (s.state.equals("pending")) {
+                    s.state = "completed";
+                }
+            });
+        }
+        return s;
+    }
+
+    /** Starts the boot of a running instance: the hook (if any) runs off the lock. */
+    public void boot(InstanceRecord i) {
+        long gen = i.generation;
+        if (bootHook == null) {
+            i.consoleOutput = defaultConsole(i);
+            i.consoleTimestamp = now();
+            i.bootHealthy = true;
+            return;
+        }
+        i.consoleOutput = null;
+        Map<String, Path> disks = new LinkedHashMap<>();
+        for (VolumeRecord v : volumesOf(i.id)) {
+            if (v.diskImage != null) {
+                disks.put(v.device, v.diskImage);
+            }
+        }
+        BootRequest req = new BootRequest(i.id, i.imageId, i.instanceType, i.virtualizationType, i.hypervisor,
+                i.rootDeviceName, Map.copyOf(disks));
+        background.submit(() -> {
+            BootResult r;
+            try {
+                r = bootHook.boot(req);
+            } catch (Exception | Error e) {
+                r = BootResult.failed("boot hook failed: " + e);
+            }
+            BootResult result = r;
+            lock.lock();
+            try {
+                if (i.generation == gen) {
+                    i.consoleOutput = result.serialLog();
+                    i.consoleTimestamp = now();
+                    i.bootHealthy = result.healthy();
+                }
+            } finally {
+                lock.unlock();
+            }
+        });
+    }
+
+    private static String defaultConsole(InstanceRecord i) {
+        boolean pv = "paravirtual".equals(i.virtualizationType);
+        String console = pv ? "hvc0" : "ttyS0";
+        return "[    0.000000] Linux version 4.14.355 (mockbuild@emulator) #1 SMP\n"
+                + "[    0.000000] Command line: root=LABEL=/ console=" + console + "\n"
+                + (pv ? "[    0.000000] Booting paravirtualized kernel on Xen\n" : "[    0.000000] DMI: Xen HVM domU\n")
+                + "[    1.234567] EXT4-fs (" + (pv ? "xvda1" : "xvda1") + "): mounted filesystem with ordered data mode\n"
+                + "Cloud-init v. 22.2 finished at " + i.launchTime + ". Datasource DataSourceEc2.\n"
+                + "\n" + i.id + " login: \n";
+    }
+
+    public String userDataBase64(String plain) {
+        return plain == null ? null : Base64.getEncoder().encodeToString(plain.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    // ---------------------------------------------------------------- seeding
+
+    /** Loads the starting world; seeded resources are old enough to be visible and settled. */
+    public void seed(World world) {
+        Instant past = now().minus(Duration.ofDays(1));
+        for (VpcSeed v : world.vpcs()) {
+            vpcs.put(v.id(), v.cidr());
+            ids.reserve(v.id());
+        }
+        for (SubnetSeed s : world.subnets()) {
+            subnets.put(s.id(), new SubnetRecord(s.id(), s.vpcId(), s.availabilityZone(), s.cidr(), s.mapPublicIpOnLaunch()));
+        }
+        for (SecurityGroupSeed g : world.securityGroups()) {
+            securityGroups.put(g.id(), g);
+        }
+        keyPairs.addAll(world.keyPairs());
+        for (InstanceProfileSeed p : world.instanceProfiles()) {
+            instanceProfiles.put(p.name(), p.arnOrDefault());
+        }
+        publicParameters.putAll(world.publicParameters());
+        for (ImageSeed s : world.images()) {
+            seedImage(s, past);
+        }
+        for (VolumeSeed v : world.volumes()) {
+            if (v.availabilityZone() == null) {
+                throw new IllegalArgumentException("unattached volume seed needs an availability zone: " + v.id());
+            }
+            VolumeRecord r = seedVolume(v, v.availabilityZone(), null, past);
+            r.state = "available";
+        }
+        for (InstanceSeed s : world.instances()) {
+            seedInstance(s, past);
+        }
+        for (ElasticIpSeed e : world.elasticIps()) {
+            AddressRecord a = new AddressRecord();
+            a.allocationId = e.allocationId() != null ? e.allocationId() : ids.next("eipalloc");
+            a.publicIp = e.publicIp() != null ? e.publicIp() : allocateElasticIp();
+            a.createdAt = past;
+            addresses.put(a.allocationId, a);
+            if (e.instanceId() != null) {
+                InstanceRecord i = instances.get(e.instanceId());
+                if (i == null) {
+                    throw new IllegalArgumentException("Elastic IP seed names unknown instance " + e.instanceId());
+                }
+                NetworkInterfaceRecord eni = enis.get(i.primaryEniId);
+                a.associationId = ids.next("eipassoc");
+                a.instanceId = i.id;
+                a.networkInterfaceId = eni.id;
+                a.privateIp = e.privateIp() != null ? e.privateIp() : eni.privateIps.get(0);
+            }
+        }
+    }
+
+    private void seedImage(ImageSeed s, Instant past) {
+        SnapshotRecord snap = new SnapshotRecord();
+        snap.id = s.rootSnapshotId() != null ? s.rootSnapshotId() : ids.next("snap");
+        snap.sizeGiB = s.rootSizeGiB();
+        snap.state = "completed";
+        snap.startTime = past;
+        snap.completeAt = past;
+        snap.createdAt = past;
+        snap.description = "Created by CreateImage for " + s.id();
+        snap.productCodes.addAll(s.productCodes());
+        snap.diskImage = s.diskImage();
+        if (s.isPublic()) {
+            snap.ownerId = s.ownerId();
+        }
+        snapshots.put(snap.id, snap);
+        ImageRecord img = new ImageRecord();
+        img.id = s.id() != null ? s.id() : ids.next("ami");
+        ids.reserve(img.id);
+        img.name = s.name() != null ? s.name() : img.id;
+        img.state = "available";
+        img.architecture = s.architecture();
+        img.virtualizationType = s.virtualizationType();
+        img.rootDeviceName = s.rootDeviceName();
+        img.kernelId = s.kernelId();
+        img.ramdiskId = s.ramdiskId();
+        img.enaSupport = s.enaSupport();
+        img.ssmAgent = s.ssmAgent();
+        img.isPublic = s.isPublic();
+        if (s.ownerId() != null) {
+            img.ownerId = s.ownerId();
+        }
+        img.productCodes.addAll(s.productCodes());
+        img.blockDevices.add(new ImageRecord.BlockDevice(s.rootDeviceName(), null, snap.id, s.rootSizeGiB(), true, "gp2", false));
+        int n = 0;
+        for (String dev : s.ephemeralDevices()) {
+            img.blockDevices.add(new ImageRecord.BlockDevice(dev, "ephemeral" + n++, null, null, null, null, false));
+        }
+        img.creationDate = past;
+        img.createdAt = past;
+        images.put(img.id, img);
+    }
+
+    private VolumeRecord seedVolume(VolumeSeed s, String az, SnapshotRecord from, Instant past) {
+        VolumeRecord v = new VolumeRecord();
+        v.id = s.id() != null ? s.id() : ids.next("vol");
+        ids.reserve(v.id);
+        v.availabilityZone = az;
+        v.sizeGiB = s.sizeGiB();
+        v.volumeType = s.volumeType();
+        v.snapshotId = s.snapshotId() != null ? s.snapshotId() : from != null ? from.id : null;
+        v.productCodes.addAll(s.productCodes());
+        if (s.productCodes().isEmpty() && from != null) {
+            v.productCodes.addAll(from.productCodes);
+        }
+        v.diskImage = s.diskImage() != null ? s.diskImage() : from != null ? copyDisk(from.diskImage, v.id) : null;
+        v.createTime = past;
+        v.createdAt = past;
+        v.state = "available";
+        volumes.put(v.id, v);
+        putTags(v.id, s.tags());
+        return v;
+    }
+
+    private void seedInstance(InstanceSeed s, Instant past) {
+        ImageRecord img = images.get(s.imageId());
+        if (img == null) {
+            throw new IllegalArgumentException("instance seed " + s.id() + " names unknown image " + s.imageId());
+        }
+        InstanceTypeCatalog.InstanceType type = types.require(s.instanceType());
+        SubnetRecord subnet = s.subnetId() != null ? subnet(s.subnetId()) : subnets.values().iterator().next();
+        InstanceRecord i = new InstanceRecord();
+        i.id = s.id() != null ? s.id() : ids.next("i");
+        ids.reserve(i.id);
+        i.reservationId = ids.next("r");
+        i.imageId = img.id;
+        i.instanceType = type.name();
+        i.subnetId = subnet.id;
+        i.vpcId = subnet.vpcId;
+        i.availabilityZone = subnet.availabilityZone;
+        i.keyName = s.keyName();
+        i.instanceProfileArn = s.instanceProfile() == null ? null
+                : instanceProfiles.getOrDefault(s.instanceProfile(), new InstanceProfileSeed(s.instanceProfile(), null).arnOrDefault());
+        i.kernelId = img.kernelId;
+        i.ramdiskId = img.ramdiskId;
+        i.architecture = img.architecture;
+        i.virtualizationType = img.virtualizationType;
+        i.hypervisor = type.hypervisor();
+        i.rootDeviceName = img.rootDeviceName;
+        i.userData = userDataBase64(s.userData());
+        i.launchTime = past;
+        i.createdAt = past;
+        i.groupIds.addAll(s.groupIds().isEmpty() && !securityGroups.isEmpty()
+                ? List.of(securityGroups.keySet().iterator().next()) : s.groupIds());
+        i.instanceStoreDevices.addAll(s.instanceStoreDevices());
+        i.ebsOptimized = s.ebsOptimized();
+        i.enaSupport = img.enaSupport;
+        i.disableApiTermination = s.disableApiTermination();
+        i.productCodes.addAll(img.productCodes);
+        i.ssmAgent = s.ssmAgent() && img.ssmAgent;
+        instances.put(i.id, i);
+        putTags(i.id, s.tags());
+
+        if (s.privateIp() != null) {
+            checkPrivateIpFree(subnet, s.privateIp());
+        }
+        NetworkInterfaceRecord eni = newEni(subnet, s.privateIp(), i.groupIds, "Primary network interface");
+        eni.createdAt = past;
+        eni.privateIps.addAll(s.secondaryPrivateIps());
+        attachEniNow(eni, i, 0, true);
+        eni.attachTime = past;
+        i.primaryEniId = eni.id;
+        for (NetworkInterfaceSeed ns : s.secondaryEnis()) {
+            SubnetRecord sn = ns.subnetId() != null ? subnet(ns.subnetId()) : subnet;
+            NetworkInterfaceRecord sec = newEni(sn, ns.privateIp(), ns.groupIds().isEmpty() ? i.groupIds : ns.groupIds(), ns.description());
+            if (ns.id() != null) {
+                enis.remove(sec.id);
+                sec.id = ns.id();
+                enis.put(sec.id, sec);
+            }
+            sec.createdAt = past;
+            sec.privateIps.addAll(ns.secondaryPrivateIps());
+            attachEniNow(sec, i, ns.deviceIndex(), false);
+            sec.attachTime = past;
+        }
+
+        SnapshotRecord rootSnap = img.rootDevice() == null ? null : snapshots.get(img.rootDevice().snapshotId());
+        VolumeSeed rootSeed = s.root() != null ? s.root() : VolumeSeed.of(img.rootDeviceName, rootSnap == null ? 8 : rootSnap.sizeGiB);
+        VolumeRecord root = seedVolume(rootSeed, i.availabilityZone, rootSnap, past);
+        attachNow(root, i, rootSeed.device() != null ? rootSeed.device() : img.rootDeviceName,
+                rootSeed.deleteOnTermination() == null || rootSeed.deleteOnTermination());
+        root.attachTime = past;
+        for (VolumeSeed d : s.dataVolumes()) {
+            VolumeRecord dv = seedVolume(d, i.availabilityZone, null, past);
+            attachNow(dv, i, d.device(), d.deleteOnTermination() != null && d.deleteOnTermination());
+            dv.attachTime = past;
+        }
+        if (s.state().equals("running")) {
+            i.state = "running";
+            i.runningSince = past;
+            i.agentSeen = i.ssmAgent;
+            i.wantsAutoPublicIp = s.autoAssignPublicIp();
+            if (s.autoAssignPublicIp()) {
+                i.autoPublicIp = allocatePublicIp();
+                eni.publicIp = i.autoPublicIp;
+            }
+            i.consoleOutput = defaultConsole(i);
+            i.consoleTimestamp = past;
+        } else if (s.state().equals("stopped")) {
+            i.state = "stopped";
+            i.wantsAutoPublicIp = s.autoAssignPublicIp();
+            i.stateTransitionReason = "User initiated (" + past + ")";
+        } else {
+            throw new IllegalArgumentException("instance seed state must be running or stopped: " + s.state());
+        }
+    }
+
+    public void attachEniNow(NetworkInterfaceRecord n, InstanceRecord i, int deviceIndex, boolean deleteOnTermination) {
+        n.status = "in-use";
+        n.instanceId = i.id;
+        n.deviceIndex = deviceIndex;
+        n.attachmentId = ids.next("eni-attach");
+        n.attachStatus = "attached";
+        n.attachTime = now();
+        n.deleteOnTermination = deleteOnTermination;
+    }
+}

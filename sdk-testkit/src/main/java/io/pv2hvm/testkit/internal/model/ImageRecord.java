@@ -1,0 +1,46 @@
+package io.pv2hvm.testkit.internal.model;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Mutable state of one AMI; guarded by the model lock. */
+public final class ImageRecord {
+
+    /** One block device mapping of an AMI. */
+    public record BlockDevice(String deviceName, String virtualName, String snapshotId, Integer volumeSize,
+                              Boolean deleteOnTermination, String volumeType, boolean noDevice) {
+    }
+
+    public String id;
+    public String name;
+    public String description;
+    /** pending | available | failed | deregistered. */
+    public String state = "pending";
+    public String architecture;
+    public String virtualizationType;
+    public String rootDeviceName;
+    public String kernelId;
+    public String ramdiskId;
+    public boolean enaSupport;
+    public String sriovNetSupport;
+    public String bootMode;
+    public List<BlockDevice> blockDevices = new ArrayList<>();
+    public List<String> productCodes = new ArrayList<>();
+    public boolean isPublic;
+    public String ownerId = Ec2Model.ACCOUNT_ID;
+    public Instant creationDate;
+    public Instant createdAt;
+    public String sourceInstanceId;
+    /** Whether instances launched from this image run the SSM agent. */
+    public boolean ssmAgent = true;
+
+    public BlockDevice rootDevice() {
+        for (BlockDevice b : blockDevices) {
+            if (b.deviceName().equals(rootDeviceName)) {
+                return b;
+            }
+        }
+        return null;
+    }
+}

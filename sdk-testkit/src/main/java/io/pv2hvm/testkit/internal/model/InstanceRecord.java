@@ -1,0 +1,67 @@
+package io.pv2hvm.testkit.internal.model;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Mutable state of one instance; guarded by the model lock. */
+public final class InstanceRecord {
+    public String id;
+    public String reservationId;
+    public String imageId;
+    public String instanceType;
+    public String subnetId;
+    public String vpcId;
+    public String availabilityZone;
+    public String keyName;
+    public String instanceProfileArn;
+    public String kernelId;
+    public String ramdiskId;
+    public String architecture;
+    public String virtualizationType;
+    public String hypervisor;
+    public String rootDeviceName;
+    public String userData;
+    public String clientToken;
+    public String state = "pending";
+    public String stateReasonCode;
+    public String stateReasonMessage;
+    public String stateTransitionReason = "";
+    public Instant launchTime;
+    public Instant createdAt;
+    /** When the instance last reached running; null while not running. */
+    public Instant runningSince;
+    public List<String> groupIds = new ArrayList<>();
+    public String primaryEniId;
+    public List<String> instanceStoreDevices = new ArrayList<>();
+    public boolean wantsAutoPublicIp;
+    public String autoPublicIp;
+    public boolean ebsOptimized;
+    public boolean enaSupport;
+    public boolean disableApiTermination;
+    public boolean disableApiStop;
+    public String sriovNetSupport;
+    public String shutdownBehavior = "stop";
+    public List<String> productCodes = new ArrayList<>();
+    /** Guards scheduled transitions: each state change bumps it, stale events do nothing. */
+    public long generation;
+    public String consoleOutput;
+    public Instant consoleTimestamp;
+    public boolean bootHealthy = true;
+    /** True once the SSM agent has been online at least once (to tell ConnectionLost from absent). */
+    public boolean agentSeen;
+    /** Whether the guest runs the SSM agent (old PV guests often do not). */
+    public boolean ssmAgent = true;
+
+    public int stateCode() {
+        return switch (state) {
+            case "pending" -> 0;
+            case "running" -> 16;
+            case "shutting-down" -> 32;
+            case "terminated" -> 48;
+            case "stopping" -> 64;
+            case "stopped" -> 80;
+            default -> throw new IllegalStateException(state);
+        };
+    }
+}

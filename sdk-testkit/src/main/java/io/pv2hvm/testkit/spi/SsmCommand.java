@@ -1,0 +1,28 @@
+package io.pv2hvm.testkit.spi;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One SSM command invocation handed to an {@link SsmCommandExecutor}.
+ *
+ * @param commandId        the SSM command id
+ * @param instanceId       the target instance
+ * @param documentName     for example {@code AWS-RunShellScript}
+ * @param commands         the {@code commands} parameter, one shell line each
+ * @param executionTimeout the {@code executionTimeout} parameter (default 3600 s)
+ * @param parameters       all document parameters as sent
+ * @param attachedDisks    device name → disk image file for each file-backed volume attached
+ *                         to the instance, so a local executor can work on the real bytes
+ */
+public record SsmCommand(String commandId, String instanceId, String documentName, List<String> commands,
+                         Duration executionTimeout, Map<String, List<String>> parameters,
+                         Map<String, Path> attachedDisks) {
+
+    /** The commands joined as one shell script. */
+    public String script() {
+        return String.join("\n", commands);
+    }
+}

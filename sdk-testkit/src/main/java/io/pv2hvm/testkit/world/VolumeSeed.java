@@ -1,0 +1,71 @@
+package io.pv2hvm.testkit.world;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * An EBS volume: attached to an instance (root or data) or standing alone. Fluent; the
+ * JSON seed uses the same field names.
+ */
+public final class VolumeSeed {
+
+    private String id;
+    private String device;
+    private int sizeGiB = 8;
+    private String volumeType = "gp2";
+    private Boolean deleteOnTermination;
+    private String snapshotId;
+    private String availabilityZone;
+    private List<String> productCodes = new ArrayList<>();
+    private String diskImage;
+    private Map<String, String> tags = new LinkedHashMap<>();
+
+    /** A volume of {@code sizeGiB} attached at {@code device} (null for unattached). */
+    public static VolumeSeed of(String device, int sizeGiB) {
+        VolumeSeed v = new VolumeSeed();
+        v.device = device;
+        v.sizeGiB = sizeGiB;
+        return v;
+    }
+
+    /** Sets the volume id (generated when absent). */
+    public VolumeSeed id(String id) { this.id = id; return this; }
+    /** Sets the volume type (gp2, gp3, io1, standard...). */
+    public VolumeSeed volumeType(String type) { this.volumeType = type; return this; }
+    /** Sets DeleteOnTermination (default: true for the root volume, false for data volumes). */
+    public VolumeSeed deleteOnTermination(boolean dot) { this.deleteOnTermination = dot; return this; }
+    /** Sets the snapshot the volume was created from. */
+    public VolumeSeed snapshotId(String snapshotId) { this.snapshotId = snapshotId; return this; }
+    /** Sets the AZ of an unattached volume (attached ones take the instance's). */
+    public VolumeSeed availabilityZone(String az) { this.availabilityZone = az; return this; }
+    /** Adds an AWS Marketplace product code. */
+    public VolumeSeed marketplaceCode(String code) { this.productCodes.add(code); return this; }
+    /** Backs the volume with a disk image file; snapshots and volumes made from it copy it sparsely. */
+    public VolumeSeed diskImage(Path file) { this.diskImage = file.toString(); return this; }
+    /** Adds a tag. */
+    public VolumeSeed tag(String key, String value) { this.tags.put(key, value); return this; }
+
+    /** The id, or null. */
+    public String id() { return id; }
+    /** The device name, or null when unattached. */
+    public String device() { return device; }
+    /** The size in GiB. */
+    public int sizeGiB() { return sizeGiB; }
+    /** The volume type. */
+    public String volumeType() { return volumeType; }
+    /** DeleteOnTermination, or null for the default. */
+    public Boolean deleteOnTermination() { return deleteOnTermination; }
+    /** The source snapshot, or null. */
+    public String snapshotId() { return snapshotId; }
+    /** The AZ of an unattached volume, or null. */
+    public String availabilityZone() { return availabilityZone; }
+    /** Marketplace product codes. */
+    public List<String> productCodes() { return List.copyOf(productCodes); }
+    /** The backing disk image, or null. */
+    public Path diskImage() { return diskImage == null ? null : Path.of(diskImage); }
+    /** Tags. */
+    public Map<String, String> tags() { return Map.copyOf(tags); }
+}

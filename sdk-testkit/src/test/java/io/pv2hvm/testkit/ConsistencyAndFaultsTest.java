@@ -1,0 +1,119 @@
+package io.pv2hvm.testkit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.pv2hvm.testkit.world.World;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.services.ec2.Ec2Client;
+import software.amazon.awssdk.services.ec2.model.Ec2Exception;
+
+/** Eventual consistency windows, injected faults and the request journal. */
+@SuppressWarnings("unchecked") // the SDK's varargs Consumer<Builder> overloads
+class ConsistencyAndFaultsTest {
+
+    private final ManualClock clock = ManualClock.create();
+    private Ec2Emulator aws;
+    private Ec2Client ec2;
+
+    @BeforeEach
+    void start() {
+        aws = Ec2Emulator.builder().world(Worlds.migration()).clock(clock).consistencyWindow(Duration.ofSeconds(2)).build().start();
+        ec2 = AwsClients.ec2NoRetry(aws);
+    }
+
+    @AfterEach
+    void stop() {
+        ec2.close();
+        aws.stop();
+    }
+
+    private static String code(Throwable t) {
+        return ((Ec2Exception) t).awsErrorDetails().errorCode();
+    }
+
+    @Test
+    void justCreatedInstance_isNotFoundInsideTheWindow_thenVisible() {
+        String id = ec2.runInstances(r -> r.imageId(World.AMAZON_LINUX_HVM_IMAGE).instanceType("t3.micro").minCount(1).maxCount(1))
+                .instances().get(0).instanceId();
+        assertThatThrownBy(() -> ec2.describeInstances(r -> r.instanceIds(id))).satisfies(e -> assertThat(code(e)).isEqualTo("InvalidInstanceID.NotFound"));
+        assertThatThrownBy(() -> ec2.createTags(r -> r.resources(id).tags(t -> t.key("a").value("b"))))
+                .satisfies(e -> assertThat(code(e)).isEqualTo("InvalidInstanceID.NotFound"));
+        assertThat(ec2.describeInstances().reservations()).noneMatch(res -> res.instances().get(0).instanceId().equals(id));
+
+        clock.advance(Duration.ofSeconds(2));
+        assertThat(ec2.describeInstances(r -> r.instanceIds(id)).reservations()).hasSize(1);
+    }
+
+    @Test
+    void justCreatedVolume_isNotFoundInsideTheWindow() {
+        String id = ec2.createVolume(r -> r.availabilityZone("us-east-1a").size(1)).volumeId();
+        assertThatThrownBy(() -> ec2.describeVolumes(r -> r.volumeIds(id))).satisfies(e -> assertThat(code(e)).isEqualTo("InvalidVolume.NotFound"));
+        clock.advance(Duration.ofSeconds(2));
+        assertThat(ec2.describeVolumes(r -> r.volumeIds(id)).volumes()).hasSize(1);
+    }
+
+    @Test
+    void failNext_answersTheInjectedCodeOnce_thenTheModelAnswers() {
+        aws.faults().failNext("RunInstances", 1, "InsufficientInstanceCapacity", "We currently do not have sufficient t3.micro capacity");
+        assertThatThrownBy(() -> ec2.runInstances(r -> r.imageId(World.AMAZON_LINUX_HVM_IMAGE).instanceType("t3.micro").minCount(1).maxCount(1)))
+                .isInstanceOfSatisfying(Ec2Exception.class, e -> {
+                    assertThat(e.awsErrorDetails().errorCode()).isEqualTo("InsufficientInstanceCapacity");
+                    assertThat(e.statusCode()).isEqualTo(400);
+                });
+        assertThat(ec2.runInstances(r -> r.imageId(World.AMAZON_LINUX_HVM_IMAGE).instanceType("t3.micro").minCount(1).maxCount(1))
+                .instances()).hasSize(1);
+    }
+
+    @Test
+    void serverErrors_areRetriedByTheSdkStandardStrategy() {
+        aws.faults().failNext("DescribeInstances", 2, "InternalError", "injected");
+        try (Ec2Client retrying = AwsClients.ec2(aws)) {
+            assertThat(retrying.describeInstances(r -> r.instanceIds(Worlds.SOURCE)).reservations()).hasSize(1);
+        }
+        assertThat(aws.journal().calls("DescribeInstances")).extracting(RecordedCall::status).containsExactly(500, 500, 200);
+    }
+
+    @Test
+    void connectionReset_surfacesAsClientException() {
+        aws.faults().resetNext("DescribeVolumes", 1);
+        assertThatThrownBy(() -> ec2.describeVolumes()).isInstanceOf(SdkClientException.class);
+        assertThat(ec2.describeVolumes().volumes()).isNotEmpty();
+    }
+
+    @Test
+    void errorRate_ofOne_failsEveryCall_untilCleared() {
+        aws.faults().errorRate("*", 1.0, "Unavailable");
+        assertThatThrownBy(() -> ec2.describeSubnets()).isInstanceOfSatisfying(Ec2Exception.class, e -> assertThat(e.statusCode()).isEqualTo(503));
+        aws.faults().clear();
+        assertThat(ec2.describeSubnets().subnets()).hasSize(2);
+    }
+
+    @Test
+    void delay_holdsTheAnswerBack() {
+        aws.faults().delay("DescribeSubnets", Duration.ofMillis(300));
+        long t0 = System.nanoTime();
+        ec2.describeSubnets();
+        assertThat(Duration.ofNanos(System.nanoTime() - t0)).isGreaterThanOrEqualTo(Duration.ofMillis(300));
+    }
+
+    @Test
+    void journal_provesAReadOnlyPreflightMadeNoMutatingCall() {
+        ec2.describeInstances(r -> r.instanceIds(Worlds.SOURCE));
+        ec2.describeVolumes(r -> r.filters(f -> f.name("attachment.instance-id").values(Worlds.SOURCE)));
+        ec2.describeInstanceTypes(r -> r.instanceTypesWithStrings("t3.micro"));
+        assertThat(aws.journal().all()).hasSize(3);
+        assertThat(aws.journal().mutatingCalls()).isEmpty();
+
+        ec2.stopInstances(r -> r.instanceIds(Worlds.SOURCE));
+        List<RecordedCall> stops = aws.journal().calls("StopInstances");
+        assertThat(stops).hasSize(1);
+        assertThat(stops.get(0).param("InstanceId.1")).isEqualTo(Worlds.SOURCE);
+        assertThat(aws.journal().mutatingCalls()).extracting(RecordedCall::action).containsExactly("StopInstances");
+    }
+}
