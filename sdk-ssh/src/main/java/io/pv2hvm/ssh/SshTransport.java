@@ -151,6 +151,10 @@ public final class SshTransport implements CommandTransport {
             return capture.result(exit, outcome.took());
         }
         forget(conn);
+        if (!outcome.started()) {
+            throw new TransportException("Could not open a channel for a command on " + description + cause(outcome)
+                    + "; nothing was run, so it can be retried: " + command, outcome.failure(), true);
+        }
         if (command.idempotent()) {
             throw new TransportException("Connection to " + description + " was lost while running an idempotent"
                     + " command; it is safe to run it again: " + command + cause(outcome), outcome.failure(), true);

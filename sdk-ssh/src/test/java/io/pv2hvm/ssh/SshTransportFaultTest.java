@@ -85,6 +85,25 @@ class SshTransportFaultTest {
     }
 
     @Test
+    void exec_whenTheNetworkPathSilentlyDiesMidCommand_keepaliveNoticesAndThrowsRetryable() throws Exception {
+        try (MinaServer server = MinaServer.start(userKey.getPublic(), false, 0);
+             FreezableProxy proxy = new FreezableProxy(server.port());
+             SshTransport ssh = to(server).port(proxy.port()).keepAlive(Duration.ofMillis(300), 2).build()) {
+            // The command would run for a minute; only the keepalive can end the wait early.
+            Command command = Command.bash("echo started; sleep 60").withTimeout(Duration.ofMinutes(1));
+
+            TransportException e = catchThrowableOfType(TransportException.class, () -> ssh.exec(command, line -> {
+                if (line.text().equals("started")) {
+                    proxy.freeze();
+                }
+            }));
+
+            assertThat(e.getMessage()).contains("was lost").doesNotContain("timed out");
+            assertThat(e.retryable()).isTrue();
+        }
+    }
+
+    @Test
     void exec_whenServerAcceptsButNeverAnswers_throwsRetryableHandshakeTimeout() throws Exception {
         try (ServerSocket silent = new ServerSocket(0, 10, InetAddress.getLoopbackAddress())) {
             List<Socket> held = Collections.synchronizedList(new ArrayList<>());

@@ -34,13 +34,14 @@ public final class ChannelRun {
     /**
      * How a channel ended.
      *
+     * @param started    whether the server opened the channel, so the command may have run
      * @param exitStatus the exit status the server reported, or null
      * @param exitSignal the signal that killed the command, or null
      * @param timedOut   whether the deadline passed first and the channel was closed by us
      * @param took       wall time from open to close
      * @param failure    an I/O error that ended the channel early, or null
      */
-    public record Outcome(Integer exitStatus, String exitSignal, boolean timedOut, Duration took, Throwable failure) {
+    public record Outcome(boolean started, Integer exitStatus, String exitSignal, boolean timedOut, Duration took, Throwable failure) {
         /** Whether the server reported how the command ended. */
         public boolean finished() {
             return exitStatus != null || exitSignal != null;
@@ -66,17 +67,17 @@ public final class ChannelRun {
             OpenFuture opening = channel.open();
             if (!opening.await(openTimeout)) {
                 channel.close(true);
-                return new Outcome(null, null, false, since(start),
+                return new Outcome(false, null, null, false, since(start),
                         new IOException("the server did not open an exec channel within " + openTimeout));
             }
             if (!opening.isOpened()) {
                 channel.close(true);
                 Throwable cause = opening.getException();
-                return new Outcome(null, null, false, since(start),
+                return new Outcome(false, null, null, false, since(start),
                         cause != null ? cause : new IOException("the server refused to open an exec channel"));
             }
         } catch (IOException | RuntimeException e) {
-            return new Outcome(null, null, false, since(start), e);
+            return new Outcome(false, null, null, false, since(start), e);
         }
         AtomicReference<Throwable> inputFailure = new AtomicReference<>();
         Thread in = start("stdin-" + name, () -> {
@@ -98,7 +99,7 @@ public final class ChannelRun {
         Integer status = channel.getExitStatus();
         String signal = channel.getExitSignal();
         Throwable failure = status == null && signal == null ? inputFailure.get() : null;
-        return new Outcome(status, signal, timedOut, since(start), failure);
+        return new Outcome(true, status, signal, timedOut, since(start), failure);
     }
 
     private static void drain(OutputCapture capture, InputStream in, OutputLine.Stream stream) {
