@@ -50,7 +50,14 @@ import java.util.stream.Collectors;
  * <p>The connection is opened on first use and re-opened if it was lost. Each command is sent as
  * a script on the channel's standard input, so environment values never appear in a command
  * line, a log or an exception; the script runs the command under the worker's
- * {@code timeout}, so it is killed there when its time is up.
+ * {@code timeout}, so it is killed there when its time is up. When the caller's thread is
+ * interrupted, or the client gives up waiting, the command is sent SIGTERM (OpenSSH honours
+ * this for non-root logins only) and its channel closed.
+ *
+ * <p>The login shell on the worker must understand POSIX {@code sh} quoting (bash, dash, zsh,
+ * sh; not csh or fish), and the worker needs coreutils ({@code timeout}, {@code mktemp},
+ * {@code wc}, {@code mv}); without {@code timeout} a timed-out command is only cut off from
+ * its channel.
  *
  * <p>Failures: a refused host key or login is a non-retryable {@link TransportException}. A
  * connection that cannot be made is retryable (nothing was sent). A connection lost while a
@@ -137,12 +144,16 @@ public final class SshTransport implements CommandTransport {
         if (capture.consumerFailure() != null) {
             throw capture.consumerFailure();
         }
+        if (outcome.interrupted()) {
+            throw new TransportException("Interrupted while running on " + description + "; the command was sent"
+                    + " SIGTERM and its channel closed: " + command, null, false);
+        }
         boolean killedByWorkerTimeout = outcome.exitStatus() != null
                 && (outcome.exitStatus() == 124 || outcome.exitStatus() == 137)
                 && outcome.took().compareTo(command.timeout()) >= 0;
         if (outcome.timedOut() || killedByWorkerTimeout) {
             throw new TransportException("Command timed out after " + command.timeout() + " on " + description
-                    + "; its channel was closed and the command killed on the worker: " + command, null, false);
+                    + "; it was sent SIGTERM, its channel closed, and the worker's timeout kills it: " + command, null, false);
         }
         if (outcome.finished()) {
             int exit = outcome.exitStatus() != null ? outcome.exitStatus()
@@ -208,6 +219,9 @@ public final class SshTransport implements CommandTransport {
         OutputCapture capture = new OutputCapture(line -> { });
         ChannelRun.Outcome outcome = ChannelRun.run(conn.target(), RemoteShell.uploadLine(remotePath, mode, size, sudo),
                 content, capture, config.connectTimeout, config.uploadTimeout, threadName());
+        if (outcome.interrupted()) {
+            throw new TransportException("Interrupted: " + what + "; the target was left unchanged.", null, false);
+        }
         if (outcome.timedOut()) {
             throw new TransportException(what + " timed out after " + config.uploadTimeout
                     + "; its channel was closed and the target left unchanged.", null, true);

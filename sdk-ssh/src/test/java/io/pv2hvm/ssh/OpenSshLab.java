@@ -168,16 +168,21 @@ final class OpenSshLab implements AutoCloseable {
     }
 
     @Override
-    public void close() throws Exception {
-        sshd.destroy();
-        if (!sshd.waitFor(5, TimeUnit.SECONDS)) {
-            sshd.destroyForcibly();
-        }
-        for (String user : users) {
-            Files.deleteIfExists(Path.of("/etc/sudoers.d", user));
-            // Session processes of the user may still be exiting; userdel refuses while they run.
-            new ProcessBuilder("pkill", "-KILL", "-u", user).start().waitFor(5, TimeUnit.SECONDS);
-            new ProcessBuilder("userdel", "-r", "-f", user).redirectErrorStream(true).start().waitFor(10, TimeUnit.SECONDS);
+    public void close() throws IOException {
+        try {
+            sshd.destroy();
+            if (!sshd.waitFor(5, TimeUnit.SECONDS)) {
+                sshd.destroyForcibly();
+            }
+            for (String user : users) {
+                Files.deleteIfExists(Path.of("/etc/sudoers.d", user));
+                // Session processes of the user may still be exiting; userdel refuses while they run.
+                new ProcessBuilder("pkill", "-KILL", "-u", user).start().waitFor(5, TimeUnit.SECONDS);
+                new ProcessBuilder("userdel", "-r", "-f", user).redirectErrorStream(true).start()
+                        .waitFor(10, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
         try (var walk = Files.walk(dir)) {
             walk.sorted((a, b) -> b.getNameCount() - a.getNameCount()).forEach(p -> p.toFile().delete());

@@ -36,6 +36,8 @@ class SshTransportOpenSshTest {
     private static Path ed25519;
     private static SshTransport.Builder asRoot;
     private static SshTransport root;
+    private static String sudoer;
+    private static SshTransport viaSudo;
 
     @BeforeAll
     static void startSshd() throws Exception {
@@ -52,12 +54,18 @@ class SshTransportOpenSshTest {
                 .connectTimeout(Duration.ofSeconds(5))
                 .authTimeout(Duration.ofSeconds(10));
         root = asRoot.build();
+        sudoer = lab.newUser(true);
+        lab.authorize(sudoer, ed25519);
+        viaSudo = asRoot.user(sudoer).build();
     }
 
     @AfterAll
     static void stopSshd() throws Exception {
         if (root != null) {
             root.close();
+        }
+        if (viaSudo != null) {
+            viaSudo.close();
         }
         if (lab != null) {
             lab.close();
@@ -198,17 +206,13 @@ class SshTransportOpenSshTest {
 
     @Test
     void exec_asNonRootUserWithPasswordlessSudo_runsCommandsAndUploadsAsRoot() throws Exception {
-        String user = lab.newUser(true);
-        lab.authorize(user, ed25519);
-        try (SshTransport ssh = asRoot.user(user).build()) {
-            assertThat(ssh.exec(Command.of("id", "-un")).stdout()).isEqualTo("root\n");
-            assertThat(ssh.exec(Command.bash("echo $SUDO_USER")).stdout()).isEqualTo(user + "\n");
+        assertThat(viaSudo.exec(Command.of("id", "-un")).stdout()).isEqualTo("root\n");
+        assertThat(viaSudo.exec(Command.bash("echo $SUDO_USER")).stdout()).isEqualTo(sudoer + "\n");
 
-            Path target = lab.dir().resolve("sudo-upload-" + System.nanoTime());
-            ssh.upload("data".getBytes(StandardCharsets.UTF_8), target.toString(), 0600);
-            assertThat(Files.getOwner(target).getName()).isEqualTo("root");
-            assertThat(Files.readString(target)).isEqualTo("data");
-        }
+        Path target = lab.dir().resolve("sudo-upload-" + System.nanoTime());
+        viaSudo.upload("data".getBytes(StandardCharsets.UTF_8), target.toString(), 0600);
+        assertThat(Files.getOwner(target).getName()).isEqualTo("root");
+        assertThat(Files.readString(target)).isEqualTo("data");
     }
 
     @Test
@@ -303,9 +307,71 @@ class SshTransportOpenSshTest {
 
         assertThat(e.getMessage()).contains("timed out", "PT2S", sleeper.toString());
         assertThat(e.retryable()).isFalse();
-        Process pgrep = new ProcessBuilder("pgrep", "-f", "sleep 3" + marker).start();
-        assertThat(pgrep.waitFor()).as("the sleeper is gone from the worker").isEqualTo(1);
+        assertThat(running("sleep 3" + marker)).as("the sleeper is gone from the worker").isFalse();
         assertThat(root.exec(Command.of("true")).exitCode()).as("the connection is still usable").isZero();
+    }
+
+    @Test
+    void exec_whenTheCallerIsInterrupted_throwsAndStopsTheCommandOnTheWorker() throws Exception {
+        // As a sudo user, the usual login on a worker: OpenSSH refuses "signal" requests for root
+        // logins ("session signalling requires privilege separation"); those rely on the worker's timeout.
+        String marker = "5151" + System.nanoTime() % 1000;
+        Command sleeper = Command.bash("echo started; sleep 6" + marker).withTimeout(Duration.ofMinutes(1));
+        Thread caller = Thread.currentThread();
+
+        Throwable thrown = org.assertj.core.api.Assertions.catchThrowable(() -> viaSudo.exec(sleeper, line -> {
+            if (line.text().equals("started")) {
+                caller.interrupt();
+            }
+        }));
+        boolean wasInterrupted = Thread.interrupted();
+
+        assertThat(thrown).isInstanceOf(TransportException.class).hasMessageContaining("Interrupted")
+                .hasMessageContaining(sleeper.toString());
+        assertThat(wasInterrupted).as("the interrupt flag is kept for the caller").isTrue();
+        assertThat(eventually(() -> !running("sleep 6" + marker), Duration.ofSeconds(5)))
+                .as("SIGTERM reached the command long before its one-minute timeout").isTrue();
+    }
+
+    @Test
+    void exec_whenTheCommandIsKilledBySignal_returns128PlusTheSignalNumber() {
+        assertThat(root.exec(Command.bash("kill -TERM $$")).exitCode()).isEqualTo(143);
+    }
+
+    @Test
+    void exec_fromSeveralThreadsAtOnce_runsEachCommandOnItsOwnChannel() throws Exception {
+        List<java.util.concurrent.Future<CommandResult>> results = new ArrayList<>();
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(6);
+        try {
+            for (int i = 0; i < 12; i++) {
+                int n = i;
+                results.add(pool.submit(() -> root.exec(Command.bash("sleep 0.2; echo " + n))));
+            }
+            for (int i = 0; i < 12; i++) {
+                assertThat(results.get(i).get().stdout()).isEqualTo(i + "\n");
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private static boolean running(String commandLine) {
+        try {
+            return new ProcessBuilder("pgrep", "-f", commandLine).start().waitFor() == 0;
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static boolean eventually(java.util.function.BooleanSupplier condition, Duration within) throws Exception {
+        long deadline = System.nanoTime() + within.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (condition.getAsBoolean()) {
+                return true;
+            }
+            Thread.sleep(100);
+        }
+        return condition.getAsBoolean();
     }
 
     @ParameterizedTest

@@ -2,16 +2,16 @@ package io.pv2hvm.ssh.internal;
 
 import io.pv2hvm.core.spi.OutputLine;
 import org.apache.sshd.client.channel.ChannelExec;
-import org.apache.sshd.client.channel.ClientChannelEvent;
 import org.apache.sshd.client.future.OpenFuture;
 import org.apache.sshd.client.session.ClientSession;
+import org.apache.sshd.common.SshConstants;
+import org.apache.sshd.common.util.buffer.Buffer;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.time.Duration;
-import java.util.EnumSet;
-import java.util.Set;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -38,10 +38,12 @@ public final class ChannelRun {
      * @param exitStatus the exit status the server reported, or null
      * @param exitSignal the signal that killed the command, or null
      * @param timedOut   whether the deadline passed first and the channel was closed by us
+     * @param interrupted whether the calling thread was interrupted and the channel closed by us
      * @param took       wall time from open to close
      * @param failure    an I/O error that ended the channel early, or null
      */
-    public record Outcome(boolean started, Integer exitStatus, String exitSignal, boolean timedOut, Duration took, Throwable failure) {
+    public record Outcome(boolean started, Integer exitStatus, String exitSignal, boolean timedOut,
+                          boolean interrupted, Duration took, Throwable failure) {
         /** Whether the server reported how the command ended. */
         public boolean finished() {
             return exitStatus != null || exitSignal != null;
@@ -67,17 +69,17 @@ public final class ChannelRun {
             OpenFuture opening = channel.open();
             if (!opening.await(openTimeout)) {
                 channel.close(true);
-                return new Outcome(false, null, null, false, since(start),
+                return new Outcome(false, null, null, false, false, since(start),
                         new IOException("the server did not open an exec channel within " + openTimeout));
             }
             if (!opening.isOpened()) {
                 channel.close(true);
                 Throwable cause = opening.getException();
-                return new Outcome(false, null, null, false, since(start),
+                return new Outcome(false, null, null, false, false, since(start),
                         cause != null ? cause : new IOException("the server refused to open an exec channel"));
             }
         } catch (IOException | RuntimeException e) {
-            return new Outcome(false, null, null, false, since(start), e);
+            return new Outcome(false, null, null, false, false, since(start), e);
         }
         AtomicReference<Throwable> inputFailure = new AtomicReference<>();
         Thread in = start("stdin-" + name, () -> {
@@ -90,16 +92,46 @@ public final class ChannelRun {
         Thread out = start("stdout-" + name, () -> drain(capture, channel.getInvertedOut(), OutputLine.Stream.STDOUT));
         Thread err = start("stderr-" + name, () -> drain(capture, channel.getInvertedErr(), OutputLine.Stream.STDERR));
 
-        Set<ClientChannelEvent> events = channel.waitFor(EnumSet.of(ClientChannelEvent.CLOSED), timeout);
-        boolean timedOut = !events.contains(ClientChannelEvent.CLOSED);
-        if (timedOut) {
-            channel.close(true);
+        // Waits on a latch rather than MINA's waitFor, which does not return when the thread is interrupted.
+        CountDownLatch closing = new CountDownLatch(1);
+        channel.addCloseFutureListener(f -> closing.countDown());
+        boolean closed;
+        boolean interrupted = false;
+        try {
+            closed = closing.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            closed = false;
+            interrupted = true;
+        }
+        if (!closed) {
+            terminate(channel);
         }
         join(out, err, in);
         Integer status = channel.getExitStatus();
         String signal = channel.getExitSignal();
         Throwable failure = status == null && signal == null ? inputFailure.get() : null;
-        return new Outcome(true, status, signal, timedOut, since(start), failure);
+        return new Outcome(true, status, signal, !closed && !interrupted, interrupted, since(start), failure);
+    }
+
+    /**
+     * Asks the server to send SIGTERM to the command (RFC 4254 "signal"; OpenSSH delivers it to
+     * the session's process group for non-root logins, where {@code sudo} and the worker-side
+     * {@code timeout} pass it on, but refuses it for root logins), then closes the channel without
+     * waiting. Best effort: the worker-side timeout is the backstop.
+     */
+    private static void terminate(ChannelExec channel) {
+        try {
+            Buffer request = channel.getSession().createBuffer(SshConstants.SSH_MSG_CHANNEL_REQUEST, 32);
+            request.putUInt(channel.getRecipient());
+            request.putString("signal");
+            request.putBoolean(false);
+            request.putString("TERM");
+            channel.writePacket(request);
+        } catch (IOException | RuntimeException e) {
+            // The connection may already be gone; closing below is all that is left to do.
+        }
+        channel.close(true);
     }
 
     private static void drain(OutputCapture capture, InputStream in, OutputLine.Stream stream) {
