@@ -153,7 +153,7 @@ public final class SshTransport implements CommandTransport {
                 && outcome.took().compareTo(command.timeout()) >= 0;
         if (outcome.timedOut() || killedByWorkerTimeout) {
             throw new TransportException("Command timed out after " + command.timeout() + " on " + description
-                    + "; it was sent SIGTERM, its channel closed, and the worker's timeout kills it: " + command, null, false);
+                    + " and was stopped (the worker's timeout kills it and its children): " + command, null, false);
         }
         if (outcome.finished()) {
             int exit = outcome.exitStatus() != null ? outcome.exitStatus()
@@ -308,8 +308,13 @@ public final class SshTransport implements CommandTransport {
                 + " log in as root, or turn sudo off with sudo(false) if the commands need no root rights.");
     }
 
+    /** Drops a connection whose session died, so the next call opens a new one. */
     private void forget(SshConnection lost) {
         synchronized (lock) {
+            if (lost.isOpen()) {
+                // Only the channel ended; other commands may still be using the session.
+                return;
+            }
             lost.close();
             if (connection == lost) {
                 connection = null;

@@ -50,7 +50,11 @@ public final class SshConnection implements AutoCloseable {
                 KeyPair key = hop.key().get();
                 SocketAddress address;
                 if (previous == null) {
-                    address = new InetSocketAddress(hop.host(), hop.port());
+                    InetSocketAddress resolved = new InetSocketAddress(hop.host(), hop.port());
+                    if (resolved.isUnresolved()) {
+                        throw new TransportException("Cannot resolve the host name of " + hop + ".", null, true);
+                    }
+                    address = resolved;
                 } else {
                     ExplicitPortForwardingTracker forward = forward(previous, previousHop, hop);
                     opened.add(forward);
