@@ -374,6 +374,21 @@ class SshTransportOpenSshTest {
         return condition.getAsBoolean();
     }
 
+    @Test
+    void exec_throughAnOpenSshJumpHost_runsOnTheTargetWithBothHostKeysChecked() throws Exception {
+        // sshd serves as its own bastion: the second hop is reached through its direct-tcpip forwarding.
+        JumpHost bastion = JumpHost.at("127.0.0.1").port(lab.port()).user(sudoer)
+                .key(SshKey.fromFile(ed25519).withPassphrase(PASSPHRASE))
+                .hostKeys(HostKeyPolicy.pinned(lab.hostFingerprint()));
+        int logged = lab.log().length();
+        try (SshTransport ssh = asRoot.jumpHosts(bastion).build()) {
+            assertThat(ssh.exec(Command.of("echo", "hopped")).stdout()).isEqualTo("hopped\n");
+        }
+        String log = lab.log().substring(logged);
+        assertThat(log.indexOf("Accepted publickey for " + sudoer)).as("bastion login first").isNotNegative()
+                .isLessThan(log.indexOf("Accepted publickey for root"));
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"rsa", "ecdsa", "ed25519"})
     void exec_withEachSupportedKeyType_logsIn(String type) throws Exception {
