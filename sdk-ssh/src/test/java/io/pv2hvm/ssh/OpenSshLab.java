@@ -46,6 +46,8 @@ final class OpenSshLab implements AutoCloseable {
         String missing = null;
         if (!Files.isExecutable(Path.of(SSHD)) || !onPath("ssh-keygen")) {
             missing = "OpenSSH server and client (apt-get install openssh-server openssh-client)";
+        } else if (!onPath("sudo") || !onPath("useradd") || !onPath("pgrep")) {
+            missing = "sudo, useradd and pgrep (apt-get install sudo passwd procps)";
         } else if (!"root".equals(System.getProperty("user.name"))) {
             missing = "root (sshd must switch users)";
         }
