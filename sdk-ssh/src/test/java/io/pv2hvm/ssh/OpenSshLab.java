@@ -60,7 +60,7 @@ final class OpenSshLab implements AutoCloseable {
     }
 
     static boolean onPath(String program) {
-        for (String d : System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(":")) {
+        for (String d : (System.getenv().getOrDefault("PATH", "/usr/bin:/bin") + ":/usr/sbin:/sbin").split(":")) {
             if (Files.isExecutable(Path.of(d, program))) {
                 return true;
             }
