@@ -1,0 +1,37 @@
+package io.pv2hvm.ssh.internal;
+
+import org.apache.sshd.client.SshClient;
+import org.apache.sshd.client.auth.password.PasswordIdentityProvider;
+import org.apache.sshd.client.auth.pubkey.UserAuthPublicKeyFactory;
+import org.apache.sshd.client.config.hosts.HostConfigEntryResolver;
+import org.apache.sshd.common.keyprovider.KeyIdentityProvider;
+import org.apache.sshd.core.CoreModuleProperties;
+
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * Creates the MINA client a transport uses: public-key login only, with only the key given to
+ * it (never ~/.ssh identities or ~/.ssh/config), every host key checked by
+ * {@link HostKeyVerifier}, and keepalives.
+ */
+public final class SshClientFactory {
+    private SshClientFactory() {
+    }
+
+    /** A started client. */
+    public static SshClient create(Duration connectTimeout, Duration keepAliveInterval, int keepAliveMaxUnanswered) {
+        SshClient client = SshClient.setUpDefaultClient();
+        client.setServerKeyVerifier(new HostKeyVerifier());
+        client.setHostConfigEntryResolver(HostConfigEntryResolver.EMPTY);
+        client.setKeyIdentityProvider(KeyIdentityProvider.EMPTY_KEYS_PROVIDER);
+        client.setPasswordIdentityProvider(PasswordIdentityProvider.EMPTY_PASSWORDS_PROVIDER);
+        client.setUserAuthFactories(List.of(UserAuthPublicKeyFactory.INSTANCE));
+        CoreModuleProperties.IO_CONNECT_TIMEOUT.set(client, connectTimeout);
+        CoreModuleProperties.HEARTBEAT_INTERVAL.set(client, keepAliveInterval);
+        CoreModuleProperties.HEARTBEAT_REPLY_WAIT.set(client, keepAliveInterval);
+        CoreModuleProperties.HEARTBEAT_NO_REPLY_MAX.set(client, keepAliveMaxUnanswered);
+        client.start();
+        return client;
+    }
+}
