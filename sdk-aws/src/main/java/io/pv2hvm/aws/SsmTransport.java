@@ -30,6 +30,10 @@ import java.util.regex.Pattern;
  * base64 chunks and deletes them. Output lines therefore reach the consumer when the command has
  * finished, not while it runs. Before the first command it checks that the agent is online.
  * A command that outlives its timeout is cancelled with CancelCommand.
+ *
+ * <p>SSM carries a command as a document parameter, which SSM's command history and CloudTrail
+ * keep: a command's environment values travel there too. Do not pass secrets through this
+ * transport's environment; use {@code SshTransport}, which sends them over the channel.
  */
 public final class SsmTransport implements CommandTransport {
     private static final Pattern INSTANCE_ID = Pattern.compile("(i|mi)-[0-9a-f]{8,17}");
