@@ -62,6 +62,9 @@ final class InstanceActions {
             return;
         }
         ImageRecord img = m.image(p.required("ImageId"));
+        if (!img.imageType.equals("machine")) {
+            throw Ec2Exception.invalidParameterValue("Invalid value '" + img.id + "' for imageId: a " + img.imageType + " image cannot be launched");
+        }
         if (!img.state.equals("available")) {
             throw new Ec2Exception("InvalidAMIID.Unavailable", "Image " + img.id + " is not available (state: " + img.state + ")");
         }
