@@ -18,7 +18,8 @@ import java.util.concurrent.TimeUnit;
  * Runs SSM commands on this machine with {@code bash -c}, as the SSM agent's
  * AWS-RunShellScript does on an instance. Each attached file-backed disk is exported as
  * {@code PV2HVM_DISK_<device>} (for example {@code PV2HVM_DISK_SDF=/tmp/vol-...img}) so a
- * script can work on the real bytes. Exit 124 marks a timeout, like {@code timeout(1)}.
+ * script can work on the real bytes. Exit 124 marks a timeout, like {@code timeout(1)}; a
+ * cancelled command's process tree is killed.
  */
 public final class LocalSsmExecutor implements SsmCommandExecutor {
 
@@ -34,9 +35,18 @@ public final class LocalSsmExecutor implements SsmCommandExecutor {
         Process p = pb.start();
         CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> drain(p.getInputStream()));
         CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> drain(p.getErrorStream()));
-        if (!p.waitFor(command.executionTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
+        try {
+            if (!p.waitFor(command.executionTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
+                p.destroyForcibly();
+                return new SsmCommandResult(124, out.join(), err.join() + "\ncommand timed out");
+            }
+        } catch (InterruptedException e) {
+            // CancelCommand or emulator shutdown: do not leave the script running.
+            // Parent first, so the shell cannot run its next command once a child dies.
+            List<ProcessHandle> children = p.descendants().toList();
             p.destroyForcibly();
-            return new SsmCommandResult(124, out.join(), err.join() + "\ncommand timed out");
+            children.forEach(ProcessHandle::destroyForcibly);
+            throw e;
         }
         return new SsmCommandResult(p.exitValue(), out.join(), err.join());
     }

@@ -163,6 +163,20 @@ class SsmTest {
     }
 
     @Test
+    void localExecutor_cancelKillsTheScript() throws Exception {
+        aws.ssmExecutor(new LocalSsmExecutor());
+        java.nio.file.Path marker = java.nio.file.Files.createTempFile("ssm-cancel", ".txt");
+        java.nio.file.Files.delete(marker);
+        String id = send("sleep 1; touch " + marker);
+        Thread.sleep(200);
+        clock.advance(Duration.ofMillis(500));
+        ssm.cancelCommand(r -> r.commandId(id));
+        Thread.sleep(1500);
+        assertThat(marker).doesNotExist();
+        assertThat(invocation(id).status()).isEqualTo(CommandInvocationStatus.CANCELLED);
+    }
+
+    @Test
     void localExecutor_runsTheScriptOnThisMachine() {
         aws.ssmExecutor(new LocalSsmExecutor());
         String id = send("echo hello from $PV2HVM_INSTANCE_ID", "echo oops >&2");

@@ -128,11 +128,13 @@ final class InstanceActions {
                 }
             }
         }
-        if (primaryIp != null) {
+        if (primaryIp != null || !requestedIps.isEmpty()) {
             if (max > 1) {
                 throw Ec2Exception.combination("A private IP address can only be specified when launching a single instance");
             }
-            m.checkPrivateIpFree(subnet, primaryIp);
+            if (primaryIp != null) {
+                m.checkPrivateIpFree(subnet, primaryIp);
+            }
         }
         for (String ip : requestedIps) {
             m.checkPrivateIpFree(subnet, ip);
@@ -164,8 +166,9 @@ final class InstanceActions {
         validateBlockDevices(img, bdms);
         // MinCount..MaxCount: launch as many as the subnet has addresses for, and nothing when
         // fewer than MinCount fit (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_RunInstances.html).
-        int perInstance = 1 + requestedIps.size() + extraCount;
-        int fit = m.freeAddressCount(subnet) / perInstance;
+        int perInstance = (existingPrimary != null ? 0 : 1 + requestedIps.size() + extraCount)
+                + (int) nis.stream().filter(n -> n != ni0 && !n.has("NetworkInterfaceId")).count();
+        int fit = perInstance == 0 ? max : m.freeAddressCount(subnet) / perInstance;
         if (fit < min) {
             throw new Ec2Exception("InsufficientFreeAddressesInSubnet", "There are not enough free addresses in subnet '"
                     + subnet.id + "' to satisfy the requested number of instances.");
