@@ -639,6 +639,12 @@ final class InstanceActions {
      */
     private void terminated(InstanceRecord i) {
         i.state = "terminated";
+        // Terminated instances stay listed for about an hour, then vanish
+        // (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/terminating-instances.html).
+        m.after(m.latency.terminatedRetention(), () -> {
+            m.instances.remove(i.id);
+            m.tags.remove(i.id);
+        });
         releaseAutoPublicIp(i);
         for (VolumeRecord v : m.volumesOf(i.id)) {
             boolean delete = v.deleteOnTermination;
