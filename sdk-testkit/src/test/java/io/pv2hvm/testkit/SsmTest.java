@@ -20,6 +20,7 @@ import software.amazon.awssdk.services.ssm.model.GetCommandInvocationResponse;
 import software.amazon.awssdk.services.ssm.model.InvalidInstanceIdException;
 import software.amazon.awssdk.services.ssm.model.InvocationDoesNotExistException;
 import software.amazon.awssdk.services.ssm.model.ParameterNotFoundException;
+import software.amazon.awssdk.services.ssm.model.SsmException;
 
 /** SSM Run Command through the real SsmClient, on a manual clock. */
 @SuppressWarnings("unchecked") // the SDK's varargs Consumer<Builder> overloads
@@ -154,6 +155,18 @@ class SsmTest {
             assertThatThrownBy(() -> c.sendCommand(r -> r.documentName("AWS-RunShellScript").instanceIds("i-0123456789abcdef0")
                     .parameters(Map.of("commands", List.of("true"))))).isInstanceOf(InvalidInstanceIdException.class);
         }
+    }
+
+    @Test
+    void injectedSsmFault_isAJsonErrorTheSdkUnderstands() {
+        aws.faults().failNext("SendCommand", 1, "ThrottlingException", "Rate exceeded");
+        assertThatThrownBy(() -> send("true")).isInstanceOfSatisfying(SsmException.class, e -> {
+            assertThat(e.awsErrorDetails().errorCode()).isEqualTo("ThrottlingException");
+            assertThat(e.awsErrorDetails().errorMessage()).isEqualTo("Rate exceeded");
+            assertThat(e.statusCode()).isEqualTo(400);
+            assertThat(e.isThrottlingException()).isTrue();
+        });
+        assertThat(aws.journal().calls("SendCommand")).extracting(RecordedCall::errorCode).containsExactly("ThrottlingException");
     }
 
     @Test
