@@ -769,6 +769,14 @@ final class InstanceActions {
         }
         QueryParams q = new QueryParams(v);
         boolean stopped = i.state.equals("stopped");
+        // Validate references before changing anything, so a refused call changes nothing.
+        q.list("GroupId").forEach(m::securityGroup);
+        for (QueryParams b : q.structs("BlockDeviceMapping")) {
+            String dev = b.required("DeviceName");
+            if (m.volumesOf(i.id).stream().noneMatch(x -> dev.equals(x.device))) {
+                throw Ec2Exception.invalidParameterValue("No device is currently mapped at " + dev);
+            }
+        }
         // Type, kernel, ramdisk, user data and ENA can only change while stopped
         // (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_ModifyInstanceAttribute.html).
         for (String needsStop : List.of("InstanceType.Value", "Kernel.Value", "Ramdisk.Value", "UserData.Value", "EnaSupport.Value")) {

@@ -228,11 +228,13 @@ public final class Ec2Model {
         if (add.isEmpty()) {
             return;
         }
-        Map<String, String> t = tags.computeIfAbsent(id, k -> new LinkedHashMap<>());
-        t.putAll(add);
-        if (t.size() > 50) {
+        Map<String, String> merged = new LinkedHashMap<>(tags.getOrDefault(id, Map.of()));
+        merged.putAll(add);
+        // At most 50 tags per resource (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/Using_Tags.html).
+        if (merged.size() > 50) {
             throw new Ec2Exception("TagLimitExceeded", "The maximum number of Tags for a resource has been reached.");
         }
+        tags.put(id, merged);
     }
 
     /** What a ClientToken was first used for: the action, its other parameters, and the ids it created. */
