@@ -15,8 +15,10 @@ import java.util.Map;
 /**
  * The emulator's starting world: network, security groups, key pairs, instance profiles,
  * AMIs, instances with their volumes and interfaces, Elastic IPs and public SSM parameters.
- * Build it with {@link #builder()} or load a JSON seed with {@link #fromJson(Path)} (same
- * field names as the builder). Ids left out are generated.
+ * Build it with {@link #builder()} or load a JSON seed with {@link #fromJson(Path)}, whose
+ * keys are the seed classes' field names ({@code vpcs}, {@code subnets}, {@code images},
+ * {@code instances}, {@code elasticIps}, {@code publicParameters}, ...; see the test resource
+ * {@code worlds/pv-fleet.json}). Ids left out are generated.
  *
  * <pre>{@code
  * World world = World.builder().defaultNetwork()
