@@ -13,8 +13,9 @@ import java.util.Objects;
  * after running, volume creating→available 8 s, attach 5 s, detach 5 s, delete 3 s,
  * snapshot 30 s + 4 s per GiB (progress grows linearly), RegisterImage 10 s, CreateImage
  * 90 s after its snapshots complete (about 2.5 min in all for an 8 GiB root), a terminated
- * instance's private IPs free 5 s after {@code terminated}, SSM command dispatch 1 s and
- * run 2 s. Immutable; use the {@code with...} methods to derive variants.
+ * instance's private IPs free 5 s after {@code terminated}, a terminated instance stays
+ * listed for 1 h, SSM command dispatch 1 s and run 2 s. Immutable; use the {@code with...}
+ * methods to derive variants.
  */
 public final class LatencyModel {
 
@@ -35,6 +36,7 @@ public final class LatencyModel {
     private final Duration imageRegistration;
     private final Duration imageCreation;
     private final Duration privateIpRelease;
+    private final Duration terminatedRetention;
     private final Duration ssmDispatch;
     private final Duration ssmRun;
     private final double timeScale;
@@ -54,6 +56,7 @@ public final class LatencyModel {
         this.imageRegistration = b.imageRegistration;
         this.imageCreation = b.imageCreation;
         this.privateIpRelease = b.privateIpRelease;
+        this.terminatedRetention = b.terminatedRetention;
         this.ssmDispatch = b.ssmDispatch;
         this.ssmRun = b.ssmRun;
         if (!(b.timeScale >= 0)) {
@@ -178,6 +181,11 @@ public final class LatencyModel {
         return privateIpRelease;
     }
 
+    /** How long a terminated instance stays visible to DescribeInstances. */
+    public Duration terminatedRetention() {
+        return terminatedRetention;
+    }
+
     /** SSM command Pending→InProgress. */
     public Duration ssmDispatch() {
         return ssmDispatch;
@@ -204,6 +212,7 @@ public final class LatencyModel {
         private Duration imageRegistration = Duration.ofSeconds(10);
         private Duration imageCreation = Duration.ofSeconds(90);
         private Duration privateIpRelease = Duration.ofSeconds(5);
+        private Duration terminatedRetention = Duration.ofHours(1);
         private Duration ssmDispatch = Duration.ofSeconds(1);
         private Duration ssmRun = Duration.ofSeconds(2);
         private double timeScale = 1.0;
@@ -226,6 +235,7 @@ public final class LatencyModel {
             imageRegistration = m.imageRegistration;
             imageCreation = m.imageCreation;
             privateIpRelease = m.privateIpRelease;
+            terminatedRetention = m.terminatedRetention;
             ssmDispatch = m.ssmDispatch;
             ssmRun = m.ssmRun;
             timeScale = m.timeScale;
@@ -259,6 +269,8 @@ public final class LatencyModel {
         public Builder imageCreation(Duration d) { imageCreation = req(d); return this; }
         /** Sets terminated→private IPs reusable. */
         public Builder privateIpRelease(Duration d) { privateIpRelease = req(d); return this; }
+        /** Sets how long terminated instances stay listed. */
+        public Builder terminatedRetention(Duration d) { terminatedRetention = req(d); return this; }
         /** Sets SSM Pending→InProgress. */
         public Builder ssmDispatch(Duration d) { ssmDispatch = req(d); return this; }
         /** Sets the minimum SSM InProgress time. */

@@ -10,7 +10,8 @@ import java.util.Set;
  * and refill rates (https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-throttling.html,
  * as digested in the team's field notes); each can be overridden with {@link #withBucket}.
  * Only request-rate buckets are modelled, not the separate resource-rate buckets (instances
- * launched per second). Immutable.
+ * launched per second). Buckets refill on the emulator's clock without the latency time scale:
+ * rates are requests per second as the client sees them. Immutable.
  */
 public final class ThrottlingPolicy {
 

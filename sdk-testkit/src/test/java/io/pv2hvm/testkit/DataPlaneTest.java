@@ -159,6 +159,8 @@ class DataPlaneTest {
                     .parameters(Map.of("commands", List.of("blkid /dev/sdf"))));
             Polling.until(() -> !recorder.received().isEmpty());
             assertThat(recorder.received().get(0).attachedDisks()).containsEntry("/dev/sdf", data);
+            assertThat(recorder.received().get(0).attachedVolumes()).containsKeys("/dev/sda1", "/dev/sdf");
+            assertThat(recorder.received().get(0).hypervisor()).isEqualTo("xen");
         }
     }
 }

@@ -184,10 +184,21 @@ class ImageAndSnapshotTest {
 
     @Test
     void describeImages_byOwnerAndFilter() {
-        assertThat(ec2.describeImages(r -> r.owners("amazon")).images()).extracting(Image::imageId)
-                .containsExactly(World.AMAZON_LINUX_HVM_IMAGE);
+        assertThat(ec2.describeImages(r -> r.owners("amazon").filters(f -> f.name("image-type").values("machine"))).images())
+                .extracting(Image::imageId).containsExactly(World.AMAZON_LINUX_HVM_IMAGE);
         assertThat(ec2.describeImages(r -> r.owners("self").filters(f -> f.name("virtualization-type").values("paravirtual"))).images())
                 .extracting(Image::imageId).containsExactlyInAnyOrder(Worlds.PV_IMAGE, Worlds.MARKETPLACE_IMAGE);
+    }
+
+    @Test
+    void pvGrubKernel_isDescribableByTheAmisKernelId_butNotLaunchable() {
+        String aki = image(Worlds.PV_IMAGE).kernelId();
+        Image kernel = image(aki);
+        assertThat(kernel.imageTypeAsString()).isEqualTo("kernel");
+        assertThat(kernel.imageLocation()).contains("pv-grub-hd0");
+        assertThat(kernel.rootDeviceTypeAsString()).isEqualTo("instance-store");
+        assertThatThrownBy(() -> ec2.runInstances(r -> r.imageId(aki).instanceType("m1.small").minCount(1).maxCount(1)))
+                .satisfies(e -> assertThat(code(e)).isEqualTo("InvalidParameterValue"));
     }
 
     /** Progress grows with time in proportion to the volume size; a manual clock makes it exact. */

@@ -54,7 +54,7 @@ class ManualClockTransitionsTest {
     }
 
     @Test
-    void stopping_lasts45Seconds_andShuttingDown60() {
+    void stopping_lasts45Seconds_shuttingDown60_andTerminatedStaysListedAnHour() {
         ec2.stopInstances(r -> r.instanceIds(Worlds.SOURCE));
         clock.advance(Duration.ofSeconds(44));
         assertThat(state(Worlds.SOURCE)).isEqualTo(InstanceStateName.STOPPING);
@@ -66,6 +66,10 @@ class ManualClockTransitionsTest {
         assertThat(state(Worlds.SOURCE)).isEqualTo(InstanceStateName.SHUTTING_DOWN);
         clock.advance(Duration.ofSeconds(1));
         assertThat(state(Worlds.SOURCE)).isEqualTo(InstanceStateName.TERMINATED);
+
+        clock.advance(Duration.ofHours(1));
+        assertThatThrownBy(() -> state(Worlds.SOURCE))
+                .isInstanceOfSatisfying(Ec2Exception.class, e -> assertThat(e.awsErrorDetails().errorCode()).isEqualTo("InvalidInstanceID.NotFound"));
     }
 
     @Test

@@ -20,6 +20,7 @@ import software.amazon.awssdk.services.ssm.model.GetCommandInvocationResponse;
 import software.amazon.awssdk.services.ssm.model.InvalidInstanceIdException;
 import software.amazon.awssdk.services.ssm.model.InvocationDoesNotExistException;
 import software.amazon.awssdk.services.ssm.model.ParameterNotFoundException;
+import software.amazon.awssdk.services.ssm.model.SsmException;
 
 /** SSM Run Command through the real SsmClient, on a manual clock. */
 @SuppressWarnings("unchecked") // the SDK's varargs Consumer<Builder> overloads
@@ -157,9 +158,35 @@ class SsmTest {
     }
 
     @Test
+    void injectedSsmFault_isAJsonErrorTheSdkUnderstands() {
+        aws.faults().failNext("SendCommand", 1, "ThrottlingException", "Rate exceeded");
+        assertThatThrownBy(() -> send("true")).isInstanceOfSatisfying(SsmException.class, e -> {
+            assertThat(e.awsErrorDetails().errorCode()).isEqualTo("ThrottlingException");
+            assertThat(e.awsErrorDetails().errorMessage()).isEqualTo("Rate exceeded");
+            assertThat(e.statusCode()).isEqualTo(400);
+            assertThat(e.isThrottlingException()).isTrue();
+        });
+        assertThat(aws.journal().calls("SendCommand")).extracting(RecordedCall::errorCode).containsExactly("ThrottlingException");
+    }
+
+    @Test
     void getParameter_resolvesPublicAmiParameters() {
         assertThat(ssm.getParameter(r -> r.name(World.AMAZON_LINUX_PARAMETER)).parameter().value()).isEqualTo(World.AMAZON_LINUX_HVM_IMAGE);
         assertThatThrownBy(() -> ssm.getParameter(r -> r.name("/aws/service/nope"))).isInstanceOf(ParameterNotFoundException.class);
+    }
+
+    @Test
+    void localExecutor_cancelKillsTheScript() throws Exception {
+        aws.ssmExecutor(new LocalSsmExecutor());
+        java.nio.file.Path marker = java.nio.file.Files.createTempFile("ssm-cancel", ".txt");
+        java.nio.file.Files.delete(marker);
+        String id = send("sleep 1; touch " + marker);
+        Thread.sleep(200);
+        clock.advance(Duration.ofMillis(500));
+        ssm.cancelCommand(r -> r.commandId(id));
+        Thread.sleep(1500);
+        assertThat(marker).doesNotExist();
+        assertThat(invocation(id).status()).isEqualTo(CommandInvocationStatus.CANCELLED);
     }
 
     @Test

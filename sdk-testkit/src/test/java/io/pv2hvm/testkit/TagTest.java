@@ -74,6 +74,19 @@ class TagTest {
     }
 
     @Test
+    void createTags_beyond50PerResource_failsWithTagLimitExceeded_andTagsNothing() {
+        for (int i = 0; i < 48; i++) {
+            int k = i;
+            ec2.createTags(r -> r.resources(Worlds.SOURCE).tags(t -> t.key("k" + k).value("v")));
+        }
+        assertThatThrownBy(() -> ec2.createTags(r -> r.resources(Worlds.DATA_VOLUME, Worlds.SOURCE)
+                .tags(t -> t.key("x").value("1"), t -> t.key("y").value("2"), t -> t.key("z").value("3"))))
+                .satisfies(e -> assertThat(code(e)).isEqualTo("TagLimitExceeded"));
+        assertThat(ec2.describeTags(r -> r.filters(f -> f.name("resource-id").values(Worlds.DATA_VOLUME))).tags()).isEmpty();
+        assertThat(ec2.describeTags(r -> r.filters(f -> f.name("resource-id").values(Worlds.SOURCE))).tags()).hasSize(50);
+    }
+
+    @Test
     void createTags_withReservedAwsPrefix_failsWithInvalidParameterValue() {
         assertThatThrownBy(() -> ec2.createTags(r -> r.resources(Worlds.SOURCE).tags(t -> t.key("aws:owner").value("me"))))
                 .satisfies(e -> assertThat(code(e)).isEqualTo("InvalidParameterValue"));

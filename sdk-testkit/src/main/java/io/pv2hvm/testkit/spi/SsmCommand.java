@@ -16,10 +16,13 @@ import java.util.Map;
  * @param parameters       all document parameters as sent
  * @param attachedDisks    device name → disk image file for each file-backed volume attached
  *                         to the instance, so a local executor can work on the real bytes
+ * @param attachedVolumes  device name → volume id of every attached EBS volume (on Nitro the
+ *                         guest sees them as NVMe devices whose serial is the id without dash)
+ * @param hypervisor       {@code xen} or {@code nitro}, the instance type's hypervisor
  */
 public record SsmCommand(String commandId, String instanceId, String documentName, List<String> commands,
                          Duration executionTimeout, Map<String, List<String>> parameters,
-                         Map<String, Path> attachedDisks) {
+                         Map<String, Path> attachedDisks, Map<String, String> attachedVolumes, String hypervisor) {
 
     /** The commands joined as one shell script. */
     public String script() {

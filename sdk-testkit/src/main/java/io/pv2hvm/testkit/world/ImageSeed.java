@@ -23,13 +23,15 @@ public final class ImageSeed {
     private boolean isPublic;
     private String ownerId;
     private boolean ssmAgent = true;
+    private String imageType = "machine";
+    private String imageLocation;
 
     /** A paravirtual x86_64 AMI booting through PV-GRUB ({@code aki-919dcaf8}, hd0 1.05). */
     public static ImageSeed pv(String id, String name) {
         ImageSeed s = new ImageSeed();
         s.id = id;
         s.name = name;
-        s.kernelId = "aki-919dcaf8";
+        s.kernelId = World.PV_GRUB_HD0_X86_64;
         return s;
     }
 
@@ -42,6 +44,22 @@ public final class ImageSeed {
         s.rootDeviceName = "/dev/xvda";
         s.enaSupport = true;
         return s;
+    }
+
+    /**
+     * A public PV-GRUB kernel image (AKI) owned by Amazon, as PV AMIs reference in their
+     * kernel id (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/UserProvidedKernels.html).
+     */
+    public static ImageSeed pvGrubKernel(String akiId, String manifest, String architecture) {
+        ImageSeed s = new ImageSeed();
+        s.id = akiId;
+        s.name = manifest;
+        s.imageType = "kernel";
+        s.imageLocation = "ec2-public-images/" + manifest + ".manifest.xml";
+        s.architecture = architecture;
+        s.kernelId = null;
+        s.rootDeviceName = null;
+        return s.publicByAmazon();
     }
 
     /** Sets the architecture (i386, x86_64). */
@@ -97,6 +115,10 @@ public final class ImageSeed {
     public Path diskImage() { return diskImage == null ? null : Path.of(diskImage); }
     /** Whether public. */
     public boolean isPublic() { return isPublic; }
+    /** {@code machine}, or {@code kernel} for an AKI. */
+    public String imageType() { return imageType; }
+    /** The S3 manifest of a kernel image, or null. */
+    public String imageLocation() { return imageLocation; }
     /** Whether instances from this image run the SSM agent. */
     public boolean ssmAgent() { return ssmAgent; }
     /** Owner account, or null for the emulator's account. */

@@ -7,8 +7,10 @@ import java.util.Map;
 
 /**
  * An instance already present when the emulator starts, with its root and data volumes,
- * instance-store devices, secondary private IPs, secondary ENIs and tags. Fluent; the JSON
- * seed uses the same field names.
+ * instance-store devices, secondary private IPs, secondary ENIs and tags. Fluent; in a JSON
+ * seed the keys are this class's field names ({@code privateIp}, {@code dataVolumes},
+ * {@code instanceStoreDevices}, {@code secondaryEnis}, {@code autoAssignPublicIp},
+ * {@code ssmAgent}, {@code state}, ...).
  */
 public final class InstanceSeed {
 

@@ -8,7 +8,7 @@ import java.util.Map;
 
 /**
  * An EBS volume: attached to an instance (root or data) or standing alone. Fluent; the
- * JSON seed uses the same field names.
+ * JSON seed uses this class's field names ({@code sizeGiB}, {@code productCodes}, {@code diskImage}, ...).
  */
 public final class VolumeSeed {
 

@@ -15,8 +15,10 @@ import java.util.Map;
 /**
  * The emulator's starting world: network, security groups, key pairs, instance profiles,
  * AMIs, instances with their volumes and interfaces, Elastic IPs and public SSM parameters.
- * Build it with {@link #builder()} or load a JSON seed with {@link #fromJson(Path)} (same
- * field names as the builder). Ids left out are generated.
+ * Build it with {@link #builder()} or load a JSON seed with {@link #fromJson(Path)}, whose
+ * keys are the seed classes' field names ({@code vpcs}, {@code subnets}, {@code images},
+ * {@code instances}, {@code elasticIps}, {@code publicParameters}, ...; see the test resource
+ * {@code worlds/pv-fleet.json}). Ids left out are generated.
  *
  * <pre>{@code
  * World world = World.builder().defaultNetwork()
@@ -38,6 +40,10 @@ public final class World {
     public static final String DEFAULT_SECURITY_GROUP = "sg-0a1b2c3d4e5f60001";
     /** A public Amazon Linux 2023 HVM AMI in the default world (ENA, x86_64). */
     public static final String AMAZON_LINUX_HVM_IMAGE = "ami-0a1b2c3d4e5f60001";
+    /** PV-GRUB kernel (hd0, x86_64) in the default world; {@link ImageSeed#pv} AMIs use it. */
+    public static final String PV_GRUB_HD0_X86_64 = "aki-919dcaf8";
+    /** PV-GRUB kernel (hd0, i386) in the default world. */
+    public static final String PV_GRUB_HD0_I386 = "aki-8f9dcae6";
     /** The public SSM parameter that resolves to {@link #AMAZON_LINUX_HVM_IMAGE}. */
     public static final String AMAZON_LINUX_PARAMETER = "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64";
 
@@ -128,7 +134,8 @@ public final class World {
 
         /**
          * Adds a VPC (10.0.0.0/16) with subnets in us-east-1a and us-east-1b, a default
-         * security group, and a public Amazon Linux HVM AMI with its SSM parameter.
+         * security group, a public Amazon Linux HVM AMI with its SSM parameters, and the
+         * public PV-GRUB kernel images.
          */
         public Builder defaultNetwork() {
             vpc(DEFAULT_VPC, "10.0.0.0/16");
@@ -137,6 +144,9 @@ public final class World {
             securityGroup(DEFAULT_SECURITY_GROUP, "default", DEFAULT_VPC);
             image(ImageSeed.hvm(AMAZON_LINUX_HVM_IMAGE, "al2023-ami-2023.9.20251117.1-kernel-6.1-x86_64")
                     .publicByAmazon());
+            // The us-east-1 PV-GRUB kernels ("hd0" = unpartitioned root) that PV AMIs boot through.
+            image(ImageSeed.pvGrubKernel(PV_GRUB_HD0_X86_64, "pv-grub-hd0_1.05-x86_64.gz", "x86_64"));
+            image(ImageSeed.pvGrubKernel(PV_GRUB_HD0_I386, "pv-grub-hd0_1.05-i386.gz", "i386"));
             publicParameter(AMAZON_LINUX_PARAMETER, AMAZON_LINUX_HVM_IMAGE);
             publicParameter("/aws/service/ami-amazon-linux-latest/amzn2-ami-hvm-x86_64-gp2", AMAZON_LINUX_HVM_IMAGE);
             return this;

@@ -212,7 +212,9 @@ final class ImageActions {
             case "virtualization-type" -> Filters.of(i.virtualizationType);
             case "owner-id" -> Filters.of(i.ownerId);
             case "is-public" -> Filters.of(i.isPublic);
-            case "root-device-type" -> Filters.of("ebs");
+            case "root-device-type" -> Filters.of(i.imageType.equals("machine") ? "ebs" : "instance-store");
+            case "image-type" -> Filters.of(i.imageType);
+            case "manifest-location" -> Filters.of(i.imageLocation);
             case "root-device-name" -> Filters.of(i.rootDeviceName);
             case "kernel-id" -> Filters.of(i.kernelId);
             case "ena-support" -> Filters.of(i.enaSupport);
@@ -226,12 +228,14 @@ final class ImageActions {
     }
 
     private void image(XmlWriter out, ImageRecord i) {
-        out.text("imageId", i.id).text("imageLocation", i.ownerId + "/" + i.name).text("imageState", i.state)
+        boolean machine = i.imageType.equals("machine");
+        out.text("imageId", i.id).text("imageLocation", i.imageLocation != null ? i.imageLocation : i.ownerId + "/" + i.name)
+                .text("imageState", i.state)
                 .text("imageOwnerId", i.ownerId).text("creationDate", i.creationDate).text("isPublic", i.isPublic);
         out.items("productCodes", i.productCodes, c -> out.text("productCode", c).text("type", "marketplace"));
-        out.text("architecture", i.architecture).text("imageType", "machine").text("kernelId", i.kernelId)
+        out.text("architecture", i.architecture).text("imageType", i.imageType).text("kernelId", i.kernelId)
                 .text("ramdiskId", i.ramdiskId).text("name", i.name).text("description", i.description)
-                .text("rootDeviceType", "ebs").text("rootDeviceName", i.rootDeviceName);
+                .text("rootDeviceType", machine ? "ebs" : "instance-store").text("rootDeviceName", i.rootDeviceName);
         out.items("blockDeviceMapping", i.blockDevices, b -> {
             out.text("deviceName", b.deviceName()).text("virtualName", b.virtualName());
             if (b.noDevice()) {

@@ -62,6 +62,9 @@ final class InstanceActions {
             return;
         }
         ImageRecord img = m.image(p.required("ImageId"));
+        if (!img.imageType.equals("machine")) {
+            throw Ec2Exception.invalidParameterValue("Invalid value '" + img.id + "' for imageId: a " + img.imageType + " image cannot be launched");
+        }
         if (!img.state.equals("available")) {
             throw new Ec2Exception("InvalidAMIID.Unavailable", "Image " + img.id + " is not available (state: " + img.state + ")");
         }
@@ -125,11 +128,13 @@ final class InstanceActions {
                 }
             }
         }
-        if (primaryIp != null) {
+        if (primaryIp != null || !requestedIps.isEmpty()) {
             if (max > 1) {
                 throw Ec2Exception.combination("A private IP address can only be specified when launching a single instance");
             }
-            m.checkPrivateIpFree(subnet, primaryIp);
+            if (primaryIp != null) {
+                m.checkPrivateIpFree(subnet, primaryIp);
+            }
         }
         for (String ip : requestedIps) {
             m.checkPrivateIpFree(subnet, ip);
@@ -161,8 +166,9 @@ final class InstanceActions {
         validateBlockDevices(img, bdms);
         // MinCount..MaxCount: launch as many as the subnet has addresses for, and nothing when
         // fewer than MinCount fit (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_RunInstances.html).
-        int perInstance = 1 + requestedIps.size() + extraCount;
-        int fit = m.freeAddressCount(subnet) / perInstance;
+        int perInstance = (existingPrimary != null ? 0 : 1 + requestedIps.size() + extraCount)
+                + (int) nis.stream().filter(n -> n != ni0 && !n.has("NetworkInterfaceId")).count();
+        int fit = perInstance == 0 ? max : m.freeAddressCount(subnet) / perInstance;
         if (fit < min) {
             throw new Ec2Exception("InsufficientFreeAddressesInSubnet", "There are not enough free addresses in subnet '"
                     + subnet.id + "' to satisfy the requested number of instances.");
@@ -633,6 +639,12 @@ final class InstanceActions {
      */
     private void terminated(InstanceRecord i) {
         i.state = "terminated";
+        // Terminated instances stay listed for about an hour, then vanish
+        // (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/terminating-instances.html).
+        m.after(m.latency.terminatedRetention(), () -> {
+            m.instances.remove(i.id);
+            m.tags.remove(i.id);
+        });
         releaseAutoPublicIp(i);
         for (VolumeRecord v : m.volumesOf(i.id)) {
             boolean delete = v.deleteOnTermination;
@@ -757,6 +769,14 @@ final class InstanceActions {
         }
         QueryParams q = new QueryParams(v);
         boolean stopped = i.state.equals("stopped");
+        // Validate references before changing anything, so a refused call changes nothing.
+        q.list("GroupId").forEach(m::securityGroup);
+        for (QueryParams b : q.structs("BlockDeviceMapping")) {
+            String dev = b.required("DeviceName");
+            if (m.volumesOf(i.id).stream().noneMatch(x -> dev.equals(x.device))) {
+                throw Ec2Exception.invalidParameterValue("No device is currently mapped at " + dev);
+            }
+        }
         // Type, kernel, ramdisk, user data and ENA can only change while stopped
         // (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_ModifyInstanceAttribute.html).
         for (String needsStop : List.of("InstanceType.Value", "Kernel.Value", "Ramdisk.Value", "UserData.Value", "EnaSupport.Value")) {

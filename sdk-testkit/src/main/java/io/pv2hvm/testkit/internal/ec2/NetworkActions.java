@@ -272,7 +272,8 @@ final class NetworkActions {
         if (limitType != null && total > limitType.ipsPerEni()) {
             throw new Ec2Exception("PrivateIpAddressLimitExceeded", "Number of private addresses will exceed limit.");
         }
-        List<String> assigned = new ArrayList<>();
+        // Validate every address before moving any, so a refused call changes nothing.
+        Map<String, NetworkInterfaceRecord> holders = new java.util.LinkedHashMap<>();
         for (String ip : wanted) {
             if (n.privateIps.contains(ip)) {
                 continue;
@@ -283,13 +284,20 @@ final class NetworkActions {
                 if (!reassign || holder.privateIps.get(0).equals(ip)) {
                     throw new Ec2Exception("InvalidParameterValue", "Address " + ip + " is in use.");
                 }
-                holder.privateIps.remove(ip);
+                holders.put(ip, holder);
             } else {
                 m.checkPrivateIpFree(subnet, ip);
+                holders.put(ip, null);
+            }
+        }
+        List<String> assigned = new ArrayList<>();
+        holders.forEach((ip, holder) -> {
+            if (holder != null) {
+                holder.privateIps.remove(ip);
             }
             n.privateIps.add(ip);
             assigned.add(ip);
-        }
+        });
         for (int k = 0; count != null && k < count; k++) {
             String ip = m.allocatePrivateIp(subnet);
             n.privateIps.add(ip);

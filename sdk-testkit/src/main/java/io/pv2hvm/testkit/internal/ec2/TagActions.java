@@ -33,8 +33,15 @@ final class TagActions {
         if (tags.isEmpty()) {
             throw Ec2Exception.missingParameter("Tag");
         }
-        // Every resource must exist before any is tagged, so a failed call changes nothing.
+        // Every resource must exist and have room before any is tagged, so a failed call changes nothing.
         ids.forEach(m::requireTaggable);
+        for (String id : ids) {
+            Map<String, String> merged = new java.util.HashMap<>(m.tagsOf(id));
+            merged.putAll(tags);
+            if (merged.size() > 50) {
+                throw new Ec2Exception("TagLimitExceeded", "The maximum number of Tags for resource " + id + " has been reached.");
+            }
+        }
         ids.forEach(id -> m.putTags(id, tags));
         out.text("return", true);
     }

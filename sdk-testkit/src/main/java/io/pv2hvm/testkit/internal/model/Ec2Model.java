@@ -140,7 +140,9 @@ public final class Ec2Model {
     }
 
     public ImageRecord image(String id) {
-        checkId(id, "ami", "InvalidAMIID.Malformed");
+        // Kernel (aki-) and ramdisk (ari-) images are images too: PV-GRUB is looked up by its AKI id.
+        String prefix = id != null && id.startsWith("aki-") ? "aki" : id != null && id.startsWith("ari-") ? "ari" : "ami";
+        checkId(id, prefix, "InvalidAMIID.Malformed");
         ImageRecord i = images.get(id);
         if (i == null || i.state.equals("deregistered") || !visible(i.createdAt)) {
             throw new Ec2Exception("InvalidAMIID.NotFound", "The image id '[" + id + "]' does not exist");
@@ -226,11 +228,13 @@ public final class Ec2Model {
         if (add.isEmpty()) {
             return;
         }
-        Map<String, String> t = tags.computeIfAbsent(id, k -> new LinkedHashMap<>());
-        t.putAll(add);
-        if (t.size() > 50) {
+        Map<String, String> merged = new LinkedHashMap<>(tags.getOrDefault(id, Map.of()));
+        merged.putAll(add);
+        // At most 50 tags per resource (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/Using_Tags.html).
+        if (merged.size() > 50) {
             throw new Ec2Exception("TagLimitExceeded", "The maximum number of Tags for a resource has been reached.");
         }
+        tags.put(id, merged);
     }
 
     /** What a ClientToken was first used for: the action, its other parameters, and the ids it created. */
@@ -578,6 +582,22 @@ public final class Ec2Model {
     }
 
     private void seedImage(ImageSeed s, Instant past) {
+        if (!s.imageType().equals("machine")) {
+            ImageRecord k = new ImageRecord();
+            k.id = s.id();
+            k.name = s.name();
+            k.imageType = s.imageType();
+            k.imageLocation = s.imageLocation();
+            k.state = "available";
+            k.architecture = s.architecture();
+            k.virtualizationType = "paravirtual";
+            k.isPublic = s.isPublic();
+            k.ownerId = s.ownerId() != null ? s.ownerId() : ACCOUNT_ID;
+            k.creationDate = past;
+            k.createdAt = past;
+            images.put(k.id, k);
+            return;
+        }
         SnapshotRecord snap = new SnapshotRecord();
         snap.id = s.rootSnapshotId() != null ? s.rootSnapshotId() : ids.next("snap");
         snap.sizeGiB = s.rootSizeGiB();

@@ -32,6 +32,10 @@ public final class ImageRecord {
     public Instant creationDate;
     public Instant createdAt;
     public String sourceInstanceId;
+    /** machine | kernel | ramdisk. */
+    public String imageType = "machine";
+    /** S3 manifest of instance-store images (kernels), else null. */
+    public String imageLocation;
     /** Whether instances launched from this image run the SSM agent. */
     public boolean ssmAgent = true;
 

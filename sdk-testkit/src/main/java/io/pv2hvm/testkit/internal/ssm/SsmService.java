@@ -175,8 +175,10 @@ public final class SsmService {
             inv.instanceId = id;
             inv.dispatchAt = model.now().plus(model.latency.scaled(model.latency.ssmDispatch()));
             inv.minEndAt = inv.dispatchAt.plus(model.latency.scaled(model.latency.ssmRun()));
+            Map<String, String> volumes = new LinkedHashMap<>();
+            model.volumesOf(id).forEach(v -> volumes.put(v.device, v.id));
             SsmCommand command = new SsmCommand(c.commandId, id, document, params.getOrDefault("commands", List.of()),
-                    c.timeout, Map.copyOf(params), disksOf(id));
+                    c.timeout, Map.copyOf(params), disksOf(id), Map.copyOf(volumes), model.instances.get(id).hypervisor);
             inv.future = background.submit(() -> {
                 try {
                     inv.result = exec.execute(command);
