@@ -32,6 +32,12 @@ case $type in
   *) method=dd; fs_bytes=$src_bytes ;;
 esac
 
+# refuse what cannot fit before writing anything
+case $method in
+  xfs_copy) (( fs_bytes <= part_bytes )) || fail "XFS cannot shrink: $dst needs at least $((fs_bytes + offset)) bytes (source filesystem $fs_bytes bytes + 1 MiB for the label)" ;;
+  dd) (( fs_bytes <= part_bytes )) || fail "$dst is too small: a $type filesystem of $fs_bytes bytes copied whole needs $((fs_bytes + offset)) bytes" ;;
+esac
+
 # e2image -p / xfs_copy / dd status=progress -> PV2HVM-PROGRESS lines (scaled into FROM..TO)
 report() { # FROM TO LABEL
   tr '\r' '\n' | awk -v from="$1" -v to="$2" -v label="$3" '
@@ -55,10 +61,7 @@ case $method in
       resize2fs "$dst" "$(( part_bytes / 1024 ))K" >&2
       e2image -ra -p -O "$offset" "$dst" 2> >(report 45 90 "moving the filesystem after the label")
     fi ;;
-  xfs_copy) : ;;  # copied into the partition below
-  dd)
-    (( fs_bytes <= part_bytes )) || fail "$dst is too small: a $type filesystem of $fs_bytes bytes needs $((fs_bytes + offset)) bytes"
-    ;;
+  *) : ;;  # xfs_copy and dd copy into the partition below
 esac
 wait
 
@@ -71,7 +74,6 @@ part=$(partition_node "$dst" 1)
 case $method in
   xfs_copy)
     need_tools xfs_copy xfs_growfs
-    (( fs_bytes <= part_bytes )) || fail "XFS cannot shrink: $dst needs at least $((fs_bytes + offset)) bytes (source filesystem $fs_bytes bytes + 1 MiB for the label)"
     xfs_copy -d "$src" "$part" > >(report 0 90 "copying used blocks") 2>&1 ;;
   dd)
     [[ $type =~ ^ext ]] && progress 0 "journal needs recovery: copying all blocks"

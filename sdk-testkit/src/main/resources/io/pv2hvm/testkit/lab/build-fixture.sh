@@ -8,7 +8,9 @@
 #                as the default entry; only inspection should ever see it
 #   debootstrap  a minimal Debian bookworm with its own initramfs-tools, MODULES=list without
 #                nvme, so the initramfs cannot find an NVMe root until rebuilt
-# The image is written to OUT.tmp and renamed, so a cache never holds half an image.
+# The image is written to OUT.tmp and renamed, so a cache never holds half an image. Next to it,
+# OUT.boot/ holds the default entry's kernel, initrd and command line as a PV-GRUB stand-in
+# would pass them to QEMU (root=/dev/sda, console=ttyS0).
 # Usage: build-fixture.sh CACHE_DIR OUT FSTYPE FEATURES SIZE_MIB VARIANT MODULES
 #   FEATURES: mkfs -O list, or "-" for the tool's defaults. MODULES: space-separated list.
 set -euo pipefail
@@ -34,7 +36,7 @@ cleanup() {
     mountpoint -q "$m" 2>/dev/null && umount -l "$m"
   done
   [[ -n $loop ]] && losetup -d "$loop" 2>/dev/null
-  rm -rf "$work" "$out.tmp"
+  rm -rf "$work" "$out.tmp" "$out.boot.tmp"
 }
 trap cleanup EXIT
 stage=$work/root
@@ -135,6 +137,16 @@ case $variant in
   pv-only) stage_pv_only ;;
   debootstrap) stage_debootstrap ;;
 esac
+
+# PV-GRUB stand-in: the default entry's files and arguments, device names mapped for QEMU
+rm -rf "$out.boot.tmp" "$out.boot"; mkdir -p "$out.boot.tmp"
+kline=$(awk '$1 == "kernel" { $1 = ""; print; exit }' "$stage/boot/grub/menu.lst")
+initrd=$(awk '$1 == "initrd" { print $2; exit }' "$stage/boot/grub/menu.lst")
+kpath=$(echo $kline | cut -d' ' -f1)
+cp "$stage$kpath" "$out.boot.tmp/vmlinuz"
+cp "$stage$initrd" "$out.boot.tmp/initrd"
+echo $kline | cut -d' ' -f2- | sed -e 's#root=/dev/xvda1#root=/dev/sda#' -e 's#console=hvc0#console=ttyS0#' >"$out.boot.tmp/cmdline"
+mv "$out.boot.tmp" "$out.boot"
 
 rm -f "$out.tmp"
 truncate -s "${size_mib}M" "$out.tmp"

@@ -20,8 +20,13 @@ if ! complete; then
   mkdir -p "$cache"
   work=$(mktemp -d "$cache/kernel.tmp.XXXXXX")
   trap 'rm -rf "$work"' EXIT
-  pkg=$(apt-cache depends linux-image-amd64 | awk '/Depends: linux-image-[0-9]/{print $2; exit}')
-  [[ -n $pkg ]] || { echo "cannot resolve linux-image-amd64 (run apt-get update?)" >&2; exit 1; }
+  resolve() { apt-cache depends linux-image-amd64 2>/dev/null | awk '/Depends: linux-image-[0-9]/{print $2; exit}'; }
+  pkg=$(resolve)
+  if [[ -z $pkg ]]; then  # a fresh container may have no package lists yet
+    apt-get update -qq >&2
+    pkg=$(resolve)
+  fi
+  [[ -n $pkg ]] || { echo "cannot resolve linux-image-amd64 from the apt sources" >&2; exit 1; }
   (cd "$work" && apt-get download "$pkg" busybox-static >/dev/null)
   dpkg-deb -x "$work"/linux-image-*.deb "$work/pkg"
   dpkg-deb -x "$work"/busybox-static_*.deb "$work/busybox"
