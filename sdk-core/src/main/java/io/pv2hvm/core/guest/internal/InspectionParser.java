@@ -47,7 +47,8 @@ public final class InspectionParser {
                     }
                 }
                 case "file-present" -> files.computeIfAbsent(f[1], k -> new ArrayList<>());
-                case "file" -> files.computeIfAbsent(f[1], k -> new ArrayList<>()).add(f.length > 2 ? f[2] : "");
+                case "file" -> files.computeIfAbsent(f[1], k -> new ArrayList<>())
+                        .add(f.length > 2 ? String.join(" ", List.of(f).subList(2, f.length)) : "");
                 case "tool" -> tools.add(f[1]);
                 case "kernel" -> {
                     if (f.length >= 4) {

@@ -23,11 +23,11 @@ class WorkerScriptTest {
 
     @Test
     void command_passesValuesAsPositionalParametersNotInTheScript() {
-        Command c = WorkerScript.INSPECT.command("/dev/xvdf", "nvme");
+        Command c = WorkerScript.INSPECT.command("/dev/xvdq9", "nvme");
 
         assertThat(c.argv().subList(0, 2)).containsExactly("bash", "-c");
-        assertThat(c.argv().get(2)).contains("set -euo pipefail").doesNotContain("/dev/xvdf");
-        assertThat(c.argv().subList(3, 6)).containsExactly("pv2hvm-inspect", "/dev/xvdf", "nvme");
+        assertThat(c.argv().get(2)).contains("set -euo pipefail").doesNotContain("/dev/xvdq9");
+        assertThat(c.argv().subList(3, 6)).containsExactly("pv2hvm-inspect", "/dev/xvdq9", "nvme");
         assertThat(c.idempotent()).isTrue();
         assertThat(WorkerScript.PARTITION_COPY.command("/dev/xvdf", "/dev/xvdg").idempotent()).isFalse();
     }
