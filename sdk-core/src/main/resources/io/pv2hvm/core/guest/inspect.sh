@@ -28,18 +28,15 @@ emit fs type "$type"
 emit fs uuid "$(blkid -p -s UUID -o value "$fsdev" 2>/dev/null || true)"
 emit fs label "$(blkid -p -s LABEL -o value "$fsdev" 2>/dev/null || true)"
 emit fs device-bytes "$(blockdev --getsize64 "$fsdev")"
+emit fs fs-bytes "$(fs_size_bytes "$fsdev")"
 case $type in
   ext2|ext3|ext4)
     for f in $(ext_features "$fsdev"); do emit fs feature "$f"; done
-    dumpe2fs -h "$fsdev" 2>/dev/null | awk -F: '
-      /^Block count:/ { c = $2 } /^Block size:/ { s = $2 }
-      END { printf "fs\tfs-bytes\t%d\nfs\tblock-size\t%d\n", c * s, s }' ;;
+    emit fs block-size "$(dumpe2fs -h "$fsdev" 2>/dev/null | sed -n 's/^Block size:[[:space:]]*//p')" ;;
   xfs)
     xfs_db -r -c version "$fsdev" 2>/dev/null | sed -n 's/^versionnum \[[^]]*\] = //p' | tr ',' '\n' \
       | while read -r f; do if [[ -n $f ]]; then emit fs feature "${f,,}"; fi; done
-    xfs_db -r -c 'sb 0' -c 'p dblocks' -c 'p blocksize' "$fsdev" 2>/dev/null | awk -F' = ' '
-      $1 == "dblocks" { c = $2 } $1 == "blocksize" { s = $2 }
-      END { printf "fs\tfs-bytes\t%d\nfs\tblock-size\t%d\n", c * s, s }' ;;
+    emit fs block-size "$(xfs_db -r -c 'sb 0' -c 'p blocksize' "$fsdev" 2>/dev/null | sed -n 's/^blocksize = //p')" ;;
 esac
 
 mount_guest "$fsdev" ro

@@ -50,6 +50,18 @@ progress() { echo "PV2HVM-PROGRESS $1 ${*:2}"; }
 
 fs_type() { blkid -p -s TYPE -o value "$1" 2>/dev/null || true; }
 table_type() { blkid -p -s PTTYPE -o value "$1" 2>/dev/null || true; }
+# fs_size_bytes DEVICE: the size the ext2/3/4 or XFS filesystem claims, as a plain integer
+# (printf %.0f: mawk prints products above 2^31 in exponent notation, which bash cannot compare).
+fs_size_bytes() {
+  case $(fs_type "$1") in
+    ext2|ext3|ext4)
+      dumpe2fs -h "$1" 2>/dev/null | awk -F: '/^Block count:/ { c = $2 } /^Block size:/ { s = $2 } END { printf "%.0f\n", c * s }' ;;
+    xfs)
+      xfs_db -r -c 'sb 0' -c 'p dblocks' -c 'p blocksize' "$1" 2>/dev/null \
+        | awk -F' = ' '$1 == "dblocks" { c = $2 } $1 == "blocksize" { s = $2 } END { printf "%.0f\n", c * s }' ;;
+    *) blockdev --getsize64 "$1" ;;
+  esac
+}
 ext_features() { dumpe2fs -h "$1" 2>/dev/null | sed -n 's/^Filesystem features:[[:space:]]*//p'; }
 
 # partition_node DISK N: the device node of partition N, creating it from the table if the

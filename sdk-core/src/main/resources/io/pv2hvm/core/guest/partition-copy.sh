@@ -23,12 +23,11 @@ part_bytes=$(( (dst_bytes - offset) / 512 * 512 ))
 (( part_bytes > 0 )) || fail "$dst is too small for a partition"
 case $type in
   ext2|ext3|ext4)
-    fs_bytes=$(dumpe2fs -h "$src" 2>/dev/null | awk -F: '/^Block count:/ { c = $2 } /^Block size:/ { s = $2 } END { print c * s }')
+    fs_bytes=$(fs_size_bytes "$src")
     # an unreplayed journal can reference blocks the bitmaps do not show yet: copy everything
     method=e2image
     [[ " $(ext_features "$src") " == *" needs_recovery "* ]] && method=dd ;;
-  xfs) method=xfs_copy
-    fs_bytes=$(xfs_db -r -c 'sb 0' -c 'p dblocks' -c 'p blocksize' "$src" | awk -F' = ' '$1 == "dblocks" { c = $2 } $1 == "blocksize" { s = $2 } END { print c * s }') ;;
+  xfs) method=xfs_copy; fs_bytes=$(fs_size_bytes "$src") ;;
   *) method=dd; fs_bytes=$src_bytes ;;
 esac
 

@@ -56,12 +56,16 @@ public final class LabPrerequisites implements BeforeAllCallback, BeforeEachCall
     }
 
     private static void enforce() {
-        List<String> missing = missing();
+        enforce(missing(), Boolean.getBoolean(REQUIRED_PROPERTY));
+    }
+
+    /** Skips (aborts) the test when something is missing, or fails it when the lab is {@code required}. */
+    static void enforce(List<String> missing, boolean required) {
         if (missing.isEmpty()) {
             return;
         }
         String message = "guest lab prerequisites missing: " + String.join(", ", missing);
-        if (Boolean.getBoolean(REQUIRED_PROPERTY)) {
+        if (required) {
             throw new AssertionError(message + " (and -D" + REQUIRED_PROPERTY + "=true makes the lab mandatory)");
         }
         Assumptions.abort(message + "; skipping (set -D" + REQUIRED_PROPERTY + "=true to fail instead)");

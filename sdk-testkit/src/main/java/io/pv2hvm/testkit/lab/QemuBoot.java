@@ -138,7 +138,7 @@ public final class QemuBoot {
             SLOTS.release();
         }
         String log = read(serial);
-        return new BootResult(BootMarker.find(log), log, read(firmware), timedOut, java.time.Duration.ofNanos(System.nanoTime() - start));
+        return new BootResult(BootMarker.find(log), log, read(firmware), timedOut, Duration.ofNanos(System.nanoTime() - start));
     }
 
     /** Whether the outcome is already decided: the marker printed, or an end that will not change. */

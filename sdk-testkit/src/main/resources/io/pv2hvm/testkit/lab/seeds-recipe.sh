@@ -11,7 +11,7 @@ for d in "$src" "$dst"; do
 done
 e2fsck -fy "$src" >/dev/null 2>&1 || (( $? <= 1 ))
 resize2fs -M "$src" >/dev/null 2>&1
-bytes=$(dumpe2fs -h "$src" 2>/dev/null | awk -F: '/^Block count:/ { c = $2 } /^Block size:/ { s = $2 } END { print c * s }')
+bytes=$(dumpe2fs -h "$src" 2>/dev/null | awk -F: '/^Block count:/ { c = $2 } /^Block size:/ { s = $2 } END { printf "%.0f\n", c * s }')
 parted -s "$dst" mklabel msdos mkpart primary 1MiB 100%
 part=${dst}p1
 for ((i = 0; i < 20; i++)); do [[ -b $part ]] && break; sleep 0.1; done

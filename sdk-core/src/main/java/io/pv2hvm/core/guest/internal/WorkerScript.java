@@ -48,7 +48,10 @@ public enum WorkerScript {
         return name;
     }
 
-    /** The command that runs this job with these arguments. Mutating jobs are marked not idempotent-safe to blindly retry. */
+    /**
+     * The command that runs this job with these arguments. Jobs that write are marked not
+     * idempotent, so a transport does not silently repeat one after a dropped connection.
+     */
     public Command command(List<String> args) {
         List<String> argv = new ArrayList<>(List.of("bash", "-c", library() + "\n" + text(name + ".sh"), NAME_PREFIX + name));
         argv.addAll(args);

@@ -4,11 +4,17 @@ import io.pv2hvm.core.InvalidSpecException;
 import io.pv2hvm.core.spi.Command;
 import io.pv2hvm.core.spi.CommandResult;
 import io.pv2hvm.core.transport.LocalTransport;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -55,5 +61,23 @@ class WorkerScriptTest {
 
         assertThat(r.exitCode()).isNotZero();
         assertThat(r.stderr()).contains("/dev/null is not a block device");
+    }
+
+    @Test
+    void fsSizeBytes_whenFilesystemIsLargerThan2GiB_printsAPlainInteger(@TempDir Path dir) throws Exception {
+        LocalTransport local = LocalTransport.create();
+        Assumptions.assumeTrue(local.exec(Command.of("bash", "-c", "PATH=$PATH:/usr/sbin:/sbin command -v mkfs.ext4")).succeeded(),
+                "mkfs.ext4 not installed");
+        Path image = dir.resolve("fs.img");
+        local.exec(Command.of("truncate", "-s", "3G", image.toString())).orThrow("truncate");
+        local.exec(Command.of("bash", "-c", "PATH=$PATH:/usr/sbin:/sbin mkfs.ext4 -q -F \"$1\"", "mkfs", image.toString())).orThrow("mkfs");
+        String lib;
+        try (InputStream in = WorkerScript.class.getResourceAsStream("/io/pv2hvm/core/guest/lib.sh")) {
+            lib = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+
+        CommandResult r = local.exec(Command.of("bash", "-c", lib + "\nfs_size_bytes \"$1\"", "test", image.toString()));
+
+        assertThat(r.stdout().strip()).as(r.stderr()).isEqualTo(Long.toString(Files.size(image)));
     }
 }
