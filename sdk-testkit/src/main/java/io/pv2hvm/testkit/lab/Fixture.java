@@ -67,11 +67,6 @@ public enum Fixture {
         return modules;
     }
 
-    /** Whether the fixture's initramfs has every driver both lab disk types need. */
-    public boolean bootsOnAnyLabDisk() {
-        return modules.contains("nvme") && modules.contains("ata_piix");
-    }
-
     private static final class Modules {
         /** Disk drivers for every lab boot (IDE, NVMe) and what EC2 uses (Xen blkfront, ENA). */
         static final List<String> ALL = List.of("crc32c_generic", "ext4", "xfs", "libata", "ata_piix", "ata_generic",
