@@ -49,14 +49,22 @@ class GuestConversionLabTest {
         String sourceHash = GuestLab.sha256(source);
         Path out = lab.scratch(fixture + "-" + strategy + ".img");
         List<Double> progress = Collections.synchronizedList(new ArrayList<>());
+        List<String> details = Collections.synchronizedList(new ArrayList<>());
         // XFS cannot shrink: its partitioned copy needs room for the label; ext copies go to a same-size target
         long targetSize = fixture.fsType().equals("xfs") ? Files.size(source) + (256L << 20) : 0;
 
         ConversionResult result = ImageConversion.of(source).strategy(strategy).target(TargetPlatform.NITRO)
-                .targetSize(targetSize).progress((p, d) -> progress.add(p)).writeTo(out);
+                .targetSize(targetSize).progress((p, d) -> {
+                    progress.add(p);
+                    details.add(d);
+                }).writeTo(out);
 
         assertThat(GuestLab.sha256(source)).as("source image unchanged").isEqualTo(sourceHash);
         assertThat(progress).isNotEmpty().last().isEqualTo(100.0);
+        if (strategy == ConversionStrategy.PARTITION_COPY) {
+            // the copy's own progress lines (e2image -p, xfs_copy) reached the sink
+            assertThat(details).anyMatch(d -> d.contains("copying used blocks"));
+        }
         assertThat(result.kernel()).isEqualTo(lab.kernelVersion());
 
         CompletableFuture<BootResult> ide = CompletableFuture.supplyAsync(
