@@ -4,7 +4,10 @@ import io.pv2hvm.core.ConversionStrategy;
 import io.pv2hvm.core.guest.ConversionResult;
 import io.pv2hvm.core.guest.ImageConversion;
 import io.pv2hvm.core.guest.TargetPlatform;
+import io.pv2hvm.core.spi.Command;
+import io.pv2hvm.core.transport.LocalTransport;
 import io.pv2hvm.testkit.lab.QemuBoot.Disk;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -93,6 +96,26 @@ class GuestConversionLabTest {
         BootResult asHvm = bios.get();
         assertThat(asHvm.marker()).as(asHvm.describe()).isEmpty();
         assertThat(asHvm.noBootableDevice()).as(asHvm.describe()).isTrue();
+    }
+
+    @Test
+    void convertInPlace_runTwiceOnTheSameImage_staysBootableAndKeepsTheOriginalFstab() throws Exception {
+        Path image = lab.copyOf(Fixture.EXT4, "EXT4-in-place-twice.img");
+        ImageConversion conversion = ImageConversion.of(image).strategy(ConversionStrategy.IN_PLACE).target(TargetPlatform.NITRO);
+
+        conversion.writeTo(image);
+        ConversionResult second = conversion.writeTo(image);
+
+        assertThat(second.facts().rootFstabEntry().orElseThrow().spec()).isEqualTo("UUID=" + second.rootUuid());
+        assertThat(debugfsCat(image, "/etc/fstab.pv2hvm-orig")).contains("/dev/xvda1");
+        assertThat(debugfsCat(image, "/etc/fstab")).contains("UUID=" + second.rootUuid()).doesNotContain("/dev/xvda1");
+        assertBooted(lab.qemu().bios(image, Disk.IDE, "EXT4-in-place-twice-ide"), "/dev/sda", second);
+        Files.deleteIfExists(image);
+    }
+
+    private static String debugfsCat(Path image, String file) {
+        return LocalTransport.create().exec(Command.of("debugfs", "-R", "cat " + file, image.toString()))
+                .orThrow("debugfs cat " + file).stdout();
     }
 
     private void assertBooted(BootResult boot, String rootDevice, ConversionResult result) {
