@@ -1,0 +1,46 @@
+package io.pv2hvm.core.guest;
+
+import io.pv2hvm.core.guest.internal.InspectionParser;
+import io.pv2hvm.core.guest.internal.WorkerScript;
+import io.pv2hvm.core.spi.CommandResult;
+import io.pv2hvm.core.spi.CommandTransport;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Reads a guest root volume attached to a worker and reports its {@link GuestFacts}. Mounts the
+ * volume read-only without journal or log replay, so inspection never writes to it.
+ *
+ * <pre>{@code
+ * GuestFacts facts = GuestInspector.on(transport).inspect("/dev/xvdf");
+ * }</pre>
+ */
+public final class GuestInspector {
+    private final CommandTransport transport;
+
+    private GuestInspector(CommandTransport transport) {
+        this.transport = Objects.requireNonNull(transport, "transport");
+    }
+
+    /** An inspector that runs its script through {@code transport}. */
+    public static GuestInspector on(CommandTransport transport) {
+        return new GuestInspector(transport);
+    }
+
+    /**
+     * Inspects the volume at {@code device} (e.g. {@code /dev/xvdf}).
+     *
+     * @throws io.pv2hvm.core.InvalidSpecException   if {@code device} is not a plain device path
+     * @throws io.pv2hvm.core.CommandFailedException if the volume cannot be read or mounted
+     */
+    public GuestFacts inspect(String device) {
+        List<String> args = new ArrayList<>();
+        args.add(WorkerScript.device(device));
+        args.addAll(TargetPlatform.KNOWN_DRIVERS);
+        CommandResult result = transport.exec(WorkerScript.INSPECT.command(args))
+                .orThrow("Inspecting " + device + " on " + transport.describe());
+        return InspectionParser.parse(device, result.stdout());
+    }
+}

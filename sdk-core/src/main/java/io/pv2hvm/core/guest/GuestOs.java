@@ -1,0 +1,28 @@
+package io.pv2hvm.core.guest;
+
+/**
+ * The guest's operating system, from {@code /etc/os-release}, {@code /etc/redhat-release} or
+ * {@code /etc/system-release}.
+ *
+ * @param id          the os-release {@code ID} ({@code debian}, {@code centos}, {@code amzn}, ...),
+ *                    guessed from the release line when there is no os-release; empty if unknown
+ * @param version     the version ({@code 12}, {@code 5.11}); empty if unknown
+ * @param name        a human-readable name ({@code PRETTY_NAME} or the release line)
+ * @param releaseFile the file it came from; empty if none was found
+ */
+public record GuestOs(String id, String version, String name, String releaseFile) {
+    /** An operating system inspection could not identify. */
+    public static GuestOs unknown() {
+        return new GuestOs("", "", "unknown", "");
+    }
+
+    /** Whether the guest is Red Hat-like (RHEL, CentOS, Fedora, Amazon Linux, ...). */
+    public boolean isRedHatFamily() {
+        return id.matches("rhel|centos|fedora|amzn|ol|rocky|almalinux|scientific") || releaseFile.endsWith("redhat-release");
+    }
+
+    /** Whether the guest is Debian-like (Debian, Ubuntu). */
+    public boolean isDebianFamily() {
+        return id.matches("debian|ubuntu");
+    }
+}

@@ -1,0 +1,191 @@
+package io.pv2hvm.core.guest;
+
+import io.pv2hvm.core.ConversionStrategy;
+import io.pv2hvm.core.InvalidSpecException;
+import io.pv2hvm.core.guest.internal.ScriptOutput;
+import io.pv2hvm.core.guest.internal.WorkerScript;
+import io.pv2hvm.core.spi.Command;
+import io.pv2hvm.core.spi.CommandTransport;
+import io.pv2hvm.core.spi.ProgressSink;
+import io.pv2hvm.core.transport.LocalTransport;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.regex.Pattern;
+
+/**
+ * The convert-image capability: turns a local PV disk image file (a raw copy of an EC2 PV root
+ * volume) into an HVM-bootable image file, on this machine, through loop devices. Needs root.
+ * The source image is only read; inspection happens before the output file is created, so a
+ * refused guest leaves nothing behind.
+ *
+ * <pre>{@code
+ * ConversionResult r = ImageConversion.of(Path.of("/data/pv.img"))
+ *         .strategy(ConversionStrategy.PARTITION_COPY)
+ *         .target(TargetPlatform.NITRO)
+ *         .writeTo(Path.of("/data/hvm.img"));
+ * }</pre>
+ *
+ * Immutable: each setter returns a new instance.
+ */
+public final class ImageConversion {
+    private static final Pattern PLAIN_PATH = Pattern.compile("/[A-Za-z0-9/_.+@-]+");
+
+    private final Path source;
+    private final ConversionStrategy strategy;
+    private final TargetPlatform target;
+    private final boolean fixDrivers;
+    private final long targetBytes;
+    private final ProgressSink progress;
+    private final CommandTransport transport;
+
+    private ImageConversion(Path source, ConversionStrategy strategy, TargetPlatform target, boolean fixDrivers,
+                            long targetBytes, ProgressSink progress, CommandTransport transport) {
+        this.source = source;
+        this.strategy = strategy;
+        this.target = target;
+        this.fixDrivers = fixDrivers;
+        this.targetBytes = targetBytes;
+        this.progress = progress;
+        this.transport = transport;
+    }
+
+    /** A conversion of the image at {@code source}: PARTITION_COPY for Nitro with the driver fix, by default. */
+    public static ImageConversion of(Path source) {
+        return new ImageConversion(plain(source), ConversionStrategy.PARTITION_COPY, TargetPlatform.NITRO, true, 0,
+                ProgressSink.none(), LocalTransport.create());
+    }
+
+    /** With this strategy. */
+    public ImageConversion strategy(ConversionStrategy s) {
+        return new ImageConversion(source, Objects.requireNonNull(s), target, fixDrivers, targetBytes, progress, transport);
+    }
+
+    /** For this target platform. */
+    public ImageConversion target(TargetPlatform t) {
+        return new ImageConversion(source, strategy, Objects.requireNonNull(t), fixDrivers, targetBytes, progress, transport);
+    }
+
+    /** With the initramfs driver fix on (default) or off. */
+    public ImageConversion fixDrivers(boolean enabled) {
+        return new ImageConversion(source, strategy, target, enabled, targetBytes, progress, transport);
+    }
+
+    /** For PARTITION_COPY: the output image size in bytes; 0 (default) means the same size as the source. */
+    public ImageConversion targetSize(long bytes) {
+        if (bytes < 0) {
+            throw new InvalidSpecException("A target size cannot be negative; got " + bytes + ".");
+        }
+        return new ImageConversion(source, strategy, target, fixDrivers, bytes, progress, transport);
+    }
+
+    /** Reporting progress to {@code sink}. */
+    public ImageConversion progress(ProgressSink sink) {
+        return new ImageConversion(source, strategy, target, fixDrivers, targetBytes, Objects.requireNonNull(sink), transport);
+    }
+
+    /** Running the worker scripts through {@code t} (a local one: the image paths are local); for tests and tools. */
+    public ImageConversion transport(CommandTransport t) {
+        return new ImageConversion(source, strategy, target, fixDrivers, targetBytes, progress, Objects.requireNonNull(t));
+    }
+
+    /**
+     * Converts into {@code output}, which must not exist yet, except that IN_PLACE may name the
+     * source itself to convert it where it lies.
+     *
+     * @throws io.pv2hvm.core.GuestIncompatibleException if the guest cannot be converted; nothing was written
+     */
+    public ConversionResult writeTo(Path output) {
+        Path out = plain(output);
+        boolean inSitu = out.equals(source);
+        if (!Files.isRegularFile(source)) {
+            throw new InvalidSpecException("Source image " + source + " does not exist or is not a file.");
+        }
+        if (inSitu && strategy == ConversionStrategy.PARTITION_COPY) {
+            throw new InvalidSpecException("PARTITION_COPY writes a new image; give an output path other than the source.");
+        }
+        if (!inSitu && Files.exists(out)) {
+            throw new InvalidSpecException("Output image " + out + " already exists; pv2hvm does not overwrite files.");
+        }
+        GuestConverter converter = GuestConverter.on(transport).forTarget(target).fixingDrivers(fixDrivers).reportingTo(progress);
+
+        // Decide on a read-only attachment first: a refused guest leaves no output and an untouched source.
+        String probe = attach(source, "ro");
+        try {
+            converter.check(strategy, probe);
+        } finally {
+            detach(probe);
+        }
+
+        List<String> attached = new ArrayList<>();
+        boolean done = false;
+        try {
+            ConversionResult result;
+            if (strategy == ConversionStrategy.IN_PLACE) {
+                if (!inSitu) {
+                    progress.report(0, "copying " + source.getFileName() + " (sparse)");
+                    transport.exec(Command.of("cp", "--sparse=always", "--reflink=auto", source.toString(), out.toString())
+                            .notIdempotent()).orThrow("Copying " + source + " to " + out);
+                }
+                String dev = attach(out, "rw");
+                attached.add(dev);
+                result = converter.inPlace(dev);
+            } else {
+                long size = targetBytes > 0 ? targetBytes : size(source);
+                transport.exec(Command.of("truncate", "-s", Long.toString(size), out.toString()).notIdempotent())
+                        .orThrow("Creating " + out);
+                String src = attach(source, "ro");
+                attached.add(src);
+                String dst = attach(out, "rw");
+                attached.add(dst);
+                result = converter.partitionCopy(src, dst);
+            }
+            done = true;
+            return result;
+        } finally {
+            for (int i = attached.size() - 1; i >= 0; i--) {
+                detach(attached.get(i));
+            }
+            if (!done && !inSitu) {
+                try {
+                    Files.deleteIfExists(out);
+                } catch (IOException e) {
+                    throw new UncheckedIOException("cannot remove the half-written " + out, e);
+                }
+            }
+        }
+    }
+
+    private String attach(Path image, String mode) {
+        String out = transport.exec(WorkerScript.ATTACH_IMAGE.command(image.toString(), mode))
+                .orThrow("Attaching " + image + " to a loop device").stdout();
+        return WorkerScript.device(ScriptOutput.value(out, "LOOP").orElseThrow(
+                () -> new IllegalStateException("attach-image printed no LOOP= line")));
+    }
+
+    private void detach(String loop) {
+        transport.exec(WorkerScript.DETACH_IMAGE.command(loop)).orThrow("Detaching " + loop);
+    }
+
+    private static long size(Path p) {
+        try {
+            return Files.size(p);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static Path plain(Path p) {
+        Path abs = Objects.requireNonNull(p, "path").toAbsolutePath().normalize();
+        if (!PLAIN_PATH.matcher(abs.toString()).matches()) {
+            throw new InvalidSpecException("Image path " + abs + " has characters pv2hvm does not pass to worker scripts"
+                    + " (use letters, digits and / _ . + @ -).");
+        }
+        return abs;
+    }
+}

@@ -1,0 +1,196 @@
+package io.pv2hvm.core.guest.internal;
+
+import io.pv2hvm.core.guest.BootEntry;
+import io.pv2hvm.core.guest.FstabEntry;
+import io.pv2hvm.core.guest.GuestFacts;
+import io.pv2hvm.core.guest.GuestFilesystem;
+import io.pv2hvm.core.guest.GuestKernel;
+import io.pv2hvm.core.guest.GuestOs;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Parses the tab-separated records the {@code inspect} worker script prints into {@link GuestFacts}.
+ * The script dumps raw file lines; the reading of os-release, boot menus and fstab happens here,
+ * where it can be unit-tested.
+ */
+public final class InspectionParser {
+    private static final List<String> BOOT_CONFIGS = List.of(
+            "/boot/grub/menu.lst", "/boot/grub/grub.conf", "/boot/grub/grub.cfg", "/boot/grub2/grub.cfg");
+
+    private InspectionParser() {
+    }
+
+    /** Parses the script's standard output for the volume {@code device}. */
+    public static GuestFacts parse(String device, String output) {
+        boolean partitioned = false;
+        Map<String, String> fs = new LinkedHashMap<>();
+        Set<String> features = new LinkedHashSet<>();
+        Map<String, List<String>> files = new LinkedHashMap<>();
+        Map<String, KernelDraft> kernels = new LinkedHashMap<>();
+        Set<String> tools = new LinkedHashSet<>();
+        for (String line : output.split("\n")) {
+            String[] f = line.split("\t", -1);
+            switch (f[0]) {
+                case "layout" -> partitioned = f.length > 1 && f[1].equals("partitioned");
+                case "fs" -> {
+                    if (f.length >= 3 && f[1].equals("feature")) {
+                        features.add(f[2]);
+                    } else if (f.length >= 3) {
+                        fs.put(f[1], f[2]);
+                    }
+                }
+                case "file-present" -> files.computeIfAbsent(f[1], k -> new ArrayList<>());
+                case "file" -> files.computeIfAbsent(f[1], k -> new ArrayList<>())
+                        .add(f.length > 2 ? String.join(" ", List.of(f).subList(2, f.length)) : "");
+                case "tool" -> tools.add(f[1]);
+                case "kernel" -> {
+                    if (f.length >= 4) {
+                        kernels.computeIfAbsent(f[1], KernelDraft::new).add(f[2], f[3]);
+                    }
+                }
+                default -> { }
+            }
+        }
+        GuestFilesystem filesystem = new GuestFilesystem(fs.getOrDefault("device", device), fs.getOrDefault("type", ""),
+                fs.getOrDefault("uuid", ""), fs.getOrDefault("label", ""), features, number(fs.get("fs-bytes")),
+                number(fs.get("used-bytes")), number(fs.get("device-bytes")), (int) number(fs.get("block-size")));
+        List<GuestKernel> kernelList = kernels.values().stream().map(KernelDraft::build).toList();
+
+        String bootConfig = "";
+        Optional<BootEntry> entry = Optional.empty();
+        for (String config : BOOT_CONFIGS) {
+            if (files.containsKey(config)) {
+                entry = config.endsWith(".cfg") ? BootMenuParser.grub2(files.get(config)) : BootMenuParser.grubLegacy(files.get(config));
+                if (entry.isPresent()) {
+                    bootConfig = config;
+                    break;
+                }
+            }
+        }
+        entry = entry.map(e -> underBoot(e, kernelList));
+
+        List<String> consoles = new ArrayList<>();
+        entry.ifPresent(e -> consoles.addAll(e.consoles()));
+        for (String l : files.getOrDefault("/etc/inittab", List.of())) {
+            String s = l.strip();
+            if (!s.startsWith("#") && s.matches(".*getty.*\\b(hvc0|xvc0|ttyS0|console)\\b.*")) {
+                String tty = s.replaceAll(".*\\b(hvc0|xvc0|ttyS0|console)\\b.*", "$1");
+                consoles.add(tty + " (inittab)");
+            }
+        }
+        return new GuestFacts(device, partitioned, filesystem, os(files), bootConfig, entry, kernelList,
+                fstab(files.getOrDefault("/etc/fstab", List.of())), consoles, tools);
+    }
+
+    /** Parses fstab lines, skipping comments and blank lines. */
+    public static List<FstabEntry> fstab(List<String> lines) {
+        List<FstabEntry> out = new ArrayList<>();
+        for (String l : lines) {
+            String s = l.strip();
+            if (s.isEmpty() || s.startsWith("#")) {
+                continue;
+            }
+            String[] w = s.split("\\s+");
+            if (w.length >= 2) {
+                out.add(new FstabEntry(w[0], w[1], w.length > 2 ? w[2] : "auto", w.length > 3 ? w[3] : "defaults",
+                        w.length > 4 ? small(w[4]) : 0, w.length > 5 ? small(w[5]) : 0));
+            }
+        }
+        return out;
+    }
+
+    /** The operating system from os-release, else redhat-release, else system-release. */
+    static GuestOs os(Map<String, List<String>> files) {
+        for (String f : List.of("/etc/os-release", "/usr/lib/os-release")) {
+            if (files.containsKey(f)) {
+                Map<String, String> kv = new LinkedHashMap<>();
+                for (String l : files.get(f)) {
+                    int eq = l.indexOf('=');
+                    if (eq > 0) {
+                        kv.put(l.substring(0, eq).strip(), l.substring(eq + 1).strip().replaceAll("^[\"']|[\"']$", ""));
+                    }
+                }
+                return new GuestOs(kv.getOrDefault("ID", ""), kv.getOrDefault("VERSION_ID", ""),
+                        kv.getOrDefault("PRETTY_NAME", kv.getOrDefault("NAME", "")), f);
+            }
+        }
+        for (String f : List.of("/etc/redhat-release", "/etc/system-release")) {
+            List<String> lines = files.get(f);
+            if (lines != null && !lines.isEmpty()) {
+                String name = lines.get(0).strip();
+                String lower = name.toLowerCase();
+                String id = lower.startsWith("centos") ? "centos" : lower.startsWith("amazon") ? "amzn"
+                        : lower.startsWith("fedora") ? "fedora" : lower.startsWith("red hat") ? "rhel" : "";
+                String version = name.replaceAll("^[^0-9]*([0-9][0-9.]*).*$", "$1");
+                return new GuestOs(id, version.equals(name) ? "" : version, name, f);
+            }
+        }
+        return GuestOs.unknown();
+    }
+
+    /** Menus written for a separate /boot partition name kernels as /vmlinuz-...; on the root filesystem they live in /boot. */
+    private static BootEntry underBoot(BootEntry e, List<GuestKernel> kernels) {
+        boolean direct = kernels.stream().anyMatch(k -> k.path().equals(e.kernel()));
+        boolean underBoot = kernels.stream().anyMatch(k -> k.path().equals("/boot" + e.kernel()));
+        if (direct || !underBoot) {
+            return e;
+        }
+        return new BootEntry(e.title(), "/boot" + e.kernel(), e.initrd().map(i -> "/boot" + i), e.arguments());
+    }
+
+    private static int small(String s) {
+        return s.matches("[0-9]{1,3}") ? Integer.parseInt(s) : 0;
+    }
+
+    private static long number(String s) {
+        try {
+            return s == null || s.isBlank() ? 0 : Long.parseLong(s.strip());
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+    }
+
+    private static final class KernelDraft {
+        final String version;
+        String path = "";
+        String initrd;
+        boolean listed;
+        final List<String> pvOnly = new ArrayList<>();
+        final Set<String> initramfs = new LinkedHashSet<>();
+        final Set<String> modules = new LinkedHashSet<>();
+        final Set<String> builtin = new LinkedHashSet<>();
+
+        KernelDraft(String version) {
+            this.version = version;
+        }
+
+        void add(String key, String value) {
+            switch (key) {
+                case "path" -> path = value;
+                case "initrd" -> initrd = value;
+                case "initramfs-listed" -> listed = value.equals("yes");
+                case "initramfs-driver" -> initramfs.add(value);
+                case "module" -> modules.add(value);
+                case "builtin" -> builtin.add(value);
+                case "pv-only-config" -> pvOnly.add(value);
+                default -> { }
+            }
+        }
+
+        GuestKernel build() {
+            // kernel-xen flavours (RHEL/CentOS 5 el5xen, Fedora xenU, SUSE -xen) are PV-only builds
+            if (pvOnly.isEmpty() && version.matches(".*(xen|xenU|-xen)$")) {
+                pvOnly.add("Xen PV kernel flavour '" + version + "'");
+            }
+            return new GuestKernel(version, path, Optional.ofNullable(initrd), String.join(", ", pvOnly), listed,
+                    initramfs, modules, builtin);
+        }
+    }
+}

@@ -1,0 +1,105 @@
+package io.pv2hvm.core.guest.internal;
+
+import io.pv2hvm.core.InvalidSpecException;
+import io.pv2hvm.core.spi.Command;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Pattern;
+
+/**
+ * One worker-side job script (a resource under {@code io/pv2hvm/core/guest/}), composed with the
+ * shared library and turned into a {@link Command}: {@code bash -c <library + script> pv2hvm-<name>
+ * arg...}. Values travel only as positional parameters, never inside the script text, so no value
+ * can inject shell syntax; the scripts validate them again.
+ */
+public enum WorkerScript {
+    INSPECT("inspect", Duration.ofMinutes(10)),
+    INSTALL_EXTLINUX("install-extlinux", Duration.ofMinutes(10)),
+    PARTITION_COPY("partition-copy", Duration.ofHours(12)),
+    INSTALL_GRUB("install-grub", Duration.ofMinutes(10)),
+    WRITE_FSTAB("write-fstab", Duration.ofMinutes(5)),
+    FIX_DRIVERS("fix-drivers", Duration.ofMinutes(30)),
+    ATTACH_IMAGE("attach-image", Duration.ofMinutes(1)),
+    DETACH_IMAGE("detach-image", Duration.ofMinutes(1));
+
+    /** Prefix of the script's {@code $0}, which names the job in process lists and errors. */
+    public static final String NAME_PREFIX = "pv2hvm-";
+
+    private static final Pattern DEVICE = Pattern.compile("/dev/[A-Za-z0-9/_.-]+");
+    private static final Pattern GUEST_PATH = Pattern.compile("/[A-Za-z0-9/_.+@-]+");
+    private static final Pattern WORD = Pattern.compile("[A-Za-z0-9._+~-]+");
+
+    private final String name;
+    private final Duration timeout;
+
+    WorkerScript(String name, Duration timeout) {
+        this.name = name;
+        this.timeout = timeout;
+    }
+
+    /** The job's name, e.g. {@code partition-copy}. */
+    public String jobName() {
+        return name;
+    }
+
+    /**
+     * The command that runs this job with these arguments. Jobs that write are marked not
+     * idempotent, so a transport does not silently repeat one after a dropped connection.
+     */
+    public Command command(List<String> args) {
+        List<String> argv = new ArrayList<>(List.of("bash", "-c", library() + "\n" + text(name + ".sh"), NAME_PREFIX + name));
+        argv.addAll(args);
+        Command c = Command.of(argv).withTimeout(timeout);
+        return this == INSPECT || this == ATTACH_IMAGE || this == DETACH_IMAGE ? c : c.notIdempotent();
+    }
+
+    /** The command with arguments given inline. */
+    public Command command(String... args) {
+        return command(List.of(args));
+    }
+
+    /** Checks a device path before it reaches a worker: {@code /dev/...}, plain characters, no {@code ..}. */
+    public static String device(String value) {
+        if (value == null || !DEVICE.matcher(value).matches() || value.contains("..")) {
+            throw new InvalidSpecException("'" + value + "' is not a device path like /dev/xvdf or /dev/nvme1n1.");
+        }
+        return value;
+    }
+
+    /** Checks a path inside the guest (a kernel or initramfs file). */
+    public static String guestPath(String value) {
+        if (value == null || !GUEST_PATH.matcher(value).matches() || value.contains("..")) {
+            throw new InvalidSpecException("'" + value + "' is not a plain absolute path inside the guest.");
+        }
+        return value;
+    }
+
+    /** Checks a single word: a kernel version, a driver or tool name. */
+    public static String word(String value) {
+        if (value == null || !WORD.matcher(value).matches()) {
+            throw new InvalidSpecException("'" + value + "' contains characters not allowed here (letters, digits, . _ + ~ -).");
+        }
+        return value;
+    }
+
+    private static String library() {
+        return text("lib.sh");
+    }
+
+    private static String text(String resource) {
+        try (InputStream in = WorkerScript.class.getResourceAsStream("/io/pv2hvm/core/guest/" + resource)) {
+            if (in == null) {
+                throw new IllegalStateException("worker script resource missing: " + resource);
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,21 @@
+# install-extlinux DEVICE CONFIG
+# IN_PLACE boot: writes /boot/extlinux/extlinux.conf and installs extlinux into the boot sector
+# of the unpartitioned ext2/3/4 filesystem on DEVICE, which BIOS then loads as the disk's MBR.
+# Writes a few hundred KiB whatever the volume size. Re-running reinstalls the same thing.
+[[ $# -eq 2 ]] || fail "usage: install-extlinux DEVICE CONFIG"
+dev=$1 conf=$2
+need_block_device DEVICE "$dev"
+need_text CONFIG "$conf"
+need_tools extlinux blkid dumpe2fs
+not_mounted "$dev"
+[[ -z $(table_type "$dev") ]] || fail "$dev has a partition table; IN_PLACE needs an unpartitioned volume"
+type=$(fs_type "$dev")
+[[ $type =~ ^ext[234]$ ]] || fail "$dev holds ${type:-no filesystem}; extlinux in place needs ext2/3/4 (XFS has no free boot sector)"
+[[ " $(ext_features "$dev") " != *" inline_data "* ]] || fail "$dev uses ext4 inline_data, which extlinux cannot read"
+
+mount_guest "$dev" rw
+mkdir -p "$MNT/boot/extlinux"
+write_guest_file "$MNT/boot/extlinux/extlinux.conf" "$conf"
+extlinux --install "$MNT/boot/extlinux" >&2
+sync
+echo "BOOTLOADER=extlinux"

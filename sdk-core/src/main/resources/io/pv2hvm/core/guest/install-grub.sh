@@ -1,0 +1,43 @@
+# install-grub DISK PARTITION CONFIG
+# PARTITION_COPY boot: puts GRUB2 (i386-pc, from the worker) on DISK: boot.img in the MBR (the
+# partition table stays), a core.img that finds /boot/grub by filesystem UUID in the gap before
+# partition 1, the GRUB modules in /boot/grub/i386-pc on PARTITION, and CONFIG as
+# /boot/grub/grub.cfg. Builds the image with grub-mkimage and places it itself, as
+# grub-bios-setup would, because grub-install cannot map loop or freshly attached devices to
+# BIOS drives on every worker. Re-runnable: every run writes the same bytes again.
+[[ $# -eq 3 ]] || fail "usage: install-grub DISK PARTITION CONFIG"
+disk=$1 part=$2 conf=$3
+need_block_device DISK "$disk"
+need_block_device PARTITION "$part"
+need_text CONFIG "$conf"
+[[ $part == "$disk"* ]] || fail "$part is not a partition of $disk"
+mkimage= dir=
+for t in grub-mkimage grub2-mkimage; do command -v "$t" >/dev/null 2>&1 && { mkimage=$t; break; }; done
+for d in /usr/lib/grub/i386-pc /usr/lib/grub2/i386-pc; do [[ -f $d/boot.img ]] && { dir=$d; break; }; done
+[[ -n $mkimage && -n $dir ]] || fail "GRUB for i386-pc is not installed on the worker (grub-pc-bin / grub2-pc-modules)"
+need_tools dd blkid
+not_mounted "$disk"
+uuid=$(blkid -p -s UUID -o value "$part")
+[[ $uuid =~ ^[0-9A-Fa-f-]+$ ]] || fail "no filesystem UUID on $part"
+start=$(partx -g -o START -n 1 "$disk" | tr -d ' ')
+[[ $start =~ ^[0-9]+$ ]] || fail "cannot read the start of partition 1 on $disk"
+scratch_dir
+
+cat >"$PV2HVM_SCRATCH/early.cfg" <<CFG
+search.fs_uuid $uuid root
+set prefix=(\$root)/boot/grub
+CFG
+"$mkimage" -O i386-pc -d "$dir" -c "$PV2HVM_SCRATCH/early.cfg" -o "$PV2HVM_SCRATCH/core.img" -p /boot/grub \
+  biosdisk part_msdos ext2 xfs search search_fs_uuid normal linux serial terminal echo test configfile gzio >&2
+core_sectors=$(( ($(stat -c %s "$PV2HVM_SCRATCH/core.img") + 511) / 512 ))
+(( core_sectors < start )) || fail "core.img ($core_sectors sectors) does not fit before partition 1 (sector $start)"
+
+mount_guest "$part" rw
+mkdir -p "$MNT/boot/grub/i386-pc"
+cp "$dir"/*.mod "$dir"/*.lst "$MNT/boot/grub/i386-pc/"
+write_guest_file "$MNT/boot/grub/grub.cfg" "$conf"
+# boot code only (440 bytes): the disk signature and partition table after it stay
+dd if="$dir/boot.img" of="$disk" bs=440 count=1 conv=notrunc,fsync status=none
+dd if="$PV2HVM_SCRATCH/core.img" of="$disk" bs=512 seek=1 conv=notrunc,fsync status=none
+sync
+echo "BOOTLOADER=grub2"

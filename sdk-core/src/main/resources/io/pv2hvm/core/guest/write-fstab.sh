@@ -1,0 +1,14 @@
+# write-fstab DEVICE CONTENT
+# Replaces /etc/fstab on the guest filesystem on DEVICE, keeping the original once as
+# /etc/fstab.pv2hvm-orig. Re-runnable: the backup is never overwritten.
+[[ $# -eq 2 ]] || fail "usage: write-fstab DEVICE CONTENT"
+dev=$1 content=$2
+need_block_device DEVICE "$dev"
+need_text CONTENT "$content"
+not_mounted "$dev"
+mount_guest "$dev" rw
+fstab=$(in_guest /etc/fstab)
+[[ $fstab == "$MNT"/* ]] || fail "/etc/fstab resolves outside the guest"
+write_guest_file "$fstab" "$content"
+sync
+echo "FSTAB=written"

@@ -1,0 +1,106 @@
+package io.pv2hvm.core.guest.internal;
+
+import io.pv2hvm.core.GuestIncompatibleException;
+import io.pv2hvm.core.guest.BootEntry;
+import io.pv2hvm.core.guest.FstabEntry;
+import io.pv2hvm.core.guest.GuestFacts;
+import io.pv2hvm.core.guest.GuestFilesystem;
+import io.pv2hvm.core.guest.GuestKernel;
+import io.pv2hvm.core.guest.GuestOs;
+import io.pv2hvm.core.guest.TargetPlatform;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+import static io.pv2hvm.core.ConversionStrategy.IN_PLACE;
+import static io.pv2hvm.core.ConversionStrategy.PARTITION_COPY;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class ConversionPlanTest {
+    private static final String UUID = "7ef8a407-e4a9-44bb-a634-a9353442f023";
+
+    @Test
+    void decide_whenDebianWithAllDrivers_plansNothingExtra() {
+        ConversionPlan plan = ConversionPlan.decide(guest("ext4", Set.of(), 4096, kernel("", Set.of("nvme", "ena", "ata_piix"))),
+                IN_PLACE, TargetPlatform.NITRO, true);
+
+        assertThat(plan.driversToAdd()).isEmpty();
+        assertThat(plan.kernel().version()).isEqualTo("6.1.0-56-amd64");
+    }
+
+    @Test
+    void decide_whenKernelIsPvOnly_refusesWithThePackageToInstall() {
+        GuestFacts facts = guest("ext4", Set.of(), 4096, kernel("CONFIG_X86_64_XEN=y", Set.of("xen_blkfront")));
+
+        assertThatThrownBy(() -> ConversionPlan.decide(facts, PARTITION_COPY, TargetPlatform.XEN_HVM, true))
+                .isInstanceOf(GuestIncompatibleException.class)
+                .hasMessageContainingAll("PV-only", "CONFIG_X86_64_XEN=y", "apt-get install linux-image-amd64");
+    }
+
+    @Test
+    void decide_whenXfsInPlace_refusesAndSuggestsPartitionCopy() {
+        GuestFacts facts = guest("xfs", Set.of(), 4096, kernel("", Set.of("nvme", "ena")));
+
+        assertThatThrownBy(() -> ConversionPlan.decide(facts, IN_PLACE, TargetPlatform.NITRO, true))
+                .isInstanceOf(GuestIncompatibleException.class)
+                .hasMessageContainingAll("IN_PLACE needs ext2/3/4", "XFS has no free boot sector", "Use PARTITION_COPY");
+        assertThat(ConversionPlan.decide(facts, PARTITION_COPY, TargetPlatform.NITRO, true).driversToAdd()).isEmpty();
+    }
+
+    @Test
+    void decide_whenInlineDataOrSmallExtentBlocksInPlace_refuses() {
+        GuestKernel k = kernel("", Set.of("nvme", "ena"));
+        assertThatThrownBy(() -> ConversionPlan.decide(guest("ext4", Set.of("inline_data"), 4096, k), IN_PLACE, TargetPlatform.NITRO, true))
+                .hasMessageContaining("inline_data");
+        assertThatThrownBy(() -> ConversionPlan.decide(guest("ext4", Set.of("extent"), 1024, k), IN_PLACE, TargetPlatform.NITRO, true))
+                .hasMessageContaining("1024-byte blocks");
+        assertThat(ConversionPlan.decide(guest("ext2", Set.of(), 1024, k), IN_PLACE, TargetPlatform.NITRO, true)).isNotNull();
+    }
+
+    @Test
+    void decide_whenNitroAndInitramfsLacksNvme_refusesWithoutFixAndPlansRebuildWithFix() {
+        GuestFacts facts = guest("ext4", Set.of(), 4096, kernel("", Set.of("xen_blkfront", "ata_piix")));
+
+        assertThatThrownBy(() -> ConversionPlan.decide(facts, PARTITION_COPY, TargetPlatform.NITRO, false))
+                .isInstanceOf(GuestIncompatibleException.class)
+                .hasMessageContainingAll("lacks nvme", "lacks ena");
+        ConversionPlan plan = ConversionPlan.decide(facts, PARTITION_COPY, TargetPlatform.NITRO, true);
+        assertThat(plan.driversToAdd()).containsExactly("nvme", "ena");
+        assertThat(plan.initramfsTool()).isEqualTo("update-initramfs");
+        assertThat(ConversionPlan.decide(facts, PARTITION_COPY, TargetPlatform.XEN_HVM, false).driversToAdd()).isEmpty();
+    }
+
+    @Test
+    void decide_whenKernelHasNoNvmeModule_refusesEvenWithFix() {
+        GuestKernel k = new GuestKernel("6.1.0-56-amd64", "/boot/vmlinuz-6.1.0-56-amd64", Optional.of("/boot/initrd.img-6.1.0-56-amd64"),
+                "", true, Set.of("ata_piix"), Set.of("ena"), Set.of());
+
+        assertThatThrownBy(() -> ConversionPlan.decide(guest("ext4", Set.of(), 4096, k), PARTITION_COPY, TargetPlatform.NITRO, true))
+                .hasMessageContaining("has no nvme module");
+    }
+
+    @Test
+    void decide_whenNvmeIsBuiltIn_needsNoRebuild() {
+        GuestKernel k = new GuestKernel("4.14.355-amzn1", "/boot/vmlinuz-6.1.0-56-amd64", Optional.of("/boot/initrd.img-6.1.0-56-amd64"),
+                "", true, Set.of("ena"), Set.of(), Set.of("nvme"));
+
+        assertThat(ConversionPlan.decide(guest("ext4", Set.of(), 4096, k), PARTITION_COPY, TargetPlatform.NITRO, false).driversToAdd()).isEmpty();
+    }
+
+    static GuestKernel kernel(String pvOnly, Set<String> initramfs) {
+        return new GuestKernel("6.1.0-56-amd64", "/boot/vmlinuz-6.1.0-56-amd64", Optional.of("/boot/initrd.img-6.1.0-56-amd64"),
+                pvOnly, true, initramfs, Set.of("nvme", "ena", "xen_blkfront", "ata_piix"), Set.of());
+    }
+
+    static GuestFacts guest(String fsType, Set<String> features, int blockSize, GuestKernel kernel) {
+        BootEntry entry = new BootEntry("Debian", kernel.path(), kernel.initrd(), List.of("root=/dev/xvda1", "ro", "console=hvc0"));
+        return new GuestFacts("/dev/xvdf", false,
+                new GuestFilesystem("/dev/xvdf", fsType, UUID, "", features, 1L << 30, 1L << 28, 1L << 30, blockSize),
+                new GuestOs("debian", "12", "Debian GNU/Linux 12", "/etc/os-release"), "/boot/grub/menu.lst",
+                Optional.of(entry), List.of(kernel), List.of(new FstabEntry("/dev/xvda1", "/", fsType, "defaults", 0, 1)),
+                List.of("hvc0"), Set.of("update-initramfs"));
+    }
+}

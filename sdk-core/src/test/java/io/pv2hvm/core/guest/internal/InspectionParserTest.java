@@ -1,0 +1,126 @@
+package io.pv2hvm.core.guest.internal;
+
+import io.pv2hvm.core.guest.GuestFacts;
+import io.pv2hvm.core.guest.GuestKernel;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class InspectionParserTest {
+    /** What inspect printed for a lab fixture (abridged), plus an inittab and a second kernel. */
+    static final String DEBIAN_OUTPUT = String.join("\n",
+            "layout\twhole-disk",
+            "fs\tdevice\t/dev/loop0",
+            "fs\ttype\text4",
+            "fs\tuuid\t7ef8a407-e4a9-44bb-a634-a9353442f023",
+            "fs\tlabel\tpvroot",
+            "fs\tdevice-bytes\t268435456",
+            "fs\tfeature\thas_journal",
+            "fs\tfeature\textent",
+            "fs\tfeature\tmetadata_csum",
+            "fs\tfs-bytes\t268435456",
+            "fs\tblock-size\t4096",
+            "fs\tused-bytes\t23065600",
+            "file-present\t/etc/os-release",
+            "file\t/etc/os-release\tPRETTY_NAME=\"Debian GNU/Linux 12 (bookworm)\"",
+            "file\t/etc/os-release\tVERSION_ID=\"12\"",
+            "file\t/etc/os-release\tID=debian",
+            "file-present\t/etc/fstab",
+            "file\t/etc/fstab\t# /etc/fstab: static file system information.",
+            "file\t/etc/fstab\t/dev/xvda1  /      ext4  defaults,noatime  0  1",
+            "file\t/etc/fstab\tproc        /proc  proc     defaults          0  0",
+            "file-present\t/etc/inittab",
+            "file\t/etc/inittab\thvc0:2345:respawn:/sbin/getty 38400 hvc0",
+            "file-present\t/boot/grub/menu.lst",
+            "file\t/boot/grub/menu.lst\tdefault 0",
+            "file\t/boot/grub/menu.lst\ttitle Debian GNU/Linux, kernel 6.1.0-56-amd64",
+            "file\t/boot/grub/menu.lst\troot (hd0)",
+            "file\t/boot/grub/menu.lst\tkernel /boot/vmlinuz-6.1.0-56-amd64 root=/dev/xvda1 ro console=hvc0",
+            "file\t/boot/grub/menu.lst\tinitrd /boot/initrd.img-6.1.0-56-amd64",
+            "tool\tupdate-initramfs\t/usr/sbin/update-initramfs",
+            "kernel\t6.1.0-56-amd64\tpath\t/boot/vmlinuz-6.1.0-56-amd64",
+            "kernel\t6.1.0-56-amd64\tinitrd\t/boot/initrd.img-6.1.0-56-amd64",
+            "kernel\t6.1.0-56-amd64\tinitramfs-listed\tyes",
+            "kernel\t6.1.0-56-amd64\tinitramfs-driver\txen_blkfront",
+            "kernel\t6.1.0-56-amd64\tinitramfs-driver\tata_piix",
+            "kernel\t6.1.0-56-amd64\tconfig\tpresent",
+            "kernel\t6.1.0-56-amd64\tmodule\tnvme",
+            "kernel\t6.1.0-56-amd64\tmodule\tena",
+            "kernel\t2.6.18-419.el5xen\tpath\t/boot/vmlinuz-2.6.18-419.el5xen",
+            "kernel\t2.6.18-419.el5xen\tpv-only-config\tCONFIG_X86_64_XEN=y",
+            "");
+
+    @Test
+    void parse_whenDebianPvGuest_readsFilesystemOsBootEntryAndKernels() {
+        GuestFacts facts = InspectionParser.parse("/dev/loop0", DEBIAN_OUTPUT);
+
+        assertThat(facts.partitioned()).isFalse();
+        assertThat(facts.filesystem().type()).isEqualTo("ext4");
+        assertThat(facts.filesystem().uuid()).isEqualTo("7ef8a407-e4a9-44bb-a634-a9353442f023");
+        assertThat(facts.filesystem().features()).containsExactlyInAnyOrder("has_journal", "extent", "metadata_csum");
+        assertThat(facts.filesystem().blockSize()).isEqualTo(4096);
+        assertThat(facts.filesystem().usedBytes()).isEqualTo(23065600L);
+        assertThat(facts.os().id()).isEqualTo("debian");
+        assertThat(facts.os().version()).isEqualTo("12");
+        assertThat(facts.os().name()).isEqualTo("Debian GNU/Linux 12 (bookworm)");
+        assertThat(facts.bootConfig()).isEqualTo("/boot/grub/menu.lst");
+        assertThat(facts.defaultEntry()).hasValueSatisfying(e -> {
+            assertThat(e.kernel()).isEqualTo("/boot/vmlinuz-6.1.0-56-amd64");
+            assertThat(e.initrd()).hasValue("/boot/initrd.img-6.1.0-56-amd64");
+            assertThat(e.arguments()).containsExactly("root=/dev/xvda1", "ro", "console=hvc0");
+        });
+        assertThat(facts.consoles()).containsExactly("hvc0", "hvc0 (inittab)");
+        assertThat(facts.fstab()).hasSize(2);
+        assertThat(facts.rootFstabEntry()).hasValueSatisfying(e -> {
+            assertThat(e.spec()).isEqualTo("/dev/xvda1");
+            assertThat(e.namesDevice()).isTrue();
+            assertThat(e.pass()).isEqualTo(1);
+        });
+        assertThat(facts.initramfsTools()).containsExactly("update-initramfs");
+
+        GuestKernel k = facts.defaultKernel().orElseThrow();
+        assertThat(k.pvOnly()).isFalse();
+        assertThat(k.initramfsListed()).isTrue();
+        assertThat(k.bootsWith("ata_piix")).isTrue();
+        assertThat(k.bootsWith("nvme")).isFalse();
+        assertThat(k.hasModule("nvme")).isTrue();
+        assertThat(facts.kernels()).filteredOn(GuestKernel::pvOnly).extracting(GuestKernel::version)
+                .containsExactly("2.6.18-419.el5xen");
+    }
+
+    @Test
+    void parse_whenOnlyRedhatRelease_guessesOsAndFlagsXenFlavourAsPvOnly() {
+        String out = String.join("\n",
+                "layout\twhole-disk", "fs\ttype\text3", "fs\tuuid\tabcdef01-2345-6789-abcd-ef0123456789",
+                "file-present\t/etc/redhat-release", "file\t/etc/redhat-release\tCentOS release 5.11 (Final)",
+                "kernel\t2.6.18-419.el5xen\tpath\t/boot/vmlinuz-2.6.18-419.el5xen");
+
+        GuestFacts facts = InspectionParser.parse("/dev/xvdf", out);
+
+        assertThat(facts.os().id()).isEqualTo("centos");
+        assertThat(facts.os().version()).isEqualTo("5.11");
+        assertThat(facts.os().isRedHatFamily()).isTrue();
+        assertThat(facts.kernels().get(0).pvOnly()).isTrue();
+        assertThat(facts.defaultEntry()).isEmpty();
+    }
+
+    @Test
+    void parse_whenMenuWrittenForSeparateBoot_findsKernelsUnderBoot() {
+        String out = String.join("\n",
+                "fs\ttype\text4",
+                "file-present\t/boot/grub/grub.conf",
+                "file\t/boot/grub/grub.conf\tdefault=0",
+                "file\t/boot/grub/grub.conf\ttitle CentOS (2.6.32-754.el6.x86_64)",
+                "file\t/boot/grub/grub.conf\t\troot (hd0,0)",
+                "file\t/boot/grub/grub.conf\t\tkernel /vmlinuz-2.6.32-754.el6.x86_64 ro root=LABEL=/ console=hvc0",
+                "file\t/boot/grub/grub.conf\t\tinitrd /initramfs-2.6.32-754.el6.x86_64.img",
+                "kernel\t2.6.32-754.el6.x86_64\tpath\t/boot/vmlinuz-2.6.32-754.el6.x86_64");
+
+        GuestFacts facts = InspectionParser.parse("/dev/xvdf", out);
+
+        assertThat(facts.bootConfig()).isEqualTo("/boot/grub/grub.conf");
+        assertThat(facts.defaultEntry().orElseThrow().kernel()).isEqualTo("/boot/vmlinuz-2.6.32-754.el6.x86_64");
+        assertThat(facts.defaultEntry().orElseThrow().initrd()).hasValue("/boot/initramfs-2.6.32-754.el6.x86_64.img");
+        assertThat(facts.defaultKernel()).isPresent();
+    }
+}

@@ -1,0 +1,230 @@
+package io.pv2hvm.testkit.lab;
+
+import io.pv2hvm.core.spi.Command;
+import io.pv2hvm.core.spi.CommandResult;
+import io.pv2hvm.core.transport.LocalTransport;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The guest lab: fetches a real Debian kernel, builds PV-style {@link Fixture} images, hands out
+ * scratch copies of them and boots images in QEMU. Kernel and fixtures are cached between runs
+ * under {@code ~/.cache/pv2hvm-lab} (or {@code -Dpv2hvm.lab.cache}), each fixture keyed by a hash
+ * of its recipe (the build scripts, its parameters and the kernel version), so changing a recipe
+ * rebuilds it. Scratch files live under {@code target/lab-work} (or {@code -Dpv2hvm.lab.work}).
+ * Needs root; see {@link RequiresLab}.
+ */
+public final class GuestLab {
+    private static final List<String> SCRIPTS = List.of("fetch-kernel.sh", "build-fixture.sh", "marker-init.sh",
+            "initramfs-init.sh", "seeds-recipe.sh");
+    private static final Duration BUILD_TIMEOUT = Duration.ofMinutes(20);
+    private static volatile GuestLab shared;
+
+    private final Path cacheDir;
+    private final Path workDir;
+    private final LocalTransport local = LocalTransport.create();
+    private final Map<Fixture, Path> built = new ConcurrentHashMap<>();
+    private Path scriptDir;
+    private String kernelVersion;
+
+    private GuestLab(Path cacheDir, Path workDir) {
+        this.cacheDir = cacheDir.toAbsolutePath().normalize();
+        this.workDir = workDir.toAbsolutePath().normalize();
+    }
+
+    /** The lab of this JVM, with the default or configured directories. */
+    public static GuestLab shared() {
+        if (shared == null) {
+            synchronized (GuestLab.class) {
+                if (shared == null) {
+                    String cache = System.getProperty("pv2hvm.lab.cache",
+                            System.getenv().getOrDefault("PV2HVM_LAB_CACHE", System.getProperty("user.home") + "/.cache/pv2hvm-lab"));
+                    GuestLab lab = new GuestLab(Path.of(cache), Path.of(System.getProperty("pv2hvm.lab.work", "target/lab-work")));
+                    lab.releaseStaleLoops();
+                    shared = lab;
+                }
+            }
+        }
+        return shared;
+    }
+
+    /** Where kernel and fixtures are cached. */
+    public Path cacheDir() {
+        return cacheDir;
+    }
+
+    /** Where scratch images and boot logs go. */
+    public Path workDir() {
+        return workDir;
+    }
+
+    /** The version of the Debian kernel the fixtures boot, fetched with apt on first use. */
+    public synchronized String kernelVersion() {
+        if (kernelVersion == null) {
+            String out = script("fetch-kernel.sh", List.of(cacheDir.toString()));
+            kernelVersion = out.lines().filter(l -> l.startsWith("KVER=")).map(l -> l.substring(5)).findFirst()
+                    .orElseThrow(() -> new IllegalStateException("fetch-kernel.sh printed no KVER"));
+        }
+        return kernelVersion;
+    }
+
+    /** The cached image of {@code fixture}, built first if missing. Never modify it: use {@link #copyOf}. */
+    public Path image(Fixture fixture) {
+        return built.computeIfAbsent(fixture, this::buildIfMissing);
+    }
+
+    /** A fresh sparse scratch copy of the fixture's image, named {@code name}. */
+    public Path copyOf(Fixture fixture, String name) {
+        Path copy = scratch(name);
+        run(Command.of("cp", "--sparse=always", image(fixture).toString(), copy.toString()), "copy " + fixture);
+        return copy;
+    }
+
+    /** A path for a scratch file, removed first if it exists. */
+    public Path scratch(String name) {
+        try {
+            Path dir = workDir.resolve("images");
+            Files.createDirectories(dir);
+            Path p = dir.resolve(name);
+            Files.deleteIfExists(p);
+            return p;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** QEMU boots logging into the work directory. */
+    public QemuBoot qemu() {
+        return QemuBoot.loggingTo(workDir.resolve("boot-logs"));
+    }
+
+    /** Boots {@code fixture} the way PV-GRUB would: its default entry's kernel, initrd and arguments, loaded by QEMU. */
+    public BootResult bootAsPv(Fixture fixture) {
+        Path image = image(fixture);
+        Path boot = Path.of(image + ".boot");
+        try {
+            String cmdline = Files.readString(boot.resolve("cmdline")).strip();
+            return qemu().direct(image, boot.resolve("vmlinuz"), boot.resolve("initrd"), cmdline, "pv-" + fixture.name());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The lab script {@code name} extracted to the cache (for tools such as the benchmark). */
+    public synchronized Path scriptPath(String name) {
+        if (scriptDir == null) {
+            scriptDir = cacheDir.resolve("scripts").resolve(recipeHash(List.of()));
+            try {
+                Files.createDirectories(scriptDir);
+                for (String s : SCRIPTS) {
+                    Path target = scriptDir.resolve(s);
+                    if (!Files.exists(target)) {
+                        Path tmp = Files.createTempFile(scriptDir, s, ".tmp");
+                        Files.write(tmp, resource(s));
+                        tmp.toFile().setExecutable(true);
+                        Files.move(tmp, target, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+                    }
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return scriptDir.resolve(name);
+    }
+
+    /** SHA-256 of a file, hex. */
+    public static String sha256(Path file) {
+        try (InputStream in = Files.newInputStream(file)) {
+            MessageDigest md = MessageDigest.getInstance("SHA-256");
+            byte[] buf = new byte[1 << 20];
+            int n;
+            while ((n = in.read(buf)) > 0) {
+                md.update(buf, 0, n);
+            }
+            return HexFormat.of().formatHex(md.digest());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private Path buildIfMissing(Fixture fixture) {
+        String kv = kernelVersion();
+        String key = recipeHash(List.of(fixture.name(), fixture.fsType(), fixture.features(), Integer.toString(fixture.sizeMiB()),
+                fixture.variant(), String.join(" ", fixture.modules()), kv)).substring(0, 16);
+        Path image = cacheDir.resolve("fixtures").resolve(fixture.name().toLowerCase() + "-" + key + ".img");
+        if (Files.isRegularFile(image) && Files.isDirectory(Path.of(image + ".boot"))) {
+            return image;
+        }
+        try {
+            Files.createDirectories(image.getParent());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        script("build-fixture.sh", List.of(cacheDir.toString(), image.toString(), fixture.fsType(), fixture.features(),
+                Integer.toString(fixture.sizeMiB()), fixture.variant(), String.join(" ", fixture.modules())));
+        return image;
+    }
+
+    private String script(String name, List<String> args) {
+        List<String> argv = new ArrayList<>(List.of("bash", scriptPath(name).toString()));
+        argv.addAll(args);
+        return run(Command.of(argv).withTimeout(BUILD_TIMEOUT), name).stdout();
+    }
+
+    private CommandResult run(Command command, String what) {
+        return local.exec(command).orThrow("lab: " + what);
+    }
+
+    /** Loop devices left attached to lab files by a run that was killed. */
+    private void releaseStaleLoops() {
+        CommandResult r = local.exec(Command.of("losetup", "-nO", "NAME,BACK-FILE"));
+        for (String line : r.stdout().split("\n")) {
+            String[] f = line.strip().split("\\s+", 2);
+            if (f.length == 2 && (f[1].startsWith(workDir + "/") || f[1].startsWith(cacheDir + "/"))) {
+                local.exec(Command.of("losetup", "-d", f[0]));
+            }
+        }
+    }
+
+    private static String recipeHash(List<String> parts) {
+        try {
+            MessageDigest md = MessageDigest.getInstance("SHA-256");
+            for (String s : SCRIPTS) {
+                md.update(resource(s));
+            }
+            for (String p : parts) {
+                md.update(p.getBytes(StandardCharsets.UTF_8));
+                md.update((byte) 0);
+            }
+            return HexFormat.of().formatHex(md.digest()).substring(0, 24);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static byte[] resource(String name) {
+        try (InputStream in = GuestLab.class.getResourceAsStream("/io/pv2hvm/testkit/lab/" + name)) {
+            if (in == null) {
+                throw new IllegalStateException("lab resource missing: " + name);
+            }
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
