@@ -1,0 +1,226 @@
+package io.pv2hvm.aws;
+
+import io.pv2hvm.aws.internal.AwsCalls;
+import io.pv2hvm.aws.internal.AwsRuntime;
+import io.pv2hvm.aws.internal.AwsSettings;
+import io.pv2hvm.aws.internal.Ec2Resources;
+import io.pv2hvm.aws.internal.Round;
+import io.pv2hvm.aws.internal.steps.AssociateElasticIpsStep;
+import io.pv2hvm.aws.internal.steps.AttachScratchVolumeStep;
+import io.pv2hvm.aws.internal.steps.BackupImageStep;
+import io.pv2hvm.aws.internal.steps.CleanupStep;
+import io.pv2hvm.aws.internal.steps.ConvertStep;
+import io.pv2hvm.aws.internal.steps.LaunchHvmInstanceStep;
+import io.pv2hvm.aws.internal.steps.LaunchWorkerStep;
+import io.pv2hvm.aws.internal.steps.MoveDataVolumesStep;
+import io.pv2hvm.aws.internal.steps.MoveSecondaryInterfacesStep;
+import io.pv2hvm.aws.internal.steps.PreflightStep;
+import io.pv2hvm.aws.internal.steps.ProtectVolumesStep;
+import io.pv2hvm.aws.internal.steps.RegisterImageStep;
+import io.pv2hvm.aws.internal.steps.SnapshotRootStep;
+import io.pv2hvm.aws.internal.steps.StopSourceStep;
+import io.pv2hvm.aws.internal.steps.TerminateSourceStep;
+import io.pv2hvm.aws.internal.steps.VerifyNewInstanceStep;
+import io.pv2hvm.aws.internal.steps.VerifyTrialStep;
+import io.pv2hvm.core.InvalidSpecException;
+import io.pv2hvm.core.MigrationSpec;
+import io.pv2hvm.core.guest.GuestConversion;
+import io.pv2hvm.core.Phase;
+import io.pv2hvm.core.spi.ProvidedStep;
+import io.pv2hvm.core.spi.Step;
+import io.pv2hvm.core.spi.StepProvider;
+import software.amazon.awssdk.services.ec2.Ec2Client;
+import software.amazon.awssdk.services.ssm.SsmClient;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.Supplier;
+
+/**
+ * The EC2 steps of a migration: preflight, trial conversion and boot, cutover, cleanup.
+ *
+ * <pre>{@code
+ * AwsSteps aws = AwsSteps.builder().ec2(Ec2Client.create()).ssm(SsmClient.create()).build();
+ * Migration.of("i-0abc...").toHvm().preservingIps().withProvider(aws).run();
+ * }</pre>
+ *
+ * <p>Without an explicit provider, the engine finds one through {@link java.util.ServiceLoader}:
+ * the no-argument constructor uses the AWS SDK's default region and credential chains.
+ */
+public final class AwsSteps implements StepProvider {
+    /** The public SSM parameter naming the latest Debian 12 amd64 image. */
+    public static final String DEBIAN_12_PARAMETER = "/aws/service/debian/release/12/latest/amd64";
+
+    private final Supplier<Ec2Client> ec2;
+    private final Supplier<SsmClient> ssm;
+    private final AwsTimeouts timeouts;
+    private final AwsSettings settings;
+    private final boolean dryRunPermissionChecks;
+    private final GuestConversion guest;
+
+    /** For ServiceLoader: default clients (region and credentials from the SDK's default chains), made on first use. */
+    public AwsSteps() {
+        this(new Builder());
+    }
+
+    private AwsSteps(Builder b) {
+        Ec2Client givenEc2 = b.ec2;
+        SsmClient givenSsm = b.ssm;
+        this.ec2 = givenEc2 != null ? () -> givenEc2 : memoize(Ec2Client::create);
+        this.ssm = givenSsm != null ? () -> givenSsm : memoize(SsmClient::create);
+        this.timeouts = b.timeouts;
+        this.settings = new AwsSettings(b.workerInstanceType, b.workerImageParameter, b.workerInstanceProfile,
+                b.workerSubnetId);
+        this.dryRunPermissionChecks = b.dryRunPermissionChecks;
+        this.guest = b.guest;
+    }
+
+    /** A builder. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    @Override
+    public String name() {
+        return "aws";
+    }
+
+    @Override
+    public List<ProvidedStep> steps(MigrationSpec spec) {
+        if (spec.keepSource() && spec.preserveIps()) {
+            throw new InvalidSpecException("keepingSource() and preservingIps() exclude each other: a private IP"
+                    + " can only move to the new instance once the source is terminated. Drop one of them.");
+        }
+        AwsCalls calls = new AwsCalls();
+        Ec2Resources resources = new Ec2Resources(ec2.get(), calls, timeouts);
+        AwsRuntime aws = new AwsRuntime(resources, ssm.get(), settings, worker -> SsmTransport.builder()
+                .client(ssm.get()).instanceId(worker).maxPoll(timeouts.poll()).sleeper(spec.sleeper()).calls(calls)
+                .build());
+        boolean keepIps = spec.preserveIps();
+        List<ProvidedStep> steps = new ArrayList<>();
+        add(steps, Phase.PREFLIGHT, new PreflightStep(aws, dryRunPermissionChecks));
+        add(steps, Phase.PREPARE, new SnapshotRootStep(aws, false));
+        add(steps, Phase.PREPARE, new LaunchWorkerStep(aws));
+        add(steps, Phase.PREPARE, new AttachScratchVolumeStep(aws, Round.TRIAL));
+        add(steps, Phase.CONVERT, new ConvertStep(aws, Round.TRIAL, guest));
+        add(steps, Phase.REGISTER, new RegisterImageStep(aws, Round.TRIAL));
+        add(steps, Phase.VERIFY, new VerifyTrialStep(aws));
+        add(steps, Phase.CUTOVER, new StopSourceStep(aws));
+        add(steps, Phase.CUTOVER, new SnapshotRootStep(aws, true));
+        add(steps, Phase.CUTOVER, new AttachScratchVolumeStep(aws, Round.FINAL));
+        add(steps, Phase.CUTOVER, new ConvertStep(aws, Round.FINAL, guest));
+        add(steps, Phase.CUTOVER, new RegisterImageStep(aws, Round.FINAL));
+        add(steps, Phase.CUTOVER, new BackupImageStep(aws));
+        if (keepIps) {
+            add(steps, Phase.CUTOVER, new ProtectVolumesStep(aws));
+        }
+        add(steps, Phase.CUTOVER, new MoveDataVolumesStep(aws, false));
+        if (keepIps) {
+            add(steps, Phase.CUTOVER, new MoveSecondaryInterfacesStep(aws, false));
+            add(steps, Phase.CUTOVER, new TerminateSourceStep(aws));
+        }
+        add(steps, Phase.CUTOVER, new LaunchHvmInstanceStep(aws));
+        add(steps, Phase.CUTOVER, new MoveDataVolumesStep(aws, true));
+        if (keepIps) {
+            add(steps, Phase.CUTOVER, new MoveSecondaryInterfacesStep(aws, true));
+            add(steps, Phase.CUTOVER, new AssociateElasticIpsStep(aws));
+        }
+        add(steps, Phase.CUTOVER, new VerifyNewInstanceStep(aws));
+        add(steps, Phase.CLEANUP, new CleanupStep(aws));
+        return steps;
+    }
+
+    private static void add(List<ProvidedStep> steps, Phase phase, Step step) {
+        steps.add(new ProvidedStep(phase, step));
+    }
+
+    private static <T> Supplier<T> memoize(Supplier<T> make) {
+        return new Supplier<>() {
+            private T value;
+
+            @Override
+            public synchronized T get() {
+                if (value == null) {
+                    value = make.get();
+                }
+                return value;
+            }
+        };
+    }
+
+    /** Builds {@link AwsSteps}. */
+    public static final class Builder {
+        private Ec2Client ec2;
+        private SsmClient ssm;
+        private AwsTimeouts timeouts = AwsTimeouts.defaults();
+        private String workerInstanceType = "t3.small";
+        private String workerImageParameter = DEBIAN_12_PARAMETER;
+        private String workerInstanceProfile;
+        private String workerSubnetId;
+        private boolean dryRunPermissionChecks = true;
+        private GuestConversion guest = GuestConversion.onWorker();
+
+        private Builder() {
+        }
+
+        /** How the guest is inspected and converted (default: the real worker scripts). */
+        public Builder guestConversion(GuestConversion guest) {
+            this.guest = Objects.requireNonNull(guest);
+            return this;
+        }
+
+        /** The EC2 client (region, credentials, endpoint and retry strategy are the client's). */
+        public Builder ec2(Ec2Client ec2) {
+            this.ec2 = Objects.requireNonNull(ec2);
+            return this;
+        }
+
+        /** The SSM client, for the worker's default transport and the worker image parameter. */
+        public Builder ssm(SsmClient ssm) {
+            this.ssm = Objects.requireNonNull(ssm);
+            return this;
+        }
+
+        /** How long to wait for EC2, and how often to look. */
+        public Builder timeouts(AwsTimeouts timeouts) {
+            this.timeouts = Objects.requireNonNull(timeouts);
+            return this;
+        }
+
+        /** The instance type of a launched worker (default t3.small). */
+        public Builder workerInstanceType(String type) {
+            this.workerInstanceType = Objects.requireNonNull(type);
+            return this;
+        }
+
+        /** The SSM parameter naming a launched worker's image (default: Debian 12). */
+        public Builder workerImageParameter(String parameter) {
+            this.workerImageParameter = Objects.requireNonNull(parameter);
+            return this;
+        }
+
+        /** The instance profile (name or ARN) of a launched worker; SSM needs AmazonSSMManagedInstanceCore. */
+        public Builder workerInstanceProfile(String profile) {
+            this.workerInstanceProfile = Objects.requireNonNull(profile);
+            return this;
+        }
+
+        /** Launch the worker in this subnet instead of the source's (it must be in the source's AZ). */
+        public Builder workerSubnet(String subnetId) {
+            this.workerSubnetId = Objects.requireNonNull(subnetId);
+            return this;
+        }
+
+        /** Whether preflight probes IAM permissions with DryRun calls (default true). */
+        public Builder dryRunPermissionChecks(boolean enabled) {
+            this.dryRunPermissionChecks = enabled;
+            return this;
+        }
+
+        /** The provider. */
+        public AwsSteps build() {
+            return new AwsSteps(this);
+        }
+    }
+}

@@ -1,0 +1,63 @@
+package io.pv2hvm.core.guest;
+
+import io.pv2hvm.core.ConversionStrategy;
+import io.pv2hvm.core.spi.CommandTransport;
+import io.pv2hvm.core.spi.ProgressSink;
+
+/**
+ * The guest work of a migration, as the cloud steps see it: inspect a root volume, decide
+ * whether a strategy can convert it, convert it. {@link #onWorker()} does it for real with the
+ * worker scripts; a simulation (the testkit's {@code SimulatedGuest}) lets control-plane tests
+ * and the sandbox run where no disks can be touched.
+ */
+public interface GuestConversion {
+
+    /** Inspects the volume at {@code device} on the worker, writing nothing. */
+    GuestFacts inspect(CommandTransport transport, String device);
+
+    /**
+     * Inspects and decides whether {@code strategy} can convert the guest for {@code target},
+     * writing nothing.
+     *
+     * @throws io.pv2hvm.core.GuestIncompatibleException naming every blocker and its fix
+     */
+    GuestFacts check(CommandTransport transport, ConversionStrategy strategy, String device, TargetPlatform target);
+
+    /** Converts; {@code targetDevice} is ignored for IN_PLACE and required for PARTITION_COPY. */
+    ConversionResult convert(CommandTransport transport, ConversionStrategy strategy, String sourceDevice,
+                             String targetDevice, TargetPlatform target, ProgressSink progress);
+
+    /** The real conversion with the worker scripts, fixing missing drivers. */
+    static GuestConversion onWorker() {
+        return new GuestConversion() {
+            @Override
+            public GuestFacts inspect(CommandTransport transport, String device) {
+                return GuestInspector.on(transport).inspect(device);
+            }
+
+            @Override
+            public GuestFacts check(CommandTransport transport, ConversionStrategy strategy, String device,
+                                    TargetPlatform target) {
+                return GuestConverter.on(transport).forTarget(target).check(strategy, device);
+            }
+
+            @Override
+            public ConversionResult convert(CommandTransport transport, ConversionStrategy strategy,
+                                            String sourceDevice, String targetDevice, TargetPlatform target,
+                                            ProgressSink progress) {
+                return GuestConverter.on(transport).forTarget(target).reportingTo(progress)
+                        .convert(strategy, sourceDevice, targetDevice);
+            }
+        };
+    }
+
+    /**
+     * The strategy to use when the user chose none: IN_PLACE (zero-copy) for an unpartitioned
+     * ext2/3/4 filesystem without inline_data, else PARTITION_COPY.
+     */
+    static ConversionStrategy choose(GuestFacts facts) {
+        GuestFilesystem fs = facts.filesystem();
+        boolean inPlaceable = !facts.partitioned() && fs != null && fs.isExt() && !fs.hasFeature("inline_data");
+        return inPlaceable ? ConversionStrategy.IN_PLACE : ConversionStrategy.PARTITION_COPY;
+    }
+}
