@@ -1,6 +1,8 @@
 package io.pv2hvm.core.guest;
 
 import io.pv2hvm.core.ConversionStrategy;
+import io.pv2hvm.core.GuestIncompatibleException;
+import io.pv2hvm.core.guest.internal.ConversionPlan;
 import io.pv2hvm.core.spi.CommandTransport;
 import io.pv2hvm.core.spi.ProgressSink;
 
@@ -52,12 +54,15 @@ public interface GuestConversion {
     }
 
     /**
-     * The strategy to use when the user chose none: IN_PLACE (zero-copy) for an unpartitioned
-     * ext2/3/4 filesystem without inline_data, else PARTITION_COPY.
+     * The strategy to use when the user chose none: IN_PLACE (zero-copy) wherever it can convert
+     * the guest, else PARTITION_COPY.
      */
-    static ConversionStrategy choose(GuestFacts facts) {
-        GuestFilesystem fs = facts.filesystem();
-        boolean inPlaceable = !facts.partitioned() && fs != null && fs.isExt() && !fs.hasFeature("inline_data");
-        return inPlaceable ? ConversionStrategy.IN_PLACE : ConversionStrategy.PARTITION_COPY;
+    static ConversionStrategy choose(GuestFacts facts, TargetPlatform target) {
+        try {
+            ConversionPlan.decide(facts, ConversionStrategy.IN_PLACE, target, true);
+            return ConversionStrategy.IN_PLACE;
+        } catch (GuestIncompatibleException e) {
+            return ConversionStrategy.PARTITION_COPY;
+        }
     }
 }

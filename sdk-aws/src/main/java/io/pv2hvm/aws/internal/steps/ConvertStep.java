@@ -55,7 +55,7 @@ public final class ConvertStep implements Step {
                 ? TargetPlatform.NITRO : TargetPlatform.XEN_HVM;
         ConversionStrategy strategy = ctx.fact(FactKeys.STRATEGY).map(ConversionStrategy::valueOf)
                 .orElseGet(() -> ctx.spec().strategy().orElseGet(() -> GuestConversion.choose(
-                        guest.inspect(transport, sourceDevice))));
+                        guest.inspect(transport, sourceDevice), platform)));
         GuestFacts facts = guest.check(transport, strategy, sourceDevice, platform);
         ctx.putFact(FactKeys.STRATEGY, strategy.name());
 

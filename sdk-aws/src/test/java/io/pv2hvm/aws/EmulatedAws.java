@@ -1,0 +1,116 @@
+package io.pv2hvm.aws;
+
+import io.pv2hvm.core.spi.Command;
+import io.pv2hvm.core.spi.CommandResult;
+import io.pv2hvm.core.spi.CommandTransport;
+import io.pv2hvm.core.spi.OutputLine;
+import io.pv2hvm.testkit.Ec2Emulator;
+import io.pv2hvm.testkit.LatencyModel;
+import io.pv2hvm.testkit.world.ImageSeed;
+import io.pv2hvm.testkit.world.InstanceSeed;
+import io.pv2hvm.testkit.world.NetworkInterfaceSeed;
+import io.pv2hvm.testkit.world.VolumeSeed;
+import io.pv2hvm.testkit.world.World;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.retry.RetryMode;
+import software.amazon.awssdk.http.apache5.Apache5HttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.ec2.Ec2Client;
+import software.amazon.awssdk.services.ssm.SsmClient;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.function.Consumer;
+
+/** The world, clients and fakes the sdk-aws tests share. */
+final class EmulatedAws {
+    static final String PV_IMAGE = "ami-0c0ffee0c0ffee001";
+    static final String PV_GRUB_KERNEL = "aki-919dcaf8";
+    static final String DEBIAN_IMAGE = "ami-0deb1a0deb1a0deb1";
+    static final String SOURCE = "i-0123456789abcdef0";
+    static final String SOURCE_IP = "10.0.1.10";
+    static final String SECONDARY_IP = "10.0.1.11";
+    static final String ENI2 = "eni-0aaaaaaaaaaaaaaa2";
+    static final String ENI2_IP = "10.0.1.20";
+    static final String DATA_VOLUME = "vol-0da7a0da7a0da7a01";
+    static final String EIP = "eipalloc-0e1e1e1e1e1e1e1e1";
+    static final String EIP_ADDRESS = "198.51.100.200";
+    static final double TIME_SCALE = LatencyModel.fromSystemProperty().timeScale();
+
+    private EmulatedAws() {
+    }
+
+    /** A PV web server with a secondary IP, a secondary ENI, an Elastic IP and a data volume. */
+    static World.Builder world(InstanceSeed source) {
+        return World.builder().defaultNetwork().keyPair("ops").instanceProfile("app-role")
+                .image(ImageSeed.pv(PV_IMAGE, "centos6-pv").kernelId(PV_GRUB_KERNEL))
+                .image(ImageSeed.hvm(DEBIAN_IMAGE, "debian-12-amd64").enaSupport(true).publicByAmazon())
+                .publicParameter(AwsSteps.DEBIAN_12_PARAMETER, DEBIAN_IMAGE)
+                .instance(source)
+                .elasticIp(EIP, EIP_ADDRESS, SOURCE);
+    }
+
+    static InstanceSeed webServer() {
+        return InstanceSeed.of(SOURCE, PV_IMAGE).instanceType("m1.large").privateIp(SOURCE_IP)
+                .secondaryPrivateIp(SECONDARY_IP).keyName("ops").instanceProfile("app-role")
+                .dataVolume(VolumeSeed.of("/dev/sdf", 100).id(DATA_VOLUME))
+                .secondaryEni(NetworkInterfaceSeed.in(World.SUBNET_A, ENI2_IP).id(ENI2))
+                .tag("Name", "web-1").tag("env", "prod");
+    }
+
+    static Ec2Client ec2(Ec2Emulator emulator) {
+        return Ec2Client.builder().endpointOverride(emulator.endpoint()).region(Region.US_EAST_1)
+                .credentialsProvider(credentials()).httpClient(Apache5HttpClient.builder().build())
+                .overrideConfiguration(o -> o.retryStrategy(RetryMode.STANDARD)).build();
+    }
+
+    static SsmClient ssm(Ec2Emulator emulator) {
+        return SsmClient.builder().endpointOverride(emulator.endpoint()).region(Region.US_EAST_1)
+                .credentialsProvider(credentials()).httpClient(Apache5HttpClient.builder().build())
+                .overrideConfiguration(o -> o.retryStrategy(RetryMode.STANDARD)).build();
+    }
+
+    /** EC2 waits shrunk by the emulator's time scale (polls, timeouts); commands keep real time. */
+    static AwsTimeouts timeouts() {
+        AwsTimeouts scaled = AwsTimeouts.defaults().scaled(TIME_SCALE);
+        return new AwsTimeouts(Duration.ofMillis(Math.max(5, scaled.poll().toMillis())),
+                scaled.instanceState().multipliedBy(4), scaled.statusChecks().multipliedBy(4),
+                scaled.volume().multipliedBy(4), scaled.snapshot(), scaled.image().multipliedBy(4),
+                scaled.ipRelease().multipliedBy(4), Duration.ofMinutes(5));
+    }
+
+    private static StaticCredentialsProvider credentials() {
+        return StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIAEMULATOR", "emulator-secret"));
+    }
+
+    /**
+     * The worker as the control-plane tests see it: installing tools succeeds, and an attached
+     * volume shows up under its Xen name. Records every command.
+     */
+    static final class FakeWorker implements CommandTransport {
+        final List<List<String>> commands = Collections.synchronizedList(new ArrayList<>());
+
+        @Override
+        public CommandResult exec(Command command, Consumer<OutputLine> output) {
+            commands.add(command.argv());
+            List<String> argv = command.argv();
+            String out = "";
+            if (argv.size() >= 6 && "find-device.sh".equals(argv.get(3))) {
+                out = argv.get(5).replace("/dev/sd", "/dev/xvd") + "\n";
+            }
+            return new CommandResult(0, out, "", Duration.ZERO, false);
+        }
+
+        @Override
+        public void upload(byte[] content, String remotePath, int mode) {
+        }
+
+        @Override
+        public String describe() {
+            return "fake worker";
+        }
+    }
+}

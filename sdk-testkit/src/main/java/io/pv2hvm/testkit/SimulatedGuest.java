@@ -1,0 +1,103 @@
+package io.pv2hvm.testkit;
+
+import io.pv2hvm.core.ConversionStrategy;
+import io.pv2hvm.core.guest.BootEntry;
+import io.pv2hvm.core.guest.ConversionResult;
+import io.pv2hvm.core.guest.FstabEntry;
+import io.pv2hvm.core.guest.GuestConversion;
+import io.pv2hvm.core.guest.GuestFacts;
+import io.pv2hvm.core.guest.GuestFilesystem;
+import io.pv2hvm.core.guest.GuestKernel;
+import io.pv2hvm.core.guest.GuestOs;
+import io.pv2hvm.core.guest.TargetPlatform;
+import io.pv2hvm.core.guest.internal.ConversionPlan;
+import io.pv2hvm.core.spi.CommandTransport;
+import io.pv2hvm.core.spi.ProgressSink;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A guest that exists only as inspection facts, for control-plane tests and the sandbox where no
+ * disk can be touched. Whether a strategy can convert it is decided by the same rules as for a
+ * real guest; only the disk writes are skipped, and every result says it was simulated.
+ */
+public final class SimulatedGuest implements GuestConversion {
+    private final String filesystem;
+    private final Set<String> drivers;
+    private final String pvOnlyReason;
+    private final AtomicInteger conversions = new AtomicInteger();
+
+    private SimulatedGuest(String filesystem, Set<String> drivers, String pvOnlyReason) {
+        this.filesystem = filesystem;
+        this.drivers = Set.copyOf(drivers);
+        this.pvOnlyReason = pvOnlyReason;
+    }
+
+    /** A CentOS-6-like guest on unpartitioned ext4 whose kernel has every driver a target may need. */
+    public static SimulatedGuest typical() {
+        return new SimulatedGuest("ext4", Set.of("xen_blkfront", "ata_piix", "nvme", "ena"), "");
+    }
+
+    /** The same guest with only these drivers (as modules and in the initramfs). */
+    public SimulatedGuest withDrivers(String... names) {
+        return new SimulatedGuest(filesystem, Set.of(names), pvOnlyReason);
+    }
+
+    /** The same guest on another root filesystem type, e.g. {@code xfs}. */
+    public SimulatedGuest onFilesystem(String type) {
+        return new SimulatedGuest(type, drivers, pvOnlyReason);
+    }
+
+    /** The same guest with a kernel that can only run paravirtual. */
+    public SimulatedGuest withPvOnlyKernel() {
+        return new SimulatedGuest(filesystem, drivers, "CONFIG_X86_XEN=y (kernel-xen)");
+    }
+
+    /** How many conversions were simulated. */
+    public int conversions() {
+        return conversions.get();
+    }
+
+    @Override
+    public GuestFacts inspect(CommandTransport transport, String device) {
+        GuestKernel kernel = new GuestKernel("2.6.32-754.el6.x86_64", "/boot/vmlinuz-2.6.32-754.el6.x86_64",
+                Optional.of("/boot/initramfs-2.6.32-754.el6.x86_64.img"), pvOnlyReason, true, drivers, drivers, Set.of());
+        BootEntry entry = new BootEntry("CentOS (2.6.32-754.el6.x86_64)", kernel.path(), kernel.initrd(),
+                List.of("ro", "root=/dev/xvda1", "console=hvc0"));
+        return new GuestFacts(device, false,
+                new GuestFilesystem(device, filesystem, "7d0a8f6e-8c1e-4c55-9a5b-2f7f1c3b9d10", "/", Set.of(),
+                        8L << 30, 2L << 30, 8L << 30, 4096),
+                new GuestOs("centos", "6.10", "CentOS release 6.10 (Final)", "/etc/redhat-release"),
+                "/boot/grub/menu.lst", Optional.of(entry), List.of(kernel),
+                List.of(new FstabEntry("/dev/xvda1", "/", filesystem, "defaults", 1, 1)), List.of("hvc0"),
+                Set.of("dracut"));
+    }
+
+    @Override
+    public GuestFacts check(CommandTransport transport, ConversionStrategy strategy, String device,
+                            TargetPlatform target) {
+        GuestFacts facts = inspect(transport, device);
+        ConversionPlan.decide(facts, strategy, target, true);
+        return facts;
+    }
+
+    @Override
+    public ConversionResult convert(CommandTransport transport, ConversionStrategy strategy, String sourceDevice,
+                                    String targetDevice, TargetPlatform target, ProgressSink progress) {
+        GuestFacts facts = inspect(transport, sourceDevice);
+        ConversionPlan plan = ConversionPlan.decide(facts, strategy, target, true);
+        for (int p = 0; p <= 100; p += 25) {
+            progress.report(p, "simulated " + strategy);
+        }
+        conversions.incrementAndGet();
+        List<String> warnings = new ArrayList<>(plan.warnings());
+        warnings.add("The guest conversion was simulated: no disk was written (SimulatedGuest).");
+        String bootDisk = strategy == ConversionStrategy.IN_PLACE ? sourceDevice : targetDevice;
+        return new ConversionResult(strategy, bootDisk, bootDisk, facts.filesystem().uuid(),
+                facts.kernels().get(0).version(), plan.driversToAdd(), warnings, facts);
+    }
+}
