@@ -43,15 +43,26 @@ final class EmulatedAws {
     private EmulatedAws() {
     }
 
-    /** A PV web server with a secondary IP, a secondary ENI, an Elastic IP and a data volume. */
-    static World.Builder world(InstanceSeed source) {
+    /** The web server with its Elastic IP. */
+    static World.Builder webServerWorld() {
+        return world(webServer(), pvImage()).elasticIp(EIP, EIP_ADDRESS, SOURCE);
+    }
+
+    /** A world with the worker image and one source instance launched from {@code image}. */
+    static World.Builder world(InstanceSeed source, ImageSeed image) {
         return World.builder().defaultNetwork().keyPair("ops").instanceProfile("app-role")
-                .image(ImageSeed.pv(PV_IMAGE, "centos6-pv").kernelId(PV_GRUB_KERNEL))
+                .image(image)
                 .image(ImageSeed.hvm(DEBIAN_IMAGE, "debian-12-amd64").enaSupport(true).publicByAmazon())
                 .publicParameter(AwsSteps.DEBIAN_12_PARAMETER, DEBIAN_IMAGE)
-                .instance(source)
-                .elasticIp(EIP, EIP_ADDRESS, SOURCE);
+                .instance(source);
     }
+
+    /** The PV image the web server was launched from, booted by PV-GRUB. */
+    static ImageSeed pvImage() {
+        return ImageSeed.pv(PV_IMAGE, "centos6-pv").kernelId(PV_GRUB_KERNEL);
+    }
+
+    /** A PV web server with a secondary IP, a secondary ENI and a data volume. */
 
     static InstanceSeed webServer() {
         return InstanceSeed.of(SOURCE, PV_IMAGE).instanceType("m1.large").privateIp(SOURCE_IP)

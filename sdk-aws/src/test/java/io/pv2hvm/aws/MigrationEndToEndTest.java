@@ -42,7 +42,7 @@ class MigrationEndToEndTest {
 
     @BeforeEach
     void start() {
-        emulator = Ec2Emulator.builder().world(EmulatedAws.world(EmulatedAws.webServer()).build()).build().start();
+        emulator = Ec2Emulator.builder().world(EmulatedAws.webServerWorld().build()).build().start();
         ec2 = EmulatedAws.ec2(emulator);
         ssm = EmulatedAws.ssm(emulator);
     }
