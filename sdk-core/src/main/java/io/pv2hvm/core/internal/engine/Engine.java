@@ -39,6 +39,9 @@ import java.util.concurrent.Executor;
  * failure compensate every step that ran, most recent first, journal each, and throw a
  * {@link StepFailedException}. A resumed spec replays the journal first and skips done steps.
  *
+ * <p>A failing CLEANUP step does not undo the migration: it becomes a warning, since its
+ * leftovers are tagged temporaries that a sweep removes.
+ *
  * <p>{@link Error}s (out of memory, a killed thread) are not compensated: the process is in no
  * state to act, and the journal already holds what {@code Migration.resume} needs.
  */
@@ -135,10 +138,13 @@ public final class Engine {
         String id = run.migrationId();
         MDC.put("step", s.name());
         try {
-            try {
-                run.cancellation().check();
-            } catch (RuntimeException cancelled) {
-                throw rollBack(run, assembly, s.name(), cancelled);
+            // Past cutover there is nothing left to cancel: cleanup runs so no temporary stays behind.
+            if (s.phase() != Phase.CLEANUP) {
+                try {
+                    run.cancellation().check();
+                } catch (RuntimeException cancelled) {
+                    throw rollBack(run, assembly, s.name(), cancelled);
+                }
             }
             run.record(Type.STEP_STARTED, s.name(), Map.of("phase", s.phase().name()));
             run.listeners().fire(l -> l.stepStarted(id, s.name(), s.phase()));
@@ -149,6 +155,18 @@ public final class Engine {
                 StepRetry.run(StepRetry.retryFor(s.name(), spec.retryPolicyFor(s.name())),
                         () -> s.step().run(context), context::sleep);
             } catch (RuntimeException e) {
+                if (s.phase() == Phase.CLEANUP) {
+                    // The migration itself is done; undoing it because a temporary could not be
+                    // deleted would be worse than the leftover, which carries our tags.
+                    String message = "Cleanup step '" + s.name() + "' failed (" + describe(e) + "); the migration"
+                            + " stands. Leftover temporaries carry pv2hvm tags: Migrations.sweep(...) removes them.";
+                    run.record(Type.WARNING, s.name(), Map.of("message", message));
+                    run.listeners().fire(l -> l.warning(id, s.name(), message));
+                    LOG.warn(message);
+                    run.record(Type.STEP_DONE, s.name(), Map.of("millis",
+                            Long.toString(Duration.ofNanos(System.nanoTime() - start).toMillis())));
+                    return;
+                }
                 run.record(Type.STEP_FAILED, s.name(), Map.of("error", describe(e)));
                 run.listeners().fire(l -> l.stepFailed(id, s.name(), e));
                 LOG.warn("Step {} failed: {}", s.name(), describe(e));
