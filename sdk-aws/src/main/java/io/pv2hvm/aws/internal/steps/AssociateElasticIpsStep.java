@@ -2,12 +2,9 @@ package io.pv2hvm.aws.internal.steps;
 
 import io.pv2hvm.aws.internal.AwsRuntime;
 import io.pv2hvm.aws.internal.FactKeys;
-import io.pv2hvm.aws.internal.SourceInstance;
 import io.pv2hvm.core.spi.Step;
 import io.pv2hvm.core.spi.StepContext;
 import io.pv2hvm.core.spi.StepDescription;
-import software.amazon.awssdk.services.ec2.model.Instance;
-import software.amazon.awssdk.services.ec2.model.InstanceNetworkInterface;
 
 import java.util.List;
 
@@ -47,17 +44,6 @@ public final class AssociateElasticIpsStep implements Step {
     }
 
     private void associateAll(StepContext ctx, String instanceId) {
-        SourceInstance src = aws.source(ctx);
-        String primaryEni = aws.ec2().instance(instanceId).map(Instance::networkInterfaces).orElse(List.of()).stream()
-                .filter(n -> n.attachment() != null && Integer.valueOf(0).equals(n.attachment().deviceIndex()))
-                .map(InstanceNetworkInterface::networkInterfaceId).findFirst().orElseThrow();
-        String sourcePrimary = src.primaryInterface().map(SourceInstance.NetworkInterface::networkInterfaceId).orElse("");
-        for (SourceInstance.ElasticIp eip : src.elasticIps()) {
-            String eni = sourcePrimary.equals(eip.networkInterfaceId()) || eip.networkInterfaceId() == null
-                    ? primaryEni : eip.networkInterfaceId();
-            aws.ec2().calls().call("AssociateAddress", () -> aws.ec2().ec2().associateAddress(r -> r
-                    .allocationId(eip.allocationId()).networkInterfaceId(eni).privateIpAddress(eip.privateIp())
-                    .allowReassociation(true)));
-        }
+        ElasticIps.associate(aws, ctx, instanceId);
     }
 }

@@ -54,12 +54,14 @@ public final class ProtectVolumesStep implements Step {
         aws.ec2().calls().call("ModifyInstanceAttribute", () -> aws.ec2().ec2().modifyInstanceAttribute(r -> r
                 .instanceId(id).blockDeviceMappings(mappings)));
         for (SourceInstance.NetworkInterface eni : src.secondaryInterfaces()) {
-            if (eni.attachmentId() != null) {
-                aws.ec2().calls().call("ModifyNetworkInterfaceAttribute", () -> aws.ec2().ec2()
-                        .modifyNetworkInterfaceAttribute(r -> r.networkInterfaceId(eni.networkInterfaceId())
-                                .attachment(a -> a.attachmentId(eni.attachmentId())
-                                        .deleteOnTermination(restore && eni.deleteOnTermination()))));
-            }
+            // The attachment id changes when an interface is detached and attached again: ask for the current one.
+            aws.ec2().calls().call("DescribeNetworkInterfaces", () -> aws.ec2().ec2().describeNetworkInterfaces(r -> r
+                    .networkInterfaceIds(eni.networkInterfaceId()))).networkInterfaces().stream().findFirst()
+                    .filter(n -> n.attachment() != null && id.equals(n.attachment().instanceId()))
+                    .ifPresent(n -> aws.ec2().calls().call("ModifyNetworkInterfaceAttribute", () -> aws.ec2().ec2()
+                            .modifyNetworkInterfaceAttribute(r -> r.networkInterfaceId(eni.networkInterfaceId())
+                                    .attachment(a -> a.attachmentId(n.attachment().attachmentId())
+                                            .deleteOnTermination(restore && eni.deleteOnTermination())))));
         }
     }
 }

@@ -72,6 +72,7 @@ public final class TerminateSourceStep implements Step {
         ctx.putFact(FactKeys.RESTORED_SOURCE, relaunched.instanceId());
         ctx.resourceCreated(new Resource("instance", relaunched.instanceId(), "restored-source"));
         aws.ec2().waitInstance(ctx, relaunched.instanceId(), "running");
+        ElasticIps.associate(aws, ctx, relaunched.instanceId()); // termination had disassociated them
         ctx.warn("The migration rolled back after the source was terminated: " + src.instanceId()
                 + " was relaunched from backup image " + backup + " as " + relaunched.instanceId()
                 + " with the same private IPs.");

@@ -1,0 +1,175 @@
+package io.pv2hvm.aws;
+
+import io.pv2hvm.core.Migration;
+import io.pv2hvm.core.MigrationException;
+import io.pv2hvm.core.MigrationSpec;
+import io.pv2hvm.core.PlannedStep;
+import io.pv2hvm.core.StepFailedException;
+import io.pv2hvm.core.journal.InMemoryJournal;
+import io.pv2hvm.core.spi.ProvidedStep;
+import io.pv2hvm.core.spi.Step;
+import io.pv2hvm.core.spi.StepContext;
+import io.pv2hvm.core.spi.StepDescription;
+import io.pv2hvm.core.spi.StepProvider;
+import io.pv2hvm.testkit.Ec2Emulator;
+import io.pv2hvm.testkit.SimulatedGuest;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import software.amazon.awssdk.auth.credentials.AnonymousCredentialsProvider;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.ec2.Ec2Client;
+import software.amazon.awssdk.services.ec2.model.Filter;
+import software.amazon.awssdk.services.ec2.model.Instance;
+import software.amazon.awssdk.services.ec2.model.Tag;
+import software.amazon.awssdk.services.ssm.SsmClient;
+
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+import static io.pv2hvm.aws.EmulatedAws.DATA_VOLUME;
+import static io.pv2hvm.aws.EmulatedAws.EIP;
+import static io.pv2hvm.aws.EmulatedAws.ENI2;
+import static io.pv2hvm.aws.EmulatedAws.SOURCE;
+import static io.pv2hvm.aws.EmulatedAws.SOURCE_IP;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+/**
+ * A failure right after each step of a {@code preservingIps()} migration (the step's work done,
+ * then an error) is rolled back completely: no temporary resource remains, and a PV instance
+ * holding the source's IP runs with the data volume, the secondary interface and the Elastic IP.
+ */
+class RollbackTest {
+    private Ec2Emulator emulator;
+    private Ec2Client ec2;
+    private SsmClient ssm;
+
+    @BeforeEach
+    void start() {
+        emulator = Ec2Emulator.builder().world(EmulatedAws.webServerWorld().build()).build().start();
+        ec2 = EmulatedAws.ec2(emulator);
+        ssm = EmulatedAws.ssm(emulator);
+    }
+
+    @AfterEach
+    void stop() {
+        ec2.close();
+        ssm.close();
+        emulator.stop();
+    }
+
+    /** Every step before cleanup (a failing cleanup warns instead of rolling back). */
+    static List<String> steps() {
+        try (Ec2Client offline = Ec2Client.builder().region(Region.US_EAST_1)
+                .credentialsProvider(AnonymousCredentialsProvider.create()).build()) {
+            AwsSteps aws = AwsSteps.builder().ec2(offline).ssm(SsmClient.builder().region(Region.US_EAST_1)
+                    .credentialsProvider(AnonymousCredentialsProvider.create()).build()).build();
+            return Migration.of(SOURCE).toHvm().preservingIps().withProvider(aws).plan().steps().stream()
+                    .map(PlannedStep::name).filter(n -> !n.equals("cleanup")).toList();
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("steps")
+    void failureAfterStep_rollsBackLeavingNoTemporaryAndARunningSourceWithItsIps(String failing) {
+        AwsSteps aws = AwsSteps.builder().ec2(ec2).ssm(ssm).timeouts(EmulatedAws.timeouts())
+                .guestConversion(SimulatedGuest.typical()).build();
+        MigrationSpec spec = Migration.of(SOURCE).toHvm().preservingIps().withProvider(failingAfter(aws, failing))
+                .via(new EmulatedAws.FakeWorker()).journal(InMemoryJournal.create());
+
+        StepFailedException e = catchThrowableOfType(StepFailedException.class, spec::run);
+
+        assertThat(e).isNotNull();
+        assertThat(e.step()).isEqualTo(failing);
+        assertThat(e.notRolledBack()).isEmpty();
+        Instance source = runningHolderOf(SOURCE_IP);
+        assertThat(source.virtualizationTypeAsString()).isEqualTo("paravirtual");
+        assertThat(source.blockDeviceMappings()).anySatisfy(m -> {
+            assertThat(m.deviceName()).isEqualTo("/dev/sdf");
+            assertThat(m.ebs().volumeId()).isEqualTo(DATA_VOLUME);
+        });
+        assertThat(source.networkInterfaces()).anySatisfy(n -> assertThat(n.networkInterfaceId()).isEqualTo(ENI2));
+        assertThat(ec2.describeAddresses(b -> b.allocationIds(EIP)).addresses().get(0).instanceId())
+                .isEqualTo(source.instanceId());
+        boolean relaunched = !source.instanceId().equals(SOURCE);
+        assertNoTemporaryLeft(e.migrationId(), relaunched);
+    }
+
+    private Instance runningHolderOf(String ip) {
+        List<Instance> holders = ec2.describeInstances(b -> b.filters(
+                Filter.builder().name("private-ip-address").values(ip).build(),
+                Filter.builder().name("instance-state-name").values("running").build()))
+                .reservations().stream().flatMap(r -> r.instances().stream()).toList();
+        assertThat(holders).as("running instances holding " + ip).hasSize(1);
+        return holders.get(0);
+    }
+
+    private void assertNoTemporaryLeft(String migrationId, boolean relaunched) {
+        List<Filter> ours = List.of(Filter.builder().name("tag:" + Tags.MIGRATION_ID).values(migrationId).build());
+        List<String> instances = ec2.describeInstances(b -> b.filters(ours)).reservations().stream()
+                .flatMap(r -> r.instances().stream()).filter(i -> !"terminated".equals(i.state().nameAsString()))
+                .map(i -> role(i.tags())).toList();
+        List<String> images = ec2.describeImages(b -> b.owners("self").filters(ours)).images().stream()
+                .map(i -> role(i.tags())).toList();
+        List<String> snapshots = ec2.describeSnapshots(b -> b.ownerIds("self").filters(ours)).snapshots().stream()
+                .map(s -> role(s.tags())).toList();
+        assertThat(ec2.describeVolumes(b -> b.filters(ours)).volumes()).isEmpty();
+        if (relaunched) {
+            // The source came back from its backup image: that image and its snapshot must stay.
+            assertThat(instances).containsExactly("restored-source");
+            assertThat(images).containsExactly("backup-image");
+            assertThat(snapshots).containsExactly("final-snapshot");
+        } else {
+            assertThat(instances).isEmpty();
+            assertThat(images).isEmpty();
+            assertThat(snapshots).isEmpty();
+        }
+    }
+
+    private static String role(List<Tag> tags) {
+        Map<String, String> m = tags.stream().collect(Collectors.toMap(Tag::key, Tag::value));
+        return m.get(Tags.ROLE);
+    }
+
+    /** The provider's steps, with {@code name} failing after it has done its work. */
+    private static StepProvider failingAfter(AwsSteps aws, String name) {
+        return new StepProvider() {
+            @Override
+            public String name() {
+                return aws.name();
+            }
+
+            @Override
+            public List<ProvidedStep> steps(MigrationSpec spec) {
+                return aws.steps(spec).stream().map(ps -> ps.step().name().equals(name)
+                        ? new ProvidedStep(ps.phase(), new FailAfter(ps.step())) : ps).toList();
+            }
+        };
+    }
+
+    private record FailAfter(Step inner) implements Step {
+        @Override
+        public String name() {
+            return inner.name();
+        }
+
+        @Override
+        public void run(StepContext context) {
+            inner.run(context);
+            throw new MigrationException("injected failure after " + inner.name());
+        }
+
+        @Override
+        public void compensate(StepContext context) {
+            inner.compensate(context);
+        }
+
+        @Override
+        public StepDescription describe() {
+            return inner.describe();
+        }
+    }
+}
