@@ -28,7 +28,8 @@ import java.util.regex.Pattern;
  * <p>SSM keeps only the first 24,000 characters of a command's output, so each command writes
  * its stdout and stderr to files on the worker; the transport reads them back completely in
  * base64 chunks and deletes them. Output lines therefore reach the consumer when the command has
- * finished, not while it runs. Before the first command it checks that the agent is online.
+ * finished, not while it runs. The command runs under coreutils {@code timeout}, which kills its
+ * process group at the deadline (exit 124 is reported as a timeout). Before the first command it checks that the agent is online.
  * A command that outlives its timeout is cancelled with CancelCommand.
  *
  * <p>SSM carries a command as a document parameter, which SSM's command history and CloudTrail
@@ -40,6 +41,8 @@ public final class SsmTransport implements CommandTransport {
     /** Bytes of output per read-back chunk: base64 of it stays under SSM's 24,000-character cap. */
     private static final int CHUNK_BYTES = 17_000;
     private static final String SPOOL = "/var/tmp/pv2hvm";
+    /** The exit status of coreutils {@code timeout} when it had to stop the command. */
+    private static final int TIMED_OUT = 124;
 
     private final SsmClient ssm;
     private final String instanceId;
@@ -73,15 +76,23 @@ public final class SsmTransport implements CommandTransport {
         String err = SPOOL + "/" + spoolId + ".err";
         // The worker runs the command with its outputs spooled, then prints their sizes and the
         // first chunk of each, so a short command needs one round trip.
+        long seconds = Math.max(1, command.timeout().toSeconds());
+        // coreutils timeout signals the command's whole process group, so nothing outlives the
+        // deadline on the worker; SSM's own executionTimeout is set later as a backstop.
         String script = "mkdir -p " + SPOOL + "\n"
-                + "( " + command.toShellLine() + " ) >" + out + " 2>" + err + " </dev/null\n"
+                + "timeout -k 10 " + seconds + " sh -c " + Command.quote(command.toShellLine()) + " >" + out
+                + " 2>" + err + " </dev/null\n"
                 + "rc=$?\n"
                 + "echo \"$(wc -c <" + out + ") $(wc -c <" + err + ")\"\n"
                 + "head -c " + CHUNK_BYTES + " " + out + " | base64 -w0; echo\n"
                 + "head -c " + CHUNK_BYTES + " " + err + " | base64 -w0; echo\n"
                 + "exit $rc\n";
         long start = System.nanoTime();
-        Finished first = run(script, command.timeout(), command.toString());
+        Finished first = run(script, command.timeout().plusSeconds(60), command.toString());
+        if (first.exitCode == TIMED_OUT) {
+            throw new TransportException("Command timed out after " + command.timeout() + " on " + instanceId
+                    + " and was killed: " + command, null, false);
+        }
         String[] lines = first.stdout.split("\n", -1);
         if (lines.length < 3 || !lines[0].matches("\\d+ \\d+")) {
             throw new TransportException("SSM command on " + instanceId + " returned output pv2hvm did not write"
@@ -201,8 +212,13 @@ public final class SsmTransport implements CommandTransport {
                                 nullToEmpty(inv.standardOutputContent()), nullToEmpty(inv.standardErrorContent()),
                                 inv.statusAsString());
                     }
-                    case "TimedOut" -> throw new TransportException("SSM command timed out after " + timeout + " on "
-                            + instanceId + ": " + what, null, false);
+                    case "TimedOut" -> {
+                        if (Integer.valueOf(TIMED_OUT).equals(inv.responseCode())) {
+                            return new Finished(TIMED_OUT, "", "", "TimedOut"); // our own timeout fired first
+                        }
+                        throw new TransportException("SSM command timed out after " + timeout + " on "
+                                + instanceId + ": " + what, null, false);
+                    }
                     case "Cancelled" -> throw new TransportException("SSM command was cancelled on " + instanceId
                             + ": " + what, null, false);
                     default -> {

@@ -1,0 +1,162 @@
+package io.pv2hvm.aws;
+
+import io.pv2hvm.core.TransportException;
+import io.pv2hvm.core.spi.Command;
+import io.pv2hvm.core.spi.CommandResult;
+import io.pv2hvm.core.spi.OutputLine;
+import io.pv2hvm.testkit.Ec2Emulator;
+import io.pv2hvm.testkit.LocalSsmExecutor;
+import io.pv2hvm.testkit.RecordedCall;
+import io.pv2hvm.testkit.world.InstanceSeed;
+import io.pv2hvm.testkit.world.World;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.services.ssm.SsmClient;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** SsmTransport through the real SsmClient against the emulator, whose executor runs bash on this machine. */
+class SsmTransportTest {
+    private static final String WORKER = "i-0feedfeedfeedfee1";
+    private static final String NO_AGENT = "i-0feedfeedfeedfee2";
+
+    private Ec2Emulator emulator;
+    private SsmClient ssm;
+
+    @TempDir
+    Path dir;
+
+    private void start(Duration consistencyWindow) {
+        emulator = Ec2Emulator.builder().ssmExecutor(new LocalSsmExecutor()).consistencyWindow(consistencyWindow)
+                .world(World.builder().defaultNetwork()
+                        .instance(InstanceSeed.of(WORKER, World.AMAZON_LINUX_HVM_IMAGE).instanceType("t3.small"))
+                        .instance(InstanceSeed.of(NO_AGENT, World.AMAZON_LINUX_HVM_IMAGE).instanceType("t3.small")
+                                .withoutSsmAgent())
+                        .build()).build().start();
+        ssm = EmulatedAws.ssm(emulator);
+    }
+
+    @AfterEach
+    void stop() {
+        ssm.close();
+        emulator.stop();
+    }
+
+    private SsmTransport transport(String instance) {
+        SsmTransport t = SsmTransport.builder().client(ssm).instanceId(instance).maxPoll(Duration.ofMillis(20)).build();
+        // The agent comes online a (scaled) moment after the instance runs.
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (System.nanoTime() < deadline) {
+            try {
+                t.exec(Command.of("true"));
+                return t;
+            } catch (TransportException e) {
+                if (!e.retryable() || !e.getMessage().contains("not online")) {
+                    throw e;
+                }
+            }
+        }
+        throw new AssertionError("agent never came online");
+    }
+
+    @Test
+    void exec_returnsExitCodesAndBothStreams() {
+        start(Duration.ZERO);
+        SsmTransport t = transport(WORKER);
+        List<OutputLine> lines = new ArrayList<>();
+
+        CommandResult r = t.exec(Command.bash("echo out; echo err >&2; exit 3"), lines::add);
+
+        assertThat(r.exitCode()).isEqualTo(3);
+        assertThat(r.stdout()).isEqualTo("out\n");
+        assertThat(r.stderr()).isEqualTo("err\n");
+        assertThat(lines).containsExactly(OutputLine.stdout("out"), OutputLine.stderr("err"));
+    }
+
+    @Test
+    void exec_readsBackOutputBeyondSsms24000CharacterLimitCompletely() {
+        start(Duration.ZERO);
+        SsmTransport t = transport(WORKER);
+
+        CommandResult r = t.exec(Command.bash("for i in $(seq 1 20000); do echo \"line $i of the inventory\"; done"));
+
+        assertThat(r.stdout().length()).isGreaterThan(100_000);
+        assertThat(r.stdout().lines()).hasSize(20_000).endsWith("line 20000 of the inventory");
+        assertThat(r.truncated()).isFalse();
+    }
+
+    @Test
+    void exec_quotesArgumentsSoValuesCannotInjectShell() {
+        start(Duration.ZERO);
+        SsmTransport t = transport(WORKER);
+        Path marker = dir.resolve("pwned");
+
+        CommandResult r = t.exec(Command.of("printf", "%s|", "x; touch " + marker));
+
+        assertThat(r.stdout()).isEqualTo("x; touch " + marker + "|");
+        assertThat(marker).doesNotExist();
+    }
+
+    @Test
+    void exec_rightAfterSend_toleratesInvocationDoesNotExist() {
+        start(Duration.ofMillis(300));
+        SsmTransport t = SsmTransport.builder().client(ssm).instanceId(WORKER).maxPoll(Duration.ofMillis(20)).build();
+        CommandResult r = null;
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (r == null && System.nanoTime() < deadline) {
+            try {
+                r = t.exec(Command.bash("echo ready"));
+            } catch (TransportException e) {
+                assertThat(e.getMessage()).contains("not online");
+            }
+        }
+
+        assertThat(r).isNotNull();
+        assertThat(r.stdout()).isEqualTo("ready\n");
+        assertThat(emulator.journal().calls("GetCommandInvocation")).extracting(RecordedCall::errorCode)
+                .contains("InvocationDoesNotExist");
+    }
+
+    @Test
+    void exec_pastItsTimeout_failsClearly_andTheCommandIsStopped() throws Exception {
+        start(Duration.ZERO);
+        SsmTransport t = transport(WORKER);
+        Path done = dir.resolve("finished");
+
+        assertThatThrownBy(() -> t.exec(Command.bash("sleep 8; touch " + done).withTimeout(Duration.ofSeconds(2))))
+                .isInstanceOf(TransportException.class).hasMessageContaining("timed out");
+        Thread.sleep(7_000);
+        assertThat(done).doesNotExist();
+    }
+
+    @Test
+    void exec_onAnInstanceWithoutAnOnlineAgent_saysWhatTheInstanceNeeds() {
+        start(Duration.ZERO);
+        SsmTransport t = SsmTransport.builder().client(ssm).instanceId(NO_AGENT).build();
+
+        assertThatThrownBy(() -> t.exec(Command.of("true"))).isInstanceOf(TransportException.class)
+                .hasMessageContaining("not online").hasMessageContaining("AmazonSSMManagedInstanceCore");
+        assertThat(emulator.journal().count("SendCommand")).isZero();
+    }
+
+    @Test
+    void upload_writesTheFileWithItsMode() throws Exception {
+        start(Duration.ZERO);
+        SsmTransport t = transport(WORKER);
+        Path target = dir.resolve("script.sh");
+        byte[] content = ("#!/bin/bash\necho uploaded\n" + "#".repeat(40_000) + "\n").getBytes();
+
+        t.upload(content, target.toString(), 0750);
+
+        assertThat(Files.readAllBytes(target)).isEqualTo(content);
+        assertThat(t.exec(Command.of(target.toString())).stdout()).isEqualTo("uploaded\n");
+    }
+}
