@@ -1,0 +1,110 @@
+package io.pv2hvm.aws;
+
+import io.pv2hvm.core.GuestIncompatibleException;
+import io.pv2hvm.core.Migration;
+import io.pv2hvm.core.MigrationSpec;
+import io.pv2hvm.core.Phase;
+import io.pv2hvm.core.StepFailedException;
+import io.pv2hvm.core.journal.InMemoryJournal;
+import io.pv2hvm.core.spi.Step;
+import io.pv2hvm.core.spi.StepContext;
+import io.pv2hvm.testkit.Ec2Emulator;
+import io.pv2hvm.testkit.SimulatedGuest;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.ec2.Ec2Client;
+import software.amazon.awssdk.services.ec2.model.Filter;
+import software.amazon.awssdk.services.ssm.SsmClient;
+
+import java.util.List;
+
+import static io.pv2hvm.aws.EmulatedAws.SOURCE;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+class GuestAndSweepTest {
+    private Ec2Emulator emulator;
+    private Ec2Client ec2;
+    private SsmClient ssm;
+
+    @BeforeEach
+    void start() {
+        emulator = Ec2Emulator.builder().world(EmulatedAws.webServerWorld().build()).build().start();
+        ec2 = EmulatedAws.ec2(emulator);
+        ssm = EmulatedAws.ssm(emulator);
+    }
+
+    @AfterEach
+    void stop() {
+        ec2.close();
+        ssm.close();
+        emulator.stop();
+    }
+
+    private MigrationSpec migration(SimulatedGuest guest, InMemoryJournal journal) {
+        AwsSteps aws = AwsSteps.builder().ec2(ec2).ssm(ssm).timeouts(EmulatedAws.timeouts()).guestConversion(guest)
+                .build();
+        return Migration.of(SOURCE).toHvm().withProvider(aws).via(new EmulatedAws.FakeWorker()).journal(journal);
+    }
+
+    @Test
+    void nitroTarget_whenTheGuestKernelHasNoEnaDriver_isRefusedBeforeAnyWriteAndTheSourceIsUntouched() {
+        SimulatedGuest noEna = SimulatedGuest.typical().withDrivers("xen_blkfront", "ata_piix", "nvme");
+
+        StepFailedException e = catchThrowableOfType(StepFailedException.class,
+                () -> migration(noEna, InMemoryJournal.create()).preservingIps().withInstanceType("m5.large").run());
+
+        assertThat(e.step()).isEqualTo("convert-trial");
+        assertThat(e.getCause()).isInstanceOf(GuestIncompatibleException.class).hasMessageContaining("ena");
+        assertThat(noEna.conversions()).isZero();
+        assertThat(emulator.journal().calls("StopInstances")).allSatisfy(c -> assertThat(c.param("DryRun")).isEqualTo("true"));
+        assertThat(ec2.describeInstances(b -> b.instanceIds(SOURCE)).reservations().get(0).instances().get(0)
+                .state().nameAsString()).isEqualTo("running");
+        assertThat(tagged("tag-key", Tags.ROLE)).isEmpty();
+    }
+
+    @Test
+    void sweep_sparesMigrationsInProgress_andDeletesTheOrphansOfCrashedOnes() {
+        InMemoryJournal journal = InMemoryJournal.create();
+        MigrationSpec crashing = migration(SimulatedGuest.typical(), journal).withMigrationId("mig-crashed")
+                .withStep(Phase.PREPARE, new Step() {
+                    @Override
+                    public String name() {
+                        return "process-dies";
+                    }
+
+                    @Override
+                    public void run(StepContext context) {
+                        throw new OutOfMemoryError("simulated death of the JVM");
+                    }
+                });
+        assertThatThrownBy(crashing::run).isInstanceOf(OutOfMemoryError.class);
+        assertThat(tagged("tag:" + Tags.ROLE, "worker")).hasSize(1);
+
+        SweepReport spared = Migrations.sweep(ec2, journal, false, EmulatedAws.timeouts());
+        assertThat(spared.deleted()).isEmpty();
+        assertThat(spared.skipped()).extracting(r -> r.role())
+                .contains("worker", "trial-snapshot", "scratch-source-volume");
+
+        SweepReport dry = Migrations.sweep(ec2, InMemoryJournal.create(), true, EmulatedAws.timeouts());
+        assertThat(dry.deleted()).hasSize(spared.skipped().size());
+        assertThat(tagged("tag:" + Tags.ROLE, "worker")).hasSize(1);
+
+        // A journal that no longer knows the migration (lost, or another machine): its temporaries are orphans.
+        SweepReport swept = Migrations.sweep(ec2, InMemoryJournal.create(), false, EmulatedAws.timeouts());
+        assertThat(swept.deleted()).hasSize(spared.skipped().size());
+        assertThat(tagged("tag:" + Tags.ROLE, "worker")).isEmpty();
+        List<Filter> ours = List.of(Filter.builder().name("tag:" + Tags.MIGRATION_ID).values("mig-crashed").build());
+        assertThat(ec2.describeVolumes(b -> b.filters(ours)).volumes()).isEmpty();
+        assertThat(ec2.describeSnapshots(b -> b.ownerIds("self").filters(ours)).snapshots()).isEmpty();
+        assertThat(swept.toText()).contains("Deleted " + swept.deleted().size());
+    }
+
+    private List<String> tagged(String filter, String value) {
+        return ec2.describeInstances(b -> b.filters(Filter.builder().name(filter).values(value).build()))
+                .reservations().stream().flatMap(r -> r.instances().stream())
+                .filter(i -> !"terminated".equals(i.state().nameAsString())).map(i -> i.instanceId()).toList();
+    }
+}
