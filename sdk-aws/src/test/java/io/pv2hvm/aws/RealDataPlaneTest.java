@@ -1,0 +1,80 @@
+package io.pv2hvm.aws;
+
+import io.pv2hvm.core.Migration;
+import io.pv2hvm.core.MigrationResult;
+import io.pv2hvm.core.journal.InMemoryJournal;
+import io.pv2hvm.testkit.Ec2Emulator;
+import io.pv2hvm.testkit.lab.BootMarker;
+import io.pv2hvm.testkit.lab.Fixture;
+import io.pv2hvm.testkit.lab.GuestLab;
+import io.pv2hvm.testkit.lab.LoopbackWorker;
+import io.pv2hvm.testkit.lab.QemuBootHook;
+import io.pv2hvm.testkit.lab.RequiresLab;
+import io.pv2hvm.testkit.world.InstanceSeed;
+import io.pv2hvm.testkit.world.VolumeSeed;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.services.ec2.Ec2Client;
+import software.amazon.awssdk.services.ec2.model.Filter;
+import software.amazon.awssdk.services.ssm.SsmClient;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Base64;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Only EC2's control plane is simulated: the source root is a real PV lab disk, the worker is this
+ * machine (loop devices, the real conversion scripts over SsmTransport), and every HVM instance
+ * really boots its root disk in QEMU under BIOS, as NVMe on the Nitro target.
+ */
+@RequiresLab
+class RealDataPlaneTest {
+    private static final String SOURCE = "i-0123456789abcdef0";
+
+    @TempDir
+    Path devRoot;
+
+    @Test
+    void run_onARealGuestDisk_convertsAndBootsTheTrialAndTheNewInstance() {
+        GuestLab lab = GuestLab.shared();
+        Path root = lab.copyOf(Fixture.EXT4, "real-data-plane-root");
+        QemuBootHook boots = new QemuBootHook(lab.qemu());
+        InstanceSeed source = InstanceSeed.of(SOURCE, EmulatedAws.PV_IMAGE).instanceType("m1.large")
+                .privateIp(EmulatedAws.SOURCE_IP).root(VolumeSeed.of("/dev/sda1", 1).diskImage(root));
+        try (LoopbackWorker worker = new LoopbackWorker(devRoot);
+             Ec2Emulator emulator = Ec2Emulator.builder().bootHook(boots).ssmExecutor(worker)
+                     .world(EmulatedAws.world(source, EmulatedAws.pvImage()).build()).build().start();
+             Ec2Client ec2 = EmulatedAws.ec2(emulator);
+             SsmClient ssm = EmulatedAws.ssm(emulator)) {
+            AwsTimeouts scaled = EmulatedAws.timeouts();
+            // QEMU boots take real time under software emulation.
+            AwsTimeouts timeouts = new AwsTimeouts(scaled.poll(), scaled.instanceState(), Duration.ofMinutes(5),
+                    scaled.volume(), scaled.snapshot().plusMinutes(1), scaled.image(), scaled.ipRelease(),
+                    Duration.ofMinutes(10));
+            AwsSteps aws = AwsSteps.builder().ec2(ec2).ssm(ssm).timeouts(timeouts).build();
+
+            MigrationResult r = Migration.of(SOURCE).toHvm().preservingIps().withInstanceType("m5.large")
+                    .withProvider(aws).journal(InMemoryJournal.create()).run();
+
+            String trial = ec2.describeInstances(b -> b.filters(
+                    Filter.builder().name("tag:" + Tags.ROLE).values("trial-instance").build()))
+                    .reservations().get(0).instances().get(0).instanceId();
+            assertThat(boots.bootOf(trial)).as("trial boot").hasValueSatisfying(b -> {
+                assertThat(b.marker()).hasValueSatisfying(m -> {
+                    assertThat(m.fstabOk()).isTrue();
+                    assertThat(m.root()).startsWith("/dev/nvme0n1");
+                });
+            });
+            assertThat(boots.bootOf(r.newInstanceId())).as("new instance boot")
+                    .hasValueSatisfying(b -> assertThat(b.marker()).hasValueSatisfying(m -> assertThat(m.fstabOk()).isTrue()));
+            String console = new String(Base64.getMimeDecoder().decode(ec2.getConsoleOutput(b -> b
+                    .instanceId(r.newInstanceId())).output()), StandardCharsets.UTF_8);
+            assertThat(console).contains(BootMarker.PREFIX);
+            assertThat(r.ipsAfter()).contains(EmulatedAws.SOURCE_IP);
+            assertThat(r.facts()).containsEntry("result.virtualization-after", "hvm");
+        }
+    }
+}
