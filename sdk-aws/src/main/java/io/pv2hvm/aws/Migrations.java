@@ -29,15 +29,18 @@ public final class Migrations {
 
     /**
      * Deletes orphaned temporaries (workers, trial instances, scratch volumes, trial snapshots and
-     * images) of migrations that finished, failed, or have no journal here. Kept resources (backup
-     * and HVM images, new instances) are never touched.
+     * images) of migrations whose journal says they finished or failed. Kept resources (backup and
+     * HVM images, new instances) are never touched. Migrations this journal does not know (run from
+     * another machine, or journal lost) are spared unless {@code includeUnjournaled}: they may be
+     * running elsewhere right now.
      */
-    public static SweepReport sweep(Ec2Client ec2, Journal journal, boolean dryRun) {
-        return sweep(ec2, journal, dryRun, AwsTimeouts.defaults());
+    public static SweepReport sweep(Ec2Client ec2, Journal journal, boolean includeUnjournaled, boolean dryRun) {
+        return sweep(ec2, journal, includeUnjournaled, dryRun, AwsTimeouts.defaults());
     }
 
-    /** {@link #sweep(Ec2Client, Journal, boolean)} with explicit wait timeouts. */
-    public static SweepReport sweep(Ec2Client ec2, Journal journal, boolean dryRun, AwsTimeouts timeouts) {
+    /** {@link #sweep(Ec2Client, Journal, boolean, boolean)} with explicit wait timeouts. */
+    public static SweepReport sweep(Ec2Client ec2, Journal journal, boolean includeUnjournaled, boolean dryRun,
+                                    AwsTimeouts timeouts) {
         AwsCalls calls = new AwsCalls();
         Ec2Resources res = new Ec2Resources(ec2, calls, timeouts);
         List<Found> found = new ArrayList<>();
@@ -58,9 +61,11 @@ public final class Migrations {
             if (!Roles.TEMPORARY.contains(f.resource.role())) {
                 continue;
             }
-            Optional<List<JournalEntry>> entries = f.migrationId == null ? Optional.empty() : read(journal, f.migrationId);
-            boolean inProgress = entries.map(e -> !e.isEmpty() && !finished(e)).orElse(false);
-            (inProgress ? skipped : deleted).add(f.resource);
+            Optional<List<JournalEntry>> entries = f.migrationId == null ? Optional.of(List.of())
+                    : read(journal, f.migrationId);
+            // An unreadable journal is no proof the migration stopped: spare it.
+            boolean orphan = entries.map(e -> e.isEmpty() ? includeUnjournaled : finished(e)).orElse(false);
+            (orphan ? deleted : skipped).add(f.resource);
         }
         if (!dryRun) {
             // Instances first (they hold volumes), then images (they hold snapshots), then the rest.
@@ -89,7 +94,7 @@ public final class Migrations {
         try {
             return Optional.of(journal.read(migrationId));
         } catch (RuntimeException e) {
-            return Optional.empty(); // a malformed id in a tag: not ours to judge, treat as unknown
+            return Optional.empty(); // unreadable, or a malformed id in a tag: not ours to judge
         }
     }
 

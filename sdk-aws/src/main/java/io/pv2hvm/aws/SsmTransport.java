@@ -40,6 +40,8 @@ public final class SsmTransport implements CommandTransport {
     private static final Pattern INSTANCE_ID = Pattern.compile("(i|mi)-[0-9a-f]{8,17}");
     /** Bytes of output per read-back chunk: base64 of it stays under SSM's 24,000-character cap. */
     private static final int CHUNK_BYTES = 17_000;
+    /** The first reply carries the start of both streams: together they must stay under the cap too. */
+    private static final int FIRST_CHUNK_BYTES = 8_000;
     private static final String SPOOL = "/var/tmp/pv2hvm";
     /** The exit status of coreutils {@code timeout} when it had to stop the command. */
     private static final int TIMED_OUT = 124;
@@ -79,13 +81,13 @@ public final class SsmTransport implements CommandTransport {
         long seconds = Math.max(1, command.timeout().toSeconds());
         // coreutils timeout signals the command's whole process group, so nothing outlives the
         // deadline on the worker; SSM's own executionTimeout is set later as a backstop.
-        String script = "mkdir -p " + SPOOL + "\n"
+        String script = "umask 077; mkdir -p " + SPOOL + "\n"
                 + "timeout -k 10 " + seconds + " sh -c " + Command.quote(command.toShellLine()) + " >" + out
                 + " 2>" + err + " </dev/null\n"
                 + "rc=$?\n"
                 + "echo \"$(wc -c <" + out + ") $(wc -c <" + err + ")\"\n"
-                + "head -c " + CHUNK_BYTES + " " + out + " | base64 -w0; echo\n"
-                + "head -c " + CHUNK_BYTES + " " + err + " | base64 -w0; echo\n"
+                + "head -c " + FIRST_CHUNK_BYTES + " " + out + " | base64 -w0; echo\n"
+                + "head -c " + FIRST_CHUNK_BYTES + " " + err + " | base64 -w0; echo\n"
                 + "exit $rc\n";
         long start = System.nanoTime();
         Finished first = run(script, command.timeout().plusSeconds(60), command.toString());
@@ -189,20 +191,25 @@ public final class SsmTransport implements CommandTransport {
         long deadline = System.nanoTime() + timeout.toNanos() + Duration.ofSeconds(30).toNanos();
         Duration wait = Duration.ofMillis(Math.min(100, maxPoll.toMillis()));
         int notYet = 0;
+        int pollErrors = 0;
         while (true) {
             GetCommandInvocationResponse inv = null;
             try {
                 inv = calls.call("GetCommandInvocation", () -> ssm.getCommandInvocation(r -> r.commandId(commandId)
                         .instanceId(instanceId)));
+                pollErrors = 0;
             } catch (AwsCallException e) {
                 // SSM answers InvocationDoesNotExist right after SendCommand, until the invocation is registered.
-                if (!"InvocationDoesNotExist".equals(e.errorCode())) {
-                    throw new TransportException("Polling SSM command " + commandId + " (" + what + ") failed: "
-                            + e.getMessage(), e, e.retryable());
-                }
-                if (++notYet > 50) {
-                    throw new TransportException("SSM never registered command " + commandId + " on " + instanceId,
-                            e, true);
+                if ("InvocationDoesNotExist".equals(e.errorCode())) {
+                    if (++notYet > 50) {
+                        throw new TransportException("SSM never registered command " + commandId + " on "
+                                + instanceId, e, true);
+                    }
+                } else if (++pollErrors > 5) {
+                    // The command may still be running: stop it, so a retry cannot run it twice at once.
+                    cancel(commandId);
+                    throw new TransportException("Polling SSM command " + commandId + " (" + what + ") kept failing:"
+                            + " " + e.getMessage() + ". The command was cancelled.", e, false);
                 }
             }
             if (inv != null) {

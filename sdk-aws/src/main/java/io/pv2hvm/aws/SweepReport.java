@@ -8,7 +8,7 @@ import java.util.List;
  * What {@link Migrations#sweep} found.
  *
  * @param deleted temporary resources of finished or unknown migrations, deleted (or, in a dry run, to delete)
- * @param skipped temporary resources of migrations whose journal says they are still in progress
+ * @param skipped temporary resources of migrations that may still be in progress
  * @param dryRun  whether nothing was actually deleted
  */
 public record SweepReport(List<Resource> deleted, List<Resource> skipped, boolean dryRun) {
@@ -25,8 +25,8 @@ public record SweepReport(List<Resource> deleted, List<Resource> skipped, boolea
                 .append(deleted.size() == 1 ? "" : "s").append('\n');
         deleted.forEach(r -> sb.append("  ").append(r).append('\n'));
         if (!skipped.isEmpty()) {
-            sb.append("Skipped ").append(skipped.size()).append(" of migrations still in progress (resume or finish"
-                    + " them first)\n");
+            sb.append("Skipped ").append(skipped.size()).append(" of migrations that may still be in progress (resume"
+                    + " or finish them first, or include migrations without a local journal)\n");
             skipped.forEach(r -> sb.append("  ").append(r).append('\n'));
         }
         return sb.toString();

@@ -128,7 +128,8 @@ class MigrationEndToEndTest {
                 .flatMap(res -> res.instances().stream())
                 .filter(i -> !"terminated".equals(i.state().nameAsString())))
                 .extracting(i -> tags(i.tags()).get(Tags.ROLE)).containsOnly("hvm-instance");
-        assertThat(ec2.describeVolumes(b -> b.filters(ours)).volumes()).isEmpty();
+        assertThat(ec2.describeVolumes(b -> b.filters(ours)).volumes())
+                .filteredOn(v -> !"deleting".equals(v.stateAsString())).isEmpty(); // deletion is asynchronous
         assertThat(ec2.describeImages(b -> b.owners("self").filters(ours)).images())
                 .extracting(i -> tags(i.tags()).get(Tags.ROLE)).containsExactlyInAnyOrder("hvm-image", "backup-image");
         assertThat(ec2.describeSnapshots(b -> b.ownerIds("self").filters(ours)).snapshots())

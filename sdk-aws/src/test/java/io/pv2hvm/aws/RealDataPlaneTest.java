@@ -15,7 +15,6 @@ import io.pv2hvm.testkit.world.VolumeSeed;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.services.ec2.Ec2Client;
-import software.amazon.awssdk.services.ec2.model.Filter;
 import software.amazon.awssdk.services.ssm.SsmClient;
 
 import java.nio.charset.StandardCharsets;
@@ -59,9 +58,10 @@ class RealDataPlaneTest {
             MigrationResult r = Migration.of(SOURCE).toHvm().preservingIps().withInstanceType("m5.large")
                     .withProvider(aws).journal(InMemoryJournal.create()).run();
 
-            String trial = ec2.describeInstances(b -> b.filters(
-                    Filter.builder().name("tag:" + Tags.ROLE).values("trial-instance").build()))
-                    .reservations().get(0).instances().get(0).instanceId();
+            // Two HVM boots: the trial instance, then the new one (the worker has no lab disk).
+            assertThat(boots.boots()).hasSize(2).containsKey(r.newInstanceId());
+            String trial = boots.boots().keySet().stream().filter(id -> !id.equals(r.newInstanceId())).findFirst()
+                    .orElseThrow();
             assertThat(boots.bootOf(trial)).as("trial boot").hasValueSatisfying(b -> {
                 assertThat(b.marker()).hasValueSatisfying(m -> {
                     assertThat(m.fstabOk()).isTrue();

@@ -216,6 +216,18 @@ public final class Ec2Resources {
                         instanceId.equals(a.instanceId()) && "attached".equals(a.stateAsString()))).orElse(false));
     }
 
+    /** This migration's volumes in {@code role}, found by tag (also those a crash left unjournaled). */
+    public List<String> taggedVolumes(String migrationId, String role) {
+        return calls.call("DescribeVolumes", () -> ec2.describeVolumes(r -> r.filters(taggedFilters(migrationId, role))))
+                .volumes().stream().map(Volume::volumeId).toList();
+    }
+
+    /** This migration's snapshots in {@code role}, found by tag. */
+    public List<String> taggedSnapshots(String migrationId, String role) {
+        return calls.call("DescribeSnapshots", () -> ec2.describeSnapshots(r -> r.ownerIds("self")
+                .filters(taggedFilters(migrationId, role)))).snapshots().stream().map(Snapshot::snapshotId).toList();
+    }
+
     /** Detaches a volume if attached, waits, and deletes it; gone volumes are fine. */
     public void detachAndDelete(StepContext ctx, String id, String role) {
         Optional<Volume> v = volume(id);
@@ -226,7 +238,14 @@ public final class Ec2Resources {
         if (!v.get().attachments().isEmpty()) {
             detachAndWait(ctx, id);
         }
-        calls.call("DeleteVolume", () -> ec2.deleteVolume(r -> r.volumeId(id)));
+        try {
+            calls.call("DeleteVolume", () -> ec2.deleteVolume(r -> r.volumeId(id)));
+        } catch (AwsCallException e) {
+            // Gone meanwhile (deleted with the instance it was attached to): the goal is reached.
+            if (!"InvalidVolume.NotFound".equals(e.errorCode())) {
+                throw e;
+            }
+        }
         ctx.resourceDeleted(new Resource("volume", id, role));
     }
 
@@ -238,11 +257,15 @@ public final class Ec2Resources {
         try {
             calls.call("DetachVolume", () -> ec2.detachVolume(r -> r.volumeId(id)));
         } catch (AwsCallException e) {
+            if ("InvalidVolume.NotFound".equals(e.errorCode())) {
+                return;
+            }
             if (!"IncorrectState".equals(e.errorCode())) {
                 throw e;
             }
         }
-        waitVolume(ctx, id, "available");
+        waits.untilTrue(ctx, "volume " + id + " to be detached", timeouts.volume(),
+                () -> volume(id).map(vol -> "available".equals(vol.stateAsString())).orElse(true));
     }
 
     // ----- images

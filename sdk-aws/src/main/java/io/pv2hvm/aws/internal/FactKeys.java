@@ -14,6 +14,7 @@ public final class FactKeys {
     public static final String STRATEGY = "aws.strategy";
     public static final String TRIAL_IMAGE = "aws.trial-image";
     public static final String TRIAL_INSTANCE = "aws.trial-instance";
+    public static final String TRIAL_VERIFIED = "aws.trial-verified";
     public static final String SOURCE_WAS_RUNNING = "aws.source-was-running";
     public static final String FINAL_SNAPSHOT = "aws.final-snapshot";
     public static final String HVM_IMAGE = "aws.hvm-image";
@@ -25,11 +26,6 @@ public final class FactKeys {
     /** The volume id created for a role, e.g. {@code aws.volume.scratch-source-volume}. */
     public static String volume(String role) {
         return "aws.volume." + role;
-    }
-
-    /** The worker device of an attached volume. */
-    public static String device(String volumeId) {
-        return "aws.device." + volumeId;
     }
 
     /** The snapshot of an image built for a role. */

@@ -11,7 +11,8 @@ import java.util.Optional;
  */
 public record SourceInstance(
         String instanceId, String instanceType, String state, String virtualizationType, String rootDeviceType,
-        String rootDeviceName, String architecture, String imageId, String kernelId, String availabilityZone,
+        String rootDeviceName, String architecture, String imageId, String kernelId, String ramdiskId,
+        String availabilityZone,
         String subnetId, String vpcId, String tenancy, String placementGroup, String keyName,
         String instanceProfileArn, boolean ebsOptimized, List<String> securityGroupIds, Map<String, String> tags,
         boolean terminationProtection, String shutdownBehavior, String userData, List<Volume> volumes,

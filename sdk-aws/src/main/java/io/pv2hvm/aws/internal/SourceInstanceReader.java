@@ -82,7 +82,7 @@ public final class SourceInstanceReader {
         }
         return Optional.of(new SourceInstance(i.instanceId(), i.instanceTypeAsString(), i.state().nameAsString(),
                 i.virtualizationTypeAsString(), i.rootDeviceTypeAsString(), i.rootDeviceName(),
-                i.architectureAsString(), i.imageId(), i.kernelId(),
+                i.architectureAsString(), i.imageId(), i.kernelId(), i.ramdiskId(),
                 i.placement() == null ? null : i.placement().availabilityZone(), i.subnetId(), i.vpcId(),
                 i.placement() == null ? null : i.placement().tenancyAsString(),
                 i.placement() == null ? null : emptyToNull(i.placement().groupName()), i.keyName(),

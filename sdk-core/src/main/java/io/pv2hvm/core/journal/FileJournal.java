@@ -16,8 +16,10 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 /**
  * The default journal: one JSON-lines file per migration, {@code <directory>/<migration-id>.jsonl}.
@@ -25,6 +27,9 @@ import java.util.List;
  * <p>Every append is flushed and fsync'ed before it returns. A crash can leave a torn last line
  * (a partial write); reading ignores it, and the next append first cuts it off so the file stays
  * one entry per line. A damaged line anywhere else is an error: the journal cannot be trusted.
+ *
+ * <p>A journal holds what is needed to rebuild the source (its user data among it), so the
+ * directory is created {@code rwx------} and each file {@code rw-------}.
  */
 public final class FileJournal implements Journal {
     private static final Logger LOG = LoggerFactory.getLogger(FileJournal.class);
@@ -55,9 +60,13 @@ public final class FileJournal implements Journal {
         Path file = fileOf(entry.migrationId());
         byte[] line = (Json.write(entry) + "\n").getBytes(StandardCharsets.UTF_8);
         try {
-            Files.createDirectories(directory);
-            try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
-                    StandardOpenOption.WRITE)) {
+            if (!Files.isDirectory(directory)) {
+                Files.createDirectories(directory, PosixFilePermissions.asFileAttribute(
+                        PosixFilePermissions.fromString("rwx------")));
+            }
+            try (FileChannel ch = FileChannel.open(file, Set.of(StandardOpenOption.CREATE, StandardOpenOption.READ,
+                    StandardOpenOption.WRITE), PosixFilePermissions.asFileAttribute(
+                    PosixFilePermissions.fromString("rw-------")))) {
                 ch.truncate(endOfLastCompleteLine(ch));
                 ch.position(ch.size());
                 ByteBuffer buf = ByteBuffer.wrap(line);

@@ -66,6 +66,17 @@ class FileJournalTest {
     }
 
     @Test
+    void append_createsAPrivateDirectoryAndFile() throws Exception {
+        FileJournal journal = FileJournal.in(dir.resolve("journal"));
+        journal.append(fact("a", "1"));
+
+        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(
+                Files.getPosixFilePermissions(dir.resolve("journal")))).isEqualTo("rwx------");
+        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(
+                Files.getPosixFilePermissions(journal.fileOf(ID)))).isEqualTo("rw-------");
+    }
+
+    @Test
     void read_ofAMigrationWithoutJournal_isEmpty() {
         assertThat(FileJournal.in(dir).read("mig-unknown")).isEmpty();
     }

@@ -39,7 +39,9 @@ public final class AttachScratchVolumeStep implements Step {
 
     @Override
     public void compensate(StepContext ctx) {
-        ctx.fact(FactKeys.volume(round.sourceVolumeRole()))
-                .ifPresent(id -> aws.ec2().detachAndDelete(ctx, id, round.sourceVolumeRole()));
+        java.util.Set<String> ids = new java.util.LinkedHashSet<>();
+        ctx.fact(FactKeys.volume(round.sourceVolumeRole())).ifPresent(ids::add);
+        ids.addAll(aws.ec2().taggedVolumes(ctx.migrationId(), round.sourceVolumeRole()));
+        ids.forEach(id -> aws.ec2().detachAndDelete(ctx, id, round.sourceVolumeRole()));
     }
 }

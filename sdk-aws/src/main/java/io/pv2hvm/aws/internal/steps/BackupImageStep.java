@@ -49,12 +49,24 @@ public final class BackupImageStep implements Step {
                                 .description("PV backup of " + src.instanceId() + " before pv2hvm migrated it to HVM")
                                 .virtualizationType("paravirtual").architecture(src.architecture())
                                 .rootDeviceName(src.rootDeviceName())
-                                .blockDeviceMappings(b -> b.deviceName(src.rootDeviceName()).ebs(e -> e
-                                        .snapshotId(snapshot).deleteOnTermination(true)
-                                        .volumeType(src.rootVolume().volumeType())))
+                                .blockDeviceMappings(b -> b.deviceName(src.rootDeviceName()).ebs(e -> {
+                                    e.snapshotId(snapshot).deleteOnTermination(true)
+                                            .volumeType(src.rootVolume().volumeType());
+                                    // io1/io2 need their IOPS, gp3 may carry IOPS and throughput.
+                                    if (src.rootVolume().iops() != null && !"gp2".equals(src.rootVolume().volumeType())
+                                            && !"standard".equals(src.rootVolume().volumeType())) {
+                                        e.iops(src.rootVolume().iops());
+                                    }
+                                    if (src.rootVolume().throughput() != null) {
+                                        e.throughput(src.rootVolume().throughput());
+                                    }
+                                }))
                                 .tagSpecifications(aws.ec2().tags(ctx, ResourceType.IMAGE, Roles.BACKUP_IMAGE));
                         if (src.kernelId() != null) {
                             r.kernelId(src.kernelId());
+                        }
+                        if (src.ramdiskId() != null) {
+                            r.ramdiskId(src.ramdiskId());
                         }
                     })).imageId());
             ctx.resourceCreated(new Resource("image", image, Roles.BACKUP_IMAGE));
@@ -67,8 +79,10 @@ public final class BackupImageStep implements Step {
 
     @Override
     public void compensate(StepContext ctx) {
-        // Only while the source still exists is the backup redundant; after a relaunch from it, keep it.
-        if (ctx.fact(FactKeys.RESTORED_SOURCE).isPresent()) {
+        // Only while the source still exists is the backup redundant; once it was terminated, keep it.
+        if (SourceRef.terminated(ctx)) {
+            ctx.fact(FactKeys.BACKUP_IMAGE).ifPresent(id -> ctx.warn("Backup image " + id + " of the terminated source"
+                    + " was kept."));
             return;
         }
         ctx.fact(FactKeys.BACKUP_IMAGE).ifPresent(id -> aws.ec2().deregister(ctx, id, Roles.BACKUP_IMAGE));

@@ -2,6 +2,7 @@ package io.pv2hvm.aws.internal.steps;
 
 import io.pv2hvm.aws.internal.AwsRuntime;
 import io.pv2hvm.aws.internal.ConsoleCheck;
+import io.pv2hvm.aws.internal.FactKeys;
 import io.pv2hvm.core.MigrationException;
 import io.pv2hvm.core.spi.StepContext;
 
@@ -27,7 +28,8 @@ final class BootCheck {
         String console;
         try {
             console = aws.ec2().waits().until(ctx, "console output of " + instanceId, aws.timeouts().statusChecks(),
-                    () -> Optional.of(console(aws, instanceId)).filter(s -> !s.isBlank()));
+                    () -> Optional.of(console(aws, instanceId, Boolean.parseBoolean(ctx.fact(FactKeys.TARGET_NITRO)
+                            .orElse("false")))).filter(s -> !s.isBlank()));
         } catch (MigrationException e) {
             if (e.getMessage() == null || !e.getMessage().startsWith("Timed out")) {
                 throw e;
@@ -44,9 +46,10 @@ final class BootCheck {
         return console;
     }
 
-    static String console(AwsRuntime aws, String instanceId) {
+    static String console(AwsRuntime aws, String instanceId, boolean nitro) {
+        // Latest is only supported on Nitro types (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_GetConsoleOutput.html).
         String encoded = aws.ec2().calls().call("GetConsoleOutput", () -> aws.ec2().ec2()
-                .getConsoleOutput(r -> r.instanceId(instanceId).latest(true))).output();
+                .getConsoleOutput(r -> r.instanceId(instanceId).latest(nitro ? Boolean.TRUE : null))).output();
         if (encoded == null || encoded.isEmpty()) {
             return "";
         }

@@ -61,6 +61,16 @@ public final class CleanupStep implements Step {
                 }
             }
         }
+        // Temporaries a crash left unjournaled still carry their tags.
+        for (String role : Roles.TEMPORARY) {
+            aws.ec2().taggedInstances(ctx.migrationId(), role)
+                    .forEach(i -> aws.ec2().terminateAndWait(ctx, i.instanceId(), role));
+            aws.ec2().taggedImage(ctx.migrationId(), role).ifPresent(i -> aws.ec2().deregister(ctx, i.imageId(), role));
+        }
+        for (String role : Roles.TEMPORARY) {
+            aws.ec2().taggedVolumes(ctx.migrationId(), role).forEach(id -> aws.ec2().detachAndDelete(ctx, id, role));
+            aws.ec2().taggedSnapshots(ctx.migrationId(), role).forEach(id -> aws.ec2().deleteSnapshot(ctx, id, role));
+        }
         ctx.fact(FactKeys.SOURCE_TERMINATED).ifPresent(t -> aws.source(ctx).volumes().stream()
                 .filter(SourceInstance.Volume::root).forEach(v -> ctx.warn("The source's original root volume "
                         + v.volumeId() + " was kept (detached); its data is also in the backup image. Delete it"

@@ -43,28 +43,33 @@ public final class ConvertStep implements Step {
     public StepDescription describe() {
         return new StepDescription("Inspect the guest and make a bootable HVM copy ("
                 + (round == Round.TRIAL ? "trial" : "final, same recipe") + ")",
-                List.of("with PARTITION_COPY: an empty volume of the root's size (temporary)"), List.of());
+                List.of("with PARTITION_COPY: an empty volume 1 GiB larger than the root (temporary)"), List.of());
     }
 
     @Override
     public void run(StepContext ctx) {
         String sourceVolume = ctx.fact(FactKeys.volume(round.sourceVolumeRole())).orElseThrow();
-        String sourceDevice = ctx.fact(FactKeys.device(sourceVolume)).orElseThrow();
+        ScratchVolumes volumes = new ScratchVolumes(aws);
+        String inspected = volumes.locate(ctx, sourceVolume);
+        String sourceDevice = inspected;
         CommandTransport transport = aws.transport(ctx);
         TargetPlatform platform = Boolean.parseBoolean(ctx.fact(FactKeys.TARGET_NITRO).orElse("false"))
                 ? TargetPlatform.NITRO : TargetPlatform.XEN_HVM;
         ConversionStrategy strategy = ctx.fact(FactKeys.STRATEGY).map(ConversionStrategy::valueOf)
                 .orElseGet(() -> ctx.spec().strategy().orElseGet(() -> GuestConversion.choose(
-                        guest.inspect(transport, sourceDevice), platform)));
+                        guest.inspect(transport, inspected), platform)));
         GuestFacts facts = guest.check(transport, strategy, sourceDevice, platform);
         ctx.putFact(FactKeys.STRATEGY, strategy.name());
 
         String targetVolume = sourceVolume;
         String targetDevice = null;
         if (strategy == ConversionStrategy.PARTITION_COPY) {
-            int size = aws.source(ctx).rootVolume().sizeGiB();
-            targetDevice = new ScratchVolumes(aws).createAttachAndFind(ctx, round.targetVolumeRole(), null, size);
+            // One GiB more than the source: room for the partition table without shrinking the
+            // copy (a same-size target costs ext a second pass, and XFS cannot shrink at all).
+            int size = aws.source(ctx).rootVolume().sizeGiB() + 1;
+            targetDevice = volumes.createAttachAndFind(ctx, round.targetVolumeRole(), null, size);
             targetVolume = ctx.fact(FactKeys.volume(round.targetVolumeRole())).orElseThrow();
+            sourceDevice = volumes.locate(ctx, sourceVolume); // the attach may have restarted the worker
         }
         ConversionResult result = guest.convert(transport, strategy, sourceDevice, targetDevice, platform,
                 ctx.progressSink());
@@ -75,8 +80,10 @@ public final class ConvertStep implements Step {
 
     @Override
     public void compensate(StepContext ctx) {
-        ctx.fact(FactKeys.volume(round.targetVolumeRole()))
-                .ifPresent(id -> aws.ec2().detachAndDelete(ctx, id, round.targetVolumeRole()));
+        java.util.Set<String> ids = new java.util.LinkedHashSet<>();
+        ctx.fact(FactKeys.volume(round.targetVolumeRole())).ifPresent(ids::add);
+        ids.addAll(aws.ec2().taggedVolumes(ctx.migrationId(), round.targetVolumeRole()));
+        ids.forEach(id -> aws.ec2().detachAndDelete(ctx, id, round.targetVolumeRole()));
     }
 
     /** Whether the booted kernel will have the ENA driver: built in, as a module, or added by the driver fix. */

@@ -46,7 +46,7 @@ public final class LaunchHvmInstanceStep implements Step {
         String type = ctx.fact(FactKeys.TARGET_TYPE).orElse(src.instanceType());
         String id = ctx.fact(FactKeys.NEW_INSTANCE).orElseGet(() -> {
             var request = NewInstanceRequest.like(src).image(image).type(type).keepingIps(ctx.spec().preserveIps())
-                    .clientToken(ctx.migrationId() + "-hvm")
+                    .clientToken(ClientTokens.of(ctx, "hvm"))
                     .extraTags(aws.ec2().tags(ctx, ResourceType.INSTANCE, Roles.NEW_INSTANCE)).build();
             Instance launched = aws.ec2().waits().until(ctx, "EC2 to accept the source's IPs for the new instance",
                     aws.timeouts().ipRelease(), () -> {
@@ -71,5 +71,8 @@ public final class LaunchHvmInstanceStep implements Step {
     @Override
     public void compensate(StepContext ctx) {
         ctx.fact(FactKeys.NEW_INSTANCE).ifPresent(id -> aws.ec2().terminateAndWait(ctx, id, Roles.NEW_INSTANCE));
+        // Launched but not journaled (a crash in between): found by its tags.
+        aws.ec2().taggedInstances(ctx.migrationId(), Roles.NEW_INSTANCE)
+                .forEach(i -> aws.ec2().terminateAndWait(ctx, i.instanceId(), Roles.NEW_INSTANCE));
     }
 }

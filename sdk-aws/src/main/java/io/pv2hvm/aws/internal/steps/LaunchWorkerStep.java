@@ -57,7 +57,7 @@ public final class LaunchWorkerStep implements Step {
             // The client token makes a re-run after a crash return the same instance instead of a second one.
             Instance launched = aws.ec2().calls().call("RunInstances", () -> aws.ec2().ec2().runInstances(r -> {
                 r.imageId(image).instanceType(aws.settings().workerInstanceType()).minCount(1).maxCount(1)
-                        .subnetId(subnet).clientToken(ctx.migrationId() + "-worker")
+                        .subnetId(subnet).clientToken(ClientTokens.of(ctx, "worker"))
                         .tagSpecifications(aws.ec2().tags(ctx, ResourceType.INSTANCE, Roles.WORKER),
                                 aws.ec2().tags(ctx, ResourceType.VOLUME, Roles.WORKER));
                 aws.settings().instanceProfile().ifPresent(p -> r.iamInstanceProfile(p.startsWith("arn:")

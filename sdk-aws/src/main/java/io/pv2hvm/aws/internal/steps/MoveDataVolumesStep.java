@@ -48,10 +48,16 @@ public final class MoveDataVolumesStep implements Step {
     @Override
     public void compensate(StepContext ctx) {
         if (toNewInstance) {
+            // Never pull mounted filesystems out from under a running guest: stop it first.
+            ctx.fact(FactKeys.NEW_INSTANCE).filter(id -> "running".equals(aws.ec2().instanceState(id))
+                    || "pending".equals(aws.ec2().instanceState(id))).ifPresent(id -> {
+                aws.ec2().calls().call("StopInstances", () -> aws.ec2().ec2().stopInstances(r -> r.instanceIds(id)));
+                aws.ec2().waitInstance(ctx, id, "stopped");
+            });
             detachAll(ctx);
         } else {
             String source = SourceRef.current(ctx);
-            if (!"terminated".equals(aws.ec2().instanceState(source))) {
+            if (SourceRef.alive(aws.ec2().instanceState(source))) {
                 attachAll(ctx, source);
             }
         }
@@ -63,14 +69,25 @@ public final class MoveDataVolumesStep implements Step {
         }
     }
 
+    /**
+     * PV instances may name volumes like partitions ({@code /dev/sdf1}); HVM device names are whole
+     * disks ({@code /dev/sdf}): https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/device_naming.html.
+     * The guest finds its filesystems by UUID or label after conversion, not by these names.
+     */
+    static String hvmDeviceName(String pvName) {
+        return pvName.replaceFirst("^(/dev/(?:sd|xvd)[a-z]{1,2})[0-9]+$", "$1");
+    }
+
     private void attachAll(StepContext ctx, String instanceId) {
         for (SourceInstance.Volume v : aws.source(ctx).dataVolumes()) {
             var volume = aws.ec2().volume(v.volumeId()).orElseThrow();
             boolean already = volume.attachments().stream().anyMatch(a -> instanceId.equals(a.instanceId()));
             if (!already) {
                 aws.ec2().detachAndWait(ctx, v.volumeId());
+                boolean toHvm = instanceId.equals(ctx.fact(FactKeys.NEW_INSTANCE).orElse(null));
+                String device = toHvm ? hvmDeviceName(v.deviceName()) : v.deviceName();
                 aws.ec2().calls().call("AttachVolume", () -> aws.ec2().ec2().attachVolume(r -> r
-                        .volumeId(v.volumeId()).instanceId(instanceId).device(v.deviceName())));
+                        .volumeId(v.volumeId()).instanceId(instanceId).device(device)));
             }
             aws.ec2().waitAttached(ctx, v.volumeId(), instanceId);
         }

@@ -52,7 +52,7 @@ public final class MoveSecondaryInterfacesStep implements Step {
             detachAll(ctx);
         } else {
             String source = SourceRef.current(ctx);
-            if (!"terminated".equals(aws.ec2().instanceState(source))) {
+            if (SourceRef.alive(aws.ec2().instanceState(source))) {
                 attachAll(ctx, source);
             }
         }

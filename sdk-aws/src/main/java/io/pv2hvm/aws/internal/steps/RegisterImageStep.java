@@ -78,6 +78,11 @@ public final class RegisterImageStep implements Step {
 
     @Override
     public void compensate(StepContext ctx) {
+        if (round == Round.FINAL && SourceRef.terminated(ctx)) {
+            // The source is gone: this image holds its converted data; keep it whatever else failed.
+            ctx.fact(round.imageFact()).ifPresent(id -> ctx.warn("HVM image " + id + " was kept."));
+            return;
+        }
         ctx.fact(round.imageFact()).or(() -> aws.ec2().taggedImage(ctx.migrationId(), round.imageRole())
                 .map(Image::imageId)).ifPresent(id -> aws.ec2().deregister(ctx, id, round.imageRole()));
         ctx.fact(FactKeys.snapshot(round.imageSnapshotRole()))

@@ -29,12 +29,17 @@ final class ScratchVolumes {
      */
     String createAttachAndFind(StepContext ctx, String role, String snapshotId, int sizeGiB) {
         String worker = aws.worker(ctx);
+        if ("stopped".equals(aws.ec2().instanceState(worker))
+                && "true".equals(ctx.fact(FactKeys.WORKER_LAUNCHED).orElse("false"))) {
+            // A crash while the worker was stopped for a Marketplace-coded attach: start it again.
+            aws.ec2().calls().call("StartInstances", () -> aws.ec2().ec2().startInstances(r -> r.instanceIds(worker)));
+        }
         Instance w = aws.ec2().waitInstance(ctx, worker, "running");
         String az = w.placement().availabilityZone();
         String volumeId = ctx.fact(FactKeys.volume(role)).orElse(null);
         if (volumeId == null) {
             String id = aws.ec2().calls().call("CreateVolume", () -> aws.ec2().ec2().createVolume(r -> {
-                r.availabilityZone(az).volumeType("gp3").clientToken(ctx.migrationId() + "-" + role)
+                r.availabilityZone(az).volumeType("gp3").clientToken(ClientTokens.of(ctx, role))
                         .tagSpecifications(aws.ec2().tags(ctx, ResourceType.VOLUME, role));
                 if (snapshotId != null) {
                     r.snapshotId(snapshotId);
@@ -49,19 +54,28 @@ final class ScratchVolumes {
         }
         String vol = volumeId;
         Volume v = aws.ec2().waitVolume(ctx, vol, "available", "in-use");
-        String deviceName = v.attachments().stream().filter(a -> worker.equals(a.instanceId()))
-                .map(VolumeAttachment::device).findFirst().orElseGet(() -> attach(ctx, worker, vol));
-        String device = ctx.fact(FactKeys.device(vol)).orElseGet(() -> {
-            String found = aws.transport(ctx).exec(ScriptCommands.of("find-device.sh", vol, deviceName)
-                    .withTimeout(aws.timeouts().command())).orThrow("Finding " + vol + " on worker " + worker)
-                    .stdout().strip();
-            ctx.putFact(FactKeys.device(vol), found);
-            return found;
-        });
-        return device;
+        if (v.attachments().stream().noneMatch(a -> worker.equals(a.instanceId()))) {
+            attach(ctx, worker, vol);
+        }
+        aws.ec2().waitAttached(ctx, vol, worker);
+        return locate(ctx, vol);
     }
 
-    private String attach(StepContext ctx, String worker, String volumeId) {
+    /**
+     * The device a volume attached to the worker appears as, looked up now: kernel names such as
+     * /dev/nvme1n1 can change when the worker restarts, so they are never taken from the journal.
+     */
+    String locate(StepContext ctx, String volumeId) {
+        String worker = aws.worker(ctx);
+        String attachedAs = aws.ec2().volume(volumeId).orElseThrow().attachments().stream()
+                .filter(a -> worker.equals(a.instanceId())).map(VolumeAttachment::device).findFirst()
+                .orElseThrow(() -> new MigrationException("Volume " + volumeId + " is not attached to worker " + worker));
+        return aws.transport(ctx).exec(ScriptCommands.of("find-device.sh", volumeId, attachedAs)
+                .withTimeout(aws.timeouts().command())).orThrow("Finding " + volumeId + " on worker " + worker)
+                .stdout().strip();
+    }
+
+    private void attach(StepContext ctx, String worker, String volumeId) {
         Instance w = aws.ec2().instance(worker).orElseThrow();
         Set<String> used = w.blockDeviceMappings().stream().map(InstanceBlockDeviceMapping::deviceName)
                 .collect(Collectors.toSet());
@@ -88,7 +102,5 @@ final class ScratchVolumes {
             aws.ec2().calls().call("StartInstances", () -> aws.ec2().ec2().startInstances(r -> r.instanceIds(worker)));
             aws.ec2().waitInstance(ctx, worker, "running");
         }
-        aws.ec2().waitAttached(ctx, volumeId, worker);
-        return name;
     }
 }

@@ -48,8 +48,8 @@ public final class SnapshotRootStep implements Step {
 
     @Override
     public void compensate(StepContext ctx) {
-        if (finalSnapshot && ctx.fact(io.pv2hvm.aws.internal.FactKeys.RESTORED_SOURCE).isPresent()) {
-            return; // it backs the backup image the source was relaunched from
+        if (finalSnapshot && SourceRef.terminated(ctx)) {
+            return; // it backs the backup image of the terminated source
         }
         String role = finalSnapshot ? Roles.FINAL_SNAPSHOT : Roles.TRIAL_SNAPSHOT;
         ctx.fact(FactKeys.snapshot(role)).ifPresent(id -> aws.ec2().deleteSnapshot(ctx, id, role));

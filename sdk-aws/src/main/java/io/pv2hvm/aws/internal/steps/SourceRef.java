@@ -14,4 +14,14 @@ final class SourceRef {
     static String current(StepContext ctx) {
         return ctx.fact(FactKeys.RESTORED_SOURCE).orElse(ctx.spec().instanceId());
     }
+
+    /** Whether the original source was (or is being) terminated: from then on, recovery copies are never deleted. */
+    static boolean terminated(StepContext ctx) {
+        return ctx.fact(FactKeys.SOURCE_TERMINATED).isPresent();
+    }
+
+    /** Whether an instance can still take part (running, stopped, or on its way there). */
+    static boolean alive(String state) {
+        return state.equals("running") || state.equals("stopped") || state.equals("stopping") || state.equals("pending");
+    }
 }

@@ -54,7 +54,7 @@ public final class StopSourceStep implements Step {
         if ("stopped".equals(state)) {
             aws.ec2().calls().call("StartInstances", () -> aws.ec2().ec2().startInstances(r -> r.instanceIds(id)));
         }
-        if (!"terminated".equals(state)) {
+        if (SourceRef.alive(state)) {
             aws.ec2().waitInstance(ctx, id, "running");
         }
     }

@@ -5,6 +5,7 @@ import io.pv2hvm.aws.internal.FactKeys;
 import io.pv2hvm.aws.internal.Roles;
 import io.pv2hvm.aws.internal.SourceInstance;
 import io.pv2hvm.core.JournalException;
+import io.pv2hvm.core.MigrationException;
 import io.pv2hvm.core.Resource;
 import io.pv2hvm.core.spi.Step;
 import io.pv2hvm.core.spi.StepContext;
@@ -22,6 +23,8 @@ import java.util.List;
  * a cutover whose new instance failed.
  */
 public final class TerminateSourceStep implements Step {
+    private static final String RESTORED = "restored-source";
+
     private final AwsRuntime aws;
 
     public TerminateSourceStep(AwsRuntime aws) {
@@ -50,6 +53,14 @@ public final class TerminateSourceStep implements Step {
                     new JournalException("Refusing to terminate " + src.instanceId() + ": image " + image
                             + " is not available."));
         }
+        Instance now = aws.ec2().instance(src.instanceId()).orElseThrow();
+        List<String> unprotected = now.blockDeviceMappings().stream()
+                .filter(m -> m.ebs() != null && Boolean.TRUE.equals(m.ebs().deleteOnTermination()))
+                .map(m -> m.ebs().volumeId() + " (" + m.deviceName() + ")").toList();
+        if (!unprotected.isEmpty()) {
+            throw new MigrationException("Refusing to terminate " + src.instanceId() + ": volumes " + unprotected
+                    + " would be deleted with it (DeleteOnTermination is true). Nothing was lost; rolling back.");
+        }
         ctx.putFact(FactKeys.SOURCE_TERMINATED, "true");
         aws.ec2().terminateAndWait(ctx, src.instanceId(), "source");
         src.primaryInterface().ifPresent(eni -> aws.ec2().waitIpFree(ctx, eni.subnetId(), eni.primaryPrivateIp()));
@@ -57,24 +68,33 @@ public final class TerminateSourceStep implements Step {
 
     @Override
     public void compensate(StepContext ctx) {
-        if (ctx.fact(FactKeys.RESTORED_SOURCE).isPresent()
-                || !"terminated".equals(aws.ec2().instanceState(ctx.spec().instanceId()))) {
+        if (ctx.fact(FactKeys.RESTORED_SOURCE).isPresent() || !SourceRef.terminated(ctx)) {
             return;
         }
+        String original = ctx.spec().instanceId();
+        if (SourceRef.alive(aws.ec2().instanceState(original))) {
+            return; // termination never started
+        }
+        aws.ec2().waitInstance(ctx, original, "terminated"); // a shutting-down source first has to finish
         SourceInstance src = aws.source(ctx);
         String backup = ctx.fact(FactKeys.BACKUP_IMAGE).orElseThrow();
-        src.primaryInterface().ifPresent(eni -> aws.ec2().waitIpFree(ctx, eni.subnetId(), eni.primaryPrivateIp()));
-        Instance relaunched = aws.ec2().calls().call("RunInstances", () -> aws.ec2().ec2().runInstances(
-                NewInstanceRequest.like(src).image(backup).type(src.instanceType()).keepingIps(true)
-                        .clientToken(ctx.migrationId() + "-restore")
-                        .extraTags(aws.ec2().tags(ctx, ResourceType.INSTANCE, "restored-source")).build()))
-                .instances().get(0);
-        ctx.putFact(FactKeys.RESTORED_SOURCE, relaunched.instanceId());
-        ctx.resourceCreated(new Resource("instance", relaunched.instanceId(), "restored-source"));
-        aws.ec2().waitInstance(ctx, relaunched.instanceId(), "running");
-        ElasticIps.associate(aws, ctx, relaunched.instanceId()); // termination had disassociated them
-        ctx.warn("The migration rolled back after the source was terminated: " + src.instanceId()
-                + " was relaunched from backup image " + backup + " as " + relaunched.instanceId()
+        // A crash after a relaunch but before journaling it: the tag finds it, and it holds the IP already.
+        String relaunched = aws.ec2().taggedInstances(ctx.migrationId(), RESTORED).stream().map(Instance::instanceId)
+                .findFirst().orElseGet(() -> {
+                    src.primaryInterface().ifPresent(eni -> aws.ec2().waitIpFree(ctx, eni.subnetId(),
+                            eni.primaryPrivateIp()));
+                    return aws.ec2().calls().call("RunInstances", () -> aws.ec2().ec2().runInstances(
+                            NewInstanceRequest.like(src).image(backup).type(src.instanceType()).keepingIps(true)
+                                    .clientToken(ClientTokens.of(ctx, "restore"))
+                                    .extraTags(aws.ec2().tags(ctx, ResourceType.INSTANCE, RESTORED)).build()))
+                            .instances().get(0).instanceId();
+                });
+        ctx.resourceCreated(new Resource("instance", relaunched, RESTORED));
+        ctx.putFact(FactKeys.RESTORED_SOURCE, relaunched);
+        aws.ec2().waitInstance(ctx, relaunched, "running");
+        ElasticIps.associate(aws, ctx, relaunched); // termination had disassociated them
+        ctx.warn("The migration rolled back after the source was terminated: " + original
+                + " was relaunched from backup image " + backup + " as " + relaunched
                 + " with the same private IPs.");
     }
 }

@@ -48,12 +48,16 @@ public final class VerifyTrialStep implements Step {
         String trial = ctx.fact(FactKeys.TRIAL_INSTANCE).orElseGet(() -> {
             Instance i = aws.ec2().calls().call("RunInstances", () -> aws.ec2().ec2().runInstances(r -> r
                     .imageId(image).instanceType(type).minCount(1).maxCount(1).subnetId(src.subnetId())
-                    .securityGroupIds(src.securityGroupIds()).clientToken(ctx.migrationId() + "-trial")
+                    .securityGroupIds(src.securityGroupIds()).clientToken(ClientTokens.of(ctx, "trial"))
                     .tagSpecifications(aws.ec2().tags(ctx, ResourceType.INSTANCE, Roles.TRIAL_INSTANCE)))).instances().get(0);
             ctx.resourceCreated(new Resource("instance", i.instanceId(), Roles.TRIAL_INSTANCE));
             ctx.putFact(FactKeys.TRIAL_INSTANCE, i.instanceId());
             return i.instanceId();
         });
+        if (ctx.fact(FactKeys.TRIAL_VERIFIED).isPresent()) {
+            aws.ec2().terminateAndWait(ctx, trial, Roles.TRIAL_INSTANCE); // verified before a crash: finish up
+            return;
+        }
         BootCheck.verify(aws, ctx, trial);
         ctx.spec().healthCommand().ifPresent(health -> {
             String ip = aws.ec2().instance(trial).map(Instance::privateIpAddress).orElseThrow();
@@ -64,6 +68,7 @@ public final class VerifyTrialStep implements Step {
                         + r.exitCode() + "): " + r.stderr().strip() + ". Nothing of the source was touched.");
             }
         });
+        ctx.putFact(FactKeys.TRIAL_VERIFIED, trial);
         aws.ec2().terminateAndWait(ctx, trial, Roles.TRIAL_INSTANCE);
     }
 
