@@ -11,6 +11,7 @@ import io.pv2hvm.core.spi.Sleeper;
 import software.amazon.awssdk.services.ssm.SsmClient;
 import software.amazon.awssdk.services.ssm.model.GetCommandInvocationResponse;
 import software.amazon.awssdk.services.ssm.model.InstanceInformation;
+import software.amazon.awssdk.services.ssm.model.InstanceInformationStringFilter;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -171,7 +172,8 @@ public final class SsmTransport implements CommandTransport {
             return;
         }
         List<InstanceInformation> info = call("DescribeInstanceInformation", () -> ssm.describeInstanceInformation(r ->
-                r.filters(f -> f.key("InstanceIds").values(instanceId)))).instanceInformationList();
+                r.filters(InstanceInformationStringFilter.builder().key("InstanceIds").values(instanceId).build())))
+                .instanceInformationList();
         String ping = info.isEmpty() ? "not registered" : info.get(0).pingStatusAsString();
         if (!"Online".equals(ping)) {
             throw new TransportException("The SSM agent on " + instanceId + " is not online (" + ping + "). The"

@@ -9,6 +9,7 @@ import io.pv2hvm.core.Resource;
 import io.pv2hvm.core.spi.Step;
 import io.pv2hvm.core.spi.StepContext;
 import io.pv2hvm.core.spi.StepDescription;
+import software.amazon.awssdk.services.ec2.model.BlockDeviceMapping;
 import software.amazon.awssdk.services.ec2.model.Image;
 import software.amazon.awssdk.services.ec2.model.ResourceType;
 
@@ -49,7 +50,7 @@ public final class BackupImageStep implements Step {
                                 .description("PV backup of " + src.instanceId() + " before pv2hvm migrated it to HVM")
                                 .virtualizationType("paravirtual").architecture(src.architecture())
                                 .rootDeviceName(src.rootDeviceName())
-                                .blockDeviceMappings(b -> b.deviceName(src.rootDeviceName()).ebs(e -> {
+                                .blockDeviceMappings(BlockDeviceMapping.builder().deviceName(src.rootDeviceName()).ebs(e -> {
                                     e.snapshotId(snapshot).deleteOnTermination(true)
                                             .volumeType(src.rootVolume().volumeType());
                                     // io1/io2 need their IOPS, gp3 may carry IOPS and throughput.
@@ -60,7 +61,7 @@ public final class BackupImageStep implements Step {
                                     if (src.rootVolume().throughput() != null) {
                                         e.throughput(src.rootVolume().throughput());
                                     }
-                                }))
+                                }).build())
                                 .tagSpecifications(aws.ec2().tags(ctx, ResourceType.IMAGE, Roles.BACKUP_IMAGE));
                         if (src.kernelId() != null) {
                             r.kernelId(src.kernelId());

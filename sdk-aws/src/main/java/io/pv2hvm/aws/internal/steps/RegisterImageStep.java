@@ -9,6 +9,7 @@ import io.pv2hvm.core.spi.Step;
 import io.pv2hvm.core.spi.StepContext;
 import io.pv2hvm.core.spi.StepDescription;
 import software.amazon.awssdk.services.ec2.model.ArchitectureValues;
+import software.amazon.awssdk.services.ec2.model.BlockDeviceMapping;
 import software.amazon.awssdk.services.ec2.model.BootModeValues;
 import software.amazon.awssdk.services.ec2.model.Image;
 import software.amazon.awssdk.services.ec2.model.ResourceType;
@@ -67,8 +68,8 @@ public final class RegisterImageStep implements Step {
                     .name(name).description("HVM copy of " + ctx.spec().instanceId() + " made by pv2hvm")
                     .virtualizationType(VirtualizationType.HVM.toString()).architecture(ArchitectureValues.X86_64)
                     .rootDeviceName(ROOT_DEVICE).bootMode(BootModeValues.LEGACY_BIOS).enaSupport(ena)
-                    .blockDeviceMappings(b -> b.deviceName(ROOT_DEVICE).ebs(e -> e.snapshotId(snapshot)
-                            .deleteOnTermination(true).volumeType("gp3")))
+                    .blockDeviceMappings(BlockDeviceMapping.builder().deviceName(ROOT_DEVICE).ebs(e -> e
+                            .snapshotId(snapshot).deleteOnTermination(true).volumeType("gp3")).build())
                     .tagSpecifications(aws.ec2().tags(ctx, ResourceType.IMAGE, round.imageRole())))).imageId();
         });
         ctx.resourceCreated(new Resource("image", id, round.imageRole()));

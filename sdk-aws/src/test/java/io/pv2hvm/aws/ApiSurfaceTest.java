@@ -1,0 +1,18 @@
+package io.pv2hvm.aws;
+
+import io.pv2hvm.core.apicheck.ApiSurface;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class ApiSurfaceTest {
+
+    @Test
+    void awsApi_exposesNoInternalTypeAndNoThirdPartyTypeButTheAwsSdks() {
+        // The AWS SDK's clients are the API's currency (users pass their Ec2Client); nothing else may leak.
+        assertThat(ApiSurface.allowing("software.amazon.awssdk.services.ec2", "software.amazon.awssdk.services.ssm")
+                .violationsIn(Path.of("target/classes"))).isEmpty();
+    }
+}
