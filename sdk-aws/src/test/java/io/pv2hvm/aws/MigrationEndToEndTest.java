@@ -3,9 +3,11 @@ package io.pv2hvm.aws;
 import io.pv2hvm.core.Migration;
 import io.pv2hvm.core.MigrationResult;
 import io.pv2hvm.core.MigrationSpec;
+import io.pv2hvm.core.RetryPolicy;
 import io.pv2hvm.core.journal.InMemoryJournal;
 import io.pv2hvm.testkit.Ec2Emulator;
 import io.pv2hvm.testkit.SimulatedGuest;
+import io.pv2hvm.testkit.ThrottlingPolicy;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -18,6 +20,7 @@ import software.amazon.awssdk.services.ec2.model.Tag;
 import software.amazon.awssdk.services.ec2.model.Volume;
 import software.amazon.awssdk.services.ssm.SsmClient;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -119,6 +122,23 @@ class MigrationEndToEndTest {
         assertThat(image(r.newImageId()).enaSupport()).isTrue();
         assertThat(volume(DATA_VOLUME).attachments()).singleElement()
                 .satisfies(a -> assertThat(a.instanceId()).isEqualTo(now.instanceId()));
+        assertNoTemporaryResourceLeft(r.migrationId());
+    }
+
+    @Test
+    void run_underEventualConsistencyAndThrottling_stillCompletesWithoutLeftovers() {
+        stop();
+        // Every new id is NotFound for a while, and EC2's documented token buckets apply.
+        emulator = Ec2Emulator.builder().world(EmulatedAws.webServerWorld().build())
+                .consistencyWindow(Duration.ofMillis(300)).throttling(ThrottlingPolicy.documented()).build().start();
+        ec2 = EmulatedAws.ec2(emulator);
+        ssm = EmulatedAws.ssm(emulator);
+
+        MigrationResult r = migration().preservingIps()
+                .withRetryPolicy(RetryPolicy.exponential(6, Duration.ofMillis(100), 2.0, Duration.ofSeconds(2))).run();
+
+        assertThat(instance(r.newInstanceId()).privateIpAddress()).isEqualTo(SOURCE_IP);
+        assertThat(emulator.journal().all()).anySatisfy(c -> assertThat(c.errorCode()).endsWith(".NotFound"));
         assertNoTemporaryResourceLeft(r.migrationId());
     }
 
