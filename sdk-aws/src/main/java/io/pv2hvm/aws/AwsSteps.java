@@ -26,15 +26,18 @@ import io.pv2hvm.core.InvalidSpecException;
 import io.pv2hvm.core.MigrationSpec;
 import io.pv2hvm.core.guest.GuestConversion;
 import io.pv2hvm.core.Phase;
+import io.pv2hvm.core.spi.CommandTransport;
 import io.pv2hvm.core.spi.ProvidedStep;
 import io.pv2hvm.core.spi.Step;
 import io.pv2hvm.core.spi.StepProvider;
 import software.amazon.awssdk.services.ec2.Ec2Client;
+import software.amazon.awssdk.services.ec2.model.Instance;
 import software.amazon.awssdk.services.ssm.SsmClient;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -58,6 +61,7 @@ public final class AwsSteps implements StepProvider {
     private final AwsSettings settings;
     private final boolean dryRunPermissionChecks;
     private final GuestConversion guest;
+    private final Function<String, CommandTransport> workerTransport;
 
     /** For ServiceLoader: default clients (region and credentials from the SDK's default chains), made on first use. */
     public AwsSteps() {
@@ -71,7 +75,8 @@ public final class AwsSteps implements StepProvider {
         this.ssm = givenSsm != null ? () -> givenSsm : memoize(SsmClient::create);
         this.timeouts = b.timeouts;
         this.settings = new AwsSettings(b.workerInstanceType, b.workerImageParameter, b.workerInstanceProfile,
-                b.workerSubnetId);
+                b.workerSubnetId, b.workerKeyName, List.copyOf(b.workerSecurityGroupIds));
+        this.workerTransport = b.workerTransport;
         this.dryRunPermissionChecks = b.dryRunPermissionChecks;
         this.guest = b.guest;
     }
@@ -94,9 +99,10 @@ public final class AwsSteps implements StepProvider {
         }
         AwsCalls calls = new AwsCalls();
         Ec2Resources resources = new Ec2Resources(ec2.get(), calls, timeouts);
-        AwsRuntime aws = new AwsRuntime(resources, ssm.get(), settings, worker -> SsmTransport.builder()
-                .client(ssm.get()).instanceId(worker).maxPoll(timeouts.poll()).sleeper(spec.sleeper()).calls(calls)
-                .build());
+        AwsRuntime aws = new AwsRuntime(resources, ssm.get(), settings, worker -> workerTransport != null
+                ? workerTransport.apply(resources.instance(worker).map(Instance::privateIpAddress).orElseThrow())
+                : SsmTransport.builder().client(ssm.get()).instanceId(worker).maxPoll(timeouts.poll())
+                        .sleeper(spec.sleeper()).calls(calls).build());
         boolean keepIps = spec.preserveIps();
         List<ProvidedStep> steps = new ArrayList<>();
         add(steps, Phase.PREFLIGHT, new PreflightStep(aws, dryRunPermissionChecks));
@@ -160,6 +166,9 @@ public final class AwsSteps implements StepProvider {
         private String workerSubnetId;
         private boolean dryRunPermissionChecks = true;
         private GuestConversion guest = GuestConversion.onWorker();
+        private String workerKeyName;
+        private List<String> workerSecurityGroupIds = List.of();
+        private Function<String, CommandTransport> workerTransport;
 
         private Builder() {
         }
@@ -209,6 +218,24 @@ public final class AwsSteps implements StepProvider {
         /** Launch the worker in this subnet instead of the source's (it must be in the source's AZ). */
         public Builder workerSubnet(String subnetId) {
             this.workerSubnetId = Objects.requireNonNull(subnetId);
+            return this;
+        }
+
+        /**
+         * Reach the worker over another transport than SSM, e.g. SSH:
+         * {@code .workerTransport(ip -> ssh.host(ip).build(), "my-key", "sg-0allowssh")}. The function
+         * gets the worker's private IP once it runs. A launched worker gets the key pair and security
+         * groups named here; there is no default rule, so the group must allow this machine in.
+         */
+        public Builder workerTransport(Function<String, CommandTransport> byPrivateIp, String keyName,
+                                       String... securityGroupIds) {
+            if (securityGroupIds.length == 0) {
+                throw new InvalidSpecException("A worker reached over SSH needs a security group that lets this"
+                        + " machine connect; name at least one.");
+            }
+            this.workerTransport = Objects.requireNonNull(byPrivateIp);
+            this.workerKeyName = Objects.requireNonNull(keyName);
+            this.workerSecurityGroupIds = List.of(securityGroupIds);
             return this;
         }
 

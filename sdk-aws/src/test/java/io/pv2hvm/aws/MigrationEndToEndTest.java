@@ -8,6 +8,7 @@ import io.pv2hvm.core.journal.InMemoryJournal;
 import io.pv2hvm.testkit.Ec2Emulator;
 import io.pv2hvm.testkit.SimulatedGuest;
 import io.pv2hvm.testkit.ThrottlingPolicy;
+import io.pv2hvm.testkit.world.World;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -123,6 +124,26 @@ class MigrationEndToEndTest {
         assertThat(volume(DATA_VOLUME).attachments()).singleElement()
                 .satisfies(a -> assertThat(a.instanceId()).isEqualTo(now.instanceId()));
         assertNoTemporaryResourceLeft(r.migrationId());
+    }
+
+    @Test
+    void run_withAnSshReachableWorker_launchesItWithTheKeyAndGroup_andReachesItByItsPrivateIp() {
+        List<String> reachedAt = new java.util.ArrayList<>();
+        AwsSteps aws = AwsSteps.builder().ec2(ec2).ssm(ssm).timeouts(EmulatedAws.timeouts()).guestConversion(guest)
+                .workerTransport(ip -> {
+                    reachedAt.add(ip);
+                    return worker;
+                }, "ops", World.DEFAULT_SECURITY_GROUP).build();
+
+        MigrationResult r = Migration.of(SOURCE).toHvm().withProvider(aws).journal(InMemoryJournal.create()).run();
+
+        var launch = emulator.journal().calls("RunInstances").stream()
+                .filter(c -> "t3.small".equals(c.param("InstanceType"))).findFirst().orElseThrow();
+        assertThat(launch.param("KeyName")).isEqualTo("ops");
+        assertThat(launch.param("SecurityGroupId.1")).isEqualTo(World.DEFAULT_SECURITY_GROUP);
+        assertThat(reachedAt).singleElement().asString().startsWith("10.0.");
+        assertThat(worker.commands).isNotEmpty();
+        assertThat(r.newInstanceId()).isNotNull();
     }
 
     @Test

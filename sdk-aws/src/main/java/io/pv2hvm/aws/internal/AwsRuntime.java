@@ -19,19 +19,19 @@ public final class AwsRuntime {
     private final Ec2Resources ec2;
     private final SsmClient ssm;
     private final AwsSettings settings;
-    private final Function<String, CommandTransport> ssmTransports;
+    private final Function<String, CommandTransport> workerTransports;
     private final Map<String, CommandTransport> transports = new ConcurrentHashMap<>();
 
     /**
-     * @param ssmTransports makes the SSM transport to a worker instance id when the user gave
-     *                      no transport; its calls count in {@link #apiCalls()}
+     * @param workerTransports makes the transport to a worker, given its instance id, when the
+     *                         spec names none (SSM by default; SSH when the provider was told how)
      */
     public AwsRuntime(Ec2Resources ec2, SsmClient ssm, AwsSettings settings,
-                      Function<String, CommandTransport> ssmTransports) {
+                      Function<String, CommandTransport> workerTransports) {
         this.ec2 = ec2;
         this.ssm = ssm;
         this.settings = settings;
-        this.ssmTransports = ssmTransports;
+        this.workerTransports = workerTransports;
     }
 
     /** AWS API calls this run made, EC2 and SSM. */
@@ -69,9 +69,9 @@ public final class AwsRuntime {
                 + ctx.migrationId() + "; the launch-worker step must run first."));
     }
 
-    /** The transport to the worker: the user's, else SSM to the worker instance. */
+    /** The transport to the worker: the spec's, else the provider's kind (SSM unless set otherwise) to the worker. */
     public CommandTransport transport(StepContext ctx) {
-        return ctx.spec().transport().orElseGet(() -> transports.computeIfAbsent(worker(ctx), ssmTransports));
+        return ctx.spec().transport().orElseGet(() -> transports.computeIfAbsent(worker(ctx), workerTransports));
     }
 
     public SsmClient ssm() {

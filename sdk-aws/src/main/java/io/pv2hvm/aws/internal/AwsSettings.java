@@ -9,9 +9,11 @@ import java.util.Optional;
  * @param workerImageParameter   public SSM parameter naming the worker's default image (Debian 12)
  * @param workerInstanceProfile  instance profile for a launched worker (SSM needs one), or null
  * @param workerSubnetId         subnet for a launched worker, or null for the source's subnet
+ * @param workerKeyName          key pair for a launched worker (SSH), or null
+ * @param workerSecurityGroupIds security groups for a launched worker (e.g. one allowing SSH from here), or empty
  */
 public record AwsSettings(String workerInstanceType, String workerImageParameter, String workerInstanceProfile,
-                          String workerSubnetId) {
+                          String workerSubnetId, String workerKeyName, java.util.List<String> workerSecurityGroupIds) {
     public Optional<String> instanceProfile() {
         return Optional.ofNullable(workerInstanceProfile);
     }

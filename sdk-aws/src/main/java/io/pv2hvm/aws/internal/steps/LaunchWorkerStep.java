@@ -62,6 +62,12 @@ public final class LaunchWorkerStep implements Step {
                                 aws.ec2().tags(ctx, ResourceType.VOLUME, Roles.WORKER));
                 aws.settings().instanceProfile().ifPresent(p -> r.iamInstanceProfile(p.startsWith("arn:")
                         ? b -> b.arn(p) : b -> b.name(p)));
+                if (aws.settings().workerKeyName() != null) {
+                    r.keyName(aws.settings().workerKeyName());
+                }
+                if (!aws.settings().workerSecurityGroupIds().isEmpty()) {
+                    r.securityGroupIds(aws.settings().workerSecurityGroupIds());
+                }
             })).instances().get(0);
             workerId = launched.instanceId();
             ctx.resourceCreated(new Resource("instance", workerId, Roles.WORKER));
