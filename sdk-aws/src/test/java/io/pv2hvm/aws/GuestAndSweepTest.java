@@ -1,21 +1,16 @@
 package io.pv2hvm.aws;
 
 import io.pv2hvm.core.GuestIncompatibleException;
-import io.pv2hvm.core.Migration;
 import io.pv2hvm.core.MigrationSpec;
 import io.pv2hvm.core.Phase;
 import io.pv2hvm.core.StepFailedException;
 import io.pv2hvm.core.journal.InMemoryJournal;
 import io.pv2hvm.core.spi.Step;
 import io.pv2hvm.core.spi.StepContext;
-import io.pv2hvm.testkit.Ec2Emulator;
 import io.pv2hvm.testkit.SimulatedGuest;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.model.Filter;
-import software.amazon.awssdk.services.ssm.SsmClient;
 
 import java.util.List;
 
@@ -24,29 +19,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
-class GuestAndSweepTest {
-    private Ec2Emulator emulator;
-    private Ec2Client ec2;
-    private SsmClient ssm;
+class GuestAndSweepTest extends EmulatorTestBase {
 
     @BeforeEach
     void start() {
-        emulator = Ec2Emulator.builder().world(EmulatedAws.webServerWorld().build()).build().start();
-        ec2 = EmulatedAws.ec2(emulator);
-        ssm = EmulatedAws.ssm(emulator);
-    }
-
-    @AfterEach
-    void stop() {
-        ec2.close();
-        ssm.close();
-        emulator.stop();
+        start(EmulatedAws.webServerWorld().build());
     }
 
     private MigrationSpec migration(SimulatedGuest guest, InMemoryJournal journal) {
-        AwsSteps aws = AwsSteps.builder().ec2(ec2).ssm(ssm).timeouts(EmulatedAws.timeouts()).guestConversion(guest)
-                .build();
-        return Migration.of(SOURCE).toHvm().withProvider(aws).via(new EmulatedAws.FakeWorker()).journal(journal);
+        return migration(SOURCE, guest, new EmulatedAws.FakeWorker()).journal(journal);
     }
 
     @Test

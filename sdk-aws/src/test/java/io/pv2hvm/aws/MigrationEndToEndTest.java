@@ -5,11 +5,9 @@ import io.pv2hvm.core.MigrationResult;
 import io.pv2hvm.core.MigrationSpec;
 import io.pv2hvm.core.RetryPolicy;
 import io.pv2hvm.core.journal.InMemoryJournal;
-import io.pv2hvm.testkit.Ec2Emulator;
 import io.pv2hvm.testkit.SimulatedGuest;
 import io.pv2hvm.testkit.ThrottlingPolicy;
 import io.pv2hvm.testkit.world.World;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.ec2.Ec2Client;
@@ -19,7 +17,6 @@ import software.amazon.awssdk.services.ec2.model.Instance;
 import software.amazon.awssdk.services.ec2.model.InstanceNetworkInterface;
 import software.amazon.awssdk.services.ec2.model.Tag;
 import software.amazon.awssdk.services.ec2.model.Volume;
-import software.amazon.awssdk.services.ssm.SsmClient;
 
 import java.time.Duration;
 import java.util.List;
@@ -37,31 +34,17 @@ import static io.pv2hvm.aws.EmulatedAws.SOURCE_IP;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The whole migration against the emulator: real Ec2Client over HTTP, guest conversion simulated. */
-class MigrationEndToEndTest {
-    private Ec2Emulator emulator;
-    private Ec2Client ec2;
-    private SsmClient ssm;
+class MigrationEndToEndTest extends EmulatorTestBase {
     private final SimulatedGuest guest = SimulatedGuest.typical();
     private final EmulatedAws.FakeWorker worker = new EmulatedAws.FakeWorker();
 
     @BeforeEach
     void start() {
-        emulator = Ec2Emulator.builder().world(EmulatedAws.webServerWorld().build()).build().start();
-        ec2 = EmulatedAws.ec2(emulator);
-        ssm = EmulatedAws.ssm(emulator);
-    }
-
-    @AfterEach
-    void stop() {
-        ec2.close();
-        ssm.close();
-        emulator.stop();
+        start(EmulatedAws.webServerWorld().build());
     }
 
     private MigrationSpec migration() {
-        AwsSteps aws = AwsSteps.builder().ec2(ec2).ssm(ssm).timeouts(EmulatedAws.timeouts()).guestConversion(guest)
-                .build();
-        return Migration.of(SOURCE).toHvm().withProvider(aws).via(worker).journal(InMemoryJournal.create());
+        return migration(SOURCE, guest, worker);
     }
 
     @Test
@@ -148,12 +131,9 @@ class MigrationEndToEndTest {
 
     @Test
     void run_underEventualConsistencyAndThrottling_stillCompletesWithoutLeftovers() {
-        stop();
         // Every new id is NotFound for a while, and EC2's documented token buckets apply.
-        emulator = Ec2Emulator.builder().world(EmulatedAws.webServerWorld().build())
-                .consistencyWindow(Duration.ofMillis(300)).throttling(ThrottlingPolicy.documented()).build().start();
-        ec2 = EmulatedAws.ec2(emulator);
-        ssm = EmulatedAws.ssm(emulator);
+        start(EmulatedAws.webServerWorld().build(), b -> b.consistencyWindow(Duration.ofMillis(300))
+                .throttling(ThrottlingPolicy.documented()));
 
         MigrationResult r = migration().preservingIps()
                 .withRetryPolicy(RetryPolicy.exponential(6, Duration.ofMillis(100), 2.0, Duration.ofSeconds(2))).run();

@@ -1,20 +1,14 @@
 package io.pv2hvm.aws;
 
 import io.pv2hvm.core.Blocker;
-import io.pv2hvm.core.Migration;
 import io.pv2hvm.core.MigrationSpec;
 import io.pv2hvm.core.PreflightException;
-import io.pv2hvm.core.journal.InMemoryJournal;
-import io.pv2hvm.testkit.Ec2Emulator;
 import io.pv2hvm.testkit.RecordedCall;
 import io.pv2hvm.testkit.SimulatedGuest;
 import io.pv2hvm.testkit.world.ImageSeed;
 import io.pv2hvm.testkit.world.InstanceSeed;
 import io.pv2hvm.testkit.world.World;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.services.ec2.Ec2Client;
-import software.amazon.awssdk.services.ssm.SsmClient;
 
 import java.util.List;
 import java.util.function.UnaryOperator;
@@ -24,29 +18,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 /** Bad input is refused by preflight with every blocker and its fix, and nothing is changed. */
-class PreflightTest {
-    private Ec2Emulator emulator;
-    private Ec2Client ec2;
-    private SsmClient ssm;
-
-    private void start(World world) {
-        emulator = Ec2Emulator.builder().world(world).build().start();
-        ec2 = EmulatedAws.ec2(emulator);
-        ssm = EmulatedAws.ssm(emulator);
-    }
-
-    @AfterEach
-    void stop() {
-        ec2.close();
-        ssm.close();
-        emulator.stop();
-    }
+class PreflightTest extends EmulatorTestBase {
 
     private MigrationSpec migration(String instanceId) {
-        AwsSteps aws = AwsSteps.builder().ec2(ec2).ssm(ssm).timeouts(EmulatedAws.timeouts())
-                .guestConversion(SimulatedGuest.typical()).build();
-        return Migration.of(instanceId).toHvm().withProvider(aws).via(new EmulatedAws.FakeWorker())
-                .journal(InMemoryJournal.create());
+        return migration(instanceId, SimulatedGuest.typical(), new EmulatedAws.FakeWorker());
     }
 
     private List<String> blockerCodes(MigrationSpec spec) {

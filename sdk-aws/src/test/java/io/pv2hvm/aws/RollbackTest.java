@@ -11,9 +11,7 @@ import io.pv2hvm.core.spi.Step;
 import io.pv2hvm.core.spi.StepContext;
 import io.pv2hvm.core.spi.StepDescription;
 import io.pv2hvm.core.spi.StepProvider;
-import io.pv2hvm.testkit.Ec2Emulator;
 import io.pv2hvm.testkit.SimulatedGuest;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -42,23 +40,11 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
  * then an error) is rolled back completely: no temporary resource remains, and a PV instance
  * holding the source's IP runs with the data volume, the secondary interface and the Elastic IP.
  */
-class RollbackTest {
-    private Ec2Emulator emulator;
-    private Ec2Client ec2;
-    private SsmClient ssm;
+class RollbackTest extends EmulatorTestBase {
 
     @BeforeEach
     void start() {
-        emulator = Ec2Emulator.builder().world(EmulatedAws.webServerWorld().build()).build().start();
-        ec2 = EmulatedAws.ec2(emulator);
-        ssm = EmulatedAws.ssm(emulator);
-    }
-
-    @AfterEach
-    void stop() {
-        ec2.close();
-        ssm.close();
-        emulator.stop();
+        start(EmulatedAws.webServerWorld().build());
     }
 
     /** Every step before cleanup (a failing cleanup warns instead of rolling back). */

@@ -1,0 +1,47 @@
+package io.pv2hvm.aws;
+
+import io.pv2hvm.core.Migration;
+import io.pv2hvm.core.MigrationSpec;
+import io.pv2hvm.core.journal.InMemoryJournal;
+import io.pv2hvm.core.guest.GuestConversion;
+import io.pv2hvm.testkit.Ec2Emulator;
+import io.pv2hvm.testkit.world.World;
+import org.junit.jupiter.api.AfterEach;
+import software.amazon.awssdk.services.ec2.Ec2Client;
+import software.amazon.awssdk.services.ssm.SsmClient;
+
+/** An emulator per test, with real SDK clients pointed at it, closed after the test. */
+abstract class EmulatorTestBase {
+    protected Ec2Emulator emulator;
+    protected Ec2Client ec2;
+    protected SsmClient ssm;
+
+    /** Starts (or restarts) the emulator on {@code world}, with extra settings. */
+    protected void start(World world, java.util.function.UnaryOperator<Ec2Emulator.Builder> settings) {
+        stop();
+        emulator = settings.apply(Ec2Emulator.builder().world(world)).build().start();
+        ec2 = EmulatedAws.ec2(emulator);
+        ssm = EmulatedAws.ssm(emulator);
+    }
+
+    protected void start(World world) {
+        start(world, b -> b);
+    }
+
+    /** A migration of {@code instanceId} through the AWS steps, the given guest and a fake worker. */
+    protected MigrationSpec migration(String instanceId, GuestConversion guest, EmulatedAws.FakeWorker worker) {
+        AwsSteps aws = AwsSteps.builder().ec2(ec2).ssm(ssm).timeouts(EmulatedAws.timeouts()).guestConversion(guest)
+                .build();
+        return Migration.of(instanceId).toHvm().withProvider(aws).via(worker).journal(InMemoryJournal.create());
+    }
+
+    @AfterEach
+    void stop() {
+        if (emulator != null) {
+            ec2.close();
+            ssm.close();
+            emulator.stop();
+            emulator = null;
+        }
+    }
+}
