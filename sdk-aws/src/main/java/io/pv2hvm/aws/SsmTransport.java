@@ -6,6 +6,7 @@ import io.pv2hvm.core.TransportException;
 import io.pv2hvm.core.spi.Command;
 import io.pv2hvm.core.spi.CommandResult;
 import io.pv2hvm.core.spi.CommandTransport;
+import io.pv2hvm.core.spi.OutputCapture;
 import io.pv2hvm.core.spi.OutputLine;
 import io.pv2hvm.core.spi.Sleeper;
 import software.amazon.awssdk.services.ssm.SsmClient;
@@ -13,6 +14,9 @@ import software.amazon.awssdk.services.ssm.model.GetCommandInvocationResponse;
 import software.amazon.awssdk.services.ssm.model.InstanceInformation;
 import software.amazon.awssdk.services.ssm.model.InstanceInformationStringFilter;
 
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
@@ -107,13 +111,17 @@ public final class SsmTransport implements CommandTransport {
         byte[] stderr = readAll(err, Long.parseLong(sizes[1]), Base64.getDecoder().decode(lines[2].strip()));
         run("rm -f " + out + " " + err, Duration.ofMinutes(2), "remove spool files");
 
-        String stdoutText = new String(stdout, StandardCharsets.UTF_8);
-        String stderrText = new String(stderr, StandardCharsets.UTF_8);
-        stdoutText.lines().forEach(l -> output.accept(OutputLine.stdout(l)));
-        stderrText.lines().forEach(l -> output.accept(OutputLine.stderr(l)));
-        boolean truncated = stdoutText.length() > CommandResult.CAPTURE_LIMIT || stderrText.length() > CommandResult.CAPTURE_LIMIT;
-        return new CommandResult(first.exitCode, head(stdoutText), tail(stderrText),
-                Duration.ofNanos(System.nanoTime() - start), truncated);
+        OutputCapture capture = new OutputCapture(output);
+        try {
+            capture.drain(new ByteArrayInputStream(stdout), OutputLine.Stream.STDOUT);
+            capture.drain(new ByteArrayInputStream(stderr), OutputLine.Stream.STDERR);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // cannot happen reading memory
+        }
+        if (capture.consumerFailure() != null) {
+            throw capture.consumerFailure();
+        }
+        return capture.result(first.exitCode, Duration.ofNanos(System.nanoTime() - start));
     }
 
     @Override
@@ -269,14 +277,6 @@ public final class SsmTransport implements CommandTransport {
 
     private static String nullToEmpty(String s) {
         return s == null ? "" : s;
-    }
-
-    private static String head(String s) {
-        return s.length() <= CommandResult.CAPTURE_LIMIT ? s : s.substring(0, CommandResult.CAPTURE_LIMIT);
-    }
-
-    private static String tail(String s) {
-        return s.length() <= CommandResult.CAPTURE_LIMIT ? s : s.substring(s.length() - CommandResult.CAPTURE_LIMIT);
     }
 
     private record Finished(int exitCode, String stdout, String stderr, String status) {

@@ -101,7 +101,7 @@ class SsmTransportTest {
 
         CommandResult r = t.exec(Command.of("printf", "%s|", "x; touch " + marker));
 
-        assertThat(r.stdout()).isEqualTo("x; touch " + marker + "|");
+        assertThat(r.stdout()).isEqualTo("x; touch " + marker + "|\n");
         assertThat(marker).doesNotExist();
     }
 

@@ -9,7 +9,7 @@ import io.pv2hvm.core.spi.CommandTransport;
 import io.pv2hvm.core.spi.OutputLine;
 import io.pv2hvm.ssh.internal.ChannelRun;
 import io.pv2hvm.ssh.internal.Hop;
-import io.pv2hvm.ssh.internal.OutputCapture;
+import io.pv2hvm.core.spi.OutputCapture;
 import io.pv2hvm.ssh.internal.RemoteShell;
 import io.pv2hvm.ssh.internal.SshClientFactory;
 import io.pv2hvm.ssh.internal.SshConnection;

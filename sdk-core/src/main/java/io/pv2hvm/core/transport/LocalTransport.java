@@ -4,15 +4,13 @@ import io.pv2hvm.core.TransportException;
 import io.pv2hvm.core.spi.Command;
 import io.pv2hvm.core.spi.CommandResult;
 import io.pv2hvm.core.spi.CommandTransport;
+import io.pv2hvm.core.spi.OutputCapture;
 import io.pv2hvm.core.spi.OutputLine;
 
-import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -66,7 +64,7 @@ public final class LocalTransport implements CommandTransport {
             throw new TransportException("Cannot start '" + command.argv().get(0) + "': " + e.getMessage()
                     + ". Is it installed and on PATH?", e, false);
         }
-        Capture capture = new Capture(output);
+        OutputCapture capture = new OutputCapture(output);
         Thread out = pump(process.getInputStream(), OutputLine.Stream.STDOUT, capture, command);
         Thread err = pump(process.getErrorStream(), OutputLine.Stream.STDERR, capture, command);
         try {
@@ -83,6 +81,9 @@ public final class LocalTransport implements CommandTransport {
             throw new TransportException("Interrupted while running (process tree killed): " + command, e, false);
         }
         Duration took = Duration.ofNanos(System.nanoTime() - start);
+        if (capture.consumerFailure() != null) {
+            throw capture.consumerFailure();
+        }
         return capture.result(process.exitValue(), took);
     }
 
@@ -104,13 +105,10 @@ public final class LocalTransport implements CommandTransport {
         return "local";
     }
 
-    private static Thread pump(InputStream in, OutputLine.Stream stream, Capture capture, Command command) {
+    private static Thread pump(InputStream in, OutputLine.Stream stream, OutputCapture capture, Command command) {
         Thread t = new Thread(() -> {
-            try (BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = r.readLine()) != null) {
-                    capture.accept(new OutputLine(stream, line));
-                }
+            try (in) {
+                capture.drain(in, stream);
             } catch (IOException e) {
                 // The stream closes when the process is killed; nothing more to read.
             }
@@ -153,38 +151,5 @@ public final class LocalTransport implements CommandTransport {
             }
         }
         return set;
-    }
-
-    /** Serializes lines from both pumps to the consumer and keeps bounded copies for the result. */
-    private static final class Capture {
-        private final Consumer<OutputLine> consumer;
-        private final StringBuilder stdout = new StringBuilder();
-        private final StringBuilder stderr = new StringBuilder();
-        private boolean truncated;
-
-        Capture(Consumer<OutputLine> consumer) {
-            this.consumer = consumer;
-        }
-
-        synchronized void accept(OutputLine line) {
-            consumer.accept(line);
-            if (line.stream() == OutputLine.Stream.STDOUT) {
-                if (stdout.length() + line.text().length() + 1 <= CommandResult.CAPTURE_LIMIT) {
-                    stdout.append(line.text()).append('\n');
-                } else {
-                    truncated = true;
-                }
-            } else {
-                stderr.append(line.text()).append('\n');
-                if (stderr.length() > CommandResult.CAPTURE_LIMIT) {
-                    stderr.delete(0, stderr.length() - CommandResult.CAPTURE_LIMIT);
-                    truncated = true;
-                }
-            }
-        }
-
-        synchronized CommandResult result(int exitCode, Duration took) {
-            return new CommandResult(exitCode, stdout.toString(), stderr.toString(), took, truncated);
-        }
     }
 }

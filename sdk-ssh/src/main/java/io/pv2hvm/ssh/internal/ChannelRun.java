@@ -1,5 +1,6 @@
 package io.pv2hvm.ssh.internal;
 
+import io.pv2hvm.core.spi.OutputCapture;
 import io.pv2hvm.core.spi.OutputLine;
 import org.apache.sshd.client.channel.ChannelExec;
 import org.apache.sshd.client.future.OpenFuture;

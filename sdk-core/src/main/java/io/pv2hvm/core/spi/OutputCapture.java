@@ -1,7 +1,5 @@
-package io.pv2hvm.ssh.internal;
+package io.pv2hvm.core.spi;
 
-import io.pv2hvm.core.spi.CommandResult;
-import io.pv2hvm.core.spi.OutputLine;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -12,10 +10,10 @@ import java.time.Duration;
 import java.util.function.Consumer;
 
 /**
- * Splits a command's stdout and stderr into lines, passes them to the caller's consumer one at a
- * time, and keeps bounded copies for the {@link CommandResult}: the head of stdout and the tail
- * of stderr, like {@code LocalTransport}. A very long line is delivered in pieces of
- * {@link #MAX_LINE} characters rather than buffered whole.
+ * For transports: splits a command's stdout and stderr into lines, passes them to the caller's
+ * consumer one at a time, and keeps bounded copies for the {@link CommandResult}: the head of
+ * stdout and the tail of stderr. A very long line is delivered in pieces of {@link #MAX_LINE}
+ * characters rather than buffered whole. Every transport uses it, so all split lines alike.
  */
 public final class OutputCapture {
     /** The longest piece of a line delivered at once. */
