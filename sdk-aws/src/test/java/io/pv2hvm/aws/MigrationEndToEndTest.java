@@ -7,9 +7,11 @@ import io.pv2hvm.core.RetryPolicy;
 import io.pv2hvm.core.journal.InMemoryJournal;
 import io.pv2hvm.testkit.SimulatedGuest;
 import io.pv2hvm.testkit.ThrottlingPolicy;
+import io.pv2hvm.testkit.world.VolumeSeed;
 import io.pv2hvm.testkit.world.World;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.model.Filter;
 import software.amazon.awssdk.services.ec2.model.Image;
@@ -18,6 +20,8 @@ import software.amazon.awssdk.services.ec2.model.InstanceNetworkInterface;
 import software.amazon.awssdk.services.ec2.model.Tag;
 import software.amazon.awssdk.services.ec2.model.Volume;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -35,12 +39,25 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** The whole migration against the emulator: real Ec2Client over HTTP, guest conversion simulated. */
 class MigrationEndToEndTest extends EmulatorTestBase {
+    private static final String DATA_DISK_VOLUME = "vol-0da7a0da7a0da7a02";
     private final SimulatedGuest guest = SimulatedGuest.typical();
     private final EmulatedAws.FakeWorker worker = new EmulatedAws.FakeWorker();
 
+    @TempDir
+    Path dir;
+    private Path dataDisk;
+    private String dataDigest;
+
     @BeforeEach
-    void start() {
-        start(EmulatedAws.webServerWorld().build());
+    void start() throws Exception {
+        // The data volume is file-backed, with content whose digest must survive the move.
+        dataDisk = dir.resolve("data.img");
+        byte[] block = new byte[1 << 20];
+        new java.util.Random(42).nextBytes(block);
+        Files.write(dataDisk, block);
+        dataDigest = sha256(dataDisk);
+        start(EmulatedAws.world(EmulatedAws.webServer().dataVolume(VolumeSeed.of("/dev/sdg", 1).id(DATA_DISK_VOLUME)
+                .diskImage(dataDisk)), EmulatedAws.pvImage()).elasticIp(EIP, EIP_ADDRESS, SOURCE).build());
     }
 
     private MigrationSpec migration() {
@@ -48,7 +65,7 @@ class MigrationEndToEndTest extends EmulatorTestBase {
     }
 
     @Test
-    void run_preservingIps_movesEveryAddressInterfaceAndVolumeToAnHvmInstance() {
+    void run_preservingIps_movesEveryAddressInterfaceAndVolumeToAnHvmInstance() throws Exception {
         Instance before = instance(SOURCE);
 
         MigrationResult r = migration().preservingIps().run();
@@ -70,6 +87,8 @@ class MigrationEndToEndTest extends EmulatorTestBase {
             assertThat(m.deviceName()).isEqualTo("/dev/sdf");
             assertThat(m.ebs().volumeId()).isEqualTo(DATA_VOLUME);
         });
+        assertThat(now.blockDeviceMappings()).anySatisfy(m -> assertThat(m.ebs().volumeId()).isEqualTo(DATA_DISK_VOLUME));
+        assertThat(sha256(emulator.diskImage(DATA_DISK_VOLUME).orElseThrow())).isEqualTo(dataDigest);
         assertThat(now.keyName()).isEqualTo(before.keyName());
         assertThat(now.iamInstanceProfile().arn()).isEqualTo(before.iamInstanceProfile().arn());
         assertThat(now.securityGroups()).isEqualTo(before.securityGroups());
@@ -156,6 +175,15 @@ class MigrationEndToEndTest extends EmulatorTestBase {
         assertThat(ec2.describeSnapshots(b -> b.ownerIds("self").filters(ours)).snapshots())
                 .extracting(s -> tags(s.tags()).get(Tags.ROLE))
                 .containsExactlyInAnyOrder("hvm-image-snapshot", "final-snapshot");
+    }
+
+    private static String sha256(Path file) throws java.io.IOException {
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(Files.readAllBytes(file)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private Instance instance(String id) {
