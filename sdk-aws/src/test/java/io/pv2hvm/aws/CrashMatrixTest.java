@@ -1,0 +1,120 @@
+package io.pv2hvm.aws;
+
+import io.pv2hvm.core.journal.FileJournal;
+import io.pv2hvm.core.spi.JournalEntry;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import software.amazon.awssdk.services.ec2.model.Filter;
+import software.amazon.awssdk.services.ec2.model.Instance;
+import software.amazon.awssdk.services.ec2.model.Tag;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+
+import static io.pv2hvm.aws.EmulatedAws.SOURCE;
+import static io.pv2hvm.aws.EmulatedAws.SOURCE_IP;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The crash matrix: a {@code preservingIps()} migration runs in a child JVM that is killed with
+ * SIGKILL right after each step, then a new JVM resumes it from the journal. Every run must end as
+ * an uninterrupted one does, with no orphaned resource, and the source's data must be reachable
+ * at the moment of each kill.
+ */
+class CrashMatrixTest extends EmulatorTestBase {
+    @TempDir
+    Path journalDir;
+
+    @BeforeEach
+    void start() {
+        start(EmulatedAws.webServerWorld().build());
+    }
+
+    static List<String> steps() {
+        return RollbackTest.steps();
+    }
+
+    @ParameterizedTest
+    @MethodSource("steps")
+    void sigkillAfterStep_thenResumeInANewJvm_endsAsAnUninterruptedRun(String step) throws Exception {
+        String migrationId = "mig-crash-" + Math.abs(step.hashCode());
+
+        Child crashed = child(migrationId, "run", step);
+        assertThat(crashed.exitCode).as("killed by SIGKILL after %s; output:%n%s", step, crashed.output).isEqualTo(137);
+        assertSourceDataReachable(migrationId);
+
+        Child resumed = child(migrationId, "resume", null);
+        assertThat(resumed.exitCode).as("resume output:%n%s", resumed.output).isZero();
+
+        List<JournalEntry> journal = FileJournal.in(journalDir).read(migrationId);
+        assertThat(journal).last().extracting(JournalEntry::type).isEqualTo(JournalEntry.Type.MIGRATION_SUCCEEDED);
+        String newInstance = resumed.output.lines().filter(l -> l.startsWith("NEW_INSTANCE="))
+                .map(l -> l.substring(13)).findFirst().orElseThrow();
+        Instance now = ec2.describeInstances(b -> b.instanceIds(newInstance)).reservations().get(0).instances().get(0);
+        assertThat(now.virtualizationTypeAsString()).isEqualTo("hvm");
+        assertThat(now.privateIpAddress()).isEqualTo(SOURCE_IP);
+        assertThat(ec2.describeAddresses(b -> b.allocationIds(EmulatedAws.EIP)).addresses().get(0).instanceId())
+                .isEqualTo(newInstance);
+        // Every step done exactly once across both runs (a step cut short re-runs, but none is done twice).
+        assertThat(journal.stream().filter(e -> e.type() == JournalEntry.Type.STEP_DONE).map(JournalEntry::step))
+                .doesNotHaveDuplicates();
+        assertNoOrphans(migrationId);
+    }
+
+    /** The source volume, the final snapshot or the backup image: one of them must exist at any instant. */
+    private void assertSourceDataReachable(String migrationId) {
+        boolean sourceVolume = ec2.describeVolumes(b -> b.filters(Filter.builder().name("attachment.instance-id")
+                .values(SOURCE).build())).volumes().stream().anyMatch(v -> "/dev/sda1".equals(v.attachments().get(0).device()))
+                || ec2.describeInstances(b -> b.instanceIds(SOURCE)).reservations().get(0).instances().get(0)
+                .blockDeviceMappings().stream().anyMatch(m -> m.ebs() != null);
+        boolean backup = !ec2.describeImages(b -> b.owners("self").filters(Filter.builder().name("tag:" + Tags.ROLE)
+                .values("backup-image").build())).images().isEmpty();
+        assertThat(sourceVolume || backup).as("source data reachable after the kill").isTrue();
+    }
+
+    private void assertNoOrphans(String migrationId) {
+        List<Filter> ours = List.of(Filter.builder().name("tag:" + Tags.MIGRATION_ID).values(migrationId).build());
+        assertThat(ec2.describeInstances(b -> b.filters(ours)).reservations().stream()
+                .flatMap(r -> r.instances().stream()).filter(i -> !"terminated".equals(i.state().nameAsString()))
+                .map(i -> role(i.tags()))).containsExactly("hvm-instance");
+        assertThat(ec2.describeVolumes(b -> b.filters(ours)).volumes())
+                .filteredOn(v -> !"deleting".equals(v.stateAsString())).isEmpty();
+        assertThat(ec2.describeImages(b -> b.owners("self").filters(ours)).images()).extracting(i -> role(i.tags()))
+                .containsExactlyInAnyOrder("hvm-image", "backup-image");
+        assertThat(ec2.describeSnapshots(b -> b.ownerIds("self").filters(ours)).snapshots())
+                .extracting(s -> role(s.tags())).containsExactlyInAnyOrder("hvm-image-snapshot", "final-snapshot");
+    }
+
+    private static String role(List<Tag> tags) {
+        Map<String, String> m = tags.stream().collect(Collectors.toMap(Tag::key, Tag::value));
+        return m.get(Tags.ROLE);
+    }
+
+    private Child child(String migrationId, String mode, String killAfter) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"),
+                "-D" + io.pv2hvm.testkit.LatencyModel.TIME_SCALE_PROPERTY + "=" + EmulatedAws.TIME_SCALE,
+                "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
+                CrashingMigration.class.getName(), emulator.endpoint().toString(), journalDir.toString(), migrationId, mode));
+        if (killAfter != null) {
+            cmd.add(killAfter);
+        }
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        byte[] out = p.getInputStream().readAllBytes();
+        if (!p.waitFor(3, TimeUnit.MINUTES)) {
+            p.destroyForcibly();
+        }
+        return new Child(p.exitValue(), new String(out, StandardCharsets.UTF_8));
+    }
+
+    private record Child(int exitCode, String output) {
+    }
+}
