@@ -59,6 +59,11 @@ public record SourceInstance(
     public record ElasticIp(String allocationId, String publicIp, String networkInterfaceId, String privateIp) {
     }
 
+    /** The root volume, if EBS still shows one (a terminated instance has none). */
+    public Optional<Volume> rootVolumeIfAny() {
+        return volumes.stream().filter(Volume::root).findFirst();
+    }
+
     /** The root volume. */
     public Volume rootVolume() {
         return volumes.stream().filter(Volume::root).findFirst().orElseThrow(() ->

@@ -96,7 +96,11 @@ public final class PreflightStep implements Step {
             warnings.add("Public IP " + src.autoAssignedPublicIp() + " of " + id + " was auto-assigned and cannot be"
                     + " kept. To keep a public address, allocate an Elastic IP and associate it before migrating.");
         }
-        if (!src.rootVolume().productCodes().isEmpty()) {
+        if (src.rootVolumeIfAny().isEmpty() && blockers.isEmpty()) {
+            blockers.add(new Blocker("NO_ROOT_VOLUME", id + " has no EBS root volume attached.", "Attach its root"
+                    + " volume at " + src.rootDeviceName() + ", or migrate another instance."));
+        }
+        if (src.rootVolumeIfAny().map(v -> !v.productCodes().isEmpty()).orElse(false)) {
             if (spec.worker().instanceId().isPresent()) {
                 blockers.add(new Blocker("PRODUCT_CODE_WORKER", "The root volume " + src.rootVolume().volumeId()
                         + " carries Marketplace product codes " + src.rootVolume().productCodes() + "; copies of it"
@@ -111,7 +115,7 @@ public final class PreflightStep implements Step {
         }
         spec.worker().instanceId().ifPresent(w -> checkWorker(w, src, blockers));
         Target target = targetType(spec, src, blockers, warnings);
-        if (dryRunPermissionChecks) {
+        if (dryRunPermissionChecks && src.rootVolumeIfAny().isPresent()) {
             checkPermissions(src, spec, blockers);
         }
         if (!blockers.isEmpty()) {
