@@ -140,6 +140,17 @@ class BadInputTableTest extends EmulatorTestBase {
             assertThat(emulator.journal().mutatingCalls()).filteredOn(RecordedCall::succeeded)
                     .as("successful mutating calls").isEmpty();
         }
+        REFUSED.incrementAndGet();
+    }
+
+    private static final java.util.concurrent.atomic.AtomicInteger REFUSED = new java.util.concurrent.atomic.AtomicInteger();
+
+    @org.junit.jupiter.api.AfterAll
+    static void writeTally() throws java.io.IOException {
+        java.nio.file.Path out = java.nio.file.Path.of("target", "reliability", "bad-input.txt");
+        java.nio.file.Files.createDirectories(out.getParent());
+        java.nio.file.Files.writeString(out, "cases=" + cases().size() + " refused-with-typed-error-and-no-change="
+                + REFUSED + "\n");
     }
 
     private static Case spec(String name, Function<BadInputTableTest, MigrationSpec> spec,
