@@ -45,7 +45,7 @@ final class EmulatorCommand implements java.util.concurrent.Callable<Integer> {
     private final CountDownLatch stop = new CountDownLatch(1);
 
     @Override
-    public Integer call() throws InterruptedException {
+    public Integer call() {
         if (port < 0 || port > 65535) {
             throw new UsageException("--port must be 0..65535; got " + port + ".");
         }
@@ -70,6 +70,8 @@ final class EmulatorCommand implements java.util.concurrent.Callable<Integer> {
         out.flush();
         try {
             stop.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // asked to stop: shut down cleanly
         } finally {
             emulator.stop();
             try {

@@ -53,15 +53,17 @@ public final class Sandbox implements AutoCloseable {
     private final QemuBootHook boots;
     private final LoopbackWorker loopback;
     private final Path devRoot;
+    private final Path rootDisk;
 
     private Sandbox(Ec2Emulator emulator, AwsTimeouts timeouts, String simulatedBecause, QemuBootHook boots,
-                    LoopbackWorker loopback, Path devRoot) {
+                    LoopbackWorker loopback, Path devRoot, Path rootDisk) {
         this.emulator = emulator;
         this.timeouts = timeouts;
         this.simulatedBecause = simulatedBecause;
         this.boots = boots;
         this.loopback = loopback;
         this.devRoot = devRoot;
+        this.rootDisk = rootDisk;
         this.ec2 = Ec2Client.builder().endpointOverride(emulator.endpoint()).region(Region.US_EAST_1)
                 .credentialsProvider(EMULATOR_CREDENTIALS).httpClient(Apache5HttpClient.builder().build())
                 .overrideConfiguration(o -> o.retryStrategy(RetryMode.STANDARD)).build();
@@ -100,7 +102,7 @@ public final class Sandbox implements AutoCloseable {
                     : "this machine lacks " + String.join(", ", missing);
             Ec2Emulator emulator = Ec2Emulator.builder().world(SandboxWorld.simulated()).latency(latency)
                     .ssmExecutor(new SimulatedWorker()).build().start();
-            return new Sandbox(emulator, timeouts, why, null, null, null);
+            return new Sandbox(emulator, timeouts, why, null, null, null, null);
         }
         // The lab's scratch files go to the temp directory, not wherever the CLI was started.
         if (System.getProperty("pv2hvm.lab.work") == null) {
@@ -118,7 +120,7 @@ public final class Sandbox implements AutoCloseable {
         AwsTimeouts real = new AwsTimeouts(timeouts.poll(), timeouts.instanceState(), Duration.ofMinutes(5),
                 timeouts.volume(), timeouts.snapshot().plusMinutes(1), timeouts.image(), timeouts.ipRelease(),
                 Duration.ofMinutes(10));
-        return new Sandbox(emulator, real, null, boots, worker, devRoot);
+        return new Sandbox(emulator, real, null, boots, worker, devRoot, root);
     }
 
     /** A migration of the sandbox's PV web server, journaled in memory; refine it, then plan or run. */
@@ -169,6 +171,13 @@ public final class Sandbox implements AutoCloseable {
         emulator.stop();
         if (loopback != null) {
             loopback.close();
+        }
+        try {
+            if (rootDisk != null) {
+                Files.deleteIfExists(rootDisk);
+            }
+        } catch (IOException e) {
+            // a leftover scratch image in the temp directory is harmless
         }
         if (devRoot != null) {
             try (var paths = Files.walk(devRoot)) {

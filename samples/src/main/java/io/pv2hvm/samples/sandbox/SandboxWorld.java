@@ -43,15 +43,24 @@ public final class SandboxWorld {
 
     /** The world with a control-plane-only root volume (its guest is simulated). */
     public static World simulated() {
-        return world(VolumeSeed.of("/dev/sda1", 8));
+        return world(VolumeSeed.of("/dev/sda1", 8)).build();
+    }
+
+    /** The simulated world with more instances (launched from the same PV image, for example). */
+    public static World simulatedWith(InstanceSeed... more) {
+        World.Builder b = world(VolumeSeed.of("/dev/sda1", 8));
+        for (InstanceSeed i : more) {
+            b.instance(i);
+        }
+        return b.build();
     }
 
     /** The world whose source root volume is the PV disk image {@code rootDisk} (a lab fixture copy). */
     public static World withRootDisk(Path rootDisk) {
-        return world(VolumeSeed.of("/dev/sda1", 1).diskImage(rootDisk));
+        return world(VolumeSeed.of("/dev/sda1", 1).diskImage(rootDisk)).build();
     }
 
-    private static World world(VolumeSeed root) {
+    private static World.Builder world(VolumeSeed root) {
         InstanceSeed web = InstanceSeed.of(SOURCE, PV_IMAGE).instanceType("m1.large").privateIp(SOURCE_IP)
                 .secondaryPrivateIp(SECONDARY_IP).keyName("ops").instanceProfile("app-role").root(root)
                 .dataVolume(VolumeSeed.of("/dev/sdf", 100).id(DATA_VOLUME))
@@ -62,7 +71,6 @@ public final class SandboxWorld {
                 .image(ImageSeed.hvm(DEBIAN_IMAGE, "debian-12-amd64").enaSupport(true).publicByAmazon())
                 .publicParameter(AwsSteps.DEBIAN_12_PARAMETER, DEBIAN_IMAGE)
                 .instance(web)
-                .elasticIp(EIP, EIP_ADDRESS, SOURCE)
-                .build();
+                .elasticIp(EIP, EIP_ADDRESS, SOURCE);
     }
 }
