@@ -46,13 +46,9 @@ public final class SandboxWorld {
         return world(VolumeSeed.of("/dev/sda1", 8)).build();
     }
 
-    /** The simulated world with more instances (launched from the same PV image, for example). */
-    public static World simulatedWith(InstanceSeed... more) {
-        World.Builder b = world(VolumeSeed.of("/dev/sda1", 8));
-        for (InstanceSeed i : more) {
-            b.instance(i);
-        }
-        return b.build();
+    /** The simulated world, still open for more images and instances. */
+    public static World.Builder simulatedBuilder() {
+        return world(VolumeSeed.of("/dev/sda1", 8));
     }
 
     /** The world whose source root volume is the PV disk image {@code rootDisk} (a lab fixture copy). */
