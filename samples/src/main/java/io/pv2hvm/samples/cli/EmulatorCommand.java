@@ -68,17 +68,20 @@ final class EmulatorCommand implements java.util.concurrent.Callable<Integer> {
         out.println("  AWS_ACCESS_KEY_ID=x AWS_SECRET_ACCESS_KEY=x aws ec2 describe-instances --endpoint-url "
                 + emulator.endpoint() + " --region " + Ec2Emulator.REGION);
         out.flush();
+        boolean interrupted = false;
         try {
             stop.await();
         } catch (InterruptedException e) {
-            Thread.currentThread().interrupt(); // asked to stop: shut down cleanly
-        } finally {
-            emulator.stop();
-            try {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            } catch (IllegalStateException shuttingDown) {
-                // the JVM is exiting anyway
-            }
+            interrupted = true; // asked to stop: shut down cleanly, then pass the interrupt on
+        }
+        emulator.stop();
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException shuttingDown) {
+            // the JVM is exiting anyway
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
         }
         return ExitCode.OK;
     }
