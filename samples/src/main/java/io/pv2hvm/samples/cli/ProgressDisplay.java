@@ -93,7 +93,7 @@ final class ProgressDisplay implements MigrationListener {
 
     @Override
     public void warning(String migrationId, String step, String message) {
-        line("warning: " + step + ": " + message);
+        line((bars.isEmpty() ? "" : "\n") + "warning: " + step + ": " + message); // not on a bar's line
     }
 
     private void line(String text) {

@@ -98,11 +98,8 @@ public final class Sandbox implements AutoCloseable {
         LatencyModel latency = LatencyModel.realistic().withTimeScale(timeScale);
         AwsTimeouts timeouts = EmulatorTimeouts.forTimeScale(timeScale);
         if (!missing.isEmpty()) {
-            String why = mode == GuestMode.SIMULATED ? "--guest simulated was given"
-                    : "this machine lacks " + String.join(", ", missing);
-            Ec2Emulator emulator = Ec2Emulator.builder().world(SandboxWorld.simulated()).latency(latency)
-                    .ssmExecutor(new SimulatedWorker()).build().start();
-            return new Sandbox(emulator, timeouts, why, null, null, null, null);
+            return simulated(latency, timeouts, mode == GuestMode.SIMULATED ? "--guest simulated was given"
+                    : "this machine lacks " + String.join(", ", missing));
         }
         // The lab's scratch files go to the temp directory, not wherever the CLI was started.
         if (System.getProperty("pv2hvm.lab.work") == null) {
@@ -110,7 +107,16 @@ public final class Sandbox implements AutoCloseable {
                     .toString());
         }
         GuestLab lab = GuestLab.shared();
-        Path root = lab.copyOf(Fixture.EXT4, "sandbox-root-" + ProcessHandle.current().pid() + ".img");
+        Path root;
+        try {
+            // The first use builds the fixture (fetches a Debian kernel with apt): minutes, and a network.
+            root = lab.copyOf(Fixture.EXT4, "sandbox-root-" + ProcessHandle.current().pid() + ".img");
+        } catch (RuntimeException e) {
+            if (mode == GuestMode.REAL) {
+                throw new SandboxUnavailableException("The lab's PV guest image could not be built: " + e.getMessage());
+            }
+            return simulated(latency, timeouts, "the lab's PV guest image could not be built (" + e.getMessage() + ")");
+        }
         QemuBootHook boots = new QemuBootHook(lab.qemu());
         Path devRoot = tempDir();
         LoopbackWorker worker = new LoopbackWorker(devRoot);
@@ -121,6 +127,12 @@ public final class Sandbox implements AutoCloseable {
                 timeouts.volume(), timeouts.snapshot().plusMinutes(1), timeouts.image(), timeouts.ipRelease(),
                 Duration.ofMinutes(10));
         return new Sandbox(emulator, real, null, boots, worker, devRoot, root);
+    }
+
+    private static Sandbox simulated(LatencyModel latency, AwsTimeouts timeouts, String why) {
+        Ec2Emulator emulator = Ec2Emulator.builder().world(SandboxWorld.simulated()).latency(latency)
+                .ssmExecutor(new SimulatedWorker()).build().start();
+        return new Sandbox(emulator, timeouts, why, null, null, null, null);
     }
 
     /** A migration of the sandbox's PV web server, journaled in memory; refine it, then plan or run. */
