@@ -9,6 +9,7 @@ import io.pv2hvm.samples.cli.EmulatorTimeouts;
 import io.pv2hvm.testkit.Ec2Emulator;
 import io.pv2hvm.testkit.LatencyModel;
 import io.pv2hvm.testkit.SimulatedGuest;
+import io.pv2hvm.testkit.lab.BootResult;
 import io.pv2hvm.testkit.lab.Fixture;
 import io.pv2hvm.testkit.lab.GuestLab;
 import io.pv2hvm.testkit.lab.LabPrerequisites;
@@ -27,7 +28,9 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -146,8 +149,8 @@ public final class Sandbox implements AutoCloseable {
     }
 
     /** The QEMU boots so far (empty map when simulated). */
-    public java.util.Map<String, io.pv2hvm.testkit.lab.BootResult> boots() {
-        return boots == null ? java.util.Map.of() : boots.boots();
+    public Map<String, BootResult> boots() {
+        return boots == null ? Map.of() : boots.boots();
     }
 
     /** The emulator. */
@@ -193,7 +196,7 @@ public final class Sandbox implements AutoCloseable {
         }
         if (devRoot != null) {
             try (var paths = Files.walk(devRoot)) {
-                paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+                paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
             } catch (IOException e) {
                 // a leftover empty directory in /tmp is harmless
             }
