@@ -1,6 +1,7 @@
 package io.pv2hvm.samples.cli;
 
 import io.pv2hvm.aws.AwsTimeouts;
+import io.pv2hvm.samples.sandbox.EmulatorTimeouts;
 import picocli.CommandLine.Option;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;

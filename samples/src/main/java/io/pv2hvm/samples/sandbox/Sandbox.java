@@ -5,7 +5,6 @@ import io.pv2hvm.aws.AwsTimeouts;
 import io.pv2hvm.core.Migration;
 import io.pv2hvm.core.MigrationSpec;
 import io.pv2hvm.core.journal.InMemoryJournal;
-import io.pv2hvm.samples.cli.EmulatorTimeouts;
 import io.pv2hvm.testkit.Ec2Emulator;
 import io.pv2hvm.testkit.LatencyModel;
 import io.pv2hvm.testkit.SimulatedGuest;

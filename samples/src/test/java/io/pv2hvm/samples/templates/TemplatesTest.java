@@ -9,7 +9,7 @@ import io.pv2hvm.core.StepFailedException;
 import io.pv2hvm.core.journal.InMemoryJournal;
 import io.pv2hvm.core.spi.Step;
 import io.pv2hvm.core.spi.StepContext;
-import io.pv2hvm.samples.cli.EmulatorTimeouts;
+import io.pv2hvm.samples.sandbox.EmulatorTimeouts;
 import io.pv2hvm.samples.sandbox.SandboxWorld;
 import io.pv2hvm.samples.sandbox.SimulatedWorker;
 import io.pv2hvm.testkit.Ec2Emulator;

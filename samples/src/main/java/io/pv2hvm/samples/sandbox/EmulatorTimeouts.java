@@ -1,4 +1,4 @@
-package io.pv2hvm.samples.cli;
+package io.pv2hvm.samples.sandbox;
 
 import io.pv2hvm.aws.AwsTimeouts;
 
