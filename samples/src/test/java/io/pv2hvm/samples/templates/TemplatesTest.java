@@ -22,6 +22,7 @@ import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.ec2.Ec2Client;
+import software.amazon.awssdk.services.ec2.model.Filter;
 import software.amazon.awssdk.services.ssm.SsmClient;
 
 import java.util.List;
@@ -126,7 +127,8 @@ class TemplatesTest {
         assertThat(lb.events).hasSize(4).startsWith("deregister " + SandboxWorld.SOURCE)
                 .endsWith("register " + SandboxWorld.SOURCE);
         assertThat(lb.events.get(2)).isEqualTo(lb.events.get(1).replace("register", "deregister"));
-        assertThat(ec2.describeInstances(b -> b.filters(f -> f.name("private-ip-address").values(SandboxWorld.SOURCE_IP)))
+        assertThat(ec2.describeInstances(b -> b.filters(Filter.builder().name("private-ip-address")
+                        .values(SandboxWorld.SOURCE_IP).build()))
                 .reservations().stream().flatMap(res -> res.instances().stream())
                 .filter(i -> "running".equals(i.state().nameAsString())).toList())
                 .singleElement().satisfies(i -> assertThat(i.virtualizationTypeAsString()).isEqualTo("paravirtual"));
