@@ -25,14 +25,15 @@ import java.net.URI;
  */
 public final class AwsConnection {
     @Option(names = "--region", paramLabel = "REGION",
-            description = "AWS region (default: AWS_REGION, the profile's region; us-east-1 with --endpoint-url).")
+            description = "AWS region (default: AWS_REGION, else the region of --profile or the default profile;"
+                    + " us-east-1 with --endpoint-url).")
     String region;
 
     @Option(names = "--profile", paramLabel = "NAME", description = "Named profile from ~/.aws/config for credentials.")
     String profile;
 
     @Option(names = "--endpoint-url", paramLabel = "URL",
-            description = "Send EC2 and SSM calls here, e.g. an Ec2Emulator (./pv2hvm emulator).")
+            description = "Send EC2 and SSM calls here, e.g. to the emulator 'pv2hvm emulator' runs.")
     URI endpoint;
 
     @Option(names = "--emulator-time-scale", paramLabel = "X",
@@ -90,7 +91,8 @@ public final class AwsConnection {
             return Region.US_EAST_1;
         }
         try {
-            return new DefaultAwsRegionProviderChain().getRegion();
+            return (profile == null ? DefaultAwsRegionProviderChain.builder().build()
+                    : DefaultAwsRegionProviderChain.builder().profileName(profile).build()).getRegion();
         } catch (RuntimeException e) {
             throw new UsageException("No AWS region: pass --region, or set AWS_REGION or a region in ~/.aws/config.");
         }
