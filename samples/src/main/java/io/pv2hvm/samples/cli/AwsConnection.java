@@ -1,0 +1,104 @@
+package io.pv2hvm.samples.cli;
+
+import io.pv2hvm.aws.AwsTimeouts;
+import io.pv2hvm.samples.sandbox.EmulatorTimeouts;
+import picocli.CommandLine.Option;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.ProfileCredentialsProvider;
+import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
+import software.amazon.awssdk.core.retry.RetryMode;
+import software.amazon.awssdk.http.apache5.Apache5HttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
+import software.amazon.awssdk.services.ec2.Ec2Client;
+import software.amazon.awssdk.services.ec2.Ec2ClientBuilder;
+import software.amazon.awssdk.services.ssm.SsmClient;
+import software.amazon.awssdk.services.ssm.SsmClientBuilder;
+
+import java.net.URI;
+
+/**
+ * The AWS options every command that talks to EC2 shares, with the AWS CLI's meaning: region
+ * and credentials from the default chains unless given, {@code --endpoint-url} for an emulator
+ * or a VPC endpoint.
+ */
+public final class AwsConnection {
+    @Option(names = "--region", paramLabel = "REGION",
+            description = "AWS region (default: AWS_REGION, else the region of --profile or the default profile;"
+                    + " us-east-1 with --endpoint-url).")
+    String region;
+
+    @Option(names = "--profile", paramLabel = "NAME", description = "Named profile from ~/.aws/config for credentials.")
+    String profile;
+
+    @Option(names = "--endpoint-url", paramLabel = "URL",
+            description = "Send EC2 and SSM calls here, e.g. to the emulator 'pv2hvm emulator' runs.")
+    URI endpoint;
+
+    @Option(names = "--emulator-time-scale", paramLabel = "X",
+            description = "With --endpoint-url: the emulator runs EC2 latencies X times (e.g. 0.01); EC2 waits"
+                    + " shrink to match. Default 1 (real EC2 timing).")
+    Double timeScale;
+
+    /** An EC2 client for these options. */
+    public Ec2Client ec2() {
+        Ec2ClientBuilder b = Ec2Client.builder().region(region()).credentialsProvider(credentials())
+                .httpClient(Apache5HttpClient.builder().build())
+                .overrideConfiguration(ClientOverrideConfiguration.builder().retryStrategy(RetryMode.STANDARD).build());
+        if (endpoint != null) {
+            b.endpointOverride(endpoint);
+        }
+        return b.build();
+    }
+
+    /** An SSM client for these options. */
+    public SsmClient ssm() {
+        SsmClientBuilder b = SsmClient.builder().region(region()).credentialsProvider(credentials())
+                .httpClient(Apache5HttpClient.builder().build())
+                .overrideConfiguration(ClientOverrideConfiguration.builder().retryStrategy(RetryMode.STANDARD).build());
+        if (endpoint != null) {
+            b.endpointOverride(endpoint);
+        }
+        return b.build();
+    }
+
+    /** EC2 waits: the defaults for AWS, scaled for an emulator. */
+    public AwsTimeouts timeouts() {
+        if (timeScale == null) {
+            return AwsTimeouts.defaults();
+        }
+        if (endpoint == null) {
+            throw new UsageException("--emulator-time-scale applies only with --endpoint-url (an emulator).");
+        }
+        try {
+            return EmulatorTimeouts.forTimeScale(timeScale);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("--emulator-time-scale: " + e.getMessage() + ".");
+        }
+    }
+
+    /** Whether calls go to an endpoint other than AWS's own. */
+    public boolean customEndpoint() {
+        return endpoint != null;
+    }
+
+    private Region region() {
+        if (region != null) {
+            return Region.of(region);
+        }
+        if (endpoint != null) {
+            return Region.US_EAST_1;
+        }
+        try {
+            return (profile == null ? DefaultAwsRegionProviderChain.builder().build()
+                    : DefaultAwsRegionProviderChain.builder().profileName(profile).build()).getRegion();
+        } catch (RuntimeException e) {
+            throw new UsageException("No AWS region: pass --region, or set AWS_REGION or a region in ~/.aws/config.");
+        }
+    }
+
+    private AwsCredentialsProvider credentials() {
+        return profile != null ? ProfileCredentialsProvider.create(profile) : DefaultCredentialsProvider.builder().build();
+    }
+}

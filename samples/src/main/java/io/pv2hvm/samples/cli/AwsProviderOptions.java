@@ -1,0 +1,34 @@
+package io.pv2hvm.samples.cli;
+
+import io.pv2hvm.aws.AwsSteps;
+import io.pv2hvm.testkit.SimulatedGuest;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import software.amazon.awssdk.services.ec2.Ec2Client;
+import software.amazon.awssdk.services.ssm.SsmClient;
+
+/**
+ * The AWS connection of a command that runs migration steps, and how the guest is converted:
+ * by the real worker scripts, or (against an emulator only) simulated.
+ */
+final class AwsProviderOptions {
+    @Mixin
+    AwsConnection aws;
+
+    @Option(names = "--simulate-guest", description = "With --endpoint-url only: simulate the guest conversion"
+            + " (SimulatedGuest), for an emulator whose worker has no disks.")
+    boolean simulateGuest;
+
+    /** The AWS steps over these clients. */
+    AwsSteps steps(Ec2Client ec2, SsmClient ssm) {
+        if (simulateGuest && !aws.customEndpoint()) {
+            throw new UsageException("--simulate-guest is for an emulator: it needs --endpoint-url. On AWS the guest"
+                    + " is always converted for real.");
+        }
+        AwsSteps.Builder b = AwsSteps.builder().ec2(ec2).ssm(ssm).timeouts(aws.timeouts());
+        if (simulateGuest) {
+            b.guestConversion(SimulatedGuest.typical());
+        }
+        return b.build();
+    }
+}

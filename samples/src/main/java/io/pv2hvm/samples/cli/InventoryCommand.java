@@ -1,0 +1,98 @@
+package io.pv2hvm.samples.cli;
+
+import io.pv2hvm.aws.AwsSteps;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import software.amazon.awssdk.services.ec2.Ec2Client;
+import software.amazon.awssdk.services.ec2.model.Filter;
+import software.amazon.awssdk.services.ec2.model.Instance;
+import software.amazon.awssdk.services.ec2.model.Tag;
+import software.amazon.awssdk.services.ssm.SsmClient;
+
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** The PV instances of a region, each with its preflight blockers and the HVM type a migration would use. */
+@Command(name = "inventory", mixinStandardHelpOptions = true,
+        description = {"Lists the PV instances in the region with what blocks their migration and the HVM type"
+                + " it would launch.", "Runs each instance's preflight (describe calls and DryRun probes only);"
+                + " changes nothing."})
+final class InventoryCommand implements java.util.concurrent.Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    AwsConnection aws;
+
+    @Option(names = "--preserve-ips", description = "Check as for 'migrate --preserve-ips' (termination protection"
+            + " blocks, TerminateInstances must be allowed).")
+    boolean preserveIps;
+
+    @Option(names = "--json", description = "Print the inventory as JSON.")
+    boolean json;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        try (Ec2Client ec2 = aws.ec2(); SsmClient ssm = aws.ssm()) {
+            AwsSteps steps = AwsSteps.builder().ec2(ec2).ssm(ssm).timeouts(aws.timeouts()).build();
+            List<Instance> pv = ec2.describeInstancesPaginator(b -> b.filters(
+                            Filter.builder().name("virtualization-type").values("paravirtual").build(),
+                            Filter.builder().name("instance-state-name").values("pending", "running", "stopping",
+                                    "stopped").build()))
+                    .reservations().stream().flatMap(r -> r.instances().stream()).toList();
+            List<Map<String, Object>> rows = new ArrayList<>();
+            for (Instance i : pv) {
+                PreflightProbe.Finding f = PreflightProbe.of(i.instanceId(), steps, preserveIps);
+                Map<String, Object> row = new LinkedHashMap<>();
+                row.put("instanceId", i.instanceId());
+                row.put("name", i.tags().stream().filter(t -> "Name".equals(t.key())).map(Tag::value).findFirst()
+                        .orElse(""));
+                row.put("instanceType", i.instanceTypeAsString());
+                row.put("state", i.state().nameAsString());
+                row.put("availabilityZone", i.placement().availabilityZone());
+                row.put("recommendedType", f.recommendedType());
+                row.put("ready", f.blockers().isEmpty());
+                row.put("blockers", f.blockers().stream().map(b -> Map.of("code", b.code(), "reason", b.reason(),
+                        "fix", b.fix())).toList());
+                row.put("warnings", f.warnings());
+                rows.add(row);
+            }
+            if (json) {
+                out.println(Output.json(rows));
+            } else {
+                table(out, rows);
+            }
+            out.flush();
+            return ExitCode.OK;
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static void table(PrintWriter out, List<Map<String, Object>> rows) {
+        if (rows.isEmpty()) {
+            out.println("No PV instances in this region.");
+            return;
+        }
+        String format = "%-20s %-14s %-11s %-8s %-12s %s%n";
+        out.printf(format, "INSTANCE", "NAME", "TYPE", "STATE", "HVM TYPE", "BLOCKERS");
+        for (Map<String, Object> r : rows) {
+            List<Map<String, String>> blockers = (List<Map<String, String>>) r.get("blockers");
+            out.printf(format, r.get("instanceId"), r.get("name"), r.get("instanceType"), r.get("state"),
+                    r.get("recommendedType") == null ? "-" : r.get("recommendedType"),
+                    blockers.isEmpty() ? "none" : String.join(",", blockers.stream().map(b -> b.get("code")).toList()));
+        }
+        for (Map<String, Object> r : rows) {
+            for (Map<String, String> b : (List<Map<String, String>>) r.get("blockers")) {
+                out.println("  " + r.get("instanceId") + " " + b.get("code") + ": " + b.get("reason") + " Fix: "
+                        + b.get("fix"));
+            }
+        }
+    }
+}

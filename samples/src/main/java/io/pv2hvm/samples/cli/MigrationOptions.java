@@ -1,0 +1,112 @@
+package io.pv2hvm.samples.cli;
+
+import io.pv2hvm.core.ConversionStrategy;
+import io.pv2hvm.core.Migration;
+import io.pv2hvm.core.MigrationSpec;
+import io.pv2hvm.core.Worker;
+import io.pv2hvm.ssh.HostKeyPolicy;
+import io.pv2hvm.ssh.SshKey;
+import io.pv2hvm.ssh.SshTransport;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.nio.file.Path;
+
+/** What {@code plan} and {@code migrate} share: the instance and the options of the fluent API. */
+final class MigrationOptions {
+    @Parameters(index = "0", paramLabel = "INSTANCE-ID", description = "The PV instance, e.g. i-0abc123def4567890.")
+    String instanceId;
+
+    @Option(names = "--preserve-ips", description = "Keep private IPs, Elastic IPs and secondary interfaces"
+            + " (terminates the source after a backup image exists).")
+    boolean preserveIps;
+
+    @Option(names = "--instance-type", paramLabel = "TYPE", description = "The HVM instance type (default: the"
+            + " source's, or its documented successor).")
+    String instanceType;
+
+    @Option(names = "--strategy", paramLabel = "STRATEGY", description = "IN_PLACE or PARTITION_COPY (default: IN_PLACE"
+            + " where the filesystem allows it).")
+    ConversionStrategy strategy;
+
+    @Option(names = "--worker", paramLabel = "ID", description = "An existing worker instance (i-...) or the AMI to"
+            + " launch one from (ami-...). Default: Debian 12 in the source's AZ.")
+    String worker;
+
+    @Option(names = "--ssm", description = "Run worker commands through SSM (the default).")
+    boolean ssm;
+
+    @Option(names = "--ssh-host", paramLabel = "HOST", description = "Run worker commands over SSH to this host"
+            + " (the --worker instance).")
+    String sshHost;
+
+    @Option(names = "--ssh-user", paramLabel = "USER", description = "SSH user (a non-root user needs sudo -n).")
+    String sshUser;
+
+    @Option(names = "--ssh-key", paramLabel = "FILE", description = "SSH private key file (not passphrase-protected).")
+    Path sshKey;
+
+    @Option(names = "--known-hosts", paramLabel = "FILE", description = "known_hosts file checked strictly.")
+    Path knownHosts;
+
+    @Option(names = "--health-command", paramLabel = "CMD", description = "Must exit 0 on the worker against the"
+            + " trial instance ($TRIAL_IP) before cutover.")
+    String healthCommand;
+
+    @Option(names = "--keep-source", description = "Leave the source stopped instead of terminating it.")
+    boolean keepSource;
+
+    @Option(names = "--accept-instance-store-loss", description = "Accept that instance-store data is lost.")
+    boolean acceptInstanceStoreLoss;
+
+    @Option(names = "--migration-id", paramLabel = "ID", description = "Name the migration (default: generated).")
+    String migrationId;
+
+    /** The spec these options describe, without a provider (the caller adds it). */
+    MigrationSpec spec() {
+        MigrationSpec s = Migration.of(instanceId).toHvm();
+        if (preserveIps) {
+            s = s.preservingIps();
+        }
+        if (instanceType != null) {
+            s = s.withInstanceType(instanceType);
+        }
+        if (strategy != null) {
+            s = s.withStrategy(strategy);
+        }
+        if (worker != null) {
+            s = s.usingWorker(worker.startsWith("ami-") ? Worker.launchedFrom(worker) : Worker.existing(worker));
+        }
+        if (healthCommand != null) {
+            s = s.withHealthCommand(healthCommand);
+        }
+        if (keepSource) {
+            s = s.keepingSource();
+        }
+        if (acceptInstanceStoreLoss) {
+            s = s.acceptingInstanceStoreLoss();
+        }
+        if (migrationId != null) {
+            s = s.withMigrationId(migrationId);
+        }
+        return withTransport(s);
+    }
+
+    private MigrationSpec withTransport(MigrationSpec s) {
+        boolean anySsh = sshHost != null || sshUser != null || sshKey != null || knownHosts != null;
+        if (!anySsh) {
+            return s;
+        }
+        if (ssm) {
+            throw new UsageException("--ssm and the --ssh-* options exclude each other.");
+        }
+        if (sshHost == null || sshUser == null || sshKey == null || knownHosts == null) {
+            throw new UsageException("SSH needs all of --ssh-host, --ssh-user, --ssh-key and --known-hosts.");
+        }
+        if (worker == null || !worker.startsWith("i-")) {
+            throw new UsageException("Over SSH the worker must be an existing instance: add --worker i-...");
+        }
+        return s.via(SshTransport.builder().host(sshHost).user(sshUser).key(SshKey.fromFile(sshKey))
+                .hostKeys(HostKeyPolicy.knownHosts(knownHosts)).build());
+    }
+}

@@ -1,0 +1,80 @@
+package io.pv2hvm.samples.cli;
+
+import io.pv2hvm.core.InvalidSpecException;
+import io.pv2hvm.core.PreflightException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The {@code pv2hvm} command line: a sandbox migration against the emulator, and inventory, plan,
+ * migrate, resume and sweep against AWS (or any endpoint), plus local image conversion.
+ */
+@Command(name = "pv2hvm", mixinStandardHelpOptions = true, version = "pv2hvm 0.1.0-SNAPSHOT",
+        description = "Moves AWS EC2 instances from paravirtual (PV) to HVM.",
+        subcommands = {SandboxCommand.class, InventoryCommand.class, PlanCommand.class, MigrateCommand.class,
+                ResumeCommand.class, SweepCommand.class, ConvertImageCommand.class, EmulatorCommand.class,
+                IamPolicyCommand.class, CommandLine.HelpCommand.class},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:done", "1:the migration failed and was rolled back, or an AWS/IO error stopped the command",
+                "2:bad usage (unknown option, malformed id, confirmation refused)",
+                "3:preflight found blockers; nothing was changed"})
+public final class Pv2hvm implements Runnable {
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "Missing command: try 'pv2hvm sandbox',"
+                + " or 'pv2hvm help' for the list.");
+    }
+
+    /** Runs the CLI and exits with its exit code. */
+    public static void main(String[] args) {
+        // The SDK logs through SLF4J; the progress display already says what matters.
+        if (System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
+            System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "error");
+        }
+        PrintWriter out = new PrintWriter(new java.io.OutputStreamWriter(System.out, StandardCharsets.UTF_8), true);
+        PrintWriter err = new PrintWriter(new java.io.OutputStreamWriter(System.err, StandardCharsets.UTF_8), true);
+        int code = execute(out, err, args);
+        out.flush();
+        err.flush();
+        System.exit(code);
+    }
+
+    /** Runs the CLI in this JVM, writing to {@code out} and {@code err}; returns the exit code (see {@link ExitCode}). */
+    public static int execute(PrintWriter out, PrintWriter err, String... args) {
+        CommandLine cli = new CommandLine(new Pv2hvm());
+        cli.setOut(out);
+        cli.setErr(err);
+        cli.setCaseInsensitiveEnumValuesAllowed(true);
+        cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
+            int code = exitCodeOf(e);
+            cmd.getErr().println("error: " + e.getMessage());
+            if (code == ExitCode.USAGE) {
+                cmd.getErr().println("Try 'pv2hvm " + cmd.getCommandName() + " --help'.");
+            }
+            cmd.getErr().flush();
+            return code;
+        });
+        int code = cli.execute(args);
+        out.flush();
+        err.flush();
+        return code;
+    }
+
+    private static int exitCodeOf(Exception e) {
+        if (e instanceof PreflightException) {
+            return ExitCode.BLOCKED;
+        }
+        if (e instanceof UsageException || e instanceof InvalidSpecException) {
+            return ExitCode.USAGE;
+        }
+        return ExitCode.FAILED;
+    }
+}

@@ -1,0 +1,121 @@
+package io.pv2hvm.samples.cli;
+
+import io.pv2hvm.core.MigrationResult;
+import io.pv2hvm.core.MigrationSpec;
+import io.pv2hvm.samples.sandbox.GuestMode;
+import io.pv2hvm.samples.sandbox.Sandbox;
+import io.pv2hvm.samples.sandbox.SandboxWorld;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import software.amazon.awssdk.services.ec2.model.Instance;
+
+import java.io.PrintWriter;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The main job: a whole migration with no AWS account. Starts the emulator with a PV web server
+ * (secondary IP, second interface, Elastic IP, data volume), runs
+ * {@code Migration.of(id).toHvm().preservingIps().run()} against it and prints what happened.
+ */
+@Command(name = "sandbox", mixinStandardHelpOptions = true,
+        description = {"Migrates a PV web server in a local EC2 emulator, end to end, with no AWS account.",
+                "With root, loop devices and QEMU the guest disk is a real PV image, converted and booted for real;"
+                        + " elsewhere the guest is simulated and the output says so."})
+final class SandboxCommand implements java.util.concurrent.Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    ProgressOption progress;
+
+    @Option(names = "--guest", paramLabel = "MODE", defaultValue = "auto",
+            description = "auto (real where the lab is available), real or simulated. Default: ${DEFAULT-VALUE}.")
+    GuestMode guest;
+
+    @Option(names = "--instance-type", paramLabel = "TYPE", defaultValue = "m5.large",
+            description = "The HVM instance type to move to. Default: ${DEFAULT-VALUE}.")
+    String instanceType;
+
+    @Option(names = "--time-scale", paramLabel = "X", defaultValue = "0.01",
+            description = "EC2 latencies run X times real time in the emulator. Default: ${DEFAULT-VALUE}.")
+    double timeScale;
+
+    @Option(names = "--json", description = "Print the result as JSON.")
+    boolean json;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        if (!(timeScale > 0) || timeScale > 1) {
+            throw new UsageException("--time-scale must be in (0, 1]; got " + timeScale + ".");
+        }
+        try (Sandbox sandbox = Sandbox.start(guest, timeScale)) {
+            String guestLine = sandbox.simulatedBecause()
+                    .map(why -> "guest: SIMULATED (no disk is written; SimulatedGuest) because " + why + ".")
+                    .orElse("guest: a real PV disk image (lab ext4 fixture), converted on this machine through loop"
+                            + " devices and booted in QEMU.");
+            if (!json) {
+                out.println("Sandbox: EC2 emulator at " + sandbox.emulator().endpoint() + ", EC2 latencies x"
+                        + timeScale);
+                out.println(guestLine);
+                out.println("Migrating " + SandboxWorld.SOURCE + " to HVM (" + instanceType + "), keeping its IPs...");
+                out.flush();
+            }
+            Instance before = instance(sandbox, SandboxWorld.SOURCE);
+            MigrationSpec migration = sandbox.migration().preservingIps().withInstanceType(instanceType)
+                    .onProgress(progress.display(err));
+            MigrationResult r = migration.run();
+            Instance after = instance(sandbox, r.newInstanceId());
+            boolean ipsKept = r.ipsAfter().containsAll(r.ipsBefore());
+            if (json) {
+                Map<String, Object> doc = new LinkedHashMap<>();
+                doc.put("guest", sandbox.simulatedBecause().isPresent() ? "simulated" : "real");
+                sandbox.simulatedBecause().ifPresent(why -> doc.put("simulatedBecause", why));
+                doc.put("before", describe(before));
+                doc.put("after", describe(after));
+                doc.put("ipsKept", ipsKept);
+                doc.put("qemuBoots", sandbox.boots().keySet().stream().sorted().toList());
+                doc.put("result", new com.fasterxml.jackson.databind.ObjectMapper().readTree(r.toJson()));
+                out.println(Output.json(doc));
+            } else {
+                out.println();
+                out.printf("before: %s  %-9s %-11s %s%n", before.instanceId(), before.instanceTypeAsString(),
+                        before.virtualizationTypeAsString(), before.privateIpAddress());
+                out.printf("after:  %s  %-9s %-11s %s%n", after.instanceId(), after.instanceTypeAsString(),
+                        after.virtualizationTypeAsString(), after.privateIpAddress());
+                out.println("IPs kept: " + (ipsKept ? "yes, all " + r.ipsBefore().size() + " (" + String.join(", ",
+                        r.ipsBefore()) + ")" : "NO: before " + r.ipsBefore() + ", after " + r.ipsAfter()));
+                if (!sandbox.boots().isEmpty()) {
+                    out.println("QEMU boots: " + String.join(", ", sandbox.boots().keySet().stream().sorted().toList()));
+                }
+                out.println();
+                out.print(r.toText());
+                out.println();
+                out.println(guestLine);
+            }
+            return ExitCode.OK;
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static Instance instance(Sandbox sandbox, String id) {
+        return sandbox.ec2().describeInstances(b -> b.instanceIds(id)).reservations().get(0).instances().get(0);
+    }
+
+    private static Map<String, Object> describe(Instance i) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("instanceId", i.instanceId());
+        m.put("instanceType", i.instanceTypeAsString());
+        m.put("virtualizationType", i.virtualizationTypeAsString());
+        m.put("state", i.state().nameAsString());
+        m.put("imageId", i.imageId());
+        m.put("privateIp", i.privateIpAddress());
+        return m;
+    }
+}

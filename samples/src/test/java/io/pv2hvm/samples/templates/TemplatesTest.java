@@ -1,0 +1,151 @@
+package io.pv2hvm.samples.templates;
+
+import io.pv2hvm.aws.AwsSteps;
+import io.pv2hvm.core.Migration;
+import io.pv2hvm.core.MigrationResult;
+import io.pv2hvm.core.MigrationSpec;
+import io.pv2hvm.core.Phase;
+import io.pv2hvm.core.StepFailedException;
+import io.pv2hvm.core.journal.InMemoryJournal;
+import io.pv2hvm.core.spi.Step;
+import io.pv2hvm.core.spi.StepContext;
+import io.pv2hvm.samples.sandbox.EmulatorTimeouts;
+import io.pv2hvm.samples.sandbox.SandboxWorld;
+import io.pv2hvm.samples.sandbox.SimulatedWorker;
+import io.pv2hvm.testkit.Ec2Emulator;
+import io.pv2hvm.testkit.LatencyModel;
+import io.pv2hvm.testkit.SimulatedGuest;
+import io.pv2hvm.testkit.world.InstanceSeed;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.ec2.Ec2Client;
+import software.amazon.awssdk.services.ec2.model.Filter;
+import software.amazon.awssdk.services.ssm.SsmClient;
+
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+/** The templates, run against the emulator with a simulated guest. */
+class TemplatesTest {
+    private static final double SCALE = Double.parseDouble(System.getProperty("pv2hvm.emulator.timeScale", "0.002"));
+    private static final String SECOND = "i-0123456789abcdef1";
+    private static final String PROTECTED = "i-0123456789abcdef2";
+
+    private Ec2Emulator emulator;
+    private Ec2Client ec2;
+    private SsmClient ssm;
+    private AwsSteps aws;
+
+    @BeforeEach
+    void start() {
+        emulator = Ec2Emulator.builder().latency(LatencyModel.realistic().withTimeScale(SCALE))
+                .ssmExecutor(new SimulatedWorker())
+                .world(SandboxWorld.simulatedBuilder()
+                        .instance(InstanceSeed.of(SECOND, SandboxWorld.PV_IMAGE).instanceType("m1.large")
+                                .privateIp("10.0.1.40").tag("Name", "web-2"))
+                        .instance(InstanceSeed.of(PROTECTED, SandboxWorld.PV_IMAGE).instanceType("m1.large")
+                                .privateIp("10.0.1.41").disableApiTermination(true).tag("Name", "web-3"))
+                        .build())
+                .build().start();
+        ec2 = Ec2Client.builder().endpointOverride(emulator.endpoint()).region(Region.US_EAST_1)
+                .credentialsProvider(DefaultCredentialsProvider.builder().build()).build();
+        ssm = SsmClient.builder().endpointOverride(emulator.endpoint()).region(Region.US_EAST_1)
+                .credentialsProvider(DefaultCredentialsProvider.builder().build()).build();
+        aws = AwsSteps.builder().ec2(ec2).ssm(ssm).timeouts(EmulatorTimeouts.forTimeScale(SCALE))
+                .guestConversion(SimulatedGuest.typical()).build();
+    }
+
+    @AfterEach
+    void stop() {
+        ec2.close();
+        ssm.close();
+        emulator.stop();
+    }
+
+    private MigrationSpec migration(String id) {
+        return Migration.of(id).toHvm().preservingIps().withProvider(aws).journal(InMemoryJournal.create());
+    }
+
+    @Test
+    void fleet_migratesEveryReadyInstanceTwoAtATime_andReportsTheBlockedOne() {
+        List<FleetMigration.Outcome> outcomes = FleetMigration.migrate(List.of(SandboxWorld.SOURCE, SECOND, PROTECTED),
+                2, this::migration);
+
+        assertThat(outcomes).extracting(FleetMigration.Outcome::instanceId)
+                .containsExactly(SandboxWorld.SOURCE, SECOND, PROTECTED);
+        assertThat(outcomes.get(0).succeeded()).as("%s", outcomes.get(0).error()).isTrue();
+        assertThat(outcomes.get(1).succeeded()).as("%s", outcomes.get(1).error()).isTrue();
+        assertThat(outcomes.get(2).blocked()).isTrue();
+        assertThat(outcomes.get(2).error().getMessage()).contains("TERMINATION_PROTECTION");
+        for (FleetMigration.Outcome o : outcomes.subList(0, 2)) {
+            assertThat(ec2.describeInstances(b -> b.instanceIds(o.result().newInstanceId())).reservations().get(0)
+                    .instances().get(0).virtualizationTypeAsString()).isEqualTo("hvm");
+        }
+        assertThat(ec2.describeInstances(b -> b.instanceIds(outcomes.get(1).result().newInstanceId())).reservations()
+                .get(0).instances().get(0).privateIpAddress()).isEqualTo("10.0.1.40");
+    }
+
+    @Test
+    void loadBalancerSteps_drainTheSourceBeforeCutoverAndRegisterTheNewInstanceAfter() {
+        RecordingMembership lb = new RecordingMembership();
+
+        MigrationResult r = migration(SandboxWorld.SOURCE).withStepBefore(Phase.CUTOVER, new DrainFromLoadBalancer(lb))
+                .withStep(Phase.CUTOVER, new RejoinLoadBalancer(lb)).run();
+
+        assertThat(lb.events).containsExactly("deregister " + SandboxWorld.SOURCE, "register " + r.newInstanceId());
+        assertThat(r.timings()).extracting(t -> t.step()).containsSubsequence("verify-trial-instance",
+                "drain-from-load-balancer", "stop-source", "launch-hvm-instance", "rejoin-load-balancer", "cleanup");
+    }
+
+    @Test
+    void loadBalancerSteps_whenCutoverFailsAfterwards_putTheSourceBack() {
+        RecordingMembership lb = new RecordingMembership();
+        Step fails = new Step() {
+            @Override
+            public String name() {
+                return "smoke-test";
+            }
+
+            @Override
+            public void run(StepContext context) {
+                throw new IllegalStateException("smoke test failed on the new instance");
+            }
+        };
+
+        StepFailedException e = catchThrowableOfType(StepFailedException.class, () -> migration(SandboxWorld.SOURCE)
+                .withStepBefore(Phase.CUTOVER, new DrainFromLoadBalancer(lb))
+                .withStep(Phase.CUTOVER, new RejoinLoadBalancer(lb)).withStep(Phase.CUTOVER, fails).run());
+
+        assertThat(e.step()).isEqualTo("smoke-test");
+        assertThat(e.rolledBack()).contains("rejoin-load-balancer", "drain-from-load-balancer");
+        assertThat(lb.events).hasSize(4).startsWith("deregister " + SandboxWorld.SOURCE)
+                .endsWith("register " + SandboxWorld.SOURCE);
+        assertThat(lb.events.get(2)).isEqualTo(lb.events.get(1).replace("register", "deregister"));
+        assertThat(ec2.describeInstances(b -> b.filters(Filter.builder().name("private-ip-address")
+                        .values(SandboxWorld.SOURCE_IP).build()))
+                .reservations().stream().flatMap(res -> res.instances().stream())
+                .filter(i -> "running".equals(i.state().nameAsString())).toList())
+                .singleElement().satisfies(i -> assertThat(i.virtualizationTypeAsString()).isEqualTo("paravirtual"));
+    }
+
+    /** A load balancer that remembers what it was told, in order. */
+    private static final class RecordingMembership implements LoadBalancerMembership {
+        final List<String> events = new CopyOnWriteArrayList<>();
+
+        @Override
+        public void deregister(String instanceId) {
+            events.add("deregister " + instanceId);
+        }
+
+        @Override
+        public void register(String instanceId) {
+            events.add("register " + instanceId);
+        }
+    }
+}
