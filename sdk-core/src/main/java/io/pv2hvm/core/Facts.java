@@ -19,6 +19,8 @@ public final class Facts {
     public static final String VIRTUALIZATION_BEFORE = "result.virtualization-before";
     /** The virtualization type of the new instance. */
     public static final String VIRTUALIZATION_AFTER = "result.virtualization-after";
+    /** The instance type the new instance gets (the requested one, the source's, or its successor), known after preflight. */
+    public static final String TARGET_INSTANCE_TYPE = "result.target-instance-type";
     /** How many cloud API calls the migration made. */
     public static final String API_CALLS = "result.api-calls";
 

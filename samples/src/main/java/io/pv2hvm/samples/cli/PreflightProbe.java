@@ -23,7 +23,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
  */
 final class PreflightProbe {
     /** The fact the AWS preflight records for the HVM type it will launch (sdk-aws's FactKeys.TARGET_TYPE). */
-    static final String TARGET_TYPE_FACT = "aws.target-type";
+    static final String TARGET_TYPE_FACT = io.pv2hvm.core.Facts.TARGET_INSTANCE_TYPE;
 
     private PreflightProbe() {
     }
