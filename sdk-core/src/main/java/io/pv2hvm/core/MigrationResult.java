@@ -22,7 +22,8 @@ import java.util.Map;
  * @param downtime         time the source was out of service (the CUTOVER steps)
  * @param warnings         things the user should know
  * @param resourcesKept    resources created and intentionally kept (images, the new instance)
- * @param facts            every fact journaled, for tools that want more
+ * @param facts            the well-known facts ({@link Facts}, keys {@code result.*}); providers' own
+ *                         facts stay in the journal
  */
 public record MigrationResult(String migrationId, String sourceInstanceId, String newInstanceId, String newImageId,
                               String backupImageId, List<String> ipsBefore, List<String> ipsAfter,

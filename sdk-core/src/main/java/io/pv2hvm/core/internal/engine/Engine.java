@@ -264,7 +264,21 @@ public final class Engine {
         return new MigrationResult(run.migrationId(), spec.instanceId(), facts.get(Facts.NEW_INSTANCE_ID),
                 facts.get(Facts.NEW_IMAGE_ID), facts.get(Facts.BACKUP_IMAGE_ID), list(facts.get(Facts.IPS_BEFORE)),
                 list(facts.get(Facts.IPS_AFTER)), timings, total.isNegative() ? Duration.ZERO : total, downtime,
-                state.warnings(), state.remainingResources(), facts);
+                state.warnings(), state.remainingResources(), resultFacts(facts));
+    }
+
+    /**
+     * The facts a result shows: the well-known {@code result.*} ones. Providers' own facts stay in
+     * the journal; they can hold what must not be printed (a source's user data, for one).
+     */
+    private static Map<String, String> resultFacts(Map<String, String> facts) {
+        Map<String, String> shown = new java.util.TreeMap<>();
+        facts.forEach((k, v) -> {
+            if (k.startsWith("result.")) {
+                shown.put(k, v);
+            }
+        });
+        return shown;
     }
 
     private static List<String> list(String commaSeparated) {
