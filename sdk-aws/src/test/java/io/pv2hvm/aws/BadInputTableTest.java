@@ -71,6 +71,8 @@ class BadInputTableTest extends EmulatorTestBase {
                     t.ec2.terminateInstances(b -> b.instanceIds(SOURCE));
                     t.emulator.journal().clear();
                 }, t -> t.base(), "SOURCE_STATE"),
+                preflight("instance-store root", () -> EmulatedAws.world(EmulatedAws.webServer().instanceStoreRoot(),
+                        EmulatedAws.pvImage()).build(), none, t -> t.base(), "INSTANCE_STORE_ROOT"),
                 preflight("32-bit guest", () -> EmulatedAws.world(EmulatedAws.webServer(),
                         EmulatedAws.pvImage().architecture("i386")).build(), none, t -> t.base(), "ARCHITECTURE_I386"),
                 preflight("instance-store data not accepted", () -> EmulatedAws.world(EmulatedAws.webServer()

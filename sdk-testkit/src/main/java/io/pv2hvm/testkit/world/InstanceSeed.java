@@ -34,6 +34,7 @@ public final class InstanceSeed {
     private boolean disableApiTermination;
     private String userData;
     private boolean ssmAgent = true;
+    private boolean instanceStoreRoot;
 
     /** A running instance launched from {@code imageId} (its type, kernel and root come from the image). */
     public static InstanceSeed of(String id, String imageId) {
@@ -81,6 +82,8 @@ public final class InstanceSeed {
     public InstanceSeed disableApiTermination(boolean b) { this.disableApiTermination = b; return this; }
     /** The guest runs no SSM agent (never Online in DescribeInstanceInformation). */
     public InstanceSeed withoutSsmAgent() { this.ssmAgent = false; return this; }
+    /** The instance boots from an instance-store root (an S3-backed AMI): it has no EBS root volume. */
+    public InstanceSeed instanceStoreRoot() { this.instanceStoreRoot = true; return this; }
     /** Sets the user data (plain text; the API answers it base64-encoded). */
     public InstanceSeed userData(String u) { this.userData = u; return this; }
 
@@ -122,6 +125,7 @@ public final class InstanceSeed {
     public boolean disableApiTermination() { return disableApiTermination; }
     /** Whether the guest runs the SSM agent. */
     public boolean ssmAgent() { return ssmAgent; }
+    public boolean isInstanceStoreRoot() { return instanceStoreRoot; }
     /** User data, or null. */
     public String userData() { return userData; }
 }

@@ -722,12 +722,15 @@ public final class Ec2Model {
             sec.attachTime = past;
         }
 
-        SnapshotRecord rootSnap = img.rootDevice() == null ? null : snapshots.get(img.rootDevice().snapshotId());
-        VolumeSeed rootSeed = s.root() != null ? s.root() : VolumeSeed.of(img.rootDeviceName, rootSnap == null ? 8 : rootSnap.sizeGiB);
-        VolumeRecord root = seedVolume(rootSeed, i.availabilityZone, rootSnap, past);
-        attachNow(root, i, rootSeed.device() != null ? rootSeed.device() : img.rootDeviceName,
-                rootSeed.deleteOnTermination() == null || rootSeed.deleteOnTermination());
-        root.attachTime = past;
+        i.instanceStoreRoot = s.isInstanceStoreRoot();
+        if (!i.instanceStoreRoot) {
+            SnapshotRecord rootSnap = img.rootDevice() == null ? null : snapshots.get(img.rootDevice().snapshotId());
+            VolumeSeed rootSeed = s.root() != null ? s.root() : VolumeSeed.of(img.rootDeviceName, rootSnap == null ? 8 : rootSnap.sizeGiB);
+            VolumeRecord root = seedVolume(rootSeed, i.availabilityZone, rootSnap, past);
+            attachNow(root, i, rootSeed.device() != null ? rootSeed.device() : img.rootDeviceName,
+                    rootSeed.deleteOnTermination() == null || rootSeed.deleteOnTermination());
+            root.attachTime = past;
+        }
         for (VolumeSeed d : s.dataVolumes()) {
             VolumeRecord dv = seedVolume(d, i.availabilityZone, null, past);
             attachNow(dv, i, d.device(), d.deleteOnTermination() != null && d.deleteOnTermination());

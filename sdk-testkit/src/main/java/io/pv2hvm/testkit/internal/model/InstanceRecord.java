@@ -34,6 +34,8 @@ public final class InstanceRecord {
     public List<String> groupIds = new ArrayList<>();
     public String primaryEniId;
     public List<String> instanceStoreDevices = new ArrayList<>();
+    /** Booted from an instance-store root (S3-backed AMI): no EBS root volume. */
+    public boolean instanceStoreRoot;
     public boolean wantsAutoPublicIp;
     public String autoPublicIp;
     public boolean ebsOptimized;
