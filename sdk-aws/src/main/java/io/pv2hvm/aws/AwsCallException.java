@@ -31,6 +31,11 @@ public class AwsCallException extends MigrationException {
 
     /** Whether the caller lacks the IAM permission for {@link #action()}. */
     public boolean isPermissionDenied() {
+        return isPermissionCode(errorCode);
+    }
+
+    /** Whether an AWS error code says the caller lacks a permission (EC2 and SSM spell it differently). */
+    public static boolean isPermissionCode(String errorCode) {
         return "UnauthorizedOperation".equals(errorCode) || "AccessDenied".equals(errorCode)
                 || "AccessDeniedException".equals(errorCode);
     }

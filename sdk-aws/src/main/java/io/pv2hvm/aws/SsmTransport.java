@@ -149,11 +149,6 @@ public final class SsmTransport implements CommandTransport {
         return "ssm " + instanceId;
     }
 
-    /** How many SSM API calls this transport made. */
-    public long apiCalls() {
-        return calls.total();
-    }
-
     private byte[] readAll(String file, long size, byte[] firstChunk) {
         if (size <= firstChunk.length) {
             return firstChunk;

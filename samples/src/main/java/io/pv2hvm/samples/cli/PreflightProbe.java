@@ -22,7 +22,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * preflight decided and ends the run. Journaled in memory, so nothing is left behind.
  */
 final class PreflightProbe {
-    /** The fact the AWS preflight records for the HVM type it will launch (sdk-aws's FactKeys.TARGET_TYPE). */
+    /** The fact the AWS preflight records for the HVM type it will launch (a well-known result fact). */
     static final String TARGET_TYPE_FACT = io.pv2hvm.core.Facts.TARGET_INSTANCE_TYPE;
 
     private PreflightProbe() {

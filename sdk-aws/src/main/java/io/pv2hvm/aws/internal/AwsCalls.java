@@ -7,7 +7,6 @@ import software.amazon.awssdk.core.exception.SdkException;
 
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
@@ -45,13 +44,6 @@ public final class AwsCalls {
         return counts.values().stream().mapToLong(LongAdder::sum).sum();
     }
 
-    /** Calls so far per action, sorted by action. */
-    public Map<String, Long> byAction() {
-        Map<String, Long> m = new TreeMap<>();
-        counts.forEach((k, v) -> m.put(k, v.sum()));
-        return m;
-    }
-
     /** Turns an SDK failure into one that names the action and says whether to retry. */
     public static AwsCallException translate(String action, SdkException e) {
         if (e instanceof AwsServiceException s && s.awsErrorDetails() != null) {
@@ -59,8 +51,7 @@ public final class AwsCalls {
             String msg = s.awsErrorDetails().errorMessage();
             boolean retryable = TRANSIENT.contains(code) || s.statusCode() >= 500;
             String text = action + " failed: " + code + (msg == null ? "" : ": " + msg);
-            if ("UnauthorizedOperation".equals(code) || "AccessDenied".equals(code)
-                    || "AccessDeniedException".equals(code)) {
+            if (AwsCallException.isPermissionCode(code)) {
                 text = action + " is not allowed for these credentials (" + code + "). Grant "
                         + service(action) + ":" + action + " in the IAM policy (`pv2hvm iam-policy` prints the"
                         + " full least-privilege policy).";

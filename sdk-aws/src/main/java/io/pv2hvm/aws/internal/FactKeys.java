@@ -3,7 +3,6 @@ package io.pv2hvm.aws.internal;
 /** Keys of the facts the AWS steps journal for each other (and for a resumed run). */
 public final class FactKeys {
     public static final String SOURCE = "aws.source";
-    public static final String TARGET_TYPE = "aws.target-type";
     public static final String TARGET_NITRO = "aws.target-nitro";
     public static final String TARGET_ENA_REQUIRED = "aws.target-ena-required";
     public static final String WORKER = "aws.worker";

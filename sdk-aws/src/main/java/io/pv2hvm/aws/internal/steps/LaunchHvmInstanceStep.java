@@ -43,7 +43,7 @@ public final class LaunchHvmInstanceStep implements Step {
     public void run(StepContext ctx) {
         SourceInstance src = aws.source(ctx);
         String image = ctx.fact(FactKeys.HVM_IMAGE).orElseThrow();
-        String type = ctx.fact(FactKeys.TARGET_TYPE).orElse(src.instanceType());
+        String type = ctx.fact(Facts.TARGET_INSTANCE_TYPE).orElse(src.instanceType());
         String id = ctx.fact(FactKeys.NEW_INSTANCE).orElseGet(() -> {
             var request = NewInstanceRequest.like(src).image(image).type(type).keepingIps(ctx.spec().preserveIps())
                     .clientToken(ClientTokens.of(ctx, "hvm"))

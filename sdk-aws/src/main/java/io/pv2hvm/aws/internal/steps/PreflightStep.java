@@ -125,7 +125,6 @@ public final class PreflightStep implements Step {
         ctx.putFact(FactKeys.SOURCE, Json.write(src));
         ctx.putFact(Facts.IPS_BEFORE, String.join(",", ipsOf(src)));
         ctx.putFact(Facts.VIRTUALIZATION_BEFORE, src.virtualizationType());
-        ctx.putFact(FactKeys.TARGET_TYPE, target.type());
         ctx.putFact(Facts.TARGET_INSTANCE_TYPE, target.type());
         target.info().ifPresent(t -> {
             ctx.putFact(FactKeys.TARGET_NITRO, Boolean.toString("nitro".equals(t.hypervisorAsString())));

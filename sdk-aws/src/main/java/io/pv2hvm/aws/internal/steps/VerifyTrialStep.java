@@ -5,6 +5,7 @@ import io.pv2hvm.aws.internal.FactKeys;
 import io.pv2hvm.aws.internal.Roles;
 import io.pv2hvm.aws.internal.SourceInstance;
 import io.pv2hvm.core.MigrationException;
+import io.pv2hvm.core.Facts;
 import io.pv2hvm.core.Resource;
 import io.pv2hvm.core.spi.Command;
 import io.pv2hvm.core.spi.CommandResult;
@@ -44,7 +45,7 @@ public final class VerifyTrialStep implements Step {
     public void run(StepContext ctx) {
         SourceInstance src = aws.source(ctx);
         String image = ctx.fact(FactKeys.TRIAL_IMAGE).orElseThrow();
-        String type = ctx.fact(FactKeys.TARGET_TYPE).orElse(src.instanceType());
+        String type = ctx.fact(Facts.TARGET_INSTANCE_TYPE).orElse(src.instanceType());
         String trial = ctx.fact(FactKeys.TRIAL_INSTANCE).orElseGet(() -> {
             Instance i = aws.ec2().calls().call("RunInstances", () -> aws.ec2().ec2().runInstances(r -> r
                     .imageId(image).instanceType(type).minCount(1).maxCount(1).subnetId(src.subnetId())

@@ -191,7 +191,7 @@ public final class Engine {
         List<String> notRolledBack = new ArrayList<>();
         for (String name : run.state().toCompensate()) {
             MDC.put("step", name);
-            Step step = assembly.find(name).orElse(null);
+            Step step = assembly.placed(name).map(AssembledStep::step).orElse(null);
             if (step == null) {
                 String why = name + ": no registered provider supplies this step on this run, so it cannot be"
                         + " undone here (register the provider that ran it and resume)";

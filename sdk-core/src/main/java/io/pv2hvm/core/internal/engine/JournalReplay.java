@@ -22,7 +22,6 @@ public final class JournalReplay {
     /** How far a journaled migration got. */
     enum Status { NEW, IN_PROGRESS, ROLLING_BACK, FAILED, SUCCEEDED }
 
-    private final String migrationId;
     private final Map<String, String> options = new LinkedHashMap<>();
     private final Set<String> started = new LinkedHashSet<>();
     private final Set<String> done = new LinkedHashSet<>();
@@ -37,13 +36,12 @@ public final class JournalReplay {
     private String failedStep;
     private String failure;
 
-    private JournalReplay(String migrationId) {
-        this.migrationId = migrationId;
+    private JournalReplay() {
     }
 
     /** An empty state for a new migration. */
     static JournalReplay fresh(String migrationId, Instant now) {
-        JournalReplay r = new JournalReplay(migrationId);
+        JournalReplay r = new JournalReplay();
         r.startedAt = now;
         return r;
     }
@@ -69,7 +67,7 @@ public final class JournalReplay {
             throw new JournalException("The journal of '" + migrationId + "' in " + where
                     + " does not begin with the migration's start; it is incomplete and cannot be resumed.");
         }
-        JournalReplay r = new JournalReplay(migrationId);
+        JournalReplay r = new JournalReplay();
         entries.forEach(r::apply);
         return r;
     }
@@ -103,10 +101,6 @@ public final class JournalReplay {
             case MIGRATION_FAILED -> status = Status.FAILED;
             default -> throw new IllegalStateException("unknown journal entry type " + e.type());
         }
-    }
-
-    String migrationId() {
-        return migrationId;
     }
 
     /** The options the migration was started with. */

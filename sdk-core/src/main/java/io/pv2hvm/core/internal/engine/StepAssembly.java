@@ -4,7 +4,6 @@ import io.pv2hvm.core.InvalidSpecException;
 import io.pv2hvm.core.MigrationSpec;
 import io.pv2hvm.core.Phase;
 import io.pv2hvm.core.spi.ProvidedStep;
-import io.pv2hvm.core.spi.Step;
 import io.pv2hvm.core.spi.StepProvider;
 
 import java.util.ArrayList;
@@ -70,10 +69,6 @@ final class StepAssembly {
 
     List<AssembledStep> steps() {
         return steps;
-    }
-
-    Optional<Step> find(String name) {
-        return steps.stream().filter(s -> s.name().equals(name)).map(AssembledStep::step).findFirst();
     }
 
     Optional<AssembledStep> placed(String name) {
