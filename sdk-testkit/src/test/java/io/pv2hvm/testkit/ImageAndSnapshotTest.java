@@ -5,40 +5,17 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.pv2hvm.testkit.world.World;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.model.Ec2Exception;
 import software.amazon.awssdk.services.ec2.model.Image;
 import software.amazon.awssdk.services.ec2.model.ImageState;
 import software.amazon.awssdk.services.ec2.model.Snapshot;
 import software.amazon.awssdk.services.ec2.model.SnapshotState;
-import software.amazon.awssdk.services.ec2.waiters.Ec2Waiter;
 
 /** Snapshots, CreateImage, RegisterImage's defaults and RunInstances' image/type checks. */
 @SuppressWarnings("unchecked") // the SDK's varargs Consumer<Builder> overloads
-class ImageAndSnapshotTest {
-
-    @RegisterExtension
-    static Ec2Emulator aws = Ec2Emulator.builder().world(Worlds.migration()).build();
-
-    private Ec2Client ec2;
-    private Ec2Waiter waiter;
-
-    @BeforeEach
-    void clients() {
-        aws.reset();
-        ec2 = AwsClients.ec2(aws);
-        waiter = AwsClients.waiter(ec2);
-    }
-
-    @AfterEach
-    void close() {
-        waiter.close();
-        ec2.close();
-    }
+class ImageAndSnapshotTest extends MigrationWorldTest {
 
     private static String code(Throwable t) {
         return ((Ec2Exception) t).awsErrorDetails().errorCode();

@@ -5,39 +5,15 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.pv2hvm.testkit.world.World;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.model.Ec2Exception;
 import software.amazon.awssdk.services.ec2.model.Instance;
 import software.amazon.awssdk.services.ec2.model.InstanceStateName;
 import software.amazon.awssdk.services.ec2.model.Volume;
-import software.amazon.awssdk.services.ec2.waiters.Ec2Waiter;
 
 /** Instance transitions on the scaled latency model, observed with the SDK's own waiters. */
 @SuppressWarnings("unchecked") // the SDK's varargs Consumer<Builder> overloads
-class InstanceLifecycleTest {
-
-    @RegisterExtension
-    static Ec2Emulator aws = Ec2Emulator.builder().world(Worlds.migration()).build();
-
-    private Ec2Client ec2;
-    private Ec2Waiter waiter;
-
-    @BeforeEach
-    void clients() {
-        aws.reset();
-        ec2 = AwsClients.ec2(aws);
-        waiter = AwsClients.waiter(ec2);
-    }
-
-    @AfterEach
-    void close() {
-        waiter.close();
-        ec2.close();
-    }
+class InstanceLifecycleTest extends MigrationWorldTest {
 
     private Instance describe(String id) {
         return ec2.describeInstances(r -> r.instanceIds(id)).reservations().get(0).instances().get(0);

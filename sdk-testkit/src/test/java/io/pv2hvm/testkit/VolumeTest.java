@@ -3,39 +3,15 @@ package io.pv2hvm.testkit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.model.Ec2Exception;
 import software.amazon.awssdk.services.ec2.model.Volume;
 import software.amazon.awssdk.services.ec2.model.VolumeAttributeName;
 import software.amazon.awssdk.services.ec2.model.VolumeState;
-import software.amazon.awssdk.services.ec2.waiters.Ec2Waiter;
 
 /** EBS volume transitions and AttachVolume/DeleteVolume state checks. */
 @SuppressWarnings("unchecked") // the SDK's varargs Consumer<Builder> overloads
-class VolumeTest {
-
-    @RegisterExtension
-    static Ec2Emulator aws = Ec2Emulator.builder().world(Worlds.migration()).build();
-
-    private Ec2Client ec2;
-    private Ec2Waiter waiter;
-
-    @BeforeEach
-    void clients() {
-        aws.reset();
-        ec2 = AwsClients.ec2(aws);
-        waiter = AwsClients.waiter(ec2);
-    }
-
-    @AfterEach
-    void close() {
-        waiter.close();
-        ec2.close();
-    }
+class VolumeTest extends MigrationWorldTest {
 
     private Volume volume(String id) {
         return ec2.describeVolumes(r -> r.volumeIds(id)).volumes().get(0);
