@@ -7,6 +7,7 @@ import io.pv2hvm.aws.internal.Ec2Resources;
 import io.pv2hvm.aws.internal.Round;
 import io.pv2hvm.aws.internal.steps.AssociateElasticIpsStep;
 import io.pv2hvm.aws.internal.steps.AttachScratchVolumeStep;
+import io.pv2hvm.aws.internal.steps.AwaitBootStep;
 import io.pv2hvm.aws.internal.steps.BackupImageStep;
 import io.pv2hvm.aws.internal.steps.CleanupStep;
 import io.pv2hvm.aws.internal.steps.ConvertStep;
@@ -112,27 +113,33 @@ public final class AwsSteps implements StepProvider {
         add(steps, Phase.CONVERT, new ConvertStep(aws, Round.TRIAL, guest));
         add(steps, Phase.REGISTER, new RegisterImageStep(aws, Round.TRIAL));
         add(steps, Phase.VERIFY, new VerifyTrialStep(aws));
+        if (keepIps) {
+            // Harmless while the source runs, so it stays out of the downtime window.
+            add(steps, Phase.VERIFY, new ProtectVolumesStep(aws));
+        }
+        // The window: the final snapshot completes while the data volumes and interfaces are
+        // detached, and EC2 terminates the source while the final image is built.
         add(steps, Phase.CUTOVER, new StopSourceStep(aws));
         add(steps, Phase.CUTOVER, new SnapshotRootStep(aws, true));
-        add(steps, Phase.CUTOVER, new AttachScratchVolumeStep(aws, Round.FINAL));
-        add(steps, Phase.CUTOVER, new ConvertStep(aws, Round.FINAL, guest));
-        add(steps, Phase.CUTOVER, new RegisterImageStep(aws, Round.FINAL));
-        add(steps, Phase.CUTOVER, new BackupImageStep(aws));
-        if (keepIps) {
-            add(steps, Phase.CUTOVER, new ProtectVolumesStep(aws));
-        }
         add(steps, Phase.CUTOVER, new MoveDataVolumesStep(aws, false));
         if (keepIps) {
             add(steps, Phase.CUTOVER, new MoveSecondaryInterfacesStep(aws, false));
+        }
+        add(steps, Phase.CUTOVER, new BackupImageStep(aws));
+        if (keepIps) {
             add(steps, Phase.CUTOVER, new TerminateSourceStep(aws));
         }
+        add(steps, Phase.CUTOVER, new AttachScratchVolumeStep(aws, Round.FINAL));
+        add(steps, Phase.CUTOVER, new ConvertStep(aws, Round.FINAL, guest));
+        add(steps, Phase.CUTOVER, new RegisterImageStep(aws, Round.FINAL));
         add(steps, Phase.CUTOVER, new LaunchHvmInstanceStep(aws));
         add(steps, Phase.CUTOVER, new MoveDataVolumesStep(aws, true));
         if (keepIps) {
             add(steps, Phase.CUTOVER, new MoveSecondaryInterfacesStep(aws, true));
             add(steps, Phase.CUTOVER, new AssociateElasticIpsStep(aws));
         }
-        add(steps, Phase.CUTOVER, new VerifyNewInstanceStep(aws));
+        add(steps, Phase.CUTOVER, new AwaitBootStep(aws));
+        add(steps, Phase.CONFIRM, new VerifyNewInstanceStep(aws));
         add(steps, Phase.CLEANUP, new CleanupStep(aws));
         return steps;
     }

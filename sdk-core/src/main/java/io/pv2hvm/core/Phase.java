@@ -15,8 +15,16 @@ public enum Phase {
     REGISTER(false),
     /** Boot a trial instance from the new image while the source still serves. */
     VERIFY(false),
-    /** Stop the source, convert its final data, launch the HVM instance: the downtime window. */
+    /**
+     * Stop the source, capture and convert its final data, launch the HVM instance and wait until
+     * its guest has booted: the downtime window. Only work that must follow the stop belongs here.
+     */
     CUTOVER(true),
+    /**
+     * The new instance serves; confirm it (status checks, console) before calling the migration
+     * done. Not downtime, but a failure here still rolls the cutover back.
+     */
+    CONFIRM(false),
     /** Delete temporaries, keep the backup and the new image. */
     CLEANUP(false);
 

@@ -205,6 +205,19 @@ public final class Ec2Emulator implements BeforeAllCallback, AfterAllCallback, B
         return ssmExecutor;
     }
 
+    /**
+     * Tells the emulator that a guest or worker wrote {@code bytes} to a volume. Nothing reaches
+     * the model's volumes otherwise (it has no data plane unless file-backed), and snapshots are
+     * incremental: the next snapshot of the volume takes longer by the written data's share.
+     */
+    public void recordWrite(String volumeId, long bytes) {
+        requireRunning();
+        if (bytes < 0) {
+            throw new IllegalArgumentException("negative byte count: " + bytes);
+        }
+        core.get().recordWrite(volumeId, bytes);
+    }
+
     /** The disk image file behind a volume or snapshot, when it is file-backed. */
     public Optional<Path> diskImage(String volumeOrSnapshotId) {
         requireRunning();

@@ -7,15 +7,28 @@ import java.util.Objects;
  * How long EC2 takes for each asynchronous transition, in EC2's real time, and a time scale
  * that the emulator multiplies every latency by (0.002 makes a 45 s boot take 90 ms).
  *
- * <p>The {@link #realistic()} defaults are typical observed values, documented here because
- * AWS publishes no SLA for them: instance pending→running 45 s, stopping→stopped 45 s,
- * shutting-down→terminated 60 s, status checks ok 120 s after running, SSM agent online 30 s
- * after running, volume creating→available 8 s, attach 5 s, detach 5 s, delete 3 s,
- * snapshot 30 s + 4 s per GiB (progress grows linearly), RegisterImage 10 s, CreateImage
- * 90 s after its snapshots complete (about 2.5 min in all for an 8 GiB root), a terminated
- * instance's private IPs free 5 s after {@code terminated}, a terminated instance stays
- * listed for 1 h, SSM command dispatch 1 s and run 2 s. Immutable; use the {@code with...}
- * methods to derive variants.
+ * <p>AWS publishes no durations for these transitions (its pages say "a few minutes"), so the
+ * {@link #realistic()} defaults come from public measurements where there are any, and are
+ * otherwise stated assumptions:
+ * <ul>
+ *   <li>pending→running 15 s and running→guest booted 15 s: measured 4.9 s + 17.2 s on c5.xlarge
+ *       (https://www.daemonology.net/blog/2021-08-12-EC2-boot-time-benchmarking.html) and at most
+ *       17.8 s + 3.2 s on m7i.large with Amazon Linux 2023
+ *       (https://github.com/brevdev/ec2-coldboot-research, docs/cold-baseline-results.md);</li>
+ *   <li>assumed: stopping→stopped 45 s (AWS: "can take a few minutes",
+ *       https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/how-ec2-instance-stop-start-works.html),
+ *       shutting-down→terminated 60 s, or 10 s for an instance already stopped; status checks ok
+ *       120 s after running (they run every minute); SSM agent online 30 s after running;</li>
+ *   <li>assumed: volume creating→available 8 s, attach 5 s, detach 5 s, delete 3 s;
+ *       RegisterImage 10 s; CreateImage 90 s after its snapshots complete;</li>
+ *   <li>snapshots are incremental, so one takes 30 s + 4 s per GiB of data changed since the
+ *       volume's previous snapshot (AWS: the time depends on the changed blocks and cannot be
+ *       predicted, https://repost.aws/knowledge-center/ebs-incremental-snapshot-creation-slow);
+ *       progress grows linearly;</li>
+ *   <li>a terminated instance's private IPs free 5 s after {@code terminated}; it stays listed
+ *       for 1 h; SSM command dispatch 1 s and run at least 2 s.</li>
+ * </ul>
+ * Immutable; use the {@code with...} methods to derive variants.
  */
 public final class LatencyModel {
 
@@ -25,6 +38,8 @@ public final class LatencyModel {
     private final Duration instancePending;
     private final Duration instanceStopping;
     private final Duration instanceShuttingDown;
+    private final Duration stoppedTermination;
+    private final Duration guestBoot;
     private final Duration statusChecks;
     private final Duration ssmAgentOnline;
     private final Duration volumeCreating;
@@ -45,6 +60,8 @@ public final class LatencyModel {
         this.instancePending = b.instancePending;
         this.instanceStopping = b.instanceStopping;
         this.instanceShuttingDown = b.instanceShuttingDown;
+        this.stoppedTermination = b.stoppedTermination;
+        this.guestBoot = b.guestBoot;
         this.statusChecks = b.statusChecks;
         this.ssmAgentOnline = b.ssmAgentOnline;
         this.volumeCreating = b.volumeCreating;
@@ -121,6 +138,16 @@ public final class LatencyModel {
         return instanceShuttingDown;
     }
 
+    /** shutting-down→terminated for an instance that was already stopped (no guest to shut down). */
+    public Duration stoppedTermination() {
+        return stoppedTermination;
+    }
+
+    /** running→the guest has booted (console shows the login prompt, services answer). */
+    public Duration guestBoot() {
+        return guestBoot;
+    }
+
     /** running→status checks ok. */
     public Duration statusChecks() {
         return statusChecks;
@@ -161,9 +188,14 @@ public final class LatencyModel {
         return snapshotPerGiB;
     }
 
-    /** Snapshot duration for a volume of {@code sizeGiB}. */
+    /** Snapshot duration when all {@code sizeGiB} of a volume must be copied. */
     public Duration snapshot(int sizeGiB) {
-        return snapshotBase.plus(snapshotPerGiB.multipliedBy(Math.max(1, sizeGiB)));
+        return snapshotOf((long) Math.max(1, sizeGiB) << 30);
+    }
+
+    /** Snapshot duration when {@code changedBytes} must be copied (snapshots are incremental). */
+    public Duration snapshotOf(long changedBytes) {
+        return snapshotBase.plus(Duration.ofNanos((long) (snapshotPerGiB.toNanos() * (changedBytes / (double) (1L << 30)))));
     }
 
     /** RegisterImage pending→available. */
@@ -198,9 +230,11 @@ public final class LatencyModel {
 
     /** Builder for {@link LatencyModel}; all durations are EC2 real time. */
     public static final class Builder {
-        private Duration instancePending = Duration.ofSeconds(45);
+        private Duration instancePending = Duration.ofSeconds(15);
         private Duration instanceStopping = Duration.ofSeconds(45);
         private Duration instanceShuttingDown = Duration.ofSeconds(60);
+        private Duration stoppedTermination = Duration.ofSeconds(10);
+        private Duration guestBoot = Duration.ofSeconds(15);
         private Duration statusChecks = Duration.ofSeconds(120);
         private Duration ssmAgentOnline = Duration.ofSeconds(30);
         private Duration volumeCreating = Duration.ofSeconds(8);
@@ -224,6 +258,8 @@ public final class LatencyModel {
             instancePending = m.instancePending;
             instanceStopping = m.instanceStopping;
             instanceShuttingDown = m.instanceShuttingDown;
+            stoppedTermination = m.stoppedTermination;
+            guestBoot = m.guestBoot;
             statusChecks = m.statusChecks;
             ssmAgentOnline = m.ssmAgentOnline;
             volumeCreating = m.volumeCreating;
@@ -247,6 +283,10 @@ public final class LatencyModel {
         public Builder instanceStopping(Duration d) { instanceStopping = req(d); return this; }
         /** Sets shutting-down→terminated. */
         public Builder instanceShuttingDown(Duration d) { instanceShuttingDown = req(d); return this; }
+        /** Sets shutting-down→terminated for an instance that was stopped. */
+        public Builder stoppedTermination(Duration d) { stoppedTermination = req(d); return this; }
+        /** Sets running→guest booted. */
+        public Builder guestBoot(Duration d) { guestBoot = req(d); return this; }
         /** Sets running→status checks ok. */
         public Builder statusChecks(Duration d) { statusChecks = req(d); return this; }
         /** Sets running→SSM agent Online. */

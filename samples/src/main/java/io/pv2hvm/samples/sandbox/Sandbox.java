@@ -14,11 +14,6 @@ import io.pv2hvm.testkit.lab.GuestLab;
 import io.pv2hvm.testkit.lab.LabPrerequisites;
 import io.pv2hvm.testkit.lab.LoopbackWorker;
 import io.pv2hvm.testkit.lab.QemuBootHook;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.core.retry.RetryMode;
-import software.amazon.awssdk.http.apache5.Apache5HttpClient;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ssm.SsmClient;
 
@@ -66,22 +61,14 @@ public final class Sandbox implements AutoCloseable {
         this.loopback = loopback;
         this.devRoot = devRoot;
         this.rootDisk = rootDisk;
-        this.ec2 = Ec2Client.builder().endpointOverride(emulator.endpoint()).region(Region.US_EAST_1)
-                .credentialsProvider(EMULATOR_CREDENTIALS).httpClient(Apache5HttpClient.builder().build())
-                .overrideConfiguration(o -> o.retryStrategy(RetryMode.STANDARD)).build();
-        this.ssm = SsmClient.builder().endpointOverride(emulator.endpoint()).region(Region.US_EAST_1)
-                .credentialsProvider(EMULATOR_CREDENTIALS).httpClient(Apache5HttpClient.builder().build())
-                .overrideConfiguration(o -> o.retryStrategy(RetryMode.STANDARD)).build();
+        this.ec2 = EmulatorClients.ec2(emulator.endpoint());
+        this.ssm = EmulatorClients.ssm(emulator.endpoint());
         AwsSteps.Builder b = AwsSteps.builder().ec2(ec2).ssm(ssm).timeouts(timeouts);
         if (simulatedBecause != null) {
             b.guestConversion(SimulatedGuest.typical());
         }
         this.steps = b.build();
     }
-
-    /** The emulator accepts any credentials; these are not secrets. */
-    private static final StaticCredentialsProvider EMULATOR_CREDENTIALS =
-            StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIASANDBOX", "sandbox-not-a-secret"));
 
     /**
      * Starts the emulator. {@code timeScale} multiplies EC2's typical latencies (0.01 makes a 45 s

@@ -112,6 +112,14 @@ public final class Ec2Resources {
                         && !"shutting-down".equals(i.state().nameAsString())).toList();
     }
 
+    /** Starts terminating an instance (if it still exists) without waiting. */
+    public void terminate(String id) {
+        String state = instanceState(id);
+        if (!"terminated".equals(state) && !"shutting-down".equals(state)) {
+            calls.call("TerminateInstances", () -> ec2.terminateInstances(r -> r.instanceIds(id)));
+        }
+    }
+
     /** Terminates an instance (if it still exists) and waits until it is gone. */
     public void terminateAndWait(StepContext ctx, String id, String role) {
         if (!"terminated".equals(instanceState(id))) {
@@ -123,11 +131,15 @@ public final class Ec2Resources {
 
     /** Waits until both status checks of an instance pass. */
     public void waitStatusOk(StepContext ctx, String id) {
-        waits.untilTrue(ctx, "status checks of " + id + " to pass", timeouts.statusChecks(), () ->
-                calls.call("DescribeInstanceStatus", () -> ec2.describeInstanceStatus(r -> r.instanceIds(id)
-                        .includeAllInstances(true))).instanceStatuses().stream().anyMatch(s ->
-                        s.instanceStatus() != null && "ok".equals(s.instanceStatus().statusAsString())
-                                && s.systemStatus() != null && "ok".equals(s.systemStatus().statusAsString())));
+        waits.untilTrue(ctx, "status checks of " + id + " to pass", timeouts.statusChecks(), () -> statusOk(id));
+    }
+
+    /** Whether both status checks of an instance pass now. */
+    public boolean statusOk(String id) {
+        return calls.call("DescribeInstanceStatus", () -> ec2.describeInstanceStatus(r -> r.instanceIds(id)
+                .includeAllInstances(true))).instanceStatuses().stream().anyMatch(s ->
+                s.instanceStatus() != null && "ok".equals(s.instanceStatus().statusAsString())
+                        && s.systemStatus() != null && "ok".equals(s.systemStatus().statusAsString()));
     }
 
     // ----- snapshots
@@ -146,8 +158,21 @@ public final class Ec2Resources {
 
     /** Creates a tagged snapshot, journals it, and waits for it to complete, reporting progress. */
     public String snapshotAndWait(StepContext ctx, String volumeId, String role, String description) {
-        String existing = ctx.fact(FactKeys.snapshot(role)).orElse(null);
-        String id = existing != null ? existing : createSnapshot(ctx, volumeId, role, description);
+        String id = startSnapshot(ctx, volumeId, role, description);
+        waitSnapshot(ctx, id, volumeId);
+        return id;
+    }
+
+    /**
+     * Creates a tagged snapshot (once) and journals it without waiting: EBS captures the data at
+     * the call, so later steps can run while it completes and wait only when they need it.
+     */
+    public String startSnapshot(StepContext ctx, String volumeId, String role, String description) {
+        return ctx.fact(FactKeys.snapshot(role)).orElseGet(() -> createSnapshot(ctx, volumeId, role, description));
+    }
+
+    /** Waits for a snapshot to complete, reporting progress; an {@code error} state fails. */
+    public void waitSnapshot(StepContext ctx, String id, String volumeId) {
         waits.until(ctx, "snapshot " + id + " of " + volumeId + " to complete", timeouts.snapshot(), () -> {
             Snapshot s = snapshot(id).orElse(null);
             if (s == null) {
@@ -160,7 +185,6 @@ public final class Ec2Resources {
             ctx.progress(parsePercent(s.progress()), "snapshot " + id);
             return "completed".equals(s.stateAsString()) ? Optional.of(s) : Optional.empty();
         });
-        return id;
     }
 
     private String createSnapshot(StepContext ctx, String volumeId, String role, String description) {

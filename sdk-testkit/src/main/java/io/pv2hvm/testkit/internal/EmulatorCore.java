@@ -35,6 +35,16 @@ public final class EmulatorCore {
     }
 
     /** The disk image behind a volume or snapshot, if it is file-backed. */
+    /** Records that {@code bytes} were written to a volume: its next snapshot copies them. */
+    public void recordWrite(String volumeId, long bytes) {
+        model.lock.lock();
+        try {
+            model.volume(volumeId).written(bytes);
+        } finally {
+            model.lock.unlock();
+        }
+    }
+
     public Optional<Path> diskImage(String id) {
         model.lock.lock();
         try {

@@ -22,6 +22,7 @@ public final class VolumeSeed {
     private List<String> productCodes = new ArrayList<>();
     private String diskImage;
     private Map<String, String> tags = new LinkedHashMap<>();
+    private Double usedGiB;
 
     /** A volume of {@code sizeGiB} attached at {@code device} (null for unattached). */
     public static VolumeSeed of(String device, int sizeGiB) {
@@ -47,6 +48,14 @@ public final class VolumeSeed {
     public VolumeSeed diskImage(Path file) { this.diskImage = file.toString(); return this; }
     /** Adds a tag. */
     public VolumeSeed tag(String key, String value) { this.tags.put(key, value); return this; }
+    /** Sets how much data the volume holds (default: all of it), which is what its first snapshot copies. */
+    public VolumeSeed usedGiB(double gib) {
+        if (!(gib >= 0 && gib <= sizeGiB)) {
+            throw new IllegalArgumentException("used data must be between 0 and " + sizeGiB + " GiB: " + gib);
+        }
+        this.usedGiB = gib;
+        return this;
+    }
 
     /** The id, or null. */
     public String id() { return id; }
@@ -68,4 +77,6 @@ public final class VolumeSeed {
     public Path diskImage() { return diskImage == null ? null : Path.of(diskImage); }
     /** Tags. */
     public Map<String, String> tags() { return Map.copyOf(tags); }
+    /** Bytes of data on the volume. */
+    public long usedBytes() { return usedGiB == null ? (long) sizeGiB << 30 : (long) (usedGiB * (1L << 30)); }
 }

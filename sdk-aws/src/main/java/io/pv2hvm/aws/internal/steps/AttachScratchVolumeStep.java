@@ -26,13 +26,15 @@ public final class AttachScratchVolumeStep implements Step {
 
     @Override
     public StepDescription describe() {
-        return new StepDescription("Create a volume from the " + round.label() + " snapshot and attach it to the worker",
+        return new StepDescription("Wait for the " + round.label() + " snapshot, create a volume from it and attach it to"
+                + " the worker",
                 List.of("volume from the " + round.label() + " snapshot (temporary)"), List.of());
     }
 
     @Override
     public void run(StepContext ctx) {
         String snapshot = ctx.fact(round.snapshotFact()).orElseThrow();
+        aws.ec2().waitSnapshot(ctx, snapshot, aws.source(ctx).rootVolume().volumeId());
         int size = aws.source(ctx).rootVolume().sizeGiB();
         new ScratchVolumes(aws).createAttachAndFind(ctx, round.sourceVolumeRole(), snapshot, size);
     }

@@ -35,7 +35,7 @@ public final class BackupImageStep implements Step {
 
     @Override
     public StepDescription describe() {
-        return new StepDescription("Register a PV backup image of the stopped source from its root snapshot",
+        return new StepDescription("Wait for the stopped source's root snapshot; register a PV backup image from it",
                 List.of("backup image of the source (kept)"), List.of());
     }
 
@@ -43,6 +43,7 @@ public final class BackupImageStep implements Step {
     public void run(StepContext ctx) {
         SourceInstance src = aws.source(ctx);
         String snapshot = ctx.fact(FactKeys.FINAL_SNAPSHOT).orElseThrow();
+        aws.ec2().waitSnapshot(ctx, snapshot, src.rootVolume().volumeId());
         String id = ctx.fact(FactKeys.BACKUP_IMAGE).orElseGet(() -> {
             String image = aws.ec2().taggedImage(ctx.migrationId(), Roles.BACKUP_IMAGE).map(Image::imageId)
                     .orElseGet(() -> aws.ec2().calls().call("RegisterImage", () -> aws.ec2().ec2().registerImage(r -> {

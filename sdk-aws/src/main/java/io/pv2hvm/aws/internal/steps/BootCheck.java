@@ -16,6 +16,27 @@ final class BootCheck {
     }
 
     /**
+     * Waits until the guest has booted: its console shows output, or (where EC2 is slow to
+     * publish the console) its status checks already pass; a console showing a boot failure fails.
+     */
+    static void awaitBoot(AwsRuntime aws, StepContext ctx, String instanceId) {
+        aws.ec2().waitInstance(ctx, instanceId, "running");
+        boolean nitro = Boolean.parseBoolean(ctx.fact(FactKeys.TARGET_NITRO).orElse("false"));
+        String console = aws.ec2().waits().until(ctx, "the guest of " + instanceId + " to boot",
+                aws.timeouts().statusChecks(), () -> {
+                    String text = console(aws, instanceId, nitro);
+                    if (!text.isBlank()) {
+                        return Optional.of(text);
+                    }
+                    return aws.ec2().statusOk(instanceId) ? Optional.of("") : Optional.empty();
+                });
+        ConsoleCheck.failure(console).ifPresent(line -> {
+            throw new MigrationException("Instance " + instanceId + " did not boot cleanly: its console shows \""
+                    + line + "\". The guest conversion is not usable; see the console output for details.");
+        });
+    }
+
+    /**
      * Waits for the instance to run and pass its status checks, then reads its console until
      * there is output (bounded by the status-check timeout) and scans it.
      *

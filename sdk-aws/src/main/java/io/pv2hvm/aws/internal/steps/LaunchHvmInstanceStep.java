@@ -35,7 +35,8 @@ public final class LaunchHvmInstanceStep implements Step {
 
     @Override
     public StepDescription describe() {
-        return new StepDescription("Launch the HVM instance with the source's configuration",
+        return new StepDescription("Wait until the source's private IP is free; launch the HVM instance with the"
+                + " source's configuration",
                 List.of("HVM instance (kept)"), List.of());
     }
 
@@ -45,6 +46,9 @@ public final class LaunchHvmInstanceStep implements Step {
         String image = ctx.fact(FactKeys.HVM_IMAGE).orElseThrow();
         String type = ctx.fact(Facts.TARGET_INSTANCE_TYPE).orElse(src.instanceType());
         String id = ctx.fact(FactKeys.NEW_INSTANCE).orElseGet(() -> {
+            if (SourceRef.terminated(ctx)) {
+                TerminateSourceStep.awaitIpRelease(aws, ctx);
+            }
             var request = NewInstanceRequest.like(src).image(image).type(type).keepingIps(ctx.spec().preserveIps())
                     .clientToken(ClientTokens.of(ctx, "hvm"))
                     .extraTags(aws.ec2().tags(ctx, ResourceType.INSTANCE, Roles.NEW_INSTANCE)).build();

@@ -12,7 +12,9 @@ import java.util.List;
 
 /**
  * Snapshots the source root: for the trial while the source runs (crash-consistent is enough to
- * prove the recipe), or, in cutover, of the stopped source (the data that moves).
+ * prove the recipe), or, in cutover, of the stopped source (the data that moves). It only starts
+ * the snapshot: EBS captures the data at the call, so the steps after it run while it completes,
+ * and the first step that needs the snapshot waits for it.
  */
 public final class SnapshotRootStep implements Step {
     private final AwsRuntime aws;
@@ -31,9 +33,9 @@ public final class SnapshotRootStep implements Step {
     @Override
     public StepDescription describe() {
         return finalSnapshot
-                ? new StepDescription("Snapshot the stopped source's root volume",
+                ? new StepDescription("Start a snapshot of the stopped source's root volume",
                         List.of("snapshot of the root volume (kept: it backs the backup image)"), List.of())
-                : new StepDescription("Snapshot the running source's root volume for a trial conversion",
+                : new StepDescription("Start a snapshot of the running source's root volume for a trial conversion",
                         List.of("snapshot of the root volume (temporary)"), List.of());
     }
 
@@ -41,7 +43,7 @@ public final class SnapshotRootStep implements Step {
     public void run(StepContext ctx) {
         SourceInstance src = aws.source(ctx);
         String role = finalSnapshot ? Roles.FINAL_SNAPSHOT : Roles.TRIAL_SNAPSHOT;
-        String id = aws.ec2().snapshotAndWait(ctx, src.rootVolume().volumeId(), role,
+        String id = aws.ec2().startSnapshot(ctx, src.rootVolume().volumeId(), role,
                 "pv2hvm " + role + " of " + src.instanceId() + " (" + ctx.migrationId() + ")");
         ctx.putFact(finalSnapshot ? FactKeys.FINAL_SNAPSHOT : FactKeys.TRIAL_SNAPSHOT, id);
     }

@@ -16,8 +16,9 @@ import software.amazon.awssdk.services.ec2.model.ResourceType;
 import java.util.List;
 
 /**
- * Terminates the stopped source to free its private IPs, then waits until EC2 no longer shows the
- * primary IP on any interface. Runs only after the backup image and the HVM image exist.
+ * Starts terminating the stopped source to free its private IPs. Runs only after the backup image
+ * exists and an HVM image of the same recipe passed its boot check (the trial). It does not wait:
+ * the final image is built while EC2 terminates the source, and the launch waits for the IP.
  *
  * <p>Compensation relaunches the source from the backup image with the same IPs: the rollback of
  * a cutover whose new instance failed.
@@ -38,20 +39,22 @@ public final class TerminateSourceStep implements Step {
 
     @Override
     public StepDescription describe() {
-        return new StepDescription("Terminate the stopped source (volumes kept) and wait until its private IP is free",
+        return new StepDescription("Start terminating the stopped source (volumes kept) to free its private IPs",
                 List.of(), List.of("source instance: terminated (its backup image and volumes are kept)"));
     }
 
     @Override
     public void run(StepContext ctx) {
         SourceInstance src = aws.source(ctx);
-        // Never lose data: the backup and the new image must both exist before the source goes.
-        for (String fact : List.of(FactKeys.BACKUP_IMAGE, FactKeys.HVM_IMAGE)) {
-            String image = ctx.fact(fact).orElseThrow(() -> new JournalException("Refusing to terminate "
-                    + src.instanceId() + ": no " + fact + " is journaled."));
-            aws.ec2().image(image).filter(i -> "available".equals(i.stateAsString())).orElseThrow(() ->
-                    new JournalException("Refusing to terminate " + src.instanceId() + ": image " + image
-                            + " is not available."));
+        // Never lose data: a backup image must exist and the recipe must have booted before the source goes.
+        String backup = ctx.fact(FactKeys.BACKUP_IMAGE).orElseThrow(() -> new JournalException("Refusing to terminate "
+                + src.instanceId() + ": no backup image is journaled."));
+        aws.ec2().image(backup).filter(i -> "available".equals(i.stateAsString())).orElseThrow(() ->
+                new JournalException("Refusing to terminate " + src.instanceId() + ": backup image " + backup
+                        + " is not available."));
+        if (ctx.fact(FactKeys.TRIAL_VERIFIED).isEmpty()) {
+            throw new JournalException("Refusing to terminate " + src.instanceId() + ": no HVM image of this migration"
+                    + " has passed its boot check.");
         }
         Instance now = aws.ec2().instance(src.instanceId()).orElseThrow();
         List<String> unprotected = now.blockDeviceMappings().stream()
@@ -62,7 +65,14 @@ public final class TerminateSourceStep implements Step {
                     + " would be deleted with it (DeleteOnTermination is true). Nothing was lost; rolling back.");
         }
         ctx.putFact(FactKeys.SOURCE_TERMINATED, "true");
-        aws.ec2().terminateAndWait(ctx, src.instanceId(), "source");
+        aws.ec2().terminate(src.instanceId());
+    }
+
+    /** Waits until the source is terminated and its primary private IP is free for the new instance. */
+    static void awaitIpRelease(AwsRuntime aws, StepContext ctx) {
+        SourceInstance src = aws.source(ctx);
+        aws.ec2().waitInstance(ctx, src.instanceId(), "terminated");
+        ctx.resourceDeleted(new io.pv2hvm.core.Resource("instance", src.instanceId(), "source"));
         src.primaryInterface().ifPresent(eni -> aws.ec2().waitIpFree(ctx, eni.subnetId(), eni.primaryPrivateIp()));
     }
 

@@ -33,7 +33,7 @@ public final class VerifyNewInstanceStep implements Step {
 
     @Override
     public StepDescription describe() {
-        return StepDescription.readOnly("Check the new instance's status checks and console (downtime ends)");
+        return StepDescription.readOnly("Confirm the new instance: status checks, console, IPs");
     }
 
     @Override

@@ -617,12 +617,15 @@ final class InstanceActions {
                 return;
             }
             long gen = ++i.generation;
+            // A stopped instance has no guest left to shut down, so it terminates sooner.
+            java.time.Duration takes = i.state.equals("stopped") ? m.latency.stoppedTermination()
+                    : m.latency.instanceShuttingDown();
             i.state = "shutting-down";
             i.runningSince = null;
             i.stateTransitionReason = "User initiated (" + m.now() + ")";
             i.stateReasonCode = "Client.UserInitiatedShutdown";
             i.stateReasonMessage = "Client.UserInitiatedShutdown: User initiated shutdown";
-            m.after(m.latency.instanceShuttingDown(), () -> {
+            m.after(takes, () -> {
                 if (i.generation == gen) {
                     terminated(i);
                 }

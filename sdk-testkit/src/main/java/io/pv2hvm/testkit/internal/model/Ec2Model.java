@@ -414,6 +414,7 @@ public final class Ec2Model {
         v.createdAt = now();
         if (from != null) {
             v.snapshotId = from.id;
+            v.dataBytes = from.dataBytes; // restored data; nothing changed yet relative to the snapshot
             v.encrypted = from.encrypted;
             // Marketplace product codes travel from snapshot to volume.
             v.productCodes.addAll(from.productCodes);
@@ -460,12 +461,19 @@ public final class Ec2Model {
         s.createdAt = now();
         // Point-in-time: the data is captured at the call, completion only reports it.
         s.diskImage = copyDisk(v.diskImage, s.id);
-        s.completeAt = now().plus(latency.scaled(latency.snapshot(v.sizeGiB)));
+        // Incremental: only blocks changed since the volume's previous snapshot (or the snapshot it
+        // was restored from) are copied, so only they cost time
+        // (https://repost.aws/knowledge-center/ebs-incremental-snapshot-creation-slow).
+        s.dataBytes = v.dataBytes;
+        s.deltaBytes = v.changedBytes;
+        v.changedBytes = 0;
+        Duration takes = latency.snapshotOf(s.deltaBytes);
+        s.completeAt = now().plus(latency.scaled(takes));
         snapshots.put(s.id, s);
         if (ready) {
             s.state = "completed";
         } else {
-            after(latency.snapshot(v.sizeGiB), () -> {
+            after(takes, () -> {
                 if (s.state.equals("pending")) {
                     s.state = "completed";
                 }
@@ -478,9 +486,15 @@ public final class Ec2Model {
     public void boot(InstanceRecord i) {
         long gen = i.generation;
         if (bootHook == null) {
-            i.consoleOutput = defaultConsole(i);
-            i.consoleTimestamp = now();
+            // The guest needs a while after "running" before it prints its login prompt and serves.
+            i.consoleOutput = null;
             i.bootHealthy = true;
+            after(latency.guestBoot(), () -> {
+                if (i.generation == gen && "running".equals(i.state)) {
+                    i.consoleOutput = defaultConsole(i);
+                    i.consoleTimestamp = now();
+                }
+            });
             return;
         }
         i.consoleOutput = null;
@@ -601,6 +615,7 @@ public final class Ec2Model {
         SnapshotRecord snap = new SnapshotRecord();
         snap.id = s.rootSnapshotId() != null ? s.rootSnapshotId() : ids.next("snap");
         snap.sizeGiB = s.rootSizeGiB();
+        snap.dataBytes = (long) s.rootSizeGiB() << 30;
         snap.state = "completed";
         snap.startTime = past;
         snap.completeAt = past;
@@ -655,6 +670,9 @@ public final class Ec2Model {
         v.createTime = past;
         v.createdAt = past;
         v.state = "available";
+        // A seeded volume has lived a while: all of its data counts as changed for its next snapshot.
+        v.dataBytes = s.usedBytes();
+        v.changedBytes = v.dataBytes;
         volumes.put(v.id, v);
         putTags(v.id, s.tags());
         return v;

@@ -19,6 +19,10 @@ public final class SnapshotRecord {
     public Instant createdAt;
     public List<String> productCodes = new ArrayList<>();
     public Path diskImage;
+    /** Bytes of data a volume restored from this snapshot holds. */
+    public long dataBytes;
+    /** Bytes this snapshot had to copy: only blocks changed since its parent (incremental). */
+    public long deltaBytes;
     public String ownerId = Ec2Model.ACCOUNT_ID;
 
     /** Progress in percent, growing linearly from start to completion. */

@@ -28,4 +28,15 @@ public final class VolumeRecord {
     public String attachState;
     public Instant attachTime;
     public boolean deleteOnTermination;
+    /** Bytes of written data the volume holds (what a first snapshot must copy). */
+    public long dataBytes;
+    /** Bytes written since the snapshot this volume was created from or last snapshotted to. */
+    public long changedBytes;
+
+    /** Records {@code bytes} newly written (capped at the volume's size). */
+    public void written(long bytes) {
+        long size = (long) sizeGiB << 30;
+        dataBytes = Math.min(size, dataBytes + bytes);
+        changedBytes = Math.min(size, changedBytes + bytes);
+    }
 }

@@ -1,0 +1,38 @@
+package io.pv2hvm.samples.bench;
+
+import io.pv2hvm.aws.AwsSteps;
+import io.pv2hvm.testkit.world.ImageSeed;
+import io.pv2hvm.testkit.world.InstanceSeed;
+import io.pv2hvm.testkit.world.VolumeSeed;
+import io.pv2hvm.testkit.world.World;
+
+/**
+ * The account both procedures start from: one PV web server (m1.large, an Elastic IP, a root
+ * volume holding some data) and an idle Debian worker in its subnet, which the seeds' procedure
+ * needs from the start (pv2hvm launches its own).
+ */
+final class BenchWorld {
+    static final String SOURCE = "i-0be0c4a3c0ffee001";
+    static final String SOURCE_IP = "10.0.1.10";
+    static final String EIP = "eipalloc-0be0c4a3c0ffee001";
+    static final String WORKER = "i-0be0c4a3c0ffee0a1";
+    static final String PV_IMAGE = "ami-0be0c4a3c0ffee0b1";
+    static final String DEBIAN_IMAGE = "ami-0be0c4a3c0ffee0d1";
+    static final String PV_GRUB_KERNEL = "aki-919dcaf8";
+
+    private BenchWorld() {
+    }
+
+    /** The world with a root volume of {@code sizeGiB} holding {@code usedGiB} of data. */
+    static World of(int sizeGiB, double usedGiB) {
+        return World.builder().defaultNetwork()
+                .image(ImageSeed.pv(PV_IMAGE, "centos6-pv").kernelId(PV_GRUB_KERNEL))
+                .image(ImageSeed.hvm(DEBIAN_IMAGE, "debian-12-amd64").enaSupport(true).publicByAmazon())
+                .publicParameter(AwsSteps.DEBIAN_12_PARAMETER, DEBIAN_IMAGE)
+                .instance(InstanceSeed.of(SOURCE, PV_IMAGE).instanceType("m1.large").privateIp(SOURCE_IP)
+                        .root(VolumeSeed.of("/dev/sda1", sizeGiB).usedGiB(usedGiB)).tag("Name", "web-1"))
+                .instance(InstanceSeed.of(WORKER, DEBIAN_IMAGE).instanceType("t3.small").tag("Name", "worker"))
+                .elasticIp(EIP, "198.51.100.10", SOURCE)
+                .build();
+    }
+}

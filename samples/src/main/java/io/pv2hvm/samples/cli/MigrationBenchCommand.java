@@ -1,0 +1,50 @@
+package io.pv2hvm.samples.cli;
+
+import io.pv2hvm.samples.bench.MigrationBenchmark;
+import io.pv2hvm.samples.bench.MigrationBenchmark.Scenario;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+/** {@code pv2hvm bench migration}: pv2hvm's downtime and API calls against the seeds' manual order. */
+@Command(name = "migration", mixinStandardHelpOptions = true,
+        description = {"Migrates the same PV instance in the emulator with pv2hvm (IN_PLACE, PARTITION_COPY) and with"
+                + " the seeds' manual order, under one latency model, and prints downtime, total time, API calls"
+                + " and the downtime window's critical path (EC2 time)."})
+final class MigrationBenchCommand implements Callable<Integer> {
+
+    @Option(names = "--sizes", paramLabel = "GIB", split = ",", defaultValue = "8,32",
+            description = "Root volume sizes in GiB. Default: 8,32.")
+    List<Integer> sizes;
+
+    @Option(names = "--used", paramLabel = "FRACTION", defaultValue = "0.2",
+            description = "Share of the root volume holding data. Default: 0.2.")
+    double used;
+
+    @Option(names = "--changed-mib", paramLabel = "MIB", defaultValue = "256",
+            description = "MiB the workload writes between the trial snapshot and the stop. Default: 256.")
+    long changedMib;
+
+    @Option(names = "--time-scale", paramLabel = "X", defaultValue = "0.05",
+            description = "EC2 latencies run X times real time in the emulator. Default: 0.05.")
+    double timeScale;
+
+    @Override
+    public Integer call() {
+        if (!(used > 0 && used <= 1) || changedMib < 0 || sizes.stream().anyMatch(s -> s < 1 || s > 16384)) {
+            throw new UsageException("--used must be in (0, 1], --changed-mib >= 0 and each size between 1 and 16384 GiB.");
+        }
+        List<Scenario> scenarios = new ArrayList<>();
+        for (int size : sizes) {
+            scenarios.add(new Scenario(size, size * used, changedMib));
+        }
+        System.out.printf(Locale.ROOT, "$ pv2hvm bench migration --sizes %s --used %s --changed-mib %d --time-scale %s%n",
+                String.join(",", sizes.stream().map(String::valueOf).toList()), used, changedMib, timeScale);
+        new MigrationBenchmark(timeScale, System.out).run(scenarios);
+        return ExitCode.OK;
+    }
+}
