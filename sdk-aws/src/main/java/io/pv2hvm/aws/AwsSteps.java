@@ -126,10 +126,10 @@ public final class AwsSteps implements StepProvider {
             add(steps, Phase.CUTOVER, new MoveSecondaryInterfacesStep(aws, false));
         }
         add(steps, Phase.CUTOVER, new BackupImageStep(aws));
+        add(steps, Phase.CUTOVER, new AttachScratchVolumeStep(aws, Round.FINAL));
         if (keepIps) {
             add(steps, Phase.CUTOVER, new TerminateSourceStep(aws));
         }
-        add(steps, Phase.CUTOVER, new AttachScratchVolumeStep(aws, Round.FINAL));
         add(steps, Phase.CUTOVER, new ConvertStep(aws, Round.FINAL, guest));
         add(steps, Phase.CUTOVER, new RegisterImageStep(aws, Round.FINAL));
         add(steps, Phase.CUTOVER, new LaunchHvmInstanceStep(aws));

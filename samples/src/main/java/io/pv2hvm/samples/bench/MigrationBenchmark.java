@@ -34,6 +34,7 @@ public final class MigrationBenchmark {
     static final double GP3_MIB_PER_SECOND = 125;
 
     private final double timeScale;
+    private final LatencyModel latency;
     private final PrintStream out;
 
     /** A root volume of {@code sizeGiB} holding {@code usedGiB}; the workload writes {@code changedMiB} after the trial snapshot. */
@@ -52,11 +53,12 @@ public final class MigrationBenchmark {
         }
     }
 
-    /** A benchmark at {@code timeScale}, printing to {@code out}. */
-    public MigrationBenchmark(double timeScale, PrintStream out) {
+    /** A benchmark on {@code latency} (EC2 time) run at {@code timeScale}, printing to {@code out}. */
+    public MigrationBenchmark(LatencyModel latency, double timeScale, PrintStream out) {
         if (!(timeScale > 0) || timeScale > 1) {
             throw new IllegalArgumentException("the time scale must be in (0, 1]: " + timeScale);
         }
+        this.latency = latency.withTimeScale(timeScale);
         this.timeScale = timeScale;
         this.out = out;
     }
@@ -103,7 +105,7 @@ public final class MigrationBenchmark {
 
     private Ec2Emulator emulator(Scenario s, ModeledWorker worker) {
         Ec2Emulator emulator = Ec2Emulator.builder().world(BenchWorld.of(s.sizeGiB(), s.usedGiB()))
-                .latency(LatencyModel.realistic().withTimeScale(timeScale)).ssmExecutor(worker).build().start();
+                .latency(latency).ssmExecutor(worker).build().start();
         worker.attachTo(emulator);
         return emulator;
     }

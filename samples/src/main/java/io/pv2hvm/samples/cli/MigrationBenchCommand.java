@@ -5,6 +5,9 @@ import io.pv2hvm.samples.bench.MigrationBenchmark.Scenario;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
+import io.pv2hvm.testkit.LatencyModel;
+
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -29,6 +32,15 @@ final class MigrationBenchCommand implements Callable<Integer> {
             description = "MiB the workload writes between the trial snapshot and the stop. Default: 256.")
     long changedMib;
 
+    @Option(names = "--snapshot-base", paramLabel = "SECONDS",
+            description = "Override the latency model's fixed snapshot time (default 30 s), to see how much the result"
+                    + " rests on it.")
+    Integer snapshotBase;
+
+    @Option(names = "--stop", paramLabel = "SECONDS",
+            description = "Override the latency model's stopping->stopped time (default 45 s).")
+    Integer stop;
+
     @Option(names = "--time-scale", paramLabel = "X", defaultValue = "0.05",
             description = "EC2 latencies run X times real time in the emulator. Default: 0.05.")
     double timeScale;
@@ -42,9 +54,18 @@ final class MigrationBenchCommand implements Callable<Integer> {
         for (int size : sizes) {
             scenarios.add(new Scenario(size, size * used, changedMib));
         }
-        System.out.printf(Locale.ROOT, "$ pv2hvm bench migration --sizes %s --used %s --changed-mib %d --time-scale %s%n",
-                String.join(",", sizes.stream().map(String::valueOf).toList()), used, changedMib, timeScale);
-        new MigrationBenchmark(timeScale, System.out).run(scenarios);
+        LatencyModel.Builder latency = LatencyModel.builder();
+        if (snapshotBase != null) {
+            latency.snapshotBase(Duration.ofSeconds(snapshotBase));
+        }
+        if (stop != null) {
+            latency.instanceStopping(Duration.ofSeconds(stop));
+        }
+        System.out.printf(Locale.ROOT, "$ pv2hvm bench migration --sizes %s --used %s --changed-mib %d%s%s --time-scale %s%n",
+                String.join(",", sizes.stream().map(String::valueOf).toList()), used, changedMib,
+                snapshotBase == null ? "" : " --snapshot-base " + snapshotBase, stop == null ? "" : " --stop " + stop,
+                timeScale);
+        new MigrationBenchmark(latency.build(), timeScale, System.out).run(scenarios);
         return ExitCode.OK;
     }
 }

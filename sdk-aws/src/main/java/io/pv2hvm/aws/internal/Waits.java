@@ -10,12 +10,14 @@ import java.util.function.Supplier;
 
 /**
  * Polls until a condition holds, through the step's cancellable sleep (so a cancelled
- * migration stops waiting at once) and with a deadline (so nothing waits forever).
+ * migration stops waiting at once) and with a deadline (so nothing waits forever). The first
+ * looks come quickly and the gaps grow to the interval: short transitions (an attach, a
+ * registration) are seen within a second or two, long ones cost few calls.
  */
 public final class Waits {
     private final Duration interval;
 
-    /** Polls every {@code interval}. */
+    /** Polls at most every {@code interval}, starting at a fifth of it. */
     public Waits(Duration interval) {
         this.interval = interval;
     }
@@ -27,6 +29,7 @@ public final class Waits {
      */
     public <T> T until(StepContext ctx, String what, Duration timeout, Supplier<Optional<T>> probe) {
         Instant deadline = ctx.clock().instant().plus(timeout);
+        Duration gap = interval.dividedBy(5);
         while (true) {
             ctx.checkCancelled();
             Optional<T> value = probe.get();
@@ -38,7 +41,11 @@ public final class Waits {
                         + ". Raise the timeout in AwsSteps.builder() if your account is slow here, and resume.",
                         null, true);
             }
-            ctx.sleep(interval);
+            ctx.sleep(gap);
+            gap = gap.multipliedBy(3).dividedBy(2);
+            if (gap.compareTo(interval) > 0) {
+                gap = interval;
+            }
         }
     }
 

@@ -75,7 +75,8 @@ public final class BackupImageStep implements Step {
             ctx.putFact(FactKeys.BACKUP_IMAGE, image);
             return image;
         });
-        aws.ec2().waitImage(ctx, id);
+        // Not waiting for "available" here: the final volume is made meanwhile, and the
+        // termination waits for the backup before it goes ahead.
         ctx.putFact(Facts.BACKUP_IMAGE_ID, id);
     }
 

@@ -49,9 +49,7 @@ public final class TerminateSourceStep implements Step {
         // Never lose data: a backup image must exist and the recipe must have booted before the source goes.
         String backup = ctx.fact(FactKeys.BACKUP_IMAGE).orElseThrow(() -> new JournalException("Refusing to terminate "
                 + src.instanceId() + ": no backup image is journaled."));
-        aws.ec2().image(backup).filter(i -> "available".equals(i.stateAsString())).orElseThrow(() ->
-                new JournalException("Refusing to terminate " + src.instanceId() + ": backup image " + backup
-                        + " is not available."));
+        aws.ec2().waitImage(ctx, backup);
         if (ctx.fact(FactKeys.TRIAL_VERIFIED).isEmpty()) {
             throw new JournalException("Refusing to terminate " + src.instanceId() + ": no HVM image of this migration"
                     + " has passed its boot check.");
