@@ -50,7 +50,7 @@ class EngineTest {
                 .run();
 
         assertThat(rec.runs()).containsExactly("preflight", "my-check", "prepare", "convert", "register", "verify",
-                "drain", "cutover", "announce", "cleanup");
+                "drain", "cutover", "announce", "confirm", "cleanup");
         assertThat(rec.undos()).isEmpty();
     }
 
@@ -229,7 +229,7 @@ class EngineTest {
         assertThat(r.newInstanceId()).isEqualTo("i-0fedcba9876543210");
         assertThat(r.ipsAfter()).containsExactly("10.0.0.5", "10.0.0.6");
         assertThat(r.timings()).extracting(t -> t.step()).containsExactly("preflight", "prepare", "convert",
-                "register", "verify", "cutover", "cleanup");
+                "register", "verify", "cutover", "confirm", "cleanup");
         assertThat(r.timings()).filteredOn(t -> t.downtime()).extracting(t -> t.step()).containsExactly("cutover");
         assertThat(r.downtime()).isEqualTo(r.timings().get(5).took());
         assertThat(r.warnings()).singleElement().asString().contains("3.3.3.3");
