@@ -3,9 +3,10 @@
 # measurements: extends the file (sparse), grows the filesystem, and writes one file of
 # /dev/urandom data (incompressible) of FILL_PERCENT% of the filesystem's size into /data.
 # Before returning it waits until ext4 has initialized the inode tables of the groups the grow
-# added, as on a volume in service; otherwise the next read-write mount (the conversion's)
-# restarts that lazy init and its zeroing, some 32 MiB per GiB, would be counted as the
-# conversion's writes.
+# added, as on a volume in service. Otherwise every read-write mount (the conversion's too)
+# restarts that lazy init after a random delay of up to 5 s, and whatever it zeroes while the
+# mount lasts (up to 32 MiB per GiB for these images) counts as written: the measurement would
+# depend on timing.
 # Usage: sparse-pv-image.sh IMAGE SIZE_GIB FILL_PERCENT
 # Prints FS_BYTES=<filesystem size>, INODE_TABLE_BYTES=<all inode tables> and USED_BYTES=<df used>.
 set -euo pipefail
