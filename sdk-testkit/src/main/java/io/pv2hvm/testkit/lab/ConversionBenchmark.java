@@ -14,32 +14,40 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.function.Supplier;
+import java.util.stream.Collectors;
 
 /**
- * Measures, for PV images of the given sizes (GiB), the wall time and the bytes written to the
- * volumes by IN_PLACE, PARTITION_COPY (to a same-size and to a 1 GiB larger target) and the
- * seeds' recipe (resize2fs -M on the source, dd of the shrunk filesystem, grow). Each image is an
- * ext4 lab guest with a quarter of its size filled with incompressible data. Bytes written are
- * read from the loop devices' block statistics, so they count what reached the "volume".
- * Needs root. Not a test: it prints a table and asserts nothing.
+ * Measures, for sparse PV images of the given sizes (GiB), the wall time and the bytes written to
+ * the volumes by IN_PLACE, PARTITION_COPY (to a same-size and to a 1 GiB larger target) and the
+ * seeds' recipe (resize2fs -M on the source, dd of the shrunk filesystem, grow), all in one run so
+ * the ratios between them hold. Each image is a {@link SparsePvImage} with
+ * {@value #FILL_PERCENT}% of its filesystem filled with random data. Bytes written come from a
+ * {@link WriteMeter} on the loop devices (source and target), so they count what reached the
+ * "volume". The page cache is dropped before each method, so the source is read from disk as from
+ * a fresh volume; seconds include the final sync. Ratios are to
+ * {@link BenchmarkTable#BASELINE} on the same image.
+ * Needs root. Not a test: it prints a markdown table and asserts nothing.
  *
- * <p>Run: {@code ./mvnw -B -pl sdk-testkit -am -DskipTests package -Dbenchmark="2 8"}
+ * <p>Run: {@code ./mvnw -B -pl sdk-testkit -am -DskipTests package -Dbenchmark="2 8 32"}
  */
 public final class ConversionBenchmark {
+    /** Percentage of each image's filesystem filled with random data (the issue asks for 15-25% used). */
+    static final int FILL_PERCENT = 20;
     private static final long GIB = 1L << 30;
 
     private final GuestLab lab = GuestLab.shared();
     private final LocalTransport local = LocalTransport.create();
-    private final List<String> rows = new ArrayList<>();
+    private final GuestConverter converter = GuestConverter.on(local).forTarget(TargetPlatform.NITRO);
+    private final BenchmarkTable table = new BenchmarkTable();
 
     private ConversionBenchmark() {
     }
 
     /** Arguments: image sizes in GiB (default: 2). */
     public static void main(String[] args) {
+        String sizesArg = args.length == 0 ? "2" : String.join(" ", args).trim();
         List<Integer> sizes = new ArrayList<>();
-        for (String a : args.length == 0 ? new String[] {"2"} : String.join(" ", args).trim().split("[\\s,]+")) {
+        for (String a : sizesArg.split("[\\s,]+")) {
             sizes.add(Integer.parseInt(a));
         }
         List<String> missing = LabPrerequisites.missing();
@@ -51,115 +59,104 @@ public final class ConversionBenchmark {
         for (int gib : sizes) {
             b.measure(gib);
         }
+        b.printReport(sizesArg);
+    }
+
+    /** What the table needs above it to be pasted on its own: the command, the machine, what was measured and how. */
+    private void printReport(String sizesArg) {
         System.out.println();
-        System.out.printf(Locale.ROOT, "%-8s %-36s %10s %16s%n", "image", "method", "seconds", "bytes written");
-        b.rows.forEach(System.out::println);
+        System.out.println("## Conversion benchmark");
+        System.out.println();
+        System.out.println("Command: `" + RunDescription.commandLine(sizesArg) + "`  ");
+        System.out.println("Machine: " + RunDescription.machine(lab.workDir()) + "  ");
+        System.out.println("Images: sparse ext4 PV lab guests (the EXT4 fixture grown), " + FILL_PERCENT + "% of each filesystem filled"
+                + " with /dev/urandom data (\"used\" adds the guest's own files); \"on disk\" is the image file's allocation (du)."
+                + " Inode tables take " + inodeTableShare() + " of each filesystem (the 256 MiB fixture's mkfs density, kept by"
+                + " the grow); e2image copies all of them when it writes to a block device.  ");
+        System.out.println("Each method: page cache dropped first; seconds are wall time including the final sync; MiB written"
+                + " are sectors written to the loop devices (source and target) from /sys/block/*/stat.  ");
+        System.out.println("Baseline of the ratio columns: " + BenchmarkTable.BASELINE.label() + ", on the same image.");
+        System.out.println();
+        System.out.print(table.markdown());
+    }
+
+    /** The inode tables' share of the filesystems measured, e.g. "6.25%". */
+    private String inodeTableShare() {
+        return table.images().stream().map(i -> String.format(Locale.ROOT, "%.2f%%", i.inodeTablePercent())).distinct()
+                .collect(Collectors.joining(" / "));
     }
 
     private void measure(int gib) {
-        Path pv = buildImage(gib);
-        String label = gib + " GiB";
+        long start = System.nanoTime();
+        SparsePvImage pv = SparsePvImage.build(lab, "bench-pv-" + gib + "g.img", gib, FILL_PERCENT);
+        System.out.printf(Locale.ROOT, "built %d GiB image in %.0f s: %d MiB used, %d MiB on disk%n", gib,
+                (System.nanoTime() - start) / 1e9, pv.usedBytes() >> 20, pv.allocatedBytes() >> 20);
 
-        Path inPlace = copy(pv, "bench-inplace.img");
-        String loop = attach(inPlace, false);
-        row(label, "IN_PLACE (extlinux)", List.of(loop), () -> GuestConverter.on(local).forTarget(TargetPlatform.NITRO).inPlace(loop));
-        detach(loop);
+        Path inPlace = copy(pv.path(), "bench-inplace.img");
+        try (LoopDevice volume = LoopDevice.attach(inPlace)) {
+            run(gib, pv, BenchmarkMethod.IN_PLACE, List.of(volume.device()), () -> converter.inPlace(volume.device()));
+        }
         delete(inPlace);
 
-        for (long extra : new long[] {0, GIB}) {
-            Path target = lab.scratch("bench-target.img");
-            run(Command.of("truncate", "-s", Long.toString(size(pv) + extra), target.toString()));
-            String src = attach(pv, true);
-            String dst = attach(target, false);
-            row(label, "PARTITION_COPY (" + (extra == 0 ? "same-size target" : "target +1 GiB") + ")", List.of(src, dst),
-                    () -> GuestConverter.on(local).forTarget(TargetPlatform.NITRO).convert(ConversionStrategy.PARTITION_COPY, src, dst));
-            detach(dst);
-            detach(src);
-            delete(target);
-        }
+        partitionCopy(gib, pv, BenchmarkMethod.PARTITION_COPY_SAME_SIZE, 0);
+        partitionCopy(gib, pv, BenchmarkMethod.PARTITION_COPY_LARGER, GIB);
 
-        Path seedSource = copy(pv, "bench-seeds-source.img");
-        Path target = lab.scratch("bench-target.img");
-        run(Command.of("truncate", "-s", Long.toString(size(pv)), target.toString()));
-        String src = attach(seedSource, false);
-        String dst = attach(target, false);
-        row(label, "seeds' recipe (resize2fs -M + dd)", List.of(src, dst),
-                () -> run(Command.of("bash", lab.scriptPath("seeds-recipe.sh").toString(), src, dst)));
-        detach(dst);
-        detach(src);
+        // the recipe shrinks its source, so it gets a copy
+        Path seedSource = copy(pv.path(), "bench-seeds-source.img");
+        Path target = emptyTarget(pv.sizeBytes());
+        try (LoopDevice src = LoopDevice.attach(seedSource); LoopDevice dst = LoopDevice.attach(target)) {
+            run(gib, pv, BenchmarkMethod.SEEDS_RECIPE, List.of(src.device(), dst.device()),
+                    () -> exec(Command.of("bash", lab.scriptPath("seeds-recipe.sh").toString(), src.device(), dst.device())));
+        }
         delete(target);
         delete(seedSource);
-        delete(pv);
+        pv.delete();
     }
 
-    /** An ext4 lab guest of {@code gib} GiB, a quarter filled with random data. */
-    private Path buildImage(int gib) {
-        Path img = lab.scratch("bench-pv-" + gib + "g.img");
-        run(Command.of("cp", "--sparse=always", lab.image(Fixture.EXT4).toString(), img.toString()));
-        run(Command.of("truncate", "-s", gib + "G", img.toString()));
-        run(Command.of("bash", "-c", "set -euo pipefail; e2fsck -fy \"$1\" >/dev/null || [ $? -le 1 ]; resize2fs \"$1\" >/dev/null 2>&1;"
-                + " m=$(mktemp -d); l=$(losetup -f --show \"$1\"); trap 'umount \"$m\" 2>/dev/null; losetup -d \"$l\"; rmdir \"$m\"' EXIT;"
-                + " mount \"$l\" \"$m\"; mkdir -p \"$m/data\";"
-                + " dd if=/dev/urandom of=\"$m/data/blob\" bs=4M count=$(( $2 * 64 )) status=none; sync",
-                "bench-build", img.toString(), Integer.toString(gib)));
-        return img;
-    }
-
-    private void row(String image, String method, List<String> devices, Supplier<?> work) {
-        long before = written(devices);
-        long start = System.nanoTime();
-        work.get();
-        run(Command.of("sync"));
-        double seconds = (System.nanoTime() - start) / 1e9;
-        long bytes = written(devices) - before;
-        String line = String.format(Locale.ROOT, "%-8s %-36s %10.1f %16s", image, method, seconds, human(bytes));
-        System.out.println(line);
-        rows.add(line);
-    }
-
-    private long written(List<String> devices) {
-        long sectors = 0;
-        for (String d : devices) {
-            try {
-                String[] f = Files.readString(Path.of("/sys/block", Path.of(d).getFileName().toString(), "stat")).trim().split("\\s+");
-                sectors += Long.parseLong(f[6]);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
+    private void partitionCopy(int gib, SparsePvImage pv, BenchmarkMethod method, long extraBytes) {
+        Path target = emptyTarget(pv.sizeBytes() + extraBytes);
+        try (LoopDevice src = LoopDevice.attachReadOnly(pv.path()); LoopDevice dst = LoopDevice.attach(target)) {
+            run(gib, pv, method, List.of(src.device(), dst.device()),
+                    () -> converter.convert(ConversionStrategy.PARTITION_COPY, src.device(), dst.device()));
         }
-        return sectors * 512;
+        delete(target);
     }
 
-    private static String human(long bytes) {
-        return bytes >= GIB ? String.format(Locale.ROOT, "%.2f GiB", bytes / (double) GIB)
-                : String.format(Locale.ROOT, "%.1f MiB", bytes / (double) (1 << 20));
+    private void run(int gib, SparsePvImage pv, BenchmarkMethod method, List<String> devices, Runnable work) {
+        dropPageCache();
+        WriteMeter meter = WriteMeter.start(devices);
+        long start = System.nanoTime();
+        work.run();
+        long bytes = meter.bytesWritten();  // syncs, so the time below includes reaching the device
+        double seconds = (System.nanoTime() - start) / 1e9;
+        table.add(new BenchmarkTable.Row(gib, pv, method, seconds, bytes));
+        System.out.printf(Locale.ROOT, "%d GiB, %s: %.1f s, %.1f MiB written%n", gib, method.label(), seconds, bytes / (double) (1 << 20));
+    }
+
+    /** So every method reads its source from disk, as from a volume just attached. */
+    private void dropPageCache() {
+        exec(Command.of("sync"));
+        try {
+            Files.writeString(Path.of("/proc/sys/vm/drop_caches"), "3");
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot drop the page cache (needs root)", e);
+        }
+    }
+
+    private Path emptyTarget(long bytes) {
+        Path target = lab.scratch("bench-target.img");
+        exec(Command.of("truncate", "-s", Long.toString(bytes), target.toString()));
+        return target;
     }
 
     private Path copy(Path from, String name) {
         Path to = lab.scratch(name);
-        run(Command.of("cp", "--sparse=always", from.toString(), to.toString()));
+        exec(Command.of("cp", "--sparse=always", from.toString(), to.toString()));
         return to;
     }
 
-    private String attach(Path image, boolean readOnly) {
-        return run(readOnly ? Command.of("losetup", "-f", "--show", "-r", image.toString())
-                : Command.of("losetup", "-f", "--show", image.toString())).stdout().strip();
-    }
-
-    private void detach(String loop) {
-        run(Command.of("losetup", "-d", loop));
-    }
-
-    private CommandResult run(Command c) {
+    private CommandResult exec(Command c) {
         return local.exec(c).orThrow(c.toString());
-    }
-
-    private static long size(Path p) {
-        try {
-            return Files.size(p);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 
     private static void delete(Path p) {
