@@ -52,12 +52,10 @@ public record FleetResult(List<Outcome> outcomes, Duration makespan, int maxConc
 
         /** Whether the migration failed because AWS throttled a call (the error's causes include one). */
         public boolean failedByThrottling() {
-            for (Throwable t = error; t != null; t = t.getCause()) {
+            int depth = 0;
+            for (Throwable t = error; t != null && depth++ < 32; t = t.getCause()) {
                 if (t instanceof AwsCallException a && a.throttled()) {
                     return true;
-                }
-                if (t.getCause() == t) {
-                    break;
                 }
             }
             return false;

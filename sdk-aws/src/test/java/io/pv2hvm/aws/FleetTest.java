@@ -1,6 +1,7 @@
 package io.pv2hvm.aws;
 
 import io.pv2hvm.core.InvalidSpecException;
+import io.pv2hvm.core.Migration;
 import io.pv2hvm.core.MigrationException;
 import io.pv2hvm.core.MigrationPlan;
 import io.pv2hvm.core.MigrationSpec;
@@ -149,6 +150,27 @@ class FleetTest extends EmulatorTestBase {
         assertThat(r.throttlingFailures()).isZero();
     }
 
+    @Test
+    void run_whenTheCallerIsInterrupted_startsNothingMore_andReturnsEveryOutcome() {
+        List<String> ids = pvFleet(3, EmulatedAws.TIME_SCALE, ThrottlingPolicy.disabled());
+        Thread caller = Thread.currentThread();
+
+        FleetResult r = fleet(ids, EmulatedAws.TIME_SCALE).maxConcurrent(1)
+                .onEach(o -> caller.interrupt()).run();
+
+        assertThat(Thread.interrupted()).as("the interrupt is passed on").isTrue();
+        assertThat(r.outcomes()).extracting(FleetResult.Outcome::instanceId).containsExactlyElementsOf(ids);
+        assertThat(r.outcomes().get(0).succeeded()).isTrue();
+        assertThat(r.outcomes().get(2).error()).hasMessageContaining("Not started").hasMessageContaining(ids.get(2));
+        FleetResult.Outcome second = r.outcomes().get(1);
+        if (!second.succeeded() && !second.error().getMessage().contains("Not started")) {
+            Instance source = ec2.describeInstances(b -> b.instanceIds(ids.get(1))).reservations().get(0).instances()
+                    .get(0);
+            assertThat(source.state().nameAsString()).as("interrupted, rolled back").isEqualTo("running");
+        }
+        assertThat(r.peakConcurrency()).isEqualTo(1);
+    }
+
     // ---------------------------------------------------------------- bad input
 
     @Test
@@ -164,7 +186,7 @@ class FleetTest extends EmulatorTestBase {
         assertRefused(() -> Migrations.fleet(List.of(ok)).maxConcurrent(-3), "at least 1");
         assertRefused(() -> fleet(List.of(ok), EmulatedAws.TIME_SCALE).each(s -> null).run(), "refinement");
         assertRefused(() -> fleet(List.of(ok), EmulatedAws.TIME_SCALE)
-                .each(s -> io.pv2hvm.core.Migration.of("i-0ccccccccccccccc3").toHvm()).run(), "refinement");
+                .each(s -> Migration.of("i-0ccccccccccccccc3").toHvm()).run(), "refinement");
         assertRefused(() -> fleet(List.of(ok), EmulatedAws.TIME_SCALE)
                 .each(s -> s.withProvider(AwsSteps.builder().ec2(ec2).ssm(ssm).build())).run(), "using(aws)");
         assertRefused(() -> fleet(List.of(ok, "i-0ccccccccccccccc3"), EmulatedAws.TIME_SCALE)
