@@ -28,7 +28,9 @@ import java.util.Optional;
  * ({@link AwsSteps.Builder#rateLimits}) takes a permit of its action's category first; a fleet
  * ({@link Migrations#fleet}) shares one instance among all its migrations. Give the same instance
  * to everything that shares the account's buckets. Each {@code with...} method returns a new,
- * independent set of limiters: configure first, then share.
+ * independent set of limiters: configure first, then share. A permit covers one call as pv2hvm
+ * makes it; the AWS SDK's own retries of that call (after a 5xx or a throttling answer) go out
+ * without another permit, so a client with fewer retries keeps closer to the limits.
  *
  * <pre>{@code
  * Ec2RateLimits limits = Ec2RateLimits.documented().withHeadroom(0.5);   // leave half to others
