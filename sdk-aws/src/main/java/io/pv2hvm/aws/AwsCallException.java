@@ -24,7 +24,10 @@ public class AwsCallException extends MigrationException {
         return action;
     }
 
-    /** AWS's error code, e.g. {@code IncorrectInstanceState}, or {@code null} for a network failure. */
+    /**
+     * AWS's error code, e.g. {@code IncorrectInstanceState}, or {@code null} when AWS did not answer:
+     * a network failure, or a call pv2hvm's own {@link Ec2RateLimits} did not let through.
+     */
     public String errorCode() {
         return errorCode;
     }
@@ -32,6 +35,20 @@ public class AwsCallException extends MigrationException {
     /** Whether the caller lacks the IAM permission for {@link #action()}. */
     public boolean isPermissionDenied() {
         return isPermissionCode(errorCode);
+    }
+
+    /** Whether AWS refused the call for its request rate ({@code RequestLimitExceeded}, {@code Throttling...}). */
+    public boolean throttled() {
+        return isThrottlingCode(errorCode);
+    }
+
+    /**
+     * Whether an AWS error code says the request rate was exceeded: EC2 answers
+     * {@code RequestLimitExceeded}, SSM {@code ThrottlingException}, other services {@code Throttling}.
+     */
+    public static boolean isThrottlingCode(String errorCode) {
+        return "RequestLimitExceeded".equals(errorCode) || "Throttling".equals(errorCode)
+                || "ThrottlingException".equals(errorCode);
     }
 
     /** Whether an AWS error code says the caller lacks a permission (EC2 and SSM spell it differently). */

@@ -38,6 +38,7 @@ import software.amazon.awssdk.services.ssm.SsmClient;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.BiConsumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -63,6 +64,9 @@ public final class AwsSteps implements StepProvider {
     private final boolean dryRunPermissionChecks;
     private final GuestConversion guest;
     private final Function<String, CommandTransport> workerTransport;
+    private final Ec2RateLimits rateLimits;
+    /** Told about each migration's {@link AwsCalls} (instance id, calls); a fleet adds up its figures. */
+    private final BiConsumer<String, AwsCalls> callsObserver;
 
     /** For ServiceLoader: default clients (region and credentials from the SDK's default chains), made on first use. */
     public AwsSteps() {
@@ -80,6 +84,20 @@ public final class AwsSteps implements StepProvider {
         this.workerTransport = b.workerTransport;
         this.dryRunPermissionChecks = b.dryRunPermissionChecks;
         this.guest = b.guest;
+        this.rateLimits = b.rateLimits;
+        this.callsObserver = (id, calls) -> { };
+    }
+
+    private AwsSteps(AwsSteps base, Ec2RateLimits rateLimits, BiConsumer<String, AwsCalls> callsObserver) {
+        this.ec2 = base.ec2;
+        this.ssm = base.ssm;
+        this.timeouts = base.timeouts;
+        this.settings = base.settings;
+        this.workerTransport = base.workerTransport;
+        this.dryRunPermissionChecks = base.dryRunPermissionChecks;
+        this.guest = base.guest;
+        this.rateLimits = rateLimits;
+        this.callsObserver = callsObserver;
     }
 
     /** A builder. */
@@ -92,13 +110,27 @@ public final class AwsSteps implements StepProvider {
         return "aws";
     }
 
+    /** The client-side rate limits every call of these steps takes a permit from. */
+    public Ec2RateLimits rateLimits() {
+        return rateLimits;
+    }
+
+    /**
+     * These steps with other rate limits, telling {@code callsObserver} each migration's calls as
+     * the migration starts (for a fleet's figures). Clients and settings are shared.
+     */
+    AwsSteps observed(Ec2RateLimits limits, BiConsumer<String, AwsCalls> observer) {
+        return new AwsSteps(this, Objects.requireNonNull(limits), Objects.requireNonNull(observer));
+    }
+
     @Override
     public List<ProvidedStep> steps(MigrationSpec spec) {
         if (spec.keepSource() && spec.preserveIps()) {
             throw new InvalidSpecException("keepingSource() and preservingIps() exclude each other: a private IP"
                     + " can only move to the new instance once the source is terminated. Drop one of them.");
         }
-        AwsCalls calls = new AwsCalls();
+        AwsCalls calls = new AwsCalls(rateLimits);
+        callsObserver.accept(spec.instanceId(), calls);
         Ec2Resources resources = new Ec2Resources(ec2.get(), calls, timeouts);
         AwsRuntime aws = new AwsRuntime(resources, ssm.get(), settings, worker -> workerTransport != null
                 ? workerTransport.apply(resources.instance(worker).map(Instance::privateIpAddress).orElseThrow())
@@ -176,8 +208,20 @@ public final class AwsSteps implements StepProvider {
         private String workerKeyName;
         private List<String> workerSecurityGroupIds = List.of();
         private Function<String, CommandTransport> workerTransport;
+        private Ec2RateLimits rateLimits = Ec2RateLimits.unlimited();
 
         private Builder() {
+        }
+
+        /**
+         * Client-side rate limits: every EC2 and SSM call takes a permit of its category first
+         * (default {@link Ec2RateLimits#unlimited()}: one migration's calls rarely approach EC2's
+         * buckets; a fleet brings its own). Share one instance among everything that uses the
+         * same account and region.
+         */
+        public Builder rateLimits(Ec2RateLimits limits) {
+            this.rateLimits = Objects.requireNonNull(limits, "limits");
+            return this;
         }
 
         /** How the guest is inspected and converted (default: the real worker scripts). */

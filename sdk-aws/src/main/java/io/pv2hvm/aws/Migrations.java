@@ -12,19 +12,37 @@ import software.amazon.awssdk.services.ec2.model.Filter;
 import software.amazon.awssdk.services.ec2.model.Tag;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
 /**
- * Operations over many migrations. {@link #sweep} finds the temporaries that crashed runs left
- * behind, by tag, and deletes them, sparing migrations whose journal says they are still in
- * progress (they may be resumed).
+ * Operations over many migrations. {@link #fleet} migrates many instances, a few at a time, under
+ * shared rate limits. {@link #sweep} finds the temporaries that crashed runs left behind, by tag,
+ * and deletes them, sparing migrations whose journal says they are still in progress (they may be
+ * resumed).
  */
 public final class Migrations {
     private static final List<Filter> OURS = List.of(Filter.builder().name("tag-key").values(Tags.ROLE).build());
 
     private Migrations() {
+    }
+
+    /**
+     * Starts describing the migration of a fleet: one migration per instance, shaped alike, run a
+     * few at a time under one set of {@link Ec2RateLimits}. Finish with {@link FleetSpec#plan()} or
+     * {@link FleetSpec#run()}.
+     *
+     * <pre>{@code
+     * FleetResult r = Migrations.fleet(ids).using(aws).each(s -> s.preservingIps()).maxConcurrent(5).run();
+     * }</pre>
+     *
+     * @throws io.pv2hvm.core.InvalidSpecException when {@code instanceIds} is empty, or holds a
+     *                                             malformed id or the same id twice (all named at once)
+     */
+    public static FleetSpec fleet(Collection<String> instanceIds) {
+        return FleetSpec.of(instanceIds);
     }
 
     /**

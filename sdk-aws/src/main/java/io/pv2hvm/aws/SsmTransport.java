@@ -67,7 +67,7 @@ public final class SsmTransport implements CommandTransport {
         this.instanceId = b.instanceId;
         this.maxPoll = b.maxPoll;
         this.sleeper = b.sleeper;
-        this.calls = b.calls != null ? b.calls : new AwsCalls();
+        this.calls = b.calls != null ? b.calls : new AwsCalls(b.rateLimits);
     }
 
     /** A builder. */
@@ -285,6 +285,7 @@ public final class SsmTransport implements CommandTransport {
         private Duration maxPoll = Duration.ofSeconds(5);
         private Sleeper sleeper = Sleeper.system();
         private AwsCalls calls;
+        private Ec2RateLimits rateLimits = Ec2RateLimits.unlimited();
 
         private Builder() {
         }
@@ -315,6 +316,15 @@ public final class SsmTransport implements CommandTransport {
 
         Builder calls(AwsCalls calls) {
             this.calls = calls;
+            return this;
+        }
+
+        /**
+         * Take a permit from these rate limits before each SSM call (default: none). Ignored when
+         * the transport is made by {@link AwsSteps}, which passes its own.
+         */
+        public Builder rateLimits(Ec2RateLimits limits) {
+            this.rateLimits = Objects.requireNonNull(limits, "limits");
             return this;
         }
 

@@ -87,4 +87,38 @@ class ThrottlingTest {
         aws.throttling(ThrottlingPolicy.documented().withBucket(ThrottlingPolicy.Category.RUN_AND_START, 2, 1));
         assertThat(throttled(4, ThrottlingTest::run)).isEqualTo(2);
     }
+
+    @Test
+    void onScaledClock_bucketsRefillPerEc2Second_atTheLatencyTimeScale() {
+        restart(LatencyModel.realistic().withTimeScale(0.01), ThrottlingPolicy.documented().onScaledClock());
+        assertThat(throttled(6, ThrottlingTest::run)).as("the bucket size is not scaled").isEqualTo(1);
+
+        clock.advance(Duration.ofMillis(10)); // one EC2 second at time scale 0.01
+        assertThat(throttled(3, ThrottlingTest::run)).as("2 tokens per EC2 second").isEqualTo(1);
+    }
+
+    @Test
+    void byDefault_bucketsRefillPerRealSecond_whateverTheLatencyTimeScale() {
+        restart(LatencyModel.realistic().withTimeScale(0.01), ThrottlingPolicy.documented());
+        assertThat(throttled(5, ThrottlingTest::run)).isZero();
+
+        clock.advance(Duration.ofMillis(10));
+        assertThat(throttled(1, ThrottlingTest::run)).as("0.02 tokens in 10 ms of real time").isEqualTo(1);
+        assertThat(ThrottlingPolicy.documented().refillsOnScaledClock()).isFalse();
+    }
+
+    @Test
+    void onScaledClock_atTimeScaleZero_neverRunsDry() {
+        restart(LatencyModel.instant(), ThrottlingPolicy.documented().onScaledClock());
+        assertThat(throttled(20, ThrottlingTest::run)).isZero();
+        assertThat(ThrottlingPolicy.documented().onScaledClock()
+                .refillPerClockSecond(ThrottlingPolicy.Category.MUTATING, 0.5)).isEqualTo(10.0);
+    }
+
+    private void restart(LatencyModel latency, ThrottlingPolicy policy) {
+        stop();
+        aws = Ec2Emulator.builder().world(Worlds.migration()).clock(clock).latency(latency).throttling(policy).build()
+                .start();
+        ec2 = AwsClients.ec2NoRetry(aws);
+    }
 }

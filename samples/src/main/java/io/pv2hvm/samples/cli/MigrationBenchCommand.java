@@ -3,7 +3,9 @@ package io.pv2hvm.samples.cli;
 import io.pv2hvm.samples.bench.MigrationBenchmark;
 import io.pv2hvm.samples.bench.MigrationBenchmark.Scenario;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 import io.pv2hvm.testkit.LatencyModel;
 
@@ -19,6 +21,8 @@ import java.util.concurrent.Callable;
                 + " the seeds' manual order, under one latency model, and prints downtime, total time, API calls"
                 + " and the downtime window's critical path (EC2 time)."})
 final class MigrationBenchCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
 
     @Option(names = "--sizes", paramLabel = "GIB", split = ",", defaultValue = "8,32",
             description = "Root volume sizes in GiB. Default: 8,32.")
@@ -61,10 +65,9 @@ final class MigrationBenchCommand implements Callable<Integer> {
         if (stop != null) {
             latency.instanceStopping(Duration.ofSeconds(stop));
         }
-        System.out.printf(Locale.ROOT, "$ pv2hvm bench migration --sizes %s --used %s --changed-mib %d%s%s --time-scale %s%n",
-                String.join(",", sizes.stream().map(String::valueOf).toList()), used, changedMib,
-                snapshotBase == null ? "" : " --snapshot-base " + snapshotBase, stop == null ? "" : " --stop " + stop,
-                timeScale);
+        System.out.printf(Locale.ROOT, "$ %s%n(effective: --sizes %s --used %s --changed-mib %d --time-scale %s)%n",
+                BenchCommand.commandLine(spec), String.join(",", sizes.stream().map(String::valueOf).toList()), used,
+                changedMib, timeScale);
         new MigrationBenchmark(latency.build(), timeScale, System.out).run(scenarios);
         return ExitCode.OK;
     }

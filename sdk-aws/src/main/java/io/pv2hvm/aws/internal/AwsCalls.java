@@ -1,23 +1,31 @@
 package io.pv2hvm.aws.internal;
 
 import io.pv2hvm.aws.AwsCallException;
+import io.pv2hvm.aws.Ec2RateLimits;
+import io.pv2hvm.aws.ThrottlingCategory;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkException;
 
+import java.time.Duration;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
 
 /**
- * Every AWS call of a migration goes through here: it is counted (the result reports calls per
- * migration) and its failure is translated into an {@link AwsCallException} that says which
- * action failed, with AWS's code, and whether waiting may help.
+ * Every AWS call of a migration goes through here: it first takes a permit of its action's
+ * {@link ThrottlingCategory} from the {@link Ec2RateLimits} (shared by a whole fleet), then is
+ * counted (the result reports calls per migration), and its failure is translated into an
+ * {@link AwsCallException} that says which action failed, with AWS's code, and whether waiting may
+ * help. It also adds up how long calls waited for a permit, and how many throttling errors
+ * ({@code RequestLimitExceeded}, {@code Throttling...}) reached it.
  *
  * <p>Throttling and 5xx are already retried by the SDK client's retry strategy; what still
  * escapes is marked retryable for the step's policy, never retried here (one layer per failure).
+ * So a throttling error counted here is one the SDK's own retries did not absorb.
  */
 public final class AwsCalls {
     /** Codes that mean "not yet": the resource is still changing state or not yet visible. */
@@ -28,20 +36,57 @@ public final class AwsCalls {
             "ConcurrentSnapshotLimitExceeded", "SnapshotCreationPerVolumeRateExceeded", "InvocationDoesNotExist");
 
     private final Map<String, LongAdder> counts = new ConcurrentHashMap<>();
+    private final LongAdder waitedNanos = new LongAdder();
+    private final LongAdder throttlingErrors = new LongAdder();
+    private final Ec2RateLimits limits;
 
-    /** Calls {@code call}, counting it as {@code action}. */
+    /** Calls without client-side rate limits. */
+    public AwsCalls() {
+        this(Ec2RateLimits.unlimited());
+    }
+
+    /** Calls that each take a permit from {@code limits} first. */
+    public AwsCalls(Ec2RateLimits limits) {
+        this.limits = Objects.requireNonNull(limits, "limits");
+    }
+
+    /**
+     * Calls {@code call}, counting it as {@code action}, once the rate limits allow it.
+     *
+     * @throws AwsCallException when the call fails, or no permit came in time (see {@link Ec2RateLimits#acquire})
+     */
     public <T> T call(String action, Supplier<T> call) {
+        waitedNanos.add(limits.acquire(action).toNanos());
         counts.computeIfAbsent(action, a -> new LongAdder()).increment();
         try {
             return call.get();
         } catch (SdkException e) {
-            throw translate(action, e);
+            AwsCallException translated = translate(action, e);
+            if (translated.throttled()) {
+                throttlingErrors.increment();
+            }
+            throw translated;
         }
     }
 
     /** The number of calls so far. */
     public long total() {
         return counts.values().stream().mapToLong(LongAdder::sum).sum();
+    }
+
+    /** How long calls waited for a rate-limit permit, in all. */
+    public Duration rateLimitWait() {
+        return Duration.ofNanos(waitedNanos.sum());
+    }
+
+    /** Throttling errors that reached pv2hvm after the SDK's own retries. */
+    public long throttlingErrors() {
+        return throttlingErrors.sum();
+    }
+
+    /** The limits calls take permits from. */
+    public Ec2RateLimits limits() {
+        return limits;
     }
 
     /** Turns an SDK failure into one that names the action and says whether to retry. */
@@ -64,7 +109,6 @@ public final class AwsCalls {
     }
 
     private static String service(String action) {
-        return Set.of("SendCommand", "GetCommandInvocation", "ListCommandInvocations", "CancelCommand",
-                "DescribeInstanceInformation", "GetParameter").contains(action) ? "ssm" : "ec2";
+        return ThrottlingCategory.of(action).ssm() ? "ssm" : "ec2";
     }
 }

@@ -86,7 +86,8 @@ public final class Ec2Service {
         ThrottlingPolicy.Category category = ThrottlingPolicy.categoryOf(action, unfiltered);
         ThrottlingPolicy.Bucket b = policy.bucket(category);
         TokenBucket bucket = buckets.computeIfAbsent(action + "/" + category,
-                k -> new TokenBucket(b.capacity(), b.refillPerSecond(), model.clock));
+                k -> new TokenBucket(b.capacity(), policy.refillPerClockSecond(category, model.latency.timeScale()),
+                        model.clock));
         if (!bucket.tryTake()) {
             throw new Ec2Exception("RequestLimitExceeded", "Request limit exceeded.", 503);
         }

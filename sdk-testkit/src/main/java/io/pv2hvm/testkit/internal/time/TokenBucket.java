@@ -6,7 +6,8 @@ import java.time.Clock;
  * EC2's token bucket: holds at most {@code capacity} tokens, each request takes one, and
  * {@code refillPerSecond} tokens come back every second
  * (https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-throttling.html).
- * Refill is continuous (fractional tokens) so counts are exact under a manual clock.
+ * Refill is continuous (fractional tokens) so counts are exact under a manual clock. An
+ * infinite refill rate (a scaled clock at time scale 0) never runs dry.
  */
 public final class TokenBucket {
 
@@ -25,6 +26,9 @@ public final class TokenBucket {
     }
 
     public synchronized boolean tryTake() {
+        if (Double.isInfinite(refillPerSecond)) {
+            return true;
+        }
         long now = nanos();
         tokens = Math.min(capacity, tokens + (now - lastNanos) / 1e9 * refillPerSecond);
         lastNanos = now;

@@ -1,0 +1,83 @@
+package io.pv2hvm.samples.bench;
+
+import io.pv2hvm.aws.AwsSteps;
+import io.pv2hvm.aws.Ec2RateLimits;
+import io.pv2hvm.aws.FleetResult;
+import io.pv2hvm.aws.Migrations;
+import io.pv2hvm.core.journal.InMemoryJournal;
+import io.pv2hvm.samples.sandbox.EmulatorTimeouts;
+import io.pv2hvm.samples.sandbox.SimulatedWorker;
+import io.pv2hvm.testkit.Ec2Emulator;
+import io.pv2hvm.testkit.LatencyModel;
+import io.pv2hvm.testkit.RecordedCall;
+import io.pv2hvm.testkit.SimulatedGuest;
+import io.pv2hvm.testkit.ThrottlingPolicy;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.retry.RetryMode;
+import software.amazon.awssdk.http.apache5.Apache5HttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.ec2.Ec2Client;
+import software.amazon.awssdk.services.ssm.SsmClient;
+
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * A fleet migration against the emulator: {@code instances} PV servers ({@link FleetWorld}),
+ * EC2's documented token buckets refilling per EC2 second on the emulator's scaled clock, the
+ * simulated guest and worker (no disks), and {@code Migrations.fleet(...)} with the documented
+ * rate limits on the same clock. Reports the fleet's figures, what the emulator saw, and what the
+ * JVM spent.
+ */
+public final class FleetBenchmark {
+    private static final StaticCredentialsProvider EMULATOR_CREDENTIALS =
+            StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIABENCH", "bench-not-a-secret"));
+
+    private FleetBenchmark() {
+    }
+
+    /**
+     * The figures of one run.
+     *
+     * @param fleet                the fleet's result
+     * @param timeScale            real seconds per EC2 second
+     * @param httpRequests         requests the emulator answered (SDK retries included)
+     * @param requestLimitExceeded RequestLimitExceeded answers of the emulator
+     * @param footprint            what the JVM spent
+     */
+    public record Report(FleetResult fleet, double timeScale, long httpRequests, long requestLimitExceeded,
+                         Footprint.Measured footprint) {
+    }
+
+    /** Runs the fleet; {@code progress} hears of each migration as it ends. */
+    public static Report run(int instances, int maxConcurrent, double timeScale,
+                             Consumer<FleetResult.Outcome> progress) {
+        FleetWorld world = FleetWorld.of(instances);
+        Ec2Emulator emulator = Ec2Emulator.builder().world(world.world())
+                .latency(LatencyModel.realistic().withTimeScale(timeScale)).ssmExecutor(new SimulatedWorker())
+                .throttling(ThrottlingPolicy.documented().onScaledClock()).build().start();
+        try (Ec2Client ec2 = Ec2Client.builder().endpointOverride(emulator.endpoint()).region(Region.US_EAST_1)
+                .credentialsProvider(EMULATOR_CREDENTIALS).httpClient(Apache5HttpClient.builder().build())
+                .overrideConfiguration(o -> o.retryStrategy(RetryMode.STANDARD)).build();
+             SsmClient ssm = SsmClient.builder().endpointOverride(emulator.endpoint()).region(Region.US_EAST_1)
+                     .credentialsProvider(EMULATOR_CREDENTIALS).httpClient(Apache5HttpClient.builder().build())
+                     .overrideConfiguration(o -> o.retryStrategy(RetryMode.STANDARD)).build()) {
+            AwsSteps aws = AwsSteps.builder().ec2(ec2).ssm(ssm).timeouts(EmulatorTimeouts.forTimeScale(timeScale))
+                    .guestConversion(SimulatedGuest.typical()).build();
+            Footprint footprint = Footprint.start();
+            FleetResult result = Migrations.fleet(world.instanceIds()).using(aws)
+                    .each(s -> s.preservingIps().journal(InMemoryJournal.create()))
+                    .maxConcurrent(maxConcurrent)
+                    .rateLimits(Ec2RateLimits.documented().withTimeScale(timeScale))
+                    .onEach(progress)
+                    .run();
+            Footprint.Measured spent = footprint.stop();
+            List<RecordedCall> calls = emulator.journal().all();
+            long limited = calls.stream().filter(c -> "RequestLimitExceeded".equals(c.errorCode())).count();
+            return new Report(result, timeScale, calls.size(), limited, spent);
+        } finally {
+            emulator.stop();
+        }
+    }
+}

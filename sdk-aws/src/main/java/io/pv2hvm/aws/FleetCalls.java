@@ -1,0 +1,35 @@
+package io.pv2hvm.aws;
+
+import io.pv2hvm.aws.internal.AwsCalls;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/** The {@link AwsCalls} of each migration of a fleet, by instance id, for the fleet's figures. Thread-safe. */
+final class FleetCalls {
+    private final Map<String, List<AwsCalls>> byInstance = new ConcurrentHashMap<>();
+
+    /** Records that the migration of {@code instanceId} makes its calls through {@code calls}. */
+    void add(String instanceId, AwsCalls calls) {
+        byInstance.computeIfAbsent(instanceId, id -> new CopyOnWriteArrayList<>()).add(calls);
+    }
+
+    long apiCalls(String instanceId) {
+        return of(instanceId).stream().mapToLong(AwsCalls::total).sum();
+    }
+
+    long throttlingErrors(String instanceId) {
+        return of(instanceId).stream().mapToLong(AwsCalls::throttlingErrors).sum();
+    }
+
+    Duration rateLimitWait(String instanceId) {
+        return of(instanceId).stream().map(AwsCalls::rateLimitWait).reduce(Duration.ZERO, Duration::plus);
+    }
+
+    private List<AwsCalls> of(String instanceId) {
+        return byInstance.getOrDefault(instanceId, List.of());
+    }
+}

@@ -1,0 +1,99 @@
+package io.pv2hvm.aws;
+
+import io.pv2hvm.core.MigrationException;
+import io.pv2hvm.core.MigrationResult;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * How a fleet's migrations ended ({@link FleetSpec#run()}): one {@link Outcome} per instance, in the
+ * order the ids were given, and what the run as a whole took.
+ *
+ * @param outcomes        one per instance, in the order given
+ * @param makespan        wall time from the first migration's start to the last one's end
+ * @param maxConcurrent   the most migrations allowed at once
+ * @param peakConcurrency the most migrations that actually ran at once
+ */
+public record FleetResult(List<Outcome> outcomes, Duration makespan, int maxConcurrent, int peakConcurrency) {
+    /** Copies the outcomes. */
+    public FleetResult {
+        outcomes = List.copyOf(outcomes);
+        Objects.requireNonNull(makespan, "makespan");
+    }
+
+    /**
+     * How one instance's migration ended: exactly one of {@code result} and {@code error} is set.
+     *
+     * @param instanceId       the instance
+     * @param result           the result, when it now runs as HVM
+     * @param error            why not: a {@code PreflightException} (nothing changed), a
+     *                         {@code StepFailedException} (rolled back), ...
+     * @param apiCalls         EC2 and SSM calls the migration made, rollback included
+     * @param throttlingErrors throttling errors that reached pv2hvm after the SDK's own retries
+     * @param rateLimitWait    how long its calls waited for a rate-limit permit
+     */
+    public record Outcome(String instanceId, MigrationResult result, MigrationException error, long apiCalls,
+                          long throttlingErrors, Duration rateLimitWait) {
+        /** Checks that exactly one of result and error is set. */
+        public Outcome {
+            Objects.requireNonNull(instanceId, "instanceId");
+            Objects.requireNonNull(rateLimitWait, "rateLimitWait");
+            if ((result == null) == (error == null)) {
+                throw new IllegalArgumentException("an outcome has either a result or an error");
+            }
+        }
+
+        /** Whether the instance now runs as HVM. */
+        public boolean succeeded() {
+            return result != null;
+        }
+
+        /** Whether the migration failed because AWS throttled a call (the error's causes include one). */
+        public boolean failedByThrottling() {
+            int depth = 0;
+            for (Throwable t = error; t != null && depth++ < 32; t = t.getCause()) {
+                if (t instanceof AwsCallException a && a.throttled()) {
+                    return true;
+                }
+            }
+            return false;
+        }
+    }
+
+    /** The outcomes of migrations that succeeded. */
+    public List<Outcome> succeeded() {
+        return outcomes.stream().filter(Outcome::succeeded).toList();
+    }
+
+    /** The outcomes of migrations that failed (and were rolled back, or never changed anything). */
+    public List<Outcome> failed() {
+        return outcomes.stream().filter(o -> !o.succeeded()).toList();
+    }
+
+    /** Whether every instance now runs as HVM. */
+    public boolean allSucceeded() {
+        return outcomes.stream().allMatch(Outcome::succeeded);
+    }
+
+    /** EC2 and SSM calls of all migrations. */
+    public long apiCalls() {
+        return outcomes.stream().mapToLong(Outcome::apiCalls).sum();
+    }
+
+    /** Throttling errors that reached pv2hvm after the SDK's own retries, over all migrations. */
+    public long throttlingErrors() {
+        return outcomes.stream().mapToLong(Outcome::throttlingErrors).sum();
+    }
+
+    /** Migrations that failed because of throttling: throttling that reached the caller. */
+    public long throttlingFailures() {
+        return outcomes.stream().filter(Outcome::failedByThrottling).count();
+    }
+
+    /** How long calls waited for rate-limit permits, over all migrations. */
+    public Duration rateLimitWait() {
+        return outcomes.stream().map(Outcome::rateLimitWait).reduce(Duration.ZERO, Duration::plus);
+    }
+}
