@@ -116,6 +116,13 @@ final class SeedsProcedure {
             String out = ec2.getConsoleOutput(r -> r.instanceId(hvm)).output();
             return out != null && !out.isEmpty();
         }));
+        Instance done = instance(hvm);
+        String eipHolder = ec2.describeAddresses(r -> r.allocationIds(BenchWorld.EIP)).addresses().get(0).instanceId();
+        if (!"hvm".equals(done.virtualizationTypeAsString()) || !BenchWorld.SOURCE_IP.equals(done.privateIpAddress())
+                || !hvm.equals(eipHolder)) {
+            throw new IllegalStateException("the seeds' procedure did not end with an HVM instance holding "
+                    + BenchWorld.SOURCE_IP + " and the Elastic IP: " + done);
+        }
         return List.copyOf(steps);
     }
 
