@@ -22,6 +22,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
 
 /**
  * Migrates the same PV instance on the emulator, under the same latency model, three ways: pv2hvm
@@ -47,7 +50,7 @@ public final class MigrationBenchmark {
 
     /** One procedure's figures, in EC2 time. */
     public record Outcome(String procedure, Duration window, Duration total, long ec2Calls, long ssmCalls,
-                          List<Step> criticalPath) {
+                          List<Step> criticalPath, Map<String, Long> callsByAction) {
         /** One step of the window and how long it took. */
         public record Step(String name, Duration took) {
         }
@@ -118,7 +121,9 @@ public final class MigrationBenchmark {
     private Outcome outcome(String name, Duration window, Duration total, Ec2Emulator emulator, List<Outcome.Step> path) {
         List<RecordedCall> calls = emulator.journal().all();
         long ssm = calls.stream().filter(c -> c.service().equalsIgnoreCase("ssm")).count();
-        return new Outcome(name, window, total, calls.size() - ssm, ssm, path);
+        Map<String, Long> byAction = calls.stream().collect(Collectors.groupingBy(RecordedCall::action,
+                TreeMap::new, Collectors.counting()));
+        return new Outcome(name, window, total, calls.size() - ssm, ssm, path, byAction);
     }
 
     private Duration ec2Time(Duration real) {
@@ -139,6 +144,12 @@ public final class MigrationBenchmark {
         for (Outcome o : outcomes) {
             out.printf(Locale.ROOT, "| %s | %s | %s | %.2f | %d | %d |%n", o.procedure(), human(o.window()),
                     human(o.total()), o.window().toMillis() / (double) seeds.window().toMillis(), o.ec2Calls(), o.ssmCalls());
+        }
+        out.println();
+        for (Outcome o : outcomes) {
+            out.println("Most frequent calls, " + o.procedure() + ": " + o.callsByAction().entrySet().stream()
+                    .sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(6)
+                    .map(e -> e.getKey() + " " + e.getValue()).collect(Collectors.joining(", ")));
         }
         for (Outcome o : outcomes) {
             out.println();
