@@ -41,10 +41,10 @@ class ManualClockTransitionsTest {
     }
 
     @Test
-    void instance_isPendingFor45Seconds_thenRunning_thenStatusOkAfter120Seconds() {
+    void instance_isPendingFor15Seconds_thenRunning_thenStatusOkAfter120Seconds() {
         String id = ec2.runInstances(r -> r.imageId(World.AMAZON_LINUX_HVM_IMAGE).instanceType("t3.micro").minCount(1).maxCount(1))
                 .instances().get(0).instanceId();
-        clock.advance(Duration.ofSeconds(44));
+        clock.advance(Duration.ofSeconds(14));
         assertThat(state(id)).isEqualTo(InstanceStateName.PENDING);
         clock.advance(Duration.ofSeconds(1));
         assertThat(state(id)).isEqualTo(InstanceStateName.RUNNING);
@@ -60,7 +60,11 @@ class ManualClockTransitionsTest {
         assertThat(state(Worlds.SOURCE)).isEqualTo(InstanceStateName.STOPPING);
         clock.advance(Duration.ofSeconds(1));
         assertThat(state(Worlds.SOURCE)).isEqualTo(InstanceStateName.STOPPED);
+        ec2.startInstances(r -> r.instanceIds(Worlds.SOURCE));
+        clock.advance(Duration.ofSeconds(15));
+        assertThat(state(Worlds.SOURCE)).isEqualTo(InstanceStateName.RUNNING);
 
+        // Terminating a running instance shuts its guest down first: 60 s (a stopped one: 10 s).
         ec2.terminateInstances(r -> r.instanceIds(Worlds.SOURCE));
         clock.advance(Duration.ofSeconds(59));
         assertThat(state(Worlds.SOURCE)).isEqualTo(InstanceStateName.SHUTTING_DOWN);

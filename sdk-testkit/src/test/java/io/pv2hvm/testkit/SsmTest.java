@@ -137,7 +137,7 @@ class SsmTest {
             id = ec2.runInstances(r -> r.imageId(World.AMAZON_LINUX_HVM_IMAGE).instanceType("t3.micro").minCount(1).maxCount(1))
                     .instances().get(0).instanceId();
         }
-        clock.advance(Duration.ofSeconds(45 + 29));
+        clock.advance(Duration.ofSeconds(15 + 29));
         assertThat(ssm.describeInstanceInformation(r -> r.filters(f -> f.key("InstanceIds").values(id))).instanceInformationList()).isEmpty();
         clock.advance(Duration.ofSeconds(1));
         assertThat(ssm.describeInstanceInformation(r -> r.filters(f -> f.key("InstanceIds").values(id))).instanceInformationList())

@@ -25,18 +25,18 @@ class PlanTest {
         assertThat(rec.events).isEmpty();
         assertThat(journal.read("mig-plan")).isEmpty();
         assertThat(plan.steps()).extracting(PlannedStep::name).containsExactly("preflight", "prepare", "convert",
-                "register", "verify", "drain", "cutover", "cleanup");
-        assertThat(plan.steps()).extracting(PlannedStep::number).containsExactly(1, 2, 3, 4, 5, 6, 7, 8);
+                "register", "verify", "drain", "cutover", "confirm", "cleanup");
+        assertThat(plan.steps()).extracting(PlannedStep::number).containsExactly(1, 2, 3, 4, 5, 6, 7, 8, 9);
         assertThat(plan.downtimeSteps()).extracting(PlannedStep::name).containsExactly("drain", "cutover");
         assertThat(plan.steps().get(5).source()).isEqualTo("user");
         assertThat(plan.steps().get(6).source()).isEqualTo("test");
         assertThat(plan.options()).containsEntry("preserveIps", "true");
 
         assertThat(plan.toText()).contains("CUTOVER  [downtime window]", "creates: convert-thing",
-                "2 of 8 steps run while the source is down");
+                "2 of 9 steps run while the source is down");
         JsonNode json = new ObjectMapper().readTree(plan.toJson());
         assertThat(json.get("instanceId").asText()).isEqualTo("i-0123456789abcdef0");
-        assertThat(json.get("steps")).hasSize(8);
+        assertThat(json.get("steps")).hasSize(9);
         assertThat(json.get("steps").get(6).get("downtime").asBoolean()).isTrue();
         assertThat(json.get("steps").get(2).get("creates").get(0).asText()).isEqualTo("convert-thing");
     }
