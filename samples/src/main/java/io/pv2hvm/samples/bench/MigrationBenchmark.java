@@ -147,7 +147,7 @@ public final class MigrationBenchmark {
         }
         out.println();
         for (Outcome o : outcomes) {
-            out.println("Most frequent calls, " + o.procedure() + ": " + o.callsByAction().entrySet().stream()
+            out.println("- Most frequent calls, " + o.procedure() + ": " + o.callsByAction().entrySet().stream()
                     .sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(6)
                     .map(e -> e.getKey() + " " + e.getValue()).collect(Collectors.joining(", ")));
         }
