@@ -1,10 +1,12 @@
 package io.pv2hvm.samples.templates;
 
 import io.pv2hvm.aws.AwsSteps;
+import io.pv2hvm.aws.FleetResult;
 import io.pv2hvm.core.Migration;
 import io.pv2hvm.core.MigrationResult;
 import io.pv2hvm.core.MigrationSpec;
 import io.pv2hvm.core.Phase;
+import io.pv2hvm.core.PreflightException;
 import io.pv2hvm.core.StepFailedException;
 import io.pv2hvm.core.journal.InMemoryJournal;
 import io.pv2hvm.core.spi.Step;
@@ -26,7 +28,9 @@ import software.amazon.awssdk.services.ec2.model.Filter;
 import software.amazon.awssdk.services.ssm.SsmClient;
 
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
@@ -74,20 +78,22 @@ class TemplatesTest {
 
     @Test
     void fleet_migratesEveryReadyInstanceTwoAtATime_andReportsTheBlockedOne() {
-        List<FleetMigration.Outcome> outcomes = FleetMigration.migrate(List.of(SandboxWorld.SOURCE, SECOND, PROTECTED),
-                2, this::migration);
+        FleetResult r = FleetMigration.migrate(List.of(SandboxWorld.SOURCE, SECOND, PROTECTED), 2, aws,
+                s -> s.preservingIps().journal(InMemoryJournal.create()));
+        Map<String, FleetResult.Outcome> outcomes = r.outcomes().stream()
+                .collect(Collectors.toMap(FleetResult.Outcome::instanceId, o -> o));
 
-        assertThat(outcomes).extracting(FleetMigration.Outcome::instanceId)
-                .containsExactly(SandboxWorld.SOURCE, SECOND, PROTECTED);
-        assertThat(outcomes.get(0).succeeded()).as("%s", outcomes.get(0).error()).isTrue();
-        assertThat(outcomes.get(1).succeeded()).as("%s", outcomes.get(1).error()).isTrue();
-        assertThat(outcomes.get(2).blocked()).isTrue();
-        assertThat(outcomes.get(2).error().getMessage()).contains("TERMINATION_PROTECTION");
-        for (FleetMigration.Outcome o : outcomes.subList(0, 2)) {
-            assertThat(ec2.describeInstances(b -> b.instanceIds(o.result().newInstanceId())).reservations().get(0)
-                    .instances().get(0).virtualizationTypeAsString()).isEqualTo("hvm");
+        assertThat(outcomes).containsOnlyKeys(SandboxWorld.SOURCE, SECOND, PROTECTED);
+        assertThat(r.peakConcurrency()).isLessThanOrEqualTo(2);
+        assertThat(outcomes.get(SandboxWorld.SOURCE).succeeded()).as("%s", outcomes.get(SandboxWorld.SOURCE).error()).isTrue();
+        assertThat(outcomes.get(SECOND).succeeded()).as("%s", outcomes.get(SECOND).error()).isTrue();
+        assertThat(outcomes.get(PROTECTED).error()).isInstanceOf(PreflightException.class);
+        assertThat(FleetMigration.describe(outcomes.get(PROTECTED))).contains("BLOCKED", "TERMINATION_PROTECTION");
+        for (String id : List.of(SandboxWorld.SOURCE, SECOND)) {
+            assertThat(ec2.describeInstances(b -> b.instanceIds(outcomes.get(id).result().newInstanceId())).reservations()
+                    .get(0).instances().get(0).virtualizationTypeAsString()).isEqualTo("hvm");
         }
-        assertThat(ec2.describeInstances(b -> b.instanceIds(outcomes.get(1).result().newInstanceId())).reservations()
+        assertThat(ec2.describeInstances(b -> b.instanceIds(outcomes.get(SECOND).result().newInstanceId())).reservations()
                 .get(0).instances().get(0).privateIpAddress()).isEqualTo("10.0.1.40");
     }
 
