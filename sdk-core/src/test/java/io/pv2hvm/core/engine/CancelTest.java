@@ -4,10 +4,13 @@ import io.pv2hvm.core.Migration;
 import io.pv2hvm.core.MigrationFuture;
 import io.pv2hvm.core.StepFailedException;
 import io.pv2hvm.core.journal.InMemoryJournal;
+import io.pv2hvm.core.spi.Journal;
 import io.pv2hvm.core.spi.JournalEntry;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
@@ -64,6 +67,45 @@ class CancelTest {
         assertThat(rec.runs()).containsExactly("preflight", "prepare", "convert");
         assertThat(rec.undos()).containsExactly("convert", "prepare", "preflight");
         assertThatThrownBy(future::get).isInstanceOf(CancellationException.class);
+    }
+
+    @Test
+    void cancel_ofAMigrationWithoutAGivenId_namesTheIdTheJournalGaveIt() throws Exception {
+        CountDownLatch waiting = new CountDownLatch(1);
+        Recorder rec = new Recorder().when("prepare", c -> {
+            waiting.countDown();
+            c.sleep(Duration.ofMinutes(10));
+        });
+        List<JournalEntry> entries = new CopyOnWriteArrayList<>();
+        InMemoryJournal journal = InMemoryJournal.create();
+        Journal recording = new Journal() {
+            @Override
+            public void append(JournalEntry entry) {
+                entries.add(entry);
+                journal.append(entry);
+            }
+
+            @Override
+            public List<JournalEntry> read(String migrationId) {
+                return journal.read(migrationId);
+            }
+
+            @Override
+            public String describe() {
+                return "recording";
+            }
+        };
+
+        MigrationFuture future = Migration.of("i-0123456789abcdef0").toHvm().journal(recording)
+                .withProvider(rec.onePerPhase()).runAsync();
+        assertThat(waiting.await(10, TimeUnit.SECONDS)).isTrue();
+        future.cancel(true);
+        future.stopped().get(10, TimeUnit.SECONDS);
+
+        String id = entries.get(0).migrationId();
+        assertThat(id).startsWith("mig-");
+        assertThat(entries).last().satisfies(e -> assertThat(e.data().toString())
+                .contains("Migration " + id + " was cancelled").doesNotContain("Migration new"));
     }
 
     @Test

@@ -9,11 +9,17 @@ import java.util.concurrent.TimeUnit;
 
 /** The cancellation state of one run, and waits that end early when it is cancelled. */
 final class Cancellation {
-    private final String migrationId;
     private final CountDownLatch cancelled = new CountDownLatch(1);
+    private volatile String migrationId;
 
+    /** {@code migrationId} is the user's, or null until the journal gives the run its id. */
     Cancellation(String migrationId) {
         this.migrationId = migrationId;
+    }
+
+    /** Names the run once its id is known, for the cancellation message. */
+    void identify(String id) {
+        migrationId = id;
     }
 
     void cancel() {
@@ -26,7 +32,7 @@ final class Cancellation {
 
     void check() {
         if (isCancelled()) {
-            throw new MigrationCancelledException(migrationId);
+            throw new MigrationCancelledException(migrationId == null ? "(not yet journaled)" : migrationId);
         }
     }
 

@@ -72,12 +72,12 @@ public final class Engine {
 
     /** Runs to the end or rolls back and throws. */
     public MigrationResult run() {
-        return execute(new Cancellation(spec.migrationId().orElse("new")));
+        return execute(new Cancellation(spec.migrationId().orElse(null)));
     }
 
     /** Runs on {@code executor}; the returned future's {@code cancel} stops at the next safe point and rolls back. */
     public MigrationFuture runAsync(Executor executor) {
-        Cancellation cancellation = new Cancellation(spec.migrationId().orElse("new"));
+        Cancellation cancellation = new Cancellation(spec.migrationId().orElse(null));
         CompletableFuture<Void> stopped = new CompletableFuture<>();
         MigrationFuture future = new MigrationFuture(cancellation::cancel, stopped);
         executor.execute(() -> {
@@ -96,6 +96,7 @@ public final class Engine {
         StepAssembly assembly = StepAssembly.of(spec);
         Run run = spec.resuming() ? resumeRun(cancellation) : newRun(cancellation);
         String id = run.migrationId();
+        cancellation.identify(id);
         JournalReplay state = run.state();
         Set<String> doneEarlier = new HashSet<>();
         MDC.put("migrationId", id);
