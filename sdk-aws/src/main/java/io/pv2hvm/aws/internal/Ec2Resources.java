@@ -129,9 +129,13 @@ public final class Ec2Resources {
         ctx.resourceDeleted(new Resource("instance", id, role));
     }
 
-    /** Waits until both status checks of an instance pass. */
+    /**
+     * Waits until both status checks of an instance pass. EC2 runs the checks once a minute
+     * (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/monitoring-system-instance-status-check.html),
+     * so looking more often than every few poll intervals only spends API calls.
+     */
     public void waitStatusOk(StepContext ctx, String id) {
-        waits.untilTrue(ctx, "status checks of " + id + " to pass", timeouts.statusChecks(), () -> statusOk(id));
+        waits.slower(3).untilTrue(ctx, "status checks of " + id + " to pass", timeouts.statusChecks(), () -> statusOk(id));
     }
 
     /** Whether both status checks of an instance pass now. */

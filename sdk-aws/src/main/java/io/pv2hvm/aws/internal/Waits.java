@@ -17,6 +17,11 @@ import java.util.function.Supplier;
 public final class Waits {
     private final Duration interval;
 
+    /** These waits with gaps {@code factor} times as long, for states that change slowly. */
+    public Waits slower(int factor) {
+        return new Waits(interval.multipliedBy(factor));
+    }
+
     /** Polls at most every {@code interval}, starting at a fifth of it. */
     public Waits(Duration interval) {
         this.interval = interval;
