@@ -188,11 +188,6 @@ public final class LatencyModel {
         return snapshotPerGiB;
     }
 
-    /** Snapshot duration when all {@code sizeGiB} of a volume must be copied. */
-    public Duration snapshot(int sizeGiB) {
-        return snapshotOf((long) Math.max(1, sizeGiB) << 30);
-    }
-
     /** Snapshot duration when {@code changedBytes} must be copied (snapshots are incremental). */
     public Duration snapshotOf(long changedBytes) {
         return snapshotBase.plus(Duration.ofNanos((long) (snapshotPerGiB.toNanos() * (changedBytes / (double) (1L << 30)))));

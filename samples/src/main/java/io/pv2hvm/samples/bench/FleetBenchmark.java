@@ -5,6 +5,7 @@ import io.pv2hvm.aws.Ec2RateLimits;
 import io.pv2hvm.aws.FleetResult;
 import io.pv2hvm.aws.Migrations;
 import io.pv2hvm.core.journal.InMemoryJournal;
+import io.pv2hvm.samples.sandbox.EmulatorClients;
 import io.pv2hvm.samples.sandbox.EmulatorTimeouts;
 import io.pv2hvm.samples.sandbox.SimulatedWorker;
 import io.pv2hvm.testkit.Ec2Emulator;
@@ -12,11 +13,6 @@ import io.pv2hvm.testkit.LatencyModel;
 import io.pv2hvm.testkit.RecordedCall;
 import io.pv2hvm.testkit.SimulatedGuest;
 import io.pv2hvm.testkit.ThrottlingPolicy;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.core.retry.RetryMode;
-import software.amazon.awssdk.http.apache5.Apache5HttpClient;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ssm.SsmClient;
 
@@ -31,9 +27,6 @@ import java.util.function.Consumer;
  * JVM spent.
  */
 public final class FleetBenchmark {
-    private static final StaticCredentialsProvider EMULATOR_CREDENTIALS =
-            StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIABENCH", "bench-not-a-secret"));
-
     private FleetBenchmark() {
     }
 
@@ -57,12 +50,7 @@ public final class FleetBenchmark {
         Ec2Emulator emulator = Ec2Emulator.builder().world(world.world())
                 .latency(LatencyModel.realistic().withTimeScale(timeScale)).ssmExecutor(new SimulatedWorker())
                 .throttling(ThrottlingPolicy.documented().onScaledClock()).build().start();
-        try (Ec2Client ec2 = Ec2Client.builder().endpointOverride(emulator.endpoint()).region(Region.US_EAST_1)
-                .credentialsProvider(EMULATOR_CREDENTIALS).httpClient(Apache5HttpClient.builder().build())
-                .overrideConfiguration(o -> o.retryStrategy(RetryMode.STANDARD)).build();
-             SsmClient ssm = SsmClient.builder().endpointOverride(emulator.endpoint()).region(Region.US_EAST_1)
-                     .credentialsProvider(EMULATOR_CREDENTIALS).httpClient(Apache5HttpClient.builder().build())
-                     .overrideConfiguration(o -> o.retryStrategy(RetryMode.STANDARD)).build()) {
+        try (Ec2Client ec2 = EmulatorClients.ec2(emulator.endpoint()); SsmClient ssm = EmulatorClients.ssm(emulator.endpoint())) {
             AwsSteps aws = AwsSteps.builder().ec2(ec2).ssm(ssm).timeouts(EmulatorTimeouts.forTimeScale(timeScale))
                     .guestConversion(SimulatedGuest.typical()).build();
             Footprint footprint = Footprint.start();

@@ -21,7 +21,7 @@ final class BootCheck {
      */
     static void awaitBoot(AwsRuntime aws, StepContext ctx, String instanceId) {
         aws.ec2().waitInstance(ctx, instanceId, "running");
-        boolean nitro = Boolean.parseBoolean(ctx.fact(FactKeys.TARGET_NITRO).orElse("false"));
+        boolean nitro = nitro(ctx);
         String console = aws.ec2().waits().until(ctx, "the guest of " + instanceId + " to boot",
                 aws.timeouts().statusChecks(), () -> {
                     String text = console(aws, instanceId, nitro);
@@ -30,10 +30,7 @@ final class BootCheck {
                     }
                     return aws.ec2().statusOk(instanceId) ? Optional.of("") : Optional.empty();
                 });
-        ConsoleCheck.failure(console).ifPresent(line -> {
-            throw new MigrationException("Instance " + instanceId + " did not boot cleanly: its console shows \""
-                    + line + "\". The guest conversion is not usable; see the console output for details.");
-        });
+        requireCleanBoot(instanceId, console);
     }
 
     /**
@@ -48,9 +45,9 @@ final class BootCheck {
         aws.ec2().waitStatusOk(ctx, instanceId);
         String console;
         try {
+            boolean nitro = nitro(ctx);
             console = aws.ec2().waits().until(ctx, "console output of " + instanceId, aws.timeouts().statusChecks(),
-                    () -> Optional.of(console(aws, instanceId, Boolean.parseBoolean(ctx.fact(FactKeys.TARGET_NITRO)
-                            .orElse("false")))).filter(s -> !s.isBlank()));
+                    () -> Optional.of(console(aws, instanceId, nitro)).filter(s -> !s.isBlank()));
         } catch (MigrationException e) {
             if (e.getMessage() == null || !e.getMessage().startsWith("Timed out")) {
                 throw e;
@@ -59,12 +56,19 @@ final class BootCheck {
                     + " checks alone.");
             return "";
         }
-        Optional<String> failure = ConsoleCheck.failure(console);
-        if (failure.isPresent()) {
-            throw new MigrationException("Instance " + instanceId + " did not boot cleanly: its console shows \""
-                    + failure.get() + "\". The guest conversion is not usable; see the console output for details.");
-        }
+        requireCleanBoot(instanceId, console);
         return console;
+    }
+
+    private static void requireCleanBoot(String instanceId, String console) {
+        ConsoleCheck.failure(console).ifPresent(line -> {
+            throw new MigrationException("Instance " + instanceId + " did not boot cleanly: its console shows \""
+                    + line + "\". The guest conversion is not usable; see the console output for details.");
+        });
+    }
+
+    private static boolean nitro(StepContext ctx) {
+        return Boolean.parseBoolean(ctx.fact(FactKeys.TARGET_NITRO).orElse("false"));
     }
 
     static String console(AwsRuntime aws, String instanceId, boolean nitro) {

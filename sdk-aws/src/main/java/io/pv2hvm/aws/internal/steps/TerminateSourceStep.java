@@ -70,7 +70,7 @@ public final class TerminateSourceStep implements Step {
     static void awaitIpRelease(AwsRuntime aws, StepContext ctx) {
         SourceInstance src = aws.source(ctx);
         aws.ec2().waitInstance(ctx, src.instanceId(), "terminated");
-        ctx.resourceDeleted(new io.pv2hvm.core.Resource("instance", src.instanceId(), "source"));
+        ctx.resourceDeleted(new Resource("instance", src.instanceId(), "source"));
         src.primaryInterface().ifPresent(eni -> aws.ec2().waitIpFree(ctx, eni.subnetId(), eni.primaryPrivateIp()));
     }
 
