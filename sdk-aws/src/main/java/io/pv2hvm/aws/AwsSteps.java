@@ -133,7 +133,9 @@ public final class AwsSteps implements StepProvider {
         callsObserver.accept(spec.instanceId(), calls);
         Ec2Resources resources = new Ec2Resources(ec2.get(), calls, timeouts);
         AwsRuntime aws = new AwsRuntime(resources, ssm.get(), settings, worker -> workerTransport != null
-                ? workerTransport.apply(resources.instance(worker).map(Instance::privateIpAddress).orElseThrow())
+                ? workerTransport.apply(resources.instance(worker).map(Instance::privateIpAddress)
+                        .orElseThrow(() -> new AwsCallException("DescribeInstances", "InvalidInstanceID.NotFound",
+                                "Worker " + worker + " has no private IP visible yet; resume to try again.", null, true)))
                 : SsmTransport.builder().client(ssm.get()).instanceId(worker).maxPoll(timeouts.poll())
                         .sleeper(spec.sleeper()).calls(calls).build());
         boolean keepIps = spec.preserveIps();

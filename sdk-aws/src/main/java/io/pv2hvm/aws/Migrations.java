@@ -1,5 +1,6 @@
 package io.pv2hvm.aws;
 
+import io.pv2hvm.aws.internal.Responses;
 import io.pv2hvm.aws.internal.AwsCalls;
 import io.pv2hvm.aws.internal.Ec2Resources;
 import io.pv2hvm.aws.internal.Roles;
@@ -64,7 +65,7 @@ public final class Migrations {
         List<Found> found = new ArrayList<>();
         calls.call("DescribeInstances", () -> ec2.describeInstances(r -> r.filters(OURS))).reservations().stream()
                 .flatMap(r -> r.instances().stream())
-                .filter(i -> !"terminated".equals(i.state().nameAsString()))
+                .filter(i -> !"terminated".equals(Responses.stateName(i)))
                 .forEach(i -> found.add(found("instance", i.instanceId(), i.tags())));
         calls.call("DescribeImages", () -> ec2.describeImages(r -> r.owners("self").filters(OURS))).images()
                 .forEach(i -> found.add(found("image", i.imageId(), i.tags())));

@@ -5,19 +5,21 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Random;
 
 /**
  * Failures the emulator injects before a request reaches the model: error answers (at a
- * rate or for the next N calls), connection resets and response delays, per action
+ * rate or for the next N calls), answers that are no AWS error document at all (an HTML page,
+ * a truncated body), connection resets and response delays, per action
  * ({@code "RunInstances"}, {@code "SendCommand"}) or for every action ({@code "*"}).
  * Random draws use a seeded generator so a failing run can be replayed. Thread-safe.
  */
 public final class Faults {
 
     /** What to do with one request. */
-    public sealed interface Injection permits Fail, Reset {
+    public sealed interface Injection permits Fail, Reset, Raw {
     }
 
     /** Answer with an error code, message and HTTP status instead of calling the model. */
@@ -26,6 +28,42 @@ public final class Faults {
 
     /** Drop the connection without an answer. */
     public record Reset() implements Injection {
+    }
+
+    /**
+     * Answer with a body that is not an AWS error document: what a proxy, a load balancer or a
+     * VPC endpoint in the path sends (an HTML page), or a body cut off mid-way. The SDK then has
+     * no error code, only the HTTP status.
+     */
+    public record Raw(int status, String contentType, String body) implements Injection {
+        /** Validates the answer. */
+        public Raw {
+            if (status < 100 || status > 599) {
+                throw new IllegalArgumentException("HTTP status must be within 100..599: " + status);
+            }
+            Objects.requireNonNull(contentType, "contentType");
+            Objects.requireNonNull(body, "body");
+        }
+    }
+
+    /** A proxy's HTML error page with HTTP {@code status} (e.g. 502 Bad Gateway), without any AWS error code. */
+    public static Raw htmlPage(int status) {
+        String reason = switch (status) {
+            case 500 -> "Internal Server Error";
+            case 502 -> "Bad Gateway";
+            case 503 -> "Service Temporarily Unavailable";
+            case 504 -> "Gateway Time-out";
+            default -> "Error";
+        };
+        return new Raw(status, "text/html", "<html>\r\n<head><title>" + status + " " + reason + "</title></head>\r\n"
+                + "<body>\r\n<center><h1>" + status + " " + reason + "</h1></center>\r\n<hr><center>nginx</center>\r\n"
+                + "</body>\r\n</html>\r\n");
+    }
+
+    /** An EC2 error document cut off mid-way (a truncated body), with HTTP {@code status}. */
+    public static Raw malformedXml(int status) {
+        return new Raw(status, "text/xml;charset=UTF-8", "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Response><Errors>"
+                + "<Error><Code>Internal");
     }
 
     private record Rate(double probability, Injection injection) {
@@ -59,6 +97,34 @@ public final class Faults {
         for (int i = 0; i < times; i++) {
             q.add(new Fail(code, message, statusFor(code)));
         }
+        return this;
+    }
+
+    /**
+     * Fails the next {@code times} calls of {@code action} with {@code code} and an explicit HTTP
+     * status, e.g. an error code pv2hvm has never seen.
+     */
+    public synchronized Faults failNext(String action, int times, String code, String message, int status) {
+        Deque<Injection> q = next.computeIfAbsent(action, a -> new ArrayDeque<>());
+        for (int i = 0; i < times; i++) {
+            q.add(new Fail(code, message, status));
+        }
+        return this;
+    }
+
+    /** Answers the next {@code times} calls of {@code action} with {@code answer} (see {@link #htmlPage}). */
+    public synchronized Faults answerNext(String action, int times, Raw answer) {
+        Objects.requireNonNull(answer, "answer");
+        Deque<Injection> q = next.computeIfAbsent(action, a -> new ArrayDeque<>());
+        for (int i = 0; i < times; i++) {
+            q.add(answer);
+        }
+        return this;
+    }
+
+    /** Answers a fraction {@code probability} of {@code action} calls with {@code answer}. */
+    public synchronized Faults answerRate(String action, double probability, Raw answer) {
+        rates.put(action, new Rate(check(probability), Objects.requireNonNull(answer, "answer")));
         return this;
     }
 

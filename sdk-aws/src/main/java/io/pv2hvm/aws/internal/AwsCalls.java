@@ -35,6 +35,9 @@ public final class AwsCalls {
             "InvalidAMIID.NotFound", "InvalidNetworkInterfaceID.NotFound", "InvalidAllocationID.NotFound",
             "ConcurrentSnapshotLimitExceeded", "SnapshotCreationPerVolumeRateExceeded", "InvocationDoesNotExist");
 
+    /** How much of a body that is no AWS error document goes into a message. */
+    private static final int BODY_CHARS = 300;
+
     private final Map<String, LongAdder> counts = new ConcurrentHashMap<>();
     private final LongAdder waitedNanos = new LongAdder();
     private final LongAdder throttlingErrors = new LongAdder();
@@ -91,10 +94,13 @@ public final class AwsCalls {
 
     /** Turns an SDK failure into one that names the action and says whether to retry. */
     public static AwsCallException translate(String action, SdkException e) {
-        if (e instanceof AwsServiceException s && s.awsErrorDetails() != null) {
-            String code = s.awsErrorDetails().errorCode();
+        if (e instanceof AwsServiceException s) {
+            String code = s.awsErrorDetails() == null ? null : s.awsErrorDetails().errorCode();
+            if (code == null || code.isBlank()) {
+                return withoutCode(action, s);
+            }
             String msg = s.awsErrorDetails().errorMessage();
-            boolean retryable = TRANSIENT.contains(code) || s.statusCode() >= 500;
+            boolean retryable = TRANSIENT.contains(code) || s.statusCode() >= 500 || s.statusCode() == 429;
             String text = action + " failed: " + code + (msg == null ? "" : ": " + msg);
             if (AwsCallException.isPermissionCode(code)) {
                 text = action + " is not allowed for these credentials (" + code + "). Grant "
@@ -102,10 +108,33 @@ public final class AwsCalls {
                         + " full least-privilege policy).";
                 retryable = false;
             }
-            return new AwsCallException(action, code, text, e, retryable);
+            return new AwsCallException(action, code, s.statusCode(), text, e, retryable);
         }
         boolean network = e instanceof SdkClientException;
         return new AwsCallException(action, null, action + " failed: " + e.getMessage(), e, network);
+    }
+
+    /**
+     * An answer that is no AWS error document (a proxy's HTML page, a truncated body): only its
+     * HTTP status says what happened. 5xx and 429 (Too Many Requests) may pass, so they are
+     * retryable like EC2's own server errors; any other status will not change by waiting.
+     */
+    private static AwsCallException withoutCode(String action, AwsServiceException s) {
+        int status = s.statusCode();
+        boolean retryable = status >= 500 || status == 429;
+        String body = s.awsErrorDetails() == null || s.awsErrorDetails().rawResponse() == null ? ""
+                : s.awsErrorDetails().rawResponse().asUtf8String();
+        String text = action + " failed: HTTP " + status + " without an AWS error code"
+                + (body.isBlank() ? " and an empty body" : "; the body starts: " + bodyStart(body))
+                + (retryable ? ". A proxy, load balancer or VPC endpoint between pv2hvm and the endpoint may be"
+                + " failing; the call was retried." : ". Check the endpoint URL (--endpoint-url) and the region.");
+        return new AwsCallException(action, null, status, text, s, retryable);
+    }
+
+    /** At most {@value #BODY_CHARS} characters of a body, on one line, without control characters. */
+    static String bodyStart(String body) {
+        String line = body.replaceAll("[\\p{Cc}\\p{Cf}]+", " ").replaceAll(" {2,}", " ").strip();
+        return line.length() <= BODY_CHARS ? line : line.substring(0, BODY_CHARS) + "...";
     }
 
     private static String service(String action) {

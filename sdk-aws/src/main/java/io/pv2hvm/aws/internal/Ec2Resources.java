@@ -81,19 +81,51 @@ public final class Ec2Resources {
         }
     }
 
-    public String instanceState(String id) {
-        return instance(id).map(i -> i.state().nameAsString()).orElse("terminated");
+    /**
+     * How long a resource this migration knows exists may still answer NotFound before it counts
+     * as gone: a fifth of the instance-state timeout (3 minutes on AWS). EC2 is eventually
+     * consistent: an id a create call just returned may be NotFound for a while, and "this does
+     * not mean the instance does not exist", even after TerminateInstances it "could still be
+     * running"; AWS advises describing with backoff up to a few minutes
+     * (https://docs.aws.amazon.com/ec2/latest/devguide/eventual-consistency.html). Past that, NotFound
+     * means gone: EC2 lists terminated instances for about an hour only.
+     */
+    public java.time.Duration visibility() {
+        return timeouts.instanceState().dividedBy(5);
+    }
+
+    /**
+     * The state of an instance this migration created or read before. NotFound is waited out
+     * for {@link #visibility()} (eventual consistency, never "gone" at first sight), then reads as
+     * {@code terminated}.
+     */
+    public String instanceState(StepContext ctx, String id) {
+        return waits.within(ctx, visibility(), () -> instance(id).map(Responses::stateName)).orElse("terminated");
+    }
+
+    /**
+     * An instance this migration created or read before, waiting out NotFound for
+     * {@link #visibility()}.
+     *
+     * @throws AwsCallException (retryable) when it is still not visible then
+     */
+    public Instance visibleInstance(StepContext ctx, String id) {
+        return waits.within(ctx, visibility(), () -> instance(id)).orElseThrow(() -> new AwsCallException(
+                "DescribeInstances", "InvalidInstanceID.NotFound", "Instance " + id + " is still not visible to"
+                + " DescribeInstances after " + visibility() + " (EC2 is eventually consistent); resume to look again.",
+                null, true));
     }
 
     public Instance waitInstance(StepContext ctx, String id, String state) {
         if ("terminated".equals(state)) {
-            // A terminated instance eventually disappears from DescribeInstances: gone counts as terminated.
+            // A terminated instance eventually disappears from DescribeInstances: gone (past the
+            // visibility grace, never a first NotFound) counts as terminated.
             waits.untilTrue(ctx, "instance " + id + " to be terminated", timeouts.instanceState(),
-                    () -> "terminated".equals(instanceState(id)));
+                    () -> "terminated".equals(instanceState(ctx, id)));
             return null;
         }
         return waits.until(ctx, "instance " + id + " to be " + state, timeouts.instanceState(),
-                () -> instance(id).filter(i -> state.equals(i.state().nameAsString())));
+                () -> instance(id).filter(i -> state.equals(Responses.stateName(i))));
     }
 
     /** Waits until no network interface in {@code subnetId} holds {@code privateIp}. */
@@ -108,13 +140,13 @@ public final class Ec2Resources {
     public List<Instance> taggedInstances(String migrationId, String role) {
         return calls.call("DescribeInstances", () -> ec2.describeInstances(r -> r.filters(taggedFilters(migrationId,
                 role)))).reservations().stream().flatMap(r -> r.instances().stream())
-                .filter(i -> !"terminated".equals(i.state().nameAsString())
-                        && !"shutting-down".equals(i.state().nameAsString())).toList();
+                .filter(i -> !"terminated".equals(Responses.stateName(i))
+                        && !"shutting-down".equals(Responses.stateName(i))).toList();
     }
 
     /** Starts terminating an instance (if it still exists) without waiting. */
-    public void terminate(String id) {
-        String state = instanceState(id);
+    public void terminate(StepContext ctx, String id) {
+        String state = instanceState(ctx, id);
         if (!"terminated".equals(state) && !"shutting-down".equals(state)) {
             calls.call("TerminateInstances", () -> ec2.terminateInstances(r -> r.instanceIds(id)));
         }
@@ -122,7 +154,7 @@ public final class Ec2Resources {
 
     /** Terminates an instance (if it still exists) and waits until it is gone. */
     public void terminateAndWait(StepContext ctx, String id, String role) {
-        if (!"terminated".equals(instanceState(id))) {
+        if (!"terminated".equals(instanceState(ctx, id))) {
             calls.call("TerminateInstances", () -> ec2.terminateInstances(r -> r.instanceIds(id)));
             waitInstance(ctx, id, "terminated");
         }
@@ -199,7 +231,7 @@ public final class Ec2Resources {
                 ? calls.call("CreateSnapshot", () -> ec2.createSnapshot(r -> r.volumeId(volumeId)
                         .description(description).tagSpecifications(tags(ctx, ResourceType.SNAPSHOT, role))))
                         .snapshotId()
-                : tagged.get(0).snapshotId();
+                : Responses.require(tagged.get(0).snapshotId(), "DescribeSnapshots", "Snapshots.SnapshotId", role);
         ctx.resourceCreated(new Resource("snapshot", id, role));
         ctx.putFact(FactKeys.snapshot(role), id);
         return id;
@@ -211,6 +243,10 @@ public final class Ec2Resources {
         } catch (AwsCallException e) {
             if (!"InvalidSnapshot.NotFound".equals(e.errorCode())) {
                 throw e;
+            }
+            // Just created and not yet visible, or gone: only a NotFound that lasts means gone.
+            if (waits.within(ctx, visibility(), () -> snapshot(id)).isPresent()) {
+                calls.call("DeleteSnapshot", () -> ec2.deleteSnapshot(r -> r.snapshotId(id)));
             }
         }
         ctx.resourceDeleted(new Resource("snapshot", id, role));
@@ -258,7 +294,8 @@ public final class Ec2Resources {
 
     /** Detaches a volume if attached, waits, and deletes it; gone volumes are fine. */
     public void detachAndDelete(StepContext ctx, String id, String role) {
-        Optional<Volume> v = volume(id);
+        // A volume this migration just created may be NotFound for a while: only a lasting NotFound is gone.
+        Optional<Volume> v = waits.within(ctx, visibility(), () -> volume(id));
         if (v.isEmpty()) {
             ctx.resourceDeleted(new Resource("volume", id, role));
             return;
@@ -266,15 +303,34 @@ public final class Ec2Resources {
         if (!v.get().attachments().isEmpty()) {
             detachAndWait(ctx, id);
         }
+        // A describe may be briefly stale (no attachment shown yet): VolumeInUse means detach first, then again.
+        waits.untilTrue(ctx, "volume " + id + " to be deleted", timeouts.volume(), () -> {
+            try {
+                calls.call("DeleteVolume", () -> ec2.deleteVolume(r -> r.volumeId(id)));
+                return true;
+            } catch (AwsCallException e) {
+                if ("InvalidVolume.NotFound".equals(e.errorCode())) {
+                    return true; // gone meanwhile (deleted with the instance it was attached to): the goal is reached
+                }
+                if (!"VolumeInUse".equals(e.errorCode())) {
+                    throw e;
+                }
+                detach(id);
+                return false;
+            }
+        });
+        ctx.resourceDeleted(new Resource("volume", id, role));
+    }
+
+    /** Starts detaching a volume; one that is not attached (or gone) is fine. */
+    private void detach(String id) {
         try {
-            calls.call("DeleteVolume", () -> ec2.deleteVolume(r -> r.volumeId(id)));
+            calls.call("DetachVolume", () -> ec2.detachVolume(r -> r.volumeId(id)));
         } catch (AwsCallException e) {
-            // Gone meanwhile (deleted with the instance it was attached to): the goal is reached.
-            if (!"InvalidVolume.NotFound".equals(e.errorCode())) {
+            if (!"InvalidVolume.NotFound".equals(e.errorCode()) && !"IncorrectState".equals(e.errorCode())) {
                 throw e;
             }
         }
-        ctx.resourceDeleted(new Resource("volume", id, role));
     }
 
     public void detachAndWait(StepContext ctx, String id) {
@@ -332,6 +388,11 @@ public final class Ec2Resources {
         } catch (AwsCallException e) {
             if (!"InvalidAMIID.NotFound".equals(e.errorCode()) && !"InvalidAMIID.Unavailable".equals(e.errorCode())) {
                 throw e;
+            }
+            // Just registered and not yet visible, or gone: only a NotFound that lasts means gone.
+            if ("InvalidAMIID.NotFound".equals(e.errorCode())
+                    && waits.within(ctx, visibility(), () -> image(id)).isPresent()) {
+                calls.call("DeregisterImage", () -> ec2.deregisterImage(r -> r.imageId(id)));
             }
         }
         ctx.resourceDeleted(new Resource("image", id, role));

@@ -29,11 +29,20 @@ import java.util.Optional;
 public final class SourceInstanceReader {
     private final Ec2Client ec2;
     private final AwsCalls calls;
+    private final List<String> unchecked = new ArrayList<>();
 
     /** A reader using these clients. */
     public SourceInstanceReader(Ec2Client ec2, AwsCalls calls) {
         this.ec2 = ec2;
         this.calls = calls;
+    }
+
+    /**
+     * What the last {@link #read} could not check because the endpoint does not support an optional
+     * read (InvalidAction, UnsupportedOperation, HTTP 501), each said as a warning with its risk.
+     */
+    public List<String> unchecked() {
+        return List.copyOf(unchecked);
     }
 
     /**
@@ -55,12 +64,18 @@ public final class SourceInstanceReader {
         if (i == null) {
             return Optional.empty();
         }
-        boolean protectedFromTermination = Boolean.TRUE.equals(calls.call("DescribeInstanceAttribute",
-                () -> ec2.describeInstanceAttribute(r -> r.instanceId(instanceId)
-                        .attribute(InstanceAttributeName.DISABLE_API_TERMINATION))).disableApiTermination().value());
-        String shutdownBehavior = calls.call("DescribeInstanceAttribute", () -> ec2.describeInstanceAttribute(r -> r
+        unchecked.clear();
+        boolean protectedFromTermination = optional("DescribeInstanceAttribute", () -> {
+            var value = calls.call("DescribeInstanceAttribute", () -> ec2.describeInstanceAttribute(r -> r
+                    .instanceId(instanceId).attribute(InstanceAttributeName.DISABLE_API_TERMINATION)))
+                    .disableApiTermination();
+            return value != null && Boolean.TRUE.equals(value.value());
+        }, false, "termination protection of " + instanceId + " could not be checked; if it is on, the cutover's"
+                + " TerminateInstances is refused and the migration rolls back");
+        var shutdown = calls.call("DescribeInstanceAttribute", () -> ec2.describeInstanceAttribute(r -> r
                 .instanceId(instanceId).attribute(InstanceAttributeName.INSTANCE_INITIATED_SHUTDOWN_BEHAVIOR)))
-                .instanceInitiatedShutdownBehavior().value();
+                .instanceInitiatedShutdownBehavior();
+        String shutdownBehavior = shutdown == null ? null : shutdown.value();
         var userDataValue = calls.call("DescribeInstanceAttribute", () -> ec2.describeInstanceAttribute(r -> r
                 .instanceId(instanceId).attribute(InstanceAttributeName.USER_DATA))).userData();
         String userData = userDataValue == null ? null : userDataValue.value();
@@ -80,10 +95,10 @@ public final class SourceInstanceReader {
         for (Tag t : i.tags()) {
             tags.put(t.key(), t.value());
         }
-        return Optional.of(new SourceInstance(i.instanceId(), i.instanceTypeAsString(), i.state().nameAsString(),
+        return Optional.of(new SourceInstance(i.instanceId(), i.instanceTypeAsString(), Responses.stateName(i),
                 i.virtualizationTypeAsString(), i.rootDeviceTypeAsString(), i.rootDeviceName(),
                 i.architectureAsString(), i.imageId(), i.kernelId(), i.ramdiskId(),
-                i.placement() == null ? null : i.placement().availabilityZone(), i.subnetId(), i.vpcId(),
+                Responses.availabilityZone(i), i.subnetId(), i.vpcId(),
                 i.placement() == null ? null : i.placement().tenancyAsString(),
                 i.placement() == null ? null : emptyToNull(i.placement().groupName()), i.keyName(),
                 i.iamInstanceProfile() == null ? null : i.iamInstanceProfile().arn(),
@@ -94,7 +109,8 @@ public final class SourceInstanceReader {
 
     private List<SourceInstance.Volume> volumes(Instance i) {
         List<String> ids = i.blockDeviceMappings().stream().filter(m -> m.ebs() != null)
-                .map(m -> m.ebs().volumeId()).toList();
+                .map(m -> Responses.require(m.ebs().volumeId(), "DescribeInstances",
+                        "Reservations.Instances.BlockDeviceMappings.Ebs.VolumeId", i.instanceId())).toList();
         Map<String, Volume> byId = new LinkedHashMap<>();
         if (!ids.isEmpty()) {
             calls.call("DescribeVolumes", () -> ec2.describeVolumes(r -> r.volumeIds(ids))).volumes()
@@ -106,11 +122,13 @@ public final class SourceInstanceReader {
                 continue;
             }
             Volume v = byId.get(m.ebs().volumeId());
-            out.add(new SourceInstance.Volume(m.deviceName(), m.ebs().volumeId(),
+            String device = Responses.require(m.deviceName(), "DescribeInstances",
+                    "Reservations.Instances.BlockDeviceMappings.DeviceName", i.instanceId());
+            out.add(new SourceInstance.Volume(device, m.ebs().volumeId(),
                     v == null || v.size() == null ? 0 : v.size(), v == null ? null : v.volumeTypeAsString(),
                     v == null ? null : v.iops(), v == null ? null : v.throughput(),
                     Boolean.TRUE.equals(m.ebs().deleteOnTermination()),
-                    productCodes(m.ebs().volumeId()), m.deviceName().equals(i.rootDeviceName())));
+                    productCodes(m.ebs().volumeId()), device.equals(i.rootDeviceName())));
         }
         return out;
     }
@@ -120,9 +138,28 @@ public final class SourceInstanceReader {
      * through DescribeVolumeAttribute (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DescribeVolumeAttribute.html).
      */
     private List<String> productCodes(String volumeId) {
-        return calls.call("DescribeVolumeAttribute", () -> ec2.describeVolumeAttribute(r -> r.volumeId(volumeId)
-                .attribute(VolumeAttributeName.PRODUCT_CODES))).productCodes().stream()
-                .map(ProductCode::productCodeId).filter(Objects::nonNull).toList();
+        return optional("DescribeVolumeAttribute", () -> calls.call("DescribeVolumeAttribute",
+                () -> ec2.describeVolumeAttribute(r -> r.volumeId(volumeId).attribute(VolumeAttributeName.PRODUCT_CODES)))
+                .productCodes().stream().map(ProductCode::productCodeId).filter(Objects::nonNull).toList(), List.of(),
+                "Marketplace product codes of " + volumeId + " could not be checked; if it has any, its copies attach"
+                        + " only to a stopped instance and the conversion fails and rolls back");
+    }
+
+    /**
+     * An optional read: when the endpoint does not support it (InvalidAction, UnsupportedOperation,
+     * HTTP 501), {@code fallback}, and a warning saying what was not checked and what that risks.
+     */
+    private <T> T optional(String action, java.util.function.Supplier<T> read, T fallback, String risk) {
+        try {
+            return read.get();
+        } catch (AwsCallException e) {
+            if (!e.unsupported()) {
+                throw e;
+            }
+            unchecked.add("Not checked: " + risk + ". The endpoint does not support " + action + " ("
+                    + (e.errorCode() != null ? e.errorCode() : "HTTP " + e.httpStatus()) + ").");
+            return fallback;
+        }
     }
 
     /**

@@ -54,6 +54,27 @@ public final class Waits {
         }
     }
 
+    /**
+     * The first non-empty value of {@code probe} within {@code timeout}, or empty once it passed:
+     * for callers to whom "not yet" and "not at all" lead to different decisions.
+     */
+    public <T> Optional<T> within(StepContext ctx, Duration timeout, Supplier<Optional<T>> probe) {
+        Instant deadline = ctx.clock().instant().plus(timeout);
+        Duration gap = interval.dividedBy(5);
+        while (true) {
+            ctx.checkCancelled();
+            Optional<T> value = probe.get();
+            if (value.isPresent() || !ctx.clock().instant().isBefore(deadline)) {
+                return value;
+            }
+            ctx.sleep(gap);
+            gap = gap.multipliedBy(3).dividedBy(2);
+            if (gap.compareTo(interval) > 0) {
+                gap = interval;
+            }
+        }
+    }
+
     /** Waits until {@code condition} is true. */
     public void untilTrue(StepContext ctx, String what, Duration timeout, Supplier<Boolean> condition) {
         until(ctx, what, timeout, () -> Boolean.TRUE.equals(condition.get()) ? Optional.of(Boolean.TRUE) : Optional.empty());

@@ -57,6 +57,23 @@ class AwsCallsTest {
         assertThat(f).hasMessageContaining("ec2:RunInstances");
     }
 
+    @Test
+    void bodyStart_stripsControlAndFormatCharacters_andCutsLongBodies() {
+        assertThat(AwsCalls.bodyStart("a\r\n\tb\u0000c\u202Ed")).isEqualTo("a b c d");
+        assertThat(AwsCalls.bodyStart("y".repeat(1000))).hasSize(303).endsWith("...");
+    }
+
+    @Test
+    void aServiceErrorWithoutDetails_isClassifiedByStatus_notANullPointerException() {
+        AwsCallException e = AwsCalls.translate("DescribeVolumeAttribute", Ec2Exception.builder().statusCode(503).build());
+        AwsCallException f = AwsCalls.translate("DescribeVolumeAttribute", Ec2Exception.builder().statusCode(404).build());
+
+        assertThat(e.retryable()).isTrue();
+        assertThat(e).hasMessageContaining("DescribeVolumeAttribute").hasMessageContaining("HTTP 503")
+                .hasMessageContaining("empty body");
+        assertThat(f.retryable()).isFalse();
+    }
+
     private static RuntimeException error(software.amazon.awssdk.awscore.exception.AwsServiceException.Builder b,
                                           String code, int status) {
         return b.statusCode(status).awsErrorDetails(AwsErrorDetails.builder().errorCode(code).errorMessage("no").build())

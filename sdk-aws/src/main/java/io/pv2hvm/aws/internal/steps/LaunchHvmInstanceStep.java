@@ -1,5 +1,6 @@
 package io.pv2hvm.aws.internal.steps;
 
+import io.pv2hvm.aws.internal.Responses;
 import io.pv2hvm.aws.AwsCallException;
 import io.pv2hvm.aws.internal.AwsRuntime;
 import io.pv2hvm.aws.internal.FactKeys;
@@ -55,8 +56,9 @@ public final class LaunchHvmInstanceStep implements Step {
             Instance launched = aws.ec2().waits().until(ctx, "EC2 to accept the source's IPs for the new instance",
                     aws.timeouts().ipRelease(), () -> {
                         try {
-                            return Optional.of(aws.ec2().calls().call("RunInstances",
-                                    () -> aws.ec2().ec2().runInstances(request)).instances().get(0));
+                            return Optional.of(Responses.first(aws.ec2().calls().call("RunInstances",
+                                    () -> aws.ec2().ec2().runInstances(request)).instances(), "RunInstances",
+                                    "the HVM instance"));
                         } catch (AwsCallException e) {
                             if ("InvalidIPAddress.InUse".equals(e.errorCode())) {
                                 return Optional.empty();

@@ -1,5 +1,6 @@
 package io.pv2hvm.aws.internal.steps;
 
+import io.pv2hvm.aws.internal.Responses;
 import io.pv2hvm.aws.internal.AwsRuntime;
 import io.pv2hvm.aws.internal.FactKeys;
 import io.pv2hvm.aws.internal.Roles;
@@ -53,9 +54,10 @@ public final class LaunchWorkerStep implements Step {
         } else {
             String image = ctx.spec().worker().imageId().orElseGet(() -> aws.ec2().calls().call("GetParameter",
                     () -> aws.ssm().getParameter(r -> r.name(aws.settings().workerImageParameter()))).parameter().value());
+            Responses.require(image, "GetParameter", "Parameter.Value", aws.settings().workerImageParameter());
             String subnet = aws.settings().workerSubnetId() != null ? aws.settings().workerSubnetId() : src.subnetId();
             // The client token makes a re-run after a crash return the same instance instead of a second one.
-            Instance launched = aws.ec2().calls().call("RunInstances", () -> aws.ec2().ec2().runInstances(r -> {
+            Instance launched = Responses.first(aws.ec2().calls().call("RunInstances", () -> aws.ec2().ec2().runInstances(r -> {
                 r.imageId(image).instanceType(aws.settings().workerInstanceType()).minCount(1).maxCount(1)
                         .subnetId(subnet).clientToken(ClientTokens.of(ctx, "worker"))
                         .tagSpecifications(aws.ec2().tags(ctx, ResourceType.INSTANCE, Roles.WORKER),
@@ -68,8 +70,8 @@ public final class LaunchWorkerStep implements Step {
                 if (!aws.settings().workerSecurityGroupIds().isEmpty()) {
                     r.securityGroupIds(aws.settings().workerSecurityGroupIds());
                 }
-            })).instances().get(0);
-            workerId = launched.instanceId();
+            })).instances(), "RunInstances", "worker");
+            workerId = Responses.require(launched.instanceId(), "RunInstances", "Instances.InstanceId", "worker");
             ctx.resourceCreated(new Resource("instance", workerId, Roles.WORKER));
             ctx.putFact(FactKeys.WORKER_LAUNCHED, "true");
         }

@@ -49,15 +49,15 @@ public final class MoveDataVolumesStep implements Step {
     public void compensate(StepContext ctx) {
         if (toNewInstance) {
             // Never pull mounted filesystems out from under a running guest: stop it first.
-            ctx.fact(FactKeys.NEW_INSTANCE).filter(id -> "running".equals(aws.ec2().instanceState(id))
-                    || "pending".equals(aws.ec2().instanceState(id))).ifPresent(id -> {
+            ctx.fact(FactKeys.NEW_INSTANCE).filter(id -> "running".equals(aws.ec2().instanceState(ctx, id))
+                    || "pending".equals(aws.ec2().instanceState(ctx, id))).ifPresent(id -> {
                 aws.ec2().calls().call("StopInstances", () -> aws.ec2().ec2().stopInstances(r -> r.instanceIds(id)));
                 aws.ec2().waitInstance(ctx, id, "stopped");
             });
             detachAll(ctx);
         } else {
             String source = SourceRef.current(ctx);
-            if (SourceRef.alive(aws.ec2().instanceState(source))) {
+            if (SourceRef.alive(aws.ec2().instanceState(ctx, source))) {
                 attachAll(ctx, source);
             }
         }

@@ -52,7 +52,7 @@ public final class MoveSecondaryInterfacesStep implements Step {
             detachAll(ctx);
         } else {
             String source = SourceRef.current(ctx);
-            if (SourceRef.alive(aws.ec2().instanceState(source))) {
+            if (SourceRef.alive(aws.ec2().instanceState(ctx, source))) {
                 attachAll(ctx, source);
             }
         }

@@ -4,6 +4,7 @@ import io.pv2hvm.aws.AwsCallException;
 import io.pv2hvm.aws.internal.AwsRuntime;
 import io.pv2hvm.aws.internal.FactKeys;
 import io.pv2hvm.aws.internal.InstanceTypeSuccessors;
+import io.pv2hvm.aws.internal.Responses;
 import io.pv2hvm.aws.internal.SourceInstance;
 import io.pv2hvm.aws.internal.SourceInstanceReader;
 import io.pv2hvm.core.Blocker;
@@ -53,8 +54,9 @@ public final class PreflightStep implements Step {
         List<Blocker> blockers = new ArrayList<>();
         List<String> warnings = new ArrayList<>();
 
-        Optional<SourceInstance> found = readOnly(blockers, () ->
-                new SourceInstanceReader(aws.ec2().ec2(), aws.ec2().calls()).read(id)).flatMap(o -> o);
+        SourceInstanceReader reader = new SourceInstanceReader(aws.ec2().ec2(), aws.ec2().calls());
+        Optional<SourceInstance> found = readOnly(blockers, () -> reader.read(id)).flatMap(o -> o);
+        warnings.addAll(reader.unchecked());
         if (found.isEmpty()) {
             if (blockers.isEmpty()) {
                 blockers.add(new Blocker("INSTANCE_NOT_FOUND", "Instance " + id + " does not exist in this account"
@@ -188,20 +190,21 @@ public final class PreflightStep implements Step {
 
     private void checkWorker(String workerId, SourceInstance src, List<Blocker> blockers) {
         Optional<Instance> worker = aws.ec2().instance(workerId);
-        if (worker.isEmpty() || "terminated".equals(worker.get().state().nameAsString())) {
+        String state = worker.map(Responses::stateName).orElse("terminated");
+        if ("terminated".equals(state)) {
             blockers.add(new Blocker("WORKER_NOT_FOUND", "Worker " + workerId + " does not exist.",
                     "Name a running instance in " + src.availabilityZone() + ", or let pv2hvm launch one."));
             return;
         }
-        String az = worker.get().placement().availabilityZone();
+        String az = Responses.availabilityZone(worker.get());
         if (!src.availabilityZone().equals(az)) {
             blockers.add(new Blocker("WORKER_OTHER_AZ", "Worker " + workerId + " is in " + az + " but " + src.instanceId()
                     + " is in " + src.availabilityZone() + "; EBS volumes attach only within one zone.",
                     "Use a worker in " + src.availabilityZone() + ", or let pv2hvm launch one."));
         }
-        if (!"running".equals(worker.get().state().nameAsString())) {
-            blockers.add(new Blocker("WORKER_NOT_RUNNING", "Worker " + workerId + " is "
-                    + worker.get().state().nameAsString() + ".", "Start it, or let pv2hvm launch one."));
+        if (!"running".equals(state)) {
+            blockers.add(new Blocker("WORKER_NOT_RUNNING", "Worker " + workerId + " is " + state + ".",
+                    "Start it, or let pv2hvm launch one."));
         }
     }
 

@@ -1,5 +1,6 @@
 package io.pv2hvm.aws.internal.steps;
 
+import io.pv2hvm.aws.internal.Responses;
 import io.pv2hvm.aws.internal.AwsRuntime;
 import io.pv2hvm.aws.internal.FactKeys;
 import io.pv2hvm.core.MigrationException;
@@ -29,13 +30,13 @@ final class ScratchVolumes {
      */
     String createAttachAndFind(StepContext ctx, String role, String snapshotId, int sizeGiB) {
         String worker = aws.worker(ctx);
-        if ("stopped".equals(aws.ec2().instanceState(worker))
+        if ("stopped".equals(aws.ec2().instanceState(ctx, worker))
                 && "true".equals(ctx.fact(FactKeys.WORKER_LAUNCHED).orElse("false"))) {
             // A crash while the worker was stopped for a Marketplace-coded attach: start it again.
             aws.ec2().calls().call("StartInstances", () -> aws.ec2().ec2().startInstances(r -> r.instanceIds(worker)));
         }
         Instance w = aws.ec2().waitInstance(ctx, worker, "running");
-        String az = w.placement().availabilityZone();
+        String az = Responses.availabilityZone(w);
         String volumeId = ctx.fact(FactKeys.volume(role)).orElse(null);
         if (volumeId == null) {
             String id = aws.ec2().calls().call("CreateVolume", () -> aws.ec2().ec2().createVolume(r -> {
@@ -76,7 +77,7 @@ final class ScratchVolumes {
     }
 
     private void attach(StepContext ctx, String worker, String volumeId) {
-        Instance w = aws.ec2().instance(worker).orElseThrow();
+        Instance w = aws.ec2().visibleInstance(ctx, worker);
         Set<String> used = w.blockDeviceMappings().stream().map(InstanceBlockDeviceMapping::deviceName)
                 .collect(Collectors.toSet());
         String device = null;

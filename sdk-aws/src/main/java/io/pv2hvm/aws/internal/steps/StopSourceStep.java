@@ -30,7 +30,7 @@ public final class StopSourceStep implements Step {
     @Override
     public void run(StepContext ctx) {
         String id = ctx.spec().instanceId();
-        String state = aws.ec2().instanceState(id);
+        String state = aws.ec2().instanceState(ctx, id);
         if (ctx.fact(FactKeys.SOURCE_WAS_RUNNING).isEmpty()) {
             ctx.putFact(FactKeys.SOURCE_WAS_RUNNING, Boolean.toString("running".equals(state) || "pending".equals(state)));
         }
@@ -46,7 +46,7 @@ public final class StopSourceStep implements Step {
         if (!Boolean.parseBoolean(ctx.fact(FactKeys.SOURCE_WAS_RUNNING).orElse("false"))) {
             return;
         }
-        String state = aws.ec2().instanceState(id);
+        String state = aws.ec2().instanceState(ctx, id);
         if ("stopping".equals(state)) {
             aws.ec2().waitInstance(ctx, id, "stopped");
             state = "stopped";

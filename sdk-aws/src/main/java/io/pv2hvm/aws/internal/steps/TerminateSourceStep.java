@@ -1,5 +1,6 @@
 package io.pv2hvm.aws.internal.steps;
 
+import io.pv2hvm.aws.internal.Responses;
 import io.pv2hvm.aws.internal.AwsRuntime;
 import io.pv2hvm.aws.internal.FactKeys;
 import io.pv2hvm.aws.internal.Roles;
@@ -54,7 +55,7 @@ public final class TerminateSourceStep implements Step {
             throw new JournalException("Refusing to terminate " + src.instanceId() + ": no HVM image of this migration"
                     + " has passed its boot check.");
         }
-        Instance now = aws.ec2().instance(src.instanceId()).orElseThrow();
+        Instance now = aws.ec2().visibleInstance(ctx, src.instanceId());
         List<String> unprotected = now.blockDeviceMappings().stream()
                 .filter(m -> m.ebs() != null && Boolean.TRUE.equals(m.ebs().deleteOnTermination()))
                 .map(m -> m.ebs().volumeId() + " (" + m.deviceName() + ")").toList();
@@ -63,7 +64,7 @@ public final class TerminateSourceStep implements Step {
                     + " would be deleted with it (DeleteOnTermination is true). Nothing was lost; rolling back.");
         }
         ctx.putFact(FactKeys.SOURCE_TERMINATED, "true");
-        aws.ec2().terminate(src.instanceId());
+        aws.ec2().terminate(ctx, src.instanceId());
     }
 
     /** Waits until the source is terminated and its primary private IP is free for the new instance. */
@@ -80,7 +81,7 @@ public final class TerminateSourceStep implements Step {
             return;
         }
         String original = ctx.spec().instanceId();
-        if (SourceRef.alive(aws.ec2().instanceState(original))) {
+        if (SourceRef.alive(aws.ec2().instanceState(ctx, original))) {
             return; // termination never started
         }
         aws.ec2().waitInstance(ctx, original, "terminated"); // a shutting-down source first has to finish
@@ -91,11 +92,11 @@ public final class TerminateSourceStep implements Step {
                 .findFirst().orElseGet(() -> {
                     src.primaryInterface().ifPresent(eni -> aws.ec2().waitIpFree(ctx, eni.subnetId(),
                             eni.primaryPrivateIp()));
-                    return aws.ec2().calls().call("RunInstances", () -> aws.ec2().ec2().runInstances(
+                    return Responses.first(aws.ec2().calls().call("RunInstances", () -> aws.ec2().ec2().runInstances(
                             NewInstanceRequest.like(src).image(backup).type(src.instanceType()).keepingIps(true)
                                     .clientToken(ClientTokens.of(ctx, "restore"))
                                     .extraTags(aws.ec2().tags(ctx, ResourceType.INSTANCE, RESTORED)).build()))
-                            .instances().get(0).instanceId();
+                            .instances(), "RunInstances", RESTORED).instanceId();
                 });
         ctx.resourceCreated(new Resource("instance", relaunched, RESTORED));
         ctx.putFact(FactKeys.RESTORED_SOURCE, relaunched);

@@ -40,9 +40,10 @@ public final class VerifyNewInstanceStep implements Step {
     public void run(StepContext ctx) {
         String id = ctx.fact(FactKeys.NEW_INSTANCE).orElseThrow();
         BootCheck.verify(aws, ctx, id);
-        Instance i = aws.ec2().instance(id).orElseThrow();
+        Instance i = aws.ec2().visibleInstance(ctx, id);
         List<String> ips = new ArrayList<>();
-        i.networkInterfaces().stream().sorted(Comparator.comparing(n -> n.attachment().deviceIndex()))
+        i.networkInterfaces().stream().sorted(Comparator.comparing(n -> n.attachment() == null || n.attachment().deviceIndex() == null
+                        ? Integer.MAX_VALUE : n.attachment().deviceIndex()))
                 .forEach(n -> {
                     ips.add(n.privateIpAddress());
                     n.privateIpAddresses().stream().filter(p -> !Boolean.TRUE.equals(p.primary()))

@@ -1,5 +1,6 @@
 package io.pv2hvm.aws.internal.steps;
 
+import io.pv2hvm.aws.internal.Responses;
 import io.pv2hvm.aws.internal.AwsRuntime;
 import io.pv2hvm.aws.internal.FactKeys;
 import io.pv2hvm.aws.internal.Roles;
@@ -47,10 +48,11 @@ public final class VerifyTrialStep implements Step {
         String image = ctx.fact(FactKeys.TRIAL_IMAGE).orElseThrow();
         String type = ctx.fact(Facts.TARGET_INSTANCE_TYPE).orElse(src.instanceType());
         String trial = ctx.fact(FactKeys.TRIAL_INSTANCE).orElseGet(() -> {
-            Instance i = aws.ec2().calls().call("RunInstances", () -> aws.ec2().ec2().runInstances(r -> r
+            Instance i = Responses.first(aws.ec2().calls().call("RunInstances", () -> aws.ec2().ec2().runInstances(r -> r
                     .imageId(image).instanceType(type).minCount(1).maxCount(1).subnetId(src.subnetId())
                     .securityGroupIds(src.securityGroupIds()).clientToken(ClientTokens.of(ctx, "trial"))
-                    .tagSpecifications(aws.ec2().tags(ctx, ResourceType.INSTANCE, Roles.TRIAL_INSTANCE)))).instances().get(0);
+                    .tagSpecifications(aws.ec2().tags(ctx, ResourceType.INSTANCE, Roles.TRIAL_INSTANCE)))).instances(),
+                    "RunInstances", Roles.TRIAL_INSTANCE);
             ctx.resourceCreated(new Resource("instance", i.instanceId(), Roles.TRIAL_INSTANCE));
             ctx.putFact(FactKeys.TRIAL_INSTANCE, i.instanceId());
             return i.instanceId();
@@ -61,7 +63,8 @@ public final class VerifyTrialStep implements Step {
         }
         BootCheck.verify(aws, ctx, trial);
         ctx.spec().healthCommand().ifPresent(health -> {
-            String ip = aws.ec2().instance(trial).map(Instance::privateIpAddress).orElseThrow();
+            String ip = Responses.require(aws.ec2().visibleInstance(ctx, trial).privateIpAddress(), "DescribeInstances",
+                    "Reservations.Instances.PrivateIpAddress", trial);
             CommandResult r = aws.transport(ctx).exec(Command.bash(health).withEnvironment(Map.of("TRIAL_IP", ip))
                     .withTimeout(aws.timeouts().statusChecks()));
             if (!r.succeeded()) {

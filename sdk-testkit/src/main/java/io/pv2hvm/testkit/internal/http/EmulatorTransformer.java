@@ -73,6 +73,8 @@ public final class EmulatorTransformer implements ResponseDefinitionTransformerV
         if (injection.isPresent() && injection.get() instanceof Faults.Reset) {
             journal.record(new RecordedCall(c.model.clock.instant(), ssm ? "ssm" : "ec2", action, params, 0, "ConnectionReset"));
             return ResponseDefinitionBuilder.responseDefinition().withFault(Fault.CONNECTION_RESET_BY_PEER).build();
+        } else if (injection.isPresent() && injection.get() instanceof Faults.Raw raw) {
+            answer = new HttpAnswer(raw.status(), raw.contentType(), raw.body(), null);
         } else if (injection.isPresent() && injection.get() instanceof Faults.Fail f) {
             answer = ssm ? SsmService.error(f.status(), f.code(), f.message())
                     : HttpAnswer.xml(f.status(), XmlWriter.error(f.code(), f.message(), requestId), f.code());
