@@ -6,6 +6,7 @@ import io.pv2hvm.core.spi.CommandTransport;
 import io.pv2hvm.core.spi.OutputLine;
 import io.pv2hvm.testkit.Ec2Emulator;
 import io.pv2hvm.testkit.LatencyModel;
+import io.pv2hvm.testkit.ThrottlingPolicy;
 import io.pv2hvm.testkit.world.ImageSeed;
 import io.pv2hvm.testkit.world.InstanceSeed;
 import io.pv2hvm.testkit.world.NetworkInterfaceSeed;
@@ -70,6 +71,17 @@ final class EmulatedAws {
                 .dataVolume(VolumeSeed.of("/dev/sdf", 100).id(DATA_VOLUME))
                 .secondaryEni(NetworkInterfaceSeed.in(World.SUBNET_A, ENI2_IP).id(ENI2))
                 .tag("Name", "web-1").tag("env", "prod");
+    }
+
+    /**
+     * The defaults of every end-to-end suite: eventual consistency at
+     * {@link Ec2Emulator#REALISTIC_CONSISTENCY_WINDOW} and EC2's documented token buckets, both in
+     * EC2's time (scaled with the latencies), so a run meets as many NotFounds, stale states and
+     * throttles per migration as it would on EC2.
+     */
+    static Ec2Emulator.Builder asStrictAsEc2(Ec2Emulator.Builder emulator) {
+        return emulator.eventualConsistency(Ec2Emulator.REALISTIC_CONSISTENCY_WINDOW)
+                .throttling(ThrottlingPolicy.documented().onScaledClock());
     }
 
     static Ec2Client ec2(Ec2Emulator emulator) {

@@ -10,16 +10,22 @@ import org.junit.jupiter.api.AfterEach;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ssm.SsmClient;
 
-/** An emulator per test, with real SDK clients pointed at it, closed after the test. */
+/**
+ * An emulator per test, with real SDK clients pointed at it, closed after the test. The emulator
+ * is as strict as EC2 by default: eventual consistency (a new id is NotFound for a while, a
+ * describe after a change shows the state before it) and EC2's documented request-rate throttling,
+ * both on the emulator's scaled clock. A test turns either off only when it is about something
+ * else, and says why.
+ */
 abstract class EmulatorTestBase {
     protected Ec2Emulator emulator;
     protected Ec2Client ec2;
     protected SsmClient ssm;
 
-    /** Starts (or restarts) the emulator on {@code world}, with extra settings. */
+    /** Starts (or restarts) the emulator on {@code world}, with extra settings over the strict defaults. */
     protected void start(World world, java.util.function.UnaryOperator<Ec2Emulator.Builder> settings) {
         stop();
-        emulator = settings.apply(Ec2Emulator.builder().world(world)).build().start();
+        emulator = settings.apply(EmulatedAws.asStrictAsEc2(Ec2Emulator.builder().world(world))).build().start();
         ec2 = EmulatedAws.ec2(emulator);
         ssm = EmulatedAws.ssm(emulator);
     }

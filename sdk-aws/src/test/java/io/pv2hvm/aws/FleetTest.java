@@ -103,7 +103,7 @@ class FleetTest extends EmulatorTestBase {
 
     @Test
     void run_neverHasMoreThanMaxConcurrentMigrationsInFlight() {
-        List<String> ids = pvFleet(6, EmulatedAws.TIME_SCALE, ThrottlingPolicy.disabled());
+        List<String> ids = pvFleet(6, EmulatedAws.TIME_SCALE, ThrottlingPolicy.documented().onScaledClock());
         AtomicInteger inFlight = new AtomicInteger();
         AtomicInteger peak = new AtomicInteger();
         // Measured by the migrations themselves: a step first in PREFLIGHT, another last in CLEANUP.
@@ -123,7 +123,7 @@ class FleetTest extends EmulatorTestBase {
 
     @Test
     void run_oneBlockedAndOneFailingInstance_doNotStopTheOthers_andTheFailedOneIsRolledBack() {
-        List<String> pv = pvFleet(4, EmulatedAws.TIME_SCALE, ThrottlingPolicy.disabled(),
+        List<String> pv = pvFleet(4, EmulatedAws.TIME_SCALE, ThrottlingPolicy.documented().onScaledClock(),
                 InstanceSeed.of(HVM, World.AMAZON_LINUX_HVM_IMAGE).instanceType("t3.micro").privateIp("10.0.1.99"));
         String failing = pv.get(1);
         List<String> ids = new ArrayList<>(pv);
@@ -152,7 +152,7 @@ class FleetTest extends EmulatorTestBase {
 
     @Test
     void run_whenTheCallerIsInterrupted_startsNothingMore_andReturnsEveryOutcome() {
-        List<String> ids = pvFleet(3, EmulatedAws.TIME_SCALE, ThrottlingPolicy.disabled());
+        List<String> ids = pvFleet(3, EmulatedAws.TIME_SCALE, ThrottlingPolicy.documented().onScaledClock());
         Thread caller = Thread.currentThread();
 
         FleetResult r = fleet(ids, EmulatedAws.TIME_SCALE).maxConcurrent(1)
@@ -199,7 +199,7 @@ class FleetTest extends EmulatorTestBase {
 
     @Test
     void plan_returnsEveryInstancesPlan_andCallsNothing() {
-        List<String> ids = pvFleet(3, EmulatedAws.TIME_SCALE, ThrottlingPolicy.disabled());
+        List<String> ids = pvFleet(3, EmulatedAws.TIME_SCALE, ThrottlingPolicy.documented().onScaledClock());
 
         List<MigrationPlan> plans = fleet(ids, EmulatedAws.TIME_SCALE).each(MigrationSpec::preservingIps).plan();
 

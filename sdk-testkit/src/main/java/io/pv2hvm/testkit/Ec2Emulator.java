@@ -54,6 +54,16 @@ public final class Ec2Emulator implements BeforeAllCallback, AfterAllCallback, B
     /** The region the emulator claims to be. */
     public static final String REGION = "us-east-1";
 
+    /**
+     * An eventual-consistency window in EC2's time for {@link Builder#eventualConsistency}. AWS
+     * publishes no figure; it says a new id "might not have propagated throughout the system" and
+     * advises describing with backoff from a couple of seconds up to a few minutes
+     * (https://docs.aws.amazon.com/ec2/latest/devguide/eventual-consistency.html). 10 s is an assumption:
+     * longer than the first looks of a poll that starts with a couple of seconds, so a client
+     * meets both a NotFound after a create and a stale state after a change.
+     */
+    public static final Duration REALISTIC_CONSISTENCY_WINDOW = Duration.ofSeconds(10);
+
     private final Builder config;
     private final RequestJournal journal = new RequestJournal();
     private final Faults faults;
@@ -143,7 +153,9 @@ public final class Ec2Emulator implements BeforeAllCallback, AfterAllCallback, B
 
     private EmulatorCore newCore() {
         SsmCommandExecutor exec = (command) -> ssmExecutor.execute(command);
-        return new EmulatorCore(config.world, config.clock, config.latency, throttling, config.consistencyWindow,
+        Duration window = config.ec2ConsistencyWindow != null ? config.latency.scaled(config.ec2ConsistencyWindow)
+                : config.consistencyWindow;
+        return new EmulatorCore(config.world, config.clock, config.latency, throttling, window,
                 config.seed, config.bootHook, exec, background, config.diskDirectory);
     }
 
@@ -272,6 +284,7 @@ public final class Ec2Emulator implements BeforeAllCallback, AfterAllCallback, B
         private LatencyModel latency = LatencyModel.fromSystemProperty();
         private ThrottlingPolicy throttling = ThrottlingPolicy.disabled();
         private Duration consistencyWindow = Duration.ZERO;
+        private Duration ec2ConsistencyWindow;
         private long seed = 42;
         private BootHook bootHook;
         private SsmCommandExecutor ssmExecutor = new RecordingSsmExecutor();
@@ -290,6 +303,7 @@ public final class Ec2Emulator implements BeforeAllCallback, AfterAllCallback, B
             b.latency = latency;
             b.throttling = throttling;
             b.consistencyWindow = consistencyWindow;
+            b.ec2ConsistencyWindow = ec2ConsistencyWindow;
             b.seed = seed;
             b.bootHook = bootHook;
             b.ssmExecutor = ssmExecutor;
@@ -311,8 +325,34 @@ public final class Ec2Emulator implements BeforeAllCallback, AfterAllCallback, B
         public Builder latency(LatencyModel latency) { this.latency = Objects.requireNonNull(latency); return this; }
         /** Throttling (default disabled; {@link ThrottlingPolicy#documented()} for EC2's buckets). */
         public Builder throttling(ThrottlingPolicy policy) { this.throttling = Objects.requireNonNull(policy); return this; }
-        /** How long a just-created resource stays invisible (default zero; model clock time, not scaled). */
-        public Builder consistencyWindow(Duration window) { this.consistencyWindow = Objects.requireNonNull(window); return this; }
+        /**
+         * How long a just-created resource stays NotFound, and describes of a changed one show its
+         * previous state (default zero; model clock time, not scaled). Replaces an
+         * {@link #eventualConsistency} window.
+         */
+        public Builder consistencyWindow(Duration window) {
+            this.consistencyWindow = requireNotNegative(window);
+            this.ec2ConsistencyWindow = null;
+            return this;
+        }
+
+        /**
+         * The same window in EC2's time, scaled by the latency model's time scale like every
+         * transition (10 s at time scale 0.002 is 20 ms); {@link #REALISTIC_CONSISTENCY_WINDOW} for
+         * tests that should meet eventual consistency as on EC2. Replaces a {@link #consistencyWindow}.
+         */
+        public Builder eventualConsistency(Duration ec2Window) {
+            this.ec2ConsistencyWindow = requireNotNegative(ec2Window);
+            this.consistencyWindow = Duration.ZERO;
+            return this;
+        }
+
+        private static Duration requireNotNegative(Duration d) {
+            if (Objects.requireNonNull(d, "window").isNegative()) {
+                throw new IllegalArgumentException("a consistency window cannot be negative: " + d);
+            }
+            return d;
+        }
         /** Seed for ids and random faults (default 42). */
         public Builder seed(long seed) { this.seed = seed; return this; }
         /** Hook booting instances' disks; its serial log becomes GetConsoleOutput. */

@@ -59,6 +59,56 @@ class ConsistencyAndFaultsTest {
     }
 
     @Test
+    void describeAfterAChange_showsTheStateBeforeIt_forTheWindow_thenTheTruth() {
+        assertThat(state(Worlds.SOURCE)).isEqualTo("running");
+        ec2.stopInstances(r -> r.instanceIds(Worlds.SOURCE));
+
+        assertThat(state(Worlds.SOURCE)).as("stale inside the window").isEqualTo("running");
+        clock.advance(Duration.ofMillis(1900));
+        assertThat(state(Worlds.SOURCE)).isEqualTo("running");
+        clock.advance(Duration.ofMillis(100));
+        assertThat(state(Worlds.SOURCE)).as("the window is over").isIn("stopping", "stopped");
+    }
+
+    @Test
+    void detachedVolume_readsInUseInsideTheWindow() {
+        String volume = Worlds.DATA_VOLUME;
+        assertThat(volumeState(volume)).isEqualTo("in-use");
+        ec2.detachVolume(r -> r.volumeId(volume));
+        clock.advance(Duration.ofMinutes(1));
+
+        assertThat(volumeState(volume)).as("stale inside the window").isEqualTo("in-use");
+        clock.advance(Duration.ofSeconds(2));
+        assertThat(volumeState(volume)).isEqualTo("available");
+    }
+
+    @Test
+    void eventualConsistency_isInEc2Time_scaledLikeTheLatencies() {
+        ManualClock own = ManualClock.create();
+        try (Ec2Emulator scaled = Ec2Emulator.builder().world(Worlds.migration()).clock(own)
+                .latency(LatencyModel.realistic().withTimeScale(0.01)).eventualConsistency(Duration.ofSeconds(10))
+                .build().start(); Ec2Client client = AwsClients.ec2NoRetry(scaled)) {
+            String id = client.createVolume(r -> r.availabilityZone("us-east-1a").size(1)).volumeId();
+            assertThatThrownBy(() -> client.describeVolumes(r -> r.volumeIds(id)))
+                    .satisfies(e -> assertThat(code(e)).isEqualTo("InvalidVolume.NotFound"));
+            own.advance(Duration.ofMillis(99));
+            assertThatThrownBy(() -> client.describeVolumes(r -> r.volumeIds(id)))
+                    .satisfies(e -> assertThat(code(e)).isEqualTo("InvalidVolume.NotFound"));
+            own.advance(Duration.ofMillis(1));
+            assertThat(client.describeVolumes(r -> r.volumeIds(id)).volumes()).as("10 s of EC2 at 0.01").hasSize(1);
+        }
+    }
+
+    private String state(String instanceId) {
+        return ec2.describeInstances(r -> r.instanceIds(instanceId)).reservations().get(0).instances().get(0).state()
+                .nameAsString();
+    }
+
+    private String volumeState(String volumeId) {
+        return ec2.describeVolumes(r -> r.volumeIds(volumeId)).volumes().get(0).stateAsString();
+    }
+
+    @Test
     void failNext_answersTheInjectedCodeOnce_thenTheModelAnswers() {
         aws.faults().failNext("RunInstances", 1, "InsufficientInstanceCapacity", "We currently do not have sufficient t3.micro capacity");
         assertThatThrownBy(() -> ec2.runInstances(r -> r.imageId(World.AMAZON_LINUX_HVM_IMAGE).instanceType("t3.micro").minCount(1).maxCount(1)))

@@ -52,7 +52,8 @@ final class InstanceXml {
         boolean terminated = i.state.equals("terminated");
         String privateIp = primary != null && !primary.privateIps.isEmpty() ? primary.privateIps.get(0) : null;
         x.text("instanceId", i.id).text("imageId", i.imageId);
-        state(x, "instanceState", i);
+        String shown = m.shownState(i.id, i.state);
+        state(x, "instanceState", InstanceRecord.codeOf(shown), shown);
         x.text("privateDnsName", privateIp == null || terminated ? "" : "ip-" + privateIp.replace('.', '-') + ".ec2.internal");
         String pub = terminated ? null : publicIp(m, i);
         x.text("dnsName", pub == null ? "" : "ec2-" + pub.replace('.', '-') + ".compute-1.amazonaws.com");

@@ -77,7 +77,8 @@ final class VolumeActions {
 
     private void volume(XmlWriter out, VolumeRecord v) {
         out.text("volumeId", v.id).text("size", v.sizeGiB).text("snapshotId", v.snapshotId == null ? "" : v.snapshotId)
-                .text("availabilityZone", v.availabilityZone).text("status", v.state).text("createTime", v.createTime);
+                .text("availabilityZone", v.availabilityZone).text("status", m.shownState(v.id, v.state))
+                .text("createTime", v.createTime);
         out.start("attachmentSet");
         if (v.attachedInstanceId != null) {
             out.start("item").text("volumeId", v.id).text("instanceId", v.attachedInstanceId).text("device", v.device)

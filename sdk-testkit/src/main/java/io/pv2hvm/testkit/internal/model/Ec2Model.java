@@ -25,6 +25,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -102,6 +103,44 @@ public final class Ec2Model {
      */
     public boolean visible(Instant createdAt) {
         return consistencyWindow.isZero() || !now().isBefore(createdAt.plus(consistencyWindow));
+    }
+
+    /** What describes last showed of a resource's state, and since when the truth differs. */
+    private static final class ShownState {
+        String shown;
+        String previous;
+        Instant changedAt;
+
+        ShownState(String state) {
+            this.shown = state;
+        }
+    }
+
+    private final Map<String, ShownState> shownStates = new HashMap<>();
+
+    /**
+     * The state a Describe shows of resource {@code id}, whose state is now {@code actual}. EC2's
+     * describes are eventually consistent too: "the result of an API command you run that affects
+     * your Amazon EC2 resources might not be immediately visible to all subsequent commands"
+     * (https://docs.aws.amazon.com/ec2/latest/devguide/eventual-consistency.html). So for a
+     * consistency window after a describe first meets a change, describes still show the state
+     * from before it: a StopInstances is followed by a {@code running}, a DetachVolume by an
+     * {@code in-use}. A resource first described shows its true state.
+     */
+    public String shownState(String id, String actual) {
+        if (consistencyWindow.isZero()) {
+            return actual;
+        }
+        ShownState s = shownStates.computeIfAbsent(id, k -> new ShownState(actual));
+        Instant now = now();
+        if (!actual.equals(s.shown)) {
+            if (s.changedAt == null || !now.isBefore(s.changedAt.plus(consistencyWindow))) {
+                s.previous = s.shown;
+                s.changedAt = now;
+            }
+            s.shown = actual;
+        }
+        return s.changedAt != null && now.isBefore(s.changedAt.plus(consistencyWindow)) ? s.previous : actual;
     }
 
     // ---------------------------------------------------------------- lookups

@@ -56,6 +56,11 @@ public final class InstanceRecord {
     public boolean ssmAgent = true;
 
     public int stateCode() {
+        return codeOf(state);
+    }
+
+    /** EC2's numeric code of an instance state name. */
+    public static int codeOf(String state) {
         return switch (state) {
             case "pending" -> 0;
             case "running" -> 16;
