@@ -100,7 +100,7 @@ public final class Migrations {
                     switch (type) {
                         case "instance" -> res.terminateAndWait(ctx, f.resource.id(), f.resource.role());
                         case "image" -> res.deregister(ctx, f.resource.id(), f.resource.role());
-                        case "volume" -> res.detachAndDelete(ctx, f.resource.id(), f.resource.role());
+                        case "volume" -> res.detachAndDeleteListed(ctx, f.resource.id(), f.resource.role());
                         default -> res.deleteSnapshot(ctx, f.resource.id(), f.resource.role());
                     }
                 }

@@ -30,6 +30,22 @@ abstract class EmulatorTestBase {
         ssm = EmulatedAws.ssm(emulator);
     }
 
+    /**
+     * Waits out the emulator's consistency window (on the system clock), so that what the test
+     * describes next is the truth, not the state before the operation it checks.
+     */
+    protected void awaitConsistency() {
+        long nanos = emulator.consistencyWindow().toNanos();
+        if (nanos > 0) {
+            try {
+                java.util.concurrent.TimeUnit.NANOSECONDS.sleep(nanos * 2);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError("interrupted while waiting out the consistency window", e);
+            }
+        }
+    }
+
     protected void start(World world) {
         start(world, b -> b);
     }

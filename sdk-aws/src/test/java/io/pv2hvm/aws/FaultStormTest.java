@@ -3,7 +3,7 @@ package io.pv2hvm.aws;
 import io.pv2hvm.core.MigrationResult;
 import io.pv2hvm.core.RetryPolicy;
 import io.pv2hvm.core.StepFailedException;
-import io.pv2hvm.testkit.RecordedCall;
+import io.pv2hvm.testkit.Faults;
 import io.pv2hvm.testkit.SimulatedGuest;
 import io.pv2hvm.testkit.ThrottlingPolicy;
 import org.junit.jupiter.api.AfterAll;
@@ -23,8 +23,8 @@ import static io.pv2hvm.aws.EmulatedAws.SOURCE_IP;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Fault storms: full {@code preservingIps()} migrations while EC2 answers with server errors,
- * connection resets, latency spikes, throttling and an eventual-consistency window. Each run must
+ * Fault storms: full {@code preservingIps()} migrations while EC2 answers with server errors
+ * (EC2's codes, HTML pages and truncated bodies without a code, a code never seen), connection resets, latency spikes, throttling and an eventual-consistency window. Each run must
  * complete, or fail and roll back completely; none may leak a resource. The tallies are written
  * to {@code target/reliability/fault-storms.txt} for RELIABILITY.md.
  */
@@ -44,8 +44,16 @@ class FaultStormTest extends EmulatorTestBase {
         start(EmulatedAws.webServerWorld().build(), b -> b.seed(seed).consistencyWindow(Duration.ofMillis(200))
                 .throttling(ThrottlingPolicy.documented()));
         for (String action : STORMED) {
-            emulator.faults().errorRate(action, 0.08, seed % 2 == 0 ? "InternalError" : "ServiceUnavailable");
+            // Besides EC2's own 5xx codes: a proxy's HTML page and a truncated body, neither with an error code.
+            switch ((int) (seed % 4)) {
+                case 0 -> emulator.faults().errorRate(action, 0.08, "InternalError");
+                case 1 -> emulator.faults().errorRate(action, 0.08, "ServiceUnavailable");
+                case 2 -> emulator.faults().answerRate(action, 0.08, Faults.htmlPage(502));
+                default -> emulator.faults().answerRate(action, 0.08, Faults.malformedXml(500));
+            }
         }
+        // And a server error with a code pv2hvm has never seen.
+        emulator.faults().failNext("DescribeImages", 2, "Pv2hvm.NeverSeenServerError", "injected", 503);
         emulator.faults().connectionResetRate("DescribeInstanceStatus", 0.1);
         emulator.faults().delay("DescribeSnapshots", Duration.ofMillis(50 * seed));
 
@@ -68,11 +76,11 @@ class FaultStormTest extends EmulatorTestBase {
                     .reservations().stream().flatMap(res -> res.instances().stream()))
                     .extracting(Instance::virtualizationTypeAsString).containsExactly("paravirtual");
         }
-        FAULTS.addAndGet((int) emulator.journal().all().stream().map(RecordedCall::errorCode)
-                .filter(c -> "InternalError".equals(c) || "ServiceUnavailable".equals(c)
-                        || "RequestLimitExceeded".equals(c)).count());
+        FAULTS.addAndGet((int) emulator.journal().all().stream()
+                .filter(c -> c.status() >= 500 || "RequestLimitExceeded".equals(c.errorCode())).count());
         String id = migrationId;
         emulator.faults().clear();
+        awaitConsistency();
         List<Filter> ours = List.of(Filter.builder().name("tag:" + Tags.MIGRATION_ID).values(id).build());
         long leftovers = ec2.describeVolumes(b -> b.filters(ours)).volumes().stream()
                 .filter(v -> !"deleting".equals(v.stateAsString())).count()

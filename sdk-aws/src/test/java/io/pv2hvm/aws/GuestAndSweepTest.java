@@ -77,6 +77,7 @@ class GuestAndSweepTest extends EmulatorTestBase {
 
         // Asked to include migrations this journal does not know (journal lost): their temporaries go.
         SweepReport swept = Migrations.sweep(ec2, InMemoryJournal.create(), true, false, EmulatedAws.timeouts());
+        awaitConsistency();
         assertThat(swept.deleted()).hasSize(spared.skipped().size());
         assertThat(tagged("tag:" + Tags.ROLE, "worker")).isEmpty();
         List<Filter> ours = List.of(Filter.builder().name("tag:" + Tags.MIGRATION_ID).values("mig-crashed").build());

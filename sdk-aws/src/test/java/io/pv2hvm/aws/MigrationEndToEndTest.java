@@ -163,6 +163,7 @@ class MigrationEndToEndTest extends EmulatorTestBase {
     }
 
     private void assertNoTemporaryResourceLeft(String migrationId) {
+        awaitConsistency();
         List<Filter> ours = List.of(Filter.builder().name("tag:" + Tags.MIGRATION_ID).values(migrationId).build());
         assertThat(ec2.describeInstances(b -> b.filters(ours)).reservations().stream()
                 .flatMap(res -> res.instances().stream())

@@ -71,6 +71,7 @@ class RollbackTest extends EmulatorTestBase {
         assertThat(e).isNotNull();
         assertThat(e.step()).isEqualTo(failing);
         assertThat(e.notRolledBack()).isEmpty();
+        awaitConsistency();
         Instance source = runningHolderOf(SOURCE_IP);
         assertThat(source.virtualizationTypeAsString()).isEqualTo("paravirtual");
         assertThat(source.blockDeviceMappings()).anySatisfy(m -> {

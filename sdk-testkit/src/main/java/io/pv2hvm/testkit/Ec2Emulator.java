@@ -153,9 +153,7 @@ public final class Ec2Emulator implements BeforeAllCallback, AfterAllCallback, B
 
     private EmulatorCore newCore() {
         SsmCommandExecutor exec = (command) -> ssmExecutor.execute(command);
-        Duration window = config.ec2ConsistencyWindow != null ? config.latency.scaled(config.ec2ConsistencyWindow)
-                : config.consistencyWindow;
-        return new EmulatorCore(config.world, config.clock, config.latency, throttling, window,
+        return new EmulatorCore(config.world, config.clock, config.latency, throttling, consistencyWindow(),
                 config.seed, config.bootHook, exec, background, config.diskDirectory);
     }
 
@@ -196,6 +194,17 @@ public final class Ec2Emulator implements BeforeAllCallback, AfterAllCallback, B
     /** The latency model. */
     public LatencyModel latency() {
         return config.latency;
+    }
+
+    /**
+     * The eventual-consistency window on the emulator's clock (an {@link Builder#eventualConsistency}
+     * window already scaled): how long a new id may be NotFound and a describe may show the state
+     * before a change. A test that checks the truth after an operation waits this long first, as a
+     * client of EC2 would.
+     */
+    public Duration consistencyWindow() {
+        return config.ec2ConsistencyWindow != null ? config.latency.scaled(config.ec2ConsistencyWindow)
+                : config.consistencyWindow;
     }
 
     /** Switches throttling at runtime; the buckets start full. */

@@ -1,5 +1,6 @@
 package io.pv2hvm.samples.cli;
 
+import io.pv2hvm.aws.AwsCallException;
 import io.pv2hvm.aws.AwsSteps;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -42,11 +43,7 @@ final class InventoryCommand implements java.util.concurrent.Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         try (Ec2Client ec2 = aws.ec2(); SsmClient ssm = aws.ssm()) {
             AwsSteps steps = AwsSteps.builder().ec2(ec2).ssm(ssm).timeouts(aws.timeouts()).build();
-            List<Instance> pv = ec2.describeInstancesPaginator(b -> b.filters(
-                            Filter.builder().name("virtualization-type").values("paravirtual").build(),
-                            Filter.builder().name("instance-state-name").values("pending", "running", "stopping",
-                                    "stopped").build()))
-                    .reservations().stream().flatMap(r -> r.instances().stream()).toList();
+            List<Instance> pv = pvInstances(ec2);
             List<Map<String, Object>> rows = new ArrayList<>();
             for (Instance i : pv) {
                 PreflightProbe.Finding f = PreflightProbe.of(i.instanceId(), steps, preserveIps);
@@ -55,8 +52,8 @@ final class InventoryCommand implements java.util.concurrent.Callable<Integer> {
                 row.put("name", i.tags().stream().filter(t -> "Name".equals(t.key())).map(Tag::value).findFirst()
                         .orElse(""));
                 row.put("instanceType", i.instanceTypeAsString());
-                row.put("state", i.state().nameAsString());
-                row.put("availabilityZone", i.placement().availabilityZone());
+                row.put("state", i.state() == null ? null : i.state().nameAsString());
+                row.put("availabilityZone", i.placement() == null ? null : i.placement().availabilityZone());
                 row.put("recommendedType", f.recommendedType());
                 row.put("ready", f.blockers().isEmpty());
                 row.put("blockers", f.blockers().stream().map(b -> Map.of("code", b.code(), "reason", b.reason(),
@@ -71,6 +68,19 @@ final class InventoryCommand implements java.util.concurrent.Callable<Integer> {
             }
             out.flush();
             return ExitCode.OK;
+        }
+    }
+
+    /** The region's PV instances; a failure names the action, as pv2hvm's own calls do. */
+    private static List<Instance> pvInstances(Ec2Client ec2) {
+        try {
+            return ec2.describeInstancesPaginator(b -> b.filters(
+                            Filter.builder().name("virtualization-type").values("paravirtual").build(),
+                            Filter.builder().name("instance-state-name").values("pending", "running", "stopping",
+                                    "stopped").build()))
+                    .reservations().stream().flatMap(r -> r.instances().stream()).toList();
+        } catch (RuntimeException e) {
+            throw AwsCallException.translate("DescribeInstances", e);
         }
     }
 

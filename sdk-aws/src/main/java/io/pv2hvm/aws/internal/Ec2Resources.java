@@ -292,10 +292,25 @@ public final class Ec2Resources {
                 .filters(taggedFilters(migrationId, role)))).snapshots().stream().map(Snapshot::snapshotId).toList();
     }
 
-    /** Detaches a volume if attached, waits, and deletes it; gone volumes are fine. */
+    /**
+     * Detaches a volume if attached, waits, and deletes it; gone volumes are fine. A volume this
+     * migration just created may be NotFound for a while: only a NotFound lasting {@link #visibility()}
+     * means gone.
+     */
     public void detachAndDelete(StepContext ctx, String id, String role) {
-        // A volume this migration just created may be NotFound for a while: only a lasting NotFound is gone.
-        Optional<Volume> v = waits.within(ctx, visibility(), () -> volume(id));
+        detachAndDelete(ctx, id, role, visibility());
+    }
+
+    /**
+     * {@link #detachAndDelete(StepContext, String, String)} of a volume a describe has just listed:
+     * it was visible, so a NotFound now means it is gone (deleted with its instance).
+     */
+    public void detachAndDeleteListed(StepContext ctx, String id, String role) {
+        detachAndDelete(ctx, id, role, java.time.Duration.ZERO);
+    }
+
+    private void detachAndDelete(StepContext ctx, String id, String role, java.time.Duration grace) {
+        Optional<Volume> v = waits.within(ctx, grace, () -> volume(id));
         if (v.isEmpty()) {
             ctx.resourceDeleted(new Resource("volume", id, role));
             return;

@@ -19,6 +19,8 @@ public final class FactKeys {
     public static final String HVM_IMAGE = "aws.hvm-image";
     public static final String BACKUP_IMAGE = "aws.backup-image";
     public static final String SOURCE_TERMINATED = "aws.source-terminated";
+    /** TerminateInstances of the source was answered: the source is going, whatever a (stale) describe says. */
+    public static final String SOURCE_TERMINATION_STARTED = "aws.source-termination-started";
     public static final String NEW_INSTANCE = "aws.new-instance";
     public static final String RESTORED_SOURCE = "aws.restored-source";
 

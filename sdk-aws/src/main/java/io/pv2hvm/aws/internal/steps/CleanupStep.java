@@ -68,7 +68,7 @@ public final class CleanupStep implements Step {
             aws.ec2().taggedImage(ctx.migrationId(), role).ifPresent(i -> aws.ec2().deregister(ctx, i.imageId(), role));
         }
         for (String role : Roles.TEMPORARY) {
-            aws.ec2().taggedVolumes(ctx.migrationId(), role).forEach(id -> aws.ec2().detachAndDelete(ctx, id, role));
+            aws.ec2().taggedVolumes(ctx.migrationId(), role).forEach(id -> aws.ec2().detachAndDeleteListed(ctx, id, role));
             aws.ec2().taggedSnapshots(ctx.migrationId(), role).forEach(id -> aws.ec2().deleteSnapshot(ctx, id, role));
         }
         ctx.fact(FactKeys.SOURCE_TERMINATED).ifPresent(t -> aws.source(ctx).volumes().stream()

@@ -1,5 +1,6 @@
 package io.pv2hvm.aws.internal.steps;
 
+import io.pv2hvm.aws.AwsCallException;
 import io.pv2hvm.aws.internal.AwsRuntime;
 import io.pv2hvm.aws.internal.FactKeys;
 import io.pv2hvm.core.spi.Step;
@@ -46,16 +47,24 @@ public final class StopSourceStep implements Step {
         if (!Boolean.parseBoolean(ctx.fact(FactKeys.SOURCE_WAS_RUNNING).orElse("false"))) {
             return;
         }
-        String state = aws.ec2().instanceState(ctx, id);
-        if ("stopping".equals(state)) {
-            aws.ec2().waitInstance(ctx, id, "stopped");
-            state = "stopped";
+        if (!SourceRef.alive(aws.ec2().instanceState(ctx, id))) {
+            return; // terminated: a describe never shows a state older than the truth as terminated
         }
-        if ("stopped".equals(state)) {
-            aws.ec2().calls().call("StartInstances", () -> aws.ec2().ec2().startInstances(r -> r.instanceIds(id)));
-        }
-        if (SourceRef.alive(state)) {
-            aws.ec2().waitInstance(ctx, id, "running");
-        }
+        // A describe right after StopInstances may still say running; StartInstances' own answer is
+        // not stale: it starts a stopped instance, keeps a running one, and refuses one still stopping.
+        aws.ec2().waits().untilTrue(ctx, "source " + id + " to accept StartInstances", aws.timeouts().instanceState(),
+                () -> {
+                    try {
+                        aws.ec2().calls().call("StartInstances", () -> aws.ec2().ec2().startInstances(r -> r
+                                .instanceIds(id)));
+                        return true;
+                    } catch (AwsCallException e) {
+                        if ("IncorrectInstanceState".equals(e.errorCode())) {
+                            return false; // still stopping
+                        }
+                        throw e;
+                    }
+                });
+        aws.ec2().waitInstance(ctx, id, "running");
     }
 }

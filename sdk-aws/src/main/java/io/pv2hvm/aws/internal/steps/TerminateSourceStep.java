@@ -15,6 +15,7 @@ import software.amazon.awssdk.services.ec2.model.Instance;
 import software.amazon.awssdk.services.ec2.model.ResourceType;
 
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Starts terminating the stopped source to free its private IPs. Runs only after the backup image
@@ -65,6 +66,18 @@ public final class TerminateSourceStep implements Step {
         }
         ctx.putFact(FactKeys.SOURCE_TERMINATED, "true");
         aws.ec2().terminate(ctx, src.instanceId());
+        ctx.putFact(FactKeys.SOURCE_TERMINATION_STARTED, "true");
+    }
+
+    /**
+     * After a crash between journaling the termination and TerminateInstances' answer: whether the
+     * call never went out. A describe right after TerminateInstances may still say running
+     * (https://docs.aws.amazon.com/ec2/latest/devguide/eventual-consistency.html), so only a source
+     * that stays alive for the whole visibility grace counts as never terminated.
+     */
+    private boolean terminationNeverStarted(StepContext ctx, String id) {
+        return aws.ec2().waits().within(ctx, aws.ec2().visibility(), () -> SourceRef.alive(aws.ec2()
+                .instanceState(ctx, id)) ? Optional.<Boolean>empty() : Optional.of(true)).isEmpty();
     }
 
     /** Waits until the source is terminated and its primary private IP is free for the new instance. */
@@ -81,8 +94,8 @@ public final class TerminateSourceStep implements Step {
             return;
         }
         String original = ctx.spec().instanceId();
-        if (SourceRef.alive(aws.ec2().instanceState(ctx, original))) {
-            return; // termination never started
+        if (ctx.fact(FactKeys.SOURCE_TERMINATION_STARTED).isEmpty() && terminationNeverStarted(ctx, original)) {
+            return;
         }
         aws.ec2().waitInstance(ctx, original, "terminated"); // a shutting-down source first has to finish
         SourceInstance src = aws.source(ctx);
