@@ -55,7 +55,8 @@ public final class Pv2hvm implements Runnable {
         cli.setCaseInsensitiveEnumValuesAllowed(true);
         cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
             int code = exitCodeOf(e);
-            cmd.getErr().println("error: " + e.getMessage());
+            // A message-less exception is a bug of ours; still say what it was rather than "null".
+            cmd.getErr().println("error: " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
             if (code == ExitCode.USAGE) {
                 cmd.getErr().println("Try 'pv2hvm " + cmd.getCommandName() + " --help'.");
             }
