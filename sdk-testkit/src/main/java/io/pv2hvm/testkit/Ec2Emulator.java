@@ -37,7 +37,8 @@ import org.junit.jupiter.api.extension.ParameterResolver;
 /**
  * A stateful emulator of the EC2 Query API (version 2016-11-15), the SSM JSON API and the STS
  * Query API (2011-06-15: AssumeRole, AssumeRoleWithWebIdentity, GetCallerIdentity) on a local
- * HTTP port, for the real AWS SDK clients through {@code endpointOverride}.
+ * HTTP port, and IAM Identity Center's GetRoleCredentials ({@link Builder#ssoAccessToken}), for
+ * the real AWS SDK clients through {@code endpointOverride}.
  *
  * <p>Credentials: told of access keys ({@link Builder#accessKey}), it refuses every other key as
  * EC2, SSM and STS do; told of none, it accepts any key. Temporary credentials its STS issued
@@ -155,7 +156,7 @@ public final class Ec2Emulator implements BeforeAllCallback, AfterAllCallback, B
         SsmCommandExecutor exec = (command) -> ssmExecutor.execute(command);
         return new EmulatorCore(config.world, config.clock, config.latency, throttling, config.consistencyWindow,
                 config.seed, config.bootHook, exec, background, config.diskDirectory,
-                new Principals(config.clock, config.seed, config.accessKeys, config.roles));
+                new Principals(config.clock, config.seed, config.accessKeys, config.roles), config.ssoTokens);
     }
 
     private void requireRunning() {
@@ -295,6 +296,7 @@ public final class Ec2Emulator implements BeforeAllCallback, AfterAllCallback, B
         private Path diskDirectory;
         private final Map<String, String> accessKeys = new LinkedHashMap<>();
         private final Map<String, Duration> roles = new LinkedHashMap<>();
+        private final java.util.Set<String> ssoTokens = new java.util.LinkedHashSet<>();
 
         private Builder() {
         }
@@ -315,6 +317,7 @@ public final class Ec2Emulator implements BeforeAllCallback, AfterAllCallback, B
             b.diskDirectory = diskDirectory;
             b.accessKeys.putAll(accessKeys);
             b.roles.putAll(roles);
+            b.ssoTokens.addAll(ssoTokens);
             return b;
         }
 
@@ -378,6 +381,20 @@ public final class Ec2Emulator implements BeforeAllCallback, AfterAllCallback, B
                 throw new IllegalArgumentException("a role's MaxSessionDuration is 1 to 12 hours; got " + maxSession);
             }
             roles.put(roleArn, maxSession);
+            return this;
+        }
+
+        /**
+         * The IAM Identity Center access token of a signed-in user (what {@code aws sso login} caches):
+         * the portal's GetRoleCredentials answers it the credentials of a role ({@link #role}), any
+         * other token {@code UnauthorizedException}. Point the SDK's portal client here with
+         * {@code AWS_ENDPOINT_URL_SSO}. Default: none.
+         */
+        public Builder ssoAccessToken(String token) {
+            if (token == null || token.isBlank()) {
+                throw new IllegalArgumentException("an SSO access token must not be blank");
+            }
+            ssoTokens.add(token);
             return this;
         }
 

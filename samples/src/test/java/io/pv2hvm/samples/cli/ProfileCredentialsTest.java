@@ -27,8 +27,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * {@code pv2hvm} in its own JVM, as a user runs it, with credentials the way AWS users have them:
- * an AWS config file with an assume-role profile, a {@code credential_process} profile, and web
- * identity from the environment (IRSA). The emulator knows only the source keys, so every EC2 and
+ * an AWS config file with an assume-role profile, a {@code credential_process} profile, an IAM
+ * Identity Center (SSO) profile after {@code aws sso login}, and web identity from the environment
+ * (IRSA). The emulator knows only the source keys, so every EC2 and
  * SSM call it accepts was signed with the credentials the profile really produced; the journal
  * names them.
  */
@@ -37,6 +38,7 @@ class ProfileCredentialsTest {
     private static final String SOURCE_KEY = "AKIASOURCE0000000001";
     private static final String PROCESS_KEY = "AKIAPROCESS000000001";
     private static final String ROLE = "arn:aws:iam::123456789012:role/pv2hvm-migrator";
+    private static final String SSO_TOKEN = "aoa-sso-access-token-of-a-signed-in-user";
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @TempDir
@@ -48,6 +50,7 @@ class ProfileCredentialsTest {
         emulator = Ec2Emulator.builder().latency(LatencyModel.realistic().withTimeScale(Double.parseDouble(SCALE)))
                 .ssmExecutor(new SimulatedWorker()).world(SandboxWorld.simulated())
                 .accessKey(SOURCE_KEY, "source-secret").accessKey(PROCESS_KEY, "process-secret").role(ROLE)
+                .ssoAccessToken(SSO_TOKEN)
                 .build().start();
     }
 
@@ -75,7 +78,7 @@ class ProfileCredentialsTest {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
         List<String> command = new ArrayList<>(List.of(java, "-cp", classpath,
-                "-Dorg.slf4j.simpleLogger.defaultLogLevel=error", Pv2hvm.class.getName()));
+                "-Dorg.slf4j.simpleLogger.defaultLogLevel=error", "-Duser.home=" + home, Pv2hvm.class.getName()));
         command.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(command);
         pb.environment().keySet().removeIf(k -> k.startsWith("AWS_"));
@@ -109,7 +112,8 @@ class ProfileCredentialsTest {
 
     /** The EC2 and SSM calls in the journal (the CLI's, when taken before the test makes any). */
     private List<RecordedCall> ec2AndSsmCalls() {
-        return emulator.journal().all().stream().filter(c -> !c.service().equals("sts")).toList();
+        return emulator.journal().all().stream().filter(c -> c.service().equals("ec2") || c.service().equals("ssm"))
+                .toList();
     }
 
     @Test
@@ -198,6 +202,61 @@ class ProfileCredentialsTest {
                 .satisfies(i -> assertThat(i.action()).isEqualTo("AssumeRoleWithWebIdentity"));
         assertThat(ec2AndSsmCalls()).isNotEmpty().extracting(RecordedCall::accessKeyId)
                 .containsOnly(emulator.issuedCredentials().get(0).accessKeyId());
+    }
+
+    @Test
+    void inventory_withAnIdentityCenterProfile_usesTheRoleCredentialsOfTheCachedSsoToken() throws Exception {
+        startEmulator();
+        Path config = write("config", """
+                [profile sso]
+                sso_session = corp
+                sso_account_id = 123456789012
+                sso_role_name = pv2hvm-migrator
+                region = us-east-1
+
+                [sso-session corp]
+                sso_start_url = https://corp.awsapps.com/start
+                sso_region = us-east-1
+                """);
+        // What 'aws sso login --sso-session corp' leaves: the token cached under the SHA-1 of the session name.
+        Path cache = Files.createDirectories(home.resolve(".aws/sso/cache"));
+        String name = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-1")
+                .digest("corp".getBytes(StandardCharsets.UTF_8)));
+        Files.writeString(cache.resolve(name + ".json"), """
+                {"accessToken": "%s", "expiresAt": "%s", "region": "us-east-1",
+                 "startUrl": "https://corp.awsapps.com/start"}
+                """.formatted(SSO_TOKEN, Instant.now().plusSeconds(3600).truncatedTo(java.time.temporal.ChronoUnit.SECONDS)));
+        Map<String, String> env = new java.util.HashMap<>(files(config, home.resolve("no-credentials")));
+        env.put("AWS_ENDPOINT_URL_SSO", emulator.endpoint().toString());
+
+        Run run = pv2hvm(env, emulatorArgs("inventory", "--json", "--profile", "sso").toArray(String[]::new));
+
+        assertThat(run.exit()).as(run.toString()).isZero();
+        assertThat(emulator.issuedCredentials()).singleElement().satisfies(i -> {
+            assertThat(i.action()).isEqualTo("GetRoleCredentials");
+            assertThat(i.roleArn()).isEqualTo(ROLE);
+        });
+        assertThat(ec2AndSsmCalls()).isNotEmpty()
+                .extracting(RecordedCall::accessKeyId).containsOnly(emulator.issuedCredentials().get(0).accessKeyId());
+    }
+
+    @Test
+    void theSsoPortal_refusesAnUnknownTokenAndARoleItDoesNotKnow_andIssuesNothing() {
+        startEmulator();
+        try (software.amazon.awssdk.services.sso.SsoClient sso = software.amazon.awssdk.services.sso.SsoClient.builder()
+                .endpointOverride(emulator.endpoint()).region(software.amazon.awssdk.regions.Region.US_EAST_1)
+                .credentialsProvider(software.amazon.awssdk.auth.credentials.AnonymousCredentialsProvider.create())
+                .build()) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> sso.getRoleCredentials(r -> r.accessToken("stale")
+                            .accountId("123456789012").roleName("pv2hvm-migrator")))
+                    .isInstanceOf(software.amazon.awssdk.services.sso.model.UnauthorizedException.class);
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> sso.getRoleCredentials(r -> r.accessToken(SSO_TOKEN)
+                            .accountId("123456789012").roleName("someone-elses-role")))
+                    .isInstanceOf(software.amazon.awssdk.services.sso.model.SsoException.class)
+                    .satisfies(e -> assertThat(((software.amazon.awssdk.services.sso.model.SsoException) e).statusCode())
+                            .isEqualTo(403));
+        }
+        assertThat(emulator.issuedCredentials()).isEmpty();
     }
 
     @Test

@@ -6,6 +6,7 @@ import io.pv2hvm.testkit.internal.ec2.Ec2Service;
 import io.pv2hvm.testkit.internal.model.Ec2Model;
 import io.pv2hvm.testkit.internal.ssm.SsmService;
 import io.pv2hvm.testkit.internal.sts.Principals;
+import io.pv2hvm.testkit.internal.sts.SsoPortal;
 import io.pv2hvm.testkit.internal.sts.StsService;
 import io.pv2hvm.testkit.spi.BootHook;
 import io.pv2hvm.testkit.spi.SsmCommandExecutor;
@@ -24,10 +25,11 @@ public final class EmulatorCore {
     public final SsmService ssm;
     public final Principals principals;
     public final StsService sts;
+    public final SsoPortal sso;
 
     public EmulatorCore(World world, Clock clock, LatencyModel latency, ThrottlingPolicy throttling, Duration consistencyWindow,
                         long seed, BootHook bootHook, SsmCommandExecutor executor, ExecutorService background, Path diskDirectory,
-                        Principals principals) {
+                        Principals principals, java.util.Set<String> ssoTokens) {
         this.model = new Ec2Model(clock, latency, consistencyWindow, seed, bootHook, background, diskDirectory);
         model.lock.lock();
         try {
@@ -39,6 +41,7 @@ public final class EmulatorCore {
         this.ssm = new SsmService(model, background, executor);
         this.principals = principals;
         this.sts = new StsService(principals, clock);
+        this.sso = new SsoPortal(principals, ssoTokens);
     }
 
     /** The disk image behind a volume or snapshot, if it is file-backed. */

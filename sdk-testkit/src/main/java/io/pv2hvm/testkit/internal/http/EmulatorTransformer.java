@@ -14,6 +14,7 @@ import io.pv2hvm.testkit.RequestJournal;
 import io.pv2hvm.testkit.internal.EmulatorCore;
 import io.pv2hvm.testkit.internal.ssm.SsmService;
 import io.pv2hvm.testkit.internal.sts.Principals;
+import io.pv2hvm.testkit.internal.sts.SsoPortal;
 import io.pv2hvm.testkit.internal.sts.StsService;
 import io.pv2hvm.testkit.internal.xml.XmlWriter;
 import java.io.IOException;
@@ -71,11 +72,16 @@ public final class EmulatorTransformer implements ResponseDefinitionTransformerV
             params = QueryParams.parse(form).asMap();
             action = params.getOrDefault("Action", "");
         }
-        String service = ssm ? "ssm" : StsService.VERSION.equals(params.get("Version")) ? "sts" : "ec2";
+        boolean sso = request.getUrl().startsWith(SsoPortal.PATH);
+        if (sso) {
+            action = "GetRoleCredentials";
+            params = QueryParams.parse(queryString(request.getUrl())).asMap();
+        }
+        String service = ssm ? "ssm" : sso ? "sso" : StsService.VERSION.equals(params.get("Version")) ? "sts" : "ec2";
         String accessKeyId = accessKeyId(request, params);
-        Principals.Refusal refusal = "sts".equals(service) && accessKeyId == null
-                && "AssumeRoleWithWebIdentity".equals(action) ? null // unsigned by design
-                : c.principals.check(accessKeyId, sessionToken(request, params));
+        // AssumeRoleWithWebIdentity and the SSO portal are unsigned by design (a JWT, a bearer token).
+        boolean unsigned = sso || "sts".equals(service) && accessKeyId == null && "AssumeRoleWithWebIdentity".equals(action);
+        Principals.Refusal refusal = unsigned ? null : c.principals.check(accessKeyId, sessionToken(request, params));
         Optional<Faults.Injection> injection = refusal != null ? Optional.empty() : faults.draw(action);
         Duration delay = faults.delayFor(action);
         HttpAnswer answer;
@@ -90,6 +96,9 @@ public final class EmulatorTransformer implements ResponseDefinitionTransformerV
                     : HttpAnswer.xml(f.status(), XmlWriter.error(f.code(), f.message(), requestId), f.code());
         } else if (ssm) {
             answer = c.ssm.handle(action, body);
+        } else if (sso) {
+            answer = c.sso.getRoleCredentials(params, request.containsHeader("x-amz-sso_bearer_token")
+                    ? request.getHeader("x-amz-sso_bearer_token") : null);
         } else if ("sts".equals(service)) {
             answer = c.sts.handle(new QueryParams(params), accessKeyId, requestId);
         } else {
@@ -103,6 +112,9 @@ public final class EmulatorTransformer implements ResponseDefinitionTransformerV
                 .withHeader("Content-Type", answer.contentType())
                 .withHeader("x-amzn-RequestId", requestId)
                 .withBody(answer.body());
+        if (sso && answer.errorCode() != null) {
+            b.withHeader("x-amzn-ErrorType", answer.errorCode()); // REST-JSON errors name their type here
+        }
         if (!delay.isZero()) {
             b.withFixedDelay((int) delay.toMillis());
         }
