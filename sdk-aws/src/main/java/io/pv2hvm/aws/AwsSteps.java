@@ -34,6 +34,7 @@ import io.pv2hvm.core.spi.StepProvider;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.model.Instance;
 import software.amazon.awssdk.services.ssm.SsmClient;
+import software.amazon.awssdk.services.sts.StsClient;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -59,6 +60,7 @@ public final class AwsSteps implements StepProvider {
 
     private final Supplier<Ec2Client> ec2;
     private final Supplier<SsmClient> ssm;
+    private final Supplier<StsClient> sts;
     private final AwsTimeouts timeouts;
     private final AwsSettings settings;
     private final boolean dryRunPermissionChecks;
@@ -78,6 +80,8 @@ public final class AwsSteps implements StepProvider {
         SsmClient givenSsm = b.ssm;
         this.ec2 = givenEc2 != null ? () -> givenEc2 : memoize(Ec2Client::create);
         this.ssm = givenSsm != null ? () -> givenSsm : memoize(SsmClient::create);
+        StsClient givenSts = b.sts;
+        this.sts = givenSts != null ? () -> givenSts : memoize(this::defaultSts);
         this.timeouts = b.timeouts;
         this.settings = new AwsSettings(b.workerInstanceType, b.workerImageParameter, b.workerInstanceProfile,
                 b.workerSubnetId, b.workerKeyName, List.copyOf(b.workerSecurityGroupIds));
@@ -88,9 +92,11 @@ public final class AwsSteps implements StepProvider {
         this.callsObserver = (id, calls) -> { };
     }
 
-    private AwsSteps(AwsSteps base, Ec2RateLimits rateLimits, BiConsumer<String, AwsCalls> callsObserver) {
-        this.ec2 = base.ec2;
-        this.ssm = base.ssm;
+    private AwsSteps(AwsSteps base, Supplier<Ec2Client> ec2, Supplier<SsmClient> ssm, Ec2RateLimits rateLimits,
+                     BiConsumer<String, AwsCalls> callsObserver) {
+        this.ec2 = ec2;
+        this.ssm = ssm;
+        this.sts = base.sts;
         this.timeouts = base.timeouts;
         this.settings = base.settings;
         this.workerTransport = base.workerTransport;
@@ -120,7 +126,31 @@ public final class AwsSteps implements StepProvider {
      * the migration starts (for a fleet's figures). Clients and settings are shared.
      */
     AwsSteps observed(Ec2RateLimits limits, BiConsumer<String, AwsCalls> observer) {
-        return new AwsSteps(this, Objects.requireNonNull(limits), Objects.requireNonNull(observer));
+        return new AwsSteps(this, ec2, ssm, Objects.requireNonNull(limits), Objects.requireNonNull(observer));
+    }
+
+    /**
+     * These steps in another account: the same settings, clients signed with {@code roleArn}'s
+     * credentials ({@link AccountClients}, made on first use and registered in {@code opened} for
+     * the caller to close), and that account's rate limits.
+     */
+    AwsSteps inAccount(String roleArn, Ec2RateLimits limits, BiConsumer<String, AwsCalls> observer,
+                       List<AutoCloseable> opened) {
+        Supplier<AccountClients> clients = memoize(() -> {
+            AccountClients c = new AccountClients(roleArn, sts.get(), ec2.get(), ssm.get());
+            synchronized (opened) {
+                opened.add(c);
+            }
+            return c;
+        });
+        return new AwsSteps(this, () -> clients.get().ec2(), () -> clients.get().ssm(), Objects.requireNonNull(limits),
+                Objects.requireNonNull(observer));
+    }
+
+    /** STS in the EC2 client's region with its credentials, at the SDK's STS endpoint (AWS_ENDPOINT_URL_STS moves it). */
+    private StsClient defaultSts() {
+        var config = ec2.get().serviceClientConfiguration();
+        return StsClient.builder().region(config.region()).credentialsProvider(config.credentialsProvider()).build();
     }
 
     @Override
@@ -200,6 +230,7 @@ public final class AwsSteps implements StepProvider {
     public static final class Builder {
         private Ec2Client ec2;
         private SsmClient ssm;
+        private StsClient sts;
         private AwsTimeouts timeouts = AwsTimeouts.defaults();
         private String workerInstanceType = "t3.small";
         private String workerImageParameter = DEBIAN_12_PARAMETER;
@@ -241,6 +272,17 @@ public final class AwsSteps implements StepProvider {
         /** The SSM client, for the worker's default transport and the worker image parameter. */
         public Builder ssm(SsmClient ssm) {
             this.ssm = Objects.requireNonNull(ssm);
+            return this;
+        }
+
+        /**
+         * The STS client that assumes the roles of a fleet's other accounts
+         * ({@link FleetSpec#inAccount(String, String...)}). Default: one in the EC2 client's region,
+         * signed with the EC2 client's credentials, at the SDK's STS endpoint
+         * ({@code AWS_ENDPOINT_URL_STS} or the config file's {@code [services]} section move it).
+         */
+        public Builder sts(StsClient sts) {
+            this.sts = Objects.requireNonNull(sts);
             return this;
         }
 

@@ -164,6 +164,15 @@ public final class Ec2RateLimits {
         return new Ec2RateLimits(limited, buckets, headroom, timeScale, maxWait);
     }
 
+    /**
+     * The same limits with limiters of their own, full: for another account or region, whose EC2
+     * buckets are separate from this one's. A fleet gives each account it assumes a role in one
+     * ({@link FleetSpec#inAccount(String, String...)}).
+     */
+    public Ec2RateLimits copy() {
+        return new Ec2RateLimits(limited, buckets, headroom, timeScale, maxWait);
+    }
+
     /** Whether calls are limited at all ({@code false} for {@link #unlimited()}). */
     public boolean limited() {
         return limited;

@@ -6,13 +6,16 @@ import io.pv2hvm.core.MigrationPlan;
 import io.pv2hvm.core.MigrationSpec;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
+import java.util.regex.Pattern;
 
 /**
  * The migrations of a fleet, built fluently from {@link Migrations#fleet(Collection)}: each
@@ -33,6 +36,10 @@ import java.util.function.UnaryOperator;
  * the SDK's default region and credential chains) unless {@link #using(AwsSteps)}; at most
  * {@value #DEFAULT_MAX_CONCURRENT} migrations at once; rate limits are the provider's when it has
  * some, else a fresh {@link Ec2RateLimits#documented()} per run.
+ *
+ * <p>Instances in other accounts join with {@link #inAccount(String, String...)}: their migrations
+ * assume a role there, and each account gets rate limits of its own, since EC2's buckets are per
+ * account and region.
  */
 public final class FleetSpec {
     /** Migrations that run at once unless {@link #maxConcurrent(int)} says otherwise. */
@@ -44,9 +51,15 @@ public final class FleetSpec {
     private final int maxConcurrent;
     private final Ec2RateLimits rateLimits;
     private final Consumer<FleetResult.Outcome> onEach;
+    /** Role ARN to the instances migrated with it, in the order given; the fleet's own account is not here. */
+    private final Map<String, List<String>> accounts;
+
+    /** An IAM role ARN in any partition: arn:PARTITION:iam::ACCOUNT:role/[path/]name. */
+    private static final Pattern ROLE_ARN = Pattern.compile("arn:aws(-[a-z]+)*:iam::\\d{12}:role/[\\w+=,.@/-]{1,512}");
 
     private FleetSpec(List<String> instanceIds, AwsSteps aws, UnaryOperator<MigrationSpec> each, int maxConcurrent,
-                      Ec2RateLimits rateLimits, Consumer<FleetResult.Outcome> onEach) {
+                      Ec2RateLimits rateLimits, Consumer<FleetResult.Outcome> onEach, Map<String, List<String>> accounts) {
+        this.accounts = accounts;
         this.instanceIds = instanceIds;
         this.aws = aws;
         this.each = each;
@@ -82,13 +95,13 @@ public final class FleetSpec {
             throw new InvalidSpecException("The fleet's instance ids need fixing before anything runs:\n  - "
                     + String.join("\n  - ", problems));
         }
-        return new FleetSpec(List.copyOf(ids), null, s -> s, DEFAULT_MAX_CONCURRENT, null, o -> { });
+        return new FleetSpec(List.copyOf(ids), null, s -> s, DEFAULT_MAX_CONCURRENT, null, o -> { }, Map.of());
     }
 
     /** Run the migrations with these AWS steps (clients, worker settings, timeouts). */
     public FleetSpec using(AwsSteps steps) {
         return new FleetSpec(instanceIds, Objects.requireNonNull(steps, "steps"), each, maxConcurrent, rateLimits,
-                onEach);
+                onEach, accounts);
     }
 
     /**
@@ -100,7 +113,8 @@ public final class FleetSpec {
     public FleetSpec each(UnaryOperator<MigrationSpec> shape) {
         Objects.requireNonNull(shape, "shape");
         UnaryOperator<MigrationSpec> before = each;
-        return new FleetSpec(instanceIds, aws, s -> shape.apply(before.apply(s)), maxConcurrent, rateLimits, onEach);
+        return new FleetSpec(instanceIds, aws, s -> shape.apply(before.apply(s)), maxConcurrent, rateLimits, onEach,
+                accounts);
     }
 
     /**
@@ -114,7 +128,7 @@ public final class FleetSpec {
             throw new InvalidSpecException("maxConcurrent must be at least 1; got " + n + ". Use 1 to migrate one"
                     + " instance at a time.");
         }
-        return new FleetSpec(instanceIds, aws, each, n, rateLimits, onEach);
+        return new FleetSpec(instanceIds, aws, each, n, rateLimits, onEach, accounts);
     }
 
     /**
@@ -125,7 +139,7 @@ public final class FleetSpec {
      */
     public FleetSpec rateLimits(Ec2RateLimits limits) {
         return new FleetSpec(instanceIds, aws, each, maxConcurrent, Objects.requireNonNull(limits, "limits"),
-                onEach);
+                onEach, accounts);
     }
 
     /**
@@ -134,12 +148,68 @@ public final class FleetSpec {
      */
     public FleetSpec onEach(Consumer<FleetResult.Outcome> listener) {
         return new FleetSpec(instanceIds, aws, each, maxConcurrent, rateLimits,
-                Objects.requireNonNull(listener, "listener"));
+                Objects.requireNonNull(listener, "listener"), accounts);
     }
 
-    /** The instances, in the order given. */
+    /**
+     * Also migrate {@code instanceIds}, which live in the account of {@code roleArn}: their calls are
+     * signed with the role's temporary credentials (one {@code StsAssumeRoleCredentialsProvider}
+     * per role, refreshed before the session ends, through {@link AwsSteps.Builder#sts}), and run
+     * under rate limits of that account's own (a {@link Ec2RateLimits#copy()} of the fleet's: EC2's
+     * buckets are per account and region). Roles in one account share that account's limits. The
+     * migrations use the fleet's region, settings, shape ({@link #each}) and concurrency. The role
+     * must trust the fleet's credentials and allow what pv2hvm needs ({@code pv2hvm iam-policy}).
+     * Calling it again with the same role adds instances to that account.
+     *
+     * @throws InvalidSpecException for a malformed role ARN, no ids, a malformed id, or an instance
+     *                              already in the fleet (all named at once)
+     */
+    public FleetSpec inAccount(String roleArn, String... instanceIds) {
+        return inAccount(roleArn, instanceIds == null ? List.of() : Arrays.asList(instanceIds));
+    }
+
+    /** {@link #inAccount(String, String...)} with a collection of ids. */
+    public FleetSpec inAccount(String roleArn, Collection<String> instanceIds) {
+        List<String> problems = new ArrayList<>();
+        if (roleArn == null || !ROLE_ARN.matcher(roleArn).matches()) {
+            problems.add("'" + roleArn + "' is not an IAM role ARN; give one like"
+                    + " arn:aws:iam::111122223333:role/pv2hvm-migrator.");
+        }
+        if (instanceIds == null || instanceIds.isEmpty()) {
+            problems.add("no instance ids for " + roleArn + "; name at least one instance in that account.");
+        } else {
+            List<String> all = new ArrayList<>(instanceIds());
+            int position = 0;
+            for (String id : instanceIds) {
+                position++;
+                try {
+                    Migration.of(id);
+                    if (all.contains(id)) {
+                        problems.add(id + " is already in the fleet; list each instance once.");
+                    }
+                    all.add(id);
+                } catch (InvalidSpecException e) {
+                    problems.add("entry " + position + " for " + roleArn + ": " + e.getMessage());
+                }
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new InvalidSpecException("inAccount(...) needs fixing before anything runs:\n  - "
+                    + String.join("\n  - ", problems));
+        }
+        Map<String, List<String>> more = new LinkedHashMap<>(accounts);
+        List<String> ids = new ArrayList<>(more.getOrDefault(roleArn, List.of()));
+        ids.addAll(instanceIds);
+        more.put(roleArn, List.copyOf(ids));
+        return new FleetSpec(this.instanceIds, aws, each, maxConcurrent, rateLimits, onEach,
+                java.util.Collections.unmodifiableMap(more));
+    }
+
+    /** Every instance, in the order given: the fleet's own account first, then each {@link #inAccount} role's. */
     public List<String> instanceIds() {
-        return instanceIds;
+        List<String> all = new ArrayList<>(instanceIds);
+        accounts.values().forEach(all::addAll);
+        return List.copyOf(all);
     }
 
     /** The most migrations that run at once. */
@@ -149,7 +219,8 @@ public final class FleetSpec {
 
     /** The dry run of every migration, in order. Calls no AWS API and journals nothing. */
     public List<MigrationPlan> plan() {
-        return specs(provider()).stream().map(MigrationSpec::plan).toList();
+        // Plans read nothing from AWS: no role is assumed for them.
+        return specs(instanceIds(), provider(), new HashMap<>()).stream().map(MigrationSpec::plan).toList();
     }
 
     /**
@@ -165,19 +236,50 @@ public final class FleetSpec {
         Ec2RateLimits limits = rateLimits != null ? rateLimits
                 : provider.rateLimits().limited() ? provider.rateLimits() : Ec2RateLimits.documented();
         FleetCalls calls = new FleetCalls();
-        List<MigrationSpec> specs = specs(provider.observed(limits, calls::add));
-        return new FleetRun(specs, maxConcurrent, calls, onEach).run();
+        Map<String, String> migrationIds = new HashMap<>();
+        List<MigrationSpec> specs = new ArrayList<>(specs(instanceIds, provider.observed(limits, calls::add), migrationIds));
+        List<AutoCloseable> opened = new ArrayList<>();
+        accountSteps(provider, limits, calls, opened).forEach((role, steps) ->
+                specs.addAll(specs(accounts.get(role), steps, migrationIds)));
+        try {
+            return new FleetRun(specs, maxConcurrent, calls, onEach).run();
+        } finally {
+            synchronized (opened) {
+                for (AutoCloseable c : opened) {
+                    try {
+                        c.close();
+                    } catch (Exception e) {
+                        // Closing clients cannot change an outcome that is already decided.
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * The steps of each {@link #inAccount} role: clients signed with the role's credentials (made on
+     * first use, added to {@code opened}), and its account's rate limits, one copy of
+     * {@code limits} per account, shared by the roles of that account.
+     */
+    Map<String, AwsSteps> accountSteps(AwsSteps provider, Ec2RateLimits limits, FleetCalls calls,
+                                       List<AutoCloseable> opened) {
+        Map<String, Ec2RateLimits> limitsByAccount = new HashMap<>();
+        Map<String, AwsSteps> steps = new LinkedHashMap<>();
+        accounts.keySet().forEach(role -> {
+            Ec2RateLimits own = limitsByAccount.computeIfAbsent(role.split(":")[4], account -> limits.copy());
+            steps.put(role, provider.inAccount(role, own, calls::add, opened));
+        });
+        return steps;
     }
 
     private AwsSteps provider() {
         return aws != null ? aws : new AwsSteps();
     }
 
-    /** Every migration's spec, shaped and checked before any of them runs. */
-    private List<MigrationSpec> specs(AwsSteps provider) {
+    /** The migrations of {@code ids}, shaped and checked before any of them runs; migration ids must differ across the fleet. */
+    private List<MigrationSpec> specs(List<String> ids, AwsSteps provider, Map<String, String> migrationIds) {
         List<MigrationSpec> specs = new ArrayList<>();
-        Map<String, String> migrationIds = new LinkedHashMap<>();
-        for (String id : instanceIds) {
+        for (String id : ids) {
             MigrationSpec shaped = each.apply(Migration.of(id).toHvm());
             if (shaped == null || !id.equals(shaped.instanceId()) || shaped.resuming()) {
                 throw new InvalidSpecException("each(...) must return a refinement of the spec it is given (for " + id

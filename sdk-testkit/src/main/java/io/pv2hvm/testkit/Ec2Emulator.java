@@ -9,6 +9,7 @@ import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 import io.pv2hvm.testkit.internal.EmulatorCore;
 import io.pv2hvm.testkit.internal.http.EmulatorTransformer;
+import io.pv2hvm.testkit.internal.sts.Principals;
 import io.pv2hvm.testkit.spi.BootHook;
 import io.pv2hvm.testkit.spi.SsmCommandExecutor;
 import io.pv2hvm.testkit.world.World;
@@ -16,6 +17,9 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
@@ -31,8 +35,15 @@ import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolver;
 
 /**
- * A stateful emulator of the EC2 Query API (version 2016-11-15) and the SSM JSON API on a
- * local HTTP port, for the real AWS SDK clients through {@code endpointOverride}.
+ * A stateful emulator of the EC2 Query API (version 2016-11-15), the SSM JSON API and the STS
+ * Query API (2011-06-15: AssumeRole, AssumeRoleWithWebIdentity, GetCallerIdentity) on a local
+ * HTTP port, and IAM Identity Center's GetRoleCredentials ({@link Builder#ssoAccessToken}), for
+ * the real AWS SDK clients through {@code endpointOverride}.
+ *
+ * <p>Credentials: told of access keys ({@link Builder#accessKey}), it refuses every other key as
+ * EC2, SSM and STS do; told of none, it accepts any key. Temporary credentials its STS issued
+ * ({@link #issuedCredentials()}) always need their session token and expire. Each
+ * {@link RecordedCall} names the access key id that signed it. Signatures are not verified.
  *
  * <p>Use it directly ({@link #start()}, {@link #stop()}) or as a JUnit 5 extension: on a
  * static {@code @RegisterExtension} field it runs for the class, on an instance field for
@@ -154,7 +165,8 @@ public final class Ec2Emulator implements BeforeAllCallback, AfterAllCallback, B
     private EmulatorCore newCore() {
         SsmCommandExecutor exec = (command) -> ssmExecutor.execute(command);
         return new EmulatorCore(config.world, config.clock, config.latency, throttling, consistencyWindow(),
-                config.seed, config.bootHook, exec, background, config.diskDirectory);
+                config.seed, config.bootHook, exec, background, config.diskDirectory,
+                new Principals(config.clock, config.seed, config.accessKeys, config.roles), config.ssoTokens);
     }
 
     private void requireRunning() {
@@ -179,6 +191,12 @@ public final class Ec2Emulator implements BeforeAllCallback, AfterAllCallback, B
     /** Every call answered so far. */
     public RequestJournal journal() {
         return journal;
+    }
+
+    /** The temporary credentials the emulator's STS issued since the last start or reset, oldest first. */
+    public List<IssuedCredentials> issuedCredentials() {
+        requireRunning();
+        return core.get().principals.issued();
     }
 
     /** The fault injection switchboard. */
@@ -298,6 +316,9 @@ public final class Ec2Emulator implements BeforeAllCallback, AfterAllCallback, B
         private BootHook bootHook;
         private SsmCommandExecutor ssmExecutor = new RecordingSsmExecutor();
         private Path diskDirectory;
+        private final Map<String, String> accessKeys = new LinkedHashMap<>();
+        private final Map<String, Duration> roles = new LinkedHashMap<>();
+        private final java.util.Set<String> ssoTokens = new java.util.LinkedHashSet<>();
 
         private Builder() {
         }
@@ -317,6 +338,9 @@ public final class Ec2Emulator implements BeforeAllCallback, AfterAllCallback, B
             b.bootHook = bootHook;
             b.ssmExecutor = ssmExecutor;
             b.diskDirectory = diskDirectory;
+            b.accessKeys.putAll(accessKeys);
+            b.roles.putAll(roles);
+            b.ssoTokens.addAll(ssoTokens);
             return b;
         }
 
@@ -370,6 +394,58 @@ public final class Ec2Emulator implements BeforeAllCallback, AfterAllCallback, B
         public Builder ssmExecutor(SsmCommandExecutor executor) { this.ssmExecutor = Objects.requireNonNull(executor); return this; }
         /** Directory for disk image copies; when set, every new empty volume also gets a sparse file. */
         public Builder diskDirectory(Path dir) { this.diskDirectory = dir; return this; }
+
+        /**
+         * A long-term access key of the emulator's account ({@value Principals#HOME_ACCOUNT}). Once
+         * one is given, calls signed with any other key are refused: EC2 {@code AuthFailure}, SSM
+         * {@code UnrecognizedClientException}, STS {@code InvalidClientTokenId}
+         * (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/errors-overview.html,
+         * https://docs.aws.amazon.com/STS/latest/APIReference/CommonErrors.html). Default: none, and
+         * any key is accepted.
+         */
+        public Builder accessKey(String accessKeyId, String secretAccessKey) {
+            if (accessKeyId == null || !accessKeyId.matches("[A-Z0-9]{16,128}") || secretAccessKey == null
+                    || secretAccessKey.isEmpty()) {
+                throw new IllegalArgumentException("an access key id is 16 to 128 upper-case letters and digits"
+                        + " (e.g. AKIAIOSFODNN7EXAMPLE) with a non-empty secret; got " + accessKeyId);
+            }
+            accessKeys.put(accessKeyId, secretAccessKey);
+            return this;
+        }
+
+        /** A role that may be assumed, with IAM's default MaxSessionDuration of one hour. */
+        public Builder role(String roleArn) {
+            return role(roleArn, Principals.DEFAULT_MAX_SESSION);
+        }
+
+        /**
+         * A role that may be assumed, sessions up to {@code maxSession} (IAM allows 1 to 12 hours,
+         * https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_update-role-settings.html). Once
+         * one is given, assuming any other role is {@code AccessDenied}. Default: none, and any
+         * well-formed role ARN may be assumed for up to one hour.
+         */
+        public Builder role(String roleArn, Duration maxSession) {
+            Objects.requireNonNull(roleArn, "roleArn");
+            if (maxSession.compareTo(Duration.ofHours(1)) < 0 || maxSession.compareTo(Duration.ofHours(12)) > 0) {
+                throw new IllegalArgumentException("a role's MaxSessionDuration is 1 to 12 hours; got " + maxSession);
+            }
+            roles.put(roleArn, maxSession);
+            return this;
+        }
+
+        /**
+         * The IAM Identity Center access token of a signed-in user (what {@code aws sso login} caches):
+         * the portal's GetRoleCredentials answers it the credentials of a role ({@link #role}), any
+         * other token {@code UnauthorizedException}. Point the SDK's portal client here with
+         * {@code AWS_ENDPOINT_URL_SSO}. Default: none.
+         */
+        public Builder ssoAccessToken(String token) {
+            if (token == null || token.isBlank()) {
+                throw new IllegalArgumentException("an SSO access token must not be blank");
+            }
+            ssoTokens.add(token);
+            return this;
+        }
 
         /** The emulator, not yet started. */
         public Ec2Emulator build() {

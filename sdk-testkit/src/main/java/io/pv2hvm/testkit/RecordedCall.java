@@ -7,19 +7,27 @@ import java.util.Map;
  * One request the emulator answered.
  *
  * @param at         model time at which it arrived
- * @param service    {@code "ec2"} or {@code "ssm"}
+ * @param service    {@code "ec2"}, {@code "ssm"} or {@code "sts"}
  * @param action     the EC2 {@code Action} or the SSM operation name
  * @param params     EC2 Query parameters as sent ({@code InstanceId.1}); for SSM, the JSON
  *                   members flattened the same way ({@code InstanceIds.1})
  * @param status     the HTTP status answered (0 for a reset connection)
  * @param errorCode  the error code answered, or null on success
+ * @param accessKeyId the access key id that signed the request (SigV4 credential scope), or null
+ *                   when it was unsigned
  */
 public record RecordedCall(Instant at, String service, String action, Map<String, String> params,
-                           int status, String errorCode) {
+                           int status, String errorCode, String accessKeyId) {
 
-    /** True when the action changes state (anything but Describe*, Get*, List*). */
+    /** A call without a known signer (for journals built by hand). */
+    public RecordedCall(Instant at, String service, String action, Map<String, String> params, int status,
+                        String errorCode) {
+        this(at, service, action, params, status, errorCode, null);
+    }
+
+    /** True when the action changes state (anything but Describe*, Get*, List*, and STS, which only issues credentials). */
     public boolean mutating() {
-        return !(action.startsWith("Describe") || action.startsWith("Get") || action.startsWith("List"));
+        return !("sts".equals(service) || action.startsWith("Describe") || action.startsWith("Get") || action.startsWith("List"));
     }
 
     /** True when the call succeeded. */

@@ -34,7 +34,7 @@ class PublicApiTest {
             ThrottlingPolicy.class, RecordingSsmExecutor.class, LocalSsmExecutor.class, BootHook.class, BootRequest.class,
             BootResult.class, SsmCommand.class, SsmCommandExecutor.class, SsmCommandResult.class, World.class, World.Builder.class,
             ElasticIpSeed.class, ImageSeed.class, InstanceProfileSeed.class, InstanceSeed.class, NetworkInterfaceSeed.class,
-            SecurityGroupSeed.class, SubnetSeed.class, VolumeSeed.class, VpcSeed.class);
+            SecurityGroupSeed.class, SubnetSeed.class, VolumeSeed.class, VpcSeed.class, IssuedCredentials.class);
 
     @Test
     void publicSignatures_exposeNoInternalOrWireMockTypes() {

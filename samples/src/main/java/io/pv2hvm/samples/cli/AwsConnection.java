@@ -9,6 +9,7 @@ import software.amazon.awssdk.auth.credentials.ProfileCredentialsProvider;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.core.retry.RetryMode;
 import software.amazon.awssdk.http.apache5.Apache5HttpClient;
+import software.amazon.awssdk.profiles.ProfileFile;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
 import software.amazon.awssdk.services.ec2.Ec2Client;
@@ -22,6 +23,16 @@ import java.net.URI;
  * The AWS options every command that talks to EC2 shares, with the AWS CLI's meaning: region
  * and credentials from the default chains unless given, {@code --endpoint-url} for an emulator
  * or a VPC endpoint.
+ *
+ * <p>Credentials come from the SDK's own chains, never a hand-built provider: with
+ * {@code --profile}, the profile chain (static keys, {@code role_arn} with {@code source_profile}
+ * or {@code credential_source}, {@code credential_process}, IAM Identity Center {@code sso_session},
+ * {@code web_identity_token_file}); without it, the default chain (environment, web identity as
+ * IRSA sets it, {@code AWS_PROFILE}, container credentials as EKS Pod Identity and ECS set them,
+ * the instance profile). The {@code sts}, {@code sso} and {@code ssooidc} modules they need are
+ * on the CLI's classpath. As in the AWS CLI, {@code --endpoint-url} moves only the EC2 and SSM
+ * calls; STS and SSO keep the SDK's endpoint settings ({@code AWS_ENDPOINT_URL_STS}, or
+ * {@code endpoint_url} in a {@code [services]} section of the config file).
  */
 public final class AwsConnection {
     @Option(names = "--region", paramLabel = "REGION",
@@ -29,8 +40,12 @@ public final class AwsConnection {
                     + " us-east-1 with --endpoint-url).")
     String region;
 
-    @Option(names = "--profile", paramLabel = "NAME", description = "Named profile from ~/.aws/config for credentials.")
+    @Option(names = "--profile", paramLabel = "NAME", description = "Named profile from ~/.aws/config (or"
+            + " AWS_CONFIG_FILE) for credentials and region: static keys, role_arn + source_profile, credential_process,"
+            + " sso_session or web_identity_token_file.")
     String profile;
+
+    private AwsCredentialsProvider credentials;
 
     @Option(names = "--endpoint-url", paramLabel = "URL",
             description = "Send EC2 and SSM calls here, e.g. to the emulator 'pv2hvm emulator' runs.")
@@ -98,7 +113,17 @@ public final class AwsConnection {
         }
     }
 
-    private AwsCredentialsProvider credentials() {
-        return profile != null ? ProfileCredentialsProvider.create(profile) : DefaultCredentialsProvider.builder().build();
+    /** One provider for every client of the command, so a role is assumed (or a process run) once, then refreshed. */
+    private synchronized AwsCredentialsProvider credentials() {
+        if (credentials == null) {
+            if (profile != null && ProfileFile.defaultProfileFile().profile(profile).isEmpty()) {
+                throw new UsageException("No profile '" + profile + "' in the AWS config or credentials file"
+                        + " (AWS_CONFIG_FILE, AWS_SHARED_CREDENTIALS_FILE, else ~/.aws/config and ~/.aws/credentials);"
+                        + " create it with 'aws configure --profile " + profile + "' or 'aws configure sso'.");
+            }
+            credentials = profile != null ? ProfileCredentialsProvider.builder().profileName(profile).build()
+                    : DefaultCredentialsProvider.builder().build();
+        }
+        return credentials;
     }
 }

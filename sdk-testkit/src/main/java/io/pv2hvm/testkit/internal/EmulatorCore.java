@@ -5,6 +5,9 @@ import io.pv2hvm.testkit.ThrottlingPolicy;
 import io.pv2hvm.testkit.internal.ec2.Ec2Service;
 import io.pv2hvm.testkit.internal.model.Ec2Model;
 import io.pv2hvm.testkit.internal.ssm.SsmService;
+import io.pv2hvm.testkit.internal.sts.Principals;
+import io.pv2hvm.testkit.internal.sts.SsoPortal;
+import io.pv2hvm.testkit.internal.sts.StsService;
 import io.pv2hvm.testkit.spi.BootHook;
 import io.pv2hvm.testkit.spi.SsmCommandExecutor;
 import io.pv2hvm.testkit.world.World;
@@ -14,15 +17,19 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 
-/** One emulated region: the model seeded from a world and the two services answering over it. */
+/** One emulated region: the model seeded from a world, the services answering over it, and who may call them. */
 public final class EmulatorCore {
 
     public final Ec2Model model;
     public final Ec2Service ec2;
     public final SsmService ssm;
+    public final Principals principals;
+    public final StsService sts;
+    public final SsoPortal sso;
 
     public EmulatorCore(World world, Clock clock, LatencyModel latency, ThrottlingPolicy throttling, Duration consistencyWindow,
-                        long seed, BootHook bootHook, SsmCommandExecutor executor, ExecutorService background, Path diskDirectory) {
+                        long seed, BootHook bootHook, SsmCommandExecutor executor, ExecutorService background, Path diskDirectory,
+                        Principals principals, java.util.Set<String> ssoTokens) {
         this.model = new Ec2Model(clock, latency, consistencyWindow, seed, bootHook, background, diskDirectory);
         model.lock.lock();
         try {
@@ -32,6 +39,9 @@ public final class EmulatorCore {
         }
         this.ec2 = new Ec2Service(model, throttling);
         this.ssm = new SsmService(model, background, executor);
+        this.principals = principals;
+        this.sts = new StsService(principals, clock);
+        this.sso = new SsoPortal(principals, ssoTokens);
     }
 
     /** The disk image behind a volume or snapshot, if it is file-backed. */

@@ -13,6 +13,9 @@ import io.pv2hvm.testkit.RecordedCall;
 import io.pv2hvm.testkit.RequestJournal;
 import io.pv2hvm.testkit.internal.EmulatorCore;
 import io.pv2hvm.testkit.internal.ssm.SsmService;
+import io.pv2hvm.testkit.internal.sts.Principals;
+import io.pv2hvm.testkit.internal.sts.SsoPortal;
+import io.pv2hvm.testkit.internal.sts.StsService;
 import io.pv2hvm.testkit.internal.xml.XmlWriter;
 import java.io.IOException;
 import java.time.Duration;
@@ -26,8 +29,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The WireMock extension that turns every request into an EC2 Query call (form body,
- * {@code Action=...}) or an SSM JSON call ({@code X-Amz-Target: AmazonSSM.<Operation>}),
- * applies injected faults, answers from the model and records the call in the journal.
+ * {@code Action=...}), an STS Query call (the same, with {@code Version=2011-06-15}) or an SSM
+ * JSON call ({@code X-Amz-Target: AmazonSSM.<Operation>}), checks the signer's access key,
+ * applies injected faults, answers from the model and records the call, with its signer, in the
+ * journal.
  */
 public final class EmulatorTransformer implements ResponseDefinitionTransformerV2 {
 
@@ -67,11 +72,24 @@ public final class EmulatorTransformer implements ResponseDefinitionTransformerV
             params = QueryParams.parse(form).asMap();
             action = params.getOrDefault("Action", "");
         }
-        Optional<Faults.Injection> injection = faults.draw(action);
+        boolean sso = request.getUrl().startsWith(SsoPortal.PATH);
+        if (sso) {
+            action = "GetRoleCredentials";
+            params = QueryParams.parse(queryString(request.getUrl())).asMap();
+        }
+        String service = ssm ? "ssm" : sso ? "sso" : StsService.VERSION.equals(params.get("Version")) ? "sts" : "ec2";
+        String accessKeyId = accessKeyId(request, params);
+        // AssumeRoleWithWebIdentity and the SSO portal are unsigned by design (a JWT, a bearer token).
+        boolean unsigned = sso || "sts".equals(service) && accessKeyId == null && "AssumeRoleWithWebIdentity".equals(action);
+        Principals.Refusal refusal = unsigned ? null : c.principals.check(accessKeyId, sessionToken(request, params));
+        Optional<Faults.Injection> injection = refusal != null ? Optional.empty() : faults.draw(action);
         Duration delay = faults.delayFor(action);
         HttpAnswer answer;
-        if (injection.isPresent() && injection.get() instanceof Faults.Reset) {
-            journal.record(new RecordedCall(c.model.clock.instant(), ssm ? "ssm" : "ec2", action, params, 0, "ConnectionReset"));
+        if (refusal != null) {
+            answer = refused(service, refusal, requestId);
+        } else if (injection.isPresent() && injection.get() instanceof Faults.Reset) {
+            journal.record(new RecordedCall(c.model.clock.instant(), service, action, params, 0, "ConnectionReset",
+                    accessKeyId));
             return ResponseDefinitionBuilder.responseDefinition().withFault(Fault.CONNECTION_RESET_BY_PEER).build();
         } else if (injection.isPresent() && injection.get() instanceof Faults.Raw raw) {
             answer = new HttpAnswer(raw.status(), raw.contentType(), raw.body(), null);
@@ -80,20 +98,77 @@ public final class EmulatorTransformer implements ResponseDefinitionTransformerV
                     : HttpAnswer.xml(f.status(), XmlWriter.error(f.code(), f.message(), requestId), f.code());
         } else if (ssm) {
             answer = c.ssm.handle(action, body);
+        } else if (sso) {
+            answer = c.sso.getRoleCredentials(params, request.containsHeader("x-amz-sso_bearer_token")
+                    ? request.getHeader("x-amz-sso_bearer_token") : null);
+        } else if ("sts".equals(service)) {
+            answer = c.sts.handle(new QueryParams(params), accessKeyId, requestId);
         } else {
             answer = c.ec2.handle(new QueryParams(params), requestId);
         }
-        journal.record(new RecordedCall(c.model.clock.instant(), ssm ? "ssm" : "ec2", action, params, answer.status(), answer.errorCode()));
-        LOG.debug("{} {} -> {} {}", ssm ? "ssm" : "ec2", action, answer.status(), answer.errorCode() == null ? "" : answer.errorCode());
+        journal.record(new RecordedCall(c.model.clock.instant(), service, action, params, answer.status(),
+                answer.errorCode(), accessKeyId));
+        LOG.debug("{} {} -> {} {}", service, action, answer.status(), answer.errorCode() == null ? "" : answer.errorCode());
         ResponseDefinitionBuilder b = ResponseDefinitionBuilder.responseDefinition()
                 .withStatus(answer.status())
                 .withHeader("Content-Type", answer.contentType())
                 .withHeader("x-amzn-RequestId", requestId)
                 .withBody(answer.body());
+        if (sso && answer.errorCode() != null) {
+            b.withHeader("x-amzn-ErrorType", answer.errorCode()); // REST-JSON errors name their type here
+        }
         if (!delay.isZero()) {
             b.withFixedDelay((int) delay.toMillis());
         }
         return b.build();
+    }
+
+    /**
+     * The answer to a request whose credentials are refused, with each service's documented code:
+     * EC2 https://docs.aws.amazon.com/AWSEC2/latest/APIReference/errors-overview.html (AuthFailure,
+     * RequestExpired), STS https://docs.aws.amazon.com/STS/latest/APIReference/CommonErrors.html
+     * (InvalidClientTokenId, ExpiredToken), SSM
+     * https://docs.aws.amazon.com/systems-manager/latest/APIReference/CommonErrors.html
+     * (UnrecognizedClientException, ExpiredTokenException).
+     */
+    private static HttpAnswer refused(String service, Principals.Refusal refusal, String requestId) {
+        boolean expired = refusal == Principals.Refusal.EXPIRED;
+        return switch (service) {
+            case "ssm" -> expired
+                    ? SsmService.error(400, "ExpiredTokenException", "The security token included in the request is expired")
+                    : SsmService.error(400, "UnrecognizedClientException", "The security token included in the request is invalid.");
+            case "sts" -> expired
+                    ? StsService.error(400, "ExpiredToken", "The security token included in the request is expired", requestId)
+                    : StsService.error(403, "InvalidClientTokenId", "The security token included in the request is invalid.", requestId);
+            default -> expired
+                    ? HttpAnswer.xml(400, XmlWriter.error("RequestExpired", "Request has expired.", requestId), "RequestExpired")
+                    : HttpAnswer.xml(401, XmlWriter.error("AuthFailure",
+                            "AWS was not able to validate the provided access credentials", requestId), "AuthFailure");
+        };
+    }
+
+    /** The access key id of a SigV4 signature: header {@code Authorization: ... Credential=AKID/date/region/service/aws4_request}, or presigned {@code X-Amz-Credential}. */
+    static String accessKeyId(Request request, Map<String, String> params) {
+        String auth = request.containsHeader("Authorization") ? request.getHeader("Authorization") : null;
+        String credential = null;
+        if (auth != null) {
+            int at = auth.indexOf("Credential=");
+            if (at >= 0) {
+                credential = auth.substring(at + "Credential=".length());
+            }
+        } else {
+            credential = params.get("X-Amz-Credential");
+        }
+        if (credential == null) {
+            return null;
+        }
+        int slash = credential.indexOf('/');
+        return slash > 0 ? credential.substring(0, slash) : null;
+    }
+
+    private static String sessionToken(Request request, Map<String, String> params) {
+        String header = request.containsHeader("X-Amz-Security-Token") ? request.getHeader("X-Amz-Security-Token") : null;
+        return header != null ? header : params.get("X-Amz-Security-Token");
     }
 
     private static String queryString(String url) {

@@ -40,6 +40,15 @@ public final class XmlWriter {
         return w.finish();
     }
 
+    /** Starts a document whose root element is {@code <element xmlns="namespace">} (the STS envelope). */
+    public static XmlWriter root(String element, String namespace) {
+        XmlWriter w = new XmlWriter();
+        w.out.append("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+        w.out.append('<').append(element).append(" xmlns=\"").append(namespace).append("\">");
+        w.open.push(element);
+        return w;
+    }
+
     public XmlWriter start(String name) {
         out.append('<').append(name).append('>');
         open.push(name);
