@@ -18,9 +18,11 @@ import io.pv2hvm.aws.internal.steps.MoveSecondaryInterfacesStep;
 import io.pv2hvm.aws.internal.steps.PreflightStep;
 import io.pv2hvm.aws.internal.steps.ProtectVolumesStep;
 import io.pv2hvm.aws.internal.steps.RegisterImageStep;
+import io.pv2hvm.aws.internal.steps.SnapshotDataVolumesStep;
 import io.pv2hvm.aws.internal.steps.SnapshotRootStep;
 import io.pv2hvm.aws.internal.steps.StopSourceStep;
 import io.pv2hvm.aws.internal.steps.TerminateSourceStep;
+import io.pv2hvm.aws.internal.steps.TrialSecurityGroupStep;
 import io.pv2hvm.aws.internal.steps.VerifyNewInstanceStep;
 import io.pv2hvm.aws.internal.steps.VerifyTrialStep;
 import io.pv2hvm.core.InvalidSpecException;
@@ -140,10 +142,12 @@ public final class AwsSteps implements StepProvider {
         List<ProvidedStep> steps = new ArrayList<>();
         add(steps, Phase.PREFLIGHT, new PreflightStep(aws, dryRunPermissionChecks));
         add(steps, Phase.PREPARE, new SnapshotRootStep(aws, false));
+        add(steps, Phase.PREPARE, new SnapshotDataVolumesStep(aws));
         add(steps, Phase.PREPARE, new LaunchWorkerStep(aws));
         add(steps, Phase.PREPARE, new AttachScratchVolumeStep(aws, Round.TRIAL));
         add(steps, Phase.CONVERT, new ConvertStep(aws, Round.TRIAL, guest));
         add(steps, Phase.REGISTER, new RegisterImageStep(aws, Round.TRIAL));
+        add(steps, Phase.VERIFY, new TrialSecurityGroupStep(aws));
         add(steps, Phase.VERIFY, new VerifyTrialStep(aws));
         if (keepIps) {
             // Harmless while the source runs, so it stays out of the downtime window.

@@ -184,11 +184,7 @@ final class SecurityGroupActions {
             throw Ec2Exception.missingParameter("GroupId");
         }
         m.checkId(id, "sg", "InvalidGroupId.Malformed");
-        SecurityGroupRecord g = m.securityGroup(id);
-        if (!m.visible(g.createdAt)) {
-            throw new Ec2Exception("InvalidGroup.NotFound", "The security group '" + id + "' does not exist");
-        }
-        return g;
+        return m.securityGroup(id);
     }
 
     /** The rules of {@code IpPermissions.N}: one per CIDR range or source group. */

@@ -177,7 +177,7 @@ public final class Ec2Model {
 
     public SecurityGroupRecord securityGroup(String id) {
         SecurityGroupRecord g = securityGroups.get(id);
-        if (g == null) {
+        if (g == null || !visible(g.createdAt)) {
             throw new Ec2Exception("InvalidGroup.NotFound", "The security group '" + id + "' does not exist");
         }
         return g;
