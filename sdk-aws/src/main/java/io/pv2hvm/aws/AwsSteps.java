@@ -11,6 +11,7 @@ import io.pv2hvm.aws.internal.steps.AwaitBootStep;
 import io.pv2hvm.aws.internal.steps.BackupImageStep;
 import io.pv2hvm.aws.internal.steps.CleanupStep;
 import io.pv2hvm.aws.internal.steps.ConvertStep;
+import io.pv2hvm.aws.internal.steps.HoldForDataVolumesStep;
 import io.pv2hvm.aws.internal.steps.LaunchHvmInstanceStep;
 import io.pv2hvm.aws.internal.steps.LaunchWorkerStep;
 import io.pv2hvm.aws.internal.steps.MoveDataVolumesStep;
@@ -169,11 +170,13 @@ public final class AwsSteps implements StepProvider {
         add(steps, Phase.CUTOVER, new ConvertStep(aws, Round.FINAL, guest));
         add(steps, Phase.CUTOVER, new RegisterImageStep(aws, Round.FINAL));
         add(steps, Phase.CUTOVER, new LaunchHvmInstanceStep(aws));
+        add(steps, Phase.CUTOVER, new HoldForDataVolumesStep(aws, false));
         add(steps, Phase.CUTOVER, new MoveDataVolumesStep(aws, true));
         if (keepIps) {
             add(steps, Phase.CUTOVER, new MoveSecondaryInterfacesStep(aws, true));
             add(steps, Phase.CUTOVER, new AssociateElasticIpsStep(aws));
         }
+        add(steps, Phase.CUTOVER, new HoldForDataVolumesStep(aws, true));
         add(steps, Phase.CUTOVER, new AwaitBootStep(aws));
         add(steps, Phase.CONFIRM, new VerifyNewInstanceStep(aws));
         add(steps, Phase.CLEANUP, new CleanupStep(aws));
