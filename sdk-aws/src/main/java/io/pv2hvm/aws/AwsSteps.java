@@ -11,6 +11,8 @@ import io.pv2hvm.aws.internal.steps.AwaitBootStep;
 import io.pv2hvm.aws.internal.steps.BackupImageStep;
 import io.pv2hvm.aws.internal.steps.CleanupStep;
 import io.pv2hvm.aws.internal.steps.ConvertStep;
+import io.pv2hvm.aws.internal.steps.HoldForDataVolumesStep;
+import io.pv2hvm.aws.internal.steps.InspectGuestStep;
 import io.pv2hvm.aws.internal.steps.LaunchHvmInstanceStep;
 import io.pv2hvm.aws.internal.steps.LaunchWorkerStep;
 import io.pv2hvm.aws.internal.steps.MoveDataVolumesStep;
@@ -18,9 +20,11 @@ import io.pv2hvm.aws.internal.steps.MoveSecondaryInterfacesStep;
 import io.pv2hvm.aws.internal.steps.PreflightStep;
 import io.pv2hvm.aws.internal.steps.ProtectVolumesStep;
 import io.pv2hvm.aws.internal.steps.RegisterImageStep;
+import io.pv2hvm.aws.internal.steps.SnapshotDataVolumesStep;
 import io.pv2hvm.aws.internal.steps.SnapshotRootStep;
 import io.pv2hvm.aws.internal.steps.StopSourceStep;
 import io.pv2hvm.aws.internal.steps.TerminateSourceStep;
+import io.pv2hvm.aws.internal.steps.TrialSecurityGroupStep;
 import io.pv2hvm.aws.internal.steps.VerifyNewInstanceStep;
 import io.pv2hvm.aws.internal.steps.VerifyTrialStep;
 import io.pv2hvm.core.InvalidSpecException;
@@ -159,23 +163,17 @@ public final class AwsSteps implements StepProvider {
             throw new InvalidSpecException("keepingSource() and preservingIps() exclude each other: a private IP"
                     + " can only move to the new instance once the source is terminated. Drop one of them.");
         }
-        AwsCalls calls = new AwsCalls(rateLimits);
-        callsObserver.accept(spec.instanceId(), calls);
-        Ec2Resources resources = new Ec2Resources(ec2.get(), calls, timeouts);
-        AwsRuntime aws = new AwsRuntime(resources, ssm.get(), settings, worker -> workerTransport != null
-                ? workerTransport.apply(resources.instance(worker).map(Instance::privateIpAddress)
-                        .orElseThrow(() -> new AwsCallException("DescribeInstances", "InvalidInstanceID.NotFound",
-                                "Worker " + worker + " has no private IP visible yet; resume to try again.", null, true)))
-                : SsmTransport.builder().client(ssm.get()).instanceId(worker).maxPoll(timeouts.poll())
-                        .sleeper(spec.sleeper()).calls(calls).build());
+        AwsRuntime aws = runtime(spec);
         boolean keepIps = spec.preserveIps();
         List<ProvidedStep> steps = new ArrayList<>();
         add(steps, Phase.PREFLIGHT, new PreflightStep(aws, dryRunPermissionChecks));
         add(steps, Phase.PREPARE, new SnapshotRootStep(aws, false));
+        add(steps, Phase.PREPARE, new SnapshotDataVolumesStep(aws));
         add(steps, Phase.PREPARE, new LaunchWorkerStep(aws));
         add(steps, Phase.PREPARE, new AttachScratchVolumeStep(aws, Round.TRIAL));
         add(steps, Phase.CONVERT, new ConvertStep(aws, Round.TRIAL, guest));
         add(steps, Phase.REGISTER, new RegisterImageStep(aws, Round.TRIAL));
+        add(steps, Phase.VERIFY, new TrialSecurityGroupStep(aws));
         add(steps, Phase.VERIFY, new VerifyTrialStep(aws));
         if (keepIps) {
             // Harmless while the source runs, so it stays out of the downtime window.
@@ -197,15 +195,55 @@ public final class AwsSteps implements StepProvider {
         add(steps, Phase.CUTOVER, new ConvertStep(aws, Round.FINAL, guest));
         add(steps, Phase.CUTOVER, new RegisterImageStep(aws, Round.FINAL));
         add(steps, Phase.CUTOVER, new LaunchHvmInstanceStep(aws));
+        add(steps, Phase.CUTOVER, new HoldForDataVolumesStep(aws, false));
         add(steps, Phase.CUTOVER, new MoveDataVolumesStep(aws, true));
         if (keepIps) {
             add(steps, Phase.CUTOVER, new MoveSecondaryInterfacesStep(aws, true));
             add(steps, Phase.CUTOVER, new AssociateElasticIpsStep(aws));
         }
+        add(steps, Phase.CUTOVER, new HoldForDataVolumesStep(aws, true));
         add(steps, Phase.CUTOVER, new AwaitBootStep(aws));
         add(steps, Phase.CONFIRM, new VerifyNewInstanceStep(aws));
         add(steps, Phase.CLEANUP, new CleanupStep(aws));
         return steps;
+    }
+
+    private AwsRuntime runtime(MigrationSpec spec) {
+        AwsCalls calls = new AwsCalls(rateLimits);
+        callsObserver.accept(spec.instanceId(), calls);
+        Ec2Resources resources = new Ec2Resources(ec2.get(), calls, timeouts);
+        return new AwsRuntime(resources, ssm.get(), settings, worker -> workerTransport != null
+                ? workerTransport.apply(resources.instance(worker).map(Instance::privateIpAddress)
+                        .orElseThrow(() -> new AwsCallException("DescribeInstances", "InvalidInstanceID.NotFound",
+                                "Worker " + worker + " has no private IP visible yet; resume to try again.", null, true)))
+                : SsmTransport.builder().client(ssm.get()).instanceId(worker).maxPoll(timeouts.poll())
+                        .sleeper(spec.sleeper()).calls(calls).build());
+    }
+
+    /**
+     * The steps of a deep inventory ({@link GuestInspection}): preflight, a copy of the running root
+     * on a worker, its read-only inspection, cleanup. The source is never touched.
+     */
+    StepProvider inspection() {
+        return new StepProvider() {
+            @Override
+            public String name() {
+                return "aws-guest-inspection";
+            }
+
+            @Override
+            public List<ProvidedStep> steps(MigrationSpec spec) {
+                AwsRuntime aws = runtime(spec);
+                List<ProvidedStep> steps = new ArrayList<>();
+                add(steps, Phase.PREFLIGHT, new PreflightStep(aws, dryRunPermissionChecks));
+                add(steps, Phase.PREPARE, new SnapshotRootStep(aws, false));
+                add(steps, Phase.PREPARE, new LaunchWorkerStep(aws));
+                add(steps, Phase.PREPARE, new AttachScratchVolumeStep(aws, Round.TRIAL));
+                add(steps, Phase.CONVERT, new InspectGuestStep(aws, guest));
+                add(steps, Phase.CLEANUP, new CleanupStep(aws));
+                return steps;
+            }
+        };
     }
 
     private static void add(List<ProvidedStep> steps, Phase phase, Step step) {

@@ -73,6 +73,8 @@ public final class Migrations {
                 .forEach(v -> found.add(found("volume", v.volumeId(), v.tags())));
         calls.call("DescribeSnapshots", () -> ec2.describeSnapshots(r -> r.ownerIds("self").filters(OURS)))
                 .snapshots().forEach(s -> found.add(found("snapshot", s.snapshotId(), s.tags())));
+        calls.call("DescribeSecurityGroups", () -> ec2.describeSecurityGroups(r -> r.filters(OURS)))
+                .securityGroups().forEach(g -> found.add(found("security-group", g.groupId(), g.tags())));
 
         List<Resource> deleted = new ArrayList<>();
         List<Resource> skipped = new ArrayList<>();
@@ -87,8 +89,8 @@ public final class Migrations {
             (orphan ? deleted : skipped).add(f.resource);
         }
         if (!dryRun) {
-            // Instances first (they hold volumes), then images (they hold snapshots), then the rest.
-            for (String type : List.of("instance", "image", "volume", "snapshot")) {
+            // Instances first (they hold volumes and groups), then images (they hold snapshots), then the rest.
+            for (String type : List.of("instance", "image", "volume", "snapshot", "security-group")) {
                 for (Found f : found) {
                     if (!deleted.contains(f.resource) || !type.equals(f.resource.type())) {
                         continue;
@@ -101,6 +103,7 @@ public final class Migrations {
                         case "instance" -> res.terminateAndWait(ctx, f.resource.id(), f.resource.role());
                         case "image" -> res.deregister(ctx, f.resource.id(), f.resource.role());
                         case "volume" -> res.detachAndDeleteListed(ctx, f.resource.id(), f.resource.role());
+                        case "security-group" -> res.deleteSecurityGroup(ctx, f.resource.id(), f.resource.role());
                         default -> res.deleteSnapshot(ctx, f.resource.id(), f.resource.role());
                     }
                 }

@@ -96,6 +96,7 @@ class CrashMatrixTest extends EmulatorTestBase {
         assertThat(ec2.describeInstances(b -> b.filters(ours)).reservations().stream()
                 .flatMap(r -> r.instances().stream()).filter(i -> !"terminated".equals(i.state().nameAsString()))
                 .map(i -> role(i.tags()))).containsExactly("hvm-instance");
+        assertThat(ec2.describeSecurityGroups(b -> b.filters(ours)).securityGroups()).isEmpty();
         assertThat(ec2.describeVolumes(b -> b.filters(ours)).volumes())
                 .filteredOn(v -> !"deleting".equals(v.stateAsString())).isEmpty();
         assertThat(ec2.describeImages(b -> b.owners("self").filters(ours)).images()).extracting(i -> role(i.tags()))

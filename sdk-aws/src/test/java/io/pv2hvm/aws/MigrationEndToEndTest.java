@@ -1,10 +1,22 @@
 package io.pv2hvm.aws;
 
+import io.pv2hvm.aws.internal.FactKeys;
+import io.pv2hvm.core.ConversionStrategy;
 import io.pv2hvm.core.Migration;
+import io.pv2hvm.core.guest.ConversionResult;
+import io.pv2hvm.core.guest.GuestConversion;
+import io.pv2hvm.core.guest.GuestFacts;
+import io.pv2hvm.core.guest.TargetPlatform;
+import io.pv2hvm.core.spi.CommandTransport;
+import io.pv2hvm.core.spi.ProgressSink;
 import io.pv2hvm.core.MigrationResult;
+import io.pv2hvm.core.Phase;
+import io.pv2hvm.core.spi.Step;
+import io.pv2hvm.core.spi.StepContext;
 import io.pv2hvm.core.MigrationSpec;
 import io.pv2hvm.core.RetryPolicy;
 import io.pv2hvm.core.journal.InMemoryJournal;
+import io.pv2hvm.testkit.RecordedCall;
 import io.pv2hvm.testkit.SimulatedGuest;
 import io.pv2hvm.testkit.ThrottlingPolicy;
 import io.pv2hvm.testkit.world.VolumeSeed;
@@ -16,6 +28,7 @@ import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.model.Filter;
 import software.amazon.awssdk.services.ec2.model.Image;
 import software.amazon.awssdk.services.ec2.model.Instance;
+import software.amazon.awssdk.services.ec2.model.SecurityGroup;
 import software.amazon.awssdk.services.ec2.model.InstanceNetworkInterface;
 import software.amazon.awssdk.services.ec2.model.Tag;
 import software.amazon.awssdk.services.ec2.model.Volume;
@@ -115,6 +128,124 @@ class MigrationEndToEndTest extends EmulatorTestBase {
     }
 
     @Test
+    void run_bootsTheTrialQuarantined_withoutUserData_andWithCopiesOfEveryDataVolume() {
+        // Before cutover the trial is gone and its group not yet deleted: look at the group as EC2 holds it.
+        Map<String, Object> seen = new java.util.HashMap<>();
+        Step observe = new Step() {
+            @Override
+            public String name() {
+                return "observe-quarantine";
+            }
+
+            @Override
+            public void run(StepContext ctx) {
+                String group = ctx.fact(FactKeys.TRIAL_SECURITY_GROUP).orElseThrow();
+                seen.put("group", ec2.describeSecurityGroups(b -> b.groupIds(group)).securityGroups().get(0));
+                seen.put("workerIp", instance(ctx.fact(FactKeys.WORKER).orElseThrow()).privateIpAddress());
+            }
+        };
+
+        MigrationResult r = migration().preservingIps().withStepBefore(Phase.CUTOVER, observe).run();
+
+        SecurityGroup group = (SecurityGroup) seen.get("group");
+        assertThat(group.vpcId()).isEqualTo(World.DEFAULT_VPC);
+        assertThat(tags(group.tags())).containsEntry(Tags.MIGRATION_ID, r.migrationId())
+                .containsEntry(Tags.ROLE, "trial-security-group");
+        assertThat(group.ipPermissionsEgress()).as("no outbound traffic").isEmpty();
+        assertThat(group.ipPermissions()).singleElement().satisfies(p -> {
+            assertThat(p.ipRanges()).extracting(c -> c.cidrIp()).containsExactly(seen.get("workerIp") + "/32");
+            assertThat(p.userIdGroupPairs()).isEmpty();
+        });
+        List<RecordedCall> calls = emulator.journal().all();
+        RecordedCall trialLaunch = calls.stream().filter(c -> c.action().equals("RunInstances")
+                && c.params().containsValue("trial-instance")).findFirst().orElseThrow();
+        assertThat(trialLaunch.params()).containsEntry("SecurityGroupId.1", group.groupId())
+                .doesNotContainKey("SecurityGroupId.2").doesNotContainKey("UserData");
+        // The data copies: from snapshots of the source's data volumes, at their device names, deleted with the trial.
+        Map<String, String> copies = new java.util.TreeMap<>();
+        for (int n = 1; trialLaunch.param("BlockDeviceMapping." + n + ".DeviceName") != null; n++) {
+            copies.put(trialLaunch.param("BlockDeviceMapping." + n + ".DeviceName"),
+                    trialLaunch.param("BlockDeviceMapping." + n + ".Ebs.SnapshotId"));
+            assertThat(trialLaunch.param("BlockDeviceMapping." + n + ".Ebs.DeleteOnTermination")).isEqualTo("true");
+        }
+        assertThat(copies).containsOnlyKeys("/dev/sdf", "/dev/sdg");
+        assertThat(calls).filteredOn(c -> c.action().equals("CreateSnapshot") && c.params().containsValue("trial-data-snapshot"))
+                .extracting(c -> c.param("VolumeId")).containsExactlyInAnyOrder(DATA_VOLUME, DATA_DISK_VOLUME);
+        assertThat(calls).filteredOn(c -> c.action().equals("DeleteSnapshot") && c.succeeded())
+                .extracting(c -> c.param("SnapshotId")).containsAll(copies.values());
+        assertThat(trialLaunch.params()).containsValue("trial-volume"); // its volumes are tagged
+        // Cleanup deleted the group, after the trial was gone (EC2 refuses while an interface uses it).
+        assertThat(calls).filteredOn(c -> c.action().equals("DeleteSecurityGroup") && c.succeeded())
+                .extracting(c -> c.param("GroupId")).containsExactly(group.groupId());
+        assertNoTemporaryResourceLeft(r.migrationId());
+    }
+
+    @Test
+    void run_sysvinitGuest_attachesTheDataVolumesWhileTheNewInstanceIsStopped_thenStartsIt_inTheDowntimeWindow() {
+        GuestConversion sysvinit = new MountsFstabOnce(guest);
+
+        MigrationResult r = migration(SOURCE, sysvinit, worker).preservingIps().run();
+
+        String id = r.newInstanceId();
+        List<RecordedCall> calls = emulator.journal().all().stream().filter(RecordedCall::succeeded).toList();
+        int stop = indexOf(calls, c -> c.action().equals("StopInstances") && id.equals(c.param("InstanceId.1")));
+        int start = indexOf(calls, c -> c.action().equals("StartInstances") && id.equals(c.param("InstanceId.1")));
+        List<Integer> attaches = java.util.stream.IntStream.range(0, calls.size()).filter(k -> calls.get(k).action()
+                .equals("AttachVolume") && id.equals(calls.get(k).param("InstanceId"))).boxed().toList();
+        assertThat(attaches).hasSize(2).allSatisfy(k -> assertThat(k).isGreaterThan(stop).isLessThan(start));
+        assertThat(instance(id).state().nameAsString()).isEqualTo("running");
+        assertThat(volume(DATA_VOLUME).attachments()).singleElement().satisfies(a -> {
+            assertThat(a.instanceId()).isEqualTo(id);
+            assertThat(a.device()).isEqualTo("/dev/sdf");
+        });
+        assertThat(volume(DATA_DISK_VOLUME).attachments()).singleElement().satisfies(a -> assertThat(a.instanceId()).isEqualTo(id));
+        assertThat(r.downtimeSteps()).extracting(t -> t.step())
+                .contains("stop-new-instance-for-data-volumes", "start-new-instance-with-data-volumes");
+        assertNoTemporaryResourceLeft(r.migrationId());
+    }
+
+    @Test
+    void run_guestThatMountsDevicesAsTheyAppear_neverStopsTheNewInstance() {
+        MigrationResult r = migration().preservingIps().run();
+
+        assertThat(emulator.journal().calls("StopInstances")).extracting(c -> c.param("InstanceId.1"))
+                .isNotEmpty().containsOnly(SOURCE);
+        assertThat(emulator.journal().calls("StartInstances")).isEmpty();
+        assertThat(volume(DATA_VOLUME).attachments()).singleElement()
+                .satisfies(a -> assertThat(a.instanceId()).isEqualTo(r.newInstanceId()));
+    }
+
+    private static int indexOf(List<RecordedCall> calls, java.util.function.Predicate<RecordedCall> p) {
+        int k = java.util.stream.IntStream.range(0, calls.size()).filter(i -> p.test(calls.get(i))).findFirst().orElse(-1);
+        assertThat(k).as("call not found").isNotNegative();
+        return k;
+    }
+
+    /** A simulated guest whose inspection says sysvinit: fstab is mounted once, at boot. */
+    private record MountsFstabOnce(GuestConversion delegate) implements GuestConversion {
+        private static GuestFacts sysvinit(GuestFacts f) {
+            return new GuestFacts(f.device(), f.partitioned(), f.filesystem(), f.os(), f.bootConfig(), f.defaultEntry(),
+                    f.kernels(), f.fstab(), f.consoles(), f.initramfsTools(), "sysvinit");
+        }
+
+        @Override
+        public GuestFacts inspect(CommandTransport transport, String device) {
+            return sysvinit(delegate.inspect(transport, device));
+        }
+
+        @Override
+        public GuestFacts check(CommandTransport transport, ConversionStrategy strategy, String device, TargetPlatform target) {
+            return sysvinit(delegate.check(transport, strategy, device, target));
+        }
+
+        @Override
+        public ConversionResult convert(CommandTransport transport, ConversionStrategy strategy, String sourceDevice,
+                                        String targetDevice, TargetPlatform target, ProgressSink progress) {
+            return delegate.convert(transport, strategy, sourceDevice, targetDevice, target, progress);
+        }
+    }
+
+    @Test
     void run_withoutPreservingIps_keepsTheSourceStoppedAndLaunchesBesideIt() {
         MigrationResult r = migration().withInstanceType("m5.large").run();
 
@@ -176,6 +307,7 @@ class MigrationEndToEndTest extends EmulatorTestBase {
         assertThat(ec2.describeSnapshots(b -> b.ownerIds("self").filters(ours)).snapshots())
                 .extracting(s -> tags(s.tags()).get(Tags.ROLE))
                 .containsExactlyInAnyOrder("hvm-image-snapshot", "final-snapshot");
+        assertThat(ec2.describeSecurityGroups(b -> b.filters(ours)).securityGroups()).isEmpty();
     }
 
     private static String sha256(Path file) throws java.io.IOException {

@@ -105,6 +105,7 @@ class RollbackTest extends EmulatorTestBase {
                 .map(i -> role(i.tags())).toList();
         List<String> snapshots = ec2.describeSnapshots(b -> b.ownerIds("self").filters(ours)).snapshots().stream()
                 .map(s -> role(s.tags())).toList();
+        assertThat(ec2.describeSecurityGroups(b -> b.filters(ours)).securityGroups()).isEmpty();
         assertThat(ec2.describeVolumes(b -> b.filters(ours)).volumes())
                 .filteredOn(v -> !"deleting".equals(v.stateAsString())).isEmpty(); // deletion is asynchronous
         if (relaunched) {

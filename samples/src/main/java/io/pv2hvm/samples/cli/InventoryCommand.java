@@ -2,6 +2,9 @@ package io.pv2hvm.samples.cli;
 
 import io.pv2hvm.aws.AwsCallException;
 import io.pv2hvm.aws.AwsSteps;
+import io.pv2hvm.aws.GuestInspection;
+import io.pv2hvm.core.Blocker;
+import io.pv2hvm.core.Migration;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -23,17 +26,22 @@ import java.util.Map;
 @Command(name = "inventory", mixinStandardHelpOptions = true,
         description = {"Lists the PV instances in the region with what blocks their migration and the HVM type"
                 + " it would launch.", "Runs each instance's preflight (describe calls and DryRun probes only);"
-                + " changes nothing."})
+                + " changes nothing unless --deep."})
 final class InventoryCommand implements java.util.concurrent.Callable<Integer> {
     @Spec
     CommandSpec spec;
 
     @Mixin
-    AwsConnection aws;
+    AwsProviderOptions provider;
 
     @Option(names = "--preserve-ips", description = "Check as for 'migrate --preserve-ips' (termination protection"
             + " blocks, TerminateInstances must be allowed).")
     boolean preserveIps;
+
+    @Option(names = "--deep", description = "Also inspect each guest that preflight clears: snapshot its root,"
+            + " inspect a volume from it on a worker (read-only) for conversion blockers, then delete the snapshot,"
+            + " volume and worker. Creates temporary resources; the instance is only read.")
+    boolean deep;
 
     @Option(names = "--json", description = "Print the inventory as JSON.")
     boolean json;
@@ -41,8 +49,8 @@ final class InventoryCommand implements java.util.concurrent.Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        try (Ec2Client ec2 = aws.ec2(); SsmClient ssm = aws.ssm()) {
-            AwsSteps steps = AwsSteps.builder().ec2(ec2).ssm(ssm).timeouts(aws.timeouts()).build();
+        try (Ec2Client ec2 = provider.aws.ec2(); SsmClient ssm = provider.aws.ssm()) {
+            AwsSteps steps = provider.steps(ec2, ssm);
             List<Instance> pv = pvInstances(ec2);
             List<Map<String, Object>> rows = new ArrayList<>();
             for (Instance i : pv) {
@@ -56,7 +64,14 @@ final class InventoryCommand implements java.util.concurrent.Callable<Integer> {
                 row.put("availabilityZone", i.placement() == null ? null : i.placement().availabilityZone());
                 row.put("recommendedType", f.recommendedType());
                 row.put("ready", f.blockers().isEmpty());
-                row.put("blockers", f.blockers().stream().map(b -> Map.of("code", b.code(), "reason", b.reason(),
+                List<Blocker> blockers = new ArrayList<>(f.blockers());
+                if (deep && blockers.isEmpty()) {
+                    GuestInspection g = GuestInspection.of(Migration.of(i.instanceId()).toHvm(), steps);
+                    row.put("guest", Map.of("os", g.os(), "kernel", g.kernel(), "init", g.init()));
+                    blockers.addAll(g.blockers());
+                    row.put("ready", blockers.isEmpty());
+                }
+                row.put("blockers", blockers.stream().map(b -> Map.of("code", b.code(), "reason", b.reason(),
                         "fix", b.fix())).toList());
                 row.put("warnings", f.warnings());
                 rows.add(row);

@@ -95,6 +95,27 @@ class CommandsAgainstEmulatorTest {
     }
 
     @Test
+    void inventory_deep_inspectsTheGuestPreflightClears_andDeletesWhatItCreated() {
+        Cli.Run run = cli("inventory", "--json", "--deep", "--simulate-guest");
+
+        assertThat(run.exit()).as(run.toString()).isZero();
+        JsonNode web = row(run.json(), SandboxWorld.SOURCE);
+        assertThat(web.path("guest").path("os").asText()).contains("CentOS");
+        assertThat(web.path("guest").path("kernel").asText()).isNotEmpty();
+        assertThat(web.path("ready").asBoolean()).isTrue();
+        assertThat(row(run.json(), PROTECTED).has("guest")).as("blocked by preflight: not inspected").isFalse();
+        assertThat(emulator.journal().calls("CreateSnapshot")).filteredOn(c -> !"true".equals(c.param("DryRun"))).hasSize(1);
+        Filter ours = Filter.builder().name("tag-key").values("pv2hvm:role").build();
+        assertThat(ec2.describeInstances(b -> b.filters(ours)).reservations().stream().flatMap(r -> r.instances().stream())
+                .filter(i -> !"terminated".equals(i.state().nameAsString()))).isEmpty();
+        assertThat(ec2.describeVolumes(b -> b.filters(ours)).volumes()).filteredOn(v -> !"deleting".equals(v.stateAsString()))
+                .isEmpty();
+        assertThat(ec2.describeSnapshots(b -> b.ownerIds("self").filters(ours)).snapshots()).isEmpty();
+        assertThat(ec2.describeInstances(b -> b.instanceIds(SandboxWorld.SOURCE)).reservations().get(0).instances().get(0)
+                .state().nameAsString()).isEqualTo("running");
+    }
+
+    @Test
     void inventory_table_namesTheBlockersAndTheirFixes() {
         Cli.Run run = cli("inventory");
 

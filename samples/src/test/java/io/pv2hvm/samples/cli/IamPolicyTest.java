@@ -113,7 +113,7 @@ class IamPolicyTest {
             switch (sid) {
                 case "TagOnCreate" -> assertThat(statement.path("Condition").path("StringEquals")
                         .path("ec2:CreateAction")).extracting(JsonNode::toString).asString()
-                        .contains("RunInstances", "CreateVolume", "CreateSnapshot", "RegisterImage");
+                        .contains("RunInstances", "CreateVolume", "CreateSnapshot", "RegisterImage", "CreateSecurityGroup");
                 case "PassInstanceProfileToEc2" -> assertThat(statement.path("Condition").path("StringEquals")
                         .path("iam:PassedToService").asText()).isEqualTo("ec2.amazonaws.com");
                 default -> throw new AssertionError("unexpected statement " + statement);

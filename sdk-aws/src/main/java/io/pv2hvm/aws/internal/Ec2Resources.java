@@ -413,6 +413,38 @@ public final class Ec2Resources {
         ctx.resourceDeleted(new Resource("image", id, role));
     }
 
+    // ----- security groups
+
+    /** This migration's security groups in {@code role}, found by tag. */
+    public List<String> taggedSecurityGroups(String migrationId, String role) {
+        return calls.call("DescribeSecurityGroups", () -> ec2.describeSecurityGroups(r -> r.filters(
+                taggedFilters(migrationId, role)))).securityGroups().stream().map(g -> g.groupId()).toList();
+    }
+
+    /**
+     * Deletes a security group; gone is fine. EC2 refuses to delete a group an interface still
+     * uses ({@code DependencyViolation}), and a terminated instance's interface is released a while
+     * after {@code terminated}, so the refusal is waited out
+     * (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DeleteSecurityGroup.html).
+     */
+    public void deleteSecurityGroup(StepContext ctx, String id, String role) {
+        waits.untilTrue(ctx, "security group " + id + " to be released by its instances", timeouts.ipRelease(), () -> {
+            try {
+                calls.call("DeleteSecurityGroup", () -> ec2.deleteSecurityGroup(r -> r.groupId(id)));
+                return true;
+            } catch (AwsCallException e) {
+                if ("InvalidGroup.NotFound".equals(e.errorCode())) {
+                    return true;
+                }
+                if ("DependencyViolation".equals(e.errorCode())) {
+                    return false;
+                }
+                throw e;
+            }
+        });
+        ctx.resourceDeleted(new Resource("security-group", id, role));
+    }
+
     private static double parsePercent(String progress) {
         if (progress == null) {
             return 0;

@@ -14,6 +14,10 @@ public final class FactKeys {
     public static final String TRIAL_IMAGE = "aws.trial-image";
     public static final String TRIAL_INSTANCE = "aws.trial-instance";
     public static final String TRIAL_VERIFIED = "aws.trial-verified";
+    public static final String TRIAL_SECURITY_GROUP = "aws.trial-security-group";
+    /** Whether the guest's init mounts fstab once at boot (sysvinit, RHEL-style upstart). */
+    public static final String GUEST_MOUNTS_ONCE = "aws.guest-mounts-fstab-once";
+    public static final String NEW_INSTANCE_HELD = "aws.new-instance-held-for-volumes";
     public static final String SOURCE_WAS_RUNNING = "aws.source-was-running";
     public static final String FINAL_SNAPSHOT = "aws.final-snapshot";
     public static final String HVM_IMAGE = "aws.hvm-image";
@@ -27,6 +31,11 @@ public final class FactKeys {
     /** The volume id created for a role, e.g. {@code aws.volume.scratch-source-volume}. */
     public static String volume(String role) {
         return "aws.volume." + role;
+    }
+
+    /** The trial snapshot of the source's data volume {@code volumeId}. */
+    public static String dataSnapshot(String volumeId) {
+        return "aws.trial-data-snapshot." + volumeId;
     }
 
     /** The snapshot of an image built for a role. */

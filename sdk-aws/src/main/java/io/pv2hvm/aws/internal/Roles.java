@@ -11,6 +11,12 @@ public final class Roles {
     public static final String TRIAL_IMAGE = "trial-image";
     public static final String TRIAL_IMAGE_SNAPSHOT = "trial-image-snapshot";
     public static final String TRIAL_INSTANCE = "trial-instance";
+    /** The quarantine group of the trial instance: only the worker may reach it, and it reaches nothing. */
+    public static final String TRIAL_SECURITY_GROUP = "trial-security-group";
+    /** Snapshots of the running source's data volumes, from which the trial gets its copies. */
+    public static final String TRIAL_DATA_SNAPSHOT = "trial-data-snapshot";
+    /** The trial instance's volumes (its root and the data copies), deleted with it. */
+    public static final String TRIAL_VOLUME = "trial-volume";
     /** The source root as it was when stopped; backs the backup image, so it is kept. */
     public static final String FINAL_SNAPSHOT = "final-snapshot";
     public static final String FINAL_SCRATCH_SOURCE = "final-scratch-source-volume";
@@ -23,7 +29,7 @@ public final class Roles {
     /** Roles whose resources cleanup deletes; everything else is kept for the user. */
     public static final Set<String> TEMPORARY = Set.of(TRIAL_SNAPSHOT, WORKER, SCRATCH_SOURCE, SCRATCH_TARGET,
             TRIAL_IMAGE, TRIAL_IMAGE_SNAPSHOT, TRIAL_INSTANCE, FINAL_SCRATCH_SOURCE,
-            FINAL_SCRATCH_TARGET);
+            FINAL_SCRATCH_TARGET, TRIAL_SECURITY_GROUP, TRIAL_DATA_SNAPSHOT, TRIAL_VOLUME);
 
     private Roles() {
     }

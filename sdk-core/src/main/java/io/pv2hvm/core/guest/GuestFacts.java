@@ -21,16 +21,36 @@ import java.util.Set;
  *                        and gettys in {@code /etc/inittab} (e.g. {@code hvc0})
  * @param initramfsTools  initramfs builders installed in the guest ({@code update-initramfs},
  *                        {@code dracut}, {@code mkinitrd})
+ * @param init            the guest's init: {@code systemd}, {@code upstart-mountall} (Ubuntu),
+ *                        {@code upstart} (RHEL 6 style, fstab mounted by rc.sysinit), {@code sysvinit};
+ *                        empty if unknown
  */
 public record GuestFacts(String device, boolean partitioned, GuestFilesystem filesystem, GuestOs os,
                          String bootConfig, Optional<BootEntry> defaultEntry, List<GuestKernel> kernels,
-                         List<FstabEntry> fstab, List<String> consoles, Set<String> initramfsTools) {
+                         List<FstabEntry> fstab, List<String> consoles, Set<String> initramfsTools, String init) {
+    /** Facts with the init system unknown. */
+    public GuestFacts(String device, boolean partitioned, GuestFilesystem filesystem, GuestOs os, String bootConfig,
+                      Optional<BootEntry> defaultEntry, List<GuestKernel> kernels, List<FstabEntry> fstab,
+                      List<String> consoles, Set<String> initramfsTools) {
+        this(device, partitioned, filesystem, os, bootConfig, defaultEntry, kernels, fstab, consoles, initramfsTools, "");
+    }
+
     /** Defensive copies. */
     public GuestFacts {
         kernels = List.copyOf(kernels);
         fstab = List.copyOf(fstab);
         consoles = List.copyOf(consoles);
         initramfsTools = Set.copyOf(initramfsTools);
+        init = init == null ? "" : init;
+    }
+
+    /**
+     * Whether the guest's init mounts /etc/fstab once, early in boot, and never again: sysvinit, and
+     * RHEL-style upstart (rc.sysinit). A volume attached later stays unmounted until the next boot;
+     * systemd and mountall mount devices as they appear.
+     */
+    public boolean mountsFstabOnce() {
+        return init.equals("sysvinit") || init.equals("upstart");
     }
 
     /** The kernel the default boot entry starts, if it is installed. */

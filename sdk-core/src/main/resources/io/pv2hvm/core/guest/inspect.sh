@@ -57,6 +57,15 @@ for t in update-initramfs dracut mkinitrd; do
   done
 done
 
+# Init: who mounts fstab. systemd and mountall mount devices as they appear; sysvinit and
+# RHEL-style upstart (rc.sysinit) mount once at boot.
+init_path=$(in_guest /sbin/init)  # symlinks resolved inside the guest
+if [[ ${init_path##*/} == systemd ]]; then emit init systemd
+elif [[ -x $(in_guest /sbin/mountall) ]]; then emit init upstart-mountall
+elif [[ -x $(in_guest /sbin/initctl) ]]; then emit init upstart
+elif [[ -e $(in_guest /sbin/init) ]]; then emit init sysvinit
+fi
+
 boot=$(in_guest /boot)
 shopt -s nullglob
 for k in "$boot"/vmlinuz-* "$boot"/vmlinux-*; do

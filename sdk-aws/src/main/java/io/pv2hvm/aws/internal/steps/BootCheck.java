@@ -61,9 +61,9 @@ final class BootCheck {
     }
 
     private static void requireCleanBoot(String instanceId, String console) {
-        ConsoleCheck.failure(console).ifPresent(line -> {
+        ConsoleCheck.failure(console).ifPresent(f -> {
             throw new MigrationException("Instance " + instanceId + " did not boot cleanly: its console shows \""
-                    + line + "\". The guest conversion is not usable; see the console output for details.");
+                    + f.line() + "\". " + f.cause());
         });
     }
 

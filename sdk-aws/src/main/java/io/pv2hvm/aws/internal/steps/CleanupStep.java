@@ -13,9 +13,9 @@ import io.pv2hvm.core.spi.StepDescription;
 import java.util.List;
 
 /**
- * Deletes the temporaries (worker, trial instance, scratch volumes, trial snapshots and image) and
- * keeps what the user needs (the backup image, the HVM image, the new instance). Works from the
- * journal and then by tag, so a resource a crash left unjournaled is found too.
+ * Deletes the temporaries (worker, trial instance and its security group, scratch volumes, trial
+ * snapshots and image) and keeps what the user needs (the backup image, the HVM image, the new
+ * instance). Works from the journal and then by tag, so a resource a crash left unjournaled is found too.
  */
 public final class CleanupStep implements Step {
     private final AwsRuntime aws;
@@ -57,6 +57,7 @@ public final class CleanupStep implements Step {
                 switch (r.type()) {
                     case "volume" -> aws.ec2().detachAndDelete(ctx, r.id(), r.role());
                     case "snapshot" -> aws.ec2().deleteSnapshot(ctx, r.id(), r.role());
+                    case "security-group" -> aws.ec2().deleteSecurityGroup(ctx, r.id(), r.role()); // after its instances
                     default -> { }
                 }
             }
@@ -71,6 +72,8 @@ public final class CleanupStep implements Step {
             aws.ec2().taggedVolumes(ctx.migrationId(), role).forEach(id -> aws.ec2().detachAndDeleteListed(ctx, id, role));
             aws.ec2().taggedSnapshots(ctx.migrationId(), role).forEach(id -> aws.ec2().deleteSnapshot(ctx, id, role));
         }
+        aws.ec2().taggedSecurityGroups(ctx.migrationId(), Roles.TRIAL_SECURITY_GROUP)
+                .forEach(id -> aws.ec2().deleteSecurityGroup(ctx, id, Roles.TRIAL_SECURITY_GROUP));
         ctx.fact(FactKeys.SOURCE_TERMINATED).ifPresent(t -> aws.source(ctx).volumes().stream()
                 .filter(SourceInstance.Volume::root).forEach(v -> ctx.warn("The source's original root volume "
                         + v.volumeId() + " was kept (detached); its data is also in the backup image. Delete it"

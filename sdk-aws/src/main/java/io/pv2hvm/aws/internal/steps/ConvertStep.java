@@ -60,6 +60,7 @@ public final class ConvertStep implements Step {
                         guest.inspect(transport, inspected), platform)));
         GuestFacts facts = guest.check(transport, strategy, sourceDevice, platform);
         ctx.putFact(FactKeys.STRATEGY, strategy.name());
+        ctx.putFact(FactKeys.GUEST_MOUNTS_ONCE, Boolean.toString(facts.mountsFstabOnce()));
 
         String targetVolume = sourceVolume;
         String targetDevice = null;

@@ -215,6 +215,8 @@ public final class PreflightStep implements Step {
                 .dryRun(true)));
         probe("CreateVolume", blockers, () -> ec2.createVolume(r -> r.availabilityZone(src.availabilityZone())
                 .size(1).dryRun(true)));
+        probe("CreateSecurityGroup", blockers, () -> ec2.createSecurityGroup(r -> r.groupName("pv2hvm-trial-probe")
+                .description("pv2hvm permission probe").vpcId(src.vpcId()).dryRun(true)));
         if ("running".equals(src.state())) {
             probe("StopInstances", blockers, () -> ec2.stopInstances(r -> r.instanceIds(src.instanceId()).dryRun(true)));
         }

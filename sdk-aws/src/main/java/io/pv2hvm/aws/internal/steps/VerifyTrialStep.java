@@ -13,6 +13,7 @@ import io.pv2hvm.core.spi.CommandResult;
 import io.pv2hvm.core.spi.Step;
 import io.pv2hvm.core.spi.StepContext;
 import io.pv2hvm.core.spi.StepDescription;
+import software.amazon.awssdk.services.ec2.model.BlockDeviceMapping;
 import software.amazon.awssdk.services.ec2.model.Instance;
 import software.amazon.awssdk.services.ec2.model.ResourceType;
 
@@ -20,9 +21,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Boots a trial instance from the trial image, beside the source (fresh IP, same subnet and
- * security groups), proves it boots, runs the user's health command, and terminates it. All of
- * this happens while the source still serves.
+ * Boots a trial instance from the trial image, beside the source (fresh IP, same subnet), in its
+ * quarantine group and with copies of the data volumes, proves it boots, runs the user's health
+ * command, and terminates it. All of this happens while the source still serves.
  */
 public final class VerifyTrialStep implements Step {
     private final AwsRuntime aws;
@@ -39,7 +40,7 @@ public final class VerifyTrialStep implements Step {
     @Override
     public StepDescription describe() {
         return new StepDescription("Boot a trial instance from the trial image, check status, console and health,"
-                + " then terminate it", List.of("trial instance with a fresh IP (temporary)"), List.of());
+                + " then terminate it", List.of("trial instance with a fresh IP, in the quarantine group, with copies of the data volumes (temporary)"), List.of());
     }
 
     @Override
@@ -48,10 +49,15 @@ public final class VerifyTrialStep implements Step {
         String image = ctx.fact(FactKeys.TRIAL_IMAGE).orElseThrow();
         String type = ctx.fact(Facts.TARGET_INSTANCE_TYPE).orElse(src.instanceType());
         String trial = ctx.fact(FactKeys.TRIAL_INSTANCE).orElseGet(() -> {
+            // Quarantined (its own group, no user data: nothing of the source's start-up scripts runs
+            // twice), with copies of the data volumes where the source has them, so it boots its real fstab.
+            String quarantine = ctx.fact(FactKeys.TRIAL_SECURITY_GROUP).orElseThrow();
+            List<BlockDeviceMapping> dataCopies = dataCopies(ctx, src);
             Instance i = Responses.first(aws.ec2().calls().call("RunInstances", () -> aws.ec2().ec2().runInstances(r -> r
                     .imageId(image).instanceType(type).minCount(1).maxCount(1).subnetId(src.subnetId())
-                    .securityGroupIds(src.securityGroupIds()).clientToken(ClientTokens.of(ctx, "trial"))
-                    .tagSpecifications(aws.ec2().tags(ctx, ResourceType.INSTANCE, Roles.TRIAL_INSTANCE)))).instances(),
+                    .securityGroupIds(quarantine).blockDeviceMappings(dataCopies).clientToken(ClientTokens.of(ctx, "trial"))
+                    .tagSpecifications(aws.ec2().tags(ctx, ResourceType.INSTANCE, Roles.TRIAL_INSTANCE),
+                            aws.ec2().tags(ctx, ResourceType.VOLUME, Roles.TRIAL_VOLUME)))).instances(),
                     "RunInstances", Roles.TRIAL_INSTANCE);
             ctx.resourceCreated(new Resource("instance", i.instanceId(), Roles.TRIAL_INSTANCE));
             ctx.putFact(FactKeys.TRIAL_INSTANCE, i.instanceId());
@@ -74,6 +80,16 @@ public final class VerifyTrialStep implements Step {
         });
         ctx.putFact(FactKeys.TRIAL_VERIFIED, trial);
         aws.ec2().terminateAndWait(ctx, trial, Roles.TRIAL_INSTANCE);
+    }
+
+    /** A volume from each data volume's trial snapshot, at the source's device name, deleted with the trial. */
+    private List<BlockDeviceMapping> dataCopies(StepContext ctx, SourceInstance src) {
+        return src.dataVolumes().stream().map(v -> {
+            String snapshot = ctx.fact(FactKeys.dataSnapshot(v.volumeId())).orElseThrow();
+            aws.ec2().waitSnapshot(ctx, snapshot, v.volumeId());
+            return BlockDeviceMapping.builder().deviceName(MoveDataVolumesStep.hvmDeviceName(v.deviceName())).ebs(e -> e.snapshotId(snapshot)
+                    .deleteOnTermination(true)).build(); // the account's default type: a trial needs no IOPS
+        }).toList();
     }
 
     @Override

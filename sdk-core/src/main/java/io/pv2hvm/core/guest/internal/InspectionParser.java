@@ -35,6 +35,7 @@ public final class InspectionParser {
         Map<String, List<String>> files = new LinkedHashMap<>();
         Map<String, KernelDraft> kernels = new LinkedHashMap<>();
         Set<String> tools = new LinkedHashSet<>();
+        String init = "";
         for (String line : output.split("\n")) {
             String[] f = line.split("\t", -1);
             switch (f[0]) {
@@ -50,6 +51,7 @@ public final class InspectionParser {
                 case "file" -> files.computeIfAbsent(f[1], k -> new ArrayList<>())
                         .add(f.length > 2 ? String.join(" ", List.of(f).subList(2, f.length)) : "");
                 case "tool" -> tools.add(f[1]);
+                case "init" -> init = f.length > 1 ? f[1] : "";
                 case "kernel" -> {
                     if (f.length >= 4) {
                         kernels.computeIfAbsent(f[1], KernelDraft::new).add(f[2], f[3]);
@@ -86,7 +88,7 @@ public final class InspectionParser {
             }
         }
         return new GuestFacts(device, partitioned, filesystem, os(files), bootConfig, entry, kernelList,
-                fstab(files.getOrDefault("/etc/fstab", List.of())), consoles, tools);
+                fstab(files.getOrDefault("/etc/fstab", List.of())), consoles, tools, init);
     }
 
     /** Parses fstab lines, skipping comments and blank lines. */

@@ -105,6 +105,18 @@ class InspectionParserTest {
     }
 
     @Test
+    void parse_initLine_tellsWhetherFstabIsMountedOnlyOnceAtBoot() {
+        String base = "layout\twhole-disk\nfs\ttype\text4\n";
+
+        assertThat(InspectionParser.parse("/dev/xvdf", base + "init\tsysvinit").mountsFstabOnce()).isTrue();
+        assertThat(InspectionParser.parse("/dev/xvdf", base + "init\tupstart").mountsFstabOnce()).isTrue();
+        assertThat(InspectionParser.parse("/dev/xvdf", base + "init\tupstart-mountall").mountsFstabOnce()).isFalse();
+        assertThat(InspectionParser.parse("/dev/xvdf", base + "init\tsystemd").mountsFstabOnce()).isFalse();
+        assertThat(InspectionParser.parse("/dev/xvdf", base).init()).isEmpty();
+        assertThat(InspectionParser.parse("/dev/xvdf", base).mountsFstabOnce()).isFalse();
+    }
+
+    @Test
     void parse_whenMenuWrittenForSeparateBoot_findsKernelsUnderBoot() {
         String out = String.join("\n",
                 "fs\ttype\text4",

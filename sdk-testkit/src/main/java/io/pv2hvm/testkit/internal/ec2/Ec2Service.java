@@ -30,6 +30,7 @@ public final class Ec2Service {
         new VolumeActions(model).register(actions);
         new ImageActions(model).register(actions);
         new NetworkActions(model).register(actions);
+        new SecurityGroupActions(model).register(actions);
         new TagActions(model).register(actions);
     }
 

@@ -10,12 +10,11 @@ import io.pv2hvm.testkit.internal.model.InstanceTypeCatalog.InstanceType;
 import io.pv2hvm.testkit.internal.model.NetworkInterfaceRecord;
 import io.pv2hvm.testkit.internal.model.SubnetRecord;
 import io.pv2hvm.testkit.internal.xml.XmlWriter;
-import io.pv2hvm.testkit.world.SecurityGroupSeed;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-/** Network interfaces, private and Elastic IP addresses, subnets and security groups. */
+/** Network interfaces, private and Elastic IP addresses and subnets. */
 final class NetworkActions {
 
     private final Ec2Model m;
@@ -38,7 +37,6 @@ final class NetworkActions {
         actions.put("DisassociateAddress", this::disassociateAddress);
         actions.put("ReleaseAddress", this::releaseAddress);
         actions.put("DescribeSubnets", this::describeSubnets);
-        actions.put("DescribeSecurityGroups", this::describeSecurityGroups);
         actions.put("CreateNetworkInterface", this::createNetworkInterface);
         actions.put("DeleteNetworkInterface", this::deleteNetworkInterface);
         actions.put("DescribeVpcs", this::describeVpcs);
@@ -114,7 +112,7 @@ final class NetworkActions {
         List<String> groups = p.list("SecurityGroupId");
         groups.forEach(m::securityGroup);
         if (groups.isEmpty()) {
-            groups = m.securityGroups.values().stream().filter(g -> g.vpcId().equals(subnet.vpcId)).limit(1).map(SecurityGroupSeed::id).toList();
+            groups = m.securityGroups.values().stream().filter(g -> g.vpcId().equals(subnet.vpcId)).limit(1).map(g -> g.id()).toList();
         }
         NetworkInterfaceRecord n = m.newEni(subnet, primary, groups, p.get("Description", ""));
         n.privateIps.addAll(secondary);
@@ -522,37 +520,6 @@ final class NetworkActions {
                 .text("availabilityZoneId", "use1-az" + (s.availabilityZone.charAt(s.availabilityZone.length() - 1) - 'a' + 1))
                 .text("defaultForAz", false).text("mapPublicIpOnLaunch", s.mapPublicIpOnLaunch)
                 .text("ownerId", Ec2Model.ACCOUNT_ID).tags(m.tagsOf(s.id)));
-        out.text("nextToken", page.nextToken());
-    }
-
-    private void describeSecurityGroups(QueryParams p, XmlWriter out) {
-        List<SecurityGroupSeed> selected = new ArrayList<>();
-        List<String> ids = p.list("GroupId");
-        List<String> names = p.list("GroupName");
-        if (!ids.isEmpty()) {
-            for (String id : ids) {
-                selected.add(m.securityGroup(id));
-            }
-        } else {
-            selected.addAll(m.securityGroups.values());
-        }
-        if (!names.isEmpty()) {
-            selected.removeIf(g -> !names.contains(g.name()));
-        }
-        List<Filter> filters = p.filters();
-        selected.removeIf(g -> !Filters.matches(filters, m.tagsOf(g.id()), name -> switch (name) {
-            case "group-id" -> Filters.of(g.id());
-            case "group-name" -> Filters.of(g.name());
-            case "vpc-id" -> Filters.of(g.vpcId());
-            default -> null;
-        }));
-        Pages.Page<SecurityGroupSeed> page = Pages.of(selected, p, 5, 1000);
-        out.items("securityGroupInfo", page.items(), g -> out.text("ownerId", Ec2Model.ACCOUNT_ID).text("groupId", g.id())
-                .text("groupName", g.name()).text("groupDescription", g.name() + " security group").text("vpcId", g.vpcId())
-                .start("ipPermissions").end()
-                .items("ipPermissionsEgress", List.of(g), x -> out.text("ipProtocol", "-1")
-                        .items("ipRanges", List.of("0.0.0.0/0"), c -> out.text("cidrIp", c)))
-                .tags(m.tagsOf(g.id())));
         out.text("nextToken", page.nextToken());
     }
 }

@@ -61,7 +61,7 @@ public final class Ec2Model {
 
     public final Map<String, String> vpcs = new LinkedHashMap<>();
     public final Map<String, SubnetRecord> subnets = new LinkedHashMap<>();
-    public final Map<String, SecurityGroupSeed> securityGroups = new LinkedHashMap<>();
+    public final Map<String, SecurityGroupRecord> securityGroups = new LinkedHashMap<>();
     public final Set<String> keyPairs = new HashSet<>();
     public final Map<String, String> instanceProfiles = new LinkedHashMap<>();
     public final Map<String, ImageRecord> images = new LinkedHashMap<>();
@@ -214,9 +214,9 @@ public final class Ec2Model {
         return s;
     }
 
-    public SecurityGroupSeed securityGroup(String id) {
-        SecurityGroupSeed g = securityGroups.get(id);
-        if (g == null) {
+    public SecurityGroupRecord securityGroup(String id) {
+        SecurityGroupRecord g = securityGroups.get(id);
+        if (g == null || !visible(g.createdAt)) {
             throw new Ec2Exception("InvalidGroup.NotFound", "The security group '" + id + "' does not exist");
         }
         return g;
@@ -594,7 +594,12 @@ public final class Ec2Model {
             subnets.put(s.id(), new SubnetRecord(s.id(), s.vpcId(), s.availabilityZone(), s.cidr(), s.mapPublicIpOnLaunch()));
         }
         for (SecurityGroupSeed g : world.securityGroups()) {
-            securityGroups.put(g.id(), g);
+            SecurityGroupRecord r = new SecurityGroupRecord(g.id(), g.name(), g.name() + " security group", g.vpcId(), past);
+            // A VPC group starts with a rule allowing all outbound IPv4 traffic
+            // (https://docs.aws.amazon.com/vpc/latest/userguide/default-security-group.html); a seed's
+            // rule id is derived from the group's so seeding draws no ids.
+            r.egress.add(new SecurityGroupRecord.Rule("sgr-" + g.id().substring(3), "-1", null, null, "0.0.0.0/0", null));
+            securityGroups.put(g.id(), r);
         }
         keyPairs.addAll(world.keyPairs());
         for (InstanceProfileSeed p : world.instanceProfiles()) {

@@ -1,0 +1,77 @@
+package io.pv2hvm.aws.internal.steps;
+
+import io.pv2hvm.aws.internal.AwsRuntime;
+import io.pv2hvm.aws.internal.FactKeys;
+import io.pv2hvm.core.spi.Step;
+import io.pv2hvm.core.spi.StepContext;
+import io.pv2hvm.core.spi.StepDescription;
+
+import java.util.List;
+
+/**
+ * For a guest whose init mounts /etc/fstab once, at boot (sysvinit, RHEL-style upstart): stops the
+ * new instance before its data volumes are attached and starts it again after, so its next boot
+ * finds every volume before its {@code mount -a}. EC2 attaches existing volumes only to a running or
+ * stopped instance, so the first boot cannot have them. Stop, attach, start was chosen over a
+ * reboot once attached: a reboot leaves the first boot's console in place, so nothing tells the
+ * second boot's end apart, while a start gives the boot wait a clean state to watch; and services
+ * of the first boot run only until the stop, not while the volumes attach. Both steps sit in the
+ * downtime window and do nothing for other guests or an instance without data volumes.
+ */
+public final class HoldForDataVolumesStep implements Step {
+    private final AwsRuntime aws;
+    private final boolean release;
+
+    /** {@code release} false: the stop before the attach; true: the start after it. */
+    public HoldForDataVolumesStep(AwsRuntime aws, boolean release) {
+        this.aws = aws;
+        this.release = release;
+    }
+
+    @Override
+    public String name() {
+        return release ? "start-new-instance-with-data-volumes" : "stop-new-instance-for-data-volumes";
+    }
+
+    @Override
+    public StepDescription describe() {
+        return release
+                ? new StepDescription("Guests that mount fstab once at boot (sysvinit): start the new instance with its"
+                        + " data volumes attached", List.of(), List.of("new instance: started"))
+                : new StepDescription("Guests that mount fstab once at boot (sysvinit): stop the new instance so its data"
+                        + " volumes are attached before it boots again", List.of(), List.of("new instance: stopped"));
+    }
+
+    @Override
+    public void run(StepContext ctx) {
+        if (!needed(ctx)) {
+            return;
+        }
+        String id = ctx.fact(FactKeys.NEW_INSTANCE).orElseThrow();
+        if (release) {
+            String state = aws.ec2().instanceState(id);
+            if (!"running".equals(state) && !"pending".equals(state)) {
+                aws.ec2().waitInstance(ctx, id, "stopped");
+                aws.ec2().calls().call("StartInstances", () -> aws.ec2().ec2().startInstances(r -> r.instanceIds(id)));
+            }
+            return;
+        }
+        String state = aws.ec2().instanceState(id);
+        if (!"stopped".equals(state) && !"stopping".equals(state)) {
+            aws.ec2().waitInstance(ctx, id, "running"); // a pending instance cannot be stopped
+            aws.ec2().calls().call("StopInstances", () -> aws.ec2().ec2().stopInstances(r -> r.instanceIds(id)));
+        }
+        aws.ec2().waitInstance(ctx, id, "stopped");
+        ctx.putFact(FactKeys.NEW_INSTANCE_HELD, id);
+    }
+
+    private boolean needed(StepContext ctx) {
+        return Boolean.parseBoolean(ctx.fact(FactKeys.GUEST_MOUNTS_ONCE).orElse("false"))
+                && !aws.source(ctx).dataVolumes().isEmpty();
+    }
+
+    @Override
+    public void compensate(StepContext ctx) {
+        // Nothing of its own: the launch step's compensation terminates the new instance.
+    }
+}
