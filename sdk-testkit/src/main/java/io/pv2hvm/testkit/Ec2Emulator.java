@@ -192,6 +192,7 @@ public final class Ec2Emulator implements BeforeAllCallback, AfterAllCallback, B
         EmulatorCore c = core.get();
         if (c != null) {
             c.ec2.throttling(policy);
+            c.ssm.throttling(policy);
         }
     }
 

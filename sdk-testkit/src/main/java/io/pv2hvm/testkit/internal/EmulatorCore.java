@@ -32,6 +32,7 @@ public final class EmulatorCore {
         }
         this.ec2 = new Ec2Service(model, throttling);
         this.ssm = new SsmService(model, background, executor);
+        ssm.throttling(throttling);
     }
 
     /** The disk image behind a volume or snapshot, if it is file-backed. */
