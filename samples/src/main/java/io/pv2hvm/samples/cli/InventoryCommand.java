@@ -30,6 +30,9 @@ final class InventoryCommand implements java.util.concurrent.Callable<Integer> {
     @Mixin
     AwsConnection aws;
 
+    @Mixin
+    WorkerOptions worker;
+
     @Option(names = "--preserve-ips", description = "Check as for 'migrate --preserve-ips' (termination protection"
             + " blocks, TerminateInstances must be allowed).")
     boolean preserveIps;
@@ -41,7 +44,7 @@ final class InventoryCommand implements java.util.concurrent.Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         try (Ec2Client ec2 = aws.ec2(); SsmClient ssm = aws.ssm()) {
-            AwsSteps steps = AwsSteps.builder().ec2(ec2).ssm(ssm).timeouts(aws.timeouts()).build();
+            AwsSteps steps = worker.applyTo(AwsSteps.builder().ec2(ec2).ssm(ssm).timeouts(aws.timeouts())).build();
             List<Instance> pv = ec2.describeInstancesPaginator(b -> b.filters(
                             Filter.builder().name("virtualization-type").values("paravirtual").build(),
                             Filter.builder().name("instance-state-name").values("pending", "running", "stopping",

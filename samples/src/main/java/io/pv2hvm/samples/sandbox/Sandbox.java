@@ -63,7 +63,8 @@ public final class Sandbox implements AutoCloseable {
         this.rootDisk = rootDisk;
         this.ec2 = EmulatorClients.ec2(emulator.endpoint());
         this.ssm = EmulatorClients.ssm(emulator.endpoint());
-        AwsSteps.Builder b = AwsSteps.builder().ec2(ec2).ssm(ssm).timeouts(timeouts);
+        AwsSteps.Builder b = AwsSteps.builder().ec2(ec2).ssm(ssm).timeouts(timeouts)
+                .workerInstanceProfile(SandboxWorld.WORKER_PROFILE);
         if (simulatedBecause != null) {
             b.guestConversion(SimulatedGuest.typical());
         }
