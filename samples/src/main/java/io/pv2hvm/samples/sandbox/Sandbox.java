@@ -115,7 +115,7 @@ public final class Sandbox implements AutoCloseable {
         // QEMU boots and the real conversion take real time, whatever the emulator's scale.
         AwsTimeouts real = new AwsTimeouts(timeouts.poll(), timeouts.instanceState(), Duration.ofMinutes(5),
                 timeouts.volume(), timeouts.snapshot().plusMinutes(1), timeouts.image(), timeouts.ipRelease(),
-                Duration.ofMinutes(10));
+                Duration.ofMinutes(10), timeouts.agentOnline());
         return new Sandbox(emulator, real, null, boots, worker, devRoot, root);
     }
 
