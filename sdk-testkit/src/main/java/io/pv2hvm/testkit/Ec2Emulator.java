@@ -186,7 +186,7 @@ public final class Ec2Emulator implements BeforeAllCallback, AfterAllCallback, B
         return config.latency;
     }
 
-    /** Switches throttling at runtime; the buckets start full. */
+    /** Switches throttling at runtime, for EC2 and SSM alike; the buckets start full. */
     public void throttling(ThrottlingPolicy policy) {
         this.throttling = Objects.requireNonNull(policy);
         EmulatorCore c = core.get();
