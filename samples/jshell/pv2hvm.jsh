@@ -4,7 +4,8 @@
 //   jshell --class-path samples/target/pv2hvm-cli.jar samples/jshell/pv2hvm.jsh
 //
 // PV2HVM_TARGET=aws connects to AWS instead (region and credentials from the default chains,
-// AWS_PROFILE / AWS_REGION as usual). PV2HVM_TIME_SCALE sets the emulator's speed (default 0.01).
+// AWS_PROFILE / AWS_REGION as usual; PV2HVM_WORKER_PROFILE names the worker's instance profile, whose
+// role needs AmazonSSMManagedInstanceCore). PV2HVM_TIME_SCALE sets the emulator's speed (default 0.01).
 
 import io.pv2hvm.core.*;
 import io.pv2hvm.core.journal.*;
@@ -25,7 +26,11 @@ String demo = null;
 if (onAws) {
     ec2 = Ec2Client.create();
     ssm = SsmClient.create();
-    aws = AwsSteps.builder().ec2(ec2).ssm(ssm).build();
+    AwsSteps.Builder awsBuilder = AwsSteps.builder().ec2(ec2).ssm(ssm);
+    if (System.getenv("PV2HVM_WORKER_PROFILE") != null) {
+        awsBuilder.workerInstanceProfile(System.getenv("PV2HVM_WORKER_PROFILE"));
+    }
+    aws = awsBuilder.build();
     System.out.println("pv2hvm: connected to AWS (" + ec2.serviceClientConfiguration().region() + ").");
 } else {
     sandbox = Sandbox.start(GuestMode.SIMULATED, timeScale);

@@ -27,12 +27,14 @@ import io.pv2hvm.aws.internal.steps.TerminateSourceStep;
 import io.pv2hvm.aws.internal.steps.TrialSecurityGroupStep;
 import io.pv2hvm.aws.internal.steps.VerifyNewInstanceStep;
 import io.pv2hvm.aws.internal.steps.VerifyTrialStep;
+import io.pv2hvm.aws.internal.steps.WorkerImages;
 import io.pv2hvm.core.InvalidSpecException;
 import io.pv2hvm.core.MigrationSpec;
 import io.pv2hvm.core.guest.GuestConversion;
 import io.pv2hvm.core.Phase;
 import io.pv2hvm.core.spi.CommandTransport;
 import io.pv2hvm.core.spi.ProvidedStep;
+import io.pv2hvm.core.spi.Sleeper;
 import io.pv2hvm.core.spi.Step;
 import io.pv2hvm.core.spi.StepProvider;
 import software.amazon.awssdk.services.ec2.Ec2Client;
@@ -40,6 +42,7 @@ import software.amazon.awssdk.services.ec2.model.Instance;
 import software.amazon.awssdk.services.ssm.SsmClient;
 import software.amazon.awssdk.services.sts.StsClient;
 
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -59,8 +62,14 @@ import java.util.function.Supplier;
  * the no-argument constructor uses the AWS SDK's default region and credential chains.
  */
 public final class AwsSteps implements StepProvider {
-    /** The public SSM parameter naming the latest Debian 12 amd64 image. */
-    public static final String DEBIAN_12_PARAMETER = "/aws/service/debian/release/12/latest/amd64";
+    /**
+     * Canonical's public SSM parameter naming the current Ubuntu Server 24.04 LTS amd64 image
+     * (gp3 root), the default worker image: Ubuntu Server AMIs ship the SSM agent (as a snap;
+     * https://docs.aws.amazon.com/systems-manager/latest/userguide/ami-preinstalled-agent.html) and apt
+     * has every conversion tool (https://documentation.ubuntu.com/aws/aws-how-to/instances/find-ubuntu-images/).
+     */
+    public static final String UBUNTU_24_04_PARAMETER =
+            "/aws/service/canonical/ubuntu/server/24.04/stable/current/amd64/hvm/ebs-gp3/ami-id";
 
     private final Supplier<Ec2Client> ec2;
     private final Supplier<SsmClient> ssm;
@@ -166,7 +175,7 @@ public final class AwsSteps implements StepProvider {
         AwsRuntime aws = runtime(spec);
         boolean keepIps = spec.preserveIps();
         List<ProvidedStep> steps = new ArrayList<>();
-        add(steps, Phase.PREFLIGHT, new PreflightStep(aws, dryRunPermissionChecks));
+        add(steps, Phase.PREFLIGHT, new PreflightStep(aws, dryRunPermissionChecks, workerTransport == null));
         add(steps, Phase.PREPARE, new SnapshotRootStep(aws, false));
         add(steps, Phase.PREPARE, new SnapshotDataVolumesStep(aws));
         add(steps, Phase.PREPARE, new LaunchWorkerStep(aws));
@@ -212,12 +221,8 @@ public final class AwsSteps implements StepProvider {
         AwsCalls calls = new AwsCalls(rateLimits);
         callsObserver.accept(spec.instanceId(), calls);
         Ec2Resources resources = new Ec2Resources(ec2.get(), calls, timeouts);
-        return new AwsRuntime(resources, ssm.get(), settings, worker -> workerTransport != null
-                ? workerTransport.apply(resources.instance(worker).map(Instance::privateIpAddress)
-                        .orElseThrow(() -> new AwsCallException("DescribeInstances", "InvalidInstanceID.NotFound",
-                                "Worker " + worker + " has no private IP visible yet; resume to try again.", null, true)))
-                : SsmTransport.builder().client(ssm.get()).instanceId(worker).maxPoll(timeouts.poll())
-                        .sleeper(spec.sleeper()).calls(calls).build());
+        return new AwsRuntime(resources, ssm.get(), settings,
+                worker -> transportTo(worker, resources, calls, spec.sleeper(), spec.clock()));
     }
 
     /**
@@ -235,7 +240,7 @@ public final class AwsSteps implements StepProvider {
             public List<ProvidedStep> steps(MigrationSpec spec) {
                 AwsRuntime aws = runtime(spec);
                 List<ProvidedStep> steps = new ArrayList<>();
-                add(steps, Phase.PREFLIGHT, new PreflightStep(aws, dryRunPermissionChecks));
+                add(steps, Phase.PREFLIGHT, new PreflightStep(aws, dryRunPermissionChecks, workerTransport == null));
                 add(steps, Phase.PREPARE, new SnapshotRootStep(aws, false));
                 add(steps, Phase.PREPARE, new LaunchWorkerStep(aws));
                 add(steps, Phase.PREPARE, new AttachScratchVolumeStep(aws, Round.TRIAL));
@@ -244,6 +249,36 @@ public final class AwsSteps implements StepProvider {
                 return steps;
             }
         };
+    }
+
+    /** The worker's transport: the one the builder was given (SSH by private IP), else SSM. */
+    private CommandTransport transportTo(String worker, Ec2Resources resources, AwsCalls calls, Sleeper sleeper,
+                                         Clock clock) {
+        return workerTransport != null
+                ? workerTransport.apply(resources.instance(worker).map(Instance::privateIpAddress)
+                        .orElseThrow(() -> new AwsCallException("DescribeInstances", "InvalidInstanceID.NotFound",
+                                "Worker " + worker + " has no private IP visible yet; resume to try again.", null, true)))
+                : SsmTransport.builder().client(ssm.get()).instanceId(worker).maxPoll(timeouts.poll())
+                        .sleeper(sleeper).clock(clock).agentTimeout(timeouts.agentOnline()).calls(calls).build();
+    }
+
+    /**
+     * Finds this account's worker image (tagged {@code pv2hvm:role=worker-image}, with the
+     * current tools), or builds one: launches the default worker image with the worker settings
+     * of this builder (profile, subnet, type, security groups), installs the conversion tools,
+     * creates and tags an AMI, and terminates the builder instance. Later migrations launch their
+     * workers from it, so a worker in a subnet without a package mirror needs only the SSM endpoints.
+     * Run it where the worker subnet can reach a package mirror.
+     *
+     * @throws WorkerToolsException when the builder cannot install the tools (no mirror)
+     * @throws SsmAgentOfflineException when the builder's agent never comes online
+     */
+    public WorkerImage prepareWorkerImage() {
+        AwsCalls calls = new AwsCalls(rateLimits);
+        Ec2Resources resources = new Ec2Resources(ec2.get(), calls, timeouts);
+        return WorkerImages.findOrBuild(resources, ssm.get(), settings,
+                worker -> transportTo(worker, resources, calls, Sleeper.system(), Clock.systemUTC()),
+                Sleeper.system(), Clock.systemUTC());
     }
 
     private static void add(List<ProvidedStep> steps, Phase phase, Step step) {
@@ -271,7 +306,7 @@ public final class AwsSteps implements StepProvider {
         private StsClient sts;
         private AwsTimeouts timeouts = AwsTimeouts.defaults();
         private String workerInstanceType = "t3.small";
-        private String workerImageParameter = DEBIAN_12_PARAMETER;
+        private String workerImageParameter = UBUNTU_24_04_PARAMETER;
         private String workerInstanceProfile;
         private String workerSubnetId;
         private boolean dryRunPermissionChecks = true;
@@ -336,13 +371,22 @@ public final class AwsSteps implements StepProvider {
             return this;
         }
 
-        /** The SSM parameter naming a launched worker's image (default: Debian 12). */
+        /**
+         * The SSM parameter naming a launched worker's image when the account has no prepared
+         * worker image (default: {@link #UBUNTU_24_04_PARAMETER}). Its image must ship the SSM
+         * agent (unless the worker is reached over SSH) and use apt.
+         */
         public Builder workerImageParameter(String parameter) {
             this.workerImageParameter = Objects.requireNonNull(parameter);
             return this;
         }
 
-        /** The instance profile (name or ARN) of a launched worker; SSM needs AmazonSSMManagedInstanceCore. */
+        /**
+         * The instance profile (name or ARN) of a launched worker. Over SSM (the default
+         * transport) its role needs the AWS managed policy AmazonSSMManagedInstanceCore, unless
+         * the account's Default Host Management Configuration is on; preflight refuses a
+         * migration that has neither.
+         */
         public Builder workerInstanceProfile(String profile) {
             this.workerInstanceProfile = Objects.requireNonNull(profile);
             return this;
@@ -351,6 +395,21 @@ public final class AwsSteps implements StepProvider {
         /** Launch the worker in this subnet instead of the source's (it must be in the source's AZ). */
         public Builder workerSubnet(String subnetId) {
             this.workerSubnetId = Objects.requireNonNull(subnetId);
+            return this;
+        }
+
+        /**
+         * The security groups of a launched worker (default: the subnet's VPC default group).
+         * Over SSM they need no inbound rule, only outbound HTTPS to the SSM endpoints.
+         */
+        public Builder workerSecurityGroups(String... securityGroupIds) {
+            for (String g : securityGroupIds) {
+                if (g == null || !g.matches("sg-[0-9a-f]{8,17}")) {
+                    throw new InvalidSpecException("Worker security group '" + g + "' is not a security group id"
+                            + " (sg- and 8 or 17 hex digits).");
+                }
+            }
+            this.workerSecurityGroupIds = List.of(securityGroupIds);
             return this;
         }
 

@@ -34,7 +34,10 @@ import java.util.regex.Pattern;
  * its stdout and stderr to files on the worker; the transport reads them back completely in
  * base64 chunks and deletes them. Output lines therefore reach the consumer when the command has
  * finished, not while it runs. The command runs under coreutils {@code timeout}, which kills its
- * process group at the deadline (exit 124 is reported as a timeout). Before the first command it checks that the agent is online.
+ * process group at the deadline (exit 124 is reported as a timeout). Before the first command it
+ * waits for the agent to be Online in DescribeInstanceInformation (a new instance's agent takes a
+ * minute or two to register), up to {@link Builder#agentTimeout}; then it throws
+ * {@link SsmAgentOfflineException} naming the likely causes.
  * A command that outlives its timeout is cancelled with CancelCommand.
  *
  * <p>SSM carries a command as a document parameter, which SSM's command history and CloudTrail
@@ -56,6 +59,8 @@ public final class SsmTransport implements CommandTransport {
     private final Duration maxPoll;
     private final Sleeper sleeper;
     private final AwsCalls calls;
+    private final Duration agentTimeout;
+    private final java.time.Clock clock;
     private volatile boolean agentChecked;
 
     private SsmTransport(Builder b) {
@@ -68,6 +73,8 @@ public final class SsmTransport implements CommandTransport {
         this.maxPoll = b.maxPoll;
         this.sleeper = b.sleeper;
         this.calls = b.calls != null ? b.calls : new AwsCalls(b.rateLimits);
+        this.agentTimeout = b.agentTimeout;
+        this.clock = b.clock;
     }
 
     /** A builder. */
@@ -170,20 +177,38 @@ public final class SsmTransport implements CommandTransport {
         return all;
     }
 
+    /**
+     * Polls DescribeInstanceInformation until the agent is Online. The deadline counts both the
+     * clock and the time slept, so a fake sleeper or a frozen clock cannot make it wait forever.
+     */
     private void ensureAgentOnline() {
         if (agentChecked) {
             return;
         }
-        List<InstanceInformation> info = call("DescribeInstanceInformation", () -> ssm.describeInstanceInformation(r ->
-                r.filters(InstanceInformationStringFilter.builder().key("InstanceIds").values(instanceId).build())))
-                .instanceInformationList();
-        String ping = info.isEmpty() ? "not registered" : info.get(0).pingStatusAsString();
-        if (!"Online".equals(ping)) {
-            throw new TransportException("The SSM agent on " + instanceId + " is not online (" + ping + "). The"
-                    + " instance needs an instance profile with AmazonSSMManagedInstanceCore, a running agent, and a"
-                    + " route to the SSM endpoints.", null, true);
+        java.time.Instant deadline = clock.instant().plus(agentTimeout);
+        Duration slept = Duration.ZERO;
+        Duration wait = Duration.ofMillis(Math.max(1, maxPoll.toMillis() / 5));
+        while (true) {
+            List<InstanceInformation> info = call("DescribeInstanceInformation", () -> ssm.describeInstanceInformation(
+                    r -> r.filters(InstanceInformationStringFilter.builder().key("InstanceIds").values(instanceId)
+                            .build()))).instanceInformationList();
+            String ping = info.isEmpty() ? "not registered" : info.get(0).pingStatusAsString();
+            if ("Online".equals(ping)) {
+                agentChecked = true;
+                return;
+            }
+            if (!clock.instant().isBefore(deadline) || slept.compareTo(agentTimeout) >= 0) {
+                throw new SsmAgentOfflineException(instanceId, ping, agentTimeout);
+            }
+            try {
+                sleeper.sleep(wait);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new TransportException("Interrupted while waiting for the SSM agent on " + instanceId, e, false);
+            }
+            slept = slept.plus(wait);
+            wait = wait.multipliedBy(2).compareTo(maxPoll) > 0 ? maxPoll : wait.multipliedBy(2);
         }
-        agentChecked = true;
     }
 
     /** Sends a script and waits for it to finish; a timeout or a lost invocation is a TransportException. */
@@ -287,8 +312,28 @@ public final class SsmTransport implements CommandTransport {
         private Sleeper sleeper = Sleeper.system();
         private AwsCalls calls;
         private Ec2RateLimits rateLimits = Ec2RateLimits.unlimited();
+        private Duration agentTimeout = AwsTimeouts.DEFAULT_AGENT_ONLINE;
+        private java.time.Clock clock = java.time.Clock.systemUTC();
 
         private Builder() {
+        }
+
+        /**
+         * How long to wait for the agent to be Online before the first command (default
+         * {@link AwsTimeouts#DEFAULT_AGENT_ONLINE}); then {@link SsmAgentOfflineException}.
+         */
+        public Builder agentTimeout(Duration timeout) {
+            if (timeout == null || timeout.isNegative()) {
+                throw new InvalidSpecException("The SSM agent timeout must be zero or positive; got " + timeout + ".");
+            }
+            this.agentTimeout = timeout;
+            return this;
+        }
+
+        /** The clock the agent wait's deadline is measured on (default: the system clock). */
+        public Builder clock(java.time.Clock clock) {
+            this.clock = Objects.requireNonNull(clock);
+            return this;
         }
 
         /** The SSM client. */

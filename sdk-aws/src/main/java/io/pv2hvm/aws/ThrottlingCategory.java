@@ -35,7 +35,7 @@ public enum ThrottlingCategory {
     SSM(10, 5);
 
     private static final Set<String> SSM_ACTIONS = Set.of("SendCommand", "GetCommandInvocation",
-            "ListCommandInvocations", "ListCommands", "CancelCommand", "DescribeInstanceInformation", "GetParameter",
+            "ListCommandInvocations", "ListCommands", "CancelCommand", "DescribeInstanceInformation", "GetParameter", "GetServiceSetting",
             "GetParameters");
     private static final Set<String> RUN_START = Set.of("RunInstances", "StartInstances");
     private static final Set<String> RESOURCE = Set.of("TerminateInstances", "CreateSnapshot", "CreateVolume",

@@ -84,18 +84,18 @@ class BadInputTableTest extends EmulatorTestBase {
                 preflight("unknown target type", web, none, t -> t.base().withInstanceType("zz9.huge"),
                         "UNKNOWN_INSTANCE_TYPE"),
                 preflight("worker in another zone", () -> EmulatedAws.webServerWorld()
-                        .instance(InstanceSeed.of(WORKER, EmulatedAws.DEBIAN_IMAGE).instanceType("t3.small")
+                        .instance(InstanceSeed.of(WORKER, EmulatedAws.UBUNTU_IMAGE).instanceType("t3.small")
                                 .subnet(World.SUBNET_B)).build(), none, t -> t.base().usingWorker(WORKER),
                         "WORKER_OTHER_AZ"),
                 preflight("worker that does not exist", web, none, t -> t.base().usingWorker(WORKER), "WORKER_NOT_FOUND"),
                 preflight("worker that is stopped", () -> EmulatedAws.webServerWorld()
-                        .instance(InstanceSeed.of(WORKER, EmulatedAws.DEBIAN_IMAGE).instanceType("t3.small").stopped())
+                        .instance(InstanceSeed.of(WORKER, EmulatedAws.UBUNTU_IMAGE).instanceType("t3.small").stopped())
                         .build(), none, t -> t.base().usingWorker(WORKER), "WORKER_NOT_RUNNING"),
                 preflight("Marketplace root with the user's own worker", () -> EmulatedAws.world(
                         InstanceSeed.of(OTHER, "ami-0c0ffee0c0ffee00c").instanceType("m3.medium"),
                         ImageSeed.pv("ami-0c0ffee0c0ffee00c", "mp").kernelId(EmulatedAws.PV_GRUB_KERNEL)
                                 .marketplaceCode("aw0evgkw8e5c1q413zgy5pjce"))
-                        .instance(InstanceSeed.of(WORKER, EmulatedAws.DEBIAN_IMAGE).instanceType("t3.small")).build(),
+                        .instance(InstanceSeed.of(WORKER, EmulatedAws.UBUNTU_IMAGE).instanceType("t3.small")).build(),
                         none, t -> t.migrationOf(OTHER).usingWorker(WORKER), "PRODUCT_CODE_WORKER"),
                 preflight("missing IAM permission", web, t -> t.emulator.faults().failNext("CreateSnapshot", 1,
                         "UnauthorizedOperation", "You are not authorized to perform this operation."),

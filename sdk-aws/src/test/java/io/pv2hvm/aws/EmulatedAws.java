@@ -8,6 +8,7 @@ import io.pv2hvm.testkit.Ec2Emulator;
 import io.pv2hvm.testkit.LatencyModel;
 import io.pv2hvm.testkit.ThrottlingPolicy;
 import io.pv2hvm.testkit.world.ImageSeed;
+import io.pv2hvm.testkit.world.InstanceProfileSeed;
 import io.pv2hvm.testkit.world.InstanceSeed;
 import io.pv2hvm.testkit.world.NetworkInterfaceSeed;
 import io.pv2hvm.testkit.world.VolumeSeed;
@@ -30,7 +31,10 @@ import java.util.function.Consumer;
 final class EmulatedAws {
     static final String PV_IMAGE = "ami-0c0ffee0c0ffee001";
     static final String PV_GRUB_KERNEL = "aki-919dcaf8";
-    static final String DEBIAN_IMAGE = "ami-0deb1a0deb1a0deb1";
+    /** Ubuntu Server 24.04, the default worker image: ships the SSM agent, as Canonical's AMIs do. */
+    static final String UBUNTU_IMAGE = "ami-0ca11ed24040ca11e";
+    /** The instance profile workers get; its role has AmazonSSMManagedInstanceCore. */
+    static final String WORKER_PROFILE = "pv2hvm-worker";
     static final String SOURCE = "i-0123456789abcdef0";
     static final String SOURCE_IP = "10.0.1.10";
     static final String SECONDARY_IP = "10.0.1.11";
@@ -52,10 +56,17 @@ final class EmulatedAws {
     /** A world with the worker image and one source instance launched from {@code image}. */
     static World.Builder world(InstanceSeed source, ImageSeed image) {
         return World.builder().defaultNetwork().keyPair("ops").instanceProfile("app-role")
+                .instanceProfile(WORKER_PROFILE, InstanceProfileSeed.SSM_MANAGED_INSTANCE_CORE)
                 .image(image)
-                .image(ImageSeed.hvm(DEBIAN_IMAGE, "debian-12-amd64").enaSupport(true).publicByAmazon())
-                .publicParameter(AwsSteps.DEBIAN_12_PARAMETER, DEBIAN_IMAGE)
+                .image(ubuntuImage())
+                .publicParameter(AwsSteps.UBUNTU_24_04_PARAMETER, UBUNTU_IMAGE)
                 .instance(source);
+    }
+
+    /** Canonical's Ubuntu 24.04 AMI, which ships the SSM agent. */
+    static ImageSeed ubuntuImage() {
+        return ImageSeed.hvm(UBUNTU_IMAGE, "ubuntu/images/hvm-ssd-gp3/ubuntu-noble-24.04-amd64-server-20251201")
+                .enaSupport(true).publicByAmazon().withSsmAgent();
     }
 
     /** The PV image the web server was launched from, booted by PV-GRUB. */
@@ -102,7 +113,7 @@ final class EmulatedAws {
         return new AwsTimeouts(Duration.ofMillis(Math.max(5, scaled.poll().toMillis())),
                 scaled.instanceState().multipliedBy(4), scaled.statusChecks().multipliedBy(4),
                 scaled.volume().multipliedBy(4), scaled.snapshot(), scaled.image().multipliedBy(4),
-                scaled.ipRelease().multipliedBy(4), Duration.ofMinutes(5));
+                scaled.ipRelease().multipliedBy(4), Duration.ofMinutes(5), scaled.agentOnline().multipliedBy(4));
     }
 
     private static StaticCredentialsProvider credentials() {

@@ -85,7 +85,7 @@ class PreflightTest extends EmulatorTestBase {
     @Test
     void workerInAnotherZone_isABlocker() {
         start(EmulatedAws.world(EmulatedAws.webServer(), EmulatedAws.pvImage())
-                .instance(InstanceSeed.of("i-0bbbbbbbbbbbbbbb2", EmulatedAws.DEBIAN_IMAGE).instanceType("t3.small")
+                .instance(InstanceSeed.of("i-0bbbbbbbbbbbbbbb2", EmulatedAws.UBUNTU_IMAGE).instanceType("t3.small")
                         .subnet(World.SUBNET_B))
                 .build());
         assertThat(blockerCodes(migration(SOURCE).usingWorker("i-0bbbbbbbbbbbbbbb2"))).containsExactly("WORKER_OTHER_AZ");
@@ -117,7 +117,7 @@ class PreflightTest extends EmulatorTestBase {
         start(EmulatedAws.world(InstanceSeed.of("i-0ccccccccccccccc3", "ami-0c0ffee0c0ffee00c").instanceType("m3.medium"),
                 ImageSeed.pv("ami-0c0ffee0c0ffee00c", "marketplace-pv").kernelId(EmulatedAws.PV_GRUB_KERNEL)
                         .marketplaceCode("aw0evgkw8e5c1q413zgy5pjce"))
-                .instance(InstanceSeed.of("i-0bbbbbbbbbbbbbbb2", EmulatedAws.DEBIAN_IMAGE).instanceType("t3.small"))
+                .instance(InstanceSeed.of("i-0bbbbbbbbbbbbbbb2", EmulatedAws.UBUNTU_IMAGE).instanceType("t3.small"))
                 .build());
         assertThat(blockerCodes(migration("i-0ccccccccccccccc3").usingWorker("i-0bbbbbbbbbbbbbbb2")))
                 .containsExactly("PRODUCT_CODE_WORKER");

@@ -53,7 +53,8 @@ class RealDataPlaneTest {
             AwsTimeouts timeouts = new AwsTimeouts(scaled.poll(), scaled.instanceState(), Duration.ofMinutes(5),
                     scaled.volume(), scaled.snapshot().plusMinutes(1), scaled.image(), scaled.ipRelease(),
                     Duration.ofMinutes(10));
-            AwsSteps aws = AwsSteps.builder().ec2(ec2).ssm(ssm).timeouts(timeouts).build();
+            AwsSteps aws = AwsSteps.builder().ec2(ec2).ssm(ssm).timeouts(timeouts)
+                    .workerInstanceProfile(EmulatedAws.WORKER_PROFILE).build();
 
             MigrationResult r = Migration.of(SOURCE).toHvm().preservingIps().withInstanceType("m5.large")
                     .withProvider(aws).journal(InMemoryJournal.create()).run();

@@ -52,7 +52,8 @@ class SsmFaultMidConversionTest {
              Ec2Client ec2 = EmulatedAws.ec2(emulator);
              SsmClient ssm = EmulatedAws.ssm(emulator)) {
             canceller.set(ssm);
-            AwsSteps aws = AwsSteps.builder().ec2(ec2).ssm(ssm).timeouts(EmulatedAws.timeouts()).build();
+            AwsSteps aws = AwsSteps.builder().ec2(ec2).ssm(ssm).timeouts(EmulatedAws.timeouts())
+                    .workerInstanceProfile(EmulatedAws.WORKER_PROFILE).build();
 
             StepFailedException e = catchThrowableOfType(StepFailedException.class, () -> Migration.of(SOURCE).toHvm()
                     .preservingIps().withProvider(aws).journal(InMemoryJournal.create()).run());

@@ -7,6 +7,7 @@ import io.pv2hvm.core.spi.OutputLine;
 import io.pv2hvm.testkit.Ec2Emulator;
 import io.pv2hvm.testkit.LocalSsmExecutor;
 import io.pv2hvm.testkit.RecordedCall;
+import io.pv2hvm.testkit.world.InstanceProfileSeed;
 import io.pv2hvm.testkit.world.InstanceSeed;
 import io.pv2hvm.testkit.world.World;
 import org.junit.jupiter.api.AfterEach;
@@ -37,9 +38,11 @@ class SsmTransportTest {
     private void start(Duration consistencyWindow) {
         emulator = Ec2Emulator.builder().ssmExecutor(new LocalSsmExecutor()).consistencyWindow(consistencyWindow)
                 .world(World.builder().defaultNetwork()
-                        .instance(InstanceSeed.of(WORKER, World.AMAZON_LINUX_HVM_IMAGE).instanceType("t3.small"))
+                        .instanceProfile("worker", InstanceProfileSeed.SSM_MANAGED_INSTANCE_CORE)
+                        .instance(InstanceSeed.of(WORKER, World.AMAZON_LINUX_HVM_IMAGE).instanceType("t3.small")
+                                .instanceProfile("worker"))
                         .instance(InstanceSeed.of(NO_AGENT, World.AMAZON_LINUX_HVM_IMAGE).instanceType("t3.small")
-                                .withoutSsmAgent())
+                                .instanceProfile("worker").withoutSsmAgent())
                         .build()).build().start();
         ssm = EmulatedAws.ssm(emulator);
     }
@@ -59,7 +62,7 @@ class SsmTransportTest {
                 t.exec(Command.of("true"));
                 return t;
             } catch (TransportException e) {
-                if (!e.retryable() || !e.getMessage().contains("not online")) {
+                if (!e.retryable() || !e.getMessage().contains("did not come online")) {
                     throw e;
                 }
             }
@@ -115,7 +118,7 @@ class SsmTransportTest {
             try {
                 r = t.exec(Command.bash("echo ready"));
             } catch (TransportException e) {
-                assertThat(e.getMessage()).contains("not online");
+                assertThat(e.getMessage()).contains("did not come online");
             }
         }
 
@@ -138,12 +141,24 @@ class SsmTransportTest {
     }
 
     @Test
-    void exec_onAnInstanceWithoutAnOnlineAgent_saysWhatTheInstanceNeeds() {
+    void exec_onAnInstanceWithoutAnOnlineAgent_pollsUntilTheAgentTimeout_thenSaysWhatTheInstanceNeeds() {
         start(Duration.ZERO);
-        SsmTransport t = SsmTransport.builder().client(ssm).instanceId(NO_AGENT).build();
+        List<Duration> slept = new ArrayList<>();
+        SsmTransport t = SsmTransport.builder().client(ssm).instanceId(NO_AGENT).maxPoll(Duration.ofSeconds(5))
+                .agentTimeout(Duration.ofMinutes(1)).sleeper(slept::add).build();
 
-        assertThatThrownBy(() -> t.exec(Command.of("true"))).isInstanceOf(TransportException.class)
-                .hasMessageContaining("not online").hasMessageContaining("AmazonSSMManagedInstanceCore");
+        assertThatThrownBy(() -> t.exec(Command.of("true"))).isInstanceOfSatisfying(SsmAgentOfflineException.class,
+                e -> {
+                    assertThat(e.instanceId()).isEqualTo(NO_AGENT);
+                    assertThat(e.retryable()).isTrue();
+                    assertThat(e.getMessage()).contains("did not come online within PT1M", "AmazonSSMManagedInstanceCore",
+                            "ssmmessages", "does not ship the SSM agent");
+                });
+        // The injected sleeper took every wait: gaps grow to maxPoll and add up to the timeout.
+        assertThat(slept).first().isEqualTo(Duration.ofSeconds(1));
+        assertThat(slept).allSatisfy(d -> assertThat(d).isLessThanOrEqualTo(Duration.ofSeconds(5)));
+        assertThat(slept.stream().reduce(Duration.ZERO, Duration::plus)).isGreaterThanOrEqualTo(Duration.ofMinutes(1));
+        assertThat(emulator.journal().count("DescribeInstanceInformation")).isEqualTo(slept.size() + 1);
         assertThat(emulator.journal().count("SendCommand")).isZero();
     }
 

@@ -23,7 +23,10 @@ public final class Worker {
         return new Worker(InstanceIds.requireValid(instanceId, "worker instance id"), null);
     }
 
-    /** Launch a worker from the default image (Debian 12, resolved through the public SSM parameter). */
+    /**
+     * Launch a worker from the default image: the account's prepared worker image, else Ubuntu
+     * 24.04 resolved through Canonical's public SSM parameter.
+     */
     public static Worker launched() {
         return new Worker(null, null);
     }

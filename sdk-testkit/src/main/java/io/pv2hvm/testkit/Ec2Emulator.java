@@ -225,12 +225,13 @@ public final class Ec2Emulator implements BeforeAllCallback, AfterAllCallback, B
                 : config.consistencyWindow;
     }
 
-    /** Switches throttling at runtime; the buckets start full. */
+    /** Switches throttling at runtime, for EC2 and SSM alike; the buckets start full. */
     public void throttling(ThrottlingPolicy policy) {
         this.throttling = Objects.requireNonNull(policy);
         EmulatorCore c = core.get();
         if (c != null) {
             c.ec2.throttling(policy);
+            c.ssm.throttling(policy);
         }
     }
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pv2hvm.testkit.spi.BootResult;
 import io.pv2hvm.testkit.world.ImageSeed;
+import io.pv2hvm.testkit.world.InstanceProfileSeed;
 import io.pv2hvm.testkit.world.InstanceSeed;
 import io.pv2hvm.testkit.world.World;
 import java.io.RandomAccessFile;
@@ -38,6 +39,7 @@ class DataPlaneChainTest {
             f.write("PV-GRUB menu.lst".getBytes(StandardCharsets.UTF_8));
         }
         World world = World.builder().defaultNetwork()
+                .instanceProfile("worker", InstanceProfileSeed.SSM_MANAGED_INSTANCE_CORE)
                 .image(ImageSeed.pv("ami-0c0ffee0c0ffee001", "centos6-pv").diskImage(pvRoot).rootSizeGiB(1))
                 .instance(InstanceSeed.of("i-0123456789abcdef0", "ami-0c0ffee0c0ffee001").instanceType("m3.medium"))
                 .build();
@@ -52,7 +54,7 @@ class DataPlaneChainTest {
                 }).build().start();
              Ec2Client ec2 = AwsClients.ec2(aws); Ec2Waiter waiter = AwsClients.waiter(ec2); SsmClient ssm = AwsClients.ssm(aws)) {
             String worker = ec2.runInstances(r -> r.imageId(World.AMAZON_LINUX_HVM_IMAGE).instanceType("t3.micro").minCount(1).maxCount(1)
-                    .subnetId(World.SUBNET_A)).instances().get(0).instanceId();
+                    .subnetId(World.SUBNET_A).iamInstanceProfile(p -> p.name("worker"))).instances().get(0).instanceId();
             String sourceRoot = ec2.describeInstances(r -> r.instanceIds("i-0123456789abcdef0")).reservations().get(0).instances().get(0)
                     .blockDeviceMappings().get(0).ebs().volumeId();
             String snap = ec2.createSnapshot(r -> r.volumeId(sourceRoot)).snapshotId();

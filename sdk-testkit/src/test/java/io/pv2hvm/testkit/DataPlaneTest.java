@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.pv2hvm.testkit.spi.BootRequest;
 import io.pv2hvm.testkit.spi.BootResult;
 import io.pv2hvm.testkit.world.ImageSeed;
+import io.pv2hvm.testkit.world.InstanceProfileSeed;
 import io.pv2hvm.testkit.world.InstanceSeed;
 import io.pv2hvm.testkit.world.VolumeSeed;
 import io.pv2hvm.testkit.world.World;
@@ -148,8 +149,9 @@ class DataPlaneTest {
     void ssmCommands_seeTheAttachedDiskImages() throws Exception {
         Path data = diskWithData("data.img");
         World world = World.builder().defaultNetwork()
-                .image(ImageSeed.pv("ami-0c0ffee0c0ffee001", "pv"))
-                .instance(InstanceSeed.of("i-0123456789abcdef0", "ami-0c0ffee0c0ffee001")
+                .instanceProfile("ssm-role", InstanceProfileSeed.SSM_MANAGED_INSTANCE_CORE)
+                .image(ImageSeed.pv("ami-0c0ffee0c0ffee001", "pv").withSsmAgent())
+                .instance(InstanceSeed.of("i-0123456789abcdef0", "ami-0c0ffee0c0ffee001").instanceProfile("ssm-role")
                         .dataVolume(VolumeSeed.of("/dev/sdf", 1).diskImage(data)))
                 .build();
         RecordingSsmExecutor recorder = new RecordingSsmExecutor();

@@ -134,8 +134,8 @@ class SsmTest {
     void newInstance_agentComesOnline30SecondsAfterRunning() {
         String id;
         try (Ec2Client ec2 = AwsClients.ec2(aws)) {
-            id = ec2.runInstances(r -> r.imageId(World.AMAZON_LINUX_HVM_IMAGE).instanceType("t3.micro").minCount(1).maxCount(1))
-                    .instances().get(0).instanceId();
+            id = ec2.runInstances(r -> r.imageId(World.AMAZON_LINUX_HVM_IMAGE).instanceType("t3.micro").minCount(1).maxCount(1)
+                    .iamInstanceProfile(p -> p.name("app-role"))).instances().get(0).instanceId();
         }
         clock.advance(Duration.ofSeconds(15 + 29));
         assertThat(ssm.describeInstanceInformation(r -> r.filters(f -> f.key("InstanceIds").values(id))).instanceInformationList()).isEmpty();

@@ -1,6 +1,7 @@
 package io.pv2hvm.testkit;
 
 import io.pv2hvm.testkit.world.ImageSeed;
+import io.pv2hvm.testkit.world.InstanceProfileSeed;
 import io.pv2hvm.testkit.world.InstanceSeed;
 import io.pv2hvm.testkit.world.NetworkInterfaceSeed;
 import io.pv2hvm.testkit.world.VolumeSeed;
@@ -28,8 +29,10 @@ final class Worlds {
     static World migration() {
         return World.builder().defaultNetwork()
                 .keyPair("ops")
-                .instanceProfile("app-role")
-                .image(ImageSeed.pv(PV_IMAGE, "centos6-pv").rootSnapshotId(PV_ROOT_SNAPSHOT).instanceStore("/dev/sdb"))
+                // The source's owner installed the SSM agent and gave its role the core policy.
+                .instanceProfile("app-role", InstanceProfileSeed.SSM_MANAGED_INSTANCE_CORE)
+                .image(ImageSeed.pv(PV_IMAGE, "centos6-pv").rootSnapshotId(PV_ROOT_SNAPSHOT).instanceStore("/dev/sdb")
+                        .withSsmAgent())
                 .image(ImageSeed.pv(MARKETPLACE_IMAGE, "centos6-marketplace").marketplaceCode("aw0evgkw8e5c1q413zgy5pjce"))
                 .instance(InstanceSeed.of(SOURCE, PV_IMAGE).instanceType("m1.large").privateIp(SOURCE_IP)
                         .secondaryPrivateIp(SOURCE_SECONDARY_IP).keyName("ops").instanceProfile("app-role")

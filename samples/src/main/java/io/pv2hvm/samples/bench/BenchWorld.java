@@ -2,6 +2,7 @@ package io.pv2hvm.samples.bench;
 
 import io.pv2hvm.aws.AwsSteps;
 import io.pv2hvm.testkit.world.ImageSeed;
+import io.pv2hvm.testkit.world.InstanceProfileSeed;
 import io.pv2hvm.testkit.world.InstanceSeed;
 import io.pv2hvm.testkit.world.VolumeSeed;
 import io.pv2hvm.testkit.world.World;
@@ -17,7 +18,10 @@ final class BenchWorld {
     static final String EIP = "eipalloc-0be0c4a3c0ffee001";
     static final String WORKER = "i-0be0c4a3c0ffee0a1";
     static final String PV_IMAGE = "ami-0be0c4a3c0ffee0b1";
-    static final String DEBIAN_IMAGE = "ami-0be0c4a3c0ffee0d1";
+    /** The public Ubuntu 24.04 AMI workers boot (it ships the SSM agent). */
+    static final String UBUNTU_IMAGE = "ami-0be0c4a3c0ffee0d1";
+    /** The workers' instance profile; its role has AmazonSSMManagedInstanceCore. */
+    static final String WORKER_PROFILE = "pv2hvm-worker";
     static final String PV_GRUB_KERNEL = "aki-919dcaf8";
 
     private BenchWorld() {
@@ -26,12 +30,15 @@ final class BenchWorld {
     /** The world with a root volume of {@code sizeGiB} holding {@code usedGiB} of data. */
     static World of(int sizeGiB, double usedGiB) {
         return World.builder().defaultNetwork()
+                .instanceProfile(WORKER_PROFILE, InstanceProfileSeed.SSM_MANAGED_INSTANCE_CORE)
                 .image(ImageSeed.pv(PV_IMAGE, "centos6-pv").kernelId(PV_GRUB_KERNEL))
-                .image(ImageSeed.hvm(DEBIAN_IMAGE, "debian-12-amd64").enaSupport(true).publicByAmazon())
-                .publicParameter(AwsSteps.DEBIAN_12_PARAMETER, DEBIAN_IMAGE)
+                .image(ImageSeed.hvm(UBUNTU_IMAGE, "ubuntu/images/hvm-ssd-gp3/ubuntu-noble-24.04-amd64-server-20251201")
+                        .enaSupport(true).publicByAmazon().withSsmAgent())
+                .publicParameter(AwsSteps.UBUNTU_24_04_PARAMETER, UBUNTU_IMAGE)
                 .instance(InstanceSeed.of(SOURCE, PV_IMAGE).instanceType("m1.large").privateIp(SOURCE_IP)
                         .root(VolumeSeed.of("/dev/sda1", sizeGiB).usedGiB(usedGiB)).tag("Name", "web-1"))
-                .instance(InstanceSeed.of(WORKER, DEBIAN_IMAGE).instanceType("t3.small").tag("Name", "worker"))
+                .instance(InstanceSeed.of(WORKER, UBUNTU_IMAGE).instanceType("t3.small").tag("Name", "worker")
+                        .instanceProfile(WORKER_PROFILE))
                 .elasticIp(EIP, "198.51.100.10", SOURCE)
                 .build();
     }

@@ -7,6 +7,7 @@ import io.pv2hvm.aws.Migrations;
 import io.pv2hvm.core.journal.InMemoryJournal;
 import io.pv2hvm.samples.sandbox.EmulatorClients;
 import io.pv2hvm.samples.sandbox.EmulatorTimeouts;
+import io.pv2hvm.samples.sandbox.SandboxWorld;
 import io.pv2hvm.samples.sandbox.SimulatedWorker;
 import io.pv2hvm.testkit.Ec2Emulator;
 import io.pv2hvm.testkit.LatencyModel;
@@ -52,6 +53,7 @@ public final class FleetBenchmark {
                 .throttling(ThrottlingPolicy.documented().onScaledClock()).build().start();
         try (Ec2Client ec2 = EmulatorClients.ec2(emulator.endpoint()); SsmClient ssm = EmulatorClients.ssm(emulator.endpoint())) {
             AwsSteps aws = AwsSteps.builder().ec2(ec2).ssm(ssm).timeouts(EmulatorTimeouts.forTimeScale(timeScale))
+                    .workerInstanceProfile(SandboxWorld.WORKER_PROFILE)
                     .guestConversion(SimulatedGuest.typical()).build();
             Footprint footprint = Footprint.start();
             FleetResult result = Migrations.fleet(world.instanceIds()).using(aws)

@@ -83,6 +83,7 @@ public final class MigrationBenchmark {
         try (Ec2Emulator emulator = emulator(s, worker); Ec2Client ec2 = EmulatorClients.ec2(emulator.endpoint());
              SsmClient ssm = EmulatorClients.ssm(emulator.endpoint())) {
             AwsSteps aws = AwsSteps.builder().ec2(ec2).ssm(ssm).timeouts(EmulatorTimeouts.forTimeScale(timeScale))
+                    .workerInstanceProfile(BenchWorld.WORKER_PROFILE)
                     .guestConversion(new ModeledConversion(bytes(s.usedGiB()))).build();
             String root = rootVolume(ec2);
             MigrationResult r = Migration.of(BenchWorld.SOURCE).toHvm().preservingIps().withInstanceType("m5.large")

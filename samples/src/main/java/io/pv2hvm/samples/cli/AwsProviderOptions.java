@@ -15,6 +15,9 @@ final class AwsProviderOptions {
     @Mixin
     AwsConnection aws;
 
+    @Mixin
+    WorkerOptions worker;
+
     @Option(names = "--simulate-guest", description = "With --endpoint-url only: simulate the guest conversion"
             + " (SimulatedGuest), for an emulator whose worker has no disks.")
     boolean simulateGuest;
@@ -25,7 +28,7 @@ final class AwsProviderOptions {
             throw new UsageException("--simulate-guest is for an emulator: it needs --endpoint-url. On AWS the guest"
                     + " is always converted for real.");
         }
-        AwsSteps.Builder b = AwsSteps.builder().ec2(ec2).ssm(ssm).timeouts(aws.timeouts());
+        AwsSteps.Builder b = worker.applyTo(AwsSteps.builder().ec2(ec2).ssm(ssm).timeouts(aws.timeouts()));
         if (simulateGuest) {
             b.guestConversion(SimulatedGuest.typical());
         }

@@ -30,7 +30,8 @@ final class MigrationOptions {
     ConversionStrategy strategy;
 
     @Option(names = "--worker", paramLabel = "ID", description = "An existing worker instance (i-...) or the AMI to"
-            + " launch one from (ami-...). Default: Debian 12 in the source's AZ.")
+            + " launch one from (ami-...). Default: this account's worker image (pv2hvm worker-image), else Ubuntu"
+            + " 24.04, in the source's AZ.")
     String worker;
 
     @Option(names = "--ssm", description = "Run worker commands through SSM (the default).")

@@ -18,7 +18,7 @@ import java.nio.charset.StandardCharsets;
         description = "Moves AWS EC2 instances from paravirtual (PV) to HVM.",
         subcommands = {SandboxCommand.class, InventoryCommand.class, PlanCommand.class, MigrateCommand.class,
                 ResumeCommand.class, SweepCommand.class, ConvertImageCommand.class, EmulatorCommand.class,
-                IamPolicyCommand.class, BenchCommand.class, CommandLine.HelpCommand.class},
+                IamPolicyCommand.class, WorkerImageCommand.class, BenchCommand.class, CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:done", "1:the migration failed and was rolled back, or an AWS/IO error stopped the command",
                 "2:bad usage (unknown option, malformed id, confirmation refused)",

@@ -25,6 +25,6 @@ public final class EmulatorTimeouts {
         return new AwsTimeouts(Duration.ofMillis(Math.max(5, scaled.poll().toMillis())),
                 scaled.instanceState().multipliedBy(4), scaled.statusChecks().multipliedBy(4),
                 scaled.volume().multipliedBy(4), scaled.snapshot(), scaled.image().multipliedBy(4),
-                scaled.ipRelease().multipliedBy(4), Duration.ofMinutes(5));
+                scaled.ipRelease().multipliedBy(4), Duration.ofMinutes(5), scaled.agentOnline().multipliedBy(4));
     }
 }

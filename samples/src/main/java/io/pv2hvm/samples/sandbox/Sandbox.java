@@ -63,7 +63,8 @@ public final class Sandbox implements AutoCloseable {
         this.rootDisk = rootDisk;
         this.ec2 = EmulatorClients.ec2(emulator.endpoint());
         this.ssm = EmulatorClients.ssm(emulator.endpoint());
-        AwsSteps.Builder b = AwsSteps.builder().ec2(ec2).ssm(ssm).timeouts(timeouts);
+        AwsSteps.Builder b = AwsSteps.builder().ec2(ec2).ssm(ssm).timeouts(timeouts)
+                .workerInstanceProfile(SandboxWorld.WORKER_PROFILE);
         if (simulatedBecause != null) {
             b.guestConversion(SimulatedGuest.typical());
         }
@@ -114,7 +115,7 @@ public final class Sandbox implements AutoCloseable {
         // QEMU boots and the real conversion take real time, whatever the emulator's scale.
         AwsTimeouts real = new AwsTimeouts(timeouts.poll(), timeouts.instanceState(), Duration.ofMinutes(5),
                 timeouts.volume(), timeouts.snapshot().plusMinutes(1), timeouts.image(), timeouts.ipRelease(),
-                Duration.ofMinutes(10));
+                Duration.ofMinutes(10), timeouts.agentOnline());
         return new Sandbox(emulator, real, null, boots, worker, devRoot, root);
     }
 

@@ -2,6 +2,7 @@ package io.pv2hvm.samples.sandbox;
 
 import io.pv2hvm.aws.AwsSteps;
 import io.pv2hvm.testkit.world.ImageSeed;
+import io.pv2hvm.testkit.world.InstanceProfileSeed;
 import io.pv2hvm.testkit.world.InstanceSeed;
 import io.pv2hvm.testkit.world.NetworkInterfaceSeed;
 import io.pv2hvm.testkit.world.VolumeSeed;
@@ -12,7 +13,8 @@ import java.nio.file.Path;
 /**
  * The account the sandbox emulates: one PV web server (m1.large, PV-GRUB) with a secondary
  * private IP, a second network interface, an Elastic IP and a data volume, plus the public
- * Debian 12 image a worker is launched from.
+ * Ubuntu 24.04 image a worker is launched from (it ships the SSM agent) and the instance profile
+ * {@link #WORKER_PROFILE} the worker needs for SSM.
  */
 public final class SandboxWorld {
     /** The PV web server. */
@@ -35,8 +37,10 @@ public final class SandboxWorld {
     public static final String PV_IMAGE = "ami-0c0ffee0c0ffee001";
     /** PV-GRUB (hd0) for x86_64. */
     public static final String PV_GRUB_KERNEL = "aki-919dcaf8";
-    /** The public Debian 12 AMI workers boot. */
-    public static final String DEBIAN_IMAGE = "ami-0deb1a0deb1a0deb1";
+    /** The public Ubuntu Server 24.04 AMI workers boot; like Canonical's, it ships the SSM agent. */
+    public static final String UBUNTU_IMAGE = "ami-0ca11ed24040ca11e";
+    /** The instance profile for workers; its role has AmazonSSMManagedInstanceCore. */
+    public static final String WORKER_PROFILE = "pv2hvm-worker";
 
     private SandboxWorld() {
     }
@@ -63,9 +67,11 @@ public final class SandboxWorld {
                 .secondaryEni(NetworkInterfaceSeed.in(World.SUBNET_A, ENI2_IP).id(ENI2))
                 .tag("Name", "web-1").tag("env", "prod");
         return World.builder().defaultNetwork().keyPair("ops").instanceProfile("app-role")
+                .instanceProfile(WORKER_PROFILE, InstanceProfileSeed.SSM_MANAGED_INSTANCE_CORE)
                 .image(ImageSeed.pv(PV_IMAGE, "centos6-pv").kernelId(PV_GRUB_KERNEL))
-                .image(ImageSeed.hvm(DEBIAN_IMAGE, "debian-12-amd64").enaSupport(true).publicByAmazon())
-                .publicParameter(AwsSteps.DEBIAN_12_PARAMETER, DEBIAN_IMAGE)
+                .image(ImageSeed.hvm(UBUNTU_IMAGE, "ubuntu/images/hvm-ssd-gp3/ubuntu-noble-24.04-amd64-server-20251201")
+                        .enaSupport(true).publicByAmazon().withSsmAgent())
+                .publicParameter(AwsSteps.UBUNTU_24_04_PARAMETER, UBUNTU_IMAGE)
                 .instance(web)
                 .elasticIp(EIP, EIP_ADDRESS, SOURCE);
     }

@@ -14,6 +14,7 @@ import io.pv2hvm.testkit.Ec2Emulator;
 import io.pv2hvm.testkit.LatencyModel;
 import io.pv2hvm.testkit.world.InstanceSeed;
 import io.pv2hvm.testkit.world.ImageSeed;
+import io.pv2hvm.testkit.world.World;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -76,7 +77,7 @@ class CommandsAgainstEmulatorTest {
 
     @Test
     void inventory_json_listsEveryPvInstanceWithItsBlockersAndTargetType() {
-        Cli.Run run = cli("inventory", "--json", "--preserve-ips");
+        Cli.Run run = cli("inventory", "--json", "--preserve-ips", "--worker-profile", SandboxWorld.WORKER_PROFILE);
 
         assertThat(run.exit()).as(run.toString()).isZero();
         JsonNode rows = run.json();
@@ -117,7 +118,7 @@ class CommandsAgainstEmulatorTest {
 
     @Test
     void inventory_table_namesTheBlockersAndTheirFixes() {
-        Cli.Run run = cli("inventory");
+        Cli.Run run = cli("inventory", "--worker-profile", SandboxWorld.WORKER_PROFILE);
 
         assertThat(run.exit()).as(run.toString()).isZero();
         assertThat(run.out()).containsPattern("INSTANCE +NAME +TYPE +STATE +HVM TYPE +BLOCKERS")
@@ -145,7 +146,7 @@ class CommandsAgainstEmulatorTest {
     @Test
     void migrate_thenResume_runsTheMigrationAndResumeReturnsItsJournaledResult() {
         Cli.Run run = cli("migrate", SandboxWorld.SOURCE, "--preserve-ips", "--instance-type", "m5.large",
-                "--simulate-guest", "--yes", "--json", "--journal-dir", journalDir.toString(), "--migration-id",
+                "--simulate-guest", "--yes", "--json", "--journal-dir", journalDir.toString(), "--worker-profile", SandboxWorld.WORKER_PROFILE, "--migration-id",
                 "mig-cli-test");
 
         assertThat(run.exit()).as(run.toString()).isZero();
@@ -158,7 +159,7 @@ class CommandsAgainstEmulatorTest {
         assertThat(instance(SandboxWorld.SOURCE).state().nameAsString()).isEqualTo("terminated");
         assertThat(journalDir.resolve("mig-cli-test.jsonl")).exists();
 
-        Cli.Run resumed = cli("resume", "mig-cli-test", "--json", "--simulate-guest", "--journal-dir",
+        Cli.Run resumed = cli("resume", "mig-cli-test", "--json", "--simulate-guest", "--worker-profile", SandboxWorld.WORKER_PROFILE, "--journal-dir",
                 journalDir.toString());
         assertThat(resumed.exit()).as(resumed.toString()).isZero();
         assertThat(resumed.json().path("newInstanceId").asText()).isEqualTo(now.instanceId());
@@ -171,13 +172,14 @@ class CommandsAgainstEmulatorTest {
         try (SsmClient ssm = SsmClient.builder().endpointOverride(emulator.endpoint()).region(Region.US_EAST_1)
                 .credentialsProvider(DefaultCredentialsProvider.builder().build()).build()) {
             AwsSteps aws = AwsSteps.builder().ec2(ec2).ssm(ssm).timeouts(EmulatorTimeouts.forTimeScale(
-                    Double.parseDouble(SCALE))).guestConversion(io.pv2hvm.testkit.SimulatedGuest.typical()).build();
+                    Double.parseDouble(SCALE))).guestConversion(io.pv2hvm.testkit.SimulatedGuest.typical())
+                    .workerInstanceProfile(SandboxWorld.WORKER_PROFILE).build();
             assertThatThrownBy(() -> Migration.of(SandboxWorld.SOURCE).toHvm().withInstanceType("m5.large")
                     .withMigrationId("mig-crashed").withProvider(aws).journal(journal)
                     .withStep(Phase.CONVERT, dies()).run()).isInstanceOf(OutOfMemoryError.class);
         }
 
-        Cli.Run run = cli("resume", "mig-crashed", "--simulate-guest", "--journal-dir", journalDir.toString(),
+        Cli.Run run = cli("resume", "mig-crashed", "--simulate-guest", "--worker-profile", SandboxWorld.WORKER_PROFILE, "--journal-dir", journalDir.toString(),
                 "--progress", "plain");
 
         assertThat(run.exit()).as(run.toString()).isZero();
@@ -188,7 +190,7 @@ class CommandsAgainstEmulatorTest {
     @Test
     void migrate_whenTheGuestCannotBeConverted_rollsBackAndExits1() {
         // Without --simulate-guest the real inspection scripts run on the emulator's disk-less worker.
-        Cli.Run run = cli("migrate", SandboxWorld.SOURCE, "--yes", "--journal-dir", journalDir.toString());
+        Cli.Run run = cli("migrate", SandboxWorld.SOURCE, "--yes", "--worker-profile", SandboxWorld.WORKER_PROFILE, "--journal-dir", journalDir.toString());
 
         assertThat(run.exit()).as(run.toString()).isEqualTo(ExitCode.FAILED);
         assertThat(run.err()).contains("error: Migration").contains("failed").contains("Rolled back:");
@@ -197,14 +199,56 @@ class CommandsAgainstEmulatorTest {
 
     @Test
     void migrate_whenPreflightBlocks_exits3WithEveryBlocker() {
-        Cli.Run run = cli("migrate", PROTECTED, "--preserve-ips", "--yes", "--journal-dir", journalDir.toString());
+        Cli.Run run = cli("migrate", PROTECTED, "--preserve-ips", "--yes", "--worker-profile", SandboxWorld.WORKER_PROFILE, "--journal-dir",
+                journalDir.toString());
 
         assertThat(run.exit()).as(run.toString()).isEqualTo(ExitCode.BLOCKED);
         assertThat(run.err()).contains("cannot be migrated yet (2 blockers); nothing was changed")
                 .contains("INSTANCE_STORE_DATA").contains("TERMINATION_PROTECTION");
-        Cli.Run missing = cli("migrate", MISSING, "--yes", "--journal-dir", journalDir.toString());
+        Cli.Run missing = cli("migrate", MISSING, "--yes", "--worker-profile", SandboxWorld.WORKER_PROFILE, "--journal-dir", journalDir.toString());
         assertThat(missing.exit()).isEqualTo(ExitCode.BLOCKED);
         assertThat(missing.err()).contains("INSTANCE_NOT_FOUND");
+    }
+
+    @Test
+    void migrate_withoutAWorkerProfile_exits3WithTheFix_andChangesNothing() {
+        Cli.Run run = cli("migrate", SandboxWorld.SOURCE, "--simulate-guest", "--yes", "--journal-dir",
+                journalDir.toString());
+
+        assertThat(run.exit()).as(run.toString()).isEqualTo(ExitCode.BLOCKED);
+        assertThat(run.err()).contains("WORKER_INSTANCE_PROFILE").contains("AmazonSSMManagedInstanceCore")
+                .contains("--worker-profile");
+        assertThat(emulator.journal().mutatingCalls()).allSatisfy(c -> assertThat(c.param("DryRun")).isEqualTo("true"));
+        assertThat(instance(SandboxWorld.SOURCE).state().nameAsString()).isEqualTo("running");
+    }
+
+    @Test
+    void migrate_withWorkerFlags_launchesTheWorkerWithThem() {
+        Cli.Run run = cli("migrate", SandboxWorld.SOURCE, "--simulate-guest", "--yes", "--instance-type", "m5.large",
+                "--journal-dir", journalDir.toString(), "--worker-profile", SandboxWorld.WORKER_PROFILE, "--worker-subnet", World.SUBNET_A,
+                "--worker-security-group", World.DEFAULT_SECURITY_GROUP, "--worker-type", "t3.medium");
+
+        assertThat(run.exit()).as(run.toString()).isZero();
+        var launch = emulator.journal().calls("RunInstances").stream()
+                .filter(c -> "t3.medium".equals(c.param("InstanceType"))).findFirst().orElseThrow();
+        assertThat(launch.param("IamInstanceProfile.Name")).isEqualTo(SandboxWorld.WORKER_PROFILE);
+        assertThat(launch.param("SubnetId")).isEqualTo(World.SUBNET_A);
+        assertThat(launch.param("SecurityGroupId.1")).isEqualTo(World.DEFAULT_SECURITY_GROUP);
+        assertThat(launch.param("ImageId")).isEqualTo(SandboxWorld.UBUNTU_IMAGE);
+    }
+
+    @Test
+    void workerImage_buildsOnce_thenFindsIt() {
+        Cli.Run built = cli("worker-image", "--json", "--worker-profile", SandboxWorld.WORKER_PROFILE);
+        Cli.Run found = cli("worker-image", "--worker-profile", SandboxWorld.WORKER_PROFILE);
+
+        assertThat(built.exit()).as(built.toString()).isZero();
+        assertThat(built.json().path("reused").asBoolean()).isFalse();
+        assertThat(built.json().path("baseImageId").asText()).isEqualTo(SandboxWorld.UBUNTU_IMAGE);
+        String image = built.json().path("imageId").asText();
+        assertThat(found.exit()).as(found.toString()).isZero();
+        assertThat(found.out()).startsWith("Found worker image " + image);
+        assertThat(emulator.journal().calls("CreateImage")).hasSize(1);
     }
 
     @Test
@@ -212,7 +256,8 @@ class CommandsAgainstEmulatorTest {
         try (SsmClient ssm = SsmClient.builder().endpointOverride(emulator.endpoint()).region(Region.US_EAST_1)
                 .credentialsProvider(DefaultCredentialsProvider.builder().build()).build()) {
             AwsSteps aws = AwsSteps.builder().ec2(ec2).ssm(ssm).timeouts(EmulatorTimeouts.forTimeScale(
-                    Double.parseDouble(SCALE))).guestConversion(io.pv2hvm.testkit.SimulatedGuest.typical()).build();
+                    Double.parseDouble(SCALE))).guestConversion(io.pv2hvm.testkit.SimulatedGuest.typical())
+                    .workerInstanceProfile(SandboxWorld.WORKER_PROFILE).build();
             assertThatThrownBy(() -> Migration.of(SandboxWorld.SOURCE).toHvm().withProvider(aws)
                     .journal(InMemoryJournal.create()).withStep(Phase.PREPARE, dies()).run())
                     .isInstanceOf(OutOfMemoryError.class);
@@ -249,6 +294,10 @@ class CommandsAgainstEmulatorTest {
                 "SSH needs all of --ssh-host, --ssh-user, --ssh-key and --known-hosts");
         assertUsage(Cli.run("migrate", SandboxWorld.SOURCE, "--simulate-guest", "--yes", "--region", "us-east-1"),
                 "--simulate-guest is for an emulator");
+        assertUsage(cli("migrate", SandboxWorld.SOURCE, "--yes", "--worker-subnet", "subnet-nothex"),
+                "--worker-subnet 'subnet-nothex' is not a subnet id");
+        assertUsage(cli("worker-image", "--worker-security-group", "default"),
+                "--worker-security-group 'default' is not a security group id");
         assertUsage(Cli.run("resume"), "Missing required parameter: 'MIGRATION-ID'");
         assertUsage(Cli.run("frobnicate"), "Unmatched argument at index 0: 'frobnicate'");
         assertThat(emulator.journal().mutatingCalls()).isEmpty();

@@ -2,6 +2,7 @@ package io.pv2hvm.samples.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.pv2hvm.aws.AwsSteps;
 import io.pv2hvm.aws.Migrations;
 import io.pv2hvm.aws.SsmTransport;
 import io.pv2hvm.core.TransportException;
@@ -58,6 +59,11 @@ class IamPolicyTest {
                     .isNotEmpty();
         });
         scenario(s -> assertThat(PreflightProbe.of(SandboxWorld.SOURCE, s.steps(), true).blockers()).isEmpty());
+        // Without a worker profile, preflight asks SSM whether Default Host Management is on.
+        scenario(s -> assertThat(PreflightProbe.of(SandboxWorld.SOURCE, AwsSteps.builder().ec2(s.ec2()).ssm(s.ssm())
+                .timeouts(s.timeouts()).build(), true).blockers()).extracting(b -> b.code())
+                .containsExactly("WORKER_INSTANCE_PROFILE"));
+        scenario(s -> assertThat(s.steps().prepareWorkerImage().reused()).isFalse());
         scenario(IamPolicyTest::interruptARunningWorkerCommand);
     }
 
@@ -70,9 +76,16 @@ class IamPolicyTest {
             Thread.sleep(3_000);
             return SsmCommandResult.success("");
         });
-        SsmTransport worker = SsmTransport.builder().client(s.ssm()).instanceId(SandboxWorld.SOURCE)
+        // A worker as pv2hvm launches it: the Ubuntu image (with the agent) and the SSM profile.
+        String id = s.ec2().runInstances(r -> r.imageId(SandboxWorld.UBUNTU_IMAGE).instanceType("t3.small")
+                .minCount(1).maxCount(1).iamInstanceProfile(p -> p.name(SandboxWorld.WORKER_PROFILE)))
+                .instances().get(0).instanceId();
+        SsmTransport worker = SsmTransport.builder().client(s.ssm()).instanceId(id)
                 .sleeper(d -> {
-                    throw new InterruptedException("interrupted while waiting for the command");
+                    if (s.emulator().journal().count("SendCommand") > 0) {
+                        throw new InterruptedException("interrupted while waiting for the command");
+                    }
+                    Thread.sleep(d.toMillis()); // still waiting for the agent to register
                 }).build();
 
         assertThatThrownBy(() -> worker.exec(Command.of("sleep", "60"))).isInstanceOf(TransportException.class)

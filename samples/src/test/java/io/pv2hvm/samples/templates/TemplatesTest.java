@@ -62,6 +62,7 @@ class TemplatesTest {
         ssm = SsmClient.builder().endpointOverride(emulator.endpoint()).region(Region.US_EAST_1)
                 .credentialsProvider(DefaultCredentialsProvider.builder().build()).build();
         aws = AwsSteps.builder().ec2(ec2).ssm(ssm).timeouts(EmulatorTimeouts.forTimeScale(SCALE))
+                .workerInstanceProfile(SandboxWorld.WORKER_PROFILE)
                 .guestConversion(SimulatedGuest.typical()).build();
     }
 

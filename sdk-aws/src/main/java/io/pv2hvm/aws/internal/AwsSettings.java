@@ -6,7 +6,7 @@ import java.util.Optional;
  * Provider-level settings of the AWS steps.
  *
  * @param workerInstanceType     the worker's instance type
- * @param workerImageParameter   public SSM parameter naming the worker's default image (Debian 12)
+ * @param workerImageParameter   public SSM parameter naming the worker's default image (Ubuntu 24.04)
  * @param workerInstanceProfile  instance profile for a launched worker (SSM needs one), or null
  * @param workerSubnetId         subnet for a launched worker, or null for the source's subnet
  * @param workerKeyName          key pair for a launched worker (SSH), or null

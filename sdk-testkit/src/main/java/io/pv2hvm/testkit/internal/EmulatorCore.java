@@ -42,6 +42,7 @@ public final class EmulatorCore {
         this.principals = principals;
         this.sts = new StsService(principals, clock);
         this.sso = new SsoPortal(principals, ssoTokens);
+        ssm.throttling(throttling);
     }
 
     /** The disk image behind a volume or snapshot, if it is file-backed. */

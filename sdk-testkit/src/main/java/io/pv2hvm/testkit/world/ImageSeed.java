@@ -22,7 +22,7 @@ public final class ImageSeed {
     private String diskImage;
     private boolean isPublic;
     private String ownerId;
-    private boolean ssmAgent = true;
+    private boolean ssmAgent;
     private String imageType = "machine";
     private String imageLocation;
 
@@ -82,7 +82,14 @@ public final class ImageSeed {
     public ImageSeed instanceStore(String device) { this.ephemeralDevices.add(device); return this; }
     /** Backs the root snapshot with a disk image file. */
     public ImageSeed diskImage(Path file) { this.diskImage = file.toString(); return this; }
-    /** Instances from this image run no SSM agent (never Online in DescribeInstanceInformation). */
+    /**
+     * The image ships the SSM agent, as AWS's list "AMIs with SSM Agent preinstalled" says of
+     * Amazon Linux 2 and 2023, SUSE Linux Enterprise Server and Ubuntu Server, and not of Debian
+     * or most other distributions (https://docs.aws.amazon.com/systems-manager/latest/userguide/ami-preinstalled-agent.html).
+     * Default: no agent.
+     */
+    public ImageSeed withSsmAgent() { this.ssmAgent = true; return this; }
+    /** Instances from this image run no SSM agent (the default; never Online in DescribeInstanceInformation). */
     public ImageSeed withoutSsmAgent() { this.ssmAgent = false; return this; }
     /** Makes the image public and owned by Amazon. */
     public ImageSeed publicByAmazon() { this.isPublic = true; this.ownerId = "137112412989"; return this; }
@@ -119,7 +126,7 @@ public final class ImageSeed {
     public String imageType() { return imageType; }
     /** The S3 manifest of a kernel image, or null. */
     public String imageLocation() { return imageLocation; }
-    /** Whether instances from this image run the SSM agent. */
+    /** Whether instances from this image run the SSM agent (see {@link #withSsmAgent()}). */
     public boolean ssmAgent() { return ssmAgent; }
     /** Owner account, or null for the emulator's account. */
     public String ownerId() { return ownerId; }

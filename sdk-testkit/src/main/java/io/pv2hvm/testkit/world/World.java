@@ -57,6 +57,7 @@ public final class World {
     private List<VolumeSeed> volumes = new ArrayList<>();
     private List<ElasticIpSeed> elasticIps = new ArrayList<>();
     private Map<String, String> publicParameters = new LinkedHashMap<>();
+    private boolean defaultHostManagement;
 
     private World() {
     }
@@ -97,6 +98,7 @@ public final class World {
         w.volumes = List.copyOf(nonNull(volumes));
         w.elasticIps = List.copyOf(nonNull(elasticIps));
         w.publicParameters = Map.copyOf(publicParameters == null ? Map.of() : publicParameters);
+        w.defaultHostManagement = defaultHostManagement;
         return w;
     }
 
@@ -124,6 +126,11 @@ public final class World {
     public List<ElasticIpSeed> elasticIps() { return elasticIps; }
     /** Public SSM parameters (name → value). */
     public Map<String, String> publicParameters() { return publicParameters; }
+    /**
+     * Whether Systems Manager's Default Host Management Configuration is on at start (the
+     * service setting {@code /ssm/managed-instance/default-ec2-instance-management-role}).
+     */
+    public boolean defaultHostManagement() { return defaultHostManagement; }
 
     /** Builds a {@link World}. */
     public static final class Builder {
@@ -143,7 +150,7 @@ public final class World {
             subnet(new SubnetSeed(SUBNET_B, DEFAULT_VPC, "us-east-1b", "10.0.2.0/24", false));
             securityGroup(DEFAULT_SECURITY_GROUP, "default", DEFAULT_VPC);
             image(ImageSeed.hvm(AMAZON_LINUX_HVM_IMAGE, "al2023-ami-2023.9.20251117.1-kernel-6.1-x86_64")
-                    .publicByAmazon());
+                    .publicByAmazon().withSsmAgent());
             // The us-east-1 PV-GRUB kernels ("hd0" = unpartitioned root) that PV AMIs boot through.
             image(ImageSeed.pvGrubKernel(PV_GRUB_HD0_X86_64, "pv-grub-hd0_1.05-x86_64.gz", "x86_64"));
             image(ImageSeed.pvGrubKernel(PV_GRUB_HD0_I386, "pv-grub-hd0_1.05-i386.gz", "i386"));
@@ -163,8 +170,20 @@ public final class World {
         }
         /** Adds a key pair. */
         public Builder keyPair(String name) { w.keyPairs.add(name); return this; }
-        /** Adds an instance profile. */
-        public Builder instanceProfile(String name) { w.instanceProfiles.add(new InstanceProfileSeed(name, null)); return this; }
+        /**
+         * Adds an instance profile whose role has these AWS managed policies, e.g.
+         * {@link InstanceProfileSeed#SSM_MANAGED_INSTANCE_CORE} for an SSM-managed worker.
+         */
+        public Builder instanceProfile(String name, String... managedPolicies) {
+            w.instanceProfiles.add(new InstanceProfileSeed(name, null, List.of(managedPolicies)));
+            return this;
+        }
+        /**
+         * Turns Systems Manager's Default Host Management Configuration on: instances whose image
+         * has the agent register without an instance profile
+         * (https://docs.aws.amazon.com/systems-manager/latest/userguide/managed-instances-default-host-management.html).
+         */
+        public Builder defaultHostManagement(boolean on) { w.defaultHostManagement = on; return this; }
         /** Adds an AMI. */
         public Builder image(ImageSeed i) { w.images.add(i); return this; }
         /** Adds an instance. */

@@ -49,14 +49,14 @@ public final class HoldForDataVolumesStep implements Step {
         }
         String id = ctx.fact(FactKeys.NEW_INSTANCE).orElseThrow();
         if (release) {
-            String state = aws.ec2().instanceState(id);
+            String state = aws.ec2().instanceState(ctx, id);
             if (!"running".equals(state) && !"pending".equals(state)) {
                 aws.ec2().waitInstance(ctx, id, "stopped");
                 aws.ec2().calls().call("StartInstances", () -> aws.ec2().ec2().startInstances(r -> r.instanceIds(id)));
             }
             return;
         }
-        String state = aws.ec2().instanceState(id);
+        String state = aws.ec2().instanceState(ctx, id);
         if (!"stopped".equals(state) && !"stopping".equals(state)) {
             aws.ec2().waitInstance(ctx, id, "running"); // a pending instance cannot be stopped
             aws.ec2().calls().call("StopInstances", () -> aws.ec2().ec2().stopInstances(r -> r.instanceIds(id)));

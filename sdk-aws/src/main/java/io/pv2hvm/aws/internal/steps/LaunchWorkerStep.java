@@ -6,7 +6,6 @@ import io.pv2hvm.aws.internal.FactKeys;
 import io.pv2hvm.aws.internal.Roles;
 import io.pv2hvm.aws.internal.SourceInstance;
 import io.pv2hvm.core.Resource;
-import io.pv2hvm.core.spi.Command;
 import io.pv2hvm.core.spi.Step;
 import io.pv2hvm.core.spi.StepContext;
 import io.pv2hvm.core.spi.StepDescription;
@@ -16,15 +15,12 @@ import software.amazon.awssdk.services.ec2.model.ResourceType;
 import java.util.List;
 
 /**
- * Gets the worker: the user's instance, or a new one in the source's subnet (so its AZ) from the
- * Debian 12 image named by the public SSM parameter; then makes sure its tools are installed.
+ * Gets the worker: the user's instance, or a new one in the source's subnet (so its AZ) from, in
+ * order of preference, the image the spec names, this account's prepared worker image (tagged
+ * {@code pv2hvm:role=worker-image}, tools baked in), or Ubuntu 24.04 named by Canonical's public
+ * SSM parameter; then makes sure its tools are installed.
  */
 public final class LaunchWorkerStep implements Step {
-    /** Installs the conversion tools unless they are all there already (a re-run installs nothing). */
-    static final String INSTALL_TOOLS = "set -e; missing=0; for t in extlinux grub-install parted mkfs.xfs e2image"
-            + " xfs_copy sfdisk; do command -v $t >/dev/null || missing=1; done; if [ $missing = 1 ]; then"
-            + " export DEBIAN_FRONTEND=noninteractive; apt-get update -qq && apt-get install -y -qq"
-            + " extlinux syslinux-common grub-pc-bin grub2-common parted xfsprogs e2fsprogs fdisk >/dev/null; fi";
 
     private final AwsRuntime aws;
 
@@ -52,8 +48,10 @@ public final class LaunchWorkerStep implements Step {
             workerId = ctx.spec().worker().instanceId().get();
             ctx.putFact(FactKeys.WORKER_LAUNCHED, "false");
         } else {
-            String image = ctx.spec().worker().imageId().orElseGet(() -> aws.ec2().calls().call("GetParameter",
-                    () -> aws.ssm().getParameter(r -> r.name(aws.settings().workerImageParameter()))).parameter().value());
+            String image = ctx.spec().worker().imageId()
+                    .or(() -> WorkerImages.newest(aws.ec2()).map(software.amazon.awssdk.services.ec2.model.Image::imageId))
+                    .orElseGet(() -> aws.ec2().calls().call("GetParameter", () -> aws.ssm().getParameter(
+                            r -> r.name(aws.settings().workerImageParameter()))).parameter().value());
             Responses.require(image, "GetParameter", "Parameter.Value", aws.settings().workerImageParameter());
             String subnet = aws.settings().workerSubnetId() != null ? aws.settings().workerSubnetId() : src.subnetId();
             // The client token makes a re-run after a crash return the same instance instead of a second one.
@@ -77,8 +75,7 @@ public final class LaunchWorkerStep implements Step {
         }
         ctx.putFact(FactKeys.WORKER, workerId);
         aws.ec2().waitInstance(ctx, workerId, "running");
-        aws.transport(ctx).exec(Command.bash(INSTALL_TOOLS).withTimeout(aws.timeouts().command()))
-                .orThrow("Installing the conversion tools on worker " + workerId);
+        WorkerTools.install(aws.transport(ctx), workerId, aws.timeouts().command());
     }
 
     @Override

@@ -28,12 +28,21 @@ import java.util.function.Supplier;
  * each with its fix; only describe calls and DryRun permission probes are made.
  */
 public final class PreflightStep implements Step {
+    /** The Default Host Management Configuration setting (https://docs.aws.amazon.com/systems-manager/latest/userguide/managed-instances-default-host-management.html). */
+    static final String DHMC_SETTING = "/ssm/managed-instance/default-ec2-instance-management-role";
+
     private final AwsRuntime aws;
     private final boolean dryRunPermissionChecks;
+    private final boolean workerOverSsm;
 
-    public PreflightStep(AwsRuntime aws, boolean dryRunPermissionChecks) {
+    /**
+     * @param workerOverSsm whether a worker is reached over SSM unless the spec names a transport
+     *                      (false when the provider was given an SSH transport)
+     */
+    public PreflightStep(AwsRuntime aws, boolean dryRunPermissionChecks, boolean workerOverSsm) {
         this.aws = aws;
         this.dryRunPermissionChecks = dryRunPermissionChecks;
+        this.workerOverSsm = workerOverSsm;
     }
 
     @Override
@@ -116,6 +125,10 @@ public final class PreflightStep implements Step {
             }
         }
         spec.worker().instanceId().ifPresent(w -> checkWorker(w, src, blockers));
+        if (workerOverSsm && spec.transport().isEmpty() && spec.worker().instanceId().isEmpty()
+                && aws.settings().instanceProfile().isEmpty()) {
+            checkSsmAccess(blockers);
+        }
         Target target = targetType(spec, src, blockers, warnings);
         if (dryRunPermissionChecks && src.rootVolumeIfAny().isPresent()) {
             checkPermissions(src, spec, blockers);
@@ -206,6 +219,46 @@ public final class PreflightStep implements Step {
             blockers.add(new Blocker("WORKER_NOT_RUNNING", "Worker " + workerId + " is " + state + ".",
                     "Start it, or let pv2hvm launch one."));
         }
+    }
+
+    /**
+     * A launched worker reached over SSM needs credentials for its agent: an instance profile,
+     * or the account's Default Host Management Configuration (DHMC). Without a profile, DHMC must
+     * be on; when ssm:GetServiceSetting is denied, the blocker says so.
+     */
+    private void checkSsmAccess(List<Blocker> blockers) {
+        String dhmc;
+        try {
+            dhmc = aws.ec2().calls().call("GetServiceSetting", () -> aws.ssm().getServiceSetting(
+                    r -> r.settingId(DHMC_SETTING))).serviceSetting().settingValue();
+        } catch (AwsCallException e) {
+            if (!e.isPermissionDenied() && !"ServiceSettingNotFound".equals(e.errorCode())) {
+                throw e;
+            }
+            dhmc = e.isPermissionDenied() ? null : "$None";
+        }
+        if (dhmc != null && !dhmc.isBlank() && !"$None".equals(dhmc)) {
+            return;
+        }
+        String why = dhmc == null
+                ? " pv2hvm could not tell whether Default Host Management Configuration is on: these credentials may"
+                        + " not call ssm:GetServiceSetting."
+                : " Default Host Management Configuration is off in this account and region.";
+        blockers.add(new Blocker("WORKER_INSTANCE_PROFILE", "The worker pv2hvm launches is reached over SSM, but it"
+                + " would get no instance profile, so its SSM agent could never register." + why,
+                "Create an instance profile whose role trusts ec2.amazonaws.com and has the AWS managed policy"
+                + " AmazonSSMManagedInstanceCore (aws iam create-role --role-name pv2hvm-worker"
+                + " --assume-role-policy-document '{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\","
+                + "\"Principal\":{\"Service\":\"ec2.amazonaws.com\"},\"Action\":\"sts:AssumeRole\"}]}';"
+                + " aws iam attach-role-policy --role-name pv2hvm-worker --policy-arn"
+                + " arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore; aws iam create-instance-profile"
+                + " --instance-profile-name pv2hvm-worker; aws iam add-role-to-instance-profile"
+                + " --instance-profile-name pv2hvm-worker --role-name pv2hvm-worker) and pass it:"
+                + " AwsSteps.builder().workerInstanceProfile(\"pv2hvm-worker\") or --worker-profile pv2hvm-worker"
+                + " (your credentials need iam:PassRole on the role). Or turn on Default Host Management"
+                + " Configuration (Systems Manager > Fleet Manager > Account management"
+                + (dhmc == null ? "; and grant ssm:GetServiceSetting so pv2hvm can see it" : "") + "). Or reach the"
+                + " worker over SSH (AwsSteps.builder().workerTransport(...)), or name your own worker (usingWorker)."));
     }
 
     /** DryRun probes of the mutating calls the migration will make; DryRunOperation means allowed. */

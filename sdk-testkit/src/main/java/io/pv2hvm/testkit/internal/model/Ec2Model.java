@@ -73,6 +73,12 @@ public final class Ec2Model {
     public final Map<String, Map<String, String>> tags = new LinkedHashMap<>();
     private final Map<String, IdempotentCall> clientTokens = new LinkedHashMap<>();
     public final Map<String, String> publicParameters = new LinkedHashMap<>();
+    /** ARNs of the instance profiles whose role lets the SSM agent register. */
+    public final Set<String> ssmProfileArns = new HashSet<>();
+    /** The Default Host Management Configuration role, or null while the setting is off ("$None"). */
+    public String defaultHostManagementRole;
+    /** When the Default Host Management Configuration was last changed. */
+    public Instant defaultHostManagementSince;
     private long nextPublicIp = Ipv4.parse("203.0.113.10");
     private long nextElasticIp = Ipv4.parse("198.51.100.10");
 
@@ -101,6 +107,16 @@ public final class Ec2Model {
      * Eventual consistency: a resource created less than the window ago is not yet visible
      * to reads or to other calls (https://docs.aws.amazon.com/ec2/latest/devguide/eventual-consistency.html).
      */
+    /**
+     * Whether the instance's credentials let its SSM agent register: an instance profile whose
+     * role allows SSM, or the Default Host Management Configuration
+     * (https://docs.aws.amazon.com/systems-manager/latest/userguide/setup-instance-permissions.html).
+     */
+    public boolean ssmPermitted(InstanceRecord i) {
+        return defaultHostManagementRole != null
+                || (i.instanceProfileArn != null && ssmProfileArns.contains(i.instanceProfileArn));
+    }
+
     public boolean visible(Instant createdAt) {
         return consistencyWindow.isZero() || !now().isBefore(createdAt.plus(consistencyWindow));
     }
@@ -604,8 +620,15 @@ public final class Ec2Model {
         keyPairs.addAll(world.keyPairs());
         for (InstanceProfileSeed p : world.instanceProfiles()) {
             instanceProfiles.put(p.name(), p.arnOrDefault());
+            if (p.allowsSsm()) {
+                ssmProfileArns.add(p.arnOrDefault());
+            }
         }
         publicParameters.putAll(world.publicParameters());
+        if (world.defaultHostManagement()) {
+            defaultHostManagementRole = "service-role/AWSSystemsManagerDefaultEC2InstanceManagementRole";
+            defaultHostManagementSince = past;
+        }
         for (ImageSeed s : world.images()) {
             seedImage(s, past);
         }
@@ -801,7 +824,7 @@ public final class Ec2Model {
         if (s.state().equals("running")) {
             i.state = "running";
             i.runningSince = past;
-            i.agentSeen = i.ssmAgent;
+            i.agentSeen = i.ssmAgent && ssmPermitted(i);
             i.wantsAutoPublicIp = s.autoAssignPublicIp();
             if (s.autoAssignPublicIp()) {
                 i.autoPublicIp = allocatePublicIp();

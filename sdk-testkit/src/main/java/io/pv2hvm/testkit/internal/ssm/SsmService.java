@@ -29,10 +29,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The SSM JSON 1.1 API subset (X-Amz-Target: AmazonSSM.*): Run Command against the emulated
- * instances, agent presence, and public parameters. Commands run through a pluggable
- * {@link SsmCommandExecutor} on a background thread; the invocation shows Pending for the
- * dispatch latency, InProgress until both the executor has finished and the run latency has
- * passed, then its final status.
+ * instances, agent registration, the Default Host Management service setting, and public
+ * parameters. Commands run through a pluggable {@link SsmCommandExecutor} on a background
+ * thread; the invocation shows Pending for the dispatch latency, InProgress until both the
+ * executor has finished and the run latency has passed, then its final status. An agent
+ * registers only when the image ships it and the instance's credentials allow it (instance
+ * profile or Default Host Management), after a registration delay.
  */
 public final class SsmService {
 
@@ -42,6 +44,32 @@ public final class SsmService {
     static final int STDERR_LIMIT = 8_000;
     /** ListCommandInvocations' plugin Output keeps 2,500 characters (https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_CommandPlugin.html). */
     static final int PLUGIN_OUTPUT_LIMIT = 2_500;
+    /** The Default Host Management Configuration setting (https://docs.aws.amazon.com/systems-manager/latest/userguide/managed-instances-default-host-management.html). */
+    public static final String DHMC_SETTING = "/ssm/managed-instance/default-ec2-instance-management-role";
+    /** The setting's value while it is off. */
+    static final String DHMC_OFF = "$None";
+    /**
+     * The exit code the agent reports for a command it stopped at its executionTimeout on Linux
+     * (amazon-ssm-agent appconfig: CommandStoppedPreemptivelyExitCode = 137, SIGKILL).
+     */
+    static final int STOPPED_PREEMPTIVELY = 137;
+    /**
+     * AWS-RunShellScript's parameters and executionTimeout's allowed pattern, 1 to 172800 seconds
+     * (aws ssm describe-document --name AWS-RunShellScript;
+     * https://docs.aws.amazon.com/systems-manager/latest/userguide/documents-command-ssm-plugin-reference.html#aws-runShellScript).
+     */
+    static final java.util.Set<String> RUN_SHELL_PARAMETERS = java.util.Set.of("commands", "workingDirectory", "executionTimeout");
+    static final java.util.regex.Pattern EXECUTION_TIMEOUT =
+            java.util.regex.Pattern.compile("([1-9][0-9]{0,4})|(1[0-6][0-9]{4})|(17[0-1][0-9]{3})|(172[0-7][0-9]{2})|(172800)");
+    static final String RUN_SHELL_SCRIPT = "AWS-RunShellScript";
+    /**
+     * SSM publishes no request rate for Run Command; throttled SSM calls answer ThrottlingException
+     * "Rate exceeded" (https://docs.aws.amazon.com/systems-manager/latest/APIReference/CommonErrors.html).
+     * A bucket of 20 refilled at 10 per second per action, when throttling is on: twice what
+     * the SDK's client-side SSM limiter allows itself.
+     */
+    static final int SSM_BURST = 20;
+    static final double SSM_REFILL_PER_SECOND = 10;
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Logger LOG = LoggerFactory.getLogger(SsmService.class);
@@ -55,7 +83,9 @@ public final class SsmService {
         volatile Throwable failure;
         volatile Instant finishedAt;
         boolean cancelled;
-        Instant executionStart;
+        boolean timedOut;
+        volatile Instant startedAt;
+        Duration timeout;
     }
 
     private static final class Command {
@@ -72,6 +102,9 @@ public final class SsmService {
     private final ExecutorService background;
     private volatile SsmCommandExecutor executor;
     private final Map<String, Command> commands = new LinkedHashMap<>();
+    private final Map<String, io.pv2hvm.testkit.internal.time.TokenBucket> buckets = new java.util.concurrent.ConcurrentHashMap<>();
+    private volatile double throttlingRefillFactor = -1;
+    private Instant dhmcModifiedAt;
 
     public SsmService(Ec2Model model, ExecutorService background, SsmCommandExecutor executor) {
         this.model = model;
@@ -83,10 +116,34 @@ public final class SsmService {
         this.executor = e;
     }
 
+    /**
+     * Throttles SSM calls per action ({@link #SSM_BURST}, {@link #SSM_REFILL_PER_SECOND}) while
+     * the emulator's throttling policy is on, refilling on the same clock as its EC2 buckets.
+     */
+    public void throttling(io.pv2hvm.testkit.ThrottlingPolicy policy) {
+        double ts = model.latency.timeScale();
+        this.throttlingRefillFactor = !policy.enabled() ? -1
+                : !policy.refillsOnScaledClock() ? 1 : ts == 0 ? Double.POSITIVE_INFINITY : 1 / ts;
+        buckets.clear();
+    }
+
+    private void throttle(String operation) {
+        double factor = throttlingRefillFactor;
+        if (factor < 0) {
+            return;
+        }
+        var bucket = buckets.computeIfAbsent(operation, k -> new io.pv2hvm.testkit.internal.time.TokenBucket(
+                SSM_BURST, SSM_REFILL_PER_SECOND * factor, model.clock));
+        if (!bucket.tryTake()) {
+            throw new Ec2Exception("ThrottlingException", "Rate exceeded", 400);
+        }
+    }
+
     public HttpAnswer handle(String operation, String body) {
         try {
             JsonNode in = body == null || body.isBlank() ? JSON.createObjectNode() : JSON.readTree(body);
             ObjectNode out = JSON.createObjectNode();
+            throttle(operation);
             model.lock.lock();
             try {
                 model.scheduler.advance();
@@ -94,9 +151,13 @@ public final class SsmService {
                     case "SendCommand" -> sendCommand(in, out);
                     case "GetCommandInvocation" -> getCommandInvocation(in, out);
                     case "ListCommandInvocations" -> listCommandInvocations(in, out);
+                    case "ListCommands" -> listCommands(in, out);
                     case "CancelCommand" -> cancelCommand(in);
                     case "DescribeInstanceInformation" -> describeInstanceInformation(in, out);
                     case "GetParameter" -> getParameter(in, out);
+                    case "GetServiceSetting" -> getServiceSetting(in, out);
+                    case "UpdateServiceSetting" -> updateServiceSetting(in);
+                    case "ResetServiceSetting" -> resetServiceSetting(in, out);
                     default -> throw new Ec2Exception("UnknownOperationException", "Unknown operation " + operation);
                 }
             } finally {
@@ -132,9 +193,22 @@ public final class SsmService {
         return v;
     }
 
+    /**
+     * The agent is online once it registered: the image ships it, the instance runs, its
+     * credentials allow SSM (a profile whose role has the core policy, or Default Host
+     * Management), and the registration delay has passed since the later of its start and the
+     * setting that let it in (https://docs.aws.amazon.com/systems-manager/latest/userguide/setup-instance-permissions.html).
+     */
     private boolean online(InstanceRecord i) {
-        return i.ssmAgent && i.state.equals("running") && i.runningSince != null
-                && !model.now().isBefore(i.runningSince.plus(model.latency.scaled(model.latency.ssmAgentOnline())));
+        if (!i.ssmAgent || !i.state.equals("running") || i.runningSince == null || !model.ssmPermitted(i)) {
+            return false;
+        }
+        Instant since = i.runningSince;
+        boolean viaProfile = i.instanceProfileArn != null && model.ssmProfileArns.contains(i.instanceProfileArn);
+        if (!viaProfile && model.defaultHostManagementSince != null && model.defaultHostManagementSince.isAfter(since)) {
+            since = model.defaultHostManagementSince;
+        }
+        return !model.now().isBefore(since.plus(model.latency.scaled(model.latency.ssmAgentOnline())));
     }
 
     // -------------------------------------------------------------- Run Command
@@ -146,6 +220,24 @@ public final class SsmService {
         if (instanceIds.isEmpty()) {
             throw new Ec2Exception("ValidationException", "InstanceIds or Targets must be specified");
         }
+        // InstanceIds: at most 50; Comment: at most 100 characters
+        // (https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_SendCommand.html).
+        if (instanceIds.size() > 50) {
+            throw new Ec2Exception("ValidationException", "1 validation error detected: Value at 'instanceIds' failed"
+                    + " to satisfy constraint: Member must have length less than or equal to 50");
+        }
+        String comment = text(in, "Comment");
+        if (comment != null && comment.length() > 100) {
+            throw new Ec2Exception("ValidationException", "1 validation error detected: Value at 'comment' failed to"
+                    + " satisfy constraint: Member must have length less than or equal to 100");
+        }
+        Map<String, List<String>> params = new LinkedHashMap<>();
+        in.path("Parameters").properties().forEach(e -> {
+            List<String> values = new ArrayList<>();
+            e.getValue().forEach(v -> values.add(v.asText()));
+            params.put(e.getKey(), values);
+        });
+        validateDocument(document, params);
         // An instance whose agent is not online is refused with InvalidInstanceId
         // (https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_SendCommand.html).
         for (String id : instanceIds) {
@@ -154,16 +246,10 @@ public final class SsmService {
                 throw new Ec2Exception("InvalidInstanceId", "Instances [[" + id + "]] not in a valid state for account " + Ec2Model.ACCOUNT_ID);
             }
         }
-        Map<String, List<String>> params = new LinkedHashMap<>();
-        in.path("Parameters").properties().forEach(e -> {
-            List<String> values = new ArrayList<>();
-            e.getValue().forEach(v -> values.add(v.asText()));
-            params.put(e.getKey(), values);
-        });
         Command c = new Command();
         c.commandId = UUID.nameUUIDFromBytes(model.ids.hex(32).getBytes(java.nio.charset.StandardCharsets.UTF_8)).toString();
         c.documentName = document;
-        c.comment = text(in, "Comment");
+        c.comment = comment;
         c.parameters = params;
         c.requestedAt = model.now();
         long timeoutSeconds = params.containsKey("executionTimeout") ? Long.parseLong(params.get("executionTimeout").get(0)) : 3600;
@@ -179,7 +265,9 @@ public final class SsmService {
             model.volumesOf(id).forEach(v -> volumes.put(v.device, v.id));
             SsmCommand command = new SsmCommand(c.commandId, id, document, params.getOrDefault("commands", List.of()),
                     c.timeout, Map.copyOf(params), disksOf(id), Map.copyOf(volumes), model.instances.get(id).hypervisor);
+            inv.timeout = c.timeout;
             inv.future = background.submit(() -> {
+                inv.startedAt = model.clock.instant();
                 try {
                     inv.result = exec.execute(command);
                 } catch (Throwable t) {
@@ -192,6 +280,35 @@ public final class SsmService {
         }
         ObjectNode cmd = out.putObject("Command");
         commandJson(cmd, c);
+    }
+
+    /**
+     * The document must exist (InvalidDocument) and the parameters match its schema: no unknown
+     * name, the required {@code commands}, an executionTimeout in its allowed pattern
+     * (InvalidParameters) (https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_SendCommand.html).
+     */
+    private static void validateDocument(String document, Map<String, List<String>> params) {
+        if (!RUN_SHELL_SCRIPT.equals(document)) {
+            throw new Ec2Exception("InvalidDocument", "Document with name " + document + " does not exist.");
+        }
+        for (String name : params.keySet()) {
+            if (!RUN_SHELL_PARAMETERS.contains(name)) {
+                throw new Ec2Exception("InvalidParameters", "Parameter \"" + name + "\" is not defined in document "
+                        + document + "; it takes " + RUN_SHELL_PARAMETERS + ".");
+            }
+        }
+        if (params.getOrDefault("commands", List.of()).isEmpty()) {
+            throw new Ec2Exception("InvalidParameters", "Parameter \"commands\" is required by document " + document + ".");
+        }
+        for (String name : List.of("executionTimeout", "workingDirectory")) {
+            if (params.containsKey(name) && params.get(name).size() != 1) {
+                throw new Ec2Exception("InvalidParameters", "Parameter \"" + name + "\" takes one value.");
+            }
+        }
+        if (params.containsKey("executionTimeout") && !EXECUTION_TIMEOUT.matcher(params.get("executionTimeout").get(0)).matches()) {
+            throw new Ec2Exception("InvalidParameters", "Parameter \"executionTimeout\" value "
+                    + params.get("executionTimeout").get(0) + " does not match the allowed pattern (1 to 172800 seconds).");
+        }
     }
 
     private Map<String, Path> disksOf(String instanceId) {
@@ -218,7 +335,7 @@ public final class SsmService {
         ArrayNode ids = cmd.putArray("InstanceIds");
         c.invocations.keySet().forEach(ids::add);
         String status = aggregateStatus(c);
-        cmd.put("Status", status).put("StatusDetails", status);
+        cmd.put("Status", status).put("StatusDetails", details(status));
         cmd.put("TargetCount", c.invocations.size());
         long done = c.invocations.values().stream().filter(i -> isFinal(status(i))).count();
         cmd.put("CompletedCount", done);
@@ -247,6 +364,18 @@ public final class SsmService {
         return all.contains("TimedOut") ? "TimedOut" : "Failed";
     }
 
+    /**
+     * StatusDetails says more than Status: a timed-out execution is ExecutionTimedOut
+     * (https://docs.aws.amazon.com/systems-manager/latest/userguide/monitor-commands.html).
+     */
+    private static String details(String status) {
+        return status.equals("TimedOut") ? "ExecutionTimedOut" : status;
+    }
+
+    /**
+     * TimedOut only when the execution outlived its executionTimeout (the agent then stops it);
+     * a command that exits with any non-zero code, 124 included, is Failed with that code.
+     */
     private String status(Invocation inv) {
         Instant now = model.now();
         if (inv.cancelled) {
@@ -255,13 +384,23 @@ public final class SsmService {
         if (now.isBefore(inv.dispatchAt)) {
             return "Pending";
         }
+        if (!inv.timedOut && inv.startedAt != null) {
+            Instant end = inv.finishedAt != null ? inv.finishedAt : model.clock.instant();
+            if (!end.isBefore(inv.startedAt.plus(inv.timeout))) {
+                inv.timedOut = true;
+                inv.future.cancel(true);
+            }
+        }
+        if (inv.timedOut) {
+            return "TimedOut";
+        }
         if (inv.finishedAt == null || now.isBefore(inv.minEndAt)) {
             return "InProgress";
         }
         if (inv.failure != null) {
             return "Failed";
         }
-        return inv.result.exitCode() == 0 ? "Success" : inv.result.exitCode() == 124 ? "TimedOut" : "Failed";
+        return inv.result.exitCode() == 0 ? "Success" : "Failed";
     }
 
     private Command command(String commandId) {
@@ -290,7 +429,7 @@ public final class SsmService {
         if (c.comment != null) {
             out.put("Comment", c.comment);
         }
-        out.put("Status", status).put("StatusDetails", status);
+        out.put("Status", status).put("StatusDetails", details(status));
         boolean done = isFinal(status) && !inv.cancelled;
         out.put("ResponseCode", done ? exitCode(inv) : -1);
         if (!status.equals("Pending")) {
@@ -307,18 +446,24 @@ public final class SsmService {
     }
 
     private static int exitCode(Invocation inv) {
+        if (inv.timedOut) {
+            return STOPPED_PREEMPTIVELY;
+        }
         return inv.failure != null ? 1 : inv.result.exitCode();
     }
 
     private static String stdout(Invocation inv) {
-        return inv.failure != null || inv.result.stdout() == null ? "" : inv.result.stdout();
+        return inv.failure != null || inv.result == null || inv.result.stdout() == null ? "" : inv.result.stdout();
     }
 
     private static String stderr(Invocation inv) {
+        if (inv.timedOut && inv.result == null) {
+            return "failed to run commands: command timed out after " + inv.timeout.toSeconds() + " seconds";
+        }
         if (inv.failure != null) {
             return String.valueOf(inv.failure);
         }
-        return inv.result.stderr() == null ? "" : inv.result.stderr();
+        return inv.result == null || inv.result.stderr() == null ? "" : inv.result.stderr();
     }
 
     private static String truncate(String s, int limit) {
@@ -342,14 +487,27 @@ public final class SsmService {
                 ObjectNode n = list.addObject();
                 n.put("CommandId", c.commandId).put("InstanceId", inv.instanceId).put("DocumentName", c.documentName)
                         .put("DocumentVersion", "$DEFAULT").put("RequestedDateTime", c.requestedAt.toEpochMilli() / 1000.0)
-                        .put("Status", status).put("StatusDetails", status);
+                        .put("Status", status).put("StatusDetails", details(status));
                 if (details) {
                     ObjectNode plugin = n.putArray("CommandPlugins").addObject();
                     boolean done = isFinal(status) && !inv.cancelled;
-                    plugin.put("Name", "aws:runShellScript").put("Status", status).put("StatusDetails", status)
+                    plugin.put("Name", "aws:runShellScript").put("Status", status).put("StatusDetails", details(status))
                             .put("ResponseCode", done ? exitCode(inv) : -1)
                             .put("Output", done ? truncate(stdout(inv) + stderr(inv), PLUGIN_OUTPUT_LIMIT) : "");
                 }
+            }
+        }
+    }
+
+    /** Commands with their aggregate status (https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_ListCommands.html). */
+    private void listCommands(JsonNode in, ObjectNode out) {
+        String commandId = text(in, "CommandId");
+        String instanceId = text(in, "InstanceId");
+        ArrayNode list = out.putArray("Commands");
+        for (Command c : commands.values()) {
+            if ((commandId == null || commandId.equals(c.commandId)) && model.visible(c.requestedAt)
+                    && (instanceId == null || c.invocations.containsKey(instanceId))) {
+                commandJson(list.addObject(), c);
             }
         }
     }
@@ -404,6 +562,52 @@ public final class SsmService {
                     .put("IPAddress", eni == null ? "" : eni.privateIps.get(0))
                     .put("ComputerName", eni == null ? i.id : "ip-" + eni.privateIps.get(0).replace('.', '-') + ".ec2.internal");
         }
+    }
+
+    // -------------------------------------------------------------- service settings
+
+    /**
+     * Only the Default Host Management setting; its id may be given as the path or as the
+     * setting's ARN (https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_GetServiceSetting.html).
+     */
+    private static void requireDhmc(String settingId) {
+        if (!settingId.equals(DHMC_SETTING) && !settingId.endsWith(":servicesetting" + DHMC_SETTING)) {
+            throw new Ec2Exception("ServiceSettingNotFound", "The specified service setting wasn't found: " + settingId);
+        }
+    }
+
+    private void getServiceSetting(JsonNode in, ObjectNode out) {
+        requireDhmc(required(in, "SettingId"));
+        settingJson(out.putObject("ServiceSetting"));
+    }
+
+    private void settingJson(ObjectNode s) {
+        s.put("SettingId", DHMC_SETTING)
+                .put("SettingValue", model.defaultHostManagementRole == null ? DHMC_OFF : model.defaultHostManagementRole)
+                .put("LastModifiedDate", (dhmcModifiedAt == null ? model.now() : dhmcModifiedAt).toEpochMilli() / 1000.0)
+                .put("LastModifiedUser", "System")
+                .put("ARN", "arn:aws:ssm:" + Ec2Model.REGION + ":" + Ec2Model.ACCOUNT_ID + ":servicesetting" + DHMC_SETTING)
+                .put("Status", dhmcModifiedAt == null ? "Default" : "Customized");
+    }
+
+    /** The value is the name (with path) of the role instances use, or $None to turn it off. */
+    private void updateServiceSetting(JsonNode in) {
+        requireDhmc(required(in, "SettingId"));
+        String value = required(in, "SettingValue");
+        if (!value.equals(DHMC_OFF) && !value.matches("[\\w+=,.@/-]{1,512}")) {
+            throw new Ec2Exception("ValidationException", "SettingValue " + value + " is not a role name or $None.");
+        }
+        model.defaultHostManagementRole = value.equals(DHMC_OFF) ? null : value;
+        model.defaultHostManagementSince = model.now();
+        dhmcModifiedAt = model.now();
+    }
+
+    private void resetServiceSetting(JsonNode in, ObjectNode out) {
+        requireDhmc(required(in, "SettingId"));
+        model.defaultHostManagementRole = null;
+        model.defaultHostManagementSince = model.now();
+        dhmcModifiedAt = null;
+        settingJson(out.putObject("ServiceSetting"));
     }
 
     private void getParameter(JsonNode in, ObjectNode out) {
