@@ -946,8 +946,13 @@ final class InstanceActions {
             out.start("ebsInfo").text("ebsOptimizedSupport", "supported").text("encryptionSupport", "supported")
                     .text("nvmeSupport", t.nvmeSupport()).end();
             out.start("networkInfo").text("networkPerformance", "Moderate").text("maximumNetworkInterfaces", t.maxEnis())
-                    .text("ipv4AddressesPerInterface", t.ipsPerEni()).text("ipv6Supported", t.currentGeneration())
+                    .text("ipv4AddressesPerInterface", t.ipsPerEni())
+                    // IPv6 per interface equals IPv4 per interface on the catalogued types
+                    // (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/AvailableIpPerENI.html).
+                    .text("ipv6AddressesPerInterface", t.currentGeneration() ? t.ipsPerEni() : null)
+                    .text("ipv6Supported", t.currentGeneration())
                     .text("enaSupport", t.enaSupport()).end();
+            out.text("burstablePerformanceSupported", Ec2Model.defaultCpuCredits(t.name()) != null);
             out.stringItems("supportedBootModes", t.virtualizationTypes().contains("paravirtual") ? List.of("legacy-bios") : List.of("legacy-bios", "uefi"));
         });
         out.text("nextToken", page.nextToken());
