@@ -96,6 +96,12 @@ public final class PreflightStep implements Step {
             warnings.add("The IPv6 addresses of " + id + "'s primary interface stay with it; the new instance gets"
                     + " none. Use preservingIps() to move them.");
         }
+        if ("running".equals(src.state()) && src.behaviour().disableApiStop()) {
+            blockers.add(new Blocker("STOP_PROTECTION", id + " has stop protection (DisableApiStop); the migration"
+                    + " must stop it for the final snapshot.", "Disable it (aws ec2 modify-instance-attribute"
+                    + " --instance-id " + id + " --no-disable-api-stop), migrate, then turn it on for the new instance (--disable-api-stop). A stopped"
+                    + " source keeps it: the new instance gets it."));
+        }
         if (src.autoAssignedPublicIp() != null) {
             warnings.add("Public IP " + src.autoAssignedPublicIp() + " of " + id + " was auto-assigned and cannot be"
                     + " kept. To keep a public address, allocate an Elastic IP and associate it before migrating.");
