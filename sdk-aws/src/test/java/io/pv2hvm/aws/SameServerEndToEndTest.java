@@ -1,7 +1,12 @@
 package io.pv2hvm.aws;
 
 import io.pv2hvm.core.ConversionStrategy;
+import io.pv2hvm.core.MigrationException;
 import io.pv2hvm.core.MigrationResult;
+import io.pv2hvm.core.Phase;
+import io.pv2hvm.core.StepFailedException;
+import io.pv2hvm.core.spi.Step;
+import io.pv2hvm.core.spi.StepContext;
 import io.pv2hvm.core.PreflightException;
 import io.pv2hvm.testkit.SimulatedGuest;
 import io.pv2hvm.testkit.world.InstanceSeed;
@@ -9,6 +14,7 @@ import io.pv2hvm.testkit.world.NetworkInterfaceSeed;
 import io.pv2hvm.testkit.world.VolumeSeed;
 import io.pv2hvm.testkit.world.World;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.ec2.model.Filter;
 import software.amazon.awssdk.services.ec2.model.Image;
 import software.amazon.awssdk.services.ec2.model.Instance;
 import software.amazon.awssdk.services.ec2.model.InstanceAttributeName;
@@ -109,6 +115,45 @@ class SameServerEndToEndTest extends EmulatorTestBase {
                 .containsEntry(PV_IMAGE, r.newImageId())
                 .doesNotContainKey(ENI2); // moved, not replaced
         assertThat(r.idMap().values()).contains(primary.networkInterfaceId());
+    }
+
+    @Test
+    void rollbackAfterTheSourceIsGone_relaunchesItFromTheBackupWithTheSameAttributesAndKey() {
+        startWith(carefulServer());
+        Volume sourceRoot = rootVolume(instance(SOURCE));
+        Step failsAtTheEnd = new Step() {
+            @Override
+            public String name() {
+                return "fail-after-cutover";
+            }
+
+            @Override
+            public void run(StepContext context) {
+                throw new MigrationException("injected failure after cutover");
+            }
+        };
+
+        catchThrowableOfType(StepFailedException.class, () -> migration(SOURCE, SimulatedGuest.typical(), worker)
+                .preservingIps().withStep(Phase.CUTOVER, failsAtTheEnd).run());
+
+        Instance restored = ec2.describeInstances(b -> b.filters(
+                        Filter.builder().name("private-ip-address").values(SOURCE_IP).build(),
+                        Filter.builder().name("instance-state-name").values("running").build()))
+                .reservations().get(0).instances().get(0);
+        assertThat(restored.instanceId()).isNotEqualTo(SOURCE);
+        assertThat(restored.virtualizationTypeAsString()).isEqualTo("paravirtual");
+        assertThat(restored.instanceTypeAsString()).isEqualTo("m1.small");
+        assertThat(restored.metadataOptions().httpTokensAsString()).isEqualTo("required");
+        assertThat(restored.metadataOptions().httpPutResponseHopLimit()).isEqualTo(2);
+        assertThat(restored.monitoring().stateAsString()).isEqualTo("enabled");
+        assertThat(restored.placement().groupName()).isEqualTo("web-spread");
+        assertThat(restored.placement().tenancyAsString()).isEqualTo("dedicated");
+        assertThat(restored.sourceDestCheck()).isFalse();
+        assertThat(eni(restored, 0).ipv6Addresses()).extracting(a -> a.ipv6Address()).containsExactly(V6_PRIMARY);
+        Volume root = rootVolume(restored);
+        assertThat(root.kmsKeyId()).isEqualTo(KEY);
+        assertThat(root.volumeTypeAsString()).isEqualTo(sourceRoot.volumeTypeAsString());
+        assertThat(root.throughput()).isEqualTo(250);
     }
 
     @Test
