@@ -75,6 +75,8 @@ public record MigrationResult(String migrationId, String sourceInstanceId, Strin
         }
         sb.append("  new image:      ").append(orDash(newImageId)).append('\n');
         sb.append("  backup image:   ").append(orDash(backupImageId)).append('\n');
+        idMap().forEach((from, to) -> sb.append("  replaced:       ").append(from).append(" -> ").append(to)
+                .append('\n'));
         sb.append("  IPs before:     ").append(ipsBefore.isEmpty() ? "-" : String.join(", ", ipsBefore)).append('\n');
         sb.append("  IPs after:      ").append(ipsAfter.isEmpty() ? "-" : String.join(", ", ipsAfter)).append('\n');
         sb.append("  total:          ").append(human(total)).append('\n');

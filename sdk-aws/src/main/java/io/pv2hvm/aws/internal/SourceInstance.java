@@ -31,14 +31,14 @@ public record SourceInstance(
     }
 
     /**
-     * How the instance behaves, beyond what it runs: instance metadata options, stop protection,
-     * CPU credits (burstable types only, else null) and detailed monitoring.
+     * How the instance behaves, beyond what it runs: instance metadata options, stop protection and
+     * detailed monitoring. (No PV-capable type has CPU credits: T2 and later are HVM-only, and T1
+     * had a fixed CPU share without a credit option.)
      */
     public record Behaviour(String httpTokens, Integer httpPutResponseHopLimit, String httpEndpoint,
-                            String instanceMetadataTags, boolean disableApiStop, String cpuCredits,
-                            boolean detailedMonitoring) {
+                            String instanceMetadataTags, boolean disableApiStop, boolean detailedMonitoring) {
         /** EC2's defaults, for a source journaled before these were read. */
-        public static final Behaviour DEFAULT = new Behaviour(null, null, null, null, false, null, false);
+        public static final Behaviour DEFAULT = new Behaviour(null, null, null, null, false, false);
     }
 
     /** An attached EBS volume; {@code kmsKeyId} is the key ARN of an encrypted one. */

@@ -100,22 +100,8 @@ public final class SourceInstanceReader {
         var md = i.metadataOptions();
         return new SourceInstance.Behaviour(md == null ? null : md.httpTokensAsString(),
                 md == null ? null : md.httpPutResponseHopLimit(), md == null ? null : md.httpEndpointAsString(),
-                md == null ? null : md.instanceMetadataTagsAsString(), stopProtection, cpuCredits(i),
+                md == null ? null : md.instanceMetadataTagsAsString(), stopProtection,
                 i.monitoring() != null && "enabled".equals(i.monitoring().stateAsString()));
-    }
-
-    /**
-     * The CPU credit option, for burstable types only: DescribeInstanceCreditSpecifications refuses
-     * other instances (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DescribeInstanceCreditSpecifications.html).
-     * T1 predates CPU credits; no PV-capable type has them, but a relaunch reads the same way.
-     */
-    private String cpuCredits(Instance i) {
-        if (!BurstableTypes.hasCpuCredits(i.instanceTypeAsString())) {
-            return null;
-        }
-        return calls.call("DescribeInstanceCreditSpecifications", () -> ec2.describeInstanceCreditSpecifications(r -> r
-                .instanceIds(i.instanceId()))).instanceCreditSpecifications().stream()
-                .map(c -> c.cpuCredits()).findFirst().orElse(null);
     }
 
     private List<SourceInstance.Volume> volumes(Instance i) {

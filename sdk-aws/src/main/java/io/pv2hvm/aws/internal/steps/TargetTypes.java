@@ -145,9 +145,10 @@ final class TargetTypes {
     /**
      * Journals the chosen type and what the later steps derive from it: Nitro or Xen, ENA
      * required, EBS optimization (only where the type supports it; always on where it is the
-     * type's default) and the CPU credit option (burstable types only: the source's, else
-     * {@code standard}, because T1's fixed CPU share behaved like standard mode and unlimited
-     * would bill surplus credits nobody asked for).
+     * type's default) and the CPU credit option: {@code standard} on a burstable target, because
+     * no PV source had credits (T1's fixed CPU share behaved like standard mode) and T3's default,
+     * unlimited, would bill surplus credits nobody asked for
+     * (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/burstable-performance-instances-unlimited-mode-concepts.html).
      */
     static void journal(StepContext ctx, InstanceTypeInfo t, SourceInstance src) {
         ctx.putFact(Facts.TARGET_INSTANCE_TYPE, t.instanceTypeAsString());
@@ -157,8 +158,7 @@ final class TargetTypes {
         String ebs = t.ebsInfo() == null ? "supported" : t.ebsInfo().ebsOptimizedSupportAsString();
         boolean optimized = "default".equals(ebs) || (src.ebsOptimized() && !"unsupported".equals(ebs));
         ctx.putFact(FactKeys.TARGET_EBS_OPTIMIZED, Boolean.toString(optimized));
-        String credits = Boolean.TRUE.equals(t.burstablePerformanceSupported())
-                ? Optional.ofNullable(src.behaviour().cpuCredits()).orElse("standard") : "";
+        String credits = Boolean.TRUE.equals(t.burstablePerformanceSupported()) ? "standard" : "";
         ctx.putFact(FactKeys.TARGET_CPU_CREDITS, credits);
     }
 }
