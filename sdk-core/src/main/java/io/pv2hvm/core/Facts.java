@@ -23,6 +23,13 @@ public final class Facts {
     public static final String TARGET_INSTANCE_TYPE = "result.target-instance-type";
     /** How many cloud API calls the migration made. */
     public static final String API_CALLS = "result.api-calls";
+    /** Prefix of the old-id to new-id facts; see {@link #replacedBy(String)}. */
+    public static final String REPLACED_BY_PREFIX = "result.replaced-by.";
+
+    /** The fact recording which new resource replaces {@code oldId} (instance, volume, interface, image). */
+    public static String replacedBy(String oldId) {
+        return REPLACED_BY_PREFIX + oldId;
+    }
 
     private Facts() {
     }

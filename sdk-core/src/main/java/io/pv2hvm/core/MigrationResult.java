@@ -40,6 +40,22 @@ public record MigrationResult(String migrationId, String sourceInstanceId, Strin
     }
 
     /**
+     * Old id to new id of everything the migration replaced rather than moved, for the user's
+     * own bookkeeping (load balancer targets, alarms, inventories): the instance, its root
+     * volume, a relaunched primary interface and the image. Moved volumes and interfaces keep
+     * their ids and are not listed.
+     */
+    public Map<String, String> idMap() {
+        Map<String, String> ids = new java.util.TreeMap<>();
+        facts.forEach((k, v) -> {
+            if (k.startsWith(Facts.REPLACED_BY_PREFIX)) {
+                ids.put(k.substring(Facts.REPLACED_BY_PREFIX.length()), v);
+            }
+        });
+        return Map.copyOf(ids);
+    }
+
+    /**
      * The downtime window's critical path: its steps in order (they run one after another, so
      * each is on the path), for finding what to shorten.
      */
@@ -59,6 +75,8 @@ public record MigrationResult(String migrationId, String sourceInstanceId, Strin
         }
         sb.append("  new image:      ").append(orDash(newImageId)).append('\n');
         sb.append("  backup image:   ").append(orDash(backupImageId)).append('\n');
+        idMap().forEach((from, to) -> sb.append("  replaced:       ").append(from).append(" -> ").append(to)
+                .append('\n'));
         sb.append("  IPs before:     ").append(ipsBefore.isEmpty() ? "-" : String.join(", ", ipsBefore)).append('\n');
         sb.append("  IPs after:      ").append(ipsAfter.isEmpty() ? "-" : String.join(", ", ipsAfter)).append('\n');
         sb.append("  total:          ").append(human(total)).append('\n');

@@ -133,6 +133,15 @@ public final class MigrationSpec {
     }
 
     /**
+     * Accept that a CloudFormation-managed source drifts from its stack: the stack keeps naming
+     * the terminated (or stopped) source, and a later stack update may replace or recreate it.
+     * Without this, preflight refuses an instance tagged {@code aws:cloudformation:stack-name}.
+     */
+    public MigrationSpec acceptingStackDrift() {
+        return with(x -> x.acceptStackDrift = true);
+    }
+
+    /**
      * A check the trial instance must pass before cutover, e.g. {@code curl -fsS http://$TRIAL_IP/health}.
      * It runs on the worker (same VPC) with {@code TRIAL_IP} set to the trial instance's private IP;
      * exit 0 means healthy.
@@ -272,6 +281,11 @@ public final class MigrationSpec {
         return f.acceptInstanceStoreLoss;
     }
 
+    /** Whether drifting from a CloudFormation stack was accepted. */
+    public boolean acceptStackDrift() {
+        return f.acceptStackDrift;
+    }
+
     /** The trial instance's health command, if any. */
     public Optional<String> healthCommand() {
         return Optional.ofNullable(f.healthCommand);
@@ -302,6 +316,7 @@ public final class MigrationSpec {
         m.put("preserveIps", Boolean.toString(f.preserveIps));
         m.put("keepSource", Boolean.toString(f.keepSource));
         m.put("acceptInstanceStoreLoss", Boolean.toString(f.acceptInstanceStoreLoss));
+        m.put("acceptStackDrift", Boolean.toString(f.acceptStackDrift));
         if (f.healthCommand != null) {
             m.put("healthCommand", f.healthCommand);
         }
@@ -332,6 +347,7 @@ public final class MigrationSpec {
         f.keepSource = Boolean.parseBoolean(options.get("keepSource"));
         f.instanceType = options.get("instanceType");
         f.acceptInstanceStoreLoss = Boolean.parseBoolean(options.get("acceptInstanceStoreLoss"));
+        f.acceptStackDrift = Boolean.parseBoolean(options.get("acceptStackDrift"));
         f.healthCommand = options.get("healthCommand");
         if (options.containsKey("strategy")) {
             f.strategy = ConversionStrategy.valueOf(options.get("strategy"));
@@ -388,6 +404,7 @@ public final class MigrationSpec {
         Journal journal;
         boolean keepSource;
         boolean acceptInstanceStoreLoss;
+        boolean acceptStackDrift;
         String healthCommand;
         Clock clock = Clock.systemUTC();
         Sleeper sleeper = Sleeper.system();
@@ -411,6 +428,7 @@ public final class MigrationSpec {
             c.journal = journal;
             c.keepSource = keepSource;
             c.acceptInstanceStoreLoss = acceptInstanceStoreLoss;
+            c.acceptStackDrift = acceptStackDrift;
             c.healthCommand = healthCommand;
             c.clock = clock;
             c.sleeper = sleeper;

@@ -26,4 +26,16 @@ class MigrationResultTest {
                 .containsPattern("launch +10\\.0 s +25%")
                 .doesNotContainPattern("verify-new-instance +100\\.0 s +\\d+%");
     }
+
+    @Test
+    void idMap_mapsEveryReplacedIdToItsSuccessor_andOnlyThose() {
+        MigrationResult r = new MigrationResult("m", "i-1", "i-2", "ami-2", "ami-3", List.of(), List.of(), List.of(),
+                Duration.ZERO, Duration.ZERO, List.of(), List.of(), Map.of(
+                        Facts.replacedBy("i-1"), "i-2", Facts.replacedBy("vol-1"), "vol-2",
+                        Facts.replacedBy("eni-1"), "eni-2", Facts.TARGET_INSTANCE_TYPE, "m5.large"));
+
+        assertThat(r.idMap()).containsOnly(Map.entry("i-1", "i-2"), Map.entry("vol-1", "vol-2"),
+                Map.entry("eni-1", "eni-2"));
+        assertThat(r.toText()).contains("replaced:       vol-1 -> vol-2", "replaced:       i-1 -> i-2");
+    }
 }

@@ -60,6 +60,10 @@ final class MigrationOptions {
     @Option(names = "--accept-instance-store-loss", description = "Accept that instance-store data is lost.")
     boolean acceptInstanceStoreLoss;
 
+    @Option(names = "--accept-stack-drift", description = "Migrate a CloudFormation-managed instance; its stack"
+            + " keeps naming the old id until you update it.")
+    boolean acceptStackDrift;
+
     @Option(names = "--migration-id", paramLabel = "ID", description = "Name the migration (default: generated).")
     String migrationId;
 
@@ -86,6 +90,9 @@ final class MigrationOptions {
         }
         if (acceptInstanceStoreLoss) {
             s = s.acceptingInstanceStoreLoss();
+        }
+        if (acceptStackDrift) {
+            s = s.acceptingStackDrift();
         }
         if (migrationId != null) {
             s = s.withMigrationId(migrationId);

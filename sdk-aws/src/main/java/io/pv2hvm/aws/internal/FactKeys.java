@@ -5,6 +5,9 @@ public final class FactKeys {
     public static final String SOURCE = "aws.source";
     public static final String TARGET_NITRO = "aws.target-nitro";
     public static final String TARGET_ENA_REQUIRED = "aws.target-ena-required";
+    public static final String TARGET_EBS_OPTIMIZED = "aws.target-ebs-optimized";
+    /** The CPU credit option for a burstable target; empty for other types. */
+    public static final String TARGET_CPU_CREDITS = "aws.target-cpu-credits";
     public static final String WORKER = "aws.worker";
     public static final String WORKER_LAUNCHED = "aws.worker-launched";
     public static final String TRIAL_SNAPSHOT = "aws.trial-snapshot";

@@ -17,10 +17,11 @@ public record SourceInstance(
         String instanceProfileArn, boolean ebsOptimized, List<String> securityGroupIds, Map<String, String> tags,
         boolean terminationProtection, String shutdownBehavior, String userData, List<Volume> volumes,
         List<NetworkInterface> interfaces, List<ElasticIp> elasticIps, String autoAssignedPublicIp,
-        List<String> instanceStoreDevices) {
+        List<String> instanceStoreDevices, Behaviour behaviour) {
 
     /** Copies the collections. */
     public SourceInstance {
+        behaviour = behaviour == null ? Behaviour.DEFAULT : behaviour; // journaled by a version without it
         securityGroupIds = List.copyOf(securityGroupIds);
         tags = Map.copyOf(tags);
         volumes = List.copyOf(volumes);
@@ -29,9 +30,21 @@ public record SourceInstance(
         instanceStoreDevices = List.copyOf(instanceStoreDevices);
     }
 
-    /** An attached EBS volume. */
+    /**
+     * How the instance behaves, beyond what it runs: instance metadata options, stop protection and
+     * detailed monitoring. (No PV-capable type has CPU credits: T2 and later are HVM-only, and T1
+     * had a fixed CPU share without a credit option.)
+     */
+    public record Behaviour(String httpTokens, Integer httpPutResponseHopLimit, String httpEndpoint,
+                            String instanceMetadataTags, boolean disableApiStop, boolean detailedMonitoring) {
+        /** EC2's defaults, for a source journaled before these were read. */
+        public static final Behaviour DEFAULT = new Behaviour(null, null, null, null, false, false);
+    }
+
+    /** An attached EBS volume; {@code kmsKeyId} is the key ARN of an encrypted one. */
     public record Volume(String deviceName, String volumeId, int sizeGiB, String volumeType, Integer iops,
-                         Integer throughput, boolean deleteOnTermination, List<String> productCodes, boolean root) {
+                         Integer throughput, boolean deleteOnTermination, List<String> productCodes, boolean root,
+                         boolean encrypted, String kmsKeyId) {
         /** Copies the list. */
         public Volume {
             productCodes = List.copyOf(productCodes);
@@ -42,11 +55,18 @@ public record SourceInstance(
     public record NetworkInterface(String networkInterfaceId, int deviceIndex, String subnetId,
                                    String primaryPrivateIp, List<String> secondaryPrivateIps,
                                    List<String> securityGroupIds, boolean deleteOnTermination,
-                                   String attachmentId) {
+                                   String attachmentId, List<String> ipv6Addresses, Boolean sourceDestCheck) {
         /** Copies the lists. */
         public NetworkInterface {
             secondaryPrivateIps = List.copyOf(secondaryPrivateIps);
             securityGroupIds = List.copyOf(securityGroupIds);
+            ipv6Addresses = ipv6Addresses == null ? List.of() : List.copyOf(ipv6Addresses);
+            sourceDestCheck = sourceDestCheck == null || sourceDestCheck;
+        }
+
+        /** Private IPv4 addresses on this interface, primary first. */
+        public int privateIpCount() {
+            return 1 + secondaryPrivateIps.size();
         }
 
         /** Whether this is the primary interface (device index 0), which lives and dies with the instance. */

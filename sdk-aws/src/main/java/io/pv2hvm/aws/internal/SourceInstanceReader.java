@@ -79,6 +79,9 @@ public final class SourceInstanceReader {
         var userDataValue = calls.call("DescribeInstanceAttribute", () -> ec2.describeInstanceAttribute(r -> r
                 .instanceId(instanceId).attribute(InstanceAttributeName.USER_DATA))).userData();
         String userData = userDataValue == null ? null : userDataValue.value();
+        boolean stopProtection = Boolean.TRUE.equals(calls.call("DescribeInstanceAttribute",
+                () -> ec2.describeInstanceAttribute(r -> r.instanceId(instanceId)
+                        .attribute(InstanceAttributeName.DISABLE_API_STOP))).disableApiStop().value());
 
         List<SourceInstance.Volume> volumes = volumes(i);
         List<SourceInstance.NetworkInterface> enis = i.networkInterfaces().stream()
@@ -104,7 +107,16 @@ public final class SourceInstanceReader {
                 i.iamInstanceProfile() == null ? null : i.iamInstanceProfile().arn(),
                 Boolean.TRUE.equals(i.ebsOptimized()),
                 i.securityGroups().stream().map(GroupIdentifier::groupId).toList(), tags, protectedFromTermination,
-                shutdownBehavior, userData, volumes, enis, eips, autoAssigned, instanceStoreDevices(i)));
+                shutdownBehavior, userData, volumes, enis, eips, autoAssigned, instanceStoreDevices(i),
+                behaviour(i, stopProtection)));
+    }
+
+    private SourceInstance.Behaviour behaviour(Instance i, boolean stopProtection) {
+        var md = i.metadataOptions();
+        return new SourceInstance.Behaviour(md == null ? null : md.httpTokensAsString(),
+                md == null ? null : md.httpPutResponseHopLimit(), md == null ? null : md.httpEndpointAsString(),
+                md == null ? null : md.instanceMetadataTagsAsString(), stopProtection,
+                i.monitoring() != null && "enabled".equals(i.monitoring().stateAsString()));
     }
 
     private List<SourceInstance.Volume> volumes(Instance i) {
@@ -128,7 +140,8 @@ public final class SourceInstanceReader {
                     v == null || v.size() == null ? 0 : v.size(), v == null ? null : v.volumeTypeAsString(),
                     v == null ? null : v.iops(), v == null ? null : v.throughput(),
                     Boolean.TRUE.equals(m.ebs().deleteOnTermination()),
-                    productCodes(m.ebs().volumeId()), device.equals(i.rootDeviceName())));
+                    productCodes(m.ebs().volumeId()), device.equals(i.rootDeviceName()),
+                    v != null && Boolean.TRUE.equals(v.encrypted()), v == null ? null : v.kmsKeyId()));
         }
         return out;
     }
@@ -192,7 +205,8 @@ public final class SourceInstanceReader {
                 n.subnetId(), n.privateIpAddress(), secondary,
                 n.groups().stream().map(GroupIdentifier::groupId).toList(),
                 n.attachment() != null && Boolean.TRUE.equals(n.attachment().deleteOnTermination()),
-                n.attachment() == null ? null : n.attachment().attachmentId());
+                n.attachment() == null ? null : n.attachment().attachmentId(),
+                n.ipv6Addresses().stream().map(a -> a.ipv6Address()).toList(), n.sourceDestCheck());
     }
 
     private static String emptyToNull(String s) {

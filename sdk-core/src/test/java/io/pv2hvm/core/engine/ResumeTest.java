@@ -81,6 +81,22 @@ class ResumeTest {
     }
 
     @Test
+    void resume_keepsAnAcceptedStackDrift() {
+        Journal journal = FileJournal.in(dir);
+        Recorder first = new Recorder().when("convert", c -> {
+            throw new Recorder.SimulatedCrash();
+        });
+        assertThatThrownBy(() -> spec(first, journal).acceptingStackDrift().run())
+                .isInstanceOf(Recorder.SimulatedCrash.class);
+
+        boolean[] accepted = new boolean[1];
+        Recorder second = new Recorder().when("convert", c -> accepted[0] = c.spec().acceptStackDrift());
+        Migration.resume(MIGRATION, FileJournal.in(dir)).withProvider(second.onePerPhase()).run();
+
+        assertThat(accepted[0]).isTrue();
+    }
+
+    @Test
     void resume_afterACrashDuringRollback_finishesTheRollbackOnly() {
         Journal journal = FileJournal.in(dir);
         Recorder first = new Recorder().when("register", Recorder.fail("quota"));

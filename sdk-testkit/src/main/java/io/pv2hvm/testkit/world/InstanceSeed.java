@@ -35,6 +35,17 @@ public final class InstanceSeed {
     private String userData;
     private boolean ssmAgent = true;
     private boolean instanceStoreRoot;
+    private boolean disableApiStop;
+    private String httpTokens = "optional";
+    private int httpPutResponseHopLimit = 1;
+    private String httpEndpoint = "enabled";
+    private String instanceMetadataTags = "disabled";
+    private String cpuCredits;
+    private boolean monitoring;
+    private String tenancy = "default";
+    private String placementGroup;
+    private List<String> ipv6Addresses = new ArrayList<>();
+    private boolean sourceDestCheck = true;
 
     /** A running instance launched from {@code imageId} (its type, kernel and root come from the image). */
     public static InstanceSeed of(String id, String imageId) {
@@ -87,6 +98,32 @@ public final class InstanceSeed {
     /** Sets the user data (plain text; the API answers it base64-encoded). */
     public InstanceSeed userData(String u) { this.userData = u; return this; }
 
+    /** Sets stop protection (DisableApiStop). */
+    public InstanceSeed disableApiStop(boolean b) { this.disableApiStop = b; return this; }
+    /**
+     * Sets the instance metadata options: HttpTokens ({@code optional} or {@code required}),
+     * hop limit, HttpEndpoint ({@code enabled}/{@code disabled}) and InstanceMetadataTags.
+     */
+    public InstanceSeed metadataOptions(String tokens, int hopLimit, String endpoint, String tagsInMetadata) {
+        this.httpTokens = tokens;
+        this.httpPutResponseHopLimit = hopLimit;
+        this.httpEndpoint = endpoint;
+        this.instanceMetadataTags = tagsInMetadata;
+        return this;
+    }
+    /** Sets the CPU credit option of a burstable type ({@code standard} or {@code unlimited}). */
+    public InstanceSeed cpuCredits(String c) { this.cpuCredits = c; return this; }
+    /** Turns detailed monitoring on. */
+    public InstanceSeed detailedMonitoring() { this.monitoring = true; return this; }
+    /** Sets the tenancy ({@code default}, {@code dedicated} or {@code host}). */
+    public InstanceSeed tenancy(String t) { this.tenancy = t; return this; }
+    /** Places the instance in a placement group (which then exists in the world). */
+    public InstanceSeed placementGroup(String name) { this.placementGroup = name; return this; }
+    /** Adds an IPv6 address on the primary ENI. */
+    public InstanceSeed ipv6Address(String address) { this.ipv6Addresses.add(address); return this; }
+    /** Sets the primary ENI's source/destination check (default on). */
+    public InstanceSeed sourceDestCheck(boolean b) { this.sourceDestCheck = b; return this; }
+
     /** The id. */
     public String id() { return id; }
     /** The image. */
@@ -128,4 +165,26 @@ public final class InstanceSeed {
     public boolean isInstanceStoreRoot() { return instanceStoreRoot; }
     /** User data, or null. */
     public String userData() { return userData; }
+    /** Stop protection. */
+    public boolean disableApiStop() { return disableApiStop; }
+    /** IMDS HttpTokens. */
+    public String httpTokens() { return httpTokens; }
+    /** IMDS hop limit. */
+    public int httpPutResponseHopLimit() { return httpPutResponseHopLimit; }
+    /** IMDS endpoint. */
+    public String httpEndpoint() { return httpEndpoint; }
+    /** Tags in instance metadata. */
+    public String instanceMetadataTags() { return instanceMetadataTags; }
+    /** CPU credits, or null for the type's default. */
+    public String cpuCredits() { return cpuCredits; }
+    /** Detailed monitoring. */
+    public boolean monitoring() { return monitoring; }
+    /** Tenancy. */
+    public String tenancy() { return tenancy; }
+    /** Placement group, or null. */
+    public String placementGroup() { return placementGroup; }
+    /** IPv6 addresses of the primary ENI. */
+    public List<String> ipv6Addresses() { return List.copyOf(ipv6Addresses); }
+    /** Source/destination check of the primary ENI. */
+    public boolean sourceDestCheck() { return sourceDestCheck; }
 }

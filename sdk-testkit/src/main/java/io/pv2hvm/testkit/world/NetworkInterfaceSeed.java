@@ -13,6 +13,8 @@ public final class NetworkInterfaceSeed {
     private List<String> groupIds = new ArrayList<>();
     private int deviceIndex = 1;
     private String description = "";
+    private List<String> ipv6Addresses = new ArrayList<>();
+    private boolean sourceDestCheck = true;
 
     /** An interface in {@code subnetId} with primary address {@code privateIp} (allocated when null). */
     public static NetworkInterfaceSeed in(String subnetId, String privateIp) {
@@ -32,6 +34,10 @@ public final class NetworkInterfaceSeed {
     public NetworkInterfaceSeed deviceIndex(int index) { this.deviceIndex = index; return this; }
     /** Sets the description. */
     public NetworkInterfaceSeed description(String d) { this.description = d; return this; }
+    /** Adds an IPv6 address. */
+    public NetworkInterfaceSeed ipv6Address(String address) { this.ipv6Addresses.add(address); return this; }
+    /** Sets the source/destination check (default on). */
+    public NetworkInterfaceSeed sourceDestCheck(boolean b) { this.sourceDestCheck = b; return this; }
 
     /** The id, or null. */
     public String id() { return id; }
@@ -47,4 +53,8 @@ public final class NetworkInterfaceSeed {
     public int deviceIndex() { return deviceIndex; }
     /** Description. */
     public String description() { return description; }
+    /** IPv6 addresses. */
+    public List<String> ipv6Addresses() { return List.copyOf(ipv6Addresses); }
+    /** Source/destination check. */
+    public boolean sourceDestCheck() { return sourceDestCheck; }
 }

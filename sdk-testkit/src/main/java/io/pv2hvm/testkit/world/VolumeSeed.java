@@ -23,6 +23,9 @@ public final class VolumeSeed {
     private String diskImage;
     private Map<String, String> tags = new LinkedHashMap<>();
     private Double usedGiB;
+    private Integer iops;
+    private Integer throughput;
+    private String kmsKeyId;
 
     /** A volume of {@code sizeGiB} attached at {@code device} (null for unattached). */
     public static VolumeSeed of(String device, int sizeGiB) {
@@ -57,6 +60,13 @@ public final class VolumeSeed {
         return this;
     }
 
+    /** Encrypts the volume with this KMS key ARN. */
+    public VolumeSeed encryptedWith(String kmsKeyArn) { this.kmsKeyId = kmsKeyArn; return this; }
+    /** Sets provisioned IOPS (io1/io2/gp3). */
+    public VolumeSeed iops(int iops) { this.iops = iops; return this; }
+    /** Sets gp3 throughput in MiB/s. */
+    public VolumeSeed throughput(int mibps) { this.throughput = mibps; return this; }
+
     /** The id, or null. */
     public String id() { return id; }
     /** The device name, or null when unattached. */
@@ -77,6 +87,12 @@ public final class VolumeSeed {
     public Path diskImage() { return diskImage == null ? null : Path.of(diskImage); }
     /** Tags. */
     public Map<String, String> tags() { return Map.copyOf(tags); }
+    /** Provisioned IOPS, or null. */
+    public Integer iops() { return iops; }
+    /** gp3 throughput, or null. */
+    public Integer throughput() { return throughput; }
+    /** KMS key ARN when encrypted, else null. */
+    public String kmsKeyId() { return kmsKeyId; }
     /** Bytes of data on the volume. */
     public long usedBytes() { return usedGiB == null ? (long) sizeGiB << 30 : (long) (usedGiB * (1L << 30)); }
 }

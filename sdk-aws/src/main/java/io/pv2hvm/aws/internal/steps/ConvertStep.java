@@ -3,7 +3,10 @@ package io.pv2hvm.aws.internal.steps;
 import io.pv2hvm.aws.internal.AwsRuntime;
 import io.pv2hvm.aws.internal.FactKeys;
 import io.pv2hvm.aws.internal.Round;
+import io.pv2hvm.aws.internal.SourceInstance;
 import io.pv2hvm.core.ConversionStrategy;
+import io.pv2hvm.core.Facts;
+import io.pv2hvm.core.GuestIncompatibleException;
 import io.pv2hvm.core.guest.ConversionResult;
 import io.pv2hvm.core.guest.GuestConversion;
 import io.pv2hvm.core.guest.GuestFacts;
@@ -13,6 +16,8 @@ import io.pv2hvm.core.spi.CommandTransport;
 import io.pv2hvm.core.spi.Step;
 import io.pv2hvm.core.spi.StepContext;
 import io.pv2hvm.core.spi.StepDescription;
+
+import software.amazon.awssdk.services.ec2.model.InstanceTypeInfo;
 
 import java.util.HashSet;
 import java.util.List;
@@ -42,7 +47,8 @@ public final class ConvertStep implements Step {
     @Override
     public StepDescription describe() {
         return new StepDescription("Inspect the guest and make a bootable HVM copy ("
-                + (round == Round.TRIAL ? "trial" : "final, same recipe") + ")",
+                + (round == Round.TRIAL ? "trial; a guest without nvme or ena moves to a Xen HVM type (t2, m4, c4,"
+                + " r4) when no type was named" : "final, same recipe") + ")",
                 List.of("with PARTITION_COPY: an empty volume 1 GiB larger than the root (temporary)"), List.of());
     }
 
@@ -53,12 +59,28 @@ public final class ConvertStep implements Step {
         String inspected = volumes.locate(ctx, sourceVolume);
         String sourceDevice = inspected;
         CommandTransport transport = aws.transport(ctx);
-        TargetPlatform platform = Boolean.parseBoolean(ctx.fact(FactKeys.TARGET_NITRO).orElse("false"))
+        TargetPlatform nitroOrXen = Boolean.parseBoolean(ctx.fact(FactKeys.TARGET_NITRO).orElse("false"))
                 ? TargetPlatform.NITRO : TargetPlatform.XEN_HVM;
-        ConversionStrategy strategy = ctx.fact(FactKeys.STRATEGY).map(ConversionStrategy::valueOf)
-                .orElseGet(() -> ctx.spec().strategy().orElseGet(() -> GuestConversion.choose(
-                        guest.inspect(transport, inspected), platform)));
-        GuestFacts facts = guest.check(transport, strategy, sourceDevice, platform);
+        ConversionStrategy chosen = strategy(ctx, transport, inspected, nitroOrXen);
+        GuestFacts checked;
+        try {
+            checked = guest.check(transport, chosen, sourceDevice, nitroOrXen);
+        } catch (GuestIncompatibleException e) {
+            if (!mayFallBackToXen(ctx, nitroOrXen)) {
+                throw e;
+            }
+            chosen = strategy(ctx, transport, inspected, TargetPlatform.XEN_HVM);
+            try {
+                checked = guest.check(transport, chosen, sourceDevice, TargetPlatform.XEN_HVM);
+            } catch (GuestIncompatibleException onXenToo) {
+                throw e;
+            }
+            switchToXen(ctx, e);
+            nitroOrXen = TargetPlatform.XEN_HVM;
+        }
+        TargetPlatform platform = nitroOrXen;
+        ConversionStrategy strategy = chosen;
+        GuestFacts facts = checked;
         ctx.putFact(FactKeys.STRATEGY, strategy.name());
         ctx.putFact(FactKeys.GUEST_MOUNTS_ONCE, Boolean.toString(facts.mountsFstabOnce()));
 
@@ -77,6 +99,35 @@ public final class ConvertStep implements Step {
         result.warnings().forEach(ctx::warn);
         ctx.putFact(FactKeys.GUEST_HAS_ENA, Boolean.toString(hasEna(facts, result)));
         ctx.putFact(round.convertedVolumeFact(), targetVolume);
+    }
+
+    private ConversionStrategy strategy(StepContext ctx, CommandTransport transport, String device,
+                                        TargetPlatform platform) {
+        return ctx.fact(FactKeys.STRATEGY).map(ConversionStrategy::valueOf)
+                .orElseGet(() -> ctx.spec().strategy().orElseGet(() -> GuestConversion.choose(
+                        guest.inspect(transport, device), platform)));
+    }
+
+    /**
+     * A guest that cannot run on Nitro (no nvme or ena driver to add) may still run on Xen HVM:
+     * only in the trial round, before anything is kept, and only when the user named no type.
+     */
+    private boolean mayFallBackToXen(StepContext ctx, TargetPlatform platform) {
+        return round == Round.TRIAL && ctx.spec().instanceType().isEmpty() && platform == TargetPlatform.NITRO
+                && ctx.fact(FactKeys.STRATEGY).isEmpty();
+    }
+
+    private void switchToXen(StepContext ctx, GuestIncompatibleException why) {
+        SourceInstance src = aws.source(ctx);
+        String nitro = ctx.fact(Facts.TARGET_INSTANCE_TYPE).orElse(src.instanceType());
+        TargetTypes types = new TargetTypes(aws);
+        InstanceTypeInfo xen = types.xenStandIn(nitro, src, ctx.spec().preserveIps()).orElseThrow(() ->
+                new GuestIncompatibleException(why.getMessage() + " No " + TargetTypes.xenFamily(nitro) + " (Xen HVM)"
+                        + " type holds what " + src.instanceId() + " keeps either; name a type with withInstanceType(...)."));
+        TargetTypes.journal(ctx, xen, src);
+        ctx.warn("The guest cannot run on " + nitro + " (Nitro): " + why.getMessage() + " The new instance will be "
+                + xen.instanceTypeAsString() + " (Xen HVM, no nvme or ena needed) instead. To use a Nitro type, add"
+                + " the drivers to the guest's kernel first, or name a type with withInstanceType(...).");
     }
 
     @Override

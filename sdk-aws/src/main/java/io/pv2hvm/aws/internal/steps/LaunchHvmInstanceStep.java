@@ -51,6 +51,10 @@ public final class LaunchHvmInstanceStep implements Step {
                 TerminateSourceStep.awaitIpRelease(aws, ctx);
             }
             var request = NewInstanceRequest.like(src).image(image).type(type).keepingIps(ctx.spec().preserveIps())
+                    .rootDevice(RegisterImageStep.ROOT_DEVICE)
+                    .ebsOptimized(ctx.fact(FactKeys.TARGET_EBS_OPTIMIZED).map(Boolean::parseBoolean)
+                            .orElse(src.ebsOptimized()))
+                    .cpuCredits(ctx.fact(FactKeys.TARGET_CPU_CREDITS).filter(c -> !c.isEmpty()).orElse(null))
                     .clientToken(ClientTokens.of(ctx, "hvm"))
                     .extraTags(aws.ec2().tags(ctx, ResourceType.INSTANCE, Roles.NEW_INSTANCE)).build();
             Instance launched = aws.ec2().waits().until(ctx, "EC2 to accept the source's IPs for the new instance",
@@ -70,8 +74,25 @@ public final class LaunchHvmInstanceStep implements Step {
             ctx.putFact(FactKeys.NEW_INSTANCE, launched.instanceId());
             return launched.instanceId();
         });
-        aws.ec2().waitInstance(ctx, id, "running");
+        Instance running = aws.ec2().waitInstance(ctx, id, "running");
+        SourceDestCheck.carryOver(aws, src, id);
+        recordReplacements(ctx, src, running, image);
         ctx.putFact(Facts.NEW_INSTANCE_ID, id);
+    }
+
+    /** Old id to new id, for MigrationResult.idMap(): the instance, its root volume, its primary interface, the image. */
+    private static void recordReplacements(StepContext ctx, SourceInstance src, Instance now, String image) {
+        ctx.putFact(Facts.replacedBy(src.instanceId()), now.instanceId());
+        src.rootVolumeIfAny().ifPresent(old -> now.blockDeviceMappings().stream()
+                .filter(m -> RegisterImageStep.ROOT_DEVICE.equals(m.deviceName()) && m.ebs() != null).findFirst()
+                .ifPresent(m -> ctx.putFact(Facts.replacedBy(old.volumeId()), m.ebs().volumeId())));
+        src.primaryInterface().ifPresent(old -> now.networkInterfaces().stream()
+                .filter(n -> n.attachment() != null && Integer.valueOf(0).equals(n.attachment().deviceIndex()))
+                .findFirst().ifPresent(n -> ctx.putFact(Facts.replacedBy(old.networkInterfaceId()),
+                        n.networkInterfaceId())));
+        if (src.imageId() != null) {
+            ctx.putFact(Facts.replacedBy(src.imageId()), image);
+        }
     }
 
     @Override

@@ -1,6 +1,9 @@
 package io.pv2hvm.aws.internal.steps;
 
 import io.pv2hvm.aws.internal.SourceInstance;
+import software.amazon.awssdk.services.ec2.model.BlockDeviceMapping;
+import software.amazon.awssdk.services.ec2.model.EbsBlockDevice;
+import software.amazon.awssdk.services.ec2.model.InstanceIpv6Address;
 import software.amazon.awssdk.services.ec2.model.InstanceNetworkInterfaceSpecification;
 import software.amazon.awssdk.services.ec2.model.PrivateIpAddressSpecification;
 import software.amazon.awssdk.services.ec2.model.ResourceType;
@@ -15,10 +18,12 @@ import java.util.Map;
 
 /**
  * A RunInstances request that recreates the source's configuration: subnet, security groups,
- * key, instance profile, user data, EBS optimization, termination protection, shutdown
- * behaviour, placement and tags; with the same private IPs when asked. Private IPs go through
- * NetworkInterface.1 because PrivateIpAddress cannot be combined with NetworkInterfaces and
- * cannot express secondary addresses.
+ * key, instance profile, user data, EBS optimization, termination and stop protection, shutdown
+ * behaviour, metadata options, detailed monitoring, CPU credits, placement (group and tenancy),
+ * the root volume's type, IOPS and throughput, and tags; with the same private IPs and IPv6
+ * addresses when asked. Private IPs go through NetworkInterface.1 because PrivateIpAddress
+ * cannot be combined with NetworkInterfaces and cannot express secondary addresses. The root
+ * volume's encryption and KMS key come with the image's snapshot.
  */
 final class NewInstanceRequest {
     private final SourceInstance src;
@@ -27,6 +32,9 @@ final class NewInstanceRequest {
     private boolean keepIps;
     private String clientToken;
     private TagSpecification extraTags;
+    private Boolean ebsOptimized;
+    private String cpuCredits;
+    private String rootDevice;
 
     private NewInstanceRequest(SourceInstance src) {
         this.src = src;
@@ -56,6 +64,24 @@ final class NewInstanceRequest {
         return this;
     }
 
+    /** EBS optimization for the target type (default: the source's), where the type supports it. */
+    NewInstanceRequest ebsOptimized(boolean enabled) {
+        this.ebsOptimized = enabled;
+        return this;
+    }
+
+    /** The CPU credit option, for a burstable target only; null sets none. */
+    NewInstanceRequest cpuCredits(String credits) {
+        this.cpuCredits = credits;
+        return this;
+    }
+
+    /** The image's root device name, where the source root volume's type, IOPS and throughput are applied. */
+    NewInstanceRequest rootDevice(String deviceName) {
+        this.rootDevice = deviceName;
+        return this;
+    }
+
     /** pv2hvm's own tags, merged over the source's. */
     NewInstanceRequest extraTags(TagSpecification tags) {
         this.extraTags = tags;
@@ -64,8 +90,11 @@ final class NewInstanceRequest {
 
     RunInstancesRequest build() {
         RunInstancesRequest.Builder r = RunInstancesRequest.builder().imageId(image).instanceType(type)
-                .minCount(1).maxCount(1).clientToken(clientToken).ebsOptimized(src.ebsOptimized())
+                .minCount(1).maxCount(1).clientToken(clientToken)
+                .ebsOptimized(ebsOptimized != null ? ebsOptimized : src.ebsOptimized())
                 .disableApiTermination(src.terminationProtection())
+                .disableApiStop(src.behaviour().disableApiStop())
+                .monitoring(m -> m.enabled(src.behaviour().detailedMonitoring()))
                 .placement(p -> {
                     p.availabilityZone(src.availabilityZone());
                     if (src.tenancy() != null) {
@@ -87,6 +116,11 @@ final class NewInstanceRequest {
         if (src.userData() != null) {
             r.userData(src.userData()); // already base64, as DescribeInstanceAttribute returns it
         }
+        metadataOptions(r);
+        if (cpuCredits != null) {
+            r.creditSpecification(c -> c.cpuCredits(cpuCredits));
+        }
+        rootVolume().ifPresent(r::blockDeviceMappings);
         SourceInstance.NetworkInterface primary = src.primaryInterface().orElse(null);
         if (keepIps && primary != null) {
             List<PrivateIpAddressSpecification> ips = new ArrayList<>();
@@ -96,6 +130,8 @@ final class NewInstanceRequest {
                     .privateIpAddress(ip).primary(false).build()));
             r.networkInterfaces(InstanceNetworkInterfaceSpecification.builder().deviceIndex(0)
                     .subnetId(primary.subnetId()).groups(primary.securityGroupIds()).privateIpAddresses(ips)
+                    .ipv6Addresses(primary.ipv6Addresses().stream()
+                            .map(a -> InstanceIpv6Address.builder().ipv6Address(a).build()).toList())
                     .deleteOnTermination(true).build());
         } else {
             r.subnetId(src.subnetId()).securityGroupIds(src.securityGroupIds());
@@ -114,5 +150,48 @@ final class NewInstanceRequest {
                 .toList();
         r.tagSpecifications(TagSpecification.builder().resourceType(ResourceType.INSTANCE).tags(tagList).build());
         return r.build();
+    }
+
+    /** The source's metadata options, member by member, so "required" tokens stay required. */
+    private void metadataOptions(RunInstancesRequest.Builder r) {
+        SourceInstance.Behaviour b = src.behaviour();
+        if (b.httpTokens() == null && b.httpEndpoint() == null && b.httpPutResponseHopLimit() == null
+                && b.instanceMetadataTags() == null) {
+            return;
+        }
+        r.metadataOptions(m -> {
+            if (b.httpTokens() != null) {
+                m.httpTokens(b.httpTokens());
+            }
+            if (b.httpPutResponseHopLimit() != null) {
+                m.httpPutResponseHopLimit(b.httpPutResponseHopLimit());
+            }
+            if (b.httpEndpoint() != null) {
+                m.httpEndpoint(b.httpEndpoint());
+            }
+            if (b.instanceMetadataTags() != null) {
+                m.instanceMetadataTags(b.instanceMetadataTags());
+            }
+        });
+    }
+
+    /**
+     * The root volume's type and performance, as the source had them. IOPS only where the type
+     * takes them (io1, io2, gp3) and throughput only on gp3: EC2 refuses them elsewhere
+     * (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_EbsBlockDevice.html).
+     */
+    private java.util.Optional<BlockDeviceMapping> rootVolume() {
+        SourceInstance.Volume root = src.rootVolumeIfAny().orElse(null);
+        if (rootDevice == null || root == null || root.volumeType() == null) {
+            return java.util.Optional.empty();
+        }
+        EbsBlockDevice.Builder ebs = EbsBlockDevice.builder().volumeType(root.volumeType()).deleteOnTermination(true);
+        if (root.iops() != null && List.of("io1", "io2", "gp3").contains(root.volumeType())) {
+            ebs.iops(root.iops());
+        }
+        if (root.throughput() != null && "gp3".equals(root.volumeType())) {
+            ebs.throughput(root.throughput());
+        }
+        return java.util.Optional.of(BlockDeviceMapping.builder().deviceName(rootDevice).ebs(ebs.build()).build());
     }
 }

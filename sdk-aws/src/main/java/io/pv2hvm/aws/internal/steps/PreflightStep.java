@@ -103,6 +103,16 @@ public final class PreflightStep implements Step {
                     + " modify-instance-attribute --instance-id " + id + " --no-disable-api-termination); the new"
                     + " instance gets it back. Or migrate without preservingIps()."));
         }
+        if (!spec.preserveIps() && src.primaryInterface().map(n -> !n.ipv6Addresses().isEmpty()).orElse(false)) {
+            warnings.add("The IPv6 addresses of " + id + "'s primary interface stay with it; the new instance gets"
+                    + " none. Use preservingIps() to move them.");
+        }
+        if ("running".equals(src.state()) && src.behaviour().disableApiStop()) {
+            blockers.add(new Blocker("STOP_PROTECTION", id + " has stop protection (DisableApiStop); the migration"
+                    + " must stop it for the final snapshot.", "Disable it (aws ec2 modify-instance-attribute"
+                    + " --instance-id " + id + " --no-disable-api-stop), migrate, then turn it on for the new instance (--disable-api-stop). A stopped"
+                    + " source keeps it: the new instance gets it."));
+        }
         if (src.autoAssignedPublicIp() != null) {
             warnings.add("Public IP " + src.autoAssignedPublicIp() + " of " + id + " was auto-assigned and cannot be"
                     + " kept. To keep a public address, allocate an Elastic IP and associate it before migrating.");
@@ -129,6 +139,8 @@ public final class PreflightStep implements Step {
                 && aws.settings().instanceProfile().isEmpty()) {
             checkSsmAccess(blockers);
         }
+        new OutsideReferences(spec, src).check(blockers, warnings);
+        checkUserData(src, blockers);
         Target target = targetType(spec, src, blockers, warnings);
         if (dryRunPermissionChecks && src.rootVolumeIfAny().isPresent()) {
             checkPermissions(src, spec, blockers);
@@ -141,32 +153,36 @@ public final class PreflightStep implements Step {
         ctx.putFact(Facts.IPS_BEFORE, String.join(",", ipsOf(src)));
         ctx.putFact(Facts.VIRTUALIZATION_BEFORE, src.virtualizationType());
         ctx.putFact(Facts.TARGET_INSTANCE_TYPE, target.type());
-        target.info().ifPresent(t -> {
-            ctx.putFact(FactKeys.TARGET_NITRO, Boolean.toString("nitro".equals(t.hypervisorAsString())));
-            ctx.putFact(FactKeys.TARGET_ENA_REQUIRED, Boolean.toString(t.networkInfo() != null
-                    && "required".equals(t.networkInfo().enaSupportAsString())));
-        });
+        target.info().ifPresent(t -> TargetTypes.journal(ctx, t, src));
     }
 
     /** The chosen target type and what EC2 says about it. */
     private record Target(String type, Optional<InstanceTypeInfo> info) {
     }
 
+    /**
+     * The type the HVM instance runs as: the one named, else the source's if EC2 runs Linux HVM on
+     * it, else its documented successor; then the smallest size of that family that holds every
+     * interface and address being kept. A named type that cannot is refused, naming one that can.
+     */
     private Target targetType(MigrationSpec spec, SourceInstance src, List<Blocker> blockers, List<String> warnings) {
+        boolean pinned = spec.instanceType().isPresent();
         String wanted = spec.instanceType().orElse(src.instanceType());
         Optional<InstanceTypeInfo> info = describeType(wanted, blockers);
         if (info.isEmpty()) {
-            if (spec.instanceType().isPresent() && blockers.isEmpty()) {
+            if (pinned && blockers.isEmpty()) {
                 blockers.add(new Blocker("UNKNOWN_INSTANCE_TYPE", "Instance type " + wanted + " does not exist in"
                         + " this region.", "Pick a type from aws ec2 describe-instance-types."));
             }
             return new Target(wanted, info);
         }
-        if (!info.get().supportedVirtualizationTypesAsStrings().contains("hvm")) {
-            if (spec.instanceType().isPresent()) {
-                blockers.add(new Blocker("TARGET_TYPE_PV_ONLY", "Instance type " + wanted + " runs paravirtual"
-                        + " guests only.", "Choose an HVM type, e.g. " + InstanceTypeSuccessors.of(wanted)
-                        .orElse("m5.large") + "."));
+        if (!TargetTypes.runsLinuxHvm(info.get())) {
+            String why = info.get().supportedVirtualizationTypesAsStrings().contains("hvm")
+                    ? " does not run Linux HVM images (EC2 refuses them on t1, m1, m2 and c1)."
+                    : " runs paravirtual guests only.";
+            if (pinned) {
+                blockers.add(new Blocker("TARGET_TYPE_PV_ONLY", "Instance type " + wanted + why,
+                        "Choose an HVM type, e.g. " + InstanceTypeSuccessors.of(wanted).orElse("m5.large") + "."));
                 return new Target(wanted, info);
             }
             Optional<String> successor = InstanceTypeSuccessors.of(wanted);
@@ -175,12 +191,33 @@ public final class PreflightStep implements Step {
                         "Name the target with withInstanceType(...)."));
                 return new Target(wanted, info);
             }
-            warnings.add(wanted + " cannot run HVM; the new instance will be " + successor.get() + " (its documented"
-                    + " successor). Choose another with withInstanceType(...).");
+            warnings.add("Instance type " + wanted + why + " The new instance will be " + successor.get()
+                    + " (its documented successor). Choose another with withInstanceType(...).");
             info = describeType(successor.get(), blockers);
             wanted = successor.get();
+            if (info.isEmpty()) {
+                return new Target(wanted, info);
+            }
         }
-        return new Target(wanted, info);
+        List<String> misfits = TargetTypes.misfits(info.get(), src, spec.preserveIps());
+        if (misfits.isEmpty()) {
+            return new Target(wanted, info);
+        }
+        Optional<InstanceTypeInfo> fitting = new TargetTypes(aws).smallestFitting(wanted, src, spec.preserveIps());
+        String family = TargetTypes.family(wanted);
+        if (pinned || fitting.isEmpty()) {
+            blockers.add(new Blocker("TARGET_TYPE_TOO_SMALL", "Instance type " + wanted + " cannot hold what "
+                    + src.instanceId() + " keeps: " + String.join("; ", misfits) + ".", fitting
+                    .map(t -> "Use " + t.instanceTypeAsString() + ", the smallest " + family
+                            + " type that holds them (withInstanceType(\"" + t.instanceTypeAsString() + "\")).")
+                    .orElse("No " + TargetTypes.family(wanted) + " type holds them: name a larger type with"
+                            + " withInstanceType(...), or remove addresses or interfaces before migrating.")));
+            return new Target(wanted, info);
+        }
+        warnings.add(wanted + " cannot hold what " + src.instanceId() + " keeps (" + String.join("; ", misfits)
+                + "); the new instance will be " + fitting.get().instanceTypeAsString() + ", the smallest "
+                + TargetTypes.family(wanted) + " type that does.");
+        return new Target(fitting.get().instanceTypeAsString(), fitting);
     }
 
     private Optional<InstanceTypeInfo> describeType(String type, List<Blocker> blockers) {
@@ -198,6 +235,29 @@ public final class PreflightStep implements Step {
                 return Optional.empty();
             }
             throw e;
+        }
+    }
+
+    /**
+     * User data is limited to 16 KB before base64 encoding
+     * (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/user-data.html); EC2 would refuse the
+     * relaunch after the source is gone.
+     */
+    private static void checkUserData(SourceInstance src, List<Blocker> blockers) {
+        if (src.userData() == null) {
+            return;
+        }
+        int bytes;
+        try {
+            bytes = java.util.Base64.getMimeDecoder().decode(src.userData()).length;
+        } catch (IllegalArgumentException e) {
+            bytes = src.userData().length();
+        }
+        if (bytes > 16 * 1024) {
+            blockers.add(new Blocker("USER_DATA_TOO_LARGE", src.instanceId() + " has " + bytes + " bytes of user data;"
+                    + " RunInstances accepts at most 16384.", "Shrink it (aws ec2 modify-instance-attribute"
+                    + " --instance-id " + src.instanceId() + " --attribute userData --value ... while stopped),"
+                    + " e.g. by fetching the bulk from S3 at boot."));
         }
     }
 

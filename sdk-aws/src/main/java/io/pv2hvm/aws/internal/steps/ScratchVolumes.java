@@ -48,6 +48,11 @@ final class ScratchVolumes {
                 if (snapshotId == null || sizeGiB > 0) {
                     r.size(Math.max(1, sizeGiB));
                 }
+                // An empty volume is encrypted as the source's root was, with the same key, so the
+                // converted copy, its snapshots and images stay encrypted with it (volumes from a
+                // snapshot inherit its key by themselves).
+                aws.source(ctx).rootVolumeIfAny().filter(v -> snapshotId == null && v.encrypted())
+                        .ifPresent(v -> r.encrypted(true).kmsKeyId(v.kmsKeyId()));
             })).volumeId();
             ctx.resourceCreated(new Resource("volume", id, role));
             ctx.putFact(FactKeys.volume(role), id);

@@ -107,6 +107,7 @@ public final class TerminateSourceStep implements Step {
                             eni.primaryPrivateIp()));
                     return Responses.first(aws.ec2().calls().call("RunInstances", () -> aws.ec2().ec2().runInstances(
                             NewInstanceRequest.like(src).image(backup).type(src.instanceType()).keepingIps(true)
+                                    .rootDevice(src.rootDeviceName())
                                     .clientToken(ClientTokens.of(ctx, "restore"))
                                     .extraTags(aws.ec2().tags(ctx, ResourceType.INSTANCE, RESTORED)).build()))
                             .instances(), "RunInstances", RESTORED).instanceId();
@@ -114,6 +115,7 @@ public final class TerminateSourceStep implements Step {
         ctx.resourceCreated(new Resource("instance", relaunched, RESTORED));
         ctx.putFact(FactKeys.RESTORED_SOURCE, relaunched);
         aws.ec2().waitInstance(ctx, relaunched, "running");
+        SourceDestCheck.carryOver(aws, src, relaunched);
         ElasticIps.associate(aws, ctx, relaunched); // termination had disassociated them
         ctx.warn("The migration rolled back after the source was terminated: " + original
                 + " was relaunched from backup image " + backup + " as " + relaunched

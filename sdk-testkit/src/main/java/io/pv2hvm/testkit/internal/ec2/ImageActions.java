@@ -243,7 +243,8 @@ final class ImageActions {
             } else if (b.virtualName() == null) {
                 out.start("ebs").text("snapshotId", b.snapshotId()).text("volumeSize", b.volumeSize())
                         .text("deleteOnTermination", b.deleteOnTermination()).text("volumeType", b.volumeType())
-                        .text("encrypted", false).end();
+                        .text("encrypted", b.snapshotId() != null && m.snapshots.containsKey(b.snapshotId())
+                                && m.snapshots.get(b.snapshotId()).encrypted).end();
             }
         });
         out.text("virtualizationType", i.virtualizationType);

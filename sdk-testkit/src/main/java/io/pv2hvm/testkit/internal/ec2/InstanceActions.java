@@ -47,6 +47,7 @@ final class InstanceActions {
         actions.put("DescribeInstanceAttribute", this::describeInstanceAttribute);
         actions.put("ModifyInstanceAttribute", this::modifyInstanceAttribute);
         actions.put("DescribeInstanceTypes", this::describeInstanceTypes);
+        actions.put("DescribeInstanceCreditSpecifications", this::describeInstanceCreditSpecifications);
         actions.put("GetConsoleOutput", this::getConsoleOutput);
     }
 
@@ -164,6 +165,14 @@ final class InstanceActions {
 
         List<QueryParams> bdms = p.structs("BlockDeviceMapping");
         validateBlockDevices(img, bdms);
+        LaunchAttributes attributes = LaunchAttributes.of(p, type, m);
+        List<String> ipv6 = ni0 == null ? List.of() : ni0.structs("Ipv6Addresses").stream()
+                .map(a -> a.required("Ipv6Address")).toList();
+        for (String address : ipv6) {
+            if (m.ipv6InUse(address)) {
+                throw new Ec2Exception("InvalidIPAddress.InUse", "Address " + address + " is in use.");
+            }
+        }
         // MinCount..MaxCount: launch as many as the subnet has addresses for, and nothing when
         // fewer than MinCount fit (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_RunInstances.html).
         int perInstance = (existingPrimary != null ? 0 : 1 + requestedIps.size() + extraCount)
@@ -206,6 +215,7 @@ final class InstanceActions {
             i.sriovNetSupport = img.sriovNetSupport;
             i.disableApiTermination = p.bool("DisableApiTermination", false);
             i.shutdownBehavior = p.get("InstanceInitiatedShutdownBehavior", "stop");
+            attributes.applyTo(i);
             i.productCodes.addAll(img.productCodes);
             i.ssmAgent = img.ssmAgent;
             i.wantsAutoPublicIp = autoPublic;
@@ -224,6 +234,7 @@ final class InstanceActions {
             } else {
                 eni = m.newEni(subnet, primaryIp, groups, ni0 == null ? "" : ni0.get("Description", ""));
                 eni.privateIps.addAll(requestedIps);
+                eni.ipv6Addresses.addAll(ipv6);
                 for (int k = 0; k < extraCount; k++) {
                     eni.privateIps.add(m.allocatePrivateIp(subnet));
                 }
@@ -340,7 +351,16 @@ final class InstanceActions {
                     throw new Ec2Exception("InvalidBlockDeviceMapping", "Volume of size " + size + "GB is smaller than snapshot '"
                             + snapId + "', expect size >= " + s.sizeGiB + "GB");
                 }
-            } else if (!ebs.isEmpty() && size == null && !b.has("NoDevice")) {
+            }
+            String type = ebs.get("VolumeType", mapped == null || mapped.volumeType() == null ? "gp2" : mapped.volumeType());
+            // Throughput is a gp3 setting only (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_EbsBlockDevice.html).
+            if (ebs.has("Throughput") && !"gp3".equals(type)) {
+                throw Ec2Exception.combination("The parameter throughput is not supported for " + type + " volumes.");
+            }
+            if (ebs.has("KmsKeyId") && !ebs.bool("Encrypted", false) && (snapId == null || !m.snapshot(snapId).encrypted)) {
+                throw new Ec2Exception("InvalidParameterDependency", "The parameter KmsKeyId requires the parameter Encrypted to be set.");
+            }
+            if (snapId == null && !ebs.isEmpty() && size == null && !b.has("NoDevice")) {
                 throw new Ec2Exception("InvalidBlockDeviceMapping", "The device '" + dev + "' needs a volume size or a snapshot id");
             }
         }
@@ -375,6 +395,14 @@ final class InstanceActions {
             String volType = ebs.get("VolumeType", base == null || base.volumeType() == null ? "gp2" : base.volumeType());
             VolumeRecord v = m.newVolume(i.availabilityZone, gib, snap, volType, true);
             v.createTime = m.now();
+            v.iops = ebs.integer("Iops");
+            v.throughput = ebs.integer("Throughput");
+            if (ebs.bool("Encrypted", false) && !v.encrypted) {
+                v.encrypted = true;
+                v.kmsKeyId = ebs.get("KmsKeyId", Ec2Model.DEFAULT_EBS_KMS_KEY);
+            } else if (v.encrypted && ebs.has("KmsKeyId")) {
+                v.kmsKeyId = ebs.get("KmsKeyId"); // re-encrypted with the requested key
+            }
             // DeleteOnTermination defaults to true for volumes created at launch
             // (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/preserving-volumes-on-termination.html).
             boolean dot = ebs.bool("DeleteOnTermination", base == null || base.deleteOnTermination() == null || base.deleteOnTermination());
@@ -852,6 +880,26 @@ final class InstanceActions {
         out.text("return", true);
     }
 
+    /**
+     * The CPU credit option of burstable instances; naming an instance without CPU credits is an
+     * error (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DescribeInstanceCreditSpecifications.html).
+     */
+    private void describeInstanceCreditSpecifications(QueryParams p, XmlWriter out) {
+        List<InstanceRecord> selected = new ArrayList<>();
+        for (String id : p.list("InstanceId")) {
+            InstanceRecord i = m.instance(id);
+            if (i.cpuCredits == null) {
+                throw new Ec2Exception("InvalidInstanceType", "The instance " + id + " of type " + i.instanceType
+                        + " is not a burstable performance instance and has no CPU credit option.");
+            }
+            selected.add(i);
+        }
+        if (p.list("InstanceId").isEmpty()) {
+            m.instances.values().stream().filter(i -> "unlimited".equals(i.cpuCredits)).forEach(selected::add);
+        }
+        out.items("instanceCreditSpecificationSet", selected, i -> out.text("instanceId", i.id).text("cpuCredits", i.cpuCredits));
+    }
+
     private void describeInstanceTypes(QueryParams p, XmlWriter out) {
         List<String> names = p.list("InstanceType");
         List<InstanceType> selected = new ArrayList<>();
@@ -898,8 +946,13 @@ final class InstanceActions {
             out.start("ebsInfo").text("ebsOptimizedSupport", "supported").text("encryptionSupport", "supported")
                     .text("nvmeSupport", t.nvmeSupport()).end();
             out.start("networkInfo").text("networkPerformance", "Moderate").text("maximumNetworkInterfaces", t.maxEnis())
-                    .text("ipv4AddressesPerInterface", t.ipsPerEni()).text("ipv6Supported", t.currentGeneration())
+                    .text("ipv4AddressesPerInterface", t.ipsPerEni())
+                    // IPv6 per interface equals IPv4 per interface on the catalogued types
+                    // (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/AvailableIpPerENI.html).
+                    .text("ipv6AddressesPerInterface", t.currentGeneration() ? t.ipsPerEni() : null)
+                    .text("ipv6Supported", t.currentGeneration())
                     .text("enaSupport", t.enaSupport()).end();
+            out.text("burstablePerformanceSupported", Ec2Model.defaultCpuCredits(t.name()) != null);
             out.stringItems("supportedBootModes", t.virtualizationTypes().contains("paravirtual") ? List.of("legacy-bios") : List.of("legacy-bios", "uefi"));
         });
         out.text("nextToken", page.nextToken());

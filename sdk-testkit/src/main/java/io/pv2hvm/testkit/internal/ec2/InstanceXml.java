@@ -63,9 +63,10 @@ final class InstanceXml {
         x.items("productCodes", i.productCodes, c -> x.text("productCode", c).text("type", "marketplace"));
         x.text("instanceType", i.instanceType);
         x.text("launchTime", i.launchTime);
-        x.start("placement").text("availabilityZone", i.availabilityZone).text("groupName", "").text("tenancy", "default").end();
+        x.start("placement").text("availabilityZone", i.availabilityZone)
+                .text("groupName", i.placementGroup == null ? "" : i.placementGroup).text("tenancy", i.tenancy).end();
         x.text("kernelId", i.kernelId).text("ramdiskId", i.ramdiskId);
-        x.start("monitoring").text("state", "disabled").end();
+        x.start("monitoring").text("state", i.monitoring ? "enabled" : "disabled").end();
         if (!terminated) {
             x.text("subnetId", i.subnetId).text("vpcId", i.vpcId).text("privateIpAddress", privateIp).text("ipAddress", pub);
         }
@@ -97,6 +98,10 @@ final class InstanceXml {
         if (i.sriovNetSupport != null) {
             x.text("sriovNetSupport", i.sriovNetSupport);
         }
+        // https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_InstanceMetadataOptionsResponse.html
+        x.start("metadataOptions").text("state", "applied").text("httpTokens", i.httpTokens)
+                .text("httpPutResponseHopLimit", i.httpPutResponseHopLimit).text("httpEndpoint", i.httpEndpoint)
+                .text("httpProtocolIpv6", "disabled").text("instanceMetadataTags", i.instanceMetadataTags).end();
         x.text("platformDetails", "Linux/UNIX").text("usageOperation", "RunInstances");
         x.text("bootMode", "paravirtual".equals(i.virtualizationType) ? null : "legacy-bios");
         x.text("currentInstanceBootMode", "paravirtual".equals(i.virtualizationType) ? null : "legacy-bios");
@@ -129,6 +134,7 @@ final class InstanceXml {
                     .text("deleteOnTermination", n.deleteOnTermination).text("networkCardIndex", 0).end();
         }
         association(x, m, n, primaryIp);
+        x.items("ipv6AddressesSet", n.ipv6Addresses, a -> x.text("ipv6Address", a));
         if (!nested) {
             x.tags(m.tagsOf(n.id));
         }

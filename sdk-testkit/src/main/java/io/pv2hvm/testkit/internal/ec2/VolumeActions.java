@@ -67,9 +67,23 @@ final class VolumeActions {
         if (size != null && (size < 1 || size > 16384)) {
             throw Ec2Exception.invalidParameterValue("Volume size must be between 1 and 16384 GiB: " + size);
         }
-        VolumeRecord v = m.newVolume(az, size != null ? size : snap.sizeGiB, snap, p.get("VolumeType", "gp2"), false);
+        String volumeType = p.get("VolumeType", "gp2");
+        if (p.has("Throughput") && !"gp3".equals(volumeType)) {
+            throw Ec2Exception.combination("The parameter throughput is not supported for " + volumeType + " volumes.");
+        }
+        if (p.has("KmsKeyId") && !p.bool("Encrypted", false)) {
+            throw new Ec2Exception("InvalidParameterDependency", "The parameter KmsKeyId requires the parameter Encrypted to be set.");
+        }
+        VolumeRecord v = m.newVolume(az, size != null ? size : snap.sizeGiB, snap, volumeType, false);
         v.iops = p.integer("Iops");
-        v.encrypted = v.encrypted || p.bool("Encrypted", false);
+        v.throughput = p.integer("Throughput");
+        // Encrypted=true without a key uses the account's aws/ebs key; a volume from an encrypted
+        // snapshot stays encrypted, with the snapshot's key unless another is named
+        // (https://docs.aws.amazon.com/ebs/latest/userguide/ebs-encryption.html#encryption-rules).
+        if (p.bool("Encrypted", false) || v.encrypted) {
+            v.kmsKeyId = p.get("KmsKeyId", v.encrypted ? v.kmsKeyId : Ec2Model.DEFAULT_EBS_KMS_KEY);
+            v.encrypted = true;
+        }
         m.putTags(v.id, TagSpecifications.forType(p, "volume"));
         m.rememberToken("CreateVolume", p.get("ClientToken"), p.asMap(), List.of(v.id));
         volume(out, v);
@@ -87,7 +101,8 @@ final class VolumeActions {
         }
         out.end();
         out.tags(m.tagsOf(v.id));
-        out.text("volumeType", v.volumeType).text("iops", v.iops).text("encrypted", v.encrypted)
+        out.text("volumeType", v.volumeType).text("iops", v.iops).text("throughput", v.throughput)
+                .text("encrypted", v.encrypted).text("kmsKeyId", v.kmsKeyId)
                 .text("multiAttachEnabled", false);
     }
 
@@ -260,7 +275,7 @@ final class VolumeActions {
         out.text("snapshotId", s.id).text("volumeId", s.volumeId == null ? "vol-ffffffff" : s.volumeId)
                 .text("status", s.state).text("startTime", s.startTime).text("progress", s.progress(m.now()) + "%")
                 .text("ownerId", s.ownerId).text("volumeSize", s.sizeGiB).text("description", s.description)
-                .text("encrypted", s.encrypted).text("storageTier", "standard");
+                .text("encrypted", s.encrypted).text("kmsKeyId", s.kmsKeyId).text("storageTier", "standard");
         out.tags(m.tagsOf(s.id));
     }
 

@@ -44,6 +44,12 @@ public final class Ec2Model {
 
     public static final String ACCOUNT_ID = "123456789012";
     public static final String REGION = "us-east-1";
+    /**
+     * The account's AWS managed key for EBS (alias aws/ebs), used when a volume is encrypted
+     * without naming a key (https://docs.aws.amazon.com/ebs/latest/userguide/ebs-encryption.html).
+     */
+    public static final String DEFAULT_EBS_KMS_KEY = "arn:aws:kms:" + REGION + ":" + ACCOUNT_ID
+            + ":key/0e1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d";
 
     private static final Pattern ID = Pattern.compile("[a-z]+-[0-9a-f]{8}([0-9a-f]{9})?");
 
@@ -63,6 +69,7 @@ public final class Ec2Model {
     public final Map<String, SubnetRecord> subnets = new LinkedHashMap<>();
     public final Map<String, SecurityGroupRecord> securityGroups = new LinkedHashMap<>();
     public final Set<String> keyPairs = new HashSet<>();
+    public final Set<String> placementGroups = new HashSet<>();
     public final Map<String, String> instanceProfiles = new LinkedHashMap<>();
     public final Map<String, ImageRecord> images = new LinkedHashMap<>();
     public final Map<String, SnapshotRecord> snapshots = new LinkedHashMap<>();
@@ -470,7 +477,10 @@ public final class Ec2Model {
         if (from != null) {
             v.snapshotId = from.id;
             v.dataBytes = from.dataBytes; // restored data; nothing changed yet relative to the snapshot
+            // A volume from an encrypted snapshot is encrypted with the snapshot's key
+            // (https://docs.aws.amazon.com/ebs/latest/userguide/ebs-encryption.html#encryption-rules).
             v.encrypted = from.encrypted;
+            v.kmsKeyId = from.kmsKeyId;
             // Marketplace product codes travel from snapshot to volume.
             v.productCodes.addAll(from.productCodes);
             v.diskImage = copyDisk(from.diskImage, v.id);
@@ -510,6 +520,7 @@ public final class Ec2Model {
         s.volumeId = v.id;
         s.sizeGiB = v.sizeGiB;
         s.encrypted = v.encrypted;
+        s.kmsKeyId = v.kmsKeyId; // snapshots of an encrypted volume are encrypted with its key
         s.description = description == null ? "" : description;
         s.productCodes.addAll(v.productCodes);
         s.startTime = now();
@@ -728,6 +739,10 @@ public final class Ec2Model {
         v.availabilityZone = az;
         v.sizeGiB = s.sizeGiB();
         v.volumeType = s.volumeType();
+        v.iops = s.iops();
+        v.throughput = s.throughput();
+        v.encrypted = s.kmsKeyId() != null || (from != null && from.encrypted);
+        v.kmsKeyId = s.kmsKeyId() != null ? s.kmsKeyId() : from != null ? from.kmsKeyId : null;
         v.snapshotId = s.snapshotId() != null ? s.snapshotId() : from != null ? from.id : null;
         v.productCodes.addAll(s.productCodes());
         if (s.productCodes().isEmpty() && from != null) {
@@ -779,6 +794,18 @@ public final class Ec2Model {
         i.ebsOptimized = s.ebsOptimized();
         i.enaSupport = img.enaSupport;
         i.disableApiTermination = s.disableApiTermination();
+        i.disableApiStop = s.disableApiStop();
+        i.httpTokens = s.httpTokens();
+        i.httpPutResponseHopLimit = s.httpPutResponseHopLimit();
+        i.httpEndpoint = s.httpEndpoint();
+        i.instanceMetadataTags = s.instanceMetadataTags();
+        i.cpuCredits = s.cpuCredits() != null ? s.cpuCredits() : defaultCpuCredits(type.name());
+        i.monitoring = s.monitoring();
+        i.tenancy = s.tenancy();
+        i.placementGroup = s.placementGroup();
+        if (i.placementGroup != null) {
+            placementGroups.add(i.placementGroup);
+        }
         i.productCodes.addAll(img.productCodes);
         i.ssmAgent = s.ssmAgent() && img.ssmAgent;
         instances.put(i.id, i);
@@ -790,6 +817,8 @@ public final class Ec2Model {
         NetworkInterfaceRecord eni = newEni(subnet, s.privateIp(), i.groupIds, "Primary network interface");
         eni.createdAt = past;
         eni.privateIps.addAll(s.secondaryPrivateIps());
+        eni.ipv6Addresses.addAll(s.ipv6Addresses());
+        eni.sourceDestCheck = s.sourceDestCheck();
         attachEniNow(eni, i, 0, true);
         eni.attachTime = past;
         i.primaryEniId = eni.id;
@@ -803,6 +832,8 @@ public final class Ec2Model {
             }
             sec.createdAt = past;
             sec.privateIps.addAll(ns.secondaryPrivateIps());
+            sec.ipv6Addresses.addAll(ns.ipv6Addresses());
+            sec.sourceDestCheck = ns.sourceDestCheck();
             attachEniNow(sec, i, ns.deviceIndex(), false);
             sec.attachTime = past;
         }
@@ -839,6 +870,23 @@ public final class Ec2Model {
         } else {
             throw new IllegalArgumentException("instance seed state must be running or stopped: " + s.state());
         }
+    }
+
+    /**
+     * The credit option a burstable type launches with when none is given: T2 standard, T3 and
+     * later unlimited (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/burstable-performance-instances-unlimited-mode-concepts.html);
+     * null for types without CPU credits.
+     */
+    public static String defaultCpuCredits(String instanceType) {
+        if (instanceType.startsWith("t2.")) {
+            return "standard";
+        }
+        return instanceType.matches("t[3-9][a-z]*\\..*") ? "unlimited" : null;
+    }
+
+    /** Whether an IPv6 address is assigned to any interface. */
+    public boolean ipv6InUse(String address) {
+        return enis.values().stream().anyMatch(n -> n.ipv6Addresses.stream().anyMatch(a -> a.equalsIgnoreCase(address)));
     }
 
     public void attachEniNow(NetworkInterfaceRecord n, InstanceRecord i, int deviceIndex, boolean deleteOnTermination) {

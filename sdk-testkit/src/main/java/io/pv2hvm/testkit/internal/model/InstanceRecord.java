@@ -44,6 +44,18 @@ public final class InstanceRecord {
     public boolean disableApiStop;
     public String sriovNetSupport;
     public String shutdownBehavior = "stop";
+    // Instance metadata service options, with RunInstances' defaults for an AMI without ImdsSupport
+    // (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_InstanceMetadataOptionsRequest.html).
+    public String httpTokens = "optional";
+    public int httpPutResponseHopLimit = 1;
+    public String httpEndpoint = "enabled";
+    public String instanceMetadataTags = "disabled";
+    /** standard | unlimited for burstable (T) types, null for others. */
+    public String cpuCredits;
+    /** Detailed monitoring. */
+    public boolean monitoring;
+    public String tenancy = "default";
+    public String placementGroup;
     public List<String> productCodes = new ArrayList<>();
     /** Guards scheduled transitions: each state change bumps it, stale events do nothing. */
     public long generation;

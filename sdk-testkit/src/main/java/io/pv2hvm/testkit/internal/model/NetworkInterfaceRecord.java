@@ -16,6 +16,7 @@ public final class NetworkInterfaceRecord {
     public String status = "available";
     public List<String> privateIps = new ArrayList<>();
     public List<String> groupIds = new ArrayList<>();
+    public List<String> ipv6Addresses = new ArrayList<>();
     public boolean sourceDestCheck = true;
     public Instant createdAt;
     public String attachmentId;

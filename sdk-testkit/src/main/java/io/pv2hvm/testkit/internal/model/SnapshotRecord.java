@@ -16,6 +16,8 @@ public final class SnapshotRecord {
     public Instant completeAt;
     public String description = "";
     public boolean encrypted;
+    /** The KMS key ARN of an encrypted snapshot (its volume's), null otherwise. */
+    public String kmsKeyId;
     public Instant createdAt;
     public List<String> productCodes = new ArrayList<>();
     public Path diskImage;

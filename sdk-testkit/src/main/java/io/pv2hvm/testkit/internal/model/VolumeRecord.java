@@ -15,7 +15,11 @@ public final class VolumeRecord {
     public String state = "creating";
     public String volumeType = "gp2";
     public Integer iops;
+    /** gp3 throughput in MiB/s; null for other types. */
+    public Integer throughput;
     public boolean encrypted;
+    /** The KMS key ARN of an encrypted volume, null otherwise. */
+    public String kmsKeyId;
     public Instant createTime;
     public Instant createdAt;
     public List<String> productCodes = new ArrayList<>();
