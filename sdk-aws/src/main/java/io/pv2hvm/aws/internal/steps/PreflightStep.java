@@ -147,11 +147,12 @@ public final class PreflightStep implements Step {
             }
             return new Target(wanted, info);
         }
-        if (!info.get().supportedVirtualizationTypesAsStrings().contains("hvm")) {
+        if (!info.get().supportedVirtualizationTypesAsStrings().contains("hvm")
+                || InstanceTypeSuccessors.refusesLinuxHvm(wanted)) {
             if (spec.instanceType().isPresent()) {
                 blockers.add(new Blocker("TARGET_TYPE_PV_ONLY", "Instance type " + wanted + " runs paravirtual"
-                        + " guests only.", "Choose an HVM type, e.g. " + InstanceTypeSuccessors.of(wanted)
-                        .orElse("m5.large") + "."));
+                        + " Linux guests only (EC2 refuses Linux HVM AMIs on t1, m1, m2 and c1).", "Choose an HVM"
+                        + " type, e.g. " + InstanceTypeSuccessors.of(wanted).orElse("m5.large") + "."));
                 return new Target(wanted, info);
             }
             Optional<String> successor = InstanceTypeSuccessors.of(wanted);
@@ -160,7 +161,7 @@ public final class PreflightStep implements Step {
                         "Name the target with withInstanceType(...)."));
                 return new Target(wanted, info);
             }
-            warnings.add(wanted + " cannot run HVM; the new instance will be " + successor.get() + " (its documented"
+            warnings.add(wanted + " cannot run Linux HVM; the new instance will be " + successor.get() + " (its documented"
                     + " successor). Choose another with withInstanceType(...).");
             info = describeType(successor.get(), blockers);
             wanted = successor.get();
