@@ -172,6 +172,36 @@ class Ec2StrictnessTest {
     }
 
     @Test
+    void modifyInstanceAttribute_refusesEbsOptimizedWhereTheTypeDoesNotOfferIt() {
+        String id = launch(r -> r.imageId(Worlds.PV_IMAGE).instanceType("m1.small"));
+        waiter.waitUntilInstanceRunning(r -> r.instanceIds(id));
+        ec2.stopInstances(r -> r.instanceIds(id));
+        waiter.waitUntilInstanceStopped(r -> r.instanceIds(id));
+
+        Throwable t = org.assertj.core.api.Assertions.catchThrowable(() -> ec2.modifyInstanceAttribute(r -> r.instanceId(id)
+                .ebsOptimized(b -> b.value(true))));
+        assertThat(errorCode(t)).isEqualTo("InvalidParameterCombination");
+        assertThat(ec2.describeInstanceAttribute(r -> r.instanceId(id).attribute("ebsOptimized")).ebsOptimized().value()).isFalse();
+        ec2.modifyInstanceAttribute(r -> r.instanceId(id).instanceType(b -> b.value("m1.large")));
+        ec2.modifyInstanceAttribute(r -> r.instanceId(id).ebsOptimized(b -> b.value(true)));
+        assertThat(ec2.describeInstanceAttribute(r -> r.instanceId(id).attribute("ebsOptimized")).ebsOptimized().value()).isTrue();
+    }
+
+    @Test
+    void modifyInstanceAttribute_refusesAnHvmInstanceMovingToAFirstGenerationType() {
+        String id = launch(r -> r.imageId(HVM_NO_ENA_IMAGE).instanceType("t2.micro"));
+        waiter.waitUntilInstanceRunning(r -> r.instanceIds(id));
+        ec2.stopInstances(r -> r.instanceIds(id));
+        waiter.waitUntilInstanceStopped(r -> r.instanceIds(id));
+
+        Throwable t = org.assertj.core.api.Assertions.catchThrowable(() -> ec2.modifyInstanceAttribute(r -> r.instanceId(id)
+                .instanceType(b -> b.value("m1.small"))));
+        assertThat(errorCode(t)).isEqualTo("InvalidParameterCombination");
+        assertThat(ec2.describeInstanceAttribute(r -> r.instanceId(id).attribute("instanceType")).instanceType().value())
+                .isEqualTo("t2.micro");
+    }
+
+    @Test
     void runInstances_refusesLinuxHvmOnTheFirstGenerationFamilies() {
         for (String type : List.of("t1.micro", "m1.small", "m1.large", "m2.xlarge", "c1.medium")) {
             Ec2Exception e = refusedLaunch("InvalidParameterCombination", r -> r.imageId(HVM_NO_ENA_IMAGE).instanceType(type));

@@ -101,7 +101,7 @@ class CommandsAgainstEmulatorTest {
 
         assertThat(run.exit()).as(run.toString()).isZero();
         assertThat(run.out()).containsPattern("INSTANCE +NAME +TYPE +STATE +HVM TYPE +BLOCKERS")
-                .containsPattern(SandboxWorld.SOURCE + " +web-1 +m1\\.large +running +m1\\.large +none")
+                .containsPattern(SandboxWorld.SOURCE + " +web-1 +m1\\.large +running +m5\\.large +none")
                 .containsPattern(PROTECTED + " +legacy-db +m1\\.small +stopped .*INSTANCE_STORE_DATA")
                 .contains("Fix: Copy what you need to EBS");
     }

@@ -823,6 +823,9 @@ final class InstanceActions {
         if (q.has("UserData.Value")) {
             LaunchRules.checkUserData(q.get("UserData.Value"));
         }
+        if (q.bool("EbsOptimized.Value", false)) {
+            LaunchRules.checkEbsOptimized(true, m.types.require(q.get("InstanceType.Value", i.instanceType)));
+        }
         if (q.has("InstanceType.Value")) {
             InstanceType t = m.types.require(q.get("InstanceType.Value"));
             ImageRecord img = m.images.get(i.imageId);

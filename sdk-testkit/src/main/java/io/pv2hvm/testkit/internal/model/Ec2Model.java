@@ -736,7 +736,8 @@ public final class Ec2Model {
         i.groupIds.addAll(s.groupIds().isEmpty() && !securityGroups.isEmpty()
                 ? List.of(securityGroups.keySet().iterator().next()) : s.groupIds());
         i.instanceStoreDevices.addAll(s.instanceStoreDevices());
-        i.ebsOptimized = s.ebsOptimized();
+        // Types with EBS optimization "default" are always EBS-optimized.
+        i.ebsOptimized = s.ebsOptimized() || type.ebsOptimizedSupport().equals("default");
         i.enaSupport = img.enaSupport;
         i.disableApiTermination = s.disableApiTermination();
         i.productCodes.addAll(img.productCodes);
