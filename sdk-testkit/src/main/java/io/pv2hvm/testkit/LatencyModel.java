@@ -40,6 +40,7 @@ public final class LatencyModel {
     private final Duration instanceShuttingDown;
     private final Duration stoppedTermination;
     private final Duration guestBoot;
+    private final Duration consoleBuffer;
     private final Duration statusChecks;
     private final Duration ssmAgentOnline;
     private final Duration volumeCreating;
@@ -62,6 +63,7 @@ public final class LatencyModel {
         this.instanceShuttingDown = b.instanceShuttingDown;
         this.stoppedTermination = b.stoppedTermination;
         this.guestBoot = b.guestBoot;
+        this.consoleBuffer = b.consoleBuffer;
         this.statusChecks = b.statusChecks;
         this.ssmAgentOnline = b.ssmAgentOnline;
         this.volumeCreating = b.volumeCreating;
@@ -148,6 +150,17 @@ public final class LatencyModel {
         return guestBoot;
     }
 
+    /**
+     * How far GetConsoleOutput's default (non-latest) buffer lags what the guest printed. AWS:
+     * the buffer is "posted shortly after an instance transition state" and only the Latest
+     * option, on Nitro types, reads the console as it is now
+     * (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_GetConsoleOutput.html); the
+     * length of the lag is not documented: assumed 60 s.
+     */
+    public Duration consoleBuffer() {
+        return consoleBuffer;
+    }
+
     /** running→status checks ok. */
     public Duration statusChecks() {
         return statusChecks;
@@ -230,6 +243,7 @@ public final class LatencyModel {
         private Duration instanceShuttingDown = Duration.ofSeconds(60);
         private Duration stoppedTermination = Duration.ofSeconds(10);
         private Duration guestBoot = Duration.ofSeconds(15);
+        private Duration consoleBuffer = Duration.ofSeconds(60);
         private Duration statusChecks = Duration.ofSeconds(120);
         private Duration ssmAgentOnline = Duration.ofSeconds(30);
         private Duration volumeCreating = Duration.ofSeconds(8);
@@ -255,6 +269,7 @@ public final class LatencyModel {
             instanceShuttingDown = m.instanceShuttingDown;
             stoppedTermination = m.stoppedTermination;
             guestBoot = m.guestBoot;
+            consoleBuffer = m.consoleBuffer;
             statusChecks = m.statusChecks;
             ssmAgentOnline = m.ssmAgentOnline;
             volumeCreating = m.volumeCreating;
@@ -282,6 +297,9 @@ public final class LatencyModel {
         public Builder stoppedTermination(Duration d) { stoppedTermination = req(d); return this; }
         /** Sets running→guest booted. */
         public Builder guestBoot(Duration d) { guestBoot = req(d); return this; }
+
+        /** Sets how far the non-latest console buffer lags the guest's output. */
+        public Builder consoleBuffer(Duration d) { consoleBuffer = req(d); return this; }
         /** Sets running→status checks ok. */
         public Builder statusChecks(Duration d) { statusChecks = req(d); return this; }
         /** Sets running→SSM agent Online. */

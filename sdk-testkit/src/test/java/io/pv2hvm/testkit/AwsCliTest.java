@@ -11,6 +11,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
@@ -61,5 +63,53 @@ class AwsCliTest {
 
         JsonNode param = cli("ssm", "get-parameter", "--name", "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64");
         assertThat(param.path("Parameter").path("Value").asText()).startsWith("ami-");
+    }
+
+    /**
+     * Every Describe/Get action the emulator implements, as the CLI sends it with its default
+     * pagination: describe-volumes and describe-snapshots send MaxResults=1000, which EC2
+     * accepts and caps (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DescribeVolumes.html);
+     * the others follow NextToken. Each row: command, extra arguments, the result key.
+     */
+    @ParameterizedTest(name = "aws {0} {1}")
+    @CsvSource(delimiter = '|', value = {
+        "ec2 describe-instances|                                          |Reservations",
+        "ec2 describe-instance-status|--include-all-instances             |InstanceStatuses",
+        "ec2 describe-instance-types|                                     |InstanceTypes",
+        "ec2 describe-instance-attribute|--instance-id " + Worlds.SOURCE + " --attribute instanceType|InstanceType",
+        "ec2 describe-images|--owners self                                |Images",
+        "ec2 describe-images|                                             |Images",
+        "ec2 describe-volumes|                                            |Volumes",
+        "ec2 describe-volume-attribute|--volume-id " + Worlds.DATA_VOLUME + " --attribute autoEnableIO|AutoEnableIO",
+        "ec2 describe-snapshots|                                          |Snapshots",
+        "ec2 describe-snapshots|--owner-ids self                          |Snapshots",
+        "ec2 describe-network-interfaces|                                 |NetworkInterfaces",
+        "ec2 describe-network-interface-attribute|--network-interface-id " + Worlds.SOURCE_ENI2 + " --attribute description|Description",
+        "ec2 describe-addresses|                                          |Addresses",
+        "ec2 describe-subnets|                                            |Subnets",
+        "ec2 describe-security-groups|                                    |SecurityGroups",
+        "ec2 describe-vpcs|                                               |Vpcs",
+        "ec2 describe-availability-zones|                                 |AvailabilityZones",
+        "ec2 describe-key-pairs|                                          |KeyPairs",
+        "ec2 describe-tags|                                               |Tags",
+        "ec2 get-console-output|--instance-id " + Worlds.SOURCE + "        |InstanceId",
+        "ssm describe-instance-information|                               |InstanceInformationList",
+    })
+    void awsCli_everyImplementedDescribe_withDefaultPagination(String command, String args, String key) throws Exception {
+        assumeTrue(cliInstalled(), "AWS CLI not installed");
+        List<String> argv = new ArrayList<>(List.of(command.split(" ")));
+        if (args != null && !args.isBlank()) {
+            argv.addAll(List.of(args.strip().split("\\s+")));
+        }
+        JsonNode result = cli(argv.toArray(String[]::new));
+        assertThat(result.has(key)).as(result.toString()).isTrue();
+    }
+
+    @Test
+    void awsCli_describeVolumes_pagesThroughEveryVolume_withASmallPageSize() throws Exception {
+        assumeTrue(cliInstalled(), "AWS CLI not installed");
+        int all = cli("ec2", "describe-volumes").path("Volumes").size();
+        assertThat(all).isGreaterThan(2);
+        assertThat(cli("ec2", "describe-volumes", "--page-size", "5").path("Volumes").size()).isEqualTo(all);
     }
 }

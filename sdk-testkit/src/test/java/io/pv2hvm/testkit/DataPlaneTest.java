@@ -105,9 +105,9 @@ class DataPlaneTest {
                     .instances().get(0).instanceId();
             clock.advance(Duration.ofSeconds(45));
             ec2.describeInstances(r -> r.instanceIds(id));
-            Polling.until(() -> ec2.getConsoleOutput(r -> r.instanceId(id)).output() != null);
+            Polling.until(() -> ec2.getConsoleOutput(r -> r.instanceId(id).latest(true)).output() != null);
 
-            String console = new String(Base64.getDecoder().decode(ec2.getConsoleOutput(r -> r.instanceId(id)).output()), StandardCharsets.UTF_8);
+            String console = new String(Base64.getDecoder().decode(ec2.getConsoleOutput(r -> r.instanceId(id).latest(true)).output()), StandardCharsets.UTF_8);
             assertThat(console).contains("PV2HVM-BOOT-OK");
             assertThat(boots).singleElement().satisfies(b -> {
                 assertThat(b.virtualizationType()).isEqualTo("hvm");
@@ -135,12 +135,12 @@ class DataPlaneTest {
                     .instances().get(0).instanceId();
             clock.advance(Duration.ofSeconds(45));
             ec2.describeInstances(r -> r.instanceIds(id));
-            Polling.until(() -> ec2.getConsoleOutput(r -> r.instanceId(id)).output() != null);
+            Polling.until(() -> ec2.getConsoleOutput(r -> r.instanceId(id).latest(true)).output() != null);
             clock.advance(Duration.ofSeconds(120));
             var status = ec2.describeInstanceStatus(r -> r.instanceIds(id)).instanceStatuses().get(0);
             assertThat(status.instanceStatus().statusAsString()).isEqualTo("impaired");
             assertThat(status.systemStatus().statusAsString()).isEqualTo("ok");
-            assertThat(new String(Base64.getDecoder().decode(ec2.getConsoleOutput(r -> r.instanceId(id)).output()), StandardCharsets.UTF_8))
+            assertThat(new String(Base64.getDecoder().decode(ec2.getConsoleOutput(r -> r.instanceId(id).latest(true)).output()), StandardCharsets.UTF_8))
                     .contains("Kernel panic");
         }
     }

@@ -118,7 +118,9 @@ class NetworkTest {
         String assoc = ec2.associateAddress(r -> r.allocationId(alloc.allocationId()).networkInterfaceId(eni)
                 .privateIpAddress(Worlds.SOURCE_SECONDARY_IP)).associationId();
         assertThat(assoc).startsWith("eipassoc-");
-        assertThatThrownBy(() -> ec2.associateAddress(r -> r.allocationId(alloc.allocationId()).instanceId(Worlds.MARKETPLACE_INSTANCE)))
+        // In a VPC, reassociation is automatic unless AllowReassociation=false.
+        assertThatThrownBy(() -> ec2.associateAddress(r -> r.allocationId(alloc.allocationId()).instanceId(Worlds.MARKETPLACE_INSTANCE)
+                .allowReassociation(false)))
                 .satisfies(e -> assertThat(code(e)).isEqualTo("Resource.AlreadyAssociated"));
         assertThatThrownBy(() -> ec2.releaseAddress(r -> r.allocationId(alloc.allocationId())))
                 .satisfies(e -> assertThat(code(e)).isEqualTo("InvalidIPAddress.InUse"));

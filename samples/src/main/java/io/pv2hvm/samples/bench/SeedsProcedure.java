@@ -112,10 +112,8 @@ final class SeedsProcedure {
             return id[0];
         });
         step("associate-elastic-ip", () -> ec2.associateAddress(r -> r.allocationId(BenchWorld.EIP).instanceId(hvm)));
-        step("await-boot", () -> until(() -> {
-            String out = ec2.getConsoleOutput(r -> r.instanceId(hvm)).output();
-            return out != null && !out.isEmpty();
-        }));
+        // The window ends when the instance serves, as pv2hvm's does: console text proves nothing.
+        step("await-boot", () -> until(() -> statusOk(hvm)));
         Instance done = instance(hvm);
         String eipHolder = ec2.describeAddresses(r -> r.allocationIds(BenchWorld.EIP)).addresses().get(0).instanceId();
         if (!"hvm".equals(done.virtualizationTypeAsString()) || !BenchWorld.SOURCE_IP.equals(done.privateIpAddress())

@@ -170,6 +170,17 @@ public final class Ec2Resources {
         waits.slower(3).untilTrue(ctx, "status checks of " + id + " to pass", timeouts.statusChecks(), () -> statusOk(id));
     }
 
+    /**
+     * Whether EC2's instance reachability check passes now: EC2 reaches the guest's network
+     * stack (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/monitoring-system-instance-status-check.html).
+     */
+    public boolean reachable(String id) {
+        return calls.call("DescribeInstanceStatus", () -> ec2.describeInstanceStatus(r -> r.instanceIds(id)
+                .includeAllInstances(true))).instanceStatuses().stream().anyMatch(s -> s.instanceStatus() != null
+                && s.instanceStatus().details().stream().anyMatch(d -> "reachability".equals(d.nameAsString())
+                        && "passed".equals(d.statusAsString())));
+    }
+
     /** Whether both status checks of an instance pass now. */
     public boolean statusOk(String id) {
         return calls.call("DescribeInstanceStatus", () -> ec2.describeInstanceStatus(r -> r.instanceIds(id)

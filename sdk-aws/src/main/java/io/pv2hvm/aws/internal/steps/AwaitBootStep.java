@@ -7,8 +7,10 @@ import io.pv2hvm.core.spi.StepContext;
 import io.pv2hvm.core.spi.StepDescription;
 
 /**
- * Waits until the new instance's guest has booted: the end of the downtime window. Status checks
- * lag the boot by minutes, so they are confirmed afterwards, outside the window.
+ * Waits until the new instance serves: the end of the downtime window. It serves when the user's
+ * health command passes against it (where one is given), else when EC2's instance reachability
+ * check passes; console text alone does not end the window. The remaining status checks and the
+ * console scan are confirmed afterwards, outside the window.
  */
 public final class AwaitBootStep implements Step {
     private final AwsRuntime aws;
@@ -24,11 +26,12 @@ public final class AwaitBootStep implements Step {
 
     @Override
     public StepDescription describe() {
-        return StepDescription.readOnly("Wait until the new instance's guest has booted (downtime ends)");
+        return StepDescription.readOnly("Wait until the new instance serves: health command passes, or EC2's"
+                + " reachability check (downtime ends)");
     }
 
     @Override
     public void run(StepContext ctx) {
-        BootCheck.awaitBoot(aws, ctx, ctx.fact(FactKeys.NEW_INSTANCE).orElseThrow());
+        BootCheck.awaitServing(aws, ctx, ctx.fact(FactKeys.NEW_INSTANCE).orElseThrow());
     }
 }

@@ -4,33 +4,56 @@ import io.pv2hvm.aws.internal.AwsRuntime;
 import io.pv2hvm.aws.internal.ConsoleCheck;
 import io.pv2hvm.aws.internal.FactKeys;
 import io.pv2hvm.core.MigrationException;
+import io.pv2hvm.core.spi.Command;
+import io.pv2hvm.core.spi.CommandResult;
 import io.pv2hvm.core.spi.StepContext;
 
+import software.amazon.awssdk.services.ec2.model.Instance;
+
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Base64;
+import java.util.Map;
 import java.util.Optional;
 
-/** Proves an instance booted: running, both status checks, and a console free of boot failures. */
+/**
+ * Proves an instance booted: running, serving (health command or reachability check), both
+ * status checks, and a console free of boot failures.
+ */
 final class BootCheck {
+    /** How long one run of the health command may take. */
+    static final Duration HEALTH_ATTEMPT = Duration.ofMinutes(1);
+
     private BootCheck() {
     }
 
     /**
-     * Waits until the guest has booted: its console shows output, or (where EC2 is slow to
-     * publish the console) its status checks already pass; a console showing a boot failure fails.
+     * Waits until the new instance serves: the end of the downtime window. Serving means the
+     * user's health command passes against the instance where one is given, else EC2's instance
+     * reachability check passes. Console text proves nothing here: on Xen types EC2 posts the
+     * console buffer only a while after the guest printed it, and a guest can show its login
+     * prompt while its service is down. A console that already shows a boot failure fails at once.
      */
-    static void awaitBoot(AwsRuntime aws, StepContext ctx, String instanceId) {
+    static void awaitServing(AwsRuntime aws, StepContext ctx, String instanceId) {
         aws.ec2().waitInstance(ctx, instanceId, "running");
         boolean nitro = nitro(ctx);
-        String console = aws.ec2().waits().until(ctx, "the guest of " + instanceId + " to boot",
-                aws.timeouts().statusChecks(), () -> {
-                    String text = console(aws, instanceId, nitro);
-                    if (!text.isBlank()) {
-                        return Optional.of(text);
-                    }
-                    return aws.ec2().statusOk(instanceId) ? Optional.of("") : Optional.empty();
-                });
-        requireCleanBoot(instanceId, console);
+        Optional<String> health = ctx.spec().healthCommand();
+        String ip = health.isEmpty() ? null : aws.ec2().instance(instanceId).map(Instance::privateIpAddress).orElseThrow();
+        String what = health.isPresent() ? "the health command to pass against " + instanceId
+                : "EC2's reachability check of " + instanceId + " to pass";
+        aws.ec2().waits().untilTrue(ctx, what, aws.timeouts().statusChecks(), () -> {
+            requireCleanBoot(instanceId, console(aws, instanceId, nitro));
+            return health.isPresent() ? runHealth(aws, ctx, health.get(), ip).succeeded() : aws.ec2().reachable(instanceId);
+        });
+    }
+
+    /**
+     * Runs the user's health command on the worker, with the instance's private IP in
+     * {@code $INSTANCE_IP} and, as before, {@code $TRIAL_IP}.
+     */
+    static CommandResult runHealth(AwsRuntime aws, StepContext ctx, String health, String ip) {
+        return aws.transport(ctx).exec(Command.bash(health).withEnvironment(Map.of("TRIAL_IP", ip, "INSTANCE_IP", ip))
+                .withTimeout(HEALTH_ATTEMPT));
     }
 
     /**

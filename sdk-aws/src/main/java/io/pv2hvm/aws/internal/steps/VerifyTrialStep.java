@@ -8,7 +8,6 @@ import io.pv2hvm.aws.internal.SourceInstance;
 import io.pv2hvm.core.MigrationException;
 import io.pv2hvm.core.Facts;
 import io.pv2hvm.core.Resource;
-import io.pv2hvm.core.spi.Command;
 import io.pv2hvm.core.spi.CommandResult;
 import io.pv2hvm.core.spi.Step;
 import io.pv2hvm.core.spi.StepContext;
@@ -18,7 +17,6 @@ import software.amazon.awssdk.services.ec2.model.Instance;
 import software.amazon.awssdk.services.ec2.model.ResourceType;
 
 import java.util.List;
-import java.util.Map;
 
 /**
  * Boots a trial instance from the trial image, beside the source (fresh IP, same subnet), in its
@@ -71,8 +69,7 @@ public final class VerifyTrialStep implements Step {
         ctx.spec().healthCommand().ifPresent(health -> {
             String ip = Responses.require(aws.ec2().visibleInstance(ctx, trial).privateIpAddress(), "DescribeInstances",
                     "Reservations.Instances.PrivateIpAddress", trial);
-            CommandResult r = aws.transport(ctx).exec(Command.bash(health).withEnvironment(Map.of("TRIAL_IP", ip))
-                    .withTimeout(aws.timeouts().statusChecks()));
+            CommandResult r = BootCheck.runHealth(aws, ctx, health, ip);
             if (!r.succeeded()) {
                 throw new MigrationException("The health command failed on the trial instance " + trial + " (exit "
                         + r.exitCode() + "): " + r.stderr().strip() + ". Nothing of the source was touched.");

@@ -35,8 +35,10 @@ final class ImageActions {
     private void checkName(String name) {
         // Names are 3-128 characters and unique per account and Region
         // (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_RegisterImage.html).
-        if (name.length() < 3 || name.length() > 128) {
-            throw Ec2Exception.invalidParameterValue("AMI names must be between 3 and 128 characters long: '" + name + "'");
+        // Valid characters: letters, numbers, ( ) [ ] space . / - ' @ _ (same page).
+        if (name.length() < 3 || name.length() > 128 || !name.matches("[A-Za-z0-9()\\[\\] ./'@_-]+")) {
+            throw new Ec2Exception("InvalidAMIName.Malformed", "AMI name '" + name + "' is malformed: names are 3 to 128"
+                    + " characters of letters, numbers, spaces and ( ) [ ] . / - ' @ _");
         }
         for (ImageRecord i : m.images.values()) {
             if (name.equals(i.name) && !i.state.equals("deregistered") && i.ownerId.equals(Ec2Model.ACCOUNT_ID)) {
@@ -122,6 +124,26 @@ final class ImageActions {
         }
         if (virt.equals("hvm") && p.has("KernelId")) {
             throw Ec2Exception.combination("Kernel ids are only valid for paravirtual images");
+        }
+        // HVM root devices are /dev/sda1 or /dev/xvda
+        // (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/device_naming.html).
+        if (virt.equals("hvm") && !Set.of("/dev/sda1", "/dev/xvda").contains(root)) {
+            throw Ec2Exception.invalidParameterValue("Value (" + root + ") for parameter rootDeviceName is invalid: an hvm"
+                    + " image's root device is /dev/sda1 or /dev/xvda.");
+        }
+        // SriovNetSupport takes only "simple"; BootMode legacy-bios, uefi or uefi-preferred, and
+        // UEFI needs hvm (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_RegisterImage.html,
+        // https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/boot-modes.html).
+        if (p.has("SriovNetSupport") && !p.get("SriovNetSupport").equals("simple")) {
+            throw Ec2Exception.invalidParameterValue("Value (" + p.get("SriovNetSupport") + ") for parameter sriovNetSupport is"
+                    + " invalid. The only valid value is 'simple'.");
+        }
+        if (p.has("BootMode") && !Set.of("legacy-bios", "uefi", "uefi-preferred").contains(p.get("BootMode"))) {
+            throw Ec2Exception.invalidParameterValue("Value (" + p.get("BootMode") + ") for parameter bootMode is invalid."
+                    + " Expected legacy-bios, uefi or uefi-preferred.");
+        }
+        if (p.has("BootMode") && p.get("BootMode").startsWith("uefi") && !virt.equals("hvm")) {
+            throw Ec2Exception.combination("Boot mode " + p.get("BootMode") + " requires an hvm image.");
         }
         ImageRecord img = new ImageRecord();
         img.id = m.ids.next("ami");

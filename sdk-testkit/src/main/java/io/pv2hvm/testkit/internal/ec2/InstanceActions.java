@@ -3,6 +3,7 @@ package io.pv2hvm.testkit.internal.ec2;
 import io.pv2hvm.testkit.internal.http.Filter;
 import io.pv2hvm.testkit.internal.http.QueryParams;
 import io.pv2hvm.testkit.internal.model.AddressRecord;
+import io.pv2hvm.testkit.internal.model.ConsoleStage;
 import io.pv2hvm.testkit.internal.model.Ec2Exception;
 import io.pv2hvm.testkit.internal.model.Ec2Model;
 import io.pv2hvm.testkit.internal.model.ImageRecord;
@@ -59,7 +60,15 @@ final class InstanceActions {
         // (https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
         List<String> replay = m.replayed("RunInstances", token, p.asMap());
         if (replay != null) {
-            writeReservation(out, replay.stream().map(m.instances::get).toList());
+            // A token whose instance was terminated is refused, not replayed; the token stays
+            // valid for at least 24 hours after the termination
+            // (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/errors-overview.html).
+            List<InstanceRecord> previous = replay.stream().map(m.instances::get).toList();
+            if (previous.stream().anyMatch(i -> i == null || i.state.equals("terminated") || i.state.equals("shutting-down"))) {
+                throw new Ec2Exception("IdempotentInstanceTerminated", "The client token '" + token + "' was used to launch "
+                        + replay + ", which has been terminated. Use a new client token to launch again.");
+            }
+            writeReservation(out, previous);
             return;
         }
         ImageRecord img = m.image(p.required("ImageId"));
@@ -76,6 +85,8 @@ final class InstanceActions {
         }
         InstanceType type = m.types.require(p.get("InstanceType", "m1.small"));
         checkImageFitsType(img, type);
+        LaunchRules.checkUserData(p.get("UserData"));
+        LaunchRules.checkEbsOptimized(p.bool("EbsOptimized", false), type);
 
         List<QueryParams> nis = p.structs("NetworkInterface");
         QueryParams ni0 = nis.stream().filter(n -> "0".equals(n.get("DeviceIndex"))).findFirst().orElse(null);
@@ -88,6 +99,9 @@ final class InstanceActions {
         }
         // An existing, detached ENI may become the primary interface: the way to launch "into" kept IPs.
         NetworkInterfaceRecord existingPrimary = ni0 != null && ni0.has("NetworkInterfaceId") ? availableEni(ni0.get("NetworkInterfaceId")) : null;
+        if (existingPrimary != null) {
+            LaunchRules.checkExistingInterfaceDeleteOnTermination(existingPrimary.id, ni0.bool("DeleteOnTermination", false));
+        }
         if (existingPrimary != null && (ni0.has("SubnetId") || ni0.has("PrivateIpAddress") || !ni0.structs("PrivateIpAddresses").isEmpty())) {
             throw Ec2Exception.combination("A network interface ID cannot be combined with a subnet ID or private IP addresses for the same interface");
         }
@@ -140,12 +154,18 @@ final class InstanceActions {
         for (String ip : requestedIps) {
             m.checkPrivateIpFree(subnet, ip);
         }
+        int extraCount = ni0 == null ? 0 : ni0.integer("SecondaryPrivateIpAddressCount") == null ? 0 : ni0.integer("SecondaryPrivateIpAddressCount");
+        LaunchRules.checkInterfaceCount(Math.max(1, nis.size()), type);
+        LaunchRules.checkAddressCount(existingPrimary != null ? existingPrimary.privateIps.size()
+                : 1 + requestedIps.size() + extraCount, type);
         for (QueryParams n : nis) {
             if (n == ni0) {
                 continue;
             }
             if (n.has("NetworkInterfaceId")) {
                 NetworkInterfaceRecord e = availableEni(n.get("NetworkInterfaceId"));
+                LaunchRules.checkExistingInterfaceDeleteOnTermination(e.id, n.bool("DeleteOnTermination", false));
+                LaunchRules.checkAddressCount(e.privateIps.size(), type);
                 if (!e.availabilityZone.equals(subnet.availabilityZone)) {
                     throw Ec2Exception.invalidParameterValue("Network interface " + e.id + " is not in availability zone " + subnet.availabilityZone);
                 }
@@ -159,7 +179,6 @@ final class InstanceActions {
                 }
             }
         }
-        int extraCount = ni0 == null ? 0 : ni0.integer("SecondaryPrivateIpAddressCount") == null ? 0 : ni0.integer("SecondaryPrivateIpAddressCount");
         boolean autoPublic = ni0 != null && ni0.has("AssociatePublicIpAddress")
                 ? ni0.bool("AssociatePublicIpAddress", false) : subnet.mapPublicIpOnLaunch;
 
@@ -210,7 +229,7 @@ final class InstanceActions {
             i.launchTime = m.now();
             i.createdAt = m.now();
             i.groupIds.addAll(groups);
-            i.ebsOptimized = p.bool("EbsOptimized", false);
+            i.ebsOptimized = LaunchRules.ebsOptimized(p.bool("EbsOptimized", false), type);
             i.enaSupport = img.enaSupport;
             i.sriovNetSupport = img.sriovNetSupport;
             i.disableApiTermination = p.bool("DisableApiTermination", false);
@@ -293,6 +312,7 @@ final class InstanceActions {
             throw Ec2Exception.combination("Virtualization type '" + img.virtualizationType
                     + "' is not supported for instance type '" + type.name() + "'. Supported: " + type.virtualizationTypes());
         }
+        LaunchRules.checkLinuxHvm(img.virtualizationType, type);
         if (!type.architectures().contains(img.architecture)) {
             throw Ec2Exception.invalidParameterValue("The instance type '" + type.name()
                     + "' does not support the requested architecture '" + img.architecture + "'.");
@@ -570,6 +590,12 @@ final class InstanceActions {
             if (i.disableApiStop) {
                 throw new Ec2Exception("OperationNotPermitted", "The instance '" + i.id + "' may not be stopped. Modify its 'disableApiStop' instance attribute and try again.");
             }
+            // Only EBS-backed instances can be stopped
+            // (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_StopInstances.html).
+            if (i.instanceStoreRoot) {
+                throw new Ec2Exception("UnsupportedOperation", "The instance '" + i.id + "' does not have an 'ebs' root device"
+                        + " type and cannot be stopped.");
+            }
         }, i -> {
             if (!i.state.equals("running")) {
                 return;
@@ -606,6 +632,13 @@ final class InstanceActions {
         transition(p, out, "instancesSet", i -> {
             if (!Set.of("stopped", "pending", "running").contains(i.state)) {
                 throw Ec2Exception.incorrectInstanceState("The instance '" + i.id + "' is not in a state from which it can be started.");
+            }
+            // A start re-checks the type against the instance's attributes: an ENA-required
+            // type needs enaSupport (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/enhanced-networking-ena.html).
+            InstanceType t = m.types.require(i.instanceType);
+            if (i.state.equals("stopped") && t.enaRequired() && !i.enaSupport) {
+                throw Ec2Exception.combination("Enhanced networking with the Elastic Network Adapter (ENA) is required for the '"
+                        + t.name() + "' instance type. Ensure that your instance '" + i.id + "' is enabled for ENA.");
             }
         }, i -> {
             if (i.state.equals("stopped")) {
@@ -815,6 +848,12 @@ final class InstanceActions {
                 throw Ec2Exception.incorrectInstanceState("The instance '" + i.id + "' is not in the 'stopped' state.");
             }
         }
+        if (q.has("UserData.Value")) {
+            LaunchRules.checkUserData(q.get("UserData.Value"));
+        }
+        if (q.bool("EbsOptimized.Value", false)) {
+            LaunchRules.checkEbsOptimized(true, m.types.require(q.get("InstanceType.Value", i.instanceType)));
+        }
         if (q.has("InstanceType.Value")) {
             InstanceType t = m.types.require(q.get("InstanceType.Value"));
             ImageRecord img = m.images.get(i.imageId);
@@ -827,6 +866,8 @@ final class InstanceActions {
             if (img != null && !t.architectures().contains(i.architecture)) {
                 throw Ec2Exception.invalidParameterValue("The instance type '" + t.name() + "' does not support architecture '" + i.architecture + "'.");
             }
+            LaunchRules.checkLinuxHvm(i.virtualizationType, t);
+            LaunchRules.checkEbsOptimized(i.ebsOptimized && !m.types.require(i.instanceType).ebsOptimizedSupport().equals("default"), t);
             i.instanceType = t.name();
             i.hypervisor = t.hypervisor();
         }
@@ -923,6 +964,9 @@ final class InstanceActions {
             case "network-info.ena-support" -> List.of(t.enaSupport());
             case "ebs-info.nvme-support" -> List.of(t.nvmeSupport());
             case "processor-info.supported-architecture" -> t.architectures();
+            case "supported-root-device-type" -> t.rootDeviceTypes();
+            case "supported-boot-mode" -> t.bootModes();
+            case "ebs-info.ebs-optimized-support" -> List.of(t.ebsOptimizedSupport());
             default -> null;
         }));
         Pages.Page<InstanceType> page = Pages.of(selected, p, 5, 100);
@@ -930,7 +974,7 @@ final class InstanceActions {
             out.text("instanceType", t.name()).text("currentGeneration", t.currentGeneration())
                     .text("freeTierEligible", t.name().equals("t2.micro") || t.name().equals("t3.micro"))
                     .stringItems("supportedUsageClasses", List.of("on-demand", "spot"))
-                    .stringItems("supportedRootDeviceTypes", List.of("ebs", "instance-store"))
+                    .stringItems("supportedRootDeviceTypes", t.rootDeviceTypes())
                     .stringItems("supportedVirtualizationTypes", t.virtualizationTypes())
                     .text("bareMetal", false).text("hypervisor", t.hypervisor());
             out.start("processorInfo").stringItems("supportedArchitectures", t.architectures()).end();
@@ -943,7 +987,7 @@ final class InstanceActions {
                                 .text("count", d.instanceStoreDisks()).text("type", "hdd"))
                         .end();
             }
-            out.start("ebsInfo").text("ebsOptimizedSupport", "supported").text("encryptionSupport", "supported")
+            out.start("ebsInfo").text("ebsOptimizedSupport", t.ebsOptimizedSupport()).text("encryptionSupport", "supported")
                     .text("nvmeSupport", t.nvmeSupport()).end();
             out.start("networkInfo").text("networkPerformance", "Moderate").text("maximumNetworkInterfaces", t.maxEnis())
                     .text("ipv4AddressesPerInterface", t.ipsPerEni())
@@ -953,20 +997,37 @@ final class InstanceActions {
                     .text("ipv6Supported", t.currentGeneration())
                     .text("enaSupport", t.enaSupport()).end();
             out.text("burstablePerformanceSupported", Ec2Model.defaultCpuCredits(t.name()) != null);
-            out.stringItems("supportedBootModes", t.virtualizationTypes().contains("paravirtual") ? List.of("legacy-bios") : List.of("legacy-bios", "uefi"));
+            out.stringItems("supportedBootModes", t.bootModes());
         });
         out.text("nextToken", page.nextToken());
     }
 
     /**
-     * The console output is base64-encoded and keeps the most recent 64 KB
+     * The console output is base64-encoded and keeps the most recent 64 KB. By default it is the
+     * buffer EC2 posted a while after the guest printed it; {@code Latest} reads the console as
+     * it is now and is supported only on Nitro types
      * (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_GetConsoleOutput.html).
      */
     private void getConsoleOutput(QueryParams p, XmlWriter out) {
         InstanceRecord i = m.instance(p.required("InstanceId"));
-        out.text("instanceId", i.id).text("timestamp", i.consoleTimestamp == null ? m.now() : i.consoleTimestamp);
-        if (i.consoleOutput != null) {
-            byte[] bytes = i.consoleOutput.getBytes(StandardCharsets.UTF_8);
+        boolean latest = p.bool("Latest", false);
+        InstanceType type = m.types.require(i.instanceType);
+        if (latest && !type.nitro()) {
+            throw new Ec2Exception("UnsupportedOperation", "The latest console output is only available on instance types"
+                    + " built on the Nitro System; " + i.instanceType + " is not. Call GetConsoleOutput without Latest.");
+        }
+        Instant asOf = latest ? m.now() : m.now().minus(m.latency.scaled(m.latency.consoleBuffer()));
+        StringBuilder printed = new StringBuilder();
+        Instant postedAt = null;
+        for (ConsoleStage stage : i.consoleStages) {
+            if (!stage.printedAt().isAfter(asOf)) {
+                printed.append(stage.text());
+                postedAt = stage.printedAt();
+            }
+        }
+        out.text("instanceId", i.id).text("timestamp", latest || postedAt == null ? m.now() : postedAt);
+        if (printed.length() > 0) {
+            byte[] bytes = printed.toString().getBytes(StandardCharsets.UTF_8);
             int keep = Math.min(bytes.length, 64 * 1024);
             byte[] tail = new byte[keep];
             System.arraycopy(bytes, bytes.length - keep, tail, 0, keep);

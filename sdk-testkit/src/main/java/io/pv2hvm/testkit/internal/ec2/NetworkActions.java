@@ -441,12 +441,21 @@ final class NetworkActions {
         }
         AddressRecord a = m.address(allocationId);
         NetworkInterfaceRecord eni;
+        if (p.has("NetworkInterfaceId") && p.has("InstanceId")) {
+            throw Ec2Exception.combination("You can specify either an instance ID or a network interface ID, but not both.");
+        }
         if (p.has("NetworkInterfaceId")) {
             eni = m.eni(p.get("NetworkInterfaceId"));
         } else if (p.has("InstanceId")) {
             InstanceRecord i = m.instance(p.get("InstanceId"));
             if (!i.state.equals("running") && !i.state.equals("stopped") && !i.state.equals("pending")) {
                 throw Ec2Exception.incorrectInstanceState("The instance '" + i.id + "' is not in a valid state for this operation.");
+            }
+            // An instance id names an interface only when the instance has exactly one
+            // (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_AssociateAddress.html).
+            if (m.enisOf(i.id).size() > 1) {
+                throw new Ec2Exception("InvalidInstanceID", "There are multiple interfaces attached to instance '" + i.id
+                        + "'. Please specify an interface ID for the operation instead.");
             }
             eni = m.enis.get(i.primaryEniId);
         } else {
@@ -456,16 +465,22 @@ final class NetworkActions {
         if (!eni.privateIps.contains(privateIp)) {
             throw Ec2Exception.invalidParameterValue("Address " + privateIp + " is not assigned to interface " + eni.id);
         }
-        if (a.associationId != null && !p.bool("AllowReassociation", false)) {
+        // In a VPC, reassociation is automatic unless AllowReassociation=false is given
+        // (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_AssociateAddress.html).
+        boolean reassociate = p.bool("AllowReassociation", true);
+        if (a.associationId != null && !reassociate) {
             throw new Ec2Exception("Resource.AlreadyAssociated", "resource " + a.allocationId + " is already associated with associate-id " + a.associationId);
         }
         for (AddressRecord other : m.addresses.values()) {
             if (other != a && eni.id.equals(other.networkInterfaceId) && privateIp.equals(other.privateIp)) {
-                if (!p.bool("AllowReassociation", false)) {
+                if (!reassociate) {
                     throw new Ec2Exception("Resource.AlreadyAssociated", "Private address " + privateIp + " is already associated with " + other.allocationId);
                 }
                 m.disassociate(other);
             }
+        }
+        if (a.associationId != null) {
+            m.disassociate(a);
         }
         a.associationId = m.ids.next("eipassoc");
         a.networkInterfaceId = eni.id;

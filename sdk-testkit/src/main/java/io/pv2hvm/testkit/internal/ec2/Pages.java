@@ -21,7 +21,23 @@ final class Pages {
     private Pages() {
     }
 
+    /** MaxResults must lie in [min, max]: the actions whose documentation gives a range and nothing more. */
     static <T> Page<T> of(List<T> all, QueryParams p, int min, int max) {
+        return page(all, p, min, max, false);
+    }
+
+    /**
+     * MaxResults of at least {@code min}; a larger value than {@code cap} is accepted and answers
+     * {@code cap} items, as DescribeVolumes (cap 500) and DescribeSnapshots (cap 1000) document
+     * (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DescribeVolumes.html,
+     * https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DescribeSnapshots.html). The AWS
+     * CLI sends MaxResults=1000 for both by default.
+     */
+    static <T> Page<T> capped(List<T> all, QueryParams p, int min, int cap) {
+        return page(all, p, min, cap, true);
+    }
+
+    private static <T> Page<T> page(List<T> all, QueryParams p, int min, int max, boolean capAbove) {
         int start = 0;
         String token = p.get("NextToken");
         if (token != null && !token.isEmpty()) {
@@ -39,6 +55,9 @@ final class Pages {
         Integer maxResults = p.integer("MaxResults");
         if (maxResults == null) {
             return new Page<>(all.subList(start, all.size()), null);
+        }
+        if (capAbove && maxResults > max) {
+            maxResults = max;
         }
         if (maxResults < min || maxResults > max) {
             throw Ec2Exception.invalidParameterValue("Value ( " + maxResults + " ) for parameter maxResults is invalid. Expecting a value between "

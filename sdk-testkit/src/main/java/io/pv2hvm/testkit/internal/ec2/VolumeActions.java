@@ -131,7 +131,7 @@ final class VolumeActions {
             case "attachment.delete-on-termination" -> v.attachedInstanceId == null ? List.of() : Filters.of(v.deleteOnTermination);
             default -> null;
         }));
-        Pages.Page<VolumeRecord> page = Pages.of(selected, p, 5, 500);
+        Pages.Page<VolumeRecord> page = Pages.capped(selected, p, 5, 500);
         out.items("volumeSet", page.items(), v -> volume(out, v));
         out.text("nextToken", page.nextToken());
     }
@@ -304,7 +304,7 @@ final class VolumeActions {
             case "volume-size" -> Filters.of(s.sizeGiB);
             default -> null;
         }));
-        Pages.Page<SnapshotRecord> page = Pages.of(selected, p, 5, 1000);
+        Pages.Page<SnapshotRecord> page = Pages.capped(selected, p, 5, 1000);
         out.items("snapshotSet", page.items(), s -> snapshot(out, s));
         out.text("nextToken", page.nextToken());
     }

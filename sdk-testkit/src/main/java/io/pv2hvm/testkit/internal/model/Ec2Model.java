@@ -312,6 +312,11 @@ public final class Ec2Model {
         if (token == null) {
             return null;
         }
+        // A client token is a case-sensitive string of up to 64 ASCII characters
+        // (https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
+        if (token.length() > 64 || !token.chars().allMatch(c -> c >= 0x20 && c < 0x7f)) {
+            throw invalidClientToken(token);
+        }
         IdempotentCall previous = clientTokens.get(token);
         if (previous == null) {
             return null;
@@ -327,6 +332,11 @@ public final class Ec2Model {
         if (token != null) {
             clientTokens.put(token, new IdempotentCall(action, withoutToken(params), List.copyOf(ids)));
         }
+    }
+
+    private static Ec2Exception invalidClientToken(String token) {
+        return Ec2Exception.invalidParameterValue("Value (" + token + ") for parameter clientToken is invalid. A client token"
+                + " is at most 64 ASCII characters; this one has " + token.length() + ".");
     }
 
     private static Map<String, String> withoutToken(Map<String, String> params) {
@@ -553,10 +563,18 @@ public final class Ec2Model {
         long gen = i.generation;
         if (bootHook == null) {
             // The guest needs a while after "running" before it prints its login prompt and serves.
+            // The kernel prints first; cloud-init and the login prompt come at the end of the boot.
             i.consoleOutput = null;
+            i.consoleStages.clear();
             i.bootHealthy = true;
+            after(latency.guestBoot().dividedBy(3), () -> {
+                if (i.generation == gen && "running".equals(i.state)) {
+                    i.consoleStages.add(new ConsoleStage(now(), kernelConsole(i)));
+                }
+            });
             after(latency.guestBoot(), () -> {
                 if (i.generation == gen && "running".equals(i.state)) {
+                    i.consoleStages.add(new ConsoleStage(now(), servicesConsole(i)));
                     i.consoleOutput = defaultConsole(i);
                     i.consoleTimestamp = now();
                 }
@@ -564,6 +582,7 @@ public final class Ec2Model {
             return;
         }
         i.consoleOutput = null;
+        i.consoleStages.clear();
         Map<String, Path> disks = new LinkedHashMap<>();
         for (VolumeRecord v : volumesOf(i.id)) {
             if (v.diskImage != null) {
@@ -583,6 +602,7 @@ public final class Ec2Model {
             lock.lock();
             try {
                 if (i.generation == gen) {
+                    i.consoleStages.add(new ConsoleStage(now(), result.serialLog()));
                     i.consoleOutput = result.serialLog();
                     i.consoleTimestamp = now();
                     i.bootHealthy = result.healthy();
@@ -594,13 +614,20 @@ public final class Ec2Model {
     }
 
     private static String defaultConsole(InstanceRecord i) {
+        return kernelConsole(i) + servicesConsole(i);
+    }
+
+    private static String kernelConsole(InstanceRecord i) {
         boolean pv = "paravirtual".equals(i.virtualizationType);
         String console = pv ? "hvc0" : "ttyS0";
         return "[    0.000000] Linux version 4.14.355 (mockbuild@emulator) #1 SMP\n"
                 + "[    0.000000] Command line: root=LABEL=/ console=" + console + "\n"
                 + (pv ? "[    0.000000] Booting paravirtualized kernel on Xen\n" : "[    0.000000] DMI: Xen HVM domU\n")
-                + "[    1.234567] EXT4-fs (" + (pv ? "xvda1" : "xvda1") + "): mounted filesystem with ordered data mode\n"
-                + "Cloud-init v. 22.2 finished at " + i.launchTime + ". Datasource DataSourceEc2.\n"
+                + "[    1.234567] EXT4-fs (xvda1): mounted filesystem with ordered data mode\n";
+    }
+
+    private static String servicesConsole(InstanceRecord i) {
+        return "Cloud-init v. 22.2 finished at " + i.launchTime + ". Datasource DataSourceEc2.\n"
                 + "\n" + i.id + " login: \n";
     }
 
@@ -791,7 +818,8 @@ public final class Ec2Model {
         i.groupIds.addAll(s.groupIds().isEmpty() && !securityGroups.isEmpty()
                 ? List.of(securityGroups.keySet().iterator().next()) : s.groupIds());
         i.instanceStoreDevices.addAll(s.instanceStoreDevices());
-        i.ebsOptimized = s.ebsOptimized();
+        // Types with EBS optimization "default" are always EBS-optimized.
+        i.ebsOptimized = s.ebsOptimized() || type.ebsOptimizedSupport().equals("default");
         i.enaSupport = img.enaSupport;
         i.disableApiTermination = s.disableApiTermination();
         i.disableApiStop = s.disableApiStop();
@@ -862,6 +890,7 @@ public final class Ec2Model {
                 eni.publicIp = i.autoPublicIp;
             }
             i.consoleOutput = defaultConsole(i);
+            i.consoleStages.add(new ConsoleStage(past, i.consoleOutput));
             i.consoleTimestamp = past;
         } else if (s.state().equals("stopped")) {
             i.state = "stopped";

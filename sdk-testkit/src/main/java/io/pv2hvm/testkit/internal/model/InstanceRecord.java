@@ -59,7 +59,10 @@ public final class InstanceRecord {
     public List<String> productCodes = new ArrayList<>();
     /** Guards scheduled transitions: each state change bumps it, stale events do nothing. */
     public long generation;
+    /** The whole console of the last finished boot; null while the guest is still booting. */
     public String consoleOutput;
+    /** What the guest printed since its last boot, stage by stage, for GetConsoleOutput. */
+    public List<ConsoleStage> consoleStages = new ArrayList<>();
     public Instant consoleTimestamp;
     public boolean bootHealthy = true;
     /** True once the SSM agent has been online at least once (to tell ConnectionLost from absent). */
