@@ -135,6 +135,7 @@ class SameServerEndToEndTest extends EmulatorTestBase {
 
         catchThrowableOfType(StepFailedException.class, () -> migration(SOURCE, SimulatedGuest.typical(), worker)
                 .preservingIps().withStep(Phase.CUTOVER, failsAtTheEnd).run());
+        awaitConsistency(); // the relaunch is new: a describe may not show it running yet
 
         Instance restored = ec2.describeInstances(b -> b.filters(
                         Filter.builder().name("private-ip-address").values(SOURCE_IP).build(),
