@@ -44,11 +44,27 @@ emit fs used-bytes "$(df -B1 --output=used "$MNT" | tail -1 | tr -d ' ')"
 
 for f in /etc/os-release /usr/lib/os-release /etc/redhat-release /etc/system-release /etc/fstab /etc/inittab \
          /boot/grub/menu.lst /boot/grub/grub.conf /boot/grub/grub.cfg /boot/grub2/grub.cfg \
-         /boot/extlinux/extlinux.conf /etc/initramfs-tools/modules; do
+         /boot/extlinux/extlinux.conf /etc/initramfs-tools/modules /etc/selinux/config /etc/network/interfaces \
+         /etc/sysconfig/network-scripts/ifcfg-eth0 /etc/sysconfig/network/ifcfg-eth0; do
   p=$(in_guest "$f")
   [[ -f $p ]] || continue
   emit file-present "$f"
   head -n 2000 "$p" | clean | while IFS= read -r line || [[ -n $line ]]; do emit file "$f" "$line"; done
+done
+
+# The init: where /sbin/init leads inside the guest, else what is installed.
+init=unknown
+initpath=$(in_guest /sbin/init)
+case $initpath in
+  */systemd) init=systemd ;;
+  *)
+    if [[ -x $(in_guest /sbin/initctl) && -d $(in_guest /etc/init) ]] && compgen -G "$(in_guest /etc/init)/*.conf" >/dev/null; then init=upstart
+    elif [[ -f $(in_guest /etc/inittab) && -e $initpath ]]; then init=sysvinit
+    fi ;;
+esac
+emit startup init "$init"
+for f in /etc/cloud/cloud.cfg /usr/bin/cloud-init; do
+  if [[ -e $(in_guest "$f") ]]; then emit startup cloud-init yes; break; fi
 done
 
 for t in update-initramfs dracut mkinitrd; do

@@ -2,6 +2,7 @@ package io.pv2hvm.core.guest.internal;
 
 import io.pv2hvm.core.guest.GuestFacts;
 import io.pv2hvm.core.guest.GuestKernel;
+import io.pv2hvm.core.guest.GuestStartup;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -122,5 +123,31 @@ class InspectionParserTest {
         assertThat(facts.defaultEntry().orElseThrow().kernel()).isEqualTo("/boot/vmlinuz-2.6.32-754.el6.x86_64");
         assertThat(facts.defaultEntry().orElseThrow().initrd()).hasValue("/boot/initramfs-2.6.32-754.el6.x86_64.img");
         assertThat(facts.defaultKernel()).isPresent();
+    }
+
+    @Test
+    void parse_readsInitCloudInitSelinuxAndWhetherTheNetworkNamesEth0() {
+        String out = String.join("\n", DEBIAN_OUTPUT,
+                "startup\tinit\tsystemd",
+                "startup\tcloud-init\tyes",
+                "file-present\t/etc/selinux/config",
+                "file\t/etc/selinux/config\t# SELINUX=disabled",
+                "file\t/etc/selinux/config\tSELINUX=\"Enforcing\"",
+                "file-present\t/etc/network/interfaces",
+                "file\t/etc/network/interfaces\t# eth0 is below",
+                "file\t/etc/network/interfaces\tiface eth0 inet dhcp",
+                "");
+
+        GuestStartup startup = InspectionParser.parse("/dev/xvdf", out).startup();
+
+        assertThat(startup).isEqualTo(new GuestStartup("systemd", true, "enforcing", true));
+        assertThat(startup.selinuxLabels()).isTrue();
+    }
+
+    @Test
+    void parse_whenNoStartupRecords_reportsUnknownInitAndNoEth0() {
+        GuestStartup startup = InspectionParser.parse("/dev/loop0", DEBIAN_OUTPUT).startup();
+
+        assertThat(startup).isEqualTo(GuestStartup.unknown());
     }
 }

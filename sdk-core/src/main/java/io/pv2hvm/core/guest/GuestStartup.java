@@ -1,0 +1,36 @@
+package io.pv2hvm.core.guest;
+
+/**
+ * How the guest starts its services, as far as a conversion must know: which init runs the
+ * mounts (its fstab options differ), whether cloud-init runs (a new instance id would re-run its
+ * per-instance modules), whether SELinux is enforced (changed files need their labels), and
+ * whether the network configuration names {@code eth0} (which predictable interface names would
+ * rename on ENA or ixgbevf).
+ *
+ * @param init       {@code systemd}, {@code upstart}, {@code sysvinit} or {@code unknown}
+ * @param cloudInit  whether cloud-init is installed
+ * @param selinux    the mode {@code /etc/selinux/config} sets ({@code enforcing}, {@code permissive},
+ *                   {@code disabled}), or empty without that file
+ * @param namesEth0  whether the guest's network configuration refers to {@code eth0}
+ */
+public record GuestStartup(String init, boolean cloudInit, String selinux, boolean namesEth0) {
+    /** What is assumed when inspection could not tell: an unknown init, nothing else. */
+    public static GuestStartup unknown() {
+        return new GuestStartup("unknown", false, "", false);
+    }
+
+    /** Whether systemd mounts the filesystems (it honours {@code x-systemd.device-timeout}). */
+    public boolean isSystemd() {
+        return init.equals("systemd");
+    }
+
+    /** Whether upstart's mountall mounts them (it ignores {@code nofail} and honours {@code nobootwait}). */
+    public boolean isUpstart() {
+        return init.equals("upstart");
+    }
+
+    /** Whether SELinux labels files on this guest (enforcing or permissive). */
+    public boolean selinuxLabels() {
+        return selinux.equals("enforcing") || selinux.equals("permissive");
+    }
+}
