@@ -47,7 +47,7 @@ edit() {
 create() {
   local p; p=$(guest_file "$1")
   mkdir -p "${p%/*}"
-  [[ -f $p && $(cat "$p") == "$3" ]] || { write_guest_file "$p" "$3"; change "$1" "$4"; }
+  [[ -f $p && $(cat "$p") == "$(printf '%s\n' "$3")" ]] || { write_guest_file "$p" "$3"; change "$1" "$4"; }
   chmod "$2" "$p"
 }
 shopt -s nullglob
