@@ -8,7 +8,8 @@
 #             (the boot configuration written for kernel KVER, whose KERNEL and INITRD it names)
 #             into BOOT_TARGET for the newest kernel, so the guest's own kernel updates keep booting
 #   cloud-init with KEEP_CLOUD_INIT=yes, trusts its cached instance (manual_cache_clean), so the
-#             new instance id does not re-run per-instance modules (user-data scripts, SSH host keys)
+#             new instance id does not re-run per-instance modules (user-data scripts, SSH host keys);
+#             https://docs.cloud-init.io/en/latest/explanation/first_boot.html ("trust")
 #   SELinux   schedules /.autorelabel when the guest labels files, for the files changed here
 # Every changed file keeps its original once as FILE.pv2hvm-orig. Paths are resolved inside the
 # guest; one that leads out of it is refused. Prints CHANGE<TAB>path<TAB>reason per change.

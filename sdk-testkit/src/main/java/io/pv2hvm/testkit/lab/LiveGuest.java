@@ -51,16 +51,26 @@ public final class LiveGuest implements AutoCloseable {
      * @param mac       the NIC's MAC address
      * @param writable  whether the guest's writes reach the image files
      * @param kernel    for a direct kernel boot (the PV-GRUB stand-in): kernel, initrd, command line; else BIOS boot
+     * @param serial    the SMBIOS system serial number, or empty; cloud-init's NoCloud reads
+     *                  {@code ds=nocloud;i=<instance-id>} there, as EC2's metadata gives a new instance its id
      */
-    public record Options(QemuBoot.Disk disk, String mac, boolean writable, Optional<List<String>> kernel) {
+    public record Options(QemuBoot.Disk disk, String mac, boolean writable, Optional<List<String>> kernel, String serial) {
         /** A BIOS boot. */
         public static Options bios(QemuBoot.Disk disk, String mac) {
-            return new Options(disk, mac, false, Optional.empty());
+            return new Options(disk, mac, false, Optional.empty(), "");
         }
 
         /** A direct kernel boot of {@code kernel} and {@code initrd} with {@code cmdline}, on IDE. */
         public static Options direct(Path kernel, Path initrd, String cmdline, String mac, boolean writable) {
-            return new Options(QemuBoot.Disk.IDE, mac, writable, Optional.of(List.of(kernel.toString(), initrd.toString(), cmdline)));
+            return new Options(QemuBoot.Disk.IDE, mac, writable, Optional.of(List.of(kernel.toString(), initrd.toString(), cmdline)), "");
+        }
+
+        /** The same with the instance id that cloud-init's NoCloud datasource reads from SMBIOS. */
+        public Options withInstanceId(String instanceId) {
+            if (!instanceId.matches("i-[0-9a-f]{8,17}")) {
+                throw new IllegalArgumentException("not an instance id: " + instanceId);
+            }
+            return new Options(disk, mac, writable, kernel, "ds=nocloud;i=" + instanceId);
         }
     }
 
@@ -88,6 +98,9 @@ public final class LiveGuest implements AutoCloseable {
                 argv.addAll(List.of("-drive", "file=" + disks.get(i) + ",format=raw,if=none,id=d" + i + ",snapshot=" + snapshot,
                         "-device", "nvme,drive=d" + i + ",serial=vol" + i + "0123456789abcdef"));
             }
+        }
+        if (!options.serial().isEmpty()) {
+            argv.addAll(List.of("-smbios", "type=1,serial=" + options.serial()));
         }
         options.kernel().ifPresent(k -> argv.addAll(List.of("-kernel", k.get(0), "-initrd", k.get(1), "-append", k.get(2))));
         Path logFile = logDir.resolve(name.replaceAll("[^A-Za-z0-9._-]", "_") + ".console.log");

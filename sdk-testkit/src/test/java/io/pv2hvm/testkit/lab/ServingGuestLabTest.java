@@ -60,7 +60,7 @@ class ServingGuestLabTest {
                         "/etc/systemd/system/getty.target.wants/serial-getty@hvc0.service",
                         "/etc/cloud/cloud.cfg.d/99-pv2hvm-keep-instance.cfg", "/etc/kernel/postinst.d/zz-pv2hvm-boot",
                         "/etc/fstab", "/boot/grub/grub.cfg");
-        // cloud-init ran the user-data script once, as the PV instance; the new instance id did not run it again
+        // cloud-init ran the user-data script once, as the PV instance; the new instance id (SMBIOS) did not run it again
         assertThat(o.firstPage()).contains("userdata-runs=1");
         assertThat(o.updatedPage()).contains("userdata-runs=1");
         assertThat(o.afterRemovalPage()).contains("userdata-runs=1");
@@ -119,7 +119,8 @@ class ServingGuestLabTest {
         String mac = HVM_MAC + (fixture.ordinal() + 10);
         String bootConfig = strategy == ConversionStrategy.IN_PLACE ? "/boot/extlinux/extlinux.conf" : "/boot/grub/grub.cfg";
         long s2 = System.nanoTime();
-        try (LiveGuest guest = LiveGuest.start(lab.workDir().resolve("boot-logs"), name, LiveGuest.Options.bios(disk, mac), hvm,
+        try (LiveGuest guest = LiveGuest.start(lab.workDir().resolve("boot-logs"), name, LiveGuest.Options.bios(disk, mac)
+                .withInstanceId("i-0b" + (fixture.ordinal() + 10) + "0000000000001"), hvm,
                 List.of(img.dataF(), img.dataG()))) {
             guest.login(Duration.ofMinutes(12));
             String first = guest.httpGet("/cgi-bin/page", Duration.ofMinutes(4));
