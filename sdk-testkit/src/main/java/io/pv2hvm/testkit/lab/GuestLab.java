@@ -210,33 +210,53 @@ public final class GuestLab {
     private UserlandImage buildUserlandIfMissing(UserlandFixture fixture) {
         byte[] script = resource(USERLAND_SCRIPT);
         String key = hashOf(List.of(HexFormat.of().formatHex(script), fixture.init(), fixture.pvMac(), "first-boot-1")).substring(0, 16);
-        Path image = cacheDir.resolve("fixtures").resolve("userland-" + fixture.init() + "-" + key + ".img");
-        if (!Files.isRegularFile(image)) {
-            Path staging = cacheDir.resolve("fixtures").resolve(".staging-" + ProcessHandle.current().pid() + "-" + image.getFileName());
-            try {
-                Files.createDirectories(image.getParent());
-                Path scriptFile = cacheDir.resolve("scripts").resolve("userland-" + key).resolve(USERLAND_SCRIPT);
-                Files.createDirectories(scriptFile.getParent());
-                Files.write(scriptFile, script);
-                run(Command.of("bash", scriptFile.toString(), cacheDir.toString(), staging.toString(), fixture.init(),
-                        fixture.pvMac()).withTimeout(USERLAND_BUILD_TIMEOUT), USERLAND_SCRIPT + " " + fixture.init());
-                UserlandImage staged = loadUserland(fixture, staging);
-                if (fixture.hasCloudInit()) {
-                    Files.writeString(Path.of(staging + ".pv-page"), firstBootAsPv(staged));
+        Path fixtures = cacheDir.resolve("fixtures");
+        Path image = fixtures.resolve("userland-" + fixture.init() + "-" + key + ".img");
+        if (Files.isRegularFile(image)) {
+            return loadUserland(fixture, image);
+        }
+        try {
+            Files.createDirectories(fixtures);
+            // one builder per fixture across JVMs (CI and a developer share the cache)
+            try (java.nio.channels.FileChannel lock = java.nio.channels.FileChannel.open(Path.of(image + ".lock"),
+                    java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE);
+                 java.nio.channels.FileLock held = lock.lock()) {
+                if (!Files.isRegularFile(image)) {
+                    buildUserland(fixture, script, key, image);
                 }
-                for (String suffix : List.of(".data-f", ".data-g", ".boot", ".facts", ".pv-page")) {
-                    Path from = Path.of(staging + suffix);
-                    if (Files.exists(from)) {
-                        run(Command.of("rm", "-rf", image + suffix), "clear " + image + suffix);
-                        Files.move(from, Path.of(image + suffix), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-                    }
-                }
-                Files.move(staging, image, java.nio.file.StandardCopyOption.ATOMIC_MOVE);  // the image last: it marks completeness
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
             }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
         return loadUserland(fixture, image);
+    }
+
+    /**
+     * Builds into {@code .staging-<name>} and renames into place, the image last since it marks
+     * completeness. A staged build whose script finished (its facts file exists) is reused, so
+     * a run killed during the first boot does not repeat debootstrap.
+     */
+    private void buildUserland(UserlandFixture fixture, byte[] script, String key, Path image) throws IOException {
+        Path staging = image.resolveSibling(".staging-" + image.getFileName());
+        if (!Files.isRegularFile(Path.of(staging + ".facts")) || !Files.isRegularFile(staging)) {
+            Path scriptFile = cacheDir.resolve("scripts").resolve("userland-" + key).resolve(USERLAND_SCRIPT);
+            Files.createDirectories(scriptFile.getParent());
+            Files.write(scriptFile, script);
+            run(Command.of("bash", scriptFile.toString(), cacheDir.toString(), staging.toString(), fixture.init(),
+                    fixture.pvMac()).withTimeout(USERLAND_BUILD_TIMEOUT), USERLAND_SCRIPT + " " + fixture.init());
+        }
+        UserlandImage staged = loadUserland(fixture, staging);
+        if (fixture.hasCloudInit()) {
+            Files.writeString(Path.of(staging + ".pv-page"), firstBootAsPv(staged));
+        }
+        for (String suffix : List.of(".data-f", ".data-g", ".boot", ".facts", ".pv-page")) {
+            Path from = Path.of(staging + suffix);
+            if (Files.exists(from)) {
+                run(Command.of("rm", "-rf", image + suffix), "clear " + image + suffix);
+                Files.move(from, Path.of(image + suffix), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            }
+        }
+        Files.move(staging, image, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     }
 
     /**

@@ -42,8 +42,12 @@ case $init in
   sysvinit) pkgs=$common,sysvinit-core,sysv-rc,initscripts,orphan-sysvinit-scripts ;;
 esac
 mkdir -p "$cache/debootstrap-debs"
-debootstrap --variant=minbase --cache-dir="$cache/debootstrap-debs" --include="$pkgs" bookworm "$r" "$mirror" \
+# INITRD=No: the kernel's initramfs hook skips its (slow, MODULES=most) build; the PV-style one is made below
+exec 9>"$cache/debootstrap-debs.lock"
+flock 9   # one debootstrap at a time writes the shared package cache
+INITRD=No debootstrap --variant=minbase --cache-dir="$cache/debootstrap-debs" --include="$pkgs" bookworm "$r" "$mirror" \
   >"$work/debootstrap.log" 2>&1 || { tail -30 "$work/debootstrap.log" >&2; exit 1; }
+flock -u 9
 kv=$(ls "$r/usr/lib/modules" | head -1)
 
 mount --bind /dev "$r/dev"; mount -t proc proc "$r/proc"; mount -t sysfs sysfs "$r/sys"
@@ -68,7 +72,8 @@ in_root depmod "$kv"
 # What an old PV guest's initramfs carries: Xen and IDE disk drivers, no nvme.
 sed -i 's/^MODULES=.*/MODULES=list/' "$r/etc/initramfs-tools/initramfs.conf"
 printf '%s\n' ext4 crc32c_generic libata ata_piix ata_generic sd_mod xen-blkfront >"$r/etc/initramfs-tools/modules"
-in_root update-initramfs -u -k "$kv" >"$work/initramfs.log" 2>&1 || { cat "$work/initramfs.log" >&2; exit 1; }
+mode=-c; [[ -e $r/boot/initrd.img-$kv ]] && mode=-u
+in_root update-initramfs "$mode" -k "$kv" >"$work/initramfs.log" 2>&1 || { cat "$work/initramfs.log" >&2; exit 1; }
 
 name=lab-$init
 echo "$name" >"$r/etc/hostname"
@@ -121,7 +126,7 @@ cat >"$r/var/www/cgi-bin/page" <<'PAGE'
 vol() { if mountpoint -q "$1"; then cat "$1/volume-id"; else echo missing; fi; }
 runs=0; [ -f /var/lib/lab/userdata-runs ] && runs=$(wc -l </var/lib/lab/userdata-runs)
 printf 'Content-Type: text/plain\r\n\r\n'
-echo "guest=$(hostname)"
+echo "guest=$(cat /proc/sys/kernel/hostname)"
 echo "kernel=$(uname -r)"
 echo "init=$(cat /proc/1/comm)"
 echo "data=$(vol /data)"
@@ -144,9 +149,9 @@ ExecStart=/bin/busybox httpd -f -p 80 -h /var/www
 [Install]
 WantedBy=multi-user.target
 UNIT
-    in_root systemctl enable lab-web.service networking.service >/dev/null 2>&1
+    in_root systemctl enable lab-web.service networking.service >/dev/null
     # the PV console getty; no ttyS0 getty is enabled
-    in_root systemctl enable serial-getty@hvc0.service >/dev/null 2>&1 \
+    in_root systemctl enable serial-getty@hvc0.service >/dev/null \
       || ln -sf /lib/systemd/system/serial-getty@.service "$r/etc/systemd/system/getty.target.wants/serial-getty@hvc0.service"
     # cloud-init: NoCloud seed on the root; network left to ifupdown
     mkdir -p "$r/var/lib/cloud/seed/nocloud" "$r/etc/cloud/cloud.cfg.d"
