@@ -151,6 +151,7 @@ public final class GuestConverter {
         ConversionPlan plan = ConversionPlan.decide(facts, ConversionStrategy.IN_PLACE, target, fixDrivers);
         progress.report(5, "inspected " + device + ": " + facts.os().name() + ", kernel " + plan.kernel().version());
         List<String> warnings = new ArrayList<>(plan.warnings());
+        warnings.addAll(networkWarnings(facts));
         String uuid = facts.filesystem().uuid();
 
         List<GuestChange> changes = new ArrayList<>();
@@ -180,6 +181,7 @@ public final class GuestConverter {
         ConversionPlan plan = ConversionPlan.decide(facts, ConversionStrategy.PARTITION_COPY, target, fixDrivers);
         progress.report(2, "inspected " + sourceDevice + ": " + facts.os().name() + ", kernel " + plan.kernel().version());
         List<String> warnings = new ArrayList<>(plan.warnings());
+        warnings.addAll(networkWarnings(facts));
         String uuid = facts.filesystem().uuid();
 
         CommandResult copy = run(WorkerScript.PARTITION_COPY.command(sourceDevice, targetDevice),
@@ -231,6 +233,16 @@ public final class GuestConverter {
                 changes.add(new GuestChange(f[1], f[2]));
             }
         }
+    }
+
+    /** What pv2hvm leaves to the user about the guest's network: a static eth0 keeps working only with its old address. */
+    private static List<String> networkWarnings(GuestFacts facts) {
+        if (!facts.startup().staticEth0()) {
+            return List.of();
+        }
+        return List.of("eth0 has a static address in the guest's network configuration: it works under HVM only if the new"
+                + " instance keeps the same private IP and subnet (preservingIps()); otherwise switch it to DHCP"
+                + " (BOOTPROTO=dhcp, or 'iface eth0 inet dhcp') before migrating.");
     }
 
     private static List<String> extraArguments(GuestFacts facts) {

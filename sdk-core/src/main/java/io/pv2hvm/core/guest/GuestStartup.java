@@ -12,11 +12,17 @@ package io.pv2hvm.core.guest;
  * @param selinux    the mode {@code /etc/selinux/config} sets ({@code enforcing}, {@code permissive},
  *                   {@code disabled}), or empty without that file
  * @param namesEth0  whether the guest's network configuration refers to {@code eth0}
+ * @param staticEth0 whether it gives eth0 a static address instead of DHCP
  */
-public record GuestStartup(String init, boolean cloudInit, String selinux, boolean namesEth0) {
+public record GuestStartup(String init, boolean cloudInit, String selinux, boolean namesEth0, boolean staticEth0) {
     /** What is assumed when inspection could not tell: an unknown init, nothing else. */
     public static GuestStartup unknown() {
-        return new GuestStartup("unknown", false, "", false);
+        return new GuestStartup("unknown", false, "", false, false);
+    }
+
+    /** Without an opinion on eth0's addressing. */
+    public GuestStartup(String init, boolean cloudInit, String selinux, boolean namesEth0) {
+        this(init, cloudInit, selinux, namesEth0, false);
     }
 
     /** Whether systemd mounts the filesystems (it honours {@code x-systemd.device-timeout}). */

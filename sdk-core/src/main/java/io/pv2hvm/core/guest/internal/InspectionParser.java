@@ -109,7 +109,13 @@ public final class InspectionParser {
                 || files.containsKey("/etc/sysconfig/network/ifcfg-eth0")
                 || files.getOrDefault("/etc/network/interfaces", List.of()).stream()
                         .map(String::strip).anyMatch(l -> !l.startsWith("#") && l.matches(".*\\beth0\\b.*"));
-        return new GuestStartup(records.getOrDefault("init", "unknown"), records.containsKey("cloud-init"), selinux, eth0);
+        boolean staticEth0 = files.getOrDefault("/etc/network/interfaces", List.of()).stream().map(String::strip)
+                .anyMatch(l -> l.matches("iface\\s+eth0\\s+inet\\s+static.*"));
+        for (String f : List.of("/etc/sysconfig/network-scripts/ifcfg-eth0", "/etc/sysconfig/network/ifcfg-eth0")) {
+            staticEth0 |= files.getOrDefault(f, List.of()).stream().map(String::strip)
+                    .anyMatch(l -> l.matches("BOOTPROTO=[\"']?(static|none)[\"']?"));
+        }
+        return new GuestStartup(records.getOrDefault("init", "unknown"), records.containsKey("cloud-init"), selinux, eth0, staticEth0);
     }
 
     /** Parses fstab lines, skipping comments and blank lines. */

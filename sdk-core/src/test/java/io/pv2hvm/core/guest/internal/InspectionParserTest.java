@@ -140,7 +140,7 @@ class InspectionParserTest {
 
         GuestStartup startup = InspectionParser.parse("/dev/xvdf", out).startup();
 
-        assertThat(startup).isEqualTo(new GuestStartup("systemd", true, "enforcing", true));
+        assertThat(startup).isEqualTo(new GuestStartup("systemd", true, "enforcing", true, false));
         assertThat(startup.selinuxLabels()).isTrue();
     }
 
@@ -149,5 +149,19 @@ class InspectionParserTest {
         GuestStartup startup = InspectionParser.parse("/dev/loop0", DEBIAN_OUTPUT).startup();
 
         assertThat(startup).isEqualTo(GuestStartup.unknown());
+    }
+
+    @Test
+    void parse_whenIfcfgEth0IsStatic_reportsStaticEth0() {
+        String out = String.join("\n", DEBIAN_OUTPUT,
+                "file-present\t/etc/sysconfig/network-scripts/ifcfg-eth0",
+                "file\t/etc/sysconfig/network-scripts/ifcfg-eth0\tDEVICE=eth0",
+                "file\t/etc/sysconfig/network-scripts/ifcfg-eth0\tBOOTPROTO=\"none\"",
+                "");
+
+        GuestStartup startup = InspectionParser.parse("/dev/xvdf", out).startup();
+
+        assertThat(startup.namesEth0()).isTrue();
+        assertThat(startup.staticEth0()).isTrue();
     }
 }
