@@ -35,9 +35,11 @@ class ServingGuestLabTest {
     private static final String HVM_MAC = "52:54:00:0b:00:";
     private static final Pattern KV = Pattern.compile("(?m)^kernel=(\\S+)$");
     private static final Map<UserlandFixture, CompletableFuture<Outcome>> RUNS = new LinkedHashMap<>();
+    private static CompletableFuture<String> cloudInitNotKept;
 
     /** What one scenario saw. */
-    record Outcome(UserlandImage image, ConversionResult result, String firstPage, String dataSource, String bootConfigAfterUpdate,
+    record Outcome(UserlandImage image, ConversionResult result, String firstPage, String dataSource, String offeredInstanceId,
+                   String bootConfigAfterUpdate,
                    String updatedPage, String afterRemovalPage, String bootAfterRemoval, Map<String, Duration> timings) {
     }
 
@@ -48,6 +50,14 @@ class ServingGuestLabTest {
                 ConversionStrategy.PARTITION_COPY, TargetPlatform.NITRO, Disk.NVME)));
         RUNS.put(UserlandFixture.SYSVINIT, CompletableFuture.supplyAsync(() -> scenario(lab, UserlandFixture.SYSVINIT,
                 ConversionStrategy.IN_PLACE, TargetPlatform.XEN_HVM, Disk.IDE)));
+        // queued behind the two scenarios (two QEMU at most)
+        cloudInitNotKept = CompletableFuture.supplyAsync(() -> pageWithCloudInitInstanceNotKept(lab));
+    }
+
+    @Test
+    void systemdGuest_whenCloudInitInstanceNotKept_runsUserDataAgainOnTheNewInstanceId() throws Exception {
+        // the control for the test above: without pv2hvm's setting, cloud-init sees the new instance id and re-runs user data
+        assertThat(cloudInitNotKept.get()).contains("guest=lab-systemd", "userdata-runs=2");
     }
 
     @Test
@@ -61,6 +71,7 @@ class ServingGuestLabTest {
                         "/etc/cloud/cloud.cfg.d/99-pv2hvm-keep-instance.cfg", "/etc/kernel/postinst.d/zz-pv2hvm-boot",
                         "/etc/fstab", "/boot/grub/grub.cfg");
         // cloud-init ran the user-data script once, as the PV instance; the new instance id (SMBIOS) did not run it again
+        assertThat(o.offeredInstanceId()).contains("ds=nocloud;i=i-0b100000000000001");
         assertThat(o.firstPage()).contains("userdata-runs=1");
         assertThat(o.updatedPage()).contains("userdata-runs=1");
         assertThat(o.afterRemovalPage()).contains("userdata-runs=1");
@@ -123,8 +134,10 @@ class ServingGuestLabTest {
                 .withInstanceId("i-0b" + (fixture.ordinal() + 10) + "0000000000001"), hvm,
                 List.of(img.dataF(), img.dataG()))) {
             guest.login(Duration.ofMinutes(12));
+            awaitCloudInit(guest, fixture);
             String first = guest.httpGet("/cgi-bin/page", Duration.ofMinutes(4));
             String dataSource = guest.run("findmnt -no SOURCE /data", Duration.ofMinutes(1));
+            String offered = guest.run("cat /sys/class/dmi/id/product_serial", Duration.ofMinutes(1));
             t.put("boot-and-serve", since(s2));
 
             long s3 = System.nanoTime();
@@ -133,6 +146,7 @@ class ServingGuestLabTest {
             String conf = guest.run("cat " + bootConfig, Duration.ofMinutes(1));
             guest.type("reboot");
             guest.login(Duration.ofMinutes(12));
+            awaitCloudInit(guest, fixture);
             String updated = guest.httpGet("/cgi-bin/page", Duration.ofMinutes(4));
             t.put("kernel-update-and-reboot", since(s3));
 
@@ -142,11 +156,42 @@ class ServingGuestLabTest {
             String bootNow = guest.run("cat " + bootConfig + "; ls /boot", Duration.ofMinutes(1));
             guest.type("reboot");
             guest.login(Duration.ofMinutes(12));
+            awaitCloudInit(guest, fixture);
             String afterRemoval = guest.httpGet("/cgi-bin/page", Duration.ofMinutes(4));
             t.put("old-kernel-removal-and-reboot", since(s4));
             guest.type("poweroff");
             guest.awaitExit(Duration.ofMinutes(2));
-            return new Outcome(img, result, first, dataSource, conf, updated, afterRemoval, bootNow, t);
+            return new Outcome(img, result, first, dataSource, offered, conf, updated, afterRemoval, bootNow, t);
+        } finally {
+            delete(pv);
+            delete(hvm);
+        }
+    }
+
+    /** Lets cloud-init finish its stages, so a user-data script that would run again has run before the page is read. */
+    private static void awaitCloudInit(LiveGuest guest, UserlandFixture fixture) {
+        if (fixture.hasCloudInit()) {
+            guest.run("cloud-init status --wait >/dev/null || true", Duration.ofMinutes(10));
+        }
+    }
+
+    private static String pageWithCloudInitInstanceNotKept(GuestLab lab) {
+        UserlandImage img = lab.userland(UserlandFixture.SYSTEMD);
+        Path pv = lab.copyOf(img.root(), "cloud-init-not-kept-pv.img");
+        Path hvm = lab.scratch("cloud-init-not-kept-hvm.img");
+        try {
+            ImageConversion.of(pv).strategy(ConversionStrategy.PARTITION_COPY).target(TargetPlatform.NITRO)
+                    .targetSize(sizeOf(pv) + (64L << 20)).dataVolume("/dev/xvdf", img.dataF()).keepCloudInitInstance(false).writeTo(hvm);
+            try (LiveGuest guest = LiveGuest.start(lab.workDir().resolve("boot-logs"), "cloud-init-not-kept",
+                    LiveGuest.Options.bios(Disk.NVME, HVM_MAC + "30").withInstanceId("i-0b300000000000001"), hvm,
+                    List.of(img.dataF(), img.dataG()))) {
+                guest.login(Duration.ofMinutes(12));
+                guest.run("cloud-init status --wait >/dev/null || true", Duration.ofMinutes(10));
+                String page = guest.httpGet("/cgi-bin/page", Duration.ofMinutes(4));
+                guest.type("poweroff");
+                guest.awaitExit(Duration.ofMinutes(2));
+                return page;
+            }
         } finally {
             delete(pv);
             delete(hvm);
