@@ -38,7 +38,7 @@ in_root() { chroot "$r" env DEBIAN_FRONTEND=noninteractive LC_ALL=C PATH=/usr/sb
 
 common=linux-image-amd64,initramfs-tools,udev,kmod,ifupdown,isc-dhcp-client,busybox,procps,iproute2,netbase,login,passwd
 case $init in
-  systemd) pkgs=$common,systemd-sysv,cloud-init ;;
+  systemd) pkgs=$common,systemd-sysv ;;   # cloud-init below, by apt: debootstrap resolves no virtual packages
   sysvinit) pkgs=$common,sysvinit-core,sysv-rc,initscripts,orphan-sysvinit-scripts ;;
 esac
 mkdir -p "$cache/debootstrap-debs"
@@ -55,6 +55,9 @@ mount --bind /dev "$r/dev"; mount -t proc proc "$r/proc"; mount -t sysfs sysfs "
 # The next kernel, as the guest would fetch it; installed later, offline, by the guest itself.
 echo "deb $mirror bookworm-backports main" >"$r/etc/apt/sources.list.d/backports.list"
 in_root apt-get -qq update >&2
+if [[ $init == systemd ]]; then
+  in_root apt-get -qq -y --no-install-recommends install cloud-init >&2
+fi
 next=$(in_root apt-cache show linux-image-amd64/bookworm-backports | sed -n 's/^Depends: \(linux-image-[^ ,]*\).*/\1/p' | head -1)
 [[ -n $next ]] || { echo "cannot resolve linux-image-amd64 from bookworm-backports" >&2; exit 1; }
 mkdir -p "$r/root/kernel-update"

@@ -141,7 +141,7 @@ class ServingGuestLabTest {
             t.put("boot-and-serve", since(s2));
 
             long s3 = System.nanoTime();
-            guest.run("dpkg -i /root/kernel-update/*.deb >/root/kernel-update.log 2>&1 || { tail -30 /root/kernel-update.log; false; }",
+            guest.run("DEBIAN_FRONTEND=noninteractive dpkg -i /root/kernel-update/*.deb >/root/kernel-update.log 2>&1 || { tail -30 /root/kernel-update.log; false; }",
                     Duration.ofMinutes(20));
             String conf = guest.run("cat " + bootConfig, Duration.ofMinutes(1));
             guest.type("reboot");
@@ -151,7 +151,7 @@ class ServingGuestLabTest {
             t.put("kernel-update-and-reboot", since(s3));
 
             long s4 = System.nanoTime();
-            guest.run("apt-get -y -q remove linux-image-" + img.kernel() + " >/root/kernel-remove.log 2>&1"
+            guest.run("DEBIAN_FRONTEND=noninteractive apt-get -y -q remove linux-image-" + img.kernel() + " >/root/kernel-remove.log 2>&1"
                     + " || { tail -30 /root/kernel-remove.log; false; }", Duration.ofMinutes(10));
             String bootNow = guest.run("cat " + bootConfig + "; ls /boot", Duration.ofMinutes(1));
             guest.type("reboot");
