@@ -61,7 +61,8 @@ fi
 next=$(in_root apt-cache show linux-image-amd64/bookworm-backports | sed -n 's/^Depends: \(linux-image-[^ ,]*\).*/\1/p' | head -1)
 [[ -n $next ]] || { echo "cannot resolve linux-image-amd64 from bookworm-backports" >&2; exit 1; }
 mkdir -p "$r/root/kernel-update"
-(cd "$r/root/kernel-update" && in_root sh -c "cd /root/kernel-update && apt-get -qq download $next") >&2
+# with linux-base from the same suite: the backports kernel pre-depends on a newer one than bookworm's
+(cd "$r/root/kernel-update" && in_root sh -c "cd /root/kernel-update && apt-get -qq download $next linux-base/bookworm-backports") >&2
 next_kv=${next#linux-image-}
 rm -f "$r/etc/apt/sources.list.d/backports.list"
 in_root apt-get clean

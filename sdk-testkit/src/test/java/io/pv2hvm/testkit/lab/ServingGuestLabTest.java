@@ -141,8 +141,9 @@ class ServingGuestLabTest {
             t.put("boot-and-serve", since(s2));
 
             long s3 = System.nanoTime();
-            guest.run("DEBIAN_FRONTEND=noninteractive dpkg -i /root/kernel-update/*.deb >/root/kernel-update.log 2>&1 || { tail -30 /root/kernel-update.log; false; }",
-                    Duration.ofMinutes(20));
+            // offline, with the guest's own apt (it orders linux-base before the kernel that pre-depends on it)
+            guest.run("DEBIAN_FRONTEND=noninteractive apt-get -y -q install /root/kernel-update/*.deb >/root/kernel-update.log 2>&1"
+                    + " || { tail -30 /root/kernel-update.log; false; }", Duration.ofMinutes(20));
             String conf = guest.run("cat " + bootConfig, Duration.ofMinutes(1));
             guest.type("reboot");
             guest.login(Duration.ofMinutes(12));
