@@ -12,7 +12,7 @@
 #   - a newer kernel (bookworm-backports) downloaded into /root/kernel-update, to be installed
 #     offline by the guest's own dpkg after conversion
 # Outputs: OUT (the root image), OUT.data-f and OUT.data-g (data volume images), OUT.boot/ (the
-# PV-GRUB stand-in: kernel, initrd, cmdline with root=/dev/sda console=ttyS0 lab.pv=1, which
+# PV-GRUB stand-in: kernel, initrd, cmdline with root=LABEL=pvroot console=ttyS0 lab.pv=1, which
 # turns on the udev rule naming the IDE data disks /dev/xvdf and /dev/xvdg as Xen would) and
 # OUT.facts (MAC=, KVER=, UPDATE_KVER=, DATA_G_UUID=). Written to temporary names and renamed.
 # Usage: build-userland.sh CACHE_DIR OUT INIT PV_MAC
@@ -104,8 +104,8 @@ printf '[Match]\nMACAddress=%s\n\n[Link]\nName=eth0\n' "$mac" >"$r/etc/systemd/n
 # Lab scaffolding for the PV stand-in boot only (kernel argument lab.pv=1): Xen's data disk names.
 cat >"$r/etc/udev/rules.d/60-lab-pv-names.rules" <<'RULES'
 IMPORT{cmdline}="lab.pv"
-SUBSYSTEM=="block", ENV{lab.pv}=="1", KERNEL=="sdb", SYMLINK+="xvdf"
-SUBSYSTEM=="block", ENV{lab.pv}=="1", KERNEL=="sdc", SYMLINK+="xvdg"
+SUBSYSTEM=="block", ENV{lab.pv}=="1", KERNEL=="sd*", KERNELS=="0:0:1:0", SYMLINK+="xvdf"
+SUBSYSTEM=="block", ENV{lab.pv}=="1", KERNEL=="sd*", KERNELS=="1:0:0:0", SYMLINK+="xvdg"
 RULES
 
 # Data volumes: small ext4 images, each holding a file that names it.
@@ -202,7 +202,7 @@ mkdir -p "$r/boot/grub"; mv "$r/boot/grub-menu.tmp" "$r/boot/grub/menu.lst"
 
 rm -rf "$out.boot"; mkdir -p "$work/boot"
 cp "$r/boot/vmlinuz-$kv" "$work/boot/vmlinuz"; cp "$r/boot/initrd.img-$kv" "$work/boot/initrd"
-echo "root=/dev/sda ro console=ttyS0 lab.pv=1" >"$work/boot/cmdline"
+echo "root=LABEL=pvroot ro console=ttyS0 lab.pv=1" >"$work/boot/cmdline"   # sdX names follow probe order
 printf 'MAC=%s\nKVER=%s\nUPDATE_KVER=%s\nDATA_G_UUID=%s\n' "$mac" "$kv" "$next_kv" "$g_uuid" >"$work/facts"
 
 truncate -s 2048M "$work/root.img"

@@ -64,7 +64,7 @@ class ServingGuestLabTest {
     void systemdGuest_convertedForNitro_servesWithNewMacAndDataVolumes_andAfterItsOwnKernelUpdate() throws Exception {
         Outcome o = RUNS.get(UserlandFixture.SYSTEMD).get();
 
-        assertServed(o, "systemd", "/dev/nvme1n1");
+        assertServed(o, "systemd", "/dev/nvme[0-9]n1");
         assertThat(o.result().changes()).extracting(GuestChange::path)
                 .contains("/etc/udev/rules.d/70-persistent-net.rules", "/etc/systemd/network/10-eth0.link",
                         "/etc/systemd/system/getty.target.wants/serial-getty@hvc0.service",
@@ -81,21 +81,24 @@ class ServingGuestLabTest {
     void sysvinitGuest_convertedForXenHvm_servesWithNewMacAndDataVolumes_andAfterItsOwnKernelUpdate() throws Exception {
         Outcome o = RUNS.get(UserlandFixture.SYSVINIT).get();
 
-        assertServed(o, "init", "/dev/sdb");
+        assertServed(o, "init", "/dev/sd[a-z]");
         assertThat(o.result().changes()).extracting(GuestChange::path)
                 .contains("/etc/udev/rules.d/70-persistent-net.rules", "/etc/systemd/network/10-eth0.link", "/etc/inittab",
                         "/etc/kernel/postinst.d/zz-pv2hvm-boot", "/etc/fstab", "/boot/extlinux/extlinux.conf")
                 .doesNotContain("/etc/cloud/cloud.cfg.d/99-pv2hvm-keep-instance.cfg");
     }
 
-    private static void assertServed(Outcome o, String init, String dataDevice) {
+    private static void assertServed(Outcome o, String init, String dataDevicePattern) {
         UserlandImage img = o.image();
         String mac = HVM_MAC + (img.fixture().ordinal() + 10);
         assertThat(mac).isNotEqualTo(img.fixture().pvMac());
         assertThat(o.firstPage()).contains("guest=lab-" + img.fixture().init(), "kernel=" + img.kernel(), "init=" + init,
                 "data=data-f", "data2=data-g", "mac=" + mac);
         // /dev/xvdf was rewritten to the volume's UUID and found under its HVM name
-        assertThat(o.dataSource().strip()).isEqualTo(dataDevice);
+        String uuid = io.pv2hvm.core.transport.LocalTransport.create()
+                .exec(io.pv2hvm.core.spi.Command.of("blkid", "-p", "-s", "UUID", "-o", "value", img.dataF().toString()))
+                .orThrow("blkid").stdout().strip();
+        assertThat(o.dataSource().strip()).matches(dataDevicePattern + "\\s+" + uuid);
         assertThat(o.result().changes()).anyMatch(c -> c.path().equals("/etc/fstab") && c.reason().contains("/data by UUID="));
         // the guest's own kernel hook moved the HVM boot configuration to the new kernel
         assertThat(o.bootConfigAfterUpdate()).contains("vmlinuz-" + img.updateKernel()).doesNotContain("vmlinuz-" + img.kernel());
@@ -136,7 +139,7 @@ class ServingGuestLabTest {
             guest.login(Duration.ofMinutes(12));
             awaitCloudInit(guest, fixture);
             String first = guest.httpGet("/cgi-bin/page", Duration.ofMinutes(4));
-            String dataSource = guest.run("findmnt -no SOURCE /data", Duration.ofMinutes(1));
+            String dataSource = guest.run("findmnt -no SOURCE,UUID /data", Duration.ofMinutes(1));
             String offered = guest.run("cat /sys/class/dmi/id/product_serial", Duration.ofMinutes(1));
             t.put("boot-and-serve", since(s2));
 
