@@ -96,7 +96,8 @@ public final class LiveGuest implements AutoCloseable {
                 argv.addAll(List.of("-drive", "file=" + disks.get(i) + ",format=raw,if=ide,index=" + i + ",snapshot=" + snapshot));
             } else {
                 argv.addAll(List.of("-drive", "file=" + disks.get(i) + ",format=raw,if=none,id=d" + i + ",snapshot=" + snapshot,
-                        "-device", "nvme,drive=d" + i + ",serial=vol" + i + "0123456789abcdef"));
+                        // bootindex: SeaBIOS boots one hard disk only, which need not be the first NVMe on the command line
+                        "-device", "nvme,drive=d" + i + ",serial=vol" + i + "0123456789abcdef" + (i == 0 ? ",bootindex=0" : "")));
             }
         }
         if (!options.serial().isEmpty()) {

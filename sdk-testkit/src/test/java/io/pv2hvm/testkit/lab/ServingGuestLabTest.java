@@ -35,7 +35,6 @@ class ServingGuestLabTest {
     private static final String HVM_MAC = "52:54:00:0b:00:";
     private static final Pattern KV = Pattern.compile("(?m)^kernel=(\\S+)$");
     private static final Map<UserlandFixture, CompletableFuture<Outcome>> RUNS = new LinkedHashMap<>();
-    private static CompletableFuture<String> cloudInitNotKept;
 
     /** What one scenario saw. */
     record Outcome(UserlandImage image, ConversionResult result, String firstPage, String dataSource, String offeredInstanceId,
@@ -50,14 +49,12 @@ class ServingGuestLabTest {
                 ConversionStrategy.PARTITION_COPY, TargetPlatform.NITRO, Disk.NVME)));
         RUNS.put(UserlandFixture.SYSVINIT, CompletableFuture.supplyAsync(() -> scenario(lab, UserlandFixture.SYSVINIT,
                 ConversionStrategy.IN_PLACE, TargetPlatform.XEN_HVM, Disk.IDE)));
-        // queued behind the two scenarios (two QEMU at most)
-        cloudInitNotKept = CompletableFuture.supplyAsync(() -> pageWithCloudInitInstanceNotKept(lab));
     }
 
     @Test
     void systemdGuest_whenCloudInitInstanceNotKept_runsUserDataAgainOnTheNewInstanceId() throws Exception {
         // the control for the test above: without pv2hvm's setting, cloud-init sees the new instance id and re-runs user data
-        assertThat(cloudInitNotKept.get()).contains("guest=lab-systemd", "userdata-runs=2");
+        assertThat(pageWithCloudInitInstanceNotKept(GuestLab.shared())).contains("guest=lab-systemd", "userdata-runs=2");
     }
 
     @Test
