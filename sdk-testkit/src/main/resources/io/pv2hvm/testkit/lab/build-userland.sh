@@ -10,7 +10,7 @@
 #   - systemd only: cloud-init with the NoCloud datasource (seed on the root) and a per-instance
 #     user-data script that appends a line to /var/lib/lab/userdata-runs
 #   - a newer kernel (bookworm-backports) downloaded into /root/kernel-update, to be installed
-#     offline by the guest's own dpkg after conversion
+#     offline by the guest's own apt after conversion
 # Outputs: OUT (the root image), OUT.data-f and OUT.data-g (data volume images), OUT.boot/ (the
 # PV-GRUB stand-in: kernel, initrd, cmdline with root=LABEL=pvroot console=ttyS0 lab.pv=1, which
 # turns on the udev rule naming the IDE data disks /dev/xvdf and /dev/xvdg as Xen would) and
@@ -61,7 +61,7 @@ fi
 next=$(in_root apt-cache show linux-image-amd64/bookworm-backports | sed -n 's/^Depends: \(linux-image-[^ ,]*\).*/\1/p' | head -1)
 [[ -n $next ]] || { echo "cannot resolve linux-image-amd64 from bookworm-backports" >&2; exit 1; }
 mkdir -p "$r/root/kernel-update"
-# with linux-base from the same suite: the backports kernel pre-depends on a newer one than bookworm's
+# and linux-base from the same suite, which the backports kernel pre-depends on (bookworm's own is new enough today)
 (cd "$r/root/kernel-update" && in_root sh -c "cd /root/kernel-update && apt-get -qq download $next linux-base/bookworm-backports") >&2
 next_kv=${next#linux-image-}
 rm -f "$r/etc/apt/sources.list.d/backports.list"

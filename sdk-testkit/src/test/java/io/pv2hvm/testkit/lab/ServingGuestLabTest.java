@@ -128,6 +128,9 @@ class ServingGuestLabTest {
                 .dataVolume("/dev/xvdf", img.dataF()).writeTo(hvm);
         t.put("convert", since(s1));
         String mac = HVM_MAC + (fixture.ordinal() + 10);
+        if (fixture.hasCloudInit()) {
+            newInstanceId(hvm, "i-0b" + (fixture.ordinal() + 10) + "0000000000001");
+        }
         String bootConfig = strategy == ConversionStrategy.IN_PLACE ? "/boot/extlinux/extlinux.conf" : "/boot/grub/grub.cfg";
         long s2 = System.nanoTime();
         try (LiveGuest guest = LiveGuest.start(lab.workDir().resolve("boot-logs"), name, LiveGuest.Options.bios(disk, mac)
@@ -184,6 +187,7 @@ class ServingGuestLabTest {
         try {
             ImageConversion.of(pv).strategy(ConversionStrategy.PARTITION_COPY).target(TargetPlatform.NITRO)
                     .targetSize(sizeOf(pv) + (64L << 20)).dataVolume("/dev/xvdf", img.dataF()).keepCloudInitInstance(false).writeTo(hvm);
+            newInstanceId(hvm, "i-0b300000000000001");
             try (LiveGuest guest = LiveGuest.start(lab.workDir().resolve("boot-logs"), "cloud-init-not-kept",
                     LiveGuest.Options.bios(Disk.NVME, HVM_MAC + "30").withInstanceId("i-0b300000000000001"), hvm,
                     List.of(img.dataF(), img.dataG()))) {
@@ -198,6 +202,38 @@ class ServingGuestLabTest {
             delete(pv);
             delete(hvm);
         }
+    }
+
+    /**
+     * The new instance's metadata: the lab's metadata source is the NoCloud seed on the root, so the
+     * converted image's seed gets the new instance id, as EC2's metadata service gives a new instance
+     * its own (NoCloud's quick instance check reads the seed and the kernel command line, not SMBIOS).
+     */
+    private static void newInstanceId(Path partitionedImage, String instanceId) {
+        io.pv2hvm.core.transport.LocalTransport local = io.pv2hvm.core.transport.LocalTransport.create();
+        String start = local.exec(io.pv2hvm.core.spi.Command.of("partx", "-g", "-o", "START", "-n", "1", partitionedImage.toString()))
+                .orThrow("partx").stdout().strip();
+        Path metaData = partitionedImage.resolveSibling(partitionedImage.getFileName() + ".meta-data");
+        try {
+            Files.writeString(metaData, "instance-id: " + instanceId + "\nlocal-hostname: lab-systemd\n");
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        String fs = partitionedImage + "?offset=" + Long.parseLong(start) * 512;
+        Path commands = partitionedImage.resolveSibling(partitionedImage.getFileName() + ".debugfs");
+        try {
+            Files.writeString(commands, "cd /var/lib/cloud/seed/nocloud\nrm meta-data\nwrite " + metaData + " meta-data\n");
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        local.exec(io.pv2hvm.core.spi.Command.of("debugfs", "-w", "-f", commands.toString(), fs)).orThrow("debugfs write");
+        delete(commands);
+        String now = local.exec(io.pv2hvm.core.spi.Command.of("debugfs", "-R", "cat /var/lib/cloud/seed/nocloud/meta-data", fs))
+                .orThrow("debugfs cat").stdout();
+        if (!now.contains(instanceId)) {
+            throw new IllegalStateException("could not give the converted image instance id " + instanceId + ": " + now);
+        }
+        delete(metaData);
     }
 
     private static Duration since(long start) {
