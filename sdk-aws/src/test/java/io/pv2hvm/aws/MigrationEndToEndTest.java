@@ -6,6 +6,7 @@ import io.pv2hvm.core.Migration;
 import io.pv2hvm.core.guest.ConversionResult;
 import io.pv2hvm.core.guest.GuestConversion;
 import io.pv2hvm.core.guest.GuestFacts;
+import io.pv2hvm.core.guest.GuestStartup;
 import io.pv2hvm.core.guest.TargetPlatform;
 import io.pv2hvm.core.spi.CommandTransport;
 import io.pv2hvm.core.spi.ProgressSink;
@@ -226,7 +227,7 @@ class MigrationEndToEndTest extends EmulatorTestBase {
     private record MountsFstabOnce(GuestConversion delegate) implements GuestConversion {
         private static GuestFacts sysvinit(GuestFacts f) {
             return new GuestFacts(f.device(), f.partitioned(), f.filesystem(), f.os(), f.bootConfig(), f.defaultEntry(),
-                    f.kernels(), f.fstab(), f.consoles(), f.initramfsTools(), "sysvinit");
+                    f.kernels(), f.fstab(), f.consoles(), f.initramfsTools(), new GuestStartup("sysvinit", false, "", false));
         }
 
         @Override

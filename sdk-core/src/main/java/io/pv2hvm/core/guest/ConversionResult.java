@@ -16,12 +16,22 @@ import java.util.List;
  * @param driversAdded  drivers added to the initramfs (empty when none were needed)
  * @param warnings      things the user should know that did not stop the conversion
  * @param facts         what inspection found before the conversion
+ * @param changes       every guest file changed or created, with the reason; each changed file
+ *                      keeps its original beside it as {@code <file>.pv2hvm-orig}
  */
 public record ConversionResult(ConversionStrategy strategy, String bootDisk, String rootDevice, String rootUuid,
-                               String kernel, List<String> driversAdded, List<String> warnings, GuestFacts facts) {
+                               String kernel, List<String> driversAdded, List<String> warnings, GuestFacts facts,
+                               List<GuestChange> changes) {
     /** Defensive copies. */
     public ConversionResult {
         driversAdded = List.copyOf(driversAdded);
         warnings = List.copyOf(warnings);
+        changes = List.copyOf(changes);
+    }
+
+    /** A result that lists no guest changes (simulated guests, older callers). */
+    public ConversionResult(ConversionStrategy strategy, String bootDisk, String rootDevice, String rootUuid, String kernel,
+                            List<String> driversAdded, List<String> warnings, GuestFacts facts) {
+        this(strategy, bootDisk, rootDevice, rootUuid, kernel, driversAdded, warnings, facts, List.of());
     }
 }

@@ -19,8 +19,10 @@ import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.function.Consumer;
+import java.util.regex.Pattern;
 
 /**
  * Converts a PV guest root volume, attached to a worker, into one that boots under HVM BIOS.
@@ -39,27 +41,73 @@ import java.util.function.Consumer;
  */
 public final class GuestConverter {
     private static final Logger LOG = LoggerFactory.getLogger(GuestConverter.class);
+    private static final String EXTLINUX_CONF = "/boot/extlinux/extlinux.conf";
+    private static final String GRUB_CFG = "/boot/grub/grub.cfg";
+
+    private static final Pattern VOLUME_SPEC = Pattern.compile("(UUID|LABEL)=[A-Za-z0-9_.-]{1,64}");
 
     private final CommandTransport transport;
     private final TargetPlatform target;
     private final boolean fixDrivers;
     private final ProgressSink progress;
+    private final boolean keepCloudInitInstance;
+    private final Map<String, String> dataVolumes;
 
-    private GuestConverter(CommandTransport transport, TargetPlatform target, boolean fixDrivers, ProgressSink progress) {
+    private GuestConverter(CommandTransport transport, TargetPlatform target, boolean fixDrivers, ProgressSink progress,
+                           boolean keepCloudInitInstance, Map<String, String> dataVolumes) {
         this.transport = Objects.requireNonNull(transport, "transport");
         this.target = Objects.requireNonNull(target, "target");
         this.fixDrivers = fixDrivers;
         this.progress = Objects.requireNonNull(progress, "progress");
+        this.keepCloudInitInstance = keepCloudInitInstance;
+        this.dataVolumes = Map.copyOf(dataVolumes);
     }
 
-    /** A converter working through {@code transport}, for Nitro, fixing drivers, reporting nowhere. */
+    private GuestConverter(CommandTransport transport, TargetPlatform target, boolean fixDrivers, ProgressSink progress) {
+        this(transport, target, fixDrivers, progress, true, Map.of());
+    }
+
+    /**
+     * A converter working through {@code transport}, for Nitro, fixing drivers, keeping cloud-init's
+     * instance, knowing no data volumes, reporting nowhere.
+     */
     public static GuestConverter on(CommandTransport transport) {
         return new GuestConverter(transport, TargetPlatform.NITRO, true, ProgressSink.none());
     }
 
     /** The same converter for another target platform. */
     public GuestConverter forTarget(TargetPlatform platform) {
-        return new GuestConverter(transport, platform, fixDrivers, progress);
+        return new GuestConverter(transport, platform, fixDrivers, progress, keepCloudInitInstance, dataVolumes);
+    }
+
+    /**
+     * The same converter with cloud-init's instance kept (the default) or not. Kept, a guest with
+     * cloud-init gets {@code manual_cache_clean: true} in
+     * {@code /etc/cloud/cloud.cfg.d/99-pv2hvm-keep-instance.cfg}: cloud-init trusts its cached
+     * instance, so the new instance id does not run user-data scripts again or replace the SSH host
+     * keys; it then also ignores the new instance's metadata until that file is deleted. Not kept,
+     * cloud-init sees a new instance and runs its per-instance modules again.
+     */
+    public GuestConverter keepingCloudInitInstance(boolean keep) {
+        return new GuestConverter(transport, target, fixDrivers, progress, keep, dataVolumes);
+    }
+
+    /**
+     * The same converter knowing the guest's data volumes: {@code specs} maps a device name the
+     * guest's fstab uses (e.g. {@code /dev/xvdf}) to what identifies that volume, read from it
+     * ({@code UUID=...} or {@code LABEL=...}). Such fstab entries are rewritten to it, since Nitro
+     * calls the volume {@code /dev/nvmeXn1}.
+     *
+     * @throws InvalidSpecException for a malformed device name or identifier
+     */
+    public GuestConverter withDataVolumes(Map<String, String> specs) {
+        specs.forEach((device, spec) -> {
+            WorkerScript.device(device);
+            if (spec == null || !VOLUME_SPEC.matcher(spec).matches()) {
+                throw new InvalidSpecException("'" + spec + "' for " + device + " is not UUID=<uuid> or LABEL=<label>.");
+            }
+        });
+        return new GuestConverter(transport, target, fixDrivers, progress, keepCloudInitInstance, specs);
     }
 
     /**
@@ -68,12 +116,12 @@ public final class GuestConverter {
      * off, such a guest is refused.
      */
     public GuestConverter fixingDrivers(boolean enabled) {
-        return new GuestConverter(transport, target, enabled, progress);
+        return new GuestConverter(transport, target, enabled, progress, keepCloudInitInstance, dataVolumes);
     }
 
     /** The same converter reporting progress (0-100 over the whole conversion) to {@code sink}. */
     public GuestConverter reportingTo(ProgressSink sink) {
-        return new GuestConverter(transport, target, fixDrivers, sink);
+        return new GuestConverter(transport, target, fixDrivers, sink, keepCloudInitInstance, dataVolumes);
     }
 
     /**
@@ -103,16 +151,20 @@ public final class GuestConverter {
         ConversionPlan plan = ConversionPlan.decide(facts, ConversionStrategy.IN_PLACE, target, fixDrivers);
         progress.report(5, "inspected " + device + ": " + facts.os().name() + ", kernel " + plan.kernel().version());
         List<String> warnings = new ArrayList<>(plan.warnings());
+        warnings.addAll(networkWarnings(facts));
         String uuid = facts.filesystem().uuid();
 
-        fixDriversIfNeeded(plan, device, 5, 60);
-        HvmBootConfig boot = new HvmBootConfig(plan.entry(), uuid);
+        List<GuestChange> changes = new ArrayList<>();
+        fixDriversIfNeeded(plan, device, 5, 60, changes);
+        HvmBootConfig boot = new HvmBootConfig(plan.entry(), uuid, extraArguments(facts));
         warnings.addAll(boot.warnings());
-        run(WorkerScript.INSTALL_EXTLINUX.command(device, boot.extlinuxConf()), "Installing extlinux on " + device, 60, 90);
-        warnings.addAll(writeFstab(facts, device, uuid, 90, 100));
+        run(WorkerScript.INSTALL_EXTLINUX.command(device, boot.extlinuxConf()), "Installing extlinux on " + device, 60, 85);
+        changes.add(new GuestChange(EXTLINUX_CONF, "HVM boot entry for extlinux: root by UUID, console on ttyS0" + argsNote(facts)));
+        adapt(plan, facts, device, EXTLINUX_CONF, boot.extlinuxConf(), 85, 95, changes);
+        warnings.addAll(writeFstab(facts, device, uuid, 95, 100, changes));
         progress.report(100, device + " boots under HVM with extlinux");
         return new ConversionResult(ConversionStrategy.IN_PLACE, device, device, uuid, plan.kernel().version(),
-                plan.driversToAdd(), warnings, facts);
+                plan.driversToAdd(), warnings, facts, changes);
     }
 
     /**
@@ -129,6 +181,7 @@ public final class GuestConverter {
         ConversionPlan plan = ConversionPlan.decide(facts, ConversionStrategy.PARTITION_COPY, target, fixDrivers);
         progress.report(2, "inspected " + sourceDevice + ": " + facts.os().name() + ", kernel " + plan.kernel().version());
         List<String> warnings = new ArrayList<>(plan.warnings());
+        warnings.addAll(networkWarnings(facts));
         String uuid = facts.filesystem().uuid();
 
         CommandResult copy = run(WorkerScript.PARTITION_COPY.command(sourceDevice, targetDevice),
@@ -138,32 +191,75 @@ public final class GuestConverter {
                         "the script did not report the partition it created"));
         WorkerScript.device(partition);
 
-        fixDriversIfNeeded(plan, partition, 75, 90);
-        HvmBootConfig boot = new HvmBootConfig(plan.entry(), uuid);
+        List<GuestChange> changes = new ArrayList<>();
+        fixDriversIfNeeded(plan, partition, 75, 88, changes);
+        HvmBootConfig boot = new HvmBootConfig(plan.entry(), uuid, extraArguments(facts));
         warnings.addAll(boot.warnings());
-        run(WorkerScript.INSTALL_GRUB.command(targetDevice, partition, boot.grubCfg(facts.filesystem().type())),
-                "Installing GRUB2 on " + targetDevice, 90, 97);
-        warnings.addAll(writeFstab(facts, partition, uuid, 97, 100));
+        String grubCfg = boot.grubCfg(facts.filesystem().type());
+        run(WorkerScript.INSTALL_GRUB.command(targetDevice, partition, grubCfg), "Installing GRUB2 on " + targetDevice, 88, 93);
+        changes.add(new GuestChange(GRUB_CFG, "HVM boot entry for GRUB2: root by UUID, console on ttyS0" + argsNote(facts)));
+        adapt(plan, facts, partition, GRUB_CFG, grubCfg, 93, 97, changes);
+        warnings.addAll(writeFstab(facts, partition, uuid, 97, 100, changes));
         progress.report(100, targetDevice + " boots under HVM with GRUB2");
         return new ConversionResult(ConversionStrategy.PARTITION_COPY, targetDevice, partition, uuid,
-                plan.kernel().version(), plan.driversToAdd(), warnings, facts);
+                plan.kernel().version(), plan.driversToAdd(), warnings, facts, changes);
     }
 
-    private void fixDriversIfNeeded(ConversionPlan plan, String device, double from, double to) {
+    private void fixDriversIfNeeded(ConversionPlan plan, String device, double from, double to, List<GuestChange> changes) {
         if (plan.driversToAdd().isEmpty()) {
             return;
         }
+        String initrd = WorkerScript.guestPath(plan.entry().initrd().orElseThrow());
         List<String> args = new ArrayList<>(List.of(device, WorkerScript.word(plan.kernel().version()),
-                WorkerScript.guestPath(plan.entry().initrd().orElseThrow()), plan.initramfsTool()));
+                initrd, plan.initramfsTool()));
         plan.driversToAdd().forEach(d -> args.add(WorkerScript.word(d)));
         run(WorkerScript.FIX_DRIVERS.command(args), "Adding " + plan.driversToAdd() + " to the initramfs on " + device, from, to);
+        changes.add(new GuestChange(initrd, "rebuilt with " + plan.initramfsTool() + " to carry " + String.join(", ", plan.driversToAdd())
+                + ", which " + target + " needs; the guest's configuration now lists them for its next kernels too"));
     }
 
-    private List<String> writeFstab(GuestFacts facts, String device, String uuid, double from, double to) {
-        FstabRewriter rewriter = new FstabRewriter();
+    /** Network identity, consoles, kernel hooks, cloud-init and SELinux: what makes the converted guest serve. */
+    private void adapt(ConversionPlan plan, GuestFacts facts, String device, String bootTarget, String bootConfig,
+                       double from, double to, List<GuestChange> changes) {
+        String kernel = WorkerScript.guestPath(plan.entry().kernel());
+        // a kernel without initramfs: the hook then looks for the kernel image itself in the initrd's place
+        String initrd = WorkerScript.guestPath(plan.entry().initrd().orElse(kernel));
+        CommandResult r = run(WorkerScript.ADAPT_GUEST.command(device, keepCloudInitInstance ? "yes" : "no", bootTarget,
+                        WorkerScript.word(plan.kernel().version()), kernel, initrd, bootConfig, WorkerScript.guestResource("kernel-hook.sh")),
+                "Adapting network, consoles, kernel hooks and cloud-init on " + device, from, to);
+        for (String line : r.stdout().split("\n")) {
+            String[] f = line.split("\t", 3);
+            if (f.length == 3 && f[0].equals("CHANGE")) {
+                changes.add(new GuestChange(f[1], f[2]));
+            }
+        }
+    }
+
+    /** What pv2hvm leaves to the user about the guest's network: a static eth0 keeps working only with its old address. */
+    private static List<String> networkWarnings(GuestFacts facts) {
+        if (!facts.startup().staticEth0()) {
+            return List.of();
+        }
+        return List.of("eth0 has a static address in the guest's network configuration: it works under HVM only if the new"
+                + " instance keeps the same private IP and subnet (preservingIps()); otherwise switch it to DHCP"
+                + " (BOOTPROTO=dhcp, or 'iface eth0 inet dhcp') before migrating.");
+    }
+
+    private static List<String> extraArguments(GuestFacts facts) {
+        // the guest configures eth0: keep that name on ENA/ixgbevf, where predictable naming would say ens5
+        return facts.startup().namesEth0() ? List.of("net.ifnames=0", "biosdevname=0") : List.of();
+    }
+
+    private static String argsNote(GuestFacts facts) {
+        return facts.startup().namesEth0() ? ", net.ifnames=0 biosdevname=0 (the network configuration names eth0)" : "";
+    }
+
+    private List<String> writeFstab(GuestFacts facts, String device, String uuid, double from, double to, List<GuestChange> changes) {
+        FstabRewriter rewriter = new FstabRewriter(facts.startup(), dataVolumes);
         List<String> original = facts.fstab().stream().map(FstabEntry::toLine).toList();
         String content = String.join("\n", rewriter.rewrite(original, "UUID=" + uuid));
         run(WorkerScript.WRITE_FSTAB.command(device, content), "Rewriting /etc/fstab on " + device, from, to);
+        rewriter.changes().forEach(c -> changes.add(new GuestChange("/etc/fstab", c)));
         return rewriter.warnings();
     }
 

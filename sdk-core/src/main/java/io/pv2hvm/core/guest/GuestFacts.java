@@ -1,6 +1,7 @@
 package io.pv2hvm.core.guest;
 
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 
@@ -21,27 +22,19 @@ import java.util.Set;
  *                        and gettys in {@code /etc/inittab} (e.g. {@code hvc0})
  * @param initramfsTools  initramfs builders installed in the guest ({@code update-initramfs},
  *                        {@code dracut}, {@code mkinitrd})
- * @param init            the guest's init: {@code systemd}, {@code upstart-mountall} (Ubuntu),
- *                        {@code upstart} (RHEL 6 style, fstab mounted by rc.sysinit), {@code sysvinit};
- *                        empty if unknown
+ * @param startup         its init, cloud-init, SELinux and network naming
  */
 public record GuestFacts(String device, boolean partitioned, GuestFilesystem filesystem, GuestOs os,
                          String bootConfig, Optional<BootEntry> defaultEntry, List<GuestKernel> kernels,
-                         List<FstabEntry> fstab, List<String> consoles, Set<String> initramfsTools, String init) {
-    /** Facts with the init system unknown. */
-    public GuestFacts(String device, boolean partitioned, GuestFilesystem filesystem, GuestOs os, String bootConfig,
-                      Optional<BootEntry> defaultEntry, List<GuestKernel> kernels, List<FstabEntry> fstab,
-                      List<String> consoles, Set<String> initramfsTools) {
-        this(device, partitioned, filesystem, os, bootConfig, defaultEntry, kernels, fstab, consoles, initramfsTools, "");
-    }
-
+                         List<FstabEntry> fstab, List<String> consoles, Set<String> initramfsTools,
+                         GuestStartup startup) {
     /** Defensive copies. */
     public GuestFacts {
+        Objects.requireNonNull(startup, "startup");
         kernels = List.copyOf(kernels);
         fstab = List.copyOf(fstab);
         consoles = List.copyOf(consoles);
         initramfsTools = Set.copyOf(initramfsTools);
-        init = init == null ? "" : init;
     }
 
     /**
@@ -50,7 +43,20 @@ public record GuestFacts(String device, boolean partitioned, GuestFilesystem fil
      * systemd and mountall mount devices as they appear.
      */
     public boolean mountsFstabOnce() {
-        return init.equals("sysvinit") || init.equals("upstart");
+        return startup.mountsFstabOnce();
+    }
+
+    /** The guest's init, as {@link GuestStartup#init()} names it. */
+    public String init() {
+        return startup.init();
+    }
+
+    /** Facts without startup details ({@link GuestStartup#unknown()}), as older inspections reported them. */
+    public GuestFacts(String device, boolean partitioned, GuestFilesystem filesystem, GuestOs os, String bootConfig,
+                      Optional<BootEntry> defaultEntry, List<GuestKernel> kernels, List<FstabEntry> fstab,
+                      List<String> consoles, Set<String> initramfsTools) {
+        this(device, partitioned, filesystem, os, bootConfig, defaultEntry, kernels, fstab, consoles, initramfsTools,
+                GuestStartup.unknown());
     }
 
     /** The kernel the default boot entry starts, if it is installed. */

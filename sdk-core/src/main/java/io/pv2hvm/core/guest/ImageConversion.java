@@ -14,7 +14,9 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.regex.Pattern;
 
@@ -43,9 +45,17 @@ public final class ImageConversion {
     private final long targetBytes;
     private final ProgressSink progress;
     private final CommandTransport transport;
+    private final Map<String, Path> dataVolumes;
+    private final boolean keepCloudInitInstance;
 
     private ImageConversion(Path source, ConversionStrategy strategy, TargetPlatform target, boolean fixDrivers,
                             long targetBytes, ProgressSink progress, CommandTransport transport) {
+        this(source, strategy, target, fixDrivers, targetBytes, progress, transport, Map.of(), true);
+    }
+
+    private ImageConversion(Path source, ConversionStrategy strategy, TargetPlatform target, boolean fixDrivers,
+                            long targetBytes, ProgressSink progress, CommandTransport transport,
+                            Map<String, Path> dataVolumes, boolean keepCloudInitInstance) {
         this.source = source;
         this.strategy = strategy;
         this.target = target;
@@ -53,6 +63,8 @@ public final class ImageConversion {
         this.targetBytes = targetBytes;
         this.progress = progress;
         this.transport = transport;
+        this.dataVolumes = Map.copyOf(dataVolumes);
+        this.keepCloudInitInstance = keepCloudInitInstance;
     }
 
     /** A conversion of the image at {@code source}: PARTITION_COPY for Nitro with the driver fix, by default. */
@@ -63,17 +75,20 @@ public final class ImageConversion {
 
     /** With this strategy. */
     public ImageConversion strategy(ConversionStrategy s) {
-        return new ImageConversion(source, Objects.requireNonNull(s), target, fixDrivers, targetBytes, progress, transport);
+        return new ImageConversion(source, Objects.requireNonNull(s), target, fixDrivers, targetBytes, progress, transport,
+                dataVolumes, keepCloudInitInstance);
     }
 
     /** For this target platform. */
     public ImageConversion target(TargetPlatform t) {
-        return new ImageConversion(source, strategy, Objects.requireNonNull(t), fixDrivers, targetBytes, progress, transport);
+        return new ImageConversion(source, strategy, Objects.requireNonNull(t), fixDrivers, targetBytes, progress, transport,
+                dataVolumes, keepCloudInitInstance);
     }
 
     /** With the initramfs driver fix on (default) or off. */
     public ImageConversion fixDrivers(boolean enabled) {
-        return new ImageConversion(source, strategy, target, enabled, targetBytes, progress, transport);
+        return new ImageConversion(source, strategy, target, enabled, targetBytes, progress, transport, dataVolumes,
+                keepCloudInitInstance);
     }
 
     /** For PARTITION_COPY: the output image size in bytes; 0 (default) means the same size as the source. */
@@ -81,17 +96,37 @@ public final class ImageConversion {
         if (bytes < 0) {
             throw new InvalidSpecException("A target size cannot be negative; got " + bytes + ".");
         }
-        return new ImageConversion(source, strategy, target, fixDrivers, bytes, progress, transport);
+        return new ImageConversion(source, strategy, target, fixDrivers, bytes, progress, transport, dataVolumes,
+                keepCloudInitInstance);
     }
 
     /** Reporting progress to {@code sink}. */
     public ImageConversion progress(ProgressSink sink) {
-        return new ImageConversion(source, strategy, target, fixDrivers, targetBytes, Objects.requireNonNull(sink), transport);
+        return new ImageConversion(source, strategy, target, fixDrivers, targetBytes, Objects.requireNonNull(sink), transport,
+                dataVolumes, keepCloudInitInstance);
     }
 
     /** Running the worker scripts through {@code t} (a local one: the image paths are local); for tests and tools. */
     public ImageConversion transport(CommandTransport t) {
-        return new ImageConversion(source, strategy, target, fixDrivers, targetBytes, progress, Objects.requireNonNull(t));
+        return new ImageConversion(source, strategy, target, fixDrivers, targetBytes, progress, Objects.requireNonNull(t),
+                dataVolumes, keepCloudInitInstance);
+    }
+
+    /**
+     * With a data volume: {@code image} is the volume the guest's fstab mounts as {@code device}
+     * (e.g. {@code /dev/xvdf}); its filesystem UUID is read and the fstab entry rewritten to it.
+     */
+    public ImageConversion dataVolume(String device, Path image) {
+        WorkerScript.device(device);
+        Map<String, Path> volumes = new LinkedHashMap<>(dataVolumes);
+        volumes.put(device, plain(image));
+        return new ImageConversion(source, strategy, target, fixDrivers, targetBytes, progress, transport, volumes,
+                keepCloudInitInstance);
+    }
+
+    /** Keeping cloud-init's instance (default) or not; see {@link GuestConverter#keepingCloudInitInstance}. */
+    public ImageConversion keepCloudInitInstance(boolean keep) {
+        return new ImageConversion(source, strategy, target, fixDrivers, targetBytes, progress, transport, dataVolumes, keep);
     }
 
     /**
@@ -112,7 +147,8 @@ public final class ImageConversion {
         if (!inSitu && Files.exists(out)) {
             throw new InvalidSpecException("Output image " + out + " already exists; pv2hvm does not overwrite files.");
         }
-        GuestConverter converter = GuestConverter.on(transport).forTarget(target).fixingDrivers(fixDrivers).reportingTo(progress);
+        GuestConverter converter = GuestConverter.on(transport).forTarget(target).fixingDrivers(fixDrivers).reportingTo(progress)
+                .keepingCloudInitInstance(keepCloudInitInstance).withDataVolumes(volumeSpecs());
 
         // Decide on a read-only attachment first: a refused guest leaves no output and an untouched source.
         String probe = attach(source, "ro");
@@ -159,6 +195,23 @@ public final class ImageConversion {
                 }
             }
         }
+    }
+
+    /** Each data volume's {@code UUID=}, read from its image (blkid reads files as well as devices). */
+    private Map<String, String> volumeSpecs() {
+        Map<String, String> specs = new LinkedHashMap<>();
+        dataVolumes.forEach((device, image) -> {
+            if (!Files.isRegularFile(image)) {
+                throw new InvalidSpecException("Data volume image " + image + " for " + device + " does not exist or is not a file.");
+            }
+            String uuid = transport.exec(Command.of("blkid", "-p", "-s", "UUID", "-o", "value", image.toString()))
+                    .orThrow("Reading the filesystem UUID of " + image).stdout().strip();
+            if (uuid.isEmpty()) {
+                throw new InvalidSpecException("Data volume image " + image + " for " + device + " holds no filesystem with a UUID.");
+            }
+            specs.put(device, "UUID=" + uuid);
+        });
+        return specs;
     }
 
     private String attach(Path image, String mode) {

@@ -44,11 +44,27 @@ emit fs used-bytes "$(df -B1 --output=used "$MNT" | tail -1 | tr -d ' ')"
 
 for f in /etc/os-release /usr/lib/os-release /etc/redhat-release /etc/system-release /etc/fstab /etc/inittab \
          /boot/grub/menu.lst /boot/grub/grub.conf /boot/grub/grub.cfg /boot/grub2/grub.cfg \
-         /boot/extlinux/extlinux.conf /etc/initramfs-tools/modules; do
+         /boot/extlinux/extlinux.conf /etc/initramfs-tools/modules /etc/selinux/config /etc/network/interfaces \
+         /etc/sysconfig/network-scripts/ifcfg-eth0 /etc/sysconfig/network/ifcfg-eth0; do
   p=$(in_guest "$f")
   [[ -f $p ]] || continue
   emit file-present "$f"
   head -n 2000 "$p" | clean | while IFS= read -r line || [[ -n $line ]]; do emit file "$f" "$line"; done
+done
+
+# The init, and so who mounts fstab: systemd and Ubuntu's upstart (mountall) mount devices as
+# they appear; sysvinit and RHEL-style upstart (rc.sysinit) mount once at boot. /sbin/init is
+# resolved inside the guest.
+init=unknown
+initpath=$(in_guest /sbin/init)
+if [[ ${initpath##*/} == systemd ]]; then init=systemd
+elif [[ -x $(in_guest /sbin/initctl) && -d $(in_guest /etc/init) ]] && compgen -G "$(in_guest /etc/init)/*.conf" >/dev/null; then
+  if [[ -x $(in_guest /sbin/mountall) ]]; then init=upstart-mountall; else init=upstart; fi
+elif [[ -f $(in_guest /etc/inittab) && -e $initpath ]]; then init=sysvinit
+fi
+emit startup init "$init"
+for f in /etc/cloud/cloud.cfg /usr/bin/cloud-init; do
+  if [[ -e $(in_guest "$f") ]]; then emit startup cloud-init yes; break; fi
 done
 
 for t in update-initramfs dracut mkinitrd; do
@@ -56,15 +72,6 @@ for t in update-initramfs dracut mkinitrd; do
     if [[ -x $(in_guest "$d/$t") ]]; then emit tool "$t" "$d/$t"; break; fi
   done
 done
-
-# Init: who mounts fstab. systemd and mountall mount devices as they appear; sysvinit and
-# RHEL-style upstart (rc.sysinit) mount once at boot.
-init_path=$(in_guest /sbin/init)  # symlinks resolved inside the guest
-if [[ ${init_path##*/} == systemd ]]; then emit init systemd
-elif [[ -x $(in_guest /sbin/mountall) ]]; then emit init upstart-mountall
-elif [[ -x $(in_guest /sbin/initctl) ]]; then emit init upstart
-elif [[ -e $(in_guest /sbin/init) ]]; then emit init sysvinit
-fi
 
 boot=$(in_guest /boot)
 shopt -s nullglob

@@ -31,12 +31,16 @@ public final class GuestLab {
     private static final List<String> SCRIPTS = List.of("fetch-kernel.sh", "build-fixture.sh", "marker-init.sh",
             "initramfs-init.sh", "seeds-recipe.sh");
     private static final Duration BUILD_TIMEOUT = Duration.ofMinutes(20);
+    /** A cold debootstrap of a full userland on a busy 2-core machine. */
+    private static final Duration USERLAND_BUILD_TIMEOUT = Duration.ofMinutes(45);
+    private static final String USERLAND_SCRIPT = "build-userland.sh";
     private static volatile GuestLab shared;
 
     private final Path cacheDir;
     private final Path workDir;
     private final LocalTransport local = LocalTransport.create();
     private final Map<Fixture, Path> built = new ConcurrentHashMap<>();
+    private final Map<UserlandFixture, UserlandImage> userlands = new ConcurrentHashMap<>();
     private Path scriptDir;
     private String kernelVersion;
 
@@ -84,6 +88,23 @@ public final class GuestLab {
     /** The cached image of {@code fixture}, built first if missing. Never modify it: use {@link #copyOf}. */
     public Path image(Fixture fixture) {
         return built.computeIfAbsent(fixture, this::buildIfMissing);
+    }
+
+    /**
+     * The cached full-userland guest {@code fixture}, built first if missing (debootstrap, then for
+     * a cloud-init guest one boot as PV, so that cloud-init ran its per-instance modules as the PV
+     * instance). Cached under a key of the build script and the fixture, so CI on this machine
+     * reuses it.
+     */
+    public UserlandImage userland(UserlandFixture fixture) {
+        return userlands.computeIfAbsent(fixture, this::buildUserlandIfMissing);
+    }
+
+    /** A fresh sparse scratch copy of any cached file, named {@code name}. */
+    public Path copyOf(Path cached, String name) {
+        Path copy = scratch(name);
+        run(Command.of("cp", "--sparse=always", cached.toString(), copy.toString()), "copy " + cached);
+        return copy;
     }
 
     /** A fresh sparse scratch copy of the fixture's image, named {@code name}. */
@@ -186,6 +207,99 @@ public final class GuestLab {
         return run(Command.of(argv).withTimeout(BUILD_TIMEOUT), name).stdout();
     }
 
+    private UserlandImage buildUserlandIfMissing(UserlandFixture fixture) {
+        byte[] script = resource(USERLAND_SCRIPT);
+        String key = hashOf(List.of(HexFormat.of().formatHex(script), fixture.init(), fixture.pvMac(), "first-boot-1")).substring(0, 16);
+        Path fixtures = cacheDir.resolve("fixtures");
+        Path image = fixtures.resolve("userland-" + fixture.init() + "-" + key + ".img");
+        if (Files.isRegularFile(image)) {
+            return loadUserland(fixture, image);
+        }
+        try {
+            Files.createDirectories(fixtures);
+            // one builder per fixture across JVMs (CI and a developer share the cache)
+            try (java.nio.channels.FileChannel lock = java.nio.channels.FileChannel.open(Path.of(image + ".lock"),
+                    java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE);
+                 java.nio.channels.FileLock held = lock.lock()) {
+                if (!Files.isRegularFile(image)) {
+                    buildUserland(fixture, script, key, image);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return loadUserland(fixture, image);
+    }
+
+    /**
+     * Builds into {@code .staging-<name>} and renames into place, the image last since it marks
+     * completeness. A staged build whose script finished (its facts file exists) is reused, so
+     * a run killed during the first boot does not repeat debootstrap.
+     */
+    private void buildUserland(UserlandFixture fixture, byte[] script, String key, Path image) throws IOException {
+        Path staging = image.resolveSibling(".staging-" + image.getFileName());
+        if (!Files.isRegularFile(Path.of(staging + ".facts")) || !Files.isRegularFile(staging)) {
+            Path scriptFile = cacheDir.resolve("scripts").resolve("userland-" + key).resolve(USERLAND_SCRIPT);
+            Files.createDirectories(scriptFile.getParent());
+            Files.write(scriptFile, script);
+            run(Command.of("bash", scriptFile.toString(), cacheDir.toString(), staging.toString(), fixture.init(),
+                    fixture.pvMac()).withTimeout(USERLAND_BUILD_TIMEOUT), USERLAND_SCRIPT + " " + fixture.init());
+        }
+        UserlandImage staged = loadUserland(fixture, staging);
+        if (fixture.hasCloudInit()) {
+            Files.writeString(Path.of(staging + ".pv-page"), firstBootAsPv(staged));
+        }
+        for (String suffix : List.of(".data-f", ".data-g", ".boot", ".facts", ".pv-page")) {
+            Path from = Path.of(staging + suffix);
+            if (Files.exists(from)) {
+                run(Command.of("rm", "-rf", image + suffix), "clear " + image + suffix);
+                Files.move(from, Path.of(image + suffix), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            }
+        }
+        Files.move(staging, image, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    /**
+     * Boots the staged guest once as its PV instance (PV-GRUB stand-in, PV MAC, writes kept): logs
+     * in on the console, waits for cloud-init, reads the page, powers off. Returns the page.
+     */
+    private String firstBootAsPv(UserlandImage staged) throws IOException {
+        String cmdline = Files.readString(staged.pvBoot().resolve("cmdline")).strip();
+        LiveGuest.Options pv = LiveGuest.Options.direct(staged.pvBoot().resolve("vmlinuz"), staged.pvBoot().resolve("initrd"),
+                cmdline, staged.fixture().pvMac(), true);
+        try (LiveGuest guest = LiveGuest.start(workDir.resolve("boot-logs"), "first-boot-" + staged.fixture().init(), pv,
+                staged.root(), List.of(staged.dataF(), staged.dataG()))) {
+            guest.login(Duration.ofMinutes(10));
+            guest.run("cloud-init status --wait >/dev/null || true", Duration.ofMinutes(10));
+            String page = guest.httpGet("/cgi-bin/page", Duration.ofMinutes(3));
+            if (!page.contains("userdata-runs=1") || !page.contains("data=data-f")) {
+                throw new IllegalStateException("the first PV boot of " + staged.fixture() + " did not serve as expected:\n" + page);
+            }
+            guest.type("poweroff");
+            if (!guest.awaitExit(Duration.ofMinutes(3))) {
+                throw new IllegalStateException("the first PV boot of " + staged.fixture() + " did not power off; console tail:\n"
+                        + guest.tail());
+            }
+            return page;
+        }
+    }
+
+    private static UserlandImage loadUserland(UserlandFixture fixture, Path image) {
+        try {
+            Map<String, String> facts = new java.util.HashMap<>();
+            for (String line : Files.readAllLines(Path.of(image + ".facts"))) {
+                int eq = line.indexOf('=');
+                if (eq > 0) {
+                    facts.put(line.substring(0, eq), line.substring(eq + 1));
+                }
+            }
+            return new UserlandImage(fixture, image, Path.of(image + ".data-f"), Path.of(image + ".data-g"),
+                    Path.of(image + ".boot"), facts.get("KVER"), facts.get("UPDATE_KVER"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     private CommandResult run(Command command, String what) {
         return local.exec(command).orThrow("lab: " + what);
     }
@@ -198,6 +312,19 @@ public final class GuestLab {
             if (f.length == 2 && (f[1].startsWith(workDir + "/") || f[1].startsWith(cacheDir + "/"))) {
                 local.exec(Command.of("losetup", "-d", f[0]));
             }
+        }
+    }
+
+    private static String hashOf(List<String> parts) {
+        try {
+            MessageDigest md = MessageDigest.getInstance("SHA-256");
+            for (String p : parts) {
+                md.update(p.getBytes(StandardCharsets.UTF_8));
+                md.update((byte) 0);
+            }
+            return HexFormat.of().formatHex(md.digest());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
         }
     }
 

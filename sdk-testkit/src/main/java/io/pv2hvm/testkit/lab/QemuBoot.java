@@ -142,6 +142,31 @@ public final class QemuBoot {
     }
 
     /** Whether the outcome is already decided: the marker printed, or an end that will not change. */
+    /** Takes one of the {@link #MAX_PARALLEL} slots, waiting for one (for {@link LiveGuest}). */
+    static void acquireSlot() {
+        try {
+            SLOTS.acquire();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted waiting for a QEMU slot", e);
+        }
+    }
+
+    /** Gives a slot back. */
+    static void releaseSlot() {
+        SLOTS.release();
+    }
+
+    /** Kills {@code p} if the JVM exits while it runs. */
+    static void track(Process p) {
+        RUNNING.add(p);
+    }
+
+    /** Forgets {@code p}. */
+    static void untrack(Process p) {
+        RUNNING.remove(p);
+    }
+
     private static boolean finished(String serial, String firmware) {
         return serial.matches("(?s).*" + BootMarker.PREFIX + " [^\n]*\n.*") || serial.contains("INITRAMFS-FAIL")
                 || serial.contains("Kernel panic") || serial.contains("Gave up waiting for root")

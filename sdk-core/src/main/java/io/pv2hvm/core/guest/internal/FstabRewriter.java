@@ -1,19 +1,48 @@
 package io.pv2hvm.core.guest.internal;
 
 import io.pv2hvm.core.guest.FstabEntry;
+import io.pv2hvm.core.guest.GuestStartup;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
- * Rewrites a guest's {@code /etc/fstab} for HVM: the root entry is mounted by UUID (device names
+ * Rewrites a guest's {@code /etc/fstab} for HVM. The root entry is mounted by UUID (device names
  * change: {@code /dev/xvda1} is {@code /dev/sda1}, {@code /dev/xvda} or {@code /dev/nvme0n1p1}
- * depending on the platform), and other entries that name a device get {@code nofail}, because
- * pv2hvm cannot know what those devices will be called and a missing one must not stop the boot.
- * Comments, LABEL= and UUID= entries stay as they are.
+ * depending on the platform). Every other volume entry must survive Nitro's renaming
+ * ({@code /dev/xvdf} is {@code /dev/nvme1n1}) and a volume attached late: a device name whose
+ * volume is known is replaced by that volume's {@code UUID=}/{@code LABEL=}, and the entry gets the
+ * option the guest's init honours so a missing volume does not stop the boot: {@code nofail}
+ * plus {@code x-systemd.device-timeout} under systemd, {@code nobootwait} under upstart's mountall
+ * (which ignores {@code nofail}), {@code nofail} otherwise
+ * (<a href="https://docs.aws.amazon.com/ebs/latest/userguide/ebs-using-volumes.html">AWS: automatically
+ * mount an attached volume after reboot</a>). Comments and pseudo filesystems stay as they are.
  */
 public final class FstabRewriter {
+    /** How long systemd waits for a data volume before giving up on it (its default is 90 s). */
+    static final String DEVICE_TIMEOUT = "x-systemd.device-timeout=30s";
+
+    private final GuestStartup startup;
+    private final Map<String, String> volumeSpecs;
     private final List<String> warnings = new ArrayList<>();
+    private final List<String> changes = new ArrayList<>();
+
+    /** A rewriter that knows neither the guest's init nor its data volumes: device names get {@code nofail}. */
+    public FstabRewriter() {
+        this(GuestStartup.unknown(), Map.of());
+    }
+
+    /**
+     * A rewriter for a guest started by {@code startup}'s init, where {@code volumeSpecs} maps
+     * device names in its fstab (e.g. {@code /dev/xvdf}) to what identifies those volumes
+     * ({@code UUID=...} or {@code LABEL=...}), as read from the volumes themselves.
+     */
+    public FstabRewriter(GuestStartup startup, Map<String, String> volumeSpecs) {
+        this.startup = startup;
+        this.volumeSpecs = new LinkedHashMap<>(volumeSpecs);
+    }
 
     /** Rewrites {@code lines}, mounting {@code /} from {@code rootSpec} (e.g. {@code UUID=...}). */
     public List<String> rewrite(List<String> lines, String rootSpec) {
@@ -34,19 +63,12 @@ public final class FstabRewriter {
             if (e.isRoot()) {
                 rootSeen = true;
                 if (!w[0].startsWith("UUID=") && !w[0].startsWith("LABEL=")) {
+                    changes.add("mount / by " + rootSpec + " instead of " + w[0] + " (device names change under HVM)");
                     w[0] = rootSpec;
                 }
                 out.add(String.join("\t", w));
-            } else if (e.namesDevice()) {
-                if (w.length < 4) {
-                    w = padded(w);
-                }
-                if (!List.of(w[3].split(",")).contains("nofail")) {
-                    w[3] = w[3] + ",nofail";
-                    warnings.add("fstab entry '" + e.spec() + " " + e.mountPoint() + "' names a device that may be called "
-                            + "differently under HVM; added nofail. Mount it by UUID or LABEL.");
-                }
-                out.add(String.join("\t", w));
+            } else if (e.namesDevice() || w[0].matches("(UUID|LABEL|PARTUUID)=.+")) {
+                out.add(volume(e, w.length < 4 ? padded(w) : w));
             } else {
                 out.add(line);
             }
@@ -54,6 +76,7 @@ public final class FstabRewriter {
         if (!rootSeen) {
             out.add(rootSpec + "\t/\tauto\tdefaults\t0\t1");
             warnings.add("fstab had no entry for /; added one for " + rootSpec + ".");
+            changes.add("added an entry mounting / by " + rootSpec);
         }
         return out;
     }
@@ -61,6 +84,49 @@ public final class FstabRewriter {
     /** What the rewrite changed that the user should know about. */
     public List<String> warnings() {
         return List.copyOf(warnings);
+    }
+
+    /** Each change made to the file, with its reason. */
+    public List<String> changes() {
+        return List.copyOf(changes);
+    }
+
+    private String volume(FstabEntry e, String[] w) {
+        String known = volumeSpecs.get(w[0]);
+        if (known != null) {
+            changes.add("mount " + e.mountPoint() + " by " + known + " instead of " + w[0]
+                    + " (Nitro names it /dev/nvmeXn1; the UUID was read from the volume)");
+            w[0] = known;
+        } else if (e.namesDevice()) {
+            warnings.add("fstab entry '" + e.spec() + " " + e.mountPoint() + "' names a device that may be called "
+                    + "differently under HVM and pv2hvm was not given that volume; added "
+                    + String.join(",", wanted()) + ". Mount it by UUID or LABEL.");
+        }
+        List<String> options = new ArrayList<>(List.of(w[3].split(",")));
+        List<String> added = new ArrayList<>();
+        for (String o : wanted()) {
+            String key = o.contains("=") ? o.substring(0, o.indexOf('=') + 1) : o;
+            if (options.stream().noneMatch(x -> x.equals(o) || (key.endsWith("=") && x.startsWith(key)))) {
+                options.add(o);
+                added.add(o);
+            }
+        }
+        if (!added.isEmpty()) {
+            w[3] = String.join(",", options);
+            changes.add("added " + String.join(",", added) + " to " + e.mountPoint() + " (a volume attached late or"
+                    + " missing must not stop the boot under " + startup.init() + ")");
+        }
+        return String.join("\t", w);
+    }
+
+    private List<String> wanted() {
+        if (startup.isSystemd()) {
+            return List.of("nofail", DEVICE_TIMEOUT);
+        }
+        if (startup.usesMountall()) {
+            return List.of("nobootwait");
+        }
+        return List.of("nofail");
     }
 
     private static String[] padded(String[] w) {

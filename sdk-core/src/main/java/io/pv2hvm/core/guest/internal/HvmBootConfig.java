@@ -25,6 +25,11 @@ public final class HvmBootConfig {
 
     /** Derives the HVM entry from {@code entry}, booting the filesystem with {@code rootUuid}. */
     public HvmBootConfig(BootEntry entry, String rootUuid) {
+        this(entry, rootUuid, List.of());
+    }
+
+    /** The same, adding {@code extraArguments} (e.g. {@code net.ifnames=0}) unless the entry already sets them. */
+    public HvmBootConfig(BootEntry entry, String rootUuid, List<String> extraArguments) {
         if (!UUID.matcher(rootUuid).matches()) {
             throw new IllegalArgumentException("not a filesystem UUID: " + rootUuid);
         }
@@ -43,6 +48,12 @@ public final class HvmBootConfig {
                 continue;
             }
             args.add(a);
+        }
+        for (String extra : extraArguments) {
+            String key = extra.substring(0, extra.indexOf('=') + 1);
+            if (args.stream().noneMatch(a -> a.startsWith(key))) {
+                args.add(extra);
+            }
         }
         args.add("console=tty0");
         args.add("console=ttyS0,115200n8");

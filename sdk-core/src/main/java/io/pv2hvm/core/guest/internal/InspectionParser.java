@@ -6,6 +6,7 @@ import io.pv2hvm.core.guest.GuestFacts;
 import io.pv2hvm.core.guest.GuestFilesystem;
 import io.pv2hvm.core.guest.GuestKernel;
 import io.pv2hvm.core.guest.GuestOs;
+import io.pv2hvm.core.guest.GuestStartup;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -35,7 +36,7 @@ public final class InspectionParser {
         Map<String, List<String>> files = new LinkedHashMap<>();
         Map<String, KernelDraft> kernels = new LinkedHashMap<>();
         Set<String> tools = new LinkedHashSet<>();
-        String init = "";
+        Map<String, String> startup = new LinkedHashMap<>();
         for (String line : output.split("\n")) {
             String[] f = line.split("\t", -1);
             switch (f[0]) {
@@ -51,7 +52,11 @@ public final class InspectionParser {
                 case "file" -> files.computeIfAbsent(f[1], k -> new ArrayList<>())
                         .add(f.length > 2 ? String.join(" ", List.of(f).subList(2, f.length)) : "");
                 case "tool" -> tools.add(f[1]);
-                case "init" -> init = f.length > 1 ? f[1] : "";
+                case "startup" -> {
+                    if (f.length >= 3) {
+                        startup.put(f[1], f[2]);
+                    }
+                }
                 case "kernel" -> {
                     if (f.length >= 4) {
                         kernels.computeIfAbsent(f[1], KernelDraft::new).add(f[2], f[3]);
@@ -88,7 +93,29 @@ public final class InspectionParser {
             }
         }
         return new GuestFacts(device, partitioned, filesystem, os(files), bootConfig, entry, kernelList,
-                fstab(files.getOrDefault("/etc/fstab", List.of())), consoles, tools, init);
+                fstab(files.getOrDefault("/etc/fstab", List.of())), consoles, tools, startup(startup, files));
+    }
+
+    /** The init, cloud-init, SELinux mode and whether the network configuration names eth0. */
+    static GuestStartup startup(Map<String, String> records, Map<String, List<String>> files) {
+        String selinux = "";
+        for (String l : files.getOrDefault("/etc/selinux/config", List.of())) {
+            String s = l.strip();
+            if (s.startsWith("SELINUX=")) {
+                selinux = s.substring("SELINUX=".length()).replaceAll("[\"']", "").strip().toLowerCase();
+            }
+        }
+        boolean eth0 = files.containsKey("/etc/sysconfig/network-scripts/ifcfg-eth0")
+                || files.containsKey("/etc/sysconfig/network/ifcfg-eth0")
+                || files.getOrDefault("/etc/network/interfaces", List.of()).stream()
+                        .map(String::strip).anyMatch(l -> !l.startsWith("#") && l.matches(".*\\beth0\\b.*"));
+        boolean staticEth0 = files.getOrDefault("/etc/network/interfaces", List.of()).stream().map(String::strip)
+                .anyMatch(l -> l.matches("iface\\s+eth0\\s+inet\\s+static.*"));
+        for (String f : List.of("/etc/sysconfig/network-scripts/ifcfg-eth0", "/etc/sysconfig/network/ifcfg-eth0")) {
+            staticEth0 |= files.getOrDefault(f, List.of()).stream().map(String::strip)
+                    .anyMatch(l -> l.matches("BOOTPROTO=[\"']?(static|none)[\"']?"));
+        }
+        return new GuestStartup(records.getOrDefault("init", "unknown"), records.containsKey("cloud-init"), selinux, eth0, staticEth0);
     }
 
     /** Parses fstab lines, skipping comments and blank lines. */

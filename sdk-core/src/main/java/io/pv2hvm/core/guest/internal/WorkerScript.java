@@ -25,6 +25,7 @@ public enum WorkerScript {
     INSTALL_GRUB("install-grub", Duration.ofMinutes(10)),
     WRITE_FSTAB("write-fstab", Duration.ofMinutes(5)),
     FIX_DRIVERS("fix-drivers", Duration.ofMinutes(30)),
+    ADAPT_GUEST("adapt-guest", Duration.ofMinutes(5)),
     ATTACH_IMAGE("attach-image", Duration.ofMinutes(1)),
     DETACH_IMAGE("detach-image", Duration.ofMinutes(1));
 
@@ -86,6 +87,11 @@ public enum WorkerScript {
             throw new InvalidSpecException("'" + value + "' contains characters not allowed here (letters, digits, . _ + ~ -).");
         }
         return value;
+    }
+
+    /** The text of a guest-side resource that a job installs into the guest (e.g. {@code kernel-hook.sh}). */
+    public static String guestResource(String name) {
+        return text(name);
     }
 
     private static String library() {

@@ -1,8 +1,10 @@
 package io.pv2hvm.core.guest.internal;
 
+import io.pv2hvm.core.guest.GuestStartup;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -23,10 +25,50 @@ class FstabRewriterTest {
                 "# comment stays",
                 "UUID=1234abcd-0000-1111-2222-333344445555\t/\text4\tdefaults,noatime\t0\t1",
                 "/dev/xvdb\t/data\text4\tdefaults,nofail\t0\t2",
-                "LABEL=logs  /logs  xfs   defaults          0  0",
+                "LABEL=logs\t/logs\txfs\tdefaults,nofail\t0\t0",
                 "/dev/xvda3\tnone\tswap\tsw,nofail",
                 "proc        /proc  proc  defaults          0  0");
         assertThat(r.warnings()).hasSize(2).allMatch(w -> w.contains("nofail"));
+        assertThat(r.changes()).hasSize(4).first().asString().contains("mount / by UUID=");
+    }
+
+    @Test
+    void rewrite_whenSystemdAndVolumeKnown_mountsByUuidWithNofailAndDeviceTimeout() {
+        FstabRewriter r = new FstabRewriter(new GuestStartup("systemd", false, "", true),
+                Map.of("/dev/xvdf", "UUID=0a1b2c3d-0000-1111-2222-333344445555"));
+
+        List<String> out = r.rewrite(List.of(
+                "/dev/xvda1 / ext4 defaults 0 1",
+                "/dev/xvdf /data ext4 defaults 0 2",
+                "UUID=77 /data2 ext4 defaults,x-systemd.device-timeout=5s 0 2",
+                "/dev/xvdg /data3 ext4 defaults 0 2"), "UUID=1234abcd-0000");
+
+        assertThat(out).containsExactly(
+                "UUID=1234abcd-0000\t/\text4\tdefaults\t0\t1",
+                "UUID=0a1b2c3d-0000-1111-2222-333344445555\t/data\text4\tdefaults,nofail,x-systemd.device-timeout=30s\t0\t2",
+                "UUID=77\t/data2\text4\tdefaults,x-systemd.device-timeout=5s,nofail\t0\t2",
+                "/dev/xvdg\t/data3\text4\tdefaults,nofail,x-systemd.device-timeout=30s\t0\t2");
+        assertThat(r.changes()).anyMatch(c -> c.startsWith("mount /data by UUID=0a1b2c3d"));
+        // only the volume pv2hvm was not given is worth a warning
+        assertThat(r.warnings()).singleElement().asString().contains("/dev/xvdg");
+    }
+
+    @Test
+    void rewrite_whenUpstart_addsNobootwaitWhichMountallHonours() {
+        FstabRewriter r = new FstabRewriter(new GuestStartup("upstart-mountall", true, "", true), Map.of());
+
+        assertThat(r.rewrite(List.of("/dev/xvda1 / ext4 defaults 0 1", "LABEL=data /data ext4 defaults 0 2"), "UUID=1234abcd"))
+                .contains("LABEL=data\t/data\text4\tdefaults,nobootwait\t0\t2");
+    }
+
+    @Test
+    void rewrite_whenRunTwice_changesNothingTheSecondTime() {
+        FstabRewriter first = new FstabRewriter(new GuestStartup("sysvinit", false, "", true), Map.of("/dev/xvdf", "LABEL=data"));
+        List<String> once = first.rewrite(List.of("/dev/xvda1 / ext4 defaults 0 1", "/dev/xvdf /data ext4 defaults 0 2"), "UUID=1234abcd");
+        FstabRewriter second = new FstabRewriter(new GuestStartup("sysvinit", false, "", true), Map.of("/dev/xvdf", "LABEL=data"));
+
+        assertThat(second.rewrite(once, "UUID=1234abcd")).isEqualTo(once);
+        assertThat(second.changes()).isEmpty();
     }
 
     @Test

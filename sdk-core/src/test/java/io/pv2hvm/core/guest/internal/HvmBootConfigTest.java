@@ -25,6 +25,14 @@ class HvmBootConfigTest {
     }
 
     @Test
+    void arguments_addExtraArgumentsUnlessTheEntrySetsThem() {
+        BootEntry withIfnames = new BootEntry("t", "/boot/vmlinuz-2.6.32", Optional.empty(), List.of("ro", "net.ifnames=1"));
+
+        assertThat(new HvmBootConfig(withIfnames, UUID, List.of("net.ifnames=0", "biosdevname=0")).arguments())
+                .containsExactly("root=UUID=" + UUID, "ro", "net.ifnames=1", "biosdevname=0", "console=tty0", "console=ttyS0,115200n8");
+    }
+
+    @Test
     void extlinuxConf_bootsTheKernelOnTheSerialConsole() {
         String conf = new HvmBootConfig(PV, UUID).extlinuxConf();
 

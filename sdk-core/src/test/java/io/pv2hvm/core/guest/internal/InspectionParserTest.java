@@ -2,6 +2,7 @@ package io.pv2hvm.core.guest.internal;
 
 import io.pv2hvm.core.guest.GuestFacts;
 import io.pv2hvm.core.guest.GuestKernel;
+import io.pv2hvm.core.guest.GuestStartup;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -108,11 +109,11 @@ class InspectionParserTest {
     void parse_initLine_tellsWhetherFstabIsMountedOnlyOnceAtBoot() {
         String base = "layout\twhole-disk\nfs\ttype\text4\n";
 
-        assertThat(InspectionParser.parse("/dev/xvdf", base + "init\tsysvinit").mountsFstabOnce()).isTrue();
-        assertThat(InspectionParser.parse("/dev/xvdf", base + "init\tupstart").mountsFstabOnce()).isTrue();
-        assertThat(InspectionParser.parse("/dev/xvdf", base + "init\tupstart-mountall").mountsFstabOnce()).isFalse();
-        assertThat(InspectionParser.parse("/dev/xvdf", base + "init\tsystemd").mountsFstabOnce()).isFalse();
-        assertThat(InspectionParser.parse("/dev/xvdf", base).init()).isEmpty();
+        assertThat(InspectionParser.parse("/dev/xvdf", base + "startup\tinit\tsysvinit").mountsFstabOnce()).isTrue();
+        assertThat(InspectionParser.parse("/dev/xvdf", base + "startup\tinit\tupstart").mountsFstabOnce()).isTrue();
+        assertThat(InspectionParser.parse("/dev/xvdf", base + "startup\tinit\tupstart-mountall").mountsFstabOnce()).isFalse();
+        assertThat(InspectionParser.parse("/dev/xvdf", base + "startup\tinit\tsystemd").mountsFstabOnce()).isFalse();
+        assertThat(InspectionParser.parse("/dev/xvdf", base).init()).isEqualTo("unknown");
         assertThat(InspectionParser.parse("/dev/xvdf", base).mountsFstabOnce()).isFalse();
     }
 
@@ -134,5 +135,45 @@ class InspectionParserTest {
         assertThat(facts.defaultEntry().orElseThrow().kernel()).isEqualTo("/boot/vmlinuz-2.6.32-754.el6.x86_64");
         assertThat(facts.defaultEntry().orElseThrow().initrd()).hasValue("/boot/initramfs-2.6.32-754.el6.x86_64.img");
         assertThat(facts.defaultKernel()).isPresent();
+    }
+
+    @Test
+    void parse_readsInitCloudInitSelinuxAndWhetherTheNetworkNamesEth0() {
+        String out = String.join("\n", DEBIAN_OUTPUT,
+                "startup\tinit\tsystemd",
+                "startup\tcloud-init\tyes",
+                "file-present\t/etc/selinux/config",
+                "file\t/etc/selinux/config\t# SELINUX=disabled",
+                "file\t/etc/selinux/config\tSELINUX=\"Enforcing\"",
+                "file-present\t/etc/network/interfaces",
+                "file\t/etc/network/interfaces\t# eth0 is below",
+                "file\t/etc/network/interfaces\tiface eth0 inet dhcp",
+                "");
+
+        GuestStartup startup = InspectionParser.parse("/dev/xvdf", out).startup();
+
+        assertThat(startup).isEqualTo(new GuestStartup("systemd", true, "enforcing", true, false));
+        assertThat(startup.selinuxLabels()).isTrue();
+    }
+
+    @Test
+    void parse_whenNoStartupRecords_reportsUnknownInitAndNoEth0() {
+        GuestStartup startup = InspectionParser.parse("/dev/loop0", DEBIAN_OUTPUT).startup();
+
+        assertThat(startup).isEqualTo(GuestStartup.unknown());
+    }
+
+    @Test
+    void parse_whenIfcfgEth0IsStatic_reportsStaticEth0() {
+        String out = String.join("\n", DEBIAN_OUTPUT,
+                "file-present\t/etc/sysconfig/network-scripts/ifcfg-eth0",
+                "file\t/etc/sysconfig/network-scripts/ifcfg-eth0\tDEVICE=eth0",
+                "file\t/etc/sysconfig/network-scripts/ifcfg-eth0\tBOOTPROTO=\"none\"",
+                "");
+
+        GuestStartup startup = InspectionParser.parse("/dev/xvdf", out).startup();
+
+        assertThat(startup.namesEth0()).isTrue();
+        assertThat(startup.staticEth0()).isTrue();
     }
 }
