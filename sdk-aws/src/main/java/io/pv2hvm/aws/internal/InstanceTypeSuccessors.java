@@ -37,17 +37,6 @@ public final class InstanceTypeSuccessors {
     private InstanceTypeSuccessors() {
     }
 
-    /**
-     * Whether EC2 refuses Linux HVM AMIs on this type: the first-generation families t1, m1, m2
-     * and c1 answer "Non-Windows instances with a virtualization type of 'hvm' are currently not
-     * supported for this instance type", although DescribeInstanceTypes lists hvm for some of them
-     * (https://aws.amazon.com/ec2/previous-generation/).
-     */
-    public static boolean refusesLinuxHvm(String instanceType) {
-        int dot = instanceType.indexOf('.');
-        return dot > 0 && java.util.Set.of("t1", "m1", "m2", "c1").contains(instanceType.substring(0, dot));
-    }
-
     /** The documented successor of a PV-era type, if it has one. */
     public static Optional<String> of(String instanceType) {
         return Optional.ofNullable(SUCCESSOR.get(instanceType));
