@@ -79,9 +79,12 @@ public final class SourceInstanceReader {
         var userDataValue = calls.call("DescribeInstanceAttribute", () -> ec2.describeInstanceAttribute(r -> r
                 .instanceId(instanceId).attribute(InstanceAttributeName.USER_DATA))).userData();
         String userData = userDataValue == null ? null : userDataValue.value();
-        boolean stopProtection = Boolean.TRUE.equals(calls.call("DescribeInstanceAttribute",
-                () -> ec2.describeInstanceAttribute(r -> r.instanceId(instanceId)
-                        .attribute(InstanceAttributeName.DISABLE_API_STOP))).disableApiStop().value());
+        boolean stopProtection = optional("DescribeInstanceAttribute", () -> {
+            var value = calls.call("DescribeInstanceAttribute", () -> ec2.describeInstanceAttribute(r -> r
+                    .instanceId(instanceId).attribute(InstanceAttributeName.DISABLE_API_STOP))).disableApiStop();
+            return value != null && Boolean.TRUE.equals(value.value());
+        }, false, "stop protection of " + instanceId + " could not be checked; if it is on, StopInstances is"
+                + " refused and the migration rolls back, and the new instance does not get it");
 
         List<SourceInstance.Volume> volumes = volumes(i);
         List<SourceInstance.NetworkInterface> enis = i.networkInterfaces().stream()

@@ -91,7 +91,7 @@ for wants in /etc/systemd/system/getty.target.wants /etc/systemd/system/multi-us
   dir=$(guest_file "$wants")
   for f in "$dir"/serial-getty@hvc0.service "$dir"/serial-getty@xvc0.service; do
     [[ -L $f || -f $f ]] || continue
-    mv "$f" "$f.pv2hvm-orig"
+    keep_original_by_move "$f"
     ln -sfn /lib/systemd/system/serial-getty@.service "$dir/serial-getty@ttyS0.service"
     change "$wants/${f##*/}" "replaced by serial-getty@ttyS0.service (the HVM serial console); original kept as ${f##*/}.pv2hvm-orig"
   done
@@ -101,7 +101,7 @@ for tty in hvc0 xvc0; do
   [[ -f $job ]] || continue
   [[ -f $(guest_file /etc/init/ttyS0.conf) ]] || create /etc/init/ttyS0.conf 644 "$(sed "s/\b$tty\b/ttyS0/g" "$job")" \
     "upstart getty on ttyS0, from /etc/init/$tty.conf"
-  mv "$job" "$job.pv2hvm-orig"
+  keep_original_by_move "$job"
   change "/etc/init/$tty.conf" "disabled the Xen console job (kept as $tty.conf.pv2hvm-orig); ttyS0.conf runs instead"
 done
 

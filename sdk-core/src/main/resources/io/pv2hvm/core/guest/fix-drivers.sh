@@ -17,6 +17,7 @@ scratch_dir
 mount_guest "$dev" rw
 target=$(in_guest "$initrd")
 [[ -f $target ]] || fail "$initrd not found on the guest"
+need_plain_sibling "$target.pv2hvm-orig"
 [[ -e $target.pv2hvm-orig ]] || cp -p "$target" "$target.pv2hvm-orig"
 bind_into_guest
 progress 0 "rebuilding $initrd with $tool (adding $*)"

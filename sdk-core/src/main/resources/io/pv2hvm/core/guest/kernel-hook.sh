@@ -7,8 +7,10 @@
 # build, and replaces $TARGET atomically. Remove both hooks to manage the boot configuration
 # yourself; the original PV menu.lst is never touched.
 set -eu
+# Without pv2hvm's files (removed by the user) there is nothing to keep current; never fail the
+# kernel package's own installation for that.
+[ -f /etc/pv2hvm/boot.env ] && [ -f /etc/pv2hvm/boot.template ] || exit 0
 . /etc/pv2hvm/boot.env   # KVER, KERNEL, INITRD, TARGET: what the template names
-[ -f /etc/pv2hvm/boot.template ] || exit 0
 
 literal() { printf '%s' "$1" | sed 's/[][\.*^$/&]/\\&/g'; }
 kdir=${KERNEL%/*}; kbase=${KERNEL##*/}; ibase=${INITRD##*/}

@@ -153,11 +153,29 @@ list_initramfs() {
 }
 scratch_dir() { PV2HVM_SCRATCH=$(mktemp -d /tmp/pv2hvm-scratch.XXXXXX); }
 
+# need_plain_sibling HOSTPATH: a name pv2hvm adds beside a guest file must be absent or a regular
+# file. The guest owns that directory: a link there (even a dangling one) would take a write, a
+# copy or a move out of the guest's root onto the worker.
+need_plain_sibling() {
+  if [[ -L $1 ]] || { [[ -e $1 ]] && [[ ! -f $1 ]]; }; then
+    fail "refusing: ${1##*/} in the guest is a link or not a regular file; remove it and run again"
+  fi
+}
+
 # write_guest_file HOSTPATH TEXT: atomically replaces a file, keeping the original once as
 # HOSTPATH.pv2hvm-orig so a re-run never overwrites the real original with our own version.
 write_guest_file() {
   local path=$1 text=$2
+  need_plain_sibling "$path.pv2hvm-orig"
+  need_plain_sibling "$path.pv2hvm-new"
   if [[ -e $path && ! -e $path.pv2hvm-orig ]]; then cp -p "$path" "$path.pv2hvm-orig"; fi
   printf '%s\n' "$text" >"$path.pv2hvm-new"
-  mv "$path.pv2hvm-new" "$path"
+  mv -T "$path.pv2hvm-new" "$path"
+}
+
+# keep_original_by_move HOSTPATH: renames a guest file (or link) to HOSTPATH.pv2hvm-orig, never
+# through a link the guest put at that name.
+keep_original_by_move() {
+  need_plain_sibling "$1.pv2hvm-orig"
+  mv -T "$1" "$1.pv2hvm-orig"
 }

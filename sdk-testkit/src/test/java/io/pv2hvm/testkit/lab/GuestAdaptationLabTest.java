@@ -74,6 +74,28 @@ class GuestAdaptationLabTest {
     }
 
     @Test
+    void adapt_whenTheGuestPlantsALinkWhereTheOriginalIsKept_refusesAndWritesNothingOnTheWorker() throws Exception {
+        // A dangling link at the backup's name aims at a worker path: copying the original through it
+        // would create that file on the worker, as root.
+        Path canary = Files.createTempDirectory("pv2hvm-canary-").resolve("planted");
+        Files.createSymbolicLink(stage.resolve("etc/sysconfig/network-scripts/ifcfg-eth0.pv2hvm-orig"), canary);
+        Path image = build("adapt-hostile-sibling.img");
+
+        CommandResult r;
+        try (LoopDevice volume = LoopDevice.attach(image)) {
+            r = local.exec(WorkerScript.ADAPT_GUEST.command(volume.device(), "yes", "/boot/extlinux/extlinux.conf",
+                    "6.1.0-1-amd64", "/boot/vmlinuz-6.1.0-1-amd64", "/boot/initrd.img-6.1.0-1-amd64",
+                    "LINUX /boot/vmlinuz-6.1.0-1-amd64\n", WorkerScript.guestResource("kernel-hook.sh")));
+        }
+
+        assertThat(r.exitCode()).isNotZero();
+        assertThat(r.stderr()).contains("ifcfg-eth0.pv2hvm-orig in the guest is a link");
+        assertThat(canary).doesNotExist();
+        assertThat(cat(image, "/etc/sysconfig/network-scripts/ifcfg-eth0")).contains("\nHWADDR=12:31:39:0a:0b:0c");
+        Files.deleteIfExists(image);
+    }
+
+    @Test
     void adapt_whenCloudInitInstanceNotKept_leavesCloudInitAlone() throws Exception {
         Path image = build("adapt-cloud-init-opt-out.img");
         CommandResult r;

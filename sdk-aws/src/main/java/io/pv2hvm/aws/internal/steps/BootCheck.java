@@ -1,5 +1,6 @@
 package io.pv2hvm.aws.internal.steps;
 
+import io.pv2hvm.aws.internal.Responses;
 import io.pv2hvm.aws.internal.AwsRuntime;
 import io.pv2hvm.aws.internal.ConsoleCheck;
 import io.pv2hvm.aws.internal.FactKeys;
@@ -38,7 +39,8 @@ final class BootCheck {
         aws.ec2().waitInstance(ctx, instanceId, "running");
         boolean nitro = nitro(ctx);
         Optional<String> health = ctx.spec().healthCommand();
-        String ip = health.isEmpty() ? null : aws.ec2().instance(instanceId).map(Instance::privateIpAddress).orElseThrow();
+        String ip = health.isEmpty() ? null : Responses.require(aws.ec2().visibleInstance(ctx, instanceId).privateIpAddress(),
+                "DescribeInstances", "Reservations.Instances.PrivateIpAddress", instanceId);
         String what = health.isPresent() ? "the health command to pass against " + instanceId
                 : "EC2's reachability check of " + instanceId + " to pass";
         aws.ec2().waits().untilTrue(ctx, what, aws.timeouts().statusChecks(), () -> {

@@ -50,7 +50,7 @@ public final class LaunchHvmInstanceStep implements Step {
             if (SourceRef.terminated(ctx)) {
                 TerminateSourceStep.awaitIpRelease(aws, ctx);
             }
-            var request = NewInstanceRequest.like(src).image(image).type(type).keepingIps(ctx.spec().preserveIps())
+            var request = NewInstanceRequest.like(src).withoutProtections().image(image).type(type).keepingIps(ctx.spec().preserveIps())
                     .rootDevice(RegisterImageStep.ROOT_DEVICE)
                     .ebsOptimized(ctx.fact(FactKeys.TARGET_EBS_OPTIMIZED).map(Boolean::parseBoolean)
                             .orElse(src.ebsOptimized()))

@@ -35,6 +35,7 @@ final class NewInstanceRequest {
     private Boolean ebsOptimized;
     private String cpuCredits;
     private String rootDevice;
+    private boolean protections = true;
 
     private NewInstanceRequest(SourceInstance src) {
         this.src = src;
@@ -77,6 +78,16 @@ final class NewInstanceRequest {
     }
 
     /** The image's root device name, where the source root volume's type, IOPS and throughput are applied. */
+    /**
+     * Launches without the source's stop and termination protection: a migration's new instance
+     * may still be stopped (data volumes of a sysvinit guest) or terminated (rollback) before it is
+     * confirmed, and EC2 refuses both under protection. {@link VerifyNewInstanceStep} sets them.
+     */
+    NewInstanceRequest withoutProtections() {
+        this.protections = false;
+        return this;
+    }
+
     NewInstanceRequest rootDevice(String deviceName) {
         this.rootDevice = deviceName;
         return this;
@@ -92,8 +103,8 @@ final class NewInstanceRequest {
         RunInstancesRequest.Builder r = RunInstancesRequest.builder().imageId(image).instanceType(type)
                 .minCount(1).maxCount(1).clientToken(clientToken)
                 .ebsOptimized(ebsOptimized != null ? ebsOptimized : src.ebsOptimized())
-                .disableApiTermination(src.terminationProtection())
-                .disableApiStop(src.behaviour().disableApiStop())
+                .disableApiTermination(protections && src.terminationProtection())
+                .disableApiStop(protections && src.behaviour().disableApiStop())
                 .monitoring(m -> m.enabled(src.behaviour().detailedMonitoring()))
                 .placement(p -> {
                     p.availabilityZone(src.availabilityZone());

@@ -1,5 +1,6 @@
 package io.pv2hvm.aws.internal.steps;
 
+import io.pv2hvm.aws.internal.Responses;
 import io.pv2hvm.aws.AwsCallException;
 import io.pv2hvm.aws.internal.AwsRuntime;
 import io.pv2hvm.aws.internal.FactKeys;
@@ -58,8 +59,9 @@ public final class TrialSecurityGroupStep implements Step {
             ctx.putFact(FactKeys.TRIAL_SECURITY_GROUP, id);
             return id;
         });
-        String workerIp = aws.ec2().instance(ctx.fact(FactKeys.WORKER).orElseThrow()).map(Instance::privateIpAddress)
-                .orElseThrow();
+        String worker = ctx.fact(FactKeys.WORKER).orElseThrow();
+        String workerIp = Responses.require(aws.ec2().visibleInstance(ctx, worker).privateIpAddress(), "DescribeInstances",
+                "Reservations.Instances.PrivateIpAddress", worker);
         // A just-created group may not be visible yet (https://docs.aws.amazon.com/ec2/latest/devguide/eventual-consistency.html).
         SecurityGroup g = aws.ec2().waits().until(ctx, "security group " + group + " to be visible", aws.timeouts().volume(),
                 () -> describe(group));
@@ -67,17 +69,29 @@ public final class TrialSecurityGroupStep implements Step {
                 .ipRanges(r -> r.cidrIp(workerIp + "/32").description("pv2hvm worker")).build();
         boolean admitted = g.ipPermissions().stream().anyMatch(p -> "-1".equals(p.ipProtocol())
                 && p.ipRanges().stream().anyMatch(r -> (workerIp + "/32").equals(r.cidrIp())));
+        // The describe may be stale (a resumed step, eventual consistency): a rule already there, or
+        // one already revoked, is the state this step wants.
         if (!admitted) {
-            aws.ec2().calls().call("AuthorizeSecurityGroupIngress", () -> aws.ec2().ec2()
-                    .authorizeSecurityGroupIngress(r -> r.groupId(group).ipPermissions(fromWorker)));
+            tolerating("InvalidPermission.Duplicate", () -> aws.ec2().calls().call("AuthorizeSecurityGroupIngress",
+                    () -> aws.ec2().ec2().authorizeSecurityGroupIngress(r -> r.groupId(group).ipPermissions(fromWorker))));
         }
         // A new group allows all outbound traffic (IPv4, and IPv6 in a dual-stack VPC): revoke
         // exactly what it has.
         if (!g.ipPermissionsEgress().isEmpty()) {
             List<IpPermission> egress = g.ipPermissionsEgress().stream().map(p -> p.toBuilder()
                     .ipRanges(p.ipRanges().stream().map(r -> r.toBuilder().description(null).build()).toList()).build()).toList();
-            aws.ec2().calls().call("RevokeSecurityGroupEgress", () -> aws.ec2().ec2()
-                    .revokeSecurityGroupEgress(r -> r.groupId(group).ipPermissions(egress)));
+            tolerating("InvalidPermission.NotFound", () -> aws.ec2().calls().call("RevokeSecurityGroupEgress",
+                    () -> aws.ec2().ec2().revokeSecurityGroupEgress(r -> r.groupId(group).ipPermissions(egress))));
+        }
+    }
+
+    private static void tolerating(String errorCode, Runnable call) {
+        try {
+            call.run();
+        } catch (AwsCallException e) {
+            if (!errorCode.equals(e.errorCode())) {
+                throw e;
+            }
         }
     }
 
