@@ -46,6 +46,17 @@ abstract class EmulatorTestBase {
         }
     }
 
+    /**
+     * What {@code describe} shows once the emulator has settled: it describes once (a describe that
+     * first meets a change may show the state before it, for a consistency window), waits the
+     * window out, and describes again, as a client polling EC2 would.
+     */
+    protected <T> T settled(java.util.function.Supplier<T> describe) {
+        describe.get();
+        awaitConsistency();
+        return describe.get();
+    }
+
     protected void start(World world) {
         start(world, b -> b);
     }

@@ -50,7 +50,7 @@ class SameServerEndToEndTest extends EmulatorTestBase {
                 .secondaryPrivateIp(SECONDARY_IP).keyName("ops").instanceProfile("app-role")
                 .root(VolumeSeed.of("/dev/sda1", 8).volumeType("gp3").iops(4000).throughput(250).encryptedWith(KEY))
                 .metadataOptions("required", 2, "enabled", "enabled").detailedMonitoring()
-                .placementGroup("web-spread").tenancy("dedicated").ebsOptimized(true)
+                .placementGroup("web-spread").tenancy("dedicated") // m1.small cannot be EBS-optimized on EC2
                 .ipv6Address(V6_PRIMARY).sourceDestCheck(false)
                 .secondaryEni(NetworkInterfaceSeed.in(World.SUBNET_A, ENI2_IP).id(ENI2).group(APP_GROUP)
                         .ipv6Address(V6_ENI2).sourceDestCheck(false))
@@ -80,7 +80,7 @@ class SameServerEndToEndTest extends EmulatorTestBase {
         assertThat(now.monitoring().stateAsString()).isEqualTo("enabled");
         assertThat(now.placement().groupName()).isEqualTo("web-spread");
         assertThat(now.placement().tenancyAsString()).isEqualTo("dedicated");
-        assertThat(now.ebsOptimized()).isTrue();
+        assertThat(now.ebsOptimized()).as("t3 is EBS-optimized by default").isTrue();
         assertThat(now.sourceDestCheck()).isFalse();
         // T3 launches unlimited by default; m1.small had a fixed CPU share, so standard is kept.
         assertThat(ec2.describeInstanceCreditSpecifications(b -> b.instanceIds(now.instanceId()))
@@ -135,11 +135,11 @@ class SameServerEndToEndTest extends EmulatorTestBase {
 
         catchThrowableOfType(StepFailedException.class, () -> migration(SOURCE, SimulatedGuest.typical(), worker)
                 .preservingIps().withStep(Phase.CUTOVER, failsAtTheEnd).run());
-        awaitConsistency(); // the relaunch is new: a describe may not show it running yet
 
-        Instance restored = ec2.describeInstances(b -> b.filters(
+        // the relaunch is new: a describe may not show it running yet
+        Instance restored = settled(() -> ec2.describeInstances(b -> b.filters(
                         Filter.builder().name("private-ip-address").values(SOURCE_IP).build(),
-                        Filter.builder().name("instance-state-name").values("running").build()))
+                        Filter.builder().name("instance-state-name").values("running").build())))
                 .reservations().get(0).instances().get(0);
         assertThat(restored.instanceId()).isNotEqualTo(SOURCE);
         assertThat(restored.virtualizationTypeAsString()).isEqualTo("paravirtual");

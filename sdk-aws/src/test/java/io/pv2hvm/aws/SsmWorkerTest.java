@@ -192,10 +192,10 @@ class SsmWorkerTest extends EmulatorTestBase {
         assertThat(tags).containsEntry(Tags.ROLE, "worker-image").containsEntry("pv2hvm:tools-version", "1")
                 .containsEntry("pv2hvm:base-image", EmulatedAws.UBUNTU_IMAGE).containsKey(Tags.MIGRATION_ID);
         assertThat(tags.get("pv2hvm:tools")).contains("extlinux", "grub-pc-bin", "xfsprogs");
-        awaitConsistency(); // a describe right after TerminateInstances may still show "running"
-        List<Instance> builders = ec2.describeInstances(r -> r.filters(Filter.builder().name("tag:" + Tags.ROLE)
-                .values("worker-image-builder").build())).reservations().stream()
-                .flatMap(r -> r.instances().stream()).toList();
+        // a describe right after TerminateInstances may still show "running"
+        List<Instance> builders = settled(() -> ec2.describeInstances(r -> r.filters(Filter.builder()
+                .name("tag:" + Tags.ROLE).values("worker-image-builder").build())).reservations().stream()
+                .flatMap(r -> r.instances().stream()).toList());
         assertThat(builders).singleElement().satisfies(b -> {
             assertThat(b.state().nameAsString()).isIn("shutting-down", "terminated");
             assertThat(b.imageId()).isEqualTo(EmulatedAws.UBUNTU_IMAGE);

@@ -270,7 +270,7 @@ public final class GuestLab {
         try (LiveGuest guest = LiveGuest.start(workDir.resolve("boot-logs"), "first-boot-" + staged.fixture().init(), pv,
                 staged.root(), List.of(staged.dataF(), staged.dataG()))) {
             guest.login(Duration.ofMinutes(10));
-            guest.run("cloud-init status --wait >/dev/null || true", Duration.ofMinutes(10));
+            guest.run(LiveGuest.AWAIT_CLOUD_INIT, Duration.ofMinutes(10));
             String page = guest.httpGet("/cgi-bin/page", Duration.ofMinutes(3));
             if (!page.contains("userdata-runs=1") || !page.contains("data=data-f")) {
                 throw new IllegalStateException("the first PV boot of " + staged.fixture() + " did not serve as expected:\n" + page);

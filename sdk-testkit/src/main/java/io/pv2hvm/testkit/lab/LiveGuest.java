@@ -168,6 +168,14 @@ public final class LiveGuest implements AutoCloseable {
     }
 
     /**
+     * A console command that returns once cloud-init has finished all its stages on this boot.
+     * {@code cloud-init status --wait} alone returns at once when the login comes before
+     * cloud-init has started (a loaded machine), so this polls until the status is final.
+     */
+    public static final String AWAIT_CLOUD_INIT = "until cloud-init status 2>/dev/null"
+            + " | grep -qE 'status: (done|error|disabled)'; do sleep 3; done";
+
+    /**
      * Runs {@code command} in the logged-in shell and returns its output.
      *
      * @throws LabTimeoutException if it does not finish within {@code limit}

@@ -176,7 +176,7 @@ class ServingGuestLabTest {
     /** Lets cloud-init finish its stages, so a user-data script that would run again has run before the page is read. */
     private static void awaitCloudInit(LiveGuest guest, UserlandFixture fixture) {
         if (fixture.hasCloudInit()) {
-            guest.run("cloud-init status --wait >/dev/null || true", Duration.ofMinutes(10));
+            guest.run(LiveGuest.AWAIT_CLOUD_INIT, Duration.ofMinutes(10));
         }
     }
 
@@ -192,7 +192,7 @@ class ServingGuestLabTest {
                     LiveGuest.Options.bios(Disk.NVME, HVM_MAC + "30").withInstanceId("i-0b300000000000001"), hvm,
                     List.of(img.dataF(), img.dataG()))) {
                 guest.login(Duration.ofMinutes(12));
-                guest.run("cloud-init status --wait >/dev/null || true", Duration.ofMinutes(10));
+                guest.run(LiveGuest.AWAIT_CLOUD_INIT, Duration.ofMinutes(10));
                 String page = guest.httpGet("/cgi-bin/page", Duration.ofMinutes(4));
                 guest.type("poweroff");
                 guest.awaitExit(Duration.ofMinutes(2));
