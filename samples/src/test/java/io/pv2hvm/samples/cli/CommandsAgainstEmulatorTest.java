@@ -98,7 +98,8 @@ class CommandsAgainstEmulatorTest {
 
     @Test
     void inventory_deep_inspectsTheGuestPreflightClears_andDeletesWhatItCreated() {
-        Cli.Run run = cli("inventory", "--json", "--deep", "--simulate-guest");
+        Cli.Run run = cli("inventory", "--json", "--deep", "--simulate-guest", "--worker-profile",
+                SandboxWorld.WORKER_PROFILE);
 
         assertThat(run.exit()).as(run.toString()).isZero();
         JsonNode web = row(run.json(), SandboxWorld.SOURCE);

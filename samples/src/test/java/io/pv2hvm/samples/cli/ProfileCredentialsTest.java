@@ -139,7 +139,8 @@ class ProfileCredentialsTest {
         env.put("AWS_ENDPOINT_URL_STS", emulator.endpoint().toString());
 
         Run run = pv2hvm(env, emulatorArgs("migrate", SandboxWorld.SOURCE, "--profile", "p", "--preserve-ips",
-                "--instance-type", "m5.large", "--simulate-guest", "--yes", "--json", "--journal-dir",
+                "--instance-type", "m5.large", "--simulate-guest", "--yes", "--json",
+                "--worker-profile", SandboxWorld.WORKER_PROFILE, "--journal-dir",
                 home.resolve("journal").toString()).toArray(String[]::new));
 
         assertThat(run.exit()).as(run.toString()).isZero();

@@ -168,12 +168,13 @@ public final class LiveGuest implements AutoCloseable {
     }
 
     /**
-     * A console command that returns once cloud-init has finished all its stages on this boot.
-     * {@code cloud-init status --wait} alone returns at once when the login comes before
-     * cloud-init has started (a loaded machine), so this polls until the status is final.
+     * A console command that returns once cloud-init has finished its last stage on this boot
+     * (systemd guests: cloud-final.service active, or failed). {@code cloud-init status} cannot
+     * tell: it reads {@code /var/lib/cloud/instance/boot-finished}, which the previous boot left on
+     * disk, and says "done" before this boot's stages have run.
      */
-    public static final String AWAIT_CLOUD_INIT = "until cloud-init status 2>/dev/null"
-            + " | grep -qE 'status: (done|error|disabled)'; do sleep 3; done";
+    public static final String AWAIT_CLOUD_INIT = "until systemctl show -p ActiveState --value cloud-final.service"
+            + " | grep -qxE 'active|failed'; do sleep 3; done";
 
     /**
      * Runs {@code command} in the logged-in shell and returns its output.
