@@ -9,7 +9,6 @@ import io.pv2hvm.core.spi.Command;
 import io.pv2hvm.core.spi.CommandResult;
 import io.pv2hvm.core.spi.StepContext;
 
-import software.amazon.awssdk.services.ec2.model.Instance;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
