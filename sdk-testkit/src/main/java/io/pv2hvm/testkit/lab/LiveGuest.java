@@ -29,18 +29,24 @@ import java.util.regex.Pattern;
  * which forwards a free port on 127.0.0.1 to the guest's port 80. The NIC is an e1000 with the
  * MAC given; data disks sit beside the root disk on the same bus. Disks are opened with
  * {@code snapshot=on} unless {@link Options#writable}, so the guest's writes last while QEMU runs
- * (across guest reboots) and never reach the image. Holds one of {@link QemuBoot}'s slots while
- * running; {@link #close()} kills QEMU.
+ * and never reach the image. {@link #reboot} restarts the guest the way EC2 does: a guest reboot
+ * ends the virtual machine and a new one boots from firmware on the same disks (so the root disk is
+ * opened writable; it must be a copy the caller owns). SeaBIOS logs to {@code name.firmware.log}.
+ * Holds one of {@link QemuBoot}'s slots while running; {@link #close()} kills QEMU.
  */
 public final class LiveGuest implements AutoCloseable {
     private static final Pattern LOGIN = Pattern.compile("(?m)^\\S+ login: ");
     private static final AtomicInteger SEQ = new AtomicInteger();
 
-    private final Process process;
-    private final OutputStream console;
+    private static final Pattern RESTARTING = Pattern.compile("reboot: Restarting system");
+
+    private final List<String> argv;
+    private final String name;
     private final StringBuilder log = new StringBuilder();
     private final Path logFile;
     private final int httpPort;
+    private volatile Process process;
+    private volatile OutputStream console;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private int consumed;
 
@@ -49,7 +55,7 @@ public final class LiveGuest implements AutoCloseable {
      *
      * @param disk      the bus of every disk: IDE (Xen HVM stand-in) or NVMe (Nitro stand-in)
      * @param mac       the NIC's MAC address
-     * @param writable  whether the guest's writes reach the image files
+     * @param writable  whether the guest's writes reach the data disks' image files too (the root's always do)
      * @param kernel    for a direct kernel boot (the PV-GRUB stand-in): kernel, initrd, command line; else BIOS boot
      * @param serial    the SMBIOS system serial number, or empty; cloud-init's NoCloud reads
      *                  {@code ds=nocloud;i=<instance-id>} there, as EC2's metadata gives a new instance its id
@@ -74,9 +80,9 @@ public final class LiveGuest implements AutoCloseable {
         }
     }
 
-    private LiveGuest(Process process, Path logFile, int httpPort) {
-        this.process = process;
-        this.console = process.getOutputStream();
+    private LiveGuest(List<String> argv, String name, Path logFile, int httpPort) {
+        this.argv = List.copyOf(argv);
+        this.name = name;
         this.logFile = logFile;
         this.httpPort = httpPort;
     }
@@ -84,14 +90,16 @@ public final class LiveGuest implements AutoCloseable {
     /** Starts QEMU with {@code root} and then {@code data} disks, logging the console into {@code logDir/name.console.log}. */
     public static LiveGuest start(Path logDir, String name, Options options, Path root, List<Path> data) {
         int port = freePort();
-        List<String> argv = new ArrayList<>(List.of("qemu-system-x86_64", "-machine", "pc", "-accel", "tcg", "-m", "768",
+        // -no-reboot: a guest reboot ends QEMU and reboot() boots a new one, as EC2 restarts an instance
+        List<String> argv = new ArrayList<>(List.of("qemu-system-x86_64", "-machine", "pc", "-accel", "tcg", "-m", "768", "-no-reboot",
                 "-smp", "1", "-display", "none", "-vga", "none", "-monitor", "none", "-parallel", "none", "-serial", "stdio",
                 "-netdev", "user,id=n0,hostfwd=tcp:127.0.0.1:" + port + "-:80",
                 "-device", "e1000,netdev=n0,mac=" + options.mac()));
         List<Path> disks = new ArrayList<>(List.of(root));
         disks.addAll(data);
-        String snapshot = options.writable() ? "off" : "on";
         for (int i = 0; i < disks.size(); i++) {
+            // the root survives the restarts of reboot(); data disks are the lab's shared fixtures
+            String snapshot = options.writable() || i == 0 ? "off" : "on";
             if (options.disk() == QemuBoot.Disk.IDE) {
                 argv.addAll(List.of("-drive", "file=" + disks.get(i) + ",format=raw,if=ide,index=" + i + ",snapshot=" + snapshot));
             } else {
@@ -104,22 +112,54 @@ public final class LiveGuest implements AutoCloseable {
             argv.addAll(List.of("-smbios", "type=1,serial=" + options.serial()));
         }
         options.kernel().ifPresent(k -> argv.addAll(List.of("-kernel", k.get(0), "-initrd", k.get(1), "-append", k.get(2))));
-        Path logFile = logDir.resolve(name.replaceAll("[^A-Za-z0-9._-]", "_") + ".console.log");
+        String safe = name.replaceAll("[^A-Za-z0-9._-]", "_");
+        Path logFile = logDir.resolve(safe + ".console.log");
+        argv.addAll(List.of("-chardev", "file,id=seabios,path=" + logDir.resolve(safe + ".firmware.log"),
+                "-device", "isa-debugcon,iobase=0x402,chardev=seabios"));
         try {
             Files.createDirectories(logDir);
             Files.writeString(logFile, String.join(" ", argv) + "\n");
-            QemuBoot.acquireSlot();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + logFile, e);
+        }
+        QemuBoot.acquireSlot();
+        LiveGuest guest = new LiveGuest(argv, safe, logFile, port);
+        try {
+            guest.launch();
+            return guest;
+        } catch (RuntimeException e) {
+            QemuBoot.releaseSlot();
+            throw e;
+        }
+    }
+
+    private void launch() {
+        try {
             Process p = new ProcessBuilder(argv).redirectErrorStream(true).start();
             QemuBoot.track(p);
-            LiveGuest guest = new LiveGuest(p, logFile, port);
-            Thread reader = new Thread(guest::pump, "console-" + name);
+            process = p;
+            console = p.getOutputStream();
+            Thread reader = new Thread(() -> pump(p), "console-" + name);
             reader.setDaemon(true);
             reader.start();
-            return guest;
         } catch (IOException e) {
-            QemuBoot.releaseSlot();
             throw new UncheckedIOException("cannot start QEMU", e);
         }
+    }
+
+    /**
+     * Reboots the guest through its own {@code reboot}: waits until it has shut down and QEMU has
+     * ended, then boots a new QEMU on the same disks (firmware, boot loader and kernel run again).
+     */
+    public void reboot(Duration limit) {
+        type("reboot");
+        await(RESTARTING, limit);
+        Process old = process;
+        if (!awaitExit(Duration.ofSeconds(60))) {
+            throw new LabTimeoutException("QEMU did not end after the guest restarted; console tail:\n" + tail());
+        }
+        QemuBoot.untrack(old);
+        launch();
     }
 
     /** The host port that reaches the guest's port 80. */
@@ -280,9 +320,9 @@ public final class LiveGuest implements AutoCloseable {
         }
     }
 
-    private void pump() {
+    private void pump(Process p) {
         byte[] buf = new byte[4096];
-        try (InputStream in = process.getInputStream()) {
+        try (InputStream in = p.getInputStream()) {
             int n;
             while ((n = in.read(buf)) > 0) {
                 String s = new String(buf, 0, n, StandardCharsets.ISO_8859_1);

@@ -98,7 +98,8 @@ class ServingGuestLabTest {
         assertThat(o.dataSource().strip()).matches(dataDevicePattern + "\\s+" + uuid);
         assertThat(o.result().changes()).anyMatch(c -> c.path().equals("/etc/fstab") && c.reason().contains("/data by UUID="));
         // the guest's own kernel hook moved the HVM boot configuration to the new kernel
-        assertThat(o.bootConfigAfterUpdate()).contains("vmlinuz-" + img.updateKernel()).doesNotContain("vmlinuz-" + img.kernel());
+        // ... and named it in the entry's title too
+        assertThat(o.bootConfigAfterUpdate()).contains("vmlinuz-" + img.updateKernel()).doesNotContain(img.kernel());
         assertThat(kernelOf(o.updatedPage())).isEqualTo(img.updateKernel());
         assertThat(o.updatedPage()).contains("data=data-f", "data2=data-g", "mac=" + mac);
         // removing the old kernel left a guest that boots the new one and serves
@@ -137,7 +138,7 @@ class ServingGuestLabTest {
                 .withInstanceId("i-0b" + (fixture.ordinal() + 10) + "0000000000001"), hvm,
                 List.of(img.dataF(), img.dataG()))) {
             guest.login(Duration.ofMinutes(12));
-            awaitCloudInit(guest, fixture);
+            awaitBootFinished(guest, fixture);
             String first = guest.httpGet("/cgi-bin/page", Duration.ofMinutes(4));
             String dataSource = guest.run("findmnt -no SOURCE,UUID /data", Duration.ofMinutes(1));
             String offered = guest.run("cat /sys/class/dmi/id/product_serial", Duration.ofMinutes(1));
@@ -149,9 +150,9 @@ class ServingGuestLabTest {
                     + " /root/kernel-update/linux-image-*.deb >/root/kernel-update.log 2>&1"
                     + " || { tail -30 /root/kernel-update.log; false; }", Duration.ofMinutes(20));
             String conf = guest.run("cat " + bootConfig, Duration.ofMinutes(1));
-            guest.type("reboot");
+            guest.reboot(Duration.ofMinutes(5));
             guest.login(Duration.ofMinutes(12));
-            awaitCloudInit(guest, fixture);
+            awaitBootFinished(guest, fixture);
             String updated = guest.httpGet("/cgi-bin/page", Duration.ofMinutes(4));
             t.put("kernel-update-and-reboot", since(s3));
 
@@ -159,9 +160,9 @@ class ServingGuestLabTest {
             guest.run("DEBIAN_FRONTEND=noninteractive apt-get -y -q remove linux-image-" + img.kernel() + " >/root/kernel-remove.log 2>&1"
                     + " || { tail -30 /root/kernel-remove.log; false; }", Duration.ofMinutes(10));
             String bootNow = guest.run("cat " + bootConfig + "; ls /boot", Duration.ofMinutes(1));
-            guest.type("reboot");
+            guest.reboot(Duration.ofMinutes(5));
             guest.login(Duration.ofMinutes(12));
-            awaitCloudInit(guest, fixture);
+            awaitBootFinished(guest, fixture);
             String afterRemoval = guest.httpGet("/cgi-bin/page", Duration.ofMinutes(4));
             t.put("old-kernel-removal-and-reboot", since(s4));
             guest.type("poweroff");
@@ -173,8 +174,16 @@ class ServingGuestLabTest {
         }
     }
 
-    /** Lets cloud-init finish its stages, so a user-data script that would run again has run before the page is read. */
-    private static void awaitCloudInit(LiveGuest guest, UserlandFixture fixture) {
+    /**
+     * Lets the boot finish before the guest is read: systemd's pending jobs (a data volume's mount
+     * waits for udev to name its device, which takes long under TCG; a failed mount leaves the
+     * system degraded and /data unmounted, which the assertions see), and cloud-init's stages, so
+     * a user-data script that would run again has run.
+     */
+    private static void awaitBootFinished(LiveGuest guest, UserlandFixture fixture) {
+        if (fixture.init().equals("systemd")) {
+            guest.run("systemctl is-system-running --wait || true", Duration.ofMinutes(8));
+        }
         if (fixture.hasCloudInit()) {
             guest.run(LiveGuest.AWAIT_CLOUD_INIT, Duration.ofMinutes(10));
         }

@@ -21,8 +21,13 @@ import java.util.Map;
  * mount an attached volume after reboot</a>). Comments and pseudo filesystems stay as they are.
  */
 public final class FstabRewriter {
-    /** How long systemd waits for a data volume before giving up on it (its default is 90 s). */
-    static final String DEVICE_TIMEOUT = "x-systemd.device-timeout=30s";
+    /**
+     * How long systemd keeps a data volume's mount pending before giving up on it (its default is
+     * 90 s). With {@code nofail} the boot does not wait for it, so a long wait costs nothing and
+     * still mounts a volume that comes late: the cutover attaches the moved data volumes while the
+     * new instance boots, and a slow udev can take longer than a minute to name a device.
+     */
+    static final String DEVICE_TIMEOUT = "x-systemd.device-timeout=5min";
 
     private final GuestStartup startup;
     private final Map<String, String> volumeSpecs;

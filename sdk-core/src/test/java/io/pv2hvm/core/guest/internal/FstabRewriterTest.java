@@ -45,9 +45,9 @@ class FstabRewriterTest {
 
         assertThat(out).containsExactly(
                 "UUID=1234abcd-0000\t/\text4\tdefaults\t0\t1",
-                "UUID=0a1b2c3d-0000-1111-2222-333344445555\t/data\text4\tdefaults,nofail,x-systemd.device-timeout=30s\t0\t2",
+                "UUID=0a1b2c3d-0000-1111-2222-333344445555\t/data\text4\tdefaults,nofail,x-systemd.device-timeout=5min\t0\t2",
                 "UUID=77\t/data2\text4\tdefaults,x-systemd.device-timeout=5s,nofail\t0\t2",
-                "/dev/xvdg\t/data3\text4\tdefaults,nofail,x-systemd.device-timeout=30s\t0\t2");
+                "/dev/xvdg\t/data3\text4\tdefaults,nofail,x-systemd.device-timeout=5min\t0\t2");
         assertThat(r.changes()).anyMatch(c -> c.startsWith("mount /data by UUID=0a1b2c3d"));
         // only the volume pv2hvm was not given is worth a warning
         assertThat(r.warnings()).singleElement().asString().contains("/dev/xvdg");
