@@ -4,6 +4,7 @@ import io.pv2hvm.aws.internal.FactKeys;
 import io.pv2hvm.core.ConversionStrategy;
 import io.pv2hvm.core.Migration;
 import io.pv2hvm.core.guest.ConversionResult;
+import io.pv2hvm.core.guest.DataVolumes;
 import io.pv2hvm.core.guest.GuestConversion;
 import io.pv2hvm.core.guest.GuestFacts;
 import io.pv2hvm.core.guest.GuestStartup;
@@ -207,6 +208,37 @@ class MigrationEndToEndTest extends EmulatorTestBase {
     }
 
     @Test
+    void run_toNitro_rewritesFstabToTheDataVolumesUuid_readFromCopies_andLeavesUnknownDevicesWithNofail() {
+        SimulatedGuest withData = SimulatedGuest.typical().withFstabEntry("/dev/xvdf", "/data")
+                .withFstabEntry("/dev/xvdg", "/disk").withFstabEntry("/dev/xvdh", "/scratch");
+
+        MigrationResult r = migration(SOURCE, withData, worker).preservingIps().run();
+
+        assertThat(instance(r.newInstanceId()).instanceTypeAsString()).isEqualTo("m5.large"); // Nitro: xvdf is nvme1n1 there
+        assertThat(withData.conversions()).isEqualTo(2);
+        // The final round's fstab: /dev/sdf's ext4 by the UUID the world seeded on it; /dev/sdg (bytes without a
+        // filesystem) kept by name with the reason; /dev/xvdh, which the source does not have, left alone with nofail.
+        assertThat(withData.lastFstab()).contains("UUID=" + EmulatedAws.DATA_VOLUME_UUID + "\t/data\text4\tdefaults,nofail\t0\t2",
+                "/dev/xvdg\t/disk\text4\tdefaults,nofail\t0\t2", "/dev/xvdh\t/scratch\text4\tdefaults,nofail\t0\t2");
+        assertThat(r.warnings()).anySatisfy(w -> assertThat(w).contains("/dev/xvdg").contains(DATA_DISK_VOLUME)
+                .contains("no filesystem"));
+        assertThat(r.warnings()).filteredOn(w -> w.startsWith("Data volume " + DATA_DISK_VOLUME)).singleElement()
+                .satisfies(w -> assertThat(w).contains("cannot be named by UUID or label"));
+        assertThat(r.warnings()).noneSatisfy(w -> assertThat(w).startsWith("Data volume " + DATA_VOLUME));
+        assertThat(r.warnings()).anySatisfy(w -> assertThat(w).contains("/dev/xvdh /scratch").contains("was not given that volume"));
+        // Read once per volume, from a copy of its trial snapshot, never from the volume itself; the final round reuses it.
+        List<RecordedCall> calls = emulator.journal().all();
+        List<RecordedCall> copies = calls.stream().filter(c -> c.action().equals("CreateVolume") && c.succeeded()
+                && c.params().containsValue("data-volume-copy")).toList();
+        assertThat(copies).hasSize(2).allSatisfy(c -> assertThat(c.param("SnapshotId")).isNotNull());
+        assertThat(worker.commands).filteredOn(a -> a.size() > 3 && a.get(3).equals("pv2hvm-read-filesystems")).hasSize(2);
+        assertThat(calls).filteredOn(c -> c.action().equals("AttachVolume") && c.succeeded())
+                .noneSatisfy(c -> assertThat(c.param("InstanceId")).isNotEqualTo(r.newInstanceId())
+                        .isNotEqualTo(SOURCE).satisfies(i -> assertThat(c.param("VolumeId")).isIn(DATA_VOLUME, DATA_DISK_VOLUME)));
+        assertNoTemporaryResourceLeft(r.migrationId());
+    }
+
+    @Test
     void run_guestThatMountsDevicesAsTheyAppear_neverStopsTheNewInstance() {
         MigrationResult r = migration().preservingIps().run();
 
@@ -242,8 +274,9 @@ class MigrationEndToEndTest extends EmulatorTestBase {
 
         @Override
         public ConversionResult convert(CommandTransport transport, ConversionStrategy strategy, String sourceDevice,
-                                        String targetDevice, TargetPlatform target, ProgressSink progress) {
-            return delegate.convert(transport, strategy, sourceDevice, targetDevice, target, progress);
+                                        String targetDevice, TargetPlatform target, DataVolumes dataVolumes,
+                                        ProgressSink progress) {
+            return delegate.convert(transport, strategy, sourceDevice, targetDevice, target, dataVolumes, progress);
         }
     }
 

@@ -41,6 +41,11 @@ public final class FactKeys {
         return "aws.trial-data-snapshot." + volumeId;
     }
 
+    /** The filesystems read from a copy of the source's data volume {@code volumeId} (the worker script's FS lines). */
+    public static String dataFilesystems(String volumeId) {
+        return "aws.data-filesystems." + volumeId;
+    }
+
     /** The snapshot of an image built for a role. */
     public static String snapshot(String role) {
         return "aws.snapshot." + role;
