@@ -19,6 +19,7 @@ import io.pv2hvm.aws.internal.steps.MoveDataVolumesStep;
 import io.pv2hvm.aws.internal.steps.MoveSecondaryInterfacesStep;
 import io.pv2hvm.aws.internal.steps.PreflightStep;
 import io.pv2hvm.aws.internal.steps.ReadDataVolumesStep;
+import io.pv2hvm.aws.internal.steps.ReleaseQuarantineStep;
 import io.pv2hvm.aws.internal.steps.ProtectVolumesStep;
 import io.pv2hvm.aws.internal.steps.RegisterImageStep;
 import io.pv2hvm.aws.internal.steps.SnapshotDataVolumesStep;
@@ -213,6 +214,7 @@ public final class AwsSteps implements StepProvider {
             add(steps, Phase.CUTOVER, new AssociateElasticIpsStep(aws));
         }
         add(steps, Phase.CUTOVER, new HoldForDataVolumesStep(aws, true));
+        add(steps, Phase.CUTOVER, new ReleaseQuarantineStep(aws));
         add(steps, Phase.CUTOVER, new AwaitBootStep(aws));
         add(steps, Phase.CONFIRM, new VerifyNewInstanceStep(aws));
         add(steps, Phase.CLEANUP, new CleanupStep(aws));

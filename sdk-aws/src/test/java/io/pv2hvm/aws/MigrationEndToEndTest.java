@@ -208,6 +208,53 @@ class MigrationEndToEndTest extends EmulatorTestBase {
     }
 
     @Test
+    void run_sysvinitGuest_bootsFirstInTheQuarantineGroup_andGetsTheSourcesGroupsOnlyOnceStartedWithItsVolumes() {
+        List<String> sourceGroups = instance(SOURCE).securityGroups().stream().map(g -> g.groupId()).toList();
+
+        MigrationResult r = migration(SOURCE, new MountsFstabOnce(guest), worker).preservingIps().run();
+
+        String id = r.newInstanceId();
+        List<RecordedCall> calls = emulator.journal().all().stream().filter(RecordedCall::succeeded).toList();
+        // The trial's quarantine group, as the trial was launched in it.
+        String quarantineId = calls.stream().filter(c -> c.action().equals("RunInstances")
+                && c.params().containsValue("trial-instance")).findFirst().orElseThrow().param("SecurityGroupId.1");
+        assertThat(quarantineId).isNotNull().isNotIn(sourceGroups);
+        // At launch (first boot, no data volumes, the production IP): the quarantine group alone.
+        RecordedCall launch = calls.stream().filter(c -> c.action().equals("RunInstances")
+                && c.params().containsValue("hvm-instance")).findFirst().orElseThrow();
+        assertThat(launch.params()).containsEntry("NetworkInterface.1.SecurityGroupId.1", quarantineId)
+                .doesNotContainKey("NetworkInterface.1.SecurityGroupId.2").doesNotContainKey("SecurityGroupId.1");
+        // Restored once, after the start with the volumes attached, on the primary interface.
+        int start = indexOf(calls, c -> c.action().equals("StartInstances") && id.equals(c.param("InstanceId.1")));
+        int restore = indexOf(calls, c -> c.action().equals("ModifyNetworkInterfaceAttribute")
+                && c.param("SecurityGroupId.1") != null);
+        assertThat(restore).isGreaterThan(start);
+        assertThat(calls).filteredOn(c -> c.action().equals("ModifyNetworkInterfaceAttribute") && c.param("SecurityGroupId.1") != null)
+                .singleElement().satisfies(c -> assertThat(c.param("NetworkInterfaceId")).isEqualTo(eni(instance(id), 0).networkInterfaceId()));
+        // Now: the source's groups on the primary interface, the secondary interface's own groups kept.
+        Instance now = settled(() -> instance(id));
+        assertThat(eni(now, 0).groups()).extracting(g -> g.groupId()).containsExactlyElementsOf(sourceGroups);
+        assertThat(now.networkInterfaces()).allSatisfy(n -> assertThat(n.groups()).extracting(g -> g.groupId())
+                .doesNotContain(quarantineId));
+        // The quarantine group was deleted in cleanup: EC2 refuses that while an interface still uses it.
+        assertThat(calls).filteredOn(c -> c.action().equals("DeleteSecurityGroup")).extracting(c -> c.param("GroupId"))
+                .containsExactly(quarantineId);
+    }
+
+    @Test
+    void run_guestWithoutHold_launchesInTheSourcesGroups_andNeverModifiesThem() {
+        MigrationResult r = migration().preservingIps().run();
+
+        RecordedCall launch = emulator.journal().all().stream().filter(c -> c.action().equals("RunInstances") && c.succeeded()
+                && c.params().containsValue("hvm-instance")).findFirst().orElseThrow();
+        assertThat(launch.param("NetworkInterface.1.SecurityGroupId.1"))
+                .isEqualTo(instance(r.newInstanceId()).securityGroups().get(0).groupId());
+        assertThat(emulator.journal().calls("ModifyNetworkInterfaceAttribute")).noneSatisfy(c ->
+                assertThat(c.param("SecurityGroupId.1")).isNotNull());
+    }
+
+
+    @Test
     void run_toNitro_rewritesFstabToTheDataVolumesUuid_readFromCopies_andLeavesUnknownDevicesWithNofail() {
         SimulatedGuest withData = SimulatedGuest.typical().withFstabEntry("/dev/xvdf", "/data")
                 .withFstabEntry("/dev/xvdg", "/disk").withFstabEntry("/dev/xvdh", "/scratch");

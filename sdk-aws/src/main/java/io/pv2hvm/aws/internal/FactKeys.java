@@ -20,6 +20,8 @@ public final class FactKeys {
     public static final String TRIAL_SECURITY_GROUP = "aws.trial-security-group";
     /** Whether the guest's init mounts fstab once at boot (sysvinit, RHEL-style upstart). */
     public static final String GUEST_MOUNTS_ONCE = "aws.guest-mounts-fstab-once";
+    /** The quarantine group the new instance was launched in, until its first boot with the data volumes. */
+    public static final String NEW_INSTANCE_QUARANTINED = "aws.new-instance-quarantined-in";
     public static final String NEW_INSTANCE_HELD = "aws.new-instance-held-for-volumes";
     public static final String SOURCE_WAS_RUNNING = "aws.source-was-running";
     public static final String FINAL_SNAPSHOT = "aws.final-snapshot";

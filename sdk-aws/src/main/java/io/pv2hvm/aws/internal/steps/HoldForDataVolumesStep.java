@@ -66,6 +66,11 @@ public final class HoldForDataVolumesStep implements Step {
     }
 
     private boolean needed(StepContext ctx) {
+        return needed(aws, ctx);
+    }
+
+    /** Whether the new instance is held: a guest that mounts fstab once, and data volumes to attach. */
+    static boolean needed(AwsRuntime aws, StepContext ctx) {
         return Boolean.parseBoolean(ctx.fact(FactKeys.GUEST_MOUNTS_ONCE).orElse("false"))
                 && !aws.source(ctx).dataVolumes().isEmpty();
     }
