@@ -1,5 +1,13 @@
 package io.pv2hvm.aws;
 
+import io.pv2hvm.core.ConversionStrategy;
+import io.pv2hvm.core.guest.ConversionResult;
+import io.pv2hvm.core.guest.DataVolumes;
+import io.pv2hvm.core.guest.GuestConversion;
+import io.pv2hvm.core.guest.GuestFacts;
+import io.pv2hvm.core.guest.GuestStartup;
+import io.pv2hvm.core.guest.TargetPlatform;
+import io.pv2hvm.core.spi.ProgressSink;
 import io.pv2hvm.core.spi.Command;
 import io.pv2hvm.core.spi.CommandResult;
 import io.pv2hvm.core.spi.CommandTransport;
@@ -159,6 +167,31 @@ final class EmulatedAws {
         @Override
         public String describe() {
             return "fake worker";
+        }
+    }
+
+    /** A simulated guest whose inspection says sysvinit: fstab is mounted once, at boot. */
+    record MountsFstabOnce(GuestConversion delegate) implements GuestConversion {
+        private static GuestFacts sysvinit(GuestFacts f) {
+            return new GuestFacts(f.device(), f.partitioned(), f.filesystem(), f.os(), f.bootConfig(), f.defaultEntry(),
+                    f.kernels(), f.fstab(), f.consoles(), f.initramfsTools(), new GuestStartup("sysvinit", false, "", false));
+        }
+
+        @Override
+        public GuestFacts inspect(CommandTransport transport, String device) {
+            return sysvinit(delegate.inspect(transport, device));
+        }
+
+        @Override
+        public GuestFacts check(CommandTransport transport, ConversionStrategy strategy, String device, TargetPlatform target) {
+            return sysvinit(delegate.check(transport, strategy, device, target));
+        }
+
+        @Override
+        public ConversionResult convert(CommandTransport transport, ConversionStrategy strategy, String sourceDevice,
+                                        String targetDevice, TargetPlatform target, DataVolumes dataVolumes,
+                                        ProgressSink progress) {
+            return delegate.convert(transport, strategy, sourceDevice, targetDevice, target, dataVolumes, progress);
         }
     }
 }

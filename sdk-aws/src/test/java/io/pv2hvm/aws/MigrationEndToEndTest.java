@@ -185,7 +185,7 @@ class MigrationEndToEndTest extends EmulatorTestBase {
 
     @Test
     void run_sysvinitGuest_attachesTheDataVolumesWhileTheNewInstanceIsStopped_thenStartsIt_inTheDowntimeWindow() {
-        GuestConversion sysvinit = new MountsFstabOnce(guest);
+        GuestConversion sysvinit = new EmulatedAws.MountsFstabOnce(guest);
 
         MigrationResult r = migration(SOURCE, sysvinit, worker).preservingIps().run();
 
@@ -211,7 +211,7 @@ class MigrationEndToEndTest extends EmulatorTestBase {
     void run_sysvinitGuest_bootsFirstInTheQuarantineGroup_andGetsTheSourcesGroupsOnlyOnceStartedWithItsVolumes() {
         List<String> sourceGroups = instance(SOURCE).securityGroups().stream().map(g -> g.groupId()).toList();
 
-        MigrationResult r = migration(SOURCE, new MountsFstabOnce(guest), worker).preservingIps().run();
+        MigrationResult r = migration(SOURCE, new EmulatedAws.MountsFstabOnce(guest), worker).preservingIps().run();
 
         String id = r.newInstanceId();
         List<RecordedCall> calls = emulator.journal().all().stream().filter(RecordedCall::succeeded).toList();
@@ -300,31 +300,6 @@ class MigrationEndToEndTest extends EmulatorTestBase {
         int k = java.util.stream.IntStream.range(0, calls.size()).filter(i -> p.test(calls.get(i))).findFirst().orElse(-1);
         assertThat(k).as("call not found").isNotNegative();
         return k;
-    }
-
-    /** A simulated guest whose inspection says sysvinit: fstab is mounted once, at boot. */
-    private record MountsFstabOnce(GuestConversion delegate) implements GuestConversion {
-        private static GuestFacts sysvinit(GuestFacts f) {
-            return new GuestFacts(f.device(), f.partitioned(), f.filesystem(), f.os(), f.bootConfig(), f.defaultEntry(),
-                    f.kernels(), f.fstab(), f.consoles(), f.initramfsTools(), new GuestStartup("sysvinit", false, "", false));
-        }
-
-        @Override
-        public GuestFacts inspect(CommandTransport transport, String device) {
-            return sysvinit(delegate.inspect(transport, device));
-        }
-
-        @Override
-        public GuestFacts check(CommandTransport transport, ConversionStrategy strategy, String device, TargetPlatform target) {
-            return sysvinit(delegate.check(transport, strategy, device, target));
-        }
-
-        @Override
-        public ConversionResult convert(CommandTransport transport, ConversionStrategy strategy, String sourceDevice,
-                                        String targetDevice, TargetPlatform target, DataVolumes dataVolumes,
-                                        ProgressSink progress) {
-            return delegate.convert(transport, strategy, sourceDevice, targetDevice, target, dataVolumes, progress);
-        }
     }
 
     @Test
