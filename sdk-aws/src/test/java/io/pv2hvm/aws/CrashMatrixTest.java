@@ -50,8 +50,8 @@ class CrashMatrixTest extends EmulatorTestBase {
 
     /** A sysvinit guest's new instance boots first quarantined: a crash around the hold and the release resumes too. */
     @ParameterizedTest
-    @org.junit.jupiter.params.provider.ValueSource(strings = {"launch-hvm-instance", "attach-data-volumes",
-            "start-new-instance-with-data-volumes"})
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"read-data-volume-filesystems", "launch-hvm-instance",
+            "attach-data-volumes", "start-new-instance-with-data-volumes"})
     void sigkillAfterStep_ofASysvinitGuest_thenResume_endsWithTheSourcesGroups(String step) throws Exception {
         List<String> sourceGroups = ec2.describeInstances(b -> b.instanceIds(SOURCE)).reservations().get(0).instances()
                 .get(0).securityGroups().stream().map(g -> g.groupId()).toList();
