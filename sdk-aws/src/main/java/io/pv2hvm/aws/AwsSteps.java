@@ -18,6 +18,8 @@ import io.pv2hvm.aws.internal.steps.LaunchWorkerStep;
 import io.pv2hvm.aws.internal.steps.MoveDataVolumesStep;
 import io.pv2hvm.aws.internal.steps.MoveSecondaryInterfacesStep;
 import io.pv2hvm.aws.internal.steps.PreflightStep;
+import io.pv2hvm.aws.internal.steps.ReadDataVolumesStep;
+import io.pv2hvm.aws.internal.steps.ReleaseQuarantineStep;
 import io.pv2hvm.aws.internal.steps.ProtectVolumesStep;
 import io.pv2hvm.aws.internal.steps.RegisterImageStep;
 import io.pv2hvm.aws.internal.steps.SnapshotDataVolumesStep;
@@ -180,6 +182,7 @@ public final class AwsSteps implements StepProvider {
         add(steps, Phase.PREPARE, new SnapshotDataVolumesStep(aws));
         add(steps, Phase.PREPARE, new LaunchWorkerStep(aws));
         add(steps, Phase.PREPARE, new AttachScratchVolumeStep(aws, Round.TRIAL));
+        add(steps, Phase.CONVERT, new ReadDataVolumesStep(aws));
         add(steps, Phase.CONVERT, new ConvertStep(aws, Round.TRIAL, guest));
         add(steps, Phase.REGISTER, new RegisterImageStep(aws, Round.TRIAL));
         add(steps, Phase.VERIFY, new TrialSecurityGroupStep(aws));
@@ -211,6 +214,7 @@ public final class AwsSteps implements StepProvider {
             add(steps, Phase.CUTOVER, new AssociateElasticIpsStep(aws));
         }
         add(steps, Phase.CUTOVER, new HoldForDataVolumesStep(aws, true));
+        add(steps, Phase.CUTOVER, new ReleaseQuarantineStep(aws));
         add(steps, Phase.CUTOVER, new AwaitBootStep(aws));
         add(steps, Phase.CONFIRM, new VerifyNewInstanceStep(aws));
         add(steps, Phase.CLEANUP, new CleanupStep(aws));

@@ -45,13 +45,29 @@ class CrashMatrixTest extends EmulatorTestBase {
     @ParameterizedTest
     @MethodSource("steps")
     void sigkillAfterStep_thenResumeInANewJvm_endsAsAnUninterruptedRun(String step) throws Exception {
-        String migrationId = "mig-crash-" + Math.abs(step.hashCode());
+        crashAndResume(step, "typical");
+    }
 
-        Child crashed = child(migrationId, "run", step);
+    /** A sysvinit guest's new instance boots first quarantined: a crash around the hold and the release resumes too. */
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"read-data-volume-filesystems", "launch-hvm-instance",
+            "attach-data-volumes", "start-new-instance-with-data-volumes"})
+    void sigkillAfterStep_ofASysvinitGuest_thenResume_endsWithTheSourcesGroups(String step) throws Exception {
+        List<String> sourceGroups = ec2.describeInstances(b -> b.instanceIds(SOURCE)).reservations().get(0).instances()
+                .get(0).securityGroups().stream().map(g -> g.groupId()).toList();
+        Instance now = crashAndResume(step, "sysvinit");
+        assertThat(now.networkInterfaces()).filteredOn(n -> n.attachment().deviceIndex() == 0).singleElement()
+                .satisfies(n -> assertThat(n.groups()).extracting(g -> g.groupId()).containsExactlyElementsOf(sourceGroups));
+    }
+
+    private Instance crashAndResume(String step, String guest) throws Exception {
+        String migrationId = "mig-crash-" + Math.abs((step + guest).hashCode());
+
+        Child crashed = child(migrationId, "run", step, guest);
         assertThat(crashed.exitCode).as("killed by SIGKILL after %s; output:%n%s", step, crashed.output).isEqualTo(137);
         assertSourceDataReachable(migrationId);
 
-        Child resumed = child(migrationId, "resume", null);
+        Child resumed = child(migrationId, "resume", null, guest);
         assertThat(resumed.exitCode).as("resume output:%n%s", resumed.output).isZero();
 
         List<JournalEntry> journal = FileJournal.in(journalDir).read(migrationId);
@@ -68,6 +84,8 @@ class CrashMatrixTest extends EmulatorTestBase {
                 .doesNotHaveDuplicates();
         assertNoOrphans(migrationId);
         RESUMED.incrementAndGet();
+        awaitConsistency();
+        return ec2.describeInstances(b -> b.instanceIds(newInstance)).reservations().get(0).instances().get(0);
     }
 
     private static final java.util.concurrent.atomic.AtomicInteger RESUMED = new java.util.concurrent.atomic.AtomicInteger();
@@ -110,15 +128,14 @@ class CrashMatrixTest extends EmulatorTestBase {
         return m.get(Tags.ROLE);
     }
 
-    private Child child(String migrationId, String mode, String killAfter) throws IOException, InterruptedException {
+    private Child child(String migrationId, String mode, String killAfter, String guest) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"),
                 "-D" + io.pv2hvm.testkit.LatencyModel.TIME_SCALE_PROPERTY + "=" + EmulatedAws.TIME_SCALE,
                 "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
                 CrashingMigration.class.getName(), emulator.endpoint().toString(), journalDir.toString(), migrationId, mode));
-        if (killAfter != null) {
-            cmd.add(killAfter);
-        }
+        cmd.add(killAfter == null ? "" : killAfter);
+        cmd.add(guest);
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         byte[] out = p.getInputStream().readAllBytes();
         if (!p.waitFor(3, TimeUnit.MINUTES)) {

@@ -32,14 +32,16 @@ public final class CrashingMigration {
         Path journalDir = Path.of(args[1]);
         String migrationId = args[2];
         boolean resume = "resume".equals(args[3]);
-        String killAfter = args.length > 4 ? args[4] : null;
+        String killAfter = args.length > 4 && !args[4].isEmpty() ? args[4] : null;
+        boolean sysvinit = args.length > 5 && "sysvinit".equals(args[5]);
         StaticCredentialsProvider creds = StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIA", "s"));
         try (Ec2Client ec2 = Ec2Client.builder().endpointOverride(endpoint).region(Region.US_EAST_1)
                 .credentialsProvider(creds).overrideConfiguration(o -> o.retryStrategy(RetryMode.STANDARD)).build();
              SsmClient ssm = SsmClient.builder().endpointOverride(endpoint).region(Region.US_EAST_1)
                      .credentialsProvider(creds).build()) {
             AwsSteps aws = AwsSteps.builder().ec2(ec2).ssm(ssm).timeouts(EmulatedAws.timeouts())
-                    .guestConversion(SimulatedGuest.typical()).build();
+                    .guestConversion(sysvinit ? new EmulatedAws.MountsFstabOnce(SimulatedGuest.typical())
+                            : SimulatedGuest.typical()).build();
             MigrationSpec spec = resume
                     ? Migration.resume(migrationId, FileJournal.in(journalDir))
                     : Migration.of(EmulatedAws.SOURCE).toHvm().preservingIps().withMigrationId(migrationId)

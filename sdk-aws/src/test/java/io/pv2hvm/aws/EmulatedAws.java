@@ -1,5 +1,13 @@
 package io.pv2hvm.aws;
 
+import io.pv2hvm.core.ConversionStrategy;
+import io.pv2hvm.core.guest.ConversionResult;
+import io.pv2hvm.core.guest.DataVolumes;
+import io.pv2hvm.core.guest.GuestConversion;
+import io.pv2hvm.core.guest.GuestFacts;
+import io.pv2hvm.core.guest.GuestStartup;
+import io.pv2hvm.core.guest.TargetPlatform;
+import io.pv2hvm.core.spi.ProgressSink;
 import io.pv2hvm.core.spi.Command;
 import io.pv2hvm.core.spi.CommandResult;
 import io.pv2hvm.core.spi.CommandTransport;
@@ -11,6 +19,7 @@ import io.pv2hvm.testkit.world.ImageSeed;
 import io.pv2hvm.testkit.world.InstanceProfileSeed;
 import io.pv2hvm.testkit.world.InstanceSeed;
 import io.pv2hvm.testkit.world.NetworkInterfaceSeed;
+import io.pv2hvm.testkit.world.FilesystemSeed;
 import io.pv2hvm.testkit.world.VolumeSeed;
 import io.pv2hvm.testkit.world.World;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -41,6 +50,8 @@ final class EmulatedAws {
     static final String ENI2 = "eni-0aaaaaaaaaaaaaaa2";
     static final String ENI2_IP = "10.0.1.20";
     static final String DATA_VOLUME = "vol-0da7a0da7a0da7a01";
+    /** The filesystem UUID of the ext4 filesystem on {@link #DATA_VOLUME}, as blkid reads it. */
+    static final String DATA_VOLUME_UUID = "5b1e7c0a-3d2f-4e6b-9a8c-0f1e2d3c4b5a";
     static final String EIP = "eipalloc-0e1e1e1e1e1e1e1e1";
     static final String EIP_ADDRESS = "198.51.100.200";
     static final double TIME_SCALE = LatencyModel.fromSystemProperty().timeScale();
@@ -79,7 +90,7 @@ final class EmulatedAws {
     static InstanceSeed webServer() {
         return InstanceSeed.of(SOURCE, PV_IMAGE).instanceType("m1.large").privateIp(SOURCE_IP)
                 .secondaryPrivateIp(SECONDARY_IP).keyName("ops").instanceProfile("app-role")
-                .dataVolume(VolumeSeed.of("/dev/sdf", 100).id(DATA_VOLUME))
+                .dataVolume(VolumeSeed.of("/dev/sdf", 100).id(DATA_VOLUME).filesystem(FilesystemSeed.ext4(DATA_VOLUME_UUID)))
                 .secondaryEni(NetworkInterfaceSeed.in(World.SUBNET_A, ENI2_IP).id(ENI2))
                 .tag("Name", "web-1").tag("env", "prod");
     }
@@ -126,6 +137,10 @@ final class EmulatedAws {
      */
     static final class FakeWorker implements CommandTransport {
         final List<List<String>> commands = Collections.synchronizedList(new ArrayList<>());
+        /** Worker device to the volume find-device located there. */
+        private final java.util.Map<String, String> volumes = new java.util.concurrent.ConcurrentHashMap<>();
+        /** What blkid reads on a volume: the emulator's seeded filesystems, once a test connects it. */
+        volatile java.util.function.Function<String, java.util.Optional<FilesystemSeed>> filesystems = id -> java.util.Optional.empty();
 
         @Override
         public CommandResult exec(Command command, Consumer<OutputLine> output) {
@@ -134,6 +149,13 @@ final class EmulatedAws {
             String out = "";
             if (argv.size() >= 6 && "find-device.sh".equals(argv.get(3))) {
                 out = argv.get(5).replace("/dev/sd", "/dev/xvd") + "\n";
+                volumes.put(out.strip(), argv.get(4));
+            }
+            if (argv.size() == 5 && "pv2hvm-read-filesystems".equals(argv.get(3))) {
+                // As the script prints it for an unpartitioned volume; nothing recognised: empty TYPE.
+                FilesystemSeed fs = java.util.Optional.ofNullable(volumes.get(argv.get(4))).flatMap(filesystems)
+                        .orElse(new FilesystemSeed("", "", ""));
+                out = String.join("\t", "FS", "0", fs.type(), fs.uuid(), fs.label()) + "\n";
             }
             return new CommandResult(0, out, "", Duration.ZERO, false);
         }
@@ -145,6 +167,31 @@ final class EmulatedAws {
         @Override
         public String describe() {
             return "fake worker";
+        }
+    }
+
+    /** A simulated guest whose inspection says sysvinit: fstab is mounted once, at boot. */
+    record MountsFstabOnce(GuestConversion delegate) implements GuestConversion {
+        private static GuestFacts sysvinit(GuestFacts f) {
+            return new GuestFacts(f.device(), f.partitioned(), f.filesystem(), f.os(), f.bootConfig(), f.defaultEntry(),
+                    f.kernels(), f.fstab(), f.consoles(), f.initramfsTools(), new GuestStartup("sysvinit", false, "", false));
+        }
+
+        @Override
+        public GuestFacts inspect(CommandTransport transport, String device) {
+            return sysvinit(delegate.inspect(transport, device));
+        }
+
+        @Override
+        public GuestFacts check(CommandTransport transport, ConversionStrategy strategy, String device, TargetPlatform target) {
+            return sysvinit(delegate.check(transport, strategy, device, target));
+        }
+
+        @Override
+        public ConversionResult convert(CommandTransport transport, ConversionStrategy strategy, String sourceDevice,
+                                        String targetDevice, TargetPlatform target, DataVolumes dataVolumes,
+                                        ProgressSink progress) {
+            return delegate.convert(transport, strategy, sourceDevice, targetDevice, target, dataVolumes, progress);
         }
     }
 }

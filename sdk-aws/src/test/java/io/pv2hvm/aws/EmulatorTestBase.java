@@ -63,6 +63,8 @@ abstract class EmulatorTestBase {
 
     /** A migration of {@code instanceId} through the AWS steps, the given guest and a fake worker. */
     protected MigrationSpec migration(String instanceId, GuestConversion guest, EmulatedAws.FakeWorker worker) {
+        Ec2Emulator running = emulator;
+        worker.filesystems = running::filesystem; // its blkid reads what the world seeded on each volume
         AwsSteps aws = AwsSteps.builder().ec2(ec2).ssm(ssm).timeouts(EmulatedAws.timeouts()).guestConversion(guest)
                 .build();
         return Migration.of(instanceId).toHvm().withProvider(aws).via(worker).journal(InMemoryJournal.create());

@@ -4,6 +4,7 @@ import io.pv2hvm.aws.internal.FactKeys;
 import io.pv2hvm.core.ConversionStrategy;
 import io.pv2hvm.core.Migration;
 import io.pv2hvm.core.guest.ConversionResult;
+import io.pv2hvm.core.guest.DataVolumes;
 import io.pv2hvm.core.guest.GuestConversion;
 import io.pv2hvm.core.guest.GuestFacts;
 import io.pv2hvm.core.guest.GuestStartup;
@@ -184,7 +185,7 @@ class MigrationEndToEndTest extends EmulatorTestBase {
 
     @Test
     void run_sysvinitGuest_attachesTheDataVolumesWhileTheNewInstanceIsStopped_thenStartsIt_inTheDowntimeWindow() {
-        GuestConversion sysvinit = new MountsFstabOnce(guest);
+        GuestConversion sysvinit = new EmulatedAws.MountsFstabOnce(guest);
 
         MigrationResult r = migration(SOURCE, sysvinit, worker).preservingIps().run();
 
@@ -207,6 +208,84 @@ class MigrationEndToEndTest extends EmulatorTestBase {
     }
 
     @Test
+    void run_sysvinitGuest_bootsFirstInTheQuarantineGroup_andGetsTheSourcesGroupsOnlyOnceStartedWithItsVolumes() {
+        List<String> sourceGroups = instance(SOURCE).securityGroups().stream().map(g -> g.groupId()).toList();
+
+        MigrationResult r = migration(SOURCE, new EmulatedAws.MountsFstabOnce(guest), worker).preservingIps().run();
+
+        String id = r.newInstanceId();
+        List<RecordedCall> calls = emulator.journal().all().stream().filter(RecordedCall::succeeded).toList();
+        // The trial's quarantine group, as the trial was launched in it.
+        String quarantineId = calls.stream().filter(c -> c.action().equals("RunInstances")
+                && c.params().containsValue("trial-instance")).findFirst().orElseThrow().param("SecurityGroupId.1");
+        assertThat(quarantineId).isNotNull().isNotIn(sourceGroups);
+        // At launch (first boot, no data volumes, the production IP): the quarantine group alone.
+        RecordedCall launch = calls.stream().filter(c -> c.action().equals("RunInstances")
+                && c.params().containsValue("hvm-instance")).findFirst().orElseThrow();
+        assertThat(launch.params()).containsEntry("NetworkInterface.1.SecurityGroupId.1", quarantineId)
+                .doesNotContainKey("NetworkInterface.1.SecurityGroupId.2").doesNotContainKey("SecurityGroupId.1");
+        // Restored once, after the start with the volumes attached, on the primary interface.
+        int start = indexOf(calls, c -> c.action().equals("StartInstances") && id.equals(c.param("InstanceId.1")));
+        int restore = indexOf(calls, c -> c.action().equals("ModifyNetworkInterfaceAttribute")
+                && c.param("SecurityGroupId.1") != null);
+        assertThat(restore).isGreaterThan(start);
+        assertThat(calls).filteredOn(c -> c.action().equals("ModifyNetworkInterfaceAttribute") && c.param("SecurityGroupId.1") != null)
+                .singleElement().satisfies(c -> assertThat(c.param("NetworkInterfaceId")).isEqualTo(eni(instance(id), 0).networkInterfaceId()));
+        // Now: the source's groups on the primary interface, the secondary interface's own groups kept.
+        Instance now = settled(() -> instance(id));
+        assertThat(eni(now, 0).groups()).extracting(g -> g.groupId()).containsExactlyElementsOf(sourceGroups);
+        assertThat(now.networkInterfaces()).allSatisfy(n -> assertThat(n.groups()).extracting(g -> g.groupId())
+                .doesNotContain(quarantineId));
+        // The quarantine group was deleted in cleanup: EC2 refuses that while an interface still uses it.
+        assertThat(calls).filteredOn(c -> c.action().equals("DeleteSecurityGroup")).extracting(c -> c.param("GroupId"))
+                .containsExactly(quarantineId);
+    }
+
+    @Test
+    void run_guestWithoutHold_launchesInTheSourcesGroups_andNeverModifiesThem() {
+        MigrationResult r = migration().preservingIps().run();
+
+        RecordedCall launch = emulator.journal().all().stream().filter(c -> c.action().equals("RunInstances") && c.succeeded()
+                && c.params().containsValue("hvm-instance")).findFirst().orElseThrow();
+        assertThat(launch.param("NetworkInterface.1.SecurityGroupId.1"))
+                .isEqualTo(instance(r.newInstanceId()).securityGroups().get(0).groupId());
+        assertThat(emulator.journal().calls("ModifyNetworkInterfaceAttribute")).noneSatisfy(c ->
+                assertThat(c.param("SecurityGroupId.1")).isNotNull());
+    }
+
+
+    @Test
+    void run_toNitro_rewritesFstabToTheDataVolumesUuid_readFromCopies_andLeavesUnknownDevicesWithNofail() {
+        SimulatedGuest withData = SimulatedGuest.typical().withFstabEntry("/dev/xvdf", "/data")
+                .withFstabEntry("/dev/xvdg", "/disk").withFstabEntry("/dev/xvdh", "/scratch");
+
+        MigrationResult r = migration(SOURCE, withData, worker).preservingIps().run();
+
+        assertThat(instance(r.newInstanceId()).instanceTypeAsString()).isEqualTo("m5.large"); // Nitro: xvdf is nvme1n1 there
+        assertThat(withData.conversions()).isEqualTo(2);
+        // The final round's fstab: /dev/sdf's ext4 by the UUID the world seeded on it; /dev/sdg (bytes without a
+        // filesystem) kept by name with the reason; /dev/xvdh, which the source does not have, left alone with nofail.
+        assertThat(withData.lastFstab()).contains("UUID=" + EmulatedAws.DATA_VOLUME_UUID + "\t/data\text4\tdefaults,nofail\t0\t2",
+                "/dev/xvdg\t/disk\text4\tdefaults,nofail\t0\t2", "/dev/xvdh\t/scratch\text4\tdefaults,nofail\t0\t2");
+        assertThat(r.warnings()).anySatisfy(w -> assertThat(w).contains("/dev/xvdg").contains(DATA_DISK_VOLUME)
+                .contains("no filesystem"));
+        assertThat(r.warnings()).filteredOn(w -> w.startsWith("Data volume " + DATA_DISK_VOLUME)).singleElement()
+                .satisfies(w -> assertThat(w).contains("cannot be named by UUID or label"));
+        assertThat(r.warnings()).noneSatisfy(w -> assertThat(w).startsWith("Data volume " + DATA_VOLUME));
+        assertThat(r.warnings()).anySatisfy(w -> assertThat(w).contains("/dev/xvdh /scratch").contains("was not given that volume"));
+        // Read once per volume, from a copy of its trial snapshot, never from the volume itself; the final round reuses it.
+        List<RecordedCall> calls = emulator.journal().all();
+        List<RecordedCall> copies = calls.stream().filter(c -> c.action().equals("CreateVolume") && c.succeeded()
+                && c.params().containsValue("data-volume-copy")).toList();
+        assertThat(copies).hasSize(2).allSatisfy(c -> assertThat(c.param("SnapshotId")).isNotNull());
+        assertThat(worker.commands).filteredOn(a -> a.size() > 3 && a.get(3).equals("pv2hvm-read-filesystems")).hasSize(2);
+        assertThat(calls).filteredOn(c -> c.action().equals("AttachVolume") && c.succeeded())
+                .noneSatisfy(c -> assertThat(c.param("InstanceId")).isNotEqualTo(r.newInstanceId())
+                        .isNotEqualTo(SOURCE).satisfies(i -> assertThat(c.param("VolumeId")).isIn(DATA_VOLUME, DATA_DISK_VOLUME)));
+        assertNoTemporaryResourceLeft(r.migrationId());
+    }
+
+    @Test
     void run_guestThatMountsDevicesAsTheyAppear_neverStopsTheNewInstance() {
         MigrationResult r = migration().preservingIps().run();
 
@@ -221,30 +300,6 @@ class MigrationEndToEndTest extends EmulatorTestBase {
         int k = java.util.stream.IntStream.range(0, calls.size()).filter(i -> p.test(calls.get(i))).findFirst().orElse(-1);
         assertThat(k).as("call not found").isNotNegative();
         return k;
-    }
-
-    /** A simulated guest whose inspection says sysvinit: fstab is mounted once, at boot. */
-    private record MountsFstabOnce(GuestConversion delegate) implements GuestConversion {
-        private static GuestFacts sysvinit(GuestFacts f) {
-            return new GuestFacts(f.device(), f.partitioned(), f.filesystem(), f.os(), f.bootConfig(), f.defaultEntry(),
-                    f.kernels(), f.fstab(), f.consoles(), f.initramfsTools(), new GuestStartup("sysvinit", false, "", false));
-        }
-
-        @Override
-        public GuestFacts inspect(CommandTransport transport, String device) {
-            return sysvinit(delegate.inspect(transport, device));
-        }
-
-        @Override
-        public GuestFacts check(CommandTransport transport, ConversionStrategy strategy, String device, TargetPlatform target) {
-            return sysvinit(delegate.check(transport, strategy, device, target));
-        }
-
-        @Override
-        public ConversionResult convert(CommandTransport transport, ConversionStrategy strategy, String sourceDevice,
-                                        String targetDevice, TargetPlatform target, ProgressSink progress) {
-            return delegate.convert(transport, strategy, sourceDevice, targetDevice, target, progress);
-        }
     }
 
     @Test

@@ -78,4 +78,58 @@ class RealDataPlaneTest {
             assertThat(r.facts()).containsEntry("result.virtualization-after", "hvm");
         }
     }
+
+    /**
+     * A sysvinit guest whose fstab mounts a data volume by device name ({@code /dev/xvdf}), moved to
+     * Nitro: the worker's real blkid reads the UUID from a copy of the volume's trial snapshot, and
+     * the new instance's root carries an fstab that names the volume by it. Boots are the emulator's
+     * (no QEMU): the fstab is read from the new instance's root disk with debugfs.
+     */
+    @Test
+    void run_withADataVolumeByDeviceName_writesTheUuidTheWorkersBlkidReadsIntoTheNewRootsFstab() throws Exception {
+        GuestLab lab = GuestLab.shared();
+        io.pv2hvm.testkit.lab.UserlandImage guest = lab.userland(io.pv2hvm.testkit.lab.UserlandFixture.SYSVINIT);
+        Path root = lab.copyOf(guest.root(), "real-data-plane-userland-root");
+        Path dataF = lab.copyOf(guest.dataF(), "real-data-plane-data-f");
+        Path dataG = lab.copyOf(guest.dataG(), "real-data-plane-data-g");
+        String uuidF = run("blkid", "-p", "-s", "UUID", "-o", "value", dataF.toString()).strip();
+        assertThat(uuidF).matches("[0-9a-f-]{36}");
+        InstanceSeed source = InstanceSeed.of(SOURCE, EmulatedAws.PV_IMAGE).instanceType("m1.large")
+                .privateIp(EmulatedAws.SOURCE_IP)
+                .root(VolumeSeed.of("/dev/sda1", (int) (java.nio.file.Files.size(root) >> 30)).diskImage(root))
+                .dataVolume(VolumeSeed.of("/dev/sdf", 1).diskImage(dataF))
+                .dataVolume(VolumeSeed.of("/dev/sdg", 1).diskImage(dataG));
+        try (LoopbackWorker worker = new LoopbackWorker(devRoot);
+             Ec2Emulator emulator = Ec2Emulator.builder().ssmExecutor(worker)
+                     .world(EmulatedAws.world(source, EmulatedAws.pvImage()).build()).build().start();
+             Ec2Client ec2 = EmulatedAws.ec2(emulator);
+             SsmClient ssm = EmulatedAws.ssm(emulator)) {
+            AwsTimeouts scaled = EmulatedAws.timeouts();
+            AwsTimeouts timeouts = new AwsTimeouts(scaled.poll(), scaled.instanceState(), scaled.statusChecks(),
+                    scaled.volume(), scaled.snapshot().plusMinutes(1), scaled.image(), scaled.ipRelease(),
+                    Duration.ofMinutes(10));
+            AwsSteps aws = AwsSteps.builder().ec2(ec2).ssm(ssm).timeouts(timeouts)
+                    .workerInstanceProfile(EmulatedAws.WORKER_PROFILE).build();
+
+            MigrationResult r = Migration.of(SOURCE).toHvm().preservingIps().withInstanceType("m5.large")
+                    .withStrategy(io.pv2hvm.core.ConversionStrategy.IN_PLACE)
+                    .withProvider(aws).journal(InMemoryJournal.create()).run();
+
+            String rootVolume = ec2.describeInstances(b -> b.instanceIds(r.newInstanceId())).reservations().get(0)
+                    .instances().get(0).blockDeviceMappings().stream().filter(m -> m.deviceName().equals("/dev/xvda"))
+                    .findFirst().orElseThrow().ebs().volumeId();
+            Path newRoot = emulator.diskImage(rootVolume).orElseThrow();
+            String fstab = run("debugfs", "-R", "cat /etc/fstab", newRoot.toString());
+            assertThat(fstab.lines().map(String::strip)).contains("UUID=" + uuidF + "\t/data\text4\tdefaults,nofail\t0\t2");
+            assertThat(fstab).doesNotContain("/dev/xvdf");
+            assertThat(run("debugfs", "-R", "cat /etc/fstab.pv2hvm-orig", newRoot.toString())).contains("/dev/xvdf");
+        }
+    }
+
+    private static String run(String... argv) throws Exception {
+        Process p = new ProcessBuilder(argv).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor()).as(String.join(" ", argv)).isZero();
+        return out;
+    }
 }

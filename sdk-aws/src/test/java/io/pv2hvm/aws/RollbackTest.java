@@ -61,8 +61,20 @@ class RollbackTest extends EmulatorTestBase {
     @ParameterizedTest
     @MethodSource("steps")
     void failureAfterStep_rollsBackLeavingNoTemporaryAndARunningSourceWithItsIps(String failing) {
+        failAndRollBack(failing, SimulatedGuest.typical());
+    }
+
+    /** A sysvinit guest's new instance is launched quarantined and held: its own steps roll back as well. */
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"launch-hvm-instance", "stop-new-instance-for-data-volumes",
+            "start-new-instance-with-data-volumes", "restore-security-groups"})
+    void failureAfterStep_ofASysvinitGuest_rollsBackTheQuarantinedInstanceAndItsGroup(String failing) {
+        failAndRollBack(failing, new EmulatedAws.MountsFstabOnce(SimulatedGuest.typical()));
+    }
+
+    private void failAndRollBack(String failing, io.pv2hvm.core.guest.GuestConversion guest) {
         AwsSteps aws = AwsSteps.builder().ec2(ec2).ssm(ssm).timeouts(EmulatedAws.timeouts())
-                .guestConversion(SimulatedGuest.typical()).build();
+                .guestConversion(guest).build();
         MigrationSpec spec = Migration.of(SOURCE).toHvm().preservingIps().withProvider(failingAfter(aws, failing))
                 .via(new EmulatedAws.FakeWorker()).journal(InMemoryJournal.create());
 

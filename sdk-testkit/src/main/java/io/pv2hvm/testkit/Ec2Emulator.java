@@ -264,6 +264,15 @@ public final class Ec2Emulator implements BeforeAllCallback, AfterAllCallback, B
         return core.get().diskImage(volumeOrSnapshotId);
     }
 
+    /**
+     * The filesystem a volume or snapshot holds as seeded ({@link io.pv2hvm.testkit.world.VolumeSeed#filesystem}),
+     * carried from volume to snapshot to volume; what a simulated worker's blkid reads.
+     */
+    public Optional<io.pv2hvm.testkit.world.FilesystemSeed> filesystem(String volumeOrSnapshotId) {
+        requireRunning();
+        return core.get().filesystem(volumeOrSnapshotId);
+    }
+
     // ------------------------------------------------------------------ JUnit 5
 
     @Override

@@ -3,6 +3,8 @@ package io.pv2hvm.testkit;
 import io.pv2hvm.core.ConversionStrategy;
 import io.pv2hvm.core.guest.BootEntry;
 import io.pv2hvm.core.guest.ConversionResult;
+import io.pv2hvm.core.guest.DataVolumes;
+import io.pv2hvm.core.guest.GuestChange;
 import io.pv2hvm.core.guest.FstabEntry;
 import io.pv2hvm.core.guest.GuestConversion;
 import io.pv2hvm.core.guest.GuestFacts;
@@ -11,6 +13,7 @@ import io.pv2hvm.core.guest.GuestKernel;
 import io.pv2hvm.core.guest.GuestOs;
 import io.pv2hvm.core.guest.TargetPlatform;
 import io.pv2hvm.core.guest.internal.ConversionPlan;
+import io.pv2hvm.core.guest.internal.FstabRewriter;
 import io.pv2hvm.core.spi.CommandTransport;
 import io.pv2hvm.core.spi.ProgressSink;
 
@@ -19,6 +22,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * A guest that exists only as inspection facts, for control-plane tests and the sandbox where no
@@ -29,12 +33,34 @@ public final class SimulatedGuest implements GuestConversion {
     private final String filesystem;
     private final Set<String> drivers;
     private final String pvOnlyReason;
+    private final List<FstabEntry> dataEntries;
     private final AtomicInteger conversions = new AtomicInteger();
+    private final AtomicReference<List<String>> lastFstab = new AtomicReference<>(List.of());
 
     private SimulatedGuest(String filesystem, Set<String> drivers, String pvOnlyReason) {
+        this(filesystem, drivers, pvOnlyReason, List.of());
+    }
+
+    private SimulatedGuest(String filesystem, Set<String> drivers, String pvOnlyReason, List<FstabEntry> dataEntries) {
         this.filesystem = filesystem;
         this.drivers = Set.copyOf(drivers);
         this.pvOnlyReason = pvOnlyReason;
+        this.dataEntries = List.copyOf(dataEntries);
+    }
+
+    /** The same guest with one more fstab entry, e.g. {@code /dev/xvdf} on {@code /data} (ext4, defaults). */
+    public SimulatedGuest withFstabEntry(String spec, String mountPoint) {
+        List<FstabEntry> entries = new ArrayList<>(dataEntries);
+        entries.add(new FstabEntry(spec, mountPoint, "ext4", "defaults", 0, 2));
+        return new SimulatedGuest(filesystem, drivers, pvOnlyReason, entries);
+    }
+
+    /**
+     * The fstab the last simulated conversion would have written: the guest's entries rewritten by
+     * the same rules as a real conversion, with the data volumes it was given. Empty before any.
+     */
+    public List<String> lastFstab() {
+        return lastFstab.get();
     }
 
     /** A CentOS-6-like guest on unpartitioned ext4 whose kernel has every driver a target may need. */
@@ -44,17 +70,17 @@ public final class SimulatedGuest implements GuestConversion {
 
     /** The same guest with only these drivers (as modules and in the initramfs). */
     public SimulatedGuest withDrivers(String... names) {
-        return new SimulatedGuest(filesystem, Set.of(names), pvOnlyReason);
+        return new SimulatedGuest(filesystem, Set.of(names), pvOnlyReason, dataEntries);
     }
 
     /** The same guest on another root filesystem type, e.g. {@code xfs}. */
     public SimulatedGuest onFilesystem(String type) {
-        return new SimulatedGuest(type, drivers, pvOnlyReason);
+        return new SimulatedGuest(type, drivers, pvOnlyReason, dataEntries);
     }
 
     /** The same guest with a kernel that can only run paravirtual. */
     public SimulatedGuest withPvOnlyKernel() {
-        return new SimulatedGuest(filesystem, drivers, "CONFIG_X86_XEN=y (kernel-xen)");
+        return new SimulatedGuest(filesystem, drivers, "CONFIG_X86_XEN=y (kernel-xen)", dataEntries);
     }
 
     /** How many conversions were simulated. */
@@ -73,7 +99,7 @@ public final class SimulatedGuest implements GuestConversion {
                         8L << 30, 2L << 30, 8L << 30, 4096),
                 new GuestOs("centos", "6.10", "CentOS release 6.10 (Final)", "/etc/redhat-release"),
                 "/boot/grub/menu.lst", Optional.of(entry), List.of(kernel),
-                List.of(new FstabEntry("/dev/xvda1", "/", filesystem, "defaults", 1, 1)), List.of("hvc0"),
+                fstab(), List.of("hvc0"),
                 Set.of("dracut"));
     }
 
@@ -87,7 +113,8 @@ public final class SimulatedGuest implements GuestConversion {
 
     @Override
     public ConversionResult convert(CommandTransport transport, ConversionStrategy strategy, String sourceDevice,
-                                    String targetDevice, TargetPlatform target, ProgressSink progress) {
+                                    String targetDevice, TargetPlatform target, DataVolumes dataVolumes,
+                                    ProgressSink progress) {
         GuestFacts facts = inspect(transport, sourceDevice);
         ConversionPlan plan = ConversionPlan.decide(facts, strategy, target, true);
         for (int p = 0; p <= 100; p += 25) {
@@ -96,8 +123,20 @@ public final class SimulatedGuest implements GuestConversion {
         conversions.incrementAndGet();
         List<String> warnings = new ArrayList<>(plan.warnings());
         warnings.add("The guest conversion was simulated: no disk was written (SimulatedGuest).");
+        FstabRewriter rewriter = new FstabRewriter(facts.startup(), dataVolumes.identified(), dataVolumes.keptByName());
+        lastFstab.set(List.copyOf(rewriter.rewrite(facts.fstab().stream().map(FstabEntry::toLine).toList(),
+                "UUID=" + facts.filesystem().uuid())));
+        warnings.addAll(rewriter.warnings());
+        List<GuestChange> changes = rewriter.changes().stream().map(c -> new GuestChange("/etc/fstab", c)).toList();
         String bootDisk = strategy == ConversionStrategy.IN_PLACE ? sourceDevice : targetDevice;
         return new ConversionResult(strategy, bootDisk, bootDisk, facts.filesystem().uuid(),
-                facts.kernels().get(0).version(), plan.driversToAdd(), warnings, facts);
+                facts.kernels().get(0).version(), plan.driversToAdd(), warnings, facts, changes);
+    }
+
+    private List<FstabEntry> fstab() {
+        List<FstabEntry> entries = new ArrayList<>();
+        entries.add(new FstabEntry("/dev/xvda1", "/", filesystem, "defaults", 1, 1));
+        entries.addAll(dataEntries);
+        return entries;
     }
 }

@@ -2,6 +2,7 @@ package io.pv2hvm.samples.bench;
 
 import io.pv2hvm.core.ConversionStrategy;
 import io.pv2hvm.core.guest.ConversionResult;
+import io.pv2hvm.core.guest.DataVolumes;
 import io.pv2hvm.core.guest.GuestConversion;
 import io.pv2hvm.core.guest.GuestFacts;
 import io.pv2hvm.core.guest.TargetPlatform;
@@ -36,12 +37,13 @@ final class ModeledConversion implements GuestConversion {
 
     @Override
     public ConversionResult convert(CommandTransport transport, ConversionStrategy strategy, String sourceDevice,
-                                    String targetDevice, TargetPlatform target, ProgressSink progress) {
+                                    String targetDevice, TargetPlatform target, DataVolumes dataVolumes,
+                                    ProgressSink progress) {
         ConversionCost cost = ConversionCost.of(strategy == ConversionStrategy.IN_PLACE
                 ? ConversionCost.Method.IN_PLACE : ConversionCost.Method.PARTITION_COPY, usedBytes);
         String written = strategy == ConversionStrategy.IN_PLACE ? sourceDevice : targetDevice;
         transport.exec(Command.bash(": " + ModeledWorker.MARKER + " " + written + " " + cost.readBytes() + " "
                 + cost.writtenBytes()).withTimeout(Duration.ofHours(1))).orThrow("modelled conversion I/O");
-        return guest.convert(transport, strategy, sourceDevice, targetDevice, target, progress);
+        return guest.convert(transport, strategy, sourceDevice, targetDevice, target, dataVolumes, progress);
     }
 }

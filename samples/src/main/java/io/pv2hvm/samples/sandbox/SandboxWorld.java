@@ -5,6 +5,7 @@ import io.pv2hvm.testkit.world.ImageSeed;
 import io.pv2hvm.testkit.world.InstanceProfileSeed;
 import io.pv2hvm.testkit.world.InstanceSeed;
 import io.pv2hvm.testkit.world.NetworkInterfaceSeed;
+import io.pv2hvm.testkit.world.FilesystemSeed;
 import io.pv2hvm.testkit.world.VolumeSeed;
 import io.pv2hvm.testkit.world.World;
 
@@ -29,6 +30,8 @@ public final class SandboxWorld {
     public static final String ENI2_IP = "10.0.1.20";
     /** Its data volume. */
     public static final String DATA_VOLUME = "vol-0da7a0da7a0da7a01";
+    /** The UUID of the ext4 filesystem on {@link #DATA_VOLUME}, which the converted fstab names it by. */
+    public static final String DATA_VOLUME_UUID = "5b1e7c0a-3d2f-4e6b-9a8c-0f1e2d3c4b5a";
     /** Its Elastic IP allocation. */
     public static final String EIP = "eipalloc-0e1e1e1e1e1e1e1e1";
     /** Its Elastic IP. */
@@ -63,7 +66,7 @@ public final class SandboxWorld {
     private static World.Builder world(VolumeSeed root) {
         InstanceSeed web = InstanceSeed.of(SOURCE, PV_IMAGE).instanceType("m1.large").privateIp(SOURCE_IP)
                 .secondaryPrivateIp(SECONDARY_IP).keyName("ops").instanceProfile("app-role").root(root)
-                .dataVolume(VolumeSeed.of("/dev/sdf", 100).id(DATA_VOLUME))
+                .dataVolume(VolumeSeed.of("/dev/sdf", 100).id(DATA_VOLUME).filesystem(FilesystemSeed.ext4(DATA_VOLUME_UUID)))
                 .secondaryEni(NetworkInterfaceSeed.in(World.SUBNET_A, ENI2_IP).id(ENI2))
                 .tag("Name", "web-1").tag("env", "prod");
         return World.builder().defaultNetwork().keyPair("ops").instanceProfile("app-role")

@@ -1,6 +1,7 @@
 package io.pv2hvm.samples.sandbox;
 
 import io.pv2hvm.testkit.spi.SsmCommand;
+import io.pv2hvm.testkit.world.FilesystemSeed;
 import io.pv2hvm.testkit.spi.SsmCommandExecutor;
 import io.pv2hvm.testkit.spi.SsmCommandResult;
 
@@ -31,7 +32,26 @@ public final class SimulatedWorker implements SsmCommandExecutor {
                 return SsmCommandResult.failure(1, "no attached volume named in: " + script);
             }
         }
+        if (script.contains(READ_FILESYSTEMS)) {
+            stdout = filesystems(command, script.substring(script.lastIndexOf(READ_FILESYSTEMS)));
+        }
         return SsmCommandResult.success(spooled(script) ? wrapped(stdout) : stdout);
+    }
+
+    private static final String READ_FILESYSTEMS = "pv2hvm-read-filesystems";
+
+    /**
+     * What read-filesystems prints for the volume named in {@code arguments} (the worker's Xen name of
+     * an attached device): its seeded filesystem, or an empty TYPE where nothing was seeded, as
+     * blkid finds nothing on a volume without a filesystem.
+     */
+    private static String filesystems(SsmCommand command, String arguments) {
+        return command.attachedVolumes().keySet().stream()
+                .filter(device -> arguments.matches("(?s).*" + device.replace("/dev/sd", "/dev/xvd") + "\\b.*"))
+                .findFirst().map(device -> {
+                    FilesystemSeed fs = command.attachedFilesystems().getOrDefault(device, new FilesystemSeed("", "", ""));
+                    return String.join("\t", "FS", "0", fs.type(), fs.uuid(), fs.label()) + "\n";
+                }).orElse("");
     }
 
     /** Whether {@code script} is SsmTransport's wrapper, which prints the sizes and first chunks of the outputs. */

@@ -20,6 +20,8 @@ public final class FactKeys {
     public static final String TRIAL_SECURITY_GROUP = "aws.trial-security-group";
     /** Whether the guest's init mounts fstab once at boot (sysvinit, RHEL-style upstart). */
     public static final String GUEST_MOUNTS_ONCE = "aws.guest-mounts-fstab-once";
+    /** The quarantine group the new instance was launched in, until its first boot with the data volumes. */
+    public static final String NEW_INSTANCE_QUARANTINED = "aws.new-instance-quarantined-in";
     public static final String NEW_INSTANCE_HELD = "aws.new-instance-held-for-volumes";
     public static final String SOURCE_WAS_RUNNING = "aws.source-was-running";
     public static final String FINAL_SNAPSHOT = "aws.final-snapshot";
@@ -39,6 +41,11 @@ public final class FactKeys {
     /** The trial snapshot of the source's data volume {@code volumeId}. */
     public static String dataSnapshot(String volumeId) {
         return "aws.trial-data-snapshot." + volumeId;
+    }
+
+    /** The filesystems read from a copy of the source's data volume {@code volumeId} (the worker script's FS lines). */
+    public static String dataFilesystems(String volumeId) {
+        return "aws.data-filesystems." + volumeId;
     }
 
     /** The snapshot of an image built for a role. */

@@ -27,9 +27,12 @@ public final class Roles {
     public static final String NEW_INSTANCE = "hvm-instance";
 
     /** Roles whose resources cleanup deletes; everything else is kept for the user. */
+    /** A volume from a data volume's trial snapshot, attached to the worker to read its filesystems. */
+    public static final String DATA_VOLUME_COPY = "data-volume-copy";
     public static final Set<String> TEMPORARY = Set.of(TRIAL_SNAPSHOT, WORKER, SCRATCH_SOURCE, SCRATCH_TARGET,
             TRIAL_IMAGE, TRIAL_IMAGE_SNAPSHOT, TRIAL_INSTANCE, FINAL_SCRATCH_SOURCE,
-            FINAL_SCRATCH_TARGET, TRIAL_SECURITY_GROUP, TRIAL_DATA_SNAPSHOT, TRIAL_VOLUME);
+            FINAL_SCRATCH_TARGET, TRIAL_SECURITY_GROUP, TRIAL_DATA_SNAPSHOT, TRIAL_VOLUME,
+            DATA_VOLUME_COPY);
 
     private Roles() {
     }

@@ -25,9 +25,19 @@ public interface GuestConversion {
      */
     GuestFacts check(CommandTransport transport, ConversionStrategy strategy, String device, TargetPlatform target);
 
-    /** Converts; {@code targetDevice} is ignored for IN_PLACE and required for PARTITION_COPY. */
+    /** Converts, knowing no data volume; {@code targetDevice} is ignored for IN_PLACE and required for PARTITION_COPY. */
+    default ConversionResult convert(CommandTransport transport, ConversionStrategy strategy, String sourceDevice,
+                                     String targetDevice, TargetPlatform target, ProgressSink progress) {
+        return convert(transport, strategy, sourceDevice, targetDevice, target, DataVolumes.none(), progress);
+    }
+
+    /**
+     * Converts; {@code targetDevice} is ignored for IN_PLACE and required for PARTITION_COPY.
+     * {@code dataVolumes} says how the guest's fstab entries for its data volumes are rewritten
+     * (see {@link GuestConverter#withDataVolumes(DataVolumes)}).
+     */
     ConversionResult convert(CommandTransport transport, ConversionStrategy strategy, String sourceDevice,
-                             String targetDevice, TargetPlatform target, ProgressSink progress);
+                             String targetDevice, TargetPlatform target, DataVolumes dataVolumes, ProgressSink progress);
 
     /** The real conversion with the worker scripts, fixing missing drivers. */
     static GuestConversion onWorker() {
@@ -46,8 +56,8 @@ public interface GuestConversion {
             @Override
             public ConversionResult convert(CommandTransport transport, ConversionStrategy strategy,
                                             String sourceDevice, String targetDevice, TargetPlatform target,
-                                            ProgressSink progress) {
-                return GuestConverter.on(transport).forTarget(target).reportingTo(progress)
+                                            DataVolumes dataVolumes, ProgressSink progress) {
+                return GuestConverter.on(transport).forTarget(target).reportingTo(progress).withDataVolumes(dataVolumes)
                         .convert(strategy, sourceDevice, targetDevice);
             }
         };

@@ -22,7 +22,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Consumer;
-import java.util.regex.Pattern;
 
 /**
  * Converts a PV guest root volume, attached to a worker, into one that boots under HVM BIOS.
@@ -44,27 +43,25 @@ public final class GuestConverter {
     private static final String EXTLINUX_CONF = "/boot/extlinux/extlinux.conf";
     private static final String GRUB_CFG = "/boot/grub/grub.cfg";
 
-    private static final Pattern VOLUME_SPEC = Pattern.compile("(UUID|LABEL)=[A-Za-z0-9_.-]{1,64}");
-
     private final CommandTransport transport;
     private final TargetPlatform target;
     private final boolean fixDrivers;
     private final ProgressSink progress;
     private final boolean keepCloudInitInstance;
-    private final Map<String, String> dataVolumes;
+    private final DataVolumes dataVolumes;
 
     private GuestConverter(CommandTransport transport, TargetPlatform target, boolean fixDrivers, ProgressSink progress,
-                           boolean keepCloudInitInstance, Map<String, String> dataVolumes) {
+                           boolean keepCloudInitInstance, DataVolumes dataVolumes) {
         this.transport = Objects.requireNonNull(transport, "transport");
         this.target = Objects.requireNonNull(target, "target");
         this.fixDrivers = fixDrivers;
         this.progress = Objects.requireNonNull(progress, "progress");
         this.keepCloudInitInstance = keepCloudInitInstance;
-        this.dataVolumes = Map.copyOf(dataVolumes);
+        this.dataVolumes = Objects.requireNonNull(dataVolumes, "dataVolumes");
     }
 
     private GuestConverter(CommandTransport transport, TargetPlatform target, boolean fixDrivers, ProgressSink progress) {
-        this(transport, target, fixDrivers, progress, true, Map.of());
+        this(transport, target, fixDrivers, progress, true, DataVolumes.none());
     }
 
     /**
@@ -101,13 +98,21 @@ public final class GuestConverter {
      * @throws InvalidSpecException for a malformed device name or identifier
      */
     public GuestConverter withDataVolumes(Map<String, String> specs) {
-        specs.forEach((device, spec) -> {
-            WorkerScript.device(device);
-            if (spec == null || !VOLUME_SPEC.matcher(spec).matches()) {
-                throw new InvalidSpecException("'" + spec + "' for " + device + " is not UUID=<uuid> or LABEL=<label>.");
-            }
-        });
-        return new GuestConverter(transport, target, fixDrivers, progress, keepCloudInitInstance, specs);
+        DataVolumes volumes = DataVolumes.none();
+        for (Map.Entry<String, String> e : specs.entrySet()) {
+            volumes = volumes.identified(e.getKey(), e.getValue());
+        }
+        return withDataVolumes(volumes);
+    }
+
+    /**
+     * The same converter knowing the guest's data volumes: entries naming an identified volume's
+     * device are rewritten to its {@code UUID=}/{@code LABEL=}; entries of a volume kept by name
+     * stay as they are, with the init's no-fail option and the reason in the change record.
+     */
+    public GuestConverter withDataVolumes(DataVolumes volumes) {
+        return new GuestConverter(transport, target, fixDrivers, progress, keepCloudInitInstance,
+                Objects.requireNonNull(volumes, "volumes"));
     }
 
     /**
@@ -255,7 +260,7 @@ public final class GuestConverter {
     }
 
     private List<String> writeFstab(GuestFacts facts, String device, String uuid, double from, double to, List<GuestChange> changes) {
-        FstabRewriter rewriter = new FstabRewriter(facts.startup(), dataVolumes);
+        FstabRewriter rewriter = new FstabRewriter(facts.startup(), dataVolumes.identified(), dataVolumes.keptByName());
         List<String> original = facts.fstab().stream().map(FstabEntry::toLine).toList();
         String content = String.join("\n", rewriter.rewrite(original, "UUID=" + uuid));
         run(WorkerScript.WRITE_FSTAB.command(device, content), "Rewriting /etc/fstab on " + device, from, to);

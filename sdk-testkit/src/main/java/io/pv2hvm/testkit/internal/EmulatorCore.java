@@ -71,4 +71,20 @@ public final class EmulatorCore {
             model.lock.unlock();
         }
     }
+
+    public Optional<io.pv2hvm.testkit.world.FilesystemSeed> filesystem(String id) {
+        model.lock.lock();
+        try {
+            model.scheduler.advance();
+            if (model.volumes.containsKey(id)) {
+                return Optional.ofNullable(model.volumes.get(id).filesystem);
+            }
+            if (model.snapshots.containsKey(id)) {
+                return Optional.ofNullable(model.snapshots.get(id).filesystem);
+            }
+            return Optional.empty();
+        } finally {
+            model.lock.unlock();
+        }
+    }
 }

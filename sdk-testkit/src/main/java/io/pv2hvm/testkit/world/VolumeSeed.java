@@ -21,6 +21,7 @@ public final class VolumeSeed {
     private String availabilityZone;
     private List<String> productCodes = new ArrayList<>();
     private String diskImage;
+    private FilesystemSeed filesystem;
     private Map<String, String> tags = new LinkedHashMap<>();
     private Double usedGiB;
     private Integer iops;
@@ -49,6 +50,9 @@ public final class VolumeSeed {
     public VolumeSeed marketplaceCode(String code) { this.productCodes.add(code); return this; }
     /** Backs the volume with a disk image file; snapshots and volumes made from it copy it sparsely. */
     public VolumeSeed diskImage(Path file) { this.diskImage = file.toString(); return this; }
+
+    /** The filesystem the volume holds, for workers that read it without a disk image (SimulatedWorker). */
+    public VolumeSeed filesystem(FilesystemSeed fs) { this.filesystem = fs; return this; }
     /** Adds a tag. */
     public VolumeSeed tag(String key, String value) { this.tags.put(key, value); return this; }
     /** Sets how much data the volume holds (default: all of it), which is what its first snapshot copies. */
@@ -85,6 +89,9 @@ public final class VolumeSeed {
     public List<String> productCodes() { return List.copyOf(productCodes); }
     /** The backing disk image, or null. */
     public Path diskImage() { return diskImage == null ? null : Path.of(diskImage); }
+
+    /** The seeded filesystem, or null. */
+    public FilesystemSeed filesystem() { return filesystem; }
     /** Tags. */
     public Map<String, String> tags() { return Map.copyOf(tags); }
     /** Provisioned IOPS, or null. */

@@ -95,7 +95,7 @@ public final class ConvertStep implements Step {
             sourceDevice = volumes.locate(ctx, sourceVolume); // the attach may have restarted the worker
         }
         ConversionResult result = guest.convert(transport, strategy, sourceDevice, targetDevice, platform,
-                ctx.progressSink());
+                DataVolumeNames.of(ctx, aws.source(ctx)), ctx.progressSink());
         result.warnings().forEach(ctx::warn);
         ctx.putFact(FactKeys.GUEST_HAS_ENA, Boolean.toString(hasEna(facts, result)));
         ctx.putFact(round.convertedVolumeFact(), targetVolume);

@@ -15,8 +15,10 @@ import java.util.List;
  * stopped instance, so the first boot cannot have them. Stop, attach, start was chosen over a
  * reboot once attached: a reboot leaves the first boot's console in place, so nothing tells the
  * second boot's end apart, while a start gives the boot wait a clean state to watch; and services
- * of the first boot run only until the stop, not while the volumes attach. Both steps sit in the
- * downtime window and do nothing for other guests or an instance without data volumes.
+ * of the first boot run only until the stop, not while the volumes attach, and in the trial's
+ * quarantine group (see {@link LaunchHvmInstanceStep}), so they neither serve nor reach anything
+ * without their volumes. Both steps sit in the downtime window and do nothing for other guests or
+ * an instance without data volumes.
  */
 public final class HoldForDataVolumesStep implements Step {
     private final AwsRuntime aws;
@@ -66,6 +68,11 @@ public final class HoldForDataVolumesStep implements Step {
     }
 
     private boolean needed(StepContext ctx) {
+        return needed(aws, ctx);
+    }
+
+    /** Whether the new instance is held: a guest that mounts fstab once, and data volumes to attach. */
+    static boolean needed(AwsRuntime aws, StepContext ctx) {
         return Boolean.parseBoolean(ctx.fact(FactKeys.GUEST_MOUNTS_ONCE).orElse("false"))
                 && !aws.source(ctx).dataVolumes().isEmpty();
     }

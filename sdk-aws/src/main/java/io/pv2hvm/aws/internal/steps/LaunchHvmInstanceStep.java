@@ -55,6 +55,7 @@ public final class LaunchHvmInstanceStep implements Step {
                     .ebsOptimized(ctx.fact(FactKeys.TARGET_EBS_OPTIMIZED).map(Boolean::parseBoolean)
                             .orElse(src.ebsOptimized()))
                     .cpuCredits(ctx.fact(FactKeys.TARGET_CPU_CREDITS).filter(c -> !c.isEmpty()).orElse(null))
+                    .quarantinedIn(quarantine(ctx))
                     .clientToken(ClientTokens.of(ctx, "hvm"))
                     .extraTags(aws.ec2().tags(ctx, ResourceType.INSTANCE, Roles.NEW_INSTANCE)).build();
             Instance launched = aws.ec2().waits().until(ctx, "EC2 to accept the source's IPs for the new instance",
@@ -78,6 +79,24 @@ public final class LaunchHvmInstanceStep implements Step {
         SourceDestCheck.carryOver(aws, src, id);
         recordReplacements(ctx, src, running, image);
         ctx.putFact(Facts.NEW_INSTANCE_ID, id);
+    }
+
+    /**
+     * The trial's quarantine group when the new instance's first boot must not serve: a guest that
+     * mounts fstab once boots first without its data volumes (EC2 attaches existing volumes only to
+     * a running or stopped instance), at the production IP, and its services could start and write
+     * into the empty mount points. In the quarantine group nothing but the worker reaches it and it
+     * reaches nothing; {@link ReleaseQuarantineStep} restores the source's groups once it has
+     * started again with its volumes. Null otherwise (the source's groups from the start).
+     */
+    private String quarantine(StepContext ctx) {
+        if (!HoldForDataVolumesStep.needed(aws, ctx)) {
+            return null;
+        }
+        String group = ctx.fact(FactKeys.TRIAL_SECURITY_GROUP).orElseThrow(() -> new IllegalStateException(
+                "the trial's quarantine group is not in the journal; it is created before the trial"));
+        ctx.putFact(FactKeys.NEW_INSTANCE_QUARANTINED, group);
+        return group;
     }
 
     /** Old id to new id, for MigrationResult.idMap(): the instance, its root volume, its primary interface, the image. */

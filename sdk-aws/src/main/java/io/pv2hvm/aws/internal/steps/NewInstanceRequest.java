@@ -36,6 +36,7 @@ final class NewInstanceRequest {
     private String cpuCredits;
     private String rootDevice;
     private boolean protections = true;
+    private String quarantineGroup;
 
     private NewInstanceRequest(SourceInstance src) {
         this.src = src;
@@ -85,6 +86,15 @@ final class NewInstanceRequest {
      */
     NewInstanceRequest withoutProtections() {
         this.protections = false;
+        return this;
+    }
+
+    /**
+     * Launches in {@code groupId} alone instead of the source's groups (null: the source's), for a
+     * first boot that must not serve; {@link ReleaseQuarantineStep} gives the source's groups back.
+     */
+    NewInstanceRequest quarantinedIn(String groupId) {
+        this.quarantineGroup = groupId;
         return this;
     }
 
@@ -140,12 +150,14 @@ final class NewInstanceRequest {
             primary.secondaryPrivateIps().forEach(ip -> ips.add(PrivateIpAddressSpecification.builder()
                     .privateIpAddress(ip).primary(false).build()));
             r.networkInterfaces(InstanceNetworkInterfaceSpecification.builder().deviceIndex(0)
-                    .subnetId(primary.subnetId()).groups(primary.securityGroupIds()).privateIpAddresses(ips)
+                    .subnetId(primary.subnetId()).groups(quarantineGroup != null ? List.of(quarantineGroup)
+                            : primary.securityGroupIds()).privateIpAddresses(ips)
                     .ipv6Addresses(primary.ipv6Addresses().stream()
                             .map(a -> InstanceIpv6Address.builder().ipv6Address(a).build()).toList())
                     .deleteOnTermination(true).build());
         } else {
-            r.subnetId(src.subnetId()).securityGroupIds(src.securityGroupIds());
+            r.subnetId(src.subnetId()).securityGroupIds(quarantineGroup != null ? List.of(quarantineGroup)
+                    : src.securityGroupIds());
         }
         Map<String, String> tags = new LinkedHashMap<>();
         src.tags().forEach((k, v) -> {

@@ -29,6 +29,14 @@ final class ScratchVolumes {
      * the journal first.
      */
     String createAttachAndFind(StepContext ctx, String role, String snapshotId, int sizeGiB) {
+        return createAttachAndFind(ctx, role, role, snapshotId, sizeGiB);
+    }
+
+    /**
+     * As above, for one of several volumes of the same role: {@code key} (unique within the
+     * migration) names its journal fact and client token; the role is its tag.
+     */
+    String createAttachAndFind(StepContext ctx, String role, String key, String snapshotId, int sizeGiB) {
         String worker = aws.worker(ctx);
         if ("stopped".equals(aws.ec2().instanceState(ctx, worker))
                 && "true".equals(ctx.fact(FactKeys.WORKER_LAUNCHED).orElse("false"))) {
@@ -37,10 +45,10 @@ final class ScratchVolumes {
         }
         Instance w = aws.ec2().waitInstance(ctx, worker, "running");
         String az = Responses.availabilityZone(w);
-        String volumeId = ctx.fact(FactKeys.volume(role)).orElse(null);
+        String volumeId = ctx.fact(FactKeys.volume(key)).orElse(null);
         if (volumeId == null) {
             String id = aws.ec2().calls().call("CreateVolume", () -> aws.ec2().ec2().createVolume(r -> {
-                r.availabilityZone(az).volumeType("gp3").clientToken(ClientTokens.of(ctx, role))
+                r.availabilityZone(az).volumeType("gp3").clientToken(ClientTokens.of(ctx, key))
                         .tagSpecifications(aws.ec2().tags(ctx, ResourceType.VOLUME, role));
                 if (snapshotId != null) {
                     r.snapshotId(snapshotId);
@@ -55,7 +63,7 @@ final class ScratchVolumes {
                         .ifPresent(v -> r.encrypted(true).kmsKeyId(v.kmsKeyId()));
             })).volumeId();
             ctx.resourceCreated(new Resource("volume", id, role));
-            ctx.putFact(FactKeys.volume(role), id);
+            ctx.putFact(FactKeys.volume(key), id);
             volumeId = id;
         }
         String vol = volumeId;

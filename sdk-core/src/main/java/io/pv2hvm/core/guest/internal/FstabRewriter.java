@@ -31,6 +31,7 @@ public final class FstabRewriter {
 
     private final GuestStartup startup;
     private final Map<String, String> volumeSpecs;
+    private final Map<String, String> keptByName;
     private final List<String> warnings = new ArrayList<>();
     private final List<String> changes = new ArrayList<>();
 
@@ -45,8 +46,18 @@ public final class FstabRewriter {
      * ({@code UUID=...} or {@code LABEL=...}), as read from the volumes themselves.
      */
     public FstabRewriter(GuestStartup startup, Map<String, String> volumeSpecs) {
+        this(startup, volumeSpecs, Map.of());
+    }
+
+    /**
+     * As above, where {@code keptByName} maps device names of volumes the migration knows but
+     * cannot name by UUID or label (LVM or RAID members, unformatted) to the reason: their entries
+     * keep the device name, get the no-fail option, and the change record says why.
+     */
+    public FstabRewriter(GuestStartup startup, Map<String, String> volumeSpecs, Map<String, String> keptByName) {
         this.startup = startup;
         this.volumeSpecs = new LinkedHashMap<>(volumeSpecs);
+        this.keptByName = new LinkedHashMap<>(keptByName);
     }
 
     /** Rewrites {@code lines}, mounting {@code /} from {@code rootSpec} (e.g. {@code UUID=...}). */
@@ -102,6 +113,12 @@ public final class FstabRewriter {
             changes.add("mount " + e.mountPoint() + " by " + known + " instead of " + w[0]
                     + " (Nitro names it /dev/nvmeXn1; the UUID was read from the volume)");
             w[0] = known;
+        } else if (keptByName.containsKey(w[0])) {
+            String why = "kept " + e.mountPoint() + " on " + w[0] + " by its device name: " + keptByName.get(w[0])
+                    + "; under Nitro that name may not exist, so the entry must not stop the boot";
+            changes.add(why);
+            warnings.add("fstab entry '" + e.spec() + " " + e.mountPoint() + "' " + why + ". Check it mounts after the"
+                    + " migration, or mount it by the UUID of the device it belongs to.");
         } else if (e.namesDevice()) {
             warnings.add("fstab entry '" + e.spec() + " " + e.mountPoint() + "' names a device that may be called "
                     + "differently under HVM and pv2hvm was not given that volume; added "

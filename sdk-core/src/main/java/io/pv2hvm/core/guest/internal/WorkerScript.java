@@ -27,7 +27,8 @@ public enum WorkerScript {
     FIX_DRIVERS("fix-drivers", Duration.ofMinutes(30)),
     ADAPT_GUEST("adapt-guest", Duration.ofMinutes(5)),
     ATTACH_IMAGE("attach-image", Duration.ofMinutes(1)),
-    DETACH_IMAGE("detach-image", Duration.ofMinutes(1));
+    DETACH_IMAGE("detach-image", Duration.ofMinutes(1)),
+    READ_FILESYSTEMS("read-filesystems", Duration.ofMinutes(2));
 
     /** Prefix of the script's {@code $0}, which names the job in process lists and errors. */
     public static final String NAME_PREFIX = "pv2hvm-";
@@ -57,7 +58,7 @@ public enum WorkerScript {
         List<String> argv = new ArrayList<>(List.of("bash", "-c", library() + "\n" + text(name + ".sh"), NAME_PREFIX + name));
         argv.addAll(args);
         Command c = Command.of(argv).withTimeout(timeout);
-        return this == INSPECT || this == ATTACH_IMAGE || this == DETACH_IMAGE ? c : c.notIdempotent();
+        return this == INSPECT || this == ATTACH_IMAGE || this == DETACH_IMAGE || this == READ_FILESYSTEMS ? c : c.notIdempotent();
     }
 
     /** The command with arguments given inline. */

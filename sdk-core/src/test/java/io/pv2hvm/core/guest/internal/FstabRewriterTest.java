@@ -80,4 +80,19 @@ class FstabRewriterTest {
                 .last().isEqualTo("UUID=abcdef12-3456\t/\tauto\tdefaults\t0\t1");
         assertThat(r.warnings()).singleElement().asString().contains("no entry for /");
     }
+
+    @Test
+    void rewrite_whenVolumeIsKeptByName_keepsTheDeviceAddsNofailAndRecordsWhy() {
+        FstabRewriter r = new FstabRewriter(new GuestStartup("sysvinit", false, "", true), Map.of("/dev/xvdf", "UUID=0a1b"),
+                Map.of("/dev/xvdg", "it is a LVM2_member (a member of a larger device)"));
+
+        List<String> out = r.rewrite(List.of("/dev/xvda1 / ext4 defaults 0 1", "/dev/xvdf /data ext4 defaults 0 2",
+                "/dev/xvdg /pv ext4 defaults 0 2"), "UUID=1234abcd");
+
+        assertThat(out).containsExactly("UUID=1234abcd\t/\text4\tdefaults\t0\t1", "UUID=0a1b\t/data\text4\tdefaults,nofail\t0\t2",
+                "/dev/xvdg\t/pv\text4\tdefaults,nofail\t0\t2");
+        assertThat(r.changes()).anySatisfy(c -> assertThat(c).startsWith("kept /pv on /dev/xvdg by its device name: it is a LVM2_member"));
+        assertThat(r.warnings()).singleElement().satisfies(w -> assertThat(w).contains("/dev/xvdg /pv").contains("LVM2_member")
+                .doesNotContain("pv2hvm was not given that volume"));
+    }
 }

@@ -494,6 +494,7 @@ public final class Ec2Model {
             // Marketplace product codes travel from snapshot to volume.
             v.productCodes.addAll(from.productCodes);
             v.diskImage = copyDisk(from.diskImage, v.id);
+            v.filesystem = from.filesystem;
             if (v.diskImage != null) {
                 SparseFiles.createOrGrow(v.diskImage, (long) sizeGiB << 30);
             }
@@ -537,6 +538,7 @@ public final class Ec2Model {
         s.createdAt = now();
         // Point-in-time: the data is captured at the call, completion only reports it.
         s.diskImage = copyDisk(v.diskImage, s.id);
+        s.filesystem = v.filesystem;
         // Incremental: only blocks changed since the volume's previous snapshot (or the snapshot it
         // was restored from) are copied, so only they cost time
         // (https://repost.aws/knowledge-center/ebs-incremental-snapshot-creation-slow).
@@ -776,6 +778,7 @@ public final class Ec2Model {
             v.productCodes.addAll(from.productCodes);
         }
         v.diskImage = s.diskImage() != null ? s.diskImage() : from != null ? copyDisk(from.diskImage, v.id) : null;
+        v.filesystem = s.filesystem() != null ? s.filesystem() : from != null ? from.filesystem : null;
         v.createTime = past;
         v.createdAt = past;
         v.state = "available";

@@ -21,6 +21,8 @@ public final class SnapshotRecord {
     public Instant createdAt;
     public List<String> productCodes = new ArrayList<>();
     public Path diskImage;
+    /** The filesystem a simulated worker reads on it (carried through snapshots), or null. */
+    public io.pv2hvm.testkit.world.FilesystemSeed filesystem;
     /** Bytes of data a volume restored from this snapshot holds. */
     public long dataBytes;
     /** Bytes this snapshot had to copy: only blocks changed since its parent (incremental). */

@@ -24,6 +24,8 @@ public final class VolumeRecord {
     public Instant createdAt;
     public List<String> productCodes = new ArrayList<>();
     public Path diskImage;
+    /** The filesystem a simulated worker reads on it (carried through snapshots), or null. */
+    public io.pv2hvm.testkit.world.FilesystemSeed filesystem;
     public long generation;
     // The single attachment, when attached or attaching/detaching.
     public String attachedInstanceId;

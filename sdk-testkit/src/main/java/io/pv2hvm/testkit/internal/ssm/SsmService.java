@@ -262,9 +262,16 @@ public final class SsmService {
             inv.dispatchAt = model.now().plus(model.latency.scaled(model.latency.ssmDispatch()));
             inv.minEndAt = inv.dispatchAt.plus(model.latency.scaled(model.latency.ssmRun()));
             Map<String, String> volumes = new LinkedHashMap<>();
-            model.volumesOf(id).forEach(v -> volumes.put(v.device, v.id));
+            Map<String, io.pv2hvm.testkit.world.FilesystemSeed> filesystems = new LinkedHashMap<>();
+            model.volumesOf(id).forEach(v -> {
+                volumes.put(v.device, v.id);
+                if (v.filesystem != null) {
+                    filesystems.put(v.device, v.filesystem);
+                }
+            });
             SsmCommand command = new SsmCommand(c.commandId, id, document, params.getOrDefault("commands", List.of()),
-                    c.timeout, Map.copyOf(params), disksOf(id), Map.copyOf(volumes), model.instances.get(id).hypervisor);
+                    c.timeout, Map.copyOf(params), disksOf(id), Map.copyOf(volumes), model.instances.get(id).hypervisor,
+                    filesystems);
             inv.timeout = c.timeout;
             inv.future = background.submit(() -> {
                 inv.startedAt = model.clock.instant();
