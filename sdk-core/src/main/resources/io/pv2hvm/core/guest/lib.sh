@@ -10,6 +10,12 @@ PV2HVM_TMP=()
 PV2HVM_SCRATCH=
 
 fail() { echo "pv2hvm ($PV2HVM_JOB): $*" >&2; exit 1; }
+# refuse GUESTPATH FOUND WHY: stops on hostile guest content. The first line is for the SDK
+# (UnsafeGuestException: the guest path and what was found there), the second for people.
+refuse() {
+  printf 'PV2HVM-REFUSED\t%s\t%s\n' "${1//[[:cntrl:]]/?}" "${2//[[:cntrl:]]/?}" >&2
+  fail "refusing: ${3//[[:cntrl:]]/?}"
+}
 
 pv2hvm_cleanup() {
   local rc=$? i
@@ -120,7 +126,7 @@ run_in_guest() {
   for d in dev proc sys; do
     p=$(in_guest "/$d") || exit 1
     [[ $p == "$MNT/$d" && -d $p ]] \
-      || fail "refusing: /$d in the guest is not a plain directory ($(kind_of "$MNT/$d")); the guest's tools run only with their own /$d"
+      || refuse "/$d" "$(kind_of "$MNT/$d")" "/$d in the guest is not a plain directory ($(kind_of "$MNT/$d")); the guest's tools run only with their own /$d"
   done
   unshare --net --mount --pid --ipc --uts --fork --kill-child --propagation private \
     bash -c "$PV2HVM_JAIL" pv2hvm-jail "$MNT" "$@" </dev/null
@@ -161,16 +167,16 @@ in_guest() {
     if [[ $rest == */* ]]; then rest=${rest#*/}; else rest=; fi
     case $comp in
       ''|.) continue ;;
-      ..) [[ -n $cur ]] || fail "refusing: guest path $1 leads out of the guest's root ('..' above /)"
+      ..) [[ -n $cur ]] || refuse "$1" "a path leading out of the guest's root" "guest path $1 leads out of the guest's root ('..' above /)"
           cur=${cur%/*}; continue ;;
     esac
     if [[ -L $MNT$cur/$comp ]]; then
-      ((++hops <= 40)) || fail "refusing: guest path $1 meets more than 40 symbolic links (a loop), last $cur/$comp"
+      ((++hops <= 40)) || refuse "$1" "a symbolic link loop" "guest path $1 meets more than 40 symbolic links (a loop), last $cur/$comp"
       target=$(readlink "$MNT$cur/$comp")
       if [[ $target == /* ]]; then cur=; rest=${target#/}${rest:+/$rest}
       else rest=$target${rest:+/$rest}; fi
     elif [[ -n $rest && -e $MNT$cur/$comp && ! -d $MNT$cur/$comp ]]; then
-      fail "refusing: $cur/$comp on the way to guest path $1 is $(kind_of "$MNT$cur/$comp"), not a directory"
+      refuse "$1" "$(kind_of "$MNT$cur/$comp") at $cur/$comp" "$cur/$comp on the way to guest path $1 is $(kind_of "$MNT$cur/$comp"), not a directory"
     else
       cur=$cur/$comp
     fi
@@ -182,14 +188,14 @@ in_guest() {
 guest_file() {
   local p
   p=$(in_guest "$1") || exit 1   # a subshell of $(...) does not inherit set -e
-  [[ ! -e $p || -f $p ]] || fail "refusing: $1 in the guest is $(kind_of "$p"), not a regular file; pv2hvm reads and writes only regular files there"
+  [[ ! -e $p || -f $p ]] || refuse "$1" "$(kind_of "$p")" "$1 in the guest is $(kind_of "$p"), not a regular file; pv2hvm reads and writes only regular files there"
   echo "$p"
 }
 # guest_dir PATH: in_guest for a directory; refuses anything else there. Nothing there is fine.
 guest_dir() {
   local p
   p=$(in_guest "$1") || exit 1   # a subshell of $(...) does not inherit set -e
-  [[ ! -e $p || -d $p ]] || fail "refusing: $1 in the guest is $(kind_of "$p"), not a directory"
+  [[ ! -e $p || -d $p ]] || refuse "$1" "$(kind_of "$p")" "$1 in the guest is $(kind_of "$p"), not a directory"
   echo "$p"
 }
 
@@ -224,7 +230,7 @@ scratch_dir() { PV2HVM_SCRATCH=$(mktemp -d /tmp/pv2hvm-scratch.XXXXXX); }
 # copy or a move out of the guest's root onto the worker.
 need_plain_sibling() {
   if [[ -L $1 ]] || { [[ -e $1 ]] && [[ ! -f $1 ]]; }; then
-    fail "refusing: ${1##*/} in the guest is a link or not a regular file; remove it and run again"
+    refuse "${1#"$MNT"}" "$(kind_of "$1")" "${1##*/} in the guest is a link or not a regular file; remove it and run again"
   fi
 }
 
@@ -234,7 +240,7 @@ write_guest_file() {
   local path=$1 text=$2
   need_plain_sibling "$path.pv2hvm-orig"
   need_plain_sibling "$path.pv2hvm-new"
-  [[ ! -e $path || ( -f $path && ! -L $path ) ]] || fail "refusing: ${path#"$MNT"} in the guest is $(kind_of "$path"), not a regular file"
+  [[ ! -e $path || ( -f $path && ! -L $path ) ]] || refuse "${path#"$MNT"}" "$(kind_of "$path")" "${path#"$MNT"} in the guest is $(kind_of "$path"), not a regular file"
   if [[ -e $path && ! -e $path.pv2hvm-orig ]]; then cp -p "$path" "$path.pv2hvm-orig"; fi
   printf '%s\n' "$text" >"$path.pv2hvm-new"
   mv -T "$path.pv2hvm-new" "$path"
