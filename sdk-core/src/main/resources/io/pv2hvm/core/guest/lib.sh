@@ -240,6 +240,7 @@ write_guest_file() {
   local path=$1 text=$2
   need_plain_sibling "$path.pv2hvm-orig"
   need_plain_sibling "$path.pv2hvm-new"
+  [[ -d ${path%/*} ]] || refuse "${path#"$MNT"}" "no directory ${path%/*}" "${path#"$MNT"} in the guest has no directory to hold it (a dangling link on the way?)"
   [[ ! -e $path || ( -f $path && ! -L $path ) ]] || refuse "${path#"$MNT"}" "$(kind_of "$path")" "${path#"$MNT"} in the guest is $(kind_of "$path"), not a regular file"
   if [[ -e $path && ! -e $path.pv2hvm-orig ]]; then cp -p "$path" "$path.pv2hvm-orig"; fi
   printf '%s\n' "$text" >"$path.pv2hvm-new"
