@@ -113,7 +113,8 @@ public final class GuestConverter {
 
     /**
      * The same converter with the driver fix on or off. On (the default), an initramfs lacking
-     * the target's drivers is rebuilt in a chroot with the guest's own tool, keeping the old one;
+     * the target's drivers is rebuilt with the guest's own tool, keeping the old one; the tool runs
+     * isolated from the worker (no network, a minimal /dev, no worker files, few capabilities);
      * off, such a guest is refused.
      */
     public GuestConverter fixingDrivers(boolean enabled) {

@@ -17,6 +17,8 @@ mount_guest "$dev" rw
 dir=$(guest_dir /boot/extlinux)
 conf_file=$(guest_file /boot/extlinux/extlinux.conf)
 mkdir -p "$dir"
+# extlinux opens these by name and writes through whatever is there: a guest link would aim it at the worker
+for f in ldlinux.sys ldlinux.c32; do need_plain_sibling "$dir/$f"; done
 write_guest_file "$conf_file" "$conf"
 extlinux --install "$dir" >&2
 sync

@@ -232,6 +232,21 @@ class HostileGuestLabTest {
     }
 
     @Test
+    void installExtlinux_whenTheGuestPlantsALinkWhereExtlinuxWritesItsLoader_refuses() throws Exception {
+        Files.createDirectories(stage.resolve("boot/extlinux"));
+        Files.createSymbolicLink(stage.resolve("boot/extlinux/ldlinux.sys"), canary);
+        Path image = build("extlinux-ldlinux-link.img");
+
+        try (LoopDevice volume = LoopDevice.attach(image)) {
+            CommandResult r = local.exec(WorkerScript.INSTALL_EXTLINUX.command(volume.device(), "DEFAULT hvm\n"));
+            UnsafeGuestException e = catchThrowableOfType(() -> ScriptOutput.orThrow(r, "install-extlinux"), UnsafeGuestException.class);
+            assertThat(e.guestPath()).isEqualTo("/boot/extlinux/ldlinux.sys");
+            assertThat(e.found()).isEqualTo("a symbolic link");
+        }
+        Files.deleteIfExists(image);
+    }
+
+    @Test
     void adapt_whenUdevRulesClimbOutAndInittabIsADevice_refuses() throws Exception {
         Files.createDirectories(stage.resolve("etc/udev"));
         Files.createSymbolicLink(stage.resolve("etc/udev/rules.d"), Path.of("../../../../../.." + canaryDir));
