@@ -9,6 +9,7 @@ import io.pv2hvm.core.guest.internal.HvmBootConfig;
 import io.pv2hvm.core.guest.internal.ProgressLines;
 import io.pv2hvm.core.guest.internal.ScriptOutput;
 import io.pv2hvm.core.guest.internal.WorkerScript;
+import io.pv2hvm.core.internal.UntrustedText;
 import io.pv2hvm.core.spi.Command;
 import io.pv2hvm.core.spi.CommandResult;
 import io.pv2hvm.core.spi.CommandTransport;
@@ -117,7 +118,8 @@ public final class GuestConverter {
 
     /**
      * The same converter with the driver fix on or off. On (the default), an initramfs lacking
-     * the target's drivers is rebuilt in a chroot with the guest's own tool, keeping the old one;
+     * the target's drivers is rebuilt with the guest's own tool, keeping the old one; the tool runs
+     * isolated from the worker (no network, a minimal /dev, no worker files, few capabilities);
      * off, such a guest is refused.
      */
     public GuestConverter fixingDrivers(boolean enabled) {
@@ -235,7 +237,7 @@ public final class GuestConverter {
         for (String line : r.stdout().split("\n")) {
             String[] f = line.split("\t", 3);
             if (f.length == 3 && f[0].equals("CHANGE")) {
-                changes.add(new GuestChange(f[1], f[2]));
+                changes.add(new GuestChange(UntrustedText.line(f[1]), UntrustedText.line(f[2])));
             }
         }
     }
@@ -270,7 +272,8 @@ public final class GuestConverter {
 
     private CommandResult run(Command command, String what, double from, double to) {
         LOG.info("{} on {}", what, transport.describe());
-        Consumer<OutputLine> log = line -> LOG.debug("[{}] {}", command.argv().size() > 3 ? command.argv().get(3) : "worker", line.text());
-        return transport.exec(command, new ProgressLines(progress, from, to, log)).orThrow(what + " on " + transport.describe());
+        Consumer<OutputLine> log = line -> LOG.debug("[{}] {}", command.argv().size() > 3 ? command.argv().get(3) : "worker",
+                UntrustedText.line(line.text()));
+        return ScriptOutput.orThrow(transport.exec(command, new ProgressLines(progress, from, to, log)), what + " on " + transport.describe());
     }
 }

@@ -1,6 +1,7 @@
 package io.pv2hvm.core.guest;
 
 import io.pv2hvm.core.guest.internal.InspectionParser;
+import io.pv2hvm.core.guest.internal.ScriptOutput;
 import io.pv2hvm.core.guest.internal.WorkerScript;
 import io.pv2hvm.core.spi.CommandResult;
 import io.pv2hvm.core.spi.CommandTransport;
@@ -34,13 +35,15 @@ public final class GuestInspector {
      *
      * @throws io.pv2hvm.core.InvalidSpecException   if {@code device} is not a plain device path
      * @throws io.pv2hvm.core.CommandFailedException if the volume cannot be read or mounted
+     * @throws io.pv2hvm.core.UnsafeGuestException   if the guest holds a path that leads out of it, a link loop,
+     *                                               or a device node where a file is expected
      */
     public GuestFacts inspect(String device) {
         List<String> args = new ArrayList<>();
         args.add(WorkerScript.device(device));
         args.addAll(TargetPlatform.KNOWN_DRIVERS);
-        CommandResult result = transport.exec(WorkerScript.INSPECT.command(args))
-                .orThrow("Inspecting " + device + " on " + transport.describe());
+        CommandResult result = ScriptOutput.orThrow(transport.exec(WorkerScript.INSPECT.command(args)),
+                "Inspecting " + device + " on " + transport.describe());
         return InspectionParser.parse(device, result.stdout());
     }
 }

@@ -27,13 +27,6 @@ not_mounted "$dev"
 mount_guest "$dev" rw
 
 change() { printf 'CHANGE\t%s\t%s\n' "$1" "$2"; }
-# guest_file PATH: the host path of guest PATH, refusing one that resolves outside the guest
-guest_file() {
-  local p; p=$(in_guest "$1")
-  [[ $p == "$MNT" || $p == "$MNT"/* ]] || fail "$1 resolves outside the guest root; refusing to write it"
-  [[ ! -L $p ]] || fail "$1 is a symlink loop in the guest; refusing to write it"
-  echo "$p"
-}
 # edit GUESTPATH REASON SED...: applies sed to a guest file; records and keeps the original if it changed
 edit() {
   local g=$1 why=$2 p new; shift 2
@@ -57,21 +50,23 @@ shopt -s nullglob
 edit /etc/udev/rules.d/70-persistent-net.rules "commented out rules naming interfaces by the PV instance's MAC" \
   -e '/^[^#].*ATTR{address}==/s/^/# pv2hvm: /'
 for gen in /lib/udev/rules.d/75-persistent-net-generator.rules /usr/lib/udev/rules.d/75-persistent-net-generator.rules; do
-  if [[ -f $(guest_file "$gen") ]]; then
+  p=$(guest_file "$gen")
+  if [[ -f $p ]]; then
     create /etc/udev/rules.d/75-persistent-net-generator.rules 644 \
       "# pv2hvm: overrides $gen, which would pin each new MAC to a new name (eth1, ...)" \
       "disabled the persistent-net generator, so the new NIC keeps eth0"
     break
   fi
 done
-netdir=$(guest_file /etc/systemd/network)
+netdir=$(guest_dir /etc/systemd/network)
 for f in "$netdir"/*.link; do
   g=/etc/systemd/network/${f##*/}
-  grep -qiE '^[[:space:]]*(MACAddress|PermanentMACAddress)=' "$f" || continue
+  p=$(guest_file "$g")
+  [[ -f $p ]] && grep -qiE '^[[:space:]]*(MACAddress|PermanentMACAddress)=' "$p" || continue
   edit "$g" "commented out a .link file matching the PV instance's MAC" -e '/^[^#]/s/^/# pv2hvm: /'
 done
 for d in /etc/sysconfig/network-scripts /etc/sysconfig/network; do
-  dir=$(guest_file "$d")
+  dir=$(guest_dir "$d")
   for f in "$dir"/ifcfg-*; do
     [[ $f == *.pv2hvm-orig ]] && continue
     edit "$d/${f##*/}" "removed HWADDR/MACADDR pinning the interface to the PV instance's MAC" \
@@ -88,7 +83,7 @@ else
   edit /etc/inittab "moved the Xen console getty (hvc0/xvc0) to ttyS0" -E -e '/^[^#].*getty/s/\b(hvc0|xvc0)\b/ttyS0/'
 fi
 for wants in /etc/systemd/system/getty.target.wants /etc/systemd/system/multi-user.target.wants; do
-  dir=$(guest_file "$wants")
+  dir=$(guest_dir "$wants")
   for f in "$dir"/serial-getty@hvc0.service "$dir"/serial-getty@xvc0.service; do
     [[ -L $f || -f $f ]] || continue
     keep_original_by_move "$f"
@@ -99,7 +94,8 @@ done
 for tty in hvc0 xvc0; do
   job=$(guest_file "/etc/init/$tty.conf")
   [[ -f $job ]] || continue
-  [[ -f $(guest_file /etc/init/ttyS0.conf) ]] || create /etc/init/ttyS0.conf 644 "$(sed "s/\b$tty\b/ttyS0/g" "$job")" \
+  ttys0=$(guest_file /etc/init/ttyS0.conf)
+  [[ -f $ttys0 ]] || create /etc/init/ttyS0.conf 644 "$(sed "s/\b$tty\b/ttyS0/g" "$job")" \
     "upstart getty on ttyS0, from /etc/init/$tty.conf"
   keep_original_by_move "$job"
   change "/etc/init/$tty.conf" "disabled the Xen console job (kept as $tty.conf.pv2hvm-orig); ttyS0.conf runs instead"
@@ -114,7 +110,9 @@ for d in postinst.d postrm.d; do
 done
 
 # --- cloud-init keeps its instance
-if [[ $keep_ci == yes && ( -e $(guest_file /etc/cloud/cloud.cfg) || -d $(guest_file /etc/cloud/cloud.cfg.d) ) ]]; then
+cloudcfg=$(guest_file /etc/cloud/cloud.cfg)
+cloudcfgd=$(guest_dir /etc/cloud/cloud.cfg.d)
+if [[ $keep_ci == yes && ( -e $cloudcfg || -d $cloudcfgd ) ]]; then
   create /etc/cloud/cloud.cfg.d/99-pv2hvm-keep-instance.cfg 644 \
     "$(printf '%s\n' "# pv2hvm: keep this guest's cloud-init instance after the move to HVM, so the new instance id" \
       "# does not re-run per-instance modules (user-data scripts, SSH host keys). Delete this file to" \

@@ -46,34 +46,43 @@ for f in /etc/os-release /usr/lib/os-release /etc/redhat-release /etc/system-rel
          /boot/grub/menu.lst /boot/grub/grub.conf /boot/grub/grub.cfg /boot/grub2/grub.cfg \
          /boot/extlinux/extlinux.conf /etc/initramfs-tools/modules /etc/selinux/config /etc/network/interfaces \
          /etc/sysconfig/network-scripts/ifcfg-eth0 /etc/sysconfig/network/ifcfg-eth0; do
-  p=$(in_guest "$f")
+  p=$(guest_file "$f")
   [[ -f $p ]] || continue
   emit file-present "$f"
-  head -n 2000 "$p" | clean | while IFS= read -r line || [[ -n $line ]]; do emit file "$f" "$line"; done
+  # bounded: at most 256 KiB, 2000 lines of 4096 characters per file, whatever the guest holds
+  head -c 262144 "$p" | head -n 2000 | cut -c 1-4096 | clean | while IFS= read -r line || [[ -n $line ]]; do emit file "$f" "$line"; done
 done
 
 # The init, and so who mounts fstab: systemd and Ubuntu's upstart (mountall) mount devices as
 # they appear; sysvinit and RHEL-style upstart (rc.sysinit) mount once at boot. /sbin/init is
-# resolved inside the guest.
+# resolved inside the guest. The mount is noexec, so "executable" reads the mode bits, not -x.
+# Every path is resolved into a variable first: a refusal there stops the script.
 init=unknown
 initpath=$(in_guest /sbin/init)
+initctl=$(in_guest /sbin/initctl)
+initdir=$(in_guest /etc/init)
+mountall=$(in_guest /sbin/mountall)
+inittab=$(in_guest /etc/inittab)
+executable() { [[ -f $1 ]] && [[ -n $(find "$1" -maxdepth 0 -perm /111 2>/dev/null) ]]; }
 if [[ ${initpath##*/} == systemd ]]; then init=systemd
-elif [[ -x $(in_guest /sbin/initctl) && -d $(in_guest /etc/init) ]] && compgen -G "$(in_guest /etc/init)/*.conf" >/dev/null; then
-  if [[ -x $(in_guest /sbin/mountall) ]]; then init=upstart-mountall; else init=upstart; fi
-elif [[ -f $(in_guest /etc/inittab) && -e $initpath ]]; then init=sysvinit
+elif executable "$initctl" && [[ -d $initdir ]] && compgen -G "$initdir/*.conf" >/dev/null; then
+  if executable "$mountall"; then init=upstart-mountall; else init=upstart; fi
+elif [[ -f $inittab && -e $initpath ]]; then init=sysvinit
 fi
 emit startup init "$init"
 for f in /etc/cloud/cloud.cfg /usr/bin/cloud-init; do
-  if [[ -e $(in_guest "$f") ]]; then emit startup cloud-init yes; break; fi
+  p=$(in_guest "$f")
+  if [[ -e $p ]]; then emit startup cloud-init yes; break; fi
 done
 
 for t in update-initramfs dracut mkinitrd; do
   for d in /usr/sbin /sbin /usr/bin /bin; do
-    if [[ -x $(in_guest "$d/$t") ]]; then emit tool "$t" "$d/$t"; break; fi
+    p=$(in_guest "$d/$t")
+    if executable "$p"; then emit tool "$t" "$d/$t"; break; fi
   done
 done
 
-boot=$(in_guest /boot)
+boot=$(guest_dir /boot)
 shopt -s nullglob
 for k in "$boot"/vmlinuz-* "$boot"/vmlinux-*; do
   name=${k##*/}
@@ -81,9 +90,10 @@ for k in "$boot"/vmlinuz-* "$boot"/vmlinux-*; do
   [[ $ver =~ ^[A-Za-z0-9._+~-]+$ ]] || continue
   emit kernel "$ver" path "/boot/$name"
   for i in "initrd.img-$ver" "initrd-$ver.img" "initramfs-$ver.img" "initrd-$ver"; do
-    [[ -f $boot/$i ]] || continue
+    p=$(guest_file "/boot/$i")
+    [[ -f $p ]] || continue
     emit kernel "$ver" initrd "/boot/$i"
-    if list_initramfs "$boot/$i" >"$PV2HVM_SCRATCH/list" && [[ -s $PV2HVM_SCRATCH/list ]]; then
+    if list_initramfs "$p" >"$PV2HVM_SCRATCH/list" && [[ -s $PV2HVM_SCRATCH/list ]]; then
       emit kernel "$ver" initramfs-listed yes
       for d in "$@"; do
         pat="/${d}.ko|/${d//_/-}.ko"
@@ -94,16 +104,18 @@ for k in "$boot"/vmlinuz-* "$boot"/vmlinux-*; do
     fi
     break
   done
-  if [[ -f $boot/config-$ver ]]; then
+  p=$(guest_file "/boot/config-$ver")
+  if [[ -f $p ]]; then
     emit kernel "$ver" config present
-    { grep -E '^CONFIG_X86(_64)?_XEN=y' "$boot/config-$ver" || true; } | while read -r c; do emit kernel "$ver" pv-only-config "$c"; done
+    { grep -E '^CONFIG_X86(_64)?_XEN=y' "$p" || true; } | while read -r c; do emit kernel "$ver" pv-only-config "$c"; done
   fi
-  mods=$(in_guest "/lib/modules/$ver")
+  mods=$(guest_dir "/lib/modules/$ver")
+  builtin=$(guest_file "/lib/modules/$ver/modules.builtin")
   if [[ -d $mods ]]; then
     find "$mods" -name '*.ko*' -printf '%f\n' 2>/dev/null >"$PV2HVM_SCRATCH/mods" || true
     for d in "$@"; do
       if grep -qE "^(${d}|${d//_/-})\.ko" "$PV2HVM_SCRATCH/mods"; then emit kernel "$ver" module "$d"; fi
-      if [[ -f $mods/modules.builtin ]] && grep -qE "/(${d}|${d//_/-})\.ko$" "$mods/modules.builtin"; then
+      if [[ -f $builtin ]] && grep -qE "/(${d}|${d//_/-})\.ko$" "$builtin"; then
         emit kernel "$ver" builtin "$d"
       fi
     done

@@ -14,8 +14,12 @@ type=$(fs_type "$dev")
 [[ " $(ext_features "$dev") " != *" inline_data "* ]] || fail "$dev uses ext4 inline_data, which extlinux cannot read"
 
 mount_guest "$dev" rw
-mkdir -p "$MNT/boot/extlinux"
-write_guest_file "$MNT/boot/extlinux/extlinux.conf" "$conf"
-extlinux --install "$MNT/boot/extlinux" >&2
+dir=$(guest_dir /boot/extlinux)
+conf_file=$(guest_file /boot/extlinux/extlinux.conf)
+mkdir -p "$dir"
+# extlinux opens these by name and writes through whatever is there: a guest link would aim it at the worker
+for f in ldlinux.sys ldlinux.c32; do need_plain_sibling "$dir/$f"; done
+write_guest_file "$conf_file" "$conf"
+extlinux --install "$dir" >&2
 sync
 echo "BOOTLOADER=extlinux"

@@ -33,9 +33,12 @@ core_sectors=$(( ($(stat -c %s "$PV2HVM_SCRATCH/core.img") + 511) / 512 ))
 (( core_sectors < start )) || fail "core.img ($core_sectors sectors) does not fit before partition 1 (sector $start)"
 
 mount_guest "$part" rw
-mkdir -p "$MNT/boot/grub/i386-pc"
-cp "$dir"/*.mod "$dir"/*.lst "$MNT/boot/grub/i386-pc/"
-write_guest_file "$MNT/boot/grub/grub.cfg" "$conf"
+mods=$(guest_dir /boot/grub/i386-pc)
+cfg=$(guest_file /boot/grub/grub.cfg)
+mkdir -p "$mods"
+# the directory is the guest's: never write through a name it holds (a link to a worker file)
+cp --remove-destination "$dir"/*.mod "$dir"/*.lst "$mods/"
+write_guest_file "$cfg" "$conf"
 # boot code only (440 bytes): the disk signature and partition table after it stay
 dd if="$dir/boot.img" of="$disk" bs=440 count=1 conv=notrunc,fsync status=none
 dd if="$PV2HVM_SCRATCH/core.img" of="$disk" bs=512 seek=1 conv=notrunc,fsync status=none

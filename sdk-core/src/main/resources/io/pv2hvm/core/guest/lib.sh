@@ -10,6 +10,12 @@ PV2HVM_TMP=()
 PV2HVM_SCRATCH=
 
 fail() { echo "pv2hvm ($PV2HVM_JOB): $*" >&2; exit 1; }
+# refuse GUESTPATH FOUND WHY: stops on hostile guest content. The first line is for the SDK
+# (UnsafeGuestException: the guest path and what was found there), the second for people.
+refuse() {
+  printf 'PV2HVM-REFUSED\t%s\t%s\n' "${1//[[:cntrl:]]/?}" "${2//[[:cntrl:]]/?}" >&2
+  fail "refusing: ${3//[[:cntrl:]]/?}"
+}
 
 pv2hvm_cleanup() {
   local rc=$? i
@@ -80,32 +86,80 @@ partition_node() {
 
 # mount_guest DEVICE ro|rw: mounts the guest filesystem on a fresh directory, sets MNT.
 # Read-only mounts never replay a journal or log (noload / norecovery), so inspection writes nothing.
+# The guest's disk is hostile input: always nodev (a device node the guest planted cannot open a
+# worker disk) and nosuid (no setuid or file-capability binary of the guest gains anything); noexec
+# too while only inspecting, since nothing of the guest runs then.
 mount_guest() {
   local dev=$1 mode=$2 type opts
   type=$(fs_type "$dev")
   case $type:$mode in
-    ext2:ro) opts=ro ;;
-    ext3:ro|ext4:ro) opts=ro,noload ;;
-    xfs:ro) opts=ro,norecovery ;;
-    *:ro) opts=ro ;;
+    ext2:ro) opts=ro,noexec ;;
+    ext3:ro|ext4:ro) opts=ro,noexec,noload ;;
+    xfs:ro) opts=ro,noexec,norecovery ;;
+    *:ro) opts=ro,noexec ;;
     *:rw) opts=rw ;;
   esac
+  opts+=,nodev,nosuid
   MNT=$(mktemp -d /tmp/pv2hvm-mnt.XXXXXX)
   PV2HVM_TMP+=("$MNT")
   mount -t "${type:-auto}" -o "$opts" "$dev" "$MNT" || fail "cannot mount $dev ($type, $opts)"
   PV2HVM_MOUNTS+=("$MNT")
 }
-# bind_into_guest: /dev, /proc and /sys inside MNT, for a chroot; released by the trap.
-bind_into_guest() {
-  local d
+
+# run_in_guest TOOL ARG...: runs the guest's own TOOL (e.g. update-initramfs) with the guest as
+# its root, isolated from the worker, in new namespaces (unshare): no network (only a down
+# loopback, so no instance metadata, no worker credentials, no listener on the worker), its own
+# PIDs, IPC and hostname, and a private mount table holding only the guest, a /dev with just null,
+# zero, full, random and urandom (a tmpfs mounted nodev: a node the tool creates opens nothing),
+# a read-only /proc of its own PID namespace and a read-only /sys; an empty environment and
+# stdin. Root inside keeps only the capabilities an initramfs build needs (chown, dac_override,
+# fowner, fsetid, setuid, setgid, mknod): without sys_admin it cannot mount or remount, without
+# sys_chroot it cannot leave the chroot, without dac_read_search it cannot open worker files by
+# handle, without sys_module it cannot load a module into the worker's kernel.
+# Why unshare + capsh, not systemd-nspawn: both ship on the worker image (util-linux, libcap2-bin)
+# and on the operator's machine for convert-image, need no systemd as PID 1 or machine
+# registration, and nspawn keeps cap_sys_admin by default; a throwaway VM would cost a boot per
+# rebuild. Refuses a guest whose /dev, /proc or /sys is not a plain directory.
+run_in_guest() {
+  local d p
+  need_tools unshare capsh
   for d in dev proc sys; do
-    mount --bind "/$d" "$MNT/$d"
-    PV2HVM_MOUNTS+=("$MNT/$d")
+    p=$(in_guest "/$d") || exit 1
+    [[ $p == "$MNT/$d" && -d $p ]] \
+      || refuse "/$d" "$(kind_of "$MNT/$d")" "/$d in the guest is not a plain directory ($(kind_of "$MNT/$d")); the guest's tools run only with their own /$d"
   done
+  unshare --net --mount --pid --ipc --uts --fork --kill-child --propagation private \
+    bash -c "$PV2HVM_JAIL" pv2hvm-jail "$MNT" "$@" </dev/null
+}
+# The part of run_in_guest that runs inside the new namespaces: builds /dev, /proc and /sys over
+# the guest's (in the private mount table only), then capsh chroots and only then drops
+# sys_chroot from the bounding set, so the tool it executes never has it.
+PV2HVM_JAIL='set -euo pipefail
+root=$1; shift
+mount -t tmpfs -o nosuid,nodev,noexec,mode=0755,size=64k pv2hvm-dev "$root/dev"
+for n in null zero full random urandom; do : >"$root/dev/$n"; mount --bind "/dev/$n" "$root/dev/$n"; done
+ln -s /proc/self/fd "$root/dev/fd"
+mount -t proc -o ro,nosuid,nodev,noexec proc "$root/proc"
+mount -t sysfs -o ro,nosuid,nodev,noexec sysfs "$root/sys"
+keep=" cap_chown cap_dac_override cap_fowner cap_fsetid cap_setgid cap_setuid cap_mknod cap_sys_chroot "
+drop=
+for c in $(capsh --print | sed -n "s/^Bounding set =//p" | tr , " "); do [[ $keep == *" $c "* ]] || drop+=${drop:+,}$c; done
+exec env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin LC_ALL=C HOME=/root TERM=dumb \
+  capsh --drop="$drop" --chroot="$root" --drop=cap_sys_chroot --shell=/bin/sh -- -c '"'"'exec "$@"'"'"' pv2hvm-guest-tool "$@"'
+
+# kind_of HOSTPATH: what is at a path, in words, for refusals ("a symbolic link", "a block special file").
+kind_of() {
+  if [[ -L $1 ]]; then echo "a symbolic link"
+  elif [[ -e $1 ]]; then echo "a $(stat -c %F "$1")"
+  else echo "nothing"; fi
 }
 
-# in_guest PATH: the host path of guest path PATH under MNT, following symlinks as the guest
-# would (an absolute link target is relative to the guest's root, never the worker's).
+# in_guest PATH: the host path of guest path PATH under MNT, resolved here component by component
+# as the guest would (an absolute link target starts again at the guest's root, never the
+# worker's). Refuses, stopping the script, a '..' that would climb above the guest's root, more
+# than 40 links on the way (a loop), or a component on the way that is not a directory: never an
+# unresolved path. Call it as p=$(in_guest ...) in a plain assignment, so a refusal stops the
+# caller too (inside [[ ]] or 'local p=$(...)' it would not).
 in_guest() {
   local rest=${1#/} cur= comp target hops=0
   while [[ -n $rest ]]; do
@@ -113,18 +167,36 @@ in_guest() {
     if [[ $rest == */* ]]; then rest=${rest#*/}; else rest=; fi
     case $comp in
       ''|.) continue ;;
-      ..) cur=${cur%/*}; continue ;;
+      ..) [[ -n $cur ]] || refuse "$1" "a path leading out of the guest's root" "guest path $1 leads out of the guest's root ('..' above /)"
+          cur=${cur%/*}; continue ;;
     esac
     if [[ -L $MNT$cur/$comp ]]; then
-      ((++hops <= 40)) || { echo "$MNT$cur/$comp"; return; }
+      ((++hops <= 40)) || refuse "$1" "a symbolic link loop" "guest path $1 meets more than 40 symbolic links (a loop), last $cur/$comp"
       target=$(readlink "$MNT$cur/$comp")
       if [[ $target == /* ]]; then cur=; rest=${target#/}${rest:+/$rest}
       else rest=$target${rest:+/$rest}; fi
+    elif [[ -n $rest && -e $MNT$cur/$comp && ! -d $MNT$cur/$comp ]]; then
+      refuse "$1" "$(kind_of "$MNT$cur/$comp") at $cur/$comp" "$cur/$comp on the way to guest path $1 is $(kind_of "$MNT$cur/$comp"), not a directory"
     else
       cur=$cur/$comp
     fi
   done
   echo "$MNT$cur"
+}
+# guest_file PATH: in_guest for a file; also refuses when something other than a regular file
+# (a device node, a FIFO, a directory) is there. Nothing there is fine: the caller may create it.
+guest_file() {
+  local p
+  p=$(in_guest "$1") || exit 1   # a subshell of $(...) does not inherit set -e
+  [[ ! -e $p || -f $p ]] || refuse "$1" "$(kind_of "$p")" "$1 in the guest is $(kind_of "$p"), not a regular file; pv2hvm reads and writes only regular files there"
+  echo "$p"
+}
+# guest_dir PATH: in_guest for a directory; refuses anything else there. Nothing there is fine.
+guest_dir() {
+  local p
+  p=$(in_guest "$1") || exit 1   # a subshell of $(...) does not inherit set -e
+  [[ ! -e $p || -d $p ]] || refuse "$1" "$(kind_of "$p")" "$1 in the guest is $(kind_of "$p"), not a directory"
+  echo "$p"
 }
 
 # list_initramfs FILE: the paths inside an initramfs (gzip, zstd, xz, lzma, bzip2, lz4, or an
@@ -158,7 +230,7 @@ scratch_dir() { PV2HVM_SCRATCH=$(mktemp -d /tmp/pv2hvm-scratch.XXXXXX); }
 # copy or a move out of the guest's root onto the worker.
 need_plain_sibling() {
   if [[ -L $1 ]] || { [[ -e $1 ]] && [[ ! -f $1 ]]; }; then
-    fail "refusing: ${1##*/} in the guest is a link or not a regular file; remove it and run again"
+    refuse "${1#"$MNT"}" "$(kind_of "$1")" "${1##*/} in the guest is a link or not a regular file; remove it and run again"
   fi
 }
 
@@ -168,6 +240,8 @@ write_guest_file() {
   local path=$1 text=$2
   need_plain_sibling "$path.pv2hvm-orig"
   need_plain_sibling "$path.pv2hvm-new"
+  [[ -d ${path%/*} ]] || refuse "${path#"$MNT"}" "no directory ${path%/*}" "${path#"$MNT"} in the guest has no directory to hold it (a dangling link on the way?)"
+  [[ ! -e $path || ( -f $path && ! -L $path ) ]] || refuse "${path#"$MNT"}" "$(kind_of "$path")" "${path#"$MNT"} in the guest is $(kind_of "$path"), not a regular file"
   if [[ -e $path && ! -e $path.pv2hvm-orig ]]; then cp -p "$path" "$path.pv2hvm-orig"; fi
   printf '%s\n' "$text" >"$path.pv2hvm-new"
   mv -T "$path.pv2hvm-new" "$path"

@@ -1,5 +1,6 @@
 package io.pv2hvm.core.guest.internal;
 
+import io.pv2hvm.core.UnsafeGuestException;
 import io.pv2hvm.core.guest.BootEntry;
 import io.pv2hvm.core.guest.FstabEntry;
 import io.pv2hvm.core.guest.GuestFacts;
@@ -7,6 +8,7 @@ import io.pv2hvm.core.guest.GuestFilesystem;
 import io.pv2hvm.core.guest.GuestKernel;
 import io.pv2hvm.core.guest.GuestOs;
 import io.pv2hvm.core.guest.GuestStartup;
+import io.pv2hvm.core.internal.UntrustedText;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -19,11 +21,22 @@ import java.util.Set;
 /**
  * Parses the tab-separated records the {@code inspect} worker script prints into {@link GuestFacts}.
  * The script dumps raw file lines; the reading of os-release, boot menus and fstab happens here,
- * where it can be unit-tested.
+ * where it can be unit-tested. The output is guest text: every field has its control characters
+ * escaped ({@link UntrustedText}), and counts and sizes are bounded before anything is kept, so a
+ * hostile guest (or worker) cannot make the controller allocate without limit.
  */
 public final class InspectionParser {
     private static final List<String> BOOT_CONFIGS = List.of(
             "/boot/grub/menu.lst", "/boot/grub/grub.conf", "/boot/grub/grub.cfg", "/boot/grub2/grub.cfg");
+
+    /** The inspect script prints at most 2000 lines of a file; more is not what it sent. */
+    static final int MAX_FILE_LINES = 2000;
+    /** Installed kernels: real guests keep a handful; package managers default to 2-5. */
+    static final int MAX_KERNELS = 64;
+    /** Filesystem feature flags: ext4 knows about 30. */
+    static final int MAX_FEATURES = 128;
+    /** Largest size a volume can report: 64 TiB, EBS's largest volume (io2 Block Express), times 16. */
+    static final long MAX_BYTES = 1L << 50;
 
     private InspectionParser() {
     }
@@ -39,18 +52,25 @@ public final class InspectionParser {
         Map<String, String> startup = new LinkedHashMap<>();
         for (String line : output.split("\n")) {
             String[] f = line.split("\t", -1);
+            for (int i = 0; i < f.length; i++) {
+                f[i] = UntrustedText.line(f[i]);
+            }
             switch (f[0]) {
                 case "layout" -> partitioned = f.length > 1 && f[1].equals("partitioned");
                 case "fs" -> {
                     if (f.length >= 3 && f[1].equals("feature")) {
                         features.add(f[2]);
+                        bound(features.size(), MAX_FEATURES, device, "filesystem features");
                     } else if (f.length >= 3) {
                         fs.put(f[1], f[2]);
                     }
                 }
                 case "file-present" -> files.computeIfAbsent(f[1], k -> new ArrayList<>());
-                case "file" -> files.computeIfAbsent(f[1], k -> new ArrayList<>())
-                        .add(f.length > 2 ? String.join(" ", List.of(f).subList(2, f.length)) : "");
+                case "file" -> {
+                    List<String> lines = files.computeIfAbsent(f[1], k -> new ArrayList<>());
+                    bound(lines.size() + 1, MAX_FILE_LINES, f[1], "lines");
+                    lines.add(f.length > 2 ? String.join(" ", List.of(f).subList(2, f.length)) : "");
+                }
                 case "tool" -> tools.add(f[1]);
                 case "startup" -> {
                     if (f.length >= 3) {
@@ -59,6 +79,9 @@ public final class InspectionParser {
                 }
                 case "kernel" -> {
                     if (f.length >= 4) {
+                        if (!kernels.containsKey(f[1])) {
+                            bound(kernels.size() + 1, MAX_KERNELS, "/boot", "kernels");
+                        }
                         kernels.computeIfAbsent(f[1], KernelDraft::new).add(f[2], f[3]);
                     }
                 }
@@ -66,8 +89,9 @@ public final class InspectionParser {
             }
         }
         GuestFilesystem filesystem = new GuestFilesystem(fs.getOrDefault("device", device), fs.getOrDefault("type", ""),
-                fs.getOrDefault("uuid", ""), fs.getOrDefault("label", ""), features, number(fs.get("fs-bytes")),
-                number(fs.get("used-bytes")), number(fs.get("device-bytes")), (int) number(fs.get("block-size")));
+                fs.getOrDefault("uuid", ""), fs.getOrDefault("label", ""), features, size(fs, "fs-bytes", MAX_BYTES, device),
+                size(fs, "used-bytes", MAX_BYTES, device), size(fs, "device-bytes", MAX_BYTES, device),
+                (int) size(fs, "block-size", 65536, device));
         List<GuestKernel> kernelList = kernels.values().stream().map(KernelDraft::build).toList();
 
         String bootConfig = "";
@@ -176,6 +200,25 @@ public final class InspectionParser {
 
     private static int small(String s) {
         return s.matches("[0-9]{1,3}") ? Integer.parseInt(s) : 0;
+    }
+
+    /** Refuses a count above {@code max}: no real guest has that many, so the disk (or the worker) is lying. */
+    private static void bound(int count, int max, String where, String what) {
+        if (count > max) {
+            throw new UnsafeGuestException(where, "more than " + max + " " + what,
+                    "Inspection reported more than " + max + " " + what + " for " + where + "; no real guest has that many,"
+                            + " so pv2hvm stops before keeping them. Check the guest's " + where + ".");
+        }
+    }
+
+    /** A size field, refused outside 0..{@code max} before anything is sized by it. */
+    private static long size(Map<String, String> fs, String key, long max, String device) {
+        long n = number(fs.get(key));
+        if (n < 0 || n > max) {
+            throw new UnsafeGuestException(device, key + " " + n, "Inspection of " + device + " reported " + key + " " + n
+                    + ", outside 0.." + max + "; pv2hvm does not size anything by it. Check the volume's filesystem.");
+        }
+        return n;
     }
 
     private static long number(String s) {

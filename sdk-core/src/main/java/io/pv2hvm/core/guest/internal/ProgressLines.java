@@ -1,5 +1,6 @@
 package io.pv2hvm.core.guest.internal;
 
+import io.pv2hvm.core.internal.UntrustedText;
 import io.pv2hvm.core.spi.OutputLine;
 import io.pv2hvm.core.spi.ProgressSink;
 
@@ -33,7 +34,7 @@ public final class ProgressLines implements Consumer<OutputLine> {
         Matcher m = LINE.matcher(line.text().strip());
         if (line.stream() == OutputLine.Stream.STDOUT && m.matches()) {
             double p = Math.max(0, Math.min(100, Double.parseDouble(m.group(1))));
-            sink.report(from + (to - from) * p / 100.0, m.group(2));
+            sink.report(from + (to - from) * p / 100.0, UntrustedText.line(m.group(2)));
         } else {
             log.accept(line);
         }

@@ -1,11 +1,13 @@
 package io.pv2hvm.core.guest.internal;
 
+import io.pv2hvm.core.UnsafeGuestException;
 import io.pv2hvm.core.guest.GuestFacts;
 import io.pv2hvm.core.guest.GuestKernel;
 import io.pv2hvm.core.guest.GuestStartup;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class InspectionParserTest {
     /** What inspect printed for a lab fixture (abridged), plus an inittab and a second kernel. */
@@ -175,5 +177,57 @@ class InspectionParserTest {
 
         assertThat(startup.namesEth0()).isTrue();
         assertThat(startup.staticEth0()).isTrue();
+    }
+
+    @Test
+    void parse_whenGuestTextHoldsControlCharacters_escapesThemInEveryFact() {
+        String out = DEBIAN_OUTPUT.replace("PRETTY_NAME=\"Debian GNU/Linux 12 (bookworm)\"", "PRETTY_NAME=\"Debian\u001b[2J\u001b]0;pwned\u0007\"")
+                .replace("fs\tlabel\tpvroot", "fs\tlabel\tpv\u001b[31mroot");
+
+        GuestFacts facts = InspectionParser.parse("/dev/loop0", out);
+
+        assertThat(facts.os().name()).isEqualTo("Debian\\x1b[2J\\x1b]0;pwned\\x07");
+        assertThat(facts.filesystem().label()).isEqualTo("pv\\x1b[31mroot");
+    }
+
+    @Test
+    void parse_whenMoreKernelsThanAnyGuestHas_refusesNamingBootBeforeKeepingThem() {
+        StringBuilder out = new StringBuilder("fs\ttype\text4\n");
+        for (int i = 0; i <= InspectionParser.MAX_KERNELS; i++) {
+            out.append("kernel\t6.1.0-").append(i).append("-amd64\tpath\t/boot/vmlinuz-6.1.0-").append(i).append("-amd64\n");
+        }
+
+        assertThatThrownBy(() -> InspectionParser.parse("/dev/loop0", out.toString()))
+                .isInstanceOf(UnsafeGuestException.class)
+                .hasMessageContaining("more than " + InspectionParser.MAX_KERNELS + " kernels")
+                .satisfies(e -> assertThat(((UnsafeGuestException) e).guestPath()).isEqualTo("/boot"));
+    }
+
+    @Test
+    void parse_whenAFileHasMoreLinesThanTheScriptSends_refuses() {
+        String lines = ("file\t/etc/fstab\t/dev/xvda1 / ext4 defaults 0 1\n").repeat(InspectionParser.MAX_FILE_LINES + 1);
+
+        assertThatThrownBy(() -> InspectionParser.parse("/dev/loop0", "file-present\t/etc/fstab\n" + lines))
+                .isInstanceOf(UnsafeGuestException.class).hasMessageContaining("/etc/fstab");
+    }
+
+    @Test
+    void parse_whenAtTheBounds_acceptsThem() {
+        String lines = ("file\t/etc/fstab\t/dev/xvda1 / ext4 defaults 0 1\n").repeat(InspectionParser.MAX_FILE_LINES);
+
+        GuestFacts facts = InspectionParser.parse("/dev/loop0", "fs\tfs-bytes\t" + InspectionParser.MAX_BYTES + "\n" + lines);
+
+        assertThat(facts.fstab()).hasSize(InspectionParser.MAX_FILE_LINES);
+        assertThat(facts.filesystem().sizeBytes()).isEqualTo(InspectionParser.MAX_BYTES);
+    }
+
+    @Test
+    void parse_whenASizeIsNegativeOrBeyondAnyVolume_refusesBeforeSizingAnything() {
+        assertThatThrownBy(() -> InspectionParser.parse("/dev/loop0", "fs\tfs-bytes\t" + (InspectionParser.MAX_BYTES + 1) + "\n"))
+                .isInstanceOf(UnsafeGuestException.class).hasMessageContaining("fs-bytes");
+        assertThatThrownBy(() -> InspectionParser.parse("/dev/loop0", "fs\tused-bytes\t-5\n"))
+                .isInstanceOf(UnsafeGuestException.class).hasMessageContaining("used-bytes -5");
+        assertThatThrownBy(() -> InspectionParser.parse("/dev/loop0", "fs\tblock-size\t2147483648\n"))
+                .isInstanceOf(UnsafeGuestException.class).hasMessageContaining("block-size");
     }
 }
