@@ -24,6 +24,7 @@ import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 
@@ -35,7 +36,10 @@ import java.util.Set;
  * one entry per line. A damaged line anywhere else is an error: the journal cannot be trusted.
  *
  * <p>A journal holds what is needed to rebuild the source (its user data among it), so the
- * directory is created {@code rwx------} and each file {@code rw-------}.
+ * directory is created {@code rwx------} and each file {@code rw-------}. An existing directory or
+ * file that group or others may read or write is refused (a {@link JournalException} says which
+ * and the {@code chmod} that fixes it): another user could have read the user data, or changed
+ * what a resume will do.
  *
  * <p>{@link #lock} takes an OS file lock on {@code <migration-id>.lock} (see {@link FileChannel#tryLock()}),
  * which the OS releases when the process exits or dies, so a crashed holder never blocks a
@@ -69,6 +73,7 @@ public final class FileJournal implements Journal {
     public synchronized void append(JournalEntry entry) {
         Path file = fileOf(entry.migrationId());
         byte[] line = (Json.write(entry) + "\n").getBytes(StandardCharsets.UTF_8);
+        requirePrivate(file);
         try {
             createDirectory();
             try (FileChannel ch = FileChannel.open(file, Set.of(StandardOpenOption.CREATE, StandardOpenOption.READ,
@@ -91,6 +96,7 @@ public final class FileJournal implements Journal {
     @Override
     public List<JournalEntry> read(String migrationId) {
         Path file = fileOf(migrationId);
+        requirePrivate(file);
         List<String> lines;
         boolean lastLineComplete;
         try {
@@ -136,6 +142,7 @@ public final class FileJournal implements Journal {
         JournalLock inProcess = ProcessLocks.lock(file.toAbsolutePath().normalize(), migrationId, describe());
         FileChannel ch = null;
         try {
+            requirePrivate(fileOf(migrationId));
             createDirectory();
             ch = FileChannel.open(file, Set.of(StandardOpenOption.CREATE, StandardOpenOption.READ,
                     StandardOpenOption.WRITE), PosixFilePermissions.asFileAttribute(
@@ -215,6 +222,37 @@ public final class FileJournal implements Journal {
     @Override
     public String describe() {
         return directory.toString();
+    }
+
+    /**
+     * Refuses a journal directory or {@code file} (where they exist) that group or others may
+     * read, write or enter; changes nothing.
+     */
+    private void requirePrivate(Path file) {
+        requirePrivate(directory, "700");
+        requirePrivate(file, "600");
+        requirePrivate(file.resolveSibling(file.getFileName().toString().replaceFirst("\\.jsonl$", ".lock")), "600");
+    }
+
+    private static void requirePrivate(Path path, String mode) {
+        Set<PosixFilePermission> perms;
+        try {
+            perms = Files.getPosixFilePermissions(path);
+        } catch (IOException absentOrUnreachable) {
+            return; // nothing there yet, or the read/write that follows fails and says why
+        } catch (UnsupportedOperationException notPosix) {
+            return; // no POSIX permissions to check (e.g. Windows); the ACLs are the user's
+        }
+        Set<PosixFilePermission> wider = EnumSet.copyOf(perms);
+        wider.removeAll(EnumSet.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE,
+                PosixFilePermission.OWNER_EXECUTE));
+        if (!wider.isEmpty()) {
+            throw new JournalException("The migration journal " + path + " is " + PosixFilePermissions.toString(perms)
+                    + ": group or others may " + (wider.stream().anyMatch(p -> p.name().endsWith("WRITE"))
+                    ? "change what a resume will do" : "read the user data it holds")
+                    + ". Nothing was read or changed. Check who else could have written it, then run 'chmod "
+                    + mode + " " + path + "' and retry.");
+        }
     }
 
     private void createDirectory() throws IOException {
