@@ -211,7 +211,7 @@ public final class Engine {
                 continue;
             }
             try {
-                step.compensate(new RunContext(run, name));
+                step.compensate(new RunContext(run, name, true));
                 run.record(Type.STEP_COMPENSATED, name, Map.of());
                 run.listeners().fire(l -> l.stepCompensated(id, name));
                 rolledBack.add(name);
