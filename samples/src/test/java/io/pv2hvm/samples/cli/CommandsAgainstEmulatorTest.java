@@ -303,6 +303,8 @@ class CommandsAgainstEmulatorTest {
         assertUsage(cli("worker-image", "--worker-security-group", "default"),
                 "--worker-security-group 'default' is not a security group id");
         assertUsage(Cli.run("resume"), "Missing required parameter: 'MIGRATION-ID'");
+        assertUsage(cli("sweep", "--migration-id", "../../etc", "--journal-dir", journalDir.toString()),
+                "'../../etc' is not a migration id");
         assertUsage(Cli.run("frobnicate"), "Unmatched argument at index 0: 'frobnicate'");
         assertThat(emulator.journal().mutatingCalls()).isEmpty();
     }
