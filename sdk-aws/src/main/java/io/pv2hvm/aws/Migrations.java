@@ -5,24 +5,29 @@ import io.pv2hvm.aws.internal.AwsCalls;
 import io.pv2hvm.aws.internal.Ec2Resources;
 import io.pv2hvm.aws.internal.Roles;
 import io.pv2hvm.aws.internal.SweepContext;
+import io.pv2hvm.core.JournalLockedException;
 import io.pv2hvm.core.Resource;
 import io.pv2hvm.core.spi.Journal;
 import io.pv2hvm.core.spi.JournalEntry;
+import io.pv2hvm.core.spi.JournalLock;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.model.Filter;
 import software.amazon.awssdk.services.ec2.model.Tag;
 
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Operations over many migrations. {@link #fleet} migrates many instances, a few at a time, under
  * shared rate limits. {@link #sweep} finds the temporaries that crashed runs left behind, by tag,
- * and deletes them, sparing migrations whose journal says they are still in progress (they may be
- * resumed).
+ * and deletes those a journal names, sparing migrations whose journal says they are still in
+ * progress (they may be resumed).
  */
 public final class Migrations {
     private static final List<Filter> OURS = List.of(Filter.builder().name("tag-key").values(Tags.ROLE).build());
@@ -48,68 +53,117 @@ public final class Migrations {
 
     /**
      * Deletes orphaned temporaries (workers, trial instances, scratch volumes, trial snapshots and
-     * images) of migrations whose journal says they finished or failed. Kept resources (backup and
-     * HVM images, new instances) are never touched. Migrations this journal does not know (run from
-     * another machine, or journal lost) are spared unless {@code includeUnjournaled}: they may be
-     * running elsewhere right now.
+     * images) that this journal names as created by migrations that finished or failed. Kept
+     * resources (backup and HVM images, new instances) are never touched. Tags alone are no proof:
+     * anyone who can tag can write {@code pv2hvm:*}, so a resource no journal names is spared and
+     * listed as unverified. Migrations in progress, and those another process runs now (their
+     * journal is locked), are spared.
      */
-    public static SweepReport sweep(Ec2Client ec2, Journal journal, boolean includeUnjournaled, boolean dryRun) {
-        return sweep(ec2, journal, includeUnjournaled, dryRun, AwsTimeouts.defaults());
+    public static SweepReport sweep(Ec2Client ec2, Journal journal, boolean dryRun) {
+        return sweep(ec2, journal, Set.of(), dryRun, AwsTimeouts.defaults());
     }
 
-    /** {@link #sweep(Ec2Client, Journal, boolean, boolean)} with explicit wait timeouts. */
-    public static SweepReport sweep(Ec2Client ec2, Journal journal, boolean includeUnjournaled, boolean dryRun,
+    /**
+     * {@link #sweep(Ec2Client, Journal, boolean)}, and also deletes every temporary tagged with one of
+     * {@code migrationIds}, named by a journal or not (its journal was lost, or it ran elsewhere): the
+     * caller vouches for these ids. A migration running now (journal locked) is still spared.
+     */
+    public static SweepReport sweep(Ec2Client ec2, Journal journal, Set<String> migrationIds, boolean dryRun,
                                     AwsTimeouts timeouts) {
+        Set<String> explicit = Set.copyOf(migrationIds);
         AwsCalls calls = new AwsCalls();
         Ec2Resources res = new Ec2Resources(ec2, calls, timeouts);
         List<Found> found = new ArrayList<>();
         calls.call("DescribeInstances", () -> ec2.describeInstances(r -> r.filters(OURS))).reservations().stream()
                 .flatMap(r -> r.instances().stream())
                 .filter(i -> !"terminated".equals(Responses.stateName(i)))
-                .forEach(i -> found.add(found("instance", i.instanceId(), i.tags())));
+                .forEach(i -> found.add(found("instance", i.instanceId(), i.tags(), null)));
         calls.call("DescribeImages", () -> ec2.describeImages(r -> r.owners("self").filters(OURS))).images()
-                .forEach(i -> found.add(found("image", i.imageId(), i.tags())));
+                .forEach(i -> found.add(found("image", i.imageId(), i.tags(), null)));
         calls.call("DescribeVolumes", () -> ec2.describeVolumes(r -> r.filters(OURS))).volumes()
-                .forEach(v -> found.add(found("volume", v.volumeId(), v.tags())));
+                .forEach(v -> found.add(found("volume", v.volumeId(), v.tags(),
+                        v.attachments().isEmpty() ? null : v.attachments().get(0).instanceId())));
         calls.call("DescribeSnapshots", () -> ec2.describeSnapshots(r -> r.ownerIds("self").filters(OURS)))
-                .snapshots().forEach(s -> found.add(found("snapshot", s.snapshotId(), s.tags())));
+                .snapshots().forEach(s -> found.add(found("snapshot", s.snapshotId(), s.tags(), null)));
         calls.call("DescribeSecurityGroups", () -> ec2.describeSecurityGroups(r -> r.filters(OURS)))
-                .securityGroups().forEach(g -> found.add(found("security-group", g.groupId(), g.tags())));
+                .securityGroups().forEach(g -> found.add(found("security-group", g.groupId(), g.tags(), null)));
 
-        List<Resource> deleted = new ArrayList<>();
+        List<Found> toDelete = new ArrayList<>();
         List<Resource> skipped = new ArrayList<>();
-        for (Found f : found) {
-            if (!Roles.TEMPORARY.contains(f.resource.role())) {
-                continue;
+        List<Resource> unverified = new ArrayList<>();
+        Map<String, JournalLock> locks = new HashMap<>();
+        Set<String> running = new HashSet<>();
+        try {
+            for (Found f : found) {
+                if (!Roles.TEMPORARY.contains(f.resource.role())) {
+                    continue;
+                }
+                Optional<List<JournalEntry>> entries = f.migrationId == null ? Optional.of(List.of())
+                        : read(journal, f.migrationId);
+                boolean vouched = f.migrationId != null && explicit.contains(f.migrationId);
+                // A worker's root volume is named through the instance it belongs to.
+                boolean named = entries.map(e -> names(e, f.resource.id())
+                        || (f.attachedTo != null && names(e, f.attachedTo))).orElse(false);
+                if (!vouched && !named) {
+                    unverified.add(f.resource);
+                } else if (!vouched && !finished(entries.get())) {
+                    skipped.add(f.resource); // in progress: it may be resumed
+                } else if (!lock(journal, f.migrationId, locks, running)) {
+                    skipped.add(f.resource); // another process runs this migration right now
+                } else {
+                    toDelete.add(f);
+                }
             }
-            Optional<List<JournalEntry>> entries = f.migrationId == null ? Optional.of(List.of())
-                    : read(journal, f.migrationId);
-            // An unreadable journal is no proof the migration stopped: spare it.
-            boolean orphan = entries.map(e -> e.isEmpty() ? includeUnjournaled : finished(e)).orElse(false);
-            (orphan ? deleted : skipped).add(f.resource);
+            if (!dryRun) {
+                delete(res, journal, toDelete);
+            }
+        } finally {
+            locks.values().forEach(JournalLock::close);
         }
-        if (!dryRun) {
-            // Instances first (they hold volumes and groups), then images (they hold snapshots), then the rest.
-            for (String type : List.of("instance", "image", "volume", "snapshot", "security-group")) {
-                for (Found f : found) {
-                    if (!deleted.contains(f.resource) || !type.equals(f.resource.type())) {
-                        continue;
-                    }
-                    boolean journaled = f.migrationId != null && read(journal, f.migrationId).map(e -> !e.isEmpty())
-                            .orElse(false);
-                    SweepContext ctx = new SweepContext(f.migrationId == null ? "unknown" : f.migrationId, journal,
-                            journaled);
-                    switch (type) {
-                        case "instance" -> res.terminateAndWait(ctx, f.resource.id(), f.resource.role());
-                        case "image" -> res.deregister(ctx, f.resource.id(), f.resource.role());
-                        case "volume" -> res.detachAndDeleteListed(ctx, f.resource.id(), f.resource.role());
-                        case "security-group" -> res.deleteSecurityGroup(ctx, f.resource.id(), f.resource.role());
-                        default -> res.deleteSnapshot(ctx, f.resource.id(), f.resource.role());
-                    }
+        return new SweepReport(toDelete.stream().map(Found::resource).toList(), skipped, unverified, dryRun);
+    }
+
+    /** Instances first (they hold volumes and groups), then images (they hold snapshots), then the rest. */
+    private static void delete(Ec2Resources res, Journal journal, List<Found> toDelete) {
+        for (String type : List.of("instance", "image", "volume", "snapshot", "security-group")) {
+            for (Found f : toDelete) {
+                if (!type.equals(f.resource.type())) {
+                    continue;
+                }
+                boolean journaled = read(journal, f.migrationId).map(e -> !e.isEmpty()).orElse(false);
+                SweepContext ctx = new SweepContext(f.migrationId, journal, journaled);
+                switch (type) {
+                    case "instance" -> res.terminateAndWait(ctx, f.resource.id(), f.resource.role());
+                    case "image" -> res.deregister(ctx, f.resource.id(), f.resource.role());
+                    case "volume" -> res.detachAndDeleteListed(ctx, f.resource.id(), f.resource.role());
+                    case "security-group" -> res.deleteSecurityGroup(ctx, f.resource.id(), f.resource.role());
+                    default -> res.deleteSnapshot(ctx, f.resource.id(), f.resource.role());
                 }
             }
         }
-        return new SweepReport(deleted, skipped, dryRun);
+    }
+
+    /** Takes (once) the journal lock of {@code migrationId}; false if another process holds it. */
+    private static boolean lock(Journal journal, String migrationId, Map<String, JournalLock> locks,
+                                Set<String> running) {
+        if (running.contains(migrationId)) {
+            return false;
+        }
+        if (!locks.containsKey(migrationId)) {
+            try {
+                locks.put(migrationId, journal.lock(migrationId));
+            } catch (JournalLockedException e) {
+                running.add(migrationId);
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Whether the journal records {@code resourceId} as created by its migration. */
+    private static boolean names(List<JournalEntry> entries, String resourceId) {
+        return entries.stream().anyMatch(e -> e.type() == JournalEntry.Type.RESOURCE_CREATED
+                && resourceId.equals(e.data().get("id")));
     }
 
     private static Optional<List<JournalEntry>> read(Journal journal, String migrationId) {
@@ -125,11 +179,12 @@ public final class Migrations {
                 || e.type() == JournalEntry.Type.MIGRATION_FAILED);
     }
 
-    private static Found found(String type, String id, List<Tag> tags) {
+    private static Found found(String type, String id, List<Tag> tags, String attachedTo) {
         Map<String, String> m = Ec2Resources.tagMap(tags);
-        return new Found(new Resource(type, id, m.getOrDefault(Tags.ROLE, "?")), m.get(Tags.MIGRATION_ID));
+        return new Found(new Resource(type, id, m.getOrDefault(Tags.ROLE, "?")), m.get(Tags.MIGRATION_ID),
+                attachedTo);
     }
 
-    private record Found(Resource resource, String migrationId) {
+    private record Found(Resource resource, String migrationId, String attachedTo) {
     }
 }

@@ -11,8 +11,10 @@ import io.pv2hvm.testkit.SimulatedGuest;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.ec2.model.Filter;
+import software.amazon.awssdk.services.ec2.model.Tag;
 
 import java.util.List;
+import java.util.Set;
 
 import static io.pv2hvm.aws.EmulatedAws.SOURCE;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -64,19 +66,24 @@ class GuestAndSweepTest extends EmulatorTestBase {
         assertThatThrownBy(crashing::run).isInstanceOf(OutOfMemoryError.class);
         assertThat(tagged("tag:" + Tags.ROLE, "worker")).hasSize(1);
 
-        SweepReport spared = Migrations.sweep(ec2, journal, true, false, EmulatedAws.timeouts());
+        SweepReport spared = Migrations.sweep(ec2, journal, Set.of(), false, EmulatedAws.timeouts());
         assertThat(spared.deleted()).isEmpty();
         assertThat(spared.skipped()).extracting(r -> r.role())
                 .contains("worker", "trial-snapshot", "scratch-source-volume");
 
-        SweepReport unknownSpared = Migrations.sweep(ec2, InMemoryJournal.create(), false, false, EmulatedAws.timeouts());
+        // A journal that does not name them (journal lost, run elsewhere): tags alone are no proof.
+        SweepReport unknownSpared = Migrations.sweep(ec2, InMemoryJournal.create(), Set.of(), false,
+                EmulatedAws.timeouts());
         assertThat(unknownSpared.deleted()).isEmpty();
-        SweepReport dry = Migrations.sweep(ec2, InMemoryJournal.create(), true, true, EmulatedAws.timeouts());
+        assertThat(unknownSpared.unverified()).hasSameSizeAs(spared.skipped());
+        SweepReport dry = Migrations.sweep(ec2, InMemoryJournal.create(), Set.of("mig-crashed"), true,
+                EmulatedAws.timeouts());
         assertThat(dry.deleted()).hasSize(spared.skipped().size());
         assertThat(tagged("tag:" + Tags.ROLE, "worker")).hasSize(1);
 
-        // Asked to include migrations this journal does not know (journal lost): their temporaries go.
-        SweepReport swept = Migrations.sweep(ec2, InMemoryJournal.create(), true, false, EmulatedAws.timeouts());
+        // The user names the migration (its journal was lost): its temporaries go.
+        SweepReport swept = Migrations.sweep(ec2, InMemoryJournal.create(), Set.of("mig-crashed"), false,
+                EmulatedAws.timeouts());
         awaitConsistency();
         assertThat(swept.deleted()).hasSize(spared.skipped().size());
         assertThat(tagged("tag:" + Tags.ROLE, "worker")).isEmpty();
@@ -85,6 +92,40 @@ class GuestAndSweepTest extends EmulatorTestBase {
                 .filteredOn(v -> !"deleting".equals(v.stateAsString())).isEmpty(); // deletion is asynchronous
         assertThat(ec2.describeSnapshots(b -> b.ownerIds("self").filters(ours)).snapshots()).isEmpty();
         assertThat(swept.toText()).contains("Deleted " + swept.deleted().size());
+    }
+
+    @Test
+    void sweep_sparesAResourceTaggedAsPv2hvmThatNoJournalNames_unlessItsMigrationIdIsGiven() {
+        // A finished (failed, rolled back) migration in the journal: its temporaries are fair game.
+        InMemoryJournal journal = InMemoryJournal.create();
+        SimulatedGuest noEna = SimulatedGuest.typical().withDrivers("xen_blkfront", "ata_piix", "nvme");
+        assertThatThrownBy(() -> migration(noEna, journal).withMigrationId("mig-failed").withInstanceType("m5.large")
+                .run()).isInstanceOf(StepFailedException.class);
+        // Someone else's volume, tagged as if that migration had made it as scratch.
+        String az = ec2.describeInstances(b -> b.instanceIds(SOURCE)).reservations().get(0).instances().get(0)
+                .placement().availabilityZone();
+        String spoofed = ec2.createVolume(b -> b.availabilityZone(az).size(1)
+                .tagSpecifications(t -> t.resourceType("volume").tags(
+                        Tag.builder().key(Tags.ROLE).value("scratch-source-volume").build(),
+                        Tag.builder().key(Tags.MIGRATION_ID).value("mig-failed").build()))).volumeId();
+        awaitConsistency();
+        int callsBefore = emulator.journal().mutatingCalls().size();
+
+        SweepReport report = Migrations.sweep(ec2, journal, Set.of(), false, EmulatedAws.timeouts());
+
+        assertThat(report.deleted()).extracting(r -> r.id()).doesNotContain(spoofed);
+        assertThat(report.unverified()).extracting(r -> r.id()).contains(spoofed);
+        assertThat(report.toText()).contains("no journal here names").contains(spoofed);
+        assertThat(emulator.journal().mutatingCalls()).hasSize(callsBefore);
+        assertThat(settled(() -> ec2.describeVolumes(b -> b.volumeIds(spoofed)).volumes()))
+                .extracting(v -> v.stateAsString()).containsExactly("available");
+
+        SweepReport named = Migrations.sweep(ec2, journal, Set.of("mig-failed"), false, EmulatedAws.timeouts());
+
+        assertThat(named.deleted()).extracting(r -> r.id()).contains(spoofed);
+        assertThat(settled(() -> ec2.describeVolumes(b -> b.filters(Filter.builder().name("volume-id")
+                .values(spoofed).build())).volumes())).filteredOn(v -> !"deleting".equals(v.stateAsString()))
+                .isEmpty();
     }
 
     private List<String> tagged(String filter, String value) {

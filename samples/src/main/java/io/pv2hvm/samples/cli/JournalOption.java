@@ -15,4 +15,10 @@ final class JournalOption {
     FileJournal journal() {
         return directory == null ? FileJournal.defaultLocation() : FileJournal.in(directory);
     }
+
+    /** The command that resumes migration {@code id} of this journal. */
+    String resumeCommand(String id) {
+        return "pv2hvm resume " + id + (directory == null ? "" : " --journal-dir " + directory)
+                + " (with this run's AWS and worker options)";
+    }
 }

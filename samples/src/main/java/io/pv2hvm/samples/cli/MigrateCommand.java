@@ -56,14 +56,16 @@ final class MigrateCommand implements java.util.concurrent.Callable<Integer> {
                 out.print(spec.plan().toText());
                 confirm(out, "Migrate " + migration.instanceId + " now?");
             }
-            MigrationResult r = spec.onProgress(progress.display(this.spec.commandLine().getErr())).run();
+            MigrationResult r = new SignalCancellation(this.spec.commandLine().getErr(), journal::resumeCommand)
+                    .run(spec.onProgress(progress.display(this.spec.commandLine().getErr())), journal.journal());
             out.print(json ? r.toJson() + "\n" : r.toText());
             out.flush();
             return ExitCode.OK;
         }
     }
 
-    private static void confirm(PrintWriter out, String question) {
+    /** Asks on the terminal; refuses (nothing changed) without one or without a yes. */
+    static void confirm(PrintWriter out, String question) {
         if (System.console() == null) {
             throw new UsageException("Not a terminal, so no one can confirm: review 'pv2hvm plan', then add --yes.");
         }

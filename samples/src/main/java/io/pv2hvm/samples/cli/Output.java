@@ -18,4 +18,10 @@ final class Output {
             throw new IllegalStateException("cannot write JSON", e);
         }
     }
+
+    /** {@code text} with control characters shown as {@code ?}, so text from a file cannot drive the terminal. */
+    static String printable(String text) {
+        return text.codePoints().map(c -> Character.isISOControl(c) ? '?' : c)
+                .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append).toString();
+    }
 }

@@ -22,7 +22,9 @@ import java.nio.charset.StandardCharsets;
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:done", "1:the migration failed and was rolled back, or an AWS/IO error stopped the command",
                 "2:bad usage (unknown option, malformed id, confirmation refused)",
-                "3:preflight found blockers; nothing was changed"})
+                "3:preflight found blockers; nothing was changed",
+                "130:stopped by Ctrl-C (SIGINT): rolled back, or says how to resume",
+                "143:stopped by SIGTERM: rolled back, or says how to resume"})
 public final class Pv2hvm implements Runnable {
     @Spec
     CommandSpec spec;
@@ -54,6 +56,9 @@ public final class Pv2hvm implements Runnable {
         cli.setErr(err);
         cli.setCaseInsensitiveEnumValuesAllowed(true);
         cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
+            if (e instanceof SignalCancellation.Stopped stopped) {
+                return stopped.exitCode(); // it said what state things are in
+            }
             int code = exitCodeOf(e);
             // A message-less exception is a bug of ours; still say what it was rather than "null".
             cmd.getErr().println("error: " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));

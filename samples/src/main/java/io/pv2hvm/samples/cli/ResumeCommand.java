@@ -2,6 +2,7 @@ package io.pv2hvm.samples.cli;
 
 import io.pv2hvm.core.Migration;
 import io.pv2hvm.core.MigrationResult;
+import io.pv2hvm.core.MigrationSpec;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -10,6 +11,8 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ssm.SsmClient;
+
+import java.io.PrintWriter;
 
 /** Continues a journaled migration that stopped (crash, lost connection, killed process). */
 @Command(name = "resume", mixinStandardHelpOptions = true,
@@ -33,11 +36,26 @@ final class ResumeCommand implements java.util.concurrent.Callable<Integer> {
     @Option(names = "--json", description = "Print the result as JSON.")
     boolean json;
 
+    @Option(names = {"-y", "--yes"}, description = "Run the health command the journal names without asking.")
+    boolean yes;
+
     @Override
     public Integer call() {
+        MigrationSpec resumed = Migration.resume(migrationId, journal.journal());
+        // The journal is a file: whoever could write it chose this command, so the user sees it first.
+        resumed.healthCommand().ifPresent(health -> {
+            PrintWriter err = spec.commandLine().getErr();
+            err.println("The journal of " + migrationId + " names this health command, which the resume runs against"
+                    + " the new instance:\n  " + Output.printable(health));
+            err.flush();
+            if (!yes) {
+                MigrateCommand.confirm(err, "Run it?");
+            }
+        });
         try (Ec2Client ec2 = provider.aws.ec2(); SsmClient ssm = provider.aws.ssm()) {
-            MigrationResult r = Migration.resume(migrationId, journal.journal()).withProvider(provider.steps(ec2, ssm))
-                    .onProgress(progress.display(spec.commandLine().getErr())).run();
+            MigrationResult r = new SignalCancellation(spec.commandLine().getErr(), journal::resumeCommand)
+                    .run(resumed.withProvider(provider.steps(ec2, ssm))
+                            .onProgress(progress.display(spec.commandLine().getErr())), journal.journal());
             spec.commandLine().getOut().print(json ? r.toJson() + "\n" : r.toText());
             spec.commandLine().getOut().flush();
             return ExitCode.OK;

@@ -10,16 +10,19 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /** Deletes the temporaries crashed migrations left behind (found by their pv2hvm tags). */
 @Command(name = "sweep", mixinStandardHelpOptions = true,
         description = {"Deletes workers, trial instances, scratch volumes, trial snapshots and images that crashed"
                 + " migrations left behind. Kept resources (backup and HVM images, new instances) are never touched.",
-                "Migrations still in progress in the journal are spared; so are migrations it does not know,"
-                        + " unless --include-unjournaled."})
+                "Only what the journal names as created is deleted: tags alone can be set by anyone. Migrations"
+                        + " still in progress, or run by another process now, are spared. Temporaries no journal"
+                        + " names are deleted only for the migration ids given with --migration-id."})
 final class SweepCommand implements java.util.concurrent.Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -33,9 +36,10 @@ final class SweepCommand implements java.util.concurrent.Callable<Integer> {
     @Option(names = "--dry-run", description = "Only list what would be deleted.")
     boolean dryRun;
 
-    @Option(names = "--include-unjournaled", description = "Also delete temporaries of migrations the journal does"
-            + " not know (run elsewhere, or journal lost). Make sure none is running.")
-    boolean includeUnjournaled;
+    @Option(names = "--migration-id", paramLabel = "ID", description = "Also delete every temporary tagged with this"
+            + " migration id, journaled or not (run elsewhere, or journal lost). Repeatable. Make sure it is not"
+            + " running elsewhere.")
+    List<String> migrationIds = new ArrayList<>();
 
     @Option(names = "--json", description = "Print the report as JSON.")
     boolean json;
@@ -43,12 +47,15 @@ final class SweepCommand implements java.util.concurrent.Callable<Integer> {
     @Override
     public Integer call() {
         try (Ec2Client ec2 = aws.ec2()) {
-            SweepReport report = Migrations.sweep(ec2, journal.journal(), includeUnjournaled, dryRun, aws.timeouts());
+            migrationIds.forEach(journal.journal()::fileOf); // a malformed id is refused before any call
+            SweepReport report = Migrations.sweep(ec2, journal.journal(), Set.copyOf(migrationIds), dryRun,
+                    aws.timeouts());
             if (json) {
                 Map<String, Object> doc = new LinkedHashMap<>();
                 doc.put("dryRun", report.dryRun());
                 doc.put("deleted", resources(report.deleted()));
                 doc.put("skipped", resources(report.skipped()));
+                doc.put("unverified", resources(report.unverified()));
                 spec.commandLine().getOut().println(Output.json(doc));
             } else {
                 spec.commandLine().getOut().print(report.toText());

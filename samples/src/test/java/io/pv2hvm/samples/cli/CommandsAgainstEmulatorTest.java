@@ -261,7 +261,8 @@ class CommandsAgainstEmulatorTest {
                     Double.parseDouble(SCALE))).guestConversion(io.pv2hvm.testkit.SimulatedGuest.typical())
                     .workerInstanceProfile(SandboxWorld.WORKER_PROFILE).build();
             assertThatThrownBy(() -> Migration.of(SandboxWorld.SOURCE).toHvm().withProvider(aws)
-                    .journal(InMemoryJournal.create()).withStep(Phase.PREPARE, dies()).run())
+                    .withMigrationId("mig-elsewhere").journal(InMemoryJournal.create())
+                    .withStep(Phase.PREPARE, dies()).run())
                     .isInstanceOf(OutOfMemoryError.class);
         }
         assertThat(workers()).hasSize(1);
@@ -269,14 +270,15 @@ class CommandsAgainstEmulatorTest {
         Cli.Run spared = cli("sweep", "--json", "--journal-dir", journalDir.toString());
         assertThat(spared.exit()).as(spared.toString()).isZero();
         assertThat(spared.json().path("deleted").size()).isZero();
-        assertThat(spared.json().path("skipped").findValuesAsText("role")).contains("worker");
+        assertThat(spared.json().path("unverified").findValuesAsText("role")).contains("worker");
 
-        Cli.Run dry = cli("sweep", "--json", "--include-unjournaled", "--dry-run", "--journal-dir", journalDir.toString());
+        Cli.Run dry = cli("sweep", "--json", "--migration-id", "mig-elsewhere", "--dry-run", "--journal-dir",
+                journalDir.toString());
         assertThat(dry.json().path("dryRun").asBoolean()).isTrue();
         assertThat(dry.json().path("deleted").findValuesAsText("role")).contains("worker", "trial-snapshot");
         assertThat(workers()).hasSize(1);
 
-        Cli.Run swept = cli("sweep", "--include-unjournaled", "--journal-dir", journalDir.toString());
+        Cli.Run swept = cli("sweep", "--migration-id", "mig-elsewhere", "--journal-dir", journalDir.toString());
         assertThat(swept.exit()).as(swept.toString()).isZero();
         assertThat(swept.out()).startsWith("Deleted " + dry.json().path("deleted").size() + " orphaned resources");
         assertThat(workers()).isEmpty();
@@ -301,6 +303,8 @@ class CommandsAgainstEmulatorTest {
         assertUsage(cli("worker-image", "--worker-security-group", "default"),
                 "--worker-security-group 'default' is not a security group id");
         assertUsage(Cli.run("resume"), "Missing required parameter: 'MIGRATION-ID'");
+        assertUsage(cli("sweep", "--migration-id", "../../etc", "--journal-dir", journalDir.toString()),
+                "'../../etc' is not a migration id");
         assertUsage(Cli.run("frobnicate"), "Unmatched argument at index 0: 'frobnicate'");
         assertThat(emulator.journal().mutatingCalls()).isEmpty();
     }

@@ -52,10 +52,11 @@ class IamPolicyTest {
                 .isInstanceOf(StepFailedException.class));
         scenario(s -> {
             InMemoryJournal journal = InMemoryJournal.create();
-            assertThatThrownBy(() -> s.migration().journal(journal).withStep(Phase.PREPARE, step("process-dies", () -> {
+            assertThatThrownBy(() -> s.migration().journal(journal).withMigrationId("mig-iam-crashed").withStep(Phase.PREPARE, step("process-dies", () -> {
                 throw new OutOfMemoryError("simulated death of the JVM");
             })).run()).isInstanceOf(OutOfMemoryError.class);
-            assertThat(Migrations.sweep(s.ec2(), InMemoryJournal.create(), true, false, s.timeouts()).deleted())
+            assertThat(Migrations.sweep(s.ec2(), InMemoryJournal.create(), Set.of("mig-iam-crashed"), false,
+                    s.timeouts()).deleted())
                     .isNotEmpty();
         });
         scenario(s -> assertThat(PreflightProbe.of(SandboxWorld.SOURCE, s.steps(), true).blockers()).isEmpty());

@@ -45,6 +45,30 @@ class CancelTest {
     }
 
     @Test
+    void cancel_theRollbackItStarts_canWaitAndCheck_likeTerminatingAWorkerDoes() throws Exception {
+        CountDownLatch waiting = new CountDownLatch(1);
+        Recorder rec = new Recorder().when("convert", c -> {
+            waiting.countDown();
+            c.sleep(Duration.ofMinutes(10));
+        }).whenUndone("prepare", c -> {
+            c.checkCancelled();
+            c.sleep(Duration.ofMillis(1)); // e.g. waiting for the worker to terminate
+        });
+        InMemoryJournal journal = InMemoryJournal.create();
+
+        MigrationFuture future = Migration.of("i-0123456789abcdef0").toHvm().withMigrationId(MIGRATION)
+                .journal(journal).withProvider(rec.onePerPhase()).runAsync();
+        assertThat(waiting.await(10, TimeUnit.SECONDS)).isTrue();
+        future.cancel(true);
+        future.stopped().get(10, TimeUnit.SECONDS);
+
+        assertThat(rec.undos()).containsExactly("convert", "prepare", "preflight");
+        assertThat(journal.read(MIGRATION)).extracting(JournalEntry::type)
+                .doesNotContain(JournalEntry.Type.COMPENSATION_FAILED).last()
+                .isEqualTo(JournalEntry.Type.MIGRATION_FAILED);
+    }
+
+    @Test
     void cancel_betweenSteps_runsNoFurtherStep() throws Exception {
         CountDownLatch inConvert = new CountDownLatch(1);
         CountDownLatch cancelled = new CountDownLatch(1);

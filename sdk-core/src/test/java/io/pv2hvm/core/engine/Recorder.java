@@ -20,6 +20,13 @@ import java.util.function.Consumer;
 final class Recorder {
     final List<String> events = Collections.synchronizedList(new ArrayList<>());
     private final Map<String, Consumer<StepContext>> behaviours = new HashMap<>();
+    private final Map<String, Consumer<StepContext>> undoBehaviours = new HashMap<>();
+
+    /** Makes the compensation of step {@code name} do {@code behaviour} (e.g. wait). */
+    Recorder whenUndone(String name, Consumer<StepContext> behaviour) {
+        undoBehaviours.put(name, behaviour);
+        return this;
+    }
 
     /** Makes step {@code name} do {@code behaviour} when it runs (e.g. throw). */
     Recorder when(String name, Consumer<StepContext> behaviour) {
@@ -43,6 +50,7 @@ final class Recorder {
             @Override
             public void compensate(StepContext context) {
                 events.add("undo:" + name);
+                undoBehaviours.getOrDefault(name, c -> { }).accept(context);
             }
 
             @Override

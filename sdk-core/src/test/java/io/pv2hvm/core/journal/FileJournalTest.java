@@ -95,4 +95,39 @@ class FileJournalTest {
         assertThatThrownBy(() -> journal.append(fact("a", "1"))).isInstanceOf(JournalException.class)
                 .hasMessageContaining("resume");
     }
+
+    @Test
+    void aJournalDirectoryOthersCanRead_isRefusedWithTheFix_andNothingIsReadOrWritten() throws Exception {
+        FileJournal journal = FileJournal.in(dir.resolve("journal"));
+        journal.append(fact("a", "1"));
+        Path directory = dir.resolve("journal");
+        java.nio.file.Files.setPosixFilePermissions(directory,
+                java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        byte[] before = Files.readAllBytes(journal.fileOf(ID));
+
+        for (Runnable use : List.<Runnable>of(() -> journal.read(ID), () -> journal.append(fact("b", "2")),
+                () -> journal.lock(ID).close())) {
+            assertThatThrownBy(use::run).isInstanceOf(JournalException.class)
+                    .hasMessageContaining(directory + " is rwxr-xr-x").hasMessageContaining("read the user data")
+                    .hasMessageContaining("chmod 700 " + directory);
+        }
+        assertThat(Files.readAllBytes(journal.fileOf(ID))).isEqualTo(before);
+        assertThat(journal.lockFileOf(ID)).doesNotExist();
+    }
+
+    @Test
+    void aJournalFileOthersCanWrite_isRefused_saysAResumeCouldBeChanged() throws Exception {
+        FileJournal journal = FileJournal.in(dir);
+        journal.append(fact("a", "1"));
+        java.nio.file.Files.setPosixFilePermissions(journal.fileOf(ID),
+                java.nio.file.attribute.PosixFilePermissions.fromString("rw-rw-rw-"));
+
+        assertThatThrownBy(() -> journal.read(ID)).isInstanceOf(JournalException.class)
+                .hasMessageContaining("rw-rw-rw-").hasMessageContaining("change what a resume will do")
+                .hasMessageContaining("chmod 600 " + journal.fileOf(ID));
+
+        java.nio.file.Files.setPosixFilePermissions(journal.fileOf(ID),
+                java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        assertThat(journal.read(ID)).hasSize(1);
+    }
 }

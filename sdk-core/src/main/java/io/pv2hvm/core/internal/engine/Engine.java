@@ -13,6 +13,7 @@ import io.pv2hvm.core.PreflightException;
 import io.pv2hvm.core.StepFailedException;
 import io.pv2hvm.core.StepTiming;
 import io.pv2hvm.core.spi.JournalEntry.Type;
+import io.pv2hvm.core.spi.JournalLock;
 import io.pv2hvm.core.spi.Step;
 import io.pv2hvm.core.spi.StepDescription;
 import org.slf4j.Logger;
@@ -94,7 +95,16 @@ public final class Engine {
 
     private MigrationResult execute(Cancellation cancellation) {
         StepAssembly assembly = StepAssembly.of(spec);
-        Run run = spec.resuming() ? resumeRun(cancellation) : newRun(cancellation);
+        String id = spec.resuming() ? spec.migrationId().orElseThrow() : spec.migrationId().orElseGet(this::generateId);
+        // Held for the whole run and its rollback: a second process on this migration is refused
+        // before it reads or changes anything.
+        try (JournalLock lock = spec.journal().lock(id)) {
+            return execute(assembly, spec.resuming() ? resumeRun(id, cancellation) : newRun(id, cancellation));
+        }
+    }
+
+    private MigrationResult execute(StepAssembly assembly, Run run) {
+        Cancellation cancellation = run.cancellation();
         String id = run.migrationId();
         cancellation.identify(id);
         JournalReplay state = run.state();
@@ -201,7 +211,7 @@ public final class Engine {
                 continue;
             }
             try {
-                step.compensate(new RunContext(run, name));
+                step.compensate(new RunContext(run, name, true));
                 run.record(Type.STEP_COMPENSATED, name, Map.of());
                 run.listeners().fire(l -> l.stepCompensated(id, name));
                 rolledBack.add(name);
@@ -222,8 +232,7 @@ public final class Engine {
         return new StepFailedException(id, failedStep, cause, rolledBack, notRolledBack);
     }
 
-    private Run newRun(Cancellation cancellation) {
-        String id = spec.migrationId().orElseGet(this::generateId);
+    private Run newRun(String id, Cancellation cancellation) {
         if (!spec.journal().read(id).isEmpty()) {
             throw new InvalidSpecException("Migration id '" + id + "' already has a journal in "
                     + spec.journal().describe() + ". Use Migration.resume(\"" + id + "\") to continue it, or"
@@ -235,8 +244,7 @@ public final class Engine {
         return run;
     }
 
-    private Run resumeRun(Cancellation cancellation) {
-        String id = spec.migrationId().orElseThrow();
+    private Run resumeRun(String id, Cancellation cancellation) {
         JournalReplay state = JournalReplay.of(id, spec.journal().read(id), spec.journal().describe());
         Map<String, String> journaled = state.options();
         Map<String, String> now = spec.persistentOptions();

@@ -1,5 +1,7 @@
 package io.pv2hvm.core.internal.engine;
 
+import io.pv2hvm.core.MigrationCancelledException;
+
 import io.pv2hvm.core.MigrationSpec;
 import io.pv2hvm.core.Resource;
 import io.pv2hvm.core.spi.JournalEntry.Type;
@@ -18,10 +20,20 @@ final class RunContext implements StepContext {
 
     private final Run run;
     private final String step;
+    private final boolean compensating;
 
     RunContext(Run run, String step) {
+        this(run, step, false);
+    }
+
+    /**
+     * A context for a step's compensation when {@code compensating}: the run's cancellation no
+     * longer applies, since the rollback it asked for must be allowed to wait for what it undoes.
+     */
+    RunContext(Run run, String step, boolean compensating) {
         this.run = run;
         this.step = step;
+        this.compensating = compensating;
     }
 
     @Override
@@ -91,11 +103,22 @@ final class RunContext implements StepContext {
 
     @Override
     public void sleep(Duration duration) {
-        run.cancellation().sleep(run.spec().sleeper(), duration);
+        if (!compensating) {
+            run.cancellation().sleep(run.spec().sleeper(), duration);
+            return;
+        }
+        try {
+            run.spec().sleeper().sleep(duration);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new MigrationCancelledException(run.migrationId());
+        }
     }
 
     @Override
     public void checkCancelled() {
-        run.cancellation().check();
+        if (!compensating) {
+            run.cancellation().check();
+        }
     }
 }
