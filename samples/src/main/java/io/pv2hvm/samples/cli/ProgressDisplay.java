@@ -24,8 +24,8 @@ import java.util.concurrent.TimeUnit;
  * Shows a running migration from its {@link MigrationListener} events: a progress bar per step on
  * a terminal, or lines for logs. Each running step shows what it waits for, how long it has run
  * and, during CUTOVER, the downtime so far; a timer ({@link #tick()}) refreshes that even when no
- * event arrives. Plain lines come when the detail changes (at most every {@link #MIN_GAP}) and
- * otherwise every {@link #HEARTBEAT}. Warnings are always shown.
+ * event arrives. Plain lines come when what a step waits for changes, when its progress detail
+ * changes (at most every {@link #MIN_GAP}), and otherwise every {@link #HEARTBEAT}. Warnings are always shown.
  */
 final class ProgressDisplay implements MigrationListener, AutoCloseable {
     /** Plain style: the shortest gap between two lines of one step. */
@@ -82,7 +82,7 @@ final class ProgressDisplay implements MigrationListener, AutoCloseable {
     /** Refreshes every running step's clock and detail; in plain style writes the lines now due. */
     synchronized void tick() {
         for (Map.Entry<String, Running> e : running.entrySet()) {
-            show(e.getKey(), e.getValue());
+            show(e.getKey(), e.getValue(), false);
         }
     }
 
@@ -118,7 +118,7 @@ final class ProgressDisplay implements MigrationListener, AutoCloseable {
             if (r.bar != null) {
                 r.bar.stepTo(Math.round(percent));
             }
-            show(step, r);
+            show(step, r, false);
         }
     }
 
@@ -127,7 +127,7 @@ final class ProgressDisplay implements MigrationListener, AutoCloseable {
         Running r = running.get(step);
         if (r != null) {
             r.detail = what == null ? "" : what;
-            show(step, r);
+            show(step, r, true); // a new wait or a new state: rare, and what a log reader looks for
         }
     }
 
@@ -197,7 +197,7 @@ final class ProgressDisplay implements MigrationListener, AutoCloseable {
         return s.toString();
     }
 
-    private void show(String step, Running r) {
+    private void show(String step, Running r, boolean newState) {
         Instant now = clock.instant();
         if (r.bar != null) {
             r.bar.setExtraMessage(status(r, now));
@@ -208,7 +208,8 @@ final class ProgressDisplay implements MigrationListener, AutoCloseable {
         }
         Duration since = Duration.between(r.printedAt, now);
         boolean changed = !Objects.equals(r.detail, r.printedDetail);
-        if (changed && (since.compareTo(MIN_GAP) >= 0 || r.printedDetail.isEmpty()) || since.compareTo(HEARTBEAT) >= 0) {
+        if (changed && (newState || since.compareTo(MIN_GAP) >= 0 || r.printedDetail.isEmpty())
+                || since.compareTo(HEARTBEAT) >= 0) {
             line(String.format("         %-26s %s", step, status(r, now)));
             r.printedDetail = r.detail;
             r.printedAt = now;

@@ -30,14 +30,19 @@ final class ResumeCommand implements java.util.concurrent.Callable<Integer> {
     @Mixin
     ProgressOption progress;
 
+    @Mixin
+    ReportOption report;
+
     @Option(names = "--json", description = "Print the result as JSON.")
     boolean json;
 
     @Override
     public Integer call() {
-        try (Ec2Client ec2 = provider.aws.ec2(); SsmClient ssm = provider.aws.ssm()) {
-            MigrationResult r = Migration.resume(migrationId, journal.journal()).withProvider(provider.steps(ec2, ssm))
-                    .onProgress(progress.display(spec.commandLine().getErr())).run();
+        report.validate();
+        try (Ec2Client ec2 = provider.aws.ec2(); SsmClient ssm = provider.aws.ssm();
+             ProgressDisplay display = progress.display(spec.commandLine().getErr())) {
+            MigrationResult r = report.run(Migration.resume(migrationId, journal.journal())
+                    .withProvider(provider.steps(ec2, ssm)).onProgress(display), "pv2hvm resume " + migrationId);
             spec.commandLine().getOut().print(json ? r.toJson() + "\n" : r.toText());
             spec.commandLine().getOut().flush();
             return ExitCode.OK;

@@ -85,6 +85,17 @@ class ProgressDisplayTest {
     }
 
     @Test
+    void aNewWaitOrState_isPrintedAtOnce() {
+        display.stepStarted("m", "verify-trial-instance", Phase.VERIFY);
+        display.stepWaiting("m", "verify-trial-instance", "instance i-0abc to be running");
+        display.stepWaiting("m", "verify-trial-instance", "trial i-0abc status checks 1/2");
+        assertThat(lastLine()).contains("trial i-0abc status checks 1/2 · 0:00:00");
+        int before = lines().size();
+        display.stepWaiting("m", "verify-trial-instance", "trial i-0abc status checks 1/2");
+        assertThat(lines()).as("the same state again: no line").hasSize(before);
+    }
+
+    @Test
     void duringCutover_theDowntimeSoFarCountsFromTheFirstCutoverStep() {
         display.stepStarted("m", "stop-source", Phase.CUTOVER);
         clock.advance(Duration.ofSeconds(40));
