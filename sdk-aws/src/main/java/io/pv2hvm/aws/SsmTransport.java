@@ -61,7 +61,8 @@ public final class SsmTransport implements CommandTransport {
     private final AwsCalls calls;
     private final Duration agentTimeout;
     private final java.time.Clock clock;
-    private volatile boolean agentChecked;
+    private final java.util.concurrent.atomic.AtomicBoolean agentChecked;
+    private final Consumer<String> waiting;
 
     private SsmTransport(Builder b) {
         this.ssm = Objects.requireNonNull(b.ssm, "ssm client");
@@ -75,6 +76,29 @@ public final class SsmTransport implements CommandTransport {
         this.calls = b.calls != null ? b.calls : new AwsCalls(b.rateLimits);
         this.agentTimeout = b.agentTimeout;
         this.clock = b.clock;
+        this.agentChecked = new java.util.concurrent.atomic.AtomicBoolean();
+        this.waiting = what -> { };
+    }
+
+    private SsmTransport(SsmTransport base, Consumer<String> waiting) {
+        this.ssm = base.ssm;
+        this.instanceId = base.instanceId;
+        this.maxPoll = base.maxPoll;
+        this.sleeper = base.sleeper;
+        this.calls = base.calls;
+        this.agentTimeout = base.agentTimeout;
+        this.clock = base.clock;
+        this.agentChecked = base.agentChecked;
+        this.waiting = waiting;
+    }
+
+    /**
+     * This transport (same client, same agent check) telling {@code waiting} what each command
+     * waits for while it polls, e.g. {@code "SSM command on i-0abc: InProgress"}: for a step's
+     * {@code StepContext::waitingFor}.
+     */
+    public SsmTransport reportingWaitsTo(Consumer<String> waiting) {
+        return new SsmTransport(this, Objects.requireNonNull(waiting));
     }
 
     /** A builder. */
@@ -182,7 +206,7 @@ public final class SsmTransport implements CommandTransport {
      * clock and the time slept, so a fake sleeper or a frozen clock cannot make it wait forever.
      */
     private void ensureAgentOnline() {
-        if (agentChecked) {
+        if (agentChecked.get()) {
             return;
         }
         java.time.Instant deadline = clock.instant().plus(agentTimeout);
@@ -194,9 +218,10 @@ public final class SsmTransport implements CommandTransport {
                             .build()))).instanceInformationList();
             String ping = info.isEmpty() ? "not registered" : info.get(0).pingStatusAsString();
             if ("Online".equals(ping)) {
-                agentChecked = true;
+                agentChecked.set(true);
                 return;
             }
+            waiting.accept("SSM agent on " + instanceId + ": " + ping);
             if (!clock.instant().isBefore(deadline) || slept.compareTo(agentTimeout) >= 0) {
                 throw new SsmAgentOfflineException(instanceId, ping, agentTimeout);
             }
@@ -244,6 +269,7 @@ public final class SsmTransport implements CommandTransport {
                             + " " + e.getMessage() + ". The command was cancelled.", e, false);
                 }
             }
+            waiting.accept("SSM command on " + instanceId + ": " + (inv == null ? "not registered yet" : inv.statusAsString()));
             if (inv != null) {
                 switch (inv.statusAsString()) {
                     case "Success", "Failed" -> {

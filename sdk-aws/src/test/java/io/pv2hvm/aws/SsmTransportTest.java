@@ -71,6 +71,21 @@ class SsmTransportTest {
     }
 
     @Test
+    void reportingWaitsTo_saysTheCommandsStateOnEachPoll_andSharesTheAgentCheck() {
+        start(Duration.ZERO);
+        SsmTransport t = transport(WORKER);
+        List<String> waits = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+        CommandResult r = t.reportingWaitsTo(waits::add).exec(Command.bash("sleep 1; echo done"));
+
+        assertThat(r.stdout()).isEqualTo("done\n");
+        assertThat(waits).as("polled while it ran, then saw it finish").contains("SSM command on " + WORKER + ": Success")
+                .anyMatch(w -> w.matches("SSM command on " + WORKER + ": (Pending|InProgress|not registered yet)"));
+        assertThat(waits).as("the agent was checked once, by the transport it came from")
+                .noneMatch(w -> w.startsWith("SSM agent"));
+    }
+
+    @Test
     void exec_returnsExitCodesAndBothStreams() {
         start(Duration.ZERO);
         SsmTransport t = transport(WORKER);

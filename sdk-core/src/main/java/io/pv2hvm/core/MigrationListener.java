@@ -17,6 +17,10 @@ public interface MigrationListener {
     default void stepProgress(String migrationId, String step, double percent, String detail) {
     }
 
+    /** A step waits for something, described by {@code what} (replacing its earlier description). */
+    default void stepWaiting(String migrationId, String step, String what) {
+    }
+
     /** A step finished successfully. */
     default void stepFinished(String migrationId, String step, Duration took) {
     }

@@ -98,6 +98,17 @@ public final class AwsConnection {
         return endpoint != null;
     }
 
+    /** Where calls go, for error messages; never throws (an unknown region is null). */
+    SetupErrors.Target target() {
+        String name;
+        try {
+            name = region().id();
+        } catch (RuntimeException e) {
+            name = null;
+        }
+        return new SetupErrors.Target(name, profile, endpoint);
+    }
+
     private Region region() {
         if (region != null) {
             return Region.of(region);

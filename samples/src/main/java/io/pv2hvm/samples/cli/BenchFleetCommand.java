@@ -40,6 +40,9 @@ final class BenchFleetCommand implements java.util.concurrent.Callable<Integer> 
     @Option(names = "--quiet", description = "No line per finished migration on stderr.")
     boolean quiet;
 
+    @picocli.CommandLine.Mixin
+    ReportOption htmlReport;
+
     @Override
     public Integer call() {
         if (instances < 1 || instances > FleetWorld.MAX_SIZE) {
@@ -51,6 +54,7 @@ final class BenchFleetCommand implements java.util.concurrent.Callable<Integer> 
         if (!(timeScale > 0) || timeScale > 1) {
             throw new UsageException("--time-scale must be in (0, 1]; got " + timeScale + ".");
         }
+        htmlReport.validate();
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         AtomicInteger done = new AtomicInteger();
@@ -61,6 +65,8 @@ final class BenchFleetCommand implements java.util.concurrent.Callable<Integer> 
                 err.flush();
             }
         });
+        htmlReport.writeFleet("pv2hvm bench fleet: " + instances + " instances, " + maxConcurrent + " at once",
+                report.fleet());
         out.println("$ " + BenchCommand.commandLine(spec));
         out.println();
         out.print(table(report));

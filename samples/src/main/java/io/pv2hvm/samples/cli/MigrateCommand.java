@@ -37,6 +37,9 @@ final class MigrateCommand implements java.util.concurrent.Callable<Integer> {
     @Mixin
     ProgressOption progress;
 
+    @Mixin
+    ReportOption report;
+
     @Option(names = {"-y", "--yes"}, description = "Do not ask for confirmation.")
     boolean yes;
 
@@ -50,14 +53,19 @@ final class MigrateCommand implements java.util.concurrent.Callable<Integer> {
             throw new UsageException("--json needs --yes: there is no one to answer the confirmation.");
         }
         MigrationSpec described = migration.spec(); // bad ids and options fail before any client is made
+        report.validate();
         try (Ec2Client ec2 = provider.aws.ec2(); SsmClient ssm = provider.aws.ssm()) {
             MigrationSpec spec = described.withProvider(provider.steps(ec2, ssm)).journal(journal.journal());
             if (!yes) {
                 out.print(spec.plan().toText());
                 confirm(out, "Migrate " + migration.instanceId + " now?");
             }
-            MigrationResult r = new SignalCancellation(this.spec.commandLine().getErr(), journal::resumeCommand)
-                    .run(spec.onProgress(progress.display(this.spec.commandLine().getErr())), journal.journal());
+            MigrationResult r;
+            try (ProgressDisplay display = progress.display(this.spec.commandLine().getErr())) {
+                SignalCancellation signals = new SignalCancellation(this.spec.commandLine().getErr(), journal::resumeCommand);
+                r = report.run(spec.onProgress(display), "pv2hvm migrate " + migration.instanceId,
+                        s -> signals.run(s, journal.journal()));
+            }
             out.print(json ? r.toJson() + "\n" : r.toText());
             out.flush();
             return ExitCode.OK;

@@ -6,7 +6,7 @@ public enum ProgressStyle {
     AUTO,
     /** A progress bar per step. */
     BARS,
-    /** One line per step event, for logs. */
+    /** Lines for logs: each step's start and end, what it waits for when that changes, else a line every 20 s. */
     PLAIN,
     /** Nothing but warnings. */
     NONE;

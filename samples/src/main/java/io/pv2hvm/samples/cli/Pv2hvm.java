@@ -5,6 +5,8 @@ import io.pv2hvm.core.PreflightException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
@@ -28,6 +30,10 @@ import java.nio.charset.StandardCharsets;
 public final class Pv2hvm implements Runnable {
     @Spec
     CommandSpec spec;
+
+    @Option(names = "--debug", scope = ScopeType.INHERIT,
+            description = "On an error, print its full cause (the AWS SDK's text and stack trace).")
+    boolean debug;
 
     @Override
     public void run() {
@@ -60,8 +66,26 @@ public final class Pv2hvm implements Runnable {
                 return stopped.exitCode(); // it said what state things are in
             }
             int code = exitCodeOf(e);
-            // A message-less exception is a bug of ours; still say what it was rather than "null".
-            cmd.getErr().println("error: " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
+            picocli.CommandLine.Model.OptionSpec debugOption = cmd.getCommandSpec().findOption("--debug");
+            boolean debug = debugOption != null && Boolean.TRUE.equals(debugOption.getValue());
+            java.util.Optional<String> setup = SetupErrors.explain(e, target(cmd.getCommandSpec()));
+            if (setup.isPresent()) {
+                cmd.getErr().println("error: " + setup.get());
+                if (e instanceof io.pv2hvm.core.StepFailedException f) {
+                    // What was rolled back, and what was not, matters more than brevity.
+                    cmd.getErr().println("Migration " + f.migrationId() + " stopped at step " + f.step()
+                            + (f.notRolledBack().isEmpty() ? "; nothing it created is left." : ": " + f.getMessage()));
+                }
+                if (!debug) {
+                    cmd.getErr().println("(--debug shows the full cause)");
+                }
+            } else {
+                // A message-less exception is a bug of ours; still say what it was rather than "null".
+                cmd.getErr().println("error: " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
+            }
+            if (debug) {
+                e.printStackTrace(cmd.getErr());
+            }
             if (code == ExitCode.USAGE) {
                 cmd.getErr().println("Try 'pv2hvm " + cmd.getCommandName() + " --help'.");
             }
@@ -72,6 +96,20 @@ public final class Pv2hvm implements Runnable {
         out.flush();
         err.flush();
         return code;
+    }
+
+    /** Where the failed command sent its AWS calls, from its {@link AwsConnection} (mixed in at any depth). */
+    private static SetupErrors.Target target(CommandSpec command) {
+        for (CommandSpec mixin : command.mixins().values()) {
+            if (mixin.userObject() instanceof AwsConnection aws) {
+                return aws.target();
+            }
+            SetupErrors.Target nested = target(mixin);
+            if (nested.region() != null || nested.endpoint() != null || nested.profile() != null) {
+                return nested;
+            }
+        }
+        return new SetupErrors.Target(null, null, null);
     }
 
     private static int exitCodeOf(Exception e) {

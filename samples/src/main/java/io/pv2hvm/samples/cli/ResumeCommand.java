@@ -33,6 +33,9 @@ final class ResumeCommand implements java.util.concurrent.Callable<Integer> {
     @Mixin
     ProgressOption progress;
 
+    @Mixin
+    ReportOption report;
+
     @Option(names = "--json", description = "Print the result as JSON.")
     boolean json;
 
@@ -41,21 +44,24 @@ final class ResumeCommand implements java.util.concurrent.Callable<Integer> {
 
     @Override
     public Integer call() {
+        report.validate();
         MigrationSpec resumed = Migration.resume(migrationId, journal.journal());
         // The journal is a file: whoever could write it chose this command, so the user sees it first.
         resumed.healthCommand().ifPresent(health -> {
             PrintWriter err = spec.commandLine().getErr();
             err.println("The journal of " + migrationId + " names this health command, which the resume runs against"
-                    + " the new instance:\n  " + Output.printable(health));
+                    + " the new instance:
+  " + Output.printable(health));
             err.flush();
             if (!yes) {
                 MigrateCommand.confirm(err, "Run it?");
             }
         });
-        try (Ec2Client ec2 = provider.aws.ec2(); SsmClient ssm = provider.aws.ssm()) {
-            MigrationResult r = new SignalCancellation(spec.commandLine().getErr(), journal::resumeCommand)
-                    .run(resumed.withProvider(provider.steps(ec2, ssm))
-                            .onProgress(progress.display(spec.commandLine().getErr())), journal.journal());
+        try (Ec2Client ec2 = provider.aws.ec2(); SsmClient ssm = provider.aws.ssm();
+             ProgressDisplay display = progress.display(spec.commandLine().getErr())) {
+            SignalCancellation signals = new SignalCancellation(spec.commandLine().getErr(), journal::resumeCommand);
+            MigrationResult r = report.run(resumed.withProvider(provider.steps(ec2, ssm)).onProgress(display),
+                    "pv2hvm resume " + migrationId, s -> signals.run(s, journal.journal()));
             spec.commandLine().getOut().print(json ? r.toJson() + "\n" : r.toText());
             spec.commandLine().getOut().flush();
             return ExitCode.OK;

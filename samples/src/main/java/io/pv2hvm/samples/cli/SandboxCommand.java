@@ -32,6 +32,9 @@ final class SandboxCommand implements java.util.concurrent.Callable<Integer> {
     @Mixin
     ProgressOption progress;
 
+    @Mixin
+    ReportOption report;
+
     @Option(names = "--guest", paramLabel = "MODE", defaultValue = "auto",
             description = "auto (real where the lab is available), real or simulated. Default: ${DEFAULT-VALUE}.")
     GuestMode guest;
@@ -54,7 +57,8 @@ final class SandboxCommand implements java.util.concurrent.Callable<Integer> {
         if (!(timeScale > 0) || timeScale > 1) {
             throw new UsageException("--time-scale must be in (0, 1]; got " + timeScale + ".");
         }
-        try (Sandbox sandbox = Sandbox.start(guest, timeScale)) {
+        report.validate();
+        try (Sandbox sandbox = Sandbox.start(guest, timeScale); ProgressDisplay display = progress.display(err)) {
             String guestLine = sandbox.simulatedBecause()
                     .map(why -> "guest: SIMULATED (no disk is written; SimulatedGuest) because " + why + ".")
                     .orElse("guest: a real PV disk image (lab ext4 fixture), converted on this machine through loop"
@@ -68,8 +72,8 @@ final class SandboxCommand implements java.util.concurrent.Callable<Integer> {
             }
             Instance before = instance(sandbox, SandboxWorld.SOURCE);
             MigrationSpec migration = sandbox.migration().preservingIps().withInstanceType(instanceType)
-                    .onProgress(progress.display(err));
-            MigrationResult r = migration.run();
+                    .onProgress(display);
+            MigrationResult r = report.run(migration, "pv2hvm sandbox: " + SandboxWorld.SOURCE + " to " + instanceType);
             Instance after = instance(sandbox, r.newInstanceId());
             boolean ipsKept = r.ipsAfter().containsAll(r.ipsBefore());
             if (json) {

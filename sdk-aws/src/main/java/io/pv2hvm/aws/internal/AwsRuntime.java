@@ -71,7 +71,9 @@ public final class AwsRuntime {
 
     /** The transport to the worker: the spec's, else the provider's kind (SSM unless set otherwise) to the worker. */
     public CommandTransport transport(StepContext ctx) {
-        return ctx.spec().transport().orElseGet(() -> transports.computeIfAbsent(worker(ctx), workerTransports));
+        CommandTransport t = ctx.spec().transport().orElseGet(() -> transports.computeIfAbsent(worker(ctx), workerTransports));
+        // What an SSM command waits for is this step's to show.
+        return t instanceof io.pv2hvm.aws.SsmTransport ssmTransport ? ssmTransport.reportingWaitsTo(ctx::waitingFor) : t;
     }
 
     public SsmClient ssm() {

@@ -167,7 +167,18 @@ public final class Ec2Resources {
      * so looking more often than every few poll intervals only spends API calls.
      */
     public void waitStatusOk(StepContext ctx, String id) {
-        waits.slower(3).untilTrue(ctx, "status checks of " + id + " to pass", timeouts.statusChecks(), () -> statusOk(id));
+        String label = label(ctx, id);
+        waits.slower(3).untilTrue(ctx, "status checks of " + id + " to pass", timeouts.statusChecks(), () -> {
+            int passed = statusChecksOk(id);
+            ctx.waitingFor(label + " status checks " + passed + "/2");
+            return passed == 2;
+        });
+    }
+
+    /** The id with the role this migration journaled it under, e.g. "trial i-0abc", for progress text. */
+    private static String label(StepContext ctx, String id) {
+        return ctx.resources().stream().filter(r -> r.id().equals(id)).map(r -> r.role() + " " + id)
+                .reduce((first, later) -> later).orElse("instance " + id);
     }
 
     /**
@@ -183,10 +194,16 @@ public final class Ec2Resources {
 
     /** Whether both status checks of an instance pass now. */
     public boolean statusOk(String id) {
+        return statusChecksOk(id) == 2;
+    }
+
+    /** How many of the instance's two status checks (system, instance) are ok now: 0 to 2. */
+    private int statusChecksOk(String id) {
         return calls.call("DescribeInstanceStatus", () -> ec2.describeInstanceStatus(r -> r.instanceIds(id)
-                .includeAllInstances(true))).instanceStatuses().stream().anyMatch(s ->
-                s.instanceStatus() != null && "ok".equals(s.instanceStatus().statusAsString())
-                        && s.systemStatus() != null && "ok".equals(s.systemStatus().statusAsString()));
+                .includeAllInstances(true))).instanceStatuses().stream().mapToInt(s ->
+                (s.instanceStatus() != null && "ok".equals(s.instanceStatus().statusAsString()) ? 1 : 0)
+                        + (s.systemStatus() != null && "ok".equals(s.systemStatus().statusAsString()) ? 1 : 0))
+                .max().orElse(0);
     }
 
     // ----- snapshots
@@ -229,7 +246,9 @@ public final class Ec2Resources {
                 throw new AwsCallException("CreateSnapshot", "SnapshotError", "Snapshot " + id + " of " + volumeId
                         + " failed: " + s.stateMessage(), null, false);
             }
-            ctx.progress(parsePercent(s.progress()), "snapshot " + id);
+            double percent = parsePercent(s.progress());
+            // The progress EC2 itself reports in DescribeSnapshots, e.g. "63%".
+            ctx.progress(percent, "snapshot " + id + " " + Math.round(percent) + "%");
             return "completed".equals(s.stateAsString()) ? Optional.of(s) : Optional.empty();
         });
     }

@@ -33,6 +33,7 @@ public final class Waits {
      * @throws MigrationException (retryable) naming {@code what} when the deadline passes
      */
     public <T> T until(StepContext ctx, String what, Duration timeout, Supplier<Optional<T>> probe) {
+        ctx.waitingFor(what); // a probe that knows more (a percentage, a state) says it on each look
         Instant deadline = ctx.clock().instant().plus(timeout);
         Duration gap = interval.dividedBy(5);
         while (true) {

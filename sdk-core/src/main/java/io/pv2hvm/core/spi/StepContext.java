@@ -49,6 +49,14 @@ public interface StepContext {
     /** Reports progress of this step, 0 to 100. */
     void progress(double percent, String detail);
 
+    /**
+     * Says what the step waits for now, e.g. {@code "trial i-0abc status checks 1/2"}, for a display
+     * to show beside its clock during a wait that has no percentage. Call it when the state
+     * changes or on each poll; the latest text replaces the earlier one. Not journaled.
+     */
+    default void waitingFor(String what) {
+    }
+
     /** This context as a {@link ProgressSink}, for code that reports progress without knowing the step. */
     default ProgressSink progressSink() {
         return this::progress;

@@ -90,6 +90,11 @@ final class RunContext implements StepContext {
     }
 
     @Override
+    public void waitingFor(String what) {
+        run.listeners().fire(l -> l.stepWaiting(run.migrationId(), step, what));
+    }
+
+    @Override
     public void warn(String message) {
         run.record(Type.WARNING, step, Map.of("message", message));
         LOG.warn(message);

@@ -1,0 +1,205 @@
+package io.pv2hvm.samples.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.pv2hvm.core.MigrationResult;
+import io.pv2hvm.core.Phase;
+import io.pv2hvm.core.Resource;
+import io.pv2hvm.core.StepTiming;
+import io.pv2hvm.samples.sandbox.SandboxWorld;
+import io.pv2hvm.testkit.Ec2Emulator;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.w3c.dom.Document;
+import org.w3c.dom.Element;
+import org.w3c.dom.NodeList;
+
+import javax.xml.parsers.DocumentBuilderFactory;
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * {@code --report FILE.html}: the page parses as XML, names every step, shades the downtime window,
+ * escapes what it shows and points nowhere outside itself; and the plain progress of the same
+ * sandbox run says what each wait waited for.
+ */
+class HtmlReportTest {
+    private static final String SCALE = System.getProperty("pv2hvm.emulator.timeScale", "0.002");
+
+    @TempDir
+    Path dir;
+
+    static Document parse(String html) throws Exception {
+        DocumentBuilderFactory f = DocumentBuilderFactory.newInstance();
+        f.setFeature("http://apache.org/xml/features/nonvalidating/load-external-dtd", false);
+        return f.newDocumentBuilder().parse(new ByteArrayInputStream(html.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    /** Self-contained: no script, no reference to anything outside the page. */
+    static void assertSelfContained(String html) {
+        assertThat(html).doesNotContainIgnoringCase("<script").doesNotContainIgnoringCase("src=")
+                .doesNotContainIgnoringCase("href=").doesNotContainIgnoringCase("url(")
+                .doesNotContainIgnoringCase("@import").doesNotContainIgnoringCase("<link");
+    }
+
+    private static List<String> texts(Document doc, String tag) {
+        NodeList nodes = doc.getElementsByTagName(tag);
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < nodes.getLength(); i++) {
+            out.add(nodes.item(i).getTextContent());
+        }
+        return out;
+    }
+
+    @Test
+    void sandboxReport_isWellFormed_hasEveryStepAndTheDowntimeWindow_andPlainProgressNamesTheWaits() throws Exception {
+        Path page = dir.resolve("sandbox.html");
+        Cli.Run run = Cli.run("sandbox", "--guest", "simulated", "--time-scale", SCALE, "--progress", "plain",
+                "--json", "--report", page.toString());
+
+        assertThat(run.exit()).as(run.toString()).isZero();
+        String html = Files.readString(page);
+        Document doc = parse(html);
+        assertSelfContained(html);
+        JsonNode timings = run.json().path("result").path("timings");
+        assertThat(timings.size()).isGreaterThan(20);
+        List<String> labels = texts(doc, "text");
+        for (JsonNode t : timings) {
+            assertThat(labels).as("the timeline has a bar label for every step").contains(t.path("step").asText());
+        }
+        Element downtime = doc.getElementById("downtime");
+        if (downtime == null) { // getElementById needs a DTD-declared id; look by attribute
+            NodeList rects = doc.getElementsByTagName("rect");
+            for (int i = 0; i < rects.getLength(); i++) {
+                Element r = (Element) rects.item(i);
+                if ("downtime".equals(r.getAttribute("id"))) {
+                    downtime = r;
+                }
+            }
+        }
+        assertThat(downtime).as("the downtime window is shaded").isNotNull();
+        assertThat(Double.parseDouble(downtime.getAttribute("width"))).isPositive();
+        assertThat(html).contains("Done: " + SandboxWorld.SOURCE + " now runs as ").contains(">kept<").contains(">deleted<");
+
+        // Plain progress carries what each wait waited for.
+        assertThat(run.err()).containsPattern("status checks [0-2]/2 · \\d:\\d\\d:\\d\\d")
+                .containsPattern("snapshot snap-[0-9a-f]+ of vol-[0-9a-f]+ to complete · ")
+                .containsPattern("SSM command on i-[0-9a-f]+: (InProgress|Pending|Success)")
+                .containsPattern("downtime so far \\d:\\d\\d:\\d\\d");
+    }
+
+    @Test
+    void benchFleetReport_hasOneRowPerMigration() throws Exception {
+        Path page = dir.resolve("fleet.html");
+        Cli.Run run = Cli.run("bench", "fleet", "--instances", "3", "--max-concurrent", "2", "--time-scale", "0.002",
+                "--quiet", "--report", page.toString());
+
+        assertThat(run.exit()).as(run.toString()).isZero();
+        String html = Files.readString(page);
+        Document doc = parse(html);
+        assertSelfContained(html);
+        List<String> rows = texts(doc, "tr");
+        assertThat(rows).hasSize(1 + 3);
+        assertThat(rows.subList(1, 4)).allSatisfy(r -> assertThat(r).startsWith("i-").contains("ok"));
+    }
+
+    @Test
+    void everyTextIsEscaped() throws Exception {
+        MutableClock clock = new MutableClock();
+        MigrationRecorder rec = new MigrationRecorder(clock);
+        String nasty = "<script>alert('x')</script> & \"quoted\"";
+        rec.stepStarted("m", "preflight", Phase.PREFLIGHT);
+        clock.now = clock.now.plusSeconds(2);
+        rec.stepFinished("m", "preflight", Duration.ofSeconds(2));
+        rec.stepStarted("m", "stop-source", Phase.CUTOVER);
+        rec.resourceCreated("m", "stop-source", new Resource("volume", "vol-1", nasty));
+        rec.warning("m", "stop-source", nasty);
+        clock.now = clock.now.plusSeconds(30);
+        rec.stepFailed("m", "stop-source", new IllegalStateException(nasty));
+
+        String html = HtmlReport.migration("title " + nasty, rec, null, new IllegalStateException(nasty));
+
+        Document doc = parse(html);
+        assertSelfContained(html);
+        assertThat(doc.getElementsByTagName("script").getLength()).isZero();
+        assertThat(doc.getDocumentElement().getTextContent()).contains(nasty).contains("preflight").contains("stop-source");
+        assertThat(html).contains("Failed: &lt;script&gt;").contains("see the journal");
+    }
+
+    @Test
+    void aSuccessfulResult_marksKeptAndDeletedResources() throws Exception {
+        MutableClock clock = new MutableClock();
+        MigrationRecorder rec = new MigrationRecorder(clock);
+        rec.stepStarted("m", "register-image", Phase.REGISTER);
+        rec.resourceCreated("m", "register-image", new Resource("image", "ami-keep", "new-image"));
+        rec.resourceCreated("m", "register-image", new Resource("volume", "vol-temp", "scratch"));
+        clock.now = clock.now.plusSeconds(5);
+        rec.stepFinished("m", "register-image", Duration.ofSeconds(5));
+        MigrationResult result = new MigrationResult("m", "i-0123456789abcdef0", "i-0fedcba9876543210", "ami-keep",
+                null, List.of(), List.of(), List.of(new StepTiming("register-image", Phase.REGISTER,
+                Duration.ofSeconds(5), false, false)), Duration.ofSeconds(5), Duration.ZERO, List.of(),
+                List.of(new Resource("image", "ami-keep", "new-image")), Map.of());
+
+        String html = HtmlReport.migration("t", rec, result, null);
+
+        parse(html);
+        assertThat(row(html, "ami-keep")).endsWith("<td>kept</td></tr>");
+        assertThat(row(html, "vol-temp")).endsWith("<td>deleted</td></tr>");
+        assertThat(html).doesNotContain("id=\"downtime\""); // no CUTOVER step ran: no window to shade
+    }
+
+    @Test
+    void aBadReportPath_isBadUsage_andNoCallIsMade() {
+        Ec2Emulator emulator = Ec2Emulator.builder().world(SandboxWorld.simulated()).build().start();
+        try {
+            Cli.Run run = Cli.run("migrate", SandboxWorld.SOURCE, "--yes", "--endpoint-url",
+                    emulator.endpoint().toString(), "--region", "us-east-1", "--worker-profile",
+                    SandboxWorld.WORKER_PROFILE, "--report", dir.resolve("no/such/dir/r.html").toString());
+            assertThat(run.exit()).as(run.toString()).isEqualTo(ExitCode.USAGE);
+            assertThat(run.err()).contains("--report").contains("existing, writable directory");
+            Cli.Run notHtml = Cli.run("sandbox", "--report", dir.resolve("r.txt").toString());
+            assertThat(notHtml.exit()).isEqualTo(ExitCode.USAGE);
+            assertThat(notHtml.err()).contains("ending in .html");
+            assertThat(emulator.journal().all()).as("nothing was called").isEmpty();
+        } finally {
+            emulator.stop();
+        }
+    }
+
+    private static String row(String html, String id) {
+        Matcher m = Pattern.compile("<tr><td>[^<]*</td><td>" + Pattern.quote(id) + "</td>.*?</tr>").matcher(html);
+        assertThat(m.find()).as(id).isTrue();
+        return m.group();
+    }
+
+    private static final class MutableClock extends Clock {
+        Instant now = Instant.parse("2026-12-05T10:00:00Z");
+
+        @Override
+        public java.time.ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+    }
+}
