@@ -50,8 +50,7 @@ final class ResumeCommand implements java.util.concurrent.Callable<Integer> {
         resumed.healthCommand().ifPresent(health -> {
             PrintWriter err = spec.commandLine().getErr();
             err.println("The journal of " + migrationId + " names this health command, which the resume runs against"
-                    + " the new instance:
-  " + Output.printable(health));
+                    + " the new instance:\n  " + Output.printable(health));
             err.flush();
             if (!yes) {
                 MigrateCommand.confirm(err, "Run it?");
