@@ -49,6 +49,8 @@ final class LayoutRules {
 
         boolean grub = strategy == ConversionStrategy.PARTITION_COPY || partitioned;
         GuestFilesystem grubReads = boot.orElse(facts.filesystem());
+        // GRUB's grub-core/fs/ext2.c refuses to mount an ext filesystem with an incompat feature outside
+        // EXT2_DRIVER_SUPPORTED_INCOMPAT | EXT2_DRIVER_IGNORED_INCOMPAT; inline_data (0x8000) is in neither
         if (grub && grubReads.hasFeature("inline_data")) {
             problems.add("GRUB2 cannot read ext4 with inline_data (" + (boot.isPresent() ? "/boot" : "root") + " on "
                     + grubReads.device() + "). Move the files to a filesystem made without it (mkfs.ext4 -O ^inline_data;"
