@@ -20,8 +20,7 @@ if [[ -n $pt ]]; then
   # partition does not hold one; an LVM physical volume cannot be read here
   fsdev= lvm=0 first=
   while read -r n start; do
-    [[ -z $first ]] || (( start >= first )) || first=$start
-    [[ -n $first ]] || first=$start
+    if [[ -z $first ]] || (( start < first )); then first=$start; fi
     node=$(partition_node "$dev" "$n")
     t=$(fs_type "$node")
     emit layout partition "$n" "${t:-none}"

@@ -88,8 +88,40 @@ class LayoutConversionLabTest {
         BootResult boot = lab.qemu().bios(out, Disk.NVME, "layout-separate-boot-in-place-nvme");
         assertBooted(boot, "/dev/nvme0n1p2", result);
         assertThat(PvLayoutImage.bootMount(boot)).as(boot.describe()).hasValue("ok dev=/dev/nvme0n1p1");
+
+        // the guest's next kernel: the hook pv2hvm installed renders grub.cfg on the /boot partition for it
+        String newer = lab.kernelVersion().replaceFirst("^(\\d+\\.\\d+)\\.\\d+", "$1.999");
+        String grubCfg = runKernelHookOnSeparateBoot(out, lab.kernelVersion(), newer);
+        assertThat(grubCfg).contains("linux /vmlinuz-" + newer + " root=UUID=" + result.rootUuid(), "initrd /initrd.img-" + newer,
+                "search --no-floppy --fs-uuid --set=root " + bootUuid).doesNotContain("/boot/");
         Files.deleteIfExists(out);
         Files.deleteIfExists(source.path());
+    }
+
+    /**
+     * Mounts the converted separate-/boot image's root (partition 2) and /boot (partition 1), adds a
+     * kernel {@code newer} (a copy of {@code kv}) as a kernel package would, runs the installed
+     * postinst hook in a chroot with busybox standing in for coreutils, and returns the guest's
+     * /boot/grub/grub.cfg.
+     */
+    private static String runKernelHookOnSeparateBoot(Path image, String kv, String newer) {
+        String script = """
+                set -euo pipefail
+                img=$1 kv=$2 new=$3
+                mnt=$(mktemp -d) r= b=
+                trap 'umount "$mnt/boot" 2>/dev/null; umount "$mnt" 2>/dev/null; [[ -z $b ]] || losetup -d "$b"; [[ -z $r ]] || losetup -d "$r"; rmdir "$mnt"' EXIT
+                r=$(losetup -f --show -o $((65 << 20)) "$img")
+                b=$(losetup -f --show -o $((1 << 20)) --sizelimit $((64 << 20)) "$img")
+                mount "$r" "$mnt"
+                mount "$b" "$mnt/boot"
+                for t in sort tail mv; do [[ -e $mnt/bin/$t ]] || ln -s busybox "$mnt/bin/$t"; done
+                cp "$mnt/boot/vmlinuz-$kv" "$mnt/boot/vmlinuz-$new"
+                cp "$mnt/boot/initrd.img-$kv" "$mnt/boot/initrd.img-$new"
+                chroot "$mnt" /bin/sh /etc/kernel/postinst.d/zz-pv2hvm-boot "$new" "/boot/vmlinuz-$new" >&2
+                cat "$mnt/boot/grub/grub.cfg"
+                """;
+        return LocalTransport.create().exec(Command.of("bash", "-c", script, "kernel-hook", image.toString(), kv, newer))
+                .orThrow("running the kernel hook on " + image).stdout();
     }
 
     @Test
