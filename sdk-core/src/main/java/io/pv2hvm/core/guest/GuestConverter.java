@@ -22,6 +22,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
@@ -151,7 +152,12 @@ public final class GuestConverter {
         };
     }
 
-    /** {@link ConversionStrategy#IN_PLACE}: makes {@code device} itself bootable, writing a few hundred KiB. */
+    /**
+     * {@link ConversionStrategy#IN_PLACE}: makes {@code device} itself bootable, writing a few hundred KiB.
+     * An unpartitioned volume gets extlinux in its filesystem's boot sector; an already partitioned
+     * one (root on a partition, {@code /boot} on the root or on a partition of its own) gets GRUB2
+     * in its MBR and the gap before its first partition, and keeps its partitions.
+     */
     public ConversionResult inPlace(String device) {
         WorkerScript.device(device);
         GuestFacts facts = GuestInspector.on(transport).inspect(device);
@@ -160,6 +166,9 @@ public final class GuestConverter {
         List<String> warnings = new ArrayList<>(plan.warnings());
         warnings.addAll(networkWarnings(facts));
         String uuid = facts.filesystem().uuid();
+        if (facts.layout().kind() == GuestLayout.Kind.PARTITIONED) {
+            return grubInPlace(device, facts, plan, warnings);
+        }
 
         List<GuestChange> changes = new ArrayList<>();
         fixDriversIfNeeded(plan, device, 5, 60, changes);
@@ -172,6 +181,34 @@ public final class GuestConverter {
         progress.report(100, device + " boots under HVM with extlinux");
         return new ConversionResult(ConversionStrategy.IN_PLACE, device, device, uuid, plan.kernel().version(),
                 plan.driversToAdd(), warnings, facts, changes);
+    }
+
+    /** IN_PLACE on a partitioned volume: GRUB2 in the MBR and the gap, its files where the guest's /boot is. */
+    private ConversionResult grubInPlace(String device, GuestFacts facts, ConversionPlan plan, List<String> warnings) {
+        String root = WorkerScript.device(facts.filesystem().device());
+        String uuid = facts.filesystem().uuid();
+        Optional<GuestFilesystem> boot = facts.layout().boot();
+        List<GuestChange> changes = new ArrayList<>();
+        fixDriversIfNeeded(plan, root, bootOption(facts), 5, 60, changes);
+        HvmBootConfig config = new HvmBootConfig(plan.entry(), uuid, extraArguments(facts));
+        warnings.addAll(config.warnings());
+        String grubCfg = boot.isPresent() ? config.grubCfgOnSeparateBoot(boot.get().type(), boot.get().uuid())
+                : config.grubCfg(facts.filesystem().type());
+        String grubPartition = WorkerScript.device(boot.map(GuestFilesystem::device).orElse(root));
+        run(WorkerScript.INSTALL_GRUB.command(device, grubPartition, grubCfg, boot.isPresent() ? "/grub" : "/boot/grub"),
+                "Installing GRUB2 on " + device + ", keeping its partitions", 60, 85);
+        changes.add(new GuestChange(GRUB_CFG, "HVM boot entry for GRUB2" + (boot.isPresent() ? " on the /boot partition" : "")
+                + ": root by UUID, console on ttyS0" + argsNote(facts)));
+        adapt(plan, facts, root, GRUB_CFG, grubCfg, 85, 95, changes);
+        warnings.addAll(writeFstab(facts, root, uuid, 95, 100, changes));
+        progress.report(100, device + " boots under HVM with GRUB2 from its partition table");
+        return new ConversionResult(ConversionStrategy.IN_PLACE, device, root, uuid, plan.kernel().version(),
+                plan.driversToAdd(), warnings, facts, changes);
+    }
+
+    /** {@code --boot=DEVICE} for the jobs that write under /boot, when /boot is a partition of its own. */
+    private static List<String> bootOption(GuestFacts facts) {
+        return facts.layout().boot().map(b -> List.of("--boot=" + WorkerScript.device(b.device()))).orElse(List.of());
     }
 
     /**
@@ -191,8 +228,10 @@ public final class GuestConverter {
         warnings.addAll(networkWarnings(facts));
         String uuid = facts.filesystem().uuid();
 
-        CommandResult copy = run(WorkerScript.PARTITION_COPY.command(sourceDevice, targetDevice),
-                "Copying " + sourceDevice + " into a partition of " + targetDevice, 2, 75);
+        // the root filesystem: the volume itself, or (hd00 AKIs) the partition holding it
+        String sourceRoot = WorkerScript.device(facts.filesystem().device());
+        CommandResult copy = run(WorkerScript.PARTITION_COPY.command(sourceRoot, targetDevice),
+                "Copying " + sourceRoot + " into a partition of " + targetDevice, 2, 75);
         String partition = ScriptOutput.value(copy.stdout(), "PARTITION")
                 .orElseThrow(() -> new CommandFailedException("partition-copy on " + transport.describe(), 0,
                         "the script did not report the partition it created"));
@@ -213,11 +252,17 @@ public final class GuestConverter {
     }
 
     private void fixDriversIfNeeded(ConversionPlan plan, String device, double from, double to, List<GuestChange> changes) {
+        fixDriversIfNeeded(plan, device, List.of(), from, to, changes);
+    }
+
+    private void fixDriversIfNeeded(ConversionPlan plan, String device, List<String> options, double from, double to,
+                                    List<GuestChange> changes) {
         if (plan.driversToAdd().isEmpty()) {
             return;
         }
         String initrd = WorkerScript.guestPath(plan.entry().initrd().orElseThrow());
-        List<String> args = new ArrayList<>(List.of(device, WorkerScript.word(plan.kernel().version()),
+        List<String> args = new ArrayList<>(options);
+        args.addAll(List.of(device, WorkerScript.word(plan.kernel().version()),
                 initrd, plan.initramfsTool()));
         plan.driversToAdd().forEach(d -> args.add(WorkerScript.word(d)));
         run(WorkerScript.FIX_DRIVERS.command(args), "Adding " + plan.driversToAdd() + " to the initramfs on " + device, from, to);
@@ -264,7 +309,8 @@ public final class GuestConverter {
     private List<String> writeFstab(GuestFacts facts, String device, String uuid, double from, double to, List<GuestChange> changes) {
         FstabRewriter rewriter = new FstabRewriter(facts.startup(), dataVolumes.identified(), dataVolumes.keptByName());
         List<String> original = facts.fstab().stream().map(FstabEntry::toLine).toList();
-        String content = String.join("\n", rewriter.rewrite(original, "UUID=" + uuid));
+        String bootSpec = facts.layout().boot().map(b -> "UUID=" + b.uuid()).orElse("");
+        String content = String.join("\n", rewriter.rewrite(original, "UUID=" + uuid, bootSpec));
         run(WorkerScript.WRITE_FSTAB.command(device, content), "Rewriting /etc/fstab on " + device, from, to);
         rewriter.changes().forEach(c -> changes.add(new GuestChange("/etc/fstab", c)));
         return rewriter.warnings();

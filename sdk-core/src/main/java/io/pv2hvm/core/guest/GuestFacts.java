@@ -23,18 +23,28 @@ import java.util.Set;
  * @param initramfsTools  initramfs builders installed in the guest ({@code update-initramfs},
  *                        {@code dracut}, {@code mkinitrd})
  * @param startup         its init, cloud-init, SELinux and network naming
+ * @param layout          partition table, root partition, separate {@code /boot}, LVM
  */
 public record GuestFacts(String device, boolean partitioned, GuestFilesystem filesystem, GuestOs os,
                          String bootConfig, Optional<BootEntry> defaultEntry, List<GuestKernel> kernels,
                          List<FstabEntry> fstab, List<String> consoles, Set<String> initramfsTools,
-                         GuestStartup startup) {
+                         GuestStartup startup, GuestLayout layout) {
     /** Defensive copies. */
     public GuestFacts {
         Objects.requireNonNull(startup, "startup");
+        Objects.requireNonNull(layout, "layout");
         kernels = List.copyOf(kernels);
         fstab = List.copyOf(fstab);
         consoles = List.copyOf(consoles);
         initramfsTools = Set.copyOf(initramfsTools);
+    }
+
+    /** Facts of a guest on an unpartitioned volume ({@link GuestLayout#wholeDisk()}). */
+    public GuestFacts(String device, boolean partitioned, GuestFilesystem filesystem, GuestOs os, String bootConfig,
+                      Optional<BootEntry> defaultEntry, List<GuestKernel> kernels, List<FstabEntry> fstab,
+                      List<String> consoles, Set<String> initramfsTools, GuestStartup startup) {
+        this(device, partitioned, filesystem, os, bootConfig, defaultEntry, kernels, fstab, consoles, initramfsTools,
+                startup, GuestLayout.wholeDisk());
     }
 
     /**

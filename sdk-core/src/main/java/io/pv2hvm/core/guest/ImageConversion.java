@@ -37,6 +37,10 @@ import java.util.regex.Pattern;
  */
 public final class ImageConversion {
     private static final Pattern PLAIN_PATH = Pattern.compile("/[A-Za-z0-9/_.+@-]+");
+    /** What a migration adds to the source volume's size for its PARTITION_COPY target (ConvertStep: one GiB). */
+    private static final long TARGET_HEADROOM = 1L << 30;
+    /** Where partition-copy starts partition 1. */
+    private static final long PARTITION_OFFSET = 1L << 20;
 
     private final Path source;
     private final ConversionStrategy strategy;
@@ -91,7 +95,10 @@ public final class ImageConversion {
                 keepCloudInitInstance);
     }
 
-    /** For PARTITION_COPY: the output image size in bytes; 0 (default) means the same size as the source. */
+    /**
+     * For PARTITION_COPY: the output image size in bytes; 0 (default) sizes it as a migration sizes
+     * its target volume, one GiB more than the source, so the copy never has to shrink (XFS cannot).
+     */
     public ImageConversion targetSize(long bytes) {
         if (bytes < 0) {
             throw new InvalidSpecException("A target size cannot be negative; got " + bytes + ".");
@@ -152,10 +159,19 @@ public final class ImageConversion {
 
         // Decide on a read-only attachment first: a refused guest leaves no output and an untouched source.
         String probe = attach(source, "ro");
+        GuestFacts facts;
         try {
-            converter.check(strategy, probe);
+            facts = converter.check(strategy, probe);
         } finally {
             detach(probe);
+        }
+        long outputBytes = targetBytes > 0 ? targetBytes : size(source) + TARGET_HEADROOM;
+        if (strategy == ConversionStrategy.PARTITION_COPY && facts.filesystem().type().equals("xfs")
+                && outputBytes < facts.filesystem().sizeBytes() + PARTITION_OFFSET) {
+            throw new InvalidSpecException("XFS cannot shrink: the output image needs at least "
+                    + (facts.filesystem().sizeBytes() + PARTITION_OFFSET) + " bytes (the XFS filesystem plus 1 MiB for the"
+                    + " partition table), not " + outputBytes + ". Give a larger targetSize, or none to size it as a"
+                    + " migration does (the source plus 1 GiB).");
         }
 
         List<String> attached = new ArrayList<>();
@@ -172,8 +188,7 @@ public final class ImageConversion {
                 attached.add(dev);
                 result = converter.inPlace(dev);
             } else {
-                long size = targetBytes > 0 ? targetBytes : size(source);
-                transport.exec(Command.of("truncate", "-s", Long.toString(size), out.toString()).notIdempotent())
+                transport.exec(Command.of("truncate", "-s", Long.toString(outputBytes), out.toString()).notIdempotent())
                         .orThrow("Creating " + out);
                 String src = attach(source, "ro");
                 attached.add(src);

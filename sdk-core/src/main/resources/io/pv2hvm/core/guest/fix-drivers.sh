@@ -4,6 +4,7 @@
 # (run_in_guest: no network, a minimal /dev, no worker files), so it also
 # carries DRIVERs; the original is kept once as INITRD.pv2hvm-orig. Checks the result lists
 # every driver. Re-runnable: drivers are added to the tool's configuration only once.
+# With --boot=DEVICE first, DEVICE is mounted on the guest's /boot (a /boot partition).
 [[ $# -ge 5 ]] || fail "usage: fix-drivers DEVICE KERNEL_VERSION INITRD TOOL DRIVER..."
 dev=$1 kver=$2 initrd=$3 tool=$4; shift 4
 need_block_device DEVICE "$dev"
@@ -16,6 +17,7 @@ not_mounted "$dev"
 scratch_dir
 
 mount_guest "$dev" rw
+mount_separate_boot rw
 target=$(guest_file "$initrd")
 [[ -f $target ]] || fail "$initrd not found on the guest"
 need_plain_sibling "$target.pv2hvm-orig"

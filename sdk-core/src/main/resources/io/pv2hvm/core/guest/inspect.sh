@@ -16,7 +16,26 @@ clean() { tr -d '\r' | tr '\t' ' '; }
 pt=$(table_type "$dev")
 if [[ -n $pt ]]; then
   emit layout partitioned "$pt"
-  fsdev=$(partition_node "$dev" 1)
+  # the root is the first partition holding /etc/fstab (partition 1 on most hd00 AKIs); a /boot
+  # partition does not hold one; an LVM physical volume cannot be read here
+  fsdev= lvm=0 first=
+  while read -r n start; do
+    if [[ -z $first ]] || (( start < first )); then first=$start; fi
+    node=$(partition_node "$dev" "$n")
+    t=$(fs_type "$node")
+    emit layout partition "$n" "${t:-none}"
+    case $t in
+      LVM2_member) lvm=$((lvm + 1)) ;;
+      ''|swap) ;;
+      *) if [[ -z $fsdev ]] && holds_root "$node"; then fsdev=$node; emit layout root-partition "$n"; fi ;;
+    esac
+  done < <(partition_starts "$dev")
+  emit layout first-sector "${first:-0}"
+  emit layout lvm-partitions "$lvm"
+  if [[ -z $fsdev ]]; then
+    (( lvm == 0 )) || { emit layout kind lvm; exit 0; }
+    fail "no partition of $dev holds a root filesystem (one with /etc/fstab)"
+  fi
 else
   emit layout whole-disk
   fsdev=$dev
@@ -41,6 +60,29 @@ esac
 
 mount_guest "$fsdev" ro
 emit fs used-bytes "$(df -B1 --output=used "$MNT" | tail -1 | tr -d ' ')"
+
+# a /boot partition of this volume, mounted where the guest mounts it, so that boot menus and
+# kernels below are read from it; a /boot the fstab takes from elsewhere is reported, not read
+bootspec=$(fstab_boot_spec "$(in_guest /etc/fstab)")
+if [[ -n $bootspec ]]; then
+  bootdev=
+  [[ -z $pt ]] || bootdev=$(boot_partition "$dev" "$bootspec")
+  if [[ -z $bootdev ]]; then
+    emit boot elsewhere "$bootspec"
+  else
+    emit boot device "$bootdev"
+    emit boot type "$(fs_type "$bootdev")"
+    emit boot uuid "$(blkid -p -s UUID -o value "$bootdev" 2>/dev/null || true)"
+    emit boot label "$(blkid -p -s LABEL -o value "$bootdev" 2>/dev/null || true)"
+    emit boot device-bytes "$(blockdev --getsize64 "$bootdev")"
+    emit boot fs-bytes "$(fs_size_bytes "$bootdev")"
+    case $(fs_type "$bootdev") in
+      ext2|ext3|ext4) for f in $(ext_features "$bootdev"); do emit boot feature "$f"; done ;;
+    esac
+    mount_on_guest_boot "$bootdev" ro
+    emit boot used-bytes "$(df -B1 --output=used "$(in_guest /boot)" | tail -1 | tr -d ' ')"
+  fi
+fi
 
 for f in /etc/os-release /usr/lib/os-release /etc/redhat-release /etc/system-release /etc/fstab /etc/inittab \
          /boot/grub/menu.lst /boot/grub/grub.conf /boot/grub/grub.cfg /boot/grub2/grub.cfg \

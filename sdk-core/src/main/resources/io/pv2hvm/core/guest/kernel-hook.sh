@@ -27,10 +27,12 @@ for k in "$kdir/$kprefix"*; do
 done
 [ -n "$newest" ] || { echo "pv2hvm: no kernel with an initramfs in $kdir; $TARGET left as it is" >&2; exit 0; }
 
-# the paths first; then the version in the lines that name no path (the entry's title)
-sed -e "s/$(literal "$KERNEL")/$(literal "$kdir/$kprefix$newest")/g" \
-    -e "s/$(literal "$INITRD")/$(literal "$kdir/$iprefix$newest$isuffix")/g" \
-    -e "/$(literal "$kdir")\//!s/$(literal "$KVER")/$(literal "$newest")/g" \
+# by file name: with /boot on a partition of its own the template names /vmlinuz-..., not /boot/vmlinuz-...;
+# then the version in the lines that name neither file (the entry's title)
+sed -e "s/$(literal "/$kbase")/$(literal "/$kprefix$newest")/g" \
+    -e "s/$(literal "/$ibase")/$(literal "/$iprefix$newest$isuffix")/g" \
+    -e "/$(literal "/$kprefix")/b" -e "/$(literal "/$iprefix")/b" \
+    -e "s/$(literal "$KVER")/$(literal "$newest")/g" \
     /etc/pv2hvm/boot.template >"$TARGET.pv2hvm-new"
 mv "$TARGET.pv2hvm-new" "$TARGET"
 echo "pv2hvm: $TARGET now boots $newest" >&2

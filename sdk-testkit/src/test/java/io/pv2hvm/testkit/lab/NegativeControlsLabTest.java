@@ -2,6 +2,7 @@ package io.pv2hvm.testkit.lab;
 
 import io.pv2hvm.core.ConversionStrategy;
 import io.pv2hvm.core.GuestIncompatibleException;
+import io.pv2hvm.core.InvalidSpecException;
 import io.pv2hvm.core.guest.ImageConversion;
 import io.pv2hvm.core.guest.TargetPlatform;
 import org.junit.jupiter.api.Test;
@@ -44,6 +45,24 @@ class NegativeControlsLabTest {
     void convert_whenXfsWithInPlace_refuses() throws Exception {
         assertRefused(Fixture.XFS, ConversionStrategy.IN_PLACE, TargetPlatform.NITRO, true,
                 "IN_PLACE needs ext2/3/4", "xfs", "Use PARTITION_COPY");
+    }
+
+    @Test
+    void convertImage_whenXfsTargetSizeCannotHoldTheFilesystem_refusesBeforeCreatingTheOutput() throws Exception {
+        Path source = lab.copyOf(Fixture.XFS, "XFS-small-target-source.img");
+        String hash = GuestLab.sha256(source);
+        Path out = lab.scratch("XFS-small-target.img");
+        RecordingTransport transport = new RecordingTransport();
+
+        assertThatThrownBy(() -> ImageConversion.of(source).strategy(ConversionStrategy.PARTITION_COPY).target(TargetPlatform.NITRO)
+                .targetSize(Files.size(source)).transport(transport).writeTo(out))
+                .isInstanceOf(InvalidSpecException.class)
+                .hasMessageContainingAll("XFS cannot shrink", "needs at least", "or none to size it as a migration does");
+
+        assertThat(transport.jobs()).isNotEmpty().containsOnly(READ_ONLY_JOBS.toArray(String[]::new));
+        assertThat(out).doesNotExist();
+        assertThat(GuestLab.sha256(source)).isEqualTo(hash);
+        Files.deleteIfExists(source);
     }
 
     private void assertRefused(Fixture fixture, ConversionStrategy strategy, TargetPlatform target, boolean fix,

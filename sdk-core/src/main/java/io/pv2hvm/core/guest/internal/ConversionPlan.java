@@ -5,6 +5,7 @@ import io.pv2hvm.core.GuestIncompatibleException;
 import io.pv2hvm.core.guest.BootEntry;
 import io.pv2hvm.core.guest.GuestFacts;
 import io.pv2hvm.core.guest.GuestKernel;
+import io.pv2hvm.core.guest.GuestLayout;
 import io.pv2hvm.core.guest.TargetPlatform;
 
 import java.util.ArrayList;
@@ -34,11 +35,17 @@ public record ConversionPlan(BootEntry entry, GuestKernel kernel, List<String> d
         List<String> warnings = new ArrayList<>();
         String fsType = facts.filesystem().type();
 
-        if (facts.partitioned()) {
-            problems.add(facts.device() + " already has a partition table; both strategies expect an EC2 PV root"
-                    + " volume holding one unpartitioned filesystem.");
+        GuestLayout layout = facts.layout();
+        if (layout.kind() == GuestLayout.Kind.LVM) {
+            throw new GuestIncompatibleException("Cannot convert " + facts.device() + " with " + strategy + " for " + target
+                    + ": its root filesystem is in an LVM volume group (" + layout.lvmPartitions() + " LVM partition(s)),"
+                    + " which pv2hvm does not convert. Convert it inside the guest instead: install grub-pc (Debian/Ubuntu)"
+                    + " or grub2 (RHEL/CentOS 7) into the MBR of the root volume, make sure the initramfs activates the"
+                    + " volume group (lvm2 installed, rebuilt with update-initramfs -u or dracut -f), then stop the"
+                    + " instance and register its root snapshot as an HVM image.");
         }
-        if (strategy == ConversionStrategy.IN_PLACE) {
+        problems.addAll(LayoutRules.problems(facts, strategy));
+        if (strategy == ConversionStrategy.IN_PLACE && layout.kind() == GuestLayout.Kind.WHOLE_DISK) {
             if (!facts.filesystem().isExt()) {
                 problems.add("IN_PLACE needs ext2/3/4, but " + facts.device() + " holds " + (fsType.isEmpty() ? "no known filesystem" : fsType)
                         + (fsType.equals("xfs") ? ": XFS has no free boot sector for extlinux" : "")

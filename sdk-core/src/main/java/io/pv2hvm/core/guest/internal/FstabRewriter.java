@@ -62,6 +62,14 @@ public final class FstabRewriter {
 
     /** Rewrites {@code lines}, mounting {@code /} from {@code rootSpec} (e.g. {@code UUID=...}). */
     public List<String> rewrite(List<String> lines, String rootSpec) {
+        return rewrite(lines, rootSpec, "");
+    }
+
+    /**
+     * The same, and when {@code bootSpec} is not empty, mounting {@code /boot} (a partition of the
+     * root volume, so it is there whenever the root is: no {@code nofail}) from it.
+     */
+    public List<String> rewrite(List<String> lines, String rootSpec, String bootSpec) {
         List<String> out = new ArrayList<>();
         boolean rootSeen = false;
         for (String line : lines) {
@@ -81,6 +89,12 @@ public final class FstabRewriter {
                 if (!w[0].startsWith("UUID=") && !w[0].startsWith("LABEL=")) {
                     changes.add("mount / by " + rootSpec + " instead of " + w[0] + " (device names change under HVM)");
                     w[0] = rootSpec;
+                }
+                out.add(String.join("\t", w));
+            } else if (!bootSpec.isEmpty() && e.mountPoint().equals("/boot")) {
+                if (!w[0].startsWith("UUID=") && !w[0].startsWith("LABEL=")) {
+                    changes.add("mount /boot by " + bootSpec + " instead of " + w[0] + " (device names change under HVM)");
+                    w[0] = bootSpec;
                 }
                 out.add(String.join("\t", w));
             } else if (e.namesDevice() || w[0].matches("(UUID|LABEL|PARTUUID)=.+")) {

@@ -89,6 +89,29 @@ public final class HvmBootConfig {
 
     /** The GRUB2 configuration for the partitioned copy; {@code fsType} picks the GRUB filesystem module. */
     public String grubCfg(String fsType) {
+        return grub(fsType, rootUuid, kernel, initrd);
+    }
+
+    /**
+     * The GRUB2 configuration when {@code /boot} is a filesystem of its own ({@code bootFsType},
+     * {@code bootUuid}): GRUB reads it there, where the kernel is {@code /vmlinuz-...}, not
+     * {@code /boot/vmlinuz-...}; the kernel still mounts the root by its UUID.
+     */
+    public String grubCfgOnSeparateBoot(String bootFsType, String bootUuid) {
+        if (!UUID.matcher(bootUuid).matches()) {
+            throw new IllegalArgumentException("not a filesystem UUID: " + bootUuid);
+        }
+        return grub(bootFsType, bootUuid, outsideBoot(kernel), initrd == null ? null : outsideBoot(initrd));
+    }
+
+    private static String outsideBoot(String path) {
+        if (!path.startsWith("/boot/")) {
+            throw new IllegalArgumentException(path + " is not under /boot");
+        }
+        return path.substring("/boot".length());
+    }
+
+    private String grub(String fsType, String searchUuid, String kernel, String initrd) {
         String module = fsType.equals("xfs") ? "xfs" : "ext2";
         StringBuilder sb = new StringBuilder()
                 .append("# Written by pv2hvm: the guest's default PV-GRUB entry, booted by BIOS through GRUB2.\n")
@@ -100,7 +123,7 @@ public final class HvmBootConfig {
                 .append("menuentry '").append(title.isEmpty() ? "Linux" : title).append(" (HVM)' {\n")
                 .append("  insmod part_msdos\n")
                 .append("  insmod ").append(module).append('\n')
-                .append("  search --no-floppy --fs-uuid --set=root ").append(rootUuid).append('\n')
+                .append("  search --no-floppy --fs-uuid --set=root ").append(searchUuid).append('\n')
                 .append("  linux ").append(kernel).append(' ').append(String.join(" ", arguments)).append('\n');
         if (initrd != null) {
             sb.append("  initrd ").append(initrd).append('\n');

@@ -6,6 +6,7 @@ import io.pv2hvm.core.guest.FstabEntry;
 import io.pv2hvm.core.guest.GuestFacts;
 import io.pv2hvm.core.guest.GuestFilesystem;
 import io.pv2hvm.core.guest.GuestKernel;
+import io.pv2hvm.core.guest.GuestLayout;
 import io.pv2hvm.core.guest.GuestOs;
 import io.pv2hvm.core.guest.GuestStartup;
 import io.pv2hvm.core.internal.UntrustedText;
@@ -50,13 +51,26 @@ public final class InspectionParser {
         Map<String, KernelDraft> kernels = new LinkedHashMap<>();
         Set<String> tools = new LinkedHashSet<>();
         Map<String, String> startup = new LinkedHashMap<>();
+        List<String[]> layout = new ArrayList<>();
+        Map<String, String> boot = new LinkedHashMap<>();
+        Set<String> bootFeatures = new LinkedHashSet<>();
         for (String line : output.split("\n")) {
             String[] f = line.split("\t", -1);
             for (int i = 0; i < f.length; i++) {
                 f[i] = UntrustedText.line(f[i]);
             }
             switch (f[0]) {
-                case "layout" -> partitioned = f.length > 1 && f[1].equals("partitioned");
+                case "layout" -> {
+                    partitioned |= f.length > 1 && f[1].equals("partitioned");
+                    layout.add(f);
+                }
+                case "boot" -> {
+                    if (f.length >= 3 && f[1].equals("feature")) {
+                        bootFeatures.add(f[2]);
+                    } else if (f.length >= 3) {
+                        boot.put(f[1], f[2]);
+                    }
+                }
                 case "fs" -> {
                     if (f.length >= 3 && f[1].equals("feature")) {
                         features.add(f[2]);
@@ -117,7 +131,37 @@ public final class InspectionParser {
             }
         }
         return new GuestFacts(device, partitioned, filesystem, os(files), bootConfig, entry, kernelList,
-                fstab(files.getOrDefault("/etc/fstab", List.of())), consoles, tools, startup(startup, files));
+                fstab(files.getOrDefault("/etc/fstab", List.of())), consoles, tools, startup(startup, files),
+                layout(layout, boot, bootFeatures));
+    }
+
+    /** The volume's layout from the {@code layout} and {@code boot} records. */
+    static GuestLayout layout(List<String[]> records, Map<String, String> boot, Set<String> bootFeatures) {
+        String table = "";
+        boolean lvmRoot = false;
+        int root = 0;
+        long first = 0;
+        int lvm = 0;
+        for (String[] f : records) {
+            if (f.length < 3) {
+                continue;
+            }
+            switch (f[1]) {
+                case "partitioned" -> table = f[2];
+                case "root-partition" -> root = (int) number(f[2]);
+                case "first-sector" -> first = number(f[2]);
+                case "lvm-partitions" -> lvm = (int) number(f[2]);
+                case "kind" -> lvmRoot = f[2].equals("lvm");
+                default -> { }
+            }
+        }
+        Optional<GuestFilesystem> bootFs = boot.containsKey("device")
+                ? Optional.of(new GuestFilesystem(boot.get("device"), boot.getOrDefault("type", ""), boot.getOrDefault("uuid", ""),
+                        boot.getOrDefault("label", ""), bootFeatures, number(boot.get("fs-bytes")), number(boot.get("used-bytes")),
+                        number(boot.get("device-bytes")), 0))
+                : Optional.empty();
+        GuestLayout.Kind kind = lvmRoot ? GuestLayout.Kind.LVM : table.isEmpty() ? GuestLayout.Kind.WHOLE_DISK : GuestLayout.Kind.PARTITIONED;
+        return new GuestLayout(kind, table, root, first, bootFs, lvm, boot.getOrDefault("elsewhere", ""));
     }
 
     /** The init, cloud-init, SELinux mode and whether the network configuration names eth0. */

@@ -95,8 +95,9 @@ public enum WorkerScript {
         return text(name);
     }
 
+    /** The shared library: {@code lib.sh}, then the layout functions of {@code layout.sh}. */
     private static String library() {
-        return text("lib.sh");
+        return text("lib.sh") + "\n" + text("layout.sh");
     }
 
     private static String text(String resource) {

@@ -1,14 +1,18 @@
 package io.pv2hvm.core.guest.internal;
 
+import io.pv2hvm.core.ConversionStrategy;
 import io.pv2hvm.core.GuestIncompatibleException;
 import io.pv2hvm.core.guest.BootEntry;
 import io.pv2hvm.core.guest.FstabEntry;
 import io.pv2hvm.core.guest.GuestFacts;
 import io.pv2hvm.core.guest.GuestFilesystem;
 import io.pv2hvm.core.guest.GuestKernel;
+import io.pv2hvm.core.guest.GuestLayout;
 import io.pv2hvm.core.guest.GuestOs;
 import io.pv2hvm.core.guest.TargetPlatform;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import java.util.List;
 import java.util.Optional;
@@ -88,6 +92,99 @@ class ConversionPlanTest {
                 "", true, Set.of("ena"), Set.of(), Set.of("nvme"));
 
         assertThat(ConversionPlan.decide(guest("ext4", Set.of(), 4096, k), PARTITION_COPY, TargetPlatform.NITRO, false).driversToAdd()).isEmpty();
+    }
+
+    @ParameterizedTest(name = "{0} root refused with {1}")
+    @CsvSource({"btrfs,PARTITION_COPY", "btrfs,IN_PLACE", "reiserfs,PARTITION_COPY", "jfs,PARTITION_COPY", "jfs,IN_PLACE"})
+    void decide_whenRootIsAFilesystemTheBootloadersCannotRead_refusesWithTheFix(String fsType, ConversionStrategy strategy) {
+        GuestFacts facts = guest(fsType, Set.of(), 4096, kernel("", Set.of("nvme", "ena")));
+
+        assertThatThrownBy(() -> ConversionPlan.decide(facts, strategy, TargetPlatform.NITRO, true))
+                .isInstanceOf(GuestIncompatibleException.class)
+                .hasMessageContainingAll("root filesystem on /dev/xvdf is " + fsType, "cannot boot from", "Move it to ext4 or XFS");
+    }
+
+    @Test
+    void decide_whenInlineDataWithPartitionCopy_refusesBecauseGrubCannotReadIt() {
+        GuestFacts facts = guest("ext4", Set.of("inline_data"), 4096, kernel("", Set.of("nvme", "ena")));
+
+        assertThatThrownBy(() -> ConversionPlan.decide(facts, PARTITION_COPY, TargetPlatform.NITRO, true))
+                .isInstanceOf(GuestIncompatibleException.class)
+                .hasMessageContainingAll("GRUB2 cannot read ext4 with inline_data", "mkfs.ext4 -O ^inline_data");
+    }
+
+    @Test
+    void decide_whenPartitionedWithBootOnRoot_plansBothStrategies() {
+        GuestFacts facts = layout(guest("ext4", Set.of(), 4096, kernel("", Set.of("nvme", "ena"))),
+                new GuestLayout(GuestLayout.Kind.PARTITIONED, "dos", 1, 2048, Optional.empty(), 0, ""));
+
+        assertThat(ConversionPlan.decide(facts, IN_PLACE, TargetPlatform.NITRO, true).kernel().version()).isEqualTo("6.1.0-56-amd64");
+        assertThat(ConversionPlan.decide(facts, PARTITION_COPY, TargetPlatform.NITRO, true).kernel().version()).isEqualTo("6.1.0-56-amd64");
+    }
+
+    @Test
+    void decide_whenPartitionedXfsInPlace_plansGrubInsteadOfRefusingForExtlinux() {
+        GuestFacts facts = layout(guest("xfs", Set.of(), 4096, kernel("", Set.of("nvme", "ena"))),
+                new GuestLayout(GuestLayout.Kind.PARTITIONED, "dos", 1, 2048, Optional.empty(), 0, ""));
+
+        assertThat(ConversionPlan.decide(facts, IN_PLACE, TargetPlatform.NITRO, true).driversToAdd()).isEmpty();
+    }
+
+    @Test
+    void decide_whenPartitionedWithSmallGapOrGpt_refusesInPlaceAndPointsToPartitionCopy() {
+        GuestFacts oldFdisk = layout(guest("ext3", Set.of(), 4096, kernel("", Set.of("nvme", "ena"))),
+                new GuestLayout(GuestLayout.Kind.PARTITIONED, "dos", 1, 63, Optional.empty(), 0, ""));
+        GuestFacts gpt = layout(guest("ext4", Set.of(), 4096, kernel("", Set.of("nvme", "ena"))),
+                new GuestLayout(GuestLayout.Kind.PARTITIONED, "gpt", 1, 2048, Optional.empty(), 0, ""));
+
+        assertThatThrownBy(() -> ConversionPlan.decide(oldFdisk, IN_PLACE, TargetPlatform.NITRO, true))
+                .hasMessageContainingAll("only 63 sectors before its first partition", "Use PARTITION_COPY");
+        assertThatThrownBy(() -> ConversionPlan.decide(gpt, IN_PLACE, TargetPlatform.NITRO, true))
+                .hasMessageContainingAll("where gpt keeps its own header", "Use PARTITION_COPY");
+        assertThat(ConversionPlan.decide(oldFdisk, PARTITION_COPY, TargetPlatform.NITRO, true)).isNotNull();
+    }
+
+    @Test
+    void decide_whenBootIsAPartitionOfItsOwn_convertsInPlaceAndRefusesPartitionCopy() {
+        GuestFilesystem boot = new GuestFilesystem("/dev/xvdf1", "ext2", UUID, "", Set.of(), 1L << 26, 1L << 24, 1L << 26, 1024);
+        GuestFacts facts = layout(guest("ext4", Set.of(), 4096, kernel("", Set.of("nvme", "ena"))),
+                new GuestLayout(GuestLayout.Kind.PARTITIONED, "dos", 2, 2048, Optional.of(boot), 0, ""));
+
+        assertThat(ConversionPlan.decide(facts, IN_PLACE, TargetPlatform.NITRO, true)).isNotNull();
+        assertThatThrownBy(() -> ConversionPlan.decide(facts, PARTITION_COPY, TargetPlatform.NITRO, true))
+                .isInstanceOf(GuestIncompatibleException.class)
+                .hasMessageContainingAll("/boot on its own partition (/dev/xvdf1)", "Use IN_PLACE");
+    }
+
+    @Test
+    void decide_whenBootPartitionHasInlineDataOrBootIsOnAnotherVolume_refuses() {
+        GuestFilesystem boot = new GuestFilesystem("/dev/xvdf1", "ext4", UUID, "", Set.of("inline_data"), 1L << 26, 1L << 24, 1L << 26, 4096);
+        GuestFacts inline = layout(guest("ext4", Set.of(), 4096, kernel("", Set.of("nvme", "ena"))),
+                new GuestLayout(GuestLayout.Kind.PARTITIONED, "dos", 2, 2048, Optional.of(boot), 0, ""));
+        GuestFacts elsewhere = layout(guest("ext4", Set.of(), 4096, kernel("", Set.of("nvme", "ena"))),
+                new GuestLayout(GuestLayout.Kind.WHOLE_DISK, "", 0, 0, Optional.empty(), 0, "/dev/xvdb"));
+
+        assertThatThrownBy(() -> ConversionPlan.decide(inline, IN_PLACE, TargetPlatform.NITRO, true))
+                .hasMessageContainingAll("inline_data (/boot on /dev/xvdf1)");
+        assertThatThrownBy(() -> ConversionPlan.decide(elsewhere, PARTITION_COPY, TargetPlatform.NITRO, true))
+                .hasMessageContainingAll("mounts /boot from /dev/xvdb", "converts the root volume only");
+    }
+
+    @Test
+    void decide_whenRootIsOnLvm_refusesNamingTheInGuestFix() {
+        GuestFacts facts = layout(guest("", Set.of(), 0, kernel("", Set.of("nvme", "ena"))),
+                new GuestLayout(GuestLayout.Kind.LVM, "dos", 0, 2048, Optional.empty(), 1, ""));
+
+        for (ConversionStrategy strategy : ConversionStrategy.values()) {
+            assertThatThrownBy(() -> ConversionPlan.decide(facts, strategy, TargetPlatform.NITRO, true))
+                    .isInstanceOf(GuestIncompatibleException.class)
+                    .hasMessageContainingAll("LVM volume group", "activates the volume group");
+        }
+    }
+
+    static GuestFacts layout(GuestFacts f, GuestLayout layout) {
+        return new GuestFacts(f.device(), layout.kind() != GuestLayout.Kind.WHOLE_DISK, f.filesystem(), f.os(), f.bootConfig(),
+                f.defaultEntry(), f.kernels(), f.fstab(), f.consoles(), f.initramfsTools(), f.startup(), layout);
     }
 
     static GuestKernel kernel(String pvOnly, Set<String> initramfs) {

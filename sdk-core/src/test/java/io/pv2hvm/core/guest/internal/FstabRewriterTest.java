@@ -95,4 +95,14 @@ class FstabRewriterTest {
         assertThat(r.warnings()).singleElement().satisfies(w -> assertThat(w).contains("/dev/xvdg /pv").contains("LVM2_member")
                 .doesNotContain("pv2hvm was not given that volume"));
     }
+
+    @Test
+    void rewrite_whenBootSpecGiven_mountsBootByUuidWithoutNofail() {
+        FstabRewriter r = new FstabRewriter();
+        List<String> out = r.rewrite(List.of("/dev/xvda2 / ext4 defaults 0 1", "/dev/xvda1 /boot ext2 defaults 0 2"),
+                "UUID=root-uuid", "UUID=boot-uuid");
+
+        assertThat(out).containsExactly("UUID=root-uuid\t/\text4\tdefaults\t0\t1", "UUID=boot-uuid\t/boot\text2\tdefaults\t0\t2");
+        assertThat(r.changes()).contains("mount /boot by UUID=boot-uuid instead of /dev/xvda1 (device names change under HVM)");
+    }
 }

@@ -48,6 +48,15 @@ class HvmBootConfigTest {
     }
 
     @Test
+    void grubCfgOnSeparateBoot_searchesTheBootPartitionAndNamesKernelsRelativeToIt() {
+        String bootUuid = "0b1c7a52-52b5-4d6f-9d0e-3a1f1e0c2b11";
+        String cfg = new HvmBootConfig(PV, UUID).grubCfgOnSeparateBoot("ext2", bootUuid);
+
+        assertThat(cfg).contains("search --no-floppy --fs-uuid --set=root " + bootUuid, "linux /vmlinuz-2.6.32 root=UUID=" + UUID,
+                "initrd /initramfs-2.6.32.img", "insmod ext2").doesNotContain("/boot/");
+    }
+
+    @Test
     void constructor_whenKernelPathHasShellCharacters_rejects() {
         BootEntry bad = new BootEntry("x", "/boot/vmlinuz;rm -rf /", Optional.empty(), List.of());
         assertThatThrownBy(() -> new HvmBootConfig(bad, UUID)).isInstanceOf(InvalidSpecException.class);

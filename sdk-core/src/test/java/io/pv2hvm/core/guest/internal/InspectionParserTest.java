@@ -2,6 +2,7 @@ package io.pv2hvm.core.guest.internal;
 
 import io.pv2hvm.core.UnsafeGuestException;
 import io.pv2hvm.core.guest.GuestFacts;
+import io.pv2hvm.core.guest.GuestLayout;
 import io.pv2hvm.core.guest.GuestKernel;
 import io.pv2hvm.core.guest.GuestStartup;
 import org.junit.jupiter.api.Test;
@@ -52,6 +53,42 @@ class InspectionParserTest {
             "kernel\t2.6.18-419.el5xen\tpath\t/boot/vmlinuz-2.6.18-419.el5xen",
             "kernel\t2.6.18-419.el5xen\tpv-only-config\tCONFIG_X86_64_XEN=y",
             "");
+
+    @Test
+    void parse_whenPartitionedWithBootPartition_readsTheLayout() {
+        String out = String.join("\n", "layout\tpartitioned\tdos", "layout\tpartition\t1\text2", "layout\tpartition\t2\text4",
+                "layout\troot-partition\t2", "layout\tfirst-sector\t2048", "layout\tlvm-partitions\t0",
+                "boot\tspec\tUUID=0b1c7a52", "boot\tdevice\t/dev/loop0p1", "boot\ttype\text2", "boot\tuuid\t0b1c7a52",
+                "boot\tfeature\text_attr", "boot\tfs-bytes\t67108864", "") + DEBIAN_OUTPUT;
+
+        GuestFacts facts = InspectionParser.parse("/dev/loop0", out);
+
+        assertThat(facts.partitioned()).isTrue();
+        GuestLayout layout = facts.layout();
+        assertThat(layout.kind()).isEqualTo(GuestLayout.Kind.PARTITIONED);
+        assertThat(layout.partitionTable()).isEqualTo("dos");
+        assertThat(layout.rootPartition()).isEqualTo(2);
+        assertThat(layout.firstPartitionSector()).isEqualTo(2048);
+        assertThat(layout.boot()).hasValueSatisfying(b -> {
+            assertThat(b.device()).isEqualTo("/dev/loop0p1");
+            assertThat(b.type()).isEqualTo("ext2");
+            assertThat(b.uuid()).isEqualTo("0b1c7a52");
+            assertThat(b.hasFeature("ext_attr")).isTrue();
+        });
+        assertThat(layout.bootElsewhere()).isEmpty();
+    }
+
+    @Test
+    void parse_whenRootIsOnLvmOrBootOnAnotherVolume_saysSo() {
+        GuestLayout lvm = InspectionParser.parse("/dev/loop0", "layout\tpartitioned\tdos\nlayout\tpartition\t1\text2\n"
+                + "layout\tpartition\t2\tLVM2_member\nlayout\tlvm-partitions\t1\nlayout\tkind\tlvm\n").layout();
+        GuestLayout elsewhere = InspectionParser.parse("/dev/xvdf", DEBIAN_OUTPUT + "boot\telsewhere\t/dev/xvdb\n").layout();
+
+        assertThat(lvm.kind()).isEqualTo(GuestLayout.Kind.LVM);
+        assertThat(lvm.lvmPartitions()).isEqualTo(1);
+        assertThat(elsewhere.kind()).isEqualTo(GuestLayout.Kind.WHOLE_DISK);
+        assertThat(elsewhere.bootElsewhere()).isEqualTo("/dev/xvdb");
+    }
 
     @Test
     void parse_whenDebianPvGuest_readsFilesystemOsBootEntryAndKernels() {
