@@ -63,7 +63,8 @@ emit fs used-bytes "$(df -B1 --output=used "$MNT" | tail -1 | tr -d ' ')"
 
 # a /boot partition of this volume, mounted where the guest mounts it, so that boot menus and
 # kernels below are read from it; a /boot the fstab takes from elsewhere is reported, not read
-bootspec=$(fstab_boot_spec "$(in_guest /etc/fstab)")
+fstab=$(guest_file /etc/fstab)  # refuses a link out, a FIFO or a device where fstab should be
+bootspec=$(fstab_boot_spec "$fstab")
 if [[ -n $bootspec ]]; then
   bootdev=
   [[ -z $pt ]] || bootdev=$(boot_partition "$dev" "$bootspec")

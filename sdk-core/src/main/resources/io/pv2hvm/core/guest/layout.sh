@@ -17,10 +17,12 @@ mount_on_guest_boot() {
   [[ $dir == "$MNT"/* && -d $dir && ! -L $dir ]] || fail "the guest has no /boot directory to mount $dev on"
   type=$(fs_type "$dev")
   case $type:$mode in
-    ext3:ro|ext4:ro) opts=ro,noload ;;
-    xfs:ro) opts=ro,norecovery ;;
+    ext3:ro|ext4:ro) opts=ro,noexec,noload ;;
+    xfs:ro) opts=ro,noexec,norecovery ;;
+    *:ro) opts=ro,noexec ;;
     *) opts=$mode ;;
   esac
+  opts+=,nodev,nosuid  # the guest's device nodes and setuid files stay inert, as in mount_guest
   mount -t "${type:-auto}" -o "$opts" "$dev" "$dir" || fail "cannot mount $dev on the guest's /boot ($type, $opts)"
   PV2HVM_MOUNTS+=("$dir")
 }
@@ -47,10 +49,12 @@ fstab_boot_spec() {
 holds_root() {
   local dir opts found=1
   case $(fs_type "$1") in ext3|ext4) opts=ro,noload ;; xfs) opts=ro,norecovery ;; *) opts=ro ;; esac
+  opts+=,noexec,nodev,nosuid
   dir=$(mktemp -d /tmp/pv2hvm-probe.XXXXXX)
   PV2HVM_TMP+=("$dir")
   mount -o "$opts" "$1" "$dir" 2>/dev/null || return 1
-  [[ -f $dir/etc/fstab && ! -L $dir/etc/fstab ]] && found=0
+  # a link at etc or etc/fstab could name the worker's own file: not a root
+  [[ -d $dir/etc && ! -L $dir/etc && -f $dir/etc/fstab && ! -L $dir/etc/fstab ]] && found=0
   umount "$dir"
   return $found
 }
