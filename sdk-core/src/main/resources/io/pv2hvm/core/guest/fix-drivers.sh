@@ -1,14 +1,15 @@
 # fix-drivers DEVICE KERNEL_VERSION INITRD TOOL DRIVER...
 # Rebuilds the initramfs INITRD of kernel KERNEL_VERSION on the guest filesystem on DEVICE with
-# the guest's own tool (update-initramfs, dracut or mkinitrd) run in a chroot, so it also
-# carries DRIVERs; the original is kept once as INITRD.pv2hvm-orig. Checks the result lists
-# every driver. Re-runnable: drivers are added to the tool's configuration only once.
+# the guest's own tool (update-initramfs, dracut, Red Hat's mkinitrd, or SUSE's mkinitrd as
+# mkinitrd-suse) run in a chroot, so it also carries DRIVERs; the original is kept once as
+# INITRD.pv2hvm-orig. Checks the result lists every driver. Re-runnable: drivers are added to the
+# tool's configuration only once.
 [[ $# -ge 5 ]] || fail "usage: fix-drivers DEVICE KERNEL_VERSION INITRD TOOL DRIVER..."
 dev=$1 kver=$2 initrd=$3 tool=$4; shift 4
 need_block_device DEVICE "$dev"
 need_word KERNEL_VERSION "$kver" '^[A-Za-z0-9._+~-]+$'
 need_guest_path INITRD "$initrd"
-need_word TOOL "$tool" '^(update-initramfs|dracut|mkinitrd)$'
+need_word TOOL "$tool" '^(update-initramfs|dracut|mkinitrd|mkinitrd-suse)$'
 for d in "$@"; do need_word DRIVER "$d" '^[a-z0-9_]+$'; done
 need_tools chroot cpio od
 not_mounted "$dev"
@@ -31,8 +32,31 @@ case $tool in
     echo "add_drivers+=\" $* \"" >"$MNT/etc/dracut.conf.d/90-pv2hvm.conf"
     chroot "$MNT" dracut -f "$initrd" "$kver" >&2 ;;
   mkinitrd)
+    # Red Hat's mkinitrd (RHEL/CentOS 5-6, Amazon Linux AMI): mkinitrd -f --with=MODULE IMAGE KERNEL_VERSION
     with=(); for d in "$@"; do with+=("--with=$d"); done
     chroot "$MNT" mkinitrd -f "${with[@]}" "$initrd" "$kver" >&2 ;;
+  mkinitrd-suse)
+    # SUSE's mkinitrd (SLES 11) names files relative to its boot directory and takes the module list
+    # with -m, which replaces INITRD_MODULES of /etc/sysconfig/kernel; that variable is also what
+    # the next kernel's initrd gets, so the drivers go there and -m passes the whole list.
+    [[ ${initrd%/*} == /boot ]] || fail "SUSE's mkinitrd writes initrds in /boot; $initrd is elsewhere"
+    [[ -f $(in_guest "/boot/vmlinuz-$kver") ]] || fail "/boot/vmlinuz-$kver not found on the guest for SUSE's mkinitrd -k"
+    conf=$(in_guest /etc/sysconfig/kernel)
+    need_plain_sibling "$conf"
+    [[ -f $conf ]] || fail "/etc/sysconfig/kernel not found on the guest, where SUSE's mkinitrd reads INITRD_MODULES"
+    if grep -q '^INITRD_MODULES=' "$conf" && ! grep -qE '^INITRD_MODULES="[^"]*"[[:space:]]*$' "$conf"; then
+      fail "INITRD_MODULES in /etc/sysconfig/kernel is not one double-quoted list; quote it and run again"
+    fi
+    mods=$(sed -n 's/^INITRD_MODULES="\([^"]*\)"[[:space:]]*$/\1/p' "$conf" | tail -n 1)
+    for m in $mods; do need_word INITRD_MODULES "$m" '^[A-Za-z0-9_-]+$'; done
+    for d in "$@"; do [[ " $mods " == *" $d "* ]] || mods="${mods:+$mods }$d"; done
+    [[ -e $conf.pv2hvm-orig ]] || cp -p "$conf" "$conf.pv2hvm-orig"
+    if grep -q '^INITRD_MODULES=' "$conf"; then
+      sed -i "s/^INITRD_MODULES=.*/INITRD_MODULES=\"$mods\"/" "$conf"
+    else
+      echo "INITRD_MODULES=\"$mods\"" >>"$conf"
+    fi
+    chroot "$MNT" mkinitrd -b /boot -k "vmlinuz-$kver" -i "${initrd##*/}" -m "$mods" >&2 ;;
 esac
 list_initramfs "$target" >"$PV2HVM_SCRATCH/list" || fail "cannot list the rebuilt $initrd"
 for d in "$@"; do
