@@ -15,10 +15,46 @@ need_tools chroot cpio od
 not_mounted "$dev"
 scratch_dir
 
+# The module's own file name (xen-vbd for xen_vbd, ata_piix for ata_piix): mkinitrd looks modules
+# up by file name, where modprobe treats - and _ alike.
+module_file() {
+  local f
+  f=$(find "$(in_guest "/lib/modules/$kver")" \( -name "$1.ko*" -o -name "${1//_/-}.ko*" \) -printf '%f\n' 2>/dev/null | head -n 1)
+  [[ -n $f ]] || fail "no module file for $1 under /lib/modules/$kver on the guest"
+  printf '%s\n' "${f%%.ko*}"
+}
+
 mount_guest "$dev" rw
 target=$(in_guest "$initrd")
 [[ -f $target ]] || fail "$initrd not found on the guest"
 need_plain_sibling "$target.pv2hvm-orig"
+
+# Everything the tool needs is checked before the first write.
+files=()
+case $tool in
+  mkinitrd)
+    for d in "$@"; do files+=("$(module_file "$d")"); done ;;
+  mkinitrd-suse)
+    # SUSE's mkinitrd (SLES 11) names files relative to its boot directory and takes the module list
+    # with -m, which replaces INITRD_MODULES of /etc/sysconfig/kernel; that variable is also what
+    # the next kernel's initrd gets, so the drivers go there and -m passes the whole list.
+    [[ ${initrd%/*} == /boot ]] || fail "SUSE's mkinitrd writes initrds in /boot; $initrd is elsewhere"
+    [[ -f $(in_guest "/boot/vmlinuz-$kver") ]] || fail "/boot/vmlinuz-$kver not found on the guest for SUSE's mkinitrd -k"
+    conf=$(in_guest /etc/sysconfig/kernel)
+    need_plain_sibling "$conf"
+    need_plain_sibling "$conf.pv2hvm-orig"
+    [[ -f $conf ]] || fail "/etc/sysconfig/kernel not found on the guest, where SUSE's mkinitrd reads INITRD_MODULES"
+    if grep -q '^INITRD_MODULES=' "$conf" && ! grep -qE '^INITRD_MODULES="[^"]*"[[:space:]]*$' "$conf"; then
+      fail "INITRD_MODULES in /etc/sysconfig/kernel is not one double-quoted list; quote it and run again"
+    fi
+    mods=$(sed -n 's/^INITRD_MODULES="\([^"]*\)"[[:space:]]*$/\1/p' "$conf" | tail -n 1)
+    for m in $mods; do need_word INITRD_MODULES "$m" '^[A-Za-z0-9_-]+$'; done
+    for d in "$@"; do
+      m=$(module_file "$d")
+      [[ " $mods " == *" $m "* || " $mods " == *" $d "* ]] || mods="${mods:+$mods }$m"
+    done ;;
+esac
+
 [[ -e $target.pv2hvm-orig ]] || cp -p "$target" "$target.pv2hvm-orig"
 bind_into_guest
 progress 0 "rebuilding $initrd with $tool (adding $*)"
@@ -32,24 +68,10 @@ case $tool in
     echo "add_drivers+=\" $* \"" >"$MNT/etc/dracut.conf.d/90-pv2hvm.conf"
     chroot "$MNT" dracut -f "$initrd" "$kver" >&2 ;;
   mkinitrd)
-    # Red Hat's mkinitrd (RHEL/CentOS 5-6, Amazon Linux AMI): mkinitrd -f --with=MODULE IMAGE KERNEL_VERSION
-    with=(); for d in "$@"; do with+=("--with=$d"); done
+    # Red Hat's mkinitrd (RHEL/CentOS 5, Amazon Linux AMI): mkinitrd -f --with=MODULE IMAGE KERNEL_VERSION
+    with=(); for f in "${files[@]}"; do with+=("--with=$f"); done
     chroot "$MNT" mkinitrd -f "${with[@]}" "$initrd" "$kver" >&2 ;;
   mkinitrd-suse)
-    # SUSE's mkinitrd (SLES 11) names files relative to its boot directory and takes the module list
-    # with -m, which replaces INITRD_MODULES of /etc/sysconfig/kernel; that variable is also what
-    # the next kernel's initrd gets, so the drivers go there and -m passes the whole list.
-    [[ ${initrd%/*} == /boot ]] || fail "SUSE's mkinitrd writes initrds in /boot; $initrd is elsewhere"
-    [[ -f $(in_guest "/boot/vmlinuz-$kver") ]] || fail "/boot/vmlinuz-$kver not found on the guest for SUSE's mkinitrd -k"
-    conf=$(in_guest /etc/sysconfig/kernel)
-    need_plain_sibling "$conf"
-    [[ -f $conf ]] || fail "/etc/sysconfig/kernel not found on the guest, where SUSE's mkinitrd reads INITRD_MODULES"
-    if grep -q '^INITRD_MODULES=' "$conf" && ! grep -qE '^INITRD_MODULES="[^"]*"[[:space:]]*$' "$conf"; then
-      fail "INITRD_MODULES in /etc/sysconfig/kernel is not one double-quoted list; quote it and run again"
-    fi
-    mods=$(sed -n 's/^INITRD_MODULES="\([^"]*\)"[[:space:]]*$/\1/p' "$conf" | tail -n 1)
-    for m in $mods; do need_word INITRD_MODULES "$m" '^[A-Za-z0-9_-]+$'; done
-    for d in "$@"; do [[ " $mods " == *" $d "* ]] || mods="${mods:+$mods }$d"; done
     [[ -e $conf.pv2hvm-orig ]] || cp -p "$conf" "$conf.pv2hvm-orig"
     if grep -q '^INITRD_MODULES=' "$conf"; then
       sed -i "s/^INITRD_MODULES=.*/INITRD_MODULES=\"$mods\"/" "$conf"
