@@ -28,6 +28,7 @@ public final class ServingBootHook implements BootHook {
     private final Path logDir;
     private final Duration limit;
     private final Map<String, String> pages = new ConcurrentHashMap<>();
+    private final Map<String, LiveGuest> running = new ConcurrentHashMap<>();
 
     /** A hook logging consoles into {@code logDir}, giving each guest {@code limit} to serve its page. */
     public ServingBootHook(Path logDir, Duration limit) {
@@ -45,14 +46,25 @@ public final class ServingBootHook implements BootHook {
         List<Path> data = new ArrayList<>();
         request.disks().entrySet().stream().filter(e -> !e.getKey().equals(request.rootDeviceName()))
                 .sorted(Map.Entry.comparingByKey()).forEach(e -> data.add(e.getValue()));
-        try (LiveGuest guest = LiveGuest.start(logDir, request.instanceId(), LiveGuest.Options.bios(disk, macOf(request.instanceId())),
-                root.get(), data)) {
-            try {
-                String page = guest.httpGet(PAGE, limit);
-                pages.put(request.instanceId(), page);
-                return BootResult.booted(guest.consoleLog());
-            } catch (LiveGuest.LabTimeoutException e) {
-                return BootResult.failed(guest.consoleLog() + "\n" + e.getMessage());
+        String id = request.instanceId();
+        // A new boot of the same instance means it was stopped and started: its previous boot is over
+        // (the emulator ignores that boot's late result).
+        LiveGuest previous = running.remove(id);
+        if (previous != null) {
+            previous.close();
+        }
+        LiveGuest guest = LiveGuest.start(logDir, id, LiveGuest.Options.bios(disk, macOf(id)), root.get(), data);
+        running.put(id, guest);
+        try {
+            String page = guest.httpGet(PAGE, limit);
+            pages.put(id, page);
+            return BootResult.booted(guest.consoleLog());
+        } catch (LiveGuest.LabTimeoutException e) {
+            return BootResult.failed(guest.consoleLog() + "\n" + e.getMessage());
+        } finally {
+            // exactly one of this thread and a superseding boot closes it
+            if (running.remove(id, guest)) {
+                guest.close();
             }
         }
     }
