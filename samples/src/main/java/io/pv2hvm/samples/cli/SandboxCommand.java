@@ -36,7 +36,9 @@ final class SandboxCommand implements java.util.concurrent.Callable<Integer> {
     ReportOption report;
 
     @Option(names = "--guest", paramLabel = "MODE", defaultValue = "auto",
-            description = "auto (real where the lab is available), real or simulated. Default: ${DEFAULT-VALUE}.")
+            description = "real (a full-userland guest that serves a page, booted as PV before and as HVM after),"
+                    + " marker (the lab's small marker disk), simulated, or auto (marker where the lab is available,"
+                    + " else simulated). Default: ${DEFAULT-VALUE}.")
     GuestMode guest;
 
     @Option(names = "--instance-type", paramLabel = "TYPE", defaultValue = "m5.large",
@@ -61,14 +63,31 @@ final class SandboxCommand implements java.util.concurrent.Callable<Integer> {
         try (Sandbox sandbox = Sandbox.start(guest, timeScale); ProgressDisplay display = progress.display(err)) {
             String guestLine = sandbox.simulatedBecause()
                     .map(why -> "guest: SIMULATED (no disk is written; SimulatedGuest) because " + why + ".")
-                    .orElse("guest: a real PV disk image (lab ext4 fixture), converted on this machine through loop"
-                            + " devices and booted in QEMU.");
+                    .orElse(sandbox.serves()
+                            ? "guest: a full-userland PV guest (the lab's sysvinit Debian, two data volumes), converted on this"
+                                    + " machine through loop devices; every HVM instance boots it in QEMU and must serve its page."
+                            : "guest: a real PV disk image (lab ext4 marker fixture), converted on this machine through loop"
+                                    + " devices and booted in QEMU.");
             if (!json) {
                 out.println("Sandbox: EC2 emulator at " + sandbox.emulator().endpoint() + ", EC2 latencies x"
                         + timeScale);
                 out.println(guestLine);
                 out.println("Migrating " + SandboxWorld.SOURCE + " to HVM (" + instanceType + "), keeping its IPs...");
                 out.flush();
+            }
+            String pvPage = null;
+            if (sandbox.serves()) {
+                if (!json) {
+                    out.println("Booting " + SandboxWorld.SOURCE + "'s disks as its PV instance (PV-GRUB stand-in: direct"
+                            + " kernel boot, its MAC, its data volumes) for the page it serves...");
+                    out.flush();
+                }
+                pvPage = sandbox.pvPage();
+                if (!json) {
+                    out.println("PV guest serves (before):");
+                    out.print(indent(pvPage));
+                    out.flush();
+                }
             }
             Instance before = instance(sandbox, SandboxWorld.SOURCE);
             MigrationSpec migration = sandbox.migration().preservingIps().withInstanceType(instanceType)
@@ -83,7 +102,11 @@ final class SandboxCommand implements java.util.concurrent.Callable<Integer> {
                 doc.put("before", describe(before));
                 doc.put("after", describe(after));
                 doc.put("ipsKept", ipsKept);
-                doc.put("qemuBoots", sandbox.boots().keySet().stream().sorted().toList());
+                doc.put("qemuBoots", sandbox.bootedInstances());
+                if (sandbox.serves()) {
+                    doc.put("pvPage", pvPage);
+                    doc.put("hvmPage", sandbox.pageOf(r.newInstanceId()).orElse(null));
+                }
                 doc.put("result", new com.fasterxml.jackson.databind.ObjectMapper().readTree(r.toJson()));
                 out.println(Output.json(doc));
             } else {
@@ -94,8 +117,13 @@ final class SandboxCommand implements java.util.concurrent.Callable<Integer> {
                         after.virtualizationTypeAsString(), after.privateIpAddress());
                 out.println("IPs kept: " + (ipsKept ? "yes, all " + r.ipsBefore().size() + " (" + String.join(", ",
                         r.ipsBefore()) + ")" : "NO: before " + r.ipsBefore() + ", after " + r.ipsAfter()));
-                if (!sandbox.boots().isEmpty()) {
-                    out.println("QEMU boots: " + String.join(", ", sandbox.boots().keySet().stream().sorted().toList()));
+                if (!sandbox.bootedInstances().isEmpty()) {
+                    out.println("QEMU boots: " + String.join(", ", sandbox.bootedInstances()));
+                }
+                if (sandbox.serves()) {
+                    out.println("HVM guest serves (after, " + r.newInstanceId() + ": BIOS boot of the converted disk, new MAC,"
+                            + " data volumes attached):");
+                    out.print(indent(sandbox.pageOf(r.newInstanceId()).orElse("(no page: the new instance did not serve)\n")));
                 }
                 out.println();
                 out.print(r.toText());
@@ -106,6 +134,12 @@ final class SandboxCommand implements java.util.concurrent.Callable<Integer> {
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    private static String indent(String page) {
+        StringBuilder sb = new StringBuilder();
+        page.lines().forEach(l -> sb.append("  ").append(l).append('\n'));
+        return sb.toString();
     }
 
     private static Instance instance(Sandbox sandbox, String id) {

@@ -12,8 +12,12 @@ import io.pv2hvm.testkit.lab.BootResult;
 import io.pv2hvm.testkit.lab.Fixture;
 import io.pv2hvm.testkit.lab.GuestLab;
 import io.pv2hvm.testkit.lab.LabPrerequisites;
+import io.pv2hvm.testkit.lab.LiveGuest;
 import io.pv2hvm.testkit.lab.LoopbackWorker;
 import io.pv2hvm.testkit.lab.QemuBootHook;
+import io.pv2hvm.testkit.lab.ServingBootHook;
+import io.pv2hvm.testkit.lab.UserlandFixture;
+import io.pv2hvm.testkit.lab.UserlandImage;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ssm.SsmClient;
 
@@ -31,8 +35,10 @@ import java.util.Optional;
  * A whole AWS account on this machine: the {@link Ec2Emulator} seeded with {@link SandboxWorld},
  * real {@code Ec2Client}/{@code SsmClient}s pointed at it, and {@link AwsSteps} wired for it.
  * With the guest lab (root, loop devices, QEMU) the source's root volume is a real PV disk image:
- * this machine is the worker (loop devices over SSM) and every HVM instance boots in QEMU. Without
- * it the guest is simulated and {@link #simulatedBecause()} says why.
+ * this machine is the worker (loop devices over SSM) and every HVM instance boots in QEMU; with
+ * {@link GuestMode#REAL} it is a full-userland guest with data volumes that serves a web page as PV
+ * ({@link #pvPage()}) and must serve it again on each HVM boot ({@link #pageOf(String)}). Without
+ * the lab the guest is simulated and {@link #simulatedBecause()} says why.
  *
  * <pre>{@code
  * try (Sandbox sandbox = Sandbox.start(GuestMode.AUTO, 0.01)) {
@@ -48,19 +54,23 @@ public final class Sandbox implements AutoCloseable {
     private final AwsTimeouts timeouts;
     private final String simulatedBecause;
     private final QemuBootHook boots;
+    private final ServingBootHook servingBoots;
     private final LoopbackWorker loopback;
     private final Path devRoot;
-    private final Path rootDisk;
+    private final List<Path> disks;
+    private final PvBoot pvBoot;
 
     private Sandbox(Ec2Emulator emulator, AwsTimeouts timeouts, String simulatedBecause, QemuBootHook boots,
-                    LoopbackWorker loopback, Path devRoot, Path rootDisk) {
+                    ServingBootHook servingBoots, LoopbackWorker loopback, Path devRoot, List<Path> disks, PvBoot pvBoot) {
         this.emulator = emulator;
         this.timeouts = timeouts;
         this.simulatedBecause = simulatedBecause;
         this.boots = boots;
+        this.servingBoots = servingBoots;
         this.loopback = loopback;
         this.devRoot = devRoot;
-        this.rootDisk = rootDisk;
+        this.disks = disks;
+        this.pvBoot = pvBoot;
         this.ec2 = EmulatorClients.ec2(emulator.endpoint());
         this.ssm = EmulatorClients.ssm(emulator.endpoint());
         AwsSteps.Builder b = AwsSteps.builder().ec2(ec2).ssm(ssm).timeouts(timeouts)
@@ -80,7 +90,7 @@ public final class Sandbox implements AutoCloseable {
     public static Sandbox start(GuestMode mode, double timeScale) {
         List<String> missing = mode == GuestMode.SIMULATED ? List.of("the simulated guest was asked for")
                 : LabPrerequisites.missing();
-        if (mode == GuestMode.REAL && !missing.isEmpty()) {
+        if ((mode == GuestMode.REAL || mode == GuestMode.MARKER) && !missing.isEmpty()) {
             throw new SandboxUnavailableException("A real guest disk needs the guest lab; missing: "
                     + String.join(", ", missing) + ". Run as root with QEMU and the .ci/run packages, or use"
                     + " --guest simulated.");
@@ -97,12 +107,15 @@ public final class Sandbox implements AutoCloseable {
                     .toString());
         }
         GuestLab lab = GuestLab.shared();
+        if (mode == GuestMode.REAL) {
+            return serving(lab, latency, timeouts);
+        }
         Path root;
         try {
             // The first use builds the fixture (fetches a Debian kernel with apt): minutes, and a network.
             root = lab.copyOf(Fixture.EXT4, "sandbox-root-" + ProcessHandle.current().pid() + ".img");
         } catch (RuntimeException e) {
-            if (mode == GuestMode.REAL) {
+            if (mode == GuestMode.MARKER) {
                 throw new SandboxUnavailableException("The lab's PV guest image could not be built: " + e.getMessage());
             }
             return simulated(latency, timeouts, "the lab's PV guest image could not be built (" + e.getMessage() + ")");
@@ -112,17 +125,62 @@ public final class Sandbox implements AutoCloseable {
         LoopbackWorker worker = new LoopbackWorker(devRoot);
         Ec2Emulator emulator = Ec2Emulator.builder().world(SandboxWorld.withRootDisk(root)).latency(latency)
                 .bootHook(boots).ssmExecutor(worker).build().start();
-        // QEMU boots and the real conversion take real time, whatever the emulator's scale.
-        AwsTimeouts real = new AwsTimeouts(timeouts.poll(), timeouts.instanceState(), Duration.ofMinutes(5),
+        return new Sandbox(emulator, realTime(timeouts, Duration.ofMinutes(5)), null, boots, null, worker, devRoot,
+                List.of(root), null);
+    }
+
+    /** QEMU boots and the real conversion take real time, whatever the emulator's scale. */
+    private static AwsTimeouts realTime(AwsTimeouts timeouts, Duration statusChecks) {
+        return new AwsTimeouts(timeouts.poll(), timeouts.instanceState(), statusChecks,
                 timeouts.volume(), timeouts.snapshot().plusMinutes(1), timeouts.image(), timeouts.ipRelease(),
                 Duration.ofMinutes(10), timeouts.agentOnline());
-        return new Sandbox(emulator, real, null, boots, worker, devRoot, root);
+    }
+
+    /** {@link GuestMode#REAL}: the sysvinit full-userland fixture and its data volumes, every HVM boot serving its page. */
+    private static Sandbox serving(GuestLab lab, LatencyModel latency, AwsTimeouts timeouts) {
+        UserlandImage img;
+        try {
+            // The first use builds the fixture (debootstrap from a Debian mirror): ten minutes or more, once.
+            img = lab.userland(UserlandFixture.SYSVINIT);
+        } catch (RuntimeException e) {
+            throw new SandboxUnavailableException("The lab's full-userland guest could not be built: " + e.getMessage());
+        }
+        String tag = "sandbox-" + ProcessHandle.current().pid();
+        Path root = lab.copyOf(img.root(), tag + "-root.img");
+        Path dataF = lab.copyOf(img.dataF(), tag + "-data-f.img");
+        Path dataG = lab.copyOf(img.dataG(), tag + "-data-g.img");
+        ServingBootHook boots = new ServingBootHook(lab.workDir().resolve("boot-logs"), Duration.ofMinutes(8));
+        Path devRoot = tempDir();
+        LoopbackWorker worker = new LoopbackWorker(devRoot);
+        Ec2Emulator emulator = Ec2Emulator.builder().world(SandboxWorld.withUserland(root, dataF, dataG)).latency(latency)
+                .bootHook(boots).ssmExecutor(worker).build().start();
+        return new Sandbox(emulator, realTime(timeouts, Duration.ofMinutes(12)), null, null, boots, worker, devRoot,
+                List.of(root, dataF, dataG), new PvBoot(lab, img, root, dataF, dataG));
+    }
+
+    /** How the full-userland source boots as its PV instance: the PV-GRUB stand-in, the PV MAC, its data volumes. */
+    private record PvBoot(GuestLab lab, UserlandImage image, Path root, Path dataF, Path dataG) {
+        String page() {
+            try {
+                // fastboot: the stand-in cannot name the root disk /dev/xvda1 as Xen does, so sysvinit's checkroot
+                // would fsck it through a device node in /run, which is nodev; it skips that root fsck only
+                String cmdline = Files.readString(image.pvBoot().resolve("cmdline")).strip() + " fastboot";
+                LiveGuest.Options pv = LiveGuest.Options.direct(image.pvBoot().resolve("vmlinuz"), image.pvBoot().resolve("initrd"),
+                        cmdline, image.fixture().pvMac(), false);
+                try (LiveGuest guest = LiveGuest.start(lab.workDir().resolve("boot-logs"), "sandbox-pv-" + ProcessHandle.current().pid(),
+                        pv, root, List.of(dataF, dataG))) {
+                    return guest.httpGet(ServingBootHook.PAGE, Duration.ofMinutes(8));
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
     }
 
     private static Sandbox simulated(LatencyModel latency, AwsTimeouts timeouts, String why) {
         Ec2Emulator emulator = Ec2Emulator.builder().world(SandboxWorld.simulated()).latency(latency)
                 .ssmExecutor(new SimulatedWorker()).build().start();
-        return new Sandbox(emulator, timeouts, why, null, null, null, null);
+        return new Sandbox(emulator, timeouts, why, null, null, null, null, List.of(), null);
     }
 
     /** A migration of the sandbox's PV web server, journaled in memory; refine it, then plan or run. */
@@ -135,9 +193,37 @@ public final class Sandbox implements AutoCloseable {
         return Optional.ofNullable(simulatedBecause);
     }
 
-    /** The QEMU boots so far (empty map when simulated). */
+    /** The QEMU boots of the marker disk so far (empty map when simulated or serving). */
     public Map<String, BootResult> boots() {
         return boots == null ? Map.of() : boots.boots();
+    }
+
+    /** The instances QEMU booted so far (marker or full-userland boots), sorted. */
+    public List<String> bootedInstances() {
+        return (servingBoots != null ? servingBoots.pages().keySet() : boots().keySet()).stream().sorted().toList();
+    }
+
+    /** Whether the guest is a full-userland one that serves a page ({@link GuestMode#REAL}). */
+    public boolean serves() {
+        return pvBoot != null;
+    }
+
+    /**
+     * Boots the source's disks as its PV instance would (direct kernel boot, the PV-GRUB stand-in,
+     * its MAC, its data volumes; writes discarded) and returns the page it serves.
+     *
+     * @throws IllegalStateException unless the guest {@link #serves()}
+     */
+    public String pvPage() {
+        if (pvBoot == null) {
+            throw new IllegalStateException("only the full-userland guest (--guest real) serves a page");
+        }
+        return pvBoot.page();
+    }
+
+    /** The page {@code instanceId} served when QEMU booted it, if it is a full-userland guest that served. */
+    public Optional<String> pageOf(String instanceId) {
+        return servingBoots == null ? Optional.empty() : servingBoots.pageOf(instanceId);
     }
 
     /** The emulator. */
@@ -174,12 +260,12 @@ public final class Sandbox implements AutoCloseable {
         if (loopback != null) {
             loopback.close();
         }
-        try {
-            if (rootDisk != null) {
-                Files.deleteIfExists(rootDisk);
+        for (Path disk : disks) {
+            try {
+                Files.deleteIfExists(disk);
+            } catch (IOException e) {
+                // a leftover scratch image in the temp directory is harmless
             }
-        } catch (IOException e) {
-            // a leftover scratch image in the temp directory is harmless
         }
         if (devRoot != null) {
             try (var paths = Files.walk(devRoot)) {

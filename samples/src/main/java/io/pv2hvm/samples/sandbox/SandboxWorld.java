@@ -32,6 +32,8 @@ public final class SandboxWorld {
     public static final String DATA_VOLUME = "vol-0da7a0da7a0da7a01";
     /** The UUID of the ext4 filesystem on {@link #DATA_VOLUME}, which the converted fstab names it by. */
     public static final String DATA_VOLUME_UUID = "5b1e7c0a-3d2f-4e6b-9a8c-0f1e2d3c4b5a";
+    /** The second data volume of the full-userland world, mounted by UUID. */
+    public static final String DATA_VOLUME_2 = "vol-0da7a0da7a0da7a02";
     /** Its Elastic IP allocation. */
     public static final String EIP = "eipalloc-0e1e1e1e1e1e1e1e1";
     /** Its Elastic IP. */
@@ -63,12 +65,31 @@ public final class SandboxWorld {
         return world(VolumeSeed.of("/dev/sda1", 1).diskImage(rootDisk)).build();
     }
 
+    /**
+     * The world whose source is a full-userland guest: root volume {@code rootDisk}, and its data
+     * volumes {@code dataF} ({@code /dev/sdf}, which its fstab names {@code /dev/xvdf}) and
+     * {@code dataG} ({@code /dev/sdg}, by UUID), all lab fixture copies.
+     */
+    public static World withUserland(Path rootDisk, Path dataF, Path dataG) {
+        InstanceSeed web = source(VolumeSeed.of("/dev/sda1", 2).diskImage(rootDisk),
+                VolumeSeed.of("/dev/sdf", 1).id(DATA_VOLUME).diskImage(dataF))
+                .dataVolume(VolumeSeed.of("/dev/sdg", 1).id(DATA_VOLUME_2).diskImage(dataG));
+        return world(web).build();
+    }
+
     private static World.Builder world(VolumeSeed root) {
-        InstanceSeed web = InstanceSeed.of(SOURCE, PV_IMAGE).instanceType("m1.large").privateIp(SOURCE_IP)
+        return world(source(root, VolumeSeed.of("/dev/sdf", 100).id(DATA_VOLUME).filesystem(FilesystemSeed.ext4(DATA_VOLUME_UUID))));
+    }
+
+    private static InstanceSeed source(VolumeSeed root, VolumeSeed data) {
+        return InstanceSeed.of(SOURCE, PV_IMAGE).instanceType("m1.large").privateIp(SOURCE_IP)
                 .secondaryPrivateIp(SECONDARY_IP).keyName("ops").instanceProfile("app-role").root(root)
-                .dataVolume(VolumeSeed.of("/dev/sdf", 100).id(DATA_VOLUME).filesystem(FilesystemSeed.ext4(DATA_VOLUME_UUID)))
+                .dataVolume(data)
                 .secondaryEni(NetworkInterfaceSeed.in(World.SUBNET_A, ENI2_IP).id(ENI2))
                 .tag("Name", "web-1").tag("env", "prod");
+    }
+
+    private static World.Builder world(InstanceSeed web) {
         return World.builder().defaultNetwork().keyPair("ops").instanceProfile("app-role")
                 .instanceProfile(WORKER_PROFILE, InstanceProfileSeed.SSM_MANAGED_INSTANCE_CORE)
                 .image(ImageSeed.pv(PV_IMAGE, "centos6-pv").kernelId(PV_GRUB_KERNEL))

@@ -6,6 +6,7 @@ import io.pv2hvm.core.InvalidSpecException;
 import io.pv2hvm.core.guest.internal.ConversionPlan;
 import io.pv2hvm.core.guest.internal.FstabRewriter;
 import io.pv2hvm.core.guest.internal.HvmBootConfig;
+import io.pv2hvm.core.guest.internal.NvmeIoTimeout;
 import io.pv2hvm.core.guest.internal.ProgressLines;
 import io.pv2hvm.core.guest.internal.ScriptOutput;
 import io.pv2hvm.core.guest.internal.WorkerScript;
@@ -172,10 +173,11 @@ public final class GuestConverter {
 
         List<GuestChange> changes = new ArrayList<>();
         fixDriversIfNeeded(plan, device, 5, 60, changes);
-        HvmBootConfig boot = new HvmBootConfig(plan.entry(), uuid, extraArguments(facts));
+        HvmBootConfig boot = new HvmBootConfig(plan.entry(), uuid, extraArguments(facts, plan));
         warnings.addAll(boot.warnings());
         run(WorkerScript.INSTALL_EXTLINUX.command(device, boot.extlinuxConf()), "Installing extlinux on " + device, 60, 85);
         changes.add(new GuestChange(EXTLINUX_CONF, "HVM boot entry for extlinux: root by UUID, console on ttyS0" + argsNote(facts)));
+        nvmeTimeoutChange(EXTLINUX_CONF, plan, boot).ifPresent(changes::add);
         adapt(plan, facts, device, EXTLINUX_CONF, boot.extlinuxConf(), 85, 95, changes);
         warnings.addAll(writeFstab(facts, device, uuid, 95, 100, changes));
         progress.report(100, device + " boots under HVM with extlinux");
@@ -190,7 +192,7 @@ public final class GuestConverter {
         Optional<GuestFilesystem> boot = facts.layout().boot();
         List<GuestChange> changes = new ArrayList<>();
         fixDriversIfNeeded(plan, root, bootOption(facts), 5, 60, changes);
-        HvmBootConfig config = new HvmBootConfig(plan.entry(), uuid, extraArguments(facts));
+        HvmBootConfig config = new HvmBootConfig(plan.entry(), uuid, extraArguments(facts, plan));
         warnings.addAll(config.warnings());
         String grubCfg = boot.isPresent() ? config.grubCfgOnSeparateBoot(boot.get().type(), boot.get().uuid())
                 : config.grubCfg(facts.filesystem().type());
@@ -199,6 +201,7 @@ public final class GuestConverter {
                 "Installing GRUB2 on " + device + ", keeping its partitions", 60, 85);
         changes.add(new GuestChange(GRUB_CFG, "HVM boot entry for GRUB2" + (boot.isPresent() ? " on the /boot partition" : "")
                 + ": root by UUID, console on ttyS0" + argsNote(facts)));
+        nvmeTimeoutChange(GRUB_CFG, plan, config).ifPresent(changes::add);
         adapt(plan, facts, root, GRUB_CFG, grubCfg, 85, 95, changes);
         warnings.addAll(writeFstab(facts, root, uuid, 95, 100, changes));
         progress.report(100, device + " boots under HVM with GRUB2 from its partition table");
@@ -239,11 +242,12 @@ public final class GuestConverter {
 
         List<GuestChange> changes = new ArrayList<>();
         fixDriversIfNeeded(plan, partition, 75, 88, changes);
-        HvmBootConfig boot = new HvmBootConfig(plan.entry(), uuid, extraArguments(facts));
+        HvmBootConfig boot = new HvmBootConfig(plan.entry(), uuid, extraArguments(facts, plan));
         warnings.addAll(boot.warnings());
         String grubCfg = boot.grubCfg(facts.filesystem().type());
         run(WorkerScript.INSTALL_GRUB.command(targetDevice, partition, grubCfg), "Installing GRUB2 on " + targetDevice, 88, 93);
         changes.add(new GuestChange(GRUB_CFG, "HVM boot entry for GRUB2: root by UUID, console on ttyS0" + argsNote(facts)));
+        nvmeTimeoutChange(GRUB_CFG, plan, boot).ifPresent(changes::add);
         adapt(plan, facts, partition, GRUB_CFG, grubCfg, 93, 97, changes);
         warnings.addAll(writeFstab(facts, partition, uuid, 97, 100, changes));
         progress.report(100, targetDevice + " boots under HVM with GRUB2");
@@ -268,6 +272,10 @@ public final class GuestConverter {
         run(WorkerScript.FIX_DRIVERS.command(args), "Adding " + plan.driversToAdd() + " to the initramfs on " + device, from, to);
         changes.add(new GuestChange(initrd, "rebuilt with " + plan.initramfsTool() + " to carry " + String.join(", ", plan.driversToAdd())
                 + ", which " + target + " needs; the guest's configuration now lists them for its next kernels too"));
+        if (plan.initramfsTool().equals("mkinitrd-suse")) {
+            changes.add(new GuestChange("/etc/sysconfig/kernel", "INITRD_MODULES now lists " + String.join(", ", plan.driversToAdd())
+                    + ", so SUSE's mkinitrd puts them in the next kernels' initrds too"));
+        }
     }
 
     /** Network identity, consoles, kernel hooks, cloud-init and SELinux: what makes the converted guest serve. */
@@ -297,9 +305,32 @@ public final class GuestConverter {
                 + " (BOOTPROTO=dhcp, or 'iface eth0 inet dhcp') before migrating.");
     }
 
-    private static List<String> extraArguments(GuestFacts facts) {
+    private List<String> extraArguments(GuestFacts facts, ConversionPlan plan) {
+        List<String> args = new ArrayList<>();
         // the guest configures eth0: keep that name on ENA/ixgbevf, where predictable naming would say ens5
-        return facts.startup().namesEth0() ? List.of("net.ifnames=0", "biosdevname=0") : List.of();
+        if (facts.startup().namesEth0()) {
+            args.addAll(List.of("net.ifnames=0", "biosdevname=0"));
+        }
+        if (target == TargetPlatform.NITRO) {
+            args.addAll(NvmeIoTimeout.argumentsFor(plan.kernel().version()));
+        }
+        return args;
+    }
+
+    /** The change the NVMe I/O timeout made, when the boot entry carries pv2hvm's value (the guest's own setting wins). */
+    private Optional<GuestChange> nvmeTimeoutChange(String bootTarget, ConversionPlan plan, HvmBootConfig boot) {
+        if (target != TargetPlatform.NITRO) {
+            return Optional.empty();
+        }
+        List<String> set = NvmeIoTimeout.argumentsFor(plan.kernel().version()).stream()
+                .filter(a -> boot.arguments().contains(a)).toList();
+        if (set.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(new GuestChange(bootTarget, String.join(" ", set) + " on the kernel command line: on Nitro"
+                + " EBS volumes are NVMe devices, whose driver fails an I/O after 30 s by default (the filesystem may go"
+                + " read-only); AWS recommends the highest timeout the kernel takes. Kept for the guest's next kernels"
+                + " by its kernel hook"));
     }
 
     private static String argsNote(GuestFacts facts) {

@@ -1,8 +1,8 @@
 package io.pv2hvm.core.guest;
 
 /**
- * The guest's operating system, from {@code /etc/os-release}, {@code /etc/redhat-release} or
- * {@code /etc/system-release}.
+ * The guest's operating system, from {@code /etc/os-release}, {@code /etc/redhat-release},
+ * {@code /etc/system-release} or {@code /etc/SuSE-release} (SLES 11 has no os-release).
  *
  * @param id          the os-release {@code ID} ({@code debian}, {@code centos}, {@code amzn}, ...),
  *                    guessed from the release line when there is no os-release; empty if unknown
@@ -24,5 +24,16 @@ public record GuestOs(String id, String version, String name, String releaseFile
     /** Whether the guest is Debian-like (Debian, Ubuntu). */
     public boolean isDebianFamily() {
         return id.matches("debian|ubuntu");
+    }
+
+    /** Whether the guest is SUSE (SLES, SLED, openSUSE), whose {@code mkinitrd} takes SUSE's flags, not Red Hat's. */
+    public boolean isSuseFamily() {
+        return id.matches("sles|sled|suse|opensuse.*") || releaseFile.endsWith("SuSE-release");
+    }
+
+    /** The major version ({@code 6} of {@code 6.10}), or -1 if unknown. */
+    public int majorVersion() {
+        String major = version.replaceAll("^([0-9]+).*$", "$1");
+        return major.matches("[0-9]{1,4}") ? Integer.parseInt(major) : -1;
     }
 }

@@ -85,7 +85,7 @@ if [[ -n $bootspec ]]; then
   fi
 fi
 
-for f in /etc/os-release /usr/lib/os-release /etc/redhat-release /etc/system-release /etc/fstab /etc/inittab \
+for f in /etc/os-release /usr/lib/os-release /etc/redhat-release /etc/system-release /etc/SuSE-release /etc/fstab /etc/inittab \
          /boot/grub/menu.lst /boot/grub/grub.conf /boot/grub/grub.cfg /boot/grub2/grub.cfg \
          /boot/extlinux/extlinux.conf /etc/initramfs-tools/modules /etc/selinux/config /etc/network/interfaces \
          /etc/sysconfig/network-scripts/ifcfg-eth0 /etc/sysconfig/network/ifcfg-eth0; do
@@ -151,6 +151,8 @@ for k in "$boot"/vmlinuz-* "$boot"/vmlinux-*; do
   if [[ -f $p ]]; then
     emit kernel "$ver" config present
     { grep -E '^CONFIG_X86(_64)?_XEN=y' "$p" || true; } | while read -r c; do emit kernel "$ver" pv-only-config "$c"; done
+    # a PVHVM kernel unplugs the emulated disks on Xen HVM: it needs its PV block driver there
+    if grep -qx 'CONFIG_XEN_PVHVM=y' "$p"; then emit kernel "$ver" xen-pvhvm CONFIG_XEN_PVHVM=y; fi
   fi
   mods=$(guest_dir "/lib/modules/$ver")
   builtin=$(guest_file "/lib/modules/$ver/modules.builtin")

@@ -30,6 +30,8 @@ class DriverRebuildLabTest {
         ConversionResult result = ImageConversion.of(lab.image(Fixture.DEBIAN_WITHOUT_NVME))
                 .strategy(ConversionStrategy.PARTITION_COPY).target(TargetPlatform.XEN_HVM).writeTo(out);
         assertThat(result.driversAdded()).isEmpty();
+        // the NVMe I/O timeout is for Nitro only
+        assertThat(result.changes()).noneMatch(c -> c.reason().contains("io_timeout"));
 
         CompletableFuture<BootResult> ide = CompletableFuture.supplyAsync(() -> lab.qemu().bios(out, Disk.IDE, "debian-xen-hvm-ide"));
         CompletableFuture<BootResult> nvme = CompletableFuture.supplyAsync(() -> lab.qemu().bios(out, Disk.NVME, "debian-xen-hvm-nvme"));
@@ -53,6 +55,10 @@ class DriverRebuildLabTest {
         assertThat(onNvme.marker()).as(onNvme.describe()).isPresent();
         assertThat(onNvme.marker().get().root()).isEqualTo("/dev/nvme0n1");
         assertThat(onNvme.marker().get().fstabOk()).as(onNvme.describe()).isTrue();
+        // AWS's NVMe I/O timeout for Nitro, on the command line the kernel booted with, and recorded with its reason
+        assertThat(onNvme.serialLog()).as(onNvme.describe()).containsPattern("Kernel command line: .*nvme_core\\.io_timeout=4294967295");
+        assertThat(result.changes()).anyMatch(c -> c.path().equals("/boot/extlinux/extlinux.conf")
+                && c.reason().startsWith("nvme_core.io_timeout=4294967295 on the kernel command line"));
 
         // the old initramfs was kept next to the new one
         String initrd = result.facts().defaultEntry().orElseThrow().initrd().orElseThrow();

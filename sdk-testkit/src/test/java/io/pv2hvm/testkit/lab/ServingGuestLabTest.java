@@ -62,6 +62,10 @@ class ServingGuestLabTest {
         Outcome o = RUNS.get(UserlandFixture.SYSTEMD).get();
 
         assertServed(o, "systemd", "/dev/nvme[0-9]n1");
+        // AWS's NVMe I/O timeout for Nitro: in the converted boot configuration and, through the guest's own
+        // kernel hook, in the one it renders for its next kernel
+        assertThat(o.bootConfigAfterUpdate()).contains("nvme_core.io_timeout=4294967295");
+        assertThat(o.bootAfterRemoval()).contains("nvme_core.io_timeout=4294967295");
         assertThat(o.result().changes()).extracting(GuestChange::path)
                 .contains("/etc/udev/rules.d/70-persistent-net.rules", "/etc/systemd/network/10-eth0.link",
                         "/etc/systemd/system/getty.target.wants/serial-getty@hvc0.service",
@@ -79,6 +83,7 @@ class ServingGuestLabTest {
         Outcome o = RUNS.get(UserlandFixture.SYSVINIT).get();
 
         assertServed(o, "init", "/dev/sd[a-z]");
+        assertThat(o.bootConfigAfterUpdate()).as("Xen HVM needs no NVMe timeout").doesNotContain("io_timeout");
         assertThat(o.result().changes()).extracting(GuestChange::path)
                 .contains("/etc/udev/rules.d/70-persistent-net.rules", "/etc/systemd/network/10-eth0.link", "/etc/inittab",
                         "/etc/kernel/postinst.d/zz-pv2hvm-boot", "/etc/fstab", "/boot/extlinux/extlinux.conf")

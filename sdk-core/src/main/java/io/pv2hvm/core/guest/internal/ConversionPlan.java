@@ -9,10 +9,10 @@ import io.pv2hvm.core.guest.GuestLayout;
 import io.pv2hvm.core.guest.TargetPlatform;
 
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * What a conversion will do to a guest, decided from inspection alone, before anything is
@@ -86,21 +86,23 @@ public record ConversionPlan(BootEntry entry, GuestKernel kernel, List<String> d
             } else if (!k.initramfsListed()) {
                 warnings.add("Could not list " + entry.get().initrd().get() + "; its drivers for " + target + " are unverified.");
             } else {
-                for (Set<String> need : target.requiredDrivers()) {
+                for (Set<String> need : target.requiredDrivers(k)) {
                     if (need.stream().anyMatch(k::bootsWith)) {
                         continue;
                     }
-                    String wanted = String.join(" or ", new LinkedHashSet<>(need));
+                    String wanted = String.join(" or ", new TreeSet<>(need));
+                    String why = target == TargetPlatform.XEN_HVM && k.unplugsEmulatedDisks()
+                            ? " (the kernel unplugs the emulated IDE disks on Xen HVM, so only its PV block driver finds root)" : "";
                     if (!fixDrivers) {
                         problems.add("The initramfs " + entry.get().initrd().get() + " lacks " + wanted + ", which " + target
-                                + " needs to find the root disk or network. Enable the driver fix, or rebuild it in the guest"
+                                + " needs to find the root disk or network" + why + ". Enable the driver fix, or rebuild it in the guest"
                                 + " (e.g. add " + wanted + " to /etc/initramfs-tools/modules, or dracut --add-drivers).");
                         continue;
                     }
                     Optional<String> available = need.stream().sorted().filter(k::hasModule).findFirst();
                     if (available.isEmpty()) {
                         problems.add("Kernel " + k.version() + " has no " + wanted + " module, which " + target
-                                + " needs. Install a kernel that has it before converting.");
+                                + " needs" + why + ". " + DriverAdvice.forMissing(facts.os(), target, wanted));
                     } else {
                         toAdd.add(available.get());
                     }
@@ -121,11 +123,18 @@ public record ConversionPlan(BootEntry entry, GuestKernel kernel, List<String> d
         return new ConversionPlan(entry.orElseThrow(), kernel.orElseThrow(), toAdd, tool, warnings);
     }
 
-    private static String pickTool(GuestFacts facts) {
-        for (String t : facts.os().isRedHatFamily()
-                ? List.of("dracut", "mkinitrd", "update-initramfs") : List.of("update-initramfs", "dracut", "mkinitrd")) {
+    /**
+     * The guest's initramfs builder, as fix-drivers names it. SUSE's mkinitrd (SLES 11) takes other
+     * flags than Red Hat's and is called {@code mkinitrd-suse}; SLES 12 builds with dracut (its
+     * mkinitrd is a wrapper around it), so dracut comes first there.
+     */
+    static String pickTool(GuestFacts facts) {
+        boolean suse = facts.os().isSuseFamily();
+        List<String> order = facts.os().isRedHatFamily() || suse
+                ? List.of("dracut", "mkinitrd", "update-initramfs") : List.of("update-initramfs", "dracut", "mkinitrd");
+        for (String t : order) {
             if (facts.initramfsTools().contains(t)) {
-                return t;
+                return suse && t.equals("mkinitrd") ? "mkinitrd-suse" : t;
             }
         }
         return "";

@@ -218,13 +218,17 @@ public final class InspectionParser {
                         kv.getOrDefault("PRETTY_NAME", kv.getOrDefault("NAME", "")), f);
             }
         }
-        for (String f : List.of("/etc/redhat-release", "/etc/system-release")) {
+        for (String f : List.of("/etc/redhat-release", "/etc/system-release", "/etc/SuSE-release")) {
             List<String> lines = files.get(f);
             if (lines != null && !lines.isEmpty()) {
                 String name = lines.get(0).strip();
                 String lower = name.toLowerCase();
                 String id = lower.startsWith("centos") ? "centos" : lower.startsWith("amazon") ? "amzn"
-                        : lower.startsWith("fedora") ? "fedora" : lower.startsWith("red hat") ? "rhel" : "";
+                        : lower.startsWith("fedora") ? "fedora" : lower.startsWith("red hat") ? "rhel"
+                        : lower.startsWith("oracle linux") ? "ol"
+                        : lower.startsWith("suse linux enterprise server") ? "sles"
+                        : lower.startsWith("suse linux enterprise desktop") ? "sled"
+                        : lower.startsWith("opensuse") ? "opensuse" : "";
                 String version = name.replaceAll("^[^0-9]*([0-9][0-9.]*).*$", "$1");
                 return new GuestOs(id, version.equals(name) ? "" : version, name, f);
             }
@@ -278,6 +282,7 @@ public final class InspectionParser {
         String path = "";
         String initrd;
         boolean listed;
+        boolean xenPvhvm;
         final List<String> pvOnly = new ArrayList<>();
         final Set<String> initramfs = new LinkedHashSet<>();
         final Set<String> modules = new LinkedHashSet<>();
@@ -296,6 +301,7 @@ public final class InspectionParser {
                 case "module" -> modules.add(value);
                 case "builtin" -> builtin.add(value);
                 case "pv-only-config" -> pvOnly.add(value);
+                case "xen-pvhvm" -> xenPvhvm = true;
                 default -> { }
             }
         }
@@ -306,7 +312,7 @@ public final class InspectionParser {
                 pvOnly.add("Xen PV kernel flavour '" + version + "'");
             }
             return new GuestKernel(version, path, Optional.ofNullable(initrd), String.join(", ", pvOnly), listed,
-                    initramfs, modules, builtin);
+                    initramfs, modules, builtin, xenPvhvm);
         }
     }
 }

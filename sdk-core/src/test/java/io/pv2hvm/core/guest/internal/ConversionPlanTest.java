@@ -187,6 +187,118 @@ class ConversionPlanTest {
                 f.defaultEntry(), f.kernels(), f.fstab(), f.consoles(), f.initramfsTools(), f.startup(), layout);
     }
 
+    private static final GuestOs CENTOS5 = new GuestOs("centos", "5.11", "CentOS release 5.11 (Final)", "/etc/redhat-release");
+
+    @Test
+    void decide_whenRhel5KernelHasPvOnHvmDrivers_onXenHvm_addsXenVbdWithRedHatsMkinitrd() {
+        // kmod-xenpv's xen-platform-pci unplugs the emulated IDE disks: ata_piix in the initrd no longer finds root
+        GuestKernel k = rhel5Kernel(Set.of("ata_piix"));
+        ConversionPlan plan = ConversionPlan.decide(guestOn(CENTOS5, Set.of("mkinitrd"), k), PARTITION_COPY, TargetPlatform.XEN_HVM, true);
+
+        assertThat(k.unplugsEmulatedDisks()).isTrue();
+        assertThat(plan.driversToAdd()).containsExactly("xen_vbd");
+        assertThat(plan.initramfsTool()).isEqualTo("mkinitrd");
+    }
+
+    @Test
+    void decide_whenRhel5InitrdCarriesXenVbd_onXenHvm_needsNoRebuild() {
+        GuestKernel k = rhel5Kernel(Set.of("xen_vbd", "xen_platform_pci"));
+
+        assertThat(ConversionPlan.decide(guestOn(CENTOS5, Set.of("mkinitrd"), k), PARTITION_COPY, TargetPlatform.XEN_HVM, false)
+                .driversToAdd()).isEmpty();
+    }
+
+    @Test
+    void decide_whenRhel5InitrdLacksPvDriversAndFixIsOff_onXenHvm_refusesSayingTheDisksAreUnplugged() {
+        GuestFacts facts = guestOn(CENTOS5, Set.of("mkinitrd"), rhel5Kernel(Set.of("ata_piix")));
+
+        assertThatThrownBy(() -> ConversionPlan.decide(facts, PARTITION_COPY, TargetPlatform.XEN_HVM, false))
+                .isInstanceOf(GuestIncompatibleException.class)
+                .hasMessageContainingAll("lacks xen_blkfront or xen_vbd", "unplugs the emulated IDE disks");
+    }
+
+    @Test
+    void decide_whenPvhvmKernelHasNoPvBlockModule_onXenHvm_refusesWithTheFamilyFix() {
+        GuestKernel k = new GuestKernel("2.6.18-92.el5", "/boot/vmlinuz-2.6.18-92.el5", Optional.of("/boot/initrd-2.6.18-92.el5.img"),
+                "", true, Set.of("ata_piix"), Set.of("ata_piix"), Set.of(), true);
+        GuestFacts facts = guestOn(new GuestOs("centos", "5.2", "CentOS release 5.2 (Final)", "/etc/redhat-release"), Set.of("mkinitrd"), k);
+
+        assertThatThrownBy(() -> ConversionPlan.decide(facts, PARTITION_COPY, TargetPlatform.XEN_HVM, true))
+                .isInstanceOf(GuestIncompatibleException.class)
+                .hasMessageContainingAll("has no xen_blkfront or xen_vbd module", "kmod-xenpv", "yum update kernel");
+    }
+
+    @Test
+    void decide_whenKernelDoesNotUnplug_onXenHvm_acceptsAtaPiixAlone() {
+        GuestKernel k = new GuestKernel("2.6.18-8.el5", "/boot/vmlinuz-2.6.18-8.el5", Optional.of("/boot/initrd-2.6.18-8.el5.img"),
+                "", true, Set.of("ata_piix"), Set.of("ata_piix"), Set.of());
+
+        assertThat(k.unplugsEmulatedDisks()).isFalse();
+        assertThat(ConversionPlan.decide(guestOn(CENTOS5, Set.of("mkinitrd"), k), PARTITION_COPY, TargetPlatform.XEN_HVM, false)
+                .driversToAdd()).isEmpty();
+    }
+
+    @Test
+    void decide_whenRhel5GoesToNitro_refusesNamingTheXenHvmTypes() {
+        GuestFacts facts = guestOn(CENTOS5, Set.of("mkinitrd"), rhel5Kernel(Set.of("ata_piix")));
+
+        assertThatThrownBy(() -> ConversionPlan.decide(facts, PARTITION_COPY, TargetPlatform.NITRO, true))
+                .hasMessageContainingAll("has no nvme module", "has no ena module", "has no kernel with nvme or ena",
+                        "Xen HVM instance type (t2, m4, c4, r4)")
+                .hasMessageNotContaining("Install a kernel that has it");
+    }
+
+    @Test
+    void decide_whenCentos6LacksEna_onNitro_refusesWithEnaViaDkms() {
+        GuestKernel k = new GuestKernel("2.6.32-754.35.1.el6.x86_64", "/boot/vmlinuz-2.6.32-754.35.1.el6.x86_64",
+                Optional.of("/boot/initramfs-2.6.32-754.35.1.el6.x86_64.img"), "", true, Set.of("nvme"), Set.of("nvme"), Set.of());
+        GuestFacts facts = guestOn(new GuestOs("centos", "6.10", "CentOS release 6.10 (Final)", "/etc/redhat-release"),
+                Set.of("dracut"), k);
+
+        assertThatThrownBy(() -> ConversionPlan.decide(facts, PARTITION_COPY, TargetPlatform.NITRO, true))
+                .hasMessageContainingAll("has no ena module", "DKMS", "amzn-drivers", "t2, m4, c4, r4");
+    }
+
+    @Test
+    void decide_whenSuseLacksNvme_picksSusesMkinitrdOnSles11AndDracutOnSles12() {
+        GuestKernel k = new GuestKernel("3.0.101-108.87-default", "/boot/vmlinuz-3.0.101-108.87-default",
+                Optional.of("/boot/initrd-3.0.101-108.87-default"), "", true, Set.of("ata_piix"), Set.of("nvme", "ena"), Set.of());
+        GuestOs sles11 = new GuestOs("sles", "11", "SUSE Linux Enterprise Server 11 (x86_64)", "/etc/SuSE-release");
+        GuestOs sles12 = new GuestOs("sles", "12.3", "SUSE Linux Enterprise Server 12 SP3", "/etc/os-release");
+
+        ConversionPlan eleven = ConversionPlan.decide(guestOn(sles11, Set.of("mkinitrd"), k), PARTITION_COPY, TargetPlatform.NITRO, true);
+        ConversionPlan twelve = ConversionPlan.decide(guestOn(sles12, Set.of("mkinitrd", "dracut"), k), PARTITION_COPY,
+                TargetPlatform.NITRO, true);
+
+        assertThat(eleven.initramfsTool()).isEqualTo("mkinitrd-suse");
+        assertThat(eleven.driversToAdd()).containsExactly("nvme", "ena");
+        assertThat(twelve.initramfsTool()).isEqualTo("dracut");
+    }
+
+    @Test
+    void decide_whenUbuntuKernelLacksNvmeModule_refusesWithLinuxAws() {
+        GuestKernel k = new GuestKernel("3.13.0-170-generic", "/boot/vmlinuz-3.13.0-170-generic",
+                Optional.of("/boot/initrd.img-3.13.0-170-generic"), "", true, Set.of("xen_blkfront"), Set.of("xen_blkfront"), Set.of());
+        GuestFacts facts = guestOn(new GuestOs("ubuntu", "14.04", "Ubuntu 14.04.6 LTS", "/etc/os-release"), Set.of("update-initramfs"), k);
+
+        assertThatThrownBy(() -> ConversionPlan.decide(facts, PARTITION_COPY, TargetPlatform.NITRO, true))
+                .hasMessageContainingAll("has no nvme module", "apt-get install linux-aws");
+    }
+
+    private static GuestKernel rhel5Kernel(Set<String> initramfs) {
+        // the kmod-xenpv modules as modprobe names them: xen-vbd.ko -> xen_vbd
+        return new GuestKernel("2.6.18-419.el5", "/boot/vmlinuz-2.6.18-419.el5", Optional.of("/boot/initrd-2.6.18-419.el5.img"),
+                "", true, initramfs, Set.of("ata_piix", "xen_vbd", "xen_platform_pci"), Set.of());
+    }
+
+    static GuestFacts guestOn(GuestOs os, Set<String> tools, GuestKernel kernel) {
+        BootEntry entry = new BootEntry(os.name(), kernel.path(), kernel.initrd(), List.of("root=/dev/xvda1", "ro"));
+        return new GuestFacts("/dev/xvdf", false,
+                new GuestFilesystem("/dev/xvdf", "ext3", UUID, "", Set.of(), 1L << 30, 1L << 28, 1L << 30, 4096),
+                os, "/boot/grub/menu.lst", Optional.of(entry), List.of(kernel),
+                List.of(new FstabEntry("/dev/xvda1", "/", "ext3", "defaults", 0, 1)), List.of("hvc0"), tools);
+    }
+
     static GuestKernel kernel(String pvOnly, Set<String> initramfs) {
         return new GuestKernel("6.1.0-56-amd64", "/boot/vmlinuz-6.1.0-56-amd64", Optional.of("/boot/initrd.img-6.1.0-56-amd64"),
                 pvOnly, true, initramfs, Set.of("nvme", "ena", "xen_blkfront", "ata_piix"), Set.of());

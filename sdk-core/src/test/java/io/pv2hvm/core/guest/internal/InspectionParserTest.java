@@ -267,4 +267,36 @@ class InspectionParserTest {
         assertThatThrownBy(() -> InspectionParser.parse("/dev/loop0", "fs\tblock-size\t2147483648\n"))
                 .isInstanceOf(UnsafeGuestException.class).hasMessageContaining("block-size");
     }
+
+    @Test
+    void parse_whenSles11_readsSuseReleaseAndTheRhel5StylePvOnHvmDriversAndPvhvmConfig() {
+        GuestFacts facts = InspectionParser.parse("/dev/loop0", String.join("\n",
+                "fs\ttype\text3",
+                "file-present\t/etc/SuSE-release",
+                "file\t/etc/SuSE-release\tSUSE Linux Enterprise Server 11 (x86_64)",
+                "file\t/etc/SuSE-release\tVERSION = 11",
+                "file\t/etc/SuSE-release\tPATCHLEVEL = 4",
+                "tool\tmkinitrd\t/sbin/mkinitrd",
+                "kernel\t3.0.101-108.87-default\tpath\t/boot/vmlinuz-3.0.101-108.87-default",
+                "kernel\t3.0.101-108.87-default\tmodule\txen_vbd",
+                "kernel\t3.0.101-108.87-default\tmodule\txen_platform_pci",
+                "kernel\t4.4.0-1-amd64\tpath\t/boot/vmlinuz-4.4.0-1-amd64",
+                "kernel\t4.4.0-1-amd64\txen-pvhvm\tCONFIG_XEN_PVHVM=y",
+                "kernel\t2.6.18-8.el5\tpath\t/boot/vmlinuz-2.6.18-8.el5",
+                ""));
+
+        assertThat(facts.os().id()).isEqualTo("sles");
+        assertThat(facts.os().version()).isEqualTo("11");
+        assertThat(facts.os().isSuseFamily()).isTrue();
+        assertThat(facts.os().isRedHatFamily()).isFalse();
+        assertThat(facts.kernels()).filteredOn(k -> k.version().endsWith("default")).singleElement()
+                .satisfies(k -> {
+                    assertThat(k.hasModule("xen_vbd")).isTrue();
+                    assertThat(k.unplugsEmulatedDisks()).as("xen-platform-pci unplugs the emulated disks").isTrue();
+                });
+        assertThat(facts.kernels()).filteredOn(k -> k.version().equals("4.4.0-1-amd64")).singleElement()
+                .satisfies(k -> assertThat(k.xenPvhvm() && k.unplugsEmulatedDisks()).isTrue());
+        assertThat(facts.kernels()).filteredOn(k -> k.version().equals("2.6.18-8.el5")).singleElement()
+                .satisfies(k -> assertThat(k.unplugsEmulatedDisks()).isFalse());
+    }
 }
