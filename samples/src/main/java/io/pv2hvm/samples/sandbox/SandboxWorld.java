@@ -60,13 +60,29 @@ public final class SandboxWorld {
 
     /** The world whose source root volume is the PV disk image {@code rootDisk} (a lab fixture copy). */
     public static World withRootDisk(Path rootDisk) {
-        return world(VolumeSeed.of("/dev/sda1", 1).diskImage(rootDisk)).build();
+        // The worker reads the data volume's filesystems from real bytes: back it with a sparse file
+        // beside the root disk (empty: blkid finds no filesystem, and fstab keeps its device name).
+        Path data = rootDisk.resolveSibling("sandbox-data-volume.img");
+        try {
+            java.nio.file.Files.deleteIfExists(data);
+            try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(data.toFile(), "rw")) {
+                f.setLength(1L << 30);
+            }
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot create the sandbox's data volume " + data, e);
+        }
+        return world(VolumeSeed.of("/dev/sda1", 1).diskImage(rootDisk), VolumeSeed.of("/dev/sdf", 1).id(DATA_VOLUME)
+                .diskImage(data)).build();
     }
 
     private static World.Builder world(VolumeSeed root) {
+        return world(root, VolumeSeed.of("/dev/sdf", 100).id(DATA_VOLUME).filesystem(FilesystemSeed.ext4(DATA_VOLUME_UUID)));
+    }
+
+    private static World.Builder world(VolumeSeed root, VolumeSeed data) {
         InstanceSeed web = InstanceSeed.of(SOURCE, PV_IMAGE).instanceType("m1.large").privateIp(SOURCE_IP)
                 .secondaryPrivateIp(SECONDARY_IP).keyName("ops").instanceProfile("app-role").root(root)
-                .dataVolume(VolumeSeed.of("/dev/sdf", 100).id(DATA_VOLUME).filesystem(FilesystemSeed.ext4(DATA_VOLUME_UUID)))
+                .dataVolume(data)
                 .secondaryEni(NetworkInterfaceSeed.in(World.SUBNET_A, ENI2_IP).id(ENI2))
                 .tag("Name", "web-1").tag("env", "prod");
         return World.builder().defaultNetwork().keyPair("ops").instanceProfile("app-role")
