@@ -9,6 +9,10 @@ import io.pv2hvm.testkit.world.FilesystemSeed;
 import io.pv2hvm.testkit.world.VolumeSeed;
 import io.pv2hvm.testkit.world.World;
 
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
@@ -62,7 +66,19 @@ public final class SandboxWorld {
 
     /** The world whose source root volume is the PV disk image {@code rootDisk} (a lab fixture copy). */
     public static World withRootDisk(Path rootDisk) {
-        return world(VolumeSeed.of("/dev/sda1", 1).diskImage(rootDisk)).build();
+        // The worker reads the data volume's filesystems from real bytes: back it with a sparse file
+        // beside the root disk (empty: blkid finds no filesystem, and fstab keeps its device name).
+        Path data = rootDisk.resolveSibling("sandbox-data-volume.img");
+        try {
+            Files.deleteIfExists(data);
+            try (RandomAccessFile f = new RandomAccessFile(data.toFile(), "rw")) {
+                f.setLength(1L << 30);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create the sandbox's data volume " + data, e);
+        }
+        return world(source(VolumeSeed.of("/dev/sda1", 1).diskImage(rootDisk), VolumeSeed.of("/dev/sdf", 1).id(DATA_VOLUME)
+                .diskImage(data))).build();
     }
 
     /**
