@@ -34,6 +34,21 @@ record EndState(String sourceState, String virtualization, String state, String 
     static final Set<String> KEPT_AFTER_SUCCESS = Set.of("hvm-instance", "hvm-image", "hvm-image-snapshot",
             "backup-image", "final-snapshot");
 
+    /** Actions that create a resource: a retry that creates a second one is a duplicate. */
+    static final Set<String> CREATING = Set.of("RunInstances", "CreateVolume", "CreateSnapshot", "CopySnapshot",
+            "RegisterImage", "CreateImage", "CreateSecurityGroup", "CreateNetworkInterface", "AllocateAddress");
+
+    /**
+     * How many resources {@code calls} of one action created: each call that took effect, except
+     * a repeat of an earlier call's ClientToken, which EC2 answers with the resource that token
+     * already made (https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
+     */
+    static long creations(List<io.pv2hvm.testkit.RecordedCall> calls) {
+        Set<String> tokens = new java.util.HashSet<>();
+        return calls.stream().filter(io.pv2hvm.testkit.RecordedCall::tookEffect)
+                .filter(c -> c.param("ClientToken") == null || tokens.add(c.param("ClientToken"))).count();
+    }
+
     /** The end state of migration {@code migrationId} of {@code sourceId}, read once the emulator has settled. */
     static EndState of(Ec2Client ec2, String migrationId, String sourceId) {
         List<Instance> created = live(instances(ec2, tagged(migrationId)));

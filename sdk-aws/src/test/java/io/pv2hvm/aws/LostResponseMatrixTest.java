@@ -37,9 +37,6 @@ import static org.assertj.core.api.Assertions.assertThat;
  * ({@link EndState}) and leak nothing. Tallies go to {@code target/reliability/lost-responses.txt}.
  */
 class LostResponseMatrixTest extends EmulatorTestBase {
-    /** Actions that create a resource: a retry that creates a second one is a duplicate. */
-    private static final Set<String> CREATING = Set.of("RunInstances", "CreateVolume", "CreateSnapshot", "CopySnapshot",
-            "RegisterImage", "CreateImage", "CreateSecurityGroup", "CreateNetworkInterface", "AllocateAddress");
     private static final RetryPolicy STEP_RETRIES = RetryPolicy.exponential(10, Duration.ofMillis(100), 2,
             Duration.ofSeconds(2));
 
@@ -77,7 +74,7 @@ class LostResponseMatrixTest extends EmulatorTestBase {
             Set<String> actions = calls.stream().filter(RecordedCall::tookEffect).map(RecordedCall::action)
                     .collect(Collectors.toCollection(TreeSet::new));
             Map<String, Long> creations = new TreeMap<>();
-            CREATING.forEach(a -> creations.put(a, creations(calls.stream().filter(c -> c.action().equals(a)).toList())));
+            EndState.CREATING.forEach(a -> creations.put(a, EndState.creations(calls.stream().filter(c -> c.action().equals(a)).toList())));
             sleep(e.consistencyWindow().multipliedBy(2));
             assertThat(EndState.leaked(client, r.migrationId(), EndState.KEPT_AFTER_SUCCESS, root)).as("leaked by the baseline")
                     .isEmpty();
@@ -110,8 +107,8 @@ class LostResponseMatrixTest extends EmulatorTestBase {
         long lost = calls.stream().filter(RecordedCall::responseLost).count();
         LOST.addAndGet((int) lost);
         assertThat(lost).as("responses lost after %s took effect", action).isPositive();
-        if (CREATING.contains(action)) {
-            long created = creations(calls);
+        if (EndState.CREATING.contains(action)) {
+            long created = EndState.creations(calls);
             if (created != baseline.creations().get(action)) {
                 DUPLICATED.incrementAndGet();
             }
@@ -133,17 +130,6 @@ class LostResponseMatrixTest extends EmulatorTestBase {
         Files.writeString(out, "actions=" + actions().size() + " runs=" + RUNS + " responses-lost=" + LOST
                 + " sdk-retries=0 same-end-state=" + SAME_END_STATE + " duplicated=" + DUPLICATED
                 + " leaked=" + LEAKED + "\n");
-    }
-
-    /**
-     * How many resources {@code calls} of one action created: each call that took effect, except
-     * a repeat of an earlier call's ClientToken, which EC2 answers with the resource that token
-     * already made (https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
-     */
-    private static long creations(List<RecordedCall> calls) {
-        Set<String> tokens = new java.util.HashSet<>();
-        return calls.stream().filter(RecordedCall::tookEffect)
-                .filter(c -> c.param("ClientToken") == null || tokens.add(c.param("ClientToken"))).count();
     }
 
     private static MigrationResult run(Ec2Client client, software.amazon.awssdk.services.ssm.SsmClient ssmClient) {
