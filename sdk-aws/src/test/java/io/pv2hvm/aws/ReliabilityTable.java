@@ -32,18 +32,20 @@ public final class ReliabilityTable {
             new Row("crash-matrix.txt", "CrashMatrixTest", "the JVM running a `preservingIps()` migration is SIGKILLed"
                     + " right after each step; a new JVM resumes from the journal", t -> List.of(v(t, "kill-points"),
                     v(t, "kill-points") + " SIGKILLs", v(t, "killed-and-resumed-to-the-same-end-state")
-                            + " (same end state as an uninterrupted run)", "0", v(t, "leaked"))),
+                            + " (same end state as an uninterrupted run)",
+                    failed(t, "kill-points", "killed-and-resumed-to-the-same-end-state"), v(t, "leaked"))),
             new Row("in-step-crashes.txt", "InStepCrashMatrixTest", "SIGKILL inside a step: right after each call that"
                     + " creates something (RunInstances, CreateVolume, CreateSnapshot, RegisterImage, CreateSecurityGroup)"
                     + " returned, before the journal recorded it; a new JVM resumes and must adopt, not duplicate",
                     t -> List.of(v(t, "kill-points"), v(t, "killed") + " SIGKILLs", v(t, "resumed-to-the-same-end-state")
-                            + " (same end state; " + v(t, "duplicated") + " resources created twice)", "0", v(t, "leaked"))),
+                            + " (same end state; " + v(t, "duplicated") + " resources created twice)",
+                            failed(t, "killed", "resumed-to-the-same-end-state"), v(t, "leaked"))),
             new Row("lost-responses.txt", "LostResponseMatrixTest", "each mutating action of a migration takes effect,"
                     + " then its answer is lost (first an HTTP 500, then a connection reset); the SDK's retries are off,"
                     + " so only pv2hvm recovers", t -> List.of(v(t, "runs") + " (" + v(t, "actions") + " actions)",
                     v(t, "responses-lost") + " lost responses, " + v(t, "sdk-retries") + " SDK retries",
                     v(t, "same-end-state") + " (same end state; " + v(t, "duplicated") + " resources created twice)",
-                    "0", v(t, "leaked"))),
+                    failed(t, "runs", "same-end-state"), v(t, "leaked"))),
             new Row("rollbacks.txt", "RollbackTest", "a failure is injected right after each step (its work done)",
                     t -> List.of(v(t, "runs"), v(t, "runs") + " failures", "0", v(t, "rolled-back")
                             + " (source running with its IPs, volume, ENI, Elastic IP; no security group left)",
@@ -102,6 +104,16 @@ public final class ReliabilityTable {
             throw new UncheckedIOException(e);
         }
         return tallies;
+    }
+
+    /** How many of {@code total} runs did not end as an uninterrupted run. */
+    private static String failed(Map<String, String> tally, String total, String ok) {
+        try {
+            int n = Integer.parseInt(tally.get(total)) - Integer.parseInt(tally.get(ok));
+            return n == 0 ? "0" : n + " failed (see the test report)";
+        } catch (NumberFormatException | NullPointerException e) {
+            return "(no " + total + " or " + ok + ")";
+        }
     }
 
     /** A figure of a tally, or a marker that the test did not write it. */
