@@ -11,12 +11,9 @@ import software.amazon.awssdk.services.ec2.model.Instance;
 import software.amazon.awssdk.services.ec2.model.Tag;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 import static io.pv2hvm.aws.EmulatedAws.SOURCE;
@@ -62,18 +59,18 @@ class CrashMatrixTest extends EmulatorTestBase {
 
     private Instance crashAndResume(String step, String guest) throws Exception {
         String migrationId = "mig-crash-" + Math.abs((step + guest).hashCode());
+        String root = EndState.rootVolume(ec2, SOURCE);
 
-        Child crashed = child(migrationId, "run", step, guest);
-        assertThat(crashed.exitCode).as("killed by SIGKILL after %s; output:%n%s", step, crashed.output).isEqualTo(137);
+        CrashingMigration.Child crashed = CrashingMigration.spawn(emulator.endpoint(), journalDir, migrationId, "run", step, guest);
+        assertThat(crashed.exitCode()).as("killed by SIGKILL after %s; output:%n%s", step, crashed.output()).isEqualTo(137);
         assertSourceDataReachable(migrationId);
 
-        Child resumed = child(migrationId, "resume", null, guest);
-        assertThat(resumed.exitCode).as("resume output:%n%s", resumed.output).isZero();
+        CrashingMigration.Child resumed = CrashingMigration.spawn(emulator.endpoint(), journalDir, migrationId, "resume", null, guest);
+        assertThat(resumed.exitCode()).as("resume output:%n%s", resumed.output()).isZero();
 
         List<JournalEntry> journal = FileJournal.in(journalDir).read(migrationId);
         assertThat(journal).last().extracting(JournalEntry::type).isEqualTo(JournalEntry.Type.MIGRATION_SUCCEEDED);
-        String newInstance = resumed.output.lines().filter(l -> l.startsWith("NEW_INSTANCE="))
-                .map(l -> l.substring(13)).findFirst().orElseThrow();
+        String newInstance = resumed.newInstance();
         Instance now = ec2.describeInstances(b -> b.instanceIds(newInstance)).reservations().get(0).instances().get(0);
         assertThat(now.virtualizationTypeAsString()).isEqualTo("hvm");
         assertThat(now.privateIpAddress()).isEqualTo(SOURCE_IP);
@@ -83,19 +80,26 @@ class CrashMatrixTest extends EmulatorTestBase {
         assertThat(journal.stream().filter(e -> e.type() == JournalEntry.Type.STEP_DONE).map(JournalEntry::step))
                 .doesNotHaveDuplicates();
         assertNoOrphans(migrationId);
+        awaitConsistency();
+        List<String> leaked = EndState.leaked(ec2, migrationId, EndState.KEPT_AFTER_SUCCESS, root);
+        if (!leaked.isEmpty()) {
+            LEAKED.incrementAndGet();
+        }
+        assertThat(leaked).as("left over").isEmpty();
         RESUMED.incrementAndGet();
         awaitConsistency();
         return ec2.describeInstances(b -> b.instanceIds(newInstance)).reservations().get(0).instances().get(0);
     }
 
     private static final java.util.concurrent.atomic.AtomicInteger RESUMED = new java.util.concurrent.atomic.AtomicInteger();
+    private static final java.util.concurrent.atomic.AtomicInteger LEAKED = new java.util.concurrent.atomic.AtomicInteger();
 
     @org.junit.jupiter.api.AfterAll
     static void writeTally() throws IOException {
         Path out = Path.of("target", "reliability", "crash-matrix.txt");
         java.nio.file.Files.createDirectories(out.getParent());
         java.nio.file.Files.writeString(out, "kill-points=" + steps().size() + " killed-and-resumed-to-the-same-end-state="
-                + RESUMED + " orphans=0\n");
+                + RESUMED + " leaked=" + LEAKED + "\n");
     }
 
     /** The source volume, the final snapshot or the backup image: one of them must exist at any instant. */
@@ -128,22 +132,4 @@ class CrashMatrixTest extends EmulatorTestBase {
         return m.get(Tags.ROLE);
     }
 
-    private Child child(String migrationId, String mode, String killAfter, String guest) throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"),
-                "-D" + io.pv2hvm.testkit.LatencyModel.TIME_SCALE_PROPERTY + "=" + EmulatedAws.TIME_SCALE,
-                "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
-                CrashingMigration.class.getName(), emulator.endpoint().toString(), journalDir.toString(), migrationId, mode));
-        cmd.add(killAfter == null ? "" : killAfter);
-        cmd.add(guest);
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        byte[] out = p.getInputStream().readAllBytes();
-        if (!p.waitFor(3, TimeUnit.MINUTES)) {
-            p.destroyForcibly();
-        }
-        return new Child(p.exitValue(), new String(out, StandardCharsets.UTF_8));
-    }
-
-    private record Child(int exitCode, String output) {
-    }
 }

@@ -112,6 +112,16 @@ final class EmulatedAws {
                 .overrideConfiguration(o -> o.retryStrategy(RetryMode.STANDARD)).build();
     }
 
+    /**
+     * A client whose SDK never retries: each failure reaches pv2hvm, so what a test counts is
+     * pv2hvm's own handling, not the SDK's retry strategy.
+     */
+    static Ec2Client ec2WithoutSdkRetries(Ec2Emulator emulator) {
+        return Ec2Client.builder().endpointOverride(emulator.endpoint()).region(Region.US_EAST_1)
+                .credentialsProvider(credentials()).httpClient(Apache5HttpClient.builder().build())
+                .overrideConfiguration(o -> o.retryStrategy(r -> r.maxAttempts(1))).build();
+    }
+
     static SsmClient ssm(Ec2Emulator emulator) {
         return SsmClient.builder().endpointOverride(emulator.endpoint()).region(Region.US_EAST_1)
                 .credentialsProvider(credentials()).httpClient(Apache5HttpClient.builder().build())

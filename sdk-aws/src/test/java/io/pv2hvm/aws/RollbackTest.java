@@ -73,6 +73,8 @@ class RollbackTest extends EmulatorTestBase {
     }
 
     private void failAndRollBack(String failing, io.pv2hvm.core.guest.GuestConversion guest) {
+        RUNS.incrementAndGet();
+        String root = EndState.rootVolume(ec2, SOURCE);
         AwsSteps aws = AwsSteps.builder().ec2(ec2).ssm(ssm).timeouts(EmulatedAws.timeouts())
                 .guestConversion(guest).build();
         MigrationSpec spec = Migration.of(SOURCE).toHvm().preservingIps().withProvider(failingAfter(aws, failing))
@@ -97,6 +99,26 @@ class RollbackTest extends EmulatorTestBase {
         List<String> order = steps();
         boolean finalImageMade = order.indexOf(failing) >= order.indexOf("register-final-image");
         assertNoTemporaryLeft(e.migrationId(), relaunched, finalImageMade);
+        java.util.Set<String> kept = !relaunched ? java.util.Set.of() : finalImageMade
+                ? java.util.Set.of("restored-source", "backup-image", "final-snapshot", "hvm-image", "hvm-image-snapshot")
+                : java.util.Set.of("restored-source", "backup-image", "final-snapshot");
+        List<String> leaked = EndState.leaked(ec2, e.migrationId(), kept, root);
+        if (!leaked.isEmpty()) {
+            LEAKED.incrementAndGet();
+        }
+        assertThat(leaked).as("left over").isEmpty();
+        ROLLED_BACK.incrementAndGet();
+    }
+
+    private static final java.util.concurrent.atomic.AtomicInteger RUNS = new java.util.concurrent.atomic.AtomicInteger();
+    private static final java.util.concurrent.atomic.AtomicInteger ROLLED_BACK = new java.util.concurrent.atomic.AtomicInteger();
+    private static final java.util.concurrent.atomic.AtomicInteger LEAKED = new java.util.concurrent.atomic.AtomicInteger();
+
+    @org.junit.jupiter.api.AfterAll
+    static void writeTally() throws java.io.IOException {
+        java.nio.file.Path out = java.nio.file.Path.of("target", "reliability", "rollbacks.txt");
+        java.nio.file.Files.createDirectories(out.getParent());
+        java.nio.file.Files.writeString(out, "runs=" + RUNS + " rolled-back=" + ROLLED_BACK + " leaked=" + LEAKED + "\n");
     }
 
     private Instance runningHolderOf(String ip) {

@@ -12,14 +12,15 @@ import java.util.Random;
 /**
  * Failures the emulator injects before a request reaches the model: error answers (at a
  * rate or for the next N calls), answers that are no AWS error document at all (an HTML page,
- * a truncated body), connection resets and response delays, per action
+ * a truncated body), connection resets and response delays; and after it: lost responses
+ * (the call takes effect, the client sees a 5xx or a reset), per action
  * ({@code "RunInstances"}, {@code "SendCommand"}) or for every action ({@code "*"}).
  * Random draws use a seeded generator so a failing run can be replayed. Thread-safe.
  */
 public final class Faults {
 
     /** What to do with one request. */
-    public sealed interface Injection permits Fail, Reset, Raw {
+    public sealed interface Injection permits Fail, Reset, Raw, LostResponse {
     }
 
     /** Answer with an error code, message and HTTP status instead of calling the model. */
@@ -43,6 +44,23 @@ public final class Faults {
             }
             Objects.requireNonNull(contentType, "contentType");
             Objects.requireNonNull(body, "body");
+        }
+    }
+
+    /**
+     * The call takes effect in the model, then its answer is lost: the client sees {@code seen}
+     * (a 5xx or a reset connection) although the resource was created or changed, as when EC2
+     * completes a request whose response never reaches the caller
+     * (https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
+     */
+    public record LostResponse(Injection seen) implements Injection {
+        /** Validates that the client sees a server error or a reset. */
+        public LostResponse {
+            Objects.requireNonNull(seen, "seen");
+            boolean serverError = seen instanceof Fail f && f.status() >= 500;
+            if (!(seen instanceof Reset) && !serverError) {
+                throw new IllegalArgumentException("a lost response is seen as a 5xx error or a reset, not " + seen);
+            }
         }
     }
 
@@ -133,6 +151,28 @@ public final class Faults {
         Deque<Injection> q = next.computeIfAbsent(action, a -> new ArrayDeque<>());
         for (int i = 0; i < times; i++) {
             q.add(new Reset());
+        }
+        return this;
+    }
+
+    /**
+     * Lets the next {@code times} calls of {@code action} take effect, then answers each with
+     * HTTP 500 {@code InternalError} instead of the result.
+     */
+    public synchronized Faults loseResponseNext(String action, int times) {
+        return enqueue(action, times, new LostResponse(new Fail("InternalError",
+                "We encountered an internal error. Please try again.", 500)));
+    }
+
+    /** Lets the next {@code times} calls of {@code action} take effect, then resets the connection. */
+    public synchronized Faults loseResponseByResetNext(String action, int times) {
+        return enqueue(action, times, new LostResponse(new Reset()));
+    }
+
+    private Faults enqueue(String action, int times, Injection injection) {
+        Deque<Injection> q = next.computeIfAbsent(action, a -> new ArrayDeque<>());
+        for (int i = 0; i < times; i++) {
+            q.add(injection);
         }
         return this;
     }

@@ -15,9 +15,17 @@ import java.util.Map;
  * @param errorCode  the error code answered, or null on success
  * @param accessKeyId the access key id that signed the request (SigV4 credential scope), or null
  *                   when it was unsigned
+ * @param responseLost true when the call took effect but its answer was lost (an injected
+ *                   {@link Faults.LostResponse}): status and errorCode are what the client saw
  */
 public record RecordedCall(Instant at, String service, String action, Map<String, String> params,
-                           int status, String errorCode, String accessKeyId) {
+                           int status, String errorCode, String accessKeyId, boolean responseLost) {
+
+    /** A call whose answer reached the client as recorded. */
+    public RecordedCall(Instant at, String service, String action, Map<String, String> params, int status,
+                        String errorCode, String accessKeyId) {
+        this(at, service, action, params, status, errorCode, accessKeyId, false);
+    }
 
     /** A call without a known signer (for journals built by hand). */
     public RecordedCall(Instant at, String service, String action, Map<String, String> params, int status,
@@ -30,9 +38,14 @@ public record RecordedCall(Instant at, String service, String action, Map<String
         return !("sts".equals(service) || action.startsWith("Describe") || action.startsWith("Get") || action.startsWith("List"));
     }
 
-    /** True when the call succeeded. */
+    /** True when the call succeeded and the client saw it succeed. */
     public boolean succeeded() {
         return errorCode == null && status >= 200 && status < 300;
+    }
+
+    /** True when the call changed the model: it succeeded, or it succeeded and its answer was lost. */
+    public boolean tookEffect() {
+        return succeeded() || responseLost;
     }
 
     /** One parameter, or null. */

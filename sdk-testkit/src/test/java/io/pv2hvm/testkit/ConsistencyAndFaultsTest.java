@@ -166,4 +166,47 @@ class ConsistencyAndFaultsTest {
         assertThat(stops.get(0).param("InstanceId.1")).isEqualTo(Worlds.SOURCE);
         assertThat(aws.journal().mutatingCalls()).extracting(RecordedCall::action).containsExactly("StopInstances");
     }
+
+    @Test
+    void lostResponse_createVolumeTakesEffect_clientSees500_andTheSameTokenAnswersTheSameVolume() {
+        int before = ec2.describeVolumes().volumes().size();
+        aws.faults().loseResponseNext("CreateVolume", 1);
+
+        assertThatThrownBy(() -> ec2.createVolume(r -> r.availabilityZone("us-east-1a").size(1).clientToken("lost-1")))
+                .satisfies(e -> assertThat(((Ec2Exception) e).statusCode()).isEqualTo(500));
+        clock.advance(Duration.ofSeconds(2));
+        assertThat(aws.journal().calls("CreateVolume")).singleElement().satisfies(c -> {
+            assertThat(c.succeeded()).as("the client saw a failure").isFalse();
+            assertThat(c.tookEffect()).isTrue();
+        });
+        List<String> afterLoss = ec2.describeVolumes().volumes().stream().map(v -> v.volumeId()).toList();
+        String again = ec2.createVolume(r -> r.availabilityZone("us-east-1a").size(1).clientToken("lost-1")).volumeId();
+
+        assertThat(afterLoss).hasSize(before + 1).contains(again);
+        assertThat(ec2.describeVolumes().volumes()).hasSize(before + 1);
+    }
+
+    @Test
+    void lostResponseByReset_stopInstancesTakesEffect_clientSeesAConnectionError() {
+        aws.faults().loseResponseByResetNext("StopInstances", 1);
+
+        assertThatThrownBy(() -> ec2.stopInstances(r -> r.instanceIds(Worlds.SOURCE))).isInstanceOf(SdkClientException.class);
+        clock.advance(Duration.ofMinutes(2));
+
+        assertThat(state(Worlds.SOURCE)).isIn("stopping", "stopped");
+        assertThat(aws.journal().calls("StopInstances")).singleElement().satisfies(c -> {
+            assertThat(c.status()).isZero();
+            assertThat(c.tookEffect()).isTrue();
+        });
+    }
+
+    @Test
+    void lostResponse_ofARefusedCall_didNotTakeEffect() {
+        aws.faults().loseResponseNext("StopInstances", 1);
+
+        assertThatThrownBy(() -> ec2.stopInstances(r -> r.instanceIds("i-0000000000000dead")))
+                .satisfies(e -> assertThat(((Ec2Exception) e).statusCode()).isEqualTo(500));
+
+        assertThat(aws.journal().calls("StopInstances")).singleElement().satisfies(c -> assertThat(c.tookEffect()).isFalse());
+    }
 }

@@ -46,7 +46,7 @@ public final class LaunchHvmInstanceStep implements Step {
         SourceInstance src = aws.source(ctx);
         String image = ctx.fact(FactKeys.HVM_IMAGE).orElseThrow();
         String type = ctx.fact(Facts.TARGET_INSTANCE_TYPE).orElse(src.instanceType());
-        String id = ctx.fact(FactKeys.NEW_INSTANCE).orElseGet(() -> {
+        String id = ctx.fact(FactKeys.NEW_INSTANCE).or(() -> adopted(ctx)).orElseGet(() -> {
             if (SourceRef.terminated(ctx)) {
                 TerminateSourceStep.awaitIpRelease(aws, ctx);
             }
@@ -97,6 +97,21 @@ public final class LaunchHvmInstanceStep implements Step {
                 "the trial's quarantine group is not in the journal; it is created before the trial"));
         ctx.putFact(FactKeys.NEW_INSTANCE_QUARANTINED, group);
         return group;
+    }
+
+    /**
+     * The HVM instance a run killed after RunInstances returned had launched, before it could
+     * journal it: it holds the source's IP, so waiting for the IP to be free would wait for ever.
+     */
+    private Optional<String> adopted(StepContext ctx) {
+        Optional<String> found = aws.ec2().taggedInstances(ctx.migrationId(), Roles.NEW_INSTANCE).stream()
+                .map(Instance::instanceId).findFirst();
+        found.ifPresent(id -> {
+            ctx.resourceCreated(new Resource("instance", id, Roles.NEW_INSTANCE));
+            ctx.putFact(FactKeys.NEW_INSTANCE, id);
+            quarantine(ctx);  // it was launched into the quarantine group if the hold needs one: restore-security-groups must know
+        });
+        return found;
     }
 
     /** Old id to new id, for MigrationResult.idMap(): the instance, its root volume, its primary interface, the image. */

@@ -91,6 +91,8 @@ public final class EmulatorTransformer implements ResponseDefinitionTransformerV
             journal.record(new RecordedCall(c.model.clock.instant(), service, action, params, 0, "ConnectionReset",
                     accessKeyId));
             return ResponseDefinitionBuilder.responseDefinition().withFault(Fault.CONNECTION_RESET_BY_PEER).build();
+        } else if (injection.isPresent() && injection.get() instanceof Faults.LostResponse lost) {
+            return loseResponse(c, service, action, params, body, requestId, accessKeyId, lost);
         } else if (injection.isPresent() && injection.get() instanceof Faults.Raw raw) {
             answer = new HttpAnswer(raw.status(), raw.contentType(), raw.body(), null);
         } else if (injection.isPresent() && injection.get() instanceof Faults.Fail f) {
@@ -121,6 +123,34 @@ public final class EmulatorTransformer implements ResponseDefinitionTransformerV
             b.withFixedDelay((int) delay.toMillis());
         }
         return b.build();
+    }
+
+    /**
+     * Lets the model act on the request, then answers what {@code lost} says the client sees
+     * instead (a 5xx error or a reset connection). The journal records what the client saw and
+     * whether the call took effect.
+     */
+    private ResponseDefinition loseResponse(EmulatorCore c, String service, String action, Map<String, String> params,
+                                            String body, String requestId, String accessKeyId, Faults.LostResponse lost) {
+        HttpAnswer done = switch (service) {
+            case "ssm" -> c.ssm.handle(action, body);
+            case "ec2" -> c.ec2.handle(new QueryParams(params), requestId);
+            default -> throw new IllegalStateException("lost responses are injected into EC2 and SSM calls only, not "
+                    + service + " " + action);
+        };
+        boolean tookEffect = done.errorCode() == null && done.status() >= 200 && done.status() < 300;
+        if (lost.seen() instanceof Faults.Fail f) {
+            journal.record(new RecordedCall(c.model.clock.instant(), service, action, params, f.status(), f.code(),
+                    accessKeyId, tookEffect));
+            HttpAnswer seen = "ssm".equals(service) ? SsmService.error(f.status(), f.code(), f.message())
+                    : HttpAnswer.xml(f.status(), XmlWriter.error(f.code(), f.message(), requestId), f.code());
+            return ResponseDefinitionBuilder.responseDefinition().withStatus(seen.status())
+                    .withHeader("Content-Type", seen.contentType()).withHeader("x-amzn-RequestId", requestId)
+                    .withBody(seen.body()).build();
+        }
+        journal.record(new RecordedCall(c.model.clock.instant(), service, action, params, 0, "ConnectionReset",
+                accessKeyId, tookEffect));
+        return ResponseDefinitionBuilder.responseDefinition().withFault(Fault.CONNECTION_RESET_BY_PEER).build();
     }
 
     /**

@@ -1,0 +1,42 @@
+package io.pv2hvm.aws;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class ReliabilityTableTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void render_takesEveryFigureFromTheTallies_andMarksWhatDidNotRun() throws Exception {
+        Files.writeString(dir.resolve("lost-responses.txt"), "actions=20 runs=20 responses-lost=27 sdk-retries=0"
+                + " same-end-state=19 duplicated=1 leaked=2\n");
+        Files.writeString(dir.resolve("hostile-guest.txt"), "images=7 refused=7\n");
+
+        String table = ReliabilityTable.render(dir);
+
+        assertThat(table.lines()).filteredOn(l -> l.startsWith("| `LostResponseMatrixTest`")).singleElement()
+                .satisfies(l -> assertThat(l).contains("| 20 (20 actions) | 27 lost responses, 0 SDK retries |")
+                        .contains("| 19 (same end state; 1 resources created twice) | 1 failed (see the test report) | 2 |"));
+        assertThat(table.lines()).filteredOn(l -> l.startsWith("| `CrashMatrixTest`")).singleElement()
+                .satisfies(l -> assertThat(l).contains("| not run |"));
+        assertThat(table).contains("| `hostile-guest.txt` | images=7 refused=7 |");
+    }
+
+    @Test
+    void render_marksAFigureATallyLacks() throws Exception {
+        Files.writeString(dir.resolve("crash-matrix.txt"), "kill-points=27 killed-and-resumed-to-the-same-end-state=27\n");
+
+        assertThat(ReliabilityTable.render(dir)).contains("| 0 | (no leaked) |");
+    }
+
+    @Test
+    void knownFiles_areOnePerRow() {
+        assertThat(ReliabilityTable.knownFiles()).doesNotHaveDuplicates().contains("in-step-crashes.txt", "rollbacks.txt");
+    }
+}
