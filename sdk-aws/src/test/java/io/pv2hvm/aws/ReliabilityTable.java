@@ -15,10 +15,10 @@ import java.util.stream.Stream;
 
 /**
  * Prints RELIABILITY.md's table from the tallies the reliability tests wrote
- * ({@code sdk-aws/target/reliability/*.txt}, one line of {@code key=value} each): every figure comes
+ * ({@code <module>/target/reliability/*.txt}, one line of {@code key=value} each): every figure comes
  * from a file; a suite that did not run shows "not run"; a tally this class does not know yet gets
  * a row with its raw figures. Runs without a build (JDK only):
- * {@code java sdk-aws/src/test/java/io/pv2hvm/aws/ReliabilityTable.java sdk-aws/target/reliability}.
+ * {@code java sdk-aws/src/test/java/io/pv2hvm/aws/ReliabilityTable.java} from the project's root.
  */
 public final class ReliabilityTable {
     private static final String HEADER = "| test | what happens | runs | faults / kills | completed | rolled back | leaked |\n"
@@ -59,19 +59,45 @@ public final class ReliabilityTable {
                     + "32-bit/instance-store-root source, termination protection, unknown target type, worker missing,"
                     + " missing IAM permission, PV-only kernel, ...)", t -> List.of(v(t, "cases"), "-", "-",
                     v(t, "refused-with-typed-error-and-no-change") + " refused with a typed error, no mutating call",
-                    "0 (nothing created)")));
+                    "0 (nothing created)")),
+            new Row("hostile-guest.txt", "HostileGuestLabTest", "hostile guest images (sdk-testkit): links out of the guest"
+                    + " at each path the scripts touch, a link loop, device nodes for fstab/menu.lst/inittab, an initramfs"
+                    + " tool that reaches for the network, the metadata address and worker files; a canary file on the"
+                    + " worker side", t -> List.of(v(t, "cases"), v(t, "cases") + " hostile images",
+                    v(t, "completed-inside-the-guest") + " completed inside the guest", v(t, "refused")
+                            + " refused with UnsafeGuestException", v(t, "canary-touched") + " worker files read, written"
+                            + " or leaked")),
+            new Row("journal-lock.txt", "JournalLockTest", "double resume (sdk-core): a second JVM holds the journal while"
+                    + " `Migration.resume` and a new run with the same id try it; then the holder is SIGKILLed",
+                    t -> List.of(v(t, "attempts"), v(t, "holders-killed") + " SIGKILL", v(t, "resumed-after-holder-died")
+                            + " resumed once the holder died", v(t, "refused-unchanged") + " refused: 0 steps, journal"
+                            + " unchanged", "-")),
+            new Row("cli-lifecycle.txt", "CliLifecycleTest", "the `pv2hvm` CLI in its own JVM (samples): a second `resume`"
+                    + " while another process holds the journal; SIGTERM during the trial conversion; SIGINT inside the"
+                    + " downtime window", t -> List.of(v(t, "runs"), v(t, "signals") + " signals (exit "
+                    + v(t, "exit-codes") + ")", v(t, "resume-refused") + " resume refused with 0 AWS calls",
+                    v(t, "signalled-rolled-back") + " (source running, no live worker)", v(t, "leaked")
+                            + " live instances of the migration")));
 
     private ReliabilityTable() {
     }
 
-    /** Prints the table for the tallies in {@code args[0]} (default {@code sdk-aws/target/reliability}). */
+    /** The directories tests write tallies to, one per module that has reliability tests. */
+    static final List<String> DIRECTORIES = List.of("sdk-aws/target/reliability", "sdk-core/target/reliability",
+            "sdk-testkit/target/reliability", "samples/target/reliability");
+
+    /** Prints the table for the tallies in the directories given (default {@link #DIRECTORIES}). */
     public static void main(String[] args) {
-        System.out.print(render(Path.of(args.length > 0 ? args[0] : "sdk-aws/target/reliability")));
+        List<String> dirs = args.length > 0 ? List.of(args) : DIRECTORIES;
+        System.out.print(render(dirs.stream().map(Path::of).toArray(Path[]::new)));
     }
 
-    /** The markdown table for the tallies in {@code dir}. */
-    static String render(Path dir) {
-        Map<String, Map<String, String>> tallies = read(dir);
+    /** The markdown table for the tallies in {@code dirs}. */
+    static String render(Path... dirs) {
+        Map<String, Map<String, String>> tallies = new TreeMap<>();
+        for (Path dir : dirs) {
+            tallies.putAll(read(dir));
+        }
         StringBuilder out = new StringBuilder(HEADER);
         for (Row row : ROWS) {
             Map<String, String> t = tallies.remove(row.file());

@@ -16,7 +16,7 @@ class ReliabilityTableTest {
     void render_takesEveryFigureFromTheTallies_andMarksWhatDidNotRun() throws Exception {
         Files.writeString(dir.resolve("lost-responses.txt"), "actions=20 runs=20 responses-lost=27 sdk-retries=0"
                 + " same-end-state=19 duplicated=1 leaked=2\n");
-        Files.writeString(dir.resolve("hostile-guest.txt"), "images=7 refused=7\n");
+        Files.writeString(dir.resolve("tally-from-a-new-suite.txt"), "images=7 refused=7\n");
 
         String table = ReliabilityTable.render(dir);
 
@@ -25,7 +25,7 @@ class ReliabilityTableTest {
                         .contains("| 19 (same end state; 1 resources created twice) | 1 failed (see the test report) | 2 |"));
         assertThat(table.lines()).filteredOn(l -> l.startsWith("| `CrashMatrixTest`")).singleElement()
                 .satisfies(l -> assertThat(l).contains("| not run |"));
-        assertThat(table).contains("| `hostile-guest.txt` | images=7 refused=7 |");
+        assertThat(table).contains("| `tally-from-a-new-suite.txt` | images=7 refused=7 |");
     }
 
     @Test

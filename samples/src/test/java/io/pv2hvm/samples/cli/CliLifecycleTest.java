@@ -111,6 +111,8 @@ class CliLifecycleTest {
                 SandboxWorld.WORKER_PROFILE, "--journal-dir", journalDir.toString(), "--endpoint-url",
                 emulator.endpoint().toString(), "--emulator-time-scale", SCALE);
         assertThat(resumed.exit()).as(resumed.toString()).isZero();
+        RUNS.incrementAndGet();
+        RESUME_REFUSED.incrementAndGet();
     }
 
     @Test
@@ -124,6 +126,7 @@ class CliLifecycleTest {
         assertThat(err).contains("SIGTERM received: stopping at the next safe point")
                 .contains("migration mig-sigterm was cancelled and rolled back");
         assertRolledBack("mig-sigterm");
+        signalled(143);
     }
 
     @Test
@@ -139,6 +142,28 @@ class CliLifecycleTest {
         assertThat(err).contains("SIGINT received").contains("the source is stopped (downtime window)")
                 .contains("migration mig-sigint was cancelled and rolled back");
         assertRolledBack("mig-sigint");
+        signalled(130);
+    }
+
+    private static final java.util.concurrent.atomic.AtomicInteger RUNS = new java.util.concurrent.atomic.AtomicInteger();
+    private static final java.util.concurrent.atomic.AtomicInteger RESUME_REFUSED = new java.util.concurrent.atomic.AtomicInteger();
+    private static final java.util.concurrent.atomic.AtomicInteger LIVE_INSTANCES_LEFT = new java.util.concurrent.atomic.AtomicInteger();
+    private static final List<Integer> EXIT_CODES = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    /** A signalled run ended rolled back with {@code exitCode}: counted for RELIABILITY.md. */
+    private static void signalled(int exitCode) {
+        RUNS.incrementAndGet();
+        EXIT_CODES.add(exitCode);
+    }
+
+    /** RELIABILITY.md's CLI row (ReliabilityTable in sdk-aws reads it); counts only runs whose assertions held. */
+    @org.junit.jupiter.api.AfterAll
+    static void writeTally() throws Exception {
+        Path out = Path.of("target", "reliability", "cli-lifecycle.txt");
+        Files.createDirectories(out.getParent());
+        Files.writeString(out, "runs=" + RUNS + " resume-refused=" + RESUME_REFUSED + " signals=" + EXIT_CODES.size()
+                + " exit-codes=" + String.join(",", EXIT_CODES.stream().map(String::valueOf).toList())
+                + " signalled-rolled-back=" + EXIT_CODES.size() + " leaked=" + LIVE_INSTANCES_LEFT + "\n");
     }
 
     private void assertRolledBack(String migrationId) throws InterruptedException {
@@ -154,9 +179,11 @@ class CliLifecycleTest {
             Thread.sleep(200);
         }
         assertThat(instance(SandboxWorld.SOURCE).state().nameAsString()).isEqualTo("running");
-        assertThat(ec2.describeInstances(b -> b.filters(Filter.builder().name("tag:pv2hvm:migration-id")
+        List<String> states = ec2.describeInstances(b -> b.filters(Filter.builder().name("tag:pv2hvm:migration-id")
                 .values(migrationId).build())).reservations().stream().flatMap(r -> r.instances().stream())
-                .map(i -> i.state().nameAsString())).allMatch(s -> s.equals("terminated") || s.equals("shutting-down"));
+                .map(i -> i.state().nameAsString()).toList();
+        LIVE_INSTANCES_LEFT.addAndGet((int) states.stream().filter(s -> !s.equals("terminated") && !s.equals("shutting-down")).count());
+        assertThat(states).allMatch(s -> s.equals("terminated") || s.equals("shutting-down"));
     }
 
     private boolean sourceStopped() {
@@ -234,6 +261,8 @@ class CliLifecycleTest {
                 SandboxWorld.WORKER_PROFILE, "--journal-dir", journalDir.toString(), "--endpoint-url",
                 emulator.endpoint().toString(), "--emulator-time-scale", SCALE);
         assertThat(resumed.exit()).as(resumed.toString()).isZero();
+        RUNS.incrementAndGet();
+        RESUME_REFUSED.incrementAndGet();
     }
 
     /** A migration whose process died after PREPARE, journaled in {@code journalDir}. */

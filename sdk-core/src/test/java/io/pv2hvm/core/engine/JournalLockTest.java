@@ -6,6 +6,7 @@ import io.pv2hvm.core.MigrationResult;
 import io.pv2hvm.core.journal.FileJournal;
 import io.pv2hvm.core.journal.InMemoryJournal;
 import io.pv2hvm.core.spi.JournalLock;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -19,6 +20,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -64,6 +66,8 @@ class JournalLockTest {
         assertThat(second.runs()).isEmpty();
         assertThat(second.undos()).isEmpty();
         assertThat(Files.readAllBytes(FileJournal.in(dir).fileOf(MIGRATION))).isEqualTo(before);
+        ATTEMPTS.incrementAndGet();
+        REFUSED_UNCHANGED.incrementAndGet();
     }
 
     @Test
@@ -80,6 +84,9 @@ class JournalLockTest {
                 .run();
         assertThat(result.migrationId()).isEqualTo(MIGRATION);
         assertThat(second.runs()).isNotEmpty();
+        ATTEMPTS.incrementAndGet();
+        HOLDERS_KILLED.incrementAndGet();
+        RESUMED.incrementAndGet();
     }
 
     @Test
@@ -93,6 +100,22 @@ class JournalLockTest {
 
         assertThat(rec.runs()).isEmpty();
         assertThat(FileJournal.in(dir).fileOf(MIGRATION)).doesNotExist();
+        ATTEMPTS.incrementAndGet();
+        REFUSED_UNCHANGED.incrementAndGet();
+    }
+
+    private static final AtomicInteger ATTEMPTS = new AtomicInteger();
+    private static final AtomicInteger REFUSED_UNCHANGED = new AtomicInteger();
+    private static final AtomicInteger HOLDERS_KILLED = new AtomicInteger();
+    private static final AtomicInteger RESUMED = new AtomicInteger();
+
+    /** RELIABILITY.md's double-resume row (ReliabilityTable in sdk-aws reads it); counts only runs whose assertions held. */
+    @AfterAll
+    static void writeTally() throws Exception {
+        Path out = Path.of("target", "reliability", "journal-lock.txt");
+        Files.createDirectories(out.getParent());
+        Files.writeString(out, "attempts=" + ATTEMPTS + " refused-unchanged=" + REFUSED_UNCHANGED + " holders-killed="
+                + HOLDERS_KILLED + " resumed-after-holder-died=" + RESUMED + "\n");
     }
 
     @Test

@@ -10,9 +10,11 @@ import io.pv2hvm.core.guest.internal.WorkerScript;
 import io.pv2hvm.core.spi.Command;
 import io.pv2hvm.core.spi.CommandResult;
 import io.pv2hvm.core.transport.LocalTransport;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
 
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -70,13 +72,31 @@ class HostileGuestLabTest {
     }
 
     @AfterEach
-    void canaryUntouched() throws Exception {
+    void canaryUntouched(TestInfo test) throws Exception {
+        CASES.incrementAndGet();
         assertThat(Files.readString(canary)).as("the worker's canary file keeps its content").isEqualTo(SECRET + "\n");
         assertThat(Files.getLastModifiedTime(canary)).as("and its mtime").isEqualTo(canaryTime);
         try (var listing = Files.list(canaryDir)) {
             assertThat(listing.map(p -> p.getFileName().toString())).as("nothing is added beside it")
                     .containsExactlyInAnyOrder("shadow", "ifcfg-eth0");
         }
+        CANARY_INTACT.incrementAndGet();
+        // each test asserts its own outcome; its name says which one it asserts
+        (test.getDisplayName().contains("_refuses") ? REFUSED : COMPLETED).incrementAndGet();
+    }
+
+    private static final AtomicInteger CASES = new AtomicInteger();
+    private static final AtomicInteger CANARY_INTACT = new AtomicInteger();
+    private static final AtomicInteger REFUSED = new AtomicInteger();
+    private static final AtomicInteger COMPLETED = new AtomicInteger();
+
+    /** RELIABILITY.md's hostile-guest row (ReliabilityTable in sdk-aws reads it). */
+    @AfterAll
+    static void writeTally() throws Exception {
+        Path out = Path.of("target", "reliability", "hostile-guest.txt");
+        Files.createDirectories(out.getParent());
+        Files.writeString(out, "cases=" + CASES + " refused=" + REFUSED + " completed-inside-the-guest=" + COMPLETED
+                + " canary-touched=" + (CASES.get() - CANARY_INTACT.get()) + "\n");
     }
 
     // --- inspection: the first thing every conversion does
