@@ -73,9 +73,11 @@ public final class ReliabilityTable {
                             + " resumed once the holder died", v(t, "refused-unchanged") + " refused: 0 steps, journal"
                             + " unchanged", "-")),
             new Row("cli-lifecycle.txt", "CliLifecycleTest", "the `pv2hvm` CLI in its own JVM (samples): a second `resume`"
-                    + " while another process holds the journal; SIGTERM during the trial conversion; SIGINT inside the"
-                    + " downtime window", t -> List.of(v(t, "runs"), v(t, "signals") + " signals (exit "
-                    + v(t, "exit-codes") + ")", v(t, "resume-refused") + " resume refused with 0 AWS calls",
+                    + " while another process holds the journal; a `resume` whose journaled health command nobody"
+                    + " confirmed; SIGTERM during the trial conversion; SIGINT inside the downtime window",
+                    t -> List.of(v(t, "runs"), v(t, "signals") + " signals (exit " + v(t, "exit-codes") + ")",
+                    v(t, "resume-refused") + " resume refused while held, " + v(t, "health-command-unconfirmed")
+                            + " refused unconfirmed; each with 0 AWS calls, then resumed",
                     v(t, "signalled-rolled-back") + " (source running, no live worker)", v(t, "leaked")
                             + " live instances of the migration")));
 

@@ -147,6 +147,7 @@ class CliLifecycleTest {
 
     private static final java.util.concurrent.atomic.AtomicInteger RUNS = new java.util.concurrent.atomic.AtomicInteger();
     private static final java.util.concurrent.atomic.AtomicInteger RESUME_REFUSED = new java.util.concurrent.atomic.AtomicInteger();
+    private static final java.util.concurrent.atomic.AtomicInteger HEALTH_UNCONFIRMED = new java.util.concurrent.atomic.AtomicInteger();
     private static final java.util.concurrent.atomic.AtomicInteger LIVE_INSTANCES_LEFT = new java.util.concurrent.atomic.AtomicInteger();
     private static final List<Integer> EXIT_CODES = new java.util.concurrent.CopyOnWriteArrayList<>();
 
@@ -161,7 +162,7 @@ class CliLifecycleTest {
     static void writeTally() throws Exception {
         Path out = Path.of("target", "reliability", "cli-lifecycle.txt");
         Files.createDirectories(out.getParent());
-        Files.writeString(out, "runs=" + RUNS + " resume-refused=" + RESUME_REFUSED + " signals=" + EXIT_CODES.size()
+        Files.writeString(out, "runs=" + RUNS + " resume-refused=" + RESUME_REFUSED + " health-command-unconfirmed=" + HEALTH_UNCONFIRMED + " signals=" + EXIT_CODES.size()
                 + " exit-codes=" + String.join(",", EXIT_CODES.stream().map(String::valueOf).toList())
                 + " signalled-rolled-back=" + EXIT_CODES.size() + " leaked=" + LIVE_INSTANCES_LEFT + "\n");
     }
@@ -262,7 +263,7 @@ class CliLifecycleTest {
                 emulator.endpoint().toString(), "--emulator-time-scale", SCALE);
         assertThat(resumed.exit()).as(resumed.toString()).isZero();
         RUNS.incrementAndGet();
-        RESUME_REFUSED.incrementAndGet();
+        HEALTH_UNCONFIRMED.incrementAndGet();
     }
 
     /** A migration whose process died after PREPARE, journaled in {@code journalDir}. */
