@@ -196,11 +196,7 @@ final class HtmlReport {
                             + clock(x.took()) + ", " + x.status().name().toLowerCase(Locale.ROOT)));
             y += ROW;
         }
-        for (int i = 0; i <= 4; i++) {
-            s.append("<text x=\"").append(num(LABEL + PLOT * i / 4.0)).append("\" y=\"").append(height - 4)
-                    .append("\">").append(clock(Duration.ofMillis(total * i / 4))).append("</text>\n");
-        }
-        return s.append("</svg>\n").toString();
+        return s.append(axis(total, height - 4)).append("</svg>\n").toString();
     }
 
     /** Migrations running, API calls and rate-limit waits, on one time axis from the first start to the last end. */
