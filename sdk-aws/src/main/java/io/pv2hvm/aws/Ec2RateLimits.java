@@ -177,8 +177,9 @@ public final class Ec2RateLimits {
     }
 
     /**
-     * These limits, telling {@code listener} of every call that had to wait for a permit: the
-     * action and how long it waited (real time), on the caller's thread. For a picture of the
+     * These limits, telling {@code listener} of every permit a call took: the action and how long
+     * it waited for it (real time; a free permit still takes some microseconds), on the caller's
+     * thread. For a picture of the
      * waits over time (the CLI's {@code --report}); copies ({@link #copy()}) tell the same
      * listener. A listener that throws does not fail the call.
      *

@@ -12,6 +12,7 @@ import io.pv2hvm.core.StepTiming;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
@@ -221,11 +222,12 @@ final class HtmlReport {
             seconds[b] += s;
             byAction.computeIfAbsent(b, k -> new TreeMap<>()).merge(w.action(), s, Double::sum);
         }
-        h.append("<p>").append(waits.size()).append(" calls waited for a permit of pv2hvm's client-side rate limits, ")
-                .append(clock(waits.stream().map(FleetActivity.Wait::waited).reduce(Duration.ZERO, Duration::plus)))
-                .append(" in all (summed over calls, by when each wait ended).</p>\n");
+        long overAMillisecond = waits.stream().filter(w -> w.waited().toNanos() >= 1_000_000).count();
+        h.append("<p>").append(overAMillisecond).append(" calls waited 1 ms or more for a permit of pv2hvm's client-side"
+                + " rate limits; ").append(seconds(Arrays.stream(seconds).sum())).append(" in all (real time, summed"
+                + " over calls, by when each wait ended).</p>\n");
         return h.append(barChart("limiter-waits", "rate-limit waits over time", seconds, t0, t1, "#f58518",
-                b -> num(seconds[b]) + " s waited" + top(byAction.get(b), v -> num(v) + " s"), v -> num(v) + " s"))
+                b -> seconds(seconds[b]) + " waited" + top(byAction.get(b), HtmlReport::seconds), HtmlReport::seconds))
                 .toString();
     }
 
@@ -322,6 +324,11 @@ final class HtmlReport {
                     .append("\">").append(clock(Duration.ofMillis(totalMillis * i / 4))).append("</text>\n");
         }
         return s.toString();
+    }
+
+    /** "12 ms" under a second (a scaled fleet's waits are short), else "3.0 s". */
+    private static String seconds(double s) {
+        return s < 1 ? String.format(Locale.ROOT, "%.0f ms", s * 1000) : String.format(Locale.ROOT, "%.1f s", s);
     }
 
     private static int bucket(Instant at, Instant t0, Instant t1) {
