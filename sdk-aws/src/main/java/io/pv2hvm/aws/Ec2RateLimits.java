@@ -10,6 +10,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.BiConsumer;
 
 /**
  * Client-side rate limits that keep pv2hvm under EC2's request-rate token buckets, so a fleet of
@@ -52,6 +53,7 @@ public final class Ec2RateLimits {
     private final double timeScale;
     private final Duration maxWait;
     private final Map<ThrottlingCategory, CategoryLimiter> limiters;
+    private final BiConsumer<String, Duration> onWait;
 
     /**
      * One account bucket as pv2hvm should assume it.
@@ -70,8 +72,9 @@ public final class Ec2RateLimits {
     }
 
     private Ec2RateLimits(boolean limited, Map<ThrottlingCategory, Bucket> buckets, double headroom, double timeScale,
-                          Duration maxWait) {
+                          Duration maxWait, BiConsumer<String, Duration> onWait) {
         this.limited = limited;
+        this.onWait = onWait;
         this.buckets = Collections.unmodifiableMap(new EnumMap<>(buckets));
         this.headroom = headroom;
         this.timeScale = timeScale;
@@ -87,12 +90,12 @@ public final class Ec2RateLimits {
 
     /** Limits at {@value #DEFAULT_HEADROOM} of every category's documented refill rate, in real time. */
     public static Ec2RateLimits documented() {
-        return new Ec2RateLimits(true, documentedBuckets(), DEFAULT_HEADROOM, 1.0, DEFAULT_MAX_WAIT);
+        return new Ec2RateLimits(true, documentedBuckets(), DEFAULT_HEADROOM, 1.0, DEFAULT_MAX_WAIT, null);
     }
 
     /** No client-side limits: every call goes at once (the SDK's retries are then the only defence). */
     public static Ec2RateLimits unlimited() {
-        return new Ec2RateLimits(false, documentedBuckets(), DEFAULT_HEADROOM, 1.0, DEFAULT_MAX_WAIT);
+        return new Ec2RateLimits(false, documentedBuckets(), DEFAULT_HEADROOM, 1.0, DEFAULT_MAX_WAIT, null);
     }
 
     private static Map<ThrottlingCategory, Bucket> documentedBuckets() {
@@ -114,7 +117,7 @@ public final class Ec2RateLimits {
             throw new InvalidSpecException("Headroom is the share of EC2's refill rate pv2hvm may use, in (0, 1];"
                     + " got " + fraction + ". Use e.g. 0.8 to leave a fifth to other callers.");
         }
-        return new Ec2RateLimits(limited, buckets, fraction, timeScale, maxWait);
+        return new Ec2RateLimits(limited, buckets, fraction, timeScale, maxWait, onWait);
     }
 
     /**
@@ -129,7 +132,7 @@ public final class Ec2RateLimits {
             throw new InvalidSpecException("A time scale is the real length of an EC2 second and must be positive;"
                     + " got " + timeScale + ". An emulator at time scale 0 needs no limits: use unlimited().");
         }
-        return new Ec2RateLimits(limited, buckets, headroom, timeScale, maxWait);
+        return new Ec2RateLimits(limited, buckets, headroom, timeScale, maxWait, onWait);
     }
 
     /**
@@ -147,7 +150,7 @@ public final class Ec2RateLimits {
         }
         Map<ThrottlingCategory, Bucket> m = new EnumMap<>(buckets);
         m.put(category, new Bucket(capacity, refillPerSecond));
-        return new Ec2RateLimits(true, m, headroom, timeScale, maxWait);
+        return new Ec2RateLimits(true, m, headroom, timeScale, maxWait, onWait);
     }
 
     /**
@@ -161,7 +164,7 @@ public final class Ec2RateLimits {
         if (maxWait == null || maxWait.isNegative() || maxWait.isZero()) {
             throw new InvalidSpecException("The maximum wait for a permit must be positive; got " + maxWait + ".");
         }
-        return new Ec2RateLimits(limited, buckets, headroom, timeScale, maxWait);
+        return new Ec2RateLimits(limited, buckets, headroom, timeScale, maxWait, onWait);
     }
 
     /**
@@ -170,7 +173,23 @@ public final class Ec2RateLimits {
      * ({@link FleetSpec#inAccount(String, String...)}).
      */
     public Ec2RateLimits copy() {
-        return new Ec2RateLimits(limited, buckets, headroom, timeScale, maxWait);
+        return new Ec2RateLimits(limited, buckets, headroom, timeScale, maxWait, onWait);
+    }
+
+    /**
+     * These limits, telling {@code listener} of every permit a call took: the action and how long
+     * it waited for it (real time; a free permit still takes some microseconds), on the caller's
+     * thread. For a picture of the
+     * waits over time (the CLI's {@code --report}); copies ({@link #copy()}) tell the same
+     * listener. A listener that throws does not fail the call.
+     *
+     * @throws InvalidSpecException when {@code listener} is null
+     */
+    public Ec2RateLimits onWait(BiConsumer<String, Duration> listener) {
+        if (listener == null) {
+            throw new InvalidSpecException("The wait listener must not be null.");
+        }
+        return new Ec2RateLimits(limited, buckets, headroom, timeScale, maxWait, listener);
     }
 
     /** Whether calls are limited at all ({@code false} for {@link #unlimited()}). */
@@ -225,6 +244,13 @@ public final class Ec2RateLimits {
             throw new AwsCallException(action, null, action + " waited " + maxWait + " (EC2 time) for a permit of"
                     + " pv2hvm's " + category + " rate limit and was not made. Too many calls share the limit: run"
                     + " fewer migrations at once (maxConcurrent), or raise Ec2RateLimits.withMaxWait.", null, true);
+        }
+        if (onWait != null && !waited.isZero()) {
+            try {
+                onWait.accept(action, waited);
+            } catch (RuntimeException e) {
+                // a listener's failure is not the call's
+            }
         }
         return waited;
     }

@@ -74,6 +74,43 @@ class Ec2RateLimitsTest {
     }
 
     @Test
+    void onWait_hearsEveryWaitAcquireReturns_andCopiesAndLaterSettingsKeepTheListener() {
+        List<String> heard = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Duration[] heardTotal = {Duration.ZERO};
+        Ec2RateLimits l = Ec2RateLimits.documented().onWait((action, waited) -> {
+            heard.add(action);
+            heardTotal[0] = heardTotal[0].plus(waited);
+        }).withHeadroom(1).withBucket(ThrottlingCategory.MUTATING, 2, 10);
+        Duration returned = Duration.ZERO;
+        int waits = 0;
+        for (Ec2RateLimits limits : List.of(l, l.copy())) {
+            for (int i = 0; i < 3; i++) {
+                Duration w = limits.acquire("RegisterImage");
+                returned = returned.plus(w);
+                waits += w.isZero() ? 0 : 1;
+            }
+        }
+        assertThat(waits).as("burst 1: later permits of each limiter wait").isGreaterThanOrEqualTo(2);
+        assertThat(heard).hasSize(waits).containsOnly("RegisterImage");
+        assertThat(heardTotal[0]).isEqualTo(returned);
+        assertThatThrownBy(() -> Ec2RateLimits.documented().onWait(null)).isInstanceOf(InvalidSpecException.class)
+                .hasMessageContaining("wait listener");
+    }
+
+    @Test
+    void onWait_aListenerThatThrows_doesNotFailTheCall() {
+        Ec2RateLimits l = Ec2RateLimits.documented().withHeadroom(1).withBucket(ThrottlingCategory.MUTATING, 2, 10)
+                .onWait((action, waited) -> {
+                    throw new IllegalStateException("listener bug");
+                });
+        for (int i = 0; i < 3; i++) {
+            l.acquire("RegisterImage");
+        }
+        assertThat(l.acquire("RegisterImage")).as("the fourth permit of a burst-1 limiter waited, and was given")
+                .isPositive();
+    }
+
+    @Test
     void acquire_thatWouldWaitLongerThanMaxWait_failsRetryably_withoutCalling() {
         Ec2RateLimits l = Ec2RateLimits.documented().withBucket(ThrottlingCategory.RUN_AND_START, 2, 0.01)
                 .withMaxWait(Duration.ofSeconds(1)).withTimeScale(0.01);

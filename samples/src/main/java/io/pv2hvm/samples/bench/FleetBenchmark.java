@@ -5,6 +5,7 @@ import io.pv2hvm.aws.Ec2RateLimits;
 import io.pv2hvm.aws.FleetResult;
 import io.pv2hvm.aws.Migrations;
 import io.pv2hvm.core.journal.InMemoryJournal;
+import io.pv2hvm.samples.sandbox.ApiCallLog;
 import io.pv2hvm.samples.sandbox.EmulatorClients;
 import io.pv2hvm.samples.sandbox.EmulatorTimeouts;
 import io.pv2hvm.samples.sandbox.SandboxWorld;
@@ -39,9 +40,11 @@ public final class FleetBenchmark {
      * @param httpRequests         requests the emulator answered (SDK retries included)
      * @param requestLimitExceeded RequestLimitExceeded answers of the emulator
      * @param footprint            what the JVM spent
+     * @param apiCalls             the calls pv2hvm's clients made, in time order
+     * @param activity             when each migration ran and when calls waited for a rate-limit permit
      */
     public record Report(FleetResult fleet, double timeScale, long httpRequests, long requestLimitExceeded,
-                         Footprint.Measured footprint) {
+                         Footprint.Measured footprint, List<ApiCallLog.Call> apiCalls, FleetActivity activity) {
     }
 
     /** Runs the fleet; {@code progress} hears of each migration as it ends. */
@@ -51,21 +54,24 @@ public final class FleetBenchmark {
         Ec2Emulator emulator = Ec2Emulator.builder().world(world.world())
                 .latency(LatencyModel.realistic().withTimeScale(timeScale)).ssmExecutor(new SimulatedWorker())
                 .throttling(ThrottlingPolicy.documented().onScaledClock()).build().start();
-        try (Ec2Client ec2 = EmulatorClients.ec2(emulator.endpoint()); SsmClient ssm = EmulatorClients.ssm(emulator.endpoint())) {
+        ApiCallLog apiCalls = new ApiCallLog();
+        FleetActivity activity = new FleetActivity();
+        try (Ec2Client ec2 = EmulatorClients.ec2(emulator.endpoint(), apiCalls);
+             SsmClient ssm = EmulatorClients.ssm(emulator.endpoint(), apiCalls)) {
             AwsSteps aws = AwsSteps.builder().ec2(ec2).ssm(ssm).timeouts(EmulatorTimeouts.forTimeScale(timeScale))
                     .workerInstanceProfile(SandboxWorld.WORKER_PROFILE)
                     .guestConversion(SimulatedGuest.typical()).build();
             Footprint footprint = Footprint.start();
             FleetResult result = Migrations.fleet(world.instanceIds()).using(aws)
-                    .each(s -> s.preservingIps().journal(InMemoryJournal.create()))
+                    .each(s -> s.preservingIps().journal(InMemoryJournal.create()).onProgress(activity))
                     .maxConcurrent(maxConcurrent)
-                    .rateLimits(Ec2RateLimits.documented().withTimeScale(timeScale))
+                    .rateLimits(Ec2RateLimits.documented().withTimeScale(timeScale).onWait(activity::waited))
                     .onEach(progress)
                     .run();
             Footprint.Measured spent = footprint.stop();
             List<RecordedCall> calls = emulator.journal().all();
             long limited = calls.stream().filter(c -> "RequestLimitExceeded".equals(c.errorCode())).count();
-            return new Report(result, timeScale, calls.size(), limited, spent);
+            return new Report(result, timeScale, calls.size(), limited, spent, apiCalls.calls(), activity);
         } finally {
             emulator.stop();
         }

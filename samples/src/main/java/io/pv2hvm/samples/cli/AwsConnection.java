@@ -1,6 +1,7 @@
 package io.pv2hvm.samples.cli;
 
 import io.pv2hvm.aws.AwsTimeouts;
+import io.pv2hvm.samples.sandbox.ApiCallLog;
 import io.pv2hvm.samples.sandbox.EmulatorTimeouts;
 import picocli.CommandLine.Option;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
@@ -47,6 +48,9 @@ public final class AwsConnection {
 
     private AwsCredentialsProvider credentials;
 
+    /** Every call of the clients made here, for {@code --report}. */
+    private final ApiCallLog apiCalls = new ApiCallLog();
+
     @Option(names = "--endpoint-url", paramLabel = "URL",
             description = "Send EC2 and SSM calls here, e.g. to the emulator 'pv2hvm emulator' runs.")
     URI endpoint;
@@ -60,7 +64,8 @@ public final class AwsConnection {
     public Ec2Client ec2() {
         Ec2ClientBuilder b = Ec2Client.builder().region(region()).credentialsProvider(credentials())
                 .httpClient(Apache5HttpClient.builder().build())
-                .overrideConfiguration(ClientOverrideConfiguration.builder().retryStrategy(RetryMode.STANDARD).build());
+                .overrideConfiguration(ClientOverrideConfiguration.builder().retryStrategy(RetryMode.STANDARD)
+                        .addExecutionInterceptor(apiCalls).build());
         if (endpoint != null) {
             b.endpointOverride(endpoint);
         }
@@ -71,11 +76,17 @@ public final class AwsConnection {
     public SsmClient ssm() {
         SsmClientBuilder b = SsmClient.builder().region(region()).credentialsProvider(credentials())
                 .httpClient(Apache5HttpClient.builder().build())
-                .overrideConfiguration(ClientOverrideConfiguration.builder().retryStrategy(RetryMode.STANDARD).build());
+                .overrideConfiguration(ClientOverrideConfiguration.builder().retryStrategy(RetryMode.STANDARD)
+                        .addExecutionInterceptor(apiCalls).build());
         if (endpoint != null) {
             b.endpointOverride(endpoint);
         }
         return b.build();
+    }
+
+    /** The calls the clients made here have made so far. */
+    ApiCallLog apiCalls() {
+        return apiCalls;
     }
 
     /** EC2 waits: the defaults for AWS, scaled for an emulator. */

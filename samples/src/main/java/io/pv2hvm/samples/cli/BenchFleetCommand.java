@@ -66,7 +66,7 @@ final class BenchFleetCommand implements java.util.concurrent.Callable<Integer> 
             }
         });
         htmlReport.writeFleet("pv2hvm bench fleet: " + instances + " instances, " + maxConcurrent + " at once",
-                report.fleet());
+                report);
         out.println("$ " + BenchCommand.commandLine(spec));
         out.println();
         out.print(table(report));

@@ -63,7 +63,7 @@ final class MigrateCommand implements java.util.concurrent.Callable<Integer> {
             MigrationResult r;
             try (ProgressDisplay display = progress.display(this.spec.commandLine().getErr())) {
                 SignalCancellation signals = new SignalCancellation(this.spec.commandLine().getErr(), journal::resumeCommand);
-                r = report.run(spec.onProgress(display), "pv2hvm migrate " + migration.instanceId,
+                r = report.run(spec.onProgress(display), "pv2hvm migrate " + migration.instanceId, provider.aws.apiCalls(),
                         s -> signals.run(s, journal.journal()));
             }
             out.print(json ? r.toJson() + "\n" : r.toText());

@@ -1,8 +1,9 @@
 package io.pv2hvm.samples.cli;
 
-import io.pv2hvm.aws.FleetResult;
 import io.pv2hvm.core.MigrationResult;
 import io.pv2hvm.core.MigrationSpec;
+import io.pv2hvm.samples.bench.FleetBenchmark;
+import io.pv2hvm.samples.sandbox.ApiCallLog;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
@@ -17,7 +18,8 @@ import java.util.function.Function;
 final class ReportOption {
     @Option(names = "--report", paramLabel = "FILE.html",
             description = "Also write an HTML page (self-contained, opens offline): a timeline of the steps by phase"
-                    + " with the downtime window, the resources, the outcome. Written on failure too.")
+                    + " with the downtime window, API calls over time (for a fleet also migrations running and rate-limit"
+                    + " waits over time), the resources, the outcome. Written on failure too.")
     Path file;
 
     /** Checks the file can be written, before anything runs: a bad path changes nothing. */
@@ -37,12 +39,13 @@ final class ReportOption {
     }
 
     /** Runs {@code spec}, then writes the page (also when it fails) if {@code --report} was given. */
-    MigrationResult run(MigrationSpec spec, String title) {
-        return run(spec, title, MigrationSpec::run);
+    MigrationResult run(MigrationSpec spec, String title, ApiCallLog calls) {
+        return run(spec, title, calls, MigrationSpec::run);
     }
 
     /** The same, running the spec with {@code runner} (e.g. one that handles Ctrl-C). */
-    MigrationResult run(MigrationSpec spec, String title, Function<MigrationSpec, MigrationResult> runner) {
+    MigrationResult run(MigrationSpec spec, String title, ApiCallLog calls,
+                        Function<MigrationSpec, MigrationResult> runner) {
         validate();
         if (file == null) {
             return runner.apply(spec);
@@ -52,15 +55,15 @@ final class ReportOption {
         try {
             result = runner.apply(spec.onProgress(recorder));
         } catch (RuntimeException e) {
-            write(HtmlReport.migration(title, recorder, null, e));
+            write(HtmlReport.migration(title, recorder, calls.calls(), null, e));
             throw e;
         }
-        write(HtmlReport.migration(title, recorder, result, null));
+        write(HtmlReport.migration(title, recorder, calls.calls(), result, null));
         return result;
     }
 
     /** Writes the page of a fleet if {@code --report} was given. */
-    void writeFleet(String title, FleetResult fleet) {
+    void writeFleet(String title, FleetBenchmark.Report fleet) {
         if (file != null) {
             write(HtmlReport.fleet(title, fleet));
         }

@@ -60,7 +60,7 @@ final class ResumeCommand implements java.util.concurrent.Callable<Integer> {
              ProgressDisplay display = progress.display(spec.commandLine().getErr())) {
             SignalCancellation signals = new SignalCancellation(spec.commandLine().getErr(), journal::resumeCommand);
             MigrationResult r = report.run(resumed.withProvider(provider.steps(ec2, ssm)).onProgress(display),
-                    "pv2hvm resume " + migrationId, s -> signals.run(s, journal.journal()));
+                    "pv2hvm resume " + migrationId, provider.aws.apiCalls(), s -> signals.run(s, journal.journal()));
             spec.commandLine().getOut().print(json ? r.toJson() + "\n" : r.toText());
             spec.commandLine().getOut().flush();
             return ExitCode.OK;

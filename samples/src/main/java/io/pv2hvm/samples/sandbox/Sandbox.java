@@ -50,6 +50,7 @@ public final class Sandbox implements AutoCloseable {
     private final Ec2Emulator emulator;
     private final Ec2Client ec2;
     private final SsmClient ssm;
+    private final ApiCallLog apiCalls = new ApiCallLog();
     private final AwsSteps steps;
     private final AwsTimeouts timeouts;
     private final String simulatedBecause;
@@ -71,8 +72,8 @@ public final class Sandbox implements AutoCloseable {
         this.devRoot = devRoot;
         this.disks = disks;
         this.pvBoot = pvBoot;
-        this.ec2 = EmulatorClients.ec2(emulator.endpoint());
-        this.ssm = EmulatorClients.ssm(emulator.endpoint());
+        this.ec2 = EmulatorClients.ec2(emulator.endpoint(), apiCalls);
+        this.ssm = EmulatorClients.ssm(emulator.endpoint(), apiCalls);
         AwsSteps.Builder b = AwsSteps.builder().ec2(ec2).ssm(ssm).timeouts(timeouts)
                 .workerInstanceProfile(SandboxWorld.WORKER_PROFILE);
         if (simulatedBecause != null) {
@@ -229,6 +230,11 @@ public final class Sandbox implements AutoCloseable {
     /** The emulator. */
     public Ec2Emulator emulator() {
         return emulator;
+    }
+
+    /** The calls the sandbox's clients made so far (the migration's, and the command's own describes). */
+    public ApiCallLog apiCalls() {
+        return apiCalls;
     }
 
     /** An EC2 client for the emulator. */

@@ -5,6 +5,11 @@ import io.pv2hvm.core.MigrationResult;
 import io.pv2hvm.core.Phase;
 import io.pv2hvm.core.Resource;
 import io.pv2hvm.core.StepTiming;
+import io.pv2hvm.aws.FleetResult;
+import io.pv2hvm.samples.bench.FleetActivity;
+import io.pv2hvm.samples.bench.FleetBenchmark;
+import io.pv2hvm.samples.bench.Footprint;
+import io.pv2hvm.samples.sandbox.ApiCallLog;
 import io.pv2hvm.samples.sandbox.SandboxWorld;
 import io.pv2hvm.testkit.Ec2Emulator;
 import org.junit.jupiter.api.Test;
@@ -92,6 +97,14 @@ class HtmlReportTest {
         assertThat(downtime).as("the downtime window is shaded").isNotNull();
         assertThat(Double.parseDouble(downtime.getAttribute("width"))).isPositive();
         assertThat(html).contains("Done: " + SandboxWorld.SOURCE + " now runs as ").contains(">kept<").contains(">deleted<");
+        Element apiCalls = byId(doc, "svg", "api-calls");
+        assertThat(apiCalls).as("API calls over time").isNotNull();
+        int bars = apiCalls.getElementsByTagName("rect").getLength();
+        assertThat(bars).as("calls in more than one time bucket").isGreaterThan(5);
+        Matcher total = Pattern.compile("(\\d+) EC2 and SSM calls").matcher(html);
+        assertThat(total.find()).isTrue();
+        assertThat(Integer.parseInt(total.group(1))).as("a migration makes dozens of calls").isGreaterThan(50);
+        assertThat(apiCalls.getTextContent()).contains("DescribeInstances");
 
         // Plain progress carries what each wait waited for.
         assertThat(run.err()).containsPattern("status checks [0-2]/2 · \\d:\\d\\d:\\d\\d")
@@ -113,6 +126,46 @@ class HtmlReportTest {
         List<String> rows = texts(doc, "tr");
         assertThat(rows).hasSize(1 + 3);
         assertThat(rows.subList(1, 4)).allSatisfy(r -> assertThat(r).startsWith("i-").contains("ok"));
+        Element running = byId(doc, "svg", "concurrency");
+        assertThat(running).as("migrations running over time").isNotNull();
+        assertThat(running.getTextContent()).contains("2 running (peak)");
+        String[] points = ((Element) running.getElementsByTagName("polyline").item(0)).getAttribute("points").split(" ");
+        assertThat(points).as("each of 3 migrations starts and ends: 6 steps of 2 points").hasSize(12);
+        assertThat(byId(doc, "svg", "api-calls").getElementsByTagName("rect").getLength()).isGreaterThan(5);
+        assertThat(byId(doc, "svg", "limiter-waits") != null || html.contains("No call waited for a rate-limit permit"))
+                .isTrue();
+    }
+
+    @Test
+    void fleetReport_drawsMigrationsRunningAndEachRateLimitWaitWhereItEnded() throws Exception {
+        MutableClock clock = new MutableClock();
+        FleetActivity activity = new FleetActivity(clock);
+        Instant t0 = clock.now;
+        activity.stepStarted("m1", "preflight", Phase.PREFLIGHT);
+        clock.now = t0.plusSeconds(10);
+        activity.stepStarted("m2", "preflight", Phase.PREFLIGHT);
+        activity.waited("RunInstances", Duration.ofSeconds(3));
+        activity.waited("DescribeInstances", Duration.ofNanos(200_000)); // a free permit: not a wait worth counting
+        clock.now = t0.plusSeconds(20);
+        activity.stepFinished("m1", "cleanup", Duration.ofSeconds(1));
+        activity.stepFinished("m2", "cleanup", Duration.ofSeconds(1));
+        FleetBenchmark.Report report = new FleetBenchmark.Report(new FleetResult(List.of(), Duration.ofSeconds(20), 2, 2),
+                1, 0, 0, new Footprint.Measured(0, 0, 0, Duration.ZERO),
+                List.of(new ApiCallLog.Call(t0.plusSeconds(1), "DescribeInstances"),
+                        new ApiCallLog.Call(t0.plusSeconds(19), "RunInstances")), activity);
+
+        String html = HtmlReport.fleet("fleet", report);
+
+        Document doc = parse(html);
+        assertSelfContained(html);
+        Element waits = byId(doc, "svg", "limiter-waits");
+        assertThat(waits.getElementsByTagName("rect").getLength()).isEqualTo(1);
+        Element bar = (Element) waits.getElementsByTagName("rect").item(0);
+        assertThat(bar.getTextContent()).isEqualTo("10.0 s: 3.0 s waited, RunInstances 3.0 s, DescribeInstances 0 ms");
+        assertThat(Double.parseDouble(bar.getAttribute("x"))).as("half-way along the time axis").isEqualTo(230 + 320.0);
+        assertThat(byId(doc, "svg", "concurrency").getTextContent()).contains("2 running (peak)");
+        assertThat(byId(doc, "svg", "api-calls").getElementsByTagName("rect").getLength()).isEqualTo(2);
+        assertThat(html).contains("1 calls waited 1 ms or more for a permit").contains("; 3.0 s in all");
     }
 
     @Test
@@ -129,7 +182,8 @@ class HtmlReportTest {
         clock.now = clock.now.plusSeconds(30);
         rec.stepFailed("m", "stop-source", new IllegalStateException(nasty));
 
-        String html = HtmlReport.migration("title " + nasty, rec, null, new IllegalStateException(nasty));
+        String html = HtmlReport.migration("title " + nasty, rec, List.of(new ApiCallLog.Call(clock.now.minusSeconds(3),
+                nasty)), null, new IllegalStateException(nasty));
 
         Document doc = parse(html);
         assertSelfContained(html);
@@ -152,7 +206,7 @@ class HtmlReportTest {
                 Duration.ofSeconds(5), false, false)), Duration.ofSeconds(5), Duration.ZERO, List.of(),
                 List.of(new Resource("image", "ami-keep", "new-image")), Map.of());
 
-        String html = HtmlReport.migration("t", rec, result, null);
+        String html = HtmlReport.migration("t", rec, List.of(), result, null);
 
         parse(html);
         assertThat(row(html, "ami-keep")).endsWith("<td>kept</td></tr>");
@@ -176,6 +230,18 @@ class HtmlReportTest {
         } finally {
             emulator.stop();
         }
+    }
+
+    /** The {@code tag} element with attribute id {@code id}, or null (no DTD, so getElementById does not work). */
+    static Element byId(Document doc, String tag, String id) {
+        NodeList nodes = doc.getElementsByTagName(tag);
+        for (int i = 0; i < nodes.getLength(); i++) {
+            Element e = (Element) nodes.item(i);
+            if (id.equals(e.getAttribute("id"))) {
+                return e;
+            }
+        }
+        return null;
     }
 
     private static String row(String html, String id) {

@@ -1,0 +1,51 @@
+package io.pv2hvm.samples.sandbox;
+
+import software.amazon.awssdk.core.interceptor.Context;
+import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The API calls a run's clients made, in time order: an SDK {@link ExecutionInterceptor} added to
+ * the EC2 and SSM clients. One entry per call (an SDK retry of the same call is not another), at
+ * the moment the client began it. Thread-safe.
+ */
+public final class ApiCallLog implements ExecutionInterceptor {
+    /** One API call: when it began and its action, e.g. {@code DescribeInstances}. */
+    public record Call(Instant at, String action) {
+    }
+
+    private final Clock clock;
+    private final List<Call> calls = new ArrayList<>();
+
+    /** A log on the system clock. */
+    public ApiCallLog() {
+        this(Clock.systemUTC());
+    }
+
+    /** A log on {@code clock}. */
+    public ApiCallLog(Clock clock) {
+        this.clock = clock;
+    }
+
+    @Override
+    public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {
+        String action = attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME);
+        Instant at = clock.instant();
+        synchronized (calls) {
+            calls.add(new Call(at, action == null ? "unknown" : action));
+        }
+    }
+
+    /** The calls so far, in the order they began. */
+    public List<Call> calls() {
+        synchronized (calls) {
+            return List.copyOf(calls);
+        }
+    }
+}
