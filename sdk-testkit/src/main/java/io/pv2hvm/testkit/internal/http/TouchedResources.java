@@ -53,7 +53,11 @@ final class TouchedResources {
         } finally {
             model.lock.unlock();
         }
-        r.kmsKeys.forEach(k -> r.out.add(new TouchedResource(k, Map.of(), false)));
+        // The account's AWS managed key (aws/ebs) needs no identity-policy permission: its key policy
+        // lets every principal of the account use it through EC2
+        // (https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#aws-managed-key).
+        r.kmsKeys.stream().filter(k -> k != null && !Ec2Model.DEFAULT_EBS_KMS_KEY.equals(k))
+                .forEach(k -> r.out.add(new TouchedResource(k, Map.of(), false)));
         return List.copyOf(r.out);
     }
 
