@@ -52,6 +52,9 @@ public record IamPolicy(String partition, String region, String account, List<St
     private static final Pattern TAG_KEY = Pattern.compile("[\\p{L}\\p{N} +\\-=._:/@]{1,128}");
     private static final Pattern PARAMETER = Pattern.compile("/[a-zA-Z0-9_.\\-/]{1,2047}");
 
+    /** The {@code pv2hvm:role} of instances pv2hvm runs commands on: migration workers and worker-image builders. */
+    static final List<String> WORKER_ROLES = List.of("worker", "worker-image-builder");
+
     /** Read-only calls: EC2 and SSM authorize them on {@code *} only. */
     static final List<String> READ_ONLY = List.of("ec2:DescribeAddresses", "ec2:DescribeImages",
             "ec2:DescribeInstanceStatus", "ec2:DescribeInstanceTypes", "ec2:DescribeInstances",
@@ -83,7 +86,7 @@ public record IamPolicy(String partition, String region, String account, List<St
     static final List<String> CREATED_TYPES = List.of("image", "instance", "network-interface", "security-group",
             "snapshot", "volume");
     /** Existing resources a launch or a new security group only refers to (neither changed nor deleted). */
-    static final List<String> REFERENCED_TYPES = List.of("image", "key-pair", "security-group", "subnet", "vpc");
+    static final List<String> REFERENCED_TYPES = List.of("image", "key-pair", "security-group", "subnet");
     /** KMS operations EC2 performs for the caller on encrypted volumes and snapshots (https://docs.aws.amazon.com/ebs/latest/userguide/ebs-encryption.html#ebs-encryption-permissions). */
     static final List<String> KMS = List.of("kms:CreateGrant", "kms:Decrypt", "kms:DescribeKey",
             "kms:GenerateDataKeyWithoutPlaintext", "kms:ReEncrypt*");
@@ -153,19 +156,19 @@ public record IamPolicy(String partition, String region, String account, List<St
         // security groups and key pair it launches with are matched by ARN alone.
         statements.add(statement("CreateTagged", CREATE, ec2Arns(CREATED_TYPES),
                 Map.of("Null", Map.of("aws:RequestTag/" + MIGRATION_TAG, "false"))));
-        statements.add(statement("CreateReferencing", List.of("ec2:CreateSecurityGroup", "ec2:RunInstances"),
-                ec2Arns(REFERENCED_TYPES), null));
+        statements.add(statement("LaunchReferencing", List.of("ec2:RunInstances"), ec2Arns(REFERENCED_TYPES), null));
+        statements.add(statement("GroupInVpc", List.of("ec2:CreateSecurityGroup"), ec2Arns(List.of("vpc")), null));
         statements.add(statement("TagOnCreate", List.of("ec2:CreateTags"), ec2Arns(CREATED_TYPES),
                 Map.of("StringEquals", Map.of("ec2:CreateAction", CREATE.stream().map(a -> a.substring(4)).toList()),
                         "Null", Map.of("aws:RequestTag/" + MIGRATION_TAG, "false"))));
         statements.add(statement("RunShellScriptOnWorkers", List.of("ssm:SendCommand"),
                 List.of("arn:" + partition + ":ssm:" + region + "::document/AWS-RunShellScript"), null));
         statements.add(statement("SendCommandToWorkersOnly", List.of("ssm:SendCommand"), ec2Arns(List.of("instance")),
-                Map.of("StringEquals", Map.of("ssm:resourceTag/pv2hvm:role", "worker"))));
+                Map.of("StringEquals", Map.of("ssm:resourceTag/pv2hvm:role", WORKER_ROLES))));
         List<String> parameters = new ArrayList<>();
         parameters.add("arn:" + partition + ":ssm:" + region + "::parameter" + CANONICAL_PARAMETERS);
         imageParameters.forEach(p -> parameters.add("arn:" + partition + ":ssm:" + region + ":" + account + ":parameter" + p));
-        statements.add(statement("WorkerImageParameter", List.of("ssm:GetParameter", "ssm:GetParameters"), parameters, null));
+        statements.add(statement("WorkerImageParameter", List.of("ssm:GetParameter"), parameters, null));
         statements.add(statement("DefaultHostManagementSetting", List.of("ssm:GetServiceSetting"),
                 List.of("arn:" + partition + ":ssm:" + region + ":" + account
                         + ":servicesetting/ssm/managed-instance/default-ec2-instance-management-role"), null));
