@@ -62,23 +62,20 @@ public record IamPolicy(String partition, String region, String account, List<St
             "ec2:DescribeVolumes", "ssm:CancelCommand", "ssm:DescribeInstanceInformation",
             "ssm:GetCommandInvocation");
     /** Calls on resources pv2hvm created (tagged {@value #MIGRATION_TAG} when the call arrives). */
-    static final List<String> ON_OWN = List.of("ec2:AttachNetworkInterface", "ec2:AttachVolume",
-            "ec2:AuthorizeSecurityGroupIngress", "ec2:CreateImage", "ec2:CreateSnapshot", "ec2:CreateVolume",
-            "ec2:DeleteSecurityGroup", "ec2:DeleteSnapshot", "ec2:DeleteVolume", "ec2:DeregisterImage",
-            "ec2:DescribeInstanceAttribute", "ec2:DescribeVolumeAttribute", "ec2:DetachNetworkInterface",
-            "ec2:DetachVolume", "ec2:GetConsoleOutput", "ec2:ModifyInstanceAttribute",
-            "ec2:ModifyNetworkInterfaceAttribute", "ec2:RegisterImage", "ec2:RevokeSecurityGroupEgress",
-            "ec2:RunInstances", "ec2:StartInstances", "ec2:StopInstances", "ec2:TerminateInstances",
-            "ec2:AssociateAddress");
+    static final List<String> ON_OWN = List.of("ec2:AssociateAddress", "ec2:AttachNetworkInterface",
+            "ec2:AttachVolume", "ec2:AuthorizeSecurityGroupIngress", "ec2:CreateImage", "ec2:CreateSnapshot",
+            "ec2:CreateVolume", "ec2:DeleteSecurityGroup", "ec2:DeleteSnapshot", "ec2:DeleteVolume",
+            "ec2:DeregisterImage", "ec2:DetachNetworkInterface", "ec2:DetachVolume", "ec2:GetConsoleOutput",
+            "ec2:RegisterImage", "ec2:RevokeSecurityGroupEgress", "ec2:RunInstances", "ec2:StartInstances",
+            "ec2:StopInstances", "ec2:TerminateInstances");
     /** Calls on the source instance the user allows. */
-    static final List<String> ON_SOURCE_INSTANCE = List.of("ec2:AssociateAddress", "ec2:AttachNetworkInterface",
-            "ec2:AttachVolume", "ec2:CreateImage", "ec2:DescribeInstanceAttribute", "ec2:DetachNetworkInterface",
-            "ec2:DetachVolume", "ec2:GetConsoleOutput", "ec2:ModifyInstanceAttribute", "ec2:StartInstances",
+    static final List<String> ON_SOURCE_INSTANCE = List.of("ec2:AttachVolume", "ec2:DescribeInstanceAttribute",
+            "ec2:DetachNetworkInterface", "ec2:DetachVolume", "ec2:ModifyInstanceAttribute", "ec2:StartInstances",
             "ec2:StopInstances", "ec2:TerminateInstances");
     /** Calls on the source's volumes, network interfaces and Elastic IPs the user allows. */
     static final List<String> ON_SOURCE_ATTACHMENTS = List.of("ec2:AssociateAddress", "ec2:AttachNetworkInterface",
             "ec2:AttachVolume", "ec2:CreateSnapshot", "ec2:DescribeVolumeAttribute", "ec2:DetachNetworkInterface",
-            "ec2:DetachVolume", "ec2:ModifyNetworkInterfaceAttribute", "ec2:RunInstances");
+            "ec2:DetachVolume", "ec2:ModifyNetworkInterfaceAttribute");
     /** Calls that create resources; each must tag them {@value #MIGRATION_TAG} on create. */
     static final List<String> CREATE = List.of("ec2:CreateImage", "ec2:CreateSecurityGroup", "ec2:CreateSnapshot",
             "ec2:CreateVolume", "ec2:RegisterImage", "ec2:RunInstances");

@@ -108,9 +108,22 @@ final class PolicyEvaluator {
 
     /** True when some statement allows the check. */
     boolean allowed(Check check) {
-        return statements.stream().anyMatch(s -> matchesAny(s.path("Action"), check.action(), true)
-                && matchesAny(s.path("Resource"), check.resource(), false)
-                && conditionHolds(s.path("Condition"), check.context()));
+        return !allowing(check).isEmpty();
+    }
+
+    /** The Sids of the statements that allow the check, each with the policy action that matched it. */
+    List<String> allowing(Check check) {
+        List<String> out = new ArrayList<>();
+        for (JsonNode s : statements) {
+            if (matchesAny(s.path("Resource"), check.resource(), false) && conditionHolds(s.path("Condition"), check.context())) {
+                for (JsonNode a : s.path("Action")) {
+                    if (wildcard(a.asText(), check.action(), true)) {
+                        out.add(s.path("Sid").asText() + "/" + a.asText());
+                    }
+                }
+            }
+        }
+        return out;
     }
 
     private static boolean matchesAny(JsonNode patterns, String value, boolean ignoreCase) {
