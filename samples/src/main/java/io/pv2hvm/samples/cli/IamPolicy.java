@@ -66,7 +66,7 @@ public record IamPolicy(String partition, String region, String account, List<St
             "ec2:AttachVolume", "ec2:AuthorizeSecurityGroupIngress", "ec2:CreateImage", "ec2:CreateSnapshot",
             "ec2:CreateVolume", "ec2:DeleteSecurityGroup", "ec2:DeleteSnapshot", "ec2:DeleteVolume",
             "ec2:DeregisterImage", "ec2:DetachNetworkInterface", "ec2:DetachVolume", "ec2:GetConsoleOutput",
-            "ec2:RegisterImage", "ec2:RevokeSecurityGroupEgress", "ec2:RunInstances", "ec2:StartInstances",
+            "ec2:ModifyNetworkInterfaceAttribute", "ec2:RegisterImage", "ec2:RevokeSecurityGroupEgress", "ec2:RunInstances", "ec2:StartInstances",
             "ec2:StopInstances", "ec2:TerminateInstances");
     /** Calls on the source instance the user allows. */
     static final List<String> ON_SOURCE_INSTANCE = List.of("ec2:AttachVolume", "ec2:DescribeInstanceAttribute",
@@ -154,6 +154,9 @@ public record IamPolicy(String partition, String region, String account, List<St
         statements.add(statement("CreateTagged", CREATE, ec2Arns(CREATED_TYPES),
                 Map.of("Null", Map.of("aws:RequestTag/" + MIGRATION_TAG, "false"))));
         statements.add(statement("LaunchReferencing", List.of("ec2:RunInstances"), ec2Arns(REFERENCED_TYPES), null));
+        // Putting the source's security groups back on the new instance's interface after its quarantined first boot.
+        statements.add(statement("AssignExistingGroups", List.of("ec2:ModifyNetworkInterfaceAttribute"),
+                ec2Arns(List.of("security-group")), null));
         statements.add(statement("GroupInVpc", List.of("ec2:CreateSecurityGroup"), ec2Arns(List.of("vpc")), null));
         statements.add(statement("TagOnCreate", List.of("ec2:CreateTags"), ec2Arns(CREATED_TYPES),
                 Map.of("StringEquals", Map.of("ec2:CreateAction", CREATE.stream().map(a -> a.substring(4)).toList()),

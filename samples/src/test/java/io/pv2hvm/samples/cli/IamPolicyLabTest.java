@@ -36,6 +36,9 @@ class IamPolicyLabTest {
             List<String> denied = new ArrayList<>();
             calls.forEach(c -> evaluator.denied(c).forEach(d -> denied.add(d.toString())));
             assertThat(denied).as("calls of a real sysvinit migration the generated policy denies").isEmpty();
+            List<String> used = new ArrayList<>();
+            calls.forEach(c -> PolicyEvaluator.checks(c).forEach(check -> used.addAll(evaluator.allowing(check))));
+            assertThat(used).as("the pairs only real guests need are used").containsAll(IamPolicyTest.USED_BY_REAL_GUESTS_ONLY);
         }
     }
 }
