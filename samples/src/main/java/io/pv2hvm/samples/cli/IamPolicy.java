@@ -120,11 +120,6 @@ public record IamPolicy(String partition, String region, String account, List<St
         }
     }
 
-    /** The policy for the given partition with every other field at its widest ({@code *}, no roles, no keys). */
-    public static IamPolicy forPartition(String partition) {
-        return new IamPolicy(partition, "*", "*", List.of(), "pv2hvm-source", "allowed", List.of(), List.of(), List.of());
-    }
-
     /** The policy document as pretty-printed JSON. */
     public String json() {
         try {
