@@ -1,6 +1,7 @@
 package io.pv2hvm.testkit;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -17,9 +18,24 @@ import java.util.Map;
  *                   when it was unsigned
  * @param responseLost true when the call took effect but its answer was lost (an injected
  *                   {@link Faults.LostResponse}): status and errorCode are what the client saw
+ * @param resources  the resources the call acted on, as IAM authorizes it, with their tags when the
+ *                   call arrived (empty for calls IAM authorizes on {@code *} only, and for journals
+ *                   built by hand)
  */
 public record RecordedCall(Instant at, String service, String action, Map<String, String> params,
-                           int status, String errorCode, String accessKeyId, boolean responseLost) {
+                           int status, String errorCode, String accessKeyId, boolean responseLost,
+                           List<TouchedResource> resources) {
+
+    /** Copies the resource list. */
+    public RecordedCall {
+        resources = resources == null ? List.of() : List.copyOf(resources);
+    }
+
+    /** A call without recorded resources. */
+    public RecordedCall(Instant at, String service, String action, Map<String, String> params, int status,
+                        String errorCode, String accessKeyId, boolean responseLost) {
+        this(at, service, action, params, status, errorCode, accessKeyId, responseLost, List.of());
+    }
 
     /** A call whose answer reached the client as recorded. */
     public RecordedCall(Instant at, String service, String action, Map<String, String> params, int status,

@@ -18,11 +18,15 @@ import io.pv2hvm.samples.sandbox.GuestMode;
 import io.pv2hvm.samples.sandbox.Sandbox;
 import io.pv2hvm.samples.sandbox.SandboxWorld;
 import io.pv2hvm.testkit.RecordedCall;
+import software.amazon.awssdk.services.ec2.model.Filter;
+import software.amazon.awssdk.services.ec2.model.ResourceType;
+import software.amazon.awssdk.services.ec2.model.Tag;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Consumer;
@@ -31,25 +35,37 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * {@code pv2hvm iam-policy} allows exactly the EC2 and SSM actions pv2hvm calls: every action the
- * emulator answered during migrations (keeping IPs or not), rollbacks from every phase, a sweep
- * of a crashed run and an inventory is in the policy, and the policy has no other EC2 or SSM
- * action. The two permissions EC2 checks without an API call of their own (tagging on create,
- * passing the instance profile) are the only other statements.
+ * {@code pv2hvm iam-policy} allows exactly the EC2 and SSM actions pv2hvm calls, each only on the
+ * resources pv2hvm acts on: every call the emulator answered during migrations (keeping IPs or
+ * not), rollbacks from every phase, a sweep of a crashed run and an inventory is allowed by the
+ * generated policy, resource by resource with the tags each had when the call arrived, and the
+ * policy has no other EC2 or SSM action. A destructive call on a resource pv2hvm did not create
+ * and the user did not allow is denied.
  */
 class IamPolicyTest {
     private static final double SCALE = Double.parseDouble(System.getProperty("pv2hvm.emulator.timeScale", "0.002"));
     private static final Set<String> OBSERVED = new TreeSet<>();
+    /** Every call of every scenario, with the scenario's name. */
+    private static final List<Map.Entry<RecordedCall, String>> CALLS = new ArrayList<>();
+    /** The policy as a user of the sandbox world generates it: the source named, both profiles' roles passable. */
+    static final String[] SANDBOX_POLICY_ARGS = {"iam-policy", "--region", "us-east-1", "--account", "123456789012",
+            "--instance", SandboxWorld.SOURCE, "--pass-role", "arn:aws:iam::123456789012:role/app-role",
+            "--pass-role", "arn:aws:iam::123456789012:role/" + SandboxWorld.WORKER_PROFILE};
+    private static String scenarioName = "";
 
     @BeforeAll
     static void runEveryScenarioAndRecordTheActions() {
+        scenarioName = "migration keeping IPs";
         scenario(s -> s.migration().preservingIps().withInstanceType("m5.large").run());
+        scenarioName = "migration";
         scenario(s -> s.migration().withInstanceType("m5.large").run());
+        scenarioName = "rollback after cutover";
         // A failure at the very end of CUTOVER undoes everything: with IPs kept, that relaunches the source.
         scenario(s -> assertThatThrownBy(() -> failingAtEndOfCutover(s.migration().preservingIps()).run())
                 .isInstanceOf(StepFailedException.class));
         scenario(s -> assertThatThrownBy(() -> failingAtEndOfCutover(s.migration()).run())
                 .isInstanceOf(StepFailedException.class));
+        scenarioName = "sweep of a crashed run";
         scenario(s -> {
             InMemoryJournal journal = InMemoryJournal.create();
             assertThatThrownBy(() -> s.migration().journal(journal).withMigrationId("mig-iam-crashed").withStep(Phase.PREPARE, step("process-dies", () -> {
@@ -59,12 +75,15 @@ class IamPolicyTest {
                     s.timeouts()).deleted())
                     .isNotEmpty();
         });
+        scenarioName = "inventory";
         scenario(s -> assertThat(PreflightProbe.of(SandboxWorld.SOURCE, s.steps(), true).blockers()).isEmpty());
         // Without a worker profile, preflight asks SSM whether Default Host Management is on.
         scenario(s -> assertThat(PreflightProbe.of(SandboxWorld.SOURCE, AwsSteps.builder().ec2(s.ec2()).ssm(s.ssm())
                 .timeouts(s.timeouts()).build(), true).blockers()).extracting(b -> b.code())
                 .containsExactly("WORKER_INSTANCE_PROFILE"));
+        scenarioName = "worker image";
         scenario(s -> assertThat(s.steps().prepareWorkerImage().reused()).isFalse());
+        scenarioName = "cancelled command";
         scenario(IamPolicyTest::interruptARunningWorkerCommand);
     }
 
@@ -79,7 +98,10 @@ class IamPolicyTest {
         });
         // A worker as pv2hvm launches it: the Ubuntu image (with the agent) and the SSM profile.
         String id = s.ec2().runInstances(r -> r.imageId(SandboxWorld.UBUNTU_IMAGE).instanceType("t3.small")
-                .minCount(1).maxCount(1).iamInstanceProfile(p -> p.name(SandboxWorld.WORKER_PROFILE)))
+                .minCount(1).maxCount(1).iamInstanceProfile(p -> p.name(SandboxWorld.WORKER_PROFILE))
+                .tagSpecifications(t -> t.resourceType(ResourceType.INSTANCE).tags(
+                        Tag.builder().key("pv2hvm:migration-id").value("mig-iam-cancel").build(),
+                        Tag.builder().key("pv2hvm:role").value("worker").build())))
                 .instances().get(0).instanceId();
         SsmTransport worker = SsmTransport.builder().client(s.ssm()).instanceId(id)
                 .sleeper(d -> {
@@ -98,14 +120,12 @@ class IamPolicyTest {
 
     @Test
     void policy_allowsExactlyTheEc2AndSsmActionsObserved() throws Exception {
-        JsonNode policy = policy();
         Set<String> allowed = new TreeSet<>();
-        for (JsonNode statement : policy.path("Statement")) {
-            if ("Pv2hvmCalls".equals(statement.path("Sid").asText())) {
-                statement.path("Action").forEach(a -> allowed.add(a.asText()));
-                assertThat(statement.path("Resource").asText()).isEqualTo("*");
-            }
+        for (JsonNode statement : policy().path("Statement")) {
+            statement.path("Action").forEach(a -> allowed.add(a.asText()));
         }
+        // Permissions EC2 checks without an API call of their own: tagging on create, passing a role, KMS.
+        allowed.removeIf(a -> a.equals("ec2:CreateTags") || a.equals("iam:PassRole") || a.startsWith("kms:"));
         assertThat(OBSERVED).as("observed").contains("ec2:RunInstances", "ec2:TerminateInstances", "ssm:SendCommand",
                 "ssm:GetCommandInvocation");
         assertThat(allowed).as("the policy's EC2/SSM actions vs the actions observed")
@@ -113,48 +133,100 @@ class IamPolicyTest {
     }
 
     @Test
-    void policy_hasOnlyTheImplicitPermissionsBesides_eachNarrowedByACondition() throws Exception {
-        JsonNode policy = policy();
-        assertThat(policy.path("Version").asText()).isEqualTo("2012-10-17");
-        List<String> others = new ArrayList<>();
-        for (JsonNode statement : policy.path("Statement")) {
-            assertThat(statement.path("Effect").asText()).isEqualTo("Allow");
-            String sid = statement.path("Sid").asText();
-            if ("Pv2hvmCalls".equals(sid)) {
-                continue;
-            }
-            others.add(sid + "=" + statement.path("Action"));
-            switch (sid) {
-                case "TagOnCreate" -> assertThat(statement.path("Condition").path("StringEquals")
-                        .path("ec2:CreateAction")).extracting(JsonNode::toString).asString()
-                        .contains("RunInstances", "CreateVolume", "CreateSnapshot", "RegisterImage", "CreateSecurityGroup");
-                case "PassInstanceProfileToEc2" -> assertThat(statement.path("Condition").path("StringEquals")
-                        .path("iam:PassedToService").asText()).isEqualTo("ec2.amazonaws.com");
-                default -> throw new AssertionError("unexpected statement " + statement);
+    void policy_allowsEveryCallOfEveryScenario_resourceByResource() throws Exception {
+        PolicyEvaluator evaluator = new PolicyEvaluator(policy());
+        List<String> denied = new ArrayList<>();
+        int checks = 0;
+        for (var e : CALLS) {
+            checks += PolicyEvaluator.checks(e.getKey()).size();
+            evaluator.denied(e.getKey()).forEach(d -> denied.add(e.getValue() + ": " + d));
+        }
+        assertThat(CALLS).extracting(e -> e.getKey().action()).contains("TerminateInstances", "DetachVolume",
+                "AttachVolume", "CreateSnapshot", "SendCommand", "DeleteVolume", "StopInstances");
+        assertThat(checks).as("authorizations evaluated").isGreaterThan(CALLS.size());
+        assertThat(denied).as("calls the generated policy denies").isEmpty();
+    }
+
+    /**
+     * Statement/action pairs only a real guest's conversion needs (the quarantined first boot gets
+     * the source's security groups back); {@link IamPolicyLabTest} proves each is used there.
+     */
+    static final Set<String> USED_BY_REAL_GUESTS_ONLY = Set.of("OwnResources/ec2:ModifyNetworkInterfaceAttribute",
+            "AssignExistingGroups/ec2:ModifyNetworkInterfaceAttribute");
+
+    /**
+     * Least privilege, statement by statement: every action of every statement allowed some call of
+     * the scenarios, except the pairs only a real guest needs (proven used by the lab test).
+     */
+    @Test
+    void policy_everyActionOfEveryStatementIsUsed() throws Exception {
+        PolicyEvaluator evaluator = new PolicyEvaluator(policy());
+        Set<String> used = new TreeSet<>();
+        for (var e : CALLS) {
+            for (PolicyEvaluator.Check check : PolicyEvaluator.checks(e.getKey())) {
+                used.addAll(evaluator.allowing(check));
             }
         }
-        assertThat(others).containsExactlyInAnyOrder("TagOnCreate=[\"ec2:CreateTags\"]",
-                "PassInstanceProfileToEc2=[\"iam:PassRole\"]");
+        Set<String> granted = new TreeSet<>();
+        for (JsonNode statement : policy().path("Statement")) {
+            statement.path("Action").forEach(a -> granted.add(statement.path("Sid").asText() + "/" + a.asText()));
+        }
+        granted.removeAll(USED_BY_REAL_GUESTS_ONLY);
+        assertThat(granted).as("statement/action pairs no call needed").containsExactlyInAnyOrderElementsOf(used);
+    }
+
+    @Test
+    void policy_scopesEveryDestructiveActionAndEveryWrite_noneOnStar() throws Exception {
+        for (JsonNode statement : policy().path("Statement")) {
+            if (statement.path("Resource").asText().equals("*")) {
+                assertThat(statement.path("Sid").asText()).isEqualTo("ReadOnly");
+                statement.path("Action").forEach(a -> assertThat(a.asText())
+                        .matches("ec2:Describe\\w+|ssm:(DescribeInstanceInformation|GetCommandInvocation|CancelCommand)"));
+            }
+        }
     }
 
     @Test
     void cli_printsThePolicy() throws Exception {
-        Cli.Run run = Cli.run("iam-policy");
+        Cli.Run run = Cli.run(SANDBOX_POLICY_ARGS);
         assertThat(run.exit()).isZero();
         assertThat(run.json()).isEqualTo(policy());
+        assertThat(run.out()).contains("\"Sid\" : \"PassInstanceProfileToEc2\"", "arn:aws:ec2:us-east-1:123456789012:instance/"
+                + SandboxWorld.SOURCE);
     }
 
-    private static JsonNode policy() throws Exception {
-        return new ObjectMapper().readTree(IamPolicyCommand.policy());
+    /** The policy the CLI prints for the sandbox world. */
+    static JsonNode policy() throws Exception {
+        Cli.Run run = Cli.run(SANDBOX_POLICY_ARGS);
+        assertThat(run.exit()).as(run.err()).isZero();
+        return new ObjectMapper().readTree(run.out());
     }
 
     private static void scenario(Consumer<Sandbox> body) {
         try (Sandbox sandbox = Sandbox.start(GuestMode.SIMULATED, SCALE)) {
+            allowTheSourceAttachments(sandbox);
             body.accept(sandbox);
             for (RecordedCall c : sandbox.emulator().journal().all()) {
                 OBSERVED.add(c.service() + ":" + c.action());
+                CALLS.add(Map.entry(c, scenarioName));
             }
         }
+    }
+
+    /**
+     * What the user does before migrating: tags the source's volumes, network interfaces and
+     * Elastic IPs pv2hvm may move with the policy's source tag. The user's own calls are not pv2hvm's.
+     */
+    static void allowTheSourceAttachments(Sandbox s) {
+        List<String> ids = new ArrayList<>();
+        s.ec2().describeVolumes(r -> r.filters(Filter.builder().name("attachment.instance-id").values(SandboxWorld.SOURCE).build()))
+                .volumes().forEach(v -> ids.add(v.volumeId()));
+        s.ec2().describeNetworkInterfaces(r -> r.filters(Filter.builder().name("attachment.instance-id")
+                .values(SandboxWorld.SOURCE).build())).networkInterfaces().forEach(n -> ids.add(n.networkInterfaceId()));
+        s.ec2().describeAddresses().addresses().forEach(a -> ids.add(a.allocationId()));
+        assertThat(ids).contains(SandboxWorld.DATA_VOLUME, SandboxWorld.ENI2, SandboxWorld.EIP);
+        s.ec2().createTags(r -> r.resources(ids).tags(Tag.builder().key("pv2hvm-source").value("allowed").build()));
+        s.emulator().journal().clear();
     }
 
     private static MigrationSpec failingAtEndOfCutover(MigrationSpec spec) {

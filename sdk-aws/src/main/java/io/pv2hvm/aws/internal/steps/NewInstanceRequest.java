@@ -171,7 +171,10 @@ final class NewInstanceRequest {
         }
         List<Tag> tagList = tags.entrySet().stream().map(e -> Tag.builder().key(e.getKey()).value(e.getValue()).build())
                 .toList();
-        r.tagSpecifications(TagSpecification.builder().resourceType(ResourceType.INSTANCE).tags(tagList).build());
+        // The network interfaces the launch creates carry the same tags, so a least-privilege policy can
+        // scope later calls on them (moving an Elastic IP) to pv2hvm's own resources.
+        r.tagSpecifications(TagSpecification.builder().resourceType(ResourceType.INSTANCE).tags(tagList).build(),
+                TagSpecification.builder().resourceType(ResourceType.NETWORK_INTERFACE).tags(tagList).build());
         return r.build();
     }
 

@@ -1,6 +1,7 @@
 package io.pv2hvm.aws.internal.steps;
 
 import io.pv2hvm.aws.AwsCallException;
+import io.pv2hvm.aws.Tags;
 import io.pv2hvm.aws.internal.AwsRuntime;
 import io.pv2hvm.aws.internal.FactKeys;
 import io.pv2hvm.aws.internal.InstanceTypeSuccessors;
@@ -17,6 +18,9 @@ import io.pv2hvm.core.spi.StepContext;
 import io.pv2hvm.core.spi.StepDescription;
 import software.amazon.awssdk.services.ec2.model.Instance;
 import software.amazon.awssdk.services.ec2.model.InstanceTypeInfo;
+import software.amazon.awssdk.services.ec2.model.ResourceType;
+import software.amazon.awssdk.services.ec2.model.Tag;
+import software.amazon.awssdk.services.ec2.model.TagSpecification;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -324,12 +328,14 @@ public final class PreflightStep implements Step {
     /** DryRun probes of the mutating calls the migration will make; DryRunOperation means allowed. */
     private void checkPermissions(SourceInstance src, MigrationSpec spec, List<Blocker> blockers) {
         var ec2 = aws.ec2().ec2();
+        // Tagged on create like the real calls: a least-privilege policy allows creating only tagged resources.
         probe("CreateSnapshot", blockers, () -> ec2.createSnapshot(r -> r.volumeId(src.rootVolume().volumeId())
-                .dryRun(true)));
+                .tagSpecifications(probeTags(ResourceType.SNAPSHOT)).dryRun(true)));
         probe("CreateVolume", blockers, () -> ec2.createVolume(r -> r.availabilityZone(src.availabilityZone())
-                .size(1).dryRun(true)));
+                .size(1).tagSpecifications(probeTags(ResourceType.VOLUME)).dryRun(true)));
         probe("CreateSecurityGroup", blockers, () -> ec2.createSecurityGroup(r -> r.groupName("pv2hvm-trial-probe")
-                .description("pv2hvm permission probe").vpcId(src.vpcId()).dryRun(true)));
+                .description("pv2hvm permission probe").vpcId(src.vpcId())
+                .tagSpecifications(probeTags(ResourceType.SECURITY_GROUP)).dryRun(true)));
         if ("running".equals(src.state())) {
             probe("StopInstances", blockers, () -> ec2.stopInstances(r -> r.instanceIds(src.instanceId()).dryRun(true)));
         }
@@ -337,6 +343,12 @@ public final class PreflightStep implements Step {
             probe("TerminateInstances", blockers, () -> ec2.terminateInstances(r -> r.instanceIds(src.instanceId())
                     .dryRun(true)));
         }
+    }
+
+    /** The tags of a dry-run probe: nothing is created, so the migration id only has to be present. */
+    private static TagSpecification probeTags(ResourceType type) {
+        return TagSpecification.builder().resourceType(type).tags(Tag.builder().key(Tags.MIGRATION_ID)
+                .value("preflight-probe").build(), Tag.builder().key(Tags.ROLE).value("preflight-probe").build()).build();
     }
 
     private void probe(String action, List<Blocker> blockers, Runnable dryRun) {

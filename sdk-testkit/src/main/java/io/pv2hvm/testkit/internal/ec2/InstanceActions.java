@@ -206,6 +206,9 @@ final class InstanceActions {
         String reservationId = m.ids.next("r");
         Map<String, String> instanceTags = TagSpecifications.forType(p, "instance");
         Map<String, String> volumeTags = TagSpecifications.forType(p, "volume");
+        // Network interfaces the launch creates take the network-interface tags too
+        // (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_RunInstances.html, TagSpecification.N).
+        Map<String, String> eniTags = TagSpecifications.forType(p, "network-interface");
         List<InstanceRecord> launched = new ArrayList<>();
         for (int n = 0; n < count; n++) {
             InstanceRecord i = new InstanceRecord();
@@ -258,6 +261,7 @@ final class InstanceActions {
                     eni.privateIps.add(m.allocatePrivateIp(subnet));
                 }
                 m.attachEniNow(eni, i, 0, ni0 == null || ni0.bool("DeleteOnTermination", true));
+                m.putTags(eni.id, eniTags);
             }
             i.primaryEniId = eni.id;
             for (QueryParams spec : nis) {
@@ -272,6 +276,7 @@ final class InstanceActions {
                     List<String> g = spec.list("SecurityGroupId").isEmpty() ? groups : spec.list("SecurityGroupId");
                     NetworkInterfaceRecord extra = m.newEni(s, spec.get("PrivateIpAddress"), g, spec.get("Description", ""));
                     m.attachEniNow(extra, i, index, spec.bool("DeleteOnTermination", true));
+                    m.putTags(extra.id, eniTags);
                 }
             }
             createVolumes(i, img, bdms, volumeTags);

@@ -11,6 +11,7 @@ import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
 import io.pv2hvm.testkit.Faults;
 import io.pv2hvm.testkit.RecordedCall;
 import io.pv2hvm.testkit.RequestJournal;
+import io.pv2hvm.testkit.TouchedResource;
 import io.pv2hvm.testkit.internal.EmulatorCore;
 import io.pv2hvm.testkit.internal.ssm.SsmService;
 import io.pv2hvm.testkit.internal.sts.Principals;
@@ -20,6 +21,7 @@ import io.pv2hvm.testkit.internal.xml.XmlWriter;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -31,8 +33,8 @@ import org.slf4j.LoggerFactory;
  * The WireMock extension that turns every request into an EC2 Query call (form body,
  * {@code Action=...}), an STS Query call (the same, with {@code Version=2011-06-15}) or an SSM
  * JSON call ({@code X-Amz-Target: AmazonSSM.<Operation>}), checks the signer's access key,
- * applies injected faults, answers from the model and records the call, with its signer, in the
- * journal.
+ * applies injected faults, answers from the model and records the call, with its signer and the
+ * resources it touched (with their tags before the call), in the journal.
  */
 public final class EmulatorTransformer implements ResponseDefinitionTransformerV2 {
 
@@ -84,15 +86,16 @@ public final class EmulatorTransformer implements ResponseDefinitionTransformerV
         Principals.Refusal refusal = unsigned ? null : c.principals.check(accessKeyId, sessionToken(request, params));
         Optional<Faults.Injection> injection = refusal != null ? Optional.empty() : faults.draw(action);
         Duration delay = faults.delayFor(action);
+        List<TouchedResource> touched = refusal != null ? List.of() : TouchedResources.of(c.model, service, action, params);
         HttpAnswer answer;
         if (refusal != null) {
             answer = refused(service, refusal, requestId);
         } else if (injection.isPresent() && injection.get() instanceof Faults.Reset) {
             journal.record(new RecordedCall(c.model.clock.instant(), service, action, params, 0, "ConnectionReset",
-                    accessKeyId));
+                    accessKeyId, false, touched));
             return ResponseDefinitionBuilder.responseDefinition().withFault(Fault.CONNECTION_RESET_BY_PEER).build();
         } else if (injection.isPresent() && injection.get() instanceof Faults.LostResponse lost) {
-            return loseResponse(c, service, action, params, body, requestId, accessKeyId, lost);
+            return loseResponse(c, service, action, params, body, requestId, accessKeyId, lost, touched);
         } else if (injection.isPresent() && injection.get() instanceof Faults.Raw raw) {
             answer = new HttpAnswer(raw.status(), raw.contentType(), raw.body(), null);
         } else if (injection.isPresent() && injection.get() instanceof Faults.Fail f) {
@@ -109,7 +112,7 @@ public final class EmulatorTransformer implements ResponseDefinitionTransformerV
             answer = c.ec2.handle(new QueryParams(params), requestId);
         }
         journal.record(new RecordedCall(c.model.clock.instant(), service, action, params, answer.status(),
-                answer.errorCode(), accessKeyId));
+                answer.errorCode(), accessKeyId, false, touched));
         LOG.debug("{} {} -> {} {}", service, action, answer.status(), answer.errorCode() == null ? "" : answer.errorCode());
         ResponseDefinitionBuilder b = ResponseDefinitionBuilder.responseDefinition()
                 .withStatus(answer.status())
@@ -131,7 +134,8 @@ public final class EmulatorTransformer implements ResponseDefinitionTransformerV
      * whether the call took effect.
      */
     private ResponseDefinition loseResponse(EmulatorCore c, String service, String action, Map<String, String> params,
-                                            String body, String requestId, String accessKeyId, Faults.LostResponse lost) {
+                                            String body, String requestId, String accessKeyId, Faults.LostResponse lost,
+                                            List<TouchedResource> touched) {
         HttpAnswer done = switch (service) {
             case "ssm" -> c.ssm.handle(action, body);
             case "ec2" -> c.ec2.handle(new QueryParams(params), requestId);
@@ -141,7 +145,7 @@ public final class EmulatorTransformer implements ResponseDefinitionTransformerV
         boolean tookEffect = done.errorCode() == null && done.status() >= 200 && done.status() < 300;
         if (lost.seen() instanceof Faults.Fail f) {
             journal.record(new RecordedCall(c.model.clock.instant(), service, action, params, f.status(), f.code(),
-                    accessKeyId, tookEffect));
+                    accessKeyId, tookEffect, touched));
             HttpAnswer seen = "ssm".equals(service) ? SsmService.error(f.status(), f.code(), f.message())
                     : HttpAnswer.xml(f.status(), XmlWriter.error(f.code(), f.message(), requestId), f.code());
             return ResponseDefinitionBuilder.responseDefinition().withStatus(seen.status())
@@ -149,7 +153,7 @@ public final class EmulatorTransformer implements ResponseDefinitionTransformerV
                     .withBody(seen.body()).build();
         }
         journal.record(new RecordedCall(c.model.clock.instant(), service, action, params, 0, "ConnectionReset",
-                accessKeyId, tookEffect));
+                accessKeyId, tookEffect, touched));
         return ResponseDefinitionBuilder.responseDefinition().withFault(Fault.CONNECTION_RESET_BY_PEER).build();
     }
 
