@@ -155,7 +155,7 @@ public final class Sandbox implements AutoCloseable {
         LoopbackWorker worker = new LoopbackWorker(devRoot);
         Ec2Emulator emulator = Ec2Emulator.builder().world(SandboxWorld.withUserland(root, dataF, dataG)).latency(latency)
                 .bootHook(boots).ssmExecutor(worker).build().start();
-        return new Sandbox(emulator, realTime(timeouts, Duration.ofMinutes(12)), null, null, boots, worker, devRoot,
+        return new Sandbox(emulator, realTime(timeouts, Duration.ofMinutes(20)), null, null, boots, worker, devRoot,
                 List.of(root, dataF, dataG), new PvBoot(lab, img, root, dataF, dataG));
     }
 

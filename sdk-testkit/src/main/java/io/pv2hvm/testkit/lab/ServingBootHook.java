@@ -18,7 +18,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * first and the instance's other volumes after it in device-name order (IDE on Xen types, NVMe
  * on Nitro types), a NIC with a MAC of the instance's own. The boot passes when the guest serves
  * its page over HTTP; the page and the console become the instance's. QEMU is stopped once the
- * page is read; the disks are opened read-only-with-snapshot, so the boot never writes the volumes.
+ * page is read. The guest writes its root volume, as an instance does; its data volumes are opened
+ * with {@code snapshot=on}. A boot that hangs in I/O is power-cycled once ({@link LiveGuest#httpGet}).
  * Instances without a file-backed root (a worker from a stock image) boot instantly.
  */
 public final class ServingBootHook implements BootHook {
