@@ -4,6 +4,8 @@ import io.pv2hvm.core.journal.FileJournal;
 import io.pv2hvm.core.spi.JournalEntry;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import software.amazon.awssdk.services.ec2.model.Filter;
@@ -26,6 +28,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * an uninterrupted one does, with no orphaned resource, and the source's data must be reachable
  * at the moment of each kill.
  */
+@Execution(ExecutionMode.CONCURRENT)
 class CrashMatrixTest extends EmulatorTestBase {
     @TempDir
     Path journalDir;

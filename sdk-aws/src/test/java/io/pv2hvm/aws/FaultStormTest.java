@@ -7,6 +7,8 @@ import io.pv2hvm.testkit.Faults;
 import io.pv2hvm.testkit.SimulatedGuest;
 import io.pv2hvm.testkit.ThrottlingPolicy;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import software.amazon.awssdk.services.ec2.model.Filter;
@@ -28,6 +30,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * complete, or fail and roll back completely; none may leak a resource. The tallies are written
  * to {@code target/reliability/fault-storms.txt} for RELIABILITY.md.
  */
+@Execution(ExecutionMode.CONCURRENT)
 class FaultStormTest extends EmulatorTestBase {
     private static final List<String> STORMED = List.of("DescribeInstances", "DescribeVolumes", "DescribeSnapshots",
             "DescribeImages", "CreateSnapshot", "CreateVolume", "AttachVolume", "DetachVolume", "RunInstances",

@@ -19,6 +19,8 @@ import io.pv2hvm.testkit.world.ImageSeed;
 import io.pv2hvm.testkit.world.InstanceSeed;
 import io.pv2hvm.testkit.world.World;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 import software.amazon.awssdk.services.ec2.model.Instance;
 
 import java.time.Duration;
@@ -39,6 +41,7 @@ import static org.assertj.core.api.Assertions.catchThrowable;
  * bulkhead caps how many migrations run at once, one failure does not stop the others, and bad
  * input is refused before any call.
  */
+@Execution(ExecutionMode.CONCURRENT)
 class FleetTest extends EmulatorTestBase {
     /**
      * The throttling tests run the emulator at 0.01 of EC2's latencies (not the build's 0.002): a

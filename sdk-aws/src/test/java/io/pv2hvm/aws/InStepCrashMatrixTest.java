@@ -11,6 +11,8 @@ import io.pv2hvm.testkit.SimulatedGuest;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import software.amazon.awssdk.services.ec2.Ec2Client;
@@ -35,6 +37,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * uninterrupted run, the same {@link EndState}, nothing leaked. Tallies go to
  * {@code target/reliability/in-step-crashes.txt}.
  */
+@Execution(ExecutionMode.CONCURRENT)
 class InStepCrashMatrixTest extends EmulatorTestBase {
     private static Baseline baseline;
     private static final AtomicInteger KILLED = new AtomicInteger();

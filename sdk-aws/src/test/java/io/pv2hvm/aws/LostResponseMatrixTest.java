@@ -10,6 +10,8 @@ import io.pv2hvm.testkit.SimulatedGuest;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import software.amazon.awssdk.services.ec2.Ec2Client;
@@ -36,6 +38,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * must create each resource exactly as often as an uninterrupted run does, end in the same state
  * ({@link EndState}) and leak nothing. Tallies go to {@code target/reliability/lost-responses.txt}.
  */
+@Execution(ExecutionMode.CONCURRENT)
 class LostResponseMatrixTest extends EmulatorTestBase {
     private static final RetryPolicy STEP_RETRIES = RetryPolicy.exponential(10, Duration.ofMillis(100), 2,
             Duration.ofSeconds(2));

@@ -26,6 +26,8 @@ import io.pv2hvm.testkit.world.World;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.model.Filter;
 import software.amazon.awssdk.services.ec2.model.Image;
@@ -53,6 +55,7 @@ import static io.pv2hvm.aws.EmulatedAws.SOURCE_IP;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The whole migration against the emulator: real Ec2Client over HTTP, guest conversion simulated. */
+@Execution(ExecutionMode.CONCURRENT)
 class MigrationEndToEndTest extends EmulatorTestBase {
     private static final String DATA_DISK_VOLUME = "vol-0da7a0da7a0da7a02";
     private final SimulatedGuest guest = SimulatedGuest.typical();

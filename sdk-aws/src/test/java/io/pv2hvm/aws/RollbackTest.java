@@ -13,6 +13,8 @@ import io.pv2hvm.core.spi.StepDescription;
 import io.pv2hvm.core.spi.StepProvider;
 import io.pv2hvm.testkit.SimulatedGuest;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import software.amazon.awssdk.auth.credentials.AnonymousCredentialsProvider;
@@ -40,6 +42,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
  * then an error) is rolled back completely: no temporary resource remains, and a PV instance
  * holding the source's IP runs with the data volume, the secondary interface and the Elastic IP.
  */
+@Execution(ExecutionMode.CONCURRENT)
 class RollbackTest extends EmulatorTestBase {
 
     @BeforeEach

@@ -12,6 +12,8 @@ import io.pv2hvm.testkit.world.ImageSeed;
 import io.pv2hvm.testkit.world.World;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 import software.amazon.awssdk.services.ec2.model.Filter;
 import software.amazon.awssdk.services.ec2.model.Image;
 import software.amazon.awssdk.services.ec2.model.Instance;
@@ -32,6 +34,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
  * registering only because the Ubuntu image ships it and the worker has a profile allowing SSM
  * (or DHMC is on), its tools installed or baked into a prepared worker image.
  */
+@Execution(ExecutionMode.CONCURRENT)
 class SsmWorkerTest extends EmulatorTestBase {
     private final SimulatedGuest guest = SimulatedGuest.typical();
 

@@ -17,6 +17,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.ec2.Ec2Client;
@@ -43,6 +45,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * running {@code pv2hvm migrate} roll it back and exit 143 and 130. The emulator runs in this JVM;
  * its worker holds one command until the signal is sent, so the signal arrives at a known step.
  */
+@Execution(ExecutionMode.CONCURRENT)
 class CliLifecycleTest {
     private static final String SCALE = System.getProperty("pv2hvm.emulator.timeScale", "0.002");
     private static final String MIGRATION = "mig-held";

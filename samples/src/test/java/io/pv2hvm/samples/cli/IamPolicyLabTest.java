@@ -6,6 +6,8 @@ import io.pv2hvm.samples.sandbox.SandboxWorld;
 import io.pv2hvm.testkit.RecordedCall;
 import io.pv2hvm.testkit.lab.RequiresLab;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -17,6 +19,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * two data volumes, converted on a worker and booted in QEMU, keeping its IPs.
  */
 @RequiresLab
+@Execution(ExecutionMode.CONCURRENT)
 class IamPolicyLabTest {
 
     @Test

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.pv2hvm.samples.sandbox.SandboxWorld;
 import io.pv2hvm.testkit.lab.RequiresLab;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -11,6 +13,7 @@ import java.util.List;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** {@code pv2hvm sandbox}: the whole migration against the emulator, in this JVM. */
+@Execution(ExecutionMode.CONCURRENT)
 class SandboxCommandTest {
     private static final String SCALE = System.getProperty("pv2hvm.emulator.timeScale", "0.002");
 

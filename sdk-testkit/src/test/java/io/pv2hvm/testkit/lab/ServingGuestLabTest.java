@@ -8,6 +8,8 @@ import io.pv2hvm.core.guest.TargetPlatform;
 import io.pv2hvm.testkit.lab.QemuBoot.Disk;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,6 +33,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * both scenarios run at the same time (two QEMU at most).
  */
 @RequiresLab
+@Execution(ExecutionMode.CONCURRENT)
 class ServingGuestLabTest {
     private static final String HVM_MAC = "52:54:00:0b:00:";
     private static final Pattern KV = Pattern.compile("(?m)^kernel=(\\S+)$");
