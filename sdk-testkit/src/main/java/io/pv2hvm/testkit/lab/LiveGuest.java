@@ -39,15 +39,6 @@ public final class LiveGuest implements AutoCloseable {
     private static final AtomicInteger SEQ = new AtomicInteger();
 
     private static final Pattern RESTARTING = Pattern.compile("reboot: Restarting system");
-    /**
-     * The kernel's hung-task report. During a boot it means an I/O never completed: QEMU 7.2's NVMe
-     * model now and then loses a completion (qemu-devel, "completion timeouts with pin-based
-     * interrupts in QEMU hw/nvme", January 2023), and with {@code nvme_core.io_timeout} at its
-     * maximum, as AWS advises and the conversion sets, the guest waits for it forever. EC2's NVMe
-     * does not lose completions, so the lab power-cycles such a boot once instead of failing it.
-     */
-    private static final Pattern HUNG_TASK = Pattern.compile("INFO: task \\S+ blocked for more than \\d+ seconds");
-    private static final AtomicInteger POWER_CYCLES = new AtomicInteger();
 
     private final List<String> argv;
     private final String name;
@@ -177,19 +168,17 @@ public final class LiveGuest implements AutoCloseable {
     }
 
     /**
-     * If this boot reported a hung task and the guest was not power-cycled yet, ends QEMU and boots
-     * a new one on the same disks, as EC2's instance recovery would; the console log keeps both boots.
-     * Caller holds {@code log}.
+     * If this boot shows a {@link LabArtifacts lab artifact} and the guest was not power-cycled yet,
+     * ends QEMU and boots a new one on the same disks, as EC2's instance recovery would; the console
+     * log keeps both boots. Caller holds {@code log}.
      */
-    private boolean powerCycledAfterLostIo() {
-        if (powerCycled || !HUNG_TASK.matcher(log).find(bootStart)) {
+    private boolean powerCycledAfterLabArtifact() {
+        String artifact = powerCycled ? null : LabArtifacts.find(log, bootStart);
+        if (artifact == null) {
             return false;
         }
         powerCycled = true;
-        POWER_CYCLES.incrementAndGet();
-        String note = "\n[lab] " + name + ": a task hung in I/O during boot (QEMU's NVMe lost a completion);"
-                + " power-cycling once\n";
-        System.err.print(note);
+        String note = LabArtifacts.note(name + ": " + artifact);
         Process old = process;
         old.destroyForcibly();
         try {
@@ -210,11 +199,6 @@ public final class LiveGuest implements AutoCloseable {
         return true;
     }
 
-    /** How many lab boots in this JVM were power-cycled after a lost I/O (reported, so the workaround stays visible). */
-    public static int powerCyclesAfterLostIo() {
-        return POWER_CYCLES.get();
-    }
-
     /** The host port that reaches the guest's port 80. */
     public int httpPort() {
         return httpPort;
@@ -232,7 +216,7 @@ public final class LiveGuest implements AutoCloseable {
         return await(regex, limit, false);
     }
 
-    /** {@link #await} for a boot's milestone: a boot that hangs in I/O is power-cycled once and waited for again. */
+    /** {@link #await} for a boot's milestone: a boot showing a {@link LabArtifacts lab artifact} is power-cycled once and waited for again. */
     Matcher awaitBoot(Pattern regex, Duration limit) {
         return await(regex, limit, true);
     }
@@ -261,7 +245,7 @@ public final class LiveGuest implements AutoCloseable {
                     consumed = m.end();
                     return m;
                 }
-                if (booting && powerCycledAfterLostIo()) {
+                if (booting && powerCycledAfterLabArtifact()) {
                     deadline = System.nanoTime() + limit.toNanos();
                     continue;
                 }
@@ -332,14 +316,14 @@ public final class LiveGuest implements AutoCloseable {
 
     /**
      * GETs {@code path} from the guest's port 80 through the forwarded port, retrying until it
-     * answers 200 or {@code limit} passes (counted again after a power cycle for a lost I/O).
+     * answers 200 or {@code limit} passes (counted again after a power cycle for a lab artifact).
      */
     public String httpGet(String path, Duration limit) {
         long deadline = System.nanoTime() + limit.toNanos();
         String last = "no answer";
         while (System.nanoTime() < deadline && process.isAlive()) {
             synchronized (log) {
-                if (powerCycledAfterLostIo()) {
+                if (powerCycledAfterLabArtifact()) {
                     deadline = System.nanoTime() + limit.toNanos();
                 }
             }

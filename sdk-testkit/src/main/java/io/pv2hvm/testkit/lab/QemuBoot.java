@@ -85,6 +85,22 @@ public final class QemuBoot {
     }
 
     private BootResult run(String name, List<String> diskArgs) {
+        BootResult first = runOnce(name, diskArgs);
+        if (!LabArtifacts.starvedTimer(first.serialLog())) {
+            return first;
+        }
+        String safe = name.replaceAll("[^A-Za-z0-9._-]", "_");
+        try {
+            Files.move(logDir.resolve(safe + ".serial.log"), logDir.resolve(safe + ".starved.serial.log"),
+                    java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        LabArtifacts.note(name + ": " + LabArtifacts.STARVED_TIMER_NOTE);
+        return runOnce(name, diskArgs);
+    }
+
+    private BootResult runOnce(String name, List<String> diskArgs) {
         String safe = name.replaceAll("[^A-Za-z0-9._-]", "_");
         Path serial = logDir.resolve(safe + ".serial.log");
         Path firmware = logDir.resolve(safe + ".firmware.log");
