@@ -14,8 +14,6 @@ import io.pv2hvm.testkit.world.InstanceSeed;
 import io.pv2hvm.testkit.world.VolumeSeed;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.api.parallel.Execution;
-import org.junit.jupiter.api.parallel.ExecutionMode;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ssm.SsmClient;
 
@@ -32,7 +30,6 @@ import static org.assertj.core.api.Assertions.assertThat;
  * really boots its root disk in QEMU under BIOS, as NVMe on the Nitro target.
  */
 @RequiresLab
-@Execution(ExecutionMode.CONCURRENT)
 class RealDataPlaneTest {
     private static final String SOURCE = "i-0123456789abcdef0";
 

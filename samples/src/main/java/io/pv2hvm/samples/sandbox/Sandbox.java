@@ -30,6 +30,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A whole AWS account on this machine: the {@link Ec2Emulator} seeded with {@link SandboxWorld},
@@ -47,6 +48,7 @@ import java.util.Optional;
  * }</pre>
  */
 public final class Sandbox implements AutoCloseable {
+    private static final AtomicInteger SANDBOXES = new AtomicInteger();
     private final Ec2Emulator emulator;
     private final Ec2Client ec2;
     private final SsmClient ssm;
@@ -114,7 +116,7 @@ public final class Sandbox implements AutoCloseable {
         Path root;
         try {
             // The first use builds the fixture (fetches a Debian kernel with apt): minutes, and a network.
-            root = lab.copyOf(Fixture.EXT4, "sandbox-root-" + ProcessHandle.current().pid() + ".img");
+            root = lab.copyOf(Fixture.EXT4, "sandbox-root-" + uniqueTag() + ".img");
         } catch (RuntimeException e) {
             if (mode == GuestMode.MARKER) {
                 throw new SandboxUnavailableException("The lab's PV guest image could not be built: " + e.getMessage());
@@ -128,6 +130,11 @@ public final class Sandbox implements AutoCloseable {
                 .bootHook(boots).ssmExecutor(worker).build().start();
         return new Sandbox(emulator, realTime(timeouts, Duration.ofMinutes(5)), null, boots, null, worker, devRoot,
                 List.of(root), null);
+    }
+
+    /** A name for this sandbox's scratch files, unique across processes and across sandboxes of one process. */
+    private static String uniqueTag() {
+        return ProcessHandle.current().pid() + "-" + SANDBOXES.incrementAndGet();
     }
 
     /** QEMU boots and the real conversion take real time, whatever the emulator's scale. */
@@ -146,21 +153,21 @@ public final class Sandbox implements AutoCloseable {
         } catch (RuntimeException e) {
             throw new SandboxUnavailableException("The lab's full-userland guest could not be built: " + e.getMessage());
         }
-        String tag = "sandbox-" + ProcessHandle.current().pid();
+        String tag = "sandbox-" + uniqueTag();
         Path root = lab.copyOf(img.root(), tag + "-root.img");
         Path dataF = lab.copyOf(img.dataF(), tag + "-data-f.img");
         Path dataG = lab.copyOf(img.dataG(), tag + "-data-g.img");
-        ServingBootHook boots = new ServingBootHook(lab.workDir().resolve("boot-logs"), Duration.ofMinutes(8));
+        ServingBootHook boots = new ServingBootHook(lab.workDir().resolve("boot-logs").resolve(tag), Duration.ofMinutes(8));
         Path devRoot = tempDir();
         LoopbackWorker worker = new LoopbackWorker(devRoot);
         Ec2Emulator emulator = Ec2Emulator.builder().world(SandboxWorld.withUserland(root, dataF, dataG)).latency(latency)
                 .bootHook(boots).ssmExecutor(worker).build().start();
         return new Sandbox(emulator, realTime(timeouts, Duration.ofMinutes(20)), null, null, boots, worker, devRoot,
-                List.of(root, dataF, dataG), new PvBoot(lab, img, root, dataF, dataG));
+                List.of(root, dataF, dataG), new PvBoot(lab, img, tag, root, dataF, dataG));
     }
 
     /** How the full-userland source boots as its PV instance: the PV-GRUB stand-in, the PV MAC, its data volumes. */
-    private record PvBoot(GuestLab lab, UserlandImage image, Path root, Path dataF, Path dataG) {
+    private record PvBoot(GuestLab lab, UserlandImage image, String tag, Path root, Path dataF, Path dataG) {
         String page() {
             try {
                 // fastboot: the stand-in cannot name the root disk /dev/xvda1 as Xen does, so sysvinit's checkroot
@@ -168,7 +175,7 @@ public final class Sandbox implements AutoCloseable {
                 String cmdline = Files.readString(image.pvBoot().resolve("cmdline")).strip() + " fastboot";
                 LiveGuest.Options pv = LiveGuest.Options.direct(image.pvBoot().resolve("vmlinuz"), image.pvBoot().resolve("initrd"),
                         cmdline, image.fixture().pvMac(), false);
-                try (LiveGuest guest = LiveGuest.start(lab.workDir().resolve("boot-logs"), "sandbox-pv-" + ProcessHandle.current().pid(),
+                try (LiveGuest guest = LiveGuest.start(lab.workDir().resolve("boot-logs"), tag + "-pv",
                         pv, root, List.of(dataF, dataG))) {
                     return guest.httpGet(ServingBootHook.PAGE, Duration.ofMinutes(8));
                 }

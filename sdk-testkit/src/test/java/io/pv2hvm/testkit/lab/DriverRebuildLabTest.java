@@ -8,8 +8,6 @@ import io.pv2hvm.core.spi.Command;
 import io.pv2hvm.core.transport.LocalTransport;
 import io.pv2hvm.testkit.lab.QemuBoot.Disk;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.parallel.Execution;
-import org.junit.jupiter.api.parallel.ExecutionMode;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,7 +21,6 @@ import static org.assertj.core.api.Assertions.assertThat;
  * the initramfs is rebuilt in a chroot with the guest's update-initramfs and it boots on NVMe.
  */
 @RequiresLab
-@Execution(ExecutionMode.CONCURRENT)
 class DriverRebuildLabTest {
     private final GuestLab lab = GuestLab.shared();
 

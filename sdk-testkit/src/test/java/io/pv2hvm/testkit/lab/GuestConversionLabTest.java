@@ -8,8 +8,6 @@ import io.pv2hvm.core.spi.Command;
 import io.pv2hvm.core.transport.LocalTransport;
 import io.pv2hvm.testkit.lab.QemuBoot.Disk;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.parallel.Execution;
-import org.junit.jupiter.api.parallel.ExecutionMode;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -31,7 +29,6 @@ import static org.assertj.core.api.Assertions.assertThat;
  * root. And, as the control, the unconverted image boots as PV but not under BIOS.
  */
 @RequiresLab
-@Execution(ExecutionMode.CONCURRENT)
 class GuestConversionLabTest {
     private final GuestLab lab = GuestLab.shared();
 

@@ -11,8 +11,6 @@ import io.pv2hvm.core.transport.LocalTransport;
 import io.pv2hvm.testkit.lab.PvLayoutImage.Layout;
 import io.pv2hvm.testkit.lab.QemuBoot.Disk;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.parallel.Execution;
-import org.junit.jupiter.api.parallel.ExecutionMode;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -31,7 +29,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * the target where its device names change most (NVMe, Nitro) unless the strategy is the point.
  */
 @RequiresLab
-@Execution(ExecutionMode.CONCURRENT)
 class LayoutConversionLabTest {
     private static final List<String> READ_ONLY_JOBS = List.of("pv2hvm-attach-image", "pv2hvm-inspect", "pv2hvm-detach-image");
 
