@@ -22,8 +22,12 @@ import java.util.concurrent.TimeUnit;
 public final class QemuBoot {
     /** How many guests may boot at the same time (the CI machine has two cores). */
     public static final int MAX_PARALLEL = 2;
-    /** Default time limit of one boot. */
-    public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(120);
+    /**
+     * Default time limit of one boot: room for a marker boot while a full-userland guest of the
+     * other test lane runs beside it on CI's two cores. Failed boots rarely wait for it: a panic, no
+     * root device or no bootable disk end the boot as soon as the console or firmware says so.
+     */
+    public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(180);
 
     private static final Semaphore SLOTS = new Semaphore(MAX_PARALLEL, true);
     private static final Set<Process> RUNNING = ConcurrentHashMap.newKeySet();
