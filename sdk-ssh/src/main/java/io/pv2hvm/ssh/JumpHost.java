@@ -121,7 +121,8 @@ public final class JumpHost {
             port = rest.substring(rest.indexOf(':') + 1);
         }
         if (host.isBlank() || host.chars().anyMatch(Character::isWhitespace) || (user != null && user.isBlank())
-                || (port != null && !port.matches("[0-9]{1,5}"))) {
+                || (port != null && (!port.matches("[0-9]{1,5}") || Integer.parseInt(port) < 1
+                || Integer.parseInt(port) > 65535))) {
             throw new InvalidSpecException("'" + part + "' in jump host list '" + whole + "' is not a jump host;"
                     + " expected [user@]host[:port], e.g. ec2-user@bastion.example.com:22.");
         }
