@@ -47,6 +47,10 @@ public final class PrivateKeyLoader {
             public String getPassword(SessionContext session, NamedResource resourceKey, int retryIndex) {
                 char[] given = passphrase != null ? passphrase
                         : prompt != null ? prompt.passphrase(source, retryIndex + 1) : null;
+                if (given == null && retryIndex > 0) {
+                    throw new InvalidSpecException("Cannot read SSH private key " + source + ": the passphrase is"
+                            + " wrong.");
+                }
                 if (given == null) {
                     throw new InvalidSpecException("SSH private key " + source + " is encrypted and no passphrase was"
                             + " given. Give it with SshKey.withPassphrase(...) or SshTransport.Builder.passphrases(...)"
