@@ -32,9 +32,12 @@ import java.util.function.Consumer;
 import java.util.stream.Collectors;
 
 /**
- * Runs worker commands over SSH (Apache MINA SSHD): public-key login, strict host-key checking,
- * optional jump hosts, keepalive, timeouts on every step, streamed output and {@code sudo -n}
- * when the user is not root.
+ * Runs worker commands over SSH (Apache MINA SSHD): public-key login (a key, the IdentityFiles of
+ * an OpenSSH config file, or an ssh-agent), strict host-key checking, optional jump hosts (set
+ * here or the config's ProxyJump), keepalive, timeouts on every step, streamed output and
+ * {@code sudo -n} when the user is not root. Weak algorithms (CBC ciphers, hmac-sha1, ssh-rsa
+ * SHA-1 signatures, SHA-1 key exchanges) are not offered unless
+ * {@link Builder#legacyAlgorithms(boolean)} allows them.
  *
  * <pre>{@code
  * try (SshTransport ssh = SshTransport.builder()
@@ -46,6 +49,10 @@ import java.util.stream.Collectors;
  *     ssh.exec(Command.of("lsblk", "-J"), line -> System.out.println(line.text()));
  * }
  * }</pre>
+ *
+ * <p>As OpenSSH users have it: {@code SshTransport.builder().host("worker").sshConfig(home.resolve(".ssh/config"))
+ * .agentFromEnvironment().hostKeys(HostKeyPolicy.knownHosts(home.resolve(".ssh/known_hosts")))} takes
+ * HostName, User, Port, IdentityFile and ProxyJump from the config; what the builder sets wins.
  *
  * <p>The connection is opened on first use and re-opened if it was lost. Each command is sent as
  * a script on the channel's standard input, so environment values never appear in a command
@@ -365,7 +372,8 @@ public final class SshTransport implements CommandTransport {
      * CommandTransport worker = workers.host(privateIp).build();
      * }</pre>
      *
-     * <p>Defaults: port 22, connect timeout 10 s, handshake-and-login timeout 30 s, keepalive every
+     * <p>Defaults: port 22 (or the SSH config's), no SSH config file, no ssh-agent, no legacy
+     * algorithms, connect timeout 10 s, handshake-and-login timeout 30 s, keepalive every
      * 15 s (the connection is dropped after 3 unanswered), upload timeout 10 min, sudo when the
      * user is not root, no automatic reconnect-and-retry.
      */
