@@ -20,7 +20,11 @@ import java.util.function.Function;
  * then come last in each list (and add the SHA-1 Diffie-Hellman key exchanges MINA dropped).
  */
 public final class Algorithms {
-    /** Weak by OpenSSH's own judgement: it disabled or deprecated each of these (release notes 6.7, 7.0, 8.8). */
+    /**
+     * Weak by OpenSSH's own judgement: it dropped each from its defaults (CBC and hmac-md5 in 6.7,
+     * diffie-hellman-group1-sha1 and ssh-dss in 7.0, ssh-rsa in 8.8; https://www.openssh.com/releasenotes.html),
+     * and hmac-sha1 and the SHA-1 key exchanges rest on SHA-1, as ssh-rsa does.
+     */
     static final Set<String> WEAK = Set.of(
             "aes128-cbc", "aes192-cbc", "aes256-cbc", "3des-cbc", "blowfish-cbc", "arcfour128", "arcfour256",
             "hmac-sha1", "hmac-sha1-etm@openssh.com", "hmac-sha1-96", "hmac-md5", "hmac-md5-96",

@@ -18,7 +18,7 @@ import java.nio.file.Path;
  * protocol itself (MINA's {@link AbstractAgentProxy}) only needs a byte stream, which the JDK has.
  */
 public final class UnixSocketAgent extends AbstractAgentProxy {
-    /** The agent protocol's own limit on a message (draft-miller-ssh-agent, "256 KiB"). */
+    /** OpenSSH's own client limit on an agent reply (authfd.c, MAX_AGENT_REPLY_LEN). */
     private static final int MAX_MESSAGE = 256 * 1024;
 
     private final Path socket;
