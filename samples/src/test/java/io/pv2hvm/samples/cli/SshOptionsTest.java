@@ -41,6 +41,9 @@ class SshOptionsTest {
         MigrationOptions o = options("worker");
         o.sshConfig = config("Host worker", "  HostName 10.0.1.5", "  User admin", "  Port 2222",
                 "  IdentityFile " + dir.resolve("id_ed25519"), "  ProxyJump old-bastion").toString();
+        try (SshTransport t = SshOptions.transport(o, Map.of(), null)) {
+            assertThat(t.describe()).isEqualTo("ssh admin@10.0.1.5:2222 via admin@old-bastion:22");
+        }
         o.sshJump = "ec2-user@bastion.example.com:2200";
 
         try (SshTransport t = SshOptions.transport(o, Map.of(), null)) {
