@@ -75,7 +75,12 @@ public final class SshKey {
 
     /** Reads and decrypts the key pair; errors name {@link #source()} only. */
     KeyPair load() {
-        return PrivateKeyLoader.load(source(), file, content, passphrase);
+        return load(null);
+    }
+
+    /** Reads and decrypts the key pair, asking {@code prompt} (if not null) when it is encrypted and has no passphrase. */
+    KeyPair load(PassphrasePrompt prompt) {
+        return PrivateKeyLoader.load(source(), file, content, passphrase, prompt);
     }
 
     /** Shows where the key comes from, never its content or passphrase. */

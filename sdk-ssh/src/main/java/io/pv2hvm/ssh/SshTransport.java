@@ -32,9 +32,12 @@ import java.util.function.Consumer;
 import java.util.stream.Collectors;
 
 /**
- * Runs worker commands over SSH (Apache MINA SSHD): public-key login, strict host-key checking,
- * optional jump hosts, keepalive, timeouts on every step, streamed output and {@code sudo -n}
- * when the user is not root.
+ * Runs worker commands over SSH (Apache MINA SSHD): public-key login (a key, the IdentityFiles of
+ * an OpenSSH config file, or an ssh-agent), strict host-key checking, optional jump hosts (set
+ * here or the config's ProxyJump), keepalive, timeouts on every step, streamed output and
+ * {@code sudo -n} when the user is not root. Weak algorithms (CBC ciphers, hmac-sha1, ssh-rsa
+ * SHA-1 signatures, SHA-1 key exchanges) are not offered unless
+ * {@link Builder#legacyAlgorithms(boolean)} allows them.
  *
  * <pre>{@code
  * try (SshTransport ssh = SshTransport.builder()
@@ -46,6 +49,10 @@ import java.util.stream.Collectors;
  *     ssh.exec(Command.of("lsblk", "-J"), line -> System.out.println(line.text()));
  * }
  * }</pre>
+ *
+ * <p>As OpenSSH users have it: {@code SshTransport.builder().host("worker").sshConfig(home.resolve(".ssh/config"))
+ * .agentFromEnvironment().hostKeys(HostKeyPolicy.knownHosts(home.resolve(".ssh/known_hosts")))} takes
+ * HostName, User, Port, IdentityFile and ProxyJump from the config; what the builder sets wins.
  *
  * <p>The connection is opened on first use and re-opened if it was lost. Each command is sent as
  * a script on the channel's standard input, so environment values never appear in a command
@@ -88,22 +95,14 @@ public final class SshTransport implements CommandTransport {
     private SshConnection connection;
     private boolean closed;
 
-    private SshTransport(Builder config) {
+    private SshTransport(Builder config, List<Hop> hops) {
         this.config = config;
-        this.sudo = config.sudo != null ? config.sudo : !"root".equals(config.user);
-        List<Hop> chain = new ArrayList<>();
-        for (JumpHost j : config.jumpHosts) {
-            chain.add(hop(j.host(), j.port(), j.user(), j.key(), j.hostKeyPolicy()));
-        }
-        chain.add(hop(config.host, config.port, config.user, config.key, config.hostKeyPolicy));
-        this.hops = List.copyOf(chain);
-        this.description = "ssh " + config.user + "@" + config.host + (config.port == 22 ? "" : ":" + config.port)
-                + (config.jumpHosts.isEmpty() ? ""
-                : " via " + config.jumpHosts.stream().map(JumpHost::toString).collect(Collectors.joining(", ")));
-    }
-
-    private static Hop hop(String host, int port, String user, SshKey key, HostKeyPolicy policy) {
-        return new Hop(host, port, user, key::load, key.source(), policy.check());
+        this.hops = hops;
+        Hop target = hops.get(hops.size() - 1);
+        this.sudo = config.sudo != null ? config.sudo : !"root".equals(target.user());
+        List<Hop> jumps = hops.subList(0, hops.size() - 1);
+        this.description = "ssh " + target.user() + "@" + target.host() + (target.port() == 22 ? "" : ":" + target.port())
+                + (jumps.isEmpty() ? "" : " via " + jumps.stream().map(Hop::toString).collect(Collectors.joining(", ")));
     }
 
     /** A builder with the defaults: port 22, strict host keys (none chosen yet), no jump hosts. */
@@ -279,9 +278,10 @@ public final class SshTransport implements CommandTransport {
             }
             if (client == null) {
                 client = SshClientFactory.create(config.connectTimeout, config.keepAliveInterval,
-                        config.keepAliveMaxUnanswered);
+                        config.keepAliveMaxUnanswered, config.legacyAlgorithms, config.agentSocket);
             }
-            SshConnection opened = SshConnection.open(client, hops, config.connectTimeout, config.authTimeout);
+            SshConnection opened = SshConnection.open(client, hops, config.connectTimeout, config.authTimeout,
+                    config.legacyAlgorithms);
             if (sudo) {
                 checkSudo(opened);
             }
@@ -303,7 +303,7 @@ public final class SshTransport implements CommandTransport {
             throw new TransportException("Could not check sudo on " + description + ": the connection was lost"
                     + cause(outcome), outcome.failure(), true);
         }
-        throw new TransportException("User '" + config.user + "' cannot run 'sudo -n' on " + description + " (exit "
+        throw new TransportException("User '" + hops.get(hops.size() - 1).user() + "' cannot run 'sudo -n' on " + description + " (exit "
                 + outcome.exitStatus() + ": " + capture.stderr().strip() + "). Grant it passwordless sudo (NOPASSWD),"
                 + " log in as root, or turn sudo off with sudo(false) if the commands need no root rights.");
     }
@@ -372,17 +372,22 @@ public final class SshTransport implements CommandTransport {
      * CommandTransport worker = workers.host(privateIp).build();
      * }</pre>
      *
-     * <p>Defaults: port 22, connect timeout 10 s, handshake-and-login timeout 30 s, keepalive every
+     * <p>Defaults: port 22 (or the SSH config's), no SSH config file, no ssh-agent, no legacy
+     * algorithms, connect timeout 10 s, handshake-and-login timeout 30 s, keepalive every
      * 15 s (the connection is dropped after 3 unanswered), upload timeout 10 min, sudo when the
      * user is not root, no automatic reconnect-and-retry.
      */
     public static final class Builder {
         private String host;
-        private int port = 22;
+        private Integer port;
         private String user;
         private SshKey key;
         private HostKeyPolicy hostKeyPolicy;
-        private List<JumpHost> jumpHosts = List.of();
+        private List<JumpHost> jumpHosts;
+        private Path configFile;
+        private Path agentSocket;
+        private PassphrasePrompt passphrases;
+        private boolean legacyAlgorithms;
         private Duration connectTimeout = Duration.ofSeconds(10);
         private Duration authTimeout = Duration.ofSeconds(30);
         private Duration keepAliveInterval = Duration.ofSeconds(15);
@@ -403,6 +408,10 @@ public final class SshTransport implements CommandTransport {
             b.key = key;
             b.hostKeyPolicy = hostKeyPolicy;
             b.jumpHosts = jumpHosts;
+            b.configFile = configFile;
+            b.agentSocket = agentSocket;
+            b.passphrases = passphrases;
+            b.legacyAlgorithms = legacyAlgorithms;
             b.connectTimeout = connectTimeout;
             b.authTimeout = authTimeout;
             b.keepAliveInterval = keepAliveInterval;
@@ -424,21 +433,27 @@ public final class SshTransport implements CommandTransport {
             return b;
         }
 
-        /** The worker's SSH port (default 22). */
+        /** The worker's SSH port (default: the SSH config's Port for the host, else 22). */
         public Builder port(int port) {
             Builder b = copy();
             b.port = checkPort(port);
             return b;
         }
 
-        /** The login user. Commands run through {@code sudo -n} unless it is {@code root}. */
+        /**
+         * The login user (default: the SSH config's User for the host). Commands run through
+         * {@code sudo -n} unless it is {@code root}.
+         */
         public Builder user(String user) {
             Builder b = copy();
             b.user = checkUser(user);
             return b;
         }
 
-        /** The private key to log in with. */
+        /**
+         * The private key to log in with. Optional when the SSH config names an IdentityFile for
+         * the host or an ssh-agent is used; when set, the config's IdentityFiles are not read.
+         */
         public Builder key(SshKey key) {
             Builder b = copy();
             b.key = Objects.requireNonNull(key, "key");
@@ -452,10 +467,75 @@ public final class SshTransport implements CommandTransport {
             return b;
         }
 
-        /** Jump hosts to pass through, in order from this machine towards the worker (replaces any set before). */
+        /**
+         * Jump hosts to pass through, in order from this machine towards the worker (replaces any
+         * set before, and the SSH config's ProxyJump; none given means none). See
+         * {@link JumpHost#parse(String)} for OpenSSH's {@code -J} syntax.
+         */
         public Builder jumpHosts(JumpHost... chain) {
             Builder b = copy();
             b.jumpHosts = List.copyOf(Arrays.asList(chain));
+            return b;
+        }
+
+        /**
+         * Reads an OpenSSH client config file ({@code ~/.ssh/config} or another) with MINA's own
+         * resolver: Host patterns, HostName, User, Port, IdentityFile and ProxyJump apply to the
+         * worker and to each jump host, and a value set on this builder (or the {@link JumpHost})
+         * wins over the file's. Off by default: an embedded SDK reads no file it was not pointed
+         * at. Known hosts are checked under the HostName, as OpenSSH does. The file must not be
+         * writable by others (as for OpenSSH); it is read when the transport is built.
+         */
+        public Builder sshConfig(Path configFile) {
+            Builder b = copy();
+            b.configFile = Objects.requireNonNull(configFile, "configFile");
+            return b;
+        }
+
+        /**
+         * Also offers the keys of the ssh-agent listening on {@code socket} (tried before the
+         * key files, as OpenSSH does); the private keys never leave the agent. The agent is not
+         * forwarded to the worker.
+         */
+        public Builder agent(Path socket) {
+            Builder b = copy();
+            b.agentSocket = Objects.requireNonNull(socket, "socket");
+            return b;
+        }
+
+        /**
+         * {@link #agent(Path)} with the socket in {@code SSH_AUTH_SOCK}.
+         *
+         * @throws InvalidSpecException if {@code SSH_AUTH_SOCK} is not set
+         */
+        public Builder agentFromEnvironment() {
+            String socket = System.getenv("SSH_AUTH_SOCK");
+            if (socket == null || socket.isBlank()) {
+                throw new InvalidSpecException("SSH_AUTH_SOCK is not set, so there is no ssh-agent to use. Start one"
+                        + " (eval $(ssh-agent); ssh-add KEY) or give a key instead.");
+            }
+            return agent(Path.of(socket));
+        }
+
+        /**
+         * Asked for the passphrase of an encrypted key that has none (the {@link #key(SshKey)}
+         * or an IdentityFile of the SSH config) when connecting.
+         */
+        public Builder passphrases(PassphrasePrompt prompt) {
+            Builder b = copy();
+            b.passphrases = Objects.requireNonNull(prompt, "prompt");
+            return b;
+        }
+
+        /**
+         * Whether weak algorithms are offered too, after the strong ones: CBC ciphers, hmac-sha1,
+         * ssh-rsa (SHA-1) signatures and the SHA-1 Diffie-Hellman key exchanges. Off by default;
+         * a server offering nothing else is then refused with a message naming this option. Turn
+         * it on only for a host that cannot be upgraded.
+         */
+        public Builder legacyAlgorithms(boolean allowed) {
+            Builder b = copy();
+            b.legacyAlgorithms = allowed;
             return b;
         }
 
@@ -524,34 +604,24 @@ public final class SshTransport implements CommandTransport {
         }
 
         /**
-         * Builds the transport; nothing connects until the first command.
+         * Builds the transport; nothing connects until the first command (the SSH config, if
+         * any, is read now; keys are read when connecting).
          *
          * @throws InvalidSpecException if the host, user, key or host-key policy (of the worker
-         *                              or a jump host) is missing
+         *                              or a jump host) is missing, from the builder and the SSH
+         *                              config alike, or the config or agent socket is unusable
          */
         public SshTransport build() {
-            List<String> missing = new ArrayList<>();
             if (host == null) {
-                missing.add("host");
+                throw new InvalidSpecException("SshTransport is missing: host.");
             }
-            if (user == null) {
-                missing.add("user");
+            if (agentSocket != null && !Files.exists(agentSocket)) {
+                throw new InvalidSpecException("There is no ssh-agent socket at " + agentSocket + "; start ssh-agent"
+                        + " (eval $(ssh-agent)) or check SSH_AUTH_SOCK.");
             }
-            if (key == null) {
-                missing.add("key");
-            }
-            if (hostKeyPolicy == null) {
-                missing.add("hostKeys (HostKeyPolicy.knownHosts, pinned or trustOnFirstUse)");
-            }
-            for (JumpHost j : jumpHosts) {
-                if (j.user() == null || j.key() == null || j.hostKeyPolicy() == null) {
-                    missing.add("user, key and hostKeys of jump host " + j);
-                }
-            }
-            if (!missing.isEmpty()) {
-                throw new InvalidSpecException("SshTransport is missing: " + String.join("; ", missing) + ".");
-            }
-            return new SshTransport(this);
+            HopResolver resolver = new HopResolver(configFile, agentSocket, passphrases);
+            List<Hop> hops = resolver.resolve(new HopResolver.Given(host, port, user, key, hostKeyPolicy), jumpHosts);
+            return new SshTransport(this, hops);
         }
     }
 }

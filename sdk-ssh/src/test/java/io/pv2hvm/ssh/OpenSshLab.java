@@ -33,12 +33,14 @@ final class OpenSshLab implements AutoCloseable {
     private final Path dir;
     private final Process sshd;
     private final int port;
+    private final String hostKeyType;
     private final List<String> users = new ArrayList<>();
 
-    private OpenSshLab(Path dir, Process sshd, int port) {
+    private OpenSshLab(Path dir, Process sshd, int port, String hostKeyType) {
         this.dir = dir;
         this.sshd = sshd;
         this.port = port;
+        this.hostKeyType = hostKeyType;
     }
 
     /** Skips the calling test (or fails it when the lab is required) if sshd cannot be run here. */
@@ -70,18 +72,27 @@ final class OpenSshLab implements AutoCloseable {
 
     /** Starts sshd; call {@link #assumeAvailable()} first. */
     static OpenSshLab start() throws Exception {
+        return start("ed25519");
+    }
+
+    /**
+     * Starts sshd with a host key of {@code hostKeyType} (as for ssh-keygen -t) and these extra
+     * sshd_config lines, e.g. to offer only some algorithms.
+     */
+    static OpenSshLab start(String hostKeyType, String... extraConfig) throws Exception {
         Path dir = Files.createTempDirectory("pv2hvm-sshd-");
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
         Files.createDirectories(dir.resolve("authorized_keys"));
         Files.createDirectories(Path.of("/run/sshd"));
-        run("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "lab-host", "-f", dir.resolve("host_ed25519").toString());
+        Path hostKey = dir.resolve("host_" + hostKeyType);
+        run("ssh-keygen", "-q", "-t", hostKeyType, "-N", "", "-C", "lab-host", "-f", hostKey.toString());
         for (int attempt = 0; ; attempt++) {
             int port = freePort();
             Path config = dir.resolve("sshd_config");
             Files.writeString(config, String.join("\n",
                     "Port " + port,
                     "ListenAddress 127.0.0.1",
-                    "HostKey " + dir.resolve("host_ed25519"),
+                    "HostKey " + hostKey,
                     "AuthorizedKeysFile " + dir.resolve("authorized_keys") + "/%u",
                     "PubkeyAuthentication yes",
                     "PasswordAuthentication no",
@@ -93,13 +104,14 @@ final class OpenSshLab implements AutoCloseable {
                     "LogLevel VERBOSE",
                     "MaxStartups 50",
                     "MaxSessions 50",
+                    String.join("\n", extraConfig),
                     ""));
             Process p = new ProcessBuilder(SSHD, "-D", "-e", "-f", config.toString())
                     .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("sshd.log").toFile()))
                     .start();
             if (waitForBanner(port, p, Duration.ofSeconds(15))) {
-                return new OpenSshLab(dir, p, port);
+                return new OpenSshLab(dir, p, port, hostKeyType);
             }
             p.destroyForcibly();
             if (attempt >= 2) {
@@ -118,14 +130,14 @@ final class OpenSshLab implements AutoCloseable {
 
     /** The host key fingerprint as {@code ssh-keygen -l} prints it. */
     String hostFingerprint() throws Exception {
-        String line = run("ssh-keygen", "-l", "-E", "sha256", "-f", dir.resolve("host_ed25519.pub").toString());
+        String line = run("ssh-keygen", "-l", "-E", "sha256", "-f", dir.resolve("host_" + hostKeyType + ".pub").toString());
         return line.split(" ")[1];
     }
 
     /** A known_hosts file listing this server's real host key for [127.0.0.1]:port. */
     Path knownHosts() throws IOException {
         Path kh = dir.resolve("known_hosts");
-        String pub = Files.readString(dir.resolve("host_ed25519.pub")).strip();
+        String pub = Files.readString(dir.resolve("host_" + hostKeyType + ".pub")).strip();
         String[] parts = pub.split(" ");
         Files.writeString(kh, "[127.0.0.1]:" + port + " " + parts[0] + " " + parts[1] + "\n");
         return kh;

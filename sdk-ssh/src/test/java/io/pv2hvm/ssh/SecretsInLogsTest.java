@@ -80,6 +80,18 @@ class SecretsInLogsTest {
             assertThat(wrongPassphrase).hasMessageContaining("passphrase is wrong");
             exceptions.add(stackTrace(wrongPassphrase));
             exceptions.add(SshKey.fromText(strangerKeyText).withPassphrase(passphrase).toString());
+            Throwable promptedWrong = catchThrowable(() -> {
+                try (SshTransport ssh = builder.key(SshKey.fromFile(keyFile))
+                        .passphrases((key, attempt) -> attempt == 1 ? (passphrase + "1").toCharArray() : null).build()) {
+                    ssh.exec(Command.of("true"));
+                }
+            });
+            assertThat(promptedWrong).hasMessageContaining("passphrase is wrong");
+            exceptions.add(stackTrace(promptedWrong));
+            try (SshTransport ssh = builder.key(SshKey.fromFile(keyFile))
+                    .passphrases((key, attempt) -> passphrase.toCharArray()).build()) {
+                assertThat(ssh.exec(Command.of("true")).exitCode()).isZero();
+            }
         } finally {
             logs = CapturingLogProvider.stop();
         }

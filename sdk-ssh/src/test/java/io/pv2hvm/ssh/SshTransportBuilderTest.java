@@ -3,8 +3,11 @@ package io.pv2hvm.ssh;
 import io.pv2hvm.core.InvalidSpecException;
 import io.pv2hvm.core.spi.Command;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.nio.file.Path;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -33,11 +36,34 @@ class SshTransportBuilderTest {
     }
 
     @Test
-    void build_whenAJumpHostLacksItsKey_throwsInvalidSpecNamingTheJumpHost() {
-        SshTransport.Builder b = SshTransport.builder().host("h").user("u").key(KEY).hostKeys(HostKeyPolicy.pinned(PIN))
-                .jumpHosts(JumpHost.at("bastion").user("ec2-user").hostKeys(HostKeyPolicy.pinned(PIN)));
+    void build_whenAJumpHostLacksItsKeyAndHostKeys_usesTheTransportsLikeOpenSsh() {
+        try (SshTransport t = SshTransport.builder().host("h").user("u").key(KEY).hostKeys(HostKeyPolicy.pinned(PIN))
+                .jumpHosts(JumpHost.at("bastion").user("ec2-user")).build()) {
+            assertThat(t.describe()).isEqualTo("ssh u@h via ec2-user@bastion:22");
+        }
+    }
 
-        assertThatThrownBy(b::build).isInstanceOf(InvalidSpecException.class).hasMessageContaining("ec2-user@bastion:22");
+    @Test
+    void build_whenNoKeyConfigOrAgentGivesAKey_throwsInvalidSpecNamingTheWaysToGiveOne() {
+        assertThatThrownBy(() -> SshTransport.builder().host("h").user("u").hostKeys(HostKeyPolicy.pinned(PIN)).build())
+                .isInstanceOf(InvalidSpecException.class)
+                .hasMessageContaining("key (an SshKey, an IdentityFile in the SSH config, or an ssh-agent)");
+    }
+
+    @Test
+    void parse_ofOpenSshJumpSyntax_givesEachHopWithItsUserAndPort() {
+        List<JumpHost> chain = JumpHost.parse("alice@bastion.example.com:2222, gw,ssh://bob@[fd00::1]:22");
+
+        assertThat(chain).extracting(JumpHost::toString)
+                .containsExactly("alice@bastion.example.com:2222", "gw:22", "bob@fd00::1:22");
+        assertThat(chain.get(1).user()).isNull();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", "alice@", "@host", "host:port", "host:99999", "a,,b", "bad host"})
+    void parse_ofMalformedJumpHosts_throwsInvalidSpecShowingTheExpectedForm(String spec) {
+        assertThatThrownBy(() -> JumpHost.parse(spec)).isInstanceOf(InvalidSpecException.class)
+                .hasMessageContaining("host");
     }
 
     @Test

@@ -4,9 +4,6 @@ import io.pv2hvm.core.ConversionStrategy;
 import io.pv2hvm.core.Migration;
 import io.pv2hvm.core.MigrationSpec;
 import io.pv2hvm.core.Worker;
-import io.pv2hvm.ssh.HostKeyPolicy;
-import io.pv2hvm.ssh.SshKey;
-import io.pv2hvm.ssh.SshTransport;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -38,16 +35,36 @@ final class MigrationOptions {
     boolean ssm;
 
     @Option(names = "--ssh-host", paramLabel = "HOST", description = "Run worker commands over SSH to this host"
-            + " (the --worker instance).")
+            + " (the --worker instance), or a Host of the SSH config.")
     String sshHost;
 
-    @Option(names = "--ssh-user", paramLabel = "USER", description = "SSH user (a non-root user needs sudo -n).")
+    @Option(names = "--ssh-user", paramLabel = "USER", description = "SSH user (a non-root user needs sudo -n);"
+            + " default: the SSH config's User.")
     String sshUser;
 
-    @Option(names = "--ssh-key", paramLabel = "FILE", description = "SSH private key file (not passphrase-protected).")
+    @Option(names = "--ssh-port", paramLabel = "PORT", description = "SSH port; default: the SSH config's Port, else 22.")
+    Integer sshPort;
+
+    @Option(names = "--ssh-key", paramLabel = "FILE", description = "SSH private key file; default: the SSH config's"
+            + " IdentityFile, and the ssh-agent's keys (SSH_AUTH_SOCK). An encrypted key's passphrase is asked on the"
+            + " terminal, else read from PV2HVM_SSH_PASSPHRASE.")
     Path sshKey;
 
-    @Option(names = "--known-hosts", paramLabel = "FILE", description = "known_hosts file checked strictly.")
+    @Option(names = "--ssh-config", paramLabel = "FILE", description = "OpenSSH client config to read (Host, HostName,"
+            + " User, Port, IdentityFile, ProxyJump); default ~/.ssh/config if it exists; 'none' reads none. These"
+            + " options win over it.")
+    String sshConfig;
+
+    @Option(names = "--ssh-jump", paramLabel = "[USER@]HOST[:PORT][,...]", description = "Jump hosts, as ssh -J"
+            + " (replaces the SSH config's ProxyJump); each is checked against the same known_hosts.")
+    String sshJump;
+
+    @Option(names = "--ssh-legacy-algorithms", description = "Also offer weak SSH algorithms (CBC ciphers, hmac-sha1,"
+            + " ssh-rsa SHA-1 signatures, SHA-1 key exchanges), for a host that offers nothing else.")
+    boolean sshLegacyAlgorithms;
+
+    @Option(names = "--known-hosts", paramLabel = "FILE", description = "known_hosts file checked strictly; default"
+            + " ~/.ssh/known_hosts.")
     Path knownHosts;
 
     @Option(names = "--health-command", paramLabel = "CMD", description = "Must exit 0 on the worker against the"
@@ -101,20 +118,20 @@ final class MigrationOptions {
     }
 
     private MigrationSpec withTransport(MigrationSpec s) {
-        boolean anySsh = sshHost != null || sshUser != null || sshKey != null || knownHosts != null;
+        boolean anySsh = sshHost != null || sshUser != null || sshPort != null || sshKey != null || knownHosts != null
+                || sshConfig != null || sshJump != null || sshLegacyAlgorithms;
         if (!anySsh) {
             return s;
         }
         if (ssm) {
             throw new UsageException("--ssm and the --ssh-* options exclude each other.");
         }
-        if (sshHost == null || sshUser == null || sshKey == null || knownHosts == null) {
-            throw new UsageException("SSH needs all of --ssh-host, --ssh-user, --ssh-key and --known-hosts.");
+        if (sshHost == null) {
+            throw new UsageException("SSH needs --ssh-host (a host name, an address, or a Host of the SSH config).");
         }
         if (worker == null || !worker.startsWith("i-")) {
             throw new UsageException("Over SSH the worker must be an existing instance: add --worker i-...");
         }
-        return s.via(SshTransport.builder().host(sshHost).user(sshUser).key(SshKey.fromFile(sshKey))
-                .hostKeys(HostKeyPolicy.knownHosts(knownHosts)).build());
+        return s.via(SshOptions.transport(this, System.getenv(), System.console()));
     }
 }

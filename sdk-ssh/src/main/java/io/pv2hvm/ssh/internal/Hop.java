@@ -1,6 +1,7 @@
 package io.pv2hvm.ssh.internal;
 
 import java.security.KeyPair;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 
@@ -11,11 +12,11 @@ import java.util.function.Supplier;
  * @param host         the name or address as the user gave it (and as known_hosts lists it)
  * @param port         the SSH port
  * @param user         the login user
- * @param key          reads the private key when connecting
- * @param keySource    where the key comes from, for messages
+ * @param keys         reads the private keys when connecting (may be empty when an ssh-agent has them)
+ * @param keySource    where the keys come from, for messages
  * @param hostKeyCheck the host-key check for this hop
  */
-public record Hop(String host, int port, String user, Supplier<KeyPair> key, String keySource,
+public record Hop(String host, int port, String user, Supplier<List<KeyPair>> keys, String keySource,
                   HostKeyCheck hostKeyCheck) {
 
     /** {@code user@host:port}. */

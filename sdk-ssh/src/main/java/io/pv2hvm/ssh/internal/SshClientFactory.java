@@ -7,21 +7,28 @@ import org.apache.sshd.client.config.hosts.HostConfigEntryResolver;
 import org.apache.sshd.common.keyprovider.KeyIdentityProvider;
 import org.apache.sshd.core.CoreModuleProperties;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
 /**
- * Creates the MINA client a transport uses: public-key login only, with only the key given to
- * it (never ~/.ssh identities or ~/.ssh/config), every host key checked by
- * {@link HostKeyVerifier}, and keepalives.
+ * Creates the MINA client a transport uses: public-key login only, with only the keys given to
+ * it (never ~/.ssh identities; ~/.ssh/config only as the transport resolved it) and the
+ * ssh-agent if one was chosen, every host key checked by {@link HostKeyVerifier}, no weak
+ * algorithms unless asked for ({@link Algorithms}), and keepalives.
  */
 public final class SshClientFactory {
     private SshClientFactory() {
     }
 
-    /** A started client. */
-    public static SshClient create(Duration connectTimeout, Duration keepAliveInterval, int keepAliveMaxUnanswered) {
+    /** A started client; {@code agentSocket} is null for no ssh-agent. */
+    public static SshClient create(Duration connectTimeout, Duration keepAliveInterval, int keepAliveMaxUnanswered,
+                                   boolean legacyAlgorithms, Path agentSocket) {
         SshClient client = SshClient.setUpDefaultClient();
+        Algorithms.apply(client, legacyAlgorithms);
+        if (agentSocket != null) {
+            client.setAgentFactory(new UnixSocketAgentFactory(agentSocket));
+        }
         client.setServerKeyVerifier(new HostKeyVerifier());
         client.setHostConfigEntryResolver(HostConfigEntryResolver.EMPTY);
         client.setKeyIdentityProvider(KeyIdentityProvider.EMPTY_KEYS_PROVIDER);

@@ -19,6 +19,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.stream.Collectors;
 
 /**
  * An authenticated SSH session to the last of a chain of hops, each reached through a port
@@ -38,16 +39,19 @@ public final class SshConnection implements AutoCloseable {
     /**
      * Connects and authenticates to every hop in turn.
      *
+     * @param legacyAlgorithms whether the client allows weak algorithms (only to word a failed negotiation)
+     *
      * @throws TransportException retryable for network failures and handshake timeouts, not
      *                            retryable for a refused host key or login
      */
-    public static SshConnection open(SshClient client, List<Hop> hops, Duration connectTimeout, Duration authTimeout) {
+    public static SshConnection open(SshClient client, List<Hop> hops, Duration connectTimeout, Duration authTimeout,
+                                     boolean legacyAlgorithms) {
         List<AutoCloseable> opened = new ArrayList<>();
         ClientSession previous = null;
         Hop previousHop = null;
         try {
             for (Hop hop : hops) {
-                KeyPair key = hop.key().get();
+                List<KeyPair> keys = hop.keys().get();
                 SocketAddress address;
                 if (previous == null) {
                     InetSocketAddress resolved = new InetSocketAddress(hop.host(), hop.port());
@@ -61,7 +65,8 @@ public final class SshConnection implements AutoCloseable {
                     address = forward.getBoundAddress().toInetSocketAddress();
                 }
                 String via = previousHop == null ? "" : " (via " + previousHop + ")";
-                ClientSession session = connect(client, hop, key, address, via, connectTimeout, authTimeout);
+                ClientSession session = connect(client, hop, keys, address, via, connectTimeout, authTimeout,
+                        legacyAlgorithms);
                 opened.add(session);
                 previous = session;
                 previousHop = hop;
@@ -83,8 +88,8 @@ public final class SshConnection implements AutoCloseable {
         }
     }
 
-    private static ClientSession connect(SshClient client, Hop hop, KeyPair key, SocketAddress address, String via,
-                                         Duration connectTimeout, Duration authTimeout) {
+    private static ClientSession connect(SshClient client, Hop hop, List<KeyPair> keys, SocketAddress address, String via,
+                                         Duration connectTimeout, Duration authTimeout, boolean legacyAlgorithms) {
         Hop.Attempt attempt = new Hop.Attempt(hop);
         AttributeRepository context = AttributeRepository.ofKeyValuePair(HostKeyVerifier.ATTEMPT, attempt);
         String where = hop + via;
@@ -102,7 +107,7 @@ public final class SshConnection implements AutoCloseable {
                 throw new TransportException("Could not connect to " + where + ": " + messageOf(cause), cause, true);
             }
             session = connecting.getSession();
-            session.addPublicKeyIdentity(key);
+            keys.forEach(session::addPublicKeyIdentity);
             AuthFuture auth = session.auth();
             boolean done = auth.await(authTimeout);
             if (attempt.rejection() != null) {
@@ -114,20 +119,28 @@ public final class SshConnection implements AutoCloseable {
                         null, true);
             }
             if (auth.isSuccess()) {
-                LOG.debug("Authenticated to {} with key {}", where, Fingerprint.describe(key.getPublic()));
+                LOG.debug("Authenticated to {} with {}", where, hop.keySource());
                 return session;
             }
             Throwable cause = auth.getException();
+            if (Algorithms.isNegotiationFailure(messageOf(cause))) {
+                throw new TransportException(negotiationFailure(where, messageOf(cause), legacyAlgorithms));
+            }
             if (messageOf(cause).toLowerCase(Locale.ROOT).contains("authentication")) {
+                String fingerprints = keys.stream().map(k -> Fingerprint.describe(k.getPublic()))
+                        .collect(Collectors.joining(", "));
                 throw new TransportException("SSH server " + where + " refused the login of user '" + hop.user()
-                        + "' with key " + Fingerprint.describe(key.getPublic()) + " (" + hop.keySource() + "). Check"
-                        + " that this public key is in the user's authorized_keys on that host.");
+                        + "' with " + (keys.isEmpty() ? "" : "key " + fingerprints + " ") + "(" + hop.keySource()
+                        + "). Check that this public key is in the user's authorized_keys on that host.");
             }
             throw new TransportException("SSH connection to " + where + " failed during the handshake: "
                     + messageOf(cause), cause, true);
         } catch (IOException e) {
             if (attempt.rejection() != null) {
                 throw new TransportException(attempt.rejection());
+            }
+            if (Algorithms.isNegotiationFailure(messageOf(e))) {
+                throw new TransportException(negotiationFailure(where, messageOf(e), legacyAlgorithms));
             }
             throw new TransportException("SSH connection to " + where + " failed: " + messageOf(e), e, true);
         } catch (RuntimeException e) {
@@ -143,6 +156,16 @@ public final class SshConnection implements AutoCloseable {
                 session.close(true);
             }
         }
+    }
+
+    private static String negotiationFailure(String where, String detail, boolean legacyAlgorithms) {
+        if (legacyAlgorithms) {
+            return "SSH server " + where + " and pv2hvm have no algorithm in common, even with legacy algorithms"
+                    + " allowed (" + detail + ").";
+        }
+        return "SSH server " + where + " offers only algorithms pv2hvm refuses as weak (" + detail + "). Upgrade"
+                + " its sshd; if this host must stay as it is, allow them for it with"
+                + " SshTransport.Builder.legacyAlgorithms(true) (CLI: --ssh-legacy-algorithms).";
     }
 
     private static String messageOf(Throwable t) {
