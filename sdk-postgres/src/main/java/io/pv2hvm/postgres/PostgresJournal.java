@@ -10,6 +10,7 @@ import io.pv2hvm.core.spi.Journal;
 import io.pv2hvm.core.spi.JournalEntry;
 import io.pv2hvm.core.spi.JournalLock;
 import io.pv2hvm.postgres.internal.ConnectionSource;
+import io.pv2hvm.postgres.internal.IdleConnections;
 import io.pv2hvm.postgres.internal.JdbcUrl;
 import io.pv2hvm.postgres.internal.Lease;
 import io.pv2hvm.postgres.internal.Schema;
@@ -94,7 +95,7 @@ public final class PostgresJournal implements Journal {
     /** {@link #connect(String)} with {@code env} in place of the process environment ({@code PGPASSWORD}). */
     public static PostgresJournal connect(String jdbcUrl, Map<String, String> env) {
         JdbcUrl url = JdbcUrl.parse(jdbcUrl, env);
-        return new PostgresJournal(url::connect, url.describe(), DEFAULT_LEASE);
+        return new PostgresJournal(new IdleConnections(url::connect), url.describe(), DEFAULT_LEASE);
     }
 
     /**
@@ -154,6 +155,8 @@ public final class PostgresJournal implements Journal {
             } catch (SQLException | RuntimeException e) {
                 c.rollback();
                 throw e;
+            } finally {
+                c.setAutoCommit(true); // a pooled connection goes back as it came
             }
         } catch (SQLException e) {
             throw new JournalException("Cannot write the migration journal " + description + ": " + e.getMessage()
