@@ -45,8 +45,9 @@ import java.util.concurrent.TimeUnit;
  * <p>The tables ({@code pv2hvm_journal_entry}, {@code pv2hvm_journal_lease},
  * {@code pv2hvm_schema_version}) are created in the connection's current schema on first use, or
  * migrated from an older version; the user needs {@code CREATE} there the first time, then
- * {@code SELECT, INSERT, UPDATE, DELETE}. Entries are stored as {@code jsonb}, the same JSON the
- * file journal writes. Appends are durable when they return (a committed transaction).
+ * {@code SELECT, INSERT, UPDATE, DELETE}. Entries are stored as {@code json}, the same JSON the
+ * file journal writes. Appends are durable when they return: a committed transaction, under
+ * PostgreSQL's default {@code synchronous_commit = on}.
  *
  * <pre>{@code
  * Journal journal = PostgresJournal.connect("jdbc:postgresql://db.internal/pv2hvm?user=pv2hvm"); // PGPASSWORD
@@ -137,7 +138,6 @@ public final class PostgresJournal implements Journal {
                 Lease mine = held.get(id);
                 if (mine != null) {
                     if (!mine.fence(c)) {
-                        c.rollback();
                         throw new JournalException("This process's lease on migration " + id + " in " + description
                                 + " ran out and another process took it over; nothing more is written here. The"
                                 + " migration continues in that process (see its journal).");
@@ -146,21 +146,34 @@ public final class PostgresJournal implements Journal {
                     refuseIfLeasedByAnother(c, id);
                 }
                 try (PreparedStatement insert = c.prepareStatement(
-                        "INSERT INTO pv2hvm_journal_entry (migration_id, entry) VALUES (?, ?::jsonb)")) {
+                        "INSERT INTO pv2hvm_journal_entry (migration_id, entry) VALUES (?, ?::json)")) {
                     insert.setString(1, id);
                     insert.setString(2, json);
                     insert.executeUpdate();
                 }
                 c.commit();
             } catch (SQLException | RuntimeException e) {
-                c.rollback();
+                quietly(c::rollback);
                 throw e;
             } finally {
-                c.setAutoCommit(true); // a pooled connection goes back as it came
+                quietly(() -> c.setAutoCommit(true)); // a pooled connection goes back as it came
             }
         } catch (SQLException e) {
             throw new JournalException("Cannot write the migration journal " + description + ": " + e.getMessage()
                     + ". The migration stops here; fix the database connection and resume it.", e);
+        }
+    }
+
+    private interface SqlAction {
+        void run() throws SQLException;
+    }
+
+    /** Cleans up after a failure without hiding it: a broken connection is discarded when closed. */
+    private static void quietly(SqlAction action) {
+        try {
+            action.run();
+        } catch (SQLException alsoBroken) {
+            // the first error is the one to report
         }
     }
 

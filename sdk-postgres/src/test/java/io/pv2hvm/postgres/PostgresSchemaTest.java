@@ -65,8 +65,8 @@ class PostgresSchemaTest {
         }
         // Written as a version-1 pv2hvm wrote entries: no lease table existed yet.
         db.sql("INSERT INTO pv2hvm_journal_entry (migration_id, entry) VALUES ('mig-old', '"
-                + Json.write(fact("mig-old", "a")) + "'::jsonb), ('mig-old', '" + Json.write(fact("mig-old", "b"))
-                + "'::jsonb)");
+                + Json.write(fact("mig-old", "a")) + "'::json), ('mig-old', '" + Json.write(fact("mig-old", "b"))
+                + "'::json)");
         assertThat(db.sql("SELECT count(*) FROM information_schema.tables WHERE table_name = 'pv2hvm_journal_lease'"
                 + " AND table_schema = current_schema()")).isEqualTo("0");
 

@@ -48,7 +48,7 @@ public abstract class JournalContract {
                     "step-" + i / 2, Map.of("n", Integer.toString(i)), i + 1));
         }
         written.add(entry(ID, JournalEntry.Type.FACT, "convert", Map.of("key", "fstab", "value",
-                "UUID=ab\tcd /data ext4 \"nofail\" \u00e9\u4e2d\n# line two\\"), 99));
+                "UUID=ab\tcd /data ext4 \"nofail\" \u00e9\u4e2d\n# line two\\ \u0000 \u001b[2J"), 99));
         written.forEach(journal::append);
 
         assertThat(journal.read(ID)).containsExactlyElementsOf(written);

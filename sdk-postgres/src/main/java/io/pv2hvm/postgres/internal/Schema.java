@@ -22,12 +22,13 @@ public final class Schema {
 
     /** Version n is {@code VERSIONS.get(n - 1)}. */
     private static final List<List<String>> VERSIONS = List.of(
-            // 1: the journal itself, one row per entry in append order.
+            // 1: the journal itself, one row per entry in append order. json, not jsonb: jsonb
+            // refuses the NUL character, which a guest's text (a console line) may hold.
             List.of("""
                     CREATE TABLE pv2hvm_journal_entry (
                       id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
                       migration_id text NOT NULL,
-                      entry jsonb NOT NULL,
+                      entry json NOT NULL,
                       written_at timestamptz NOT NULL DEFAULT now())""",
                     "CREATE INDEX pv2hvm_journal_entry_migration ON pv2hvm_journal_entry (migration_id, id)"),
             // 2: one lease per migration, so processes on several hosts can share the journal.
