@@ -47,35 +47,33 @@ class LeaseAcrossProcessesTest {
 
     @Test
     void twoProcessesRacingForOneMigration_exactlyOneRunsIt_theOtherIsRefusedAndWritesNothing() throws Exception {
-        for (int round = 0; round < 2; round++) {
-            String id = "mig-race-" + round;
-            Child a = spawn(id, Duration.ofMinutes(2), "run", "prepare");
-            Child b = spawn(id, Duration.ofMinutes(2), "run", "prepare");
-            a.await("ready");
-            b.await("ready");
-            a.send("go");
-            b.send("go");
+        String id = "mig-race";
+        Child a = spawn(id, Duration.ofMinutes(2), "run", "prepare");
+        Child b = spawn(id, Duration.ofMinutes(2), "run", "prepare");
+        a.await("ready");
+        b.await("ready");
+        a.send("go");
+        b.send("go");
 
-            // The winner stops inside its first step, holding the lease, so the loser meets it.
-            String first = a.next() + "|" + b.next();
-            assertThat(first).as("round %d: one runs, one is refused", round).matches("in-step prepare\\|refused \\d+"
-                    + "|refused \\d+\\|in-step prepare");
-            Child winner = first.startsWith("in-step") ? a : b;
-            Child loser = winner == a ? b : a;
-            assertThat(loser.process.waitFor(60, TimeUnit.SECONDS)).isTrue();
-            assertThat(loser.process.exitValue()).isEqualTo(MigrationProcess.REFUSED);
-            assertThat(first).contains("refused " + winner.process.pid());
+        // The winner stops inside its first step, holding the lease, so the loser meets it.
+        String first = a.next() + "|" + b.next();
+        assertThat(first).as("one runs, one is refused").matches("in-step prepare\\|refused \\d+"
+                + "|refused \\d+\\|in-step prepare");
+        Child winner = first.startsWith("in-step") ? a : b;
+        Child loser = winner == a ? b : a;
+        assertThat(loser.process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(loser.process.exitValue()).isEqualTo(MigrationProcess.REFUSED);
+        assertThat(first).contains("refused " + winner.process.pid());
 
-            winner.send("finish");
-            winner.await("succeeded");
-            assertThat(winner.process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        winner.send("finish");
+        winner.await("succeeded");
+        assertThat(winner.process.waitFor(60, TimeUnit.SECONDS)).isTrue();
 
-            List<JournalEntry> entries = db.journal().read(id);
-            assertThat(entries.stream().filter(e -> e.type() == JournalEntry.Type.MIGRATION_STARTED)).hasSize(1);
-            assertThat(entries.stream().filter(e -> e.type() == JournalEntry.Type.STEP_STARTED
-                    && "prepare".equals(e.step()))).as("the step ran once").hasSize(1);
-            assertThat(entries).last().extracting(JournalEntry::type).isEqualTo(JournalEntry.Type.MIGRATION_SUCCEEDED);
-        }
+        List<JournalEntry> entries = db.journal().read(id);
+        assertThat(entries.stream().filter(e -> e.type() == JournalEntry.Type.MIGRATION_STARTED)).hasSize(1);
+        assertThat(entries.stream().filter(e -> e.type() == JournalEntry.Type.STEP_STARTED
+                && "prepare".equals(e.step()))).as("the step ran once").hasSize(1);
+        assertThat(entries).last().extracting(JournalEntry::type).isEqualTo(JournalEntry.Type.MIGRATION_SUCCEEDED);
     }
 
     @Test
