@@ -20,7 +20,7 @@ import java.nio.charset.StandardCharsets;
 /** Migrates one instance: prints the plan, asks, runs, prints the result. */
 @Command(name = "migrate", mixinStandardHelpOptions = true,
         description = {"Migrates one PV instance to HVM. Shows the plan and asks first unless --yes.",
-                "Journaled under --journal-dir: after a crash, 'pv2hvm resume MIGRATION-ID' continues it."})
+                "Journaled under --journal-dir (or in --journal's database): after a crash, 'pv2hvm resume MIGRATION-ID' continues it."})
 final class MigrateCommand implements java.util.concurrent.Callable<Integer> {
     @Spec
     CommandSpec spec;

@@ -46,7 +46,8 @@ final class ResumeCommand implements java.util.concurrent.Callable<Integer> {
     public Integer call() {
         report.validate();
         MigrationSpec resumed = Migration.resume(migrationId, journal.journal());
-        // The journal is a file: whoever could write it chose this command, so the user sees it first.
+        // The journal is shared data (a file, a database): whoever could write it chose this command, so the
+        // user sees it first.
         resumed.healthCommand().ifPresent(health -> {
             PrintWriter err = spec.commandLine().getErr();
             err.println("The journal of " + migrationId + " names this health command, which the resume runs against"

@@ -47,7 +47,7 @@ final class SweepCommand implements java.util.concurrent.Callable<Integer> {
     @Override
     public Integer call() {
         try (Ec2Client ec2 = aws.ec2()) {
-            migrationIds.forEach(journal.journal()::fileOf); // a malformed id is refused before any call
+            migrationIds.forEach(journal::requireValidId); // a malformed id is refused before any call
             SweepReport report = Migrations.sweep(ec2, journal.journal(), Set.copyOf(migrationIds), dryRun,
                     aws.timeouts());
             if (json) {
