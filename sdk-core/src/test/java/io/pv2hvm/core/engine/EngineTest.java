@@ -280,6 +280,44 @@ class EngineTest {
     }
 
     @Test
+    void listeners_hearTheMigrationStartBeforeItsStepsAndItsEndAfterThem_withTheErrorWhenItFailed() {
+        List<String> seen = Collections.synchronizedList(new ArrayList<>());
+        MigrationListener recording = new MigrationListener() {
+            @Override
+            public void migrationStarted(String id) {
+                seen.add("begin " + id);
+            }
+
+            @Override
+            public void stepStarted(String id, String step, Phase phase) {
+                seen.add("start " + step);
+            }
+
+            @Override
+            public void stepCompensated(String id, String step) {
+                seen.add("undo " + step);
+            }
+
+            @Override
+            public void migrationFinished(String id, Throwable error) {
+                seen.add("end " + id + " " + (error == null ? "ok" : error.getClass().getSimpleName()));
+            }
+        };
+
+        spec().onProgress(recording).run();
+        assertThat(seen).first().isEqualTo("begin " + MIGRATION);
+        assertThat(seen).contains("start prepare").last().isEqualTo("end " + MIGRATION + " ok");
+
+        seen.clear();
+        rec.when("convert", Recorder.fail("disk full"));
+        assertThatThrownBy(() -> spec().withMigrationId(MIGRATION + "-2").onProgress(recording).run())
+                .isInstanceOf(StepFailedException.class);
+        assertThat(seen).containsSubsequence("begin " + MIGRATION + "-2", "start convert",
+                "undo preflight", "end " + MIGRATION + "-2 StepFailedException");
+        assertThat(seen).filteredOn(e -> e.startsWith("end ")).hasSize(1);
+    }
+
+    @Test
     void spec_isImmutable_eachChangeReturnsANewSpec() {
         MigrationSpec base = Migration.of(ID).toHvm();
         MigrationSpec changed = base.preservingIps().withInstanceType("m5.large");

@@ -110,6 +110,8 @@ public final class Engine {
         JournalReplay state = run.state();
         Set<String> doneEarlier = new HashSet<>();
         MDC.put("migrationId", id);
+        run.listeners().fire(l -> l.migrationStarted(id));
+        Throwable error = null;
         try {
             switch (state.status()) {
                 case SUCCEEDED -> {
@@ -140,7 +142,12 @@ public final class Engine {
             run.record(Type.MIGRATION_SUCCEEDED, null, Map.of());
             LOG.info("Migration {} succeeded", id);
             return result(run, assembly, doneEarlier);
+        } catch (RuntimeException | Error e) {
+            error = e;
+            throw e;
         } finally {
+            Throwable ended = error;
+            run.listeners().fire(l -> l.migrationFinished(id, ended));
             MDC.remove("migrationId");
         }
     }
