@@ -31,7 +31,8 @@ public final class CategoryLimiter {
      * @param timeScale           real seconds per EC2 second (1 against AWS)
      * @param maxWait             how long one caller may wait for a permit, in real time
      */
-    public CategoryLimiter(RateLimiterRegistry registry, String name, int capacity, double ec2PermitsPerSecond, double timeScale, Duration maxWait) {
+    public CategoryLimiter(RateLimiterRegistry registry, String name, int capacity, double ec2PermitsPerSecond,
+                           double timeScale, Duration maxWait) {
         if (!(ec2PermitsPerSecond > 0) || Double.isInfinite(ec2PermitsPerSecond)) {
             throw new IllegalArgumentException("permits per second must be positive and finite: " + ec2PermitsPerSecond);
         }
