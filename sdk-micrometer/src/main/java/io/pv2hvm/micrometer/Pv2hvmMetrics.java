@@ -3,6 +3,8 @@ package io.pv2hvm.micrometer;
 import io.github.resilience4j.bulkhead.BulkheadRegistry;
 import io.github.resilience4j.micrometer.tagged.TaggedBulkheadMetrics;
 import io.github.resilience4j.micrometer.tagged.TaggedRateLimiterMetrics;
+import io.github.resilience4j.micrometer.tagged.TaggedRetryMetrics;
+import io.github.resilience4j.retry.RetryRegistry;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.pv2hvm.aws.Ec2RateLimits;
 import io.pv2hvm.aws.FleetSpec;
@@ -41,6 +43,7 @@ public final class Pv2hvmMetrics {
     private final AwsCallMetrics awsCalls;
     private final RateLimitWaitMetrics rateLimitWaits;
     private final BulkheadRegistry bulkheads = BulkheadRegistry.ofDefaults();
+    private final RetryRegistry retries = RetryRegistry.ofDefaults();
 
     private Pv2hvmMetrics(MeterRegistry registry, boolean migrationIdTags) {
         this.registry = Objects.requireNonNull(registry, "registry");
@@ -48,6 +51,7 @@ public final class Pv2hvmMetrics {
         this.awsCalls = new AwsCallMetrics(registry);
         this.rateLimitWaits = new RateLimitWaitMetrics(registry);
         TaggedBulkheadMetrics.ofBulkheadRegistry(bulkheads).bindTo(registry);
+        TaggedRetryMetrics.ofRetryRegistry(retries).bindTo(registry);
     }
 
     /** Meters in {@code registry}, without migration ids (bounded cardinality). */
@@ -87,9 +91,12 @@ public final class Pv2hvmMetrics {
         return rateLimitWaits;
     }
 
-    /** {@code spec} with this {@link #listener()}. */
+    /**
+     * {@code spec} with this {@link #listener()} and its steps' Resilience4j retries bound
+     * ({@code resilience4j.retry.calls}, tag {@code name=<step>}).
+     */
     public MigrationSpec observe(MigrationSpec spec) {
-        return spec.onProgress(migrations);
+        return spec.onProgress(migrations).retryRegistry(retries);
     }
 
     /**
@@ -114,13 +121,13 @@ public final class Pv2hvmMetrics {
     }
 
     /**
-     * {@code fleet} with this {@link #listener()} on every migration and its Resilience4j bulkhead
+     * {@code fleet} with every migration {@linkplain #observe(MigrationSpec) observed} and its Resilience4j bulkhead
      * bound ({@code resilience4j.bulkhead.*}, tag {@code name=pv2hvm-fleet}: its permits are the
      * fleet's {@code maxConcurrent}). Each run replaces the previous run's bulkhead; run one observed
      * fleet at a time per {@code Pv2hvmMetrics}. Its rate limits are observed only if you pass
      * {@link #observe(Ec2RateLimits)}'s to {@link FleetSpec#rateLimits}.
      */
     public FleetSpec observe(FleetSpec fleet) {
-        return fleet.each(s -> s.onProgress(migrations)).bulkheadRegistry(bulkheads);
+        return fleet.each(this::observe).bulkheadRegistry(bulkheads);
     }
 }

@@ -29,7 +29,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * once from inside each running migration (a step of its own in CONFIRM) and once after the fleet.
  */
 class PrometheusFleetTest {
-    private static final int INSTANCES = 3;
+    private static final int INSTANCES = 2;
     private static final int MAX_CONCURRENT = 2;
     private static final double TIME_SCALE = Double.parseDouble(System.getProperty("pv2hvm.emulator.timeScale", "0.002"));
     private static final HttpClient HTTP = HttpClient.newHttpClient();
@@ -89,7 +89,9 @@ class PrometheusFleetTest {
             assertThat(sum(metrics, "pv2hvm_ratelimit_wait_seconds_count", Map.of())).isPositive()
                     .isLessThanOrEqualTo(calls);
 
-            // Resilience4j: the fleet's bulkhead and the rate limiters, through resilience4j-micrometer.
+            // Resilience4j: the steps' retries, the fleet's bulkhead and the rate limiters, through resilience4j-micrometer.
+            assertThat(sum(metrics, "resilience4j_retry_calls_total", Map.of("name", "launch-hvm-instance")))
+                    .as("one call of the step per migration, whatever its kind").isEqualTo(INSTANCES);
             assertThat(value(metrics, "resilience4j_bulkhead_max_allowed_concurrent_calls",
                     Map.of("name", "pv2hvm-fleet"))).isEqualTo(MAX_CONCURRENT);
             assertThat(metrics).anyMatch(m -> m.name().startsWith("resilience4j_ratelimiter_available_permissions")

@@ -171,7 +171,8 @@ public final class Engine {
             long start = System.nanoTime();
             RunContext context = new RunContext(run, s.name());
             try {
-                StepRetry.run(StepRetry.retryFor(s.name(), spec.retryPolicyFor(s.name())),
+                StepRetry.run(StepRetry.retryFor(s.name(), spec.retryPolicyFor(s.name()),
+                                spec.retryRegistry().orElse(null)),
                         () -> s.step().run(context), context::sleep);
             } catch (RuntimeException e) {
                 if (s.phase() == Phase.CLEANUP) {
