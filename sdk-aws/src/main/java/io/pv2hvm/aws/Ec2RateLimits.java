@@ -1,5 +1,6 @@
 package io.pv2hvm.aws;
 
+import io.github.resilience4j.ratelimiter.RateLimiterRegistry;
 import io.pv2hvm.aws.internal.CategoryLimiter;
 import io.pv2hvm.core.InvalidSpecException;
 
@@ -54,6 +55,7 @@ public final class Ec2RateLimits {
     private final Duration maxWait;
     private final Map<ThrottlingCategory, CategoryLimiter> limiters;
     private final BiConsumer<String, Duration> onWait;
+    private final RateLimiterRegistry registry = RateLimiterRegistry.ofDefaults();
 
     /**
      * One account bucket as pv2hvm should assume it.
@@ -82,8 +84,8 @@ public final class Ec2RateLimits {
         Map<ThrottlingCategory, CategoryLimiter> m = new EnumMap<>(ThrottlingCategory.class);
         if (limited) {
             Duration realMaxWait = Duration.ofNanos(Math.max(1, Math.round(maxWait.toNanos() * timeScale)));
-            buckets.forEach((c, b) -> m.put(c, new CategoryLimiter("pv2hvm-" + c.name().toLowerCase(), b.capacity(),
-                    b.refillPerSecond() * headroom, timeScale, realMaxWait)));
+            buckets.forEach((c, b) -> m.put(c, new CategoryLimiter(registry, "pv2hvm-" + c.name().toLowerCase(),
+                    b.capacity(), b.refillPerSecond() * headroom, timeScale, realMaxWait)));
         }
         this.limiters = Collections.unmodifiableMap(m);
     }
@@ -190,6 +192,17 @@ public final class Ec2RateLimits {
             throw new InvalidSpecException("The wait listener must not be null.");
         }
         return new Ec2RateLimits(limited, buckets, headroom, timeScale, maxWait, listener);
+    }
+
+    /**
+     * The Resilience4j {@code RateLimiter}s behind these limits, one per category named
+     * {@code pv2hvm-<category>} (e.g. {@code pv2hvm-mutating}); empty for {@link #unlimited()}.
+     * Bind it to see them in your metrics, e.g. with resilience4j-micrometer's
+     * {@code TaggedRateLimiterMetrics.ofRateLimiterRegistry(limits.rateLimiterRegistry())}. Each
+     * {@code with...} or {@link #copy()} has a registry of its own; do not add or replace limiters in it.
+     */
+    public RateLimiterRegistry rateLimiterRegistry() {
+        return registry;
     }
 
     /** Whether calls are limited at all ({@code false} for {@link #unlimited()}). */

@@ -3,6 +3,7 @@ package io.pv2hvm.aws;
 import io.github.resilience4j.bulkhead.Bulkhead;
 import io.github.resilience4j.bulkhead.BulkheadConfig;
 import io.github.resilience4j.bulkhead.BulkheadFullException;
+import io.github.resilience4j.bulkhead.BulkheadRegistry;
 import io.github.resilience4j.core.exception.AcquirePermissionCancelledException;
 import io.pv2hvm.core.MigrationException;
 import io.pv2hvm.core.MigrationResult;
@@ -31,6 +32,8 @@ import java.util.function.Consumer;
  * just the running ones.)
  */
 final class FleetRun {
+    /** The bulkhead's name, in a {@link FleetSpec#bulkheadRegistry} too. */
+    static final String BULKHEAD_NAME = "pv2hvm-fleet";
     /** How long one wait for a bulkhead permit lasts before the dispatcher simply waits again. */
     private static final Duration PERMIT_WAIT = Duration.ofHours(1);
 
@@ -44,13 +47,21 @@ final class FleetRun {
     private final Set<Thread> active = ConcurrentHashMap.newKeySet();
     private volatile boolean stopping;
 
-    FleetRun(List<MigrationSpec> specs, int maxConcurrent, FleetCalls calls, Consumer<FleetResult.Outcome> onEach) {
+    FleetRun(List<MigrationSpec> specs, int maxConcurrent, FleetCalls calls, Consumer<FleetResult.Outcome> onEach,
+             BulkheadRegistry registry) {
         this.specs = List.copyOf(specs);
         this.maxConcurrent = maxConcurrent;
         this.calls = calls;
         this.onEach = onEach;
-        this.bulkhead = Bulkhead.of("pv2hvm-fleet", BulkheadConfig.custom().maxConcurrentCalls(maxConcurrent)
-                .maxWaitDuration(PERMIT_WAIT).build());
+        BulkheadConfig config = BulkheadConfig.custom().maxConcurrentCalls(maxConcurrent)
+                .maxWaitDuration(PERMIT_WAIT).build();
+        if (registry == null) {
+            this.bulkhead = Bulkhead.of(BULKHEAD_NAME, config);
+        } else {
+            // A registry hands out the bulkhead it already has under a name: this run's limit replaces it.
+            registry.remove(BULKHEAD_NAME);
+            this.bulkhead = registry.bulkhead(BULKHEAD_NAME, config);
+        }
     }
 
     FleetResult run() {

@@ -1,5 +1,6 @@
 package io.pv2hvm.aws;
 
+import io.github.resilience4j.bulkhead.BulkheadRegistry;
 import io.pv2hvm.core.InvalidSpecException;
 import io.pv2hvm.core.Migration;
 import io.pv2hvm.core.MigrationPlan;
@@ -53,13 +54,17 @@ public final class FleetSpec {
     private final Consumer<FleetResult.Outcome> onEach;
     /** Role ARN to the instances migrated with it, in the order given; the fleet's own account is not here. */
     private final Map<String, List<String>> accounts;
+    /** Where each run creates its bulkhead; null: a bulkhead of its own. */
+    private final BulkheadRegistry bulkheads;
 
     /** An IAM role ARN in any partition: arn:PARTITION:iam::ACCOUNT:role/[path/]name. */
     private static final Pattern ROLE_ARN = Pattern.compile("arn:aws(-[a-z]+)*:iam::\\d{12}:role/[\\w+=,.@/-]{1,512}");
 
     private FleetSpec(List<String> instanceIds, AwsSteps aws, UnaryOperator<MigrationSpec> each, int maxConcurrent,
-                      Ec2RateLimits rateLimits, Consumer<FleetResult.Outcome> onEach, Map<String, List<String>> accounts) {
+                      Ec2RateLimits rateLimits, Consumer<FleetResult.Outcome> onEach, Map<String, List<String>> accounts,
+                      BulkheadRegistry bulkheads) {
         this.accounts = accounts;
+        this.bulkheads = bulkheads;
         this.instanceIds = instanceIds;
         this.aws = aws;
         this.each = each;
@@ -95,13 +100,13 @@ public final class FleetSpec {
             throw new InvalidSpecException("The fleet's instance ids need fixing before anything runs:\n  - "
                     + String.join("\n  - ", problems));
         }
-        return new FleetSpec(List.copyOf(ids), null, s -> s, DEFAULT_MAX_CONCURRENT, null, o -> { }, Map.of());
+        return new FleetSpec(List.copyOf(ids), null, s -> s, DEFAULT_MAX_CONCURRENT, null, o -> { }, Map.of(), null);
     }
 
     /** Run the migrations with these AWS steps (clients, worker settings, timeouts). */
     public FleetSpec using(AwsSteps steps) {
         return new FleetSpec(instanceIds, Objects.requireNonNull(steps, "steps"), each, maxConcurrent, rateLimits,
-                onEach, accounts);
+                onEach, accounts, bulkheads);
     }
 
     /**
@@ -114,7 +119,7 @@ public final class FleetSpec {
         Objects.requireNonNull(shape, "shape");
         UnaryOperator<MigrationSpec> before = each;
         return new FleetSpec(instanceIds, aws, s -> shape.apply(before.apply(s)), maxConcurrent, rateLimits, onEach,
-                accounts);
+                accounts, bulkheads);
     }
 
     /**
@@ -128,7 +133,7 @@ public final class FleetSpec {
             throw new InvalidSpecException("maxConcurrent must be at least 1; got " + n + ". Use 1 to migrate one"
                     + " instance at a time.");
         }
-        return new FleetSpec(instanceIds, aws, each, n, rateLimits, onEach, accounts);
+        return new FleetSpec(instanceIds, aws, each, n, rateLimits, onEach, accounts, bulkheads);
     }
 
     /**
@@ -139,7 +144,7 @@ public final class FleetSpec {
      */
     public FleetSpec rateLimits(Ec2RateLimits limits) {
         return new FleetSpec(instanceIds, aws, each, maxConcurrent, Objects.requireNonNull(limits, "limits"),
-                onEach, accounts);
+                onEach, accounts, bulkheads);
     }
 
     /**
@@ -148,7 +153,19 @@ public final class FleetSpec {
      */
     public FleetSpec onEach(Consumer<FleetResult.Outcome> listener) {
         return new FleetSpec(instanceIds, aws, each, maxConcurrent, rateLimits,
-                Objects.requireNonNull(listener, "listener"), accounts);
+                Objects.requireNonNull(listener, "listener"), accounts, bulkheads);
+    }
+
+    /**
+     * Create each run's Resilience4j {@code Bulkhead} (the {@link #maxConcurrent} permits, named
+     * {@code pv2hvm-fleet}) in {@code registry}, replacing the previous run's, so that
+     * metrics bound to the registry see it, e.g. resilience4j-micrometer's
+     * {@code TaggedBulkheadMetrics.ofBulkheadRegistry(registry)}. Fleets that run at the same
+     * time need registries of their own. Default: a bulkhead in no registry.
+     */
+    public FleetSpec bulkheadRegistry(BulkheadRegistry registry) {
+        return new FleetSpec(instanceIds, aws, each, maxConcurrent, rateLimits, onEach, accounts,
+                Objects.requireNonNull(registry, "registry"));
     }
 
     /**
@@ -202,7 +219,7 @@ public final class FleetSpec {
         ids.addAll(instanceIds);
         more.put(roleArn, List.copyOf(ids));
         return new FleetSpec(this.instanceIds, aws, each, maxConcurrent, rateLimits, onEach,
-                java.util.Collections.unmodifiableMap(more));
+                java.util.Collections.unmodifiableMap(more), bulkheads);
     }
 
     /** Every instance, in the order given: the fleet's own account first, then each {@link #inAccount} role's. */
@@ -242,7 +259,7 @@ public final class FleetSpec {
         accountSteps(provider, limits, calls, opened).forEach((role, steps) ->
                 specs.addAll(specs(accounts.get(role), steps, migrationIds)));
         try {
-            return new FleetRun(specs, maxConcurrent, calls, onEach).run();
+            return new FleetRun(specs, maxConcurrent, calls, onEach, bulkheads).run();
         } finally {
             synchronized (opened) {
                 for (AutoCloseable c : opened) {

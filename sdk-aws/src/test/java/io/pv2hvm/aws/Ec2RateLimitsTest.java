@@ -61,6 +61,23 @@ class Ec2RateLimitsTest {
     }
 
     @Test
+    void rateLimiterRegistry_holdsTheLimiterEveryPermitComesFrom_oneRegistryPerCopy() {
+        Ec2RateLimits l = Ec2RateLimits.documented().withBucket(ThrottlingCategory.MUTATING, 10, 1);
+        assertThat(l.rateLimiterRegistry().getAllRateLimiters()).extracting(r -> r.getName())
+                .containsExactlyInAnyOrder(java.util.Arrays.stream(ThrottlingCategory.values())
+                        .map(c -> "pv2hvm-" + c.name().toLowerCase()).toArray(String[]::new));
+        var mutating = l.rateLimiterRegistry().find("pv2hvm-mutating").orElseThrow();
+        int before = mutating.getMetrics().getAvailablePermissions();
+
+        l.acquire("RegisterImage");
+
+        assertThat(mutating.getMetrics().getAvailablePermissions()).as("RegisterImage took a permit of this limiter")
+                .isEqualTo(before - 1);
+        assertThat(l.copy().rateLimiterRegistry()).isNotSameAs(l.rateLimiterRegistry());
+        assertThat(Ec2RateLimits.unlimited().rateLimiterRegistry().getAllRateLimiters()).isEmpty();
+    }
+
+    @Test
     void acquire_beyondTheBurst_waitsForThePermit() {
         // Burst 1 (half of a 2-token bucket), 10 permits per second.
         Ec2RateLimits l = Ec2RateLimits.documented().withHeadroom(1).withBucket(ThrottlingCategory.MUTATING, 2, 10);

@@ -113,9 +113,19 @@ class FleetTest extends EmulatorTestBase {
         Step enter = step("enter-fleet-slot", () -> peak.accumulateAndGet(inFlight.incrementAndGet(), Math::max));
         Step leave = step("leave-fleet-slot", inFlight::decrementAndGet);
 
-        FleetResult r = fleet(ids, EmulatedAws.TIME_SCALE).maxConcurrent(2)
+        // The bulkhead is created in a registry the caller gives, where resilience4j-micrometer can see it.
+        io.github.resilience4j.bulkhead.BulkheadRegistry bulkheads = io.github.resilience4j.bulkhead.BulkheadRegistry
+                .ofDefaults();
+        AtomicInteger permitted = new AtomicInteger();
+        bulkheads.getEventPublisher().onEntryAdded(e -> e.getAddedEntry().getEventPublisher()
+                .onCallPermitted(p -> permitted.incrementAndGet()));
+
+        FleetResult r = fleet(ids, EmulatedAws.TIME_SCALE).maxConcurrent(2).bulkheadRegistry(bulkheads)
                 .each(s -> s.withStepBefore(Phase.PREFLIGHT, enter).withStep(Phase.CLEANUP, leave)).run();
 
+        assertThat(permitted.get()).as("permits of the registry's bulkhead, one per migration").isEqualTo(6);
+        assertThat(bulkheads.find("pv2hvm-fleet").orElseThrow().getMetrics().getMaxAllowedConcurrentCalls())
+                .isEqualTo(2);
         assertThat(r.allSucceeded()).isTrue();
         assertThat(peak.get()).as("migrations in flight at once").isBetween(1, 2);
         assertThat(r.peakConcurrency()).isBetween(1, 2);

@@ -9,6 +9,20 @@ import java.time.Duration;
  */
 public interface MigrationListener {
 
+    /**
+     * A run or resume of the migration begins (before its first step event). Each call is matched
+     * by one {@link #migrationFinished}.
+     */
+    default void migrationStarted(String migrationId) {
+    }
+
+    /**
+     * The run or resume ended, after its last step event: {@code error} is null when the migration
+     * succeeded, else what stopped it (it was rolled back as far as the exception says).
+     */
+    default void migrationFinished(String migrationId, Throwable error) {
+    }
+
     /** A step is about to run. */
     default void stepStarted(String migrationId, String step, Phase phase) {
     }

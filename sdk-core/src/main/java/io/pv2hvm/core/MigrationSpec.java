@@ -1,5 +1,6 @@
 package io.pv2hvm.core;
 
+import io.github.resilience4j.retry.RetryRegistry;
 import io.pv2hvm.core.internal.engine.Engine;
 import io.pv2hvm.core.journal.FileJournal;
 import io.pv2hvm.core.spi.CommandTransport;
@@ -92,6 +93,22 @@ public final class MigrationSpec {
         requireStepName(stepName);
         Objects.requireNonNull(policy, "policy");
         return with(x -> x.stepRetries.put(stepName, policy));
+    }
+
+    /**
+     * Keep each step's Resilience4j {@code Retry} in {@code registry}, named after the step, so that
+     * metrics bound to it see every step's attempts, e.g. resilience4j-micrometer's
+     * {@code TaggedRetryMetrics.ofRetryRegistry(registry)}. Migrations that share the registry (a
+     * fleet) share each step's {@code Retry} while their policies for it are equal; a step run with
+     * another policy replaces the step's {@code Retry} (its counts start again). Default: none.
+     */
+    public MigrationSpec retryRegistry(RetryRegistry registry) {
+        return with(x -> x.retryRegistry = Objects.requireNonNull(registry, "registry"));
+    }
+
+    /** Where steps' Resilience4j retries are kept; empty unless {@link #retryRegistry} was given. */
+    public java.util.Optional<RetryRegistry> retryRegistry() {
+        return java.util.Optional.ofNullable(f.retryRegistry);
     }
 
     /** Adds a step of yours at the end of {@code phase}, after the phase's own steps. */
@@ -397,6 +414,7 @@ public final class MigrationSpec {
         Worker worker = Worker.launched();
         RetryPolicy retryPolicy = RetryPolicy.defaultPolicy();
         Map<String, RetryPolicy> stepRetries = new LinkedHashMap<>();
+        RetryRegistry retryRegistry;
         Map<Phase, List<Step>> before = new EnumMap<>(Phase.class);
         Map<Phase, List<Step>> after = new EnumMap<>(Phase.class);
         List<StepProvider> providers = new ArrayList<>();
@@ -421,6 +439,7 @@ public final class MigrationSpec {
             c.worker = worker;
             c.retryPolicy = retryPolicy;
             c.stepRetries = new LinkedHashMap<>(stepRetries);
+            c.retryRegistry = retryRegistry;
             before.forEach((p, l) -> c.before.put(p, new ArrayList<>(l)));
             after.forEach((p, l) -> c.after.put(p, new ArrayList<>(l)));
             c.providers = new ArrayList<>(providers);

@@ -61,6 +61,18 @@ public final class RetryPolicy {
         return Duration.ofMillis((long) Math.min(millis, maxWait.toMillis()));
     }
 
+    /** Policies with the same attempts and waits are equal (so Resilience4j retries can be shared). */
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof RetryPolicy p && maxAttempts == p.maxAttempts && initialWait.equals(p.initialWait)
+                && Double.compare(multiplier, p.multiplier) == 0 && maxWait.equals(p.maxWait);
+    }
+
+    @Override
+    public int hashCode() {
+        return java.util.Objects.hash(maxAttempts, initialWait, multiplier, maxWait);
+    }
+
     @Override
     public String toString() {
         if (maxAttempts == 1) {

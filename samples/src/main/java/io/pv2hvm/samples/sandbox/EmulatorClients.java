@@ -5,6 +5,7 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.core.retry.RetryMode;
 import software.amazon.awssdk.http.apache5.Apache5HttpClient;
+import software.amazon.awssdk.metrics.MetricPublisher;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ssm.SsmClient;
@@ -34,6 +35,22 @@ public final class EmulatorClients {
         return SsmClient.builder().endpointOverride(endpoint).region(Region.US_EAST_1).credentialsProvider(CREDENTIALS)
                 .httpClient(Apache5HttpClient.builder().build())
                 .overrideConfiguration(o -> o.retryStrategy(RetryMode.STANDARD).executionInterceptors(List.of(interceptors)))
+                .build();
+    }
+
+    /** An EC2 client for the emulator at {@code endpoint} that publishes the SDK's call metrics to {@code metrics}. */
+    public static Ec2Client ec2(URI endpoint, MetricPublisher metrics) {
+        return Ec2Client.builder().endpointOverride(endpoint).region(Region.US_EAST_1).credentialsProvider(CREDENTIALS)
+                .httpClient(Apache5HttpClient.builder().build())
+                .overrideConfiguration(o -> o.retryStrategy(RetryMode.STANDARD).addMetricPublisher(metrics))
+                .build();
+    }
+
+    /** An SSM client for the emulator at {@code endpoint} that publishes the SDK's call metrics to {@code metrics}. */
+    public static SsmClient ssm(URI endpoint, MetricPublisher metrics) {
+        return SsmClient.builder().endpointOverride(endpoint).region(Region.US_EAST_1).credentialsProvider(CREDENTIALS)
+                .httpClient(Apache5HttpClient.builder().build())
+                .overrideConfiguration(o -> o.retryStrategy(RetryMode.STANDARD).addMetricPublisher(metrics))
                 .build();
     }
 }

@@ -2,6 +2,7 @@ package io.pv2hvm.aws.internal;
 
 import io.github.resilience4j.ratelimiter.RateLimiter;
 import io.github.resilience4j.ratelimiter.RateLimiterConfig;
+import io.github.resilience4j.ratelimiter.RateLimiterRegistry;
 
 import java.time.Duration;
 
@@ -23,13 +24,15 @@ public final class CategoryLimiter {
     private final int burst;
 
     /**
+     * @param registry            where the limiter is created (under {@code name}), for metrics
      * @param name                a name for the limiter (its category)
      * @param capacity            the bucket's capacity: the burst is at most half of it
      * @param ec2PermitsPerSecond the sustained rate, per EC2 second
      * @param timeScale           real seconds per EC2 second (1 against AWS)
      * @param maxWait             how long one caller may wait for a permit, in real time
      */
-    public CategoryLimiter(String name, int capacity, double ec2PermitsPerSecond, double timeScale, Duration maxWait) {
+    public CategoryLimiter(RateLimiterRegistry registry, String name, int capacity, double ec2PermitsPerSecond,
+                           double timeScale, Duration maxWait) {
         if (!(ec2PermitsPerSecond > 0) || Double.isInfinite(ec2PermitsPerSecond)) {
             throw new IllegalArgumentException("permits per second must be positive and finite: " + ec2PermitsPerSecond);
         }
@@ -41,7 +44,7 @@ public final class CategoryLimiter {
         // short bursts pass without waiting while the long-run rate stays exact.
         this.burst = (int) Math.max(1, Math.min(capacity / 2, Math.floor(ec2PermitsPerSecond)));
         long periodNanos = Math.max(1, Math.round(burst / permitsPerSecond * 1e9));
-        this.limiter = RateLimiter.of(name, RateLimiterConfig.custom()
+        this.limiter = registry.rateLimiter(name, RateLimiterConfig.custom()
                 .limitForPeriod(burst)
                 .limitRefreshPeriod(Duration.ofNanos(periodNanos))
                 .timeoutDuration(maxWait)

@@ -10,7 +10,8 @@ class ApiSurfaceTest {
 
     @Test
     void coreApi_exposesNoInternalOrThirdPartyTypeInAPublicSignature() {
-        assertThat(ApiSurface.allowing().violationsIn(Path.of("target/classes"))).isEmpty();
+        // Resilience4j's RetryRegistry hands the steps' retries to resilience4j-micrometer (issue #18).
+        assertThat(ApiSurface.allowing("io.github.resilience4j.retry").violationsIn(Path.of("target/classes"))).isEmpty();
     }
 
     @Test

@@ -183,6 +183,36 @@ class EngineTest {
     }
 
     @Test
+    void retryRegistry_holdsEachStepsRetry_sharedByMigrationsWithAnEqualPolicy_andReplacedForAnotherPolicy() {
+        int[] calls = {0};
+        rec.when("verify", c -> {
+            if (++calls[0] % 2 == 1) {
+                throw new MigrationException("ip 10.0.0.5 not free yet", null, true);
+            }
+        });
+        io.github.resilience4j.retry.RetryRegistry registry = io.github.resilience4j.retry.RetryRegistry.ofDefaults();
+        RetryPolicy twice = RetryPolicy.fixed(2, Duration.ofSeconds(1));
+
+        spec().retryRegistry(registry).retrying("verify", twice).run();
+        spec().withMigrationId(MIGRATION + "-2").retryRegistry(registry)
+                .retrying("verify", RetryPolicy.fixed(2, Duration.ofSeconds(1))).run();
+
+        var verify = registry.find("verify").orElseThrow();
+        assertThat(verify.getMetrics().getNumberOfSuccessfulCallsWithRetryAttempt())
+                .as("both migrations' verify, retried once each, on one shared Retry").isEqualTo(2);
+        assertThat(registry.find("prepare").orElseThrow().getMetrics().getNumberOfSuccessfulCallsWithoutRetryAttempt())
+                .isEqualTo(2);
+
+        spec().withMigrationId(MIGRATION + "-3").retryRegistry(registry)
+                .retrying("verify", RetryPolicy.fixed(3, Duration.ofSeconds(1))).run();
+        var replaced = registry.find("verify").orElseThrow();
+        assertThat(replaced).as("another policy, another Retry").isNotSameAs(verify);
+        assertThat(replaced.getRetryConfig().getMaxAttempts()).isEqualTo(3);
+        assertThat(replaced.getMetrics().getNumberOfSuccessfulCallsWithRetryAttempt()).isEqualTo(1);
+        assertThat(sleeper.waits).containsExactly(Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(1));
+    }
+
+    @Test
     void run_whenRetriesAreExhausted_failsAfterMaxAttemptsWithCappedWaits() {
         int[] calls = {0};
         rec.when("verify", c -> {
@@ -277,6 +307,44 @@ class EngineTest {
 
         assertThat(seen).containsSubsequence("start prepare", "progress prepare 50", "created snap-1", "done prepare",
                 "start cleanup", "done cleanup");
+    }
+
+    @Test
+    void listeners_hearTheMigrationStartBeforeItsStepsAndItsEndAfterThem_withTheErrorWhenItFailed() {
+        List<String> seen = Collections.synchronizedList(new ArrayList<>());
+        MigrationListener recording = new MigrationListener() {
+            @Override
+            public void migrationStarted(String id) {
+                seen.add("begin " + id);
+            }
+
+            @Override
+            public void stepStarted(String id, String step, Phase phase) {
+                seen.add("start " + step);
+            }
+
+            @Override
+            public void stepCompensated(String id, String step) {
+                seen.add("undo " + step);
+            }
+
+            @Override
+            public void migrationFinished(String id, Throwable error) {
+                seen.add("end " + id + " " + (error == null ? "ok" : error.getClass().getSimpleName()));
+            }
+        };
+
+        spec().onProgress(recording).run();
+        assertThat(seen).first().isEqualTo("begin " + MIGRATION);
+        assertThat(seen).contains("start prepare").last().isEqualTo("end " + MIGRATION + " ok");
+
+        seen.clear();
+        rec.when("convert", Recorder.fail("disk full"));
+        assertThatThrownBy(() -> spec().withMigrationId(MIGRATION + "-2").onProgress(recording).run())
+                .isInstanceOf(StepFailedException.class);
+        assertThat(seen).containsSubsequence("begin " + MIGRATION + "-2", "start convert",
+                "undo preflight", "end " + MIGRATION + "-2 StepFailedException");
+        assertThat(seen).filteredOn(e -> e.startsWith("end ")).hasSize(1);
     }
 
     @Test

@@ -3,6 +3,7 @@ package io.pv2hvm.core.internal.engine;
 import io.pv2hvm.core.Facts;
 import io.pv2hvm.core.InvalidSpecException;
 import io.pv2hvm.core.JournalException;
+import io.pv2hvm.core.MdcKeys;
 import io.pv2hvm.core.MigrationFuture;
 import io.pv2hvm.core.MigrationPlan;
 import io.pv2hvm.core.MigrationResult;
@@ -109,7 +110,9 @@ public final class Engine {
         cancellation.identify(id);
         JournalReplay state = run.state();
         Set<String> doneEarlier = new HashSet<>();
-        MDC.put("migrationId", id);
+        MDC.put(MdcKeys.MIGRATION_ID, id);
+        run.listeners().fire(l -> l.migrationStarted(id));
+        Throwable error = null;
         try {
             switch (state.status()) {
                 case SUCCEEDED -> {
@@ -140,14 +143,19 @@ public final class Engine {
             run.record(Type.MIGRATION_SUCCEEDED, null, Map.of());
             LOG.info("Migration {} succeeded", id);
             return result(run, assembly, doneEarlier);
+        } catch (RuntimeException | Error e) {
+            error = e;
+            throw e;
         } finally {
-            MDC.remove("migrationId");
+            Throwable ended = error;
+            run.listeners().fire(l -> l.migrationFinished(id, ended));
+            MDC.remove(MdcKeys.MIGRATION_ID);
         }
     }
 
     private void runStep(Run run, StepAssembly assembly, AssembledStep s) {
         String id = run.migrationId();
-        MDC.put("step", s.name());
+        MDC.put(MdcKeys.STEP, s.name());
         try {
             // Past cutover there is nothing left to cancel: cleanup runs so no temporary stays behind.
             if (s.phase() != Phase.CLEANUP) {
@@ -163,7 +171,8 @@ public final class Engine {
             long start = System.nanoTime();
             RunContext context = new RunContext(run, s.name());
             try {
-                StepRetry.run(StepRetry.retryFor(s.name(), spec.retryPolicyFor(s.name())),
+                StepRetry.run(StepRetry.retryFor(s.name(), spec.retryPolicyFor(s.name()),
+                                spec.retryRegistry().orElse(null)),
                         () -> s.step().run(context), context::sleep);
             } catch (RuntimeException e) {
                 if (s.phase() == Phase.CLEANUP) {
@@ -188,7 +197,7 @@ public final class Engine {
             run.listeners().fire(l -> l.stepFinished(id, s.name(), took));
             LOG.info("Step {} done in {} ms", s.name(), took.toMillis());
         } finally {
-            MDC.remove("step");
+            MDC.remove(MdcKeys.STEP);
         }
     }
 
@@ -201,7 +210,7 @@ public final class Engine {
         List<String> rolledBack = new ArrayList<>();
         List<String> notRolledBack = new ArrayList<>();
         for (String name : run.state().toCompensate()) {
-            MDC.put("step", name);
+            MDC.put(MdcKeys.STEP, name);
             Step step = assembly.placed(name).map(AssembledStep::step).orElse(null);
             if (step == null) {
                 String why = name + ": no registered provider supplies this step on this run, so it cannot be"
@@ -221,7 +230,7 @@ public final class Engine {
                 notRolledBack.add(name + ": " + describe(e));
                 LOG.error("Compensating step {} failed: {}", name, describe(e));
             } finally {
-                MDC.remove("step");
+                MDC.remove(MdcKeys.STEP);
             }
         }
         run.record(Type.MIGRATION_FAILED, failedStep, Map.of("error", describe(cause)));
