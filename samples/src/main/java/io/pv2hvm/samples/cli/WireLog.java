@@ -4,7 +4,8 @@ import software.amazon.awssdk.core.interceptor.Context;
 import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
-import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.http.ContentStreamProvider;
+import software.amazon.awssdk.http.SdkHttpFullRequest;
 import software.amazon.awssdk.http.SdkHttpHeaders;
 import software.amazon.awssdk.http.SdkHttpRequest;
 
@@ -42,7 +43,11 @@ final class WireLog implements ExecutionInterceptor {
         sb.append("> ").append(operation(attributes)).append(": ").append(request.method()).append(' ')
                 .append(Redaction.url(request.getUri().toString())).append('\n');
         headers(sb, "> ", request);
-        context.requestBody().map(WireLog::read).ifPresent(body -> body(sb, "> ", body));
+        // The marshalled body travels with the request (SdkHttpFullRequest); requestBody() is empty then.
+        Optional<String> body = request instanceof SdkHttpFullRequest full && full.contentStreamProvider().isPresent()
+                ? Optional.of(read(full.contentStreamProvider().get()))
+                : context.requestBody().map(b -> read(b.contentStreamProvider()));
+        body.ifPresent(text -> body(sb, "> ", text));
         print(sb);
     }
 
@@ -96,8 +101,8 @@ final class WireLog implements ExecutionInterceptor {
         }
     }
 
-    private static String read(RequestBody body) {
-        try (InputStream in = body.contentStreamProvider().newStream()) {
+    private static String read(ContentStreamProvider body) {
+        try (InputStream in = body.newStream()) {
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException e) {
             return "(body not readable: " + e.getMessage() + ")";
