@@ -47,16 +47,4 @@ class ColorsTest {
         assertThat(plain.exit()).as(plain.text()).isZero();
         assertThat(plain.text()).contains("Usage: pv2hvm").doesNotContain(ESC);
     }
-
-    @Test
-    void anErrorOnAPty_isColoured_unlessNoColorIsSet() throws Exception {
-        List<String> bad = List.of("plan", "i-0123456789abcdef0", "--no-such-option");
-        Pty.Screen coloured = Pty.run(dir, Map.of("TERM", "xterm", "NO_COLOR", ""), "", Pv2hvm.class.getName(), bad);
-        Pty.Screen plain = Pty.run(dir, Map.of("TERM", "xterm", "NO_COLOR", "yes"), "", Pv2hvm.class.getName(), bad);
-
-        assertThat(coloured.exit()).as(coloured.text()).isEqualTo(ExitCode.USAGE);
-        assertThat(coloured.text()).contains("--no-such-option").contains(ESC);
-        assertThat(plain.exit()).as(plain.text()).isEqualTo(ExitCode.USAGE);
-        assertThat(plain.text()).contains("--no-such-option").doesNotContain(ESC);
-    }
 }
