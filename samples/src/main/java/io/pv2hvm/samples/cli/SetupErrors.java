@@ -77,22 +77,26 @@ final class SetupErrors {
         }
         if (message.startsWith("Unable to load credentials from any of the providers")
                 || message.startsWith("Unable to load credentials from system settings")) {
-            return Optional.of(new Explanation("NoCredentials", "Unable to locate credentials. You can configure credentials by running \"aws configure\".\n"
+            return Optional.of(new Explanation("NoCredentials",
+                    "Unable to locate credentials. You can configure credentials by running \"aws configure\".\n"
                     + "Or sign in with 'aws sso login --profile NAME', or pick a profile with AWS_PROFILE=NAME"
                     + " or --profile NAME."));
         }
         if (code != null && EXPIRED_TOKEN.contains(code)) {
-            return Optional.of(new Explanation(code, "The security token in your credentials has expired (" + code + ").\n"
+            return Optional.of(new Explanation(code,
+                    "The security token in your credentials has expired (" + code + ").\n"
                     + "Refresh them: aws sso login --profile " + profile + ", or get new keys from your credential tool."));
         }
         if (code != null && ACCESS_DENIED.contains(code)) {
-            return Optional.of(new Explanation(code, "Access denied (" + code + ")" + action(t) + ": these credentials lack a permission"
+            return Optional.of(new Explanation(code,
+                    "Access denied (" + code + ")" + action(t) + ": these credentials lack a permission"
                     + " pv2hvm needs.\n"
                     + "Attach the policy 'pv2hvm iam-policy' prints to your role or user, then run the command again."));
         }
         if (code != null && (CLOCK_SKEW.contains(code)
                 || code.equals("InvalidSignatureException") && message.contains("Signature expired"))) {
-            return Optional.of(new Explanation(code, "AWS refused the request's time (" + code + "): this machine's clock is more than"
+            return Optional.of(new Explanation(code,
+                    "AWS refused the request's time (" + code + "): this machine's clock is more than"
                     + " a few minutes off, or temporary credentials expired.\n"
                     + "Sync the clock (e.g. 'timedatectl set-ntp true' or 'chronyc makestep'), refresh the"
                     + " credentials, and run the command again."));
@@ -103,7 +107,8 @@ final class SetupErrors {
         }
         if (t instanceof UnknownHostException || t instanceof ConnectException || t instanceof NoRouteToHostException
                 || t instanceof SocketTimeoutException || isConnectFailure(t)) {
-            return Optional.of(new Explanation("EndpointConnectionError", "Could not connect to the endpoint URL: \"" + target.ec2Url() + "\" (region "
+            return Optional.of(new Explanation("EndpointConnectionError",
+                    "Could not connect to the endpoint URL: \"" + target.ec2Url() + "\" (region "
                     + (target.region() == null ? "unknown" : target.region()) + ").\n"
                     + (target.endpoint() != null
                     ? "Check --endpoint-url for a typo and that the service listens there; and HTTPS_PROXY/NO_PROXY."
