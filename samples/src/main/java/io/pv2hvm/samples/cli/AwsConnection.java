@@ -51,6 +51,9 @@ public final class AwsConnection {
     /** Every call of the clients made here, for {@code --report}. */
     private final ApiCallLog apiCalls = new ApiCallLog();
 
+    /** {@code --debug}'s log of every request and response, or null. */
+    private WireLog wireLog;
+
     @Option(names = "--endpoint-url", paramLabel = "URL",
             description = "Send EC2 and SSM calls here, e.g. to the emulator 'pv2hvm emulator' runs.")
     URI endpoint;
@@ -64,8 +67,7 @@ public final class AwsConnection {
     public Ec2Client ec2() {
         Ec2ClientBuilder b = Ec2Client.builder().region(region()).credentialsProvider(credentials())
                 .httpClient(Apache5HttpClient.builder().build())
-                .overrideConfiguration(ClientOverrideConfiguration.builder().retryStrategy(RetryMode.STANDARD)
-                        .addExecutionInterceptor(apiCalls).build());
+                .overrideConfiguration(overrides());
         if (endpoint != null) {
             b.endpointOverride(endpoint);
         }
@@ -76,10 +78,23 @@ public final class AwsConnection {
     public SsmClient ssm() {
         SsmClientBuilder b = SsmClient.builder().region(region()).credentialsProvider(credentials())
                 .httpClient(Apache5HttpClient.builder().build())
-                .overrideConfiguration(ClientOverrideConfiguration.builder().retryStrategy(RetryMode.STANDARD)
-                        .addExecutionInterceptor(apiCalls).build());
+                .overrideConfiguration(overrides());
         if (endpoint != null) {
             b.endpointOverride(endpoint);
+        }
+        return b.build();
+    }
+
+    /** Logs every request and response of the clients made from now on to {@code err} ({@code --debug}). */
+    void logWire(java.io.PrintWriter err) {
+        wireLog = new WireLog(err);
+    }
+
+    private ClientOverrideConfiguration overrides() {
+        ClientOverrideConfiguration.Builder b = ClientOverrideConfiguration.builder().retryStrategy(RetryMode.STANDARD)
+                .addExecutionInterceptor(apiCalls);
+        if (wireLog != null) {
+            b.addExecutionInterceptor(wireLog);
         }
         return b.build();
     }

@@ -45,6 +45,7 @@ final class BenchFleetCommand implements java.util.concurrent.Callable<Integer> 
 
     @Override
     public Integer call() {
+        Output.refuseJson(spec, "prints a markdown table for a report");
         if (instances < 1 || instances > FleetWorld.MAX_SIZE) {
             throw new UsageException("--instances must be 1.." + FleetWorld.MAX_SIZE + "; got " + instances + ".");
         }

@@ -32,6 +32,7 @@ final class BenchStartupCommand implements java.util.concurrent.Callable<Integer
 
     @Override
     public Integer call() {
+        Output.refuseJson(spec, "prints a markdown table for a report");
         if (runs < 1) {
             throw new UsageException("--runs must be at least 1; got " + runs + ".");
         }

@@ -41,11 +41,12 @@ final class ConvertImageCommand implements java.util.concurrent.Callable<Integer
     @Option(names = "--no-driver-fix", description = "Do not add missing disk/network drivers to the initramfs.")
     boolean noDriverFix;
 
-    @Option(names = "--json", description = "Print the result as JSON.")
+    @Option(names = "--json", description = "Deprecated: the same as --output json.")
     boolean json;
 
     @Override
     public Integer call() {
+        json = json || Output.jsonRequested(spec);
         PrintWriter o = spec.commandLine().getOut();
         ConversionResult r = ImageConversion.of(in).strategy(strategy).target(target).fixDrivers(!noDriverFix)
                 .writeTo(out);

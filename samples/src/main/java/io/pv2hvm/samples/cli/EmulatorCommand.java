@@ -14,6 +14,8 @@ import picocli.CommandLine.Spec;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 
 /** Runs the EC2 + SSM emulator standalone, for this CLI, the AWS CLI or any SDK. */
@@ -62,11 +64,20 @@ final class EmulatorCommand implements java.util.concurrent.Callable<Integer> {
         Thread hook = new Thread(stop::countDown, "pv2hvm-emulator-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         PrintWriter out = spec.commandLine().getOut();
-        out.println("EC2/SSM emulator listening on " + emulator.endpoint() + " (region " + Ec2Emulator.REGION
-                + ", EC2 latencies x" + timeScale + ")");
-        out.println("  ./pv2hvm inventory --endpoint-url " + emulator.endpoint() + " --emulator-time-scale " + timeScale);
-        out.println("  AWS_ACCESS_KEY_ID=x AWS_SECRET_ACCESS_KEY=x aws ec2 describe-instances --endpoint-url "
-                + emulator.endpoint() + " --region " + Ec2Emulator.REGION);
+        if (Output.jsonRequested(spec)) {
+            Map<String, Object> doc = new LinkedHashMap<>();
+            doc.put("endpoint", emulator.endpoint().toString());
+            doc.put("region", Ec2Emulator.REGION);
+            doc.put("timeScale", timeScale);
+            out.println(Output.json(doc));
+        } else {
+            out.println("EC2/SSM emulator listening on " + emulator.endpoint() + " (region " + Ec2Emulator.REGION
+                    + ", EC2 latencies x" + timeScale + ")");
+            out.println("  ./pv2hvm inventory --endpoint-url " + emulator.endpoint() + " --emulator-time-scale "
+                    + timeScale);
+            out.println("  AWS_ACCESS_KEY_ID=x AWS_SECRET_ACCESS_KEY=x aws ec2 describe-instances --endpoint-url "
+                    + emulator.endpoint() + " --region " + Ec2Emulator.REGION);
+        }
         out.flush();
         boolean interrupted = false;
         try {

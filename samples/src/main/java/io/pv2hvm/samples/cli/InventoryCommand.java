@@ -43,11 +43,12 @@ final class InventoryCommand implements java.util.concurrent.Callable<Integer> {
             + " volume and worker. Creates temporary resources; the instance is only read.")
     boolean deep;
 
-    @Option(names = "--json", description = "Print the inventory as JSON.")
+    @Option(names = "--json", description = "Deprecated: the same as --output json.")
     boolean json;
 
     @Override
     public Integer call() {
+        json = json || Output.jsonRequested(spec);
         PrintWriter out = spec.commandLine().getOut();
         try (Ec2Client ec2 = provider.aws.ec2(); SsmClient ssm = provider.aws.ssm()) {
             AwsSteps steps = provider.steps(ec2, ssm);

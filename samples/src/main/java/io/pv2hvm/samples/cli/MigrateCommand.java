@@ -43,14 +43,15 @@ final class MigrateCommand implements java.util.concurrent.Callable<Integer> {
     @Option(names = {"-y", "--yes"}, description = "Do not ask for confirmation.")
     boolean yes;
 
-    @Option(names = "--json", description = "Print the result as JSON (needs --yes).")
+    @Option(names = "--json", description = "Deprecated: the same as --output json.")
     boolean json;
 
     @Override
     public Integer call() {
+        json = json || Output.jsonRequested(spec);
         PrintWriter out = spec.commandLine().getOut();
         if (json && !yes) {
-            throw new UsageException("--json needs --yes: there is no one to answer the confirmation.");
+            throw new UsageException("--output json needs --yes: there is no one to answer the confirmation.");
         }
         MigrationSpec described = migration.spec(); // bad ids and options fail before any client is made
         report.validate();
@@ -74,7 +75,7 @@ final class MigrateCommand implements java.util.concurrent.Callable<Integer> {
 
     /** Asks on the terminal; refuses (nothing changed) without one or without a yes. */
     static void confirm(PrintWriter out, String question) {
-        if (System.console() == null) {
+        if (!Terminal.stdin()) {
             throw new UsageException("Not a terminal, so no one can confirm: review 'pv2hvm plan', then add --yes.");
         }
         out.print(question + " [y/N] ");

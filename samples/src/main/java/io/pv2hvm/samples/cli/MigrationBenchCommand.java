@@ -51,6 +51,7 @@ final class MigrationBenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        Output.refuseJson(spec, "prints a markdown table for a report");
         if (!(used > 0 && used <= 1) || changedMib < 0 || sizes.stream().anyMatch(s -> s < 1 || s > 16384)) {
             throw new UsageException("--used must be in (0, 1], --changed-mib >= 0 and each size between 1 and 16384 GiB.");
         }

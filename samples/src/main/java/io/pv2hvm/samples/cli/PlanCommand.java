@@ -23,11 +23,12 @@ final class PlanCommand implements java.util.concurrent.Callable<Integer> {
     @Mixin
     AwsProviderOptions provider;
 
-    @Option(names = "--json", description = "Print the plan as JSON.")
+    @Option(names = "--json", description = "Deprecated: the same as --output json.")
     boolean json;
 
     @Override
     public Integer call() {
+        json = json || Output.jsonRequested(spec);
         MigrationSpec described = migration.spec(); // bad ids and options fail before any client is made
         try (Ec2Client ec2 = provider.aws.ec2(); SsmClient ssm = provider.aws.ssm()) {
             MigrationPlan plan = described.withProvider(provider.steps(ec2, ssm)).plan();

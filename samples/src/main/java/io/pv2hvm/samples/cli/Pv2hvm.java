@@ -20,7 +20,8 @@ import java.nio.charset.StandardCharsets;
         description = "Moves AWS EC2 instances from paravirtual (PV) to HVM.",
         subcommands = {SandboxCommand.class, InventoryCommand.class, PlanCommand.class, MigrateCommand.class,
                 ResumeCommand.class, SweepCommand.class, ConvertImageCommand.class, EmulatorCommand.class,
-                IamPolicyCommand.class, WorkerImageCommand.class, BenchCommand.class, CommandLine.HelpCommand.class},
+                IamPolicyCommand.class, WorkerImageCommand.class, BenchCommand.class, CompletionCommand.class,
+                CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:done", "1:the migration failed and was rolled back, or an AWS/IO error stopped the command",
                 "2:bad usage (unknown option, malformed id, confirmation refused)",
@@ -32,8 +33,14 @@ public final class Pv2hvm implements Runnable {
     CommandSpec spec;
 
     @Option(names = "--debug", scope = ScopeType.INHERIT,
-            description = "On an error, print its full cause (the AWS SDK's text and stack trace).")
+            description = "Log every EC2 and SSM request and response on stderr (secrets redacted), and on an error"
+                    + " print its full cause (the AWS SDK's text and stack trace).")
     boolean debug;
+
+    @Option(names = "--output", scope = ScopeType.INHERIT, paramLabel = "FORMAT", defaultValue = "text",
+            description = "text (default) or json: stdout is one JSON document, and an error is one JSON document"
+                    + " on stderr ({\"error\":{\"code\":..., \"message\":...}}), as with the AWS CLI's --output.")
+    OutputFormat output;
 
     @Override
     public void run() {
@@ -61,13 +68,48 @@ public final class Pv2hvm implements Runnable {
         cli.setOut(out);
         cli.setErr(err);
         cli.setCaseInsensitiveEnumValuesAllowed(true);
+        cli.setColorScheme(CommandLine.Help.defaultColorScheme(Colors.ansi(System.getenv(), Terminal.stdoutAndStderr())));
+        CommandLine.IParameterExceptionHandler textUsage = cli.getParameterExceptionHandler();
+        cli.setParameterExceptionHandler((e, badArgs) -> {
+            CommandSpec command = e.getCommandLine().getCommandSpec();
+            if (Output.jsonRequested(command) || Output.jsonRequested(java.util.Arrays.asList(args))) {
+                e.getCommandLine().getErr().println(JsonError.usage(e.getMessage()));
+                e.getCommandLine().getErr().flush();
+                return command.exitCodeOnInvalidInput();
+            }
+            return textUsage.handleParseException(e, badArgs);
+        });
+        cli.setExecutionStrategy(parsed -> {
+            CommandLine last = parsed.asCommandLineList().get(parsed.asCommandLineList().size() - 1);
+            if (last.isVersionHelpRequested() && Output.jsonRequested(last.getCommandSpec())) {
+                last.getOut().println(Output.json(java.util.Map.of("version",
+                        String.join(" ", last.getCommandSpec().root().version()))));
+                last.getOut().flush();
+                return ExitCode.OK;
+            }
+            if (Output.debugRequested(last.getCommandSpec())) {
+                for (AwsConnection aws : connections(last.getCommandSpec())) {
+                    aws.logWire(last.getErr());
+                }
+            }
+            return new CommandLine.RunLast().execute(parsed);
+        });
         cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
+            boolean json = Output.jsonRequested(cmd.getCommandSpec());
+            boolean debug = Output.debugRequested(cmd.getCommandSpec());
             if (e instanceof SignalCancellation.Stopped stopped) {
+                if (json) {
+                    cmd.getErr().println(JsonError.stopped(stopped.exitCode()));
+                    cmd.getErr().flush();
+                }
                 return stopped.exitCode(); // it said what state things are in
             }
             int code = exitCodeOf(e);
-            picocli.CommandLine.Model.OptionSpec debugOption = cmd.getCommandSpec().findOption("--debug");
-            boolean debug = debugOption != null && Boolean.TRUE.equals(debugOption.getValue());
+            if (json) {
+                cmd.getErr().println(JsonError.of(e, target(cmd.getCommandSpec()), debug));
+                cmd.getErr().flush();
+                return code;
+            }
             java.util.Optional<String> setup = SetupErrors.explain(e, target(cmd.getCommandSpec()));
             if (setup.isPresent()) {
                 cmd.getErr().println("error: " + setup.get());
@@ -96,6 +138,18 @@ public final class Pv2hvm implements Runnable {
         out.flush();
         err.flush();
         return code;
+    }
+
+    /** Every {@link AwsConnection} mixed into {@code command}, at any depth. */
+    private static java.util.List<AwsConnection> connections(CommandSpec command) {
+        java.util.List<AwsConnection> found = new java.util.ArrayList<>();
+        for (CommandSpec mixin : command.mixins().values()) {
+            if (mixin.userObject() instanceof AwsConnection aws) {
+                found.add(aws);
+            }
+            found.addAll(connections(mixin));
+        }
+        return found;
     }
 
     /** Where the failed command sent its AWS calls, from its {@link AwsConnection} (mixed in at any depth). */

@@ -36,7 +36,7 @@ final class ResumeCommand implements java.util.concurrent.Callable<Integer> {
     @Mixin
     ReportOption report;
 
-    @Option(names = "--json", description = "Print the result as JSON.")
+    @Option(names = "--json", description = "Deprecated: the same as --output json.")
     boolean json;
 
     @Option(names = {"-y", "--yes"}, description = "Run the health command the journal names without asking.")
@@ -44,6 +44,7 @@ final class ResumeCommand implements java.util.concurrent.Callable<Integer> {
 
     @Override
     public Integer call() {
+        json = json || Output.jsonRequested(spec);
         report.validate();
         MigrationSpec resumed = Migration.resume(migrationId, journal.journal());
         // The journal is shared data (a file, a database): whoever could write it chose this command, so the

@@ -49,11 +49,12 @@ final class SandboxCommand implements java.util.concurrent.Callable<Integer> {
             description = "EC2 latencies run X times real time in the emulator. Default: ${DEFAULT-VALUE}.")
     double timeScale;
 
-    @Option(names = "--json", description = "Print the result as JSON.")
+    @Option(names = "--json", description = "Deprecated: the same as --output json.")
     boolean json;
 
     @Override
     public Integer call() {
+        json = json || Output.jsonRequested(spec);
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         if (!(timeScale > 0) || timeScale > 1) {

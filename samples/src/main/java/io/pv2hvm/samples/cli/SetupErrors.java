@@ -43,10 +43,22 @@ final class SetupErrors {
     private SetupErrors() {
     }
 
+    /** A setup failure as said to the user: a code for {@code --output json} and the one or two lines. */
+    record Explanation(String code, String text) {
+    }
+
     /** The short explanation of {@code failure}, if it is a setup failure; empty for anything else. */
     static Optional<String> explain(Throwable failure, Target target) {
+        return explanation(failure, target).map(Explanation::text);
+    }
+
+    /**
+     * The code and short explanation of {@code failure}, if it is a setup failure: the AWS error
+     * code where AWS gave one, else NoCredentials, SSOSessionExpired or EndpointConnectionError.
+     */
+    static Optional<Explanation> explanation(Throwable failure, Target target) {
         for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            Optional<String> found = explainOne(t, target);
+            Optional<Explanation> found = explainOne(t, target);
             if (found.isPresent()) {
                 return found;
             }
@@ -54,49 +66,54 @@ final class SetupErrors {
         return Optional.empty();
     }
 
-    private static Optional<String> explainOne(Throwable t, Target target) {
+    private static Optional<Explanation> explainOne(Throwable t, Target target) {
         String code = code(t);
         String message = t.getMessage() == null ? "" : t.getMessage();
         String profile = target.profileOrPlaceholder();
         if (t.getClass().getName().equals("software.amazon.awssdk.services.sso.auth.ExpiredTokenException")
                 || message.contains("SSO session associated with this profile has expired")) {
-            return Optional.of("Your SSO session has expired.\n"
-                    + "Sign in again with: aws sso login --profile " + profile);
+            return Optional.of(new Explanation("SSOSessionExpired", "Your SSO session has expired.\n"
+                    + "Sign in again with: aws sso login --profile " + profile));
         }
         if (message.startsWith("Unable to load credentials from any of the providers")
                 || message.startsWith("Unable to load credentials from system settings")) {
-            return Optional.of("Unable to locate credentials. You can configure credentials by running \"aws configure\".\n"
+            return Optional.of(new Explanation("NoCredentials",
+                    "Unable to locate credentials. You can configure credentials by running \"aws configure\".\n"
                     + "Or sign in with 'aws sso login --profile NAME', or pick a profile with AWS_PROFILE=NAME"
-                    + " or --profile NAME.");
+                    + " or --profile NAME."));
         }
         if (code != null && EXPIRED_TOKEN.contains(code)) {
-            return Optional.of("The security token in your credentials has expired (" + code + ").\n"
-                    + "Refresh them: aws sso login --profile " + profile + ", or get new keys from your credential tool.");
+            return Optional.of(new Explanation(code,
+                    "The security token in your credentials has expired (" + code + ").\n"
+                    + "Refresh them: aws sso login --profile " + profile + ", or get new keys from your credential tool."));
         }
         if (code != null && ACCESS_DENIED.contains(code)) {
-            return Optional.of("Access denied (" + code + ")" + action(t) + ": these credentials lack a permission"
+            return Optional.of(new Explanation(code,
+                    "Access denied (" + code + ")" + action(t) + ": these credentials lack a permission"
                     + " pv2hvm needs.\n"
-                    + "Attach the policy 'pv2hvm iam-policy' prints to your role or user, then run the command again.");
+                    + "Attach the policy 'pv2hvm iam-policy' prints to your role or user, then run the command again."));
         }
         if (code != null && (CLOCK_SKEW.contains(code)
                 || code.equals("InvalidSignatureException") && message.contains("Signature expired"))) {
-            return Optional.of("AWS refused the request's time (" + code + "): this machine's clock is more than"
+            return Optional.of(new Explanation(code,
+                    "AWS refused the request's time (" + code + "): this machine's clock is more than"
                     + " a few minutes off, or temporary credentials expired.\n"
                     + "Sync the clock (e.g. 'timedatectl set-ntp true' or 'chronyc makestep'), refresh the"
-                    + " credentials, and run the command again.");
+                    + " credentials, and run the command again."));
         }
         if (code != null && BAD_KEYS.contains(code)) {
-            return Optional.of("AWS does not recognise these credentials (" + code + ").\n"
-                    + "Check which ones are used with 'aws sts get-caller-identity', or run 'aws configure'.");
+            return Optional.of(new Explanation(code, "AWS does not recognise these credentials (" + code + ").\n"
+                    + "Check which ones are used with 'aws sts get-caller-identity', or run 'aws configure'."));
         }
         if (t instanceof UnknownHostException || t instanceof ConnectException || t instanceof NoRouteToHostException
                 || t instanceof SocketTimeoutException || isConnectFailure(t)) {
-            return Optional.of("Could not connect to the endpoint URL: \"" + target.ec2Url() + "\" (region "
+            return Optional.of(new Explanation("EndpointConnectionError",
+                    "Could not connect to the endpoint URL: \"" + target.ec2Url() + "\" (region "
                     + (target.region() == null ? "unknown" : target.region()) + ").\n"
                     + (target.endpoint() != null
                     ? "Check --endpoint-url for a typo and that the service listens there; and HTTPS_PROXY/NO_PROXY."
                     : "Check the region, your proxy settings (HTTPS_PROXY, NO_PROXY), and a VPC endpoint for EC2"
-                    + " and SSM if this host has no internet route."));
+                    + " and SSM if this host has no internet route.")));
         }
         return Optional.empty();
     }

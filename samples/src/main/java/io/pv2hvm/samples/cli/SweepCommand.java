@@ -41,11 +41,12 @@ final class SweepCommand implements java.util.concurrent.Callable<Integer> {
             + " running elsewhere.")
     List<String> migrationIds = new ArrayList<>();
 
-    @Option(names = "--json", description = "Print the report as JSON.")
+    @Option(names = "--json", description = "Deprecated: the same as --output json.")
     boolean json;
 
     @Override
     public Integer call() {
+        json = json || Output.jsonRequested(spec);
         try (Ec2Client ec2 = aws.ec2()) {
             migrationIds.forEach(journal::requireValidId); // a malformed id is refused before any call
             SweepReport report = Migrations.sweep(ec2, journal.journal(), Set.copyOf(migrationIds), dryRun,

@@ -31,11 +31,12 @@ final class WorkerImageCommand implements java.util.concurrent.Callable<Integer>
     @Mixin
     WorkerOptions worker;
 
-    @Option(names = "--json", description = "Print the image as JSON.")
+    @Option(names = "--json", description = "Deprecated: the same as --output json.")
     boolean json;
 
     @Override
     public Integer call() {
+        json = json || Output.jsonRequested(spec);
         PrintWriter out = spec.commandLine().getOut();
         try (Ec2Client ec2 = aws.ec2(); SsmClient ssm = aws.ssm()) {
             WorkerImage image = worker.applyTo(io.pv2hvm.aws.AwsSteps.builder().ec2(ec2).ssm(ssm)

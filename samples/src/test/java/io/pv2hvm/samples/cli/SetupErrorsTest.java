@@ -51,6 +51,21 @@ class SetupErrorsTest {
     }
 
     @Test
+    void explanationCodes_forOutputJson_areAwsCodesWhereAwsGaveOne() {
+        var noCredentials = SdkClientException.create("Unable to load credentials from any of the providers in the chain");
+        var unreachable = SdkClientException.create("Unable to execute HTTP request", new UnknownHostException("x"));
+        var sso = SdkClientException.create("The SSO session associated with this profile has expired");
+        var denied = new AwsCallException("DescribeInstances", "UnauthorizedOperation", 403, "denied", null, false);
+
+        assertThat(SetupErrors.explanation(noCredentials, AWS).orElseThrow().code()).isEqualTo("NoCredentials");
+        assertThat(SetupErrors.explanation(unreachable, AWS).orElseThrow().code()).isEqualTo("EndpointConnectionError");
+        assertThat(SetupErrors.explanation(sso, AWS).orElseThrow().code()).isEqualTo("SSOSessionExpired");
+        assertThat(SetupErrors.explanation(denied, AWS).orElseThrow().code()).isEqualTo("UnauthorizedOperation");
+        assertThat(SetupErrors.explanation(denied, AWS).orElseThrow().text())
+                .isEqualTo(SetupErrors.explain(denied, AWS).orElseThrow());
+    }
+
+    @Test
     void expiredToken_saysRefresh() {
         var e = new AwsCallException("GetCallerIdentity", "ExpiredToken", 400, "expired", null, false);
         assertThat(SetupErrors.explain(e, AWS).orElseThrow()).startsWith("The security token in your credentials"
