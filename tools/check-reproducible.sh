@@ -22,6 +22,8 @@ modules=()
 for pom in "$root"/*/pom.xml; do
   dir="$(dirname "$pom")"
   name="$(basename "$dir")"
+  # original-*.jar is the shade plugin's copy of its input, left from earlier builds; never published.
+  rm -f "$dir"/target/original-*.jar
   compgen -G "$dir/target/*.jar" >/dev/null || continue
   modules+=("$name")
   mkdir -p "$first/$name"
