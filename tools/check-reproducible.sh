@@ -20,6 +20,7 @@ rm -rf "$first"
 mkdir -p "$first"
 modules=()
 for pom in "$root"/*/pom.xml; do
+  [ -f "$pom" ] || continue
   dir="$(dirname "$pom")"
   name="$(basename "$dir")"
   # original-*.jar is the shade plugin's copy of its input, left from earlier builds; never published.
