@@ -16,7 +16,7 @@ import java.nio.charset.StandardCharsets;
  * The {@code pv2hvm} command line: a sandbox migration against the emulator, and inventory, plan,
  * migrate, resume and sweep against AWS (or any endpoint), plus local image conversion.
  */
-@Command(name = "pv2hvm", mixinStandardHelpOptions = true, version = "pv2hvm 0.1.0-SNAPSHOT",
+@Command(name = "pv2hvm", mixinStandardHelpOptions = true, versionProvider = BuildVersion.class,
         description = "Moves AWS EC2 instances from paravirtual (PV) to HVM.",
         subcommands = {SandboxCommand.class, InventoryCommand.class, PlanCommand.class, MigrateCommand.class,
                 ResumeCommand.class, SweepCommand.class, ConvertImageCommand.class, EmulatorCommand.class,
