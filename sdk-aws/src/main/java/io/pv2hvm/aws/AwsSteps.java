@@ -263,7 +263,9 @@ public final class AwsSteps implements StepProvider {
                         .orElseThrow(() -> new AwsCallException("DescribeInstances", "InvalidInstanceID.NotFound",
                                 "Worker " + worker + " has no private IP visible yet; resume to try again.", null, true)))
                 : SsmTransport.builder().client(ssm.get()).instanceId(worker).maxPoll(timeouts.poll())
-                        .sleeper(sleeper).clock(clock).agentTimeout(timeouts.agentOnline()).calls(calls).build();
+                        .sleeper(sleeper).clock(clock).agentTimeout(timeouts.agentOnline()).calls(calls)
+                        // as long as six polls: 30 s on AWS's default 5 s poll
+                        .acceptanceWindow(timeouts.poll().multipliedBy(6)).build();
     }
 
     /**

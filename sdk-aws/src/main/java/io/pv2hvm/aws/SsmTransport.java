@@ -10,6 +10,8 @@ import io.pv2hvm.core.spi.OutputCapture;
 import io.pv2hvm.core.spi.OutputLine;
 import io.pv2hvm.core.spi.Sleeper;
 import software.amazon.awssdk.services.ssm.SsmClient;
+import software.amazon.awssdk.services.ssm.model.CommandFilter;
+import software.amazon.awssdk.services.ssm.model.CommandFilterKey;
 import software.amazon.awssdk.services.ssm.model.GetCommandInvocationResponse;
 import software.amazon.awssdk.services.ssm.model.InstanceInformation;
 import software.amazon.awssdk.services.ssm.model.InstanceInformationStringFilter;
@@ -38,7 +40,10 @@ import java.util.regex.Pattern;
  * waits for the agent to be Online in DescribeInstanceInformation (a new instance's agent takes a
  * minute or two to register), up to {@link Builder#agentTimeout}; then it throws
  * {@link SsmAgentOfflineException} naming the likely causes.
- * A command that outlives its timeout is cancelled with CancelCommand.
+ * A command that outlives its timeout is cancelled with CancelCommand. SendCommand has no client
+ * token: when its answer is lost (a 5xx or a broken connection), the command is found again by the
+ * token in its Comment through ListCommands and adopted, and sent again only when SSM does not list
+ * it within {@link Builder#acceptanceWindow}, so a step's command neither runs twice nor is lost.
  *
  * <p>SSM carries a command as a document parameter, which SSM's command history and CloudTrail
  * keep: a command's environment values travel there too. Do not pass secrets through this
@@ -51,8 +56,24 @@ public final class SsmTransport implements CommandTransport {
     /** The first reply carries the start of both streams: together they must stay under the cap too. */
     private static final int FIRST_CHUNK_BYTES = 8_000;
     private static final String SPOOL = "/var/tmp/pv2hvm";
+    /** How long SSM may take to list a command it accepted before a lost send is sent again. */
+    public static final Duration DEFAULT_ACCEPTANCE_WINDOW = Duration.ofSeconds(30);
     /** The exit status of coreutils {@code timeout} when it had to stop the command. */
     private static final int TIMED_OUT = 124;
+    private static final String DOCUMENT = "AWS-RunShellScript";
+    /** Each send's Comment: this prefix and a random UUID (43 characters; SSM allows 100). */
+    static final String COMMENT_PREFIX = "pv2hvm ";
+    /** A command whose answer was lost is sent at most this often (each time only if SSM does not list it). */
+    private static final int MAX_SENDS = 3;
+    /** Throttled sends (refused, so safe to repeat) tried before the throttling error reaches the step. */
+    private static final int MAX_THROTTLED = 8;
+    /** Turns the SDK's own retries off for one request. */
+    private static final software.amazon.awssdk.core.SdkPlugin SEND_ONCE = config -> config.overrideConfiguration(
+            config.overrideConfiguration().toBuilder().retryStrategy(r -> r.maxAttempts(1)).build());
+    /** ListCommands' largest page (https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_ListCommands.html). */
+    private static final int LIST_PAGE = 50;
+    /** InvokedAfter is compared with SSM's clock: allow for this machine's clock running ahead. */
+    private static final Duration CLOCK_SKEW = Duration.ofMinutes(10);
 
     private final SsmClient ssm;
     private final String instanceId;
@@ -60,6 +81,7 @@ public final class SsmTransport implements CommandTransport {
     private final Sleeper sleeper;
     private final AwsCalls calls;
     private final Duration agentTimeout;
+    private final Duration acceptanceWindow;
     private final java.time.Clock clock;
     private final java.util.concurrent.atomic.AtomicBoolean agentChecked;
     private final Consumer<String> waiting;
@@ -75,6 +97,7 @@ public final class SsmTransport implements CommandTransport {
         this.sleeper = b.sleeper;
         this.calls = b.calls != null ? b.calls : new AwsCalls(b.rateLimits);
         this.agentTimeout = b.agentTimeout;
+        this.acceptanceWindow = b.acceptanceWindow;
         this.clock = b.clock;
         this.agentChecked = new java.util.concurrent.atomic.AtomicBoolean();
         this.waiting = what -> { };
@@ -87,6 +110,7 @@ public final class SsmTransport implements CommandTransport {
         this.sleeper = base.sleeper;
         this.calls = base.calls;
         this.agentTimeout = base.agentTimeout;
+        this.acceptanceWindow = base.acceptanceWindow;
         this.clock = base.clock;
         this.agentChecked = base.agentChecked;
         this.waiting = waiting;
@@ -238,11 +262,7 @@ public final class SsmTransport implements CommandTransport {
 
     /** Sends a script and waits for it to finish; a timeout or a lost invocation is a TransportException. */
     private Finished run(String script, Duration timeout, String what) {
-        long seconds = Math.max(1, timeout.toSeconds());
-        String commandId = call("SendCommand", () -> ssm.sendCommand(r -> r.instanceIds(instanceId)
-                .documentName("AWS-RunShellScript").comment("pv2hvm")
-                .parameters(Map.of("commands", List.of(script), "executionTimeout", List.of(Long.toString(seconds))))))
-                .command().commandId();
+        String commandId = send(script, Math.max(1, timeout.toSeconds()), what);
         long deadline = System.nanoTime() + timeout.toNanos() + Duration.ofSeconds(30).toNanos();
         // Start at a tenth of the longest gap (500 ms for AWS's 5 s: no Run Command finishes
         // sooner than its dispatch), then double.
@@ -307,6 +327,99 @@ public final class SsmTransport implements CommandTransport {
         }
     }
 
+    /**
+     * Sends the script once. SendCommand takes no client token, so a 5xx or a broken connection
+     * leaves it unknown whether SSM accepted the command (and the worker runs it): each send carries
+     * its own token in the Comment, and after such a failure the transport looks for the token in
+     * ListCommands and adopts the command it finds. It sends again only when the command is not
+     * listed after {@link Builder#acceptanceWindow} (ListCommands shows a new command only after a
+     * moment), and never after an answer that says SSM refused it (4xx).
+     */
+    private String send(String script, long seconds, String what) {
+        String comment = COMMENT_PREFIX + UUID.randomUUID();
+        java.time.Instant sentAfter = clock.instant().minus(CLOCK_SKEW).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+        AwsCallException last = null;
+        int throttled = 0;
+        Duration backoff = Duration.ofMillis(Math.max(1, maxPoll.toMillis() / 10));
+        for (int attempt = 1; attempt <= MAX_SENDS; attempt++) {
+            try {
+                // The SDK must not resend on its own: it would not look for the first command.
+                return calls.call("SendCommand", () -> ssm.sendCommand(r -> r.instanceIds(instanceId)
+                        .documentName(DOCUMENT).comment(comment)
+                        .parameters(Map.of("commands", List.of(script), "executionTimeout", List.of(Long.toString(seconds))))
+                        .overrideConfiguration(o -> o.addPlugin(SEND_ONCE))))
+                        .command().commandId();
+            } catch (AwsCallException e) {
+                if (e.throttled() && ++throttled <= MAX_THROTTLED) {
+                    attempt--; // a throttled request was refused, not accepted: send again after a pause
+                    pause(backoff, comment);
+                    backoff = backoff.multipliedBy(2).compareTo(maxPoll) > 0 ? maxPoll : backoff.multipliedBy(2);
+                    continue;
+                }
+                if (!maybeAccepted(e)) {
+                    throw new TransportException(e.getMessage(), e, e.retryable());
+                }
+                last = e;
+            }
+            java.util.Optional<String> adopted = findSent(comment, sentAfter);
+            if (adopted.isPresent()) {
+                return adopted.get();
+            }
+        }
+        throw new TransportException("SendCommand (" + what + ") to " + instanceId + " failed " + MAX_SENDS
+                + " times and SSM lists no command with comment '" + comment + "': " + last.getMessage(), last, true);
+    }
+
+    private void pause(Duration wait, String comment) {
+        try {
+            sleeper.sleep(wait);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new TransportException("Interrupted while sending SSM command '" + comment + "' to " + instanceId
+                    + "; it may be running: look for it with aws ssm list-commands", e, false);
+        }
+    }
+
+    /** A 5xx, or no answer at all: the command may have been accepted although the answer was lost. */
+    private static boolean maybeAccepted(AwsCallException e) {
+        return e.errorCode() == null || e.httpStatus() >= 500;
+    }
+
+    /**
+     * The id of the command this transport sent with {@code comment}, as ListCommands shows it for
+     * the worker: every page of the account's commands of the document issued since
+     * {@code sentAfter}, polled until {@link Builder#acceptanceWindow} has passed. Listing the
+     * worker's commands with InstanceId would hide a command still Pending there
+     * (https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_ListCommands.html).
+     */
+    private java.util.Optional<String> findSent(String comment, java.time.Instant sentAfter) {
+        java.time.Instant deadline = clock.instant().plus(acceptanceWindow);
+        Duration slept = Duration.ZERO;
+        Duration wait = Duration.ofMillis(Math.max(1, maxPoll.toMillis() / 10));
+        while (true) {
+            String next = null;
+            do {
+                String token = next;
+                var page = call("ListCommands", () -> ssm.listCommands(r -> r.maxResults(LIST_PAGE).nextToken(token)
+                        .filters(CommandFilter.builder().key(CommandFilterKey.INVOKED_AFTER).value(sentAfter.toString()).build(),
+                                CommandFilter.builder().key(CommandFilterKey.DOCUMENT_NAME).value(DOCUMENT).build())));
+                for (software.amazon.awssdk.services.ssm.model.Command c : page.commands()) {
+                    if (comment.equals(c.comment()) && c.instanceIds().contains(instanceId)) {
+                        return java.util.Optional.of(c.commandId());
+                    }
+                }
+                next = page.nextToken();
+            } while (next != null && !next.isEmpty());
+            if (!clock.instant().isBefore(deadline) || slept.compareTo(acceptanceWindow) >= 0) {
+                return java.util.Optional.empty();
+            }
+            waiting.accept("SSM command on " + instanceId + ": looking for a command whose answer was lost");
+            pause(wait, comment);
+            slept = slept.plus(wait);
+            wait = wait.multipliedBy(2).compareTo(maxPoll) > 0 ? maxPoll : wait.multipliedBy(2);
+        }
+    }
+
     private void cancel(String commandId) {
         try {
             call("CancelCommand", () -> ssm.cancelCommand(r -> r.commandId(commandId).instanceIds(instanceId)));
@@ -339,6 +452,7 @@ public final class SsmTransport implements CommandTransport {
         private AwsCalls calls;
         private Ec2RateLimits rateLimits = Ec2RateLimits.unlimited();
         private Duration agentTimeout = AwsTimeouts.DEFAULT_AGENT_ONLINE;
+        private Duration acceptanceWindow = DEFAULT_ACCEPTANCE_WINDOW;
         private java.time.Clock clock = java.time.Clock.systemUTC();
 
         private Builder() {
@@ -353,6 +467,19 @@ public final class SsmTransport implements CommandTransport {
                 throw new InvalidSpecException("The SSM agent timeout must be zero or positive; got " + timeout + ".");
             }
             this.agentTimeout = timeout;
+            return this;
+        }
+
+        /**
+         * How long ListCommands may take to show a command SSM accepted (default
+         * {@link #DEFAULT_ACCEPTANCE_WINDOW}): after a SendCommand whose answer was lost, a command
+         * not listed within it is taken as never accepted and sent again.
+         */
+        public Builder acceptanceWindow(Duration window) {
+            if (window == null || window.isNegative()) {
+                throw new InvalidSpecException("The SSM acceptance window must be zero or positive; got " + window + ".");
+            }
+            this.acceptanceWindow = window;
             return this;
         }
 

@@ -42,9 +42,13 @@ public final class ReliabilityTable {
                             failed(t, "killed", "resumed-to-the-same-end-state"), v(t, "leaked"))),
             new Row("lost-responses.txt", "LostResponseMatrixTest", "each mutating action of a migration takes effect,"
                     + " then its answer is lost (first an HTTP 500, then a connection reset); the SDK's retries are off,"
-                    + " so only pv2hvm recovers", t -> List.of(v(t, "runs") + " (" + v(t, "actions") + " actions)",
+                    + " so only pv2hvm recovers; then, with a worker reached over SSM, the SendCommand of each step command"
+                    + " takes effect (the worker runs it) and its answer is lost (a 500 or a reset)",
+                    t -> List.of(v(t, "runs") + " (" + v(t, "actions") + " actions, " + v(t, "ssm-commands")
+                            + " SSM step commands)",
                     v(t, "responses-lost") + " lost responses, " + v(t, "sdk-retries") + " SDK retries",
-                    v(t, "same-end-state") + " (same end state; " + v(t, "duplicated") + " resources created twice)",
+                    v(t, "same-end-state") + " (same end state; " + v(t, "duplicated") + " resources created twice; "
+                            + v(t, "commands-run-twice-or-lost") + " step commands run twice or lost)",
                     failed(t, "runs", "same-end-state"), v(t, "leaked"))),
             new Row("rollbacks.txt", "RollbackTest", "a failure is injected right after each step (its work done)",
                     t -> List.of(v(t, "runs"), v(t, "runs") + " failures", "0", v(t, "rolled-back")

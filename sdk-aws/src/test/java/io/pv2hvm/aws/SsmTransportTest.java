@@ -177,6 +177,77 @@ class SsmTransportTest {
         assertThat(emulator.journal().count("SendCommand")).isZero();
     }
 
+    /** A command that appends a line to {@code runs} each time the worker runs it. */
+    private static Command countedIn(Path runs) {
+        return Command.bash("echo ran >> " + runs + "; echo done");
+    }
+
+    private SsmTransport onlineTransport(Duration acceptanceWindow) {
+        transport(WORKER); // waits for the agent
+        return SsmTransport.builder().client(ssm).instanceId(WORKER).maxPoll(Duration.ofMillis(20))
+                .acceptanceWindow(acceptanceWindow).build();
+    }
+
+    @org.junit.jupiter.params.ParameterizedTest(name = "lost by {0}")
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"HTTP 500", "a connection reset"})
+    void sendCommandWhoseAnswerIsLost_isFoundByItsCommentAndAdopted_andRunsOnce(String how) throws Exception {
+        start(Duration.ofMillis(300)); // ListCommands shows a new command only after 300 ms
+        SsmTransport t = onlineTransport(Duration.ofSeconds(5));
+        Path runs = dir.resolve("runs");
+        emulator.journal().clear();
+        if (how.equals("HTTP 500")) {
+            emulator.faults().loseResponseNext("SendCommand", 1);
+        } else {
+            emulator.faults().loseResponseByResetNext("SendCommand", 1);
+        }
+
+        CommandResult r = t.exec(countedIn(runs));
+
+        assertThat(r.stdout()).isEqualTo("done\n");
+        assertThat(Files.readAllLines(runs)).as("the worker ran the command").containsExactly("ran");
+        List<RecordedCall> sends = emulator.journal().calls("SendCommand");
+        assertThat(sends.get(0).responseLost()).isTrue();
+        assertThat(sends.get(0).param("Comment")).startsWith("pv2hvm ");
+        assertThat(sends).as("the lost one, then the spool cleanup; never the command again").hasSize(2)
+                .extracting(c -> c.param("Parameters.commands.1")).doesNotHaveDuplicates();
+        assertThat(emulator.journal().calls("ListCommands")).as("looked for it until it was listed")
+                .isNotEmpty().allSatisfy(c -> assertThat(c.param("Filters.1.key")).isEqualTo("InvokedAfter"));
+    }
+
+    @Test
+    void sendCommandThatFailedBeforeSsmAcceptedIt_isSentAgainWithTheSameComment_andRunsOnce() throws Exception {
+        start(Duration.ofMillis(300));
+        SsmTransport t = onlineTransport(Duration.ofSeconds(1));
+        Path runs = dir.resolve("runs");
+        emulator.journal().clear();
+        emulator.faults().failNext("SendCommand", 1, "InternalServerError", "Injected fault", 500);
+
+        CommandResult r = t.exec(countedIn(runs));
+
+        assertThat(r.stdout()).isEqualTo("done\n");
+        assertThat(Files.readAllLines(runs)).containsExactly("ran");
+        List<RecordedCall> sends = emulator.journal().calls("SendCommand");
+        assertThat(sends.get(0).tookEffect()).isFalse();
+        assertThat(sends.get(1).succeeded()).isTrue();
+        assertThat(sends.get(1).param("Comment")).isEqualTo(sends.get(0).param("Comment"));
+        assertThat(emulator.journal().calls("ListCommands")).as("not listed within the acceptance window").isNotEmpty();
+    }
+
+    @Test
+    void sendCommandRefusedWithAClientError_isNotSentAgain_norLookedFor() {
+        start(Duration.ZERO);
+        SsmTransport t = onlineTransport(Duration.ofSeconds(1));
+        Path runs = dir.resolve("runs");
+        emulator.journal().clear();
+        emulator.faults().failNext("SendCommand", 1, "InvalidDocument", "Document with name AWS-RunShellScript does not exist.");
+
+        assertThatThrownBy(() -> t.exec(countedIn(runs))).isInstanceOf(TransportException.class)
+                .hasMessageContaining("InvalidDocument");
+        assertThat(runs).doesNotExist();
+        assertThat(emulator.journal().calls("SendCommand")).hasSize(1);
+        assertThat(emulator.journal().calls("ListCommands")).isEmpty();
+    }
+
     @Test
     void upload_writesTheFileWithItsMode() throws Exception {
         start(Duration.ZERO);

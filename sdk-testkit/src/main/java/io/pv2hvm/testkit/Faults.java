@@ -91,6 +91,9 @@ public final class Faults {
     private final Map<String, Rate> rates = new HashMap<>();
     private final Map<String, Deque<Injection>> next = new HashMap<>();
     private final Map<String, Duration> delays = new HashMap<>();
+    /** Per action: how many calls were drawn, and injections for given call numbers. */
+    private final Map<String, Integer> drawn = new HashMap<>();
+    private final Map<String, Map<Integer, Injection>> atCall = new HashMap<>();
 
     /** Faults drawing from a generator seeded with {@code seed}. */
     public Faults(long seed) {
@@ -169,6 +172,22 @@ public final class Faults {
         return enqueue(action, times, new LostResponse(new Reset()));
     }
 
+    /**
+     * Lets the {@code n}-th call of {@code action} from now (1 for the next) take effect, then
+     * answers it with HTTP 500 {@code InternalError}, or resets the connection when {@code byReset};
+     * the calls before it pass. For losing the answer of one call in a sequence, such as the
+     * SendCommand of one step's command.
+     */
+    public synchronized Faults loseResponseOfCall(String action, int n, boolean byReset) {
+        if (n < 1) {
+            throw new IllegalArgumentException("calls are counted from 1 (the next one): " + n);
+        }
+        Injection lost = new LostResponse(byReset ? new Reset()
+                : new Fail("InternalError", "We encountered an internal error. Please try again.", 500));
+        atCall.computeIfAbsent(action, a -> new HashMap<>()).put(drawn.getOrDefault(action, 0) + n, lost);
+        return this;
+    }
+
     private Faults enqueue(String action, int times, Injection injection) {
         Deque<Injection> q = next.computeIfAbsent(action, a -> new ArrayDeque<>());
         for (int i = 0; i < times; i++) {
@@ -188,10 +207,17 @@ public final class Faults {
         rates.clear();
         next.clear();
         delays.clear();
+        atCall.clear();
     }
 
     /** The injection for one call of {@code action}, if any; consumes "next" entries. */
     public synchronized Optional<Injection> draw(String action) {
+        int call = drawn.merge(action, 1, Integer::sum);
+        Map<Integer, Injection> scheduledCalls = atCall.get(action);
+        Injection scheduled = scheduledCalls == null ? null : scheduledCalls.remove(call);
+        if (scheduled != null) {
+            return Optional.of(scheduled);
+        }
         for (String key : new String[] {action, "*"}) {
             Deque<Injection> q = next.get(key);
             if (q != null && !q.isEmpty()) {

@@ -127,6 +127,44 @@ class InstanceAttributesTest {
     }
 
     @Test
+    void registerImage_takesTheKeyFromItsSnapshots_refusingAKmsKeyIdOrUnencryptingOne_andRegistersNothing() {
+        String rootId = root(instance(SERVER)).volumeId();
+        var snap = ec2.createSnapshot(r -> r.volumeId(rootId));
+        Polling.until(() -> ec2.describeSnapshots(r -> r.snapshotIds(snap.snapshotId())).snapshots().get(0)
+                .stateAsString().equals("completed"));
+        int images = ec2.describeImages(r -> r.owners("self")).images().size();
+
+        Throwable withKey = catchThrowableOfType(Ec2Exception.class, () -> ec2.registerImage(r -> r.name("with-key")
+                .rootDeviceName("/dev/xvda").virtualizationType("hvm").architecture("x86_64").blockDeviceMappings(b -> b
+                        .deviceName("/dev/xvda").ebs(e -> e.snapshotId(snap.snapshotId()).encrypted(true).kmsKeyId(KEY)))));
+        Throwable unencrypted = catchThrowableOfType(Ec2Exception.class, () -> ec2.registerImage(r -> r.name("unencrypted")
+                .rootDeviceName("/dev/xvda").virtualizationType("hvm").architecture("x86_64").blockDeviceMappings(b -> b
+                        .deviceName("/dev/xvda").ebs(e -> e.snapshotId(snap.snapshotId()).encrypted(false)))));
+
+        assertThat(code(withKey)).isEqualTo("InvalidParameterCombination");
+        assertThat(withKey).hasMessageContaining("only RunInstances");
+        assertThat(code(unencrypted)).isEqualTo("InvalidParameterCombination");
+        assertThat(ec2.describeImages(r -> r.owners("self")).images()).hasSize(images);
+    }
+
+    @Test
+    void attachingAVolumeOfTheKey_recordsTheKeyAsTouched_forTheCallersKmsPermissions() {
+        String rootId = root(instance(SERVER)).volumeId();
+        var snap = ec2.createSnapshot(r -> r.volumeId(rootId));
+        Polling.until(() -> ec2.describeSnapshots(r -> r.snapshotIds(snap.snapshotId())).snapshots().get(0)
+                .stateAsString().equals("completed"));
+        String copy = ec2.createVolume(r -> r.availabilityZone("us-east-1a").snapshotId(snap.snapshotId())).volumeId();
+        Polling.until(() -> ec2.describeVolumes(r -> r.volumeIds(copy)).volumes().get(0).stateAsString().equals("available"));
+
+        ec2.attachVolume(r -> r.volumeId(copy).instanceId(SERVER).device("/dev/sdh"));
+
+        assertThat(aws.journal().calls("AttachVolume")).filteredOn(c -> copy.equals(c.param("VolumeId"))).singleElement()
+                .satisfies(c -> assertThat(c.resources()).extracting(TouchedResource::arn).contains(KEY));
+        assertThat(aws.journal().calls("CreateVolume")).filteredOn(c -> snap.snapshotId().equals(c.param("SnapshotId")))
+                .singleElement().satisfies(c -> assertThat(c.resources()).extracting(TouchedResource::arn).contains(KEY));
+    }
+
+    @Test
     void createVolume_encryptedWithoutAKey_usesTheAccountsEbsKey_andAKeyWithoutEncryptedIsRefused() {
         var v = ec2.createVolume(r -> r.availabilityZone("us-east-1a").size(1).encrypted(true));
         assertThat(v.kmsKeyId()).startsWith("arn:aws:kms:us-east-1:123456789012:key/");

@@ -8,6 +8,7 @@ import io.pv2hvm.core.journal.InMemoryJournal;
 import io.pv2hvm.testkit.Ec2Emulator;
 import io.pv2hvm.testkit.LatencyModel;
 import io.pv2hvm.testkit.SimulatedGuest;
+import io.pv2hvm.testkit.world.World;
 import io.pv2hvm.testkit.lab.BootResult;
 import io.pv2hvm.testkit.lab.Fixture;
 import io.pv2hvm.testkit.lab.GuestLab;
@@ -185,8 +186,18 @@ public final class Sandbox implements AutoCloseable {
         }
     }
 
+    /** The sandbox on {@code world} (such as {@link SandboxWorld#simulatedEncryptedWith}), its guest simulated. */
+    public static Sandbox startSimulated(World world, double timeScale) {
+        return simulated(world, LatencyModel.realistic().withTimeScale(timeScale), EmulatorTimeouts.forTimeScale(timeScale),
+                "a simulated world was given");
+    }
+
     private static Sandbox simulated(LatencyModel latency, AwsTimeouts timeouts, String why) {
-        Ec2Emulator emulator = Ec2Emulator.builder().world(SandboxWorld.simulated()).latency(latency)
+        return simulated(SandboxWorld.simulated(), latency, timeouts, why);
+    }
+
+    private static Sandbox simulated(World world, LatencyModel latency, AwsTimeouts timeouts, String why) {
+        Ec2Emulator emulator = Ec2Emulator.builder().world(world).latency(latency)
                 .ssmExecutor(new SimulatedWorker()).build().start();
         return new Sandbox(emulator, timeouts, why, null, null, null, null, List.of(), null);
     }

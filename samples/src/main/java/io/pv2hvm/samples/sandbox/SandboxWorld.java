@@ -59,6 +59,15 @@ public final class SandboxWorld {
         return world(VolumeSeed.of("/dev/sda1", 8)).build();
     }
 
+    /**
+     * The simulated world with the source's root and data volume encrypted under the customer
+     * managed KMS key {@code kmsKeyArn} (its guest is simulated).
+     */
+    public static World simulatedEncryptedWith(String kmsKeyArn) {
+        return world(source(VolumeSeed.of("/dev/sda1", 8).encryptedWith(kmsKeyArn), VolumeSeed.of("/dev/sdf", 100)
+                .id(DATA_VOLUME).filesystem(FilesystemSeed.ext4(DATA_VOLUME_UUID)).encryptedWith(kmsKeyArn))).build();
+    }
+
     /** The simulated world, still open for more images and instances. */
     public static World.Builder simulatedBuilder() {
         return world(VolumeSeed.of("/dev/sda1", 8));

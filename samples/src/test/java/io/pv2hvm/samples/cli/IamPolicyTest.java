@@ -85,6 +85,29 @@ class IamPolicyTest {
         scenario(s -> assertThat(s.steps().prepareWorkerImage().reused()).isFalse());
         scenarioName = "cancelled command";
         scenario(IamPolicyTest::interruptARunningWorkerCommand);
+        scenarioName = "lost SendCommand answer";
+        scenario(IamPolicyTest::adoptACommandWhoseAnswerWasLost);
+    }
+
+    /** A SendCommand whose answer is lost is looked for with ListCommands (by its comment) and adopted. */
+    private static void adoptACommandWhoseAnswerWasLost(Sandbox s) {
+        SsmTransport worker = SsmTransport.builder().client(s.ssm()).instanceId(launchWorker(s, "mig-iam-lost"))
+                .maxPoll(java.time.Duration.ofMillis(100)).build();
+        s.emulator().faults().loseResponseNext("SendCommand", 1);
+
+        assertThat(worker.exec(Command.of("true")).exitCode()).isZero();
+
+        assertThat(s.emulator().journal().calls("ListCommands")).isNotEmpty();
+    }
+
+    /** A worker as pv2hvm launches it: the Ubuntu image (with the agent), the SSM profile, its tags. */
+    private static String launchWorker(Sandbox s, String migrationId) {
+        return s.ec2().runInstances(r -> r.imageId(SandboxWorld.UBUNTU_IMAGE).instanceType("t3.small")
+                .minCount(1).maxCount(1).iamInstanceProfile(p -> p.name(SandboxWorld.WORKER_PROFILE))
+                .tagSpecifications(t -> t.resourceType(ResourceType.INSTANCE).tags(
+                        Tag.builder().key("pv2hvm:migration-id").value(migrationId).build(),
+                        Tag.builder().key("pv2hvm:role").value("worker").build())))
+                .instances().get(0).instanceId();
     }
 
     /**
@@ -96,13 +119,7 @@ class IamPolicyTest {
             Thread.sleep(3_000);
             return SsmCommandResult.success("");
         });
-        // A worker as pv2hvm launches it: the Ubuntu image (with the agent) and the SSM profile.
-        String id = s.ec2().runInstances(r -> r.imageId(SandboxWorld.UBUNTU_IMAGE).instanceType("t3.small")
-                .minCount(1).maxCount(1).iamInstanceProfile(p -> p.name(SandboxWorld.WORKER_PROFILE))
-                .tagSpecifications(t -> t.resourceType(ResourceType.INSTANCE).tags(
-                        Tag.builder().key("pv2hvm:migration-id").value("mig-iam-cancel").build(),
-                        Tag.builder().key("pv2hvm:role").value("worker").build())))
-                .instances().get(0).instanceId();
+        String id = launchWorker(s, "mig-iam-cancel");
         SsmTransport worker = SsmTransport.builder().client(s.ssm()).instanceId(id)
                 .sleeper(d -> {
                     if (s.emulator().journal().count("SendCommand") > 0) {
@@ -181,7 +198,7 @@ class IamPolicyTest {
             if (statement.path("Resource").asText().equals("*")) {
                 assertThat(statement.path("Sid").asText()).isEqualTo("ReadOnly");
                 statement.path("Action").forEach(a -> assertThat(a.asText())
-                        .matches("ec2:Describe\\w+|ssm:(DescribeInstanceInformation|GetCommandInvocation|CancelCommand)"));
+                        .matches("ec2:Describe\\w+|ssm:(DescribeInstanceInformation|GetCommandInvocation|CancelCommand|ListCommands)"));
             }
         }
     }

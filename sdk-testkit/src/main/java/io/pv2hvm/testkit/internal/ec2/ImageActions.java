@@ -174,6 +174,17 @@ final class ImageActions {
             QueryParams ebs = b.struct("Ebs");
             String snapId = ebs.get("SnapshotId");
             Integer size = ebs.integer("VolumeSize");
+            // An image's volumes take their encryption and key from its snapshots: KmsKeyId is taken
+            // only by RunInstances and Spot requests, and an encrypted snapshot stays encrypted
+            // (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_EbsBlockDevice.html).
+            if (ebs.has("KmsKeyId")) {
+                throw new Ec2Exception("InvalidParameterCombination", "KmsKeyId is not supported in a block device"
+                        + " mapping of RegisterImage (" + dev + "); only RunInstances and Spot requests take it.");
+            }
+            if (snapId != null && ebs.has("Encrypted") && !ebs.bool("Encrypted", true) && m.snapshot(snapId).encrypted) {
+                throw new Ec2Exception("InvalidParameterCombination", "Snapshot " + snapId + " is encrypted: the volumes"
+                        + " of " + dev + " cannot be unencrypted.");
+            }
             if (snapId != null) {
                 SnapshotRecord s = m.snapshot(snapId);
                 if (!s.state.equals("completed")) {

@@ -146,7 +146,9 @@ public final class EmulatorTransformer implements ResponseDefinitionTransformerV
         if (lost.seen() instanceof Faults.Fail f) {
             journal.record(new RecordedCall(c.model.clock.instant(), service, action, params, f.status(), f.code(),
                     accessKeyId, tookEffect, touched));
-            HttpAnswer seen = "ssm".equals(service) ? SsmService.error(f.status(), f.code(), f.message())
+            // SSM names its server fault InternalServerError (https://docs.aws.amazon.com/systems-manager/latest/APIReference/CommonErrors.html).
+            HttpAnswer seen = "ssm".equals(service)
+                    ? SsmService.error(f.status(), "InternalError".equals(f.code()) ? "InternalServerError" : f.code(), f.message())
                     : HttpAnswer.xml(f.status(), XmlWriter.error(f.code(), f.message(), requestId), f.code());
             return ResponseDefinitionBuilder.responseDefinition().withStatus(seen.status())
                     .withHeader("Content-Type", seen.contentType()).withHeader("x-amzn-RequestId", requestId)

@@ -134,6 +134,11 @@ final class TouchedResources {
                 String instance = p.get("InstanceId") != null ? p.get("InstanceId") : v == null ? null : v.attachedInstanceId;
                 existing("instance", instance);
                 existing("volume", p.get("VolumeId"));
+                // Attaching an encrypted volume has EC2 create a grant and decrypt its data key with
+                // the caller's KMS permissions (https://docs.aws.amazon.com/kms/latest/developerguide/services-ebs.html).
+                if (action.equals("AttachVolume") && v != null && v.encrypted) {
+                    kmsKeys.add(v.kmsKeyId);
+                }
             }
             case "AttachNetworkInterface" -> {
                 existing("instance", p.get("InstanceId"));
@@ -160,8 +165,14 @@ final class TouchedResources {
                 existing("network-interface", p.get("NetworkInterfaceId"));
                 indexed("SecurityGroupId.").forEach(g -> existing("security-group", g));
             }
-            case "StartInstances", "StopInstances", "TerminateInstances", "RebootInstances" ->
-                    indexed("InstanceId.").forEach(i -> existing("instance", i));
+            case "StartInstances", "StopInstances", "TerminateInstances", "RebootInstances" -> {
+                indexed("InstanceId.").forEach(i -> existing("instance", i));
+                // Starting an instance attaches its encrypted volumes again, as AttachVolume does.
+                if (action.equals("StartInstances")) {
+                    indexed("InstanceId.").forEach(i -> m.volumesOf(i).stream().filter(v -> v.encrypted)
+                            .forEach(v -> kmsKeys.add(v.kmsKeyId)));
+                }
+            }
             case "GetConsoleOutput", "DescribeInstanceAttribute" -> existing("instance", p.get("InstanceId"));
             case "DeleteVolume", "DescribeVolumeAttribute" -> existing("volume", p.get("VolumeId"));
             case "DeleteSnapshot" -> existing("snapshot", p.get("SnapshotId"));

@@ -477,45 +477,79 @@ public final class SsmService {
         return s.length() <= limit ? s : s.substring(0, limit);
     }
 
+    /**
+     * Invocations of the visible commands, per {@link CommandListing}'s filters and pages
+     * (https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_ListCommandInvocations.html).
+     */
     private void listCommandInvocations(JsonNode in, ObjectNode out) {
-        String commandId = text(in, "CommandId");
-        String instanceId = text(in, "InstanceId");
+        CommandListing q = new CommandListing("ListCommandInvocations", in);
         boolean details = in.path("Details").asBoolean(false);
-        ArrayNode list = out.putArray("CommandInvocations");
+        List<Map.Entry<Command, Invocation>> all = new ArrayList<>();
         for (Command c : commands.values()) {
-            if ((commandId != null && !commandId.equals(c.commandId)) || !model.visible(c.requestedAt)) {
+            if ((q.commandId != null && !q.commandId.equals(c.commandId)) || !model.visible(c.requestedAt)) {
                 continue;
             }
             for (Invocation inv : c.invocations.values()) {
-                if (instanceId != null && !instanceId.equals(inv.instanceId)) {
-                    continue;
-                }
                 String status = status(inv);
-                ObjectNode n = list.addObject();
-                n.put("CommandId", c.commandId).put("InstanceId", inv.instanceId).put("DocumentName", c.documentName)
-                        .put("DocumentVersion", "$DEFAULT").put("RequestedDateTime", c.requestedAt.toEpochMilli() / 1000.0)
-                        .put("Status", status).put("StatusDetails", details(status));
-                if (details) {
-                    ObjectNode plugin = n.putArray("CommandPlugins").addObject();
-                    boolean done = isFinal(status) && !inv.cancelled;
-                    plugin.put("Name", "aws:runShellScript").put("Status", status).put("StatusDetails", details(status))
-                            .put("ResponseCode", done ? exitCode(inv) : -1)
-                            .put("Output", done ? truncate(stdout(inv) + stderr(inv), PLUGIN_OUTPUT_LIMIT) : "");
+                if ((q.instanceId == null || q.instanceId.equals(inv.instanceId))
+                        && q.passes(c.requestedAt, status, isFinal(status), c.documentName)) {
+                    all.add(Map.entry(c, inv));
                 }
+            }
+        }
+        ArrayNode list = out.putArray("CommandInvocations");
+        for (Map.Entry<Command, Invocation> e : q.page(all, out)) {
+            Command c = e.getKey();
+            Invocation inv = e.getValue();
+            String status = status(inv);
+            ObjectNode n = list.addObject();
+            n.put("CommandId", c.commandId).put("InstanceId", inv.instanceId).put("DocumentName", c.documentName)
+                    .put("DocumentVersion", "$DEFAULT").put("RequestedDateTime", c.requestedAt.toEpochMilli() / 1000.0)
+                    .put("Status", status).put("StatusDetails", details(status));
+            if (c.comment != null) {
+                n.put("Comment", c.comment);
+            }
+            if (details) {
+                ObjectNode plugin = n.putArray("CommandPlugins").addObject();
+                boolean done = isFinal(status) && !inv.cancelled;
+                plugin.put("Name", "aws:runShellScript").put("Status", status).put("StatusDetails", details(status))
+                        .put("ResponseCode", done ? exitCode(inv) : -1)
+                        .put("Output", done ? truncate(stdout(inv) + stderr(inv), PLUGIN_OUTPUT_LIMIT) : "");
             }
         }
     }
 
-    /** Commands with their aggregate status (https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_ListCommands.html). */
+    /**
+     * Commands with their aggregate status, per {@link CommandListing}'s filters and pages
+     * (https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_ListCommands.html). A
+     * command appears only once the consistency window has passed since it was sent, and a named
+     * CommandId that is not (yet) listed is InvalidCommandId. Listed by InstanceId, a command whose
+     * invocation there is still Pending is not shown: it has not reached the node
+     * (https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_CommandFilter.html).
+     */
     private void listCommands(JsonNode in, ObjectNode out) {
-        String commandId = text(in, "CommandId");
-        String instanceId = text(in, "InstanceId");
-        ArrayNode list = out.putArray("Commands");
+        CommandListing q = new CommandListing("ListCommands", in);
+        List<Command> all = new ArrayList<>();
         for (Command c : commands.values()) {
-            if ((commandId == null || commandId.equals(c.commandId)) && model.visible(c.requestedAt)
-                    && (instanceId == null || c.invocations.containsKey(instanceId))) {
-                commandJson(list.addObject(), c);
+            if ((q.commandId != null && !q.commandId.equals(c.commandId)) || !model.visible(c.requestedAt)) {
+                continue;
             }
+            if (q.instanceId != null && (!c.invocations.containsKey(q.instanceId)
+                    || status(c.invocations.get(q.instanceId)).equals("Pending"))) {
+                continue;
+            }
+            String status = aggregateStatus(c);
+            if (q.passes(c.requestedAt, status, isFinal(status), c.documentName)) {
+                all.add(c);
+            }
+        }
+        if (q.commandId != null && all.isEmpty() && (!commands.containsKey(q.commandId)
+                || !model.visible(commands.get(q.commandId).requestedAt))) {
+            throw new Ec2Exception("InvalidCommandId", "Command " + q.commandId + " not found");
+        }
+        ArrayNode list = out.putArray("Commands");
+        for (Command c : q.page(all, out)) {
+            commandJson(list.addObject(), c);
         }
     }
 
