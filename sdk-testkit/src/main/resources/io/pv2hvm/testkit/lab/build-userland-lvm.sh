@@ -9,7 +9,8 @@
 # partition), the root filesystem copied in at the LV's first extent.
 # Outputs: OUT (the disk image), OUT.data-f and OUT.data-g (copies of SOURCE's data volumes),
 # OUT.boot/ (the PV-GRUB stand-in: kernel, the new initrd, cmdline), OUT.facts (SOURCE's, plus
-# LVM_ROOT=). Usage: build-userland-lvm.sh SOURCE OUT
+# LVM_ROOT=). The guest also serves /cgi-bin/root: "root-source=" and the device / is mounted from.
+# Usage: build-userland-lvm.sh SOURCE OUT
 set -euo pipefail
 
 [[ $# -eq 2 ]] || { echo "usage: build-userland-lvm.sh SOURCE OUT" >&2; exit 2; }
@@ -45,6 +46,13 @@ in_root apt-get -qq -y --no-install-recommends install lvm2 >&2
 # the initramfs-tools hook of lvm2 adds dm-mod and the lvm tools; its local-top script activates root='s group
 in_root update-initramfs -u -k "$kv" >&2
 umount "$r/sys" "$r/proc" "$r/dev"
+# where the guest's root is mounted from, served beside its page (the PV boot has no console login)
+cat >"$r/var/www/cgi-bin/root" <<'PAGE'
+#!/bin/sh
+printf 'Content-Type: text/plain\r\n\r\n'
+echo "root-source=$(findmnt -no SOURCE /)"
+PAGE
+chmod 755 "$r/var/www/cgi-bin/root"
 
 printf '# /etc/fstab: static file system information.\n/dev/mapper/%s-%s  /  ext4  defaults,noatime  0  1\nBOOTSPEC  /boot  ext4  defaults  0  2\n' \
   "$vg" "$lv" >"$work/fstab.head"
