@@ -167,7 +167,7 @@ public final class GuestConverter {
         List<String> warnings = new ArrayList<>(plan.warnings());
         warnings.addAll(networkWarnings(facts));
         String uuid = facts.filesystem().uuid();
-        if (facts.layout().kind() == GuestLayout.Kind.PARTITIONED) {
+        if (facts.layout().kind() != GuestLayout.Kind.WHOLE_DISK) {
             return grubInPlace(device, facts, plan, warnings);
         }
 
@@ -191,8 +191,13 @@ public final class GuestConverter {
         String uuid = facts.filesystem().uuid();
         Optional<GuestFilesystem> boot = facts.layout().boot();
         List<GuestChange> changes = new ArrayList<>();
-        fixDriversIfNeeded(plan, root, bootOption(facts), 5, 60, changes);
-        HvmBootConfig config = new HvmBootConfig(plan.entry(), uuid, extraArguments(facts, plan));
+        List<String> rootOptions = lvmRootOption(facts);
+        List<String> fixOptions = new ArrayList<>(bootOption(facts));
+        fixOptions.addAll(rootOptions);
+        fixDriversIfNeeded(plan, root, fixOptions, 5, 60, changes);
+        // an LVM root keeps the guest's root= (its initramfs activates the group and creates that device)
+        String rootSpec = facts.layout().lvmRoot().map(LvmRoot::mapperPath).orElse("UUID=" + uuid);
+        HvmBootConfig config = new HvmBootConfig(plan.entry(), uuid, rootSpec, extraArguments(facts, plan));
         warnings.addAll(config.warnings());
         String grubCfg = boot.isPresent() ? config.grubCfgOnSeparateBoot(boot.get().type(), boot.get().uuid())
                 : config.grubCfg(facts.filesystem().type());
@@ -200,13 +205,23 @@ public final class GuestConverter {
         run(WorkerScript.INSTALL_GRUB.command(device, grubPartition, grubCfg, boot.isPresent() ? "/grub" : "/boot/grub"),
                 "Installing GRUB2 on " + device + ", keeping its partitions", 60, 85);
         changes.add(new GuestChange(GRUB_CFG, "HVM boot entry for GRUB2" + (boot.isPresent() ? " on the /boot partition" : "")
-                + ": root by UUID, console on ttyS0" + argsNote(facts)));
+                + ": root " + (rootSpec.startsWith("UUID=") ? "by UUID" : "on " + rootSpec + " as before") + ", console on ttyS0"
+                + argsNote(facts)));
         nvmeTimeoutChange(GRUB_CFG, plan, config).ifPresent(changes::add);
-        adapt(plan, facts, root, GRUB_CFG, grubCfg, 85, 95, changes);
-        warnings.addAll(writeFstab(facts, root, uuid, 95, 100, changes));
+        adapt(plan, facts, root, rootOptions, GRUB_CFG, grubCfg, 85, 95, changes);
+        warnings.addAll(writeFstab(facts, root, rootOptions, rootSpec, 95, 100, changes));
         progress.report(100, device + " boots under HVM with GRUB2 from its partition table");
         return new ConversionResult(ConversionStrategy.IN_PLACE, device, root, uuid, plan.kernel().version(),
                 plan.driversToAdd(), warnings, facts, changes);
+    }
+
+    /**
+     * {@code --lvm-root=VG/LV} for the jobs that work on the root filesystem, when it is on a
+     * logical volume: they get its physical volume and map the LV's extents themselves.
+     */
+    private static List<String> lvmRootOption(GuestFacts facts) {
+        return facts.layout().lvmRoot().map(l -> List.of("--lvm-root=" + WorkerScript.word(l.volumeGroup()) + "/"
+                + WorkerScript.word(l.logicalVolume()))).orElse(List.of());
     }
 
     /** {@code --boot=DEVICE} for the jobs that write under /boot, when /boot is a partition of its own. */
@@ -281,11 +296,18 @@ public final class GuestConverter {
     /** Network identity, consoles, kernel hooks, cloud-init and SELinux: what makes the converted guest serve. */
     private void adapt(ConversionPlan plan, GuestFacts facts, String device, String bootTarget, String bootConfig,
                        double from, double to, List<GuestChange> changes) {
+        adapt(plan, facts, device, List.of(), bootTarget, bootConfig, from, to, changes);
+    }
+
+    private void adapt(ConversionPlan plan, GuestFacts facts, String device, List<String> options, String bootTarget,
+                       String bootConfig, double from, double to, List<GuestChange> changes) {
         String kernel = WorkerScript.guestPath(plan.entry().kernel());
         // a kernel without initramfs: the hook then looks for the kernel image itself in the initrd's place
         String initrd = WorkerScript.guestPath(plan.entry().initrd().orElse(kernel));
-        CommandResult r = run(WorkerScript.ADAPT_GUEST.command(device, keepCloudInitInstance ? "yes" : "no", bootTarget,
-                        WorkerScript.word(plan.kernel().version()), kernel, initrd, bootConfig, WorkerScript.guestResource("kernel-hook.sh")),
+        List<String> args = new ArrayList<>(options);
+        args.addAll(List.of(device, keepCloudInitInstance ? "yes" : "no", bootTarget,
+                WorkerScript.word(plan.kernel().version()), kernel, initrd, bootConfig, WorkerScript.guestResource("kernel-hook.sh")));
+        CommandResult r = run(WorkerScript.ADAPT_GUEST.command(args),
                 "Adapting network, consoles, kernel hooks and cloud-init on " + device, from, to);
         for (String line : r.stdout().split("\n")) {
             String[] f = line.split("\t", 3);
@@ -338,11 +360,18 @@ public final class GuestConverter {
     }
 
     private List<String> writeFstab(GuestFacts facts, String device, String uuid, double from, double to, List<GuestChange> changes) {
+        return writeFstab(facts, device, List.of(), "UUID=" + uuid, from, to, changes);
+    }
+
+    private List<String> writeFstab(GuestFacts facts, String device, List<String> options, String rootSpec, double from, double to,
+                                    List<GuestChange> changes) {
         FstabRewriter rewriter = new FstabRewriter(facts.startup(), dataVolumes.identified(), dataVolumes.keptByName());
         List<String> original = facts.fstab().stream().map(FstabEntry::toLine).toList();
         String bootSpec = facts.layout().boot().map(b -> "UUID=" + b.uuid()).orElse("");
-        String content = String.join("\n", rewriter.rewrite(original, "UUID=" + uuid, bootSpec));
-        run(WorkerScript.WRITE_FSTAB.command(device, content), "Rewriting /etc/fstab on " + device, from, to);
+        String content = String.join("\n", rewriter.rewrite(original, rootSpec, bootSpec));
+        List<String> args = new ArrayList<>(options);
+        args.addAll(List.of(device, content));
+        run(WorkerScript.WRITE_FSTAB.command(args), "Rewriting /etc/fstab on " + device, from, to);
         rewriter.changes().forEach(c -> changes.add(new GuestChange("/etc/fstab", c)));
         return rewriter.warnings();
     }

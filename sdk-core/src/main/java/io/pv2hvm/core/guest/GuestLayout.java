@@ -18,9 +18,11 @@ import java.util.Optional;
  * @param lvmPartitions        how many partitions are LVM physical volumes
  * @param bootElsewhere        the device the guest's fstab mounts {@code /boot} from when that is not
  *                             a partition of this volume (another volume); empty otherwise
+ * @param lvmRoot              for {@link Kind#LVM}, what inspection read of the root's logical volume
  */
 public record GuestLayout(Kind kind, String partitionTable, int rootPartition, long firstPartitionSector,
-                          Optional<GuestFilesystem> boot, int lvmPartitions, String bootElsewhere) {
+                          Optional<GuestFilesystem> boot, int lvmPartitions, String bootElsewhere,
+                          Optional<LvmRoot> lvmRoot) {
 
     /** The shape of the volume. */
     public enum Kind {
@@ -28,7 +30,10 @@ public record GuestLayout(Kind kind, String partitionTable, int rootPartition, l
         WHOLE_DISK,
         /** A partition table with the root filesystem on one of its partitions. */
         PARTITIONED,
-        /** A partition table whose root filesystem is inside an LVM volume group. */
+        /**
+         * A partition table whose root filesystem is on a logical volume of an LVM volume group;
+         * {@link GuestLayout#lvmRoot()} says which and whether it is mapped for conversion.
+         */
         LVM
     }
 
@@ -38,6 +43,13 @@ public record GuestLayout(Kind kind, String partitionTable, int rootPartition, l
         Objects.requireNonNull(partitionTable, "partitionTable");
         Objects.requireNonNull(boot, "boot");
         Objects.requireNonNull(bootElsewhere, "bootElsewhere");
+        Objects.requireNonNull(lvmRoot, "lvmRoot");
+    }
+
+    /** A layout without an LVM root. */
+    public GuestLayout(Kind kind, String partitionTable, int rootPartition, long firstPartitionSector,
+                       Optional<GuestFilesystem> boot, int lvmPartitions, String bootElsewhere) {
+        this(kind, partitionTable, rootPartition, firstPartitionSector, boot, lvmPartitions, bootElsewhere, Optional.empty());
     }
 
     /** An unpartitioned volume. */

@@ -13,34 +13,97 @@ scratch_dir
 emit() { local IFS=$'\t'; printf '%s\n' "$*"; }
 clean() { tr -d '\r' | tr '\t' ' '; }
 
+# menu_root_argument MENU: root= of the default entry of a GRUB legacy menu (menu.lst, grub.conf).
+menu_root_argument() {
+  awk '$1 ~ /^default/ { sub(/^default=?/, ""); d = ($0 ~ /^[ \t]*[0-9]+/) ? $1 + 0 : 0 }
+       $1 == "title" { n++ }
+       $1 == "kernel" && n == d + 1 { for (i = 3; i <= NF; i++) if ($i ~ /^root=/) { print substr($i, 6); exit } }' "$1"
+}
+
+# lvm_root: the root on a logical volume. The boot menu on a partition outside LVM (the guest's
+# /boot) names it with root=/dev/mapper/VG-LV or root=/dev/VG/LV; its volume group's metadata is
+# reported (lvm pv/vg/segment records) for the SDK to decide; a root LV that is one linear
+# segment of a volume group with this one physical volume is mapped read-only (map_lvm_device),
+# sets fsdev to the loop device and lvmpv to the physical volume. The group is never activated.
+lvm_root() {
+  local node d p menu arg= name vg= lv= re pv g f c rows
+  need_tools lvs pvs vgs losetup
+  for node in "${plain[@]}"; do
+    d=$(mktemp -d /tmp/pv2hvm-probe.XXXXXX)
+    PV2HVM_TMP+=("$d")
+    mount -o ro,noexec,nodev,nosuid "$node" "$d" 2>/dev/null || continue
+    PV2HVM_MOUNTS+=("$d")
+    for menu in /grub/menu.lst /grub/grub.conf; do
+      p=$(MNT=$d guest_file "$menu")  # refuses a link out of the partition, a FIFO or a device
+      if [[ -f $p ]]; then
+        arg=$(menu_root_argument "$p" | head -c 256 | clean)
+        emit lvm boot-menu "$node" "$menu"
+        break
+      fi
+    done
+    umount "$d"
+    [[ -z $arg ]] || break
+  done
+  [[ -n $arg ]] || return 0
+  emit lvm root-argument "$arg"
+  case $arg in
+    /dev/mapper/*-*) name=${arg#/dev/mapper/}; name=${name//--/$'\x01'}
+      vg=${name%%-*} lv=${name#*-}; vg=${vg//$'\x01'/-} lv=${lv//$'\x01'/-} ;;
+    /dev/*/*) name=${arg#/dev/}; [[ $name == */*/* ]] || { vg=${name%/*} lv=${name#*/}; } ;;
+  esac
+  local lvm_name='^[A-Za-z0-9+_.][A-Za-z0-9+_.-]{0,126}$'
+  [[ $vg =~ $lvm_name && $lv =~ $lvm_name ]] || return 0
+  emit lvm root "$vg" "$lv"
+  (( ${#pvs[@]} > 0 )) || return 0
+  re=$(lvm_device_regex "${pvs[@]}")
+  while IFS='|' read -r p g f; do emit lvm pv "$p" "$g" "$f"; done < <(lvm_report "$re" pvs -o pv_name,vg_name,pv_fmt)
+  while IFS='|' read -r g c; do emit lvm vg "$g" "$c"; done < <(lvm_report "$re" vgs -o vg_name,pv_count "$vg")
+  while IFS='|' read -r name f p c; do emit lvm segment "$name" "$f" "$p" "$c"; done \
+    < <(lvm_report "$re" lvs --segments -o lv_name,segtype,seg_pe_ranges,lv_attr "$vg/$lv")
+  pv=
+  for p in "${pvs[@]}"; do
+    [[ $(lvm_report "$(lvm_device_regex "$p")" pvs -o vg_name "$p") == "$vg" ]] && pv=$p
+  done
+  if [[ -n $pv ]] && lvm_linear_extent "$pv" "$vg" "$lv" >/dev/null; then
+    map_lvm_device "$pv" "$vg" "$lv" ro
+    fsdev=$PV2HVM_LVM_LOOP lvmpv=$pv
+    emit lvm mapped "$pv"
+  fi
+}
+
+lvmpv=
 pt=$(table_type "$dev")
 if [[ -n $pt ]]; then
   emit layout partitioned "$pt"
   # the root is the first partition holding /etc/fstab (partition 1 on most hd00 AKIs); a /boot
-  # partition does not hold one; an LVM physical volume cannot be read here
+  # partition does not hold one; a root in LVM is found through the boot menu (lvm_root)
   fsdev= lvm=0 first=
+  plain=() pvs=()
   while read -r n start; do
     if [[ -z $first ]] || (( start < first )); then first=$start; fi
     node=$(partition_node "$dev" "$n")
     t=$(fs_type "$node")
     emit layout partition "$n" "${t:-none}"
     case $t in
-      LVM2_member) lvm=$((lvm + 1)) ;;
+      LVM2_member) lvm=$((lvm + 1)); pvs+=("$node") ;;
+      LVM1_member) lvm=$((lvm + 1)); emit lvm pv "$node" "" lvm1 ;;
       ''|swap) ;;
-      *) if [[ -z $fsdev ]] && holds_root "$node"; then fsdev=$node; emit layout root-partition "$n"; fi ;;
+      *) if [[ -z $fsdev ]] && holds_root "$node"; then fsdev=$node; emit layout root-partition "$n"; else plain+=("$node"); fi ;;
     esac
   done < <(partition_starts "$dev")
   emit layout first-sector "${first:-0}"
   emit layout lvm-partitions "$lvm"
   if [[ -z $fsdev ]]; then
-    (( lvm == 0 )) || { emit layout kind lvm; exit 0; }
-    fail "no partition of $dev holds a root filesystem (one with /etc/fstab)"
+    (( lvm > 0 )) || fail "no partition of $dev holds a root filesystem (one with /etc/fstab)"
+    emit layout kind lvm
+    lvm_root
+    [[ -n $fsdev ]] || exit 0  # the SDK refuses, from the lvm records, saying why
   fi
 else
   emit layout whole-disk
   fsdev=$dev
 fi
-emit fs device "$fsdev"
+emit fs device "${lvmpv:-$fsdev}"
 type=$(fs_type "$fsdev")
 [[ -n $type ]] || fail "no filesystem found on $fsdev"
 emit fs type "$type"

@@ -2,12 +2,19 @@
 # a /boot on a partition of its own. A job given --boot=DEVICE before its own arguments mounts
 # DEVICE on the guest's /boot right after the root (mount_separate_boot), so what it writes under
 # /boot lands where the guest's bootloader and kernel packages look.
+# A job given --lvm-root=VG/LV reads its DEVICE argument as the LVM physical volume holding the
+# guest's root logical volume LV of volume group VG and works on the LV instead, through a loop
+# device over the LV's extents (map_lvm_root, at the end of this file).
 PV2HVM_BOOT_DEVICE=
-if [[ ${1:-} == --boot=* ]]; then
-  PV2HVM_BOOT_DEVICE=${1#--boot=}
+PV2HVM_LVM_ROOT=
+while [[ ${1:-} == --boot=* || ${1:-} == --lvm-root=* ]]; do
+  case $1 in
+    --boot=*) PV2HVM_BOOT_DEVICE=${1#--boot=}; need_block_device BOOT "$PV2HVM_BOOT_DEVICE" ;;
+    --lvm-root=*) PV2HVM_LVM_ROOT=${1#--lvm-root=}
+      need_word LVM_ROOT "$PV2HVM_LVM_ROOT" '^[A-Za-z0-9+_.][A-Za-z0-9+_.-]{0,126}/[A-Za-z0-9+_.][A-Za-z0-9+_.-]{0,126}$' ;;
+  esac
   shift
-  need_block_device BOOT "$PV2HVM_BOOT_DEVICE"
-fi
+done
 
 # mount_on_guest_boot DEVICE ro|rw: mounts DEVICE on the guest's /boot under MNT (read-only
 # mounts replay no journal). The guest's /boot must be a real directory inside the guest.
@@ -75,3 +82,67 @@ boot_partition() {
   done < <(partition_starts "$disk")
   return 0
 }
+
+# LVM roots (RHEL/CentOS 5-6 installs: /boot on partition 1, the root on a logical volume of a
+# volume group on partition 2). The volume group is never activated: the worker may have no
+# device-mapper, and tables built from a guest's metadata, or its VG names clashing with the
+# worker's own, have no place on the worker. lvm2's reporting commands read the metadata
+# read-only, scanning only the devices named; a linear LV of one segment is then just a range of
+# its physical volume, which a loop device maps.
+
+# lvm_report FILTER_REGEX COMMAND ARG...: an lvm2 report (pvs, vgs, lvs) without headings, fields
+# split by '|', sizes in bytes, scanning only the devices whose path matches FILTER_REGEX.
+lvm_report() {
+  local re=$1; shift
+  LVM_SUPPRESS_FD_WARNINGS=1 "$@" --readonly --noheadings --units b --nosuffix --separator '|' \
+    --config "devices { filter = [ \"a%$re%\", \"r%.*%\" ] use_devicesfile = 0 }" 2>/dev/null | sed 's/^ *//'
+}
+
+# lvm_device_regex DEVICE...: an lvm2 filter pattern accepting exactly these device paths.
+lvm_device_regex() {
+  local d re=
+  for d in "$@"; do re+=${re:+|}${d//./[.]}; done
+  echo "^($re)\$"
+}
+
+# lvm_linear_extent PV VG LV: "OFFSET SIZE" in bytes of logical volume LV on physical volume PV
+# when LV is one linear segment of a plain volume (no snapshot origin, not thin) on PV, and PV is
+# the only physical volume of VG with lvm2 metadata; returns 1, printing nothing, otherwise.
+lvm_linear_extent() {
+  local pv=$1 vg=$2 lv=$3 re name pe_start pvvg fmt count rows seg range attr extent size first last
+  re=$(lvm_device_regex "$pv")
+  IFS='|' read -r name pe_start pvvg fmt < <(lvm_report "$re" pvs -o pv_name,pe_start,vg_name,pv_fmt "$pv") || return 1
+  [[ $name == "$pv" && $pvvg == "$vg" && $fmt == lvm2 && $pe_start =~ ^[0-9]+$ ]] || return 1
+  count=$(lvm_report "$re" vgs -o pv_count "$vg")
+  [[ $count == 1 ]] || return 1
+  rows=$(lvm_report "$re" lvs --segments -o segtype,seg_pe_ranges,vg_extent_size,seg_size_pe,lv_attr "$vg/$lv")
+  [[ -n $rows && $rows != *$'\n'* ]] || return 1
+  IFS='|' read -r seg range extent size attr <<<"$rows"
+  [[ $seg == linear && $attr == -* && $extent =~ ^[0-9]+$ && $size =~ ^[0-9]+$ ]] || return 1
+  [[ $range =~ ^(.+):([0-9]+)-([0-9]+)$ && ${BASH_REMATCH[1]} == "$pv" ]] || return 1
+  first=${BASH_REMATCH[2]} last=${BASH_REMATCH[3]}
+  (( last - first + 1 == size )) || return 1
+  echo "$(( pe_start + first * extent )) $(( size * extent ))"
+}
+
+# map_lvm_device PV VG LV ro|rw: maps logical volume LV of VG on PV through a loop device
+# (read-only for ro), detached on exit; sets PV2HVM_LVM_LOOP.
+PV2HVM_LVM_LOOP=
+map_lvm_device() {
+  local ext offset size
+  need_tools lvs pvs vgs losetup
+  ext=$(lvm_linear_extent "$1" "$2" "$3") || fail "the root logical volume $2/$3 on $1 is not one linear segment of a volume group with this one physical volume; run inspect for the reason"
+  read -r offset size <<<"$ext"
+  PV2HVM_LVM_LOOP=$(losetup -f --show $([[ $4 == ro ]] && echo -r) -o "$offset" --sizelimit "$size" "$1") \
+    || fail "cannot map $2/$3 on $1 through a loop device"
+  PV2HVM_LOOPS+=("$PV2HVM_LVM_LOOP")
+}
+
+# --lvm-root=VG/LV given: the job's DEVICE (its first argument, the physical volume) becomes the
+# loop device of the root LV, mapped read-write (the jobs given the option write the guest's root).
+if [[ -n $PV2HVM_LVM_ROOT ]]; then
+  need_block_device DEVICE "${1:-}"
+  not_mounted "$1"
+  map_lvm_device "$1" "${PV2HVM_LVM_ROOT%%/*}" "${PV2HVM_LVM_ROOT#*/}" rw
+  set -- "$PV2HVM_LVM_LOOP" "${@:2}"
+fi

@@ -7,6 +7,7 @@ export LC_ALL=C PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bi
 PV2HVM_JOB=${0##*/}
 PV2HVM_MOUNTS=()
 PV2HVM_TMP=()
+PV2HVM_LOOPS=()
 PV2HVM_SCRATCH=
 
 fail() { echo "pv2hvm ($PV2HVM_JOB): $*" >&2; exit 1; }
@@ -22,6 +23,7 @@ pv2hvm_cleanup() {
   for ((i = ${#PV2HVM_MOUNTS[@]} - 1; i >= 0; i--)); do
     mountpoint -q "${PV2HVM_MOUNTS[i]}" 2>/dev/null && { umount "${PV2HVM_MOUNTS[i]}" 2>/dev/null || umount -l "${PV2HVM_MOUNTS[i]}"; }
   done
+  for i in "${PV2HVM_LOOPS[@]}"; do losetup -d "$i" 2>/dev/null || true; done
   for i in "${PV2HVM_TMP[@]}"; do rmdir "$i" 2>/dev/null || true; done
   [[ -n $PV2HVM_SCRATCH ]] && rm -rf "$PV2HVM_SCRATCH"
   exit "$rc"

@@ -34,6 +34,7 @@ public final class GuestLab {
     /** A cold debootstrap of a full userland on a busy 2-core machine. */
     private static final Duration USERLAND_BUILD_TIMEOUT = Duration.ofMinutes(45);
     private static final String USERLAND_SCRIPT = "build-userland.sh";
+    private static final String LVM_USERLAND_SCRIPT = "build-userland-lvm.sh";
     private static volatile GuestLab shared;
 
     private final Path cacheDir;
@@ -41,6 +42,7 @@ public final class GuestLab {
     private final LocalTransport local = LocalTransport.create();
     private final Map<Fixture, Path> built = new ConcurrentHashMap<>();
     private final Map<UserlandFixture, UserlandImage> userlands = new ConcurrentHashMap<>();
+    private UserlandImage lvmUserland;
     private Path scriptDir;
     private String kernelVersion;
 
@@ -98,6 +100,79 @@ public final class GuestLab {
      */
     public UserlandImage userland(UserlandFixture fixture) {
         return userlands.computeIfAbsent(fixture, this::buildUserlandIfMissing);
+    }
+
+    /**
+     * The cached sysvinit userland re-laid with its root on LVM ({@code build-userland-lvm.sh}: {@code /boot}
+     * on partition 1, VG {@code VolGroup00} on partition 2, root LV {@code LogVol00}, lvm2 in the guest's
+     * initramfs), built first if missing and then proven by one boot as its PV instance (direct
+     * kernel boot, the PV-GRUB stand-in, PV MAC), which must serve the page with {@code /} mounted
+     * from the LV its initramfs activated. Cached under a key of its script and of the source
+     * userland's, one builder across JVMs.
+     */
+    public UserlandImage userlandOnLvm() {
+        synchronized (userlands) {
+            if (lvmUserland == null) {
+                lvmUserland = buildLvmUserlandIfMissing(userland(UserlandFixture.SYSVINIT));
+            }
+            return lvmUserland;
+        }
+    }
+
+    private UserlandImage buildLvmUserlandIfMissing(UserlandImage source) {
+        byte[] script = resource(LVM_USERLAND_SCRIPT);
+        String key = hashOf(List.of(HexFormat.of().formatHex(script), source.root().getFileName().toString())).substring(0, 16);
+        Path image = cacheDir.resolve("fixtures").resolve("userland-sysvinit-lvm-" + key + ".img");
+        try (java.nio.channels.FileChannel lock = java.nio.channels.FileChannel.open(Path.of(image + ".lock"),
+                java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE);
+             java.nio.channels.FileLock held = lock.lock()) {
+            if (!Files.isRegularFile(Path.of(image + ".pv-page")) || !Files.isRegularFile(image)) {
+                Path staging = image.resolveSibling(".staging-" + image.getFileName());
+                if (!Files.isRegularFile(Path.of(staging + ".facts")) || !Files.isRegularFile(staging)) {
+                    // a staged build whose script finished is reused: a run killed during the PV boot does not repeat it
+                    Path scriptFile = cacheDir.resolve("scripts").resolve("userland-lvm-" + key).resolve(LVM_USERLAND_SCRIPT);
+                    Files.createDirectories(scriptFile.getParent());
+                    Files.write(scriptFile, script);
+                    run(Command.of("bash", scriptFile.toString(), source.root().toString(), staging.toString())
+                            .withTimeout(USERLAND_BUILD_TIMEOUT), LVM_USERLAND_SCRIPT);
+                }
+                UserlandImage staged = loadUserland(UserlandFixture.SYSVINIT, staging);
+                String page = bootAsPvOnLvm(staged);
+                for (String suffix : List.of(".data-f", ".data-g", ".boot", ".facts")) {
+                    run(Command.of("rm", "-rf", image + suffix), "clear " + image + suffix);
+                    Files.move(Path.of(staging + suffix), Path.of(image + suffix), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+                }
+                Files.move(staging, image, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+                Files.writeString(Path.of(image + ".pv-page"), page);  // last: marks the fixture proven
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return loadUserland(UserlandFixture.SYSVINIT, image);
+    }
+
+    /**
+     * Boots a copy of the staged LVM guest once as its PV instance; its page must be served with
+     * {@code /} on the LV ({@code root-source=} in the returned text, from {@code findmnt}).
+     */
+    private String bootAsPvOnLvm(UserlandImage staged) throws IOException {
+        String cmdline = Files.readString(staged.pvBoot().resolve("cmdline")).strip();
+        LiveGuest.Options pv = LiveGuest.Options.direct(staged.pvBoot().resolve("vmlinuz"), staged.pvBoot().resolve("initrd"),
+                cmdline, staged.fixture().pvMac(), false);
+        // on a copy: the boot ends by cutting the power, and the fixture stays as built (clean, never booted)
+        Path copy = copyOf(staged.root(), "first-boot-sysvinit-lvm.img");
+        try (LiveGuest guest = LiveGuest.start(workDir.resolve("boot-logs"), "first-boot-sysvinit-lvm", pv, copy,
+                List.of(staged.dataF(), staged.dataG()))) {
+            // as PV its only getty is on hvc0, which QEMU has not: read it over HTTP, then cut the power
+            String page = guest.httpGet("/cgi-bin/page", Duration.ofMinutes(10));
+            String root = guest.httpGet("/cgi-bin/root", Duration.ofMinutes(1));
+            if (!page.contains("data=data-f") || !root.contains("root-source=/dev/mapper/VolGroup00-LogVol00")) {
+                throw new IllegalStateException("the PV boot of the LVM guest did not serve from its LV: " + root + ", page:\n" + page);
+            }
+            return page + root;
+        } finally {
+            Files.deleteIfExists(copy);
+        }
     }
 
     /** A fresh sparse scratch copy of any cached file, named {@code name}. */

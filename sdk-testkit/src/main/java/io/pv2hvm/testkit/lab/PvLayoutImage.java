@@ -9,6 +9,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -19,11 +20,14 @@ import java.util.regex.Pattern;
  * needed). Its init first mounts {@code /boot} as the guest's fstab says and
  * prints {@code PV2HVM-BOOTMOUNT ok dev=<device>}, then runs the marker init.
  *
- * @param path   the image file
- * @param layout how it is laid out
+ * @param path        the image file
+ * @param layout      how it is laid out
+ * @param volumeGroup the LVM volume group of the LVM layouts (unique per image: lvm2 refuses to
+ *                    create a group whose name another attached image already uses)
  */
-public record PvLayoutImage(Path path, Layout layout) {
+public record PvLayoutImage(Path path, Layout layout, String volumeGroup) {
     private static final String SCRIPT = "layout-pv-image.sh";
+    private static final AtomicInteger IMAGES = new AtomicInteger();
     private static final Pattern BOOT_MOUNT = Pattern.compile("PV2HVM-BOOTMOUNT ([^\\r\\n]*)");
 
     /** The layouts the lab builds. */
@@ -34,8 +38,18 @@ public record PvLayoutImage(Path path, Layout layout) {
         PARTITIONED_AT_SECTOR_63("partitioned-63"),
         /** {@code /boot} on partition 1 (ext2), the root on partition 2, fstab by device name. */
         SEPARATE_BOOT("separate-boot"),
-        /** {@code /boot} on partition 1, partition 2 an LVM physical volume whose volume group holds the root volume. */
+        /**
+         * {@code /boot} on partition 1, partition 2 an LVM physical volume whose volume group holds
+         * the root filesystem on a linear logical volume {@code root}, named
+         * {@code /dev/mapper/VG-root} in menu.lst and fstab.
+         */
         LVM("lvm"),
+        /** As {@link #LVM}, the root LV in two segments with another LV between them. */
+        LVM_SEGMENTS("lvm-segments"),
+        /** As {@link #LVM}, the volume group also spanning a second volume that is not this image. */
+        LVM_SPANNING("lvm-spanning"),
+        /** One partition, an LVM physical volume; {@code /boot} and its menu.lst inside the root LV. */
+        LVM_BOOT_INSIDE("lvm-boot-inside"),
         /** No partitions, the guest on btrfs, which pv2hvm's GRUB2 and extlinux do not boot. */
         BTRFS("btrfs");
 
@@ -49,10 +63,10 @@ public record PvLayoutImage(Path path, Layout layout) {
     /** Builds {@code name} in the lab's scratch directory with {@code layout}. */
     public static PvLayoutImage build(GuestLab lab, Layout layout, String name) {
         Path image = lab.scratch(name);
-        String vg = "pv2hvmlab" + Long.toString(ProcessHandle.current().pid(), 36);
+        String vg = "pv2hvmlab" + Long.toString(ProcessHandle.current().pid(), 36) + "_" + IMAGES.incrementAndGet();
         LocalTransport.create().exec(Command.of("bash", "-c", script(), SCRIPT, lab.image(Fixture.EXT4).toString(),
                 image.toString(), layout.scriptName, vg)).orThrow("lab: " + SCRIPT + " " + layout.scriptName);
-        return new PvLayoutImage(image, layout);
+        return new PvLayoutImage(image, layout, vg);
     }
 
     /** What the guest's init said about {@code /boot}: {@code ok dev=/dev/sda1}, {@code none}, {@code failed ...}. */

@@ -7,6 +7,7 @@ import io.pv2hvm.core.guest.GuestLayout;
 import io.pv2hvm.core.guest.ImageConversion;
 import io.pv2hvm.core.guest.TargetPlatform;
 import io.pv2hvm.core.spi.Command;
+import io.pv2hvm.core.spi.CommandResult;
 import io.pv2hvm.core.transport.LocalTransport;
 import io.pv2hvm.testkit.lab.PvLayoutImage.Layout;
 import io.pv2hvm.testkit.lab.QemuBoot.Disk;
@@ -17,6 +18,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
+import java.util.ArrayList;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -136,10 +138,129 @@ class LayoutConversionLabTest {
                 "/boot on its own partition", "would leave /boot behind", "Use IN_PLACE");
     }
 
-    @ParameterizedTest(name = "LVM root refused with {0}")
-    @EnumSource(ConversionStrategy.class)
-    void convert_whenRootIsOnLvm_refusesAndWritesNothing(ConversionStrategy strategy) throws Exception {
-        assertRefused(Layout.LVM, strategy, "LVM volume group", "activates the volume group");
+    @Test
+    void inPlace_whenRootIsOnALinearLogicalVolume_convertsItThroughItsExtentsKeepingTheGroupAndTheGuestsRootDevice() throws Exception {
+        PvLayoutImage source = PvLayoutImage.build(lab, Layout.LVM, "layout-lvm.img");
+        String vg = source.volumeGroup();
+        String lv = "/dev/mapper/" + vg + "-root";
+        String table = partitionTable(source.path());
+        String group = lvmMetadata(source.path());
+        Path out = lab.scratch("layout-lvm-in-place.img");
+
+        ConversionResult result = ImageConversion.of(source.path()).strategy(ConversionStrategy.IN_PLACE)
+                .target(TargetPlatform.NITRO).writeTo(out);
+
+        assertThat(result.facts().layout().kind()).isEqualTo(GuestLayout.Kind.LVM);
+        assertThat(result.facts().layout().lvmRoot()).hasValueSatisfying(l -> {
+            assertThat(l.name()).isEqualTo(vg + "/root");
+            assertThat(l.rootArgument()).isEqualTo(lv);
+        });
+        assertThat(result.facts().filesystem().type()).as("the root filesystem was read through the LV's extents").isEqualTo("ext4");
+        assertThat(partitionTable(out)).as("the partitions stay as they were").isEqualTo(table);
+        assertThat(lvmMetadata(out)).as("the volume group's metadata and extents map are untouched").isEqualTo(group);
+        String bootUuid = result.facts().layout().boot().orElseThrow().uuid();
+        assertThat(result.changes()).anyMatch(c -> c.path().equals("/etc/fstab") && c.reason().contains("mount /boot by UUID=" + bootUuid))
+                .noneMatch(c -> c.path().equals("/etc/fstab") && c.reason().startsWith("mount / by"));
+
+        // what the guest boots: GRUB2 on the /boot partition hands the kernel the guest's own LV, for
+        // this kernel and, through the hook pv2hvm installed in the LV, for the guest's next one
+        String newer = lab.kernelVersion().replaceFirst("^(\\d+\\.\\d+)\\.\\d+", "$1.999");
+        String[] files = runKernelHookOnLvmRoot(out, vg, lab.kernelVersion(), newer).split("\n----\n", 2);
+        assertThat(files[0]).as("fstab on the LV").containsPattern("(?m)^" + lv + "\\s+/\\s")
+                .containsPattern("(?m)^UUID=" + bootUuid + "\\s+/boot\\s");
+        assertThat(files[1]).as("grub.cfg on the /boot partition").contains("linux /vmlinuz-" + newer + " root=" + lv + " ",
+                "search --no-floppy --fs-uuid --set=root " + bootUuid).doesNotContain("root=UUID=");
+        Files.deleteIfExists(out);
+        Files.deleteIfExists(source.path());
+    }
+
+    /**
+     * The LVM image's partition 2 as lvm2 reports it (read-only, scanning only it): the root LV's
+     * segments, and a hash of the physical volume's label and metadata area (before its first extent).
+     */
+    private static String lvmMetadata(Path image) {
+        String script = """
+                set -euo pipefail
+                l=$(losetup -f --show -r "$1")
+                trap 'partx -d "$l" 2>/dev/null; losetup -d "$l"' EXIT
+                partx -a "$l" 2>/dev/null || true
+                for i in $(seq 50); do [[ -b ${l}p2 ]] && break; sleep 0.1; done
+                export LVM_SUPPRESS_FD_WARNINGS=1
+                f="devices { filter = [ \\\"a%^${l}p2\\$%\\\", \\\"r%.*%\\\" ] use_devicesfile = 0 }"
+                lvs --readonly --config "$f" --noheadings --separator '|' --segments -o lv_name,segtype,seg_pe_ranges,lv_attr 2>/dev/null \\
+                  | sed "s|$l|DISK|g; s/^ *//"
+                pe=$(pvs --readonly --config "$f" --noheadings --units b --nosuffix -o pe_start "${l}p2" 2>/dev/null | tr -d ' ')
+                head -c "$pe" "${l}p2" | sha256sum
+                """;
+        return bash(script, "reading the volume group on " + image, image.toString());
+    }
+
+    /**
+     * Mounts the converted LVM image's root LV (from partition 2 at the LV's first extent, as the
+     * worker maps it) and /boot (partition 1), adds a kernel {@code newer} (a copy of {@code kv}) as a
+     * kernel package would, runs the installed postinst hook in a chroot with busybox standing in for
+     * coreutils, and prints the guest's /etc/fstab, a line "----" and /boot/grub/grub.cfg.
+     */
+    private static String runKernelHookOnLvmRoot(Path image, String vg, String kv, String newer) {
+        String script = """
+                set -euo pipefail
+                img=$1 vg=$2 kv=$3 new=$4
+                mnt=$(mktemp -d) d= r= b=
+                trap 'umount "$mnt/boot" 2>/dev/null; umount "$mnt" 2>/dev/null; for x in $b $r; do losetup -d "$x"; done
+                  [[ -z $d ]] || { partx -d "$d" 2>/dev/null; losetup -d "$d"; }; rmdir "$mnt"' EXIT
+                d=$(losetup -f --show -r "$img"); partx -a "$d" 2>/dev/null || true
+                for i in $(seq 50); do [[ -b ${d}p2 ]] && break; sleep 0.1; done
+                export LVM_SUPPRESS_FD_WARNINGS=1
+                f="devices { filter = [ \\\"a%^${d}p2\\$%\\\", \\\"r%.*%\\\" ] use_devicesfile = 0 }"
+                pe=$(pvs --readonly --config "$f" --noheadings --units b --nosuffix -o pe_start "${d}p2" 2>/dev/null | tr -d ' ')
+                first=$(lvs --readonly --config "$f" --noheadings -o seg_pe_ranges "$vg/root" 2>/dev/null | sed 's/.*:\\([0-9]*\\)-.*/\\1/')
+                ext=$(vgs --readonly --config "$f" --noheadings --units b --nosuffix -o vg_extent_size "$vg" 2>/dev/null | tr -d ' ')
+                partx -d "$d" 2>/dev/null; losetup -d "$d"; d=
+                r=$(losetup -f --show -o $(( (65 << 20) + pe + first * ext )) "$img")
+                b=$(losetup -f --show -o $((1 << 20)) --sizelimit $((64 << 20)) "$img")
+                mount "$r" "$mnt"
+                mount "$b" "$mnt/boot"
+                for t in sort tail mv; do [[ -e $mnt/bin/$t ]] || ln -s busybox "$mnt/bin/$t"; done
+                cp "$mnt/boot/vmlinuz-$kv" "$mnt/boot/vmlinuz-$new"
+                cp "$mnt/boot/initrd.img-$kv" "$mnt/boot/initrd.img-$new"
+                chroot "$mnt" /bin/sh /etc/kernel/postinst.d/zz-pv2hvm-boot "$new" "/boot/vmlinuz-$new" >&2
+                cat "$mnt/etc/fstab"
+                echo ----
+                cat "$mnt/boot/grub/grub.cfg"
+                """;
+        return bash(script, "running the kernel hook on " + image, image.toString(), vg, kv, newer);
+    }
+
+    /** Runs a bash script with arguments; its standard output, or an error carrying its standard error. */
+    private static String bash(String script, String what, String... args) {
+        List<String> argv = new ArrayList<>(List.of("bash", "-c", "export PATH=/usr/sbin:/usr/bin:/sbin:/bin\n" + script, "lab"));
+        argv.addAll(List.of(args));
+        CommandResult r = LocalTransport.create().exec(Command.of(argv));
+        if (!r.succeeded()) {
+            throw new AssertionError(what + " exited with " + r.exitCode() + ": " + r.stderr());
+        }
+        return r.stdout();
+    }
+
+    @Test
+    void partitionCopy_whenRootIsOnLvm_refusesPointingToInPlaceAndWritesNothing() throws Exception {
+        assertRefused(Layout.LVM, ConversionStrategy.PARTITION_COPY, "root on an LVM logical volume", "Use IN_PLACE");
+    }
+
+    @Test
+    void inPlace_whenRootLvHasTwoSegments_refusesAndWritesNothing() throws Exception {
+        assertRefused(Layout.LVM_SEGMENTS, ConversionStrategy.IN_PLACE, "has 2 segments", "pvmove --alloc contiguous");
+    }
+
+    @Test
+    void inPlace_whenVolumeGroupSpansAnotherVolume_refusesAndWritesNothing() throws Exception {
+        assertRefused(Layout.LVM_SPANNING, ConversionStrategy.IN_PLACE, "spans 2 physical volumes", "vgreduce");
+    }
+
+    @Test
+    void inPlace_whenBootIsInsideLvm_refusesAndWritesNothing() throws Exception {
+        assertRefused(Layout.LVM_BOOT_INSIDE, ConversionStrategy.IN_PLACE, "/boot is inside the volume group",
+                "Move /boot to a partition of its own");
     }
 
     @ParameterizedTest(name = "btrfs root refused with {0}")

@@ -37,12 +37,12 @@ public record ConversionPlan(BootEntry entry, GuestKernel kernel, List<String> d
 
         GuestLayout layout = facts.layout();
         if (layout.kind() == GuestLayout.Kind.LVM) {
-            throw new GuestIncompatibleException("Cannot convert " + facts.device() + " with " + strategy + " for " + target
-                    + ": its root filesystem is in an LVM volume group (" + layout.lvmPartitions() + " LVM partition(s)),"
-                    + " which pv2hvm does not convert. Convert it inside the guest instead: install grub-pc (Debian/Ubuntu)"
-                    + " or grub2 (RHEL/CentOS 7) into the MBR of the root volume, make sure the initramfs activates the"
-                    + " volume group (lvm2 installed, rebuilt with update-initramfs -u or dracut -f), then stop the"
-                    + " instance and register its root snapshot as an HVM image.");
+            // an LVM root that cannot be mapped has not been inspected further: refuse with what is known
+            List<String> lvm = LvmRules.problems(facts, strategy);
+            if (!lvm.isEmpty()) {
+                throw new GuestIncompatibleException("Cannot convert " + facts.device() + " with " + strategy + " for " + target
+                        + ": " + String.join(" ", lvm));
+            }
         }
         problems.addAll(LayoutRules.problems(facts, strategy));
         if (strategy == ConversionStrategy.IN_PLACE && layout.kind() == GuestLayout.Kind.WHOLE_DISK) {

@@ -86,7 +86,7 @@ public final class FstabRewriter {
             FstabEntry e = InspectionParser.fstab(List.of(s)).get(0);
             if (e.isRoot()) {
                 rootSeen = true;
-                if (!w[0].startsWith("UUID=") && !w[0].startsWith("LABEL=")) {
+                if (!w[0].startsWith("UUID=") && !w[0].startsWith("LABEL=") && !w[0].equals(rootSpec)) {
                     changes.add("mount / by " + rootSpec + " instead of " + w[0] + " (device names change under HVM)");
                     w[0] = rootSpec;
                 }

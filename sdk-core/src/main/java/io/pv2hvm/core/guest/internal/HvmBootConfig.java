@@ -30,6 +30,17 @@ public final class HvmBootConfig {
 
     /** The same, adding {@code extraArguments} (e.g. {@code net.ifnames=0}) unless the entry already sets them. */
     public HvmBootConfig(BootEntry entry, String rootUuid, List<String> extraArguments) {
+        this(entry, rootUuid, "UUID=" + rootUuid, extraArguments);
+    }
+
+    /**
+     * The same, the kernel finding its root by {@code rootSpec} rather than by UUID: an LVM root
+     * keeps the guest's own {@code root=/dev/mapper/VG-LV}, which its initramfs activates.
+     */
+    public HvmBootConfig(BootEntry entry, String rootUuid, String rootSpec, List<String> extraArguments) {
+        if (!SAFE_ARG.matcher("root=" + rootSpec).matches()) {
+            throw new IllegalArgumentException("not a root device for the kernel command line: " + rootSpec);
+        }
         if (!UUID.matcher(rootUuid).matches()) {
             throw new IllegalArgumentException("not a filesystem UUID: " + rootUuid);
         }
@@ -38,10 +49,10 @@ public final class HvmBootConfig {
         this.kernel = WorkerScript.guestPath(entry.kernel());
         this.initrd = entry.initrd().map(WorkerScript::guestPath).orElse(null);
         List<String> args = new ArrayList<>();
-        args.add("root=UUID=" + rootUuid);
+        args.add("root=" + rootSpec);
         for (String a : entry.arguments()) {
             if (a.startsWith("root=") || a.startsWith("console=") || a.startsWith("xencons=")) {
-                continue;  // replaced below: the root by UUID, the Xen console by the serial port
+                continue;  // replaced below: the root by UUID (or the guest's LV), the Xen console by the serial port
             }
             if (!SAFE_ARG.matcher(a).matches()) {
                 warnings.add("dropped kernel argument '" + a + "' (characters the HVM boot entry does not carry)");

@@ -9,6 +9,7 @@ import io.pv2hvm.core.guest.GuestKernel;
 import io.pv2hvm.core.guest.GuestLayout;
 import io.pv2hvm.core.guest.GuestOs;
 import io.pv2hvm.core.guest.GuestStartup;
+import io.pv2hvm.core.guest.LvmRoot;
 import io.pv2hvm.core.internal.UntrustedText;
 
 import java.util.ArrayList;
@@ -38,6 +39,8 @@ public final class InspectionParser {
     static final int MAX_FEATURES = 128;
     /** Largest size a volume can report: 64 TiB, EBS's largest volume (io2 Block Express), times 16. */
     static final long MAX_BYTES = 1L << 50;
+    /** LVM records: a few physical volumes and root segments; lvm2 itself allows far fewer than this on one disk. */
+    static final int MAX_LVM_RECORDS = 1024;
 
     private InspectionParser() {
     }
@@ -54,6 +57,7 @@ public final class InspectionParser {
         List<String[]> layout = new ArrayList<>();
         Map<String, String> boot = new LinkedHashMap<>();
         Set<String> bootFeatures = new LinkedHashSet<>();
+        List<String[]> lvm = new ArrayList<>();
         for (String line : output.split("\n")) {
             String[] f = line.split("\t", -1);
             for (int i = 0; i < f.length; i++) {
@@ -84,6 +88,10 @@ public final class InspectionParser {
                     List<String> lines = files.computeIfAbsent(f[1], k -> new ArrayList<>());
                     bound(lines.size() + 1, MAX_FILE_LINES, f[1], "lines");
                     lines.add(f.length > 2 ? String.join(" ", List.of(f).subList(2, f.length)) : "");
+                }
+                case "lvm" -> {
+                    bound(lvm.size() + 1, MAX_LVM_RECORDS, device, "LVM records");
+                    lvm.add(f);
                 }
                 case "tool" -> tools.add(f[1]);
                 case "startup" -> {
@@ -132,11 +140,16 @@ public final class InspectionParser {
         }
         return new GuestFacts(device, partitioned, filesystem, os(files), bootConfig, entry, kernelList,
                 fstab(files.getOrDefault("/etc/fstab", List.of())), consoles, tools, startup(startup, files),
-                layout(layout, boot, bootFeatures));
+                layout(layout, boot, bootFeatures, lvm));
     }
 
     /** The volume's layout from the {@code layout} and {@code boot} records. */
     static GuestLayout layout(List<String[]> records, Map<String, String> boot, Set<String> bootFeatures) {
+        return layout(records, boot, bootFeatures, List.of());
+    }
+
+    /** The same, with the {@code lvm} records of a root on a logical volume. */
+    static GuestLayout layout(List<String[]> records, Map<String, String> boot, Set<String> bootFeatures, List<String[]> lvmRecords) {
         String table = "";
         boolean lvmRoot = false;
         int root = 0;
@@ -161,7 +174,48 @@ public final class InspectionParser {
                         number(boot.get("device-bytes")), 0))
                 : Optional.empty();
         GuestLayout.Kind kind = lvmRoot ? GuestLayout.Kind.LVM : table.isEmpty() ? GuestLayout.Kind.WHOLE_DISK : GuestLayout.Kind.PARTITIONED;
-        return new GuestLayout(kind, table, root, first, bootFs, lvm, boot.getOrDefault("elsewhere", ""));
+        Optional<LvmRoot> lvmFacts = kind == GuestLayout.Kind.LVM ? Optional.of(lvmRoot(lvmRecords)) : Optional.empty();
+        return new GuestLayout(kind, table, root, first, bootFs, lvm, boot.getOrDefault("elsewhere", ""), lvmFacts);
+    }
+
+    /** The root LV from the {@code lvm} records: its name in the boot menu, the group's volumes and the LV's segments. */
+    static LvmRoot lvmRoot(List<String[]> records) {
+        String argument = "";
+        String vg = "";
+        String lv = "";
+        String mapped = "";
+        int groupVolumes = 0;
+        List<LvmRoot.PhysicalVolume> volumes = new ArrayList<>();
+        List<LvmRoot.Segment> segments = new ArrayList<>();
+        for (String[] f : records) {
+            switch (f.length < 2 ? "" : f[1]) {
+                case "root-argument" -> argument = f.length > 2 ? f[2] : "";
+                case "root" -> {
+                    if (f.length >= 4) {
+                        vg = f[2];
+                        lv = f[3];
+                    }
+                }
+                case "pv" -> {
+                    if (f.length >= 5) {
+                        volumes.add(new LvmRoot.PhysicalVolume(f[2], f[3], f[4]));
+                    }
+                }
+                case "vg" -> {
+                    if (f.length >= 4 && f[2].equals(vg)) {
+                        groupVolumes = (int) number(f[3]);
+                    }
+                }
+                case "segment" -> {
+                    if (f.length >= 6 && f[2].equals(lv)) {
+                        segments.add(new LvmRoot.Segment(f[3], f[4], f[5]));
+                    }
+                }
+                case "mapped" -> mapped = f.length > 2 ? f[2] : "";
+                default -> { }
+            }
+        }
+        return new LvmRoot(argument, vg, lv, volumes, groupVolumes, segments, mapped);
     }
 
     /** The init, cloud-init, SELinux mode and whether the network configuration names eth0. */

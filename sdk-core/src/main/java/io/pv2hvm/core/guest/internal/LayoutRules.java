@@ -36,8 +36,9 @@ final class LayoutRules {
         List<String> problems = new ArrayList<>();
         GuestLayout layout = facts.layout();
         Optional<GuestFilesystem> boot = layout.boot();
-        boolean partitioned = layout.kind() == GuestLayout.Kind.PARTITIONED;
-        String where = facts.device() + (partitioned ? " (root on partition " + layout.rootPartition() + ")" : "");
+        boolean partitioned = layout.kind() != GuestLayout.Kind.WHOLE_DISK;  // LVM roots: checked by LvmRules first
+        String where = facts.device() + (layout.kind() == GuestLayout.Kind.PARTITIONED ? " (root on partition " + layout.rootPartition() + ")"
+                : layout.lvmRoot().map(l -> " (root on LVM " + l.name() + ")").orElse(""));
 
         if (!layout.bootElsewhere().isEmpty()) {
             problems.add("/etc/fstab mounts /boot from " + layout.bootElsewhere() + ", which is not a partition of "

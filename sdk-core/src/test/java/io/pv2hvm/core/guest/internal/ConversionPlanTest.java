@@ -170,18 +170,6 @@ class ConversionPlanTest {
                 .hasMessageContainingAll("mounts /boot from /dev/xvdb", "converts the root volume only");
     }
 
-    @Test
-    void decide_whenRootIsOnLvm_refusesNamingTheInGuestFix() {
-        GuestFacts facts = layout(guest("", Set.of(), 0, kernel("", Set.of("nvme", "ena"))),
-                new GuestLayout(GuestLayout.Kind.LVM, "dos", 0, 2048, Optional.empty(), 1, ""));
-
-        for (ConversionStrategy strategy : ConversionStrategy.values()) {
-            assertThatThrownBy(() -> ConversionPlan.decide(facts, strategy, TargetPlatform.NITRO, true))
-                    .isInstanceOf(GuestIncompatibleException.class)
-                    .hasMessageContainingAll("LVM volume group", "activates the volume group");
-        }
-    }
-
     static GuestFacts layout(GuestFacts f, GuestLayout layout) {
         return new GuestFacts(f.device(), layout.kind() != GuestLayout.Kind.WHOLE_DISK, f.filesystem(), f.os(), f.bootConfig(),
                 f.defaultEntry(), f.kernels(), f.fstab(), f.consoles(), f.initramfsTools(), f.startup(), layout);

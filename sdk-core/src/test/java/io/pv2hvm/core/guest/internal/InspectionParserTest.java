@@ -3,6 +3,7 @@ package io.pv2hvm.core.guest.internal;
 import io.pv2hvm.core.UnsafeGuestException;
 import io.pv2hvm.core.guest.GuestFacts;
 import io.pv2hvm.core.guest.GuestLayout;
+import io.pv2hvm.core.guest.LvmRoot;
 import io.pv2hvm.core.guest.GuestKernel;
 import io.pv2hvm.core.guest.GuestStartup;
 import org.junit.jupiter.api.Test;
@@ -88,6 +89,26 @@ class InspectionParserTest {
         assertThat(lvm.lvmPartitions()).isEqualTo(1);
         assertThat(elsewhere.kind()).isEqualTo(GuestLayout.Kind.WHOLE_DISK);
         assertThat(elsewhere.bootElsewhere()).isEqualTo("/dev/xvdb");
+    }
+
+    @Test
+    void parse_whenRootIsOnAMappedLogicalVolume_readsTheGroupAndTheRootLvSegments() {
+        GuestLayout layout = InspectionParser.parse("/dev/loop0", "layout\tpartitioned\tdos\nlayout\tpartition\t1\text2\n"
+                + "layout\tpartition\t2\tLVM2_member\nlayout\tlvm-partitions\t1\nlayout\tkind\tlvm\n"
+                + "lvm\tboot-menu\t/dev/loop0p1\t/grub/menu.lst\nlvm\troot-argument\t/dev/mapper/VolGroup00-LogVol00\n"
+                + "lvm\troot\tVolGroup00\tLogVol00\nlvm\tpv\t/dev/loop0p2\tVolGroup00\tlvm2\nlvm\tvg\tVolGroup00\t1\n"
+                + "lvm\tsegment\tLogVol00\tlinear\t/dev/loop0p2:0-511\t-wi-XX----\nlvm\tsegment\tother\tstriped\tx\t-\n"
+                + "lvm\tmapped\t/dev/loop0p2\n").layout();
+
+        assertThat(layout.kind()).isEqualTo(GuestLayout.Kind.LVM);
+        LvmRoot lvm = layout.lvmRoot().orElseThrow();
+        assertThat(lvm.rootArgument()).isEqualTo("/dev/mapper/VolGroup00-LogVol00");
+        assertThat(lvm.name()).isEqualTo("VolGroup00/LogVol00");
+        assertThat(lvm.physicalVolumes()).containsExactly(new LvmRoot.PhysicalVolume("/dev/loop0p2", "VolGroup00", "lvm2"));
+        assertThat(lvm.groupPhysicalVolumes()).isEqualTo(1);
+        assertThat(lvm.segments()).as("only the root LV's segments").containsExactly(
+                new LvmRoot.Segment("linear", "/dev/loop0p2:0-511", "-wi-XX----"));
+        assertThat(lvm.mapped()).isTrue();
     }
 
     @Test
