@@ -141,6 +141,7 @@ public final class Ec2Emulator implements BeforeAllCallback, AfterAllCallback, B
         server = null;
         background.shutdownNow();
         background = null;
+        core.get().model.releaseDisks();
     }
 
     /** Same as {@link #stop()}. */
@@ -159,7 +160,7 @@ public final class Ec2Emulator implements BeforeAllCallback, AfterAllCallback, B
         requireRunning();
         journal.clear();
         faults.clear();
-        core.set(newCore());
+        core.getAndSet(newCore()).model.releaseDisks();
     }
 
     private EmulatorCore newCore() {

@@ -451,12 +451,20 @@ public final class Ec2Model {
             try {
                 diskDirectory = configuredDiskDirectory != null
                         ? Files.createDirectories(configuredDiskDirectory)
-                        : Files.createTempDirectory("pv2hvm-emulator-disks");
+                        : EmulatorDisks.createTemporary();
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
         }
         return diskDirectory;
+    }
+
+    /** Deletes the disk directory if the model made it in the temporary directory (a configured one is the caller's). */
+    public synchronized void releaseDisks() {
+        if (diskDirectory != null && configuredDiskDirectory == null) {
+            EmulatorDisks.delete(diskDirectory);
+            diskDirectory = null;
+        }
     }
 
     /** A sparse copy of {@code source} named after {@code id}, or null when there is no source. */
