@@ -115,9 +115,14 @@ public final class LiveGuest implements AutoCloseable {
         }
         options.kernel().ifPresent(k -> argv.addAll(List.of("-kernel", k.get(0), "-initrd", k.get(1), "-append", k.get(2))));
         String safe = name.replaceAll("[^A-Za-z0-9._-]", "_");
-        Path logFile = logDir.resolve(safe + ".console.log");
         argv.addAll(List.of("-chardev", "file,id=seabios,path=" + logDir.resolve(safe + ".firmware.log"),
                 "-device", "isa-debugcon,iobase=0x402,chardev=seabios"));
+        return launched(logDir, safe, argv, port);
+    }
+
+    /** Starts {@code argv} holding a slot, its console logged into {@code logDir/name.console.log} (headed by the command). */
+    private static LiveGuest launched(Path logDir, String name, List<String> argv, int port) {
+        Path logFile = logDir.resolve(name + ".console.log");
         try {
             Files.createDirectories(logDir);
             Files.writeString(logFile, String.join(" ", argv) + "\n");
@@ -125,7 +130,7 @@ public final class LiveGuest implements AutoCloseable {
             throw new UncheckedIOException("cannot write " + logFile, e);
         }
         QemuBoot.acquireSlot();
-        LiveGuest guest = new LiveGuest(argv, safe, logFile, port);
+        LiveGuest guest = new LiveGuest(argv, name, logFile, port);
         try {
             guest.launch();
             return guest;
@@ -223,17 +228,7 @@ public final class LiveGuest implements AutoCloseable {
 
     /** A guest that is any command speaking on stdio instead of QEMU (the lab's own tests). */
     static LiveGuest command(Path logDir, String name, List<String> argv) {
-        Path logFile = logDir.resolve(name + ".console.log");
-        try {
-            Files.createDirectories(logDir);
-            Files.writeString(logFile, String.join(" ", argv) + "\n");
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + logFile, e);
-        }
-        QemuBoot.acquireSlot();
-        LiveGuest guest = new LiveGuest(argv, name, logFile, freePort());
-        guest.launch();
-        return guest;
+        return launched(logDir, name, argv, freePort());
     }
 
     private Matcher await(Pattern regex, Duration limit, boolean booting) {
