@@ -49,19 +49,10 @@ public final class MoveDataVolumesStep implements Step {
     public void compensate(StepContext ctx) {
         if (toNewInstance) {
             // Never pull mounted filesystems out from under a running guest: stop it first.
-            ctx.fact(FactKeys.NEW_INSTANCE).ifPresent(id -> {
-                String state = aws.ec2().instanceState(ctx, id);
-                if ("pending".equals(state)) {
-                    // EC2 refuses to stop a pending instance (IncorrectInstanceState): let it finish starting
-                    aws.ec2().waitInstance(ctx, id, "running");
-                    state = "running";
-                }
-                if ("running".equals(state)) {
-                    aws.ec2().calls().call("StopInstances", () -> aws.ec2().ec2().stopInstances(r -> r.instanceIds(id)));
-                }
-                if ("running".equals(state) || "stopping".equals(state)) {
-                    aws.ec2().waitInstance(ctx, id, "stopped");
-                }
+            ctx.fact(FactKeys.NEW_INSTANCE).filter(id -> "running".equals(aws.ec2().instanceState(ctx, id))
+                    || "pending".equals(aws.ec2().instanceState(ctx, id))).ifPresent(id -> {
+                aws.ec2().calls().call("StopInstances", () -> aws.ec2().ec2().stopInstances(r -> r.instanceIds(id)));
+                aws.ec2().waitInstance(ctx, id, "stopped");
             });
             detachAll(ctx);
         } else {
