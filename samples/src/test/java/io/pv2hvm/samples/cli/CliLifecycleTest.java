@@ -9,9 +9,7 @@ import io.pv2hvm.core.spi.Step;
 import io.pv2hvm.core.spi.StepContext;
 import io.pv2hvm.samples.sandbox.EmulatorTimeouts;
 import io.pv2hvm.samples.sandbox.SandboxWorld;
-import io.pv2hvm.samples.sandbox.SimulatedWorker;
 import io.pv2hvm.testkit.Ec2Emulator;
-import io.pv2hvm.testkit.LatencyModel;
 import io.pv2hvm.testkit.SimulatedGuest;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -19,8 +17,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.api.parallel.Execution;
 import org.junit.jupiter.api.parallel.ExecutionMode;
-import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.model.Filter;
 import software.amazon.awssdk.services.ec2.model.Instance;
@@ -33,7 +29,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -53,41 +48,22 @@ class CliLifecycleTest {
     @TempDir
     Path journalDir;
 
+    private HeldCommandEmulator aws;
     private Ec2Emulator emulator;
     private Ec2Client ec2;
     private SsmClient ssm;
-    private final List<Process> spawned = new ArrayList<>();
-    /** The worker command held until the test releases it (null: none held yet). */
-    private final CountDownLatch held = new CountDownLatch(1);
-    private final CountDownLatch release = new CountDownLatch(1);
-    private volatile boolean holdOnlyAfterTheSourceStopped;
 
     @BeforeEach
     void start() {
-        SimulatedWorker worker = new SimulatedWorker();
-        emulator = Ec2Emulator.builder().latency(LatencyModel.realistic().withTimeScale(Double.parseDouble(SCALE)))
-                .ssmExecutor(command -> {
-                    if (held.getCount() > 0 && (!holdOnlyAfterTheSourceStopped || sourceStopped())) {
-                        held.countDown();
-                        release.await(2, TimeUnit.MINUTES);
-                    }
-                    return worker.execute(command);
-                }).world(SandboxWorld.simulated()).build().start();
-        ec2 = Ec2Client.builder().endpointOverride(emulator.endpoint()).region(Region.US_EAST_1)
-                .credentialsProvider(DefaultCredentialsProvider.builder().build()).build();
-        ssm = SsmClient.builder().endpointOverride(emulator.endpoint()).region(Region.US_EAST_1)
-                .credentialsProvider(DefaultCredentialsProvider.builder().build()).build();
+        aws = new HeldCommandEmulator(SCALE);
+        emulator = aws.emulator;
+        ec2 = aws.ec2;
+        ssm = aws.ssm;
     }
 
     @AfterEach
     void stop() throws Exception {
-        release.countDown();
-        for (Process p : spawned) {
-            p.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
-        }
-        ssm.close();
-        ec2.close();
-        emulator.stop();
+        aws.close();
     }
 
     @Test
@@ -134,7 +110,7 @@ class CliLifecycleTest {
 
     @Test
     void sigint_insideTheDowntimeWindow_rollsBackAndRestartsTheSource_andExits130() throws Exception {
-        holdOnlyAfterTheSourceStopped = true;
+        aws.holdOnlyWhen(this::sourceStopped);
         Process cli = migrateInAnotherJvm("mig-sigint");
         awaitHeldCommand(cli);
         assertThat(instance(SandboxWorld.SOURCE).state().nameAsString()).isIn("stopping", "stopped");
@@ -207,26 +183,24 @@ class CliLifecycleTest {
                 "--yes", "--simulate-guest", "--worker-profile", SandboxWorld.WORKER_PROFILE, "--migration-id",
                 migrationId, "--journal-dir", journalDir.toString(), "--endpoint-url", emulator.endpoint().toString(),
                 "--emulator-time-scale", SCALE));
-        Process p = new ProcessBuilder(command).redirectOutput(journalDir.resolve(migrationId + ".out").toFile())
-                .redirectError(journalDir.resolve(migrationId + ".err").toFile()).start();
-        spawned.add(p);
-        return p;
+        return aws.spawn(new ProcessBuilder(command).redirectOutput(journalDir.resolve(migrationId + ".out").toFile())
+                .redirectError(journalDir.resolve(migrationId + ".err").toFile()));
     }
 
     private void awaitHeldCommand(Process cli) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
-        while (!held.await(100, TimeUnit.MILLISECONDS)) {
-            if (!cli.isAlive() || System.nanoTime() > deadline) {
-                throw new AssertionError("the CLI never reached the held worker command (exit "
-                        + (cli.isAlive() ? "none" : cli.exitValue()) + "):\n" + output(cli));
+        aws.awaitHeld(cli, () -> {
+            try {
+                return output(cli);
+            } catch (Exception e) {
+                return "(output unreadable: " + e + ")";
             }
-        }
+        });
     }
 
     /** Lets the held command finish, waits for the CLI to exit with {@code exit}; returns its stderr. */
     private String finish(Process cli, int exit) throws Exception {
         Thread.sleep(500); // let the handler print before the command returns; the order is not asserted
-        release.countDown();
+        aws.release();
         assertThat(cli.waitFor(3, TimeUnit.MINUTES)).as("the CLI exits").isTrue();
         String output = output(cli);
         assertThat(cli.exitValue()).as(output).isEqualTo(exit);
@@ -287,9 +261,8 @@ class CliLifecycleTest {
     private Process holdJournalInAnotherJvm() throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-        Process p = new ProcessBuilder(java, "-cp", classpath, JournalHolder.class.getName(), journalDir.toString(),
-                MIGRATION).redirectErrorStream(true).start();
-        spawned.add(p);
+        Process p = aws.spawn(new ProcessBuilder(java, "-cp", classpath, JournalHolder.class.getName(), journalDir.toString(),
+                MIGRATION).redirectErrorStream(true));
         BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
         StringBuilder seen = new StringBuilder();
         for (String line = out.readLine(); line != null; line = out.readLine()) {

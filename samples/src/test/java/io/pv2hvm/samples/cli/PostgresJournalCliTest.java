@@ -4,24 +4,17 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.pv2hvm.core.spi.JournalEntry;
 import io.pv2hvm.postgres.PostgresJournal;
 import io.pv2hvm.samples.sandbox.SandboxWorld;
-import io.pv2hvm.samples.sandbox.SimulatedWorker;
 import io.pv2hvm.testkit.Ec2Emulator;
-import io.pv2hvm.testkit.LatencyModel;
 import io.pv2hvm.testkit.postgres.PrivatePostgres;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
-import software.amazon.awssdk.regions.Region;
-import software.amazon.awssdk.services.ec2.Ec2Client;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -41,39 +34,22 @@ class PostgresJournalCliTest {
 
     private PrivatePostgres postgres;
     private String url;
+    private HeldCommandEmulator aws;
     private Ec2Emulator emulator;
-    private Ec2Client ec2;
-    private final List<Process> spawned = new ArrayList<>();
-    private final CountDownLatch held = new CountDownLatch(1);
-    private final CountDownLatch release = new CountDownLatch(1);
 
     @BeforeEach
     void start() {
         PrivatePostgres.assumeAvailable();
         postgres = PrivatePostgres.shared();
         url = postgres.newSchema("cli_" + ProcessHandle.current().pid());
-        SimulatedWorker worker = new SimulatedWorker();
-        emulator = Ec2Emulator.builder().latency(LatencyModel.realistic().withTimeScale(Double.parseDouble(SCALE)))
-                .ssmExecutor(command -> {
-                    if (held.getCount() > 0) {
-                        held.countDown();
-                        release.await(2, TimeUnit.MINUTES);
-                    }
-                    return worker.execute(command);
-                }).world(SandboxWorld.simulated()).build().start();
-        ec2 = Ec2Client.builder().endpointOverride(emulator.endpoint()).region(Region.US_EAST_1)
-                .credentialsProvider(DefaultCredentialsProvider.builder().build()).build();
+        aws = new HeldCommandEmulator(SCALE);
+        emulator = aws.emulator;
     }
 
     @AfterEach
     void stop() throws Exception {
-        release.countDown();
-        for (Process p : spawned) {
-            p.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
-        }
-        if (emulator != null) {
-            ec2.close();
-            emulator.stop();
+        if (aws != null) {
+            aws.close();
         }
     }
 
@@ -95,7 +71,7 @@ class PostgresJournalCliTest {
 
         cli.destroyForcibly(); // SIGKILL in the middle of the step: the lease is not released
         assertThat(cli.waitFor(30, TimeUnit.SECONDS)).isTrue();
-        release.countDown();
+        aws.release();
         awaitLeaseExpiry();
 
         Cli.Run resumed = resume();
@@ -166,18 +142,16 @@ class PostgresJournalCliTest {
                 emulator.endpoint().toString(), "--emulator-time-scale", SCALE)
                 .redirectOutput(dir.resolve("migrate.out").toFile()).redirectError(dir.resolve("migrate.err").toFile());
         pb.environment().put("PGPASSWORD", postgres.password());
-        Process p = pb.start();
-        spawned.add(p);
-        return p;
+        return aws.spawn(pb);
     }
 
     private void awaitHeldCommand(Process cli) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
-        while (!held.await(100, TimeUnit.MILLISECONDS)) {
-            if (!cli.isAlive() || System.nanoTime() > deadline) {
-                throw new AssertionError("the CLI never reached the held worker command:\n"
-                        + Files.readString(dir.resolve("migrate.out")) + Files.readString(dir.resolve("migrate.err")));
+        aws.awaitHeld(cli, () -> {
+            try {
+                return Files.readString(dir.resolve("migrate.out")) + Files.readString(dir.resolve("migrate.err"));
+            } catch (java.io.IOException e) {
+                return "(output unreadable: " + e + ")";
             }
-        }
+        });
     }
 }

@@ -32,6 +32,20 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  */
 @RequiresLab
 class LayoutConversionLabTest {
+    /**
+     * Bash lines for the kernel-hook tests: with the converted root loop-mapped at {@code $r} and
+     * its {@code /boot} partition at {@code $b}, mounts them on {@code $mnt}, copies kernel
+     * {@code $kv} as {@code $new} and runs the installed hook for it, as a package install would.
+     */
+    private static final String INSTALL_NEWER_KERNEL = """
+                mount "$r" "$mnt"
+                mount "$b" "$mnt/boot"
+                for t in sort tail mv; do [[ -e $mnt/bin/$t ]] || ln -s busybox "$mnt/bin/$t"; done
+                cp "$mnt/boot/vmlinuz-$kv" "$mnt/boot/vmlinuz-$new"
+                cp "$mnt/boot/initrd.img-$kv" "$mnt/boot/initrd.img-$new"
+                chroot "$mnt" /bin/sh /etc/kernel/postinst.d/zz-pv2hvm-boot "$new" "/boot/vmlinuz-$new" >&2
+            """;
+
     private static final List<String> READ_ONLY_JOBS = List.of("pv2hvm-attach-image", "pv2hvm-inspect", "pv2hvm-detach-image");
 
     private final GuestLab lab = GuestLab.shared();
@@ -114,12 +128,7 @@ class LayoutConversionLabTest {
                 trap 'umount "$mnt/boot" 2>/dev/null; umount "$mnt" 2>/dev/null; [[ -z $b ]] || losetup -d "$b"; [[ -z $r ]] || losetup -d "$r"; rmdir "$mnt"' EXIT
                 r=$(losetup -f --show -o $((65 << 20)) "$img")
                 b=$(losetup -f --show -o $((1 << 20)) --sizelimit $((64 << 20)) "$img")
-                mount "$r" "$mnt"
-                mount "$b" "$mnt/boot"
-                for t in sort tail mv; do [[ -e $mnt/bin/$t ]] || ln -s busybox "$mnt/bin/$t"; done
-                cp "$mnt/boot/vmlinuz-$kv" "$mnt/boot/vmlinuz-$new"
-                cp "$mnt/boot/initrd.img-$kv" "$mnt/boot/initrd.img-$new"
-                chroot "$mnt" /bin/sh /etc/kernel/postinst.d/zz-pv2hvm-boot "$new" "/boot/vmlinuz-$new" >&2
+                """ + INSTALL_NEWER_KERNEL + """
                 cat "$mnt/boot/grub/grub.cfg"
                 """;
         return LocalTransport.create().exec(Command.of("bash", "-c", script, "kernel-hook", image.toString(), kv, newer))
@@ -218,12 +227,7 @@ class LayoutConversionLabTest {
                 partx -d "$d" 2>/dev/null; losetup -d "$d"; d=
                 r=$(losetup -f --show -o $(( (65 << 20) + pe + first * ext )) "$img")
                 b=$(losetup -f --show -o $((1 << 20)) --sizelimit $((64 << 20)) "$img")
-                mount "$r" "$mnt"
-                mount "$b" "$mnt/boot"
-                for t in sort tail mv; do [[ -e $mnt/bin/$t ]] || ln -s busybox "$mnt/bin/$t"; done
-                cp "$mnt/boot/vmlinuz-$kv" "$mnt/boot/vmlinuz-$new"
-                cp "$mnt/boot/initrd.img-$kv" "$mnt/boot/initrd.img-$new"
-                chroot "$mnt" /bin/sh /etc/kernel/postinst.d/zz-pv2hvm-boot "$new" "/boot/vmlinuz-$new" >&2
+                """ + INSTALL_NEWER_KERNEL + """
                 cat "$mnt/etc/fstab"
                 echo ----
                 cat "$mnt/boot/grub/grub.cfg"
