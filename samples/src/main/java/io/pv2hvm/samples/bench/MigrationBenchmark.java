@@ -24,20 +24,27 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.stream.Collectors;
 
 /**
- * Migrates the same PV instance on the emulator, under the same latency model, three ways: pv2hvm
- * with IN_PLACE, pv2hvm with PARTITION_COPY, and the seeds' manual order ({@link SeedsProcedure});
- * then prints the downtime window, the total time and the API calls of each, and the window's
- * critical path step by step. Times are EC2 time (real time divided by the time scale).
+ * Migrates the same PV instance on the emulator, under the same {@link BenchModel}, four ways: the
+ * physical floor F ({@link FloorProcedure}), pv2hvm with IN_PLACE, pv2hvm with PARTITION_COPY, and
+ * the seeds' manual order ({@link SeedsProcedure}); then prints each downtime window against F and
+ * against the seeds' window, the targets (issue #16), the total time and API calls, and each
+ * window's critical path step by step. Times are EC2 time (real time divided by the time scale).
  */
 public final class MigrationBenchmark {
-    /** gp3's baseline throughput, the EBS rate disk copies run at (https://docs.aws.amazon.com/ebs/latest/userguide/general-purpose.html). */
-    static final double GP3_MIB_PER_SECOND = 125;
+    /** The IN_PLACE window may be at most this many times F. */
+    public static final double IN_PLACE_TARGET = 1.15;
+    /** The PARTITION_COPY window may be at most this many times F. */
+    public static final double PARTITION_COPY_TARGET = 1.5;
 
     private final double timeScale;
-    private final LatencyModel latency;
+    private final BenchModel model;
     private final PrintStream out;
 
     /** A root volume of {@code sizeGiB} holding {@code usedGiB}; the workload writes {@code changedMiB} after the trial snapshot. */
@@ -56,35 +63,115 @@ public final class MigrationBenchmark {
         }
     }
 
-    /** A benchmark on {@code latency} (EC2 time) run at {@code timeScale}, printing to {@code out}. */
+    /** One scenario's floor and the three procedures, run on the same model. */
+    public record Comparison(Scenario scenario, Outcome floor, Outcome inPlace, Outcome partitionCopy, Outcome seeds) {
+        /** The procedures, floor first. */
+        public List<Outcome> all() {
+            return List.of(floor, inPlace, partitionCopy, seeds);
+        }
+
+        /** {@code o}'s window divided by F. */
+        public double overFloor(Outcome o) {
+            return ratio(o.window(), floor.window());
+        }
+
+        /** {@code o}'s window divided by the seeds' window. */
+        public double overSeeds(Outcome o) {
+            return ratio(o.window(), seeds.window());
+        }
+
+        /** Whether IN_PLACE ≤ {@value #IN_PLACE_TARGET} × F and PARTITION_COPY ≤ {@value #PARTITION_COPY_TARGET} × F. */
+        public boolean meetsTargets() {
+            return overFloor(inPlace) <= IN_PLACE_TARGET && overFloor(partitionCopy) <= PARTITION_COPY_TARGET;
+        }
+
+        private static double ratio(Duration a, Duration b) {
+            return a.toMillis() / (double) Math.max(1, b.toMillis());
+        }
+    }
+
+    /** A benchmark on {@code latency} (EC2 time) under the fair rules ({@link BenchModel#fair}), run at {@code timeScale}. */
     public MigrationBenchmark(LatencyModel latency, double timeScale, PrintStream out) {
+        this(BenchModel.fair(latency), timeScale, out);
+    }
+
+    /** A benchmark on {@code model} (EC2 time) run at {@code timeScale}, printing to {@code out}. */
+    public MigrationBenchmark(BenchModel model, double timeScale, PrintStream out) {
         if (!(timeScale > 0) || timeScale > 1) {
             throw new IllegalArgumentException("the time scale must be in (0, 1]: " + timeScale);
         }
-        this.latency = latency.withTimeScale(timeScale);
+        this.model = new BenchModel(model.latency().withTimeScale(timeScale), model.writeMiBPerSecond(),
+                model.restoredReadMiBPerSecond());
         this.timeScale = timeScale;
         this.out = out;
     }
 
-    /** Runs the three procedures for each scenario and prints the tables. */
-    public List<List<Outcome>> run(List<Scenario> scenarios) {
-        List<List<Outcome>> all = new ArrayList<>();
+    /** The model the procedures run on (at the benchmark's time scale). */
+    public BenchModel model() {
+        return model;
+    }
+
+    /** Runs the floor and the three procedures for each scenario, one after the other, and prints the tables. */
+    public List<Comparison> run(List<Scenario> scenarios) {
+        out.println();
+        out.println("Fair terms (issue #16):");
+        BenchModel.FAIRNESS_RULES.forEach(rule -> out.println("- " + rule));
+        List<Comparison> all = new ArrayList<>();
         for (Scenario s : scenarios) {
-            List<Outcome> outcomes = List.of(pv2hvm(s, ConversionStrategy.IN_PLACE),
+            Comparison c = new Comparison(s, floor(s), pv2hvm(s, ConversionStrategy.IN_PLACE),
                     pv2hvm(s, ConversionStrategy.PARTITION_COPY), seeds(s));
-            all.add(outcomes);
-            print(s, outcomes);
+            all.add(c);
+            print(c);
         }
         return all;
     }
 
-    private Outcome pv2hvm(Scenario s, ConversionStrategy strategy) {
-        ModeledWorker worker = new ModeledWorker(GP3_MIB_PER_SECOND, timeScale);
+    /**
+     * Runs the floor and the three procedures of {@code s} at the same time, each on its own
+     * emulator, and prints nothing: cheaper for the sensitivity table, at the cost of the four
+     * sharing the machine.
+     */
+    public Comparison compareConcurrently(Scenario s) {
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        try {
+            Future<Outcome> floor = pool.submit(() -> floor(s));
+            Future<Outcome> inPlace = pool.submit(() -> pv2hvm(s, ConversionStrategy.IN_PLACE));
+            Future<Outcome> copy = pool.submit(() -> pv2hvm(s, ConversionStrategy.PARTITION_COPY));
+            Future<Outcome> seeds = pool.submit(() -> seeds(s));
+            return new Comparison(s, join(floor), join(inPlace), join(copy), join(seeds));
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private static Outcome join(Future<Outcome> procedure) {
+        try {
+            return procedure.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while a procedure ran", e);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+        }
+    }
+
+    Outcome floor(Scenario s) {
+        ModeledWorker worker = worker();
+        try (Ec2Emulator emulator = emulator(s, worker); Ec2Client ec2 = EmulatorClients.ec2(emulator.endpoint())) {
+            String root = rootVolume(ec2);
+            List<Ec2Script.Timed> steps = new FloorProcedure(ec2, EmulatorTimeouts.forTimeScale(timeScale).poll(),
+                    () -> emulator.recordWrite(root, s.changedMiB() << 20)).run();
+            return scripted("floor F", steps, emulator);
+        }
+    }
+
+    Outcome pv2hvm(Scenario s, ConversionStrategy strategy) {
+        ModeledWorker worker = worker();
         try (Ec2Emulator emulator = emulator(s, worker); Ec2Client ec2 = EmulatorClients.ec2(emulator.endpoint());
              SsmClient ssm = EmulatorClients.ssm(emulator.endpoint())) {
             AwsSteps aws = AwsSteps.builder().ec2(ec2).ssm(ssm).timeouts(EmulatorTimeouts.forTimeScale(timeScale))
                     .workerInstanceProfile(BenchWorld.WORKER_PROFILE)
-                    .guestConversion(new ModeledConversion(bytes(s.usedGiB()))).build();
+                    .guestConversion(new ModeledConversion(s.sizeGiB(), bytes(s.usedGiB()))).build();
             String root = rootVolume(ec2);
             MigrationResult r = Migration.of(BenchWorld.SOURCE).toHvm().preservingIps().withInstanceType("m5.large")
                     .withStrategy(strategy).withProvider(aws).journal(InMemoryJournal.create())
@@ -96,20 +183,28 @@ public final class MigrationBenchmark {
         }
     }
 
-    private Outcome seeds(Scenario s) {
-        ModeledWorker worker = new ModeledWorker(GP3_MIB_PER_SECOND, timeScale);
+    Outcome seeds(Scenario s) {
+        ModeledWorker worker = worker();
         try (Ec2Emulator emulator = emulator(s, worker); Ec2Client ec2 = EmulatorClients.ec2(emulator.endpoint())) {
-            List<SeedsProcedure.Timed> steps = new SeedsProcedure(ec2, worker,
+            List<Ec2Script.Timed> steps = new SeedsProcedure(ec2, worker,
                     EmulatorTimeouts.forTimeScale(timeScale).poll(), bytes(s.usedGiB())).run();
-            List<Outcome.Step> path = steps.stream().map(t -> new Outcome.Step(t.name(), ec2Time(t.took()))).toList();
-            Duration window = path.stream().map(Outcome.Step::took).reduce(Duration.ZERO, Duration::plus);
-            return outcome("seeds' manual order", window, window, emulator, path);
+            return scripted("seeds' manual order", steps, emulator);
         }
+    }
+
+    private Outcome scripted(String name, List<Ec2Script.Timed> steps, Ec2Emulator emulator) {
+        List<Outcome.Step> path = steps.stream().map(t -> new Outcome.Step(t.name(), ec2Time(t.took()))).toList();
+        Duration window = path.stream().map(Outcome.Step::took).reduce(Duration.ZERO, Duration::plus);
+        return outcome(name, window, window, emulator, path);
+    }
+
+    private ModeledWorker worker() {
+        return new ModeledWorker(model.restoredReadMiBPerSecond(), model.writeMiBPerSecond(), timeScale);
     }
 
     private Ec2Emulator emulator(Scenario s, ModeledWorker worker) {
         Ec2Emulator emulator = Ec2Emulator.builder().world(BenchWorld.of(s.sizeGiB(), s.usedGiB()))
-                .latency(latency).ssmExecutor(worker).build().start();
+                .latency(model.latency()).ssmExecutor(worker).build().start();
         worker.attachTo(emulator);
         return emulator;
     }
@@ -135,24 +230,31 @@ public final class MigrationBenchmark {
         return (long) (gib * (1L << 30));
     }
 
-    private void print(Scenario s, List<Outcome> outcomes) {
-        Outcome seeds = outcomes.get(outcomes.size() - 1);
+    private void print(Comparison c) {
+        Scenario s = c.scenario();
         out.println();
         out.println("### " + s.label() + ", " + s.changedMiB() + " MiB written by the workload after the trial snapshot");
         out.println();
-        out.println("| procedure | downtime window | total | window vs seeds | EC2 calls | SSM calls |");
-        out.println("| --- | ---: | ---: | ---: | ---: | ---: |");
-        for (Outcome o : outcomes) {
-            out.printf(Locale.ROOT, "| %s | %s | %s | %.2f | %d | %d |%n", o.procedure(), human(o.window()),
-                    human(o.total()), o.window().toMillis() / (double) seeds.window().toMillis(), o.ec2Calls(), o.ssmCalls());
+        out.println("| procedure | downtime window | window / F | target | window vs seeds | total | EC2 calls | SSM calls |");
+        out.println("| --- | ---: | ---: | --- | ---: | ---: | ---: | ---: |");
+        for (Outcome o : c.all()) {
+            out.printf(Locale.ROOT, "| %s | %s | %.2f | %s | %.2f | %s | %d | %d |%n", o.procedure(), human(o.window()),
+                    c.overFloor(o), target(c, o), c.overSeeds(o), human(o.total()), o.ec2Calls(), o.ssmCalls());
         }
         out.println();
-        for (Outcome o : outcomes) {
+        out.printf(Locale.ROOT, "Targets at %d GiB: IN_PLACE window ≤ %.2f × F: %s (%.2f); PARTITION_COPY window ≤ %.2f × F: %s (%.2f).%n",
+                s.sizeGiB(), IN_PLACE_TARGET, passFail(c.overFloor(c.inPlace()) <= IN_PLACE_TARGET), c.overFloor(c.inPlace()),
+                PARTITION_COPY_TARGET, passFail(c.overFloor(c.partitionCopy()) <= PARTITION_COPY_TARGET),
+                c.overFloor(c.partitionCopy()));
+        out.println("Conversion bytes written: " + ConversionCost.basis(s.sizeGiB()) + " of the conversion benchmark"
+                + "; bytes read: assumed.");
+        out.println();
+        for (Outcome o : c.all()) {
             out.println("- Most frequent calls, " + o.procedure() + ": " + o.callsByAction().entrySet().stream()
                     .sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(6)
                     .map(e -> e.getKey() + " " + e.getValue()).collect(Collectors.joining(", ")));
         }
-        for (Outcome o : outcomes) {
+        for (Outcome o : c.all()) {
             out.println();
             out.println("Critical path of the window, " + o.procedure() + " (" + human(o.window()) + "):");
             out.println();
@@ -165,7 +267,22 @@ public final class MigrationBenchmark {
         }
     }
 
-    private static String human(Duration d) {
+    private static String target(Comparison c, Outcome o) {
+        if (o == c.inPlace()) {
+            return String.format(Locale.ROOT, "≤ %.2f %s", IN_PLACE_TARGET, passFail(c.overFloor(o) <= IN_PLACE_TARGET));
+        }
+        if (o == c.partitionCopy()) {
+            return String.format(Locale.ROOT, "≤ %.2f %s", PARTITION_COPY_TARGET,
+                    passFail(c.overFloor(o) <= PARTITION_COPY_TARGET));
+        }
+        return "";
+    }
+
+    private static String passFail(boolean pass) {
+        return pass ? "PASS" : "FAIL";
+    }
+
+    static String human(Duration d) {
         return String.format(Locale.ROOT, "%.0f s", d.toMillis() / 1000.0);
     }
 

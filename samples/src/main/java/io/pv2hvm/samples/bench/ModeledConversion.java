@@ -19,9 +19,12 @@ import java.time.Duration;
  */
 final class ModeledConversion implements GuestConversion {
     private final SimulatedGuest guest = SimulatedGuest.typical();
+    private final int sizeGiB;
     private final long usedBytes;
 
-    ModeledConversion(long usedBytes) {
+    /** A conversion of a {@code sizeGiB} root volume whose filesystem holds {@code usedBytes}. */
+    ModeledConversion(int sizeGiB, long usedBytes) {
+        this.sizeGiB = sizeGiB;
         this.usedBytes = usedBytes;
     }
 
@@ -40,7 +43,7 @@ final class ModeledConversion implements GuestConversion {
                                     String targetDevice, TargetPlatform target, DataVolumes dataVolumes,
                                     ProgressSink progress) {
         ConversionCost cost = ConversionCost.of(strategy == ConversionStrategy.IN_PLACE
-                ? ConversionCost.Method.IN_PLACE : ConversionCost.Method.PARTITION_COPY, usedBytes);
+                ? ConversionCost.Method.IN_PLACE : ConversionCost.Method.PARTITION_COPY, sizeGiB, usedBytes);
         String written = strategy == ConversionStrategy.IN_PLACE ? sourceDevice : targetDevice;
         transport.exec(Command.bash(": " + ModeledWorker.MARKER + " " + written + " " + cost.readBytes() + " "
                 + cost.writtenBytes()).withTimeout(Duration.ofHours(1))).orThrow("modelled conversion I/O");

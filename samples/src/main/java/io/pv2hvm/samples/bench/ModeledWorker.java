@@ -23,13 +23,24 @@ public final class ModeledWorker implements SsmCommandExecutor {
     private static final Pattern IO = Pattern.compile(MARKER + " (/dev/\\S+) (\\d+) (\\d+)");
 
     private final SimulatedWorker answers = new SimulatedWorker();
-    private final double mibPerSecond;
+    private final double readMiBPerSecond;
+    private final double writeMiBPerSecond;
     private final double timeScale;
     private volatile Ec2Emulator emulator;
 
     /** A worker whose volumes move {@code mibPerSecond} (EC2 time) at the emulator's {@code timeScale}. */
     public ModeledWorker(double mibPerSecond, double timeScale) {
-        this.mibPerSecond = mibPerSecond;
+        this(mibPerSecond, mibPerSecond, timeScale);
+    }
+
+    /**
+     * A worker reading at {@code readMiBPerSecond} (the volumes it reads are restored from snapshots,
+     * which EBS may load lazily) and writing at {@code writeMiBPerSecond}, both EC2 time, at the
+     * emulator's {@code timeScale}.
+     */
+    public ModeledWorker(double readMiBPerSecond, double writeMiBPerSecond, double timeScale) {
+        this.readMiBPerSecond = readMiBPerSecond;
+        this.writeMiBPerSecond = writeMiBPerSecond;
         this.timeScale = timeScale;
     }
 
@@ -55,7 +66,7 @@ public final class ModeledWorker implements SsmCommandExecutor {
 
     /** Spends the cost's time and records its writes on {@code volumeId}. */
     void perform(String volumeId, ConversionCost cost) {
-        Duration real = Duration.ofNanos((long) (cost.at(mibPerSecond).toNanos() * timeScale));
+        Duration real = Duration.ofNanos((long) (cost.at(readMiBPerSecond, writeMiBPerSecond).toNanos() * timeScale));
         try {
             Thread.sleep(real.toMillis(), real.toNanosPart() % 1_000_000);
         } catch (InterruptedException e) {

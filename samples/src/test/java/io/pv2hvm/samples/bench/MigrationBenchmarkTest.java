@@ -1,5 +1,6 @@
 package io.pv2hvm.samples.bench;
 
+import io.pv2hvm.samples.bench.MigrationBenchmark.Comparison;
 import io.pv2hvm.samples.bench.MigrationBenchmark.Outcome;
 import io.pv2hvm.samples.bench.MigrationBenchmark.Scenario;
 import io.pv2hvm.testkit.LatencyModel;
@@ -12,33 +13,89 @@ import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The migration benchmark runs both procedures to their end and reports them; no timing is asserted. */
+/**
+ * The migration benchmark runs the floor and the three procedures to their end and reports them.
+ * The only time facts asserted are orderings that follow from the model itself: the floor is a
+ * strict subset of every procedure's window.
+ */
 class MigrationBenchmarkTest {
 
     @Test
-    void runsPv2hvmBothWaysAndTheSeedsOrder_andPrintsEachWindowStepByStep() {
+    void runsTheFloorPv2hvmBothWaysAndTheSeedsOrder_andTheFloorIsBelowEveryWindow() {
         ByteArrayOutputStream text = new ByteArrayOutputStream();
-        List<List<Outcome>> all = new MigrationBenchmark(LatencyModel.realistic(), 0.002,
+        List<Comparison> all = new MigrationBenchmark(LatencyModel.realistic(), 0.002,
                 new PrintStream(text, true, StandardCharsets.UTF_8)).run(List.of(new Scenario(2, 0.4, 16)));
 
-        List<Outcome> outcomes = all.get(0);
-        assertThat(outcomes).extracting(Outcome::procedure)
-                .containsExactly("pv2hvm IN_PLACE", "pv2hvm PARTITION_COPY", "seeds' manual order");
-        for (Outcome o : outcomes) {
+        Comparison c = all.get(0);
+        assertThat(c.all()).extracting(Outcome::procedure)
+                .containsExactly("floor F", "pv2hvm IN_PLACE", "pv2hvm PARTITION_COPY", "seeds' manual order");
+        for (Outcome o : c.all()) {
             assertThat(o.window()).isPositive();
             assertThat(o.total()).isGreaterThanOrEqualTo(o.window());
             assertThat(o.ec2Calls()).isPositive();
         }
-        assertThat(outcomes.get(0).criticalPath()).extracting(Outcome.Step::name)
+        // every procedure's window holds the floor's chain and more (a conversion, a backup image, checks)
+        assertThat(c.floor().window()).isLessThan(c.inPlace().window()).isLessThan(c.partitionCopy().window())
+                .isLessThan(c.seeds().window());
+        assertThat(c.overFloor(c.inPlace())).isGreaterThan(1);
+        assertThat(c.floor().criticalPath()).extracting(Outcome.Step::name).containsExactly("stop-source",
+                "snapshot-root+terminate-source", "register-image", "launch-with-same-ip", "associate-elastic-ip",
+                "await-reachable");
+        assertThat(c.floor().ssmCalls()).isZero();
+        assertThat(c.floor().callsByAction()).containsKeys("CreateSnapshot", "RegisterImage", "TerminateInstances");
+        assertThat(c.inPlace().criticalPath()).extracting(Outcome.Step::name)
                 .contains("stop-source", "register-final-image", "launch-hvm-instance", "await-new-instance-boot")
                 .doesNotContain("verify-trial-instance", "verify-new-instance", "cleanup");
-        assertThat(outcomes.get(2).criticalPath()).extracting(Outcome.Step::name).containsExactly("stop-source",
+        assertThat(c.seeds().criticalPath()).extracting(Outcome.Step::name).containsExactly("stop-source",
                 "snapshot-root", "create-copy-and-destination", "attach-to-worker", "resize2fs-dd-grub",
-                "detach-destination", "snapshot-destination", "register-hvm-image", "test-launch-until-status-ok",
+                "detach-destination", "snapshot-destination", "register-hvm-image", "test-launch-until-reachable",
                 "backup-image", "terminate-source", "launch-with-same-ip", "associate-elastic-ip", "await-boot");
-        assertThat(outcomes.get(2).ssmCalls()).isZero();
+        assertThat(c.seeds().ssmCalls()).isZero();
         assertThat(text.toString(StandardCharsets.UTF_8))
-                .contains("| procedure | downtime window | total | window vs seeds | EC2 calls | SSM calls |")
-                .contains("Critical path of the window, pv2hvm IN_PLACE");
+                .contains("| procedure | downtime window | window / F | target | window vs seeds | total | EC2 calls | SSM calls |")
+                .contains("Targets at 2 GiB: IN_PLACE window ≤ 1.15 × F: ")
+                .contains("Conversion bytes written: measured (2 GiB row)")
+                .contains("Critical path of the window, floor F", "Critical path of the window, pv2hvm IN_PLACE")
+                .contains(BenchModel.FAIRNESS_RULES.get(1));
+    }
+
+    @Test
+    void aSensitivityRowChangesTheAssumptionItNames_aSlowerStopRaisesTheFloor() {
+        BenchModel base = BenchModel.fair(LatencyModel.realistic());
+        SensitivityTable.Assumption stop = SensitivityTable.assumptions().stream()
+                .filter(a -> a.name().startsWith("stop ")).findFirst().orElseThrow();
+        BenchModel slow = stop.high().apply().apply(base);
+        assertThat(slow.latency().instanceStopping()).isGreaterThan(base.latency().instanceStopping());
+        assertThat(slow.latency().toBuilder().instanceStopping(base.latency().instanceStopping()).build().snapshotBase())
+                .isEqualTo(base.latency().snapshotBase());
+
+        Scenario s = new Scenario(2, 0.4, 16);
+        PrintStream quiet = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
+        Outcome floor = new MigrationBenchmark(base, 0.002, quiet).floor(s);
+        Outcome slowFloor = new MigrationBenchmark(slow, 0.002, quiet).floor(s);
+        // 45 s → 180 s of stopping: 135 s of EC2 time more in the one step that waits for it
+        assertThat(slowFloor.window()).isGreaterThan(floor.window());
+        assertThat(step(slowFloor, "stop-source")).isGreaterThan(step(floor, "stop-source"));
+    }
+
+    @Test
+    void everyAssumptionHasALowAndAHighValueThatChangeTheModel() {
+        BenchModel base = BenchModel.fair(LatencyModel.realistic());
+        for (SensitivityTable.Assumption a : SensitivityTable.assumptions()) {
+            assertThat(a.low().apply().apply(base)).as(a.name() + " low").isNotEqualTo(base);
+            assertThat(a.high().apply().apply(base)).as(a.name() + " high").isNotEqualTo(base);
+            assertThat(a.low().value()).as(a.name()).isNotEqualTo(a.high().value());
+        }
+    }
+
+    @Test
+    void theFairModel_givesCreateImageTheRegistrationLatency() {
+        LatencyModel sourced = LatencyModel.realistic();
+        assertThat(sourced.imageCreation()).isNotEqualTo(sourced.imageRegistration());
+        assertThat(BenchModel.fair(sourced).latency().imageCreation()).isEqualTo(sourced.imageRegistration());
+    }
+
+    private static java.time.Duration step(Outcome o, String name) {
+        return o.criticalPath().stream().filter(st -> st.name().equals(name)).findFirst().orElseThrow().took();
     }
 }
