@@ -8,7 +8,7 @@ import java.util.Locale;
 
 /**
  * The conversion benchmark's results as a markdown table, one row per image and method, with
- * each method's time and bytes written as a ratio to {@link #BASELINE} on the same image.
+ * each method's time, bytes written and bytes read as a ratio to {@link #BASELINE} on the same image.
  */
 final class BenchmarkTable {
     /** The method the ratios divide by: the SDK's full copy, which every other method is compared with. */
@@ -17,7 +17,7 @@ final class BenchmarkTable {
     private static final double MIB = 1 << 20;
 
     /** One method's run on one image. */
-    record Row(int gib, SparsePvImage image, BenchmarkMethod method, double seconds, long bytesWritten) {
+    record Row(int gib, SparsePvImage image, BenchmarkMethod method, double seconds, long bytesWritten, long bytesRead) {
     }
 
     private final List<Row> rows = new ArrayList<>();
@@ -33,14 +33,15 @@ final class BenchmarkTable {
 
     String markdown() {
         StringBuilder out = new StringBuilder();
-        out.append("| image | on disk | used | method | seconds | time / baseline | MiB written | written / baseline |\n");
-        out.append("|---|---:|---:|---|---:|---:|---:|---:|\n");
+        out.append("| image | on disk | used | method | seconds | time / baseline | MiB written | written / baseline | MiB read | read / baseline |\n");
+        out.append("|---|---:|---:|---|---:|---:|---:|---:|---:|---:|\n");
         for (Row r : rows) {
             Row base = baselineOf(r);
-            out.append(String.format(Locale.ROOT, "| %d GiB | %.0f MiB | %.0f MiB (%.1f%%) | %s | %.1f | %s | %.1f | %s |%n",
+            out.append(String.format(Locale.ROOT, "| %d GiB | %.0f MiB | %.0f MiB (%.1f%%) | %s | %.1f | %s | %.1f | %s | %.1f | %s |%n",
                     r.gib(), r.image().allocatedBytes() / MIB, r.image().usedBytes() / MIB, r.image().usedPercent(),
                     r.method().label(), r.seconds(), ratio(r.seconds(), base.seconds()),
-                    r.bytesWritten() / MIB, ratio(r.bytesWritten(), base.bytesWritten())));
+                    r.bytesWritten() / MIB, ratio(r.bytesWritten(), base.bytesWritten()),
+                    r.bytesRead() / MIB, ratio(r.bytesRead(), base.bytesRead())));
         }
         return out.toString();
     }

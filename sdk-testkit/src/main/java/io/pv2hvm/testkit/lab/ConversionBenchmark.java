@@ -18,12 +18,12 @@ import java.util.stream.Collectors;
 
 /**
  * Measures, for sparse PV images of the given sizes (GiB), the wall time and the bytes written to
- * the volumes by IN_PLACE, PARTITION_COPY (to a same-size and to a 1 GiB larger target) and the
+ * and read from the volumes by IN_PLACE, PARTITION_COPY (to a same-size and to a 1 GiB larger target) and the
  * seeds' recipe (resize2fs -M on the source, dd of the shrunk filesystem, grow), all in one run so
  * the ratios between them hold. Each image is a {@link SparsePvImage} with
- * {@value #FILL_PERCENT}% of its filesystem filled with random data. Bytes written come from a
+ * {@value #FILL_PERCENT}% of its filesystem filled with random data. Bytes written and read come from a
  * {@link WriteMeter} on the loop devices (source and target), so they count what reached the
- * "volume". The page cache is dropped before each method, so the source is read from disk as from
+ * "volume" (the migration benchmark's conversion costs are taken from them). The page cache is dropped before each method, so the source is read from disk as from
  * a fresh volume; seconds include the final sync. Ratios are to
  * {@link BenchmarkTable#BASELINE} on the same image.
  * Needs root. Not a test: it prints a markdown table and asserts nothing.
@@ -74,7 +74,9 @@ public final class ConversionBenchmark {
                 + " Inode tables take " + inodeTableShare() + " of each filesystem (the 256 MiB fixture's mkfs density, kept by"
                 + " the grow); e2image copies all of them when it writes to a block device.  ");
         System.out.println("Each method: page cache dropped first; seconds are wall time including the final sync; MiB written"
-                + " are sectors written to the loop devices (source and target) from /sys/block/*/stat.  ");
+                + " and MiB read are sectors written to and read from the loop devices (source and target) from"
+                + " /sys/block/*/stat (the page cache is dropped first, so every read reaches the device, as on a"
+                + " volume just attached).  ");
         System.out.println("Baseline of the ratio columns: " + BenchmarkTable.BASELINE.label() + ", on the same image.");
         System.out.println();
         System.out.print(table.markdown());
@@ -129,8 +131,10 @@ public final class ConversionBenchmark {
         work.run();
         long bytes = meter.bytesWritten();  // syncs, so the time below includes reaching the device
         double seconds = (System.nanoTime() - start) / 1e9;
-        table.add(new BenchmarkTable.Row(gib, pv, method, seconds, bytes));
-        System.out.printf(Locale.ROOT, "%d GiB, %s: %.1f s, %.1f MiB written%n", gib, method.label(), seconds, bytes / (double) (1 << 20));
+        long read = meter.bytesRead();
+        table.add(new BenchmarkTable.Row(gib, pv, method, seconds, bytes, read));
+        System.out.printf(Locale.ROOT, "%d GiB, %s: %.1f s, %.1f MiB written, %.1f MiB read%n", gib, method.label(), seconds,
+                bytes / (double) (1 << 20), read / (double) (1 << 20));
     }
 
     /** So every method reads its source from disk, as from a volume just attached. */
