@@ -30,8 +30,9 @@ public record BenchModel(LatencyModel latency, double writeMiBPerSecond, double 
                     + " AwaitBootStep ends there). The seeds' test launch waits for the same signal.",
             "CreateImage (the seeds' backup) costs its snapshot plus the same registration latency as RegisterImage"
                     + " (pv2hvm's images), not a separate, longer figure: AWS publishes neither.",
-            "Conversion bytes written come from the conversion benchmark's row for the same size (interpolated or"
-                    + " nearest row otherwise, as printed); bytes read are assumed, by the same rule for every method.",
+            "Conversion bytes written and read come from the conversion benchmark's row for the same size"
+                    + " (interpolated, or the nearest row, where none was measured: printed with each table), for every"
+                    + " method by the same rule.",
             "Every disk copy writes at gp3's baseline and reads restored volumes at the same rate (EBS lazy loading"
                     + " is varied in the sensitivity table for all procedures together).",
             "Same poll interval for every wait; the seeds' worker already runs and their independent volumes are"

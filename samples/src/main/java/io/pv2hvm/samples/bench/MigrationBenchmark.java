@@ -246,8 +246,7 @@ public final class MigrationBenchmark {
                 s.sizeGiB(), IN_PLACE_TARGET, passFail(c.overFloor(c.inPlace()) <= IN_PLACE_TARGET), c.overFloor(c.inPlace()),
                 PARTITION_COPY_TARGET, passFail(c.overFloor(c.partitionCopy()) <= PARTITION_COPY_TARGET),
                 c.overFloor(c.partitionCopy()));
-        out.println("Conversion bytes written: " + ConversionCost.basis(s.sizeGiB()) + " of the conversion benchmark"
-                + "; bytes read: assumed.");
+        out.println("Conversion bytes, from the conversion benchmark: " + ConversionCost.basis(s.sizeGiB()) + ".");
         out.println();
         for (Outcome o : c.all()) {
             out.println("- Most frequent calls, " + o.procedure() + ": " + o.callsByAction().entrySet().stream()

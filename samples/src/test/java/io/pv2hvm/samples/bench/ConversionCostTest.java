@@ -17,16 +17,27 @@ class ConversionCostTest {
         assertThat(ratio(Method.SEEDS_RECIPE, 32)).isCloseTo(9165.3 / 6575, within(0.001));
         assertThat(ratio(Method.PARTITION_COPY, 2)).isCloseTo(580.2 / 431, within(0.001));
         assertThat(ConversionCost.of(Method.IN_PLACE, 32, USED).writtenBytes()).isEqualTo(512 << 10);
-        assertThat(ConversionCost.basis(32)).isEqualTo("measured (32 GiB row)");
+        // reads: 3490.7 MiB for 3484.7 written at 8 GiB
+        assertThat(ConversionCost.of(Method.SEEDS_RECIPE, 8, USED).readBytes() / (double) USED)
+                .isCloseTo(3490.7 / 1660, within(0.001));
+        assertThat(ConversionCost.basis(8)).isEqualTo("written: measured (8 GiB row); read: the same");
+    }
+
+    @Test
+    void aRowWithoutReads_takesTheNearestMeasuredReadToWrittenRatio_andSaysSo() {
+        ConversionCost at32 = ConversionCost.of(Method.PARTITION_COPY, 32, USED);
+        assertThat(at32.readBytes() / (double) at32.writtenBytes()).isCloseTo(2256.4 / 2193.8, within(0.001));
+        assertThat(ConversionCost.basis(32)).isEqualTo("written: measured (32 GiB row); read: extrapolated (the 8 GiB"
+                + " row, the nearest measured) (read/written ratio)");
     }
 
     @Test
     void sizesBetweenRowsAreInterpolated_andBeyondThemTakeTheNearestRow_andSaySo() {
         assertThat(ratio(Method.SEEDS_RECIPE, 16)).isCloseTo((3484.7 / 1660 + 9165.3 / 6575) / 2, within(0.001));
-        assertThat(ConversionCost.basis(16)).isEqualTo("interpolated between the 8 and 32 GiB rows");
+        assertThat(ConversionCost.basis(16)).startsWith("written: interpolated between the 8 and 32 GiB rows");
         assertThat(ratio(Method.SEEDS_RECIPE, 64)).isEqualTo(ratio(Method.SEEDS_RECIPE, 32));
-        assertThat(ConversionCost.basis(64)).startsWith("extrapolated").contains("32 GiB row");
-        assertThat(ConversionCost.basis(1)).startsWith("extrapolated").contains("2 GiB row");
+        assertThat(ConversionCost.basis(64)).startsWith("written: extrapolated (the 32 GiB row");
+        assertThat(ConversionCost.basis(1)).isEqualTo("written: extrapolated (the 2 GiB row, the nearest measured); read: the same");
     }
 
     @Test

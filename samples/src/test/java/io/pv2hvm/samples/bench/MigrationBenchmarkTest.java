@@ -54,7 +54,7 @@ class MigrationBenchmarkTest {
         assertThat(text.toString(StandardCharsets.UTF_8))
                 .contains("| procedure | downtime window | window / F | target | window vs seeds | total | EC2 calls | SSM calls |")
                 .contains("Targets at 2 GiB: IN_PLACE window ≤ 1.15 × F: ")
-                .contains("Conversion bytes written: measured (2 GiB row)")
+                .contains("Conversion bytes, from the conversion benchmark: written: measured (2 GiB row); read: the same.")
                 .contains("Critical path of the window, floor F", "Critical path of the window, pv2hvm IN_PLACE")
                 .contains(BenchModel.FAIRNESS_RULES.get(1));
     }
