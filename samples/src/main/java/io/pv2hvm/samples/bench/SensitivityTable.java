@@ -46,11 +46,14 @@ public final class SensitivityTable {
     /** The assumptions varied, with their low and high values. */
     public static List<Assumption> assumptions() {
         return List.of(
-                latency("stop (stopping → stopped)", "AWS: \"can take a few minutes\"; stated range",
+                latency("stop (stopping → stopped)", "AWS: \"can take a few minutes\""
+                        + " (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/how-ec2-instance-stop-start-works.html); stated range",
                         "15 s", b -> b.instanceStopping(s(15)), "180 s", b -> b.instanceStopping(s(180))),
-                latency("snapshot, fixed part", "AWS: cannot be predicted; stated range",
+                latency("snapshot, fixed part", "AWS: cannot be predicted"
+                        + " (https://repost.aws/knowledge-center/ebs-incremental-snapshot-creation-slow); stated range",
                         "10 s", b -> b.snapshotBase(s(10)), "120 s", b -> b.snapshotBase(s(120))),
-                new Assumption("snapshot, per GiB changed", "AWS: depends on changed blocks; stated range",
+                new Assumption("snapshot, per GiB changed", "AWS: depends on the changed blocks"
+                        + " (https://repost.aws/knowledge-center/ebs-incremental-snapshot-creation-slow); stated range",
                         new Variation("snapshot, per GiB changed", "1 s", true, m -> m.withLatency(b -> b.snapshotPerGiB(s(1)))),
                         new Variation("snapshot, per GiB changed", "15 s", true, m -> m.withLatency(b -> b.snapshotPerGiB(s(15))))),
                 latency("RegisterImage (and CreateImage's registration)", "unpublished; stated range",
@@ -58,7 +61,8 @@ public final class SensitivityTable {
                         "60 s", b -> b.imageRegistration(s(60)).imageCreation(s(60))),
                 latency("CreateImage after its snapshots (seeds only)", "the former one-sided 90 s, and more",
                         "90 s", b -> b.imageCreation(s(90)), "300 s", b -> b.imageCreation(s(300))),
-                latency("reachability / status checks after running", "AWS: checks run every minute; stated range",
+                latency("reachability / status checks after running", "AWS: checks run every minute"
+                        + " (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/monitoring-system-instance-status-check.html); stated range",
                         "60 s", b -> b.statusChecks(s(60)), "300 s", b -> b.statusChecks(s(300))),
                 latency("terminate (stopped; running)", "unpublished; stated range",
                         "2 s; 20 s", b -> b.stoppedTermination(s(2)).instanceShuttingDown(s(20)),
