@@ -39,6 +39,23 @@ public interface GuestConversion {
     ConversionResult convert(CommandTransport transport, ConversionStrategy strategy, String sourceDevice,
                              String targetDevice, TargetPlatform target, DataVolumes dataVolumes, ProgressSink progress);
 
+    /**
+     * PARTITION_COPY's final round: brings {@code targetDevice}, the trial round's converted
+     * PARTITION_COPY target of this migration, to the content of the stopped {@code sourceDevice}
+     * and applies the conversion again, as {@link #convert} with PARTITION_COPY would leave it.
+     * {@link #onWorker()} copies only what changed since the trial (see
+     * {@link GuestConverter#resync(String, String)}); this default converts in full, which gives
+     * the same result, writing the whole used filesystem.
+     *
+     * @throws io.pv2hvm.core.ResyncRefusedException before writing, when {@code targetDevice} is
+     *         not that converted copy of this source or the source cannot be read as it is: convert
+     *         in full then
+     */
+    default ConversionResult resync(CommandTransport transport, String sourceDevice, String targetDevice,
+                                    TargetPlatform target, DataVolumes dataVolumes, ProgressSink progress) {
+        return convert(transport, ConversionStrategy.PARTITION_COPY, sourceDevice, targetDevice, target, dataVolumes, progress);
+    }
+
     /** The real conversion with the worker scripts, fixing missing drivers. */
     static GuestConversion onWorker() {
         return new GuestConversion() {
@@ -59,6 +76,13 @@ public interface GuestConversion {
                                             DataVolumes dataVolumes, ProgressSink progress) {
                 return GuestConverter.on(transport).forTarget(target).reportingTo(progress).withDataVolumes(dataVolumes)
                         .convert(strategy, sourceDevice, targetDevice);
+            }
+
+            @Override
+            public ConversionResult resync(CommandTransport transport, String sourceDevice, String targetDevice,
+                                           TargetPlatform target, DataVolumes dataVolumes, ProgressSink progress) {
+                return GuestConverter.on(transport).forTarget(target).reportingTo(progress).withDataVolumes(dataVolumes)
+                        .resync(sourceDevice, targetDevice);
             }
         };
     }

@@ -3,6 +3,7 @@ package io.pv2hvm.core.guest;
 import io.pv2hvm.core.CommandFailedException;
 import io.pv2hvm.core.ConversionStrategy;
 import io.pv2hvm.core.InvalidSpecException;
+import io.pv2hvm.core.ResyncRefusedException;
 import io.pv2hvm.core.guest.internal.ConversionPlan;
 import io.pv2hvm.core.guest.internal.FstabRewriter;
 import io.pv2hvm.core.guest.internal.HvmBootConfig;
@@ -244,7 +245,6 @@ public final class GuestConverter {
         progress.report(2, "inspected " + sourceDevice + ": " + facts.os().name() + ", kernel " + plan.kernel().version());
         List<String> warnings = new ArrayList<>(plan.warnings());
         warnings.addAll(networkWarnings(facts));
-        String uuid = facts.filesystem().uuid();
 
         // the root filesystem: the volume itself, or (hd00 AKIs) the partition holding it
         String sourceRoot = WorkerScript.device(facts.filesystem().device());
@@ -254,7 +254,53 @@ public final class GuestConverter {
                 .orElseThrow(() -> new CommandFailedException("partition-copy on " + transport.describe(), 0,
                         "the script did not report the partition it created"));
         WorkerScript.device(partition);
+        return convertCopy(facts, plan, warnings, targetDevice, partition);
+    }
 
+    /**
+     * PARTITION_COPY's final round, incremental: brings {@code targetDevice}, the trial round's
+     * already converted PARTITION_COPY target of this same source, to the content of the stopped
+     * {@code sourceDevice}, copying only the files that changed (and deleting those the source no
+     * longer has), then applies the conversion's edits and installs GRUB2 again exactly as
+     * {@link #partitionCopy} does. Writes of the order of the change plus the conversion's few MiB,
+     * where {@link #partitionCopy} writes the whole used filesystem. The source is only read.
+     *
+     * @throws ResyncRefusedException before writing, when {@code targetDevice} is not the converted
+     *         copy of this source (another layout, filesystem type or UUID, an unfinished conversion)
+     *         or the source's journal needs recovery: convert in full with {@link #partitionCopy} then
+     * @throws io.pv2hvm.core.GuestIncompatibleException when the guest cannot be converted, as for
+     *         {@link #partitionCopy}
+     */
+    public ConversionResult resync(String sourceDevice, String targetDevice) {
+        WorkerScript.device(sourceDevice);
+        WorkerScript.device(targetDevice);
+        if (sourceDevice.equals(targetDevice)) {
+            throw new InvalidSpecException("resync needs the trial's target volume, not the source " + sourceDevice + ".");
+        }
+        // the guest is inspected again: its kernels, fstab or network setup may have changed since the trial
+        GuestFacts facts = GuestInspector.on(transport).inspect(sourceDevice);
+        ConversionPlan plan = ConversionPlan.decide(facts, ConversionStrategy.PARTITION_COPY, target, fixDrivers);
+        progress.report(2, "inspected " + sourceDevice + ": " + facts.os().name() + ", kernel " + plan.kernel().version());
+        List<String> warnings = new ArrayList<>(plan.warnings());
+        warnings.addAll(networkWarnings(facts));
+
+        String sourceRoot = WorkerScript.device(facts.filesystem().device());
+        CommandResult sync = run(WorkerScript.RESYNC.command(sourceRoot, targetDevice),
+                "Copying what changed on " + sourceRoot + " into the converted copy on " + targetDevice, 2, 75);
+        String partition = ScriptOutput.value(sync.stdout(), "PARTITION")
+                .orElseThrow(() -> new CommandFailedException("resync on " + transport.describe(), 0,
+                        "the script did not report the partition it brought up to date"));
+        WorkerScript.device(partition);
+        progress.report(75, "resynced " + partition + ": " + ScriptOutput.value(sync.stdout(), "FILES").orElse("?")
+                + " files (" + ScriptOutput.value(sync.stdout(), "BYTES").orElse("?") + " bytes) copied, "
+                + ScriptOutput.value(sync.stdout(), "DELETED").orElse("?") + " deleted");
+        return convertCopy(facts, plan, warnings, targetDevice, partition);
+    }
+
+    /** The conversion's edits on a copy of the source in partition 1 of {@code targetDevice}: drivers, GRUB2, guest, fstab. */
+    private ConversionResult convertCopy(GuestFacts facts, ConversionPlan plan, List<String> warnings, String targetDevice,
+                                         String partition) {
+        String uuid = facts.filesystem().uuid();
         List<GuestChange> changes = new ArrayList<>();
         fixDriversIfNeeded(plan, partition, 75, 88, changes);
         HvmBootConfig boot = new HvmBootConfig(plan.entry(), uuid, extraArguments(facts, plan));

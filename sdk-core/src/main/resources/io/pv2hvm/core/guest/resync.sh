@@ -1,0 +1,97 @@
+# resync SOURCE TARGET
+# PARTITION_COPY's final round, incremental: brings the filesystem in partition 1 of TARGET (the
+# trial round's target, already laid out, copied and converted by partition-copy and the
+# conversion jobs) to the content of the stopped source's bare filesystem on SOURCE, writing
+# only what differs. The SDK then runs the conversion's jobs again (fix-drivers, install-grub,
+# adapt-guest, write-fstab), as after partition-copy: the files they edit come back from SOURCE
+# here, and their .pv2hvm-orig copies, absent from SOURCE, are deleted, so each job keeps the
+# source's current original again.
+# Why rsync -aHAXS --numeric-ids --delete: it compares the two trees by size and modification time
+# (nanoseconds where both filesystems keep them) and copies only files that differ, keeping hard
+# links (-H), ACLs (-A), extended attributes including SELinux labels (-X), holes of sparse files
+# (-S), device nodes, owners by number and times (-a), and deletes what the source no longer has.
+# A block-level copy (e2image) would write the whole used filesystem again. The assumption: a file
+# whose content changed after the trial has a new size or modification time (true of every write
+# through the filesystem; a tool that sets an old mtime back on same-size content defeats it).
+# SOURCE is only read, through a read-only loop device, mounted read-only, nodev, nosuid, noexec;
+# rsync copies its symbolic links as links and never follows one (no -L/-k/-K), and stays on it
+# (-x). A source whose journal needs recovery (not cleanly stopped) is refused: without replaying
+# it, the view would miss recent writes; the full conversion copies every block then.
+# Refuses (PV2HVM-NOT-RESYNCABLE on stderr), before writing anything, a TARGET that is not a
+# converted copy of this SOURCE: not one msdos partition from 1 MiB, another filesystem type or
+# UUID, no trace of the conversion, or too small for the source's used data.
+# Prints PV2HVM-PROGRESS lines, then FILES=, DELETED=, BYTES= (what rsync transferred) and
+# PARTITION=<node>. Re-runnable: a re-run only finishes what an interrupted one left.
+[[ $# -eq 2 ]] || fail "usage: resync SOURCE TARGET"
+src=$1 dst=$2
+need_block_device SOURCE "$src"
+need_block_device TARGET "$dst"
+[[ $(readlink -f "$src") != $(readlink -f "$dst") ]] || fail "SOURCE and TARGET are the same device"
+need_tools rsync losetup blkid partx blockdev mount
+not_mounted "$src"
+not_mounted "$dst"
+
+# not_resyncable WHY: the target or source is not fit for an incremental round; the SDK raises a
+# ResyncRefusedException telling the caller to run the full conversion.
+not_resyncable() {
+  printf 'PV2HVM-NOT-RESYNCABLE\t%s\n' "${1//[[:cntrl:]]/?}" >&2
+  fail "$1"
+}
+
+[[ -z $(table_type "$src") ]] || not_resyncable "$src has a partition table; resync expects the source's bare root filesystem"
+type=$(fs_type "$src")
+case $type in
+  ext2|ext3|ext4|xfs) ;;
+  *) not_resyncable "$src holds a '${type:-unknown}' filesystem; resync handles ext2/3/4 and XFS" ;;
+esac
+if [[ $type == ext* && " $(ext_features "$src") " == *" needs_recovery "* ]]; then
+  not_resyncable "the filesystem on $src was not cleanly unmounted (its journal needs recovery); a read-only view would miss the journal's writes: run the full PARTITION_COPY conversion, which copies every block"
+fi
+uuid=$(blkid -p -s UUID -o value "$src")
+[[ $uuid =~ ^[0-9A-Fa-f-]+$ ]] || not_resyncable "no filesystem UUID on $src"
+
+# the target must be what partition-copy made of this source
+[[ $(table_type "$dst") == dos ]] || not_resyncable "$dst has no msdos partition table: it is not a PARTITION_COPY target"
+layout=$(partition_starts "$dst" | tr '\n' ' ')
+[[ $layout == "1 2048 " ]] || not_resyncable "$dst is not laid out as PARTITION_COPY lays out its target (one partition from 1 MiB); its partitions (number, start sector): ${layout:-none}"
+part=$(partition_node "$dst" 1)
+not_mounted "$part"
+part_type=$(fs_type "$part") part_uuid=$(blkid -p -s UUID -o value "$part" 2>/dev/null || true)
+[[ $part_type == "$type" ]] || not_resyncable "partition 1 of $dst holds '${part_type:-no}' filesystem, the source $src '$type': it is not a copy of this source"
+[[ $part_uuid == "$uuid" ]] || not_resyncable "partition 1 of $dst holds filesystem UUID '$part_uuid', the source $src '$uuid': it is not a copy of this source"
+
+# the source, read-only down to the block device
+ro=$(losetup -f --show -r "$src") || fail "cannot attach $src read-only through a loop device"
+PV2HVM_LOOPS+=("$ro")
+opts=ro,noexec,nodev,nosuid
+target_opts=rw,noatime,nodev,nosuid
+# partition-copy's xfs_copy -d duplicates the UUID, which XFS refuses to mount twice without nouuid
+[[ $type == xfs ]] && { opts+=,nouuid; target_opts+=,nouuid; }
+SRC=$(mktemp -d /tmp/pv2hvm-src.XXXXXX)
+PV2HVM_TMP+=("$SRC")
+mount -t "$type" -o "$opts" "$ro" "$SRC" \
+  || not_resyncable "cannot mount $src read-only without replaying its log (an XFS log that needs recovery?): run the full PARTITION_COPY conversion"
+PV2HVM_MOUNTS+=("$SRC")
+MNT=$(mktemp -d /tmp/pv2hvm-mnt.XXXXXX)
+PV2HVM_TMP+=("$MNT")
+mount -t "$type" -o "$target_opts" "$part" "$MNT" || fail "cannot mount $part ($type, $target_opts)"
+PV2HVM_MOUNTS+=("$MNT")
+
+# the trial conversion left its backup of the guest's fstab (write-fstab always runs)
+orig=$(guest_file /etc/fstab.pv2hvm-orig)
+[[ -f $orig ]] || not_resyncable "partition 1 of $dst has no /etc/fstab.pv2hvm-orig: it is a copy the conversion never finished; run the full PARTITION_COPY conversion"
+used=$(df -B1 --output=used "$SRC" | tail -1 | tr -d ' ')
+size=$(df -B1 --output=size "$MNT" | tail -1 | tr -d ' ')
+[[ $used =~ ^[0-9]+$ && $size =~ ^[0-9]+$ ]] || fail "cannot read the filesystems' sizes"
+(( used < size )) || not_resyncable "the source holds $used bytes, more than the $size bytes of the target's filesystem on $part; run the full conversion onto a larger target"
+
+progress 0 "comparing $src with $part"
+stats=$(rsync -aHAXS --numeric-ids --delete -x --stats "$SRC/" "$MNT/") || fail "rsync from $src to $part failed"
+printf '%s\n' "$stats" >&2
+sync
+progress 100 "resync done"
+printf '%s\n' "$stats" | awk -F': ' '
+  /^Number of regular files transferred/ { gsub(/,/, "", $2); print "FILES=" $2 }
+  /^Number of deleted files/ { n = $2; sub(/ .*/, "", n); gsub(/,/, "", n); print "DELETED=" n }
+  /^Total transferred file size/ { n = $2; sub(/ .*/, "", n); gsub(/,/, "", n); print "BYTES=" n }'
+echo "PARTITION=$part"
