@@ -1,0 +1,328 @@
+package io.pv2hvm.testkit.lab;
+
+import io.pv2hvm.core.ResyncRefusedException;
+import io.pv2hvm.core.guest.ConversionResult;
+import io.pv2hvm.core.guest.GuestChange;
+import io.pv2hvm.core.guest.GuestConverter;
+import io.pv2hvm.core.guest.TargetPlatform;
+import io.pv2hvm.core.spi.Command;
+import io.pv2hvm.core.transport.LocalTransport;
+import io.pv2hvm.testkit.lab.QemuBoot.Disk;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * PARTITION_COPY's incremental final round on real loop devices: a PV fixture, holding data the
+ * trial round copies, is converted; the source then changes (files added, modified, deleted, a
+ * hard link, a symbolic link pointing out of the root, a sparse file, xattrs, an ACL, a device
+ * node, an fstab entry); {@link GuestConverter#resync} brings the converted target to it. The
+ * target then holds exactly the source's tree, except the files the conversion edits, which carry
+ * the conversion's edits again; the boot loader is the same; what was written is of the order of
+ * the change, not of the filesystem; the ext4 copy boots to the marker. And a target that is not
+ * the converted copy of this source, or a source that cannot be read as it is, is refused with
+ * nothing written.
+ */
+@RequiresLab
+class ResyncLabTest {
+    private static final long MIB = 1L << 20;
+    /** Data the trial copies and the final round must not copy again. */
+    private static final long UNCHANGED_MIB = 96;
+    /** Bytes of file data the source gains after the trial (the added file, the modification, the sparse file's data). */
+    private static final long CHANGED_BYTES = 2 * MIB + 64 * 1024 + 4096;
+    /**
+     * What the conversion writes again on top of the change: GRUB2's modules (about 2.5 MiB on the
+     * worker), core image, grub.cfg, fstab, the adapted guest files, and the filesystems' metadata
+     * and journal. Measured: 3.3 MiB on ext4, 11.8 MiB on XFS (its log).
+     */
+    private static final long CONVERSION_ALLOWANCE = 16 * MIB;
+
+    private static final String PREPARE_TRIAL_DATA = """
+            mount "$1" "$2"
+            mkdir -p "$2/srv"
+            head -c %d /dev/urandom >"$2/srv/unchanged.bin"
+            printf 'version 1\\n' >"$2/srv/modify.txt"
+            printf 'going away\\n' >"$2/srv/delete.txt"
+            mkdir -p "$2/srv/old-dir/sub" && printf 'x\\n' >"$2/srv/old-dir/sub/file"
+            umount "$2"
+            """.formatted(UNCHANGED_MIB * MIB);
+
+    private static final String CHANGE_SOURCE = """
+            mount "$1" "$2"
+            head -c %d /dev/urandom >"$2/srv/added.bin"
+            head -c %d /dev/urandom >>"$2/srv/modify.txt"
+            rm "$2/srv/delete.txt"
+            rm -r "$2/srv/old-dir"
+            ln "$2/srv/added.bin" "$2/srv/added-hardlink.bin"
+            ln -s /etc/passwd "$2/srv/escape-absolute"
+            ln -s ../../../../../root "$2/srv/escape-relative"
+            truncate -s 64M "$2/srv/sparse.bin"
+            head -c 4096 /dev/urandom | dd of="$2/srv/sparse.bin" bs=4096 seek=4096 conv=notrunc status=none
+            mknod "$2/srv/null-node" c 1 3
+            chown 1234:5678 "$2/srv/added.bin"
+            chmod 0640 "$2/srv/modify.txt"
+            setfattr -n user.pv2hvm-test -v resynced "$2/srv/modify.txt"
+            setfacl -m u:4321:rw "$2/srv/modify.txt"
+            printf 'tmpfs /mnt/scratch tmpfs defaults 0 0\\n' >>"$2/etc/fstab"
+            umount "$2"
+            """.formatted(2 * MIB, 64 * 1024);
+
+    private final GuestLab lab = GuestLab.shared();
+    private final LocalTransport local = LocalTransport.create();
+    private final GuestConverter converter = GuestConverter.on(local).forTarget(TargetPlatform.NITRO);
+
+    @ParameterizedTest(name = "{0}: resync copies what changed, keeps the conversion, writes of the order of the change")
+    @EnumSource(names = {"EXT4", "XFS"})
+    void resync_afterTheSourceChanged_targetEqualsSourceWithTheConversionsEdits(Fixture fixture) throws Exception {
+        Path source = lab.copyOf(fixture, "resync-" + fixture + "-source.img");
+        Path target = lab.scratch("resync-" + fixture + "-target.img");
+        // XFS cannot shrink: its copy needs room for the label
+        long targetSize = Files.size(source) + (fixture.fsType().equals("xfs") ? 64 * MIB : 0);
+        bash("truncate -s \"$1\" \"$2\"", Long.toString(targetSize), target.toString());
+        ConversionResult resynced;
+        try (LoopDevice src = LoopDevice.attach(source); LoopDevice dst = LoopDevice.attach(target)) {
+            withMountPoint(PREPARE_TRIAL_DATA, src.device());
+            converter.partitionCopy(src.device(), dst.device());
+            byte[] bootAreaAfterTrial = firstMiB(dst.device());
+            withMountPoint(CHANGE_SOURCE, src.device());
+            String sourceHash = GuestLab.sha256(source);
+            WriteMeter meter = WriteMeter.start(src.device(), dst.device());
+
+            resynced = converter.resync(src.device(), dst.device());
+
+            long written = meter.bytesWritten();
+            System.out.printf("ResyncLabTest %s: %d bytes written for %d bytes changed (%d MiB unchanged data not copied)%n",
+                    fixture, written, CHANGED_BYTES, UNCHANGED_MIB);
+            // at least the change (the meter saw the copy), at most the change plus the conversion's few MiB,
+            // far below the used filesystem (a full copy writes the 96 MiB of unchanged data and more)
+            assertThat(written).isGreaterThanOrEqualTo(CHANGED_BYTES).isLessThan(CHANGED_BYTES + CONVERSION_ALLOWANCE);
+            assertThat(GuestLab.sha256(source)).as("the source is only read").isEqualTo(sourceHash);
+            assertThat(firstMiB(dst.device())).as("MBR boot code, partition table and GRUB's core image as the trial left them")
+                    .isEqualTo(bootAreaAfterTrial);
+            assertThat(Arrays.copyOf(bootAreaAfterTrial, 440)).as("GRUB2's boot code in the MBR")
+                    .isEqualTo(Arrays.copyOf(Files.readAllBytes(Path.of("/usr/lib/grub/i386-pc/boot.img")), 440));
+            assertSameTreeExceptTheConversionsEdits(fixture, src.device(), resynced);
+        }
+        if (fixture == Fixture.EXT4) {
+            BootResult boot = lab.qemu().bios(target, Disk.NVME, "resync-" + fixture + "-nvme");
+            assertThat(boot.marker()).as(boot.describe()).isPresent();
+            BootMarker m = boot.marker().get();
+            assertThat(m.root()).as(boot.describe()).isEqualTo("/dev/nvme0n1p1");
+            assertThat(m.spec()).isEqualTo("UUID=" + resynced.rootUuid());
+            assertThat(m.fstabOk()).as(boot.describe()).isTrue();
+        }
+        Files.deleteIfExists(target);
+        Files.deleteIfExists(source);
+    }
+
+    @Test
+    void resync_whenTargetIsTheCopyOfAnotherSource_refusesAndWritesNothing() throws Exception {
+        Path trialSource = lab.copyOf(Fixture.EXT4, "resync-other-trial-source.img");
+        Path otherSource = lab.copyOf(Fixture.EXT4_OLD_EC2, "resync-other-source.img");
+        Path target = lab.scratch("resync-other-target.img");
+        bash("truncate -s \"$1\" \"$2\"", Long.toString(Files.size(trialSource)), target.toString());
+        try (LoopDevice trial = LoopDevice.attach(trialSource); LoopDevice other = LoopDevice.attachReadOnly(otherSource);
+             LoopDevice dst = LoopDevice.attach(target)) {
+            converter.partitionCopy(trial.device(), dst.device());
+            WriteMeter meter = WriteMeter.start(dst.device());
+
+            assertThatThrownBy(() -> converter.resync(other.device(), dst.device()))
+                    .isInstanceOf(ResyncRefusedException.class)
+                    .hasMessageContaining("UUID").hasMessageContaining("not a copy of this source")
+                    .hasMessageContaining("convert the target in full");
+
+            assertThat(meter.bytesWritten()).as("nothing written to the target").isZero();
+        }
+        Files.deleteIfExists(target);
+        Files.deleteIfExists(otherSource);
+        Files.deleteIfExists(trialSource);
+    }
+
+    @Test
+    void resync_whenTargetWasNeverConverted_refusesAndWritesNothing() throws Exception {
+        Path source = lab.copyOf(Fixture.EXT4, "resync-blank-source.img");
+        Path target = lab.scratch("resync-blank-target.img");
+        bash("truncate -s \"$1\" \"$2\"", Long.toString(Files.size(source)), target.toString());
+        try (LoopDevice src = LoopDevice.attachReadOnly(source); LoopDevice dst = LoopDevice.attach(target)) {
+            WriteMeter meter = WriteMeter.start(dst.device());
+
+            assertThatThrownBy(() -> converter.resync(src.device(), dst.device()))
+                    .isInstanceOf(ResyncRefusedException.class).hasMessageContaining("no msdos partition table");
+
+            assertThat(meter.bytesWritten()).as("nothing written to the target").isZero();
+        }
+        Files.deleteIfExists(target);
+        Files.deleteIfExists(source);
+    }
+
+    @Test
+    void resync_whenSourceJournalNeedsRecovery_refusesAndWritesNothing() throws Exception {
+        Path source = lab.copyOf(Fixture.EXT4, "resync-dirty-source.img");
+        Path target = lab.scratch("resync-dirty-target.img");
+        bash("truncate -s \"$1\" \"$2\"", Long.toString(Files.size(source)), target.toString());
+        try (LoopDevice src = LoopDevice.attach(source); LoopDevice dst = LoopDevice.attach(target)) {
+            converter.partitionCopy(src.device(), dst.device());
+            // a source stopped without unmounting: a read-only view without the journal would miss writes
+            bash("debugfs -w -R 'feature needs_recovery' \"$1\"", src.device());
+            WriteMeter meter = WriteMeter.start(src.device(), dst.device());
+
+            assertThatThrownBy(() -> converter.resync(src.device(), dst.device()))
+                    .isInstanceOf(ResyncRefusedException.class).hasMessageContaining("journal needs recovery");
+
+            assertThat(meter.bytesWritten()).as("nothing written to source or target").isZero();
+        }
+        Files.deleteIfExists(target);
+        Files.deleteIfExists(source);
+    }
+
+    /**
+     * Every path of the source is on the target with the same type, mode, owner, size, link count,
+     * hard-link group, link text, modification time (files), content and extended attributes
+     * (ACLs included), and nothing else is there; except what the conversion writes, which must
+     * carry its edits, with the source's current original kept beside it.
+     */
+    private void assertSameTreeExceptTheConversionsEdits(Fixture fixture, String sourceDevice, ConversionResult result)
+            throws IOException {
+        Set<String> edited = result.changes().stream().map(GuestChange::path).collect(Collectors.toSet());
+        assertThat(edited).contains("/etc/fstab", "/boot/grub/grub.cfg");
+        Path srcMount = Files.createTempDirectory("resync-src");
+        Path dstMount = Files.createTempDirectory("resync-dst");
+        String opts = fixture.fsType().equals("xfs") ? "ro,nouuid,norecovery" : "ro,noload";
+        bash("mount -o \"$1\" \"$2\" \"$3\"", opts, sourceDevice, srcMount.toString());
+        try {
+            bash("mount -o \"$1\" \"$2\" \"$3\"", opts, result.rootDevice(), dstMount.toString());
+            try {
+                Map<String, String> source = manifest(srcMount);
+                Map<String, String> target = manifest(dstMount);
+                assertThat(source).containsKeys("/srv/added.bin", "/srv/escape-absolute", "/srv/sparse.bin", "/srv/null-node")
+                        .doesNotContainKeys("/srv/delete.txt", "/srv/old-dir");
+                source.keySet().removeIf(p -> isConversions(p, edited));
+                target.keySet().removeIf(p -> isConversions(p, edited));
+                // directories the conversion made to hold its files (kernel hooks, its own notes)
+                target.keySet().removeIf(p -> !source.containsKey(p) && edited.stream().anyMatch(e -> e.startsWith(p + "/")));
+                assertThat(target).isEqualTo(source);
+
+                String fstab = Files.readString(dstMount.resolve("etc/fstab"));
+                assertThat(fstab).contains("UUID=" + result.rootUuid()).contains("/mnt/scratch").doesNotContain("/dev/xvda1");
+                assertThat(Files.readString(dstMount.resolve("etc/fstab.pv2hvm-orig")))
+                        .as("the original kept is the source's current fstab").isEqualTo(Files.readString(srcMount.resolve("etc/fstab")));
+                assertThat(Files.readString(dstMount.resolve("boot/grub/grub.cfg")))
+                        .contains("UUID=" + result.rootUuid()).contains("console=ttyS0");
+                assertThat(Files.isSymbolicLink(dstMount.resolve("srv/escape-absolute"))).isTrue();
+                assertThat(Files.readSymbolicLink(dstMount.resolve("srv/escape-absolute"))).isEqualTo(Path.of("/etc/passwd"));
+                long sparseBlocks = Long.parseLong(bash("stat -c %b \"$1\"", dstMount.resolve("srv/sparse.bin").toString()).strip());
+                assertThat(sparseBlocks * 512).as("the sparse file keeps its holes").isLessThan(MIB);
+                assertThat(bash("stat -c %t:%T \"$1\"", dstMount.resolve("srv/null-node").toString()).strip()).isEqualTo("1:3");
+            } finally {
+                bash("umount \"$1\"", dstMount.toString());
+            }
+        } finally {
+            bash("umount \"$1\"", srcMount.toString());
+            Files.deleteIfExists(srcMount);
+            Files.deleteIfExists(dstMount);
+        }
+    }
+
+    /** A file the conversion writes, its kept original, GRUB's modules, or a directory (their times and sizes follow what is in them). */
+    private static boolean isConversions(String path, Set<String> edited) {
+        return edited.contains(path) || edited.contains(path.replaceFirst("\\.pv2hvm-orig$", ""))
+                || path.startsWith("/boot/grub/i386-pc");
+    }
+
+    /**
+     * Path (from the root, with a leading slash) to a description: type, mode, owner, size, link
+     * count, hard-link group (the first path of the same inode), symbolic link text, mtime in
+     * nanoseconds (files and links), SHA-256 (files), device numbers (nodes), extended attributes
+     * (getfattr, ACLs included). Directories leave out time and size.
+     */
+    private Map<String, String> manifest(Path root) throws IOException {
+        Map<String, String> xattrs = xattrs(root);
+        Map<String, String> out = new TreeMap<>();
+        Map<Object, String> firstOfInode = new HashMap<>();
+        try (Stream<Path> walk = Files.walk(root)) {
+            for (Path p : walk.sorted().toList()) {
+                String rel = "/" + root.relativize(p);
+                if (rel.equals("/") || rel.startsWith("/lost+found")) {
+                    continue;
+                }
+                Map<String, Object> a = Files.readAttributes(p, "unix:*", LinkOption.NOFOLLOW_LINKS);
+                int nlink = (Integer) a.get("nlink");
+                String group = nlink > 1 ? firstOfInode.computeIfAbsent(a.get("ino"), k -> rel) : rel;
+                StringBuilder d = new StringBuilder();
+                d.append(Integer.toOctalString((Integer) a.get("mode"))).append(' ').append(a.get("uid")).append(':').append(a.get("gid"));
+                if (!Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
+                    d.append(" size=").append(a.get("size")).append(" links=").append(nlink).append(" group=").append(group)
+                            .append(" mtime=").append(Files.getLastModifiedTime(p, LinkOption.NOFOLLOW_LINKS).toInstant());
+                }
+                if (Files.isSymbolicLink(p)) {
+                    d.append(" -> ").append(Files.readSymbolicLink(p));
+                } else if (Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
+                    d.append(" sha256=").append(GuestLab.sha256(p));
+                } else if (!Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
+                    d.append(" rdev=").append(a.get("rdev"));
+                }
+                d.append(' ').append(xattrs.getOrDefault(rel, ""));
+                out.put(rel, d.toString());
+            }
+        }
+        return out;
+    }
+
+    /** Each path's extended attributes (all namespaces, hex values), as getfattr dumps them without following links. */
+    private Map<String, String> xattrs(Path root) {
+        String dump = bash("cd \"$1\" && getfattr -R -P -h -d -m - -e hex . 2>/dev/null || true", root.toString());
+        Map<String, String> out = new HashMap<>();
+        String path = null;
+        StringBuilder attrs = new StringBuilder();
+        for (String line : (dump + "\n").split("\n")) {
+            if (line.startsWith("# file: ")) {
+                path = line.substring("# file: ".length()).replaceFirst("^\\.", "");
+                attrs.setLength(0);
+            } else if (line.isBlank() && path != null) {
+                out.put(path.isEmpty() ? "/" : path, attrs.toString());
+                path = null;
+            } else if (path != null) {
+                attrs.append(line).append(';');
+            }
+        }
+        return out;
+    }
+
+    private byte[] firstMiB(String device) throws IOException {
+        try (InputStream in = Files.newInputStream(Path.of(device))) {
+            return in.readNBytes((int) MIB);
+        }
+    }
+
+    /** Runs {@code script} with a fresh mount point as {@code $2} after {@code device} as {@code $1}. */
+    private void withMountPoint(String script, String device) throws IOException {
+        Path dir = Files.createTempDirectory("resync-mnt");
+        try {
+            bash(script, device, dir.toString());
+        } finally {
+            Files.deleteIfExists(dir);
+        }
+    }
+
+    private String bash(String script, String... args) {
+        String[] argv = Stream.concat(Stream.of("-c", "set -euo pipefail\n" + script, "resync-lab"), Arrays.stream(args))
+                .toArray(String[]::new);
+        return local.exec(Command.of("bash", argv)).orThrow("bash: " + script.strip().lines().findFirst().orElse("")).stdout();
+    }
+}
