@@ -32,7 +32,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * PARTITION_COPY's incremental final round on real loop devices: a PV fixture, holding data the
  * trial round copies, is converted; the source then changes (files added, modified, deleted, a
  * hard link, a symbolic link pointing out of the root, a sparse file, xattrs, an ACL, a device
- * node, an fstab entry); {@link GuestConverter#resync} brings the converted target to it. The
+ * node, an fstab entry, a directory where the target holds a link to a worker directory);
+ * {@link GuestConverter#resync} brings the converted target to it. The
  * target then holds exactly the source's tree, except the files the conversion edits, which carry
  * the conversion's edits again; the boot loader is the same; what was written is of the order of
  * the change, not of the filesystem; the ext4 copy boots to the marker. And a target that is not
@@ -75,6 +76,7 @@ class ResyncLabTest {
             truncate -s 64M "$2/srv/sparse.bin"
             head -c 4096 /dev/urandom | dd of="$2/srv/sparse.bin" bs=4096 seek=4096 conv=notrunc status=none
             mknod "$2/srv/null-node" c 1 3
+            mkdir "$2/srv/new-dir" && printf 'new\n' >"$2/srv/new-dir/file"
             chown 1234:5678 "$2/srv/added.bin"
             chmod 0640 "$2/srv/modify.txt"
             setfattr -n user.pv2hvm-test -v resynced "$2/srv/modify.txt"
@@ -98,7 +100,11 @@ class ResyncLabTest {
         ConversionResult resynced;
         try (LoopDevice src = LoopDevice.attach(source); LoopDevice dst = LoopDevice.attach(target)) {
             withMountPoint(PREPARE_TRIAL_DATA, src.device());
-            converter.partitionCopy(src.device(), dst.device());
+            ConversionResult trial = converter.partitionCopy(src.device(), dst.device());
+            // hostile: where the source now has a directory, the trial's copy has a link to a worker directory
+            Path worker = Files.createTempDirectory("resync-worker-dir");
+            withMountPoint("mount -o \"$3\" \"$1\" \"$2\"\nln -s \"$4\" \"$2/srv/new-dir\"\numount \"$2\"\n",
+                    trial.rootDevice(), fixture.fsType().equals("xfs") ? "nouuid" : "defaults", worker.toString());
             byte[] bootAreaAfterTrial = firstMiB(dst.device());
             withMountPoint(CHANGE_SOURCE, src.device());
             String sourceHash = GuestLab.sha256(source);
@@ -113,6 +119,10 @@ class ResyncLabTest {
             // far below the used filesystem (a full copy writes the 96 MiB of unchanged data and more)
             assertThat(written).isGreaterThanOrEqualTo(CHANGED_BYTES).isLessThan(CHANGED_BYTES + CONVERSION_ALLOWANCE);
             assertThat(GuestLab.sha256(source)).as("the source is only read").isEqualTo(sourceHash);
+            try (Stream<Path> planted = Files.list(worker)) {
+                assertThat(planted).as("nothing written through the target's link to a worker directory").isEmpty();
+            }
+            Files.delete(worker);
             assertThat(firstMiB(dst.device())).as("MBR boot code, partition table and GRUB's core image as the trial left them")
                     .isEqualTo(bootAreaAfterTrial);
             assertThat(Arrays.copyOf(bootAreaAfterTrial, 440)).as("GRUB2's boot code in the MBR")
@@ -177,8 +187,8 @@ class ResyncLabTest {
         Path target = lab.scratch("resync-dirty-target.img");
         bash("truncate -s \"$1\" \"$2\"", Long.toString(Files.size(source)), target.toString());
         try (LoopDevice src = LoopDevice.attach(source); LoopDevice dst = LoopDevice.attach(target)) {
-            converter.partitionCopy(src.device(), dst.device());
-            // a source stopped without unmounting: a read-only view without the journal would miss writes
+            // a source stopped without unmounting: a read-only view without the journal would miss writes;
+            // the source is judged before the target, so this target need not be a converted copy
             bash("debugfs -w -R 'feature needs_recovery' \"$1\"", src.device());
             WriteMeter meter = WriteMeter.start(src.device(), dst.device());
 
@@ -210,7 +220,8 @@ class ResyncLabTest {
             try {
                 Map<String, String> source = manifest(srcMount);
                 Map<String, String> target = manifest(dstMount);
-                assertThat(source).containsKeys("/srv/added.bin", "/srv/escape-absolute", "/srv/sparse.bin", "/srv/null-node")
+                assertThat(source).containsKeys("/srv/added.bin", "/srv/escape-absolute", "/srv/sparse.bin", "/srv/null-node",
+                        "/srv/new-dir/file")
                         .doesNotContainKeys("/srv/delete.txt", "/srv/old-dir");
                 source.keySet().removeIf(p -> isConversions(p, edited));
                 target.keySet().removeIf(p -> isConversions(p, edited));
@@ -310,11 +321,11 @@ class ResyncLabTest {
         }
     }
 
-    /** Runs {@code script} with a fresh mount point as {@code $2} after {@code device} as {@code $1}. */
-    private void withMountPoint(String script, String device) throws IOException {
+    /** Runs {@code script} with a fresh mount point as {@code $2} after {@code device} as {@code $1}, then {@code more}. */
+    private void withMountPoint(String script, String device, String... more) throws IOException {
         Path dir = Files.createTempDirectory("resync-mnt");
         try {
-            bash(script, device, dir.toString());
+            bash(script, Stream.concat(Stream.of(device, dir.toString()), Arrays.stream(more)).toArray(String[]::new));
         } finally {
             Files.deleteIfExists(dir);
         }
