@@ -53,6 +53,20 @@ class GuestConverterTest {
     }
 
     @Test
+    void resync_whenADeviceIsMalformedOrTheTargetIsTheSource_refusesBeforeAnyCommand() {
+        Recording transport = new Recording();
+        GuestConverter converter = GuestConverter.on(transport);
+
+        assertThatThrownBy(() -> converter.resync("/dev/xvdf", "/dev/xvdf"))
+                .isInstanceOf(InvalidSpecException.class).hasMessageContaining("trial's target volume");
+        assertThatThrownBy(() -> converter.resync("/dev/xvdf", "/dev/xvdg;reboot"))
+                .isInstanceOf(InvalidSpecException.class).hasMessageContaining("not a device path");
+        assertThatThrownBy(() -> converter.resync("xvdf", "/dev/xvdg"))
+                .isInstanceOf(InvalidSpecException.class).hasMessageContaining("not a device path");
+        assertThat(transport.sent).isEmpty();
+    }
+
+    @Test
     void withDataVolumes_whenWellFormed_returnsAConverterAndSendsNothing() {
         Recording transport = new Recording();
 

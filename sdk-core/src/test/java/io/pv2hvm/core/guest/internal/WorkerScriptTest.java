@@ -56,6 +56,19 @@ class WorkerScriptTest {
     }
 
     @Test
+    void resync_validatesItsArgumentsAgain_andRefusesTheSameDeviceTwice() {
+        LocalTransport local = LocalTransport.create();
+
+        CommandResult injected = local.exec(WorkerScript.RESYNC.command("/dev/x;touch /tmp/pwned", "/dev/null"));
+        assertThat(injected.exitCode()).isNotZero();
+        assertThat(injected.stderr()).contains("SOURCE '/dev/x;touch /tmp/pwned' is not a device path");
+        CommandResult missing = local.exec(WorkerScript.RESYNC.command("/dev/null"));
+        assertThat(missing.exitCode()).isNotZero();
+        assertThat(missing.stderr()).contains("usage: resync SOURCE TARGET");
+        assertThat(WorkerScript.RESYNC.command("/dev/xvdf", "/dev/xvdg").idempotent()).isFalse();
+    }
+
+    @Test
     void scripts_refuseAFileThatIsNotABlockDevice() {
         CommandResult r = LocalTransport.create().exec(WorkerScript.INSPECT.command("/dev/null"));
 
