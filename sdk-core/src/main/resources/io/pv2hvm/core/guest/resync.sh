@@ -50,6 +50,20 @@ fi
 uuid=$(blkid -p -s UUID -o value "$src")
 [[ $uuid =~ ^[0-9A-Fa-f-]+$ ]] || not_resyncable "no filesystem UUID on $src"
 
+# the source, read-only down to the block device: a journal or log that needs replaying makes the
+# mount fail instead of being replayed (ext4 and XFS refuse recovery on a read-only device)
+ro=$(losetup -f --show -r "$src") || fail "cannot attach $src read-only through a loop device"
+PV2HVM_LOOPS+=("$ro")
+opts=ro,noexec,nodev,nosuid
+target_opts=rw,noatime,nodev,nosuid
+# partition-copy's xfs_copy -d duplicates the UUID, which XFS refuses to mount twice without nouuid
+[[ $type == xfs ]] && { opts+=,nouuid; target_opts+=,nouuid; }
+SRC=$(mktemp -d /tmp/pv2hvm-src.XXXXXX)
+PV2HVM_TMP+=("$SRC")
+mount -t "$type" -o "$opts" "$ro" "$SRC" \
+  || not_resyncable "cannot mount $src read-only without replaying its journal or log (not cleanly unmounted?): run the full PARTITION_COPY conversion, which copies every block"
+PV2HVM_MOUNTS+=("$SRC")
+
 # the target must be what partition-copy made of this source
 [[ $(table_type "$dst") == dos ]] || not_resyncable "$dst has no msdos partition table: it is not a PARTITION_COPY target"
 layout=$(partition_starts "$dst" | tr '\n' ' ')
@@ -60,23 +74,12 @@ part_type=$(fs_type "$part") part_uuid=$(blkid -p -s UUID -o value "$part" 2>/de
 [[ $part_type == "$type" ]] || not_resyncable "partition 1 of $dst holds '${part_type:-no}' filesystem, the source $src '$type': it is not a copy of this source"
 [[ $part_uuid == "$uuid" ]] || not_resyncable "partition 1 of $dst holds filesystem UUID '$part_uuid', the source $src '$uuid': it is not a copy of this source"
 
-# the source, read-only down to the block device
-ro=$(losetup -f --show -r "$src") || fail "cannot attach $src read-only through a loop device"
-PV2HVM_LOOPS+=("$ro")
-opts=ro,noexec,nodev,nosuid
-target_opts=rw,noatime,nodev,nosuid
-# partition-copy's xfs_copy -d duplicates the UUID, which XFS refuses to mount twice without nouuid
-[[ $type == xfs ]] && { opts+=,nouuid; target_opts+=,nouuid; }
-SRC=$(mktemp -d /tmp/pv2hvm-src.XXXXXX)
-PV2HVM_TMP+=("$SRC")
-mount -t "$type" -o "$opts" "$ro" "$SRC" \
-  || not_resyncable "cannot mount $src read-only without replaying its log (an XFS log that needs recovery?): run the full PARTITION_COPY conversion"
-PV2HVM_MOUNTS+=("$SRC")
 MNT=$(mktemp -d /tmp/pv2hvm-mnt.XXXXXX)
 PV2HVM_TMP+=("$MNT")
-mount -t "$type" -o "$target_opts" "$part" "$MNT" || fail "cannot mount $part ($type, $target_opts)"
+# first read-only without replaying anything, so a refusal leaves the target as it was
+case $type in ext2) check_opts=ro ;; ext*) check_opts=ro,noload ;; xfs) check_opts=ro,norecovery,nouuid ;; esac
+mount -t "$type" -o "$check_opts,noexec,nodev,nosuid" "$part" "$MNT" || fail "cannot mount $part ($type, $check_opts)"
 PV2HVM_MOUNTS+=("$MNT")
-
 # the trial conversion left its backup of the guest's fstab (write-fstab always runs)
 orig=$(guest_file /etc/fstab.pv2hvm-orig)
 [[ -f $orig ]] || not_resyncable "partition 1 of $dst has no /etc/fstab.pv2hvm-orig: it is a copy the conversion never finished; run the full PARTITION_COPY conversion"
@@ -84,6 +87,8 @@ used=$(df -B1 --output=used "$SRC" | tail -1 | tr -d ' ')
 size=$(df -B1 --output=size "$MNT" | tail -1 | tr -d ' ')
 [[ $used =~ ^[0-9]+$ && $size =~ ^[0-9]+$ ]] || fail "cannot read the filesystems' sizes"
 (( used < size )) || not_resyncable "the source holds $used bytes, more than the $size bytes of the target's filesystem on $part; run the full conversion onto a larger target"
+umount "$MNT"
+mount -t "$type" -o "$target_opts" "$part" "$MNT" || fail "cannot mount $part ($type, $target_opts)"
 
 progress 0 "comparing $src with $part"
 stats=$(rsync -aHAXS --numeric-ids --delete -x --stats "$SRC/" "$MNT/") || fail "rsync from $src to $part failed"

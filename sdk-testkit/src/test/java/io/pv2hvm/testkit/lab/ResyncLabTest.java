@@ -142,14 +142,14 @@ class ResyncLabTest {
     }
 
     @Test
-    void resync_whenTargetIsTheCopyOfAnotherSource_refusesAndWritesNothing() throws Exception {
+    void resync_whenTargetIsTheCopyOfAnotherSourceOrItsConversionNeverFinished_refusesAndWritesNothing() throws Exception {
         Path trialSource = lab.copyOf(Fixture.EXT4, "resync-other-trial-source.img");
         Path otherSource = lab.copyOf(Fixture.EXT4_OLD_EC2, "resync-other-source.img");
         Path target = lab.scratch("resync-other-target.img");
         bash("truncate -s \"$1\" \"$2\"", Long.toString(Files.size(trialSource)), target.toString());
         try (LoopDevice trial = LoopDevice.attach(trialSource); LoopDevice other = LoopDevice.attachReadOnly(otherSource);
              LoopDevice dst = LoopDevice.attach(target)) {
-            converter.partitionCopy(trial.device(), dst.device());
+            String partition = converter.partitionCopy(trial.device(), dst.device()).rootDevice();
             WriteMeter meter = WriteMeter.start(dst.device());
 
             assertThatThrownBy(() -> converter.resync(other.device(), dst.device()))
@@ -158,6 +158,15 @@ class ResyncLabTest {
                     .hasMessageContaining("convert the target in full");
 
             assertThat(meter.bytesWritten()).as("nothing written to the target").isZero();
+
+            // a copy whose conversion never ran to its end (write-fstab keeps the original fstab last)
+            withMountPoint("mount \"$1\" \"$2\"\nrm \"$2/etc/fstab.pv2hvm-orig\"\numount \"$2\"\n", partition);
+            WriteMeter unfinished = WriteMeter.start(trial.device(), dst.device());
+
+            assertThatThrownBy(() -> converter.resync(trial.device(), dst.device()))
+                    .isInstanceOf(ResyncRefusedException.class).hasMessageContaining("conversion never finished");
+
+            assertThat(unfinished.bytesWritten()).as("nothing written to source or target").isZero();
         }
         Files.deleteIfExists(target);
         Files.deleteIfExists(otherSource);
@@ -194,6 +203,26 @@ class ResyncLabTest {
 
             assertThatThrownBy(() -> converter.resync(src.device(), dst.device()))
                     .isInstanceOf(ResyncRefusedException.class).hasMessageContaining("journal needs recovery");
+
+            assertThat(meter.bytesWritten()).as("nothing written to source or target").isZero();
+        }
+        Files.deleteIfExists(target);
+        Files.deleteIfExists(source);
+    }
+
+    @Test
+    void resync_whenSourceXfsLogNeedsRecovery_refusesAndWritesNothing() throws Exception {
+        Path source = lab.copyOf(Fixture.XFS, "resync-dirty-xfs-source.img");
+        Path target = lab.scratch("resync-dirty-xfs-target.img");
+        bash("truncate -s \"$1\" \"$2\"", Long.toString(Files.size(source)), target.toString());
+        try (LoopDevice src = LoopDevice.attach(source); LoopDevice dst = LoopDevice.attach(target)) {
+            // a write, then a shutdown that leaves it in the log only: what a stop without unmounting leaves
+            withMountPoint("mount \"$1\" \"$2\"\necho late >\"$2/late-write\"\nsync\n"
+                    + "xfs_io -x -c 'shutdown -f' \"$2\"\numount \"$2\"\n", src.device());
+            WriteMeter meter = WriteMeter.start(src.device(), dst.device());
+
+            assertThatThrownBy(() -> converter.resync(src.device(), dst.device()))
+                    .isInstanceOf(ResyncRefusedException.class).hasMessageContaining("without replaying its journal or log");
 
             assertThat(meter.bytesWritten()).as("nothing written to source or target").isZero();
         }
