@@ -19,7 +19,8 @@
 # it, the view would miss recent writes; the full conversion copies every block then.
 # Refuses (PV2HVM-NOT-RESYNCABLE on stderr), before writing anything, a TARGET that is not a
 # converted copy of this SOURCE: not one msdos partition from 1 MiB, another filesystem type or
-# UUID, no trace of the conversion, or too small for the source's used data.
+# UUID, no GRUB2 boot code (a copy the conversion never finished), or too small for the source's
+# used data.
 # Prints PV2HVM-PROGRESS lines, then FILES=, DELETED=, BYTES= (what rsync transferred) and
 # PARTITION=<node>. Re-runnable: a re-run only finishes what an interrupted one left.
 [[ $# -eq 2 ]] || fail "usage: resync SOURCE TARGET"
@@ -73,6 +74,11 @@ not_mounted "$part"
 part_type=$(fs_type "$part") part_uuid=$(blkid -p -s UUID -o value "$part" 2>/dev/null || true)
 [[ $part_type == "$type" ]] || not_resyncable "partition 1 of $dst holds '${part_type:-no}' filesystem, the source $src '$type': it is not a copy of this source"
 [[ $part_uuid == "$uuid" ]] || not_resyncable "partition 1 of $dst holds filesystem UUID '$part_uuid', the source $src '$uuid': it is not a copy of this source"
+# GRUB2's boot code in the MBR: install-grub ran, so partition-copy had finished (it zeroes the first
+# MiB before it copies). Outside the filesystem, rsync never removes it: a resync interrupted
+# before the conversion's jobs ran again can be run again.
+boot_code=$(head -c 440 "$dst" | tr -c 'A-Za-z' ' ')
+[[ $boot_code == *GRUB* ]] || not_resyncable "$dst has no GRUB2 boot code in its MBR: a copy the conversion never finished; run the full PARTITION_COPY conversion"
 
 MNT=$(mktemp -d /tmp/pv2hvm-mnt.XXXXXX)
 PV2HVM_TMP+=("$MNT")
@@ -80,9 +86,6 @@ PV2HVM_TMP+=("$MNT")
 case $type in ext2) check_opts=ro ;; ext*) check_opts=ro,noload ;; xfs) check_opts=ro,norecovery,nouuid ;; esac
 mount -t "$type" -o "$check_opts,noexec,nodev,nosuid" "$part" "$MNT" || fail "cannot mount $part ($type, $check_opts)"
 PV2HVM_MOUNTS+=("$MNT")
-# the trial conversion left its backup of the guest's fstab (write-fstab always runs)
-orig=$(guest_file /etc/fstab.pv2hvm-orig)
-[[ -f $orig ]] || not_resyncable "partition 1 of $dst has no /etc/fstab.pv2hvm-orig: it is a copy the conversion never finished; run the full PARTITION_COPY conversion"
 used=$(df -B1 --output=used "$SRC" | tail -1 | tr -d ' ')
 size=$(df -B1 --output=size "$MNT" | tail -1 | tr -d ' ')
 [[ $used =~ ^[0-9]+$ && $size =~ ^[0-9]+$ ]] || fail "cannot read the filesystems' sizes"

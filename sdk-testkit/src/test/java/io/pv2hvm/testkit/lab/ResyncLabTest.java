@@ -5,6 +5,8 @@ import io.pv2hvm.core.guest.ConversionResult;
 import io.pv2hvm.core.guest.GuestChange;
 import io.pv2hvm.core.guest.GuestConverter;
 import io.pv2hvm.core.guest.TargetPlatform;
+import io.pv2hvm.core.guest.internal.ScriptOutput;
+import io.pv2hvm.core.guest.internal.WorkerScript;
 import io.pv2hvm.core.spi.Command;
 import io.pv2hvm.core.transport.LocalTransport;
 import io.pv2hvm.testkit.lab.QemuBoot.Disk;
@@ -142,14 +144,14 @@ class ResyncLabTest {
     }
 
     @Test
-    void resync_whenTargetIsTheCopyOfAnotherSourceOrItsConversionNeverFinished_refusesAndWritesNothing() throws Exception {
+    void resync_whenTargetIsTheCopyOfAnotherSourceOrItsConversionNeverFinished_refusesAndWritesNothing_butResumesAnInterruptedOne() throws Exception {
         Path trialSource = lab.copyOf(Fixture.EXT4, "resync-other-trial-source.img");
         Path otherSource = lab.copyOf(Fixture.EXT4_OLD_EC2, "resync-other-source.img");
         Path target = lab.scratch("resync-other-target.img");
         bash("truncate -s \"$1\" \"$2\"", Long.toString(Files.size(trialSource)), target.toString());
         try (LoopDevice trial = LoopDevice.attach(trialSource); LoopDevice other = LoopDevice.attachReadOnly(otherSource);
              LoopDevice dst = LoopDevice.attach(target)) {
-            String partition = converter.partitionCopy(trial.device(), dst.device()).rootDevice();
+            converter.partitionCopy(trial.device(), dst.device());
             WriteMeter meter = WriteMeter.start(dst.device());
 
             assertThatThrownBy(() -> converter.resync(other.device(), dst.device()))
@@ -159,8 +161,16 @@ class ResyncLabTest {
 
             assertThat(meter.bytesWritten()).as("nothing written to the target").isZero();
 
-            // a copy whose conversion never ran to its end (write-fstab keeps the original fstab last)
-            withMountPoint("mount \"$1\" \"$2\"\nrm \"$2/etc/fstab.pv2hvm-orig\"\numount \"$2\"\n", partition);
+            // interrupted after the copy, before the conversion's jobs ran again: the copy holds the source's
+            // own fstab and no kept original; a second resync is accepted and converts it
+            String partition = ScriptOutput.value(local.exec(WorkerScript.RESYNC.command(trial.device(), dst.device()))
+                    .orThrow("resync script alone").stdout(), "PARTITION").orElseThrow();
+            assertThat(debugfsCat(partition, "/etc/fstab")).contains("/dev/xvda1").doesNotContain("UUID=");
+            ConversionResult again = converter.resync(trial.device(), dst.device());
+            assertThat(debugfsCat(again.rootDevice(), "/etc/fstab")).contains("UUID=" + again.rootUuid());
+
+            // a copy the conversion never finished: no GRUB2 boot code in the MBR yet
+            bash("dd if=/dev/zero of=\"$1\" bs=440 count=1 conv=notrunc,fsync status=none", dst.device());
             WriteMeter unfinished = WriteMeter.start(trial.device(), dst.device());
 
             assertThatThrownBy(() -> converter.resync(trial.device(), dst.device()))
@@ -342,6 +352,10 @@ class ResyncLabTest {
             }
         }
         return out;
+    }
+
+    private String debugfsCat(String device, String file) {
+        return bash("debugfs -R \"cat $2\" \"$1\" 2>/dev/null", device, file);
     }
 
     private byte[] firstMiB(String device) throws IOException {
