@@ -15,7 +15,9 @@
 # through the filesystem; a tool that sets an old mtime back on same-size content defeats it).
 # SOURCE is only read, through a read-only loop device, mounted read-only, nodev, nosuid, noexec;
 # rsync copies its symbolic links as links and never follows one (no -L/-k/-K), and stays on it
-# (-x). A source whose journal needs recovery (not cleanly stopped) is refused: without replaying
+# (-x). TARGET's tree is guest content too: where it holds a link and SOURCE a directory, rsync
+# (without -K) replaces the link, never writing through it; it is mounted nodev, nosuid. A changed
+# file is written whole (rsync's default between local paths). A source whose journal needs recovery (not cleanly stopped) is refused: without replaying
 # it, the view would miss recent writes; the full conversion copies every block then.
 # Refuses (PV2HVM-NOT-RESYNCABLE on stderr), before writing anything, a TARGET that is not a
 # converted copy of this SOURCE: not one msdos partition from 1 MiB, another filesystem type or
