@@ -26,7 +26,7 @@ import java.time.Duration;
  *   <li>writes: the changed bytes, plus {@value #CONVERSION_REWRITE_MIB} MiB for the conversion
  *       applied again (GRUB2's modules and core image, grub.cfg, fstab, the adapted guest files, and
  *       the metadata and journal or log those writes cause): the lab's ResyncLabTest measured
- *       3.3 MiB on ext4 and 11.8 MiB on XFS beyond the change.</li>
+ *       3.3 MiB on ext4 and 11.4 MiB on XFS beyond the change.</li>
  * </ul>
  * The changed bytes are what the workload wrote after the trial snapshot: rsync copies a changed
  * file whole, so a workload rewriting a few blocks of large files costs more than modelled here.
