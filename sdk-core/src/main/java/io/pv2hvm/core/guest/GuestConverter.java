@@ -20,6 +20,8 @@ import io.pv2hvm.core.spi.ProgressSink;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -258,6 +260,16 @@ public final class GuestConverter {
     }
 
     /**
+     * How much earlier than the trial snapshot's start the final round's cut-off lies: the source's
+     * clock stamps the change times that {@link #resync} compares with the cut-off, and may lag
+     * the clock that stamped the snapshot's start (EC2's) by that much. 10 minutes is far beyond the
+     * drift of an instance's clock kept by NTP or the Xen hypervisor (seconds) and costs only the
+     * files changed in the 10 minutes before the snapshot, copied again. A clock further behind or
+     * ahead is caught by the worker script (see {@link #resync}).
+     */
+    public static final Duration SOURCE_CLOCK_MARGIN = Duration.ofMinutes(10);
+
+    /**
      * PARTITION_COPY's final round, incremental: brings {@code targetDevice}, the trial round's
      * already converted PARTITION_COPY target of this same source, to the content of the stopped
      * {@code sourceDevice}, copying only the files that changed (and deleting those the source no
@@ -265,18 +277,33 @@ public final class GuestConverter {
      * {@link #partitionCopy} does. Writes of the order of the change plus the conversion's few MiB,
      * where {@link #partitionCopy} writes the whole used filesystem. The source is only read.
      *
+     * <p>Which files changed: every file whose inode change time (ctime, which user space cannot
+     * set back) is not older than {@code changedSince} is copied whole, whatever its size and
+     * modification time; the others are compared by size and modification time (rsync's quick
+     * check). Pass the trial snapshot's start less {@link #SOURCE_CLOCK_MARGIN}, as
+     * {@link GuestConversion#resync} does. When the source's clock cannot be trusted (a change
+     * time more than 10 minutes after the worker's clock, or none since {@code changedSince}),
+     * every file's content is compared instead: all data read, still only the difference written.
+     *
+     * @param changedSince the cut-off: the trial snapshot's start less the source clock's margin;
+     *        not after the worker's clock, whole seconds (a fraction is dropped, which only widens it)
      * @throws ResyncRefusedException before writing, when {@code targetDevice} is not the converted
      *         copy of this source (another layout, filesystem type or UUID, an unfinished conversion)
      *         or the source's journal needs recovery: convert in full with {@link #partitionCopy} then
      * @throws io.pv2hvm.core.GuestIncompatibleException when the guest cannot be converted, as for
      *         {@link #partitionCopy}
      */
-    public ConversionResult resync(String sourceDevice, String targetDevice) {
+    public ConversionResult resync(String sourceDevice, String targetDevice, Instant changedSince) {
         WorkerScript.device(sourceDevice);
         WorkerScript.device(targetDevice);
         if (sourceDevice.equals(targetDevice)) {
             throw new InvalidSpecException("resync needs the trial's target volume, not the source " + sourceDevice + ".");
         }
+        Objects.requireNonNull(changedSince, "changedSince");
+        if (changedSince.isBefore(Instant.parse("2000-01-01T00:00:00Z"))) {
+            throw new InvalidSpecException("resync's cut-off " + changedSince + " is not the start of a trial snapshot.");
+        }
+        String cutoff = Long.toString(changedSince.getEpochSecond());
         // the guest is inspected again: its kernels, fstab or network setup may have changed since the trial
         GuestFacts facts = GuestInspector.on(transport).inspect(sourceDevice);
         ConversionPlan plan = ConversionPlan.decide(facts, ConversionStrategy.PARTITION_COPY, target, fixDrivers);
@@ -285,15 +312,22 @@ public final class GuestConverter {
         warnings.addAll(networkWarnings(facts));
 
         String sourceRoot = WorkerScript.device(facts.filesystem().device());
-        CommandResult sync = run(WorkerScript.RESYNC.command(sourceRoot, targetDevice),
+        CommandResult sync = run(WorkerScript.RESYNC.command(sourceRoot, targetDevice, cutoff),
                 "Copying what changed on " + sourceRoot + " into the converted copy on " + targetDevice, 2, 75);
         String partition = ScriptOutput.value(sync.stdout(), "PARTITION")
                 .orElseThrow(() -> new CommandFailedException("resync on " + transport.describe(), 0,
                         "the script did not report the partition it brought up to date"));
         WorkerScript.device(partition);
+        String clock = ScriptOutput.value(sync.stdout(), "CLOCK").orElse("?");
+        if (clock.equals("checksum")) {
+            warnings.add("The source's change times were not trusted (its clock ran ahead of the worker's, or nothing"
+                    + " changed since " + changedSince + "): the final round compared the content of every file.");
+        }
         progress.report(75, "resynced " + partition + ": " + ScriptOutput.value(sync.stdout(), "FILES").orElse("?")
                 + " files (" + ScriptOutput.value(sync.stdout(), "BYTES").orElse("?") + " bytes) copied, "
-                + ScriptOutput.value(sync.stdout(), "DELETED").orElse("?") + " deleted");
+                + ScriptOutput.value(sync.stdout(), "DELETED").orElse("?") + " deleted, "
+                + (clock.equals("ctime") ? ScriptOutput.value(sync.stdout(), "CHANGED").orElse("?")
+                        + " changed since " + changedSince + " copied whole" : "every file's content compared"));
         return convertCopy(facts, plan, warnings, targetDevice, partition);
     }
 

@@ -1,4 +1,4 @@
-# resync SOURCE TARGET
+# resync SOURCE TARGET CUTOFF
 # PARTITION_COPY's final round, incremental: brings the filesystem in partition 1 of TARGET (the
 # trial round's target, already laid out, copied and converted by partition-copy and the
 # conversion jobs) to the content of the stopped source's bare filesystem on SOURCE, writing
@@ -6,13 +6,25 @@
 # adapt-guest, write-fstab), as after partition-copy: the files they edit come back from SOURCE
 # here, and their .pv2hvm-orig copies, absent from SOURCE, are deleted, so each job keeps the
 # source's current original again.
-# Why rsync -aHAXS --numeric-ids --delete: it compares the two trees by size and modification time
-# (nanoseconds where both filesystems keep them) and copies only files that differ, keeping hard
-# links (-H), ACLs (-A), extended attributes including SELinux labels (-X), holes of sparse files
-# (-S), device nodes, owners by number and times (-a), and deletes what the source no longer has.
-# A block-level copy (e2image) would write the whole used filesystem again. The assumption: a file
-# whose content changed after the trial has a new size or modification time (true of every write
-# through the filesystem; a tool that sets an old mtime back on same-size content defeats it).
+# Why rsync -aHAXS --numeric-ids --delete: it copies only files that differ, keeping hard links
+# (-H), ACLs (-A), extended attributes including SELinux labels (-X), holes of sparse files (-S),
+# device nodes, owners by number and times (-a), and deletes what the source no longer has. A
+# block-level copy (e2image) would write the whole used filesystem again.
+# Which files differ: rsync's quick check compares size and modification time only, and a file
+# rewritten with the same size and its mtime set back (tar -x, cp -p, rsync -t, touch -r, some
+# databases) passes it. The inode change time (ctime) cannot be set from user space and moves on
+# every change of content or metadata, so a first pass copies whole (--ignore-times) every source
+# inode whose ctime is not older than CUTOFF (seconds since the epoch: the trial snapshot's start
+# less a margin for the source's clock, which stamped the ctimes; the SDK passes it), found by
+# find -newerct; the second pass is rsync's quick check with --delete over the whole tree. Files
+# older than CUTOFF were in the trial snapshot as they are now. Writes stay of the order of the
+# change (what changed after CUTOFF), reads are the metadata of both trees plus that change.
+# The source's clock is judged from its own ctimes: a ctime more than 10 minutes after the
+# worker's clock (the source stopped before this runs) means it ran ahead at some point and may
+# have been stepped back since; no ctime since CUTOFF means it ran behind by more than the margin
+# (a system that ran through the snapshot and stopped changes some inode at least). Either way
+# its ctimes are not trusted and the single pass compares every file's content (--checksum): all
+# data read on both sides, still only the difference written. CLOCK= says which.
 # SOURCE is only read, through a read-only loop device, mounted read-only, nodev, nosuid, noexec;
 # rsync copies its symbolic links as links and never follows one (no -L/-k/-K), and stays on it
 # (-x). TARGET's tree is guest content too: where it holds a link and SOURCE a directory, rsync
@@ -23,14 +35,19 @@
 # converted copy of this SOURCE: not one msdos partition from 1 MiB, another filesystem type or
 # UUID, no GRUB2 boot code (a copy the conversion never finished), or too small for the source's
 # used data.
-# Prints PV2HVM-PROGRESS lines, then FILES=, DELETED=, BYTES= (what rsync transferred) and
-# PARTITION=<node>. Re-runnable: a re-run only finishes what an interrupted one left.
-[[ $# -eq 2 ]] || fail "usage: resync SOURCE TARGET"
-src=$1 dst=$2
+# Prints PV2HVM-PROGRESS lines, then CLOCK= (ctime or checksum), CHANGED= (source inodes whose
+# ctime is not older than CUTOFF), FILES=, DELETED=, BYTES= (what rsync transferred, both passes)
+# and PARTITION=<node>. Re-runnable: a re-run only finishes what an interrupted one left.
+[[ $# -eq 3 ]] || fail "usage: resync SOURCE TARGET CUTOFF"
+src=$1 dst=$2 cutoff=$3
+# no leading zero: bash arithmetic would read it as octal
+[[ $cutoff =~ ^[1-9][0-9]{0,11}$ ]] || fail "CUTOFF '$cutoff' is not a time in seconds since the epoch"
+now=$(date +%s)
+(( cutoff >= 946684800 && cutoff <= now )) || fail "CUTOFF $cutoff is not between 2000-01-01 and the worker's clock ($now)"
 need_block_device SOURCE "$src"
 need_block_device TARGET "$dst"
 [[ $(readlink -f "$src") != $(readlink -f "$dst") ]] || fail "SOURCE and TARGET are the same device"
-need_tools rsync losetup blkid partx blockdev mount
+need_tools rsync find losetup blkid partx blockdev mount
 not_mounted "$src"
 not_mounted "$dst"
 
@@ -96,12 +113,40 @@ umount "$MNT"
 mount -t "$type" -o "$target_opts" "$part" "$MNT" || fail "cannot mount $part ($type, $target_opts)"
 
 progress 0 "comparing $src with $part"
-stats=$(rsync -aHAXS --numeric-ids --delete -x --stats "$SRC/" "$MNT/") || fail "rsync from $src to $part failed"
-printf '%s\n' "$stats" >&2
+scratch_dir
+# -newerct @T is strictly after T: one second earlier keeps every ctime within the second of CUTOFF;
+# the root itself is left out (the second pass sets its attributes)
+find "$SRC" -xdev -mindepth 1 -newerct "@$((cutoff - 1))" -printf '%P\0' >"$PV2HVM_SCRATCH/changed" \
+  || fail "cannot list the files of $src changed since $cutoff"
+changed=$(tr -cd '\0' <"$PV2HVM_SCRATCH/changed" | wc -c)
+ahead=$(find "$SRC" -xdev -newerct "@$((now + 600))" -printf x -quit) || fail "cannot read the change times of $src"
+rsync_opts=(-aHAXS --numeric-ids -x --stats)
+: >"$PV2HVM_SCRATCH/stats"
+if [[ -n $ahead ]] || (( changed == 0 )); then
+  clock=checksum
+  if [[ -n $ahead ]]; then
+    echo "pv2hvm: $src holds change times after the worker's clock ($now + 600 s): its clock ran ahead; comparing every file's content" >&2
+  else
+    echo "pv2hvm: nothing on $src changed since $cutoff: its clock may run behind; comparing every file's content" >&2
+  fi
+  rsync "${rsync_opts[@]}" --delete --checksum "$SRC/" "$MNT/" >>"$PV2HVM_SCRATCH/stats" || fail "rsync from $src to $part failed"
+else
+  clock=ctime
+  progress 0 "copying the $changed files of $src changed since $cutoff"
+  # --files-from: only the listed paths (directories without their content) and their parents
+  rsync "${rsync_opts[@]}" --ignore-times --files-from="$PV2HVM_SCRATCH/changed" --from0 "$SRC/" "$MNT/" \
+    >>"$PV2HVM_SCRATCH/stats" || fail "rsync of the files changed since $cutoff from $src to $part failed"
+  progress 50 "comparing $src with $part"
+  rsync "${rsync_opts[@]}" --delete "$SRC/" "$MNT/" >>"$PV2HVM_SCRATCH/stats" || fail "rsync from $src to $part failed"
+fi
+cat "$PV2HVM_SCRATCH/stats" >&2
 sync
 progress 100 "resync done"
-printf '%s\n' "$stats" | awk -F': ' '
-  /^Number of regular files transferred/ { gsub(/,/, "", $2); print "FILES=" $2 }
-  /^Number of deleted files/ { n = $2; sub(/ .*/, "", n); gsub(/,/, "", n); print "DELETED=" n }
-  /^Total transferred file size/ { n = $2; sub(/ .*/, "", n); gsub(/,/, "", n); print "BYTES=" n }'
+echo "CLOCK=$clock"
+echo "CHANGED=$changed"
+awk -F': ' '
+  /^Number of regular files transferred/ { n = $2; gsub(/,/, "", n); files += n }
+  /^Number of deleted files/ { n = $2; sub(/ .*/, "", n); gsub(/,/, "", n); deleted += n }
+  /^Total transferred file size/ { n = $2; sub(/ .*/, "", n); gsub(/,/, "", n); bytes += n }
+  END { printf "FILES=%d\nDELETED=%d\nBYTES=%.0f\n", files, deleted, bytes }' "$PV2HVM_SCRATCH/stats"
 echo "PARTITION=$part"

@@ -19,6 +19,7 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
@@ -47,8 +48,11 @@ class ResyncLabTest {
     private static final long MIB = 1L << 20;
     /** Data the trial copies and the final round must not copy again. */
     private static final long UNCHANGED_MIB = 96;
-    /** Bytes of file data the source gains after the trial (the added file, the modification, the sparse file's data). */
-    private static final long CHANGED_BYTES = 2 * MIB + 64 * 1024 + 4096;
+    /**
+     * Bytes of file data the source gains after the trial (the added file, the modification, the
+     * file rewritten with its size and mtime kept, the sparse file's data).
+     */
+    private static final long CHANGED_BYTES = 2 * MIB + 64 * 1024 + 64 * 1024 + 4096;
     /**
      * What the conversion writes again on top of the change: GRUB2's modules (about 2.5 MiB on the
      * worker), core image, grub.cfg, fstab, the adapted guest files, and the filesystems' metadata
@@ -62,6 +66,7 @@ class ResyncLabTest {
             head -c %d /dev/urandom >"$2/srv/unchanged.bin"
             printf 'version 1\\n' >"$2/srv/modify.txt"
             printf 'going away\\n' >"$2/srv/delete.txt"
+            head -c 65536 /dev/urandom >"$2/srv/same-size-same-mtime.bin"
             mkdir -p "$2/srv/old-dir/sub" && printf 'x\\n' >"$2/srv/old-dir/sub/file"
             umount "$2"
             """.formatted(UNCHANGED_MIB * MIB);
@@ -71,6 +76,11 @@ class ResyncLabTest {
             head -c %d /dev/urandom >"$2/srv/added.bin"
             head -c %d /dev/urandom >>"$2/srv/modify.txt"
             rm "$2/srv/delete.txt"
+            # rewritten with the same size, its mtime set back (tar -x, cp -p, rsync -t, touch -r do this)
+            before=$(stat -c '%%y %%s' "$2/srv/same-size-same-mtime.bin")
+            head -c 65536 /dev/urandom | dd of="$2/srv/same-size-same-mtime.bin" bs=65536 conv=notrunc status=none
+            touch -d "${before%% *}" "$2/srv/same-size-same-mtime.bin"
+            [[ $(stat -c '%%y %%s' "$2/srv/same-size-same-mtime.bin") == "$before" ]]
             rm -r "$2/srv/old-dir"
             ln "$2/srv/added.bin" "$2/srv/added-hardlink.bin"
             ln -s /etc/passwd "$2/srv/escape-absolute"
@@ -87,6 +97,9 @@ class ResyncLabTest {
             umount "$2"
             """.formatted(2 * MIB, 64 * 1024);
 
+    /** A cut-off for the tests whose source did not change after the trial. */
+    private static final Instant AN_HOUR_AGO = Instant.now().minusSeconds(3600);
+
     private final GuestLab lab = GuestLab.shared();
     private final LocalTransport local = LocalTransport.create();
     private final GuestConverter converter = GuestConverter.on(local).forTarget(TargetPlatform.NITRO);
@@ -102,6 +115,10 @@ class ResyncLabTest {
         ConversionResult resynced;
         try (LoopDevice src = LoopDevice.attach(source); LoopDevice dst = LoopDevice.attach(target)) {
             withMountPoint(PREPARE_TRIAL_DATA, src.device());
+            // the trial's cut-off, in whole seconds: after every change time the trial data got, before every
+            // one the later changes get (the lab is one clock: no margin for the source's)
+            Instant changedSince = Instant.ofEpochSecond(Instant.now().getEpochSecond() + 2);
+            sleepUntilAfter(changedSince);
             ConversionResult trial = converter.partitionCopy(src.device(), dst.device());
             // hostile: where the source now has a directory, the trial's copy has a link to a worker directory
             Path worker = Files.createTempDirectory("resync-worker-dir");
@@ -112,7 +129,7 @@ class ResyncLabTest {
             String sourceHash = GuestLab.sha256(source);
             WriteMeter meter = WriteMeter.start(src.device(), dst.device());
 
-            resynced = converter.resync(src.device(), dst.device());
+            resynced = converter.resync(src.device(), dst.device(), changedSince);
 
             long written = meter.bytesWritten();
             System.out.printf("ResyncLabTest %s: %d bytes written for %d bytes changed (%d MiB unchanged data not copied)%n",
@@ -120,6 +137,8 @@ class ResyncLabTest {
             // at least the change (the meter saw the copy), at most the change plus the conversion's few MiB,
             // far below the used filesystem (a full copy writes the 96 MiB of unchanged data and more)
             assertThat(written).isGreaterThanOrEqualTo(CHANGED_BYTES).isLessThan(CHANGED_BYTES + CONVERSION_ALLOWANCE);
+            assertThat(resynced.warnings()).as("the change times were trusted: the ctime pass, not a comparison of every file")
+                    .noneMatch(w -> w.contains("not trusted"));
             assertThat(GuestLab.sha256(source)).as("the source is only read").isEqualTo(sourceHash);
             try (Stream<Path> planted = Files.list(worker)) {
                 assertThat(planted).as("nothing written through the target's link to a worker directory").isEmpty();
@@ -143,6 +162,46 @@ class ResyncLabTest {
         Files.deleteIfExists(source);
     }
 
+    /** How the source's clock was wrong. */
+    enum SourceClock { AHEAD, BEHIND }
+
+    @ParameterizedTest(name = "source clock {0}: resync compares every file's content, copies the stale file, writes only the change")
+    @EnumSource(SourceClock.class)
+    void resync_whenTheSourcesClockIsNotTrusted_comparesContent_andStillWritesOnlyTheChange(SourceClock clock) throws Exception {
+        Path source = lab.copyOf(Fixture.EXT4, "resync-clock-" + clock + "-source.img");
+        Path target = lab.scratch("resync-clock-" + clock + "-target.img");
+        bash("truncate -s \"$1\" \"$2\"", Long.toString(Files.size(source)), target.toString());
+        try (LoopDevice src = LoopDevice.attach(source); LoopDevice dst = LoopDevice.attach(target)) {
+            withMountPoint(PREPARE_TRIAL_DATA, src.device());
+            Instant trial = Instant.ofEpochSecond(Instant.now().getEpochSecond() + 2);
+            sleepUntilAfter(trial);
+            converter.partitionCopy(src.device(), dst.device());
+            withMountPoint(CHANGE_SOURCE, src.device());
+            Instant changedSince;
+            if (clock == SourceClock.AHEAD) {
+                // a change time an hour after the worker's clock: the source's clock ran ahead once
+                bash("debugfs -w -R \"set_inode_field /srv/unchanged.bin ctime @$2\" \"$1\" 2>/dev/null", src.device(),
+                        Long.toString(Instant.now().plusSeconds(3600).getEpochSecond()));
+                changedSince = trial;
+            } else {
+                // every change stamped before the cut-off: a source clock behind by more than the margin
+                changedSince = Instant.ofEpochSecond(Instant.now().getEpochSecond() + 2);
+                sleepUntilAfter(changedSince);
+            }
+            WriteMeter meter = WriteMeter.start(src.device(), dst.device());
+
+            ConversionResult resynced = converter.resync(src.device(), dst.device(), changedSince);
+
+            long written = meter.bytesWritten();
+            System.out.printf("ResyncLabTest clock %s: %d bytes written for %d bytes changed%n", clock, written, CHANGED_BYTES);
+            assertThat(resynced.warnings()).anyMatch(w -> w.contains("not trusted") && w.contains("compared the content of every file"));
+            assertThat(written).isGreaterThanOrEqualTo(CHANGED_BYTES).isLessThan(CHANGED_BYTES + CONVERSION_ALLOWANCE);
+            assertSameTreeExceptTheConversionsEdits(Fixture.EXT4, src.device(), resynced);
+        }
+        Files.deleteIfExists(target);
+        Files.deleteIfExists(source);
+    }
+
     @Test
     void resync_whenTargetIsTheCopyOfAnotherSourceOrItsConversionNeverFinished_refusesAndWritesNothing_butResumesAnInterruptedOne() throws Exception {
         Path trialSource = lab.copyOf(Fixture.EXT4, "resync-other-trial-source.img");
@@ -154,7 +213,7 @@ class ResyncLabTest {
             converter.partitionCopy(trial.device(), dst.device());
             WriteMeter meter = WriteMeter.start(dst.device());
 
-            assertThatThrownBy(() -> converter.resync(other.device(), dst.device()))
+            assertThatThrownBy(() -> converter.resync(other.device(), dst.device(), AN_HOUR_AGO))
                     .isInstanceOf(ResyncRefusedException.class)
                     .hasMessageContaining("UUID").hasMessageContaining("not a copy of this source")
                     .hasMessageContaining("convert the target in full");
@@ -163,17 +222,18 @@ class ResyncLabTest {
 
             // interrupted after the copy, before the conversion's jobs ran again: the copy holds the source's
             // own fstab and no kept original; a second resync is accepted and converts it
-            String partition = ScriptOutput.value(local.exec(WorkerScript.RESYNC.command(trial.device(), dst.device()))
+            String partition = ScriptOutput.value(local.exec(WorkerScript.RESYNC.command(trial.device(), dst.device(),
+                            Long.toString(AN_HOUR_AGO.getEpochSecond())))
                     .orThrow("resync script alone").stdout(), "PARTITION").orElseThrow();
             assertThat(debugfsCat(partition, "/etc/fstab")).contains("/dev/xvda1").doesNotContain("UUID=");
-            ConversionResult again = converter.resync(trial.device(), dst.device());
+            ConversionResult again = converter.resync(trial.device(), dst.device(), AN_HOUR_AGO);
             assertThat(debugfsCat(again.rootDevice(), "/etc/fstab")).contains("UUID=" + again.rootUuid());
 
             // a copy the conversion never finished: no GRUB2 boot code in the MBR yet
             bash("dd if=/dev/zero of=\"$1\" bs=440 count=1 conv=notrunc,fsync status=none", dst.device());
             WriteMeter unfinished = WriteMeter.start(trial.device(), dst.device());
 
-            assertThatThrownBy(() -> converter.resync(trial.device(), dst.device()))
+            assertThatThrownBy(() -> converter.resync(trial.device(), dst.device(), AN_HOUR_AGO))
                     .isInstanceOf(ResyncRefusedException.class).hasMessageContaining("conversion never finished");
 
             assertThat(unfinished.bytesWritten()).as("nothing written to source or target").isZero();
@@ -191,7 +251,7 @@ class ResyncLabTest {
         try (LoopDevice src = LoopDevice.attachReadOnly(source); LoopDevice dst = LoopDevice.attach(target)) {
             WriteMeter meter = WriteMeter.start(dst.device());
 
-            assertThatThrownBy(() -> converter.resync(src.device(), dst.device()))
+            assertThatThrownBy(() -> converter.resync(src.device(), dst.device(), AN_HOUR_AGO))
                     .isInstanceOf(ResyncRefusedException.class).hasMessageContaining("no msdos partition table");
 
             assertThat(meter.bytesWritten()).as("nothing written to the target").isZero();
@@ -211,7 +271,7 @@ class ResyncLabTest {
             bash("debugfs -w -R 'feature needs_recovery' \"$1\"", src.device());
             WriteMeter meter = WriteMeter.start(src.device(), dst.device());
 
-            assertThatThrownBy(() -> converter.resync(src.device(), dst.device()))
+            assertThatThrownBy(() -> converter.resync(src.device(), dst.device(), AN_HOUR_AGO))
                     .isInstanceOf(ResyncRefusedException.class).hasMessageContaining("journal needs recovery");
 
             assertThat(meter.bytesWritten()).as("nothing written to source or target").isZero();
@@ -231,7 +291,7 @@ class ResyncLabTest {
                     + "xfs_io -x -c 'shutdown -f' \"$2\"\numount \"$2\"\n", src.device());
             WriteMeter meter = WriteMeter.start(src.device(), dst.device());
 
-            assertThatThrownBy(() -> converter.resync(src.device(), dst.device()))
+            assertThatThrownBy(() -> converter.resync(src.device(), dst.device(), AN_HOUR_AGO))
                     .isInstanceOf(ResyncRefusedException.class).hasMessageContaining("without replaying its journal or log");
 
             assertThat(meter.bytesWritten()).as("nothing written to source or target").isZero();
@@ -262,6 +322,9 @@ class ResyncLabTest {
                 assertThat(source).containsKeys("/srv/added.bin", "/srv/escape-absolute", "/srv/sparse.bin", "/srv/null-node",
                         "/srv/new-dir/file")
                         .doesNotContainKeys("/srv/delete.txt", "/srv/old-dir");
+                assertThat(GuestLab.sha256(dstMount.resolve("srv/same-size-same-mtime.bin")))
+                        .as("a file rewritten after the trial with its size and mtime kept is copied")
+                        .isEqualTo(GuestLab.sha256(srcMount.resolve("srv/same-size-same-mtime.bin")));
                 source.keySet().removeIf(p -> isConversions(p, edited));
                 target.keySet().removeIf(p -> isConversions(p, edited));
                 // directories the conversion made to hold its files (kernel hooks, its own notes)
@@ -356,6 +419,12 @@ class ResyncLabTest {
 
     private String debugfsCat(String device, String file) {
         return bash("debugfs -R \"cat $2\" \"$1\" 2>/dev/null", device, file);
+    }
+
+    private static void sleepUntilAfter(Instant t) throws InterruptedException {
+        while (!Instant.now().isAfter(t.plusSeconds(1))) {
+            Thread.sleep(100);
+        }
     }
 
     private byte[] firstMiB(String device) throws IOException {
