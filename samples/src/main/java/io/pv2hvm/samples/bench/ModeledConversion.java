@@ -12,6 +12,7 @@ import io.pv2hvm.core.spi.ProgressSink;
 import io.pv2hvm.testkit.SimulatedGuest;
 
 import java.time.Duration;
+import java.time.Instant;
 
 /**
  * The simulated guest, with each conversion's disk I/O sent to the worker as one command that
@@ -31,7 +32,9 @@ import java.time.Duration;
  *       3.3 MiB on ext4 and 11.4 MiB on XFS beyond the change.</li>
  * </ul>
  * The changed bytes are what the workload wrote after the trial snapshot: rsync copies a changed
- * file whole, so a workload rewriting a few blocks of large files costs more than modelled here.
+ * file whole, so a workload rewriting a few blocks of large files costs more than modelled here,
+ * and so does one that wrote in the {@link io.pv2hvm.core.guest.GuestConverter#SOURCE_CLOCK_MARGIN
+ * 10 minutes before the snapshot} (files whose change time is that recent are copied again).
  * The bench guest has every driver its targets need; a guest whose initramfs is rebuilt would add
  * the initramfs's size to the writes.
  */
@@ -78,7 +81,8 @@ final class ModeledConversion implements GuestConversion {
 
     @Override
     public ConversionResult resync(CommandTransport transport, String sourceDevice, String targetDevice,
-                                   TargetPlatform target, DataVolumes dataVolumes, ProgressSink progress) {
+                                   Instant trialSnapshotStart, TargetPlatform target, DataVolumes dataVolumes,
+                                   ProgressSink progress) {
         perform(transport, targetDevice, resyncCost());
         return guest.convert(transport, ConversionStrategy.PARTITION_COPY, sourceDevice, targetDevice, target, dataVolumes,
                 progress);

@@ -12,6 +12,7 @@ import io.pv2hvm.core.spi.ProgressSink;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
@@ -28,8 +29,8 @@ class ModeledConversionTest {
         RecordingTransport worker = new RecordingTransport();
         ModeledConversion guest = new ModeledConversion(GIB * 8 / 5, 8 * GIB, 256 * MIB);
 
-        ConversionResult r = guest.resync(worker, "/dev/xvdf", "/dev/xvdg", TargetPlatform.NITRO, DataVolumes.none(),
-                ProgressSink.none());
+        ConversionResult r = guest.resync(worker, "/dev/xvdf", "/dev/xvdg", Instant.parse("2026-12-05T20:00:00Z"),
+                TargetPlatform.NITRO, DataVolumes.none(), ProgressSink.none());
 
         // 8 GiB / 64 of inode table on each of the two volumes, plus the 256 MiB changed; 256 MiB + 12 MiB written
         long reads = 2 * 128 * MIB + 256 * MIB;
