@@ -264,8 +264,10 @@ public final class GuestConverter {
      * clock stamps the change times that {@link #resync} compares with the cut-off, and may lag
      * the clock that stamped the snapshot's start (EC2's) by that much. 10 minutes is far beyond the
      * drift of an instance's clock kept by NTP or the Xen hypervisor (seconds) and costs only the
-     * files changed in the 10 minutes before the snapshot, copied again. A clock further behind or
-     * ahead is caught by the worker script (see {@link #resync}).
+     * files changed in the 10 minutes before the snapshot, copied again. A clock ahead (a change
+     * time after the worker's clock) or so far behind that nothing is stamped after the cut-off
+     * makes {@link #resync} compare every file's content; a clock behind by more than this margin
+     * but by less than the time from the snapshot to the stop is not caught.
      */
     public static final Duration SOURCE_CLOCK_MARGIN = Duration.ofMinutes(10);
 

@@ -24,7 +24,9 @@
 # have been stepped back since; no ctime since CUTOFF means it ran behind by more than the margin
 # (a system that ran through the snapshot and stopped changes some inode at least). Either way
 # its ctimes are not trusted and the single pass compares every file's content (--checksum): all
-# data read on both sides, still only the difference written. CLOCK= says which.
+# data read on both sides, still only the difference written. CLOCK= says which. Not caught: a
+# clock behind by more than the margin but by less than the time from the snapshot to the stop
+# (its last changes still fall after CUTOFF, earlier ones before it).
 # SOURCE is only read, through a read-only loop device, mounted read-only, nodev, nosuid, noexec;
 # rsync copies its symbolic links as links and never follows one (no -L/-k/-K), and stays on it
 # (-x). TARGET's tree is guest content too: where it holds a link and SOURCE a directory, rsync
