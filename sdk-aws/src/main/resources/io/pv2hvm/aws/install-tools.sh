@@ -12,10 +12,10 @@ set -euo pipefail
 lock_timeout=${PV2HVM_APT_TIMEOUT:-600}
 [[ $lock_timeout =~ ^[0-9]{1,5}$ ]] || { echo "install-tools: bad PV2HVM_APT_TIMEOUT '$lock_timeout'" >&2; exit 2; }
 
-tools=(extlinux grub-install parted mkfs.xfs e2image xfs_copy sfdisk capsh unshare)
+tools=(extlinux grub-install parted mkfs.xfs e2image xfs_copy sfdisk capsh unshare rsync)
 # Ubuntu 24.04 (noble) and Debian 12 package names; extlinux is in Ubuntu's universe component,
 # which Canonical's EC2 images enable.
-packages=(extlinux syslinux-common grub-pc-bin grub2-common parted xfsprogs e2fsprogs fdisk libcap2-bin)
+packages=(extlinux syslinux-common grub-pc-bin grub2-common parted xfsprogs e2fsprogs fdisk libcap2-bin rsync)
 
 missing() {
   local t out=()

@@ -192,9 +192,9 @@ class SsmWorkerTest extends EmulatorTestBase {
         assertThat(built.baseImageId()).isEqualTo(EmulatedAws.UBUNTU_IMAGE);
         Image image = ec2.describeImages(r -> r.imageIds(built.imageId())).images().get(0);
         Map<String, String> tags = image.tags().stream().collect(Collectors.toMap(t -> t.key(), t -> t.value()));
-        assertThat(tags).containsEntry(Tags.ROLE, "worker-image").containsEntry("pv2hvm:tools-version", "2")
+        assertThat(tags).containsEntry(Tags.ROLE, "worker-image").containsEntry("pv2hvm:tools-version", "3")
                 .containsEntry("pv2hvm:base-image", EmulatedAws.UBUNTU_IMAGE).containsKey(Tags.MIGRATION_ID);
-        assertThat(tags.get("pv2hvm:tools")).contains("extlinux", "grub-pc-bin", "xfsprogs");
+        assertThat(tags.get("pv2hvm:tools")).contains("extlinux", "grub-pc-bin", "xfsprogs", "rsync");
         // a describe right after TerminateInstances may still show "running"
         List<Instance> builders = settled(() -> ec2.describeInstances(r -> r.filters(Filter.builder()
                 .name("tag:" + Tags.ROLE).values("worker-image-builder").build())).reservations().stream()

@@ -171,7 +171,8 @@ public final class MigrationBenchmark {
              SsmClient ssm = EmulatorClients.ssm(emulator.endpoint())) {
             AwsSteps aws = AwsSteps.builder().ec2(ec2).ssm(ssm).timeouts(EmulatorTimeouts.forTimeScale(timeScale))
                     .workerInstanceProfile(BenchWorld.WORKER_PROFILE)
-                    .guestConversion(new ModeledConversion(s.sizeGiB(), bytes(s.usedGiB()))).build();
+                    .guestConversion(new ModeledConversion(s.sizeGiB(), bytes(s.usedGiB()), bytes(s.sizeGiB()),
+                            s.changedMiB() << 20)).build();
             String root = rootVolume(ec2);
             MigrationResult r = Migration.of(BenchWorld.SOURCE).toHvm().preservingIps().withInstanceType("m5.large")
                     .withStrategy(strategy).withProvider(aws).journal(InMemoryJournal.create())

@@ -6,6 +6,8 @@ import io.pv2hvm.core.guest.internal.ConversionPlan;
 import io.pv2hvm.core.spi.CommandTransport;
 import io.pv2hvm.core.spi.ProgressSink;
 
+import java.time.Instant;
+
 /**
  * The guest work of a migration, as the cloud steps see it: inspect a root volume, decide
  * whether a strategy can convert it, convert it. {@link #onWorker()} does it for real with the
@@ -39,6 +41,27 @@ public interface GuestConversion {
     ConversionResult convert(CommandTransport transport, ConversionStrategy strategy, String sourceDevice,
                              String targetDevice, TargetPlatform target, DataVolumes dataVolumes, ProgressSink progress);
 
+    /**
+     * PARTITION_COPY's final round: brings {@code targetDevice}, the trial round's converted
+     * PARTITION_COPY target of this migration, to the content of the stopped {@code sourceDevice}
+     * and applies the conversion again, as {@link #convert} with PARTITION_COPY would leave it.
+     * {@link #onWorker()} copies only what changed since the trial (see
+     * {@link GuestConverter#resync(String, String, Instant)}): every file whose change time is not
+     * older than {@code trialSnapshotStart} less {@link GuestConverter#SOURCE_CLOCK_MARGIN}, and
+     * the others rsync's quick check finds different; this default converts in full, which gives
+     * the same result, writing the whole used filesystem.
+     *
+     * @param trialSnapshotStart when the trial round's snapshot of this source began (EC2's
+     *        {@code StartTime} of that snapshot): the source's state then is what the target holds
+     * @throws io.pv2hvm.core.ResyncRefusedException before writing, when {@code targetDevice} is
+     *         not that converted copy of this source or the source cannot be read as it is: convert
+     *         in full then
+     */
+    default ConversionResult resync(CommandTransport transport, String sourceDevice, String targetDevice,
+                                    Instant trialSnapshotStart, TargetPlatform target, DataVolumes dataVolumes, ProgressSink progress) {
+        return convert(transport, ConversionStrategy.PARTITION_COPY, sourceDevice, targetDevice, target, dataVolumes, progress);
+    }
+
     /** The real conversion with the worker scripts, fixing missing drivers. */
     static GuestConversion onWorker() {
         return new GuestConversion() {
@@ -59,6 +82,14 @@ public interface GuestConversion {
                                             DataVolumes dataVolumes, ProgressSink progress) {
                 return GuestConverter.on(transport).forTarget(target).reportingTo(progress).withDataVolumes(dataVolumes)
                         .convert(strategy, sourceDevice, targetDevice);
+            }
+
+            @Override
+            public ConversionResult resync(CommandTransport transport, String sourceDevice, String targetDevice,
+                                           Instant trialSnapshotStart, TargetPlatform target, DataVolumes dataVolumes,
+                                           ProgressSink progress) {
+                return GuestConverter.on(transport).forTarget(target).reportingTo(progress).withDataVolumes(dataVolumes)
+                        .resync(sourceDevice, targetDevice, trialSnapshotStart.minus(GuestConverter.SOURCE_CLOCK_MARGIN));
             }
         };
     }

@@ -3,6 +3,7 @@ package io.pv2hvm.core.guest;
 import io.pv2hvm.core.CommandFailedException;
 import io.pv2hvm.core.ConversionStrategy;
 import io.pv2hvm.core.InvalidSpecException;
+import io.pv2hvm.core.ResyncRefusedException;
 import io.pv2hvm.core.guest.internal.ConversionPlan;
 import io.pv2hvm.core.guest.internal.FstabRewriter;
 import io.pv2hvm.core.guest.internal.HvmBootConfig;
@@ -19,6 +20,8 @@ import io.pv2hvm.core.spi.ProgressSink;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -244,7 +247,6 @@ public final class GuestConverter {
         progress.report(2, "inspected " + sourceDevice + ": " + facts.os().name() + ", kernel " + plan.kernel().version());
         List<String> warnings = new ArrayList<>(plan.warnings());
         warnings.addAll(networkWarnings(facts));
-        String uuid = facts.filesystem().uuid();
 
         // the root filesystem: the volume itself, or (hd00 AKIs) the partition holding it
         String sourceRoot = WorkerScript.device(facts.filesystem().device());
@@ -254,7 +256,87 @@ public final class GuestConverter {
                 .orElseThrow(() -> new CommandFailedException("partition-copy on " + transport.describe(), 0,
                         "the script did not report the partition it created"));
         WorkerScript.device(partition);
+        return convertCopy(facts, plan, warnings, targetDevice, partition);
+    }
 
+    /**
+     * How much earlier than the trial snapshot's start the final round's cut-off lies: the source's
+     * clock stamps the change times that {@link #resync} compares with the cut-off, and may lag
+     * the clock that stamped the snapshot's start (EC2's) by that much. 10 minutes is far beyond the
+     * drift of an instance's clock kept by NTP or the Xen hypervisor (seconds) and costs only the
+     * files changed in the 10 minutes before the snapshot, copied again. A clock ahead (a change
+     * time after the worker's clock) or so far behind that nothing is stamped after the cut-off
+     * makes {@link #resync} compare every file's content; a clock behind by more than this margin
+     * but by less than the time from the snapshot to the stop is not caught.
+     */
+    public static final Duration SOURCE_CLOCK_MARGIN = Duration.ofMinutes(10);
+
+    /**
+     * PARTITION_COPY's final round, incremental: brings {@code targetDevice}, the trial round's
+     * already converted PARTITION_COPY target of this same source, to the content of the stopped
+     * {@code sourceDevice}, copying only the files that changed (and deleting those the source no
+     * longer has), then applies the conversion's edits and installs GRUB2 again exactly as
+     * {@link #partitionCopy} does. Writes of the order of the change plus the conversion's few MiB,
+     * where {@link #partitionCopy} writes the whole used filesystem. The source is only read.
+     *
+     * <p>Which files changed: every file whose inode change time (ctime, which user space cannot
+     * set back) is not older than {@code changedSince} is copied whole, whatever its size and
+     * modification time; the others are compared by size and modification time (rsync's quick
+     * check). Pass the trial snapshot's start less {@link #SOURCE_CLOCK_MARGIN}, as
+     * {@link GuestConversion#resync} does. When the source's clock cannot be trusted (a change
+     * time more than 10 minutes after the worker's clock, or none since {@code changedSince}),
+     * every file's content is compared instead: all data read, still only the difference written.
+     *
+     * @param changedSince the cut-off: the trial snapshot's start less the source clock's margin;
+     *        not after the worker's clock, whole seconds (a fraction is dropped, which only widens it)
+     * @throws ResyncRefusedException before writing, when {@code targetDevice} is not the converted
+     *         copy of this source (another layout, filesystem type or UUID, an unfinished conversion)
+     *         or the source's journal needs recovery: convert in full with {@link #partitionCopy} then
+     * @throws io.pv2hvm.core.GuestIncompatibleException when the guest cannot be converted, as for
+     *         {@link #partitionCopy}
+     */
+    public ConversionResult resync(String sourceDevice, String targetDevice, Instant changedSince) {
+        WorkerScript.device(sourceDevice);
+        WorkerScript.device(targetDevice);
+        if (sourceDevice.equals(targetDevice)) {
+            throw new InvalidSpecException("resync needs the trial's target volume, not the source " + sourceDevice + ".");
+        }
+        Objects.requireNonNull(changedSince, "changedSince");
+        if (changedSince.isBefore(Instant.parse("2000-01-01T00:00:00Z"))) {
+            throw new InvalidSpecException("resync's cut-off " + changedSince + " is not the start of a trial snapshot.");
+        }
+        String cutoff = Long.toString(changedSince.getEpochSecond());
+        // the guest is inspected again: its kernels, fstab or network setup may have changed since the trial
+        GuestFacts facts = GuestInspector.on(transport).inspect(sourceDevice);
+        ConversionPlan plan = ConversionPlan.decide(facts, ConversionStrategy.PARTITION_COPY, target, fixDrivers);
+        progress.report(2, "inspected " + sourceDevice + ": " + facts.os().name() + ", kernel " + plan.kernel().version());
+        List<String> warnings = new ArrayList<>(plan.warnings());
+        warnings.addAll(networkWarnings(facts));
+
+        String sourceRoot = WorkerScript.device(facts.filesystem().device());
+        CommandResult sync = run(WorkerScript.RESYNC.command(sourceRoot, targetDevice, cutoff),
+                "Copying what changed on " + sourceRoot + " into the converted copy on " + targetDevice, 2, 75);
+        String partition = ScriptOutput.value(sync.stdout(), "PARTITION")
+                .orElseThrow(() -> new CommandFailedException("resync on " + transport.describe(), 0,
+                        "the script did not report the partition it brought up to date"));
+        WorkerScript.device(partition);
+        String clock = ScriptOutput.value(sync.stdout(), "CLOCK").orElse("?");
+        if (clock.equals("checksum")) {
+            warnings.add("The source's change times were not trusted (its clock ran ahead of the worker's, or nothing"
+                    + " changed since " + changedSince + "): the final round compared the content of every file.");
+        }
+        progress.report(75, "resynced " + partition + ": " + ScriptOutput.value(sync.stdout(), "FILES").orElse("?")
+                + " files (" + ScriptOutput.value(sync.stdout(), "BYTES").orElse("?") + " bytes) copied, "
+                + ScriptOutput.value(sync.stdout(), "DELETED").orElse("?") + " deleted, "
+                + (clock.equals("ctime") ? ScriptOutput.value(sync.stdout(), "CHANGED").orElse("?")
+                        + " changed since " + changedSince + " copied whole" : "every file's content compared"));
+        return convertCopy(facts, plan, warnings, targetDevice, partition);
+    }
+
+    /** The conversion's edits on a copy of the source in partition 1 of {@code targetDevice}: drivers, GRUB2, guest, fstab. */
+    private ConversionResult convertCopy(GuestFacts facts, ConversionPlan plan, List<String> warnings, String targetDevice,
+                                         String partition) {
+        String uuid = facts.filesystem().uuid();
         List<GuestChange> changes = new ArrayList<>();
         fixDriversIfNeeded(plan, partition, 75, 88, changes);
         HvmBootConfig boot = new HvmBootConfig(plan.entry(), uuid, extraArguments(facts, plan));

@@ -7,6 +7,7 @@ import io.pv2hvm.core.spi.CommandTransport;
 import io.pv2hvm.core.spi.OutputLine;
 import org.junit.jupiter.api.Test;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -49,6 +50,25 @@ class GuestConverterTest {
                 .isInstanceOf(InvalidSpecException.class).hasMessageContaining("UUID=<uuid> or LABEL=<label>");
         assertThatThrownBy(() -> GuestConverter.on(transport).withDataVolumes(Map.of("/dev/../etc/passwd", "LABEL=data")))
                 .isInstanceOf(InvalidSpecException.class).hasMessageContaining("not a device path");
+        assertThat(transport.sent).isEmpty();
+    }
+
+    @Test
+    void resync_whenADeviceIsMalformedOrTheTargetIsTheSource_refusesBeforeAnyCommand() {
+        Recording transport = new Recording();
+        GuestConverter converter = GuestConverter.on(transport);
+
+        Instant cutoff = Instant.parse("2026-12-05T19:50:00Z");
+        assertThatThrownBy(() -> converter.resync("/dev/xvdf", "/dev/xvdf", cutoff))
+                .isInstanceOf(InvalidSpecException.class).hasMessageContaining("trial's target volume");
+        assertThatThrownBy(() -> converter.resync("/dev/xvdf", "/dev/xvdg;reboot", cutoff))
+                .isInstanceOf(InvalidSpecException.class).hasMessageContaining("not a device path");
+        assertThatThrownBy(() -> converter.resync("xvdf", "/dev/xvdg", cutoff))
+                .isInstanceOf(InvalidSpecException.class).hasMessageContaining("not a device path");
+        assertThatThrownBy(() -> converter.resync("/dev/xvdf", "/dev/xvdg", null))
+                .isInstanceOf(NullPointerException.class).hasMessageContaining("changedSince");
+        assertThatThrownBy(() -> converter.resync("/dev/xvdf", "/dev/xvdg", Instant.EPOCH))
+                .isInstanceOf(InvalidSpecException.class).hasMessageContaining("not the start of a trial snapshot");
         assertThat(transport.sent).isEmpty();
     }
 

@@ -23,7 +23,8 @@ public final class LabPrerequisites implements BeforeAllCallback, BeforeEachCall
     private static final List<String> TOOLS = List.of(
             "qemu-system-x86_64", "losetup", "partx", "parted", "blkid", "mkfs.ext4", "mkfs.xfs", "e2image", "e2fsck",
             "resize2fs", "dumpe2fs", "xfs_copy", "xfs_db", "xfs_growfs", "extlinux", "grub-mkimage", "cpio", "zstd",
-            "modprobe", "depmod", "debootstrap", "apt-get", "dpkg-deb", "chroot", "unshare", "capsh");
+            "modprobe", "depmod", "debootstrap", "apt-get", "dpkg-deb", "chroot", "unshare", "capsh", "rsync", "setfacl", "setfattr",
+            "getfattr");
 
     @Override
     public void beforeAll(ExtensionContext context) {

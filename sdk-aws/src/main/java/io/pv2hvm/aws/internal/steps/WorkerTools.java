@@ -10,10 +10,10 @@ import java.util.List;
 /** The conversion tools a worker needs, installed by {@code install-tools.sh} unless present. */
 public final class WorkerTools {
     /** Bumped whenever {@link #PACKAGES} changes, so an older worker image is not reused. */
-    public static final String VERSION = "2";
+    public static final String VERSION = "3";
     /** The apt packages install-tools.sh installs (Ubuntu 24.04 and Debian 12 names). */
     public static final List<String> PACKAGES = List.of("extlinux", "syslinux-common", "grub-pc-bin", "grub2-common",
-            "parted", "xfsprogs", "e2fsprogs", "fdisk", "libcap2-bin");
+            "parted", "xfsprogs", "e2fsprogs", "fdisk", "libcap2-bin", "rsync");
     /** install-tools.sh's exit status when no package mirror is reachable. */
     static final int NO_MIRROR = 42;
 

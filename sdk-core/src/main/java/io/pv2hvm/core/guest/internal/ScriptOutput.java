@@ -1,5 +1,6 @@
 package io.pv2hvm.core.guest.internal;
 
+import io.pv2hvm.core.ResyncRefusedException;
 import io.pv2hvm.core.UnsafeGuestException;
 import io.pv2hvm.core.internal.UntrustedText;
 import io.pv2hvm.core.spi.CommandResult;
@@ -14,6 +15,8 @@ import java.util.Optional;
 public final class ScriptOutput {
     /** The line lib.sh's {@code refuse} prints: {@code PV2HVM-REFUSED<TAB>guest path<TAB>what was found}. */
     static final String REFUSED = "PV2HVM-REFUSED\t";
+    /** The line resync.sh prints when source or target is not fit for an incremental round: {@code PV2HVM-NOT-RESYNCABLE<TAB>why}. */
+    static final String NOT_RESYNCABLE = "PV2HVM-NOT-RESYNCABLE\t";
 
     private ScriptOutput() {
     }
@@ -31,7 +34,8 @@ public final class ScriptOutput {
 
     /**
      * Returns {@code result} if the script succeeded; else throws an {@link UnsafeGuestException}
-     * when the script refused hostile guest content, or the {@link io.pv2hvm.core.CommandFailedException}
+     * when the script refused hostile guest content, a {@link ResyncRefusedException} when resync found
+     * its target or source unfit for an incremental round, or the {@link io.pv2hvm.core.CommandFailedException}
      * of {@link CommandResult#orThrow}.
      */
     public static CommandResult orThrow(CommandResult result, String what) {
@@ -44,6 +48,10 @@ public final class ScriptOutput {
                     throw new UnsafeGuestException(path, found, what + ": refused the guest's " + path + " (" + found + "). "
                             + reason(result.stderr()) + " Fix that path in the guest (it was read from the guest's own disk;"
                             + " nothing on the worker was followed) and run again.");
+                }
+                if (line.startsWith(NOT_RESYNCABLE)) {
+                    throw new ResyncRefusedException(what + ": " + UntrustedText.line(line.substring(NOT_RESYNCABLE.length()))
+                            + ". Nothing was written; convert the target in full (PARTITION_COPY) instead.");
                 }
             }
         }

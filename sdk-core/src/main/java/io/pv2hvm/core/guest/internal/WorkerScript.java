@@ -22,6 +22,7 @@ public enum WorkerScript {
     INSPECT("inspect", Duration.ofMinutes(10)),
     INSTALL_EXTLINUX("install-extlinux", Duration.ofMinutes(10)),
     PARTITION_COPY("partition-copy", Duration.ofHours(12)),
+    RESYNC("resync", Duration.ofHours(12)),
     INSTALL_GRUB("install-grub", Duration.ofMinutes(10)),
     WRITE_FSTAB("write-fstab", Duration.ofMinutes(5)),
     FIX_DRIVERS("fix-drivers", Duration.ofMinutes(30)),

@@ -1,6 +1,7 @@
 package io.pv2hvm.core.guest.internal;
 
 import io.pv2hvm.core.CommandFailedException;
+import io.pv2hvm.core.ResyncRefusedException;
 import io.pv2hvm.core.UnsafeGuestException;
 import io.pv2hvm.core.spi.CommandResult;
 import org.junit.jupiter.api.Test;
@@ -49,6 +50,18 @@ class ScriptOutputTest {
                 .isExactlyInstanceOf(CommandFailedException.class)
                 .hasMessageContaining("wrong fs type\\x1b[31m")
                 .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\u001b"));
+    }
+
+    @Test
+    void orThrow_whenResyncFoundItsTargetUnfit_throwsResyncRefusedSayingToConvertInFull() {
+        CommandResult r = failed("PV2HVM-NOT-RESYNCABLE\tpartition 1 of /dev/xvdg holds filesystem UUID 'a\u001b', the source"
+                + " /dev/xvdf 'b': it is not a copy of this source\npv2hvm (pv2hvm-resync): partition 1 of /dev/xvdg ...\n");
+
+        assertThatThrownBy(() -> ScriptOutput.orThrow(r, "Copying what changed on /dev/xvdf"))
+                .isExactlyInstanceOf(ResyncRefusedException.class)
+                .hasMessageContaining("Copying what changed on /dev/xvdf: partition 1 of /dev/xvdg holds filesystem UUID 'a\\x1b'")
+                .hasMessageContaining("Nothing was written; convert the target in full (PARTITION_COPY) instead.")
+                .satisfies(e -> assertThat(((ResyncRefusedException) e).retryable()).isFalse());
     }
 
     @Test

@@ -15,6 +15,7 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -53,6 +54,37 @@ class WorkerScriptTest {
 
         assertThat(r.exitCode()).isNotZero();
         assertThat(r.stderr()).contains("is not a device path");
+    }
+
+    @Test
+    void resync_validatesItsArgumentsAgain_andRefusesTheSameDeviceTwice() {
+        LocalTransport local = LocalTransport.create();
+
+        String cutoff = Long.toString(Instant.now().minusSeconds(3600).getEpochSecond());
+        CommandResult injected = local.exec(WorkerScript.RESYNC.command("/dev/x;touch /tmp/pwned", "/dev/null", cutoff));
+        assertThat(injected.exitCode()).isNotZero();
+        assertThat(injected.stderr()).contains("SOURCE '/dev/x;touch /tmp/pwned' is not a device path");
+        CommandResult missing = local.exec(WorkerScript.RESYNC.command("/dev/null", "/dev/zero"));
+        assertThat(missing.exitCode()).isNotZero();
+        assertThat(missing.stderr()).contains("usage: resync SOURCE TARGET CUTOFF");
+        // the cut-off: plain epoch seconds (no leading zero, which bash would read as octal), after 2000, not
+        // after the worker's clock; checked before the devices
+        for (String bad : List.of(cutoff + ";reboot", "$(reboot)", "0" + cutoff, "-" + cutoff, cutoff + ".5", "")) {
+            CommandResult r = local.exec(WorkerScript.RESYNC.command("/dev/null", "/dev/zero", bad));
+            assertThat(r.exitCode()).as(bad).isNotZero();
+            assertThat(r.stderr()).as(bad).contains("CUTOFF '" + bad + "' is not a time in seconds since the epoch");
+        }
+        String future = Long.toString(Instant.now().plusSeconds(3600).getEpochSecond());
+        for (String bad : List.of("946684799", future)) {
+            CommandResult r = local.exec(WorkerScript.RESYNC.command("/dev/null", "/dev/zero", bad));
+            assertThat(r.exitCode()).as(bad).isNotZero();
+            assertThat(r.stderr()).as(bad).contains("CUTOFF " + bad + " is not between 2000-01-01 and the worker's clock");
+        }
+        // a good cut-off gets as far as the devices
+        CommandResult accepted = local.exec(WorkerScript.RESYNC.command("/dev/null", "/dev/zero", cutoff));
+        assertThat(accepted.exitCode()).isNotZero();
+        assertThat(accepted.stderr()).contains("SOURCE /dev/null is not a block device").doesNotContain("CUTOFF");
+        assertThat(WorkerScript.RESYNC.command("/dev/xvdf", "/dev/xvdg", cutoff).idempotent()).isFalse();
     }
 
     @Test
