@@ -42,6 +42,7 @@ import java.util.function.Function;
  *   "region" : "eu-west-1",                       // optional: where it was measured
  *   "measuredAt" : "2026-12-05T20:00:00Z",        // optional
  *   "repetitions" : 3,                            // optional: samples per transition
+ *   "instanceType" : "t3.micro",                  // optional: the type launched
  *   "pollResolutionSeconds" : 5.0,                // optional: the probe's longest gap between two looks
  *   "notes" : [ "..." ],                          // optional
  *   "latencies" : {                               // LatencyModel's names; a missing one keeps realistic()
@@ -63,7 +64,7 @@ public final class LatencyFile {
     /** The version this code reads and writes. */
     public static final int VERSION = 1;
 
-    private static final Set<String> TOP_LEVEL = Set.of("format", "version", "region", "measuredAt", "repetitions",
+    private static final Set<String> TOP_LEVEL = Set.of("format", "version", "region", "measuredAt", "repetitions", "instanceType",
             "pollResolutionSeconds", "notes", "latencies", "measuredOnly");
     private static final Set<String> ENTRY = Set.of("seconds", "min", "median", "max", "samples");
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
