@@ -54,8 +54,9 @@ import java.util.function.Consumer;
  *
  * <p>Safe on a production account: {@link #plan()} changes nothing and says what a run would
  * create, whether the credentials may (EC2 DryRun), and what it costs; {@link #run()} refuses to
- * start if a DryRun check failed. Every resource is tagged {@code pv2hvm:role=latency-probe} and
- * {@value #RUN_TAG}{@code =<run id>} on create, and only resources with the role tag are ever
+ * start if a DryRun check failed. Every resource is tagged {@code pv2hvm:role=latency-probe},
+ * {@value #RUN_TAG}{@code =<run id>} and {@code pv2hvm:migration-id=<run id>} (which pv2hvm's IAM
+ * policy scopes creates and deletes to) on create, and only resources with the role tag are ever
  * deleted: the run's own in a {@code finally} (also after a failure, or after {@link #cancel} from a
  * shutdown hook on Ctrl-C), leftovers of crashed runs older than {@link #STALE_AFTER} at the start,
  * and all of them on {@link #cleanup()}. Calls take permits from {@link Ec2RateLimits} (EC2's
@@ -449,6 +450,8 @@ public final class LatencyProbe {
     private TagSpecification tags(ResourceType type) {
         return TagSpecification.builder().resourceType(type).tags(Tag.builder().key(Tags.ROLE).value(ROLE).build(),
                 Tag.builder().key(RUN_TAG).value(settings.runId()).build(),
+                // pv2hvm's least-privilege policy (`pv2hvm iam-policy`) scopes creates and deletes to this tag
+                Tag.builder().key(Tags.MIGRATION_ID).value(settings.runId()).build(),
                 Tag.builder().key("Name").value("pv2hvm-latency-probe").build()).build();
     }
 

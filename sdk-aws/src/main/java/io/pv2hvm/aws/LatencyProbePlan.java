@@ -107,7 +107,8 @@ public final class LatencyProbePlan {
         sb.append(cost).append('\n');
         if (!refusals.isEmpty()) {
             sb.append("These credentials may not call ").append(String.join(", ", refusals))
-                    .append(": grant them (`pv2hvm iam-policy --latency-probe` lists every action) and try again.\n");
+                    .append(": grant them (`pv2hvm iam-policy` prints pv2hvm's policy, which covers the probe's EC2 calls but")
+                    .append(" ec2:DescribeSubnets) and try again.\n");
         }
         return sb.toString();
     }
