@@ -112,6 +112,11 @@ class SandboxCommandTest {
         assertThat(texts(doc.path("qemuBoots"))).hasSize(2).contains(doc.path("after").path("instanceId").asText());
         assertThat(doc.path("ipsKept").asBoolean()).isTrue();
         assertThat(doc.path("result").path("warnings").toString()).doesNotContain("simulated");
+        // The conversion on loop devices and the new instance's QEMU boot ran inside the window: real seconds,
+        // reported apart from the scaled EC2 waits.
+        JsonNode split = doc.path("downtimeSplit");
+        assertThat(split.path("localWorkRealSeconds").asDouble()).isPositive()
+                .isLessThanOrEqualTo(split.path("windowRealSeconds").asDouble());
     }
 
     private static List<String> texts(JsonNode array) {
