@@ -112,8 +112,9 @@ final class SandboxCommand implements java.util.concurrent.Callable<Integer> {
                 sandbox.downtimeSplit().ifPresent(split -> doc.put("downtimeSplit", Map.of(
                         "windowRealSeconds", split.window().toMillis() / 1000.0,
                         "localWorkRealSeconds", split.localWork().toMillis() / 1000.0,
-                        "ec2WaitsRealSeconds", split.ec2Real().toMillis() / 1000.0,
-                        "ec2WaitsEc2Seconds", split.ec2Time().toMillis() / 1000.0,
+                        "apiCallsRealSeconds", split.apiCalls().toMillis() / 1000.0,
+                        "waitsRealSeconds", split.waitsReal().toMillis() / 1000.0,
+                        "waitsEc2Seconds", split.waitsEc2().toMillis() / 1000.0,
                         "timeScale", split.timeScale())));
                 doc.put("result", new com.fasterxml.jackson.databind.ObjectMapper().readTree(r.toJson()));
                 out.println(Output.json(doc));

@@ -78,8 +78,8 @@ public final class Sandbox implements AutoCloseable {
         this.devRoot = devRoot;
         this.disks = disks;
         this.pvBoot = pvBoot;
-        this.ec2 = EmulatorClients.ec2(emulator.endpoint(), apiCalls);
-        this.ssm = EmulatorClients.ssm(emulator.endpoint(), apiCalls);
+        this.ec2 = EmulatorClients.ec2(emulator.endpoint(), apiCalls, localWork.apiCalls());
+        this.ssm = EmulatorClients.ssm(emulator.endpoint(), apiCalls, localWork.apiCalls());
         AwsSteps.Builder b = AwsSteps.builder().ec2(ec2).ssm(ssm).timeouts(timeouts)
                 .workerInstanceProfile(SandboxWorld.WORKER_PROFILE);
         if (simulatedBecause != null) {
