@@ -11,8 +11,9 @@ import java.util.concurrent.CountDownLatch;
  *
  * <p>Options: {@code --port N} (default 4566), {@code --bind ADDRESS} (default localhost),
  * {@code --seed FILE} (a JSON {@link World}; default the default world), {@code --time-scale X}
- * (default 1, real EC2 latencies), {@code --throttling} (EC2's documented buckets). Runs until
- * interrupted.
+ * (default 1, real EC2 latencies), {@code --latencies FILE} (a {@link LatencyFile}, such as
+ * {@code pv2hvm bench latencies} writes; default {@link LatencyModel#realistic()}), {@code --throttling}
+ * (EC2's documented buckets). Runs until interrupted.
  */
 public final class Ec2EmulatorMain {
 
@@ -47,14 +48,17 @@ public final class Ec2EmulatorMain {
 
     /** Builds (not starts) an emulator from command-line options; null when help was asked for. */
     public static Ec2Emulator fromArgs(String... args) {
-        Ec2Emulator.Builder b = Ec2Emulator.builder().port(4566).latency(LatencyModel.realistic());
+        Ec2Emulator.Builder b = Ec2Emulator.builder().port(4566);
+        LatencyModel latency = LatencyModel.realistic();
+        double timeScale = 1;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             switch (a) {
                 case "--port" -> b.port(Integer.parseInt(value(args, ++i, a)));
                 case "--bind" -> b.bindAddress(value(args, ++i, a));
                 case "--seed" -> b.world(World.fromJson(Path.of(value(args, ++i, a))));
-                case "--time-scale" -> b.latency(LatencyModel.realistic().withTimeScale(Double.parseDouble(value(args, ++i, a))));
+                case "--time-scale" -> timeScale = Double.parseDouble(value(args, ++i, a));
+                case "--latencies" -> latency = LatencyModel.fromFile(Path.of(value(args, ++i, a)));
                 case "--throttling" -> b.throttling(ThrottlingPolicy.documented());
                 case "--help", "-h" -> {
                     return null;
@@ -62,7 +66,7 @@ public final class Ec2EmulatorMain {
                 default -> throw new IllegalArgumentException("unknown option " + a);
             }
         }
-        return b.build();
+        return b.latency(latency.withTimeScale(timeScale)).build();
     }
 
     private static String value(String[] args, int i, String option) {
@@ -73,6 +77,6 @@ public final class Ec2EmulatorMain {
     }
 
     private static void usage(PrintStream out) {
-        out.println("usage: ec2-emulator [--port N] [--bind ADDRESS] [--seed world.json] [--time-scale X] [--throttling]");
+        out.println("usage: ec2-emulator [--port N] [--bind ADDRESS] [--seed world.json] [--time-scale X] [--latencies FILE] [--throttling]");
     }
 }

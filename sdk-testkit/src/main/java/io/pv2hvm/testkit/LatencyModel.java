@@ -236,6 +236,42 @@ public final class LatencyModel {
         return ssmRun;
     }
 
+    /**
+     * The latencies of a latency-model file ({@link LatencyFile}, written by {@code pv2hvm bench latencies}
+     * or {@link #toFile}) over the {@link #realistic()} defaults, at time scale 1.
+     *
+     * @throws LatencyFileException naming the line and field of a bad, unknown-version or foreign file
+     */
+    public static LatencyModel fromFile(java.nio.file.Path file) {
+        return LatencyFile.read(file).model();
+    }
+
+    /** Writes this model's latencies (EC2 time, not the time scale) as a {@link LatencyFile}. */
+    public void toFile(java.nio.file.Path file) {
+        LatencyFile.write(this, file);
+    }
+
+    /** Equal when every latency and the time scale are. */
+    @Override
+    public boolean equals(Object o) {
+        if (!(o instanceof LatencyModel m)) {
+            return false;
+        }
+        return java.util.Arrays.equals(values(), m.values()) && Double.compare(timeScale, m.timeScale) == 0;
+    }
+
+    @Override
+    public int hashCode() {
+        return java.util.Arrays.hashCode(values()) * 31 + Double.hashCode(timeScale);
+    }
+
+    private Object[] values() {
+        return new Object[] {instancePending, instanceStopping, instanceShuttingDown, stoppedTermination, guestBoot,
+                consoleBuffer, statusChecks, ssmAgentOnline, volumeCreating, volumeAttaching, volumeDetaching,
+                volumeDeleting, snapshotBase, snapshotPerGiB, imageRegistration, imageCreation, privateIpRelease,
+                terminatedRetention, ssmDispatch, ssmRun};
+    }
+
     /** Builder for {@link LatencyModel}; all durations are EC2 real time. */
     public static final class Builder {
         private Duration instancePending = Duration.ofSeconds(15);

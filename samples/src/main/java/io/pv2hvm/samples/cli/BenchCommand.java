@@ -8,7 +8,8 @@ import picocli.CommandLine.Spec;
 /** The parent of the benchmarks; each subcommand prints a markdown table under its command line. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Benchmarks: prints the exact command line, then a markdown table.",
-        subcommands = {MigrationBenchCommand.class, BenchFleetCommand.class, BenchStartupCommand.class})
+        subcommands = {MigrationBenchCommand.class, BenchFleetCommand.class, BenchStartupCommand.class,
+                BenchLatenciesCommand.class})
 final class BenchCommand implements Runnable {
     @Spec
     CommandSpec spec;

@@ -41,6 +41,10 @@ final class EmulatorCommand implements java.util.concurrent.Callable<Integer> {
                     + " --emulator-time-scale.")
     double timeScale;
 
+    @Option(names = "--latencies", paramLabel = "FILE",
+            description = "A latency-model file (pv2hvm bench latencies --out) instead of the sourced defaults.")
+    java.nio.file.Path latencies;
+
     @Option(names = "--throttling", description = "Apply EC2's documented request rate limits.")
     boolean throttling;
 
@@ -57,9 +61,17 @@ final class EmulatorCommand implements java.util.concurrent.Callable<Integer> {
         if (seed != null && !Files.isRegularFile(seed)) {
             throw new UsageException("--seed " + seed + " is not a file.");
         }
+        LatencyModel model = LatencyModel.realistic();
+        if (latencies != null) {
+            try {
+                model = LatencyModel.fromFile(latencies);
+            } catch (io.pv2hvm.testkit.LatencyFileException e) {
+                throw new UsageException("--latencies " + e.getMessage());
+            }
+        }
         World world = seed != null ? World.fromJson(seed) : SandboxWorld.simulated();
         Ec2Emulator emulator = Ec2Emulator.builder().port(port).bindAddress(bind).world(world)
-                .latency(LatencyModel.realistic().withTimeScale(timeScale)).ssmExecutor(new SimulatedWorker())
+                .latency(model.withTimeScale(timeScale)).ssmExecutor(new SimulatedWorker())
                 .throttling(throttling ? ThrottlingPolicy.documented() : ThrottlingPolicy.disabled()).build().start();
         Thread hook = new Thread(stop::countDown, "pv2hvm-emulator-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);

@@ -48,6 +48,11 @@ final class MigrationBenchCommand implements Callable<Integer> {
             description = "Override the latency model's stopping->stopped time (default 45 s).")
     Integer stop;
 
+    @Option(names = "--latencies", paramLabel = "FILE",
+            description = "A latency-model file (pv2hvm bench latencies --out) instead of the sourced defaults;"
+                    + " --snapshot-base and --stop still override it.")
+    java.nio.file.Path latencies;
+
     @Option(names = "--time-scale", paramLabel = "X", defaultValue = "0.05",
             description = "EC2 latencies run X times real time in the emulator. Default: 0.05.")
     double timeScale;
@@ -68,6 +73,16 @@ final class MigrationBenchCommand implements Callable<Integer> {
             scenarios.add(new Scenario(size, size * used, changedMib));
         }
         LatencyModel.Builder latency = LatencyModel.builder();
+        String latencySource = "latencies: LatencyModel.realistic() (sourced defaults)";
+        if (latencies != null) {
+            try {
+                io.pv2hvm.testkit.LatencyFile file = io.pv2hvm.testkit.LatencyFile.read(latencies);
+                latency = file.model().toBuilder();
+                latencySource = latencies + ": " + file.describe();
+            } catch (io.pv2hvm.testkit.LatencyFileException e) {
+                throw new UsageException("--latencies " + e.getMessage());
+            }
+        }
         if (snapshotBase != null) {
             latency.snapshotBase(Duration.ofSeconds(snapshotBase));
         }
@@ -77,6 +92,7 @@ final class MigrationBenchCommand implements Callable<Integer> {
         System.out.printf(Locale.ROOT, "$ %s%n(effective: --sizes %s --used %s --changed-mib %d --time-scale %s%s)%n",
                 BenchCommand.commandLine(spec), String.join(",", sizes.stream().map(String::valueOf).toList()), used,
                 changedMib, timeScale, sensitivity ? " --sensitivity" : "");
+        System.out.println("(" + latencySource + ")");
         BenchModel model = BenchModel.fair(latency.build());
         new MigrationBenchmark(model, timeScale, System.out).run(scenarios);
         if (sensitivity) {

@@ -109,6 +109,13 @@ final class SandboxCommand implements java.util.concurrent.Callable<Integer> {
                     doc.put("pvPage", pvPage);
                     doc.put("hvmPage", sandbox.pageOf(r.newInstanceId()).orElse(null));
                 }
+                sandbox.downtimeSplit().ifPresent(split -> doc.put("downtimeSplit", Map.of(
+                        "windowRealSeconds", split.window().toMillis() / 1000.0,
+                        "localWorkRealSeconds", split.localWork().toMillis() / 1000.0,
+                        "apiCallsRealSeconds", split.apiCalls().toMillis() / 1000.0,
+                        "waitsRealSeconds", split.waitsReal().toMillis() / 1000.0,
+                        "waitsEc2Seconds", split.waitsEc2().toMillis() / 1000.0,
+                        "timeScale", split.timeScale())));
                 doc.put("result", new com.fasterxml.jackson.databind.ObjectMapper().readTree(r.toJson()));
                 out.println(Output.json(doc));
             } else {
@@ -129,6 +136,8 @@ final class SandboxCommand implements java.util.concurrent.Callable<Integer> {
                 }
                 out.println();
                 out.print(r.toText());
+                // The downtime above mixes real seconds (QEMU, conversion) with EC2 latencies run at the time scale.
+                sandbox.downtimeSplit().ifPresent(split -> out.print("  " + split.toText()));
                 out.println();
                 out.println(guestLine);
             }

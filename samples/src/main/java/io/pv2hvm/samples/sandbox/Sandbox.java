@@ -63,10 +63,13 @@ public final class Sandbox implements AutoCloseable {
     private final Path devRoot;
     private final List<Path> disks;
     private final PvBoot pvBoot;
+    private final LocalWork localWork;
 
     private Sandbox(Ec2Emulator emulator, AwsTimeouts timeouts, String simulatedBecause, QemuBootHook boots,
-                    ServingBootHook servingBoots, LoopbackWorker loopback, Path devRoot, List<Path> disks, PvBoot pvBoot) {
+                    ServingBootHook servingBoots, LoopbackWorker loopback, Path devRoot, List<Path> disks, PvBoot pvBoot,
+                    LocalWork localWork) {
         this.emulator = emulator;
+        this.localWork = localWork;
         this.timeouts = timeouts;
         this.simulatedBecause = simulatedBecause;
         this.boots = boots;
@@ -75,8 +78,8 @@ public final class Sandbox implements AutoCloseable {
         this.devRoot = devRoot;
         this.disks = disks;
         this.pvBoot = pvBoot;
-        this.ec2 = EmulatorClients.ec2(emulator.endpoint(), apiCalls);
-        this.ssm = EmulatorClients.ssm(emulator.endpoint(), apiCalls);
+        this.ec2 = EmulatorClients.ec2(emulator.endpoint(), apiCalls, localWork.apiCalls());
+        this.ssm = EmulatorClients.ssm(emulator.endpoint(), apiCalls, localWork.apiCalls());
         AwsSteps.Builder b = AwsSteps.builder().ec2(ec2).ssm(ssm).timeouts(timeouts)
                 .workerInstanceProfile(SandboxWorld.WORKER_PROFILE);
         if (simulatedBecause != null) {
@@ -127,10 +130,11 @@ public final class Sandbox implements AutoCloseable {
         QemuBootHook boots = new QemuBootHook(lab.qemu());
         Path devRoot = tempDir();
         LoopbackWorker worker = new LoopbackWorker(devRoot);
+        LocalWork work = new LocalWork();
         Ec2Emulator emulator = Ec2Emulator.builder().world(SandboxWorld.withRootDisk(root)).latency(latency)
-                .bootHook(boots).ssmExecutor(worker).build().start();
+                .bootHook(work.timed(boots)).ssmExecutor(work.timed(worker)).build().start();
         return new Sandbox(emulator, realTime(timeouts, Duration.ofMinutes(5)), null, boots, null, worker, devRoot,
-                List.of(root), null);
+                List.of(root), null, work);
     }
 
     /** A name for this sandbox's scratch files, unique across processes and across sandboxes of one process. */
@@ -161,10 +165,11 @@ public final class Sandbox implements AutoCloseable {
         ServingBootHook boots = new ServingBootHook(lab.workDir().resolve("boot-logs").resolve(tag), Duration.ofMinutes(8));
         Path devRoot = tempDir();
         LoopbackWorker worker = new LoopbackWorker(devRoot);
+        LocalWork work = new LocalWork();
         Ec2Emulator emulator = Ec2Emulator.builder().world(SandboxWorld.withUserland(root, dataF, dataG)).latency(latency)
-                .bootHook(boots).ssmExecutor(worker).build().start();
+                .bootHook(work.timed(boots)).ssmExecutor(work.timed(worker)).build().start();
         return new Sandbox(emulator, realTime(timeouts, Duration.ofMinutes(20)), null, null, boots, worker, devRoot,
-                List.of(root, dataF, dataG), new PvBoot(lab, img, tag, root, dataF, dataG));
+                List.of(root, dataF, dataG), new PvBoot(lab, img, tag, root, dataF, dataG), work);
     }
 
     /** How the full-userland source boots as its PV instance: the PV-GRUB stand-in, the PV MAC, its data volumes. */
@@ -197,14 +202,24 @@ public final class Sandbox implements AutoCloseable {
     }
 
     private static Sandbox simulated(World world, LatencyModel latency, AwsTimeouts timeouts, String why) {
+        LocalWork work = new LocalWork();
         Ec2Emulator emulator = Ec2Emulator.builder().world(world).latency(latency)
-                .ssmExecutor(new SimulatedWorker()).build().start();
-        return new Sandbox(emulator, timeouts, why, null, null, null, null, List.of(), null);
+                .ssmExecutor(work.timed(new SimulatedWorker())).build().start();
+        return new Sandbox(emulator, timeouts, why, null, null, null, null, List.of(), null, work);
     }
 
     /** A migration of the sandbox's PV web server, journaled in memory; refine it, then plan or run. */
     public MigrationSpec migration() {
-        return Migration.of(SandboxWorld.SOURCE).toHvm().withProvider(steps).journal(InMemoryJournal.create());
+        return Migration.of(SandboxWorld.SOURCE).toHvm().withProvider(steps).journal(InMemoryJournal.create())
+                .onProgress(localWork);
+    }
+
+    /**
+     * The last migration's downtime window split into local work (real seconds) and EC2 waits (scaled),
+     * or empty before a migration reached its CUTOVER steps.
+     */
+    public Optional<DowntimeSplit> downtimeSplit() {
+        return Optional.ofNullable(localWork.split(emulator.latency().timeScale()));
     }
 
     /** Why the guest is simulated, or empty when it is a real disk. */

@@ -31,7 +31,12 @@ class SandboxCommandTest {
                 .containsPattern("new image: +ami-[0-9a-f]{17}")
                 .containsPattern("backup image: +ami-[0-9a-f]{17}")
                 .containsPattern("downtime: +\\d")
-                .containsPattern("CUTOVER +terminate-source +\\d+ ms +\\(downtime\\)");
+                .containsPattern("CUTOVER +terminate-source +\\d+ ms +\\(downtime\\)")
+                // Real seconds and scaled EC2 latencies reported apart, the EC2 part also in EC2's time.
+                .containsPattern("downtime window [\\d.]+ s real = local work [\\d.]+ s \\(QEMU boots, conversion on"
+                        + " loop devices\\) \\+ API calls [\\d.]+ s \\+ waits between polls [\\d.]+ s, all real seconds;"
+                        + " the waits stand for [\\d.]+ s of EC2 time at time scale " + SCALE)
+                .contains("at EC2's pace throughout: about");
         // Plain progress: a line as each step starts and finishes, on stderr (stdout stays the result).
         assertThat(run.err()).containsPattern("PREFLIGHT +preflight +started")
                 .containsPattern("cleanup +done in \\d+ ms");
@@ -55,6 +60,13 @@ class SandboxCommandTest {
         assertThat(texts(result.path("ipsAfter"))).containsExactlyInAnyOrderElementsOf(texts(result.path("ipsBefore")))
                 .contains(SandboxWorld.EIP_ADDRESS);
         assertThat(result.path("timings").size()).isGreaterThan(20);
+        JsonNode split = doc.path("downtimeSplit");
+        assertThat(split.path("localWorkRealSeconds").asDouble() + split.path("apiCallsRealSeconds").asDouble()
+                + split.path("waitsRealSeconds").asDouble()).isCloseTo(split.path("windowRealSeconds").asDouble(),
+                org.assertj.core.data.Offset.offset(0.003));
+        assertThat(split.path("apiCallsRealSeconds").asDouble()).isPositive();
+        assertThat(split.path("waitsEc2Seconds").asDouble() * Double.parseDouble(SCALE))
+                .isCloseTo(split.path("waitsRealSeconds").asDouble(), org.assertj.core.data.Offset.offset(0.002));
         // Quiet when not a terminal: nothing but the JSON.
         assertThat(run.err()).doesNotContain("started");
     }
@@ -103,6 +115,11 @@ class SandboxCommandTest {
         assertThat(texts(doc.path("qemuBoots"))).hasSize(2).contains(doc.path("after").path("instanceId").asText());
         assertThat(doc.path("ipsKept").asBoolean()).isTrue();
         assertThat(doc.path("result").path("warnings").toString()).doesNotContain("simulated");
+        // The conversion on loop devices and the new instance's QEMU boot ran inside the window: real seconds,
+        // reported apart from the scaled EC2 waits.
+        JsonNode split = doc.path("downtimeSplit");
+        assertThat(split.path("localWorkRealSeconds").asDouble()).isPositive()
+                .isLessThanOrEqualTo(split.path("windowRealSeconds").asDouble());
     }
 
     private static List<String> texts(JsonNode array) {
