@@ -20,9 +20,9 @@ import java.util.concurrent.TimeoutException;
  * rounds, not with migrations.
  *
  * <p>Each watch keeps its own schedule (its {@link Waits} gaps). When it looks, it takes the last
- * round's answer if that round started after its previous look and in the later half of the time
- * since (so an answer is at most half a gap older than a look of its own would be); else it joins
- * the round in flight that started after its previous look, or starts one. A watch's first look
+ * round's answer if that round started after its previous look (so the answer is at most one of
+ * its own gaps old, and everyone due within a gap of a round shares it); else it joins the round
+ * in flight that started after its previous look, or starts one. A watch's first look
  * always comes from a round started after the watch began (the change it waits for came after
  * the step's own call). A round's calls are split among the watches it served
  * ({@link AwsCalls#callShared}). A failed round fails its leader only; the others look again on
@@ -82,14 +82,13 @@ public final class SharedDescribe<T> {
      * What a round started after this watch's previous look says about its id: empty when the id
      * is not visible (eventual consistency, or gone).
      */
-    Optional<T> look(Watch w, StepContext ctx) {
+    public Optional<T> look(Watch w, StepContext ctx) {
         while (true) {
             Round<T> round;
             boolean lead = false;
             synchronized (this) {
                 long now = System.nanoTime();
-                if (inFlight == null && last != null && last.start > w.lastStart
-                        && last.start - w.lastStart >= (now - w.lastStart) / 2) {
+                if (inFlight == null && last != null && last.start > w.lastStart) {
                     w.lastStart = last.start;
                     return Optional.ofNullable(last.answers.get(w.id));
                 }
@@ -108,6 +107,11 @@ public final class SharedDescribe<T> {
                 await(round, ctx);
             }
             if (round.failure != null) {
+                if (lead && interrupted(round.failure)) {
+                    // the leader's migration was cancelled during its call: that is a cancellation, not an EC2 error
+                    Thread.currentThread().interrupt();
+                    throw new MigrationCancelledException(ctx.migrationId());
+                }
                 if (lead) {
                     throw round.failure;
                 }
@@ -119,6 +123,15 @@ public final class SharedDescribe<T> {
             }
             // that round was older than our previous look: the next one serves us
         }
+    }
+
+    private static boolean interrupted(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof software.amazon.awssdk.core.exception.AbortedException || t instanceof InterruptedException) {
+                return true;
+            }
+        }
+        return Thread.currentThread().isInterrupted();
     }
 
     private void lead(Round<T> round, AwsCalls leader) {
