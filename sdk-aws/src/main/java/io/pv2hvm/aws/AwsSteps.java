@@ -123,7 +123,7 @@ public final class AwsSteps implements StepProvider {
         this.guest = base.guest;
         this.rateLimits = rateLimits;
         this.callsObserver = callsObserver;
-        this.sharedPolls = memoize(() -> new SharedPolls(ec2.get()));
+        this.sharedPolls = memoize(() -> new SharedPolls(ec2.get(), timeouts.poll()));
     }
 
     /** A builder. */
@@ -231,7 +231,7 @@ public final class AwsSteps implements StepProvider {
         AwsCalls calls = new AwsCalls(rateLimits);
         callsObserver.accept(spec.instanceId(), calls);
         Ec2Resources resources = new Ec2Resources(ec2.get(), calls, timeouts,
-                sharedPolls != null ? sharedPolls.get() : new SharedPolls(ec2.get()));
+                sharedPolls != null ? sharedPolls.get() : new SharedPolls(ec2.get(), timeouts.poll()));
         return new AwsRuntime(resources, ssm.get(), settings,
                 worker -> transportTo(worker, resources, calls, spec.sleeper(), spec.clock()));
     }

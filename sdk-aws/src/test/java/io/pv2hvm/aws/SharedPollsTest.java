@@ -60,7 +60,7 @@ class SharedPollsTest extends EmulatorTestBase {
     @Test
     void oneDescribePerRoundAnswersEveryMigrationsWait() throws Exception {
         startWorld();
-        SharedPolls polls = new SharedPolls(ec2);
+        SharedPolls polls = new SharedPolls(ec2, EmulatedAws.timeouts().poll());
         List<Ec2Resources> fleet = IDS.stream().map(id -> migration(polls)).toList();
         ec2.stopInstances(r -> r.instanceIds(IDS));
         emulator.journal().clear();
@@ -87,7 +87,7 @@ class SharedPollsTest extends EmulatorTestBase {
     @Test
     void aJustLaunchedInstanceDoesNotFailTheRoundOfTheOthers() throws Exception {
         startWorld();
-        SharedPolls polls = new SharedPolls(ec2);
+        SharedPolls polls = new SharedPolls(ec2, EmulatedAws.timeouts().poll());
         Ec2Resources old = migration(polls);
         Ec2Resources young = migration(polls);
         String launched = ec2.runInstances(r -> r.imageId(IMAGE).instanceType("m5.large").minCount(1).maxCount(1)
@@ -114,7 +114,7 @@ class SharedPollsTest extends EmulatorTestBase {
     @Test
     void cancellingOneWaitLeavesTheOthersWaiting() throws Exception {
         startWorld();
-        SharedPolls polls = new SharedPolls(ec2);
+        SharedPolls polls = new SharedPolls(ec2, EmulatedAws.timeouts().poll());
         Ec2Resources cancelled = migration(polls);
         Ec2Resources other = migration(polls);
         AtomicReference<Thread> cancelledThread = new AtomicReference<>();
@@ -146,7 +146,7 @@ class SharedPollsTest extends EmulatorTestBase {
     @Test
     void idsBeyondOneFiltersLimitGoInSeveralCallsOfOneRound() throws ExecutionException, InterruptedException {
         startWorld();
-        SharedPolls polls = new SharedPolls(ec2);
+        SharedPolls polls = new SharedPolls(ec2, EmulatedAws.timeouts().poll());
         AwsCalls calls = new AwsCalls();
         SharedDescribe<software.amazon.awssdk.services.ec2.model.Instance> kind = polls.instances();
         List<SharedDescribe.Watch> watches = new ArrayList<>();

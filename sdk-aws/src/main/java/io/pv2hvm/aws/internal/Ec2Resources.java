@@ -33,7 +33,7 @@ public final class Ec2Resources {
 
     /** Operations on {@code ec2}, counted by {@code calls}, waiting per {@code timeouts}, polling on their own. */
     public Ec2Resources(Ec2Client ec2, AwsCalls calls, AwsTimeouts timeouts) {
-        this(ec2, calls, timeouts, new SharedPolls(ec2));
+        this(ec2, calls, timeouts, new SharedPolls(ec2, timeouts.poll()));
     }
 
     /**

@@ -42,14 +42,32 @@ public final class SharedDescribe<T> {
 
     private final String action;
     private final Describe<T> describe;
+    /** The longest gap of a wait ({@link io.pv2hvm.aws.AwsTimeouts#poll()}): the widest spacing of rounds. */
+    private final long intervalNanos;
+    /** When the last round started (0: none yet). */
+    private long lastStart;
     private final List<Watch> watches = new ArrayList<>();
     private Round<T> inFlight;
     private Round<T> last;
     private long rounds;
 
-    public SharedDescribe(String action, Describe<T> describe) {
+    /** Rounds of {@code action}, spaced by at most {@code interval} (a wait's longest gap) in a fleet. */
+    public SharedDescribe(String action, java.time.Duration interval, Describe<T> describe) {
         this.action = action;
         this.describe = describe;
+        this.intervalNanos = interval.toNanos();
+    }
+
+    /**
+     * How far apart rounds start: one migration alone polls as its waits say (no spacing: a
+     * single migration's window is what it was); {@code n} migrations watching space the rounds
+     * by a fifth of the interval each, up to the interval. So a fleet's quick first looks (a
+     * fifth of the interval) are merged into rounds, and each migration pays for at most one call
+     * per kind per fifth of the interval, whatever the fleet's size.
+     */
+    private long spacing() {
+        long owners = watches.stream().map(w -> w.owner).distinct().count();
+        return owners <= 1 ? 0 : Math.min(intervalNanos, intervalNanos / 5 * owners);
     }
 
     /** The EC2 action of the rounds, e.g. DescribeInstances. */
@@ -84,15 +102,19 @@ public final class SharedDescribe<T> {
      */
     public Optional<T> look(Watch w, StepContext ctx) {
         while (true) {
-            Round<T> round;
+            Round<T> round = null;
             boolean lead = false;
+            long delay = 0;
             synchronized (this) {
                 long now = System.nanoTime();
                 if (inFlight == null && last != null && last.start > w.lastStart) {
                     w.lastStart = last.start;
                     return Optional.ofNullable(last.answers.get(w.id));
                 }
-                if (inFlight == null) {
+                if (inFlight == null && rounds > 0 && now - lastStart < spacing()) {
+                    delay = lastStart + spacing() - now; // a round comes soon enough: look then
+                } else if (inFlight == null) {
+                    lastStart = now;
                     inFlight = new Round<>(now, watches.stream().map(x -> x.id).collect(
                             java.util.stream.Collectors.toCollection(LinkedHashSet::new)),
                             watches.stream().map(x -> x.owner).toList());
@@ -100,6 +122,10 @@ public final class SharedDescribe<T> {
                     lead = true;
                 }
                 round = inFlight;
+            }
+            if (round == null) {
+                ctx.sleep(java.time.Duration.ofNanos(delay)); // cancellable, like the wait's own gaps
+                continue;
             }
             if (lead) {
                 lead(round, w.owner);

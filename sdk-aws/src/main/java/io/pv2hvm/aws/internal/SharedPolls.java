@@ -45,9 +45,9 @@ public final class SharedPolls {
     private final SharedDescribe<Image> images;
     private final SharedDescribe<InstanceStatus> statuses;
 
-    /** Rounds on {@code ec2}. */
-    public SharedPolls(Ec2Client ec2) {
-        this.instances = new SharedDescribe<>("DescribeInstances", (ids, leader, owners) -> {
+    /** Rounds on {@code ec2}, at most {@code interval} apart (a wait's longest gap: {@link io.pv2hvm.aws.AwsTimeouts#poll()}). */
+    public SharedPolls(Ec2Client ec2, java.time.Duration interval) {
+        this.instances = new SharedDescribe<>("DescribeInstances", interval, (ids, leader, owners) -> {
             Map<String, Instance> found = new HashMap<>();
             for (List<String> chunk : chunks(ids, FILTER_VALUES)) {
                 String token = null;
@@ -61,7 +61,7 @@ public final class SharedPolls {
             }
             return found;
         });
-        this.volumes = new SharedDescribe<>("DescribeVolumes", (ids, leader, owners) -> {
+        this.volumes = new SharedDescribe<>("DescribeVolumes", interval, (ids, leader, owners) -> {
             Map<String, Volume> found = new HashMap<>();
             for (List<String> chunk : chunks(ids, FILTER_VALUES)) {
                 String token = null;
@@ -75,7 +75,7 @@ public final class SharedPolls {
             }
             return found;
         });
-        this.snapshots = new SharedDescribe<>("DescribeSnapshots", (ids, leader, owners) -> {
+        this.snapshots = new SharedDescribe<>("DescribeSnapshots", interval, (ids, leader, owners) -> {
             Map<String, Snapshot> found = new HashMap<>();
             for (List<String> chunk : chunks(ids, FILTER_VALUES)) {
                 String token = null;
@@ -90,7 +90,7 @@ public final class SharedPolls {
             }
             return found;
         });
-        this.images = new SharedDescribe<>("DescribeImages", (ids, leader, owners) -> {
+        this.images = new SharedDescribe<>("DescribeImages", interval, (ids, leader, owners) -> {
             Map<String, Image> found = new HashMap<>();
             for (List<String> chunk : chunks(ids, FILTER_VALUES)) {
                 String token = null;
@@ -104,7 +104,7 @@ public final class SharedPolls {
             }
             return found;
         });
-        this.statuses = new SharedDescribe<>("DescribeInstanceStatus", (ids, leader, owners) -> {
+        this.statuses = new SharedDescribe<>("DescribeInstanceStatus", interval, (ids, leader, owners) -> {
             Map<String, InstanceStatus> found = new HashMap<>();
             for (List<String> chunk : chunks(ids, STATUS_IDS)) {
                 statuses(ec2, chunk, leader, owners, found);
