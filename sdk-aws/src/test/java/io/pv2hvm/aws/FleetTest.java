@@ -61,8 +61,8 @@ class FleetTest extends EmulatorTestBase {
      * RequestLimitExceeded answers tolerated with the limiter. Its burst is half a bucket and its
      * rate 0.8 of the refill, so permits overrun a bucket only when this machine holds requests
      * back for longer than (20 - 1) / 80 per second, about 240 ms, and then releases them together;
-     * one such stall may cost a few 503s, which the SDK retries. Without the limiter the same run
-     * meets dozens (next test).
+     * one such stall may cost a few 503s, which the SDK retries. Without the limiter a run on a
+     * quarter of these buckets meets more (next test).
      */
     private static final int LIMITED_BOUND = 3;
 
