@@ -60,14 +60,14 @@ public final class SharedDescribe<T> {
 
     /**
      * How far apart rounds start: one migration alone polls as its waits say (no spacing: a
-     * single migration's window is what it was); {@code n} migrations watching space the rounds
-     * by a fifth of the interval each, up to the interval. So a fleet's quick first looks (a
-     * fifth of the interval) are merged into rounds, and each migration pays for at most one call
-     * per kind per fifth of the interval, whatever the fleet's size.
+     * single migration's window is what it was); once two or more migrations watch, rounds of a
+     * kind start at most once per interval (a wait's longest gap), so the watches' quick first
+     * looks join the next common round and a fleet pays one call per kind per interval, whatever
+     * its size and however its waits' schedules interleave.
      */
     private long spacing() {
         long owners = watches.stream().map(w -> w.owner).distinct().count();
-        return owners <= 1 ? 0 : Math.min(intervalNanos, intervalNanos / 5 * owners);
+        return owners <= 1 ? 0 : intervalNanos;
     }
 
     /** The EC2 action of the rounds, e.g. DescribeInstances. */
