@@ -5,6 +5,7 @@ import io.pv2hvm.aws.internal.AwsRuntime;
 import io.pv2hvm.aws.internal.AwsSettings;
 import io.pv2hvm.aws.internal.Ec2Resources;
 import io.pv2hvm.aws.internal.Round;
+import io.pv2hvm.aws.internal.SharedPolls;
 import io.pv2hvm.aws.internal.steps.AssociateElasticIpsStep;
 import io.pv2hvm.aws.internal.steps.AttachScratchVolumeStep;
 import io.pv2hvm.aws.internal.steps.AwaitBootStep;
@@ -84,6 +85,8 @@ public final class AwsSteps implements StepProvider {
     private final Ec2RateLimits rateLimits;
     /** Told about each migration's {@link AwsCalls} (instance id, calls); a fleet adds up its figures. */
     private final BiConsumer<String, AwsCalls> callsObserver;
+    /** The poll rounds the migrations of one fleet share (per account); null: each migration polls on its own. */
+    private final Supplier<SharedPolls> sharedPolls;
 
     /** For ServiceLoader: default clients (region and credentials from the SDK's default chains), made on first use. */
     public AwsSteps() {
@@ -105,6 +108,7 @@ public final class AwsSteps implements StepProvider {
         this.guest = b.guest;
         this.rateLimits = b.rateLimits;
         this.callsObserver = (id, calls) -> { };
+        this.sharedPolls = null;
     }
 
     private AwsSteps(AwsSteps base, Supplier<Ec2Client> ec2, Supplier<SsmClient> ssm, Ec2RateLimits rateLimits,
@@ -119,6 +123,7 @@ public final class AwsSteps implements StepProvider {
         this.guest = base.guest;
         this.rateLimits = rateLimits;
         this.callsObserver = callsObserver;
+        this.sharedPolls = memoize(() -> new SharedPolls(ec2.get(), timeouts.poll()));
     }
 
     /** A builder. */
@@ -138,7 +143,8 @@ public final class AwsSteps implements StepProvider {
 
     /**
      * These steps with other rate limits, telling {@code callsObserver} each migration's calls as
-     * the migration starts (for a fleet's figures). Clients and settings are shared.
+     * the migration starts (for a fleet's figures). Clients and settings are shared, and so are
+     * the poll rounds of the migrations they run (one fleet: {@link SharedPolls}).
      */
     AwsSteps observed(Ec2RateLimits limits, BiConsumer<String, AwsCalls> observer) {
         return new AwsSteps(this, ec2, ssm, Objects.requireNonNull(limits), Objects.requireNonNull(observer));
@@ -224,7 +230,8 @@ public final class AwsSteps implements StepProvider {
     private AwsRuntime runtime(MigrationSpec spec) {
         AwsCalls calls = new AwsCalls(rateLimits);
         callsObserver.accept(spec.instanceId(), calls);
-        Ec2Resources resources = new Ec2Resources(ec2.get(), calls, timeouts);
+        Ec2Resources resources = new Ec2Resources(ec2.get(), calls, timeouts,
+                sharedPolls != null ? sharedPolls.get() : new SharedPolls(ec2.get(), timeouts.poll()));
         return new AwsRuntime(resources, ssm.get(), settings,
                 worker -> transportTo(worker, resources, calls, spec.sleeper(), spec.clock()));
     }

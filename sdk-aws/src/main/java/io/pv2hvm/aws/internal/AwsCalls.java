@@ -8,6 +8,7 @@ import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkException;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -39,6 +40,8 @@ public final class AwsCalls {
     private static final int BODY_CHARS = 300;
 
     private final Map<String, LongAdder> counts = new ConcurrentHashMap<>();
+    /** This migration's shares of calls made for several migrations at once ({@link #callShared}). */
+    private final Map<String, java.util.concurrent.atomic.DoubleAdder> shares = new ConcurrentHashMap<>();
     private final LongAdder waitedNanos = new LongAdder();
     private final LongAdder throttlingErrors = new LongAdder();
     private final Ec2RateLimits limits;
@@ -72,9 +75,44 @@ public final class AwsCalls {
         }
     }
 
-    /** The number of calls so far. */
+    /**
+     * Calls {@code call} once for all of {@code owners} (a shared poll round): it takes one permit,
+     * and each owner is counted a share of the call and of the permit's wait, in proportion to how
+     * often it is named (so a fleet's calls per migration add up to its calls). A throttling error
+     * counts against this caller, whose look failed; the others look again on their own.
+     */
+    public <T> T callShared(String action, Supplier<T> call, List<AwsCalls> owners) {
+        if (owners.isEmpty()) {
+            return call(action, call);
+        }
+        long waited = limits.acquire(action).toNanos();
+        double share = 1.0 / owners.size();
+        for (AwsCalls owner : owners) {
+            owner.shares.computeIfAbsent(action, a -> new java.util.concurrent.atomic.DoubleAdder()).add(share);
+            owner.waitedNanos.add(waited / owners.size());
+        }
+        try {
+            return call.get();
+        } catch (SdkException e) {
+            AwsCallException translated = translate(action, e);
+            if (translated.throttled()) {
+                throttlingErrors.increment();
+            }
+            throw translated;
+        }
+    }
+
+    /** The number of calls so far, shares of shared calls included (rounded). */
     public long total() {
-        return counts.values().stream().mapToLong(LongAdder::sum).sum();
+        return Math.round(counts.values().stream().mapToLong(LongAdder::sum).sum()
+                + shares.values().stream().mapToDouble(java.util.concurrent.atomic.DoubleAdder::sum).sum());
+    }
+
+    /** Calls of {@code action} so far, shares of shared calls included: e.g. 0.25 for a quarter of one call. */
+    public double calls(String action) {
+        LongAdder own = counts.get(action);
+        java.util.concurrent.atomic.DoubleAdder shared = shares.get(action);
+        return (own == null ? 0 : own.sum()) + (shared == null ? 0 : shared.sum());
     }
 
     /** How long calls waited for a rate-limit permit, in all. */

@@ -9,6 +9,7 @@ import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.model.Filter;
 import software.amazon.awssdk.services.ec2.model.Image;
 import software.amazon.awssdk.services.ec2.model.Instance;
+import software.amazon.awssdk.services.ec2.model.InstanceStatus;
 import software.amazon.awssdk.services.ec2.model.ResourceType;
 import software.amazon.awssdk.services.ec2.model.Snapshot;
 import software.amazon.awssdk.services.ec2.model.Tag;
@@ -28,13 +29,33 @@ public final class Ec2Resources {
     private final AwsCalls calls;
     private final AwsTimeouts timeouts;
     private final Waits waits;
+    private final SharedPolls polls;
 
-    /** Operations on {@code ec2}, counted by {@code calls}, waiting per {@code timeouts}. */
+    /** Operations on {@code ec2}, counted by {@code calls}, waiting per {@code timeouts}, polling on their own. */
     public Ec2Resources(Ec2Client ec2, AwsCalls calls, AwsTimeouts timeouts) {
+        this(ec2, calls, timeouts, new SharedPolls(ec2, timeouts.poll()));
+    }
+
+    /**
+     * Operations whose waits look through {@code polls}, the poll rounds this migration shares
+     * with the others of its fleet (on the same account's {@code ec2}).
+     */
+    public Ec2Resources(Ec2Client ec2, AwsCalls calls, AwsTimeouts timeouts, SharedPolls polls) {
         this.ec2 = ec2;
         this.calls = calls;
         this.timeouts = timeouts;
         this.waits = new Waits(timeouts.poll());
+        this.polls = polls;
+    }
+
+    /** The poll rounds this migration's waits share. */
+    public SharedPolls polls() {
+        return polls;
+    }
+
+    /** Inside a wait: what the shared round says about {@code id}; outside one: empty, call on your own. */
+    private <T> Optional<Optional<T>> shared(SharedDescribe<T> kind, String id) {
+        return WaitScope.current().map(scope -> scope.look(kind, id, calls));
     }
 
     public Ec2Client ec2() {
@@ -70,6 +91,10 @@ public final class Ec2Resources {
     // ----- instances
 
     public Optional<Instance> instance(String id) {
+        Optional<Optional<Instance>> shared = shared(polls.instances(), id);
+        if (shared.isPresent()) {
+            return shared.get();
+        }
         try {
             return calls.call("DescribeInstances", () -> ec2.describeInstances(r -> r.instanceIds(id)))
                     .reservations().stream().flatMap(r -> r.instances().stream()).findFirst();
@@ -186,8 +211,7 @@ public final class Ec2Resources {
      * stack (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/monitoring-system-instance-status-check.html).
      */
     public boolean reachable(String id) {
-        return calls.call("DescribeInstanceStatus", () -> ec2.describeInstanceStatus(r -> r.instanceIds(id)
-                .includeAllInstances(true))).instanceStatuses().stream().anyMatch(s -> s.instanceStatus() != null
+        return instanceStatuses(id).stream().anyMatch(s -> s.instanceStatus() != null
                 && s.instanceStatus().details().stream().anyMatch(d -> "reachability".equals(d.nameAsString())
                         && "passed".equals(d.statusAsString())));
     }
@@ -199,16 +223,26 @@ public final class Ec2Resources {
 
     /** How many of the instance's two status checks (system, instance) are ok now: 0 to 2. */
     private int statusChecksOk(String id) {
-        return calls.call("DescribeInstanceStatus", () -> ec2.describeInstanceStatus(r -> r.instanceIds(id)
-                .includeAllInstances(true))).instanceStatuses().stream().mapToInt(s ->
+        return instanceStatuses(id).stream().mapToInt(s ->
                 (s.instanceStatus() != null && "ok".equals(s.instanceStatus().statusAsString()) ? 1 : 0)
                         + (s.systemStatus() != null && "ok".equals(s.systemStatus().statusAsString()) ? 1 : 0))
                 .max().orElse(0);
     }
 
+    /** The status of an instance (inside a wait: from the shared round; not yet visible: none). */
+    private List<InstanceStatus> instanceStatuses(String id) {
+        return shared(polls.statuses(), id).map(s -> s.map(List::of).orElse(List.<InstanceStatus>of()))
+                .orElseGet(() -> calls.call("DescribeInstanceStatus", () -> ec2.describeInstanceStatus(r -> r
+                        .instanceIds(id).includeAllInstances(true))).instanceStatuses());
+    }
+
     // ----- snapshots
 
     public Optional<Snapshot> snapshot(String id) {
+        Optional<Optional<Snapshot>> shared = shared(polls.snapshots(), id);
+        if (shared.isPresent()) {
+            return shared.get();
+        }
         try {
             return calls.call("DescribeSnapshots", () -> ec2.describeSnapshots(r -> r.snapshotIds(id)))
                     .snapshots().stream().findFirst();
@@ -285,6 +319,10 @@ public final class Ec2Resources {
     // ----- volumes
 
     public Optional<Volume> volume(String id) {
+        Optional<Optional<Volume>> shared = shared(polls.volumes(), id);
+        if (shared.isPresent()) {
+            return shared.get();
+        }
         try {
             return calls.call("DescribeVolumes", () -> ec2.describeVolumes(r -> r.volumeIds(id))).volumes().stream()
                     .findFirst();
@@ -400,6 +438,10 @@ public final class Ec2Resources {
     // ----- images
 
     public Optional<Image> image(String id) {
+        Optional<Optional<Image>> shared = shared(polls.images(), id);
+        if (shared.isPresent()) {
+            return shared.get();
+        }
         try {
             return calls.call("DescribeImages", () -> ec2.describeImages(r -> r.imageIds(id))).images().stream()
                     .findFirst();

@@ -36,21 +36,23 @@ public final class Waits {
         ctx.waitingFor(what); // a probe that knows more (a percentage, a state) says it on each look
         Instant deadline = ctx.clock().instant().plus(timeout);
         Duration gap = interval.dividedBy(5);
-        while (true) {
-            ctx.checkCancelled();
-            Optional<T> value = probe.get();
-            if (value.isPresent()) {
-                return value.get();
-            }
-            if (!ctx.clock().instant().isBefore(deadline)) {
-                throw new MigrationException("Timed out after " + timeout + " waiting for " + what
-                        + ". Raise the timeout in AwsSteps.builder() if your account is slow here, and resume.",
-                        null, true);
-            }
-            ctx.sleep(gap);
-            gap = gap.multipliedBy(3).dividedBy(2);
-            if (gap.compareTo(interval) > 0) {
-                gap = interval;
+        try (WaitScope ignored = WaitScope.enter(ctx)) { // describes in the probe share the fleet's rounds
+            while (true) {
+                ctx.checkCancelled();
+                Optional<T> value = probe.get();
+                if (value.isPresent()) {
+                    return value.get();
+                }
+                if (!ctx.clock().instant().isBefore(deadline)) {
+                    throw new MigrationException("Timed out after " + timeout + " waiting for " + what
+                            + ". Raise the timeout in AwsSteps.builder() if your account is slow here, and resume.",
+                            null, true);
+                }
+                ctx.sleep(gap);
+                gap = gap.multipliedBy(3).dividedBy(2);
+                if (gap.compareTo(interval) > 0) {
+                    gap = interval;
+                }
             }
         }
     }
@@ -62,16 +64,18 @@ public final class Waits {
     public <T> Optional<T> within(StepContext ctx, Duration timeout, Supplier<Optional<T>> probe) {
         Instant deadline = ctx.clock().instant().plus(timeout);
         Duration gap = interval.dividedBy(5);
-        while (true) {
-            ctx.checkCancelled();
-            Optional<T> value = probe.get();
-            if (value.isPresent() || !ctx.clock().instant().isBefore(deadline)) {
-                return value;
-            }
-            ctx.sleep(gap);
-            gap = gap.multipliedBy(3).dividedBy(2);
-            if (gap.compareTo(interval) > 0) {
-                gap = interval;
+        try (WaitScope ignored = WaitScope.enter(ctx)) {
+            while (true) {
+                ctx.checkCancelled();
+                Optional<T> value = probe.get();
+                if (value.isPresent() || !ctx.clock().instant().isBefore(deadline)) {
+                    return value;
+                }
+                ctx.sleep(gap);
+                gap = gap.multipliedBy(3).dividedBy(2);
+                if (gap.compareTo(interval) > 0) {
+                    gap = interval;
+                }
             }
         }
     }

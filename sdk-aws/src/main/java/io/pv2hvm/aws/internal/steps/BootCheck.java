@@ -12,6 +12,7 @@ import io.pv2hvm.core.spi.StepContext;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Base64;
 import java.util.Map;
 import java.util.Optional;
@@ -23,6 +24,8 @@ import java.util.Optional;
 final class BootCheck {
     /** How long one run of the health command may take. */
     static final Duration HEALTH_ATTEMPT = Duration.ofMinutes(1);
+    /** While an instance does not serve yet, its console is read at most this often (EC2 time). */
+    static final Duration CONSOLE_EVERY = Duration.ofSeconds(30);
 
     private BootCheck() {
     }
@@ -32,7 +35,9 @@ final class BootCheck {
      * user's health command passes against the instance where one is given, else EC2's instance
      * reachability check passes. Console text proves nothing here: on Xen types EC2 posts the
      * console buffer only a while after the guest printed it, and a guest can show its login
-     * prompt while its service is down. A console that already shows a boot failure fails at once.
+     * prompt while its service is down. A console that shows a boot failure fails the wait: it is read on the first look
+     * that does not serve, then at most every {@link #CONSOLE_EVERY}, when the instance serves,
+     * and at the timeout.
      */
     static void awaitServing(AwsRuntime aws, StepContext ctx, String instanceId) {
         aws.ec2().waitInstance(ctx, instanceId, "running");
@@ -42,10 +47,28 @@ final class BootCheck {
                 "DescribeInstances", "Reservations.Instances.PrivateIpAddress", instanceId);
         String what = health.isPresent() ? "the health command to pass against " + instanceId
                 : "EC2's reachability check of " + instanceId + " to pass";
-        aws.ec2().waits().untilTrue(ctx, what, aws.timeouts().statusChecks(), () -> {
-            requireCleanBoot(instanceId, console(aws, instanceId, nitro));
-            return health.isPresent() ? runHealth(aws, ctx, health.get(), ip).succeeded() : aws.ec2().reachable(instanceId);
-        });
+        Instant[] lastConsole = {null};
+        try {
+            aws.ec2().waits().untilTrue(ctx, what, aws.timeouts().statusChecks(), () -> {
+                boolean serving = health.isPresent() ? runHealth(aws, ctx, health.get(), ip).succeeded()
+                        : aws.ec2().reachable(instanceId);
+                Instant now = ctx.clock().instant();
+                // The console decides only a failure: read it when the instance serves (a console
+                // showing a failure still fails), on the first look that it does not, and then at
+                // most every CONSOLE_EVERY while it does not (one GetConsoleOutput per poll look
+                // was a fleet's largest share of calls).
+                if (serving || lastConsole[0] == null || !now.isBefore(lastConsole[0].plus(CONSOLE_EVERY))) {
+                    lastConsole[0] = now;
+                    requireCleanBoot(instanceId, console(aws, instanceId, nitro));
+                }
+                return serving;
+            });
+        } catch (MigrationException e) {
+            if (e.getMessage() != null && e.getMessage().startsWith("Timed out")) {
+                requireCleanBoot(instanceId, console(aws, instanceId, nitro)); // a boot failure says more than a timeout
+            }
+            throw e;
+        }
     }
 
     /**

@@ -148,6 +148,9 @@ public final class QueryParams {
     }
 
     /** The request's filters ({@code Filter.N.Name}, {@code Filter.N.Value.M}). */
+    /** Values EC2 accepts in one filter. */
+    static final int MAX_FILTER_VALUES = 200;
+
     public List<Filter> filters() {
         List<Filter> out = new ArrayList<>();
         for (QueryParams f : structs("Filter")) {
@@ -155,7 +158,15 @@ public final class QueryParams {
             if (name == null) {
                 throw Ec2Exception.missingParameter("Filter.Name");
             }
-            out.add(new Filter(name, f.list("Value")));
+            List<String> values = f.list("Value");
+            if (values.size() > MAX_FILTER_VALUES) {
+                // EC2 refuses more values in one call: "FilterLimitExceeded: The request uses too many filters
+                // or too many filter values" (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/errors-overview.html);
+                // its message names 200 values per call.
+                throw new Ec2Exception("FilterLimitExceeded", "The maximum number of filter values specified on a"
+                        + " single call is " + MAX_FILTER_VALUES + "; filter " + name + " has " + values.size() + ".");
+            }
+            out.add(new Filter(name, values));
         }
         return out;
     }

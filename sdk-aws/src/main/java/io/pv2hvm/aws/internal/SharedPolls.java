@@ -1,0 +1,166 @@
+package io.pv2hvm.aws.internal;
+
+import io.pv2hvm.aws.AwsCallException;
+import software.amazon.awssdk.services.ec2.Ec2Client;
+import software.amazon.awssdk.services.ec2.model.DescribeImagesResponse;
+import software.amazon.awssdk.services.ec2.model.DescribeInstancesResponse;
+import software.amazon.awssdk.services.ec2.model.DescribeSnapshotsResponse;
+import software.amazon.awssdk.services.ec2.model.DescribeVolumesResponse;
+import software.amazon.awssdk.services.ec2.model.Filter;
+import software.amazon.awssdk.services.ec2.model.Image;
+import software.amazon.awssdk.services.ec2.model.Instance;
+import software.amazon.awssdk.services.ec2.model.InstanceStatus;
+import software.amazon.awssdk.services.ec2.model.Snapshot;
+import software.amazon.awssdk.services.ec2.model.Volume;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The poll rounds a fleet shares, one {@link SharedDescribe} per resource kind, on one account's
+ * EC2 client (a single migration is a fleet of one). Waits ({@link Waits}) look through them:
+ * per round one Describe per kind names every id any migration of the fleet waits for.
+ *
+ * <p>Ids go in as {@code instance-id} / {@code volume-id} / {@code snapshot-id} / {@code image-id}
+ * filters, not as id lists: an id list fails as a whole with {@code InvalidXxx.NotFound} when one
+ * id is not yet visible (EC2 is eventually consistent:
+ * https://docs.aws.amazon.com/ec2/latest/devguide/eventual-consistency.html), a filter just leaves
+ * it out, which a wait reads as "not visible yet", as it read NotFound before. At most
+ * {@value #FILTER_VALUES} values go in one filter (EC2 answers {@code FilterLimitExceeded} above:
+ * https://docs.aws.amazon.com/AWSEC2/latest/APIReference/errors-overview.html), every page is read.
+ * DescribeInstanceStatus has no id filter: it takes up to {@value #STATUS_IDS} ids
+ * (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DescribeInstanceStatus.html), and a
+ * batch that fails NotFound is split until the unknown id stands alone.
+ */
+public final class SharedPolls {
+    /** Values per filter EC2 accepts in one request. */
+    static final int FILTER_VALUES = 200;
+    /** Instance ids DescribeInstanceStatus accepts in one request. */
+    static final int STATUS_IDS = 100;
+
+    private final SharedDescribe<Instance> instances;
+    private final SharedDescribe<Volume> volumes;
+    private final SharedDescribe<Snapshot> snapshots;
+    private final SharedDescribe<Image> images;
+    private final SharedDescribe<InstanceStatus> statuses;
+
+    /** Rounds on {@code ec2}, at most {@code interval} apart (a wait's longest gap: {@link io.pv2hvm.aws.AwsTimeouts#poll()}). */
+    public SharedPolls(Ec2Client ec2, java.time.Duration interval) {
+        this.instances = new SharedDescribe<>("DescribeInstances", interval, (ids, leader, owners) -> {
+            Map<String, Instance> found = new HashMap<>();
+            for (List<String> chunk : chunks(ids, FILTER_VALUES)) {
+                String token = null;
+                do {
+                    String next = token;
+                    DescribeInstancesResponse page = leader.callShared("DescribeInstances", () -> ec2.describeInstances(r ->
+                            r.filters(idFilter("instance-id", chunk)).maxResults(1000).nextToken(next)), owners);
+                    page.reservations().forEach(res -> res.instances().forEach(i -> found.put(i.instanceId(), i)));
+                    token = page.nextToken();
+                } while (token != null && !token.isEmpty());
+            }
+            return found;
+        });
+        this.volumes = new SharedDescribe<>("DescribeVolumes", interval, (ids, leader, owners) -> {
+            Map<String, Volume> found = new HashMap<>();
+            for (List<String> chunk : chunks(ids, FILTER_VALUES)) {
+                String token = null;
+                do {
+                    String next = token;
+                    DescribeVolumesResponse page = leader.callShared("DescribeVolumes", () -> ec2.describeVolumes(r ->
+                            r.filters(idFilter("volume-id", chunk)).maxResults(500).nextToken(next)), owners);
+                    page.volumes().forEach(v -> found.put(v.volumeId(), v));
+                    token = page.nextToken();
+                } while (token != null && !token.isEmpty());
+            }
+            return found;
+        });
+        this.snapshots = new SharedDescribe<>("DescribeSnapshots", interval, (ids, leader, owners) -> {
+            Map<String, Snapshot> found = new HashMap<>();
+            for (List<String> chunk : chunks(ids, FILTER_VALUES)) {
+                String token = null;
+                do {
+                    String next = token;
+                    DescribeSnapshotsResponse page = leader.callShared("DescribeSnapshots", () -> ec2.describeSnapshots(r ->
+                            r.ownerIds("self").filters(idFilter("snapshot-id", chunk)).maxResults(1000).nextToken(next)),
+                            owners);
+                    page.snapshots().forEach(s -> found.put(s.snapshotId(), s));
+                    token = page.nextToken();
+                } while (token != null && !token.isEmpty());
+            }
+            return found;
+        });
+        this.images = new SharedDescribe<>("DescribeImages", interval, (ids, leader, owners) -> {
+            Map<String, Image> found = new HashMap<>();
+            for (List<String> chunk : chunks(ids, FILTER_VALUES)) {
+                String token = null;
+                do {
+                    String next = token;
+                    DescribeImagesResponse page = leader.callShared("DescribeImages", () -> ec2.describeImages(r ->
+                            r.filters(idFilter("image-id", chunk)).maxResults(1000).nextToken(next)), owners);
+                    page.images().forEach(i -> found.put(i.imageId(), i));
+                    token = page.nextToken();
+                } while (token != null && !token.isEmpty());
+            }
+            return found;
+        });
+        this.statuses = new SharedDescribe<>("DescribeInstanceStatus", interval, (ids, leader, owners) -> {
+            Map<String, InstanceStatus> found = new HashMap<>();
+            for (List<String> chunk : chunks(ids, STATUS_IDS)) {
+                statuses(ec2, chunk, leader, owners, found);
+            }
+            return found;
+        });
+    }
+
+    /** One DescribeInstanceStatus of {@code ids}; NotFound splits the batch, an unknown id alone is left out. */
+    private static void statuses(Ec2Client ec2, List<String> ids, AwsCalls leader, List<AwsCalls> owners,
+                                 Map<String, InstanceStatus> found) {
+        try {
+            leader.callShared("DescribeInstanceStatus", () -> ec2.describeInstanceStatus(r -> r.instanceIds(ids)
+                    .includeAllInstances(true)), owners).instanceStatuses().forEach(s -> found.put(s.instanceId(), s));
+        } catch (AwsCallException e) {
+            if (!"InvalidInstanceID.NotFound".equals(e.errorCode())) {
+                throw e;
+            }
+            if (ids.size() > 1) {
+                int half = ids.size() / 2;
+                statuses(ec2, ids.subList(0, half), leader, owners, found);
+                statuses(ec2, ids.subList(half, ids.size()), leader, owners, found);
+            }
+        }
+    }
+
+    private static Filter idFilter(String name, List<String> ids) {
+        return Filter.builder().name(name).values(ids).build();
+    }
+
+    private static List<List<String>> chunks(List<String> ids, int size) {
+        List<List<String>> out = new java.util.ArrayList<>();
+        for (int i = 0; i < ids.size(); i += size) {
+            out.add(ids.subList(i, Math.min(ids.size(), i + size)));
+        }
+        return out;
+    }
+
+    public SharedDescribe<Instance> instances() {
+        return instances;
+    }
+
+    public SharedDescribe<Volume> volumes() {
+        return volumes;
+    }
+
+    public SharedDescribe<Snapshot> snapshots() {
+        return snapshots;
+    }
+
+    public SharedDescribe<Image> images() {
+        return images;
+    }
+
+    /** Status checks, with {@code includeAllInstances} (a stopped or pending instance is listed too). */
+    public SharedDescribe<InstanceStatus> statuses() {
+        return statuses;
+    }
+}
