@@ -93,8 +93,8 @@ public final class ConvertStep implements Step {
             targetVolume = ctx.fact(FactKeys.volume(round.targetVolumeRole())).orElseThrow();
             sourceDevice = volumes.locate(ctx, sourceVolume); // the attach may have restarted the worker
         }
-        if (strategy == ConversionStrategy.IN_PLACE && sourceVolume.equals(ctx.fact(FactKeys.SOURCE_ROOT_ON_WORKER)
-                .orElse(null)) && ctx.fact(FactKeys.SOURCE_ROOT_CONVERTED).isEmpty()) {
+        if (strategy == ConversionStrategy.IN_PLACE && round == Round.FINAL
+                && sourceVolume.equals(ctx.fact(FactKeys.SOURCE_ROOT_ON_WORKER).orElse(null))) {
             // The first write to the source's own root: from here on a rollback restores it from the final snapshot.
             MoveSourceRootStep.markConverted(aws, ctx, sourceVolume);
         }

@@ -1,6 +1,7 @@
 package io.pv2hvm.aws.internal.steps;
 
 import io.pv2hvm.aws.internal.AwsRuntime;
+import io.pv2hvm.aws.AwsCallException;
 import io.pv2hvm.aws.Tags;
 import io.pv2hvm.aws.internal.FactKeys;
 import io.pv2hvm.aws.internal.Roles;
@@ -84,8 +85,17 @@ public final class MoveSourceRootStep implements Step {
         }
         detachFromWorker(ctx, root);
         String newRoot = converted ? restoredRoot(ctx, src, root) : root;
-        aws.ec2().calls().call("AttachVolume", () -> aws.ec2().ec2().attachVolume(r -> r.volumeId(newRoot)
-                .instanceId(source).device(src.rootDeviceName())));
+        Volume v = aws.ec2().waitVolume(ctx, newRoot, "available", "in-use");
+        if (v.attachments().stream().noneMatch(a -> source.equals(a.instanceId()))) {
+            try {
+                aws.ec2().calls().call("AttachVolume", () -> aws.ec2().ec2().attachVolume(r -> r.volumeId(newRoot)
+                        .instanceId(source).device(src.rootDeviceName())));
+            } catch (AwsCallException e) {
+                if (!"VolumeInUse".equals(e.errorCode())) {
+                    throw e; // VolumeInUse: a stale describe missed the attach a crashed compensation made
+                }
+            }
+        }
         aws.ec2().waitAttached(ctx, newRoot, source);
         if (converted) {
             warnKept(ctx, root);
@@ -137,7 +147,6 @@ public final class MoveSourceRootStep implements Step {
             ctx.resourceCreated(new Resource("volume", made, Roles.RESTORED_SOURCE_ROOT));
             ctx.putFact(FactKeys.RESTORED_SOURCE_ROOT, made);
         }
-        aws.ec2().waitVolume(ctx, made, "available");
         return made;
     }
 
