@@ -126,10 +126,11 @@ public final class MoveSourceRootStep implements Step {
             String snapshot = ctx.fact(FactKeys.FINAL_SNAPSHOT).orElseThrow();
             aws.ec2().waitSnapshot(ctx, snapshot, original);
             SourceInstance.Volume like = src.rootVolume();
+            // The original's own tags (its Name too), then ours; aws: tags are reserved.
             List<Tag> tags = new ArrayList<>(aws.ec2().volume(original).map(Volume::tags).orElse(List.of()).stream()
                     .filter(t -> !t.key().startsWith("aws:") && !t.key().startsWith("pv2hvm:")).toList());
-            TagSpecification ours = aws.ec2().tags(ctx, ResourceType.VOLUME, Roles.RESTORED_SOURCE_ROOT);
-            tags.addAll(ours.tags());
+            aws.ec2().tags(ctx, ResourceType.VOLUME, Roles.RESTORED_SOURCE_ROOT).tags().stream()
+                    .filter(t -> tags.stream().noneMatch(mine -> mine.key().equals(t.key()))).forEach(tags::add);
             made = aws.ec2().calls().call("CreateVolume", () -> aws.ec2().ec2().createVolume(r -> {
                 r.availabilityZone(src.availabilityZone()).snapshotId(snapshot).size(like.sizeGiB())
                         .volumeType(like.volumeType()).clientToken(ClientTokens.of(ctx, "restored-source-root"))
@@ -160,8 +161,9 @@ public final class MoveSourceRootStep implements Step {
     /** Tags the source's own root as converted, just before the conversion writes to it. */
     static void markConverted(AwsRuntime aws, StepContext ctx, String root) {
         ctx.putFact(FactKeys.SOURCE_ROOT_CONVERTED, root);
-        TagSpecification ours = aws.ec2().tags(ctx, ResourceType.VOLUME, Roles.CONVERTED_SOURCE_ROOT);
-        aws.ec2().calls().call("CreateTags", () -> aws.ec2().ec2().createTags(r -> r.resources(root)
-                .tags(ours.tags())));
+        // Only our two tags: the volume's own Name and other tags stay as the user set them.
+        List<Tag> ours = aws.ec2().tags(ctx, ResourceType.VOLUME, Roles.CONVERTED_SOURCE_ROOT).tags().stream()
+                .filter(t -> t.key().startsWith("pv2hvm:")).toList();
+        aws.ec2().calls().call("CreateTags", () -> aws.ec2().ec2().createTags(r -> r.resources(root).tags(ours)));
     }
 }
