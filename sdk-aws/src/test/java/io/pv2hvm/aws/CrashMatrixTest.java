@@ -125,8 +125,10 @@ class CrashMatrixTest extends EmulatorTestBase {
                 .flatMap(r -> r.instances().stream()).filter(i -> !"terminated".equals(i.state().nameAsString()))
                 .map(i -> role(i.tags()))).containsExactly("hvm-instance");
         assertThat(ec2.describeSecurityGroups(b -> b.filters(ours)).securityGroups()).isEmpty();
+        // The source's own root, converted in place (IN_PLACE with kept IPs), is kept and tagged: the user's volume.
         assertThat(ec2.describeVolumes(b -> b.filters(ours)).volumes())
-                .filteredOn(v -> !"deleting".equals(v.stateAsString())).isEmpty();
+                .filteredOn(v -> !"deleting".equals(v.stateAsString())).extracting(v -> role(v.tags()))
+                .isSubsetOf(List.of("converted-source-root")).doesNotHaveDuplicates();
         assertThat(ec2.describeImages(b -> b.owners("self").filters(ours)).images()).extracting(i -> role(i.tags()))
                 .containsExactlyInAnyOrder("hvm-image", "backup-image");
         assertThat(ec2.describeSnapshots(b -> b.ownerIds("self").filters(ours)).snapshots())
