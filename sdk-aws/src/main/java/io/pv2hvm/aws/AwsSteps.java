@@ -18,11 +18,14 @@ import io.pv2hvm.aws.internal.steps.LaunchHvmInstanceStep;
 import io.pv2hvm.aws.internal.steps.LaunchWorkerStep;
 import io.pv2hvm.aws.internal.steps.MoveDataVolumesStep;
 import io.pv2hvm.aws.internal.steps.MoveSecondaryInterfacesStep;
+import io.pv2hvm.aws.internal.steps.MoveSourceRootStep;
+import io.pv2hvm.aws.internal.steps.PrepareFinalTargetStep;
 import io.pv2hvm.aws.internal.steps.PreflightStep;
 import io.pv2hvm.aws.internal.steps.ReadDataVolumesStep;
 import io.pv2hvm.aws.internal.steps.ReleaseQuarantineStep;
 import io.pv2hvm.aws.internal.steps.ProtectVolumesStep;
 import io.pv2hvm.aws.internal.steps.RegisterImageStep;
+import io.pv2hvm.aws.internal.steps.SnapshotConvertedStep;
 import io.pv2hvm.aws.internal.steps.SnapshotDataVolumesStep;
 import io.pv2hvm.aws.internal.steps.SnapshotRootStep;
 import io.pv2hvm.aws.internal.steps.StopSourceStep;
@@ -197,20 +200,29 @@ public final class AwsSteps implements StepProvider {
             // Harmless while the source runs, so it stays out of the downtime window.
             add(steps, Phase.VERIFY, new ProtectVolumesStep(aws));
         }
-        // The window: the final snapshot completes while the data volumes and interfaces are
-        // detached, and EC2 terminates the source while the final image is built.
+        add(steps, Phase.VERIFY, new PrepareFinalTargetStep(aws));
+        // The window. With kept IPs the source is terminated, so its own root is converted in place
+        // once its final snapshot was started (a snapshot keeps the data of the moment it was
+        // requested): no volume has to be made from that snapshot inside the window. The final
+        // snapshot, the converted volume's snapshot, the termination and the IP release each run
+        // while later steps work; only the step that needs a result waits for it.
         add(steps, Phase.CUTOVER, new StopSourceStep(aws));
         add(steps, Phase.CUTOVER, new SnapshotRootStep(aws, true));
         add(steps, Phase.CUTOVER, new MoveDataVolumesStep(aws, false));
         if (keepIps) {
             add(steps, Phase.CUTOVER, new MoveSecondaryInterfacesStep(aws, false));
-        }
-        add(steps, Phase.CUTOVER, new BackupImageStep(aws));
-        add(steps, Phase.CUTOVER, new AttachScratchVolumeStep(aws, Round.FINAL));
-        if (keepIps) {
+            add(steps, Phase.CUTOVER, new MoveSourceRootStep(aws));
+            add(steps, Phase.CUTOVER, new ConvertStep(aws, Round.FINAL, guest));
+            add(steps, Phase.CUTOVER, new SnapshotConvertedStep(aws));
+            add(steps, Phase.CUTOVER, new BackupImageStep(aws));
             add(steps, Phase.CUTOVER, new TerminateSourceStep(aws));
+        } else {
+            // The source stays: its root is never touched; the final round converts a copy.
+            add(steps, Phase.CUTOVER, new BackupImageStep(aws));
+            add(steps, Phase.CUTOVER, new AttachScratchVolumeStep(aws, Round.FINAL));
+            add(steps, Phase.CUTOVER, new ConvertStep(aws, Round.FINAL, guest));
+            add(steps, Phase.CUTOVER, new SnapshotConvertedStep(aws));
         }
-        add(steps, Phase.CUTOVER, new ConvertStep(aws, Round.FINAL, guest));
         add(steps, Phase.CUTOVER, new RegisterImageStep(aws, Round.FINAL));
         add(steps, Phase.CUTOVER, new LaunchHvmInstanceStep(aws));
         add(steps, Phase.CUTOVER, new HoldForDataVolumesStep(aws, false));

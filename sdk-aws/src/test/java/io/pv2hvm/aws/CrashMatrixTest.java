@@ -116,7 +116,13 @@ class CrashMatrixTest extends EmulatorTestBase {
                 .blockDeviceMappings().stream().anyMatch(m -> m.ebs() != null);
         boolean backup = !ec2.describeImages(b -> b.owners("self").filters(Filter.builder().name("tag:" + Tags.ROLE)
                 .values("backup-image").build())).images().isEmpty();
-        assertThat(sourceVolume || backup).as("source data reachable after the kill").isTrue();
+        // Between moving the stopped source's root to the worker and registering the backup image, its
+        // data is the final snapshot's: point-in-time at the request, untouched by the conversion.
+        boolean finalSnapshot = ec2.describeSnapshots(b -> b.ownerIds("self").filters(
+                Filter.builder().name("tag:" + Tags.ROLE).values("final-snapshot").build(),
+                Filter.builder().name("tag:" + Tags.MIGRATION_ID).values(migrationId).build())).snapshots().stream()
+                .anyMatch(s -> !"error".equals(s.stateAsString()));
+        assertThat(sourceVolume || backup || finalSnapshot).as("source data reachable after the kill").isTrue();
     }
 
     private void assertNoOrphans(String migrationId) {
@@ -125,8 +131,10 @@ class CrashMatrixTest extends EmulatorTestBase {
                 .flatMap(r -> r.instances().stream()).filter(i -> !"terminated".equals(i.state().nameAsString()))
                 .map(i -> role(i.tags()))).containsExactly("hvm-instance");
         assertThat(ec2.describeSecurityGroups(b -> b.filters(ours)).securityGroups()).isEmpty();
+        // The source's own root, converted in place (IN_PLACE with kept IPs), is kept and tagged: the user's volume.
         assertThat(ec2.describeVolumes(b -> b.filters(ours)).volumes())
-                .filteredOn(v -> !"deleting".equals(v.stateAsString())).isEmpty();
+                .filteredOn(v -> !"deleting".equals(v.stateAsString())).extracting(v -> role(v.tags()))
+                .isSubsetOf(List.of("converted-source-root")).doesNotHaveDuplicates();
         assertThat(ec2.describeImages(b -> b.owners("self").filters(ours)).images()).extracting(i -> role(i.tags()))
                 .containsExactlyInAnyOrder("hvm-image", "backup-image");
         assertThat(ec2.describeSnapshots(b -> b.ownerIds("self").filters(ours)).snapshots())

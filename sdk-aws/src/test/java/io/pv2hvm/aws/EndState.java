@@ -30,9 +30,12 @@ record EndState(String sourceState, String virtualization, String state, String 
                 SortedMap<String, String> dataVolumes, String keyName, String profileArn, List<String> securityGroups,
                 SortedMap<String, String> tags, String hvmImage, String backupImage) {
 
-    /** The roles a completed migration keeps, once each. */
+    /**
+     * The roles a completed migration keeps, once each ({@code converted-source-root} is not created:
+     * it is the source's own root, converted in place and tagged).
+     */
     static final Set<String> KEPT_AFTER_SUCCESS = Set.of("hvm-instance", "hvm-image", "hvm-image-snapshot",
-            "backup-image", "final-snapshot");
+            "backup-image", "final-snapshot", "converted-source-root");
 
     /** Actions that create a resource: a retry that creates a second one is a duplicate. */
     static final Set<String> CREATING = Set.of("RunInstances", "CreateVolume", "CreateSnapshot", "CopySnapshot",

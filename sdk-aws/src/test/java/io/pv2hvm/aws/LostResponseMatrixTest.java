@@ -63,7 +63,7 @@ class LostResponseMatrixTest extends EmulatorTestBase {
 
     static List<String> actions() {
         return List.of("AssociateAddress", "AttachNetworkInterface", "AttachVolume", "AuthorizeSecurityGroupIngress",
-                "CreateSecurityGroup", "CreateSnapshot", "CreateVolume", "DeleteSecurityGroup", "DeleteSnapshot",
+                "CreateSecurityGroup", "CreateSnapshot", "CreateTags", "CreateVolume", "DeleteSecurityGroup", "DeleteSnapshot",
                 "DeleteVolume", "DeregisterImage", "DetachNetworkInterface", "DetachVolume", "ModifyInstanceAttribute",
                 "ModifyNetworkInterfaceAttribute", "RegisterImage", "RevokeSecurityGroupEgress", "RunInstances",
                 "StopInstances", "TerminateInstances");

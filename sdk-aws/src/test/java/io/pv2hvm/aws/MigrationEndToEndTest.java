@@ -360,8 +360,12 @@ class MigrationEndToEndTest extends EmulatorTestBase {
                 .flatMap(res -> res.instances().stream())
                 .filter(i -> !"terminated".equals(i.state().nameAsString())))
                 .extracting(i -> tags(i.tags()).get(Tags.ROLE)).containsOnly("hvm-instance");
+        // Deletion is asynchronous. The source's own root, converted in place when it was terminated, is
+        // the user's volume: kept and tagged, never deleted.
         assertThat(ec2.describeVolumes(b -> b.filters(ours)).volumes())
-                .filteredOn(v -> !"deleting".equals(v.stateAsString())).isEmpty(); // deletion is asynchronous
+                .filteredOn(v -> !"deleting".equals(v.stateAsString()))
+                .extracting(v -> tags(v.tags()).get(Tags.ROLE)).isSubsetOf(List.of("converted-source-root"))
+                .doesNotHaveDuplicates();
         assertThat(ec2.describeImages(b -> b.owners("self").filters(ours)).images())
                 .extracting(i -> tags(i.tags()).get(Tags.ROLE)).containsExactlyInAnyOrder("hvm-image", "backup-image");
         assertThat(ec2.describeSnapshots(b -> b.ownerIds("self").filters(ours)).snapshots())

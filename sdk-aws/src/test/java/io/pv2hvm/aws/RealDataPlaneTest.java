@@ -123,6 +123,19 @@ class RealDataPlaneTest {
             assertThat(fstab.lines().map(String::strip)).contains("UUID=" + uuidF + "\t/data\text4\tdefaults,nofail\t0\t2");
             assertThat(fstab).doesNotContain("/dev/xvdf");
             assertThat(run("debugfs", "-R", "cat /etc/fstab.pv2hvm-orig", newRoot.toString())).contains("/dev/xvdf");
+
+            // The source's own root was converted in place after its final snapshot was requested: the
+            // snapshot behind the backup image still holds the PV disk (a whole-disk filesystem with the
+            // original fstab), the kept original holds the conversion.
+            String sourceRoot = emulator.journal().calls("CreateSnapshot").get(0).param("VolumeId");
+            String backupSnapshot = ec2.describeImages(b -> b.imageIds(r.backupImageId())).images().get(0)
+                    .blockDeviceMappings().get(0).ebs().snapshotId();
+            Path backupDisk = emulator.diskImage(backupSnapshot).orElseThrow();
+            assertThat(run("debugfs", "-R", "cat /etc/fstab", backupDisk.toString())).contains("/dev/xvdf")
+                    .doesNotContain("UUID=" + uuidF);
+            Path convertedOriginal = emulator.diskImage(sourceRoot).orElseThrow();
+            assertThat(run("debugfs", "-R", "cat /etc/fstab", convertedOriginal.toString()))
+                    .contains("UUID=" + uuidF);
         }
     }
 

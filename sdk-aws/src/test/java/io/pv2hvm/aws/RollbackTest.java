@@ -82,8 +82,15 @@ class RollbackTest extends EmulatorTestBase {
         String root = EndState.rootVolume(ec2, SOURCE);
         AwsSteps aws = AwsSteps.builder().ec2(ec2).ssm(ssm).timeouts(EmulatedAws.timeouts())
                 .guestConversion(guest).build();
+        List<String> warnings = new java.util.concurrent.CopyOnWriteArrayList<>();
         MigrationSpec spec = Migration.of(SOURCE).toHvm().preservingIps().withProvider(failingAfter(aws, failing))
-                .via(new EmulatedAws.FakeWorker()).journal(InMemoryJournal.create());
+                .via(new EmulatedAws.FakeWorker()).journal(InMemoryJournal.create())
+                .onProgress(new io.pv2hvm.core.MigrationListener() {
+                    @Override
+                    public void warning(String migrationId, String step, String message) {
+                        warnings.add(message);
+                    }
+                });
 
         StepFailedException e = catchThrowableOfType(StepFailedException.class, spec::run);
 
@@ -103,10 +110,19 @@ class RollbackTest extends EmulatorTestBase {
         boolean relaunched = !source.instanceId().equals(SOURCE);
         List<String> order = steps();
         boolean finalImageMade = order.indexOf(failing) >= order.indexOf("register-final-image");
-        assertNoTemporaryLeft(e.migrationId(), relaunched, finalImageMade);
-        java.util.Set<String> kept = !relaunched ? java.util.Set.of() : finalImageMade
+        // From convert-final on, the source's own root holds the HVM conversion (IN_PLACE).
+        boolean rootConverted = order.indexOf(failing) >= order.indexOf("convert-final");
+        assertRoot(source, root, rootConverted, relaunched, warnings);
+        assertNoTemporaryLeft(e.migrationId(), relaunched, finalImageMade, rootConverted);
+        java.util.Set<String> kept = new java.util.HashSet<>(!relaunched ? java.util.Set.of() : finalImageMade
                 ? java.util.Set.of("restored-source", "backup-image", "final-snapshot", "hvm-image", "hvm-image-snapshot")
-                : java.util.Set.of("restored-source", "backup-image", "final-snapshot");
+                : java.util.Set.of("restored-source", "backup-image", "final-snapshot"));
+        if (rootConverted) {
+            kept.add("converted-source-root");
+            if (!relaunched) {
+                kept.addAll(java.util.Set.of("restored-source-root", "final-snapshot"));
+            }
+        }
         List<String> leaked = EndState.leaked(ec2, e.migrationId(), kept, root);
         if (!leaked.isEmpty()) {
             LEAKED.incrementAndGet();
@@ -135,7 +151,42 @@ class RollbackTest extends EmulatorTestBase {
         return holders.get(0);
     }
 
-    private void assertNoTemporaryLeft(String migrationId, boolean relaunched, boolean finalImageMade) {
+    /**
+     * The source's root: its original volume, untouched, until the conversion wrote to it; after
+     * that a volume made from the final snapshot (of the original), with the converted original
+     * kept detached, tagged and named in a warning. A relaunched source boots its backup image.
+     */
+    private void assertRoot(Instance source, String original, boolean converted, boolean relaunched,
+                            List<String> warnings) {
+        String rootNow = source.blockDeviceMappings().stream()
+                .filter(m -> m.deviceName().equals(source.rootDeviceName())).map(m -> m.ebs().volumeId())
+                .findFirst().orElseThrow();
+        var originalNow = ec2.describeVolumes(b -> b.volumeIds(original)).volumes().get(0);
+        if (!converted) {
+            if (!relaunched) {
+                assertThat(rootNow).as("the original root, reattached").isEqualTo(original);
+            }
+            assertThat(originalNow.tags()).noneMatch(t -> t.key().equals(Tags.ROLE));
+            return;
+        }
+        assertThat(originalNow.stateAsString()).as("the converted original is detached").isEqualTo("available");
+        assertThat(role(originalNow.tags())).isEqualTo("converted-source-root");
+        assertThat(warnings).anySatisfy(w -> assertThat(w).contains(original).contains("converted"));
+        assertThat(rootNow).isNotEqualTo(original);
+        if (!relaunched) {
+            var restored = ec2.describeVolumes(b -> b.volumeIds(rootNow)).volumes().get(0);
+            var snapshot = ec2.describeSnapshots(b -> b.snapshotIds(restored.snapshotId())).snapshots().get(0);
+            assertThat(role(restored.tags())).isEqualTo("restored-source-root");
+            assertThat(role(snapshot.tags())).isEqualTo("final-snapshot");
+            assertThat(snapshot.volumeId()).as("the final snapshot is of the original root").isEqualTo(original);
+            assertThat(restored.volumeTypeAsString()).isEqualTo(originalNow.volumeTypeAsString());
+            assertThat(restored.size()).isEqualTo(originalNow.size());
+            assertThat(restored.encrypted()).isEqualTo(originalNow.encrypted());
+        }
+    }
+
+    private void assertNoTemporaryLeft(String migrationId, boolean relaunched, boolean finalImageMade,
+                                       boolean rootConverted) {
         List<Filter> ours = List.of(Filter.builder().name("tag:" + Tags.MIGRATION_ID).values(migrationId).build());
         List<String> instances = ec2.describeInstances(b -> b.filters(ours)).reservations().stream()
                 .flatMap(r -> r.instances().stream()).filter(i -> !"terminated".equals(i.state().nameAsString()))
@@ -145,8 +196,15 @@ class RollbackTest extends EmulatorTestBase {
         List<String> snapshots = ec2.describeSnapshots(b -> b.ownerIds("self").filters(ours)).snapshots().stream()
                 .map(s -> role(s.tags())).toList();
         assertThat(ec2.describeSecurityGroups(b -> b.filters(ours)).securityGroups()).isEmpty();
-        assertThat(ec2.describeVolumes(b -> b.filters(ours)).volumes())
-                .filteredOn(v -> !"deleting".equals(v.stateAsString())).isEmpty(); // deletion is asynchronous
+        List<String> volumes = ec2.describeVolumes(b -> b.filters(ours)).volumes().stream()
+                .filter(v -> !"deleting".equals(v.stateAsString())).map(v -> role(v.tags())).toList(); // deletion is asynchronous
+        if (!rootConverted) {
+            assertThat(volumes).isEmpty();
+        } else if (relaunched) {
+            assertThat(volumes).containsExactly("converted-source-root");
+        } else {
+            assertThat(volumes).containsExactlyInAnyOrder("converted-source-root", "restored-source-root");
+        }
         if (relaunched) {
             // Once the source was terminated every copy of its data stays: the backup image it came
             // back from, and the HVM image of its final data (if it was made), with their snapshots.
@@ -161,7 +219,8 @@ class RollbackTest extends EmulatorTestBase {
         } else {
             assertThat(instances).isEmpty();
             assertThat(images).isEmpty();
-            assertThat(snapshots).isEmpty();
+            // The restored root was made from the final snapshot; it stays with it.
+            assertThat(snapshots).isEqualTo(rootConverted ? List.of("final-snapshot") : List.of());
         }
     }
 

@@ -253,6 +253,26 @@ class Ec2StrictnessTest {
     }
 
     @Test
+    void startInstances_refusesAStoppedInstanceWithoutARootVolume_untilOneIsAttachedThere() {
+        String id = launch(r -> r.imageId(World.AMAZON_LINUX_HVM_IMAGE).instanceType("m5.large"));
+        waiter.waitUntilInstanceRunning(r -> r.instanceIds(id));
+        ec2.stopInstances(r -> r.instanceIds(id));
+        waiter.waitUntilInstanceStopped(r -> r.instanceIds(id));
+        var instance = ec2.describeInstances(r -> r.instanceIds(id)).reservations().get(0).instances().get(0);
+        String root = instance.blockDeviceMappings().get(0).ebs().volumeId();
+        ec2.detachVolume(r -> r.volumeId(root));
+        waiter.waitUntilVolumeAvailable(r -> r.volumeIds(root));
+
+        Throwable t = org.assertj.core.api.Assertions.catchThrowable(() -> ec2.startInstances(r -> r.instanceIds(id)));
+        assertThat(errorCode(t)).isEqualTo("IncorrectInstanceState");
+        assertThat(ec2.describeInstances(r -> r.instanceIds(id)).reservations().get(0).instances().get(0).state().nameAsString())
+                .isEqualTo("stopped");
+        ec2.attachVolume(r -> r.volumeId(root).instanceId(id).device(instance.rootDeviceName()));
+        ec2.startInstances(r -> r.instanceIds(id));
+        waiter.waitUntilInstanceRunning(r -> r.instanceIds(id));
+    }
+
+    @Test
     void startInstances_recheckesEna_onAnEnaRequiredType() {
         String id = launch(r -> r.imageId(World.AMAZON_LINUX_HVM_IMAGE).instanceType("m5.large"));
         waiter.waitUntilInstanceRunning(r -> r.instanceIds(id));

@@ -73,9 +73,10 @@ public record IamPolicy(String partition, String region, String account, List<St
             "ec2:DetachNetworkInterface", "ec2:DetachVolume", "ec2:ModifyInstanceAttribute", "ec2:StartInstances",
             "ec2:StopInstances", "ec2:TerminateInstances");
     /** Calls on the source's volumes, network interfaces and Elastic IPs the user allows. */
+    // CreateTags: the source's root volume, converted in place in the window, is tagged converted-source-root.
     static final List<String> ON_SOURCE_ATTACHMENTS = List.of("ec2:AssociateAddress", "ec2:AttachNetworkInterface",
-            "ec2:AttachVolume", "ec2:CreateSnapshot", "ec2:DescribeVolumeAttribute", "ec2:DetachNetworkInterface",
-            "ec2:DetachVolume", "ec2:ModifyNetworkInterfaceAttribute");
+            "ec2:AttachVolume", "ec2:CreateSnapshot", "ec2:CreateTags", "ec2:DescribeVolumeAttribute",
+            "ec2:DetachNetworkInterface", "ec2:DetachVolume", "ec2:ModifyNetworkInterfaceAttribute");
     /** Calls that create resources; each must tag them {@value #MIGRATION_TAG} on create. */
     static final List<String> CREATE = List.of("ec2:CreateImage", "ec2:CreateSecurityGroup", "ec2:CreateSnapshot",
             "ec2:CreateVolume", "ec2:RegisterImage", "ec2:RunInstances");

@@ -31,6 +31,15 @@ public final class FactKeys {
     /** TerminateInstances of the source was answered: the source is going, whatever a (stale) describe says. */
     public static final String SOURCE_TERMINATION_STARTED = "aws.source-termination-started";
     public static final String NEW_INSTANCE = "aws.new-instance";
+    /** The source's own root volume, moved to the worker in the window to be converted there. */
+    public static final String SOURCE_ROOT_ON_WORKER = "aws.source-root-on-worker";
+    /**
+     * Journaled just before the first write to the source's own root volume: from then on only the
+     * final snapshot holds its PV data, and a rollback gives the source a root made from it.
+     */
+    public static final String SOURCE_ROOT_CONVERTED = "aws.source-root-converted";
+    /** The volume a rollback made from the final snapshot as the source's new root. */
+    public static final String RESTORED_SOURCE_ROOT = "aws.restored-source-root";
     public static final String RESTORED_SOURCE = "aws.restored-source";
 
     /** The volume id created for a role, e.g. {@code aws.volume.scratch-source-volume}. */

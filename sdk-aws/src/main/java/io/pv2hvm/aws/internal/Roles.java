@@ -25,6 +25,13 @@ public final class Roles {
     public static final String HVM_IMAGE_SNAPSHOT = "hvm-image-snapshot";
     public static final String BACKUP_IMAGE = "backup-image";
     public static final String NEW_INSTANCE = "hvm-instance";
+    /**
+     * The source's own root volume, converted to HVM in place after its final snapshot (the
+     * snapshot and the backup image keep its PV data). A customer volume: never deleted, only tagged.
+     */
+    public static final String CONVERTED_SOURCE_ROOT = "converted-source-root";
+    /** A rollback's new root for the source, made from the final snapshot when the original was converted. */
+    public static final String RESTORED_SOURCE_ROOT = "restored-source-root";
 
     /** Roles whose resources cleanup deletes; everything else is kept for the user. */
     /** A volume from a data volume's trial snapshot, attached to the worker to read its filesystems. */

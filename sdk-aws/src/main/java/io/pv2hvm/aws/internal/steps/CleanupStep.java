@@ -1,5 +1,6 @@
 package io.pv2hvm.aws.internal.steps;
 
+import io.pv2hvm.aws.Tags;
 import io.pv2hvm.aws.internal.AwsRuntime;
 import io.pv2hvm.aws.internal.FactKeys;
 import io.pv2hvm.aws.internal.Roles;
@@ -37,6 +38,10 @@ public final class CleanupStep implements Step {
 
     @Override
     public void run(StepContext ctx) {
+        // The source's own root, converted on the worker: detached for the user (the worker may be the user's own).
+        ctx.fact(FactKeys.SOURCE_ROOT_ON_WORKER).filter(root -> aws.ec2().volume(root).map(v -> v.attachments().stream()
+                .anyMatch(a -> a.instanceId().equals(ctx.fact(FactKeys.WORKER).orElse(null)))).orElse(false))
+                .ifPresent(root -> aws.ec2().detachAndWait(ctx, root));
         if (!"false".equals(ctx.fact(FactKeys.WORKER_LAUNCHED).orElse("true"))) {
             Workers.terminateLaunched(aws, ctx);
         }
@@ -75,9 +80,13 @@ public final class CleanupStep implements Step {
         aws.ec2().taggedSecurityGroups(ctx.migrationId(), Roles.TRIAL_SECURITY_GROUP)
                 .forEach(id -> aws.ec2().deleteSecurityGroup(ctx, id, Roles.TRIAL_SECURITY_GROUP));
         ctx.fact(FactKeys.SOURCE_TERMINATED).ifPresent(t -> aws.source(ctx).volumes().stream()
-                .filter(SourceInstance.Volume::root).forEach(v -> ctx.warn("The source's original root volume "
-                        + v.volumeId() + " was kept (detached); its data is also in the backup image. Delete it"
-                        + " once you no longer need it.")));
+                .filter(SourceInstance.Volume::root).forEach(v -> ctx.warn(ctx.fact(FactKeys.SOURCE_ROOT_CONVERTED)
+                        .isPresent()
+                        ? "The source's original root volume " + v.volumeId() + " was kept (detached), converted to HVM"
+                        + " in place (tagged " + Tags.ROLE + "=" + Roles.CONVERTED_SOURCE_ROOT + "); its PV data is in"
+                        + " the final snapshot and the backup image. Delete it once you no longer need it."
+                        : "The source's original root volume " + v.volumeId() + " was kept (detached); its data is"
+                        + " also in the backup image. Delete it once you no longer need it.")));
         // Calls made by this run (a resumed migration counts from the resume).
         ctx.putFact(Facts.API_CALLS, Long.toString(aws.apiCalls()));
     }

@@ -48,13 +48,15 @@ public final class ConvertStep implements Step {
     public StepDescription describe() {
         return new StepDescription("Inspect the guest and make a bootable HVM copy ("
                 + (round == Round.TRIAL ? "trial; a guest without nvme or ena moves to a Xen HVM type (t2, m4, c4,"
-                + " r4) when no type was named" : "final, same recipe") + ")",
-                List.of("with PARTITION_COPY: an empty volume 1 GiB larger than the root (temporary)"), List.of());
+                + " r4) when no type was named" : "final, same recipe; with kept IPs IN_PLACE converts the stopped"
+                + " source's own root volume after its final snapshot, PARTITION_COPY copies from it") + ")",
+                round == Round.TRIAL ? List.of("with PARTITION_COPY: an empty volume 1 GiB larger than the root (temporary)")
+                        : List.of(), List.of());
     }
 
     @Override
     public void run(StepContext ctx) {
-        String sourceVolume = ctx.fact(FactKeys.volume(round.sourceVolumeRole())).orElseThrow();
+        String sourceVolume = sourceVolume(ctx);
         ScratchVolumes volumes = new ScratchVolumes(aws);
         String inspected = volumes.locate(ctx, sourceVolume);
         String sourceDevice = inspected;
@@ -87,18 +89,49 @@ public final class ConvertStep implements Step {
         String targetVolume = sourceVolume;
         String targetDevice = null;
         if (strategy == ConversionStrategy.PARTITION_COPY) {
-            // One GiB more than the source: room for the partition table without shrinking the
-            // copy (a same-size target costs ext a second pass, and XFS cannot shrink at all).
-            int size = aws.source(ctx).rootVolume().sizeGiB() + 1;
-            targetDevice = volumes.createAttachAndFind(ctx, round.targetVolumeRole(), null, size);
+            targetDevice = volumes.createAttachAndFind(ctx, round.targetVolumeRole(), null, targetGiB(aws, ctx));
             targetVolume = ctx.fact(FactKeys.volume(round.targetVolumeRole())).orElseThrow();
             sourceDevice = volumes.locate(ctx, sourceVolume); // the attach may have restarted the worker
         }
-        ConversionResult result = guest.convert(transport, strategy, sourceDevice, targetDevice, platform,
-                DataVolumeNames.of(ctx, aws.source(ctx)), ctx.progressSink());
+        if (strategy == ConversionStrategy.IN_PLACE && round == Round.FINAL
+                && sourceVolume.equals(ctx.fact(FactKeys.SOURCE_ROOT_ON_WORKER).orElse(null))) {
+            // The first write to the source's own root: from here on a rollback restores it from the final snapshot.
+            MoveSourceRootStep.markConverted(aws, ctx, sourceVolume);
+        }
+        ConversionResult result = convert(ctx, transport, strategy, sourceDevice, targetDevice, platform);
         result.warnings().forEach(ctx::warn);
         ctx.putFact(FactKeys.GUEST_HAS_ENA, Boolean.toString(hasEna(facts, result)));
         ctx.putFact(round.convertedVolumeFact(), targetVolume);
+    }
+
+    /**
+     * The volume this round converts: the trial's scratch copy, or in the final round the stopped
+     * source's own root where {@link MoveSourceRootStep} moved it to the worker (else a volume from
+     * the final snapshot).
+     */
+    private String sourceVolume(StepContext ctx) {
+        return ctx.fact(FactKeys.SOURCE_ROOT_ON_WORKER).filter(v -> round == Round.FINAL)
+                .or(() -> ctx.fact(FactKeys.volume(round.sourceVolumeRole()))).orElseThrow();
+    }
+
+    /**
+     * The conversion itself. The seam of the final PARTITION_COPY round: today a full copy from the
+     * source root into the empty target made before the stop ({@link PrepareFinalTargetStep}); a
+     * resync that copies only what changed since the trial into the trial's converted target (kept
+     * on the worker until cleanup, role {@code scratch-target-volume}) belongs here.
+     */
+    private ConversionResult convert(StepContext ctx, CommandTransport transport, ConversionStrategy strategy,
+                                     String sourceDevice, String targetDevice, TargetPlatform platform) {
+        return guest.convert(transport, strategy, sourceDevice, targetDevice, platform,
+                DataVolumeNames.of(ctx, aws.source(ctx)), ctx.progressSink());
+    }
+
+    /**
+     * A PARTITION_COPY target is one GiB larger than the source: room for the partition table
+     * without shrinking the copy (a same-size target costs ext a second pass, and XFS cannot shrink at all).
+     */
+    static int targetGiB(AwsRuntime aws, StepContext ctx) {
+        return aws.source(ctx).rootVolume().sizeGiB() + 1;
     }
 
     private ConversionStrategy strategy(StepContext ctx, CommandTransport transport, String device,

@@ -41,7 +41,8 @@ public final class RegisterImageStep implements Step {
     @Override
     public StepDescription describe() {
         boolean kept = round == Round.FINAL;
-        return new StepDescription("Snapshot the converted volume and register an HVM image (hvm, x86_64, "
+        return new StepDescription((kept ? "Wait for the converted volume's snapshot" : "Snapshot the converted volume")
+                + " and register an HVM image (hvm, x86_64, "
                 + ROOT_DEVICE + ", legacy-bios)", List.of("snapshot of the converted volume" + (kept ? " (kept)" : " (temporary)"),
                 "HVM image" + (kept ? " (kept: the new instance boots from it)" : " (temporary, for the trial)")),
                 List.of());

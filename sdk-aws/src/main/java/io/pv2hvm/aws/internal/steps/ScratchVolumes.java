@@ -66,7 +66,20 @@ final class ScratchVolumes {
             ctx.putFact(FactKeys.volume(key), id);
             volumeId = id;
         }
-        String vol = volumeId;
+        return attachAndFind(ctx, worker, volumeId);
+    }
+
+    /**
+     * Attaches an existing volume (detached, in the worker's zone) to the worker and finds its
+     * device; safe to re-run once it is attached.
+     */
+    String attachExistingAndFind(StepContext ctx, String volumeId) {
+        String worker = aws.worker(ctx);
+        aws.ec2().waitInstance(ctx, worker, "running");
+        return attachAndFind(ctx, worker, volumeId);
+    }
+
+    private String attachAndFind(StepContext ctx, String worker, String vol) {
         Volume v = aws.ec2().waitVolume(ctx, vol, "available", "in-use");
         if (v.attachments().stream().noneMatch(a -> worker.equals(a.instanceId()))) {
             attach(ctx, worker, vol);

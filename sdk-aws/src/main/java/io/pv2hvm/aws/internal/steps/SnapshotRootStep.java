@@ -53,6 +53,13 @@ public final class SnapshotRootStep implements Step {
         if (finalSnapshot && SourceRef.terminated(ctx)) {
             return; // it backs the backup image of the terminated source
         }
+        if (finalSnapshot && ctx.fact(FactKeys.SOURCE_ROOT_CONVERTED).isPresent()) {
+            // The source's original root was converted: this is the only copy of its PV data made
+            // before the migration wrote to it (the source runs on a volume restored from it). Kept.
+            ctx.fact(FactKeys.FINAL_SNAPSHOT).ifPresent(id -> ctx.warn("Final snapshot " + id + " of the source's"
+                    + " root as it was before the conversion was kept."));
+            return;
+        }
         String role = finalSnapshot ? Roles.FINAL_SNAPSHOT : Roles.TRIAL_SNAPSHOT;
         ctx.fact(FactKeys.snapshot(role)).ifPresent(id -> aws.ec2().deleteSnapshot(ctx, id, role));
     }

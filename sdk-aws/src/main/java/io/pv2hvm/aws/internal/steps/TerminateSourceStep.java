@@ -41,7 +41,8 @@ public final class TerminateSourceStep implements Step {
 
     @Override
     public StepDescription describe() {
-        return new StepDescription("Start terminating the stopped source (volumes kept) to free its private IPs",
+        return new StepDescription("Once the backup image is available, start terminating the stopped source"
+                + " (volumes kept) to free its private IPs",
                 List.of(), List.of("source instance: terminated (its backup image and volumes are kept)"));
     }
 
@@ -51,6 +52,10 @@ public final class TerminateSourceStep implements Step {
         // Never lose data: a backup image must exist and the recipe must have booted before the source goes.
         String backup = ctx.fact(FactKeys.BACKUP_IMAGE).orElseThrow(() -> new JournalException("Refusing to terminate "
                 + src.instanceId() + ": no backup image is journaled."));
+        // Registered from a completed snapshot is not enough: only an "available" image is one EC2
+        // will launch (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_Image.html, State),
+        // and a rollback after this point relaunches the source from it. The wait costs the
+        // registration latency; the converted volume's snapshot completes meanwhile.
         aws.ec2().waitImage(ctx, backup);
         if (ctx.fact(FactKeys.TRIAL_VERIFIED).isEmpty()) {
             throw new JournalException("Refusing to terminate " + src.instanceId() + ": no HVM image of this migration"

@@ -645,6 +645,15 @@ final class InstanceActions {
                 throw Ec2Exception.combination("Enhanced networking with the Elastic Network Adapter (ENA) is required for the '"
                         + t.name() + "' instance type. Ensure that your instance '" + i.id + "' is enabled for ENA.");
             }
+            // An EBS-backed instance boots from the volume at its root device name; one whose root
+            // was detached (allowed while stopped) cannot start until a volume is attached there
+            // (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/RootDeviceStorage.html). Strict
+            // where unsure: refused like any other start from a state that cannot run.
+            if (i.state.equals("stopped") && !i.instanceStoreRoot
+                    && m.volumesOf(i.id).stream().noneMatch(v -> i.rootDeviceName.equals(v.device))) {
+                throw Ec2Exception.incorrectInstanceState("The instance '" + i.id + "' has no volume attached at its root"
+                        + " device " + i.rootDeviceName + " and cannot be started.");
+            }
         }, i -> {
             if (i.state.equals("stopped")) {
                 i.stateReasonCode = null;
