@@ -7,6 +7,7 @@ import io.pv2hvm.aws.internal.SourceInstance;
 import io.pv2hvm.core.ConversionStrategy;
 import io.pv2hvm.core.Facts;
 import io.pv2hvm.core.GuestIncompatibleException;
+import io.pv2hvm.core.ResyncRefusedException;
 import io.pv2hvm.core.guest.ConversionResult;
 import io.pv2hvm.core.guest.GuestConversion;
 import io.pv2hvm.core.guest.GuestFacts;
@@ -18,9 +19,12 @@ import io.pv2hvm.core.spi.StepContext;
 import io.pv2hvm.core.spi.StepDescription;
 
 import software.amazon.awssdk.services.ec2.model.InstanceTypeInfo;
+import software.amazon.awssdk.services.ec2.model.Snapshot;
 
+import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -86,6 +90,14 @@ public final class ConvertStep implements Step {
         ctx.putFact(FactKeys.STRATEGY, strategy.name());
         ctx.putFact(FactKeys.GUEST_MOUNTS_ONCE, Boolean.toString(facts.mountsFstabOnce()));
 
+        if (strategy == ConversionStrategy.PARTITION_COPY && round == Round.FINAL) {
+            Optional<Resynced> resynced = resyncTrialTarget(ctx, volumes, transport, sourceVolume, platform);
+            if (resynced.isPresent()) {
+                ctx.putFact(FactKeys.GUEST_HAS_ENA, Boolean.toString(hasEna(facts, resynced.get().result())));
+                ctx.putFact(round.convertedVolumeFact(), resynced.get().volumeId());
+                return;
+            }
+        }
         String targetVolume = sourceVolume;
         String targetDevice = null;
         if (strategy == ConversionStrategy.PARTITION_COPY) {
@@ -120,6 +132,45 @@ public final class ConvertStep implements Step {
      * resync that copies only what changed since the trial into the trial's converted target (kept
      * on the worker until cleanup, role {@code scratch-target-volume}) belongs here.
      */
+    /** The trial's target after the final round's resync, and what the resync did. */
+    private record Resynced(String volumeId, ConversionResult result) {
+    }
+
+    /**
+     * PARTITION_COPY's final round, incremental: the trial's converted target (still on the worker)
+     * is brought to the stopped source's data and converted again, so only what changed since the
+     * trial snapshot is copied and the final image's snapshot is incremental to the trial's. Empty
+     * when there is no such target, or when the worker refuses it before writing (then the round
+     * copies in full into the target prepared before the stop).
+     */
+    private Optional<Resynced> resyncTrialTarget(StepContext ctx, ScratchVolumes volumes, CommandTransport transport,
+                                               String sourceVolume, TargetPlatform platform) {
+        Optional<String> trialTarget = ctx.fact(FactKeys.volume(Round.TRIAL.targetVolumeRole()));
+        Optional<Instant> trialStart = ctx.fact(FactKeys.TRIAL_SNAPSHOT).flatMap(aws.ec2()::snapshot)
+                .map(Snapshot::startTime);
+        if (trialTarget.isEmpty() || trialStart.isEmpty() || !attachedToWorker(ctx, trialTarget.get())) {
+            return Optional.empty();
+        }
+        ConversionResult result;
+        try {
+            String targetDevice = volumes.locate(ctx, trialTarget.get());
+            String sourceDevice = volumes.locate(ctx, sourceVolume);
+            result = guest.resync(transport, sourceDevice, targetDevice, trialStart.get(), platform,
+                    DataVolumeNames.of(ctx, aws.source(ctx)), ctx.progressSink());
+        } catch (ResyncRefusedException e) {
+            ctx.warn("The final round copies in full: " + e.getMessage());
+            return Optional.empty();
+        }
+        result.warnings().forEach(ctx::warn);
+        return Optional.of(new Resynced(trialTarget.get(), result));
+    }
+
+    private boolean attachedToWorker(StepContext ctx, String volumeId) {
+        String worker = aws.worker(ctx);
+        return aws.ec2().volume(volumeId).map(v -> v.attachments().stream()
+                .anyMatch(a -> worker.equals(a.instanceId()))).orElse(false);
+    }
+
     private ConversionResult convert(StepContext ctx, CommandTransport transport, ConversionStrategy strategy,
                                      String sourceDevice, String targetDevice, TargetPlatform platform) {
         return guest.convert(transport, strategy, sourceDevice, targetDevice, platform,
