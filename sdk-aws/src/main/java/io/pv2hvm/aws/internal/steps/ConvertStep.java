@@ -91,7 +91,7 @@ public final class ConvertStep implements Step {
         ctx.putFact(FactKeys.GUEST_MOUNTS_ONCE, Boolean.toString(facts.mountsFstabOnce()));
 
         if (strategy == ConversionStrategy.PARTITION_COPY && round == Round.FINAL) {
-            Optional<Resynced> resynced = resyncTrialTarget(ctx, volumes, transport, sourceVolume, platform);
+            Optional<Resynced> resynced = resyncTrialTarget(ctx, volumes, transport, inspected, platform);
             if (resynced.isPresent()) {
                 ctx.putFact(FactKeys.GUEST_HAS_ENA, Boolean.toString(hasEna(facts, resynced.get().result())));
                 ctx.putFact(round.convertedVolumeFact(), resynced.get().volumeId());
@@ -144,7 +144,7 @@ public final class ConvertStep implements Step {
      * copies in full into the target prepared before the stop).
      */
     private Optional<Resynced> resyncTrialTarget(StepContext ctx, ScratchVolumes volumes, CommandTransport transport,
-                                               String sourceVolume, TargetPlatform platform) {
+                                               String sourceDevice, TargetPlatform platform) {
         Optional<String> trialTarget = ctx.fact(FactKeys.volume(Round.TRIAL.targetVolumeRole()));
         Optional<Instant> trialStart = ctx.fact(FactKeys.TRIAL_SNAPSHOT).flatMap(aws.ec2()::snapshot)
                 .map(Snapshot::startTime);
@@ -154,7 +154,6 @@ public final class ConvertStep implements Step {
         ConversionResult result;
         try {
             String targetDevice = volumes.locate(ctx, trialTarget.get());
-            String sourceDevice = volumes.locate(ctx, sourceVolume);
             result = guest.resync(transport, sourceDevice, targetDevice, trialStart.get(), platform,
                     DataVolumeNames.of(ctx, aws.source(ctx)), ctx.progressSink());
         } catch (ResyncRefusedException e) {

@@ -61,7 +61,7 @@ public final class MoveSourceRootStep implements Step {
         if (v.attachments().stream().noneMatch(a -> worker.equals(a.instanceId()))) {
             aws.ec2().detachAndWait(ctx, root);
         }
-        new ScratchVolumes(aws).attachExistingAndFind(ctx, root);
+        new ScratchVolumes(aws).attachExisting(ctx, root);
     }
 
     @Override

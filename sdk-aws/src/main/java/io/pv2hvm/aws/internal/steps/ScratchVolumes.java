@@ -73,19 +73,28 @@ final class ScratchVolumes {
      * Attaches an existing volume (detached, in the worker's zone) to the worker and finds its
      * device; safe to re-run once it is attached.
      */
-    String attachExistingAndFind(StepContext ctx, String volumeId) {
+    /**
+     * Attaches an existing volume to the worker and waits until EC2 says it is attached; the
+     * step that uses it finds its device ({@link #locate}), so the window pays for one lookup
+     * on the worker, not two.
+     */
+    void attachExisting(StepContext ctx, String volumeId) {
         String worker = aws.worker(ctx);
         aws.ec2().waitInstance(ctx, worker, "running");
-        return attachAndFind(ctx, worker, volumeId);
+        attachAndWait(ctx, worker, volumeId);
     }
 
     private String attachAndFind(StepContext ctx, String worker, String vol) {
+        attachAndWait(ctx, worker, vol);
+        return locate(ctx, vol);
+    }
+
+    private void attachAndWait(StepContext ctx, String worker, String vol) {
         Volume v = aws.ec2().waitVolume(ctx, vol, "available", "in-use");
         if (v.attachments().stream().noneMatch(a -> worker.equals(a.instanceId()))) {
             attach(ctx, worker, vol);
         }
         aws.ec2().waitAttached(ctx, vol, worker);
-        return locate(ctx, vol);
     }
 
     /**
