@@ -17,8 +17,21 @@ final class FleetCalls {
         byInstance.computeIfAbsent(instanceId, id -> new CopyOnWriteArrayList<>()).add(calls);
     }
 
-    long apiCalls(String instanceId) {
-        return of(instanceId).stream().mapToLong(AwsCalls::total).sum();
+    private double callsHandedOut;
+    private long roundedHandedOut;
+
+    /**
+     * The calls of {@code instanceId}'s finished migration, its shares of shared polls included,
+     * rounded so that the fleet's figures add up to its calls: each migration gets the step of the
+     * rounded running total (rounding each share on its own would drift by one call per few
+     * migrations). Called once per migration, when it finished.
+     */
+    synchronized long apiCalls(String instanceId) {
+        callsHandedOut += of(instanceId).stream().mapToDouble(AwsCalls::exactTotal).sum();
+        long rounded = Math.round(callsHandedOut);
+        long mine = rounded - roundedHandedOut;
+        roundedHandedOut = rounded;
+        return mine;
     }
 
     long throttlingErrors(String instanceId) {

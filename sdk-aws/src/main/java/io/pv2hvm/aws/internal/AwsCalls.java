@@ -104,8 +104,13 @@ public final class AwsCalls {
 
     /** The number of calls so far, shares of shared calls included (rounded). */
     public long total() {
-        return Math.round(counts.values().stream().mapToLong(LongAdder::sum).sum()
-                + shares.values().stream().mapToDouble(java.util.concurrent.atomic.DoubleAdder::sum).sum());
+        return Math.round(exactTotal());
+    }
+
+    /** The number of calls so far, shares of shared calls included, not rounded. */
+    public double exactTotal() {
+        return counts.values().stream().mapToLong(LongAdder::sum).sum()
+                + shares.values().stream().mapToDouble(java.util.concurrent.atomic.DoubleAdder::sum).sum();
     }
 
     /** Calls of {@code action} so far, shares of shared calls included: e.g. 0.25 for a quarter of one call. */
