@@ -336,8 +336,9 @@ public final class LatencyProbe {
                 () -> "attached".equals(attachment(volume))) - at0);
         long d0 = polls.now();
         calls.call("DetachVolume", () -> ec2.detachVolume(r -> r.volumeId(volume)));
+        // "available" alone may be the stale state from before the attach: the attachment must be gone too.
         record(samples, "volumeDetaching", polls.until("volume " + volume + " available", t.volume(),
-                () -> "available".equals(volumeState(volume))) - d0);
+                () -> attachment(volume).isEmpty() && "available".equals(volumeState(volume))) - d0);
         String first = snapshot(volume, "snapshotFirst", samples);
         String second = snapshot(volume, "snapshotBase", samples);
         long i0 = polls.now();

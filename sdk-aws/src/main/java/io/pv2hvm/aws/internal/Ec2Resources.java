@@ -431,8 +431,12 @@ public final class Ec2Resources {
                 throw e;
             }
         }
+        // Detached means no attachment as well as "available": a describe that first meets a change may
+        // still show the state from before it (eventual consistency), and the state before the last
+        // attach was "available" too, while the attachment (still detaching) is already listed.
         waits.untilTrue(ctx, "volume " + id + " to be detached", timeouts.volume(),
-                () -> volume(id).map(vol -> "available".equals(vol.stateAsString())).orElse(true));
+                () -> volume(id).map(vol -> "available".equals(vol.stateAsString()) && vol.attachments().isEmpty())
+                        .orElse(true));
     }
 
     // ----- images
