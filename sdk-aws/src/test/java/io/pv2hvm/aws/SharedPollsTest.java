@@ -62,7 +62,6 @@ class SharedPollsTest extends EmulatorTestBase {
         startWorld();
         SharedPolls polls = new SharedPolls(ec2, EmulatedAws.timeouts().poll());
         List<Ec2Resources> fleet = IDS.stream().map(id -> migration(polls)).toList();
-        ec2.stopInstances(r -> r.instanceIds(IDS));
         emulator.journal().clear();
 
         List<CompletableFuture<Void>> waits = new ArrayList<>();
@@ -71,6 +70,14 @@ class SharedPollsTest extends EmulatorTestBase {
             String id = IDS.get(i);
             waits.add(CompletableFuture.runAsync(() -> res.waitInstance(ctx(id), id, "stopped")));
         }
+        // Stop only once all three watch: no wait can end before then, so the rounds after it name all
+        // three (stopping first let a busy machine's late threads each find "stopped" in a round of its own).
+        long until = System.nanoTime() + TimeUnit.MINUTES.toNanos(1);
+        while (polls.instances().watchedIds().size() < IDS.size() && System.nanoTime() < until) {
+            Thread.sleep(5);
+        }
+        assertThat(polls.instances().watchedIds()).containsExactlyInAnyOrderElementsOf(IDS);
+        ec2.stopInstances(r -> r.instanceIds(IDS));
         CompletableFuture.allOf(waits.toArray(CompletableFuture[]::new)).get(2, TimeUnit.MINUTES);
 
         List<RecordedCall> describes = emulator.journal().calls("DescribeInstances");
