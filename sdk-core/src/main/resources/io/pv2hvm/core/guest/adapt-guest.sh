@@ -3,7 +3,8 @@
 #   network   neutralises what pins eth0 to the PV instance's MAC: MAC-matching rules in
 #             70-persistent-net.rules, the persistent-net generator (overridden in /etc), MAC
 #             matches in systemd .link files, HWADDR=/MACADDR= in ifcfg-* files
-#   consoles  moves hvc0/xvc0 gettys (inittab, systemd units, upstart jobs) to ttyS0
+#   consoles  moves hvc0/xvc0 gettys (inittab, systemd units, upstart jobs) to ttyS0; with
+#             --live-root (DUAL_BOOT: the same filesystem still boots as PV) adds a ttyS0 getty beside them
 #   kernels   installs HOOK as /etc/kernel/postinst.d and postrm.d hooks that render BOOT_TEMPLATE
 #             (the boot configuration written for kernel KVER, whose KERNEL and INITRD it names)
 #             into BOOT_TARGET for the newest kernel, so the guest's own kernel updates keep booting
