@@ -30,6 +30,7 @@ import io.pv2hvm.aws.internal.steps.RegisterImageStep;
 import io.pv2hvm.aws.internal.steps.SnapshotConvertedStep;
 import io.pv2hvm.aws.internal.steps.SnapshotDataVolumesStep;
 import io.pv2hvm.aws.internal.steps.SnapshotRootStep;
+import io.pv2hvm.aws.internal.steps.SourceOnSsmCheckStep;
 import io.pv2hvm.aws.internal.steps.StopSourceStep;
 import io.pv2hvm.aws.internal.steps.TerminateSourceStep;
 import io.pv2hvm.aws.internal.steps.TrialSecurityGroupStep;
@@ -273,6 +274,9 @@ public final class AwsSteps implements StepProvider {
         Function<String, CommandTransport> toSource = instanceId -> sourceTransportTo(instanceId, aws, calls, spec);
         List<ProvidedStep> steps = new ArrayList<>();
         add(steps, Phase.PREFLIGHT, new PreflightStep(aws, dryRunPermissionChecks, workerTransport == null));
+        if (sourceTransport == SOURCE_OVER_SSM) {
+            add(steps, Phase.PREFLIGHT, new SourceOnSsmCheckStep(aws));
+        }
         add(steps, Phase.PREPARE, new PreChangeSnapshotStep(aws));
         add(steps, Phase.PREPARE, new SnapshotDataVolumesStep(aws));
         add(steps, Phase.PREPARE, new LaunchWorkerStep(aws));

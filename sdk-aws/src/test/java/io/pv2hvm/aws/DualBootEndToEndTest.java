@@ -1,5 +1,6 @@
 package io.pv2hvm.aws;
 
+import io.pv2hvm.core.Blocker;
 import io.pv2hvm.core.ConversionStrategy;
 import io.pv2hvm.core.InvalidSpecException;
 import io.pv2hvm.core.Migration;
@@ -9,6 +10,7 @@ import io.pv2hvm.core.MigrationPlan;
 import io.pv2hvm.core.MigrationResult;
 import io.pv2hvm.core.MigrationSpec;
 import io.pv2hvm.core.PlannedStep;
+import io.pv2hvm.core.PreflightException;
 import io.pv2hvm.core.StepFailedException;
 import io.pv2hvm.core.journal.InMemoryJournal;
 import io.pv2hvm.core.spi.ProvidedStep;
@@ -151,10 +153,10 @@ class DualBootEndToEndTest extends EmulatorTestBase {
         MigrationPlan plan = dualBoot(aws().sourceOverSsm().build()).plan();
 
         List<String> names = plan.steps().stream().map(PlannedStep::name).toList();
-        assertThat(names).containsSubsequence("snapshot-root-before-change", "prepare-source-dual-boot", "snapshot-root",
+        assertThat(names).containsSubsequence("preflight", "check-source-ssm-agent", "snapshot-root-before-change", "prepare-source-dual-boot", "snapshot-root",
                 "register-trial-image", "verify-trial-instance", "stop-source", "snapshot-stopped-root", "register-backup-image",
                 "terminate-source", "register-final-image", "launch-hvm-instance");
-        assertThat(names).noneMatch(n -> n.startsWith("convert-") || n.equals("move-source-root") || n.startsWith("attach-scratch"));
+        assertThat(names).noneMatch(n -> n.startsWith("convert-") || n.startsWith("move-source-root") || n.startsWith("attach-scratch"));
         PlannedStep change = plan.steps().stream().filter(s -> s.name().equals("prepare-source-dual-boot")).findFirst().orElseThrow();
         assertThat(change.downtime()).isFalse();
         assertThat(String.join("\n", change.changes())).contains("extlinux installed into the boot sector")
@@ -181,20 +183,18 @@ class DualBootEndToEndTest extends EmulatorTestBase {
     }
 
     @Test
-    void run_whenTheSourceIsNotManagedBySsm_failsBeforeChangingIt_andRollsBackKeepingThePreChangeSnapshot() {
+    void run_whenTheSourceIsNotManagedBySsm_isRefusedByPreflight_andNothingIsCreatedOrChanged() {
         startWithSsmOnTheSource(false);
 
-        StepFailedException e = catchThrowableOfType(StepFailedException.class,
+        PreflightException e = catchThrowableOfType(PreflightException.class,
                 () -> dualBoot(aws().sourceOverSsm().build()).run());
 
         assertThat(e).isNotNull();
-        assertThat(e.step()).isEqualTo("prepare-source-dual-boot");
+        assertThat(e.blockers()).extracting(Blocker::code).containsExactly("SOURCE_NOT_ON_SSM");
+        assertThat(e.blockers().get(0).fix()).contains("AmazonSSMManagedInstanceCore").contains("sourceTransport(");
         assertThat(guest.liveChanges()).isZero();
-        assertThat(emulator.journal().all()).noneMatch(c -> c.action().equals("SendCommand") && SOURCE.equals(c.param("InstanceIds.1"))
-                && c.tookEffect());
-        Instance source = settled(() -> instance(SOURCE));
-        assertThat(source.state().nameAsString()).isEqualTo("running");
-        assertThat(snapshotsWithRole(e.migrationId(), "pre-change-snapshot")).hasSize(1);
+        assertThat(emulator.journal().all()).as("preflight only reads").noneMatch(c -> c.mutating() && c.tookEffect());
+        assertThat(instance(SOURCE).state().nameAsString()).isEqualTo("running");
     }
 
     @Test
