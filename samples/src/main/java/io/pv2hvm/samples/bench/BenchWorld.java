@@ -43,9 +43,12 @@ final class BenchWorld {
         ImageSeed pv = ImageSeed.pv(PV_IMAGE, "centos6-pv").kernelId(PV_GRUB_KERNEL);
         InstanceSeed source = InstanceSeed.of(SOURCE, PV_IMAGE).instanceType("m1.large").privateIp(SOURCE_IP)
                 .root(VolumeSeed.of("/dev/sda1", sizeGiB).usedGiB(usedGiB)).tag("Name", "web-1");
-        return World.builder().defaultNetwork()
-                .instanceProfile(WORKER_PROFILE, InstanceProfileSeed.SSM_MANAGED_INSTANCE_CORE)
-                .instanceProfile(SOURCE_PROFILE, InstanceProfileSeed.SSM_MANAGED_INSTANCE_CORE)
+        World.Builder world = World.builder().defaultNetwork()
+                .instanceProfile(WORKER_PROFILE, InstanceProfileSeed.SSM_MANAGED_INSTANCE_CORE);
+        if (sourceOnSsm) {
+            world = world.instanceProfile(SOURCE_PROFILE, InstanceProfileSeed.SSM_MANAGED_INSTANCE_CORE);
+        }
+        return world
                 .image(sourceOnSsm ? pv.withSsmAgent() : pv)
                 .image(ImageSeed.hvm(UBUNTU_IMAGE, "ubuntu/images/hvm-ssd-gp3/ubuntu-noble-24.04-amd64-server-20251201")
                         .enaSupport(true).publicByAmazon().withSsmAgent())
