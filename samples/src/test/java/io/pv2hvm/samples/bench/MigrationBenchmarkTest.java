@@ -46,8 +46,9 @@ class MigrationBenchmarkTest {
         assertThat(c.inPlace().criticalPath()).extracting(Outcome.Step::name)
                 .contains("stop-source", "register-final-image", "launch-hvm-instance", "await-new-instance-boot")
                 .doesNotContain("verify-trial-instance", "verify-new-instance", "cleanup");
-        // DUAL_BOOT converts nothing in the window: the final snapshot is registered as it is
-        assertThat(c.floor().window()).isLessThan(c.dualBoot().window());
+        // DUAL_BOOT converts nothing in the window: the final snapshot is registered as it is (its window is
+        // F's chain plus the backup image, but pv2hvm terminates before registering, so its launch finds the IP free
+        // where F's waits for it: no ordering with F follows from the model)
         assertThat(c.dualBoot().criticalPath()).extracting(Outcome.Step::name)
                 .contains("stop-source", "snapshot-stopped-root", "register-backup-image", "register-final-image",
                         "launch-hvm-instance")
