@@ -263,7 +263,7 @@ public final class AwsSteps implements StepProvider {
     private List<ProvidedStep> dualBootSteps(MigrationSpec spec) {
         if (sourceTransport == null) {
             throw new InvalidSpecException("DUAL_BOOT changes the running source " + spec.instanceId() + " and needs a"
-                    + " transport to it, and none is configured. Use AwsSteps.builder().sourceOverSsm() (the source's SSM"
+                    + " transport to it, and none is configured. Use AwsSteps.builder().sourceOverSsm() (CLI: --source-over-ssm; the source's SSM"
                     + " agent online: an instance profile whose role has AmazonSSMManagedInstanceCore, or Default Host"
                     + " Management) or .sourceTransport(ip -> your SSH transport), or choose IN_PLACE or PARTITION_COPY,"
                     + " which never change the running source.");

@@ -223,6 +223,25 @@ class DualBootEndToEndTest extends EmulatorTestBase {
         assertThat(warnings).anyMatch(w -> w.contains("DUAL_BOOT change was not undone") && w.contains("pre-change"));
     }
 
+    @Test
+    void run_whenTheWindowFailsBeforeTheTermination_restartsTheSourceOnItsOwnRoot() {
+        startWithSsmOnTheSource(true);
+        String root = EndState.rootVolume(ec2, SOURCE);
+
+        StepFailedException e = catchThrowableOfType(StepFailedException.class,
+                () -> dualBoot(failingAfter(aws().sourceOverSsm().build(), "register-backup-image")).run());
+
+        assertThat(e).isNotNull();
+        assertThat(e.notRolledBack()).isEmpty();
+        Instance source = settled(() -> instance(SOURCE));
+        assertThat(source.state().nameAsString()).isEqualTo("running");
+        assertThat(source.privateIpAddress()).isEqualTo(SOURCE_IP);
+        // its own root, which DUAL_BOOT changed live and which still boots PV: never detached, never replaced
+        assertThat(source.blockDeviceMappings()).anySatisfy(m -> assertThat(m.ebs().volumeId()).isEqualTo(root));
+        assertThat(snapshotsWithRole(e.migrationId(), "pre-change-snapshot")).hasSize(1);
+        assertThat(warnings).anyMatch(w -> w.contains("DUAL_BOOT change was not undone"));
+    }
+
     private static int index(List<RecordedCall> calls, java.util.function.Predicate<RecordedCall> which) {
         for (int i = 0; i < calls.size(); i++) {
             if (which.test(calls.get(i))) {

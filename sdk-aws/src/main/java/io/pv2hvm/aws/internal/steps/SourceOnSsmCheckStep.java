@@ -47,7 +47,7 @@ public final class SourceOnSsmCheckStep implements Step {
                     "DUAL_BOOT reaches the running source " + source + " over SSM, but its SSM agent is " + ping + ".",
                     "Give the source an instance profile whose role has AmazonSSMManagedInstanceCore (or turn on Default"
                             + " Host Management) and wait until 'aws ssm describe-instance-information' shows it Online;"
-                            + " or reach it over SSH with AwsSteps.builder().sourceTransport(ip -> ...); or choose"
+                            + " or reach it over SSH with AwsSteps.builder().sourceTransport(ip -> ...) (SDK); or choose"
                             + " IN_PLACE or PARTITION_COPY, which never change the running source.")));
         }
     }
