@@ -8,6 +8,7 @@ import io.pv2hvm.core.guest.GuestFacts;
 import io.pv2hvm.core.guest.GuestInspector;
 import io.pv2hvm.core.guest.GuestKernel;
 import io.pv2hvm.core.guest.TargetPlatform;
+import io.pv2hvm.core.guest.internal.WorkerScript;
 import io.pv2hvm.core.spi.Command;
 import io.pv2hvm.core.transport.LocalTransport;
 import io.pv2hvm.testkit.lab.QemuBoot.Disk;
@@ -27,7 +28,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * mounted read-write, as a running source's root is, and prepared through its mount point (the
  * jobs never mount or unmount it). The same image then boots as PV, QEMU loading the kernel,
  * initrd and arguments its unchanged menu.lst names (the lab's PV-GRUB stand-in), and as HVM,
- * BIOS through extlinux in the volume's own boot sector on NVMe. Two boots in all.
+ * BIOS through extlinux in the volume's own boot sector on NVMe. Two boots in all; the other
+ * cases (consoles, refusals) boot nothing.
  */
 @RequiresLab
 class DualBootLabTest {
@@ -118,6 +120,70 @@ class DualBootLabTest {
         }
         Files.deleteIfExists(live);
         Files.deleteIfExists(image);
+    }
+
+    @Test
+    void adaptGuest_live_addsATtyS0GettyBesideTheXenConsolesAndNeverUnmountsTheLiveRoot() throws Exception {
+        Path stage = Files.createTempDirectory(lab.workDir(), "dual-boot-consoles");
+        Files.createDirectories(stage.resolve("etc/systemd/system/getty.target.wants"));
+        Files.writeString(stage.resolve("etc/inittab"), "1:2345:respawn:/sbin/getty 38400 tty1\n"
+                + "co:2345:respawn:/sbin/agetty hvc0 38400 vt100-nav\n");
+        Files.createSymbolicLink(stage.resolve("etc/systemd/system/getty.target.wants/serial-getty@hvc0.service"),
+                Path.of("/lib/systemd/system/serial-getty@.service"));
+        Files.createDirectories(stage.resolve("etc/init"));
+        Files.writeString(stage.resolve("etc/init/hvc0.conf"), "start on runlevel [2345]\nexec /sbin/getty -L hvc0 9600 vt102\n");
+        Path image = lab.scratch("dual-boot-consoles.img");
+        LOCAL.exec(Command.of("truncate", "-s", "64M", image.toString())).orThrow("truncate");
+        LOCAL.exec(Command.of("mkfs.ext4", "-q", "-F", "-d", stage.toString(), image.toString())).orThrow("mkfs.ext4");
+        Path live = Files.createTempDirectory(lab.workDir(), "dual-boot-consoles-live");
+        try (LoopDevice loop = LoopDevice.attach(image)) {
+            LOCAL.exec(Command.of("mount", "-o", "rw", loop.device(), live.toString())).orThrow("mount the live root");
+            try {
+                String out = LOCAL.exec(WorkerScript.ADAPT_GUEST.command(WorkerScript.liveRootOption(live.toString()),
+                        loop.device(), "yes", "/boot/extlinux/extlinux.conf", "6.1.0-1-amd64", "/boot/vmlinuz-6.1.0-1-amd64",
+                        "/boot/initrd.img-6.1.0-1-amd64", "DEFAULT linux\n", WorkerScript.guestResource("kernel-hook.sh")))
+                        .orThrow("adapt-guest live").stdout();
+
+                assertThat(LOCAL.exec(Command.of("mountpoint", "-q", live.toString())).exitCode()).isZero();
+                assertThat(Files.readString(live.resolve("etc/inittab")))
+                        .contains("co:2345:respawn:/sbin/agetty hvc0 38400 vt100-nav")
+                        .contains("pvS0:2345:respawn:/sbin/agetty ttyS0 38400 vt100-nav");
+                Path wants = live.resolve("etc/systemd/system/getty.target.wants");
+                assertThat(wants.resolve("serial-getty@hvc0.service")).isSymbolicLink();
+                assertThat(Files.readSymbolicLink(wants.resolve("serial-getty@ttyS0.service")))
+                        .isEqualTo(Path.of("/lib/systemd/system/serial-getty@.service"));
+                assertThat(live.resolve("etc/init/hvc0.conf")).exists();
+                assertThat(Files.readString(live.resolve("etc/init/ttyS0.conf"))).contains("getty -L ttyS0 9600");
+                assertThat(out).contains("CHANGE\t/etc/inittab\tadded a getty on ttyS0");
+            } finally {
+                LOCAL.exec(Command.of("umount", live.toString())).orThrow("umount the live root");
+            }
+        }
+        Files.deleteIfExists(live);
+        Files.deleteIfExists(image);
+    }
+
+    @Test
+    void liveRoot_whenTheDeviceIsNotTheFilesystemAtTheLiveRoot_refusesBeforeAnyWrite() throws Exception {
+        Path image = lab.copyOf(Fixture.EXT4, "dual-boot-other-device.img");
+        Path other = lab.copyOf(Fixture.EXT4, "dual-boot-other-device-2.img");
+        Path live = Files.createTempDirectory(lab.workDir(), "dual-boot-other-live");
+        String hash = GuestLab.sha256(other);
+        try (LoopDevice loop = LoopDevice.attach(image); LoopDevice second = LoopDevice.attach(other)) {
+            LOCAL.exec(Command.of("mount", "-o", "rw", loop.device(), live.toString())).orThrow("mount the live root");
+            try {
+                var r = LOCAL.exec(WorkerScript.WRITE_FSTAB.command(WorkerScript.liveRootOption(live.toString()),
+                        second.device(), "UUID=0 / ext4 defaults 0 1"));
+                assertThat(r.exitCode()).isNotZero();
+                assertThat(r.stderr()).contains("is not the filesystem mounted at the live root");
+            } finally {
+                LOCAL.exec(Command.of("umount", live.toString())).orThrow("umount the live root");
+            }
+        }
+        assertThat(GuestLab.sha256(other)).isEqualTo(hash);
+        Files.deleteIfExists(live);
+        Files.deleteIfExists(image);
+        Files.deleteIfExists(other);
     }
 
     /** The default (first) entry's kernel, initrd and kernel arguments of a PV-GRUB menu.lst. */
