@@ -20,7 +20,9 @@ import io.pv2hvm.aws.internal.steps.MoveDataVolumesStep;
 import io.pv2hvm.aws.internal.steps.MoveSecondaryInterfacesStep;
 import io.pv2hvm.aws.internal.steps.MoveSourceRootStep;
 import io.pv2hvm.aws.internal.steps.PrepareFinalTargetStep;
+import io.pv2hvm.aws.internal.steps.PreChangeSnapshotStep;
 import io.pv2hvm.aws.internal.steps.PreflightStep;
+import io.pv2hvm.aws.internal.steps.PrepareSourceStep;
 import io.pv2hvm.aws.internal.steps.ReadDataVolumesStep;
 import io.pv2hvm.aws.internal.steps.ReleaseQuarantineStep;
 import io.pv2hvm.aws.internal.steps.ProtectVolumesStep;
@@ -28,12 +30,14 @@ import io.pv2hvm.aws.internal.steps.RegisterImageStep;
 import io.pv2hvm.aws.internal.steps.SnapshotConvertedStep;
 import io.pv2hvm.aws.internal.steps.SnapshotDataVolumesStep;
 import io.pv2hvm.aws.internal.steps.SnapshotRootStep;
+import io.pv2hvm.aws.internal.steps.SourceOnSsmCheckStep;
 import io.pv2hvm.aws.internal.steps.StopSourceStep;
 import io.pv2hvm.aws.internal.steps.TerminateSourceStep;
 import io.pv2hvm.aws.internal.steps.TrialSecurityGroupStep;
 import io.pv2hvm.aws.internal.steps.VerifyNewInstanceStep;
 import io.pv2hvm.aws.internal.steps.VerifyTrialStep;
 import io.pv2hvm.aws.internal.steps.WorkerImages;
+import io.pv2hvm.core.ConversionStrategy;
 import io.pv2hvm.core.InvalidSpecException;
 import io.pv2hvm.core.MigrationSpec;
 import io.pv2hvm.core.guest.GuestConversion;
@@ -90,6 +94,12 @@ public final class AwsSteps implements StepProvider {
     private final BiConsumer<String, AwsCalls> callsObserver;
     /** The poll rounds the migrations of one fleet share (per account); null: each migration polls on its own. */
     private final Supplier<SharedPolls> sharedPolls;
+    /** DUAL_BOOT's way to the running source: SSM on it ({@link #SOURCE_OVER_SSM}), a transport by private IP, or null (none). */
+    private final Function<String, CommandTransport> sourceTransport;
+    /** Marks {@link Builder#sourceOverSsm()}: SSM Run Command on the source instance itself. */
+    private static final Function<String, CommandTransport> SOURCE_OVER_SSM = ip -> {
+        throw new IllegalStateException("the SSM marker is never applied");
+    };
 
     /** For ServiceLoader: default clients (region and credentials from the SDK's default chains), made on first use. */
     public AwsSteps() {
@@ -112,6 +122,7 @@ public final class AwsSteps implements StepProvider {
         this.rateLimits = b.rateLimits;
         this.callsObserver = (id, calls) -> { };
         this.sharedPolls = null;
+        this.sourceTransport = b.sourceTransport;
     }
 
     private AwsSteps(AwsSteps base, Supplier<Ec2Client> ec2, Supplier<SsmClient> ssm, Ec2RateLimits rateLimits,
@@ -127,6 +138,7 @@ public final class AwsSteps implements StepProvider {
         this.rateLimits = rateLimits;
         this.callsObserver = callsObserver;
         this.sharedPolls = memoize(() -> new SharedPolls(ec2.get(), timeouts.poll()));
+        this.sourceTransport = base.sourceTransport;
     }
 
     /** A builder. */
@@ -182,6 +194,9 @@ public final class AwsSteps implements StepProvider {
         if (spec.keepSource() && spec.preserveIps()) {
             throw new InvalidSpecException("keepingSource() and preservingIps() exclude each other: a private IP"
                     + " can only move to the new instance once the source is terminated. Drop one of them.");
+        }
+        if (spec.strategy().orElse(null) == ConversionStrategy.DUAL_BOOT) {
+            return dualBootSteps(spec);
         }
         AwsRuntime aws = runtime(spec);
         boolean keepIps = spec.preserveIps();
@@ -239,8 +254,83 @@ public final class AwsSteps implements StepProvider {
         return steps;
     }
 
-    private AwsRuntime runtime(MigrationSpec spec) {
+    /**
+     * DUAL_BOOT (opt-in): the running source itself is prepared to boot both ways, after a kept
+     * snapshot of its root; the trial image is a snapshot taken after that change, and in the
+     * window the final snapshot of the stopped source is registered as the HVM image as it is,
+     * next to the backup image made from the same snapshot: nothing is converted inside the window.
+     */
+    private List<ProvidedStep> dualBootSteps(MigrationSpec spec) {
+        if (sourceTransport == null) {
+            throw new InvalidSpecException("DUAL_BOOT changes the running source " + spec.instanceId() + " and needs a"
+                    + " transport to it, and none is configured. Use AwsSteps.builder().sourceOverSsm() (CLI: --source-over-ssm; the source's SSM"
+                    + " agent online: an instance profile whose role has AmazonSSMManagedInstanceCore, or Default Host"
+                    + " Management) or .sourceTransport(ip -> your SSH transport), or choose IN_PLACE or PARTITION_COPY,"
+                    + " which never change the running source.");
+        }
         AwsCalls calls = new AwsCalls(rateLimits);
+        AwsRuntime aws = runtime(spec, calls);
+        boolean keepIps = spec.preserveIps();
+        Function<String, CommandTransport> toSource = instanceId -> sourceTransportTo(instanceId, aws, calls, spec);
+        List<ProvidedStep> steps = new ArrayList<>();
+        add(steps, Phase.PREFLIGHT, new PreflightStep(aws, dryRunPermissionChecks, workerTransport == null));
+        if (sourceTransport == SOURCE_OVER_SSM) {
+            add(steps, Phase.PREFLIGHT, new SourceOnSsmCheckStep(aws));
+        }
+        add(steps, Phase.PREPARE, new PreChangeSnapshotStep(aws));
+        add(steps, Phase.PREPARE, new SnapshotDataVolumesStep(aws));
+        add(steps, Phase.PREPARE, new LaunchWorkerStep(aws));
+        add(steps, Phase.CONVERT, new ReadDataVolumesStep(aws));
+        add(steps, Phase.CONVERT, new PrepareSourceStep(aws, guest, toSource));
+        add(steps, Phase.CONVERT, new SnapshotRootStep(aws, false));
+        add(steps, Phase.REGISTER, RegisterImageStep.fromSourceSnapshot(aws, Round.TRIAL));
+        add(steps, Phase.VERIFY, new TrialSecurityGroupStep(aws));
+        add(steps, Phase.VERIFY, new VerifyTrialStep(aws));
+        if (keepIps) {
+            add(steps, Phase.VERIFY, new ProtectVolumesStep(aws));
+        }
+        add(steps, Phase.CUTOVER, new StopSourceStep(aws));
+        add(steps, Phase.CUTOVER, new SnapshotRootStep(aws, true));
+        add(steps, Phase.CUTOVER, new MoveDataVolumesStep(aws, false));
+        if (keepIps) {
+            add(steps, Phase.CUTOVER, new MoveSecondaryInterfacesStep(aws, false));
+        }
+        add(steps, Phase.CUTOVER, new BackupImageStep(aws));
+        if (keepIps) {
+            add(steps, Phase.CUTOVER, new TerminateSourceStep(aws));
+        }
+        add(steps, Phase.CUTOVER, RegisterImageStep.fromSourceSnapshot(aws, Round.FINAL));
+        add(steps, Phase.CUTOVER, new LaunchHvmInstanceStep(aws));
+        add(steps, Phase.CUTOVER, new HoldForDataVolumesStep(aws, false));
+        add(steps, Phase.CUTOVER, new MoveDataVolumesStep(aws, true));
+        if (keepIps) {
+            add(steps, Phase.CUTOVER, new MoveSecondaryInterfacesStep(aws, true));
+            add(steps, Phase.CUTOVER, new AssociateElasticIpsStep(aws));
+        }
+        add(steps, Phase.CUTOVER, new HoldForDataVolumesStep(aws, true));
+        add(steps, Phase.CUTOVER, new ReleaseQuarantineStep(aws));
+        add(steps, Phase.CUTOVER, new AwaitBootStep(aws));
+        add(steps, Phase.CONFIRM, new VerifyNewInstanceStep(aws));
+        add(steps, Phase.CLEANUP, new CleanupStep(aws));
+        return steps;
+    }
+
+    /** DUAL_BOOT's transport to the running source: SSM Run Command on it, or the configured one by its private IP. */
+    private CommandTransport sourceTransportTo(String instanceId, AwsRuntime aws, AwsCalls calls, MigrationSpec spec) {
+        if (sourceTransport == SOURCE_OVER_SSM) {
+            return SsmTransport.builder().client(aws.ssm()).instanceId(instanceId).maxPoll(timeouts.poll())
+                    .sleeper(spec.sleeper()).clock(spec.clock()).calls(calls).agentTimeout(timeouts.agentOnline()).acceptanceWindow(timeouts.poll().multipliedBy(6)).build();
+        }
+        return sourceTransport.apply(aws.ec2().instance(instanceId).map(Instance::privateIpAddress)
+                .orElseThrow(() -> new AwsCallException("DescribeInstances", "InvalidInstanceID.NotFound",
+                        "Source " + instanceId + " has no private IP visible; resume to try again.", null, true)));
+    }
+
+    private AwsRuntime runtime(MigrationSpec spec) {
+        return runtime(spec, new AwsCalls(rateLimits));
+    }
+
+    private AwsRuntime runtime(MigrationSpec spec, AwsCalls calls) {
         callsObserver.accept(spec.instanceId(), calls);
         Ec2Resources resources = new Ec2Resources(ec2.get(), calls, timeouts,
                 sharedPolls != null ? sharedPolls.get() : new SharedPolls(ec2.get(), timeouts.poll()));
@@ -340,8 +430,30 @@ public final class AwsSteps implements StepProvider {
         private List<String> workerSecurityGroupIds = List.of();
         private Function<String, CommandTransport> workerTransport;
         private Ec2RateLimits rateLimits = Ec2RateLimits.unlimited();
+        private Function<String, CommandTransport> sourceTransport;
 
         private Builder() {
+        }
+
+        /**
+         * DUAL_BOOT's transport to the running source: SSM Run Command on the source instance itself.
+         * Its SSM agent must be online (an instance profile whose role has AmazonSSMManagedInstanceCore,
+         * or the account's Default Host Management Configuration), and the commands run as root there.
+         * Without a source transport, a DUAL_BOOT migration is refused before anything is called.
+         */
+        public Builder sourceOverSsm() {
+            this.sourceTransport = SOURCE_OVER_SSM;
+            return this;
+        }
+
+        /**
+         * DUAL_BOOT's transport to the running source over another transport, e.g. SSH as a user who
+         * may run the jobs as root: {@code .sourceTransport(ip -> ssh.host(ip).build())}. The function
+         * gets the source's private IP.
+         */
+        public Builder sourceTransport(Function<String, CommandTransport> byPrivateIp) {
+            this.sourceTransport = Objects.requireNonNull(byPrivateIp, "byPrivateIp");
+            return this;
         }
 
         /**

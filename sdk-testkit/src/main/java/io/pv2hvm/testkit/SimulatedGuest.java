@@ -13,6 +13,7 @@ import io.pv2hvm.core.guest.GuestKernel;
 import io.pv2hvm.core.guest.GuestOs;
 import io.pv2hvm.core.guest.TargetPlatform;
 import io.pv2hvm.core.guest.internal.ConversionPlan;
+import io.pv2hvm.core.guest.internal.WorkerScript;
 import io.pv2hvm.core.guest.internal.FstabRewriter;
 import io.pv2hvm.core.spi.CommandTransport;
 import io.pv2hvm.core.spi.ProgressSink;
@@ -35,6 +36,7 @@ public final class SimulatedGuest implements GuestConversion {
     private final String pvOnlyReason;
     private final List<FstabEntry> dataEntries;
     private final AtomicInteger conversions = new AtomicInteger();
+    private final AtomicInteger liveChanges = new AtomicInteger();
     private final AtomicReference<List<String>> lastFstab = new AtomicReference<>(List.of());
 
     private SimulatedGuest(String filesystem, Set<String> drivers, String pvOnlyReason) {
@@ -131,6 +133,43 @@ public final class SimulatedGuest implements GuestConversion {
         String bootDisk = strategy == ConversionStrategy.IN_PLACE ? sourceDevice : targetDevice;
         return new ConversionResult(strategy, bootDisk, bootDisk, facts.filesystem().uuid(),
                 facts.kernels().get(0).version(), plan.driversToAdd(), warnings, facts, changes);
+    }
+
+    /**
+     * DUAL_BOOT on the simulated running source: the source is reached for real through
+     * {@code sourceTransport} (over SSM in the emulator, which refuses a source whose agent is not
+     * online), the guest is decided by the same rules as a real one (a simulated source has
+     * extlinux), and the disk writes are skipped.
+     */
+    @Override
+    public ConversionResult dualBoot(CommandTransport sourceTransport, String liveRoot, TargetPlatform target,
+                                     DataVolumes dataVolumes, ProgressSink progress) {
+        sourceTransport.exec(WorkerScript.LIVE_ROOT.command(WorkerScript.liveRootOption(liveRoot)))
+                .orThrow("Finding the live root's device on " + sourceTransport.describe());
+        GuestFacts inspected = inspect(sourceTransport, "/dev/xvda1");
+        Set<String> tools = new java.util.HashSet<>(inspected.initramfsTools());
+        tools.add("extlinux");
+        GuestFacts facts = new GuestFacts(inspected.device(), inspected.partitioned(), inspected.filesystem(), inspected.os(),
+                inspected.bootConfig(), inspected.defaultEntry(), inspected.kernels(), inspected.fstab(), inspected.consoles(),
+                tools, inspected.startup(), inspected.layout());
+        ConversionPlan plan = ConversionPlan.decide(facts, ConversionStrategy.DUAL_BOOT, target, true);
+        progress.report(100, "simulated " + ConversionStrategy.DUAL_BOOT);
+        liveChanges.incrementAndGet();
+        List<String> warnings = new ArrayList<>(plan.warnings());
+        warnings.add("The running source's DUAL_BOOT change was simulated: no file on it was written (SimulatedGuest).");
+        FstabRewriter rewriter = new FstabRewriter(facts.startup(), dataVolumes.identified(), dataVolumes.keptByName());
+        lastFstab.set(List.copyOf(rewriter.rewrite(facts.fstab().stream().map(FstabEntry::toLine).toList(),
+                "UUID=" + facts.filesystem().uuid())));
+        warnings.addAll(rewriter.warnings());
+        List<GuestChange> changes = new ArrayList<>(rewriter.changes().stream().map(c -> new GuestChange("/etc/fstab", c)).toList());
+        changes.add(new GuestChange("/boot/extlinux/extlinux.conf", "HVM boot entry for extlinux, beside PV-GRUB's unchanged menu.lst"));
+        return new ConversionResult(ConversionStrategy.DUAL_BOOT, facts.device(), facts.device(), facts.filesystem().uuid(),
+                facts.kernels().get(0).version(), plan.driversToAdd(), warnings, facts, changes);
+    }
+
+    /** How many DUAL_BOOT live changes of a running source were simulated. */
+    public int liveChanges() {
+        return liveChanges.get();
     }
 
     private List<FstabEntry> fstab() {

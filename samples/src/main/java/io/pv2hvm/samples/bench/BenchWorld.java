@@ -27,16 +27,33 @@ final class BenchWorld {
     private BenchWorld() {
     }
 
+    /** The source's instance profile when DUAL_BOOT reaches it over SSM; its role has AmazonSSMManagedInstanceCore. */
+    static final String SOURCE_PROFILE = "web-ssm";
+
     /** The world with a root volume of {@code sizeGiB} holding {@code usedGiB} of data. */
     static World of(int sizeGiB, double usedGiB) {
-        return World.builder().defaultNetwork()
-                .instanceProfile(WORKER_PROFILE, InstanceProfileSeed.SSM_MANAGED_INSTANCE_CORE)
-                .image(ImageSeed.pv(PV_IMAGE, "centos6-pv").kernelId(PV_GRUB_KERNEL))
+        return of(sizeGiB, usedGiB, false);
+    }
+
+    /**
+     * The same world; with {@code sourceOnSsm} the source runs the SSM agent and has an instance
+     * profile that lets it register (what DUAL_BOOT's {@code sourceOverSsm()} needs, as on EC2).
+     */
+    static World of(int sizeGiB, double usedGiB, boolean sourceOnSsm) {
+        ImageSeed pv = ImageSeed.pv(PV_IMAGE, "centos6-pv").kernelId(PV_GRUB_KERNEL);
+        InstanceSeed source = InstanceSeed.of(SOURCE, PV_IMAGE).instanceType("m1.large").privateIp(SOURCE_IP)
+                .root(VolumeSeed.of("/dev/sda1", sizeGiB).usedGiB(usedGiB)).tag("Name", "web-1");
+        World.Builder world = World.builder().defaultNetwork()
+                .instanceProfile(WORKER_PROFILE, InstanceProfileSeed.SSM_MANAGED_INSTANCE_CORE);
+        if (sourceOnSsm) {
+            world = world.instanceProfile(SOURCE_PROFILE, InstanceProfileSeed.SSM_MANAGED_INSTANCE_CORE);
+        }
+        return world
+                .image(sourceOnSsm ? pv.withSsmAgent() : pv)
                 .image(ImageSeed.hvm(UBUNTU_IMAGE, "ubuntu/images/hvm-ssd-gp3/ubuntu-noble-24.04-amd64-server-20251201")
                         .enaSupport(true).publicByAmazon().withSsmAgent())
                 .publicParameter(AwsSteps.UBUNTU_24_04_PARAMETER, UBUNTU_IMAGE)
-                .instance(InstanceSeed.of(SOURCE, PV_IMAGE).instanceType("m1.large").privateIp(SOURCE_IP)
-                        .root(VolumeSeed.of("/dev/sda1", sizeGiB).usedGiB(usedGiB)).tag("Name", "web-1"))
+                .instance(sourceOnSsm ? source.instanceProfile(SOURCE_PROFILE) : source)
                 .instance(InstanceSeed.of(WORKER, UBUNTU_IMAGE).instanceType("t3.small").tag("Name", "worker")
                         .instanceProfile(WORKER_PROFILE))
                 .elasticIp(EIP, "198.51.100.10", SOURCE)

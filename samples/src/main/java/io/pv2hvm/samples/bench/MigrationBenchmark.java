@@ -31,9 +31,10 @@ import java.util.concurrent.Future;
 import java.util.stream.Collectors;
 
 /**
- * Migrates the same PV instance on the emulator, under the same {@link BenchModel}, four ways: the
- * physical floor F ({@link FloorProcedure}), pv2hvm with IN_PLACE, pv2hvm with PARTITION_COPY, and
- * the seeds' manual order ({@link SeedsProcedure}); then prints each downtime window against F and
+ * Migrates the same PV instance on the emulator, under the same {@link BenchModel}, five ways: the
+ * physical floor F ({@link FloorProcedure}), pv2hvm with IN_PLACE, pv2hvm with PARTITION_COPY,
+ * pv2hvm with the opt-in DUAL_BOOT (the running source prepared before the stop; its source runs
+ * the SSM agent), and the seeds' manual order ({@link SeedsProcedure}); then prints each downtime window against F and
  * against the seeds' window, the targets (issue #16), the total time and API calls, and each
  * window's critical path step by step. Times are EC2 time (real time divided by the time scale).
  */
@@ -63,11 +64,22 @@ public final class MigrationBenchmark {
         }
     }
 
-    /** One scenario's floor and the three procedures, run on the same model. */
-    public record Comparison(Scenario scenario, Outcome floor, Outcome inPlace, Outcome partitionCopy, Outcome seeds) {
+    /**
+     * One scenario's floor and the procedures, run on the same model. {@code dualBoot} (opt-in
+     * DUAL_BOOT, which changes the running source before the stop) is null where it was not run
+     * (the sensitivity table's rows).
+     */
+    public record Comparison(Scenario scenario, Outcome floor, Outcome inPlace, Outcome partitionCopy, Outcome seeds,
+                             Outcome dualBoot) {
+        /** Without DUAL_BOOT. */
+        public Comparison(Scenario scenario, Outcome floor, Outcome inPlace, Outcome partitionCopy, Outcome seeds) {
+            this(scenario, floor, inPlace, partitionCopy, seeds, null);
+        }
+
         /** The procedures, floor first. */
         public List<Outcome> all() {
-            return List.of(floor, inPlace, partitionCopy, seeds);
+            return dualBoot == null ? List.of(floor, inPlace, partitionCopy, seeds)
+                    : List.of(floor, inPlace, partitionCopy, dualBoot, seeds);
         }
 
         /** {@code o}'s window divided by F. */
@@ -111,7 +123,7 @@ public final class MigrationBenchmark {
         return model;
     }
 
-    /** Runs the floor and the three procedures for each scenario, one after the other, and prints the tables. */
+    /** Runs the floor and the four procedures for each scenario, one after the other, and prints the tables. */
     public List<Comparison> run(List<Scenario> scenarios) {
         out.println();
         out.println("Fair terms (issue #16):");
@@ -119,7 +131,7 @@ public final class MigrationBenchmark {
         List<Comparison> all = new ArrayList<>();
         for (Scenario s : scenarios) {
             Comparison c = new Comparison(s, floor(s), pv2hvm(s, ConversionStrategy.IN_PLACE),
-                    pv2hvm(s, ConversionStrategy.PARTITION_COPY), seeds(s));
+                    pv2hvm(s, ConversionStrategy.PARTITION_COPY), seeds(s), pv2hvm(s, ConversionStrategy.DUAL_BOOT));
             all.add(c);
             print(c);
         }
@@ -167,12 +179,14 @@ public final class MigrationBenchmark {
 
     Outcome pv2hvm(Scenario s, ConversionStrategy strategy) {
         ModeledWorker worker = worker();
-        try (Ec2Emulator emulator = emulator(s, worker); Ec2Client ec2 = EmulatorClients.ec2(emulator.endpoint());
+        boolean dualBoot = strategy == ConversionStrategy.DUAL_BOOT;
+        try (Ec2Emulator emulator = emulator(s, worker, dualBoot); Ec2Client ec2 = EmulatorClients.ec2(emulator.endpoint());
              SsmClient ssm = EmulatorClients.ssm(emulator.endpoint())) {
-            AwsSteps aws = AwsSteps.builder().ec2(ec2).ssm(ssm).timeouts(EmulatorTimeouts.forTimeScale(timeScale))
+            AwsSteps.Builder builder = AwsSteps.builder().ec2(ec2).ssm(ssm).timeouts(EmulatorTimeouts.forTimeScale(timeScale))
                     .workerInstanceProfile(BenchWorld.WORKER_PROFILE)
                     .guestConversion(new ModeledConversion(s.sizeGiB(), bytes(s.usedGiB()), bytes(s.sizeGiB()),
-                            s.changedMiB() << 20)).build();
+                            s.changedMiB() << 20));
+            AwsSteps aws = (dualBoot ? builder.sourceOverSsm() : builder).build();
             String root = rootVolume(ec2);
             MigrationResult r = Migration.of(BenchWorld.SOURCE).toHvm().preservingIps().withInstanceType("m5.large")
                     .withStrategy(strategy).withProvider(aws).journal(InMemoryJournal.create())
@@ -204,7 +218,11 @@ public final class MigrationBenchmark {
     }
 
     private Ec2Emulator emulator(Scenario s, ModeledWorker worker) {
-        Ec2Emulator emulator = Ec2Emulator.builder().world(BenchWorld.of(s.sizeGiB(), s.usedGiB()))
+        return emulator(s, worker, false);
+    }
+
+    private Ec2Emulator emulator(Scenario s, ModeledWorker worker, boolean sourceOnSsm) {
+        Ec2Emulator emulator = Ec2Emulator.builder().world(BenchWorld.of(s.sizeGiB(), s.usedGiB(), sourceOnSsm))
                 .latency(model.latency()).ssmExecutor(worker).build().start();
         worker.attachTo(emulator);
         return emulator;
@@ -247,6 +265,10 @@ public final class MigrationBenchmark {
                 s.sizeGiB(), IN_PLACE_TARGET, passFail(c.overFloor(c.inPlace()) <= IN_PLACE_TARGET), c.overFloor(c.inPlace()),
                 PARTITION_COPY_TARGET, passFail(c.overFloor(c.partitionCopy()) <= PARTITION_COPY_TARGET),
                 c.overFloor(c.partitionCopy()));
+        if (c.dualBoot() != null) {
+            out.printf(Locale.ROOT, "DUAL_BOOT (opt-in; it changes the running source before the stop, so nothing is"
+                    + " converted in the window): window %.2f × F.%n", c.overFloor(c.dualBoot()));
+        }
         out.println("Conversion bytes, from the conversion benchmark: " + ConversionCost.basis(s.sizeGiB()) + ".");
         out.println();
         for (Outcome o : c.all()) {
@@ -274,6 +296,9 @@ public final class MigrationBenchmark {
         if (o == c.partitionCopy()) {
             return String.format(Locale.ROOT, "≤ %.2f %s", PARTITION_COPY_TARGET,
                     passFail(c.overFloor(o) <= PARTITION_COPY_TARGET));
+        }
+        if (o == c.dualBoot()) {
+            return "≈ 1 (opt-in)";
         }
         return "";
     }

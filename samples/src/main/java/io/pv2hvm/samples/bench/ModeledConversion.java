@@ -90,6 +90,18 @@ final class ModeledConversion implements GuestConversion {
                 progress);
     }
 
+    /**
+     * DUAL_BOOT's live change of the running source, before the stop: what IN_PLACE writes, on the
+     * source's own root (so the trial snapshot taken after it and the final snapshot copy it), sent
+     * through the transport to the source (SSM on it in the bench).
+     */
+    @Override
+    public ConversionResult dualBoot(CommandTransport sourceTransport, String liveRoot, TargetPlatform target,
+                                     DataVolumes dataVolumes, ProgressSink progress) {
+        perform(sourceTransport, "/dev/xvda1", ConversionCost.of(ConversionCost.Method.IN_PLACE, sizeGiB, usedBytes));
+        return guest.dualBoot(sourceTransport, liveRoot, target, dataVolumes, progress);
+    }
+
     /** What the incremental final round reads and writes (see the class comment). */
     ConversionCost resyncCost() {
         long inodeTables = 2 * (filesystemBytes / BYTES_PER_INODE_TABLE_BYTE);

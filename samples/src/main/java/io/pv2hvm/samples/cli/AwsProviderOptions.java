@@ -22,6 +22,11 @@ final class AwsProviderOptions {
             + " (SimulatedGuest), for an emulator whose worker has no disks.")
     boolean simulateGuest;
 
+    @Option(names = "--source-over-ssm", description = "With --strategy DUAL_BOOT: reach the running source through SSM"
+            + " Run Command on it (its SSM agent online: an instance profile whose role has"
+            + " AmazonSSMManagedInstanceCore, or Default Host Management). DUAL_BOOT is refused without it.")
+    boolean sourceOverSsm;
+
     /** The AWS steps over these clients. */
     AwsSteps steps(Ec2Client ec2, SsmClient ssm) {
         if (simulateGuest && !aws.customEndpoint()) {
@@ -31,6 +36,9 @@ final class AwsProviderOptions {
         AwsSteps.Builder b = worker.applyTo(AwsSteps.builder().ec2(ec2).ssm(ssm).timeouts(aws.timeouts()));
         if (simulateGuest) {
             b.guestConversion(SimulatedGuest.typical());
+        }
+        if (sourceOverSsm) {
+            b.sourceOverSsm();
         }
         return b.build();
     }

@@ -23,7 +23,8 @@ final class MigrationOptions {
     String instanceType;
 
     @Option(names = "--strategy", paramLabel = "STRATEGY", description = "IN_PLACE or PARTITION_COPY (default: IN_PLACE"
-            + " where the filesystem allows it).")
+            + " where the filesystem allows it), or the opt-in DUAL_BOOT, which changes the running source before the"
+            + " stop (needs --source-over-ssm).")
     ConversionStrategy strategy;
 
     @Option(names = "--worker", paramLabel = "ID", description = "An existing worker instance (i-...) or the AMI to"

@@ -146,6 +146,19 @@ class CommandsAgainstEmulatorTest {
     }
 
     @Test
+    void plan_dualBoot_needsTheSourceTransport_thenListsTheChangeToTheRunningSource_andCallsNothing() {
+        Cli.Run without = cli("plan", SandboxWorld.SOURCE, "--preserve-ips", "--strategy", "DUAL_BOOT");
+        Cli.Run with = cli("plan", SandboxWorld.SOURCE, "--preserve-ips", "--strategy", "DUAL_BOOT", "--source-over-ssm");
+
+        assertThat(without.exit()).as(without.toString()).isEqualTo(2);
+        assertThat(without.err()).contains("DUAL_BOOT changes the running source").contains("--source-over-ssm");
+        assertThat(with.exit()).as(with.toString()).isZero();
+        assertThat(with.out()).contains("prepare-source-dual-boot").contains("/boot/grub/menu.lst is not changed")
+                .doesNotContain("convert-final");
+        assertThat(emulator.journal().all()).isEmpty();
+    }
+
+    @Test
     void migrate_thenResume_runsTheMigrationAndResumeReturnsItsJournaledResult() {
         Cli.Run run = cli("migrate", SandboxWorld.SOURCE, "--preserve-ips", "--instance-type", "m5.large",
                 "--simulate-guest", "--yes", "--json", "--journal-dir", journalDir.toString(), "--worker-profile", SandboxWorld.WORKER_PROFILE, "--migration-id",

@@ -30,6 +30,11 @@ public final class Roles {
      * snapshot and the backup image keep its PV data). A customer volume: never deleted, only tagged.
      */
     public static final String CONVERTED_SOURCE_ROOT = "converted-source-root";
+    /**
+     * DUAL_BOOT's snapshot of the running source's root taken before the live change: the way back
+     * to the source exactly as it was. Kept whatever happens, never deleted by pv2hvm.
+     */
+    public static final String PRE_CHANGE_SNAPSHOT = "pre-change-snapshot";
     /** A rollback's new root for the source, made from the final snapshot when the original was converted. */
     public static final String RESTORED_SOURCE_ROOT = "restored-source-root";
 

@@ -2,6 +2,7 @@ package io.pv2hvm.core.guest;
 
 import io.pv2hvm.core.ConversionStrategy;
 import io.pv2hvm.core.GuestIncompatibleException;
+import io.pv2hvm.core.InvalidSpecException;
 import io.pv2hvm.core.guest.internal.ConversionPlan;
 import io.pv2hvm.core.spi.CommandTransport;
 import io.pv2hvm.core.spi.ProgressSink;
@@ -62,6 +63,20 @@ public interface GuestConversion {
         return convert(transport, ConversionStrategy.PARTITION_COPY, sourceDevice, targetDevice, target, dataVolumes, progress);
     }
 
+    /**
+     * {@link ConversionStrategy#DUAL_BOOT}: prepares the running guest reached through
+     * {@code sourceTransport}, whose root filesystem is mounted at {@code liveRoot} ({@code /}), to
+     * boot both as PV and as HVM (see {@link GuestConverter#dualBoot(String)}). This default refuses:
+     * a conversion that cannot change a live source says so before anything is written.
+     *
+     * @throws io.pv2hvm.core.GuestIncompatibleException naming every blocker and the alternative strategy
+     */
+    default ConversionResult dualBoot(CommandTransport sourceTransport, String liveRoot, TargetPlatform target,
+                                      DataVolumes dataVolumes, ProgressSink progress) {
+        throw new InvalidSpecException(getClass().getSimpleName() + " cannot prepare a running source; DUAL_BOOT needs"
+                + " GuestConversion.onWorker() or a conversion that implements dualBoot.");
+    }
+
     /** The real conversion with the worker scripts, fixing missing drivers. */
     static GuestConversion onWorker() {
         return new GuestConversion() {
@@ -82,6 +97,13 @@ public interface GuestConversion {
                                             DataVolumes dataVolumes, ProgressSink progress) {
                 return GuestConverter.on(transport).forTarget(target).reportingTo(progress).withDataVolumes(dataVolumes)
                         .convert(strategy, sourceDevice, targetDevice);
+            }
+
+            @Override
+            public ConversionResult dualBoot(CommandTransport sourceTransport, String liveRoot, TargetPlatform target,
+                                             DataVolumes dataVolumes, ProgressSink progress) {
+                return GuestConverter.on(sourceTransport).forTarget(target).reportingTo(progress).withDataVolumes(dataVolumes)
+                        .dualBoot(liveRoot);
             }
 
             @Override

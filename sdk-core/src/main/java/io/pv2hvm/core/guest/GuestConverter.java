@@ -2,6 +2,7 @@ package io.pv2hvm.core.guest;
 
 import io.pv2hvm.core.CommandFailedException;
 import io.pv2hvm.core.ConversionStrategy;
+import io.pv2hvm.core.GuestIncompatibleException;
 import io.pv2hvm.core.InvalidSpecException;
 import io.pv2hvm.core.ResyncRefusedException;
 import io.pv2hvm.core.guest.internal.ConversionPlan;
@@ -153,6 +154,8 @@ public final class GuestConverter {
         return switch (Objects.requireNonNull(strategy, "strategy")) {
             case IN_PLACE -> inPlace(sourceDevice);
             case PARTITION_COPY -> partitionCopy(sourceDevice, targetDevice);
+            case DUAL_BOOT -> throw new InvalidSpecException("DUAL_BOOT prepares a running source, not a volume on a"
+                    + " worker: call dualBoot(liveRoot) through a transport to the source.");
         };
     }
 
@@ -185,6 +188,62 @@ public final class GuestConverter {
         warnings.addAll(writeFstab(facts, device, uuid, 95, 100, changes));
         progress.report(100, device + " boots under HVM with extlinux");
         return new ConversionResult(ConversionStrategy.IN_PLACE, device, device, uuid, plan.kernel().version(),
+                plan.driversToAdd(), warnings, facts, changes);
+    }
+
+    /**
+     * {@link ConversionStrategy#DUAL_BOOT}: prepares the <em>running</em> guest whose root filesystem
+     * is mounted read-write at {@code liveRoot} ({@code /} when this converter's transport reaches
+     * the source itself) to boot both ways: PV-GRUB keeps reading {@code /boot/grub/menu.lst},
+     * untouched; extlinux is installed beside it, into the boot sector of the same unpartitioned
+     * filesystem, with the HVM console and root by UUID in {@code /boot/extlinux/extlinux.conf} only;
+     * the initramfs carries the target's drivers and Xen's block driver; fstab names the root by UUID;
+     * a getty runs on {@code ttyS0} beside the Xen console's; MAC pinning is removed. The same jobs as
+     * {@link #inPlace}, run in their live mode (they never mount or unmount the live root). Every
+     * refusal, of the layout, the filesystem, the kernel, the drivers or a missing extlinux on the
+     * source, comes before the first write.
+     *
+     * @throws io.pv2hvm.core.GuestIncompatibleException naming every blocker and the alternative strategy
+     */
+    public ConversionResult dualBoot(String liveRoot) {
+        String option = WorkerScript.liveRootOption(liveRoot);
+        CommandResult found = run(WorkerScript.LIVE_ROOT.command(option), "Finding the live root's device", 0, 2);
+        String device = WorkerScript.device(ScriptOutput.value(found.stdout(), "DEVICE")
+                .orElseThrow(() -> new CommandFailedException("live-root on " + transport.describe(), 0,
+                        "the script did not report the live root's device")));
+        Optional<String> partition = ScriptOutput.value(found.stdout(), "PARTITION");
+        Optional<String> mapped = ScriptOutput.value(found.stdout(), "MAPPED");
+        if (partition.isPresent() || mapped.isPresent()) {
+            throw new GuestIncompatibleException("Cannot prepare " + liveRoot + " on " + transport.describe()
+                    + " with DUAL_BOOT for " + target + ": its root " + device + " is "
+                    + (partition.isPresent() ? "partition " + UntrustedText.line(partition.get()) + " of a partitioned disk"
+                    : "a device-mapper volume (" + UntrustedText.line(mapped.get()) + ", e.g. LVM)")
+                    + ", and DUAL_BOOT installs extlinux into the boot sector of an unpartitioned filesystem, which BIOS"
+                    + " reads as the disk's first sector. Use IN_PLACE or PARTITION_COPY instead: they convert a copy on"
+                    + " the worker and leave the running source unchanged.");
+        }
+        GuestFacts facts = GuestInspector.on(transport).inspectLive(liveRoot, device);
+        ConversionPlan plan = ConversionPlan.decide(facts, ConversionStrategy.DUAL_BOOT, target, fixDrivers);
+        progress.report(5, "inspected the live root " + device + ": " + facts.os().name() + ", kernel " + plan.kernel().version());
+        List<String> warnings = new ArrayList<>(plan.warnings());
+        warnings.addAll(networkWarnings(facts));
+        String uuid = facts.filesystem().uuid();
+        List<String> live = List.of(option);
+
+        List<GuestChange> changes = new ArrayList<>();
+        fixDriversIfNeeded(plan, device, live, 5, 60, changes);
+        HvmBootConfig boot = new HvmBootConfig(plan.entry(), uuid, extraArguments(facts, plan));
+        warnings.addAll(boot.warnings());
+        List<String> extlinux = new ArrayList<>(live);
+        extlinux.addAll(List.of(device, boot.extlinuxConf()));
+        run(WorkerScript.INSTALL_EXTLINUX.command(extlinux), "Installing extlinux beside PV-GRUB on the live " + device, 60, 85);
+        changes.add(new GuestChange(EXTLINUX_CONF, "HVM boot entry for extlinux, beside PV-GRUB's unchanged " + facts.bootConfig()
+                + ": root by UUID, console on ttyS0" + argsNote(facts)));
+        nvmeTimeoutChange(EXTLINUX_CONF, plan, boot).ifPresent(changes::add);
+        adapt(plan, facts, device, live, EXTLINUX_CONF, boot.extlinuxConf(), 85, 95, changes);
+        warnings.addAll(writeFstab(facts, device, live, "UUID=" + uuid, 95, 100, changes));
+        progress.report(100, device + " boots as PV (PV-GRUB, " + facts.bootConfig() + ") and as HVM (extlinux)");
+        return new ConversionResult(ConversionStrategy.DUAL_BOOT, device, device, uuid, plan.kernel().version(),
                 plan.driversToAdd(), warnings, facts, changes);
     }
 

@@ -39,7 +39,20 @@ public final class GuestInspector {
      *                                               or a device node where a file is expected
      */
     public GuestFacts inspect(String device) {
-        List<String> args = new ArrayList<>();
+        return inspect(List.of(), device);
+    }
+
+    /**
+     * Inspects the running guest whose root filesystem {@code device} is mounted at {@code liveRoot}
+     * ({@code /} on the source itself), read-only; also reports the guest's own {@code extlinux}
+     * among its tools.
+     */
+    GuestFacts inspectLive(String liveRoot, String device) {
+        return inspect(List.of(WorkerScript.liveRootOption(liveRoot)), device);
+    }
+
+    private GuestFacts inspect(List<String> options, String device) {
+        List<String> args = new ArrayList<>(options);
         args.add(WorkerScript.device(device));
         args.addAll(TargetPlatform.KNOWN_DRIVERS);
         CommandResult result = ScriptOutput.orThrow(transport.exec(WorkerScript.INSPECT.command(args)),

@@ -77,8 +77,16 @@ public final class ImageConversion {
                 ProgressSink.none(), LocalTransport.create());
     }
 
-    /** With this strategy. */
+    /**
+     * With this strategy.
+     *
+     * @throws InvalidSpecException for {@link ConversionStrategy#DUAL_BOOT}, which prepares a running source, not an image file
+     */
     public ImageConversion strategy(ConversionStrategy s) {
+        if (s == ConversionStrategy.DUAL_BOOT) {
+            throw new InvalidSpecException("DUAL_BOOT prepares a running source to boot both ways; an image file is"
+                    + " converted with IN_PLACE (the same edits, on the image) or PARTITION_COPY.");
+        }
         return new ImageConversion(source, Objects.requireNonNull(s), target, fixDrivers, targetBytes, progress, transport,
                 dataVolumes, keepCloudInitInstance);
     }

@@ -3,7 +3,8 @@
 #   network   neutralises what pins eth0 to the PV instance's MAC: MAC-matching rules in
 #             70-persistent-net.rules, the persistent-net generator (overridden in /etc), MAC
 #             matches in systemd .link files, HWADDR=/MACADDR= in ifcfg-* files
-#   consoles  moves hvc0/xvc0 gettys (inittab, systemd units, upstart jobs) to ttyS0
+#   consoles  moves hvc0/xvc0 gettys (inittab, systemd units, upstart jobs) to ttyS0; with
+#             --live-root (DUAL_BOOT: the same filesystem still boots as PV) adds a ttyS0 getty beside them
 #   kernels   installs HOOK as /etc/kernel/postinst.d and postrm.d hooks that render BOOT_TEMPLATE
 #             (the boot configuration written for kernel KVER, whose KERNEL and INITRD it names)
 #             into BOOT_TARGET for the newest kernel, so the guest's own kernel updates keep booting
@@ -75,31 +76,61 @@ for d in /etc/sysconfig/network-scripts /etc/sysconfig/network; do
 done
 
 # --- consoles
-inittab=$(guest_file /etc/inittab)
-if [[ -f $inittab ]] && grep -qE '^[^#].*getty.*\bttyS0\b' "$inittab"; then
-  edit /etc/inittab "commented out the Xen console getty (hvc0/xvc0); a ttyS0 getty is already there" \
-    -E -e '/^[^#].*getty.*\b(hvc0|xvc0)\b/s/^/# pv2hvm: /'
-else
-  edit /etc/inittab "moved the Xen console getty (hvc0/xvc0) to ttyS0" -E -e '/^[^#].*getty/s/\b(hvc0|xvc0)\b/ttyS0/'
-fi
-for wants in /etc/systemd/system/getty.target.wants /etc/systemd/system/multi-user.target.wants; do
-  dir=$(guest_dir "$wants")
-  for f in "$dir"/serial-getty@hvc0.service "$dir"/serial-getty@xvc0.service; do
-    [[ -L $f || -f $f ]] || continue
-    keep_original_by_move "$f"
-    ln -sfn /lib/systemd/system/serial-getty@.service "$dir/serial-getty@ttyS0.service"
-    change "$wants/${f##*/}" "replaced by serial-getty@ttyS0.service (the HVM serial console); original kept as ${f##*/}.pv2hvm-orig"
+if [[ -z $PV2HVM_LIVE_ROOT ]]; then
+  inittab=$(guest_file /etc/inittab)
+  if [[ -f $inittab ]] && grep -qE '^[^#].*getty.*\bttyS0\b' "$inittab"; then
+    edit /etc/inittab "commented out the Xen console getty (hvc0/xvc0); a ttyS0 getty is already there" \
+      -E -e '/^[^#].*getty.*\b(hvc0|xvc0)\b/s/^/# pv2hvm: /'
+  else
+    edit /etc/inittab "moved the Xen console getty (hvc0/xvc0) to ttyS0" -E -e '/^[^#].*getty/s/\b(hvc0|xvc0)\b/ttyS0/'
+  fi
+  for wants in /etc/systemd/system/getty.target.wants /etc/systemd/system/multi-user.target.wants; do
+    dir=$(guest_dir "$wants")
+    for f in "$dir"/serial-getty@hvc0.service "$dir"/serial-getty@xvc0.service; do
+      [[ -L $f || -f $f ]] || continue
+      keep_original_by_move "$f"
+      ln -sfn /lib/systemd/system/serial-getty@.service "$dir/serial-getty@ttyS0.service"
+      change "$wants/${f##*/}" "replaced by serial-getty@ttyS0.service (the HVM serial console); original kept as ${f##*/}.pv2hvm-orig"
+    done
   done
-done
-for tty in hvc0 xvc0; do
-  job=$(guest_file "/etc/init/$tty.conf")
-  [[ -f $job ]] || continue
-  ttys0=$(guest_file /etc/init/ttyS0.conf)
-  [[ -f $ttys0 ]] || create /etc/init/ttyS0.conf 644 "$(sed "s/\b$tty\b/ttyS0/g" "$job")" \
-    "upstart getty on ttyS0, from /etc/init/$tty.conf"
-  keep_original_by_move "$job"
-  change "/etc/init/$tty.conf" "disabled the Xen console job (kept as $tty.conf.pv2hvm-orig); ttyS0.conf runs instead"
-done
+  for tty in hvc0 xvc0; do
+    job=$(guest_file "/etc/init/$tty.conf")
+    [[ -f $job ]] || continue
+    ttys0=$(guest_file /etc/init/ttyS0.conf)
+    [[ -f $ttys0 ]] || create /etc/init/ttyS0.conf 644 "$(sed "s/\b$tty\b/ttyS0/g" "$job")" \
+      "upstart getty on ttyS0, from /etc/init/$tty.conf"
+    keep_original_by_move "$job"
+    change "/etc/init/$tty.conf" "disabled the Xen console job (kept as $tty.conf.pv2hvm-orig); ttyS0.conf runs instead"
+  done
+else
+  # live (DUAL_BOOT): the same filesystem still boots as PV, so the Xen console's getty stays and a
+  # ttyS0 getty is added beside it; each boot's console is the one that exists there
+  inittab=$(guest_file /etc/inittab)
+  if [[ -f $inittab ]] && ! grep -qE '^[^#].*getty.*\bttyS0\b' "$inittab"; then
+    xen=$(grep -E '^[^#].*getty.*\b(hvc0|xvc0)\b' "$inittab" | head -n 1 || true)
+    if [[ -n $xen ]]; then
+      write_guest_file "$inittab" "$(cat "$inittab")"$'\n'"$(sed -E -e 's/^[^:]*:/pvS0:/' -e 's/\b(hvc0|xvc0)\b/ttyS0/' <<<"$xen")"
+      change /etc/inittab "added a getty on ttyS0 (the HVM serial console) beside the Xen console's"
+    fi
+  fi
+  for wants in /etc/systemd/system/getty.target.wants /etc/systemd/system/multi-user.target.wants; do
+    dir=$(guest_dir "$wants")
+    for f in "$dir"/serial-getty@hvc0.service "$dir"/serial-getty@xvc0.service; do
+      [[ -L $f || -f $f ]] || continue
+      [[ -e $dir/serial-getty@ttyS0.service || -L $dir/serial-getty@ttyS0.service ]] && break
+      ln -s /lib/systemd/system/serial-getty@.service "$dir/serial-getty@ttyS0.service"
+      change "$wants/serial-getty@ttyS0.service" "added a getty on ttyS0 (the HVM serial console) beside ${f##*/}"
+      break
+    done
+  done
+  for tty in hvc0 xvc0; do
+    job=$(guest_file "/etc/init/$tty.conf")
+    [[ -f $job ]] || continue
+    ttys0=$(guest_file /etc/init/ttyS0.conf)
+    [[ -f $ttys0 ]] || create /etc/init/ttyS0.conf 644 "$(sed "s/\b$tty\b/ttyS0/g" "$job")" \
+      "upstart getty on ttyS0 (the HVM serial console), from /etc/init/$tty.conf, which stays for PV"
+  done
+fi
 
 # --- kernel updates keep the HVM boot configuration current
 create /etc/pv2hvm/boot.template 644 "$template" "the HVM boot configuration, which the kernel hooks render for the newest kernel"

@@ -12,7 +12,8 @@ need_word KERNEL_VERSION "$kver" '^[A-Za-z0-9._+~-]+$'
 need_guest_path INITRD "$initrd"
 need_word TOOL "$tool" '^(update-initramfs|dracut|mkinitrd|mkinitrd-suse)$'
 for d in "$@"; do need_word DRIVER "$d" '^[a-z0-9_]+$'; done
-need_tools unshare capsh cpio od
+need_tools cpio od
+[[ $PV2HVM_LIVE_ROOT == / ]] || need_tools unshare capsh  # the isolation run_in_guest uses off the source
 not_mounted "$dev"
 scratch_dir
 

@@ -73,6 +73,10 @@ lvm_root() {
 
 lvmpv=
 pt=$(table_type "$dev")
+if [[ -n $PV2HVM_LIVE_ROOT ]]; then
+  not_mounted "$dev"  # live: DEVICE is the filesystem at the live root
+  [[ -z $pt ]] || fail "$dev has a partition table; a live root is inspected only as one unpartitioned filesystem"
+fi
 if [[ -n $pt ]]; then
   emit layout partitioned "$pt"
   # the root is the first partition holding /etc/fstab (partition 1 on most hd00 AKIs); a /boot
@@ -181,6 +185,8 @@ for f in /etc/cloud/cloud.cfg /usr/bin/cloud-init; do
   if [[ -e $p ]]; then emit startup cloud-init yes; break; fi
 done
 
+# live: the running guest's own extlinux, which installs the BIOS boot path alongside PV-GRUB's
+if [[ -n $PV2HVM_LIVE_ROOT ]] && p=$(command -v extlinux); then emit tool extlinux "$p"; fi
 for t in update-initramfs dracut mkinitrd; do
   for d in /usr/sbin /sbin /usr/bin /bin; do
     p=$(in_guest "$d/$t")

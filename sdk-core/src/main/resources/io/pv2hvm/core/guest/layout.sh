@@ -15,6 +15,8 @@ while [[ ${1:-} == --boot=* || ${1:-} == --lvm-root=* ]]; do
   esac
   shift
 done
+[[ -z $PV2HVM_LIVE_ROOT || ( -z $PV2HVM_BOOT_DEVICE && -z $PV2HVM_LVM_ROOT ) ]] \
+  || fail "a live root (--live-root) is one whole-volume filesystem: no --boot or --lvm-root"
 
 # mount_on_guest_boot DEVICE ro|rw: mounts DEVICE on the guest's /boot under MNT (read-only
 # mounts replay no journal). The guest's /boot must be a real directory inside the guest.

@@ -51,6 +51,12 @@ need_tools() {
   for t in "$@"; do command -v "$t" >/dev/null 2>&1 || fail "tool '$t' is not installed on the worker"; done
 }
 not_mounted() {
+  if [[ -n $PV2HVM_LIVE_ROOT ]]; then
+    # live: the device must be the very filesystem mounted at the live root, nothing else
+    [[ $(mountpoint -x "$1" 2>/dev/null) == "$(mountpoint -d "$PV2HVM_LIVE_ROOT")" ]] \
+      || fail "$1 is not the filesystem mounted at the live root $PV2HVM_LIVE_ROOT; refusing to touch it"
+    return 0
+  fi
   ! grep -q "^$1[p0-9]* " /proc/mounts || fail "$1 (or one of its partitions) is mounted on the worker; refusing to touch it"
 }
 
@@ -93,6 +99,13 @@ partition_node() {
 # too while only inspecting, since nothing of the guest runs then.
 mount_guest() {
   local dev=$1 mode=$2 type opts
+  if [[ -n $PV2HVM_LIVE_ROOT ]]; then
+    # live: the running guest's own root, used as it is; never mounted or unmounted here
+    [[ $mode == ro || ,$(awk -v m="$PV2HVM_LIVE_ROOT" '$2 == m { o = $4 } END { print o }' /proc/mounts), == *,rw,* ]] \
+      || fail "the live root $PV2HVM_LIVE_ROOT is mounted read-only; remount it read-write to prepare it"
+    MNT=$PV2HVM_LIVE_ROOT
+    return 0
+  fi
   type=$(fs_type "$dev")
   case $type:$mode in
     ext2:ro) opts=ro,noexec ;;
@@ -124,6 +137,11 @@ mount_guest() {
 # rebuild. Refuses a guest whose /dev, /proc or /sys is not a plain directory.
 run_in_guest() {
   local d p
+  if [[ $PV2HVM_LIVE_ROOT == / ]]; then
+    # live on the source itself: the guest's tool runs as its package manager would run it
+    env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin LC_ALL=C HOME=/root TERM=dumb "$@" </dev/null
+    return
+  fi
   need_tools unshare capsh
   for d in dev proc sys; do
     p=$(in_guest "/$d") || exit 1
@@ -255,3 +273,17 @@ keep_original_by_move() {
   need_plain_sibling "$1.pv2hvm-orig"
   mv -T "$1" "$1.pv2hvm-orig"
 }
+
+# --live-root=DIR, before a job's other arguments: the guest is a RUNNING system whose root
+# filesystem (the job's DEVICE) is mounted read-write at DIR: / when the job runs on the source
+# itself (DUAL_BOOT), a mount point in the lab. mount_guest then uses DIR as it is and never
+# mounts or unmounts it, and not_mounted instead requires DEVICE to be that filesystem.
+PV2HVM_LIVE_ROOT=
+if [[ ${1:-} == --live-root=* ]]; then
+  PV2HVM_LIVE_ROOT=${1#--live-root=}
+  [[ $PV2HVM_LIVE_ROOT =~ ^/[A-Za-z0-9/_.-]*$ && $PV2HVM_LIVE_ROOT != *..* ]] \
+    || fail "LIVE_ROOT '$PV2HVM_LIVE_ROOT' is not a plain absolute directory"
+  [[ $PV2HVM_LIVE_ROOT == / ]] || PV2HVM_LIVE_ROOT=${PV2HVM_LIVE_ROOT%/}
+  mountpoint -q "$PV2HVM_LIVE_ROOT" || fail "the live root $PV2HVM_LIVE_ROOT is not a mount point"
+  shift
+fi

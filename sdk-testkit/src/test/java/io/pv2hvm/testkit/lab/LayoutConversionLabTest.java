@@ -268,7 +268,7 @@ class LayoutConversionLabTest {
     }
 
     @ParameterizedTest(name = "btrfs root refused with {0}")
-    @EnumSource(ConversionStrategy.class)
+    @EnumSource(value = ConversionStrategy.class, names = {"IN_PLACE", "PARTITION_COPY"})  // image conversions; DUAL_BOOT: DualBootLabTest
     void convert_whenRootIsBtrfs_refusesAndWritesNothing(ConversionStrategy strategy) throws Exception {
         assertRefused(Layout.BTRFS, strategy, "is btrfs", "cannot boot from", "Move it to ext4 or XFS");
     }

@@ -29,7 +29,7 @@ class NegativeControlsLabTest {
     private final GuestLab lab = GuestLab.shared();
 
     @ParameterizedTest(name = "PV-only kernel refused with {0}")
-    @EnumSource(ConversionStrategy.class)
+    @EnumSource(value = ConversionStrategy.class, names = {"IN_PLACE", "PARTITION_COPY"})  // image conversions; DUAL_BOOT: DualBootLabTest
     void convert_whenDefaultKernelIsPvOnly_refusesNamingTheKernelPackage(ConversionStrategy strategy) throws Exception {
         assertRefused(Fixture.PV_ONLY_KERNEL, strategy, TargetPlatform.XEN_HVM, true,
                 "2.6.18-419.el5xen", "PV-only", "CONFIG_X86_64_XEN=y", "yum install kernel");

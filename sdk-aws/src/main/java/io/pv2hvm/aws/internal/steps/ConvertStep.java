@@ -222,7 +222,7 @@ public final class ConvertStep implements Step {
     }
 
     /** Whether the booted kernel will have the ENA driver: built in, as a module, or added by the driver fix. */
-    private static boolean hasEna(GuestFacts facts, ConversionResult result) {
+    static boolean hasEna(GuestFacts facts, ConversionResult result) {
         Set<String> drivers = new HashSet<>(result.driversAdded());
         facts.defaultKernel().ifPresent((GuestKernel k) -> {
             drivers.addAll(k.builtinDrivers());

@@ -27,10 +27,26 @@ public final class RegisterImageStep implements Step {
 
     private final AwsRuntime aws;
     private final Round round;
+    /** DUAL_BOOT: the image is the source's own snapshot of this round, which already boots as HVM. */
+    private final boolean fromSourceSnapshot;
 
     public RegisterImageStep(AwsRuntime aws, Round round) {
+        this(aws, round, false);
+    }
+
+    private RegisterImageStep(AwsRuntime aws, Round round, boolean fromSourceSnapshot) {
         this.aws = aws;
         this.round = round;
+        this.fromSourceSnapshot = fromSourceSnapshot;
+    }
+
+    /**
+     * DUAL_BOOT: registers the round's snapshot of the source's root itself (the trial snapshot,
+     * taken after the live change; the final snapshot of the stopped source), converting nothing.
+     * The snapshot stays its snapshot step's: this step never deletes it.
+     */
+    public static RegisterImageStep fromSourceSnapshot(AwsRuntime aws, Round round) {
+        return new RegisterImageStep(aws, round, true);
     }
 
     @Override
@@ -41,6 +57,13 @@ public final class RegisterImageStep implements Step {
     @Override
     public StepDescription describe() {
         boolean kept = round == Round.FINAL;
+        if (fromSourceSnapshot) {
+            return new StepDescription("Wait for the " + (kept ? "stopped source's final snapshot" : "snapshot of the prepared"
+                    + " running source") + " and register it as an HVM image as it is (hvm, x86_64, " + ROOT_DEVICE
+                    + ", legacy-bios; nothing converted)", List.of("HVM image" + (kept
+                    ? " (kept: the new instance boots from it; it shares the final snapshot with the backup image)"
+                    : " (temporary, for the trial)")), List.of());
+        }
         return new StepDescription((kept ? "Wait for the converted volume's snapshot" : "Snapshot the converted volume")
                 + " and register an HVM image (hvm, x86_64, "
                 + ROOT_DEVICE + ", legacy-bios)", List.of("snapshot of the converted volume" + (kept ? " (kept)" : " (temporary)"),
@@ -50,9 +73,15 @@ public final class RegisterImageStep implements Step {
 
     @Override
     public void run(StepContext ctx) {
-        String volume = ctx.fact(round.convertedVolumeFact()).orElseThrow();
-        String snapshot = aws.ec2().snapshotAndWait(ctx, volume, round.imageSnapshotRole(),
-                "pv2hvm " + round.imageSnapshotRole() + " of " + ctx.spec().instanceId());
+        String snapshot;
+        if (fromSourceSnapshot) {
+            snapshot = ctx.fact(round == Round.TRIAL ? FactKeys.TRIAL_SNAPSHOT : FactKeys.FINAL_SNAPSHOT).orElseThrow();
+            aws.ec2().waitSnapshot(ctx, snapshot, aws.source(ctx).rootVolume().volumeId());
+        } else {
+            String volume = ctx.fact(round.convertedVolumeFact()).orElseThrow();
+            snapshot = aws.ec2().snapshotAndWait(ctx, volume, round.imageSnapshotRole(),
+                    "pv2hvm " + round.imageSnapshotRole() + " of " + ctx.spec().instanceId());
+        }
         String imageId = ctx.fact(round.imageFact()).orElseGet(() -> register(ctx, snapshot));
         aws.ec2().waitImage(ctx, imageId);
         if (round == Round.FINAL) {

@@ -36,6 +36,9 @@ public record ConversionPlan(BootEntry entry, GuestKernel kernel, List<String> d
         String fsType = facts.filesystem().type();
 
         GuestLayout layout = facts.layout();
+        if (strategy == ConversionStrategy.DUAL_BOOT) {
+            DualBootRules.refuseLayout(facts, target);
+        }
         if (layout.kind() == GuestLayout.Kind.LVM) {
             // an LVM root that cannot be mapped has not been inspected further: refuse with what is known
             List<String> lvm = LvmRules.problems(facts, strategy);
@@ -45,23 +48,27 @@ public record ConversionPlan(BootEntry entry, GuestKernel kernel, List<String> d
             }
         }
         problems.addAll(LayoutRules.problems(facts, strategy));
-        if (strategy == ConversionStrategy.IN_PLACE && layout.kind() == GuestLayout.Kind.WHOLE_DISK) {
+        if (strategy != ConversionStrategy.PARTITION_COPY && layout.kind() == GuestLayout.Kind.WHOLE_DISK) {
             if (!facts.filesystem().isExt()) {
-                problems.add("IN_PLACE needs ext2/3/4, but " + facts.device() + " holds " + (fsType.isEmpty() ? "no known filesystem" : fsType)
+                problems.add(strategy + " needs ext2/3/4, but " + facts.device() + " holds " + (fsType.isEmpty() ? "no known filesystem" : fsType)
                         + (fsType.equals("xfs") ? ": XFS has no free boot sector for extlinux" : "")
                         + ". Use PARTITION_COPY.");
             } else if (facts.filesystem().hasFeature("inline_data")) {
-                problems.add("IN_PLACE cannot boot ext4 with inline_data (extlinux cannot read it) on "
+                problems.add(strategy + " cannot boot ext4 with inline_data (extlinux cannot read it) on "
                         + facts.device() + ". Use PARTITION_COPY.");
             } else if (facts.filesystem().hasFeature("extent") && facts.filesystem().blockSize() > 0
                     && facts.filesystem().blockSize() < 4096) {
                 // seen in the lab: syslinux 6.04 reports I/O errors loading a kernel stored in extents of 1 KiB blocks
-                problems.add("IN_PLACE cannot boot ext4 with " + facts.filesystem().blockSize() + "-byte blocks (extlinux"
+                problems.add(strategy + " cannot boot ext4 with " + facts.filesystem().blockSize() + "-byte blocks (extlinux"
                         + " fails to read extent-mapped files on them) on " + facts.device() + ". Use PARTITION_COPY.");
             }
         }
         if (facts.filesystem().uuid().isEmpty()) {
             problems.add("The filesystem on " + facts.device() + " has no UUID to boot from; give it one (tune2fs -U random / xfs_admin -U generate).");
+        }
+
+        if (strategy == ConversionStrategy.DUAL_BOOT) {
+            problems.addAll(DualBootRules.problems(facts));
         }
 
         Optional<BootEntry> entry = facts.defaultEntry();
@@ -86,7 +93,7 @@ public record ConversionPlan(BootEntry entry, GuestKernel kernel, List<String> d
             } else if (!k.initramfsListed()) {
                 warnings.add("Could not list " + entry.get().initrd().get() + "; its drivers for " + target + " are unverified.");
             } else {
-                for (Set<String> need : target.requiredDrivers(k)) {
+                for (Set<String> need : DualBootRules.requiredDrivers(strategy, target, k)) {
                     if (need.stream().anyMatch(k::bootsWith)) {
                         continue;
                     }

@@ -29,7 +29,8 @@ public enum WorkerScript {
     ADAPT_GUEST("adapt-guest", Duration.ofMinutes(5)),
     ATTACH_IMAGE("attach-image", Duration.ofMinutes(1)),
     DETACH_IMAGE("detach-image", Duration.ofMinutes(1)),
-    READ_FILESYSTEMS("read-filesystems", Duration.ofMinutes(2));
+    READ_FILESYSTEMS("read-filesystems", Duration.ofMinutes(2)),
+    LIVE_ROOT("live-root", Duration.ofMinutes(1));
 
     /** Prefix of the script's {@code $0}, which names the job in process lists and errors. */
     public static final String NAME_PREFIX = "pv2hvm-";
@@ -59,7 +60,7 @@ public enum WorkerScript {
         List<String> argv = new ArrayList<>(List.of("bash", "-c", library() + "\n" + text(name + ".sh"), NAME_PREFIX + name));
         argv.addAll(args);
         Command c = Command.of(argv).withTimeout(timeout);
-        return this == INSPECT || this == ATTACH_IMAGE || this == DETACH_IMAGE || this == READ_FILESYSTEMS ? c : c.notIdempotent();
+        return this == INSPECT || this == ATTACH_IMAGE || this == DETACH_IMAGE || this == READ_FILESYSTEMS || this == LIVE_ROOT ? c : c.notIdempotent();
     }
 
     /** The command with arguments given inline. */
@@ -81,6 +82,17 @@ public enum WorkerScript {
             throw new InvalidSpecException("'" + value + "' is not a plain absolute path inside the guest.");
         }
         return value;
+    }
+
+    /**
+     * {@code --live-root=DIR}, the option that makes a job work on a running guest whose root
+     * filesystem is mounted at {@code DIR} ({@code /} on the source itself), never mounting it.
+     */
+    public static String liveRootOption(String dir) {
+        if (dir == null || !(dir.equals("/") || GUEST_PATH.matcher(dir).matches()) || dir.contains("..")) {
+            throw new InvalidSpecException("'" + dir + "' is not a plain absolute directory for the live root.");
+        }
+        return "--live-root=" + dir;
     }
 
     /** Checks a single word: a kernel version, a driver or tool name. */
