@@ -6,6 +6,7 @@ import io.pv2hvm.aws.internal.AwsSettings;
 import io.pv2hvm.aws.internal.Ec2Resources;
 import io.pv2hvm.aws.internal.Round;
 import io.pv2hvm.aws.internal.SharedPolls;
+import io.pv2hvm.aws.internal.SsmPolls;
 import io.pv2hvm.aws.internal.steps.AssociateElasticIpsStep;
 import io.pv2hvm.aws.internal.steps.AttachScratchVolumeStep;
 import io.pv2hvm.aws.internal.steps.AwaitBootStep;
@@ -90,6 +91,8 @@ public final class AwsSteps implements StepProvider {
     private final BiConsumer<String, AwsCalls> callsObserver;
     /** The poll rounds the migrations of one fleet share (per account); null: each migration polls on its own. */
     private final Supplier<SharedPolls> sharedPolls;
+    /** The SSM poll rounds the migrations of one fleet share (per account); null: each migration polls on its own. */
+    private final Supplier<SsmPolls> sharedSsmPolls;
 
     /** For ServiceLoader: default clients (region and credentials from the SDK's default chains), made on first use. */
     public AwsSteps() {
@@ -112,6 +115,7 @@ public final class AwsSteps implements StepProvider {
         this.rateLimits = b.rateLimits;
         this.callsObserver = (id, calls) -> { };
         this.sharedPolls = null;
+        this.sharedSsmPolls = null;
     }
 
     private AwsSteps(AwsSteps base, Supplier<Ec2Client> ec2, Supplier<SsmClient> ssm, Ec2RateLimits rateLimits,
@@ -127,6 +131,7 @@ public final class AwsSteps implements StepProvider {
         this.rateLimits = rateLimits;
         this.callsObserver = callsObserver;
         this.sharedPolls = memoize(() -> new SharedPolls(ec2.get(), timeouts.poll()));
+        this.sharedSsmPolls = memoize(() -> new SsmPolls(ssm.get(), timeouts.poll()));
     }
 
     /** A builder. */
@@ -244,8 +249,11 @@ public final class AwsSteps implements StepProvider {
         callsObserver.accept(spec.instanceId(), calls);
         Ec2Resources resources = new Ec2Resources(ec2.get(), calls, timeouts,
                 sharedPolls != null ? sharedPolls.get() : new SharedPolls(ec2.get(), timeouts.poll()));
+        // Made on first use: a migration over SSH never builds an SSM client for it.
+        Supplier<SsmPolls> ssmPolls = sharedSsmPolls != null ? sharedSsmPolls
+                : memoize(() -> new SsmPolls(ssm.get(), timeouts.poll()));
         return new AwsRuntime(resources, ssm.get(), settings,
-                worker -> transportTo(worker, resources, calls, spec.sleeper(), spec.clock()));
+                worker -> transportTo(worker, resources, calls, ssmPolls, spec.sleeper(), spec.clock()));
     }
 
     /**
@@ -275,14 +283,15 @@ public final class AwsSteps implements StepProvider {
     }
 
     /** The worker's transport: the one the builder was given (SSH by private IP), else SSM. */
-    private CommandTransport transportTo(String worker, Ec2Resources resources, AwsCalls calls, Sleeper sleeper,
-                                         Clock clock) {
+    private CommandTransport transportTo(String worker, Ec2Resources resources, AwsCalls calls,
+                                         Supplier<SsmPolls> ssmPolls, Sleeper sleeper, Clock clock) {
         return workerTransport != null
                 ? workerTransport.apply(resources.instance(worker).map(Instance::privateIpAddress)
                         .orElseThrow(() -> new AwsCallException("DescribeInstances", "InvalidInstanceID.NotFound",
                                 "Worker " + worker + " has no private IP visible yet; resume to try again.", null, true)))
                 : SsmTransport.builder().client(ssm.get()).instanceId(worker).maxPoll(timeouts.poll())
                         .sleeper(sleeper).clock(clock).agentTimeout(timeouts.agentOnline()).calls(calls)
+                        .polls(ssmPolls.get())
                         // as long as six polls: 30 s on AWS's default 5 s poll
                         .acceptanceWindow(timeouts.poll().multipliedBy(6)).build();
     }
@@ -302,7 +311,8 @@ public final class AwsSteps implements StepProvider {
         AwsCalls calls = new AwsCalls(rateLimits);
         Ec2Resources resources = new Ec2Resources(ec2.get(), calls, timeouts);
         return WorkerImages.findOrBuild(resources, ssm.get(), settings,
-                worker -> transportTo(worker, resources, calls, Sleeper.system(), Clock.systemUTC()),
+                worker -> transportTo(worker, resources, calls, memoize(() -> new SsmPolls(ssm.get(), timeouts.poll())),
+                        Sleeper.system(), Clock.systemUTC()),
                 Sleeper.system(), Clock.systemUTC());
     }
 
