@@ -169,6 +169,34 @@ public final class Ec2Resources {
                         && !"shutting-down".equals(Responses.stateName(i))).toList();
     }
 
+    /**
+     * This migration's non-terminated instances in any of {@code roles}, by role: one call for all
+     * roles (a filter's values are alternatives), where {@link #taggedInstances(String, String)}
+     * makes one per role.
+     */
+    public Map<String, List<Instance>> taggedInstances(String migrationId, java.util.Collection<String> roles) {
+        return byRole(calls.call("DescribeInstances", () -> ec2.describeInstances(r -> r.filters(taggedFilters(
+                migrationId, roles)))).reservations().stream().flatMap(r -> r.instances().stream())
+                .filter(i -> !"terminated".equals(Responses.stateName(i))
+                        && !"shutting-down".equals(Responses.stateName(i))).toList(), Instance::tags);
+    }
+
+    /** Filters that find this migration's resources in any of {@code roles}. */
+    private static List<Filter> taggedFilters(String migrationId, java.util.Collection<String> roles) {
+        return List.of(Filter.builder().name("tag:" + Tags.MIGRATION_ID).values(migrationId).build(),
+                Filter.builder().name("tag:" + Tags.ROLE).values(roles).build());
+    }
+
+    /** {@code found} grouped by the value of its role tag. */
+    private static <T> Map<String, List<T>> byRole(List<T> found, java.util.function.Function<T, List<Tag>> tags) {
+        Map<String, List<T>> byRole = new java.util.LinkedHashMap<>();
+        for (T item : found) {
+            String role = tagMap(tags.apply(item)).get(Tags.ROLE);
+            byRole.computeIfAbsent(role, k -> new java.util.ArrayList<>()).add(item);
+        }
+        return byRole;
+    }
+
     /** Starts terminating an instance (if it still exists) without waiting. */
     public void terminate(StepContext ctx, String id) {
         String state = instanceState(ctx, id);
@@ -352,6 +380,30 @@ public final class Ec2Resources {
     public List<String> taggedVolumes(String migrationId, String role) {
         return calls.call("DescribeVolumes", () -> ec2.describeVolumes(r -> r.filters(taggedFilters(migrationId, role))))
                 .volumes().stream().map(Volume::volumeId).toList();
+    }
+
+    /** This migration's volumes in any of {@code roles}, by role: one call for all roles. */
+    public Map<String, List<String>> taggedVolumes(String migrationId, java.util.Collection<String> roles) {
+        return ids(byRole(calls.call("DescribeVolumes", () -> ec2.describeVolumes(r -> r.filters(taggedFilters(
+                migrationId, roles)))).volumes(), Volume::tags), Volume::volumeId);
+    }
+
+    /** This migration's snapshots in any of {@code roles}, by role: one call for all roles. */
+    public Map<String, List<String>> taggedSnapshots(String migrationId, java.util.Collection<String> roles) {
+        return ids(byRole(calls.call("DescribeSnapshots", () -> ec2.describeSnapshots(r -> r.ownerIds("self")
+                .filters(taggedFilters(migrationId, roles)))).snapshots(), Snapshot::tags), Snapshot::snapshotId);
+    }
+
+    /** This migration's images in any of {@code roles}, by role: one call for all roles. */
+    public Map<String, List<String>> taggedImages(String migrationId, java.util.Collection<String> roles) {
+        return ids(byRole(calls.call("DescribeImages", () -> ec2.describeImages(r -> r.owners("self")
+                .filters(taggedFilters(migrationId, roles)))).images(), Image::tags), Image::imageId);
+    }
+
+    private static <T> Map<String, List<String>> ids(Map<String, List<T>> byRole, java.util.function.Function<T, String> id) {
+        Map<String, List<String>> ids = new java.util.LinkedHashMap<>();
+        byRole.forEach((role, items) -> ids.put(role, items.stream().map(id).toList()));
+        return ids;
     }
 
     /** This migration's snapshots in {@code role}, found by tag. */
