@@ -4,6 +4,7 @@ import io.pv2hvm.aws.internal.AwsCalls;
 import io.pv2hvm.aws.internal.AwsRuntime;
 import io.pv2hvm.aws.internal.AwsSettings;
 import io.pv2hvm.aws.internal.Ec2Resources;
+import io.pv2hvm.aws.internal.FleetReads;
 import io.pv2hvm.aws.internal.Round;
 import io.pv2hvm.aws.internal.SharedPolls;
 import io.pv2hvm.aws.internal.SsmPolls;
@@ -93,6 +94,8 @@ public final class AwsSteps implements StepProvider {
     private final Supplier<SharedPolls> sharedPolls;
     /** The SSM poll rounds the migrations of one fleet share (per account); null: each migration polls on its own. */
     private final Supplier<SsmPolls> sharedSsmPolls;
+    /** The reads of what does not change that one fleet's migrations share (per account); null: each reads its own. */
+    private final Supplier<FleetReads> fleetReads;
 
     /** For ServiceLoader: default clients (region and credentials from the SDK's default chains), made on first use. */
     public AwsSteps() {
@@ -116,6 +119,7 @@ public final class AwsSteps implements StepProvider {
         this.callsObserver = (id, calls) -> { };
         this.sharedPolls = null;
         this.sharedSsmPolls = null;
+        this.fleetReads = null;
     }
 
     private AwsSteps(AwsSteps base, Supplier<Ec2Client> ec2, Supplier<SsmClient> ssm, Ec2RateLimits rateLimits,
@@ -132,6 +136,7 @@ public final class AwsSteps implements StepProvider {
         this.callsObserver = callsObserver;
         this.sharedPolls = memoize(() -> new SharedPolls(ec2.get(), timeouts.poll()));
         this.sharedSsmPolls = memoize(() -> new SsmPolls(ssm.get(), timeouts.poll()));
+        this.fleetReads = memoize(FleetReads::new);
     }
 
     /** A builder. */
@@ -248,7 +253,8 @@ public final class AwsSteps implements StepProvider {
         AwsCalls calls = new AwsCalls(rateLimits);
         callsObserver.accept(spec.instanceId(), calls);
         Ec2Resources resources = new Ec2Resources(ec2.get(), calls, timeouts,
-                sharedPolls != null ? sharedPolls.get() : new SharedPolls(ec2.get(), timeouts.poll()));
+                sharedPolls != null ? sharedPolls.get() : new SharedPolls(ec2.get(), timeouts.poll()),
+                fleetReads != null ? fleetReads.get() : new FleetReads());
         // Made on first use: a migration over SSH never builds an SSM client for it.
         Supplier<SsmPolls> ssmPolls = sharedSsmPolls != null ? sharedSsmPolls
                 : memoize(() -> new SsmPolls(ssm.get(), timeouts.poll()));

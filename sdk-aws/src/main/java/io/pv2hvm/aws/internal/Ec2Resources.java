@@ -31,6 +31,8 @@ public final class Ec2Resources {
     private final Waits waits;
     private final SharedPolls polls;
 
+    private final FleetReads reads;
+
     /** Operations on {@code ec2}, counted by {@code calls}, waiting per {@code timeouts}, polling on their own. */
     public Ec2Resources(Ec2Client ec2, AwsCalls calls, AwsTimeouts timeouts) {
         this(ec2, calls, timeouts, new SharedPolls(ec2, timeouts.poll()));
@@ -41,11 +43,22 @@ public final class Ec2Resources {
      * with the others of its fleet (on the same account's {@code ec2}).
      */
     public Ec2Resources(Ec2Client ec2, AwsCalls calls, AwsTimeouts timeouts, SharedPolls polls) {
+        this(ec2, calls, timeouts, polls, new FleetReads());
+    }
+
+    /** Operations sharing a fleet's poll rounds and its reads of what does not change ({@code reads}). */
+    public Ec2Resources(Ec2Client ec2, AwsCalls calls, AwsTimeouts timeouts, SharedPolls polls, FleetReads reads) {
         this.ec2 = ec2;
         this.calls = calls;
         this.timeouts = timeouts;
         this.waits = new Waits(timeouts.poll());
         this.polls = polls;
+        this.reads = reads;
+    }
+
+    /** The reads this migration shares with its fleet. */
+    public FleetReads reads() {
+        return reads;
     }
 
     /** The poll rounds this migration's waits share. */
@@ -74,8 +87,39 @@ public final class Ec2Resources {
         return waits;
     }
 
-    /** Tags for a resource created by this migration in {@code role}. */
+    /**
+     * The migration this run began with its first step (preflight) in this process, if any:
+     * nothing tagged with its id existed before, and every tag of it is made by {@link #tags}, so a
+     * role never tagged in this run has no resource to look for.
+     */
+    private volatile String startedHere;
+    /** Roles {@link #tags} has made tags for in this run: only these can have resources. */
+    private final java.util.Set<String> rolesTagged = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    /**
+     * Says that this run of {@code migrationId} begins with its first step (preflight, which
+     * creates nothing), in this process: until a role is tagged ({@link #tags}), looking for this
+     * migration's resources in that role needs no call. A resumed run never says it, so it looks.
+     */
+    public void startedFromFirstStep(String migrationId) {
+        this.startedHere = migrationId;
+    }
+
+    /**
+     * Whether {@code migrationId} may have a resource tagged {@code role}: unknown (so look) unless
+     * this run began at its first step in this process and never made that role's tags. A create
+     * whose answer was lost still made its tags first, so its retry looks and finds it.
+     */
+    private boolean mayHave(String migrationId, String role) {
+        return !migrationId.equals(startedHere) || rolesTagged.contains(role);
+    }
+
+    /**
+     * Tags for a resource created by this migration in {@code role}. Every resource a migration
+     * tags gets its tags here (look-before-create relies on it: see {@link #startedFromFirstStep}).
+     */
     public TagSpecification tags(StepContext ctx, ResourceType type, String role) {
+        rolesTagged.add(role);
         return TagSpecification.builder().resourceType(type).tags(
                 Tag.builder().key(Tags.MIGRATION_ID).value(ctx.migrationId()).build(),
                 Tag.builder().key(Tags.ROLE).value(role).build(),
@@ -163,6 +207,9 @@ public final class Ec2Resources {
 
     /** Tagged, non-terminated instances of this migration in {@code role}. */
     public List<Instance> taggedInstances(String migrationId, String role) {
+        if (!mayHave(migrationId, role)) {
+            return List.of();
+        }
         return calls.call("DescribeInstances", () -> ec2.describeInstances(r -> r.filters(taggedFilters(migrationId,
                 role)))).reservations().stream().flatMap(r -> r.instances().stream())
                 .filter(i -> !"terminated".equals(Responses.stateName(i))
@@ -317,7 +364,7 @@ public final class Ec2Resources {
 
     private String createSnapshot(StepContext ctx, String volumeId, String role, String description) {
         // CreateSnapshot takes no client token: look before create (by tag), then journal at once.
-        List<Snapshot> tagged = calls.call("DescribeSnapshots", () -> ec2.describeSnapshots(r -> r.ownerIds("self")
+        List<Snapshot> tagged = !mayHave(ctx.migrationId(), role) ? List.of() : calls.call("DescribeSnapshots", () -> ec2.describeSnapshots(r -> r.ownerIds("self")
                 .filters(taggedFilters(ctx.migrationId(), role)))).snapshots();
         String id = tagged.isEmpty()
                 ? calls.call("CreateSnapshot", () -> ec2.createSnapshot(r -> r.volumeId(volumeId)
@@ -378,6 +425,9 @@ public final class Ec2Resources {
 
     /** This migration's volumes in {@code role}, found by tag (also those a crash left unjournaled). */
     public List<String> taggedVolumes(String migrationId, String role) {
+        if (!mayHave(migrationId, role)) {
+            return List.of();
+        }
         return calls.call("DescribeVolumes", () -> ec2.describeVolumes(r -> r.filters(taggedFilters(migrationId, role))))
                 .volumes().stream().map(Volume::volumeId).toList();
     }
@@ -408,6 +458,9 @@ public final class Ec2Resources {
 
     /** This migration's snapshots in {@code role}, found by tag. */
     public List<String> taggedSnapshots(String migrationId, String role) {
+        if (!mayHave(migrationId, role)) {
+            return List.of();
+        }
         return calls.call("DescribeSnapshots", () -> ec2.describeSnapshots(r -> r.ownerIds("self")
                 .filters(taggedFilters(migrationId, role)))).snapshots().stream().map(Snapshot::snapshotId).toList();
     }
@@ -506,6 +559,9 @@ public final class Ec2Resources {
     }
 
     public Optional<Image> taggedImage(String migrationId, String role) {
+        if (!mayHave(migrationId, role)) {
+            return Optional.empty();
+        }
         return calls.call("DescribeImages", () -> ec2.describeImages(r -> r.owners("self")
                 .filters(taggedFilters(migrationId, role)))).images().stream().findFirst();
     }
@@ -541,6 +597,9 @@ public final class Ec2Resources {
 
     /** This migration's security groups in {@code role}, found by tag. */
     public List<String> taggedSecurityGroups(String migrationId, String role) {
+        if (!mayHave(migrationId, role)) {
+            return List.of();
+        }
         return calls.call("DescribeSecurityGroups", () -> ec2.describeSecurityGroups(r -> r.filters(
                 taggedFilters(migrationId, role)))).securityGroups().stream().map(g -> g.groupId()).toList();
     }

@@ -45,6 +45,15 @@ public final class SharedPolls {
     private final SharedDescribe<Image> images;
     private final SharedDescribe<InstanceStatus> statuses;
 
+    /**
+     * How much further apart a fleet's rounds of snapshots and images are than those of the other
+     * kinds: a snapshot takes minutes (EBS copies the blocks that changed) and an image waits for
+     * its snapshot, so a few seconds more before a fleet sees one complete cost its migrations
+     * little, and halve the calls of the two kinds most often polled. A single migration polls
+     * them as before (rounds are spaced only when two or more migrations watch).
+     */
+    static final int SLOW_KIND_SPACING = 2;
+
     /** Rounds on {@code ec2}, at most {@code interval} apart (a wait's longest gap: {@link io.pv2hvm.aws.AwsTimeouts#poll()}). */
     public SharedPolls(Ec2Client ec2, java.time.Duration interval) {
         this.instances = new SharedDescribe<>("DescribeInstances", interval, (ids, leader, owners) -> {
@@ -75,7 +84,7 @@ public final class SharedPolls {
             }
             return found;
         });
-        this.snapshots = new SharedDescribe<>("DescribeSnapshots", interval, (ids, leader, owners) -> {
+        this.snapshots = new SharedDescribe<>("DescribeSnapshots", interval.multipliedBy(SLOW_KIND_SPACING), (ids, leader, owners) -> {
             Map<String, Snapshot> found = new HashMap<>();
             for (List<String> chunk : chunks(ids, FILTER_VALUES)) {
                 String token = null;
@@ -90,7 +99,7 @@ public final class SharedPolls {
             }
             return found;
         });
-        this.images = new SharedDescribe<>("DescribeImages", interval, (ids, leader, owners) -> {
+        this.images = new SharedDescribe<>("DescribeImages", interval.multipliedBy(SLOW_KIND_SPACING), (ids, leader, owners) -> {
             Map<String, Image> found = new HashMap<>();
             for (List<String> chunk : chunks(ids, FILTER_VALUES)) {
                 String token = null;

@@ -62,12 +62,17 @@ public final class PreflightStep implements Step {
 
     @Override
     public void run(StepContext ctx) {
+        // The first step: a run that starts here, on an empty journal, knows every role it will tag
+        // (a resume skips this step).
+        if (ctx.resources().isEmpty()) {
+            aws.ec2().startedFromFirstStep(ctx.migrationId());
+        }
         MigrationSpec spec = ctx.spec();
         String id = spec.instanceId();
         List<Blocker> blockers = new ArrayList<>();
         List<String> warnings = new ArrayList<>();
 
-        SourceInstanceReader reader = new SourceInstanceReader(aws.ec2().ec2(), aws.ec2().calls());
+        SourceInstanceReader reader = new SourceInstanceReader(aws.ec2().ec2(), aws.ec2().calls(), aws.ec2().reads());
         Optional<SourceInstance> found = readOnly(blockers, () -> reader.read(id)).flatMap(o -> o);
         warnings.addAll(reader.unchecked());
         if (found.isEmpty()) {
@@ -226,8 +231,10 @@ public final class PreflightStep implements Step {
 
     private Optional<InstanceTypeInfo> describeType(String type, List<Blocker> blockers) {
         try {
-            return aws.ec2().calls().call("DescribeInstanceTypes", () -> aws.ec2().ec2()
-                    .describeInstanceTypes(r -> r.instanceTypesWithStrings(type))).instanceTypes().stream().findFirst();
+            // What a type is does not change during a fleet: read once per fleet.
+            return aws.ec2().reads().once("DescribeInstanceTypes " + type, () -> aws.ec2().calls().call(
+                    "DescribeInstanceTypes", () -> aws.ec2().ec2().describeInstanceTypes(r -> r.instanceTypesWithStrings(type)))
+                    .instanceTypes().stream().findFirst());
         } catch (AwsCallException e) {
             if (e.isPermissionDenied()) {
                 blockers.add(permission(e));
