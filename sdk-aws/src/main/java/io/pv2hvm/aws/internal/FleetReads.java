@@ -14,15 +14,12 @@ import java.util.function.Supplier;
 public final class FleetReads {
     private final Map<String, Object> answers = new ConcurrentHashMap<>();
 
-    /** The answer of {@code read} for {@code key}: read by the first migration that asks, then kept. */
+    /**
+     * The answer of {@code read} for {@code key}: read by the first migration that asks (those
+     * asking meanwhile wait for it: a fleet's first migrations start together), then kept.
+     */
     @SuppressWarnings("unchecked")
     public <T> T once(String key, Supplier<T> read) {
-        Object known = answers.get(key);
-        if (known != null) {
-            return (T) known;
-        }
-        T answer = Objects.requireNonNull(read.get(), "a fleet read answers a value");
-        Object first = answers.putIfAbsent(key, answer);
-        return first != null ? (T) first : answer;
+        return (T) answers.computeIfAbsent(key, k -> Objects.requireNonNull(read.get(), "a fleet read answers a value"));
     }
 }

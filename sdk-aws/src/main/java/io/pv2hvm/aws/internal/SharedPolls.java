@@ -53,6 +53,12 @@ public final class SharedPolls {
      * them as before (rounds are spaced only when two or more migrations watch).
      */
     static final int SLOW_KIND_SPACING = 2;
+    /**
+     * A fleet's status-check rounds are as far apart as a status wait's own gaps
+     * ({@link Ec2Resources#waitStatusOk}: three intervals): EC2 runs the checks once a minute
+     * (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/monitoring-system-instance-status-check.html).
+     */
+    static final int STATUS_SPACING = 3;
 
     /** Rounds on {@code ec2}, at most {@code interval} apart (a wait's longest gap: {@link io.pv2hvm.aws.AwsTimeouts#poll()}). */
     public SharedPolls(Ec2Client ec2, java.time.Duration interval) {
@@ -113,7 +119,7 @@ public final class SharedPolls {
             }
             return found;
         });
-        this.statuses = new SharedDescribe<>("DescribeInstanceStatus", interval, (ids, leader, owners) -> {
+        this.statuses = new SharedDescribe<>("DescribeInstanceStatus", interval.multipliedBy(STATUS_SPACING), (ids, leader, owners) -> {
             Map<String, InstanceStatus> found = new HashMap<>();
             for (List<String> chunk : chunks(ids, STATUS_IDS)) {
                 statuses(ec2, chunk, leader, owners, found);
