@@ -227,7 +227,7 @@ class IamPolicyTest {
             if (statement.path("Resource").asText().equals("*")) {
                 assertThat(statement.path("Sid").asText()).isEqualTo("ReadOnly");
                 statement.path("Action").forEach(a -> assertThat(a.asText())
-                        .matches("ec2:Describe\\w+|ssm:(DescribeInstanceInformation|GetCommandInvocation|CancelCommand|ListCommands)"));
+                        .matches("ec2:Describe\\w+|ssm:(DescribeInstanceInformation|GetCommandInvocation|CancelCommand|ListCommands|ListCommandInvocations)"));
             }
         }
     }
