@@ -4,8 +4,10 @@ import io.pv2hvm.aws.internal.AwsCalls;
 import io.pv2hvm.aws.internal.AwsRuntime;
 import io.pv2hvm.aws.internal.AwsSettings;
 import io.pv2hvm.aws.internal.Ec2Resources;
+import io.pv2hvm.aws.internal.FleetReads;
 import io.pv2hvm.aws.internal.Round;
 import io.pv2hvm.aws.internal.SharedPolls;
+import io.pv2hvm.aws.internal.SsmPolls;
 import io.pv2hvm.aws.internal.steps.AssociateElasticIpsStep;
 import io.pv2hvm.aws.internal.steps.AttachScratchVolumeStep;
 import io.pv2hvm.aws.internal.steps.AwaitBootStep;
@@ -100,6 +102,10 @@ public final class AwsSteps implements StepProvider {
     private static final Function<String, CommandTransport> SOURCE_OVER_SSM = ip -> {
         throw new IllegalStateException("the SSM marker is never applied");
     };
+    /** The SSM poll rounds the migrations of one fleet share (per account); null: each migration polls on its own. */
+    private final Supplier<SsmPolls> sharedSsmPolls;
+    /** The reads of what does not change that one fleet's migrations share (per account); null: each reads its own. */
+    private final Supplier<FleetReads> fleetReads;
 
     /** For ServiceLoader: default clients (region and credentials from the SDK's default chains), made on first use. */
     public AwsSteps() {
@@ -123,6 +129,8 @@ public final class AwsSteps implements StepProvider {
         this.callsObserver = (id, calls) -> { };
         this.sharedPolls = null;
         this.sourceTransport = b.sourceTransport;
+        this.sharedSsmPolls = null;
+        this.fleetReads = null;
     }
 
     private AwsSteps(AwsSteps base, Supplier<Ec2Client> ec2, Supplier<SsmClient> ssm, Ec2RateLimits rateLimits,
@@ -139,6 +147,8 @@ public final class AwsSteps implements StepProvider {
         this.callsObserver = callsObserver;
         this.sharedPolls = memoize(() -> new SharedPolls(ec2.get(), timeouts.poll()));
         this.sourceTransport = base.sourceTransport;
+        this.sharedSsmPolls = memoize(() -> new SsmPolls(ssm.get(), timeouts.poll()));
+        this.fleetReads = memoize(FleetReads::new);
     }
 
     /** A builder. */
@@ -333,9 +343,13 @@ public final class AwsSteps implements StepProvider {
     private AwsRuntime runtime(MigrationSpec spec, AwsCalls calls) {
         callsObserver.accept(spec.instanceId(), calls);
         Ec2Resources resources = new Ec2Resources(ec2.get(), calls, timeouts,
-                sharedPolls != null ? sharedPolls.get() : new SharedPolls(ec2.get(), timeouts.poll()));
+                sharedPolls != null ? sharedPolls.get() : new SharedPolls(ec2.get(), timeouts.poll()),
+                fleetReads != null ? fleetReads.get() : new FleetReads());
+        // Made on first use: a migration over SSH never builds an SSM client for it.
+        Supplier<SsmPolls> ssmPolls = sharedSsmPolls != null ? sharedSsmPolls
+                : memoize(() -> new SsmPolls(ssm.get(), timeouts.poll()));
         return new AwsRuntime(resources, ssm.get(), settings,
-                worker -> transportTo(worker, resources, calls, spec.sleeper(), spec.clock()));
+                worker -> transportTo(worker, resources, calls, ssmPolls, spec.sleeper(), spec.clock()));
     }
 
     /**
@@ -365,14 +379,15 @@ public final class AwsSteps implements StepProvider {
     }
 
     /** The worker's transport: the one the builder was given (SSH by private IP), else SSM. */
-    private CommandTransport transportTo(String worker, Ec2Resources resources, AwsCalls calls, Sleeper sleeper,
-                                         Clock clock) {
+    private CommandTransport transportTo(String worker, Ec2Resources resources, AwsCalls calls,
+                                         Supplier<SsmPolls> ssmPolls, Sleeper sleeper, Clock clock) {
         return workerTransport != null
                 ? workerTransport.apply(resources.instance(worker).map(Instance::privateIpAddress)
                         .orElseThrow(() -> new AwsCallException("DescribeInstances", "InvalidInstanceID.NotFound",
                                 "Worker " + worker + " has no private IP visible yet; resume to try again.", null, true)))
                 : SsmTransport.builder().client(ssm.get()).instanceId(worker).maxPoll(timeouts.poll())
                         .sleeper(sleeper).clock(clock).agentTimeout(timeouts.agentOnline()).calls(calls)
+                        .polls(ssmPolls.get())
                         // as long as six polls: 30 s on AWS's default 5 s poll
                         .acceptanceWindow(timeouts.poll().multipliedBy(6)).build();
     }
@@ -392,7 +407,8 @@ public final class AwsSteps implements StepProvider {
         AwsCalls calls = new AwsCalls(rateLimits);
         Ec2Resources resources = new Ec2Resources(ec2.get(), calls, timeouts);
         return WorkerImages.findOrBuild(resources, ssm.get(), settings,
-                worker -> transportTo(worker, resources, calls, Sleeper.system(), Clock.systemUTC()),
+                worker -> transportTo(worker, resources, calls, memoize(() -> new SsmPolls(ssm.get(), timeouts.poll())),
+                        Sleeper.system(), Clock.systemUTC()),
                 Sleeper.system(), Clock.systemUTC());
     }
 

@@ -1,6 +1,8 @@
 package io.pv2hvm.aws;
 
 import io.pv2hvm.aws.internal.AwsCalls;
+import io.pv2hvm.aws.internal.SharedDescribe;
+import io.pv2hvm.aws.internal.SsmPolls;
 import io.pv2hvm.core.InvalidSpecException;
 import io.pv2hvm.core.TransportException;
 import io.pv2hvm.core.spi.Command;
@@ -13,8 +15,6 @@ import software.amazon.awssdk.services.ssm.SsmClient;
 import software.amazon.awssdk.services.ssm.model.CommandFilter;
 import software.amazon.awssdk.services.ssm.model.CommandFilterKey;
 import software.amazon.awssdk.services.ssm.model.GetCommandInvocationResponse;
-import software.amazon.awssdk.services.ssm.model.InstanceInformation;
-import software.amazon.awssdk.services.ssm.model.InstanceInformationStringFilter;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -25,6 +25,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Consumer;
 import java.util.regex.Pattern;
@@ -60,7 +61,7 @@ public final class SsmTransport implements CommandTransport {
     public static final Duration DEFAULT_ACCEPTANCE_WINDOW = Duration.ofSeconds(30);
     /** The exit status of coreutils {@code timeout} when it had to stop the command. */
     private static final int TIMED_OUT = 124;
-    private static final String DOCUMENT = "AWS-RunShellScript";
+    private static final String DOCUMENT = SsmPolls.DOCUMENT;
     /** Each send's Comment: this prefix and a random UUID (43 characters; SSM allows 100). */
     static final String COMMENT_PREFIX = "pv2hvm ";
     /** A command whose answer was lost is sent at most this often (each time only if SSM does not list it). */
@@ -85,6 +86,8 @@ public final class SsmTransport implements CommandTransport {
     private final java.time.Clock clock;
     private final java.util.concurrent.atomic.AtomicBoolean agentChecked;
     private final Consumer<String> waiting;
+    /** The poll rounds this transport shares (a fleet's, else its own). */
+    private final SsmPolls polls;
 
     private SsmTransport(Builder b) {
         this.ssm = Objects.requireNonNull(b.ssm, "ssm client");
@@ -101,6 +104,7 @@ public final class SsmTransport implements CommandTransport {
         this.clock = b.clock;
         this.agentChecked = new java.util.concurrent.atomic.AtomicBoolean();
         this.waiting = what -> { };
+        this.polls = b.polls != null ? b.polls : new SsmPolls(ssm, maxPoll);
     }
 
     private SsmTransport(SsmTransport base, Consumer<String> waiting) {
@@ -114,6 +118,7 @@ public final class SsmTransport implements CommandTransport {
         this.clock = base.clock;
         this.agentChecked = base.agentChecked;
         this.waiting = waiting;
+        this.polls = base.polls;
     }
 
     /**
@@ -145,9 +150,14 @@ public final class SsmTransport implements CommandTransport {
                 + "timeout -k 10 " + seconds + " sh -c " + Command.quote(command.toShellLine()) + " >" + out
                 + " 2>" + err + " </dev/null\n"
                 + "rc=$?\n"
-                + "echo \"$(wc -c <" + out + ") $(wc -c <" + err + ")\"\n"
+                + "so=$(wc -c <" + out + "); se=$(wc -c <" + err + ")\n"
+                + "echo \"$so $se\"\n"
                 + "head -c " + FIRST_CHUNK_BYTES + " " + out + " | base64 -w0; echo\n"
                 + "head -c " + FIRST_CHUNK_BYTES + " " + err + " | base64 -w0; echo\n"
+                // Both streams whole in this answer: nothing is read back, so the spool goes now, not
+                // in a command of its own.
+                + "if [ \"$so\" -le " + FIRST_CHUNK_BYTES + " ] && [ \"$se\" -le " + FIRST_CHUNK_BYTES + " ]; then rm -f "
+                + out + " " + err + "; fi\n"
                 + "exit $rc\n";
         long start = System.nanoTime();
         Finished first = run(script, command.timeout().plusSeconds(60), command.toString());
@@ -162,9 +172,13 @@ public final class SsmTransport implements CommandTransport {
                     null, command.idempotent());
         }
         String[] sizes = lines[0].split(" ");
-        byte[] stdout = readAll(out, Long.parseLong(sizes[0]), Base64.getDecoder().decode(lines[1].strip()));
-        byte[] stderr = readAll(err, Long.parseLong(sizes[1]), Base64.getDecoder().decode(lines[2].strip()));
-        run("rm -f " + out + " " + err, Duration.ofMinutes(2), "remove spool files");
+        long outSize = Long.parseLong(sizes[0]);
+        long errSize = Long.parseLong(sizes[1]);
+        byte[] stdout = readAll(out, outSize, Base64.getDecoder().decode(lines[1].strip()));
+        byte[] stderr = readAll(err, errSize, Base64.getDecoder().decode(lines[2].strip()));
+        if (outSize > FIRST_CHUNK_BYTES || errSize > FIRST_CHUNK_BYTES) {
+            run("rm -f " + out + " " + err, Duration.ofMinutes(2), "remove spool files"); // the script kept them for reading back
+        }
 
         OutputCapture capture = new OutputCapture(output);
         try {
@@ -236,94 +250,168 @@ public final class SsmTransport implements CommandTransport {
         java.time.Instant deadline = clock.instant().plus(agentTimeout);
         Duration slept = Duration.ZERO;
         Duration wait = Duration.ofMillis(Math.max(1, maxPoll.toMillis() / 5));
-        while (true) {
-            List<InstanceInformation> info = call("DescribeInstanceInformation", () -> ssm.describeInstanceInformation(
-                    r -> r.filters(InstanceInformationStringFilter.builder().key("InstanceIds").values(instanceId)
-                            .build()))).instanceInformationList();
-            String ping = info.isEmpty() ? "not registered" : info.get(0).pingStatusAsString();
-            if ("Online".equals(ping)) {
-                agentChecked.set(true);
-                return;
+        SharedDescribe.Pacing pacing = new InterruptPacing();
+        try (var watch = polls.agents().watch(instanceId, calls)) {
+            while (true) {
+                String ping;
+                try {
+                    // One DescribeInstanceInformation round answers every worker a fleet waits for.
+                    ping = polls.agents().look(watch, pacing).orElse("not registered");
+                } catch (AwsCallException e) {
+                    throw new TransportException(e.getMessage(), e, e.retryable());
+                } catch (Cancelled e) {
+                    Thread.currentThread().interrupt();
+                    throw new TransportException("Interrupted while waiting for the SSM agent on " + instanceId, e, false);
+                }
+                if ("Online".equals(ping)) {
+                    agentChecked.set(true);
+                    return;
+                }
+                waiting.accept("SSM agent on " + instanceId + ": " + ping);
+                if (!clock.instant().isBefore(deadline) || slept.compareTo(agentTimeout) >= 0) {
+                    throw new SsmAgentOfflineException(instanceId, ping, agentTimeout);
+                }
+                try {
+                    sleeper.sleep(wait);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new TransportException("Interrupted while waiting for the SSM agent on " + instanceId, e, false);
+                }
+                slept = slept.plus(wait);
+                wait = wait.multipliedBy(2).compareTo(maxPoll) > 0 ? maxPoll : wait.multipliedBy(2);
             }
-            waiting.accept("SSM agent on " + instanceId + ": " + ping);
-            if (!clock.instant().isBefore(deadline) || slept.compareTo(agentTimeout) >= 0) {
-                throw new SsmAgentOfflineException(instanceId, ping, agentTimeout);
-            }
-            try {
-                sleeper.sleep(wait);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new TransportException("Interrupted while waiting for the SSM agent on " + instanceId, e, false);
-            }
-            slept = slept.plus(wait);
-            wait = wait.multipliedBy(2).compareTo(maxPoll) > 0 ? maxPoll : wait.multipliedBy(2);
         }
     }
 
     /** Sends a script and waits for it to finish; a timeout or a lost invocation is a TransportException. */
     private Finished run(String script, Duration timeout, String what) {
-        String commandId = send(script, Math.max(1, timeout.toSeconds()), what);
+        Sent sent = send(script, Math.max(1, timeout.toSeconds()), what);
+        String commandId = sent.commandId();
         long deadline = System.nanoTime() + timeout.toNanos() + Duration.ofSeconds(30).toNanos();
         // Start at a tenth of the longest gap (500 ms for AWS's 5 s: no Run Command finishes
         // sooner than its dispatch), then double.
         Duration wait = Duration.ofMillis(Math.max(1, maxPoll.toMillis() / 10));
         int notYet = 0;
         int pollErrors = 0;
-        while (true) {
-            GetCommandInvocationResponse inv = null;
-            try {
-                inv = calls.call("GetCommandInvocation", () -> ssm.getCommandInvocation(r -> r.commandId(commandId)
-                        .instanceId(instanceId)));
-                pollErrors = 0;
-            } catch (AwsCallException e) {
-                // SSM answers InvocationDoesNotExist right after SendCommand, until the invocation is registered.
-                if ("InvocationDoesNotExist".equals(e.errorCode())) {
-                    if (++notYet > 50) {
-                        throw new TransportException("SSM never registered command " + commandId + " on "
-                                + instanceId, e, true);
+        SharedDescribe.Pacing pacing = new InterruptPacing();
+        try (SsmPolls.CommandWatch watch = polls.watchCommand(commandId, instanceId, sent.requestedAt(), calls)) {
+            while (true) {
+                GetCommandInvocationResponse inv = null;
+                String status = null;
+                try {
+                    // The fleet's round says how the invocation is; its output comes with its own
+                    // GetCommandInvocation once it finished (a round of it alone already has it).
+                    Optional<SsmPolls.Invocation> seen = polls.invocations().look(watch.watch(), pacing);
+                    pollErrors = 0;
+                    if (seen.isPresent()) {
+                        status = seen.get().status();
+                        inv = seen.get().answer() != null ? seen.get().answer()
+                                : FINISHED.contains(status) ? calls.call("GetCommandInvocation", () ->
+                                        ssm.getCommandInvocation(r -> r.commandId(commandId).instanceId(instanceId)))
+                                : null;
+                    } else if (++notYet > 50) {
+                        // Right after SendCommand, SSM neither lists the invocation nor knows it (InvocationDoesNotExist).
+                        throw new TransportException("SSM never registered command " + commandId + " on " + instanceId,
+                                null, true);
                     }
-                } else if (++pollErrors > 5) {
-                    // The command may still be running: stop it, so a retry cannot run it twice at once.
-                    cancel(commandId);
-                    throw new TransportException("Polling SSM command " + commandId + " (" + what + ") kept failing:"
-                            + " " + e.getMessage() + ". The command was cancelled.", e, false);
-                }
-            }
-            waiting.accept("SSM command on " + instanceId + ": " + (inv == null ? "not registered yet" : inv.statusAsString()));
-            if (inv != null) {
-                switch (inv.statusAsString()) {
-                    case "Success", "Failed" -> {
-                        return new Finished(inv.responseCode() == null ? -1 : inv.responseCode(),
-                                nullToEmpty(inv.standardOutputContent()), nullToEmpty(inv.standardErrorContent()),
-                                inv.statusAsString());
-                    }
-                    case "TimedOut" -> {
-                        if (Integer.valueOf(TIMED_OUT).equals(inv.responseCode())) {
-                            return new Finished(TIMED_OUT, "", "", "TimedOut"); // our own timeout fired first
+                } catch (AwsCallException e) {
+                    if ("InvocationDoesNotExist".equals(e.errorCode())) {
+                        // listed as finished, not yet readable: SSM is eventually consistent
+                        if (++notYet > 50) {
+                            throw new TransportException("SSM never registered command " + commandId + " on "
+                                    + instanceId, e, true);
                         }
-                        throw new TransportException("SSM command timed out after " + timeout + " on "
-                                + instanceId + ": " + what, null, false);
+                    } else if (++pollErrors > 5) {
+                        // The command may still be running: stop it, so a retry cannot run it twice at once.
+                        cancel(commandId);
+                        throw new TransportException("Polling SSM command " + commandId + " (" + what + ") kept failing:"
+                                + " " + e.getMessage() + ". The command was cancelled.", e, false);
                     }
-                    case "Cancelled" -> throw new TransportException("SSM command was cancelled on " + instanceId
-                            + ": " + what, null, false);
-                    default -> {
-                        // Pending, InProgress, Delayed, Cancelling: keep polling.
+                } catch (Cancelled e) {
+                    throw interrupted(commandId, what, e);
+                }
+                if (inv != null) {
+                    status = inv.statusAsString();
+                }
+                waiting.accept("SSM command on " + instanceId + ": " + (status == null ? "not registered yet" : status));
+                if (inv != null) {
+                    switch (inv.statusAsString()) {
+                        case "Success", "Failed" -> {
+                            return new Finished(inv.responseCode() == null ? -1 : inv.responseCode(),
+                                    nullToEmpty(inv.standardOutputContent()), nullToEmpty(inv.standardErrorContent()),
+                                    inv.statusAsString());
+                        }
+                        case "TimedOut" -> {
+                            if (Integer.valueOf(TIMED_OUT).equals(inv.responseCode())) {
+                                return new Finished(TIMED_OUT, "", "", "TimedOut"); // our own timeout fired first
+                            }
+                            throw new TransportException("SSM command timed out after " + timeout + " on "
+                                    + instanceId + ": " + what, null, false);
+                        }
+                        case "Cancelled" -> throw new TransportException("SSM command was cancelled on " + instanceId
+                                + ": " + what, null, false);
+                        default -> {
+                            // Pending, InProgress, Delayed, Cancelling: keep polling.
+                        }
                     }
                 }
+                if (System.nanoTime() > deadline) {
+                    cancel(commandId);
+                    throw new TransportException("SSM command did not finish within " + timeout + " on " + instanceId
+                            + " and was cancelled: " + what, null, false);
+                }
+                try {
+                    sleeper.sleep(wait);
+                } catch (InterruptedException e) {
+                    throw interrupted(commandId, what, e);
+                }
+                wait = wait.multipliedBy(2).compareTo(maxPoll) > 0 ? maxPoll : wait.multipliedBy(2);
             }
-            if (System.nanoTime() > deadline) {
-                cancel(commandId);
-                throw new TransportException("SSM command did not finish within " + timeout + " on " + instanceId
-                        + " and was cancelled: " + what, null, false);
-            }
+        }
+    }
+
+    /**
+     * The command of an interrupted wait is cancelled (with the interrupt cleared, so the call
+     * goes out), then the interrupt is restored for the caller.
+     */
+    private TransportException interrupted(String commandId, String what, Exception e) {
+        cancel(commandId);
+        Thread.currentThread().interrupt();
+        return new TransportException("Interrupted; SSM command " + commandId + " cancelled: " + what, e, false);
+    }
+
+    /** Statuses after which an invocation changes no more: its output is read then. */
+    private static final java.util.Set<String> FINISHED = java.util.Set.of("Success", "Failed", "TimedOut", "Cancelled");
+
+    /** A transport's pacing in the shared rounds: its sleeper, and thread interruption as cancellation. */
+    private final class InterruptPacing implements SharedDescribe.Pacing {
+        @Override
+        public void sleep(Duration duration) {
             try {
-                sleeper.sleep(wait);
+                sleeper.sleep(duration);
             } catch (InterruptedException e) {
-                cancel(commandId);
-                Thread.currentThread().interrupt();
-                throw new TransportException("Interrupted; SSM command " + commandId + " cancelled: " + what, e, false);
+                throw new Cancelled(); // the interrupt stays cleared until the command is cancelled
             }
-            wait = wait.multipliedBy(2).compareTo(maxPoll) > 0 ? maxPoll : wait.multipliedBy(2);
+        }
+
+        @Override
+        public void checkCancelled() {
+            if (Thread.interrupted()) {
+                throw new Cancelled();
+            }
+        }
+
+        @Override
+        public RuntimeException cancelled() {
+            Thread.interrupted();
+            return new Cancelled();
+        }
+    }
+
+    /** The waiting thread was interrupted (its interrupt cleared); the transport cancels and reports. */
+    private static final class Cancelled extends RuntimeException {
+        Cancelled() {
+            super("interrupted", null, false, false);
         }
     }
 
@@ -335,7 +423,7 @@ public final class SsmTransport implements CommandTransport {
      * listed after {@link Builder#acceptanceWindow} (ListCommands shows a new command only after a
      * moment), and never after an answer that says SSM refused it (4xx).
      */
-    private String send(String script, long seconds, String what) {
+    private Sent send(String script, long seconds, String what) {
         String comment = COMMENT_PREFIX + UUID.randomUUID();
         java.time.Instant sentAfter = clock.instant().minus(CLOCK_SKEW).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
         AwsCallException last = null;
@@ -344,11 +432,12 @@ public final class SsmTransport implements CommandTransport {
         for (int attempt = 1; attempt <= MAX_SENDS; attempt++) {
             try {
                 // The SDK must not resend on its own: it would not look for the first command.
-                return calls.call("SendCommand", () -> ssm.sendCommand(r -> r.instanceIds(instanceId)
+                var command = calls.call("SendCommand", () -> ssm.sendCommand(r -> r.instanceIds(instanceId)
                         .documentName(DOCUMENT).comment(comment)
                         .parameters(Map.of("commands", List.of(script), "executionTimeout", List.of(Long.toString(seconds))))
                         .overrideConfiguration(o -> o.addPlugin(SEND_ONCE))))
-                        .command().commandId();
+                        .command();
+                return new Sent(command.commandId(), requestedAt(command, sentAfter));
             } catch (AwsCallException e) {
                 if (e.throttled() && ++throttled <= MAX_THROTTLED) {
                     attempt--; // a throttled request was refused, not accepted: send again after a pause
@@ -361,7 +450,7 @@ public final class SsmTransport implements CommandTransport {
                 }
                 last = e;
             }
-            java.util.Optional<String> adopted = findSent(comment, sentAfter);
+            java.util.Optional<Sent> adopted = findSent(comment, sentAfter);
             if (adopted.isPresent()) {
                 return adopted.get();
             }
@@ -392,7 +481,7 @@ public final class SsmTransport implements CommandTransport {
      * worker's commands with InstanceId would hide a command still Pending there
      * (https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_ListCommands.html).
      */
-    private java.util.Optional<String> findSent(String comment, java.time.Instant sentAfter) {
+    private java.util.Optional<Sent> findSent(String comment, java.time.Instant sentAfter) {
         java.time.Instant deadline = clock.instant().plus(acceptanceWindow);
         Duration slept = Duration.ZERO;
         Duration wait = Duration.ofMillis(Math.max(1, maxPoll.toMillis() / 10));
@@ -405,7 +494,7 @@ public final class SsmTransport implements CommandTransport {
                                 CommandFilter.builder().key(CommandFilterKey.DOCUMENT_NAME).value(DOCUMENT).build())));
                 for (software.amazon.awssdk.services.ssm.model.Command c : page.commands()) {
                     if (comment.equals(c.comment()) && c.instanceIds().contains(instanceId)) {
-                        return java.util.Optional.of(c.commandId());
+                        return java.util.Optional.of(new Sent(c.commandId(), requestedAt(c, sentAfter)));
                     }
                 }
                 next = page.nextToken();
@@ -443,6 +532,16 @@ public final class SsmTransport implements CommandTransport {
     private record Finished(int exitCode, String stdout, String stderr, String status) {
     }
 
+    /** A command SSM accepted, and when it says it received it (its own clock, as ListCommandInvocations filters by). */
+    private record Sent(String commandId, java.time.Instant requestedAt) {
+    }
+
+    /** When SSM received {@code command}; {@code sentAfter} (this clock, less the skew allowance) if SSM did not say. */
+    private static java.time.Instant requestedAt(software.amazon.awssdk.services.ssm.model.Command command,
+                                                 java.time.Instant sentAfter) {
+        return command.requestedDateTime() != null ? command.requestedDateTime() : sentAfter;
+    }
+
     /** Builds an {@link SsmTransport}. */
     public static final class Builder {
         private SsmClient ssm;
@@ -454,8 +553,15 @@ public final class SsmTransport implements CommandTransport {
         private Duration agentTimeout = AwsTimeouts.DEFAULT_AGENT_ONLINE;
         private Duration acceptanceWindow = DEFAULT_ACCEPTANCE_WINDOW;
         private java.time.Clock clock = java.time.Clock.systemUTC();
+        private SsmPolls polls;
 
         private Builder() {
+        }
+
+        /** The poll rounds to share (a fleet's); default: the transport's own. */
+        Builder polls(SsmPolls polls) {
+            this.polls = polls;
+            return this;
         }
 
         /**

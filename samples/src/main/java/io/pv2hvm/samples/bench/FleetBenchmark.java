@@ -54,7 +54,8 @@ public final class FleetBenchmark {
         Ec2Emulator emulator = Ec2Emulator.builder().world(world.world())
                 .latency(LatencyModel.realistic().withTimeScale(timeScale)).ssmExecutor(new SimulatedWorker())
                 .throttling(ThrottlingPolicy.documented().onScaledClock()).build().start();
-        ApiCallLog apiCalls = new ApiCallLog();
+        StepOfThread steps = new StepOfThread();
+        ApiCallLog apiCalls = new ApiCallLog(java.time.Clock.systemUTC(), steps::get);
         FleetActivity activity = new FleetActivity();
         try (Ec2Client ec2 = EmulatorClients.ec2(emulator.endpoint(), apiCalls);
              SsmClient ssm = EmulatorClients.ssm(emulator.endpoint(), apiCalls)) {
@@ -63,7 +64,7 @@ public final class FleetBenchmark {
                     .guestConversion(SimulatedGuest.typical()).build();
             Footprint footprint = Footprint.start();
             FleetResult result = Migrations.fleet(world.instanceIds()).using(aws)
-                    .each(s -> s.preservingIps().journal(InMemoryJournal.create()).onProgress(activity))
+                    .each(s -> s.preservingIps().journal(InMemoryJournal.create()).onProgress(activity).onProgress(steps))
                     .maxConcurrent(maxConcurrent)
                     .rateLimits(Ec2RateLimits.documented().withTimeScale(timeScale).onWait(activity::waited))
                     .onEach(progress)

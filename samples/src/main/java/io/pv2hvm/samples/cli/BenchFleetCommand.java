@@ -1,6 +1,7 @@
 package io.pv2hvm.samples.cli;
 
 import io.pv2hvm.aws.FleetResult;
+import io.pv2hvm.samples.bench.CallBreakdown;
 import io.pv2hvm.samples.bench.FleetBenchmark;
 import io.pv2hvm.samples.bench.FleetWorld;
 import io.pv2hvm.samples.bench.Footprint;
@@ -20,7 +21,8 @@ import java.util.concurrent.atomic.AtomicInteger;
         description = {"Migrates a fleet of PV instances in the local emulator with Migrations.fleet(...):"
                 + " EC2's documented token buckets on the emulator's scaled clock, pv2hvm's rate limits on the same"
                 + " clock, simulated guest and worker. Prints a markdown table: time, concurrency, API calls,"
-                + " throttling, and the JVM's footprint (the emulator runs in the same JVM)."})
+                + " throttling, and the JVM's footprint (the emulator runs in the same JVM); then the API calls per"
+                + " migration by action and by step."})
 final class BenchFleetCommand implements java.util.concurrent.Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -71,6 +73,16 @@ final class BenchFleetCommand implements java.util.concurrent.Callable<Integer> 
         out.println("$ " + BenchCommand.commandLine(spec));
         out.println();
         out.print(table(report));
+        // Where the calls went: users see which waits and steps cost them.
+        CallBreakdown breakdown = new CallBreakdown(report.apiCalls(), instances);
+        out.println();
+        out.println("API calls by action (a shared poll round is one call):");
+        out.println();
+        out.print(breakdown.actionTable());
+        out.println();
+        out.println("API calls by step (a shared poll round counts for the step of the migration that led it):");
+        out.println();
+        out.print(breakdown.stepTable());
         out.flush();
         return report.fleet().allSucceeded() ? ExitCode.OK : ExitCode.FAILED;
     }

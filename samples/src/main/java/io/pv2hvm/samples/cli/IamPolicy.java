@@ -60,7 +60,7 @@ public record IamPolicy(String partition, String region, String account, List<St
             "ec2:DescribeInstanceStatus", "ec2:DescribeInstanceTypes", "ec2:DescribeInstances",
             "ec2:DescribeNetworkInterfaces", "ec2:DescribeSecurityGroups", "ec2:DescribeSnapshots",
             "ec2:DescribeVolumes", "ssm:CancelCommand", "ssm:DescribeInstanceInformation",
-            "ssm:GetCommandInvocation", "ssm:ListCommands");
+            "ssm:GetCommandInvocation", "ssm:ListCommandInvocations", "ssm:ListCommands");
     /** Calls on resources pv2hvm created (tagged {@value #MIGRATION_TAG} when the call arrives). */
     static final List<String> ON_OWN = List.of("ec2:AssociateAddress", "ec2:AttachNetworkInterface",
             "ec2:AttachVolume", "ec2:AuthorizeSecurityGroupIngress", "ec2:CreateImage", "ec2:CreateSnapshot",

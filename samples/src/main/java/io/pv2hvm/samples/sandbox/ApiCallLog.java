@@ -9,6 +9,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * The API calls a run's clients made, in time order: an SDK {@link ExecutionInterceptor} added to
@@ -16,11 +17,19 @@ import java.util.List;
  * the moment the client began it. Thread-safe.
  */
 public final class ApiCallLog implements ExecutionInterceptor {
-    /** One API call: when it began and its action, e.g. {@code DescribeInstances}. */
-    public record Call(Instant at, String action) {
+    /**
+     * One API call: when it began, its action, e.g. {@code DescribeInstances}, and the step that made
+     * it ({@code "-"} when the log is not told steps, or outside a step).
+     */
+    public record Call(Instant at, String action, String step) {
+        /** A call of no known step. */
+        public Call(Instant at, String action) {
+            this(at, action, "-");
+        }
     }
 
     private final Clock clock;
+    private final Supplier<String> step;
     private final List<Call> calls = new ArrayList<>();
 
     /** A log on the system clock. */
@@ -30,7 +39,13 @@ public final class ApiCallLog implements ExecutionInterceptor {
 
     /** A log on {@code clock}. */
     public ApiCallLog(Clock clock) {
+        this(clock, () -> "-");
+    }
+
+    /** A log on {@code clock} that asks {@code step} which step the calling thread runs. */
+    public ApiCallLog(Clock clock, Supplier<String> step) {
         this.clock = clock;
+        this.step = step;
     }
 
     @Override
@@ -38,7 +53,7 @@ public final class ApiCallLog implements ExecutionInterceptor {
         String action = attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME);
         Instant at = clock.instant();
         synchronized (calls) {
-            calls.add(new Call(at, action == null ? "unknown" : action));
+            calls.add(new Call(at, action == null ? "unknown" : action, step.get()));
         }
     }
 

@@ -16,6 +16,16 @@ class BenchCommandTest {
         assertThat(r.out()).startsWith("$ pv2hvm bench fleet --instances 3 --max-concurrent 2 --time-scale 0.002 --quiet\n");
         assertThat(r.out()).contains("| measure ", "| ---", "| instances ", "| migrations ok / failed ", "| 3 / 0 ",
                 "| RequestLimitExceeded answered by the emulator ", "| peak live threads ");
+        // The breakdown by action adds up to pv2hvm's calls, and names the steps that made them.
+        assertThat(r.out()).contains("API calls by action", "| SendCommand ", "API calls by step", "| preflight ");
+        assertThat(cell(r.out(), "total", 1)).as(r.out())
+                .isEqualTo(cell(r.out(), "EC2+SSM API calls by pv2hvm, total", 1));
+    }
+
+    /** The {@code column}th cell of the first table row whose first cell is {@code first}. */
+    private static String cell(String out, String first, int column) {
+        return out.lines().filter(l -> l.startsWith("| " + first + " ")).findFirst()
+                .map(l -> l.split("\\|")[column + 1].strip()).orElseThrow(() -> new AssertionError("no row " + first));
     }
 
     @Test

@@ -87,6 +87,34 @@ class IamPolicyTest {
         scenario(IamPolicyTest::interruptARunningWorkerCommand);
         scenarioName = "lost SendCommand answer";
         scenario(IamPolicyTest::adoptACommandWhoseAnswerWasLost);
+        scenarioName = "commands waited on together";
+        scenario(IamPolicyTest::twoCommandsAtOnce);
+    }
+
+    /**
+     * Commands a fleet waits on together share one ListCommandInvocations round (a lone one is
+     * polled with GetCommandInvocation): two at once on one transport.
+     */
+    private static void twoCommandsAtOnce(Sandbox s) {
+        s.emulator().ssmExecutor(command -> {
+            Thread.sleep(1_000);
+            return SsmCommandResult.success("0 0\n\n\n");
+        });
+        SsmTransport worker = SsmTransport.builder().client(s.ssm()).instanceId(launchWorker(s, "mig-iam-shared"))
+                .maxPoll(java.time.Duration.ofMillis(100)).build();
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+        try {
+            var first = pool.submit(() -> worker.exec(Command.of("true")).exitCode());
+            var second = pool.submit(() -> worker.exec(Command.of("true")).exitCode());
+            assertThat(first.get()).isZero();
+            assertThat(second.get()).isZero();
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        } finally {
+            pool.shutdownNow();
+        }
+
+        assertThat(s.emulator().journal().calls("ListCommandInvocations")).isNotEmpty();
     }
 
     /** A SendCommand whose answer is lost is looked for with ListCommands (by its comment) and adopted. */
@@ -199,7 +227,7 @@ class IamPolicyTest {
             if (statement.path("Resource").asText().equals("*")) {
                 assertThat(statement.path("Sid").asText()).isEqualTo("ReadOnly");
                 statement.path("Action").forEach(a -> assertThat(a.asText())
-                        .matches("ec2:Describe\\w+|ssm:(DescribeInstanceInformation|GetCommandInvocation|CancelCommand|ListCommands)"));
+                        .matches("ec2:Describe\\w+|ssm:(DescribeInstanceInformation|GetCommandInvocation|CancelCommand|ListCommands|ListCommandInvocations)"));
             }
         }
     }

@@ -31,6 +31,8 @@ public final class Ec2Resources {
     private final Waits waits;
     private final SharedPolls polls;
 
+    private final FleetReads reads;
+
     /** Operations on {@code ec2}, counted by {@code calls}, waiting per {@code timeouts}, polling on their own. */
     public Ec2Resources(Ec2Client ec2, AwsCalls calls, AwsTimeouts timeouts) {
         this(ec2, calls, timeouts, new SharedPolls(ec2, timeouts.poll()));
@@ -41,11 +43,22 @@ public final class Ec2Resources {
      * with the others of its fleet (on the same account's {@code ec2}).
      */
     public Ec2Resources(Ec2Client ec2, AwsCalls calls, AwsTimeouts timeouts, SharedPolls polls) {
+        this(ec2, calls, timeouts, polls, new FleetReads());
+    }
+
+    /** Operations sharing a fleet's poll rounds and its reads of what does not change ({@code reads}). */
+    public Ec2Resources(Ec2Client ec2, AwsCalls calls, AwsTimeouts timeouts, SharedPolls polls, FleetReads reads) {
         this.ec2 = ec2;
         this.calls = calls;
         this.timeouts = timeouts;
         this.waits = new Waits(timeouts.poll());
         this.polls = polls;
+        this.reads = reads;
+    }
+
+    /** The reads this migration shares with its fleet. */
+    public FleetReads reads() {
+        return reads;
     }
 
     /** The poll rounds this migration's waits share. */
@@ -74,8 +87,39 @@ public final class Ec2Resources {
         return waits;
     }
 
-    /** Tags for a resource created by this migration in {@code role}. */
+    /**
+     * The migration this run began with its first step (preflight) in this process, if any:
+     * nothing tagged with its id existed before, and every tag of it is made by {@link #tags}, so a
+     * role never tagged in this run has no resource to look for.
+     */
+    private volatile String startedHere;
+    /** Roles {@link #tags} has made tags for in this run: only these can have resources. */
+    private final java.util.Set<String> rolesTagged = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    /**
+     * Says that this run of {@code migrationId} begins with its first step (preflight, which
+     * creates nothing), in this process: until a role is tagged ({@link #tags}), looking for this
+     * migration's resources in that role needs no call. A resumed run never says it, so it looks.
+     */
+    public void startedFromFirstStep(String migrationId) {
+        this.startedHere = migrationId;
+    }
+
+    /**
+     * Whether {@code migrationId} may have a resource tagged {@code role}: unknown (so look) unless
+     * this run began at its first step in this process and never made that role's tags. A create
+     * whose answer was lost still made its tags first, so its retry looks and finds it.
+     */
+    private boolean mayHave(String migrationId, String role) {
+        return !migrationId.equals(startedHere) || rolesTagged.contains(role);
+    }
+
+    /**
+     * Tags for a resource created by this migration in {@code role}. Every resource a migration
+     * tags gets its tags here (look-before-create relies on it: see {@link #startedFromFirstStep}).
+     */
     public TagSpecification tags(StepContext ctx, ResourceType type, String role) {
+        rolesTagged.add(role);
         return TagSpecification.builder().resourceType(type).tags(
                 Tag.builder().key(Tags.MIGRATION_ID).value(ctx.migrationId()).build(),
                 Tag.builder().key(Tags.ROLE).value(role).build(),
@@ -163,10 +207,41 @@ public final class Ec2Resources {
 
     /** Tagged, non-terminated instances of this migration in {@code role}. */
     public List<Instance> taggedInstances(String migrationId, String role) {
+        if (!mayHave(migrationId, role)) {
+            return List.of();
+        }
         return calls.call("DescribeInstances", () -> ec2.describeInstances(r -> r.filters(taggedFilters(migrationId,
                 role)))).reservations().stream().flatMap(r -> r.instances().stream())
                 .filter(i -> !"terminated".equals(Responses.stateName(i))
                         && !"shutting-down".equals(Responses.stateName(i))).toList();
+    }
+
+    /**
+     * This migration's non-terminated instances in any of {@code roles}, by role: one call for all
+     * roles (a filter's values are alternatives), where {@link #taggedInstances(String, String)}
+     * makes one per role.
+     */
+    public Map<String, List<Instance>> taggedInstances(String migrationId, java.util.Collection<String> roles) {
+        return byRole(calls.call("DescribeInstances", () -> ec2.describeInstances(r -> r.filters(taggedFilters(
+                migrationId, roles)))).reservations().stream().flatMap(r -> r.instances().stream())
+                .filter(i -> !"terminated".equals(Responses.stateName(i))
+                        && !"shutting-down".equals(Responses.stateName(i))).toList(), Instance::tags);
+    }
+
+    /** Filters that find this migration's resources in any of {@code roles}. */
+    private static List<Filter> taggedFilters(String migrationId, java.util.Collection<String> roles) {
+        return List.of(Filter.builder().name("tag:" + Tags.MIGRATION_ID).values(migrationId).build(),
+                Filter.builder().name("tag:" + Tags.ROLE).values(roles).build());
+    }
+
+    /** {@code found} grouped by the value of its role tag. */
+    private static <T> Map<String, List<T>> byRole(List<T> found, java.util.function.Function<T, List<Tag>> tags) {
+        Map<String, List<T>> byRole = new java.util.LinkedHashMap<>();
+        for (T item : found) {
+            String role = tagMap(tags.apply(item)).get(Tags.ROLE);
+            byRole.computeIfAbsent(role, k -> new java.util.ArrayList<>()).add(item);
+        }
+        return byRole;
     }
 
     /** Starts terminating an instance (if it still exists) without waiting. */
@@ -289,7 +364,7 @@ public final class Ec2Resources {
 
     private String createSnapshot(StepContext ctx, String volumeId, String role, String description) {
         // CreateSnapshot takes no client token: look before create (by tag), then journal at once.
-        List<Snapshot> tagged = calls.call("DescribeSnapshots", () -> ec2.describeSnapshots(r -> r.ownerIds("self")
+        List<Snapshot> tagged = !mayHave(ctx.migrationId(), role) ? List.of() : calls.call("DescribeSnapshots", () -> ec2.describeSnapshots(r -> r.ownerIds("self")
                 .filters(taggedFilters(ctx.migrationId(), role)))).snapshots();
         String id = tagged.isEmpty()
                 ? calls.call("CreateSnapshot", () -> ec2.createSnapshot(r -> r.volumeId(volumeId)
@@ -350,12 +425,42 @@ public final class Ec2Resources {
 
     /** This migration's volumes in {@code role}, found by tag (also those a crash left unjournaled). */
     public List<String> taggedVolumes(String migrationId, String role) {
+        if (!mayHave(migrationId, role)) {
+            return List.of();
+        }
         return calls.call("DescribeVolumes", () -> ec2.describeVolumes(r -> r.filters(taggedFilters(migrationId, role))))
                 .volumes().stream().map(Volume::volumeId).toList();
     }
 
+    /** This migration's volumes in any of {@code roles}, by role: one call for all roles. */
+    public Map<String, List<String>> taggedVolumes(String migrationId, java.util.Collection<String> roles) {
+        return ids(byRole(calls.call("DescribeVolumes", () -> ec2.describeVolumes(r -> r.filters(taggedFilters(
+                migrationId, roles)))).volumes(), Volume::tags), Volume::volumeId);
+    }
+
+    /** This migration's snapshots in any of {@code roles}, by role: one call for all roles. */
+    public Map<String, List<String>> taggedSnapshots(String migrationId, java.util.Collection<String> roles) {
+        return ids(byRole(calls.call("DescribeSnapshots", () -> ec2.describeSnapshots(r -> r.ownerIds("self")
+                .filters(taggedFilters(migrationId, roles)))).snapshots(), Snapshot::tags), Snapshot::snapshotId);
+    }
+
+    /** This migration's images in any of {@code roles}, by role: one call for all roles. */
+    public Map<String, List<String>> taggedImages(String migrationId, java.util.Collection<String> roles) {
+        return ids(byRole(calls.call("DescribeImages", () -> ec2.describeImages(r -> r.owners("self")
+                .filters(taggedFilters(migrationId, roles)))).images(), Image::tags), Image::imageId);
+    }
+
+    private static <T> Map<String, List<String>> ids(Map<String, List<T>> byRole, java.util.function.Function<T, String> id) {
+        Map<String, List<String>> ids = new java.util.LinkedHashMap<>();
+        byRole.forEach((role, items) -> ids.put(role, items.stream().map(id).toList()));
+        return ids;
+    }
+
     /** This migration's snapshots in {@code role}, found by tag. */
     public List<String> taggedSnapshots(String migrationId, String role) {
+        if (!mayHave(migrationId, role)) {
+            return List.of();
+        }
         return calls.call("DescribeSnapshots", () -> ec2.describeSnapshots(r -> r.ownerIds("self")
                 .filters(taggedFilters(migrationId, role)))).snapshots().stream().map(Snapshot::snapshotId).toList();
     }
@@ -458,6 +563,9 @@ public final class Ec2Resources {
     }
 
     public Optional<Image> taggedImage(String migrationId, String role) {
+        if (!mayHave(migrationId, role)) {
+            return Optional.empty();
+        }
         return calls.call("DescribeImages", () -> ec2.describeImages(r -> r.owners("self")
                 .filters(taggedFilters(migrationId, role)))).images().stream().findFirst();
     }
@@ -493,6 +601,9 @@ public final class Ec2Resources {
 
     /** This migration's security groups in {@code role}, found by tag. */
     public List<String> taggedSecurityGroups(String migrationId, String role) {
+        if (!mayHave(migrationId, role)) {
+            return List.of();
+        }
         return calls.call("DescribeSecurityGroups", () -> ec2.describeSecurityGroups(r -> r.filters(
                 taggedFilters(migrationId, role)))).securityGroups().stream().map(g -> g.groupId()).toList();
     }

@@ -101,6 +101,14 @@ public final class SharedDescribe<T> {
      * is not visible (eventual consistency, or gone).
      */
     public Optional<T> look(Watch w, StepContext ctx) {
+        return look(w, Pacing.of(ctx));
+    }
+
+    /**
+     * {@link #look(Watch, StepContext)} for a waiter outside a step (a transport): it waits and
+     * checks for cancellation as {@code pacing} says.
+     */
+    public Optional<T> look(Watch w, Pacing pacing) {
         while (true) {
             Round<T> round = null;
             boolean lead = false;
@@ -124,19 +132,19 @@ public final class SharedDescribe<T> {
                 round = inFlight;
             }
             if (round == null) {
-                ctx.sleep(java.time.Duration.ofNanos(delay)); // cancellable, like the wait's own gaps
+                pacing.sleep(java.time.Duration.ofNanos(delay)); // cancellable, like the wait's own gaps
                 continue;
             }
             if (lead) {
                 lead(round, w.owner);
             } else {
-                await(round, ctx);
+                await(round, pacing);
             }
             if (round.failure != null) {
                 if (lead && interrupted(round.failure)) {
                     // the leader's migration was cancelled during its call: that is a cancellation, not an EC2 error
                     Thread.currentThread().interrupt();
-                    throw new MigrationCancelledException(ctx.migrationId());
+                    throw pacing.cancelled();
                 }
                 if (lead) {
                     throw round.failure;
@@ -176,20 +184,58 @@ public final class SharedDescribe<T> {
         }
     }
 
-    private void await(Round<T> round, StepContext ctx) {
+    private void await(Round<T> round, Pacing pacing) {
         while (true) {
             try {
                 round.done.get(CANCEL_CHECK_MILLIS, TimeUnit.MILLISECONDS);
                 return;
             } catch (TimeoutException e) {
-                ctx.checkCancelled();
+                pacing.checkCancelled();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                ctx.checkCancelled();
-                throw new MigrationCancelledException(ctx.migrationId());
+                pacing.checkCancelled();
+                throw pacing.cancelled();
             } catch (ExecutionException e) {
                 return; // never completed exceptionally: the failure travels in the round
             }
+        }
+    }
+
+    /**
+     * How a watch waits between looks and notices that its waiter was cancelled: a step's
+     * cancellable sleep and safe point ({@link #of(StepContext)}), or a transport's own.
+     */
+    public interface Pacing {
+        /** Sleeps; throws (the waiter's cancellation) when the waiter is cancelled meanwhile. */
+        void sleep(java.time.Duration duration);
+
+        /** Throws the waiter's cancellation if it was cancelled (e.g. its thread interrupted). */
+        void checkCancelled();
+
+        /**
+         * What to throw when the waiter was cancelled during a round (the thread is interrupted
+         * when this is called; the pacing decides whether it stays so).
+         */
+        RuntimeException cancelled();
+
+        /** A step's pacing: its cancellable sleep, its safe point, {@link MigrationCancelledException}. */
+        static Pacing of(StepContext ctx) {
+            return new Pacing() {
+                @Override
+                public void sleep(java.time.Duration duration) {
+                    ctx.sleep(duration);
+                }
+
+                @Override
+                public void checkCancelled() {
+                    ctx.checkCancelled();
+                }
+
+                @Override
+                public RuntimeException cancelled() {
+                    return new MigrationCancelledException(ctx.migrationId());
+                }
+            };
         }
     }
 

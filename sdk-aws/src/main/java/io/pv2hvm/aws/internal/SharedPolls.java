@@ -45,6 +45,23 @@ public final class SharedPolls {
     private final SharedDescribe<Image> images;
     private final SharedDescribe<InstanceStatus> statuses;
 
+    /**
+     * How much further apart a fleet's rounds of volumes, snapshots and images are than those of
+     * instances: a snapshot takes minutes (EBS copies the blocks that changed), an image waits for
+     * its snapshot, and a fleet always has some volume attaching, detaching or being deleted, so
+     * these kinds would be polled every interval for the whole run. A few seconds more before a
+     * fleet sees one change costs its migrations little (the fleet's makespan stays within the
+     * benchmark's bound) and halves these rounds. A single migration polls them as before (rounds
+     * are spaced only when two or more migrations watch), so its window is unchanged.
+     */
+    static final int SLOW_KIND_SPACING = 2;
+    /**
+     * A fleet's status-check rounds are as far apart as a status wait's own gaps
+     * ({@link Ec2Resources#waitStatusOk}: three intervals): EC2 runs the checks once a minute
+     * (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/monitoring-system-instance-status-check.html).
+     */
+    static final int STATUS_SPACING = 3;
+
     /** Rounds on {@code ec2}, at most {@code interval} apart (a wait's longest gap: {@link io.pv2hvm.aws.AwsTimeouts#poll()}). */
     public SharedPolls(Ec2Client ec2, java.time.Duration interval) {
         this.instances = new SharedDescribe<>("DescribeInstances", interval, (ids, leader, owners) -> {
@@ -61,7 +78,7 @@ public final class SharedPolls {
             }
             return found;
         });
-        this.volumes = new SharedDescribe<>("DescribeVolumes", interval, (ids, leader, owners) -> {
+        this.volumes = new SharedDescribe<>("DescribeVolumes", interval.multipliedBy(SLOW_KIND_SPACING), (ids, leader, owners) -> {
             Map<String, Volume> found = new HashMap<>();
             for (List<String> chunk : chunks(ids, FILTER_VALUES)) {
                 String token = null;
@@ -75,7 +92,7 @@ public final class SharedPolls {
             }
             return found;
         });
-        this.snapshots = new SharedDescribe<>("DescribeSnapshots", interval, (ids, leader, owners) -> {
+        this.snapshots = new SharedDescribe<>("DescribeSnapshots", interval.multipliedBy(SLOW_KIND_SPACING), (ids, leader, owners) -> {
             Map<String, Snapshot> found = new HashMap<>();
             for (List<String> chunk : chunks(ids, FILTER_VALUES)) {
                 String token = null;
@@ -90,7 +107,7 @@ public final class SharedPolls {
             }
             return found;
         });
-        this.images = new SharedDescribe<>("DescribeImages", interval, (ids, leader, owners) -> {
+        this.images = new SharedDescribe<>("DescribeImages", interval.multipliedBy(SLOW_KIND_SPACING), (ids, leader, owners) -> {
             Map<String, Image> found = new HashMap<>();
             for (List<String> chunk : chunks(ids, FILTER_VALUES)) {
                 String token = null;
@@ -104,7 +121,7 @@ public final class SharedPolls {
             }
             return found;
         });
-        this.statuses = new SharedDescribe<>("DescribeInstanceStatus", interval, (ids, leader, owners) -> {
+        this.statuses = new SharedDescribe<>("DescribeInstanceStatus", interval.multipliedBy(STATUS_SPACING), (ids, leader, owners) -> {
             Map<String, InstanceStatus> found = new HashMap<>();
             for (List<String> chunk : chunks(ids, STATUS_IDS)) {
                 statuses(ec2, chunk, leader, owners, found);

@@ -29,12 +29,19 @@ import java.util.Optional;
 public final class SourceInstanceReader {
     private final Ec2Client ec2;
     private final AwsCalls calls;
+    private final FleetReads reads;
     private final List<String> unchecked = new ArrayList<>();
 
     /** A reader using these clients. */
     public SourceInstanceReader(Ec2Client ec2, AwsCalls calls) {
+        this(ec2, calls, new FleetReads());
+    }
+
+    /** A reader that reads a launch image's mappings once per fleet ({@code reads}). */
+    public SourceInstanceReader(Ec2Client ec2, AwsCalls calls, FleetReads reads) {
         this.ec2 = ec2;
         this.calls = calls;
+        this.reads = reads;
     }
 
     /**
@@ -188,7 +195,9 @@ public final class SourceInstanceReader {
         }
         List<Image> images;
         try {
-            images = calls.call("DescribeImages", () -> ec2.describeImages(r -> r.imageIds(i.imageId()))).images();
+            // An image's block device mappings are fixed when it is registered: read once per fleet.
+            images = reads.once("DescribeImages " + i.imageId(), () -> calls.call("DescribeImages",
+                    () -> ec2.describeImages(r -> r.imageIds(i.imageId()))).images());
         } catch (AwsCallException e) {
             if (e.errorCode() != null && e.errorCode().startsWith("InvalidAMIID")) {
                 return List.of(); // the launch image was deregistered: its mappings are unknowable

@@ -46,6 +46,9 @@ public final class CleanupStep implements Step {
             Workers.terminateLaunched(aws, ctx);
         }
         List<Resource> created = ctx.resources();
+        // Deleted here from the journal: the tag sweep below may still list them for a while (a
+        // volume "deleting", a snapshot being removed), and they need no second call.
+        java.util.Set<String> gone = new java.util.HashSet<>();
         for (Resource r : created) {
             if (!Roles.TEMPORARY.contains(r.role()) || Roles.WORKER.equals(r.role())) {
                 continue;
@@ -55,6 +58,7 @@ public final class CleanupStep implements Step {
                 case "image" -> aws.ec2().deregister(ctx, r.id(), r.role());
                 default -> { }
             }
+            gone.add(r.id());
         }
         // Images before their snapshots: a snapshot backing an image cannot be deleted.
         for (Resource r : created) {
@@ -65,20 +69,22 @@ public final class CleanupStep implements Step {
                     case "security-group" -> aws.ec2().deleteSecurityGroup(ctx, r.id(), r.role()); // after its instances
                     default -> { }
                 }
+                gone.add(r.id());
             }
         }
-        // Temporaries a crash left unjournaled still carry their tags.
-        for (String role : Roles.TEMPORARY) {
-            aws.ec2().taggedInstances(ctx.migrationId(), role)
-                    .forEach(i -> aws.ec2().terminateAndWait(ctx, i.instanceId(), role));
-            aws.ec2().taggedImage(ctx.migrationId(), role).ifPresent(i -> aws.ec2().deregister(ctx, i.imageId(), role));
-        }
-        for (String role : Roles.TEMPORARY) {
-            aws.ec2().taggedVolumes(ctx.migrationId(), role).forEach(id -> aws.ec2().detachAndDeleteListed(ctx, id, role));
-            aws.ec2().taggedSnapshots(ctx.migrationId(), role).forEach(id -> aws.ec2().deleteSnapshot(ctx, id, role));
-        }
-        aws.ec2().taggedSecurityGroups(ctx.migrationId(), Roles.TRIAL_SECURITY_GROUP)
-                .forEach(id -> aws.ec2().deleteSecurityGroup(ctx, id, Roles.TRIAL_SECURITY_GROUP));
+        // Temporaries a crash left unjournaled still carry their tags: one describe per kind finds
+        // those of every temporary role (a role filter's values are alternatives).
+        String id = ctx.migrationId();
+        aws.ec2().taggedInstances(id, Roles.TEMPORARY).forEach((role, instances) -> instances.stream()
+                .filter(i -> !gone.contains(i.instanceId())).forEach(i -> aws.ec2().terminateAndWait(ctx, i.instanceId(), role)));
+        aws.ec2().taggedImages(id, Roles.TEMPORARY).forEach((role, images) -> images.stream()
+                .filter(i -> !gone.contains(i)).forEach(i -> aws.ec2().deregister(ctx, i, role)));
+        aws.ec2().taggedVolumes(id, Roles.TEMPORARY).forEach((role, volumes) -> volumes.stream()
+                .filter(v -> !gone.contains(v)).forEach(v -> aws.ec2().detachAndDeleteListed(ctx, v, role)));
+        aws.ec2().taggedSnapshots(id, Roles.TEMPORARY).forEach((role, snapshots) -> snapshots.stream()
+                .filter(s -> !gone.contains(s)).forEach(s -> aws.ec2().deleteSnapshot(ctx, s, role)));
+        aws.ec2().taggedSecurityGroups(id, Roles.TRIAL_SECURITY_GROUP).stream().filter(g -> !gone.contains(g))
+                .forEach(g -> aws.ec2().deleteSecurityGroup(ctx, g, Roles.TRIAL_SECURITY_GROUP));
         ctx.fact(FactKeys.SOURCE_TERMINATED).ifPresent(t -> aws.source(ctx).volumes().stream()
                 .filter(SourceInstance.Volume::root).forEach(v -> ctx.warn(ctx.fact(FactKeys.SOURCE_ROOT_CONVERTED)
                         .isPresent()

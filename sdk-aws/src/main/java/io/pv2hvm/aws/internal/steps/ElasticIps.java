@@ -19,6 +19,9 @@ final class ElasticIps {
 
     static void associate(AwsRuntime aws, StepContext ctx, String instanceId) {
         SourceInstance src = aws.source(ctx);
+        if (src.elasticIps().isEmpty()) {
+            return; // the instance is described only to find where its addresses go
+        }
         String primaryEni = aws.ec2().instance(instanceId).map(Instance::networkInterfaces).orElse(List.of()).stream()
                 .filter(n -> n.attachment() != null && Integer.valueOf(0).equals(n.attachment().deviceIndex()))
                 .map(InstanceNetworkInterface::networkInterfaceId).findFirst().orElseThrow();

@@ -48,10 +48,13 @@ public final class LaunchWorkerStep implements Step {
             workerId = ctx.spec().worker().instanceId().get();
             ctx.putFact(FactKeys.WORKER_LAUNCHED, "false");
         } else {
+            // Which image a worker boots is looked up once per fleet: every migration launches the same one.
             String image = ctx.spec().worker().imageId()
-                    .or(() -> WorkerImages.newest(aws.ec2()).map(software.amazon.awssdk.services.ec2.model.Image::imageId))
-                    .orElseGet(() -> aws.ec2().calls().call("GetParameter", () -> aws.ssm().getParameter(
-                            r -> r.name(aws.settings().workerImageParameter()))).parameter().value());
+                    .or(() -> aws.ec2().reads().once("worker image", () -> WorkerImages.newest(aws.ec2())
+                            .map(software.amazon.awssdk.services.ec2.model.Image::imageId)))
+                    .orElseGet(() -> aws.ec2().reads().once("GetParameter " + aws.settings().workerImageParameter(),
+                            () -> aws.ec2().calls().call("GetParameter", () -> aws.ssm().getParameter(
+                            r -> r.name(aws.settings().workerImageParameter()))).parameter().value()));
             Responses.require(image, "GetParameter", "Parameter.Value", aws.settings().workerImageParameter());
             String subnet = aws.settings().workerSubnetId() != null ? aws.settings().workerSubnetId() : src.subnetId();
             // The client token makes a re-run after a crash return the same instance instead of a second one.

@@ -62,12 +62,17 @@ public final class PreflightStep implements Step {
 
     @Override
     public void run(StepContext ctx) {
+        // The first step: a run that starts here, on an empty journal, knows every role it will tag
+        // (a resume skips this step).
+        if (ctx.resources().isEmpty()) {
+            aws.ec2().startedFromFirstStep(ctx.migrationId());
+        }
         MigrationSpec spec = ctx.spec();
         String id = spec.instanceId();
         List<Blocker> blockers = new ArrayList<>();
         List<String> warnings = new ArrayList<>();
 
-        SourceInstanceReader reader = new SourceInstanceReader(aws.ec2().ec2(), aws.ec2().calls());
+        SourceInstanceReader reader = new SourceInstanceReader(aws.ec2().ec2(), aws.ec2().calls(), aws.ec2().reads());
         Optional<SourceInstance> found = readOnly(blockers, () -> reader.read(id)).flatMap(o -> o);
         warnings.addAll(reader.unchecked());
         if (found.isEmpty()) {
@@ -226,8 +231,10 @@ public final class PreflightStep implements Step {
 
     private Optional<InstanceTypeInfo> describeType(String type, List<Blocker> blockers) {
         try {
-            return aws.ec2().calls().call("DescribeInstanceTypes", () -> aws.ec2().ec2()
-                    .describeInstanceTypes(r -> r.instanceTypesWithStrings(type))).instanceTypes().stream().findFirst();
+            // What a type is does not change during a fleet: read once per fleet.
+            return aws.ec2().reads().once("DescribeInstanceTypes " + type, () -> aws.ec2().calls().call(
+                    "DescribeInstanceTypes", () -> aws.ec2().ec2().describeInstanceTypes(r -> r.instanceTypesWithStrings(type)))
+                    .instanceTypes().stream().findFirst());
         } catch (AwsCallException e) {
             if (e.isPermissionDenied()) {
                 blockers.add(permission(e));
@@ -331,10 +338,13 @@ public final class PreflightStep implements Step {
         // Tagged on create like the real calls: a least-privilege policy allows creating only tagged resources.
         probe("CreateSnapshot", blockers, () -> ec2.createSnapshot(r -> r.volumeId(src.rootVolume().volumeId())
                 .tagSpecifications(probeTags(ResourceType.SNAPSHOT)).dryRun(true)));
-        probe("CreateVolume", blockers, () -> ec2.createVolume(r -> r.availabilityZone(src.availabilityZone())
-                .size(1).tagSpecifications(probeTags(ResourceType.VOLUME)).dryRun(true)));
-        probe("CreateSecurityGroup", blockers, () -> ec2.createSecurityGroup(r -> r.groupName("pv2hvm-trial-probe")
-                .description("pv2hvm permission probe").vpcId(src.vpcId())
+        // These two name no resource of the source, only its zone or VPC: the same request, so the
+        // same answer, for every migration of a fleet there (one account's credentials): probed once.
+        probeOnce("CreateVolume in " + src.availabilityZone(), "CreateVolume", blockers, () -> ec2.createVolume(r -> r
+                .availabilityZone(src.availabilityZone()).size(1).tagSpecifications(probeTags(ResourceType.VOLUME))
+                .dryRun(true)));
+        probeOnce("CreateSecurityGroup in " + src.vpcId(), "CreateSecurityGroup", blockers, () -> ec2.createSecurityGroup(r -> r
+                .groupName("pv2hvm-trial-probe").description("pv2hvm permission probe").vpcId(src.vpcId())
                 .tagSpecifications(probeTags(ResourceType.SECURITY_GROUP)).dryRun(true)));
         if ("running".equals(src.state())) {
             probe("StopInstances", blockers, () -> ec2.stopInstances(r -> r.instanceIds(src.instanceId()).dryRun(true)));
@@ -349,6 +359,16 @@ public final class PreflightStep implements Step {
     private static TagSpecification probeTags(ResourceType type) {
         return TagSpecification.builder().resourceType(type).tags(Tag.builder().key(Tags.MIGRATION_ID)
                 .value("preflight-probe").build(), Tag.builder().key(Tags.ROLE).value("preflight-probe").build()).build();
+    }
+
+    /** {@link #probe} whose answer the fleet keeps under {@code key}: a request every migration there makes alike. */
+    private void probeOnce(String key, String action, List<Blocker> blockers, Runnable dryRun) {
+        List<Blocker> found = aws.ec2().reads().once("DryRun " + key, () -> {
+            List<Blocker> denied = new ArrayList<>();
+            probe(action, denied, dryRun);
+            return List.copyOf(denied);
+        });
+        blockers.addAll(found);
     }
 
     private void probe(String action, List<Blocker> blockers, Runnable dryRun) {

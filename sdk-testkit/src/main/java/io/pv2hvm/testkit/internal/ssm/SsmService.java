@@ -567,20 +567,41 @@ public final class SsmService {
 
     // -------------------------------------------------------------- agent, parameters
 
-    /** Managed nodes and agent PingStatus (https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_DescribeInstanceInformation.html). */
+    /** DescribeInstanceInformation's MaxResults range (MaxResultsEC2Compatible). */
+    static final int INFO_MIN_RESULTS = 5;
+    static final int INFO_MAX_RESULTS = 50;
+    /** Values one InstanceInformationStringFilter (or legacy InstanceInformationFilter) takes. */
+    static final int INFO_FILTER_VALUES = 100;
+    private static final java.util.regex.Pattern MANAGED_NODE_ID = java.util.regex.Pattern.compile("(i-(\\w{8}|\\w{17}))|(mi-\\w{17})");
+
+    /**
+     * Managed nodes and agent PingStatus
+     * (https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_DescribeInstanceInformation.html):
+     * Filters and the legacy InstanceInformationFilterList exclude each other, a filter takes 1 to
+     * 100 values (https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_InstanceInformationStringFilter.html),
+     * MaxResults is 5 to 50 and pages carry a NextToken. An id that is not a managed-node id is
+     * InvalidInstanceId; a well-formed id of a node not registered (yet) is simply not listed, which
+     * is how a new instance's agent registration is waited for. Only the InstanceIds key is
+     * emulated: another is refused with InvalidFilterKey rather than ignored (ignoring it would
+     * list more than SSM does).
+     */
     private void describeInstanceInformation(JsonNode in, ObjectNode out) {
+        if (in.has("Filters") && in.has("InstanceInformationFilterList")) {
+            throw new Ec2Exception("ValidationException", "Filters and InstanceInformationFilterList can't be used"
+                    + " together; use Filters.");
+        }
         List<String> wanted = new ArrayList<>();
-        for (JsonNode f : in.path("Filters")) {
-            if ("InstanceIds".equals(f.path("Key").asText())) {
-                f.path("Values").forEach(v -> wanted.add(v.asText()));
-            }
+        instanceIdFilter(in.path("Filters"), "Key", "Values", wanted);
+        instanceIdFilter(in.path("InstanceInformationFilterList"), "key", "valueSet", wanted);
+        JsonNode max = in.get("MaxResults");
+        int maxResults = max == null || max.isNull() ? INFO_MAX_RESULTS : max.asInt();
+        if (maxResults < INFO_MIN_RESULTS || maxResults > INFO_MAX_RESULTS) {
+            throw new Ec2Exception("ValidationException", "1 validation error detected: Value '" + maxResults
+                    + "' at 'maxResults' failed to satisfy constraint: Member must have value between "
+                    + INFO_MIN_RESULTS + " and " + INFO_MAX_RESULTS);
         }
-        for (JsonNode f : in.path("InstanceInformationFilterList")) {
-            if ("InstanceIds".equals(f.path("key").asText())) {
-                f.path("valueSet").forEach(v -> wanted.add(v.asText()));
-            }
-        }
-        ArrayNode list = out.putArray("InstanceInformationList");
+        int offset = infoOffset(text(in, "NextToken"));
+        List<ObjectNode> all = new ArrayList<>();
         for (InstanceRecord i : model.instances.values()) {
             if (!wanted.isEmpty() && !wanted.contains(i.id)) {
                 continue;
@@ -596,13 +617,63 @@ public final class SsmService {
                 continue;
             }
             NetworkInterfaceRecord eni = model.enis.get(i.primaryEniId);
-            list.addObject().put("InstanceId", i.id).put("PingStatus", online ? "Online" : "ConnectionLost")
+            ObjectNode node = JSON.createObjectNode();
+            all.add(node);
+            node.put("InstanceId", i.id).put("PingStatus", online ? "Online" : "ConnectionLost")
                     .put("LastPingDateTime", model.now().toEpochMilli() / 1000.0).put("AgentVersion", "3.3.1142.0")
                     .put("IsLatestVersion", true).put("PlatformType", "Linux").put("PlatformName", "Linux")
                     .put("PlatformVersion", "").put("ResourceType", "EC2Instance")
                     .put("IPAddress", eni == null ? "" : eni.privateIps.get(0))
                     .put("ComputerName", eni == null ? i.id : "ip-" + eni.privateIps.get(0).replace('.', '-') + ".ec2.internal");
         }
+        if (offset > all.size()) {
+            throw new Ec2Exception("InvalidNextToken", "The specified token isn't valid.");
+        }
+        int end = Math.min(all.size(), offset + maxResults);
+        ArrayNode list = out.putArray("InstanceInformationList");
+        all.subList(offset, end).forEach(list::add);
+        if (end < all.size()) {
+            out.put("NextToken", java.util.Base64.getEncoder().encodeToString(("DescribeInstanceInformation:" + end)
+                    .getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        }
+    }
+
+    /** Adds the values of the {@code InstanceIds} filters in {@code filters} to {@code wanted}, validated. */
+    private static void instanceIdFilter(JsonNode filters, String keyField, String valuesField, List<String> wanted) {
+        for (JsonNode f : filters) {
+            String key = f.path(keyField).asText("");
+            if (!"InstanceIds".equals(key)) {
+                throw new Ec2Exception("InvalidFilterKey", "The emulator answers DescribeInstanceInformation filtered by"
+                        + " InstanceIds only; got the key '" + key + "'.");
+            }
+            JsonNode values = f.path(valuesField);
+            if (!values.isArray() || values.isEmpty() || values.size() > INFO_FILTER_VALUES) {
+                throw new Ec2Exception("ValidationException", "1 validation error detected: Value at 'filters."
+                        + valuesField + "' failed to satisfy constraint: Member must have length between 1 and "
+                        + INFO_FILTER_VALUES);
+            }
+            for (JsonNode v : values) {
+                if (!MANAGED_NODE_ID.matcher(v.asText()).matches()) {
+                    throw new Ec2Exception("InvalidInstanceId", "Invalid instance id " + v.asText());
+                }
+                wanted.add(v.asText());
+            }
+        }
+    }
+
+    private static int infoOffset(String token) {
+        if (token == null || token.isEmpty()) {
+            return 0;
+        }
+        try {
+            String decoded = new String(java.util.Base64.getDecoder().decode(token), java.nio.charset.StandardCharsets.UTF_8);
+            if (decoded.startsWith("DescribeInstanceInformation:")) {
+                return Integer.parseInt(decoded.substring("DescribeInstanceInformation:".length()));
+            }
+        } catch (IllegalArgumentException e) {
+            // not one of ours
+        }
+        throw new Ec2Exception("InvalidNextToken", "The specified token isn't valid.");
     }
 
     // -------------------------------------------------------------- service settings
