@@ -137,7 +137,8 @@ public final class SsmTransport implements CommandTransport {
         String out = SPOOL + "/" + spoolId + ".out";
         String err = SPOOL + "/" + spoolId + ".err";
         // The worker runs the command with its outputs spooled, then prints their sizes and the
-        // first chunk of each, so a short command needs one round trip.
+        // first chunk of each, so a short command needs one round trip: when both fit in it, the
+        // worker removes the spool files itself (no second command to clean up after it).
         long seconds = Math.max(1, command.timeout().toSeconds());
         // coreutils timeout signals the command's whole process group, so nothing outlives the
         // deadline on the worker; SSM's own executionTimeout is set later as a backstop.
@@ -145,9 +146,12 @@ public final class SsmTransport implements CommandTransport {
                 + "timeout -k 10 " + seconds + " sh -c " + Command.quote(command.toShellLine()) + " >" + out
                 + " 2>" + err + " </dev/null\n"
                 + "rc=$?\n"
-                + "echo \"$(wc -c <" + out + ") $(wc -c <" + err + ")\"\n"
+                + "o=$(wc -c <" + out + "); e=$(wc -c <" + err + ")\n"
+                + "echo \"$o $e\"\n"
                 + "head -c " + FIRST_CHUNK_BYTES + " " + out + " | base64 -w0; echo\n"
                 + "head -c " + FIRST_CHUNK_BYTES + " " + err + " | base64 -w0; echo\n"
+                + "if [ \"$o\" -le " + FIRST_CHUNK_BYTES + " ] && [ \"$e\" -le " + FIRST_CHUNK_BYTES + " ]; then rm -f "
+                + out + " " + err + "; fi\n"
                 + "exit $rc\n";
         long start = System.nanoTime();
         Finished first = run(script, command.timeout().plusSeconds(60), command.toString());
@@ -162,9 +166,13 @@ public final class SsmTransport implements CommandTransport {
                     null, command.idempotent());
         }
         String[] sizes = lines[0].split(" ");
-        byte[] stdout = readAll(out, Long.parseLong(sizes[0]), Base64.getDecoder().decode(lines[1].strip()));
-        byte[] stderr = readAll(err, Long.parseLong(sizes[1]), Base64.getDecoder().decode(lines[2].strip()));
-        run("rm -f " + out + " " + err, Duration.ofMinutes(2), "remove spool files");
+        long outSize = Long.parseLong(sizes[0]);
+        long errSize = Long.parseLong(sizes[1]);
+        byte[] stdout = readAll(out, outSize, Base64.getDecoder().decode(lines[1].strip()));
+        byte[] stderr = readAll(err, errSize, Base64.getDecoder().decode(lines[2].strip()));
+        if (outSize > FIRST_CHUNK_BYTES || errSize > FIRST_CHUNK_BYTES) {
+            run("rm -f " + out + " " + err, Duration.ofMinutes(2), "remove spool files"); // kept for the reads above
+        }
 
         OutputCapture capture = new OutputCapture(output);
         try {
