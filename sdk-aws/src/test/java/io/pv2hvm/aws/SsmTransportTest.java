@@ -100,15 +100,42 @@ class SsmTransportTest {
     }
 
     @Test
-    void exec_readsBackOutputBeyondSsms24000CharacterLimitCompletely() {
+    void exec_readsBackOutputBeyondSsms24000CharacterLimitCompletely_thenRemovesTheSpoolFiles() {
         start(Duration.ZERO);
         SsmTransport t = transport(WORKER);
+        emulator.journal().clear();
 
         CommandResult r = t.exec(Command.bash("for i in $(seq 1 20000); do echo \"line $i of the inventory\"; done"));
 
         assertThat(r.stdout().length()).isGreaterThan(100_000);
         assertThat(r.stdout().lines()).hasSize(20_000).endsWith("line 20000 of the inventory");
         assertThat(r.truncated()).isFalse();
+        List<RecordedCall> sends = emulator.journal().calls("SendCommand");
+        assertThat(sends.get(sends.size() - 1).param("Parameters.commands.1")).as("the last command cleans up")
+                .startsWith("rm -f /var/tmp/pv2hvm/");
+        assertThat(spoolFiles(sends.get(0))).isNotEmpty().allSatisfy(f -> assertThat(f).doesNotExist());
+    }
+
+    @Test
+    void exec_ofAShortCommand_isOneRoundTrip_andTheWorkerRemovesItsSpoolFilesItself() {
+        start(Duration.ZERO);
+        SsmTransport t = transport(WORKER);
+        emulator.journal().clear();
+
+        CommandResult r = t.exec(Command.bash("echo out; echo err >&2"));
+
+        assertThat(r.stdout()).isEqualTo("out\n");
+        assertThat(r.stderr()).isEqualTo("err\n");
+        List<RecordedCall> sends = emulator.journal().calls("SendCommand");
+        assertThat(sends).as("no second command to remove the spool files").hasSize(1);
+        assertThat(spoolFiles(sends.get(0))).hasSize(2).allSatisfy(f -> assertThat(f).doesNotExist());
+    }
+
+    /** The spool files the transport's wrapper script named in {@code send}. */
+    private static List<Path> spoolFiles(RecordedCall send) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile(" >(/var/tmp/pv2hvm/\\S+\\.out) 2>(\\S+\\.err) ")
+                .matcher(send.param("Parameters.commands.1"));
+        return m.find() ? List.of(Path.of(m.group(1)), Path.of(m.group(2))) : List.of();
     }
 
     @Test
