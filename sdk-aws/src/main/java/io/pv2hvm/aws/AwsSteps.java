@@ -249,18 +249,7 @@ public final class AwsSteps implements StepProvider {
             add(steps, Phase.CUTOVER, new SnapshotConvertedStep(aws));
         }
         add(steps, Phase.CUTOVER, new RegisterImageStep(aws, Round.FINAL));
-        add(steps, Phase.CUTOVER, new LaunchHvmInstanceStep(aws));
-        add(steps, Phase.CUTOVER, new HoldForDataVolumesStep(aws, false));
-        add(steps, Phase.CUTOVER, new MoveDataVolumesStep(aws, true));
-        if (keepIps) {
-            add(steps, Phase.CUTOVER, new MoveSecondaryInterfacesStep(aws, true));
-            add(steps, Phase.CUTOVER, new AssociateElasticIpsStep(aws));
-        }
-        add(steps, Phase.CUTOVER, new HoldForDataVolumesStep(aws, true));
-        add(steps, Phase.CUTOVER, new ReleaseQuarantineStep(aws));
-        add(steps, Phase.CUTOVER, new AwaitBootStep(aws));
-        add(steps, Phase.CONFIRM, new VerifyNewInstanceStep(aws));
-        add(steps, Phase.CLEANUP, new CleanupStep(aws));
+        addLaunchUntilServing(steps, aws, keepIps);
         return steps;
     }
 
@@ -310,6 +299,12 @@ public final class AwsSteps implements StepProvider {
             add(steps, Phase.CUTOVER, new TerminateSourceStep(aws));
         }
         add(steps, Phase.CUTOVER, RegisterImageStep.fromSourceSnapshot(aws, Round.FINAL));
+        addLaunchUntilServing(steps, aws, keepIps);
+        return steps;
+    }
+
+    /** From the final image on, every strategy alike: launch, move volumes, interfaces and addresses, serve, confirm, clean up. */
+    private static void addLaunchUntilServing(List<ProvidedStep> steps, AwsRuntime aws, boolean keepIps) {
         add(steps, Phase.CUTOVER, new LaunchHvmInstanceStep(aws));
         add(steps, Phase.CUTOVER, new HoldForDataVolumesStep(aws, false));
         add(steps, Phase.CUTOVER, new MoveDataVolumesStep(aws, true));
@@ -322,7 +317,6 @@ public final class AwsSteps implements StepProvider {
         add(steps, Phase.CUTOVER, new AwaitBootStep(aws));
         add(steps, Phase.CONFIRM, new VerifyNewInstanceStep(aws));
         add(steps, Phase.CLEANUP, new CleanupStep(aws));
-        return steps;
     }
 
     /** DUAL_BOOT's transport to the running source: SSM Run Command on it, or the configured one by its private IP. */

@@ -4,7 +4,6 @@ import io.pv2hvm.core.Blocker;
 import io.pv2hvm.core.ConversionStrategy;
 import io.pv2hvm.core.InvalidSpecException;
 import io.pv2hvm.core.Migration;
-import io.pv2hvm.core.MigrationException;
 import io.pv2hvm.core.MigrationListener;
 import io.pv2hvm.core.MigrationPlan;
 import io.pv2hvm.core.MigrationResult;
@@ -13,10 +12,6 @@ import io.pv2hvm.core.PlannedStep;
 import io.pv2hvm.core.PreflightException;
 import io.pv2hvm.core.StepFailedException;
 import io.pv2hvm.core.journal.InMemoryJournal;
-import io.pv2hvm.core.spi.ProvidedStep;
-import io.pv2hvm.core.spi.Step;
-import io.pv2hvm.core.spi.StepContext;
-import io.pv2hvm.core.spi.StepDescription;
 import io.pv2hvm.core.spi.StepProvider;
 import io.pv2hvm.testkit.RecordedCall;
 import io.pv2hvm.testkit.SimulatedGuest;
@@ -202,7 +197,7 @@ class DualBootEndToEndTest extends EmulatorTestBase {
         startWithSsmOnTheSource(true);
 
         StepFailedException e = catchThrowableOfType(StepFailedException.class,
-                () -> dualBoot(failingAfter(aws().sourceOverSsm().build(), "launch-hvm-instance")).run());
+                () -> dualBoot(InjectedFailures.failingAfter(aws().sourceOverSsm().build(), "launch-hvm-instance")).run());
 
         assertThat(e).isNotNull();
         assertThat(e.notRolledBack()).isEmpty();
@@ -229,7 +224,7 @@ class DualBootEndToEndTest extends EmulatorTestBase {
         String root = EndState.rootVolume(ec2, SOURCE);
 
         StepFailedException e = catchThrowableOfType(StepFailedException.class,
-                () -> dualBoot(failingAfter(aws().sourceOverSsm().build(), "register-backup-image")).run());
+                () -> dualBoot(InjectedFailures.failingAfter(aws().sourceOverSsm().build(), "register-backup-image")).run());
 
         assertThat(e).isNotNull();
         assertThat(e.notRolledBack()).isEmpty();
@@ -284,44 +279,5 @@ class DualBootEndToEndTest extends EmulatorTestBase {
         return settled(() -> ec2.describeSnapshots(b -> b.ownerIds("self").filters(
                 Filter.builder().name("tag:" + Tags.MIGRATION_ID).values(migrationId).build(),
                 Filter.builder().name("tag:" + Tags.ROLE).values(role).build())).snapshots());
-    }
-
-    /** The provider's steps, with {@code name} failing after it has done its work. */
-    private static StepProvider failingAfter(AwsSteps aws, String name) {
-        return new StepProvider() {
-            @Override
-            public String name() {
-                return aws.name();
-            }
-
-            @Override
-            public List<ProvidedStep> steps(MigrationSpec spec) {
-                return aws.steps(spec).stream().map(ps -> ps.step().name().equals(name)
-                        ? new ProvidedStep(ps.phase(), new FailAfter(ps.step())) : ps).toList();
-            }
-        };
-    }
-
-    private record FailAfter(Step inner) implements Step {
-        @Override
-        public String name() {
-            return inner.name();
-        }
-
-        @Override
-        public void run(StepContext context) {
-            inner.run(context);
-            throw new MigrationException("injected failure after " + inner.name());
-        }
-
-        @Override
-        public void compensate(StepContext context) {
-            inner.compensate(context);
-        }
-
-        @Override
-        public StepDescription describe() {
-            return inner.describe();
-        }
     }
 }

@@ -1,16 +1,10 @@
 package io.pv2hvm.aws;
 
 import io.pv2hvm.core.Migration;
-import io.pv2hvm.core.MigrationException;
 import io.pv2hvm.core.MigrationSpec;
 import io.pv2hvm.core.PlannedStep;
 import io.pv2hvm.core.StepFailedException;
 import io.pv2hvm.core.journal.InMemoryJournal;
-import io.pv2hvm.core.spi.ProvidedStep;
-import io.pv2hvm.core.spi.Step;
-import io.pv2hvm.core.spi.StepContext;
-import io.pv2hvm.core.spi.StepDescription;
-import io.pv2hvm.core.spi.StepProvider;
 import io.pv2hvm.testkit.SimulatedGuest;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.parallel.Isolated;
@@ -83,7 +77,7 @@ class RollbackTest extends EmulatorTestBase {
         AwsSteps aws = AwsSteps.builder().ec2(ec2).ssm(ssm).timeouts(EmulatedAws.timeouts())
                 .guestConversion(guest).build();
         List<String> warnings = new java.util.concurrent.CopyOnWriteArrayList<>();
-        MigrationSpec spec = Migration.of(SOURCE).toHvm().preservingIps().withProvider(failingAfter(aws, failing))
+        MigrationSpec spec = Migration.of(SOURCE).toHvm().preservingIps().withProvider(InjectedFailures.failingAfter(aws, failing))
                 .via(new EmulatedAws.FakeWorker()).journal(InMemoryJournal.create())
                 .onProgress(new io.pv2hvm.core.MigrationListener() {
                     @Override
@@ -227,44 +221,5 @@ class RollbackTest extends EmulatorTestBase {
     private static String role(List<Tag> tags) {
         Map<String, String> m = tags.stream().collect(Collectors.toMap(Tag::key, Tag::value));
         return m.get(Tags.ROLE);
-    }
-
-    /** The provider's steps, with {@code name} failing after it has done its work. */
-    private static StepProvider failingAfter(AwsSteps aws, String name) {
-        return new StepProvider() {
-            @Override
-            public String name() {
-                return aws.name();
-            }
-
-            @Override
-            public List<ProvidedStep> steps(MigrationSpec spec) {
-                return aws.steps(spec).stream().map(ps -> ps.step().name().equals(name)
-                        ? new ProvidedStep(ps.phase(), new FailAfter(ps.step())) : ps).toList();
-            }
-        };
-    }
-
-    private record FailAfter(Step inner) implements Step {
-        @Override
-        public String name() {
-            return inner.name();
-        }
-
-        @Override
-        public void run(StepContext context) {
-            inner.run(context);
-            throw new MigrationException("injected failure after " + inner.name());
-        }
-
-        @Override
-        public void compensate(StepContext context) {
-            inner.compensate(context);
-        }
-
-        @Override
-        public StepDescription describe() {
-            return inner.describe();
-        }
     }
 }
