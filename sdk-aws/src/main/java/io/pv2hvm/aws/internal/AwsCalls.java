@@ -64,15 +64,7 @@ public final class AwsCalls {
     public <T> T call(String action, Supplier<T> call) {
         waitedNanos.add(limits.acquire(action).toNanos());
         counts.computeIfAbsent(action, a -> new LongAdder()).increment();
-        try {
-            return call.get();
-        } catch (SdkException e) {
-            AwsCallException translated = translate(action, e);
-            if (translated.throttled()) {
-                throttlingErrors.increment();
-            }
-            throw translated;
-        }
+        return translated(action, call);
     }
 
     /**
@@ -91,6 +83,11 @@ public final class AwsCalls {
             owner.shares.computeIfAbsent(action, a -> new java.util.concurrent.atomic.DoubleAdder()).add(share);
             owner.waitedNanos.add(waited / owners.size());
         }
+        return translated(action, call);
+    }
+
+    /** Runs {@code call}, an SDK error translated (and a throttling error counted against this caller). */
+    private <T> T translated(String action, Supplier<T> call) {
         try {
             return call.get();
         } catch (SdkException e) {
