@@ -43,7 +43,7 @@ class DualBootLabTest {
         String fstabBefore = debugfsCat(image, "/etc/fstab");
 
         ConversionResult result;
-        Path live = Files.createTempDirectory(lab.workDir(), "dual-boot-live");
+        Path live = Files.createTempDirectory(Files.createDirectories(lab.workDir()), "dual-boot-live");
         try (LoopDevice loop = LoopDevice.attach(image)) {
             LOCAL.exec(Command.of("mount", "-o", "rw", loop.device(), live.toString())).orThrow("mount the live root");
             try {
@@ -53,6 +53,7 @@ class DualBootLabTest {
             } finally {
                 LOCAL.exec(Command.of("umount", live.toString())).orThrow("umount the live root");
             }
+            awaitUnmountedEverywhere(loop.device());
             // read back offline: the initramfs now carries the target's drivers and still Xen's block driver
             GuestFacts after = GuestInspector.on(LOCAL).inspect(loop.device());
             GuestKernel kernel = after.defaultKernel().orElseThrow();
@@ -101,7 +102,7 @@ class DualBootLabTest {
     @Test
     void dualBoot_onALiveXfsRoot_isRefusedNamingTheAlternativeBeforeAnyWrite() throws Exception {
         Path image = lab.copyOf(Fixture.XFS, "dual-boot-xfs.img");
-        Path live = Files.createTempDirectory(lab.workDir(), "dual-boot-xfs-live");
+        Path live = Files.createTempDirectory(Files.createDirectories(lab.workDir()), "dual-boot-xfs-live");
         try (LoopDevice loop = LoopDevice.attach(image)) {
             LOCAL.exec(Command.of("mount", "-o", "rw", loop.device(), live.toString())).orThrow("mount the live root");
             try {
@@ -124,7 +125,7 @@ class DualBootLabTest {
 
     @Test
     void adaptGuest_live_addsATtyS0GettyBesideTheXenConsolesAndNeverUnmountsTheLiveRoot() throws Exception {
-        Path stage = Files.createTempDirectory(lab.workDir(), "dual-boot-consoles");
+        Path stage = Files.createTempDirectory(Files.createDirectories(lab.workDir()), "dual-boot-consoles");
         Files.createDirectories(stage.resolve("etc/systemd/system/getty.target.wants"));
         Files.writeString(stage.resolve("etc/inittab"), "1:2345:respawn:/sbin/getty 38400 tty1\n"
                 + "co:2345:respawn:/sbin/agetty hvc0 38400 vt100-nav\n");
@@ -135,7 +136,7 @@ class DualBootLabTest {
         Path image = lab.scratch("dual-boot-consoles.img");
         LOCAL.exec(Command.of("truncate", "-s", "64M", image.toString())).orThrow("truncate");
         LOCAL.exec(Command.of("mkfs.ext4", "-q", "-F", "-d", stage.toString(), image.toString())).orThrow("mkfs.ext4");
-        Path live = Files.createTempDirectory(lab.workDir(), "dual-boot-consoles-live");
+        Path live = Files.createTempDirectory(Files.createDirectories(lab.workDir()), "dual-boot-consoles-live");
         try (LoopDevice loop = LoopDevice.attach(image)) {
             LOCAL.exec(Command.of("mount", "-o", "rw", loop.device(), live.toString())).orThrow("mount the live root");
             try {
@@ -167,7 +168,7 @@ class DualBootLabTest {
     void liveRoot_whenTheDeviceIsNotTheFilesystemAtTheLiveRoot_refusesBeforeAnyWrite() throws Exception {
         Path image = lab.copyOf(Fixture.EXT4, "dual-boot-other-device.img");
         Path other = lab.copyOf(Fixture.EXT4, "dual-boot-other-device-2.img");
-        Path live = Files.createTempDirectory(lab.workDir(), "dual-boot-other-live");
+        Path live = Files.createTempDirectory(Files.createDirectories(lab.workDir()), "dual-boot-other-live");
         String hash = GuestLab.sha256(other);
         try (LoopDevice loop = LoopDevice.attach(image); LoopDevice second = LoopDevice.attach(other)) {
             LOCAL.exec(Command.of("mount", "-o", "rw", loop.device(), live.toString())).orThrow("mount the live root");
@@ -203,5 +204,37 @@ class DualBootLabTest {
 
     private static String debugfsCat(Path image, String file) {
         return LOCAL.exec(Command.of("debugfs", "-R", "cat " + file, image.toString())).orThrow("debugfs cat " + file).stdout();
+    }
+
+    /**
+     * The guest's tools ran in a jail with a mount namespace of its own, which the kernel tears down
+     * a moment after its last process exited: until then the filesystem stays mounted there, and
+     * mounting it again (read-only, to inspect it) fails as "already mounted". Waits, at most a
+     * minute, until no process's mount table names {@code device}.
+     */
+    private static void awaitUnmountedEverywhere(String device) throws Exception {
+        long until = System.nanoTime() + java.util.concurrent.TimeUnit.MINUTES.toNanos(1);
+        while (mountedSomewhere(device)) {
+            if (System.nanoTime() > until) {
+                throw new AssertionError(device + " is still mounted in some mount namespace a minute after its umount");
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    private static boolean mountedSomewhere(String device) {
+        try (java.util.stream.Stream<Path> procs = Files.list(Path.of("/proc"))) {
+            return procs.filter(p -> p.getFileName().toString().chars().allMatch(Character::isDigit))
+                    .anyMatch(p -> {
+                        try {
+                            return Files.readAllLines(p.resolve("mountinfo")).stream()
+                                    .anyMatch(l -> l.contains(" - ") && l.substring(l.indexOf(" - ")).contains(" " + device + " "));
+                        } catch (java.io.IOException | RuntimeException gone) {
+                            return false; // the process ended meanwhile
+                        }
+                    });
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 }
