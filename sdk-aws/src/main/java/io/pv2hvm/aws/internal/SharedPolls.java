@@ -67,57 +67,37 @@ public final class SharedPolls {
         this.instances = new SharedDescribe<>("DescribeInstances", interval, (ids, leader, owners) -> {
             Map<String, Instance> found = new HashMap<>();
             for (List<String> chunk : chunks(ids, FILTER_VALUES)) {
-                String token = null;
-                do {
-                    String next = token;
-                    DescribeInstancesResponse page = leader.callShared("DescribeInstances", () -> ec2.describeInstances(r ->
-                            r.filters(idFilter("instance-id", chunk)).maxResults(1000).nextToken(next)), owners);
-                    page.reservations().forEach(res -> res.instances().forEach(i -> found.put(i.instanceId(), i)));
-                    token = page.nextToken();
-                } while (token != null && !token.isEmpty());
+                pages(next -> leader.callShared("DescribeInstances", () -> ec2.describeInstances(r ->
+                            r.filters(idFilter("instance-id", chunk)).maxResults(1000).nextToken(next)), owners),
+                        DescribeInstancesResponse::nextToken, p -> p.reservations().forEach(res -> res.instances().forEach(i -> found.put(i.instanceId(), i))));
             }
             return found;
         });
         this.volumes = new SharedDescribe<>("DescribeVolumes", interval.multipliedBy(SLOW_KIND_SPACING), (ids, leader, owners) -> {
             Map<String, Volume> found = new HashMap<>();
             for (List<String> chunk : chunks(ids, FILTER_VALUES)) {
-                String token = null;
-                do {
-                    String next = token;
-                    DescribeVolumesResponse page = leader.callShared("DescribeVolumes", () -> ec2.describeVolumes(r ->
-                            r.filters(idFilter("volume-id", chunk)).maxResults(500).nextToken(next)), owners);
-                    page.volumes().forEach(v -> found.put(v.volumeId(), v));
-                    token = page.nextToken();
-                } while (token != null && !token.isEmpty());
+                pages(next -> leader.callShared("DescribeVolumes", () -> ec2.describeVolumes(r ->
+                            r.filters(idFilter("volume-id", chunk)).maxResults(500).nextToken(next)), owners),
+                        DescribeVolumesResponse::nextToken, p -> p.volumes().forEach(v -> found.put(v.volumeId(), v)));
             }
             return found;
         });
         this.snapshots = new SharedDescribe<>("DescribeSnapshots", interval.multipliedBy(SLOW_KIND_SPACING), (ids, leader, owners) -> {
             Map<String, Snapshot> found = new HashMap<>();
             for (List<String> chunk : chunks(ids, FILTER_VALUES)) {
-                String token = null;
-                do {
-                    String next = token;
-                    DescribeSnapshotsResponse page = leader.callShared("DescribeSnapshots", () -> ec2.describeSnapshots(r ->
+                pages(next -> leader.callShared("DescribeSnapshots", () -> ec2.describeSnapshots(r ->
                             r.ownerIds("self").filters(idFilter("snapshot-id", chunk)).maxResults(1000).nextToken(next)),
-                            owners);
-                    page.snapshots().forEach(s -> found.put(s.snapshotId(), s));
-                    token = page.nextToken();
-                } while (token != null && !token.isEmpty());
+                            owners),
+                        DescribeSnapshotsResponse::nextToken, p -> p.snapshots().forEach(s -> found.put(s.snapshotId(), s)));
             }
             return found;
         });
         this.images = new SharedDescribe<>("DescribeImages", interval.multipliedBy(SLOW_KIND_SPACING), (ids, leader, owners) -> {
             Map<String, Image> found = new HashMap<>();
             for (List<String> chunk : chunks(ids, FILTER_VALUES)) {
-                String token = null;
-                do {
-                    String next = token;
-                    DescribeImagesResponse page = leader.callShared("DescribeImages", () -> ec2.describeImages(r ->
-                            r.filters(idFilter("image-id", chunk)).maxResults(1000).nextToken(next)), owners);
-                    page.images().forEach(i -> found.put(i.imageId(), i));
-                    token = page.nextToken();
-                } while (token != null && !token.isEmpty());
+                pages(next -> leader.callShared("DescribeImages", () -> ec2.describeImages(r ->
+                            r.filters(idFilter("image-id", chunk)).maxResults(1000).nextToken(next)), owners),
+                        DescribeImagesResponse::nextToken, p -> p.images().forEach(i -> found.put(i.imageId(), i)));
             }
             return found;
         });
@@ -146,6 +126,17 @@ public final class SharedPolls {
                 statuses(ec2, ids.subList(half, ids.size()), leader, owners, found);
             }
         }
+    }
+
+    /** Reads every page: {@code page} fetches the one after a token (null: the first), {@code each} takes it in. */
+    private static <P> void pages(java.util.function.Function<String, P> page, java.util.function.Function<P, String> nextToken,
+                                  java.util.function.Consumer<P> each) {
+        String token = null;
+        do {
+            P p = page.apply(token);
+            each.accept(p);
+            token = nextToken.apply(p);
+        } while (token != null && !token.isEmpty());
     }
 
     private static Filter idFilter(String name, List<String> ids) {
