@@ -450,7 +450,11 @@ final class InstanceActions {
             i.stateReasonMessage = null;
             i.stateTransitionReason = "";
             for (VolumeRecord v : m.volumesOf(i.id)) {
-                v.attachState = "attached";
+                // Attachments made at launch or while stopped complete now; a volume being detached
+                // meanwhile keeps detaching (setting it "attached" here made its detach never finish).
+                if ("attaching".equals(v.attachState)) {
+                    v.attachState = "attached";
+                }
             }
             if (i.wantsAutoPublicIp && i.autoPublicIp == null) {
                 i.autoPublicIp = m.allocatePublicIp();
