@@ -56,6 +56,9 @@ public final class HoldForDataVolumesStep implements Step {
                 aws.ec2().waitInstance(ctx, id, "stopped");
                 aws.ec2().calls().call("StartInstances", () -> aws.ec2().ec2().startInstances(r -> r.instanceIds(id)));
             }
+            // Until a describe has met the start, one may still show the "stopped" from before it, and a
+            // rollback reading that would pull the data volumes from a guest that is booting with them.
+            aws.ec2().waitInstance(ctx, id, "running");
             return;
         }
         String state = aws.ec2().instanceState(ctx, id);
