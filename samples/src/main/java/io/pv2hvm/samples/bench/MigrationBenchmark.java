@@ -139,18 +139,19 @@ public final class MigrationBenchmark {
     }
 
     /**
-     * Runs the floor and the three procedures of {@code s} at the same time, each on its own
-     * emulator, and prints nothing: cheaper for the sensitivity table, at the cost of the four
-     * sharing the machine.
+     * Runs the floor and the four procedures of {@code s} (DUAL_BOOT included) at the same time,
+     * each on its own emulator, and prints nothing: cheaper for the sensitivity table, at the cost
+     * of the five sharing the machine.
      */
     public Comparison compareConcurrently(Scenario s) {
-        ExecutorService pool = Executors.newFixedThreadPool(4);
+        ExecutorService pool = Executors.newFixedThreadPool(5);
         try {
             Future<Outcome> floor = pool.submit(() -> floor(s));
             Future<Outcome> inPlace = pool.submit(() -> pv2hvm(s, ConversionStrategy.IN_PLACE));
             Future<Outcome> copy = pool.submit(() -> pv2hvm(s, ConversionStrategy.PARTITION_COPY));
             Future<Outcome> seeds = pool.submit(() -> seeds(s));
-            return new Comparison(s, join(floor), join(inPlace), join(copy), join(seeds));
+            Future<Outcome> dualBoot = pool.submit(() -> pv2hvm(s, ConversionStrategy.DUAL_BOOT));
+            return new Comparison(s, join(floor), join(inPlace), join(copy), join(seeds), join(dualBoot));
         } finally {
             pool.shutdownNow();
         }

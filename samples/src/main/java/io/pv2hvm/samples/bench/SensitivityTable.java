@@ -13,9 +13,10 @@ import java.util.function.ToDoubleFunction;
 import java.util.function.UnaryOperator;
 
 /**
- * Reruns the floor, pv2hvm (both strategies) and the seeds' order with one assumption of the
- * model changed at a time, low and high, on a fresh emulator each, and prints F, each window over
- * F, pv2hvm over the seeds, and the range of every ratio. It varies every assumption one procedure
+ * Reruns the floor, pv2hvm (IN_PLACE, PARTITION_COPY and the opt-in DUAL_BOOT) and the seeds'
+ * order with one assumption of the model changed at a time, low and high, on a fresh emulator
+ * each, and prints F, each window over F, pv2hvm over the seeds, and the range of every ratio
+ * (DUAL_BOOT's without a target: it is opt-in). It varies every assumption one procedure
  * depends on more than another (issue #16). Rows whose assumption scales with the data run at
  * every size given; the others at the first.
  */
@@ -92,33 +93,41 @@ public final class SensitivityTable {
                         "5 s", b -> b.guestBoot(s(5)), "60 s", b -> b.guestBoot(s(60))));
     }
 
+    /** The row of the sourced model, every assumption at its default. */
+    public static final Variation SOURCED = new Variation("sourced model (all defaults)", "-", true, UnaryOperator.identity());
+
     /** Runs the base model and every variation at {@code sizes} (size-independent rows at the first size only); prints the table. */
     public List<Row> run(List<Scenario> sizes) {
-        List<Row> rows = new ArrayList<>();
-        Variation sourced = new Variation("sourced model (all defaults)", "-", true, UnaryOperator.identity());
-        List<Variation> variations = new ArrayList<>(List.of(sourced));
+        List<Variation> variations = new ArrayList<>(List.of(SOURCED));
         assumptions().forEach(a -> variations.addAll(List.of(a.low(), a.high())));
+        return run(sizes, variations);
+    }
+
+    /** Runs {@code variations} at {@code sizes} (size-independent ones at the first size only); prints the table. */
+    List<Row> run(List<Scenario> sizes, List<Variation> variations) {
+        List<Row> rows = new ArrayList<>();
         out.println();
         out.println("### Sensitivity: one assumption changed at a time (time scale " + timeScale
-                + ", the four procedures of a row run at the same time)");
+                + ", the five procedures of a row run at the same time)");
         out.println();
-        out.println("| assumption | value | size | F | IN_PLACE / F | PARTITION_COPY / F | seeds / F | IN_PLACE / seeds"
-                + " | PARTITION_COPY / seeds |");
-        out.println("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+        out.println("| assumption | value | size | F | IN_PLACE / F | PARTITION_COPY / F | DUAL_BOOT / F (opt-in) | seeds / F"
+                + " | IN_PLACE / seeds | PARTITION_COPY / seeds |");
+        out.println("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
         for (Variation v : variations) {
             for (Scenario s : v.sizeDependent() ? sizes : sizes.subList(0, 1)) {
                 Comparison c = new MigrationBenchmark(v.apply().apply(base), timeScale, out).compareConcurrently(s);
                 rows.add(new Row(v, s.sizeGiB(), c));
-                out.printf(Locale.ROOT, "| %s | %s | %d GiB | %s | %.2f | %.2f | %.2f | %.2f | %.2f |%n", v.assumption(),
-                        v.value(), s.sizeGiB(), MigrationBenchmark.human(c.floor().window()), c.overFloor(c.inPlace()),
-                        c.overFloor(c.partitionCopy()), c.overFloor(c.seeds()), c.overSeeds(c.inPlace()),
-                        c.overSeeds(c.partitionCopy()));
+                out.printf(Locale.ROOT, "| %s | %s | %d GiB | %s | %.2f | %.2f | %.2f | %.2f | %.2f | %.2f |%n",
+                        v.assumption(), v.value(), s.sizeGiB(), MigrationBenchmark.human(c.floor().window()),
+                        c.overFloor(c.inPlace()), c.overFloor(c.partitionCopy()), c.overFloor(c.dualBoot()),
+                        c.overFloor(c.seeds()), c.overSeeds(c.inPlace()), c.overSeeds(c.partitionCopy()));
             }
         }
         out.println();
         out.println("Range over all rows:");
         range(rows, "IN_PLACE / F", c -> c.overFloor(c.inPlace()));
         range(rows, "PARTITION_COPY / F", c -> c.overFloor(c.partitionCopy()));
+        range(rows, "DUAL_BOOT / F (opt-in, no target)", c -> c.overFloor(c.dualBoot()));
         range(rows, "seeds / F", c -> c.overFloor(c.seeds()));
         range(rows, "IN_PLACE / seeds", c -> c.overSeeds(c.inPlace()));
         range(rows, "PARTITION_COPY / seeds", c -> c.overSeeds(c.partitionCopy()));

@@ -90,6 +90,34 @@ class MigrationBenchmarkTest {
     }
 
     @Test
+    void aSensitivityRow_printsDualBootsRatioToTheFloorBesideTheOthers_andItsRange() {
+        ByteArrayOutputStream text = new ByteArrayOutputStream();
+        List<SensitivityTable.Row> rows = new SensitivityTable(BenchModel.fair(LatencyModel.realistic()), 0.002,
+                new PrintStream(text, true, StandardCharsets.UTF_8))
+                .run(List.of(new Scenario(2, 0.4, 16)), List.of(SensitivityTable.SOURCED));
+
+        assertThat(rows).hasSize(1);
+        Comparison c = rows.get(0).comparison();
+        assertThat(c.dualBoot().procedure()).isEqualTo("pv2hvm DUAL_BOOT");
+        assertThat(c.dualBoot().callsByAction()).as("the live change reached the source").containsKey("SendCommand");
+        String printed = text.toString(StandardCharsets.UTF_8);
+        List<String> header = cells(printed.lines().filter(l -> l.startsWith("| assumption ")).findFirst().orElseThrow());
+        List<String> row = cells(printed.lines().filter(l -> l.startsWith("| sourced model ")).findFirst().orElseThrow());
+        int column = header.indexOf("DUAL_BOOT / F (opt-in)");
+        assertThat(column).as("the DUAL_BOOT column in " + header).isPositive();
+        assertThat(row).hasSameSizeAs(header);
+        String ratio = String.format(java.util.Locale.ROOT, "%.2f", c.overFloor(c.dualBoot()));
+        assertThat(row.get(column)).isEqualTo(ratio);
+        assertThat(row.get(header.indexOf("IN_PLACE / F")))
+                .isEqualTo(String.format(java.util.Locale.ROOT, "%.2f", c.overFloor(c.inPlace())));
+        assertThat(printed).contains("- DUAL_BOOT / F (opt-in, no target): " + ratio + " – " + ratio);
+    }
+
+    private static List<String> cells(String markdownRow) {
+        return java.util.Arrays.stream(markdownRow.split("\\|")).map(String::trim).filter(x -> !x.isEmpty()).toList();
+    }
+
+    @Test
     void everyAssumptionHasALowAndAHighValueThatChangeTheModel() {
         BenchModel base = BenchModel.fair(LatencyModel.realistic());
         for (SensitivityTable.Assumption a : SensitivityTable.assumptions()) {
