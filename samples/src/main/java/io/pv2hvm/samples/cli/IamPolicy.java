@@ -33,10 +33,12 @@ import java.util.regex.Pattern;
  * @param passRoles        role ARNs pv2hvm may pass to EC2 (the source's and the worker's profile role)
  * @param kmsKeys          ARNs of the KMS keys of encrypted volumes; the KMS statement is omitted when none
  * @param imageParameters  the account's own SSM parameters naming a worker image, besides Canonical's
+ * @param sourceOverSsm    whether DUAL_BOOT reaches the running source over SSM: then {@code ssm:SendCommand}
+ *                         of AWS-RunShellScript is allowed on the source instances too (omitted otherwise)
  */
 public record IamPolicy(String partition, String region, String account, List<String> sourceInstances,
                         String sourceTagKey, String sourceTagValue, List<String> passRoles, List<String> kmsKeys,
-                        List<String> imageParameters) {
+                        List<String> imageParameters, boolean sourceOverSsm) {
 
     /** The tag pv2hvm puts on every resource it creates. */
     public static final String MIGRATION_TAG = "pv2hvm:migration-id";
@@ -161,6 +163,17 @@ public record IamPolicy(String partition, String region, String account, List<St
                 List.of("arn:" + partition + ":ssm:" + region + "::document/AWS-RunShellScript"), null));
         statements.add(statement("SendCommandToWorkersOnly", List.of("ssm:SendCommand"), ec2Arns(List.of("instance")),
                 Map.of("StringEquals", Map.of("ssm:resourceTag/pv2hvm:role", WORKER_ROLES))));
+        if (sourceOverSsm) {
+            // DUAL_BOOT's live change runs on the source itself. SendCommand is authorized on the
+            // document (RunShellScriptOnWorkers allows AWS-RunShellScript only) and on each target
+            // instance: here only the sources the user allows. Its reads (GetCommandInvocation,
+            // DescribeInstanceInformation) are ReadOnly's, which SSM authorizes on * only.
+            statements.add(sourceInstances.isEmpty()
+                    ? statement("SendCommandToSource", List.of("ssm:SendCommand"), ec2Arns(List.of("instance")),
+                            Map.of("StringEquals", Map.of("ssm:resourceTag/" + sourceTagKey, sourceTagValue)))
+                    : statement("SendCommandToSource", List.of("ssm:SendCommand"),
+                            sourceInstances.stream().map(id -> ec2Arn("instance/" + id)).toList(), null));
+        }
         List<String> parameters = new ArrayList<>();
         parameters.add("arn:" + partition + ":ssm:" + region + "::parameter" + CANONICAL_PARAMETERS);
         imageParameters.forEach(p -> parameters.add("arn:" + partition + ":ssm:" + region + ":" + account + ":parameter" + p));

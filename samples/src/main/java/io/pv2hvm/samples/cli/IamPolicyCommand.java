@@ -57,6 +57,10 @@ final class IamPolicyCommand implements java.util.concurrent.Callable<Integer> {
             description = "Your own SSM parameter naming the worker image, besides Canonical's (repeatable).")
     List<String> imageParameters = new ArrayList<>();
 
+    @Option(names = "--source-over-ssm", description = "For --strategy DUAL_BOOT --source-over-ssm: also allow"
+            + " ssm:SendCommand (AWS-RunShellScript only) on the source instances (--instance, else --source-tag).")
+    boolean sourceOverSsm;
+
     @Override
     public Integer call() {
         int eq = sourceTag.indexOf('=');
@@ -65,7 +69,7 @@ final class IamPolicyCommand implements java.util.concurrent.Callable<Integer> {
                     + ", not '" + sourceTag + "'");
         }
         IamPolicy policy = new IamPolicy(partition, region, account, instances, sourceTag.substring(0, eq),
-                sourceTag.substring(eq + 1), passRoles, kmsKeys, imageParameters);
+                sourceTag.substring(eq + 1), passRoles, kmsKeys, imageParameters, sourceOverSsm);
         spec.commandLine().getOut().print(policy.json());
         spec.commandLine().getOut().flush();
         return ExitCode.OK;

@@ -68,6 +68,15 @@ public final class SandboxWorld {
                 .id(DATA_VOLUME).filesystem(FilesystemSeed.ext4(DATA_VOLUME_UUID)).encryptedWith(kmsKeyArn))).build();
     }
 
+    /**
+     * The simulated world whose source runs the SSM agent and whose profile's role has
+     * AmazonSSMManagedInstanceCore, so DUAL_BOOT's {@code sourceOverSsm()} reaches it (its guest is simulated).
+     */
+    public static World simulatedWithSourceOnSsm() {
+        return world(source(VolumeSeed.of("/dev/sda1", 8), VolumeSeed.of("/dev/sdf", 100).id(DATA_VOLUME)
+                .filesystem(FilesystemSeed.ext4(DATA_VOLUME_UUID))), true).build();
+    }
+
     /** The simulated world, still open for more images and instances. */
     public static World.Builder simulatedBuilder() {
         return world(VolumeSeed.of("/dev/sda1", 8));
@@ -115,9 +124,16 @@ public final class SandboxWorld {
     }
 
     private static World.Builder world(InstanceSeed web) {
-        return World.builder().defaultNetwork().keyPair("ops").instanceProfile("app-role")
+        return world(web, false);
+    }
+
+    private static World.Builder world(InstanceSeed web, boolean sourceOnSsm) {
+        ImageSeed pv = ImageSeed.pv(PV_IMAGE, "centos6-pv").kernelId(PV_GRUB_KERNEL);
+        return World.builder().defaultNetwork().keyPair("ops")
+                .instanceProfile("app-role", sourceOnSsm ? new String[]{InstanceProfileSeed.SSM_MANAGED_INSTANCE_CORE}
+                        : new String[0])
                 .instanceProfile(WORKER_PROFILE, InstanceProfileSeed.SSM_MANAGED_INSTANCE_CORE)
-                .image(ImageSeed.pv(PV_IMAGE, "centos6-pv").kernelId(PV_GRUB_KERNEL))
+                .image(sourceOnSsm ? pv.withSsmAgent() : pv)
                 .image(ImageSeed.hvm(UBUNTU_IMAGE, "ubuntu/images/hvm-ssd-gp3/ubuntu-noble-24.04-amd64-server-20251201")
                         .enaSupport(true).publicByAmazon().withSsmAgent())
                 .publicParameter(AwsSteps.UBUNTU_24_04_PARAMETER, UBUNTU_IMAGE)
