@@ -24,8 +24,12 @@ final class AwsProviderOptions {
 
     @Option(names = "--source-over-ssm", description = "With --strategy DUAL_BOOT: reach the running source through SSM"
             + " Run Command on it (its SSM agent online: an instance profile whose role has"
-            + " AmazonSSMManagedInstanceCore, or Default Host Management). DUAL_BOOT is refused without it.")
+            + " AmazonSSMManagedInstanceCore, or Default Host Management). DUAL_BOOT is refused without it or"
+            + " --source-over-ssh.")
     boolean sourceOverSsm;
+
+    @Mixin
+    SourceSshOptions sourceSsh;
 
     /** The AWS steps over these clients. */
     AwsSteps steps(Ec2Client ec2, SsmClient ssm) {
@@ -37,8 +41,16 @@ final class AwsProviderOptions {
         if (simulateGuest) {
             b.guestConversion(SimulatedGuest.typical());
         }
+        boolean sourceOverSsh = sourceSsh.requested();
+        if (sourceOverSsm && sourceOverSsh) {
+            throw new UsageException("--source-over-ssm and --source-over-ssh exclude each other: choose one way to the"
+                    + " running source.");
+        }
         if (sourceOverSsm) {
             b.sourceOverSsm();
+        }
+        if (sourceOverSsh) {
+            b.sourceTransport(sourceSsh.transports(System.getenv(), System.console()));
         }
         return b.build();
     }
