@@ -176,6 +176,8 @@ class DualBootOverSshTest {
 
         assertThat(run.exit()).as(run.toString()).isNotZero();
         assertThat(run.err()).contains("is not listed in known_hosts").contains("prepare-source-dual-boot' failed");
+        assertThat(run.err()).as("the rollback's warning does not claim a change was made")
+                .contains("DUAL_BOOT change may have been begun").doesNotContain("DUAL_BOOT change was not undone");
         assertThat(scripts).as("no job reached the source").isEmpty();
         assertThat(emulator.journal().calls("StopInstances")).as("the source was never stopped (preflight's DryRun only)")
                 .isNotEmpty().allSatisfy(c -> assertThat(c.param("DryRun")).isEqualTo("true"));

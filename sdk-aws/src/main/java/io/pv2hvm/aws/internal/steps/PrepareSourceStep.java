@@ -87,7 +87,11 @@ public final class PrepareSourceStep implements Step {
     @Override
     public void compensate(StepContext ctx) {
         if (ctx.fact(FactKeys.SOURCE_CHANGED_LIVE).isPresent()) {
-            ctx.warn("The running source's DUAL_BOOT change was not undone: it still boots PV with it. To undo it,"
+            // The fact is journaled before the first command, so the change may not have begun (e.g. SSH refused).
+            boolean finished = ctx.fact(FactKeys.STRATEGY).filter(ConversionStrategy.DUAL_BOOT.name()::equals).isPresent();
+            ctx.warn("The running source's DUAL_BOOT change " + (finished ? "was not undone"
+                    : "may have been begun (the step stopped while changing it) and was not undone")
+                    + ": it still boots PV with it. To undo it,"
                     + " restore each FILE.pv2hvm-orig, or stop the source and attach a volume made from the pre-change"
                     + " snapshot " + ctx.fact(FactKeys.snapshot(Roles.PRE_CHANGE_SNAPSHOT)).orElse("(none)") + " as its root.");
         }
