@@ -239,7 +239,10 @@ public final class AwsSteps implements StepProvider {
             add(steps, Phase.CUTOVER, new MoveSourceRootStep(aws));
             add(steps, Phase.CUTOVER, new ConvertStep(aws, Round.FINAL, guest));
             add(steps, Phase.CUTOVER, new SnapshotConvertedStep(aws));
+            // Both registrations are issued before anything waits for either: the termination
+            // waits only for the backup image, the launch for the HVM image and the IP.
             add(steps, Phase.CUTOVER, new BackupImageStep(aws));
+            add(steps, Phase.CUTOVER, new RegisterImageStep(aws, Round.FINAL));
             add(steps, Phase.CUTOVER, new TerminateSourceStep(aws));
         } else {
             // The source stays: its root is never touched; the final round converts a copy.
@@ -247,8 +250,8 @@ public final class AwsSteps implements StepProvider {
             add(steps, Phase.CUTOVER, new AttachScratchVolumeStep(aws, Round.FINAL));
             add(steps, Phase.CUTOVER, new ConvertStep(aws, Round.FINAL, guest));
             add(steps, Phase.CUTOVER, new SnapshotConvertedStep(aws));
+            add(steps, Phase.CUTOVER, new RegisterImageStep(aws, Round.FINAL));
         }
-        add(steps, Phase.CUTOVER, new RegisterImageStep(aws, Round.FINAL));
         addLaunchUntilServing(steps, aws, keepIps);
         return steps;
     }
@@ -294,11 +297,12 @@ public final class AwsSteps implements StepProvider {
         if (keepIps) {
             add(steps, Phase.CUTOVER, new MoveSecondaryInterfacesStep(aws, false));
         }
+        // Both images of the one final snapshot are registered before anything waits for either.
         add(steps, Phase.CUTOVER, new BackupImageStep(aws));
+        add(steps, Phase.CUTOVER, RegisterImageStep.fromSourceSnapshot(aws, Round.FINAL));
         if (keepIps) {
             add(steps, Phase.CUTOVER, new TerminateSourceStep(aws));
         }
-        add(steps, Phase.CUTOVER, RegisterImageStep.fromSourceSnapshot(aws, Round.FINAL));
         addLaunchUntilServing(steps, aws, keepIps);
         return steps;
     }

@@ -26,7 +26,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The order of the downtime window, read from the emulator's journal: IN_PLACE converts the
  * stopped source's own root after its final snapshot was requested (no volume is made from that
  * snapshot) and keeps it, tagged; PARTITION_COPY makes its final target before the stop and keeps
- * the trial's converted target until the final round.
+ * the trial's converted target until the final round. Both register the backup and the HVM image
+ * before the source's termination waits for the backup.
  */
 class CutoverOrderTest extends EmulatorTestBase {
     private final EmulatedAws.FakeWorker worker = new EmulatedAws.FakeWorker();
@@ -51,12 +52,14 @@ class CutoverOrderTest extends EmulatorTestBase {
         int hvmSnapshot = first(calls, c -> c.action().equals("CreateSnapshot") && root.equals(c.param("VolumeId"))
                 && calls.indexOf(c) > finalSnapshot);
         int backup = first(calls, c -> c.action().equals("RegisterImage") && "paravirtual".equals(c.param("VirtualizationType")));
-        int terminate = first(calls, c -> c.action().equals("TerminateInstances") && SOURCE.equals(c.param("InstanceId.1")));
         int hvmImage = first(calls, c -> c.action().equals("RegisterImage") && "hvm".equals(c.param("VirtualizationType"))
                 && calls.indexOf(c) > stop);
-        assertThat(List.of(stop, finalSnapshot, rootDetached, rootOnWorker, hvmSnapshot, backup, terminate, hvmImage))
-                .as("stop, final snapshot, root to the worker, HVM snapshot started, backup image, terminate, HVM image")
-                .isSorted().doesNotContain(-1);
+        int terminate = first(calls, c -> c.action().equals("TerminateInstances") && SOURCE.equals(c.param("InstanceId.1")));
+        int launch = first(calls, c -> c.action().equals("RunInstances") && calls.indexOf(c) > stop);
+        assertThat(List.of(stop, finalSnapshot, rootDetached, rootOnWorker, hvmSnapshot, backup, hvmImage, terminate, launch))
+                .as("stop, final snapshot, root to the worker, HVM snapshot started, backup image, HVM image,"
+                        + " terminate, launch").isSorted().doesNotContain(-1);
+        assertBothImagesRegisteredBeforeAnyWaitsForThem(calls, stop);
         String finalSnapshotId = tagged("final-snapshot");
         assertThat(calls).as("no volume from the final snapshot inside the window")
                 .noneMatch(c -> c.action().equals("CreateVolume") && finalSnapshotId.equals(c.param("SnapshotId")));
@@ -102,12 +105,31 @@ class CutoverOrderTest extends EmulatorTestBase {
         assertThat(emptyVolumes).as("trial and final targets, both made while the source ran").hasSize(2)
                 .allSatisfy(i -> assertThat(i).isLessThan(stop));
         assertThat(trialTargetsAtFinalRound).as("the trial's converted target, still on the worker").hasSize(1);
+        assertBothImagesRegisteredBeforeAnyWaitsForThem(calls, stop);
         Volume original = settled(() -> ec2.describeVolumes(b -> b.volumeIds(root)).volumes().get(0));
         assertThat(tags(original.tags())).as("only read: not tagged as converted").doesNotContainKey(Tags.ROLE);
         assertThat(r.warnings()).noneSatisfy(w -> assertThat(w).contains("converted to HVM"));
         assertThat(settled(() -> ec2.describeVolumes(b -> b.filters(Filter.builder().name("tag:" + Tags.MIGRATION_ID)
                 .values(r.migrationId()).build())).volumes()).stream().filter(v -> !"deleting".equals(v.stateAsString())))
                 .as("cleanup deleted both targets").isEmpty();
+    }
+
+    /**
+     * In the window, the backup and the HVM image are registered before anything waits for either:
+     * no DescribeImages of either comes between the two RegisterImage calls, and both come before
+     * the source's TerminateInstances, which follows a DescribeImages that saw the backup available.
+     */
+    private static void assertBothImagesRegisteredBeforeAnyWaitsForThem(List<RecordedCall> calls, int stop) {
+        int backup = first(calls, c -> c.action().equals("RegisterImage") && "paravirtual".equals(c.param("VirtualizationType")));
+        int hvmImage = first(calls, c -> c.action().equals("RegisterImage") && "hvm".equals(c.param("VirtualizationType"))
+                && calls.indexOf(c) > stop);
+        int terminate = first(calls, c -> c.action().equals("TerminateInstances") && SOURCE.equals(c.param("InstanceId.1")));
+        assertThat(List.of(stop, backup, hvmImage, terminate)).as("stop, backup image, HVM image, terminate")
+                .isSorted().doesNotContain(-1);
+        assertThat(calls.subList(backup, hvmImage)).as("no wait for an image between the two registrations")
+                .noneMatch(c -> c.action().equals("DescribeImages"));
+        assertThat(calls.subList(hvmImage, terminate)).as("the termination waited for the backup image")
+                .anyMatch(c -> c.action().equals("DescribeImages"));
     }
 
     private String tagged(String role) {

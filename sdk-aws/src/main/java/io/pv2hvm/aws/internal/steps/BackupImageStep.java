@@ -75,8 +75,8 @@ public final class BackupImageStep implements Step {
             ctx.putFact(FactKeys.BACKUP_IMAGE, image);
             return image;
         });
-        // Not waiting for "available" here: the termination waits for it, while the converted
-        // volume's snapshot completes.
+        // Not waiting for "available" here: the termination waits for it, while the HVM image is
+        // registered.
         ctx.putFact(Facts.BACKUP_IMAGE_ID, id);
     }
 

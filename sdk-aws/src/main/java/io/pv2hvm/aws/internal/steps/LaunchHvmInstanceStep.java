@@ -36,8 +36,8 @@ public final class LaunchHvmInstanceStep implements Step {
 
     @Override
     public StepDescription describe() {
-        return new StepDescription("Wait until the source's private IP is free; launch the HVM instance with the"
-                + " source's configuration",
+        return new StepDescription("Wait until the final image is available and the source's private IP is free;"
+                + " launch the HVM instance with the source's configuration",
                 List.of("HVM instance (kept)"), List.of());
     }
 
@@ -47,6 +47,8 @@ public final class LaunchHvmInstanceStep implements Step {
         String image = ctx.fact(FactKeys.HVM_IMAGE).orElseThrow();
         String type = ctx.fact(Facts.TARGET_INSTANCE_TYPE).orElse(src.instanceType());
         String id = ctx.fact(FactKeys.NEW_INSTANCE).or(() -> adopted(ctx)).orElseGet(() -> {
+            // The final image was registered without waiting; the IP is released meanwhile.
+            aws.ec2().waitImage(ctx, image);
             if (SourceRef.terminated(ctx)) {
                 TerminateSourceStep.awaitIpRelease(aws, ctx);
             }

@@ -60,13 +60,14 @@ public final class RegisterImageStep implements Step {
         if (fromSourceSnapshot) {
             return new StepDescription("Wait for the " + (kept ? "stopped source's final snapshot" : "snapshot of the prepared"
                     + " running source") + " and register it as an HVM image as it is (hvm, x86_64, " + ROOT_DEVICE
-                    + ", legacy-bios; nothing converted)", List.of("HVM image" + (kept
+                    + ", legacy-bios; nothing converted)" + (kept ? "; the launch waits for it to be available" : ""),
+                    List.of("HVM image" + (kept
                     ? " (kept: the new instance boots from it; it shares the final snapshot with the backup image)"
                     : " (temporary, for the trial)")), List.of());
         }
         return new StepDescription((kept ? "Wait for the converted volume's snapshot" : "Snapshot the converted volume")
                 + " and register an HVM image (hvm, x86_64, "
-                + ROOT_DEVICE + ", legacy-bios)", List.of("snapshot of the converted volume" + (kept ? " (kept)" : " (temporary)"),
+                + ROOT_DEVICE + ", legacy-bios)" + (kept ? "; the launch waits for it to be available" : ""), List.of("snapshot of the converted volume" + (kept ? " (kept)" : " (temporary)"),
                 "HVM image" + (kept ? " (kept: the new instance boots from it)" : " (temporary, for the trial)")),
                 List.of());
     }
@@ -83,9 +84,12 @@ public final class RegisterImageStep implements Step {
                     "pv2hvm " + round.imageSnapshotRole() + " of " + ctx.spec().instanceId());
         }
         String imageId = ctx.fact(round.imageFact()).orElseGet(() -> register(ctx, snapshot));
-        aws.ec2().waitImage(ctx, imageId);
         if (round == Round.FINAL) {
+            // Not waiting for "available" here: the launch waits for it, while the backup image
+            // registers and the source terminates.
             ctx.putFact(Facts.NEW_IMAGE_ID, imageId);
+        } else {
+            aws.ec2().waitImage(ctx, imageId);
         }
     }
 

@@ -20,7 +20,8 @@ import java.util.Optional;
 /**
  * Starts terminating the stopped source to free its private IPs. Runs only after the backup image
  * exists and an HVM image of the same recipe passed its boot check (the trial). It does not wait:
- * the final image is built while EC2 terminates the source, and the launch waits for the IP.
+ * the final image (registered just before) becomes available while EC2 terminates the source, and
+ * the launch waits for both.
  *
  * <p>Compensation relaunches the source from the backup image with the same IPs: the rollback of
  * a cutover whose new instance failed.
@@ -55,7 +56,7 @@ public final class TerminateSourceStep implements Step {
         // Registered from a completed snapshot is not enough: only an "available" image is one EC2
         // will launch (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_Image.html, State),
         // and a rollback after this point relaunches the source from it. The wait costs the
-        // registration latency; the converted volume's snapshot completes meanwhile.
+        // registration latency, which the HVM image's registration, issued before, shares.
         aws.ec2().waitImage(ctx, backup);
         if (ctx.fact(FactKeys.TRIAL_VERIFIED).isEmpty()) {
             throw new JournalException("Refusing to terminate " + src.instanceId() + ": no HVM image of this migration"
