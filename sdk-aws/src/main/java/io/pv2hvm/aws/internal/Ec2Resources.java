@@ -15,6 +15,7 @@ import software.amazon.awssdk.services.ec2.model.Snapshot;
 import software.amazon.awssdk.services.ec2.model.Tag;
 import software.amazon.awssdk.services.ec2.model.TagSpecification;
 import software.amazon.awssdk.services.ec2.model.Volume;
+import software.amazon.awssdk.services.ec2.model.VolumeAttachment;
 
 import java.util.List;
 import java.util.Map;
@@ -110,7 +111,7 @@ public final class Ec2Resources {
      * this run began at its first step in this process and never made that role's tags. A create
      * whose answer was lost still made its tags first, so its retry looks and finds it.
      */
-    private boolean mayHave(String migrationId, String role) {
+    public boolean mayHave(String migrationId, String role) {
         return !migrationId.equals(startedHere) || rolesTagged.contains(role);
     }
 
@@ -416,12 +417,34 @@ public final class Ec2Resources {
                 () -> volume(id).filter(v -> wanted.contains(v.stateAsString())));
     }
 
-    /** Waits until the volume's attachment to {@code instanceId} is complete. */
-    public void waitAttached(StepContext ctx, String volumeId, String instanceId) {
-        waits.untilTrue(ctx, "volume " + volumeId + " to be attached to " + instanceId, timeouts.volume(),
-                () -> volume(volumeId).map(v -> v.attachments().stream().anyMatch(a ->
-                        instanceId.equals(a.instanceId()) && "attached".equals(a.stateAsString()))).orElse(false));
+    /**
+     * Waits until the volume's attachment to {@code instanceId} is complete, and keeps what the
+     * wait saw ({@link #attachmentSeen}).
+     *
+     * @return the attachment EC2 reported as complete (its device name included)
+     */
+    public VolumeAttachment waitAttached(StepContext ctx, String volumeId, String instanceId) {
+        VolumeAttachment seen = waits.until(ctx, "volume " + volumeId + " to be attached to " + instanceId,
+                timeouts.volume(), () -> volume(volumeId).flatMap(v -> v.attachments().stream().filter(a ->
+                        instanceId.equals(a.instanceId()) && "attached".equals(a.stateAsString())).findFirst()));
+        attachmentsSeen.put(volumeId, seen);
+        return seen;
     }
+
+    /**
+     * The complete attachment of {@code volumeId} to {@code instanceId} a wait of this run saw,
+     * if no detach of it went through here since: a later step that needs the volume's device name
+     * reads it here instead of describing the volume again. An attachment's device name does not
+     * change while it lasts (a stop and start of the instance keeps it), and every detach this
+     * migration makes goes through {@link #detach} or {@link #detachAndWait}, which forget it.
+     * Kept in memory only: a resumed run describes the volume again.
+     */
+    public Optional<VolumeAttachment> attachmentSeen(String volumeId, String instanceId) {
+        return Optional.ofNullable(attachmentsSeen.get(volumeId)).filter(a -> instanceId.equals(a.instanceId()));
+    }
+
+    /** Complete attachments {@link #waitAttached} saw, by volume, until a detach forgets them. */
+    private final Map<String, VolumeAttachment> attachmentsSeen = new java.util.concurrent.ConcurrentHashMap<>();
 
     /** This migration's volumes in {@code role}, found by tag (also those a crash left unjournaled). */
     public List<String> taggedVolumes(String migrationId, String role) {
@@ -489,7 +512,7 @@ public final class Ec2Resources {
             return;
         }
         if (!v.get().attachments().isEmpty()) {
-            detachAndWait(ctx, id);
+            detachAndWait(ctx, id, v); // just described: no second describe
         }
         // A describe may be briefly stale (no attachment shown yet): VolumeInUse means detach first, then again.
         waits.untilTrue(ctx, "volume " + id + " to be deleted", timeouts.volume(), () -> {
@@ -512,6 +535,7 @@ public final class Ec2Resources {
 
     /** Starts detaching a volume; one that is not attached (or gone) is fine. */
     private void detach(String id) {
+        attachmentsSeen.remove(id);
         try {
             calls.call("DetachVolume", () -> ec2.detachVolume(r -> r.volumeId(id)));
         } catch (AwsCallException e) {
@@ -522,7 +546,16 @@ public final class Ec2Resources {
     }
 
     public void detachAndWait(StepContext ctx, String id) {
-        Volume v = volume(id).orElse(null);
+        detachAndWait(ctx, id, volume(id));
+    }
+
+    /**
+     * {@link #detachAndWait(StepContext, String)} of a volume the caller has just described
+     * ({@code described}: its answer, empty when not found), so it is not described twice in a row.
+     */
+    public void detachAndWait(StepContext ctx, String id, Optional<Volume> described) {
+        attachmentsSeen.remove(id);
+        Volume v = described.orElse(null);
         if (v == null || v.attachments().isEmpty()) {
             return;
         }

@@ -61,10 +61,19 @@ public final class SharedPolls {
      * (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/monitoring-system-instance-status-check.html).
      */
     static final int STATUS_SPACING = 3;
+    /**
+     * A fleet's instance rounds are one and a half intervals apart: some migration of a fleet
+     * always waits for an instance (a worker or trial to run, a source to stop, a worker to be
+     * terminated), so instance rounds ran every interval for the whole run and were a fleet's
+     * largest share of calls. A state change is seen a little later on average (a quarter of an
+     * interval), against a third fewer rounds; a single migration polls as before.
+     */
+    static final double INSTANCE_SPACING = 1.5;
 
     /** Rounds on {@code ec2}, at most {@code interval} apart (a wait's longest gap: {@link io.pv2hvm.aws.AwsTimeouts#poll()}). */
     public SharedPolls(Ec2Client ec2, java.time.Duration interval) {
-        this.instances = new SharedDescribe<>("DescribeInstances", interval, (ids, leader, owners) -> {
+        this.instances = new SharedDescribe<>("DescribeInstances", java.time.Duration.ofNanos(
+                Math.round(interval.toNanos() * INSTANCE_SPACING)), (ids, leader, owners) -> {
             Map<String, Instance> found = new HashMap<>();
             for (List<String> chunk : chunks(ids, FILTER_VALUES)) {
                 pages(next -> leader.callShared("DescribeInstances", () -> ec2.describeInstances(r ->

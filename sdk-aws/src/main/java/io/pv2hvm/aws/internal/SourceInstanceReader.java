@@ -97,8 +97,8 @@ public final class SourceInstanceReader {
         List<SourceInstance.NetworkInterface> enis = i.networkInterfaces().stream()
                 .map(SourceInstanceReader::networkInterface)
                 .sorted(Comparator.comparingInt(SourceInstance.NetworkInterface::deviceIndex)).toList();
-        List<Address> addresses = calls.call("DescribeAddresses", () -> ec2.describeAddresses(r -> r.filters(
-                Filter.builder().name("instance-id").values(instanceId).build()))).addresses();
+        List<Address> addresses = mayHoldElasticIp(i) ? calls.call("DescribeAddresses", () -> ec2.describeAddresses(
+                r -> r.filters(Filter.builder().name("instance-id").values(instanceId).build()))).addresses() : List.of();
         List<SourceInstance.ElasticIp> eips = addresses.stream().map(a -> new SourceInstance.ElasticIp(
                 a.allocationId(), a.publicIp(), a.networkInterfaceId(), a.privateIpAddress())).toList();
         String autoAssigned = i.publicIpAddress() != null
@@ -119,6 +119,19 @@ public final class SourceInstanceReader {
                 i.securityGroups().stream().map(GroupIdentifier::groupId).toList(), tags, protectedFromTermination,
                 shutdownBehavior, userData, volumes, enis, eips, autoAssigned, instanceStoreDevices(i),
                 behaviour(i, stopProtection)));
+    }
+
+    /**
+     * Whether an Elastic IP may be associated with the instance: DescribeInstances lists each
+     * public address on the private IP it is associated with, and one that is not an Elastic IP
+     * (auto-assigned) is owned by "amazon"
+     * (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_InstanceNetworkInterfaceAssociation.html).
+     * Only an instance whose every association is amazon's (or none) skips DescribeAddresses,
+     * which it needs for the allocation ids.
+     */
+    private static boolean mayHoldElasticIp(Instance i) {
+        return i.networkInterfaces().stream().flatMap(n -> n.privateIpAddresses().stream())
+                .map(p -> p.association()).anyMatch(a -> a != null && !"amazon".equals(a.ipOwnerId()));
     }
 
     private SourceInstance.Behaviour behaviour(Instance i, boolean stopProtection) {

@@ -56,6 +56,14 @@ public final class SsmPolls {
     static final int AGENT_IDS = 100;
     /** DescribeInstanceInformation's largest page. */
     static final int AGENT_PAGE = 50;
+    /**
+     * How much further apart a fleet's agent rounds are than its command rounds: a new worker's
+     * agent registers only after the instance has booted (tens of seconds), and a fleet nearly
+     * always has a worker booting, so rounds every interval ran for the whole run; seeing an
+     * agent a few seconds later costs a worker's launch little, and no downtime window waits for it.
+     * A single migration polls as before (rounds are spaced only when several watch).
+     */
+    static final int AGENT_SPACING = 2;
 
     /**
      * What a round says about one invocation: its status, and when the round was its own
@@ -78,7 +86,8 @@ public final class SsmPolls {
         this.invocations = new SharedDescribe<>("ListCommandInvocations", interval,
                 (keys, leader, owners) -> keys.size() == 1 ? single(ssm, keys.get(0), leader, owners)
                         : listed(ssm, keys, leader, owners));
-        this.agents = new SharedDescribe<>("DescribeInstanceInformation", interval, (ids, leader, owners) -> {
+        this.agents = new SharedDescribe<>("DescribeInstanceInformation", interval.multipliedBy(AGENT_SPACING),
+                (ids, leader, owners) -> {
             Map<String, String> found = new HashMap<>();
             for (int i = 0; i < ids.size(); i += AGENT_IDS) {
                 List<String> chunk = ids.subList(i, Math.min(ids.size(), i + AGENT_IDS));

@@ -10,8 +10,10 @@ import io.pv2hvm.core.Resource;
 import io.pv2hvm.core.spi.Step;
 import io.pv2hvm.core.spi.StepContext;
 import io.pv2hvm.core.spi.StepDescription;
+import software.amazon.awssdk.services.ec2.model.Instance;
 
 import java.util.List;
+import java.util.Map;
 
 /**
  * Deletes the temporaries (worker, trial instance and its security group, scratch volumes, trial
@@ -39,16 +41,26 @@ public final class CleanupStep implements Step {
     @Override
     public void run(StepContext ctx) {
         // The source's own root, converted on the worker: detached for the user (the worker may be the user's own).
-        ctx.fact(FactKeys.SOURCE_ROOT_ON_WORKER).filter(root -> aws.ec2().volume(root).map(v -> v.attachments().stream()
-                .anyMatch(a -> a.instanceId().equals(ctx.fact(FactKeys.WORKER).orElse(null)))).orElse(false))
-                .ifPresent(root -> aws.ec2().detachAndWait(ctx, root));
-        if (!"false".equals(ctx.fact(FactKeys.WORKER_LAUNCHED).orElse("true"))) {
-            Workers.terminateLaunched(aws, ctx);
-        }
-        List<Resource> created = ctx.resources();
+        ctx.fact(FactKeys.SOURCE_ROOT_ON_WORKER).ifPresent(root -> {
+            var described = aws.ec2().volume(root);
+            if (described.map(v -> v.attachments().stream().anyMatch(a -> a.instanceId().equals(ctx.fact(FactKeys.WORKER)
+                    .orElse(null)))).orElse(false)) {
+                aws.ec2().detachAndWait(ctx, root, described); // just described: no second describe
+            }
+        });
+        // Temporaries a crash left unjournaled still carry their tags: one describe per kind finds
+        // those of every temporary role (a role filter's values are alternatives). Instances are
+        // listed first: the list also names the worker (a temporary role), so the worker needs no
+        // describe of its own, and cleanup creates no instance that a later list could show.
+        String id = ctx.migrationId();
+        Map<String, List<Instance>> taggedInstances = aws.ec2().taggedInstances(id, Roles.TEMPORARY);
         // Deleted here from the journal: the tag sweep below may still list them for a while (a
         // volume "deleting", a snapshot being removed), and they need no second call.
         java.util.Set<String> gone = new java.util.HashSet<>();
+        if (!"false".equals(ctx.fact(FactKeys.WORKER_LAUNCHED).orElse("true"))) {
+            gone.addAll(Workers.terminateLaunched(aws, ctx, taggedInstances.getOrDefault(Roles.WORKER, List.of())));
+        }
+        List<Resource> created = ctx.resources();
         for (Resource r : created) {
             if (!Roles.TEMPORARY.contains(r.role()) || Roles.WORKER.equals(r.role())) {
                 continue;
@@ -72,10 +84,7 @@ public final class CleanupStep implements Step {
                 gone.add(r.id());
             }
         }
-        // Temporaries a crash left unjournaled still carry their tags: one describe per kind finds
-        // those of every temporary role (a role filter's values are alternatives).
-        String id = ctx.migrationId();
-        aws.ec2().taggedInstances(id, Roles.TEMPORARY).forEach((role, instances) -> instances.stream()
+        taggedInstances.forEach((role, instances) -> instances.stream()
                 .filter(i -> !gone.contains(i.instanceId())).forEach(i -> aws.ec2().terminateAndWait(ctx, i.instanceId(), role)));
         aws.ec2().taggedImages(id, Roles.TEMPORARY).forEach((role, images) -> images.stream()
                 .filter(i -> !gone.contains(i)).forEach(i -> aws.ec2().deregister(ctx, i, role)));

@@ -19,8 +19,9 @@ import java.util.Optional;
 
 /**
  * Launches the HVM instance from the final image with the source's configuration, and with its
- * private IPs when they are kept. EC2 may still report a just-freed IP as in use: the launch is
- * retried until the IP-release timeout.
+ * private IPs when they are kept. The launch is tried as soon as the source is terminated: EC2
+ * refuses an IP still in use ({@code InvalidIPAddress.InUse}), and then the step waits until no
+ * interface holds it and launches again, until the IP-release timeout.
  */
 public final class LaunchHvmInstanceStep implements Step {
     private final AwsRuntime aws;
@@ -47,10 +48,12 @@ public final class LaunchHvmInstanceStep implements Step {
         String image = ctx.fact(FactKeys.HVM_IMAGE).orElseThrow();
         String type = ctx.fact(Facts.TARGET_INSTANCE_TYPE).orElse(src.instanceType());
         String id = ctx.fact(FactKeys.NEW_INSTANCE).or(() -> adopted(ctx)).orElseGet(() -> {
-            // The final image was registered without waiting; the IP is released meanwhile.
+            // The final image was registered without waiting; the source terminates meanwhile.
             aws.ec2().waitImage(ctx, image);
-            if (SourceRef.terminated(ctx)) {
-                TerminateSourceStep.awaitIpRelease(aws, ctx);
+            boolean sourceTerminated = SourceRef.terminated(ctx);
+            if (sourceTerminated) {
+                aws.ec2().waitInstance(ctx, src.instanceId(), "terminated");
+                ctx.resourceDeleted(new Resource("instance", src.instanceId(), "source"));
             }
             var request = NewInstanceRequest.like(src).withoutProtections().image(image).type(type).keepingIps(ctx.spec().preserveIps())
                     .rootDevice(RegisterImageStep.ROOT_DEVICE)
@@ -68,6 +71,14 @@ public final class LaunchHvmInstanceStep implements Step {
                                     "the HVM instance"));
                         } catch (AwsCallException e) {
                             if ("InvalidIPAddress.InUse".equals(e.errorCode())) {
+                                // The launch itself is the first look at the IP: the source was
+                                // terminated minutes ago (the final image was built meanwhile), so
+                                // it is usually free. If not, wait with describes, not launches
+                                // (RunInstances has the smallest rate bucket), and launch again.
+                                if (sourceTerminated) {
+                                    src.primaryInterface().ifPresent(eni -> aws.ec2().waitIpFree(ctx, eni.subnetId(),
+                                            eni.primaryPrivateIp()));
+                                }
                                 return Optional.empty();
                             }
                             throw e;

@@ -17,6 +17,7 @@ import software.amazon.awssdk.services.ec2.model.Volume;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Moves the stopped source's own root volume to the worker, so the final round converts it where
@@ -59,7 +60,7 @@ public final class MoveSourceRootStep implements Step {
         String worker = aws.worker(ctx);
         Volume v = aws.ec2().volume(root).orElseThrow();
         if (v.attachments().stream().noneMatch(a -> worker.equals(a.instanceId()))) {
-            aws.ec2().detachAndWait(ctx, root);
+            aws.ec2().detachAndWait(ctx, root, Optional.of(v));
         }
         new ScratchVolumes(aws).attachExisting(ctx, root);
     }
@@ -109,10 +110,11 @@ public final class MoveSourceRootStep implements Step {
 
     private void detachFromWorker(StepContext ctx, String root) {
         String worker = ctx.fact(FactKeys.WORKER).orElse(null);
-        boolean onWorker = aws.ec2().volume(root).map(v -> v.attachments().stream()
+        Optional<Volume> described = aws.ec2().volume(root);
+        boolean onWorker = described.map(v -> v.attachments().stream()
                 .anyMatch(a -> a.instanceId().equals(worker))).orElse(false);
         if (onWorker) {
-            aws.ec2().detachAndWait(ctx, root);
+            aws.ec2().detachAndWait(ctx, root, described);
         }
     }
 

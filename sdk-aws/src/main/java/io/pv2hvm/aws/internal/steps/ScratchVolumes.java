@@ -100,12 +100,15 @@ final class ScratchVolumes {
     /**
      * The device a volume attached to the worker appears as, looked up now: kernel names such as
      * /dev/nvme1n1 can change when the worker restarts, so they are never taken from the journal.
+     * The EC2 device name the lookup starts from is the one this run's attach wait saw, when no
+     * detach came since ({@link io.pv2hvm.aws.internal.Ec2Resources#attachmentSeen}); else a describe.
      */
     String locate(StepContext ctx, String volumeId) {
         String worker = aws.worker(ctx);
-        String attachedAs = aws.ec2().volume(volumeId).orElseThrow().attachments().stream()
+        String attachedAs = aws.ec2().attachmentSeen(volumeId, worker).map(VolumeAttachment::device).orElseGet(() ->
+                aws.ec2().volume(volumeId).orElseThrow().attachments().stream()
                 .filter(a -> worker.equals(a.instanceId())).map(VolumeAttachment::device).findFirst()
-                .orElseThrow(() -> new MigrationException("Volume " + volumeId + " is not attached to worker " + worker));
+                .orElseThrow(() -> new MigrationException("Volume " + volumeId + " is not attached to worker " + worker)));
         return aws.transport(ctx).exec(ScriptCommands.of("find-device.sh", volumeId, attachedAs)
                 .withTimeout(aws.timeouts().command())).orThrow("Finding " + volumeId + " on worker " + worker)
                 .stdout().strip();

@@ -86,14 +86,6 @@ public final class TerminateSourceStep implements Step {
                 .instanceState(ctx, id)) ? Optional.<Boolean>empty() : Optional.of(true)).isEmpty();
     }
 
-    /** Waits until the source is terminated and its primary private IP is free for the new instance. */
-    static void awaitIpRelease(AwsRuntime aws, StepContext ctx) {
-        SourceInstance src = aws.source(ctx);
-        aws.ec2().waitInstance(ctx, src.instanceId(), "terminated");
-        ctx.resourceDeleted(new Resource("instance", src.instanceId(), "source"));
-        src.primaryInterface().ifPresent(eni -> aws.ec2().waitIpFree(ctx, eni.subnetId(), eni.primaryPrivateIp()));
-    }
-
     @Override
     public void compensate(StepContext ctx) {
         if (ctx.fact(FactKeys.RESTORED_SOURCE).isPresent() || !SourceRef.terminated(ctx)) {

@@ -48,12 +48,13 @@ public final class TrialSecurityGroupStep implements Step {
         SourceInstance src = aws.source(ctx);
         String groupName = "pv2hvm-trial-" + ctx.migrationId();
         String group = ctx.fact(FactKeys.TRIAL_SECURITY_GROUP).orElseGet(() -> {
-            // CreateSecurityGroup takes no client token: a re-run after a crash finds the group by its name.
-            String id = existing(src.vpcId(), groupName).orElseGet(() -> aws.ec2().calls().call("CreateSecurityGroup",
-                    () -> aws.ec2().ec2().createSecurityGroup(r -> r.groupName(groupName).vpcId(src.vpcId())
-                            .description("pv2hvm quarantine of the trial instance of " + src.instanceId())
-                            .tagSpecifications(aws.ec2().tags(ctx, ResourceType.SECURITY_GROUP, Roles.TRIAL_SECURITY_GROUP))))
-                    .groupId());
+            // CreateSecurityGroup takes no client token: a re-run after a crash, or a retried create,
+            // finds the group by its name. A run that began at preflight in this process and never
+            // tagged this role cannot have one: it creates at once (Ec2Resources#mayHave), and a
+            // group of that name all the same (InvalidGroup.Duplicate) is found by its name then.
+            String id = (aws.ec2().mayHave(ctx.migrationId(), Roles.TRIAL_SECURITY_GROUP)
+                    ? existing(src.vpcId(), groupName) : Optional.<String>empty())
+                    .orElseGet(() -> create(ctx, src, groupName));
             ctx.resourceCreated(new Resource("security-group", id, Roles.TRIAL_SECURITY_GROUP));
             ctx.putFact(FactKeys.TRIAL_SECURITY_GROUP, id);
             return id;
@@ -81,6 +82,23 @@ public final class TrialSecurityGroupStep implements Step {
                     .ipRanges(p.ipRanges().stream().map(r -> r.toBuilder().description(null).build()).toList()).build()).toList();
             tolerating("InvalidPermission.NotFound", () -> aws.ec2().calls().call("RevokeSecurityGroupEgress",
                     () -> aws.ec2().ec2().revokeSecurityGroupEgress(r -> r.groupId(group).ipPermissions(egress))));
+        }
+    }
+
+    private String create(StepContext ctx, SourceInstance src, String groupName) {
+        try {
+            return aws.ec2().calls().call("CreateSecurityGroup", () -> aws.ec2().ec2().createSecurityGroup(r -> r
+                    .groupName(groupName).vpcId(src.vpcId())
+                    .description("pv2hvm quarantine of the trial instance of " + src.instanceId())
+                    .tagSpecifications(aws.ec2().tags(ctx, ResourceType.SECURITY_GROUP, Roles.TRIAL_SECURITY_GROUP))))
+                    .groupId();
+        } catch (AwsCallException e) {
+            if (!"InvalidGroup.Duplicate".equals(e.errorCode())) {
+                throw e;
+            }
+            // Ours (the name holds the migration id), made by an earlier attempt: a NotFound
+            // here would be eventual consistency, which a resume looks past.
+            return existing(src.vpcId(), groupName).orElseThrow(() -> e);
         }
     }
 

@@ -7,7 +7,6 @@ import io.pv2hvm.core.Facts;
 import io.pv2hvm.core.spi.Step;
 import io.pv2hvm.core.spi.StepContext;
 import io.pv2hvm.core.spi.StepDescription;
-import software.amazon.awssdk.services.ec2.model.Filter;
 import software.amazon.awssdk.services.ec2.model.Instance;
 import software.amazon.awssdk.services.ec2.model.InstancePrivateIpAddress;
 
@@ -49,8 +48,13 @@ public final class VerifyNewInstanceStep implements Step {
                     n.privateIpAddresses().stream().filter(p -> !Boolean.TRUE.equals(p.primary()))
                             .map(InstancePrivateIpAddress::privateIpAddress).forEach(ips::add);
                 });
-        aws.ec2().calls().call("DescribeAddresses", () -> aws.ec2().ec2().describeAddresses(r -> r.filters(
-                Filter.builder().name("instance-id").values(id).build()))).addresses()
+        // Its Elastic IPs: the describe above lists each on the private IP it is associated with
+        // (an address of the account's, where an auto-assigned public IP is "amazon"'s), the same
+        // associations DescribeAddresses would list for the instance, without a call of its own
+        // (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_InstanceNetworkInterfaceAssociation.html).
+        i.networkInterfaces().stream().flatMap(n -> n.privateIpAddresses().stream())
+                .map(InstancePrivateIpAddress::association)
+                .filter(a -> a != null && a.publicIp() != null && !"amazon".equals(a.ipOwnerId()))
                 .forEach(a -> ips.add(a.publicIp()));
         ctx.putFact(Facts.IPS_AFTER, String.join(",", ips));
         ctx.putFact(Facts.VIRTUALIZATION_AFTER, i.virtualizationTypeAsString());
