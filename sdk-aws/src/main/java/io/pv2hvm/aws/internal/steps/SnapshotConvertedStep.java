@@ -13,7 +13,8 @@ import java.util.List;
 /**
  * Starts the snapshot of the converted volume without waiting: EBS captures the data at the call
  * (https://docs.aws.amazon.com/ebs/latest/userguide/ebs-creating-snapshot.html), so the backup
- * image is registered while it completes, and the final image's registration waits for it. Of the source's own root it is incremental to the final snapshot.
+ * image is registered while it completes, and the final image's registration waits for it. Of
+ * the source's own root it is incremental to the final snapshot.
  */
 public final class SnapshotConvertedStep implements Step {
     private final AwsRuntime aws;
