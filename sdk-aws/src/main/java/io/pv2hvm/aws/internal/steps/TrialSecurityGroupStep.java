@@ -96,9 +96,10 @@ public final class TrialSecurityGroupStep implements Step {
             if (!"InvalidGroup.Duplicate".equals(e.errorCode())) {
                 throw e;
             }
-            // Ours (the name holds the migration id), made by an earlier attempt: a NotFound
-            // here would be eventual consistency, which a resume looks past.
-            return existing(src.vpcId(), groupName).orElseThrow(() -> e);
+            // Ours (the name holds the migration id), made by an earlier attempt; a describe right
+            // after may not show it yet (eventual consistency), so look for the visibility grace.
+            return aws.ec2().waits().within(ctx, aws.ec2().visibility(), () -> existing(src.vpcId(), groupName))
+                    .orElseThrow(() -> e);
         }
     }
 
