@@ -226,7 +226,7 @@ public final class GuestConverter {
             return Optional.empty();
         }
         String placeholder = ConversionRecipe.PLACEHOLDER;
-        PlannedJobs planned = PlannedJobs.collecting(transport.describe(), recipe.records(placeholder));
+        PlannedJobs planned = PlannedJobs.collecting("the plan for " + transport.describe(), recipe.records(placeholder));
         try {
             new GuestConverter(planned, target, fixDrivers, ProgressSink.none(), keepCloudInitInstance, dataVolumes)
                     .inPlace(placeholder);
@@ -261,7 +261,7 @@ public final class GuestConverter {
             return Optional.empty();
         }
         List<String> outputs = jobOutputs(r.stdout());
-        PlannedJobs replayed = PlannedJobs.replaying(transport.describe(), recipe.records(device), outputs);
+        PlannedJobs replayed = PlannedJobs.replaying("the answer of " + transport.describe(), recipe.records(device), outputs);
         ConversionResult result = new GuestConverter(replayed, target, fixDrivers, ProgressSink.none(), keepCloudInitInstance,
                 dataVolumes).inPlace(device);
         List<List<String>> sent = planned.commands().stream().map(c -> c.argv().stream()
