@@ -43,6 +43,14 @@ public final class ConversionRecipe {
         this.records = Objects.requireNonNull(records, "records");
     }
 
+    /**
+     * A recipe for a simulated guest, whose {@code fingerprint} stands for what it found; a real one
+     * comes from {@link GuestConverter#inPlace}'s {@link ConversionResult#recipe()}.
+     */
+    public static ConversionRecipe simulated(ConversionStrategy strategy, TargetPlatform target, String fingerprint) {
+        return new ConversionRecipe(strategy, target, fingerprint, "");
+    }
+
     /** The strategy the recipe converts with. */
     public ConversionStrategy strategy() {
         return strategy;

@@ -35,11 +35,13 @@ public final class DeviceLookup {
         return new DeviceLookup(script, args);
     }
 
-    String script() {
+    /** The lookup script's text; empty for a device known already. */
+    public String script() {
         return script;
     }
 
-    List<String> args() {
+    /** The lookup script's arguments; for a device known already, that device alone. */
+    public List<String> args() {
         return args;
     }
 }
