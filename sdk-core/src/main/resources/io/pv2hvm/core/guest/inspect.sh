@@ -240,10 +240,13 @@ done
 
 # The fingerprint: a hash of the DRIVER arguments and of every record above, which is everything the
 # SDK decides from, with the name of DEVICE replaced outside the guest's files (the trial's copy and the source's own root are
-# attached under different names) and the used space left out (the workload changes it, no decision
-# reads it for IN_PLACE). Equal fingerprints: the same decisions; convert-as-planned relies on it.
+# attached under different names) and the state of the running guest left out: the used space (the
+# workload changes it) and ext4's needs_recovery and orphan_present (set in a snapshot of a running
+# guest, the trial's, clear after a clean stop); no decision reads them for IN_PLACE, whose jobs mount
+# the filesystem read-write, replaying the journal. Equal fingerprints: the same decisions;
+# convert-as-planned relies on it.
 fingerprint=$( { printf '%s\n' "$@"
-  grep -v -E $'^(fs|boot)\tused-bytes\t' "$PV2HVM_SCRATCH/records" \
+  grep -v -E $'^(fs|boot)\t(used-bytes\t|feature\t(needs_recovery|orphan_present)$)' "$PV2HVM_SCRATCH/records" \
     | awk -F '\t' -v d="$dev" '$1 == "file" { print; next }
         { s = $0; o = ""; while ((i = index(s, d)) > 0) { o = o substr(s, 1, i - 1) "DEVICE"; s = substr(s, i + length(d)) } print o s }'
 } | sha256sum | cut -d' ' -f1)

@@ -111,6 +111,33 @@ class PlannedInPlaceLabTest {
         Files.deleteIfExists(changed);
     }
 
+    @Test
+    void fingerprint_ofACrashConsistentSnapshotsCopy_equalsTheCleanlyStoppedRootsOne() throws Exception {
+        // the trial converts a snapshot of the running source (its journal needs recovery); the final round the stopped root
+        Path stopped = lab.copyOf(Fixture.EXT4, "fingerprint-stopped.img");
+        Path snapshotted = lab.copyOf(Fixture.EXT4, "fingerprint-snapshotted.img");
+        local.exec(Command.of("debugfs", "-w", "-R", "feature needs_recovery", snapshotted.toString())).orThrow("debugfs");
+
+        String clean = onLoop(stopped, this::inspectRecords);
+        String dirty = onLoop(snapshotted, this::inspectRecords);
+
+        assertThat(dirty).as("the records differ").contains("fs\tfeature\tneeds_recovery");
+        assertThat(clean).doesNotContain("needs_recovery");
+        assertThat(fingerprint(dirty)).matches("[0-9a-f]{64}").isEqualTo(fingerprint(clean));
+        Files.deleteIfExists(stopped);
+        Files.deleteIfExists(snapshotted);
+    }
+
+    private String inspectRecords(String dev) {
+        List<String> args = new java.util.ArrayList<>(List.of(dev));
+        args.addAll(TargetPlatform.KNOWN_DRIVERS);
+        return local.exec(io.pv2hvm.core.guest.internal.WorkerScript.INSPECT.command(args)).orThrow("inspect").stdout();
+    }
+
+    private static String fingerprint(String records) {
+        return records.lines().filter(l -> l.startsWith("fingerprint\t")).map(l -> l.substring(12)).findFirst().orElseThrow();
+    }
+
     /** The recipe a trial conversion of a copy of the EXT4 fixture leaves. */
     private ConversionRecipe trialRecipe(String name) throws Exception {
         Path trial = lab.copyOf(Fixture.EXT4, name);
