@@ -2,7 +2,9 @@ package io.pv2hvm.testkit;
 
 import io.pv2hvm.core.ConversionStrategy;
 import io.pv2hvm.core.guest.BootEntry;
+import io.pv2hvm.core.guest.ConversionRecipe;
 import io.pv2hvm.core.guest.ConversionResult;
+import io.pv2hvm.core.guest.DeviceLookup;
 import io.pv2hvm.core.guest.DataVolumes;
 import io.pv2hvm.core.guest.GuestChange;
 import io.pv2hvm.core.guest.FstabEntry;
@@ -15,9 +17,11 @@ import io.pv2hvm.core.guest.TargetPlatform;
 import io.pv2hvm.core.guest.internal.ConversionPlan;
 import io.pv2hvm.core.guest.internal.WorkerScript;
 import io.pv2hvm.core.guest.internal.FstabRewriter;
+import io.pv2hvm.core.spi.Command;
 import io.pv2hvm.core.spi.CommandTransport;
 import io.pv2hvm.core.spi.ProgressSink;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -131,8 +135,42 @@ public final class SimulatedGuest implements GuestConversion {
         warnings.addAll(rewriter.warnings());
         List<GuestChange> changes = rewriter.changes().stream().map(c -> new GuestChange("/etc/fstab", c)).toList();
         String bootDisk = strategy == ConversionStrategy.IN_PLACE ? sourceDevice : targetDevice;
+        Optional<ConversionRecipe> recipe = strategy == ConversionStrategy.IN_PLACE
+                ? Optional.of(ConversionRecipe.simulated(strategy, target, fingerprint(transport))) : Optional.empty();
         return new ConversionResult(strategy, bootDisk, bootDisk, facts.filesystem().uuid(),
-                facts.kernels().get(0).version(), plan.driversToAdd(), warnings, facts, changes);
+                facts.kernels().get(0).version(), plan.driversToAdd(), warnings, facts, changes, recipe);
+    }
+
+    /**
+     * IN_PLACE's final round as the real conversion sends it: ONE worker command (finding the device,
+     * inspecting and converting inside it), converting only while the guest's fingerprint is the
+     * recipe's; else nothing is converted and the caller checks and converts with separate commands.
+     */
+    @Override
+    public Optional<ConversionResult> convertAsPlanned(CommandTransport transport, DeviceLookup device,
+                                                       ConversionRecipe recipe, DataVolumes dataVolumes,
+                                                       ProgressSink progress) {
+        transport.exec(Command.bash(": " + PLANNED_COMMAND).withTimeout(Duration.ofMinutes(45)).notIdempotent())
+                .orThrow("simulated convert-as-planned");
+        if (!recipe.fingerprint().equals(fingerprint(transport))) {
+            return Optional.empty();
+        }
+        return Optional.of(convert(transport, ConversionStrategy.IN_PLACE, PLANNED_DEVICE, null, recipe.target(),
+                dataVolumes, progress));
+    }
+
+    /** What the simulated one-command final round sends (the real one runs convert-as-planned). */
+    public static final String PLANNED_COMMAND = "pv2hvm-simulated-convert-as-planned";
+    private static final String PLANNED_DEVICE = "/dev/xvdf";
+
+    /** The simulated inspection's fingerprint: a hash of what it finds, the device's name left out, as inspect's. */
+    private String fingerprint(CommandTransport transport) {
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(inspect(transport, "/dev/fingerprinted").toString().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /**

@@ -1,18 +1,24 @@
 package io.pv2hvm.samples.bench;
 
 import io.pv2hvm.core.ConversionStrategy;
+import io.pv2hvm.core.guest.ConversionRecipe;
 import io.pv2hvm.core.guest.ConversionResult;
+import io.pv2hvm.core.guest.DeviceLookup;
 import io.pv2hvm.core.guest.DataVolumes;
 import io.pv2hvm.core.guest.GuestConversion;
 import io.pv2hvm.core.guest.GuestFacts;
 import io.pv2hvm.core.guest.TargetPlatform;
 import io.pv2hvm.core.spi.Command;
+import io.pv2hvm.core.spi.CommandResult;
 import io.pv2hvm.core.spi.CommandTransport;
+import io.pv2hvm.core.spi.OutputLine;
 import io.pv2hvm.core.spi.ProgressSink;
 import io.pv2hvm.testkit.SimulatedGuest;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * The simulated guest, with each conversion's disk I/O sent to the worker as one command that
@@ -102,6 +108,37 @@ final class ModeledConversion implements GuestConversion {
         return guest.dualBoot(sourceTransport, liveRoot, target, dataVolumes, progress);
     }
 
+    /**
+     * IN_PLACE's final round as the real conversion sends it: the simulated guest's ONE command
+     * (find the device, inspect, compare with the trial's fingerprint, convert), carrying the
+     * conversion's I/O.
+     */
+    @Override
+    public Optional<ConversionResult> convertAsPlanned(CommandTransport transport, DeviceLookup device,
+                                                       ConversionRecipe recipe, DataVolumes dataVolumes,
+                                                       ProgressSink progress) {
+        ConversionCost cost = ConversionCost.of(ConversionCost.Method.IN_PLACE, sizeGiB, usedBytes);
+        // where the worker finds the volume: the device name it was attached as (find-device's last argument), Xen-named
+        String written = device.args().get(device.args().size() - 1).replace("/dev/sd", "/dev/xvd");
+        return guest.convertAsPlanned(new CommandTransport() {
+            @Override
+            public CommandResult exec(Command command, Consumer<OutputLine> output) {
+                // the simulated guest's one command, with the I/O the real one does
+                return transport.exec(performing(written, cost), output);
+            }
+
+            @Override
+            public void upload(byte[] content, String remotePath, int mode) {
+                transport.upload(content, remotePath, mode);
+            }
+
+            @Override
+            public String describe() {
+                return transport.describe();
+            }
+        }, device, recipe, dataVolumes, progress);
+    }
+
     /** What the incremental final round reads and writes (see the class comment). */
     ConversionCost resyncCost() {
         long inodeTables = 2 * (filesystemBytes / BYTES_PER_INODE_TABLE_BYTE);
@@ -109,7 +146,11 @@ final class ModeledConversion implements GuestConversion {
     }
 
     private static void perform(CommandTransport transport, String writtenDevice, ConversionCost cost) {
-        transport.exec(Command.bash(": " + ModeledWorker.MARKER + " " + writtenDevice + " " + cost.readBytes() + " "
-                + cost.writtenBytes()).withTimeout(Duration.ofHours(1))).orThrow("modelled conversion I/O");
+        transport.exec(performing(writtenDevice, cost)).orThrow("modelled conversion I/O");
+    }
+
+    private static Command performing(String writtenDevice, ConversionCost cost) {
+        return Command.bash(": " + ModeledWorker.MARKER + " " + writtenDevice + " " + cost.readBytes() + " "
+                + cost.writtenBytes()).withTimeout(Duration.ofHours(1));
     }
 }

@@ -14,6 +14,8 @@ public final class FactKeys {
     public static final String GUEST = "aws.guest";
     public static final String GUEST_HAS_ENA = "aws.guest-has-ena";
     public static final String STRATEGY = "aws.strategy";
+    /** IN_PLACE: what the trial's conversion decided from, so the final round is one worker command (ConversionRecipe). */
+    public static final String CONVERSION_RECIPE = "aws.conversion-recipe";
     /** DUAL_BOOT: journaled before the first write to the running source (its live change may have begun). */
     public static final String SOURCE_CHANGED_LIVE = "aws.source-changed-live";
     public static final String TRIAL_IMAGE = "aws.trial-image";

@@ -8,6 +8,7 @@ import io.pv2hvm.core.spi.CommandTransport;
 import io.pv2hvm.core.spi.ProgressSink;
 
 import java.time.Instant;
+import java.util.Optional;
 
 /**
  * The guest work of a migration, as the cloud steps see it: inspect a root volume, decide
@@ -41,6 +42,22 @@ public interface GuestConversion {
      */
     ConversionResult convert(CommandTransport transport, ConversionStrategy strategy, String sourceDevice,
                              String targetDevice, TargetPlatform target, DataVolumes dataVolumes, ProgressSink progress);
+
+    /**
+     * IN_PLACE's final round in one worker command, on the guest a trial conversion's
+     * {@link ConversionResult#recipe() recipe} came from: finds the device with {@code device},
+     * and converts as {@link #convert} would only if the guest is still the one the recipe
+     * inspected (see {@link GuestConverter#inPlaceAsPlanned}). Safe to resend.
+     *
+     * @return the result; empty when nothing was written (the guest changed since the recipe, or
+     *         this conversion offers no such command, as this default): then {@link #check} and
+     *         {@link #convert} decide as without a recipe
+     */
+    default Optional<ConversionResult> convertAsPlanned(CommandTransport transport, DeviceLookup device,
+                                                        ConversionRecipe recipe, DataVolumes dataVolumes,
+                                                        ProgressSink progress) {
+        return Optional.empty();
+    }
 
     /**
      * PARTITION_COPY's final round: brings {@code targetDevice}, the trial round's converted
@@ -97,6 +114,14 @@ public interface GuestConversion {
                                             DataVolumes dataVolumes, ProgressSink progress) {
                 return GuestConverter.on(transport).forTarget(target).reportingTo(progress).withDataVolumes(dataVolumes)
                         .convert(strategy, sourceDevice, targetDevice);
+            }
+
+            @Override
+            public Optional<ConversionResult> convertAsPlanned(CommandTransport transport, DeviceLookup device,
+                                                               ConversionRecipe recipe, DataVolumes dataVolumes,
+                                                               ProgressSink progress) {
+                return GuestConverter.on(transport).forTarget(recipe.target()).reportingTo(progress)
+                        .withDataVolumes(dataVolumes).inPlaceAsPlanned(device, recipe);
             }
 
             @Override

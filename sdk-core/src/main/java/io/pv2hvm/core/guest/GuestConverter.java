@@ -9,6 +9,7 @@ import io.pv2hvm.core.guest.internal.ConversionPlan;
 import io.pv2hvm.core.guest.internal.FstabRewriter;
 import io.pv2hvm.core.guest.internal.HvmBootConfig;
 import io.pv2hvm.core.guest.internal.NvmeIoTimeout;
+import io.pv2hvm.core.guest.internal.PlannedJobs;
 import io.pv2hvm.core.guest.internal.ProgressLines;
 import io.pv2hvm.core.guest.internal.ScriptOutput;
 import io.pv2hvm.core.guest.internal.WorkerScript;
@@ -24,6 +25,9 @@ import org.slf4j.LoggerFactory;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.Set;
+import java.util.stream.Collectors;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -167,7 +171,8 @@ public final class GuestConverter {
      */
     public ConversionResult inPlace(String device) {
         WorkerScript.device(device);
-        GuestFacts facts = GuestInspector.on(transport).inspect(device);
+        GuestInspector.Inspection inspection = GuestInspector.on(transport).inspectRecorded(device);
+        GuestFacts facts = inspection.facts();
         ConversionPlan plan = ConversionPlan.decide(facts, ConversionStrategy.IN_PLACE, target, fixDrivers);
         progress.report(5, "inspected " + device + ": " + facts.os().name() + ", kernel " + plan.kernel().version());
         List<String> warnings = new ArrayList<>(plan.warnings());
@@ -188,7 +193,103 @@ public final class GuestConverter {
         warnings.addAll(writeFstab(facts, device, uuid, 95, 100, changes));
         progress.report(100, device + " boots under HVM with extlinux");
         return new ConversionResult(ConversionStrategy.IN_PLACE, device, device, uuid, plan.kernel().version(),
-                plan.driversToAdd(), warnings, facts, changes);
+                plan.driversToAdd(), warnings, facts, changes, recipe(inspection, device));
+    }
+
+    /** The jobs a planned conversion may run: those of {@link #inPlace} on an unpartitioned volume. */
+    private static final Set<WorkerScript> PLANNED_JOBS = EnumSet.of(WorkerScript.FIX_DRIVERS,
+            WorkerScript.INSTALL_EXTLINUX, WorkerScript.ADAPT_GUEST, WorkerScript.WRITE_FSTAB);
+
+    /** The recipe of an extlinux IN_PLACE conversion: its inspection, the device's own record generalised. */
+    private Optional<ConversionRecipe> recipe(GuestInspector.Inspection inspection, String device) {
+        String deviceRecord = "fs\tdevice\t" + device;
+        return inspection.fingerprint().map(fingerprint -> new ConversionRecipe(ConversionStrategy.IN_PLACE, target,
+                fingerprint, inspection.records().lines().map(l -> l.equals(deviceRecord)
+                        ? "fs\tdevice\t" + ConversionRecipe.PLACEHOLDER : l).collect(Collectors.joining("\n", "", "\n"))));
+    }
+
+    /**
+     * {@link #inPlace} again, in one worker command, on the guest {@code recipe} was made from (the
+     * trial round's copy of the same source, or a resend): the command finds the device with
+     * {@code lookup}, inspects it, and only when the inspection's fingerprint equals the recipe's runs
+     * the jobs that {@link #inPlace} derives from the recipe's inspection, the same job scripts with
+     * the same arguments. Where {@link #inPlace} sends one command per job (inspect, extlinux, adapt,
+     * fstab, and the driver fix when needed), this sends one.
+     *
+     * @return the result, as {@link #inPlace} would return it; empty when the guest is not the one the
+     *         recipe inspected (a kernel, fstab, initramfs... changed, or it is converted already), the
+     *         recipe is for another strategy or platform, or its guest would be refused: nothing is
+     *         written then, and {@link #check} and {@link #inPlace} decide as without a recipe
+     */
+    public Optional<ConversionResult> inPlaceAsPlanned(DeviceLookup lookup, ConversionRecipe recipe) {
+        if (recipe.strategy() != ConversionStrategy.IN_PLACE || recipe.target() != target) {
+            return Optional.empty();
+        }
+        String placeholder = ConversionRecipe.PLACEHOLDER;
+        PlannedJobs planned = PlannedJobs.collecting("the plan for " + transport.describe(), recipe.records(placeholder));
+        try {
+            new GuestConverter(planned, target, fixDrivers, ProgressSink.none(), keepCloudInitInstance, dataVolumes)
+                    .inPlace(placeholder);
+        } catch (GuestIncompatibleException e) {
+            return Optional.empty();
+        }
+        List<WorkerScript> jobs = new ArrayList<>(List.of(WorkerScript.INSPECT));
+        List<String> args = new ArrayList<>(List.of(recipe.fingerprint(), placeholder, Integer.toString(lookup.args().size())));
+        args.addAll(lookup.args());
+        List<String> inspect = GuestInspector.arguments(placeholder);
+        args.addAll(List.of("inspect", Integer.toString(inspect.size())));
+        args.addAll(inspect);
+        for (Command c : planned.commands()) {
+            WorkerScript job = WorkerScript.of(c).filter(PLANNED_JOBS::contains).orElse(null);
+            if (job == null) {
+                return Optional.empty();
+            }
+            jobs.add(job);
+            List<String> jobArgs = c.argv().subList(4, c.argv().size());
+            args.addAll(List.of(job.jobName(), Integer.toString(jobArgs.size())));
+            args.addAll(jobArgs);
+        }
+        CommandResult r = run(WorkerScript.asPlanned(lookup.script(), jobs, args), "Converting in place as the trial round"
+                + " planned", 0, 100);
+        int jobsStart = r.stdout().indexOf("PV2HVM-JOB\t");
+        String header = jobsStart < 0 ? r.stdout() : r.stdout().substring(0, jobsStart); // the script's own lines
+        String device = WorkerScript.device(ScriptOutput.value(header, "DEVICE").orElseThrow(() ->
+                new CommandFailedException("convert-as-planned on " + transport.describe(), 0, "no DEVICE= line")));
+        if (!ScriptOutput.value(header, "PLAN").orElse("").equals("applied")) {
+            LOG.info("{} is not the guest the trial round inspected (fingerprint {}, the trial's {}): nothing written",
+                    device, ScriptOutput.value(header, "FINGERPRINT").orElse("?"), recipe.fingerprint());
+            return Optional.empty();
+        }
+        List<String> outputs = jobOutputs(r.stdout());
+        PlannedJobs replayed = PlannedJobs.replaying("the answer of " + transport.describe(), recipe.records(device), outputs);
+        ConversionResult result = new GuestConverter(replayed, target, fixDrivers, ProgressSink.none(), keepCloudInitInstance,
+                dataVolumes).inPlace(device);
+        List<List<String>> sent = planned.commands().stream().map(c -> c.argv().stream()
+                .map(a -> a.equals(placeholder) ? device : a).toList()).toList();
+        if (outputs.size() != sent.size() || !sent.equals(replayed.commands().stream().map(Command::argv).toList())) {
+            throw new IllegalStateException("the planned conversion of " + device + " derived other jobs than it sent");
+        }
+        return Optional.of(result);
+    }
+
+    /** What each job printed inside convert-as-planned's output, in order. */
+    private static List<String> jobOutputs(String stdout) {
+        List<String> outputs = new ArrayList<>();
+        StringBuilder current = null;
+        for (String line : stdout.split("\n", -1)) {
+            if (line.startsWith("PV2HVM-JOB\t")) {
+                if (current != null) {
+                    outputs.add(current.toString());
+                }
+                current = new StringBuilder();
+            } else if (current != null) {
+                current.append(line).append('\n');
+            }
+        }
+        if (current != null) {
+            outputs.add(current.toString());
+        }
+        return outputs;
     }
 
     /**

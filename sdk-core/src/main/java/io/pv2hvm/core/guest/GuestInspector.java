@@ -8,6 +8,7 @@ import io.pv2hvm.core.spi.CommandTransport;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Objects;
 
 /**
@@ -52,11 +53,34 @@ public final class GuestInspector {
     }
 
     private GuestFacts inspect(List<String> options, String device) {
-        List<String> args = new ArrayList<>(options);
-        args.add(WorkerScript.device(device));
+        return inspectRecorded(options, device).facts();
+    }
+
+    /** An inspection with the records it was parsed from. */
+    record Inspection(GuestFacts facts, String records) {
+        /** The fingerprint the script printed last, absent where it stopped early (a root it cannot map). */
+        Optional<String> fingerprint() {
+            return records.lines().filter(l -> l.startsWith("fingerprint\t")).map(l -> l.substring(12)).findFirst();
+        }
+    }
+
+    /** The inspect job's arguments for {@code device}: it and the drivers every target may need. */
+    static List<String> arguments(String device) {
+        List<String> args = new ArrayList<>(List.of(WorkerScript.device(device)));
         args.addAll(TargetPlatform.KNOWN_DRIVERS);
+        return args;
+    }
+
+    /** {@link #inspect(String)}, keeping the records. */
+    Inspection inspectRecorded(String device) {
+        return inspectRecorded(List.of(), device);
+    }
+
+    private Inspection inspectRecorded(List<String> options, String device) {
+        List<String> args = new ArrayList<>(options);
+        args.addAll(arguments(device));
         CommandResult result = ScriptOutput.orThrow(transport.exec(WorkerScript.INSPECT.command(args)),
                 "Inspecting " + device + " on " + transport.describe());
-        return InspectionParser.parse(device, result.stdout());
+        return new Inspection(InspectionParser.parse(device, result.stdout()), result.stdout());
     }
 }

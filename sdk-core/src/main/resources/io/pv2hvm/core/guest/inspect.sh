@@ -1,16 +1,18 @@
 # inspect DEVICE DRIVER...
 # Reports, read-only, what a guest root volume holds, as tab-separated records on stdout:
 #   layout, fs, os/boot/fstab files (raw lines, parsed by the SDK), kernels with their initramfs,
-#   PV-only markers, and which of the named DRIVERs are in the initramfs, on disk, or built in.
+#   PV-only markers, and which of the named DRIVERs are in the initramfs, on disk, or built in;
+#   last, a fingerprint of all of it (see below), which convert-as-planned compares.
 # Never writes: ext3/4 are mounted with noload, XFS with norecovery.
 [[ $# -ge 1 ]] || fail "usage: inspect DEVICE [DRIVER...]"
 dev=$1; shift
 need_block_device DEVICE "$dev"
 for d in "$@"; do need_word DRIVER "$d" '^[a-z0-9_]+$'; done
-need_tools blkid mount cpio od
+need_tools blkid mount cpio od sha256sum awk
 scratch_dir
 
-emit() { local IFS=$'\t'; printf '%s\n' "$*"; }
+# every record is also kept for the fingerprint
+emit() { local IFS=$'\t'; printf '%s\n' "$*"; printf '%s\n' "$*" >>"$PV2HVM_SCRATCH/records"; }
 clean() { tr -d '\r' | tr '\t' ' '; }
 
 # menu_root_argument MENU: root= of the default entry of a GRUB legacy menu (menu.lst, grub.conf).
@@ -235,4 +237,18 @@ for k in "$boot"/vmlinuz-* "$boot"/vmlinux-*; do
     done
   fi
 done
+
+# The fingerprint: a hash of the DRIVER arguments and of every record above, which is everything the
+# SDK decides from, with the name of DEVICE replaced outside the guest's files (the trial's copy and the source's own root are
+# attached under different names) and the state of the running guest left out: the used space (the
+# workload changes it) and ext4's needs_recovery and orphan_present (set in a snapshot of a running
+# guest, the trial's, clear after a clean stop); no decision reads them for IN_PLACE, whose jobs mount
+# the filesystem read-write, replaying the journal. Equal fingerprints: the same decisions;
+# convert-as-planned relies on it.
+fingerprint=$( { printf '%s\n' "$@"
+  grep -v -E $'^(fs|boot)\t(used-bytes\t|feature\t(needs_recovery|orphan_present)$)' "$PV2HVM_SCRATCH/records" \
+    | awk -F '\t' -v d="$dev" '$1 == "file" { print; next }
+        { s = $0; o = ""; while ((i = index(s, d)) > 0) { o = o substr(s, 1, i - 1) "DEVICE"; s = substr(s, i + length(d)) } print o s }'
+} | sha256sum | cut -d' ' -f1)
+emit fingerprint "$fingerprint"
 exit 0

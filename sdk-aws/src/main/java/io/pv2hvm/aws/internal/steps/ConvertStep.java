@@ -8,6 +8,7 @@ import io.pv2hvm.core.ConversionStrategy;
 import io.pv2hvm.core.Facts;
 import io.pv2hvm.core.GuestIncompatibleException;
 import io.pv2hvm.core.ResyncRefusedException;
+import io.pv2hvm.core.guest.ConversionRecipe;
 import io.pv2hvm.core.guest.ConversionResult;
 import io.pv2hvm.core.guest.GuestConversion;
 import io.pv2hvm.core.guest.GuestFacts;
@@ -18,6 +19,8 @@ import io.pv2hvm.core.spi.Step;
 import io.pv2hvm.core.spi.StepContext;
 import io.pv2hvm.core.spi.StepDescription;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.ec2.model.InstanceTypeInfo;
 import software.amazon.awssdk.services.ec2.model.Snapshot;
 
@@ -33,6 +36,7 @@ import java.util.Set;
  * final round repeats the same recipe on the stopped source's data.
  */
 public final class ConvertStep implements Step {
+    private static final Logger LOG = LoggerFactory.getLogger(ConvertStep.class);
     private final AwsRuntime aws;
     private final Round round;
     private final GuestConversion guest;
@@ -62,6 +66,9 @@ public final class ConvertStep implements Step {
     public void run(StepContext ctx) {
         String sourceVolume = sourceVolume(ctx);
         ScratchVolumes volumes = new ScratchVolumes(aws);
+        if (round == Round.FINAL && convertedAsPlanned(ctx, volumes, sourceVolume)) {
+            return;
+        }
         String inspected = volumes.locate(ctx, sourceVolume);
         String sourceDevice = inspected;
         CommandTransport transport = aws.transport(ctx);
@@ -111,9 +118,47 @@ public final class ConvertStep implements Step {
             MoveSourceRootStep.markConverted(aws, ctx, sourceVolume);
         }
         ConversionResult result = convert(ctx, transport, strategy, sourceDevice, targetDevice, platform);
+        if (round == Round.TRIAL && strategy == ConversionStrategy.IN_PLACE) {
+            result.recipe().ifPresent(r -> ctx.putFact(FactKeys.CONVERSION_RECIPE, r.encode()));
+        }
         result.warnings().forEach(ctx::warn);
         ctx.putFact(FactKeys.GUEST_HAS_ENA, Boolean.toString(hasEna(facts, result)));
         ctx.putFact(round.convertedVolumeFact(), targetVolume);
+    }
+
+    /**
+     * IN_PLACE's final round as one worker command, with the recipe the trial round's conversion left:
+     * the command finds the volume, inspects it and converts only if the guest is still the one the
+     * trial inspected (see {@link GuestConversion#convertAsPlanned}). False, with nothing written, where
+     * there is no recipe or the guest changed since the trial (or was converted by a command whose
+     * answer was lost): the round then checks and converts with separate commands, as without a recipe.
+     */
+    private boolean convertedAsPlanned(StepContext ctx, ScratchVolumes volumes, String sourceVolume) {
+        TargetPlatform platform = Boolean.parseBoolean(ctx.fact(FactKeys.TARGET_NITRO).orElse("false"))
+                ? TargetPlatform.NITRO : TargetPlatform.XEN_HVM;
+        Optional<ConversionRecipe> recipe = ctx.fact(FactKeys.CONVERSION_RECIPE).map(ConversionRecipe::decode)
+                .filter(r -> r.target() == platform && r.strategy() == ConversionStrategy.IN_PLACE
+                        && ctx.fact(FactKeys.STRATEGY).equals(Optional.of(ConversionStrategy.IN_PLACE.name())));
+        if (recipe.isEmpty()) {
+            return false;
+        }
+        if (sourceVolume.equals(ctx.fact(FactKeys.SOURCE_ROOT_ON_WORKER).orElse(null))) {
+            // The command may write to the source's own root: from here on a rollback restores it from the final snapshot.
+            MoveSourceRootStep.markConverted(aws, ctx, sourceVolume);
+        }
+        Optional<ConversionResult> converted = guest.convertAsPlanned(aws.transport(ctx), volumes.lookup(ctx, sourceVolume),
+                recipe.get(), DataVolumeNames.of(ctx, aws.source(ctx)), ctx.progressSink());
+        if (converted.isEmpty()) {
+            LOG.info("The guest on {} changed since the trial round (or was converted already): checking and converting"
+                    + " it with separate commands", sourceVolume);
+            return false;
+        }
+        ConversionResult result = converted.get();
+        ctx.putFact(FactKeys.GUEST_MOUNTS_ONCE, Boolean.toString(result.facts().mountsFstabOnce()));
+        result.warnings().forEach(ctx::warn);
+        ctx.putFact(FactKeys.GUEST_HAS_ENA, Boolean.toString(hasEna(result.facts(), result)));
+        ctx.putFact(round.convertedVolumeFact(), sourceVolume);
+        return true;
     }
 
     /**

@@ -5,6 +5,7 @@ import io.pv2hvm.aws.internal.AwsRuntime;
 import io.pv2hvm.aws.internal.FactKeys;
 import io.pv2hvm.core.MigrationException;
 import io.pv2hvm.core.Resource;
+import io.pv2hvm.core.guest.DeviceLookup;
 import io.pv2hvm.core.spi.StepContext;
 import software.amazon.awssdk.services.ec2.model.Instance;
 import software.amazon.awssdk.services.ec2.model.InstanceBlockDeviceMapping;
@@ -12,6 +13,7 @@ import software.amazon.awssdk.services.ec2.model.ResourceType;
 import software.amazon.awssdk.services.ec2.model.Volume;
 import software.amazon.awssdk.services.ec2.model.VolumeAttachment;
 
+import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -105,13 +107,26 @@ final class ScratchVolumes {
      */
     String locate(StepContext ctx, String volumeId) {
         String worker = aws.worker(ctx);
-        String attachedAs = aws.ec2().attachmentSeen(volumeId, worker).map(VolumeAttachment::device).orElseGet(() ->
-                aws.ec2().volume(volumeId).orElseThrow().attachments().stream()
-                .filter(a -> worker.equals(a.instanceId())).map(VolumeAttachment::device).findFirst()
-                .orElseThrow(() -> new MigrationException("Volume " + volumeId + " is not attached to worker " + worker)));
+        String attachedAs = attachedAs(ctx, volumeId);
         return aws.transport(ctx).exec(ScriptCommands.of("find-device.sh", volumeId, attachedAs)
                 .withTimeout(aws.timeouts().command())).orThrow("Finding " + volumeId + " on worker " + worker)
                 .stdout().strip();
+    }
+
+    /**
+     * What finds that device inside another worker command (find-device, as {@link #locate} runs it),
+     * so that the lookup costs no round trip of its own.
+     */
+    DeviceLookup lookup(StepContext ctx, String volumeId) {
+        return DeviceLookup.byScript(ScriptCommands.text("find-device.sh"), List.of(volumeId, attachedAs(ctx, volumeId)));
+    }
+
+    private String attachedAs(StepContext ctx, String volumeId) {
+        String worker = aws.worker(ctx);
+        return aws.ec2().attachmentSeen(volumeId, worker).map(VolumeAttachment::device).orElseGet(() ->
+                aws.ec2().volume(volumeId).orElseThrow().attachments().stream()
+                .filter(a -> worker.equals(a.instanceId())).map(VolumeAttachment::device).findFirst()
+                .orElseThrow(() -> new MigrationException("Volume " + volumeId + " is not attached to worker " + worker)));
     }
 
     private void attach(StepContext ctx, String worker, String volumeId) {

@@ -23,6 +23,11 @@ final class ScriptCommands {
         return Command.of(argv);
     }
 
+    /** The text of the worker script {@code resource}, for a command that runs it inside another. */
+    static String text(String resource) {
+        return load(resource);
+    }
+
     private static String load(String resource) {
         try (InputStream in = ScriptCommands.class.getResourceAsStream("/io/pv2hvm/aws/" + resource)) {
             if (in == null) {

@@ -30,7 +30,9 @@ public enum WorkerScript {
     ATTACH_IMAGE("attach-image", Duration.ofMinutes(1)),
     DETACH_IMAGE("detach-image", Duration.ofMinutes(1)),
     READ_FILESYSTEMS("read-filesystems", Duration.ofMinutes(2)),
-    LIVE_ROOT("live-root", Duration.ofMinutes(1));
+    LIVE_ROOT("live-root", Duration.ofMinutes(1)),
+    /** Runs other jobs in one command; built by {@link #asPlanned}, not by {@link #command}. */
+    CONVERT_AS_PLANNED("convert-as-planned", Duration.ofMinutes(45));
 
     /** Prefix of the script's {@code $0}, which names the job in process lists and errors. */
     public static final String NAME_PREFIX = "pv2hvm-";
@@ -61,6 +63,45 @@ public enum WorkerScript {
         argv.addAll(args);
         Command c = Command.of(argv).withTimeout(timeout);
         return this == INSPECT || this == ATTACH_IMAGE || this == DETACH_IMAGE || this == READ_FILESYSTEMS || this == LIVE_ROOT ? c : c.notIdempotent();
+    }
+
+    /**
+     * The one command of convert-as-planned: its script, after variables holding the library, the
+     * {@code locateScript} (empty: the first locate argument is the device) and the scripts of
+     * {@code jobs}, which it runs each in a bash of its own as their separate commands would. Not
+     * idempotent (it writes), though a resend is safe (the script says why).
+     */
+    public static Command asPlanned(String locateScript, List<WorkerScript> jobs, List<String> args) {
+        // The library travels once, as a variable that this script and each job evaluate, not
+        // twice: SSM carries the whole command as one parameter value.
+        StringBuilder text = new StringBuilder("PV2HVM_LIBRARY=").append(Command.quote(library())).append('\n')
+                .append("eval \"$PV2HVM_LIBRARY\"\n")
+                .append("PV2HVM_LOCATE=").append(Command.quote(locateScript)).append('\n');
+        for (WorkerScript job : jobs.stream().distinct().toList()) {
+            if (job == CONVERT_AS_PLANNED) {
+                throw new IllegalArgumentException("convert-as-planned cannot run itself");
+            }
+            text.append("PV2HVM_JOB_").append(job.name.replace('-', '_')).append('=')
+                    .append(Command.quote(text(job.name + ".sh"))).append('\n');
+        }
+        text.append(text(CONVERT_AS_PLANNED.name + ".sh"));
+        List<String> argv = new ArrayList<>(List.of("bash", "-c", text.toString(), NAME_PREFIX + CONVERT_AS_PLANNED.name));
+        argv.addAll(args);
+        return Command.of(argv).withTimeout(CONVERT_AS_PLANNED.timeout).notIdempotent();
+    }
+
+    /** The job of a command this enum built, from its {@code $0}; empty for any other command. */
+    public static java.util.Optional<WorkerScript> of(Command command) {
+        List<String> argv = command.argv();
+        if (argv.size() < 4 || !argv.get(0).equals("bash") || !argv.get(1).equals("-c")) {
+            return java.util.Optional.empty();
+        }
+        for (WorkerScript s : values()) {
+            if (argv.get(3).equals(NAME_PREFIX + s.name)) {
+                return java.util.Optional.of(s);
+            }
+        }
+        return java.util.Optional.empty();
     }
 
     /** The command with arguments given inline. */
