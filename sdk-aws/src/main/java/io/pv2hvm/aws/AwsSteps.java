@@ -267,7 +267,8 @@ public final class AwsSteps implements StepProvider {
             throw new InvalidSpecException("DUAL_BOOT changes the running source " + spec.instanceId() + " and needs a"
                     + " transport to it, and none is configured. Use AwsSteps.builder().sourceOverSsm() (CLI: --source-over-ssm; the source's SSM"
                     + " agent online: an instance profile whose role has AmazonSSMManagedInstanceCore, or Default Host"
-                    + " Management) or .sourceTransport(ip -> your SSH transport), or choose IN_PLACE or PARTITION_COPY,"
+                    + " Management) or .sourceTransport(ip -> your SSH transport) (CLI: --source-over-ssh), or choose"
+                    + " IN_PLACE or PARTITION_COPY,"
                     + " which never change the running source.");
         }
         AwsCalls calls = new AwsCalls(rateLimits);
