@@ -72,8 +72,7 @@ public final class ConvertStep implements Step {
         String inspected = volumes.locate(ctx, sourceVolume);
         String sourceDevice = inspected;
         CommandTransport transport = aws.transport(ctx);
-        TargetPlatform nitroOrXen = Boolean.parseBoolean(ctx.fact(FactKeys.TARGET_NITRO).orElse("false"))
-                ? TargetPlatform.NITRO : TargetPlatform.XEN_HVM;
+        TargetPlatform nitroOrXen = targetPlatform(ctx);
         ConversionStrategy chosen = strategy(ctx, transport, inspected, nitroOrXen);
         GuestFacts checked;
         try {
@@ -134,8 +133,7 @@ public final class ConvertStep implements Step {
      * answer was lost): the round then checks and converts with separate commands, as without a recipe.
      */
     private boolean convertedAsPlanned(StepContext ctx, ScratchVolumes volumes, String sourceVolume) {
-        TargetPlatform platform = Boolean.parseBoolean(ctx.fact(FactKeys.TARGET_NITRO).orElse("false"))
-                ? TargetPlatform.NITRO : TargetPlatform.XEN_HVM;
+        TargetPlatform platform = targetPlatform(ctx);
         Optional<ConversionRecipe> recipe = ctx.fact(FactKeys.CONVERSION_RECIPE).map(ConversionRecipe::decode)
                 .filter(r -> r.target() == platform && r.strategy() == ConversionStrategy.IN_PLACE
                         && ctx.fact(FactKeys.STRATEGY).equals(Optional.of(ConversionStrategy.IN_PLACE.name())));
@@ -159,6 +157,12 @@ public final class ConvertStep implements Step {
         ctx.putFact(FactKeys.GUEST_HAS_ENA, Boolean.toString(hasEna(result.facts(), result)));
         ctx.putFact(round.convertedVolumeFact(), sourceVolume);
         return true;
+    }
+
+    /** The platform preflight chose for the new instance (journaled): Nitro, else Xen HVM. */
+    static TargetPlatform targetPlatform(StepContext ctx) {
+        return Boolean.parseBoolean(ctx.fact(FactKeys.TARGET_NITRO).orElse("false"))
+                ? TargetPlatform.NITRO : TargetPlatform.XEN_HVM;
     }
 
     /**

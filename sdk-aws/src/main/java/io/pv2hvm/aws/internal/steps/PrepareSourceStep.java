@@ -66,8 +66,7 @@ public final class PrepareSourceStep implements Step {
         SourceInstance src = aws.source(ctx);
         String backup = ctx.fact(FactKeys.snapshot(Roles.PRE_CHANGE_SNAPSHOT)).orElseThrow(() -> new IllegalStateException(
                 "No pre-change snapshot of " + src.instanceId() + " is journaled; the live change never runs without one."));
-        TargetPlatform platform = Boolean.parseBoolean(ctx.fact(FactKeys.TARGET_NITRO).orElse("false"))
-                ? TargetPlatform.NITRO : TargetPlatform.XEN_HVM;
+        TargetPlatform platform = ConvertStep.targetPlatform(ctx);
         CommandTransport transport = sourceTransports.apply(src.instanceId());
         if (transport instanceof io.pv2hvm.aws.SsmTransport ssm) {
             transport = ssm.reportingWaitsTo(ctx::waitingFor);
