@@ -45,39 +45,50 @@ public final class BackupImageStep implements Step {
         String snapshot = ctx.fact(FactKeys.FINAL_SNAPSHOT).orElseThrow();
         aws.ec2().waitSnapshot(ctx, snapshot, src.rootVolume().volumeId());
         String id = ctx.fact(FactKeys.BACKUP_IMAGE).orElseGet(() -> {
-            String image = aws.ec2().taggedImage(ctx.migrationId(), Roles.BACKUP_IMAGE).map(Image::imageId)
-                    .orElseGet(() -> aws.ec2().calls().call("RegisterImage", () -> aws.ec2().ec2().registerImage(r -> {
-                        r.name("pv2hvm-backup-" + src.instanceId() + "-" + ctx.migrationId())
-                                .description("PV backup of " + src.instanceId() + " before pv2hvm migrated it to HVM")
-                                .virtualizationType("paravirtual").architecture(src.architecture())
-                                .rootDeviceName(src.rootDeviceName())
-                                .blockDeviceMappings(BlockDeviceMapping.builder().deviceName(src.rootDeviceName()).ebs(e -> {
-                                    e.snapshotId(snapshot).deleteOnTermination(true)
-                                            .volumeType(src.rootVolume().volumeType());
-                                    // io1/io2 need their IOPS, gp3 may carry IOPS and throughput.
-                                    if (src.rootVolume().iops() != null && !"gp2".equals(src.rootVolume().volumeType())
-                                            && !"standard".equals(src.rootVolume().volumeType())) {
-                                        e.iops(src.rootVolume().iops());
-                                    }
-                                    if (src.rootVolume().throughput() != null) {
-                                        e.throughput(src.rootVolume().throughput());
-                                    }
-                                }).build())
-                                .tagSpecifications(aws.ec2().tags(ctx, ResourceType.IMAGE, Roles.BACKUP_IMAGE));
-                        if (src.kernelId() != null) {
-                            r.kernelId(src.kernelId());
-                        }
-                        if (src.ramdiskId() != null) {
-                            r.ramdiskId(src.ramdiskId());
-                        }
-                    })).imageId());
-            ctx.resourceCreated(new Resource("image", image, Roles.BACKUP_IMAGE));
+            String image = register(aws, ctx, src, snapshot, Roles.BACKUP_IMAGE,
+                    "pv2hvm-backup-" + src.instanceId() + "-" + ctx.migrationId());
             ctx.putFact(FactKeys.BACKUP_IMAGE, image);
             return image;
         });
-        // Not waiting for "available" here: the termination waits for it, while the HVM image is
-        // registered.
+        // Not waiting for "available" here: the termination needs it registered only, and a
+        // rollback after the termination waits for it before relaunching the source.
         ctx.putFact(Facts.BACKUP_IMAGE_ID, id);
+    }
+
+    /**
+     * Registers a PV image of {@code src} from its completed root snapshot, tagged {@code role}
+     * and journaled; a resumed run finds the one it registered before by that tag.
+     */
+    static String register(AwsRuntime aws, StepContext ctx, SourceInstance src, String snapshot, String role,
+            String name) {
+        String image = aws.ec2().taggedImage(ctx.migrationId(), role).map(Image::imageId)
+                .orElseGet(() -> aws.ec2().calls().call("RegisterImage", () -> aws.ec2().ec2().registerImage(r -> {
+                    r.name(name)
+                            .description("PV backup of " + src.instanceId() + " before pv2hvm migrated it to HVM")
+                            .virtualizationType("paravirtual").architecture(src.architecture())
+                            .rootDeviceName(src.rootDeviceName())
+                            .blockDeviceMappings(BlockDeviceMapping.builder().deviceName(src.rootDeviceName()).ebs(e -> {
+                                e.snapshotId(snapshot).deleteOnTermination(true)
+                                        .volumeType(src.rootVolume().volumeType());
+                                // io1/io2 need their IOPS, gp3 may carry IOPS and throughput.
+                                if (src.rootVolume().iops() != null && !"gp2".equals(src.rootVolume().volumeType())
+                                        && !"standard".equals(src.rootVolume().volumeType())) {
+                                    e.iops(src.rootVolume().iops());
+                                }
+                                if (src.rootVolume().throughput() != null) {
+                                    e.throughput(src.rootVolume().throughput());
+                                }
+                            }).build())
+                            .tagSpecifications(aws.ec2().tags(ctx, ResourceType.IMAGE, role));
+                    if (src.kernelId() != null) {
+                        r.kernelId(src.kernelId());
+                    }
+                    if (src.ramdiskId() != null) {
+                        r.ramdiskId(src.ramdiskId());
+                    }
+                })).imageId());
+        ctx.resourceCreated(new Resource("image", image, role));
+        return image;
     }
 
     @Override
