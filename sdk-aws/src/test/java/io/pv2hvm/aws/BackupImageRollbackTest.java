@@ -89,7 +89,39 @@ class BackupImageRollbackTest extends EmulatorTestBase {
         assertThat(warnings).anySatisfy(w -> assertThat(w).contains("relaunched from backup image " + again.imageId()));
     }
 
+    @Test
+    void rollbackWhoseSecondRegistrationsAnswerWasLost_findsThatImageByItsTag_andRegistersNoThird() {
+        emulator.failImageRegistrations("pv2hvm-backup-", 1);
+        // The trial image, the backup image, then the rollback's registration: that one takes effect,
+        // its answer is lost, and the SDK's retry finds the name taken.
+        emulator.faults().loseResponseOfCall("RegisterImage", 3, false);
+
+        StepFailedException e = failAfterTheTermination();
+
+        Image again = imageWithRole(e.migrationId(), "reregistered-backup-image");
+        assertThat(emulator.journal().all()).as("the lost registration")
+                .anyMatch(c -> c.action().equals("RegisterImage") && c.tookEffect() && !c.succeeded());
+        assertThat(emulator.journal().all()).as("registered again once, found by its tag")
+                .filteredOn(c -> c.action().equals("RegisterImage") && c.tookEffect()
+                        && c.params().containsValue("reregistered-backup-image")).hasSize(1);
+        Instance source = runningHolderOf(SOURCE_IP);
+        assertThat(source.instanceId()).isNotEqualTo(SOURCE);
+        assertThat(source.imageId()).isEqualTo(again.imageId());
+        assertThat(journal.read(e.migrationId())).as("journaled")
+                .anyMatch(j -> j.type() == JournalEntry.Type.RESOURCE_CREATED && j.data().containsValue(again.imageId()));
+    }
+
     private StepFailedException failAfterTheTermination() {
+        StepFailedException e = catchThrowableOfType(StepFailedException.class, () -> spec(Migration.of(SOURCE)
+                .toHvm().preservingIps()).run());
+        assertThat(e).isNotNull();
+        assertThat(e.step()).isEqualTo("terminate-source");
+        assertThat(e.notRolledBack()).isEmpty();
+        return e;
+    }
+
+    /** {@code spec} failing right after the termination, journaled in {@link #journal}, watched by the listener. */
+    private io.pv2hvm.core.MigrationSpec spec(io.pv2hvm.core.MigrationSpec spec) {
         AwsSteps aws = AwsSteps.builder().ec2(ec2).ssm(ssm).timeouts(EmulatedAws.timeouts())
                 .guestConversion(SimulatedGuest.typical()).build();
         MigrationListener listener = new MigrationListener() {
@@ -106,13 +138,9 @@ class BackupImageRollbackTest extends EmulatorTestBase {
                 }
             }
         };
-        StepFailedException e = catchThrowableOfType(StepFailedException.class, () -> Migration.of(SOURCE).toHvm()
-                .preservingIps().withProvider(InjectedFailures.failingAfter(aws, "terminate-source"))
-                .via(new EmulatedAws.FakeWorker()).journal(journal).onProgress(listener).run());
-        assertThat(e).isNotNull();
-        assertThat(e.step()).isEqualTo("terminate-source");
-        assertThat(e.notRolledBack()).isEmpty();
-        return e;
+        io.pv2hvm.core.MigrationSpec withSteps = spec.withProvider(InjectedFailures.failingAfter(aws, "terminate-source"))
+                .via(new EmulatedAws.FakeWorker()).onProgress(listener);
+        return spec.journal() == journal ? withSteps : withSteps.journal(journal);
     }
 
     private List<RecordedCall> restoreLaunches() {

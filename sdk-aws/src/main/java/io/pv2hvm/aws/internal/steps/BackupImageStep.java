@@ -1,5 +1,6 @@
 package io.pv2hvm.aws.internal.steps;
 
+import io.pv2hvm.aws.AwsCallException;
 import io.pv2hvm.aws.internal.AwsRuntime;
 import io.pv2hvm.aws.internal.FactKeys;
 import io.pv2hvm.aws.internal.Roles;
@@ -62,7 +63,8 @@ public final class BackupImageStep implements Step {
     static String register(AwsRuntime aws, StepContext ctx, SourceInstance src, String snapshot, String role,
             String name) {
         String image = aws.ec2().taggedImage(ctx.migrationId(), role).map(Image::imageId)
-                .orElseGet(() -> aws.ec2().calls().call("RegisterImage", () -> aws.ec2().ec2().registerImage(r -> {
+                .orElseGet(() -> registerOrFind(aws, ctx, role, () -> aws.ec2().calls().call("RegisterImage",
+                        () -> aws.ec2().ec2().registerImage(r -> {
                     r.name(name)
                             .description("PV backup of " + src.instanceId() + " before pv2hvm migrated it to HVM")
                             .virtualizationType("paravirtual").architecture(src.architecture())
@@ -86,9 +88,27 @@ public final class BackupImageStep implements Step {
                     if (src.ramdiskId() != null) {
                         r.ramdiskId(src.ramdiskId());
                     }
-                })).imageId());
+                })).imageId()));
         ctx.resourceCreated(new Resource("image", image, role));
         return image;
+    }
+
+    /**
+     * RegisterImage has no client token: when its answer was lost and the SDK's retry finds the
+     * name taken (InvalidAMIName.Duplicate), the first call registered it; a describe may show it
+     * only after the visibility grace, so look by tag for that long before giving up.
+     */
+    private static String registerOrFind(AwsRuntime aws, StepContext ctx, String role,
+            java.util.function.Supplier<String> register) {
+        try {
+            return register.get();
+        } catch (AwsCallException e) {
+            if (!"InvalidAMIName.Duplicate".equals(e.errorCode())) {
+                throw e;
+            }
+            return aws.ec2().waits().within(ctx, aws.ec2().visibility(), () -> aws.ec2()
+                    .taggedImage(ctx.migrationId(), role).map(Image::imageId)).orElseThrow(() -> e);
+        }
     }
 
     @Override
