@@ -239,11 +239,12 @@ public final class AwsSteps implements StepProvider {
             add(steps, Phase.CUTOVER, new MoveSourceRootStep(aws));
             add(steps, Phase.CUTOVER, new ConvertStep(aws, Round.FINAL, guest));
             add(steps, Phase.CUTOVER, new SnapshotConvertedStep(aws));
-            // Both registrations are issued before anything waits for either: the termination
-            // waits only for the backup image, the launch for the HVM image and the IP.
+            // The termination starts as soon as the backup image is registered from the completed
+            // final snapshot (not yet available: a rollback waits for that), before the HVM image's
+            // registration waits for the converted snapshot; the launch waits for the HVM image and the IP.
             add(steps, Phase.CUTOVER, new BackupImageStep(aws));
-            add(steps, Phase.CUTOVER, new RegisterImageStep(aws, Round.FINAL));
             add(steps, Phase.CUTOVER, new TerminateSourceStep(aws));
+            add(steps, Phase.CUTOVER, new RegisterImageStep(aws, Round.FINAL));
         } else {
             // The source stays: its root is never touched; the final round converts a copy.
             add(steps, Phase.CUTOVER, new BackupImageStep(aws));
@@ -298,12 +299,13 @@ public final class AwsSteps implements StepProvider {
         if (keepIps) {
             add(steps, Phase.CUTOVER, new MoveSecondaryInterfacesStep(aws, false));
         }
-        // Both images of the one final snapshot are registered before anything waits for either.
+        // Both images come from the one final snapshot; the termination starts once the backup
+        // image is registered (a rollback waits for it to be available), before anything waits for either.
         add(steps, Phase.CUTOVER, new BackupImageStep(aws));
-        add(steps, Phase.CUTOVER, RegisterImageStep.fromSourceSnapshot(aws, Round.FINAL));
         if (keepIps) {
             add(steps, Phase.CUTOVER, new TerminateSourceStep(aws));
         }
+        add(steps, Phase.CUTOVER, RegisterImageStep.fromSourceSnapshot(aws, Round.FINAL));
         addLaunchUntilServing(steps, aws, keepIps);
         return steps;
     }

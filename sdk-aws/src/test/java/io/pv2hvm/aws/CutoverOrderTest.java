@@ -26,8 +26,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The order of the downtime window, read from the emulator's journal: IN_PLACE converts the
  * stopped source's own root after its final snapshot was requested (no volume is made from that
  * snapshot) and keeps it, tagged; PARTITION_COPY makes its final target before the stop and keeps
- * the trial's converted target until the final round. Both register the backup and the HVM image
- * before the source's termination waits for the backup.
+ * the trial's converted target until the final round. Both terminate the source once the backup
+ * image is registered from the completed final snapshot, before the HVM image is registered.
  */
 class CutoverOrderTest extends EmulatorTestBase {
     private final EmulatedAws.FakeWorker worker = new EmulatedAws.FakeWorker();
@@ -56,10 +56,10 @@ class CutoverOrderTest extends EmulatorTestBase {
                 && calls.indexOf(c) > stop);
         int terminate = first(calls, c -> c.action().equals("TerminateInstances") && SOURCE.equals(c.param("InstanceId.1")));
         int launch = first(calls, c -> c.action().equals("RunInstances") && calls.indexOf(c) > stop);
-        assertThat(List.of(stop, finalSnapshot, rootDetached, rootOnWorker, hvmSnapshot, backup, hvmImage, terminate, launch))
-                .as("stop, final snapshot, root to the worker, HVM snapshot started, backup image, HVM image,"
-                        + " terminate, launch").isSorted().doesNotContain(-1);
-        assertBothImagesRegisteredBeforeAnyWaitsForThem(calls, stop);
+        assertThat(List.of(stop, finalSnapshot, rootDetached, rootOnWorker, hvmSnapshot, backup, terminate, hvmImage, launch))
+                .as("stop, final snapshot, root to the worker, HVM snapshot started, backup image, terminate,"
+                        + " HVM image, launch").isSorted().doesNotContain(-1);
+        assertTerminatedOnceTheBackupIsRegistered(calls, stop);
         String finalSnapshotId = tagged("final-snapshot");
         assertThat(calls).as("no volume from the final snapshot inside the window")
                 .noneMatch(c -> c.action().equals("CreateVolume") && finalSnapshotId.equals(c.param("SnapshotId")));
@@ -105,7 +105,7 @@ class CutoverOrderTest extends EmulatorTestBase {
         assertThat(emptyVolumes).as("trial and final targets, both made while the source ran").hasSize(2)
                 .allSatisfy(i -> assertThat(i).isLessThan(stop));
         assertThat(trialTargetsAtFinalRound).as("the trial's converted target, still on the worker").hasSize(1);
-        assertBothImagesRegisteredBeforeAnyWaitsForThem(calls, stop);
+        assertTerminatedOnceTheBackupIsRegistered(calls, stop);
         Volume original = settled(() -> ec2.describeVolumes(b -> b.volumeIds(root)).volumes().get(0));
         assertThat(tags(original.tags())).as("only read: not tagged as converted").doesNotContainKey(Tags.ROLE);
         assertThat(r.warnings()).noneSatisfy(w -> assertThat(w).contains("converted to HVM"));
@@ -115,26 +115,36 @@ class CutoverOrderTest extends EmulatorTestBase {
     }
 
     /**
-     * In the window, the backup and the HVM image are registered before anything waits for either:
-     * no DescribeImages of either comes between the two RegisterImage calls, and both come before
-     * the source's TerminateInstances, which follows a DescribeImages that saw the backup available.
+     * In the window, the backup image is registered from the final snapshot once that snapshot
+     * completed, the source's TerminateInstances follows a DescribeImages that saw the backup
+     * registered, and only then is the HVM image registered: the termination waits for neither the
+     * HVM image nor the backup's "available".
      */
-    private static void assertBothImagesRegisteredBeforeAnyWaitsForThem(List<RecordedCall> calls, int stop) {
+    private void assertTerminatedOnceTheBackupIsRegistered(List<RecordedCall> calls, int stop) {
+        String finalSnapshotId = tagged("final-snapshot");
         int backup = first(calls, c -> c.action().equals("RegisterImage") && "paravirtual".equals(c.param("VirtualizationType")));
         int hvmImage = first(calls, c -> c.action().equals("RegisterImage") && "hvm".equals(c.param("VirtualizationType"))
                 && calls.indexOf(c) > stop);
         int terminate = first(calls, c -> c.action().equals("TerminateInstances") && SOURCE.equals(c.param("InstanceId.1")));
-        assertThat(List.of(stop, backup, hvmImage, terminate)).as("stop, backup image, HVM image, terminate")
-                .isSorted().doesNotContain(-1);
-        assertThat(calls.subList(backup, hvmImage)).as("no wait for an image between the two registrations")
-                .noneMatch(c -> c.action().equals("DescribeImages"));
-        assertThat(calls.subList(hvmImage, terminate)).as("the termination waited for the backup image")
-                .anyMatch(c -> c.action().equals("DescribeImages"));
+        assertThat(List.of(stop, backup, terminate, hvmImage))
+                .as("stop, backup image, terminate, HVM image").isSorted().doesNotContain(-1);
+        assertThat(calls.get(backup).param("BlockDeviceMapping.1.Ebs.SnapshotId")).isEqualTo(finalSnapshotId);
+        assertThat(calls.subList(stop, backup)).as("the backup's registration waited for the final snapshot")
+                .anyMatch(c -> c.action().equals("DescribeSnapshots") && names(c, finalSnapshotId));
+        String backupId = ec2.describeImages(b -> b.owners("self").filters(Filter.builder().name("tag:" + Tags.ROLE)
+                .values("backup-image").build())).images().get(0).imageId();
+        assertThat(calls.subList(backup, terminate)).as("the termination saw the backup image registered")
+                .anyMatch(c -> c.action().equals("DescribeImages") && names(c, backupId));
     }
 
     private String tagged(String role) {
         return ec2.describeSnapshots(b -> b.ownerIds("self").filters(Filter.builder().name("tag:" + Tags.ROLE)
                 .values(role).build())).snapshots().get(0).snapshotId();
+    }
+
+    /** Whether the call names {@code id}: in an id list or a filter value (polls may be shared). */
+    private static boolean names(RecordedCall c, String id) {
+        return c.params().containsValue(id);
     }
 
     private static int first(List<RecordedCall> calls, Predicate<RecordedCall> which) {

@@ -150,7 +150,7 @@ class DualBootEndToEndTest extends EmulatorTestBase {
         List<String> names = plan.steps().stream().map(PlannedStep::name).toList();
         assertThat(names).containsSubsequence("preflight", "check-source-ssm-agent", "snapshot-root-before-change", "prepare-source-dual-boot", "snapshot-root",
                 "register-trial-image", "verify-trial-instance", "stop-source", "snapshot-stopped-root", "register-backup-image",
-                "register-final-image", "terminate-source", "launch-hvm-instance");
+                "terminate-source", "register-final-image", "launch-hvm-instance");
         assertThat(names).noneMatch(n -> n.startsWith("convert-") || n.startsWith("move-source-root") || n.startsWith("attach-scratch"));
         PlannedStep change = plan.steps().stream().filter(s -> s.name().equals("prepare-source-dual-boot")).findFirst().orElseThrow();
         assertThat(change.downtime()).isFalse();
@@ -219,13 +219,13 @@ class DualBootEndToEndTest extends EmulatorTestBase {
     }
 
     @Test
-    void run_whenTheWindowFailsBeforeTheTermination_restartsTheSourceOnItsOwnRoot_andDeregistersBothImages() {
+    void run_whenTheWindowFailsBeforeTheTermination_restartsTheSourceOnItsOwnRoot_andDeregistersTheBackupImage() {
         startWithSsmOnTheSource(true);
         String root = EndState.rootVolume(ec2, SOURCE);
 
-        // The last step before the termination: both images of the final snapshot are registered.
+        // The last step before the termination: the backup image of the final snapshot is registered.
         StepFailedException e = catchThrowableOfType(StepFailedException.class,
-                () -> dualBoot(InjectedFailures.failingAfter(aws().sourceOverSsm().build(), "register-final-image")).run());
+                () -> dualBoot(InjectedFailures.failingAfter(aws().sourceOverSsm().build(), "register-backup-image")).run());
 
         assertThat(e).isNotNull();
         assertThat(e.notRolledBack()).isEmpty();
@@ -236,9 +236,10 @@ class DualBootEndToEndTest extends EmulatorTestBase {
         assertThat(source.blockDeviceMappings()).anySatisfy(m -> assertThat(m.ebs().volumeId()).isEqualTo(root));
         assertThat(snapshotsWithRole(e.migrationId(), "pre-change-snapshot")).hasSize(1);
         assertThat(warnings).anyMatch(w -> w.contains("DUAL_BOOT change was not undone"));
-        assertThat(emulator.journal().all()).as("both images were registered, then deregistered")
-                .filteredOn(c -> c.succeeded() && c.action().equals("RegisterImage") && "hvm".equals(c.param("VirtualizationType"))
-                        && c.param("Name").contains("-final-")).hasSize(1);
+        assertThat(emulator.journal().all()).as("the backup image was registered, then deregistered")
+                .filteredOn(c -> c.succeeded() && c.action().equals("RegisterImage")
+                        && "paravirtual".equals(c.param("VirtualizationType"))
+                        && c.param("Name").startsWith("pv2hvm-backup-")).hasSize(1);
         assertThat(settled(() -> ec2.describeImages(b -> b.owners("self").filters(Filter.builder()
                 .name("tag:" + Tags.MIGRATION_ID).values(e.migrationId()).build())).images())).isEmpty();
     }

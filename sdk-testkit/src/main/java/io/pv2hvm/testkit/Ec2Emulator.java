@@ -247,6 +247,26 @@ public final class Ec2Emulator implements BeforeAllCallback, AfterAllCallback, B
     }
 
     /**
+     * Fault injection in the model: the next {@code times} RegisterImage calls whose image name
+     * starts with {@code namePrefix} succeed (an image id, state {@code pending}) and the image
+     * then ends {@code failed} instead of {@code available} after the registration latency, with
+     * the state reason EC2 gives (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_Image.html,
+     * State and StateReason). Forgotten on {@link #reset()}.
+     *
+     * @throws IllegalArgumentException if the prefix is blank or {@code times} is not positive
+     */
+    public void failImageRegistrations(String namePrefix, int times) {
+        requireRunning();
+        if (namePrefix == null || namePrefix.isBlank()) {
+            throw new IllegalArgumentException("namePrefix must name the images to fail, e.g. \"pv2hvm-backup-\"");
+        }
+        if (times < 1) {
+            throw new IllegalArgumentException("times must be at least 1: " + times);
+        }
+        core.get().failImageRegistrations(namePrefix, times);
+    }
+
+    /**
      * Tells the emulator that a guest or worker wrote {@code bytes} to a volume. Nothing reaches
      * the model's volumes otherwise (it has no data plane unless file-backed), and snapshots are
      * incremental: the next snapshot of the volume takes longer by the written data's share.

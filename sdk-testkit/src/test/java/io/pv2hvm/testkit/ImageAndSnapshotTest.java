@@ -197,4 +197,37 @@ class ImageAndSnapshotTest extends MigrationWorldTest {
             assertThat(c.describeSnapshots(r -> r.snapshotIds(snap)).snapshots().get(0).state()).isEqualTo(SnapshotState.COMPLETED);
         }
     }
+
+    @Test
+    void failImageRegistrations_theMatchingRegistrationIsPendingThenFailed_othersAndLaterOnesBecomeAvailable() {
+        String snap = completedSnapshot();
+        aws.failImageRegistrations("backup-", 1);
+        java.util.function.Function<String, String> register = name -> ec2.registerImage(r -> r.name(name)
+                .rootDeviceName("/dev/sda1").blockDeviceMappings(b -> b.deviceName("/dev/sda1")
+                        .ebs(e -> e.snapshotId(snap)))).imageId();
+
+        String other = register.apply("trial-1");
+        String failing = register.apply("backup-1");
+        String again = register.apply("backup-2");
+
+        Polling.until(() -> image(failing).state() != ImageState.PENDING);
+        Image failed = image(failing);
+        assertThat(failed.state()).isEqualTo(ImageState.FAILED);
+        assertThat(failed.stateReason().code()).isEqualTo("Server.InternalError");
+        waiter.waitUntilImageAvailable(r -> r.imageIds(other, again)).matched().response().orElseThrow();
+        assertThatThrownBy(() -> ec2.runInstances(r -> r.imageId(failing).instanceType("t3.micro").minCount(1).maxCount(1)))
+                .satisfies(e -> assertThat(code(e)).isEqualTo("InvalidAMIID.Unavailable"));
+    }
+
+    @Test
+    void failImageRegistrations_withoutANamePrefixOrCount_isRefusedAndChangesNothing() {
+        assertThatThrownBy(() -> aws.failImageRegistrations(" ", 1)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("namePrefix");
+        assertThatThrownBy(() -> aws.failImageRegistrations("backup-", 0)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("times");
+        String snap = completedSnapshot();
+        String ami = ec2.registerImage(r -> r.name("backup-3").rootDeviceName("/dev/sda1")
+                .blockDeviceMappings(b -> b.deviceName("/dev/sda1").ebs(e -> e.snapshotId(snap)))).imageId();
+        waiter.waitUntilImageAvailable(r -> r.imageIds(ami)).matched().response().orElseThrow();
+    }
 }

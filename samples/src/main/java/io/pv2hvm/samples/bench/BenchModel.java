@@ -37,8 +37,8 @@ public record BenchModel(LatencyModel latency, double writeMiBPerSecond, double 
                     + " is varied in the sensitivity table for all procedures together).",
             "Same poll interval for every wait; the seeds' worker already runs and their independent volumes are"
                     + " created and attached together (benefits only the seeds get).",
-            "Terminating the source and releasing its IP: the floor overlaps them with its snapshot, pv2hvm with"
-                    + " its final image; the seeds' order needs the IP back before relaunching, so it waits for both.");
+            "Terminating the source and releasing its IP: the floor overlaps them with its snapshot, pv2hvm, once its"
+                    + " backup image is registered, with its final image; the seeds' order needs the IP back before relaunching, so it waits for both.");
 
     public BenchModel {
         Objects.requireNonNull(latency, "latency");

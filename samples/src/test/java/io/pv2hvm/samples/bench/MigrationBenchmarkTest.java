@@ -47,7 +47,7 @@ class MigrationBenchmarkTest {
                 .contains("stop-source", "register-final-image", "launch-hvm-instance", "await-new-instance-boot")
                 .doesNotContain("verify-trial-instance", "verify-new-instance", "cleanup");
         // DUAL_BOOT converts nothing in the window: the final snapshot is registered as it is (its window is
-        // F's chain plus the backup image, but pv2hvm registers both images before terminating, so the termination
+        // F's chain plus the backup image's registration, which the termination waits for, but the termination then
         // overlaps the HVM image's registration where F's overlaps its snapshot: no ordering with F follows from the model)
         assertThat(c.dualBoot().criticalPath()).extracting(Outcome.Step::name)
                 .contains("stop-source", "snapshot-stopped-root", "register-backup-image", "register-final-image",

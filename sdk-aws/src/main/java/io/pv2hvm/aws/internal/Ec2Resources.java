@@ -614,6 +614,36 @@ public final class Ec2Resources {
         });
     }
 
+    /**
+     * Waits until a describe shows image {@code id} registered: {@code pending} or {@code available}.
+     * A new id may be NotFound for a while (eventual consistency), so that keeps waiting; an image
+     * that is {@code failed}, {@code invalid} or {@code deregistered} was not registered and throws
+     * (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_Image.html, State).
+     */
+    public Image waitImageRegistered(StepContext ctx, String id) {
+        return waits.until(ctx, "image " + id + " to be registered", timeouts.image(), () -> {
+            Image img = image(id).orElse(null);
+            if (img == null) {
+                return Optional.empty();
+            }
+            String state = img.stateAsString();
+            if ("pending".equals(state) || "available".equals(state)) {
+                return Optional.of(img);
+            }
+            throw new AwsCallException("RegisterImage", "ImageNotRegistered", "Image " + id + " is " + state + ", not"
+                    + " registered" + (img.stateReason() == null ? "" : ": " + img.stateReason().message()), null, false);
+        });
+    }
+
+    /**
+     * Waits until image {@code id} leaves {@code pending} and returns its state: {@code available},
+     * or {@code failed}, {@code invalid}, {@code deregistered} (none of which EC2 launches).
+     */
+    public String waitImageSettled(StepContext ctx, String id) {
+        return waits.until(ctx, "image " + id + " to be available or failed", timeouts.image(), () -> image(id)
+                .map(Image::stateAsString).filter(state -> !"pending".equals(state)));
+    }
+
     public void deregister(StepContext ctx, String id, String role) {
         try {
             calls.call("DeregisterImage", () -> ec2.deregisterImage(r -> r.imageId(id)));

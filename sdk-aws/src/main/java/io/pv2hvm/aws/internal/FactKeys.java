@@ -31,6 +31,8 @@ public final class FactKeys {
     public static final String FINAL_SNAPSHOT = "aws.final-snapshot";
     public static final String HVM_IMAGE = "aws.hvm-image";
     public static final String BACKUP_IMAGE = "aws.backup-image";
+    /** The backup image a rollback registered again because the first one ended failed. */
+    public static final String REREGISTERED_BACKUP_IMAGE = "aws.reregistered-backup-image";
     public static final String SOURCE_TERMINATED = "aws.source-terminated";
     /** TerminateInstances of the source was answered: the source is going, whatever a (stale) describe says. */
     public static final String SOURCE_TERMINATION_STARTED = "aws.source-termination-started";

@@ -24,6 +24,11 @@ public final class Roles {
     public static final String HVM_IMAGE = "hvm-image";
     public static final String HVM_IMAGE_SNAPSHOT = "hvm-image-snapshot";
     public static final String BACKUP_IMAGE = "backup-image";
+    /**
+     * A rollback's second backup image, registered from the same final snapshot when the first one
+     * ended {@code failed} after the source was terminated: the source is relaunched from it. Kept.
+     */
+    public static final String REREGISTERED_BACKUP_IMAGE = "reregistered-backup-image";
     public static final String NEW_INSTANCE = "hvm-instance";
     /**
      * The source's own root volume, converted to HVM in place after its final snapshot (the

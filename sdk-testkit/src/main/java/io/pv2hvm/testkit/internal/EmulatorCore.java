@@ -46,6 +46,18 @@ public final class EmulatorCore {
     }
 
     /** The disk image behind a volume or snapshot, if it is file-backed. */
+    /** The next {@code times} RegisterImage calls whose name starts with {@code namePrefix} end {@code failed}. */
+    public void failImageRegistrations(String namePrefix, int times) {
+        model.lock.lock();
+        try {
+            for (int i = 0; i < times; i++) {
+                model.imageRegistrationsToFail.add(namePrefix);
+            }
+        } finally {
+            model.lock.unlock();
+        }
+    }
+
     /** Records that {@code bytes} were written to a volume: its next snapshot copies them. */
     public void recordWrite(String volumeId, long bytes) {
         model.lock.lock();

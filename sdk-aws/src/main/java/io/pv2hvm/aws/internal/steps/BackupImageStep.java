@@ -1,5 +1,6 @@
 package io.pv2hvm.aws.internal.steps;
 
+import io.pv2hvm.aws.AwsCallException;
 import io.pv2hvm.aws.internal.AwsRuntime;
 import io.pv2hvm.aws.internal.FactKeys;
 import io.pv2hvm.aws.internal.Roles;
@@ -45,39 +46,69 @@ public final class BackupImageStep implements Step {
         String snapshot = ctx.fact(FactKeys.FINAL_SNAPSHOT).orElseThrow();
         aws.ec2().waitSnapshot(ctx, snapshot, src.rootVolume().volumeId());
         String id = ctx.fact(FactKeys.BACKUP_IMAGE).orElseGet(() -> {
-            String image = aws.ec2().taggedImage(ctx.migrationId(), Roles.BACKUP_IMAGE).map(Image::imageId)
-                    .orElseGet(() -> aws.ec2().calls().call("RegisterImage", () -> aws.ec2().ec2().registerImage(r -> {
-                        r.name("pv2hvm-backup-" + src.instanceId() + "-" + ctx.migrationId())
-                                .description("PV backup of " + src.instanceId() + " before pv2hvm migrated it to HVM")
-                                .virtualizationType("paravirtual").architecture(src.architecture())
-                                .rootDeviceName(src.rootDeviceName())
-                                .blockDeviceMappings(BlockDeviceMapping.builder().deviceName(src.rootDeviceName()).ebs(e -> {
-                                    e.snapshotId(snapshot).deleteOnTermination(true)
-                                            .volumeType(src.rootVolume().volumeType());
-                                    // io1/io2 need their IOPS, gp3 may carry IOPS and throughput.
-                                    if (src.rootVolume().iops() != null && !"gp2".equals(src.rootVolume().volumeType())
-                                            && !"standard".equals(src.rootVolume().volumeType())) {
-                                        e.iops(src.rootVolume().iops());
-                                    }
-                                    if (src.rootVolume().throughput() != null) {
-                                        e.throughput(src.rootVolume().throughput());
-                                    }
-                                }).build())
-                                .tagSpecifications(aws.ec2().tags(ctx, ResourceType.IMAGE, Roles.BACKUP_IMAGE));
-                        if (src.kernelId() != null) {
-                            r.kernelId(src.kernelId());
-                        }
-                        if (src.ramdiskId() != null) {
-                            r.ramdiskId(src.ramdiskId());
-                        }
-                    })).imageId());
-            ctx.resourceCreated(new Resource("image", image, Roles.BACKUP_IMAGE));
+            String image = register(aws, ctx, src, snapshot, Roles.BACKUP_IMAGE,
+                    "pv2hvm-backup-" + src.instanceId() + "-" + ctx.migrationId());
             ctx.putFact(FactKeys.BACKUP_IMAGE, image);
             return image;
         });
-        // Not waiting for "available" here: the termination waits for it, while the HVM image is
-        // registered.
+        // Not waiting for "available" here: the termination needs it registered only, and a
+        // rollback after the termination waits for it before relaunching the source.
         ctx.putFact(Facts.BACKUP_IMAGE_ID, id);
+    }
+
+    /**
+     * Registers a PV image of {@code src} from its completed root snapshot, tagged {@code role}
+     * and journaled; a resumed run finds the one it registered before by that tag.
+     */
+    static String register(AwsRuntime aws, StepContext ctx, SourceInstance src, String snapshot, String role,
+            String name) {
+        String image = aws.ec2().taggedImage(ctx.migrationId(), role).map(Image::imageId)
+                .orElseGet(() -> registerOrFind(aws, ctx, role, () -> aws.ec2().calls().call("RegisterImage",
+                        () -> aws.ec2().ec2().registerImage(r -> {
+                    r.name(name)
+                            .description("PV backup of " + src.instanceId() + " before pv2hvm migrated it to HVM")
+                            .virtualizationType("paravirtual").architecture(src.architecture())
+                            .rootDeviceName(src.rootDeviceName())
+                            .blockDeviceMappings(BlockDeviceMapping.builder().deviceName(src.rootDeviceName()).ebs(e -> {
+                                e.snapshotId(snapshot).deleteOnTermination(true)
+                                        .volumeType(src.rootVolume().volumeType());
+                                // io1/io2 need their IOPS, gp3 may carry IOPS and throughput.
+                                if (src.rootVolume().iops() != null && !"gp2".equals(src.rootVolume().volumeType())
+                                        && !"standard".equals(src.rootVolume().volumeType())) {
+                                    e.iops(src.rootVolume().iops());
+                                }
+                                if (src.rootVolume().throughput() != null) {
+                                    e.throughput(src.rootVolume().throughput());
+                                }
+                            }).build())
+                            .tagSpecifications(aws.ec2().tags(ctx, ResourceType.IMAGE, role));
+                    if (src.kernelId() != null) {
+                        r.kernelId(src.kernelId());
+                    }
+                    if (src.ramdiskId() != null) {
+                        r.ramdiskId(src.ramdiskId());
+                    }
+                })).imageId()));
+        ctx.resourceCreated(new Resource("image", image, role));
+        return image;
+    }
+
+    /**
+     * RegisterImage has no client token: when its answer was lost and the SDK's retry finds the
+     * name taken (InvalidAMIName.Duplicate), the first call registered it; a describe may show it
+     * only after the visibility grace, so look by tag for that long before giving up.
+     */
+    private static String registerOrFind(AwsRuntime aws, StepContext ctx, String role,
+            java.util.function.Supplier<String> register) {
+        try {
+            return register.get();
+        } catch (AwsCallException e) {
+            if (!"InvalidAMIName.Duplicate".equals(e.errorCode())) {
+                throw e;
+            }
+            return aws.ec2().waits().within(ctx, aws.ec2().visibility(), () -> aws.ec2()
+                    .taggedImage(ctx.migrationId(), role).map(Image::imageId)).orElseThrow(() -> e);
+        }
     }
 
     @Override

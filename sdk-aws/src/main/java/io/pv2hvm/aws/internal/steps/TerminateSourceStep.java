@@ -19,12 +19,15 @@ import java.util.Optional;
 
 /**
  * Starts terminating the stopped source to free its private IPs. Runs only after the backup image
- * exists and an HVM image of the same recipe passed its boot check (the trial). It does not wait:
- * the final image (registered just before) becomes available while EC2 terminates the source, and
- * the launch waits for both.
+ * is registered from the completed final snapshot (pending or available) and an HVM image of the
+ * same recipe passed its boot check (the trial). It does not wait for the termination: the final
+ * image is registered and becomes available while EC2 terminates the source, and the launch waits
+ * for both.
  *
  * <p>Compensation relaunches the source from the backup image with the same IPs: the rollback of
- * a cutover whose new instance failed.
+ * a cutover whose new instance failed. It first waits until the backup image is available; if it
+ * ended failed, it registers a backup image again from the same kept final snapshot and relaunches
+ * from that.
  */
 public final class TerminateSourceStep implements Step {
     private static final String RESTORED = "restored-source";
@@ -42,8 +45,9 @@ public final class TerminateSourceStep implements Step {
 
     @Override
     public StepDescription describe() {
-        return new StepDescription("Once the backup image is available, start terminating the stopped source"
-                + " (volumes kept) to free its private IPs",
+        return new StepDescription("Once the backup image is registered from the completed final snapshot, start"
+                + " terminating the stopped source (volumes kept) to free its private IPs; a rollback waits for the"
+                + " backup image to be available (registering it again if it failed) and relaunches the source from it",
                 List.of(), List.of("source instance: terminated (its backup image and volumes are kept)"));
     }
 
@@ -53,11 +57,12 @@ public final class TerminateSourceStep implements Step {
         // Never lose data: a backup image must exist and the recipe must have booted before the source goes.
         String backup = ctx.fact(FactKeys.BACKUP_IMAGE).orElseThrow(() -> new JournalException("Refusing to terminate "
                 + src.instanceId() + ": no backup image is journaled."));
-        // Registered from a completed snapshot is not enough: only an "available" image is one EC2
-        // will launch (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_Image.html, State),
-        // and a rollback after this point relaunches the source from it. The wait costs the
-        // registration latency, which the HVM image's registration, issued before, shares.
-        aws.ec2().waitImage(ctx, backup);
+        // Registered (pending or available, https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_Image.html,
+        // State) from the completed final snapshot: the image exists, and that snapshot is kept. Only
+        // an available image launches, so a rollback waits for it, and registers it again from the
+        // same snapshot if it failed; waiting for "available" here would cost the registration
+        // latency inside the window.
+        aws.ec2().waitImageRegistered(ctx, backup);
         if (ctx.fact(FactKeys.TRIAL_VERIFIED).isEmpty()) {
             throw new JournalException("Refusing to terminate " + src.instanceId() + ": no HVM image of this migration"
                     + " has passed its boot check.");
@@ -86,6 +91,33 @@ public final class TerminateSourceStep implements Step {
                 .instanceState(ctx, id)) ? Optional.<Boolean>empty() : Optional.of(true)).isEmpty();
     }
 
+    /**
+     * The backup image to relaunch the source from, once available. The termination needed it only
+     * registered; if it ended failed (or is otherwise unlaunchable), a backup image is registered
+     * again from the same kept, completed final snapshot, tagged and journaled like the first.
+     */
+    private String launchableBackup(StepContext ctx, SourceInstance src) {
+        Optional<String> again = ctx.fact(FactKeys.REREGISTERED_BACKUP_IMAGE);
+        if (again.isPresent()) {
+            aws.ec2().waitImage(ctx, again.get());
+            return again.get();
+        }
+        String backup = ctx.fact(FactKeys.BACKUP_IMAGE).orElseThrow();
+        String state = aws.ec2().waitImageSettled(ctx, backup);
+        if ("available".equals(state)) {
+            return backup;
+        }
+        String snapshot = ctx.fact(FactKeys.FINAL_SNAPSHOT).orElseThrow();
+        aws.ec2().waitSnapshot(ctx, snapshot, src.rootVolume().volumeId());
+        String image = BackupImageStep.register(aws, ctx, src, snapshot, Roles.REREGISTERED_BACKUP_IMAGE,
+                "pv2hvm-backup-" + src.instanceId() + "-" + ctx.migrationId() + "-again");
+        ctx.putFact(FactKeys.REREGISTERED_BACKUP_IMAGE, image);
+        ctx.warn("Backup image " + backup + " is " + state + "; registered backup image " + image + " again from the"
+                + " final snapshot " + snapshot + " to relaunch the source from.");
+        aws.ec2().waitImage(ctx, image);
+        return image;
+    }
+
     @Override
     public void compensate(StepContext ctx) {
         if (ctx.fact(FactKeys.RESTORED_SOURCE).isPresent() || !SourceRef.terminated(ctx)) {
@@ -97,10 +129,12 @@ public final class TerminateSourceStep implements Step {
         }
         aws.ec2().waitInstance(ctx, original, "terminated"); // a shutting-down source first has to finish
         SourceInstance src = aws.source(ctx);
-        String backup = ctx.fact(FactKeys.BACKUP_IMAGE).orElseThrow();
         // A crash after a relaunch but before journaling it: the tag finds it, and it holds the IP already.
-        String relaunched = aws.ec2().taggedInstances(ctx.migrationId(), RESTORED).stream().map(Instance::instanceId)
-                .findFirst().orElseGet(() -> {
+        Optional<String> found = aws.ec2().taggedInstances(ctx.migrationId(), RESTORED).stream()
+                .map(Instance::instanceId).findFirst();
+        String backup = found.isPresent() ? ctx.fact(FactKeys.REREGISTERED_BACKUP_IMAGE)
+                .orElseGet(() -> ctx.fact(FactKeys.BACKUP_IMAGE).orElseThrow()) : launchableBackup(ctx, src);
+        String relaunched = found.orElseGet(() -> {
                     src.primaryInterface().ifPresent(eni -> aws.ec2().waitIpFree(ctx, eni.subnetId(),
                             eni.primaryPrivateIp()));
                     return Responses.first(aws.ec2().calls().call("RunInstances", () -> aws.ec2().ec2().runInstances(

@@ -210,9 +210,13 @@ final class ImageActions {
         }
         m.images.put(img.id, img);
         m.putTags(img.id, TagSpecifications.forType(p, "image"));
+        // An injected failure: the image is registered (an id, "pending") and then ends "failed",
+        // as a registration can (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_Image.html, State).
+        String failing = m.imageRegistrationsToFail.stream().filter(name::startsWith).findFirst().orElse(null);
+        boolean fails = failing != null && m.imageRegistrationsToFail.remove(failing);
         m.after(m.latency.imageRegistration(), () -> {
             if (img.state.equals("pending")) {
-                img.state = "available";
+                img.state = fails ? "failed" : "available";
             }
         });
         out.text("imageId", img.id);

@@ -86,6 +86,8 @@ public final class Ec2Model {
     public String defaultHostManagementRole;
     /** When the Default Host Management Configuration was last changed. */
     public Instant defaultHostManagementSince;
+    /** Injected fault: name prefixes of RegisterImage calls whose image ends {@code failed}, one entry per call. */
+    public final java.util.List<String> imageRegistrationsToFail = new java.util.ArrayList<>();
     private long nextPublicIp = Ipv4.parse("203.0.113.10");
     private long nextElasticIp = Ipv4.parse("198.51.100.10");
 
