@@ -213,6 +213,22 @@ public final class MigrationSpec {
         return new Engine(this).runAsync(Objects.requireNonNull(executor, "executor"));
     }
 
+    /** A read-only view of what was set here, for steps: it cannot run, plan or change the migration. */
+    public MigrationOptions options() {
+        MigrationSpec spec = this;
+        return new MigrationOptions() {
+            @Override
+            public String instanceId() {
+                return spec.instanceId();
+            }
+
+            @Override
+            public String toString() {
+                return spec.toString();
+            }
+        };
+    }
+
     /** The source instance id. */
     public String instanceId() {
         return f.instanceId;

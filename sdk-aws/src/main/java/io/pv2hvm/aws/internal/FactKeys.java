@@ -46,7 +46,6 @@ public final class FactKeys {
     public static final String SOURCE_ROOT_CONVERTED = "aws.source-root-converted";
     /** The volume a rollback made from the final snapshot as the source's new root. */
     public static final String RESTORED_SOURCE_ROOT = "aws.restored-source-root";
-    public static final String RESTORED_SOURCE = "aws.restored-source";
 
     /** The volume id created for a role, e.g. {@code aws.volume.scratch-source-volume}. */
     public static String volume(String role) {

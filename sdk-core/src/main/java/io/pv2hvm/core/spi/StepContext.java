@@ -1,6 +1,8 @@
 package io.pv2hvm.core.spi;
 
+import io.pv2hvm.core.JournalException;
 import io.pv2hvm.core.MigrationCancelledException;
+import io.pv2hvm.core.MigrationOptions;
 import io.pv2hvm.core.MigrationSpec;
 import io.pv2hvm.core.Resource;
 
@@ -36,6 +38,50 @@ public interface StepContext {
 
     /** Records a fact, durably, before returning. Later steps and a resumed run see it. */
     void putFact(String key, String value);
+
+    /** What the user set, read-only. */
+    default MigrationOptions options() {
+        return spec().options();
+    }
+
+    /**
+     * A typed fact, if journaled (under its name, else under one of its older names). It ignores
+     * the key's fallback: see {@link #get}.
+     */
+    default <T> Optional<T> find(FactKey<T> key) {
+        return journaledText(key).map(key.codec()::fromLegacy);
+    }
+
+    /**
+     * A typed fact, else the key's fallback (e.g. the spec's instance for
+     * {@code MigrationFacts.CURRENT_SOURCE_ID}).
+     *
+     * @throws JournalException when neither exists: a step asked for a fact no earlier step recorded
+     */
+    default <T> T get(FactKey<T> key) {
+        return find(key).or(() -> key.fallback(options())).orElseThrow(() -> new JournalException(
+                "Step " + stepName() + " needs fact '" + key.name() + "', which no earlier step of migration "
+                        + migrationId() + " recorded."));
+    }
+
+    /** Records a typed fact, durably, before returning. */
+    default <T> void put(FactKey<T> key, T value) {
+        putFact(key.name(), key.codec().toLegacy(value));
+    }
+
+    /** Whether the fact was journaled (under its name or an older one); the fallback does not count. */
+    default boolean has(FactKey<?> key) {
+        return journaledText(key).isPresent();
+    }
+
+    private Optional<String> journaledText(FactKey<?> key) {
+        Map<String, String> all = facts();
+        String raw = all.get(key.name());
+        for (int i = 0; raw == null && i < key.legacyNames().size(); i++) {
+            raw = all.get(key.legacyNames().get(i));
+        }
+        return Optional.ofNullable(raw);
+    }
 
     /** Every resource created so far, in creation order. */
     List<Resource> resources();

@@ -1,6 +1,7 @@
 package io.pv2hvm.aws.internal.steps;
 
 import io.pv2hvm.aws.internal.FactKeys;
+import io.pv2hvm.core.MigrationFacts;
 import io.pv2hvm.core.spi.StepContext;
 
 /**
@@ -12,7 +13,7 @@ final class SourceRef {
     }
 
     static String current(StepContext ctx) {
-        return ctx.fact(FactKeys.RESTORED_SOURCE).orElse(ctx.spec().instanceId());
+        return ctx.get(MigrationFacts.CURRENT_SOURCE_ID);
     }
 
     /** Whether the original source was (or is being) terminated: from then on, recovery copies are never deleted. */

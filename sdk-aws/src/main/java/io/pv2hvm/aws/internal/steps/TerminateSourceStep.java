@@ -6,6 +6,7 @@ import io.pv2hvm.aws.internal.FactKeys;
 import io.pv2hvm.aws.internal.Roles;
 import io.pv2hvm.aws.internal.SourceInstance;
 import io.pv2hvm.core.JournalException;
+import io.pv2hvm.core.MigrationFacts;
 import io.pv2hvm.core.MigrationException;
 import io.pv2hvm.core.Resource;
 import io.pv2hvm.core.spi.Step;
@@ -120,7 +121,7 @@ public final class TerminateSourceStep implements Step {
 
     @Override
     public void compensate(StepContext ctx) {
-        if (ctx.fact(FactKeys.RESTORED_SOURCE).isPresent() || !SourceRef.terminated(ctx)) {
+        if (ctx.has(MigrationFacts.CURRENT_SOURCE_ID) || !SourceRef.terminated(ctx)) {
             return;
         }
         String original = ctx.spec().instanceId();
@@ -145,7 +146,8 @@ public final class TerminateSourceStep implements Step {
                             .instances(), "RunInstances", RESTORED).instanceId();
                 });
         ctx.resourceCreated(new Resource("instance", relaunched, RESTORED));
-        ctx.putFact(FactKeys.RESTORED_SOURCE, relaunched);
+        // Public: a user's compensation (e.g. a load balancer's) must act on the relaunched server.
+        ctx.put(MigrationFacts.CURRENT_SOURCE_ID, relaunched);
         aws.ec2().waitInstance(ctx, relaunched, "running");
         SourceDestCheck.carryOver(aws, src, relaunched);
         ElasticIps.associate(aws, ctx, relaunched); // termination had disassociated them
