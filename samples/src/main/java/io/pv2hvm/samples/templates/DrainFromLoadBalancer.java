@@ -1,5 +1,6 @@
 package io.pv2hvm.samples.templates;
 
+import io.pv2hvm.core.MigrationFacts;
 import io.pv2hvm.core.spi.Step;
 import io.pv2hvm.core.spi.StepContext;
 import io.pv2hvm.core.spi.StepDescription;
@@ -10,12 +11,13 @@ import java.util.Objects;
 /**
  * A custom step for the start of CUTOVER: takes the source out of its load balancer before it is
  * stopped, so no request hits a stopping server. If the migration fails later, the rollback puts
- * the (restored) source back.
+ * the source back: the original instance, or, when the source was already terminated, the one
+ * the rollback relaunched from the backup image ({@link MigrationFacts#CURRENT_SOURCE_ID}).
  *
  * <pre>{@code
  * Migration.of(id).toHvm().preservingIps()
  *         .withStepBefore(Phase.CUTOVER, new DrainFromLoadBalancer(targetGroup))
- *         .withStep(Phase.CUTOVER, new RejoinLoadBalancer(targetGroup))
+ *         .withStep(Phase.CUTOVER, new RejoinLoadBalancer(targetGroup)) // at the end of CUTOVER
  *         .run();
  * }</pre>
  */
@@ -40,7 +42,7 @@ public final class DrainFromLoadBalancer implements Step {
 
     @Override
     public void run(StepContext context) {
-        String source = context.spec().instanceId();
+        String source = context.get(MigrationFacts.CURRENT_SOURCE_ID); // the instance: nothing relaunched yet
         context.progress(0, "deregistering " + source);
         membership.deregister(source);
         context.progress(100, "drained " + source);
@@ -48,7 +50,8 @@ public final class DrainFromLoadBalancer implements Step {
 
     @Override
     public void compensate(StepContext context) {
-        // The rollback has restored the source (same id, or relaunched with the same IPs): serve again.
-        membership.register(context.spec().instanceId());
+        // Compensated after terminate-source: if that step relaunched the source from its backup
+        // image, the server that serves again has a new id, and the original one is gone.
+        membership.register(context.get(MigrationFacts.CURRENT_SOURCE_ID));
     }
 }

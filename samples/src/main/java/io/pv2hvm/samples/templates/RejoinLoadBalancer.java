@@ -1,7 +1,7 @@
 package io.pv2hvm.samples.templates;
 
-import io.pv2hvm.core.Facts;
 import io.pv2hvm.core.MigrationException;
+import io.pv2hvm.core.MigrationFacts;
 import io.pv2hvm.core.spi.Step;
 import io.pv2hvm.core.spi.StepContext;
 import io.pv2hvm.core.spi.StepDescription;
@@ -43,7 +43,7 @@ public final class RejoinLoadBalancer implements Step {
     }
 
     private static String newInstance(StepContext context) {
-        return context.fact(Facts.NEW_INSTANCE_ID).orElseThrow(() -> new MigrationException("No new instance yet:"
+        return context.find(MigrationFacts.NEW_INSTANCE_ID).orElseThrow(() -> new MigrationException("No new instance yet:"
                 + " put rejoin-load-balancer at the end of CUTOVER (withStep), after the launch."));
     }
 }

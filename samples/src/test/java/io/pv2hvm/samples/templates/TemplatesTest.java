@@ -3,6 +3,8 @@ package io.pv2hvm.samples.templates;
 import io.pv2hvm.aws.AwsSteps;
 import io.pv2hvm.aws.FleetResult;
 import io.pv2hvm.core.Migration;
+import io.pv2hvm.core.MigrationFacts;
+import io.pv2hvm.core.MigrationListener;
 import io.pv2hvm.core.MigrationResult;
 import io.pv2hvm.core.MigrationSpec;
 import io.pv2hvm.core.Phase;
@@ -27,6 +29,7 @@ import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.model.Filter;
+import software.amazon.awssdk.services.ec2.model.Instance;
 import software.amazon.awssdk.services.ssm.SsmClient;
 
 import java.util.List;
@@ -114,34 +117,104 @@ class TemplatesTest {
     }
 
     @Test
-    void loadBalancerSteps_whenCutoverFailsAfterwards_putTheSourceBack() {
+    void loadBalancerSteps_whenCutoverFailsAfterwards_putTheRelaunchedSourceBack() {
         RecordingMembership lb = new RecordingMembership();
-        Step fails = new Step() {
+        List<String> warnings = new CopyOnWriteArrayList<>();
+
+        StepFailedException e = catchThrowableOfType(StepFailedException.class, () -> migration(SandboxWorld.SOURCE)
+                .onProgress(warningsInto(warnings))
+                .withStepBefore(Phase.CUTOVER, new DrainFromLoadBalancer(lb))
+                .withStep(Phase.CUTOVER, new RejoinLoadBalancer(lb)).withStep(Phase.CUTOVER, failing("smoke-test"))
+                .run());
+
+        assertThat(e.step()).isEqualTo("smoke-test");
+        assertThat(e.rolledBack()).contains("terminate-source", "rejoin-load-balancer", "drain-from-load-balancer");
+        Instance serving = onlyRunningInstanceAt(SandboxWorld.SOURCE_IP);
+        assertThat(serving.virtualizationTypeAsString()).isEqualTo("paravirtual");
+        assertThat(serving.instanceId()).as("relaunched from the backup image").isNotEqualTo(SandboxWorld.SOURCE);
+        assertThat(warnings).anySatisfy(w -> assertThat(w).contains("relaunched", serving.instanceId()));
+        String hvm = lb.events.get(1).substring("register ".length());
+        assertThat(lb.events).containsExactly(
+                "deregister " + SandboxWorld.SOURCE,   // drained before the stop
+                "register " + hvm,                     // rejoined: the new HVM instance
+                "deregister " + hvm,                   // rejoin compensated
+                "register " + serving.instanceId());   // drain compensated: the relaunched source, not the terminated one
+    }
+
+    @Test
+    void loadBalancerSteps_whenCutoverFailsBeforeTermination_putTheOriginalBack() {
+        RecordingMembership lb = new RecordingMembership();
+
+        StepFailedException e = catchThrowableOfType(StepFailedException.class, () -> migration(SandboxWorld.SOURCE)
+                .withStepBefore(Phase.CUTOVER, new DrainFromLoadBalancer(lb))
+                .withStepBefore(Phase.CUTOVER, failing("pre-stop-check"))
+                .withStep(Phase.CUTOVER, new RejoinLoadBalancer(lb)).run());
+
+        assertThat(e.step()).isEqualTo("pre-stop-check");
+        assertThat(e.rolledBack()).contains("drain-from-load-balancer").doesNotContain("terminate-source");
+        assertThat(onlyRunningInstanceAt(SandboxWorld.SOURCE_IP).instanceId()).isEqualTo(SandboxWorld.SOURCE);
+        assertThat(lb.events).containsExactly("deregister " + SandboxWorld.SOURCE, "register " + SandboxWorld.SOURCE);
+    }
+
+    @Test
+    void currentSourceId_inAUserStepsCompensation_isTheRelaunchedSource() {
+        List<String> seen = new CopyOnWriteArrayList<>();
+        Step witness = new Step() {
             @Override
             public String name() {
-                return "smoke-test";
+                return "witness";
             }
 
             @Override
             public void run(StepContext context) {
-                throw new IllegalStateException("smoke test failed on the new instance");
+                seen.add("run " + context.get(MigrationFacts.CURRENT_SOURCE_ID));
+            }
+
+            @Override
+            public void compensate(StepContext context) {
+                seen.add("compensate " + context.get(MigrationFacts.CURRENT_SOURCE_ID));
             }
         };
 
-        StepFailedException e = catchThrowableOfType(StepFailedException.class, () -> migration(SandboxWorld.SOURCE)
-                .withStepBefore(Phase.CUTOVER, new DrainFromLoadBalancer(lb))
-                .withStep(Phase.CUTOVER, new RejoinLoadBalancer(lb)).withStep(Phase.CUTOVER, fails).run());
+        catchThrowableOfType(StepFailedException.class, () -> migration(SandboxWorld.SOURCE)
+                .withStepBefore(Phase.CUTOVER, witness).withStep(Phase.CUTOVER, failing("smoke-test")).run());
 
-        assertThat(e.step()).isEqualTo("smoke-test");
-        assertThat(e.rolledBack()).contains("rejoin-load-balancer", "drain-from-load-balancer");
-        assertThat(lb.events).hasSize(4).startsWith("deregister " + SandboxWorld.SOURCE)
-                .endsWith("register " + SandboxWorld.SOURCE);
-        assertThat(lb.events.get(2)).isEqualTo(lb.events.get(1).replace("register", "deregister"));
-        assertThat(ec2.describeInstances(b -> b.filters(Filter.builder().name("private-ip-address")
-                        .values(SandboxWorld.SOURCE_IP).build()))
+        String relaunched = onlyRunningInstanceAt(SandboxWorld.SOURCE_IP).instanceId();
+        assertThat(relaunched).isNotEqualTo(SandboxWorld.SOURCE);
+        assertThat(seen).containsExactly("run " + SandboxWorld.SOURCE, "compensate " + relaunched);
+    }
+
+    private static Step failing(String name) {
+        return new Step() {
+            @Override
+            public String name() {
+                return name;
+            }
+
+            @Override
+            public void run(StepContext context) {
+                throw new IllegalStateException(name + " failed");
+            }
+        };
+    }
+
+    private static MigrationListener warningsInto(List<String> warnings) {
+        return new MigrationListener() {
+            @Override
+            public void warning(String migrationId, String step, String message) {
+                warnings.add(message);
+            }
+        };
+    }
+
+    /** The one running instance holding {@code ip}. */
+    private Instance onlyRunningInstanceAt(String ip) {
+        List<Instance> running = ec2.describeInstances(b -> b.filters(Filter.builder().name("private-ip-address")
+                        .values(ip).build()))
                 .reservations().stream().flatMap(res -> res.instances().stream())
-                .filter(i -> "running".equals(i.state().nameAsString())).toList())
-                .singleElement().satisfies(i -> assertThat(i.virtualizationTypeAsString()).isEqualTo("paravirtual"));
+                .filter(i -> "running".equals(i.state().nameAsString())).toList();
+        assertThat(running).hasSize(1);
+        return running.get(0);
     }
 
     /** A load balancer that remembers what it was told, in order. */
