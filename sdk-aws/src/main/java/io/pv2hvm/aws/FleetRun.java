@@ -89,7 +89,8 @@ final class FleetRun {
                 outcomes.add(i < started.size() ? await(started.get(i)) : notStarted(specs.get(i)));
             }
             Duration makespan = Duration.between(start, clock.instant());
-            return new FleetResult(outcomes, makespan, maxConcurrent, peak.get());
+            return FleetResult.builder().outcomes(outcomes).makespan(makespan).maxConcurrent(maxConcurrent)
+                    .peakConcurrency(peak.get()).build();
         } finally {
             pool.shutdown();
             if (stopping) {

@@ -117,7 +117,9 @@ public final class Migrations {
         } finally {
             locks.values().forEach(JournalLock::close);
         }
-        return new SweepReport(toDelete.stream().map(Found::resource).toList(), skipped, unverified, dryRun);
+        SweepReport.Builder report = SweepReport.builder().deleted(toDelete.stream().map(Found::resource).toList())
+                .skipped(skipped).unverified(unverified);
+        return (dryRun ? report.dryRun() : report).build();
     }
 
     /**
