@@ -6,13 +6,17 @@ import io.pv2hvm.core.Phase;
 import io.pv2hvm.core.StepFailedException;
 import io.pv2hvm.core.journal.InMemoryJournal;
 import io.pv2hvm.core.spi.Step;
+import io.pv2hvm.core.spi.JournalEntry;
 import io.pv2hvm.core.spi.StepContext;
+import io.pv2hvm.testkit.ManualClock;
 import io.pv2hvm.testkit.SimulatedGuest;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.ec2.model.Filter;
 import software.amazon.awssdk.services.ec2.model.Tag;
 
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 
 import static io.pv2hvm.aws.EmulatedAws.SOURCE;
@@ -126,6 +130,37 @@ class GuestAndSweepTest extends EmulatorTestBase {
         assertThat(settled(() -> ec2.describeVolumes(b -> b.filters(Filter.builder().name("volume-id")
                 .values(spoofed).build())).volumes())).filteredOn(v -> !"deleting".equals(v.stateAsString()))
                 .isEmpty();
+    }
+
+    @Test
+    void sweep_waitsThroughTheOptionsSleeper_andJournalsEachDeletionOnTheOptionsClock() {
+        InMemoryJournal journal = InMemoryJournal.create();
+        MigrationSpec crashing = migration(SimulatedGuest.typical(), journal).withMigrationId("mig-crashed")
+                .withStep(Phase.PREPARE, new Step() {
+                    @Override
+                    public String name() {
+                        return "process-dies";
+                    }
+
+                    @Override
+                    public void run(StepContext context) {
+                        throw new OutOfMemoryError("simulated death of the JVM");
+                    }
+                });
+        assertThatThrownBy(crashing::run).isInstanceOf(OutOfMemoryError.class);
+        ManualClock clock = ManualClock.at(Instant.parse("2030-01-02T03:04:05Z"));
+        List<Duration> slept = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+        SweepReport swept = Migrations.sweep(ec2, journal, SweepOptions.builder().migrationIds("mig-crashed")
+                .timeouts(EmulatedAws.timeouts()).clock(clock).sleeper(d -> {
+                    slept.add(d);
+                    Thread.sleep(d.toMillis()); // the emulator's resources change on real time
+                }).build());
+
+        assertThat(swept.deleted()).extracting(r -> r.role()).contains("worker");
+        assertThat(slept).as("the worker's termination was waited for through the options' sleeper").isNotEmpty();
+        assertThat(journal.read("mig-crashed")).filteredOn(e -> e.type() == JournalEntry.Type.RESOURCE_DELETED)
+                .hasSameSizeAs(swept.deleted()).allSatisfy(e -> assertThat(e.time()).isEqualTo(clock.instant()));
     }
 
     private List<String> tagged(String filter, String value) {
