@@ -83,8 +83,15 @@ public final class AwsSteps implements StepProvider {
     public static final String UBUNTU_24_04_PARAMETER =
             "/aws/service/canonical/ubuntu/server/24.04/stable/current/amd64/hvm/ebs-gp3/ami-id";
 
+    /** The clients a plan and the provider-scoped paths use: the given ones, else the defaults made on first use. */
     private final Supplier<Ec2Client> ec2;
     private final Supplier<SsmClient> ssm;
+    /** Whether {@link #ec2} / {@link #ssm} were given (by the user or a fleet): a run then never makes nor closes its own. */
+    private final boolean ec2Given;
+    private final boolean ssmGiven;
+    /** How a run makes the default clients it then owns and closes (the SDK's default chains). */
+    private final Supplier<Ec2Client> defaultEc2;
+    private final Supplier<SsmClient> defaultSsm;
     private final Supplier<StsClient> sts;
     private final AwsTimeouts timeouts;
     private final AwsSettings settings;
@@ -115,8 +122,12 @@ public final class AwsSteps implements StepProvider {
     private AwsSteps(Builder b) {
         Ec2Client givenEc2 = b.ec2;
         SsmClient givenSsm = b.ssm;
-        this.ec2 = givenEc2 != null ? () -> givenEc2 : memoize(Ec2Client::create);
-        this.ssm = givenSsm != null ? () -> givenSsm : memoize(SsmClient::create);
+        this.defaultEc2 = b.defaultEc2;
+        this.defaultSsm = b.defaultSsm;
+        this.ec2Given = givenEc2 != null;
+        this.ssmGiven = givenSsm != null;
+        this.ec2 = givenEc2 != null ? () -> givenEc2 : memoize(defaultEc2);
+        this.ssm = givenSsm != null ? () -> givenSsm : memoize(defaultSsm);
         StsClient givenSts = b.sts;
         this.sts = givenSts != null ? () -> givenSts : memoize(this::defaultSts);
         this.timeouts = b.timeouts;
@@ -137,6 +148,11 @@ public final class AwsSteps implements StepProvider {
                      BiConsumer<String, AwsCalls> callsObserver) {
         this.ec2 = ec2;
         this.ssm = ssm;
+        // A fleet's clients are the fleet's to close (FleetSpec), never one migration's.
+        this.ec2Given = true;
+        this.ssmGiven = true;
+        this.defaultEc2 = base.defaultEc2;
+        this.defaultSsm = base.defaultSsm;
         this.sts = base.sts;
         this.timeouts = base.timeouts;
         this.settings = base.settings;
@@ -199,16 +215,42 @@ public final class AwsSteps implements StepProvider {
         return StsClient.builder().region(config.region()).credentialsProvider(config.credentialsProvider()).build();
     }
 
+    /**
+     * The steps, for a plan: building them makes no SDK client and needs no region (the clients
+     * are made on first use, by a run). A run that the engine gives a session should use
+     * {@link #open(MigrationSpec)} instead, which closes what the run made.
+     */
     @Override
     public List<ProvidedStep> steps(MigrationSpec spec) {
+        return steps(spec, new Scope(ec2, ssm, List.of()));
+    }
+
+    /**
+     * One run's steps, and what they hold open: the worker transports the run makes and the
+     * default clients it creates (when none were given). Closing the session closes those, never
+     * a client the user or a fleet gave. Until the engine opens sessions itself, the caller closes it.
+     */
+    Session open(MigrationSpec spec) {
+        List<AutoCloseable> owned = java.util.Collections.synchronizedList(new ArrayList<>());
+        Scope scope = new Scope(ec2Given ? ec2 : memoize(() -> owning(defaultEc2.get(), owned)),
+                ssmGiven ? ssm : memoize(() -> owning(defaultSsm.get(), owned)), owned);
+        return new Session(steps(spec, scope), scope);
+    }
+
+    private static <T extends AutoCloseable> T owning(T made, List<AutoCloseable> owned) {
+        owned.add(made);
+        return made;
+    }
+
+    private List<ProvidedStep> steps(MigrationSpec spec, Scope scope) {
         if (spec.keepSource() && spec.preserveIps()) {
             throw new InvalidSpecException("keepingSource() and preservingIps() exclude each other: a private IP"
                     + " can only move to the new instance once the source is terminated. Drop one of them.");
         }
         if (spec.strategy().orElse(null) == ConversionStrategy.DUAL_BOOT) {
-            return dualBootSteps(spec);
+            return dualBootSteps(spec, scope);
         }
-        AwsRuntime aws = runtime(spec);
+        AwsRuntime aws = runtime(spec, new AwsCalls(rateLimits), scope);
         boolean keepIps = spec.preserveIps();
         List<ProvidedStep> steps = new ArrayList<>();
         add(steps, Phase.PREFLIGHT, new PreflightStep(aws, dryRunPermissionChecks, workerTransport == null));
@@ -263,7 +305,7 @@ public final class AwsSteps implements StepProvider {
      * window the final snapshot of the stopped source is registered as the HVM image as it is,
      * next to the backup image made from the same snapshot: nothing is converted inside the window.
      */
-    private List<ProvidedStep> dualBootSteps(MigrationSpec spec) {
+    private List<ProvidedStep> dualBootSteps(MigrationSpec spec, Scope scope) {
         if (sourceTransport == null) {
             throw new InvalidSpecException("DUAL_BOOT changes the running source " + spec.instanceId() + " and needs a"
                     + " transport to it, and none is configured. Use AwsSteps.builder().sourceOverSsm() (CLI: --source-over-ssm; the source's SSM"
@@ -273,7 +315,7 @@ public final class AwsSteps implements StepProvider {
                     + " which never change the running source.");
         }
         AwsCalls calls = new AwsCalls(rateLimits);
-        AwsRuntime aws = runtime(spec, calls);
+        AwsRuntime aws = runtime(spec, calls, scope);
         boolean keepIps = spec.preserveIps();
         Function<String, CommandTransport> toSource = instanceId -> sourceTransportTo(instanceId, aws, calls, spec);
         List<ProvidedStep> steps = new ArrayList<>();
@@ -337,20 +379,23 @@ public final class AwsSteps implements StepProvider {
                         "Source " + instanceId + " has no private IP visible; resume to try again.", null, true)));
     }
 
-    private AwsRuntime runtime(MigrationSpec spec) {
-        return runtime(spec, new AwsCalls(rateLimits));
-    }
-
-    private AwsRuntime runtime(MigrationSpec spec, AwsCalls calls) {
+    /**
+     * The runtime of one migration over {@code scope}'s clients. Everything that needs a client is
+     * made on first use, so building steps over it (a plan) builds none.
+     */
+    private AwsRuntime runtime(MigrationSpec spec, AwsCalls calls, Scope scope) {
         callsObserver.accept(spec.instanceId(), calls);
-        Ec2Resources resources = new Ec2Resources(ec2.get(), calls, timeouts,
-                sharedPolls != null ? sharedPolls.get() : new SharedPolls(ec2.get(), timeouts.poll()),
-                fleetReads != null ? fleetReads.get() : new FleetReads());
+        Supplier<Ec2Resources> resources = memoize(() -> new Ec2Resources(scope.ec2.get(), calls, timeouts,
+                sharedPolls != null ? sharedPolls.get() : new SharedPolls(scope.ec2.get(), timeouts.poll()),
+                fleetReads != null ? fleetReads.get() : new FleetReads()));
         // Made on first use: a migration over SSH never builds an SSM client for it.
         Supplier<SsmPolls> ssmPolls = sharedSsmPolls != null ? sharedSsmPolls
-                : memoize(() -> new SsmPolls(ssm.get(), timeouts.poll()));
-        return new AwsRuntime(resources, ssm.get(), settings,
-                worker -> transportTo(worker, resources, calls, ssmPolls, spec.sleeper(), spec.clock()));
+                : memoize(() -> new SsmPolls(scope.ssm.get(), timeouts.poll()));
+        AwsRuntime runtime = AwsRuntime.lazy(resources, scope.ssm, calls, timeouts, settings,
+                worker -> transportTo(worker, resources.get(), calls, ssmPolls, scope.ssm, spec.sleeper(), spec.clock()),
+                scope.owned);
+        scope.runtimes.add(runtime);
+        return runtime;
     }
 
     /**
@@ -366,7 +411,7 @@ public final class AwsSteps implements StepProvider {
 
             @Override
             public List<ProvidedStep> steps(MigrationSpec spec) {
-                AwsRuntime aws = runtime(spec);
+                AwsRuntime aws = runtime(spec, new AwsCalls(rateLimits), new Scope(ec2, ssm, List.of()));
                 List<ProvidedStep> steps = new ArrayList<>();
                 add(steps, Phase.PREFLIGHT, new PreflightStep(aws, dryRunPermissionChecks, workerTransport == null));
                 add(steps, Phase.PREPARE, new SnapshotRootStep(aws, false));
@@ -381,7 +426,8 @@ public final class AwsSteps implements StepProvider {
 
     /** The worker's transport: the one the builder was given (SSH by private IP), else SSM. */
     private CommandTransport transportTo(String worker, Ec2Resources resources, AwsCalls calls,
-                                         Supplier<SsmPolls> ssmPolls, Sleeper sleeper, Clock clock) {
+                                         Supplier<SsmPolls> ssmPolls, Supplier<SsmClient> ssm, Sleeper sleeper,
+                                         Clock clock) {
         return workerTransport != null
                 ? workerTransport.apply(resources.instance(worker).map(Instance::privateIpAddress)
                         .orElseThrow(() -> new AwsCallException("DescribeInstances", "InvalidInstanceID.NotFound",
@@ -405,12 +451,75 @@ public final class AwsSteps implements StepProvider {
      * @throws SsmAgentOfflineException when the builder's agent never comes online
      */
     public WorkerImage prepareWorkerImage() {
+        return prepareWorkerImage(Clock.systemUTC(), Sleeper.system());
+    }
+
+    /**
+     * {@link #prepareWorkerImage()}, its waits and deadlines on {@code clock} and pausing through
+     * {@code sleeper} (a test's fake ones take no real time).
+     *
+     * @throws WorkerToolsException when the builder cannot install the tools (no mirror)
+     * @throws SsmAgentOfflineException when the builder's agent never comes online
+     */
+    public WorkerImage prepareWorkerImage(Clock clock, Sleeper sleeper) {
+        Objects.requireNonNull(clock, "clock");
+        Objects.requireNonNull(sleeper, "sleeper");
         AwsCalls calls = new AwsCalls(rateLimits);
         Ec2Resources resources = new Ec2Resources(ec2.get(), calls, timeouts);
         return WorkerImages.findOrBuild(resources, ssm.get(), settings,
                 worker -> transportTo(worker, resources, calls, memoize(() -> new SsmPolls(ssm.get(), timeouts.poll())),
-                        Sleeper.system(), Clock.systemUTC()),
-                Sleeper.system(), Clock.systemUTC());
+                        ssm, sleeper, clock),
+                sleeper, clock);
+    }
+
+    /** The clients one build of the steps uses, the clients it made (owned) and the runtimes over them. */
+    private static final class Scope implements AutoCloseable {
+        private final Supplier<Ec2Client> ec2;
+        private final Supplier<SsmClient> ssm;
+        private final List<AutoCloseable> owned;
+        private final List<AwsRuntime> runtimes = java.util.Collections.synchronizedList(new ArrayList<>());
+
+        Scope(Supplier<Ec2Client> ec2, Supplier<SsmClient> ssm, List<AutoCloseable> owned) {
+            this.ec2 = ec2;
+            this.ssm = ssm;
+            this.owned = owned;
+        }
+
+        @Override
+        public void close() {
+            synchronized (runtimes) {
+                runtimes.forEach(AwsRuntime::close);
+            }
+        }
+    }
+
+    /**
+     * One run's steps and what they hold open ({@link #open}). The engine's run session: the
+     * lead wires {@code StepProvider.open} to it ({@code RunSession.of(session.steps(), session)}).
+     */
+    static final class Session implements AutoCloseable {
+        private final List<ProvidedStep> steps;
+        private final AutoCloseable resources;
+
+        private Session(List<ProvidedStep> steps, AutoCloseable resources) {
+            this.steps = List.copyOf(steps);
+            this.resources = resources;
+        }
+
+        /** The run's steps. */
+        List<ProvidedStep> steps() {
+            return steps;
+        }
+
+        /** Closes the transports and default clients the run made; idempotent, never throws. */
+        @Override
+        public void close() {
+            try {
+                resources.close();
+            } catch (Exception e) {
+                // Scope.close never throws: each runtime logs its own failures.
+            }
+        }
     }
 
     private static void add(List<ProvidedStep> steps, Phase phase, Step step) {
@@ -448,8 +557,17 @@ public final class AwsSteps implements StepProvider {
         private Function<String, CommandTransport> workerTransport;
         private Ec2RateLimits rateLimits = Ec2RateLimits.unlimited();
         private Function<String, CommandTransport> sourceTransport;
+        private Supplier<Ec2Client> defaultEc2 = Ec2Client::create;
+        private Supplier<SsmClient> defaultSsm = SsmClient::create;
 
         private Builder() {
+        }
+
+        /** How the default clients are made when none is given (tests count or refuse them). */
+        Builder defaultClients(Supplier<Ec2Client> ec2, Supplier<SsmClient> ssm) {
+            this.defaultEc2 = Objects.requireNonNull(ec2, "ec2");
+            this.defaultSsm = Objects.requireNonNull(ssm, "ssm");
+            return this;
         }
 
         /**

@@ -246,6 +246,7 @@ public final class Ec2RateLimits {
         if (limiter == null) {
             return Duration.ZERO;
         }
+        // The limiter (resilience4j) blocks this thread on real time, so its wait is measured on real time too.
         long start = System.nanoTime();
         boolean permitted = limiter.acquire();
         Duration waited = Duration.ofNanos(System.nanoTime() - start);

@@ -9,18 +9,148 @@ import java.util.Objects;
 
 /**
  * How a fleet's migrations ended ({@link FleetSpec#run()}): one {@link Outcome} per instance, in the
- * order the ids were given, and what the run as a whole took.
- *
- * @param outcomes        one per instance, in the order given
- * @param makespan        wall time from the first migration's start to the last one's end
- * @param maxConcurrent   the most migrations allowed at once
- * @param peakConcurrency the most migrations that actually ran at once
+ * order the ids were given, and what the run as a whole took. Immutable; built by the fleet run
+ * ({@link #builder()} for tests and reports).
  */
-public record FleetResult(List<Outcome> outcomes, Duration makespan, int maxConcurrent, int peakConcurrency) {
-    /** Copies the outcomes. */
-    public FleetResult {
-        outcomes = List.copyOf(outcomes);
-        Objects.requireNonNull(makespan, "makespan");
+public final class FleetResult {
+    private final List<Outcome> outcomes;
+    private final Duration makespan;
+    private final int maxConcurrent;
+    private final int peakConcurrency;
+
+    /**
+     * Copies the outcomes.
+     *
+     * @param outcomes        one per instance, in the order given
+     * @param makespan        time from the first migration's start to the last one's end
+     * @param maxConcurrent   the most migrations allowed at once
+     * @param peakConcurrency the most migrations that actually ran at once
+     * @deprecated two ints in a row are easy to swap: use {@link #builder()}
+     */
+    @Deprecated
+    public FleetResult(List<Outcome> outcomes, Duration makespan, int maxConcurrent, int peakConcurrency) {
+        this.outcomes = List.copyOf(outcomes);
+        this.makespan = Objects.requireNonNull(makespan, "makespan");
+        this.maxConcurrent = maxConcurrent;
+        this.peakConcurrency = peakConcurrency;
+    }
+
+    /** A builder of an empty result. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** One outcome per instance, in the order given. */
+    public List<Outcome> outcomes() {
+        return outcomes;
+    }
+
+    /** Time from the first migration's start to the last one's end, on the migrations' clock. */
+    public Duration makespan() {
+        return makespan;
+    }
+
+    /** The most migrations allowed at once. */
+    public int maxConcurrent() {
+        return maxConcurrent;
+    }
+
+    /** The most migrations that actually ran at once. */
+    public int peakConcurrency() {
+        return peakConcurrency;
+    }
+
+    /** The outcomes of migrations that succeeded. */
+    public List<Outcome> succeeded() {
+        return outcomes.stream().filter(Outcome::succeeded).toList();
+    }
+
+    /** The outcomes of migrations that failed (and were rolled back, or never changed anything). */
+    public List<Outcome> failed() {
+        return outcomes.stream().filter(o -> !o.succeeded()).toList();
+    }
+
+    /** Whether every instance now runs as HVM. */
+    public boolean allSucceeded() {
+        return outcomes.stream().allMatch(Outcome::succeeded);
+    }
+
+    /** EC2 and SSM calls of all migrations. */
+    public long apiCalls() {
+        return outcomes.stream().mapToLong(Outcome::apiCalls).sum();
+    }
+
+    /** Throttling errors that reached pv2hvm after the SDK's own retries, over all migrations. */
+    public long throttlingErrors() {
+        return outcomes.stream().mapToLong(Outcome::throttlingErrors).sum();
+    }
+
+    /** Migrations that failed because of throttling: throttling that reached the caller. */
+    public long throttlingFailures() {
+        return outcomes.stream().filter(Outcome::failedByThrottling).count();
+    }
+
+    /** How long calls waited for rate-limit permits, over all migrations. */
+    public Duration rateLimitWait() {
+        return outcomes.stream().map(Outcome::rateLimitWait).reduce(Duration.ZERO, Duration::plus);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof FleetResult r && outcomes.equals(r.outcomes) && makespan.equals(r.makespan)
+                && maxConcurrent == r.maxConcurrent && peakConcurrency == r.peakConcurrency;
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(outcomes, makespan, maxConcurrent, peakConcurrency);
+    }
+
+    @Override
+    public String toString() {
+        return "FleetResult[outcomes=" + outcomes + ", makespan=" + makespan + ", maxConcurrent=" + maxConcurrent
+                + ", peakConcurrency=" + peakConcurrency + "]";
+    }
+
+    /** Builds a {@link FleetResult}. */
+    public static final class Builder {
+        private List<Outcome> outcomes = List.of();
+        private Duration makespan = Duration.ZERO;
+        private int maxConcurrent;
+        private int peakConcurrency;
+
+        private Builder() {
+        }
+
+        /** One outcome per instance, in the order given. */
+        public Builder outcomes(List<Outcome> outcomes) {
+            this.outcomes = List.copyOf(outcomes);
+            return this;
+        }
+
+        /** Time from the first migration's start to the last one's end. */
+        public Builder makespan(Duration makespan) {
+            this.makespan = Objects.requireNonNull(makespan, "makespan");
+            return this;
+        }
+
+        /** The most migrations allowed at once. */
+        public Builder maxConcurrent(int maxConcurrent) {
+            this.maxConcurrent = maxConcurrent;
+            return this;
+        }
+
+        /** The most migrations that actually ran at once. */
+        public Builder peakConcurrency(int peakConcurrency) {
+            this.peakConcurrency = peakConcurrency;
+            return this;
+        }
+
+        /** The result. */
+        @SuppressWarnings("deprecation")
+        public FleetResult build() {
+            return new FleetResult(outcomes, makespan, maxConcurrent, peakConcurrency);
+        }
     }
 
     /**
@@ -60,40 +190,5 @@ public record FleetResult(List<Outcome> outcomes, Duration makespan, int maxConc
             }
             return false;
         }
-    }
-
-    /** The outcomes of migrations that succeeded. */
-    public List<Outcome> succeeded() {
-        return outcomes.stream().filter(Outcome::succeeded).toList();
-    }
-
-    /** The outcomes of migrations that failed (and were rolled back, or never changed anything). */
-    public List<Outcome> failed() {
-        return outcomes.stream().filter(o -> !o.succeeded()).toList();
-    }
-
-    /** Whether every instance now runs as HVM. */
-    public boolean allSucceeded() {
-        return outcomes.stream().allMatch(Outcome::succeeded);
-    }
-
-    /** EC2 and SSM calls of all migrations. */
-    public long apiCalls() {
-        return outcomes.stream().mapToLong(Outcome::apiCalls).sum();
-    }
-
-    /** Throttling errors that reached pv2hvm after the SDK's own retries, over all migrations. */
-    public long throttlingErrors() {
-        return outcomes.stream().mapToLong(Outcome::throttlingErrors).sum();
-    }
-
-    /** Migrations that failed because of throttling: throttling that reached the caller. */
-    public long throttlingFailures() {
-        return outcomes.stream().filter(Outcome::failedByThrottling).count();
-    }
-
-    /** How long calls waited for rate-limit permits, over all migrations. */
-    public Duration rateLimitWait() {
-        return outcomes.stream().map(Outcome::rateLimitWait).reduce(Duration.ZERO, Duration::plus);
     }
 }

@@ -73,7 +73,9 @@ final class FleetRun {
                     return t;
                 });
         pool.allowCoreThreadTimeOut(true);
-        long start = System.nanoTime();
+        // The fleet's migrations are shaped alike (FleetSpec.each), so they share the spec's clock.
+        java.time.Clock clock = specs.get(0).clock();
+        java.time.Instant start = clock.instant();
         List<CompletableFuture<FleetResult.Outcome>> started = new ArrayList<>();
         try {
             for (MigrationSpec spec : specs) {
@@ -86,8 +88,9 @@ final class FleetRun {
             for (int i = 0; i < specs.size(); i++) {
                 outcomes.add(i < started.size() ? await(started.get(i)) : notStarted(specs.get(i)));
             }
-            Duration makespan = Duration.ofNanos(System.nanoTime() - start);
-            return new FleetResult(outcomes, makespan, maxConcurrent, peak.get());
+            Duration makespan = Duration.between(start, clock.instant());
+            return FleetResult.builder().outcomes(outcomes).makespan(makespan).maxConcurrent(maxConcurrent)
+                    .peakConcurrency(peak.get()).build();
         } finally {
             pool.shutdown();
             if (stopping) {

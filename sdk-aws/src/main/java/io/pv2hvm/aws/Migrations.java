@@ -12,6 +12,7 @@ import io.pv2hvm.core.spi.JournalEntry;
 import io.pv2hvm.core.spi.JournalLock;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.model.Filter;
+import software.amazon.awssdk.services.ec2.model.InstanceStateName;
 import software.amazon.awssdk.services.ec2.model.Tag;
 
 import java.util.ArrayList;
@@ -56,36 +57,32 @@ public final class Migrations {
      * images) that this journal names as created by migrations that finished or failed. Kept
      * resources (backup and HVM images, new instances) are never touched. Tags alone are no proof:
      * anyone who can tag can write {@code pv2hvm:*}, so a resource no journal names is spared and
-     * listed as unverified. Migrations in progress, and those another process runs now (their
-     * journal is locked), are spared.
+     * listed as unverified, unless {@link SweepOptions.Builder#migrationIds} vouches for its
+     * migration. Migrations in progress, and those another process runs now (their journal is
+     * locked), are spared.
+     *
+     * <pre>{@code
+     * SweepReport r = Migrations.sweep(ec2, journal, SweepOptions.builder().dryRun().build());
+     * }</pre>
      */
-    public static SweepReport sweep(Ec2Client ec2, Journal journal, boolean dryRun) {
-        return sweep(ec2, journal, Set.of(), dryRun, AwsTimeouts.defaults());
-    }
-
-    /**
-     * {@link #sweep(Ec2Client, Journal, boolean)}, and also deletes every temporary tagged with one of
-     * {@code migrationIds}, named by a journal or not (its journal was lost, or it ran elsewhere): the
-     * caller vouches for these ids. A migration running now (journal locked) is still spared.
-     */
-    public static SweepReport sweep(Ec2Client ec2, Journal journal, Set<String> migrationIds, boolean dryRun,
-                                    AwsTimeouts timeouts) {
-        Set<String> explicit = Set.copyOf(migrationIds);
+    public static SweepReport sweep(Ec2Client ec2, Journal journal, SweepOptions options) {
+        Set<String> explicit = options.migrationIds();
+        boolean dryRun = options.dryRun();
         AwsCalls calls = new AwsCalls();
-        Ec2Resources res = new Ec2Resources(ec2, calls, timeouts);
+        Ec2Resources res = new Ec2Resources(ec2, calls, options.timeouts());
         List<Found> found = new ArrayList<>();
-        calls.call("DescribeInstances", () -> ec2.describeInstances(r -> r.filters(OURS))).reservations().stream()
+        res.describeInstances(r -> r.filters(OURS)).reservations().stream()
                 .flatMap(r -> r.instances().stream())
-                .filter(i -> !"terminated".equals(Responses.stateName(i)))
+                .filter(i -> InstanceStateName.fromValue(Responses.stateName(i)) != InstanceStateName.TERMINATED)
                 .forEach(i -> found.add(found("instance", i.instanceId(), i.tags(), null)));
-        calls.call("DescribeImages", () -> ec2.describeImages(r -> r.owners("self").filters(OURS))).images()
+        res.describeImages(r -> r.owners("self").filters(OURS)).images()
                 .forEach(i -> found.add(found("image", i.imageId(), i.tags(), null)));
-        calls.call("DescribeVolumes", () -> ec2.describeVolumes(r -> r.filters(OURS))).volumes()
+        res.describeVolumes(r -> r.filters(OURS)).volumes()
                 .forEach(v -> found.add(found("volume", v.volumeId(), v.tags(),
                         v.attachments().isEmpty() ? null : v.attachments().get(0).instanceId())));
-        calls.call("DescribeSnapshots", () -> ec2.describeSnapshots(r -> r.ownerIds("self").filters(OURS)))
+        res.describeSnapshots(r -> r.ownerIds("self").filters(OURS))
                 .snapshots().forEach(s -> found.add(found("snapshot", s.snapshotId(), s.tags(), null)));
-        calls.call("DescribeSecurityGroups", () -> ec2.describeSecurityGroups(r -> r.filters(OURS)))
+        res.describeSecurityGroups(r -> r.filters(OURS))
                 .securityGroups().forEach(g -> found.add(found("security-group", g.groupId(), g.tags(), null)));
 
         List<Found> toDelete = new ArrayList<>();
@@ -115,23 +112,51 @@ public final class Migrations {
                 }
             }
             if (!dryRun) {
-                delete(res, journal, toDelete);
+                delete(res, journal, toDelete, options);
             }
         } finally {
             locks.values().forEach(JournalLock::close);
         }
-        return new SweepReport(toDelete.stream().map(Found::resource).toList(), skipped, unverified, dryRun);
+        SweepReport.Builder report = SweepReport.builder().deleted(toDelete.stream().map(Found::resource).toList())
+                .skipped(skipped).unverified(unverified);
+        return (dryRun ? report.dryRun() : report).build();
+    }
+
+    /**
+     * {@link #sweep(Ec2Client, Journal, SweepOptions)} with default options, or only reporting.
+     *
+     * @deprecated a boolean says nothing at the call site: use {@code sweep(ec2, journal, SweepOptions.defaults())}
+     *             or {@code SweepOptions.builder().dryRun().build()}
+     */
+    @Deprecated
+    public static SweepReport sweep(Ec2Client ec2, Journal journal, boolean dryRun) {
+        return sweep(ec2, journal, Set.of(), dryRun, AwsTimeouts.defaults());
+    }
+
+    /**
+     * {@link #sweep(Ec2Client, Journal, SweepOptions)} vouching for {@code migrationIds}.
+     *
+     * @deprecated use {@code sweep(ec2, journal, SweepOptions.builder().migrationIds(ids).timeouts(t).build())},
+     *             adding {@code .dryRun()} for a dry run
+     */
+    @Deprecated
+    public static SweepReport sweep(Ec2Client ec2, Journal journal, Set<String> migrationIds, boolean dryRun,
+                                    AwsTimeouts timeouts) {
+        SweepOptions.Builder options = SweepOptions.builder().migrationIds(migrationIds).timeouts(timeouts);
+        return sweep(ec2, journal, (dryRun ? options.dryRun() : options).build());
     }
 
     /** Instances first (they hold volumes and groups), then images (they hold snapshots), then the rest. */
-    private static void delete(Ec2Resources res, Journal journal, List<Found> toDelete) {
+    private static void delete(Ec2Resources res, Journal journal, List<Found> toDelete, SweepOptions options) {
         for (String type : List.of("instance", "image", "volume", "snapshot", "security-group")) {
             for (Found f : toDelete) {
                 if (!type.equals(f.resource.type())) {
                     continue;
                 }
                 boolean journaled = read(journal, f.migrationId).map(e -> !e.isEmpty()).orElse(false);
-                SweepContext ctx = new SweepContext(f.migrationId, journal, journaled);
+                SweepContext ctx = journaled
+                        ? SweepContext.recordingIn(journal, f.migrationId, options.clock(), options.sleeper())
+                        : SweepContext.unrecorded(f.migrationId, options.clock(), options.sleeper());
                 switch (type) {
                     case "instance" -> res.terminateAndWait(ctx, f.resource.id(), f.resource.role());
                     case "image" -> res.deregister(ctx, f.resource.id(), f.resource.role());

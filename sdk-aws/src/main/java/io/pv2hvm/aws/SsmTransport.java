@@ -159,7 +159,7 @@ public final class SsmTransport implements CommandTransport {
                 + "if [ \"$so\" -le " + FIRST_CHUNK_BYTES + " ] && [ \"$se\" -le " + FIRST_CHUNK_BYTES + " ]; then rm -f "
                 + out + " " + err + "; fi\n"
                 + "exit $rc\n";
-        long start = System.nanoTime();
+        java.time.Instant start = clock.instant();
         Finished first = run(script, command.timeout().plusSeconds(60), command.toString());
         if (first.exitCode == TIMED_OUT) {
             throw new TransportException("Command timed out after " + command.timeout() + " on " + instanceId
@@ -190,7 +190,7 @@ public final class SsmTransport implements CommandTransport {
         if (capture.consumerFailure() != null) {
             throw capture.consumerFailure();
         }
-        return capture.result(first.exitCode, Duration.ofNanos(System.nanoTime() - start));
+        return capture.result(first.exitCode, Duration.between(start, clock.instant()));
     }
 
     @Override
@@ -287,7 +287,10 @@ public final class SsmTransport implements CommandTransport {
     private Finished run(String script, Duration timeout, String what) {
         Sent sent = send(script, Math.max(1, timeout.toSeconds()), what);
         String commandId = sent.commandId();
-        long deadline = System.nanoTime() + timeout.toNanos() + Duration.ofSeconds(30).toNanos();
+        // On the injected clock; the time slept counts too, so a frozen clock cannot make it wait forever.
+        Duration patience = timeout.plusSeconds(30);
+        java.time.Instant deadline = clock.instant().plus(patience);
+        Duration slept = Duration.ZERO;
         // Start at a tenth of the longest gap (500 ms for AWS's 5 s: no Run Command finishes
         // sooner than its dispatch), then double.
         Duration wait = Duration.ofMillis(Math.max(1, maxPoll.toMillis() / 10));
@@ -355,7 +358,7 @@ public final class SsmTransport implements CommandTransport {
                         }
                     }
                 }
-                if (System.nanoTime() > deadline) {
+                if (clock.instant().isAfter(deadline) || slept.compareTo(patience) > 0) {
                     cancel(commandId);
                     throw new TransportException("SSM command did not finish within " + timeout + " on " + instanceId
                             + " and was cancelled: " + what, null, false);
@@ -365,6 +368,7 @@ public final class SsmTransport implements CommandTransport {
                 } catch (InterruptedException e) {
                     throw interrupted(commandId, what, e);
                 }
+                slept = slept.plus(wait);
                 wait = wait.multipliedBy(2).compareTo(maxPoll) > 0 ? maxPoll : wait.multipliedBy(2);
             }
         }
@@ -589,7 +593,7 @@ public final class SsmTransport implements CommandTransport {
             return this;
         }
 
-        /** The clock the agent wait's deadline is measured on (default: the system clock). */
+        /** The clock waits' deadlines and commands' durations are measured on (default: the system clock). */
         public Builder clock(java.time.Clock clock) {
             this.clock = Objects.requireNonNull(clock);
             return this;

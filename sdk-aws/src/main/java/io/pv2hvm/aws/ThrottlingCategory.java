@@ -74,12 +74,24 @@ public enum ThrottlingCategory {
     }
 
     /**
+     * The category of an action called without ids, filters or MaxResults: EC2 throttles such a
+     * Describe* harder ({@link #UNFILTERED_NON_MUTATING}); any other action is as {@link #of(String)}.
+     *
+     * @param action the API action as AWS names it
+     */
+    public static ThrottlingCategory ofUnfiltered(String action) {
+        return of(action, true);
+    }
+
+    /**
      * The category of an action.
      *
      * @param action     the API action as AWS names it
      * @param unfiltered whether a Describe* call names no ids, no filters and no MaxResults
      *                   (EC2 throttles those harder)
+     * @deprecated a boolean says nothing at the call site: use {@link #of(String)} or {@link #ofUnfiltered(String)}
      */
+    @Deprecated
     public static ThrottlingCategory of(String action, boolean unfiltered) {
         Objects.requireNonNull(action, "action");
         if (SSM_ACTIONS.contains(action)) {

@@ -12,10 +12,33 @@ public final class WorkerToolsException extends MigrationException {
     private final boolean noMirror;
 
     /**
+     * The worker reached no package mirror: the message names the network fixes and the worker image.
+     *
+     * @param workerId the worker instance
+     * @param detail   what the install script reported
+     */
+    public static WorkerToolsException noMirror(String workerId, String detail) {
+        return new WorkerToolsException(workerId, true, detail);
+    }
+
+    /**
+     * The install itself failed on a reachable mirror (a package missing, a broken image).
+     *
+     * @param workerId the worker instance
+     * @param detail   what the install script reported
+     */
+    public static WorkerToolsException installFailed(String workerId, String detail) {
+        return new WorkerToolsException(workerId, false, detail);
+    }
+
+    /**
      * @param workerId the worker instance
      * @param noMirror whether no package mirror was reachable
      * @param detail   what the install script reported
+     * @deprecated a boolean says nothing at the call site: use {@link #noMirror(String, String)} or
+     *             {@link #installFailed(String, String)}
      */
+    @Deprecated
     public WorkerToolsException(String workerId, boolean noMirror, String detail) {
         super(noMirror
                 ? "Worker " + workerId + " cannot reach a package mirror to install the conversion tools (" + detail.strip()

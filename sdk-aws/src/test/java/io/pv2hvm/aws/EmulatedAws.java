@@ -131,10 +131,11 @@ final class EmulatedAws {
     /** EC2 waits shrunk by the emulator's time scale (polls, timeouts); commands keep real time. */
     static AwsTimeouts timeouts() {
         AwsTimeouts scaled = AwsTimeouts.defaults().scaled(TIME_SCALE);
-        return new AwsTimeouts(Duration.ofMillis(Math.max(5, scaled.poll().toMillis())),
-                scaled.instanceState().multipliedBy(4), scaled.statusChecks().multipliedBy(4),
-                scaled.volume().multipliedBy(4), scaled.snapshot(), scaled.image().multipliedBy(4),
-                scaled.ipRelease().multipliedBy(4), Duration.ofMinutes(5), scaled.agentOnline().multipliedBy(4));
+        return scaled.toBuilder().poll(Duration.ofMillis(Math.max(5, scaled.poll().toMillis())))
+                .instanceState(scaled.instanceState().multipliedBy(4)).statusChecks(scaled.statusChecks().multipliedBy(4))
+                .volume(scaled.volume().multipliedBy(4)).image(scaled.image().multipliedBy(4))
+                .ipRelease(scaled.ipRelease().multipliedBy(4)).command(Duration.ofMinutes(5))
+                .agentOnline(scaled.agentOnline().multipliedBy(4)).build();
     }
 
     private static StaticCredentialsProvider credentials() {

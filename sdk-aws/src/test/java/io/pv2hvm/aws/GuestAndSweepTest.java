@@ -6,15 +6,18 @@ import io.pv2hvm.core.Phase;
 import io.pv2hvm.core.StepFailedException;
 import io.pv2hvm.core.journal.InMemoryJournal;
 import io.pv2hvm.core.spi.Step;
+import io.pv2hvm.core.spi.JournalEntry;
 import io.pv2hvm.core.spi.StepContext;
+import io.pv2hvm.testkit.ManualClock;
 import io.pv2hvm.testkit.SimulatedGuest;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.ec2.model.Filter;
 import software.amazon.awssdk.services.ec2.model.Tag;
 
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
-import java.util.Set;
 
 import static io.pv2hvm.aws.EmulatedAws.SOURCE;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -66,24 +69,24 @@ class GuestAndSweepTest extends EmulatorTestBase {
         assertThatThrownBy(crashing::run).isInstanceOf(OutOfMemoryError.class);
         assertThat(tagged("tag:" + Tags.ROLE, "worker")).hasSize(1);
 
-        SweepReport spared = Migrations.sweep(ec2, journal, Set.of(), false, EmulatedAws.timeouts());
+        SweepReport spared = Migrations.sweep(ec2, journal, SweepOptions.builder().timeouts(EmulatedAws.timeouts()).build());
         assertThat(spared.deleted()).isEmpty();
         assertThat(spared.skipped()).extracting(r -> r.role())
                 .contains("worker", "trial-snapshot", "scratch-source-volume");
 
         // A journal that does not name them (journal lost, run elsewhere): tags alone are no proof.
-        SweepReport unknownSpared = Migrations.sweep(ec2, InMemoryJournal.create(), Set.of(), false,
-                EmulatedAws.timeouts());
+        SweepReport unknownSpared = Migrations.sweep(ec2, InMemoryJournal.create(),
+                SweepOptions.builder().timeouts(EmulatedAws.timeouts()).build());
         assertThat(unknownSpared.deleted()).isEmpty();
         assertThat(unknownSpared.unverified()).hasSameSizeAs(spared.skipped());
-        SweepReport dry = Migrations.sweep(ec2, InMemoryJournal.create(), Set.of("mig-crashed"), true,
-                EmulatedAws.timeouts());
+        SweepReport dry = Migrations.sweep(ec2, InMemoryJournal.create(),
+                SweepOptions.builder().migrationIds("mig-crashed").dryRun().timeouts(EmulatedAws.timeouts()).build());
         assertThat(dry.deleted()).hasSize(spared.skipped().size());
         assertThat(tagged("tag:" + Tags.ROLE, "worker")).hasSize(1);
 
         // The user names the migration (its journal was lost): its temporaries go.
-        SweepReport swept = Migrations.sweep(ec2, InMemoryJournal.create(), Set.of("mig-crashed"), false,
-                EmulatedAws.timeouts());
+        SweepReport swept = Migrations.sweep(ec2, InMemoryJournal.create(),
+                SweepOptions.builder().migrationIds("mig-crashed").timeouts(EmulatedAws.timeouts()).build());
         awaitConsistency();
         assertThat(swept.deleted()).hasSize(spared.skipped().size());
         assertThat(tagged("tag:" + Tags.ROLE, "worker")).isEmpty();
@@ -111,7 +114,7 @@ class GuestAndSweepTest extends EmulatorTestBase {
         awaitConsistency();
         int callsBefore = emulator.journal().mutatingCalls().size();
 
-        SweepReport report = Migrations.sweep(ec2, journal, Set.of(), false, EmulatedAws.timeouts());
+        SweepReport report = Migrations.sweep(ec2, journal, SweepOptions.builder().timeouts(EmulatedAws.timeouts()).build());
 
         assertThat(report.deleted()).extracting(r -> r.id()).doesNotContain(spoofed);
         assertThat(report.unverified()).extracting(r -> r.id()).contains(spoofed);
@@ -120,12 +123,44 @@ class GuestAndSweepTest extends EmulatorTestBase {
         assertThat(settled(() -> ec2.describeVolumes(b -> b.volumeIds(spoofed)).volumes()))
                 .extracting(v -> v.stateAsString()).containsExactly("available");
 
-        SweepReport named = Migrations.sweep(ec2, journal, Set.of("mig-failed"), false, EmulatedAws.timeouts());
+        SweepReport named = Migrations.sweep(ec2, journal,
+                SweepOptions.builder().migrationIds("mig-failed").timeouts(EmulatedAws.timeouts()).build());
 
         assertThat(named.deleted()).extracting(r -> r.id()).contains(spoofed);
         assertThat(settled(() -> ec2.describeVolumes(b -> b.filters(Filter.builder().name("volume-id")
                 .values(spoofed).build())).volumes())).filteredOn(v -> !"deleting".equals(v.stateAsString()))
                 .isEmpty();
+    }
+
+    @Test
+    void sweep_waitsThroughTheOptionsSleeper_andJournalsEachDeletionOnTheOptionsClock() {
+        InMemoryJournal journal = InMemoryJournal.create();
+        MigrationSpec crashing = migration(SimulatedGuest.typical(), journal).withMigrationId("mig-crashed")
+                .withStep(Phase.PREPARE, new Step() {
+                    @Override
+                    public String name() {
+                        return "process-dies";
+                    }
+
+                    @Override
+                    public void run(StepContext context) {
+                        throw new OutOfMemoryError("simulated death of the JVM");
+                    }
+                });
+        assertThatThrownBy(crashing::run).isInstanceOf(OutOfMemoryError.class);
+        ManualClock clock = ManualClock.at(Instant.parse("2030-01-02T03:04:05Z"));
+        List<Duration> slept = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+        SweepReport swept = Migrations.sweep(ec2, journal, SweepOptions.builder().migrationIds("mig-crashed")
+                .timeouts(EmulatedAws.timeouts()).clock(clock).sleeper(d -> {
+                    slept.add(d);
+                    Thread.sleep(d.toMillis()); // the emulator's resources change on real time
+                }).build());
+
+        assertThat(swept.deleted()).extracting(r -> r.role()).contains("worker");
+        assertThat(slept).as("the worker's termination was waited for through the options' sleeper").isNotEmpty();
+        assertThat(journal.read("mig-crashed")).filteredOn(e -> e.type() == JournalEntry.Type.RESOURCE_DELETED)
+                .hasSameSizeAs(swept.deleted()).allSatisfy(e -> assertThat(e.time()).isEqualTo(clock.instant()));
     }
 
     private List<String> tagged(String filter, String value) {

@@ -6,6 +6,7 @@ import io.pv2hvm.core.spi.CommandResult;
 import io.pv2hvm.core.spi.OutputLine;
 import io.pv2hvm.testkit.Ec2Emulator;
 import io.pv2hvm.testkit.LocalSsmExecutor;
+import io.pv2hvm.testkit.ManualClock;
 import io.pv2hvm.testkit.RecordedCall;
 import io.pv2hvm.testkit.world.InstanceProfileSeed;
 import io.pv2hvm.testkit.world.InstanceSeed;
@@ -18,6 +19,7 @@ import software.amazon.awssdk.services.ssm.SsmClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -180,6 +182,31 @@ class SsmTransportTest {
                 .isInstanceOf(TransportException.class).hasMessageContaining("timed out");
         Thread.sleep(7_000);
         assertThat(done).doesNotExist();
+    }
+
+    @Test
+    void exec_deadline_followsTheInjectedClock_notRealTime() {
+        start(Duration.ZERO);
+        transport(WORKER); // waits for the agent on real time
+        ManualClock clock = ManualClock.create();
+        Instant started = clock.instant();
+        List<Duration> slept = new java.util.concurrent.CopyOnWriteArrayList<>();
+        // Each pause is a minute of the injected clock and no real time: only that clock can pass the deadline.
+        SsmTransport t = SsmTransport.builder().client(ssm).instanceId(WORKER).maxPoll(Duration.ofMillis(20))
+                .clock(clock).sleeper(d -> {
+                    slept.add(d);
+                    clock.advance(Duration.ofMinutes(1));
+                }).build();
+
+        assertThatThrownBy(() -> t.exec(Command.bash("sleep 30").withTimeout(Duration.ofMinutes(10))))
+                .isInstanceOf(TransportException.class)
+                .hasMessageContaining("did not finish within PT11M").hasMessageContaining("was cancelled");
+        // The SSM command gets the command's timeout plus a minute (the worker's own timeout fires
+        // first); the deadline adds 30 s of grace, read on the injected clock.
+        assertThat(clock.instant()).isAfter(started.plus(Duration.ofMinutes(11).plusSeconds(30)))
+                .isBefore(started.plus(Duration.ofMinutes(13)));
+        assertThat(slept.stream().reduce(Duration.ZERO, Duration::plus)).isLessThan(Duration.ofSeconds(30));
+        assertThat(emulator.journal().count("CancelCommand")).isEqualTo(1);
     }
 
     @Test

@@ -7,6 +7,7 @@ import io.pv2hvm.core.spi.Command;
 import io.pv2hvm.core.spi.CommandResult;
 import io.pv2hvm.core.spi.CommandTransport;
 import io.pv2hvm.core.spi.OutputLine;
+import io.pv2hvm.core.spi.Sleeper;
 import io.pv2hvm.ssh.internal.ChannelRun;
 import io.pv2hvm.ssh.internal.Hop;
 import io.pv2hvm.core.spi.OutputCapture;
@@ -21,6 +22,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -139,7 +141,7 @@ public final class SshTransport implements CommandTransport {
         OutputCapture capture = new OutputCapture(output);
         byte[] script = RemoteShell.execScript(command);
         ChannelRun.Outcome outcome = ChannelRun.run(conn.target(), RemoteShell.execLine(sudo), out -> out.write(script),
-                capture, config.connectTimeout, command.timeout().plus(CLIENT_GRACE), threadName());
+                capture, config.connectTimeout, command.timeout().plus(CLIENT_GRACE), threadName(), config.clock);
         if (capture.consumerFailure() != null) {
             throw capture.consumerFailure();
         }
@@ -217,7 +219,7 @@ public final class SshTransport implements CommandTransport {
         LOG.debug("{} (mode {})", what, Integer.toOctalString(mode & 07777));
         OutputCapture capture = new OutputCapture(line -> { });
         ChannelRun.Outcome outcome = ChannelRun.run(conn.target(), RemoteShell.uploadLine(remotePath, mode, size, sudo),
-                content, capture, config.connectTimeout, config.uploadTimeout, threadName());
+                content, capture, config.connectTimeout, config.uploadTimeout, threadName(), config.clock);
         if (outcome.interrupted()) {
             throw new TransportException("Interrupted: " + what + "; the target was left unchanged.", null, false);
         }
@@ -294,7 +296,7 @@ public final class SshTransport implements CommandTransport {
     private void checkSudo(SshConnection opened) {
         OutputCapture capture = new OutputCapture(line -> { });
         ChannelRun.Outcome outcome = ChannelRun.run(opened.target(), "sudo -n true", out -> { }, capture,
-                config.connectTimeout, SUDO_CHECK_TIMEOUT, threadName());
+                config.connectTimeout, SUDO_CHECK_TIMEOUT, threadName(), config.clock);
         if (outcome.exitStatus() != null && outcome.exitStatus() == 0) {
             return;
         }
@@ -331,9 +333,10 @@ public final class SshTransport implements CommandTransport {
         return t == null || t.getMessage() == null ? "" : " (" + t.getMessage() + ")";
     }
 
-    private static void pause(Duration d) {
+    /** Waits through the builder's sleeper, so a test's fake one takes no real time. */
+    private void pause(Duration d) {
         try {
-            Thread.sleep(d.toMillis());
+            config.sleeper.sleep(d);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new TransportException("Interrupted while waiting to reconnect", e, false);
@@ -396,6 +399,8 @@ public final class SshTransport implements CommandTransport {
         private Boolean sudo;
         private int reconnectAttempts;
         private Duration reconnectDelay = Duration.ofSeconds(2);
+        private Sleeper sleeper = Sleeper.system();
+        private Clock clock = Clock.systemUTC();
 
         private Builder() {
         }
@@ -583,6 +588,8 @@ public final class SshTransport implements CommandTransport {
         public Builder sudo(boolean sudo) {
             Builder b = copy();
             b.sudo = sudo;
+            b.sleeper = sleeper;
+            b.clock = clock;
             return b;
         }
 
@@ -600,6 +607,24 @@ public final class SshTransport implements CommandTransport {
             Builder b = copy();
             b.reconnectAttempts = attempts;
             b.reconnectDelay = delay == null || delay.isNegative() ? Duration.ZERO : delay;
+            return b;
+        }
+
+        /**
+         * The sleeper the pause between reconnect attempts goes through (default
+         * {@link Sleeper#system()}). A worker transport made by {@code AwsSteps.Builder.workerTransport}
+         * is the caller's, so it takes the sleeper given here, not the migration's.
+         */
+        public Builder sleeper(Sleeper sleeper) {
+            Builder b = copy();
+            b.sleeper = Objects.requireNonNull(sleeper, "sleeper");
+            return b;
+        }
+
+        /** The clock a command's duration is measured on (default: the system clock, UTC). */
+        public Builder clock(Clock clock) {
+            Builder b = copy();
+            b.clock = Objects.requireNonNull(clock, "clock");
             return b;
         }
 

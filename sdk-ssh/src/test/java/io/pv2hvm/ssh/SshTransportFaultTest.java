@@ -150,6 +150,55 @@ class SshTransportFaultTest {
     }
 
     @Test
+    void exec_withReconnectAndRetry_pausesThroughTheInjectedSleeper() throws Exception {
+        int port;
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            port = s.getLocalPort();
+        }
+        List<Duration> paused = Collections.synchronizedList(new ArrayList<>());
+        // An hour between attempts: on real time this test would take two hours.
+        try (SshTransport ssh = SshTransport.builder().host("127.0.0.1").port(port).user("root").key(key)
+                .hostKeys(HostKeyPolicy.pinned("SHA256:" + "B".repeat(43)))
+                .reconnectAndRetry(2, Duration.ofHours(1)).sleeper(paused::add).build()) {
+            TransportException e = catchThrowableOfType(TransportException.class, () -> ssh.exec(Command.of("true")));
+
+            assertThat(e.retryable()).isTrue();
+            assertThat(e.getMessage()).contains("Could not connect");
+            assertThat(paused).containsExactly(Duration.ofHours(1), Duration.ofHours(1));
+        }
+    }
+
+    @Test
+    void exec_measuresTheCommandsDurationOnTheBuildersClock() throws Exception {
+        // Each reading is an hour after the last: the duration is one hour, whatever the real time.
+        java.time.Clock hourly = new java.time.Clock() {
+            private final java.util.concurrent.atomic.AtomicLong readings = new java.util.concurrent.atomic.AtomicLong();
+
+            @Override
+            public java.time.ZoneId getZone() {
+                return java.time.ZoneOffset.UTC;
+            }
+
+            @Override
+            public java.time.Clock withZone(java.time.ZoneId zone) {
+                return this;
+            }
+
+            @Override
+            public java.time.Instant instant() {
+                return java.time.Instant.EPOCH.plus(Duration.ofHours(readings.getAndIncrement()));
+            }
+        };
+        try (MinaServer server = MinaServer.start(userKey.getPublic(), false, 0);
+             SshTransport ssh = to(server).clock(hourly).build()) {
+            CommandResult result = ssh.exec(Command.of("echo", "hi"));
+
+            assertThat(result.stdout()).isEqualTo("hi\n");
+            assertThat(result.duration()).isEqualTo(Duration.ofHours(1));
+        }
+    }
+
+    @Test
     void exec_throughAChainOfTwoJumpHosts_runsOnTheTargetWithEachHopChecked() throws Exception {
         try (MinaServer jump1 = MinaServer.start(userKey.getPublic(), true, 0);
              MinaServer jump2 = MinaServer.start(userKey.getPublic(), true, 0);

@@ -61,6 +61,15 @@ public final class AwsCalls {
      *
      * @throws AwsCallException when the call fails, or no permit came in time (see {@link Ec2RateLimits#acquire})
      */
+    public <T> T call(Ec2Action action, Supplier<T> call) {
+        return call(action.awsName(), call);
+    }
+
+    /**
+     * Calls {@code call}, counting it as {@code action}, once the rate limits allow it.
+     *
+     * @throws AwsCallException when the call fails, or no permit came in time (see {@link Ec2RateLimits#acquire})
+     */
     public <T> T call(String action, Supplier<T> call) {
         waitedNanos.add(limits.acquire(action).toNanos());
         counts.computeIfAbsent(action, a -> new LongAdder()).increment();

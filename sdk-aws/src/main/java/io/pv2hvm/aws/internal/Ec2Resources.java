@@ -7,6 +7,85 @@ import io.pv2hvm.core.Resource;
 import io.pv2hvm.core.spi.StepContext;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.model.Filter;
+import software.amazon.awssdk.services.ec2.model.ImageState;
+import software.amazon.awssdk.services.ec2.model.InstanceStateName;
+import software.amazon.awssdk.services.ec2.model.SnapshotState;
+import software.amazon.awssdk.services.ec2.model.StatusType;
+import software.amazon.awssdk.services.ec2.model.SummaryStatus;
+import software.amazon.awssdk.services.ec2.model.VolumeAttachmentState;
+import software.amazon.awssdk.services.ec2.model.VolumeState;
+import software.amazon.awssdk.services.ec2.model.AssociateAddressRequest;
+import software.amazon.awssdk.services.ec2.model.AssociateAddressResponse;
+import software.amazon.awssdk.services.ec2.model.AttachNetworkInterfaceRequest;
+import software.amazon.awssdk.services.ec2.model.AttachNetworkInterfaceResponse;
+import software.amazon.awssdk.services.ec2.model.AttachVolumeRequest;
+import software.amazon.awssdk.services.ec2.model.AttachVolumeResponse;
+import software.amazon.awssdk.services.ec2.model.AuthorizeSecurityGroupIngressRequest;
+import software.amazon.awssdk.services.ec2.model.AuthorizeSecurityGroupIngressResponse;
+import software.amazon.awssdk.services.ec2.model.CreateImageRequest;
+import software.amazon.awssdk.services.ec2.model.CreateImageResponse;
+import software.amazon.awssdk.services.ec2.model.CreateSecurityGroupRequest;
+import software.amazon.awssdk.services.ec2.model.CreateSecurityGroupResponse;
+import software.amazon.awssdk.services.ec2.model.CreateSnapshotRequest;
+import software.amazon.awssdk.services.ec2.model.CreateSnapshotResponse;
+import software.amazon.awssdk.services.ec2.model.CreateTagsRequest;
+import software.amazon.awssdk.services.ec2.model.CreateTagsResponse;
+import software.amazon.awssdk.services.ec2.model.CreateVolumeRequest;
+import software.amazon.awssdk.services.ec2.model.CreateVolumeResponse;
+import software.amazon.awssdk.services.ec2.model.DeleteSecurityGroupRequest;
+import software.amazon.awssdk.services.ec2.model.DeleteSecurityGroupResponse;
+import software.amazon.awssdk.services.ec2.model.DeleteSnapshotRequest;
+import software.amazon.awssdk.services.ec2.model.DeleteSnapshotResponse;
+import software.amazon.awssdk.services.ec2.model.DeleteVolumeRequest;
+import software.amazon.awssdk.services.ec2.model.DeleteVolumeResponse;
+import software.amazon.awssdk.services.ec2.model.DeregisterImageRequest;
+import software.amazon.awssdk.services.ec2.model.DeregisterImageResponse;
+import software.amazon.awssdk.services.ec2.model.DescribeAddressesRequest;
+import software.amazon.awssdk.services.ec2.model.DescribeAddressesResponse;
+import software.amazon.awssdk.services.ec2.model.DescribeImagesRequest;
+import software.amazon.awssdk.services.ec2.model.DescribeImagesResponse;
+import software.amazon.awssdk.services.ec2.model.DescribeInstanceAttributeRequest;
+import software.amazon.awssdk.services.ec2.model.DescribeInstanceAttributeResponse;
+import software.amazon.awssdk.services.ec2.model.DescribeInstanceStatusRequest;
+import software.amazon.awssdk.services.ec2.model.DescribeInstanceStatusResponse;
+import software.amazon.awssdk.services.ec2.model.DescribeInstanceTypesRequest;
+import software.amazon.awssdk.services.ec2.model.DescribeInstanceTypesResponse;
+import software.amazon.awssdk.services.ec2.model.DescribeInstancesRequest;
+import software.amazon.awssdk.services.ec2.model.DescribeInstancesResponse;
+import software.amazon.awssdk.services.ec2.model.DescribeNetworkInterfacesRequest;
+import software.amazon.awssdk.services.ec2.model.DescribeNetworkInterfacesResponse;
+import software.amazon.awssdk.services.ec2.model.DescribeSecurityGroupsRequest;
+import software.amazon.awssdk.services.ec2.model.DescribeSecurityGroupsResponse;
+import software.amazon.awssdk.services.ec2.model.DescribeSnapshotsRequest;
+import software.amazon.awssdk.services.ec2.model.DescribeSnapshotsResponse;
+import software.amazon.awssdk.services.ec2.model.DescribeSubnetsRequest;
+import software.amazon.awssdk.services.ec2.model.DescribeSubnetsResponse;
+import software.amazon.awssdk.services.ec2.model.DescribeVolumeAttributeRequest;
+import software.amazon.awssdk.services.ec2.model.DescribeVolumeAttributeResponse;
+import software.amazon.awssdk.services.ec2.model.DescribeVolumesRequest;
+import software.amazon.awssdk.services.ec2.model.DescribeVolumesResponse;
+import software.amazon.awssdk.services.ec2.model.DetachNetworkInterfaceRequest;
+import software.amazon.awssdk.services.ec2.model.DetachNetworkInterfaceResponse;
+import software.amazon.awssdk.services.ec2.model.DetachVolumeRequest;
+import software.amazon.awssdk.services.ec2.model.DetachVolumeResponse;
+import software.amazon.awssdk.services.ec2.model.GetConsoleOutputRequest;
+import software.amazon.awssdk.services.ec2.model.GetConsoleOutputResponse;
+import software.amazon.awssdk.services.ec2.model.ModifyInstanceAttributeRequest;
+import software.amazon.awssdk.services.ec2.model.ModifyInstanceAttributeResponse;
+import software.amazon.awssdk.services.ec2.model.ModifyNetworkInterfaceAttributeRequest;
+import software.amazon.awssdk.services.ec2.model.ModifyNetworkInterfaceAttributeResponse;
+import software.amazon.awssdk.services.ec2.model.RegisterImageRequest;
+import software.amazon.awssdk.services.ec2.model.RegisterImageResponse;
+import software.amazon.awssdk.services.ec2.model.RevokeSecurityGroupEgressRequest;
+import software.amazon.awssdk.services.ec2.model.RevokeSecurityGroupEgressResponse;
+import software.amazon.awssdk.services.ec2.model.RunInstancesRequest;
+import software.amazon.awssdk.services.ec2.model.RunInstancesResponse;
+import software.amazon.awssdk.services.ec2.model.StartInstancesRequest;
+import software.amazon.awssdk.services.ec2.model.StartInstancesResponse;
+import software.amazon.awssdk.services.ec2.model.StopInstancesRequest;
+import software.amazon.awssdk.services.ec2.model.StopInstancesResponse;
+import software.amazon.awssdk.services.ec2.model.TerminateInstancesRequest;
+import software.amazon.awssdk.services.ec2.model.TerminateInstancesResponse;
 import software.amazon.awssdk.services.ec2.model.Image;
 import software.amazon.awssdk.services.ec2.model.Instance;
 import software.amazon.awssdk.services.ec2.model.InstanceStatus;
@@ -20,6 +99,7 @@ import software.amazon.awssdk.services.ec2.model.VolumeAttachment;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * The EC2 operations the steps share: find, wait for and delete the resources a migration
@@ -72,6 +152,11 @@ public final class Ec2Resources {
         return WaitScope.current().map(scope -> scope.look(kind, id, calls));
     }
 
+    /**
+     * The raw client. Steps should call the typed operations instead, which count, rate-limit and
+     * translate every call; this stays public only until the steps have moved to them (issue #17),
+     * then becomes package-private.
+     */
     public Ec2Client ec2() {
         return ec2;
     }
@@ -133,6 +218,193 @@ public final class Ec2Resources {
                 Filter.builder().name("tag:" + Tags.ROLE).values(role).build());
     }
 
+    // ----- typed operations: one per EC2 action, each counted, rate-limited and translated by AwsCalls
+
+    /** Launches instances. */
+    public RunInstancesResponse runInstances(Consumer<RunInstancesRequest.Builder> request) {
+        return calls.call(Ec2Action.RUN_INSTANCES, () -> ec2.runInstances(request));
+    }
+
+    /** Starts stopped instances. */
+    public StartInstancesResponse startInstances(Consumer<StartInstancesRequest.Builder> request) {
+        return calls.call(Ec2Action.START_INSTANCES, () -> ec2.startInstances(request));
+    }
+
+    /** Stops instances. */
+    public StopInstancesResponse stopInstances(Consumer<StopInstancesRequest.Builder> request) {
+        return calls.call(Ec2Action.STOP_INSTANCES, () -> ec2.stopInstances(request));
+    }
+
+    /** Starts terminating instances (see {@link #terminate} and {@link #terminateAndWait} for the tolerant forms). */
+    public TerminateInstancesResponse terminateInstances(Consumer<TerminateInstancesRequest.Builder> request) {
+        return calls.call(Ec2Action.TERMINATE_INSTANCES, () -> ec2.terminateInstances(request));
+    }
+
+    /** Describes instances (see {@link #instance} for one, NotFound as empty). */
+    public DescribeInstancesResponse describeInstances(Consumer<DescribeInstancesRequest.Builder> request) {
+        return calls.call(Ec2Action.DESCRIBE_INSTANCES, () -> ec2.describeInstances(request));
+    }
+
+    /** Reads one attribute of an instance. */
+    public DescribeInstanceAttributeResponse describeInstanceAttribute(Consumer<DescribeInstanceAttributeRequest.Builder> request) {
+        return calls.call(Ec2Action.DESCRIBE_INSTANCE_ATTRIBUTE, () -> ec2.describeInstanceAttribute(request));
+    }
+
+    /** Changes one attribute of an instance. */
+    public ModifyInstanceAttributeResponse modifyInstanceAttribute(Consumer<ModifyInstanceAttributeRequest.Builder> request) {
+        return calls.call(Ec2Action.MODIFY_INSTANCE_ATTRIBUTE, () -> ec2.modifyInstanceAttribute(request));
+    }
+
+    /** Describes instance types. */
+    public DescribeInstanceTypesResponse describeInstanceTypes(Consumer<DescribeInstanceTypesRequest.Builder> request) {
+        return calls.call(Ec2Action.DESCRIBE_INSTANCE_TYPES, () -> ec2.describeInstanceTypes(request));
+    }
+
+    /** Reads an instance's console output. */
+    public GetConsoleOutputResponse getConsoleOutput(Consumer<GetConsoleOutputRequest.Builder> request) {
+        return calls.call(Ec2Action.GET_CONSOLE_OUTPUT, () -> ec2.getConsoleOutput(request));
+    }
+
+    /** Creates a volume. */
+    public CreateVolumeResponse createVolume(Consumer<CreateVolumeRequest.Builder> request) {
+        return calls.call(Ec2Action.CREATE_VOLUME, () -> ec2.createVolume(request));
+    }
+
+    /** Attaches a volume to an instance. */
+    public AttachVolumeResponse attachVolume(Consumer<AttachVolumeRequest.Builder> request) {
+        return calls.call(Ec2Action.ATTACH_VOLUME, () -> ec2.attachVolume(request));
+    }
+
+    /** Starts detaching a volume (see {@link #detachAndWait} for the tolerant form). */
+    public DetachVolumeResponse detachVolume(Consumer<DetachVolumeRequest.Builder> request) {
+        return calls.call(Ec2Action.DETACH_VOLUME, () -> ec2.detachVolume(request));
+    }
+
+    /** Deletes a volume (see {@link #detachAndDelete} for the tolerant form). */
+    public DeleteVolumeResponse deleteVolume(Consumer<DeleteVolumeRequest.Builder> request) {
+        return calls.call(Ec2Action.DELETE_VOLUME, () -> ec2.deleteVolume(request));
+    }
+
+    /** Describes volumes (see {@link #volume} for one, NotFound as empty). */
+    public DescribeVolumesResponse describeVolumes(Consumer<DescribeVolumesRequest.Builder> request) {
+        return calls.call(Ec2Action.DESCRIBE_VOLUMES, () -> ec2.describeVolumes(request));
+    }
+
+    /** Reads one attribute of a volume. */
+    public DescribeVolumeAttributeResponse describeVolumeAttribute(Consumer<DescribeVolumeAttributeRequest.Builder> request) {
+        return calls.call(Ec2Action.DESCRIBE_VOLUME_ATTRIBUTE, () -> ec2.describeVolumeAttribute(request));
+    }
+
+    /** Creates a snapshot (see {@link #startSnapshot} for the journaled, look-before-create form). */
+    public CreateSnapshotResponse createSnapshot(Consumer<CreateSnapshotRequest.Builder> request) {
+        return calls.call(Ec2Action.CREATE_SNAPSHOT, () -> ec2.createSnapshot(request));
+    }
+
+    /** Deletes a snapshot (see {@link #deleteSnapshot(StepContext, String, String)} for the tolerant form). */
+    public DeleteSnapshotResponse deleteSnapshot(Consumer<DeleteSnapshotRequest.Builder> request) {
+        return calls.call(Ec2Action.DELETE_SNAPSHOT, () -> ec2.deleteSnapshot(request));
+    }
+
+    /** Describes snapshots (see {@link #snapshot} for one, NotFound as empty). */
+    public DescribeSnapshotsResponse describeSnapshots(Consumer<DescribeSnapshotsRequest.Builder> request) {
+        return calls.call(Ec2Action.DESCRIBE_SNAPSHOTS, () -> ec2.describeSnapshots(request));
+    }
+
+    /** Registers an image. */
+    public RegisterImageResponse registerImage(Consumer<RegisterImageRequest.Builder> request) {
+        return calls.call(Ec2Action.REGISTER_IMAGE, () -> ec2.registerImage(request));
+    }
+
+    /** Creates an image of an instance. */
+    public CreateImageResponse createImage(Consumer<CreateImageRequest.Builder> request) {
+        return calls.call(Ec2Action.CREATE_IMAGE, () -> ec2.createImage(request));
+    }
+
+    /** Deregisters an image (see {@link #deregister} for the tolerant form). */
+    public DeregisterImageResponse deregisterImage(Consumer<DeregisterImageRequest.Builder> request) {
+        return calls.call(Ec2Action.DEREGISTER_IMAGE, () -> ec2.deregisterImage(request));
+    }
+
+    /** Describes images (see {@link #image} for one, NotFound as empty). */
+    public DescribeImagesResponse describeImages(Consumer<DescribeImagesRequest.Builder> request) {
+        return calls.call(Ec2Action.DESCRIBE_IMAGES, () -> ec2.describeImages(request));
+    }
+
+    /** Describes network interfaces. */
+    public DescribeNetworkInterfacesResponse describeNetworkInterfaces(Consumer<DescribeNetworkInterfacesRequest.Builder> request) {
+        return calls.call(Ec2Action.DESCRIBE_NETWORK_INTERFACES, () -> ec2.describeNetworkInterfaces(request));
+    }
+
+    /** Attaches a network interface to an instance. */
+    public AttachNetworkInterfaceResponse attachNetworkInterface(Consumer<AttachNetworkInterfaceRequest.Builder> request) {
+        return calls.call(Ec2Action.ATTACH_NETWORK_INTERFACE, () -> ec2.attachNetworkInterface(request));
+    }
+
+    /** Detaches a network interface. */
+    public DetachNetworkInterfaceResponse detachNetworkInterface(Consumer<DetachNetworkInterfaceRequest.Builder> request) {
+        return calls.call(Ec2Action.DETACH_NETWORK_INTERFACE, () -> ec2.detachNetworkInterface(request));
+    }
+
+    /** Changes one attribute of a network interface. */
+    public ModifyNetworkInterfaceAttributeResponse modifyNetworkInterfaceAttribute(Consumer<ModifyNetworkInterfaceAttributeRequest.Builder> request) {
+        return calls.call(Ec2Action.MODIFY_NETWORK_INTERFACE_ATTRIBUTE, () -> ec2.modifyNetworkInterfaceAttribute(request));
+    }
+
+    /** Creates a security group. */
+    public CreateSecurityGroupResponse createSecurityGroup(Consumer<CreateSecurityGroupRequest.Builder> request) {
+        return calls.call(Ec2Action.CREATE_SECURITY_GROUP, () -> ec2.createSecurityGroup(request));
+    }
+
+    /** Adds inbound rules to a security group. */
+    public AuthorizeSecurityGroupIngressResponse authorizeSecurityGroupIngress(Consumer<AuthorizeSecurityGroupIngressRequest.Builder> request) {
+        return calls.call(Ec2Action.AUTHORIZE_SECURITY_GROUP_INGRESS, () -> ec2.authorizeSecurityGroupIngress(request));
+    }
+
+    /** Removes outbound rules from a security group. */
+    public RevokeSecurityGroupEgressResponse revokeSecurityGroupEgress(Consumer<RevokeSecurityGroupEgressRequest.Builder> request) {
+        return calls.call(Ec2Action.REVOKE_SECURITY_GROUP_EGRESS, () -> ec2.revokeSecurityGroupEgress(request));
+    }
+
+    /** Deletes a security group (see {@link #deleteSecurityGroup(StepContext, String, String)} for the tolerant form). */
+    public DeleteSecurityGroupResponse deleteSecurityGroup(Consumer<DeleteSecurityGroupRequest.Builder> request) {
+        return calls.call(Ec2Action.DELETE_SECURITY_GROUP, () -> ec2.deleteSecurityGroup(request));
+    }
+
+    /** Describes security groups. */
+    public DescribeSecurityGroupsResponse describeSecurityGroups(Consumer<DescribeSecurityGroupsRequest.Builder> request) {
+        return calls.call(Ec2Action.DESCRIBE_SECURITY_GROUPS, () -> ec2.describeSecurityGroups(request));
+    }
+
+    /** Tags resources. */
+    public CreateTagsResponse createTags(Consumer<CreateTagsRequest.Builder> request) {
+        return calls.call(Ec2Action.CREATE_TAGS, () -> ec2.createTags(request));
+    }
+
+    /** Describes subnets. */
+    public DescribeSubnetsResponse describeSubnets(Consumer<DescribeSubnetsRequest.Builder> request) {
+        return calls.call(Ec2Action.DESCRIBE_SUBNETS, () -> ec2.describeSubnets(request));
+    }
+
+    /** Describes Elastic IP addresses. */
+    public DescribeAddressesResponse describeAddresses(Consumer<DescribeAddressesRequest.Builder> request) {
+        return calls.call(Ec2Action.DESCRIBE_ADDRESSES, () -> ec2.describeAddresses(request));
+    }
+
+    /** Associates an Elastic IP address. */
+    public AssociateAddressResponse associateAddress(Consumer<AssociateAddressRequest.Builder> request) {
+        return calls.call(Ec2Action.ASSOCIATE_ADDRESS, () -> ec2.associateAddress(request));
+    }
+
+    /** Describes the status checks of instances. */
+    public DescribeInstanceStatusResponse describeInstanceStatus(Consumer<DescribeInstanceStatusRequest.Builder> request) {
+        return calls.call(Ec2Action.DESCRIBE_INSTANCE_STATUS, () -> ec2.describeInstanceStatus(request));
+    }
+
+    /** Launches instances with a request built beforehand (e.g. one that is also logged or retried). */
+    public RunInstancesResponse runInstances(RunInstancesRequest request) {
+        return calls.call(Ec2Action.RUN_INSTANCES, () -> ec2.runInstances(request));
+    }
+
     // ----- instances
 
     public Optional<Instance> instance(String id) {
@@ -141,7 +413,7 @@ public final class Ec2Resources {
             return shared.get();
         }
         try {
-            return calls.call("DescribeInstances", () -> ec2.describeInstances(r -> r.instanceIds(id)))
+            return calls.call(Ec2Action.DESCRIBE_INSTANCES, () -> ec2.describeInstances(r -> r.instanceIds(id)))
                     .reservations().stream().flatMap(r -> r.instances().stream()).findFirst();
         } catch (AwsCallException e) {
             if ("InvalidInstanceID.NotFound".equals(e.errorCode())) {
@@ -170,7 +442,27 @@ public final class Ec2Resources {
      * {@code terminated}.
      */
     public String instanceState(StepContext ctx, String id) {
-        return waits.within(ctx, visibility(), () -> instance(id).map(Responses::stateName)).orElse("terminated");
+        return waits.within(ctx, visibility(), () -> instance(id).map(Responses::stateName))
+                .orElse(InstanceStateName.TERMINATED.toString());
+    }
+
+    /**
+     * {@link #instanceState} as the SDK's enum. A state EC2 adds after this SDK version reads as
+     * {@link InstanceStateName#UNKNOWN_TO_SDK_VERSION}, which no wait takes for the state it waits for.
+     */
+    public InstanceStateName instanceStateName(StepContext ctx, String id) {
+        return InstanceStateName.fromValue(instanceState(ctx, id));
+    }
+
+    /** The state of an instance a describe returned, as the SDK's enum. */
+    private static InstanceStateName stateOf(Instance i) {
+        return InstanceStateName.fromValue(Responses.stateName(i));
+    }
+
+    /** Whether an instance a describe returned is terminated or on its way there. */
+    private static boolean goneOrGoing(Instance i) {
+        InstanceStateName state = stateOf(i);
+        return state == InstanceStateName.TERMINATED || state == InstanceStateName.SHUTTING_DOWN;
     }
 
     /**
@@ -186,22 +478,32 @@ public final class Ec2Resources {
                 null, true));
     }
 
+    /** @deprecated use {@link #waitInstance(StepContext, String, InstanceStateName)} */
+    @Deprecated
     public Instance waitInstance(StepContext ctx, String id, String state) {
-        if ("terminated".equals(state)) {
+        return waitInstance(ctx, id, InstanceStateName.fromValue(state));
+    }
+
+    /**
+     * Waits until the instance is in {@code state}; returns it as last described ({@code null} for
+     * {@link InstanceStateName#TERMINATED}: a terminated instance may be gone).
+     */
+    public Instance waitInstance(StepContext ctx, String id, InstanceStateName state) {
+        if (state == InstanceStateName.TERMINATED) {
             // A terminated instance eventually disappears from DescribeInstances: gone (past the
             // visibility grace, never a first NotFound) counts as terminated.
             waits.untilTrue(ctx, "instance " + id + " to be terminated", timeouts.instanceState(),
-                    () -> "terminated".equals(instanceState(ctx, id)));
+                    () -> instanceStateName(ctx, id) == InstanceStateName.TERMINATED);
             return null;
         }
         return waits.until(ctx, "instance " + id + " to be " + state, timeouts.instanceState(),
-                () -> instance(id).filter(i -> state.equals(Responses.stateName(i))));
+                () -> instance(id).filter(i -> stateOf(i) == state));
     }
 
     /** Waits until no network interface in {@code subnetId} holds {@code privateIp}. */
     public void waitIpFree(StepContext ctx, String subnetId, String privateIp) {
         waits.untilTrue(ctx, "private IP " + privateIp + " to be released", timeouts.ipRelease(), () ->
-                calls.call("DescribeNetworkInterfaces", () -> ec2.describeNetworkInterfaces(r -> r.filters(
+                calls.call(Ec2Action.DESCRIBE_NETWORK_INTERFACES, () -> ec2.describeNetworkInterfaces(r -> r.filters(
                         Filter.builder().name("addresses.private-ip-address").values(privateIp).build(),
                         Filter.builder().name("subnet-id").values(subnetId).build()))).networkInterfaces().isEmpty());
     }
@@ -211,10 +513,9 @@ public final class Ec2Resources {
         if (!mayHave(migrationId, role)) {
             return List.of();
         }
-        return calls.call("DescribeInstances", () -> ec2.describeInstances(r -> r.filters(taggedFilters(migrationId,
+        return calls.call(Ec2Action.DESCRIBE_INSTANCES, () -> ec2.describeInstances(r -> r.filters(taggedFilters(migrationId,
                 role)))).reservations().stream().flatMap(r -> r.instances().stream())
-                .filter(i -> !"terminated".equals(Responses.stateName(i))
-                        && !"shutting-down".equals(Responses.stateName(i))).toList();
+                .filter(i -> !goneOrGoing(i)).toList();
     }
 
     /**
@@ -223,10 +524,9 @@ public final class Ec2Resources {
      * makes one per role.
      */
     public Map<String, List<Instance>> taggedInstances(String migrationId, java.util.Collection<String> roles) {
-        return byRole(calls.call("DescribeInstances", () -> ec2.describeInstances(r -> r.filters(taggedFilters(
+        return byRole(calls.call(Ec2Action.DESCRIBE_INSTANCES, () -> ec2.describeInstances(r -> r.filters(taggedFilters(
                 migrationId, roles)))).reservations().stream().flatMap(r -> r.instances().stream())
-                .filter(i -> !"terminated".equals(Responses.stateName(i))
-                        && !"shutting-down".equals(Responses.stateName(i))).toList(), Instance::tags);
+                .filter(i -> !goneOrGoing(i)).toList(), Instance::tags);
     }
 
     /** Filters that find this migration's resources in any of {@code roles}. */
@@ -247,17 +547,17 @@ public final class Ec2Resources {
 
     /** Starts terminating an instance (if it still exists) without waiting. */
     public void terminate(StepContext ctx, String id) {
-        String state = instanceState(ctx, id);
-        if (!"terminated".equals(state) && !"shutting-down".equals(state)) {
-            calls.call("TerminateInstances", () -> ec2.terminateInstances(r -> r.instanceIds(id)));
+        InstanceStateName state = instanceStateName(ctx, id);
+        if (state != InstanceStateName.TERMINATED && state != InstanceStateName.SHUTTING_DOWN) {
+            calls.call(Ec2Action.TERMINATE_INSTANCES, () -> ec2.terminateInstances(r -> r.instanceIds(id)));
         }
     }
 
     /** Terminates an instance (if it still exists) and waits until it is gone. */
     public void terminateAndWait(StepContext ctx, String id, String role) {
-        if (!"terminated".equals(instanceState(ctx, id))) {
-            calls.call("TerminateInstances", () -> ec2.terminateInstances(r -> r.instanceIds(id)));
-            waitInstance(ctx, id, "terminated");
+        if (instanceStateName(ctx, id) != InstanceStateName.TERMINATED) {
+            calls.call(Ec2Action.TERMINATE_INSTANCES, () -> ec2.terminateInstances(r -> r.instanceIds(id)));
+            waitInstance(ctx, id, InstanceStateName.TERMINATED);
         }
         ctx.resourceDeleted(new Resource("instance", id, role));
     }
@@ -289,7 +589,7 @@ public final class Ec2Resources {
     public boolean reachable(String id) {
         return instanceStatuses(id).stream().anyMatch(s -> s.instanceStatus() != null
                 && s.instanceStatus().details().stream().anyMatch(d -> "reachability".equals(d.nameAsString())
-                        && "passed".equals(d.statusAsString())));
+                        && d.status() == StatusType.PASSED));
     }
 
     /** Whether both status checks of an instance pass now. */
@@ -300,15 +600,15 @@ public final class Ec2Resources {
     /** How many of the instance's two status checks (system, instance) are ok now: 0 to 2. */
     private int statusChecksOk(String id) {
         return instanceStatuses(id).stream().mapToInt(s ->
-                (s.instanceStatus() != null && "ok".equals(s.instanceStatus().statusAsString()) ? 1 : 0)
-                        + (s.systemStatus() != null && "ok".equals(s.systemStatus().statusAsString()) ? 1 : 0))
+                (s.instanceStatus() != null && s.instanceStatus().status() == SummaryStatus.OK ? 1 : 0)
+                        + (s.systemStatus() != null && s.systemStatus().status() == SummaryStatus.OK ? 1 : 0))
                 .max().orElse(0);
     }
 
     /** The status of an instance (inside a wait: from the shared round; not yet visible: none). */
     private List<InstanceStatus> instanceStatuses(String id) {
         return shared(polls.statuses(), id).map(s -> s.map(List::of).orElse(List.<InstanceStatus>of()))
-                .orElseGet(() -> calls.call("DescribeInstanceStatus", () -> ec2.describeInstanceStatus(r -> r
+                .orElseGet(() -> calls.call(Ec2Action.DESCRIBE_INSTANCE_STATUS, () -> ec2.describeInstanceStatus(r -> r
                         .instanceIds(id).includeAllInstances(true))).instanceStatuses());
     }
 
@@ -320,7 +620,7 @@ public final class Ec2Resources {
             return shared.get();
         }
         try {
-            return calls.call("DescribeSnapshots", () -> ec2.describeSnapshots(r -> r.snapshotIds(id)))
+            return calls.call(Ec2Action.DESCRIBE_SNAPSHOTS, () -> ec2.describeSnapshots(r -> r.snapshotIds(id)))
                     .snapshots().stream().findFirst();
         } catch (AwsCallException e) {
             if ("InvalidSnapshot.NotFound".equals(e.errorCode())) {
@@ -352,23 +652,23 @@ public final class Ec2Resources {
             if (s == null) {
                 return Optional.empty(); // not yet visible: eventual consistency
             }
-            if ("error".equals(s.stateAsString())) {
+            if (s.state() == SnapshotState.ERROR) {
                 throw new AwsCallException("CreateSnapshot", "SnapshotError", "Snapshot " + id + " of " + volumeId
                         + " failed: " + s.stateMessage(), null, false);
             }
             double percent = parsePercent(s.progress());
             // The progress EC2 itself reports in DescribeSnapshots, e.g. "63%".
             ctx.progress(percent, "snapshot " + id + " " + Math.round(percent) + "%");
-            return "completed".equals(s.stateAsString()) ? Optional.of(s) : Optional.empty();
+            return s.state() == SnapshotState.COMPLETED ? Optional.of(s) : Optional.empty();
         });
     }
 
     private String createSnapshot(StepContext ctx, String volumeId, String role, String description) {
         // CreateSnapshot takes no client token: look before create (by tag), then journal at once.
-        List<Snapshot> tagged = !mayHave(ctx.migrationId(), role) ? List.of() : calls.call("DescribeSnapshots", () -> ec2.describeSnapshots(r -> r.ownerIds("self")
+        List<Snapshot> tagged = !mayHave(ctx.migrationId(), role) ? List.of() : calls.call(Ec2Action.DESCRIBE_SNAPSHOTS, () -> ec2.describeSnapshots(r -> r.ownerIds("self")
                 .filters(taggedFilters(ctx.migrationId(), role)))).snapshots();
         String id = tagged.isEmpty()
-                ? calls.call("CreateSnapshot", () -> ec2.createSnapshot(r -> r.volumeId(volumeId)
+                ? calls.call(Ec2Action.CREATE_SNAPSHOT, () -> ec2.createSnapshot(r -> r.volumeId(volumeId)
                         .description(description).tagSpecifications(tags(ctx, ResourceType.SNAPSHOT, role))))
                         .snapshotId()
                 : Responses.require(tagged.get(0).snapshotId(), "DescribeSnapshots", "Snapshots.SnapshotId", role);
@@ -379,14 +679,14 @@ public final class Ec2Resources {
 
     public void deleteSnapshot(StepContext ctx, String id, String role) {
         try {
-            calls.call("DeleteSnapshot", () -> ec2.deleteSnapshot(r -> r.snapshotId(id)));
+            calls.call(Ec2Action.DELETE_SNAPSHOT, () -> ec2.deleteSnapshot(r -> r.snapshotId(id)));
         } catch (AwsCallException e) {
             if (!"InvalidSnapshot.NotFound".equals(e.errorCode())) {
                 throw e;
             }
             // Just created and not yet visible, or gone: only a NotFound that lasts means gone.
             if (waits.within(ctx, visibility(), () -> snapshot(id)).isPresent()) {
-                calls.call("DeleteSnapshot", () -> ec2.deleteSnapshot(r -> r.snapshotId(id)));
+                calls.call(Ec2Action.DELETE_SNAPSHOT, () -> ec2.deleteSnapshot(r -> r.snapshotId(id)));
             }
         }
         ctx.resourceDeleted(new Resource("snapshot", id, role));
@@ -400,7 +700,7 @@ public final class Ec2Resources {
             return shared.get();
         }
         try {
-            return calls.call("DescribeVolumes", () -> ec2.describeVolumes(r -> r.volumeIds(id))).volumes().stream()
+            return calls.call(Ec2Action.DESCRIBE_VOLUMES, () -> ec2.describeVolumes(r -> r.volumeIds(id))).volumes().stream()
                     .findFirst();
         } catch (AwsCallException e) {
             if ("InvalidVolume.NotFound".equals(e.errorCode())) {
@@ -411,6 +711,12 @@ public final class Ec2Resources {
     }
 
     /** Waits until the volume is in one of {@code states}. */
+    public Volume waitVolume(StepContext ctx, String id, VolumeState... states) {
+        return waitVolume(ctx, id, java.util.Arrays.stream(states).map(VolumeState::toString).toArray(String[]::new));
+    }
+
+    /** @deprecated use {@link #waitVolume(StepContext, String, VolumeState...)} */
+    @Deprecated
     public Volume waitVolume(StepContext ctx, String id, String... states) {
         List<String> wanted = List.of(states);
         return waits.until(ctx, "volume " + id + " to be " + String.join(" or ", wanted), timeouts.volume(),
@@ -426,7 +732,7 @@ public final class Ec2Resources {
     public VolumeAttachment waitAttached(StepContext ctx, String volumeId, String instanceId) {
         VolumeAttachment seen = waits.until(ctx, "volume " + volumeId + " to be attached to " + instanceId,
                 timeouts.volume(), () -> volume(volumeId).flatMap(v -> v.attachments().stream().filter(a ->
-                        instanceId.equals(a.instanceId()) && "attached".equals(a.stateAsString())).findFirst()));
+                        instanceId.equals(a.instanceId()) && a.state() == VolumeAttachmentState.ATTACHED).findFirst()));
         attachmentsSeen.put(volumeId, seen);
         return seen;
     }
@@ -451,25 +757,25 @@ public final class Ec2Resources {
         if (!mayHave(migrationId, role)) {
             return List.of();
         }
-        return calls.call("DescribeVolumes", () -> ec2.describeVolumes(r -> r.filters(taggedFilters(migrationId, role))))
+        return calls.call(Ec2Action.DESCRIBE_VOLUMES, () -> ec2.describeVolumes(r -> r.filters(taggedFilters(migrationId, role))))
                 .volumes().stream().map(Volume::volumeId).toList();
     }
 
     /** This migration's volumes in any of {@code roles}, by role: one call for all roles. */
     public Map<String, List<String>> taggedVolumes(String migrationId, java.util.Collection<String> roles) {
-        return ids(byRole(calls.call("DescribeVolumes", () -> ec2.describeVolumes(r -> r.filters(taggedFilters(
+        return ids(byRole(calls.call(Ec2Action.DESCRIBE_VOLUMES, () -> ec2.describeVolumes(r -> r.filters(taggedFilters(
                 migrationId, roles)))).volumes(), Volume::tags), Volume::volumeId);
     }
 
     /** This migration's snapshots in any of {@code roles}, by role: one call for all roles. */
     public Map<String, List<String>> taggedSnapshots(String migrationId, java.util.Collection<String> roles) {
-        return ids(byRole(calls.call("DescribeSnapshots", () -> ec2.describeSnapshots(r -> r.ownerIds("self")
+        return ids(byRole(calls.call(Ec2Action.DESCRIBE_SNAPSHOTS, () -> ec2.describeSnapshots(r -> r.ownerIds("self")
                 .filters(taggedFilters(migrationId, roles)))).snapshots(), Snapshot::tags), Snapshot::snapshotId);
     }
 
     /** This migration's images in any of {@code roles}, by role: one call for all roles. */
     public Map<String, List<String>> taggedImages(String migrationId, java.util.Collection<String> roles) {
-        return ids(byRole(calls.call("DescribeImages", () -> ec2.describeImages(r -> r.owners("self")
+        return ids(byRole(calls.call(Ec2Action.DESCRIBE_IMAGES, () -> ec2.describeImages(r -> r.owners("self")
                 .filters(taggedFilters(migrationId, roles)))).images(), Image::tags), Image::imageId);
     }
 
@@ -484,7 +790,7 @@ public final class Ec2Resources {
         if (!mayHave(migrationId, role)) {
             return List.of();
         }
-        return calls.call("DescribeSnapshots", () -> ec2.describeSnapshots(r -> r.ownerIds("self")
+        return calls.call(Ec2Action.DESCRIBE_SNAPSHOTS, () -> ec2.describeSnapshots(r -> r.ownerIds("self")
                 .filters(taggedFilters(migrationId, role)))).snapshots().stream().map(Snapshot::snapshotId).toList();
     }
 
@@ -517,7 +823,7 @@ public final class Ec2Resources {
         // A describe may be briefly stale (no attachment shown yet): VolumeInUse means detach first, then again.
         waits.untilTrue(ctx, "volume " + id + " to be deleted", timeouts.volume(), () -> {
             try {
-                calls.call("DeleteVolume", () -> ec2.deleteVolume(r -> r.volumeId(id)));
+                calls.call(Ec2Action.DELETE_VOLUME, () -> ec2.deleteVolume(r -> r.volumeId(id)));
                 return true;
             } catch (AwsCallException e) {
                 if ("InvalidVolume.NotFound".equals(e.errorCode())) {
@@ -537,7 +843,7 @@ public final class Ec2Resources {
     private void detach(String id) {
         attachmentsSeen.remove(id);
         try {
-            calls.call("DetachVolume", () -> ec2.detachVolume(r -> r.volumeId(id)));
+            calls.call(Ec2Action.DETACH_VOLUME, () -> ec2.detachVolume(r -> r.volumeId(id)));
         } catch (AwsCallException e) {
             if (!"InvalidVolume.NotFound".equals(e.errorCode()) && !"IncorrectState".equals(e.errorCode())) {
                 throw e;
@@ -560,7 +866,7 @@ public final class Ec2Resources {
             return;
         }
         try {
-            calls.call("DetachVolume", () -> ec2.detachVolume(r -> r.volumeId(id)));
+            calls.call(Ec2Action.DETACH_VOLUME, () -> ec2.detachVolume(r -> r.volumeId(id)));
         } catch (AwsCallException e) {
             if ("InvalidVolume.NotFound".equals(e.errorCode())) {
                 return;
@@ -573,7 +879,7 @@ public final class Ec2Resources {
         // still show the state from before it (eventual consistency), and the state before the last
         // attach was "available" too, while the attachment (still detaching) is already listed.
         waits.untilTrue(ctx, "volume " + id + " to be detached", timeouts.volume(),
-                () -> volume(id).map(vol -> "available".equals(vol.stateAsString()) && vol.attachments().isEmpty())
+                () -> volume(id).map(vol -> vol.state() == VolumeState.AVAILABLE && vol.attachments().isEmpty())
                         .orElse(true));
     }
 
@@ -585,7 +891,7 @@ public final class Ec2Resources {
             return shared.get();
         }
         try {
-            return calls.call("DescribeImages", () -> ec2.describeImages(r -> r.imageIds(id))).images().stream()
+            return calls.call(Ec2Action.DESCRIBE_IMAGES, () -> ec2.describeImages(r -> r.imageIds(id))).images().stream()
                     .findFirst();
         } catch (AwsCallException e) {
             if ("InvalidAMIID.NotFound".equals(e.errorCode())) {
@@ -599,18 +905,18 @@ public final class Ec2Resources {
         if (!mayHave(migrationId, role)) {
             return Optional.empty();
         }
-        return calls.call("DescribeImages", () -> ec2.describeImages(r -> r.owners("self")
+        return calls.call(Ec2Action.DESCRIBE_IMAGES, () -> ec2.describeImages(r -> r.owners("self")
                 .filters(taggedFilters(migrationId, role)))).images().stream().findFirst();
     }
 
     public void waitImage(StepContext ctx, String id) {
         waits.until(ctx, "image " + id + " to be available", timeouts.image(), () -> {
             Image img = image(id).orElse(null);
-            if (img != null && "failed".equals(img.stateAsString())) {
+            if (img != null && img.state() == ImageState.FAILED) {
                 throw new AwsCallException("RegisterImage", "ImageFailed", "Image " + id + " failed: "
                         + (img.stateReason() == null ? "" : img.stateReason().message()), null, false);
             }
-            return img != null && "available".equals(img.stateAsString()) ? Optional.of(img) : Optional.empty();
+            return img != null && img.state() == ImageState.AVAILABLE ? Optional.of(img) : Optional.empty();
         });
     }
 
@@ -627,7 +933,7 @@ public final class Ec2Resources {
                 return Optional.empty();
             }
             String state = img.stateAsString();
-            if ("pending".equals(state) || "available".equals(state)) {
+            if (img.state() == ImageState.PENDING || img.state() == ImageState.AVAILABLE) {
                 return Optional.of(img);
             }
             throw new AwsCallException("RegisterImage", "ImageNotRegistered", "Image " + id + " is " + state + ", not"
@@ -641,12 +947,12 @@ public final class Ec2Resources {
      */
     public String waitImageSettled(StepContext ctx, String id) {
         return waits.until(ctx, "image " + id + " to be available or failed", timeouts.image(), () -> image(id)
-                .map(Image::stateAsString).filter(state -> !"pending".equals(state)));
+                .filter(img -> img.state() != ImageState.PENDING).map(Image::stateAsString));
     }
 
     public void deregister(StepContext ctx, String id, String role) {
         try {
-            calls.call("DeregisterImage", () -> ec2.deregisterImage(r -> r.imageId(id)));
+            calls.call(Ec2Action.DEREGISTER_IMAGE, () -> ec2.deregisterImage(r -> r.imageId(id)));
         } catch (AwsCallException e) {
             if (!"InvalidAMIID.NotFound".equals(e.errorCode()) && !"InvalidAMIID.Unavailable".equals(e.errorCode())) {
                 throw e;
@@ -654,7 +960,7 @@ public final class Ec2Resources {
             // Just registered and not yet visible, or gone: only a NotFound that lasts means gone.
             if ("InvalidAMIID.NotFound".equals(e.errorCode())
                     && waits.within(ctx, visibility(), () -> image(id)).isPresent()) {
-                calls.call("DeregisterImage", () -> ec2.deregisterImage(r -> r.imageId(id)));
+                calls.call(Ec2Action.DEREGISTER_IMAGE, () -> ec2.deregisterImage(r -> r.imageId(id)));
             }
         }
         ctx.resourceDeleted(new Resource("image", id, role));
@@ -667,7 +973,7 @@ public final class Ec2Resources {
         if (!mayHave(migrationId, role)) {
             return List.of();
         }
-        return calls.call("DescribeSecurityGroups", () -> ec2.describeSecurityGroups(r -> r.filters(
+        return calls.call(Ec2Action.DESCRIBE_SECURITY_GROUPS, () -> ec2.describeSecurityGroups(r -> r.filters(
                 taggedFilters(migrationId, role)))).securityGroups().stream().map(g -> g.groupId()).toList();
     }
 
@@ -680,7 +986,7 @@ public final class Ec2Resources {
     public void deleteSecurityGroup(StepContext ctx, String id, String role) {
         waits.untilTrue(ctx, "security group " + id + " to be released by its instances", timeouts.ipRelease(), () -> {
             try {
-                calls.call("DeleteSecurityGroup", () -> ec2.deleteSecurityGroup(r -> r.groupId(id)));
+                calls.call(Ec2Action.DELETE_SECURITY_GROUP, () -> ec2.deleteSecurityGroup(r -> r.groupId(id)));
                 return true;
             } catch (AwsCallException e) {
                 if ("InvalidGroup.NotFound".equals(e.errorCode())) {

@@ -114,6 +114,8 @@ public final class SharedDescribe<T> {
             boolean lead = false;
             long delay = 0;
             synchronized (this) {
+                // Real time, not a migration's clock: rounds are spaced for every migration of a fleet at
+                // once, each of which may have its own clock; the waits between them go through the pacing.
                 long now = System.nanoTime();
                 if (inFlight == null && last != null && last.start > w.lastStart) {
                     w.lastStart = last.start;

@@ -27,8 +27,7 @@ import java.util.Optional;
 
 /** Reads a {@link SourceInstance} with read-only calls only. */
 public final class SourceInstanceReader {
-    private final Ec2Client ec2;
-    private final AwsCalls calls;
+    private final Ec2Resources ec2;
     private final FleetReads reads;
     private final List<String> unchecked = new ArrayList<>();
 
@@ -39,9 +38,14 @@ public final class SourceInstanceReader {
 
     /** A reader that reads a launch image's mappings once per fleet ({@code reads}). */
     public SourceInstanceReader(Ec2Client ec2, AwsCalls calls, FleetReads reads) {
+        this(new Ec2Resources(ec2, calls, io.pv2hvm.aws.AwsTimeouts.defaults(), new SharedPolls(ec2,
+                io.pv2hvm.aws.AwsTimeouts.defaults().poll()), reads));
+    }
+
+    /** A reader through {@code ec2}'s typed operations, reading a launch image's mappings once per fleet. */
+    public SourceInstanceReader(Ec2Resources ec2) {
         this.ec2 = ec2;
-        this.calls = calls;
-        this.reads = reads;
+        this.reads = ec2.reads();
     }
 
     /**
@@ -60,7 +64,7 @@ public final class SourceInstanceReader {
     public Optional<SourceInstance> read(String instanceId) {
         Instance i;
         try {
-            i = calls.call("DescribeInstances", () -> ec2.describeInstances(r -> r.instanceIds(instanceId)))
+            i = ec2.describeInstances(r -> r.instanceIds(instanceId))
                     .reservations().stream().flatMap(r -> r.instances().stream()).findFirst().orElse(null);
         } catch (AwsCallException e) {
             if ("InvalidInstanceID.NotFound".equals(e.errorCode()) || "InvalidInstanceID.Malformed".equals(e.errorCode())) {
@@ -73,22 +77,22 @@ public final class SourceInstanceReader {
         }
         unchecked.clear();
         boolean protectedFromTermination = optional("DescribeInstanceAttribute", () -> {
-            var value = calls.call("DescribeInstanceAttribute", () -> ec2.describeInstanceAttribute(r -> r
-                    .instanceId(instanceId).attribute(InstanceAttributeName.DISABLE_API_TERMINATION)))
+            var value = ec2.describeInstanceAttribute(r -> r
+                    .instanceId(instanceId).attribute(InstanceAttributeName.DISABLE_API_TERMINATION))
                     .disableApiTermination();
             return value != null && Boolean.TRUE.equals(value.value());
         }, false, "termination protection of " + instanceId + " could not be checked; if it is on, the cutover's"
                 + " TerminateInstances is refused and the migration rolls back");
-        var shutdown = calls.call("DescribeInstanceAttribute", () -> ec2.describeInstanceAttribute(r -> r
-                .instanceId(instanceId).attribute(InstanceAttributeName.INSTANCE_INITIATED_SHUTDOWN_BEHAVIOR)))
+        var shutdown = ec2.describeInstanceAttribute(r -> r
+                .instanceId(instanceId).attribute(InstanceAttributeName.INSTANCE_INITIATED_SHUTDOWN_BEHAVIOR))
                 .instanceInitiatedShutdownBehavior();
         String shutdownBehavior = shutdown == null ? null : shutdown.value();
-        var userDataValue = calls.call("DescribeInstanceAttribute", () -> ec2.describeInstanceAttribute(r -> r
-                .instanceId(instanceId).attribute(InstanceAttributeName.USER_DATA))).userData();
+        var userDataValue = ec2.describeInstanceAttribute(r -> r
+                .instanceId(instanceId).attribute(InstanceAttributeName.USER_DATA)).userData();
         String userData = userDataValue == null ? null : userDataValue.value();
         boolean stopProtection = optional("DescribeInstanceAttribute", () -> {
-            var value = calls.call("DescribeInstanceAttribute", () -> ec2.describeInstanceAttribute(r -> r
-                    .instanceId(instanceId).attribute(InstanceAttributeName.DISABLE_API_STOP))).disableApiStop();
+            var value = ec2.describeInstanceAttribute(r -> r
+                    .instanceId(instanceId).attribute(InstanceAttributeName.DISABLE_API_STOP)).disableApiStop();
             return value != null && Boolean.TRUE.equals(value.value());
         }, false, "stop protection of " + instanceId + " could not be checked; if it is on, StopInstances is"
                 + " refused and the migration rolls back, and the new instance does not get it");
@@ -97,8 +101,8 @@ public final class SourceInstanceReader {
         List<SourceInstance.NetworkInterface> enis = i.networkInterfaces().stream()
                 .map(SourceInstanceReader::networkInterface)
                 .sorted(Comparator.comparingInt(SourceInstance.NetworkInterface::deviceIndex)).toList();
-        List<Address> addresses = mayHoldElasticIp(i) ? calls.call("DescribeAddresses", () -> ec2.describeAddresses(
-                r -> r.filters(Filter.builder().name("instance-id").values(instanceId).build()))).addresses() : List.of();
+        List<Address> addresses = mayHoldElasticIp(i) ? ec2.describeAddresses(
+                r -> r.filters(Filter.builder().name("instance-id").values(instanceId).build())).addresses() : List.of();
         List<SourceInstance.ElasticIp> eips = addresses.stream().map(a -> new SourceInstance.ElasticIp(
                 a.allocationId(), a.publicIp(), a.networkInterfaceId(), a.privateIpAddress())).toList();
         String autoAssigned = i.publicIpAddress() != null
@@ -148,7 +152,7 @@ public final class SourceInstanceReader {
                         "Reservations.Instances.BlockDeviceMappings.Ebs.VolumeId", i.instanceId())).toList();
         Map<String, Volume> byId = new LinkedHashMap<>();
         if (!ids.isEmpty()) {
-            calls.call("DescribeVolumes", () -> ec2.describeVolumes(r -> r.volumeIds(ids))).volumes()
+            ec2.describeVolumes(r -> r.volumeIds(ids)).volumes()
                     .forEach(v -> byId.put(v.volumeId(), v));
         }
         List<SourceInstance.Volume> out = new ArrayList<>();
@@ -174,8 +178,7 @@ public final class SourceInstanceReader {
      * through DescribeVolumeAttribute (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DescribeVolumeAttribute.html).
      */
     private List<String> productCodes(String volumeId) {
-        return optional("DescribeVolumeAttribute", () -> calls.call("DescribeVolumeAttribute",
-                () -> ec2.describeVolumeAttribute(r -> r.volumeId(volumeId).attribute(VolumeAttributeName.PRODUCT_CODES)))
+        return optional("DescribeVolumeAttribute", () -> ec2.describeVolumeAttribute(r -> r.volumeId(volumeId).attribute(VolumeAttributeName.PRODUCT_CODES))
                 .productCodes().stream().map(ProductCode::productCodeId).filter(Objects::nonNull).toList(), List.of(),
                 "Marketplace product codes of " + volumeId + " could not be checked; if it has any, its copies attach"
                         + " only to a stopped instance and the conversion fails and rolls back");
@@ -209,8 +212,7 @@ public final class SourceInstanceReader {
         List<Image> images;
         try {
             // An image's block device mappings are fixed when it is registered: read once per fleet.
-            images = reads.once("DescribeImages " + i.imageId(), () -> calls.call("DescribeImages",
-                    () -> ec2.describeImages(r -> r.imageIds(i.imageId()))).images());
+            images = reads.once("DescribeImages " + i.imageId(), () -> ec2.describeImages(r -> r.imageIds(i.imageId())).images());
         } catch (AwsCallException e) {
             if (e.errorCode() != null && e.errorCode().startsWith("InvalidAMIID")) {
                 return List.of(); // the launch image was deregistered: its mappings are unknowable

@@ -4,6 +4,7 @@ import io.pv2hvm.core.MigrationSpec;
 import io.pv2hvm.core.Resource;
 import io.pv2hvm.core.spi.Journal;
 import io.pv2hvm.core.spi.JournalEntry;
+import io.pv2hvm.core.spi.Sleeper;
 import io.pv2hvm.core.spi.StepContext;
 
 import java.time.Clock;
@@ -17,13 +18,32 @@ import java.util.Map;
  */
 public final class SweepContext implements StepContext {
     private final String migrationId;
+    /** The owning migration's journal, or null when it has none: deletions then go unrecorded. */
     private final Journal journal;
-    private final boolean journaled;
+    private final Clock clock;
+    private final Sleeper sleeper;
 
+    /** @deprecated use {@link #recordingIn} or {@link #unrecorded}, which also take the sweep's clock and sleeper */
+    @Deprecated
     public SweepContext(String migrationId, Journal journal, boolean journaled) {
+        this(migrationId, journaled ? journal : null, Clock.systemUTC(), Sleeper.system());
+    }
+
+    private SweepContext(String migrationId, Journal journal, Clock clock, Sleeper sleeper) {
         this.migrationId = migrationId;
         this.journal = journal;
-        this.journaled = journaled;
+        this.clock = java.util.Objects.requireNonNull(clock, "clock");
+        this.sleeper = java.util.Objects.requireNonNull(sleeper, "sleeper");
+    }
+
+    /** A context that records each deletion in {@code journal}, the migration's own journal. */
+    public static SweepContext recordingIn(Journal journal, String migrationId, Clock clock, Sleeper sleeper) {
+        return new SweepContext(migrationId, java.util.Objects.requireNonNull(journal, "journal"), clock, sleeper);
+    }
+
+    /** A context for a migration no journal here knows: its deletions are recorded nowhere. */
+    public static SweepContext unrecorded(String migrationId, Clock clock, Sleeper sleeper) {
+        return new SweepContext(migrationId, null, clock, sleeper);
     }
 
     @Override
@@ -63,8 +83,8 @@ public final class SweepContext implements StepContext {
 
     @Override
     public void resourceDeleted(Resource r) {
-        if (journaled) {
-            journal.append(new JournalEntry(Clock.systemUTC().instant(), migrationId,
+        if (journal != null) {
+            journal.append(new JournalEntry(clock.instant(), migrationId,
                     JournalEntry.Type.RESOURCE_DELETED, "sweep", Map.of("type", r.type(), "id", r.id(), "role", r.role())));
         }
     }
@@ -79,13 +99,13 @@ public final class SweepContext implements StepContext {
 
     @Override
     public Clock clock() {
-        return Clock.systemUTC();
+        return clock;
     }
 
     @Override
     public void sleep(Duration duration) {
         try {
-            Thread.sleep(duration.toMillis());
+            sleeper.sleep(duration);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new io.pv2hvm.core.MigrationCancelledException(migrationId);

@@ -11,7 +11,9 @@ import org.apache.sshd.common.util.buffer.Buffer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -40,7 +42,7 @@ public final class ChannelRun {
      * @param exitSignal the signal that killed the command, or null
      * @param timedOut   whether the deadline passed first and the channel was closed by us
      * @param interrupted whether the calling thread was interrupted and the channel closed by us
-     * @param took       wall time from open to close
+     * @param took       time from open to close, on the transport's clock
      * @param failure    an I/O error that ended the channel early, or null
      */
     public record Outcome(boolean started, Integer exitStatus, String exitSignal, boolean timedOut,
@@ -60,27 +62,28 @@ public final class ChannelRun {
      * @param openTimeout how long the server may take to open the channel
      * @param timeout     how long the whole run may take once the channel is open
      * @param name        a thread-name suffix, for diagnostics
+     * @param clock       the clock {@link Outcome#took()} is measured on
      */
     public static Outcome run(ClientSession session, String commandLine, Stdin stdin, OutputCapture capture,
-                              Duration openTimeout, Duration timeout, String name) {
-        long start = System.nanoTime();
+                              Duration openTimeout, Duration timeout, String name, Clock clock) {
+        Took start = new Took(clock);
         ChannelExec channel;
         try {
             channel = session.createExecChannel(commandLine);
             OpenFuture opening = channel.open();
             if (!opening.await(openTimeout)) {
                 channel.close(true);
-                return new Outcome(false, null, null, false, false, since(start),
+                return new Outcome(false, null, null, false, false, start.since(),
                         new IOException("the server did not open an exec channel within " + openTimeout));
             }
             if (!opening.isOpened()) {
                 channel.close(true);
                 Throwable cause = opening.getException();
-                return new Outcome(false, null, null, false, false, since(start),
+                return new Outcome(false, null, null, false, false, start.since(),
                         cause != null ? cause : new IOException("the server refused to open an exec channel"));
             }
         } catch (IOException | RuntimeException e) {
-            return new Outcome(false, null, null, false, false, since(start), e);
+            return new Outcome(false, null, null, false, false, start.since(), e);
         }
         AtomicReference<Throwable> inputFailure = new AtomicReference<>();
         Thread in = start("stdin-" + name, () -> {
@@ -112,7 +115,7 @@ public final class ChannelRun {
         Integer status = channel.getExitStatus();
         String signal = channel.getExitSignal();
         Throwable failure = status == null && signal == null ? inputFailure.get() : null;
-        return new Outcome(true, status, signal, !closed && !interrupted, interrupted, since(start), failure);
+        return new Outcome(true, status, signal, !closed && !interrupted, interrupted, start.since(), failure);
     }
 
     /**
@@ -150,6 +153,7 @@ public final class ChannelRun {
         return t;
     }
 
+    /** Bounds a join of real threads, so on real time (nanoTime), whatever clock the transport reads. */
     private static void join(Thread... threads) {
         long deadline = System.nanoTime() + DRAIN_GRACE.toNanos();
         try {
@@ -161,7 +165,14 @@ public final class ChannelRun {
         }
     }
 
-    private static Duration since(long start) {
-        return Duration.ofNanos(System.nanoTime() - start);
+    /** Time since a start, on the transport's clock. */
+    private record Took(Clock clock, Instant start) {
+        Took(Clock clock) {
+            this(clock, clock.instant());
+        }
+
+        Duration since() {
+            return Duration.between(start, clock.instant());
+        }
     }
 }

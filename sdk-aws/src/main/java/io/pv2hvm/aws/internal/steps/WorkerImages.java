@@ -9,6 +9,8 @@ import io.pv2hvm.core.MigrationException;
 import io.pv2hvm.core.spi.CommandTransport;
 import io.pv2hvm.core.spi.Sleeper;
 import software.amazon.awssdk.services.ec2.model.Filter;
+import software.amazon.awssdk.services.ec2.model.ImageState;
+import software.amazon.awssdk.services.ec2.model.InstanceStateName;
 import software.amazon.awssdk.services.ec2.model.Image;
 import software.amazon.awssdk.services.ec2.model.Instance;
 import software.amazon.awssdk.services.ec2.model.ResourceType;
@@ -51,10 +53,10 @@ public final class WorkerImages {
 
     /** This account's newest available worker image with the current tools, if any. */
     public static Optional<Image> newest(Ec2Resources ec2) {
-        return ec2.calls().call("DescribeImages", () -> ec2.ec2().describeImages(r -> r.owners("self").filters(
+        return ec2.describeImages(r -> r.owners("self").filters(
                 Filter.builder().name("tag:" + Tags.ROLE).values(ROLE).build(),
                 Filter.builder().name("tag:" + TOOLS_VERSION_TAG).values(WorkerTools.VERSION).build(),
-                Filter.builder().name("state").values("available").build())))
+                Filter.builder().name("state").values(ImageState.AVAILABLE.toString()).build()))
                 .images().stream().max(Comparator.comparing(i -> i.creationDate() == null ? "" : i.creationDate()));
     }
 
@@ -74,7 +76,7 @@ public final class WorkerImages {
                 r -> r.name(settings.workerImageParameter()))).parameter().value();
         String buildId = "worker-image-" + DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC)
                 .format(clock.instant());
-        String builder = Responses.first(ec2.calls().call("RunInstances", () -> ec2.ec2().runInstances(r -> {
+        String builder = Responses.first(ec2.runInstances(r -> {
             r.imageId(base).instanceType(settings.workerInstanceType()).minCount(1).maxCount(1).clientToken(buildId)
                     .tagSpecifications(tags(ResourceType.INSTANCE, buildId, BUILDER_ROLE, List.of()),
                             tags(ResourceType.VOLUME, buildId, BUILDER_ROLE, List.of()));
@@ -89,27 +91,28 @@ public final class WorkerImages {
             if (!settings.workerSecurityGroupIds().isEmpty()) {
                 r.securityGroupIds(settings.workerSecurityGroupIds());
             }
-        })).instances(), "RunInstances", BUILDER_ROLE).instanceId();
+        }).instances(), "RunInstances", BUILDER_ROLE).instanceId();
         String imageId = null;
         try {
             await(sleeper, clock, ec2.timeouts().poll(), ec2.timeouts().instanceState(), "builder " + builder
-                    + " running", () -> ec2.instance(builder).map(Responses::stateName).map("running"::equals).orElse(false));
+                    + " running", () -> ec2.instance(builder).map(Responses::stateName).map(InstanceStateName.RUNNING.toString()::equals)
+                    .orElse(false));
             WorkerTools.install(transports.apply(builder), builder, ec2.timeouts().command());
             String name = "pv2hvm-worker-tools-v" + WorkerTools.VERSION + "-" + buildId.substring("worker-image-".length());
             List<Tag> extra = List.of(tag(TOOLS_VERSION_TAG, WorkerTools.VERSION),
                     tag(TOOLS_TAG, String.join(" ", WorkerTools.PACKAGES)), tag(BASE_IMAGE_TAG, base));
-            String created = ec2.calls().call("CreateImage", () -> ec2.ec2().createImage(r -> r.instanceId(builder)
+            String created = ec2.createImage(r -> r.instanceId(builder)
                     .name(name).description("pv2hvm worker: " + base + " with " + String.join(" ", WorkerTools.PACKAGES))
                     .tagSpecifications(tags(ResourceType.IMAGE, buildId, ROLE, extra),
-                            tags(ResourceType.SNAPSHOT, buildId, ROLE, extra)))).imageId();
+                            tags(ResourceType.SNAPSHOT, buildId, ROLE, extra))).imageId();
             imageId = created;
             await(sleeper, clock, ec2.timeouts().poll(), ec2.timeouts().image(), "worker image " + created
                     + " available", () -> ec2.image(created).map(i -> {
-                        if ("failed".equals(i.stateAsString())) {
+                        if (i.state() == ImageState.FAILED) {
                             throw new MigrationException("Worker image " + created + " failed: "
                                     + (i.stateReason() == null ? "no reason given" : i.stateReason().message()));
                         }
-                        return "available".equals(i.stateAsString());
+                        return i.state() == ImageState.AVAILABLE;
                     }).orElse(false));
             return new WorkerImage(created, name, base, false);
         } catch (RuntimeException e) {
@@ -119,7 +122,7 @@ public final class WorkerImages {
             throw e;
         } finally {
             // No step context here: TerminateInstances straight away (idempotent on EC2), no state read first.
-            ec2.calls().call("TerminateInstances", () -> ec2.ec2().terminateInstances(r -> r.instanceIds(builder)));
+            ec2.terminateInstances(r -> r.instanceIds(builder));
         }
     }
 
@@ -128,9 +131,9 @@ public final class WorkerImages {
             List<String> snapshots = ec2.image(imageId).map(i -> i.blockDeviceMappings().stream()
                     .filter(m -> m.ebs() != null && m.ebs().snapshotId() != null).map(m -> m.ebs().snapshotId()).toList())
                     .orElse(List.of());
-            ec2.calls().call("DeregisterImage", () -> ec2.ec2().deregisterImage(r -> r.imageId(imageId)));
+            ec2.deregisterImage(r -> r.imageId(imageId));
             for (String s : snapshots) {
-                ec2.calls().call("DeleteSnapshot", () -> ec2.ec2().deleteSnapshot(r -> r.snapshotId(s)));
+                ec2.deleteSnapshot(r -> r.snapshotId(s));
             }
         } catch (RuntimeException ignored) {
             // Best effort: the tags let sweep find what is left.

@@ -28,10 +28,10 @@ public final class WorkerTools {
     public static void install(CommandTransport worker, String workerId, Duration timeout) {
         CommandResult r = worker.exec(ScriptCommands.of("install-tools.sh").withTimeout(timeout));
         if (r.exitCode() == NO_MIRROR) {
-            throw new WorkerToolsException(workerId, true, r.stderr());
+            throw WorkerToolsException.noMirror(workerId, r.stderr());
         }
         if (!r.succeeded()) {
-            throw new WorkerToolsException(workerId, false, "exit " + r.exitCode() + ": " + r.stderr());
+            throw WorkerToolsException.installFailed(workerId, "exit " + r.exitCode() + ": " + r.stderr());
         }
     }
 }

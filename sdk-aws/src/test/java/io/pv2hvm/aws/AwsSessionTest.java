@@ -1,0 +1,156 @@
+package io.pv2hvm.aws;
+
+import io.pv2hvm.core.Migration;
+import io.pv2hvm.core.MigrationPlan;
+import io.pv2hvm.core.MigrationResult;
+import io.pv2hvm.core.MigrationSpec;
+import io.pv2hvm.core.journal.InMemoryJournal;
+import io.pv2hvm.core.spi.Command;
+import io.pv2hvm.core.spi.CommandResult;
+import io.pv2hvm.core.spi.CommandTransport;
+import io.pv2hvm.core.spi.OutputLine;
+import io.pv2hvm.core.spi.ProvidedStep;
+import io.pv2hvm.core.spi.StepProvider;
+import io.pv2hvm.testkit.SimulatedGuest;
+import io.pv2hvm.testkit.world.World;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.ec2.Ec2Client;
+import software.amazon.awssdk.services.ssm.SsmClient;
+
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+
+import static io.pv2hvm.aws.EmulatedAws.SOURCE;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assumptions.assumeThat;
+
+/** What the AWS steps build and close: nothing for a plan; a run's own transports and default clients, never the user's. */
+class AwsSessionTest extends EmulatorTestBase {
+
+    @Test
+    void plan_buildsNoClient_andNeedsNoRegion() {
+        AtomicInteger made = new AtomicInteger();
+        AwsSteps aws = AwsSteps.builder().defaultClients(
+                () -> {
+                    made.incrementAndGet();
+                    throw new AssertionError("a plan built an EC2 client");
+                },
+                () -> {
+                    made.incrementAndGet();
+                    throw new AssertionError("a plan built an SSM client");
+                }).build();
+
+        MigrationPlan plan = Migration.of(SOURCE).toHvm().preservingIps().withProvider(aws).plan();
+
+        assertThat(plan.steps()).extracting(s -> s.name()).contains("preflight", "launch-hvm-instance");
+        assertThat(made).hasValue(0);
+    }
+
+    @Test
+    void plan_withTheSdkDefaults_andNoRegionAnywhere_succeeds() {
+        assumeThat(System.getenv("AWS_REGION")).as("no region in the environment").isNull();
+        assumeThat(System.getenv("AWS_DEFAULT_REGION")).isNull();
+        String property = System.clearProperty("aws.region");
+        try {
+            MigrationPlan plan = Migration.of(SOURCE).toHvm().withProvider(new AwsSteps()).plan();
+
+            assertThat(plan.steps()).isNotEmpty();
+        } finally {
+            if (property != null) {
+                System.setProperty("aws.region", property);
+            }
+        }
+    }
+
+    @Test
+    void run_closesTheTransportsAndDefaultClientsItCreated_notTheUsers() {
+        start(EmulatedAws.webServerWorld().build());
+        AtomicInteger ec2Made = new AtomicInteger();
+        AtomicInteger ec2Closed = new AtomicInteger();
+        AtomicInteger usersSsmClosed = new AtomicInteger();
+        AtomicInteger transportsClosed = new AtomicInteger();
+        EmulatedAws.FakeWorker worker = new EmulatedAws.FakeWorker();
+        worker.filesystems = emulator::filesystem;
+        // No EC2 client given: the run makes the default one. The SSM client is the user's.
+        AwsSteps aws = AwsSteps.builder().ssm(closeCounting(SsmClient.class, ssm, usersSsmClosed))
+                .timeouts(EmulatedAws.timeouts()).guestConversion(SimulatedGuest.typical())
+                .defaultClients(() -> {
+                    ec2Made.incrementAndGet();
+                    return closeCounting(Ec2Client.class, EmulatedAws.ec2(emulator), ec2Closed);
+                }, () -> {
+                    throw new AssertionError("the user's SSM client was given");
+                })
+                .workerTransport(ip -> new CloseCounting(worker, transportsClosed), "ops", World.DEFAULT_SECURITY_GROUP)
+                .build();
+        MigrationSpec spec = Migration.of(SOURCE).toHvm().journal(InMemoryJournal.create());
+
+        MigrationResult result;
+        try (AwsSteps.Session session = aws.open(spec)) {
+            result = spec.withProvider(of(session)).run();
+            assertThat(ec2Closed).as("open during the run").hasValue(0);
+        }
+
+        assertThat(result.newInstanceId()).isNotNull();
+        assertThat(ec2Made).hasValue(1);
+        assertThat(ec2Closed).hasValue(1);
+        assertThat(transportsClosed).hasValue(1);
+        assertThat(usersSsmClosed).hasValue(0);
+        assertThat(worker.commands).isNotEmpty();
+    }
+
+    /** The session's steps as a provider, standing in for the engine's session until it opens them itself. */
+    private static StepProvider of(AwsSteps.Session session) {
+        return new StepProvider() {
+            @Override
+            public String name() {
+                return "aws";
+            }
+
+            @Override
+            public List<ProvidedStep> steps(MigrationSpec spec) {
+                return session.steps();
+            }
+        };
+    }
+
+    /** {@code client}, counting its close() calls (and closing it). */
+    @SuppressWarnings("unchecked")
+    private static <T extends AutoCloseable> T closeCounting(Class<T> type, T client, AtomicInteger closed) {
+        return (T) Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[]{type}, (proxy, method, args) -> {
+            if (method.getName().equals("close") && method.getParameterCount() == 0) {
+                closed.incrementAndGet();
+            }
+            try {
+                return method.invoke(client, args);
+            } catch (InvocationTargetException e) {
+                throw e.getCause();
+            }
+        });
+    }
+
+    /** A worker transport that counts its close() calls. */
+    private record CloseCounting(CommandTransport delegate, AtomicInteger closed) implements CommandTransport {
+        @Override
+        public CommandResult exec(Command command, Consumer<OutputLine> output) {
+            return delegate.exec(command, output);
+        }
+
+        @Override
+        public void upload(byte[] content, String remotePath, int mode) {
+            delegate.upload(content, remotePath, mode);
+        }
+
+        @Override
+        public String describe() {
+            return delegate.describe();
+        }
+
+        @Override
+        public void close() {
+            closed.incrementAndGet();
+        }
+    }
+}
