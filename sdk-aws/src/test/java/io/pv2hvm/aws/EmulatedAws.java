@@ -22,11 +22,6 @@ import io.pv2hvm.testkit.world.NetworkInterfaceSeed;
 import io.pv2hvm.testkit.world.FilesystemSeed;
 import io.pv2hvm.testkit.world.VolumeSeed;
 import io.pv2hvm.testkit.world.World;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.core.retry.RetryMode;
-import software.amazon.awssdk.http.apache5.Apache5HttpClient;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ssm.SsmClient;
 
@@ -107,9 +102,7 @@ final class EmulatedAws {
     }
 
     static Ec2Client ec2(Ec2Emulator emulator) {
-        return Ec2Client.builder().endpointOverride(emulator.endpoint()).region(Region.US_EAST_1)
-                .credentialsProvider(credentials()).httpClient(Apache5HttpClient.builder().build())
-                .overrideConfiguration(o -> o.retryStrategy(RetryMode.STANDARD)).build();
+        return emulator.ec2Client();
     }
 
     /**
@@ -117,15 +110,11 @@ final class EmulatedAws {
      * pv2hvm's own handling, not the SDK's retry strategy.
      */
     static Ec2Client ec2WithoutSdkRetries(Ec2Emulator emulator) {
-        return Ec2Client.builder().endpointOverride(emulator.endpoint()).region(Region.US_EAST_1)
-                .credentialsProvider(credentials()).httpClient(Apache5HttpClient.builder().build())
-                .overrideConfiguration(o -> o.retryStrategy(r -> r.maxAttempts(1))).build();
+        return emulator.ec2ClientBuilder().overrideConfiguration(o -> o.retryStrategy(r -> r.maxAttempts(1))).build();
     }
 
     static SsmClient ssm(Ec2Emulator emulator) {
-        return SsmClient.builder().endpointOverride(emulator.endpoint()).region(Region.US_EAST_1)
-                .credentialsProvider(credentials()).httpClient(Apache5HttpClient.builder().build())
-                .overrideConfiguration(o -> o.retryStrategy(RetryMode.STANDARD)).build();
+        return emulator.ssmClient();
     }
 
     /** EC2 waits shrunk by the emulator's time scale (polls, timeouts); commands keep real time. */
@@ -135,10 +124,6 @@ final class EmulatedAws {
                 scaled.instanceState().multipliedBy(4), scaled.statusChecks().multipliedBy(4),
                 scaled.volume().multipliedBy(4), scaled.snapshot(), scaled.image().multipliedBy(4),
                 scaled.ipRelease().multipliedBy(4), Duration.ofMinutes(5), scaled.agentOnline().multipliedBy(4));
-    }
-
-    private static StaticCredentialsProvider credentials() {
-        return StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIAEMULATOR", "emulator-secret"));
     }
 
     /**

@@ -26,6 +26,19 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
+import software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder;
+import software.amazon.awssdk.core.retry.RetryMode;
+import software.amazon.awssdk.http.apache5.Apache5HttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.ec2.Ec2Client;
+import software.amazon.awssdk.services.ec2.Ec2ClientBuilder;
+import software.amazon.awssdk.services.ssm.SsmClient;
+import software.amazon.awssdk.services.ssm.SsmClientBuilder;
+import software.amazon.awssdk.services.sts.StsClient;
+import software.amazon.awssdk.services.sts.StsClientBuilder;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
@@ -53,8 +66,7 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  * @RegisterExtension
  * static Ec2Emulator aws = Ec2Emulator.builder().world(World.defaultWorld()).build();
  *
- * Ec2Client ec2 = Ec2Client.builder().endpointOverride(aws.endpoint()).region(Region.US_EAST_1)
- *     .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("k", "s"))).build();
+ * Ec2Client ec2 = aws.ec2Client();
  * }</pre>
  *
  * <p>Each {@link #start()} (and {@link #reset()}) loads the world afresh. Thread-safe.
@@ -292,6 +304,97 @@ public final class Ec2Emulator implements BeforeAllCallback, AfterAllCallback, B
     public Optional<io.pv2hvm.testkit.world.FilesystemSeed> filesystem(String volumeOrSnapshotId) {
         requireRunning();
         return core.get().filesystem(volumeOrSnapshotId);
+    }
+
+    // ------------------------------------------------------------------ SDK clients
+
+    /**
+     * A new EC2 client of this emulator ({@link #ec2ClientBuilder()} as is); the caller closes it.
+     *
+     * @throws IllegalStateException if the emulator is not running
+     */
+    public Ec2Client ec2Client() {
+        return ec2ClientBuilder().build();
+    }
+
+    /**
+     * A new SSM client of this emulator ({@link #ssmClientBuilder()} as is); the caller closes it.
+     *
+     * @throws IllegalStateException if the emulator is not running
+     */
+    public SsmClient ssmClient() {
+        return ssmClientBuilder().build();
+    }
+
+    /**
+     * A new STS client of this emulator, configured as {@link #ec2ClientBuilder()}; the caller closes it.
+     *
+     * @throws IllegalStateException if the emulator is not running
+     */
+    public StsClient stsClient() {
+        return stsClientBuilder().build();
+    }
+
+    /**
+     * An EC2 client builder for this emulator: its endpoint, {@value #REGION}, the first
+     * {@link Builder#accessKey} (else a dummy key, which the emulator then accepts), Apache 5 HTTP
+     * and the SDK's standard retries. Set interceptors, metric publishers or {@code maxAttempts(1)}
+     * on it; {@code overrideConfiguration(...)} replaces the standard retries, so set the retry
+     * strategy there too.
+     *
+     * @throws IllegalStateException if the emulator is not running
+     */
+    public Ec2ClientBuilder ec2ClientBuilder() {
+        return configure(Ec2Client.builder(), endpoint(), credentials());
+    }
+
+    /**
+     * An SSM client builder for this emulator, configured as {@link #ec2ClientBuilder()}.
+     *
+     * @throws IllegalStateException if the emulator is not running
+     */
+    public SsmClientBuilder ssmClientBuilder() {
+        return configure(SsmClient.builder(), endpoint(), credentials());
+    }
+
+    /**
+     * An STS client builder for this emulator, configured as {@link #ec2ClientBuilder()}.
+     *
+     * @throws IllegalStateException if the emulator is not running
+     */
+    public StsClientBuilder stsClientBuilder() {
+        return configure(StsClient.builder(), endpoint(), credentials());
+    }
+
+    /**
+     * An EC2 client builder for an emulator known only by its endpoint (one in another process,
+     * such as {@link Ec2EmulatorMain}), configured as {@link #ec2ClientBuilder()} with a dummy key.
+     */
+    public static Ec2ClientBuilder ec2ClientBuilder(URI endpoint) {
+        return configure(Ec2Client.builder(), Objects.requireNonNull(endpoint, "endpoint"), DUMMY_CREDENTIALS);
+    }
+
+    /** An SSM client builder for an emulator known only by its endpoint, as {@link #ec2ClientBuilder(URI)}. */
+    public static SsmClientBuilder ssmClientBuilder(URI endpoint) {
+        return configure(SsmClient.builder(), Objects.requireNonNull(endpoint, "endpoint"), DUMMY_CREDENTIALS);
+    }
+
+    /** The emulator accepts any key until it is told of one; this is not a secret. */
+    private static final StaticCredentialsProvider DUMMY_CREDENTIALS =
+            StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIAEMULATOR", "emulator-not-a-secret"));
+
+    private StaticCredentialsProvider credentials() {
+        return config.accessKeys.entrySet().stream().findFirst()
+                .map(k -> StaticCredentialsProvider.create(AwsBasicCredentials.create(k.getKey(), k.getValue())))
+                .orElse(DUMMY_CREDENTIALS);
+    }
+
+    private static <B extends AwsClientBuilder<B, ?> & AwsSyncClientBuilder<B, ?>> B configure(
+            B builder, URI endpoint, StaticCredentialsProvider credentials) {
+        // 64 connections: as many as the server's default threads, so a fleet of calls never queues in the client.
+        return builder.endpointOverride(endpoint).region(Region.of(REGION)).credentialsProvider(credentials)
+                .httpClientBuilder(Apache5HttpClient.builder().maxConnections(64))
+                .overrideConfiguration(o -> o.retryStrategy(RetryMode.STANDARD));
     }
 
     // ------------------------------------------------------------------ JUnit 5
