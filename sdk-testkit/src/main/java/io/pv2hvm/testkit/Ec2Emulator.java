@@ -39,13 +39,6 @@ import software.amazon.awssdk.services.ssm.SsmClient;
 import software.amazon.awssdk.services.ssm.SsmClientBuilder;
 import software.amazon.awssdk.services.sts.StsClient;
 import software.amazon.awssdk.services.sts.StsClientBuilder;
-import org.junit.jupiter.api.extension.AfterAllCallback;
-import org.junit.jupiter.api.extension.AfterEachCallback;
-import org.junit.jupiter.api.extension.BeforeAllCallback;
-import org.junit.jupiter.api.extension.BeforeEachCallback;
-import org.junit.jupiter.api.extension.ExtensionContext;
-import org.junit.jupiter.api.extension.ParameterContext;
-import org.junit.jupiter.api.extension.ParameterResolver;
 
 /**
  * A stateful emulator of the EC2 Query API (version 2016-11-15), the SSM JSON API and the STS
@@ -58,21 +51,19 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  * ({@link #issuedCredentials()}) always need their session token and expire. Each
  * {@link RecordedCall} names the access key id that signed it. Signatures are not verified.
  *
- * <p>Use it directly ({@link #start()}, {@link #stop()}) or as a JUnit 5 extension: on a
- * static {@code @RegisterExtension} field it runs for the class, on an instance field for
- * each test; test methods may take it as a parameter.
+ * <p>Use it directly ({@link #start()}, {@link #stop()}, or try-with-resources), or in JUnit 5
+ * tests through {@code Ec2EmulatorExtension} of the {@code pv2hvm-sdk-testkit-junit5} module.
  *
  * <pre>{@code
- * @RegisterExtension
- * static Ec2Emulator aws = Ec2Emulator.builder().world(World.defaultWorld()).build();
- *
- * Ec2Client ec2 = aws.ec2Client();
+ * try (Ec2Emulator aws = Ec2Emulator.builder().world(World.defaultWorld()).build().start();
+ *      Ec2Client ec2 = aws.ec2Client()) {
+ *     ec2.describeInstances();
+ * }
  * }</pre>
  *
  * <p>Each {@link #start()} (and {@link #reset()}) loads the world afresh. Thread-safe.
  */
-public final class Ec2Emulator implements BeforeAllCallback, AfterAllCallback, BeforeEachCallback, AfterEachCallback,
-        ParameterResolver, AutoCloseable {
+public final class Ec2Emulator implements AutoCloseable {
 
     /** The region the emulator claims to be. */
     public static final String REGION = "us-east-1";
@@ -95,7 +86,6 @@ public final class Ec2Emulator implements BeforeAllCallback, AfterAllCallback, B
     private volatile SsmCommandExecutor ssmExecutor;
     private WireMockServer server;
     private ExecutorService background;
-    private boolean startedPerTest;
 
     private Ec2Emulator(Builder b) {
         this.config = b.copy();
@@ -395,44 +385,6 @@ public final class Ec2Emulator implements BeforeAllCallback, AfterAllCallback, B
         return builder.endpointOverride(endpoint).region(Region.of(REGION)).credentialsProvider(credentials)
                 .httpClientBuilder(Apache5HttpClient.builder().maxConnections(64))
                 .overrideConfiguration(o -> o.retryStrategy(RetryMode.STANDARD));
-    }
-
-    // ------------------------------------------------------------------ JUnit 5
-
-    @Override
-    public void beforeAll(ExtensionContext context) {
-        start();
-    }
-
-    @Override
-    public void afterAll(ExtensionContext context) {
-        stop();
-    }
-
-    @Override
-    public synchronized void beforeEach(ExtensionContext context) {
-        if (server == null) {
-            startedPerTest = true;
-            start();
-        }
-    }
-
-    @Override
-    public synchronized void afterEach(ExtensionContext context) {
-        if (startedPerTest) {
-            startedPerTest = false;
-            stop();
-        }
-    }
-
-    @Override
-    public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
-        return parameter.getParameter().getType() == Ec2Emulator.class;
-    }
-
-    @Override
-    public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
-        return this;
     }
 
     /** Configures an {@link Ec2Emulator}. */
