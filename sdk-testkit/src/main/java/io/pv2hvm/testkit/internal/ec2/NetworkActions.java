@@ -9,6 +9,7 @@ import io.pv2hvm.testkit.internal.model.InstanceRecord;
 import io.pv2hvm.testkit.internal.model.InstanceTypeCatalog.InstanceType;
 import io.pv2hvm.testkit.internal.model.NetworkInterfaceRecord;
 import io.pv2hvm.testkit.internal.model.SubnetRecord;
+import io.pv2hvm.testkit.internal.model.InstanceState;
 import io.pv2hvm.testkit.internal.xml.XmlWriter;
 import java.util.ArrayList;
 import java.util.List;
@@ -210,7 +211,7 @@ final class NetworkActions {
         if (n.attachmentId != null) {
             throw new Ec2Exception("InvalidNetworkInterface.InUse", "Interface: [" + n.id + "] in use.");
         }
-        if (!i.state.equals("running") && !i.state.equals("stopped")) {
+        if (i.state != InstanceState.RUNNING && i.state != InstanceState.STOPPED) {
             throw Ec2Exception.incorrectInstanceState("Instance '" + i.id + "' is not 'running' or 'stopped'.");
         }
         if (!n.availabilityZone.equals(i.availabilityZone)) {
@@ -448,7 +449,7 @@ final class NetworkActions {
             eni = m.eni(p.get("NetworkInterfaceId"));
         } else if (p.has("InstanceId")) {
             InstanceRecord i = m.instance(p.get("InstanceId"));
-            if (!i.state.equals("running") && !i.state.equals("stopped") && !i.state.equals("pending")) {
+            if (i.state != InstanceState.RUNNING && i.state != InstanceState.STOPPED && i.state != InstanceState.PENDING) {
                 throw Ec2Exception.incorrectInstanceState("The instance '" + i.id + "' is not in a valid state for this operation.");
             }
             // An instance id names an interface only when the instance has exactly one
