@@ -28,7 +28,7 @@ class ConversionPreviewTest {
         ConversionPreview preview = ConversionPreview.of(facts, ConversionStrategy.IN_PLACE, TargetPlatform.NITRO,
                 DataVolumes.none().identified("/dev/xvdg", DATA_UUID));
 
-        assertThat(preview.fstab()).anySatisfy(l -> assertThat(l).startsWith("UUID=" + facts.filesystem().uuid()).contains(" / "))
+        assertThat(preview.fstab()).anySatisfy(l -> assertThat(l).startsWith("UUID=" + facts.filesystem().uuid() + "\t/\t"))
                 .anySatisfy(l -> assertThat(l).startsWith(DATA_UUID).contains("/data"))
                 .noneSatisfy(l -> assertThat(l).startsWith("/dev/xvd"));
         assertThat(preview.changes()).isNotEmpty().allSatisfy(c -> assertThat(c.path()).isEqualTo("/etc/fstab"));
@@ -36,13 +36,11 @@ class ConversionPreviewTest {
     }
 
     @Test
-    void of_whenTheInitramfsLacksTheTargetsDrivers_addsThem() {
+    void of_whenTheKernelHasNoModuleTheTargetNeeds_refusesNamingIt() {
         GuestFacts facts = facts(SimulatedGuest.typical().withDrivers("xen_blkfront", "ata_piix"));
 
-        ConversionPreview preview = ConversionPreview.of(facts, ConversionStrategy.IN_PLACE, TargetPlatform.NITRO,
-                DataVolumes.none());
-
-        assertThat(preview.driversToAdd()).contains("nvme", "ena");
+        assertThatThrownBy(() -> ConversionPreview.of(facts, ConversionStrategy.IN_PLACE, TargetPlatform.NITRO,
+                DataVolumes.none())).isInstanceOf(GuestIncompatibleException.class).hasMessageContaining("no nvme module");
     }
 
     @Test
