@@ -57,6 +57,12 @@ final class InstanceActions {
 
     // ------------------------------------------------------------------ RunInstances
 
+    /**
+     * RunInstances in four stages: {@link #validate} refuses a bad request before anything changes
+     * (in EC2's order of checks, which decides the error a request with several faults gets),
+     * {@link #allocate} decides how many instances fit, {@link #launch} creates them, and
+     * {@link #respond} remembers the client token and answers the reservation.
+     */
     private void runInstances(QueryParams p, XmlWriter out) {
         String token = p.get("ClientToken");
         // ClientToken makes RunInstances idempotent: the same token answers the same reservation
@@ -74,6 +80,21 @@ final class InstanceActions {
             writeReservation(out, previous);
             return;
         }
+        LaunchRequest request = validate(p);
+        int count = allocate(request);
+        List<InstanceRecord> launched = launch(p, token, request, count);
+        respond(p, token, launched, out);
+    }
+
+    /** What a valid RunInstances asks for, read and checked once. */
+    private record LaunchRequest(ImageRecord img, int min, int max, InstanceType type, List<QueryParams> nis, QueryParams ni0,
+                                 NetworkInterfaceRecord existingPrimary, SubnetRecord subnet, List<String> groups,
+                                 String keyName, String profileArn, String primaryIp, List<String> requestedIps, int extraCount,
+                                 boolean autoPublic, List<QueryParams> bdms, LaunchAttributes attributes, List<String> ipv6) {
+    }
+
+    /** Every check of a RunInstances request, in EC2's order; nothing changes before they all pass. */
+    private LaunchRequest validate(QueryParams p) {
         ImageRecord img = m.image(p.required("ImageId"));
         if (!img.imageType.equals("machine")) {
             throw Ec2Exception.invalidParameterValue("Invalid value '" + img.id + "' for imageId: a " + img.imageType + " image cannot be launched");
@@ -195,8 +216,22 @@ final class InstanceActions {
                 throw new Ec2Exception("InvalidIPAddress.InUse", "Address " + address + " is in use.");
             }
         }
-        // MinCount..MaxCount: launch as many as the subnet has addresses for, and nothing when
-        // fewer than MinCount fit (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_RunInstances.html).
+        return new LaunchRequest(img, min, max, type, nis, ni0, existingPrimary, subnet, groups, keyName, profileArn, primaryIp, requestedIps, extraCount, autoPublic, bdms, attributes, ipv6);
+    }
+
+    /**
+     * MinCount..MaxCount: launch as many as the subnet has addresses for, and nothing when fewer
+     * than MinCount fit (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_RunInstances.html).
+     */
+    private int allocate(LaunchRequest r) {
+        int min = r.min();
+        int max = r.max();
+        List<QueryParams> nis = r.nis();
+        QueryParams ni0 = r.ni0();
+        NetworkInterfaceRecord existingPrimary = r.existingPrimary();
+        SubnetRecord subnet = r.subnet();
+        List<String> requestedIps = r.requestedIps();
+        int extraCount = r.extraCount();
         int perInstance = (existingPrimary != null ? 0 : 1 + requestedIps.size() + extraCount)
                 + (int) nis.stream().filter(n -> n != ni0 && !n.has("NetworkInterfaceId")).count();
         int fit = perInstance == 0 ? max : m.freeAddressCount(subnet) / perInstance;
@@ -204,8 +239,27 @@ final class InstanceActions {
             throw new Ec2Exception("InsufficientFreeAddressesInSubnet", "There are not enough free addresses in subnet '"
                     + subnet.id + "' to satisfy the requested number of instances.");
         }
-        int count = Math.min(max, fit);
+        return Math.min(max, fit);
+    }
 
+    /** Creates {@code count} instances of the request, with their interfaces and volumes, pending. */
+    private List<InstanceRecord> launch(QueryParams p, String token, LaunchRequest r, int count) {
+        ImageRecord img = r.img();
+        InstanceType type = r.type();
+        List<QueryParams> nis = r.nis();
+        QueryParams ni0 = r.ni0();
+        NetworkInterfaceRecord existingPrimary = r.existingPrimary();
+        SubnetRecord subnet = r.subnet();
+        List<String> groups = r.groups();
+        String keyName = r.keyName();
+        String profileArn = r.profileArn();
+        String primaryIp = r.primaryIp();
+        List<String> requestedIps = r.requestedIps();
+        int extraCount = r.extraCount();
+        boolean autoPublic = r.autoPublic();
+        List<QueryParams> bdms = r.bdms();
+        LaunchAttributes attributes = r.attributes();
+        List<String> ipv6 = r.ipv6();
         String reservationId = m.ids.next("r");
         Map<String, String> instanceTags = TagSpecifications.forType(p, "instance");
         Map<String, String> volumeTags = TagSpecifications.forType(p, "volume");
@@ -286,6 +340,11 @@ final class InstanceActions {
             scheduleRunning(i);
             launched.add(i);
         }
+        return launched;
+    }
+
+    /** Remembers the client token for the instances launched and answers their reservation. */
+    private void respond(QueryParams p, String token, List<InstanceRecord> launched, XmlWriter out) {
         m.rememberToken("RunInstances", token, p.asMap(), launched.stream().map(i -> i.id).toList());
         writeReservation(out, launched);
     }
