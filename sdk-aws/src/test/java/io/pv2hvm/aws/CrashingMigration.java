@@ -5,11 +5,9 @@ import io.pv2hvm.core.MigrationListener;
 import io.pv2hvm.core.MigrationResult;
 import io.pv2hvm.core.MigrationSpec;
 import io.pv2hvm.core.journal.FileJournal;
+import io.pv2hvm.testkit.Ec2Emulator;
 import io.pv2hvm.testkit.SimulatedGuest;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.retry.RetryMode;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ssm.SsmClient;
 
@@ -44,16 +42,13 @@ public final class CrashingMigration {
         String killAt = args.length > 4 && !args[4].isEmpty() ? args[4] : null;
         String killAfter = killAt != null && !killAt.startsWith(CALL) ? killAt : null;
         boolean sysvinit = args.length > 5 && "sysvinit".equals(args[5]);
-        StaticCredentialsProvider creds = StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIA", "s"));
-        try (Ec2Client ec2 = Ec2Client.builder().endpointOverride(endpoint).region(Region.US_EAST_1)
-                .credentialsProvider(creds).overrideConfiguration(o -> {
+        try (Ec2Client ec2 = Ec2Emulator.ec2ClientBuilder(endpoint).overrideConfiguration(o -> {
                     o.retryStrategy(RetryMode.STANDARD);
                     if (killAt != null && killAt.startsWith(CALL)) {
                         o.addExecutionInterceptor(new KillAfterCall(killAt.substring(CALL.length())));
                     }
                 }).build();
-             SsmClient ssm = SsmClient.builder().endpointOverride(endpoint).region(Region.US_EAST_1)
-                     .credentialsProvider(creds).build()) {
+             SsmClient ssm = Ec2Emulator.ssmClientBuilder(endpoint).build()) {
             AwsSteps aws = AwsSteps.builder().ec2(ec2).ssm(ssm).timeouts(EmulatedAws.timeouts())
                     .guestConversion(sysvinit ? new EmulatedAws.MountsFstabOnce(SimulatedGuest.typical())
                             : SimulatedGuest.typical()).build();

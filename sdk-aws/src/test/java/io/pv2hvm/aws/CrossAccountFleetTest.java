@@ -12,11 +12,6 @@ import io.pv2hvm.testkit.world.World;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.core.retry.RetryMode;
-import software.amazon.awssdk.http.apache5.Apache5HttpClient;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ssm.SsmClient;
 import software.amazon.awssdk.services.sts.StsClient;
@@ -61,14 +56,10 @@ class CrossAccountFleetTest {
         emulator = Ec2Emulator.builder().world(world.build())
                 .latency(LatencyModel.realistic().withTimeScale(EmulatedAws.TIME_SCALE))
                 .accessKey(HOME_KEY, "home-secret").role(ROLE_A).role(ROLE_A2).role(ROLE_B).build().start();
-        StaticCredentialsProvider home = StaticCredentialsProvider.create(AwsBasicCredentials.create(HOME_KEY, "home-secret"));
-        ec2 = Ec2Client.builder().endpointOverride(emulator.endpoint()).region(Region.US_EAST_1).credentialsProvider(home)
-                .httpClient(Apache5HttpClient.builder().build())
-                .overrideConfiguration(o -> o.retryStrategy(RetryMode.STANDARD)).build();
-        ssm = SsmClient.builder().endpointOverride(emulator.endpoint()).region(Region.US_EAST_1).credentialsProvider(home)
-                .httpClient(Apache5HttpClient.builder().build()).build();
-        sts = StsClient.builder().endpointOverride(emulator.endpoint()).region(Region.US_EAST_1).credentialsProvider(home)
-                .httpClient(Apache5HttpClient.builder().build()).build();
+        // Signed with HOME_KEY, the first key the emulator was told of.
+        ec2 = emulator.ec2Client();
+        ssm = emulator.ssmClient();
+        sts = emulator.stsClient();
         aws = AwsSteps.builder().ec2(ec2).ssm(ssm).sts(sts).timeouts(EmulatedAws.timeouts())
                 .guestConversion(SimulatedGuest.typical()).build();
     }

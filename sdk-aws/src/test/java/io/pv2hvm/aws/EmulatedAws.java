@@ -22,11 +22,6 @@ import io.pv2hvm.testkit.world.NetworkInterfaceSeed;
 import io.pv2hvm.testkit.world.FilesystemSeed;
 import io.pv2hvm.testkit.world.VolumeSeed;
 import io.pv2hvm.testkit.world.World;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.core.retry.RetryMode;
-import software.amazon.awssdk.http.apache5.Apache5HttpClient;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ssm.SsmClient;
 
@@ -107,9 +102,7 @@ final class EmulatedAws {
     }
 
     static Ec2Client ec2(Ec2Emulator emulator) {
-        return Ec2Client.builder().endpointOverride(emulator.endpoint()).region(Region.US_EAST_1)
-                .credentialsProvider(credentials()).httpClient(Apache5HttpClient.builder().build())
-                .overrideConfiguration(o -> o.retryStrategy(RetryMode.STANDARD)).build();
+        return emulator.ec2Client();
     }
 
     /**
@@ -117,15 +110,11 @@ final class EmulatedAws {
      * pv2hvm's own handling, not the SDK's retry strategy.
      */
     static Ec2Client ec2WithoutSdkRetries(Ec2Emulator emulator) {
-        return Ec2Client.builder().endpointOverride(emulator.endpoint()).region(Region.US_EAST_1)
-                .credentialsProvider(credentials()).httpClient(Apache5HttpClient.builder().build())
-                .overrideConfiguration(o -> o.retryStrategy(r -> r.maxAttempts(1))).build();
+        return emulator.ec2ClientBuilder().overrideConfiguration(o -> o.retryStrategy(r -> r.maxAttempts(1))).build();
     }
 
     static SsmClient ssm(Ec2Emulator emulator) {
-        return SsmClient.builder().endpointOverride(emulator.endpoint()).region(Region.US_EAST_1)
-                .credentialsProvider(credentials()).httpClient(Apache5HttpClient.builder().build())
-                .overrideConfiguration(o -> o.retryStrategy(RetryMode.STANDARD)).build();
+        return emulator.ssmClient();
     }
 
     /** EC2 waits shrunk by the emulator's time scale (polls, timeouts); commands keep real time. */
@@ -136,10 +125,6 @@ final class EmulatedAws {
                 .volume(scaled.volume().multipliedBy(4)).image(scaled.image().multipliedBy(4))
                 .ipRelease(scaled.ipRelease().multipliedBy(4)).command(Duration.ofMinutes(5))
                 .agentOnline(scaled.agentOnline().multipliedBy(4)).build();
-    }
-
-    private static StaticCredentialsProvider credentials() {
-        return StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIAEMULATOR", "emulator-secret"));
     }
 
     /**

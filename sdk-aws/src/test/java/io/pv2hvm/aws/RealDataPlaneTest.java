@@ -9,7 +9,7 @@ import io.pv2hvm.testkit.lab.Fixture;
 import io.pv2hvm.testkit.lab.GuestLab;
 import io.pv2hvm.testkit.lab.LoopbackWorker;
 import io.pv2hvm.testkit.lab.QemuBootHook;
-import io.pv2hvm.testkit.lab.RequiresLab;
+import io.pv2hvm.testkit.junit5.RequiresLab;
 import io.pv2hvm.testkit.world.InstanceSeed;
 import io.pv2hvm.testkit.world.VolumeSeed;
 import org.junit.jupiter.api.Test;

@@ -8,7 +8,7 @@ import io.pv2hvm.testkit.Ec2Emulator;
 import io.pv2hvm.testkit.lab.Fixture;
 import io.pv2hvm.testkit.lab.GuestLab;
 import io.pv2hvm.testkit.lab.LoopbackWorker;
-import io.pv2hvm.testkit.lab.RequiresLab;
+import io.pv2hvm.testkit.junit5.RequiresLab;
 import io.pv2hvm.testkit.spi.SsmCommand;
 import io.pv2hvm.testkit.spi.SsmCommandExecutor;
 import io.pv2hvm.testkit.spi.SsmCommandResult;

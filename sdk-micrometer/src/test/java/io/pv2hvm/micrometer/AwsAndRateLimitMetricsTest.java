@@ -7,11 +7,8 @@ import io.pv2hvm.testkit.Ec2Emulator;
 import io.pv2hvm.testkit.RecordedCall;
 import io.pv2hvm.testkit.ThrottlingPolicy;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.retries.api.BackoffStrategy;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 
@@ -72,9 +69,7 @@ class AwsAndRateLimitMetricsTest {
     }
 
     private Ec2Client client(Ec2Emulator emulator) {
-        return Ec2Client.builder().endpointOverride(emulator.endpoint()).region(Region.US_EAST_1)
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIATEST", "test")))
-                .overrideConfiguration(o -> o.addMetricPublisher(metrics.awsCalls())
+        return emulator.ec2ClientBuilder().overrideConfiguration(o -> o.addMetricPublisher(metrics.awsCalls())
                         .retryStrategy(AwsRetryStrategy.standardRetryStrategy().toBuilder().maxAttempts(2)
                                 .backoffStrategy(BackoffStrategy.retryImmediately())
                                 .throttlingBackoffStrategy(BackoffStrategy.retryImmediately()).build()))

@@ -1,5 +1,6 @@
 package io.pv2hvm.postgres;
 
+import io.pv2hvm.testkit.junit5.LabExtension;
 import io.pv2hvm.testkit.postgres.PrivatePostgres;
 
 import java.util.Map;
@@ -19,7 +20,7 @@ final class PostgresDatabase {
 
     /** Skips (or fails, with -Dpv2hvm.lab.required=true) without PostgreSQL; else a fresh, empty schema. */
     static PostgresDatabase fresh(String prefix) {
-        PrivatePostgres.assumeAvailable();
+        LabExtension.assumeAvailable("PostgreSQL test server", PrivatePostgres.missing());
         PrivatePostgres server = PrivatePostgres.shared();
         String schema = prefix + "_" + ProcessHandle.current().pid() + "_" + SCHEMAS.incrementAndGet();
         return new PostgresDatabase(server, server.newSchema(schema));

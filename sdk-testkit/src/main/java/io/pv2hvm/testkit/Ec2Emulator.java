@@ -26,13 +26,19 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.extension.AfterAllCallback;
-import org.junit.jupiter.api.extension.AfterEachCallback;
-import org.junit.jupiter.api.extension.BeforeAllCallback;
-import org.junit.jupiter.api.extension.BeforeEachCallback;
-import org.junit.jupiter.api.extension.ExtensionContext;
-import org.junit.jupiter.api.extension.ParameterContext;
-import org.junit.jupiter.api.extension.ParameterResolver;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
+import software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder;
+import software.amazon.awssdk.core.retry.RetryMode;
+import software.amazon.awssdk.http.apache5.Apache5HttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.ec2.Ec2Client;
+import software.amazon.awssdk.services.ec2.Ec2ClientBuilder;
+import software.amazon.awssdk.services.ssm.SsmClient;
+import software.amazon.awssdk.services.ssm.SsmClientBuilder;
+import software.amazon.awssdk.services.sts.StsClient;
+import software.amazon.awssdk.services.sts.StsClientBuilder;
 
 /**
  * A stateful emulator of the EC2 Query API (version 2016-11-15), the SSM JSON API and the STS
@@ -45,22 +51,19 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  * ({@link #issuedCredentials()}) always need their session token and expire. Each
  * {@link RecordedCall} names the access key id that signed it. Signatures are not verified.
  *
- * <p>Use it directly ({@link #start()}, {@link #stop()}) or as a JUnit 5 extension: on a
- * static {@code @RegisterExtension} field it runs for the class, on an instance field for
- * each test; test methods may take it as a parameter.
+ * <p>Use it directly ({@link #start()}, {@link #stop()}, or try-with-resources), or in JUnit 5
+ * tests through {@code Ec2EmulatorExtension} of the {@code pv2hvm-sdk-testkit-junit5} module.
  *
  * <pre>{@code
- * @RegisterExtension
- * static Ec2Emulator aws = Ec2Emulator.builder().world(World.defaultWorld()).build();
- *
- * Ec2Client ec2 = Ec2Client.builder().endpointOverride(aws.endpoint()).region(Region.US_EAST_1)
- *     .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("k", "s"))).build();
+ * try (Ec2Emulator aws = Ec2Emulator.builder().world(World.defaultWorld()).build().start();
+ *      Ec2Client ec2 = aws.ec2Client()) {
+ *     ec2.describeInstances();
+ * }
  * }</pre>
  *
  * <p>Each {@link #start()} (and {@link #reset()}) loads the world afresh. Thread-safe.
  */
-public final class Ec2Emulator implements BeforeAllCallback, AfterAllCallback, BeforeEachCallback, AfterEachCallback,
-        ParameterResolver, AutoCloseable {
+public final class Ec2Emulator implements AutoCloseable {
 
     /** The region the emulator claims to be. */
     public static final String REGION = "us-east-1";
@@ -83,7 +86,6 @@ public final class Ec2Emulator implements BeforeAllCallback, AfterAllCallback, B
     private volatile SsmCommandExecutor ssmExecutor;
     private WireMockServer server;
     private ExecutorService background;
-    private boolean startedPerTest;
 
     private Ec2Emulator(Builder b) {
         this.config = b.copy();
@@ -294,42 +296,95 @@ public final class Ec2Emulator implements BeforeAllCallback, AfterAllCallback, B
         return core.get().filesystem(volumeOrSnapshotId);
     }
 
-    // ------------------------------------------------------------------ JUnit 5
+    // ------------------------------------------------------------------ SDK clients
 
-    @Override
-    public void beforeAll(ExtensionContext context) {
-        start();
+    /**
+     * A new EC2 client of this emulator ({@link #ec2ClientBuilder()} as is); the caller closes it.
+     *
+     * @throws IllegalStateException if the emulator is not running
+     */
+    public Ec2Client ec2Client() {
+        return ec2ClientBuilder().build();
     }
 
-    @Override
-    public void afterAll(ExtensionContext context) {
-        stop();
+    /**
+     * A new SSM client of this emulator ({@link #ssmClientBuilder()} as is); the caller closes it.
+     *
+     * @throws IllegalStateException if the emulator is not running
+     */
+    public SsmClient ssmClient() {
+        return ssmClientBuilder().build();
     }
 
-    @Override
-    public synchronized void beforeEach(ExtensionContext context) {
-        if (server == null) {
-            startedPerTest = true;
-            start();
-        }
+    /**
+     * A new STS client of this emulator, configured as {@link #ec2ClientBuilder()}; the caller closes it.
+     *
+     * @throws IllegalStateException if the emulator is not running
+     */
+    public StsClient stsClient() {
+        return stsClientBuilder().build();
     }
 
-    @Override
-    public synchronized void afterEach(ExtensionContext context) {
-        if (startedPerTest) {
-            startedPerTest = false;
-            stop();
-        }
+    /**
+     * An EC2 client builder for this emulator: its endpoint, {@value #REGION}, the first
+     * {@link Builder#accessKey} (else a dummy key, which the emulator then accepts), Apache 5 HTTP
+     * and the SDK's standard retries. Set interceptors, metric publishers or {@code maxAttempts(1)}
+     * on it; {@code overrideConfiguration(...)} replaces the standard retries, so set the retry
+     * strategy there too.
+     *
+     * @throws IllegalStateException if the emulator is not running
+     */
+    public Ec2ClientBuilder ec2ClientBuilder() {
+        return configure(Ec2Client.builder(), endpoint(), credentials());
     }
 
-    @Override
-    public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
-        return parameter.getParameter().getType() == Ec2Emulator.class;
+    /**
+     * An SSM client builder for this emulator, configured as {@link #ec2ClientBuilder()}.
+     *
+     * @throws IllegalStateException if the emulator is not running
+     */
+    public SsmClientBuilder ssmClientBuilder() {
+        return configure(SsmClient.builder(), endpoint(), credentials());
     }
 
-    @Override
-    public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
-        return this;
+    /**
+     * An STS client builder for this emulator, configured as {@link #ec2ClientBuilder()}.
+     *
+     * @throws IllegalStateException if the emulator is not running
+     */
+    public StsClientBuilder stsClientBuilder() {
+        return configure(StsClient.builder(), endpoint(), credentials());
+    }
+
+    /**
+     * An EC2 client builder for an emulator known only by its endpoint (one in another process,
+     * such as {@link Ec2EmulatorMain}), configured as {@link #ec2ClientBuilder()} with a dummy key.
+     */
+    public static Ec2ClientBuilder ec2ClientBuilder(URI endpoint) {
+        return configure(Ec2Client.builder(), Objects.requireNonNull(endpoint, "endpoint"), DUMMY_CREDENTIALS);
+    }
+
+    /** An SSM client builder for an emulator known only by its endpoint, as {@link #ec2ClientBuilder(URI)}. */
+    public static SsmClientBuilder ssmClientBuilder(URI endpoint) {
+        return configure(SsmClient.builder(), Objects.requireNonNull(endpoint, "endpoint"), DUMMY_CREDENTIALS);
+    }
+
+    /** The emulator accepts any key until it is told of one; this is not a secret. */
+    private static final StaticCredentialsProvider DUMMY_CREDENTIALS =
+            StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIAEMULATOR", "emulator-not-a-secret"));
+
+    private StaticCredentialsProvider credentials() {
+        return config.accessKeys.entrySet().stream().findFirst()
+                .map(k -> StaticCredentialsProvider.create(AwsBasicCredentials.create(k.getKey(), k.getValue())))
+                .orElse(DUMMY_CREDENTIALS);
+    }
+
+    private static <B extends AwsClientBuilder<B, ?> & AwsSyncClientBuilder<B, ?>> B configure(
+            B builder, URI endpoint, StaticCredentialsProvider credentials) {
+        // 64 connections: as many as the server's default threads, so a fleet of calls never queues in the client.
+        return builder.endpointOverride(endpoint).region(Region.of(REGION)).credentialsProvider(credentials)
+                .httpClientBuilder(Apache5HttpClient.builder().maxConnections(64))
+                .overrideConfiguration(o -> o.retryStrategy(RetryMode.STANDARD));
     }
 
     /** Configures an {@link Ec2Emulator}. */

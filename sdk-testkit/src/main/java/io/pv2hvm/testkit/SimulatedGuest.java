@@ -2,6 +2,7 @@ package io.pv2hvm.testkit;
 
 import io.pv2hvm.core.ConversionStrategy;
 import io.pv2hvm.core.guest.BootEntry;
+import io.pv2hvm.core.guest.ConversionPreview;
 import io.pv2hvm.core.guest.ConversionRecipe;
 import io.pv2hvm.core.guest.ConversionResult;
 import io.pv2hvm.core.guest.DeviceLookup;
@@ -14,9 +15,6 @@ import io.pv2hvm.core.guest.GuestFilesystem;
 import io.pv2hvm.core.guest.GuestKernel;
 import io.pv2hvm.core.guest.GuestOs;
 import io.pv2hvm.core.guest.TargetPlatform;
-import io.pv2hvm.core.guest.internal.ConversionPlan;
-import io.pv2hvm.core.guest.internal.WorkerScript;
-import io.pv2hvm.core.guest.internal.FstabRewriter;
 import io.pv2hvm.core.spi.Command;
 import io.pv2hvm.core.spi.CommandTransport;
 import io.pv2hvm.core.spi.ProgressSink;
@@ -113,7 +111,7 @@ public final class SimulatedGuest implements GuestConversion {
     public GuestFacts check(CommandTransport transport, ConversionStrategy strategy, String device,
                             TargetPlatform target) {
         GuestFacts facts = inspect(transport, device);
-        ConversionPlan.decide(facts, strategy, target, true);
+        ConversionPreview.of(facts, strategy, target, DataVolumes.none());
         return facts;
     }
 
@@ -122,23 +120,21 @@ public final class SimulatedGuest implements GuestConversion {
                                     String targetDevice, TargetPlatform target, DataVolumes dataVolumes,
                                     ProgressSink progress) {
         GuestFacts facts = inspect(transport, sourceDevice);
-        ConversionPlan plan = ConversionPlan.decide(facts, strategy, target, true);
+        ConversionPreview preview = ConversionPreview.of(facts, strategy, target, dataVolumes);
         for (int p = 0; p <= 100; p += 25) {
             progress.report(p, "simulated " + strategy);
         }
         conversions.incrementAndGet();
-        List<String> warnings = new ArrayList<>(plan.warnings());
+        List<String> warnings = new ArrayList<>(preview.warnings());
         warnings.add("The guest conversion was simulated: no disk was written (SimulatedGuest).");
-        FstabRewriter rewriter = new FstabRewriter(facts.startup(), dataVolumes.identified(), dataVolumes.keptByName());
-        lastFstab.set(List.copyOf(rewriter.rewrite(facts.fstab().stream().map(FstabEntry::toLine).toList(),
-                "UUID=" + facts.filesystem().uuid())));
-        warnings.addAll(rewriter.warnings());
-        List<GuestChange> changes = rewriter.changes().stream().map(c -> new GuestChange("/etc/fstab", c)).toList();
+        lastFstab.set(preview.fstab());
+        warnings.addAll(preview.fstabWarnings());
+        List<GuestChange> changes = preview.changes();
         String bootDisk = strategy == ConversionStrategy.IN_PLACE ? sourceDevice : targetDevice;
         Optional<ConversionRecipe> recipe = strategy == ConversionStrategy.IN_PLACE
                 ? Optional.of(ConversionRecipe.simulated(strategy, target, fingerprint(transport))) : Optional.empty();
         return new ConversionResult(strategy, bootDisk, bootDisk, facts.filesystem().uuid(),
-                facts.kernels().get(0).version(), plan.driversToAdd(), warnings, facts, changes, recipe);
+                facts.kernels().get(0).version(), preview.driversToAdd(), warnings, facts, changes, recipe);
     }
 
     /**
@@ -182,7 +178,7 @@ public final class SimulatedGuest implements GuestConversion {
     @Override
     public ConversionResult dualBoot(CommandTransport sourceTransport, String liveRoot, TargetPlatform target,
                                      DataVolumes dataVolumes, ProgressSink progress) {
-        sourceTransport.exec(WorkerScript.LIVE_ROOT.command(WorkerScript.liveRootOption(liveRoot)))
+        sourceTransport.exec(GuestConversion.liveRootCommand(liveRoot))
                 .orThrow("Finding the live root's device on " + sourceTransport.describe());
         GuestFacts inspected = inspect(sourceTransport, "/dev/xvda1");
         Set<String> tools = new java.util.HashSet<>(inspected.initramfsTools());
@@ -190,19 +186,17 @@ public final class SimulatedGuest implements GuestConversion {
         GuestFacts facts = new GuestFacts(inspected.device(), inspected.partitioned(), inspected.filesystem(), inspected.os(),
                 inspected.bootConfig(), inspected.defaultEntry(), inspected.kernels(), inspected.fstab(), inspected.consoles(),
                 tools, inspected.startup(), inspected.layout());
-        ConversionPlan plan = ConversionPlan.decide(facts, ConversionStrategy.DUAL_BOOT, target, true);
+        ConversionPreview preview = ConversionPreview.of(facts, ConversionStrategy.DUAL_BOOT, target, dataVolumes);
         progress.report(100, "simulated " + ConversionStrategy.DUAL_BOOT);
         liveChanges.incrementAndGet();
-        List<String> warnings = new ArrayList<>(plan.warnings());
+        List<String> warnings = new ArrayList<>(preview.warnings());
         warnings.add("The running source's DUAL_BOOT change was simulated: no file on it was written (SimulatedGuest).");
-        FstabRewriter rewriter = new FstabRewriter(facts.startup(), dataVolumes.identified(), dataVolumes.keptByName());
-        lastFstab.set(List.copyOf(rewriter.rewrite(facts.fstab().stream().map(FstabEntry::toLine).toList(),
-                "UUID=" + facts.filesystem().uuid())));
-        warnings.addAll(rewriter.warnings());
-        List<GuestChange> changes = new ArrayList<>(rewriter.changes().stream().map(c -> new GuestChange("/etc/fstab", c)).toList());
+        lastFstab.set(preview.fstab());
+        warnings.addAll(preview.fstabWarnings());
+        List<GuestChange> changes = new ArrayList<>(preview.changes());
         changes.add(new GuestChange("/boot/extlinux/extlinux.conf", "HVM boot entry for extlinux, beside PV-GRUB's unchanged menu.lst"));
         return new ConversionResult(ConversionStrategy.DUAL_BOOT, facts.device(), facts.device(), facts.filesystem().uuid(),
-                facts.kernels().get(0).version(), plan.driversToAdd(), warnings, facts, changes);
+                facts.kernels().get(0).version(), preview.driversToAdd(), warnings, facts, changes);
     }
 
     /** How many DUAL_BOOT live changes of a running source were simulated. */

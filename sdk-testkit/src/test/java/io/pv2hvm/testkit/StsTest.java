@@ -53,13 +53,11 @@ class StsTest {
     }
 
     private StsClient sts(AwsCredentialsProvider credentials) {
-        return StsClient.builder().endpointOverride(aws.endpoint()).region(Region.US_EAST_1).httpClient(AwsClients.http())
-                .credentialsProvider(credentials).overrideConfiguration(o -> o.retryStrategy(r -> r.maxAttempts(1))).build();
+        return aws.stsClientBuilder().credentialsProvider(credentials).overrideConfiguration(o -> o.retryStrategy(r -> r.maxAttempts(1))).build();
     }
 
     private Ec2Client ec2(AwsCredentialsProvider credentials) {
-        return Ec2Client.builder().endpointOverride(aws.endpoint()).region(Region.US_EAST_1).httpClient(AwsClients.http())
-                .credentialsProvider(credentials).overrideConfiguration(o -> o.retryStrategy(r -> r.maxAttempts(1))).build();
+        return aws.ec2ClientBuilder().credentialsProvider(credentials).overrideConfiguration(o -> o.retryStrategy(r -> r.maxAttempts(1))).build();
     }
 
     private static StaticCredentialsProvider session(Credentials c) {
@@ -121,8 +119,7 @@ class StsTest {
         StaticCredentialsProvider stranger = StaticCredentialsProvider.create(
                 AwsBasicCredentials.create("AKIASTRANGER00000001", "whatever"));
         try (Ec2Client ec2 = ec2(stranger); StsClient strangerSts = sts(stranger);
-             SsmClient ssm = SsmClient.builder().endpointOverride(aws.endpoint()).region(Region.US_EAST_1)
-                     .httpClient(AwsClients.http()).credentialsProvider(stranger)
+             SsmClient ssm = aws.ssmClientBuilder().credentialsProvider(stranger)
                      .overrideConfiguration(o -> o.retryStrategy(r -> r.maxAttempts(1))).build()) {
             assertRefused(() -> ec2.terminateInstances(r -> r.instanceIds(Worlds.SOURCE)), 401, "AuthFailure");
             assertRefused(() -> ssm.describeInstanceInformation(), 400, "UnrecognizedClientException");

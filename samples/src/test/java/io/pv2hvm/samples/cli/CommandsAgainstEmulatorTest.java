@@ -19,8 +19,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.model.Filter;
 import software.amazon.awssdk.services.ec2.model.Instance;
@@ -58,8 +56,7 @@ class CommandsAgainstEmulatorTest {
                                 .privateIp("10.0.1.30").instanceStore("/dev/sdb").disableApiTermination(true)
                                 .stopped().tag("Name", "legacy-db")).build())
                 .build().start();
-        ec2 = Ec2Client.builder().endpointOverride(emulator.endpoint()).region(Region.US_EAST_1)
-                .credentialsProvider(DefaultCredentialsProvider.builder().build()).build();
+        ec2 = emulator.ec2Client();
     }
 
     @AfterEach
@@ -184,8 +181,7 @@ class CommandsAgainstEmulatorTest {
     void resume_continuesAMigrationWhoseProcessDied() {
         // The first run dies after the trial conversion (as a killed JVM would), journaled in --journal-dir.
         io.pv2hvm.core.journal.FileJournal journal = io.pv2hvm.core.journal.FileJournal.in(journalDir);
-        try (SsmClient ssm = SsmClient.builder().endpointOverride(emulator.endpoint()).region(Region.US_EAST_1)
-                .credentialsProvider(DefaultCredentialsProvider.builder().build()).build()) {
+        try (SsmClient ssm = emulator.ssmClient()) {
             AwsSteps aws = AwsSteps.builder().ec2(ec2).ssm(ssm).timeouts(EmulatorTimeouts.forTimeScale(
                     Double.parseDouble(SCALE))).guestConversion(io.pv2hvm.testkit.SimulatedGuest.typical())
                     .workerInstanceProfile(SandboxWorld.WORKER_PROFILE).build();
@@ -268,8 +264,7 @@ class CommandsAgainstEmulatorTest {
 
     @Test
     void sweep_json_deletesTheTemporariesOfACrashedRunOnlyWhenAsked() {
-        try (SsmClient ssm = SsmClient.builder().endpointOverride(emulator.endpoint()).region(Region.US_EAST_1)
-                .credentialsProvider(DefaultCredentialsProvider.builder().build()).build()) {
+        try (SsmClient ssm = emulator.ssmClient()) {
             AwsSteps aws = AwsSteps.builder().ec2(ec2).ssm(ssm).timeouts(EmulatorTimeouts.forTimeScale(
                     Double.parseDouble(SCALE))).guestConversion(io.pv2hvm.testkit.SimulatedGuest.typical())
                     .workerInstanceProfile(SandboxWorld.WORKER_PROFILE).build();

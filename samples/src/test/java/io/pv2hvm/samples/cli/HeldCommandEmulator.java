@@ -4,8 +4,6 @@ import io.pv2hvm.samples.sandbox.SandboxWorld;
 import io.pv2hvm.samples.sandbox.SimulatedWorker;
 import io.pv2hvm.testkit.Ec2Emulator;
 import io.pv2hvm.testkit.LatencyModel;
-import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ssm.SsmClient;
 
@@ -40,10 +38,8 @@ final class HeldCommandEmulator implements AutoCloseable {
                     }
                     return worker.execute(command);
                 }).world(SandboxWorld.simulated()).build().start();
-        ec2 = Ec2Client.builder().endpointOverride(emulator.endpoint()).region(Region.US_EAST_1)
-                .credentialsProvider(DefaultCredentialsProvider.builder().build()).build();
-        ssm = SsmClient.builder().endpointOverride(emulator.endpoint()).region(Region.US_EAST_1)
-                .credentialsProvider(DefaultCredentialsProvider.builder().build()).build();
+        ec2 = emulator.ec2Client();
+        ssm = emulator.ssmClient();
     }
 
     /** Holds the first command that arrives while {@code condition} holds (by default, the first command). */

@@ -4,7 +4,7 @@ import io.pv2hvm.samples.sandbox.GuestMode;
 import io.pv2hvm.samples.sandbox.Sandbox;
 import io.pv2hvm.samples.sandbox.SandboxWorld;
 import io.pv2hvm.testkit.RecordedCall;
-import io.pv2hvm.testkit.lab.RequiresLab;
+import io.pv2hvm.testkit.junit5.RequiresLab;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.parallel.Execution;
 import org.junit.jupiter.api.parallel.ExecutionMode;

@@ -6,7 +6,7 @@ import io.pv2hvm.testkit.lab.BootResult;
 import io.pv2hvm.testkit.lab.Fixture;
 import io.pv2hvm.testkit.lab.GuestLab;
 import io.pv2hvm.testkit.lab.QemuBoot;
-import io.pv2hvm.testkit.lab.RequiresLab;
+import io.pv2hvm.testkit.junit5.RequiresLab;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -5,6 +5,7 @@ import io.pv2hvm.core.spi.JournalEntry;
 import io.pv2hvm.postgres.PostgresJournal;
 import io.pv2hvm.samples.sandbox.SandboxWorld;
 import io.pv2hvm.testkit.Ec2Emulator;
+import io.pv2hvm.testkit.junit5.LabExtension;
 import io.pv2hvm.testkit.postgres.PrivatePostgres;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -39,7 +40,7 @@ class PostgresJournalCliTest {
 
     @BeforeEach
     void start() {
-        PrivatePostgres.assumeAvailable();
+        LabExtension.assumeAvailable("PostgreSQL test server", PrivatePostgres.missing());
         postgres = PrivatePostgres.shared();
         url = postgres.newSchema("cli_" + ProcessHandle.current().pid());
         aws = new HeldCommandEmulator(SCALE);

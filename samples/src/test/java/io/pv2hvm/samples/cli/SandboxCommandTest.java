@@ -2,7 +2,7 @@ package io.pv2hvm.samples.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.pv2hvm.samples.sandbox.SandboxWorld;
-import io.pv2hvm.testkit.lab.RequiresLab;
+import io.pv2hvm.testkit.junit5.RequiresLab;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.parallel.Execution;
 import org.junit.jupiter.api.parallel.ExecutionMode;

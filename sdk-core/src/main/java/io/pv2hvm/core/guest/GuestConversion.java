@@ -4,6 +4,8 @@ import io.pv2hvm.core.ConversionStrategy;
 import io.pv2hvm.core.GuestIncompatibleException;
 import io.pv2hvm.core.InvalidSpecException;
 import io.pv2hvm.core.guest.internal.ConversionPlan;
+import io.pv2hvm.core.guest.internal.WorkerScript;
+import io.pv2hvm.core.spi.Command;
 import io.pv2hvm.core.spi.CommandTransport;
 import io.pv2hvm.core.spi.ProgressSink;
 
@@ -92,6 +94,17 @@ public interface GuestConversion {
                                       DataVolumes dataVolumes, ProgressSink progress) {
         throw new InvalidSpecException(getClass().getSimpleName() + " cannot prepare a running source; DUAL_BOOT needs"
                 + " GuestConversion.onWorker() or a conversion that implements dualBoot.");
+    }
+
+    /**
+     * The command {@link #dualBoot} sends the running source first: it finds the device of the root
+     * filesystem mounted at {@code liveRoot}, and fails when there is none. A simulated conversion
+     * sends it too, so the source is reached for real.
+     *
+     * @throws InvalidSpecException if {@code liveRoot} is not a plain absolute directory
+     */
+    static Command liveRootCommand(String liveRoot) {
+        return WorkerScript.LIVE_ROOT.command(WorkerScript.liveRootOption(liveRoot));
     }
 
     /** The real conversion with the worker scripts, fixing missing drivers. */

@@ -4,6 +4,7 @@ import io.pv2hvm.testkit.LatencyModel;
 import io.pv2hvm.testkit.ThrottlingPolicy;
 import io.pv2hvm.testkit.internal.ec2.Ec2Service;
 import io.pv2hvm.testkit.internal.model.Ec2Model;
+import io.pv2hvm.testkit.internal.model.WorldSeeder;
 import io.pv2hvm.testkit.internal.ssm.SsmService;
 import io.pv2hvm.testkit.internal.sts.Principals;
 import io.pv2hvm.testkit.internal.sts.SsoPortal;
@@ -33,7 +34,7 @@ public final class EmulatorCore {
         this.model = new Ec2Model(clock, latency, consistencyWindow, seed, bootHook, background, diskDirectory);
         model.lock.lock();
         try {
-            model.seed(world);
+            WorldSeeder.seed(model, world);
         } finally {
             model.lock.unlock();
         }

@@ -25,7 +25,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * under {@code ~/.cache/pv2hvm-lab} (or {@code -Dpv2hvm.lab.cache}), each fixture keyed by a hash
  * of its recipe (the build scripts, its parameters and the kernel version), so changing a recipe
  * rebuilds it. Scratch files live under {@code target/lab-work} (or {@code -Dpv2hvm.lab.work}).
- * Needs root; see {@link RequiresLab}.
+ * Needs root; see {@link LabPrerequisites} (tests: {@code @RequiresLab} of {@code pv2hvm-sdk-testkit-junit5}).
  */
 public final class GuestLab {
     private static final List<String> SCRIPTS = List.of("fetch-kernel.sh", "build-fixture.sh", "marker-init.sh",

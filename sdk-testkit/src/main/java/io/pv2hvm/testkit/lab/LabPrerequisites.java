@@ -1,10 +1,5 @@
 package io.pv2hvm.testkit.lab;
 
-import org.junit.jupiter.api.extension.BeforeAllCallback;
-import org.junit.jupiter.api.extension.BeforeEachCallback;
-import org.junit.jupiter.api.extension.ExtensionContext;
-import org.junit.jupiter.api.Assumptions;
-
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -13,10 +8,11 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The one place that decides whether lab tests run: skip when the machine lacks what the lab
- * needs, fail instead when {@code -Dpv2hvm.lab.required=true}. Used through {@link RequiresLab}.
+ * What the guest lab needs on this machine: root, loop devices, QEMU and the disk tools. Tests
+ * check it through {@code @RequiresLab} of {@code pv2hvm-sdk-testkit-junit5} (skip when something
+ * is missing, fail instead when {@code -Dpv2hvm.lab.required=true}); the sandbox, to choose its guest.
  */
-public final class LabPrerequisites implements BeforeAllCallback, BeforeEachCallback {
+public final class LabPrerequisites {
     /** The system property that turns a missing prerequisite from a skip into a failure. */
     public static final String REQUIRED_PROPERTY = "pv2hvm.lab.required";
 
@@ -26,14 +22,7 @@ public final class LabPrerequisites implements BeforeAllCallback, BeforeEachCall
             "modprobe", "depmod", "debootstrap", "apt-get", "dpkg-deb", "chroot", "unshare", "capsh", "rsync", "setfacl", "setfattr",
             "getfattr");
 
-    @Override
-    public void beforeAll(ExtensionContext context) {
-        enforce();
-    }
-
-    @Override
-    public void beforeEach(ExtensionContext context) {
-        enforce();
+    private LabPrerequisites() {
     }
 
     /** What is missing on this machine for the lab; empty when the lab can run. */
@@ -54,22 +43,6 @@ public final class LabPrerequisites implements BeforeAllCallback, BeforeEachCall
             missing.add("GRUB i386-pc images (grub-pc-bin)");
         }
         return missing;
-    }
-
-    private static void enforce() {
-        enforce(missing(), Boolean.getBoolean(REQUIRED_PROPERTY));
-    }
-
-    /** Skips (aborts) the test when something is missing, or fails it when the lab is {@code required}. */
-    static void enforce(List<String> missing, boolean required) {
-        if (missing.isEmpty()) {
-            return;
-        }
-        String message = "guest lab prerequisites missing: " + String.join(", ", missing);
-        if (required) {
-            throw new AssertionError(message + " (and -D" + REQUIRED_PROPERTY + "=true makes the lab mandatory)");
-        }
-        Assumptions.abort(message + "; skipping (set -D" + REQUIRED_PROPERTY + "=true to fail instead)");
     }
 
     private static boolean isRoot() {

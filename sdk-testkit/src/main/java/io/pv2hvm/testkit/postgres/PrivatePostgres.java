@@ -1,7 +1,5 @@
 package io.pv2hvm.testkit.postgres;
 
-import io.pv2hvm.testkit.lab.LabPrerequisites;
-import org.junit.jupiter.api.Assumptions;
 
 import java.io.File;
 import java.io.IOException;
@@ -29,8 +27,8 @@ import java.util.stream.Stream;
  * this process is root (initdb refuses root), stopped when the JVM exits. One per JVM
  * ({@link #shared()}); each test takes a schema of its own ({@link #newSchema}). It needs Debian's
  * {@code postgresql} package (the binaries under {@code /usr/lib/postgresql/VERSION/bin}, or
- * {@code PV2HVM_PG_BIN}); without them {@link #assumeAvailable()} skips the test, or fails it when
- * {@code -Dpv2hvm.lab.required=true}.
+ * {@code PV2HVM_PG_BIN}); {@link #missing()} says what this machine lacks (tests pass it to
+ * {@code LabExtension.assumeAvailable} of {@code pv2hvm-sdk-testkit-junit5}).
  */
 public final class PrivatePostgres {
     /** The login the journal tests connect as: owns the database, not a superuser. */
@@ -70,21 +68,7 @@ public final class PrivatePostgres {
         return missing;
     }
 
-    /** Skips the calling test when the server cannot run here, or fails it when the lab is required. */
-    public static void assumeAvailable() {
-        List<String> missing = missing();
-        if (missing.isEmpty()) {
-            return;
-        }
-        String message = "PostgreSQL test server prerequisites missing: " + String.join(", ", missing);
-        if (Boolean.getBoolean(LabPrerequisites.REQUIRED_PROPERTY)) {
-            throw new AssertionError(message + " (and -D" + LabPrerequisites.REQUIRED_PROPERTY
-                    + "=true makes them mandatory)");
-        }
-        Assumptions.abort(message + "; skipping (set -D" + LabPrerequisites.REQUIRED_PROPERTY + "=true to fail instead)");
-    }
-
-    /** The server of this JVM, started on first use; call {@link #assumeAvailable()} first. */
+    /** The server of this JVM, started on first use; check {@link #missing()} first. */
     public static synchronized PrivatePostgres shared() {
         if (shared == null) {
             try {

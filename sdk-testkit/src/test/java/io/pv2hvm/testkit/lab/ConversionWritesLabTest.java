@@ -17,13 +17,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * What conversions write to the volumes, measured as the conversion benchmark measures it (a
  * {@link WriteMeter} on the loop devices) on the benchmark's kind of image (a {@link SparsePvImage}
- * {@value ConversionBenchmark#FILL_PERCENT}% full): IN_PLACE writes a bootloader and two small files whatever the
+ * {@value io.pv2hvm.testkit.internal.bench.ConversionBenchmark#FILL_PERCENT}% full): IN_PLACE writes a bootloader and two small files whatever the
  * volume's size; PARTITION_COPY writes and reads at least the used data, which shows the meter sees a copy.
  * No assertion on time.
  */
 @RequiresLab
 class ConversionWritesLabTest {
-    private static final int FILL_PERCENT = ConversionBenchmark.FILL_PERCENT;
+    private static final int FILL_PERCENT = io.pv2hvm.testkit.internal.bench.ConversionBenchmark.FILL_PERCENT;
     private static final long MIB = 1 << 20;
 
     private final GuestLab lab = GuestLab.shared();

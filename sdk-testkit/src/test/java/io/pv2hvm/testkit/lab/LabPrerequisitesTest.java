@@ -11,18 +11,18 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class LabPrerequisitesTest {
     @Test
     void enforce_whenSomethingMissingAndLabOptional_skips() {
-        assertThatThrownBy(() -> LabPrerequisites.enforce(List.of("qemu-system-x86_64"), false))
+        assertThatThrownBy(() -> LabExtension.enforce(List.of("qemu-system-x86_64"), false))
                 .isInstanceOf(TestAbortedException.class).hasMessageContaining("qemu-system-x86_64");
     }
 
     @Test
     void enforce_whenSomethingMissingAndLabRequired_fails() {
-        assertThatThrownBy(() -> LabPrerequisites.enforce(List.of("root"), true))
+        assertThatThrownBy(() -> LabExtension.enforce(List.of("root"), true))
                 .isInstanceOf(AssertionError.class).hasMessageContaining("root").hasMessageContaining("pv2hvm.lab.required");
     }
 
     @Test
     void enforce_whenNothingMissing_letsTheTestRun() {
-        assertThatCode(() -> LabPrerequisites.enforce(List.of(), true)).doesNotThrowAnyException();
+        assertThatCode(() -> LabExtension.enforce(List.of(), true)).doesNotThrowAnyException();
     }
 }

@@ -29,7 +29,9 @@ public final class Ec2Service {
         new InstanceActions(model).register(actions);
         new VolumeActions(model).register(actions);
         new ImageActions(model).register(actions);
-        new NetworkActions(model).register(actions);
+        new NetworkInterfaceActions(model).register(actions);
+        new AddressActions(model).register(actions);
+        new VpcActions(model).register(actions);
         new SecurityGroupActions(model).register(actions);
         new TagActions(model).register(actions);
     }

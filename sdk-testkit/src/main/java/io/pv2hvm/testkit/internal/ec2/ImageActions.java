@@ -8,6 +8,9 @@ import io.pv2hvm.testkit.internal.model.ImageRecord;
 import io.pv2hvm.testkit.internal.model.InstanceRecord;
 import io.pv2hvm.testkit.internal.model.SnapshotRecord;
 import io.pv2hvm.testkit.internal.model.VolumeRecord;
+import io.pv2hvm.testkit.internal.model.ImageState;
+import io.pv2hvm.testkit.internal.model.InstanceState;
+import io.pv2hvm.testkit.internal.model.SnapshotState;
 import io.pv2hvm.testkit.internal.xml.XmlWriter;
 import java.time.Duration;
 import java.time.Instant;
@@ -41,7 +44,7 @@ final class ImageActions {
                     + " characters of letters, numbers, spaces and ( ) [ ] . / - ' @ _");
         }
         for (ImageRecord i : m.images.values()) {
-            if (name.equals(i.name) && !i.state.equals("deregistered") && i.ownerId.equals(Ec2Model.ACCOUNT_ID)) {
+            if (name.equals(i.name) && i.state != ImageState.DEREGISTERED && i.ownerId.equals(Ec2Model.ACCOUNT_ID)) {
                 throw new Ec2Exception("InvalidAMIName.Duplicate", "AMI name " + name + " is already in use by AMI " + i.id);
             }
         }
@@ -55,7 +58,7 @@ final class ImageActions {
     private void createImage(QueryParams p, XmlWriter out) {
         InstanceRecord i = m.instance(p.required("InstanceId"));
         String name = p.required("Name");
-        if (!i.state.equals("running") && !i.state.equals("stopped")) {
+        if (i.state != InstanceState.RUNNING && i.state != InstanceState.STOPPED) {
             throw Ec2Exception.incorrectInstanceState("Instance '" + i.id + "' is not in a state from which an image can be created (state: " + i.state + ")");
         }
         checkName(name);
@@ -92,8 +95,8 @@ final class ImageActions {
         m.putTags(img.id, TagSpecifications.forType(p, "image"));
         Duration untilSnapshots = Duration.between(m.now(), lastDone);
         m.scheduler.after(untilSnapshots.plus(m.latency.scaled(m.latency.imageCreation())), () -> {
-            if (img.state.equals("pending")) {
-                img.state = "available";
+            if (img.state == ImageState.PENDING) {
+                img.state = ImageState.AVAILABLE;
             }
         });
         out.text("imageId", img.id);
@@ -187,7 +190,7 @@ final class ImageActions {
             }
             if (snapId != null) {
                 SnapshotRecord s = m.snapshot(snapId);
-                if (!s.state.equals("completed")) {
+                if (s.state != SnapshotState.COMPLETED) {
                     throw new Ec2Exception("IncorrectState", "Snapshot '" + snapId + "' is not 'completed'");
                 }
                 if (size != null && size < s.sizeGiB) {
@@ -215,8 +218,8 @@ final class ImageActions {
         String failing = m.imageRegistrationsToFail.stream().filter(name::startsWith).findFirst().orElse(null);
         boolean fails = failing != null && m.imageRegistrationsToFail.remove(failing);
         m.after(m.latency.imageRegistration(), () -> {
-            if (img.state.equals("pending")) {
-                img.state = fails ? "failed" : "available";
+            if (img.state == ImageState.PENDING) {
+                img.state = fails ? ImageState.FAILED : ImageState.AVAILABLE;
             }
         });
         out.text("imageId", img.id);
@@ -231,7 +234,7 @@ final class ImageActions {
                 selected.add(m.image(id));
             }
         } else {
-            m.images.values().stream().filter(i -> !i.state.equals("deregistered") && m.visible(i.createdAt)).forEach(selected::add);
+            m.images.values().stream().filter(i -> i.state != ImageState.DEREGISTERED && m.visible(i.createdAt)).forEach(selected::add);
         }
         if (!owners.isEmpty()) {
             selected.removeIf(i -> !(owners.contains(i.ownerId) || (owners.contains("self") && i.ownerId.equals(Ec2Model.ACCOUNT_ID))
@@ -244,7 +247,7 @@ final class ImageActions {
         selected.removeIf(i -> !Filters.matches(filters, m.tagsOf(i.id), name -> switch (name) {
             case "image-id" -> Filters.of(i.id);
             case "name" -> Filters.of(i.name);
-            case "state" -> Filters.of(i.state);
+            case "state" -> Filters.of(i.state.wire());
             case "architecture" -> Filters.of(i.architecture);
             case "virtualization-type" -> Filters.of(i.virtualizationType);
             case "owner-id" -> Filters.of(i.ownerId);
@@ -267,7 +270,7 @@ final class ImageActions {
     private void image(XmlWriter out, ImageRecord i) {
         boolean machine = i.imageType.equals("machine");
         out.text("imageId", i.id).text("imageLocation", i.imageLocation != null ? i.imageLocation : i.ownerId + "/" + i.name)
-                .text("imageState", i.state)
+                .text("imageState", i.state.wire())
                 .text("imageOwnerId", i.ownerId).text("creationDate", i.creationDate).text("isPublic", i.isPublic);
         out.items("productCodes", i.productCodes, c -> out.text("productCode", c).text("type", "marketplace"));
         out.text("architecture", i.architecture).text("imageType", i.imageType).text("kernelId", i.kernelId)
@@ -288,7 +291,7 @@ final class ImageActions {
         out.tags(m.tagsOf(i.id));
         out.text("hypervisor", "xen").text("enaSupport", i.enaSupport).text("sriovNetSupport", i.sriovNetSupport)
                 .text("bootMode", i.bootMode).text("platformDetails", "Linux/UNIX").text("usageOperation", "RunInstances");
-        if (i.state.equals("failed")) {
+        if (i.state == ImageState.FAILED) {
             out.start("stateReason").text("code", "Server.InternalError").text("message", "image creation failed").end();
         }
     }
@@ -299,7 +302,7 @@ final class ImageActions {
             throw new Ec2Exception("AuthFailure", "Not authorized for image:" + i.id);
         }
         // Deregistering keeps the snapshots (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/deregister-ami.html).
-        i.state = "deregistered";
+        i.state = ImageState.DEREGISTERED;
         out.text("return", true);
     }
 }

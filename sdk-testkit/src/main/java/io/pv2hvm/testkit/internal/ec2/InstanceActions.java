@@ -13,6 +13,9 @@ import io.pv2hvm.testkit.internal.model.NetworkInterfaceRecord;
 import io.pv2hvm.testkit.internal.model.SnapshotRecord;
 import io.pv2hvm.testkit.internal.model.SubnetRecord;
 import io.pv2hvm.testkit.internal.model.VolumeRecord;
+import io.pv2hvm.testkit.internal.model.ImageState;
+import io.pv2hvm.testkit.internal.model.InstanceState;
+import io.pv2hvm.testkit.internal.model.VolumeState;
 import io.pv2hvm.testkit.internal.xml.XmlWriter;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -54,6 +57,12 @@ final class InstanceActions {
 
     // ------------------------------------------------------------------ RunInstances
 
+    /**
+     * RunInstances in four stages: {@link #validate} refuses a bad request before anything changes
+     * (in EC2's order of checks, which decides the error a request with several faults gets),
+     * {@link #allocate} decides how many instances fit, {@link #launch} creates them, and
+     * {@link #respond} remembers the client token and answers the reservation.
+     */
     private void runInstances(QueryParams p, XmlWriter out) {
         String token = p.get("ClientToken");
         // ClientToken makes RunInstances idempotent: the same token answers the same reservation
@@ -64,18 +73,33 @@ final class InstanceActions {
             // valid for at least 24 hours after the termination
             // (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/errors-overview.html).
             List<InstanceRecord> previous = replay.stream().map(m.instances::get).toList();
-            if (previous.stream().anyMatch(i -> i == null || i.state.equals("terminated") || i.state.equals("shutting-down"))) {
+            if (previous.stream().anyMatch(i -> i == null || i.state == InstanceState.TERMINATED || i.state == InstanceState.SHUTTING_DOWN)) {
                 throw new Ec2Exception("IdempotentInstanceTerminated", "The client token '" + token + "' was used to launch "
                         + replay + ", which has been terminated. Use a new client token to launch again.");
             }
             writeReservation(out, previous);
             return;
         }
+        LaunchRequest request = validate(p);
+        int count = allocate(request);
+        List<InstanceRecord> launched = launch(p, token, request, count);
+        respond(p, token, launched, out);
+    }
+
+    /** What a valid RunInstances asks for, read and checked once. */
+    private record LaunchRequest(ImageRecord img, int min, int max, InstanceType type, List<QueryParams> nis, QueryParams ni0,
+                                 NetworkInterfaceRecord existingPrimary, SubnetRecord subnet, List<String> groups,
+                                 String keyName, String profileArn, String primaryIp, List<String> requestedIps, int extraCount,
+                                 boolean autoPublic, List<QueryParams> bdms, LaunchAttributes attributes, List<String> ipv6) {
+    }
+
+    /** Every check of a RunInstances request, in EC2's order; nothing changes before they all pass. */
+    private LaunchRequest validate(QueryParams p) {
         ImageRecord img = m.image(p.required("ImageId"));
         if (!img.imageType.equals("machine")) {
             throw Ec2Exception.invalidParameterValue("Invalid value '" + img.id + "' for imageId: a " + img.imageType + " image cannot be launched");
         }
-        if (!img.state.equals("available")) {
+        if (img.state != ImageState.AVAILABLE) {
             throw new Ec2Exception("InvalidAMIID.Unavailable", "Image " + img.id + " is not available (state: " + img.state + ")");
         }
         int min = requirePositive(p, "MinCount");
@@ -192,8 +216,22 @@ final class InstanceActions {
                 throw new Ec2Exception("InvalidIPAddress.InUse", "Address " + address + " is in use.");
             }
         }
-        // MinCount..MaxCount: launch as many as the subnet has addresses for, and nothing when
-        // fewer than MinCount fit (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_RunInstances.html).
+        return new LaunchRequest(img, min, max, type, nis, ni0, existingPrimary, subnet, groups, keyName, profileArn, primaryIp, requestedIps, extraCount, autoPublic, bdms, attributes, ipv6);
+    }
+
+    /**
+     * MinCount..MaxCount: launch as many as the subnet has addresses for, and nothing when fewer
+     * than MinCount fit (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_RunInstances.html).
+     */
+    private int allocate(LaunchRequest r) {
+        int min = r.min();
+        int max = r.max();
+        List<QueryParams> nis = r.nis();
+        QueryParams ni0 = r.ni0();
+        NetworkInterfaceRecord existingPrimary = r.existingPrimary();
+        SubnetRecord subnet = r.subnet();
+        List<String> requestedIps = r.requestedIps();
+        int extraCount = r.extraCount();
         int perInstance = (existingPrimary != null ? 0 : 1 + requestedIps.size() + extraCount)
                 + (int) nis.stream().filter(n -> n != ni0 && !n.has("NetworkInterfaceId")).count();
         int fit = perInstance == 0 ? max : m.freeAddressCount(subnet) / perInstance;
@@ -201,8 +239,27 @@ final class InstanceActions {
             throw new Ec2Exception("InsufficientFreeAddressesInSubnet", "There are not enough free addresses in subnet '"
                     + subnet.id + "' to satisfy the requested number of instances.");
         }
-        int count = Math.min(max, fit);
+        return Math.min(max, fit);
+    }
 
+    /** Creates {@code count} instances of the request, with their interfaces and volumes, pending. */
+    private List<InstanceRecord> launch(QueryParams p, String token, LaunchRequest r, int count) {
+        ImageRecord img = r.img();
+        InstanceType type = r.type();
+        List<QueryParams> nis = r.nis();
+        QueryParams ni0 = r.ni0();
+        NetworkInterfaceRecord existingPrimary = r.existingPrimary();
+        SubnetRecord subnet = r.subnet();
+        List<String> groups = r.groups();
+        String keyName = r.keyName();
+        String profileArn = r.profileArn();
+        String primaryIp = r.primaryIp();
+        List<String> requestedIps = r.requestedIps();
+        int extraCount = r.extraCount();
+        boolean autoPublic = r.autoPublic();
+        List<QueryParams> bdms = r.bdms();
+        LaunchAttributes attributes = r.attributes();
+        List<String> ipv6 = r.ipv6();
         String reservationId = m.ids.next("r");
         Map<String, String> instanceTags = TagSpecifications.forType(p, "instance");
         Map<String, String> volumeTags = TagSpecifications.forType(p, "volume");
@@ -283,6 +340,11 @@ final class InstanceActions {
             scheduleRunning(i);
             launched.add(i);
         }
+        return launched;
+    }
+
+    /** Remembers the client token for the instances launched and answers their reservation. */
+    private void respond(QueryParams p, String token, List<InstanceRecord> launched, XmlWriter out) {
         m.rememberToken("RunInstances", token, p.asMap(), launched.stream().map(i -> i.id).toList());
         writeReservation(out, launched);
     }
@@ -439,12 +501,12 @@ final class InstanceActions {
 
     private void scheduleRunning(InstanceRecord i) {
         long gen = ++i.generation;
-        i.state = "pending";
+        i.state = InstanceState.PENDING;
         m.after(m.latency.instancePending(), () -> {
-            if (i.generation != gen || !i.state.equals("pending")) {
+            if (i.generation != gen || i.state != InstanceState.PENDING) {
                 return;
             }
-            i.state = "running";
+            i.state = InstanceState.RUNNING;
             i.runningSince = m.now();
             i.stateReasonCode = null;
             i.stateReasonMessage = null;
@@ -508,12 +570,12 @@ final class InstanceActions {
     }
 
     private List<String> instanceAttribute(InstanceRecord i, String name) {
-        boolean gone = i.state.equals("terminated");
+        boolean gone = i.state == InstanceState.TERMINATED;
         NetworkInterfaceRecord eni = i.primaryEniId == null || gone ? null : m.enis.get(i.primaryEniId);
         List<NetworkInterfaceRecord> all = gone ? List.of() : m.enisOf(i.id);
         return switch (name) {
             case "instance-id" -> Filters.of(i.id);
-            case "instance-state-name" -> Filters.of(i.state);
+            case "instance-state-name" -> Filters.of(i.state.wire());
             case "instance-state-code" -> Filters.of(i.stateCode());
             case "instance-type" -> Filters.of(i.instanceType);
             case "image-id" -> Filters.of(i.imageId);
@@ -577,7 +639,7 @@ final class InstanceActions {
         List<String> prevNames = new ArrayList<>();
         for (InstanceRecord i : targets) {
             prevCodes.add(new int[] {i.stateCode()});
-            prevNames.add(i.state);
+            prevNames.add(i.state.wire());
             change.apply(i);
         }
         out.start(element);
@@ -593,7 +655,7 @@ final class InstanceActions {
 
     private void stopInstances(QueryParams p, XmlWriter out) {
         transition(p, out, "instancesSet", i -> {
-            if (!Set.of("running", "stopping", "stopped").contains(i.state)) {
+            if (!Set.of(InstanceState.RUNNING, InstanceState.STOPPING, InstanceState.STOPPED).contains(i.state)) {
                 throw Ec2Exception.incorrectInstanceState("This instance '" + i.id + "' is not in a state from which it can be stopped.");
             }
             if (i.disableApiStop) {
@@ -606,18 +668,18 @@ final class InstanceActions {
                         + " type and cannot be stopped.");
             }
         }, i -> {
-            if (!i.state.equals("running")) {
+            if (i.state != InstanceState.RUNNING) {
                 return;
             }
             long gen = ++i.generation;
-            i.state = "stopping";
+            i.state = InstanceState.STOPPING;
             i.runningSince = null;
             i.stateTransitionReason = "User initiated (" + m.now() + ")";
             i.stateReasonCode = "Client.UserInitiatedShutdown";
             i.stateReasonMessage = "Client.UserInitiatedShutdown: User initiated shutdown";
             m.after(m.latency.instanceStopping(), () -> {
-                if (i.generation == gen && i.state.equals("stopping")) {
-                    i.state = "stopped";
+                if (i.generation == gen && i.state == InstanceState.STOPPING) {
+                    i.state = InstanceState.STOPPED;
                     releaseAutoPublicIp(i);
                 }
             });
@@ -639,13 +701,13 @@ final class InstanceActions {
 
     private void startInstances(QueryParams p, XmlWriter out) {
         transition(p, out, "instancesSet", i -> {
-            if (!Set.of("stopped", "pending", "running").contains(i.state)) {
+            if (!Set.of(InstanceState.STOPPED, InstanceState.PENDING, InstanceState.RUNNING).contains(i.state)) {
                 throw Ec2Exception.incorrectInstanceState("The instance '" + i.id + "' is not in a state from which it can be started.");
             }
             // A start re-checks the type against the instance's attributes: an ENA-required
             // type needs enaSupport (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/enhanced-networking-ena.html).
             InstanceType t = m.types.require(i.instanceType);
-            if (i.state.equals("stopped") && t.enaRequired() && !i.enaSupport) {
+            if (i.state == InstanceState.STOPPED && t.enaRequired() && !i.enaSupport) {
                 throw Ec2Exception.combination("Enhanced networking with the Elastic Network Adapter (ENA) is required for the '"
                         + t.name() + "' instance type. Ensure that your instance '" + i.id + "' is enabled for ENA.");
             }
@@ -653,13 +715,13 @@ final class InstanceActions {
             // was detached (allowed while stopped) cannot start until a volume is attached there
             // (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/RootDeviceStorage.html). Strict
             // where unsure: refused like any other start from a state that cannot run.
-            if (i.state.equals("stopped") && !i.instanceStoreRoot
+            if (i.state == InstanceState.STOPPED && !i.instanceStoreRoot
                     && m.volumesOf(i.id).stream().noneMatch(v -> i.rootDeviceName.equals(v.device))) {
                 throw Ec2Exception.incorrectInstanceState("The instance '" + i.id + "' has no volume attached at its root"
                         + " device " + i.rootDeviceName + " and cannot be started.");
             }
         }, i -> {
-            if (i.state.equals("stopped")) {
+            if (i.state == InstanceState.STOPPED) {
                 i.stateReasonCode = null;
                 i.stateReasonMessage = null;
                 for (VolumeRecord v : m.volumesOf(i.id)) {
@@ -674,7 +736,7 @@ final class InstanceActions {
     private void rebootInstances(QueryParams p, XmlWriter out) {
         List<InstanceRecord> targets = requireAll(p);
         for (InstanceRecord i : targets) {
-            if (!i.state.equals("running")) {
+            if (i.state != InstanceState.RUNNING) {
                 throw Ec2Exception.incorrectInstanceState("The instance '" + i.id + "' is not in the 'running' state.");
             }
         }
@@ -687,19 +749,19 @@ final class InstanceActions {
     private void terminateInstances(QueryParams p, XmlWriter out) {
         transition(p, out, "instancesSet", i -> {
             // Termination protection (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/Using_ChangingDisableAPITermination.html).
-            if (i.disableApiTermination && !i.state.equals("terminated")) {
+            if (i.disableApiTermination && i.state != InstanceState.TERMINATED) {
                 throw new Ec2Exception("OperationNotPermitted", "The instance '" + i.id
                         + "' may not be terminated. Modify its 'disableApiTermination' instance attribute and try again.");
             }
         }, i -> {
-            if (i.state.equals("terminated") || i.state.equals("shutting-down")) {
+            if (i.state == InstanceState.TERMINATED || i.state == InstanceState.SHUTTING_DOWN) {
                 return;
             }
             long gen = ++i.generation;
             // A stopped instance has no guest left to shut down, so it terminates sooner.
-            java.time.Duration takes = i.state.equals("stopped") ? m.latency.stoppedTermination()
+            java.time.Duration takes = i.state == InstanceState.STOPPED ? m.latency.stoppedTermination()
                     : m.latency.instanceShuttingDown();
-            i.state = "shutting-down";
+            i.state = InstanceState.SHUTTING_DOWN;
             i.runningSince = null;
             i.stateTransitionReason = "User initiated (" + m.now() + ")";
             i.stateReasonCode = "Client.UserInitiatedShutdown";
@@ -720,7 +782,7 @@ final class InstanceActions {
      * IPs are released only after terminated, plus the configured release delay.
      */
     private void terminated(InstanceRecord i) {
-        i.state = "terminated";
+        i.state = InstanceState.TERMINATED;
         // Terminated instances stay listed for about an hour, then vanish
         // (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/terminating-instances.html).
         m.after(m.latency.terminatedRetention(), () -> {
@@ -735,10 +797,10 @@ final class InstanceActions {
             v.attachState = null;
             v.attachTime = null;
             if (delete) {
-                v.state = "deleting";
-                m.after(m.latency.volumeDeleting(), () -> v.state = "deleted");
+                v.state = VolumeState.DELETING;
+                m.after(m.latency.volumeDeleting(), () -> v.state = VolumeState.DELETED);
             } else {
-                v.state = "available";
+                v.state = VolumeState.AVAILABLE;
             }
         }
         for (AddressRecord a : m.addresses.values()) {
@@ -776,16 +838,16 @@ final class InstanceActions {
         }
         List<Filter> filters = p.filters();
         Instant now = m.now();
-        selected.removeIf(i -> !all && !i.state.equals("running"));
+        selected.removeIf(i -> !all && i.state != InstanceState.RUNNING);
         Pages.Page<InstanceRecord> page = Pages.of(selected, p, 5, 1000);
         out.start("instanceStatusSet");
         for (InstanceRecord i : page.items()) {
-            String system = !i.state.equals("running") ? "not-applicable"
+            String system = i.state != InstanceState.RUNNING ? "not-applicable"
                     : now.isBefore(i.runningSince.plus(m.latency.scaled(m.latency.statusChecks()))) ? "initializing" : "ok";
             String instance = system.equals("ok") && (i.consoleOutput == null) ? "initializing"
                     : system.equals("ok") && !i.bootHealthy ? "impaired" : system;
             Map<String, List<String>> attrs = Map.of(
-                    "instance-state-name", List.of(i.state), "availability-zone", List.of(i.availabilityZone),
+                    "instance-state-name", List.of(i.state.wire()), "availability-zone", List.of(i.availabilityZone),
                     "instance-status.status", List.of(instance), "system-status.status", List.of(system),
                     "instance-state-code", List.of(String.valueOf(i.stateCode())));
             if (!Filters.matches(filters, Map.of(), attrs::get)) {
@@ -850,7 +912,7 @@ final class InstanceActions {
             v.put(Character.toUpperCase(p.get("Attribute").charAt(0)) + p.get("Attribute").substring(1) + ".Value", p.get("Value"));
         }
         QueryParams q = new QueryParams(v);
-        boolean stopped = i.state.equals("stopped");
+        boolean stopped = i.state == InstanceState.STOPPED;
         // Validate references before changing anything, so a refused call changes nothing.
         q.list("GroupId").forEach(m::securityGroup);
         for (QueryParams b : q.structs("BlockDeviceMapping")) {

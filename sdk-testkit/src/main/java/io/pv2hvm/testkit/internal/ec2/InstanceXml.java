@@ -4,6 +4,7 @@ import io.pv2hvm.testkit.internal.model.AddressRecord;
 import io.pv2hvm.testkit.internal.model.Ec2Model;
 import io.pv2hvm.testkit.internal.model.InstanceRecord;
 import io.pv2hvm.testkit.internal.model.NetworkInterfaceRecord;
+import io.pv2hvm.testkit.internal.model.InstanceState;
 import io.pv2hvm.testkit.internal.xml.XmlWriter;
 import java.util.List;
 
@@ -14,7 +15,7 @@ final class InstanceXml {
     }
 
     static void state(XmlWriter x, String element, InstanceRecord i) {
-        x.start(element).text("code", i.stateCode()).text("name", i.state).end();
+        x.start(element).text("code", i.stateCode()).text("name", i.state.wire()).end();
     }
 
     static void state(XmlWriter x, String element, int code, String name) {
@@ -49,10 +50,10 @@ final class InstanceXml {
 
     static void instance(XmlWriter x, Ec2Model m, InstanceRecord i) {
         NetworkInterfaceRecord primary = i.primaryEniId == null ? null : m.enis.get(i.primaryEniId);
-        boolean terminated = i.state.equals("terminated");
+        boolean terminated = i.state == InstanceState.TERMINATED;
         String privateIp = primary != null && !primary.privateIps.isEmpty() ? primary.privateIps.get(0) : null;
         x.text("instanceId", i.id).text("imageId", i.imageId);
-        String shown = m.shownState(i.id, i.state);
+        String shown = m.shownState(i.id, i.state.wire());
         state(x, "instanceState", InstanceRecord.codeOf(shown), shown);
         x.text("privateDnsName", privateIp == null || terminated ? "" : "ip-" + privateIp.replace('.', '-') + ".ec2.internal");
         String pub = terminated ? null : publicIp(m, i);

@@ -8,6 +8,10 @@ import io.pv2hvm.testkit.internal.model.ImageRecord;
 import io.pv2hvm.testkit.internal.model.InstanceRecord;
 import io.pv2hvm.testkit.internal.model.SnapshotRecord;
 import io.pv2hvm.testkit.internal.model.VolumeRecord;
+import io.pv2hvm.testkit.internal.model.ImageState;
+import io.pv2hvm.testkit.internal.model.InstanceState;
+import io.pv2hvm.testkit.internal.model.SnapshotState;
+import io.pv2hvm.testkit.internal.model.VolumeState;
 import io.pv2hvm.testkit.internal.xml.XmlWriter;
 import java.util.ArrayList;
 import java.util.List;
@@ -53,7 +57,7 @@ final class VolumeActions {
         }
         String snapId = p.get("SnapshotId");
         SnapshotRecord snap = snapId == null ? null : m.snapshot(snapId);
-        if (snap != null && !snap.state.equals("completed")) {
+        if (snap != null && snap.state != SnapshotState.COMPLETED) {
             throw new Ec2Exception("IncorrectState", "Snapshot '" + snapId + "' is not in the 'completed' state");
         }
         Integer size = p.integer("Size");
@@ -91,7 +95,7 @@ final class VolumeActions {
 
     private void volume(XmlWriter out, VolumeRecord v) {
         out.text("volumeId", v.id).text("size", v.sizeGiB).text("snapshotId", v.snapshotId == null ? "" : v.snapshotId)
-                .text("availabilityZone", v.availabilityZone).text("status", m.shownState(v.id, v.state))
+                .text("availabilityZone", v.availabilityZone).text("status", m.shownState(v.id, v.state.wire()))
                 .text("createTime", v.createTime);
         out.start("attachmentSet");
         if (v.attachedInstanceId != null) {
@@ -114,12 +118,12 @@ final class VolumeActions {
                 selected.add(m.volume(id));
             }
         } else {
-            m.volumes.values().stream().filter(v -> !v.state.equals("deleted") && m.visible(v.createdAt)).forEach(selected::add);
+            m.volumes.values().stream().filter(v -> v.state != VolumeState.DELETED && m.visible(v.createdAt)).forEach(selected::add);
         }
         List<Filter> filters = p.filters();
         selected.removeIf(v -> !Filters.matches(filters, m.tagsOf(v.id), name -> switch (name) {
             case "volume-id" -> Filters.of(v.id);
-            case "status" -> Filters.of(v.state);
+            case "status" -> Filters.of(v.state.wire());
             case "availability-zone" -> Filters.of(v.availabilityZone);
             case "snapshot-id" -> Filters.of(v.snapshotId);
             case "size" -> Filters.of(v.sizeGiB);
@@ -145,8 +149,8 @@ final class VolumeActions {
         VolumeRecord v = m.volume(p.required("VolumeId"));
         InstanceRecord i = m.instance(p.required("InstanceId"));
         String device = p.required("Device");
-        if (!v.state.equals("available")) {
-            if (v.state.equals("in-use")) {
+        if (v.state != VolumeState.AVAILABLE) {
+            if (v.state == VolumeState.IN_USE) {
                 throw new Ec2Exception("VolumeInUse", v.id + " is already attached to an instance");
             }
             throw new Ec2Exception("IncorrectState", "vol '" + v.id + "' is not 'available'. Its state is '" + v.state + "'.");
@@ -154,10 +158,10 @@ final class VolumeActions {
         if (!v.availabilityZone.equals(i.availabilityZone)) {
             throw new Ec2Exception("InvalidVolume.ZoneMismatch", "The volume '" + v.id + "' is not in the same availability zone as instance '" + i.id + "'");
         }
-        if (!i.state.equals("running") && !i.state.equals("stopped")) {
+        if (i.state != InstanceState.RUNNING && i.state != InstanceState.STOPPED) {
             throw Ec2Exception.incorrectInstanceState("Instance '" + i.id + "' is not 'running'.");
         }
-        if (!v.productCodes.isEmpty() && !i.state.equals("stopped")) {
+        if (!v.productCodes.isEmpty() && i.state != InstanceState.STOPPED) {
             throw Ec2Exception.incorrectInstanceState("Cannot attach volume '" + v.id + "' with Marketplace codes as the instance '"
                     + i.id + "' is not in the 'stopped' state.");
         }
@@ -204,7 +208,7 @@ final class VolumeActions {
         InstanceRecord i = m.instances.get(v.attachedInstanceId);
         // The root volume of an instance that is not stopped cannot be detached
         // (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DetachVolume.html).
-        if (v.device.equals(i.rootDeviceName) && !i.state.equals("stopped")) {
+        if (v.device.equals(i.rootDeviceName) && i.state != InstanceState.STOPPED) {
             throw new Ec2Exception("IncorrectState", "Unable to detach root volume '" + v.id + "' from instance '" + i.id + "'");
         }
         if ("detaching".equals(v.attachState)) {
@@ -221,7 +225,7 @@ final class VolumeActions {
                 v.attachState = null;
                 v.attachTime = null;
                 v.deleteOnTermination = false;
-                v.state = "available";
+                v.state = VolumeState.AVAILABLE;
             }
         });
     }
@@ -229,15 +233,15 @@ final class VolumeActions {
     /** Only an available (detached) volume can be deleted (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DeleteVolume.html). */
     private void deleteVolume(QueryParams p, XmlWriter out) {
         VolumeRecord v = m.volume(p.required("VolumeId"));
-        if (v.attachedInstanceId != null || v.state.equals("in-use")) {
+        if (v.attachedInstanceId != null || v.state == VolumeState.IN_USE) {
             throw new Ec2Exception("VolumeInUse", "Volume " + v.id + " is currently attached to " + v.attachedInstanceId);
         }
-        if (v.state.equals("creating")) {
+        if (v.state == VolumeState.CREATING) {
             throw new Ec2Exception("IncorrectState", "The volume '" + v.id + "' is 'creating'");
         }
-        if (!v.state.equals("deleting")) {
-            v.state = "deleting";
-            m.after(m.latency.volumeDeleting(), () -> v.state = "deleted");
+        if (v.state != VolumeState.DELETING) {
+            v.state = VolumeState.DELETING;
+            m.after(m.latency.volumeDeleting(), () -> v.state = VolumeState.DELETED);
         }
         out.text("return", true);
     }
@@ -259,10 +263,10 @@ final class VolumeActions {
      */
     private void createSnapshot(QueryParams p, XmlWriter out) {
         VolumeRecord v = m.volume(p.required("VolumeId"));
-        if (v.state.equals("creating") || v.state.equals("deleting")) {
+        if (v.state == VolumeState.CREATING || v.state == VolumeState.DELETING) {
             throw new Ec2Exception("IncorrectState", "The volume '" + v.id + "' is in the '" + v.state + "' state.");
         }
-        long pending = m.snapshots.values().stream().filter(s -> s.volumeId != null && s.volumeId.equals(v.id) && s.state.equals("pending")).count();
+        long pending = m.snapshots.values().stream().filter(s -> s.volumeId != null && s.volumeId.equals(v.id) && s.state == SnapshotState.PENDING).count();
         if (pending >= MAX_PENDING_SNAPSHOTS) {
             throw new Ec2Exception("ConcurrentSnapshotLimitExceeded", "Maximum number of concurrent snapshots reached for volume " + v.id);
         }
@@ -273,7 +277,7 @@ final class VolumeActions {
 
     private void snapshot(XmlWriter out, SnapshotRecord s) {
         out.text("snapshotId", s.id).text("volumeId", s.volumeId == null ? "vol-ffffffff" : s.volumeId)
-                .text("status", s.state).text("startTime", s.startTime).text("progress", s.progress(m.now()) + "%")
+                .text("status", s.state.wire()).text("startTime", s.startTime).text("progress", s.progress(m.now()) + "%")
                 .text("ownerId", s.ownerId).text("volumeSize", s.sizeGiB).text("description", s.description)
                 .text("encrypted", s.encrypted).text("kmsKeyId", s.kmsKeyId).text("storageTier", "standard");
         out.tags(m.tagsOf(s.id));
@@ -297,7 +301,7 @@ final class VolumeActions {
         selected.removeIf(s -> !Filters.matches(filters, m.tagsOf(s.id), name -> switch (name) {
             case "snapshot-id" -> Filters.of(s.id);
             case "volume-id" -> Filters.of(s.volumeId);
-            case "status" -> Filters.of(s.state);
+            case "status" -> Filters.of(s.state.wire());
             case "owner-id" -> Filters.of(s.ownerId);
             case "description" -> Filters.of(s.description);
             case "progress" -> Filters.of(s.progress(m.now()) + "%");
@@ -313,7 +317,7 @@ final class VolumeActions {
     private void deleteSnapshot(QueryParams p, XmlWriter out) {
         SnapshotRecord s = m.snapshot(p.required("SnapshotId"));
         for (ImageRecord img : m.images.values()) {
-            if (!img.state.equals("deregistered") && img.blockDevices.stream().anyMatch(b -> s.id.equals(b.snapshotId()))) {
+            if (img.state != ImageState.DEREGISTERED && img.blockDevices.stream().anyMatch(b -> s.id.equals(b.snapshotId()))) {
                 throw new Ec2Exception("InvalidSnapshot.InUse", "The snapshot " + s.id + " is currently in use by " + img.id);
             }
         }

@@ -6,16 +6,6 @@ import io.pv2hvm.testkit.internal.time.Scheduler;
 import io.pv2hvm.testkit.spi.BootHook;
 import io.pv2hvm.testkit.spi.BootRequest;
 import io.pv2hvm.testkit.spi.BootResult;
-import io.pv2hvm.testkit.world.ElasticIpSeed;
-import io.pv2hvm.testkit.world.ImageSeed;
-import io.pv2hvm.testkit.world.InstanceProfileSeed;
-import io.pv2hvm.testkit.world.InstanceSeed;
-import io.pv2hvm.testkit.world.NetworkInterfaceSeed;
-import io.pv2hvm.testkit.world.SecurityGroupSeed;
-import io.pv2hvm.testkit.world.SubnetSeed;
-import io.pv2hvm.testkit.world.VolumeSeed;
-import io.pv2hvm.testkit.world.VpcSeed;
-import io.pv2hvm.testkit.world.World;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -188,7 +178,7 @@ public final class Ec2Model {
     public VolumeRecord volume(String id) {
         checkId(id, "vol", "InvalidVolumeID.Malformed");
         VolumeRecord v = volumes.get(id);
-        if (v == null || v.state.equals("deleted") || !visible(v.createdAt)) {
+        if (v == null || v.state == VolumeState.DELETED || !visible(v.createdAt)) {
             throw new Ec2Exception("InvalidVolume.NotFound", "The volume '" + id + "' does not exist.");
         }
         return v;
@@ -208,7 +198,7 @@ public final class Ec2Model {
         String prefix = id != null && id.startsWith("aki-") ? "aki" : id != null && id.startsWith("ari-") ? "ari" : "ami";
         checkId(id, prefix, "InvalidAMIID.Malformed");
         ImageRecord i = images.get(id);
-        if (i == null || i.state.equals("deregistered") || !visible(i.createdAt)) {
+        if (i == null || i.state == ImageState.DEREGISTERED || !visible(i.createdAt)) {
             throw new Ec2Exception("InvalidAMIID.NotFound", "The image id '[" + id + "]' does not exist");
         }
         return i;
@@ -514,12 +504,12 @@ public final class Ec2Model {
         }
         volumes.put(v.id, v);
         if (ready) {
-            v.state = "available";
+            v.state = VolumeState.AVAILABLE;
         } else {
             long gen = ++v.generation;
             after(latency.volumeCreating(), () -> {
-                if (v.generation == gen && v.state.equals("creating")) {
-                    v.state = "available";
+                if (v.generation == gen && v.state == VolumeState.CREATING) {
+                    v.state = VolumeState.AVAILABLE;
                 }
             });
         }
@@ -527,7 +517,7 @@ public final class Ec2Model {
     }
 
     public void attachNow(VolumeRecord v, InstanceRecord i, String device, boolean deleteOnTermination) {
-        v.state = "in-use";
+        v.state = VolumeState.IN_USE;
         v.attachedInstanceId = i.id;
         v.device = device;
         v.attachState = "attached";
@@ -559,11 +549,11 @@ public final class Ec2Model {
         s.completeAt = now().plus(latency.scaled(takes));
         snapshots.put(s.id, s);
         if (ready) {
-            s.state = "completed";
+            s.state = SnapshotState.COMPLETED;
         } else {
             after(takes, () -> {
-                if (s.state.equals("pending")) {
-                    s.state = "completed";
+                if (s.state == SnapshotState.PENDING) {
+                    s.state = SnapshotState.COMPLETED;
                 }
             });
         }
@@ -580,12 +570,12 @@ public final class Ec2Model {
             i.consoleStages.clear();
             i.bootHealthy = true;
             after(latency.guestBoot().dividedBy(3), () -> {
-                if (i.generation == gen && "running".equals(i.state)) {
+                if (i.generation == gen && i.state == InstanceState.RUNNING) {
                     i.consoleStages.add(new ConsoleStage(now(), kernelConsole(i)));
                 }
             });
             after(latency.guestBoot(), () -> {
-                if (i.generation == gen && "running".equals(i.state)) {
+                if (i.generation == gen && i.state == InstanceState.RUNNING) {
                     i.consoleStages.add(new ConsoleStage(now(), servicesConsole(i)));
                     i.consoleOutput = defaultConsole(i);
                     i.consoleTimestamp = now();
@@ -625,7 +615,7 @@ public final class Ec2Model {
         });
     }
 
-    private static String defaultConsole(InstanceRecord i) {
+    static String defaultConsole(InstanceRecord i) {
         return kernelConsole(i) + servicesConsole(i);
     }
 
@@ -645,273 +635,6 @@ public final class Ec2Model {
 
     public String userDataBase64(String plain) {
         return plain == null ? null : Base64.getEncoder().encodeToString(plain.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-    }
-
-    // ---------------------------------------------------------------- seeding
-
-    /** Loads the starting world; seeded resources are old enough to be visible and settled. */
-    public void seed(World world) {
-        Instant past = now().minus(Duration.ofDays(1));
-        for (VpcSeed v : world.vpcs()) {
-            vpcs.put(v.id(), v.cidr());
-            ids.reserve(v.id());
-        }
-        for (SubnetSeed s : world.subnets()) {
-            subnets.put(s.id(), new SubnetRecord(s.id(), s.vpcId(), s.availabilityZone(), s.cidr(), s.mapPublicIpOnLaunch()));
-        }
-        for (SecurityGroupSeed g : world.securityGroups()) {
-            SecurityGroupRecord r = new SecurityGroupRecord(g.id(), g.name(), g.name() + " security group", g.vpcId(), past);
-            // A VPC group starts with a rule allowing all outbound IPv4 traffic
-            // (https://docs.aws.amazon.com/vpc/latest/userguide/default-security-group.html); a seed's
-            // rule id is derived from the group's so seeding draws no ids.
-            r.egress.add(new SecurityGroupRecord.Rule("sgr-" + g.id().substring(3), "-1", null, null, "0.0.0.0/0", null));
-            securityGroups.put(g.id(), r);
-        }
-        keyPairs.addAll(world.keyPairs());
-        for (InstanceProfileSeed p : world.instanceProfiles()) {
-            instanceProfiles.put(p.name(), p.arnOrDefault());
-            if (p.allowsSsm()) {
-                ssmProfileArns.add(p.arnOrDefault());
-            }
-        }
-        publicParameters.putAll(world.publicParameters());
-        if (world.defaultHostManagement()) {
-            defaultHostManagementRole = "service-role/AWSSystemsManagerDefaultEC2InstanceManagementRole";
-            defaultHostManagementSince = past;
-        }
-        for (ImageSeed s : world.images()) {
-            seedImage(s, past);
-        }
-        for (VolumeSeed v : world.volumes()) {
-            if (v.availabilityZone() == null) {
-                throw new IllegalArgumentException("unattached volume seed needs an availability zone: " + v.id());
-            }
-            VolumeRecord r = seedVolume(v, v.availabilityZone(), null, past);
-            r.state = "available";
-        }
-        for (InstanceSeed s : world.instances()) {
-            seedInstance(s, past);
-        }
-        for (ElasticIpSeed e : world.elasticIps()) {
-            AddressRecord a = new AddressRecord();
-            a.allocationId = e.allocationId() != null ? e.allocationId() : ids.next("eipalloc");
-            a.publicIp = e.publicIp() != null ? e.publicIp() : allocateElasticIp();
-            a.createdAt = past;
-            addresses.put(a.allocationId, a);
-            if (e.instanceId() != null) {
-                InstanceRecord i = instances.get(e.instanceId());
-                if (i == null) {
-                    throw new IllegalArgumentException("Elastic IP seed names unknown instance " + e.instanceId());
-                }
-                NetworkInterfaceRecord eni = enis.get(i.primaryEniId);
-                a.associationId = ids.next("eipassoc");
-                a.instanceId = i.id;
-                a.networkInterfaceId = eni.id;
-                a.privateIp = e.privateIp() != null ? e.privateIp() : eni.privateIps.get(0);
-            }
-        }
-    }
-
-    private void seedImage(ImageSeed s, Instant past) {
-        if (!s.imageType().equals("machine")) {
-            ImageRecord k = new ImageRecord();
-            k.id = s.id();
-            k.name = s.name();
-            k.imageType = s.imageType();
-            k.imageLocation = s.imageLocation();
-            k.state = "available";
-            k.architecture = s.architecture();
-            k.virtualizationType = "paravirtual";
-            k.isPublic = s.isPublic();
-            k.ownerId = s.ownerId() != null ? s.ownerId() : ACCOUNT_ID;
-            k.creationDate = past;
-            k.createdAt = past;
-            images.put(k.id, k);
-            return;
-        }
-        SnapshotRecord snap = new SnapshotRecord();
-        snap.id = s.rootSnapshotId() != null ? s.rootSnapshotId() : ids.next("snap");
-        snap.sizeGiB = s.rootSizeGiB();
-        snap.dataBytes = (long) s.rootSizeGiB() << 30;
-        snap.state = "completed";
-        snap.startTime = past;
-        snap.completeAt = past;
-        snap.createdAt = past;
-        snap.description = "Created by CreateImage for " + s.id();
-        snap.productCodes.addAll(s.productCodes());
-        snap.diskImage = s.diskImage();
-        if (s.isPublic()) {
-            snap.ownerId = s.ownerId();
-        }
-        snapshots.put(snap.id, snap);
-        ImageRecord img = new ImageRecord();
-        img.id = s.id() != null ? s.id() : ids.next("ami");
-        ids.reserve(img.id);
-        img.name = s.name() != null ? s.name() : img.id;
-        img.state = "available";
-        img.architecture = s.architecture();
-        img.virtualizationType = s.virtualizationType();
-        img.rootDeviceName = s.rootDeviceName();
-        img.kernelId = s.kernelId();
-        img.ramdiskId = s.ramdiskId();
-        img.enaSupport = s.enaSupport();
-        img.ssmAgent = s.ssmAgent();
-        img.isPublic = s.isPublic();
-        if (s.ownerId() != null) {
-            img.ownerId = s.ownerId();
-        }
-        img.productCodes.addAll(s.productCodes());
-        img.blockDevices.add(new ImageRecord.BlockDevice(s.rootDeviceName(), null, snap.id, s.rootSizeGiB(), true, "gp2", false));
-        int n = 0;
-        for (String dev : s.ephemeralDevices()) {
-            img.blockDevices.add(new ImageRecord.BlockDevice(dev, "ephemeral" + n++, null, null, null, null, false));
-        }
-        img.creationDate = past;
-        img.createdAt = past;
-        images.put(img.id, img);
-    }
-
-    private VolumeRecord seedVolume(VolumeSeed s, String az, SnapshotRecord from, Instant past) {
-        VolumeRecord v = new VolumeRecord();
-        v.id = s.id() != null ? s.id() : ids.next("vol");
-        ids.reserve(v.id);
-        v.availabilityZone = az;
-        v.sizeGiB = s.sizeGiB();
-        v.volumeType = s.volumeType();
-        v.iops = s.iops();
-        v.throughput = s.throughput();
-        v.encrypted = s.kmsKeyId() != null || (from != null && from.encrypted);
-        v.kmsKeyId = s.kmsKeyId() != null ? s.kmsKeyId() : from != null ? from.kmsKeyId : null;
-        v.snapshotId = s.snapshotId() != null ? s.snapshotId() : from != null ? from.id : null;
-        v.productCodes.addAll(s.productCodes());
-        if (s.productCodes().isEmpty() && from != null) {
-            v.productCodes.addAll(from.productCodes);
-        }
-        v.diskImage = s.diskImage() != null ? s.diskImage() : from != null ? copyDisk(from.diskImage, v.id) : null;
-        v.filesystem = s.filesystem() != null ? s.filesystem() : from != null ? from.filesystem : null;
-        v.createTime = past;
-        v.createdAt = past;
-        v.state = "available";
-        // A seeded volume has lived a while: all of its data counts as changed for its next snapshot.
-        v.dataBytes = s.usedBytes();
-        v.changedBytes = v.dataBytes;
-        volumes.put(v.id, v);
-        putTags(v.id, s.tags());
-        return v;
-    }
-
-    private void seedInstance(InstanceSeed s, Instant past) {
-        ImageRecord img = images.get(s.imageId());
-        if (img == null) {
-            throw new IllegalArgumentException("instance seed " + s.id() + " names unknown image " + s.imageId());
-        }
-        InstanceTypeCatalog.InstanceType type = types.require(s.instanceType());
-        SubnetRecord subnet = s.subnetId() != null ? subnet(s.subnetId()) : subnets.values().iterator().next();
-        InstanceRecord i = new InstanceRecord();
-        i.id = s.id() != null ? s.id() : ids.next("i");
-        ids.reserve(i.id);
-        i.reservationId = ids.next("r");
-        i.imageId = img.id;
-        i.instanceType = type.name();
-        i.subnetId = subnet.id;
-        i.vpcId = subnet.vpcId;
-        i.availabilityZone = subnet.availabilityZone;
-        i.keyName = s.keyName();
-        i.instanceProfileArn = s.instanceProfile() == null ? null
-                : instanceProfiles.getOrDefault(s.instanceProfile(), new InstanceProfileSeed(s.instanceProfile(), null).arnOrDefault());
-        i.kernelId = img.kernelId;
-        i.ramdiskId = img.ramdiskId;
-        i.architecture = img.architecture;
-        i.virtualizationType = img.virtualizationType;
-        i.hypervisor = type.hypervisor();
-        i.rootDeviceName = img.rootDeviceName;
-        i.userData = userDataBase64(s.userData());
-        i.launchTime = past;
-        i.createdAt = past;
-        i.groupIds.addAll(s.groupIds().isEmpty() && !securityGroups.isEmpty()
-                ? List.of(securityGroups.keySet().iterator().next()) : s.groupIds());
-        i.instanceStoreDevices.addAll(s.instanceStoreDevices());
-        // Types with EBS optimization "default" are always EBS-optimized.
-        i.ebsOptimized = s.ebsOptimized() || type.ebsOptimizedSupport().equals("default");
-        i.enaSupport = img.enaSupport;
-        i.disableApiTermination = s.disableApiTermination();
-        i.disableApiStop = s.disableApiStop();
-        i.httpTokens = s.httpTokens();
-        i.httpPutResponseHopLimit = s.httpPutResponseHopLimit();
-        i.httpEndpoint = s.httpEndpoint();
-        i.instanceMetadataTags = s.instanceMetadataTags();
-        i.cpuCredits = s.cpuCredits() != null ? s.cpuCredits() : defaultCpuCredits(type.name());
-        i.monitoring = s.monitoring();
-        i.tenancy = s.tenancy();
-        i.placementGroup = s.placementGroup();
-        if (i.placementGroup != null) {
-            placementGroups.add(i.placementGroup);
-        }
-        i.productCodes.addAll(img.productCodes);
-        i.ssmAgent = s.ssmAgent() && img.ssmAgent;
-        instances.put(i.id, i);
-        putTags(i.id, s.tags());
-
-        if (s.privateIp() != null) {
-            checkPrivateIpFree(subnet, s.privateIp());
-        }
-        NetworkInterfaceRecord eni = newEni(subnet, s.privateIp(), i.groupIds, "Primary network interface");
-        eni.createdAt = past;
-        eni.privateIps.addAll(s.secondaryPrivateIps());
-        eni.ipv6Addresses.addAll(s.ipv6Addresses());
-        eni.sourceDestCheck = s.sourceDestCheck();
-        attachEniNow(eni, i, 0, true);
-        eni.attachTime = past;
-        i.primaryEniId = eni.id;
-        for (NetworkInterfaceSeed ns : s.secondaryEnis()) {
-            SubnetRecord sn = ns.subnetId() != null ? subnet(ns.subnetId()) : subnet;
-            NetworkInterfaceRecord sec = newEni(sn, ns.privateIp(), ns.groupIds().isEmpty() ? i.groupIds : ns.groupIds(), ns.description());
-            if (ns.id() != null) {
-                enis.remove(sec.id);
-                sec.id = ns.id();
-                enis.put(sec.id, sec);
-            }
-            sec.createdAt = past;
-            sec.privateIps.addAll(ns.secondaryPrivateIps());
-            sec.ipv6Addresses.addAll(ns.ipv6Addresses());
-            sec.sourceDestCheck = ns.sourceDestCheck();
-            attachEniNow(sec, i, ns.deviceIndex(), false);
-            sec.attachTime = past;
-        }
-
-        i.instanceStoreRoot = s.isInstanceStoreRoot();
-        if (!i.instanceStoreRoot) {
-            SnapshotRecord rootSnap = img.rootDevice() == null ? null : snapshots.get(img.rootDevice().snapshotId());
-            VolumeSeed rootSeed = s.root() != null ? s.root() : VolumeSeed.of(img.rootDeviceName, rootSnap == null ? 8 : rootSnap.sizeGiB);
-            VolumeRecord root = seedVolume(rootSeed, i.availabilityZone, rootSnap, past);
-            attachNow(root, i, rootSeed.device() != null ? rootSeed.device() : img.rootDeviceName,
-                    rootSeed.deleteOnTermination() == null || rootSeed.deleteOnTermination());
-            root.attachTime = past;
-        }
-        for (VolumeSeed d : s.dataVolumes()) {
-            VolumeRecord dv = seedVolume(d, i.availabilityZone, null, past);
-            attachNow(dv, i, d.device(), d.deleteOnTermination() != null && d.deleteOnTermination());
-            dv.attachTime = past;
-        }
-        if (s.state().equals("running")) {
-            i.state = "running";
-            i.runningSince = past;
-            i.agentSeen = i.ssmAgent && ssmPermitted(i);
-            i.wantsAutoPublicIp = s.autoAssignPublicIp();
-            if (s.autoAssignPublicIp()) {
-                i.autoPublicIp = allocatePublicIp();
-                eni.publicIp = i.autoPublicIp;
-            }
-            i.consoleOutput = defaultConsole(i);
-            i.consoleStages.add(new ConsoleStage(past, i.consoleOutput));
-            i.consoleTimestamp = past;
-        } else if (s.state().equals("stopped")) {
-            i.state = "stopped";
-            i.wantsAutoPublicIp = s.autoAssignPublicIp();
-            i.stateTransitionReason = "User initiated (" + past + ")";
-        } else {
-            throw new IllegalArgumentException("instance seed state must be running or stopped: " + s.state());
-        }
     }
 
     /**

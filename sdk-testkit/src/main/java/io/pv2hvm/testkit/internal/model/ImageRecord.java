@@ -16,7 +16,7 @@ public final class ImageRecord {
     public String name;
     public String description;
     /** pending | available | failed | deregistered. */
-    public String state = "pending";
+    public ImageState state = ImageState.PENDING;
     public String architecture;
     public String virtualizationType;
     public String rootDeviceName;

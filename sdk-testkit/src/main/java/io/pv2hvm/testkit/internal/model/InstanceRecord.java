@@ -23,7 +23,7 @@ public final class InstanceRecord {
     public String rootDeviceName;
     public String userData;
     public String clientToken;
-    public String state = "pending";
+    public InstanceState state = InstanceState.PENDING;
     public String stateReasonCode;
     public String stateReasonMessage;
     public String stateTransitionReason = "";
@@ -70,20 +70,13 @@ public final class InstanceRecord {
     /** Whether the guest runs the SSM agent (old PV guests often do not). */
     public boolean ssmAgent = true;
 
+    /** EC2's numeric code of the instance's state. */
     public int stateCode() {
-        return codeOf(state);
+        return state.code();
     }
 
     /** EC2's numeric code of an instance state name. */
     public static int codeOf(String state) {
-        return switch (state) {
-            case "pending" -> 0;
-            case "running" -> 16;
-            case "shutting-down" -> 32;
-            case "terminated" -> 48;
-            case "stopping" -> 64;
-            case "stopped" -> 80;
-            default -> throw new IllegalStateException(state);
-        };
+        return InstanceState.fromWire(state).code();
     }
 }

@@ -11,7 +11,7 @@ public final class SnapshotRecord {
     public String volumeId;
     public int sizeGiB;
     /** pending | completed | error. */
-    public String state = "pending";
+    public SnapshotState state = SnapshotState.PENDING;
     public Instant startTime;
     public Instant completeAt;
     public String description = "";
@@ -31,7 +31,7 @@ public final class SnapshotRecord {
 
     /** Progress in percent, growing linearly from start to completion. */
     public int progress(Instant now) {
-        if (state.equals("completed")) {
+        if (state == SnapshotState.COMPLETED) {
             return 100;
         }
         long total = completeAt.toEpochMilli() - startTime.toEpochMilli();

@@ -12,7 +12,7 @@ public final class VolumeRecord {
     public String snapshotId;
     public String availabilityZone;
     /** creating | available | in-use | deleting | deleted | error. */
-    public String state = "creating";
+    public VolumeState state = VolumeState.CREATING;
     public String volumeType = "gp2";
     public Integer iops;
     /** gp3 throughput in MiB/s; null for other types. */

@@ -10,6 +10,7 @@ import io.pv2hvm.testkit.internal.model.Ec2Model;
 import io.pv2hvm.testkit.internal.model.InstanceRecord;
 import io.pv2hvm.testkit.internal.model.NetworkInterfaceRecord;
 import io.pv2hvm.testkit.internal.model.VolumeRecord;
+import io.pv2hvm.testkit.internal.model.InstanceState;
 import io.pv2hvm.testkit.spi.SsmCommand;
 import io.pv2hvm.testkit.spi.SsmCommandExecutor;
 import io.pv2hvm.testkit.spi.SsmCommandResult;
@@ -200,7 +201,7 @@ public final class SsmService {
      * setting that let it in (https://docs.aws.amazon.com/systems-manager/latest/userguide/setup-instance-permissions.html).
      */
     private boolean online(InstanceRecord i) {
-        if (!i.ssmAgent || !i.state.equals("running") || i.runningSince == null || !model.ssmPermitted(i)) {
+        if (!i.ssmAgent || i.state != InstanceState.RUNNING || i.runningSince == null || !model.ssmPermitted(i)) {
             return false;
         }
         Instant since = i.runningSince;
@@ -613,7 +614,7 @@ public final class SsmService {
             if (!online && !i.agentSeen) {
                 continue;
             }
-            if (i.state.equals("terminated")) {
+            if (i.state == InstanceState.TERMINATED) {
                 continue;
             }
             NetworkInterfaceRecord eni = model.enis.get(i.primaryEniId);

@@ -3,6 +3,7 @@ package io.pv2hvm.testkit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.pv2hvm.testkit.junit5.Ec2EmulatorExtension;
 import io.pv2hvm.testkit.world.ImageSeed;
 import io.pv2hvm.testkit.world.InstanceSeed;
 import io.pv2hvm.testkit.world.World;
@@ -34,7 +35,8 @@ class Ec2StrictnessTest {
     static final String INSTANCE_STORE_ROOT = "i-0c0c0c0c0c0c0c0c1";
 
     @RegisterExtension
-    static Ec2Emulator aws = Ec2Emulator.builder().world(world()).build();
+    static Ec2EmulatorExtension extension = Ec2EmulatorExtension.of(Ec2Emulator.builder().world(world()));
+    static Ec2Emulator aws = extension.emulator();
 
     private Ec2Client ec2;
     private Ec2Waiter waiter;

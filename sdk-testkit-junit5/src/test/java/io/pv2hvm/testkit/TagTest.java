@@ -3,6 +3,7 @@ package io.pv2hvm.testkit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.pv2hvm.testkit.junit5.Ec2EmulatorExtension;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -16,7 +17,8 @@ import software.amazon.awssdk.services.ec2.model.TagDescription;
 class TagTest {
 
     @RegisterExtension
-    static Ec2Emulator aws = Ec2Emulator.builder().world(Worlds.migration()).build();
+    static Ec2EmulatorExtension extension = Ec2EmulatorExtension.of(Ec2Emulator.builder().world(Worlds.migration()));
+    static Ec2Emulator aws = extension.emulator();
 
     private Ec2Client ec2;
 

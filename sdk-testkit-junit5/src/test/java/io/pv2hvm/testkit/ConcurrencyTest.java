@@ -2,6 +2,7 @@ package io.pv2hvm.testkit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.pv2hvm.testkit.junit5.Ec2EmulatorExtension;
 import io.pv2hvm.testkit.world.World;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -20,7 +21,8 @@ import software.amazon.awssdk.services.ec2.model.Instance;
 class ConcurrencyTest {
 
     @RegisterExtension
-    static Ec2Emulator aws = Ec2Emulator.create();
+    static Ec2EmulatorExtension extension = Ec2EmulatorExtension.create();
+    static Ec2Emulator aws = extension.emulator();
 
     @Test
     void hundredConcurrentLaunches_getDistinctIdsAndPrivateIps() throws Exception {

@@ -2,6 +2,7 @@ package io.pv2hvm.testkit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.pv2hvm.testkit.junit5.Ec2EmulatorExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.services.ec2.Ec2Client;
@@ -12,7 +13,8 @@ import software.amazon.awssdk.services.ec2.model.InstanceTypeInfo;
 class InstanceTypesTest {
 
     @RegisterExtension
-    static Ec2Emulator aws = Ec2Emulator.create();
+    static Ec2EmulatorExtension extension = Ec2EmulatorExtension.create();
+    static Ec2Emulator aws = extension.emulator();
 
     private InstanceTypeInfo type(Ec2Client ec2, String name) {
         return ec2.describeInstanceTypes(r -> r.instanceTypesWithStrings(name)).instanceTypes().get(0);

@@ -9,17 +9,18 @@ import io.pv2hvm.testkit.internal.model.InstanceRecord;
 import io.pv2hvm.testkit.internal.model.InstanceTypeCatalog.InstanceType;
 import io.pv2hvm.testkit.internal.model.NetworkInterfaceRecord;
 import io.pv2hvm.testkit.internal.model.SubnetRecord;
+import io.pv2hvm.testkit.internal.model.InstanceState;
 import io.pv2hvm.testkit.internal.xml.XmlWriter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-/** Network interfaces, private and Elastic IP addresses and subnets. */
-final class NetworkActions {
+/** Network interfaces: create, describe, attach, detach, delete, their private IPs and attributes. */
+final class NetworkInterfaceActions {
 
     private final Ec2Model m;
 
-    NetworkActions(Ec2Model model) {
+    NetworkInterfaceActions(Ec2Model model) {
         this.m = model;
     }
 
@@ -31,17 +32,8 @@ final class NetworkActions {
         actions.put("UnassignPrivateIpAddresses", this::unassignPrivateIpAddresses);
         actions.put("ModifyNetworkInterfaceAttribute", this::modifyNetworkInterfaceAttribute);
         actions.put("DescribeNetworkInterfaceAttribute", this::describeNetworkInterfaceAttribute);
-        actions.put("DescribeAddresses", this::describeAddresses);
-        actions.put("AllocateAddress", this::allocateAddress);
-        actions.put("AssociateAddress", this::associateAddress);
-        actions.put("DisassociateAddress", this::disassociateAddress);
-        actions.put("ReleaseAddress", this::releaseAddress);
-        actions.put("DescribeSubnets", this::describeSubnets);
         actions.put("CreateNetworkInterface", this::createNetworkInterface);
         actions.put("DeleteNetworkInterface", this::deleteNetworkInterface);
-        actions.put("DescribeVpcs", this::describeVpcs);
-        actions.put("DescribeAvailabilityZones", this::describeAvailabilityZones);
-        actions.put("DescribeKeyPairs", this::describeKeyPairs);
     }
 
     private void describeNetworkInterfaces(QueryParams p, XmlWriter out) {
@@ -142,54 +134,6 @@ final class NetworkActions {
         out.text("return", true);
     }
 
-    private void describeVpcs(QueryParams p, XmlWriter out) {
-        List<String> ids = p.list("VpcId");
-        List<Map.Entry<String, String>> selected = new ArrayList<>();
-        for (Map.Entry<String, String> v : m.vpcs.entrySet()) {
-            if (ids.isEmpty() || ids.contains(v.getKey())) {
-                selected.add(v);
-            }
-        }
-        for (String id : ids) {
-            if (!m.vpcs.containsKey(id)) {
-                throw new Ec2Exception("InvalidVpcID.NotFound", "The vpc ID '" + id + "' does not exist");
-            }
-        }
-        List<Filter> filters = p.filters();
-        selected.removeIf(v -> !Filters.matches(filters, m.tagsOf(v.getKey()), name -> switch (name) {
-            case "vpc-id" -> Filters.of(v.getKey());
-            case "cidr", "cidr-block" -> Filters.of(v.getValue());
-            case "state" -> Filters.of("available");
-            default -> null;
-        }));
-        out.items("vpcSet", selected, v -> out.text("vpcId", v.getKey()).text("ownerId", Ec2Model.ACCOUNT_ID)
-                .text("state", "available").text("cidrBlock", v.getValue()).text("dhcpOptionsId", "dopt-00000000")
-                .text("instanceTenancy", "default").text("isDefault", false).tags(m.tagsOf(v.getKey())));
-    }
-
-    private void describeAvailabilityZones(QueryParams p, XmlWriter out) {
-        java.util.TreeSet<String> zones = new java.util.TreeSet<>();
-        m.subnets.values().forEach(s -> zones.add(s.availabilityZone));
-        List<String> wanted = p.list("ZoneName");
-        zones.removeIf(z -> !wanted.isEmpty() && !wanted.contains(z));
-        out.items("availabilityZoneInfo", zones, z -> out.text("zoneName", z).text("zoneState", "available")
-                .text("regionName", Ec2Model.REGION).text("zoneId", "use1-az" + (z.charAt(z.length() - 1) - 'a' + 1))
-                .text("zoneType", "availability-zone").text("optInStatus", "opt-in-not-required"));
-    }
-
-    private void describeKeyPairs(QueryParams p, XmlWriter out) {
-        List<String> names = p.list("KeyName");
-        for (String n : names) {
-            if (!m.keyPairs.contains(n)) {
-                throw new Ec2Exception("InvalidKeyPair.NotFound", "The key pair '" + n + "' does not exist");
-            }
-        }
-        List<String> selected = m.keyPairs.stream().sorted().filter(k -> names.isEmpty() || names.contains(k)).toList();
-        out.items("keySet", selected, k -> out.text("keyPairId", "key-" + String.format("%017x", Math.abs((long) k.hashCode())))
-                .text("keyName", k).text("keyType", "rsa")
-                .text("keyFingerprint", "1f:51:ae:28:bf:89:e9:d8:1f:25:5d:37:2d:7d:b8:ca:9f:f5:f1:6f"));
-    }
-
     private List<String> publicIps(NetworkInterfaceRecord n) {
         List<String> out = new ArrayList<>();
         if (n.publicIp != null) {
@@ -210,7 +154,7 @@ final class NetworkActions {
         if (n.attachmentId != null) {
             throw new Ec2Exception("InvalidNetworkInterface.InUse", "Interface: [" + n.id + "] in use.");
         }
-        if (!i.state.equals("running") && !i.state.equals("stopped")) {
+        if (i.state != InstanceState.RUNNING && i.state != InstanceState.STOPPED) {
             throw Ec2Exception.incorrectInstanceState("Instance '" + i.id + "' is not 'running' or 'stopped'.");
         }
         if (!n.availabilityZone.equals(i.availabilityZone)) {
@@ -375,166 +319,5 @@ final class NetworkActions {
             }
             default -> throw Ec2Exception.invalidParameterValue("Value (" + attr + ") for parameter attribute is invalid.");
         }
-    }
-
-    private void describeAddresses(QueryParams p, XmlWriter out) {
-        List<AddressRecord> selected = new ArrayList<>();
-        List<String> ids = p.list("AllocationId");
-        List<String> publicIps = p.list("PublicIp");
-        if (!ids.isEmpty()) {
-            for (String id : ids) {
-                selected.add(m.address(id));
-            }
-        } else {
-            m.addresses.values().stream().filter(a -> m.visible(a.createdAt)).forEach(selected::add);
-        }
-        if (!publicIps.isEmpty()) {
-            for (String ip : publicIps) {
-                if (selected.stream().noneMatch(a -> a.publicIp.equals(ip))) {
-                    throw new Ec2Exception("InvalidAddress.NotFound", "Address '" + ip + "' not found.");
-                }
-            }
-            selected.removeIf(a -> !publicIps.contains(a.publicIp));
-        }
-        List<Filter> filters = p.filters();
-        selected.removeIf(a -> !Filters.matches(filters, m.tagsOf(a.allocationId), name -> switch (name) {
-            case "allocation-id" -> Filters.of(a.allocationId);
-            case "association-id" -> Filters.of(a.associationId);
-            case "instance-id" -> Filters.of(a.instanceId);
-            case "network-interface-id" -> Filters.of(a.networkInterfaceId);
-            case "private-ip-address" -> Filters.of(a.privateIp);
-            case "public-ip" -> Filters.of(a.publicIp);
-            case "domain" -> Filters.of("vpc");
-            default -> null;
-        }));
-        out.items("addressesSet", selected, a -> out.text("publicIp", a.publicIp).text("allocationId", a.allocationId)
-                .text("domain", "vpc").text("instanceId", a.instanceId).text("associationId", a.associationId)
-                .text("networkInterfaceId", a.networkInterfaceId)
-                .text("networkInterfaceOwnerId", a.networkInterfaceId == null ? null : Ec2Model.ACCOUNT_ID)
-                .text("privateIpAddress", a.privateIp).tags(m.tagsOf(a.allocationId))
-                .text("publicIpv4Pool", "amazon").text("networkBorderGroup", Ec2Model.REGION));
-    }
-
-    private void allocateAddress(QueryParams p, XmlWriter out) {
-        AddressRecord a = new AddressRecord();
-        a.allocationId = m.ids.next("eipalloc");
-        a.publicIp = m.allocateElasticIp();
-        a.createdAt = m.now();
-        m.addresses.put(a.allocationId, a);
-        m.putTags(a.allocationId, TagSpecifications.forType(p, "elastic-ip"));
-        out.text("publicIp", a.publicIp).text("domain", "vpc").text("allocationId", a.allocationId)
-                .text("publicIpv4Pool", "amazon").text("networkBorderGroup", Ec2Model.REGION);
-    }
-
-    /**
-     * AssociateAddress (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_AssociateAddress.html):
-     * by instance (its primary ENI) or ENI, optional private IP; an address already associated
-     * moves only with AllowReassociation.
-     */
-    private void associateAddress(QueryParams p, XmlWriter out) {
-        String allocationId = p.get("AllocationId");
-        if (allocationId == null) {
-            if (p.has("PublicIp")) {
-                throw Ec2Exception.invalidParameterValue("EC2-Classic addresses are not supported; use AllocationId");
-            }
-            throw Ec2Exception.missingParameter("AllocationId");
-        }
-        AddressRecord a = m.address(allocationId);
-        NetworkInterfaceRecord eni;
-        if (p.has("NetworkInterfaceId") && p.has("InstanceId")) {
-            throw Ec2Exception.combination("You can specify either an instance ID or a network interface ID, but not both.");
-        }
-        if (p.has("NetworkInterfaceId")) {
-            eni = m.eni(p.get("NetworkInterfaceId"));
-        } else if (p.has("InstanceId")) {
-            InstanceRecord i = m.instance(p.get("InstanceId"));
-            if (!i.state.equals("running") && !i.state.equals("stopped") && !i.state.equals("pending")) {
-                throw Ec2Exception.incorrectInstanceState("The instance '" + i.id + "' is not in a valid state for this operation.");
-            }
-            // An instance id names an interface only when the instance has exactly one
-            // (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_AssociateAddress.html).
-            if (m.enisOf(i.id).size() > 1) {
-                throw new Ec2Exception("InvalidInstanceID", "There are multiple interfaces attached to instance '" + i.id
-                        + "'. Please specify an interface ID for the operation instead.");
-            }
-            eni = m.enis.get(i.primaryEniId);
-        } else {
-            throw Ec2Exception.missingParameter("InstanceId or NetworkInterfaceId");
-        }
-        String privateIp = p.get("PrivateIpAddress", eni.privateIps.get(0));
-        if (!eni.privateIps.contains(privateIp)) {
-            throw Ec2Exception.invalidParameterValue("Address " + privateIp + " is not assigned to interface " + eni.id);
-        }
-        // In a VPC, reassociation is automatic unless AllowReassociation=false is given
-        // (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_AssociateAddress.html).
-        boolean reassociate = p.bool("AllowReassociation", true);
-        if (a.associationId != null && !reassociate) {
-            throw new Ec2Exception("Resource.AlreadyAssociated", "resource " + a.allocationId + " is already associated with associate-id " + a.associationId);
-        }
-        for (AddressRecord other : m.addresses.values()) {
-            if (other != a && eni.id.equals(other.networkInterfaceId) && privateIp.equals(other.privateIp)) {
-                if (!reassociate) {
-                    throw new Ec2Exception("Resource.AlreadyAssociated", "Private address " + privateIp + " is already associated with " + other.allocationId);
-                }
-                m.disassociate(other);
-            }
-        }
-        if (a.associationId != null) {
-            m.disassociate(a);
-        }
-        a.associationId = m.ids.next("eipassoc");
-        a.networkInterfaceId = eni.id;
-        a.instanceId = eni.instanceId;
-        a.privateIp = privateIp;
-        out.text("return", true).text("associationId", a.associationId);
-    }
-
-    private void disassociateAddress(QueryParams p, XmlWriter out) {
-        String associationId = p.required("AssociationId");
-        AddressRecord a = m.addresses.values().stream().filter(x -> associationId.equals(x.associationId)).findFirst()
-                .orElseThrow(() -> new Ec2Exception("InvalidAssociationID.NotFound", "The association ID '" + associationId + "' does not exist"));
-        m.disassociate(a);
-        out.text("return", true);
-    }
-
-    /** An associated address must be disassociated first (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_ReleaseAddress.html). */
-    private void releaseAddress(QueryParams p, XmlWriter out) {
-        AddressRecord a = m.address(p.required("AllocationId"));
-        if (a.associationId != null) {
-            throw new Ec2Exception("InvalidIPAddress.InUse", "Address " + a.publicIp + " is in use.");
-        }
-        m.addresses.remove(a.allocationId);
-        m.tags.remove(a.allocationId);
-        out.text("return", true);
-    }
-
-    private void describeSubnets(QueryParams p, XmlWriter out) {
-        List<SubnetRecord> selected = new ArrayList<>();
-        List<String> ids = p.list("SubnetId");
-        if (!ids.isEmpty()) {
-            for (String id : ids) {
-                selected.add(m.subnet(id));
-            }
-        } else {
-            selected.addAll(m.subnets.values());
-        }
-        List<Filter> filters = p.filters();
-        selected.removeIf(s -> !Filters.matches(filters, m.tagsOf(s.id), name -> switch (name) {
-            case "subnet-id" -> Filters.of(s.id);
-            case "vpc-id" -> Filters.of(s.vpcId);
-            case "availability-zone" -> Filters.of(s.availabilityZone);
-            case "cidr-block", "cidr" -> Filters.of(s.cidr);
-            case "state" -> Filters.of("available");
-            default -> null;
-        }));
-        Pages.Page<SubnetRecord> page = Pages.of(selected, p, 5, 1000);
-        out.items("subnetSet", page.items(), s -> out.text("subnetId", s.id).text("subnetArn",
-                        "arn:aws:ec2:" + Ec2Model.REGION + ":" + Ec2Model.ACCOUNT_ID + ":subnet/" + s.id)
-                .text("state", "available").text("vpcId", s.vpcId).text("cidrBlock", s.cidr)
-                .text("availableIpAddressCount", m.freeAddressCount(s)).text("availabilityZone", s.availabilityZone)
-                .text("availabilityZoneId", "use1-az" + (s.availabilityZone.charAt(s.availabilityZone.length() - 1) - 'a' + 1))
-                .text("defaultForAz", false).text("mapPublicIpOnLaunch", s.mapPublicIpOnLaunch)
-                .text("ownerId", Ec2Model.ACCOUNT_ID).tags(m.tagsOf(s.id)));
-        out.text("nextToken", page.nextToken());
     }
 }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.pv2hvm.testkit.junit5.Ec2EmulatorExtension;
 import java.io.File;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -22,7 +23,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class AwsCliTest {
 
     @RegisterExtension
-    static Ec2Emulator aws = Ec2Emulator.builder().world(Worlds.migration()).build();
+    static Ec2EmulatorExtension extension = Ec2EmulatorExtension.of(Ec2Emulator.builder().world(Worlds.migration()));
+    static Ec2Emulator aws = extension.emulator();
 
     private static boolean cliInstalled() {
         String path = System.getenv().getOrDefault("PATH", "");

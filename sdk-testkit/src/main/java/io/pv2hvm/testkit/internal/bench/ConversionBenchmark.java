@@ -1,4 +1,4 @@
-package io.pv2hvm.testkit.lab;
+package io.pv2hvm.testkit.internal.bench;
 
 import io.pv2hvm.core.ConversionStrategy;
 import io.pv2hvm.core.guest.GuestConverter;
@@ -6,6 +6,11 @@ import io.pv2hvm.core.guest.TargetPlatform;
 import io.pv2hvm.core.spi.Command;
 import io.pv2hvm.core.spi.CommandResult;
 import io.pv2hvm.core.transport.LocalTransport;
+import io.pv2hvm.testkit.lab.GuestLab;
+import io.pv2hvm.testkit.lab.LabPrerequisites;
+import io.pv2hvm.testkit.lab.LoopDevice;
+import io.pv2hvm.testkit.lab.SparsePvImage;
+import io.pv2hvm.testkit.lab.WriteMeter;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -32,7 +37,7 @@ import java.util.stream.Collectors;
  */
 public final class ConversionBenchmark {
     /** Percentage of each image's filesystem filled with random data (the issue asks for 15-25% used). */
-    static final int FILL_PERCENT = 20;
+    public static final int FILL_PERCENT = 20;
     private static final long GIB = 1L << 30;
 
     private final GuestLab lab = GuestLab.shared();

@@ -3,6 +3,7 @@ package io.pv2hvm.testkit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.pv2hvm.testkit.junit5.Ec2EmulatorExtension;
 import io.pv2hvm.testkit.world.World;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -15,7 +16,8 @@ import software.amazon.awssdk.services.ec2.model.Instance;
 class PaginationTest {
 
     @RegisterExtension
-    static Ec2Emulator aws = Ec2Emulator.create();
+    static Ec2EmulatorExtension extension = Ec2EmulatorExtension.create();
+    static Ec2Emulator aws = extension.emulator();
 
     @Test
     void describeInstancesPaginator_walksAllPages() {

@@ -13,11 +13,14 @@ import java.lang.annotation.Target;
  * Marks a test class that needs the guest lab: root, loop devices, QEMU and the disk tools.
  * Without them the tests are skipped, unless the system property {@code pv2hvm.lab.required} is
  * {@code true} (CI sets it), in which case they fail, naming what is missing.
+ *
+ * <p>A test-source twin of {@code io.pv2hvm.testkit.junit5.RequiresLab}: the testkit's own lab
+ * tests cannot depend on sdk-testkit-junit5 (it depends on the testkit: a reactor cycle).
  */
 @Documented
 @Retention(RetentionPolicy.RUNTIME)
 @Target({ElementType.TYPE, ElementType.METHOD})
 @Tag("lab")
-@ExtendWith(LabPrerequisites.class)
+@ExtendWith(LabExtension.class)
 public @interface RequiresLab {
 }

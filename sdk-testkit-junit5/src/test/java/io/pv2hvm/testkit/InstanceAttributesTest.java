@@ -1,5 +1,6 @@
 package io.pv2hvm.testkit;
 
+import io.pv2hvm.testkit.junit5.Ec2EmulatorExtension;
 import io.pv2hvm.testkit.world.ImageSeed;
 import io.pv2hvm.testkit.world.InstanceSeed;
 import io.pv2hvm.testkit.world.NetworkInterfaceSeed;
@@ -32,14 +33,15 @@ class InstanceAttributesTest {
     private static final String V6 = "2600:1f18:aaaa:bb01::10";
 
     @RegisterExtension
-    static Ec2Emulator aws = Ec2Emulator.builder().world(World.builder().defaultNetwork()
+    static Ec2EmulatorExtension extension = Ec2EmulatorExtension.of(Ec2Emulator.builder().world(World.builder().defaultNetwork()
             .image(ImageSeed.hvm("ami-0feedfeedfeedfee1", "app").enaSupport(true))
             .instance(InstanceSeed.of(SERVER, "ami-0feedfeedfeedfee1").instanceType("m5.large")
                     .root(VolumeSeed.of("/dev/xvda", 8).volumeType("gp3").iops(3000).throughput(300).encryptedWith(KEY))
                     .metadataOptions("required", 3, "enabled", "enabled").detailedMonitoring().disableApiStop(true)
                     .placementGroup("db-cluster").tenancy("dedicated").ipv6Address(V6).sourceDestCheck(false)
                     .secondaryEni(NetworkInterfaceSeed.in(World.SUBNET_A, "10.0.1.77").ipv6Address("2600:1f18:aaaa:bb01::77")))
-            .build()).build();
+            .build()));
+    static Ec2Emulator aws = extension.emulator();
 
     private Ec2Client ec2;
 

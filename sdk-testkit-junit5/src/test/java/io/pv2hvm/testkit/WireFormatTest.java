@@ -3,6 +3,7 @@ package io.pv2hvm.testkit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.pv2hvm.testkit.junit5.Ec2EmulatorExtension;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -17,7 +18,8 @@ import software.amazon.awssdk.services.ec2.model.Ec2Exception;
 class WireFormatTest {
 
     @RegisterExtension
-    static Ec2Emulator aws = Ec2Emulator.builder().world(Worlds.migration()).build();
+    static Ec2EmulatorExtension extension = Ec2EmulatorExtension.of(Ec2Emulator.builder().world(Worlds.migration()));
+    static Ec2Emulator aws = extension.emulator();
 
     private HttpResponse<String> post(String form) throws IOException, InterruptedException {
         HttpRequest req = HttpRequest.newBuilder(URI.create(aws.endpoint() + "/"))

@@ -1,5 +1,6 @@
-package io.pv2hvm.testkit.lab;
+package io.pv2hvm.testkit.internal.bench;
 
+import io.pv2hvm.testkit.lab.SparsePvImage;
 import java.math.BigDecimal;
 import java.math.MathContext;
 import java.util.ArrayList;

@@ -1,4 +1,4 @@
-package io.pv2hvm.testkit.lab;
+package io.pv2hvm.testkit.internal.bench;
 
 /** What the conversion benchmark runs on each image. */
 enum BenchmarkMethod {

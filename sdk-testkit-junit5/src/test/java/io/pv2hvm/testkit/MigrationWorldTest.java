@@ -1,5 +1,6 @@
 package io.pv2hvm.testkit;
 
+import io.pv2hvm.testkit.junit5.Ec2EmulatorExtension;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -13,7 +14,8 @@ import software.amazon.awssdk.services.ec2.waiters.Ec2Waiter;
 abstract class MigrationWorldTest {
 
     @RegisterExtension
-    static Ec2Emulator aws = Ec2Emulator.builder().world(Worlds.migration()).build();
+    static Ec2EmulatorExtension extension = Ec2EmulatorExtension.of(Ec2Emulator.builder().world(Worlds.migration()));
+    static Ec2Emulator aws = extension.emulator();
 
     protected Ec2Client ec2;
     protected Ec2Waiter waiter;

@@ -1,4 +1,4 @@
-package io.pv2hvm.testkit.lab;
+package io.pv2hvm.testkit.internal.bench;
 
 import io.pv2hvm.core.spi.Command;
 import io.pv2hvm.core.spi.CommandResult;

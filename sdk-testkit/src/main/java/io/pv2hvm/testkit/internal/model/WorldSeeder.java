@@ -1,0 +1,301 @@
+package io.pv2hvm.testkit.internal.model;
+
+import io.pv2hvm.testkit.world.ElasticIpSeed;
+import io.pv2hvm.testkit.world.ImageSeed;
+import io.pv2hvm.testkit.world.InstanceProfileSeed;
+import io.pv2hvm.testkit.world.InstanceSeed;
+import io.pv2hvm.testkit.world.NetworkInterfaceSeed;
+import io.pv2hvm.testkit.world.SecurityGroupSeed;
+import io.pv2hvm.testkit.world.SubnetSeed;
+import io.pv2hvm.testkit.world.VolumeSeed;
+import io.pv2hvm.testkit.world.VpcSeed;
+import io.pv2hvm.testkit.world.World;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * Puts a {@link World} into a fresh {@link Ec2Model}: every seeded resource dated a day back
+ * ({@code past}), so it is visible through any consistency window and its transitions are over.
+ */
+public final class WorldSeeder {
+
+    private final Ec2Model m;
+    private final Instant past;
+
+    private WorldSeeder(Ec2Model model, Instant past) {
+        this.m = model;
+        this.past = past;
+    }
+
+    /**
+     * Loads the starting world into {@code model} (the caller holds its lock); seeded resources are
+     * old enough to be visible and settled.
+     */
+    public static void seed(Ec2Model model, World world) {
+        new WorldSeeder(model, model.now().minus(Duration.ofDays(1))).seed(world);
+    }
+
+    private void seed(World world) {
+        for (VpcSeed v : world.vpcs()) {
+            m.vpcs.put(v.id(), v.cidr());
+            m.ids.reserve(v.id());
+        }
+        for (SubnetSeed s : world.subnets()) {
+            m.subnets.put(s.id(), new SubnetRecord(s.id(), s.vpcId(), s.availabilityZone(), s.cidr(), s.mapPublicIpOnLaunch()));
+        }
+        for (SecurityGroupSeed g : world.securityGroups()) {
+            SecurityGroupRecord r = new SecurityGroupRecord(g.id(), g.name(), g.name() + " security group", g.vpcId(), past);
+            // A VPC group starts with a rule allowing all outbound IPv4 traffic
+            // (https://docs.aws.amazon.com/vpc/latest/userguide/default-security-group.html); a seed's
+            // rule id is derived from the group's so seeding draws no ids.
+            r.egress.add(new SecurityGroupRecord.Rule("sgr-" + g.id().substring(3), "-1", null, null, "0.0.0.0/0", null));
+            m.securityGroups.put(g.id(), r);
+        }
+        m.keyPairs.addAll(world.keyPairs());
+        for (InstanceProfileSeed p : world.instanceProfiles()) {
+            m.instanceProfiles.put(p.name(), p.arnOrDefault());
+            if (p.allowsSsm()) {
+                m.ssmProfileArns.add(p.arnOrDefault());
+            }
+        }
+        m.publicParameters.putAll(world.publicParameters());
+        if (world.defaultHostManagement()) {
+            m.defaultHostManagementRole = "service-role/AWSSystemsManagerDefaultEC2InstanceManagementRole";
+            m.defaultHostManagementSince = past;
+        }
+        for (ImageSeed s : world.images()) {
+            seedImage(s);
+        }
+        for (VolumeSeed v : world.volumes()) {
+            if (v.availabilityZone() == null) {
+                throw new IllegalArgumentException("unattached volume seed needs an availability zone: " + v.id());
+            }
+            VolumeRecord r = seedVolume(v, v.availabilityZone(), null);
+            r.state = VolumeState.AVAILABLE;
+        }
+        for (InstanceSeed s : world.instances()) {
+            seedInstance(s);
+        }
+        for (ElasticIpSeed e : world.elasticIps()) {
+            AddressRecord a = new AddressRecord();
+            a.allocationId = e.allocationId() != null ? e.allocationId() : m.ids.next("eipalloc");
+            a.publicIp = e.publicIp() != null ? e.publicIp() : m.allocateElasticIp();
+            a.createdAt = past;
+            m.addresses.put(a.allocationId, a);
+            if (e.instanceId() != null) {
+                InstanceRecord i = m.instances.get(e.instanceId());
+                if (i == null) {
+                    throw new IllegalArgumentException("Elastic IP seed names unknown instance " + e.instanceId());
+                }
+                NetworkInterfaceRecord eni = m.enis.get(i.primaryEniId);
+                a.associationId = m.ids.next("eipassoc");
+                a.instanceId = i.id;
+                a.networkInterfaceId = eni.id;
+                a.privateIp = e.privateIp() != null ? e.privateIp() : eni.privateIps.get(0);
+            }
+        }
+    }
+
+    private void seedImage(ImageSeed s) {
+        if (!s.imageType().equals("machine")) {
+            ImageRecord k = new ImageRecord();
+            k.id = s.id();
+            k.name = s.name();
+            k.imageType = s.imageType();
+            k.imageLocation = s.imageLocation();
+            k.state = ImageState.AVAILABLE;
+            k.architecture = s.architecture();
+            k.virtualizationType = "paravirtual";
+            k.isPublic = s.isPublic();
+            k.ownerId = s.ownerId() != null ? s.ownerId() : Ec2Model.ACCOUNT_ID;
+            k.creationDate = past;
+            k.createdAt = past;
+            m.images.put(k.id, k);
+            return;
+        }
+        SnapshotRecord snap = new SnapshotRecord();
+        snap.id = s.rootSnapshotId() != null ? s.rootSnapshotId() : m.ids.next("snap");
+        snap.sizeGiB = s.rootSizeGiB();
+        snap.dataBytes = (long) s.rootSizeGiB() << 30;
+        snap.state = SnapshotState.COMPLETED;
+        snap.startTime = past;
+        snap.completeAt = past;
+        snap.createdAt = past;
+        snap.description = "Created by CreateImage for " + s.id();
+        snap.productCodes.addAll(s.productCodes());
+        snap.diskImage = s.diskImage();
+        if (s.isPublic()) {
+            snap.ownerId = s.ownerId();
+        }
+        m.snapshots.put(snap.id, snap);
+        ImageRecord img = new ImageRecord();
+        img.id = s.id() != null ? s.id() : m.ids.next("ami");
+        m.ids.reserve(img.id);
+        img.name = s.name() != null ? s.name() : img.id;
+        img.state = ImageState.AVAILABLE;
+        img.architecture = s.architecture();
+        img.virtualizationType = s.virtualizationType();
+        img.rootDeviceName = s.rootDeviceName();
+        img.kernelId = s.kernelId();
+        img.ramdiskId = s.ramdiskId();
+        img.enaSupport = s.enaSupport();
+        img.ssmAgent = s.ssmAgent();
+        img.isPublic = s.isPublic();
+        if (s.ownerId() != null) {
+            img.ownerId = s.ownerId();
+        }
+        img.productCodes.addAll(s.productCodes());
+        img.blockDevices.add(new ImageRecord.BlockDevice(s.rootDeviceName(), null, snap.id, s.rootSizeGiB(), true, "gp2", false));
+        int n = 0;
+        for (String dev : s.ephemeralDevices()) {
+            img.blockDevices.add(new ImageRecord.BlockDevice(dev, "ephemeral" + n++, null, null, null, null, false));
+        }
+        img.creationDate = past;
+        img.createdAt = past;
+        m.images.put(img.id, img);
+    }
+
+    private VolumeRecord seedVolume(VolumeSeed s, String az, SnapshotRecord from) {
+        VolumeRecord v = new VolumeRecord();
+        v.id = s.id() != null ? s.id() : m.ids.next("vol");
+        m.ids.reserve(v.id);
+        v.availabilityZone = az;
+        v.sizeGiB = s.sizeGiB();
+        v.volumeType = s.volumeType();
+        v.iops = s.iops();
+        v.throughput = s.throughput();
+        v.encrypted = s.kmsKeyId() != null || (from != null && from.encrypted);
+        v.kmsKeyId = s.kmsKeyId() != null ? s.kmsKeyId() : from != null ? from.kmsKeyId : null;
+        v.snapshotId = s.snapshotId() != null ? s.snapshotId() : from != null ? from.id : null;
+        v.productCodes.addAll(s.productCodes());
+        if (s.productCodes().isEmpty() && from != null) {
+            v.productCodes.addAll(from.productCodes);
+        }
+        v.diskImage = s.diskImage() != null ? s.diskImage() : from != null ? m.copyDisk(from.diskImage, v.id) : null;
+        v.filesystem = s.filesystem() != null ? s.filesystem() : from != null ? from.filesystem : null;
+        v.createTime = past;
+        v.createdAt = past;
+        v.state = VolumeState.AVAILABLE;
+        // A seeded volume has lived a while: all of its data counts as changed for its next snapshot.
+        v.dataBytes = s.usedBytes();
+        v.changedBytes = v.dataBytes;
+        m.volumes.put(v.id, v);
+        m.putTags(v.id, s.tags());
+        return v;
+    }
+
+    private void seedInstance(InstanceSeed s) {
+        ImageRecord img = m.images.get(s.imageId());
+        if (img == null) {
+            throw new IllegalArgumentException("instance seed " + s.id() + " names unknown image " + s.imageId());
+        }
+        InstanceTypeCatalog.InstanceType type = m.types.require(s.instanceType());
+        SubnetRecord subnet = s.subnetId() != null ? m.subnet(s.subnetId()) : m.subnets.values().iterator().next();
+        InstanceRecord i = new InstanceRecord();
+        i.id = s.id() != null ? s.id() : m.ids.next("i");
+        m.ids.reserve(i.id);
+        i.reservationId = m.ids.next("r");
+        i.imageId = img.id;
+        i.instanceType = type.name();
+        i.subnetId = subnet.id;
+        i.vpcId = subnet.vpcId;
+        i.availabilityZone = subnet.availabilityZone;
+        i.keyName = s.keyName();
+        i.instanceProfileArn = s.instanceProfile() == null ? null
+                : m.instanceProfiles.getOrDefault(s.instanceProfile(), new InstanceProfileSeed(s.instanceProfile(), null).arnOrDefault());
+        i.kernelId = img.kernelId;
+        i.ramdiskId = img.ramdiskId;
+        i.architecture = img.architecture;
+        i.virtualizationType = img.virtualizationType;
+        i.hypervisor = type.hypervisor();
+        i.rootDeviceName = img.rootDeviceName;
+        i.userData = m.userDataBase64(s.userData());
+        i.launchTime = past;
+        i.createdAt = past;
+        i.groupIds.addAll(s.groupIds().isEmpty() && !m.securityGroups.isEmpty()
+                ? List.of(m.securityGroups.keySet().iterator().next()) : s.groupIds());
+        i.instanceStoreDevices.addAll(s.instanceStoreDevices());
+        // Types with EBS optimization "default" are always EBS-optimized.
+        i.ebsOptimized = s.ebsOptimized() || type.ebsOptimizedSupport().equals("default");
+        i.enaSupport = img.enaSupport;
+        i.disableApiTermination = s.disableApiTermination();
+        i.disableApiStop = s.disableApiStop();
+        i.httpTokens = s.httpTokens();
+        i.httpPutResponseHopLimit = s.httpPutResponseHopLimit();
+        i.httpEndpoint = s.httpEndpoint();
+        i.instanceMetadataTags = s.instanceMetadataTags();
+        i.cpuCredits = s.cpuCredits() != null ? s.cpuCredits() : Ec2Model.defaultCpuCredits(type.name());
+        i.monitoring = s.monitoring();
+        i.tenancy = s.tenancy();
+        i.placementGroup = s.placementGroup();
+        if (i.placementGroup != null) {
+            m.placementGroups.add(i.placementGroup);
+        }
+        i.productCodes.addAll(img.productCodes);
+        i.ssmAgent = s.ssmAgent() && img.ssmAgent;
+        m.instances.put(i.id, i);
+        m.putTags(i.id, s.tags());
+
+        if (s.privateIp() != null) {
+            m.checkPrivateIpFree(subnet, s.privateIp());
+        }
+        NetworkInterfaceRecord eni = m.newEni(subnet, s.privateIp(), i.groupIds, "Primary network interface");
+        eni.createdAt = past;
+        eni.privateIps.addAll(s.secondaryPrivateIps());
+        eni.ipv6Addresses.addAll(s.ipv6Addresses());
+        eni.sourceDestCheck = s.sourceDestCheck();
+        m.attachEniNow(eni, i, 0, true);
+        eni.attachTime = past;
+        i.primaryEniId = eni.id;
+        for (NetworkInterfaceSeed ns : s.secondaryEnis()) {
+            SubnetRecord sn = ns.subnetId() != null ? m.subnet(ns.subnetId()) : subnet;
+            NetworkInterfaceRecord sec = m.newEni(sn, ns.privateIp(), ns.groupIds().isEmpty() ? i.groupIds : ns.groupIds(), ns.description());
+            if (ns.id() != null) {
+                m.enis.remove(sec.id);
+                sec.id = ns.id();
+                m.enis.put(sec.id, sec);
+            }
+            sec.createdAt = past;
+            sec.privateIps.addAll(ns.secondaryPrivateIps());
+            sec.ipv6Addresses.addAll(ns.ipv6Addresses());
+            sec.sourceDestCheck = ns.sourceDestCheck();
+            m.attachEniNow(sec, i, ns.deviceIndex(), false);
+            sec.attachTime = past;
+        }
+
+        i.instanceStoreRoot = s.isInstanceStoreRoot();
+        if (!i.instanceStoreRoot) {
+            SnapshotRecord rootSnap = img.rootDevice() == null ? null : m.snapshots.get(img.rootDevice().snapshotId());
+            VolumeSeed rootSeed = s.root() != null ? s.root() : VolumeSeed.of(img.rootDeviceName, rootSnap == null ? 8 : rootSnap.sizeGiB);
+            VolumeRecord root = seedVolume(rootSeed, i.availabilityZone, rootSnap);
+            m.attachNow(root, i, rootSeed.device() != null ? rootSeed.device() : img.rootDeviceName,
+                    rootSeed.deleteOnTermination() == null || rootSeed.deleteOnTermination());
+            root.attachTime = past;
+        }
+        for (VolumeSeed d : s.dataVolumes()) {
+            VolumeRecord dv = seedVolume(d, i.availabilityZone, null);
+            m.attachNow(dv, i, d.device(), d.deleteOnTermination() != null && d.deleteOnTermination());
+            dv.attachTime = past;
+        }
+        if (s.state().equals("running")) {
+            i.state = InstanceState.RUNNING;
+            i.runningSince = past;
+            i.agentSeen = i.ssmAgent && m.ssmPermitted(i);
+            i.wantsAutoPublicIp = s.autoAssignPublicIp();
+            if (s.autoAssignPublicIp()) {
+                i.autoPublicIp = m.allocatePublicIp();
+                eni.publicIp = i.autoPublicIp;
+            }
+            i.consoleOutput = Ec2Model.defaultConsole(i);
+            i.consoleStages.add(new ConsoleStage(past, i.consoleOutput));
+            i.consoleTimestamp = past;
+        } else if (s.state().equals("stopped")) {
+            i.state = InstanceState.STOPPED;
+            i.wantsAutoPublicIp = s.autoAssignPublicIp();
+            i.stateTransitionReason = "User initiated (" + past + ")";
+        } else {
+            throw new IllegalArgumentException("instance seed state must be running or stopped: " + s.state());
+        }
+    }
+}
