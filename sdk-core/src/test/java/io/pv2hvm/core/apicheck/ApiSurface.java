@@ -63,6 +63,20 @@ public final class ApiSurface {
         });
     }
 
+    /**
+     * The public types of non-{@code internal} packages compiled into {@code classesDir}, nested
+     * ones included: what {@link #violationsIn} checks.
+     */
+    public List<String> publicTypesIn(Path classesDir) {
+        List<String> names = new ArrayList<>();
+        for (Class<?> type : classesIn(classesDir)) {
+            if (!isInternal(type.getPackageName()) && isVisible(type.getModifiers()) && !isHiddenNested(type)) {
+                names.add(type.getName());
+            }
+        }
+        return names;
+    }
+
     /** The violations among the public types compiled into {@code classesDir}, one line each. */
     public List<String> violationsIn(Path classesDir) {
         List<String> violations = new ArrayList<>();
