@@ -18,6 +18,7 @@ import software.amazon.awssdk.services.ssm.model.GetCommandInvocationResponse;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -28,6 +29,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Consumer;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -57,6 +59,10 @@ public final class SsmTransport implements CommandTransport {
     /** The first reply carries the start of both streams: together they must stay under the cap too. */
     private static final int FIRST_CHUNK_BYTES = 8_000;
     private static final String SPOOL = "/var/tmp/pv2hvm";
+    /** The wrapper each command runs in, and the last command of an upload (resources beside this class). */
+    private static final String SSM_RUN = resource("ssm-run.sh");
+    private static final String SSM_UPLOAD = resource("ssm-upload.sh");
+    private static final Pattern FIELD = Pattern.compile("@([A-Z_]+)@");
     /** How long SSM may take to list a command it accepted before a lost send is sent again. */
     public static final Duration DEFAULT_ACCEPTANCE_WINDOW = Duration.ofSeconds(30);
     /** The exit status of coreutils {@code timeout} when it had to stop the command. */
@@ -141,24 +147,10 @@ public final class SsmTransport implements CommandTransport {
         String spoolId = UUID.randomUUID().toString();
         String out = SPOOL + "/" + spoolId + ".out";
         String err = SPOOL + "/" + spoolId + ".err";
-        // The worker runs the command with its outputs spooled, then prints their sizes and the
-        // first chunk of each, so a short command needs one round trip.
-        long seconds = Math.max(1, command.timeout().toSeconds());
-        // coreutils timeout signals the command's whole process group, so nothing outlives the
-        // deadline on the worker; SSM's own executionTimeout is set later as a backstop.
-        String script = "umask 077; mkdir -p " + SPOOL + "\n"
-                + "timeout -k 10 " + seconds + " sh -c " + Command.quote(command.toShellLine()) + " >" + out
-                + " 2>" + err + " </dev/null\n"
-                + "rc=$?\n"
-                + "so=$(wc -c <" + out + "); se=$(wc -c <" + err + ")\n"
-                + "echo \"$so $se\"\n"
-                + "head -c " + FIRST_CHUNK_BYTES + " " + out + " | base64 -w0; echo\n"
-                + "head -c " + FIRST_CHUNK_BYTES + " " + err + " | base64 -w0; echo\n"
-                // Both streams whole in this answer: nothing is read back, so the spool goes now, not
-                // in a command of its own.
-                + "if [ \"$so\" -le " + FIRST_CHUNK_BYTES + " ] && [ \"$se\" -le " + FIRST_CHUNK_BYTES + " ]; then rm -f "
-                + out + " " + err + "; fi\n"
-                + "exit $rc\n";
+        // ssm-run.sh spools the outputs and answers with their sizes and first chunks.
+        String script = fill(SSM_RUN, Map.of("SPOOL", SPOOL, "OUT", out, "ERR", err,
+                "SECONDS", Long.toString(Math.max(1, command.timeout().toSeconds())),
+                "COMMAND", Command.quote(command.toShellLine()), "FIRST_CHUNK", Integer.toString(FIRST_CHUNK_BYTES)));
         java.time.Instant start = clock.instant();
         Finished first = run(script, command.timeout().plusSeconds(60), command.toString());
         if (first.exitCode == TIMED_OUT) {
@@ -204,8 +196,8 @@ public final class SsmTransport implements CommandTransport {
             String part = encoded.substring(i, Math.min(encoded.length(), i + chunk));
             run("printf %s " + part + " >> " + Command.quote(tmp), Duration.ofMinutes(2), "upload " + remotePath);
         }
-        Finished f = run("base64 -d " + Command.quote(tmp) + " > " + Command.quote(remotePath) + " && chmod "
-                + Integer.toOctalString(mode) + " " + Command.quote(remotePath) + " && rm -f " + Command.quote(tmp),
+        Finished f = run(fill(SSM_UPLOAD.strip(), Map.of("TMP", Command.quote(tmp), "PATH", Command.quote(remotePath),
+                "MODE", Integer.toOctalString(mode))),
                 Duration.ofMinutes(2), "upload " + remotePath);
         if (f.exitCode != 0) {
             throw new TransportException("Upload of " + remotePath + " to " + instanceId + " failed: " + f.stderr,
@@ -216,6 +208,32 @@ public final class SsmTransport implements CommandTransport {
     @Override
     public String describe() {
         return "ssm " + instanceId;
+    }
+
+    /** {@code template} with each {@code @NAME@} replaced by its field, in one pass: no value is read as a field. */
+    private static String fill(String template, Map<String, String> fields) {
+        Matcher m = FIELD.matcher(template);
+        StringBuilder text = new StringBuilder();
+        while (m.find()) {
+            m.appendReplacement(text, Matcher.quoteReplacement(Objects.requireNonNull(fields.get(m.group(1)), m.group())));
+        }
+        return m.appendTail(text).toString();
+    }
+
+    /** A script resource beside this class without its header comment (shebang, lint directives, what it does). */
+    private static String resource(String name) {
+        try (InputStream in = SsmTransport.class.getResourceAsStream(name)) {
+            if (in == null) {
+                throw new IllegalStateException("transport script resource missing: " + name);
+            }
+            String text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            while (text.startsWith("#")) {
+                text = text.substring(text.indexOf('\n') + 1);
+            }
+            return text;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private byte[] readAll(String file, long size, byte[] firstChunk) {

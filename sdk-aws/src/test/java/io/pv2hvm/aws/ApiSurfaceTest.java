@@ -4,10 +4,19 @@ import io.pv2hvm.core.apicheck.ApiSurface;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;
+import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 class ApiSurfaceTest {
+
+    /**
+     * Issue #17: today's uses of another module's internals. Temporary: the redesign's packages
+     * remove them, and the lead empties the list at the end.
+     */
+    private static final Set<String> KNOWN_CROSS_MODULE = Set.of(
+            "io.pv2hvm.aws.internal.AwsRuntime uses io.pv2hvm.core.internal.Json",
+            "io.pv2hvm.aws.internal.steps.PreflightStep uses io.pv2hvm.core.internal.Json");
 
     @Test
     void awsApi_exposesNoInternalTypeAndNoThirdPartyTypeButTheAwsSdks() {
@@ -18,5 +27,10 @@ class ApiSurfaceTest {
                 "software.amazon.awssdk.services.sts", "io.github.resilience4j.ratelimiter",
                 "io.github.resilience4j.bulkhead")
                 .violationsIn(Path.of("target/classes"))).isEmpty();
+    }
+
+    @Test
+    void awsClasses_useNoOtherModulesInternals() {
+        assertThat(ApiSurface.crossModuleInternalUse(Path.of("target/classes"), "aws")).isSubsetOf(KNOWN_CROSS_MODULE);
     }
 }

@@ -1,3 +1,9 @@
+#!/bin/bash
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+[ -n "${PV2HVM_LIB:-}" ] || source "$(dirname "$0")/lib.sh"  # the SDK prepends lib.sh and layout.sh;
+# shellcheck source=layout.sh
+[ -n "${PV2HVM_LAYOUT:-}" ] || source "$(dirname "$0")/layout.sh"  # run alone, the script sources them
+set -euo pipefail
 # adapt-guest DEVICE KEEP_CLOUD_INIT BOOT_TARGET KVER KERNEL INITRD BOOT_TEMPLATE HOOK
 # Makes the converted guest on DEVICE serve under HVM, beyond booting:
 #   network   neutralises what pins eth0 to the PV instance's MAC: MAC-matching rules in

@@ -1,3 +1,9 @@
+#!/bin/bash
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+[ -n "${PV2HVM_LIB:-}" ] || source "$(dirname "$0")/lib.sh"  # the SDK prepends lib.sh and layout.sh;
+# shellcheck source=layout.sh
+[ -n "${PV2HVM_LAYOUT:-}" ] || source "$(dirname "$0")/layout.sh"  # run alone, the script sources them
+set -euo pipefail
 # convert-as-planned FINGERPRINT PLACEHOLDER NLOCATE LOCATE_ARG... JOB NARGS ARG... [JOB NARGS ARG...]...
 # IN_PLACE's final round in one command, on the guest the trial round converted. Finds the device
 # (running the PV2HVM_LOCATE script with the LOCATE_ARGs; without it the one LOCATE_ARG is the

@@ -1,3 +1,9 @@
+#!/bin/bash
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+[ -n "${PV2HVM_LIB:-}" ] || source "$(dirname "$0")/lib.sh"  # the SDK prepends lib.sh and layout.sh;
+# shellcheck source=layout.sh
+[ -n "${PV2HVM_LAYOUT:-}" ] || source "$(dirname "$0")/layout.sh"  # run alone, the script sources them
+set -euo pipefail
 # fix-drivers DEVICE KERNEL_VERSION INITRD TOOL DRIVER...
 # Rebuilds the initramfs INITRD of kernel KERNEL_VERSION on the guest filesystem on DEVICE with
 # the guest's own tool (update-initramfs, dracut, Red Hat's mkinitrd, or SUSE's mkinitrd as

@@ -1,3 +1,9 @@
+#!/bin/bash
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+[ -n "${PV2HVM_LIB:-}" ] || source "$(dirname "$0")/lib.sh"  # the SDK prepends lib.sh and layout.sh;
+# shellcheck source=layout.sh
+[ -n "${PV2HVM_LAYOUT:-}" ] || source "$(dirname "$0")/layout.sh"  # run alone, the script sources them
+set -euo pipefail
 # inspect DEVICE DRIVER...
 # Reports, read-only, what a guest root volume holds, as tab-separated records on stdout:
 #   layout, fs, os/boot/fstab files (raw lines, parsed by the SDK), kernels with their initramfs,
@@ -28,7 +34,7 @@ menu_root_argument() {
 # segment of a volume group with this one physical volume is mapped read-only (map_lvm_device),
 # sets fsdev to the loop device and lvmpv to the physical volume. The group is never activated.
 lvm_root() {
-  local node d p menu arg= name vg= lv= re pv g f c rows
+  local node d p menu arg='' name vg='' lv='' re pv g f c
   need_tools lvs pvs vgs losetup
   for node in "${plain[@]}"; do
     d=$(mktemp -d /tmp/pv2hvm-probe.XXXXXX)
@@ -83,7 +89,7 @@ if [[ -n $pt ]]; then
   emit layout partitioned "$pt"
   # the root is the first partition holding /etc/fstab (partition 1 on most hd00 AKIs); a /boot
   # partition does not hold one; a root in LVM is found through the boot menu (lvm_root)
-  fsdev= lvm=0 first=
+  fsdev='' lvm=0 first=''
   plain=() pvs=()
   while read -r n start; do
     if [[ -z $first ]] || (( start < first )); then first=$start; fi

@@ -1,3 +1,9 @@
+#!/bin/bash
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+[ -n "${PV2HVM_LIB:-}" ] || source "$(dirname "$0")/lib.sh"  # the SDK prepends lib.sh and layout.sh;
+# shellcheck source=layout.sh
+[ -n "${PV2HVM_LAYOUT:-}" ] || source "$(dirname "$0")/layout.sh"  # run alone, the script sources them
+set -euo pipefail
 # install-extlinux DEVICE CONFIG
 # IN_PLACE boot: writes /boot/extlinux/extlinux.conf and installs extlinux into the boot sector
 # of the unpartitioned ext2/3/4 filesystem on DEVICE, which BIOS then loads as the disk's MBR.

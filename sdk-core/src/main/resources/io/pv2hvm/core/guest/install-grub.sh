@@ -1,3 +1,9 @@
+#!/bin/bash
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+[ -n "${PV2HVM_LIB:-}" ] || source "$(dirname "$0")/lib.sh"  # the SDK prepends lib.sh and layout.sh;
+# shellcheck source=layout.sh
+[ -n "${PV2HVM_LAYOUT:-}" ] || source "$(dirname "$0")/layout.sh"  # run alone, the script sources them
+set -euo pipefail
 # install-grub DISK PARTITION CONFIG [GRUB_DIR]
 # PARTITION_COPY boot, and IN_PLACE on an already partitioned volume: puts GRUB2 (i386-pc, from the worker) on DISK: boot.img in the MBR (the
 # partition table stays), a core.img that finds /boot/grub by filesystem UUID in the gap before
@@ -15,7 +21,7 @@ need_block_device DISK "$disk"
 need_block_device PARTITION "$part"
 need_text CONFIG "$conf"
 [[ $part == "$disk"* ]] || fail "$part is not a partition of $disk"
-mkimage= dir=
+mkimage='' dir=''
 for t in grub-mkimage grub2-mkimage; do command -v "$t" >/dev/null 2>&1 && { mkimage=$t; break; }; done
 for d in /usr/lib/grub/i386-pc /usr/lib/grub2/i386-pc; do [[ -f $d/boot.img ]] && { dir=$d; break; }; done
 [[ -n $mkimage && -n $dir ]] || fail "GRUB for i386-pc is not installed on the worker (grub-pc-bin / grub2-pc-modules)"

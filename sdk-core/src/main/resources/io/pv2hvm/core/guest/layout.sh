@@ -5,6 +5,9 @@
 # A job given --lvm-root=VG/LV reads its DEVICE argument as the LVM physical volume holding the
 # guest's root logical volume LV of volume group VG and works on the LV instead, through a loop
 # device over the LV's extents (map_lvm_root, at the end of this file).
+# shellcheck shell=bash
+# shellcheck disable=SC2034  # read by the header of a job script run alone: set, layout.sh is loaded
+PV2HVM_LAYOUT=1
 PV2HVM_BOOT_DEVICE=
 PV2HVM_LVM_ROOT=
 while [[ ${1:-} == --boot=* || ${1:-} == --lvm-root=* ]]; do
@@ -72,8 +75,8 @@ holds_root() {
 # (UUID=, LABEL=, /dev/disk/by-uuid/..., or /dev/xvdaN, /dev/sdaN, /dev/hdaN: partition N of the
 # root disk, as the hd00 AKIs name it); prints nothing when SPEC is not on DISK.
 boot_partition() {
-  local disk=$1 spec=$2 n start node
-  while read -r n start; do
+  local disk=$1 spec=$2 n node
+  while read -r n _; do
     node=$(partition_node "$disk" "$n")
     case $spec in
       UUID=*) [[ $(blkid -p -s UUID -o value "$node" 2>/dev/null) == "${spec#UUID=}" ]] ;;
@@ -135,6 +138,7 @@ map_lvm_device() {
   need_tools lvs pvs vgs losetup
   ext=$(lvm_linear_extent "$1" "$2" "$3") || fail "the root logical volume $2/$3 on $1 is not one linear segment of a volume group with this one physical volume; run inspect for the reason"
   read -r offset size <<<"$ext"
+  # shellcheck disable=SC2046  # unquoted on purpose: -r, or no argument at all
   PV2HVM_LVM_LOOP=$(losetup -f --show $([[ $4 == ro ]] && echo -r) -o "$offset" --sizelimit "$size" "$1") \
     || fail "cannot map $2/$3 on $1 through a loop device"
   PV2HVM_LOOPS+=("$PV2HVM_LVM_LOOP")

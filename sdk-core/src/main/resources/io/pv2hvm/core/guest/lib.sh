@@ -1,7 +1,10 @@
 # pv2hvm worker library: prepended to every guest script by the SDK. Defines validation,
 # progress reporting, and mounts that are always released (EXIT trap), so a script that fails
 # or is killed leaves no mount behind.
+# shellcheck shell=bash
 set -euo pipefail
+# shellcheck disable=SC2034  # read by the header of a job script run alone: set, lib.sh is loaded
+PV2HVM_LIB=1
 export LC_ALL=C PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 
 PV2HVM_JOB=${0##*/}
@@ -181,7 +184,7 @@ kind_of() {
 # unresolved path. Call it as p=$(in_guest ...) in a plain assignment, so a refusal stops the
 # caller too (inside [[ ]] or 'local p=$(...)' it would not).
 in_guest() {
-  local rest=${1#/} cur= comp target hops=0
+  local rest=${1#/} cur='' comp target hops=0
   while [[ -n $rest ]]; do
     comp=${rest%%/*}
     if [[ $rest == */* ]]; then rest=${rest#*/}; else rest=; fi

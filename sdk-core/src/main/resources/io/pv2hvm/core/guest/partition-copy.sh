@@ -1,3 +1,9 @@
+#!/bin/bash
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+[ -n "${PV2HVM_LIB:-}" ] || source "$(dirname "$0")/lib.sh"  # the SDK prepends lib.sh and layout.sh;
+# shellcheck source=layout.sh
+[ -n "${PV2HVM_LAYOUT:-}" ] || source "$(dirname "$0")/layout.sh"  # run alone, the script sources them
+set -euo pipefail
 # partition-copy SOURCE TARGET
 # Lays out TARGET as an HVM disk: msdos label, partition 1 from 1 MiB to the end, holding a copy
 # of the unpartitioned filesystem on SOURCE grown to fill it. Copies only used blocks (e2image
@@ -26,9 +32,9 @@ case $type in
     fs_bytes=$(fs_size_bytes "$src")
     # an unreplayed journal can reference blocks the bitmaps do not show yet: copy everything
     method=e2image
-    [[ " $(ext_features "$src") " == *" needs_recovery "* ]] && method=dd ;;
+    [[ " $(ext_features "$src") " == *" needs_recovery "* ]] && method='dd' ;;
   xfs) method=xfs_copy; fs_bytes=$(fs_size_bytes "$src") ;;
-  *) method=dd; fs_bytes=$src_bytes ;;
+  *) method='dd'; fs_bytes=$src_bytes ;;
 esac
 
 # refuse what cannot fit before writing anything

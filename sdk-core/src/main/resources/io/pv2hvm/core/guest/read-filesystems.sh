@@ -1,3 +1,9 @@
+#!/bin/bash
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+[ -n "${PV2HVM_LIB:-}" ] || source "$(dirname "$0")/lib.sh"  # the SDK prepends lib.sh and layout.sh;
+# shellcheck source=layout.sh
+[ -n "${PV2HVM_LAYOUT:-}" ] || source "$(dirname "$0")/layout.sh"  # run alone, the script sources them
+set -euo pipefail
 # read-filesystems DEVICE
 # Prints what identifies each filesystem on the data volume at DEVICE, read-only (blkid's
 # low-level probe; nothing is mounted or written): one line per node, tab-separated,

@@ -1,3 +1,9 @@
+#!/bin/bash
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+[ -n "${PV2HVM_LIB:-}" ] || source "$(dirname "$0")/lib.sh"  # the SDK prepends lib.sh and layout.sh;
+# shellcheck source=layout.sh
+[ -n "${PV2HVM_LAYOUT:-}" ] || source "$(dirname "$0")/layout.sh"  # run alone, the script sources them
+set -euo pipefail
 # resync SOURCE TARGET CUTOFF
 # PARTITION_COPY's final round, incremental: brings the filesystem in partition 1 of TARGET (the
 # trial round's target, already laid out, copied and converted by partition-copy and the

@@ -12,21 +12,33 @@ import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.Type;
 import java.lang.reflect.TypeVariable;
 import java.lang.reflect.WildcardType;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.Predicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
  * Finds public API signatures that expose types they must not: {@code internal} packages always,
  * and any type outside an allow-list (so a third-party library cannot leak into the API unseen).
- * Each module's test runs it over its own compiled classes.
+ * Also finds compiled code that uses another module's {@code internal} package. Each module's
+ * test runs both over its own compiled classes.
  */
 public final class ApiSurface {
+    /**
+     * A class name in an {@code io.pv2hvm} internal package, as the constant pool holds it (binary
+     * name with slashes); group 1 is the module's segment ({@code core}, {@code aws}, ...).
+     */
+    private static final Pattern INTERNAL_CLASS =
+            Pattern.compile("io/pv2hvm/([a-z0-9]+)/(?:[a-z0-9_]+/)*internal/(?:[a-z0-9_]+/)*[A-Za-z0-9_$]+");
+
     private final Predicate<String> allowedPackage;
 
     private ApiSurface(Predicate<String> allowedPackage) {
@@ -49,6 +61,20 @@ public final class ApiSurface {
             }
             return false;
         });
+    }
+
+    /**
+     * The public types of non-{@code internal} packages compiled into {@code classesDir}, nested
+     * ones included: what {@link #violationsIn} checks.
+     */
+    public List<String> publicTypesIn(Path classesDir) {
+        List<String> names = new ArrayList<>();
+        for (Class<?> type : classesIn(classesDir)) {
+            if (!isInternal(type.getPackageName()) && isVisible(type.getModifiers()) && !isHiddenNested(type)) {
+                names.add(type.getName());
+            }
+        }
+        return names;
     }
 
     /** The violations among the public types compiled into {@code classesDir}, one line each. */
@@ -87,6 +113,34 @@ public final class ApiSurface {
             }
         }
         return violations;
+    }
+
+    /**
+     * The uses of another module's {@code internal} classes by the classes compiled into
+     * {@code classesDir}, one line each ({@code io.pv2hvm.aws.internal.AwsRuntime uses
+     * io.pv2hvm.core.internal.Json}), sorted. {@code ownSegment} is the module's package segment
+     * after {@code io.pv2hvm} ({@code aws} for sdk-aws): its own internals are its business.
+     *
+     * <p>Reads the bytes, not the classes: class names in descriptors and class references sit in
+     * the constant pool as plain ASCII, so no class is loaded and no bytecode library is needed.
+     */
+    public static List<String> crossModuleInternalUse(Path classesDir, String ownSegment) {
+        Set<String> uses = new TreeSet<>();
+        try (Stream<Path> files = Files.walk(classesDir)) {
+            for (Path f : files.filter(p -> p.toString().endsWith(".class")).toList()) {
+                String user = classesDir.relativize(f).toString().replace('/', '.').replaceAll("(\\$.*)?\\.class$", "");
+                // ISO-8859-1 maps every byte to one char, so the ASCII names come through intact.
+                Matcher m = INTERNAL_CLASS.matcher(new String(Files.readAllBytes(f), StandardCharsets.ISO_8859_1));
+                while (m.find()) {
+                    if (!m.group(1).equals(ownSegment)) {
+                        uses.add(user + " uses " + m.group().replace('/', '.'));
+                    }
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return new ArrayList<>(uses);
     }
 
     private void check(Class<?> owner, String where, Type type, List<String> violations) {

@@ -2,6 +2,9 @@ package io.pv2hvm.ssh.internal;
 
 import io.pv2hvm.core.spi.Command;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
@@ -17,19 +20,25 @@ public final class RemoteShell {
     /** How long {@code timeout} waits after SIGTERM before SIGKILL. */
     public static final Duration KILL_AFTER = Duration.ofSeconds(5);
 
-    private static final String UPLOAD_SCRIPT = String.join("\n",
-            "set -eu",
-            "target=$1; mode=$2; size=$3",
-            "tmp=$(mktemp \"$(dirname -- \"$target\")/.pv2hvm-upload.XXXXXX\")",
-            "trap 'rm -f -- \"$tmp\"' EXIT",
-            "cat > \"$tmp\"",
-            "got=$(wc -c < \"$tmp\")",
-            "if [ \"$got\" -ne \"$size\" ]; then echo \"pv2hvm upload: received $got of $size bytes\" >&2; exit 75; fi",
-            "chmod \"$mode\" \"$tmp\"",
-            "mv -f -- \"$tmp\" \"$target\"",
-            "trap - EXIT");
+    /** upload.sh (a resource of io.pv2hvm.ssh) without its header comment or final newline. */
+    private static final String UPLOAD_SCRIPT = script("/io/pv2hvm/ssh/upload.sh");
 
     private RemoteShell() {
+    }
+
+    private static String script(String resource) {
+        try (InputStream in = RemoteShell.class.getResourceAsStream(resource)) {
+            if (in == null) {
+                throw new IllegalStateException("transport script resource missing: " + resource);
+            }
+            String text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            while (text.startsWith("#")) {
+                text = text.substring(text.indexOf('\n') + 1);
+            }
+            return text.stripTrailing();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** The exec request's command line: a shell reading the script from stdin, via sudo if asked. */

@@ -23,7 +23,7 @@ src=$1 out=$2 layout=$3 vg=$4
 [[ $vg =~ ^[a-z][a-z0-9_]{2,30}$ ]] || { echo "invalid volume group name: $vg" >&2; exit 2; }
 
 work=$(mktemp -d "${out%/*}/.layout.XXXXXX")
-loop= loop2= loop3=
+loop='' loop2='' loop3=''
 cleanup() {
   mountpoint -q "$work/mnt" 2>/dev/null && umount "$work/mnt"
   [[ -n $loop ]] && losetup -d "$loop" 2>/dev/null

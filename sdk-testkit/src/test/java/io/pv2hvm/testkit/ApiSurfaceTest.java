@@ -1,0 +1,63 @@
+package io.pv2hvm.testkit;
+
+import io.pv2hvm.core.apicheck.ApiSurface;
+import io.pv2hvm.testkit.spi.BootHook;
+import io.pv2hvm.testkit.spi.BootRequest;
+import io.pv2hvm.testkit.spi.BootResult;
+import io.pv2hvm.testkit.spi.SsmCommand;
+import io.pv2hvm.testkit.spi.SsmCommandExecutor;
+import io.pv2hvm.testkit.spi.SsmCommandResult;
+import io.pv2hvm.testkit.world.ElasticIpSeed;
+import io.pv2hvm.testkit.world.ImageSeed;
+import io.pv2hvm.testkit.world.InstanceProfileSeed;
+import io.pv2hvm.testkit.world.InstanceSeed;
+import io.pv2hvm.testkit.world.NetworkInterfaceSeed;
+import io.pv2hvm.testkit.world.SecurityGroupSeed;
+import io.pv2hvm.testkit.world.SubnetSeed;
+import io.pv2hvm.testkit.world.VolumeSeed;
+import io.pv2hvm.testkit.world.VpcSeed;
+import io.pv2hvm.testkit.world.World;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class ApiSurfaceTest {
+
+    /**
+     * Issue #17: today's uses of another module's internals. Temporary: the redesign's packages
+     * remove them, and the lead empties the list at the end.
+     */
+    private static final Set<String> KNOWN_CROSS_MODULE = Set.of(
+            "io.pv2hvm.testkit.SimulatedGuest uses io.pv2hvm.core.guest.internal.ConversionPlan",
+            "io.pv2hvm.testkit.SimulatedGuest uses io.pv2hvm.core.guest.internal.FstabRewriter",
+            "io.pv2hvm.testkit.SimulatedGuest uses io.pv2hvm.core.guest.internal.WorkerScript");
+
+    private static final List<Class<?>> EMULATOR_API = List.of(Ec2Emulator.class, Ec2Emulator.Builder.class, Ec2EmulatorMain.class,
+            LatencyModel.class, LatencyModel.Builder.class, ManualClock.class, Faults.class, RequestJournal.class, RecordedCall.class,
+            ThrottlingPolicy.class, RecordingSsmExecutor.class, LocalSsmExecutor.class, BootHook.class, BootRequest.class,
+            BootResult.class, SsmCommand.class, SsmCommandExecutor.class, SsmCommandResult.class, World.class, World.Builder.class,
+            ElasticIpSeed.class, ImageSeed.class, InstanceProfileSeed.class, InstanceSeed.class, NetworkInterfaceSeed.class,
+            SecurityGroupSeed.class, SubnetSeed.class, VolumeSeed.class, VpcSeed.class, IssuedCredentials.class);
+
+    @Test
+    void testkitApi_exposesNoInternalTypeAndNoWireMockOrOtherThirdPartyType() {
+        // JUnit's extension API only while Ec2Emulator and LabPrerequisites are JUnit extensions themselves:
+        // issue #17 moves them to sdk-testkit-junit5, and then the allowance goes.
+        assertThat(ApiSurface.allowing("org.junit.jupiter.api.extension").violationsIn(Path.of("target/classes"))).isEmpty();
+    }
+
+    @Test
+    void theCheck_coversTheEmulatorApi() {
+        assertThat(ApiSurface.allowing().publicTypesIn(Path.of("target/classes")))
+                .containsAll(EMULATOR_API.stream().map(Class::getName).toList());
+    }
+
+    @Test
+    void testkitClasses_useNoOtherModulesInternals() {
+        assertThat(ApiSurface.crossModuleInternalUse(Path.of("target/classes"), "testkit")).isSubsetOf(KNOWN_CROSS_MODULE);
+    }
+}
