@@ -38,7 +38,7 @@ class ReadmeSnippetsTest {
     private static final List<String> IMPORTS = List.of(
             "io.pv2hvm.core.*", "io.pv2hvm.core.spi.*", "io.pv2hvm.core.journal.*", "io.pv2hvm.aws.*",
             "io.pv2hvm.ssh.*", "io.pv2hvm.postgres.*", "io.pv2hvm.micrometer.*", "io.pv2hvm.testkit.*",
-            "io.pv2hvm.testkit.world.*", "io.pv2hvm.samples.templates.*",
+            "io.pv2hvm.testkit.world.*", "io.pv2hvm.testkit.junit5.*", "io.pv2hvm.samples.templates.*",
             "java.util.*", "java.time.*", "java.nio.file.*",
             "software.amazon.awssdk.services.ec2.Ec2Client", "software.amazon.awssdk.services.ssm.SsmClient",
             "software.amazon.awssdk.regions.Region", "software.amazon.awssdk.auth.credentials.*",
