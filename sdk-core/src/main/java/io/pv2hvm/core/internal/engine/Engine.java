@@ -13,6 +13,7 @@ import io.pv2hvm.core.PlannedStep;
 import io.pv2hvm.core.PreflightException;
 import io.pv2hvm.core.StepFailedException;
 import io.pv2hvm.core.StepTiming;
+import io.pv2hvm.core.internal.SpecAccess;
 import io.pv2hvm.core.spi.JournalEntry.Type;
 import io.pv2hvm.core.spi.JournalLock;
 import io.pv2hvm.core.spi.Step;
@@ -53,11 +54,11 @@ public final class Engine {
             .withZone(ZoneOffset.UTC);
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    private final MigrationSpec spec;
+    private final SpecAccess spec;
 
     /** An engine for one spec. */
     public Engine(MigrationSpec spec) {
-        this.spec = Objects.requireNonNull(spec, "spec");
+        this.spec = SpecAccess.of(Objects.requireNonNull(spec, "spec"));
     }
 
     /** The dry run: assembles and describes the steps without running or journaling anything. */

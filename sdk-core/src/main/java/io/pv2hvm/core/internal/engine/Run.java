@@ -1,6 +1,6 @@
 package io.pv2hvm.core.internal.engine;
 
-import io.pv2hvm.core.MigrationSpec;
+import io.pv2hvm.core.internal.SpecAccess;
 import io.pv2hvm.core.spi.Journal;
 import io.pv2hvm.core.spi.JournalEntry;
 import io.pv2hvm.core.spi.JournalEntry.Type;
@@ -13,13 +13,13 @@ import java.util.Map;
  */
 final class Run {
     private final String migrationId;
-    private final MigrationSpec spec;
+    private final SpecAccess spec;
     private final Journal journal;
     private final JournalReplay state;
     private final Listeners listeners;
     private final Cancellation cancellation;
 
-    Run(String migrationId, MigrationSpec spec, JournalReplay state, Cancellation cancellation) {
+    Run(String migrationId, SpecAccess spec, JournalReplay state, Cancellation cancellation) {
         this.migrationId = migrationId;
         this.spec = spec;
         this.journal = spec.journal();
@@ -38,7 +38,7 @@ final class Run {
         return migrationId;
     }
 
-    MigrationSpec spec() {
+    SpecAccess spec() {
         return spec;
     }
 

@@ -48,7 +48,7 @@ final class RunContext implements StepContext {
 
     @Override
     public MigrationSpec spec() {
-        return run.spec();
+        return run.spec().spec();
     }
 
     @Override

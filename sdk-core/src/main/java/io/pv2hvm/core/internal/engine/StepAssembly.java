@@ -1,7 +1,7 @@
 package io.pv2hvm.core.internal.engine;
 
 import io.pv2hvm.core.InvalidSpecException;
-import io.pv2hvm.core.MigrationSpec;
+import io.pv2hvm.core.internal.SpecAccess;
 import io.pv2hvm.core.Phase;
 import io.pv2hvm.core.spi.ProvidedStep;
 import io.pv2hvm.core.spi.StepProvider;
@@ -26,14 +26,14 @@ final class StepAssembly {
         this.steps = List.copyOf(steps);
     }
 
-    static StepAssembly of(MigrationSpec spec) {
+    static StepAssembly of(SpecAccess spec) {
         List<StepProvider> providers = spec.providers();
         if (providers.isEmpty()) {
             providers = ServiceLoader.load(StepProvider.class).stream().map(ServiceLoader.Provider::get).toList();
         }
         Map<Phase, List<AssembledStep>> byPhase = new EnumMap<>(Phase.class);
         for (StepProvider provider : providers) {
-            for (ProvidedStep ps : provider.steps(spec)) {
+            for (ProvidedStep ps : provider.steps(spec.spec())) {
                 byPhase.computeIfAbsent(ps.phase(), p -> new ArrayList<>())
                         .add(new AssembledStep(ps.phase(), ps.step(), provider.name()));
             }
@@ -60,7 +60,7 @@ final class StepAssembly {
         }
         for (String name : spec.stepRetryPolicies().keySet()) {
             if (!byName.containsKey(name)) {
-                throw new InvalidSpecException("retrying(\"" + name + "\", ...) names no step of this migration."
+                throw new InvalidSpecException("withRetryPolicy(\"" + name + "\", ...) names no step of this migration."
                         + " Steps are: " + String.join(", ", byName.keySet()) + ".");
             }
         }
