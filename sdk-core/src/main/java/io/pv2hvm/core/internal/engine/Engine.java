@@ -4,6 +4,7 @@ import io.pv2hvm.core.Facts;
 import io.pv2hvm.core.InvalidSpecException;
 import io.pv2hvm.core.JournalException;
 import io.pv2hvm.core.MdcKeys;
+import io.pv2hvm.core.MigrationEvent;
 import io.pv2hvm.core.MigrationFuture;
 import io.pv2hvm.core.MigrationPlan;
 import io.pv2hvm.core.MigrationResult;
@@ -33,6 +34,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
@@ -112,7 +114,7 @@ public final class Engine {
         JournalReplay state = run.state();
         Set<String> doneEarlier = new HashSet<>();
         MDC.put(MdcKeys.MIGRATION_ID, id);
-        run.listeners().fire(l -> l.migrationStarted(id));
+        run.listeners().fire(new MigrationEvent.MigrationStarted(id, run.now(), spec.resuming()));
         Throwable error = null;
         try {
             switch (state.status()) {
@@ -149,7 +151,7 @@ public final class Engine {
             throw e;
         } finally {
             Throwable ended = error;
-            run.listeners().fire(l -> l.migrationFinished(id, ended));
+            run.listeners().fire(new MigrationEvent.MigrationFinished(id, run.now(), Optional.ofNullable(ended)));
             MDC.remove(MdcKeys.MIGRATION_ID);
         }
     }
@@ -167,7 +169,7 @@ public final class Engine {
                 }
             }
             run.record(Type.STEP_STARTED, s.name(), Map.of("phase", s.phase().name()));
-            run.listeners().fire(l -> l.stepStarted(id, s.name(), s.phase()));
+            run.listeners().fire(new MigrationEvent.StepStarted(id, run.now(), s.name(), s.phase()));
             LOG.info("Step {} ({}) started", s.name(), s.phase());
             long start = System.nanoTime();
             RunContext context = new RunContext(run, s.name());
@@ -182,20 +184,20 @@ public final class Engine {
                     String message = "Cleanup step '" + s.name() + "' failed (" + describe(e) + "); the migration"
                             + " stands. Leftover temporaries carry pv2hvm tags: Migrations.sweep(...) removes them.";
                     run.record(Type.WARNING, s.name(), Map.of("message", message));
-                    run.listeners().fire(l -> l.warning(id, s.name(), message));
+                    run.listeners().fire(new MigrationEvent.Warning(id, run.now(), s.name(), message));
                     LOG.warn(message);
                     run.record(Type.STEP_DONE, s.name(), Map.of("millis",
                             Long.toString(Duration.ofNanos(System.nanoTime() - start).toMillis())));
                     return;
                 }
                 run.record(Type.STEP_FAILED, s.name(), Map.of("error", describe(e)));
-                run.listeners().fire(l -> l.stepFailed(id, s.name(), e));
+                run.listeners().fire(new MigrationEvent.StepFailed(id, run.now(), s.name(), e));
                 LOG.warn("Step {} failed: {}", s.name(), describe(e));
                 throw rollBack(run, assembly, s.name(), e);
             }
             Duration took = Duration.ofNanos(System.nanoTime() - start);
             run.record(Type.STEP_DONE, s.name(), Map.of("millis", Long.toString(took.toMillis())));
-            run.listeners().fire(l -> l.stepFinished(id, s.name(), took));
+            run.listeners().fire(new MigrationEvent.StepFinished(id, run.now(), s.name(), took));
             LOG.info("Step {} done in {} ms", s.name(), took.toMillis());
         } finally {
             MDC.remove(MdcKeys.STEP);
@@ -223,7 +225,7 @@ public final class Engine {
             try {
                 step.compensate(new RunContext(run, name, true));
                 run.record(Type.STEP_COMPENSATED, name, Map.of());
-                run.listeners().fire(l -> l.stepCompensated(id, name));
+                run.listeners().fire(new MigrationEvent.StepCompensated(id, run.now(), name));
                 rolledBack.add(name);
                 LOG.info("Step {} compensated", name);
             } catch (RuntimeException e) {

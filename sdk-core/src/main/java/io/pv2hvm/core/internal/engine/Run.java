@@ -5,6 +5,7 @@ import io.pv2hvm.core.spi.Journal;
 import io.pv2hvm.core.spi.JournalEntry;
 import io.pv2hvm.core.spi.JournalEntry.Type;
 
+import java.time.Instant;
 import java.util.Map;
 
 /**
@@ -29,9 +30,14 @@ final class Run {
     }
 
     synchronized void record(Type type, String step, Map<String, String> data) {
-        JournalEntry entry = new JournalEntry(spec.clock().instant(), migrationId, type, step, data);
+        JournalEntry entry = new JournalEntry(now(), migrationId, type, step, data);
         journal.append(entry);
         state.apply(entry);
+    }
+
+    /** The run clock's present instant: journal entries, events and timings all read it. */
+    Instant now() {
+        return spec.clock().instant();
     }
 
     String migrationId() {
