@@ -348,6 +348,60 @@ class EngineTest {
     }
 
     @Test
+    void cleanupHooks_runOnSuccessInReverseStepOrder_beforeTheCleanupPhase_andAreJournaled() {
+        rec.whenCleanedUp("prepare", c -> { }).whenCleanedUp("verify", c -> { }).whenCleanedUp("cutover", c -> { });
+
+        MigrationResult result = spec().run();
+
+        assertThat(rec.cleanups()).containsExactly("cutover", "verify", "prepare");
+        int firstHook = rec.events.indexOf("cleanup:cutover");
+        assertThat(rec.events.indexOf("run:confirm")).isLessThan(firstHook);
+        assertThat(rec.events.indexOf("run:cleanup")).isGreaterThan(rec.events.indexOf("cleanup:prepare"));
+        assertThat(journal.read(MIGRATION)).filteredOn(e -> e.type() == JournalEntry.Type.STEP_CLEANED_UP)
+                .extracting(JournalEntry::step).containsExactly("cutover", "verify", "prepare");
+        assertThat(result.timings()).extracting(t -> t.step()).containsExactly("preflight", "prepare", "convert",
+                "register", "verify", "cutover", "confirm", "cleanup");
+    }
+
+    @Test
+    void cleanupHooks_whenOneFails_warnAndTheOthersStillRun() {
+        rec.whenCleanedUp("prepare", c -> { }).whenCleanedUp("verify", Recorder.fail("trial still there"));
+
+        MigrationResult result = spec().run();
+
+        assertThat(rec.cleanups()).containsExactly("verify", "prepare");
+        assertThat(rec.undos()).isEmpty();
+        assertThat(result.warnings()).anySatisfy(w -> assertThat(w).contains("verify").contains("trial still there"));
+    }
+
+    @Test
+    void cleanupHooks_neverRunWhenTheMigrationFails() {
+        rec.whenCleanedUp("prepare", c -> { }).when("cutover", Recorder.fail("boom"));
+
+        assertThatThrownBy(() -> spec().run()).isInstanceOf(StepFailedException.class);
+
+        assertThat(rec.cleanups()).isEmpty();
+        assertThat(rec.undos()).contains("prepare");
+    }
+
+    @Test
+    void cleanupHooks_withoutACleanupPhase_runAtTheEnd() {
+        rec.whenCleanedUp("prepare", c -> { });
+
+        Migration.of(ID).toHvm().withMigrationId(MIGRATION).withJournal(journal).withSleeper(sleeper)
+                .withProvider(rec.provider("test", Phase.PREFLIGHT, Phase.PREPARE, Phase.CONVERT)).run();
+
+        assertThat(rec.events).endsWith("run:convert", "cleanup:prepare");
+    }
+
+    @Test
+    void cleanupHooks_ofStepsWithoutOne_leaveTheJournalAsBefore() {
+        spec().run();
+
+        assertThat(journal.read(MIGRATION)).noneMatch(e -> e.type() == JournalEntry.Type.STEP_CLEANED_UP);
+    }
+
+    @Test
     void spec_isImmutable_eachChangeReturnsANewSpec() {
         MigrationSpec base = Migration.of(ID).toHvm();
         MigrationSpec changed = base.preservingIps().withInstanceType("m5.large");

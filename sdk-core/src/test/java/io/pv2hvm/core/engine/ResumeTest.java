@@ -81,6 +81,36 @@ class ResumeTest {
     }
 
     @Test
+    void cleanupHooks_runInReverseOnce_evenWhenResumed() {
+        Recorder first = new Recorder().whenCleanedUp("prepare", c -> { }).whenCleanedUp("verify", c -> { })
+                .when("cleanup", c -> {
+                    throw new Recorder.SimulatedCrash();
+                });
+        assertThatThrownBy(() -> spec(first, FileJournal.in(dir)).run()).isInstanceOf(Recorder.SimulatedCrash.class);
+        assertThat(first.cleanups()).containsExactly("verify", "prepare");
+
+        Recorder second = new Recorder().whenCleanedUp("prepare", c -> { }).whenCleanedUp("verify", c -> { });
+        Migration.resume(MIGRATION, FileJournal.in(dir)).withProvider(second.onePerPhase()).run();
+
+        assertThat(second.runs()).containsExactly("cleanup");
+        assertThat(second.cleanups()).isEmpty();
+    }
+
+    @Test
+    void cleanupHooks_crashedBetweenTwoHooks_resumeRunsOnlyTheRest() {
+        Recorder first = new Recorder().whenCleanedUp("prepare", c -> {
+            throw new Recorder.SimulatedCrash();
+        }).whenCleanedUp("verify", c -> { });
+        assertThatThrownBy(() -> spec(first, FileJournal.in(dir)).run()).isInstanceOf(Recorder.SimulatedCrash.class);
+
+        Recorder second = new Recorder().whenCleanedUp("prepare", c -> { }).whenCleanedUp("verify", c -> { });
+        Migration.resume(MIGRATION, FileJournal.in(dir)).withProvider(second.onePerPhase()).run();
+
+        assertThat(second.cleanups()).containsExactly("prepare");
+        assertThat(second.runs()).containsExactly("cleanup");
+    }
+
+    @Test
     void resume_keepsAnAcceptedStackDrift() {
         Journal journal = FileJournal.in(dir);
         Recorder first = new Recorder().when("convert", c -> {

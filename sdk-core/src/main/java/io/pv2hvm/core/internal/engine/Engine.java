@@ -18,6 +18,7 @@ import io.pv2hvm.core.internal.SpecAccess;
 import io.pv2hvm.core.spi.JournalEntry.Type;
 import io.pv2hvm.core.spi.JournalLock;
 import io.pv2hvm.core.spi.Step;
+import io.pv2hvm.core.spi.StepContext;
 import io.pv2hvm.core.spi.StepDescription;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,6 +30,7 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
@@ -135,13 +137,21 @@ public final class Engine {
                     // IN_PROGRESS: continue below.
                 }
             }
+            boolean cleanedUp = false;
             for (AssembledStep s : assembly.steps()) {
+                if (!cleanedUp && s.phase() == Phase.CLEANUP) {
+                    runCleanupHooks(run, assembly);
+                    cleanedUp = true;
+                }
                 if (state.isDone(s.name())) {
                     LOG.info("Step {} was done in an earlier run; skipping", s.name());
                     doneEarlier.add(s.name());
                     continue;
                 }
                 runStep(run, assembly, s);
+            }
+            if (!cleanedUp) {
+                runCleanupHooks(run, assembly);
             }
             run.record(Type.MIGRATION_SUCCEEDED, null, Map.of());
             LOG.info("Migration {} succeeded", id);
@@ -201,6 +211,49 @@ public final class Engine {
             LOG.info("Step {} done in {} ms", s.name(), took.toMillis());
         } finally {
             MDC.remove(MdcKeys.STEP);
+        }
+    }
+
+    /**
+     * Runs the {@link Step#cleanup} hook of every done step, most recent first, each once: a hook
+     * journaled as run is skipped on resume. Like a CLEANUP step, a failing hook becomes a warning.
+     * Cancellation no longer applies: the migration has succeeded and its temporaries must go.
+     */
+    private void runCleanupHooks(Run run, StepAssembly assembly) {
+        List<AssembledStep> steps = new ArrayList<>(assembly.steps());
+        Collections.reverse(steps);
+        for (AssembledStep s : steps) {
+            if (s.phase() == Phase.CLEANUP || !run.state().isDone(s.name()) || run.state().isCleanedUp(s.name())
+                    || !hasCleanupHook(s.step())) {
+                continue;
+            }
+            MDC.put(MdcKeys.STEP, s.name());
+            try {
+                s.step().cleanup(new RunContext(run, s.name(), true));
+                run.record(Type.STEP_CLEANED_UP, s.name(), Map.of());
+                LOG.info("Step {} cleaned up", s.name());
+            } catch (RuntimeException e) {
+                String message = "Cleaning up after step '" + s.name() + "' failed (" + describe(e) + "); the"
+                        + " migration stands. Leftover temporaries carry pv2hvm tags: Migrations.sweep(...) removes them.";
+                run.record(Type.WARNING, s.name(), Map.of("message", message));
+                run.listeners().fire(new MigrationEvent.Warning(run.migrationId(), run.now(), s.name(), message));
+                LOG.warn(message);
+                run.record(Type.STEP_CLEANED_UP, s.name(), Map.of("error", describe(e)));
+            } finally {
+                MDC.remove(MdcKeys.STEP);
+            }
+        }
+    }
+
+    /**
+     * Whether the step overrides {@link Step#cleanup}: only those are called and journaled, so a
+     * migration whose steps have no hook writes the same journal as before hooks existed.
+     */
+    private static boolean hasCleanupHook(Step step) {
+        try {
+            return step.getClass().getMethod("cleanup", StepContext.class).getDeclaringClass() != Step.class;
+        } catch (NoSuchMethodException e) {
+            return false;
         }
     }
 

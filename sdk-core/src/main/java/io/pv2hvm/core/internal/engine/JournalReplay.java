@@ -26,6 +26,7 @@ public final class JournalReplay {
     private final Set<String> started = new LinkedHashSet<>();
     private final Set<String> done = new LinkedHashSet<>();
     private final Set<String> compensated = new LinkedHashSet<>();
+    private final Set<String> cleanedUp = new LinkedHashSet<>();
     private final Map<String, Duration> durations = new LinkedHashMap<>();
     private final Map<String, String> facts = new LinkedHashMap<>();
     private final List<Resource> resources = new ArrayList<>();
@@ -92,6 +93,7 @@ public final class JournalReplay {
             }
             case STEP_COMPENSATED -> compensated.add(e.step());
             case COMPENSATION_FAILED -> compensated.add(e.step());
+            case STEP_CLEANED_UP -> cleanedUp.add(e.step());
             case RESOURCE_CREATED -> resources.add(new Resource(e.data().get("type"), e.data().get("id"),
                     e.data().get("role")));
             case RESOURCE_DELETED -> deleted.add(e.data().get("id"));
@@ -114,6 +116,11 @@ public final class JournalReplay {
 
     boolean isDone(String step) {
         return done.contains(step) && !compensated.contains(step);
+    }
+
+    /** Whether the step's cleanup hook ran in this or an earlier run. */
+    boolean isCleanedUp(String step) {
+        return cleanedUp.contains(step);
     }
 
     /** Steps that ran (fully or partly) and are not compensated yet, most recent first. */
