@@ -100,12 +100,17 @@ public final class Engine {
     }
 
     private MigrationResult execute(Cancellation cancellation) {
-        StepAssembly assembly = StepAssembly.of(spec);
         String id = spec.resuming() ? spec.migrationId().orElseThrow() : spec.migrationId().orElseGet(this::generateId);
-        // Held for the whole run and its rollback: a second process on this migration is refused
-        // before it reads or changes anything.
-        try (JournalLock lock = spec.journal().lock(id)) {
-            return execute(assembly, spec.resuming() ? resumeRun(id, cancellation) : newRun(id, cancellation));
+        // Opened before the lock so that a spec the providers refuse is refused, as before, without
+        // touching the journal; closed on success, failure, cancellation and Error alike.
+        try (Sessions sessions = Sessions.open(StepAssembly.providers(spec), spec.spec(),
+                new Environment(id, spec.clock(), spec.sleeper()))) {
+            StepAssembly assembly = StepAssembly.of(spec, sessions.contributions());
+            // Held for the whole run and its rollback: a second process on this migration is refused
+            // before it reads or changes anything.
+            try (JournalLock lock = spec.journal().lock(id)) {
+                return execute(assembly, spec.resuming() ? resumeRun(id, cancellation) : newRun(id, cancellation));
+            }
         }
     }
 

@@ -26,16 +26,35 @@ final class StepAssembly {
         this.steps = List.copyOf(steps);
     }
 
-    static StepAssembly of(SpecAccess spec) {
+    /** What one provider contributes to a run or plan. */
+    record Contribution(String provider, List<ProvidedStep> steps) {
+    }
+
+    /** The providers registered on the spec, else those {@link ServiceLoader} finds. */
+    static List<StepProvider> providers(SpecAccess spec) {
         List<StepProvider> providers = spec.providers();
         if (providers.isEmpty()) {
             providers = ServiceLoader.load(StepProvider.class).stream().map(ServiceLoader.Provider::get).toList();
         }
+        return providers;
+    }
+
+    /** For a plan: each provider's {@code steps(spec)}, no session. */
+    static StepAssembly of(SpecAccess spec) {
+        List<Contribution> contributions = new ArrayList<>();
+        for (StepProvider provider : providers(spec)) {
+            contributions.add(new Contribution(provider.name(), provider.steps(spec.spec())));
+        }
+        return of(spec, contributions);
+    }
+
+    /** For a run: the steps of the providers' open sessions. */
+    static StepAssembly of(SpecAccess spec, List<Contribution> contributions) {
         Map<Phase, List<AssembledStep>> byPhase = new EnumMap<>(Phase.class);
-        for (StepProvider provider : providers) {
-            for (ProvidedStep ps : provider.steps(spec.spec())) {
+        for (Contribution c : contributions) {
+            for (ProvidedStep ps : c.steps()) {
                 byPhase.computeIfAbsent(ps.phase(), p -> new ArrayList<>())
-                        .add(new AssembledStep(ps.phase(), ps.step(), provider.name()));
+                        .add(new AssembledStep(ps.phase(), ps.step(), c.provider()));
             }
         }
         List<AssembledStep> ordered = new ArrayList<>();
