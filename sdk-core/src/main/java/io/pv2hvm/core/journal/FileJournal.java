@@ -151,7 +151,7 @@ public final class FileJournal implements Journal {
             if (held == null) {
                 throw lockedBy(migrationId, ch);
             }
-            Instant since = Instant.now();
+            Instant since = Instant.now(); // wall time on purpose: other processes read it in the lock file
             ch.truncate(0);
             ch.write(ByteBuffer.wrap((ProcessHandle.current().pid() + " " + ProcessLocks.hostName() + " " + since
                     + "\n").getBytes(StandardCharsets.UTF_8)), 0);

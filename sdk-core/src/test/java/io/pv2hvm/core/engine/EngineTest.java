@@ -499,6 +499,34 @@ class EngineTest {
     }
 
     @Test
+    void timings_comeFromTheRunsClock() {
+        java.time.Instant t0 = java.time.Instant.parse("2031-01-01T00:00:00Z");
+        java.util.concurrent.atomic.AtomicLong reads = new java.util.concurrent.atomic.AtomicLong();
+        java.time.Clock minutePerRead = new java.time.Clock() {
+            @Override
+            public java.time.ZoneId getZone() {
+                return java.time.ZoneOffset.UTC;
+            }
+
+            @Override
+            public java.time.Clock withZone(java.time.ZoneId zone) {
+                return this;
+            }
+
+            @Override
+            public java.time.Instant instant() {
+                return t0.plus(Duration.ofMinutes(reads.getAndIncrement()));
+            }
+        };
+
+        MigrationResult result = spec().withClock(minutePerRead).run();
+
+        // Each step reads the clock when it starts and when it ends; nothing in between here.
+        assertThat(result.timings()).allSatisfy(t -> assertThat(t.took()).isEqualTo(Duration.ofMinutes(1)));
+        assertThat(result.total()).isGreaterThan(Duration.ofMinutes(result.timings().size()));
+    }
+
+    @Test
     void spec_isImmutable_eachChangeReturnsANewSpec() {
         MigrationSpec base = Migration.of(ID).toHvm();
         MigrationSpec changed = base.preservingIps().withInstanceType("m5.large");

@@ -26,6 +26,7 @@ import org.slf4j.MDC;
 
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
@@ -186,7 +187,7 @@ public final class Engine {
             run.record(Type.STEP_STARTED, s.name(), Map.of("phase", s.phase().name()));
             run.listeners().fire(new MigrationEvent.StepStarted(id, run.now(), s.name(), s.phase()));
             LOG.info("Step {} ({}) started", s.name(), s.phase());
-            long start = System.nanoTime();
+            Instant start = run.now();
             RunContext context = new RunContext(run, s.name());
             try {
                 StepRetry.run(StepRetry.retryFor(s.name(), spec.retryPolicyFor(s.name()),
@@ -201,8 +202,7 @@ public final class Engine {
                     run.record(Type.WARNING, s.name(), Map.of("message", message));
                     run.listeners().fire(new MigrationEvent.Warning(id, run.now(), s.name(), message));
                     LOG.warn(message);
-                    run.record(Type.STEP_DONE, s.name(), Map.of("millis",
-                            Long.toString(Duration.ofNanos(System.nanoTime() - start).toMillis())));
+                    run.record(Type.STEP_DONE, s.name(), Map.of("millis", Long.toString(run.since(start).toMillis())));
                     return;
                 }
                 run.record(Type.STEP_FAILED, s.name(), Map.of("error", describe(e)));
@@ -210,7 +210,7 @@ public final class Engine {
                 LOG.warn("Step {} failed: {}", s.name(), describe(e));
                 throw rollBack(run, assembly, s.name(), e);
             }
-            Duration took = Duration.ofNanos(System.nanoTime() - start);
+            Duration took = run.since(start);
             run.record(Type.STEP_DONE, s.name(), Map.of("millis", Long.toString(took.toMillis())));
             run.listeners().fire(new MigrationEvent.StepFinished(id, run.now(), s.name(), took));
             LOG.info("Step {} done in {} ms", s.name(), took.toMillis());

@@ -5,6 +5,7 @@ import io.pv2hvm.core.spi.Journal;
 import io.pv2hvm.core.spi.JournalEntry;
 import io.pv2hvm.core.spi.JournalEntry.Type;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 
@@ -38,6 +39,12 @@ final class Run {
     /** The run clock's present instant: journal entries, events and timings all read it. */
     Instant now() {
         return spec.clock().instant();
+    }
+
+    /** The time since {@code start} on the run's clock; never negative (a wall clock set back reads as zero). */
+    Duration since(Instant start) {
+        Duration d = Duration.between(start, now());
+        return d.isNegative() ? Duration.ZERO : d;
     }
 
     String migrationId() {
