@@ -72,8 +72,9 @@ public final class Engine {
         int n = 1;
         for (AssembledStep s : StepAssembly.of(spec).steps()) {
             StepDescription d = s.step().describe();
-            planned.add(new PlannedStep(n++, s.phase(), s.name(), s.source(), d.summary(), d.creates(), d.changes(),
-                    s.phase().downtime()));
+            planned.add(PlannedStep.builder().number(n++).phase(s.phase()).name(s.name()).source(s.source())
+                    .summary(d.summary()).creates(d.creates()).changes(d.changes()).downtime(s.phase().downtime())
+                    .build());
         }
         return new MigrationPlan(spec.instanceId(), spec.persistentOptions(), planned);
     }
@@ -333,17 +334,20 @@ public final class Engine {
         Duration downtime = Duration.ZERO;
         for (AssembledStep s : assembly.steps()) {
             Duration took = state.durationOf(s.name());
-            timings.add(new StepTiming(s.name(), s.phase(), took, s.phase().downtime(), doneEarlier.contains(s.name())));
+            timings.add(StepTiming.builder().step(s.name()).phase(s.phase()).took(took).downtime(s.phase().downtime())
+                    .resumed(doneEarlier.contains(s.name())).build());
             if (s.phase().downtime()) {
                 downtime = downtime.plus(took);
             }
         }
         Map<String, String> facts = state.facts();
         Duration total = Duration.between(state.startedAt(), spec.clock().instant());
-        return new MigrationResult(run.migrationId(), spec.instanceId(), facts.get(Facts.NEW_INSTANCE_ID),
-                facts.get(Facts.NEW_IMAGE_ID), facts.get(Facts.BACKUP_IMAGE_ID), list(facts.get(Facts.IPS_BEFORE)),
-                list(facts.get(Facts.IPS_AFTER)), timings, total.isNegative() ? Duration.ZERO : total, downtime,
-                state.warnings(), state.remainingResources(), resultFacts(facts));
+        return MigrationResult.builder().migrationId(run.migrationId()).sourceInstanceId(spec.instanceId())
+                .newInstanceId(facts.get(Facts.NEW_INSTANCE_ID)).newImageId(facts.get(Facts.NEW_IMAGE_ID))
+                .backupImageId(facts.get(Facts.BACKUP_IMAGE_ID)).ipsBefore(list(facts.get(Facts.IPS_BEFORE)))
+                .ipsAfter(list(facts.get(Facts.IPS_AFTER))).timings(timings)
+                .total(total.isNegative() ? Duration.ZERO : total).downtime(downtime).warnings(state.warnings())
+                .resourcesKept(state.remainingResources()).facts(resultFacts(facts)).build();
     }
 
     /**
