@@ -310,7 +310,7 @@ public final class Engine {
                     + " choose another id.");
         }
         Run run = new Run(id, spec, JournalReplay.fresh(id, spec.clock().instant()), cancellation);
-        run.record(Type.MIGRATION_STARTED, null, spec.persistentOptions());
+        run.record(Type.MIGRATION_STARTED, null, JournalFormat.startedData(spec.persistentOptions()));
         LOG.info("Migration {} of {} started (journal: {})", id, spec.instanceId(), spec.journal().describe());
         return run;
     }

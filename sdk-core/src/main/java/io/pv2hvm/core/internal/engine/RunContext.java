@@ -4,6 +4,7 @@ import io.pv2hvm.core.MigrationCancelledException;
 import io.pv2hvm.core.MigrationEvent;
 import io.pv2hvm.core.MigrationSpec;
 import io.pv2hvm.core.Resource;
+import io.pv2hvm.core.spi.FactKey;
 import io.pv2hvm.core.spi.JournalEntry.Type;
 import io.pv2hvm.core.spi.StepContext;
 import org.slf4j.Logger;
@@ -13,6 +14,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /** The {@link StepContext} of one step in one run; writes go to the journal first. */
 final class RunContext implements StepContext {
@@ -61,6 +63,21 @@ final class RunContext implements StepContext {
     @Override
     public void putFact(String key, String value) {
         run.record(Type.FACT, step, Map.of("key", key, "value", value));
+    }
+
+    @Override
+    public <T> Optional<T> find(FactKey<T> key) {
+        return run.find(key);
+    }
+
+    @Override
+    public boolean has(FactKey<?> key) {
+        return run.has(key);
+    }
+
+    @Override
+    public <T> void put(FactKey<T> key, T value) {
+        run.record(Type.FACT, step, JournalFormat.factData(key, value));
     }
 
     @Override
