@@ -46,6 +46,10 @@ public record MigrationPlan(String instanceId, Map<String, String> options, List
 
     /** The plan as JSON. */
     public String toJson() {
-        return Json.writePretty(this);
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("instanceId", instanceId);
+        m.put("options", options);
+        m.put("steps", steps.stream().map(PlannedStep::jsonTree).toList());
+        return Json.writePretty(m);
     }
 }

@@ -1,6 +1,7 @@
 package io.pv2hvm.core;
 
 import io.github.resilience4j.retry.RetryRegistry;
+import io.pv2hvm.core.internal.SpecAccess;
 import io.pv2hvm.core.internal.engine.Engine;
 import io.pv2hvm.core.journal.FileJournal;
 import io.pv2hvm.core.spi.CommandTransport;
@@ -37,6 +38,11 @@ public final class MigrationSpec {
     private static final Pattern INSTANCE_TYPE = Pattern.compile("[a-z][a-z0-9-]*\\.[a-z0-9]+");
     private static final Pattern STEP_NAME = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
 
+    static {
+        // The engine's getters live behind SpecAccess (internal), not on the type users see.
+        SpecAccess.install(spec -> spec.new Access());
+    }
+
     private final Fields f;
 
     private MigrationSpec(Fields f) {
@@ -49,8 +55,15 @@ public final class MigrationSpec {
         return new MigrationSpec(f);
     }
 
-    /** Keep the source's private IPs, Elastic IPs and secondary ENIs on the new instance. */
+    /**
+     * Keep the source's private IPs, Elastic IPs and secondary ENIs on the new instance.
+     *
+     * @throws InvalidSpecException after {@link #keepingSource()}: an IP moves only once the source is gone
+     */
     public MigrationSpec preservingIps() {
+        if (f.keepSource) {
+            throw conflict();
+        }
         return with(x -> x.preserveIps = true);
     }
 
@@ -69,18 +82,48 @@ public final class MigrationSpec {
     }
 
     /** Send worker commands through this transport (SSH, SSM, local) instead of the provider's default. */
-    public MigrationSpec via(CommandTransport transport) {
+    public MigrationSpec withTransport(CommandTransport transport) {
         return with(x -> x.transport = Objects.requireNonNull(transport, "transport"));
     }
 
+    /**
+     * The old name of {@link #withTransport}.
+     *
+     * @deprecated use {@link #withTransport(CommandTransport)}
+     */
+    @Deprecated
+    public MigrationSpec via(CommandTransport transport) {
+        return withTransport(transport);
+    }
+
     /** Use this worker: an existing instance, or one launched from a given image. */
-    public MigrationSpec usingWorker(Worker worker) {
+    public MigrationSpec withWorker(Worker worker) {
         return with(x -> x.worker = Objects.requireNonNull(worker, "worker"));
     }
 
-    /** Reuse an existing instance as the worker; shorthand for {@code usingWorker(Worker.existing(id))}. */
+    /** Reuse an existing instance as the worker; shorthand for {@code withWorker(Worker.existing(id))}. */
+    public MigrationSpec withWorker(String workerInstanceId) {
+        return withWorker(Worker.existing(workerInstanceId));
+    }
+
+    /**
+     * The old name of {@link #withWorker(Worker)}.
+     *
+     * @deprecated use {@link #withWorker(Worker)}
+     */
+    @Deprecated
+    public MigrationSpec usingWorker(Worker worker) {
+        return withWorker(worker);
+    }
+
+    /**
+     * The old name of {@link #withWorker(String)}.
+     *
+     * @deprecated use {@link #withWorker(String)}
+     */
+    @Deprecated
     public MigrationSpec usingWorker(String workerInstanceId) {
-        return usingWorker(Worker.existing(workerInstanceId));
+        return withWorker(workerInstanceId);
     }
 
     /** The retry policy of every step that has no policy of its own. */
@@ -88,11 +131,21 @@ public final class MigrationSpec {
         return with(x -> x.retryPolicy = Objects.requireNonNull(policy, "policy"));
     }
 
-    /** The retry policy of one step, by name. An unknown name fails at plan or run time. */
-    public MigrationSpec retrying(String stepName, RetryPolicy policy) {
+    /** The retry policy of one step, by name, instead of the default one. An unknown name fails at plan or run time. */
+    public MigrationSpec withRetryPolicy(String stepName, RetryPolicy policy) {
         requireStepName(stepName);
         Objects.requireNonNull(policy, "policy");
         return with(x -> x.stepRetries.put(stepName, policy));
+    }
+
+    /**
+     * The old name of {@link #withRetryPolicy(String, RetryPolicy)}.
+     *
+     * @deprecated use {@link #withRetryPolicy(String, RetryPolicy)}
+     */
+    @Deprecated
+    public MigrationSpec retrying(String stepName, RetryPolicy policy) {
+        return withRetryPolicy(stepName, policy);
     }
 
     /**
@@ -102,18 +155,43 @@ public final class MigrationSpec {
      * fleet) share each step's {@code Retry} while their policies for it are equal; a step run with
      * another policy replaces the step's {@code Retry} (its counts start again). Default: none.
      */
-    public MigrationSpec retryRegistry(RetryRegistry registry) {
+    public MigrationSpec withRetryRegistry(RetryRegistry registry) {
         return with(x -> x.retryRegistry = Objects.requireNonNull(registry, "registry"));
     }
 
-    /** Where steps' Resilience4j retries are kept; empty unless {@link #retryRegistry} was given. */
+    /**
+     * The old name of {@link #withRetryRegistry}.
+     *
+     * @deprecated use {@link #withRetryRegistry(RetryRegistry)}
+     */
+    @Deprecated
+    public MigrationSpec retryRegistry(RetryRegistry registry) {
+        return withRetryRegistry(registry);
+    }
+
+    /**
+     * Where steps' Resilience4j retries are kept; empty unless {@link #withRetryRegistry} was given.
+     *
+     * @deprecated an engine setting, not for users: nothing replaces it
+     */
+    @Deprecated
     public java.util.Optional<RetryRegistry> retryRegistry() {
         return java.util.Optional.ofNullable(f.retryRegistry);
     }
 
     /** Adds a step of yours at the end of {@code phase}, after the phase's own steps. */
-    public MigrationSpec withStep(Phase phase, Step step) {
+    public MigrationSpec withStepAfter(Phase phase, Step step) {
         return withUserStep(phase, step, false);
+    }
+
+    /**
+     * The old name of {@link #withStepAfter}.
+     *
+     * @deprecated use {@link #withStepAfter(Phase, Step)}
+     */
+    @Deprecated
+    public MigrationSpec withStep(Phase phase, Step step) {
+        return withStepAfter(phase, step);
     }
 
     /** Adds a step of yours at the start of {@code phase}, before the phase's own steps (e.g. drain before CUTOVER). */
@@ -126,19 +204,51 @@ public final class MigrationSpec {
         return with(x -> x.providers.add(Objects.requireNonNull(provider, "provider")));
     }
 
-    /** Adds a progress listener. */
-    public MigrationSpec onProgress(MigrationListener listener) {
+    /** Adds a listener of the migration's events (progress, steps, resources, warnings). */
+    public MigrationSpec withListener(MigrationListener listener) {
         return with(x -> x.listeners.add(Objects.requireNonNull(listener, "listener")));
     }
 
+    /**
+     * The old name of {@link #withListener}.
+     *
+     * @deprecated use {@link #withListener(MigrationListener)}
+     */
+    @Deprecated
+    public MigrationSpec onProgress(MigrationListener listener) {
+        return withListener(listener);
+    }
+
     /** Journal to this journal instead of {@code ~/.pv2hvm/journal}. */
-    public MigrationSpec journal(Journal journal) {
+    public MigrationSpec withJournal(Journal journal) {
         return with(x -> x.journal = Objects.requireNonNull(journal, "journal"));
     }
 
-    /** Leave the source instance (stopped) instead of terminating it after cutover. */
+    /**
+     * The old name of {@link #withJournal}.
+     *
+     * @deprecated use {@link #withJournal(Journal)}
+     */
+    @Deprecated
+    public MigrationSpec journal(Journal journal) {
+        return withJournal(journal);
+    }
+
+    /**
+     * Leave the source instance (stopped) instead of terminating it after cutover.
+     *
+     * @throws InvalidSpecException after {@link #preservingIps()}: an IP moves only once the source is gone
+     */
     public MigrationSpec keepingSource() {
+        if (f.preserveIps) {
+            throw conflict();
+        }
         return with(x -> x.keepSource = true);
+    }
+
+    private static InvalidSpecException conflict() {
+        return new InvalidSpecException("keepingSource() and preservingIps() exclude each other: a private IP"
+                + " can only move to the new instance once the source is terminated. Drop one of them.");
     }
 
     /**
@@ -215,126 +325,225 @@ public final class MigrationSpec {
 
     /** A read-only view of what was set here, for steps: it cannot run, plan or change the migration. */
     public MigrationOptions options() {
-        MigrationSpec spec = this;
-        return new MigrationOptions() {
-            @Override
-            public String instanceId() {
-                return spec.instanceId();
-            }
-
-            @Override
-            public String toString() {
-                return spec.toString();
-            }
-        };
+        return new Options(f);
     }
 
-    /** The source instance id. */
+    /**
+     * The source instance id.
+     *
+     * @deprecated read {@code options().instanceId()}
+     */
+    @Deprecated
     public String instanceId() {
         return f.instanceId;
     }
 
-    /** The migration id given or resumed, if any (otherwise one is generated at run time). */
+    /**
+     * The migration id given or resumed, if any (otherwise one is generated at run time).
+     *
+     * @deprecated an engine setting: the engine reads it through {@code io.pv2hvm.core.internal.SpecAccess}
+     */
+    @Deprecated
     public Optional<String> migrationId() {
         return Optional.ofNullable(f.migrationId);
     }
 
-    /** Whether this spec continues a journaled migration ({@code Migration.resume}). */
+    /**
+     * Whether this spec continues a journaled migration ({@code Migration.resume}).
+     *
+     * @deprecated an engine setting: the engine reads it through {@code io.pv2hvm.core.internal.SpecAccess}
+     */
+    @Deprecated
     public boolean resuming() {
         return f.resuming;
     }
 
-    /** Whether IPs are kept. */
+    /**
+     * Whether IPs are kept.
+     *
+     * @deprecated read {@code options().preservingIps()}
+     */
+    @Deprecated
     public boolean preserveIps() {
         return f.preserveIps;
     }
 
-    /** The requested target instance type, if any. */
+    /**
+     * The requested target instance type, if any.
+     *
+     * @deprecated read {@code options().instanceType()}
+     */
+    @Deprecated
     public Optional<String> instanceType() {
         return Optional.ofNullable(f.instanceType);
     }
 
-    /** The requested strategy, if any. */
+    /**
+     * The requested strategy, if any.
+     *
+     * @deprecated read {@code options().strategy()}
+     */
+    @Deprecated
     public Optional<ConversionStrategy> strategy() {
         return Optional.ofNullable(f.strategy);
     }
 
-    /** The transport given with {@link #via}, if any. */
+    /**
+     * The transport given with {@link #via}, if any.
+     *
+     * @deprecated read {@code options().transport()}
+     */
+    @Deprecated
     public Optional<CommandTransport> transport() {
         return Optional.ofNullable(f.transport);
     }
 
-    /** The worker choice. */
+    /**
+     * The worker choice.
+     *
+     * @deprecated read {@code options().worker()}
+     */
+    @Deprecated
     public Worker worker() {
         return f.worker;
     }
 
-    /** The default step retry policy. */
+    /**
+     * The default step retry policy.
+     *
+     * @deprecated an engine setting: the engine reads it through {@code io.pv2hvm.core.internal.SpecAccess}
+     */
+    @Deprecated
     public RetryPolicy retryPolicy() {
         return f.retryPolicy;
     }
 
-    /** Per-step retry overrides, by step name. */
+    /**
+     * Per-step retry overrides, by step name.
+     *
+     * @deprecated an engine setting: the engine reads it through {@code io.pv2hvm.core.internal.SpecAccess}
+     */
+    @Deprecated
     public Map<String, RetryPolicy> stepRetryPolicies() {
         return Map.copyOf(f.stepRetries);
     }
 
-    /** The retry policy that applies to a step. */
+    /**
+     * The retry policy that applies to a step.
+     *
+     * @deprecated an engine setting: the engine reads it through {@code io.pv2hvm.core.internal.SpecAccess}
+     */
+    @Deprecated
     public RetryPolicy retryPolicyFor(String stepName) {
         return f.stepRetries.getOrDefault(stepName, f.retryPolicy);
     }
 
-    /** User steps that run at the start of a phase. */
+    /**
+     * User steps that run at the start of a phase.
+     *
+     * @deprecated an engine setting: the engine reads it through {@code io.pv2hvm.core.internal.SpecAccess}
+     */
+    @Deprecated
     public List<Step> stepsBefore(Phase phase) {
         return List.copyOf(f.before.getOrDefault(phase, List.of()));
     }
 
-    /** User steps that run at the end of a phase. */
+    /**
+     * User steps that run at the end of a phase.
+     *
+     * @deprecated an engine setting: the engine reads it through {@code io.pv2hvm.core.internal.SpecAccess}
+     */
+    @Deprecated
     public List<Step> stepsAfter(Phase phase) {
         return List.copyOf(f.after.getOrDefault(phase, List.of()));
     }
 
-    /** Explicitly registered providers. */
+    /**
+     * Explicitly registered providers.
+     *
+     * @deprecated an engine setting: the engine reads it through {@code io.pv2hvm.core.internal.SpecAccess}
+     */
+    @Deprecated
     public List<StepProvider> providers() {
         return List.copyOf(f.providers);
     }
 
-    /** Registered listeners. */
+    /**
+     * Registered listeners.
+     *
+     * @deprecated an engine setting: the engine reads it through {@code io.pv2hvm.core.internal.SpecAccess}
+     */
+    @Deprecated
     public List<MigrationListener> listeners() {
         return List.copyOf(f.listeners);
     }
 
-    /** The journal: the one given, else the default under {@code ~/.pv2hvm/journal}. */
+    /**
+     * The journal: the one given, else the default under {@code ~/.pv2hvm/journal}.
+     *
+     * @deprecated an engine setting: the engine reads it through {@code io.pv2hvm.core.internal.SpecAccess}
+     */
+    @Deprecated
     public Journal journal() {
         return f.journal != null ? f.journal : FileJournal.defaultLocation();
     }
 
-    /** Whether losing instance-store data was accepted. */
+    /**
+     * Whether losing instance-store data was accepted.
+     *
+     * @deprecated read {@code options().acceptingInstanceStoreLoss()}
+     */
+    @Deprecated
     public boolean acceptInstanceStoreLoss() {
         return f.acceptInstanceStoreLoss;
     }
 
-    /** Whether drifting from a CloudFormation stack was accepted. */
+    /**
+     * Whether drifting from a CloudFormation stack was accepted.
+     *
+     * @deprecated read {@code options().acceptingStackDrift()}
+     */
+    @Deprecated
     public boolean acceptStackDrift() {
         return f.acceptStackDrift;
     }
 
-    /** The trial instance's health command, if any. */
+    /**
+     * The trial instance's health command, if any.
+     *
+     * @deprecated read {@code options().healthCommand()}
+     */
+    @Deprecated
     public Optional<String> healthCommand() {
         return Optional.ofNullable(f.healthCommand);
     }
 
-    /** Whether the source is kept after cutover. */
+    /**
+     * Whether the source is kept after cutover.
+     *
+     * @deprecated read {@code options().keepingSource()}
+     */
+    @Deprecated
     public boolean keepSource() {
         return f.keepSource;
     }
 
-    /** The clock. */
+    /**
+     * The clock.
+     *
+     * @deprecated an engine setting: the engine reads it through {@code io.pv2hvm.core.internal.SpecAccess}
+     */
+    @Deprecated
     public Clock clock() {
         return f.clock;
     }
 
-    /** The sleeper. */
+    /**
+     * The sleeper.
+     *
+     * @deprecated an engine setting: the engine reads it through {@code io.pv2hvm.core.internal.SpecAccess}
+     */
+    @Deprecated
     public Sleeper sleeper() {
         return f.sleeper;
     }
@@ -342,8 +551,15 @@ public final class MigrationSpec {
     /**
      * The options that define what the migration does (not how it is observed or carried), as
      * journaled when it starts; a resumed migration must have the same.
+     *
+     * @deprecated an engine setting: the engine reads it through {@code io.pv2hvm.core.internal.SpecAccess}
      */
+    @Deprecated
     public Map<String, String> persistentOptions() {
+        return persistent(f);
+    }
+
+    private static Map<String, String> persistent(Fields f) {
         Map<String, String> m = new LinkedHashMap<>();
         m.put("instanceId", f.instanceId);
         m.put("preserveIps", Boolean.toString(f.preserveIps));
@@ -395,7 +611,7 @@ public final class MigrationSpec {
 
     @Override
     public String toString() {
-        return "MigrationSpec" + persistentOptions();
+        return "MigrationSpec" + persistent(f);
     }
 
     private MigrationSpec withUserStep(Phase phase, Step step, boolean before) {
@@ -416,6 +632,148 @@ public final class MigrationSpec {
         Fields copy = f.copy();
         change.accept(copy);
         return new MigrationSpec(copy);
+    }
+
+    /** What the user set, read-only; steps get this instead of the spec. */
+    private static final class Options implements MigrationOptions {
+        private final Fields f;
+
+        Options(Fields f) {
+            this.f = f;
+        }
+
+        @Override
+        public String instanceId() {
+            return f.instanceId;
+        }
+
+        @Override
+        public boolean preservingIps() {
+            return f.preserveIps;
+        }
+
+        @Override
+        public boolean keepingSource() {
+            return f.keepSource;
+        }
+
+        @Override
+        public boolean acceptingInstanceStoreLoss() {
+            return f.acceptInstanceStoreLoss;
+        }
+
+        @Override
+        public boolean acceptingStackDrift() {
+            return f.acceptStackDrift;
+        }
+
+        @Override
+        public Optional<String> instanceType() {
+            return Optional.ofNullable(f.instanceType);
+        }
+
+        @Override
+        public Optional<ConversionStrategy> strategy() {
+            return Optional.ofNullable(f.strategy);
+        }
+
+        @Override
+        public Worker worker() {
+            return f.worker;
+        }
+
+        @Override
+        public Optional<CommandTransport> transport() {
+            return Optional.ofNullable(f.transport);
+        }
+
+        @Override
+        public Optional<String> healthCommand() {
+            return Optional.ofNullable(f.healthCommand);
+        }
+
+        @Override
+        public String toString() {
+            return "MigrationOptions" + persistent(f);
+        }
+    }
+
+    /** The engine's view of this spec, handed out by {@link SpecAccess#of}. */
+    private final class Access extends SpecAccess {
+        @Override
+        public MigrationSpec spec() {
+            return MigrationSpec.this;
+        }
+
+        @Override
+        public String instanceId() {
+            return f.instanceId;
+        }
+
+        @Override
+        public Optional<String> migrationId() {
+            return Optional.ofNullable(f.migrationId);
+        }
+
+        @Override
+        public boolean resuming() {
+            return f.resuming;
+        }
+
+        @Override
+        public RetryPolicy retryPolicyFor(String stepName) {
+            return f.stepRetries.getOrDefault(stepName, f.retryPolicy);
+        }
+
+        @Override
+        public Map<String, RetryPolicy> stepRetryPolicies() {
+            return Map.copyOf(f.stepRetries);
+        }
+
+        @Override
+        public Optional<RetryRegistry> retryRegistry() {
+            return Optional.ofNullable(f.retryRegistry);
+        }
+
+        @Override
+        public List<Step> stepsBefore(Phase phase) {
+            return List.copyOf(f.before.getOrDefault(phase, List.of()));
+        }
+
+        @Override
+        public List<Step> stepsAfter(Phase phase) {
+            return List.copyOf(f.after.getOrDefault(phase, List.of()));
+        }
+
+        @Override
+        public List<StepProvider> providers() {
+            return List.copyOf(f.providers);
+        }
+
+        @Override
+        public List<MigrationListener> listeners() {
+            return List.copyOf(f.listeners);
+        }
+
+        @Override
+        public Journal journal() {
+            return f.journal != null ? f.journal : FileJournal.defaultLocation();
+        }
+
+        @Override
+        public Clock clock() {
+            return f.clock;
+        }
+
+        @Override
+        public Sleeper sleeper() {
+            return f.sleeper;
+        }
+
+        @Override
+        public Map<String, String> persistentOptions() {
+            return persistent(f);
+        }
     }
 
     /** The mutable state behind one immutable spec; copied on every change. */

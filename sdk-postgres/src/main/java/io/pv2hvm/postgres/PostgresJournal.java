@@ -1,10 +1,9 @@
 package io.pv2hvm.postgres;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import io.pv2hvm.core.InvalidSpecException;
 import io.pv2hvm.core.JournalException;
 import io.pv2hvm.core.JournalLockedException;
-import io.pv2hvm.core.internal.Json;
+import io.pv2hvm.core.journal.JournalEntries;
 import io.pv2hvm.core.journal.MigrationIds;
 import io.pv2hvm.core.spi.Journal;
 import io.pv2hvm.core.spi.JournalEntry;
@@ -131,7 +130,7 @@ public final class PostgresJournal implements Journal {
     @Override
     public void append(JournalEntry entry) {
         String id = MigrationIds.requireValid(entry.migrationId());
-        String json = Json.write(entry);
+        String json = JournalEntries.toJson(entry);
         try (Connection c = open()) {
             c.setAutoCommit(false);
             try {
@@ -206,8 +205,8 @@ public final class PostgresJournal implements Journal {
             try (ResultSet rs = q.executeQuery()) {
                 while (rs.next()) {
                     try {
-                        entries.add(Json.mapper().readValue(rs.getString(2), JournalEntry.class));
-                    } catch (JsonProcessingException e) {
+                        entries.add(JournalEntries.fromJson(rs.getString(2)));
+                    } catch (JournalException e) {
                         throw new JournalException("Entry " + rs.getLong(1) + " of migration " + id + " in the journal "
                                 + description + " is damaged; it cannot be resumed automatically. Inspect the row.", e);
                     }

@@ -1,9 +1,7 @@
 package io.pv2hvm.core.journal;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import io.pv2hvm.core.JournalException;
 import io.pv2hvm.core.JournalLockedException;
-import io.pv2hvm.core.internal.Json;
 import io.pv2hvm.core.internal.ProcessLocks;
 import io.pv2hvm.core.spi.Journal;
 import io.pv2hvm.core.spi.JournalEntry;
@@ -72,7 +70,7 @@ public final class FileJournal implements Journal {
     @Override
     public synchronized void append(JournalEntry entry) {
         Path file = fileOf(entry.migrationId());
-        byte[] line = (Json.write(entry) + "\n").getBytes(StandardCharsets.UTF_8);
+        byte[] line = (JournalEntries.toJson(entry) + "\n").getBytes(StandardCharsets.UTF_8);
         requirePrivate(file);
         try {
             createDirectory();
@@ -116,8 +114,8 @@ public final class FileJournal implements Journal {
                 continue;
             }
             try {
-                entries.add(Json.mapper().readValue(line, JournalEntry.class));
-            } catch (JsonProcessingException e) {
+                entries.add(JournalEntries.fromJson(line));
+            } catch (JournalException e) {
                 if (last && !lastLineComplete) {
                     LOG.warn("Ignoring the torn last line of {} (the process stopped while writing it)", file);
                     break;
@@ -151,7 +149,7 @@ public final class FileJournal implements Journal {
             if (held == null) {
                 throw lockedBy(migrationId, ch);
             }
-            Instant since = Instant.now();
+            Instant since = Instant.now(); // wall time on purpose: other processes read it in the lock file
             ch.truncate(0);
             ch.write(ByteBuffer.wrap((ProcessHandle.current().pid() + " " + ProcessLocks.hostName() + " " + since
                     + "\n").getBytes(StandardCharsets.UTF_8)), 0);

@@ -16,10 +16,13 @@ import java.util.Objects;
  */
 public record JournalEntry(Instant time, String migrationId, Type type, String step, Map<String, String> data) {
 
-    /** The kinds of journal entries. */
+    /**
+     * The kinds of journal entries. {@code STEP_CLEANED_UP} records that a done step's
+     * {@code Step.cleanup} hook ran (or failed, with a {@code WARNING}), so a resume skips it.
+     */
     public enum Type {
         MIGRATION_STARTED, STEP_STARTED, STEP_DONE, STEP_FAILED, STEP_COMPENSATED, COMPENSATION_FAILED,
-        RESOURCE_CREATED, RESOURCE_DELETED, FACT, WARNING, MIGRATION_SUCCEEDED, MIGRATION_FAILED
+        RESOURCE_CREATED, RESOURCE_DELETED, FACT, WARNING, MIGRATION_SUCCEEDED, MIGRATION_FAILED, STEP_CLEANED_UP
     }
 
     /** Validates and copies. */

@@ -15,6 +15,19 @@ public interface StepProvider {
     /** A short name for messages and the plan, e.g. {@code aws}. */
     String name();
 
-    /** The steps for this spec, in execution order within each phase. */
+    /**
+     * The steps for this spec, in execution order within each phase. {@code plan()} calls this
+     * alone, so it may build step objects but should not open a client or need a region.
+     */
     List<ProvidedStep> steps(MigrationSpec spec);
+
+    /**
+     * One run: its steps plus what they hold open. Called by {@code run()} and {@code runAsync()}
+     * only; the engine closes the session in a {@code finally}. The default is the steps of
+     * {@link #steps} with nothing to close; a provider that creates transports or clients for a
+     * run returns {@code RunSession.of(steps, thoseClients...)}.
+     */
+    default RunSession open(MigrationSpec spec, RunEnvironment environment) {
+        return RunSession.of(steps(spec));
+    }
 }

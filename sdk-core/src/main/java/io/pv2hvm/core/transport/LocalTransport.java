@@ -15,10 +15,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermission;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -36,19 +39,30 @@ public final class LocalTransport implements CommandTransport {
     private static final Duration DRAIN_GRACE = Duration.ofSeconds(10);
 
     private final File workingDirectory;
+    private final Clock clock;
 
-    private LocalTransport(File workingDirectory) {
+    private LocalTransport(File workingDirectory, Clock clock) {
         this.workingDirectory = workingDirectory;
+        this.clock = clock;
     }
 
     /** A transport that runs commands in the current working directory. */
     public static LocalTransport create() {
-        return new LocalTransport(null);
+        return new LocalTransport(null, Clock.systemUTC());
     }
 
     /** A transport that runs commands in {@code directory}. */
     public static LocalTransport in(Path directory) {
-        return new LocalTransport(directory.toFile());
+        return new LocalTransport(directory.toFile(), Clock.systemUTC());
+    }
+
+    /**
+     * This transport, measuring each command's duration on {@code clock} (the migration's, so
+     * that timings share one time source) instead of the system clock. The command timeout and the
+     * output drain stay in real time: they bound a real process.
+     */
+    public LocalTransport withClock(Clock clock) {
+        return new LocalTransport(workingDirectory, Objects.requireNonNull(clock, "clock"));
     }
 
     @Override
@@ -56,7 +70,7 @@ public final class LocalTransport implements CommandTransport {
         ProcessBuilder pb = new ProcessBuilder(command.argv()).directory(workingDirectory)
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
         pb.environment().putAll(command.environment());
-        long start = System.nanoTime();
+        Instant start = clock.instant();
         Process process;
         try {
             process = pb.start();
@@ -80,7 +94,10 @@ public final class LocalTransport implements CommandTransport {
             Thread.currentThread().interrupt();
             throw new TransportException("Interrupted while running (process tree killed): " + command, e, false);
         }
-        Duration took = Duration.ofNanos(System.nanoTime() - start);
+        Duration took = Duration.between(start, clock.instant());
+        if (took.isNegative()) {
+            took = Duration.ZERO; // a wall clock set back meanwhile
+        }
         if (capture.consumerFailure() != null) {
             throw capture.consumerFailure();
         }
@@ -119,6 +136,7 @@ public final class LocalTransport implements CommandTransport {
     }
 
     private static void join(Thread... threads) throws InterruptedException {
+        // Real time on purpose: Thread.join waits in real time, whatever the migration's clock says.
         long deadline = System.nanoTime() + DRAIN_GRACE.toNanos();
         for (Thread t : threads) {
             t.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));

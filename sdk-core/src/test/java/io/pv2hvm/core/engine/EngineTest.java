@@ -5,7 +5,9 @@ import io.pv2hvm.core.Facts;
 import io.pv2hvm.core.InvalidSpecException;
 import io.pv2hvm.core.Migration;
 import io.pv2hvm.core.MigrationException;
+import io.pv2hvm.core.MigrationFuture;
 import io.pv2hvm.core.MigrationListener;
+import io.pv2hvm.core.MigrationPlan;
 import io.pv2hvm.core.MigrationResult;
 import io.pv2hvm.core.MigrationSpec;
 import io.pv2hvm.core.Phase;
@@ -15,7 +17,11 @@ import io.pv2hvm.core.RetryPolicy;
 import io.pv2hvm.core.StepFailedException;
 import io.pv2hvm.core.journal.InMemoryJournal;
 import io.pv2hvm.core.spi.JournalEntry;
+import io.pv2hvm.core.spi.ProvidedStep;
+import io.pv2hvm.core.spi.RunEnvironment;
+import io.pv2hvm.core.spi.RunSession;
 import io.pv2hvm.core.spi.StepContext;
+import io.pv2hvm.core.spi.StepProvider;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -345,6 +351,179 @@ class EngineTest {
         assertThat(seen).containsSubsequence("begin " + MIGRATION + "-2", "start convert",
                 "undo preflight", "end " + MIGRATION + "-2 StepFailedException");
         assertThat(seen).filteredOn(e -> e.startsWith("end ")).hasSize(1);
+    }
+
+    @Test
+    void cleanupHooks_runOnSuccessInReverseStepOrder_beforeTheCleanupPhase_andAreJournaled() {
+        rec.whenCleanedUp("prepare", c -> { }).whenCleanedUp("verify", c -> { }).whenCleanedUp("cutover", c -> { });
+
+        MigrationResult result = spec().run();
+
+        assertThat(rec.cleanups()).containsExactly("cutover", "verify", "prepare");
+        int firstHook = rec.events.indexOf("cleanup:cutover");
+        assertThat(rec.events.indexOf("run:confirm")).isLessThan(firstHook);
+        assertThat(rec.events.indexOf("run:cleanup")).isGreaterThan(rec.events.indexOf("cleanup:prepare"));
+        assertThat(journal.read(MIGRATION)).filteredOn(e -> e.type() == JournalEntry.Type.STEP_CLEANED_UP)
+                .extracting(JournalEntry::step).containsExactly("cutover", "verify", "prepare");
+        assertThat(result.timings()).extracting(t -> t.step()).containsExactly("preflight", "prepare", "convert",
+                "register", "verify", "cutover", "confirm", "cleanup");
+    }
+
+    @Test
+    void cleanupHooks_whenOneFails_warnAndTheOthersStillRun() {
+        rec.whenCleanedUp("prepare", c -> { }).whenCleanedUp("verify", Recorder.fail("trial still there"));
+
+        MigrationResult result = spec().run();
+
+        assertThat(rec.cleanups()).containsExactly("verify", "prepare");
+        assertThat(rec.undos()).isEmpty();
+        assertThat(result.warnings()).anySatisfy(w -> assertThat(w).contains("verify").contains("trial still there"));
+    }
+
+    @Test
+    void cleanupHooks_neverRunWhenTheMigrationFails() {
+        rec.whenCleanedUp("prepare", c -> { }).when("cutover", Recorder.fail("boom"));
+
+        assertThatThrownBy(() -> spec().run()).isInstanceOf(StepFailedException.class);
+
+        assertThat(rec.cleanups()).isEmpty();
+        assertThat(rec.undos()).contains("prepare");
+    }
+
+    @Test
+    void cleanupHooks_withoutACleanupPhase_runAtTheEnd() {
+        rec.whenCleanedUp("prepare", c -> { });
+
+        Migration.of(ID).toHvm().withMigrationId(MIGRATION).withJournal(journal).withSleeper(sleeper)
+                .withProvider(rec.provider("test", Phase.PREFLIGHT, Phase.PREPARE, Phase.CONVERT)).run();
+
+        assertThat(rec.events).endsWith("run:convert", "cleanup:prepare");
+    }
+
+    @Test
+    void cleanupHooks_ofStepsWithoutOne_leaveTheJournalAsBefore() {
+        spec().run();
+
+        assertThat(journal.read(MIGRATION)).noneMatch(e -> e.type() == JournalEntry.Type.STEP_CLEANED_UP);
+    }
+
+    /** A provider whose sessions record their opening and closing (and whether they owned something that closed). */
+    private StepProvider sessionRecording(List<String> log, String name, Phase... phases) {
+        StepProvider steps = rec.provider(name, phases);
+        return new StepProvider() {
+            @Override
+            public String name() {
+                return name;
+            }
+
+            @Override
+            public List<ProvidedStep> steps(MigrationSpec spec) {
+                return steps.steps(spec);
+            }
+
+            @Override
+            public RunSession open(MigrationSpec spec, RunEnvironment environment) {
+                log.add("open:" + name + ":" + environment.migrationId());
+                return RunSession.of(steps.steps(spec), () -> log.add("close-client:" + name),
+                        () -> log.add("close-transport:" + name));
+            }
+        };
+    }
+
+    @Test
+    void run_closesEverySession_onSuccessFailureAndCancel() throws Exception {
+        List<String> ok = Collections.synchronizedList(new ArrayList<>());
+        Migration.of(ID).toHvm().withMigrationId(MIGRATION).withJournal(journal).withSleeper(sleeper)
+                .withProvider(sessionRecording(ok, "test", Phase.PREPARE))
+                .withProvider(sessionRecording(ok, "second", Phase.CUTOVER)).run();
+        assertThat(ok).containsExactly("open:test:" + MIGRATION, "open:second:" + MIGRATION,
+                "close-transport:second", "close-client:second", "close-transport:test", "close-client:test");
+
+        List<String> failed = Collections.synchronizedList(new ArrayList<>());
+        rec.when("convert", Recorder.fail("boom"));
+        assertThatThrownBy(() -> Migration.of(ID).toHvm().withMigrationId("mig-engine-failed").withJournal(journal)
+                .withSleeper(sleeper).withProvider(sessionRecording(failed, "test", Phase.values())).run())
+                .isInstanceOf(StepFailedException.class);
+        assertThat(failed).containsExactly("open:test:mig-engine-failed", "close-transport:test", "close-client:test");
+
+        List<String> cancelled = Collections.synchronizedList(new ArrayList<>());
+        java.util.concurrent.CountDownLatch waiting = new java.util.concurrent.CountDownLatch(1);
+        rec.when("convert", c -> {
+            waiting.countDown();
+            c.sleep(Duration.ofMinutes(10));
+        });
+        MigrationFuture future = Migration.of(ID).toHvm().withMigrationId("mig-engine-cancelled").withJournal(journal)
+                .withProvider(sessionRecording(cancelled, "test", Phase.values())).runAsync();
+        assertThat(waiting.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        future.cancel(true);
+        future.stopped().get(10, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(future).isCancelled();
+        assertThat(cancelled).containsExactly("open:test:mig-engine-cancelled", "close-transport:test",
+                "close-client:test");
+    }
+
+    @Test
+    void run_whenAStepCrashesTheRun_stillClosesTheSession() {
+        List<String> log = Collections.synchronizedList(new ArrayList<>());
+        rec.when("verify", c -> {
+            throw new Recorder.SimulatedCrash();
+        });
+
+        assertThatThrownBy(() -> Migration.of(ID).toHvm().withMigrationId(MIGRATION).withJournal(journal)
+                .withSleeper(sleeper).withProvider(sessionRecording(log, "test", Phase.values())).run())
+                .isInstanceOf(Recorder.SimulatedCrash.class);
+        assertThat(log).endsWith("close-transport:test", "close-client:test");
+    }
+
+    @Test
+    void plan_opensNoSession() {
+        List<String> log = Collections.synchronizedList(new ArrayList<>());
+
+        MigrationPlan plan = Migration.of(ID).toHvm().withProvider(sessionRecording(log, "test", Phase.values())).plan();
+
+        assertThat(plan.steps()).hasSize(Phase.values().length);
+        assertThat(log).isEmpty();
+    }
+
+    @Test
+    void runSession_closesWhatItOwnsOnce_andKeepsClosingPastAFailure() {
+        List<String> log = new ArrayList<>();
+        RunSession session = RunSession.of(List.of(), () -> log.add("first"), () -> {
+            throw new IllegalStateException("broken");
+        }, () -> log.add("last"));
+
+        session.close();
+        session.close();
+
+        assertThat(log).containsExactly("last", "first");
+    }
+
+    @Test
+    void timings_comeFromTheRunsClock() {
+        java.time.Instant t0 = java.time.Instant.parse("2031-01-01T00:00:00Z");
+        java.util.concurrent.atomic.AtomicLong reads = new java.util.concurrent.atomic.AtomicLong();
+        java.time.Clock minutePerRead = new java.time.Clock() {
+            @Override
+            public java.time.ZoneId getZone() {
+                return java.time.ZoneOffset.UTC;
+            }
+
+            @Override
+            public java.time.Clock withZone(java.time.ZoneId zone) {
+                return this;
+            }
+
+            @Override
+            public java.time.Instant instant() {
+                return t0.plus(Duration.ofMinutes(reads.getAndIncrement()));
+            }
+        };
+
+        MigrationResult result = spec().withClock(minutePerRead).run();
+
+        // Each step reads the clock when it starts and when it ends; nothing in between here.
+        assertThat(result.timings()).allSatisfy(t -> assertThat(t.took()).isEqualTo(Duration.ofMinutes(1)));
+        assertThat(result.total()).isGreaterThan(Duration.ofMinutes(result.timings().size()));
     }
 
     @Test

@@ -21,6 +21,13 @@ final class Recorder {
     final List<String> events = Collections.synchronizedList(new ArrayList<>());
     private final Map<String, Consumer<StepContext>> behaviours = new HashMap<>();
     private final Map<String, Consumer<StepContext>> undoBehaviours = new HashMap<>();
+    private final Map<String, Consumer<StepContext>> cleanupHooks = new HashMap<>();
+
+    /** Gives step {@code name} a {@link Step#cleanup} hook that records "cleanup:name" and does {@code behaviour}. */
+    Recorder whenCleanedUp(String name, Consumer<StepContext> behaviour) {
+        cleanupHooks.put(name, behaviour);
+        return this;
+    }
 
     /** Makes the compensation of step {@code name} do {@code behaviour} (e.g. wait). */
     Recorder whenUndone(String name, Consumer<StepContext> behaviour) {
@@ -35,6 +42,40 @@ final class Recorder {
     }
 
     Step step(String name) {
+        Step plain = plainStep(name);
+        if (!cleanupHooks.containsKey(name)) {
+            return plain;
+        }
+        return new Step() {
+            @Override
+            public String name() {
+                return name;
+            }
+
+            @Override
+            public void run(StepContext context) {
+                plain.run(context);
+            }
+
+            @Override
+            public void compensate(StepContext context) {
+                plain.compensate(context);
+            }
+
+            @Override
+            public void cleanup(StepContext context) {
+                events.add("cleanup:" + name);
+                cleanupHooks.get(name).accept(context);
+            }
+
+            @Override
+            public StepDescription describe() {
+                return plain.describe();
+            }
+        };
+    }
+
+    private Step plainStep(String name) {
         return new Step() {
             @Override
             public String name() {
@@ -85,6 +126,10 @@ final class Recorder {
 
     List<String> runs() {
         return events.stream().filter(e -> e.startsWith("run:")).map(e -> e.substring(4)).toList();
+    }
+
+    List<String> cleanups() {
+        return events.stream().filter(e -> e.startsWith("cleanup:")).map(e -> e.substring(8)).toList();
     }
 
     List<String> undos() {

@@ -81,6 +81,101 @@ class ResumeTest {
     }
 
     @Test
+    void cleanupHooks_runInReverseOnce_evenWhenResumed() {
+        Recorder first = new Recorder().whenCleanedUp("prepare", c -> { }).whenCleanedUp("verify", c -> { })
+                .when("cleanup", c -> {
+                    throw new Recorder.SimulatedCrash();
+                });
+        assertThatThrownBy(() -> spec(first, FileJournal.in(dir)).run()).isInstanceOf(Recorder.SimulatedCrash.class);
+        assertThat(first.cleanups()).containsExactly("verify", "prepare");
+
+        Recorder second = new Recorder().whenCleanedUp("prepare", c -> { }).whenCleanedUp("verify", c -> { });
+        Migration.resume(MIGRATION, FileJournal.in(dir)).withProvider(second.onePerPhase()).run();
+
+        assertThat(second.runs()).containsExactly("cleanup");
+        assertThat(second.cleanups()).isEmpty();
+    }
+
+    @Test
+    void cleanupHooks_crashedBetweenTwoHooks_resumeRunsOnlyTheRest() {
+        Recorder first = new Recorder().whenCleanedUp("prepare", c -> {
+            throw new Recorder.SimulatedCrash();
+        }).whenCleanedUp("verify", c -> { });
+        assertThatThrownBy(() -> spec(first, FileJournal.in(dir)).run()).isInstanceOf(Recorder.SimulatedCrash.class);
+
+        Recorder second = new Recorder().whenCleanedUp("prepare", c -> { }).whenCleanedUp("verify", c -> { });
+        Migration.resume(MIGRATION, FileJournal.in(dir)).withProvider(second.onePerPhase()).run();
+
+        assertThat(second.cleanups()).containsExactly("prepare");
+        assertThat(second.runs()).containsExactly("cleanup");
+    }
+
+    /** A JSON fact's value type, as a step of the 0.1 fixture journaled it. */
+    record Volume(String id, int size) {
+    }
+
+    @Test
+    void resume_ofAV1Journal_readsStringFacts() throws Exception {
+        java.nio.file.Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+        java.nio.file.Path file = FileJournal.in(dir).fileOf("mig-v1-fixture");
+        try (java.io.InputStream in = ResumeTest.class.getResourceAsStream("/journals/v1-in-progress.jsonl")) {
+            java.nio.file.Files.copy(in, file);
+        }
+        java.nio.file.Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        Object[] seen = new Object[5];
+        Recorder second = new Recorder().when("convert", c -> {
+            seen[0] = c.get(io.pv2hvm.core.spi.FactKey.bool("test.flag"));
+            seen[1] = c.get(io.pv2hvm.core.spi.FactKey.strings("test.list"));
+            seen[2] = c.get(io.pv2hvm.core.spi.FactKey.json("test.object", Volume.class));
+            seen[3] = c.fact("test.list").orElse(null);
+            seen[4] = c.fact("test.object").orElse(null);
+        });
+
+        MigrationResult result = Migration.resume("mig-v1-fixture", FileJournal.in(dir))
+                .withProvider(second.onePerPhase()).run();
+
+        assertThat(second.runs()).containsExactly("convert", "register", "verify", "cutover", "confirm", "cleanup");
+        assertThat(seen).containsExactly(true, List.of("a", "b"), new Volume("vol-0123", 8), "a,b",
+                "{\"id\":\"vol-0123\",\"size\":8}");
+        assertThat(result.timings()).filteredOn(StepTiming::resumed).extracting(StepTiming::step)
+                .containsExactly("preflight", "prepare");
+    }
+
+    @Test
+    void typedFacts_areJournaledAsJsonBesideTheirPlainText_andAResumeReadsThem() {
+        io.pv2hvm.core.spi.FactKey<List<String>> ips = io.pv2hvm.core.spi.FactKey.strings("test.ips");
+        io.pv2hvm.core.spi.FactKey<Volume> volume = io.pv2hvm.core.spi.FactKey.json("test.volume", Volume.class);
+        Recorder first = new Recorder()
+                .when("prepare", c -> {
+                    c.put(ips, List.of("10.0.0.5", "10.0.0.6"));
+                    c.put(volume, new Volume("vol-0abc", 16));
+                })
+                .when("convert", c -> {
+                    throw new Recorder.SimulatedCrash();
+                });
+        assertThatThrownBy(() -> spec(first, FileJournal.in(dir)).run()).isInstanceOf(Recorder.SimulatedCrash.class);
+
+        List<JournalEntry> entries = FileJournal.in(dir).read(MIGRATION);
+        assertThat(entries.get(0).data()).containsEntry("journalFormat", "2");
+        assertThat(entries).filteredOn(e -> e.type() == JournalEntry.Type.FACT).extracting(JournalEntry::data)
+                .containsExactly(
+                        Map.of("key", "test.ips", "value", "10.0.0.5,10.0.0.6", "json", "[\"10.0.0.5\",\"10.0.0.6\"]"),
+                        Map.of("key", "test.volume", "value", "{\"id\":\"vol-0abc\",\"size\":16}",
+                                "json", "{\"id\":\"vol-0abc\",\"size\":16}"));
+
+        Object[] seen = new Object[3];
+        Recorder second = new Recorder().when("convert", c -> {
+            seen[0] = c.get(ips);
+            seen[1] = c.get(volume);
+            seen[2] = c.fact("test.ips").orElse(null);
+        });
+        Migration.resume(MIGRATION, FileJournal.in(dir)).withProvider(second.onePerPhase()).run();
+
+        assertThat(seen).containsExactly(List.of("10.0.0.5", "10.0.0.6"), new Volume("vol-0abc", 16),
+                "10.0.0.5,10.0.0.6");
+    }
+
+    @Test
     void resume_keepsAnAcceptedStackDrift() {
         Journal journal = FileJournal.in(dir);
         Recorder first = new Recorder().when("convert", c -> {

@@ -28,6 +28,32 @@ class LocalTransportTest {
     Path dir;
 
     @Test
+    void exec_measuresItsDurationOnTheGivenClock() {
+        java.time.Instant t0 = java.time.Instant.parse("2031-01-01T00:00:00Z");
+        java.util.concurrent.atomic.AtomicInteger reads = new java.util.concurrent.atomic.AtomicInteger();
+        java.time.Clock ticking = new java.time.Clock() {
+            @Override
+            public java.time.ZoneId getZone() {
+                return java.time.ZoneOffset.UTC;
+            }
+
+            @Override
+            public java.time.Clock withZone(java.time.ZoneId zone) {
+                return this;
+            }
+
+            @Override
+            public java.time.Instant instant() {
+                return t0.plus(Duration.ofMinutes(7L * reads.getAndIncrement()));
+            }
+        };
+
+        CommandResult r = LocalTransport.create().withClock(ticking).exec(Command.bash("true"));
+
+        assertThat(r.duration()).isEqualTo(Duration.ofMinutes(7));
+    }
+
+    @Test
     void exec_returnsTheExitCode_andANonZeroExitIsAResultNotAnException() {
         assertThat(transport.exec(Command.bash("exit 0")).exitCode()).isZero();
         CommandResult r = transport.exec(Command.bash("echo 'disk not found' >&2; exit 3"));

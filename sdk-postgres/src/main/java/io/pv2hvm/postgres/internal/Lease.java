@@ -73,7 +73,7 @@ public final class Lease implements JournalLock {
                     take.setString(1, migrationId);
                     take.setObject(2, holder);
                     take.setLong(3, ProcessHandle.current().pid());
-                    take.setString(4, io.pv2hvm.core.internal.ProcessLocks.hostName());
+                    take.setString(4, io.pv2hvm.core.journal.JournalEntries.hostName());
                     take.setLong(5, length.toMillis());
                     try (ResultSet rs = take.executeQuery()) {
                         if (rs.next()) {

@@ -4,6 +4,7 @@ import io.pv2hvm.core.Facts;
 import io.pv2hvm.core.InvalidSpecException;
 import io.pv2hvm.core.JournalException;
 import io.pv2hvm.core.MdcKeys;
+import io.pv2hvm.core.MigrationEvent;
 import io.pv2hvm.core.MigrationFuture;
 import io.pv2hvm.core.MigrationPlan;
 import io.pv2hvm.core.MigrationResult;
@@ -13,9 +14,11 @@ import io.pv2hvm.core.PlannedStep;
 import io.pv2hvm.core.PreflightException;
 import io.pv2hvm.core.StepFailedException;
 import io.pv2hvm.core.StepTiming;
+import io.pv2hvm.core.internal.SpecAccess;
 import io.pv2hvm.core.spi.JournalEntry.Type;
 import io.pv2hvm.core.spi.JournalLock;
 import io.pv2hvm.core.spi.Step;
+import io.pv2hvm.core.spi.StepContext;
 import io.pv2hvm.core.spi.StepDescription;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,15 +26,18 @@ import org.slf4j.MDC;
 
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
@@ -53,11 +59,11 @@ public final class Engine {
             .withZone(ZoneOffset.UTC);
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    private final MigrationSpec spec;
+    private final SpecAccess spec;
 
     /** An engine for one spec. */
     public Engine(MigrationSpec spec) {
-        this.spec = Objects.requireNonNull(spec, "spec");
+        this.spec = SpecAccess.of(Objects.requireNonNull(spec, "spec"));
     }
 
     /** The dry run: assembles and describes the steps without running or journaling anything. */
@@ -66,8 +72,9 @@ public final class Engine {
         int n = 1;
         for (AssembledStep s : StepAssembly.of(spec).steps()) {
             StepDescription d = s.step().describe();
-            planned.add(new PlannedStep(n++, s.phase(), s.name(), s.source(), d.summary(), d.creates(), d.changes(),
-                    s.phase().downtime()));
+            planned.add(PlannedStep.builder().number(n++).phase(s.phase()).name(s.name()).source(s.source())
+                    .summary(d.summary()).creates(d.creates()).changes(d.changes()).downtime(s.phase().downtime())
+                    .build());
         }
         return new MigrationPlan(spec.instanceId(), spec.persistentOptions(), planned);
     }
@@ -95,12 +102,17 @@ public final class Engine {
     }
 
     private MigrationResult execute(Cancellation cancellation) {
-        StepAssembly assembly = StepAssembly.of(spec);
         String id = spec.resuming() ? spec.migrationId().orElseThrow() : spec.migrationId().orElseGet(this::generateId);
-        // Held for the whole run and its rollback: a second process on this migration is refused
-        // before it reads or changes anything.
-        try (JournalLock lock = spec.journal().lock(id)) {
-            return execute(assembly, spec.resuming() ? resumeRun(id, cancellation) : newRun(id, cancellation));
+        // Opened before the lock so that a spec the providers refuse is refused, as before, without
+        // touching the journal; closed on success, failure, cancellation and Error alike.
+        try (Sessions sessions = Sessions.open(StepAssembly.providers(spec), spec.spec(),
+                new Environment(id, spec.clock(), spec.sleeper()))) {
+            StepAssembly assembly = StepAssembly.of(spec, sessions.contributions());
+            // Held for the whole run and its rollback: a second process on this migration is refused
+            // before it reads or changes anything.
+            try (JournalLock lock = spec.journal().lock(id)) {
+                return execute(assembly, spec.resuming() ? resumeRun(id, cancellation) : newRun(id, cancellation));
+            }
         }
     }
 
@@ -111,7 +123,7 @@ public final class Engine {
         JournalReplay state = run.state();
         Set<String> doneEarlier = new HashSet<>();
         MDC.put(MdcKeys.MIGRATION_ID, id);
-        run.listeners().fire(l -> l.migrationStarted(id));
+        run.listeners().fire(new MigrationEvent.MigrationStarted(id, run.now(), spec.resuming()));
         Throwable error = null;
         try {
             switch (state.status()) {
@@ -132,13 +144,21 @@ public final class Engine {
                     // IN_PROGRESS: continue below.
                 }
             }
+            boolean cleanedUp = false;
             for (AssembledStep s : assembly.steps()) {
+                if (!cleanedUp && s.phase() == Phase.CLEANUP) {
+                    runCleanupHooks(run, assembly);
+                    cleanedUp = true;
+                }
                 if (state.isDone(s.name())) {
                     LOG.info("Step {} was done in an earlier run; skipping", s.name());
                     doneEarlier.add(s.name());
                     continue;
                 }
                 runStep(run, assembly, s);
+            }
+            if (!cleanedUp) {
+                runCleanupHooks(run, assembly);
             }
             run.record(Type.MIGRATION_SUCCEEDED, null, Map.of());
             LOG.info("Migration {} succeeded", id);
@@ -148,7 +168,7 @@ public final class Engine {
             throw e;
         } finally {
             Throwable ended = error;
-            run.listeners().fire(l -> l.migrationFinished(id, ended));
+            run.listeners().fire(new MigrationEvent.MigrationFinished(id, run.now(), Optional.ofNullable(ended)));
             MDC.remove(MdcKeys.MIGRATION_ID);
         }
     }
@@ -166,9 +186,9 @@ public final class Engine {
                 }
             }
             run.record(Type.STEP_STARTED, s.name(), Map.of("phase", s.phase().name()));
-            run.listeners().fire(l -> l.stepStarted(id, s.name(), s.phase()));
+            run.listeners().fire(new MigrationEvent.StepStarted(id, run.now(), s.name(), s.phase()));
             LOG.info("Step {} ({}) started", s.name(), s.phase());
-            long start = System.nanoTime();
+            Instant start = run.now();
             RunContext context = new RunContext(run, s.name());
             try {
                 StepRetry.run(StepRetry.retryFor(s.name(), spec.retryPolicyFor(s.name()),
@@ -181,23 +201,65 @@ public final class Engine {
                     String message = "Cleanup step '" + s.name() + "' failed (" + describe(e) + "); the migration"
                             + " stands. Leftover temporaries carry pv2hvm tags: Migrations.sweep(...) removes them.";
                     run.record(Type.WARNING, s.name(), Map.of("message", message));
-                    run.listeners().fire(l -> l.warning(id, s.name(), message));
+                    run.listeners().fire(new MigrationEvent.Warning(id, run.now(), s.name(), message));
                     LOG.warn(message);
-                    run.record(Type.STEP_DONE, s.name(), Map.of("millis",
-                            Long.toString(Duration.ofNanos(System.nanoTime() - start).toMillis())));
+                    run.record(Type.STEP_DONE, s.name(), Map.of("millis", Long.toString(run.since(start).toMillis())));
                     return;
                 }
                 run.record(Type.STEP_FAILED, s.name(), Map.of("error", describe(e)));
-                run.listeners().fire(l -> l.stepFailed(id, s.name(), e));
+                run.listeners().fire(new MigrationEvent.StepFailed(id, run.now(), s.name(), e));
                 LOG.warn("Step {} failed: {}", s.name(), describe(e));
                 throw rollBack(run, assembly, s.name(), e);
             }
-            Duration took = Duration.ofNanos(System.nanoTime() - start);
+            Duration took = run.since(start);
             run.record(Type.STEP_DONE, s.name(), Map.of("millis", Long.toString(took.toMillis())));
-            run.listeners().fire(l -> l.stepFinished(id, s.name(), took));
+            run.listeners().fire(new MigrationEvent.StepFinished(id, run.now(), s.name(), took));
             LOG.info("Step {} done in {} ms", s.name(), took.toMillis());
         } finally {
             MDC.remove(MdcKeys.STEP);
+        }
+    }
+
+    /**
+     * Runs the {@link Step#cleanup} hook of every done step, most recent first, each once: a hook
+     * journaled as run is skipped on resume. Like a CLEANUP step, a failing hook becomes a warning.
+     * Cancellation no longer applies: the migration has succeeded and its temporaries must go.
+     */
+    private void runCleanupHooks(Run run, StepAssembly assembly) {
+        List<AssembledStep> steps = new ArrayList<>(assembly.steps());
+        Collections.reverse(steps);
+        for (AssembledStep s : steps) {
+            if (s.phase() == Phase.CLEANUP || !run.state().isDone(s.name()) || run.state().isCleanedUp(s.name())
+                    || !hasCleanupHook(s.step())) {
+                continue;
+            }
+            MDC.put(MdcKeys.STEP, s.name());
+            try {
+                s.step().cleanup(new RunContext(run, s.name(), true));
+                run.record(Type.STEP_CLEANED_UP, s.name(), Map.of());
+                LOG.info("Step {} cleaned up", s.name());
+            } catch (RuntimeException e) {
+                String message = "Cleaning up after step '" + s.name() + "' failed (" + describe(e) + "); the"
+                        + " migration stands. Leftover temporaries carry pv2hvm tags: Migrations.sweep(...) removes them.";
+                run.record(Type.WARNING, s.name(), Map.of("message", message));
+                run.listeners().fire(new MigrationEvent.Warning(run.migrationId(), run.now(), s.name(), message));
+                LOG.warn(message);
+                run.record(Type.STEP_CLEANED_UP, s.name(), Map.of("error", describe(e)));
+            } finally {
+                MDC.remove(MdcKeys.STEP);
+            }
+        }
+    }
+
+    /**
+     * Whether the step overrides {@link Step#cleanup}: only those are called and journaled, so a
+     * migration whose steps have no hook writes the same journal as before hooks existed.
+     */
+    private static boolean hasCleanupHook(Step step) {
+        try {
+            return step.getClass().getMethod("cleanup", StepContext.class).getDeclaringClass() != Step.class;
+        } catch (NoSuchMethodException e) {
+            return false;
         }
     }
 
@@ -222,7 +284,7 @@ public final class Engine {
             try {
                 step.compensate(new RunContext(run, name, true));
                 run.record(Type.STEP_COMPENSATED, name, Map.of());
-                run.listeners().fire(l -> l.stepCompensated(id, name));
+                run.listeners().fire(new MigrationEvent.StepCompensated(id, run.now(), name));
                 rolledBack.add(name);
                 LOG.info("Step {} compensated", name);
             } catch (RuntimeException e) {
@@ -248,7 +310,7 @@ public final class Engine {
                     + " choose another id.");
         }
         Run run = new Run(id, spec, JournalReplay.fresh(id, spec.clock().instant()), cancellation);
-        run.record(Type.MIGRATION_STARTED, null, spec.persistentOptions());
+        run.record(Type.MIGRATION_STARTED, null, JournalFormat.startedData(spec.persistentOptions()));
         LOG.info("Migration {} of {} started (journal: {})", id, spec.instanceId(), spec.journal().describe());
         return run;
     }
@@ -272,17 +334,20 @@ public final class Engine {
         Duration downtime = Duration.ZERO;
         for (AssembledStep s : assembly.steps()) {
             Duration took = state.durationOf(s.name());
-            timings.add(new StepTiming(s.name(), s.phase(), took, s.phase().downtime(), doneEarlier.contains(s.name())));
+            timings.add(StepTiming.builder().step(s.name()).phase(s.phase()).took(took).downtime(s.phase().downtime())
+                    .resumed(doneEarlier.contains(s.name())).build());
             if (s.phase().downtime()) {
                 downtime = downtime.plus(took);
             }
         }
         Map<String, String> facts = state.facts();
         Duration total = Duration.between(state.startedAt(), spec.clock().instant());
-        return new MigrationResult(run.migrationId(), spec.instanceId(), facts.get(Facts.NEW_INSTANCE_ID),
-                facts.get(Facts.NEW_IMAGE_ID), facts.get(Facts.BACKUP_IMAGE_ID), list(facts.get(Facts.IPS_BEFORE)),
-                list(facts.get(Facts.IPS_AFTER)), timings, total.isNegative() ? Duration.ZERO : total, downtime,
-                state.warnings(), state.remainingResources(), resultFacts(facts));
+        return MigrationResult.builder().migrationId(run.migrationId()).sourceInstanceId(spec.instanceId())
+                .newInstanceId(facts.get(Facts.NEW_INSTANCE_ID)).newImageId(facts.get(Facts.NEW_IMAGE_ID))
+                .backupImageId(facts.get(Facts.BACKUP_IMAGE_ID)).ipsBefore(list(facts.get(Facts.IPS_BEFORE)))
+                .ipsAfter(list(facts.get(Facts.IPS_AFTER))).timings(timings)
+                .total(total.isNegative() ? Duration.ZERO : total).downtime(downtime).warnings(state.warnings())
+                .resourcesKept(state.remainingResources()).facts(resultFacts(facts)).build();
     }
 
     /**

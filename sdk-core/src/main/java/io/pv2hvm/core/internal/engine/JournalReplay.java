@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -26,8 +27,11 @@ public final class JournalReplay {
     private final Set<String> started = new LinkedHashSet<>();
     private final Set<String> done = new LinkedHashSet<>();
     private final Set<String> compensated = new LinkedHashSet<>();
+    private final Set<String> cleanedUp = new LinkedHashSet<>();
     private final Map<String, Duration> durations = new LinkedHashMap<>();
     private final Map<String, String> facts = new LinkedHashMap<>();
+    private final Map<String, RawFact> rawFacts = new LinkedHashMap<>();
+    private String journalFormat = "1";
     private final List<Resource> resources = new ArrayList<>();
     private final Set<String> deleted = new LinkedHashSet<>();
     private final List<String> warnings = new ArrayList<>();
@@ -77,6 +81,8 @@ public final class JournalReplay {
         switch (e.type()) {
             case MIGRATION_STARTED -> {
                 options.putAll(e.data());
+                String format = options.remove(JournalFormat.VERSION_OPTION);
+                journalFormat = format == null ? "1" : format;
                 startedAt = e.time();
                 status = Status.IN_PROGRESS;
             }
@@ -92,10 +98,15 @@ public final class JournalReplay {
             }
             case STEP_COMPENSATED -> compensated.add(e.step());
             case COMPENSATION_FAILED -> compensated.add(e.step());
+            case STEP_CLEANED_UP -> cleanedUp.add(e.step());
             case RESOURCE_CREATED -> resources.add(new Resource(e.data().get("type"), e.data().get("id"),
                     e.data().get("role")));
             case RESOURCE_DELETED -> deleted.add(e.data().get("id"));
-            case FACT -> facts.put(e.data().get("key"), e.data().get("value"));
+            case FACT -> {
+                RawFact raw = new RawFact(e.data().get("json"), e.data().get("value"));
+                rawFacts.put(e.data().get("key"), raw);
+                facts.put(e.data().get("key"), raw.text());
+            }
             case WARNING -> warnings.add(e.data().get("message"));
             case MIGRATION_SUCCEEDED -> status = Status.SUCCEEDED;
             case MIGRATION_FAILED -> status = Status.FAILED;
@@ -103,7 +114,32 @@ public final class JournalReplay {
         }
     }
 
-    /** The options the migration was started with. */
+    /**
+     * A fact as journaled: {@code json} (format 2, typed puts) and/or {@code legacy}, the plain
+     * text every 0.1 entry and every untyped put has.
+     */
+    record RawFact(String json, String legacy) {
+        /** The text untyped readers see: the legacy text, else (a journal without it) the JSON. */
+        String text() {
+            return legacy != null ? legacy : json != null ? json : "";
+        }
+    }
+
+    /** The fact under {@code name}, else under the first of {@code olderNames} journaled. */
+    Optional<RawFact> rawFact(String name, List<String> olderNames) {
+        RawFact raw = rawFacts.get(name);
+        for (int i = 0; raw == null && i < olderNames.size(); i++) {
+            raw = rawFacts.get(olderNames.get(i));
+        }
+        return Optional.ofNullable(raw);
+    }
+
+    /** The journal format it was started with: "1" (0.1, no marker) or "2". */
+    String journalFormat() {
+        return journalFormat;
+    }
+
+    /** The options the migration was started with (the journal format marker is not one). */
     public Map<String, String> options() {
         return Map.copyOf(options);
     }
@@ -114,6 +150,11 @@ public final class JournalReplay {
 
     boolean isDone(String step) {
         return done.contains(step) && !compensated.contains(step);
+    }
+
+    /** Whether the step's cleanup hook ran in this or an earlier run. */
+    boolean isCleanedUp(String step) {
+        return cleanedUp.contains(step);
     }
 
     /** Steps that ran (fully or partly) and are not compensated yet, most recent first. */

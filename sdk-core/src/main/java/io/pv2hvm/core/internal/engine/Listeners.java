@@ -1,11 +1,11 @@
 package io.pv2hvm.core.internal.engine;
 
+import io.pv2hvm.core.MigrationEvent;
 import io.pv2hvm.core.MigrationListener;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.List;
-import java.util.function.Consumer;
 
 /** Calls every listener, so that a throwing listener can neither stop the others nor the migration. */
 final class Listeners {
@@ -17,10 +17,10 @@ final class Listeners {
         this.listeners = List.copyOf(listeners);
     }
 
-    void fire(Consumer<MigrationListener> event) {
+    void fire(MigrationEvent event) {
         for (MigrationListener l : listeners) {
             try {
-                event.accept(l);
+                l.onEvent(event);
             } catch (RuntimeException e) {
                 LOG.warn("Listener {} threw {}; ignored", l.getClass().getName(), e.toString());
             }

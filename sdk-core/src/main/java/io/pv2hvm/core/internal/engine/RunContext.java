@@ -1,9 +1,10 @@
 package io.pv2hvm.core.internal.engine;
 
 import io.pv2hvm.core.MigrationCancelledException;
-
+import io.pv2hvm.core.MigrationEvent;
 import io.pv2hvm.core.MigrationSpec;
 import io.pv2hvm.core.Resource;
+import io.pv2hvm.core.spi.FactKey;
 import io.pv2hvm.core.spi.JournalEntry.Type;
 import io.pv2hvm.core.spi.StepContext;
 import org.slf4j.Logger;
@@ -13,6 +14,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /** The {@link StepContext} of one step in one run; writes go to the journal first. */
 final class RunContext implements StepContext {
@@ -48,7 +50,7 @@ final class RunContext implements StepContext {
 
     @Override
     public MigrationSpec spec() {
-        return run.spec();
+        return run.spec().spec();
     }
 
     @Override
@@ -64,6 +66,21 @@ final class RunContext implements StepContext {
     }
 
     @Override
+    public <T> Optional<T> find(FactKey<T> key) {
+        return run.find(key);
+    }
+
+    @Override
+    public boolean has(FactKey<?> key) {
+        return run.has(key);
+    }
+
+    @Override
+    public <T> void put(FactKey<T> key, T value) {
+        run.record(Type.FACT, step, JournalFormat.factData(key, value));
+    }
+
+    @Override
     public List<Resource> resources() {
         synchronized (run) {
             return List.copyOf(run.state().resources());
@@ -74,7 +91,7 @@ final class RunContext implements StepContext {
     public void resourceCreated(Resource r) {
         run.record(Type.RESOURCE_CREATED, step, Map.of("type", r.type(), "id", r.id(), "role", r.role()));
         LOG.info("Created {}", r);
-        run.listeners().fire(l -> l.resourceCreated(run.migrationId(), step, r));
+        run.listeners().fire(new MigrationEvent.ResourceCreated(run.migrationId(), run.now(), step, r));
     }
 
     @Override
@@ -86,19 +103,19 @@ final class RunContext implements StepContext {
     @Override
     public void progress(double percent, String detail) {
         double p = Math.max(0, Math.min(100, percent));
-        run.listeners().fire(l -> l.stepProgress(run.migrationId(), step, p, detail));
+        run.listeners().fire(new MigrationEvent.StepProgress(run.migrationId(), run.now(), step, p, detail));
     }
 
     @Override
     public void waitingFor(String what) {
-        run.listeners().fire(l -> l.stepWaiting(run.migrationId(), step, what));
+        run.listeners().fire(new MigrationEvent.StepWaiting(run.migrationId(), run.now(), step, what));
     }
 
     @Override
     public void warn(String message) {
         run.record(Type.WARNING, step, Map.of("message", message));
         LOG.warn(message);
-        run.listeners().fire(l -> l.warning(run.migrationId(), step, message));
+        run.listeners().fire(new MigrationEvent.Warning(run.migrationId(), run.now(), step, message));
     }
 
     @Override

@@ -1,7 +1,7 @@
 package io.pv2hvm.core.internal.engine;
 
 import io.pv2hvm.core.InvalidSpecException;
-import io.pv2hvm.core.MigrationSpec;
+import io.pv2hvm.core.internal.SpecAccess;
 import io.pv2hvm.core.Phase;
 import io.pv2hvm.core.spi.ProvidedStep;
 import io.pv2hvm.core.spi.StepProvider;
@@ -26,16 +26,35 @@ final class StepAssembly {
         this.steps = List.copyOf(steps);
     }
 
-    static StepAssembly of(MigrationSpec spec) {
+    /** What one provider contributes to a run or plan. */
+    record Contribution(String provider, List<ProvidedStep> steps) {
+    }
+
+    /** The providers registered on the spec, else those {@link ServiceLoader} finds. */
+    static List<StepProvider> providers(SpecAccess spec) {
         List<StepProvider> providers = spec.providers();
         if (providers.isEmpty()) {
             providers = ServiceLoader.load(StepProvider.class).stream().map(ServiceLoader.Provider::get).toList();
         }
+        return providers;
+    }
+
+    /** For a plan: each provider's {@code steps(spec)}, no session. */
+    static StepAssembly of(SpecAccess spec) {
+        List<Contribution> contributions = new ArrayList<>();
+        for (StepProvider provider : providers(spec)) {
+            contributions.add(new Contribution(provider.name(), provider.steps(spec.spec())));
+        }
+        return of(spec, contributions);
+    }
+
+    /** For a run: the steps of the providers' open sessions. */
+    static StepAssembly of(SpecAccess spec, List<Contribution> contributions) {
         Map<Phase, List<AssembledStep>> byPhase = new EnumMap<>(Phase.class);
-        for (StepProvider provider : providers) {
-            for (ProvidedStep ps : provider.steps(spec)) {
+        for (Contribution c : contributions) {
+            for (ProvidedStep ps : c.steps()) {
                 byPhase.computeIfAbsent(ps.phase(), p -> new ArrayList<>())
-                        .add(new AssembledStep(ps.phase(), ps.step(), provider.name()));
+                        .add(new AssembledStep(ps.phase(), ps.step(), c.provider()));
             }
         }
         List<AssembledStep> ordered = new ArrayList<>();
@@ -60,7 +79,7 @@ final class StepAssembly {
         }
         for (String name : spec.stepRetryPolicies().keySet()) {
             if (!byName.containsKey(name)) {
-                throw new InvalidSpecException("retrying(\"" + name + "\", ...) names no step of this migration."
+                throw new InvalidSpecException("withRetryPolicy(\"" + name + "\", ...) names no step of this migration."
                         + " Steps are: " + String.join(", ", byName.keySet()) + ".");
             }
         }
