@@ -40,6 +40,8 @@ import io.pv2hvm.aws.internal.steps.VerifyNewInstanceStep;
 import io.pv2hvm.aws.internal.steps.VerifyTrialStep;
 import io.pv2hvm.aws.internal.steps.WorkerImages;
 import io.pv2hvm.core.ConversionStrategy;
+import io.pv2hvm.core.spi.RunEnvironment;
+import io.pv2hvm.core.spi.RunSession;
 import io.pv2hvm.core.InvalidSpecException;
 import io.pv2hvm.core.MigrationSpec;
 import io.pv2hvm.core.guest.GuestConversion;
@@ -217,8 +219,8 @@ public final class AwsSteps implements StepProvider {
 
     /**
      * The steps, for a plan: building them makes no SDK client and needs no region (the clients
-     * are made on first use, by a run). A run that the engine gives a session should use
-     * {@link #open(MigrationSpec)} instead, which closes what the run made.
+     * are made on first use, by a run). A run gets its own through
+     * {@link #open(MigrationSpec, RunEnvironment)}, which closes what the run made.
      */
     @Override
     public List<ProvidedStep> steps(MigrationSpec spec) {
@@ -226,11 +228,17 @@ public final class AwsSteps implements StepProvider {
     }
 
     /**
-     * One run's steps, and what they hold open: the worker transports the run makes and the
-     * default clients it creates (when none were given). Closing the session closes those, never
-     * a client the user or a fleet gave. Until the engine opens sessions itself, the caller closes it.
+     * One run's steps over its own default clients (when none were given), and what they hold
+     * open. The engine closes the session when the run ends: that closes the worker transports
+     * the run made and those default clients, never a client the user or a fleet gave.
      */
-    Session open(MigrationSpec spec) {
+    @Override
+    public RunSession open(MigrationSpec spec, RunEnvironment environment) {
+        Session session = openScope(spec);
+        return RunSession.of(session.steps(), session);
+    }
+
+    private Session openScope(MigrationSpec spec) {
         List<AutoCloseable> owned = java.util.Collections.synchronizedList(new ArrayList<>());
         Scope scope = new Scope(ec2Given ? ec2 : memoize(() -> owning(defaultEc2.get(), owned)),
                 ssmGiven ? ssm : memoize(() -> owning(defaultSsm.get(), owned)), owned);
@@ -494,8 +502,8 @@ public final class AwsSteps implements StepProvider {
     }
 
     /**
-     * One run's steps and what they hold open ({@link #open}). The engine's run session: the
-     * lead wires {@code StepProvider.open} to it ({@code RunSession.of(session.steps(), session)}).
+     * One run's steps and what they hold open ({@link #open(MigrationSpec, RunEnvironment)}); the engine's
+     * {@link RunSession} closes it.
      */
     static final class Session implements AutoCloseable {
         private final List<ProvidedStep> steps;

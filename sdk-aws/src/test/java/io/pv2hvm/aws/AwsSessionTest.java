@@ -4,13 +4,12 @@ import io.pv2hvm.core.Migration;
 import io.pv2hvm.core.MigrationPlan;
 import io.pv2hvm.core.MigrationResult;
 import io.pv2hvm.core.MigrationSpec;
+import io.pv2hvm.core.Phase;
 import io.pv2hvm.core.journal.InMemoryJournal;
 import io.pv2hvm.core.spi.Command;
 import io.pv2hvm.core.spi.CommandResult;
 import io.pv2hvm.core.spi.CommandTransport;
 import io.pv2hvm.core.spi.OutputLine;
-import io.pv2hvm.core.spi.ProvidedStep;
-import io.pv2hvm.core.spi.StepProvider;
 import io.pv2hvm.testkit.SimulatedGuest;
 import io.pv2hvm.testkit.world.World;
 import org.junit.jupiter.api.Test;
@@ -85,35 +84,20 @@ class AwsSessionTest extends EmulatorTestBase {
                 })
                 .workerTransport(ip -> new CloseCounting(worker, transportsClosed), "ops", World.DEFAULT_SECURITY_GROUP)
                 .build();
-        MigrationSpec spec = Migration.of(SOURCE).toHvm().journal(InMemoryJournal.create());
+        AtomicInteger ec2ClosedDuringRun = new AtomicInteger(-1);
+        MigrationSpec spec = Migration.of(SOURCE).toHvm().journal(InMemoryJournal.create()).withProvider(aws)
+                .withStep(Phase.CLEANUP, io.pv2hvm.core.spi.Step.of("look", ctx -> ec2ClosedDuringRun.set(ec2Closed.get())));
 
-        MigrationResult result;
-        try (AwsSteps.Session session = aws.open(spec)) {
-            result = spec.withProvider(of(session)).run();
-            assertThat(ec2Closed).as("open during the run").hasValue(0);
-        }
+        // The engine opens the provider's session for the run and closes it when the run ends.
+        MigrationResult result = spec.run();
 
         assertThat(result.newInstanceId()).isNotNull();
+        assertThat(ec2ClosedDuringRun).as("open during the run").hasValue(0);
         assertThat(ec2Made).hasValue(1);
         assertThat(ec2Closed).hasValue(1);
         assertThat(transportsClosed).hasValue(1);
         assertThat(usersSsmClosed).hasValue(0);
         assertThat(worker.commands).isNotEmpty();
-    }
-
-    /** The session's steps as a provider, standing in for the engine's session until it opens them itself. */
-    private static StepProvider of(AwsSteps.Session session) {
-        return new StepProvider() {
-            @Override
-            public String name() {
-                return "aws";
-            }
-
-            @Override
-            public List<ProvidedStep> steps(MigrationSpec spec) {
-                return session.steps();
-            }
-        };
     }
 
     /** {@code client}, counting its close() calls (and closing it). */
