@@ -2,7 +2,6 @@ package io.pv2hvm.aws.internal;
 
 import io.pv2hvm.aws.AwsTimeouts;
 import io.pv2hvm.core.JournalException;
-import io.pv2hvm.core.internal.Json;
 import io.pv2hvm.core.spi.CommandTransport;
 import io.pv2hvm.core.spi.StepContext;
 import org.slf4j.Logger;
@@ -95,16 +94,10 @@ public final class AwsRuntime implements AutoCloseable {
         return settings;
     }
 
-    /** The source as preflight read it (from the journal, so it survives the source's termination). */
+    /** The source as preflight read it (from the journal, so it survives the source's termination; decoded once per run). */
     public SourceInstance source(StepContext ctx) {
-        String json = ctx.fact(FactKeys.SOURCE).orElseThrow(() -> new JournalException("The journal of "
+        return ctx.find(AwsFacts.SOURCE).orElseThrow(() -> new JournalException("The journal of "
                 + ctx.migrationId() + " has no source description; preflight must run first."));
-        try {
-            return Json.mapper().readValue(json, SourceInstance.class);
-        } catch (java.io.IOException e) {
-            throw new JournalException("The source description in the journal of " + ctx.migrationId()
-                    + " cannot be read", e);
-        }
     }
 
     /** The worker instance id. */
