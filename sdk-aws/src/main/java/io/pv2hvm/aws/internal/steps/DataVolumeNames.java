@@ -1,6 +1,6 @@
 package io.pv2hvm.aws.internal.steps;
 
-import io.pv2hvm.aws.internal.FactKeys;
+import io.pv2hvm.aws.internal.AwsFacts;
 import io.pv2hvm.aws.internal.SourceInstance;
 import io.pv2hvm.core.guest.DataVolumes;
 import io.pv2hvm.core.guest.VolumeFilesystem;
@@ -27,7 +27,7 @@ final class DataVolumeNames {
     static DataVolumes of(StepContext ctx, SourceInstance src) {
         DataVolumes volumes = DataVolumes.none();
         for (SourceInstance.Volume v : src.dataVolumes()) {
-            Optional<String> read = ctx.fact(FactKeys.dataFilesystems(v.volumeId()));
+            Optional<String> read = ctx.find(AwsFacts.DATA_FILESYSTEMS.of(v.volumeId()));
             if (read.isEmpty()) {
                 continue; // not read (a run without the read step): its entries keep their names, with nofail
             }

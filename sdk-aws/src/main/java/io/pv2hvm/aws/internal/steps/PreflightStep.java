@@ -3,16 +3,15 @@ package io.pv2hvm.aws.internal.steps;
 import io.pv2hvm.aws.AwsCallException;
 import io.pv2hvm.aws.Tags;
 import io.pv2hvm.aws.internal.AwsRuntime;
-import io.pv2hvm.aws.internal.FactKeys;
+import io.pv2hvm.aws.internal.AwsFacts;
 import io.pv2hvm.aws.internal.InstanceTypeSuccessors;
 import io.pv2hvm.aws.internal.Responses;
 import io.pv2hvm.aws.internal.SourceInstance;
 import io.pv2hvm.aws.internal.SourceInstanceReader;
 import io.pv2hvm.core.Blocker;
-import io.pv2hvm.core.Facts;
-import io.pv2hvm.core.MigrationSpec;
+import io.pv2hvm.core.MigrationFacts;
+import io.pv2hvm.core.MigrationOptions;
 import io.pv2hvm.core.PreflightException;
-import io.pv2hvm.core.internal.Json;
 import io.pv2hvm.core.spi.Step;
 import io.pv2hvm.core.spi.StepContext;
 import io.pv2hvm.core.spi.StepDescription;
@@ -67,7 +66,7 @@ public final class PreflightStep implements Step {
         if (ctx.resources().isEmpty()) {
             aws.ec2().startedFromFirstStep(ctx.migrationId());
         }
-        MigrationSpec spec = ctx.spec();
+        MigrationOptions spec = ctx.options();
         String id = spec.instanceId();
         List<Blocker> blockers = new ArrayList<>();
         List<String> warnings = new ArrayList<>();
@@ -101,18 +100,18 @@ public final class PreflightStep implements Step {
             blockers.add(new Blocker("ARCHITECTURE_I386", id + " runs a 32-bit (i386) guest; current HVM types are"
                     + " 64-bit only.", "Install a 64-bit kernel and userland in the guest first."));
         }
-        if (!src.instanceStoreDevices().isEmpty() && !spec.acceptInstanceStoreLoss()) {
+        if (!src.instanceStoreDevices().isEmpty() && !spec.acceptingInstanceStoreLoss()) {
             blockers.add(new Blocker("INSTANCE_STORE_DATA", id + " has instance-store volumes "
                     + src.instanceStoreDevices() + "; their data does not survive a migration.",
                     "Copy what you need to EBS, then rerun with acceptingInstanceStoreLoss()."));
         }
-        if (spec.preserveIps() && src.terminationProtection()) {
+        if (spec.preservingIps() && src.terminationProtection()) {
             blockers.add(new Blocker("TERMINATION_PROTECTION", id + " has termination protection; keeping its IPs"
                     + " requires terminating it after the backup image exists.", "Disable it (aws ec2"
                     + " modify-instance-attribute --instance-id " + id + " --no-disable-api-termination); the new"
                     + " instance gets it back. Or migrate without preservingIps()."));
         }
-        if (!spec.preserveIps() && src.primaryInterface().map(n -> !n.ipv6Addresses().isEmpty()).orElse(false)) {
+        if (!spec.preservingIps() && src.primaryInterface().map(n -> !n.ipv6Addresses().isEmpty()).orElse(false)) {
             warnings.add("The IPv6 addresses of " + id + "'s primary interface stay with it; the new instance gets"
                     + " none. Use preservingIps() to move them.");
         }
@@ -158,10 +157,10 @@ public final class PreflightStep implements Step {
             throw new PreflightException(id, blockers);
         }
         warnings.forEach(ctx::warn);
-        ctx.putFact(FactKeys.SOURCE, Json.write(src));
-        ctx.putFact(Facts.IPS_BEFORE, String.join(",", ipsOf(src)));
-        ctx.putFact(Facts.VIRTUALIZATION_BEFORE, src.virtualizationType());
-        ctx.putFact(Facts.TARGET_INSTANCE_TYPE, target.type());
+        ctx.put(AwsFacts.SOURCE, src);
+        ctx.put(MigrationFacts.IPS_BEFORE, ipsOf(src));
+        ctx.put(MigrationFacts.VIRTUALIZATION_BEFORE, src.virtualizationType());
+        ctx.put(MigrationFacts.TARGET_INSTANCE_TYPE, target.type());
         target.info().ifPresent(t -> TargetTypes.journal(ctx, t, src));
     }
 
@@ -174,7 +173,7 @@ public final class PreflightStep implements Step {
      * it, else its documented successor; then the smallest size of that family that holds every
      * interface and address being kept. A named type that cannot is refused, naming one that can.
      */
-    private Target targetType(MigrationSpec spec, SourceInstance src, List<Blocker> blockers, List<String> warnings) {
+    private Target targetType(MigrationOptions spec, SourceInstance src, List<Blocker> blockers, List<String> warnings) {
         boolean pinned = spec.instanceType().isPresent();
         String wanted = spec.instanceType().orElse(src.instanceType());
         Optional<InstanceTypeInfo> info = describeType(wanted, blockers);
@@ -208,11 +207,11 @@ public final class PreflightStep implements Step {
                 return new Target(wanted, info);
             }
         }
-        List<String> misfits = TargetTypes.misfits(info.get(), src, spec.preserveIps());
+        List<String> misfits = TargetTypes.misfits(info.get(), src, spec.preservingIps());
         if (misfits.isEmpty()) {
             return new Target(wanted, info);
         }
-        Optional<InstanceTypeInfo> fitting = new TargetTypes(aws).smallestFitting(wanted, src, spec.preserveIps());
+        Optional<InstanceTypeInfo> fitting = new TargetTypes(aws).smallestFitting(wanted, src, spec.preservingIps());
         String family = TargetTypes.family(wanted);
         if (pinned || fitting.isEmpty()) {
             blockers.add(new Blocker("TARGET_TYPE_TOO_SMALL", "Instance type " + wanted + " cannot hold what "
@@ -333,7 +332,7 @@ public final class PreflightStep implements Step {
     }
 
     /** DryRun probes of the mutating calls the migration will make; DryRunOperation means allowed. */
-    private void checkPermissions(SourceInstance src, MigrationSpec spec, List<Blocker> blockers) {
+    private void checkPermissions(SourceInstance src, MigrationOptions spec, List<Blocker> blockers) {
         var ec2 = aws.ec2().ec2();
         // Tagged on create like the real calls: a least-privilege policy allows creating only tagged resources.
         probe("CreateSnapshot", blockers, () -> ec2.createSnapshot(r -> r.volumeId(src.rootVolume().volumeId())
@@ -349,7 +348,7 @@ public final class PreflightStep implements Step {
         if ("running".equals(src.state())) {
             probe("StopInstances", blockers, () -> ec2.stopInstances(r -> r.instanceIds(src.instanceId()).dryRun(true)));
         }
-        if (spec.preserveIps()) {
+        if (spec.preservingIps()) {
             probe("TerminateInstances", blockers, () -> ec2.terminateInstances(r -> r.instanceIds(src.instanceId())
                     .dryRun(true)));
         }

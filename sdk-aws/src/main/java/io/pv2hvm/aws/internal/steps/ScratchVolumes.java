@@ -2,7 +2,7 @@ package io.pv2hvm.aws.internal.steps;
 
 import io.pv2hvm.aws.internal.Responses;
 import io.pv2hvm.aws.internal.AwsRuntime;
-import io.pv2hvm.aws.internal.FactKeys;
+import io.pv2hvm.aws.internal.AwsFacts;
 import io.pv2hvm.core.MigrationException;
 import io.pv2hvm.core.Resource;
 import io.pv2hvm.core.guest.DeviceLookup;
@@ -41,13 +41,13 @@ final class ScratchVolumes {
     String createAttachAndFind(StepContext ctx, String role, String key, String snapshotId, int sizeGiB) {
         String worker = aws.worker(ctx);
         if ("stopped".equals(aws.ec2().instanceState(ctx, worker))
-                && "true".equals(ctx.fact(FactKeys.WORKER_LAUNCHED).orElse("false"))) {
+                && ctx.find(AwsFacts.WORKER_LAUNCHED).orElse(false)) {
             // A crash while the worker was stopped for a Marketplace-coded attach: start it again.
             aws.ec2().calls().call("StartInstances", () -> aws.ec2().ec2().startInstances(r -> r.instanceIds(worker)));
         }
         Instance w = aws.ec2().waitInstance(ctx, worker, "running");
         String az = Responses.availabilityZone(w);
-        String volumeId = ctx.fact(FactKeys.volume(key)).orElse(null);
+        String volumeId = ctx.find(AwsFacts.VOLUME.of(key)).orElse(null);
         if (volumeId == null) {
             String id = aws.ec2().calls().call("CreateVolume", () -> aws.ec2().ec2().createVolume(r -> {
                 r.availabilityZone(az).volumeType("gp3").clientToken(ClientTokens.of(ctx, key))
@@ -65,7 +65,7 @@ final class ScratchVolumes {
                         .ifPresent(v -> r.encrypted(true).kmsKeyId(v.kmsKeyId()));
             })).volumeId();
             ctx.resourceCreated(new Resource("volume", id, role));
-            ctx.putFact(FactKeys.volume(key), id);
+            ctx.put(AwsFacts.VOLUME.of(key), id);
             volumeId = id;
         }
         return attachAndFind(ctx, worker, volumeId);

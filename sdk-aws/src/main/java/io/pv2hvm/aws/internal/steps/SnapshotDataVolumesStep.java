@@ -2,7 +2,7 @@ package io.pv2hvm.aws.internal.steps;
 
 import io.pv2hvm.aws.internal.AwsRuntime;
 import io.pv2hvm.aws.internal.Ec2Resources;
-import io.pv2hvm.aws.internal.FactKeys;
+import io.pv2hvm.aws.internal.AwsFacts;
 import io.pv2hvm.aws.internal.Roles;
 import io.pv2hvm.aws.internal.SourceInstance;
 import io.pv2hvm.core.Resource;
@@ -46,7 +46,7 @@ public final class SnapshotDataVolumesStep implements Step {
     public void run(StepContext ctx) {
         SourceInstance src = aws.source(ctx);
         for (SourceInstance.Volume v : src.dataVolumes()) {
-            if (ctx.fact(FactKeys.dataSnapshot(v.volumeId())).isPresent()) {
+            if (ctx.find(AwsFacts.DATA_SNAPSHOT.of(v.volumeId())).isPresent()) {
                 continue;
             }
             // CreateSnapshot takes no client token: look for this volume's tagged snapshot first.
@@ -57,7 +57,7 @@ public final class SnapshotDataVolumesStep implements Step {
                             .tagSpecifications(aws.ec2().tags(ctx, ResourceType.SNAPSHOT, Roles.TRIAL_DATA_SNAPSHOT))))
                     .snapshotId());
             ctx.resourceCreated(new Resource("snapshot", id, Roles.TRIAL_DATA_SNAPSHOT));
-            ctx.putFact(FactKeys.dataSnapshot(v.volumeId()), id);
+            ctx.put(AwsFacts.DATA_SNAPSHOT.of(v.volumeId()), id);
         }
     }
 
@@ -71,7 +71,7 @@ public final class SnapshotDataVolumesStep implements Step {
     @Override
     public void compensate(StepContext ctx) {
         Set<String> ids = new LinkedHashSet<>();
-        aws.source(ctx).dataVolumes().forEach(v -> ctx.fact(FactKeys.dataSnapshot(v.volumeId())).ifPresent(ids::add));
+        aws.source(ctx).dataVolumes().forEach(v -> ctx.find(AwsFacts.DATA_SNAPSHOT.of(v.volumeId())).ifPresent(ids::add));
         ids.addAll(aws.ec2().taggedSnapshots(ctx.migrationId(), Roles.TRIAL_DATA_SNAPSHOT));
         ids.forEach(id -> aws.ec2().deleteSnapshot(ctx, id, Roles.TRIAL_DATA_SNAPSHOT));
     }

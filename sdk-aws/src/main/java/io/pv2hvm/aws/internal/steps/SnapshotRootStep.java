@@ -1,7 +1,7 @@
 package io.pv2hvm.aws.internal.steps;
 
 import io.pv2hvm.aws.internal.AwsRuntime;
-import io.pv2hvm.aws.internal.FactKeys;
+import io.pv2hvm.aws.internal.AwsFacts;
 import io.pv2hvm.aws.internal.Roles;
 import io.pv2hvm.aws.internal.SourceInstance;
 import io.pv2hvm.core.spi.Step;
@@ -45,7 +45,7 @@ public final class SnapshotRootStep implements Step {
         String role = finalSnapshot ? Roles.FINAL_SNAPSHOT : Roles.TRIAL_SNAPSHOT;
         String id = aws.ec2().startSnapshot(ctx, src.rootVolume().volumeId(), role,
                 "pv2hvm " + role + " of " + src.instanceId() + " (" + ctx.migrationId() + ")");
-        ctx.putFact(finalSnapshot ? FactKeys.FINAL_SNAPSHOT : FactKeys.TRIAL_SNAPSHOT, id);
+        ctx.put(finalSnapshot ? AwsFacts.FINAL_SNAPSHOT : AwsFacts.TRIAL_SNAPSHOT, id);
     }
 
     @Override
@@ -53,14 +53,14 @@ public final class SnapshotRootStep implements Step {
         if (finalSnapshot && SourceRef.terminated(ctx)) {
             return; // it backs the backup image of the terminated source
         }
-        if (finalSnapshot && ctx.fact(FactKeys.SOURCE_ROOT_CONVERTED).isPresent()) {
+        if (finalSnapshot && ctx.has(AwsFacts.SOURCE_ROOT_CONVERTED)) {
             // The source's original root was converted: this is the only copy of its PV data made
             // before the migration wrote to it (the source runs on a volume restored from it). Kept.
-            ctx.fact(FactKeys.FINAL_SNAPSHOT).ifPresent(id -> ctx.warn("Final snapshot " + id + " of the source's"
+            ctx.find(AwsFacts.FINAL_SNAPSHOT).ifPresent(id -> ctx.warn("Final snapshot " + id + " of the source's"
                     + " root as it was before the conversion was kept."));
             return;
         }
         String role = finalSnapshot ? Roles.FINAL_SNAPSHOT : Roles.TRIAL_SNAPSHOT;
-        ctx.fact(FactKeys.snapshot(role)).ifPresent(id -> aws.ec2().deleteSnapshot(ctx, id, role));
+        ctx.find(AwsFacts.SNAPSHOT.of(role)).ifPresent(id -> aws.ec2().deleteSnapshot(ctx, id, role));
     }
 }

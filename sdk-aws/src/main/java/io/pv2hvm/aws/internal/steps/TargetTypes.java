@@ -2,9 +2,9 @@ package io.pv2hvm.aws.internal.steps;
 
 import io.pv2hvm.aws.AwsCallException;
 import io.pv2hvm.aws.internal.AwsRuntime;
-import io.pv2hvm.aws.internal.FactKeys;
+import io.pv2hvm.aws.internal.AwsFacts;
 import io.pv2hvm.aws.internal.SourceInstance;
-import io.pv2hvm.core.Facts;
+import io.pv2hvm.core.MigrationFacts;
 import io.pv2hvm.core.spi.StepContext;
 import software.amazon.awssdk.services.ec2.model.Filter;
 import software.amazon.awssdk.services.ec2.model.InstanceTypeInfo;
@@ -151,14 +151,15 @@ final class TargetTypes {
      * (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/burstable-performance-instances-unlimited-mode-concepts.html).
      */
     static void journal(StepContext ctx, InstanceTypeInfo t, SourceInstance src) {
-        ctx.putFact(Facts.TARGET_INSTANCE_TYPE, t.instanceTypeAsString());
-        ctx.putFact(FactKeys.TARGET_NITRO, Boolean.toString("nitro".equals(t.hypervisorAsString())));
-        ctx.putFact(FactKeys.TARGET_ENA_REQUIRED, Boolean.toString(t.networkInfo() != null
-                && "required".equals(t.networkInfo().enaSupportAsString())));
+        ctx.put(MigrationFacts.TARGET_INSTANCE_TYPE, t.instanceTypeAsString());
+        ctx.put(AwsFacts.TARGET_NITRO, "nitro".equals(t.hypervisorAsString()));
+        ctx.put(AwsFacts.TARGET_ENA_REQUIRED, t.networkInfo() != null
+                && "required".equals(t.networkInfo().enaSupportAsString()));
         String ebs = t.ebsInfo() == null ? "supported" : t.ebsInfo().ebsOptimizedSupportAsString();
         boolean optimized = "default".equals(ebs) || (src.ebsOptimized() && !"unsupported".equals(ebs));
-        ctx.putFact(FactKeys.TARGET_EBS_OPTIMIZED, Boolean.toString(optimized));
+        ctx.put(AwsFacts.TARGET_EBS_OPTIMIZED, optimized);
         String credits = Boolean.TRUE.equals(t.burstablePerformanceSupported()) ? "standard" : "";
-        ctx.putFact(FactKeys.TARGET_CPU_CREDITS, credits);
+        // "" means none: LaunchHvmInstanceStep reads it that way.
+        ctx.put(AwsFacts.TARGET_CPU_CREDITS, credits);
     }
 }
