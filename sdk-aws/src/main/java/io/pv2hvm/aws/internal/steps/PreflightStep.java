@@ -4,6 +4,7 @@ import io.pv2hvm.aws.AwsCallException;
 import io.pv2hvm.aws.Tags;
 import io.pv2hvm.aws.internal.AwsRuntime;
 import io.pv2hvm.aws.internal.AwsFacts;
+import io.pv2hvm.aws.internal.Ec2Resources;
 import io.pv2hvm.aws.internal.InstanceTypeSuccessors;
 import io.pv2hvm.aws.internal.Responses;
 import io.pv2hvm.aws.internal.SourceInstance;
@@ -16,6 +17,7 @@ import io.pv2hvm.core.spi.Step;
 import io.pv2hvm.core.spi.StepContext;
 import io.pv2hvm.core.spi.StepDescription;
 import software.amazon.awssdk.services.ec2.model.Instance;
+import software.amazon.awssdk.services.ec2.model.InstanceStateName;
 import software.amazon.awssdk.services.ec2.model.InstanceTypeInfo;
 import software.amazon.awssdk.services.ec2.model.ResourceType;
 import software.amazon.awssdk.services.ec2.model.Tag;
@@ -71,7 +73,7 @@ public final class PreflightStep implements Step {
         List<Blocker> blockers = new ArrayList<>();
         List<String> warnings = new ArrayList<>();
 
-        SourceInstanceReader reader = new SourceInstanceReader(aws.ec2().ec2(), aws.ec2().calls(), aws.ec2().reads());
+        SourceInstanceReader reader = new SourceInstanceReader(aws.ec2());
         Optional<SourceInstance> found = readOnly(blockers, () -> reader.read(id)).flatMap(o -> o);
         warnings.addAll(reader.unchecked());
         if (found.isEmpty()) {
@@ -92,7 +94,7 @@ public final class PreflightStep implements Step {
                     + " snapshotted.", "Convert it to an EBS-backed instance first (copy the root filesystem to an"
                     + " EBS volume and register an EBS-backed AMI), then migrate that."));
         }
-        if (!"running".equals(src.state()) && !"stopped".equals(src.state())) {
+        if (stateOf(src) != InstanceStateName.RUNNING && stateOf(src) != InstanceStateName.STOPPED) {
             blockers.add(new Blocker("SOURCE_STATE", id + " is " + src.state() + ".", "Migrate an instance that is"
                     + " running or stopped; wait for it to settle, or pick another instance."));
         }
@@ -115,7 +117,7 @@ public final class PreflightStep implements Step {
             warnings.add("The IPv6 addresses of " + id + "'s primary interface stay with it; the new instance gets"
                     + " none. Use preservingIps() to move them.");
         }
-        if ("running".equals(src.state()) && src.behaviour().disableApiStop()) {
+        if (stateOf(src) == InstanceStateName.RUNNING && src.behaviour().disableApiStop()) {
             blockers.add(new Blocker("STOP_PROTECTION", id + " has stop protection (DisableApiStop); the migration"
                     + " must stop it for the final snapshot.", "Disable it (aws ec2 modify-instance-attribute"
                     + " --instance-id " + id + " --no-disable-api-stop), migrate, then turn it on for the new instance (--disable-api-stop). A stopped"
@@ -231,9 +233,8 @@ public final class PreflightStep implements Step {
     private Optional<InstanceTypeInfo> describeType(String type, List<Blocker> blockers) {
         try {
             // What a type is does not change during a fleet: read once per fleet.
-            return aws.ec2().reads().once("DescribeInstanceTypes " + type, () -> aws.ec2().calls().call(
-                    "DescribeInstanceTypes", () -> aws.ec2().ec2().describeInstanceTypes(r -> r.instanceTypesWithStrings(type)))
-                    .instanceTypes().stream().findFirst());
+            return aws.ec2().reads().once("DescribeInstanceTypes " + type, () -> aws.ec2()
+                    .describeInstanceTypes(r -> r.instanceTypesWithStrings(type)).instanceTypes().stream().findFirst());
         } catch (AwsCallException e) {
             if (e.isPermissionDenied()) {
                 blockers.add(permission(e));
@@ -273,8 +274,9 @@ public final class PreflightStep implements Step {
 
     private void checkWorker(String workerId, SourceInstance src, List<Blocker> blockers) {
         Optional<Instance> worker = aws.ec2().instance(workerId);
-        String state = worker.map(Responses::stateName).orElse("terminated");
-        if ("terminated".equals(state)) {
+        InstanceStateName state = worker.map(i -> InstanceStateName.fromValue(Responses.stateName(i)))
+                .orElse(InstanceStateName.TERMINATED);
+        if (state == InstanceStateName.TERMINATED) {
             blockers.add(new Blocker("WORKER_NOT_FOUND", "Worker " + workerId + " does not exist.",
                     "Name a running instance in " + src.availabilityZone() + ", or let pv2hvm launch one."));
             return;
@@ -285,7 +287,7 @@ public final class PreflightStep implements Step {
                     + " is in " + src.availabilityZone() + "; EBS volumes attach only within one zone.",
                     "Use a worker in " + src.availabilityZone() + ", or let pv2hvm launch one."));
         }
-        if (!"running".equals(state)) {
+        if (state != InstanceStateName.RUNNING) {
             blockers.add(new Blocker("WORKER_NOT_RUNNING", "Worker " + workerId + " is " + state + ".",
                     "Start it, or let pv2hvm launch one."));
         }
@@ -333,23 +335,23 @@ public final class PreflightStep implements Step {
 
     /** DryRun probes of the mutating calls the migration will make; DryRunOperation means allowed. */
     private void checkPermissions(SourceInstance src, MigrationOptions spec, List<Blocker> blockers) {
-        var ec2 = aws.ec2().ec2();
+        Ec2Resources ec2 = aws.ec2();
         // Tagged on create like the real calls: a least-privilege policy allows creating only tagged resources.
-        probe("CreateSnapshot", blockers, () -> ec2.createSnapshot(r -> r.volumeId(src.rootVolume().volumeId())
+        probe(blockers, () -> ec2.createSnapshot(r -> r.volumeId(src.rootVolume().volumeId())
                 .tagSpecifications(probeTags(ResourceType.SNAPSHOT)).dryRun(true)));
         // These two name no resource of the source, only its zone or VPC: the same request, so the
         // same answer, for every migration of a fleet there (one account's credentials): probed once.
-        probeOnce("CreateVolume in " + src.availabilityZone(), "CreateVolume", blockers, () -> ec2.createVolume(r -> r
+        probeOnce("CreateVolume in " + src.availabilityZone(), blockers, () -> ec2.createVolume(r -> r
                 .availabilityZone(src.availabilityZone()).size(1).tagSpecifications(probeTags(ResourceType.VOLUME))
                 .dryRun(true)));
-        probeOnce("CreateSecurityGroup in " + src.vpcId(), "CreateSecurityGroup", blockers, () -> ec2.createSecurityGroup(r -> r
+        probeOnce("CreateSecurityGroup in " + src.vpcId(), blockers, () -> ec2.createSecurityGroup(r -> r
                 .groupName("pv2hvm-trial-probe").description("pv2hvm permission probe").vpcId(src.vpcId())
                 .tagSpecifications(probeTags(ResourceType.SECURITY_GROUP)).dryRun(true)));
-        if ("running".equals(src.state())) {
-            probe("StopInstances", blockers, () -> ec2.stopInstances(r -> r.instanceIds(src.instanceId()).dryRun(true)));
+        if (stateOf(src) == InstanceStateName.RUNNING) {
+            probe(blockers, () -> ec2.stopInstances(r -> r.instanceIds(src.instanceId()).dryRun(true)));
         }
         if (spec.preservingIps()) {
-            probe("TerminateInstances", blockers, () -> ec2.terminateInstances(r -> r.instanceIds(src.instanceId())
+            probe(blockers, () -> ec2.terminateInstances(r -> r.instanceIds(src.instanceId())
                     .dryRun(true)));
         }
     }
@@ -361,27 +363,30 @@ public final class PreflightStep implements Step {
     }
 
     /** {@link #probe} whose answer the fleet keeps under {@code key}: a request every migration there makes alike. */
-    private void probeOnce(String key, String action, List<Blocker> blockers, Runnable dryRun) {
+    private void probeOnce(String key, List<Blocker> blockers, Runnable dryRun) {
         List<Blocker> found = aws.ec2().reads().once("DryRun " + key, () -> {
             List<Blocker> denied = new ArrayList<>();
-            probe(action, denied, dryRun);
+            probe(denied, dryRun);
             return List.copyOf(denied);
         });
         blockers.addAll(found);
     }
 
-    private void probe(String action, List<Blocker> blockers, Runnable dryRun) {
+    /** Runs {@code dryRun}, a typed operation of {@link Ec2Resources} (counted and translated there). */
+    private void probe(List<Blocker> blockers, Runnable dryRun) {
         try {
-            aws.ec2().calls().call(action, () -> {
-                dryRun.run();
-                return null;
-            });
+            dryRun.run();
         } catch (AwsCallException e) {
             if (e.isPermissionDenied()) {
                 blockers.add(permission(e));
             }
             // DryRunOperation means "would have succeeded"; other answers are not about permissions.
         }
+    }
+
+    /** The source's state as preflight read it; a state newer than this SDK reads as UNKNOWN_TO_SDK_VERSION. */
+    private static InstanceStateName stateOf(SourceInstance src) {
+        return InstanceStateName.fromValue(src.state());
     }
 
     private static Blocker permission(AwsCallException e) {

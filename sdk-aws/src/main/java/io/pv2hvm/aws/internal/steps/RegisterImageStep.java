@@ -98,13 +98,13 @@ public final class RegisterImageStep implements Step {
         String id = aws.ec2().taggedImage(ctx.migrationId(), round.imageRole()).map(Image::imageId).orElseGet(() -> {
             boolean ena = ctx.find(AwsFacts.GUEST_HAS_ENA).orElse(false);
             String name = "pv2hvm-" + ctx.options().instanceId() + "-" + round.label() + "-" + ctx.migrationId();
-            return aws.ec2().calls().call("RegisterImage", () -> aws.ec2().ec2().registerImage(r -> r
+            return aws.ec2().registerImage(r -> r
                     .name(name).description("HVM copy of " + ctx.options().instanceId() + " made by pv2hvm")
                     .virtualizationType(VirtualizationType.HVM.toString()).architecture(ArchitectureValues.X86_64)
                     .rootDeviceName(ROOT_DEVICE).bootMode(BootModeValues.LEGACY_BIOS).enaSupport(ena)
                     .blockDeviceMappings(BlockDeviceMapping.builder().deviceName(ROOT_DEVICE).ebs(e -> e
                             .snapshotId(snapshot).deleteOnTermination(true).volumeType("gp3")).build())
-                    .tagSpecifications(aws.ec2().tags(ctx, ResourceType.IMAGE, round.imageRole())))).imageId();
+                    .tagSpecifications(aws.ec2().tags(ctx, ResourceType.IMAGE, round.imageRole()))).imageId();
         });
         ctx.resourceCreated(new Resource("image", id, round.imageRole()));
         ctx.put(round.imageKey(), id);

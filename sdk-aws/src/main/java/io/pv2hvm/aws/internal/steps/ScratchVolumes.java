@@ -8,10 +8,12 @@ import io.pv2hvm.core.Resource;
 import io.pv2hvm.core.guest.DeviceLookup;
 import io.pv2hvm.core.spi.StepContext;
 import software.amazon.awssdk.services.ec2.model.Instance;
+import software.amazon.awssdk.services.ec2.model.InstanceStateName;
 import software.amazon.awssdk.services.ec2.model.InstanceBlockDeviceMapping;
 import software.amazon.awssdk.services.ec2.model.ResourceType;
 import software.amazon.awssdk.services.ec2.model.Volume;
 import software.amazon.awssdk.services.ec2.model.VolumeAttachment;
+import software.amazon.awssdk.services.ec2.model.VolumeState;
 
 import java.util.List;
 import java.util.Set;
@@ -40,16 +42,16 @@ final class ScratchVolumes {
      */
     String createAttachAndFind(StepContext ctx, String role, String key, String snapshotId, int sizeGiB) {
         String worker = aws.worker(ctx);
-        if ("stopped".equals(aws.ec2().instanceState(ctx, worker))
+        if (aws.ec2().instanceStateName(ctx, worker) == InstanceStateName.STOPPED
                 && ctx.find(AwsFacts.WORKER_LAUNCHED).orElse(false)) {
             // A crash while the worker was stopped for a Marketplace-coded attach: start it again.
-            aws.ec2().calls().call("StartInstances", () -> aws.ec2().ec2().startInstances(r -> r.instanceIds(worker)));
+            aws.ec2().startInstances(r -> r.instanceIds(worker));
         }
-        Instance w = aws.ec2().waitInstance(ctx, worker, "running");
+        Instance w = aws.ec2().waitInstance(ctx, worker, InstanceStateName.RUNNING);
         String az = Responses.availabilityZone(w);
         String volumeId = ctx.find(AwsFacts.VOLUME.of(key)).orElse(null);
         if (volumeId == null) {
-            String id = aws.ec2().calls().call("CreateVolume", () -> aws.ec2().ec2().createVolume(r -> {
+            String id = aws.ec2().createVolume(r -> {
                 r.availabilityZone(az).volumeType("gp3").clientToken(ClientTokens.of(ctx, key))
                         .tagSpecifications(aws.ec2().tags(ctx, ResourceType.VOLUME, role));
                 if (snapshotId != null) {
@@ -63,7 +65,7 @@ final class ScratchVolumes {
                 // snapshot inherit its key by themselves).
                 aws.source(ctx).rootVolumeIfAny().filter(v -> snapshotId == null && v.encrypted())
                         .ifPresent(v -> r.encrypted(true).kmsKeyId(v.kmsKeyId()));
-            })).volumeId();
+            }).volumeId();
             ctx.resourceCreated(new Resource("volume", id, role));
             ctx.put(AwsFacts.VOLUME.of(key), id);
             volumeId = id;
@@ -82,7 +84,7 @@ final class ScratchVolumes {
      */
     void attachExisting(StepContext ctx, String volumeId) {
         String worker = aws.worker(ctx);
-        aws.ec2().waitInstance(ctx, worker, "running");
+        aws.ec2().waitInstance(ctx, worker, InstanceStateName.RUNNING);
         attachAndWait(ctx, worker, volumeId);
     }
 
@@ -92,7 +94,7 @@ final class ScratchVolumes {
     }
 
     private void attachAndWait(StepContext ctx, String worker, String vol) {
-        Volume v = aws.ec2().waitVolume(ctx, vol, "available", "in-use");
+        Volume v = aws.ec2().waitVolume(ctx, vol, VolumeState.AVAILABLE, VolumeState.IN_USE);
         if (v.attachments().stream().noneMatch(a -> worker.equals(a.instanceId()))) {
             attach(ctx, worker, vol);
         }
@@ -147,14 +149,13 @@ final class ScratchVolumes {
         boolean productCoded = !aws.source(ctx).rootVolume().productCodes().isEmpty();
         if (productCoded) {
             // Marketplace-coded volumes attach only to a stopped instance.
-            aws.ec2().calls().call("StopInstances", () -> aws.ec2().ec2().stopInstances(r -> r.instanceIds(worker)));
-            aws.ec2().waitInstance(ctx, worker, "stopped");
+            aws.ec2().stopInstances(r -> r.instanceIds(worker));
+            aws.ec2().waitInstance(ctx, worker, InstanceStateName.STOPPED);
         }
-        aws.ec2().calls().call("AttachVolume", () -> aws.ec2().ec2().attachVolume(r -> r.volumeId(volumeId)
-                .instanceId(worker).device(name)));
+        aws.ec2().attachVolume(r -> r.volumeId(volumeId).instanceId(worker).device(name));
         if (productCoded) {
-            aws.ec2().calls().call("StartInstances", () -> aws.ec2().ec2().startInstances(r -> r.instanceIds(worker)));
-            aws.ec2().waitInstance(ctx, worker, "running");
+            aws.ec2().startInstances(r -> r.instanceIds(worker));
+            aws.ec2().waitInstance(ctx, worker, InstanceStateName.RUNNING);
         }
     }
 }

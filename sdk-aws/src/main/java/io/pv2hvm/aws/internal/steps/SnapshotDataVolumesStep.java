@@ -50,11 +50,11 @@ public final class SnapshotDataVolumesStep implements Step {
                 continue;
             }
             // CreateSnapshot takes no client token: look for this volume's tagged snapshot first.
-            String id = tagged(ctx, v.volumeId()).orElseGet(() -> aws.ec2().calls().call("CreateSnapshot", () -> aws.ec2()
-                    .ec2().createSnapshot(r -> r.volumeId(v.volumeId())
+            String id = tagged(ctx, v.volumeId()).orElseGet(() -> aws.ec2()
+                    .createSnapshot(r -> r.volumeId(v.volumeId())
                             .description("pv2hvm trial copy of " + v.deviceName() + " of " + src.instanceId()
                                     + " (" + ctx.migrationId() + ")")
-                            .tagSpecifications(aws.ec2().tags(ctx, ResourceType.SNAPSHOT, Roles.TRIAL_DATA_SNAPSHOT))))
+                            .tagSpecifications(aws.ec2().tags(ctx, ResourceType.SNAPSHOT, Roles.TRIAL_DATA_SNAPSHOT)))
                     .snapshotId());
             ctx.resourceCreated(new Resource("snapshot", id, Roles.TRIAL_DATA_SNAPSHOT));
             ctx.put(AwsFacts.DATA_SNAPSHOT.of(v.volumeId()), id);
@@ -64,8 +64,8 @@ public final class SnapshotDataVolumesStep implements Step {
     private java.util.Optional<String> tagged(StepContext ctx, String volumeId) {
         List<Filter> filters = new ArrayList<>(Ec2Resources.taggedFilters(ctx.migrationId(), Roles.TRIAL_DATA_SNAPSHOT));
         filters.add(Filter.builder().name("volume-id").values(volumeId).build());
-        return aws.ec2().calls().call("DescribeSnapshots", () -> aws.ec2().ec2().describeSnapshots(r -> r
-                .ownerIds("self").filters(filters))).snapshots().stream().map(Snapshot::snapshotId).findFirst();
+        return aws.ec2().describeSnapshots(r -> r
+                .ownerIds("self").filters(filters)).snapshots().stream().map(Snapshot::snapshotId).findFirst();
     }
 
     @Override

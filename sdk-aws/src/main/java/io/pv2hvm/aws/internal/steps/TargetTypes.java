@@ -58,8 +58,7 @@ final class TargetTypes {
     /** The type as EC2 describes it, or empty if it does not exist. */
     Optional<InstanceTypeInfo> describe(String type) {
         try {
-            return aws.ec2().calls().call("DescribeInstanceTypes", () -> aws.ec2().ec2()
-                    .describeInstanceTypes(r -> r.instanceTypesWithStrings(type))).instanceTypes().stream().findFirst();
+            return aws.ec2().describeInstanceTypes(r -> r.instanceTypesWithStrings(type)).instanceTypes().stream().findFirst();
         } catch (AwsCallException e) {
             if ("InvalidInstanceType".equals(e.errorCode()) || "InvalidParameterValue".equals(e.errorCode())) {
                 return Optional.empty();
@@ -74,10 +73,9 @@ final class TargetTypes {
         String token = null;
         do {
             String page = token;
-            var response = aws.ec2().calls().call("DescribeInstanceTypes", () -> aws.ec2().ec2()
-                    .describeInstanceTypes(r -> r.nextToken(page).filters(
-                            Filter.builder().name("instance-type").values(family + ".*").build(),
-                            Filter.builder().name("processor-info.supported-architecture").values("x86_64").build())));
+            var response = aws.ec2().describeInstanceTypes(r -> r.nextToken(page).filters(
+                    Filter.builder().name("instance-type").values(family + ".*").build(),
+                    Filter.builder().name("processor-info.supported-architecture").values("x86_64").build()));
             all.addAll(response.instanceTypes());
             token = response.nextToken();
         } while (token != null);
