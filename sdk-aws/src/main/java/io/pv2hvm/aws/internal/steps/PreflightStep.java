@@ -24,8 +24,10 @@ import software.amazon.awssdk.services.ec2.model.Tag;
 import software.amazon.awssdk.services.ec2.model.TagSpecification;
 
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Supplier;
 
 /**
@@ -37,17 +39,14 @@ public final class PreflightStep implements Step {
     static final String DHMC_SETTING = "/ssm/managed-instance/default-ec2-instance-management-role";
 
     private final AwsRuntime aws;
-    private final boolean dryRunPermissionChecks;
-    private final boolean workerOverSsm;
+    private final Set<PreflightCheck> checks;
 
     /**
-     * @param workerOverSsm whether a worker is reached over SSM unless the spec names a transport
-     *                      (false when the provider was given an SSH transport)
+     * @param checks the optional checks to run besides the ones that always run
      */
-    public PreflightStep(AwsRuntime aws, boolean dryRunPermissionChecks, boolean workerOverSsm) {
+    public PreflightStep(AwsRuntime aws, Set<PreflightCheck> checks) {
         this.aws = aws;
-        this.dryRunPermissionChecks = dryRunPermissionChecks;
-        this.workerOverSsm = workerOverSsm;
+        this.checks = checks.isEmpty() ? EnumSet.noneOf(PreflightCheck.class) : EnumSet.copyOf(checks);
     }
 
     @Override
@@ -145,14 +144,14 @@ public final class PreflightStep implements Step {
             }
         }
         spec.worker().instanceId().ifPresent(w -> checkWorker(w, src, blockers));
-        if (workerOverSsm && spec.transport().isEmpty() && spec.worker().instanceId().isEmpty()
+        if (checks.contains(PreflightCheck.WORKER_OVER_SSM) && spec.transport().isEmpty() && spec.worker().instanceId().isEmpty()
                 && aws.settings().instanceProfile().isEmpty()) {
             checkSsmAccess(blockers);
         }
         new OutsideReferences(spec, src).check(blockers, warnings);
         checkUserData(src, blockers);
         Target target = targetType(spec, src, blockers, warnings);
-        if (dryRunPermissionChecks && src.rootVolumeIfAny().isPresent()) {
+        if (checks.contains(PreflightCheck.DRY_RUN_PERMISSIONS) && src.rootVolumeIfAny().isPresent()) {
             checkPermissions(src, spec, blockers);
         }
         if (!blockers.isEmpty()) {

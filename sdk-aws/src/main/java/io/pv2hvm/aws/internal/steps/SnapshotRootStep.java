@@ -3,6 +3,7 @@ package io.pv2hvm.aws.internal.steps;
 import io.pv2hvm.aws.internal.AwsRuntime;
 import io.pv2hvm.aws.internal.AwsFacts;
 import io.pv2hvm.aws.internal.Roles;
+import io.pv2hvm.aws.internal.Round;
 import io.pv2hvm.aws.internal.SourceInstance;
 import io.pv2hvm.core.spi.Step;
 import io.pv2hvm.core.spi.StepContext;
@@ -20,9 +21,19 @@ public final class SnapshotRootStep implements Step {
     private final AwsRuntime aws;
     private final boolean finalSnapshot;
 
-    public SnapshotRootStep(AwsRuntime aws, boolean finalSnapshot) {
+    private SnapshotRootStep(AwsRuntime aws, Round round) {
         this.aws = aws;
-        this.finalSnapshot = finalSnapshot;
+        this.finalSnapshot = round == Round.FINAL;
+    }
+
+    /** The snapshot of the running source's root that the trial converts (temporary). */
+    public static SnapshotRootStep trial(AwsRuntime aws) {
+        return new SnapshotRootStep(aws, Round.TRIAL);
+    }
+
+    /** The snapshot of the stopped source's root in the cutover (kept: it backs the backup image). */
+    public static SnapshotRootStep finalRound(AwsRuntime aws) {
+        return new SnapshotRootStep(aws, Round.FINAL);
     }
 
     @Override
