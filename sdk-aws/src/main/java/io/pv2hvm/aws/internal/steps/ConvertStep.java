@@ -160,7 +160,7 @@ public final class ConvertStep implements Step {
     }
 
     /** The platform preflight chose for the new instance (journaled): Nitro, else Xen HVM. */
-    static TargetPlatform targetPlatform(StepContext ctx) {
+    public static TargetPlatform targetPlatform(StepContext ctx) {
         return ctx.find(AwsFacts.TARGET_NITRO).orElse(false)
                 ? TargetPlatform.NITRO : TargetPlatform.XEN_HVM;
     }
@@ -271,7 +271,7 @@ public final class ConvertStep implements Step {
     }
 
     /** Whether the booted kernel will have the ENA driver: built in, as a module, or added by the driver fix. */
-    static boolean hasEna(GuestFacts facts, ConversionResult result) {
+    public static boolean hasEna(GuestFacts facts, ConversionResult result) {
         Set<String> drivers = new HashSet<>(result.driversAdded());
         facts.defaultKernel().ifPresent((GuestKernel k) -> {
             drivers.addAll(k.builtinDrivers());

@@ -20,10 +20,10 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 /** Creating, attaching and locating the worker's scratch volumes. */
-final class ScratchVolumes {
+public final class ScratchVolumes {
     private final AwsRuntime aws;
 
-    ScratchVolumes(AwsRuntime aws) {
+    public ScratchVolumes(AwsRuntime aws) {
         this.aws = aws;
     }
 
@@ -32,7 +32,7 @@ final class ScratchVolumes {
      * it to the worker and journals the device it appears as. Safe to re-run: each part looks at
      * the journal first.
      */
-    String createAttachAndFind(StepContext ctx, String role, String snapshotId, int sizeGiB) {
+    public String createAttachAndFind(StepContext ctx, String role, String snapshotId, int sizeGiB) {
         return createAttachAndFind(ctx, role, role, snapshotId, sizeGiB);
     }
 
@@ -40,7 +40,7 @@ final class ScratchVolumes {
      * As above, for one of several volumes of the same role: {@code key} (unique within the
      * migration) names its journal fact and client token; the role is its tag.
      */
-    String createAttachAndFind(StepContext ctx, String role, String key, String snapshotId, int sizeGiB) {
+    public String createAttachAndFind(StepContext ctx, String role, String key, String snapshotId, int sizeGiB) {
         String worker = aws.worker(ctx);
         if (aws.ec2().instanceStateName(ctx, worker) == InstanceStateName.STOPPED
                 && ctx.find(AwsFacts.WORKER_LAUNCHED).orElse(false)) {
@@ -82,7 +82,7 @@ final class ScratchVolumes {
      * step that uses it finds its device ({@link #locate}), so the window pays for one lookup
      * on the worker, not two.
      */
-    void attachExisting(StepContext ctx, String volumeId) {
+    public void attachExisting(StepContext ctx, String volumeId) {
         String worker = aws.worker(ctx);
         aws.ec2().waitInstance(ctx, worker, InstanceStateName.RUNNING);
         attachAndWait(ctx, worker, volumeId);
@@ -107,7 +107,7 @@ final class ScratchVolumes {
      * The EC2 device name the lookup starts from is the one this run's attach wait saw, when no
      * detach came since ({@link io.pv2hvm.aws.internal.Ec2Resources#attachmentSeen}); else a describe.
      */
-    String locate(StepContext ctx, String volumeId) {
+    public String locate(StepContext ctx, String volumeId) {
         String worker = aws.worker(ctx);
         String attachedAs = attachedAs(ctx, volumeId);
         return aws.transport(ctx).exec(ScriptCommands.of("find-device.sh", volumeId, attachedAs)
@@ -119,7 +119,7 @@ final class ScratchVolumes {
      * What finds that device inside another worker command (find-device, as {@link #locate} runs it),
      * so that the lookup costs no round trip of its own.
      */
-    DeviceLookup lookup(StepContext ctx, String volumeId) {
+    public DeviceLookup lookup(StepContext ctx, String volumeId) {
         return DeviceLookup.byScript(ScriptCommands.text("find-device.sh"), List.of(volumeId, attachedAs(ctx, volumeId)));
     }
 

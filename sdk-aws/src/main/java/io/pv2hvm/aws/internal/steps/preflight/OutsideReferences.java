@@ -1,4 +1,4 @@
-package io.pv2hvm.aws.internal.steps;
+package io.pv2hvm.aws.internal.steps.preflight;
 
 import io.pv2hvm.aws.internal.SourceInstance;
 import io.pv2hvm.core.Blocker;

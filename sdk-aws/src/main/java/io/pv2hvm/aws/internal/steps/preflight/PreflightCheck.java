@@ -1,4 +1,4 @@
-package io.pv2hvm.aws.internal.steps;
+package io.pv2hvm.aws.internal.steps.preflight;
 
 /** The optional checks of {@link PreflightStep}; the others always run. */
 public enum PreflightCheck {
