@@ -9,36 +9,37 @@ import io.pv2hvm.aws.internal.Round;
 import io.pv2hvm.aws.internal.SharedPolls;
 import io.pv2hvm.aws.internal.SsmPolls;
 import io.pv2hvm.aws.internal.steps.AssociateElasticIpsStep;
-import io.pv2hvm.aws.internal.steps.AttachScratchVolumeStep;
 import io.pv2hvm.aws.internal.steps.AwaitBootStep;
 import io.pv2hvm.aws.internal.steps.BackupImageStep;
 import io.pv2hvm.aws.internal.steps.CleanupStep;
 import io.pv2hvm.aws.internal.steps.ConvertStep;
 import io.pv2hvm.aws.internal.steps.HoldForDataVolumesStep;
-import io.pv2hvm.aws.internal.steps.InspectGuestStep;
 import io.pv2hvm.aws.internal.steps.LaunchHvmInstanceStep;
 import io.pv2hvm.aws.internal.steps.LaunchWorkerStep;
 import io.pv2hvm.aws.internal.steps.MoveDataVolumesStep;
 import io.pv2hvm.aws.internal.steps.MoveSecondaryInterfacesStep;
 import io.pv2hvm.aws.internal.steps.MoveSourceRootStep;
 import io.pv2hvm.aws.internal.steps.PrepareFinalTargetStep;
-import io.pv2hvm.aws.internal.steps.PreChangeSnapshotStep;
-import io.pv2hvm.aws.internal.steps.PreflightStep;
-import io.pv2hvm.aws.internal.steps.PrepareSourceStep;
-import io.pv2hvm.aws.internal.steps.ReadDataVolumesStep;
 import io.pv2hvm.aws.internal.steps.ReleaseQuarantineStep;
 import io.pv2hvm.aws.internal.steps.ProtectVolumesStep;
 import io.pv2hvm.aws.internal.steps.RegisterImageStep;
 import io.pv2hvm.aws.internal.steps.SnapshotConvertedStep;
-import io.pv2hvm.aws.internal.steps.SnapshotDataVolumesStep;
 import io.pv2hvm.aws.internal.steps.SnapshotRootStep;
-import io.pv2hvm.aws.internal.steps.SourceOnSsmCheckStep;
 import io.pv2hvm.aws.internal.steps.StopSourceStep;
 import io.pv2hvm.aws.internal.steps.TerminateSourceStep;
 import io.pv2hvm.aws.internal.steps.TrialSecurityGroupStep;
 import io.pv2hvm.aws.internal.steps.VerifyNewInstanceStep;
 import io.pv2hvm.aws.internal.steps.VerifyTrialStep;
 import io.pv2hvm.aws.internal.steps.WorkerImages;
+import io.pv2hvm.aws.internal.steps.convert.InspectGuestStep;
+import io.pv2hvm.aws.internal.steps.preflight.PreflightCheck;
+import io.pv2hvm.aws.internal.steps.preflight.PreflightStep;
+import io.pv2hvm.aws.internal.steps.preflight.SourceOnSsmCheckStep;
+import io.pv2hvm.aws.internal.steps.prepare.AttachScratchVolumeStep;
+import io.pv2hvm.aws.internal.steps.prepare.PreChangeSnapshotStep;
+import io.pv2hvm.aws.internal.steps.prepare.PrepareSourceStep;
+import io.pv2hvm.aws.internal.steps.convert.ReadDataVolumesStep;
+import io.pv2hvm.aws.internal.steps.prepare.SnapshotDataVolumesStep;
 import io.pv2hvm.core.ConversionStrategy;
 import io.pv2hvm.core.spi.RunEnvironment;
 import io.pv2hvm.core.spi.RunSession;
@@ -58,8 +59,10 @@ import software.amazon.awssdk.services.sts.StsClient;
 
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -261,8 +264,8 @@ public final class AwsSteps implements StepProvider {
         AwsRuntime aws = runtime(spec, new AwsCalls(rateLimits), scope);
         boolean keepIps = spec.preserveIps();
         List<ProvidedStep> steps = new ArrayList<>();
-        add(steps, Phase.PREFLIGHT, new PreflightStep(aws, dryRunPermissionChecks, workerTransport == null));
-        add(steps, Phase.PREPARE, new SnapshotRootStep(aws, false));
+        add(steps, Phase.PREFLIGHT, new PreflightStep(aws, preflightChecks()));
+        add(steps, Phase.PREPARE, SnapshotRootStep.trial(aws));
         add(steps, Phase.PREPARE, new SnapshotDataVolumesStep(aws));
         add(steps, Phase.PREPARE, new LaunchWorkerStep(aws));
         add(steps, Phase.PREPARE, new AttachScratchVolumeStep(aws, Round.TRIAL));
@@ -282,7 +285,7 @@ public final class AwsSteps implements StepProvider {
         // snapshot, the converted volume's snapshot, the termination and the IP release each run
         // while later steps work; only the step that needs a result waits for it.
         add(steps, Phase.CUTOVER, new StopSourceStep(aws));
-        add(steps, Phase.CUTOVER, new SnapshotRootStep(aws, true));
+        add(steps, Phase.CUTOVER, SnapshotRootStep.finalRound(aws));
         add(steps, Phase.CUTOVER, new MoveDataVolumesStep(aws, false));
         if (keepIps) {
             add(steps, Phase.CUTOVER, new MoveSecondaryInterfacesStep(aws, false));
@@ -327,7 +330,7 @@ public final class AwsSteps implements StepProvider {
         boolean keepIps = spec.preserveIps();
         Function<String, CommandTransport> toSource = instanceId -> sourceTransportTo(instanceId, aws, calls, spec);
         List<ProvidedStep> steps = new ArrayList<>();
-        add(steps, Phase.PREFLIGHT, new PreflightStep(aws, dryRunPermissionChecks, workerTransport == null));
+        add(steps, Phase.PREFLIGHT, new PreflightStep(aws, preflightChecks()));
         if (sourceTransport == SOURCE_OVER_SSM) {
             add(steps, Phase.PREFLIGHT, new SourceOnSsmCheckStep(aws));
         }
@@ -336,7 +339,7 @@ public final class AwsSteps implements StepProvider {
         add(steps, Phase.PREPARE, new LaunchWorkerStep(aws));
         add(steps, Phase.CONVERT, new ReadDataVolumesStep(aws));
         add(steps, Phase.CONVERT, new PrepareSourceStep(aws, guest, toSource));
-        add(steps, Phase.CONVERT, new SnapshotRootStep(aws, false));
+        add(steps, Phase.CONVERT, SnapshotRootStep.trial(aws));
         add(steps, Phase.REGISTER, RegisterImageStep.fromSourceSnapshot(aws, Round.TRIAL));
         add(steps, Phase.VERIFY, new TrialSecurityGroupStep(aws));
         add(steps, Phase.VERIFY, new VerifyTrialStep(aws));
@@ -344,7 +347,7 @@ public final class AwsSteps implements StepProvider {
             add(steps, Phase.VERIFY, new ProtectVolumesStep(aws));
         }
         add(steps, Phase.CUTOVER, new StopSourceStep(aws));
-        add(steps, Phase.CUTOVER, new SnapshotRootStep(aws, true));
+        add(steps, Phase.CUTOVER, SnapshotRootStep.finalRound(aws));
         add(steps, Phase.CUTOVER, new MoveDataVolumesStep(aws, false));
         if (keepIps) {
             add(steps, Phase.CUTOVER, new MoveSecondaryInterfacesStep(aws, false));
@@ -391,6 +394,18 @@ public final class AwsSteps implements StepProvider {
      * The runtime of one migration over {@code scope}'s clients. Everything that needs a client is
      * made on first use, so building steps over it (a plan) builds none.
      */
+    /** Preflight's optional checks: the dry-run probes when asked for; SSM access unless workers are reached over SSH. */
+    private Set<PreflightCheck> preflightChecks() {
+        Set<PreflightCheck> checks = EnumSet.noneOf(PreflightCheck.class);
+        if (dryRunPermissionChecks) {
+            checks.add(PreflightCheck.DRY_RUN_PERMISSIONS);
+        }
+        if (workerTransport == null) {
+            checks.add(PreflightCheck.WORKER_OVER_SSM);
+        }
+        return checks;
+    }
+
     private AwsRuntime runtime(MigrationSpec spec, AwsCalls calls, Scope scope) {
         callsObserver.accept(spec.instanceId(), calls);
         Supplier<Ec2Resources> resources = memoize(() -> new Ec2Resources(scope.ec2.get(), calls, timeouts,
@@ -421,8 +436,8 @@ public final class AwsSteps implements StepProvider {
             public List<ProvidedStep> steps(MigrationSpec spec) {
                 AwsRuntime aws = runtime(spec, new AwsCalls(rateLimits), new Scope(ec2, ssm, List.of()));
                 List<ProvidedStep> steps = new ArrayList<>();
-                add(steps, Phase.PREFLIGHT, new PreflightStep(aws, dryRunPermissionChecks, workerTransport == null));
-                add(steps, Phase.PREPARE, new SnapshotRootStep(aws, false));
+                add(steps, Phase.PREFLIGHT, new PreflightStep(aws, preflightChecks()));
+                add(steps, Phase.PREPARE, SnapshotRootStep.trial(aws));
                 add(steps, Phase.PREPARE, new LaunchWorkerStep(aws));
                 add(steps, Phase.PREPARE, new AttachScratchVolumeStep(aws, Round.TRIAL));
                 add(steps, Phase.CONVERT, new InspectGuestStep(aws, guest));

@@ -1,6 +1,6 @@
 package io.pv2hvm.aws;
 
-import io.pv2hvm.aws.internal.steps.InspectGuestStep;
+import io.pv2hvm.aws.internal.steps.convert.InspectGuestStep;
 import io.pv2hvm.core.Blocker;
 import io.pv2hvm.core.Migration;
 import io.pv2hvm.core.MigrationResult;

@@ -1,25 +1,28 @@
 package io.pv2hvm.aws.internal;
 
+import io.pv2hvm.core.spi.FactKey;
+
 /**
  * The two passes of the conversion: a trial on a crash-consistent snapshot while the source
  * serves, and the final one on the stopped source's data. Same recipe, different names.
  */
 public enum Round {
-    TRIAL("trial", FactKeys.TRIAL_SNAPSHOT, Roles.SCRATCH_SOURCE, Roles.SCRATCH_TARGET, Roles.TRIAL_IMAGE,
-            Roles.TRIAL_IMAGE_SNAPSHOT, FactKeys.TRIAL_IMAGE),
-    FINAL("final", FactKeys.FINAL_SNAPSHOT, Roles.FINAL_SCRATCH_SOURCE, Roles.FINAL_SCRATCH_TARGET, Roles.HVM_IMAGE,
-            Roles.HVM_IMAGE_SNAPSHOT, FactKeys.HVM_IMAGE);
+    TRIAL("trial", AwsFacts.TRIAL_SNAPSHOT, Roles.SCRATCH_SOURCE, Roles.SCRATCH_TARGET, Roles.TRIAL_IMAGE,
+            Roles.TRIAL_IMAGE_SNAPSHOT, AwsFacts.TRIAL_IMAGE),
+    FINAL("final", AwsFacts.FINAL_SNAPSHOT, Roles.FINAL_SCRATCH_SOURCE, Roles.FINAL_SCRATCH_TARGET, Roles.HVM_IMAGE,
+            Roles.HVM_IMAGE_SNAPSHOT, AwsFacts.HVM_IMAGE);
 
     private final String label;
-    private final String snapshotFact;
+    private final FactKey<String> snapshotFact;
     private final String sourceVolumeRole;
     private final String targetVolumeRole;
     private final String imageRole;
     private final String imageSnapshotRole;
-    private final String imageFact;
+    private final FactKey<String> imageFact;
+    private final FactKey<String> convertedVolumeFact;
 
-    Round(String label, String snapshotFact, String sourceVolumeRole, String targetVolumeRole, String imageRole,
-          String imageSnapshotRole, String imageFact) {
+    Round(String label, FactKey<String> snapshotFact, String sourceVolumeRole, String targetVolumeRole, String imageRole,
+          String imageSnapshotRole, FactKey<String> imageFact) {
         this.label = label;
         this.snapshotFact = snapshotFact;
         this.sourceVolumeRole = sourceVolumeRole;
@@ -27,6 +30,7 @@ public enum Round {
         this.imageRole = imageRole;
         this.imageSnapshotRole = imageSnapshotRole;
         this.imageFact = imageFact;
+        this.convertedVolumeFact = FactKey.string("aws.converted-volume." + label);
     }
 
     public String label() {
@@ -34,8 +38,14 @@ public enum Round {
     }
 
     /** The fact holding the snapshot of the source root this round converts. */
-    public String snapshotFact() {
+    public FactKey<String> snapshotKey() {
         return snapshotFact;
+    }
+
+    /** @deprecated use {@link #snapshotKey()} */
+    @Deprecated
+    public String snapshotFact() {
+        return snapshotFact.name();
     }
 
     public String sourceVolumeRole() {
@@ -54,12 +64,25 @@ public enum Round {
         return imageSnapshotRole;
     }
 
-    public String imageFact() {
+    /** The fact holding the image this round registers. */
+    public FactKey<String> imageKey() {
         return imageFact;
     }
 
+    /** @deprecated use {@link #imageKey()} */
+    @Deprecated
+    public String imageFact() {
+        return imageFact.name();
+    }
+
     /** The fact naming the volume that holds the converted, bootable disk. */
+    public FactKey<String> convertedVolumeKey() {
+        return convertedVolumeFact;
+    }
+
+    /** @deprecated use {@link #convertedVolumeKey()} */
+    @Deprecated
     public String convertedVolumeFact() {
-        return "aws.converted-volume." + label;
+        return convertedVolumeFact.name();
     }
 }

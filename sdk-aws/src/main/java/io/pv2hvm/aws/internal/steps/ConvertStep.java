@@ -1,11 +1,11 @@
 package io.pv2hvm.aws.internal.steps;
 
 import io.pv2hvm.aws.internal.AwsRuntime;
-import io.pv2hvm.aws.internal.FactKeys;
+import io.pv2hvm.aws.internal.AwsFacts;
 import io.pv2hvm.aws.internal.Round;
 import io.pv2hvm.aws.internal.SourceInstance;
 import io.pv2hvm.core.ConversionStrategy;
-import io.pv2hvm.core.Facts;
+import io.pv2hvm.core.MigrationFacts;
 import io.pv2hvm.core.GuestIncompatibleException;
 import io.pv2hvm.core.ResyncRefusedException;
 import io.pv2hvm.core.guest.ConversionRecipe;
@@ -93,14 +93,14 @@ public final class ConvertStep implements Step {
         TargetPlatform platform = nitroOrXen;
         ConversionStrategy strategy = chosen;
         GuestFacts facts = checked;
-        ctx.putFact(FactKeys.STRATEGY, strategy.name());
-        ctx.putFact(FactKeys.GUEST_MOUNTS_ONCE, Boolean.toString(facts.mountsFstabOnce()));
+        ctx.put(AwsFacts.STRATEGY, strategy);
+        ctx.put(AwsFacts.GUEST_MOUNTS_ONCE, facts.mountsFstabOnce());
 
         if (strategy == ConversionStrategy.PARTITION_COPY && round == Round.FINAL) {
             Optional<Resynced> resynced = resyncTrialTarget(ctx, volumes, transport, inspected, platform);
             if (resynced.isPresent()) {
-                ctx.putFact(FactKeys.GUEST_HAS_ENA, Boolean.toString(hasEna(facts, resynced.get().result())));
-                ctx.putFact(round.convertedVolumeFact(), resynced.get().volumeId());
+                ctx.put(AwsFacts.GUEST_HAS_ENA, hasEna(facts, resynced.get().result()));
+                ctx.put(round.convertedVolumeKey(), resynced.get().volumeId());
                 return;
             }
         }
@@ -108,21 +108,21 @@ public final class ConvertStep implements Step {
         String targetDevice = null;
         if (strategy == ConversionStrategy.PARTITION_COPY) {
             targetDevice = volumes.createAttachAndFind(ctx, round.targetVolumeRole(), null, targetGiB(aws, ctx));
-            targetVolume = ctx.fact(FactKeys.volume(round.targetVolumeRole())).orElseThrow();
+            targetVolume = ctx.find(AwsFacts.VOLUME.of(round.targetVolumeRole())).orElseThrow();
             sourceDevice = volumes.locate(ctx, sourceVolume); // the attach may have restarted the worker
         }
         if (strategy == ConversionStrategy.IN_PLACE && round == Round.FINAL
-                && sourceVolume.equals(ctx.fact(FactKeys.SOURCE_ROOT_ON_WORKER).orElse(null))) {
+                && sourceVolume.equals(ctx.find(AwsFacts.SOURCE_ROOT_ON_WORKER).orElse(null))) {
             // The first write to the source's own root: from here on a rollback restores it from the final snapshot.
             MoveSourceRootStep.markConverted(aws, ctx, sourceVolume);
         }
         ConversionResult result = convert(ctx, transport, strategy, sourceDevice, targetDevice, platform);
         if (round == Round.TRIAL && strategy == ConversionStrategy.IN_PLACE) {
-            result.recipe().ifPresent(r -> ctx.putFact(FactKeys.CONVERSION_RECIPE, r.encode()));
+            result.recipe().ifPresent(r -> ctx.put(AwsFacts.CONVERSION_RECIPE, r));
         }
         result.warnings().forEach(ctx::warn);
-        ctx.putFact(FactKeys.GUEST_HAS_ENA, Boolean.toString(hasEna(facts, result)));
-        ctx.putFact(round.convertedVolumeFact(), targetVolume);
+        ctx.put(AwsFacts.GUEST_HAS_ENA, hasEna(facts, result));
+        ctx.put(round.convertedVolumeKey(), targetVolume);
     }
 
     /**
@@ -134,13 +134,13 @@ public final class ConvertStep implements Step {
      */
     private boolean convertedAsPlanned(StepContext ctx, ScratchVolumes volumes, String sourceVolume) {
         TargetPlatform platform = targetPlatform(ctx);
-        Optional<ConversionRecipe> recipe = ctx.fact(FactKeys.CONVERSION_RECIPE).map(ConversionRecipe::decode)
+        Optional<ConversionRecipe> recipe = ctx.find(AwsFacts.CONVERSION_RECIPE)
                 .filter(r -> r.target() == platform && r.strategy() == ConversionStrategy.IN_PLACE
-                        && ctx.fact(FactKeys.STRATEGY).equals(Optional.of(ConversionStrategy.IN_PLACE.name())));
+                        && ctx.find(AwsFacts.STRATEGY).equals(Optional.of(ConversionStrategy.IN_PLACE)));
         if (recipe.isEmpty()) {
             return false;
         }
-        if (sourceVolume.equals(ctx.fact(FactKeys.SOURCE_ROOT_ON_WORKER).orElse(null))) {
+        if (sourceVolume.equals(ctx.find(AwsFacts.SOURCE_ROOT_ON_WORKER).orElse(null))) {
             // The command may write to the source's own root: from here on a rollback restores it from the final snapshot.
             MoveSourceRootStep.markConverted(aws, ctx, sourceVolume);
         }
@@ -152,16 +152,16 @@ public final class ConvertStep implements Step {
             return false;
         }
         ConversionResult result = converted.get();
-        ctx.putFact(FactKeys.GUEST_MOUNTS_ONCE, Boolean.toString(result.facts().mountsFstabOnce()));
+        ctx.put(AwsFacts.GUEST_MOUNTS_ONCE, result.facts().mountsFstabOnce());
         result.warnings().forEach(ctx::warn);
-        ctx.putFact(FactKeys.GUEST_HAS_ENA, Boolean.toString(hasEna(result.facts(), result)));
-        ctx.putFact(round.convertedVolumeFact(), sourceVolume);
+        ctx.put(AwsFacts.GUEST_HAS_ENA, hasEna(result.facts(), result));
+        ctx.put(round.convertedVolumeKey(), sourceVolume);
         return true;
     }
 
     /** The platform preflight chose for the new instance (journaled): Nitro, else Xen HVM. */
-    static TargetPlatform targetPlatform(StepContext ctx) {
-        return Boolean.parseBoolean(ctx.fact(FactKeys.TARGET_NITRO).orElse("false"))
+    public static TargetPlatform targetPlatform(StepContext ctx) {
+        return ctx.find(AwsFacts.TARGET_NITRO).orElse(false)
                 ? TargetPlatform.NITRO : TargetPlatform.XEN_HVM;
     }
 
@@ -171,8 +171,8 @@ public final class ConvertStep implements Step {
      * the final snapshot).
      */
     private String sourceVolume(StepContext ctx) {
-        return ctx.fact(FactKeys.SOURCE_ROOT_ON_WORKER).filter(v -> round == Round.FINAL)
-                .or(() -> ctx.fact(FactKeys.volume(round.sourceVolumeRole()))).orElseThrow();
+        return ctx.find(AwsFacts.SOURCE_ROOT_ON_WORKER).filter(v -> round == Round.FINAL)
+                .or(() -> ctx.find(AwsFacts.VOLUME.of(round.sourceVolumeRole()))).orElseThrow();
     }
 
     /**
@@ -194,8 +194,8 @@ public final class ConvertStep implements Step {
      */
     private Optional<Resynced> resyncTrialTarget(StepContext ctx, ScratchVolumes volumes, CommandTransport transport,
                                                String sourceDevice, TargetPlatform platform) {
-        Optional<String> trialTarget = ctx.fact(FactKeys.volume(Round.TRIAL.targetVolumeRole()));
-        Optional<Instant> trialStart = ctx.fact(FactKeys.TRIAL_SNAPSHOT).flatMap(aws.ec2()::snapshot)
+        Optional<String> trialTarget = ctx.find(AwsFacts.VOLUME.of(Round.TRIAL.targetVolumeRole()));
+        Optional<Instant> trialStart = ctx.find(AwsFacts.TRIAL_SNAPSHOT).flatMap(aws.ec2()::snapshot)
                 .map(Snapshot::startTime);
         if (trialTarget.isEmpty() || trialStart.isEmpty() || !attachedToWorker(ctx, trialTarget.get())) {
             return Optional.empty();
@@ -235,8 +235,8 @@ public final class ConvertStep implements Step {
 
     private ConversionStrategy strategy(StepContext ctx, CommandTransport transport, String device,
                                         TargetPlatform platform) {
-        return ctx.fact(FactKeys.STRATEGY).map(ConversionStrategy::valueOf)
-                .orElseGet(() -> ctx.spec().strategy().orElseGet(() -> GuestConversion.choose(
+        return ctx.find(AwsFacts.STRATEGY)
+                .orElseGet(() -> ctx.options().strategy().orElseGet(() -> GuestConversion.choose(
                         guest.inspect(transport, device), platform)));
     }
 
@@ -245,15 +245,15 @@ public final class ConvertStep implements Step {
      * only in the trial round, before anything is kept, and only when the user named no type.
      */
     private boolean mayFallBackToXen(StepContext ctx, TargetPlatform platform) {
-        return round == Round.TRIAL && ctx.spec().instanceType().isEmpty() && platform == TargetPlatform.NITRO
-                && ctx.fact(FactKeys.STRATEGY).isEmpty();
+        return round == Round.TRIAL && ctx.options().instanceType().isEmpty() && platform == TargetPlatform.NITRO
+                && !ctx.has(AwsFacts.STRATEGY);
     }
 
     private void switchToXen(StepContext ctx, GuestIncompatibleException why) {
         SourceInstance src = aws.source(ctx);
-        String nitro = ctx.fact(Facts.TARGET_INSTANCE_TYPE).orElse(src.instanceType());
+        String nitro = ctx.find(MigrationFacts.TARGET_INSTANCE_TYPE).orElse(src.instanceType());
         TargetTypes types = new TargetTypes(aws);
-        InstanceTypeInfo xen = types.xenStandIn(nitro, src, ctx.spec().preserveIps()).orElseThrow(() ->
+        InstanceTypeInfo xen = types.xenStandIn(nitro, src, ctx.options().preservingIps()).orElseThrow(() ->
                 new GuestIncompatibleException(why.getMessage() + " No " + TargetTypes.xenFamily(nitro) + " (Xen HVM)"
                         + " type holds what " + src.instanceId() + " keeps either; name a type with withInstanceType(...)."));
         TargetTypes.journal(ctx, xen, src);
@@ -265,13 +265,13 @@ public final class ConvertStep implements Step {
     @Override
     public void compensate(StepContext ctx) {
         java.util.Set<String> ids = new java.util.LinkedHashSet<>();
-        ctx.fact(FactKeys.volume(round.targetVolumeRole())).ifPresent(ids::add);
+        ctx.find(AwsFacts.VOLUME.of(round.targetVolumeRole())).ifPresent(ids::add);
         ids.addAll(aws.ec2().taggedVolumes(ctx.migrationId(), round.targetVolumeRole()));
         ids.forEach(id -> aws.ec2().detachAndDelete(ctx, id, round.targetVolumeRole()));
     }
 
     /** Whether the booted kernel will have the ENA driver: built in, as a module, or added by the driver fix. */
-    static boolean hasEna(GuestFacts facts, ConversionResult result) {
+    public static boolean hasEna(GuestFacts facts, ConversionResult result) {
         Set<String> drivers = new HashSet<>(result.driversAdded());
         facts.defaultKernel().ifPresent((GuestKernel k) -> {
             drivers.addAll(k.builtinDrivers());

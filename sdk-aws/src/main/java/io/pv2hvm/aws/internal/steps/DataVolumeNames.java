@@ -1,6 +1,6 @@
 package io.pv2hvm.aws.internal.steps;
 
-import io.pv2hvm.aws.internal.FactKeys;
+import io.pv2hvm.aws.internal.AwsFacts;
 import io.pv2hvm.aws.internal.SourceInstance;
 import io.pv2hvm.core.guest.DataVolumes;
 import io.pv2hvm.core.guest.VolumeFilesystem;
@@ -19,15 +19,15 @@ import java.util.stream.Collectors;
  * {@code /dev/xvdf1}, ...; one attached under a partition-style name ({@code /dev/sdf1}) is that
  * node, unpartitioned (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/device_naming.html).
  */
-final class DataVolumeNames {
+public final class DataVolumeNames {
     private DataVolumeNames() {
     }
 
     /** What the journal says about each data volume of {@code src}, by every name the guest may use. */
-    static DataVolumes of(StepContext ctx, SourceInstance src) {
+    public static DataVolumes of(StepContext ctx, SourceInstance src) {
         DataVolumes volumes = DataVolumes.none();
         for (SourceInstance.Volume v : src.dataVolumes()) {
-            Optional<String> read = ctx.fact(FactKeys.dataFilesystems(v.volumeId()));
+            Optional<String> read = ctx.find(AwsFacts.DATA_FILESYSTEMS.of(v.volumeId()));
             if (read.isEmpty()) {
                 continue; // not read (a run without the read step): its entries keep their names, with nofail
             }
@@ -50,13 +50,13 @@ final class DataVolumeNames {
     }
 
     /** The journal form of what was read: the worker script's own FS lines. */
-    static String encode(List<VolumeFilesystem> found) {
+    public static String encode(List<VolumeFilesystem> found) {
         return found.stream().map(f -> String.join("\t", "FS", Integer.toString(f.partition()), f.type(), f.uuid(), f.label()))
                 .collect(Collectors.joining("\n"));
     }
 
     /** {@code /dev/xvdf} and {@code /dev/sdf} for EC2's {@code /dev/sdf}; with the partition number when not 0. */
-    static Set<String> guestNames(String ec2Device, int partition) {
+    public static Set<String> guestNames(String ec2Device, int partition) {
         String xvd = ec2Device.replaceFirst("^/dev/sd", "/dev/xvd");
         String sd = xvd.replaceFirst("^/dev/xvd", "/dev/sd");
         Set<String> names = new LinkedHashSet<>();

@@ -1,9 +1,9 @@
 package io.pv2hvm.aws.internal.steps;
 
 import io.pv2hvm.aws.internal.AwsRuntime;
-import io.pv2hvm.aws.internal.FactKeys;
+import io.pv2hvm.aws.internal.AwsFacts;
 import io.pv2hvm.aws.internal.Round;
-import io.pv2hvm.core.Facts;
+import io.pv2hvm.core.MigrationFacts;
 import io.pv2hvm.core.Resource;
 import io.pv2hvm.core.spi.Step;
 import io.pv2hvm.core.spi.StepContext;
@@ -76,18 +76,18 @@ public final class RegisterImageStep implements Step {
     public void run(StepContext ctx) {
         String snapshot;
         if (fromSourceSnapshot) {
-            snapshot = ctx.fact(round == Round.TRIAL ? FactKeys.TRIAL_SNAPSHOT : FactKeys.FINAL_SNAPSHOT).orElseThrow();
+            snapshot = ctx.find(round == Round.TRIAL ? AwsFacts.TRIAL_SNAPSHOT : AwsFacts.FINAL_SNAPSHOT).orElseThrow();
             aws.ec2().waitSnapshot(ctx, snapshot, aws.source(ctx).rootVolume().volumeId());
         } else {
-            String volume = ctx.fact(round.convertedVolumeFact()).orElseThrow();
+            String volume = ctx.find(round.convertedVolumeKey()).orElseThrow();
             snapshot = aws.ec2().snapshotAndWait(ctx, volume, round.imageSnapshotRole(),
-                    "pv2hvm " + round.imageSnapshotRole() + " of " + ctx.spec().instanceId());
+                    "pv2hvm " + round.imageSnapshotRole() + " of " + ctx.options().instanceId());
         }
-        String imageId = ctx.fact(round.imageFact()).orElseGet(() -> register(ctx, snapshot));
+        String imageId = ctx.find(round.imageKey()).orElseGet(() -> register(ctx, snapshot));
         if (round == Round.FINAL) {
             // Not waiting for "available" here: the launch waits for it, while the backup image
             // registers and the source terminates.
-            ctx.putFact(Facts.NEW_IMAGE_ID, imageId);
+            ctx.put(MigrationFacts.NEW_IMAGE_ID, imageId);
         } else {
             aws.ec2().waitImage(ctx, imageId);
         }
@@ -96,18 +96,18 @@ public final class RegisterImageStep implements Step {
     private String register(StepContext ctx, String snapshot) {
         // RegisterImage has no client token: look for this migration's image by tag first.
         String id = aws.ec2().taggedImage(ctx.migrationId(), round.imageRole()).map(Image::imageId).orElseGet(() -> {
-            boolean ena = Boolean.parseBoolean(ctx.fact(FactKeys.GUEST_HAS_ENA).orElse("false"));
-            String name = "pv2hvm-" + ctx.spec().instanceId() + "-" + round.label() + "-" + ctx.migrationId();
-            return aws.ec2().calls().call("RegisterImage", () -> aws.ec2().ec2().registerImage(r -> r
-                    .name(name).description("HVM copy of " + ctx.spec().instanceId() + " made by pv2hvm")
+            boolean ena = ctx.find(AwsFacts.GUEST_HAS_ENA).orElse(false);
+            String name = "pv2hvm-" + ctx.options().instanceId() + "-" + round.label() + "-" + ctx.migrationId();
+            return aws.ec2().registerImage(r -> r
+                    .name(name).description("HVM copy of " + ctx.options().instanceId() + " made by pv2hvm")
                     .virtualizationType(VirtualizationType.HVM.toString()).architecture(ArchitectureValues.X86_64)
                     .rootDeviceName(ROOT_DEVICE).bootMode(BootModeValues.LEGACY_BIOS).enaSupport(ena)
                     .blockDeviceMappings(BlockDeviceMapping.builder().deviceName(ROOT_DEVICE).ebs(e -> e
                             .snapshotId(snapshot).deleteOnTermination(true).volumeType("gp3")).build())
-                    .tagSpecifications(aws.ec2().tags(ctx, ResourceType.IMAGE, round.imageRole())))).imageId();
+                    .tagSpecifications(aws.ec2().tags(ctx, ResourceType.IMAGE, round.imageRole()))).imageId();
         });
         ctx.resourceCreated(new Resource("image", id, round.imageRole()));
-        ctx.putFact(round.imageFact(), id);
+        ctx.put(round.imageKey(), id);
         return id;
     }
 
@@ -115,12 +115,12 @@ public final class RegisterImageStep implements Step {
     public void compensate(StepContext ctx) {
         if (round == Round.FINAL && SourceRef.terminated(ctx)) {
             // The source is gone: this image holds its converted data; keep it whatever else failed.
-            ctx.fact(round.imageFact()).ifPresent(id -> ctx.warn("HVM image " + id + " was kept."));
+            ctx.find(round.imageKey()).ifPresent(id -> ctx.warn("HVM image " + id + " was kept."));
             return;
         }
-        ctx.fact(round.imageFact()).or(() -> aws.ec2().taggedImage(ctx.migrationId(), round.imageRole())
+        ctx.find(round.imageKey()).or(() -> aws.ec2().taggedImage(ctx.migrationId(), round.imageRole())
                 .map(Image::imageId)).ifPresent(id -> aws.ec2().deregister(ctx, id, round.imageRole()));
-        ctx.fact(FactKeys.snapshot(round.imageSnapshotRole()))
+        ctx.find(AwsFacts.SNAPSHOT.of(round.imageSnapshotRole()))
                 .ifPresent(id -> aws.ec2().deleteSnapshot(ctx, id, round.imageSnapshotRole()));
     }
 }

@@ -2,26 +2,28 @@ package io.pv2hvm.aws.internal.steps;
 
 import io.pv2hvm.aws.internal.Responses;
 import io.pv2hvm.aws.internal.AwsRuntime;
-import io.pv2hvm.aws.internal.FactKeys;
+import io.pv2hvm.aws.internal.AwsFacts;
 import io.pv2hvm.core.MigrationException;
 import io.pv2hvm.core.Resource;
 import io.pv2hvm.core.guest.DeviceLookup;
 import io.pv2hvm.core.spi.StepContext;
 import software.amazon.awssdk.services.ec2.model.Instance;
+import software.amazon.awssdk.services.ec2.model.InstanceStateName;
 import software.amazon.awssdk.services.ec2.model.InstanceBlockDeviceMapping;
 import software.amazon.awssdk.services.ec2.model.ResourceType;
 import software.amazon.awssdk.services.ec2.model.Volume;
 import software.amazon.awssdk.services.ec2.model.VolumeAttachment;
+import software.amazon.awssdk.services.ec2.model.VolumeState;
 
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
 
 /** Creating, attaching and locating the worker's scratch volumes. */
-final class ScratchVolumes {
+public final class ScratchVolumes {
     private final AwsRuntime aws;
 
-    ScratchVolumes(AwsRuntime aws) {
+    public ScratchVolumes(AwsRuntime aws) {
         this.aws = aws;
     }
 
@@ -30,7 +32,7 @@ final class ScratchVolumes {
      * it to the worker and journals the device it appears as. Safe to re-run: each part looks at
      * the journal first.
      */
-    String createAttachAndFind(StepContext ctx, String role, String snapshotId, int sizeGiB) {
+    public String createAttachAndFind(StepContext ctx, String role, String snapshotId, int sizeGiB) {
         return createAttachAndFind(ctx, role, role, snapshotId, sizeGiB);
     }
 
@@ -38,18 +40,18 @@ final class ScratchVolumes {
      * As above, for one of several volumes of the same role: {@code key} (unique within the
      * migration) names its journal fact and client token; the role is its tag.
      */
-    String createAttachAndFind(StepContext ctx, String role, String key, String snapshotId, int sizeGiB) {
+    public String createAttachAndFind(StepContext ctx, String role, String key, String snapshotId, int sizeGiB) {
         String worker = aws.worker(ctx);
-        if ("stopped".equals(aws.ec2().instanceState(ctx, worker))
-                && "true".equals(ctx.fact(FactKeys.WORKER_LAUNCHED).orElse("false"))) {
+        if (aws.ec2().instanceStateName(ctx, worker) == InstanceStateName.STOPPED
+                && ctx.find(AwsFacts.WORKER_LAUNCHED).orElse(false)) {
             // A crash while the worker was stopped for a Marketplace-coded attach: start it again.
-            aws.ec2().calls().call("StartInstances", () -> aws.ec2().ec2().startInstances(r -> r.instanceIds(worker)));
+            aws.ec2().startInstances(r -> r.instanceIds(worker));
         }
-        Instance w = aws.ec2().waitInstance(ctx, worker, "running");
+        Instance w = aws.ec2().waitInstance(ctx, worker, InstanceStateName.RUNNING);
         String az = Responses.availabilityZone(w);
-        String volumeId = ctx.fact(FactKeys.volume(key)).orElse(null);
+        String volumeId = ctx.find(AwsFacts.VOLUME.of(key)).orElse(null);
         if (volumeId == null) {
-            String id = aws.ec2().calls().call("CreateVolume", () -> aws.ec2().ec2().createVolume(r -> {
+            String id = aws.ec2().createVolume(r -> {
                 r.availabilityZone(az).volumeType("gp3").clientToken(ClientTokens.of(ctx, key))
                         .tagSpecifications(aws.ec2().tags(ctx, ResourceType.VOLUME, role));
                 if (snapshotId != null) {
@@ -63,9 +65,9 @@ final class ScratchVolumes {
                 // snapshot inherit its key by themselves).
                 aws.source(ctx).rootVolumeIfAny().filter(v -> snapshotId == null && v.encrypted())
                         .ifPresent(v -> r.encrypted(true).kmsKeyId(v.kmsKeyId()));
-            })).volumeId();
+            }).volumeId();
             ctx.resourceCreated(new Resource("volume", id, role));
-            ctx.putFact(FactKeys.volume(key), id);
+            ctx.put(AwsFacts.VOLUME.of(key), id);
             volumeId = id;
         }
         return attachAndFind(ctx, worker, volumeId);
@@ -80,9 +82,9 @@ final class ScratchVolumes {
      * step that uses it finds its device ({@link #locate}), so the window pays for one lookup
      * on the worker, not two.
      */
-    void attachExisting(StepContext ctx, String volumeId) {
+    public void attachExisting(StepContext ctx, String volumeId) {
         String worker = aws.worker(ctx);
-        aws.ec2().waitInstance(ctx, worker, "running");
+        aws.ec2().waitInstance(ctx, worker, InstanceStateName.RUNNING);
         attachAndWait(ctx, worker, volumeId);
     }
 
@@ -92,7 +94,7 @@ final class ScratchVolumes {
     }
 
     private void attachAndWait(StepContext ctx, String worker, String vol) {
-        Volume v = aws.ec2().waitVolume(ctx, vol, "available", "in-use");
+        Volume v = aws.ec2().waitVolume(ctx, vol, VolumeState.AVAILABLE, VolumeState.IN_USE);
         if (v.attachments().stream().noneMatch(a -> worker.equals(a.instanceId()))) {
             attach(ctx, worker, vol);
         }
@@ -105,7 +107,7 @@ final class ScratchVolumes {
      * The EC2 device name the lookup starts from is the one this run's attach wait saw, when no
      * detach came since ({@link io.pv2hvm.aws.internal.Ec2Resources#attachmentSeen}); else a describe.
      */
-    String locate(StepContext ctx, String volumeId) {
+    public String locate(StepContext ctx, String volumeId) {
         String worker = aws.worker(ctx);
         String attachedAs = attachedAs(ctx, volumeId);
         return aws.transport(ctx).exec(ScriptCommands.of("find-device.sh", volumeId, attachedAs)
@@ -117,7 +119,7 @@ final class ScratchVolumes {
      * What finds that device inside another worker command (find-device, as {@link #locate} runs it),
      * so that the lookup costs no round trip of its own.
      */
-    DeviceLookup lookup(StepContext ctx, String volumeId) {
+    public DeviceLookup lookup(StepContext ctx, String volumeId) {
         return DeviceLookup.byScript(ScriptCommands.text("find-device.sh"), List.of(volumeId, attachedAs(ctx, volumeId)));
     }
 
@@ -147,14 +149,13 @@ final class ScratchVolumes {
         boolean productCoded = !aws.source(ctx).rootVolume().productCodes().isEmpty();
         if (productCoded) {
             // Marketplace-coded volumes attach only to a stopped instance.
-            aws.ec2().calls().call("StopInstances", () -> aws.ec2().ec2().stopInstances(r -> r.instanceIds(worker)));
-            aws.ec2().waitInstance(ctx, worker, "stopped");
+            aws.ec2().stopInstances(r -> r.instanceIds(worker));
+            aws.ec2().waitInstance(ctx, worker, InstanceStateName.STOPPED);
         }
-        aws.ec2().calls().call("AttachVolume", () -> aws.ec2().ec2().attachVolume(r -> r.volumeId(volumeId)
-                .instanceId(worker).device(name)));
+        aws.ec2().attachVolume(r -> r.volumeId(volumeId).instanceId(worker).device(name));
         if (productCoded) {
-            aws.ec2().calls().call("StartInstances", () -> aws.ec2().ec2().startInstances(r -> r.instanceIds(worker)));
-            aws.ec2().waitInstance(ctx, worker, "running");
+            aws.ec2().startInstances(r -> r.instanceIds(worker));
+            aws.ec2().waitInstance(ctx, worker, InstanceStateName.RUNNING);
         }
     }
 }

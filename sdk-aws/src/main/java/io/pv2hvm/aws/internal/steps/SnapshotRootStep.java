@@ -1,8 +1,9 @@
 package io.pv2hvm.aws.internal.steps;
 
 import io.pv2hvm.aws.internal.AwsRuntime;
-import io.pv2hvm.aws.internal.FactKeys;
+import io.pv2hvm.aws.internal.AwsFacts;
 import io.pv2hvm.aws.internal.Roles;
+import io.pv2hvm.aws.internal.Round;
 import io.pv2hvm.aws.internal.SourceInstance;
 import io.pv2hvm.core.spi.Step;
 import io.pv2hvm.core.spi.StepContext;
@@ -20,9 +21,19 @@ public final class SnapshotRootStep implements Step {
     private final AwsRuntime aws;
     private final boolean finalSnapshot;
 
-    public SnapshotRootStep(AwsRuntime aws, boolean finalSnapshot) {
+    private SnapshotRootStep(AwsRuntime aws, Round round) {
         this.aws = aws;
-        this.finalSnapshot = finalSnapshot;
+        this.finalSnapshot = round == Round.FINAL;
+    }
+
+    /** The snapshot of the running source's root that the trial converts (temporary). */
+    public static SnapshotRootStep trial(AwsRuntime aws) {
+        return new SnapshotRootStep(aws, Round.TRIAL);
+    }
+
+    /** The snapshot of the stopped source's root in the cutover (kept: it backs the backup image). */
+    public static SnapshotRootStep finalRound(AwsRuntime aws) {
+        return new SnapshotRootStep(aws, Round.FINAL);
     }
 
     @Override
@@ -45,7 +56,7 @@ public final class SnapshotRootStep implements Step {
         String role = finalSnapshot ? Roles.FINAL_SNAPSHOT : Roles.TRIAL_SNAPSHOT;
         String id = aws.ec2().startSnapshot(ctx, src.rootVolume().volumeId(), role,
                 "pv2hvm " + role + " of " + src.instanceId() + " (" + ctx.migrationId() + ")");
-        ctx.putFact(finalSnapshot ? FactKeys.FINAL_SNAPSHOT : FactKeys.TRIAL_SNAPSHOT, id);
+        ctx.put(finalSnapshot ? AwsFacts.FINAL_SNAPSHOT : AwsFacts.TRIAL_SNAPSHOT, id);
     }
 
     @Override
@@ -53,14 +64,14 @@ public final class SnapshotRootStep implements Step {
         if (finalSnapshot && SourceRef.terminated(ctx)) {
             return; // it backs the backup image of the terminated source
         }
-        if (finalSnapshot && ctx.fact(FactKeys.SOURCE_ROOT_CONVERTED).isPresent()) {
+        if (finalSnapshot && ctx.has(AwsFacts.SOURCE_ROOT_CONVERTED)) {
             // The source's original root was converted: this is the only copy of its PV data made
             // before the migration wrote to it (the source runs on a volume restored from it). Kept.
-            ctx.fact(FactKeys.FINAL_SNAPSHOT).ifPresent(id -> ctx.warn("Final snapshot " + id + " of the source's"
+            ctx.find(AwsFacts.FINAL_SNAPSHOT).ifPresent(id -> ctx.warn("Final snapshot " + id + " of the source's"
                     + " root as it was before the conversion was kept."));
             return;
         }
         String role = finalSnapshot ? Roles.FINAL_SNAPSHOT : Roles.TRIAL_SNAPSHOT;
-        ctx.fact(FactKeys.snapshot(role)).ifPresent(id -> aws.ec2().deleteSnapshot(ctx, id, role));
+        ctx.find(AwsFacts.SNAPSHOT.of(role)).ifPresent(id -> aws.ec2().deleteSnapshot(ctx, id, role));
     }
 }

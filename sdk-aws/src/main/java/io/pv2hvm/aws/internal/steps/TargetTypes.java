@@ -2,9 +2,9 @@ package io.pv2hvm.aws.internal.steps;
 
 import io.pv2hvm.aws.AwsCallException;
 import io.pv2hvm.aws.internal.AwsRuntime;
-import io.pv2hvm.aws.internal.FactKeys;
+import io.pv2hvm.aws.internal.AwsFacts;
 import io.pv2hvm.aws.internal.SourceInstance;
-import io.pv2hvm.core.Facts;
+import io.pv2hvm.core.MigrationFacts;
 import io.pv2hvm.core.spi.StepContext;
 import software.amazon.awssdk.services.ec2.model.Filter;
 import software.amazon.awssdk.services.ec2.model.InstanceTypeInfo;
@@ -20,7 +20,7 @@ import java.util.Set;
  * What EC2 says about candidate target types (DescribeInstanceTypes), whether one can hold what
  * the migration keeps, and the facts the later steps read about the chosen one.
  */
-final class TargetTypes {
+public final class TargetTypes {
     /**
      * EC2 refuses Linux HVM AMIs on the first-generation families although DescribeInstanceTypes
      * lists hvm for some of their sizes ("Non-Windows instances with a virtualization type of
@@ -34,32 +34,31 @@ final class TargetTypes {
 
     private final AwsRuntime aws;
 
-    TargetTypes(AwsRuntime aws) {
+    public TargetTypes(AwsRuntime aws) {
         this.aws = aws;
     }
 
     /** Whether a Linux HVM guest may run on {@code type}. */
-    static boolean runsLinuxHvm(InstanceTypeInfo type) {
+    public static boolean runsLinuxHvm(InstanceTypeInfo type) {
         return type.supportedVirtualizationTypesAsStrings().contains("hvm")
                 && !NO_LINUX_HVM.contains(family(type.instanceTypeAsString()));
     }
 
     /** The family of a type name: {@code m5} of {@code m5.large}. */
-    static String family(String type) {
+    public static String family(String type) {
         int dot = type.indexOf('.');
         return dot < 0 ? type : type.substring(0, dot);
     }
 
     /** The Xen HVM family (t2, m4, c4, r4) standing in for a Nitro family. */
-    static String xenFamily(String type) {
+    public static String xenFamily(String type) {
         return XEN_FAMILY.getOrDefault(family(type), "m4");
     }
 
     /** The type as EC2 describes it, or empty if it does not exist. */
-    Optional<InstanceTypeInfo> describe(String type) {
+    public Optional<InstanceTypeInfo> describe(String type) {
         try {
-            return aws.ec2().calls().call("DescribeInstanceTypes", () -> aws.ec2().ec2()
-                    .describeInstanceTypes(r -> r.instanceTypesWithStrings(type))).instanceTypes().stream().findFirst();
+            return aws.ec2().describeInstanceTypes(r -> r.instanceTypesWithStrings(type)).instanceTypes().stream().findFirst();
         } catch (AwsCallException e) {
             if ("InvalidInstanceType".equals(e.errorCode()) || "InvalidParameterValue".equals(e.errorCode())) {
                 return Optional.empty();
@@ -69,15 +68,14 @@ final class TargetTypes {
     }
 
     /** Every x86_64 size of {@code family}, smallest first (vCPUs, then memory). */
-    List<InstanceTypeInfo> sizesOf(String family) {
+    public List<InstanceTypeInfo> sizesOf(String family) {
         List<InstanceTypeInfo> all = new ArrayList<>();
         String token = null;
         do {
             String page = token;
-            var response = aws.ec2().calls().call("DescribeInstanceTypes", () -> aws.ec2().ec2()
-                    .describeInstanceTypes(r -> r.nextToken(page).filters(
-                            Filter.builder().name("instance-type").values(family + ".*").build(),
-                            Filter.builder().name("processor-info.supported-architecture").values("x86_64").build())));
+            var response = aws.ec2().describeInstanceTypes(r -> r.nextToken(page).filters(
+                    Filter.builder().name("instance-type").values(family + ".*").build(),
+                    Filter.builder().name("processor-info.supported-architecture").values("x86_64").build()));
             all.addAll(response.instanceTypes());
             token = response.nextToken();
         } while (token != null);
@@ -91,7 +89,7 @@ final class TargetTypes {
      * and every address on each (IPv4 and IPv6 per interface). Empty when it fits. Without
      * preservingIps() only a fresh primary interface with one address is launched.
      */
-    static List<String> misfits(InstanceTypeInfo type, SourceInstance src, boolean keepIps) {
+    public static List<String> misfits(InstanceTypeInfo type, SourceInstance src, boolean keepIps) {
         List<String> why = new ArrayList<>();
         var net = type.networkInfo();
         if (net == null || !keepIps) {
@@ -121,13 +119,13 @@ final class TargetTypes {
     }
 
     /** The smallest size of {@code start}'s family, from {@code start} up, that holds what is kept. */
-    Optional<InstanceTypeInfo> smallestFitting(String start, SourceInstance src, boolean keepIps) {
+    public Optional<InstanceTypeInfo> smallestFitting(String start, SourceInstance src, boolean keepIps) {
         return fromSize(sizesOf(family(start)), start).stream().filter(t -> misfits(t, src, keepIps).isEmpty())
                 .findFirst();
     }
 
     /** The Xen HVM type standing in for {@code nitroType}: the same size where it exists and fits, else the next that does. */
-    Optional<InstanceTypeInfo> xenStandIn(String nitroType, SourceInstance src, boolean keepIps) {
+    public Optional<InstanceTypeInfo> xenStandIn(String nitroType, SourceInstance src, boolean keepIps) {
         String size = nitroType.substring(nitroType.indexOf('.') + 1);
         return fromSize(sizesOf(xenFamily(nitroType)), xenFamily(nitroType) + "." + size).stream()
                 .filter(t -> misfits(t, src, keepIps).isEmpty()).findFirst();
@@ -150,15 +148,16 @@ final class TargetTypes {
      * unlimited, would bill surplus credits nobody asked for
      * (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/burstable-performance-instances-unlimited-mode-concepts.html).
      */
-    static void journal(StepContext ctx, InstanceTypeInfo t, SourceInstance src) {
-        ctx.putFact(Facts.TARGET_INSTANCE_TYPE, t.instanceTypeAsString());
-        ctx.putFact(FactKeys.TARGET_NITRO, Boolean.toString("nitro".equals(t.hypervisorAsString())));
-        ctx.putFact(FactKeys.TARGET_ENA_REQUIRED, Boolean.toString(t.networkInfo() != null
-                && "required".equals(t.networkInfo().enaSupportAsString())));
+    public static void journal(StepContext ctx, InstanceTypeInfo t, SourceInstance src) {
+        ctx.put(MigrationFacts.TARGET_INSTANCE_TYPE, t.instanceTypeAsString());
+        ctx.put(AwsFacts.TARGET_NITRO, "nitro".equals(t.hypervisorAsString()));
+        ctx.put(AwsFacts.TARGET_ENA_REQUIRED, t.networkInfo() != null
+                && "required".equals(t.networkInfo().enaSupportAsString()));
         String ebs = t.ebsInfo() == null ? "supported" : t.ebsInfo().ebsOptimizedSupportAsString();
         boolean optimized = "default".equals(ebs) || (src.ebsOptimized() && !"unsupported".equals(ebs));
-        ctx.putFact(FactKeys.TARGET_EBS_OPTIMIZED, Boolean.toString(optimized));
+        ctx.put(AwsFacts.TARGET_EBS_OPTIMIZED, optimized);
         String credits = Boolean.TRUE.equals(t.burstablePerformanceSupported()) ? "standard" : "";
-        ctx.putFact(FactKeys.TARGET_CPU_CREDITS, credits);
+        // "" means none: LaunchHvmInstanceStep reads it that way.
+        ctx.put(AwsFacts.TARGET_CPU_CREDITS, credits);
     }
 }

@@ -1,8 +1,8 @@
-package io.pv2hvm.aws.internal.steps;
+package io.pv2hvm.aws.internal.steps.prepare;
 
 import io.pv2hvm.aws.internal.AwsRuntime;
 import io.pv2hvm.aws.internal.Ec2Resources;
-import io.pv2hvm.aws.internal.FactKeys;
+import io.pv2hvm.aws.internal.AwsFacts;
 import io.pv2hvm.aws.internal.Roles;
 import io.pv2hvm.aws.internal.SourceInstance;
 import io.pv2hvm.core.Resource;
@@ -46,32 +46,32 @@ public final class SnapshotDataVolumesStep implements Step {
     public void run(StepContext ctx) {
         SourceInstance src = aws.source(ctx);
         for (SourceInstance.Volume v : src.dataVolumes()) {
-            if (ctx.fact(FactKeys.dataSnapshot(v.volumeId())).isPresent()) {
+            if (ctx.find(AwsFacts.DATA_SNAPSHOT.of(v.volumeId())).isPresent()) {
                 continue;
             }
             // CreateSnapshot takes no client token: look for this volume's tagged snapshot first.
-            String id = tagged(ctx, v.volumeId()).orElseGet(() -> aws.ec2().calls().call("CreateSnapshot", () -> aws.ec2()
-                    .ec2().createSnapshot(r -> r.volumeId(v.volumeId())
+            String id = tagged(ctx, v.volumeId()).orElseGet(() -> aws.ec2()
+                    .createSnapshot(r -> r.volumeId(v.volumeId())
                             .description("pv2hvm trial copy of " + v.deviceName() + " of " + src.instanceId()
                                     + " (" + ctx.migrationId() + ")")
-                            .tagSpecifications(aws.ec2().tags(ctx, ResourceType.SNAPSHOT, Roles.TRIAL_DATA_SNAPSHOT))))
+                            .tagSpecifications(aws.ec2().tags(ctx, ResourceType.SNAPSHOT, Roles.TRIAL_DATA_SNAPSHOT)))
                     .snapshotId());
             ctx.resourceCreated(new Resource("snapshot", id, Roles.TRIAL_DATA_SNAPSHOT));
-            ctx.putFact(FactKeys.dataSnapshot(v.volumeId()), id);
+            ctx.put(AwsFacts.DATA_SNAPSHOT.of(v.volumeId()), id);
         }
     }
 
     private java.util.Optional<String> tagged(StepContext ctx, String volumeId) {
         List<Filter> filters = new ArrayList<>(Ec2Resources.taggedFilters(ctx.migrationId(), Roles.TRIAL_DATA_SNAPSHOT));
         filters.add(Filter.builder().name("volume-id").values(volumeId).build());
-        return aws.ec2().calls().call("DescribeSnapshots", () -> aws.ec2().ec2().describeSnapshots(r -> r
-                .ownerIds("self").filters(filters))).snapshots().stream().map(Snapshot::snapshotId).findFirst();
+        return aws.ec2().describeSnapshots(r -> r
+                .ownerIds("self").filters(filters)).snapshots().stream().map(Snapshot::snapshotId).findFirst();
     }
 
     @Override
     public void compensate(StepContext ctx) {
         Set<String> ids = new LinkedHashSet<>();
-        aws.source(ctx).dataVolumes().forEach(v -> ctx.fact(FactKeys.dataSnapshot(v.volumeId())).ifPresent(ids::add));
+        aws.source(ctx).dataVolumes().forEach(v -> ctx.find(AwsFacts.DATA_SNAPSHOT.of(v.volumeId())).ifPresent(ids::add));
         ids.addAll(aws.ec2().taggedSnapshots(ctx.migrationId(), Roles.TRIAL_DATA_SNAPSHOT));
         ids.forEach(id -> aws.ec2().deleteSnapshot(ctx, id, Roles.TRIAL_DATA_SNAPSHOT));
     }

@@ -1,8 +1,9 @@
-package io.pv2hvm.aws.internal.steps;
+package io.pv2hvm.aws.internal.steps.convert;
 
 import io.pv2hvm.aws.internal.AwsRuntime;
-import io.pv2hvm.aws.internal.FactKeys;
+import io.pv2hvm.aws.internal.AwsFacts;
 import io.pv2hvm.aws.internal.Round;
+import io.pv2hvm.aws.internal.steps.ScratchVolumes;
 import io.pv2hvm.core.Blocker;
 import io.pv2hvm.core.GuestIncompatibleException;
 import io.pv2hvm.core.guest.GuestConversion;
@@ -53,10 +54,10 @@ public final class InspectGuestStep implements Step {
 
     @Override
     public void run(StepContext ctx) {
-        String volume = ctx.fact(FactKeys.volume(Round.TRIAL.sourceVolumeRole())).orElseThrow();
+        String volume = ctx.find(AwsFacts.VOLUME.of(Round.TRIAL.sourceVolumeRole())).orElseThrow();
         String device = new ScratchVolumes(aws).locate(ctx, volume);
         CommandTransport transport = aws.transport(ctx);
-        boolean nitro = Boolean.parseBoolean(ctx.fact(FactKeys.TARGET_NITRO).orElse("false"));
+        boolean nitro = ctx.find(AwsFacts.TARGET_NITRO).orElse(false);
         TargetPlatform platform = nitro ? TargetPlatform.NITRO : TargetPlatform.XEN_HVM;
         GuestFacts facts = guest.inspect(transport, device);
         List<Blocker> blockers = new ArrayList<>();

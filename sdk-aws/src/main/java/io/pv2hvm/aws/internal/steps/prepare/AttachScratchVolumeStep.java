@@ -1,8 +1,9 @@
-package io.pv2hvm.aws.internal.steps;
+package io.pv2hvm.aws.internal.steps.prepare;
 
 import io.pv2hvm.aws.internal.AwsRuntime;
-import io.pv2hvm.aws.internal.FactKeys;
+import io.pv2hvm.aws.internal.AwsFacts;
 import io.pv2hvm.aws.internal.Round;
+import io.pv2hvm.aws.internal.steps.ScratchVolumes;
 import io.pv2hvm.core.spi.Step;
 import io.pv2hvm.core.spi.StepContext;
 import io.pv2hvm.core.spi.StepDescription;
@@ -33,7 +34,7 @@ public final class AttachScratchVolumeStep implements Step {
 
     @Override
     public void run(StepContext ctx) {
-        String snapshot = ctx.fact(round.snapshotFact()).orElseThrow();
+        String snapshot = ctx.find(round.snapshotKey()).orElseThrow();
         aws.ec2().waitSnapshot(ctx, snapshot, aws.source(ctx).rootVolume().volumeId());
         int size = aws.source(ctx).rootVolume().sizeGiB();
         new ScratchVolumes(aws).createAttachAndFind(ctx, round.sourceVolumeRole(), snapshot, size);
@@ -42,7 +43,7 @@ public final class AttachScratchVolumeStep implements Step {
     @Override
     public void compensate(StepContext ctx) {
         java.util.Set<String> ids = new java.util.LinkedHashSet<>();
-        ctx.fact(FactKeys.volume(round.sourceVolumeRole())).ifPresent(ids::add);
+        ctx.find(AwsFacts.VOLUME.of(round.sourceVolumeRole())).ifPresent(ids::add);
         ids.addAll(aws.ec2().taggedVolumes(ctx.migrationId(), round.sourceVolumeRole()));
         ids.forEach(id -> aws.ec2().detachAndDelete(ctx, id, round.sourceVolumeRole()));
     }

@@ -1,8 +1,8 @@
-package io.pv2hvm.aws.internal.steps;
+package io.pv2hvm.aws.internal.steps.preflight;
 
 import io.pv2hvm.aws.internal.SourceInstance;
 import io.pv2hvm.core.Blocker;
-import io.pv2hvm.core.MigrationSpec;
+import io.pv2hvm.core.MigrationOptions;
 
 import java.util.List;
 
@@ -17,10 +17,10 @@ final class OutsideReferences {
     static final String ASG_TAG = "aws:autoscaling:groupName";
     static final String STACK_TAG = "aws:cloudformation:stack-name";
 
-    private final MigrationSpec spec;
+    private final MigrationOptions spec;
     private final SourceInstance src;
 
-    OutsideReferences(MigrationSpec spec, SourceInstance src) {
+    OutsideReferences(MigrationOptions spec, SourceInstance src) {
         this.spec = spec;
         this.src = src;
     }
@@ -43,7 +43,7 @@ final class OutsideReferences {
             String drift = id + " was created by CloudFormation stack " + stack + ": the stack keeps naming " + id
                     + " after the migration (drift), and its next update that touches the instance may replace or"
                     + " recreate it from the template's PV image.";
-            if (spec.acceptStackDrift()) {
+            if (spec.acceptingStackDrift()) {
                 warnings.add(drift + " Accepted with acceptingStackDrift(): update the template (HVM image, new"
                         + " type) or import the new instance into the stack afterwards.");
             } else {
@@ -56,6 +56,6 @@ final class OutsideReferences {
         warnings.add("Not checked: load balancer target groups that register " + id + " by instance id and"
                 + " CloudWatch alarms whose InstanceId dimension is " + id + " keep naming the old id. Register the"
                 + " new instance and update the alarms afterwards (MigrationResult.idMap() maps old ids to new)"
-                + (spec.preserveIps() ? "; IP-type targets keep working because the private IPs are kept." : "."));
+                + (spec.preservingIps() ? "; IP-type targets keep working because the private IPs are kept." : "."));
     }
 }

@@ -1,9 +1,11 @@
-package io.pv2hvm.aws.internal.steps;
+package io.pv2hvm.aws.internal.steps.prepare;
 
 import io.pv2hvm.aws.internal.AwsRuntime;
-import io.pv2hvm.aws.internal.FactKeys;
+import io.pv2hvm.aws.internal.AwsFacts;
 import io.pv2hvm.aws.internal.Roles;
 import io.pv2hvm.aws.internal.SourceInstance;
+import io.pv2hvm.aws.internal.steps.ConvertStep;
+import io.pv2hvm.aws.internal.steps.DataVolumeNames;
 import io.pv2hvm.core.ConversionStrategy;
 import io.pv2hvm.core.guest.ConversionResult;
 import io.pv2hvm.core.guest.GuestConversion;
@@ -64,7 +66,7 @@ public final class PrepareSourceStep implements Step {
     @Override
     public void run(StepContext ctx) {
         SourceInstance src = aws.source(ctx);
-        String backup = ctx.fact(FactKeys.snapshot(Roles.PRE_CHANGE_SNAPSHOT)).orElseThrow(() -> new IllegalStateException(
+        String backup = ctx.find(AwsFacts.SNAPSHOT.of(Roles.PRE_CHANGE_SNAPSHOT)).orElseThrow(() -> new IllegalStateException(
                 "No pre-change snapshot of " + src.instanceId() + " is journaled; the live change never runs without one."));
         TargetPlatform platform = ConvertStep.targetPlatform(ctx);
         CommandTransport transport = sourceTransports.apply(src.instanceId());
@@ -72,12 +74,12 @@ public final class PrepareSourceStep implements Step {
             transport = ssm.reportingWaitsTo(ctx::waitingFor);
         }
         // journaled before the source is touched: a crash from here on may have left it changed
-        ctx.putFact(FactKeys.SOURCE_CHANGED_LIVE, "true");
+        ctx.put(AwsFacts.SOURCE_CHANGED_LIVE, true);
         ConversionResult result = guest.dualBoot(transport, "/", platform, DataVolumeNames.of(ctx, src), ctx.progressSink());
         result.warnings().forEach(ctx::warn);
-        ctx.putFact(FactKeys.STRATEGY, ConversionStrategy.DUAL_BOOT.name());
-        ctx.putFact(FactKeys.GUEST_MOUNTS_ONCE, Boolean.toString(result.facts().mountsFstabOnce()));
-        ctx.putFact(FactKeys.GUEST_HAS_ENA, Boolean.toString(ConvertStep.hasEna(result.facts(), result)));
+        ctx.put(AwsFacts.STRATEGY, ConversionStrategy.DUAL_BOOT);
+        ctx.put(AwsFacts.GUEST_MOUNTS_ONCE, result.facts().mountsFstabOnce());
+        ctx.put(AwsFacts.GUEST_HAS_ENA, ConvertStep.hasEna(result.facts(), result));
         ctx.warn("The running source " + src.instanceId() + " was changed to boot both as PV and as HVM ("
                 + result.changes().size() + " changes; each changed file's original is kept as FILE.pv2hvm-orig);"
                 + " snapshot " + backup + " keeps its root as it was before.");
@@ -85,14 +87,14 @@ public final class PrepareSourceStep implements Step {
 
     @Override
     public void compensate(StepContext ctx) {
-        if (ctx.fact(FactKeys.SOURCE_CHANGED_LIVE).isPresent()) {
+        if (ctx.has(AwsFacts.SOURCE_CHANGED_LIVE)) {
             // The fact is journaled before the first command, so the change may not have begun (e.g. SSH refused).
-            boolean finished = ctx.fact(FactKeys.STRATEGY).filter(ConversionStrategy.DUAL_BOOT.name()::equals).isPresent();
+            boolean finished = ctx.find(AwsFacts.STRATEGY).filter(ConversionStrategy.DUAL_BOOT::equals).isPresent();
             ctx.warn("The running source's DUAL_BOOT change " + (finished ? "was not undone"
                     : "may have been begun (the step stopped while changing it) and was not undone")
                     + ": it still boots PV with it. To undo it,"
                     + " restore each FILE.pv2hvm-orig, or stop the source and attach a volume made from the pre-change"
-                    + " snapshot " + ctx.fact(FactKeys.snapshot(Roles.PRE_CHANGE_SNAPSHOT)).orElse("(none)") + " as its root.");
+                    + " snapshot " + ctx.find(AwsFacts.SNAPSHOT.of(Roles.PRE_CHANGE_SNAPSHOT)).orElse("(none)") + " as its root.");
         }
     }
 }

@@ -1,30 +1,34 @@
-package io.pv2hvm.aws.internal.steps;
+package io.pv2hvm.aws.internal.steps.preflight;
 
 import io.pv2hvm.aws.AwsCallException;
 import io.pv2hvm.aws.Tags;
 import io.pv2hvm.aws.internal.AwsRuntime;
-import io.pv2hvm.aws.internal.FactKeys;
+import io.pv2hvm.aws.internal.AwsFacts;
+import io.pv2hvm.aws.internal.Ec2Resources;
 import io.pv2hvm.aws.internal.InstanceTypeSuccessors;
 import io.pv2hvm.aws.internal.Responses;
 import io.pv2hvm.aws.internal.SourceInstance;
 import io.pv2hvm.aws.internal.SourceInstanceReader;
+import io.pv2hvm.aws.internal.steps.TargetTypes;
 import io.pv2hvm.core.Blocker;
-import io.pv2hvm.core.Facts;
-import io.pv2hvm.core.MigrationSpec;
+import io.pv2hvm.core.MigrationFacts;
+import io.pv2hvm.core.MigrationOptions;
 import io.pv2hvm.core.PreflightException;
-import io.pv2hvm.core.internal.Json;
 import io.pv2hvm.core.spi.Step;
 import io.pv2hvm.core.spi.StepContext;
 import io.pv2hvm.core.spi.StepDescription;
 import software.amazon.awssdk.services.ec2.model.Instance;
+import software.amazon.awssdk.services.ec2.model.InstanceStateName;
 import software.amazon.awssdk.services.ec2.model.InstanceTypeInfo;
 import software.amazon.awssdk.services.ec2.model.ResourceType;
 import software.amazon.awssdk.services.ec2.model.Tag;
 import software.amazon.awssdk.services.ec2.model.TagSpecification;
 
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Supplier;
 
 /**
@@ -36,17 +40,14 @@ public final class PreflightStep implements Step {
     static final String DHMC_SETTING = "/ssm/managed-instance/default-ec2-instance-management-role";
 
     private final AwsRuntime aws;
-    private final boolean dryRunPermissionChecks;
-    private final boolean workerOverSsm;
+    private final Set<PreflightCheck> checks;
 
     /**
-     * @param workerOverSsm whether a worker is reached over SSM unless the spec names a transport
-     *                      (false when the provider was given an SSH transport)
+     * @param checks the optional checks to run besides the ones that always run
      */
-    public PreflightStep(AwsRuntime aws, boolean dryRunPermissionChecks, boolean workerOverSsm) {
+    public PreflightStep(AwsRuntime aws, Set<PreflightCheck> checks) {
         this.aws = aws;
-        this.dryRunPermissionChecks = dryRunPermissionChecks;
-        this.workerOverSsm = workerOverSsm;
+        this.checks = checks.isEmpty() ? EnumSet.noneOf(PreflightCheck.class) : EnumSet.copyOf(checks);
     }
 
     @Override
@@ -67,12 +68,12 @@ public final class PreflightStep implements Step {
         if (ctx.resources().isEmpty()) {
             aws.ec2().startedFromFirstStep(ctx.migrationId());
         }
-        MigrationSpec spec = ctx.spec();
+        MigrationOptions spec = ctx.options();
         String id = spec.instanceId();
         List<Blocker> blockers = new ArrayList<>();
         List<String> warnings = new ArrayList<>();
 
-        SourceInstanceReader reader = new SourceInstanceReader(aws.ec2().ec2(), aws.ec2().calls(), aws.ec2().reads());
+        SourceInstanceReader reader = new SourceInstanceReader(aws.ec2());
         Optional<SourceInstance> found = readOnly(blockers, () -> reader.read(id)).flatMap(o -> o);
         warnings.addAll(reader.unchecked());
         if (found.isEmpty()) {
@@ -93,7 +94,7 @@ public final class PreflightStep implements Step {
                     + " snapshotted.", "Convert it to an EBS-backed instance first (copy the root filesystem to an"
                     + " EBS volume and register an EBS-backed AMI), then migrate that."));
         }
-        if (!"running".equals(src.state()) && !"stopped".equals(src.state())) {
+        if (stateOf(src) != InstanceStateName.RUNNING && stateOf(src) != InstanceStateName.STOPPED) {
             blockers.add(new Blocker("SOURCE_STATE", id + " is " + src.state() + ".", "Migrate an instance that is"
                     + " running or stopped; wait for it to settle, or pick another instance."));
         }
@@ -101,22 +102,22 @@ public final class PreflightStep implements Step {
             blockers.add(new Blocker("ARCHITECTURE_I386", id + " runs a 32-bit (i386) guest; current HVM types are"
                     + " 64-bit only.", "Install a 64-bit kernel and userland in the guest first."));
         }
-        if (!src.instanceStoreDevices().isEmpty() && !spec.acceptInstanceStoreLoss()) {
+        if (!src.instanceStoreDevices().isEmpty() && !spec.acceptingInstanceStoreLoss()) {
             blockers.add(new Blocker("INSTANCE_STORE_DATA", id + " has instance-store volumes "
                     + src.instanceStoreDevices() + "; their data does not survive a migration.",
                     "Copy what you need to EBS, then rerun with acceptingInstanceStoreLoss()."));
         }
-        if (spec.preserveIps() && src.terminationProtection()) {
+        if (spec.preservingIps() && src.terminationProtection()) {
             blockers.add(new Blocker("TERMINATION_PROTECTION", id + " has termination protection; keeping its IPs"
                     + " requires terminating it after the backup image exists.", "Disable it (aws ec2"
                     + " modify-instance-attribute --instance-id " + id + " --no-disable-api-termination); the new"
                     + " instance gets it back. Or migrate without preservingIps()."));
         }
-        if (!spec.preserveIps() && src.primaryInterface().map(n -> !n.ipv6Addresses().isEmpty()).orElse(false)) {
+        if (!spec.preservingIps() && src.primaryInterface().map(n -> !n.ipv6Addresses().isEmpty()).orElse(false)) {
             warnings.add("The IPv6 addresses of " + id + "'s primary interface stay with it; the new instance gets"
                     + " none. Use preservingIps() to move them.");
         }
-        if ("running".equals(src.state()) && src.behaviour().disableApiStop()) {
+        if (stateOf(src) == InstanceStateName.RUNNING && src.behaviour().disableApiStop()) {
             blockers.add(new Blocker("STOP_PROTECTION", id + " has stop protection (DisableApiStop); the migration"
                     + " must stop it for the final snapshot.", "Disable it (aws ec2 modify-instance-attribute"
                     + " --instance-id " + id + " --no-disable-api-stop), migrate, then turn it on for the new instance (--disable-api-stop). A stopped"
@@ -144,24 +145,24 @@ public final class PreflightStep implements Step {
             }
         }
         spec.worker().instanceId().ifPresent(w -> checkWorker(w, src, blockers));
-        if (workerOverSsm && spec.transport().isEmpty() && spec.worker().instanceId().isEmpty()
+        if (checks.contains(PreflightCheck.WORKER_OVER_SSM) && spec.transport().isEmpty() && spec.worker().instanceId().isEmpty()
                 && aws.settings().instanceProfile().isEmpty()) {
             checkSsmAccess(blockers);
         }
         new OutsideReferences(spec, src).check(blockers, warnings);
         checkUserData(src, blockers);
         Target target = targetType(spec, src, blockers, warnings);
-        if (dryRunPermissionChecks && src.rootVolumeIfAny().isPresent()) {
+        if (checks.contains(PreflightCheck.DRY_RUN_PERMISSIONS) && src.rootVolumeIfAny().isPresent()) {
             checkPermissions(src, spec, blockers);
         }
         if (!blockers.isEmpty()) {
             throw new PreflightException(id, blockers);
         }
         warnings.forEach(ctx::warn);
-        ctx.putFact(FactKeys.SOURCE, Json.write(src));
-        ctx.putFact(Facts.IPS_BEFORE, String.join(",", ipsOf(src)));
-        ctx.putFact(Facts.VIRTUALIZATION_BEFORE, src.virtualizationType());
-        ctx.putFact(Facts.TARGET_INSTANCE_TYPE, target.type());
+        ctx.put(AwsFacts.SOURCE, src);
+        ctx.put(MigrationFacts.IPS_BEFORE, ipsOf(src));
+        ctx.put(MigrationFacts.VIRTUALIZATION_BEFORE, src.virtualizationType());
+        ctx.put(MigrationFacts.TARGET_INSTANCE_TYPE, target.type());
         target.info().ifPresent(t -> TargetTypes.journal(ctx, t, src));
     }
 
@@ -174,7 +175,7 @@ public final class PreflightStep implements Step {
      * it, else its documented successor; then the smallest size of that family that holds every
      * interface and address being kept. A named type that cannot is refused, naming one that can.
      */
-    private Target targetType(MigrationSpec spec, SourceInstance src, List<Blocker> blockers, List<String> warnings) {
+    private Target targetType(MigrationOptions spec, SourceInstance src, List<Blocker> blockers, List<String> warnings) {
         boolean pinned = spec.instanceType().isPresent();
         String wanted = spec.instanceType().orElse(src.instanceType());
         Optional<InstanceTypeInfo> info = describeType(wanted, blockers);
@@ -208,11 +209,11 @@ public final class PreflightStep implements Step {
                 return new Target(wanted, info);
             }
         }
-        List<String> misfits = TargetTypes.misfits(info.get(), src, spec.preserveIps());
+        List<String> misfits = TargetTypes.misfits(info.get(), src, spec.preservingIps());
         if (misfits.isEmpty()) {
             return new Target(wanted, info);
         }
-        Optional<InstanceTypeInfo> fitting = new TargetTypes(aws).smallestFitting(wanted, src, spec.preserveIps());
+        Optional<InstanceTypeInfo> fitting = new TargetTypes(aws).smallestFitting(wanted, src, spec.preservingIps());
         String family = TargetTypes.family(wanted);
         if (pinned || fitting.isEmpty()) {
             blockers.add(new Blocker("TARGET_TYPE_TOO_SMALL", "Instance type " + wanted + " cannot hold what "
@@ -232,9 +233,8 @@ public final class PreflightStep implements Step {
     private Optional<InstanceTypeInfo> describeType(String type, List<Blocker> blockers) {
         try {
             // What a type is does not change during a fleet: read once per fleet.
-            return aws.ec2().reads().once("DescribeInstanceTypes " + type, () -> aws.ec2().calls().call(
-                    "DescribeInstanceTypes", () -> aws.ec2().ec2().describeInstanceTypes(r -> r.instanceTypesWithStrings(type)))
-                    .instanceTypes().stream().findFirst());
+            return aws.ec2().reads().once("DescribeInstanceTypes " + type, () -> aws.ec2()
+                    .describeInstanceTypes(r -> r.instanceTypesWithStrings(type)).instanceTypes().stream().findFirst());
         } catch (AwsCallException e) {
             if (e.isPermissionDenied()) {
                 blockers.add(permission(e));
@@ -274,8 +274,9 @@ public final class PreflightStep implements Step {
 
     private void checkWorker(String workerId, SourceInstance src, List<Blocker> blockers) {
         Optional<Instance> worker = aws.ec2().instance(workerId);
-        String state = worker.map(Responses::stateName).orElse("terminated");
-        if ("terminated".equals(state)) {
+        InstanceStateName state = worker.map(i -> InstanceStateName.fromValue(Responses.stateName(i)))
+                .orElse(InstanceStateName.TERMINATED);
+        if (state == InstanceStateName.TERMINATED) {
             blockers.add(new Blocker("WORKER_NOT_FOUND", "Worker " + workerId + " does not exist.",
                     "Name a running instance in " + src.availabilityZone() + ", or let pv2hvm launch one."));
             return;
@@ -286,7 +287,7 @@ public final class PreflightStep implements Step {
                     + " is in " + src.availabilityZone() + "; EBS volumes attach only within one zone.",
                     "Use a worker in " + src.availabilityZone() + ", or let pv2hvm launch one."));
         }
-        if (!"running".equals(state)) {
+        if (state != InstanceStateName.RUNNING) {
             blockers.add(new Blocker("WORKER_NOT_RUNNING", "Worker " + workerId + " is " + state + ".",
                     "Start it, or let pv2hvm launch one."));
         }
@@ -333,24 +334,24 @@ public final class PreflightStep implements Step {
     }
 
     /** DryRun probes of the mutating calls the migration will make; DryRunOperation means allowed. */
-    private void checkPermissions(SourceInstance src, MigrationSpec spec, List<Blocker> blockers) {
-        var ec2 = aws.ec2().ec2();
+    private void checkPermissions(SourceInstance src, MigrationOptions spec, List<Blocker> blockers) {
+        Ec2Resources ec2 = aws.ec2();
         // Tagged on create like the real calls: a least-privilege policy allows creating only tagged resources.
-        probe("CreateSnapshot", blockers, () -> ec2.createSnapshot(r -> r.volumeId(src.rootVolume().volumeId())
+        probe(blockers, () -> ec2.createSnapshot(r -> r.volumeId(src.rootVolume().volumeId())
                 .tagSpecifications(probeTags(ResourceType.SNAPSHOT)).dryRun(true)));
         // These two name no resource of the source, only its zone or VPC: the same request, so the
         // same answer, for every migration of a fleet there (one account's credentials): probed once.
-        probeOnce("CreateVolume in " + src.availabilityZone(), "CreateVolume", blockers, () -> ec2.createVolume(r -> r
+        probeOnce("CreateVolume in " + src.availabilityZone(), blockers, () -> ec2.createVolume(r -> r
                 .availabilityZone(src.availabilityZone()).size(1).tagSpecifications(probeTags(ResourceType.VOLUME))
                 .dryRun(true)));
-        probeOnce("CreateSecurityGroup in " + src.vpcId(), "CreateSecurityGroup", blockers, () -> ec2.createSecurityGroup(r -> r
+        probeOnce("CreateSecurityGroup in " + src.vpcId(), blockers, () -> ec2.createSecurityGroup(r -> r
                 .groupName("pv2hvm-trial-probe").description("pv2hvm permission probe").vpcId(src.vpcId())
                 .tagSpecifications(probeTags(ResourceType.SECURITY_GROUP)).dryRun(true)));
-        if ("running".equals(src.state())) {
-            probe("StopInstances", blockers, () -> ec2.stopInstances(r -> r.instanceIds(src.instanceId()).dryRun(true)));
+        if (stateOf(src) == InstanceStateName.RUNNING) {
+            probe(blockers, () -> ec2.stopInstances(r -> r.instanceIds(src.instanceId()).dryRun(true)));
         }
-        if (spec.preserveIps()) {
-            probe("TerminateInstances", blockers, () -> ec2.terminateInstances(r -> r.instanceIds(src.instanceId())
+        if (spec.preservingIps()) {
+            probe(blockers, () -> ec2.terminateInstances(r -> r.instanceIds(src.instanceId())
                     .dryRun(true)));
         }
     }
@@ -362,27 +363,30 @@ public final class PreflightStep implements Step {
     }
 
     /** {@link #probe} whose answer the fleet keeps under {@code key}: a request every migration there makes alike. */
-    private void probeOnce(String key, String action, List<Blocker> blockers, Runnable dryRun) {
+    private void probeOnce(String key, List<Blocker> blockers, Runnable dryRun) {
         List<Blocker> found = aws.ec2().reads().once("DryRun " + key, () -> {
             List<Blocker> denied = new ArrayList<>();
-            probe(action, denied, dryRun);
+            probe(denied, dryRun);
             return List.copyOf(denied);
         });
         blockers.addAll(found);
     }
 
-    private void probe(String action, List<Blocker> blockers, Runnable dryRun) {
+    /** Runs {@code dryRun}, a typed operation of {@link Ec2Resources} (counted and translated there). */
+    private void probe(List<Blocker> blockers, Runnable dryRun) {
         try {
-            aws.ec2().calls().call(action, () -> {
-                dryRun.run();
-                return null;
-            });
+            dryRun.run();
         } catch (AwsCallException e) {
             if (e.isPermissionDenied()) {
                 blockers.add(permission(e));
             }
             // DryRunOperation means "would have succeeded"; other answers are not about permissions.
         }
+    }
+
+    /** The source's state as preflight read it; a state newer than this SDK reads as UNKNOWN_TO_SDK_VERSION. */
+    private static InstanceStateName stateOf(SourceInstance src) {
+        return InstanceStateName.fromValue(src.state());
     }
 
     private static Blocker permission(AwsCallException e) {

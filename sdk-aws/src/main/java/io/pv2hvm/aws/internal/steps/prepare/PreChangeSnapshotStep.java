@@ -1,7 +1,7 @@
-package io.pv2hvm.aws.internal.steps;
+package io.pv2hvm.aws.internal.steps.prepare;
 
 import io.pv2hvm.aws.internal.AwsRuntime;
-import io.pv2hvm.aws.internal.FactKeys;
+import io.pv2hvm.aws.internal.AwsFacts;
 import io.pv2hvm.aws.internal.Roles;
 import io.pv2hvm.aws.internal.SourceInstance;
 import io.pv2hvm.core.spi.Step;
@@ -41,12 +41,12 @@ public final class PreChangeSnapshotStep implements Step {
         String volume = src.rootVolume().volumeId();
         String id = aws.ec2().snapshotAndWait(ctx, volume, Roles.PRE_CHANGE_SNAPSHOT,
                 "pv2hvm " + Roles.PRE_CHANGE_SNAPSHOT + " of " + src.instanceId() + " (" + ctx.migrationId() + ")");
-        ctx.putFact(FactKeys.snapshot(Roles.PRE_CHANGE_SNAPSHOT), id);
+        ctx.put(AwsFacts.SNAPSHOT.of(Roles.PRE_CHANGE_SNAPSHOT), id);
     }
 
     @Override
     public void compensate(StepContext ctx) {
-        ctx.fact(FactKeys.snapshot(Roles.PRE_CHANGE_SNAPSHOT)).ifPresent(id -> ctx.warn("Snapshot " + id + " of the source's"
+        ctx.find(AwsFacts.SNAPSHOT.of(Roles.PRE_CHANGE_SNAPSHOT)).ifPresent(id -> ctx.warn("Snapshot " + id + " of the source's"
                 + " root as it was before DUAL_BOOT changed it was kept: make a volume of it and attach it as the"
                 + " stopped source's root to undo the change."));
     }

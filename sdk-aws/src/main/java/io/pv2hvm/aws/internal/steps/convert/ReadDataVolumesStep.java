@@ -1,9 +1,11 @@
-package io.pv2hvm.aws.internal.steps;
+package io.pv2hvm.aws.internal.steps.convert;
 
 import io.pv2hvm.aws.internal.AwsRuntime;
-import io.pv2hvm.aws.internal.FactKeys;
+import io.pv2hvm.aws.internal.AwsFacts;
 import io.pv2hvm.aws.internal.Roles;
 import io.pv2hvm.aws.internal.SourceInstance;
+import io.pv2hvm.aws.internal.steps.DataVolumeNames;
+import io.pv2hvm.aws.internal.steps.ScratchVolumes;
 import io.pv2hvm.core.guest.VolumeFilesystem;
 import io.pv2hvm.core.spi.Step;
 import io.pv2hvm.core.spi.StepContext;
@@ -45,15 +47,15 @@ public final class ReadDataVolumesStep implements Step {
         SourceInstance src = aws.source(ctx);
         ScratchVolumes volumes = new ScratchVolumes(aws);
         for (SourceInstance.Volume v : src.dataVolumes()) {
-            if (ctx.fact(FactKeys.dataFilesystems(v.volumeId())).isEmpty()) {
-                String snapshot = ctx.fact(FactKeys.dataSnapshot(v.volumeId())).orElseThrow();
+            if (ctx.find(AwsFacts.DATA_FILESYSTEMS.of(v.volumeId())).isEmpty()) {
+                String snapshot = ctx.find(AwsFacts.DATA_SNAPSHOT.of(v.volumeId())).orElseThrow();
                 aws.ec2().waitSnapshot(ctx, snapshot, v.volumeId());
                 String device = volumes.createAttachAndFind(ctx, Roles.DATA_VOLUME_COPY, copyKey(v), snapshot, 0);
                 List<VolumeFilesystem> found = VolumeFilesystem.read(aws.transport(ctx), device);
-                ctx.putFact(FactKeys.dataFilesystems(v.volumeId()), DataVolumeNames.encode(found));
+                ctx.put(AwsFacts.DATA_FILESYSTEMS.of(v.volumeId()), DataVolumeNames.encode(found));
                 warnUnnamed(ctx, v, found);
             }
-            ctx.fact(FactKeys.volume(copyKey(v))).ifPresent(copy -> aws.ec2().detachAndDelete(ctx, copy, Roles.DATA_VOLUME_COPY));
+            ctx.find(AwsFacts.VOLUME.of(copyKey(v))).ifPresent(copy -> aws.ec2().detachAndDelete(ctx, copy, Roles.DATA_VOLUME_COPY));
         }
     }
 
@@ -76,7 +78,7 @@ public final class ReadDataVolumesStep implements Step {
     @Override
     public void compensate(StepContext ctx) {
         Set<String> ids = new LinkedHashSet<>();
-        aws.source(ctx).dataVolumes().forEach(v -> ctx.fact(FactKeys.volume(copyKey(v))).ifPresent(ids::add));
+        aws.source(ctx).dataVolumes().forEach(v -> ctx.find(AwsFacts.VOLUME.of(copyKey(v))).ifPresent(ids::add));
         ids.addAll(aws.ec2().taggedVolumes(ctx.migrationId(), Roles.DATA_VOLUME_COPY));
         ids.forEach(id -> aws.ec2().detachAndDelete(ctx, id, Roles.DATA_VOLUME_COPY));
     }

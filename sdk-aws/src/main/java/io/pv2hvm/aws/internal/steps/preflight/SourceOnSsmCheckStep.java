@@ -1,4 +1,4 @@
-package io.pv2hvm.aws.internal.steps;
+package io.pv2hvm.aws.internal.steps.preflight;
 
 import io.pv2hvm.aws.internal.AwsRuntime;
 import io.pv2hvm.core.Blocker;
@@ -37,7 +37,7 @@ public final class SourceOnSsmCheckStep implements Step {
 
     @Override
     public void run(StepContext ctx) {
-        String source = ctx.spec().instanceId();
+        String source = ctx.options().instanceId();
         List<InstanceInformation> info = aws.ec2().calls().call("DescribeInstanceInformation", () -> aws.ssm()
                 .describeInstanceInformation(r -> r.filters(InstanceInformationStringFilter.builder().key("InstanceIds")
                         .values(source).build()))).instanceInformationList();
