@@ -3,7 +3,7 @@ package io.pv2hvm.aws.internal.steps;
 import io.pv2hvm.aws.internal.Responses;
 import io.pv2hvm.aws.internal.AwsRuntime;
 import io.pv2hvm.aws.internal.ConsoleCheck;
-import io.pv2hvm.aws.internal.FactKeys;
+import io.pv2hvm.aws.internal.AwsFacts;
 import io.pv2hvm.core.MigrationException;
 import io.pv2hvm.core.spi.Command;
 import io.pv2hvm.core.spi.CommandResult;
@@ -42,7 +42,7 @@ final class BootCheck {
     static void awaitServing(AwsRuntime aws, StepContext ctx, String instanceId) {
         aws.ec2().waitInstance(ctx, instanceId, "running");
         boolean nitro = nitro(ctx);
-        Optional<String> health = ctx.spec().healthCommand();
+        Optional<String> health = ctx.options().healthCommand();
         String ip = health.isEmpty() ? null : Responses.require(aws.ec2().visibleInstance(ctx, instanceId).privateIpAddress(),
                 "DescribeInstances", "Reservations.Instances.PrivateIpAddress", instanceId);
         String what = health.isPresent() ? "the health command to pass against " + instanceId
@@ -115,7 +115,7 @@ final class BootCheck {
     }
 
     private static boolean nitro(StepContext ctx) {
-        return Boolean.parseBoolean(ctx.fact(FactKeys.TARGET_NITRO).orElse("false"));
+        return ctx.find(AwsFacts.TARGET_NITRO).orElse(false);
     }
 
     static String console(AwsRuntime aws, String instanceId, boolean nitro) {

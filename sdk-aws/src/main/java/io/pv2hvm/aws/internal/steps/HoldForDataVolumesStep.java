@@ -1,7 +1,7 @@
 package io.pv2hvm.aws.internal.steps;
 
 import io.pv2hvm.aws.internal.AwsRuntime;
-import io.pv2hvm.aws.internal.FactKeys;
+import io.pv2hvm.aws.internal.AwsFacts;
 import io.pv2hvm.core.spi.Step;
 import io.pv2hvm.core.spi.StepContext;
 import io.pv2hvm.core.spi.StepDescription;
@@ -49,7 +49,7 @@ public final class HoldForDataVolumesStep implements Step {
         if (!needed(ctx)) {
             return;
         }
-        String id = ctx.fact(FactKeys.NEW_INSTANCE).orElseThrow();
+        String id = ctx.find(AwsFacts.NEW_INSTANCE).orElseThrow();
         if (release) {
             String state = aws.ec2().instanceState(ctx, id);
             if (!"running".equals(state) && !"pending".equals(state)) {
@@ -67,7 +67,6 @@ public final class HoldForDataVolumesStep implements Step {
             aws.ec2().calls().call("StopInstances", () -> aws.ec2().ec2().stopInstances(r -> r.instanceIds(id)));
         }
         aws.ec2().waitInstance(ctx, id, "stopped");
-        ctx.putFact(FactKeys.NEW_INSTANCE_HELD, id);
     }
 
     private boolean needed(StepContext ctx) {
@@ -76,7 +75,7 @@ public final class HoldForDataVolumesStep implements Step {
 
     /** Whether the new instance is held: a guest that mounts fstab once, and data volumes to attach. */
     static boolean needed(AwsRuntime aws, StepContext ctx) {
-        return Boolean.parseBoolean(ctx.fact(FactKeys.GUEST_MOUNTS_ONCE).orElse("false"))
+        return ctx.find(AwsFacts.GUEST_MOUNTS_ONCE).orElse(false)
                 && !aws.source(ctx).dataVolumes().isEmpty();
     }
 

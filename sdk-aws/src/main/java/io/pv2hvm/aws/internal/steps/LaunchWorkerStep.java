@@ -2,7 +2,7 @@ package io.pv2hvm.aws.internal.steps;
 
 import io.pv2hvm.aws.internal.Responses;
 import io.pv2hvm.aws.internal.AwsRuntime;
-import io.pv2hvm.aws.internal.FactKeys;
+import io.pv2hvm.aws.internal.AwsFacts;
 import io.pv2hvm.aws.internal.Roles;
 import io.pv2hvm.aws.internal.SourceInstance;
 import io.pv2hvm.core.Resource;
@@ -44,12 +44,12 @@ public final class LaunchWorkerStep implements Step {
     public void run(StepContext ctx) {
         SourceInstance src = aws.source(ctx);
         String workerId;
-        if (ctx.spec().worker().instanceId().isPresent()) {
-            workerId = ctx.spec().worker().instanceId().get();
-            ctx.putFact(FactKeys.WORKER_LAUNCHED, "false");
+        if (ctx.options().worker().instanceId().isPresent()) {
+            workerId = ctx.options().worker().instanceId().get();
+            ctx.put(AwsFacts.WORKER_LAUNCHED, false);
         } else {
             // Which image a worker boots is looked up once per fleet: every migration launches the same one.
-            String image = ctx.spec().worker().imageId()
+            String image = ctx.options().worker().imageId()
                     .or(() -> aws.ec2().reads().once("worker image", () -> WorkerImages.newest(aws.ec2())
                             .map(software.amazon.awssdk.services.ec2.model.Image::imageId)))
                     .orElseGet(() -> aws.ec2().reads().once("GetParameter " + aws.settings().workerImageParameter(),
@@ -74,16 +74,16 @@ public final class LaunchWorkerStep implements Step {
             })).instances(), "RunInstances", "worker");
             workerId = Responses.require(launched.instanceId(), "RunInstances", "Instances.InstanceId", "worker");
             ctx.resourceCreated(new Resource("instance", workerId, Roles.WORKER));
-            ctx.putFact(FactKeys.WORKER_LAUNCHED, "true");
+            ctx.put(AwsFacts.WORKER_LAUNCHED, true);
         }
-        ctx.putFact(FactKeys.WORKER, workerId);
+        ctx.put(AwsFacts.WORKER, workerId);
         aws.ec2().waitInstance(ctx, workerId, "running");
         WorkerTools.install(aws.transport(ctx), workerId, aws.timeouts().command());
     }
 
     @Override
     public void compensate(StepContext ctx) {
-        if (!"true".equals(ctx.fact(FactKeys.WORKER_LAUNCHED).orElse("true"))) {
+        if (!ctx.find(AwsFacts.WORKER_LAUNCHED).orElse(true)) {
             return; // the user's own worker is never terminated
         }
         Workers.terminateLaunched(aws, ctx);

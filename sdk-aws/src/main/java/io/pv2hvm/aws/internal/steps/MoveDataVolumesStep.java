@@ -1,7 +1,7 @@
 package io.pv2hvm.aws.internal.steps;
 
 import io.pv2hvm.aws.internal.AwsRuntime;
-import io.pv2hvm.aws.internal.FactKeys;
+import io.pv2hvm.aws.internal.AwsFacts;
 import io.pv2hvm.aws.internal.SourceInstance;
 import io.pv2hvm.core.spi.Step;
 import io.pv2hvm.core.spi.StepContext;
@@ -39,7 +39,7 @@ public final class MoveDataVolumesStep implements Step {
     @Override
     public void run(StepContext ctx) {
         if (toNewInstance) {
-            attachAll(ctx, ctx.fact(FactKeys.NEW_INSTANCE).orElseThrow());
+            attachAll(ctx, ctx.find(AwsFacts.NEW_INSTANCE).orElseThrow());
         } else {
             detachAll(ctx);
         }
@@ -49,7 +49,7 @@ public final class MoveDataVolumesStep implements Step {
     public void compensate(StepContext ctx) {
         if (toNewInstance) {
             // Never pull mounted filesystems out from under a running guest: stop it first.
-            ctx.fact(FactKeys.NEW_INSTANCE).filter(id -> "running".equals(aws.ec2().instanceState(ctx, id))
+            ctx.find(AwsFacts.NEW_INSTANCE).filter(id -> "running".equals(aws.ec2().instanceState(ctx, id))
                     || "pending".equals(aws.ec2().instanceState(ctx, id))).ifPresent(id -> {
                 aws.ec2().calls().call("StopInstances", () -> aws.ec2().ec2().stopInstances(r -> r.instanceIds(id)));
                 aws.ec2().waitInstance(ctx, id, "stopped");
@@ -84,7 +84,7 @@ public final class MoveDataVolumesStep implements Step {
             boolean already = volume.attachments().stream().anyMatch(a -> instanceId.equals(a.instanceId()));
             if (!already) {
                 aws.ec2().detachAndWait(ctx, v.volumeId());
-                boolean toHvm = instanceId.equals(ctx.fact(FactKeys.NEW_INSTANCE).orElse(null));
+                boolean toHvm = instanceId.equals(ctx.find(AwsFacts.NEW_INSTANCE).orElse(null));
                 String device = toHvm ? hvmDeviceName(v.deviceName()) : v.deviceName();
                 aws.ec2().calls().call("AttachVolume", () -> aws.ec2().ec2().attachVolume(r -> r
                         .volumeId(v.volumeId()).instanceId(instanceId).device(device)));

@@ -1,7 +1,7 @@
 package io.pv2hvm.aws.internal.steps;
 
 import io.pv2hvm.aws.internal.AwsRuntime;
-import io.pv2hvm.aws.internal.FactKeys;
+import io.pv2hvm.aws.internal.AwsFacts;
 import io.pv2hvm.aws.internal.SourceInstance;
 import io.pv2hvm.core.spi.Step;
 import io.pv2hvm.core.spi.StepContext;
@@ -40,7 +40,7 @@ public final class MoveSecondaryInterfacesStep implements Step {
     @Override
     public void run(StepContext ctx) {
         if (toNewInstance) {
-            attachAll(ctx, ctx.fact(FactKeys.NEW_INSTANCE).orElseThrow());
+            attachAll(ctx, ctx.find(AwsFacts.NEW_INSTANCE).orElseThrow());
         } else {
             detachAll(ctx);
         }

@@ -3,7 +3,7 @@ package io.pv2hvm.aws.internal.steps;
 import io.pv2hvm.aws.internal.AwsRuntime;
 import io.pv2hvm.aws.AwsCallException;
 import io.pv2hvm.aws.Tags;
-import io.pv2hvm.aws.internal.FactKeys;
+import io.pv2hvm.aws.internal.AwsFacts;
 import io.pv2hvm.aws.internal.Roles;
 import io.pv2hvm.aws.internal.SourceInstance;
 import io.pv2hvm.core.Resource;
@@ -56,7 +56,7 @@ public final class MoveSourceRootStep implements Step {
     @Override
     public void run(StepContext ctx) {
         String root = aws.source(ctx).rootVolume().volumeId();
-        ctx.putFact(FactKeys.SOURCE_ROOT_ON_WORKER, root);
+        ctx.put(AwsFacts.SOURCE_ROOT_ON_WORKER, root);
         String worker = aws.worker(ctx);
         Volume v = aws.ec2().volume(root).orElseThrow();
         if (v.attachments().stream().noneMatch(a -> worker.equals(a.instanceId()))) {
@@ -67,11 +67,11 @@ public final class MoveSourceRootStep implements Step {
 
     @Override
     public void compensate(StepContext ctx) {
-        String root = ctx.fact(FactKeys.SOURCE_ROOT_ON_WORKER).orElse(null);
+        String root = ctx.find(AwsFacts.SOURCE_ROOT_ON_WORKER).orElse(null);
         if (root == null) {
             return;
         }
-        boolean converted = ctx.fact(FactKeys.SOURCE_ROOT_CONVERTED).isPresent();
+        boolean converted = ctx.find(AwsFacts.SOURCE_ROOT_CONVERTED).isPresent();
         String source = SourceRef.current(ctx);
         if (SourceRef.terminated(ctx) || !SourceRef.alive(aws.ec2().instanceState(ctx, source))) {
             detachFromWorker(ctx, root);
@@ -109,7 +109,7 @@ public final class MoveSourceRootStep implements Step {
     }
 
     private void detachFromWorker(StepContext ctx, String root) {
-        String worker = ctx.fact(FactKeys.WORKER).orElse(null);
+        String worker = ctx.find(AwsFacts.WORKER).orElse(null);
         Optional<Volume> described = aws.ec2().volume(root);
         boolean onWorker = described.map(v -> v.attachments().stream()
                 .anyMatch(a -> a.instanceId().equals(worker))).orElse(false);
@@ -123,9 +123,9 @@ public final class MoveSourceRootStep implements Step {
      * original root; found again by its client token after a crash.
      */
     private String restoredRoot(StepContext ctx, SourceInstance src, String original) {
-        String made = ctx.fact(FactKeys.RESTORED_SOURCE_ROOT).orElse(null);
+        String made = ctx.find(AwsFacts.RESTORED_SOURCE_ROOT).orElse(null);
         if (made == null) {
-            String snapshot = ctx.fact(FactKeys.FINAL_SNAPSHOT).orElseThrow();
+            String snapshot = ctx.find(AwsFacts.FINAL_SNAPSHOT).orElseThrow();
             aws.ec2().waitSnapshot(ctx, snapshot, original);
             SourceInstance.Volume like = src.rootVolume();
             // The original's own tags (its Name too), then ours; aws: tags are reserved.
@@ -148,7 +148,7 @@ public final class MoveSourceRootStep implements Step {
                 // A volume from an encrypted snapshot is encrypted with the snapshot's key by itself.
             })).volumeId();
             ctx.resourceCreated(new Resource("volume", made, Roles.RESTORED_SOURCE_ROOT));
-            ctx.putFact(FactKeys.RESTORED_SOURCE_ROOT, made);
+            ctx.put(AwsFacts.RESTORED_SOURCE_ROOT, made);
         }
         return made;
     }
@@ -156,13 +156,13 @@ public final class MoveSourceRootStep implements Step {
     private static void warnKept(StepContext ctx, String root) {
         ctx.warn("The source's original root volume " + root + " was kept, converted to HVM (tagged "
                 + Tags.ROLE + "=" + Roles.CONVERTED_SOURCE_ROOT + "); its PV data is in the final snapshot"
-                + ctx.fact(FactKeys.FINAL_SNAPSHOT).map(s -> " " + s).orElse("")
+                + ctx.find(AwsFacts.FINAL_SNAPSHOT).map(s -> " " + s).orElse("")
                 + ". Delete it when you no longer need it.");
     }
 
     /** Tags the source's own root as converted, just before the conversion writes to it. */
     static void markConverted(AwsRuntime aws, StepContext ctx, String root) {
-        ctx.putFact(FactKeys.SOURCE_ROOT_CONVERTED, root);
+        ctx.put(AwsFacts.SOURCE_ROOT_CONVERTED, root);
         // Only our two tags: the volume's own Name and other tags stay as the user set them.
         List<Tag> ours = aws.ec2().tags(ctx, ResourceType.VOLUME, Roles.CONVERTED_SOURCE_ROOT).tags().stream()
                 .filter(t -> t.key().startsWith("pv2hvm:")).toList();

@@ -38,7 +38,7 @@ public final class ProtectVolumesStep implements Step {
 
     @Override
     public void compensate(StepContext ctx) {
-        if (!SourceRef.terminated(ctx) && SourceRef.alive(aws.ec2().instanceState(ctx, ctx.spec().instanceId()))) {
+        if (!SourceRef.terminated(ctx) && SourceRef.alive(aws.ec2().instanceState(ctx, ctx.options().instanceId()))) {
             apply(ctx, true);
         }
     }

@@ -1,6 +1,6 @@
 package io.pv2hvm.aws.internal.steps;
 
-import io.pv2hvm.aws.internal.FactKeys;
+import io.pv2hvm.aws.internal.AwsFacts;
 import io.pv2hvm.core.MigrationFacts;
 import io.pv2hvm.core.spi.StepContext;
 
@@ -18,7 +18,7 @@ final class SourceRef {
 
     /** Whether the original source was (or is being) terminated: from then on, recovery copies are never deleted. */
     static boolean terminated(StepContext ctx) {
-        return ctx.fact(FactKeys.SOURCE_TERMINATED).isPresent();
+        return ctx.has(AwsFacts.SOURCE_TERMINATED);
     }
 
     /** Whether an instance can still take part (running, stopped, or on its way there). */

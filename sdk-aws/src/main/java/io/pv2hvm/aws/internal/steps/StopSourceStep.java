@@ -2,7 +2,7 @@ package io.pv2hvm.aws.internal.steps;
 
 import io.pv2hvm.aws.AwsCallException;
 import io.pv2hvm.aws.internal.AwsRuntime;
-import io.pv2hvm.aws.internal.FactKeys;
+import io.pv2hvm.aws.internal.AwsFacts;
 import io.pv2hvm.core.spi.Step;
 import io.pv2hvm.core.spi.StepContext;
 import io.pv2hvm.core.spi.StepDescription;
@@ -30,10 +30,10 @@ public final class StopSourceStep implements Step {
 
     @Override
     public void run(StepContext ctx) {
-        String id = ctx.spec().instanceId();
+        String id = ctx.options().instanceId();
         String state = aws.ec2().instanceState(ctx, id);
-        if (ctx.fact(FactKeys.SOURCE_WAS_RUNNING).isEmpty()) {
-            ctx.putFact(FactKeys.SOURCE_WAS_RUNNING, Boolean.toString("running".equals(state) || "pending".equals(state)));
+        if (!ctx.has(AwsFacts.SOURCE_WAS_RUNNING)) {
+            ctx.put(AwsFacts.SOURCE_WAS_RUNNING, "running".equals(state) || "pending".equals(state));
         }
         if (!"stopped".equals(state)) {
             aws.ec2().calls().call("StopInstances", () -> aws.ec2().ec2().stopInstances(r -> r.instanceIds(id)));
@@ -44,7 +44,7 @@ public final class StopSourceStep implements Step {
     @Override
     public void compensate(StepContext ctx) {
         String id = SourceRef.current(ctx);
-        if (!Boolean.parseBoolean(ctx.fact(FactKeys.SOURCE_WAS_RUNNING).orElse("false"))) {
+        if (!ctx.find(AwsFacts.SOURCE_WAS_RUNNING).orElse(false)) {
             return;
         }
         if (!SourceRef.alive(aws.ec2().instanceState(ctx, id))) {

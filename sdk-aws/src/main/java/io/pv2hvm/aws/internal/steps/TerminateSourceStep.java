@@ -2,7 +2,7 @@ package io.pv2hvm.aws.internal.steps;
 
 import io.pv2hvm.aws.internal.Responses;
 import io.pv2hvm.aws.internal.AwsRuntime;
-import io.pv2hvm.aws.internal.FactKeys;
+import io.pv2hvm.aws.internal.AwsFacts;
 import io.pv2hvm.aws.internal.Roles;
 import io.pv2hvm.aws.internal.SourceInstance;
 import io.pv2hvm.core.JournalException;
@@ -56,7 +56,7 @@ public final class TerminateSourceStep implements Step {
     public void run(StepContext ctx) {
         SourceInstance src = aws.source(ctx);
         // Never lose data: a backup image must exist and the recipe must have booted before the source goes.
-        String backup = ctx.fact(FactKeys.BACKUP_IMAGE).orElseThrow(() -> new JournalException("Refusing to terminate "
+        String backup = ctx.find(AwsFacts.BACKUP_IMAGE).orElseThrow(() -> new JournalException("Refusing to terminate "
                 + src.instanceId() + ": no backup image is journaled."));
         // Registered (pending or available, https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_Image.html,
         // State) from the completed final snapshot: the image exists, and that snapshot is kept. Only
@@ -64,7 +64,7 @@ public final class TerminateSourceStep implements Step {
         // same snapshot if it failed; waiting for "available" here would cost the registration
         // latency inside the window.
         aws.ec2().waitImageRegistered(ctx, backup);
-        if (ctx.fact(FactKeys.TRIAL_VERIFIED).isEmpty()) {
+        if (ctx.find(AwsFacts.TRIAL_VERIFIED).isEmpty()) {
             throw new JournalException("Refusing to terminate " + src.instanceId() + ": no HVM image of this migration"
                     + " has passed its boot check.");
         }
@@ -76,9 +76,9 @@ public final class TerminateSourceStep implements Step {
             throw new MigrationException("Refusing to terminate " + src.instanceId() + ": volumes " + unprotected
                     + " would be deleted with it (DeleteOnTermination is true). Nothing was lost; rolling back.");
         }
-        ctx.putFact(FactKeys.SOURCE_TERMINATED, "true");
+        ctx.put(AwsFacts.SOURCE_TERMINATED, true);
         aws.ec2().terminate(ctx, src.instanceId());
-        ctx.putFact(FactKeys.SOURCE_TERMINATION_STARTED, "true");
+        ctx.put(AwsFacts.SOURCE_TERMINATION_STARTED, true);
     }
 
     /**
@@ -98,21 +98,21 @@ public final class TerminateSourceStep implements Step {
      * again from the same kept, completed final snapshot, tagged and journaled like the first.
      */
     private String launchableBackup(StepContext ctx, SourceInstance src) {
-        Optional<String> again = ctx.fact(FactKeys.REREGISTERED_BACKUP_IMAGE);
+        Optional<String> again = ctx.find(AwsFacts.REREGISTERED_BACKUP_IMAGE);
         if (again.isPresent()) {
             aws.ec2().waitImage(ctx, again.get());
             return again.get();
         }
-        String backup = ctx.fact(FactKeys.BACKUP_IMAGE).orElseThrow();
+        String backup = ctx.find(AwsFacts.BACKUP_IMAGE).orElseThrow();
         String state = aws.ec2().waitImageSettled(ctx, backup);
         if ("available".equals(state)) {
             return backup;
         }
-        String snapshot = ctx.fact(FactKeys.FINAL_SNAPSHOT).orElseThrow();
+        String snapshot = ctx.find(AwsFacts.FINAL_SNAPSHOT).orElseThrow();
         aws.ec2().waitSnapshot(ctx, snapshot, src.rootVolume().volumeId());
         String image = BackupImageStep.register(aws, ctx, src, snapshot, Roles.REREGISTERED_BACKUP_IMAGE,
                 "pv2hvm-backup-" + src.instanceId() + "-" + ctx.migrationId() + "-again");
-        ctx.putFact(FactKeys.REREGISTERED_BACKUP_IMAGE, image);
+        ctx.put(AwsFacts.REREGISTERED_BACKUP_IMAGE, image);
         ctx.warn("Backup image " + backup + " is " + state + "; registered backup image " + image + " again from the"
                 + " final snapshot " + snapshot + " to relaunch the source from.");
         aws.ec2().waitImage(ctx, image);
@@ -124,8 +124,8 @@ public final class TerminateSourceStep implements Step {
         if (ctx.has(MigrationFacts.CURRENT_SOURCE_ID) || !SourceRef.terminated(ctx)) {
             return;
         }
-        String original = ctx.spec().instanceId();
-        if (ctx.fact(FactKeys.SOURCE_TERMINATION_STARTED).isEmpty() && terminationNeverStarted(ctx, original)) {
+        String original = ctx.options().instanceId();
+        if (!ctx.has(AwsFacts.SOURCE_TERMINATION_STARTED) && terminationNeverStarted(ctx, original)) {
             return;
         }
         aws.ec2().waitInstance(ctx, original, "terminated"); // a shutting-down source first has to finish
@@ -133,8 +133,8 @@ public final class TerminateSourceStep implements Step {
         // A crash after a relaunch but before journaling it: the tag finds it, and it holds the IP already.
         Optional<String> found = aws.ec2().taggedInstances(ctx.migrationId(), RESTORED).stream()
                 .map(Instance::instanceId).findFirst();
-        String backup = found.isPresent() ? ctx.fact(FactKeys.REREGISTERED_BACKUP_IMAGE)
-                .orElseGet(() -> ctx.fact(FactKeys.BACKUP_IMAGE).orElseThrow()) : launchableBackup(ctx, src);
+        String backup = found.isPresent() ? ctx.find(AwsFacts.REREGISTERED_BACKUP_IMAGE)
+                .orElseGet(() -> ctx.find(AwsFacts.BACKUP_IMAGE).orElseThrow()) : launchableBackup(ctx, src);
         String relaunched = found.orElseGet(() -> {
                     src.primaryInterface().ifPresent(eni -> aws.ec2().waitIpFree(ctx, eni.subnetId(),
                             eni.primaryPrivateIp()));

@@ -3,7 +3,7 @@ package io.pv2hvm.aws.internal.steps;
 import io.pv2hvm.aws.internal.Responses;
 import io.pv2hvm.aws.AwsCallException;
 import io.pv2hvm.aws.internal.AwsRuntime;
-import io.pv2hvm.aws.internal.FactKeys;
+import io.pv2hvm.aws.internal.AwsFacts;
 import io.pv2hvm.aws.internal.Roles;
 import io.pv2hvm.aws.internal.SourceInstance;
 import io.pv2hvm.core.Resource;
@@ -47,7 +47,7 @@ public final class TrialSecurityGroupStep implements Step {
     public void run(StepContext ctx) {
         SourceInstance src = aws.source(ctx);
         String groupName = "pv2hvm-trial-" + ctx.migrationId();
-        String group = ctx.fact(FactKeys.TRIAL_SECURITY_GROUP).orElseGet(() -> {
+        String group = ctx.find(AwsFacts.TRIAL_SECURITY_GROUP).orElseGet(() -> {
             // CreateSecurityGroup takes no client token: a re-run after a crash, or a retried create,
             // finds the group by its name. A run that began at preflight in this process and never
             // tagged this role cannot have one: it creates at once (Ec2Resources#mayHave), and a
@@ -56,10 +56,10 @@ public final class TrialSecurityGroupStep implements Step {
                     ? existing(src.vpcId(), groupName) : Optional.<String>empty())
                     .orElseGet(() -> create(ctx, src, groupName));
             ctx.resourceCreated(new Resource("security-group", id, Roles.TRIAL_SECURITY_GROUP));
-            ctx.putFact(FactKeys.TRIAL_SECURITY_GROUP, id);
+            ctx.put(AwsFacts.TRIAL_SECURITY_GROUP, id);
             return id;
         });
-        String worker = ctx.fact(FactKeys.WORKER).orElseThrow();
+        String worker = ctx.find(AwsFacts.WORKER).orElseThrow();
         String workerIp = Responses.require(aws.ec2().visibleInstance(ctx, worker).privateIpAddress(), "DescribeInstances",
                 "Reservations.Instances.PrivateIpAddress", worker);
         // A just-created group may not be visible yet (https://docs.aws.amazon.com/ec2/latest/devguide/eventual-consistency.html).
@@ -135,7 +135,7 @@ public final class TrialSecurityGroupStep implements Step {
     @Override
     public void compensate(StepContext ctx) {
         java.util.Set<String> ids = new java.util.LinkedHashSet<>();
-        ctx.fact(FactKeys.TRIAL_SECURITY_GROUP).ifPresent(ids::add);
+        ctx.find(AwsFacts.TRIAL_SECURITY_GROUP).ifPresent(ids::add);
         ids.addAll(aws.ec2().taggedSecurityGroups(ctx.migrationId(), Roles.TRIAL_SECURITY_GROUP));
         ids.forEach(id -> aws.ec2().deleteSecurityGroup(ctx, id, Roles.TRIAL_SECURITY_GROUP));
     }
