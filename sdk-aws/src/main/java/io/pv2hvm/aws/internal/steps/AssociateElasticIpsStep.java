@@ -38,7 +38,7 @@ public final class AssociateElasticIpsStep implements Step {
     @Override
     public void compensate(StepContext ctx) {
         String source = SourceRef.current(ctx);
-        if (SourceRef.alive(aws.ec2().instanceState(ctx, source))) {
+        if (SourceRef.alive(aws.ec2().instanceStateName(ctx, source))) {
             associateAll(ctx, source);
         }
     }

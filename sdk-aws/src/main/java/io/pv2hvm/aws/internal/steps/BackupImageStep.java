@@ -63,8 +63,7 @@ public final class BackupImageStep implements Step {
     static String register(AwsRuntime aws, StepContext ctx, SourceInstance src, String snapshot, String role,
             String name) {
         String image = aws.ec2().taggedImage(ctx.migrationId(), role).map(Image::imageId)
-                .orElseGet(() -> registerOrFind(aws, ctx, role, () -> aws.ec2().calls().call("RegisterImage",
-                        () -> aws.ec2().ec2().registerImage(r -> {
+                .orElseGet(() -> registerOrFind(aws, ctx, role, () -> aws.ec2().registerImage(r -> {
                     r.name(name)
                             .description("PV backup of " + src.instanceId() + " before pv2hvm migrated it to HVM")
                             .virtualizationType("paravirtual").architecture(src.architecture())
@@ -88,7 +87,7 @@ public final class BackupImageStep implements Step {
                     if (src.ramdiskId() != null) {
                         r.ramdiskId(src.ramdiskId());
                     }
-                })).imageId()));
+                }).imageId()));
         ctx.resourceCreated(new Resource("image", image, role));
         return image;
     }

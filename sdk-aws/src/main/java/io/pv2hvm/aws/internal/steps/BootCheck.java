@@ -1,5 +1,6 @@
 package io.pv2hvm.aws.internal.steps;
 
+import software.amazon.awssdk.services.ec2.model.InstanceStateName;
 import io.pv2hvm.aws.internal.Responses;
 import io.pv2hvm.aws.internal.AwsRuntime;
 import io.pv2hvm.aws.internal.ConsoleCheck;
@@ -40,7 +41,7 @@ final class BootCheck {
      * and at the timeout.
      */
     static void awaitServing(AwsRuntime aws, StepContext ctx, String instanceId) {
-        aws.ec2().waitInstance(ctx, instanceId, "running");
+        aws.ec2().waitInstance(ctx, instanceId, InstanceStateName.RUNNING);
         boolean nitro = nitro(ctx);
         Optional<String> health = ctx.options().healthCommand();
         String ip = health.isEmpty() ? null : Responses.require(aws.ec2().visibleInstance(ctx, instanceId).privateIpAddress(),
@@ -88,7 +89,7 @@ final class BootCheck {
      * @throws MigrationException naming the failure line
      */
     static String verify(AwsRuntime aws, StepContext ctx, String instanceId) {
-        aws.ec2().waitInstance(ctx, instanceId, "running");
+        aws.ec2().waitInstance(ctx, instanceId, InstanceStateName.RUNNING);
         aws.ec2().waitStatusOk(ctx, instanceId);
         String console;
         try {
@@ -120,8 +121,7 @@ final class BootCheck {
 
     static String console(AwsRuntime aws, String instanceId, boolean nitro) {
         // Latest is only supported on Nitro types (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_GetConsoleOutput.html).
-        String encoded = aws.ec2().calls().call("GetConsoleOutput", () -> aws.ec2().ec2()
-                .getConsoleOutput(r -> r.instanceId(instanceId).latest(nitro ? Boolean.TRUE : null))).output();
+        String encoded = aws.ec2().getConsoleOutput(r -> r.instanceId(instanceId).latest(nitro ? Boolean.TRUE : null)).output();
         if (encoded == null || encoded.isEmpty()) {
             return "";
         }

@@ -1,5 +1,6 @@
 package io.pv2hvm.aws.internal.steps;
 
+import software.amazon.awssdk.services.ec2.model.InstanceStateName;
 import io.pv2hvm.aws.internal.Responses;
 import io.pv2hvm.aws.AwsCallException;
 import io.pv2hvm.aws.internal.AwsRuntime;
@@ -52,7 +53,7 @@ public final class LaunchHvmInstanceStep implements Step {
             aws.ec2().waitImage(ctx, image);
             boolean sourceTerminated = SourceRef.terminated(ctx);
             if (sourceTerminated) {
-                aws.ec2().waitInstance(ctx, src.instanceId(), "terminated");
+                aws.ec2().waitInstance(ctx, src.instanceId(), InstanceStateName.TERMINATED);
                 ctx.resourceDeleted(new Resource("instance", src.instanceId(), "source"));
             }
             var request = NewInstanceRequest.like(src).withoutProtections().image(image).type(type).keepingIps(ctx.options().preservingIps())
@@ -66,8 +67,7 @@ public final class LaunchHvmInstanceStep implements Step {
             Instance launched = aws.ec2().waits().until(ctx, "EC2 to accept the source's IPs for the new instance",
                     aws.timeouts().ipRelease(), () -> {
                         try {
-                            return Optional.of(Responses.first(aws.ec2().calls().call("RunInstances",
-                                    () -> aws.ec2().ec2().runInstances(request)).instances(), "RunInstances",
+                            return Optional.of(Responses.first(aws.ec2().runInstances(request).instances(), "RunInstances",
                                     "the HVM instance"));
                         } catch (AwsCallException e) {
                             if ("InvalidIPAddress.InUse".equals(e.errorCode())) {
@@ -88,7 +88,7 @@ public final class LaunchHvmInstanceStep implements Step {
             ctx.put(AwsFacts.NEW_INSTANCE, launched.instanceId());
             return launched.instanceId();
         });
-        Instance running = aws.ec2().waitInstance(ctx, id, "running");
+        Instance running = aws.ec2().waitInstance(ctx, id, InstanceStateName.RUNNING);
         SourceDestCheck.carryOver(aws, src, id);
         recordReplacements(ctx, src, running, image);
         ctx.put(MigrationFacts.NEW_INSTANCE_ID, id);

@@ -1,5 +1,6 @@
 package io.pv2hvm.aws.internal.steps;
 
+import software.amazon.awssdk.services.ec2.model.InstanceStateName;
 import io.pv2hvm.aws.internal.Responses;
 import io.pv2hvm.aws.internal.AwsRuntime;
 import io.pv2hvm.aws.internal.AwsFacts;
@@ -58,7 +59,7 @@ public final class LaunchWorkerStep implements Step {
             Responses.require(image, "GetParameter", "Parameter.Value", aws.settings().workerImageParameter());
             String subnet = aws.settings().workerSubnetId() != null ? aws.settings().workerSubnetId() : src.subnetId();
             // The client token makes a re-run after a crash return the same instance instead of a second one.
-            Instance launched = Responses.first(aws.ec2().calls().call("RunInstances", () -> aws.ec2().ec2().runInstances(r -> {
+            Instance launched = Responses.first(aws.ec2().runInstances(r -> {
                 r.imageId(image).instanceType(aws.settings().workerInstanceType()).minCount(1).maxCount(1)
                         .subnetId(subnet).clientToken(ClientTokens.of(ctx, "worker"))
                         .tagSpecifications(aws.ec2().tags(ctx, ResourceType.INSTANCE, Roles.WORKER),
@@ -71,13 +72,13 @@ public final class LaunchWorkerStep implements Step {
                 if (!aws.settings().workerSecurityGroupIds().isEmpty()) {
                     r.securityGroupIds(aws.settings().workerSecurityGroupIds());
                 }
-            })).instances(), "RunInstances", "worker");
+            }).instances(), "RunInstances", "worker");
             workerId = Responses.require(launched.instanceId(), "RunInstances", "Instances.InstanceId", "worker");
             ctx.resourceCreated(new Resource("instance", workerId, Roles.WORKER));
             ctx.put(AwsFacts.WORKER_LAUNCHED, true);
         }
         ctx.put(AwsFacts.WORKER, workerId);
-        aws.ec2().waitInstance(ctx, workerId, "running");
+        aws.ec2().waitInstance(ctx, workerId, InstanceStateName.RUNNING);
         WorkerTools.install(aws.transport(ctx), workerId, aws.timeouts().command());
     }
 

@@ -1,5 +1,6 @@
 package io.pv2hvm.aws.internal.steps;
 
+import software.amazon.awssdk.services.ec2.model.VolumeState;
 import io.pv2hvm.aws.internal.AwsRuntime;
 import io.pv2hvm.aws.AwsCallException;
 import io.pv2hvm.aws.Tags;
@@ -73,7 +74,7 @@ public final class MoveSourceRootStep implements Step {
         }
         boolean converted = ctx.find(AwsFacts.SOURCE_ROOT_CONVERTED).isPresent();
         String source = SourceRef.current(ctx);
-        if (SourceRef.terminated(ctx) || !SourceRef.alive(aws.ec2().instanceState(ctx, source))) {
+        if (SourceRef.terminated(ctx) || !SourceRef.alive(aws.ec2().instanceStateName(ctx, source))) {
             detachFromWorker(ctx, root);
             if (converted) {
                 warnKept(ctx, root);
@@ -86,11 +87,11 @@ public final class MoveSourceRootStep implements Step {
         }
         detachFromWorker(ctx, root);
         String newRoot = converted ? restoredRoot(ctx, src, root) : root;
-        Volume v = aws.ec2().waitVolume(ctx, newRoot, "available", "in-use");
+        Volume v = aws.ec2().waitVolume(ctx, newRoot, VolumeState.AVAILABLE, VolumeState.IN_USE);
         if (v.attachments().stream().noneMatch(a -> source.equals(a.instanceId()))) {
             try {
-                aws.ec2().calls().call("AttachVolume", () -> aws.ec2().ec2().attachVolume(r -> r.volumeId(newRoot)
-                        .instanceId(source).device(src.rootDeviceName())));
+                aws.ec2().attachVolume(r -> r.volumeId(newRoot)
+                        .instanceId(source).device(src.rootDeviceName()));
             } catch (AwsCallException e) {
                 if (!"VolumeInUse".equals(e.errorCode())) {
                     throw e; // VolumeInUse: a stale describe missed the attach a crashed compensation made
@@ -133,7 +134,7 @@ public final class MoveSourceRootStep implements Step {
                     .filter(t -> !t.key().startsWith("aws:") && !t.key().startsWith("pv2hvm:")).toList());
             aws.ec2().tags(ctx, ResourceType.VOLUME, Roles.RESTORED_SOURCE_ROOT).tags().stream()
                     .filter(t -> tags.stream().noneMatch(mine -> mine.key().equals(t.key()))).forEach(tags::add);
-            made = aws.ec2().calls().call("CreateVolume", () -> aws.ec2().ec2().createVolume(r -> {
+            made = aws.ec2().createVolume(r -> {
                 r.availabilityZone(src.availabilityZone()).snapshotId(snapshot).size(like.sizeGiB())
                         .volumeType(like.volumeType()).clientToken(ClientTokens.of(ctx, "restored-source-root"))
                         .tagSpecifications(TagSpecification.builder().resourceType(ResourceType.VOLUME).tags(tags)
@@ -146,7 +147,7 @@ public final class MoveSourceRootStep implements Step {
                     r.throughput(like.throughput());
                 }
                 // A volume from an encrypted snapshot is encrypted with the snapshot's key by itself.
-            })).volumeId();
+            }).volumeId();
             ctx.resourceCreated(new Resource("volume", made, Roles.RESTORED_SOURCE_ROOT));
             ctx.put(AwsFacts.RESTORED_SOURCE_ROOT, made);
         }
@@ -166,6 +167,6 @@ public final class MoveSourceRootStep implements Step {
         // Only our two tags: the volume's own Name and other tags stay as the user set them.
         List<Tag> ours = aws.ec2().tags(ctx, ResourceType.VOLUME, Roles.CONVERTED_SOURCE_ROOT).tags().stream()
                 .filter(t -> t.key().startsWith("pv2hvm:")).toList();
-        aws.ec2().calls().call("CreateTags", () -> aws.ec2().ec2().createTags(r -> r.resources(root).tags(ours)));
+        aws.ec2().createTags(r -> r.resources(root).tags(ours));
     }
 }

@@ -53,8 +53,8 @@ public final class ReleaseQuarantineStep implements Step {
                 .filter(n -> n.attachment() != null && Integer.valueOf(0).equals(n.attachment().deviceIndex())).findFirst()
                 .orElseThrow(() -> new MigrationException("The new instance " + id + " shows no primary network interface;"
                         + " give it the security groups " + groups + " by hand."));
-        aws.ec2().calls().call("ModifyNetworkInterfaceAttribute", () -> aws.ec2().ec2().modifyNetworkInterfaceAttribute(r -> r
-                .networkInterfaceId(primary.networkInterfaceId()).groups(groups)));
+        aws.ec2().modifyNetworkInterfaceAttribute(r -> r
+                .networkInterfaceId(primary.networkInterfaceId()).groups(groups));
     }
 
     @Override

@@ -1,5 +1,7 @@
 package io.pv2hvm.aws.internal.steps;
 
+import software.amazon.awssdk.services.ec2.model.InstanceStateName;
+import software.amazon.awssdk.services.ec2.model.ImageState;
 import io.pv2hvm.aws.internal.Responses;
 import io.pv2hvm.aws.internal.AwsRuntime;
 import io.pv2hvm.aws.internal.AwsFacts;
@@ -89,7 +91,7 @@ public final class TerminateSourceStep implements Step {
      */
     private boolean terminationNeverStarted(StepContext ctx, String id) {
         return aws.ec2().waits().within(ctx, aws.ec2().visibility(), () -> SourceRef.alive(aws.ec2()
-                .instanceState(ctx, id)) ? Optional.<Boolean>empty() : Optional.of(true)).isEmpty();
+                .instanceStateName(ctx, id)) ? Optional.<Boolean>empty() : Optional.of(true)).isEmpty();
     }
 
     /**
@@ -105,7 +107,7 @@ public final class TerminateSourceStep implements Step {
         }
         String backup = ctx.find(AwsFacts.BACKUP_IMAGE).orElseThrow();
         String state = aws.ec2().waitImageSettled(ctx, backup);
-        if ("available".equals(state)) {
+        if (ImageState.AVAILABLE.toString().equals(state)) {
             return backup;
         }
         String snapshot = ctx.find(AwsFacts.FINAL_SNAPSHOT).orElseThrow();
@@ -128,7 +130,7 @@ public final class TerminateSourceStep implements Step {
         if (!ctx.has(AwsFacts.SOURCE_TERMINATION_STARTED) && terminationNeverStarted(ctx, original)) {
             return;
         }
-        aws.ec2().waitInstance(ctx, original, "terminated"); // a shutting-down source first has to finish
+        aws.ec2().waitInstance(ctx, original, InstanceStateName.TERMINATED); // a shutting-down source first has to finish
         SourceInstance src = aws.source(ctx);
         // A crash after a relaunch but before journaling it: the tag finds it, and it holds the IP already.
         Optional<String> found = aws.ec2().taggedInstances(ctx.migrationId(), RESTORED).stream()
@@ -138,17 +140,17 @@ public final class TerminateSourceStep implements Step {
         String relaunched = found.orElseGet(() -> {
                     src.primaryInterface().ifPresent(eni -> aws.ec2().waitIpFree(ctx, eni.subnetId(),
                             eni.primaryPrivateIp()));
-                    return Responses.first(aws.ec2().calls().call("RunInstances", () -> aws.ec2().ec2().runInstances(
+                    return Responses.first(aws.ec2().runInstances(
                             NewInstanceRequest.like(src).image(backup).type(src.instanceType()).keepingIps(true)
                                     .rootDevice(src.rootDeviceName())
                                     .clientToken(ClientTokens.of(ctx, "restore"))
-                                    .extraTags(aws.ec2().tags(ctx, ResourceType.INSTANCE, RESTORED)).build()))
+                                    .extraTags(aws.ec2().tags(ctx, ResourceType.INSTANCE, RESTORED)).build())
                             .instances(), "RunInstances", RESTORED).instanceId();
                 });
         ctx.resourceCreated(new Resource("instance", relaunched, RESTORED));
         // Public: a user's compensation (e.g. a load balancer's) must act on the relaunched server.
         ctx.put(MigrationFacts.CURRENT_SOURCE_ID, relaunched);
-        aws.ec2().waitInstance(ctx, relaunched, "running");
+        aws.ec2().waitInstance(ctx, relaunched, InstanceStateName.RUNNING);
         SourceDestCheck.carryOver(aws, src, relaunched);
         ElasticIps.associate(aws, ctx, relaunched); // termination had disassociated them
         ctx.warn("The migration rolled back after the source was terminated: " + original

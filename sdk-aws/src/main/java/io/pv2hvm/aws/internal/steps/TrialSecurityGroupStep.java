@@ -72,25 +72,23 @@ public final class TrialSecurityGroupStep implements Step {
         // The describe may be stale (a resumed step, eventual consistency): a rule already there, or
         // one already revoked, is the state this step wants.
         if (!admitted) {
-            tolerating("InvalidPermission.Duplicate", () -> aws.ec2().calls().call("AuthorizeSecurityGroupIngress",
-                    () -> aws.ec2().ec2().authorizeSecurityGroupIngress(r -> r.groupId(group).ipPermissions(fromWorker))));
+            tolerating("InvalidPermission.Duplicate", () -> aws.ec2().authorizeSecurityGroupIngress(r -> r.groupId(group).ipPermissions(fromWorker)));
         }
         // A new group allows all outbound traffic (IPv4, and IPv6 in a dual-stack VPC): revoke
         // exactly what it has.
         if (!g.ipPermissionsEgress().isEmpty()) {
             List<IpPermission> egress = g.ipPermissionsEgress().stream().map(p -> p.toBuilder()
                     .ipRanges(p.ipRanges().stream().map(r -> r.toBuilder().description(null).build()).toList()).build()).toList();
-            tolerating("InvalidPermission.NotFound", () -> aws.ec2().calls().call("RevokeSecurityGroupEgress",
-                    () -> aws.ec2().ec2().revokeSecurityGroupEgress(r -> r.groupId(group).ipPermissions(egress))));
+            tolerating("InvalidPermission.NotFound", () -> aws.ec2().revokeSecurityGroupEgress(r -> r.groupId(group).ipPermissions(egress)));
         }
     }
 
     private String create(StepContext ctx, SourceInstance src, String groupName) {
         try {
-            return aws.ec2().calls().call("CreateSecurityGroup", () -> aws.ec2().ec2().createSecurityGroup(r -> r
+            return aws.ec2().createSecurityGroup(r -> r
                     .groupName(groupName).vpcId(src.vpcId())
                     .description("pv2hvm quarantine of the trial instance of " + src.instanceId())
-                    .tagSpecifications(aws.ec2().tags(ctx, ResourceType.SECURITY_GROUP, Roles.TRIAL_SECURITY_GROUP))))
+                    .tagSpecifications(aws.ec2().tags(ctx, ResourceType.SECURITY_GROUP, Roles.TRIAL_SECURITY_GROUP)))
                     .groupId();
         } catch (AwsCallException e) {
             if (!"InvalidGroup.Duplicate".equals(e.errorCode())) {
@@ -115,8 +113,7 @@ public final class TrialSecurityGroupStep implements Step {
 
     private Optional<SecurityGroup> describe(String group) {
         try {
-            return aws.ec2().calls().call("DescribeSecurityGroups", () -> aws.ec2().ec2()
-                    .describeSecurityGroups(r -> r.groupIds(group))).securityGroups().stream().findFirst();
+            return aws.ec2().describeSecurityGroups(r -> r.groupIds(group)).securityGroups().stream().findFirst();
         } catch (AwsCallException e) {
             if ("InvalidGroup.NotFound".equals(e.errorCode())) {
                 return Optional.empty();
@@ -126,9 +123,9 @@ public final class TrialSecurityGroupStep implements Step {
     }
 
     private Optional<String> existing(String vpcId, String groupName) {
-        return aws.ec2().calls().call("DescribeSecurityGroups", () -> aws.ec2().ec2().describeSecurityGroups(r -> r
+        return aws.ec2().describeSecurityGroups(r -> r
                 .filters(Filter.builder().name("vpc-id").values(vpcId).build(),
-                        Filter.builder().name("group-name").values(groupName).build())))
+                        Filter.builder().name("group-name").values(groupName).build()))
                 .securityGroups().stream().map(SecurityGroup::groupId).findFirst();
     }
 

@@ -65,12 +65,12 @@ public final class VerifyNewInstanceStep implements Step {
         // Launched without them (see NewInstanceRequest#withoutProtections): now that nothing will
         // stop or terminate it, the new instance gets the source's protections.
         if (src.behaviour().disableApiStop()) {
-            aws.ec2().calls().call("ModifyInstanceAttribute", () -> aws.ec2().ec2().modifyInstanceAttribute(r -> r
-                    .instanceId(id).disableApiStop(v -> v.value(true))));
+            aws.ec2().modifyInstanceAttribute(r -> r
+                    .instanceId(id).disableApiStop(v -> v.value(true)));
         }
         if (src.terminationProtection()) {
-            aws.ec2().calls().call("ModifyInstanceAttribute", () -> aws.ec2().ec2().modifyInstanceAttribute(r -> r
-                    .instanceId(id).disableApiTermination(v -> v.value(true))));
+            aws.ec2().modifyInstanceAttribute(r -> r
+                    .instanceId(id).disableApiTermination(v -> v.value(true)));
         }
     }
 }

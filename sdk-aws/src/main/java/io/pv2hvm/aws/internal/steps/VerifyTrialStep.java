@@ -51,11 +51,11 @@ public final class VerifyTrialStep implements Step {
             // twice), with copies of the data volumes where the source has them, so it boots its real fstab.
             String quarantine = ctx.find(AwsFacts.TRIAL_SECURITY_GROUP).orElseThrow();
             List<BlockDeviceMapping> dataCopies = dataCopies(ctx, src);
-            Instance i = Responses.first(aws.ec2().calls().call("RunInstances", () -> aws.ec2().ec2().runInstances(r -> r
+            Instance i = Responses.first(aws.ec2().runInstances(r -> r
                     .imageId(image).instanceType(type).minCount(1).maxCount(1).subnetId(src.subnetId())
                     .securityGroupIds(quarantine).blockDeviceMappings(dataCopies).clientToken(ClientTokens.of(ctx, "trial"))
                     .tagSpecifications(aws.ec2().tags(ctx, ResourceType.INSTANCE, Roles.TRIAL_INSTANCE),
-                            aws.ec2().tags(ctx, ResourceType.VOLUME, Roles.TRIAL_VOLUME)))).instances(),
+                            aws.ec2().tags(ctx, ResourceType.VOLUME, Roles.TRIAL_VOLUME))).instances(),
                     "RunInstances", Roles.TRIAL_INSTANCE);
             ctx.resourceCreated(new Resource("instance", i.instanceId(), Roles.TRIAL_INSTANCE));
             ctx.put(AwsFacts.TRIAL_INSTANCE, i.instanceId());
