@@ -89,4 +89,16 @@ public final class LaunchWorkerStep implements Step {
         }
         Workers.terminateLaunched(aws, ctx);
     }
+
+    /**
+     * Terminates the worker this migration launched once the migration has succeeded (the user's
+     * own worker is never terminated). Idempotent: an instance already terminated costs one describe.
+     */
+    @Override
+    public void cleanup(StepContext ctx) {
+        if (!ctx.find(AwsFacts.WORKER_LAUNCHED).orElse(true)) {
+            return;
+        }
+        ctx.find(AwsFacts.WORKER).ifPresent(id -> aws.ec2().terminateAndWait(ctx, id, Roles.WORKER));
+    }
 }

@@ -66,6 +66,23 @@ public final class MoveSourceRootStep implements Step {
         new ScratchVolumes(aws).attachExisting(ctx, root);
     }
 
+    /**
+     * Detaches the source's own root, converted on the worker, for the user once the migration has
+     * succeeded (the worker may be the user's own, which is never terminated). Runs before
+     * {@link LaunchWorkerStep#cleanup}, as this step comes later. Idempotent: a root no longer on the
+     * worker is left as it is.
+     */
+    @Override
+    public void cleanup(StepContext ctx) {
+        ctx.find(AwsFacts.SOURCE_ROOT_ON_WORKER).ifPresent(root -> {
+            var described = aws.ec2().volume(root);
+            if (described.map(v -> v.attachments().stream().anyMatch(a -> a.instanceId().equals(ctx.find(AwsFacts.WORKER)
+                    .orElse(null)))).orElse(false)) {
+                aws.ec2().detachAndWait(ctx, root, described); // just described: no second describe
+            }
+        });
+    }
+
     @Override
     public void compensate(StepContext ctx) {
         String root = ctx.find(AwsFacts.SOURCE_ROOT_ON_WORKER).orElse(null);
