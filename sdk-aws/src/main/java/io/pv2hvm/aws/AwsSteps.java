@@ -286,9 +286,9 @@ public final class AwsSteps implements StepProvider {
         // while later steps work; only the step that needs a result waits for it.
         add(steps, Phase.CUTOVER, new StopSourceStep(aws));
         add(steps, Phase.CUTOVER, SnapshotRootStep.finalRound(aws));
-        add(steps, Phase.CUTOVER, new MoveDataVolumesStep(aws, false));
+        add(steps, Phase.CUTOVER, MoveDataVolumesStep.fromSource(aws));
         if (keepIps) {
-            add(steps, Phase.CUTOVER, new MoveSecondaryInterfacesStep(aws, false));
+            add(steps, Phase.CUTOVER, MoveSecondaryInterfacesStep.fromSource(aws));
             add(steps, Phase.CUTOVER, new MoveSourceRootStep(aws));
             add(steps, Phase.CUTOVER, new ConvertStep(aws, Round.FINAL, guest));
             add(steps, Phase.CUTOVER, new SnapshotConvertedStep(aws));
@@ -348,9 +348,9 @@ public final class AwsSteps implements StepProvider {
         }
         add(steps, Phase.CUTOVER, new StopSourceStep(aws));
         add(steps, Phase.CUTOVER, SnapshotRootStep.finalRound(aws));
-        add(steps, Phase.CUTOVER, new MoveDataVolumesStep(aws, false));
+        add(steps, Phase.CUTOVER, MoveDataVolumesStep.fromSource(aws));
         if (keepIps) {
-            add(steps, Phase.CUTOVER, new MoveSecondaryInterfacesStep(aws, false));
+            add(steps, Phase.CUTOVER, MoveSecondaryInterfacesStep.fromSource(aws));
         }
         // Both images come from the one final snapshot; the termination starts once the backup
         // image is registered (a rollback waits for it to be available), before anything waits for either.
@@ -366,13 +366,13 @@ public final class AwsSteps implements StepProvider {
     /** From the final image on, every strategy alike: launch, move volumes, interfaces and addresses, serve, confirm, clean up. */
     private static void addLaunchUntilServing(List<ProvidedStep> steps, AwsRuntime aws, boolean keepIps) {
         add(steps, Phase.CUTOVER, new LaunchHvmInstanceStep(aws));
-        add(steps, Phase.CUTOVER, new HoldForDataVolumesStep(aws, false));
-        add(steps, Phase.CUTOVER, new MoveDataVolumesStep(aws, true));
+        add(steps, Phase.CUTOVER, HoldForDataVolumesStep.stop(aws));
+        add(steps, Phase.CUTOVER, MoveDataVolumesStep.toNewInstance(aws));
         if (keepIps) {
-            add(steps, Phase.CUTOVER, new MoveSecondaryInterfacesStep(aws, true));
+            add(steps, Phase.CUTOVER, MoveSecondaryInterfacesStep.toNewInstance(aws));
             add(steps, Phase.CUTOVER, new AssociateElasticIpsStep(aws));
         }
-        add(steps, Phase.CUTOVER, new HoldForDataVolumesStep(aws, true));
+        add(steps, Phase.CUTOVER, HoldForDataVolumesStep.release(aws));
         add(steps, Phase.CUTOVER, new ReleaseQuarantineStep(aws));
         add(steps, Phase.CUTOVER, new AwaitBootStep(aws));
         add(steps, Phase.CONFIRM, new VerifyNewInstanceStep(aws));

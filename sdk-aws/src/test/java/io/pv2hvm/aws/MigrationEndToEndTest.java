@@ -1,6 +1,6 @@
 package io.pv2hvm.aws;
 
-import io.pv2hvm.aws.internal.FactKeys;
+import io.pv2hvm.aws.internal.AwsFacts;
 import io.pv2hvm.core.ConversionStrategy;
 import io.pv2hvm.core.Migration;
 import io.pv2hvm.core.guest.ConversionResult;
@@ -145,9 +145,9 @@ class MigrationEndToEndTest extends EmulatorTestBase {
 
             @Override
             public void run(StepContext ctx) {
-                String group = ctx.fact(FactKeys.TRIAL_SECURITY_GROUP).orElseThrow();
+                String group = ctx.find(AwsFacts.TRIAL_SECURITY_GROUP).orElseThrow();
                 seen.put("group", ec2.describeSecurityGroups(b -> b.groupIds(group)).securityGroups().get(0));
-                seen.put("workerIp", instance(ctx.fact(FactKeys.WORKER).orElseThrow()).privateIpAddress());
+                seen.put("workerIp", instance(ctx.find(AwsFacts.WORKER).orElseThrow()).privateIpAddress());
             }
         };
 

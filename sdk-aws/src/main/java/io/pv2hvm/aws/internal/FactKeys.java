@@ -1,6 +1,12 @@
 package io.pv2hvm.aws.internal;
 
-/** Keys of the facts the AWS steps journal for each other (and for a resumed run). */
+/**
+ * Keys of the facts the AWS steps journal for each other (and for a resumed run).
+ *
+ * @deprecated use the typed keys of {@link AwsFacts} (same journal names); kept until the last
+ *     step reading facts by name has moved (issue #17)
+ */
+@Deprecated
 public final class FactKeys {
     public static final String SOURCE = "aws.source";
     public static final String TARGET_NITRO = "aws.target-nitro";

@@ -1,7 +1,7 @@
 package io.pv2hvm.aws.internal.steps;
 
 import io.pv2hvm.aws.internal.AwsRuntime;
-import io.pv2hvm.aws.internal.FactKeys;
+import io.pv2hvm.aws.internal.AwsFacts;
 import io.pv2hvm.core.spi.Step;
 import io.pv2hvm.core.spi.StepContext;
 import io.pv2hvm.core.spi.StepDescription;
@@ -32,13 +32,13 @@ public final class AssociateElasticIpsStep implements Step {
 
     @Override
     public void run(StepContext ctx) {
-        associateAll(ctx, ctx.fact(FactKeys.NEW_INSTANCE).orElseThrow());
+        associateAll(ctx, ctx.find(AwsFacts.NEW_INSTANCE).orElseThrow());
     }
 
     @Override
     public void compensate(StepContext ctx) {
         String source = SourceRef.current(ctx);
-        if (SourceRef.alive(aws.ec2().instanceState(ctx, source))) {
+        if (SourceRef.alive(aws.ec2().instanceStateName(ctx, source))) {
             associateAll(ctx, source);
         }
     }

@@ -1,7 +1,7 @@
 package io.pv2hvm.aws.internal.steps;
 
 import io.pv2hvm.aws.internal.AwsRuntime;
-import io.pv2hvm.aws.internal.FactKeys;
+import io.pv2hvm.aws.internal.AwsFacts;
 import io.pv2hvm.core.spi.Step;
 import io.pv2hvm.core.spi.StepContext;
 import io.pv2hvm.core.spi.StepDescription;
@@ -32,6 +32,6 @@ public final class AwaitBootStep implements Step {
 
     @Override
     public void run(StepContext ctx) {
-        BootCheck.awaitServing(aws, ctx, ctx.fact(FactKeys.NEW_INSTANCE).orElseThrow());
+        BootCheck.awaitServing(aws, ctx, ctx.find(AwsFacts.NEW_INSTANCE).orElseThrow());
     }
 }

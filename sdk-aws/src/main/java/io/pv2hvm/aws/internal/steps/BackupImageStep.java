@@ -2,10 +2,10 @@ package io.pv2hvm.aws.internal.steps;
 
 import io.pv2hvm.aws.AwsCallException;
 import io.pv2hvm.aws.internal.AwsRuntime;
-import io.pv2hvm.aws.internal.FactKeys;
+import io.pv2hvm.aws.internal.AwsFacts;
 import io.pv2hvm.aws.internal.Roles;
 import io.pv2hvm.aws.internal.SourceInstance;
-import io.pv2hvm.core.Facts;
+import io.pv2hvm.core.MigrationFacts;
 import io.pv2hvm.core.Resource;
 import io.pv2hvm.core.spi.Step;
 import io.pv2hvm.core.spi.StepContext;
@@ -43,17 +43,17 @@ public final class BackupImageStep implements Step {
     @Override
     public void run(StepContext ctx) {
         SourceInstance src = aws.source(ctx);
-        String snapshot = ctx.fact(FactKeys.FINAL_SNAPSHOT).orElseThrow();
+        String snapshot = ctx.find(AwsFacts.FINAL_SNAPSHOT).orElseThrow();
         aws.ec2().waitSnapshot(ctx, snapshot, src.rootVolume().volumeId());
-        String id = ctx.fact(FactKeys.BACKUP_IMAGE).orElseGet(() -> {
+        String id = ctx.find(AwsFacts.BACKUP_IMAGE).orElseGet(() -> {
             String image = register(aws, ctx, src, snapshot, Roles.BACKUP_IMAGE,
                     "pv2hvm-backup-" + src.instanceId() + "-" + ctx.migrationId());
-            ctx.putFact(FactKeys.BACKUP_IMAGE, image);
+            ctx.put(AwsFacts.BACKUP_IMAGE, image);
             return image;
         });
         // Not waiting for "available" here: the termination needs it registered only, and a
         // rollback after the termination waits for it before relaunching the source.
-        ctx.putFact(Facts.BACKUP_IMAGE_ID, id);
+        ctx.put(MigrationFacts.BACKUP_IMAGE_ID, id);
     }
 
     /**
@@ -63,8 +63,7 @@ public final class BackupImageStep implements Step {
     static String register(AwsRuntime aws, StepContext ctx, SourceInstance src, String snapshot, String role,
             String name) {
         String image = aws.ec2().taggedImage(ctx.migrationId(), role).map(Image::imageId)
-                .orElseGet(() -> registerOrFind(aws, ctx, role, () -> aws.ec2().calls().call("RegisterImage",
-                        () -> aws.ec2().ec2().registerImage(r -> {
+                .orElseGet(() -> registerOrFind(aws, ctx, role, () -> aws.ec2().registerImage(r -> {
                     r.name(name)
                             .description("PV backup of " + src.instanceId() + " before pv2hvm migrated it to HVM")
                             .virtualizationType("paravirtual").architecture(src.architecture())
@@ -88,7 +87,7 @@ public final class BackupImageStep implements Step {
                     if (src.ramdiskId() != null) {
                         r.ramdiskId(src.ramdiskId());
                     }
-                })).imageId()));
+                }).imageId()));
         ctx.resourceCreated(new Resource("image", image, role));
         return image;
     }
@@ -115,10 +114,10 @@ public final class BackupImageStep implements Step {
     public void compensate(StepContext ctx) {
         // Only while the source still exists is the backup redundant; once it was terminated, keep it.
         if (SourceRef.terminated(ctx)) {
-            ctx.fact(FactKeys.BACKUP_IMAGE).ifPresent(id -> ctx.warn("Backup image " + id + " of the terminated source"
+            ctx.find(AwsFacts.BACKUP_IMAGE).ifPresent(id -> ctx.warn("Backup image " + id + " of the terminated source"
                     + " was kept."));
             return;
         }
-        ctx.fact(FactKeys.BACKUP_IMAGE).ifPresent(id -> aws.ec2().deregister(ctx, id, Roles.BACKUP_IMAGE));
+        ctx.find(AwsFacts.BACKUP_IMAGE).ifPresent(id -> aws.ec2().deregister(ctx, id, Roles.BACKUP_IMAGE));
     }
 }

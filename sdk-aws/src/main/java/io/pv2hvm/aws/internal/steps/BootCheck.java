@@ -1,9 +1,10 @@
 package io.pv2hvm.aws.internal.steps;
 
+import software.amazon.awssdk.services.ec2.model.InstanceStateName;
 import io.pv2hvm.aws.internal.Responses;
 import io.pv2hvm.aws.internal.AwsRuntime;
 import io.pv2hvm.aws.internal.ConsoleCheck;
-import io.pv2hvm.aws.internal.FactKeys;
+import io.pv2hvm.aws.internal.AwsFacts;
 import io.pv2hvm.core.MigrationException;
 import io.pv2hvm.core.spi.Command;
 import io.pv2hvm.core.spi.CommandResult;
@@ -40,9 +41,9 @@ final class BootCheck {
      * and at the timeout.
      */
     static void awaitServing(AwsRuntime aws, StepContext ctx, String instanceId) {
-        aws.ec2().waitInstance(ctx, instanceId, "running");
+        aws.ec2().waitInstance(ctx, instanceId, InstanceStateName.RUNNING);
         boolean nitro = nitro(ctx);
-        Optional<String> health = ctx.spec().healthCommand();
+        Optional<String> health = ctx.options().healthCommand();
         String ip = health.isEmpty() ? null : Responses.require(aws.ec2().visibleInstance(ctx, instanceId).privateIpAddress(),
                 "DescribeInstances", "Reservations.Instances.PrivateIpAddress", instanceId);
         String what = health.isPresent() ? "the health command to pass against " + instanceId
@@ -88,7 +89,7 @@ final class BootCheck {
      * @throws MigrationException naming the failure line
      */
     static String verify(AwsRuntime aws, StepContext ctx, String instanceId) {
-        aws.ec2().waitInstance(ctx, instanceId, "running");
+        aws.ec2().waitInstance(ctx, instanceId, InstanceStateName.RUNNING);
         aws.ec2().waitStatusOk(ctx, instanceId);
         String console;
         try {
@@ -115,13 +116,12 @@ final class BootCheck {
     }
 
     private static boolean nitro(StepContext ctx) {
-        return Boolean.parseBoolean(ctx.fact(FactKeys.TARGET_NITRO).orElse("false"));
+        return ctx.find(AwsFacts.TARGET_NITRO).orElse(false);
     }
 
     static String console(AwsRuntime aws, String instanceId, boolean nitro) {
         // Latest is only supported on Nitro types (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_GetConsoleOutput.html).
-        String encoded = aws.ec2().calls().call("GetConsoleOutput", () -> aws.ec2().ec2()
-                .getConsoleOutput(r -> r.instanceId(instanceId).latest(nitro ? Boolean.TRUE : null))).output();
+        String encoded = aws.ec2().getConsoleOutput(r -> r.instanceId(instanceId).latest(nitro ? Boolean.TRUE : null)).output();
         if (encoded == null || encoded.isEmpty()) {
             return "";
         }

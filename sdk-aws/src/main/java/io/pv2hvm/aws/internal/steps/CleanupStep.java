@@ -2,10 +2,10 @@ package io.pv2hvm.aws.internal.steps;
 
 import io.pv2hvm.aws.Tags;
 import io.pv2hvm.aws.internal.AwsRuntime;
-import io.pv2hvm.aws.internal.FactKeys;
+import io.pv2hvm.aws.internal.AwsFacts;
 import io.pv2hvm.aws.internal.Roles;
 import io.pv2hvm.aws.internal.SourceInstance;
-import io.pv2hvm.core.Facts;
+import io.pv2hvm.core.MigrationFacts;
 import io.pv2hvm.core.Resource;
 import io.pv2hvm.core.spi.Step;
 import io.pv2hvm.core.spi.StepContext;
@@ -16,8 +16,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Deletes the temporaries (worker, trial instance and its security group, scratch volumes, trial
- * snapshots and image) and keeps what the user needs (the backup image, the HVM image, the new
+ * Deletes the temporaries still there after the steps' own cleanup hooks (the worker went in
+ * {@link LaunchWorkerStep#cleanup}, the source root was detached from it in
+ * {@link MoveSourceRootStep#cleanup}): the trial instance and its security group, scratch volumes,
+ * trial snapshots and image. Keeps what the user needs (the backup image, the HVM image, the new
  * instance). Works from the journal and then by tag, so a resource a crash left unjournaled is found too.
  */
 public final class CleanupStep implements Step {
@@ -40,14 +42,6 @@ public final class CleanupStep implements Step {
 
     @Override
     public void run(StepContext ctx) {
-        // The source's own root, converted on the worker: detached for the user (the worker may be the user's own).
-        ctx.fact(FactKeys.SOURCE_ROOT_ON_WORKER).ifPresent(root -> {
-            var described = aws.ec2().volume(root);
-            if (described.map(v -> v.attachments().stream().anyMatch(a -> a.instanceId().equals(ctx.fact(FactKeys.WORKER)
-                    .orElse(null)))).orElse(false)) {
-                aws.ec2().detachAndWait(ctx, root, described); // just described: no second describe
-            }
-        });
         // Temporaries a crash left unjournaled still carry their tags: one describe per kind finds
         // those of every temporary role (a role filter's values are alternatives). Instances are
         // listed first: the list also names the worker (a temporary role), so the worker needs no
@@ -57,8 +51,13 @@ public final class CleanupStep implements Step {
         // Deleted here from the journal: the tag sweep below may still list them for a while (a
         // volume "deleting", a snapshot being removed), and they need no second call.
         java.util.Set<String> gone = new java.util.HashSet<>();
-        if (!"false".equals(ctx.fact(FactKeys.WORKER_LAUNCHED).orElse("true"))) {
-            gone.addAll(Workers.terminateLaunched(aws, ctx, taggedInstances.getOrDefault(Roles.WORKER, List.of())));
+        // The journaled worker went in LaunchWorkerStep.cleanup (so it is not listed above); one a
+        // crash left unjournaled still carries its tags and goes first, as before.
+        if (ctx.find(AwsFacts.WORKER_LAUNCHED).orElse(true)) {
+            for (Instance worker : taggedInstances.getOrDefault(Roles.WORKER, List.of())) {
+                aws.ec2().terminateAndWait(ctx, worker.instanceId(), Roles.WORKER);
+                gone.add(worker.instanceId());
+            }
         }
         List<Resource> created = ctx.resources();
         for (Resource r : created) {
@@ -94,15 +93,16 @@ public final class CleanupStep implements Step {
                 .filter(s -> !gone.contains(s)).forEach(s -> aws.ec2().deleteSnapshot(ctx, s, role)));
         aws.ec2().taggedSecurityGroups(id, Roles.TRIAL_SECURITY_GROUP).stream().filter(g -> !gone.contains(g))
                 .forEach(g -> aws.ec2().deleteSecurityGroup(ctx, g, Roles.TRIAL_SECURITY_GROUP));
-        ctx.fact(FactKeys.SOURCE_TERMINATED).ifPresent(t -> aws.source(ctx).volumes().stream()
-                .filter(SourceInstance.Volume::root).forEach(v -> ctx.warn(ctx.fact(FactKeys.SOURCE_ROOT_CONVERTED)
-                        .isPresent()
+        if (ctx.has(AwsFacts.SOURCE_TERMINATED)) {
+            aws.source(ctx).volumes().stream()
+                .filter(SourceInstance.Volume::root).forEach(v -> ctx.warn(ctx.has(AwsFacts.SOURCE_ROOT_CONVERTED)
                         ? "The source's original root volume " + v.volumeId() + " was kept (detached), converted to HVM"
                         + " in place (tagged " + Tags.ROLE + "=" + Roles.CONVERTED_SOURCE_ROOT + "); its PV data is in"
                         + " the final snapshot and the backup image. Delete it once you no longer need it."
                         : "The source's original root volume " + v.volumeId() + " was kept (detached); its data is"
-                        + " also in the backup image. Delete it once you no longer need it.")));
+                        + " also in the backup image. Delete it once you no longer need it."));
+        }
         // Calls made by this run (a resumed migration counts from the resume).
-        ctx.putFact(Facts.API_CALLS, Long.toString(aws.apiCalls()));
+        ctx.put(MigrationFacts.API_CALLS, aws.apiCalls());
     }
 }

@@ -29,9 +29,9 @@ final class ElasticIps {
         for (SourceInstance.ElasticIp eip : src.elasticIps()) {
             String eni = sourcePrimary.equals(eip.networkInterfaceId()) || eip.networkInterfaceId() == null
                     ? primaryEni : eip.networkInterfaceId();
-            aws.ec2().calls().call("AssociateAddress", () -> aws.ec2().ec2().associateAddress(r -> r
+            aws.ec2().associateAddress(r -> r
                     .allocationId(eip.allocationId()).networkInterfaceId(eni).privateIpAddress(eip.privateIp())
-                    .allowReassociation(true)));
+                    .allowReassociation(true));
         }
     }
 }

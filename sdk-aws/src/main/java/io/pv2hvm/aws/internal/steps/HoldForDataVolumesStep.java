@@ -1,7 +1,8 @@
 package io.pv2hvm.aws.internal.steps;
 
+import software.amazon.awssdk.services.ec2.model.InstanceStateName;
 import io.pv2hvm.aws.internal.AwsRuntime;
-import io.pv2hvm.aws.internal.FactKeys;
+import io.pv2hvm.aws.internal.AwsFacts;
 import io.pv2hvm.core.spi.Step;
 import io.pv2hvm.core.spi.StepContext;
 import io.pv2hvm.core.spi.StepDescription;
@@ -25,9 +26,19 @@ public final class HoldForDataVolumesStep implements Step {
     private final boolean release;
 
     /** {@code release} false: the stop before the attach; true: the start after it. */
-    public HoldForDataVolumesStep(AwsRuntime aws, boolean release) {
+    private HoldForDataVolumesStep(AwsRuntime aws, boolean release) {
         this.aws = aws;
         this.release = release;
+    }
+
+    /** The step that stops the new instance before the data volumes are attached. */
+    public static HoldForDataVolumesStep stop(AwsRuntime aws) {
+        return new HoldForDataVolumesStep(aws, false);
+    }
+
+    /** The step that starts the new instance again once the data volumes are attached. */
+    public static HoldForDataVolumesStep release(AwsRuntime aws) {
+        return new HoldForDataVolumesStep(aws, true);
     }
 
     @Override
@@ -49,25 +60,24 @@ public final class HoldForDataVolumesStep implements Step {
         if (!needed(ctx)) {
             return;
         }
-        String id = ctx.fact(FactKeys.NEW_INSTANCE).orElseThrow();
+        String id = ctx.find(AwsFacts.NEW_INSTANCE).orElseThrow();
         if (release) {
-            String state = aws.ec2().instanceState(ctx, id);
-            if (!"running".equals(state) && !"pending".equals(state)) {
-                aws.ec2().waitInstance(ctx, id, "stopped");
-                aws.ec2().calls().call("StartInstances", () -> aws.ec2().ec2().startInstances(r -> r.instanceIds(id)));
+            InstanceStateName state = aws.ec2().instanceStateName(ctx, id);
+            if (state != InstanceStateName.RUNNING && state != InstanceStateName.PENDING) {
+                aws.ec2().waitInstance(ctx, id, InstanceStateName.STOPPED);
+                aws.ec2().startInstances(r -> r.instanceIds(id));
             }
             // Until a describe has met the start, one may still show the "stopped" from before it, and a
             // rollback reading that would pull the data volumes from a guest that is booting with them.
-            aws.ec2().waitInstance(ctx, id, "running");
+            aws.ec2().waitInstance(ctx, id, InstanceStateName.RUNNING);
             return;
         }
-        String state = aws.ec2().instanceState(ctx, id);
-        if (!"stopped".equals(state) && !"stopping".equals(state)) {
-            aws.ec2().waitInstance(ctx, id, "running"); // a pending instance cannot be stopped
-            aws.ec2().calls().call("StopInstances", () -> aws.ec2().ec2().stopInstances(r -> r.instanceIds(id)));
+        InstanceStateName state = aws.ec2().instanceStateName(ctx, id);
+        if (state != InstanceStateName.STOPPED && state != InstanceStateName.STOPPING) {
+            aws.ec2().waitInstance(ctx, id, InstanceStateName.RUNNING); // a pending instance cannot be stopped
+            aws.ec2().stopInstances(r -> r.instanceIds(id));
         }
-        aws.ec2().waitInstance(ctx, id, "stopped");
-        ctx.putFact(FactKeys.NEW_INSTANCE_HELD, id);
+        aws.ec2().waitInstance(ctx, id, InstanceStateName.STOPPED);
     }
 
     private boolean needed(StepContext ctx) {
@@ -76,7 +86,7 @@ public final class HoldForDataVolumesStep implements Step {
 
     /** Whether the new instance is held: a guest that mounts fstab once, and data volumes to attach. */
     static boolean needed(AwsRuntime aws, StepContext ctx) {
-        return Boolean.parseBoolean(ctx.fact(FactKeys.GUEST_MOUNTS_ONCE).orElse("false"))
+        return ctx.find(AwsFacts.GUEST_MOUNTS_ONCE).orElse(false)
                 && !aws.source(ctx).dataVolumes().isEmpty();
     }
 

@@ -1,12 +1,13 @@
 package io.pv2hvm.aws.internal.steps;
 
+import software.amazon.awssdk.services.ec2.model.InstanceStateName;
 import io.pv2hvm.aws.internal.Responses;
 import io.pv2hvm.aws.AwsCallException;
 import io.pv2hvm.aws.internal.AwsRuntime;
-import io.pv2hvm.aws.internal.FactKeys;
+import io.pv2hvm.aws.internal.AwsFacts;
 import io.pv2hvm.aws.internal.Roles;
 import io.pv2hvm.aws.internal.SourceInstance;
-import io.pv2hvm.core.Facts;
+import io.pv2hvm.core.MigrationFacts;
 import io.pv2hvm.core.Resource;
 import io.pv2hvm.core.spi.Step;
 import io.pv2hvm.core.spi.StepContext;
@@ -45,29 +46,28 @@ public final class LaunchHvmInstanceStep implements Step {
     @Override
     public void run(StepContext ctx) {
         SourceInstance src = aws.source(ctx);
-        String image = ctx.fact(FactKeys.HVM_IMAGE).orElseThrow();
-        String type = ctx.fact(Facts.TARGET_INSTANCE_TYPE).orElse(src.instanceType());
-        String id = ctx.fact(FactKeys.NEW_INSTANCE).or(() -> adopted(ctx)).orElseGet(() -> {
+        String image = ctx.find(AwsFacts.HVM_IMAGE).orElseThrow();
+        String type = ctx.find(MigrationFacts.TARGET_INSTANCE_TYPE).orElse(src.instanceType());
+        String id = ctx.find(AwsFacts.NEW_INSTANCE).or(() -> adopted(ctx)).orElseGet(() -> {
             // The final image was registered without waiting; the source terminates meanwhile.
             aws.ec2().waitImage(ctx, image);
             boolean sourceTerminated = SourceRef.terminated(ctx);
             if (sourceTerminated) {
-                aws.ec2().waitInstance(ctx, src.instanceId(), "terminated");
+                aws.ec2().waitInstance(ctx, src.instanceId(), InstanceStateName.TERMINATED);
                 ctx.resourceDeleted(new Resource("instance", src.instanceId(), "source"));
             }
-            var request = NewInstanceRequest.like(src).withoutProtections().image(image).type(type).keepingIps(ctx.spec().preserveIps())
+            var request = NewInstanceRequest.like(src).withoutProtections().image(image).type(type).keepingIps(ctx.options().preservingIps())
                     .rootDevice(RegisterImageStep.ROOT_DEVICE)
-                    .ebsOptimized(ctx.fact(FactKeys.TARGET_EBS_OPTIMIZED).map(Boolean::parseBoolean)
+                    .ebsOptimized(ctx.find(AwsFacts.TARGET_EBS_OPTIMIZED)
                             .orElse(src.ebsOptimized()))
-                    .cpuCredits(ctx.fact(FactKeys.TARGET_CPU_CREDITS).filter(c -> !c.isEmpty()).orElse(null))
+                    .cpuCredits(ctx.find(AwsFacts.TARGET_CPU_CREDITS).filter(c -> !c.isEmpty()).orElse(null))
                     .quarantinedIn(quarantine(ctx))
                     .clientToken(ClientTokens.of(ctx, "hvm"))
                     .extraTags(aws.ec2().tags(ctx, ResourceType.INSTANCE, Roles.NEW_INSTANCE)).build();
             Instance launched = aws.ec2().waits().until(ctx, "EC2 to accept the source's IPs for the new instance",
                     aws.timeouts().ipRelease(), () -> {
                         try {
-                            return Optional.of(Responses.first(aws.ec2().calls().call("RunInstances",
-                                    () -> aws.ec2().ec2().runInstances(request)).instances(), "RunInstances",
+                            return Optional.of(Responses.first(aws.ec2().runInstances(request).instances(), "RunInstances",
                                     "the HVM instance"));
                         } catch (AwsCallException e) {
                             if ("InvalidIPAddress.InUse".equals(e.errorCode())) {
@@ -85,13 +85,13 @@ public final class LaunchHvmInstanceStep implements Step {
                         }
                     });
             ctx.resourceCreated(new Resource("instance", launched.instanceId(), Roles.NEW_INSTANCE));
-            ctx.putFact(FactKeys.NEW_INSTANCE, launched.instanceId());
+            ctx.put(AwsFacts.NEW_INSTANCE, launched.instanceId());
             return launched.instanceId();
         });
-        Instance running = aws.ec2().waitInstance(ctx, id, "running");
+        Instance running = aws.ec2().waitInstance(ctx, id, InstanceStateName.RUNNING);
         SourceDestCheck.carryOver(aws, src, id);
         recordReplacements(ctx, src, running, image);
-        ctx.putFact(Facts.NEW_INSTANCE_ID, id);
+        ctx.put(MigrationFacts.NEW_INSTANCE_ID, id);
     }
 
     /**
@@ -106,9 +106,9 @@ public final class LaunchHvmInstanceStep implements Step {
         if (!HoldForDataVolumesStep.needed(aws, ctx)) {
             return null;
         }
-        String group = ctx.fact(FactKeys.TRIAL_SECURITY_GROUP).orElseThrow(() -> new IllegalStateException(
+        String group = ctx.find(AwsFacts.TRIAL_SECURITY_GROUP).orElseThrow(() -> new IllegalStateException(
                 "the trial's quarantine group is not in the journal; it is created before the trial"));
-        ctx.putFact(FactKeys.NEW_INSTANCE_QUARANTINED, group);
+        ctx.put(AwsFacts.NEW_INSTANCE_QUARANTINED, group);
         return group;
     }
 
@@ -121,7 +121,7 @@ public final class LaunchHvmInstanceStep implements Step {
                 .map(Instance::instanceId).findFirst();
         found.ifPresent(id -> {
             ctx.resourceCreated(new Resource("instance", id, Roles.NEW_INSTANCE));
-            ctx.putFact(FactKeys.NEW_INSTANCE, id);
+            ctx.put(AwsFacts.NEW_INSTANCE, id);
             quarantine(ctx);  // it was launched into the quarantine group if the hold needs one: restore-security-groups must know
         });
         return found;
@@ -129,22 +129,22 @@ public final class LaunchHvmInstanceStep implements Step {
 
     /** Old id to new id, for MigrationResult.idMap(): the instance, its root volume, its primary interface, the image. */
     private static void recordReplacements(StepContext ctx, SourceInstance src, Instance now, String image) {
-        ctx.putFact(Facts.replacedBy(src.instanceId()), now.instanceId());
+        ctx.put(MigrationFacts.REPLACED_BY.of(src.instanceId()), now.instanceId());
         src.rootVolumeIfAny().ifPresent(old -> now.blockDeviceMappings().stream()
                 .filter(m -> RegisterImageStep.ROOT_DEVICE.equals(m.deviceName()) && m.ebs() != null).findFirst()
-                .ifPresent(m -> ctx.putFact(Facts.replacedBy(old.volumeId()), m.ebs().volumeId())));
+                .ifPresent(m -> ctx.put(MigrationFacts.REPLACED_BY.of(old.volumeId()), m.ebs().volumeId())));
         src.primaryInterface().ifPresent(old -> now.networkInterfaces().stream()
                 .filter(n -> n.attachment() != null && Integer.valueOf(0).equals(n.attachment().deviceIndex()))
-                .findFirst().ifPresent(n -> ctx.putFact(Facts.replacedBy(old.networkInterfaceId()),
+                .findFirst().ifPresent(n -> ctx.put(MigrationFacts.REPLACED_BY.of(old.networkInterfaceId()),
                         n.networkInterfaceId())));
         if (src.imageId() != null) {
-            ctx.putFact(Facts.replacedBy(src.imageId()), image);
+            ctx.put(MigrationFacts.REPLACED_BY.of(src.imageId()), image);
         }
     }
 
     @Override
     public void compensate(StepContext ctx) {
-        ctx.fact(FactKeys.NEW_INSTANCE).ifPresent(id -> aws.ec2().terminateAndWait(ctx, id, Roles.NEW_INSTANCE));
+        ctx.find(AwsFacts.NEW_INSTANCE).ifPresent(id -> aws.ec2().terminateAndWait(ctx, id, Roles.NEW_INSTANCE));
         // Launched but not journaled (a crash in between): found by its tags.
         aws.ec2().taggedInstances(ctx.migrationId(), Roles.NEW_INSTANCE)
                 .forEach(i -> aws.ec2().terminateAndWait(ctx, i.instanceId(), Roles.NEW_INSTANCE));

@@ -1,8 +1,9 @@
 package io.pv2hvm.aws.internal.steps;
 
+import software.amazon.awssdk.services.ec2.model.InstanceStateName;
 import io.pv2hvm.aws.internal.Responses;
 import io.pv2hvm.aws.internal.AwsRuntime;
-import io.pv2hvm.aws.internal.FactKeys;
+import io.pv2hvm.aws.internal.AwsFacts;
 import io.pv2hvm.aws.internal.Roles;
 import io.pv2hvm.aws.internal.SourceInstance;
 import io.pv2hvm.core.Resource;
@@ -44,12 +45,12 @@ public final class LaunchWorkerStep implements Step {
     public void run(StepContext ctx) {
         SourceInstance src = aws.source(ctx);
         String workerId;
-        if (ctx.spec().worker().instanceId().isPresent()) {
-            workerId = ctx.spec().worker().instanceId().get();
-            ctx.putFact(FactKeys.WORKER_LAUNCHED, "false");
+        if (ctx.options().worker().instanceId().isPresent()) {
+            workerId = ctx.options().worker().instanceId().get();
+            ctx.put(AwsFacts.WORKER_LAUNCHED, false);
         } else {
             // Which image a worker boots is looked up once per fleet: every migration launches the same one.
-            String image = ctx.spec().worker().imageId()
+            String image = ctx.options().worker().imageId()
                     .or(() -> aws.ec2().reads().once("worker image", () -> WorkerImages.newest(aws.ec2())
                             .map(software.amazon.awssdk.services.ec2.model.Image::imageId)))
                     .orElseGet(() -> aws.ec2().reads().once("GetParameter " + aws.settings().workerImageParameter(),
@@ -58,7 +59,7 @@ public final class LaunchWorkerStep implements Step {
             Responses.require(image, "GetParameter", "Parameter.Value", aws.settings().workerImageParameter());
             String subnet = aws.settings().workerSubnetId() != null ? aws.settings().workerSubnetId() : src.subnetId();
             // The client token makes a re-run after a crash return the same instance instead of a second one.
-            Instance launched = Responses.first(aws.ec2().calls().call("RunInstances", () -> aws.ec2().ec2().runInstances(r -> {
+            Instance launched = Responses.first(aws.ec2().runInstances(r -> {
                 r.imageId(image).instanceType(aws.settings().workerInstanceType()).minCount(1).maxCount(1)
                         .subnetId(subnet).clientToken(ClientTokens.of(ctx, "worker"))
                         .tagSpecifications(aws.ec2().tags(ctx, ResourceType.INSTANCE, Roles.WORKER),
@@ -71,21 +72,33 @@ public final class LaunchWorkerStep implements Step {
                 if (!aws.settings().workerSecurityGroupIds().isEmpty()) {
                     r.securityGroupIds(aws.settings().workerSecurityGroupIds());
                 }
-            })).instances(), "RunInstances", "worker");
+            }).instances(), "RunInstances", "worker");
             workerId = Responses.require(launched.instanceId(), "RunInstances", "Instances.InstanceId", "worker");
             ctx.resourceCreated(new Resource("instance", workerId, Roles.WORKER));
-            ctx.putFact(FactKeys.WORKER_LAUNCHED, "true");
+            ctx.put(AwsFacts.WORKER_LAUNCHED, true);
         }
-        ctx.putFact(FactKeys.WORKER, workerId);
-        aws.ec2().waitInstance(ctx, workerId, "running");
+        ctx.put(AwsFacts.WORKER, workerId);
+        aws.ec2().waitInstance(ctx, workerId, InstanceStateName.RUNNING);
         WorkerTools.install(aws.transport(ctx), workerId, aws.timeouts().command());
     }
 
     @Override
     public void compensate(StepContext ctx) {
-        if (!"true".equals(ctx.fact(FactKeys.WORKER_LAUNCHED).orElse("true"))) {
+        if (!ctx.find(AwsFacts.WORKER_LAUNCHED).orElse(true)) {
             return; // the user's own worker is never terminated
         }
         Workers.terminateLaunched(aws, ctx);
+    }
+
+    /**
+     * Terminates the worker this migration launched once the migration has succeeded (the user's
+     * own worker is never terminated). Idempotent: an instance already terminated costs one describe.
+     */
+    @Override
+    public void cleanup(StepContext ctx) {
+        if (!ctx.find(AwsFacts.WORKER_LAUNCHED).orElse(true)) {
+            return;
+        }
+        ctx.find(AwsFacts.WORKER).ifPresent(id -> aws.ec2().terminateAndWait(ctx, id, Roles.WORKER));
     }
 }

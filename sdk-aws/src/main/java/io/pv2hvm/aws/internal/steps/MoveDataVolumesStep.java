@@ -1,7 +1,8 @@
 package io.pv2hvm.aws.internal.steps;
 
+import software.amazon.awssdk.services.ec2.model.InstanceStateName;
 import io.pv2hvm.aws.internal.AwsRuntime;
-import io.pv2hvm.aws.internal.FactKeys;
+import io.pv2hvm.aws.internal.AwsFacts;
 import io.pv2hvm.aws.internal.SourceInstance;
 import io.pv2hvm.core.spi.Step;
 import io.pv2hvm.core.spi.StepContext;
@@ -17,9 +18,19 @@ public final class MoveDataVolumesStep implements Step {
     private final AwsRuntime aws;
     private final boolean toNewInstance;
 
-    public MoveDataVolumesStep(AwsRuntime aws, boolean toNewInstance) {
+    private MoveDataVolumesStep(AwsRuntime aws, boolean toNewInstance) {
         this.aws = aws;
         this.toNewInstance = toNewInstance;
+    }
+
+    /** The step that detaches the data volumes from the stopped source. */
+    public static MoveDataVolumesStep fromSource(AwsRuntime aws) {
+        return new MoveDataVolumesStep(aws, false);
+    }
+
+    /** The step that attaches the data volumes to the new instance at their device names. */
+    public static MoveDataVolumesStep toNewInstance(AwsRuntime aws) {
+        return new MoveDataVolumesStep(aws, true);
     }
 
     @Override
@@ -39,7 +50,7 @@ public final class MoveDataVolumesStep implements Step {
     @Override
     public void run(StepContext ctx) {
         if (toNewInstance) {
-            attachAll(ctx, ctx.fact(FactKeys.NEW_INSTANCE).orElseThrow());
+            attachAll(ctx, ctx.find(AwsFacts.NEW_INSTANCE).orElseThrow());
         } else {
             detachAll(ctx);
         }
@@ -49,15 +60,15 @@ public final class MoveDataVolumesStep implements Step {
     public void compensate(StepContext ctx) {
         if (toNewInstance) {
             // Never pull mounted filesystems out from under a running guest: stop it first.
-            ctx.fact(FactKeys.NEW_INSTANCE).filter(id -> "running".equals(aws.ec2().instanceState(ctx, id))
-                    || "pending".equals(aws.ec2().instanceState(ctx, id))).ifPresent(id -> {
-                aws.ec2().calls().call("StopInstances", () -> aws.ec2().ec2().stopInstances(r -> r.instanceIds(id)));
-                aws.ec2().waitInstance(ctx, id, "stopped");
+            ctx.find(AwsFacts.NEW_INSTANCE).filter(id -> aws.ec2().instanceStateName(ctx, id) == InstanceStateName.RUNNING
+                    || aws.ec2().instanceStateName(ctx, id) == InstanceStateName.PENDING).ifPresent(id -> {
+                aws.ec2().stopInstances(r -> r.instanceIds(id));
+                aws.ec2().waitInstance(ctx, id, InstanceStateName.STOPPED);
             });
             detachAll(ctx);
         } else {
             String source = SourceRef.current(ctx);
-            if (SourceRef.alive(aws.ec2().instanceState(ctx, source))) {
+            if (SourceRef.alive(aws.ec2().instanceStateName(ctx, source))) {
                 attachAll(ctx, source);
             }
         }
@@ -84,10 +95,10 @@ public final class MoveDataVolumesStep implements Step {
             boolean already = volume.attachments().stream().anyMatch(a -> instanceId.equals(a.instanceId()));
             if (!already) {
                 aws.ec2().detachAndWait(ctx, v.volumeId());
-                boolean toHvm = instanceId.equals(ctx.fact(FactKeys.NEW_INSTANCE).orElse(null));
+                boolean toHvm = instanceId.equals(ctx.find(AwsFacts.NEW_INSTANCE).orElse(null));
                 String device = toHvm ? hvmDeviceName(v.deviceName()) : v.deviceName();
-                aws.ec2().calls().call("AttachVolume", () -> aws.ec2().ec2().attachVolume(r -> r
-                        .volumeId(v.volumeId()).instanceId(instanceId).device(device)));
+                aws.ec2().attachVolume(r -> r
+                        .volumeId(v.volumeId()).instanceId(instanceId).device(device));
             }
             aws.ec2().waitAttached(ctx, v.volumeId(), instanceId);
         }

@@ -1,7 +1,9 @@
 package io.pv2hvm.aws.internal.steps;
 
+import software.amazon.awssdk.services.ec2.model.AttachmentStatus;
+import software.amazon.awssdk.services.ec2.model.NetworkInterfaceStatus;
 import io.pv2hvm.aws.internal.AwsRuntime;
-import io.pv2hvm.aws.internal.FactKeys;
+import io.pv2hvm.aws.internal.AwsFacts;
 import io.pv2hvm.aws.internal.SourceInstance;
 import io.pv2hvm.core.spi.Step;
 import io.pv2hvm.core.spi.StepContext;
@@ -20,9 +22,19 @@ public final class MoveSecondaryInterfacesStep implements Step {
     private final AwsRuntime aws;
     private final boolean toNewInstance;
 
-    public MoveSecondaryInterfacesStep(AwsRuntime aws, boolean toNewInstance) {
+    private MoveSecondaryInterfacesStep(AwsRuntime aws, boolean toNewInstance) {
         this.aws = aws;
         this.toNewInstance = toNewInstance;
+    }
+
+    /** The step that detaches the secondary network interfaces from the stopped source. */
+    public static MoveSecondaryInterfacesStep fromSource(AwsRuntime aws) {
+        return new MoveSecondaryInterfacesStep(aws, false);
+    }
+
+    /** The step that attaches the secondary network interfaces to the new instance. */
+    public static MoveSecondaryInterfacesStep toNewInstance(AwsRuntime aws) {
+        return new MoveSecondaryInterfacesStep(aws, true);
     }
 
     @Override
@@ -40,7 +52,7 @@ public final class MoveSecondaryInterfacesStep implements Step {
     @Override
     public void run(StepContext ctx) {
         if (toNewInstance) {
-            attachAll(ctx, ctx.fact(FactKeys.NEW_INSTANCE).orElseThrow());
+            attachAll(ctx, ctx.find(AwsFacts.NEW_INSTANCE).orElseThrow());
         } else {
             detachAll(ctx);
         }
@@ -52,7 +64,7 @@ public final class MoveSecondaryInterfacesStep implements Step {
             detachAll(ctx);
         } else {
             String source = SourceRef.current(ctx);
-            if (SourceRef.alive(aws.ec2().instanceState(ctx, source))) {
+            if (SourceRef.alive(aws.ec2().instanceStateName(ctx, source))) {
                 attachAll(ctx, source);
             }
         }
@@ -62,14 +74,14 @@ public final class MoveSecondaryInterfacesStep implements Step {
         for (SourceInstance.NetworkInterface eni : aws.source(ctx).secondaryInterfaces()) {
             Optional<NetworkInterface> now = describe(eni.networkInterfaceId());
             if (now.isPresent() && now.get().attachment() != null
-                    && !"detached".equals(now.get().attachment().statusAsString())) {
+                    && now.get().attachment().status() != AttachmentStatus.DETACHED) {
                 String attachment = now.get().attachment().attachmentId();
-                aws.ec2().calls().call("DetachNetworkInterface", () -> aws.ec2().ec2().detachNetworkInterface(r -> r
-                        .attachmentId(attachment)));
+                aws.ec2().detachNetworkInterface(r -> r
+                        .attachmentId(attachment));
             }
             aws.ec2().waits().untilTrue(ctx, "interface " + eni.networkInterfaceId() + " to be detached",
                     aws.timeouts().volume(), () -> describe(eni.networkInterfaceId())
-                            .map(n -> "available".equals(n.statusAsString())).orElse(true));
+                            .map(n -> n.status() == NetworkInterfaceStatus.AVAILABLE).orElse(true));
         }
     }
 
@@ -79,19 +91,19 @@ public final class MoveSecondaryInterfacesStep implements Step {
             boolean already = now.map(n -> n.attachment() != null && instanceId.equals(n.attachment().instanceId()))
                     .orElse(false);
             if (!already) {
-                aws.ec2().calls().call("AttachNetworkInterface", () -> aws.ec2().ec2().attachNetworkInterface(r -> r
+                aws.ec2().attachNetworkInterface(r -> r
                         .networkInterfaceId(eni.networkInterfaceId()).instanceId(instanceId)
-                        .deviceIndex(eni.deviceIndex())));
+                        .deviceIndex(eni.deviceIndex()));
             }
             aws.ec2().waits().untilTrue(ctx, "interface " + eni.networkInterfaceId() + " to attach to " + instanceId,
                     aws.timeouts().volume(), () -> describe(eni.networkInterfaceId()).map(n -> n.attachment() != null
                             && instanceId.equals(n.attachment().instanceId())
-                            && "attached".equals(n.attachment().statusAsString())).orElse(false));
+                            && n.attachment().status() == AttachmentStatus.ATTACHED).orElse(false));
         }
     }
 
     private Optional<NetworkInterface> describe(String id) {
-        return aws.ec2().calls().call("DescribeNetworkInterfaces", () -> aws.ec2().ec2().describeNetworkInterfaces(r -> r
-                .networkInterfaceIds(id))).networkInterfaces().stream().findFirst();
+        return aws.ec2().describeNetworkInterfaces(r -> r
+                .networkInterfaceIds(id)).networkInterfaces().stream().findFirst();
     }
 }

@@ -1,9 +1,10 @@
 package io.pv2hvm.aws.internal.steps;
 
+import software.amazon.awssdk.services.ec2.model.VolumeState;
 import io.pv2hvm.aws.internal.AwsRuntime;
 import io.pv2hvm.aws.AwsCallException;
 import io.pv2hvm.aws.Tags;
-import io.pv2hvm.aws.internal.FactKeys;
+import io.pv2hvm.aws.internal.AwsFacts;
 import io.pv2hvm.aws.internal.Roles;
 import io.pv2hvm.aws.internal.SourceInstance;
 import io.pv2hvm.core.Resource;
@@ -56,7 +57,7 @@ public final class MoveSourceRootStep implements Step {
     @Override
     public void run(StepContext ctx) {
         String root = aws.source(ctx).rootVolume().volumeId();
-        ctx.putFact(FactKeys.SOURCE_ROOT_ON_WORKER, root);
+        ctx.put(AwsFacts.SOURCE_ROOT_ON_WORKER, root);
         String worker = aws.worker(ctx);
         Volume v = aws.ec2().volume(root).orElseThrow();
         if (v.attachments().stream().noneMatch(a -> worker.equals(a.instanceId()))) {
@@ -65,15 +66,32 @@ public final class MoveSourceRootStep implements Step {
         new ScratchVolumes(aws).attachExisting(ctx, root);
     }
 
+    /**
+     * Detaches the source's own root, converted on the worker, for the user once the migration has
+     * succeeded (the worker may be the user's own, which is never terminated). Runs before
+     * {@link LaunchWorkerStep#cleanup}, as this step comes later. Idempotent: a root no longer on the
+     * worker is left as it is.
+     */
+    @Override
+    public void cleanup(StepContext ctx) {
+        ctx.find(AwsFacts.SOURCE_ROOT_ON_WORKER).ifPresent(root -> {
+            var described = aws.ec2().volume(root);
+            if (described.map(v -> v.attachments().stream().anyMatch(a -> a.instanceId().equals(ctx.find(AwsFacts.WORKER)
+                    .orElse(null)))).orElse(false)) {
+                aws.ec2().detachAndWait(ctx, root, described); // just described: no second describe
+            }
+        });
+    }
+
     @Override
     public void compensate(StepContext ctx) {
-        String root = ctx.fact(FactKeys.SOURCE_ROOT_ON_WORKER).orElse(null);
+        String root = ctx.find(AwsFacts.SOURCE_ROOT_ON_WORKER).orElse(null);
         if (root == null) {
             return;
         }
-        boolean converted = ctx.fact(FactKeys.SOURCE_ROOT_CONVERTED).isPresent();
+        boolean converted = ctx.find(AwsFacts.SOURCE_ROOT_CONVERTED).isPresent();
         String source = SourceRef.current(ctx);
-        if (SourceRef.terminated(ctx) || !SourceRef.alive(aws.ec2().instanceState(ctx, source))) {
+        if (SourceRef.terminated(ctx) || !SourceRef.alive(aws.ec2().instanceStateName(ctx, source))) {
             detachFromWorker(ctx, root);
             if (converted) {
                 warnKept(ctx, root);
@@ -86,11 +104,11 @@ public final class MoveSourceRootStep implements Step {
         }
         detachFromWorker(ctx, root);
         String newRoot = converted ? restoredRoot(ctx, src, root) : root;
-        Volume v = aws.ec2().waitVolume(ctx, newRoot, "available", "in-use");
+        Volume v = aws.ec2().waitVolume(ctx, newRoot, VolumeState.AVAILABLE, VolumeState.IN_USE);
         if (v.attachments().stream().noneMatch(a -> source.equals(a.instanceId()))) {
             try {
-                aws.ec2().calls().call("AttachVolume", () -> aws.ec2().ec2().attachVolume(r -> r.volumeId(newRoot)
-                        .instanceId(source).device(src.rootDeviceName())));
+                aws.ec2().attachVolume(r -> r.volumeId(newRoot)
+                        .instanceId(source).device(src.rootDeviceName()));
             } catch (AwsCallException e) {
                 if (!"VolumeInUse".equals(e.errorCode())) {
                     throw e; // VolumeInUse: a stale describe missed the attach a crashed compensation made
@@ -109,7 +127,7 @@ public final class MoveSourceRootStep implements Step {
     }
 
     private void detachFromWorker(StepContext ctx, String root) {
-        String worker = ctx.fact(FactKeys.WORKER).orElse(null);
+        String worker = ctx.find(AwsFacts.WORKER).orElse(null);
         Optional<Volume> described = aws.ec2().volume(root);
         boolean onWorker = described.map(v -> v.attachments().stream()
                 .anyMatch(a -> a.instanceId().equals(worker))).orElse(false);
@@ -123,9 +141,9 @@ public final class MoveSourceRootStep implements Step {
      * original root; found again by its client token after a crash.
      */
     private String restoredRoot(StepContext ctx, SourceInstance src, String original) {
-        String made = ctx.fact(FactKeys.RESTORED_SOURCE_ROOT).orElse(null);
+        String made = ctx.find(AwsFacts.RESTORED_SOURCE_ROOT).orElse(null);
         if (made == null) {
-            String snapshot = ctx.fact(FactKeys.FINAL_SNAPSHOT).orElseThrow();
+            String snapshot = ctx.find(AwsFacts.FINAL_SNAPSHOT).orElseThrow();
             aws.ec2().waitSnapshot(ctx, snapshot, original);
             SourceInstance.Volume like = src.rootVolume();
             // The original's own tags (its Name too), then ours; aws: tags are reserved.
@@ -133,7 +151,7 @@ public final class MoveSourceRootStep implements Step {
                     .filter(t -> !t.key().startsWith("aws:") && !t.key().startsWith("pv2hvm:")).toList());
             aws.ec2().tags(ctx, ResourceType.VOLUME, Roles.RESTORED_SOURCE_ROOT).tags().stream()
                     .filter(t -> tags.stream().noneMatch(mine -> mine.key().equals(t.key()))).forEach(tags::add);
-            made = aws.ec2().calls().call("CreateVolume", () -> aws.ec2().ec2().createVolume(r -> {
+            made = aws.ec2().createVolume(r -> {
                 r.availabilityZone(src.availabilityZone()).snapshotId(snapshot).size(like.sizeGiB())
                         .volumeType(like.volumeType()).clientToken(ClientTokens.of(ctx, "restored-source-root"))
                         .tagSpecifications(TagSpecification.builder().resourceType(ResourceType.VOLUME).tags(tags)
@@ -146,9 +164,9 @@ public final class MoveSourceRootStep implements Step {
                     r.throughput(like.throughput());
                 }
                 // A volume from an encrypted snapshot is encrypted with the snapshot's key by itself.
-            })).volumeId();
+            }).volumeId();
             ctx.resourceCreated(new Resource("volume", made, Roles.RESTORED_SOURCE_ROOT));
-            ctx.putFact(FactKeys.RESTORED_SOURCE_ROOT, made);
+            ctx.put(AwsFacts.RESTORED_SOURCE_ROOT, made);
         }
         return made;
     }
@@ -156,16 +174,16 @@ public final class MoveSourceRootStep implements Step {
     private static void warnKept(StepContext ctx, String root) {
         ctx.warn("The source's original root volume " + root + " was kept, converted to HVM (tagged "
                 + Tags.ROLE + "=" + Roles.CONVERTED_SOURCE_ROOT + "); its PV data is in the final snapshot"
-                + ctx.fact(FactKeys.FINAL_SNAPSHOT).map(s -> " " + s).orElse("")
+                + ctx.find(AwsFacts.FINAL_SNAPSHOT).map(s -> " " + s).orElse("")
                 + ". Delete it when you no longer need it.");
     }
 
     /** Tags the source's own root as converted, just before the conversion writes to it. */
     static void markConverted(AwsRuntime aws, StepContext ctx, String root) {
-        ctx.putFact(FactKeys.SOURCE_ROOT_CONVERTED, root);
+        ctx.put(AwsFacts.SOURCE_ROOT_CONVERTED, root);
         // Only our two tags: the volume's own Name and other tags stay as the user set them.
         List<Tag> ours = aws.ec2().tags(ctx, ResourceType.VOLUME, Roles.CONVERTED_SOURCE_ROOT).tags().stream()
                 .filter(t -> t.key().startsWith("pv2hvm:")).toList();
-        aws.ec2().calls().call("CreateTags", () -> aws.ec2().ec2().createTags(r -> r.resources(root).tags(ours)));
+        aws.ec2().createTags(r -> r.resources(root).tags(ours));
     }
 }

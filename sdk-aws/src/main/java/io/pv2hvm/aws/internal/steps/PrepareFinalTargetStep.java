@@ -1,7 +1,7 @@
 package io.pv2hvm.aws.internal.steps;
 
 import io.pv2hvm.aws.internal.AwsRuntime;
-import io.pv2hvm.aws.internal.FactKeys;
+import io.pv2hvm.aws.internal.AwsFacts;
 import io.pv2hvm.aws.internal.Round;
 import io.pv2hvm.core.ConversionStrategy;
 import io.pv2hvm.core.spi.Step;
@@ -37,7 +37,7 @@ public final class PrepareFinalTargetStep implements Step {
 
     @Override
     public void run(StepContext ctx) {
-        boolean partitionCopy = ctx.fact(FactKeys.STRATEGY).map(ConversionStrategy::valueOf)
+        boolean partitionCopy = ctx.find(AwsFacts.STRATEGY)
                 .orElseThrow() == ConversionStrategy.PARTITION_COPY;
         if (partitionCopy) {
             new ScratchVolumes(aws).createAttachAndFind(ctx, Round.FINAL.targetVolumeRole(), null,
@@ -48,7 +48,7 @@ public final class PrepareFinalTargetStep implements Step {
     @Override
     public void compensate(StepContext ctx) {
         java.util.Set<String> ids = new java.util.LinkedHashSet<>();
-        ctx.fact(FactKeys.volume(Round.FINAL.targetVolumeRole())).ifPresent(ids::add);
+        ctx.find(AwsFacts.VOLUME.of(Round.FINAL.targetVolumeRole())).ifPresent(ids::add);
         ids.addAll(aws.ec2().taggedVolumes(ctx.migrationId(), Round.FINAL.targetVolumeRole()));
         ids.forEach(id -> aws.ec2().detachAndDelete(ctx, id, Round.FINAL.targetVolumeRole()));
     }

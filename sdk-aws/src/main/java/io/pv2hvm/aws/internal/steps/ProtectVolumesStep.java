@@ -38,7 +38,7 @@ public final class ProtectVolumesStep implements Step {
 
     @Override
     public void compensate(StepContext ctx) {
-        if (!SourceRef.terminated(ctx) && SourceRef.alive(aws.ec2().instanceState(ctx, ctx.spec().instanceId()))) {
+        if (!SourceRef.terminated(ctx) && SourceRef.alive(aws.ec2().instanceStateName(ctx, ctx.options().instanceId()))) {
             apply(ctx, true);
         }
     }
@@ -51,17 +51,16 @@ public final class ProtectVolumesStep implements Step {
                 InstanceBlockDeviceMappingSpecification.builder().deviceName(v.deviceName())
                         .ebs(e -> e.volumeId(v.volumeId()).deleteOnTermination(restore && v.deleteOnTermination()))
                         .build()).toList();
-        aws.ec2().calls().call("ModifyInstanceAttribute", () -> aws.ec2().ec2().modifyInstanceAttribute(r -> r
-                .instanceId(id).blockDeviceMappings(mappings)));
+        aws.ec2().modifyInstanceAttribute(r -> r
+                .instanceId(id).blockDeviceMappings(mappings));
         for (SourceInstance.NetworkInterface eni : src.secondaryInterfaces()) {
             // The attachment id changes when an interface is detached and attached again: ask for the current one.
-            aws.ec2().calls().call("DescribeNetworkInterfaces", () -> aws.ec2().ec2().describeNetworkInterfaces(r -> r
-                    .networkInterfaceIds(eni.networkInterfaceId()))).networkInterfaces().stream().findFirst()
+            aws.ec2().describeNetworkInterfaces(r -> r
+                    .networkInterfaceIds(eni.networkInterfaceId())).networkInterfaces().stream().findFirst()
                     .filter(n -> n.attachment() != null && id.equals(n.attachment().instanceId()))
-                    .ifPresent(n -> aws.ec2().calls().call("ModifyNetworkInterfaceAttribute", () -> aws.ec2().ec2()
-                            .modifyNetworkInterfaceAttribute(r -> r.networkInterfaceId(eni.networkInterfaceId())
+                    .ifPresent(n -> aws.ec2().modifyNetworkInterfaceAttribute(r -> r.networkInterfaceId(eni.networkInterfaceId())
                                     .attachment(a -> a.attachmentId(n.attachment().attachmentId())
-                                            .deleteOnTermination(restore && eni.deleteOnTermination())))));
+                                            .deleteOnTermination(restore && eni.deleteOnTermination()))));
         }
     }
 }

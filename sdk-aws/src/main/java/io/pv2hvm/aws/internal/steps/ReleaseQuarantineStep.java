@@ -1,7 +1,7 @@
 package io.pv2hvm.aws.internal.steps;
 
 import io.pv2hvm.aws.internal.AwsRuntime;
-import io.pv2hvm.aws.internal.FactKeys;
+import io.pv2hvm.aws.internal.AwsFacts;
 import io.pv2hvm.aws.internal.SourceInstance;
 import io.pv2hvm.core.MigrationException;
 import io.pv2hvm.core.spi.Step;
@@ -41,11 +41,11 @@ public final class ReleaseQuarantineStep implements Step {
 
     @Override
     public void run(StepContext ctx) {
-        if (ctx.fact(FactKeys.NEW_INSTANCE_QUARANTINED).isEmpty()) {
+        if (ctx.find(AwsFacts.NEW_INSTANCE_QUARANTINED).isEmpty()) {
             return;
         }
         SourceInstance src = aws.source(ctx);
-        String id = ctx.fact(FactKeys.NEW_INSTANCE).orElseThrow();
+        String id = ctx.find(AwsFacts.NEW_INSTANCE).orElseThrow();
         List<String> groups = src.primaryInterface().map(SourceInstance.NetworkInterface::securityGroupIds)
                 .filter(g -> !g.isEmpty()).orElse(src.securityGroupIds());
         Instance now = aws.ec2().visibleInstance(ctx, id);
@@ -53,8 +53,8 @@ public final class ReleaseQuarantineStep implements Step {
                 .filter(n -> n.attachment() != null && Integer.valueOf(0).equals(n.attachment().deviceIndex())).findFirst()
                 .orElseThrow(() -> new MigrationException("The new instance " + id + " shows no primary network interface;"
                         + " give it the security groups " + groups + " by hand."));
-        aws.ec2().calls().call("ModifyNetworkInterfaceAttribute", () -> aws.ec2().ec2().modifyNetworkInterfaceAttribute(r -> r
-                .networkInterfaceId(primary.networkInterfaceId()).groups(groups)));
+        aws.ec2().modifyNetworkInterfaceAttribute(r -> r
+                .networkInterfaceId(primary.networkInterfaceId()).groups(groups));
     }
 
     @Override

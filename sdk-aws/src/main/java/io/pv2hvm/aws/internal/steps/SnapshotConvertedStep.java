@@ -1,7 +1,7 @@
 package io.pv2hvm.aws.internal.steps;
 
 import io.pv2hvm.aws.internal.AwsRuntime;
-import io.pv2hvm.aws.internal.FactKeys;
+import io.pv2hvm.aws.internal.AwsFacts;
 import io.pv2hvm.aws.internal.Round;
 import io.pv2hvm.core.spi.Step;
 import io.pv2hvm.core.spi.StepContext;
@@ -38,17 +38,17 @@ public final class SnapshotConvertedStep implements Step {
     public void run(StepContext ctx) {
         String volume = ctx.fact(Round.FINAL.convertedVolumeFact()).orElseThrow();
         aws.ec2().startSnapshot(ctx, volume, Round.FINAL.imageSnapshotRole(),
-                "pv2hvm " + Round.FINAL.imageSnapshotRole() + " of " + ctx.spec().instanceId());
+                "pv2hvm " + Round.FINAL.imageSnapshotRole() + " of " + ctx.options().instanceId());
     }
 
     @Override
     public void compensate(StepContext ctx) {
-        boolean imageMade = ctx.fact(Round.FINAL.imageFact()).or(() -> aws.ec2().taggedImage(ctx.migrationId(),
+        boolean imageMade = ctx.find(AwsFacts.HVM_IMAGE).or(() -> aws.ec2().taggedImage(ctx.migrationId(),
                 Round.FINAL.imageRole()).map(Image::imageId)).isPresent();
         if (imageMade) {
             return; // it backs the HVM image, which register-final-image keeps or deletes with it
         }
-        ctx.fact(FactKeys.snapshot(Round.FINAL.imageSnapshotRole()))
+        ctx.find(AwsFacts.SNAPSHOT.of(Round.FINAL.imageSnapshotRole()))
                 .ifPresent(id -> aws.ec2().deleteSnapshot(ctx, id, Round.FINAL.imageSnapshotRole()));
     }
 }

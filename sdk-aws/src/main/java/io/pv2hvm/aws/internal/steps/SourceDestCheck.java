@@ -17,8 +17,8 @@ final class SourceDestCheck {
     static void carryOver(AwsRuntime aws, SourceInstance src, String instanceId) {
         boolean off = src.primaryInterface().map(n -> !n.sourceDestCheck()).orElse(false);
         if (off) {
-            aws.ec2().calls().call("ModifyInstanceAttribute", () -> aws.ec2().ec2().modifyInstanceAttribute(r -> r
-                    .instanceId(instanceId).sourceDestCheck(b -> b.value(false))));
+            aws.ec2().modifyInstanceAttribute(r -> r
+                    .instanceId(instanceId).sourceDestCheck(b -> b.value(false)));
         }
     }
 }

@@ -1,6 +1,9 @@
 package io.pv2hvm.aws.internal.steps;
 
-import io.pv2hvm.aws.internal.FactKeys;
+import software.amazon.awssdk.services.ec2.model.InstanceStateName;
+import java.util.EnumSet;
+import java.util.Set;
+import io.pv2hvm.aws.internal.AwsFacts;
 import io.pv2hvm.core.MigrationFacts;
 import io.pv2hvm.core.spi.StepContext;
 
@@ -9,6 +12,9 @@ import io.pv2hvm.core.spi.StepContext;
  * to relaunch it from the backup image, the relaunched one.
  */
 final class SourceRef {
+    private static final Set<InstanceStateName> ALIVE = EnumSet.of(InstanceStateName.RUNNING, InstanceStateName.STOPPED,
+            InstanceStateName.STOPPING, InstanceStateName.PENDING);
+
     private SourceRef() {
     }
 
@@ -18,11 +24,11 @@ final class SourceRef {
 
     /** Whether the original source was (or is being) terminated: from then on, recovery copies are never deleted. */
     static boolean terminated(StepContext ctx) {
-        return ctx.fact(FactKeys.SOURCE_TERMINATED).isPresent();
+        return ctx.has(AwsFacts.SOURCE_TERMINATED);
     }
 
     /** Whether an instance can still take part (running, stopped, or on its way there). */
-    static boolean alive(String state) {
-        return state.equals("running") || state.equals("stopped") || state.equals("stopping") || state.equals("pending");
+    static boolean alive(InstanceStateName state) {
+        return ALIVE.contains(state);
     }
 }

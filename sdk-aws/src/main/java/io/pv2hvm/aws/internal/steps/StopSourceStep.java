@@ -1,8 +1,9 @@
 package io.pv2hvm.aws.internal.steps;
 
+import software.amazon.awssdk.services.ec2.model.InstanceStateName;
 import io.pv2hvm.aws.AwsCallException;
 import io.pv2hvm.aws.internal.AwsRuntime;
-import io.pv2hvm.aws.internal.FactKeys;
+import io.pv2hvm.aws.internal.AwsFacts;
 import io.pv2hvm.core.spi.Step;
 import io.pv2hvm.core.spi.StepContext;
 import io.pv2hvm.core.spi.StepDescription;
@@ -30,24 +31,24 @@ public final class StopSourceStep implements Step {
 
     @Override
     public void run(StepContext ctx) {
-        String id = ctx.spec().instanceId();
-        String state = aws.ec2().instanceState(ctx, id);
-        if (ctx.fact(FactKeys.SOURCE_WAS_RUNNING).isEmpty()) {
-            ctx.putFact(FactKeys.SOURCE_WAS_RUNNING, Boolean.toString("running".equals(state) || "pending".equals(state)));
+        String id = ctx.options().instanceId();
+        InstanceStateName state = aws.ec2().instanceStateName(ctx, id);
+        if (!ctx.has(AwsFacts.SOURCE_WAS_RUNNING)) {
+            ctx.put(AwsFacts.SOURCE_WAS_RUNNING, state == InstanceStateName.RUNNING || state == InstanceStateName.PENDING);
         }
-        if (!"stopped".equals(state)) {
-            aws.ec2().calls().call("StopInstances", () -> aws.ec2().ec2().stopInstances(r -> r.instanceIds(id)));
+        if (state != InstanceStateName.STOPPED) {
+            aws.ec2().stopInstances(r -> r.instanceIds(id));
         }
-        aws.ec2().waitInstance(ctx, id, "stopped");
+        aws.ec2().waitInstance(ctx, id, InstanceStateName.STOPPED);
     }
 
     @Override
     public void compensate(StepContext ctx) {
         String id = SourceRef.current(ctx);
-        if (!Boolean.parseBoolean(ctx.fact(FactKeys.SOURCE_WAS_RUNNING).orElse("false"))) {
+        if (!ctx.find(AwsFacts.SOURCE_WAS_RUNNING).orElse(false)) {
             return;
         }
-        if (!SourceRef.alive(aws.ec2().instanceState(ctx, id))) {
+        if (!SourceRef.alive(aws.ec2().instanceStateName(ctx, id))) {
             return; // terminated: a describe never shows a state older than the truth as terminated
         }
         // A describe right after StopInstances may still say running; StartInstances' own answer is
@@ -55,8 +56,8 @@ public final class StopSourceStep implements Step {
         aws.ec2().waits().untilTrue(ctx, "source " + id + " to accept StartInstances", aws.timeouts().instanceState(),
                 () -> {
                     try {
-                        aws.ec2().calls().call("StartInstances", () -> aws.ec2().ec2().startInstances(r -> r
-                                .instanceIds(id)));
+                        aws.ec2().startInstances(r -> r
+                                .instanceIds(id));
                         return true;
                     } catch (AwsCallException e) {
                         if ("IncorrectInstanceState".equals(e.errorCode())) {
@@ -65,6 +66,6 @@ public final class StopSourceStep implements Step {
                         throw e;
                     }
                 });
-        aws.ec2().waitInstance(ctx, id, "running");
+        aws.ec2().waitInstance(ctx, id, InstanceStateName.RUNNING);
     }
 }

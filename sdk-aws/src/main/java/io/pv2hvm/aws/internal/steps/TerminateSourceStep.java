@@ -1,8 +1,10 @@
 package io.pv2hvm.aws.internal.steps;
 
+import software.amazon.awssdk.services.ec2.model.InstanceStateName;
+import software.amazon.awssdk.services.ec2.model.ImageState;
 import io.pv2hvm.aws.internal.Responses;
 import io.pv2hvm.aws.internal.AwsRuntime;
-import io.pv2hvm.aws.internal.FactKeys;
+import io.pv2hvm.aws.internal.AwsFacts;
 import io.pv2hvm.aws.internal.Roles;
 import io.pv2hvm.aws.internal.SourceInstance;
 import io.pv2hvm.core.JournalException;
@@ -56,7 +58,7 @@ public final class TerminateSourceStep implements Step {
     public void run(StepContext ctx) {
         SourceInstance src = aws.source(ctx);
         // Never lose data: a backup image must exist and the recipe must have booted before the source goes.
-        String backup = ctx.fact(FactKeys.BACKUP_IMAGE).orElseThrow(() -> new JournalException("Refusing to terminate "
+        String backup = ctx.find(AwsFacts.BACKUP_IMAGE).orElseThrow(() -> new JournalException("Refusing to terminate "
                 + src.instanceId() + ": no backup image is journaled."));
         // Registered (pending or available, https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_Image.html,
         // State) from the completed final snapshot: the image exists, and that snapshot is kept. Only
@@ -64,7 +66,7 @@ public final class TerminateSourceStep implements Step {
         // same snapshot if it failed; waiting for "available" here would cost the registration
         // latency inside the window.
         aws.ec2().waitImageRegistered(ctx, backup);
-        if (ctx.fact(FactKeys.TRIAL_VERIFIED).isEmpty()) {
+        if (ctx.find(AwsFacts.TRIAL_VERIFIED).isEmpty()) {
             throw new JournalException("Refusing to terminate " + src.instanceId() + ": no HVM image of this migration"
                     + " has passed its boot check.");
         }
@@ -76,9 +78,9 @@ public final class TerminateSourceStep implements Step {
             throw new MigrationException("Refusing to terminate " + src.instanceId() + ": volumes " + unprotected
                     + " would be deleted with it (DeleteOnTermination is true). Nothing was lost; rolling back.");
         }
-        ctx.putFact(FactKeys.SOURCE_TERMINATED, "true");
+        ctx.put(AwsFacts.SOURCE_TERMINATED, true);
         aws.ec2().terminate(ctx, src.instanceId());
-        ctx.putFact(FactKeys.SOURCE_TERMINATION_STARTED, "true");
+        ctx.put(AwsFacts.SOURCE_TERMINATION_STARTED, true);
     }
 
     /**
@@ -89,7 +91,7 @@ public final class TerminateSourceStep implements Step {
      */
     private boolean terminationNeverStarted(StepContext ctx, String id) {
         return aws.ec2().waits().within(ctx, aws.ec2().visibility(), () -> SourceRef.alive(aws.ec2()
-                .instanceState(ctx, id)) ? Optional.<Boolean>empty() : Optional.of(true)).isEmpty();
+                .instanceStateName(ctx, id)) ? Optional.<Boolean>empty() : Optional.of(true)).isEmpty();
     }
 
     /**
@@ -98,21 +100,21 @@ public final class TerminateSourceStep implements Step {
      * again from the same kept, completed final snapshot, tagged and journaled like the first.
      */
     private String launchableBackup(StepContext ctx, SourceInstance src) {
-        Optional<String> again = ctx.fact(FactKeys.REREGISTERED_BACKUP_IMAGE);
+        Optional<String> again = ctx.find(AwsFacts.REREGISTERED_BACKUP_IMAGE);
         if (again.isPresent()) {
             aws.ec2().waitImage(ctx, again.get());
             return again.get();
         }
-        String backup = ctx.fact(FactKeys.BACKUP_IMAGE).orElseThrow();
+        String backup = ctx.find(AwsFacts.BACKUP_IMAGE).orElseThrow();
         String state = aws.ec2().waitImageSettled(ctx, backup);
-        if ("available".equals(state)) {
+        if (ImageState.AVAILABLE.toString().equals(state)) {
             return backup;
         }
-        String snapshot = ctx.fact(FactKeys.FINAL_SNAPSHOT).orElseThrow();
+        String snapshot = ctx.find(AwsFacts.FINAL_SNAPSHOT).orElseThrow();
         aws.ec2().waitSnapshot(ctx, snapshot, src.rootVolume().volumeId());
         String image = BackupImageStep.register(aws, ctx, src, snapshot, Roles.REREGISTERED_BACKUP_IMAGE,
                 "pv2hvm-backup-" + src.instanceId() + "-" + ctx.migrationId() + "-again");
-        ctx.putFact(FactKeys.REREGISTERED_BACKUP_IMAGE, image);
+        ctx.put(AwsFacts.REREGISTERED_BACKUP_IMAGE, image);
         ctx.warn("Backup image " + backup + " is " + state + "; registered backup image " + image + " again from the"
                 + " final snapshot " + snapshot + " to relaunch the source from.");
         aws.ec2().waitImage(ctx, image);
@@ -124,31 +126,31 @@ public final class TerminateSourceStep implements Step {
         if (ctx.has(MigrationFacts.CURRENT_SOURCE_ID) || !SourceRef.terminated(ctx)) {
             return;
         }
-        String original = ctx.spec().instanceId();
-        if (ctx.fact(FactKeys.SOURCE_TERMINATION_STARTED).isEmpty() && terminationNeverStarted(ctx, original)) {
+        String original = ctx.options().instanceId();
+        if (!ctx.has(AwsFacts.SOURCE_TERMINATION_STARTED) && terminationNeverStarted(ctx, original)) {
             return;
         }
-        aws.ec2().waitInstance(ctx, original, "terminated"); // a shutting-down source first has to finish
+        aws.ec2().waitInstance(ctx, original, InstanceStateName.TERMINATED); // a shutting-down source first has to finish
         SourceInstance src = aws.source(ctx);
         // A crash after a relaunch but before journaling it: the tag finds it, and it holds the IP already.
         Optional<String> found = aws.ec2().taggedInstances(ctx.migrationId(), RESTORED).stream()
                 .map(Instance::instanceId).findFirst();
-        String backup = found.isPresent() ? ctx.fact(FactKeys.REREGISTERED_BACKUP_IMAGE)
-                .orElseGet(() -> ctx.fact(FactKeys.BACKUP_IMAGE).orElseThrow()) : launchableBackup(ctx, src);
+        String backup = found.isPresent() ? ctx.find(AwsFacts.REREGISTERED_BACKUP_IMAGE)
+                .orElseGet(() -> ctx.find(AwsFacts.BACKUP_IMAGE).orElseThrow()) : launchableBackup(ctx, src);
         String relaunched = found.orElseGet(() -> {
                     src.primaryInterface().ifPresent(eni -> aws.ec2().waitIpFree(ctx, eni.subnetId(),
                             eni.primaryPrivateIp()));
-                    return Responses.first(aws.ec2().calls().call("RunInstances", () -> aws.ec2().ec2().runInstances(
+                    return Responses.first(aws.ec2().runInstances(
                             NewInstanceRequest.like(src).image(backup).type(src.instanceType()).keepingIps(true)
                                     .rootDevice(src.rootDeviceName())
                                     .clientToken(ClientTokens.of(ctx, "restore"))
-                                    .extraTags(aws.ec2().tags(ctx, ResourceType.INSTANCE, RESTORED)).build()))
+                                    .extraTags(aws.ec2().tags(ctx, ResourceType.INSTANCE, RESTORED)).build())
                             .instances(), "RunInstances", RESTORED).instanceId();
                 });
         ctx.resourceCreated(new Resource("instance", relaunched, RESTORED));
         // Public: a user's compensation (e.g. a load balancer's) must act on the relaunched server.
         ctx.put(MigrationFacts.CURRENT_SOURCE_ID, relaunched);
-        aws.ec2().waitInstance(ctx, relaunched, "running");
+        aws.ec2().waitInstance(ctx, relaunched, InstanceStateName.RUNNING);
         SourceDestCheck.carryOver(aws, src, relaunched);
         ElasticIps.associate(aws, ctx, relaunched); // termination had disassociated them
         ctx.warn("The migration rolled back after the source was terminated: " + original

@@ -3,7 +3,7 @@ package io.pv2hvm.aws.internal.steps;
 import io.pv2hvm.aws.internal.Responses;
 import io.pv2hvm.aws.AwsCallException;
 import io.pv2hvm.aws.internal.AwsRuntime;
-import io.pv2hvm.aws.internal.FactKeys;
+import io.pv2hvm.aws.internal.AwsFacts;
 import io.pv2hvm.aws.internal.Roles;
 import io.pv2hvm.aws.internal.SourceInstance;
 import io.pv2hvm.core.Resource;
@@ -47,7 +47,7 @@ public final class TrialSecurityGroupStep implements Step {
     public void run(StepContext ctx) {
         SourceInstance src = aws.source(ctx);
         String groupName = "pv2hvm-trial-" + ctx.migrationId();
-        String group = ctx.fact(FactKeys.TRIAL_SECURITY_GROUP).orElseGet(() -> {
+        String group = ctx.find(AwsFacts.TRIAL_SECURITY_GROUP).orElseGet(() -> {
             // CreateSecurityGroup takes no client token: a re-run after a crash, or a retried create,
             // finds the group by its name. A run that began at preflight in this process and never
             // tagged this role cannot have one: it creates at once (Ec2Resources#mayHave), and a
@@ -56,10 +56,10 @@ public final class TrialSecurityGroupStep implements Step {
                     ? existing(src.vpcId(), groupName) : Optional.<String>empty())
                     .orElseGet(() -> create(ctx, src, groupName));
             ctx.resourceCreated(new Resource("security-group", id, Roles.TRIAL_SECURITY_GROUP));
-            ctx.putFact(FactKeys.TRIAL_SECURITY_GROUP, id);
+            ctx.put(AwsFacts.TRIAL_SECURITY_GROUP, id);
             return id;
         });
-        String worker = ctx.fact(FactKeys.WORKER).orElseThrow();
+        String worker = ctx.find(AwsFacts.WORKER).orElseThrow();
         String workerIp = Responses.require(aws.ec2().visibleInstance(ctx, worker).privateIpAddress(), "DescribeInstances",
                 "Reservations.Instances.PrivateIpAddress", worker);
         // A just-created group may not be visible yet (https://docs.aws.amazon.com/ec2/latest/devguide/eventual-consistency.html).
@@ -72,25 +72,23 @@ public final class TrialSecurityGroupStep implements Step {
         // The describe may be stale (a resumed step, eventual consistency): a rule already there, or
         // one already revoked, is the state this step wants.
         if (!admitted) {
-            tolerating("InvalidPermission.Duplicate", () -> aws.ec2().calls().call("AuthorizeSecurityGroupIngress",
-                    () -> aws.ec2().ec2().authorizeSecurityGroupIngress(r -> r.groupId(group).ipPermissions(fromWorker))));
+            tolerating("InvalidPermission.Duplicate", () -> aws.ec2().authorizeSecurityGroupIngress(r -> r.groupId(group).ipPermissions(fromWorker)));
         }
         // A new group allows all outbound traffic (IPv4, and IPv6 in a dual-stack VPC): revoke
         // exactly what it has.
         if (!g.ipPermissionsEgress().isEmpty()) {
             List<IpPermission> egress = g.ipPermissionsEgress().stream().map(p -> p.toBuilder()
                     .ipRanges(p.ipRanges().stream().map(r -> r.toBuilder().description(null).build()).toList()).build()).toList();
-            tolerating("InvalidPermission.NotFound", () -> aws.ec2().calls().call("RevokeSecurityGroupEgress",
-                    () -> aws.ec2().ec2().revokeSecurityGroupEgress(r -> r.groupId(group).ipPermissions(egress))));
+            tolerating("InvalidPermission.NotFound", () -> aws.ec2().revokeSecurityGroupEgress(r -> r.groupId(group).ipPermissions(egress)));
         }
     }
 
     private String create(StepContext ctx, SourceInstance src, String groupName) {
         try {
-            return aws.ec2().calls().call("CreateSecurityGroup", () -> aws.ec2().ec2().createSecurityGroup(r -> r
+            return aws.ec2().createSecurityGroup(r -> r
                     .groupName(groupName).vpcId(src.vpcId())
                     .description("pv2hvm quarantine of the trial instance of " + src.instanceId())
-                    .tagSpecifications(aws.ec2().tags(ctx, ResourceType.SECURITY_GROUP, Roles.TRIAL_SECURITY_GROUP))))
+                    .tagSpecifications(aws.ec2().tags(ctx, ResourceType.SECURITY_GROUP, Roles.TRIAL_SECURITY_GROUP)))
                     .groupId();
         } catch (AwsCallException e) {
             if (!"InvalidGroup.Duplicate".equals(e.errorCode())) {
@@ -115,8 +113,7 @@ public final class TrialSecurityGroupStep implements Step {
 
     private Optional<SecurityGroup> describe(String group) {
         try {
-            return aws.ec2().calls().call("DescribeSecurityGroups", () -> aws.ec2().ec2()
-                    .describeSecurityGroups(r -> r.groupIds(group))).securityGroups().stream().findFirst();
+            return aws.ec2().describeSecurityGroups(r -> r.groupIds(group)).securityGroups().stream().findFirst();
         } catch (AwsCallException e) {
             if ("InvalidGroup.NotFound".equals(e.errorCode())) {
                 return Optional.empty();
@@ -126,16 +123,16 @@ public final class TrialSecurityGroupStep implements Step {
     }
 
     private Optional<String> existing(String vpcId, String groupName) {
-        return aws.ec2().calls().call("DescribeSecurityGroups", () -> aws.ec2().ec2().describeSecurityGroups(r -> r
+        return aws.ec2().describeSecurityGroups(r -> r
                 .filters(Filter.builder().name("vpc-id").values(vpcId).build(),
-                        Filter.builder().name("group-name").values(groupName).build())))
+                        Filter.builder().name("group-name").values(groupName).build()))
                 .securityGroups().stream().map(SecurityGroup::groupId).findFirst();
     }
 
     @Override
     public void compensate(StepContext ctx) {
         java.util.Set<String> ids = new java.util.LinkedHashSet<>();
-        ctx.fact(FactKeys.TRIAL_SECURITY_GROUP).ifPresent(ids::add);
+        ctx.find(AwsFacts.TRIAL_SECURITY_GROUP).ifPresent(ids::add);
         ids.addAll(aws.ec2().taggedSecurityGroups(ctx.migrationId(), Roles.TRIAL_SECURITY_GROUP));
         ids.forEach(id -> aws.ec2().deleteSecurityGroup(ctx, id, Roles.TRIAL_SECURITY_GROUP));
     }

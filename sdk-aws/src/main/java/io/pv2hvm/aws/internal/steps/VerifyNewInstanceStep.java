@@ -1,9 +1,9 @@
 package io.pv2hvm.aws.internal.steps;
 
 import io.pv2hvm.aws.internal.AwsRuntime;
-import io.pv2hvm.aws.internal.FactKeys;
+import io.pv2hvm.aws.internal.AwsFacts;
 import io.pv2hvm.aws.internal.SourceInstance;
-import io.pv2hvm.core.Facts;
+import io.pv2hvm.core.MigrationFacts;
 import io.pv2hvm.core.spi.Step;
 import io.pv2hvm.core.spi.StepContext;
 import io.pv2hvm.core.spi.StepDescription;
@@ -37,7 +37,7 @@ public final class VerifyNewInstanceStep implements Step {
 
     @Override
     public void run(StepContext ctx) {
-        String id = ctx.fact(FactKeys.NEW_INSTANCE).orElseThrow();
+        String id = ctx.find(AwsFacts.NEW_INSTANCE).orElseThrow();
         BootCheck.verify(aws, ctx, id);
         Instance i = aws.ec2().visibleInstance(ctx, id);
         List<String> ips = new ArrayList<>();
@@ -56,21 +56,21 @@ public final class VerifyNewInstanceStep implements Step {
                 .map(InstancePrivateIpAddress::association)
                 .filter(a -> a != null && a.publicIp() != null && !"amazon".equals(a.ipOwnerId()))
                 .forEach(a -> ips.add(a.publicIp()));
-        ctx.putFact(Facts.IPS_AFTER, String.join(",", ips));
-        ctx.putFact(Facts.VIRTUALIZATION_AFTER, i.virtualizationTypeAsString());
+        ctx.put(MigrationFacts.IPS_AFTER, List.copyOf(ips));
+        ctx.put(MigrationFacts.VIRTUALIZATION_AFTER, i.virtualizationTypeAsString());
         SourceInstance src = aws.source(ctx);
-        if (ctx.spec().preserveIps() && !src.privateIps().stream().allMatch(ips::contains)) {
+        if (ctx.options().preservingIps() && !src.privateIps().stream().allMatch(ips::contains)) {
             ctx.warn("Not every private IP of the source is on " + id + ": expected " + src.privateIps() + ", got " + ips);
         }
         // Launched without them (see NewInstanceRequest#withoutProtections): now that nothing will
         // stop or terminate it, the new instance gets the source's protections.
         if (src.behaviour().disableApiStop()) {
-            aws.ec2().calls().call("ModifyInstanceAttribute", () -> aws.ec2().ec2().modifyInstanceAttribute(r -> r
-                    .instanceId(id).disableApiStop(v -> v.value(true))));
+            aws.ec2().modifyInstanceAttribute(r -> r
+                    .instanceId(id).disableApiStop(v -> v.value(true)));
         }
         if (src.terminationProtection()) {
-            aws.ec2().calls().call("ModifyInstanceAttribute", () -> aws.ec2().ec2().modifyInstanceAttribute(r -> r
-                    .instanceId(id).disableApiTermination(v -> v.value(true))));
+            aws.ec2().modifyInstanceAttribute(r -> r
+                    .instanceId(id).disableApiTermination(v -> v.value(true)));
         }
     }
 }

@@ -2,11 +2,11 @@ package io.pv2hvm.aws.internal.steps;
 
 import io.pv2hvm.aws.internal.Responses;
 import io.pv2hvm.aws.internal.AwsRuntime;
-import io.pv2hvm.aws.internal.FactKeys;
+import io.pv2hvm.aws.internal.AwsFacts;
 import io.pv2hvm.aws.internal.Roles;
 import io.pv2hvm.aws.internal.SourceInstance;
 import io.pv2hvm.core.MigrationException;
-import io.pv2hvm.core.Facts;
+import io.pv2hvm.core.MigrationFacts;
 import io.pv2hvm.core.Resource;
 import io.pv2hvm.core.spi.CommandResult;
 import io.pv2hvm.core.spi.Step;
@@ -44,29 +44,29 @@ public final class VerifyTrialStep implements Step {
     @Override
     public void run(StepContext ctx) {
         SourceInstance src = aws.source(ctx);
-        String image = ctx.fact(FactKeys.TRIAL_IMAGE).orElseThrow();
-        String type = ctx.fact(Facts.TARGET_INSTANCE_TYPE).orElse(src.instanceType());
-        String trial = ctx.fact(FactKeys.TRIAL_INSTANCE).orElseGet(() -> {
+        String image = ctx.find(AwsFacts.TRIAL_IMAGE).orElseThrow();
+        String type = ctx.find(MigrationFacts.TARGET_INSTANCE_TYPE).orElse(src.instanceType());
+        String trial = ctx.find(AwsFacts.TRIAL_INSTANCE).orElseGet(() -> {
             // Quarantined (its own group, no user data: nothing of the source's start-up scripts runs
             // twice), with copies of the data volumes where the source has them, so it boots its real fstab.
-            String quarantine = ctx.fact(FactKeys.TRIAL_SECURITY_GROUP).orElseThrow();
+            String quarantine = ctx.find(AwsFacts.TRIAL_SECURITY_GROUP).orElseThrow();
             List<BlockDeviceMapping> dataCopies = dataCopies(ctx, src);
-            Instance i = Responses.first(aws.ec2().calls().call("RunInstances", () -> aws.ec2().ec2().runInstances(r -> r
+            Instance i = Responses.first(aws.ec2().runInstances(r -> r
                     .imageId(image).instanceType(type).minCount(1).maxCount(1).subnetId(src.subnetId())
                     .securityGroupIds(quarantine).blockDeviceMappings(dataCopies).clientToken(ClientTokens.of(ctx, "trial"))
                     .tagSpecifications(aws.ec2().tags(ctx, ResourceType.INSTANCE, Roles.TRIAL_INSTANCE),
-                            aws.ec2().tags(ctx, ResourceType.VOLUME, Roles.TRIAL_VOLUME)))).instances(),
+                            aws.ec2().tags(ctx, ResourceType.VOLUME, Roles.TRIAL_VOLUME))).instances(),
                     "RunInstances", Roles.TRIAL_INSTANCE);
             ctx.resourceCreated(new Resource("instance", i.instanceId(), Roles.TRIAL_INSTANCE));
-            ctx.putFact(FactKeys.TRIAL_INSTANCE, i.instanceId());
+            ctx.put(AwsFacts.TRIAL_INSTANCE, i.instanceId());
             return i.instanceId();
         });
-        if (ctx.fact(FactKeys.TRIAL_VERIFIED).isPresent()) {
+        if (ctx.find(AwsFacts.TRIAL_VERIFIED).isPresent()) {
             aws.ec2().terminateAndWait(ctx, trial, Roles.TRIAL_INSTANCE); // verified before a crash: finish up
             return;
         }
         BootCheck.verify(aws, ctx, trial);
-        ctx.spec().healthCommand().ifPresent(health -> {
+        ctx.options().healthCommand().ifPresent(health -> {
             String ip = Responses.require(aws.ec2().visibleInstance(ctx, trial).privateIpAddress(), "DescribeInstances",
                     "Reservations.Instances.PrivateIpAddress", trial);
             CommandResult r = BootCheck.runHealth(aws, ctx, health, ip);
@@ -75,14 +75,14 @@ public final class VerifyTrialStep implements Step {
                         + r.exitCode() + "): " + r.stderr().strip() + ". Nothing of the source was touched.");
             }
         });
-        ctx.putFact(FactKeys.TRIAL_VERIFIED, trial);
+        ctx.put(AwsFacts.TRIAL_VERIFIED, trial);
         aws.ec2().terminateAndWait(ctx, trial, Roles.TRIAL_INSTANCE);
     }
 
     /** A volume from each data volume's trial snapshot, at the source's device name, deleted with the trial. */
     private List<BlockDeviceMapping> dataCopies(StepContext ctx, SourceInstance src) {
         return src.dataVolumes().stream().map(v -> {
-            String snapshot = ctx.fact(FactKeys.dataSnapshot(v.volumeId())).orElseThrow();
+            String snapshot = ctx.find(AwsFacts.DATA_SNAPSHOT.of(v.volumeId())).orElseThrow();
             aws.ec2().waitSnapshot(ctx, snapshot, v.volumeId());
             return BlockDeviceMapping.builder().deviceName(MoveDataVolumesStep.hvmDeviceName(v.deviceName())).ebs(e -> e.snapshotId(snapshot)
                     .deleteOnTermination(true)).build(); // the account's default type: a trial needs no IOPS
@@ -91,7 +91,7 @@ public final class VerifyTrialStep implements Step {
 
     @Override
     public void compensate(StepContext ctx) {
-        ctx.fact(FactKeys.TRIAL_INSTANCE).ifPresent(id -> aws.ec2().terminateAndWait(ctx, id, Roles.TRIAL_INSTANCE));
+        ctx.find(AwsFacts.TRIAL_INSTANCE).ifPresent(id -> aws.ec2().terminateAndWait(ctx, id, Roles.TRIAL_INSTANCE));
         aws.ec2().taggedInstances(ctx.migrationId(), Roles.TRIAL_INSTANCE)
                 .forEach(i -> aws.ec2().terminateAndWait(ctx, i.instanceId(), Roles.TRIAL_INSTANCE));
     }

@@ -1,7 +1,7 @@
 package io.pv2hvm.aws.internal.steps;
 
 import io.pv2hvm.aws.internal.AwsRuntime;
-import io.pv2hvm.aws.internal.FactKeys;
+import io.pv2hvm.aws.internal.AwsFacts;
 import io.pv2hvm.aws.internal.Roles;
 import io.pv2hvm.core.spi.StepContext;
 import software.amazon.awssdk.services.ec2.model.Instance;
@@ -27,7 +27,7 @@ final class Workers {
      */
     static Set<String> terminateLaunched(AwsRuntime aws, StepContext ctx, List<Instance> tagged) {
         Set<String> ids = new LinkedHashSet<>();
-        ctx.fact(FactKeys.WORKER).ifPresent(ids::add);
+        ctx.find(AwsFacts.WORKER).ifPresent(ids::add);
         tagged.stream().map(Instance::instanceId).forEach(ids::add);
         for (String id : ids) {
             aws.ec2().terminateAndWait(ctx, id, Roles.WORKER);
