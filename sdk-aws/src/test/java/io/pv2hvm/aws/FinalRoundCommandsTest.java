@@ -1,9 +1,9 @@
 package io.pv2hvm.aws;
 
 import io.pv2hvm.core.ConversionStrategy;
+import io.pv2hvm.core.MigrationEvent;
 import io.pv2hvm.core.MigrationListener;
 import io.pv2hvm.core.MigrationResult;
-import io.pv2hvm.core.Phase;
 import io.pv2hvm.core.guest.ConversionRecipe;
 import io.pv2hvm.core.guest.ConversionResult;
 import io.pv2hvm.core.guest.DataVolumes;
@@ -99,10 +99,9 @@ class FinalRoundCommandsTest extends EmulatorTestBase {
     }
 
     private MigrationListener steps() {
-        return new MigrationListener() {
-            @Override
-            public void stepStarted(String migrationId, String name, Phase phase) {
-                step = name;
+        return event -> {
+            if (event instanceof MigrationEvent.StepStarted started) {
+                step = started.step();
             }
         };
     }

@@ -3,6 +3,7 @@ package io.pv2hvm.samples.templates;
 import io.pv2hvm.aws.AwsSteps;
 import io.pv2hvm.aws.FleetResult;
 import io.pv2hvm.core.Migration;
+import io.pv2hvm.core.MigrationEvent;
 import io.pv2hvm.core.MigrationFacts;
 import io.pv2hvm.core.MigrationListener;
 import io.pv2hvm.core.MigrationResult;
@@ -199,10 +200,9 @@ class TemplatesTest {
     }
 
     private static MigrationListener warningsInto(List<String> warnings) {
-        return new MigrationListener() {
-            @Override
-            public void warning(String migrationId, String step, String message) {
-                warnings.add(message);
+        return event -> {
+            if (event instanceof MigrationEvent.Warning warning) {
+                warnings.add(warning.message());
             }
         };
     }

@@ -4,6 +4,7 @@ import io.pv2hvm.core.Blocker;
 import io.pv2hvm.core.Facts;
 import io.pv2hvm.core.InvalidSpecException;
 import io.pv2hvm.core.Migration;
+import io.pv2hvm.core.MigrationEvent;
 import io.pv2hvm.core.MigrationException;
 import io.pv2hvm.core.MigrationFuture;
 import io.pv2hvm.core.MigrationListener;
@@ -281,30 +282,19 @@ class EngineTest {
             c.progress(50, "half");
             c.resourceCreated(new Resource("snapshot", "snap-1", "trial"));
         });
-        MigrationListener recording = new MigrationListener() {
-            @Override
-            public void stepStarted(String id, String step, Phase phase) {
-                seen.add("start " + step);
-            }
-
-            @Override
-            public void stepProgress(String id, String step, double percent, String detail) {
-                seen.add("progress " + step + " " + (int) percent);
-            }
-
-            @Override
-            public void resourceCreated(String id, String step, Resource resource) {
-                seen.add("created " + resource.id());
-            }
-
-            @Override
-            public void stepFinished(String id, String step, Duration took) {
-                seen.add("done " + step);
+        MigrationListener recording = event -> {
+            if (event instanceof MigrationEvent.StepStarted e) {
+                seen.add("start " + e.step());
+            } else if (event instanceof MigrationEvent.StepProgress e) {
+                seen.add("progress " + e.step() + " " + (int) e.percent());
+            } else if (event instanceof MigrationEvent.ResourceCreated e) {
+                seen.add("created " + e.resource().id());
+            } else if (event instanceof MigrationEvent.StepFinished e) {
+                seen.add("done " + e.step());
             }
         };
-        MigrationListener throwing = new MigrationListener() {
-            @Override
-            public void stepStarted(String id, String step, Phase phase) {
+        MigrationListener throwing = event -> {
+            if (event instanceof MigrationEvent.StepStarted) {
                 throw new IllegalStateException("listener bug");
             }
         };
@@ -318,25 +308,16 @@ class EngineTest {
     @Test
     void listeners_hearTheMigrationStartBeforeItsStepsAndItsEndAfterThem_withTheErrorWhenItFailed() {
         List<String> seen = Collections.synchronizedList(new ArrayList<>());
-        MigrationListener recording = new MigrationListener() {
-            @Override
-            public void migrationStarted(String id) {
-                seen.add("begin " + id);
-            }
-
-            @Override
-            public void stepStarted(String id, String step, Phase phase) {
-                seen.add("start " + step);
-            }
-
-            @Override
-            public void stepCompensated(String id, String step) {
-                seen.add("undo " + step);
-            }
-
-            @Override
-            public void migrationFinished(String id, Throwable error) {
-                seen.add("end " + id + " " + (error == null ? "ok" : error.getClass().getSimpleName()));
+        MigrationListener recording = event -> {
+            if (event instanceof MigrationEvent.MigrationStarted) {
+                seen.add("begin " + event.migrationId());
+            } else if (event instanceof MigrationEvent.StepStarted e) {
+                seen.add("start " + e.step());
+            } else if (event instanceof MigrationEvent.StepCompensated e) {
+                seen.add("undo " + e.step());
+            } else if (event instanceof MigrationEvent.MigrationFinished e) {
+                seen.add("end " + e.migrationId() + " "
+                        + e.failure().map(error -> error.getClass().getSimpleName()).orElse("ok"));
             }
         };
 
