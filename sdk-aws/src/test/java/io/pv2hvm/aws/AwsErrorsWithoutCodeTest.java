@@ -116,7 +116,7 @@ class AwsErrorsWithoutCodeTest extends EmulatorTestBase {
         List<String> warnings = new CopyOnWriteArrayList<>();
 
         MigrationResult r = migration(EmulatedAws.SOURCE, SimulatedGuest.typical(), new EmulatedAws.FakeWorker())
-                .preservingIps().onProgress(event -> {
+                .preservingIps().withListener(event -> {
                     if (event instanceof MigrationEvent.Warning warning) {
                         warnings.add(warning.message());
                     }
@@ -134,7 +134,7 @@ class AwsErrorsWithoutCodeTest extends EmulatorTestBase {
         List<String> warnings = new CopyOnWriteArrayList<>();
 
         MigrationResult r = migration(EmulatedAws.SOURCE, SimulatedGuest.typical(), new EmulatedAws.FakeWorker())
-                .onProgress(event -> {
+                .withListener(event -> {
                     if (event instanceof MigrationEvent.Warning warning) {
                         warnings.add(warning.message());
                     }

@@ -137,8 +137,8 @@ class BackupImageRollbackTest extends EmulatorTestBase {
             }
         };
         io.pv2hvm.core.MigrationSpec withSteps = spec.withProvider(InjectedFailures.failingAfter(aws, "terminate-source"))
-                .via(new EmulatedAws.FakeWorker()).onProgress(listener);
-        return spec.journal() == journal ? withSteps : withSteps.journal(journal);
+                .withTransport(new EmulatedAws.FakeWorker()).withListener(listener);
+        return spec.journal() == journal ? withSteps : withSteps.withJournal(journal);
     }
 
     private List<RecordedCall> restoreLaunches() {

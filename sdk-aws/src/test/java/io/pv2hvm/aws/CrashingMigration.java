@@ -55,12 +55,12 @@ public final class CrashingMigration {
             MigrationSpec spec = resume
                     ? Migration.resume(migrationId, FileJournal.in(journalDir))
                     : Migration.of(EmulatedAws.SOURCE).toHvm().preservingIps().withMigrationId(migrationId)
-                            .journal(FileJournal.in(journalDir));
-            spec = spec.withProvider(aws).via(new EmulatedAws.FakeWorker())
+                            .withJournal(FileJournal.in(journalDir));
+            spec = spec.withProvider(aws).withTransport(new EmulatedAws.FakeWorker())
                     .withRetryPolicy(io.pv2hvm.core.RetryPolicy.exponential(5, Duration.ofMillis(100), 2,
                             Duration.ofSeconds(1)));
             if (killAfter != null) {
-                spec = spec.onProgress(event -> {
+                spec = spec.withListener(event -> {
                     if (event instanceof MigrationEvent.StepFinished finished && finished.step().equals(killAfter)) {
                         sigkillMyself();
                     }

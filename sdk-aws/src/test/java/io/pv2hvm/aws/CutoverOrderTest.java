@@ -93,7 +93,7 @@ class CutoverOrderTest extends EmulatorTestBase {
         };
 
         MigrationResult r = migration(SOURCE, SimulatedGuest.typical(), worker).preservingIps()
-                .withStrategy(ConversionStrategy.PARTITION_COPY).onProgress(watch).run();
+                .withStrategy(ConversionStrategy.PARTITION_COPY).withListener(watch).run();
 
         List<RecordedCall> calls = emulator.journal().all().stream().filter(RecordedCall::succeeded).toList();
         int stop = first(calls, c -> c.action().equals("StopInstances") && SOURCE.equals(c.param("InstanceId.1")));

@@ -80,8 +80,8 @@ class DualBootEndToEndTest extends EmulatorTestBase {
     private MigrationSpec dualBoot(StepProvider provider) {
         worker.filesystems = emulator::filesystem;
         return Migration.of(SOURCE).toHvm().preservingIps().withStrategy(ConversionStrategy.DUAL_BOOT)
-                .withProvider(provider).via(worker).journal(InMemoryJournal.create())
-                .onProgress(event -> {
+                .withProvider(provider).withTransport(worker).withJournal(InMemoryJournal.create())
+                .withListener(event -> {
                     if (event instanceof MigrationEvent.Warning warning) {
                         warnings.add(warning.message());
                     }

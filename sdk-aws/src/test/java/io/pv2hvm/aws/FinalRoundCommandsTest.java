@@ -49,7 +49,7 @@ class FinalRoundCommandsTest extends EmulatorTestBase {
         SimulatedGuest guest = SimulatedGuest.typical();
 
         MigrationResult r = migration(SOURCE, guest, worker).preservingIps().withStrategy(ConversionStrategy.IN_PLACE)
-                .via(recording()).onProgress(steps()).run();
+                .withTransport(recording()).withListener(steps()).run();
 
         assertThat(r.newInstanceId()).isNotBlank();
         assertThat(commandsOf("convert-final")).containsExactly(SimulatedGuest.PLANNED_COMMAND);
@@ -64,7 +64,7 @@ class FinalRoundCommandsTest extends EmulatorTestBase {
         SimulatedGuest atStop = SimulatedGuest.typical().withFstabEntry("/dev/xvdh", "/scratch");
 
         MigrationResult r = migration(SOURCE, changingAtFinalRound(atTrial, atStop), worker).preservingIps()
-                .withStrategy(ConversionStrategy.IN_PLACE).via(recording()).onProgress(steps()).run();
+                .withStrategy(ConversionStrategy.IN_PLACE).withTransport(recording()).withListener(steps()).run();
 
         assertThat(r.newInstanceId()).isNotBlank();
         assertThat(commandsOf("convert-final")).first().isEqualTo(SimulatedGuest.PLANNED_COMMAND);

@@ -79,8 +79,8 @@ class RollbackTest extends EmulatorTestBase {
                 .guestConversion(guest).build();
         List<String> warnings = new java.util.concurrent.CopyOnWriteArrayList<>();
         MigrationSpec spec = Migration.of(SOURCE).toHvm().preservingIps().withProvider(InjectedFailures.failingAfter(aws, failing))
-                .via(new EmulatedAws.FakeWorker()).journal(InMemoryJournal.create())
-                .onProgress(event -> {
+                .withTransport(new EmulatedAws.FakeWorker()).withJournal(InMemoryJournal.create())
+                .withListener(event -> {
                     if (event instanceof MigrationEvent.Warning warning) {
                         warnings.add(warning.message());
                     }

@@ -30,7 +30,7 @@ class WaitDescriptionsTest extends EmulatorTestBase {
 
     @Test
     void waits_nameWhatTheyWaitFor_statusChecksCountUp_andSnapshotsCarryEc2sPercent() {
-        migration(SOURCE, SimulatedGuest.typical(), new EmulatedAws.FakeWorker()).onProgress(event -> {
+        migration(SOURCE, SimulatedGuest.typical(), new EmulatedAws.FakeWorker()).withListener(event -> {
             if (event instanceof MigrationEvent.StepWaiting waiting) {
                 waits.add(waiting.step() + ": " + waiting.what());
             } else if (event instanceof MigrationEvent.StepProgress p) {

@@ -42,8 +42,8 @@ final class PreflightProbe {
     static Finding of(String instanceId, AwsSteps aws, boolean preserveIps) {
         List<String> warnings = new CopyOnWriteArrayList<>();
         Recorder recorder = new Recorder();
-        MigrationSpec spec = Migration.of(instanceId).toHvm().withProvider(aws).journal(InMemoryJournal.create())
-                .withStep(Phase.PREFLIGHT, recorder).onProgress(event -> {
+        MigrationSpec spec = Migration.of(instanceId).toHvm().withProvider(aws).withJournal(InMemoryJournal.create())
+                .withStepAfter(Phase.PREFLIGHT, recorder).withListener(event -> {
                     if (event instanceof MigrationEvent.Warning warning) {
                         warnings.add(warning.message());
                     }

@@ -50,7 +50,7 @@ final class SignalCancellation {
      */
     MigrationResult run(MigrationSpec spec, Journal journal) {
         spec.migrationId().ifPresent(migrationId::set);
-        MigrationFuture future = spec.onProgress(event -> {
+        MigrationFuture future = spec.withListener(event -> {
             if (event instanceof MigrationEvent.StepStarted started) {
                 migrationId.set(started.migrationId());
                 currentStep.set(started.step());

@@ -45,15 +45,15 @@ class EngineTest {
     private final FakeSleeper sleeper = new FakeSleeper();
 
     private MigrationSpec spec() {
-        return Migration.of(ID).toHvm().withMigrationId(MIGRATION).journal(journal).withSleeper(sleeper)
+        return Migration.of(ID).toHvm().withMigrationId(MIGRATION).withJournal(journal).withSleeper(sleeper)
                 .withProvider(rec.onePerPhase());
     }
 
     @Test
     void run_runsStepsPhaseByPhase_withUserStepsBeforeAndAfterTheirPhase() {
         spec().withStepBefore(Phase.CUTOVER, rec.step("drain"))
-                .withStep(Phase.CUTOVER, rec.step("announce"))
-                .withStep(Phase.PREFLIGHT, rec.step("my-check"))
+                .withStepAfter(Phase.CUTOVER, rec.step("announce"))
+                .withStepAfter(Phase.PREFLIGHT, rec.step("my-check"))
                 .run();
 
         assertThat(rec.runs()).containsExactly("preflight", "my-check", "prepare", "convert", "register", "verify",
@@ -107,7 +107,7 @@ class EngineTest {
     @Test
     void run_whenACompensationFails_continuesWithTheOthersAndSaysWhatIsLeft() {
         rec.when("register", Recorder.fail("image quota"));
-        MigrationSpec spec = spec().withStep(Phase.PREPARE, new io.pv2hvm.core.spi.Step() {
+        MigrationSpec spec = spec().withStepAfter(Phase.PREPARE, new io.pv2hvm.core.spi.Step() {
             @Override
             public String name() {
                 return "sticky";
@@ -155,20 +155,20 @@ class EngineTest {
 
     @Test
     void run_whenAUserStepReusesAProviderStepName_failsLoudly() {
-        assertThatThrownBy(() -> spec().withStep(Phase.VERIFY, rec.step("cleanup")).run())
+        assertThatThrownBy(() -> spec().withStepAfter(Phase.VERIFY, rec.step("cleanup")).run())
                 .isInstanceOf(InvalidSpecException.class).hasMessageContaining("a user step");
         assertThat(rec.events).isEmpty();
     }
 
     @Test
     void run_whenNoProviderIsRegisteredOrFound_saysHowToAddOne() {
-        assertThatThrownBy(() -> Migration.of(ID).toHvm().journal(journal).run())
+        assertThatThrownBy(() -> Migration.of(ID).toHvm().withJournal(journal).run())
                 .isInstanceOf(InvalidSpecException.class).hasMessageContaining("withProvider");
     }
 
     @Test
     void retrying_whenTheNameMatchesNoStep_failsListingTheSteps() {
-        assertThatThrownBy(() -> spec().retrying("convrt", RetryPolicy.none()).run())
+        assertThatThrownBy(() -> spec().withRetryPolicy("convrt", RetryPolicy.none()).run())
                 .isInstanceOf(InvalidSpecException.class).hasMessageContaining("convrt").hasMessageContaining("convert");
         assertThat(rec.events).isEmpty();
     }
@@ -182,7 +182,7 @@ class EngineTest {
             }
         });
 
-        spec().retrying("verify", RetryPolicy.exponential(5, Duration.ofSeconds(1), 2.0, Duration.ofSeconds(10))).run();
+        spec().withRetryPolicy("verify", RetryPolicy.exponential(5, Duration.ofSeconds(1), 2.0, Duration.ofSeconds(10))).run();
 
         assertThat(calls[0]).isEqualTo(3);
         assertThat(sleeper.waits).containsExactly(Duration.ofSeconds(1), Duration.ofSeconds(2));
@@ -200,9 +200,9 @@ class EngineTest {
         io.github.resilience4j.retry.RetryRegistry registry = io.github.resilience4j.retry.RetryRegistry.ofDefaults();
         RetryPolicy twice = RetryPolicy.fixed(2, Duration.ofSeconds(1));
 
-        spec().retryRegistry(registry).retrying("verify", twice).run();
-        spec().withMigrationId(MIGRATION + "-2").retryRegistry(registry)
-                .retrying("verify", RetryPolicy.fixed(2, Duration.ofSeconds(1))).run();
+        spec().withRetryRegistry(registry).withRetryPolicy("verify", twice).run();
+        spec().withMigrationId(MIGRATION + "-2").withRetryRegistry(registry)
+                .withRetryPolicy("verify", RetryPolicy.fixed(2, Duration.ofSeconds(1))).run();
 
         var verify = registry.find("verify").orElseThrow();
         assertThat(verify.getMetrics().getNumberOfSuccessfulCallsWithRetryAttempt())
@@ -210,8 +210,8 @@ class EngineTest {
         assertThat(registry.find("prepare").orElseThrow().getMetrics().getNumberOfSuccessfulCallsWithoutRetryAttempt())
                 .isEqualTo(2);
 
-        spec().withMigrationId(MIGRATION + "-3").retryRegistry(registry)
-                .retrying("verify", RetryPolicy.fixed(3, Duration.ofSeconds(1))).run();
+        spec().withMigrationId(MIGRATION + "-3").withRetryRegistry(registry)
+                .withRetryPolicy("verify", RetryPolicy.fixed(3, Duration.ofSeconds(1))).run();
         var replaced = registry.find("verify").orElseThrow();
         assertThat(replaced).as("another policy, another Retry").isNotSameAs(verify);
         assertThat(replaced.getRetryConfig().getMaxAttempts()).isEqualTo(3);
@@ -299,7 +299,7 @@ class EngineTest {
             }
         };
 
-        spec().onProgress(throwing).onProgress(recording).run();
+        spec().withListener(throwing).withListener(recording).run();
 
         assertThat(seen).containsSubsequence("start prepare", "progress prepare 50", "created snap-1", "done prepare",
                 "start cleanup", "done cleanup");
@@ -321,13 +321,13 @@ class EngineTest {
             }
         };
 
-        spec().onProgress(recording).run();
+        spec().withListener(recording).run();
         assertThat(seen).first().isEqualTo("begin " + MIGRATION);
         assertThat(seen).contains("start prepare").last().isEqualTo("end " + MIGRATION + " ok");
 
         seen.clear();
         rec.when("convert", Recorder.fail("disk full"));
-        assertThatThrownBy(() -> spec().withMigrationId(MIGRATION + "-2").onProgress(recording).run())
+        assertThatThrownBy(() -> spec().withMigrationId(MIGRATION + "-2").withListener(recording).run())
                 .isInstanceOf(StepFailedException.class);
         assertThat(seen).containsSubsequence("begin " + MIGRATION + "-2", "start convert",
                 "undo preflight", "end " + MIGRATION + "-2 StepFailedException");
