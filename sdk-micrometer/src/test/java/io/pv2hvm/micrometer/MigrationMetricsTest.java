@@ -56,11 +56,13 @@ class MigrationMetricsTest {
         step("stop-source", Phase.CUTOVER, 20);
         metrics.onEvent(new MigrationEvent.StepStarted(MIG, Instant.EPOCH, "launch-hvm-instance", Phase.CUTOVER));
         now.addAndGet(Duration.ofSeconds(9).toNanos());
-        metrics.onEvent(new MigrationEvent.StepFailed(MIG, Instant.EPOCH, "launch-hvm-instance", new MigrationException("InsufficientInstanceCapacity", null, true)));
+        metrics.onEvent(new MigrationEvent.StepFailed(MIG, Instant.EPOCH, "launch-hvm-instance",
+                new MigrationException("InsufficientInstanceCapacity", null, true)));
         metrics.onEvent(new MigrationEvent.StepCompensated(MIG, Instant.EPOCH, "stop-source"));
         metrics.onEvent(new MigrationEvent.StepCompensated(MIG, Instant.EPOCH, "preflight"));
         now.addAndGet(Duration.ofSeconds(11).toNanos()); // the rollback restarts the source
-        metrics.onEvent(new MigrationEvent.MigrationFinished(MIG, Instant.EPOCH, Optional.of(new MigrationException("failed", null, false))));
+        metrics.onEvent(new MigrationEvent.MigrationFinished(MIG, Instant.EPOCH,
+                Optional.of(new MigrationException("failed", null, false))));
 
         assertThat(stepTimer("launch-hvm-instance", "cutover", "failed").totalTime(TimeUnit.SECONDS)).isEqualTo(9);
         assertThat(registry.get(Pv2hvmMeters.STEP_COMPENSATIONS).tags(Pv2hvmMeters.STEP, "stop-source",
