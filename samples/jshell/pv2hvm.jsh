@@ -44,7 +44,7 @@ if (onAws) {
 /** A migration of {@code instanceId} with the connected provider; journaled in memory on the sandbox. */
 MigrationSpec migrate(String instanceId) {
     MigrationSpec spec = Migration.of(instanceId).toHvm().withProvider(aws);
-    return onAws ? spec : spec.journal(InMemoryJournal.create());
+    return onAws ? spec : spec.withJournal(InMemoryJournal.create());
 }
 
 /** The instance's virtualization type, as EC2 reports it now. */

@@ -55,7 +55,7 @@ public record GuestInspection(String instanceId, String os, String kernel, Strin
      */
     public static GuestInspection of(MigrationSpec spec, AwsSteps aws) {
         String instanceId = spec.instanceId();
-        MigrationResult r = spec.withProvider(aws.inspection()).journal(InMemoryJournal.create()).run();
+        MigrationResult r = spec.withProvider(aws.inspection()).withJournal(InMemoryJournal.create()).run();
         Map<String, String> f = r.facts();
         List<Blocker> blockers = new ArrayList<>();
         int count = Integer.parseInt(f.getOrDefault(InspectGuestStep.BLOCKERS, "0"));

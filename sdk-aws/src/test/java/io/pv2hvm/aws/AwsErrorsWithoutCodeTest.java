@@ -1,7 +1,7 @@
 package io.pv2hvm.aws;
 
 import io.pv2hvm.aws.internal.AwsCalls;
-import io.pv2hvm.core.MigrationListener;
+import io.pv2hvm.core.MigrationEvent;
 import io.pv2hvm.core.MigrationResult;
 import io.pv2hvm.core.StepFailedException;
 import io.pv2hvm.testkit.Faults;
@@ -116,10 +116,9 @@ class AwsErrorsWithoutCodeTest extends EmulatorTestBase {
         List<String> warnings = new CopyOnWriteArrayList<>();
 
         MigrationResult r = migration(EmulatedAws.SOURCE, SimulatedGuest.typical(), new EmulatedAws.FakeWorker())
-                .preservingIps().onProgress(new MigrationListener() {
-                    @Override
-                    public void warning(String migrationId, String step, String message) {
-                        warnings.add(message);
+                .preservingIps().withListener(event -> {
+                    if (event instanceof MigrationEvent.Warning warning) {
+                        warnings.add(warning.message());
                     }
                 }).run();
 
@@ -135,10 +134,9 @@ class AwsErrorsWithoutCodeTest extends EmulatorTestBase {
         List<String> warnings = new CopyOnWriteArrayList<>();
 
         MigrationResult r = migration(EmulatedAws.SOURCE, SimulatedGuest.typical(), new EmulatedAws.FakeWorker())
-                .onProgress(new MigrationListener() {
-                    @Override
-                    public void warning(String migrationId, String step, String message) {
-                        warnings.add(message);
+                .withListener(event -> {
+                    if (event instanceof MigrationEvent.Warning warning) {
+                        warnings.add(warning.message());
                     }
                 }).run();
 

@@ -85,8 +85,8 @@ class AwsSessionTest extends EmulatorTestBase {
                 .workerTransport(ip -> new CloseCounting(worker, transportsClosed), "ops", World.DEFAULT_SECURITY_GROUP)
                 .build();
         AtomicInteger ec2ClosedDuringRun = new AtomicInteger(-1);
-        MigrationSpec spec = Migration.of(SOURCE).toHvm().journal(InMemoryJournal.create()).withProvider(aws)
-                .withStep(Phase.CLEANUP, io.pv2hvm.core.spi.Step.of("look", ctx -> ec2ClosedDuringRun.set(ec2Closed.get())));
+        MigrationSpec spec = Migration.of(SOURCE).toHvm().withJournal(InMemoryJournal.create()).withProvider(aws)
+                .withStepAfter(Phase.CLEANUP, io.pv2hvm.core.spi.Step.of("look", ctx -> ec2ClosedDuringRun.set(ec2Closed.get())));
 
         // The engine opens the provider's session for the run and closes it when the run ends.
         MigrationResult result = spec.run();

@@ -1,6 +1,7 @@
 package io.pv2hvm.aws;
 
 import io.pv2hvm.core.Migration;
+import io.pv2hvm.core.MigrationEvent;
 import io.pv2hvm.core.MigrationListener;
 import io.pv2hvm.core.StepFailedException;
 import io.pv2hvm.core.journal.InMemoryJournal;
@@ -124,23 +125,20 @@ class BackupImageRollbackTest extends EmulatorTestBase {
     private io.pv2hvm.core.MigrationSpec spec(io.pv2hvm.core.MigrationSpec spec) {
         AwsSteps aws = AwsSteps.builder().ec2(ec2).ssm(ssm).timeouts(EmulatedAws.timeouts())
                 .guestConversion(SimulatedGuest.typical()).build();
-        MigrationListener listener = new MigrationListener() {
-            @Override
-            public void warning(String migrationId, String step, String message) {
-                warnings.add(message);
-            }
-
-            @Override
-            public void stepFailed(String migrationId, String step, Throwable cause) {
+        MigrationListener listener = event -> {
+            if (event instanceof MigrationEvent.Warning warning) {
+                warnings.add(warning.message());
+            } else if (event instanceof MigrationEvent.StepFailed failed) {
                 // The injected failure, right after the termination's work and before any rollback.
-                if (step.equals("terminate-source")) {
-                    imagesWithRole(migrationId, "backup-image").forEach(i -> backupStateAtTermination.add(i.stateAsString()));
+                if (failed.step().equals("terminate-source")) {
+                    imagesWithRole(failed.migrationId(), "backup-image")
+                            .forEach(i -> backupStateAtTermination.add(i.stateAsString()));
                 }
             }
         };
         io.pv2hvm.core.MigrationSpec withSteps = spec.withProvider(InjectedFailures.failingAfter(aws, "terminate-source"))
-                .via(new EmulatedAws.FakeWorker()).onProgress(listener);
-        return spec.journal() == journal ? withSteps : withSteps.journal(journal);
+                .withTransport(new EmulatedAws.FakeWorker()).withListener(listener);
+        return spec.journal() == journal ? withSteps : withSteps.withJournal(journal);
     }
 
     private List<RecordedCall> restoreLaunches() {

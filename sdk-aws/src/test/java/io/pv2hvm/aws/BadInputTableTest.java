@@ -55,9 +55,9 @@ class BadInputTableTest extends EmulatorTestBase {
                 spec("instance id with shell syntax", t -> Migration.of("i-0123abcd;reboot").toHvm(),
                         InvalidSpecException.class, "8 or 17"),
                 spec("malformed target type", t -> t.base().withInstanceType("m5"), InvalidSpecException.class, "family.size"),
-                spec("malformed worker id", t -> t.base().usingWorker("worker-1"), InvalidSpecException.class,
+                spec("malformed worker id", t -> t.base().withWorker("worker-1"), InvalidSpecException.class,
                         "worker instance id"),
-                spec("retry override for no step", t -> t.base().retrying("convrt", RetryPolicy.none()),
+                spec("retry override for no step", t -> t.base().withRetryPolicy("convrt", RetryPolicy.none()),
                         InvalidSpecException.class, "Steps are"),
                 spec("keeping the source and its IPs", t -> t.base().preservingIps().keepingSource(),
                         InvalidSpecException.class, "exclude each other"),
@@ -85,18 +85,18 @@ class BadInputTableTest extends EmulatorTestBase {
                         "UNKNOWN_INSTANCE_TYPE"),
                 preflight("worker in another zone", () -> EmulatedAws.webServerWorld()
                         .instance(InstanceSeed.of(WORKER, EmulatedAws.UBUNTU_IMAGE).instanceType("t3.small")
-                                .subnet(World.SUBNET_B)).build(), none, t -> t.base().usingWorker(WORKER),
+                                .subnet(World.SUBNET_B)).build(), none, t -> t.base().withWorker(WORKER),
                         "WORKER_OTHER_AZ"),
-                preflight("worker that does not exist", web, none, t -> t.base().usingWorker(WORKER), "WORKER_NOT_FOUND"),
+                preflight("worker that does not exist", web, none, t -> t.base().withWorker(WORKER), "WORKER_NOT_FOUND"),
                 preflight("worker that is stopped", () -> EmulatedAws.webServerWorld()
                         .instance(InstanceSeed.of(WORKER, EmulatedAws.UBUNTU_IMAGE).instanceType("t3.small").stopped())
-                        .build(), none, t -> t.base().usingWorker(WORKER), "WORKER_NOT_RUNNING"),
+                        .build(), none, t -> t.base().withWorker(WORKER), "WORKER_NOT_RUNNING"),
                 preflight("Marketplace root with the user's own worker", () -> EmulatedAws.world(
                         InstanceSeed.of(OTHER, "ami-0c0ffee0c0ffee00c").instanceType("m3.medium"),
                         ImageSeed.pv("ami-0c0ffee0c0ffee00c", "mp").kernelId(EmulatedAws.PV_GRUB_KERNEL)
                                 .marketplaceCode("aw0evgkw8e5c1q413zgy5pjce"))
                         .instance(InstanceSeed.of(WORKER, EmulatedAws.UBUNTU_IMAGE).instanceType("t3.small")).build(),
-                        none, t -> t.migrationOf(OTHER).usingWorker(WORKER), "PRODUCT_CODE_WORKER"),
+                        none, t -> t.migrationOf(OTHER).withWorker(WORKER), "PRODUCT_CODE_WORKER"),
                 preflight("missing IAM permission", web, t -> t.emulator.faults().failNext("CreateSnapshot", 1,
                         "UnauthorizedOperation", "You are not authorized to perform this operation."),
                         t -> t.base(), "MISSING_PERMISSION"),

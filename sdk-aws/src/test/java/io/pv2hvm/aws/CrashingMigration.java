@@ -1,7 +1,7 @@
 package io.pv2hvm.aws;
 
 import io.pv2hvm.core.Migration;
-import io.pv2hvm.core.MigrationListener;
+import io.pv2hvm.core.MigrationEvent;
 import io.pv2hvm.core.MigrationResult;
 import io.pv2hvm.core.MigrationSpec;
 import io.pv2hvm.core.journal.FileJournal;
@@ -55,17 +55,14 @@ public final class CrashingMigration {
             MigrationSpec spec = resume
                     ? Migration.resume(migrationId, FileJournal.in(journalDir))
                     : Migration.of(EmulatedAws.SOURCE).toHvm().preservingIps().withMigrationId(migrationId)
-                            .journal(FileJournal.in(journalDir));
-            spec = spec.withProvider(aws).via(new EmulatedAws.FakeWorker())
+                            .withJournal(FileJournal.in(journalDir));
+            spec = spec.withProvider(aws).withTransport(new EmulatedAws.FakeWorker())
                     .withRetryPolicy(io.pv2hvm.core.RetryPolicy.exponential(5, Duration.ofMillis(100), 2,
                             Duration.ofSeconds(1)));
             if (killAfter != null) {
-                spec = spec.onProgress(new MigrationListener() {
-                    @Override
-                    public void stepFinished(String id, String step, Duration took) {
-                        if (step.equals(killAfter)) {
-                            sigkillMyself();
-                        }
+                spec = spec.withListener(event -> {
+                    if (event instanceof MigrationEvent.StepFinished finished && finished.step().equals(killAfter)) {
+                        sigkillMyself();
                     }
                 });
             }

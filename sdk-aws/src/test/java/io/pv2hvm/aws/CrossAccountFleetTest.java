@@ -75,7 +75,7 @@ class CrossAccountFleetTest {
     private FleetSpec fleet() {
         return Migrations.fleet(List.of(EmulatedAws.SOURCE)).using(aws)
                 .rateLimits(Ec2RateLimits.documented().withTimeScale(EmulatedAws.TIME_SCALE))
-                .each(s -> s.preservingIps().via(worker).journal(InMemoryJournal.create()));
+                .each(s -> s.preservingIps().withTransport(worker).withJournal(InMemoryJournal.create()));
     }
 
     @Test

@@ -1,9 +1,9 @@
 package io.pv2hvm.aws;
 
 import io.pv2hvm.core.ConversionStrategy;
+import io.pv2hvm.core.MigrationEvent;
 import io.pv2hvm.core.MigrationListener;
 import io.pv2hvm.core.MigrationResult;
-import io.pv2hvm.core.Phase;
 import io.pv2hvm.testkit.RecordedCall;
 import io.pv2hvm.testkit.SimulatedGuest;
 import org.junit.jupiter.api.BeforeEach;
@@ -82,21 +82,18 @@ class CutoverOrderTest extends EmulatorTestBase {
     void partitionCopy_makesItsFinalTargetBeforeTheStop_keepsTheTrialTargetForTheFinalRound_andOnlyReadsTheRoot() {
         String root = EndState.rootVolume(ec2, SOURCE);
         List<String> trialTargetsAtFinalRound = new CopyOnWriteArrayList<>();
-        MigrationListener watch = new MigrationListener() {
-            @Override
-            public void stepStarted(String migrationId, String step, Phase phase) {
-                if (step.equals("convert-final")) {
-                    ec2.describeVolumes(b -> b.filters(Filter.builder().name("tag:" + Tags.ROLE)
-                            .values("scratch-target-volume").build(), Filter.builder().name("tag:" + Tags.MIGRATION_ID)
-                            .values(migrationId).build())).volumes().stream()
-                            .filter(v -> v.attachments().stream().anyMatch(a -> "attached".equals(a.stateAsString())))
-                            .forEach(v -> trialTargetsAtFinalRound.add(v.volumeId()));
-                }
+        MigrationListener watch = event -> {
+            if (event instanceof MigrationEvent.StepStarted started && started.step().equals("convert-final")) {
+                ec2.describeVolumes(b -> b.filters(Filter.builder().name("tag:" + Tags.ROLE)
+                        .values("scratch-target-volume").build(), Filter.builder().name("tag:" + Tags.MIGRATION_ID)
+                        .values(started.migrationId()).build())).volumes().stream()
+                        .filter(v -> v.attachments().stream().anyMatch(a -> "attached".equals(a.stateAsString())))
+                        .forEach(v -> trialTargetsAtFinalRound.add(v.volumeId()));
             }
         };
 
         MigrationResult r = migration(SOURCE, SimulatedGuest.typical(), worker).preservingIps()
-                .withStrategy(ConversionStrategy.PARTITION_COPY).onProgress(watch).run();
+                .withStrategy(ConversionStrategy.PARTITION_COPY).withListener(watch).run();
 
         List<RecordedCall> calls = emulator.journal().all().stream().filter(RecordedCall::succeeded).toList();
         int stop = first(calls, c -> c.action().equals("StopInstances") && SOURCE.equals(c.param("InstanceId.1")));

@@ -64,7 +64,7 @@ class DowntimeWindowEndTest extends EmulatorTestBase {
     void withAHealthCommand_theWindowEndsOnlyWhenItPassesAgainstTheNewInstance() {
         ServiceStartingWorker worker = new ServiceStartingWorker();
 
-        MigrationResult r = migration(SOURCE, SimulatedGuest.typical(), worker.worker).via(worker).preservingIps().withHealthCommand(HEALTH).run();
+        MigrationResult r = migration(SOURCE, SimulatedGuest.typical(), worker.worker).withTransport(worker).preservingIps().withHealthCommand(HEALTH).run();
 
         List<String> probesOfNew = worker.probedIps.stream().filter(SOURCE_IP::equals).toList();
         assertThat(probesOfNew).as("two failed probes, then the passing one that ends the window").hasSize(3);

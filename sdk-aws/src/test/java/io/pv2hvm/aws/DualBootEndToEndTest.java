@@ -4,7 +4,7 @@ import io.pv2hvm.core.Blocker;
 import io.pv2hvm.core.ConversionStrategy;
 import io.pv2hvm.core.InvalidSpecException;
 import io.pv2hvm.core.Migration;
-import io.pv2hvm.core.MigrationListener;
+import io.pv2hvm.core.MigrationEvent;
 import io.pv2hvm.core.MigrationPlan;
 import io.pv2hvm.core.MigrationResult;
 import io.pv2hvm.core.MigrationSpec;
@@ -80,11 +80,10 @@ class DualBootEndToEndTest extends EmulatorTestBase {
     private MigrationSpec dualBoot(StepProvider provider) {
         worker.filesystems = emulator::filesystem;
         return Migration.of(SOURCE).toHvm().preservingIps().withStrategy(ConversionStrategy.DUAL_BOOT)
-                .withProvider(provider).via(worker).journal(InMemoryJournal.create())
-                .onProgress(new MigrationListener() {
-                    @Override
-                    public void warning(String migrationId, String step, String message) {
-                        warnings.add(message);
+                .withProvider(provider).withTransport(worker).withJournal(InMemoryJournal.create())
+                .withListener(event -> {
+                    if (event instanceof MigrationEvent.Warning warning) {
+                        warnings.add(warning.message());
                     }
                 });
     }

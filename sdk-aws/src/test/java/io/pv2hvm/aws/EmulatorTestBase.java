@@ -67,7 +67,7 @@ abstract class EmulatorTestBase {
         worker.filesystems = running::filesystem; // its blkid reads what the world seeded on each volume
         AwsSteps aws = AwsSteps.builder().ec2(ec2).ssm(ssm).timeouts(EmulatedAws.timeouts()).guestConversion(guest)
                 .build();
-        return Migration.of(instanceId).toHvm().withProvider(aws).via(worker).journal(InMemoryJournal.create());
+        return Migration.of(instanceId).toHvm().withProvider(aws).withTransport(worker).withJournal(InMemoryJournal.create());
     }
 
     @AfterEach

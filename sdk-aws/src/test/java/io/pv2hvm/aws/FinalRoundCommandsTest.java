@@ -1,9 +1,9 @@
 package io.pv2hvm.aws;
 
 import io.pv2hvm.core.ConversionStrategy;
+import io.pv2hvm.core.MigrationEvent;
 import io.pv2hvm.core.MigrationListener;
 import io.pv2hvm.core.MigrationResult;
-import io.pv2hvm.core.Phase;
 import io.pv2hvm.core.guest.ConversionRecipe;
 import io.pv2hvm.core.guest.ConversionResult;
 import io.pv2hvm.core.guest.DataVolumes;
@@ -49,7 +49,7 @@ class FinalRoundCommandsTest extends EmulatorTestBase {
         SimulatedGuest guest = SimulatedGuest.typical();
 
         MigrationResult r = migration(SOURCE, guest, worker).preservingIps().withStrategy(ConversionStrategy.IN_PLACE)
-                .via(recording()).onProgress(steps()).run();
+                .withTransport(recording()).withListener(steps()).run();
 
         assertThat(r.newInstanceId()).isNotBlank();
         assertThat(commandsOf("convert-final")).containsExactly(SimulatedGuest.PLANNED_COMMAND);
@@ -64,7 +64,7 @@ class FinalRoundCommandsTest extends EmulatorTestBase {
         SimulatedGuest atStop = SimulatedGuest.typical().withFstabEntry("/dev/xvdh", "/scratch");
 
         MigrationResult r = migration(SOURCE, changingAtFinalRound(atTrial, atStop), worker).preservingIps()
-                .withStrategy(ConversionStrategy.IN_PLACE).via(recording()).onProgress(steps()).run();
+                .withStrategy(ConversionStrategy.IN_PLACE).withTransport(recording()).withListener(steps()).run();
 
         assertThat(r.newInstanceId()).isNotBlank();
         assertThat(commandsOf("convert-final")).first().isEqualTo(SimulatedGuest.PLANNED_COMMAND);
@@ -99,10 +99,9 @@ class FinalRoundCommandsTest extends EmulatorTestBase {
     }
 
     private MigrationListener steps() {
-        return new MigrationListener() {
-            @Override
-            public void stepStarted(String migrationId, String name, Phase phase) {
-                step = name;
+        return event -> {
+            if (event instanceof MigrationEvent.StepStarted started) {
+                step = started.step();
             }
         };
     }

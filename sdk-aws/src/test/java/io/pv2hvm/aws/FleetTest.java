@@ -125,7 +125,7 @@ class FleetTest extends EmulatorTestBase {
                 .onCallPermitted(p -> permitted.incrementAndGet()));
 
         FleetResult r = fleet(ids, EmulatedAws.TIME_SCALE).maxConcurrent(2).bulkheadRegistry(bulkheads)
-                .each(s -> s.withStepBefore(Phase.PREFLIGHT, enter).withStep(Phase.CLEANUP, leave)).run();
+                .each(s -> s.withStepBefore(Phase.PREFLIGHT, enter).withStepAfter(Phase.CLEANUP, leave)).run();
 
         assertThat(permitted.get()).as("permits of the registry's bulkhead, one per migration").isEqualTo(6);
         assertThat(bulkheads.find("pv2hvm-fleet").orElseThrow().getMetrics().getMaxAllowedConcurrentCalls())
@@ -148,7 +148,7 @@ class FleetTest extends EmulatorTestBase {
         List<String> ended = Collections.synchronizedList(new ArrayList<>());
 
         FleetResult r = fleet(ids, EmulatedAws.TIME_SCALE).maxConcurrent(2)
-                .each(s -> s.instanceId().equals(failing) ? s.withStep(Phase.VERIFY, step("fail-here", () -> {
+                .each(s -> s.instanceId().equals(failing) ? s.withStepAfter(Phase.VERIFY, step("fail-here", () -> {
                     throw new MigrationException("injected failure");
                 })) : s)
                 .onEach(o -> ended.add(o.instanceId())).run();
@@ -251,7 +251,7 @@ class FleetTest extends EmulatorTestBase {
         AwsSteps aws = AwsSteps.builder().ec2(ec2).ssm(ssm).timeouts(timeouts(timeScale))
                 .guestConversion(SimulatedGuest.typical()).build();
         return Migrations.fleet(ids).using(aws).rateLimits(Ec2RateLimits.documented().withTimeScale(timeScale))
-                .each(s -> s.preservingIps().via(worker).journal(InMemoryJournal.create())
+                .each(s -> s.preservingIps().withTransport(worker).withJournal(InMemoryJournal.create())
                         .withRetryPolicy(RetryPolicy.exponential(6, Duration.ofMillis(50), 2, Duration.ofSeconds(1))));
     }
 

@@ -32,7 +32,7 @@ class GuestAndSweepTest extends EmulatorTestBase {
     }
 
     private MigrationSpec migration(SimulatedGuest guest, InMemoryJournal journal) {
-        return migration(SOURCE, guest, new EmulatedAws.FakeWorker()).journal(journal);
+        return migration(SOURCE, guest, new EmulatedAws.FakeWorker()).withJournal(journal);
     }
 
     @Test
@@ -55,7 +55,7 @@ class GuestAndSweepTest extends EmulatorTestBase {
     void sweep_sparesMigrationsInProgress_andDeletesTheOrphansOfCrashedOnes() {
         InMemoryJournal journal = InMemoryJournal.create();
         MigrationSpec crashing = migration(SimulatedGuest.typical(), journal).withMigrationId("mig-crashed")
-                .withStep(Phase.PREPARE, new Step() {
+                .withStepAfter(Phase.PREPARE, new Step() {
                     @Override
                     public String name() {
                         return "process-dies";
@@ -136,7 +136,7 @@ class GuestAndSweepTest extends EmulatorTestBase {
     void sweep_waitsThroughTheOptionsSleeper_andJournalsEachDeletionOnTheOptionsClock() {
         InMemoryJournal journal = InMemoryJournal.create();
         MigrationSpec crashing = migration(SimulatedGuest.typical(), journal).withMigrationId("mig-crashed")
-                .withStep(Phase.PREPARE, new Step() {
+                .withStepAfter(Phase.PREPARE, new Step() {
                     @Override
                     public String name() {
                         return "process-dies";

@@ -23,7 +23,7 @@ class GuestInspectionTest extends EmulatorTestBase {
     private GuestInspection inspect(SimulatedGuest guest, String instanceType) {
         AwsSteps aws = AwsSteps.builder().ec2(ec2).ssm(ssm).timeouts(EmulatedAws.timeouts()).guestConversion(guest).build();
         return GuestInspection.of(Migration.of(SOURCE).toHvm().withInstanceType(instanceType)
-                .via(new EmulatedAws.FakeWorker()), aws);
+                .withTransport(new EmulatedAws.FakeWorker()), aws);
     }
 
     @Test

@@ -65,7 +65,7 @@ class InStepCrashMatrixTest extends EmulatorTestBase {
                 AwsSteps aws = AwsSteps.builder().ec2(client).ssm(ssmClient).timeouts(EmulatedAws.timeouts())
                         .guestConversion(SimulatedGuest.typical()).build();
                 MigrationResult r = Migration.of(SOURCE).toHvm().preservingIps().withProvider(aws)
-                        .via(new EmulatedAws.FakeWorker()).journal(InMemoryJournal.create()).run();
+                        .withTransport(new EmulatedAws.FakeWorker()).withJournal(InMemoryJournal.create()).run();
                 List<RecordedCall> calls = e.journal().all();
                 List<String> points = new ArrayList<>();
                 Map<String, Integer> seen = new HashMap<>();

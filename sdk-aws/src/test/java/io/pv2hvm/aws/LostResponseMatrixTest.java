@@ -210,7 +210,7 @@ class LostResponseMatrixTest extends EmulatorTestBase {
     private static MigrationResult runOverSsm(Ec2Client client, software.amazon.awssdk.services.ssm.SsmClient ssmClient) {
         AwsSteps aws = AwsSteps.builder().ec2(client).ssm(ssmClient).timeouts(EmulatedAws.timeouts())
                 .workerInstanceProfile(EmulatedAws.WORKER_PROFILE).guestConversion(SimulatedGuest.typical()).build();
-        return Migration.of(SOURCE).toHvm().preservingIps().withProvider(aws).journal(InMemoryJournal.create())
+        return Migration.of(SOURCE).toHvm().preservingIps().withProvider(aws).withJournal(InMemoryJournal.create())
                 .withRetryPolicy(STEP_RETRIES).run();
     }
 
@@ -265,8 +265,8 @@ class LostResponseMatrixTest extends EmulatorTestBase {
     private static MigrationResult run(Ec2Client client, software.amazon.awssdk.services.ssm.SsmClient ssmClient) {
         AwsSteps aws = AwsSteps.builder().ec2(client).ssm(ssmClient).timeouts(EmulatedAws.timeouts())
                 .guestConversion(SimulatedGuest.typical()).build();
-        return Migration.of(SOURCE).toHvm().preservingIps().withProvider(aws).via(new EmulatedAws.FakeWorker())
-                .journal(InMemoryJournal.create()).withRetryPolicy(STEP_RETRIES).run();
+        return Migration.of(SOURCE).toHvm().preservingIps().withProvider(aws).withTransport(new EmulatedAws.FakeWorker())
+                .withJournal(InMemoryJournal.create()).withRetryPolicy(STEP_RETRIES).run();
     }
 
     private static void sleep(Duration d) {

@@ -88,7 +88,7 @@ class PreflightTest extends EmulatorTestBase {
                 .instance(InstanceSeed.of("i-0bbbbbbbbbbbbbbb2", EmulatedAws.UBUNTU_IMAGE).instanceType("t3.small")
                         .subnet(World.SUBNET_B))
                 .build());
-        assertThat(blockerCodes(migration(SOURCE).usingWorker("i-0bbbbbbbbbbbbbbb2"))).containsExactly("WORKER_OTHER_AZ");
+        assertThat(blockerCodes(migration(SOURCE).withWorker("i-0bbbbbbbbbbbbbbb2"))).containsExactly("WORKER_OTHER_AZ");
     }
 
     @Test
@@ -119,7 +119,7 @@ class PreflightTest extends EmulatorTestBase {
                         .marketplaceCode("aw0evgkw8e5c1q413zgy5pjce"))
                 .instance(InstanceSeed.of("i-0bbbbbbbbbbbbbbb2", EmulatedAws.UBUNTU_IMAGE).instanceType("t3.small"))
                 .build());
-        assertThat(blockerCodes(migration("i-0ccccccccccccccc3").usingWorker("i-0bbbbbbbbbbbbbbb2")))
+        assertThat(blockerCodes(migration("i-0ccccccccccccccc3").withWorker("i-0bbbbbbbbbbbbbbb2")))
                 .containsExactly("PRODUCT_CODE_WORKER");
 
         var result = migration("i-0ccccccccccccccc3").run();

@@ -57,7 +57,7 @@ class RealDataPlaneTest {
                     .workerInstanceProfile(EmulatedAws.WORKER_PROFILE).build();
 
             MigrationResult r = Migration.of(SOURCE).toHvm().preservingIps().withInstanceType("m5.large")
-                    .withProvider(aws).journal(InMemoryJournal.create()).run();
+                    .withProvider(aws).withJournal(InMemoryJournal.create()).run();
 
             // Two HVM boots: the trial instance, then the new one (the worker has no lab disk).
             assertThat(boots.boots()).hasSize(2).containsKey(r.newInstanceId());
@@ -113,7 +113,7 @@ class RealDataPlaneTest {
 
             MigrationResult r = Migration.of(SOURCE).toHvm().preservingIps().withInstanceType("m5.large")
                     .withStrategy(io.pv2hvm.core.ConversionStrategy.IN_PLACE)
-                    .withProvider(aws).journal(InMemoryJournal.create()).run();
+                    .withProvider(aws).withJournal(InMemoryJournal.create()).run();
 
             String rootVolume = ec2.describeInstances(b -> b.instanceIds(r.newInstanceId())).reservations().get(0)
                     .instances().get(0).blockDeviceMappings().stream().filter(m -> m.deviceName().equals("/dev/xvda"))

@@ -1,6 +1,7 @@
 package io.pv2hvm.aws;
 
 import io.pv2hvm.core.Migration;
+import io.pv2hvm.core.MigrationEvent;
 import io.pv2hvm.core.MigrationSpec;
 import io.pv2hvm.core.PlannedStep;
 import io.pv2hvm.core.StepFailedException;
@@ -78,11 +79,10 @@ class RollbackTest extends EmulatorTestBase {
                 .guestConversion(guest).build();
         List<String> warnings = new java.util.concurrent.CopyOnWriteArrayList<>();
         MigrationSpec spec = Migration.of(SOURCE).toHvm().preservingIps().withProvider(InjectedFailures.failingAfter(aws, failing))
-                .via(new EmulatedAws.FakeWorker()).journal(InMemoryJournal.create())
-                .onProgress(new io.pv2hvm.core.MigrationListener() {
-                    @Override
-                    public void warning(String migrationId, String step, String message) {
-                        warnings.add(message);
+                .withTransport(new EmulatedAws.FakeWorker()).withJournal(InMemoryJournal.create())
+                .withListener(event -> {
+                    if (event instanceof MigrationEvent.Warning warning) {
+                        warnings.add(warning.message());
                     }
                 });
 

@@ -134,7 +134,7 @@ class SameServerEndToEndTest extends EmulatorTestBase {
         };
 
         catchThrowableOfType(StepFailedException.class, () -> migration(SOURCE, SimulatedGuest.typical(), worker)
-                .preservingIps().withStep(Phase.CUTOVER, failsAtTheEnd).run());
+                .preservingIps().withStepAfter(Phase.CUTOVER, failsAtTheEnd).run());
 
         // the relaunch is new: a describe may not show it running yet
         Instance restored = settled(() -> ec2.describeInstances(b -> b.filters(

@@ -43,7 +43,7 @@ class SecretsTest extends EmulatorTestBase {
             start(EmulatedAws.world(EmulatedAws.webServer().userData(plain), EmulatedAws.pvImage()).build());
             failure = catchThrowableOfType(StepFailedException.class, () -> migration(EmulatedAws.SOURCE,
                     SimulatedGuest.typical(), new EmulatedAws.FakeWorker()).preservingIps()
-                    .withStep(Phase.CUTOVER, new Step() {
+                    .withStepAfter(Phase.CUTOVER, new Step() {
                         @Override
                         public String name() {
                             return "fail-late";

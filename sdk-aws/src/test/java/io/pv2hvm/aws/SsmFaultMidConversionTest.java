@@ -56,7 +56,7 @@ class SsmFaultMidConversionTest {
                     .workerInstanceProfile(EmulatedAws.WORKER_PROFILE).build();
 
             StepFailedException e = catchThrowableOfType(StepFailedException.class, () -> Migration.of(SOURCE).toHvm()
-                    .preservingIps().withProvider(aws).journal(InMemoryJournal.create()).run());
+                    .preservingIps().withProvider(aws).withJournal(InMemoryJournal.create()).run());
 
             assertThat(e).isNotNull();
             assertThat(e.step()).isEqualTo("convert-trial");

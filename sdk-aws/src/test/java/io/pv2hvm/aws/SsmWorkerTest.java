@@ -50,7 +50,7 @@ class SsmWorkerTest extends EmulatorTestBase {
     }
 
     private MigrationResult migrate(AwsSteps aws) {
-        return Migration.of(SOURCE).toHvm().preservingIps().withProvider(aws).journal(InMemoryJournal.create()).run();
+        return Migration.of(SOURCE).toHvm().preservingIps().withProvider(aws).withJournal(InMemoryJournal.create()).run();
     }
 
     private StepFailedException failedMigration(AwsSteps aws) {

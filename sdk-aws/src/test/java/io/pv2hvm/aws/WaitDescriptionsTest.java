@@ -1,6 +1,6 @@
 package io.pv2hvm.aws;
 
-import io.pv2hvm.core.MigrationListener;
+import io.pv2hvm.core.MigrationEvent;
 import io.pv2hvm.testkit.SimulatedGuest;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -30,15 +30,11 @@ class WaitDescriptionsTest extends EmulatorTestBase {
 
     @Test
     void waits_nameWhatTheyWaitFor_statusChecksCountUp_andSnapshotsCarryEc2sPercent() {
-        migration(SOURCE, SimulatedGuest.typical(), new EmulatedAws.FakeWorker()).onProgress(new MigrationListener() {
-            @Override
-            public void stepWaiting(String migrationId, String step, String what) {
-                waits.add(step + ": " + what);
-            }
-
-            @Override
-            public void stepProgress(String migrationId, String step, double percent, String detail) {
-                progress.add(Math.round(percent) + "|" + detail);
+        migration(SOURCE, SimulatedGuest.typical(), new EmulatedAws.FakeWorker()).withListener(event -> {
+            if (event instanceof MigrationEvent.StepWaiting waiting) {
+                waits.add(waiting.step() + ": " + waiting.what());
+            } else if (event instanceof MigrationEvent.StepProgress p) {
+                progress.add(Math.round(p.percent()) + "|" + p.detail());
             }
         }).run();
 

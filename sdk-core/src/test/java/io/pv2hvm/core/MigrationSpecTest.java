@@ -72,7 +72,7 @@ class MigrationSpecTest {
     void oldNames_setWhatTheNewNamesSet() {
         LocalTransport transport = LocalTransport.create();
         InMemoryJournal journal = InMemoryJournal.create();
-        MigrationListener listener = new MigrationListener() { };
+        MigrationListener listener = MigrationListener.none();
         RetryPolicy policy = RetryPolicy.none();
         MigrationSpec old = spec().via(transport).usingWorker("i-0aaaaaaa").retrying("convert", policy)
                 .journal(journal).onProgress(listener).withStep(Phase.CUTOVER, PlanFixtures.named("drain"));

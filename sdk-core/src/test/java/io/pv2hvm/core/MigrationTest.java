@@ -35,15 +35,15 @@ class MigrationTest {
 
     @Test
     void usingWorker_validatesTheWorkerId() {
-        assertThatThrownBy(() -> Migration.of("i-0123abcd").toHvm().usingWorker("worker-1"))
+        assertThatThrownBy(() -> Migration.of("i-0123abcd").toHvm().withWorker("worker-1"))
                 .isInstanceOf(InvalidSpecException.class).hasMessageContaining("worker instance id");
-        assertThat(Migration.of("i-0123abcd").toHvm().usingWorker("i-0aaaaaaa").worker().instanceId())
+        assertThat(Migration.of("i-0123abcd").toHvm().withWorker("i-0aaaaaaa").worker().instanceId())
                 .contains("i-0aaaaaaa");
     }
 
     @Test
     void withStep_rejectsNamesThatAreNotKebabCase() {
-        assertThatThrownBy(() -> Migration.of("i-0123abcd").toHvm().withStep(Phase.CUTOVER, PlanFixtures.named("Drain LB")))
+        assertThatThrownBy(() -> Migration.of("i-0123abcd").toHvm().withStepAfter(Phase.CUTOVER, PlanFixtures.named("Drain LB")))
                 .isInstanceOf(InvalidSpecException.class).hasMessageContaining("drain-load-balancer");
     }
 }

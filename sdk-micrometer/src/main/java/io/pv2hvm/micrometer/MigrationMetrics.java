@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
+import io.pv2hvm.core.MigrationEvent;
 import io.pv2hvm.core.MigrationListener;
 import io.pv2hvm.core.Phase;
 
@@ -55,13 +56,29 @@ final class MigrationMetrics implements MigrationListener {
     }
 
     @Override
-    public void migrationStarted(String migrationId) {
+    public void onEvent(MigrationEvent event) {
+        String id = event.migrationId();
+        if (event instanceof MigrationEvent.MigrationStarted) {
+            migrationStarted(id);
+        } else if (event instanceof MigrationEvent.MigrationFinished e) {
+            migrationFinished(id, e.failure().orElse(null));
+        } else if (event instanceof MigrationEvent.StepStarted e) {
+            stepStarted(id, e.step(), e.phase());
+        } else if (event instanceof MigrationEvent.StepFinished e) {
+            stepFinished(id, e.step(), e.took());
+        } else if (event instanceof MigrationEvent.StepFailed e) {
+            stepFailed(id, e.step(), e.cause());
+        } else if (event instanceof MigrationEvent.StepCompensated e) {
+            stepCompensated(id, e.step());
+        }
+    }
+
+    private void migrationStarted(String migrationId) {
         running.incrementAndGet();
         runs.put(migrationId, new RunState(nanoTime.getAsLong()));
     }
 
-    @Override
-    public void migrationFinished(String migrationId, Throwable error) {
+    private void migrationFinished(String migrationId, Throwable error) {
         RunState run = runs.remove(migrationId);
         if (run == null) {
             return; // a listener added after the start has nothing to close
@@ -80,8 +97,7 @@ final class MigrationMetrics implements MigrationListener {
                 .record(now - run.start, TimeUnit.NANOSECONDS);
     }
 
-    @Override
-    public void stepStarted(String migrationId, String step, Phase phase) {
+    private void stepStarted(String migrationId, String step, Phase phase) {
         phases.put(step, phase);
         RunState run = runs.get(migrationId);
         if (run == null) {
@@ -99,20 +115,17 @@ final class MigrationMetrics implements MigrationListener {
         }
     }
 
-    @Override
-    public void stepFinished(String migrationId, String step, Duration took) {
+    private void stepFinished(String migrationId, String step, Duration took) {
         stepEnded(migrationId, step, took.toNanos(), Pv2hvmMeters.SUCCEEDED);
     }
 
-    @Override
-    public void stepFailed(String migrationId, String step, Throwable cause) {
+    private void stepFailed(String migrationId, String step, Throwable cause) {
         RunState run = runs.get(migrationId);
         Long start = run == null ? null : run.stepStarts.get(step);
         stepEnded(migrationId, step, start == null ? 0 : nanoTime.getAsLong() - start, Pv2hvmMeters.FAILED);
     }
 
-    @Override
-    public void stepCompensated(String migrationId, String step) {
+    private void stepCompensated(String migrationId, String step) {
         Counter.builder(Pv2hvmMeters.STEP_COMPENSATIONS).description("pv2hvm steps rolled back")
                 .tags(withId(Tags.of(Pv2hvmMeters.STEP, step, Pv2hvmMeters.PHASE, phaseOf(step)), migrationId))
                 .register(registry).increment();

@@ -96,7 +96,7 @@ public final class Pv2hvmMetrics {
      * ({@code resilience4j.retry.calls}, tag {@code name=<step>}).
      */
     public MigrationSpec observe(MigrationSpec spec) {
-        return spec.onProgress(migrations).retryRegistry(retries);
+        return spec.withListener(migrations).withRetryRegistry(retries);
     }
 
     /**

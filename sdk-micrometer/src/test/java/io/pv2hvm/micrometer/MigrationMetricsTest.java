@@ -2,11 +2,14 @@ package io.pv2hvm.micrometer;
 
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.pv2hvm.core.MigrationEvent;
 import io.pv2hvm.core.MigrationException;
 import io.pv2hvm.core.Phase;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -22,7 +25,7 @@ class MigrationMetricsTest {
 
     @Test
     void aSucceedingMigration_timesEachStepByPhaseAndOutcome_andItsDowntimeWindowFromFirstToLastCutoverStep() {
-        metrics.migrationStarted(MIG);
+        metrics.onEvent(new MigrationEvent.MigrationStarted(MIG, Instant.EPOCH, false));
         assertThat(gauge(Pv2hvmMeters.MIGRATIONS_RUNNING)).isEqualTo(1);
         step("preflight", Phase.PREFLIGHT, 5);
         step("stop-source", Phase.CUTOVER, 20);
@@ -31,7 +34,7 @@ class MigrationMetricsTest {
         now.addAndGet(Duration.ofSeconds(7).toNanos()); // between steps: still inside the window
         step("confirm", Phase.CONFIRM, 4);
         assertThat(gauge(Pv2hvmMeters.MIGRATIONS_IN_DOWNTIME)).isZero();
-        metrics.migrationFinished(MIG, null);
+        metrics.onEvent(new MigrationEvent.MigrationFinished(MIG, Instant.EPOCH, Optional.empty()));
 
         assertThat(stepTimer("stop-source", "cutover", "succeeded").totalTime(TimeUnit.SECONDS)).isEqualTo(20);
         assertThat(stepTimer("preflight", "preflight", "succeeded").count()).isEqualTo(1);
@@ -48,16 +51,18 @@ class MigrationMetricsTest {
 
     @Test
     void aMigrationFailingInCutover_countsTheFailedStepAndCompensations_andItsWindowLastsThroughTheRollback() {
-        metrics.migrationStarted(MIG);
+        metrics.onEvent(new MigrationEvent.MigrationStarted(MIG, Instant.EPOCH, false));
         step("preflight", Phase.PREFLIGHT, 5);
         step("stop-source", Phase.CUTOVER, 20);
-        metrics.stepStarted(MIG, "launch-hvm-instance", Phase.CUTOVER);
+        metrics.onEvent(new MigrationEvent.StepStarted(MIG, Instant.EPOCH, "launch-hvm-instance", Phase.CUTOVER));
         now.addAndGet(Duration.ofSeconds(9).toNanos());
-        metrics.stepFailed(MIG, "launch-hvm-instance", new MigrationException("InsufficientInstanceCapacity", null, true));
-        metrics.stepCompensated(MIG, "stop-source");
-        metrics.stepCompensated(MIG, "preflight");
+        metrics.onEvent(new MigrationEvent.StepFailed(MIG, Instant.EPOCH, "launch-hvm-instance",
+                new MigrationException("InsufficientInstanceCapacity", null, true)));
+        metrics.onEvent(new MigrationEvent.StepCompensated(MIG, Instant.EPOCH, "stop-source"));
+        metrics.onEvent(new MigrationEvent.StepCompensated(MIG, Instant.EPOCH, "preflight"));
         now.addAndGet(Duration.ofSeconds(11).toNanos()); // the rollback restarts the source
-        metrics.migrationFinished(MIG, new MigrationException("failed", null, false));
+        metrics.onEvent(new MigrationEvent.MigrationFinished(MIG, Instant.EPOCH,
+                Optional.of(new MigrationException("failed", null, false))));
 
         assertThat(stepTimer("launch-hvm-instance", "cutover", "failed").totalTime(TimeUnit.SECONDS)).isEqualTo(9);
         assertThat(registry.get(Pv2hvmMeters.STEP_COMPENSATIONS).tags(Pv2hvmMeters.STEP, "stop-source",
@@ -73,10 +78,10 @@ class MigrationMetricsTest {
     @Test
     void migrationIdTags_areOptIn() {
         MigrationMetrics tagging = new MigrationMetrics(registry, true, now::get);
-        tagging.migrationStarted(MIG);
-        tagging.stepStarted(MIG, "stop-source", Phase.CUTOVER);
-        tagging.stepFinished(MIG, "stop-source", Duration.ofSeconds(3));
-        tagging.migrationFinished(MIG, null);
+        tagging.onEvent(new MigrationEvent.MigrationStarted(MIG, Instant.EPOCH, false));
+        tagging.onEvent(new MigrationEvent.StepStarted(MIG, Instant.EPOCH, "stop-source", Phase.CUTOVER));
+        tagging.onEvent(new MigrationEvent.StepFinished(MIG, Instant.EPOCH, "stop-source", Duration.ofSeconds(3)));
+        tagging.onEvent(new MigrationEvent.MigrationFinished(MIG, Instant.EPOCH, Optional.empty()));
 
         assertThat(registry.get(Pv2hvmMeters.STEP_DURATION).tag(Pv2hvmMeters.MIGRATION_ID, MIG).timer().count())
                 .isEqualTo(1);
@@ -86,18 +91,18 @@ class MigrationMetricsTest {
 
     @Test
     void twoMigrationsAtOnce_countTwoRunning() {
-        metrics.migrationStarted(MIG);
-        metrics.migrationStarted("mig-other");
+        metrics.onEvent(new MigrationEvent.MigrationStarted(MIG, Instant.EPOCH, false));
+        metrics.onEvent(new MigrationEvent.MigrationStarted("mig-other", Instant.EPOCH, false));
         assertThat(gauge(Pv2hvmMeters.MIGRATIONS_RUNNING)).isEqualTo(2);
-        metrics.migrationFinished("mig-other", null);
-        metrics.migrationFinished("mig-unknown", null);
+        metrics.onEvent(new MigrationEvent.MigrationFinished("mig-other", Instant.EPOCH, Optional.empty()));
+        metrics.onEvent(new MigrationEvent.MigrationFinished("mig-unknown", Instant.EPOCH, Optional.empty()));
         assertThat(gauge(Pv2hvmMeters.MIGRATIONS_RUNNING)).as("an end never started counts nothing").isEqualTo(1);
     }
 
     private void step(String name, Phase phase, long seconds) {
-        metrics.stepStarted(MIG, name, phase);
+        metrics.onEvent(new MigrationEvent.StepStarted(MIG, Instant.EPOCH, name, phase));
         now.addAndGet(Duration.ofSeconds(seconds).toNanos());
-        metrics.stepFinished(MIG, name, Duration.ofSeconds(seconds));
+        metrics.onEvent(new MigrationEvent.StepFinished(MIG, Instant.EPOCH, name, Duration.ofSeconds(seconds)));
     }
 
     private Timer stepTimer(String step, String phase, String outcome) {

@@ -50,7 +50,7 @@ import java.util.concurrent.TimeUnit;
  *
  * <pre>{@code
  * Journal journal = PostgresJournal.connect("jdbc:postgresql://db.internal/pv2hvm?user=pv2hvm"); // PGPASSWORD
- * Migration.of(id).toHvm().journal(journal).run();
+ * Migration.of(id).toHvm().withJournal(journal).run();
  * }</pre>
  */
 public final class PostgresJournal implements Journal {

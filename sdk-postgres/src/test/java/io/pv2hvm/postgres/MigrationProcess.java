@@ -39,7 +39,7 @@ public final class MigrationProcess {
         String migrationId = args[1];
         journal.read(migrationId); // connected, schema checked: what follows races only for the lease
         MigrationSpec spec = "resume".equals(args[3]) ? Migration.resume(migrationId, journal)
-                : Migration.of("i-0123456789abcdef0").toHvm().withMigrationId(migrationId).journal(journal);
+                : Migration.of("i-0123456789abcdef0").toHvm().withMigrationId(migrationId).withJournal(journal);
         say("ready");
         STDIN.readLine();
         try {

@@ -1,7 +1,7 @@
 package io.pv2hvm.samples.bench;
 
+import io.pv2hvm.core.MigrationEvent;
 import io.pv2hvm.core.MigrationListener;
-import io.pv2hvm.core.Phase;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -40,25 +40,20 @@ public final class FleetActivity implements MigrationListener {
     }
 
     @Override
-    public synchronized void stepStarted(String migrationId, String step, Phase phase) {
+    public void onEvent(MigrationEvent event) {
+        if (event instanceof MigrationEvent.StepStarted) {
+            started(event.migrationId());
+        } else if (event instanceof MigrationEvent.StepFinished
+                || event instanceof MigrationEvent.StepFailed
+                || event instanceof MigrationEvent.StepCompensated) {
+            ended(event.migrationId());
+        }
+    }
+
+    private synchronized void started(String migrationId) {
         Instant now = clock.instant();
         Interval run = runs.get(migrationId);
         runs.put(migrationId, new Interval(migrationId, run == null ? now : run.start(), now));
-    }
-
-    @Override
-    public void stepFinished(String migrationId, String step, Duration took) {
-        ended(migrationId);
-    }
-
-    @Override
-    public void stepFailed(String migrationId, String step, Throwable cause) {
-        ended(migrationId);
-    }
-
-    @Override
-    public void stepCompensated(String migrationId, String step) {
-        ended(migrationId);
     }
 
     /** Records that a call of {@code action} waited {@code waited} for a permit, ending now. */

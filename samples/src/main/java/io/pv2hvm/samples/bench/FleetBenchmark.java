@@ -64,7 +64,7 @@ public final class FleetBenchmark {
                     .guestConversion(SimulatedGuest.typical()).build();
             Footprint footprint = Footprint.start();
             FleetResult result = Migrations.fleet(world.instanceIds()).using(aws)
-                    .each(s -> s.preservingIps().journal(InMemoryJournal.create()).onProgress(activity).onProgress(steps))
+                    .each(s -> s.preservingIps().withJournal(InMemoryJournal.create()).withListener(activity).withListener(steps))
                     .maxConcurrent(maxConcurrent)
                     .rateLimits(Ec2RateLimits.documented().withTimeScale(timeScale).onWait(activity::waited))
                     .onEach(progress)

@@ -190,7 +190,7 @@ public final class MigrationBenchmark {
             AwsSteps aws = (dualBoot ? builder.sourceOverSsm() : builder).build();
             String root = rootVolume(ec2);
             MigrationResult r = Migration.of(BenchWorld.SOURCE).toHvm().preservingIps().withInstanceType("m5.large")
-                    .withStrategy(strategy).withProvider(aws).journal(InMemoryJournal.create())
+                    .withStrategy(strategy).withProvider(aws).withJournal(InMemoryJournal.create())
                     .withStepBefore(Phase.CUTOVER, new WorkloadWrites(emulator, root, s.changedMiB() << 20))
                     .run();
             List<Outcome.Step> path = r.timings().stream().filter(StepTiming::downtime)

@@ -1,9 +1,7 @@
 package io.pv2hvm.samples.bench;
 
+import io.pv2hvm.core.MigrationEvent;
 import io.pv2hvm.core.MigrationListener;
-import io.pv2hvm.core.Phase;
-
-import java.time.Duration;
 
 /**
  * The step each thread is running, as the migrations' listeners hear it (the engine tells its
@@ -17,23 +15,14 @@ public final class StepOfThread implements MigrationListener {
     private final ThreadLocal<String> current = new ThreadLocal<>();
 
     @Override
-    public void stepStarted(String migrationId, String step, Phase phase) {
-        current.set(step);
-    }
-
-    @Override
-    public void stepFinished(String migrationId, String step, Duration took) {
-        current.remove();
-    }
-
-    @Override
-    public void stepFailed(String migrationId, String step, Throwable cause) {
-        current.remove();
-    }
-
-    @Override
-    public void migrationFinished(String migrationId, Throwable error) {
-        current.remove();
+    public void onEvent(MigrationEvent event) {
+        if (event instanceof MigrationEvent.StepStarted started) {
+            current.set(started.step());
+        } else if (event instanceof MigrationEvent.StepFinished
+                || event instanceof MigrationEvent.StepFailed
+                || event instanceof MigrationEvent.MigrationFinished) {
+            current.remove();
+        }
     }
 
     /** The step the calling thread runs, or {@link #NONE}. */

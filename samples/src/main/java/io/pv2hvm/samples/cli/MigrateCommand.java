@@ -56,7 +56,7 @@ final class MigrateCommand implements java.util.concurrent.Callable<Integer> {
         MigrationSpec described = migration.spec(); // bad ids and options fail before any client is made
         report.validate();
         try (Ec2Client ec2 = provider.aws.ec2(); SsmClient ssm = provider.aws.ssm()) {
-            MigrationSpec spec = described.withProvider(provider.steps(ec2, ssm)).journal(journal.journal());
+            MigrationSpec spec = described.withProvider(provider.steps(ec2, ssm)).withJournal(journal.journal());
             if (!yes) {
                 out.print(spec.plan().toText());
                 confirm(out, "Migrate " + migration.instanceId + " now?");
@@ -64,7 +64,7 @@ final class MigrateCommand implements java.util.concurrent.Callable<Integer> {
             MigrationResult r;
             try (ProgressDisplay display = progress.display(this.spec.commandLine().getErr())) {
                 SignalCancellation signals = new SignalCancellation(this.spec.commandLine().getErr(), journal::resumeCommand);
-                r = report.run(spec.onProgress(display), "pv2hvm migrate " + migration.instanceId, provider.aws.apiCalls(),
+                r = report.run(spec.withListener(display), "pv2hvm migrate " + migration.instanceId, provider.aws.apiCalls(),
                         s -> signals.run(s, journal.journal()));
             }
             out.print(json ? r.toJson() + "\n" : r.toText());

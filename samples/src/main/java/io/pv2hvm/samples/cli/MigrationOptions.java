@@ -98,7 +98,7 @@ final class MigrationOptions {
             s = s.withStrategy(strategy);
         }
         if (worker != null) {
-            s = s.usingWorker(worker.startsWith("ami-") ? Worker.launchedFrom(worker) : Worker.existing(worker));
+            s = s.withWorker(worker.startsWith("ami-") ? Worker.launchedFrom(worker) : Worker.existing(worker));
         }
         if (healthCommand != null) {
             s = s.withHealthCommand(healthCommand);
@@ -133,6 +133,6 @@ final class MigrationOptions {
         if (worker == null || !worker.startsWith("i-")) {
             throw new UsageException("Over SSH the worker must be an existing instance: add --worker i-...");
         }
-        return s.via(SshOptions.transport(this, System.getenv(), System.console()));
+        return s.withTransport(SshOptions.transport(this, System.getenv(), System.console()));
     }
 }

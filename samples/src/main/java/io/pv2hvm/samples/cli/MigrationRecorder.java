@@ -1,5 +1,6 @@
 package io.pv2hvm.samples.cli;
 
+import io.pv2hvm.core.MigrationEvent;
 import io.pv2hvm.core.MigrationListener;
 import io.pv2hvm.core.Phase;
 import io.pv2hvm.core.Resource;
@@ -38,36 +39,48 @@ final class MigrationRecorder implements MigrationListener {
     }
 
     @Override
-    public synchronized void stepStarted(String migrationId, String step, Phase phase) {
+    public void onEvent(MigrationEvent event) {
+        String id = event.migrationId();
+        if (event instanceof MigrationEvent.StepStarted e) {
+            stepStarted(id, e.step(), e.phase());
+        } else if (event instanceof MigrationEvent.StepFinished e) {
+            stepFinished(id, e.step(), e.took());
+        } else if (event instanceof MigrationEvent.StepFailed e) {
+            stepFailed(id, e.step(), e.cause());
+        } else if (event instanceof MigrationEvent.StepCompensated e) {
+            stepCompensated(id, e.step());
+        } else if (event instanceof MigrationEvent.ResourceCreated e) {
+            resourceCreated(id, e.step(), e.resource());
+        } else if (event instanceof MigrationEvent.Warning e) {
+            warning(id, e.step(), e.message());
+        }
+    }
+
+    private synchronized void stepStarted(String migrationId, String step, Phase phase) {
         Instant now = clock.instant();
         spans.put(step, new Span(step, phase, now, now, Status.RUNNING));
     }
 
-    @Override
-    public synchronized void stepFinished(String migrationId, String step, Duration took) {
+    private synchronized void stepFinished(String migrationId, String step, Duration took) {
         end(step, Status.DONE);
     }
 
-    @Override
-    public synchronized void stepFailed(String migrationId, String step, Throwable cause) {
+    private synchronized void stepFailed(String migrationId, String step, Throwable cause) {
         end(step, Status.FAILED);
     }
 
-    @Override
-    public synchronized void stepCompensated(String migrationId, String step) {
+    private synchronized void stepCompensated(String migrationId, String step) {
         Span s = spans.get(step);
         if (s != null && s.status() == Status.DONE) {
             spans.put(step, new Span(s.step(), s.phase(), s.start(), s.end(), Status.ROLLED_BACK));
         }
     }
 
-    @Override
-    public synchronized void resourceCreated(String migrationId, String step, Resource resource) {
+    private synchronized void resourceCreated(String migrationId, String step, Resource resource) {
         created.add(new Created(step, resource));
     }
 
-    @Override
-    public synchronized void warning(String migrationId, String step, String message) {
+    private synchronized void warning(String migrationId, String step, String message) {
         warnings.add(step + ": " + message);
     }
 

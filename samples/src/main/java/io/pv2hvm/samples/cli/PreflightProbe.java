@@ -3,7 +3,7 @@ package io.pv2hvm.samples.cli;
 import io.pv2hvm.aws.AwsSteps;
 import io.pv2hvm.core.Blocker;
 import io.pv2hvm.core.Migration;
-import io.pv2hvm.core.MigrationListener;
+import io.pv2hvm.core.MigrationEvent;
 import io.pv2hvm.core.MigrationSpec;
 import io.pv2hvm.core.Phase;
 import io.pv2hvm.core.PreflightException;
@@ -42,11 +42,10 @@ final class PreflightProbe {
     static Finding of(String instanceId, AwsSteps aws, boolean preserveIps) {
         List<String> warnings = new CopyOnWriteArrayList<>();
         Recorder recorder = new Recorder();
-        MigrationSpec spec = Migration.of(instanceId).toHvm().withProvider(aws).journal(InMemoryJournal.create())
-                .withStep(Phase.PREFLIGHT, recorder).onProgress(new MigrationListener() {
-                    @Override
-                    public void warning(String migrationId, String step, String message) {
-                        warnings.add(message);
+        MigrationSpec spec = Migration.of(instanceId).toHvm().withProvider(aws).withJournal(InMemoryJournal.create())
+                .withStepAfter(Phase.PREFLIGHT, recorder).withListener(event -> {
+                    if (event instanceof MigrationEvent.Warning warning) {
+                        warnings.add(warning.message());
                     }
                 });
         if (preserveIps) {

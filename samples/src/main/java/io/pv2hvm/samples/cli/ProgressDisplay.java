@@ -1,5 +1,6 @@
 package io.pv2hvm.samples.cli;
 
+import io.pv2hvm.core.MigrationEvent;
 import io.pv2hvm.core.MigrationListener;
 import io.pv2hvm.core.Phase;
 import io.pv2hvm.core.Resource;
@@ -87,7 +88,28 @@ final class ProgressDisplay implements MigrationListener, AutoCloseable {
     }
 
     @Override
-    public synchronized void stepStarted(String migrationId, String step, Phase phase) {
+    public void onEvent(MigrationEvent event) {
+        String id = event.migrationId();
+        if (event instanceof MigrationEvent.StepStarted e) {
+            stepStarted(id, e.step(), e.phase());
+        } else if (event instanceof MigrationEvent.StepProgress e) {
+            stepProgress(id, e.step(), e.percent(), e.detail());
+        } else if (event instanceof MigrationEvent.StepWaiting e) {
+            stepWaiting(id, e.step(), e.what());
+        } else if (event instanceof MigrationEvent.StepFinished e) {
+            stepFinished(id, e.step(), e.took());
+        } else if (event instanceof MigrationEvent.StepFailed e) {
+            stepFailed(id, e.step(), e.cause());
+        } else if (event instanceof MigrationEvent.StepCompensated e) {
+            stepCompensated(id, e.step());
+        } else if (event instanceof MigrationEvent.ResourceCreated e) {
+            resourceCreated(id, e.step(), e.resource());
+        } else if (event instanceof MigrationEvent.Warning e) {
+            warning(id, e.step(), e.message());
+        }
+    }
+
+    private synchronized void stepStarted(String migrationId, String step, Phase phase) {
         Instant now = clock.instant();
         if (phase == Phase.CUTOVER && cutoverStarted == null) {
             cutoverStarted = now;
@@ -109,8 +131,7 @@ final class ProgressDisplay implements MigrationListener, AutoCloseable {
         running.put(step, r);
     }
 
-    @Override
-    public synchronized void stepProgress(String migrationId, String step, double percent, String detail) {
+    private synchronized void stepProgress(String migrationId, String step, double percent, String detail) {
         Running r = running.get(step);
         if (r != null) {
             r.percent = percent;
@@ -122,8 +143,7 @@ final class ProgressDisplay implements MigrationListener, AutoCloseable {
         }
     }
 
-    @Override
-    public synchronized void stepWaiting(String migrationId, String step, String what) {
+    private synchronized void stepWaiting(String migrationId, String step, String what) {
         Running r = running.get(step);
         if (r != null) {
             r.detail = what == null ? "" : what;
@@ -131,8 +151,7 @@ final class ProgressDisplay implements MigrationListener, AutoCloseable {
         }
     }
 
-    @Override
-    public synchronized void stepFinished(String migrationId, String step, Duration took) {
+    private synchronized void stepFinished(String migrationId, String step, Duration took) {
         Running r = running.remove(step);
         if (r != null && r.bar != null) {
             r.bar.stepTo(100);
@@ -143,8 +162,7 @@ final class ProgressDisplay implements MigrationListener, AutoCloseable {
         }
     }
 
-    @Override
-    public synchronized void stepFailed(String migrationId, String step, Throwable cause) {
+    private synchronized void stepFailed(String migrationId, String step, Throwable cause) {
         Running r = running.remove(step);
         if (r != null && r.bar != null) {
             r.bar.setExtraMessage("FAILED");
@@ -155,22 +173,19 @@ final class ProgressDisplay implements MigrationListener, AutoCloseable {
         }
     }
 
-    @Override
-    public void stepCompensated(String migrationId, String step) {
+    private void stepCompensated(String migrationId, String step) {
         if (style != ProgressStyle.NONE) {
             line("         " + step + " rolled back");
         }
     }
 
-    @Override
-    public void resourceCreated(String migrationId, String step, Resource resource) {
+    private void resourceCreated(String migrationId, String step, Resource resource) {
         if (style == ProgressStyle.PLAIN) {
             line("         " + step + " created " + resource);
         }
     }
 
-    @Override
-    public synchronized void warning(String migrationId, String step, String message) {
+    private synchronized void warning(String migrationId, String step, String message) {
         line((running.values().stream().anyMatch(r -> r.bar != null) ? "\n" : "") + "warning: " + step + ": "
                 + message); // not on a bar's line
     }

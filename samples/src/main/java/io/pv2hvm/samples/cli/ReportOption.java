@@ -53,7 +53,7 @@ final class ReportOption {
         MigrationRecorder recorder = new MigrationRecorder(Clock.systemUTC());
         MigrationResult result;
         try {
-            result = runner.apply(spec.onProgress(recorder));
+            result = runner.apply(spec.withListener(recorder));
         } catch (RuntimeException e) {
             write(HtmlReport.migration(title, recorder, calls.calls(), null, e));
             throw e;

@@ -61,7 +61,7 @@ final class ResumeCommand implements java.util.concurrent.Callable<Integer> {
         try (Ec2Client ec2 = provider.aws.ec2(); SsmClient ssm = provider.aws.ssm();
              ProgressDisplay display = progress.display(spec.commandLine().getErr())) {
             SignalCancellation signals = new SignalCancellation(spec.commandLine().getErr(), journal::resumeCommand);
-            MigrationResult r = report.run(resumed.withProvider(provider.steps(ec2, ssm)).onProgress(display),
+            MigrationResult r = report.run(resumed.withProvider(provider.steps(ec2, ssm)).withListener(display),
                     "pv2hvm resume " + migrationId, provider.aws.apiCalls(), s -> signals.run(s, journal.journal()));
             spec.commandLine().getOut().print(json ? r.toJson() + "\n" : r.toText());
             spec.commandLine().getOut().flush();

@@ -92,7 +92,7 @@ final class SandboxCommand implements java.util.concurrent.Callable<Integer> {
             }
             Instance before = instance(sandbox, SandboxWorld.SOURCE);
             MigrationSpec migration = sandbox.migration().preservingIps().withInstanceType(instanceType)
-                    .onProgress(display);
+                    .withListener(display);
             MigrationResult r = report.run(migration, "pv2hvm sandbox: " + SandboxWorld.SOURCE + " to " + instanceType,
                     sandbox.apiCalls());
             Instance after = instance(sandbox, r.newInstanceId());

@@ -1,7 +1,7 @@
 package io.pv2hvm.samples.cli;
 
+import io.pv2hvm.core.MigrationEvent;
 import io.pv2hvm.core.MigrationFuture;
-import io.pv2hvm.core.MigrationListener;
 import io.pv2hvm.core.MigrationResult;
 import io.pv2hvm.core.MigrationSpec;
 import io.pv2hvm.core.Phase;
@@ -50,12 +50,11 @@ final class SignalCancellation {
      */
     MigrationResult run(MigrationSpec spec, Journal journal) {
         spec.migrationId().ifPresent(migrationId::set);
-        MigrationFuture future = spec.onProgress(new MigrationListener() {
-            @Override
-            public void stepStarted(String id, String step, Phase phase) {
-                migrationId.set(id);
-                currentStep.set(step);
-                currentPhase.set(phase);
+        MigrationFuture future = spec.withListener(event -> {
+            if (event instanceof MigrationEvent.StepStarted started) {
+                migrationId.set(started.migrationId());
+                currentStep.set(started.step());
+                currentPhase.set(started.phase());
             }
         }).runAsync();
         SignalHandler handler = signal -> onSignal(signal.getName(), future, journal);

@@ -96,7 +96,7 @@ public final class PrometheusFleet implements AutoCloseable {
                     .workerInstanceProfile(SandboxWorld.WORKER_PROFILE)
                     .guestConversion(SimulatedGuest.typical()).build();
             return metrics.observe(Migrations.fleet(world.instanceIds()).using(aws)
-                            .each(s -> shape.apply(s.journal(InMemoryJournal.create()))))
+                            .each(s -> shape.apply(s.withJournal(InMemoryJournal.create()))))
                     .rateLimits(metrics.observe(Ec2RateLimits.documented().withTimeScale(timeScale)))
                     .maxConcurrent(maxConcurrent)
                     .run();

@@ -1,5 +1,6 @@
 package io.pv2hvm.samples.sandbox;
 
+import io.pv2hvm.core.MigrationEvent;
 import io.pv2hvm.core.MigrationListener;
 import io.pv2hvm.core.Phase;
 import io.pv2hvm.testkit.spi.BootHook;
@@ -9,7 +10,6 @@ import software.amazon.awssdk.core.interceptor.ExecutionAttribute;
 import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -84,19 +84,18 @@ public final class LocalWork implements MigrationListener {
     }
 
     @Override
-    public synchronized void stepStarted(String migrationId, String step, Phase phase) {
-        if (phase == Phase.CUTOVER) {
-            cutoverSteps.add(step);
-            if (windowStart < 0) {
-                windowStart = System.nanoTime();
+    public synchronized void onEvent(MigrationEvent event) {
+        if (event instanceof MigrationEvent.StepStarted started) {
+            if (started.phase() == Phase.CUTOVER) {
+                cutoverSteps.add(started.step());
+                if (windowStart < 0) {
+                    windowStart = System.nanoTime();
+                }
             }
-        }
-    }
-
-    @Override
-    public synchronized void stepFinished(String migrationId, String step, Duration took) {
-        if (cutoverSteps.contains(step)) {
-            windowEnd = System.nanoTime();
+        } else if (event instanceof MigrationEvent.StepFinished finished) {
+            if (cutoverSteps.contains(finished.step())) {
+                windowEnd = System.nanoTime();
+            }
         }
     }
 

@@ -210,8 +210,8 @@ public final class Sandbox implements AutoCloseable {
 
     /** A migration of the sandbox's PV web server, journaled in memory; refine it, then plan or run. */
     public MigrationSpec migration() {
-        return Migration.of(SandboxWorld.SOURCE).toHvm().withProvider(steps).journal(InMemoryJournal.create())
-                .onProgress(localWork);
+        return Migration.of(SandboxWorld.SOURCE).toHvm().withProvider(steps).withJournal(InMemoryJournal.create())
+                .withListener(localWork);
     }
 
     /**

@@ -17,7 +17,7 @@ import java.util.Objects;
  * <pre>{@code
  * Migration.of(id).toHvm().preservingIps()
  *         .withStepBefore(Phase.CUTOVER, new DrainFromLoadBalancer(targetGroup))
- *         .withStep(Phase.CUTOVER, new RejoinLoadBalancer(targetGroup)) // at the end of CUTOVER
+ *         .withStepAfter(Phase.CUTOVER, new RejoinLoadBalancer(targetGroup)) // at the end of CUTOVER
  *         .run();
  * }</pre>
  */

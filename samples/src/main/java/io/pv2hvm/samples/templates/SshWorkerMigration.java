@@ -28,7 +28,7 @@ public final class SshWorkerMigration {
                                      Path knownHosts, AwsSteps aws) {
         SshTransport ssh = SshTransport.builder().host(host).user(user).key(SshKey.fromFile(key))
                 .hostKeys(HostKeyPolicy.knownHosts(knownHosts)).build();
-        return Migration.of(sourceId).toHvm().preservingIps().usingWorker(workerId).via(ssh).withProvider(aws);
+        return Migration.of(sourceId).toHvm().preservingIps().withWorker(workerId).withTransport(ssh).withProvider(aws);
     }
 
     /** Arguments: source id, worker id, worker host, user, private key file, known_hosts file. */

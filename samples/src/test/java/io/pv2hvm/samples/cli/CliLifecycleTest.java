@@ -253,7 +253,7 @@ class CliLifecycleTest {
                 Double.parseDouble(SCALE))).guestConversion(SimulatedGuest.typical())
                 .workerInstanceProfile(SandboxWorld.WORKER_PROFILE).build();
         assertThatThrownBy(() -> shape.apply(Migration.of(SandboxWorld.SOURCE).toHvm().withMigrationId(MIGRATION)
-                .withProvider(aws).journal(FileJournal.in(journalDir))).withStep(Phase.CONVERT, dies()).run())
+                .withProvider(aws).withJournal(FileJournal.in(journalDir))).withStepAfter(Phase.CONVERT, dies()).run())
                 .isInstanceOf(OutOfMemoryError.class);
     }
 

@@ -186,8 +186,8 @@ class CommandsAgainstEmulatorTest {
                     Double.parseDouble(SCALE))).guestConversion(io.pv2hvm.testkit.SimulatedGuest.typical())
                     .workerInstanceProfile(SandboxWorld.WORKER_PROFILE).build();
             assertThatThrownBy(() -> Migration.of(SandboxWorld.SOURCE).toHvm().withInstanceType("m5.large")
-                    .withMigrationId("mig-crashed").withProvider(aws).journal(journal)
-                    .withStep(Phase.CONVERT, dies()).run()).isInstanceOf(OutOfMemoryError.class);
+                    .withMigrationId("mig-crashed").withProvider(aws).withJournal(journal)
+                    .withStepAfter(Phase.CONVERT, dies()).run()).isInstanceOf(OutOfMemoryError.class);
         }
 
         Cli.Run run = cli("resume", "mig-crashed", "--simulate-guest", "--worker-profile", SandboxWorld.WORKER_PROFILE, "--journal-dir", journalDir.toString(),
@@ -269,8 +269,8 @@ class CommandsAgainstEmulatorTest {
                     Double.parseDouble(SCALE))).guestConversion(io.pv2hvm.testkit.SimulatedGuest.typical())
                     .workerInstanceProfile(SandboxWorld.WORKER_PROFILE).build();
             assertThatThrownBy(() -> Migration.of(SandboxWorld.SOURCE).toHvm().withProvider(aws)
-                    .withMigrationId("mig-elsewhere").journal(InMemoryJournal.create())
-                    .withStep(Phase.PREPARE, dies()).run())
+                    .withMigrationId("mig-elsewhere").withJournal(InMemoryJournal.create())
+                    .withStepAfter(Phase.PREPARE, dies()).run())
                     .isInstanceOf(OutOfMemoryError.class);
         }
         assertThat(workers()).hasSize(1);

@@ -128,7 +128,7 @@ class DualBootOverSshTest {
                 }).build();
 
         MigrationResult r = Migration.of(SandboxWorld.SOURCE).toHvm().preservingIps()
-                .withStrategy(ConversionStrategy.DUAL_BOOT).withProvider(aws).journal(InMemoryJournal.create()).run();
+                .withStrategy(ConversionStrategy.DUAL_BOOT).withProvider(aws).withJournal(InMemoryJournal.create()).run();
 
         assertThat(r.newInstanceId()).isNotBlank();
         assertThat(guest.liveChanges()).isEqualTo(1);

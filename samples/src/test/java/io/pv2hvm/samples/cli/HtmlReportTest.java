@@ -1,6 +1,7 @@
 package io.pv2hvm.samples.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.pv2hvm.core.MigrationEvent;
 import io.pv2hvm.core.MigrationResult;
 import io.pv2hvm.core.Phase;
 import io.pv2hvm.core.Resource;
@@ -141,14 +142,14 @@ class HtmlReportTest {
         MutableClock clock = new MutableClock();
         FleetActivity activity = new FleetActivity(clock);
         Instant t0 = clock.now;
-        activity.stepStarted("m1", "preflight", Phase.PREFLIGHT);
+        activity.onEvent(new MigrationEvent.StepStarted("m1", Instant.EPOCH, "preflight", Phase.PREFLIGHT));
         clock.now = t0.plusSeconds(10);
-        activity.stepStarted("m2", "preflight", Phase.PREFLIGHT);
+        activity.onEvent(new MigrationEvent.StepStarted("m2", Instant.EPOCH, "preflight", Phase.PREFLIGHT));
         activity.waited("RunInstances", Duration.ofSeconds(3));
         activity.waited("DescribeInstances", Duration.ofNanos(200_000)); // a free permit: not a wait worth counting
         clock.now = t0.plusSeconds(20);
-        activity.stepFinished("m1", "cleanup", Duration.ofSeconds(1));
-        activity.stepFinished("m2", "cleanup", Duration.ofSeconds(1));
+        activity.onEvent(new MigrationEvent.StepFinished("m1", Instant.EPOCH, "cleanup", Duration.ofSeconds(1)));
+        activity.onEvent(new MigrationEvent.StepFinished("m2", Instant.EPOCH, "cleanup", Duration.ofSeconds(1)));
         FleetBenchmark.Report report = new FleetBenchmark.Report(new FleetResult(List.of(), Duration.ofSeconds(20), 2, 2),
                 1, 0, 0, new Footprint.Measured(0, 0, 0, Duration.ZERO),
                 List.of(new ApiCallLog.Call(t0.plusSeconds(1), "DescribeInstances"),
@@ -173,14 +174,14 @@ class HtmlReportTest {
         MutableClock clock = new MutableClock();
         MigrationRecorder rec = new MigrationRecorder(clock);
         String nasty = "<script>alert('x')</script> & \"quoted\"";
-        rec.stepStarted("m", "preflight", Phase.PREFLIGHT);
+        rec.onEvent(new MigrationEvent.StepStarted("m", Instant.EPOCH, "preflight", Phase.PREFLIGHT));
         clock.now = clock.now.plusSeconds(2);
-        rec.stepFinished("m", "preflight", Duration.ofSeconds(2));
-        rec.stepStarted("m", "stop-source", Phase.CUTOVER);
-        rec.resourceCreated("m", "stop-source", new Resource("volume", "vol-1", nasty));
-        rec.warning("m", "stop-source", nasty);
+        rec.onEvent(new MigrationEvent.StepFinished("m", Instant.EPOCH, "preflight", Duration.ofSeconds(2)));
+        rec.onEvent(new MigrationEvent.StepStarted("m", Instant.EPOCH, "stop-source", Phase.CUTOVER));
+        rec.onEvent(new MigrationEvent.ResourceCreated("m", Instant.EPOCH, "stop-source", new Resource("volume", "vol-1", nasty)));
+        rec.onEvent(new MigrationEvent.Warning("m", Instant.EPOCH, "stop-source", nasty));
         clock.now = clock.now.plusSeconds(30);
-        rec.stepFailed("m", "stop-source", new IllegalStateException(nasty));
+        rec.onEvent(new MigrationEvent.StepFailed("m", Instant.EPOCH, "stop-source", new IllegalStateException(nasty)));
 
         String html = HtmlReport.migration("title " + nasty, rec, List.of(new ApiCallLog.Call(clock.now.minusSeconds(3),
                 nasty)), null, new IllegalStateException(nasty));
@@ -196,11 +197,11 @@ class HtmlReportTest {
     void aSuccessfulResult_marksKeptAndDeletedResources() throws Exception {
         MutableClock clock = new MutableClock();
         MigrationRecorder rec = new MigrationRecorder(clock);
-        rec.stepStarted("m", "register-image", Phase.REGISTER);
-        rec.resourceCreated("m", "register-image", new Resource("image", "ami-keep", "new-image"));
-        rec.resourceCreated("m", "register-image", new Resource("volume", "vol-temp", "scratch"));
+        rec.onEvent(new MigrationEvent.StepStarted("m", Instant.EPOCH, "register-image", Phase.REGISTER));
+        rec.onEvent(new MigrationEvent.ResourceCreated("m", Instant.EPOCH, "register-image", new Resource("image", "ami-keep", "new-image")));
+        rec.onEvent(new MigrationEvent.ResourceCreated("m", Instant.EPOCH, "register-image", new Resource("volume", "vol-temp", "scratch")));
         clock.now = clock.now.plusSeconds(5);
-        rec.stepFinished("m", "register-image", Duration.ofSeconds(5));
+        rec.onEvent(new MigrationEvent.StepFinished("m", Instant.EPOCH, "register-image", Duration.ofSeconds(5)));
         MigrationResult result = new MigrationResult("m", "i-0123456789abcdef0", "i-0fedcba9876543210", "ami-keep",
                 null, List.of(), List.of(), List.of(new StepTiming("register-image", Phase.REGISTER,
                 Duration.ofSeconds(5), false, false)), Duration.ofSeconds(5), Duration.ZERO, List.of(),

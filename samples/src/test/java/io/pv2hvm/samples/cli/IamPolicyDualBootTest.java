@@ -48,7 +48,7 @@ class IamPolicyDualBootTest {
                     .workerInstanceProfile(SandboxWorld.WORKER_PROFILE).guestConversion(guest).sourceOverSsm().build();
 
             MigrationResult r = Migration.of(SandboxWorld.SOURCE).toHvm().withProvider(aws)
-                    .journal(InMemoryJournal.create()).preservingIps().withStrategy(ConversionStrategy.DUAL_BOOT).run();
+                    .withJournal(InMemoryJournal.create()).preservingIps().withStrategy(ConversionStrategy.DUAL_BOOT).run();
 
             assertThat(r.newInstanceId()).isNotBlank();
             assertThat(guest.liveChanges()).isEqualTo(1);

@@ -68,7 +68,7 @@ class IamPolicyTest {
         scenarioName = "sweep of a crashed run";
         scenario(s -> {
             InMemoryJournal journal = InMemoryJournal.create();
-            assertThatThrownBy(() -> s.migration().journal(journal).withMigrationId("mig-iam-crashed").withStep(Phase.PREPARE, step("process-dies", () -> {
+            assertThatThrownBy(() -> s.migration().withJournal(journal).withMigrationId("mig-iam-crashed").withStepAfter(Phase.PREPARE, step("process-dies", () -> {
                 throw new OutOfMemoryError("simulated death of the JVM");
             })).run()).isInstanceOf(OutOfMemoryError.class);
             assertThat(Migrations.sweep(s.ec2(), InMemoryJournal.create(), Set.of("mig-iam-crashed"), false,
@@ -276,7 +276,7 @@ class IamPolicyTest {
     }
 
     private static MigrationSpec failingAtEndOfCutover(MigrationSpec spec) {
-        return spec.withStep(Phase.CUTOVER, step("fail-after-cutover", () -> {
+        return spec.withStepAfter(Phase.CUTOVER, step("fail-after-cutover", () -> {
             throw new IllegalStateException("injected failure after cutover");
         }));
     }

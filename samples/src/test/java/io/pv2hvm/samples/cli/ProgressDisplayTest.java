@@ -1,5 +1,6 @@
 package io.pv2hvm.samples.cli;
 
+import io.pv2hvm.core.MigrationEvent;
 import io.pv2hvm.core.Phase;
 import org.junit.jupiter.api.Test;
 
@@ -54,9 +55,9 @@ class ProgressDisplayTest {
 
     @Test
     void aWait_isNamedAtOnce_thenTicksEveryHeartbeatWithoutEvents() {
-        display.stepStarted("m", "verify-trial-instance", Phase.VERIFY);
+        display.onEvent(new MigrationEvent.StepStarted("m", Instant.EPOCH, "verify-trial-instance", Phase.VERIFY));
         clock.advance(Duration.ofSeconds(3));
-        display.stepWaiting("m", "verify-trial-instance", "trial i-0abc status checks 0/2");
+        display.onEvent(new MigrationEvent.StepWaiting("m", Instant.EPOCH, "verify-trial-instance", "trial i-0abc status checks 0/2"));
         assertThat(lastLine()).contains("trial i-0abc status checks 0/2 · 0:00:03");
 
         int before = lines().size();
@@ -73,10 +74,10 @@ class ProgressDisplayTest {
 
     @Test
     void aChangedDetail_isPrinted_butNotMoreOftenThanTheMinimumGap() {
-        display.stepStarted("m", "snapshot-root", Phase.PREPARE);
-        display.stepProgress("m", "snapshot-root", 10, "snapshot snap-1 10%");
+        display.onEvent(new MigrationEvent.StepStarted("m", Instant.EPOCH, "snapshot-root", Phase.PREPARE));
+        display.onEvent(new MigrationEvent.StepProgress("m", Instant.EPOCH, "snapshot-root", 10, "snapshot snap-1 10%"));
         int before = lines().size();
-        display.stepProgress("m", "snapshot-root", 11, "snapshot snap-1 11%");
+        display.onEvent(new MigrationEvent.StepProgress("m", Instant.EPOCH, "snapshot-root", 11, "snapshot snap-1 11%"));
         assertThat(lines()).as("within the minimum gap").hasSize(before);
         clock.advance(ProgressDisplay.MIN_GAP);
         display.tick();
@@ -86,30 +87,30 @@ class ProgressDisplayTest {
 
     @Test
     void aNewWaitOrState_isPrintedAtOnce() {
-        display.stepStarted("m", "verify-trial-instance", Phase.VERIFY);
-        display.stepWaiting("m", "verify-trial-instance", "instance i-0abc to be running");
-        display.stepWaiting("m", "verify-trial-instance", "trial i-0abc status checks 1/2");
+        display.onEvent(new MigrationEvent.StepStarted("m", Instant.EPOCH, "verify-trial-instance", Phase.VERIFY));
+        display.onEvent(new MigrationEvent.StepWaiting("m", Instant.EPOCH, "verify-trial-instance", "instance i-0abc to be running"));
+        display.onEvent(new MigrationEvent.StepWaiting("m", Instant.EPOCH, "verify-trial-instance", "trial i-0abc status checks 1/2"));
         assertThat(lastLine()).contains("trial i-0abc status checks 1/2 · 0:00:00");
         int before = lines().size();
-        display.stepWaiting("m", "verify-trial-instance", "trial i-0abc status checks 1/2");
+        display.onEvent(new MigrationEvent.StepWaiting("m", Instant.EPOCH, "verify-trial-instance", "trial i-0abc status checks 1/2"));
         assertThat(lines()).as("the same state again: no line").hasSize(before);
     }
 
     @Test
     void duringCutover_theDowntimeSoFarCountsFromTheFirstCutoverStep() {
-        display.stepStarted("m", "stop-source", Phase.CUTOVER);
+        display.onEvent(new MigrationEvent.StepStarted("m", Instant.EPOCH, "stop-source", Phase.CUTOVER));
         clock.advance(Duration.ofSeconds(40));
-        display.stepFinished("m", "stop-source", Duration.ofSeconds(40));
-        display.stepStarted("m", "launch-hvm-instance", Phase.CUTOVER);
+        display.onEvent(new MigrationEvent.StepFinished("m", Instant.EPOCH, "stop-source", Duration.ofSeconds(40)));
+        display.onEvent(new MigrationEvent.StepStarted("m", Instant.EPOCH, "launch-hvm-instance", Phase.CUTOVER));
         clock.advance(Duration.ofSeconds(5));
-        display.stepWaiting("m", "launch-hvm-instance", "instance i-0new to be running");
+        display.onEvent(new MigrationEvent.StepWaiting("m", Instant.EPOCH, "launch-hvm-instance", "instance i-0new to be running"));
         assertThat(lastLine())
                 .contains("instance i-0new to be running · 0:00:05 · downtime so far 0:00:45");
 
-        display.stepFinished("m", "launch-hvm-instance", Duration.ofSeconds(5));
-        display.stepStarted("m", "confirm", Phase.CONFIRM);
+        display.onEvent(new MigrationEvent.StepFinished("m", Instant.EPOCH, "launch-hvm-instance", Duration.ofSeconds(5)));
+        display.onEvent(new MigrationEvent.StepStarted("m", Instant.EPOCH, "confirm", Phase.CONFIRM));
         clock.advance(Duration.ofSeconds(3));
-        display.stepWaiting("m", "confirm", "status checks");
+        display.onEvent(new MigrationEvent.StepWaiting("m", Instant.EPOCH, "confirm", "status checks"));
         assertThat(lastLine()).endsWith("status checks · 0:00:03");
     }
 

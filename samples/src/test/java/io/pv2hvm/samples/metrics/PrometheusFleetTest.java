@@ -55,7 +55,7 @@ class PrometheusFleetTest {
             };
 
             FleetResult r = sample.run(INSTANCES, MAX_CONCURRENT, TIME_SCALE,
-                    (MigrationSpec s) -> s.preservingIps().withStep(Phase.CONFIRM, scrapeInside));
+                    (MigrationSpec s) -> s.preservingIps().withStepAfter(Phase.CONFIRM, scrapeInside));
             assertThat(r.allSucceeded()).as("%s", r.failed()).isTrue();
 
             List<Sample> metrics = scrape(sample.endpoint());

@@ -3,6 +3,7 @@ package io.pv2hvm.samples.templates;
 import io.pv2hvm.aws.AwsSteps;
 import io.pv2hvm.aws.FleetResult;
 import io.pv2hvm.core.Migration;
+import io.pv2hvm.core.MigrationEvent;
 import io.pv2hvm.core.MigrationFacts;
 import io.pv2hvm.core.MigrationListener;
 import io.pv2hvm.core.MigrationResult;
@@ -80,13 +81,13 @@ class TemplatesTest {
     }
 
     private MigrationSpec migration(String id) {
-        return Migration.of(id).toHvm().preservingIps().withProvider(aws).journal(InMemoryJournal.create());
+        return Migration.of(id).toHvm().preservingIps().withProvider(aws).withJournal(InMemoryJournal.create());
     }
 
     @Test
     void fleet_migratesEveryReadyInstanceTwoAtATime_andReportsTheBlockedOne() {
         FleetResult r = FleetMigration.migrate(List.of(SandboxWorld.SOURCE, SECOND, PROTECTED), 2, aws,
-                s -> s.preservingIps().journal(InMemoryJournal.create()));
+                s -> s.preservingIps().withJournal(InMemoryJournal.create()));
         Map<String, FleetResult.Outcome> outcomes = r.outcomes().stream()
                 .collect(Collectors.toMap(FleetResult.Outcome::instanceId, o -> o));
 
@@ -109,7 +110,7 @@ class TemplatesTest {
         RecordingMembership lb = new RecordingMembership();
 
         MigrationResult r = migration(SandboxWorld.SOURCE).withStepBefore(Phase.CUTOVER, new DrainFromLoadBalancer(lb))
-                .withStep(Phase.CUTOVER, new RejoinLoadBalancer(lb)).run();
+                .withStepAfter(Phase.CUTOVER, new RejoinLoadBalancer(lb)).run();
 
         assertThat(lb.events).containsExactly("deregister " + SandboxWorld.SOURCE, "register " + r.newInstanceId());
         assertThat(r.timings()).extracting(t -> t.step()).containsSubsequence("verify-trial-instance",
@@ -122,9 +123,9 @@ class TemplatesTest {
         List<String> warnings = new CopyOnWriteArrayList<>();
 
         StepFailedException e = catchThrowableOfType(StepFailedException.class, () -> migration(SandboxWorld.SOURCE)
-                .onProgress(warningsInto(warnings))
+                .withListener(warningsInto(warnings))
                 .withStepBefore(Phase.CUTOVER, new DrainFromLoadBalancer(lb))
-                .withStep(Phase.CUTOVER, new RejoinLoadBalancer(lb)).withStep(Phase.CUTOVER, failing("smoke-test"))
+                .withStepAfter(Phase.CUTOVER, new RejoinLoadBalancer(lb)).withStepAfter(Phase.CUTOVER, failing("smoke-test"))
                 .run());
 
         assertThat(e.step()).isEqualTo("smoke-test");
@@ -148,7 +149,7 @@ class TemplatesTest {
         StepFailedException e = catchThrowableOfType(StepFailedException.class, () -> migration(SandboxWorld.SOURCE)
                 .withStepBefore(Phase.CUTOVER, new DrainFromLoadBalancer(lb))
                 .withStepBefore(Phase.CUTOVER, failing("pre-stop-check"))
-                .withStep(Phase.CUTOVER, new RejoinLoadBalancer(lb)).run());
+                .withStepAfter(Phase.CUTOVER, new RejoinLoadBalancer(lb)).run());
 
         assertThat(e.step()).isEqualTo("pre-stop-check");
         assertThat(e.rolledBack()).contains("drain-from-load-balancer").doesNotContain("terminate-source");
@@ -177,7 +178,7 @@ class TemplatesTest {
         };
 
         catchThrowableOfType(StepFailedException.class, () -> migration(SandboxWorld.SOURCE)
-                .withStepBefore(Phase.CUTOVER, witness).withStep(Phase.CUTOVER, failing("smoke-test")).run());
+                .withStepBefore(Phase.CUTOVER, witness).withStepAfter(Phase.CUTOVER, failing("smoke-test")).run());
 
         String relaunched = onlyRunningInstanceAt(SandboxWorld.SOURCE_IP).instanceId();
         assertThat(relaunched).isNotEqualTo(SandboxWorld.SOURCE);
@@ -199,10 +200,9 @@ class TemplatesTest {
     }
 
     private static MigrationListener warningsInto(List<String> warnings) {
-        return new MigrationListener() {
-            @Override
-            public void warning(String migrationId, String step, String message) {
-                warnings.add(message);
+        return event -> {
+            if (event instanceof MigrationEvent.Warning warning) {
+                warnings.add(warning.message());
             }
         };
     }

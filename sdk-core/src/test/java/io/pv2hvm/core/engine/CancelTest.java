@@ -32,7 +32,7 @@ class CancelTest {
         InMemoryJournal journal = InMemoryJournal.create();
 
         MigrationFuture future = Migration.of("i-0123456789abcdef0").toHvm().withMigrationId(MIGRATION)
-                .journal(journal).withProvider(rec.onePerPhase()).runAsync();
+                .withJournal(journal).withProvider(rec.onePerPhase()).runAsync();
         assertThat(waiting.await(10, TimeUnit.SECONDS)).isTrue();
         future.cancel(true);
         future.stopped().get(10, TimeUnit.SECONDS);
@@ -57,7 +57,7 @@ class CancelTest {
         InMemoryJournal journal = InMemoryJournal.create();
 
         MigrationFuture future = Migration.of("i-0123456789abcdef0").toHvm().withMigrationId(MIGRATION)
-                .journal(journal).withProvider(rec.onePerPhase()).runAsync();
+                .withJournal(journal).withProvider(rec.onePerPhase()).runAsync();
         assertThat(waiting.await(10, TimeUnit.SECONDS)).isTrue();
         future.cancel(true);
         future.stopped().get(10, TimeUnit.SECONDS);
@@ -82,7 +82,7 @@ class CancelTest {
         });
 
         MigrationFuture future = Migration.of("i-0123456789abcdef0").toHvm().withMigrationId(MIGRATION)
-                .journal(InMemoryJournal.create()).withProvider(rec.onePerPhase()).runAsync();
+                .withJournal(InMemoryJournal.create()).withProvider(rec.onePerPhase()).runAsync();
         assertThat(inConvert.await(10, TimeUnit.SECONDS)).isTrue();
         future.cancel(false);
         cancelled.countDown();
@@ -120,7 +120,7 @@ class CancelTest {
             }
         };
 
-        MigrationFuture future = Migration.of("i-0123456789abcdef0").toHvm().journal(recording)
+        MigrationFuture future = Migration.of("i-0123456789abcdef0").toHvm().withJournal(recording)
                 .withProvider(rec.onePerPhase()).runAsync();
         assertThat(waiting.await(10, TimeUnit.SECONDS)).isTrue();
         future.cancel(true);
@@ -137,7 +137,7 @@ class CancelTest {
         Recorder rec = new Recorder().when("register", Recorder.fail("no quota"));
 
         MigrationFuture future = Migration.of("i-0123456789abcdef0").toHvm().withMigrationId(MIGRATION)
-                .journal(InMemoryJournal.create()).withProvider(rec.onePerPhase()).runAsync();
+                .withJournal(InMemoryJournal.create()).withProvider(rec.onePerPhase()).runAsync();
 
         assertThatThrownBy(() -> future.get(10, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
                 .cause().isInstanceOf(StepFailedException.class).hasMessageContaining("no quota");

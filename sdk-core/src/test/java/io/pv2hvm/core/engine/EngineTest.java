@@ -4,6 +4,7 @@ import io.pv2hvm.core.Blocker;
 import io.pv2hvm.core.Facts;
 import io.pv2hvm.core.InvalidSpecException;
 import io.pv2hvm.core.Migration;
+import io.pv2hvm.core.MigrationEvent;
 import io.pv2hvm.core.MigrationException;
 import io.pv2hvm.core.MigrationFuture;
 import io.pv2hvm.core.MigrationListener;
@@ -44,15 +45,15 @@ class EngineTest {
     private final FakeSleeper sleeper = new FakeSleeper();
 
     private MigrationSpec spec() {
-        return Migration.of(ID).toHvm().withMigrationId(MIGRATION).journal(journal).withSleeper(sleeper)
+        return Migration.of(ID).toHvm().withMigrationId(MIGRATION).withJournal(journal).withSleeper(sleeper)
                 .withProvider(rec.onePerPhase());
     }
 
     @Test
     void run_runsStepsPhaseByPhase_withUserStepsBeforeAndAfterTheirPhase() {
         spec().withStepBefore(Phase.CUTOVER, rec.step("drain"))
-                .withStep(Phase.CUTOVER, rec.step("announce"))
-                .withStep(Phase.PREFLIGHT, rec.step("my-check"))
+                .withStepAfter(Phase.CUTOVER, rec.step("announce"))
+                .withStepAfter(Phase.PREFLIGHT, rec.step("my-check"))
                 .run();
 
         assertThat(rec.runs()).containsExactly("preflight", "my-check", "prepare", "convert", "register", "verify",
@@ -106,7 +107,7 @@ class EngineTest {
     @Test
     void run_whenACompensationFails_continuesWithTheOthersAndSaysWhatIsLeft() {
         rec.when("register", Recorder.fail("image quota"));
-        MigrationSpec spec = spec().withStep(Phase.PREPARE, new io.pv2hvm.core.spi.Step() {
+        MigrationSpec spec = spec().withStepAfter(Phase.PREPARE, new io.pv2hvm.core.spi.Step() {
             @Override
             public String name() {
                 return "sticky";
@@ -154,20 +155,20 @@ class EngineTest {
 
     @Test
     void run_whenAUserStepReusesAProviderStepName_failsLoudly() {
-        assertThatThrownBy(() -> spec().withStep(Phase.VERIFY, rec.step("cleanup")).run())
+        assertThatThrownBy(() -> spec().withStepAfter(Phase.VERIFY, rec.step("cleanup")).run())
                 .isInstanceOf(InvalidSpecException.class).hasMessageContaining("a user step");
         assertThat(rec.events).isEmpty();
     }
 
     @Test
     void run_whenNoProviderIsRegisteredOrFound_saysHowToAddOne() {
-        assertThatThrownBy(() -> Migration.of(ID).toHvm().journal(journal).run())
+        assertThatThrownBy(() -> Migration.of(ID).toHvm().withJournal(journal).run())
                 .isInstanceOf(InvalidSpecException.class).hasMessageContaining("withProvider");
     }
 
     @Test
     void retrying_whenTheNameMatchesNoStep_failsListingTheSteps() {
-        assertThatThrownBy(() -> spec().retrying("convrt", RetryPolicy.none()).run())
+        assertThatThrownBy(() -> spec().withRetryPolicy("convrt", RetryPolicy.none()).run())
                 .isInstanceOf(InvalidSpecException.class).hasMessageContaining("convrt").hasMessageContaining("convert");
         assertThat(rec.events).isEmpty();
     }
@@ -181,7 +182,7 @@ class EngineTest {
             }
         });
 
-        spec().retrying("verify", RetryPolicy.exponential(5, Duration.ofSeconds(1), 2.0, Duration.ofSeconds(10))).run();
+        spec().withRetryPolicy("verify", RetryPolicy.exponential(5, Duration.ofSeconds(1), 2.0, Duration.ofSeconds(10))).run();
 
         assertThat(calls[0]).isEqualTo(3);
         assertThat(sleeper.waits).containsExactly(Duration.ofSeconds(1), Duration.ofSeconds(2));
@@ -199,9 +200,9 @@ class EngineTest {
         io.github.resilience4j.retry.RetryRegistry registry = io.github.resilience4j.retry.RetryRegistry.ofDefaults();
         RetryPolicy twice = RetryPolicy.fixed(2, Duration.ofSeconds(1));
 
-        spec().retryRegistry(registry).retrying("verify", twice).run();
-        spec().withMigrationId(MIGRATION + "-2").retryRegistry(registry)
-                .retrying("verify", RetryPolicy.fixed(2, Duration.ofSeconds(1))).run();
+        spec().withRetryRegistry(registry).withRetryPolicy("verify", twice).run();
+        spec().withMigrationId(MIGRATION + "-2").withRetryRegistry(registry)
+                .withRetryPolicy("verify", RetryPolicy.fixed(2, Duration.ofSeconds(1))).run();
 
         var verify = registry.find("verify").orElseThrow();
         assertThat(verify.getMetrics().getNumberOfSuccessfulCallsWithRetryAttempt())
@@ -209,8 +210,8 @@ class EngineTest {
         assertThat(registry.find("prepare").orElseThrow().getMetrics().getNumberOfSuccessfulCallsWithoutRetryAttempt())
                 .isEqualTo(2);
 
-        spec().withMigrationId(MIGRATION + "-3").retryRegistry(registry)
-                .retrying("verify", RetryPolicy.fixed(3, Duration.ofSeconds(1))).run();
+        spec().withMigrationId(MIGRATION + "-3").withRetryRegistry(registry)
+                .withRetryPolicy("verify", RetryPolicy.fixed(3, Duration.ofSeconds(1))).run();
         var replaced = registry.find("verify").orElseThrow();
         assertThat(replaced).as("another policy, another Retry").isNotSameAs(verify);
         assertThat(replaced.getRetryConfig().getMaxAttempts()).isEqualTo(3);
@@ -281,35 +282,24 @@ class EngineTest {
             c.progress(50, "half");
             c.resourceCreated(new Resource("snapshot", "snap-1", "trial"));
         });
-        MigrationListener recording = new MigrationListener() {
-            @Override
-            public void stepStarted(String id, String step, Phase phase) {
-                seen.add("start " + step);
-            }
-
-            @Override
-            public void stepProgress(String id, String step, double percent, String detail) {
-                seen.add("progress " + step + " " + (int) percent);
-            }
-
-            @Override
-            public void resourceCreated(String id, String step, Resource resource) {
-                seen.add("created " + resource.id());
-            }
-
-            @Override
-            public void stepFinished(String id, String step, Duration took) {
-                seen.add("done " + step);
+        MigrationListener recording = event -> {
+            if (event instanceof MigrationEvent.StepStarted e) {
+                seen.add("start " + e.step());
+            } else if (event instanceof MigrationEvent.StepProgress e) {
+                seen.add("progress " + e.step() + " " + (int) e.percent());
+            } else if (event instanceof MigrationEvent.ResourceCreated e) {
+                seen.add("created " + e.resource().id());
+            } else if (event instanceof MigrationEvent.StepFinished e) {
+                seen.add("done " + e.step());
             }
         };
-        MigrationListener throwing = new MigrationListener() {
-            @Override
-            public void stepStarted(String id, String step, Phase phase) {
+        MigrationListener throwing = event -> {
+            if (event instanceof MigrationEvent.StepStarted) {
                 throw new IllegalStateException("listener bug");
             }
         };
 
-        spec().onProgress(throwing).onProgress(recording).run();
+        spec().withListener(throwing).withListener(recording).run();
 
         assertThat(seen).containsSubsequence("start prepare", "progress prepare 50", "created snap-1", "done prepare",
                 "start cleanup", "done cleanup");
@@ -318,35 +308,26 @@ class EngineTest {
     @Test
     void listeners_hearTheMigrationStartBeforeItsStepsAndItsEndAfterThem_withTheErrorWhenItFailed() {
         List<String> seen = Collections.synchronizedList(new ArrayList<>());
-        MigrationListener recording = new MigrationListener() {
-            @Override
-            public void migrationStarted(String id) {
-                seen.add("begin " + id);
-            }
-
-            @Override
-            public void stepStarted(String id, String step, Phase phase) {
-                seen.add("start " + step);
-            }
-
-            @Override
-            public void stepCompensated(String id, String step) {
-                seen.add("undo " + step);
-            }
-
-            @Override
-            public void migrationFinished(String id, Throwable error) {
-                seen.add("end " + id + " " + (error == null ? "ok" : error.getClass().getSimpleName()));
+        MigrationListener recording = event -> {
+            if (event instanceof MigrationEvent.MigrationStarted) {
+                seen.add("begin " + event.migrationId());
+            } else if (event instanceof MigrationEvent.StepStarted e) {
+                seen.add("start " + e.step());
+            } else if (event instanceof MigrationEvent.StepCompensated e) {
+                seen.add("undo " + e.step());
+            } else if (event instanceof MigrationEvent.MigrationFinished e) {
+                seen.add("end " + e.migrationId() + " "
+                        + e.failure().map(error -> error.getClass().getSimpleName()).orElse("ok"));
             }
         };
 
-        spec().onProgress(recording).run();
+        spec().withListener(recording).run();
         assertThat(seen).first().isEqualTo("begin " + MIGRATION);
         assertThat(seen).contains("start prepare").last().isEqualTo("end " + MIGRATION + " ok");
 
         seen.clear();
         rec.when("convert", Recorder.fail("disk full"));
-        assertThatThrownBy(() -> spec().withMigrationId(MIGRATION + "-2").onProgress(recording).run())
+        assertThatThrownBy(() -> spec().withMigrationId(MIGRATION + "-2").withListener(recording).run())
                 .isInstanceOf(StepFailedException.class);
         assertThat(seen).containsSubsequence("begin " + MIGRATION + "-2", "start convert",
                 "undo preflight", "end " + MIGRATION + "-2 StepFailedException");

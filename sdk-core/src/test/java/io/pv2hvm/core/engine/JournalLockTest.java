@@ -95,7 +95,7 @@ class JournalLockTest {
 
         Recorder rec = new Recorder();
         assertThatThrownBy(() -> Migration.of(INSTANCE).toHvm().withMigrationId(MIGRATION)
-                .journal(FileJournal.in(dir)).withProvider(rec.onePerPhase()).run())
+                .withJournal(FileJournal.in(dir)).withProvider(rec.onePerPhase()).run())
                 .isInstanceOf(JournalLockedException.class);
 
         assertThat(rec.runs()).isEmpty();
@@ -139,7 +139,7 @@ class JournalLockTest {
             throw new Recorder.SimulatedCrash();
         });
         assertThatThrownBy(() -> Migration.of(INSTANCE).toHvm().withMigrationId(MIGRATION)
-                .journal(FileJournal.in(dir)).withProvider(first.onePerPhase()).run())
+                .withJournal(FileJournal.in(dir)).withProvider(first.onePerPhase()).run())
                 .isInstanceOf(Recorder.SimulatedCrash.class);
     }
 

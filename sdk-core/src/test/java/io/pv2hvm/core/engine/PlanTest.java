@@ -19,7 +19,7 @@ class PlanTest {
         InMemoryJournal journal = InMemoryJournal.create();
 
         MigrationPlan plan = Migration.of("i-0123456789abcdef0").toHvm().preservingIps().withMigrationId("mig-plan")
-                .journal(journal).withProvider(rec.onePerPhase())
+                .withJournal(journal).withProvider(rec.onePerPhase())
                 .withStepBefore(Phase.CUTOVER, rec.step("drain")).plan();
 
         assertThat(rec.events).isEmpty();

@@ -37,7 +37,7 @@ class ResumeTest {
     Path dir;
 
     private MigrationSpec spec(Recorder rec, Journal journal) {
-        return Migration.of(ID).toHvm().preservingIps().withMigrationId(MIGRATION).journal(journal)
+        return Migration.of(ID).toHvm().preservingIps().withMigrationId(MIGRATION).withJournal(journal)
                 .withProvider(rec.onePerPhase());
     }
 

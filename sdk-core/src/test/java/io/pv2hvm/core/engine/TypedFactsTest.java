@@ -72,10 +72,10 @@ class TypedFactsTest {
     }
 
     private void run(Consumer<StepContext> first, Consumer<StepContext> second) {
-        Migration.of(ID).toHvm().withMigrationId("mig-typed").journal(journal).withSleeper(new FakeSleeper())
+        Migration.of(ID).toHvm().withMigrationId("mig-typed").withJournal(journal).withSleeper(new FakeSleeper())
                 .withProvider(rec.onePerPhase())
-                .withStep(Phase.PREPARE, step("first", first))
-                .withStep(Phase.CONVERT, step("second", second))
+                .withStepAfter(Phase.PREPARE, step("first", first))
+                .withStepAfter(Phase.CONVERT, step("second", second))
                 .run();
     }
 
