@@ -328,7 +328,7 @@ class MigrationEndToEndTest extends EmulatorTestBase {
                     return worker;
                 }, "ops", World.DEFAULT_SECURITY_GROUP).build();
 
-        MigrationResult r = Migration.of(SOURCE).toHvm().withProvider(aws).journal(InMemoryJournal.create()).run();
+        MigrationResult r = Migration.of(SOURCE).toHvm().withProvider(aws).withJournal(InMemoryJournal.create()).run();
 
         var launch = emulator.journal().calls("RunInstances").stream()
                 .filter(c -> "t3.small".equals(c.param("InstanceType"))).findFirst().orElseThrow();

@@ -86,16 +86,6 @@ public final class MigrationSpec {
         return with(x -> x.transport = Objects.requireNonNull(transport, "transport"));
     }
 
-    /**
-     * The old name of {@link #withTransport}.
-     *
-     * @deprecated use {@link #withTransport(CommandTransport)}
-     */
-    @Deprecated
-    public MigrationSpec via(CommandTransport transport) {
-        return withTransport(transport);
-    }
-
     /** Use this worker: an existing instance, or one launched from a given image. */
     public MigrationSpec withWorker(Worker worker) {
         return with(x -> x.worker = Objects.requireNonNull(worker, "worker"));
@@ -104,26 +94,6 @@ public final class MigrationSpec {
     /** Reuse an existing instance as the worker; shorthand for {@code withWorker(Worker.existing(id))}. */
     public MigrationSpec withWorker(String workerInstanceId) {
         return withWorker(Worker.existing(workerInstanceId));
-    }
-
-    /**
-     * The old name of {@link #withWorker(Worker)}.
-     *
-     * @deprecated use {@link #withWorker(Worker)}
-     */
-    @Deprecated
-    public MigrationSpec usingWorker(Worker worker) {
-        return withWorker(worker);
-    }
-
-    /**
-     * The old name of {@link #withWorker(String)}.
-     *
-     * @deprecated use {@link #withWorker(String)}
-     */
-    @Deprecated
-    public MigrationSpec usingWorker(String workerInstanceId) {
-        return withWorker(workerInstanceId);
     }
 
     /** The retry policy of every step that has no policy of its own. */
@@ -139,16 +109,6 @@ public final class MigrationSpec {
     }
 
     /**
-     * The old name of {@link #withRetryPolicy(String, RetryPolicy)}.
-     *
-     * @deprecated use {@link #withRetryPolicy(String, RetryPolicy)}
-     */
-    @Deprecated
-    public MigrationSpec retrying(String stepName, RetryPolicy policy) {
-        return withRetryPolicy(stepName, policy);
-    }
-
-    /**
      * Keep each step's Resilience4j {@code Retry} in {@code registry}, named after the step, so that
      * metrics bound to it see every step's attempts, e.g. resilience4j-micrometer's
      * {@code TaggedRetryMetrics.ofRetryRegistry(registry)}. Migrations that share the registry (a
@@ -157,16 +117,6 @@ public final class MigrationSpec {
      */
     public MigrationSpec withRetryRegistry(RetryRegistry registry) {
         return with(x -> x.retryRegistry = Objects.requireNonNull(registry, "registry"));
-    }
-
-    /**
-     * The old name of {@link #withRetryRegistry}.
-     *
-     * @deprecated use {@link #withRetryRegistry(RetryRegistry)}
-     */
-    @Deprecated
-    public MigrationSpec retryRegistry(RetryRegistry registry) {
-        return withRetryRegistry(registry);
     }
 
     /**
@@ -184,16 +134,6 @@ public final class MigrationSpec {
         return withUserStep(phase, step, false);
     }
 
-    /**
-     * The old name of {@link #withStepAfter}.
-     *
-     * @deprecated use {@link #withStepAfter(Phase, Step)}
-     */
-    @Deprecated
-    public MigrationSpec withStep(Phase phase, Step step) {
-        return withStepAfter(phase, step);
-    }
-
     /** Adds a step of yours at the start of {@code phase}, before the phase's own steps (e.g. drain before CUTOVER). */
     public MigrationSpec withStepBefore(Phase phase, Step step) {
         return withUserStep(phase, step, true);
@@ -209,29 +149,9 @@ public final class MigrationSpec {
         return with(x -> x.listeners.add(Objects.requireNonNull(listener, "listener")));
     }
 
-    /**
-     * The old name of {@link #withListener}.
-     *
-     * @deprecated use {@link #withListener(MigrationListener)}
-     */
-    @Deprecated
-    public MigrationSpec onProgress(MigrationListener listener) {
-        return withListener(listener);
-    }
-
     /** Journal to this journal instead of {@code ~/.pv2hvm/journal}. */
     public MigrationSpec withJournal(Journal journal) {
         return with(x -> x.journal = Objects.requireNonNull(journal, "journal"));
-    }
-
-    /**
-     * The old name of {@link #withJournal}.
-     *
-     * @deprecated use {@link #withJournal(Journal)}
-     */
-    @Deprecated
-    public MigrationSpec journal(Journal journal) {
-        return withJournal(journal);
     }
 
     /**

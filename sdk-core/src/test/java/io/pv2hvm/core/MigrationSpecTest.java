@@ -68,30 +68,6 @@ class MigrationSpecTest {
     }
 
     @Test
-    @SuppressWarnings("deprecation")
-    void oldNames_setWhatTheNewNamesSet() {
-        LocalTransport transport = LocalTransport.create();
-        InMemoryJournal journal = InMemoryJournal.create();
-        MigrationListener listener = MigrationListener.none();
-        RetryPolicy policy = RetryPolicy.none();
-        MigrationSpec old = spec().via(transport).usingWorker("i-0aaaaaaa").retrying("convert", policy)
-                .journal(journal).onProgress(listener).withStep(Phase.CUTOVER, PlanFixtures.named("drain"));
-        MigrationSpec now = spec().withTransport(transport).withWorker("i-0aaaaaaa").withRetryPolicy("convert", policy)
-                .withJournal(journal).withListener(listener).withStepAfter(Phase.CUTOVER, PlanFixtures.named("drain"));
-
-        for (MigrationSpec s : List.of(old, now)) {
-            SpecAccess a = SpecAccess.of(s);
-            assertThat(s.options().transport()).containsSame(transport);
-            assertThat(s.options().worker().instanceId()).contains("i-0aaaaaaa");
-            assertThat(a.retryPolicyFor("convert")).isSameAs(policy);
-            assertThat(a.journal()).isSameAs(journal);
-            assertThat(a.listeners()).containsExactly(listener);
-            assertThat(a.stepsAfter(Phase.CUTOVER)).extracting(io.pv2hvm.core.spi.Step::name).containsExactly("drain");
-            assertThat(a.stepsBefore(Phase.CUTOVER)).isEmpty();
-        }
-    }
-
-    @Test
     void withRetryPolicy_forAStep_overridesTheDefaultForThatStepOnly() {
         RetryPolicy mine = RetryPolicy.none();
         SpecAccess a = SpecAccess.of(spec().withRetryPolicy("convert", mine));
