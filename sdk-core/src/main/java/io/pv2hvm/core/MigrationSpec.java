@@ -309,7 +309,7 @@ public final class MigrationSpec {
     }
 
     /**
-     * The transport given with {@link #via}, if any.
+     * The transport given with {@link #withTransport}, if any.
      *
      * @deprecated read {@code options().transport()}
      */
