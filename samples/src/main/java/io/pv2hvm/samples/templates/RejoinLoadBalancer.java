@@ -44,6 +44,6 @@ public final class RejoinLoadBalancer implements Step {
 
     private static String newInstance(StepContext context) {
         return context.find(MigrationFacts.NEW_INSTANCE_ID).orElseThrow(() -> new MigrationException("No new instance yet:"
-                + " put rejoin-load-balancer at the end of CUTOVER (withStep), after the launch."));
+                + " put rejoin-load-balancer at the end of CUTOVER (withStepAfter), after the launch."));
     }
 }

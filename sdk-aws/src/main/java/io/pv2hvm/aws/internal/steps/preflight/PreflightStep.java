@@ -136,7 +136,7 @@ public final class PreflightStep implements Step {
                 blockers.add(new Blocker("PRODUCT_CODE_WORKER", "The root volume " + src.rootVolume().volumeId()
                         + " carries Marketplace product codes " + src.rootVolume().productCodes() + "; copies of it"
                         + " attach only to a stopped instance, and pv2hvm does not stop your own worker "
-                        + spec.worker().instanceId().get() + ".", "Let pv2hvm launch the worker (drop usingWorker),"
+                        + spec.worker().instanceId().get() + ".", "Let pv2hvm launch the worker (drop withWorker),"
                         + " or stop the worker yourself and name it again."));
             } else {
                 warnings.add("Root volume " + src.rootVolume().volumeId() + " has Marketplace product codes "
@@ -330,7 +330,7 @@ public final class PreflightStep implements Step {
                 + " (your credentials need iam:PassRole on the role). Or turn on Default Host Management"
                 + " Configuration (Systems Manager > Fleet Manager > Account management"
                 + (dhmc == null ? "; and grant ssm:GetServiceSetting so pv2hvm can see it" : "") + "). Or reach the"
-                + " worker over SSH (AwsSteps.builder().workerTransport(...)), or name your own worker (usingWorker)."));
+                + " worker over SSH (AwsSteps.builder().workerTransport(...)), or name your own worker (withWorker)."));
     }
 
     /** DryRun probes of the mutating calls the migration will make; DryRunOperation means allowed. */
