@@ -42,7 +42,8 @@ class ReadmeSnippetsTest {
             "java.util.*", "java.time.*", "java.nio.file.*",
             "software.amazon.awssdk.services.ec2.Ec2Client", "software.amazon.awssdk.services.ssm.SsmClient",
             "software.amazon.awssdk.regions.Region", "software.amazon.awssdk.auth.credentials.*",
-            "io.micrometer.core.instrument.MeterRegistry", "org.junit.jupiter.api.extension.RegisterExtension");
+            "io.micrometer.core.instrument.MeterRegistry", "org.junit.jupiter.api.extension.RegisterExtension",
+            "org.junit.jupiter.api.Test");
     /** The variables the README's statement blocks use without declaring them; a local declaration shadows one. */
     private static final String FREE_VARIABLES = "String id; List<String> ids; AwsSteps aws; MeterRegistry meterRegistry;"
             + " SshKey key; HostKeyPolicy policy; LoadBalancerMembership targetGroup;";
