@@ -119,16 +119,6 @@ public final class MigrationSpec {
         return with(x -> x.retryRegistry = Objects.requireNonNull(registry, "registry"));
     }
 
-    /**
-     * Where steps' Resilience4j retries are kept; empty unless {@link #withRetryRegistry} was given.
-     *
-     * @deprecated an engine setting, not for users: nothing replaces it
-     */
-    @Deprecated
-    public java.util.Optional<RetryRegistry> retryRegistry() {
-        return java.util.Optional.ofNullable(f.retryRegistry);
-    }
-
     /** Adds a step of yours at the end of {@code phase}, after the phase's own steps. */
     public MigrationSpec withStepAfter(Phase phase, Step step) {
         return withUserStep(phase, step, false);

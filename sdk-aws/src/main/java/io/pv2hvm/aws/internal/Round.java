@@ -42,12 +42,6 @@ public enum Round {
         return snapshotFact;
     }
 
-    /** @deprecated use {@link #snapshotKey()} */
-    @Deprecated
-    public String snapshotFact() {
-        return snapshotFact.name();
-    }
-
     public String sourceVolumeRole() {
         return sourceVolumeRole;
     }
@@ -69,20 +63,9 @@ public enum Round {
         return imageFact;
     }
 
-    /** @deprecated use {@link #imageKey()} */
-    @Deprecated
-    public String imageFact() {
-        return imageFact.name();
-    }
-
     /** The fact naming the volume that holds the converted, bootable disk. */
     public FactKey<String> convertedVolumeKey() {
         return convertedVolumeFact;
     }
 
-    /** @deprecated use {@link #convertedVolumeKey()} */
-    @Deprecated
-    public String convertedVolumeFact() {
-        return convertedVolumeFact.name();
-    }
 }

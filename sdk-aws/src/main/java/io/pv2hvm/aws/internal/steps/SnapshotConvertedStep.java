@@ -36,7 +36,7 @@ public final class SnapshotConvertedStep implements Step {
 
     @Override
     public void run(StepContext ctx) {
-        String volume = ctx.fact(Round.FINAL.convertedVolumeFact()).orElseThrow();
+        String volume = ctx.find(Round.FINAL.convertedVolumeKey()).orElseThrow();
         aws.ec2().startSnapshot(ctx, volume, Round.FINAL.imageSnapshotRole(),
                 "pv2hvm " + Round.FINAL.imageSnapshotRole() + " of " + ctx.options().instanceId());
     }

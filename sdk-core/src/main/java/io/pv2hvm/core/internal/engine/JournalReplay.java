@@ -31,7 +31,6 @@ public final class JournalReplay {
     private final Map<String, Duration> durations = new LinkedHashMap<>();
     private final Map<String, String> facts = new LinkedHashMap<>();
     private final Map<String, RawFact> rawFacts = new LinkedHashMap<>();
-    private String journalFormat = "1";
     private final List<Resource> resources = new ArrayList<>();
     private final Set<String> deleted = new LinkedHashSet<>();
     private final List<String> warnings = new ArrayList<>();
@@ -81,8 +80,7 @@ public final class JournalReplay {
         switch (e.type()) {
             case MIGRATION_STARTED -> {
                 options.putAll(e.data());
-                String format = options.remove(JournalFormat.VERSION_OPTION);
-                journalFormat = format == null ? "1" : format;
+                options.remove(JournalFormat.VERSION_OPTION); // a format marker, not a user option
                 startedAt = e.time();
                 status = Status.IN_PROGRESS;
             }
@@ -132,11 +130,6 @@ public final class JournalReplay {
             raw = rawFacts.get(olderNames.get(i));
         }
         return Optional.ofNullable(raw);
-    }
-
-    /** The journal format it was started with: "1" (0.1, no marker) or "2". */
-    String journalFormat() {
-        return journalFormat;
     }
 
     /** The options the migration was started with (the journal format marker is not one). */
