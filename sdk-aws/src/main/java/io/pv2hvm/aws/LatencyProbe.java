@@ -1,6 +1,8 @@
 package io.pv2hvm.aws;
 
 import io.pv2hvm.aws.internal.AwsCalls;
+import io.pv2hvm.aws.internal.Ec2Action;
+import io.pv2hvm.aws.internal.SsmAction;
 import io.pv2hvm.aws.internal.probe.ProbeCost;
 import io.pv2hvm.aws.internal.probe.ProbePolls;
 import io.pv2hvm.aws.internal.probe.ProbeSweep;
@@ -11,14 +13,27 @@ import software.amazon.awssdk.services.ec2.model.ArchitectureValues;
 import software.amazon.awssdk.services.ec2.model.BlockDeviceMapping;
 import software.amazon.awssdk.services.ec2.model.Filter;
 import software.amazon.awssdk.services.ec2.model.Image;
+import software.amazon.awssdk.services.ec2.model.ImageState;
 import software.amazon.awssdk.services.ec2.model.Instance;
+import software.amazon.awssdk.services.ec2.model.InstanceStateName;
 import software.amazon.awssdk.services.ec2.model.ResourceType;
+import software.amazon.awssdk.services.ec2.model.Snapshot;
+import software.amazon.awssdk.services.ec2.model.SnapshotState;
+import software.amazon.awssdk.services.ec2.model.StatusName;
+import software.amazon.awssdk.services.ec2.model.StatusType;
 import software.amazon.awssdk.services.ec2.model.Subnet;
+import software.amazon.awssdk.services.ec2.model.SummaryStatus;
 import software.amazon.awssdk.services.ec2.model.Tag;
 import software.amazon.awssdk.services.ec2.model.TagSpecification;
 import software.amazon.awssdk.services.ec2.model.VirtualizationType;
+import software.amazon.awssdk.services.ec2.model.Volume;
+import software.amazon.awssdk.services.ec2.model.VolumeAttachment;
+import software.amazon.awssdk.services.ec2.model.VolumeAttachmentState;
+import software.amazon.awssdk.services.ec2.model.VolumeState;
 import software.amazon.awssdk.services.ssm.SsmClient;
+import software.amazon.awssdk.services.ssm.model.CommandInvocationStatus;
 import software.amazon.awssdk.services.ssm.model.InstanceInformationStringFilter;
+import software.amazon.awssdk.services.ssm.model.PingStatus;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -103,6 +118,12 @@ public final class LatencyProbe {
 
     /** What each transition times, and whether the model has a value for it; in measurement order. */
     private static final Map<String, String> WHAT = new LinkedHashMap<>();
+    /**
+     * The statuses of a command that ended without success (the probe's `true` never should).
+     * Undeliverable, Terminated, InvalidPlatform and AccessDenied are StatusDetails, never a Status.
+     */
+    private static final Set<CommandInvocationStatus> COMMAND_ENDED_BADLY = java.util.EnumSet.of(
+            CommandInvocationStatus.FAILED, CommandInvocationStatus.CANCELLED, CommandInvocationStatus.TIMED_OUT);
     private static final Set<String> NOT_IN_MODEL = Set.of("reachability", "ssmRoundTrip", "snapshotFirst",
             "instanceStarting");
 
@@ -170,7 +191,7 @@ public final class LatencyProbe {
                 && Objects.equals(m.deviceName(), image.rootDeviceName())).mapToInt(m -> m.ebs().volumeSize())
                 .findFirst().orElse(8);
         try {
-            calls.call("DescribeInstanceTypes", () -> ec2.describeInstanceTypes(r -> r.instanceTypesWithStrings(
+            calls.call(Ec2Action.DESCRIBE_INSTANCE_TYPES, () -> ec2.describeInstanceTypes(r -> r.instanceTypesWithStrings(
                     settings.instanceType())));
         } catch (AwsCallException e) {
             throw new InvalidSpecException("Instance type " + settings.instanceType() + " is not offered in "
@@ -306,10 +327,10 @@ public final class LatencyProbe {
         long launched = polls.now();
         String a = launch(plan.imageId(), true);
         String b = launch(plan.imageId(), false);
-        long aRunning = polls.until("instance " + a + " running", t.instanceState(), () -> "running".equals(state(a)));
+        long aRunning = polls.until("instance " + a + " running", t.instanceState(), () -> state(a) == InstanceStateName.RUNNING);
         record(samples, "instancePending", aRunning - launched);
-        polls.until("instance " + b + " running", t.instanceState(), () -> "running".equals(state(b)));
-        calls.call("StopInstances", () -> ec2.stopInstances(r -> r.instanceIds(b)));
+        polls.until("instance " + b + " running", t.instanceState(), () -> state(b) == InstanceStateName.RUNNING);
+        calls.call(Ec2Action.STOP_INSTANCES, () -> ec2.stopInstances(r -> r.instanceIds(b)));
 
         Map<String, BooleanSupplier> afterRunning = new LinkedHashMap<>();
         afterRunning.put("statusChecks", () -> statusOk(a));
@@ -325,24 +346,24 @@ public final class LatencyProbe {
         }
 
         long c0 = polls.now();
-        String volume = calls.call("CreateVolume", () -> ec2.createVolume(r -> r.availabilityZone(plan.availabilityZone())
+        String volume = calls.call(Ec2Action.CREATE_VOLUME, () -> ec2.createVolume(r -> r.availabilityZone(plan.availabilityZone())
                 .size(VOLUME_GIB).volumeType("gp3").tagSpecifications(tags(ResourceType.VOLUME)))).volumeId();
         created.add(volume);
         record(samples, "volumeCreating", polls.until("volume " + volume + " available", t.volume(),
-                () -> "available".equals(volumeState(volume))) - c0);
+                () -> volumeState(volume) == VolumeState.AVAILABLE) - c0);
         long at0 = polls.now();
-        calls.call("AttachVolume", () -> ec2.attachVolume(r -> r.volumeId(volume).instanceId(a).device(DEVICE)));
+        calls.call(Ec2Action.ATTACH_VOLUME, () -> ec2.attachVolume(r -> r.volumeId(volume).instanceId(a).device(DEVICE)));
         record(samples, "volumeAttaching", polls.until("volume " + volume + " attached", t.volume(),
-                () -> "attached".equals(attachment(volume))) - at0);
+                () -> attachment(volume) == VolumeAttachmentState.ATTACHED) - at0);
         long d0 = polls.now();
-        calls.call("DetachVolume", () -> ec2.detachVolume(r -> r.volumeId(volume)));
+        calls.call(Ec2Action.DETACH_VOLUME, () -> ec2.detachVolume(r -> r.volumeId(volume)));
         // "available" alone may be the stale state from before the attach: the attachment must be gone too.
         record(samples, "volumeDetaching", polls.until("volume " + volume + " available", t.volume(),
-                () -> attachment(volume).isEmpty() && "available".equals(volumeState(volume))) - d0);
+                () -> attachment(volume) == null && volumeState(volume) == VolumeState.AVAILABLE) - d0);
         String first = snapshot(volume, "snapshotFirst", samples);
         String second = snapshot(volume, "snapshotBase", samples);
         long i0 = polls.now();
-        String image = calls.call("RegisterImage", () -> ec2.registerImage(r -> r.name("pv2hvm-latency-probe-"
+        String image = calls.call(Ec2Action.REGISTER_IMAGE, () -> ec2.registerImage(r -> r.name("pv2hvm-latency-probe-"
                         + settings.runId() + "-" + rep).description("pv2hvm latency probe: registration timing, no OS")
                 .virtualizationType(VirtualizationType.HVM.toString()).architecture(ArchitectureValues.X86_64)
                 .rootDeviceName("/dev/xvda").enaSupport(true)
@@ -351,65 +372,64 @@ public final class LatencyProbe {
                 .tagSpecifications(tags(ResourceType.IMAGE)))).imageId();
         created.add(image);
         record(samples, "imageRegistration", polls.until("image " + image + " available", t.image(),
-                () -> "available".equals(imageState(image))) - i0);
-        calls.call("DeregisterImage", () -> ec2.deregisterImage(r -> r.imageId(image)));
+                () -> imageState(image) == ImageState.AVAILABLE) - i0);
+        calls.call(Ec2Action.DEREGISTER_IMAGE, () -> ec2.deregisterImage(r -> r.imageId(image)));
         created.remove(image);
         for (String snap : List.of(first, second)) {
             // The image's deregistration may not have reached the snapshot yet: the final sweep retries.
             try {
-                calls.call("DeleteSnapshot", () -> ec2.deleteSnapshot(r -> r.snapshotId(snap)));
+                calls.call(Ec2Action.DELETE_SNAPSHOT, () -> ec2.deleteSnapshot(r -> r.snapshotId(snap)));
                 created.remove(snap);
             } catch (AwsCallException e) {
                 say("snapshot " + snap + " not deleted yet (" + e.errorCode() + "); the cleanup retries");
             }
         }
         long v0 = polls.now();
-        calls.call("DeleteVolume", () -> ec2.deleteVolume(r -> r.volumeId(volume)));
+        calls.call(Ec2Action.DELETE_VOLUME, () -> ec2.deleteVolume(r -> r.volumeId(volume)));
         record(samples, "volumeDeleting", polls.until("volume " + volume + " gone", t.volume(),
                 () -> volumeState(volume) == null) - v0);
         created.remove(volume);
 
         String ip = instance(a).map(Instance::privateIpAddress).orElseThrow();
         long s0 = polls.now();
-        calls.call("StopInstances", () -> ec2.stopInstances(r -> r.instanceIds(a)));
+        calls.call(Ec2Action.STOP_INSTANCES, () -> ec2.stopInstances(r -> r.instanceIds(a)));
         record(samples, "instanceStopping", polls.until("instance " + a + " stopped", t.instanceState(),
-                () -> "stopped".equals(state(a))) - s0);
+                () -> state(a) == InstanceStateName.STOPPED) - s0);
         long st0 = polls.now();
-        calls.call("StartInstances", () -> ec2.startInstances(r -> r.instanceIds(a)));
+        calls.call(Ec2Action.START_INSTANCES, () -> ec2.startInstances(r -> r.instanceIds(a)));
         record(samples, "instanceStarting", polls.until("instance " + a + " running", t.instanceState(),
-                () -> "running".equals(state(a))) - st0);
+                () -> state(a) == InstanceStateName.RUNNING) - st0);
         long t0 = polls.now();
-        calls.call("TerminateInstances", () -> ec2.terminateInstances(r -> r.instanceIds(a)));
-        long terminated = polls.until("instance " + a + " terminated", t.instanceState(), () -> "terminated".equals(state(a)));
+        calls.call(Ec2Action.TERMINATE_INSTANCES, () -> ec2.terminateInstances(r -> r.instanceIds(a)));
+        long terminated = polls.until("instance " + a + " terminated", t.instanceState(), () -> state(a) == InstanceStateName.TERMINATED);
         record(samples, "instanceShuttingDown", terminated - t0);
         created.remove(a);
         record(samples, "privateIpRelease", polls.until("private IP " + ip + " released", t.ipRelease(),
                 () -> ipFree(ip)) - terminated);
 
-        polls.until("instance " + b + " stopped", t.instanceState(), () -> "stopped".equals(state(b)));
+        polls.until("instance " + b + " stopped", t.instanceState(), () -> state(b) == InstanceStateName.STOPPED);
         long b0 = polls.now();
-        calls.call("TerminateInstances", () -> ec2.terminateInstances(r -> r.instanceIds(b)));
+        calls.call(Ec2Action.TERMINATE_INSTANCES, () -> ec2.terminateInstances(r -> r.instanceIds(b)));
         record(samples, "stoppedTermination", polls.until("instance " + b + " terminated", t.instanceState(),
-                () -> "terminated".equals(state(b))) - b0);
+                () -> state(b) == InstanceStateName.TERMINATED) - b0);
         created.remove(b);
     }
 
     private void commandRoundTrip(String instance, Map<String, List<Duration>> samples) {
         long sent = polls.now();
-        String command = calls.call("SendCommand", () -> ssm.sendCommand(r -> r.instanceIds(instance)
+        String command = calls.call(SsmAction.SEND_COMMAND, () -> ssm.sendCommand(r -> r.instanceIds(instance)
                 .documentName("AWS-RunShellScript").comment("pv2hvm latency probe " + settings.runId())
                 .parameters(Map.of("commands", List.of("true"))))).command().commandId();
         long[] inProgress = {0};
         long done = polls.until("SSM command " + command, settings.timeouts().command(), () -> {
-            String status = invocationStatus(command, instance);
-            if ("InProgress".equals(status) && inProgress[0] == 0) {
+            CommandInvocationStatus status = invocationStatus(command, instance);
+            if (status == CommandInvocationStatus.IN_PROGRESS && inProgress[0] == 0) {
                 inProgress[0] = polls.now();
             }
-            if (Set.of("Failed", "Cancelled", "TimedOut", "Undeliverable", "Terminated", "InvalidPlatform",
-                    "AccessDenied").contains(status)) {
+            if (COMMAND_ENDED_BADLY.contains(status)) {
                 throw new MigrationException("The SSM command `true` on " + instance + " ended " + status + ".");
             }
-            return "Success".equals(status);
+            return status == CommandInvocationStatus.SUCCESS;
         });
         record(samples, "ssmRoundTrip", done - sent);
         if (inProgress[0] != 0) { // a command that ran between two looks was never seen InProgress: no split
@@ -420,17 +440,17 @@ public final class LatencyProbe {
 
     private String snapshot(String volume, String name, Map<String, List<Duration>> samples) {
         long s0 = polls.now();
-        String id = calls.call("CreateSnapshot", () -> ec2.createSnapshot(r -> r.volumeId(volume)
+        String id = calls.call(Ec2Action.CREATE_SNAPSHOT, () -> ec2.createSnapshot(r -> r.volumeId(volume)
                 .description("pv2hvm latency probe " + settings.runId()).tagSpecifications(tags(ResourceType.SNAPSHOT))))
                 .snapshotId();
         created.add(id);
         record(samples, name, polls.until("snapshot " + id + " completed", settings.timeouts().snapshot(),
-                () -> "completed".equals(snapshotState(id))) - s0);
+                () -> snapshotState(id) == SnapshotState.COMPLETED) - s0);
         return id;
     }
 
     private String launch(String imageId, boolean withProfile) {
-        String id = calls.call("RunInstances", () -> ec2.runInstances(r -> launchRequest(r, imageId, withProfile)))
+        String id = calls.call(Ec2Action.RUN_INSTANCES, () -> ec2.runInstances(r -> launchRequest(r, imageId, withProfile)))
                 .instances().get(0).instanceId();
         created.add(id);
         return id;
@@ -482,7 +502,7 @@ public final class LatencyProbe {
                     + " subnet of " + settings.region() + "; `aws ec2 describe-subnets` lists them).");
         }
         try {
-            return calls.call("DescribeSubnets", () -> ec2.describeSubnets(r -> r.subnetIds(settings.subnetId())))
+            return calls.call(Ec2Action.DESCRIBE_SUBNETS, () -> ec2.describeSubnets(r -> r.subnetIds(settings.subnetId())))
                     .subnets().stream().findFirst().orElseThrow(() -> new InvalidSpecException("No subnet "
                             + settings.subnetId() + " in " + settings.region() + "."));
         } catch (AwsCallException e) {
@@ -502,15 +522,15 @@ public final class LatencyProbe {
                 throw new InvalidSpecException("The latency probe needs an image: pass an SSM client (to read "
                         + settings.imageParameter() + ") or an image id.");
             }
-            id = calls.call("GetParameter", () -> ssm.getParameter(r -> r.name(settings.imageParameter())))
+            id = calls.call(SsmAction.GET_PARAMETER, () -> ssm.getParameter(r -> r.name(settings.imageParameter())))
                     .parameter().value();
         }
         String imageId = id;
         try {
-            Image image = calls.call("DescribeImages", () -> ec2.describeImages(r -> r.imageIds(imageId))).images()
+            Image image = calls.call(Ec2Action.DESCRIBE_IMAGES, () -> ec2.describeImages(r -> r.imageIds(imageId))).images()
                     .stream().findFirst().orElseThrow(() -> new InvalidSpecException("No image " + imageId + " in "
                             + settings.region() + "."));
-            if (!"hvm".equals(image.virtualizationTypeAsString()) || !"x86_64".equals(image.architectureAsString())) {
+            if (image.virtualizationType() != VirtualizationType.HVM || image.architecture() != ArchitectureValues.X86_64) {
                 throw new InvalidSpecException("Image " + imageId + " is " + image.virtualizationTypeAsString() + "/"
                         + image.architectureAsString() + "; the probe launches an x86_64 HVM image (the default is "
                         + AwsSteps.UBUNTU_24_04_PARAMETER + ").");
@@ -527,7 +547,7 @@ public final class LatencyProbe {
 
     private java.util.Optional<Instance> instance(String id) {
         try {
-            return calls.call("DescribeInstances", () -> ec2.describeInstances(r -> r.instanceIds(id))).reservations()
+            return calls.call(Ec2Action.DESCRIBE_INSTANCES, () -> ec2.describeInstances(r -> r.instanceIds(id))).reservations()
                     .stream().flatMap(r -> r.instances().stream()).findFirst();
         } catch (AwsCallException e) {
             if ("InvalidInstanceID.NotFound".equals(e.errorCode())) {
@@ -537,46 +557,48 @@ public final class LatencyProbe {
         }
     }
 
-    private String state(String id) {
-        return instance(id).map(i -> i.state().nameAsString()).orElse("");
+    /** The instance's state, or null while it is not visible. */
+    private InstanceStateName state(String id) {
+        return instance(id).map(i -> i.state().name()).orElse(null);
     }
 
     private boolean statusOk(String id) {
-        return calls.call("DescribeInstanceStatus", () -> ec2.describeInstanceStatus(r -> r.instanceIds(id)
+        return calls.call(Ec2Action.DESCRIBE_INSTANCE_STATUS, () -> ec2.describeInstanceStatus(r -> r.instanceIds(id)
                 .includeAllInstances(true))).instanceStatuses().stream().anyMatch(s -> s.instanceStatus() != null
-                && s.systemStatus() != null && "ok".equals(s.instanceStatus().statusAsString())
-                && "ok".equals(s.systemStatus().statusAsString()));
+                && s.systemStatus() != null && s.instanceStatus().status() == SummaryStatus.OK
+                && s.systemStatus().status() == SummaryStatus.OK);
     }
 
     private boolean reachable(String id) {
-        return calls.call("DescribeInstanceStatus", () -> ec2.describeInstanceStatus(r -> r.instanceIds(id)
+        return calls.call(Ec2Action.DESCRIBE_INSTANCE_STATUS, () -> ec2.describeInstanceStatus(r -> r.instanceIds(id)
                 .includeAllInstances(true))).instanceStatuses().stream().anyMatch(s -> s.instanceStatus() != null
-                && s.instanceStatus().details().stream().anyMatch(d -> "reachability".equals(d.nameAsString())
-                        && "passed".equals(d.statusAsString())));
+                && s.instanceStatus().details().stream().anyMatch(d -> d.name() == StatusName.REACHABILITY
+                        && d.status() == StatusType.PASSED));
     }
 
     private boolean agentOnline(String id) {
-        return calls.call("DescribeInstanceInformation", () -> ssm.describeInstanceInformation(r -> r.filters(
+        return calls.call(SsmAction.DESCRIBE_INSTANCE_INFORMATION, () -> ssm.describeInstanceInformation(r -> r.filters(
                 InstanceInformationStringFilter.builder().key("InstanceIds").values(id).build())))
-                .instanceInformationList().stream().anyMatch(i -> "Online".equals(i.pingStatusAsString()));
+                .instanceInformationList().stream().anyMatch(i -> i.pingStatus() == PingStatus.ONLINE);
     }
 
-    private String invocationStatus(String command, String instance) {
+    private CommandInvocationStatus invocationStatus(String command, String instance) {
         try {
-            return calls.call("GetCommandInvocation", () -> ssm.getCommandInvocation(r -> r.commandId(command)
-                    .instanceId(instance))).statusAsString();
+            return calls.call(SsmAction.GET_COMMAND_INVOCATION, () -> ssm.getCommandInvocation(r -> r.commandId(command)
+                    .instanceId(instance))).status();
         } catch (AwsCallException e) {
             if ("InvocationDoesNotExist".equals(e.errorCode())) {
-                return "Pending"; // not visible yet
+                return CommandInvocationStatus.PENDING; // not visible yet
             }
             throw e;
         }
     }
 
-    private String volumeState(String id) {
+    /** The volume's state, or null once it is deleted (or gone). */
+    private VolumeState volumeState(String id) {
         try {
-            return calls.call("DescribeVolumes", () -> ec2.describeVolumes(r -> r.volumeIds(id))).volumes().stream()
-                    .findFirst().map(v -> "deleted".equals(v.stateAsString()) ? null : v.stateAsString()).orElse(null);
+            return calls.call(Ec2Action.DESCRIBE_VOLUMES, () -> ec2.describeVolumes(r -> r.volumeIds(id))).volumes().stream()
+                    .findFirst().map(Volume::state).filter(v -> v != VolumeState.DELETED).orElse(null);
         } catch (AwsCallException e) {
             if ("InvalidVolume.NotFound".equals(e.errorCode())) {
                 return null; // gone (a new volume not visible yet is polled until "available" all the same)
@@ -585,37 +607,40 @@ public final class LatencyProbe {
         }
     }
 
-    private String attachment(String id) {
-        return calls.call("DescribeVolumes", () -> ec2.describeVolumes(r -> r.volumeIds(id))).volumes().stream()
-                .flatMap(v -> v.attachments().stream()).map(x -> x.stateAsString()).findFirst().orElse("");
+    /** The volume's attachment state, or null when it is attached nowhere. */
+    private VolumeAttachmentState attachment(String id) {
+        return calls.call(Ec2Action.DESCRIBE_VOLUMES, () -> ec2.describeVolumes(r -> r.volumeIds(id))).volumes().stream()
+                .flatMap(v -> v.attachments().stream()).map(VolumeAttachment::state).findFirst().orElse(null);
     }
 
-    private String snapshotState(String id) {
+    /** The snapshot's state, or null while it is not visible. */
+    private SnapshotState snapshotState(String id) {
         try {
-            return calls.call("DescribeSnapshots", () -> ec2.describeSnapshots(r -> r.snapshotIds(id))).snapshots()
-                    .stream().findFirst().map(s -> s.stateAsString()).orElse("");
+            return calls.call(Ec2Action.DESCRIBE_SNAPSHOTS, () -> ec2.describeSnapshots(r -> r.snapshotIds(id))).snapshots()
+                    .stream().findFirst().map(Snapshot::state).orElse(null);
         } catch (AwsCallException e) {
             if ("InvalidSnapshot.NotFound".equals(e.errorCode())) {
-                return "";
+                return null;
             }
             throw e;
         }
     }
 
-    private String imageState(String id) {
+    /** The image's state, or null while it is not visible. */
+    private ImageState imageState(String id) {
         try {
-            return calls.call("DescribeImages", () -> ec2.describeImages(r -> r.imageIds(id))).images().stream()
-                    .findFirst().map(i -> i.stateAsString()).orElse("");
+            return calls.call(Ec2Action.DESCRIBE_IMAGES, () -> ec2.describeImages(r -> r.imageIds(id))).images().stream()
+                    .findFirst().map(Image::state).orElse(null);
         } catch (AwsCallException e) {
             if ("InvalidAMIID.NotFound".equals(e.errorCode())) {
-                return "";
+                return null;
             }
             throw e;
         }
     }
 
     private boolean ipFree(String ip) {
-        return calls.call("DescribeNetworkInterfaces", () -> ec2.describeNetworkInterfaces(r -> r.filters(
+        return calls.call(Ec2Action.DESCRIBE_NETWORK_INTERFACES, () -> ec2.describeNetworkInterfaces(r -> r.filters(
                 Filter.builder().name("addresses.private-ip-address").values(ip).build(),
                 Filter.builder().name("subnet-id").values(settings.subnetId()).build()))).networkInterfaces().isEmpty();
     }

@@ -2,6 +2,7 @@ package io.pv2hvm.aws;
 
 import io.pv2hvm.aws.internal.AwsCalls;
 import io.pv2hvm.aws.internal.SharedDescribe;
+import io.pv2hvm.aws.internal.SsmAction;
 import io.pv2hvm.aws.internal.SsmPolls;
 import io.pv2hvm.core.InvalidSpecException;
 import io.pv2hvm.core.TransportException;
@@ -327,7 +328,7 @@ public final class SsmTransport implements CommandTransport {
                     if (seen.isPresent()) {
                         status = seen.get().status();
                         inv = seen.get().answer() != null ? seen.get().answer()
-                                : FINISHED.contains(status) ? calls.call("GetCommandInvocation", () ->
+                                : FINISHED.contains(status) ? calls.call(SsmAction.GET_COMMAND_INVOCATION, () ->
                                         ssm.getCommandInvocation(r -> r.commandId(commandId).instanceId(instanceId)))
                                 : null;
                     } else if (++notYet > 50) {
@@ -454,7 +455,7 @@ public final class SsmTransport implements CommandTransport {
         for (int attempt = 1; attempt <= MAX_SENDS; attempt++) {
             try {
                 // The SDK must not resend on its own: it would not look for the first command.
-                var command = calls.call("SendCommand", () -> ssm.sendCommand(r -> r.instanceIds(instanceId)
+                var command = calls.call(SsmAction.SEND_COMMAND, () -> ssm.sendCommand(r -> r.instanceIds(instanceId)
                         .documentName(DOCUMENT).comment(comment)
                         .parameters(Map.of("commands", List.of(script), "executionTimeout", List.of(Long.toString(seconds))))
                         .overrideConfiguration(o -> o.addPlugin(SEND_ONCE))))
@@ -511,7 +512,7 @@ public final class SsmTransport implements CommandTransport {
             String next = null;
             do {
                 String token = next;
-                var page = call("ListCommands", () -> ssm.listCommands(r -> r.maxResults(LIST_PAGE).nextToken(token)
+                var page = call(SsmAction.LIST_COMMANDS, () -> ssm.listCommands(r -> r.maxResults(LIST_PAGE).nextToken(token)
                         .filters(CommandFilter.builder().key(CommandFilterKey.INVOKED_AFTER).value(sentAfter.toString()).build(),
                                 CommandFilter.builder().key(CommandFilterKey.DOCUMENT_NAME).value(DOCUMENT).build())));
                 for (software.amazon.awssdk.services.ssm.model.Command c : page.commands()) {
@@ -533,13 +534,13 @@ public final class SsmTransport implements CommandTransport {
 
     private void cancel(String commandId) {
         try {
-            call("CancelCommand", () -> ssm.cancelCommand(r -> r.commandId(commandId).instanceIds(instanceId)));
+            call(SsmAction.CANCEL_COMMAND, () -> ssm.cancelCommand(r -> r.commandId(commandId).instanceIds(instanceId)));
         } catch (RuntimeException e) {
             // Best effort: the command may have finished meanwhile.
         }
     }
 
-    private <T> T call(String action, java.util.function.Supplier<T> call) {
+    private <T> T call(SsmAction action, java.util.function.Supplier<T> call) {
         try {
             return calls.call(action, call);
         } catch (AwsCallException e) {

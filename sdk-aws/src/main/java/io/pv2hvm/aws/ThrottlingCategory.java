@@ -1,5 +1,7 @@
 package io.pv2hvm.aws;
 
+import io.pv2hvm.aws.internal.SsmAction;
+
 import java.util.Objects;
 import java.util.Set;
 
@@ -34,9 +36,6 @@ public enum ThrottlingCategory {
     /** SSM actions (Run Command, Parameter Store, instance information): 10 tokens, 5 per second (a conservative guess, see above). */
     SSM(10, 5);
 
-    private static final Set<String> SSM_ACTIONS = Set.of("SendCommand", "GetCommandInvocation",
-            "ListCommandInvocations", "ListCommands", "CancelCommand", "DescribeInstanceInformation", "GetParameter", "GetServiceSetting",
-            "GetParameters");
     private static final Set<String> RUN_START = Set.of("RunInstances", "StartInstances");
     private static final Set<String> RESOURCE = Set.of("TerminateInstances", "CreateSnapshot", "CreateVolume",
             "AssignPrivateIpAddresses", "UnassignPrivateIpAddresses");
@@ -70,7 +69,7 @@ public enum ThrottlingCategory {
      * @param action the API action as AWS names it, e.g. {@code RunInstances} or {@code SendCommand}
      */
     public static ThrottlingCategory of(String action) {
-        return of(action, false);
+        return categorize(action, false);
     }
 
     /**
@@ -80,21 +79,13 @@ public enum ThrottlingCategory {
      * @param action the API action as AWS names it
      */
     public static ThrottlingCategory ofUnfiltered(String action) {
-        return of(action, true);
+        return categorize(action, true);
     }
 
-    /**
-     * The category of an action.
-     *
-     * @param action     the API action as AWS names it
-     * @param unfiltered whether a Describe* call names no ids, no filters and no MaxResults
-     *                   (EC2 throttles those harder)
-     * @deprecated a boolean says nothing at the call site: use {@link #of(String)} or {@link #ofUnfiltered(String)}
-     */
-    @Deprecated
-    public static ThrottlingCategory of(String action, boolean unfiltered) {
+    /** The category of {@code action}; {@code unfiltered}: a Describe* naming no ids, filters or MaxResults. */
+    private static ThrottlingCategory categorize(String action, boolean unfiltered) {
         Objects.requireNonNull(action, "action");
-        if (SSM_ACTIONS.contains(action)) {
+        if (SsmAction.named(action).isPresent()) {
             return SSM;
         }
         if (action.startsWith("Describe") || action.startsWith("Get")) {

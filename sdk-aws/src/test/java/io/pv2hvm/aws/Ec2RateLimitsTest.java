@@ -168,8 +168,8 @@ class Ec2RateLimitsTest {
     @Test
     void categories_ofTheActionsPv2hvmCalls() {
         assertThat(ThrottlingCategory.of("DescribeInstances")).isEqualTo(ThrottlingCategory.NON_MUTATING);
-        assertThat(ThrottlingCategory.of("DescribeInstances", true)).isEqualTo(ThrottlingCategory.UNFILTERED_NON_MUTATING);
-        assertThat(ThrottlingCategory.of("GetConsoleOutput", true)).isEqualTo(ThrottlingCategory.NON_MUTATING);
+        assertThat(ThrottlingCategory.ofUnfiltered("DescribeInstances")).isEqualTo(ThrottlingCategory.UNFILTERED_NON_MUTATING);
+        assertThat(ThrottlingCategory.ofUnfiltered("GetConsoleOutput")).isEqualTo(ThrottlingCategory.NON_MUTATING);
         assertThat(ThrottlingCategory.of("RunInstances")).isEqualTo(ThrottlingCategory.RUN_AND_START);
         assertThat(ThrottlingCategory.of("StartInstances")).isEqualTo(ThrottlingCategory.RUN_AND_START);
         assertThat(ThrottlingCategory.of("TerminateInstances")).isEqualTo(ThrottlingCategory.RESOURCE_CHANGING);
@@ -186,7 +186,7 @@ class Ec2RateLimitsTest {
     void categories_agreeWithTheEmulatorsModelOfEc2() {
         for (String action : EC2_ACTIONS) {
             for (boolean unfiltered : new boolean[] {false, true}) {
-                ThrottlingCategory ours = ThrottlingCategory.of(action, unfiltered);
+                ThrottlingCategory ours = unfiltered ? ThrottlingCategory.ofUnfiltered(action) : ThrottlingCategory.of(action);
                 ThrottlingPolicy.Category emulator = ThrottlingPolicy.categoryOf(action, unfiltered);
                 assertThat(ours.name()).as(action).isEqualTo(emulator.name());
                 ThrottlingPolicy.Bucket b = ThrottlingPolicy.documented().bucket(emulator);

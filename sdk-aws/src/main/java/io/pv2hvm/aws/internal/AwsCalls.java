@@ -61,7 +61,7 @@ public final class AwsCalls {
      *
      * @throws AwsCallException when the call fails, or no permit came in time (see {@link Ec2RateLimits#acquire})
      */
-    public <T> T call(Ec2Action action, Supplier<T> call) {
+    public <T> T call(AwsAction action, Supplier<T> call) {
         return call(action.awsName(), call);
     }
 
@@ -82,6 +82,11 @@ public final class AwsCalls {
      * often it is named (so a fleet's calls per migration add up to its calls). A throttling error
      * counts against this caller, whose look failed; the others look again on their own.
      */
+    public <T> T callShared(AwsAction action, Supplier<T> call, List<AwsCalls> owners) {
+        return callShared(action.awsName(), call, owners);
+    }
+
+    /** As {@link #callShared(AwsAction, Supplier, List)}, the action named as AWS names it. */
     public <T> T callShared(String action, Supplier<T> call, List<AwsCalls> owners) {
         if (owners.isEmpty()) {
             return call(action, call);
@@ -120,6 +125,11 @@ public final class AwsCalls {
     }
 
     /** Calls of {@code action} so far, shares of shared calls included: e.g. 0.25 for a quarter of one call. */
+    public double calls(AwsAction action) {
+        return calls(action.awsName());
+    }
+
+    /** Calls of {@code action} (as AWS names it) so far, shares of shared calls included. */
     public double calls(String action) {
         LongAdder own = counts.get(action);
         java.util.concurrent.atomic.DoubleAdder shared = shares.get(action);

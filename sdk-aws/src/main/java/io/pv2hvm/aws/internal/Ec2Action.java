@@ -1,13 +1,11 @@
 package io.pv2hvm.aws.internal;
 
-import io.pv2hvm.aws.ThrottlingCategory;
-
 /**
  * The EC2 API actions pv2hvm calls, one constant each, so a call site names its action by a
  * constant the compiler checks instead of a string typed by hand. {@link #awsName()} is the name
  * AWS gives the action (what {@link AwsCalls} counts, IAM grants and throttling categorizes).
  */
-public enum Ec2Action {
+public enum Ec2Action implements AwsAction {
     ASSOCIATE_ADDRESS("AssociateAddress"),
     ATTACH_NETWORK_INTERFACE("AttachNetworkInterface"),
     ATTACH_VOLUME("AttachVolume"),
@@ -51,13 +49,8 @@ public enum Ec2Action {
         this.awsName = awsName;
     }
 
-    /** The action as AWS names it, e.g. {@code RunInstances}. */
+    @Override
     public String awsName() {
         return awsName;
-    }
-
-    /** The throttling category of the action, called with ids, filters or pagination. */
-    public ThrottlingCategory category() {
-        return ThrottlingCategory.of(awsName);
     }
 }

@@ -52,8 +52,8 @@ public final class SharedDescribe<T> {
     private long rounds;
 
     /** Rounds of {@code action}, spaced by at most {@code interval} (a wait's longest gap) in a fleet. */
-    public SharedDescribe(String action, java.time.Duration interval, Describe<T> describe) {
-        this.action = action;
+    public SharedDescribe(AwsAction action, java.time.Duration interval, Describe<T> describe) {
+        this.action = action.awsName();
         this.describe = describe;
         this.intervalNanos = interval.toNanos();
     }
@@ -70,7 +70,7 @@ public final class SharedDescribe<T> {
         return owners <= 1 ? 0 : intervalNanos;
     }
 
-    /** The EC2 action of the rounds, e.g. DescribeInstances. */
+    /** The action of the rounds as AWS names it, e.g. DescribeInstances. */
     public String action() {
         return action;
     }

@@ -72,45 +72,45 @@ public final class SharedPolls {
 
     /** Rounds on {@code ec2}, at most {@code interval} apart (a wait's longest gap: {@link io.pv2hvm.aws.AwsTimeouts#poll()}). */
     public SharedPolls(Ec2Client ec2, java.time.Duration interval) {
-        this.instances = new SharedDescribe<>("DescribeInstances", java.time.Duration.ofNanos(
+        this.instances = new SharedDescribe<>(Ec2Action.DESCRIBE_INSTANCES, java.time.Duration.ofNanos(
                 Math.round(interval.toNanos() * INSTANCE_SPACING)), (ids, leader, owners) -> {
             Map<String, Instance> found = new HashMap<>();
             for (List<String> chunk : chunks(ids, FILTER_VALUES)) {
-                pages(next -> leader.callShared("DescribeInstances", () -> ec2.describeInstances(r ->
+                pages(next -> leader.callShared(Ec2Action.DESCRIBE_INSTANCES, () -> ec2.describeInstances(r ->
                             r.filters(idFilter("instance-id", chunk)).maxResults(1000).nextToken(next)), owners),
                         DescribeInstancesResponse::nextToken, p -> p.reservations().forEach(res -> res.instances().forEach(i -> found.put(i.instanceId(), i))));
             }
             return found;
         });
-        this.volumes = new SharedDescribe<>("DescribeVolumes", interval.multipliedBy(SLOW_KIND_SPACING), (ids, leader, owners) -> {
+        this.volumes = new SharedDescribe<>(Ec2Action.DESCRIBE_VOLUMES, interval.multipliedBy(SLOW_KIND_SPACING), (ids, leader, owners) -> {
             Map<String, Volume> found = new HashMap<>();
             for (List<String> chunk : chunks(ids, FILTER_VALUES)) {
-                pages(next -> leader.callShared("DescribeVolumes", () -> ec2.describeVolumes(r ->
+                pages(next -> leader.callShared(Ec2Action.DESCRIBE_VOLUMES, () -> ec2.describeVolumes(r ->
                             r.filters(idFilter("volume-id", chunk)).maxResults(500).nextToken(next)), owners),
                         DescribeVolumesResponse::nextToken, p -> p.volumes().forEach(v -> found.put(v.volumeId(), v)));
             }
             return found;
         });
-        this.snapshots = new SharedDescribe<>("DescribeSnapshots", interval.multipliedBy(SLOW_KIND_SPACING), (ids, leader, owners) -> {
+        this.snapshots = new SharedDescribe<>(Ec2Action.DESCRIBE_SNAPSHOTS, interval.multipliedBy(SLOW_KIND_SPACING), (ids, leader, owners) -> {
             Map<String, Snapshot> found = new HashMap<>();
             for (List<String> chunk : chunks(ids, FILTER_VALUES)) {
-                pages(next -> leader.callShared("DescribeSnapshots", () -> ec2.describeSnapshots(r ->
+                pages(next -> leader.callShared(Ec2Action.DESCRIBE_SNAPSHOTS, () -> ec2.describeSnapshots(r ->
                             r.ownerIds("self").filters(idFilter("snapshot-id", chunk)).maxResults(1000).nextToken(next)),
                             owners),
                         DescribeSnapshotsResponse::nextToken, p -> p.snapshots().forEach(s -> found.put(s.snapshotId(), s)));
             }
             return found;
         });
-        this.images = new SharedDescribe<>("DescribeImages", interval.multipliedBy(SLOW_KIND_SPACING), (ids, leader, owners) -> {
+        this.images = new SharedDescribe<>(Ec2Action.DESCRIBE_IMAGES, interval.multipliedBy(SLOW_KIND_SPACING), (ids, leader, owners) -> {
             Map<String, Image> found = new HashMap<>();
             for (List<String> chunk : chunks(ids, FILTER_VALUES)) {
-                pages(next -> leader.callShared("DescribeImages", () -> ec2.describeImages(r ->
+                pages(next -> leader.callShared(Ec2Action.DESCRIBE_IMAGES, () -> ec2.describeImages(r ->
                             r.filters(idFilter("image-id", chunk)).maxResults(1000).nextToken(next)), owners),
                         DescribeImagesResponse::nextToken, p -> p.images().forEach(i -> found.put(i.imageId(), i)));
             }
             return found;
         });
-        this.statuses = new SharedDescribe<>("DescribeInstanceStatus", interval.multipliedBy(STATUS_SPACING), (ids, leader, owners) -> {
+        this.statuses = new SharedDescribe<>(Ec2Action.DESCRIBE_INSTANCE_STATUS, interval.multipliedBy(STATUS_SPACING), (ids, leader, owners) -> {
             Map<String, InstanceStatus> found = new HashMap<>();
             for (List<String> chunk : chunks(ids, STATUS_IDS)) {
                 statuses(ec2, chunk, leader, owners, found);
@@ -123,7 +123,7 @@ public final class SharedPolls {
     private static void statuses(Ec2Client ec2, List<String> ids, AwsCalls leader, List<AwsCalls> owners,
                                  Map<String, InstanceStatus> found) {
         try {
-            leader.callShared("DescribeInstanceStatus", () -> ec2.describeInstanceStatus(r -> r.instanceIds(ids)
+            leader.callShared(Ec2Action.DESCRIBE_INSTANCE_STATUS, () -> ec2.describeInstanceStatus(r -> r.instanceIds(ids)
                     .includeAllInstances(true)), owners).instanceStatuses().forEach(s -> found.put(s.instanceId(), s));
         } catch (AwsCallException e) {
             if (!"InvalidInstanceID.NotFound".equals(e.errorCode())) {

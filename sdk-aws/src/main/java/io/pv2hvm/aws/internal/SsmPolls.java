@@ -83,10 +83,10 @@ public final class SsmPolls {
     /** Rounds on {@code ssm}, at most {@code interval} apart once several migrations watch. */
     public SsmPolls(SsmClient ssm, Duration interval) {
         Objects.requireNonNull(ssm, "ssm");
-        this.invocations = new SharedDescribe<>("ListCommandInvocations", interval,
+        this.invocations = new SharedDescribe<>(SsmAction.LIST_COMMAND_INVOCATIONS, interval,
                 (keys, leader, owners) -> keys.size() == 1 ? single(ssm, keys.get(0), leader, owners)
                         : listed(ssm, keys, leader, owners));
-        this.agents = new SharedDescribe<>("DescribeInstanceInformation", interval.multipliedBy(AGENT_SPACING),
+        this.agents = new SharedDescribe<>(SsmAction.DESCRIBE_INSTANCE_INFORMATION, interval.multipliedBy(AGENT_SPACING),
                 (ids, leader, owners) -> {
             Map<String, String> found = new HashMap<>();
             for (int i = 0; i < ids.size(); i += AGENT_IDS) {
@@ -94,7 +94,7 @@ public final class SsmPolls {
                 String token = null;
                 do {
                     String next = token;
-                    DescribeInstanceInformationResponse page = leader.callShared("DescribeInstanceInformation", () ->
+                    DescribeInstanceInformationResponse page = leader.callShared(SsmAction.DESCRIBE_INSTANCE_INFORMATION, () ->
                             ssm.describeInstanceInformation(r -> r.filters(InstanceInformationStringFilter.builder()
                                     .key("InstanceIds").values(chunk).build()).maxResults(AGENT_PAGE).nextToken(next)),
                             owners);
@@ -157,7 +157,7 @@ public final class SsmPolls {
     private static Map<String, Invocation> single(SsmClient ssm, String key, AwsCalls leader, List<AwsCalls> owners) {
         String[] ids = key.split("/", 2);
         try {
-            GetCommandInvocationResponse answer = leader.callShared("GetCommandInvocation", () ->
+            GetCommandInvocationResponse answer = leader.callShared(SsmAction.GET_COMMAND_INVOCATION, () ->
                     ssm.getCommandInvocation(r -> r.commandId(ids[0]).instanceId(ids[1])), owners);
             return Map.of(key, new Invocation(answer.statusAsString(), answer));
         } catch (AwsCallException e) {
@@ -181,7 +181,7 @@ public final class SsmPolls {
         String token = null;
         do {
             String next = token;
-            ListCommandInvocationsResponse page = leader.callShared("ListCommandInvocations", () ->
+            ListCommandInvocationsResponse page = leader.callShared(SsmAction.LIST_COMMAND_INVOCATIONS, () ->
                     ssm.listCommandInvocations(r -> r.filters(filters).maxResults(LIST_PAGE).nextToken(next)), owners);
             for (CommandInvocation inv : page.commandInvocations()) {
                 String key = key(inv.commandId(), inv.instanceId());

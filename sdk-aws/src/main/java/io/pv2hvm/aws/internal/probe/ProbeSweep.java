@@ -2,13 +2,16 @@ package io.pv2hvm.aws.internal.probe;
 
 import io.pv2hvm.aws.AwsCallException;
 import io.pv2hvm.aws.internal.AwsCalls;
+import io.pv2hvm.aws.internal.Ec2Action;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.model.Filter;
 import software.amazon.awssdk.services.ec2.model.Image;
 import software.amazon.awssdk.services.ec2.model.Instance;
+import software.amazon.awssdk.services.ec2.model.InstanceStateName;
 import software.amazon.awssdk.services.ec2.model.Snapshot;
 import software.amazon.awssdk.services.ec2.model.Tag;
 import software.amazon.awssdk.services.ec2.model.Volume;
+import software.amazon.awssdk.services.ec2.model.VolumeState;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -63,22 +66,22 @@ public final class ProbeSweep {
                 : Filter.builder().name("tag:" + tagKey).values(tagValue).build());
         List<String> deleted = new ArrayList<>();
         Set<String> instances = new LinkedHashSet<>(prefixed(created, "i-"));
-        calls.call("DescribeInstances", () -> ec2.describeInstances(r -> r.filters(filters))).reservations().stream()
+        calls.call(Ec2Action.DESCRIBE_INSTANCES, () -> ec2.describeInstances(r -> r.filters(filters))).reservations().stream()
                 .flatMap(r -> r.instances().stream())
-                .filter(i -> ours(i.tags()) && !"terminated".equals(i.state().nameAsString()) && eligible.test(i.launchTime()))
+                .filter(i -> ours(i.tags()) && i.state().name() != InstanceStateName.TERMINATED && eligible.test(i.launchTime()))
                 .map(Instance::instanceId).forEach(instances::add);
         Set<String> images = new LinkedHashSet<>(prefixed(created, "ami-"));
-        calls.call("DescribeImages", () -> ec2.describeImages(r -> r.owners("self").filters(filters))).images().stream()
+        calls.call(Ec2Action.DESCRIBE_IMAGES, () -> ec2.describeImages(r -> r.owners("self").filters(filters))).images().stream()
                 .filter(i -> ours(i.tags()) && eligible.test(parse(i.creationDate()))).map(Image::imageId)
                 .forEach(images::add);
         for (String id : instances) {
-            if (gone("terminate " + id, created.contains(id), () -> calls.call("TerminateInstances",
+            if (gone("terminate " + id, created.contains(id), () -> calls.call(Ec2Action.TERMINATE_INSTANCES,
                     () -> ec2.terminateInstances(r -> r.instanceIds(id))))) {
                 deleted.add(id);
             }
         }
         for (String id : images) {
-            if (gone("deregister " + id, created.contains(id), () -> calls.call("DeregisterImage",
+            if (gone("deregister " + id, created.contains(id), () -> calls.call(Ec2Action.DEREGISTER_IMAGE,
                     () -> ec2.deregisterImage(r -> r.imageId(id))))) {
                 deleted.add(id);
             }
@@ -91,21 +94,21 @@ public final class ProbeSweep {
             }
         }
         Set<String> snapshots = new LinkedHashSet<>(prefixed(created, "snap-"));
-        calls.call("DescribeSnapshots", () -> ec2.describeSnapshots(r -> r.ownerIds("self").filters(filters))).snapshots()
+        calls.call(Ec2Action.DESCRIBE_SNAPSHOTS, () -> ec2.describeSnapshots(r -> r.ownerIds("self").filters(filters))).snapshots()
                 .stream().filter(s -> ours(s.tags()) && eligible.test(s.startTime())).map(Snapshot::snapshotId)
                 .forEach(snapshots::add);
         for (String id : snapshots) {
-            if (gone("delete " + id, created.contains(id), () -> calls.call("DeleteSnapshot",
+            if (gone("delete " + id, created.contains(id), () -> calls.call(Ec2Action.DELETE_SNAPSHOT,
                     () -> ec2.deleteSnapshot(r -> r.snapshotId(id))))) {
                 deleted.add(id);
             }
         }
         Set<String> volumes = new LinkedHashSet<>(prefixed(created, "vol-"));
-        calls.call("DescribeVolumes", () -> ec2.describeVolumes(r -> r.filters(filters))).volumes().stream()
-                .filter(v -> ours(v.tags()) && !"deleting".equals(v.stateAsString()) && eligible.test(v.createTime()))
+        calls.call(Ec2Action.DESCRIBE_VOLUMES, () -> ec2.describeVolumes(r -> r.filters(filters))).volumes().stream()
+                .filter(v -> ours(v.tags()) && v.state() != VolumeState.DELETING && eligible.test(v.createTime()))
                 .map(Volume::volumeId).forEach(volumes::add);
         for (String id : volumes) {
-            if (gone("delete " + id, created.contains(id), () -> calls.call("DeleteVolume",
+            if (gone("delete " + id, created.contains(id), () -> calls.call(Ec2Action.DELETE_VOLUME,
                     () -> ec2.deleteVolume(r -> r.volumeId(id))))) {
                 deleted.add(id);
             }
@@ -162,9 +165,9 @@ public final class ProbeSweep {
 
     private boolean terminated(String id) {
         try {
-            return calls.call("DescribeInstances", () -> ec2.describeInstances(r -> r.instanceIds(id))).reservations()
+            return calls.call(Ec2Action.DESCRIBE_INSTANCES, () -> ec2.describeInstances(r -> r.instanceIds(id))).reservations()
                     .stream().flatMap(r -> r.instances().stream())
-                    .allMatch(i -> "terminated".equals(i.state().nameAsString()));
+                    .allMatch(i -> i.state().name() == InstanceStateName.TERMINATED);
         } catch (AwsCallException e) {
             if ("InvalidInstanceID.NotFound".equals(e.errorCode())) {
                 return true; // no longer listed

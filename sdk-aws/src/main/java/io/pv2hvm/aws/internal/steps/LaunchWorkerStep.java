@@ -1,16 +1,17 @@
 package io.pv2hvm.aws.internal.steps;
 
-import software.amazon.awssdk.services.ec2.model.InstanceStateName;
-import io.pv2hvm.aws.internal.Responses;
-import io.pv2hvm.aws.internal.AwsRuntime;
 import io.pv2hvm.aws.internal.AwsFacts;
+import io.pv2hvm.aws.internal.AwsRuntime;
+import io.pv2hvm.aws.internal.Responses;
 import io.pv2hvm.aws.internal.Roles;
 import io.pv2hvm.aws.internal.SourceInstance;
+import io.pv2hvm.aws.internal.SsmAction;
 import io.pv2hvm.core.Resource;
 import io.pv2hvm.core.spi.Step;
 import io.pv2hvm.core.spi.StepContext;
 import io.pv2hvm.core.spi.StepDescription;
 import software.amazon.awssdk.services.ec2.model.Instance;
+import software.amazon.awssdk.services.ec2.model.InstanceStateName;
 import software.amazon.awssdk.services.ec2.model.ResourceType;
 
 import java.util.List;
@@ -54,7 +55,7 @@ public final class LaunchWorkerStep implements Step {
                     .or(() -> aws.ec2().reads().once("worker image", () -> WorkerImages.newest(aws.ec2())
                             .map(software.amazon.awssdk.services.ec2.model.Image::imageId)))
                     .orElseGet(() -> aws.ec2().reads().once("GetParameter " + aws.settings().workerImageParameter(),
-                            () -> aws.ec2().calls().call("GetParameter", () -> aws.ssm().getParameter(
+                            () -> aws.ec2().calls().call(SsmAction.GET_PARAMETER, () -> aws.ssm().getParameter(
                             r -> r.name(aws.settings().workerImageParameter()))).parameter().value()));
             Responses.require(image, "GetParameter", "Parameter.Value", aws.settings().workerImageParameter());
             String subnet = aws.settings().workerSubnetId() != null ? aws.settings().workerSubnetId() : src.subnetId();

@@ -5,14 +5,15 @@ import io.pv2hvm.aws.WorkerImage;
 import io.pv2hvm.aws.internal.AwsSettings;
 import io.pv2hvm.aws.internal.Ec2Resources;
 import io.pv2hvm.aws.internal.Responses;
+import io.pv2hvm.aws.internal.SsmAction;
 import io.pv2hvm.core.MigrationException;
 import io.pv2hvm.core.spi.CommandTransport;
 import io.pv2hvm.core.spi.Sleeper;
 import software.amazon.awssdk.services.ec2.model.Filter;
-import software.amazon.awssdk.services.ec2.model.ImageState;
-import software.amazon.awssdk.services.ec2.model.InstanceStateName;
 import software.amazon.awssdk.services.ec2.model.Image;
+import software.amazon.awssdk.services.ec2.model.ImageState;
 import software.amazon.awssdk.services.ec2.model.Instance;
+import software.amazon.awssdk.services.ec2.model.InstanceStateName;
 import software.amazon.awssdk.services.ec2.model.ResourceType;
 import software.amazon.awssdk.services.ec2.model.Tag;
 import software.amazon.awssdk.services.ec2.model.TagSpecification;
@@ -72,7 +73,7 @@ public final class WorkerImages {
             Image i = found.get();
             return new WorkerImage(i.imageId(), i.name(), Ec2Resources.tagMap(i.tags()).get(BASE_IMAGE_TAG), true);
         }
-        String base = ec2.calls().call("GetParameter", () -> ssm.getParameter(
+        String base = ec2.calls().call(SsmAction.GET_PARAMETER, () -> ssm.getParameter(
                 r -> r.name(settings.workerImageParameter()))).parameter().value();
         String buildId = "worker-image-" + DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC)
                 .format(clock.instant());

@@ -2,13 +2,14 @@ package io.pv2hvm.aws.internal.steps.preflight;
 
 import io.pv2hvm.aws.AwsCallException;
 import io.pv2hvm.aws.Tags;
-import io.pv2hvm.aws.internal.AwsRuntime;
 import io.pv2hvm.aws.internal.AwsFacts;
+import io.pv2hvm.aws.internal.AwsRuntime;
 import io.pv2hvm.aws.internal.Ec2Resources;
 import io.pv2hvm.aws.internal.InstanceTypeSuccessors;
 import io.pv2hvm.aws.internal.Responses;
 import io.pv2hvm.aws.internal.SourceInstance;
 import io.pv2hvm.aws.internal.SourceInstanceReader;
+import io.pv2hvm.aws.internal.SsmAction;
 import io.pv2hvm.aws.internal.steps.TargetTypes;
 import io.pv2hvm.core.Blocker;
 import io.pv2hvm.core.MigrationFacts;
@@ -301,7 +302,7 @@ public final class PreflightStep implements Step {
     private void checkSsmAccess(List<Blocker> blockers) {
         String dhmc;
         try {
-            dhmc = aws.ec2().calls().call("GetServiceSetting", () -> aws.ssm().getServiceSetting(
+            dhmc = aws.ec2().calls().call(SsmAction.GET_SERVICE_SETTING, () -> aws.ssm().getServiceSetting(
                     r -> r.settingId(DHMC_SETTING))).serviceSetting().settingValue();
         } catch (AwsCallException e) {
             if (!e.isPermissionDenied() && !"ServiceSettingNotFound".equals(e.errorCode())) {

@@ -1,6 +1,7 @@
 package io.pv2hvm.aws.internal.steps.preflight;
 
 import io.pv2hvm.aws.internal.AwsRuntime;
+import io.pv2hvm.aws.internal.SsmAction;
 import io.pv2hvm.core.Blocker;
 import io.pv2hvm.core.PreflightException;
 import io.pv2hvm.core.spi.Step;
@@ -38,7 +39,7 @@ public final class SourceOnSsmCheckStep implements Step {
     @Override
     public void run(StepContext ctx) {
         String source = ctx.options().instanceId();
-        List<InstanceInformation> info = aws.ec2().calls().call("DescribeInstanceInformation", () -> aws.ssm()
+        List<InstanceInformation> info = aws.ec2().calls().call(SsmAction.DESCRIBE_INSTANCE_INFORMATION, () -> aws.ssm()
                 .describeInstanceInformation(r -> r.filters(InstanceInformationStringFilter.builder().key("InstanceIds")
                         .values(source).build()))).instanceInformationList();
         String ping = info.isEmpty() ? "not registered with SSM" : info.get(0).pingStatusAsString();
