@@ -237,15 +237,17 @@ public final class AwsSteps implements StepProvider {
      */
     @Override
     public RunSession open(MigrationSpec spec, RunEnvironment environment) {
-        Session session = openScope(spec);
+        Session session = openScope(spec, this::steps);
         return RunSession.of(session.steps(), session);
     }
 
-    private Session openScope(MigrationSpec spec) {
+    /** One run's scope (its own default clients, unless given) and the steps {@code stepsOf} builds over it. */
+    private Session openScope(MigrationSpec spec,
+                              java.util.function.BiFunction<MigrationSpec, Scope, List<ProvidedStep>> stepsOf) {
         List<AutoCloseable> owned = java.util.Collections.synchronizedList(new ArrayList<>());
         Scope scope = new Scope(ec2Given ? ec2 : memoize(() -> owning(defaultEc2.get(), owned)),
                 ssmGiven ? ssm : memoize(() -> owning(defaultSsm.get(), owned)), owned);
-        return new Session(steps(spec, scope), scope);
+        return new Session(stepsOf.apply(spec, scope), scope);
     }
 
     private static <T extends AutoCloseable> T owning(T made, List<AutoCloseable> owned) {
@@ -328,7 +330,8 @@ public final class AwsSteps implements StepProvider {
         AwsCalls calls = new AwsCalls(rateLimits);
         AwsRuntime aws = runtime(spec, calls, scope);
         boolean keepIps = spec.preserveIps();
-        Function<String, CommandTransport> toSource = instanceId -> sourceTransportTo(instanceId, aws, calls, spec);
+        // Each transport to the source is the run's: the session closes it when the run ends.
+        Function<String, CommandTransport> toSource = instanceId -> scope.own(sourceTransportTo(instanceId, aws, calls, spec));
         List<ProvidedStep> steps = new ArrayList<>();
         add(steps, Phase.PREFLIGHT, new PreflightStep(aws, preflightChecks()));
         if (sourceTransport == SOURCE_OVER_SSM) {
@@ -434,17 +437,28 @@ public final class AwsSteps implements StepProvider {
 
             @Override
             public List<ProvidedStep> steps(MigrationSpec spec) {
-                AwsRuntime aws = runtime(spec, new AwsCalls(rateLimits), new Scope(ec2, ssm, List.of()));
-                List<ProvidedStep> steps = new ArrayList<>();
-                add(steps, Phase.PREFLIGHT, new PreflightStep(aws, preflightChecks()));
-                add(steps, Phase.PREPARE, SnapshotRootStep.trial(aws));
-                add(steps, Phase.PREPARE, new LaunchWorkerStep(aws));
-                add(steps, Phase.PREPARE, new AttachScratchVolumeStep(aws, Round.TRIAL));
-                add(steps, Phase.CONVERT, new InspectGuestStep(aws, guest));
-                add(steps, Phase.CLEANUP, new CleanupStep(aws));
-                return steps;
+                return inspectionSteps(spec, new Scope(ec2, ssm, List.of()));
+            }
+
+            /** The inspection run owns its worker transport and default clients, as a migration run does. */
+            @Override
+            public RunSession open(MigrationSpec spec, RunEnvironment environment) {
+                Session session = openScope(spec, AwsSteps.this::inspectionSteps);
+                return RunSession.of(session.steps(), session);
             }
         };
+    }
+
+    private List<ProvidedStep> inspectionSteps(MigrationSpec spec, Scope scope) {
+        AwsRuntime aws = runtime(spec, new AwsCalls(rateLimits), scope);
+        List<ProvidedStep> steps = new ArrayList<>();
+        add(steps, Phase.PREFLIGHT, new PreflightStep(aws, preflightChecks()));
+        add(steps, Phase.PREPARE, SnapshotRootStep.trial(aws));
+        add(steps, Phase.PREPARE, new LaunchWorkerStep(aws));
+        add(steps, Phase.PREPARE, new AttachScratchVolumeStep(aws, Round.TRIAL));
+        add(steps, Phase.CONVERT, new InspectGuestStep(aws, guest));
+        add(steps, Phase.CLEANUP, new CleanupStep(aws));
+        return steps;
     }
 
     /** The worker's transport: the one the builder was given (SSH by private IP), else SSM. */
@@ -495,12 +509,16 @@ public final class AwsSteps implements StepProvider {
                 sleeper, clock);
     }
 
-    /** The clients one build of the steps uses, the clients it made (owned) and the runtimes over them. */
+    /**
+     * The clients one build of the steps uses, the clients it made (owned), the runtimes over them
+     * and the transports to the source it made.
+     */
     private static final class Scope implements AutoCloseable {
         private final Supplier<Ec2Client> ec2;
         private final Supplier<SsmClient> ssm;
         private final List<AutoCloseable> owned;
         private final List<AwsRuntime> runtimes = java.util.Collections.synchronizedList(new ArrayList<>());
+        private final List<CommandTransport> sourceTransports = java.util.Collections.synchronizedList(new ArrayList<>());
 
         Scope(Supplier<Ec2Client> ec2, Supplier<SsmClient> ssm, List<AutoCloseable> owned) {
             this.ec2 = ec2;
@@ -508,8 +526,25 @@ public final class AwsSteps implements StepProvider {
             this.owned = owned;
         }
 
+        /** {@code transport}, closed with this scope. */
+        CommandTransport own(CommandTransport transport) {
+            sourceTransports.add(transport);
+            return transport;
+        }
+
+        /** Closes the source transports, then each runtime (its worker transports, then its clients); never throws. */
         @Override
         public void close() {
+            synchronized (sourceTransports) {
+                for (CommandTransport t : sourceTransports) {
+                    try {
+                        t.close();
+                    } catch (RuntimeException e) {
+                        org.slf4j.LoggerFactory.getLogger(AwsSteps.class).warn("Closing {} failed: {}", t, e.toString());
+                    }
+                }
+                sourceTransports.clear();
+            }
             synchronized (runtimes) {
                 runtimes.forEach(AwsRuntime::close);
             }

@@ -5,11 +5,8 @@ import io.pv2hvm.core.MigrationPlan;
 import io.pv2hvm.core.MigrationResult;
 import io.pv2hvm.core.MigrationSpec;
 import io.pv2hvm.core.Phase;
+import io.pv2hvm.core.StepFailedException;
 import io.pv2hvm.core.journal.InMemoryJournal;
-import io.pv2hvm.core.spi.Command;
-import io.pv2hvm.core.spi.CommandResult;
-import io.pv2hvm.core.spi.CommandTransport;
-import io.pv2hvm.core.spi.OutputLine;
 import io.pv2hvm.testkit.SimulatedGuest;
 import io.pv2hvm.testkit.world.World;
 import org.junit.jupiter.api.Test;
@@ -20,10 +17,10 @@ import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Consumer;
 
 import static io.pv2hvm.aws.EmulatedAws.SOURCE;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assumptions.assumeThat;
 
 /** What the AWS steps build and close: nothing for a plan; a run's own transports and default clients, never the user's. */
@@ -82,7 +79,7 @@ class AwsSessionTest extends EmulatorTestBase {
                 }, () -> {
                     throw new AssertionError("the user's SSM client was given");
                 })
-                .workerTransport(ip -> new CloseCounting(worker, transportsClosed), "ops", World.DEFAULT_SECURITY_GROUP)
+                .workerTransport(ip -> new CloseCountingTransport(worker, transportsClosed), "ops", World.DEFAULT_SECURITY_GROUP)
                 .build();
         AtomicInteger ec2ClosedDuringRun = new AtomicInteger(-1);
         MigrationSpec spec = Migration.of(SOURCE).toHvm().withJournal(InMemoryJournal.create()).withProvider(aws)
@@ -100,6 +97,45 @@ class AwsSessionTest extends EmulatorTestBase {
         assertThat(worker.commands).isNotEmpty();
     }
 
+    @Test
+    void guestInspection_closesTheWorkerTransportItMade_whenItSucceeds() {
+        start(EmulatedAws.webServerWorld().build());
+        AtomicInteger made = new AtomicInteger();
+        AtomicInteger closed = new AtomicInteger();
+
+        GuestInspection g = GuestInspection.of(SOURCE, inspectingOver(made, closed, false));
+
+        assertThat(g.instanceId()).isEqualTo(SOURCE);
+        assertThat(made).hasValue(1);
+        assertThat(closed).as("closed when the inspection ended").hasValue(1);
+    }
+
+    @Test
+    void guestInspection_closesTheWorkerTransportItMade_whenItFails() {
+        start(EmulatedAws.webServerWorld().build());
+        AtomicInteger made = new AtomicInteger();
+        AtomicInteger closed = new AtomicInteger();
+
+        assertThatThrownBy(() -> GuestInspection.of(SOURCE, inspectingOver(made, closed, true)))
+                .isInstanceOf(StepFailedException.class).hasMessageContaining("refused by the test");
+
+        assertThat(made).hasPositiveValue();
+        assertThat(closed).as("each transport made, closed once").hasValue(made.get());
+    }
+
+    /** Steps whose worker transports are made by the provider (counted), over the emulator's clients. */
+    private AwsSteps inspectingOver(AtomicInteger made, AtomicInteger closed, boolean failing) {
+        EmulatedAws.FakeWorker worker = new EmulatedAws.FakeWorker();
+        worker.filesystems = emulator::filesystem;
+        return AwsSteps.builder().ec2(ec2).ssm(ssm).timeouts(EmulatedAws.timeouts())
+                .guestConversion(SimulatedGuest.typical())
+                .workerTransport(ip -> {
+                    made.incrementAndGet();
+                    return new CloseCountingTransport(worker, closed, failing);
+                }, "ops", World.DEFAULT_SECURITY_GROUP)
+                .build();
+    }
+
     /** {@code client}, counting its close() calls (and closing it). */
     @SuppressWarnings("unchecked")
     private static <T extends AutoCloseable> T closeCounting(Class<T> type, T client, AtomicInteger closed) {
@@ -115,26 +151,4 @@ class AwsSessionTest extends EmulatorTestBase {
         });
     }
 
-    /** A worker transport that counts its close() calls. */
-    private record CloseCounting(CommandTransport delegate, AtomicInteger closed) implements CommandTransport {
-        @Override
-        public CommandResult exec(Command command, Consumer<OutputLine> output) {
-            return delegate.exec(command, output);
-        }
-
-        @Override
-        public void upload(byte[] content, String remotePath, int mode) {
-            delegate.upload(content, remotePath, mode);
-        }
-
-        @Override
-        public String describe() {
-            return delegate.describe();
-        }
-
-        @Override
-        public void close() {
-            closed.incrementAndGet();
-        }
-    }
 }

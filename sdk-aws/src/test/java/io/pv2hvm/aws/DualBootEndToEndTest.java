@@ -29,6 +29,7 @@ import software.amazon.awssdk.services.ec2.model.Snapshot;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -138,6 +139,41 @@ class DualBootEndToEndTest extends EmulatorTestBase {
         assertThat(r.resourcesKept()).anyMatch(res -> res.id().equals(kept.get(0).snapshotId()) && res.role().equals("pre-change-snapshot"));
         assertThat(warnings).anyMatch(w -> w.contains("was changed to boot both as PV and as HVM") && w.contains(kept.get(0).snapshotId()));
         assertThat(snapshotsWithRole(r.migrationId(), "trial-snapshot")).as("trial snapshot cleaned up").isEmpty();
+    }
+
+    @Test
+    void run_dualBoot_closesTheTransportToTheSourceItMade_whenTheRunSucceeds() {
+        startWithSsmOnTheSource(true);
+        AtomicInteger made = new AtomicInteger();
+        AtomicInteger closed = new AtomicInteger();
+
+        MigrationResult r = dualBoot(aws().sourceTransport(ip -> {
+            made.incrementAndGet();
+            return new CloseCountingTransport(SsmTransport.builder().client(ssm).instanceId(SOURCE)
+                    .maxPoll(EmulatedAws.timeouts().poll()).agentTimeout(EmulatedAws.timeouts().agentOnline()).build(), closed);
+        }).build()).run();
+
+        assertThat(r.newInstanceId()).isNotNull();
+        assertThat(guest.liveChanges()).isEqualTo(1);
+        assertThat(made).hasValue(1);
+        assertThat(closed).as("closed when the run ended").hasValue(1);
+    }
+
+    @Test
+    void run_dualBoot_closesTheTransportToTheSourceItMade_whenTheRunFails() {
+        startWithSsmOnTheSource(true);
+        AtomicInteger made = new AtomicInteger();
+        AtomicInteger closed = new AtomicInteger();
+
+        StepFailedException e = catchThrowableOfType(StepFailedException.class, () -> dualBoot(aws().sourceTransport(ip -> {
+            made.incrementAndGet();
+            return new CloseCountingTransport(worker, closed, true);
+        }).build()).run());
+
+        assertThat(e).isNotNull();
+        assertThat(e).hasMessageContaining("refused by the test");
+        assertThat(made).hasPositiveValue();
+        assertThat(closed).as("each transport made, closed once").hasValue(made.get());
     }
 
     @Test
