@@ -33,11 +33,24 @@ final class AwsProviderOptions {
 
     /** The AWS steps over these clients. */
     AwsSteps steps(Ec2Client ec2, SsmClient ssm) {
+        return configured().ec2(ec2).ssm(ssm).build();
+    }
+
+    /**
+     * The AWS steps for a plan: given no client, and a plan makes none (the steps make their
+     * default clients on first use, which a plan never comes to), so it needs no region nor credentials.
+     */
+    AwsSteps planSteps() {
+        return configured().build();
+    }
+
+    /** A builder with everything these options say but the clients. */
+    private AwsSteps.Builder configured() {
         if (simulateGuest && !aws.customEndpoint()) {
             throw new UsageException("--simulate-guest is for an emulator: it needs --endpoint-url. On AWS the guest"
                     + " is always converted for real.");
         }
-        AwsSteps.Builder b = worker.applyTo(AwsSteps.builder().ec2(ec2).ssm(ssm).timeouts(aws.timeouts()));
+        AwsSteps.Builder b = worker.applyTo(AwsSteps.builder().timeouts(aws.timeouts()));
         if (simulateGuest) {
             b.guestConversion(SimulatedGuest.typical());
         }
@@ -52,6 +65,6 @@ final class AwsProviderOptions {
         if (sourceOverSsh) {
             b.sourceTransport(sourceSsh.transports(System.getenv(), System.console()));
         }
-        return b.build();
+        return b;
     }
 }

@@ -1,7 +1,5 @@
 package io.pv2hvm.samples.cli;
 
-import io.pv2hvm.core.MigrationEvent;
-import io.pv2hvm.core.MigrationListener;
 import io.pv2hvm.core.Phase;
 import io.pv2hvm.core.Resource;
 
@@ -14,7 +12,7 @@ import java.util.List;
 import java.util.Map;
 
 /** Records when each step of a migration ran and what it created, for {@link HtmlReport}. */
-final class MigrationRecorder implements MigrationListener {
+final class MigrationRecorder implements StepEvents {
     /** How a step ended. */
     enum Status { RUNNING, DONE, FAILED, ROLLED_BACK }
 
@@ -39,48 +37,36 @@ final class MigrationRecorder implements MigrationListener {
     }
 
     @Override
-    public void onEvent(MigrationEvent event) {
-        String id = event.migrationId();
-        if (event instanceof MigrationEvent.StepStarted e) {
-            stepStarted(id, e.step(), e.phase());
-        } else if (event instanceof MigrationEvent.StepFinished e) {
-            stepFinished(id, e.step(), e.took());
-        } else if (event instanceof MigrationEvent.StepFailed e) {
-            stepFailed(id, e.step(), e.cause());
-        } else if (event instanceof MigrationEvent.StepCompensated e) {
-            stepCompensated(id, e.step());
-        } else if (event instanceof MigrationEvent.ResourceCreated e) {
-            resourceCreated(id, e.step(), e.resource());
-        } else if (event instanceof MigrationEvent.Warning e) {
-            warning(id, e.step(), e.message());
-        }
-    }
-
-    private synchronized void stepStarted(String migrationId, String step, Phase phase) {
+    public synchronized void stepStarted(String step, Phase phase) {
         Instant now = clock.instant();
         spans.put(step, new Span(step, phase, now, now, Status.RUNNING));
     }
 
-    private synchronized void stepFinished(String migrationId, String step, Duration took) {
+    @Override
+    public synchronized void stepFinished(String step, Duration took) {
         end(step, Status.DONE);
     }
 
-    private synchronized void stepFailed(String migrationId, String step, Throwable cause) {
+    @Override
+    public synchronized void stepFailed(String step, Throwable cause) {
         end(step, Status.FAILED);
     }
 
-    private synchronized void stepCompensated(String migrationId, String step) {
+    @Override
+    public synchronized void stepCompensated(String step) {
         Span s = spans.get(step);
         if (s != null && s.status() == Status.DONE) {
             spans.put(step, new Span(s.step(), s.phase(), s.start(), s.end(), Status.ROLLED_BACK));
         }
     }
 
-    private synchronized void resourceCreated(String migrationId, String step, Resource resource) {
+    @Override
+    public synchronized void resourceCreated(String step, Resource resource) {
         created.add(new Created(step, resource));
     }
 
-    private synchronized void warning(String migrationId, String step, String message) {
+    @Override
+    public synchronized void warning(String step, String message) {
         warnings.add(step + ": " + message);
     }
 

@@ -7,8 +7,6 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import software.amazon.awssdk.services.ec2.Ec2Client;
-import software.amazon.awssdk.services.ssm.SsmClient;
 
 /** The dry run: the ordered steps of a migration, what each creates or changes, the downtime window. */
 @Command(name = "plan", mixinStandardHelpOptions = true,
@@ -29,12 +27,11 @@ final class PlanCommand implements java.util.concurrent.Callable<Integer> {
     @Override
     public Integer call() {
         json = json || Output.jsonRequested(spec);
-        MigrationSpec described = migration.spec(); // bad ids and options fail before any client is made
-        try (Ec2Client ec2 = provider.aws.ec2(); SsmClient ssm = provider.aws.ssm()) {
-            MigrationPlan plan = described.withProvider(provider.steps(ec2, ssm)).plan();
-            spec.commandLine().getOut().print(json ? plan.toJson() + "\n" : plan.toText());
-            spec.commandLine().getOut().flush();
-            return ExitCode.OK;
-        }
+        MigrationSpec described = migration.spec();
+        // No client: a plan calls nothing, so it needs no region nor credentials.
+        MigrationPlan plan = described.withProvider(provider.planSteps()).plan();
+        spec.commandLine().getOut().print(json ? plan.toJson() + "\n" : plan.toText());
+        spec.commandLine().getOut().flush();
+        return ExitCode.OK;
     }
 }

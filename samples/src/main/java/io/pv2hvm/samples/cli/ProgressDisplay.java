@@ -1,7 +1,5 @@
 package io.pv2hvm.samples.cli;
 
-import io.pv2hvm.core.MigrationEvent;
-import io.pv2hvm.core.MigrationListener;
 import io.pv2hvm.core.Phase;
 import io.pv2hvm.core.Resource;
 import me.tongfei.progressbar.ConsoleProgressBarConsumer;
@@ -28,7 +26,7 @@ import java.util.concurrent.TimeUnit;
  * event arrives. Plain lines come when what a step waits for changes, when its progress detail
  * changes (at most every {@link #MIN_GAP}), and otherwise every {@link #HEARTBEAT}. Warnings are always shown.
  */
-final class ProgressDisplay implements MigrationListener, AutoCloseable {
+final class ProgressDisplay implements StepEvents, AutoCloseable {
     /** Plain style: the shortest gap between two lines of one step. */
     static final Duration MIN_GAP = Duration.ofSeconds(2);
     /** Plain style: a line this often while nothing changes, so a log shows the wait is alive. */
@@ -88,28 +86,7 @@ final class ProgressDisplay implements MigrationListener, AutoCloseable {
     }
 
     @Override
-    public void onEvent(MigrationEvent event) {
-        String id = event.migrationId();
-        if (event instanceof MigrationEvent.StepStarted e) {
-            stepStarted(id, e.step(), e.phase());
-        } else if (event instanceof MigrationEvent.StepProgress e) {
-            stepProgress(id, e.step(), e.percent(), e.detail());
-        } else if (event instanceof MigrationEvent.StepWaiting e) {
-            stepWaiting(id, e.step(), e.what());
-        } else if (event instanceof MigrationEvent.StepFinished e) {
-            stepFinished(id, e.step(), e.took());
-        } else if (event instanceof MigrationEvent.StepFailed e) {
-            stepFailed(id, e.step(), e.cause());
-        } else if (event instanceof MigrationEvent.StepCompensated e) {
-            stepCompensated(id, e.step());
-        } else if (event instanceof MigrationEvent.ResourceCreated e) {
-            resourceCreated(id, e.step(), e.resource());
-        } else if (event instanceof MigrationEvent.Warning e) {
-            warning(id, e.step(), e.message());
-        }
-    }
-
-    private synchronized void stepStarted(String migrationId, String step, Phase phase) {
+    public synchronized void stepStarted(String step, Phase phase) {
         Instant now = clock.instant();
         if (phase == Phase.CUTOVER && cutoverStarted == null) {
             cutoverStarted = now;
@@ -131,7 +108,8 @@ final class ProgressDisplay implements MigrationListener, AutoCloseable {
         running.put(step, r);
     }
 
-    private synchronized void stepProgress(String migrationId, String step, double percent, String detail) {
+    @Override
+    public synchronized void stepProgress(String step, double percent, String detail) {
         Running r = running.get(step);
         if (r != null) {
             r.percent = percent;
@@ -143,7 +121,8 @@ final class ProgressDisplay implements MigrationListener, AutoCloseable {
         }
     }
 
-    private synchronized void stepWaiting(String migrationId, String step, String what) {
+    @Override
+    public synchronized void stepWaiting(String step, String what) {
         Running r = running.get(step);
         if (r != null) {
             r.detail = what == null ? "" : what;
@@ -151,7 +130,8 @@ final class ProgressDisplay implements MigrationListener, AutoCloseable {
         }
     }
 
-    private synchronized void stepFinished(String migrationId, String step, Duration took) {
+    @Override
+    public synchronized void stepFinished(String step, Duration took) {
         Running r = running.remove(step);
         if (r != null && r.bar != null) {
             r.bar.stepTo(100);
@@ -162,7 +142,8 @@ final class ProgressDisplay implements MigrationListener, AutoCloseable {
         }
     }
 
-    private synchronized void stepFailed(String migrationId, String step, Throwable cause) {
+    @Override
+    public synchronized void stepFailed(String step, Throwable cause) {
         Running r = running.remove(step);
         if (r != null && r.bar != null) {
             r.bar.setExtraMessage("FAILED");
@@ -173,19 +154,22 @@ final class ProgressDisplay implements MigrationListener, AutoCloseable {
         }
     }
 
-    private void stepCompensated(String migrationId, String step) {
+    @Override
+    public void stepCompensated(String step) {
         if (style != ProgressStyle.NONE) {
             line("         " + step + " rolled back");
         }
     }
 
-    private void resourceCreated(String migrationId, String step, Resource resource) {
+    @Override
+    public void resourceCreated(String step, Resource resource) {
         if (style == ProgressStyle.PLAIN) {
             line("         " + step + " created " + resource);
         }
     }
 
-    private synchronized void warning(String migrationId, String step, String message) {
+    @Override
+    public synchronized void warning(String step, String message) {
         line((running.values().stream().anyMatch(r -> r.bar != null) ? "\n" : "") + "warning: " + step + ": "
                 + message); // not on a bar's line
     }

@@ -74,6 +74,15 @@ class FirstRunErrorsTest {
         return run;
     }
 
+    @Test
+    void plan_withNoRegionAndNoCredentials_printsThePlan() throws Exception {
+        Run plan = pv2hvm(noFiles(), "plan", SOURCE, "--preserve-ips");
+
+        assertThat(plan.exit()).as(plan.toString()).isZero();
+        assertThat(plan.out()).contains("Plan for " + SOURCE).contains("terminate-source");
+        assertThat(plan.err()).as(plan.toString()).isEmpty();
+    }
+
     private Map<String, String> noFiles() {
         return Map.of("AWS_CONFIG_FILE", home.resolve("no-config").toString(),
                 "AWS_SHARED_CREDENTIALS_FILE", home.resolve("no-credentials").toString());
