@@ -200,14 +200,15 @@ public final class LatencyProbe {
         }
         Map<String, String> permissions = new LinkedHashMap<>();
         List<String> refusals = new ArrayList<>();
-        dryRun("RunInstances", permissions, refusals, () -> ec2.runInstances(r -> launchRequest(r, image.imageId(), true)
+        dryRun(Ec2Action.RUN_INSTANCES, permissions, refusals, () -> ec2.runInstances(r -> launchRequest(r, image.imageId(), true)
                 .dryRun(true)));
-        dryRun("CreateVolume", permissions, refusals, () -> ec2.createVolume(r -> r.availabilityZone(
+        dryRun(Ec2Action.CREATE_VOLUME, permissions, refusals, () -> ec2.createVolume(r -> r.availabilityZone(
                 subnet.availabilityZone()).size(VOLUME_GIB).volumeType("gp3").tagSpecifications(tags(ResourceType.VOLUME))
                 .dryRun(true)));
-        for (String later : List.of("AttachVolume", "DetachVolume", "CreateSnapshot", "RegisterImage", "DeregisterImage",
-                "DeleteSnapshot", "DeleteVolume", "StopInstances", "StartInstances", "TerminateInstances")) {
-            permissions.put(later, "checked at first use (its DryRun needs a resource the run creates); a refusal"
+        for (Ec2Action later : List.of(Ec2Action.ATTACH_VOLUME, Ec2Action.DETACH_VOLUME, Ec2Action.CREATE_SNAPSHOT,
+                Ec2Action.REGISTER_IMAGE, Ec2Action.DEREGISTER_IMAGE, Ec2Action.DELETE_SNAPSHOT, Ec2Action.DELETE_VOLUME,
+                Ec2Action.STOP_INSTANCES, Ec2Action.START_INSTANCES, Ec2Action.TERMINATE_INSTANCES)) {
+            permissions.put(later.awsName(), "checked at first use (its DryRun needs a resource the run creates); a refusal"
                     + " there still deletes everything");
         }
         if (settings.instanceProfile() != null) {
@@ -476,9 +477,10 @@ public final class LatencyProbe {
                 Tag.builder().key("Name").value("pv2hvm-latency-probe").build()).build();
     }
 
-    private void dryRun(String action, Map<String, String> permissions, List<String> refusals, Runnable call) {
+    private void dryRun(Ec2Action dryRun, Map<String, String> permissions, List<String> refusals, Runnable call) {
+        String action = dryRun.awsName();
         try {
-            calls.call(action, () -> {
+            calls.call(dryRun, () -> {
                 call.run();
                 return null;
             });
