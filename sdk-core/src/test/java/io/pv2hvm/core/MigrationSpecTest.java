@@ -91,7 +91,7 @@ class MigrationSpecTest {
             }
 
             @Override
-            public List<io.pv2hvm.core.spi.ProvidedStep> steps(MigrationSpec s) {
+            public List<io.pv2hvm.core.spi.ProvidedStep> steps(MigrationOptions options) {
                 return List.of();
             }
         };
