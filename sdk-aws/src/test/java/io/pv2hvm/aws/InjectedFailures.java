@@ -1,7 +1,7 @@
 package io.pv2hvm.aws;
 
 import io.pv2hvm.core.MigrationException;
-import io.pv2hvm.core.MigrationSpec;
+import io.pv2hvm.core.MigrationOptions;
 import io.pv2hvm.core.spi.ProvidedStep;
 import io.pv2hvm.core.spi.Step;
 import io.pv2hvm.core.spi.StepContext;
@@ -24,8 +24,8 @@ final class InjectedFailures {
             }
 
             @Override
-            public List<ProvidedStep> steps(MigrationSpec spec) {
-                return aws.steps(spec).stream().map(ps -> ps.step().name().equals(name)
+            public List<ProvidedStep> steps(MigrationOptions options) {
+                return aws.steps(options).stream().map(ps -> ps.step().name().equals(name)
                         ? new ProvidedStep(ps.phase(), new FailAfter(ps.step())) : ps).toList();
             }
         };
