@@ -233,7 +233,10 @@ public final class MigrationSpec {
         return new Engine(this).runAsync(Objects.requireNonNull(executor, "executor"));
     }
 
-    /** A read-only view of what was set here, for steps: it cannot run, plan or change the migration. */
+    /**
+     * A read-only view of what was set here, as steps and providers see it: it cannot run, plan or
+     * change the migration. Every setting a user reads back is read here.
+     */
     public MigrationOptions options() {
         return new Options(f);
     }
