@@ -25,14 +25,15 @@ import java.util.regex.Pattern;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Every {@code ```java} block of the README compiles against today's API, so the docs cannot drift
- * from it. A block is a fragment: it is wrapped in a class (as its body when it declares members,
+ * Every {@code ```java} block of the README compiles against today's API, without a deprecation
+ * warning, so the docs cannot drift from it nor show a call on its way out. A block is a fragment: it is wrapped in a class (as its body when it declares members,
  * else as a method body with the README's free variables as fields) and compiled, never run.
  */
 class ReadmeSnippetsTest {
     private static final Path README = Path.of("../README.md");
     private static final String FENCE_OPEN = "```java";
     private static final String FENCE_CLOSE = "```";
+    private static final String WERROR_SUMMARY = "compiler.err.warnings.and.werror";
     /** A block declaring class members (a field with an annotation or a modifier), not statements. */
     private static final Pattern CLASS_BODY = Pattern.compile("^(@|(public|protected|private|static|final)\\s)");
     private static final List<String> IMPORTS = List.of(
@@ -86,6 +87,19 @@ class ReadmeSnippetsTest {
         assertThat(errors).singleElement().asString().startsWith("DOC.md:13: cannot find symbol");
     }
 
+    @Test
+    void aDeprecatedCall_failsItsSnippet_atItsReadmeLine() {
+        String markdown = String.join("\n",
+                "```java",                                               // 1
+                "Date ok = new Date(0L);",                               // 2
+                "Date old = new Date(120, 0, 1);",                       // 3: Date(int, int, int) is deprecated
+                "```");
+
+        List<String> errors = compile("DOC.md", extract(markdown), classes);
+
+        assertThat(errors).singleElement().asString().startsWith("DOC.md:3: ").contains("deprecated");
+    }
+
     /** One fenced java block: the line of its opening fence (1-based) and its code. */
     record Snippet(int fenceLine, List<String> lines) {
         boolean isClassBody() {
@@ -111,20 +125,33 @@ class ReadmeSnippetsTest {
         return snippets;
     }
 
-    /** Compiles every snippet in one task; each error as {@code <file>:<line>: <message>}, the line the file's. */
+    /**
+     * Compiles every snippet in one task, a deprecation warning failing it like an error (the docs
+     * must not teach a call on its way out); each as {@code <file>:<line>: <message>}, the line the file's.
+     */
     static List<String> compile(String file, List<Snippet> snippets, Path outputDir) {
         JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
         DiagnosticCollector<JavaFileObject> diagnostics = new DiagnosticCollector<>();
         List<WrappedSnippet> sources = snippets.stream().map(WrappedSnippet::new).toList();
-        List<String> options = List.of("-proc:none", "-d", outputDir.toString(), "-classpath", testClassPath());
-        javac.getTask(null, null, diagnostics, options, null, sources).call();
+        List<String> options = List.of("-proc:none", "-Xlint:deprecation", "-Werror", "-d", outputDir.toString(),
+                "-classpath", testClassPath());
+        boolean compiled = javac.getTask(null, null, diagnostics, options, null, sources).call();
 
         List<String> errors = new ArrayList<>();
         for (Diagnostic<? extends JavaFileObject> d : diagnostics.getDiagnostics()) {
-            if (d.getKind() == Diagnostic.Kind.ERROR) {
-                String message = String.join(" ", d.getMessage(Locale.ROOT).lines().map(String::strip).toList());
-                errors.add(file + ":" + ((WrappedSnippet) d.getSource()).fileLine(d.getLineNumber()) + ": " + message);
+            boolean failing = d.getKind() == Diagnostic.Kind.ERROR || d.getKind() == Diagnostic.Kind.WARNING
+                    || d.getKind() == Diagnostic.Kind.MANDATORY_WARNING;
+            // -Werror's own "warnings found" error repeats what the warnings themselves say.
+            if (!failing || WERROR_SUMMARY.equals(d.getCode())) {
+                continue;
             }
+            String message = String.join(" ", d.getMessage(Locale.ROOT).lines().map(String::strip).toList());
+            String line = d.getSource() instanceof WrappedSnippet snippet
+                    ? Long.toString(snippet.fileLine(d.getLineNumber())) : "?";
+            errors.add(file + ":" + line + ": " + message);
+        }
+        if (!compiled && errors.isEmpty()) {
+            errors.add(file + ": javac failed without naming a line"); // still a failure, never a silent pass
         }
         return errors;
     }

@@ -44,7 +44,7 @@ import io.pv2hvm.core.ConversionStrategy;
 import io.pv2hvm.core.spi.RunEnvironment;
 import io.pv2hvm.core.spi.RunSession;
 import io.pv2hvm.core.InvalidSpecException;
-import io.pv2hvm.core.MigrationSpec;
+import io.pv2hvm.core.MigrationOptions;
 import io.pv2hvm.core.guest.GuestConversion;
 import io.pv2hvm.core.Phase;
 import io.pv2hvm.core.spi.CommandTransport;
@@ -223,11 +223,11 @@ public final class AwsSteps implements StepProvider {
     /**
      * The steps, for a plan: building them makes no SDK client and needs no region (the clients
      * are made on first use, by a run). A run gets its own through
-     * {@link #open(MigrationSpec, RunEnvironment)}, which closes what the run made.
+     * {@link #open(MigrationOptions, RunEnvironment)}, which closes what the run made.
      */
     @Override
-    public List<ProvidedStep> steps(MigrationSpec spec) {
-        return steps(spec, new Scope(ec2, ssm, List.of()));
+    public List<ProvidedStep> steps(MigrationOptions options) {
+        return steps(options, new Scope(ec2, ssm, List.of(), Waits.PLAN));
     }
 
     /**
@@ -236,18 +236,18 @@ public final class AwsSteps implements StepProvider {
      * the run made and those default clients, never a client the user or a fleet gave.
      */
     @Override
-    public RunSession open(MigrationSpec spec, RunEnvironment environment) {
-        Session session = openScope(spec, this::steps);
+    public RunSession open(MigrationOptions options, RunEnvironment environment) {
+        Session session = openScope(options, Waits.of(environment), this::steps);
         return RunSession.of(session.steps(), session);
     }
 
     /** One run's scope (its own default clients, unless given) and the steps {@code stepsOf} builds over it. */
-    private Session openScope(MigrationSpec spec,
-                              java.util.function.BiFunction<MigrationSpec, Scope, List<ProvidedStep>> stepsOf) {
+    private Session openScope(MigrationOptions options, Waits waits,
+                              java.util.function.BiFunction<MigrationOptions, Scope, List<ProvidedStep>> stepsOf) {
         List<AutoCloseable> owned = java.util.Collections.synchronizedList(new ArrayList<>());
         Scope scope = new Scope(ec2Given ? ec2 : memoize(() -> owning(defaultEc2.get(), owned)),
-                ssmGiven ? ssm : memoize(() -> owning(defaultSsm.get(), owned)), owned);
-        return new Session(stepsOf.apply(spec, scope), scope);
+                ssmGiven ? ssm : memoize(() -> owning(defaultSsm.get(), owned)), owned, waits);
+        return new Session(stepsOf.apply(options, scope), scope);
     }
 
     private static <T extends AutoCloseable> T owning(T made, List<AutoCloseable> owned) {
@@ -255,16 +255,16 @@ public final class AwsSteps implements StepProvider {
         return made;
     }
 
-    private List<ProvidedStep> steps(MigrationSpec spec, Scope scope) {
-        if (spec.keepSource() && spec.preserveIps()) {
+    private List<ProvidedStep> steps(MigrationOptions options, Scope scope) {
+        if (options.keepingSource() && options.preservingIps()) {
             throw new InvalidSpecException("keepingSource() and preservingIps() exclude each other: a private IP"
                     + " can only move to the new instance once the source is terminated. Drop one of them.");
         }
-        if (spec.strategy().orElse(null) == ConversionStrategy.DUAL_BOOT) {
-            return dualBootSteps(spec, scope);
+        if (options.strategy().orElse(null) == ConversionStrategy.DUAL_BOOT) {
+            return dualBootSteps(options, scope);
         }
-        AwsRuntime aws = runtime(spec, new AwsCalls(rateLimits), scope);
-        boolean keepIps = spec.preserveIps();
+        AwsRuntime aws = runtime(options, new AwsCalls(rateLimits), scope);
+        boolean keepIps = options.preservingIps();
         List<ProvidedStep> steps = new ArrayList<>();
         add(steps, Phase.PREFLIGHT, new PreflightStep(aws, preflightChecks()));
         add(steps, Phase.PREPARE, SnapshotRootStep.trial(aws));
@@ -318,9 +318,9 @@ public final class AwsSteps implements StepProvider {
      * window the final snapshot of the stopped source is registered as the HVM image as it is,
      * next to the backup image made from the same snapshot: nothing is converted inside the window.
      */
-    private List<ProvidedStep> dualBootSteps(MigrationSpec spec, Scope scope) {
+    private List<ProvidedStep> dualBootSteps(MigrationOptions options, Scope scope) {
         if (sourceTransport == null) {
-            throw new InvalidSpecException("DUAL_BOOT changes the running source " + spec.instanceId() + " and needs a"
+            throw new InvalidSpecException("DUAL_BOOT changes the running source " + options.instanceId() + " and needs a"
                     + " transport to it, and none is configured. Use AwsSteps.builder().sourceOverSsm() (CLI: --source-over-ssm; the source's SSM"
                     + " agent online: an instance profile whose role has AmazonSSMManagedInstanceCore, or Default Host"
                     + " Management) or .sourceTransport(ip -> your SSH transport) (CLI: --source-over-ssh), or choose"
@@ -328,10 +328,11 @@ public final class AwsSteps implements StepProvider {
                     + " which never change the running source.");
         }
         AwsCalls calls = new AwsCalls(rateLimits);
-        AwsRuntime aws = runtime(spec, calls, scope);
-        boolean keepIps = spec.preserveIps();
+        AwsRuntime aws = runtime(options, calls, scope);
+        boolean keepIps = options.preservingIps();
         // Each transport to the source is the run's: the session closes it when the run ends.
-        Function<String, CommandTransport> toSource = instanceId -> scope.own(sourceTransportTo(instanceId, aws, calls, spec));
+        Function<String, CommandTransport> toSource =
+                instanceId -> scope.own(sourceTransportTo(instanceId, aws, calls, scope.waits));
         List<ProvidedStep> steps = new ArrayList<>();
         add(steps, Phase.PREFLIGHT, new PreflightStep(aws, preflightChecks()));
         if (sourceTransport == SOURCE_OVER_SSM) {
@@ -383,10 +384,10 @@ public final class AwsSteps implements StepProvider {
     }
 
     /** DUAL_BOOT's transport to the running source: SSM Run Command on it, or the configured one by its private IP. */
-    private CommandTransport sourceTransportTo(String instanceId, AwsRuntime aws, AwsCalls calls, MigrationSpec spec) {
+    private CommandTransport sourceTransportTo(String instanceId, AwsRuntime aws, AwsCalls calls, Waits waits) {
         if (sourceTransport == SOURCE_OVER_SSM) {
             return SsmTransport.builder().client(aws.ssm()).instanceId(instanceId).maxPoll(timeouts.poll())
-                    .sleeper(spec.sleeper()).clock(spec.clock()).calls(calls).agentTimeout(timeouts.agentOnline()).acceptanceWindow(timeouts.poll().multipliedBy(6)).build();
+                    .sleeper(waits.sleeper()).clock(waits.clock()).calls(calls).agentTimeout(timeouts.agentOnline()).acceptanceWindow(timeouts.poll().multipliedBy(6)).build();
         }
         return sourceTransport.apply(aws.ec2().instance(instanceId).map(Instance::privateIpAddress)
                 .orElseThrow(() -> new AwsCallException("DescribeInstances", "InvalidInstanceID.NotFound",
@@ -409,8 +410,8 @@ public final class AwsSteps implements StepProvider {
         return checks;
     }
 
-    private AwsRuntime runtime(MigrationSpec spec, AwsCalls calls, Scope scope) {
-        callsObserver.accept(spec.instanceId(), calls);
+    private AwsRuntime runtime(MigrationOptions options, AwsCalls calls, Scope scope) {
+        callsObserver.accept(options.instanceId(), calls);
         Supplier<Ec2Resources> resources = memoize(() -> new Ec2Resources(scope.ec2.get(), calls, timeouts,
                 sharedPolls != null ? sharedPolls.get() : new SharedPolls(scope.ec2.get(), timeouts.poll()),
                 fleetReads != null ? fleetReads.get() : new FleetReads()));
@@ -418,7 +419,8 @@ public final class AwsSteps implements StepProvider {
         Supplier<SsmPolls> ssmPolls = sharedSsmPolls != null ? sharedSsmPolls
                 : memoize(() -> new SsmPolls(scope.ssm.get(), timeouts.poll()));
         AwsRuntime runtime = AwsRuntime.lazy(resources, scope.ssm, calls, timeouts, settings,
-                worker -> transportTo(worker, resources.get(), calls, ssmPolls, scope.ssm, spec.sleeper(), spec.clock()),
+                worker -> transportTo(worker, resources.get(), calls, ssmPolls, scope.ssm, scope.waits.sleeper(),
+                        scope.waits.clock()),
                 scope.owned);
         scope.runtimes.add(runtime);
         return runtime;
@@ -436,21 +438,24 @@ public final class AwsSteps implements StepProvider {
             }
 
             @Override
-            public List<ProvidedStep> steps(MigrationSpec spec) {
-                return inspectionSteps(spec, new Scope(ec2, ssm, List.of()));
+            public List<ProvidedStep> steps(MigrationOptions options) {
+                return inspectionSteps(options, new Scope(ec2, ssm, List.of(), Waits.PLAN));
             }
 
-            /** The inspection run owns its worker transport and default clients, as a migration run does. */
+            /**
+             * The inspection run owns its worker transport and default clients, as a migration run
+             * does, and waits on the run's clock and sleeper.
+             */
             @Override
-            public RunSession open(MigrationSpec spec, RunEnvironment environment) {
-                Session session = openScope(spec, AwsSteps.this::inspectionSteps);
+            public RunSession open(MigrationOptions options, RunEnvironment environment) {
+                Session session = openScope(options, Waits.of(environment), AwsSteps.this::inspectionSteps);
                 return RunSession.of(session.steps(), session);
             }
         };
     }
 
-    private List<ProvidedStep> inspectionSteps(MigrationSpec spec, Scope scope) {
-        AwsRuntime aws = runtime(spec, new AwsCalls(rateLimits), scope);
+    private List<ProvidedStep> inspectionSteps(MigrationOptions options, Scope scope) {
+        AwsRuntime aws = runtime(options, new AwsCalls(rateLimits), scope);
         List<ProvidedStep> steps = new ArrayList<>();
         add(steps, Phase.PREFLIGHT, new PreflightStep(aws, preflightChecks()));
         add(steps, Phase.PREPARE, SnapshotRootStep.trial(aws));
@@ -510,6 +515,18 @@ public final class AwsSteps implements StepProvider {
     }
 
     /**
+     * The clock and sleeper the transports of one build of the steps wait on: a run's, from its
+     * {@link RunEnvironment}; for a plan, which runs nothing, the system's.
+     */
+    private record Waits(Clock clock, Sleeper sleeper) {
+        static final Waits PLAN = new Waits(Clock.systemUTC(), Sleeper.system());
+
+        static Waits of(RunEnvironment environment) {
+            return new Waits(environment.clock(), environment.sleeper());
+        }
+    }
+
+    /**
      * The clients one build of the steps uses, the clients it made (owned), the runtimes over them
      * and the transports to the source it made.
      */
@@ -517,13 +534,15 @@ public final class AwsSteps implements StepProvider {
         private final Supplier<Ec2Client> ec2;
         private final Supplier<SsmClient> ssm;
         private final List<AutoCloseable> owned;
+        private final Waits waits;
         private final List<AwsRuntime> runtimes = java.util.Collections.synchronizedList(new ArrayList<>());
         private final List<CommandTransport> sourceTransports = java.util.Collections.synchronizedList(new ArrayList<>());
 
-        Scope(Supplier<Ec2Client> ec2, Supplier<SsmClient> ssm, List<AutoCloseable> owned) {
+        Scope(Supplier<Ec2Client> ec2, Supplier<SsmClient> ssm, List<AutoCloseable> owned, Waits waits) {
             this.ec2 = ec2;
             this.ssm = ssm;
             this.owned = owned;
+            this.waits = waits;
         }
 
         /** {@code transport}, closed with this scope. */
@@ -552,7 +571,7 @@ public final class AwsSteps implements StepProvider {
     }
 
     /**
-     * One run's steps and what they hold open ({@link #open(MigrationSpec, RunEnvironment)}); the engine's
+     * One run's steps and what they hold open ({@link #open(MigrationOptions, RunEnvironment)}); the engine's
      * {@link RunSession} closes it.
      */
     static final class Session implements AutoCloseable {

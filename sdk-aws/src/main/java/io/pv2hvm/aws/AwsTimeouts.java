@@ -28,13 +28,8 @@ public final class AwsTimeouts {
     private final Duration command;
     private final Duration agentOnline;
 
-    /**
-     * Every timeout, in order. Refuses a null or negative duration.
-     *
-     * @deprecated nine durations in a row are easy to swap: use {@link #builder()}
-     */
-    @Deprecated
-    public AwsTimeouts(Duration poll, Duration instanceState, Duration statusChecks, Duration volume,
+    /** For the builder (nine durations in a row are easy to swap). Refuses a null or negative duration. */
+    private AwsTimeouts(Duration poll, Duration instanceState, Duration statusChecks, Duration volume,
                        Duration snapshot, Duration image, Duration ipRelease, Duration command,
                        Duration agentOnline) {
         for (Duration d : new Duration[] {poll, instanceState, statusChecks, volume, snapshot, image, ipRelease,
@@ -53,17 +48,6 @@ public final class AwsTimeouts {
         this.ipRelease = ipRelease;
         this.command = command;
         this.agentOnline = agentOnline;
-    }
-
-    /**
-     * These timeouts with the default agent wait ({@link #DEFAULT_AGENT_ONLINE}).
-     *
-     * @deprecated use {@link #builder()}
-     */
-    @Deprecated
-    public AwsTimeouts(Duration poll, Duration instanceState, Duration statusChecks, Duration volume,
-                       Duration snapshot, Duration image, Duration ipRelease, Duration command) {
-        this(poll, instanceState, statusChecks, volume, snapshot, image, ipRelease, command, DEFAULT_AGENT_ONLINE);
     }
 
     /** Defaults for real AWS. */

@@ -18,17 +18,8 @@ public final class FleetResult {
     private final int maxConcurrent;
     private final int peakConcurrency;
 
-    /**
-     * Copies the outcomes.
-     *
-     * @param outcomes        one per instance, in the order given
-     * @param makespan        time from the first migration's start to the last one's end
-     * @param maxConcurrent   the most migrations allowed at once
-     * @param peakConcurrency the most migrations that actually ran at once
-     * @deprecated two ints in a row are easy to swap: use {@link #builder()}
-     */
-    @Deprecated
-    public FleetResult(List<Outcome> outcomes, Duration makespan, int maxConcurrent, int peakConcurrency) {
+    /** For the builder (two ints in a row are easy to swap); copies the outcomes. */
+    private FleetResult(List<Outcome> outcomes, Duration makespan, int maxConcurrent, int peakConcurrency) {
         this.outcomes = List.copyOf(outcomes);
         this.makespan = Objects.requireNonNull(makespan, "makespan");
         this.maxConcurrent = maxConcurrent;

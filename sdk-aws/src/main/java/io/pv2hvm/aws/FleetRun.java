@@ -8,6 +8,7 @@ import io.github.resilience4j.core.exception.AcquirePermissionCancelledException
 import io.pv2hvm.core.MigrationException;
 import io.pv2hvm.core.MigrationResult;
 import io.pv2hvm.core.MigrationSpec;
+import io.pv2hvm.core.spi.SpecChecks;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -74,7 +75,7 @@ final class FleetRun {
                 });
         pool.allowCoreThreadTimeOut(true);
         // The fleet's migrations are shaped alike (FleetSpec.each), so they share the spec's clock.
-        java.time.Clock clock = specs.get(0).clock();
+        java.time.Clock clock = SpecChecks.givenClock(specs.get(0));
         java.time.Instant start = clock.instant();
         List<CompletableFuture<FleetResult.Outcome>> started = new ArrayList<>();
         try {
@@ -129,14 +130,14 @@ final class FleetRun {
         } catch (MigrationException e) {
             error = e;
         } catch (RuntimeException e) {
-            error = new MigrationException("The migration of " + spec.instanceId() + " failed unexpectedly: " + e, e,
+            error = new MigrationException("The migration of " + spec.options().instanceId() + " failed unexpectedly: " + e, e,
                     false);
         } finally {
             running.decrementAndGet();
             active.remove(Thread.currentThread());
             bulkhead.onComplete();
         }
-        String id = spec.instanceId();
+        String id = spec.options().instanceId();
         FleetResult.Outcome outcome = new FleetResult.Outcome(id, result, error, calls.apiCalls(id),
                 calls.throttlingErrors(id), calls.rateLimitWait(id));
         try {
@@ -170,8 +171,9 @@ final class FleetRun {
     }
 
     private FleetResult.Outcome notStarted(MigrationSpec spec) {
-        return new FleetResult.Outcome(spec.instanceId(), null, new MigrationException("Not started: the fleet run was"
-                + " interrupted before the migration of " + spec.instanceId() + " began; nothing was changed for it.",
+        String id = spec.options().instanceId();
+        return new FleetResult.Outcome(id, null, new MigrationException("Not started: the fleet run was"
+                + " interrupted before the migration of " + id + " began; nothing was changed for it.",
                 null, true), 0, 0, Duration.ZERO);
     }
 }

@@ -5,6 +5,7 @@ import io.pv2hvm.core.InvalidSpecException;
 import io.pv2hvm.core.Migration;
 import io.pv2hvm.core.MigrationPlan;
 import io.pv2hvm.core.MigrationSpec;
+import io.pv2hvm.core.spi.SpecChecks;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -14,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 import java.util.regex.Pattern;
@@ -298,18 +300,12 @@ public final class FleetSpec {
         List<MigrationSpec> specs = new ArrayList<>();
         for (String id : ids) {
             MigrationSpec shaped = each.apply(Migration.of(id).toHvm());
-            if (shaped == null || !id.equals(shaped.instanceId()) || shaped.resuming()) {
-                throw new InvalidSpecException("each(...) must return a refinement of the spec it is given (for " + id
-                        + "), e.g. s -> s.preservingIps(); it returned " + shaped + ".");
-            }
-            if (!shaped.providers().isEmpty()) {
-                throw new InvalidSpecException("each(...) registered a step provider for " + id + "; give the AWS"
-                        + " steps to the fleet with using(aws) instead, so its rate limits and figures apply.");
-            }
-            String other = shaped.migrationId().map(m -> migrationIds.putIfAbsent(m, id)).orElse(null);
+            SpecChecks.requireFleetMember(id, shaped);
+            Optional<String> migrationId = SpecChecks.givenMigrationId(shaped);
+            String other = migrationId.map(m -> migrationIds.putIfAbsent(m, id)).orElse(null);
             if (other != null) {
                 throw new InvalidSpecException("each(...) gave " + other + " and " + id + " the same migration id '"
-                        + shaped.migrationId().get() + "'; every migration needs its own (or none: one is generated).");
+                        + migrationId.get() + "'; every migration needs its own (or none: one is generated).");
             }
             specs.add(shaped.withProvider(provider));
         }

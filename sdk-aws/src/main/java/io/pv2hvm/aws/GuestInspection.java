@@ -54,7 +54,7 @@ public record GuestInspection(String instanceId, String os, String kernel, Strin
      * replaced by one in memory.
      */
     public static GuestInspection of(MigrationSpec spec, AwsSteps aws) {
-        String instanceId = spec.instanceId();
+        String instanceId = spec.options().instanceId();
         MigrationResult r = spec.withProvider(aws.inspection()).withJournal(InMemoryJournal.create()).run();
         Map<String, String> f = r.facts();
         List<Blocker> blockers = new ArrayList<>();

@@ -122,30 +122,6 @@ public final class Migrations {
         return (dryRun ? report.dryRun() : report).build();
     }
 
-    /**
-     * {@link #sweep(Ec2Client, Journal, SweepOptions)} with default options, or only reporting.
-     *
-     * @deprecated a boolean says nothing at the call site: use {@code sweep(ec2, journal, SweepOptions.defaults())}
-     *             or {@code SweepOptions.builder().dryRun().build()}
-     */
-    @Deprecated
-    public static SweepReport sweep(Ec2Client ec2, Journal journal, boolean dryRun) {
-        return sweep(ec2, journal, Set.of(), dryRun, AwsTimeouts.defaults());
-    }
-
-    /**
-     * {@link #sweep(Ec2Client, Journal, SweepOptions)} vouching for {@code migrationIds}.
-     *
-     * @deprecated use {@code sweep(ec2, journal, SweepOptions.builder().migrationIds(ids).timeouts(t).build())},
-     *             adding {@code .dryRun()} for a dry run
-     */
-    @Deprecated
-    public static SweepReport sweep(Ec2Client ec2, Journal journal, Set<String> migrationIds, boolean dryRun,
-                                    AwsTimeouts timeouts) {
-        SweepOptions.Builder options = SweepOptions.builder().migrationIds(migrationIds).timeouts(timeouts);
-        return sweep(ec2, journal, (dryRun ? options.dryRun() : options).build());
-    }
-
     /** Instances first (they hold volumes and groups), then images (they hold snapshots), then the rest. */
     private static void delete(Ec2Resources res, Journal journal, List<Found> toDelete, SweepOptions options) {
         for (String type : List.of("instance", "image", "volume", "snapshot", "security-group")) {

@@ -14,13 +14,8 @@ public final class SweepReport {
     private final List<Resource> unverified;
     private final boolean dryRun;
 
-    /**
-     * Copies the lists.
-     *
-     * @deprecated a bare boolean says nothing at the call site: use {@link #builder()}
-     */
-    @Deprecated
-    public SweepReport(List<Resource> deleted, List<Resource> skipped, List<Resource> unverified, boolean dryRun) {
+    /** For the builder (a bare boolean says nothing at a caller's site); copies the lists. */
+    private SweepReport(List<Resource> deleted, List<Resource> skipped, List<Resource> unverified, boolean dryRun) {
         this.deleted = List.copyOf(deleted);
         this.skipped = List.copyOf(skipped);
         this.unverified = List.copyOf(unverified);

@@ -31,15 +31,8 @@ public final class WorkerToolsException extends MigrationException {
         return new WorkerToolsException(workerId, false, detail);
     }
 
-    /**
-     * @param workerId the worker instance
-     * @param noMirror whether no package mirror was reachable
-     * @param detail   what the install script reported
-     * @deprecated a boolean says nothing at the call site: use {@link #noMirror(String, String)} or
-     *             {@link #installFailed(String, String)}
-     */
-    @Deprecated
-    public WorkerToolsException(String workerId, boolean noMirror, String detail) {
+    /** For the factories: a bare boolean would say nothing at a caller's site. */
+    private WorkerToolsException(String workerId, boolean noMirror, String detail) {
         super(noMirror
                 ? "Worker " + workerId + " cannot reach a package mirror to install the conversion tools (" + detail.strip()
                         + "). Fixes: give its subnet a route to the internet (a NAT gateway) or to your own apt mirror;"

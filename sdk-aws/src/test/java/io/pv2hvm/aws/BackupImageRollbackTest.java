@@ -138,7 +138,7 @@ class BackupImageRollbackTest extends EmulatorTestBase {
         };
         io.pv2hvm.core.MigrationSpec withSteps = spec.withProvider(InjectedFailures.failingAfter(aws, "terminate-source"))
                 .withTransport(new EmulatedAws.FakeWorker()).withListener(listener);
-        return spec.journal() == journal ? withSteps : withSteps.withJournal(journal);
+        return withSteps.withJournal(journal);
     }
 
     private List<RecordedCall> restoreLaunches() {

@@ -20,7 +20,7 @@ class FleetResultTest {
 
     @Test
     void aFailureCausedByThrottling_countsAsThrottlingThatReachedTheCaller() {
-        FleetResult r = new FleetResult(List.of(
+        FleetResult r = FleetResult.builder().outcomes(List.of(
                 failed("i-00000001", new StepFailedException("m1", "launch-hvm-instance", THROTTLED, List.of(), List.of())),
                 failed("i-00000002", new StepFailedException("m2", "convert", new TransportException("SSM said no",
                         new AwsCallException("SendCommand", "ThrottlingException", "slow down", null, true), true),
@@ -28,8 +28,8 @@ class FleetResultTest {
                 failed("i-00000003", new StepFailedException("m3", "convert",
                         new AwsCallException("RunInstances", "InsufficientInstanceCapacity", "none", null, true),
                         List.of(), List.of())),
-                failed("i-00000004", new PreflightException("i-00000004", List.of(new Blocker("not-pv", "it is HVM already", "nothing to do"))))),
-                Duration.ofSeconds(3), 2, 2);
+                failed("i-00000004", new PreflightException("i-00000004", List.of(new Blocker("not-pv", "it is HVM already", "nothing to do"))))))
+                .makespan(Duration.ofSeconds(3)).maxConcurrent(2).peakConcurrency(2).build();
 
         assertThat(r.throttlingFailures()).isEqualTo(2);
         assertThat(r.outcomes()).extracting(FleetResult.Outcome::failedByThrottling)

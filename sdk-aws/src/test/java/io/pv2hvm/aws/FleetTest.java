@@ -148,7 +148,7 @@ class FleetTest extends EmulatorTestBase {
         List<String> ended = Collections.synchronizedList(new ArrayList<>());
 
         FleetResult r = fleet(ids, EmulatedAws.TIME_SCALE).maxConcurrent(2)
-                .each(s -> s.instanceId().equals(failing) ? s.withStepAfter(Phase.VERIFY, step("fail-here", () -> {
+                .each(s -> s.options().instanceId().equals(failing) ? s.withStepAfter(Phase.VERIFY, step("fail-here", () -> {
                     throw new MigrationException("injected failure");
                 })) : s)
                 .onEach(o -> ended.add(o.instanceId())).run();
@@ -281,10 +281,11 @@ class FleetTest extends EmulatorTestBase {
     private static AwsTimeouts timeouts(double timeScale) {
         AwsTimeouts scaled = AwsTimeouts.defaults().scaled(timeScale);
         // Polls once per EC2 second (AwsTimeouts' default is 5): a fleet that waits asks often.
-        return new AwsTimeouts(Duration.ofMillis(Math.max(5, Math.round(1000 * timeScale))),
-                scaled.instanceState().multipliedBy(4), scaled.statusChecks().multipliedBy(4),
-                scaled.volume().multipliedBy(4), scaled.snapshot().multipliedBy(4), scaled.image().multipliedBy(4),
-                scaled.ipRelease().multipliedBy(4), Duration.ofMinutes(5));
+        return AwsTimeouts.builder().poll(Duration.ofMillis(Math.max(5, Math.round(1000 * timeScale))))
+                .instanceState(scaled.instanceState().multipliedBy(4)).statusChecks(scaled.statusChecks().multipliedBy(4))
+                .volume(scaled.volume().multipliedBy(4)).snapshot(scaled.snapshot().multipliedBy(4))
+                .image(scaled.image().multipliedBy(4)).ipRelease(scaled.ipRelease().multipliedBy(4))
+                .command(Duration.ofMinutes(5)).build();
     }
 
     /**

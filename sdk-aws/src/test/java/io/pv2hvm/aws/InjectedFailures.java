@@ -1,8 +1,10 @@
 package io.pv2hvm.aws;
 
 import io.pv2hvm.core.MigrationException;
-import io.pv2hvm.core.MigrationSpec;
+import io.pv2hvm.core.MigrationOptions;
 import io.pv2hvm.core.spi.ProvidedStep;
+import io.pv2hvm.core.spi.RunEnvironment;
+import io.pv2hvm.core.spi.RunSession;
 import io.pv2hvm.core.spi.Step;
 import io.pv2hvm.core.spi.StepContext;
 import io.pv2hvm.core.spi.StepDescription;
@@ -24,11 +26,22 @@ final class InjectedFailures {
             }
 
             @Override
-            public List<ProvidedStep> steps(MigrationSpec spec) {
-                return aws.steps(spec).stream().map(ps -> ps.step().name().equals(name)
-                        ? new ProvidedStep(ps.phase(), new FailAfter(ps.step())) : ps).toList();
+            public List<ProvidedStep> steps(MigrationOptions options) {
+                return failing(aws.steps(options), name);
+            }
+
+            // A run's steps come from the AWS session, so their waits run on the run's clock and sleeper.
+            @Override
+            public RunSession open(MigrationOptions options, RunEnvironment environment) {
+                RunSession session = aws.open(options, environment);
+                return RunSession.of(failing(session.steps(), name), session);
             }
         };
+    }
+
+    private static List<ProvidedStep> failing(List<ProvidedStep> steps, String name) {
+        return steps.stream().map(ps -> ps.step().name().equals(name)
+                ? new ProvidedStep(ps.phase(), new FailAfter(ps.step())) : ps).toList();
     }
 
     private record FailAfter(Step inner) implements Step {

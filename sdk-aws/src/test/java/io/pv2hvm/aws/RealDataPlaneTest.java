@@ -50,9 +50,9 @@ class RealDataPlaneTest {
              SsmClient ssm = EmulatedAws.ssm(emulator)) {
             AwsTimeouts scaled = EmulatedAws.timeouts();
             // QEMU boots take real time under software emulation.
-            AwsTimeouts timeouts = new AwsTimeouts(scaled.poll(), scaled.instanceState(), Duration.ofMinutes(5),
-                    scaled.volume(), scaled.snapshot().plusMinutes(1), scaled.image(), scaled.ipRelease(),
-                    Duration.ofMinutes(10));
+            AwsTimeouts timeouts = scaled.toBuilder().statusChecks(Duration.ofMinutes(5))
+                    .snapshot(scaled.snapshot().plusMinutes(1)).command(Duration.ofMinutes(10))
+                    .agentOnline(AwsTimeouts.DEFAULT_AGENT_ONLINE).build();
             AwsSteps aws = AwsSteps.builder().ec2(ec2).ssm(ssm).timeouts(timeouts)
                     .workerInstanceProfile(EmulatedAws.WORKER_PROFILE).build();
 
@@ -105,9 +105,8 @@ class RealDataPlaneTest {
              Ec2Client ec2 = EmulatedAws.ec2(emulator);
              SsmClient ssm = EmulatedAws.ssm(emulator)) {
             AwsTimeouts scaled = EmulatedAws.timeouts();
-            AwsTimeouts timeouts = new AwsTimeouts(scaled.poll(), scaled.instanceState(), scaled.statusChecks(),
-                    scaled.volume(), scaled.snapshot().plusMinutes(1), scaled.image(), scaled.ipRelease(),
-                    Duration.ofMinutes(10));
+            AwsTimeouts timeouts = scaled.toBuilder().snapshot(scaled.snapshot().plusMinutes(1))
+                    .command(Duration.ofMinutes(10)).agentOnline(AwsTimeouts.DEFAULT_AGENT_ONLINE).build();
             AwsSteps aws = AwsSteps.builder().ec2(ec2).ssm(ssm).timeouts(timeouts)
                     .workerInstanceProfile(EmulatedAws.WORKER_PROFILE).build();
 

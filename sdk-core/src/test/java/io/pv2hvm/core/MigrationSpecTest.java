@@ -8,6 +8,12 @@ import io.pv2hvm.core.spi.StepProvider;
 import io.pv2hvm.core.transport.LocalTransport;
 import org.junit.jupiter.api.Test;
 
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.Arrays;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -91,7 +97,7 @@ class MigrationSpecTest {
             }
 
             @Override
-            public List<io.pv2hvm.core.spi.ProvidedStep> steps(MigrationSpec s) {
+            public List<io.pv2hvm.core.spi.ProvidedStep> steps(MigrationOptions options) {
                 return List.of();
             }
         };
@@ -103,5 +109,23 @@ class MigrationSpecTest {
     void givenMigrationId_isTheOneSetOrEmpty() {
         assertThat(SpecChecks.givenMigrationId(spec().withMigrationId("mig-one"))).contains("mig-one");
         assertThat(SpecChecks.givenMigrationId(spec())).isEmpty();
+    }
+
+    @Test
+    void givenClock_isTheOneSetOrTheSystems() {
+        Clock fixed = Clock.fixed(Instant.parse("2026-01-02T03:04:05Z"), ZoneOffset.UTC);
+
+        assertThat(SpecChecks.givenClock(spec().withClock(fixed))).isSameAs(fixed);
+        assertThat(SpecChecks.givenClock(spec())).isEqualTo(Clock.systemUTC());
+    }
+
+    @Test
+    void spec_showsNoGetters_settingsAreReadThroughOptions() {
+        List<String> readers = Arrays.stream(MigrationSpec.class.getDeclaredMethods())
+                .filter(m -> Modifier.isPublic(m.getModifiers()) && !Modifier.isStatic(m.getModifiers()))
+                .filter(m -> m.getReturnType() != MigrationSpec.class)
+                .map(Method::getName).distinct().sorted().toList();
+
+        assertThat(readers).containsExactly("options", "plan", "run", "runAsync", "toString");
     }
 }

@@ -37,7 +37,7 @@ class MigrationTest {
     void usingWorker_validatesTheWorkerId() {
         assertThatThrownBy(() -> Migration.of("i-0123abcd").toHvm().withWorker("worker-1"))
                 .isInstanceOf(InvalidSpecException.class).hasMessageContaining("worker instance id");
-        assertThat(Migration.of("i-0123abcd").toHvm().withWorker("i-0aaaaaaa").worker().instanceId())
+        assertThat(Migration.of("i-0123abcd").toHvm().withWorker("i-0aaaaaaa").options().worker().instanceId())
                 .contains("i-0aaaaaaa");
     }
 

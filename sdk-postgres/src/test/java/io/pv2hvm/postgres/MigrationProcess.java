@@ -2,6 +2,7 @@ package io.pv2hvm.postgres;
 
 import io.pv2hvm.core.JournalLockedException;
 import io.pv2hvm.core.Migration;
+import io.pv2hvm.core.MigrationOptions;
 import io.pv2hvm.core.MigrationSpec;
 import io.pv2hvm.core.Phase;
 import io.pv2hvm.core.spi.ProvidedStep;
@@ -60,7 +61,7 @@ public final class MigrationProcess {
             }
 
             @Override
-            public List<ProvidedStep> steps(MigrationSpec spec) {
+            public List<ProvidedStep> steps(MigrationOptions options) {
                 List<ProvidedStep> steps = new ArrayList<>();
                 for (Phase p : Phase.values()) {
                     String name = p.name().toLowerCase();

@@ -49,7 +49,7 @@ final class ResumeCommand implements java.util.concurrent.Callable<Integer> {
         MigrationSpec resumed = Migration.resume(migrationId, journal.journal());
         // The journal is shared data (a file, a database): whoever could write it chose this command, so the
         // user sees it first.
-        resumed.healthCommand().ifPresent(health -> {
+        resumed.options().healthCommand().ifPresent(health -> {
             PrintWriter err = spec.commandLine().getErr();
             err.println("The journal of " + migrationId + " names this health command, which the resume runs against"
                     + " the new instance:\n  " + Output.printable(health));

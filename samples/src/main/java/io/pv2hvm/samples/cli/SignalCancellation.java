@@ -7,6 +7,7 @@ import io.pv2hvm.core.MigrationSpec;
 import io.pv2hvm.core.Phase;
 import io.pv2hvm.core.spi.Journal;
 import io.pv2hvm.core.spi.JournalEntry;
+import io.pv2hvm.core.spi.SpecChecks;
 import sun.misc.Signal;
 import sun.misc.SignalHandler;
 
@@ -49,7 +50,7 @@ final class SignalCancellation {
      * @throws Stopped when a signal stopped the run (after saying so on {@code err})
      */
     MigrationResult run(MigrationSpec spec, Journal journal) {
-        spec.migrationId().ifPresent(migrationId::set);
+        SpecChecks.givenMigrationId(spec).ifPresent(migrationId::set);
         MigrationFuture future = spec.withListener(event -> {
             if (event instanceof MigrationEvent.StepStarted started) {
                 migrationId.set(started.migrationId());

@@ -1,6 +1,7 @@
 package io.pv2hvm.samples.cli;
 
 import io.pv2hvm.aws.Migrations;
+import io.pv2hvm.aws.SweepOptions;
 import io.pv2hvm.aws.SweepReport;
 import io.pv2hvm.core.Resource;
 import picocli.CommandLine.Command;
@@ -14,7 +15,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /** Deletes the temporaries crashed migrations left behind (found by their pv2hvm tags). */
 @Command(name = "sweep", mixinStandardHelpOptions = true,
@@ -49,8 +49,8 @@ final class SweepCommand implements java.util.concurrent.Callable<Integer> {
         json = json || Output.jsonRequested(spec);
         try (Ec2Client ec2 = aws.ec2()) {
             migrationIds.forEach(journal::requireValidId); // a malformed id is refused before any call
-            SweepReport report = Migrations.sweep(ec2, journal.journal(), Set.copyOf(migrationIds), dryRun,
-                    aws.timeouts());
+            SweepOptions.Builder options = SweepOptions.builder().migrationIds(migrationIds).timeouts(aws.timeouts());
+            SweepReport report = Migrations.sweep(ec2, journal.journal(), (dryRun ? options.dryRun() : options).build());
             if (json) {
                 Map<String, Object> doc = new LinkedHashMap<>();
                 doc.put("dryRun", report.dryRun());

@@ -22,9 +22,10 @@ public final class EmulatorTimeouts {
             return AwsTimeouts.defaults();
         }
         AwsTimeouts scaled = AwsTimeouts.defaults().scaled(timeScale);
-        return new AwsTimeouts(Duration.ofMillis(Math.max(5, scaled.poll().toMillis())),
-                scaled.instanceState().multipliedBy(4), scaled.statusChecks().multipliedBy(4),
-                scaled.volume().multipliedBy(4), scaled.snapshot(), scaled.image().multipliedBy(4),
-                scaled.ipRelease().multipliedBy(4), Duration.ofMinutes(5), scaled.agentOnline().multipliedBy(4));
+        return AwsTimeouts.builder().poll(Duration.ofMillis(Math.max(5, scaled.poll().toMillis())))
+                .instanceState(scaled.instanceState().multipliedBy(4)).statusChecks(scaled.statusChecks().multipliedBy(4))
+                .volume(scaled.volume().multipliedBy(4)).snapshot(scaled.snapshot()).image(scaled.image().multipliedBy(4))
+                .ipRelease(scaled.ipRelease().multipliedBy(4)).command(Duration.ofMinutes(5))
+                .agentOnline(scaled.agentOnline().multipliedBy(4)).build();
     }
 }

@@ -144,9 +144,8 @@ public final class Sandbox implements AutoCloseable {
 
     /** QEMU boots and the real conversion take real time, whatever the emulator's scale. */
     private static AwsTimeouts realTime(AwsTimeouts timeouts, Duration statusChecks) {
-        return new AwsTimeouts(timeouts.poll(), timeouts.instanceState(), statusChecks,
-                timeouts.volume(), timeouts.snapshot().plusMinutes(1), timeouts.image(), timeouts.ipRelease(),
-                Duration.ofMinutes(10), timeouts.agentOnline());
+        return timeouts.toBuilder().statusChecks(statusChecks).snapshot(timeouts.snapshot().plusMinutes(1))
+                .command(Duration.ofMinutes(10)).build();
     }
 
     /** {@link GuestMode#REAL}: the sysvinit full-userland fixture and its data volumes, every HVM boot serving its page. */

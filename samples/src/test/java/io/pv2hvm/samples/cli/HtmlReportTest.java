@@ -150,7 +150,8 @@ class HtmlReportTest {
         clock.now = t0.plusSeconds(20);
         activity.onEvent(new MigrationEvent.StepFinished("m1", Instant.EPOCH, "cleanup", Duration.ofSeconds(1)));
         activity.onEvent(new MigrationEvent.StepFinished("m2", Instant.EPOCH, "cleanup", Duration.ofSeconds(1)));
-        FleetBenchmark.Report report = new FleetBenchmark.Report(new FleetResult(List.of(), Duration.ofSeconds(20), 2, 2),
+        FleetBenchmark.Report report = new FleetBenchmark.Report(FleetResult.builder().makespan(Duration.ofSeconds(20))
+                .maxConcurrent(2).peakConcurrency(2).build(),
                 1, 0, 0, new Footprint.Measured(0, 0, 0, Duration.ZERO),
                 List.of(new ApiCallLog.Call(t0.plusSeconds(1), "DescribeInstances"),
                         new ApiCallLog.Call(t0.plusSeconds(19), "RunInstances")), activity);

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.pv2hvm.aws.AwsSteps;
 import io.pv2hvm.aws.Migrations;
 import io.pv2hvm.aws.SsmTransport;
+import io.pv2hvm.aws.SweepOptions;
 import io.pv2hvm.core.TransportException;
 import io.pv2hvm.core.spi.Command;
 import io.pv2hvm.testkit.spi.SsmCommandResult;
@@ -71,8 +72,8 @@ class IamPolicyTest {
             assertThatThrownBy(() -> s.migration().withJournal(journal).withMigrationId("mig-iam-crashed").withStepAfter(Phase.PREPARE, step("process-dies", () -> {
                 throw new OutOfMemoryError("simulated death of the JVM");
             })).run()).isInstanceOf(OutOfMemoryError.class);
-            assertThat(Migrations.sweep(s.ec2(), InMemoryJournal.create(), Set.of("mig-iam-crashed"), false,
-                    s.timeouts()).deleted())
+            assertThat(Migrations.sweep(s.ec2(), InMemoryJournal.create(), SweepOptions.builder()
+                    .migrationIds("mig-iam-crashed").timeouts(s.timeouts()).build()).deleted())
                     .isNotEmpty();
         });
         scenarioName = "inventory";

@@ -108,7 +108,7 @@ public final class AwsRuntime implements AutoCloseable {
 
     /** The transport to the worker: the spec's, else the provider's kind (SSM unless set otherwise) to the worker. */
     public CommandTransport transport(StepContext ctx) {
-        CommandTransport t = ctx.spec().transport().orElseGet(() -> transports.computeIfAbsent(worker(ctx), workerTransports));
+        CommandTransport t = ctx.options().transport().orElseGet(() -> transports.computeIfAbsent(worker(ctx), workerTransports));
         // What an SSM command waits for is this step's to show.
         return t instanceof io.pv2hvm.aws.SsmTransport ssmTransport ? ssmTransport.reportingWaitsTo(ctx::waitingFor) : t;
     }

@@ -209,7 +209,7 @@ public final class Ec2Resources {
         return TagSpecification.builder().resourceType(type).tags(
                 Tag.builder().key(Tags.MIGRATION_ID).value(ctx.migrationId()).build(),
                 Tag.builder().key(Tags.ROLE).value(role).build(),
-                Tag.builder().key("Name").value("pv2hvm " + role + " " + ctx.spec().instanceId()).build()).build();
+                Tag.builder().key("Name").value("pv2hvm " + role + " " + ctx.options().instanceId()).build()).build();
     }
 
     /** Filters that find this migration's resources in {@code role}. */

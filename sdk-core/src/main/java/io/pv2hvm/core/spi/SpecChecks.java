@@ -4,6 +4,7 @@ import io.pv2hvm.core.InvalidSpecException;
 import io.pv2hvm.core.MigrationSpec;
 import io.pv2hvm.core.internal.SpecAccess;
 
+import java.time.Clock;
 import java.util.Optional;
 
 /**
@@ -35,5 +36,13 @@ public final class SpecChecks {
     /** The migration id given with {@code withMigrationId}, if any (a fleet checks they differ). */
     public static Optional<String> givenMigrationId(MigrationSpec spec) {
         return SpecAccess.of(spec).migrationId();
+    }
+
+    /**
+     * The clock given with {@code withClock}, else the system's: a fleet times its migrations on
+     * the clock they run on (an engine setting, so the spec itself does not show it).
+     */
+    public static Clock givenClock(MigrationSpec spec) {
+        return SpecAccess.of(spec).clock();
     }
 }

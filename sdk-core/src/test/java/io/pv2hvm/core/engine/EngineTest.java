@@ -10,6 +10,7 @@ import io.pv2hvm.core.MigrationFuture;
 import io.pv2hvm.core.MigrationListener;
 import io.pv2hvm.core.MigrationPlan;
 import io.pv2hvm.core.MigrationResult;
+import io.pv2hvm.core.MigrationOptions;
 import io.pv2hvm.core.MigrationSpec;
 import io.pv2hvm.core.Phase;
 import io.pv2hvm.core.PreflightException;
@@ -398,14 +399,14 @@ class EngineTest {
             }
 
             @Override
-            public List<ProvidedStep> steps(MigrationSpec spec) {
-                return steps.steps(spec);
+            public List<ProvidedStep> steps(MigrationOptions options) {
+                return steps.steps(options);
             }
 
             @Override
-            public RunSession open(MigrationSpec spec, RunEnvironment environment) {
+            public RunSession open(MigrationOptions options, RunEnvironment environment) {
                 log.add("open:" + name + ":" + environment.migrationId());
-                return RunSession.of(steps.steps(spec), () -> log.add("close-client:" + name),
+                return RunSession.of(steps.steps(options), () -> log.add("close-client:" + name),
                         () -> log.add("close-transport:" + name));
             }
         };
@@ -512,10 +513,10 @@ class EngineTest {
         MigrationSpec base = Migration.of(ID).toHvm();
         MigrationSpec changed = base.preservingIps().withInstanceType("m5.large");
 
-        assertThat(base.preserveIps()).isFalse();
-        assertThat(base.instanceType()).isEmpty();
-        assertThat(changed.preserveIps()).isTrue();
-        assertThat(changed.instanceType()).contains("m5.large");
+        assertThat(base.options().preservingIps()).isFalse();
+        assertThat(base.options().instanceType()).isEmpty();
+        assertThat(changed.options().preservingIps()).isTrue();
+        assertThat(changed.options().instanceType()).contains("m5.large");
     }
 
     private List<JournalEntry.Type> types() {

@@ -7,7 +7,7 @@ import io.pv2hvm.core.spi.Step;
 import io.pv2hvm.core.spi.StepContext;
 import io.pv2hvm.core.spi.StepDescription;
 import io.pv2hvm.core.spi.StepProvider;
-import io.pv2hvm.core.MigrationSpec;
+import io.pv2hvm.core.MigrationOptions;
 
 import java.util.ArrayList;
 import java.util.Collections;
@@ -114,7 +114,7 @@ final class Recorder {
             }
 
             @Override
-            public List<ProvidedStep> steps(MigrationSpec spec) {
+            public List<ProvidedStep> steps(MigrationOptions options) {
                 List<ProvidedStep> steps = new ArrayList<>();
                 for (Phase p : phases) {
                     steps.add(new ProvidedStep(p, step(p.name().toLowerCase())));

@@ -185,7 +185,7 @@ class ResumeTest {
                 .isInstanceOf(Recorder.SimulatedCrash.class);
 
         boolean[] accepted = new boolean[1];
-        Recorder second = new Recorder().when("convert", c -> accepted[0] = c.spec().acceptStackDrift());
+        Recorder second = new Recorder().when("convert", c -> accepted[0] = c.options().acceptingStackDrift());
         Migration.resume(MIGRATION, FileJournal.in(dir)).withProvider(second.onePerPhase()).run();
 
         assertThat(accepted[0]).isTrue();

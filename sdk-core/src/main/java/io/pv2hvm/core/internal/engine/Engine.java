@@ -105,7 +105,7 @@ public final class Engine {
         String id = spec.resuming() ? spec.migrationId().orElseThrow() : spec.migrationId().orElseGet(this::generateId);
         // Opened before the lock so that a spec the providers refuse is refused, as before, without
         // touching the journal; closed on success, failure, cancellation and Error alike.
-        try (Sessions sessions = Sessions.open(StepAssembly.providers(spec), spec.spec(),
+        try (Sessions sessions = Sessions.open(StepAssembly.providers(spec), spec.spec().options(),
                 new Environment(id, spec.clock(), spec.sleeper()))) {
             StepAssembly assembly = StepAssembly.of(spec, sessions.contributions());
             // Held for the whole run and its rollback: a second process on this migration is refused

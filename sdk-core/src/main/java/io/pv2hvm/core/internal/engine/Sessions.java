@@ -1,6 +1,6 @@
 package io.pv2hvm.core.internal.engine;
 
-import io.pv2hvm.core.MigrationSpec;
+import io.pv2hvm.core.MigrationOptions;
 import io.pv2hvm.core.spi.RunEnvironment;
 import io.pv2hvm.core.spi.RunSession;
 import io.pv2hvm.core.spi.StepProvider;
@@ -21,11 +21,11 @@ final class Sessions implements AutoCloseable {
     }
 
     /** Opens a session of each provider; if one fails to open, those already open are closed. */
-    static Sessions open(List<StepProvider> providers, MigrationSpec spec, RunEnvironment environment) {
+    static Sessions open(List<StepProvider> providers, MigrationOptions options, RunEnvironment environment) {
         Sessions sessions = new Sessions();
         try {
             for (StepProvider provider : providers) {
-                RunSession session = provider.open(spec, environment);
+                RunSession session = provider.open(options, environment);
                 sessions.open.add(session);
                 sessions.contributions.add(new StepAssembly.Contribution(provider.name(), session.steps()));
             }

@@ -39,11 +39,11 @@ final class StepAssembly {
         return providers;
     }
 
-    /** For a plan: each provider's {@code steps(spec)}, no session. */
+    /** For a plan: each provider's {@code steps(options)}, no session. */
     static StepAssembly of(SpecAccess spec) {
         List<Contribution> contributions = new ArrayList<>();
         for (StepProvider provider : providers(spec)) {
-            contributions.add(new Contribution(provider.name(), provider.steps(spec.spec())));
+            contributions.add(new Contribution(provider.name(), provider.steps(spec.spec().options())));
         }
         return of(spec, contributions);
     }
