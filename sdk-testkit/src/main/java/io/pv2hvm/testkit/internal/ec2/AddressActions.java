@@ -39,7 +39,7 @@ final class AddressActions {
                 selected.add(m.address(id));
             }
         } else {
-            m.addresses.values().stream().filter(a -> m.visible(a.createdAt)).forEach(selected::add);
+            m.addresses().stream().filter(a -> m.visible(a.createdAt)).forEach(selected::add);
         }
         if (!publicIps.isEmpty()) {
             for (String ip : publicIps) {
@@ -73,7 +73,7 @@ final class AddressActions {
         a.allocationId = m.ids.next("eipalloc");
         a.publicIp = m.allocateElasticIp();
         a.createdAt = m.now();
-        m.addresses.put(a.allocationId, a);
+        m.addAddress(a);
         m.putTags(a.allocationId, TagSpecifications.forType(p, "elastic-ip"));
         out.text("publicIp", a.publicIp).text("domain", "vpc").text("allocationId", a.allocationId)
                 .text("publicIpv4Pool", "amazon").text("networkBorderGroup", Ec2Model.REGION);
@@ -110,7 +110,7 @@ final class AddressActions {
                 throw new Ec2Exception("InvalidInstanceID", "There are multiple interfaces attached to instance '" + i.id
                         + "'. Please specify an interface ID for the operation instead.");
             }
-            eni = m.enis.get(i.primaryEniId);
+            eni = m.primaryEni(i).orElse(null);
         } else {
             throw Ec2Exception.missingParameter("InstanceId or NetworkInterfaceId");
         }
@@ -124,7 +124,7 @@ final class AddressActions {
         if (a.associationId != null && !reassociate) {
             throw new Ec2Exception("Resource.AlreadyAssociated", "resource " + a.allocationId + " is already associated with associate-id " + a.associationId);
         }
-        for (AddressRecord other : m.addresses.values()) {
+        for (AddressRecord other : m.addresses()) {
             if (other != a && eni.id.equals(other.networkInterfaceId) && privateIp.equals(other.privateIp)) {
                 if (!reassociate) {
                     throw new Ec2Exception("Resource.AlreadyAssociated", "Private address " + privateIp + " is already associated with " + other.allocationId);
@@ -144,7 +144,7 @@ final class AddressActions {
 
     private void disassociateAddress(QueryParams p, XmlWriter out) {
         String associationId = p.required("AssociationId");
-        AddressRecord a = m.addresses.values().stream().filter(x -> associationId.equals(x.associationId)).findFirst()
+        AddressRecord a = m.addresses().stream().filter(x -> associationId.equals(x.associationId)).findFirst()
                 .orElseThrow(() -> new Ec2Exception("InvalidAssociationID.NotFound", "The association ID '" + associationId + "' does not exist"));
         m.disassociate(a);
         out.text("return", true);
@@ -156,8 +156,7 @@ final class AddressActions {
         if (a.associationId != null) {
             throw new Ec2Exception("InvalidIPAddress.InUse", "Address " + a.publicIp + " is in use.");
         }
-        m.addresses.remove(a.allocationId);
-        m.tags.remove(a.allocationId);
+        m.removeAddress(a.allocationId);
         out.text("return", true);
     }
 }

@@ -62,13 +62,10 @@ public final class Ec2Service {
                 throw new Ec2Exception("DryRunOperation", "Request would have succeeded, but DryRun flag is set.", 412);
             }
             XmlWriter out = XmlWriter.response(action, requestId);
-            model.lock.lock();
-            try {
+            model.locked(() -> {
                 model.scheduler.advance();
                 handler.handle(params, out);
-            } finally {
-                model.lock.unlock();
-            }
+            });
             return HttpAnswer.xml(200, out.finish(), null);
         } catch (Ec2Exception e) {
             return HttpAnswer.xml(e.status(), XmlWriter.error(e.code(), e.getMessage(), requestId), e.code());

@@ -43,7 +43,7 @@ final class ImageActions {
             throw new Ec2Exception("InvalidAMIName.Malformed", "AMI name '" + name + "' is malformed: names are 3 to 128"
                     + " characters of letters, numbers, spaces and ( ) [ ] . / - ' @ _");
         }
-        for (ImageRecord i : m.images.values()) {
+        for (ImageRecord i : m.images()) {
             if (name.equals(i.name) && i.state != ImageState.DEREGISTERED && i.ownerId.equals(Ec2Model.ACCOUNT_ID)) {
                 throw new Ec2Exception("InvalidAMIName.Duplicate", "AMI name " + name + " is already in use by AMI " + i.id);
             }
@@ -91,7 +91,7 @@ final class ImageActions {
         for (String dev : i.instanceStoreDevices) {
             img.blockDevices.add(new ImageRecord.BlockDevice(dev, "ephemeral" + n++, null, null, null, null, false));
         }
-        m.images.put(img.id, img);
+        m.addImage(img);
         m.putTags(img.id, TagSpecifications.forType(p, "image"));
         Duration untilSnapshots = Duration.between(m.now(), lastDone);
         m.scheduler.after(untilSnapshots.plus(m.latency.scaled(m.latency.imageCreation())), () -> {
@@ -211,12 +211,11 @@ final class ImageActions {
         if (rootDevice == null || rootDevice.snapshotId() == null) {
             throw new Ec2Exception("InvalidBlockDeviceMapping", "The root device " + root + " must map to a snapshot");
         }
-        m.images.put(img.id, img);
+        m.addImage(img);
         m.putTags(img.id, TagSpecifications.forType(p, "image"));
         // An injected failure: the image is registered (an id, "pending") and then ends "failed",
         // as a registration can (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_Image.html, State).
-        String failing = m.imageRegistrationsToFail.stream().filter(name::startsWith).findFirst().orElse(null);
-        boolean fails = failing != null && m.imageRegistrationsToFail.remove(failing);
+        boolean fails = m.takeImageRegistrationFailure(name);
         m.after(m.latency.imageRegistration(), () -> {
             if (img.state == ImageState.PENDING) {
                 img.state = fails ? ImageState.FAILED : ImageState.AVAILABLE;
@@ -234,7 +233,7 @@ final class ImageActions {
                 selected.add(m.image(id));
             }
         } else {
-            m.images.values().stream().filter(i -> i.state != ImageState.DEREGISTERED && m.visible(i.createdAt)).forEach(selected::add);
+            m.images().stream().filter(i -> i.state != ImageState.DEREGISTERED && m.visible(i.createdAt)).forEach(selected::add);
         }
         if (!owners.isEmpty()) {
             selected.removeIf(i -> !(owners.contains(i.ownerId) || (owners.contains("self") && i.ownerId.equals(Ec2Model.ACCOUNT_ID))
@@ -283,8 +282,7 @@ final class ImageActions {
             } else if (b.virtualName() == null) {
                 out.start("ebs").text("snapshotId", b.snapshotId()).text("volumeSize", b.volumeSize())
                         .text("deleteOnTermination", b.deleteOnTermination()).text("volumeType", b.volumeType())
-                        .text("encrypted", b.snapshotId() != null && m.snapshots.containsKey(b.snapshotId())
-                                && m.snapshots.get(b.snapshotId()).encrypted).end();
+                        .text("encrypted", b.snapshotId() != null && m.findSnapshot(b.snapshotId()).map(s -> s.encrypted).orElse(false)).end();
             }
         });
         out.text("virtualizationType", i.virtualizationType);

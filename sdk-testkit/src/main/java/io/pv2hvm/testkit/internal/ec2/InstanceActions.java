@@ -72,7 +72,7 @@ final class InstanceActions {
             // A token whose instance was terminated is refused, not replayed; the token stays
             // valid for at least 24 hours after the termination
             // (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/errors-overview.html).
-            List<InstanceRecord> previous = replay.stream().map(m.instances::get).toList();
+            List<InstanceRecord> previous = replay.stream().map(id -> m.findInstance(id).orElse(null)).toList();
             if (previous.stream().anyMatch(i -> i == null || i.state == InstanceState.TERMINATED || i.state == InstanceState.SHUTTING_DOWN)) {
                 throw new Ec2Exception("IdempotentInstanceTerminated", "The client token '" + token + "' was used to launch "
                         + replay + ", which has been terminated. Use a new client token to launch again.");
@@ -138,11 +138,11 @@ final class InstanceActions {
                 : ni0 != null ? ni0.list("SecurityGroupId") : p.list("SecurityGroupId");
         for (String name : p.list("SecurityGroup")) {
             groups = new ArrayList<>(groups);
-            groups.add(m.securityGroups.values().stream().filter(g -> g.name().equals(name)).findFirst()
+            groups.add(m.securityGroups().stream().filter(g -> g.name().equals(name)).findFirst()
                     .orElseThrow(() -> new Ec2Exception("InvalidGroup.NotFound", "The security group '" + name + "' does not exist")).id());
         }
         if (groups.isEmpty()) {
-            groups = m.securityGroups.values().stream().filter(g -> g.vpcId().equals(subnet.vpcId)).limit(1)
+            groups = m.securityGroups().stream().filter(g -> g.vpcId().equals(subnet.vpcId)).limit(1)
                     .map(g -> g.id()).toList();
         }
         for (String g : groups) {
@@ -151,7 +151,7 @@ final class InstanceActions {
             }
         }
         String keyName = p.get("KeyName");
-        if (keyName != null && !m.keyPairs.contains(keyName)) {
+        if (keyName != null && !m.hasKeyPair(keyName)) {
             throw new Ec2Exception("InvalidKeyPair.NotFound", "The key pair '" + keyName + "' does not exist");
         }
         String profileArn = instanceProfile(p);
@@ -303,7 +303,7 @@ final class InstanceActions {
                     i.instanceStoreDevices.add(b.deviceName());
                 }
             }
-            m.instances.put(i.id, i);
+            m.addInstance(i);
             m.putTags(i.id, instanceTags);
 
             NetworkInterfaceRecord eni;
@@ -398,7 +398,7 @@ final class InstanceActions {
             }
             return s;
         }
-        for (SubnetRecord s : m.subnets.values()) {
+        for (SubnetRecord s : m.subnets()) {
             if (az == null || az.equals(s.availabilityZone)) {
                 return s;
             }
@@ -410,13 +410,13 @@ final class InstanceActions {
         String arn = p.get("IamInstanceProfile.Arn");
         String name = p.get("IamInstanceProfile.Name");
         if (arn != null) {
-            if (!m.instanceProfiles.containsValue(arn)) {
+            if (!m.hasInstanceProfileArn(arn)) {
                 throw Ec2Exception.invalidParameterValue("Value (" + arn + ") for parameter iamInstanceProfile.arn is invalid. Invalid IAM Instance Profile ARN");
             }
             return arn;
         }
         if (name != null) {
-            String a = m.instanceProfiles.get(name);
+            String a = m.instanceProfileArn(name).orElse(null);
             if (a == null) {
                 throw Ec2Exception.invalidParameterValue("Value (" + name + ") for parameter iamInstanceProfile.name is invalid. Invalid IAM Instance Profile name");
             }
@@ -520,7 +520,7 @@ final class InstanceActions {
             }
             if (i.wantsAutoPublicIp && i.autoPublicIp == null) {
                 i.autoPublicIp = m.allocatePublicIp();
-                m.enis.get(i.primaryEniId).publicIp = i.autoPublicIp;
+                m.primaryEni(i).orElseThrow().publicIp = i.autoPublicIp;
             }
             m.boot(i);
         });
@@ -559,7 +559,7 @@ final class InstanceActions {
                         + String.join(", ", missing) + "' do" + (missing.size() > 1 ? "" : "es") + " not exist");
             }
         } else {
-            for (InstanceRecord i : m.instances.values()) {
+            for (InstanceRecord i : m.instances()) {
                 if (m.visible(i.createdAt)) {
                     out.add(i);
                 }
@@ -571,7 +571,7 @@ final class InstanceActions {
 
     private List<String> instanceAttribute(InstanceRecord i, String name) {
         boolean gone = i.state == InstanceState.TERMINATED;
-        NetworkInterfaceRecord eni = i.primaryEniId == null || gone ? null : m.enis.get(i.primaryEniId);
+        NetworkInterfaceRecord eni = gone ? null : m.primaryEni(i).orElse(null);
         List<NetworkInterfaceRecord> all = gone ? List.of() : m.enisOf(i.id);
         return switch (name) {
             case "instance-id" -> Filters.of(i.id);
@@ -693,7 +693,7 @@ final class InstanceActions {
      */
     private void releaseAutoPublicIp(InstanceRecord i) {
         i.autoPublicIp = null;
-        NetworkInterfaceRecord eni = m.enis.get(i.primaryEniId);
+        NetworkInterfaceRecord eni = m.primaryEni(i).orElse(null);
         if (eni != null) {
             eni.publicIp = null;
         }
@@ -786,8 +786,7 @@ final class InstanceActions {
         // Terminated instances stay listed for about an hour, then vanish
         // (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/terminating-instances.html).
         m.after(m.latency.terminatedRetention(), () -> {
-            m.instances.remove(i.id);
-            m.tags.remove(i.id);
+            m.removeInstance(i.id);
         });
         releaseAutoPublicIp(i);
         for (VolumeRecord v : m.volumesOf(i.id)) {
@@ -803,7 +802,7 @@ final class InstanceActions {
                 v.state = VolumeState.AVAILABLE;
             }
         }
-        for (AddressRecord a : m.addresses.values()) {
+        for (AddressRecord a : m.addresses()) {
             if (i.id.equals(a.instanceId)) {
                 m.disassociate(a);
             }
@@ -811,7 +810,7 @@ final class InstanceActions {
         for (NetworkInterfaceRecord n : m.enisOf(i.id)) {
             if (n.deleteOnTermination) {
                 n.attachStatus = "detaching";
-                m.after(m.latency.privateIpRelease(), () -> m.enis.remove(n.id));
+                m.after(m.latency.privateIpRelease(), () -> m.releaseEni(n.id));
             } else {
                 n.status = "available";
                 n.instanceId = null;
@@ -834,7 +833,7 @@ final class InstanceActions {
                 selected.add(m.instance(id));
             }
         } else {
-            m.instances.values().stream().filter(i -> m.visible(i.createdAt)).forEach(selected::add);
+            m.instances().stream().filter(i -> m.visible(i.createdAt)).forEach(selected::add);
         }
         List<Filter> filters = p.filters();
         Instant now = m.now();
@@ -894,7 +893,7 @@ final class InstanceActions {
             case "ebsOptimized" -> out.value("ebsOptimized", i.ebsOptimized);
             case "enaSupport" -> out.value("enaSupport", i.enaSupport);
             case "sriovNetSupport" -> out.value("sriovNetSupport", i.sriovNetSupport);
-            case "sourceDestCheck" -> out.value("sourceDestCheck", m.enis.get(i.primaryEniId) == null || m.enis.get(i.primaryEniId).sourceDestCheck);
+            case "sourceDestCheck" -> out.value("sourceDestCheck", m.primaryEni(i).map(n -> n.sourceDestCheck).orElse(true));
             case "groupSet" -> InstanceXml.groups(out, m, i.groupIds);
             case "productCodes" -> out.items("productCodes", i.productCodes, c -> out.text("productCode", c).text("type", "marketplace"));
             case "blockDeviceMapping" -> out.items("blockDeviceMapping", m.volumesOf(i.id), v -> out.text("deviceName", v.device)
@@ -936,7 +935,7 @@ final class InstanceActions {
         }
         if (q.has("InstanceType.Value")) {
             InstanceType t = m.types.require(q.get("InstanceType.Value"));
-            ImageRecord img = m.images.get(i.imageId);
+            ImageRecord img = m.findImage(i.imageId).orElse(null);
             if (!t.supports(i.virtualizationType)) {
                 throw Ec2Exception.combination("Virtualization type '" + i.virtualizationType + "' is not supported for instance type '" + t.name() + "'.");
             }
@@ -979,15 +978,15 @@ final class InstanceActions {
             i.shutdownBehavior = q.get("InstanceInitiatedShutdownBehavior.Value");
         }
         if (q.has("SourceDestCheck.Value")) {
-            m.enis.get(i.primaryEniId).sourceDestCheck = q.bool("SourceDestCheck.Value");
+            m.primaryEni(i).orElseThrow().sourceDestCheck = q.bool("SourceDestCheck.Value");
         }
         List<String> groups = q.list("GroupId");
         if (!groups.isEmpty()) {
             groups.forEach(m::securityGroup);
             i.groupIds.clear();
             i.groupIds.addAll(groups);
-            m.enis.get(i.primaryEniId).groupIds.clear();
-            m.enis.get(i.primaryEniId).groupIds.addAll(groups);
+            m.primaryEni(i).orElseThrow().groupIds.clear();
+            m.primaryEni(i).orElseThrow().groupIds.addAll(groups);
         }
         for (QueryParams b : q.structs("BlockDeviceMapping")) {
             String dev = b.required("DeviceName");
@@ -1016,7 +1015,7 @@ final class InstanceActions {
             selected.add(i);
         }
         if (p.list("InstanceId").isEmpty()) {
-            m.instances.values().stream().filter(i -> "unlimited".equals(i.cpuCredits)).forEach(selected::add);
+            m.instances().stream().filter(i -> "unlimited".equals(i.cpuCredits)).forEach(selected::add);
         }
         out.items("instanceCreditSpecificationSet", selected, i -> out.text("instanceId", i.id).text("cpuCredits", i.cpuCredits));
     }

@@ -4,6 +4,7 @@ import io.pv2hvm.testkit.internal.model.AddressRecord;
 import io.pv2hvm.testkit.internal.model.Ec2Model;
 import io.pv2hvm.testkit.internal.model.InstanceRecord;
 import io.pv2hvm.testkit.internal.model.NetworkInterfaceRecord;
+import io.pv2hvm.testkit.internal.model.SecurityGroupRecord;
 import io.pv2hvm.testkit.internal.model.InstanceState;
 import io.pv2hvm.testkit.internal.xml.XmlWriter;
 import java.util.List;
@@ -24,11 +25,11 @@ final class InstanceXml {
 
     static void groups(XmlWriter x, Ec2Model m, List<String> groupIds) {
         x.items("groupSet", groupIds, g -> x.text("groupId", g)
-                .text("groupName", m.securityGroups.containsKey(g) ? m.securityGroups.get(g).name() : g));
+                .text("groupName", m.findSecurityGroup(g).map(SecurityGroupRecord::name).orElse(g)));
     }
 
     static AddressRecord elasticIpFor(Ec2Model m, String eniId, String privateIp) {
-        for (AddressRecord a : m.addresses.values()) {
+        for (AddressRecord a : m.addresses()) {
             if (eniId.equals(a.networkInterfaceId) && (privateIp == null || privateIp.equals(a.privateIp))) {
                 return a;
             }
@@ -38,7 +39,7 @@ final class InstanceXml {
 
     /** The public IPv4 of an instance: an Elastic IP on its primary address, else the auto-assigned one. */
     static String publicIp(Ec2Model m, InstanceRecord i) {
-        NetworkInterfaceRecord eni = i.primaryEniId == null ? null : m.enis.get(i.primaryEniId);
+        NetworkInterfaceRecord eni = m.primaryEni(i).orElse(null);
         if (eni != null && !eni.privateIps.isEmpty()) {
             AddressRecord a = elasticIpFor(m, eni.id, eni.privateIps.get(0));
             if (a != null) {
@@ -49,7 +50,7 @@ final class InstanceXml {
     }
 
     static void instance(XmlWriter x, Ec2Model m, InstanceRecord i) {
-        NetworkInterfaceRecord primary = i.primaryEniId == null ? null : m.enis.get(i.primaryEniId);
+        NetworkInterfaceRecord primary = m.primaryEni(i).orElse(null);
         boolean terminated = i.state == InstanceState.TERMINATED;
         String privateIp = primary != null && !primary.privateIps.isEmpty() ? primary.privateIps.get(0) : null;
         x.text("instanceId", i.id).text("imageId", i.imageId);

@@ -44,7 +44,7 @@ final class NetworkInterfaceActions {
                 selected.add(m.eni(id));
             }
         } else {
-            m.enis.values().stream().filter(n -> m.visible(n.createdAt)).forEach(selected::add);
+            m.enis().stream().filter(n -> m.visible(n.createdAt)).forEach(selected::add);
         }
         List<Filter> filters = p.filters();
         selected.removeIf(n -> !Filters.matches(filters, m.tagsOf(n.id), name -> switch (name) {
@@ -81,7 +81,7 @@ final class NetworkInterfaceActions {
         List<String> replay = m.replayed("CreateNetworkInterface", p.get("ClientToken"), p.asMap());
         if (replay != null) {
             out.start("networkInterface");
-            InstanceXml.networkInterface(out, m, m.enis.get(replay.get(0)), false);
+            InstanceXml.networkInterface(out, m, m.findEni(replay.get(0)).orElse(null), false);
             out.end();
             return;
         }
@@ -104,7 +104,7 @@ final class NetworkInterfaceActions {
         List<String> groups = p.list("SecurityGroupId");
         groups.forEach(m::securityGroup);
         if (groups.isEmpty()) {
-            groups = m.securityGroups.values().stream().filter(g -> g.vpcId().equals(subnet.vpcId)).limit(1).map(g -> g.id()).toList();
+            groups = m.securityGroups().stream().filter(g -> g.vpcId().equals(subnet.vpcId)).limit(1).map(g -> g.id()).toList();
         }
         NetworkInterfaceRecord n = m.newEni(subnet, primary, groups, p.get("Description", ""));
         n.privateIps.addAll(secondary);
@@ -124,13 +124,12 @@ final class NetworkInterfaceActions {
         if (n.attachmentId != null) {
             throw new Ec2Exception("InvalidNetworkInterface.InUse", "Network interface '" + n.id + "' is currently in use.");
         }
-        for (AddressRecord a : m.addresses.values()) {
+        for (AddressRecord a : m.addresses()) {
             if (n.id.equals(a.networkInterfaceId)) {
                 m.disassociate(a);
             }
         }
-        m.enis.remove(n.id);
-        m.tags.remove(n.id);
+        m.removeEni(n.id);
         out.text("return", true);
     }
 
@@ -139,7 +138,7 @@ final class NetworkInterfaceActions {
         if (n.publicIp != null) {
             out.add(n.publicIp);
         }
-        m.addresses.values().stream().filter(a -> n.id.equals(a.networkInterfaceId)).forEach(a -> out.add(a.publicIp));
+        m.addresses().stream().filter(a -> n.id.equals(a.networkInterfaceId)).forEach(a -> out.add(a.publicIp));
         return out;
     }
 
@@ -180,7 +179,7 @@ final class NetworkInterfaceActions {
     /** The primary interface (device index 0) cannot be detached (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/using-eni.html). */
     private void detachNetworkInterface(QueryParams p, XmlWriter out) {
         String attachmentId = p.required("AttachmentId");
-        NetworkInterfaceRecord n = m.enis.values().stream().filter(e -> attachmentId.equals(e.attachmentId)).findFirst()
+        NetworkInterfaceRecord n = m.enis().stream().filter(e -> attachmentId.equals(e.attachmentId)).findFirst()
                 .orElseThrow(() -> new Ec2Exception("InvalidAttachmentID.NotFound", "The attachment ID '" + attachmentId + "' does not exist"));
         if (n.deviceIndex != null && n.deviceIndex == 0) {
             throw new Ec2Exception("OperationNotPermitted", "The network interface at device index 0 cannot be detached.");
@@ -209,7 +208,7 @@ final class NetworkInterfaceActions {
             throw Ec2Exception.missingParameter("PrivateIpAddress or SecondaryPrivateIpAddressCount");
         }
         boolean reassign = p.bool("AllowReassignment", false);
-        InstanceType limitType = n.instanceId == null ? null : m.types.require(m.instances.get(n.instanceId).instanceType);
+        InstanceType limitType = n.instanceId == null ? null : m.types.require(m.findInstance(n.instanceId).orElseThrow().instanceType);
         int total = n.privateIps.size() + wanted.size() + (count == null ? 0 : count);
         if (limitType != null && total > limitType.ipsPerEni()) {
             throw new Ec2Exception("PrivateIpAddressLimitExceeded", "Number of private addresses will exceed limit.");
@@ -220,7 +219,7 @@ final class NetworkInterfaceActions {
             if (n.privateIps.contains(ip)) {
                 continue;
             }
-            NetworkInterfaceRecord holder = m.enis.values().stream()
+            NetworkInterfaceRecord holder = m.enis().stream()
                     .filter(e -> e.subnetId.equals(n.subnetId) && e.privateIps.contains(ip)).findFirst().orElse(null);
             if (holder != null) {
                 if (!reassign || holder.privateIps.get(0).equals(ip)) {
@@ -266,7 +265,7 @@ final class NetworkInterfaceActions {
         }
         for (String ip : ips) {
             n.privateIps.remove(ip);
-            for (AddressRecord a : m.addresses.values()) {
+            for (AddressRecord a : m.addresses()) {
                 if (n.id.equals(a.networkInterfaceId) && ip.equals(a.privateIp)) {
                     m.disassociate(a);
                 }

@@ -48,11 +48,11 @@ final class VolumeActions {
     private void createVolume(QueryParams p, XmlWriter out) {
         List<String> replay = m.replayed("CreateVolume", p.get("ClientToken"), p.asMap());
         if (replay != null) {
-            volume(out, m.volumes.get(replay.get(0)));
+            volume(out, m.findVolume(replay.get(0)).orElse(null));
             return;
         }
         String az = p.required("AvailabilityZone");
-        if (m.subnets.values().stream().noneMatch(s -> s.availabilityZone.equals(az))) {
+        if (m.subnets().stream().noneMatch(s -> s.availabilityZone.equals(az))) {
             throw Ec2Exception.invalidParameterValue("Invalid availability zone: [" + az + "]");
         }
         String snapId = p.get("SnapshotId");
@@ -118,7 +118,7 @@ final class VolumeActions {
                 selected.add(m.volume(id));
             }
         } else {
-            m.volumes.values().stream().filter(v -> v.state != VolumeState.DELETED && m.visible(v.createdAt)).forEach(selected::add);
+            m.volumes().stream().filter(v -> v.state != VolumeState.DELETED && m.visible(v.createdAt)).forEach(selected::add);
         }
         List<Filter> filters = p.filters();
         selected.removeIf(v -> !Filters.matches(filters, m.tagsOf(v.id), name -> switch (name) {
@@ -205,7 +205,7 @@ final class VolumeActions {
         if (instanceId != null && !instanceId.equals(v.attachedInstanceId)) {
             throw new Ec2Exception("InvalidAttachment.NotFound", "Volume '" + v.id + "' is not attached to instance '" + instanceId + "'");
         }
-        InstanceRecord i = m.instances.get(v.attachedInstanceId);
+        InstanceRecord i = m.findInstance(v.attachedInstanceId).orElse(null);
         // The root volume of an instance that is not stopped cannot be detached
         // (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DetachVolume.html).
         if (v.device.equals(i.rootDeviceName) && i.state != InstanceState.STOPPED) {
@@ -266,7 +266,7 @@ final class VolumeActions {
         if (v.state == VolumeState.CREATING || v.state == VolumeState.DELETING) {
             throw new Ec2Exception("IncorrectState", "The volume '" + v.id + "' is in the '" + v.state + "' state.");
         }
-        long pending = m.snapshots.values().stream().filter(s -> s.volumeId != null && s.volumeId.equals(v.id) && s.state == SnapshotState.PENDING).count();
+        long pending = m.snapshots().stream().filter(s -> s.volumeId != null && s.volumeId.equals(v.id) && s.state == SnapshotState.PENDING).count();
         if (pending >= MAX_PENDING_SNAPSHOTS) {
             throw new Ec2Exception("ConcurrentSnapshotLimitExceeded", "Maximum number of concurrent snapshots reached for volume " + v.id);
         }
@@ -292,7 +292,7 @@ final class VolumeActions {
             }
         } else {
             List<String> owners = p.list("Owner");
-            m.snapshots.values().stream().filter(s -> m.visible(s.createdAt))
+            m.snapshots().stream().filter(s -> m.visible(s.createdAt))
                     .filter(s -> owners.isEmpty() ? s.ownerId.equals(Ec2Model.ACCOUNT_ID)
                             : owners.contains(s.ownerId) || (owners.contains("self") && s.ownerId.equals(Ec2Model.ACCOUNT_ID)))
                     .forEach(selected::add);
@@ -316,13 +316,12 @@ final class VolumeActions {
     /** A snapshot used by a registered AMI cannot be deleted (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DeleteSnapshot.html). */
     private void deleteSnapshot(QueryParams p, XmlWriter out) {
         SnapshotRecord s = m.snapshot(p.required("SnapshotId"));
-        for (ImageRecord img : m.images.values()) {
+        for (ImageRecord img : m.images()) {
             if (img.state != ImageState.DEREGISTERED && img.blockDevices.stream().anyMatch(b -> s.id.equals(b.snapshotId()))) {
                 throw new Ec2Exception("InvalidSnapshot.InUse", "The snapshot " + s.id + " is currently in use by " + img.id);
             }
         }
-        m.snapshots.remove(s.id);
-        m.tags.remove(s.id);
+        m.removeSnapshot(s.id);
         out.text("return", true);
     }
 }

@@ -145,8 +145,7 @@ public final class SsmService {
             JsonNode in = body == null || body.isBlank() ? JSON.createObjectNode() : JSON.readTree(body);
             ObjectNode out = JSON.createObjectNode();
             throttle(operation);
-            model.lock.lock();
-            try {
+            model.locked(() -> {
                 model.scheduler.advance();
                 switch (operation) {
                     case "SendCommand" -> sendCommand(in, out);
@@ -161,9 +160,7 @@ public final class SsmService {
                     case "ResetServiceSetting" -> resetServiceSetting(in, out);
                     default -> throw new Ec2Exception("UnknownOperationException", "Unknown operation " + operation);
                 }
-            } finally {
-                model.lock.unlock();
-            }
+            });
             return HttpAnswer.json(200, JSON.writeValueAsString(out), null);
         } catch (Ec2Exception e) {
             return error(e.status(), e.code(), e.getMessage());
@@ -205,9 +202,9 @@ public final class SsmService {
             return false;
         }
         Instant since = i.runningSince;
-        boolean viaProfile = i.instanceProfileArn != null && model.ssmProfileArns.contains(i.instanceProfileArn);
-        if (!viaProfile && model.defaultHostManagementSince != null && model.defaultHostManagementSince.isAfter(since)) {
-            since = model.defaultHostManagementSince;
+        boolean viaProfile = i.instanceProfileArn != null && model.profileAllowsSsm(i.instanceProfileArn);
+        if (!viaProfile && model.defaultHostManagementSince() != null && model.defaultHostManagementSince().isAfter(since)) {
+            since = model.defaultHostManagementSince();
         }
         return !model.now().isBefore(since.plus(model.latency.scaled(model.latency.ssmAgentOnline())));
     }
@@ -242,7 +239,7 @@ public final class SsmService {
         // An instance whose agent is not online is refused with InvalidInstanceId
         // (https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_SendCommand.html).
         for (String id : instanceIds) {
-            InstanceRecord i = model.instances.get(id);
+            InstanceRecord i = model.findInstance(id).orElse(null);
             if (i == null || !model.visible(i.createdAt) || !online(i)) {
                 throw new Ec2Exception("InvalidInstanceId", "Instances [[" + id + "]] not in a valid state for account " + Ec2Model.ACCOUNT_ID);
             }
@@ -271,7 +268,7 @@ public final class SsmService {
                 }
             });
             SsmCommand command = new SsmCommand(c.commandId, id, document, params.getOrDefault("commands", List.of()),
-                    c.timeout, Map.copyOf(params), disksOf(id), Map.copyOf(volumes), model.instances.get(id).hypervisor,
+                    c.timeout, Map.copyOf(params), disksOf(id), Map.copyOf(volumes), model.findInstance(id).orElseThrow().hypervisor,
                     filesystems);
             inv.timeout = c.timeout;
             inv.future = background.submit(() -> {
@@ -603,7 +600,7 @@ public final class SsmService {
         }
         int offset = infoOffset(text(in, "NextToken"));
         List<ObjectNode> all = new ArrayList<>();
-        for (InstanceRecord i : model.instances.values()) {
+        for (InstanceRecord i : model.instances()) {
             if (!wanted.isEmpty() && !wanted.contains(i.id)) {
                 continue;
             }
@@ -617,7 +614,7 @@ public final class SsmService {
             if (i.state == InstanceState.TERMINATED) {
                 continue;
             }
-            NetworkInterfaceRecord eni = model.enis.get(i.primaryEniId);
+            NetworkInterfaceRecord eni = model.primaryEni(i).orElse(null);
             ObjectNode node = JSON.createObjectNode();
             all.add(node);
             node.put("InstanceId", i.id).put("PingStatus", online ? "Online" : "ConnectionLost")
@@ -696,7 +693,7 @@ public final class SsmService {
 
     private void settingJson(ObjectNode s) {
         s.put("SettingId", DHMC_SETTING)
-                .put("SettingValue", model.defaultHostManagementRole == null ? DHMC_OFF : model.defaultHostManagementRole)
+                .put("SettingValue", model.defaultHostManagementRole() == null ? DHMC_OFF : model.defaultHostManagementRole())
                 .put("LastModifiedDate", (dhmcModifiedAt == null ? model.now() : dhmcModifiedAt).toEpochMilli() / 1000.0)
                 .put("LastModifiedUser", "System")
                 .put("ARN", "arn:aws:ssm:" + Ec2Model.REGION + ":" + Ec2Model.ACCOUNT_ID + ":servicesetting" + DHMC_SETTING)
@@ -710,22 +707,20 @@ public final class SsmService {
         if (!value.equals(DHMC_OFF) && !value.matches("[\\w+=,.@/-]{1,512}")) {
             throw new Ec2Exception("ValidationException", "SettingValue " + value + " is not a role name or $None.");
         }
-        model.defaultHostManagementRole = value.equals(DHMC_OFF) ? null : value;
-        model.defaultHostManagementSince = model.now();
+        model.setDefaultHostManagement(value.equals(DHMC_OFF) ? null : value, model.now());
         dhmcModifiedAt = model.now();
     }
 
     private void resetServiceSetting(JsonNode in, ObjectNode out) {
         requireDhmc(required(in, "SettingId"));
-        model.defaultHostManagementRole = null;
-        model.defaultHostManagementSince = model.now();
+        model.setDefaultHostManagement(null, model.now());
         dhmcModifiedAt = null;
         settingJson(out.putObject("ServiceSetting"));
     }
 
     private void getParameter(JsonNode in, ObjectNode out) {
         String name = required(in, "Name");
-        String value = model.publicParameters.get(name);
+        String value = model.publicParameter(name).orElse(null);
         if (value == null) {
             throw new Ec2Exception("ParameterNotFound", "Parameter " + name + " not found.");
         }
