@@ -54,7 +54,7 @@ public final class EmulatorCore {
 
     public Optional<Path> diskImage(String id) {
         return model.locked(() -> {
-            model.scheduler.advance();
+            model.advance();
             // Ids name their kind (vol-, snap-), so at most one of the two finds answers.
             return model.findVolume(id).map(v -> v.diskImage)
                     .or(() -> model.findSnapshot(id).map(s -> s.diskImage));
@@ -63,7 +63,7 @@ public final class EmulatorCore {
 
     public Optional<io.pv2hvm.testkit.world.FilesystemSeed> filesystem(String id) {
         return model.locked(() -> {
-            model.scheduler.advance();
+            model.advance();
             // Ids name their kind (vol-, snap-), so at most one of the two finds answers.
             return model.findVolume(id).map(v -> v.filesystem)
                     .or(() -> model.findSnapshot(id).map(s -> s.filesystem));

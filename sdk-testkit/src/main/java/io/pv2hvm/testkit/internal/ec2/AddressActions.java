@@ -70,7 +70,7 @@ final class AddressActions {
 
     private void allocateAddress(QueryParams p, XmlWriter out) {
         AddressRecord a = new AddressRecord();
-        a.allocationId = m.ids.next("eipalloc");
+        a.allocationId = m.ids().next("eipalloc");
         a.publicIp = m.allocateElasticIp();
         a.createdAt = m.now();
         m.addAddress(a);
@@ -135,7 +135,7 @@ final class AddressActions {
         if (a.associationId != null) {
             m.disassociate(a);
         }
-        a.associationId = m.ids.next("eipassoc");
+        a.associationId = m.ids().next("eipassoc");
         a.networkInterfaceId = eni.id;
         a.instanceId = eni.instanceId;
         a.privateIp = privateIp;

@@ -63,7 +63,7 @@ public final class Ec2Service {
             }
             XmlWriter out = XmlWriter.response(action, requestId);
             model.locked(() -> {
-                model.scheduler.advance();
+                model.advance();
                 handler.handle(params, out);
             });
             return HttpAnswer.xml(200, out.finish(), null);
@@ -86,8 +86,8 @@ public final class Ec2Service {
         ThrottlingPolicy.Category category = ThrottlingPolicy.categoryOf(action, unfiltered);
         ThrottlingPolicy.Bucket b = policy.bucket(category);
         TokenBucket bucket = buckets.computeIfAbsent(action + "/" + category,
-                k -> new TokenBucket(b.capacity(), policy.refillPerClockSecond(category, model.latency.timeScale()),
-                        model.clock));
+                k -> new TokenBucket(b.capacity(), policy.refillPerClockSecond(category, model.latency().timeScale()),
+                        model.clock()));
         if (!bucket.tryTake()) {
             throw new Ec2Exception("RequestLimitExceeded", "Request limit exceeded.", 503);
         }

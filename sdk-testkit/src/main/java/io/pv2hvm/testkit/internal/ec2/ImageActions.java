@@ -63,7 +63,7 @@ final class ImageActions {
         }
         checkName(name);
         ImageRecord img = new ImageRecord();
-        img.id = m.ids.next("ami");
+        img.id = m.ids().next("ami");
         img.name = name;
         img.description = p.get("Description");
         img.architecture = i.architecture;
@@ -94,7 +94,7 @@ final class ImageActions {
         m.addImage(img);
         m.putTags(img.id, TagSpecifications.forType(p, "image"));
         Duration untilSnapshots = Duration.between(m.now(), lastDone);
-        m.scheduler.after(untilSnapshots.plus(m.latency.scaled(m.latency.imageCreation())), () -> {
+        m.afterScaled(untilSnapshots.plus(m.latency().scaled(m.latency().imageCreation())), () -> {
             if (img.state == ImageState.PENDING) {
                 img.state = ImageState.AVAILABLE;
             }
@@ -149,7 +149,7 @@ final class ImageActions {
             throw Ec2Exception.combination("Boot mode " + p.get("BootMode") + " requires an hvm image.");
         }
         ImageRecord img = new ImageRecord();
-        img.id = m.ids.next("ami");
+        img.id = m.ids().next("ami");
         img.name = name;
         img.description = p.get("Description");
         img.architecture = arch;
@@ -216,7 +216,7 @@ final class ImageActions {
         // An injected failure: the image is registered (an id, "pending") and then ends "failed",
         // as a registration can (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_Image.html, State).
         boolean fails = m.takeImageRegistrationFailure(name);
-        m.after(m.latency.imageRegistration(), () -> {
+        m.after(m.latency().imageRegistration(), () -> {
             if (img.state == ImageState.PENDING) {
                 img.state = fails ? ImageState.FAILED : ImageState.AVAILABLE;
             }

@@ -1,5 +1,7 @@
 package io.pv2hvm.testkit.internal.ec2;
 
+import io.pv2hvm.testkit.internal.model.AttachmentState;
+import io.pv2hvm.testkit.internal.model.NetworkInterfaceStatus;
 import io.pv2hvm.testkit.internal.http.Filter;
 import io.pv2hvm.testkit.internal.http.QueryParams;
 import io.pv2hvm.testkit.internal.model.AddressRecord;
@@ -107,7 +109,7 @@ final class InstanceActions {
         if (min > max) {
             throw Ec2Exception.invalidParameterValue("MinCount (" + min + ") must not exceed MaxCount (" + max + ")");
         }
-        InstanceType type = m.types.require(p.get("InstanceType", "m1.small"));
+        InstanceType type = m.types().require(p.get("InstanceType", "m1.small"));
         checkImageFitsType(img, type);
         LaunchRules.checkUserData(p.get("UserData"));
         LaunchRules.checkEbsOptimized(p.bool("EbsOptimized", false), type);
@@ -260,7 +262,7 @@ final class InstanceActions {
         List<QueryParams> bdms = r.bdms();
         LaunchAttributes attributes = r.attributes();
         List<String> ipv6 = r.ipv6();
-        String reservationId = m.ids.next("r");
+        String reservationId = m.ids().next("r");
         Map<String, String> instanceTags = TagSpecifications.forType(p, "instance");
         Map<String, String> volumeTags = TagSpecifications.forType(p, "volume");
         // Network interfaces the launch creates take the network-interface tags too
@@ -269,7 +271,7 @@ final class InstanceActions {
         List<InstanceRecord> launched = new ArrayList<>();
         for (int n = 0; n < count; n++) {
             InstanceRecord i = new InstanceRecord();
-            i.id = m.ids.next("i");
+            i.id = m.ids().next("i");
             i.reservationId = reservationId;
             i.imageId = img.id;
             i.instanceType = type.name();
@@ -494,7 +496,7 @@ final class InstanceActions {
             // (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/preserving-volumes-on-termination.html).
             boolean dot = ebs.bool("DeleteOnTermination", base == null || base.deleteOnTermination() == null || base.deleteOnTermination());
             m.attachNow(v, i, dev, dot);
-            v.attachState = "attaching";
+            v.attachState = AttachmentState.ATTACHING;
             m.putTags(v.id, volumeTags);
         }
     }
@@ -502,7 +504,7 @@ final class InstanceActions {
     private void scheduleRunning(InstanceRecord i) {
         long gen = ++i.generation;
         i.state = InstanceState.PENDING;
-        m.after(m.latency.instancePending(), () -> {
+        m.after(m.latency().instancePending(), () -> {
             if (i.generation != gen || i.state != InstanceState.PENDING) {
                 return;
             }
@@ -514,8 +516,8 @@ final class InstanceActions {
             for (VolumeRecord v : m.volumesOf(i.id)) {
                 // Attachments made at launch or while stopped complete now; a volume being detached
                 // meanwhile keeps detaching (setting it "attached" here made its detach never finish).
-                if ("attaching".equals(v.attachState)) {
-                    v.attachState = "attached";
+                if (v.attachState == AttachmentState.ATTACHING) {
+                    v.attachState = AttachmentState.ATTACHED;
                 }
             }
             if (i.wantsAutoPublicIp && i.autoPublicIp == null) {
@@ -677,7 +679,7 @@ final class InstanceActions {
             i.stateTransitionReason = "User initiated (" + m.now() + ")";
             i.stateReasonCode = "Client.UserInitiatedShutdown";
             i.stateReasonMessage = "Client.UserInitiatedShutdown: User initiated shutdown";
-            m.after(m.latency.instanceStopping(), () -> {
+            m.after(m.latency().instanceStopping(), () -> {
                 if (i.generation == gen && i.state == InstanceState.STOPPING) {
                     i.state = InstanceState.STOPPED;
                     releaseAutoPublicIp(i);
@@ -706,7 +708,7 @@ final class InstanceActions {
             }
             // A start re-checks the type against the instance's attributes: an ENA-required
             // type needs enaSupport (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/enhanced-networking-ena.html).
-            InstanceType t = m.types.require(i.instanceType);
+            InstanceType t = m.types().require(i.instanceType);
             if (i.state == InstanceState.STOPPED && t.enaRequired() && !i.enaSupport) {
                 throw Ec2Exception.combination("Enhanced networking with the Elastic Network Adapter (ENA) is required for the '"
                         + t.name() + "' instance type. Ensure that your instance '" + i.id + "' is enabled for ENA.");
@@ -725,7 +727,7 @@ final class InstanceActions {
                 i.stateReasonCode = null;
                 i.stateReasonMessage = null;
                 for (VolumeRecord v : m.volumesOf(i.id)) {
-                    v.attachState = "attached";
+                    v.attachState = AttachmentState.ATTACHED;
                 }
                 scheduleRunning(i);
             }
@@ -759,8 +761,8 @@ final class InstanceActions {
             }
             long gen = ++i.generation;
             // A stopped instance has no guest left to shut down, so it terminates sooner.
-            java.time.Duration takes = i.state == InstanceState.STOPPED ? m.latency.stoppedTermination()
-                    : m.latency.instanceShuttingDown();
+            java.time.Duration takes = i.state == InstanceState.STOPPED ? m.latency().stoppedTermination()
+                    : m.latency().instanceShuttingDown();
             i.state = InstanceState.SHUTTING_DOWN;
             i.runningSince = null;
             i.stateTransitionReason = "User initiated (" + m.now() + ")";
@@ -785,7 +787,7 @@ final class InstanceActions {
         i.state = InstanceState.TERMINATED;
         // Terminated instances stay listed for about an hour, then vanish
         // (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/terminating-instances.html).
-        m.after(m.latency.terminatedRetention(), () -> {
+        m.after(m.latency().terminatedRetention(), () -> {
             m.removeInstance(i.id);
         });
         releaseAutoPublicIp(i);
@@ -797,7 +799,7 @@ final class InstanceActions {
             v.attachTime = null;
             if (delete) {
                 v.state = VolumeState.DELETING;
-                m.after(m.latency.volumeDeleting(), () -> v.state = VolumeState.DELETED);
+                m.after(m.latency().volumeDeleting(), () -> v.state = VolumeState.DELETED);
             } else {
                 v.state = VolumeState.AVAILABLE;
             }
@@ -809,10 +811,10 @@ final class InstanceActions {
         }
         for (NetworkInterfaceRecord n : m.enisOf(i.id)) {
             if (n.deleteOnTermination) {
-                n.attachStatus = "detaching";
-                m.after(m.latency.privateIpRelease(), () -> m.releaseEni(n.id));
+                n.attachStatus = AttachmentState.DETACHING;
+                m.after(m.latency().privateIpRelease(), () -> m.releaseEni(n.id));
             } else {
-                n.status = "available";
+                n.status = NetworkInterfaceStatus.AVAILABLE;
                 n.instanceId = null;
                 n.attachmentId = null;
                 n.deviceIndex = null;
@@ -842,7 +844,7 @@ final class InstanceActions {
         out.start("instanceStatusSet");
         for (InstanceRecord i : page.items()) {
             String system = i.state != InstanceState.RUNNING ? "not-applicable"
-                    : now.isBefore(i.runningSince.plus(m.latency.scaled(m.latency.statusChecks()))) ? "initializing" : "ok";
+                    : now.isBefore(i.runningSince.plus(m.latency().scaled(m.latency().statusChecks()))) ? "initializing" : "ok";
             String instance = system.equals("ok") && (i.consoleOutput == null) ? "initializing"
                     : system.equals("ok") && !i.bootHealthy ? "impaired" : system;
             Map<String, List<String>> attrs = Map.of(
@@ -931,10 +933,10 @@ final class InstanceActions {
             LaunchRules.checkUserData(q.get("UserData.Value"));
         }
         if (q.bool("EbsOptimized.Value", false)) {
-            LaunchRules.checkEbsOptimized(true, m.types.require(q.get("InstanceType.Value", i.instanceType)));
+            LaunchRules.checkEbsOptimized(true, m.types().require(q.get("InstanceType.Value", i.instanceType)));
         }
         if (q.has("InstanceType.Value")) {
-            InstanceType t = m.types.require(q.get("InstanceType.Value"));
+            InstanceType t = m.types().require(q.get("InstanceType.Value"));
             ImageRecord img = m.findImage(i.imageId).orElse(null);
             if (!t.supports(i.virtualizationType)) {
                 throw Ec2Exception.combination("Virtualization type '" + i.virtualizationType + "' is not supported for instance type '" + t.name() + "'.");
@@ -946,7 +948,7 @@ final class InstanceActions {
                 throw Ec2Exception.invalidParameterValue("The instance type '" + t.name() + "' does not support architecture '" + i.architecture + "'.");
             }
             LaunchRules.checkLinuxHvm(i.virtualizationType, t);
-            LaunchRules.checkEbsOptimized(i.ebsOptimized && !m.types.require(i.instanceType).ebsOptimizedSupport().equals("default"), t);
+            LaunchRules.checkEbsOptimized(i.ebsOptimized && !m.types().require(i.instanceType).ebsOptimizedSupport().equals("default"), t);
             i.instanceType = t.name();
             i.hypervisor = t.hypervisor();
         }
@@ -1024,10 +1026,10 @@ final class InstanceActions {
         List<String> names = p.list("InstanceType");
         List<InstanceType> selected = new ArrayList<>();
         if (names.isEmpty()) {
-            selected.addAll(m.types.all());
+            selected.addAll(m.types().all());
         } else {
             for (String n : names) {
-                InstanceType t = m.types.find(n);
+                InstanceType t = m.types().find(n);
                 if (t == null) {
                     throw Ec2Exception.invalidParameterValue("The following supplied instance types do not exist: [" + n + "]");
                 }
@@ -1090,12 +1092,12 @@ final class InstanceActions {
     private void getConsoleOutput(QueryParams p, XmlWriter out) {
         InstanceRecord i = m.instance(p.required("InstanceId"));
         boolean latest = p.bool("Latest", false);
-        InstanceType type = m.types.require(i.instanceType);
+        InstanceType type = m.types().require(i.instanceType);
         if (latest && !type.nitro()) {
             throw new Ec2Exception("UnsupportedOperation", "The latest console output is only available on instance types"
                     + " built on the Nitro System; " + i.instanceType + " is not. Call GetConsoleOutput without Latest.");
         }
-        Instant asOf = latest ? m.now() : m.now().minus(m.latency.scaled(m.latency.consoleBuffer()));
+        Instant asOf = latest ? m.now() : m.now().minus(m.latency().scaled(m.latency().consoleBuffer()));
         StringBuilder printed = new StringBuilder();
         Instant postedAt = null;
         for (ConsoleStage stage : i.consoleStages) {

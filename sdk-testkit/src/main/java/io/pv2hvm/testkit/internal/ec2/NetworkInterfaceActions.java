@@ -1,5 +1,6 @@
 package io.pv2hvm.testkit.internal.ec2;
 
+import io.pv2hvm.testkit.internal.model.NetworkInterfaceStatus;
 import io.pv2hvm.testkit.internal.http.Filter;
 import io.pv2hvm.testkit.internal.http.QueryParams;
 import io.pv2hvm.testkit.internal.model.AddressRecord;
@@ -167,7 +168,7 @@ final class NetworkInterfaceActions {
                 throw Ec2Exception.invalidParameterValue("Instance '" + i.id + "' already has an interface attached at device index '" + index + "'.");
             }
         }
-        InstanceType t = m.types.require(i.instanceType);
+        InstanceType t = m.types().require(i.instanceType);
         if (m.enisOf(i.id).size() >= t.maxEnis()) {
             throw new Ec2Exception("AttachmentLimitExceeded", "Interface count " + (m.enisOf(i.id).size() + 1)
                     + " exceeds the limit for " + i.instanceType);
@@ -184,7 +185,7 @@ final class NetworkInterfaceActions {
         if (n.deviceIndex != null && n.deviceIndex == 0) {
             throw new Ec2Exception("OperationNotPermitted", "The network interface at device index 0 cannot be detached.");
         }
-        n.status = "available";
+        n.status = NetworkInterfaceStatus.AVAILABLE;
         n.instanceId = null;
         n.attachmentId = null;
         n.deviceIndex = null;
@@ -208,7 +209,7 @@ final class NetworkInterfaceActions {
             throw Ec2Exception.missingParameter("PrivateIpAddress or SecondaryPrivateIpAddressCount");
         }
         boolean reassign = p.bool("AllowReassignment", false);
-        InstanceType limitType = n.instanceId == null ? null : m.types.require(m.findInstance(n.instanceId).orElseThrow().instanceType);
+        InstanceType limitType = n.instanceId == null ? null : m.types().require(m.findInstance(n.instanceId).orElseThrow().instanceType);
         int total = n.privateIps.size() + wanted.size() + (count == null ? 0 : count);
         if (limitType != null && total > limitType.ipsPerEni()) {
             throw new Ec2Exception("PrivateIpAddressLimitExceeded", "Number of private addresses will exceed limit.");

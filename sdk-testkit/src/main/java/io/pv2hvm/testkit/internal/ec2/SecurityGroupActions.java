@@ -75,8 +75,8 @@ final class SecurityGroupActions {
             throw new Ec2Exception("SecurityGroupLimitExceeded", "The maximum number of security groups has been reached.");
         }
         Map<String, String> tags = TagSpecifications.forType(p, "security-group");
-        SecurityGroupRecord g = new SecurityGroupRecord(m.ids.next("sg"), name, description, vpcId, m.now());
-        g.egress.add(new Rule(m.ids.next("sgr"), "-1", null, null, "0.0.0.0/0", null));
+        SecurityGroupRecord g = new SecurityGroupRecord(m.ids().next("sg"), name, description, vpcId, m.now());
+        g.egress.add(new Rule(m.ids().next("sgr"), "-1", null, null, "0.0.0.0/0", null));
         m.addSecurityGroup(g);
         m.putTags(g.id(), tags);
         out.text("return", true).text("groupId", g.id()).tags(m.tagsOf(g.id()))
@@ -211,7 +211,7 @@ final class SecurityGroupActions {
             }
             for (String c : cidrs) {
                 checkCidr(c);
-                out.add(new Rule(m.ids.next("sgr"), protocol, from, to, c, null));
+                out.add(new Rule(m.ids().next("sgr"), protocol, from, to, c, null));
             }
             for (String other : groups) {
                 SecurityGroupRecord peer = m.securityGroup(other);
@@ -219,7 +219,7 @@ final class SecurityGroupActions {
                     throw new Ec2Exception("InvalidGroup.NotFound", "You have specified a security group " + other
                             + " that is not in VPC " + g.vpcId());
                 }
-                out.add(new Rule(m.ids.next("sgr"), protocol, from, to, null, other));
+                out.add(new Rule(m.ids().next("sgr"), protocol, from, to, null, other));
             }
         }
         return out;

@@ -1,5 +1,6 @@
 package io.pv2hvm.testkit.internal.ec2;
 
+import io.pv2hvm.testkit.internal.model.AttachmentState;
 import io.pv2hvm.testkit.internal.http.Filter;
 import io.pv2hvm.testkit.internal.http.QueryParams;
 import io.pv2hvm.testkit.internal.model.Ec2Exception;
@@ -174,7 +175,7 @@ final class VolumeActions {
             throw Ec2Exception.invalidParameterValue("Invalid value '" + device + "' for unixDevice. Attachment point " + device + " is already in use");
         }
         m.attachNow(v, i, device, false);
-        v.attachState = "attaching";
+        v.attachState = AttachmentState.ATTACHING;
         v.attachTime = m.now();
         // Marketplace codes are copied from the volume to the instance.
         for (String code : v.productCodes) {
@@ -183,9 +184,9 @@ final class VolumeActions {
             }
         }
         long gen = ++v.generation;
-        m.after(m.latency.volumeAttaching(), () -> {
-            if (v.generation == gen && "attaching".equals(v.attachState)) {
-                v.attachState = "attached";
+        m.after(m.latency().volumeAttaching(), () -> {
+            if (v.generation == gen && v.attachState == AttachmentState.ATTACHING) {
+                v.attachState = AttachmentState.ATTACHED;
             }
         });
         attachment(out, v, "attaching");
@@ -211,15 +212,15 @@ final class VolumeActions {
         if (v.device.equals(i.rootDeviceName) && i.state != InstanceState.STOPPED) {
             throw new Ec2Exception("IncorrectState", "Unable to detach root volume '" + v.id + "' from instance '" + i.id + "'");
         }
-        if ("detaching".equals(v.attachState)) {
+        if (v.attachState == AttachmentState.DETACHING) {
             attachment(out, v, "detaching");
             return;
         }
-        v.attachState = "detaching";
+        v.attachState = AttachmentState.DETACHING;
         long gen = ++v.generation;
         attachment(out, v, "detaching");
-        m.after(m.latency.volumeDetaching(), () -> {
-            if (v.generation == gen && "detaching".equals(v.attachState)) {
+        m.after(m.latency().volumeDetaching(), () -> {
+            if (v.generation == gen && v.attachState == AttachmentState.DETACHING) {
                 v.attachedInstanceId = null;
                 v.device = null;
                 v.attachState = null;
@@ -241,7 +242,7 @@ final class VolumeActions {
         }
         if (v.state != VolumeState.DELETING) {
             v.state = VolumeState.DELETING;
-            m.after(m.latency.volumeDeleting(), () -> v.state = VolumeState.DELETED);
+            m.after(m.latency().volumeDeleting(), () -> v.state = VolumeState.DELETED);
         }
         out.text("return", true);
     }

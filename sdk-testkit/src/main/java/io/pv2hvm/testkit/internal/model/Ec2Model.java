@@ -48,12 +48,12 @@ public final class Ec2Model {
     private static final Pattern ID = Pattern.compile("[a-z]+-[0-9a-f]{8}([0-9a-f]{9})?");
 
     private final ReentrantLock lock = new ReentrantLock();
-    public final Clock clock;
-    public final Scheduler scheduler;
-    public final LatencyModel latency;
-    public final IdGenerator ids;
-    public final InstanceTypeCatalog types = new InstanceTypeCatalog();
-    public final Duration consistencyWindow;
+    private final Clock clock;
+    private final Scheduler scheduler;
+    private final LatencyModel latency;
+    private final IdGenerator ids;
+    private final InstanceTypeCatalog types = new InstanceTypeCatalog();
+    private final Duration consistencyWindow;
     private final BootHook bootHook;
     private final ExecutorService background;
     private final Path configuredDiskDirectory;
@@ -118,6 +118,31 @@ public final class Ec2Model {
         });
     }
 
+    /** The emulator's wall clock (journal timestamps, SSM invocation times, throttling). */
+    public Clock clock() {
+        return clock;
+    }
+
+    /** EC2's latencies and the time scale they run at. */
+    public LatencyModel latency() {
+        return latency;
+    }
+
+    /** Where new resource ids come from. */
+    public IdGenerator ids() {
+        return ids;
+    }
+
+    /** The instance types the region offers. */
+    public InstanceTypeCatalog types() {
+        return types;
+    }
+
+    /** Applies every pending transition due by the clock's current instant; callers hold the lock. */
+    public void advance() {
+        scheduler.advance();
+    }
+
     public Instant now() {
         return scheduler.now();
     }
@@ -127,10 +152,11 @@ public final class Ec2Model {
         scheduler.after(latency.scaled(ec2Latency), action);
     }
 
-    /**
-     * Eventual consistency: a resource created less than the window ago is not yet visible
-     * to reads or to other calls (https://docs.aws.amazon.com/ec2/latest/devguide/eventual-consistency.html).
-     */
+    /** Schedules {@code action} after a delay already in the emulator's (scaled) time. */
+    public void afterScaled(Duration delay, Runnable action) {
+        scheduler.after(delay, action);
+    }
+
     /**
      * Whether the instance's credentials let its SSM agent register: an instance profile whose
      * role allows SSM, or the Default Host Management Configuration
@@ -141,6 +167,10 @@ public final class Ec2Model {
                 || profileAllowsSsm(i.instanceProfileArn);
     }
 
+    /**
+     * Eventual consistency: a resource created less than the window ago is not yet visible
+     * to reads or to other calls (https://docs.aws.amazon.com/ec2/latest/devguide/eventual-consistency.html).
+     */
     public boolean visible(Instant createdAt) {
         return consistencyWindow.isZero() || !now().isBefore(createdAt.plus(consistencyWindow));
     }
@@ -831,7 +861,7 @@ public final class Ec2Model {
         v.state = VolumeState.IN_USE;
         v.attachedInstanceId = i.id;
         v.device = device;
-        v.attachState = "attached";
+        v.attachState = AttachmentState.ATTACHED;
         v.attachTime = now();
         v.deleteOnTermination = deleteOnTermination;
     }
@@ -912,17 +942,14 @@ public final class Ec2Model {
                 r = BootResult.failed("boot hook failed: " + e);
             }
             BootResult result = r;
-            lock.lock();
-            try {
+            locked(() -> {
                 if (i.generation == gen) {
                     i.consoleStages.add(new ConsoleStage(now(), result.serialLog()));
                     i.consoleOutput = result.serialLog();
                     i.consoleTimestamp = now();
                     i.bootHealthy = result.healthy();
                 }
-            } finally {
-                lock.unlock();
-            }
+            });
         });
     }
 
@@ -966,11 +993,11 @@ public final class Ec2Model {
     }
 
     public void attachEniNow(NetworkInterfaceRecord n, InstanceRecord i, int deviceIndex, boolean deleteOnTermination) {
-        n.status = "in-use";
+        n.status = NetworkInterfaceStatus.IN_USE;
         n.instanceId = i.id;
         n.deviceIndex = deviceIndex;
         n.attachmentId = ids.next("eni-attach");
-        n.attachStatus = "attached";
+        n.attachStatus = AttachmentState.ATTACHED;
         n.attachTime = now();
         n.deleteOnTermination = deleteOnTermination;
     }

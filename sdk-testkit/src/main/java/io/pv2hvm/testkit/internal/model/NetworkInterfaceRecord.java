@@ -12,8 +12,7 @@ public final class NetworkInterfaceRecord {
     public String availabilityZone;
     public String description = "";
     public String macAddress;
-    /** available | in-use. */
-    public String status = "available";
+    public NetworkInterfaceStatus status = NetworkInterfaceStatus.AVAILABLE;
     public List<String> privateIps = new ArrayList<>();
     public List<String> groupIds = new ArrayList<>();
     public List<String> ipv6Addresses = new ArrayList<>();
@@ -22,8 +21,8 @@ public final class NetworkInterfaceRecord {
     public String attachmentId;
     public String instanceId;
     public Integer deviceIndex;
-    /** attaching | attached | detaching | detached. */
-    public String attachStatus;
+    /** The attachment's state; null while not attached. */
+    public AttachmentState attachStatus;
     public Instant attachTime;
     public boolean deleteOnTermination;
     /** Auto-assigned public IPv4 of the instance, shown on its primary ENI. */

@@ -30,8 +30,8 @@ public final class VolumeRecord {
     // The single attachment, when attached or attaching/detaching.
     public String attachedInstanceId;
     public String device;
-    /** attaching | attached | detaching. */
-    public String attachState;
+    /** The attachment's state; null while not attached. */
+    public AttachmentState attachState;
     public Instant attachTime;
     public boolean deleteOnTermination;
     /** Bytes of written data the volume holds (what a first snapshot must copy). */

@@ -39,7 +39,7 @@ public final class WorldSeeder {
     private void seed(World world) {
         for (VpcSeed v : world.vpcs()) {
             m.addVpc(v.id(), v.cidr());
-            m.ids.reserve(v.id());
+            m.ids().reserve(v.id());
         }
         for (SubnetSeed s : world.subnets()) {
             m.addSubnet(new SubnetRecord(s.id(), s.vpcId(), s.availabilityZone(), s.cidr(), s.mapPublicIpOnLaunch()));
@@ -75,7 +75,7 @@ public final class WorldSeeder {
         }
         for (ElasticIpSeed e : world.elasticIps()) {
             AddressRecord a = new AddressRecord();
-            a.allocationId = e.allocationId() != null ? e.allocationId() : m.ids.next("eipalloc");
+            a.allocationId = e.allocationId() != null ? e.allocationId() : m.ids().next("eipalloc");
             a.publicIp = e.publicIp() != null ? e.publicIp() : m.allocateElasticIp();
             a.createdAt = past;
             m.addAddress(a);
@@ -83,7 +83,7 @@ public final class WorldSeeder {
                 InstanceRecord i = m.findInstance(e.instanceId()).orElseThrow(
                         () -> new IllegalArgumentException("Elastic IP seed names unknown instance " + e.instanceId()));
                 NetworkInterfaceRecord eni = m.primaryEni(i).orElseThrow();
-                a.associationId = m.ids.next("eipassoc");
+                a.associationId = m.ids().next("eipassoc");
                 a.instanceId = i.id;
                 a.networkInterfaceId = eni.id;
                 a.privateIp = e.privateIp() != null ? e.privateIp() : eni.privateIps.get(0);
@@ -109,7 +109,7 @@ public final class WorldSeeder {
             return;
         }
         SnapshotRecord snap = new SnapshotRecord();
-        snap.id = s.rootSnapshotId() != null ? s.rootSnapshotId() : m.ids.next("snap");
+        snap.id = s.rootSnapshotId() != null ? s.rootSnapshotId() : m.ids().next("snap");
         snap.sizeGiB = s.rootSizeGiB();
         snap.dataBytes = (long) s.rootSizeGiB() << 30;
         snap.state = SnapshotState.COMPLETED;
@@ -124,8 +124,8 @@ public final class WorldSeeder {
         }
         m.addSnapshot(snap);
         ImageRecord img = new ImageRecord();
-        img.id = s.id() != null ? s.id() : m.ids.next("ami");
-        m.ids.reserve(img.id);
+        img.id = s.id() != null ? s.id() : m.ids().next("ami");
+        m.ids().reserve(img.id);
         img.name = s.name() != null ? s.name() : img.id;
         img.state = ImageState.AVAILABLE;
         img.architecture = s.architecture();
@@ -152,8 +152,8 @@ public final class WorldSeeder {
 
     private VolumeRecord seedVolume(VolumeSeed s, String az, SnapshotRecord from) {
         VolumeRecord v = new VolumeRecord();
-        v.id = s.id() != null ? s.id() : m.ids.next("vol");
-        m.ids.reserve(v.id);
+        v.id = s.id() != null ? s.id() : m.ids().next("vol");
+        m.ids().reserve(v.id);
         v.availabilityZone = az;
         v.sizeGiB = s.sizeGiB();
         v.volumeType = s.volumeType();
@@ -184,12 +184,12 @@ public final class WorldSeeder {
         if (img == null) {
             throw new IllegalArgumentException("instance seed " + s.id() + " names unknown image " + s.imageId());
         }
-        InstanceTypeCatalog.InstanceType type = m.types.require(s.instanceType());
+        InstanceTypeCatalog.InstanceType type = m.types().require(s.instanceType());
         SubnetRecord subnet = s.subnetId() != null ? m.subnet(s.subnetId()) : m.subnets().iterator().next();
         InstanceRecord i = new InstanceRecord();
-        i.id = s.id() != null ? s.id() : m.ids.next("i");
-        m.ids.reserve(i.id);
-        i.reservationId = m.ids.next("r");
+        i.id = s.id() != null ? s.id() : m.ids().next("i");
+        m.ids().reserve(i.id);
+        i.reservationId = m.ids().next("r");
         i.imageId = img.id;
         i.instanceType = type.name();
         i.subnetId = subnet.id;

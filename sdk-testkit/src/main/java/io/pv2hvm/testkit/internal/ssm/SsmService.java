@@ -122,7 +122,7 @@ public final class SsmService {
      * the emulator's throttling policy is on, refilling on the same clock as its EC2 buckets.
      */
     public void throttling(io.pv2hvm.testkit.ThrottlingPolicy policy) {
-        double ts = model.latency.timeScale();
+        double ts = model.latency().timeScale();
         this.throttlingRefillFactor = !policy.enabled() ? -1
                 : !policy.refillsOnScaledClock() ? 1 : ts == 0 ? Double.POSITIVE_INFINITY : 1 / ts;
         buckets.clear();
@@ -134,7 +134,7 @@ public final class SsmService {
             return;
         }
         var bucket = buckets.computeIfAbsent(operation, k -> new io.pv2hvm.testkit.internal.time.TokenBucket(
-                SSM_BURST, SSM_REFILL_PER_SECOND * factor, model.clock));
+                SSM_BURST, SSM_REFILL_PER_SECOND * factor, model.clock()));
         if (!bucket.tryTake()) {
             throw new Ec2Exception("ThrottlingException", "Rate exceeded", 400);
         }
@@ -146,7 +146,7 @@ public final class SsmService {
             ObjectNode out = JSON.createObjectNode();
             throttle(operation);
             model.locked(() -> {
-                model.scheduler.advance();
+                model.advance();
                 switch (operation) {
                     case "SendCommand" -> sendCommand(in, out);
                     case "GetCommandInvocation" -> getCommandInvocation(in, out);
@@ -206,7 +206,7 @@ public final class SsmService {
         if (!viaProfile && model.defaultHostManagementSince() != null && model.defaultHostManagementSince().isAfter(since)) {
             since = model.defaultHostManagementSince();
         }
-        return !model.now().isBefore(since.plus(model.latency.scaled(model.latency.ssmAgentOnline())));
+        return !model.now().isBefore(since.plus(model.latency().scaled(model.latency().ssmAgentOnline())));
     }
 
     // -------------------------------------------------------------- Run Command
@@ -245,7 +245,7 @@ public final class SsmService {
             }
         }
         Command c = new Command();
-        c.commandId = UUID.nameUUIDFromBytes(model.ids.hex(32).getBytes(java.nio.charset.StandardCharsets.UTF_8)).toString();
+        c.commandId = UUID.nameUUIDFromBytes(model.ids().hex(32).getBytes(java.nio.charset.StandardCharsets.UTF_8)).toString();
         c.documentName = document;
         c.comment = comment;
         c.parameters = params;
@@ -257,8 +257,8 @@ public final class SsmService {
         for (String id : instanceIds) {
             Invocation inv = new Invocation();
             inv.instanceId = id;
-            inv.dispatchAt = model.now().plus(model.latency.scaled(model.latency.ssmDispatch()));
-            inv.minEndAt = inv.dispatchAt.plus(model.latency.scaled(model.latency.ssmRun()));
+            inv.dispatchAt = model.now().plus(model.latency().scaled(model.latency().ssmDispatch()));
+            inv.minEndAt = inv.dispatchAt.plus(model.latency().scaled(model.latency().ssmRun()));
             Map<String, String> volumes = new LinkedHashMap<>();
             Map<String, io.pv2hvm.testkit.world.FilesystemSeed> filesystems = new LinkedHashMap<>();
             model.volumesOf(id).forEach(v -> {
@@ -272,13 +272,13 @@ public final class SsmService {
                     filesystems);
             inv.timeout = c.timeout;
             inv.future = background.submit(() -> {
-                inv.startedAt = model.clock.instant();
+                inv.startedAt = model.clock().instant();
                 try {
                     inv.result = exec.execute(command);
                 } catch (Throwable t) {
                     inv.failure = t;
                 } finally {
-                    inv.finishedAt = model.clock.instant();
+                    inv.finishedAt = model.clock().instant();
                 }
             });
             c.invocations.put(id, inv);
@@ -390,7 +390,7 @@ public final class SsmService {
             return "Pending";
         }
         if (!inv.timedOut && inv.startedAt != null) {
-            Instant end = inv.finishedAt != null ? inv.finishedAt : model.clock.instant();
+            Instant end = inv.finishedAt != null ? inv.finishedAt : model.clock().instant();
             if (!end.isBefore(inv.startedAt.plus(inv.timeout))) {
                 inv.timedOut = true;
                 inv.future.cancel(true);
