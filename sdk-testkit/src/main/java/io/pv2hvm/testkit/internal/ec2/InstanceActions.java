@@ -495,8 +495,7 @@ final class InstanceActions {
             // DeleteOnTermination defaults to true for volumes created at launch
             // (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/preserving-volumes-on-termination.html).
             boolean dot = ebs.bool("DeleteOnTermination", base == null || base.deleteOnTermination() == null || base.deleteOnTermination());
-            m.attachNow(v, i, dev, dot);
-            v.attachState = AttachmentState.ATTACHING;
+            v.beginAttach(i.id, dev, dot, m.now());
             m.putTags(v.id, volumeTags);
         }
     }
@@ -516,9 +515,7 @@ final class InstanceActions {
             for (VolumeRecord v : m.volumesOf(i.id)) {
                 // Attachments made at launch or while stopped complete now; a volume being detached
                 // meanwhile keeps detaching (setting it "attached" here made its detach never finish).
-                if (v.attachState == AttachmentState.ATTACHING) {
-                    v.attachState = AttachmentState.ATTACHED;
-                }
+                v.attachCompleted();
             }
             if (i.wantsAutoPublicIp && i.autoPublicIp == null) {
                 i.autoPublicIp = m.allocatePublicIp();
@@ -594,7 +591,7 @@ final class InstanceActions {
             case "network-interface.addresses.private-ip-address" -> all.stream().flatMap(n -> n.privateIps.stream()).toList();
             case "network-interface.network-interface-id" -> all.stream().map(n -> n.id).toList();
             case "block-device-mapping.volume-id" -> m.volumesOf(i.id).stream().map(v -> v.id).toList();
-            case "block-device-mapping.device-name" -> m.volumesOf(i.id).stream().map(v -> v.device).toList();
+            case "block-device-mapping.device-name" -> m.volumesOf(i.id).stream().map(v -> v.device()).toList();
             case "root-device-name" -> Filters.of(i.rootDeviceName);
             case "product-code" -> i.productCodes;
             default -> null;
@@ -718,7 +715,7 @@ final class InstanceActions {
             // (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/RootDeviceStorage.html). Strict
             // where unsure: refused like any other start from a state that cannot run.
             if (i.state == InstanceState.STOPPED && !i.instanceStoreRoot
-                    && m.volumesOf(i.id).stream().noneMatch(v -> i.rootDeviceName.equals(v.device))) {
+                    && m.volumesOf(i.id).stream().noneMatch(v -> i.rootDeviceName.equals(v.device()))) {
                 throw Ec2Exception.incorrectInstanceState("The instance '" + i.id + "' has no volume attached at its root"
                         + " device " + i.rootDeviceName + " and cannot be started.");
             }
@@ -726,9 +723,7 @@ final class InstanceActions {
             if (i.state == InstanceState.STOPPED) {
                 i.stateReasonCode = null;
                 i.stateReasonMessage = null;
-                for (VolumeRecord v : m.volumesOf(i.id)) {
-                    v.attachState = AttachmentState.ATTACHED;
-                }
+                m.volumesOf(i.id).forEach(VolumeRecord::markAttached);
                 scheduleRunning(i);
             }
         });
@@ -793,10 +788,7 @@ final class InstanceActions {
         releaseAutoPublicIp(i);
         for (VolumeRecord v : m.volumesOf(i.id)) {
             boolean delete = v.deleteOnTermination;
-            v.attachedInstanceId = null;
-            v.device = null;
-            v.attachState = null;
-            v.attachTime = null;
+            v.dropAttachment();
             if (delete) {
                 v.state = VolumeState.DELETING;
                 m.after(m.latency().volumeDeleting(), () -> v.state = VolumeState.DELETED);
@@ -898,8 +890,8 @@ final class InstanceActions {
             case "sourceDestCheck" -> out.value("sourceDestCheck", m.primaryEni(i).map(n -> n.sourceDestCheck).orElse(true));
             case "groupSet" -> InstanceXml.groups(out, m, i.groupIds);
             case "productCodes" -> out.items("productCodes", i.productCodes, c -> out.text("productCode", c).text("type", "marketplace"));
-            case "blockDeviceMapping" -> out.items("blockDeviceMapping", m.volumesOf(i.id), v -> out.text("deviceName", v.device)
-                    .start("ebs").text("volumeId", v.id).text("status", v.attachState).text("attachTime", v.attachTime)
+            case "blockDeviceMapping" -> out.items("blockDeviceMapping", m.volumesOf(i.id), v -> out.text("deviceName", v.device())
+                    .start("ebs").text("volumeId", v.id).text("status", v.attachState()).text("attachTime", v.attachTime())
                     .text("deleteOnTermination", v.deleteOnTermination).end());
             default -> throw Ec2Exception.invalidParameterValue("Value (" + attr + ") for parameter attribute is invalid. Unknown attribute.");
         }
@@ -918,7 +910,7 @@ final class InstanceActions {
         q.list("GroupId").forEach(m::securityGroup);
         for (QueryParams b : q.structs("BlockDeviceMapping")) {
             String dev = b.required("DeviceName");
-            if (m.volumesOf(i.id).stream().noneMatch(x -> dev.equals(x.device))) {
+            if (m.volumesOf(i.id).stream().noneMatch(x -> dev.equals(x.device()))) {
                 throw Ec2Exception.invalidParameterValue("No device is currently mapped at " + dev);
             }
         }
@@ -992,7 +984,7 @@ final class InstanceActions {
         }
         for (QueryParams b : q.structs("BlockDeviceMapping")) {
             String dev = b.required("DeviceName");
-            VolumeRecord vol = m.volumesOf(i.id).stream().filter(x -> dev.equals(x.device)).findFirst()
+            VolumeRecord vol = m.volumesOf(i.id).stream().filter(x -> dev.equals(x.device())).findFirst()
                     .orElseThrow(() -> Ec2Exception.invalidParameterValue("No device is currently mapped at " + dev));
             Boolean dot = b.bool("Ebs.DeleteOnTermination");
             if (dot != null) {

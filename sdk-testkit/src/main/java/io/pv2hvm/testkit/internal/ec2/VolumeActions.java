@@ -99,9 +99,9 @@ final class VolumeActions {
                 .text("availabilityZone", v.availabilityZone).text("status", m.shownState(v.id, v.state.wire()))
                 .text("createTime", v.createTime);
         out.start("attachmentSet");
-        if (v.attachedInstanceId != null) {
-            out.start("item").text("volumeId", v.id).text("instanceId", v.attachedInstanceId).text("device", v.device)
-                    .text("status", v.attachState).text("attachTime", v.attachTime)
+        if (v.attachedInstanceId() != null) {
+            out.start("item").text("volumeId", v.id).text("instanceId", v.attachedInstanceId()).text("device", v.device())
+                    .text("status", v.attachState()).text("attachTime", v.attachTime())
                     .text("deleteOnTermination", v.deleteOnTermination).end();
         }
         out.end();
@@ -130,10 +130,10 @@ final class VolumeActions {
             case "size" -> Filters.of(v.sizeGiB);
             case "volume-type" -> Filters.of(v.volumeType);
             case "encrypted" -> Filters.of(v.encrypted);
-            case "attachment.instance-id" -> Filters.of(v.attachedInstanceId);
-            case "attachment.device" -> Filters.of(v.device);
-            case "attachment.status" -> Filters.of(v.attachState);
-            case "attachment.delete-on-termination" -> v.attachedInstanceId == null ? List.of() : Filters.of(v.deleteOnTermination);
+            case "attachment.instance-id" -> Filters.of(v.attachedInstanceId());
+            case "attachment.device" -> Filters.of(v.device());
+            case "attachment.status" -> Filters.of(v.attachState());
+            case "attachment.delete-on-termination" -> v.attachedInstanceId() == null ? List.of() : Filters.of(v.deleteOnTermination);
             default -> null;
         }));
         Pages.Page<VolumeRecord> page = Pages.capped(selected, p, 5, 500);
@@ -167,16 +167,14 @@ final class VolumeActions {
                     + i.id + "' is not in the 'stopped' state.");
         }
         for (VolumeRecord other : m.volumesOf(i.id)) {
-            if (device.equals(other.device)) {
+            if (device.equals(other.device())) {
                 throw Ec2Exception.invalidParameterValue("Invalid value '" + device + "' for unixDevice. Attachment point " + device + " is already in use");
             }
         }
         if (i.instanceStoreDevices.contains(device)) {
             throw Ec2Exception.invalidParameterValue("Invalid value '" + device + "' for unixDevice. Attachment point " + device + " is already in use");
         }
-        m.attachNow(v, i, device, false);
-        v.attachState = AttachmentState.ATTACHING;
-        v.attachTime = m.now();
+        v.beginAttach(i.id, device, false, m.now());
         // Marketplace codes are copied from the volume to the instance.
         for (String code : v.productCodes) {
             if (!i.productCodes.contains(code)) {
@@ -185,48 +183,43 @@ final class VolumeActions {
         }
         long gen = ++v.generation;
         m.after(m.latency().volumeAttaching(), () -> {
-            if (v.generation == gen && v.attachState == AttachmentState.ATTACHING) {
-                v.attachState = AttachmentState.ATTACHED;
+            if (v.generation == gen) {
+                v.attachCompleted();
             }
         });
         attachment(out, v, "attaching");
     }
 
     private void attachment(XmlWriter out, VolumeRecord v, String status) {
-        out.text("volumeId", v.id).text("instanceId", v.attachedInstanceId).text("device", v.device)
-                .text("status", status).text("attachTime", v.attachTime).text("deleteOnTermination", v.deleteOnTermination);
+        out.text("volumeId", v.id).text("instanceId", v.attachedInstanceId()).text("device", v.device())
+                .text("status", status).text("attachTime", v.attachTime()).text("deleteOnTermination", v.deleteOnTermination);
     }
 
     private void detachVolume(QueryParams p, XmlWriter out) {
         VolumeRecord v = m.volume(p.required("VolumeId"));
-        if (v.attachedInstanceId == null) {
+        if (v.attachedInstanceId() == null) {
             throw new Ec2Exception("IncorrectState", "Volume '" + v.id + "' is in the '" + v.state + "' state.");
         }
         String instanceId = p.get("InstanceId");
-        if (instanceId != null && !instanceId.equals(v.attachedInstanceId)) {
+        if (instanceId != null && !instanceId.equals(v.attachedInstanceId())) {
             throw new Ec2Exception("InvalidAttachment.NotFound", "Volume '" + v.id + "' is not attached to instance '" + instanceId + "'");
         }
-        InstanceRecord i = m.findInstance(v.attachedInstanceId).orElse(null);
+        InstanceRecord i = m.findInstance(v.attachedInstanceId()).orElse(null);
         // The root volume of an instance that is not stopped cannot be detached
         // (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DetachVolume.html).
-        if (v.device.equals(i.rootDeviceName) && i.state != InstanceState.STOPPED) {
+        if (v.device().equals(i.rootDeviceName) && i.state != InstanceState.STOPPED) {
             throw new Ec2Exception("IncorrectState", "Unable to detach root volume '" + v.id + "' from instance '" + i.id + "'");
         }
-        if (v.attachState == AttachmentState.DETACHING) {
+        if (v.attachState() == AttachmentState.DETACHING) {
             attachment(out, v, "detaching");
             return;
         }
-        v.attachState = AttachmentState.DETACHING;
+        v.beginDetach();
         long gen = ++v.generation;
         attachment(out, v, "detaching");
         m.after(m.latency().volumeDetaching(), () -> {
-            if (v.generation == gen && v.attachState == AttachmentState.DETACHING) {
-                v.attachedInstanceId = null;
-                v.device = null;
-                v.attachState = null;
-                v.attachTime = null;
-                v.deleteOnTermination = false;
-                v.state = VolumeState.AVAILABLE;
+            if (v.generation == gen && v.attachState() == AttachmentState.DETACHING) {
+                v.detached();
             }
         });
     }
@@ -234,8 +227,8 @@ final class VolumeActions {
     /** Only an available (detached) volume can be deleted (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DeleteVolume.html). */
     private void deleteVolume(QueryParams p, XmlWriter out) {
         VolumeRecord v = m.volume(p.required("VolumeId"));
-        if (v.attachedInstanceId != null || v.state == VolumeState.IN_USE) {
-            throw new Ec2Exception("VolumeInUse", "Volume " + v.id + " is currently attached to " + v.attachedInstanceId);
+        if (v.attachedInstanceId() != null || v.state == VolumeState.IN_USE) {
+            throw new Ec2Exception("VolumeInUse", "Volume " + v.id + " is currently attached to " + v.attachedInstanceId());
         }
         if (v.state == VolumeState.CREATING) {
             throw new Ec2Exception("IncorrectState", "The volume '" + v.id + "' is 'creating'");

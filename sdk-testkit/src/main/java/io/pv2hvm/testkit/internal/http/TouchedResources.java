@@ -128,7 +128,7 @@ final class TouchedResources {
             }
             case "AttachVolume", "DetachVolume" -> {
                 VolumeRecord v = m.findVolume(p.get("VolumeId")).orElse(null);
-                String instance = p.get("InstanceId") != null ? p.get("InstanceId") : v == null ? null : v.attachedInstanceId;
+                String instance = p.get("InstanceId") != null ? p.get("InstanceId") : v == null ? null : v.attachedInstanceId();
                 existing("instance", instance);
                 existing("volume", p.get("VolumeId"));
                 // Attaching an encrypted volume has EC2 create a grant and decrypt its data key with

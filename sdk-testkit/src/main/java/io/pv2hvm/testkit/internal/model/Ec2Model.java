@@ -763,7 +763,7 @@ public final class Ec2Model {
     public List<VolumeRecord> volumesOf(String instanceId) {
         List<VolumeRecord> out = new ArrayList<>();
         for (VolumeRecord v : volumes.values()) {
-            if (instanceId.equals(v.attachedInstanceId)) {
+            if (instanceId.equals(v.attachedInstanceId())) {
                 out.add(v);
             }
         }
@@ -857,15 +857,6 @@ public final class Ec2Model {
         return v;
     }
 
-    public void attachNow(VolumeRecord v, InstanceRecord i, String device, boolean deleteOnTermination) {
-        v.state = VolumeState.IN_USE;
-        v.attachedInstanceId = i.id;
-        v.device = device;
-        v.attachState = AttachmentState.ATTACHED;
-        v.attachTime = now();
-        v.deleteOnTermination = deleteOnTermination;
-    }
-
     public SnapshotRecord newSnapshot(VolumeRecord v, String description, boolean ready) {
         SnapshotRecord s = new SnapshotRecord();
         s.id = ids.next("snap");
@@ -929,7 +920,7 @@ public final class Ec2Model {
         Map<String, Path> disks = new LinkedHashMap<>();
         for (VolumeRecord v : volumesOf(i.id)) {
             if (v.diskImage != null) {
-                disks.put(v.device, v.diskImage);
+                disks.put(v.device(), v.diskImage);
             }
         }
         BootRequest req = new BootRequest(i.id, i.imageId, i.instanceType, i.virtualizationType, i.hypervisor,

@@ -261,14 +261,12 @@ public final class WorldSeeder {
             SnapshotRecord rootSnap = img.rootDevice() == null ? null : m.findSnapshot(img.rootDevice().snapshotId()).orElse(null);
             VolumeSeed rootSeed = s.root() != null ? s.root() : VolumeSeed.of(img.rootDeviceName, rootSnap == null ? 8 : rootSnap.sizeGiB);
             VolumeRecord root = seedVolume(rootSeed, i.availabilityZone, rootSnap);
-            m.attachNow(root, i, rootSeed.device() != null ? rootSeed.device() : img.rootDeviceName,
-                    rootSeed.deleteOnTermination() == null || rootSeed.deleteOnTermination());
-            root.attachTime = past;
+            root.attach(i.id, rootSeed.device() != null ? rootSeed.device() : img.rootDeviceName,
+                    rootSeed.deleteOnTermination() == null || rootSeed.deleteOnTermination(), past);
         }
         for (VolumeSeed d : s.dataVolumes()) {
             VolumeRecord dv = seedVolume(d, i.availabilityZone, null);
-            m.attachNow(dv, i, d.device(), d.deleteOnTermination() != null && d.deleteOnTermination());
-            dv.attachTime = past;
+            dv.attach(i.id, d.device(), d.deleteOnTermination() != null && d.deleteOnTermination(), past);
         }
         if (s.state().equals("running")) {
             i.state = InstanceState.RUNNING;

@@ -262,9 +262,9 @@ public final class SsmService {
             Map<String, String> volumes = new LinkedHashMap<>();
             Map<String, io.pv2hvm.testkit.world.FilesystemSeed> filesystems = new LinkedHashMap<>();
             model.volumesOf(id).forEach(v -> {
-                volumes.put(v.device, v.id);
+                volumes.put(v.device(), v.id);
                 if (v.filesystem != null) {
-                    filesystems.put(v.device, v.filesystem);
+                    filesystems.put(v.device(), v.filesystem);
                 }
             });
             SsmCommand command = new SsmCommand(c.commandId, id, document, params.getOrDefault("commands", List.of()),
@@ -320,7 +320,7 @@ public final class SsmService {
         Map<String, Path> disks = new LinkedHashMap<>();
         for (VolumeRecord v : model.volumesOf(instanceId)) {
             if (v.diskImage != null) {
-                disks.put(v.device, v.diskImage);
+                disks.put(v.device(), v.diskImage);
             }
         }
         return Map.copyOf(disks);
