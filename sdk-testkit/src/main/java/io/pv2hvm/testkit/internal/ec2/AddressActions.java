@@ -137,7 +137,7 @@ final class AddressActions {
         }
         a.associationId = m.ids().next("eipassoc");
         a.networkInterfaceId = eni.id;
-        a.instanceId = eni.instanceId;
+        a.instanceId = eni.instanceId();
         a.privateIp = privateIp;
         out.text("return", true).text("associationId", a.associationId);
     }

@@ -353,7 +353,7 @@ final class InstanceActions {
 
     private NetworkInterfaceRecord availableEni(String id) {
         NetworkInterfaceRecord e = m.eni(id);
-        if (e.attachmentId != null) {
+        if (e.attachmentId() != null) {
             throw new Ec2Exception("InvalidNetworkInterface.InUse", "Interface: [" + id + "] in use.");
         }
         return e;
@@ -803,15 +803,10 @@ final class InstanceActions {
         }
         for (NetworkInterfaceRecord n : m.enisOf(i.id)) {
             if (n.deleteOnTermination) {
-                n.attachStatus = AttachmentState.DETACHING;
+                n.beginDetach();
                 m.after(m.latency().privateIpRelease(), () -> m.releaseEni(n.id));
             } else {
-                n.status = NetworkInterfaceStatus.AVAILABLE;
-                n.instanceId = null;
-                n.attachmentId = null;
-                n.deviceIndex = null;
-                n.attachStatus = null;
-                n.attachTime = null;
+                n.detach();
             }
         }
     }

@@ -119,7 +119,7 @@ final class InstanceXml {
         if (!nested) {
             x.text("requesterManaged", false).text("interfaceType", "interface");
         }
-        x.text("status", n.status).text("macAddress", n.macAddress);
+        x.text("status", n.status()).text("macAddress", n.macAddress);
         String primaryIp = n.privateIps.isEmpty() ? null : n.privateIps.get(0);
         x.text("privateIpAddress", primaryIp);
         if (primaryIp != null) {
@@ -127,12 +127,12 @@ final class InstanceXml {
         }
         x.text("sourceDestCheck", n.sourceDestCheck);
         groups(x, m, n.groupIds);
-        if (n.attachmentId != null) {
-            x.start("attachment").text("attachmentId", n.attachmentId);
+        if (n.attachmentId() != null) {
+            x.start("attachment").text("attachmentId", n.attachmentId());
             if (!nested) {
-                x.text("instanceId", n.instanceId).text("instanceOwnerId", Ec2Model.ACCOUNT_ID);
+                x.text("instanceId", n.instanceId()).text("instanceOwnerId", Ec2Model.ACCOUNT_ID);
             }
-            x.text("deviceIndex", n.deviceIndex).text("status", n.attachStatus).text("attachTime", n.attachTime)
+            x.text("deviceIndex", n.deviceIndex()).text("status", n.attachStatus()).text("attachTime", n.attachTime())
                     .text("deleteOnTermination", n.deleteOnTermination).text("networkCardIndex", 0).end();
         }
         association(x, m, n, primaryIp);

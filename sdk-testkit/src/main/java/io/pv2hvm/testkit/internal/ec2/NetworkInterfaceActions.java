@@ -53,16 +53,16 @@ final class NetworkInterfaceActions {
             case "subnet-id" -> Filters.of(n.subnetId);
             case "vpc-id" -> Filters.of(n.vpcId);
             case "availability-zone" -> Filters.of(n.availabilityZone);
-            case "status" -> Filters.of(n.status);
+            case "status" -> Filters.of(n.status());
             case "description" -> Filters.of(n.description);
             case "private-ip-address", "addresses.private-ip-address" -> name.equals("private-ip-address")
                     ? Filters.of(n.privateIps.isEmpty() ? null : n.privateIps.get(0)) : n.privateIps;
             case "addresses.primary" -> List.of("true");
-            case "attachment.instance-id" -> Filters.of(n.instanceId);
-            case "attachment.attachment-id" -> Filters.of(n.attachmentId);
-            case "attachment.device-index" -> Filters.of(n.deviceIndex);
-            case "attachment.status" -> Filters.of(n.attachStatus);
-            case "attachment.delete-on-termination" -> n.attachmentId == null ? List.of() : Filters.of(n.deleteOnTermination);
+            case "attachment.instance-id" -> Filters.of(n.instanceId());
+            case "attachment.attachment-id" -> Filters.of(n.attachmentId());
+            case "attachment.device-index" -> Filters.of(n.deviceIndex());
+            case "attachment.status" -> Filters.of(n.attachStatus());
+            case "attachment.delete-on-termination" -> n.attachmentId() == null ? List.of() : Filters.of(n.deleteOnTermination);
             case "group-id" -> n.groupIds;
             case "mac-address" -> Filters.of(n.macAddress);
             case "association.public-ip" -> publicIps(n);
@@ -122,7 +122,7 @@ final class NetworkInterfaceActions {
 
     private void deleteNetworkInterface(QueryParams p, XmlWriter out) {
         NetworkInterfaceRecord n = m.eni(p.required("NetworkInterfaceId"));
-        if (n.attachmentId != null) {
+        if (n.attachmentId() != null) {
             throw new Ec2Exception("InvalidNetworkInterface.InUse", "Network interface '" + n.id + "' is currently in use.");
         }
         for (AddressRecord a : m.addresses()) {
@@ -151,7 +151,7 @@ final class NetworkInterfaceActions {
         if (index == null) {
             throw Ec2Exception.missingParameter("DeviceIndex");
         }
-        if (n.attachmentId != null) {
+        if (n.attachmentId() != null) {
             throw new Ec2Exception("InvalidNetworkInterface.InUse", "Interface: [" + n.id + "] in use.");
         }
         if (i.state != InstanceState.RUNNING && i.state != InstanceState.STOPPED) {
@@ -164,7 +164,7 @@ final class NetworkInterfaceActions {
             throw Ec2Exception.invalidParameterValue("Network interface '" + n.id + "' and instance '" + i.id + "' are in different VPCs");
         }
         for (NetworkInterfaceRecord other : m.enisOf(i.id)) {
-            if (index.equals(other.deviceIndex)) {
+            if (index.equals(other.deviceIndex())) {
                 throw Ec2Exception.invalidParameterValue("Instance '" + i.id + "' already has an interface attached at device index '" + index + "'.");
             }
         }
@@ -174,23 +174,17 @@ final class NetworkInterfaceActions {
                     + " exceeds the limit for " + i.instanceType);
         }
         m.attachEniNow(n, i, index, false);
-        out.text("attachmentId", n.attachmentId).text("networkCardIndex", 0);
+        out.text("attachmentId", n.attachmentId()).text("networkCardIndex", 0);
     }
 
     /** The primary interface (device index 0) cannot be detached (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/using-eni.html). */
     private void detachNetworkInterface(QueryParams p, XmlWriter out) {
         String attachmentId = p.required("AttachmentId");
-        NetworkInterfaceRecord n = m.enis().stream().filter(e -> attachmentId.equals(e.attachmentId)).findFirst()
-                .orElseThrow(() -> new Ec2Exception("InvalidAttachmentID.NotFound", "The attachment ID '" + attachmentId + "' does not exist"));
-        if (n.deviceIndex != null && n.deviceIndex == 0) {
+        NetworkInterfaceRecord n = m.eniByAttachment(attachmentId).orElseThrow(() -> new Ec2Exception("InvalidAttachmentID.NotFound", "The attachment ID '" + attachmentId + "' does not exist"));
+        if (n.deviceIndex() != null && n.deviceIndex() == 0) {
             throw new Ec2Exception("OperationNotPermitted", "The network interface at device index 0 cannot be detached.");
         }
-        n.status = NetworkInterfaceStatus.AVAILABLE;
-        n.instanceId = null;
-        n.attachmentId = null;
-        n.deviceIndex = null;
-        n.attachStatus = null;
-        n.attachTime = null;
+        n.detach();
         n.deleteOnTermination = false;
         out.text("return", true);
     }
@@ -209,7 +203,7 @@ final class NetworkInterfaceActions {
             throw Ec2Exception.missingParameter("PrivateIpAddress or SecondaryPrivateIpAddressCount");
         }
         boolean reassign = p.bool("AllowReassignment", false);
-        InstanceType limitType = n.instanceId == null ? null : m.types().require(m.findInstance(n.instanceId).orElseThrow().instanceType);
+        InstanceType limitType = n.instanceId() == null ? null : m.types().require(m.findInstance(n.instanceId()).orElseThrow().instanceType);
         int total = n.privateIps.size() + wanted.size() + (count == null ? 0 : count);
         if (limitType != null && total > limitType.ipsPerEni()) {
             throw new Ec2Exception("PrivateIpAddressLimitExceeded", "Number of private addresses will exceed limit.");
@@ -290,7 +284,7 @@ final class NetworkInterfaceActions {
             n.groupIds.addAll(groups);
         }
         if (p.has("Attachment.AttachmentId")) {
-            if (!p.get("Attachment.AttachmentId").equals(n.attachmentId)) {
+            if (!p.get("Attachment.AttachmentId").equals(n.attachmentId())) {
                 throw new Ec2Exception("InvalidAttachmentID.NotFound", "The attachment ID '" + p.get("Attachment.AttachmentId") + "' does not exist");
             }
             Boolean dot = p.bool("Attachment.DeleteOnTermination");
@@ -310,10 +304,10 @@ final class NetworkInterfaceActions {
             case "sourceDestCheck" -> out.value("sourceDestCheck", n.sourceDestCheck);
             case "groupSet" -> InstanceXml.groups(out, m, n.groupIds);
             case "attachment" -> {
-                if (n.attachmentId != null) {
-                    out.start("attachment").text("attachmentId", n.attachmentId).text("instanceId", n.instanceId)
-                            .text("instanceOwnerId", Ec2Model.ACCOUNT_ID).text("deviceIndex", n.deviceIndex)
-                            .text("status", n.attachStatus).text("attachTime", n.attachTime)
+                if (n.attachmentId() != null) {
+                    out.start("attachment").text("attachmentId", n.attachmentId()).text("instanceId", n.instanceId())
+                            .text("instanceOwnerId", Ec2Model.ACCOUNT_ID).text("deviceIndex", n.deviceIndex())
+                            .text("status", n.attachStatus()).text("attachTime", n.attachTime())
                             .text("deleteOnTermination", n.deleteOnTermination).end();
                 }
             }

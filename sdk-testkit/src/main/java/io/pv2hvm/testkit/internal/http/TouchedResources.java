@@ -142,9 +142,9 @@ final class TouchedResources {
                 existing("network-interface", p.get("NetworkInterfaceId"));
             }
             case "DetachNetworkInterface" -> m.enis().stream()
-                    .filter(e -> p.get("AttachmentId") != null && p.get("AttachmentId").equals(e.attachmentId))
+                    .filter(e -> p.get("AttachmentId") != null && p.get("AttachmentId").equals(e.attachmentId()))
                     .findFirst().ifPresent(e -> {
-                        existing("instance", e.instanceId);
+                        existing("instance", e.instanceId());
                         existing("network-interface", e.id);
                     });
             case "AssociateAddress" -> {

@@ -568,7 +568,7 @@ public final class Ec2Model {
     }
 
     public Optional<NetworkInterfaceRecord> eniByAttachment(String attachmentId) {
-        return enis.values().stream().filter(e -> attachmentId.equals(e.attachmentId)).findFirst();
+        return enis.values().stream().filter(e -> attachmentId.equals(e.attachmentId())).findFirst();
     }
 
     /** Every interface in creation order (read-only). */
@@ -752,11 +752,11 @@ public final class Ec2Model {
     public List<NetworkInterfaceRecord> enisOf(String instanceId) {
         List<NetworkInterfaceRecord> out = new ArrayList<>();
         for (NetworkInterfaceRecord n : enis.values()) {
-            if (instanceId.equals(n.instanceId)) {
+            if (instanceId.equals(n.instanceId())) {
                 out.add(n);
             }
         }
-        out.sort((a, b) -> Integer.compare(a.deviceIndex, b.deviceIndex));
+        out.sort((a, b) -> Integer.compare(a.deviceIndex(), b.deviceIndex()));
         return out;
     }
 
@@ -984,12 +984,6 @@ public final class Ec2Model {
     }
 
     public void attachEniNow(NetworkInterfaceRecord n, InstanceRecord i, int deviceIndex, boolean deleteOnTermination) {
-        n.status = NetworkInterfaceStatus.IN_USE;
-        n.instanceId = i.id;
-        n.deviceIndex = deviceIndex;
-        n.attachmentId = ids.next("eni-attach");
-        n.attachStatus = AttachmentState.ATTACHED;
-        n.attachTime = now();
-        n.deleteOnTermination = deleteOnTermination;
+        n.attach(i.id, deviceIndex, ids.next("eni-attach"), deleteOnTermination, now());
     }
 }

@@ -239,8 +239,7 @@ public final class WorldSeeder {
         eni.privateIps.addAll(s.secondaryPrivateIps());
         eni.ipv6Addresses.addAll(s.ipv6Addresses());
         eni.sourceDestCheck = s.sourceDestCheck();
-        m.attachEniNow(eni, i, 0, true);
-        eni.attachTime = past;
+        eni.attach(i.id, 0, m.ids().next("eni-attach"), true, past);
         i.primaryEniId = eni.id;
         for (NetworkInterfaceSeed ns : s.secondaryEnis()) {
             SubnetRecord sn = ns.subnetId() != null ? m.subnet(ns.subnetId()) : subnet;
@@ -252,8 +251,7 @@ public final class WorldSeeder {
             sec.privateIps.addAll(ns.secondaryPrivateIps());
             sec.ipv6Addresses.addAll(ns.ipv6Addresses());
             sec.sourceDestCheck = ns.sourceDestCheck();
-            m.attachEniNow(sec, i, ns.deviceIndex(), false);
-            sec.attachTime = past;
+            sec.attach(i.id, ns.deviceIndex(), m.ids().next("eni-attach"), false, past);
         }
 
         i.instanceStoreRoot = s.isInstanceStoreRoot();
