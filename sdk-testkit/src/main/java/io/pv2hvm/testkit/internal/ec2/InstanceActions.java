@@ -796,11 +796,7 @@ final class InstanceActions {
                 v.state = VolumeState.AVAILABLE;
             }
         }
-        for (AddressRecord a : m.addresses()) {
-            if (i.id.equals(a.instanceId)) {
-                m.disassociate(a);
-            }
-        }
+        m.disassociateWhere(a -> i.id.equals(a.instanceId()));
         for (NetworkInterfaceRecord n : m.enisOf(i.id)) {
             if (n.deleteOnTermination) {
                 n.beginDetach();

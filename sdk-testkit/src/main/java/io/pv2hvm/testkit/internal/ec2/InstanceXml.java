@@ -30,7 +30,7 @@ final class InstanceXml {
 
     static AddressRecord elasticIpFor(Ec2Model m, String eniId, String privateIp) {
         for (AddressRecord a : m.addresses()) {
-            if (eniId.equals(a.networkInterfaceId) && (privateIp == null || privateIp.equals(a.privateIp))) {
+            if (eniId.equals(a.networkInterfaceId()) && (privateIp == null || privateIp.equals(a.privateIp()))) {
                 return a;
             }
         }
@@ -153,7 +153,7 @@ final class InstanceXml {
             x.start("association").text("publicIp", a.publicIp)
                     .text("publicDnsName", "ec2-" + a.publicIp.replace('.', '-') + ".compute-1.amazonaws.com")
                     .text("ipOwnerId", Ec2Model.ACCOUNT_ID).text("allocationId", a.allocationId)
-                    .text("associationId", a.associationId).end();
+                    .text("associationId", a.associationId()).end();
         } else if (n.publicIp != null && ip != null && ip.equals(n.privateIps.get(0))) {
             x.start("association").text("publicIp", n.publicIp)
                     .text("publicDnsName", "ec2-" + n.publicIp.replace('.', '-') + ".compute-1.amazonaws.com")

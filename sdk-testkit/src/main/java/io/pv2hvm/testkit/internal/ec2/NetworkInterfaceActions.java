@@ -125,11 +125,7 @@ final class NetworkInterfaceActions {
         if (n.attachmentId() != null) {
             throw new Ec2Exception("InvalidNetworkInterface.InUse", "Network interface '" + n.id + "' is currently in use.");
         }
-        for (AddressRecord a : m.addresses()) {
-            if (n.id.equals(a.networkInterfaceId)) {
-                m.disassociate(a);
-            }
-        }
+        m.disassociateWhere(a -> n.id.equals(a.networkInterfaceId()));
         m.removeEni(n.id);
         out.text("return", true);
     }
@@ -139,7 +135,7 @@ final class NetworkInterfaceActions {
         if (n.publicIp != null) {
             out.add(n.publicIp);
         }
-        m.addresses().stream().filter(a -> n.id.equals(a.networkInterfaceId)).forEach(a -> out.add(a.publicIp));
+        m.addresses().stream().filter(a -> n.id.equals(a.networkInterfaceId())).forEach(a -> out.add(a.publicIp));
         return out;
     }
 
@@ -260,11 +256,7 @@ final class NetworkInterfaceActions {
         }
         for (String ip : ips) {
             n.privateIps.remove(ip);
-            for (AddressRecord a : m.addresses()) {
-                if (n.id.equals(a.networkInterfaceId) && ip.equals(a.privateIp)) {
-                    m.disassociate(a);
-                }
-            }
+            m.disassociateWhere(a -> n.id.equals(a.networkInterfaceId()) && ip.equals(a.privateIp()));
         }
         out.text("return", true);
     }

@@ -610,7 +610,7 @@ public final class Ec2Model {
     }
 
     public Optional<AddressRecord> addressByAssociation(String associationId) {
-        return addresses.values().stream().filter(x -> associationId.equals(x.associationId)).findFirst();
+        return addresses.values().stream().filter(x -> associationId.equals(x.associationId())).findFirst();
     }
 
     /** Releases an Elastic IP allocation and its tags. */
@@ -623,7 +623,7 @@ public final class Ec2Model {
     public void disassociateWhere(java.util.function.Predicate<AddressRecord> associated) {
         for (AddressRecord a : addresses.values()) {
             if (associated.test(a)) {
-                disassociate(a);
+                a.disassociate();
             }
         }
     }
@@ -768,13 +768,6 @@ public final class Ec2Model {
             }
         }
         return out;
-    }
-
-    public void disassociate(AddressRecord a) {
-        a.associationId = null;
-        a.instanceId = null;
-        a.networkInterfaceId = null;
-        a.privateIp = null;
     }
 
     // ---------------------------------------------------------------- disks

@@ -83,10 +83,7 @@ public final class WorldSeeder {
                 InstanceRecord i = m.findInstance(e.instanceId()).orElseThrow(
                         () -> new IllegalArgumentException("Elastic IP seed names unknown instance " + e.instanceId()));
                 NetworkInterfaceRecord eni = m.primaryEni(i).orElseThrow();
-                a.associationId = m.ids().next("eipassoc");
-                a.instanceId = i.id;
-                a.networkInterfaceId = eni.id;
-                a.privateIp = e.privateIp() != null ? e.privateIp() : eni.privateIps.get(0);
+                a.associate(m.ids().next("eipassoc"), i.id, eni.id, e.privateIp() != null ? e.privateIp() : eni.privateIps.get(0));
             }
         }
     }
