@@ -141,7 +141,7 @@ final class AddressActions {
 
     private void disassociateAddress(QueryParams p, XmlWriter out) {
         String associationId = p.required("AssociationId");
-        AddressRecord a = m.addresses().stream().filter(x -> associationId.equals(x.associationId())).findFirst()
+        AddressRecord a = m.addressByAssociation(associationId)
                 .orElseThrow(() -> new Ec2Exception("InvalidAssociationID.NotFound", "The association ID '" + associationId + "' does not exist"));
         a.disassociate();
         out.text("return", true);

@@ -583,8 +583,8 @@ public final class Ec2Model {
     }
 
     /**
-     * Releases a terminated instance's interface: its record (and so its IPs) goes, its tags stay
-     * as they did before this model had private state.
+     * Releases a terminated instance's interface after the release delay: its record (and so its
+     * IPs) goes. Unlike {@link #removeEni}, its tags are left in place, as the emulator always did.
      */
     public void releaseEni(String id) {
         enis.remove(id);
