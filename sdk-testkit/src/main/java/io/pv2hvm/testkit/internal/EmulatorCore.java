@@ -32,12 +32,7 @@ public final class EmulatorCore {
                         long seed, BootHook bootHook, SsmCommandExecutor executor, ExecutorService background, Path diskDirectory,
                         Principals principals, java.util.Set<String> ssoTokens) {
         this.model = new Ec2Model(clock, latency, consistencyWindow, seed, bootHook, background, diskDirectory);
-        model.lock.lock();
-        try {
-            WorldSeeder.seed(model, world);
-        } finally {
-            model.lock.unlock();
-        }
+        model.locked(() -> WorldSeeder.seed(model, world));
         this.ec2 = new Ec2Service(model, throttling);
         this.ssm = new SsmService(model, background, executor);
         this.principals = principals;
@@ -49,55 +44,29 @@ public final class EmulatorCore {
     /** The disk image behind a volume or snapshot, if it is file-backed. */
     /** The next {@code times} RegisterImage calls whose name starts with {@code namePrefix} end {@code failed}. */
     public void failImageRegistrations(String namePrefix, int times) {
-        model.lock.lock();
-        try {
-            for (int i = 0; i < times; i++) {
-                model.imageRegistrationsToFail.add(namePrefix);
-            }
-        } finally {
-            model.lock.unlock();
-        }
+        model.locked(() -> model.failImageRegistrations(namePrefix, times));
     }
 
     /** Records that {@code bytes} were written to a volume: its next snapshot copies them. */
     public void recordWrite(String volumeId, long bytes) {
-        model.lock.lock();
-        try {
-            model.volume(volumeId).written(bytes);
-        } finally {
-            model.lock.unlock();
-        }
+        model.locked(() -> model.volume(volumeId).written(bytes));
     }
 
     public Optional<Path> diskImage(String id) {
-        model.lock.lock();
-        try {
-            model.scheduler.advance();
-            if (model.volumes.containsKey(id)) {
-                return Optional.ofNullable(model.volumes.get(id).diskImage);
-            }
-            if (model.snapshots.containsKey(id)) {
-                return Optional.ofNullable(model.snapshots.get(id).diskImage);
-            }
-            return Optional.empty();
-        } finally {
-            model.lock.unlock();
-        }
+        return model.locked(() -> {
+            model.advance();
+            // Ids name their kind (vol-, snap-), so at most one of the two finds answers.
+            return model.findVolume(id).map(v -> v.diskImage)
+                    .or(() -> model.findSnapshot(id).map(s -> s.diskImage));
+        });
     }
 
     public Optional<io.pv2hvm.testkit.world.FilesystemSeed> filesystem(String id) {
-        model.lock.lock();
-        try {
-            model.scheduler.advance();
-            if (model.volumes.containsKey(id)) {
-                return Optional.ofNullable(model.volumes.get(id).filesystem);
-            }
-            if (model.snapshots.containsKey(id)) {
-                return Optional.ofNullable(model.snapshots.get(id).filesystem);
-            }
-            return Optional.empty();
-        } finally {
-            model.lock.unlock();
-        }
+        return model.locked(() -> {
+            model.advance();
+            // Ids name their kind (vol-, snap-), so at most one of the two finds answers.
+            return model.findVolume(id).map(v -> v.filesystem)
+                    .or(() -> model.findSnapshot(id).map(s -> s.filesystem));
+        });
     }
 }

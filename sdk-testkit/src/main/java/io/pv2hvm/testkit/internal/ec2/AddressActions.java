@@ -39,7 +39,7 @@ final class AddressActions {
                 selected.add(m.address(id));
             }
         } else {
-            m.addresses.values().stream().filter(a -> m.visible(a.createdAt)).forEach(selected::add);
+            m.addresses().stream().filter(a -> m.visible(a.createdAt)).forEach(selected::add);
         }
         if (!publicIps.isEmpty()) {
             for (String ip : publicIps) {
@@ -52,28 +52,28 @@ final class AddressActions {
         List<Filter> filters = p.filters();
         selected.removeIf(a -> !Filters.matches(filters, m.tagsOf(a.allocationId), name -> switch (name) {
             case "allocation-id" -> Filters.of(a.allocationId);
-            case "association-id" -> Filters.of(a.associationId);
-            case "instance-id" -> Filters.of(a.instanceId);
-            case "network-interface-id" -> Filters.of(a.networkInterfaceId);
-            case "private-ip-address" -> Filters.of(a.privateIp);
+            case "association-id" -> Filters.of(a.associationId());
+            case "instance-id" -> Filters.of(a.instanceId());
+            case "network-interface-id" -> Filters.of(a.networkInterfaceId());
+            case "private-ip-address" -> Filters.of(a.privateIp());
             case "public-ip" -> Filters.of(a.publicIp);
             case "domain" -> Filters.of("vpc");
             default -> null;
         }));
         out.items("addressesSet", selected, a -> out.text("publicIp", a.publicIp).text("allocationId", a.allocationId)
-                .text("domain", "vpc").text("instanceId", a.instanceId).text("associationId", a.associationId)
-                .text("networkInterfaceId", a.networkInterfaceId)
-                .text("networkInterfaceOwnerId", a.networkInterfaceId == null ? null : Ec2Model.ACCOUNT_ID)
-                .text("privateIpAddress", a.privateIp).tags(m.tagsOf(a.allocationId))
+                .text("domain", "vpc").text("instanceId", a.instanceId()).text("associationId", a.associationId())
+                .text("networkInterfaceId", a.networkInterfaceId())
+                .text("networkInterfaceOwnerId", a.networkInterfaceId() == null ? null : Ec2Model.ACCOUNT_ID)
+                .text("privateIpAddress", a.privateIp()).tags(m.tagsOf(a.allocationId))
                 .text("publicIpv4Pool", "amazon").text("networkBorderGroup", Ec2Model.REGION));
     }
 
     private void allocateAddress(QueryParams p, XmlWriter out) {
         AddressRecord a = new AddressRecord();
-        a.allocationId = m.ids.next("eipalloc");
+        a.allocationId = m.ids().next("eipalloc");
         a.publicIp = m.allocateElasticIp();
         a.createdAt = m.now();
-        m.addresses.put(a.allocationId, a);
+        m.addAddress(a);
         m.putTags(a.allocationId, TagSpecifications.forType(p, "elastic-ip"));
         out.text("publicIp", a.publicIp).text("domain", "vpc").text("allocationId", a.allocationId)
                 .text("publicIpv4Pool", "amazon").text("networkBorderGroup", Ec2Model.REGION);
@@ -110,7 +110,7 @@ final class AddressActions {
                 throw new Ec2Exception("InvalidInstanceID", "There are multiple interfaces attached to instance '" + i.id
                         + "'. Please specify an interface ID for the operation instead.");
             }
-            eni = m.enis.get(i.primaryEniId);
+            eni = m.primaryEni(i).orElse(null);
         } else {
             throw Ec2Exception.missingParameter("InstanceId or NetworkInterfaceId");
         }
@@ -121,43 +121,39 @@ final class AddressActions {
         // In a VPC, reassociation is automatic unless AllowReassociation=false is given
         // (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_AssociateAddress.html).
         boolean reassociate = p.bool("AllowReassociation", true);
-        if (a.associationId != null && !reassociate) {
-            throw new Ec2Exception("Resource.AlreadyAssociated", "resource " + a.allocationId + " is already associated with associate-id " + a.associationId);
+        if (a.associationId() != null && !reassociate) {
+            throw new Ec2Exception("Resource.AlreadyAssociated", "resource " + a.allocationId + " is already associated with associate-id " + a.associationId());
         }
-        for (AddressRecord other : m.addresses.values()) {
-            if (other != a && eni.id.equals(other.networkInterfaceId) && privateIp.equals(other.privateIp)) {
+        for (AddressRecord other : m.addresses()) {
+            if (other != a && eni.id.equals(other.networkInterfaceId()) && privateIp.equals(other.privateIp())) {
                 if (!reassociate) {
                     throw new Ec2Exception("Resource.AlreadyAssociated", "Private address " + privateIp + " is already associated with " + other.allocationId);
                 }
-                m.disassociate(other);
+                other.disassociate();
             }
         }
-        if (a.associationId != null) {
-            m.disassociate(a);
+        if (a.associationId() != null) {
+            a.disassociate();
         }
-        a.associationId = m.ids.next("eipassoc");
-        a.networkInterfaceId = eni.id;
-        a.instanceId = eni.instanceId;
-        a.privateIp = privateIp;
-        out.text("return", true).text("associationId", a.associationId);
+        a.associate(m.ids().next("eipassoc"), eni.instanceId(), eni.id, privateIp);
+        out.text("return", true).text("associationId", a.associationId());
     }
 
     private void disassociateAddress(QueryParams p, XmlWriter out) {
         String associationId = p.required("AssociationId");
-        AddressRecord a = m.addresses.values().stream().filter(x -> associationId.equals(x.associationId)).findFirst()
+        AddressRecord a = m.addressByAssociation(associationId)
                 .orElseThrow(() -> new Ec2Exception("InvalidAssociationID.NotFound", "The association ID '" + associationId + "' does not exist"));
-        m.disassociate(a);
+        a.disassociate();
         out.text("return", true);
     }
 
     /** An associated address must be disassociated first (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_ReleaseAddress.html). */
     private void releaseAddress(QueryParams p, XmlWriter out) {
         AddressRecord a = m.address(p.required("AllocationId"));
-        if (a.associationId != null) {
+        if (a.associationId() != null) {
             throw new Ec2Exception("InvalidIPAddress.InUse", "Address " + a.publicIp + " is in use.");
         }
-        m.addresses.remove(a.allocationId);
-        m.tags.remove(a.allocationId);
+        m.removeAddress(a.allocationId);
         out.text("return", true);
     }
 }

@@ -62,13 +62,10 @@ public final class Ec2Service {
                 throw new Ec2Exception("DryRunOperation", "Request would have succeeded, but DryRun flag is set.", 412);
             }
             XmlWriter out = XmlWriter.response(action, requestId);
-            model.lock.lock();
-            try {
-                model.scheduler.advance();
+            model.locked(() -> {
+                model.advance();
                 handler.handle(params, out);
-            } finally {
-                model.lock.unlock();
-            }
+            });
             return HttpAnswer.xml(200, out.finish(), null);
         } catch (Ec2Exception e) {
             return HttpAnswer.xml(e.status(), XmlWriter.error(e.code(), e.getMessage(), requestId), e.code());
@@ -89,8 +86,8 @@ public final class Ec2Service {
         ThrottlingPolicy.Category category = ThrottlingPolicy.categoryOf(action, unfiltered);
         ThrottlingPolicy.Bucket b = policy.bucket(category);
         TokenBucket bucket = buckets.computeIfAbsent(action + "/" + category,
-                k -> new TokenBucket(b.capacity(), policy.refillPerClockSecond(category, model.latency.timeScale()),
-                        model.clock));
+                k -> new TokenBucket(b.capacity(), policy.refillPerClockSecond(category, model.latency().timeScale()),
+                        model.clock()));
         if (!bucket.tryTake()) {
             throw new Ec2Exception("RequestLimitExceeded", "Request limit exceeded.", 503);
         }

@@ -43,7 +43,7 @@ final class ImageActions {
             throw new Ec2Exception("InvalidAMIName.Malformed", "AMI name '" + name + "' is malformed: names are 3 to 128"
                     + " characters of letters, numbers, spaces and ( ) [ ] . / - ' @ _");
         }
-        for (ImageRecord i : m.images.values()) {
+        for (ImageRecord i : m.images()) {
             if (name.equals(i.name) && i.state != ImageState.DEREGISTERED && i.ownerId.equals(Ec2Model.ACCOUNT_ID)) {
                 throw new Ec2Exception("InvalidAMIName.Duplicate", "AMI name " + name + " is already in use by AMI " + i.id);
             }
@@ -63,7 +63,7 @@ final class ImageActions {
         }
         checkName(name);
         ImageRecord img = new ImageRecord();
-        img.id = m.ids.next("ami");
+        img.id = m.ids().next("ami");
         img.name = name;
         img.description = p.get("Description");
         img.architecture = i.architecture;
@@ -85,16 +85,16 @@ final class ImageActions {
             if (s.completeAt.isAfter(lastDone)) {
                 lastDone = s.completeAt;
             }
-            img.blockDevices.add(new ImageRecord.BlockDevice(v.device, null, s.id, v.sizeGiB, v.deleteOnTermination, v.volumeType, false));
+            img.blockDevices.add(new ImageRecord.BlockDevice(v.device(), null, s.id, v.sizeGiB, v.deleteOnTermination, v.volumeType, false));
         }
         int n = 0;
         for (String dev : i.instanceStoreDevices) {
             img.blockDevices.add(new ImageRecord.BlockDevice(dev, "ephemeral" + n++, null, null, null, null, false));
         }
-        m.images.put(img.id, img);
+        m.addImage(img);
         m.putTags(img.id, TagSpecifications.forType(p, "image"));
         Duration untilSnapshots = Duration.between(m.now(), lastDone);
-        m.scheduler.after(untilSnapshots.plus(m.latency.scaled(m.latency.imageCreation())), () -> {
+        m.afterScaled(untilSnapshots.plus(m.latency().scaled(m.latency().imageCreation())), () -> {
             if (img.state == ImageState.PENDING) {
                 img.state = ImageState.AVAILABLE;
             }
@@ -149,7 +149,7 @@ final class ImageActions {
             throw Ec2Exception.combination("Boot mode " + p.get("BootMode") + " requires an hvm image.");
         }
         ImageRecord img = new ImageRecord();
-        img.id = m.ids.next("ami");
+        img.id = m.ids().next("ami");
         img.name = name;
         img.description = p.get("Description");
         img.architecture = arch;
@@ -211,13 +211,12 @@ final class ImageActions {
         if (rootDevice == null || rootDevice.snapshotId() == null) {
             throw new Ec2Exception("InvalidBlockDeviceMapping", "The root device " + root + " must map to a snapshot");
         }
-        m.images.put(img.id, img);
+        m.addImage(img);
         m.putTags(img.id, TagSpecifications.forType(p, "image"));
         // An injected failure: the image is registered (an id, "pending") and then ends "failed",
         // as a registration can (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_Image.html, State).
-        String failing = m.imageRegistrationsToFail.stream().filter(name::startsWith).findFirst().orElse(null);
-        boolean fails = failing != null && m.imageRegistrationsToFail.remove(failing);
-        m.after(m.latency.imageRegistration(), () -> {
+        boolean fails = m.takeImageRegistrationFailure(name);
+        m.after(m.latency().imageRegistration(), () -> {
             if (img.state == ImageState.PENDING) {
                 img.state = fails ? ImageState.FAILED : ImageState.AVAILABLE;
             }
@@ -234,7 +233,7 @@ final class ImageActions {
                 selected.add(m.image(id));
             }
         } else {
-            m.images.values().stream().filter(i -> i.state != ImageState.DEREGISTERED && m.visible(i.createdAt)).forEach(selected::add);
+            m.images().stream().filter(i -> i.state != ImageState.DEREGISTERED && m.visible(i.createdAt)).forEach(selected::add);
         }
         if (!owners.isEmpty()) {
             selected.removeIf(i -> !(owners.contains(i.ownerId) || (owners.contains("self") && i.ownerId.equals(Ec2Model.ACCOUNT_ID))
@@ -283,8 +282,7 @@ final class ImageActions {
             } else if (b.virtualName() == null) {
                 out.start("ebs").text("snapshotId", b.snapshotId()).text("volumeSize", b.volumeSize())
                         .text("deleteOnTermination", b.deleteOnTermination()).text("volumeType", b.volumeType())
-                        .text("encrypted", b.snapshotId() != null && m.snapshots.containsKey(b.snapshotId())
-                                && m.snapshots.get(b.snapshotId()).encrypted).end();
+                        .text("encrypted", b.snapshotId() != null && m.findSnapshot(b.snapshotId()).map(s -> s.encrypted).orElse(false)).end();
             }
         });
         out.text("virtualizationType", i.virtualizationType);

@@ -1,5 +1,7 @@
 package io.pv2hvm.testkit.internal.ec2;
 
+import io.pv2hvm.testkit.internal.model.AttachmentState;
+import io.pv2hvm.testkit.internal.model.NetworkInterfaceStatus;
 import io.pv2hvm.testkit.internal.http.Filter;
 import io.pv2hvm.testkit.internal.http.QueryParams;
 import io.pv2hvm.testkit.internal.model.AddressRecord;
@@ -72,7 +74,7 @@ final class InstanceActions {
             // A token whose instance was terminated is refused, not replayed; the token stays
             // valid for at least 24 hours after the termination
             // (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/errors-overview.html).
-            List<InstanceRecord> previous = replay.stream().map(m.instances::get).toList();
+            List<InstanceRecord> previous = replay.stream().map(id -> m.findInstance(id).orElse(null)).toList();
             if (previous.stream().anyMatch(i -> i == null || i.state == InstanceState.TERMINATED || i.state == InstanceState.SHUTTING_DOWN)) {
                 throw new Ec2Exception("IdempotentInstanceTerminated", "The client token '" + token + "' was used to launch "
                         + replay + ", which has been terminated. Use a new client token to launch again.");
@@ -107,7 +109,7 @@ final class InstanceActions {
         if (min > max) {
             throw Ec2Exception.invalidParameterValue("MinCount (" + min + ") must not exceed MaxCount (" + max + ")");
         }
-        InstanceType type = m.types.require(p.get("InstanceType", "m1.small"));
+        InstanceType type = m.types().require(p.get("InstanceType", "m1.small"));
         checkImageFitsType(img, type);
         LaunchRules.checkUserData(p.get("UserData"));
         LaunchRules.checkEbsOptimized(p.bool("EbsOptimized", false), type);
@@ -138,11 +140,11 @@ final class InstanceActions {
                 : ni0 != null ? ni0.list("SecurityGroupId") : p.list("SecurityGroupId");
         for (String name : p.list("SecurityGroup")) {
             groups = new ArrayList<>(groups);
-            groups.add(m.securityGroups.values().stream().filter(g -> g.name().equals(name)).findFirst()
+            groups.add(m.securityGroups().stream().filter(g -> g.name().equals(name)).findFirst()
                     .orElseThrow(() -> new Ec2Exception("InvalidGroup.NotFound", "The security group '" + name + "' does not exist")).id());
         }
         if (groups.isEmpty()) {
-            groups = m.securityGroups.values().stream().filter(g -> g.vpcId().equals(subnet.vpcId)).limit(1)
+            groups = m.securityGroups().stream().filter(g -> g.vpcId().equals(subnet.vpcId)).limit(1)
                     .map(g -> g.id()).toList();
         }
         for (String g : groups) {
@@ -151,7 +153,7 @@ final class InstanceActions {
             }
         }
         String keyName = p.get("KeyName");
-        if (keyName != null && !m.keyPairs.contains(keyName)) {
+        if (keyName != null && !m.hasKeyPair(keyName)) {
             throw new Ec2Exception("InvalidKeyPair.NotFound", "The key pair '" + keyName + "' does not exist");
         }
         String profileArn = instanceProfile(p);
@@ -260,7 +262,7 @@ final class InstanceActions {
         List<QueryParams> bdms = r.bdms();
         LaunchAttributes attributes = r.attributes();
         List<String> ipv6 = r.ipv6();
-        String reservationId = m.ids.next("r");
+        String reservationId = m.ids().next("r");
         Map<String, String> instanceTags = TagSpecifications.forType(p, "instance");
         Map<String, String> volumeTags = TagSpecifications.forType(p, "volume");
         // Network interfaces the launch creates take the network-interface tags too
@@ -269,7 +271,7 @@ final class InstanceActions {
         List<InstanceRecord> launched = new ArrayList<>();
         for (int n = 0; n < count; n++) {
             InstanceRecord i = new InstanceRecord();
-            i.id = m.ids.next("i");
+            i.id = m.ids().next("i");
             i.reservationId = reservationId;
             i.imageId = img.id;
             i.instanceType = type.name();
@@ -303,7 +305,7 @@ final class InstanceActions {
                     i.instanceStoreDevices.add(b.deviceName());
                 }
             }
-            m.instances.put(i.id, i);
+            m.addInstance(i);
             m.putTags(i.id, instanceTags);
 
             NetworkInterfaceRecord eni;
@@ -351,7 +353,7 @@ final class InstanceActions {
 
     private NetworkInterfaceRecord availableEni(String id) {
         NetworkInterfaceRecord e = m.eni(id);
-        if (e.attachmentId != null) {
+        if (e.attachmentId() != null) {
             throw new Ec2Exception("InvalidNetworkInterface.InUse", "Interface: [" + id + "] in use.");
         }
         return e;
@@ -398,7 +400,7 @@ final class InstanceActions {
             }
             return s;
         }
-        for (SubnetRecord s : m.subnets.values()) {
+        for (SubnetRecord s : m.subnets()) {
             if (az == null || az.equals(s.availabilityZone)) {
                 return s;
             }
@@ -410,13 +412,13 @@ final class InstanceActions {
         String arn = p.get("IamInstanceProfile.Arn");
         String name = p.get("IamInstanceProfile.Name");
         if (arn != null) {
-            if (!m.instanceProfiles.containsValue(arn)) {
+            if (!m.hasInstanceProfileArn(arn)) {
                 throw Ec2Exception.invalidParameterValue("Value (" + arn + ") for parameter iamInstanceProfile.arn is invalid. Invalid IAM Instance Profile ARN");
             }
             return arn;
         }
         if (name != null) {
-            String a = m.instanceProfiles.get(name);
+            String a = m.instanceProfileArn(name).orElse(null);
             if (a == null) {
                 throw Ec2Exception.invalidParameterValue("Value (" + name + ") for parameter iamInstanceProfile.name is invalid. Invalid IAM Instance Profile name");
             }
@@ -493,8 +495,7 @@ final class InstanceActions {
             // DeleteOnTermination defaults to true for volumes created at launch
             // (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/preserving-volumes-on-termination.html).
             boolean dot = ebs.bool("DeleteOnTermination", base == null || base.deleteOnTermination() == null || base.deleteOnTermination());
-            m.attachNow(v, i, dev, dot);
-            v.attachState = "attaching";
+            v.beginAttach(i.id, dev, dot, m.now());
             m.putTags(v.id, volumeTags);
         }
     }
@@ -502,7 +503,7 @@ final class InstanceActions {
     private void scheduleRunning(InstanceRecord i) {
         long gen = ++i.generation;
         i.state = InstanceState.PENDING;
-        m.after(m.latency.instancePending(), () -> {
+        m.after(m.latency().instancePending(), () -> {
             if (i.generation != gen || i.state != InstanceState.PENDING) {
                 return;
             }
@@ -514,13 +515,11 @@ final class InstanceActions {
             for (VolumeRecord v : m.volumesOf(i.id)) {
                 // Attachments made at launch or while stopped complete now; a volume being detached
                 // meanwhile keeps detaching (setting it "attached" here made its detach never finish).
-                if ("attaching".equals(v.attachState)) {
-                    v.attachState = "attached";
-                }
+                v.attachCompleted();
             }
             if (i.wantsAutoPublicIp && i.autoPublicIp == null) {
                 i.autoPublicIp = m.allocatePublicIp();
-                m.enis.get(i.primaryEniId).publicIp = i.autoPublicIp;
+                m.primaryEni(i).orElseThrow().publicIp = i.autoPublicIp;
             }
             m.boot(i);
         });
@@ -559,7 +558,7 @@ final class InstanceActions {
                         + String.join(", ", missing) + "' do" + (missing.size() > 1 ? "" : "es") + " not exist");
             }
         } else {
-            for (InstanceRecord i : m.instances.values()) {
+            for (InstanceRecord i : m.instances()) {
                 if (m.visible(i.createdAt)) {
                     out.add(i);
                 }
@@ -571,7 +570,7 @@ final class InstanceActions {
 
     private List<String> instanceAttribute(InstanceRecord i, String name) {
         boolean gone = i.state == InstanceState.TERMINATED;
-        NetworkInterfaceRecord eni = i.primaryEniId == null || gone ? null : m.enis.get(i.primaryEniId);
+        NetworkInterfaceRecord eni = gone ? null : m.primaryEni(i).orElse(null);
         List<NetworkInterfaceRecord> all = gone ? List.of() : m.enisOf(i.id);
         return switch (name) {
             case "instance-id" -> Filters.of(i.id);
@@ -592,7 +591,7 @@ final class InstanceActions {
             case "network-interface.addresses.private-ip-address" -> all.stream().flatMap(n -> n.privateIps.stream()).toList();
             case "network-interface.network-interface-id" -> all.stream().map(n -> n.id).toList();
             case "block-device-mapping.volume-id" -> m.volumesOf(i.id).stream().map(v -> v.id).toList();
-            case "block-device-mapping.device-name" -> m.volumesOf(i.id).stream().map(v -> v.device).toList();
+            case "block-device-mapping.device-name" -> m.volumesOf(i.id).stream().map(v -> v.device()).toList();
             case "root-device-name" -> Filters.of(i.rootDeviceName);
             case "product-code" -> i.productCodes;
             default -> null;
@@ -677,7 +676,7 @@ final class InstanceActions {
             i.stateTransitionReason = "User initiated (" + m.now() + ")";
             i.stateReasonCode = "Client.UserInitiatedShutdown";
             i.stateReasonMessage = "Client.UserInitiatedShutdown: User initiated shutdown";
-            m.after(m.latency.instanceStopping(), () -> {
+            m.after(m.latency().instanceStopping(), () -> {
                 if (i.generation == gen && i.state == InstanceState.STOPPING) {
                     i.state = InstanceState.STOPPED;
                     releaseAutoPublicIp(i);
@@ -693,7 +692,7 @@ final class InstanceActions {
      */
     private void releaseAutoPublicIp(InstanceRecord i) {
         i.autoPublicIp = null;
-        NetworkInterfaceRecord eni = m.enis.get(i.primaryEniId);
+        NetworkInterfaceRecord eni = m.primaryEni(i).orElse(null);
         if (eni != null) {
             eni.publicIp = null;
         }
@@ -706,7 +705,7 @@ final class InstanceActions {
             }
             // A start re-checks the type against the instance's attributes: an ENA-required
             // type needs enaSupport (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/enhanced-networking-ena.html).
-            InstanceType t = m.types.require(i.instanceType);
+            InstanceType t = m.types().require(i.instanceType);
             if (i.state == InstanceState.STOPPED && t.enaRequired() && !i.enaSupport) {
                 throw Ec2Exception.combination("Enhanced networking with the Elastic Network Adapter (ENA) is required for the '"
                         + t.name() + "' instance type. Ensure that your instance '" + i.id + "' is enabled for ENA.");
@@ -716,7 +715,7 @@ final class InstanceActions {
             // (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/RootDeviceStorage.html). Strict
             // where unsure: refused like any other start from a state that cannot run.
             if (i.state == InstanceState.STOPPED && !i.instanceStoreRoot
-                    && m.volumesOf(i.id).stream().noneMatch(v -> i.rootDeviceName.equals(v.device))) {
+                    && m.volumesOf(i.id).stream().noneMatch(v -> i.rootDeviceName.equals(v.device()))) {
                 throw Ec2Exception.incorrectInstanceState("The instance '" + i.id + "' has no volume attached at its root"
                         + " device " + i.rootDeviceName + " and cannot be started.");
             }
@@ -724,9 +723,7 @@ final class InstanceActions {
             if (i.state == InstanceState.STOPPED) {
                 i.stateReasonCode = null;
                 i.stateReasonMessage = null;
-                for (VolumeRecord v : m.volumesOf(i.id)) {
-                    v.attachState = "attached";
-                }
+                m.volumesOf(i.id).forEach(VolumeRecord::markAttached);
                 scheduleRunning(i);
             }
         });
@@ -759,8 +756,8 @@ final class InstanceActions {
             }
             long gen = ++i.generation;
             // A stopped instance has no guest left to shut down, so it terminates sooner.
-            java.time.Duration takes = i.state == InstanceState.STOPPED ? m.latency.stoppedTermination()
-                    : m.latency.instanceShuttingDown();
+            java.time.Duration takes = i.state == InstanceState.STOPPED ? m.latency().stoppedTermination()
+                    : m.latency().instanceShuttingDown();
             i.state = InstanceState.SHUTTING_DOWN;
             i.runningSince = null;
             i.stateTransitionReason = "User initiated (" + m.now() + ")";
@@ -785,40 +782,27 @@ final class InstanceActions {
         i.state = InstanceState.TERMINATED;
         // Terminated instances stay listed for about an hour, then vanish
         // (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/terminating-instances.html).
-        m.after(m.latency.terminatedRetention(), () -> {
-            m.instances.remove(i.id);
-            m.tags.remove(i.id);
+        m.after(m.latency().terminatedRetention(), () -> {
+            m.removeInstance(i.id);
         });
         releaseAutoPublicIp(i);
         for (VolumeRecord v : m.volumesOf(i.id)) {
             boolean delete = v.deleteOnTermination;
-            v.attachedInstanceId = null;
-            v.device = null;
-            v.attachState = null;
-            v.attachTime = null;
+            v.dropAttachment();
             if (delete) {
                 v.state = VolumeState.DELETING;
-                m.after(m.latency.volumeDeleting(), () -> v.state = VolumeState.DELETED);
+                m.after(m.latency().volumeDeleting(), () -> v.state = VolumeState.DELETED);
             } else {
                 v.state = VolumeState.AVAILABLE;
             }
         }
-        for (AddressRecord a : m.addresses.values()) {
-            if (i.id.equals(a.instanceId)) {
-                m.disassociate(a);
-            }
-        }
+        m.disassociateWhere(a -> i.id.equals(a.instanceId()));
         for (NetworkInterfaceRecord n : m.enisOf(i.id)) {
             if (n.deleteOnTermination) {
-                n.attachStatus = "detaching";
-                m.after(m.latency.privateIpRelease(), () -> m.enis.remove(n.id));
+                n.beginDetach();
+                m.after(m.latency().privateIpRelease(), () -> m.releaseEni(n.id));
             } else {
-                n.status = "available";
-                n.instanceId = null;
-                n.attachmentId = null;
-                n.deviceIndex = null;
-                n.attachStatus = null;
-                n.attachTime = null;
+                n.detach();
             }
         }
     }
@@ -834,7 +818,7 @@ final class InstanceActions {
                 selected.add(m.instance(id));
             }
         } else {
-            m.instances.values().stream().filter(i -> m.visible(i.createdAt)).forEach(selected::add);
+            m.instances().stream().filter(i -> m.visible(i.createdAt)).forEach(selected::add);
         }
         List<Filter> filters = p.filters();
         Instant now = m.now();
@@ -843,7 +827,7 @@ final class InstanceActions {
         out.start("instanceStatusSet");
         for (InstanceRecord i : page.items()) {
             String system = i.state != InstanceState.RUNNING ? "not-applicable"
-                    : now.isBefore(i.runningSince.plus(m.latency.scaled(m.latency.statusChecks()))) ? "initializing" : "ok";
+                    : now.isBefore(i.runningSince.plus(m.latency().scaled(m.latency().statusChecks()))) ? "initializing" : "ok";
             String instance = system.equals("ok") && (i.consoleOutput == null) ? "initializing"
                     : system.equals("ok") && !i.bootHealthy ? "impaired" : system;
             Map<String, List<String>> attrs = Map.of(
@@ -894,11 +878,11 @@ final class InstanceActions {
             case "ebsOptimized" -> out.value("ebsOptimized", i.ebsOptimized);
             case "enaSupport" -> out.value("enaSupport", i.enaSupport);
             case "sriovNetSupport" -> out.value("sriovNetSupport", i.sriovNetSupport);
-            case "sourceDestCheck" -> out.value("sourceDestCheck", m.enis.get(i.primaryEniId) == null || m.enis.get(i.primaryEniId).sourceDestCheck);
+            case "sourceDestCheck" -> out.value("sourceDestCheck", m.primaryEni(i).map(n -> n.sourceDestCheck).orElse(true));
             case "groupSet" -> InstanceXml.groups(out, m, i.groupIds);
             case "productCodes" -> out.items("productCodes", i.productCodes, c -> out.text("productCode", c).text("type", "marketplace"));
-            case "blockDeviceMapping" -> out.items("blockDeviceMapping", m.volumesOf(i.id), v -> out.text("deviceName", v.device)
-                    .start("ebs").text("volumeId", v.id).text("status", v.attachState).text("attachTime", v.attachTime)
+            case "blockDeviceMapping" -> out.items("blockDeviceMapping", m.volumesOf(i.id), v -> out.text("deviceName", v.device())
+                    .start("ebs").text("volumeId", v.id).text("status", v.attachState()).text("attachTime", v.attachTime())
                     .text("deleteOnTermination", v.deleteOnTermination).end());
             default -> throw Ec2Exception.invalidParameterValue("Value (" + attr + ") for parameter attribute is invalid. Unknown attribute.");
         }
@@ -917,7 +901,7 @@ final class InstanceActions {
         q.list("GroupId").forEach(m::securityGroup);
         for (QueryParams b : q.structs("BlockDeviceMapping")) {
             String dev = b.required("DeviceName");
-            if (m.volumesOf(i.id).stream().noneMatch(x -> dev.equals(x.device))) {
+            if (m.volumesOf(i.id).stream().noneMatch(x -> dev.equals(x.device()))) {
                 throw Ec2Exception.invalidParameterValue("No device is currently mapped at " + dev);
             }
         }
@@ -932,11 +916,11 @@ final class InstanceActions {
             LaunchRules.checkUserData(q.get("UserData.Value"));
         }
         if (q.bool("EbsOptimized.Value", false)) {
-            LaunchRules.checkEbsOptimized(true, m.types.require(q.get("InstanceType.Value", i.instanceType)));
+            LaunchRules.checkEbsOptimized(true, m.types().require(q.get("InstanceType.Value", i.instanceType)));
         }
         if (q.has("InstanceType.Value")) {
-            InstanceType t = m.types.require(q.get("InstanceType.Value"));
-            ImageRecord img = m.images.get(i.imageId);
+            InstanceType t = m.types().require(q.get("InstanceType.Value"));
+            ImageRecord img = m.findImage(i.imageId).orElse(null);
             if (!t.supports(i.virtualizationType)) {
                 throw Ec2Exception.combination("Virtualization type '" + i.virtualizationType + "' is not supported for instance type '" + t.name() + "'.");
             }
@@ -947,7 +931,7 @@ final class InstanceActions {
                 throw Ec2Exception.invalidParameterValue("The instance type '" + t.name() + "' does not support architecture '" + i.architecture + "'.");
             }
             LaunchRules.checkLinuxHvm(i.virtualizationType, t);
-            LaunchRules.checkEbsOptimized(i.ebsOptimized && !m.types.require(i.instanceType).ebsOptimizedSupport().equals("default"), t);
+            LaunchRules.checkEbsOptimized(i.ebsOptimized && !m.types().require(i.instanceType).ebsOptimizedSupport().equals("default"), t);
             i.instanceType = t.name();
             i.hypervisor = t.hypervisor();
         }
@@ -979,19 +963,19 @@ final class InstanceActions {
             i.shutdownBehavior = q.get("InstanceInitiatedShutdownBehavior.Value");
         }
         if (q.has("SourceDestCheck.Value")) {
-            m.enis.get(i.primaryEniId).sourceDestCheck = q.bool("SourceDestCheck.Value");
+            m.primaryEni(i).orElseThrow().sourceDestCheck = q.bool("SourceDestCheck.Value");
         }
         List<String> groups = q.list("GroupId");
         if (!groups.isEmpty()) {
             groups.forEach(m::securityGroup);
             i.groupIds.clear();
             i.groupIds.addAll(groups);
-            m.enis.get(i.primaryEniId).groupIds.clear();
-            m.enis.get(i.primaryEniId).groupIds.addAll(groups);
+            m.primaryEni(i).orElseThrow().groupIds.clear();
+            m.primaryEni(i).orElseThrow().groupIds.addAll(groups);
         }
         for (QueryParams b : q.structs("BlockDeviceMapping")) {
             String dev = b.required("DeviceName");
-            VolumeRecord vol = m.volumesOf(i.id).stream().filter(x -> dev.equals(x.device)).findFirst()
+            VolumeRecord vol = m.volumesOf(i.id).stream().filter(x -> dev.equals(x.device())).findFirst()
                     .orElseThrow(() -> Ec2Exception.invalidParameterValue("No device is currently mapped at " + dev));
             Boolean dot = b.bool("Ebs.DeleteOnTermination");
             if (dot != null) {
@@ -1016,7 +1000,7 @@ final class InstanceActions {
             selected.add(i);
         }
         if (p.list("InstanceId").isEmpty()) {
-            m.instances.values().stream().filter(i -> "unlimited".equals(i.cpuCredits)).forEach(selected::add);
+            m.instances().stream().filter(i -> "unlimited".equals(i.cpuCredits)).forEach(selected::add);
         }
         out.items("instanceCreditSpecificationSet", selected, i -> out.text("instanceId", i.id).text("cpuCredits", i.cpuCredits));
     }
@@ -1025,10 +1009,10 @@ final class InstanceActions {
         List<String> names = p.list("InstanceType");
         List<InstanceType> selected = new ArrayList<>();
         if (names.isEmpty()) {
-            selected.addAll(m.types.all());
+            selected.addAll(m.types().all());
         } else {
             for (String n : names) {
-                InstanceType t = m.types.find(n);
+                InstanceType t = m.types().find(n);
                 if (t == null) {
                     throw Ec2Exception.invalidParameterValue("The following supplied instance types do not exist: [" + n + "]");
                 }
@@ -1091,12 +1075,12 @@ final class InstanceActions {
     private void getConsoleOutput(QueryParams p, XmlWriter out) {
         InstanceRecord i = m.instance(p.required("InstanceId"));
         boolean latest = p.bool("Latest", false);
-        InstanceType type = m.types.require(i.instanceType);
+        InstanceType type = m.types().require(i.instanceType);
         if (latest && !type.nitro()) {
             throw new Ec2Exception("UnsupportedOperation", "The latest console output is only available on instance types"
                     + " built on the Nitro System; " + i.instanceType + " is not. Call GetConsoleOutput without Latest.");
         }
-        Instant asOf = latest ? m.now() : m.now().minus(m.latency.scaled(m.latency.consoleBuffer()));
+        Instant asOf = latest ? m.now() : m.now().minus(m.latency().scaled(m.latency().consoleBuffer()));
         StringBuilder printed = new StringBuilder();
         Instant postedAt = null;
         for (ConsoleStage stage : i.consoleStages) {

@@ -4,6 +4,7 @@ import io.pv2hvm.testkit.internal.model.AddressRecord;
 import io.pv2hvm.testkit.internal.model.Ec2Model;
 import io.pv2hvm.testkit.internal.model.InstanceRecord;
 import io.pv2hvm.testkit.internal.model.NetworkInterfaceRecord;
+import io.pv2hvm.testkit.internal.model.SecurityGroupRecord;
 import io.pv2hvm.testkit.internal.model.InstanceState;
 import io.pv2hvm.testkit.internal.xml.XmlWriter;
 import java.util.List;
@@ -24,12 +25,12 @@ final class InstanceXml {
 
     static void groups(XmlWriter x, Ec2Model m, List<String> groupIds) {
         x.items("groupSet", groupIds, g -> x.text("groupId", g)
-                .text("groupName", m.securityGroups.containsKey(g) ? m.securityGroups.get(g).name() : g));
+                .text("groupName", m.findSecurityGroup(g).map(SecurityGroupRecord::name).orElse(g)));
     }
 
     static AddressRecord elasticIpFor(Ec2Model m, String eniId, String privateIp) {
-        for (AddressRecord a : m.addresses.values()) {
-            if (eniId.equals(a.networkInterfaceId) && (privateIp == null || privateIp.equals(a.privateIp))) {
+        for (AddressRecord a : m.addresses()) {
+            if (eniId.equals(a.networkInterfaceId()) && (privateIp == null || privateIp.equals(a.privateIp()))) {
                 return a;
             }
         }
@@ -38,7 +39,7 @@ final class InstanceXml {
 
     /** The public IPv4 of an instance: an Elastic IP on its primary address, else the auto-assigned one. */
     static String publicIp(Ec2Model m, InstanceRecord i) {
-        NetworkInterfaceRecord eni = i.primaryEniId == null ? null : m.enis.get(i.primaryEniId);
+        NetworkInterfaceRecord eni = m.primaryEni(i).orElse(null);
         if (eni != null && !eni.privateIps.isEmpty()) {
             AddressRecord a = elasticIpFor(m, eni.id, eni.privateIps.get(0));
             if (a != null) {
@@ -49,7 +50,7 @@ final class InstanceXml {
     }
 
     static void instance(XmlWriter x, Ec2Model m, InstanceRecord i) {
-        NetworkInterfaceRecord primary = i.primaryEniId == null ? null : m.enis.get(i.primaryEniId);
+        NetworkInterfaceRecord primary = m.primaryEni(i).orElse(null);
         boolean terminated = i.state == InstanceState.TERMINATED;
         String privateIp = primary != null && !primary.privateIps.isEmpty() ? primary.privateIps.get(0) : null;
         x.text("instanceId", i.id).text("imageId", i.imageId);
@@ -79,8 +80,8 @@ final class InstanceXml {
         x.text("architecture", i.architecture);
         // https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_Instance.html: rootDeviceType ebs | instance-store
         x.text("rootDeviceType", i.instanceStoreRoot ? "instance-store" : "ebs").text("rootDeviceName", i.rootDeviceName);
-        x.items("blockDeviceMapping", m.volumesOf(i.id), v -> x.text("deviceName", v.device)
-                .start("ebs").text("volumeId", v.id).text("status", v.attachState).text("attachTime", v.attachTime)
+        x.items("blockDeviceMapping", m.volumesOf(i.id), v -> x.text("deviceName", v.device())
+                .start("ebs").text("volumeId", v.id).text("status", v.attachState()).text("attachTime", v.attachTime())
                 .text("deleteOnTermination", v.deleteOnTermination).end());
         x.text("virtualizationType", i.virtualizationType);
         x.text("clientToken", i.clientToken == null ? "" : i.clientToken);
@@ -118,7 +119,7 @@ final class InstanceXml {
         if (!nested) {
             x.text("requesterManaged", false).text("interfaceType", "interface");
         }
-        x.text("status", n.status).text("macAddress", n.macAddress);
+        x.text("status", n.status()).text("macAddress", n.macAddress);
         String primaryIp = n.privateIps.isEmpty() ? null : n.privateIps.get(0);
         x.text("privateIpAddress", primaryIp);
         if (primaryIp != null) {
@@ -126,12 +127,12 @@ final class InstanceXml {
         }
         x.text("sourceDestCheck", n.sourceDestCheck);
         groups(x, m, n.groupIds);
-        if (n.attachmentId != null) {
-            x.start("attachment").text("attachmentId", n.attachmentId);
+        if (n.attachmentId() != null) {
+            x.start("attachment").text("attachmentId", n.attachmentId());
             if (!nested) {
-                x.text("instanceId", n.instanceId).text("instanceOwnerId", Ec2Model.ACCOUNT_ID);
+                x.text("instanceId", n.instanceId()).text("instanceOwnerId", Ec2Model.ACCOUNT_ID);
             }
-            x.text("deviceIndex", n.deviceIndex).text("status", n.attachStatus).text("attachTime", n.attachTime)
+            x.text("deviceIndex", n.deviceIndex()).text("status", n.attachStatus()).text("attachTime", n.attachTime())
                     .text("deleteOnTermination", n.deleteOnTermination).text("networkCardIndex", 0).end();
         }
         association(x, m, n, primaryIp);
@@ -152,7 +153,7 @@ final class InstanceXml {
             x.start("association").text("publicIp", a.publicIp)
                     .text("publicDnsName", "ec2-" + a.publicIp.replace('.', '-') + ".compute-1.amazonaws.com")
                     .text("ipOwnerId", Ec2Model.ACCOUNT_ID).text("allocationId", a.allocationId)
-                    .text("associationId", a.associationId).end();
+                    .text("associationId", a.associationId()).end();
         } else if (n.publicIp != null && ip != null && ip.equals(n.privateIps.get(0))) {
             x.start("association").text("publicIp", n.publicIp)
                     .text("publicDnsName", "ec2-" + n.publicIp.replace('.', '-') + ".compute-1.amazonaws.com")

@@ -54,7 +54,7 @@ final class LaunchAttributes {
         // https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_Placement.html
         tenancy = oneOf(p, "Placement.Tenancy", "default", List.of("default", "dedicated", "host"));
         placementGroup = p.get("Placement.GroupName");
-        if (placementGroup != null && !placementGroup.isEmpty() && !m.placementGroups.contains(placementGroup)) {
+        if (placementGroup != null && !placementGroup.isEmpty() && !m.hasPlacementGroup(placementGroup)) {
             throw new Ec2Exception("InvalidPlacementGroup.Unknown", "The Placement Group '" + placementGroup
                     + "' is unknown.");
         }

@@ -1,5 +1,6 @@
 package io.pv2hvm.testkit.internal.ec2;
 
+import io.pv2hvm.testkit.internal.model.NetworkInterfaceStatus;
 import io.pv2hvm.testkit.internal.http.Filter;
 import io.pv2hvm.testkit.internal.http.QueryParams;
 import io.pv2hvm.testkit.internal.model.AddressRecord;
@@ -44,7 +45,7 @@ final class NetworkInterfaceActions {
                 selected.add(m.eni(id));
             }
         } else {
-            m.enis.values().stream().filter(n -> m.visible(n.createdAt)).forEach(selected::add);
+            m.enis().stream().filter(n -> m.visible(n.createdAt)).forEach(selected::add);
         }
         List<Filter> filters = p.filters();
         selected.removeIf(n -> !Filters.matches(filters, m.tagsOf(n.id), name -> switch (name) {
@@ -52,16 +53,16 @@ final class NetworkInterfaceActions {
             case "subnet-id" -> Filters.of(n.subnetId);
             case "vpc-id" -> Filters.of(n.vpcId);
             case "availability-zone" -> Filters.of(n.availabilityZone);
-            case "status" -> Filters.of(n.status);
+            case "status" -> Filters.of(n.status());
             case "description" -> Filters.of(n.description);
             case "private-ip-address", "addresses.private-ip-address" -> name.equals("private-ip-address")
                     ? Filters.of(n.privateIps.isEmpty() ? null : n.privateIps.get(0)) : n.privateIps;
             case "addresses.primary" -> List.of("true");
-            case "attachment.instance-id" -> Filters.of(n.instanceId);
-            case "attachment.attachment-id" -> Filters.of(n.attachmentId);
-            case "attachment.device-index" -> Filters.of(n.deviceIndex);
-            case "attachment.status" -> Filters.of(n.attachStatus);
-            case "attachment.delete-on-termination" -> n.attachmentId == null ? List.of() : Filters.of(n.deleteOnTermination);
+            case "attachment.instance-id" -> Filters.of(n.instanceId());
+            case "attachment.attachment-id" -> Filters.of(n.attachmentId());
+            case "attachment.device-index" -> Filters.of(n.deviceIndex());
+            case "attachment.status" -> Filters.of(n.attachStatus());
+            case "attachment.delete-on-termination" -> n.attachmentId() == null ? List.of() : Filters.of(n.deleteOnTermination);
             case "group-id" -> n.groupIds;
             case "mac-address" -> Filters.of(n.macAddress);
             case "association.public-ip" -> publicIps(n);
@@ -81,7 +82,7 @@ final class NetworkInterfaceActions {
         List<String> replay = m.replayed("CreateNetworkInterface", p.get("ClientToken"), p.asMap());
         if (replay != null) {
             out.start("networkInterface");
-            InstanceXml.networkInterface(out, m, m.enis.get(replay.get(0)), false);
+            InstanceXml.networkInterface(out, m, m.findEni(replay.get(0)).orElse(null), false);
             out.end();
             return;
         }
@@ -104,7 +105,7 @@ final class NetworkInterfaceActions {
         List<String> groups = p.list("SecurityGroupId");
         groups.forEach(m::securityGroup);
         if (groups.isEmpty()) {
-            groups = m.securityGroups.values().stream().filter(g -> g.vpcId().equals(subnet.vpcId)).limit(1).map(g -> g.id()).toList();
+            groups = m.securityGroups().stream().filter(g -> g.vpcId().equals(subnet.vpcId)).limit(1).map(g -> g.id()).toList();
         }
         NetworkInterfaceRecord n = m.newEni(subnet, primary, groups, p.get("Description", ""));
         n.privateIps.addAll(secondary);
@@ -121,16 +122,11 @@ final class NetworkInterfaceActions {
 
     private void deleteNetworkInterface(QueryParams p, XmlWriter out) {
         NetworkInterfaceRecord n = m.eni(p.required("NetworkInterfaceId"));
-        if (n.attachmentId != null) {
+        if (n.attachmentId() != null) {
             throw new Ec2Exception("InvalidNetworkInterface.InUse", "Network interface '" + n.id + "' is currently in use.");
         }
-        for (AddressRecord a : m.addresses.values()) {
-            if (n.id.equals(a.networkInterfaceId)) {
-                m.disassociate(a);
-            }
-        }
-        m.enis.remove(n.id);
-        m.tags.remove(n.id);
+        m.disassociateWhere(a -> n.id.equals(a.networkInterfaceId()));
+        m.removeEni(n.id);
         out.text("return", true);
     }
 
@@ -139,7 +135,7 @@ final class NetworkInterfaceActions {
         if (n.publicIp != null) {
             out.add(n.publicIp);
         }
-        m.addresses.values().stream().filter(a -> n.id.equals(a.networkInterfaceId)).forEach(a -> out.add(a.publicIp));
+        m.addresses().stream().filter(a -> n.id.equals(a.networkInterfaceId())).forEach(a -> out.add(a.publicIp));
         return out;
     }
 
@@ -151,7 +147,7 @@ final class NetworkInterfaceActions {
         if (index == null) {
             throw Ec2Exception.missingParameter("DeviceIndex");
         }
-        if (n.attachmentId != null) {
+        if (n.attachmentId() != null) {
             throw new Ec2Exception("InvalidNetworkInterface.InUse", "Interface: [" + n.id + "] in use.");
         }
         if (i.state != InstanceState.RUNNING && i.state != InstanceState.STOPPED) {
@@ -164,33 +160,27 @@ final class NetworkInterfaceActions {
             throw Ec2Exception.invalidParameterValue("Network interface '" + n.id + "' and instance '" + i.id + "' are in different VPCs");
         }
         for (NetworkInterfaceRecord other : m.enisOf(i.id)) {
-            if (index.equals(other.deviceIndex)) {
+            if (index.equals(other.deviceIndex())) {
                 throw Ec2Exception.invalidParameterValue("Instance '" + i.id + "' already has an interface attached at device index '" + index + "'.");
             }
         }
-        InstanceType t = m.types.require(i.instanceType);
+        InstanceType t = m.types().require(i.instanceType);
         if (m.enisOf(i.id).size() >= t.maxEnis()) {
             throw new Ec2Exception("AttachmentLimitExceeded", "Interface count " + (m.enisOf(i.id).size() + 1)
                     + " exceeds the limit for " + i.instanceType);
         }
         m.attachEniNow(n, i, index, false);
-        out.text("attachmentId", n.attachmentId).text("networkCardIndex", 0);
+        out.text("attachmentId", n.attachmentId()).text("networkCardIndex", 0);
     }
 
     /** The primary interface (device index 0) cannot be detached (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/using-eni.html). */
     private void detachNetworkInterface(QueryParams p, XmlWriter out) {
         String attachmentId = p.required("AttachmentId");
-        NetworkInterfaceRecord n = m.enis.values().stream().filter(e -> attachmentId.equals(e.attachmentId)).findFirst()
-                .orElseThrow(() -> new Ec2Exception("InvalidAttachmentID.NotFound", "The attachment ID '" + attachmentId + "' does not exist"));
-        if (n.deviceIndex != null && n.deviceIndex == 0) {
+        NetworkInterfaceRecord n = m.eniByAttachment(attachmentId).orElseThrow(() -> new Ec2Exception("InvalidAttachmentID.NotFound", "The attachment ID '" + attachmentId + "' does not exist"));
+        if (n.deviceIndex() != null && n.deviceIndex() == 0) {
             throw new Ec2Exception("OperationNotPermitted", "The network interface at device index 0 cannot be detached.");
         }
-        n.status = "available";
-        n.instanceId = null;
-        n.attachmentId = null;
-        n.deviceIndex = null;
-        n.attachStatus = null;
-        n.attachTime = null;
+        n.detach();
         n.deleteOnTermination = false;
         out.text("return", true);
     }
@@ -209,7 +199,7 @@ final class NetworkInterfaceActions {
             throw Ec2Exception.missingParameter("PrivateIpAddress or SecondaryPrivateIpAddressCount");
         }
         boolean reassign = p.bool("AllowReassignment", false);
-        InstanceType limitType = n.instanceId == null ? null : m.types.require(m.instances.get(n.instanceId).instanceType);
+        InstanceType limitType = n.instanceId() == null ? null : m.types().require(m.findInstance(n.instanceId()).orElseThrow().instanceType);
         int total = n.privateIps.size() + wanted.size() + (count == null ? 0 : count);
         if (limitType != null && total > limitType.ipsPerEni()) {
             throw new Ec2Exception("PrivateIpAddressLimitExceeded", "Number of private addresses will exceed limit.");
@@ -220,7 +210,7 @@ final class NetworkInterfaceActions {
             if (n.privateIps.contains(ip)) {
                 continue;
             }
-            NetworkInterfaceRecord holder = m.enis.values().stream()
+            NetworkInterfaceRecord holder = m.enis().stream()
                     .filter(e -> e.subnetId.equals(n.subnetId) && e.privateIps.contains(ip)).findFirst().orElse(null);
             if (holder != null) {
                 if (!reassign || holder.privateIps.get(0).equals(ip)) {
@@ -266,11 +256,7 @@ final class NetworkInterfaceActions {
         }
         for (String ip : ips) {
             n.privateIps.remove(ip);
-            for (AddressRecord a : m.addresses.values()) {
-                if (n.id.equals(a.networkInterfaceId) && ip.equals(a.privateIp)) {
-                    m.disassociate(a);
-                }
-            }
+            m.disassociateWhere(a -> n.id.equals(a.networkInterfaceId()) && ip.equals(a.privateIp()));
         }
         out.text("return", true);
     }
@@ -290,7 +276,7 @@ final class NetworkInterfaceActions {
             n.groupIds.addAll(groups);
         }
         if (p.has("Attachment.AttachmentId")) {
-            if (!p.get("Attachment.AttachmentId").equals(n.attachmentId)) {
+            if (!p.get("Attachment.AttachmentId").equals(n.attachmentId())) {
                 throw new Ec2Exception("InvalidAttachmentID.NotFound", "The attachment ID '" + p.get("Attachment.AttachmentId") + "' does not exist");
             }
             Boolean dot = p.bool("Attachment.DeleteOnTermination");
@@ -310,10 +296,10 @@ final class NetworkInterfaceActions {
             case "sourceDestCheck" -> out.value("sourceDestCheck", n.sourceDestCheck);
             case "groupSet" -> InstanceXml.groups(out, m, n.groupIds);
             case "attachment" -> {
-                if (n.attachmentId != null) {
-                    out.start("attachment").text("attachmentId", n.attachmentId).text("instanceId", n.instanceId)
-                            .text("instanceOwnerId", Ec2Model.ACCOUNT_ID).text("deviceIndex", n.deviceIndex)
-                            .text("status", n.attachStatus).text("attachTime", n.attachTime)
+                if (n.attachmentId() != null) {
+                    out.start("attachment").text("attachmentId", n.attachmentId()).text("instanceId", n.instanceId())
+                            .text("instanceOwnerId", Ec2Model.ACCOUNT_ID).text("deviceIndex", n.deviceIndex())
+                            .text("status", n.attachStatus()).text("attachTime", n.attachTime())
                             .text("deleteOnTermination", n.deleteOnTermination).end();
                 }
             }

@@ -62,22 +62,22 @@ final class SecurityGroupActions {
         if (vpcId == null) {
             throw new Ec2Exception("VPCIdNotSpecified", "No default VPC for this user");
         }
-        if (!m.vpcs.containsKey(vpcId)) {
+        if (!m.hasVpc(vpcId)) {
             throw new Ec2Exception("InvalidVpcID.NotFound", "The vpc ID '" + vpcId + "' does not exist");
         }
-        for (SecurityGroupRecord g : m.securityGroups.values()) {
+        for (SecurityGroupRecord g : m.securityGroups()) {
             if (g.vpcId().equals(vpcId) && g.name().equalsIgnoreCase(name)) {
                 throw new Ec2Exception("InvalidGroup.Duplicate", "The security group '" + name
                         + "' already exists for VPC '" + vpcId + "'");
             }
         }
-        if (m.securityGroups.size() >= GROUPS_PER_REGION) {
+        if (m.securityGroups().size() >= GROUPS_PER_REGION) {
             throw new Ec2Exception("SecurityGroupLimitExceeded", "The maximum number of security groups has been reached.");
         }
         Map<String, String> tags = TagSpecifications.forType(p, "security-group");
-        SecurityGroupRecord g = new SecurityGroupRecord(m.ids.next("sg"), name, description, vpcId, m.now());
-        g.egress.add(new Rule(m.ids.next("sgr"), "-1", null, null, "0.0.0.0/0", null));
-        m.securityGroups.put(g.id(), g);
+        SecurityGroupRecord g = new SecurityGroupRecord(m.ids().next("sg"), name, description, vpcId, m.now());
+        g.egress.add(new Rule(m.ids().next("sgr"), "-1", null, null, "0.0.0.0/0", null));
+        m.addSecurityGroup(g);
         m.putTags(g.id(), tags);
         out.text("return", true).text("groupId", g.id()).tags(m.tagsOf(g.id()))
                 .text("securityGroupArn", "arn:aws:ec2:" + Ec2Model.REGION + ":" + Ec2Model.ACCOUNT_ID
@@ -135,14 +135,13 @@ final class SecurityGroupActions {
         if (g.name().equals("default")) {
             throw new Ec2Exception("CannotDelete", "the specified group: \"" + g.id() + "\" name: \"default\" cannot be deleted by a user");
         }
-        boolean inUse = m.enis.values().stream().map((NetworkInterfaceRecord n) -> n.groupIds).anyMatch(ids -> ids.contains(g.id()));
-        boolean referenced = m.securityGroups.values().stream().filter(o -> o != g).anyMatch(o ->
+        boolean inUse = m.enis().stream().map((NetworkInterfaceRecord n) -> n.groupIds).anyMatch(ids -> ids.contains(g.id()));
+        boolean referenced = m.securityGroups().stream().filter(o -> o != g).anyMatch(o ->
                 o.ingress.stream().anyMatch(r -> g.id().equals(r.groupId())) || o.egress.stream().anyMatch(r -> g.id().equals(r.groupId())));
         if (inUse || referenced) {
             throw new Ec2Exception("DependencyViolation", "resource " + g.id() + " has a dependent object");
         }
-        m.securityGroups.remove(g.id());
-        m.tags.remove(g.id());
+        m.removeSecurityGroup(g.id());
         out.text("return", true).text("groupId", g.id());
     }
 
@@ -155,7 +154,7 @@ final class SecurityGroupActions {
                 selected.add(m.securityGroup(id));
             }
         } else {
-            m.securityGroups.values().stream().filter(g -> m.visible(g.createdAt)).forEach(selected::add);
+            m.securityGroups().stream().filter(g -> m.visible(g.createdAt)).forEach(selected::add);
         }
         if (!names.isEmpty()) {
             selected.removeIf(g -> !names.contains(g.name()));
@@ -212,7 +211,7 @@ final class SecurityGroupActions {
             }
             for (String c : cidrs) {
                 checkCidr(c);
-                out.add(new Rule(m.ids.next("sgr"), protocol, from, to, c, null));
+                out.add(new Rule(m.ids().next("sgr"), protocol, from, to, c, null));
             }
             for (String other : groups) {
                 SecurityGroupRecord peer = m.securityGroup(other);
@@ -220,7 +219,7 @@ final class SecurityGroupActions {
                     throw new Ec2Exception("InvalidGroup.NotFound", "You have specified a security group " + other
                             + " that is not in VPC " + g.vpcId());
                 }
-                out.add(new Rule(m.ids.next("sgr"), protocol, from, to, null, other));
+                out.add(new Rule(m.ids().next("sgr"), protocol, from, to, null, other));
             }
         }
         return out;

@@ -54,19 +54,16 @@ final class TagActions {
         ids.forEach(m::requireTaggable);
         List<QueryParams> tags = p.structs("Tag");
         for (String id : ids) {
-            Map<String, String> t = m.tags.get(id);
-            if (t == null) {
+            if (!m.hasTags(id)) {
                 continue;
             }
             if (tags.isEmpty()) {
-                t.clear();
+                m.clearTags(id);
             }
             for (QueryParams tag : tags) {
                 String key = tag.required("Key");
                 // A value given deletes the tag only when it matches.
-                if (!tag.has("Value") || tag.get("Value").equals(t.get(key))) {
-                    t.remove(key);
-                }
+                m.removeTag(id, key, tag.has("Value") ? tag.get("Value") : null);
             }
         }
         out.text("return", true);
@@ -78,7 +75,7 @@ final class TagActions {
     private void describeTags(QueryParams p, XmlWriter out) {
         List<Filter> filters = p.filters();
         List<Row> rows = new ArrayList<>();
-        for (Map.Entry<String, Map<String, String>> e : m.tags.entrySet()) {
+        for (Map.Entry<String, Map<String, String>> e : m.allTags().entrySet()) {
             for (Map.Entry<String, String> t : e.getValue().entrySet()) {
                 rows.add(new Row(e.getKey(), t.getKey(), t.getValue()));
             }

@@ -1,5 +1,6 @@
 package io.pv2hvm.testkit.internal.ec2;
 
+import io.pv2hvm.testkit.internal.model.AttachmentState;
 import io.pv2hvm.testkit.internal.http.Filter;
 import io.pv2hvm.testkit.internal.http.QueryParams;
 import io.pv2hvm.testkit.internal.model.Ec2Exception;
@@ -48,11 +49,11 @@ final class VolumeActions {
     private void createVolume(QueryParams p, XmlWriter out) {
         List<String> replay = m.replayed("CreateVolume", p.get("ClientToken"), p.asMap());
         if (replay != null) {
-            volume(out, m.volumes.get(replay.get(0)));
+            volume(out, m.findVolume(replay.get(0)).orElse(null));
             return;
         }
         String az = p.required("AvailabilityZone");
-        if (m.subnets.values().stream().noneMatch(s -> s.availabilityZone.equals(az))) {
+        if (m.subnets().stream().noneMatch(s -> s.availabilityZone.equals(az))) {
             throw Ec2Exception.invalidParameterValue("Invalid availability zone: [" + az + "]");
         }
         String snapId = p.get("SnapshotId");
@@ -98,9 +99,9 @@ final class VolumeActions {
                 .text("availabilityZone", v.availabilityZone).text("status", m.shownState(v.id, v.state.wire()))
                 .text("createTime", v.createTime);
         out.start("attachmentSet");
-        if (v.attachedInstanceId != null) {
-            out.start("item").text("volumeId", v.id).text("instanceId", v.attachedInstanceId).text("device", v.device)
-                    .text("status", v.attachState).text("attachTime", v.attachTime)
+        if (v.attachedInstanceId() != null) {
+            out.start("item").text("volumeId", v.id).text("instanceId", v.attachedInstanceId()).text("device", v.device())
+                    .text("status", v.attachState()).text("attachTime", v.attachTime())
                     .text("deleteOnTermination", v.deleteOnTermination).end();
         }
         out.end();
@@ -118,7 +119,7 @@ final class VolumeActions {
                 selected.add(m.volume(id));
             }
         } else {
-            m.volumes.values().stream().filter(v -> v.state != VolumeState.DELETED && m.visible(v.createdAt)).forEach(selected::add);
+            m.volumes().stream().filter(v -> v.state != VolumeState.DELETED && m.visible(v.createdAt)).forEach(selected::add);
         }
         List<Filter> filters = p.filters();
         selected.removeIf(v -> !Filters.matches(filters, m.tagsOf(v.id), name -> switch (name) {
@@ -129,10 +130,10 @@ final class VolumeActions {
             case "size" -> Filters.of(v.sizeGiB);
             case "volume-type" -> Filters.of(v.volumeType);
             case "encrypted" -> Filters.of(v.encrypted);
-            case "attachment.instance-id" -> Filters.of(v.attachedInstanceId);
-            case "attachment.device" -> Filters.of(v.device);
-            case "attachment.status" -> Filters.of(v.attachState);
-            case "attachment.delete-on-termination" -> v.attachedInstanceId == null ? List.of() : Filters.of(v.deleteOnTermination);
+            case "attachment.instance-id" -> Filters.of(v.attachedInstanceId());
+            case "attachment.device" -> Filters.of(v.device());
+            case "attachment.status" -> Filters.of(v.attachState());
+            case "attachment.delete-on-termination" -> v.attachedInstanceId() == null ? List.of() : Filters.of(v.deleteOnTermination);
             default -> null;
         }));
         Pages.Page<VolumeRecord> page = Pages.capped(selected, p, 5, 500);
@@ -166,16 +167,14 @@ final class VolumeActions {
                     + i.id + "' is not in the 'stopped' state.");
         }
         for (VolumeRecord other : m.volumesOf(i.id)) {
-            if (device.equals(other.device)) {
+            if (device.equals(other.device())) {
                 throw Ec2Exception.invalidParameterValue("Invalid value '" + device + "' for unixDevice. Attachment point " + device + " is already in use");
             }
         }
         if (i.instanceStoreDevices.contains(device)) {
             throw Ec2Exception.invalidParameterValue("Invalid value '" + device + "' for unixDevice. Attachment point " + device + " is already in use");
         }
-        m.attachNow(v, i, device, false);
-        v.attachState = "attaching";
-        v.attachTime = m.now();
+        v.beginAttach(i.id, device, false, m.now());
         // Marketplace codes are copied from the volume to the instance.
         for (String code : v.productCodes) {
             if (!i.productCodes.contains(code)) {
@@ -183,49 +182,44 @@ final class VolumeActions {
             }
         }
         long gen = ++v.generation;
-        m.after(m.latency.volumeAttaching(), () -> {
-            if (v.generation == gen && "attaching".equals(v.attachState)) {
-                v.attachState = "attached";
+        m.after(m.latency().volumeAttaching(), () -> {
+            if (v.generation == gen) {
+                v.attachCompleted();
             }
         });
         attachment(out, v, "attaching");
     }
 
     private void attachment(XmlWriter out, VolumeRecord v, String status) {
-        out.text("volumeId", v.id).text("instanceId", v.attachedInstanceId).text("device", v.device)
-                .text("status", status).text("attachTime", v.attachTime).text("deleteOnTermination", v.deleteOnTermination);
+        out.text("volumeId", v.id).text("instanceId", v.attachedInstanceId()).text("device", v.device())
+                .text("status", status).text("attachTime", v.attachTime()).text("deleteOnTermination", v.deleteOnTermination);
     }
 
     private void detachVolume(QueryParams p, XmlWriter out) {
         VolumeRecord v = m.volume(p.required("VolumeId"));
-        if (v.attachedInstanceId == null) {
+        if (v.attachedInstanceId() == null) {
             throw new Ec2Exception("IncorrectState", "Volume '" + v.id + "' is in the '" + v.state + "' state.");
         }
         String instanceId = p.get("InstanceId");
-        if (instanceId != null && !instanceId.equals(v.attachedInstanceId)) {
+        if (instanceId != null && !instanceId.equals(v.attachedInstanceId())) {
             throw new Ec2Exception("InvalidAttachment.NotFound", "Volume '" + v.id + "' is not attached to instance '" + instanceId + "'");
         }
-        InstanceRecord i = m.instances.get(v.attachedInstanceId);
+        InstanceRecord i = m.findInstance(v.attachedInstanceId()).orElse(null);
         // The root volume of an instance that is not stopped cannot be detached
         // (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DetachVolume.html).
-        if (v.device.equals(i.rootDeviceName) && i.state != InstanceState.STOPPED) {
+        if (v.device().equals(i.rootDeviceName) && i.state != InstanceState.STOPPED) {
             throw new Ec2Exception("IncorrectState", "Unable to detach root volume '" + v.id + "' from instance '" + i.id + "'");
         }
-        if ("detaching".equals(v.attachState)) {
+        if (v.attachState() == AttachmentState.DETACHING) {
             attachment(out, v, "detaching");
             return;
         }
-        v.attachState = "detaching";
+        v.beginDetach();
         long gen = ++v.generation;
         attachment(out, v, "detaching");
-        m.after(m.latency.volumeDetaching(), () -> {
-            if (v.generation == gen && "detaching".equals(v.attachState)) {
-                v.attachedInstanceId = null;
-                v.device = null;
-                v.attachState = null;
-                v.attachTime = null;
-                v.deleteOnTermination = false;
-                v.state = VolumeState.AVAILABLE;
+        m.after(m.latency().volumeDetaching(), () -> {
+            if (v.generation == gen && v.attachState() == AttachmentState.DETACHING) {
+                v.detached();
             }
         });
     }
@@ -233,15 +227,15 @@ final class VolumeActions {
     /** Only an available (detached) volume can be deleted (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DeleteVolume.html). */
     private void deleteVolume(QueryParams p, XmlWriter out) {
         VolumeRecord v = m.volume(p.required("VolumeId"));
-        if (v.attachedInstanceId != null || v.state == VolumeState.IN_USE) {
-            throw new Ec2Exception("VolumeInUse", "Volume " + v.id + " is currently attached to " + v.attachedInstanceId);
+        if (v.attachedInstanceId() != null || v.state == VolumeState.IN_USE) {
+            throw new Ec2Exception("VolumeInUse", "Volume " + v.id + " is currently attached to " + v.attachedInstanceId());
         }
         if (v.state == VolumeState.CREATING) {
             throw new Ec2Exception("IncorrectState", "The volume '" + v.id + "' is 'creating'");
         }
         if (v.state != VolumeState.DELETING) {
             v.state = VolumeState.DELETING;
-            m.after(m.latency.volumeDeleting(), () -> v.state = VolumeState.DELETED);
+            m.after(m.latency().volumeDeleting(), () -> v.state = VolumeState.DELETED);
         }
         out.text("return", true);
     }
@@ -266,7 +260,7 @@ final class VolumeActions {
         if (v.state == VolumeState.CREATING || v.state == VolumeState.DELETING) {
             throw new Ec2Exception("IncorrectState", "The volume '" + v.id + "' is in the '" + v.state + "' state.");
         }
-        long pending = m.snapshots.values().stream().filter(s -> s.volumeId != null && s.volumeId.equals(v.id) && s.state == SnapshotState.PENDING).count();
+        long pending = m.snapshots().stream().filter(s -> s.volumeId != null && s.volumeId.equals(v.id) && s.state == SnapshotState.PENDING).count();
         if (pending >= MAX_PENDING_SNAPSHOTS) {
             throw new Ec2Exception("ConcurrentSnapshotLimitExceeded", "Maximum number of concurrent snapshots reached for volume " + v.id);
         }
@@ -292,7 +286,7 @@ final class VolumeActions {
             }
         } else {
             List<String> owners = p.list("Owner");
-            m.snapshots.values().stream().filter(s -> m.visible(s.createdAt))
+            m.snapshots().stream().filter(s -> m.visible(s.createdAt))
                     .filter(s -> owners.isEmpty() ? s.ownerId.equals(Ec2Model.ACCOUNT_ID)
                             : owners.contains(s.ownerId) || (owners.contains("self") && s.ownerId.equals(Ec2Model.ACCOUNT_ID)))
                     .forEach(selected::add);
@@ -316,13 +310,12 @@ final class VolumeActions {
     /** A snapshot used by a registered AMI cannot be deleted (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DeleteSnapshot.html). */
     private void deleteSnapshot(QueryParams p, XmlWriter out) {
         SnapshotRecord s = m.snapshot(p.required("SnapshotId"));
-        for (ImageRecord img : m.images.values()) {
+        for (ImageRecord img : m.images()) {
             if (img.state != ImageState.DEREGISTERED && img.blockDevices.stream().anyMatch(b -> s.id.equals(b.snapshotId()))) {
                 throw new Ec2Exception("InvalidSnapshot.InUse", "The snapshot " + s.id + " is currently in use by " + img.id);
             }
         }
-        m.snapshots.remove(s.id);
-        m.tags.remove(s.id);
+        m.removeSnapshot(s.id);
         out.text("return", true);
     }
 }

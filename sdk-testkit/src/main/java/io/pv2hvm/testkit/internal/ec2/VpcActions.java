@@ -29,13 +29,13 @@ final class VpcActions {
     private void describeVpcs(QueryParams p, XmlWriter out) {
         List<String> ids = p.list("VpcId");
         List<Map.Entry<String, String>> selected = new ArrayList<>();
-        for (Map.Entry<String, String> v : m.vpcs.entrySet()) {
+        for (Map.Entry<String, String> v : m.vpcCidrs().entrySet()) {
             if (ids.isEmpty() || ids.contains(v.getKey())) {
                 selected.add(v);
             }
         }
         for (String id : ids) {
-            if (!m.vpcs.containsKey(id)) {
+            if (!m.hasVpc(id)) {
                 throw new Ec2Exception("InvalidVpcID.NotFound", "The vpc ID '" + id + "' does not exist");
             }
         }
@@ -53,7 +53,7 @@ final class VpcActions {
 
     private void describeAvailabilityZones(QueryParams p, XmlWriter out) {
         java.util.TreeSet<String> zones = new java.util.TreeSet<>();
-        m.subnets.values().forEach(s -> zones.add(s.availabilityZone));
+        m.subnets().forEach(s -> zones.add(s.availabilityZone));
         List<String> wanted = p.list("ZoneName");
         zones.removeIf(z -> !wanted.isEmpty() && !wanted.contains(z));
         out.items("availabilityZoneInfo", zones, z -> out.text("zoneName", z).text("zoneState", "available")
@@ -64,11 +64,11 @@ final class VpcActions {
     private void describeKeyPairs(QueryParams p, XmlWriter out) {
         List<String> names = p.list("KeyName");
         for (String n : names) {
-            if (!m.keyPairs.contains(n)) {
+            if (!m.hasKeyPair(n)) {
                 throw new Ec2Exception("InvalidKeyPair.NotFound", "The key pair '" + n + "' does not exist");
             }
         }
-        List<String> selected = m.keyPairs.stream().sorted().filter(k -> names.isEmpty() || names.contains(k)).toList();
+        List<String> selected = m.keyPairs().stream().sorted().filter(k -> names.isEmpty() || names.contains(k)).toList();
         out.items("keySet", selected, k -> out.text("keyPairId", "key-" + String.format("%017x", Math.abs((long) k.hashCode())))
                 .text("keyName", k).text("keyType", "rsa")
                 .text("keyFingerprint", "1f:51:ae:28:bf:89:e9:d8:1f:25:5d:37:2d:7d:b8:ca:9f:f5:f1:6f"));
@@ -82,7 +82,7 @@ final class VpcActions {
                 selected.add(m.subnet(id));
             }
         } else {
-            selected.addAll(m.subnets.values());
+            selected.addAll(m.subnets());
         }
         List<Filter> filters = p.filters();
         selected.removeIf(s -> !Filters.matches(filters, m.tagsOf(s.id), name -> switch (name) {

@@ -91,7 +91,7 @@ public final class EmulatorTransformer implements ResponseDefinitionTransformerV
         if (refusal != null) {
             answer = refused(service, refusal, requestId);
         } else if (injection.isPresent() && injection.get() instanceof Faults.Reset) {
-            journal.record(new RecordedCall(c.model.clock.instant(), service, action, params, 0, "ConnectionReset",
+            journal.record(new RecordedCall(c.model.clock().instant(), service, action, params, 0, "ConnectionReset",
                     accessKeyId, false, touched));
             return ResponseDefinitionBuilder.responseDefinition().withFault(Fault.CONNECTION_RESET_BY_PEER).build();
         } else if (injection.isPresent() && injection.get() instanceof Faults.LostResponse lost) {
@@ -111,7 +111,7 @@ public final class EmulatorTransformer implements ResponseDefinitionTransformerV
         } else {
             answer = c.ec2.handle(new QueryParams(params), requestId);
         }
-        journal.record(new RecordedCall(c.model.clock.instant(), service, action, params, answer.status(),
+        journal.record(new RecordedCall(c.model.clock().instant(), service, action, params, answer.status(),
                 answer.errorCode(), accessKeyId, false, touched));
         LOG.debug("{} {} -> {} {}", service, action, answer.status(), answer.errorCode() == null ? "" : answer.errorCode());
         ResponseDefinitionBuilder b = ResponseDefinitionBuilder.responseDefinition()
@@ -144,7 +144,7 @@ public final class EmulatorTransformer implements ResponseDefinitionTransformerV
         };
         boolean tookEffect = done.errorCode() == null && done.status() >= 200 && done.status() < 300;
         if (lost.seen() instanceof Faults.Fail f) {
-            journal.record(new RecordedCall(c.model.clock.instant(), service, action, params, f.status(), f.code(),
+            journal.record(new RecordedCall(c.model.clock().instant(), service, action, params, f.status(), f.code(),
                     accessKeyId, tookEffect, touched));
             // SSM names its server fault InternalServerError (https://docs.aws.amazon.com/systems-manager/latest/APIReference/CommonErrors.html).
             HttpAnswer seen = "ssm".equals(service)
@@ -154,7 +154,7 @@ public final class EmulatorTransformer implements ResponseDefinitionTransformerV
                     .withHeader("Content-Type", seen.contentType()).withHeader("x-amzn-RequestId", requestId)
                     .withBody(seen.body()).build();
         }
-        journal.record(new RecordedCall(c.model.clock.instant(), service, action, params, 0, "ConnectionReset",
+        journal.record(new RecordedCall(c.model.clock().instant(), service, action, params, 0, "ConnectionReset",
                 accessKeyId, tookEffect, touched));
         return ResponseDefinitionBuilder.responseDefinition().withFault(Fault.CONNECTION_RESET_BY_PEER).build();
     }

@@ -43,16 +43,13 @@ final class TouchedResources {
             return List.of();
         }
         TouchedResources r = new TouchedResources(model, params);
-        model.lock.lock();
-        try {
+        model.locked(() -> {
             if ("ec2".equals(service)) {
                 r.ec2(action);
             } else {
                 r.ssm(action);
             }
-        } finally {
-            model.lock.unlock();
-        }
+        });
         // The account's AWS managed key (aws/ebs) needs no identity-policy permission: its key policy
         // lets every principal of the account use it through EC2
         // (https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#aws-managed-key).
@@ -86,7 +83,7 @@ final class TouchedResources {
                 created("instance");
                 created("volume");
                 passRole(p.get("IamInstanceProfile.Arn"), p.get("IamInstanceProfile.Name"));
-                ImageRecord image = m.images.get(p.get("ImageId"));
+                ImageRecord image = m.findImage(p.get("ImageId")).orElse(null);
                 if (image != null) {
                     image.blockDevices.forEach(b -> snapshotKey(b.snapshotId()));
                 }
@@ -108,7 +105,7 @@ final class TouchedResources {
             case "CreateSnapshot" -> {
                 existing("volume", p.get("VolumeId"));
                 created("snapshot");
-                VolumeRecord v = m.volumes.get(p.get("VolumeId"));
+                VolumeRecord v = m.findVolume(p.get("VolumeId")).orElse(null);
                 if (v != null && v.encrypted) {
                     kmsKeys.add(v.kmsKeyId);
                 }
@@ -130,8 +127,8 @@ final class TouchedResources {
                 existing("vpc", p.get("VpcId"));
             }
             case "AttachVolume", "DetachVolume" -> {
-                VolumeRecord v = m.volumes.get(p.get("VolumeId"));
-                String instance = p.get("InstanceId") != null ? p.get("InstanceId") : v == null ? null : v.attachedInstanceId;
+                VolumeRecord v = m.findVolume(p.get("VolumeId")).orElse(null);
+                String instance = p.get("InstanceId") != null ? p.get("InstanceId") : v == null ? null : v.attachedInstanceId();
                 existing("instance", instance);
                 existing("volume", p.get("VolumeId"));
                 // Attaching an encrypted volume has EC2 create a grant and decrypt its data key with
@@ -144,10 +141,10 @@ final class TouchedResources {
                 existing("instance", p.get("InstanceId"));
                 existing("network-interface", p.get("NetworkInterfaceId"));
             }
-            case "DetachNetworkInterface" -> m.enis.values().stream()
-                    .filter(e -> p.get("AttachmentId") != null && p.get("AttachmentId").equals(e.attachmentId))
+            case "DetachNetworkInterface" -> m.enis().stream()
+                    .filter(e -> p.get("AttachmentId") != null && p.get("AttachmentId").equals(e.attachmentId()))
                     .findFirst().ifPresent(e -> {
-                        existing("instance", e.instanceId);
+                        existing("instance", e.instanceId());
                         existing("network-interface", e.id);
                     });
             case "AssociateAddress" -> {
@@ -220,7 +217,7 @@ final class TouchedResources {
     }
 
     private void passRole(String profileArn, String profileName) {
-        String arn = profileArn != null ? profileArn : profileName == null ? null : m.instanceProfiles.get(profileName);
+        String arn = profileArn != null ? profileArn : profileName == null ? null : m.instanceProfileArn(profileName).orElse(null);
         if (arn == null && profileName != null) {
             arn = "arn:aws:iam::" + Ec2Model.ACCOUNT_ID + ":instance-profile/" + profileName;
         }
@@ -233,16 +230,16 @@ final class TouchedResources {
     }
 
     private void snapshotKey(String snapshotId) {
-        SnapshotRecord s = m.snapshots.get(snapshotId);
+        SnapshotRecord s = m.findSnapshot(snapshotId).orElse(null);
         if (s != null && s.encrypted) {
             kmsKeys.add(s.kmsKeyId);
         }
     }
 
     private void address(String allocationId, String publicIp, String associationId) {
-        for (AddressRecord a : m.addresses.values()) {
+        for (AddressRecord a : m.addresses()) {
             if (allocationId != null && allocationId.equals(a.allocationId)
-                    || associationId != null && associationId.equals(a.associationId)
+                    || associationId != null && associationId.equals(a.associationId())
                     || allocationId == null && associationId == null && publicIp != null && publicIp.equals(a.publicIp)) {
                 existing("elastic-ip", a.allocationId);
                 return;
@@ -252,7 +249,7 @@ final class TouchedResources {
 
     private void existing(String type, String id) {
         if (id != null) {
-            out.add(new TouchedResource(arn(type + "/" + id), m.tags.getOrDefault(id, Map.of()), false));
+            out.add(new TouchedResource(arn(type + "/" + id), m.tagsOf(id), false));
         }
     }
 

@@ -15,14 +15,18 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Collection;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
 /**
@@ -43,41 +47,41 @@ public final class Ec2Model {
 
     private static final Pattern ID = Pattern.compile("[a-z]+-[0-9a-f]{8}([0-9a-f]{9})?");
 
-    public final ReentrantLock lock = new ReentrantLock();
-    public final Clock clock;
-    public final Scheduler scheduler;
-    public final LatencyModel latency;
-    public final IdGenerator ids;
-    public final InstanceTypeCatalog types = new InstanceTypeCatalog();
-    public final Duration consistencyWindow;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Clock clock;
+    private final Scheduler scheduler;
+    private final LatencyModel latency;
+    private final IdGenerator ids;
+    private final InstanceTypeCatalog types = new InstanceTypeCatalog();
+    private final Duration consistencyWindow;
     private final BootHook bootHook;
     private final ExecutorService background;
     private final Path configuredDiskDirectory;
     private Path diskDirectory;
 
-    public final Map<String, String> vpcs = new LinkedHashMap<>();
-    public final Map<String, SubnetRecord> subnets = new LinkedHashMap<>();
-    public final Map<String, SecurityGroupRecord> securityGroups = new LinkedHashMap<>();
-    public final Set<String> keyPairs = new HashSet<>();
-    public final Set<String> placementGroups = new HashSet<>();
-    public final Map<String, String> instanceProfiles = new LinkedHashMap<>();
-    public final Map<String, ImageRecord> images = new LinkedHashMap<>();
-    public final Map<String, SnapshotRecord> snapshots = new LinkedHashMap<>();
-    public final Map<String, VolumeRecord> volumes = new LinkedHashMap<>();
-    public final Map<String, InstanceRecord> instances = new LinkedHashMap<>();
-    public final Map<String, NetworkInterfaceRecord> enis = new LinkedHashMap<>();
-    public final Map<String, AddressRecord> addresses = new LinkedHashMap<>();
-    public final Map<String, Map<String, String>> tags = new LinkedHashMap<>();
+    private final Map<String, String> vpcs = new LinkedHashMap<>();
+    private final Map<String, SubnetRecord> subnets = new LinkedHashMap<>();
+    private final Map<String, SecurityGroupRecord> securityGroups = new LinkedHashMap<>();
+    private final Set<String> keyPairs = new HashSet<>();
+    private final Set<String> placementGroups = new HashSet<>();
+    private final Map<String, String> instanceProfiles = new LinkedHashMap<>();
+    private final Map<String, ImageRecord> images = new LinkedHashMap<>();
+    private final Map<String, SnapshotRecord> snapshots = new LinkedHashMap<>();
+    private final Map<String, VolumeRecord> volumes = new LinkedHashMap<>();
+    private final Map<String, InstanceRecord> instances = new LinkedHashMap<>();
+    private final Map<String, NetworkInterfaceRecord> enis = new LinkedHashMap<>();
+    private final Map<String, AddressRecord> addresses = new LinkedHashMap<>();
+    private final Map<String, Map<String, String>> tags = new LinkedHashMap<>();
     private final Map<String, IdempotentCall> clientTokens = new LinkedHashMap<>();
-    public final Map<String, String> publicParameters = new LinkedHashMap<>();
+    private final Map<String, String> publicParameters = new LinkedHashMap<>();
     /** ARNs of the instance profiles whose role lets the SSM agent register. */
-    public final Set<String> ssmProfileArns = new HashSet<>();
+    private final Set<String> ssmProfileArns = new HashSet<>();
     /** The Default Host Management Configuration role, or null while the setting is off ("$None"). */
-    public String defaultHostManagementRole;
+    private String defaultHostManagementRole;
     /** When the Default Host Management Configuration was last changed. */
-    public Instant defaultHostManagementSince;
+    private Instant defaultHostManagementSince;
     /** Injected fault: name prefixes of RegisterImage calls whose image ends {@code failed}, one entry per call. */
-    public final java.util.List<String> imageRegistrationsToFail = new java.util.ArrayList<>();
+    private final List<String> imageRegistrationsToFail = new ArrayList<>();
     private long nextPublicIp = Ipv4.parse("203.0.113.10");
     private long nextElasticIp = Ipv4.parse("198.51.100.10");
 
@@ -93,6 +97,52 @@ public final class Ec2Model {
         this.configuredDiskDirectory = diskDirectory;
     }
 
+    /**
+     * Runs {@code work} holding the model lock: every request, the seeding and the emulator's own
+     * reads go through here, so compound operations see one consistent region.
+     */
+    public <T> T locked(Supplier<T> work) {
+        lock.lock();
+        try {
+            return work.get();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** {@link #locked(Supplier)} for work without a result. */
+    public void locked(Runnable work) {
+        locked(() -> {
+            work.run();
+            return null;
+        });
+    }
+
+    /** The emulator's wall clock (journal timestamps, SSM invocation times, throttling). */
+    public Clock clock() {
+        return clock;
+    }
+
+    /** EC2's latencies and the time scale they run at. */
+    public LatencyModel latency() {
+        return latency;
+    }
+
+    /** Where new resource ids come from. */
+    public IdGenerator ids() {
+        return ids;
+    }
+
+    /** The instance types the region offers. */
+    public InstanceTypeCatalog types() {
+        return types;
+    }
+
+    /** Applies every pending transition due by the clock's current instant; callers hold the lock. */
+    public void advance() {
+        scheduler.advance();
+    }
+
     public Instant now() {
         return scheduler.now();
     }
@@ -102,10 +152,11 @@ public final class Ec2Model {
         scheduler.after(latency.scaled(ec2Latency), action);
     }
 
-    /**
-     * Eventual consistency: a resource created less than the window ago is not yet visible
-     * to reads or to other calls (https://docs.aws.amazon.com/ec2/latest/devguide/eventual-consistency.html).
-     */
+    /** Schedules {@code action} after a delay already in the emulator's (scaled) time. */
+    public void afterScaled(Duration delay, Runnable action) {
+        scheduler.after(delay, action);
+    }
+
     /**
      * Whether the instance's credentials let its SSM agent register: an instance profile whose
      * role allows SSM, or the Default Host Management Configuration
@@ -113,9 +164,13 @@ public final class Ec2Model {
      */
     public boolean ssmPermitted(InstanceRecord i) {
         return defaultHostManagementRole != null
-                || (i.instanceProfileArn != null && ssmProfileArns.contains(i.instanceProfileArn));
+                || profileAllowsSsm(i.instanceProfileArn);
     }
 
+    /**
+     * Eventual consistency: a resource created less than the window ago is not yet visible
+     * to reads or to other calls (https://docs.aws.amazon.com/ec2/latest/devguide/eventual-consistency.html).
+     */
     public boolean visible(Instant createdAt) {
         return consistencyWindow.isZero() || !now().isBefore(createdAt.plus(consistencyWindow));
     }
@@ -337,6 +392,292 @@ public final class Ec2Model {
         return m;
     }
 
+
+    // ---------------------------------------------------------------- resources
+    // Raw finds ignore eventual consistency and deletion states: the model's own rules and the
+    // emulator's introspection use them; requests use the throwing lookups above.
+
+    public void addVpc(String id, String cidr) {
+        vpcs.put(id, cidr);
+    }
+
+    public boolean hasVpc(String id) {
+        return vpcs.containsKey(id);
+    }
+
+    /** VPC ids to their CIDR blocks, in creation order (read-only). */
+    public Map<String, String> vpcCidrs() {
+        return Collections.unmodifiableMap(vpcs);
+    }
+
+    public void addSubnet(SubnetRecord s) {
+        subnets.put(s.id, s);
+    }
+
+    /** Every subnet in creation order (read-only). */
+    public Collection<SubnetRecord> subnets() {
+        return Collections.unmodifiableCollection(subnets.values());
+    }
+
+    public void addSecurityGroup(SecurityGroupRecord g) {
+        securityGroups.put(g.id(), g);
+    }
+
+    public Optional<SecurityGroupRecord> findSecurityGroup(String id) {
+        return Optional.ofNullable(securityGroups.get(id));
+    }
+
+    /** Every security group in creation order (read-only). */
+    public Collection<SecurityGroupRecord> securityGroups() {
+        return Collections.unmodifiableCollection(securityGroups.values());
+    }
+
+    /** Deletes a security group and its tags. */
+    public void removeSecurityGroup(String id) {
+        securityGroups.remove(id);
+        tags.remove(id);
+    }
+
+    public void addKeyPairs(Collection<String> names) {
+        keyPairs.addAll(names);
+    }
+
+    public boolean hasKeyPair(String name) {
+        return keyPairs.contains(name);
+    }
+
+    /** Every key pair name (read-only, unordered). */
+    public Set<String> keyPairs() {
+        return Collections.unmodifiableSet(keyPairs);
+    }
+
+    public void addPlacementGroup(String name) {
+        placementGroups.add(name);
+    }
+
+    public boolean hasPlacementGroup(String name) {
+        return placementGroups.contains(name);
+    }
+
+    /** Adds an instance profile; {@code allowsSsm} when its role lets the SSM agent register. */
+    public void addInstanceProfile(String name, String arn, boolean allowsSsm) {
+        instanceProfiles.put(name, arn);
+        if (allowsSsm) {
+            ssmProfileArns.add(arn);
+        }
+    }
+
+    /** The ARN of the instance profile named {@code name}. */
+    public Optional<String> instanceProfileArn(String name) {
+        return Optional.ofNullable(instanceProfiles.get(name));
+    }
+
+    public boolean hasInstanceProfileArn(String arn) {
+        return instanceProfiles.containsValue(arn);
+    }
+
+    /** Whether the instance profile {@code arn}'s role lets the SSM agent register. */
+    public boolean profileAllowsSsm(String arn) {
+        return arn != null && ssmProfileArns.contains(arn);
+    }
+
+    public void addImage(ImageRecord i) {
+        images.put(i.id, i);
+    }
+
+    public Optional<ImageRecord> findImage(String id) {
+        return Optional.ofNullable(images.get(id));
+    }
+
+    /** Every image in registration order, deregistered ones included (read-only). */
+    public Collection<ImageRecord> images() {
+        return Collections.unmodifiableCollection(images.values());
+    }
+
+    /** Injected fault: the next {@code times} RegisterImage calls whose name starts with {@code namePrefix} end failed. */
+    public void failImageRegistrations(String namePrefix, int times) {
+        for (int i = 0; i < times; i++) {
+            imageRegistrationsToFail.add(namePrefix);
+        }
+    }
+
+    /** Whether the registration of an image named {@code name} is to fail; consumes one injected failure. */
+    public boolean takeImageRegistrationFailure(String name) {
+        String failing = imageRegistrationsToFail.stream().filter(name::startsWith).findFirst().orElse(null);
+        return failing != null && imageRegistrationsToFail.remove(failing);
+    }
+
+    public void addSnapshot(SnapshotRecord s) {
+        snapshots.put(s.id, s);
+    }
+
+    public Optional<SnapshotRecord> findSnapshot(String id) {
+        return Optional.ofNullable(snapshots.get(id));
+    }
+
+    /** Every snapshot in creation order (read-only). */
+    public Collection<SnapshotRecord> snapshots() {
+        return Collections.unmodifiableCollection(snapshots.values());
+    }
+
+    /** Deletes a snapshot and its tags. */
+    public void removeSnapshot(String id) {
+        snapshots.remove(id);
+        tags.remove(id);
+    }
+
+    public void addVolume(VolumeRecord v) {
+        volumes.put(v.id, v);
+    }
+
+    public Optional<VolumeRecord> findVolume(String id) {
+        return Optional.ofNullable(volumes.get(id));
+    }
+
+    /** Every volume in creation order, deleted ones included (read-only). */
+    public Collection<VolumeRecord> volumes() {
+        return Collections.unmodifiableCollection(volumes.values());
+    }
+
+    public void addInstance(InstanceRecord i) {
+        instances.put(i.id, i);
+    }
+
+    public Optional<InstanceRecord> findInstance(String id) {
+        return Optional.ofNullable(instances.get(id));
+    }
+
+    /** Every instance in launch order, terminated ones still listed (read-only). */
+    public Collection<InstanceRecord> instances() {
+        return Collections.unmodifiableCollection(instances.values());
+    }
+
+    /** Forgets an instance and its tags (a terminated instance's describe period is over). */
+    public void removeInstance(String id) {
+        instances.remove(id);
+        tags.remove(id);
+    }
+
+    public Optional<NetworkInterfaceRecord> findEni(String id) {
+        return Optional.ofNullable(enis.get(id));
+    }
+
+    /** The instance's primary interface, if it has one. */
+    public Optional<NetworkInterfaceRecord> primaryEni(InstanceRecord i) {
+        return i.primaryEniId == null ? Optional.empty() : findEni(i.primaryEniId);
+    }
+
+    public Optional<NetworkInterfaceRecord> eniByAttachment(String attachmentId) {
+        return enis.values().stream().filter(e -> attachmentId.equals(e.attachmentId())).findFirst();
+    }
+
+    /** Every interface in creation order (read-only). */
+    public Collection<NetworkInterfaceRecord> enis() {
+        return Collections.unmodifiableCollection(enis.values());
+    }
+
+    /** Deletes an interface and its tags. */
+    public void removeEni(String id) {
+        enis.remove(id);
+        tags.remove(id);
+    }
+
+    /**
+     * Releases a terminated instance's interface after the release delay: its record (and so its
+     * IPs) goes. Unlike {@link #removeEni}, its tags are left in place, as the emulator always did.
+     */
+    public void releaseEni(String id) {
+        enis.remove(id);
+    }
+
+    /**
+     * Gives a just created interface the id a world seed names. The generated id was still
+     * drawn, so the ids generated after it stay the same.
+     */
+    public void renameEni(NetworkInterfaceRecord n, String id) {
+        enis.remove(n.id);
+        n.id = id;
+        enis.put(n.id, n);
+    }
+
+    public void addAddress(AddressRecord a) {
+        addresses.put(a.allocationId, a);
+    }
+
+    /** Every Elastic IP allocation in allocation order (read-only). */
+    public Collection<AddressRecord> addresses() {
+        return Collections.unmodifiableCollection(addresses.values());
+    }
+
+    public Optional<AddressRecord> addressByAssociation(String associationId) {
+        return addresses.values().stream().filter(x -> associationId.equals(x.associationId())).findFirst();
+    }
+
+    /** Releases an Elastic IP allocation and its tags. */
+    public void removeAddress(String allocationId) {
+        addresses.remove(allocationId);
+        tags.remove(allocationId);
+    }
+
+    /** Disassociates every Elastic IP whose association matches {@code associated}. */
+    public void disassociateWhere(java.util.function.Predicate<AddressRecord> associated) {
+        for (AddressRecord a : addresses.values()) {
+            if (associated.test(a)) {
+                a.disassociate();
+            }
+        }
+    }
+
+    public void addPublicParameters(Map<String, String> parameters) {
+        publicParameters.putAll(parameters);
+    }
+
+    /** The value of an SSM public parameter. */
+    public Optional<String> publicParameter(String name) {
+        return Optional.ofNullable(publicParameters.get(name));
+    }
+
+    /** The Default Host Management Configuration role, or null while the setting is off. */
+    public String defaultHostManagementRole() {
+        return defaultHostManagementRole;
+    }
+
+    /** When the Default Host Management Configuration was last changed, or null if never. */
+    public Instant defaultHostManagementSince() {
+        return defaultHostManagementSince;
+    }
+
+    /** Sets (a role) or turns off (null) the Default Host Management Configuration, changed at {@code since}. */
+    public void setDefaultHostManagement(String role, Instant since) {
+        defaultHostManagementRole = role;
+        defaultHostManagementSince = since;
+    }
+
+    /** Every resource's tags, by resource id (read-only). */
+    public Map<String, Map<String, String>> allTags() {
+        return Collections.unmodifiableMap(tags);
+    }
+
+    /** Removes all of a resource's tags (the resource keeps an empty tag set, as before). */
+    public void clearTags(String id) {
+        Map<String, String> t = tags.get(id);
+        if (t != null) {
+            t.clear();
+        }
+    }
+
+    /** Removes tag {@code key} of a resource, only if its value is {@code value} when one is given. */
+    public void removeTag(String id, String key, String value) {
+        Map<String, String> t = tags.get(id);
+        if (t != null && (value == null || value.equals(t.get(key)))) {
+            t.remove(key);
+        }
+    }
+
+    public boolean hasTags(String id) {
+        return tags.containsKey(id);
+    }
+
     // ---------------------------------------------------------------- addresses
 
     /** True while any interface (attached, detached or awaiting release) holds {@code ip}. */
@@ -411,29 +752,22 @@ public final class Ec2Model {
     public List<NetworkInterfaceRecord> enisOf(String instanceId) {
         List<NetworkInterfaceRecord> out = new ArrayList<>();
         for (NetworkInterfaceRecord n : enis.values()) {
-            if (instanceId.equals(n.instanceId)) {
+            if (instanceId.equals(n.instanceId())) {
                 out.add(n);
             }
         }
-        out.sort((a, b) -> Integer.compare(a.deviceIndex, b.deviceIndex));
+        out.sort((a, b) -> Integer.compare(a.deviceIndex(), b.deviceIndex()));
         return out;
     }
 
     public List<VolumeRecord> volumesOf(String instanceId) {
         List<VolumeRecord> out = new ArrayList<>();
         for (VolumeRecord v : volumes.values()) {
-            if (instanceId.equals(v.attachedInstanceId)) {
+            if (instanceId.equals(v.attachedInstanceId())) {
                 out.add(v);
             }
         }
         return out;
-    }
-
-    public void disassociate(AddressRecord a) {
-        a.associationId = null;
-        a.instanceId = null;
-        a.networkInterfaceId = null;
-        a.privateIp = null;
     }
 
     // ---------------------------------------------------------------- disks
@@ -516,15 +850,6 @@ public final class Ec2Model {
         return v;
     }
 
-    public void attachNow(VolumeRecord v, InstanceRecord i, String device, boolean deleteOnTermination) {
-        v.state = VolumeState.IN_USE;
-        v.attachedInstanceId = i.id;
-        v.device = device;
-        v.attachState = "attached";
-        v.attachTime = now();
-        v.deleteOnTermination = deleteOnTermination;
-    }
-
     public SnapshotRecord newSnapshot(VolumeRecord v, String description, boolean ready) {
         SnapshotRecord s = new SnapshotRecord();
         s.id = ids.next("snap");
@@ -588,7 +913,7 @@ public final class Ec2Model {
         Map<String, Path> disks = new LinkedHashMap<>();
         for (VolumeRecord v : volumesOf(i.id)) {
             if (v.diskImage != null) {
-                disks.put(v.device, v.diskImage);
+                disks.put(v.device(), v.diskImage);
             }
         }
         BootRequest req = new BootRequest(i.id, i.imageId, i.instanceType, i.virtualizationType, i.hypervisor,
@@ -601,17 +926,14 @@ public final class Ec2Model {
                 r = BootResult.failed("boot hook failed: " + e);
             }
             BootResult result = r;
-            lock.lock();
-            try {
+            locked(() -> {
                 if (i.generation == gen) {
                     i.consoleStages.add(new ConsoleStage(now(), result.serialLog()));
                     i.consoleOutput = result.serialLog();
                     i.consoleTimestamp = now();
                     i.bootHealthy = result.healthy();
                 }
-            } finally {
-                lock.unlock();
-            }
+            });
         });
     }
 
@@ -655,12 +977,6 @@ public final class Ec2Model {
     }
 
     public void attachEniNow(NetworkInterfaceRecord n, InstanceRecord i, int deviceIndex, boolean deleteOnTermination) {
-        n.status = "in-use";
-        n.instanceId = i.id;
-        n.deviceIndex = deviceIndex;
-        n.attachmentId = ids.next("eni-attach");
-        n.attachStatus = "attached";
-        n.attachTime = now();
-        n.deleteOnTermination = deleteOnTermination;
+        n.attach(i.id, deviceIndex, ids.next("eni-attach"), deleteOnTermination, now());
     }
 }

@@ -77,6 +77,6 @@ public final class InstanceRecord {
 
     /** EC2's numeric code of an instance state name. */
     public static int codeOf(String state) {
-        return InstanceState.fromWire(state).code();
+        return WireValue.fromWire(InstanceState.class, state).code();
     }
 }

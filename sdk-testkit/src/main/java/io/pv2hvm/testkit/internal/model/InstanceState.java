@@ -1,7 +1,7 @@
 package io.pv2hvm.testkit.internal.model;
 
 /** An instance's state, with EC2's name and code (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_InstanceState.html). */
-public enum InstanceState {
+public enum InstanceState implements WireValue {
     PENDING("pending", 0),
     RUNNING("running", 16),
     SHUTTING_DOWN("shutting-down", 32),
@@ -17,7 +17,7 @@ public enum InstanceState {
         this.code = code;
     }
 
-    /** The state's name on the wire, e.g. {@code pending}. */
+    @Override
     public String wire() {
         return wire;
     }
@@ -27,17 +27,6 @@ public enum InstanceState {
         return code;
     }
 
-    /** The state of a wire name. */
-    public static InstanceState fromWire(String wire) {
-        for (InstanceState s : values()) {
-            if (s.wire.equals(wire)) {
-                return s;
-            }
-        }
-        throw new IllegalStateException(wire);
-    }
-
-    /** The wire name, so messages and XML read as EC2's. */
     @Override
     public String toString() {
         return wire;

@@ -12,20 +12,75 @@ public final class NetworkInterfaceRecord {
     public String availabilityZone;
     public String description = "";
     public String macAddress;
-    /** available | in-use. */
-    public String status = "available";
     public List<String> privateIps = new ArrayList<>();
     public List<String> groupIds = new ArrayList<>();
     public List<String> ipv6Addresses = new ArrayList<>();
     public boolean sourceDestCheck = true;
     public Instant createdAt;
-    public String attachmentId;
-    public String instanceId;
-    public Integer deviceIndex;
-    /** attaching | attached | detaching | detached. */
-    public String attachStatus;
-    public Instant attachTime;
+    // The attachment and the status it implies: changed only through the methods below, so
+    // they always describe one attachment (in-use) or none (available).
+    private NetworkInterfaceStatus status = NetworkInterfaceStatus.AVAILABLE;
+    private String attachmentId;
+    private String instanceId;
+    private Integer deviceIndex;
+    /** The attachment's state; null while not attached. */
+    private AttachmentState attachStatus;
+    private Instant attachTime;
     public boolean deleteOnTermination;
     /** Auto-assigned public IPv4 of the instance, shown on its primary ENI. */
     public String publicIp;
+
+    public NetworkInterfaceStatus status() {
+        return status;
+    }
+
+    /** The attachment's id; null while not attached. */
+    public String attachmentId() {
+        return attachmentId;
+    }
+
+    /** The instance the interface is attached to; null while not attached. */
+    public String instanceId() {
+        return instanceId;
+    }
+
+    /** The device index of the attachment; null while not attached. */
+    public Integer deviceIndex() {
+        return deviceIndex;
+    }
+
+    /** The attachment's state; null while not attached. */
+    public AttachmentState attachStatus() {
+        return attachStatus;
+    }
+
+    public Instant attachTime() {
+        return attachTime;
+    }
+
+    /** Attaches the interface at once: in-use, attachment {@code attached}. */
+    public void attach(String instanceId, int deviceIndex, String attachmentId, boolean deleteOnTermination, Instant at) {
+        status = NetworkInterfaceStatus.IN_USE;
+        this.instanceId = instanceId;
+        this.deviceIndex = deviceIndex;
+        this.attachmentId = attachmentId;
+        attachStatus = AttachmentState.ATTACHED;
+        attachTime = at;
+        this.deleteOnTermination = deleteOnTermination;
+    }
+
+    /** The interface is going with its terminated instance: attachment {@code detaching} until it is released. */
+    public void beginDetach() {
+        attachStatus = AttachmentState.DETACHING;
+    }
+
+    /** Detached: available, no attachment; DeleteOnTermination is the caller's. */
+    public void detach() {
+        status = NetworkInterfaceStatus.AVAILABLE;
+        instanceId = null;
+        attachmentId = null;
+        deviceIndex = null;
+        attachStatus = null;
+        attachTime = null;
+    }
 }

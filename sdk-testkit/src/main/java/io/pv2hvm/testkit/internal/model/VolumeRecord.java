@@ -27,12 +27,13 @@ public final class VolumeRecord {
     /** The filesystem a simulated worker reads on it (carried through snapshots), or null. */
     public io.pv2hvm.testkit.world.FilesystemSeed filesystem;
     public long generation;
-    // The single attachment, when attached or attaching/detaching.
-    public String attachedInstanceId;
-    public String device;
-    /** attaching | attached | detaching. */
-    public String attachState;
-    public Instant attachTime;
+    // The single attachment, when attached or attaching/detaching: changed only through the
+    // methods below, so the four fields always describe one attachment or none.
+    private String attachedInstanceId;
+    private String device;
+    /** The attachment's state; null while not attached. */
+    private AttachmentState attachState;
+    private Instant attachTime;
     public boolean deleteOnTermination;
     /** Bytes of written data the volume holds (what a first snapshot must copy). */
     public long dataBytes;
@@ -44,5 +45,71 @@ public final class VolumeRecord {
         long size = (long) sizeGiB << 30;
         dataBytes = Math.min(size, dataBytes + bytes);
         changedBytes = Math.min(size, changedBytes + bytes);
+    }
+
+    /** The instance the volume is attached to (or attaching to, or detaching from); null when none. */
+    public String attachedInstanceId() {
+        return attachedInstanceId;
+    }
+
+    /** The device name of the attachment; null when none. */
+    public String device() {
+        return device;
+    }
+
+    /** The attachment's state; null when none. */
+    public AttachmentState attachState() {
+        return attachState;
+    }
+
+    public Instant attachTime() {
+        return attachTime;
+    }
+
+    /** Attaches the volume at once: in-use, attachment {@code attached}. */
+    public void attach(String instanceId, String device, boolean deleteOnTermination, Instant at) {
+        state = VolumeState.IN_USE;
+        attachedInstanceId = instanceId;
+        this.device = device;
+        attachState = AttachmentState.ATTACHED;
+        attachTime = at;
+        this.deleteOnTermination = deleteOnTermination;
+    }
+
+    /** Starts an attachment: in-use, attachment {@code attaching} until {@link #attachCompleted()}. */
+    public void beginAttach(String instanceId, String device, boolean deleteOnTermination, Instant at) {
+        attach(instanceId, device, deleteOnTermination, at);
+        attachState = AttachmentState.ATTACHING;
+    }
+
+    /** An attachment still {@code attaching} is now {@code attached}; any other state is left as it is. */
+    public void attachCompleted() {
+        if (attachState == AttachmentState.ATTACHING) {
+            attachState = AttachmentState.ATTACHED;
+        }
+    }
+
+    /** The attachment is {@code attached}, whatever it was (an instance starting from stopped). */
+    public void markAttached() {
+        attachState = AttachmentState.ATTACHED;
+    }
+
+    public void beginDetach() {
+        attachState = AttachmentState.DETACHING;
+    }
+
+    /** A detach finished: no attachment, DeleteOnTermination reset, the volume available. */
+    public void detached() {
+        dropAttachment();
+        deleteOnTermination = false;
+        state = VolumeState.AVAILABLE;
+    }
+
+    /** Forgets the attachment (its instance terminated); state and DeleteOnTermination are the caller's. */
+    public void dropAttachment() {
+        attachedInstanceId = null;
+        device = null;
+        attachState = null;
+        attachTime = null;
     }
 }

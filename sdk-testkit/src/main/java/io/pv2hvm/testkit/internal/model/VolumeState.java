@@ -1,7 +1,7 @@
 package io.pv2hvm.testkit.internal.model;
 
 /** A volume's state as EC2 names it (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_Volume.html). */
-public enum VolumeState {
+public enum VolumeState implements WireValue {
     CREATING("creating"),
     AVAILABLE("available"),
     IN_USE("in-use"),
@@ -14,22 +14,11 @@ public enum VolumeState {
         this.wire = wire;
     }
 
-    /** The state's name on the wire, e.g. {@code creating}. */
+    @Override
     public String wire() {
         return wire;
     }
 
-    /** The state of a wire name. */
-    public static VolumeState fromWire(String wire) {
-        for (VolumeState s : values()) {
-            if (s.wire.equals(wire)) {
-                return s;
-            }
-        }
-        throw new IllegalStateException(wire);
-    }
-
-    /** The wire name, so messages and XML read as EC2's. */
     @Override
     public String toString() {
         return wire;

@@ -38,11 +38,11 @@ public final class WorldSeeder {
 
     private void seed(World world) {
         for (VpcSeed v : world.vpcs()) {
-            m.vpcs.put(v.id(), v.cidr());
-            m.ids.reserve(v.id());
+            m.addVpc(v.id(), v.cidr());
+            m.ids().reserve(v.id());
         }
         for (SubnetSeed s : world.subnets()) {
-            m.subnets.put(s.id(), new SubnetRecord(s.id(), s.vpcId(), s.availabilityZone(), s.cidr(), s.mapPublicIpOnLaunch()));
+            m.addSubnet(new SubnetRecord(s.id(), s.vpcId(), s.availabilityZone(), s.cidr(), s.mapPublicIpOnLaunch()));
         }
         for (SecurityGroupSeed g : world.securityGroups()) {
             SecurityGroupRecord r = new SecurityGroupRecord(g.id(), g.name(), g.name() + " security group", g.vpcId(), past);
@@ -50,19 +50,15 @@ public final class WorldSeeder {
             // (https://docs.aws.amazon.com/vpc/latest/userguide/default-security-group.html); a seed's
             // rule id is derived from the group's so seeding draws no ids.
             r.egress.add(new SecurityGroupRecord.Rule("sgr-" + g.id().substring(3), "-1", null, null, "0.0.0.0/0", null));
-            m.securityGroups.put(g.id(), r);
+            m.addSecurityGroup(r);
         }
-        m.keyPairs.addAll(world.keyPairs());
+        m.addKeyPairs(world.keyPairs());
         for (InstanceProfileSeed p : world.instanceProfiles()) {
-            m.instanceProfiles.put(p.name(), p.arnOrDefault());
-            if (p.allowsSsm()) {
-                m.ssmProfileArns.add(p.arnOrDefault());
-            }
+            m.addInstanceProfile(p.name(), p.arnOrDefault(), p.allowsSsm());
         }
-        m.publicParameters.putAll(world.publicParameters());
+        m.addPublicParameters(world.publicParameters());
         if (world.defaultHostManagement()) {
-            m.defaultHostManagementRole = "service-role/AWSSystemsManagerDefaultEC2InstanceManagementRole";
-            m.defaultHostManagementSince = past;
+            m.setDefaultHostManagement("service-role/AWSSystemsManagerDefaultEC2InstanceManagementRole", past);
         }
         for (ImageSeed s : world.images()) {
             seedImage(s);
@@ -79,20 +75,15 @@ public final class WorldSeeder {
         }
         for (ElasticIpSeed e : world.elasticIps()) {
             AddressRecord a = new AddressRecord();
-            a.allocationId = e.allocationId() != null ? e.allocationId() : m.ids.next("eipalloc");
+            a.allocationId = e.allocationId() != null ? e.allocationId() : m.ids().next("eipalloc");
             a.publicIp = e.publicIp() != null ? e.publicIp() : m.allocateElasticIp();
             a.createdAt = past;
-            m.addresses.put(a.allocationId, a);
+            m.addAddress(a);
             if (e.instanceId() != null) {
-                InstanceRecord i = m.instances.get(e.instanceId());
-                if (i == null) {
-                    throw new IllegalArgumentException("Elastic IP seed names unknown instance " + e.instanceId());
-                }
-                NetworkInterfaceRecord eni = m.enis.get(i.primaryEniId);
-                a.associationId = m.ids.next("eipassoc");
-                a.instanceId = i.id;
-                a.networkInterfaceId = eni.id;
-                a.privateIp = e.privateIp() != null ? e.privateIp() : eni.privateIps.get(0);
+                InstanceRecord i = m.findInstance(e.instanceId()).orElseThrow(
+                        () -> new IllegalArgumentException("Elastic IP seed names unknown instance " + e.instanceId()));
+                NetworkInterfaceRecord eni = m.primaryEni(i).orElseThrow();
+                a.associate(m.ids().next("eipassoc"), i.id, eni.id, e.privateIp() != null ? e.privateIp() : eni.privateIps.get(0));
             }
         }
     }
@@ -111,11 +102,11 @@ public final class WorldSeeder {
             k.ownerId = s.ownerId() != null ? s.ownerId() : Ec2Model.ACCOUNT_ID;
             k.creationDate = past;
             k.createdAt = past;
-            m.images.put(k.id, k);
+            m.addImage(k);
             return;
         }
         SnapshotRecord snap = new SnapshotRecord();
-        snap.id = s.rootSnapshotId() != null ? s.rootSnapshotId() : m.ids.next("snap");
+        snap.id = s.rootSnapshotId() != null ? s.rootSnapshotId() : m.ids().next("snap");
         snap.sizeGiB = s.rootSizeGiB();
         snap.dataBytes = (long) s.rootSizeGiB() << 30;
         snap.state = SnapshotState.COMPLETED;
@@ -128,10 +119,10 @@ public final class WorldSeeder {
         if (s.isPublic()) {
             snap.ownerId = s.ownerId();
         }
-        m.snapshots.put(snap.id, snap);
+        m.addSnapshot(snap);
         ImageRecord img = new ImageRecord();
-        img.id = s.id() != null ? s.id() : m.ids.next("ami");
-        m.ids.reserve(img.id);
+        img.id = s.id() != null ? s.id() : m.ids().next("ami");
+        m.ids().reserve(img.id);
         img.name = s.name() != null ? s.name() : img.id;
         img.state = ImageState.AVAILABLE;
         img.architecture = s.architecture();
@@ -153,13 +144,13 @@ public final class WorldSeeder {
         }
         img.creationDate = past;
         img.createdAt = past;
-        m.images.put(img.id, img);
+        m.addImage(img);
     }
 
     private VolumeRecord seedVolume(VolumeSeed s, String az, SnapshotRecord from) {
         VolumeRecord v = new VolumeRecord();
-        v.id = s.id() != null ? s.id() : m.ids.next("vol");
-        m.ids.reserve(v.id);
+        v.id = s.id() != null ? s.id() : m.ids().next("vol");
+        m.ids().reserve(v.id);
         v.availabilityZone = az;
         v.sizeGiB = s.sizeGiB();
         v.volumeType = s.volumeType();
@@ -180,22 +171,22 @@ public final class WorldSeeder {
         // A seeded volume has lived a while: all of its data counts as changed for its next snapshot.
         v.dataBytes = s.usedBytes();
         v.changedBytes = v.dataBytes;
-        m.volumes.put(v.id, v);
+        m.addVolume(v);
         m.putTags(v.id, s.tags());
         return v;
     }
 
     private void seedInstance(InstanceSeed s) {
-        ImageRecord img = m.images.get(s.imageId());
+        ImageRecord img = m.findImage(s.imageId()).orElse(null);
         if (img == null) {
             throw new IllegalArgumentException("instance seed " + s.id() + " names unknown image " + s.imageId());
         }
-        InstanceTypeCatalog.InstanceType type = m.types.require(s.instanceType());
-        SubnetRecord subnet = s.subnetId() != null ? m.subnet(s.subnetId()) : m.subnets.values().iterator().next();
+        InstanceTypeCatalog.InstanceType type = m.types().require(s.instanceType());
+        SubnetRecord subnet = s.subnetId() != null ? m.subnet(s.subnetId()) : m.subnets().iterator().next();
         InstanceRecord i = new InstanceRecord();
-        i.id = s.id() != null ? s.id() : m.ids.next("i");
-        m.ids.reserve(i.id);
-        i.reservationId = m.ids.next("r");
+        i.id = s.id() != null ? s.id() : m.ids().next("i");
+        m.ids().reserve(i.id);
+        i.reservationId = m.ids().next("r");
         i.imageId = img.id;
         i.instanceType = type.name();
         i.subnetId = subnet.id;
@@ -203,7 +194,7 @@ public final class WorldSeeder {
         i.availabilityZone = subnet.availabilityZone;
         i.keyName = s.keyName();
         i.instanceProfileArn = s.instanceProfile() == null ? null
-                : m.instanceProfiles.getOrDefault(s.instanceProfile(), new InstanceProfileSeed(s.instanceProfile(), null).arnOrDefault());
+                : m.instanceProfileArn(s.instanceProfile()).orElse(new InstanceProfileSeed(s.instanceProfile(), null).arnOrDefault());
         i.kernelId = img.kernelId;
         i.ramdiskId = img.ramdiskId;
         i.architecture = img.architecture;
@@ -213,8 +204,8 @@ public final class WorldSeeder {
         i.userData = m.userDataBase64(s.userData());
         i.launchTime = past;
         i.createdAt = past;
-        i.groupIds.addAll(s.groupIds().isEmpty() && !m.securityGroups.isEmpty()
-                ? List.of(m.securityGroups.keySet().iterator().next()) : s.groupIds());
+        i.groupIds.addAll(s.groupIds().isEmpty() && !m.securityGroups().isEmpty()
+                ? List.of(m.securityGroups().iterator().next().id()) : s.groupIds());
         i.instanceStoreDevices.addAll(s.instanceStoreDevices());
         // Types with EBS optimization "default" are always EBS-optimized.
         i.ebsOptimized = s.ebsOptimized() || type.ebsOptimizedSupport().equals("default");
@@ -230,11 +221,11 @@ public final class WorldSeeder {
         i.tenancy = s.tenancy();
         i.placementGroup = s.placementGroup();
         if (i.placementGroup != null) {
-            m.placementGroups.add(i.placementGroup);
+            m.addPlacementGroup(i.placementGroup);
         }
         i.productCodes.addAll(img.productCodes);
         i.ssmAgent = s.ssmAgent() && img.ssmAgent;
-        m.instances.put(i.id, i);
+        m.addInstance(i);
         m.putTags(i.id, s.tags());
 
         if (s.privateIp() != null) {
@@ -245,38 +236,32 @@ public final class WorldSeeder {
         eni.privateIps.addAll(s.secondaryPrivateIps());
         eni.ipv6Addresses.addAll(s.ipv6Addresses());
         eni.sourceDestCheck = s.sourceDestCheck();
-        m.attachEniNow(eni, i, 0, true);
-        eni.attachTime = past;
+        eni.attach(i.id, 0, m.ids().next("eni-attach"), true, past);
         i.primaryEniId = eni.id;
         for (NetworkInterfaceSeed ns : s.secondaryEnis()) {
             SubnetRecord sn = ns.subnetId() != null ? m.subnet(ns.subnetId()) : subnet;
             NetworkInterfaceRecord sec = m.newEni(sn, ns.privateIp(), ns.groupIds().isEmpty() ? i.groupIds : ns.groupIds(), ns.description());
             if (ns.id() != null) {
-                m.enis.remove(sec.id);
-                sec.id = ns.id();
-                m.enis.put(sec.id, sec);
+                m.renameEni(sec, ns.id());
             }
             sec.createdAt = past;
             sec.privateIps.addAll(ns.secondaryPrivateIps());
             sec.ipv6Addresses.addAll(ns.ipv6Addresses());
             sec.sourceDestCheck = ns.sourceDestCheck();
-            m.attachEniNow(sec, i, ns.deviceIndex(), false);
-            sec.attachTime = past;
+            sec.attach(i.id, ns.deviceIndex(), m.ids().next("eni-attach"), false, past);
         }
 
         i.instanceStoreRoot = s.isInstanceStoreRoot();
         if (!i.instanceStoreRoot) {
-            SnapshotRecord rootSnap = img.rootDevice() == null ? null : m.snapshots.get(img.rootDevice().snapshotId());
+            SnapshotRecord rootSnap = img.rootDevice() == null ? null : m.findSnapshot(img.rootDevice().snapshotId()).orElse(null);
             VolumeSeed rootSeed = s.root() != null ? s.root() : VolumeSeed.of(img.rootDeviceName, rootSnap == null ? 8 : rootSnap.sizeGiB);
             VolumeRecord root = seedVolume(rootSeed, i.availabilityZone, rootSnap);
-            m.attachNow(root, i, rootSeed.device() != null ? rootSeed.device() : img.rootDeviceName,
-                    rootSeed.deleteOnTermination() == null || rootSeed.deleteOnTermination());
-            root.attachTime = past;
+            root.attach(i.id, rootSeed.device() != null ? rootSeed.device() : img.rootDeviceName,
+                    rootSeed.deleteOnTermination() == null || rootSeed.deleteOnTermination(), past);
         }
         for (VolumeSeed d : s.dataVolumes()) {
             VolumeRecord dv = seedVolume(d, i.availabilityZone, null);
-            m.attachNow(dv, i, d.device(), d.deleteOnTermination() != null && d.deleteOnTermination());
-            dv.attachTime = past;
+            dv.attach(i.id, d.device(), d.deleteOnTermination() != null && d.deleteOnTermination(), past);
         }
         if (s.state().equals("running")) {
             i.state = InstanceState.RUNNING;

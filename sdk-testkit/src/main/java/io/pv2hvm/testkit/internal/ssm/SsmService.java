@@ -122,7 +122,7 @@ public final class SsmService {
      * the emulator's throttling policy is on, refilling on the same clock as its EC2 buckets.
      */
     public void throttling(io.pv2hvm.testkit.ThrottlingPolicy policy) {
-        double ts = model.latency.timeScale();
+        double ts = model.latency().timeScale();
         this.throttlingRefillFactor = !policy.enabled() ? -1
                 : !policy.refillsOnScaledClock() ? 1 : ts == 0 ? Double.POSITIVE_INFINITY : 1 / ts;
         buckets.clear();
@@ -134,7 +134,7 @@ public final class SsmService {
             return;
         }
         var bucket = buckets.computeIfAbsent(operation, k -> new io.pv2hvm.testkit.internal.time.TokenBucket(
-                SSM_BURST, SSM_REFILL_PER_SECOND * factor, model.clock));
+                SSM_BURST, SSM_REFILL_PER_SECOND * factor, model.clock()));
         if (!bucket.tryTake()) {
             throw new Ec2Exception("ThrottlingException", "Rate exceeded", 400);
         }
@@ -145,9 +145,8 @@ public final class SsmService {
             JsonNode in = body == null || body.isBlank() ? JSON.createObjectNode() : JSON.readTree(body);
             ObjectNode out = JSON.createObjectNode();
             throttle(operation);
-            model.lock.lock();
-            try {
-                model.scheduler.advance();
+            model.locked(() -> {
+                model.advance();
                 switch (operation) {
                     case "SendCommand" -> sendCommand(in, out);
                     case "GetCommandInvocation" -> getCommandInvocation(in, out);
@@ -161,9 +160,7 @@ public final class SsmService {
                     case "ResetServiceSetting" -> resetServiceSetting(in, out);
                     default -> throw new Ec2Exception("UnknownOperationException", "Unknown operation " + operation);
                 }
-            } finally {
-                model.lock.unlock();
-            }
+            });
             return HttpAnswer.json(200, JSON.writeValueAsString(out), null);
         } catch (Ec2Exception e) {
             return error(e.status(), e.code(), e.getMessage());
@@ -205,11 +202,11 @@ public final class SsmService {
             return false;
         }
         Instant since = i.runningSince;
-        boolean viaProfile = i.instanceProfileArn != null && model.ssmProfileArns.contains(i.instanceProfileArn);
-        if (!viaProfile && model.defaultHostManagementSince != null && model.defaultHostManagementSince.isAfter(since)) {
-            since = model.defaultHostManagementSince;
+        boolean viaProfile = i.instanceProfileArn != null && model.profileAllowsSsm(i.instanceProfileArn);
+        if (!viaProfile && model.defaultHostManagementSince() != null && model.defaultHostManagementSince().isAfter(since)) {
+            since = model.defaultHostManagementSince();
         }
-        return !model.now().isBefore(since.plus(model.latency.scaled(model.latency.ssmAgentOnline())));
+        return !model.now().isBefore(since.plus(model.latency().scaled(model.latency().ssmAgentOnline())));
     }
 
     // -------------------------------------------------------------- Run Command
@@ -242,13 +239,13 @@ public final class SsmService {
         // An instance whose agent is not online is refused with InvalidInstanceId
         // (https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_SendCommand.html).
         for (String id : instanceIds) {
-            InstanceRecord i = model.instances.get(id);
+            InstanceRecord i = model.findInstance(id).orElse(null);
             if (i == null || !model.visible(i.createdAt) || !online(i)) {
                 throw new Ec2Exception("InvalidInstanceId", "Instances [[" + id + "]] not in a valid state for account " + Ec2Model.ACCOUNT_ID);
             }
         }
         Command c = new Command();
-        c.commandId = UUID.nameUUIDFromBytes(model.ids.hex(32).getBytes(java.nio.charset.StandardCharsets.UTF_8)).toString();
+        c.commandId = UUID.nameUUIDFromBytes(model.ids().hex(32).getBytes(java.nio.charset.StandardCharsets.UTF_8)).toString();
         c.documentName = document;
         c.comment = comment;
         c.parameters = params;
@@ -260,28 +257,28 @@ public final class SsmService {
         for (String id : instanceIds) {
             Invocation inv = new Invocation();
             inv.instanceId = id;
-            inv.dispatchAt = model.now().plus(model.latency.scaled(model.latency.ssmDispatch()));
-            inv.minEndAt = inv.dispatchAt.plus(model.latency.scaled(model.latency.ssmRun()));
+            inv.dispatchAt = model.now().plus(model.latency().scaled(model.latency().ssmDispatch()));
+            inv.minEndAt = inv.dispatchAt.plus(model.latency().scaled(model.latency().ssmRun()));
             Map<String, String> volumes = new LinkedHashMap<>();
             Map<String, io.pv2hvm.testkit.world.FilesystemSeed> filesystems = new LinkedHashMap<>();
             model.volumesOf(id).forEach(v -> {
-                volumes.put(v.device, v.id);
+                volumes.put(v.device(), v.id);
                 if (v.filesystem != null) {
-                    filesystems.put(v.device, v.filesystem);
+                    filesystems.put(v.device(), v.filesystem);
                 }
             });
             SsmCommand command = new SsmCommand(c.commandId, id, document, params.getOrDefault("commands", List.of()),
-                    c.timeout, Map.copyOf(params), disksOf(id), Map.copyOf(volumes), model.instances.get(id).hypervisor,
+                    c.timeout, Map.copyOf(params), disksOf(id), Map.copyOf(volumes), model.findInstance(id).orElseThrow().hypervisor,
                     filesystems);
             inv.timeout = c.timeout;
             inv.future = background.submit(() -> {
-                inv.startedAt = model.clock.instant();
+                inv.startedAt = model.clock().instant();
                 try {
                     inv.result = exec.execute(command);
                 } catch (Throwable t) {
                     inv.failure = t;
                 } finally {
-                    inv.finishedAt = model.clock.instant();
+                    inv.finishedAt = model.clock().instant();
                 }
             });
             c.invocations.put(id, inv);
@@ -323,7 +320,7 @@ public final class SsmService {
         Map<String, Path> disks = new LinkedHashMap<>();
         for (VolumeRecord v : model.volumesOf(instanceId)) {
             if (v.diskImage != null) {
-                disks.put(v.device, v.diskImage);
+                disks.put(v.device(), v.diskImage);
             }
         }
         return Map.copyOf(disks);
@@ -393,7 +390,7 @@ public final class SsmService {
             return "Pending";
         }
         if (!inv.timedOut && inv.startedAt != null) {
-            Instant end = inv.finishedAt != null ? inv.finishedAt : model.clock.instant();
+            Instant end = inv.finishedAt != null ? inv.finishedAt : model.clock().instant();
             if (!end.isBefore(inv.startedAt.plus(inv.timeout))) {
                 inv.timedOut = true;
                 inv.future.cancel(true);
@@ -603,7 +600,7 @@ public final class SsmService {
         }
         int offset = infoOffset(text(in, "NextToken"));
         List<ObjectNode> all = new ArrayList<>();
-        for (InstanceRecord i : model.instances.values()) {
+        for (InstanceRecord i : model.instances()) {
             if (!wanted.isEmpty() && !wanted.contains(i.id)) {
                 continue;
             }
@@ -617,7 +614,7 @@ public final class SsmService {
             if (i.state == InstanceState.TERMINATED) {
                 continue;
             }
-            NetworkInterfaceRecord eni = model.enis.get(i.primaryEniId);
+            NetworkInterfaceRecord eni = model.primaryEni(i).orElse(null);
             ObjectNode node = JSON.createObjectNode();
             all.add(node);
             node.put("InstanceId", i.id).put("PingStatus", online ? "Online" : "ConnectionLost")
@@ -696,7 +693,7 @@ public final class SsmService {
 
     private void settingJson(ObjectNode s) {
         s.put("SettingId", DHMC_SETTING)
-                .put("SettingValue", model.defaultHostManagementRole == null ? DHMC_OFF : model.defaultHostManagementRole)
+                .put("SettingValue", model.defaultHostManagementRole() == null ? DHMC_OFF : model.defaultHostManagementRole())
                 .put("LastModifiedDate", (dhmcModifiedAt == null ? model.now() : dhmcModifiedAt).toEpochMilli() / 1000.0)
                 .put("LastModifiedUser", "System")
                 .put("ARN", "arn:aws:ssm:" + Ec2Model.REGION + ":" + Ec2Model.ACCOUNT_ID + ":servicesetting" + DHMC_SETTING)
@@ -710,22 +707,20 @@ public final class SsmService {
         if (!value.equals(DHMC_OFF) && !value.matches("[\\w+=,.@/-]{1,512}")) {
             throw new Ec2Exception("ValidationException", "SettingValue " + value + " is not a role name or $None.");
         }
-        model.defaultHostManagementRole = value.equals(DHMC_OFF) ? null : value;
-        model.defaultHostManagementSince = model.now();
+        model.setDefaultHostManagement(value.equals(DHMC_OFF) ? null : value, model.now());
         dhmcModifiedAt = model.now();
     }
 
     private void resetServiceSetting(JsonNode in, ObjectNode out) {
         requireDhmc(required(in, "SettingId"));
-        model.defaultHostManagementRole = null;
-        model.defaultHostManagementSince = model.now();
+        model.setDefaultHostManagement(null, model.now());
         dhmcModifiedAt = null;
         settingJson(out.putObject("ServiceSetting"));
     }
 
     private void getParameter(JsonNode in, ObjectNode out) {
         String name = required(in, "Name");
-        String value = model.publicParameters.get(name);
+        String value = model.publicParameter(name).orElse(null);
         if (value == null) {
             throw new Ec2Exception("ParameterNotFound", "Parameter " + name + " not found.");
         }
