@@ -102,13 +102,13 @@ public final class AwsRuntime implements AutoCloseable {
 
     /** The worker instance id. */
     public String worker(StepContext ctx) {
-        return ctx.fact(FactKeys.WORKER).orElseThrow(() -> new JournalException("No worker is journaled for "
+        return ctx.find(AwsFacts.WORKER).orElseThrow(() -> new JournalException("No worker is journaled for "
                 + ctx.migrationId() + "; the launch-worker step must run first."));
     }
 
     /** The transport to the worker: the spec's, else the provider's kind (SSM unless set otherwise) to the worker. */
     public CommandTransport transport(StepContext ctx) {
-        CommandTransport t = ctx.spec().transport().orElseGet(() -> transports.computeIfAbsent(worker(ctx), workerTransports));
+        CommandTransport t = ctx.options().transport().orElseGet(() -> transports.computeIfAbsent(worker(ctx), workerTransports));
         // What an SSM command waits for is this step's to show.
         return t instanceof io.pv2hvm.aws.SsmTransport ssmTransport ? ssmTransport.reportingWaitsTo(ctx::waitingFor) : t;
     }

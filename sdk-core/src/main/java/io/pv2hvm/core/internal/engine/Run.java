@@ -51,14 +51,14 @@ final class Run {
             T cached = (T) decoded.get(key);
             return Optional.of(cached);
         }
-        Optional<T> value = state.rawFact(key.name(), key.legacyNames()).map(raw -> decode(key, raw));
+        Optional<T> value = key.lookUp(state::rawFact).map(raw -> decode(key, raw));
         value.ifPresent(v -> decoded.put(key, v));
         return value;
     }
 
     /** Whether the fact was journaled, under its name or an older one. */
     synchronized boolean has(FactKey<?> key) {
-        return state.rawFact(key.name(), key.legacyNames()).isPresent();
+        return key.lookUp(state::rawFact).isPresent();
     }
 
     private static <T> T decode(FactKey<T> key, JournalReplay.RawFact raw) {
