@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -89,6 +90,50 @@ class TypedFactsTest {
 
         assertThat(seen).containsEntry("first", "alice").containsEntry("absent", false)
                 .containsEntry("second", "bob").containsEntry("replaced", "carol");
+    }
+
+    @Test
+    void aFamilysKeys_shareTheDecodedCache_andAKeyWithoutTheOlderName_doesNotReadWhatAnotherFoundThere() {
+        AtomicInteger decodes = new AtomicInteger();
+        FactCodec<String> counting = new FactCodec<>() {
+            @Override
+            public String toJson(String value) {
+                return FactCodec.string().toJson(value);
+            }
+
+            @Override
+            public String fromJson(String json) {
+                decodes.incrementAndGet();
+                return FactCodec.string().fromJson(json);
+            }
+
+            @Override
+            public String toLegacy(String value) {
+                return value;
+            }
+
+            @Override
+            public String fromLegacy(String value) {
+                decodes.incrementAndGet();
+                return value;
+            }
+        };
+        FactFamily<String> owners = FactFamily.of("test.owner.", counting);
+        FactKey<String> renamed = FactKey.of("test.new-name", counting);
+        run(ctx -> {
+            ctx.put(owners.of("vol-1"), "alice");
+            ctx.put(FactKey.string("test.old-name"), "bob");
+        }, ctx -> {
+            for (int i = 0; i < 3; i++) {
+                seen.put("owner", ctx.get(owners.of("vol-1")));
+            }
+            seen.put("viaOldName", ctx.get(renamed.alsoReading("test.old-name")));
+            seen.put("withoutOldName", ctx.has(renamed) || ctx.find(renamed).isPresent());
+        });
+
+        assertThat(seen).containsEntry("owner", "alice").containsEntry("viaOldName", "bob")
+                .containsEntry("withoutOldName", false);
+        assertThat(decodes).as("vol-1 once, the renamed fact once").hasValue(2);
     }
 
     @Test
