@@ -1,15 +1,14 @@
 package io.pv2hvm.aws;
 
-import io.pv2hvm.aws.internal.steps.convert.InspectGuestStep;
+import io.pv2hvm.aws.internal.AwsFacts;
+import io.pv2hvm.aws.internal.InspectedGuest;
 import io.pv2hvm.core.Blocker;
 import io.pv2hvm.core.Migration;
 import io.pv2hvm.core.MigrationResult;
 import io.pv2hvm.core.MigrationSpec;
 import io.pv2hvm.core.journal.InMemoryJournal;
 
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -56,14 +55,8 @@ public record GuestInspection(String instanceId, String os, String kernel, Strin
     public static GuestInspection of(MigrationSpec spec, AwsSteps aws) {
         String instanceId = spec.options().instanceId();
         MigrationResult r = spec.withProvider(aws.inspection()).withJournal(InMemoryJournal.create()).run();
-        Map<String, String> f = r.facts();
-        List<Blocker> blockers = new ArrayList<>();
-        int count = Integer.parseInt(f.getOrDefault(InspectGuestStep.BLOCKERS, "0"));
-        for (int n = 1; n <= count; n++) {
-            String p = InspectGuestStep.BLOCKER + n + ".";
-            blockers.add(new Blocker(f.get(p + "code"), f.get(p + "reason"), f.get(p + "fix")));
-        }
-        return new GuestInspection(instanceId, f.getOrDefault(InspectGuestStep.OS, ""),
-                f.getOrDefault(InspectGuestStep.KERNEL, ""), f.getOrDefault(InspectGuestStep.INIT, ""), blockers);
+        InspectedGuest found = r.fact(AwsFacts.GUEST_INSPECTION)
+                .orElseGet(() -> new InspectedGuest("", "", "", List.of())); // a provider without the inspection step
+        return new GuestInspection(instanceId, found.os(), found.kernel(), found.init(), found.blockers());
     }
 }

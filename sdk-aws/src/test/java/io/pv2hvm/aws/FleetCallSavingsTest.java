@@ -1,6 +1,6 @@
 package io.pv2hvm.aws;
 
-import io.pv2hvm.aws.internal.FactKeys;
+import io.pv2hvm.aws.internal.AwsFacts;
 import io.pv2hvm.core.MigrationResult;
 import io.pv2hvm.core.Phase;
 import io.pv2hvm.core.spi.Step;
@@ -74,7 +74,7 @@ class FleetCallSavingsTest extends EmulatorTestBase {
 
             @Override
             public void run(StepContext ctx) {
-                used.set(ctx.fact(FactKeys.TRIAL_SECURITY_GROUP).orElseThrow());
+                used.set(ctx.get(AwsFacts.TRIAL_SECURITY_GROUP));
             }
         };
 

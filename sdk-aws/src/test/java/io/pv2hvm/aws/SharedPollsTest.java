@@ -6,7 +6,7 @@ import io.pv2hvm.aws.internal.SharedDescribe;
 import io.pv2hvm.aws.internal.SharedPolls;
 import io.pv2hvm.aws.internal.SweepContext;
 import io.pv2hvm.core.MigrationCancelledException;
-import io.pv2hvm.core.journal.InMemoryJournal;
+import io.pv2hvm.core.spi.Sleeper;
 import io.pv2hvm.testkit.RecordedCall;
 import io.pv2hvm.testkit.world.ImageSeed;
 import io.pv2hvm.testkit.world.InstanceSeed;
@@ -14,6 +14,7 @@ import io.pv2hvm.testkit.world.World;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.ec2.model.Ec2Exception;
 import software.amazon.awssdk.services.ec2.model.Filter;
+import software.amazon.awssdk.services.ec2.model.InstanceStateName;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -48,7 +49,7 @@ class SharedPollsTest extends EmulatorTestBase {
     }
 
     private static SweepContext ctx(String id) {
-        return new SweepContext("mig-20261205-000000-" + id.substring(id.length() - 6), InMemoryJournal.create(), false);
+        return SweepContext.unrecorded("mig-20261205-000000-" + id.substring(id.length() - 6), java.time.Clock.systemUTC(), Sleeper.system());
     }
 
     private static List<List<String>> instanceIdFilters(List<RecordedCall> calls) {
@@ -68,7 +69,7 @@ class SharedPollsTest extends EmulatorTestBase {
         for (int i = 0; i < IDS.size(); i++) {
             Ec2Resources res = fleet.get(i);
             String id = IDS.get(i);
-            waits.add(CompletableFuture.runAsync(() -> res.waitInstance(ctx(id), id, "stopped")));
+            waits.add(CompletableFuture.runAsync(() -> res.waitInstance(ctx(id), id, InstanceStateName.STOPPED)));
         }
         // Stop only once all three watch: no wait can end before then, so the rounds after it name all
         // three (stopping first let a busy machine's late threads each find "stopped" in a round of its own).
@@ -102,7 +103,7 @@ class SharedPollsTest extends EmulatorTestBase {
         emulator.journal().clear();
 
         CompletableFuture<Void> youngWait = CompletableFuture.runAsync(() -> {
-            young.waitInstance(ctx(launched), launched, "running");
+            young.waitInstance(ctx(launched), launched, InstanceStateName.RUNNING);
             young.waitStatusOk(ctx(launched), launched);
         });
         CompletableFuture<Void> oldWait = CompletableFuture.runAsync(() -> old.waitStatusOk(ctx(IDS.get(0)), IDS.get(0)));
@@ -128,14 +129,14 @@ class SharedPollsTest extends EmulatorTestBase {
         CompletableFuture<Throwable> cancelledWait = CompletableFuture.supplyAsync(() -> {
             cancelledThread.set(Thread.currentThread());
             try {
-                cancelled.waitInstance(ctx(IDS.get(0)), IDS.get(0), "stopped"); // never asked to stop
+                cancelled.waitInstance(ctx(IDS.get(0)), IDS.get(0), InstanceStateName.STOPPED); // never asked to stop
                 return null;
             } catch (RuntimeException e) {
                 return e;
             }
         });
         CompletableFuture<Void> otherWait = CompletableFuture.runAsync(() ->
-                other.waitInstance(ctx(IDS.get(1)), IDS.get(1), "stopped"));
+                other.waitInstance(ctx(IDS.get(1)), IDS.get(1), InstanceStateName.STOPPED));
         while (polls.instances().watchedIds().size() < 2) {
             Thread.sleep(5);
         }
@@ -186,7 +187,7 @@ class SharedPollsTest extends EmulatorTestBase {
         startWorld();
         Ec2Resources alone = new Ec2Resources(ec2, new AwsCalls(), EmulatedAws.timeouts());
         emulator.journal().clear();
-        alone.waitInstance(ctx(IDS.get(0)), IDS.get(0), "running");
+        alone.waitInstance(ctx(IDS.get(0)), IDS.get(0), InstanceStateName.RUNNING);
         assertThat(emulator.journal().calls("DescribeInstances")).as("already running: one look, one call").hasSize(1);
     }
 }

@@ -22,25 +22,25 @@ public final class MigrationFacts {
             .alsoReading("aws.restored-source")
             .orElse(MigrationOptions::instanceId);
     /** The id of the new HVM instance. */
-    public static final FactKey<String> NEW_INSTANCE_ID = FactKey.string(Facts.NEW_INSTANCE_ID);
+    public static final FactKey<String> NEW_INSTANCE_ID = FactKey.string("result.new-instance-id");
     /** The id of the registered HVM image. */
-    public static final FactKey<String> NEW_IMAGE_ID = FactKey.string(Facts.NEW_IMAGE_ID);
+    public static final FactKey<String> NEW_IMAGE_ID = FactKey.string("result.new-image-id");
     /** The id of the source's backup image. */
-    public static final FactKey<String> BACKUP_IMAGE_ID = FactKey.string(Facts.BACKUP_IMAGE_ID);
+    public static final FactKey<String> BACKUP_IMAGE_ID = FactKey.string("result.backup-image-id");
     /** The source's IPs (private, then public or elastic). */
-    public static final FactKey<List<String>> IPS_BEFORE = FactKey.strings(Facts.IPS_BEFORE);
+    public static final FactKey<List<String>> IPS_BEFORE = FactKey.strings("result.ips-before");
     /** The new instance's IPs, in the same order. */
-    public static final FactKey<List<String>> IPS_AFTER = FactKey.strings(Facts.IPS_AFTER);
+    public static final FactKey<List<String>> IPS_AFTER = FactKey.strings("result.ips-after");
     /** The source's virtualization type. */
-    public static final FactKey<String> VIRTUALIZATION_BEFORE = FactKey.string(Facts.VIRTUALIZATION_BEFORE);
+    public static final FactKey<String> VIRTUALIZATION_BEFORE = FactKey.string("result.virtualization-before");
     /** The new instance's virtualization type. */
-    public static final FactKey<String> VIRTUALIZATION_AFTER = FactKey.string(Facts.VIRTUALIZATION_AFTER);
+    public static final FactKey<String> VIRTUALIZATION_AFTER = FactKey.string("result.virtualization-after");
     /** The instance type the new instance gets, known after preflight. */
-    public static final FactKey<String> TARGET_INSTANCE_TYPE = FactKey.string(Facts.TARGET_INSTANCE_TYPE);
+    public static final FactKey<String> TARGET_INSTANCE_TYPE = FactKey.string("result.target-instance-type");
     /** How many cloud API calls the migration made. */
-    public static final FactKey<Long> API_CALLS = FactKey.number(Facts.API_CALLS);
+    public static final FactKey<Long> API_CALLS = FactKey.number("result.api-calls");
     /** Which new resource replaces an old one (instance, volume, interface, image), by the old id. */
-    public static final FactFamily<String> REPLACED_BY = FactFamily.of(Facts.REPLACED_BY_PREFIX, FactCodec.string());
+    public static final FactFamily<String> REPLACED_BY = FactFamily.of("result.replaced-by.", FactCodec.string());
 
     private MigrationFacts() {
     }

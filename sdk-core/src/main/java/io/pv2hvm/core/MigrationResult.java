@@ -44,16 +44,6 @@ public final class MigrationResult {
         this.facts = Map.copyOf(b.facts);
     }
 
-    /**
-     * All fields at once, as the record this class replaced took them.
-     *
-     * @deprecated use {@link #builder()}: a builder keeps compiling when a field is added
-     */
-    @Deprecated
-    public MigrationResult(String migrationId, String sourceInstanceId, String newInstanceId, String newImageId, String backupImageId, List<String> ipsBefore, List<String> ipsAfter, List<StepTiming> timings, Duration total, Duration downtime, List<String> warnings, List<Resource> resourcesKept, Map<String, String> facts) {
-        this(builder().migrationId(migrationId).sourceInstanceId(sourceInstanceId).newInstanceId(newInstanceId).newImageId(newImageId).backupImageId(backupImageId).ipsBefore(ipsBefore).ipsAfter(ipsAfter).timings(timings).total(total).downtime(downtime).warnings(warnings).resourcesKept(resourcesKept).facts(facts));
-    }
-
     /** A builder with every field unset (collections empty). */
     public static Builder builder() {
         return new Builder();
@@ -124,8 +114,11 @@ public final class MigrationResult {
         return resourcesKept;
     }
 
-    /** The well-known facts ({@link MigrationFacts}, keys {@code result.*}) as the journal's plain
-     * text ("true", "a,b", an id); providers' own facts stay in the journal. Typed: {@link #fact}. */
+    /**
+     * The well-known facts ({@code result.*} keys, e.g. {@link MigrationFacts}) as the journal's
+     * plain text ("true", "a,b", an id, JSON), read-only, for display; providers' own facts stay in
+     * the journal. To read one, use the typed {@link #fact}.
+     */
     public Map<String, String> facts() {
         return facts;
     }
@@ -138,11 +131,8 @@ public final class MigrationResult {
      */
     public Map<String, String> idMap() {
         Map<String, String> ids = new java.util.TreeMap<>();
-        facts.forEach((k, v) -> {
-            if (k.startsWith(Facts.REPLACED_BY_PREFIX)) {
-                ids.put(k.substring(Facts.REPLACED_BY_PREFIX.length()), v);
-            }
-        });
+        facts.forEach((name, text) -> MigrationFacts.REPLACED_BY.subjectOf(name)
+                .ifPresent(oldId -> ids.put(oldId, fact(MigrationFacts.REPLACED_BY.of(oldId)).orElseThrow())));
         return Map.copyOf(ids);
     }
 
@@ -159,8 +149,8 @@ public final class MigrationResult {
         StringBuilder sb = new StringBuilder();
         sb.append("Migration ").append(migrationId).append(": ").append(sourceInstanceId).append(" -> ")
                 .append(orDash(newInstanceId)).append('\n');
-        String before = facts.get(Facts.VIRTUALIZATION_BEFORE);
-        String after = facts.get(Facts.VIRTUALIZATION_AFTER);
+        String before = fact(MigrationFacts.VIRTUALIZATION_BEFORE).orElse(null);
+        String after = fact(MigrationFacts.VIRTUALIZATION_AFTER).orElse(null);
         if (before != null || after != null) {
             sb.append("  virtualization: ").append(orDash(before)).append(" -> ").append(orDash(after)).append('\n');
         }
@@ -172,10 +162,7 @@ public final class MigrationResult {
         sb.append("  IPs after:      ").append(ipsAfter.isEmpty() ? "-" : String.join(", ", ipsAfter)).append('\n');
         sb.append("  total:          ").append(human(total)).append('\n');
         sb.append("  downtime:       ").append(human(downtime)).append('\n');
-        String calls = facts.get(Facts.API_CALLS);
-        if (calls != null) {
-            sb.append("  API calls:      ").append(calls).append('\n');
-        }
+        fact(MigrationFacts.API_CALLS).ifPresent(calls -> sb.append("  API calls:      ").append(calls).append('\n'));
         sb.append("  steps:\n");
         for (StepTiming t : timings) {
             sb.append(String.format("    %-10s %-28s %9s%s%s%n", t.phase(), t.step(), human(t.took()),
@@ -217,11 +204,7 @@ public final class MigrationResult {
      * decoded by the key's codec; empty if the migration did not record it.
      */
     public <T> Optional<T> fact(FactKey<T> key) {
-        String raw = facts.get(key.name());
-        for (int i = 0; raw == null && i < key.legacyNames().size(); i++) {
-            raw = facts.get(key.legacyNames().get(i));
-        }
-        return Optional.ofNullable(raw).map(key.codec()::fromLegacy);
+        return key.lookUp(facts::get).map(key.codec()::fromLegacy);
     }
 
 

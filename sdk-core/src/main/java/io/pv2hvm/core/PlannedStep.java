@@ -29,16 +29,6 @@ public final class PlannedStep {
         this.downtime = b.downtime;
     }
 
-    /**
-     * All fields at once, as the record this class replaced took them.
-     *
-     * @deprecated use {@link #builder()}: a builder keeps compiling when a field is added
-     */
-    @Deprecated
-    public PlannedStep(int number, Phase phase, String name, String source, String summary, List<String> creates, List<String> changes, boolean downtime) {
-        this(builder().number(number).phase(phase).name(name).source(source).summary(summary).creates(creates).changes(changes).downtime(downtime));
-    }
-
     /** A builder with every field unset (collections empty). */
     public static Builder builder() {
         return new Builder();

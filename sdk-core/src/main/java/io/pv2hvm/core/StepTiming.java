@@ -23,16 +23,6 @@ public final class StepTiming {
         this.resumed = b.resumed;
     }
 
-    /**
-     * All fields at once, as the record this class replaced took them.
-     *
-     * @deprecated use {@link #builder()}: a builder keeps compiling when a field is added
-     */
-    @Deprecated
-    public StepTiming(String step, Phase phase, Duration took, boolean downtime, boolean resumed) {
-        this(builder().step(step).phase(phase).took(took).downtime(downtime).resumed(resumed));
-    }
-
     /** A builder with every field unset (collections empty). */
     public static Builder builder() {
         return new Builder();

@@ -39,8 +39,8 @@ class MigrationResultTest {
     void idMap_mapsEveryReplacedIdToItsSuccessor_andOnlyThose() {
         MigrationResult r = MigrationResult.builder().migrationId("m").sourceInstanceId("i-1").newInstanceId("i-2")
                 .newImageId("ami-2").backupImageId("ami-3").facts(Map.of(
-                        Facts.replacedBy("i-1"), "i-2", Facts.replacedBy("vol-1"), "vol-2",
-                        Facts.replacedBy("eni-1"), "eni-2", Facts.TARGET_INSTANCE_TYPE, "m5.large")).build();
+                        MigrationFacts.REPLACED_BY.of("i-1").name(), "i-2", MigrationFacts.REPLACED_BY.of("vol-1").name(), "vol-2",
+                        MigrationFacts.REPLACED_BY.of("eni-1").name(), "eni-2", MigrationFacts.TARGET_INSTANCE_TYPE.name(), "m5.large")).build();
 
         assertThat(r.idMap()).containsOnly(Map.entry("i-1", "i-2"), Map.entry("vol-1", "vol-2"),
                 Map.entry("eni-1", "eni-2"));

@@ -4,6 +4,7 @@ import io.pv2hvm.aws.AwsSteps;
 import io.pv2hvm.core.Blocker;
 import io.pv2hvm.core.Migration;
 import io.pv2hvm.core.MigrationEvent;
+import io.pv2hvm.core.MigrationFacts;
 import io.pv2hvm.core.MigrationSpec;
 import io.pv2hvm.core.Phase;
 import io.pv2hvm.core.PreflightException;
@@ -13,7 +14,6 @@ import io.pv2hvm.core.spi.Step;
 import io.pv2hvm.core.spi.StepContext;
 
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
@@ -22,9 +22,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * preflight decided and ends the run. Journaled in memory, so nothing is left behind.
  */
 final class PreflightProbe {
-    /** The fact the AWS preflight records for the HVM type it will launch (a well-known result fact). */
-    static final String TARGET_TYPE_FACT = io.pv2hvm.core.Facts.TARGET_INSTANCE_TYPE;
-
     private PreflightProbe() {
     }
 
@@ -60,13 +57,14 @@ final class PreflightProbe {
             if (!(e.getCause() instanceof Stop)) {
                 throw e;
             }
-            return new Finding(List.of(), List.copyOf(warnings), recorder.facts.get(TARGET_TYPE_FACT));
+            return new Finding(List.of(), List.copyOf(warnings), recorder.targetType);
         }
     }
 
-    /** The step that records preflight's facts and stops the run. */
+    /** The step that records what preflight decided and stops the run. */
     private static final class Recorder implements Step {
-        private volatile Map<String, String> facts = Map.of();
+        /** The HVM type preflight chose, or null if it recorded none. */
+        private volatile String targetType;
 
         @Override
         public String name() {
@@ -75,7 +73,7 @@ final class PreflightProbe {
 
         @Override
         public void run(StepContext context) {
-            facts = Map.copyOf(context.facts());
+            targetType = context.find(MigrationFacts.TARGET_INSTANCE_TYPE).orElse(null);
             throw new Stop();
         }
     }

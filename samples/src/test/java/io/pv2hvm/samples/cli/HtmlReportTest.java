@@ -30,7 +30,6 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -203,10 +202,12 @@ class HtmlReportTest {
         rec.onEvent(new MigrationEvent.ResourceCreated("m", Instant.EPOCH, "register-image", new Resource("volume", "vol-temp", "scratch")));
         clock.now = clock.now.plusSeconds(5);
         rec.onEvent(new MigrationEvent.StepFinished("m", Instant.EPOCH, "register-image", Duration.ofSeconds(5)));
-        MigrationResult result = new MigrationResult("m", "i-0123456789abcdef0", "i-0fedcba9876543210", "ami-keep",
-                null, List.of(), List.of(), List.of(new StepTiming("register-image", Phase.REGISTER,
-                Duration.ofSeconds(5), false, false)), Duration.ofSeconds(5), Duration.ZERO, List.of(),
-                List.of(new Resource("image", "ami-keep", "new-image")), Map.of());
+        MigrationResult result = MigrationResult.builder().migrationId("m").sourceInstanceId("i-0123456789abcdef0")
+                .newInstanceId("i-0fedcba9876543210").newImageId("ami-keep")
+                .timings(List.of(StepTiming.builder().step("register-image").phase(Phase.REGISTER)
+                        .took(Duration.ofSeconds(5)).downtime(false).resumed(false).build()))
+                .total(Duration.ofSeconds(5)).downtime(Duration.ZERO)
+                .resourcesKept(List.of(new Resource("image", "ami-keep", "new-image"))).build();
 
         String html = HtmlReport.migration("t", rec, List.of(), result, null);
 

@@ -97,6 +97,13 @@ public final class AwsFacts {
     /** The volume a rollback made from the final snapshot as the source's new root. */
     public static final FactKey<String> RESTORED_SOURCE_ROOT = FactKey.string("aws.restored-source-root");
 
+    /**
+     * The deep inventory's findings: the guest's os, kernel and init, and its conversion blockers.
+     * A {@code result.*} fact, so {@code MigrationResult.fact} reads it back.
+     */
+    public static final FactKey<InspectedGuest> GUEST_INSPECTION = FactKey.json("result.guest-inspection",
+            InspectedGuest.class);
+
     /** The volume created for a role, e.g. {@code VOLUME.of("scratch-source-volume")}. */
     public static final FactFamily<String> VOLUME = FactFamily.of("aws.volume.", FactCodec.string());
     /** The trial snapshot of a source data volume, by the volume's id. */

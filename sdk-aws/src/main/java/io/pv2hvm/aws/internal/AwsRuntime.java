@@ -102,7 +102,7 @@ public final class AwsRuntime implements AutoCloseable {
 
     /** The worker instance id. */
     public String worker(StepContext ctx) {
-        return ctx.fact(FactKeys.WORKER).orElseThrow(() -> new JournalException("No worker is journaled for "
+        return ctx.find(AwsFacts.WORKER).orElseThrow(() -> new JournalException("No worker is journaled for "
                 + ctx.migrationId() + "; the launch-worker step must run first."));
     }
 

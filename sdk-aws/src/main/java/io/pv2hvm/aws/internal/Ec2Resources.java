@@ -478,12 +478,6 @@ public final class Ec2Resources {
                 null, true));
     }
 
-    /** @deprecated use {@link #waitInstance(StepContext, String, InstanceStateName)} */
-    @Deprecated
-    public Instance waitInstance(StepContext ctx, String id, String state) {
-        return waitInstance(ctx, id, InstanceStateName.fromValue(state));
-    }
-
     /**
      * Waits until the instance is in {@code state}; returns it as last described ({@code null} for
      * {@link InstanceStateName#TERMINATED}: a terminated instance may be gone).
@@ -642,7 +636,7 @@ public final class Ec2Resources {
      * the call, so later steps can run while it completes and wait only when they need it.
      */
     public String startSnapshot(StepContext ctx, String volumeId, String role, String description) {
-        return ctx.fact(FactKeys.snapshot(role)).orElseGet(() -> createSnapshot(ctx, volumeId, role, description));
+        return ctx.find(AwsFacts.SNAPSHOT.of(role)).orElseGet(() -> createSnapshot(ctx, volumeId, role, description));
     }
 
     /** Waits for a snapshot to complete, reporting progress; an {@code error} state fails. */
@@ -673,7 +667,7 @@ public final class Ec2Resources {
                         .snapshotId()
                 : Responses.require(tagged.get(0).snapshotId(), "DescribeSnapshots", "Snapshots.SnapshotId", role);
         ctx.resourceCreated(new Resource("snapshot", id, role));
-        ctx.putFact(FactKeys.snapshot(role), id);
+        ctx.put(AwsFacts.SNAPSHOT.of(role), id);
         return id;
     }
 
@@ -712,15 +706,10 @@ public final class Ec2Resources {
 
     /** Waits until the volume is in one of {@code states}. */
     public Volume waitVolume(StepContext ctx, String id, VolumeState... states) {
-        return waitVolume(ctx, id, java.util.Arrays.stream(states).map(VolumeState::toString).toArray(String[]::new));
-    }
-
-    /** @deprecated use {@link #waitVolume(StepContext, String, VolumeState...)} */
-    @Deprecated
-    public Volume waitVolume(StepContext ctx, String id, String... states) {
-        List<String> wanted = List.of(states);
-        return waits.until(ctx, "volume " + id + " to be " + String.join(" or ", wanted), timeouts.volume(),
-                () -> volume(id).filter(v -> wanted.contains(v.stateAsString())));
+        List<VolumeState> wanted = List.of(states);
+        String names = String.join(" or ", wanted.stream().map(VolumeState::toString).toList());
+        return waits.until(ctx, "volume " + id + " to be " + names, timeouts.volume(),
+                () -> volume(id).filter(v -> wanted.contains(v.state())));
     }
 
     /**

@@ -1,7 +1,8 @@
 package io.pv2hvm.aws.internal;
 
-import io.pv2hvm.core.MigrationSpec;
+import io.pv2hvm.core.MigrationOptions;
 import io.pv2hvm.core.Resource;
+import io.pv2hvm.core.spi.FactKey;
 import io.pv2hvm.core.spi.Journal;
 import io.pv2hvm.core.spi.JournalEntry;
 import io.pv2hvm.core.spi.Sleeper;
@@ -11,6 +12,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The context the sweep runs the shared EC2 operations in: outside any migration run, it
@@ -22,12 +24,6 @@ public final class SweepContext implements StepContext {
     private final Journal journal;
     private final Clock clock;
     private final Sleeper sleeper;
-
-    /** @deprecated use {@link #recordingIn} or {@link #unrecorded}, which also take the sweep's clock and sleeper */
-    @Deprecated
-    public SweepContext(String migrationId, Journal journal, boolean journaled) {
-        this(migrationId, journaled ? journal : null, Clock.systemUTC(), Sleeper.system());
-    }
 
     private SweepContext(String migrationId, Journal journal, Clock clock, Sleeper sleeper) {
         this.migrationId = migrationId;
@@ -57,17 +53,23 @@ public final class SweepContext implements StepContext {
     }
 
     @Override
-    public MigrationSpec spec() {
+    public MigrationOptions options() {
         throw new UnsupportedOperationException("the sweep runs outside a migration spec");
     }
 
+    /** The sweep reads no journal's facts: it finds its resources by their tags. */
     @Override
-    public Map<String, String> facts() {
-        return Map.of();
+    public <T> Optional<T> find(FactKey<T> key) {
+        return Optional.empty();
     }
 
     @Override
-    public void putFact(String key, String value) {
+    public boolean has(FactKey<?> key) {
+        return false;
+    }
+
+    @Override
+    public <T> void put(FactKey<T> key, T value) {
         throw new UnsupportedOperationException("the sweep records no facts");
     }
 

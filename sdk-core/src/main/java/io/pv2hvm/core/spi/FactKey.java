@@ -98,6 +98,18 @@ public final class FactKey<T> {
         return legacyNames;
     }
 
+    /**
+     * What {@code byName} finds under this key's name, else under its older names in order: the
+     * one lookup every reader of journaled facts (a run's context, a result) shares.
+     */
+    public <R> Optional<R> lookUp(Function<String, R> byName) {
+        R found = byName.apply(name);
+        for (int i = 0; found == null && i < legacyNames.size(); i++) {
+            found = byName.apply(legacyNames.get(i));
+        }
+        return Optional.ofNullable(found);
+    }
+
     /** The value when the fact was never journaled, if the key has a fallback. */
     public Optional<T> fallback(MigrationOptions options) {
         return fallback == null ? Optional.empty() : Optional.ofNullable(fallback.apply(options));

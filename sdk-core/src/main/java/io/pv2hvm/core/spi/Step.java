@@ -9,7 +9,7 @@ import java.util.function.Consumer;
  *
  * <p>Steps must be idempotent: after a crash, {@code Migration.resume} runs a step that had
  * started but not finished again, so {@code run} first looks for what it already created (in
- * {@link StepContext#facts()} and {@link StepContext#resources()}, by tag, or by client token).
+ * its facts ({@link StepContext#find}), its {@link StepContext#resources()}, by tag, or by client token).
  * {@code compensate} is called for a step that started, even if it failed part-way, and must
  * tolerate partial work and being called twice.
  *

@@ -3,19 +3,17 @@ package io.pv2hvm.core.spi;
 import io.pv2hvm.core.JournalException;
 import io.pv2hvm.core.MigrationCancelledException;
 import io.pv2hvm.core.MigrationOptions;
-import io.pv2hvm.core.MigrationSpec;
 import io.pv2hvm.core.Resource;
 
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 /**
- * What a running step sees of its migration: the spec, the facts and resources journaled so far
- * (including those of an earlier, crashed run), and ways to record new ones, report progress,
- * warn, and wait without missing a cancellation.
+ * What a running step sees of its migration: the options, the typed facts ({@link FactKey}) and
+ * resources journaled so far (including those of an earlier, crashed run), and ways to record new
+ * ones, report progress, warn, and wait without missing a cancellation.
  */
 public interface StepContext {
 
@@ -25,32 +23,14 @@ public interface StepContext {
     /** The name of the step this context belongs to. */
     String stepName();
 
-    /** The spec being executed. */
-    MigrationSpec spec();
-
-    /** Every fact journaled so far, by key. */
-    Map<String, String> facts();
-
-    /** One fact, if known. */
-    default Optional<String> fact(String key) {
-        return Optional.ofNullable(facts().get(key));
-    }
-
-    /** Records a fact, durably, before returning. Later steps and a resumed run see it. */
-    void putFact(String key, String value);
-
     /** What the user set, read-only. */
-    default MigrationOptions options() {
-        return spec().options();
-    }
+    MigrationOptions options();
 
     /**
      * A typed fact, if journaled (under its name, else under one of its older names). It ignores
      * the key's fallback: see {@link #get}.
      */
-    default <T> Optional<T> find(FactKey<T> key) {
-        return journaledText(key).map(key.codec()::fromLegacy);
-    }
+    <T> Optional<T> find(FactKey<T> key);
 
     /**
      * A typed fact, else the key's fallback (e.g. the spec's instance for
@@ -64,24 +44,11 @@ public interface StepContext {
                         + migrationId() + " recorded."));
     }
 
-    /** Records a typed fact, durably, before returning. */
-    default <T> void put(FactKey<T> key, T value) {
-        putFact(key.name(), key.codec().toLegacy(value));
-    }
+    /** Records a typed fact, durably, before returning. Later steps and a resumed run see it. */
+    <T> void put(FactKey<T> key, T value);
 
     /** Whether the fact was journaled (under its name or an older one); the fallback does not count. */
-    default boolean has(FactKey<?> key) {
-        return journaledText(key).isPresent();
-    }
-
-    private Optional<String> journaledText(FactKey<?> key) {
-        Map<String, String> all = facts();
-        String raw = all.get(key.name());
-        for (int i = 0; raw == null && i < key.legacyNames().size(); i++) {
-            raw = all.get(key.legacyNames().get(i));
-        }
-        return Optional.ofNullable(raw);
-    }
+    boolean has(FactKey<?> key);
 
     /** Every resource created so far, in creation order. */
     List<Resource> resources();

@@ -1,7 +1,7 @@
 package io.pv2hvm.core.engine;
 
 import io.pv2hvm.core.Blocker;
-import io.pv2hvm.core.Facts;
+import io.pv2hvm.core.MigrationFacts;
 import io.pv2hvm.core.InvalidSpecException;
 import io.pv2hvm.core.Migration;
 import io.pv2hvm.core.MigrationEvent;
@@ -253,9 +253,9 @@ class EngineTest {
     @Test
     void run_buildsTheResultFromFactsTimingsAndResources() {
         rec.when("cutover", c -> {
-            c.putFact(Facts.NEW_INSTANCE_ID, "i-0fedcba9876543210");
-            c.putFact(Facts.IPS_BEFORE, "10.0.0.5,10.0.0.6");
-            c.putFact(Facts.IPS_AFTER, "10.0.0.5,10.0.0.6");
+            c.put(MigrationFacts.NEW_INSTANCE_ID, "i-0fedcba9876543210");
+            c.put(MigrationFacts.IPS_BEFORE, List.of("10.0.0.5", "10.0.0.6"));
+            c.put(MigrationFacts.IPS_AFTER, List.of("10.0.0.5", "10.0.0.6"));
             c.resourceCreated(new Resource("instance", "i-0fedcba9876543210", "new-instance"));
             c.warn("public IP 3.3.3.3 was auto-assigned and could not be kept");
         });

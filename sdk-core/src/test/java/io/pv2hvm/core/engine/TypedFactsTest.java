@@ -6,6 +6,8 @@ import io.pv2hvm.core.MigrationFacts;
 import io.pv2hvm.core.Phase;
 import io.pv2hvm.core.StepFailedException;
 import io.pv2hvm.core.journal.InMemoryJournal;
+import io.pv2hvm.core.spi.FactCodec;
+import io.pv2hvm.core.spi.FactFamily;
 import io.pv2hvm.core.spi.FactKey;
 import io.pv2hvm.core.spi.Step;
 import io.pv2hvm.core.spi.StepContext;
@@ -14,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -50,7 +53,7 @@ class TypedFactsTest {
     void currentSourceId_isTheInstance_untilARelaunchIsRecorded_underItsOldNameToo() {
         run(ctx -> seen.put("before", ctx.get(MigrationFacts.CURRENT_SOURCE_ID)),
                 ctx -> {
-                    ctx.putFact("aws.restored-source", "i-0relaunched");      // what pv2hvm 0.1 journaled
+                    ctx.put(FactKey.string("aws.restored-source"), "i-0relaunched"); // the name pv2hvm 0.1 journaled
                     seen.put("legacy", ctx.get(MigrationFacts.CURRENT_SOURCE_ID));
                     ctx.put(MigrationFacts.CURRENT_SOURCE_ID, "i-0again");
                     seen.put("after", ctx.get(MigrationFacts.CURRENT_SOURCE_ID));
@@ -69,6 +72,77 @@ class TypedFactsTest {
         assertThat(e).hasRootCauseInstanceOf(JournalException.class).rootCause()
                 .hasMessageContaining("result.new-image-id").hasMessageContaining("first").hasMessageContaining("mig-typed");
         assertThat(seen).isEmpty();
+    }
+
+    @Test
+    void aFamilyMember_writtenAfterAnotherWasRead_isSeen_andAReplacedValueTooDespiteTheDecodedCache() {
+        FactFamily<String> owners = FactFamily.of("test.owner.", FactCodec.string());
+        run(ctx -> {
+            ctx.put(owners.of("vol-1"), "alice");
+            seen.put("first", ctx.get(owners.of("vol-1")));
+            seen.put("absent", ctx.has(owners.of("vol-2")));
+            ctx.put(owners.of("vol-2"), "bob");
+            ctx.put(owners.of("vol-1"), "carol");
+        }, ctx -> {
+            seen.put("second", ctx.get(owners.of("vol-2")));
+            seen.put("replaced", ctx.get(owners.of("vol-1")));
+        });
+
+        assertThat(seen).containsEntry("first", "alice").containsEntry("absent", false)
+                .containsEntry("second", "bob").containsEntry("replaced", "carol");
+    }
+
+    @Test
+    void aFamilysKeys_shareTheDecodedCache_andAKeyWithoutTheOlderName_doesNotReadWhatAnotherFoundThere() {
+        AtomicInteger decodes = new AtomicInteger();
+        FactCodec<String> counting = new FactCodec<>() {
+            @Override
+            public String toJson(String value) {
+                return FactCodec.string().toJson(value);
+            }
+
+            @Override
+            public String fromJson(String json) {
+                decodes.incrementAndGet();
+                return FactCodec.string().fromJson(json);
+            }
+
+            @Override
+            public String toLegacy(String value) {
+                return value;
+            }
+
+            @Override
+            public String fromLegacy(String value) {
+                decodes.incrementAndGet();
+                return value;
+            }
+        };
+        FactFamily<String> owners = FactFamily.of("test.owner.", counting);
+        FactKey<String> renamed = FactKey.of("test.new-name", counting);
+        run(ctx -> {
+            ctx.put(owners.of("vol-1"), "alice");
+            ctx.put(FactKey.string("test.old-name"), "bob");
+        }, ctx -> {
+            for (int i = 0; i < 3; i++) {
+                seen.put("owner", ctx.get(owners.of("vol-1")));
+            }
+            seen.put("viaOldName", ctx.get(renamed.alsoReading("test.old-name")));
+            seen.put("withoutOldName", ctx.has(renamed) || ctx.find(renamed).isPresent());
+        });
+
+        assertThat(seen).containsEntry("owner", "alice").containsEntry("viaOldName", "bob")
+                .containsEntry("withoutOldName", false);
+        assertThat(decodes).as("vol-1 once, the renamed fact once").hasValue(2);
+    }
+
+    @Test
+    void aListItemWithAComma_failsThePut_andNothingIsJournaled() {
+        Throwable e = catchThrowable(() -> run(ctx -> ctx.put(ADDRESSES, List.of("a,b")), ctx -> { }));
+
+        assertThat(e).isInstanceOf(StepFailedException.class).hasRootCauseInstanceOf(IllegalArgumentException.class);
+        assertThat(journal.read("mig-typed")).noneSatisfy(entry -> assertThat(entry.data())
+                .containsEntry("key", "test.addresses"));
     }
 
     private void run(Consumer<StepContext> first, Consumer<StepContext> second) {

@@ -1,6 +1,6 @@
 package io.pv2hvm.core.internal.engine;
 
-import io.pv2hvm.core.Facts;
+import io.pv2hvm.core.MigrationFacts;
 import io.pv2hvm.core.InvalidSpecException;
 import io.pv2hvm.core.JournalException;
 import io.pv2hvm.core.MdcKeys;
@@ -30,7 +30,6 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.HexFormat;
@@ -340,14 +339,15 @@ public final class Engine {
                 downtime = downtime.plus(took);
             }
         }
-        Map<String, String> facts = state.facts();
         Duration total = Duration.between(state.startedAt(), spec.clock().instant());
         return MigrationResult.builder().migrationId(run.migrationId()).sourceInstanceId(spec.instanceId())
-                .newInstanceId(facts.get(Facts.NEW_INSTANCE_ID)).newImageId(facts.get(Facts.NEW_IMAGE_ID))
-                .backupImageId(facts.get(Facts.BACKUP_IMAGE_ID)).ipsBefore(list(facts.get(Facts.IPS_BEFORE)))
-                .ipsAfter(list(facts.get(Facts.IPS_AFTER))).timings(timings)
+                .newInstanceId(run.find(MigrationFacts.NEW_INSTANCE_ID).orElse(null))
+                .newImageId(run.find(MigrationFacts.NEW_IMAGE_ID).orElse(null))
+                .backupImageId(run.find(MigrationFacts.BACKUP_IMAGE_ID).orElse(null))
+                .ipsBefore(ips(run.find(MigrationFacts.IPS_BEFORE))).ipsAfter(ips(run.find(MigrationFacts.IPS_AFTER)))
+                .timings(timings)
                 .total(total.isNegative() ? Duration.ZERO : total).downtime(downtime).warnings(state.warnings())
-                .resourcesKept(state.remainingResources()).facts(resultFacts(facts)).build();
+                .resourcesKept(state.remainingResources()).facts(resultFacts(state.facts())).build();
     }
 
     /**
@@ -364,11 +364,9 @@ public final class Engine {
         return shown;
     }
 
-    private static List<String> list(String commaSeparated) {
-        if (commaSeparated == null || commaSeparated.isBlank()) {
-            return List.of();
-        }
-        return Arrays.stream(commaSeparated.split(",")).map(String::strip).filter(s -> !s.isEmpty()).toList();
+    /** The IPs without blanks: a 0.1 journal may hold " a, b" or an empty item. */
+    private static List<String> ips(Optional<List<String>> journaled) {
+        return journaled.orElse(List.of()).stream().map(String::strip).filter(s -> !s.isEmpty()).toList();
     }
 
     private String generateId() {

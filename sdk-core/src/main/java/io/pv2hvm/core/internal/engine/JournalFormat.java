@@ -9,17 +9,17 @@ import java.util.Objects;
 /**
  * How facts are journaled. A FACT entry's data is {@code {"key", "value", "json"}}: {@code json}
  * is the typed value as JSON (what typed readers decode), {@code value} the plain text pv2hvm
- * 0.1 wrote ("true", "a,b", an id). Both are written while untyped readers
- * ({@code StepContext.facts()/fact(String)}) and older pv2hvm versions exist; reading accepts
- * either, so 0.1 journals resume unchanged.
+ * 0.1 wrote ("true", "a,b", an id). Both are written: older pv2hvm versions read {@code value},
+ * and so does the raw text view {@code MigrationResult.facts()}; reading accepts either, so 0.1
+ * journals resume unchanged.
  */
 final class JournalFormat {
     /** Typed puts also write {@code json}; off, the journal is exactly 0.1's. */
     static final boolean WRITE_JSON = true;
 
     /**
-     * Typed puts also write the legacy {@code value}. Untyped readers need it: decoding {@code json}
-     * needs the key's codec, which {@code facts()} does not have. Drop it once they are gone.
+     * Typed puts also write the legacy {@code value}. The result's raw view needs it: decoding
+     * {@code json} needs the key's codec, which {@code MigrationResult.facts()} does not have.
      */
     static final boolean WRITE_LEGACY_VALUE = true;
 

@@ -123,13 +123,9 @@ public final class JournalReplay {
         }
     }
 
-    /** The fact under {@code name}, else under the first of {@code olderNames} journaled. */
-    Optional<RawFact> rawFact(String name, List<String> olderNames) {
-        RawFact raw = rawFacts.get(name);
-        for (int i = 0; raw == null && i < olderNames.size(); i++) {
-            raw = rawFacts.get(olderNames.get(i));
-        }
-        return Optional.ofNullable(raw);
+    /** The fact journaled under {@code name}, or null; {@link io.pv2hvm.core.spi.FactKey#lookUp} adds older names. */
+    RawFact rawFact(String name) {
+        return rawFacts.get(name);
     }
 
     /** The options the migration was started with (the journal format marker is not one). */

@@ -1,6 +1,7 @@
 package io.pv2hvm.core.internal.engine;
 
 import io.pv2hvm.core.internal.SpecAccess;
+import io.pv2hvm.core.spi.FactCodec;
 import io.pv2hvm.core.spi.FactKey;
 import io.pv2hvm.core.spi.Journal;
 import io.pv2hvm.core.spi.JournalEntry;
@@ -8,7 +9,8 @@ import io.pv2hvm.core.spi.JournalEntry.Type;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.IdentityHashMap;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -23,8 +25,17 @@ final class Run {
     private final JournalReplay state;
     private final Listeners listeners;
     private final Cancellation cancellation;
-    /** By key identity: two keys of one name may have different codecs. */
-    private final Map<FactKey<?>, Object> decoded = new IdentityHashMap<>();
+    /**
+     * Decoded facts by name, each with the codec and older names it was read with: two keys of one
+     * name may differ in those, and a family's keys (a new key per call, one shared codec) still hit.
+     */
+    private final Map<String, Decoded> decoded = new HashMap<>();
+
+    private record Decoded(FactCodec<?> codec, List<String> legacyNames, Object value) {
+        boolean readWith(FactKey<?> key) {
+            return codec == key.codec() && legacyNames.equals(key.legacyNames());
+        }
+    }
 
     Run(String migrationId, SpecAccess spec, JournalReplay state, Cancellation cancellation) {
         this.migrationId = migrationId;
@@ -46,19 +57,20 @@ final class Run {
 
     /** A typed fact, decoded once per run (a source description is parsed once, not at every read). */
     synchronized <T> Optional<T> find(FactKey<T> key) {
-        if (decoded.containsKey(key)) {
+        Decoded cached = decoded.get(key.name());
+        if (cached != null && cached.readWith(key)) {
             @SuppressWarnings("unchecked")
-            T cached = (T) decoded.get(key);
-            return Optional.of(cached);
+            T value = (T) cached.value();
+            return Optional.of(value);
         }
-        Optional<T> value = state.rawFact(key.name(), key.legacyNames()).map(raw -> decode(key, raw));
-        value.ifPresent(v -> decoded.put(key, v));
+        Optional<T> value = key.lookUp(state::rawFact).map(raw -> decode(key, raw));
+        value.ifPresent(v -> decoded.put(key.name(), new Decoded(key.codec(), key.legacyNames(), v)));
         return value;
     }
 
     /** Whether the fact was journaled, under its name or an older one. */
     synchronized boolean has(FactKey<?> key) {
-        return state.rawFact(key.name(), key.legacyNames()).isPresent();
+        return key.lookUp(state::rawFact).isPresent();
     }
 
     private static <T> T decode(FactKey<T> key, JournalReplay.RawFact raw) {

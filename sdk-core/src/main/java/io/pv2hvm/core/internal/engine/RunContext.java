@@ -2,7 +2,7 @@ package io.pv2hvm.core.internal.engine;
 
 import io.pv2hvm.core.MigrationCancelledException;
 import io.pv2hvm.core.MigrationEvent;
-import io.pv2hvm.core.MigrationSpec;
+import io.pv2hvm.core.MigrationOptions;
 import io.pv2hvm.core.Resource;
 import io.pv2hvm.core.spi.FactKey;
 import io.pv2hvm.core.spi.JournalEntry.Type;
@@ -49,20 +49,8 @@ final class RunContext implements StepContext {
     }
 
     @Override
-    public MigrationSpec spec() {
-        return run.spec().spec();
-    }
-
-    @Override
-    public Map<String, String> facts() {
-        synchronized (run) {
-            return Map.copyOf(run.state().facts());
-        }
-    }
-
-    @Override
-    public void putFact(String key, String value) {
-        run.record(Type.FACT, step, Map.of("key", key, "value", value));
+    public MigrationOptions options() {
+        return run.spec().spec().options();
     }
 
     @Override

@@ -2,6 +2,7 @@ package io.pv2hvm.aws.internal.steps.convert;
 
 import io.pv2hvm.aws.internal.AwsRuntime;
 import io.pv2hvm.aws.internal.AwsFacts;
+import io.pv2hvm.aws.internal.InspectedGuest;
 import io.pv2hvm.aws.internal.Round;
 import io.pv2hvm.aws.internal.steps.ScratchVolumes;
 import io.pv2hvm.core.Blocker;
@@ -23,17 +24,11 @@ import java.util.Set;
 
 /**
  * The deep inventory's look at a guest: inspects the copy of the source's root on the worker
- * (read-only: the inspect script mounts it {@code ro} without journal replay) and records, as
- * result facts, what would block its conversion for the target, each with its fix. Writes nothing.
+ * (read-only: the inspect script mounts it {@code ro} without journal replay) and records, as the
+ * result fact {@link AwsFacts#GUEST_INSPECTION}, what would block its conversion for the target,
+ * each with its fix. Writes nothing.
  */
 public final class InspectGuestStep implements Step {
-    /** Result facts: {@code result.guest-blocker.N.code|reason|fix}, N from 1, and their count. */
-    public static final String BLOCKERS = "result.guest-blockers";
-    public static final String BLOCKER = "result.guest-blocker.";
-    public static final String OS = "result.guest-os";
-    public static final String KERNEL = "result.guest-kernel";
-    public static final String INIT = "result.guest-init";
-
     private final AwsRuntime aws;
     private final GuestConversion guest;
 
@@ -72,16 +67,8 @@ public final class InspectGuestStep implements Step {
                         + " guest (its package manager, on the running source), then inventory it again."));
             }
         }
-        ctx.putFact(OS, facts.os().name());
-        ctx.putFact(KERNEL, facts.defaultKernel().map(GuestKernel::version).orElse(""));
-        ctx.putFact(INIT, facts.init());
-        ctx.putFact(BLOCKERS, Integer.toString(blockers.size()));
-        for (int n = 0; n < blockers.size(); n++) {
-            Blocker b = blockers.get(n);
-            ctx.putFact(BLOCKER + (n + 1) + ".code", b.code());
-            ctx.putFact(BLOCKER + (n + 1) + ".reason", b.reason());
-            ctx.putFact(BLOCKER + (n + 1) + ".fix", b.fix());
-        }
+        ctx.put(AwsFacts.GUEST_INSPECTION, new InspectedGuest(facts.os().name(),
+                facts.defaultKernel().map(GuestKernel::version).orElse(""), facts.init(), blockers));
     }
 
     /** A Nitro type needs nvme (its disks) and ena (its network) in the kernel that boots. */

@@ -4,7 +4,7 @@
  * it calls {@code MoveSourceRootStep}, which another package owns.)
  *
  * <p>Facts produced: {@code AwsFacts.DATA_FILESYSTEMS.of(volume)}, {@code AwsFacts.VOLUME.of(copy
- * key)}; the inspection's {@code result.guest-*} facts (read by {@code GuestInspection}).
+ * key)}; {@code AwsFacts.GUEST_INSPECTION} (read by {@code GuestInspection}).
  *
  * <p>Facts consumed: {@code AwsFacts.SOURCE}, {@code AwsFacts.DATA_SNAPSHOT.of(volume)},
  * {@code AwsFacts.VOLUME.of(Round.TRIAL.sourceVolumeRole())}, {@code AwsFacts.TARGET_NITRO}
