@@ -27,6 +27,8 @@ public final class AwsFacts {
     public static final FactKey<String> WORKER = FactKey.string("aws.worker");
     /** Whether this migration launched the worker (false: the user's own). */
     public static final FactKey<Boolean> WORKER_LAUNCHED = FactKey.bool("aws.worker-launched");
+    /** Whether cleanup has terminated the worker this migration launched (so later hooks need not look). */
+    public static final FactKey<Boolean> WORKER_TERMINATED = FactKey.bool("aws.worker-terminated");
     /** The trial snapshot of the running source's root. */
     public static final FactKey<String> TRIAL_SNAPSHOT = FactKey.string("aws.trial-snapshot");
     /** Whether the converted guest has the ena driver. */

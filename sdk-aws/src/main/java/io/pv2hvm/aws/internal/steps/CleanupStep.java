@@ -14,13 +14,13 @@ import software.amazon.awssdk.services.ec2.model.Instance;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
- * Deletes the temporaries still there after the steps' own cleanup hooks (the worker went in
- * {@link LaunchWorkerStep#cleanup}, the source root was detached from it in
- * {@link MoveSourceRootStep#cleanup}): the trial instance and its security group, scratch volumes,
- * trial snapshots and image. Keeps what the user needs (the backup image, the HVM image, the new
- * instance). Works from the journal and then by tag, so a resource a crash left unjournaled is found too.
+ * The last step of a successful migration, after the steps' own cleanup hooks deleted the
+ * temporaries each of them journaled: sweeps by tag for temporaries a crash left unjournaled (one
+ * describe per kind), warns about the source's kept root volume, and records the run's API calls.
  */
 public final class CleanupStep implements Step {
     private final AwsRuntime aws;
@@ -36,62 +36,35 @@ public final class CleanupStep implements Step {
 
     @Override
     public StepDescription describe() {
-        return new StepDescription("Terminate the worker, delete scratch volumes, trial snapshots and the trial image;"
-                + " keep the backup and HVM images", List.of(), List.of("temporary resources: deleted"));
+        return new StepDescription("Delete the temporaries a crash left unrecorded, found by this migration's tags"
+                + " (the steps' own cleanup deleted the recorded ones); keep the backup and HVM images", List.of(),
+                List.of("temporary resources: deleted"));
     }
 
     @Override
     public void run(StepContext ctx) {
-        // Temporaries a crash left unjournaled still carry their tags: one describe per kind finds
-        // those of every temporary role (a role filter's values are alternatives). Instances are
-        // listed first: the list also names the worker (a temporary role), so the worker needs no
-        // describe of its own, and cleanup creates no instance that a later list could show.
+        // A temporary a crash left unjournaled still carries its tags: one describe per kind finds
+        // those of every temporary role (a role filter's values are alternatives). The journaled ones
+        // belong to the hooks of the steps that made them (a describe may still list them for a
+        // while, "deleting"); one a hook failed to delete was reported and is left to Migrations.sweep.
         String id = ctx.migrationId();
+        Set<String> journaled = ctx.resources().stream().map(Resource::id).collect(Collectors.toSet());
         Map<String, List<Instance>> taggedInstances = aws.ec2().taggedInstances(id, Roles.TEMPORARY);
-        // Deleted here from the journal: the tag sweep below may still list them for a while (a
-        // volume "deleting", a snapshot being removed), and they need no second call.
-        java.util.Set<String> gone = new java.util.HashSet<>();
-        // The journaled worker went in LaunchWorkerStep.cleanup (so it is not listed above); one a
-        // crash left unjournaled still carries its tags and goes first, as before.
-        if (ctx.find(AwsFacts.WORKER_LAUNCHED).orElse(true)) {
-            for (Instance worker : taggedInstances.getOrDefault(Roles.WORKER, List.of())) {
-                aws.ec2().terminateAndWait(ctx, worker.instanceId(), Roles.WORKER);
-                gone.add(worker.instanceId());
-            }
-        }
-        List<Resource> created = ctx.resources();
-        for (Resource r : created) {
-            if (!Roles.TEMPORARY.contains(r.role()) || Roles.WORKER.equals(r.role())) {
-                continue;
-            }
-            switch (r.type()) {
-                case "instance" -> aws.ec2().terminateAndWait(ctx, r.id(), r.role());
-                case "image" -> aws.ec2().deregister(ctx, r.id(), r.role());
-                default -> { }
-            }
-            gone.add(r.id());
-        }
-        // Images before their snapshots: a snapshot backing an image cannot be deleted.
-        for (Resource r : created) {
-            if (Roles.TEMPORARY.contains(r.role())) {
-                switch (r.type()) {
-                    case "volume" -> aws.ec2().detachAndDelete(ctx, r.id(), r.role());
-                    case "snapshot" -> aws.ec2().deleteSnapshot(ctx, r.id(), r.role());
-                    case "security-group" -> aws.ec2().deleteSecurityGroup(ctx, r.id(), r.role()); // after its instances
-                    default -> { }
-                }
-                gone.add(r.id());
-            }
-        }
+        // An unjournaled worker goes first: the scratch volumes attached to it are released with it.
+        taggedInstances.getOrDefault(Roles.WORKER, List.of()).stream().filter(i -> !journaled.contains(i.instanceId()))
+                .forEach(i -> aws.ec2().terminateAndWait(ctx, i.instanceId(), Roles.WORKER));
         taggedInstances.forEach((role, instances) -> instances.stream()
-                .filter(i -> !gone.contains(i.instanceId())).forEach(i -> aws.ec2().terminateAndWait(ctx, i.instanceId(), role)));
+                .filter(i -> !Roles.WORKER.equals(role) && !journaled.contains(i.instanceId()))
+                .forEach(i -> aws.ec2().terminateAndWait(ctx, i.instanceId(), role)));
+        // Images before their snapshots: a snapshot backing an image cannot be deleted.
         aws.ec2().taggedImages(id, Roles.TEMPORARY).forEach((role, images) -> images.stream()
-                .filter(i -> !gone.contains(i)).forEach(i -> aws.ec2().deregister(ctx, i, role)));
+                .filter(i -> !journaled.contains(i)).forEach(i -> aws.ec2().deregister(ctx, i, role)));
         aws.ec2().taggedVolumes(id, Roles.TEMPORARY).forEach((role, volumes) -> volumes.stream()
-                .filter(v -> !gone.contains(v)).forEach(v -> aws.ec2().detachAndDeleteListed(ctx, v, role)));
+                .filter(v -> !journaled.contains(v)).forEach(v -> aws.ec2().detachAndDeleteListed(ctx, v, role)));
         aws.ec2().taggedSnapshots(id, Roles.TEMPORARY).forEach((role, snapshots) -> snapshots.stream()
-                .filter(s -> !gone.contains(s)).forEach(s -> aws.ec2().deleteSnapshot(ctx, s, role)));
-        aws.ec2().taggedSecurityGroups(id, Roles.TRIAL_SECURITY_GROUP).stream().filter(g -> !gone.contains(g))
+                .filter(s -> !journaled.contains(s)).forEach(s -> aws.ec2().deleteSnapshot(ctx, s, role)));
+        // After its instances.
+        aws.ec2().taggedSecurityGroups(id, Roles.TRIAL_SECURITY_GROUP).stream().filter(g -> !journaled.contains(g))
                 .forEach(g -> aws.ec2().deleteSecurityGroup(ctx, g, Roles.TRIAL_SECURITY_GROUP));
         if (ctx.has(AwsFacts.SOURCE_TERMINATED)) {
             aws.source(ctx).volumes().stream()

@@ -262,6 +262,16 @@ public final class ConvertStep implements Step {
                 + " the drivers to the guest's kernel first, or name a type with withInstanceType(...).");
     }
 
+    /**
+     * Deletes the round's target volume after the migration succeeded: this step's, also when
+     * {@link PrepareFinalTargetStep} made it early for the final round (one owner per role, so no
+     * volume is deleted twice).
+     */
+    @Override
+    public void cleanup(StepContext ctx) {
+        Temporaries.deleteWorkerVolumes(aws, ctx, round.targetVolumeRole());
+    }
+
     @Override
     public void compensate(StepContext ctx) {
         java.util.Set<String> ids = new java.util.LinkedHashSet<>();

@@ -92,13 +92,11 @@ public final class LaunchWorkerStep implements Step {
 
     /**
      * Terminates the worker this migration launched once the migration has succeeded (the user's
-     * own worker is never terminated). Idempotent: an instance already terminated costs one describe.
+     * own worker is never terminated), unless a hook that deleted the worker's scratch volumes
+     * already did ({@link Workers#terminateForCleanup}).
      */
     @Override
     public void cleanup(StepContext ctx) {
-        if (!ctx.find(AwsFacts.WORKER_LAUNCHED).orElse(true)) {
-            return;
-        }
-        ctx.find(AwsFacts.WORKER).ifPresent(id -> aws.ec2().terminateAndWait(ctx, id, Roles.WORKER));
+        Workers.terminateForCleanup(aws, ctx);
     }
 }

@@ -74,6 +74,18 @@ public final class MoveSourceRootStep implements Step {
      */
     @Override
     public void cleanup(StepContext ctx) {
+        detachForCleanup(aws, ctx);
+    }
+
+    /**
+     * {@link #cleanup}, also called before a cleanup hook terminates the worker early
+     * ({@link Workers#terminateForCleanup}): the root must not leave the worker by a termination.
+     * Nothing to do once cleanup has terminated the worker (the root left it first).
+     */
+    static void detachForCleanup(AwsRuntime aws, StepContext ctx) {
+        if (ctx.has(AwsFacts.WORKER_TERMINATED)) {
+            return;
+        }
         ctx.find(AwsFacts.SOURCE_ROOT_ON_WORKER).ifPresent(root -> {
             var described = aws.ec2().volume(root);
             if (described.map(v -> v.attachments().stream().anyMatch(a -> a.instanceId().equals(ctx.find(AwsFacts.WORKER)

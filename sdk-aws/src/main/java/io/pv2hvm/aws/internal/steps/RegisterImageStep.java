@@ -2,6 +2,7 @@ package io.pv2hvm.aws.internal.steps;
 
 import io.pv2hvm.aws.internal.AwsRuntime;
 import io.pv2hvm.aws.internal.AwsFacts;
+import io.pv2hvm.aws.internal.Roles;
 import io.pv2hvm.aws.internal.Round;
 import io.pv2hvm.core.MigrationFacts;
 import io.pv2hvm.core.Resource;
@@ -109,6 +110,22 @@ public final class RegisterImageStep implements Step {
         ctx.resourceCreated(new Resource("image", id, round.imageRole()));
         ctx.put(round.imageKey(), id);
         return id;
+    }
+
+    /**
+     * Deletes the trial image after the migration succeeded, deregistered before its snapshot (a
+     * snapshot backing an image cannot be deleted). The final round's image and snapshot are kept.
+     */
+    @Override
+    public void cleanup(StepContext ctx) {
+        if (Roles.TEMPORARY.contains(round.imageRole())) {
+            Temporaries.journaled(ctx, "image", round.imageRole())
+                    .forEach(id -> aws.ec2().deregister(ctx, id, round.imageRole()));
+        }
+        if (Roles.TEMPORARY.contains(round.imageSnapshotRole())) {
+            Temporaries.journaled(ctx, "snapshot", round.imageSnapshotRole())
+                    .forEach(id -> aws.ec2().deleteSnapshot(ctx, id, round.imageSnapshotRole()));
+        }
     }
 
     @Override

@@ -59,6 +59,15 @@ public final class SnapshotRootStep implements Step {
         ctx.put(finalSnapshot ? AwsFacts.FINAL_SNAPSHOT : AwsFacts.TRIAL_SNAPSHOT, id);
     }
 
+    /** Deletes the trial snapshot after the migration succeeded; the final one backs the backup image. */
+    @Override
+    public void cleanup(StepContext ctx) {
+        if (!finalSnapshot) {
+            Temporaries.journaled(ctx, "snapshot", Roles.TRIAL_SNAPSHOT)
+                    .forEach(id -> aws.ec2().deleteSnapshot(ctx, id, Roles.TRIAL_SNAPSHOT));
+        }
+    }
+
     @Override
     public void compensate(StepContext ctx) {
         if (finalSnapshot && SourceRef.terminated(ctx)) {

@@ -129,6 +129,13 @@ public final class TrialSecurityGroupStep implements Step {
                 .securityGroups().stream().map(SecurityGroup::groupId).findFirst();
     }
 
+    /** Deletes the quarantine group after the migration succeeded; the trial instance in it is already gone. */
+    @Override
+    public void cleanup(StepContext ctx) {
+        Temporaries.journaled(ctx, "security-group", Roles.TRIAL_SECURITY_GROUP)
+                .forEach(id -> aws.ec2().deleteSecurityGroup(ctx, id, Roles.TRIAL_SECURITY_GROUP));
+    }
+
     @Override
     public void compensate(StepContext ctx) {
         java.util.Set<String> ids = new java.util.LinkedHashSet<>();

@@ -21,7 +21,9 @@ import java.util.List;
 /**
  * Boots a trial instance from the trial image, beside the source (fresh IP, same subnet), in its
  * quarantine group and with copies of the data volumes, proves it boots, runs the user's health
- * command, and terminates it. All of this happens while the source still serves.
+ * command, and terminates it. All of this happens while the source still serves. A successful run
+ * ends with the trial terminated, so the step needs no cleanup hook; its quarantine group goes in
+ * {@link TrialSecurityGroupStep#cleanup}, which runs after (hooks run newest step first).
  */
 public final class VerifyTrialStep implements Step {
     private final AwsRuntime aws;

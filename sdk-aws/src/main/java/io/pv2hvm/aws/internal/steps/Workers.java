@@ -8,11 +8,33 @@ import software.amazon.awssdk.services.ec2.model.Instance;
 
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /** Finding and terminating the worker this migration launched, even one a crash left unjournaled. */
-final class Workers {
+public final class Workers {
     private Workers() {
+    }
+
+    /**
+     * After a successful migration, terminates the worker this migration launched (never the user's
+     * own), once: later calls cost nothing. Cleanup hooks that delete volumes attached to the worker
+     * call it first, although the worker's own hook comes last (it was launched early): the
+     * termination detaches every such volume at once, where a running worker would need a
+     * DetachVolume and a wait for each. The source's own root leaves the worker first, by a detach
+     * ({@link MoveSourceRootStep#detachForCleanup}), as it always did: it is the customer's volume.
+     */
+    public static void terminateForCleanup(AwsRuntime aws, StepContext ctx) {
+        if (!ctx.find(AwsFacts.WORKER_LAUNCHED).orElse(true) || ctx.has(AwsFacts.WORKER_TERMINATED)) {
+            return;
+        }
+        Optional<String> worker = ctx.find(AwsFacts.WORKER);
+        if (worker.isEmpty()) {
+            return;
+        }
+        MoveSourceRootStep.detachForCleanup(aws, ctx);
+        aws.ec2().terminateAndWait(ctx, worker.get(), Roles.WORKER);
+        ctx.put(AwsFacts.WORKER_TERMINATED, true);
     }
 
     static void terminateLaunched(AwsRuntime aws, StepContext ctx) {

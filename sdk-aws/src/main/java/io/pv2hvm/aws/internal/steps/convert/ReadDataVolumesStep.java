@@ -21,7 +21,8 @@ import java.util.Set;
  * {@code /dev/nvme1n1}), to {@code UUID=}. It reads a copy made from the volume's trial snapshot
  * and attached to the worker, never the user's volume, and deletes the copy once read. The result
  * is journaled per volume, so a resumed run and the final round do not read again: a filesystem's
- * UUID does not change between the trial snapshot and the cutover.
+ * UUID does not change between the trial snapshot and the cutover. A successful run has deleted
+ * every copy, so the step needs no cleanup hook.
  */
 public final class ReadDataVolumesStep implements Step {
     private final AwsRuntime aws;
