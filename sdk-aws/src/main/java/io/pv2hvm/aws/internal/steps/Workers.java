@@ -1,5 +1,6 @@
 package io.pv2hvm.aws.internal.steps;
 
+import io.pv2hvm.aws.internal.steps.cutover.MoveSourceRootStep;
 import io.pv2hvm.aws.internal.AwsRuntime;
 import io.pv2hvm.aws.internal.AwsFacts;
 import io.pv2hvm.aws.internal.Roles;
@@ -37,7 +38,7 @@ public final class Workers {
         ctx.put(AwsFacts.WORKER_TERMINATED, true);
     }
 
-    static void terminateLaunched(AwsRuntime aws, StepContext ctx) {
+    public static void terminateLaunched(AwsRuntime aws, StepContext ctx) {
         terminateLaunched(aws, ctx, aws.ec2().taggedInstances(ctx.migrationId(), Roles.WORKER));
     }
 

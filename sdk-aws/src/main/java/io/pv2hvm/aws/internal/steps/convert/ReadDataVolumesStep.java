@@ -1,11 +1,11 @@
 package io.pv2hvm.aws.internal.steps.convert;
 
+import io.pv2hvm.aws.internal.steps.ScratchVolumes;
+import io.pv2hvm.aws.internal.steps.DataVolumeNames;
 import io.pv2hvm.aws.internal.AwsRuntime;
 import io.pv2hvm.aws.internal.AwsFacts;
 import io.pv2hvm.aws.internal.Roles;
 import io.pv2hvm.aws.internal.SourceInstance;
-import io.pv2hvm.aws.internal.steps.DataVolumeNames;
-import io.pv2hvm.aws.internal.steps.ScratchVolumes;
 import io.pv2hvm.core.guest.VolumeFilesystem;
 import io.pv2hvm.core.spi.Step;
 import io.pv2hvm.core.spi.StepContext;

@@ -1,5 +1,10 @@
-package io.pv2hvm.aws.internal.steps;
+package io.pv2hvm.aws.internal.steps.cutover;
 
+import io.pv2hvm.aws.internal.steps.ScratchVolumes;
+import io.pv2hvm.aws.internal.steps.SourceRef;
+import io.pv2hvm.aws.internal.steps.Workers;
+import io.pv2hvm.aws.internal.steps.ClientTokens;
+import io.pv2hvm.aws.internal.steps.prepare.LaunchWorkerStep;
 import software.amazon.awssdk.services.ec2.model.VolumeState;
 import io.pv2hvm.aws.internal.AwsRuntime;
 import io.pv2hvm.aws.AwsCallException;
@@ -82,7 +87,7 @@ public final class MoveSourceRootStep implements Step {
      * ({@link Workers#terminateForCleanup}): the root must not leave the worker by a termination.
      * Nothing to do once cleanup has terminated the worker (the root left it first).
      */
-    static void detachForCleanup(AwsRuntime aws, StepContext ctx) {
+    public static void detachForCleanup(AwsRuntime aws, StepContext ctx) {
         if (ctx.has(AwsFacts.WORKER_TERMINATED)) {
             return;
         }
@@ -191,7 +196,7 @@ public final class MoveSourceRootStep implements Step {
     }
 
     /** Tags the source's own root as converted, just before the conversion writes to it. */
-    static void markConverted(AwsRuntime aws, StepContext ctx, String root) {
+    public static void markConverted(AwsRuntime aws, StepContext ctx, String root) {
         ctx.put(AwsFacts.SOURCE_ROOT_CONVERTED, root);
         // Only our two tags: the volume's own Name and other tags stay as the user set them.
         List<Tag> ours = aws.ec2().tags(ctx, ResourceType.VOLUME, Roles.CONVERTED_SOURCE_ROOT).tags().stream()

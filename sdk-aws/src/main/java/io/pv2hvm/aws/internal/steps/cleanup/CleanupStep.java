@@ -1,4 +1,4 @@
-package io.pv2hvm.aws.internal.steps;
+package io.pv2hvm.aws.internal.steps.cleanup;
 
 import io.pv2hvm.aws.Tags;
 import io.pv2hvm.aws.internal.AwsRuntime;

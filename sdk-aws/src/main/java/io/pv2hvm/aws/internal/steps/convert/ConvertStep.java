@@ -1,5 +1,11 @@
-package io.pv2hvm.aws.internal.steps;
+package io.pv2hvm.aws.internal.steps.convert;
 
+import io.pv2hvm.aws.internal.steps.ScratchVolumes;
+import io.pv2hvm.aws.internal.steps.DataVolumeNames;
+import io.pv2hvm.aws.internal.steps.Temporaries;
+import io.pv2hvm.aws.internal.steps.TargetTypes;
+import io.pv2hvm.aws.internal.steps.cutover.MoveSourceRootStep;
+import io.pv2hvm.aws.internal.steps.verify.PrepareFinalTargetStep;
 import io.pv2hvm.aws.internal.AwsRuntime;
 import io.pv2hvm.aws.internal.AwsFacts;
 import io.pv2hvm.aws.internal.Round;
@@ -229,7 +235,7 @@ public final class ConvertStep implements Step {
      * A PARTITION_COPY target is one GiB larger than the source: room for the partition table
      * without shrinking the copy (a same-size target costs ext a second pass, and XFS cannot shrink at all).
      */
-    static int targetGiB(AwsRuntime aws, StepContext ctx) {
+    public static int targetGiB(AwsRuntime aws, StepContext ctx) {
         return aws.source(ctx).rootVolume().sizeGiB() + 1;
     }
 

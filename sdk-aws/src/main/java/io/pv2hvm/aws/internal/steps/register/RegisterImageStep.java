@@ -1,5 +1,7 @@
-package io.pv2hvm.aws.internal.steps;
+package io.pv2hvm.aws.internal.steps.register;
 
+import io.pv2hvm.aws.internal.steps.Temporaries;
+import io.pv2hvm.aws.internal.steps.SourceRef;
 import io.pv2hvm.aws.internal.AwsRuntime;
 import io.pv2hvm.aws.internal.AwsFacts;
 import io.pv2hvm.aws.internal.Roles;
@@ -24,7 +26,7 @@ import java.util.List;
  * guest has the driver, because an ENA image without it boots unreachable.
  */
 public final class RegisterImageStep implements Step {
-    static final String ROOT_DEVICE = "/dev/xvda";
+    public static final String ROOT_DEVICE = "/dev/xvda";
 
     private final AwsRuntime aws;
     private final Round round;

@@ -1,5 +1,8 @@
-package io.pv2hvm.aws.internal.steps;
+package io.pv2hvm.aws.internal.steps.verify;
 
+import io.pv2hvm.aws.internal.steps.BootCheck;
+import io.pv2hvm.aws.internal.steps.ClientTokens;
+import io.pv2hvm.aws.internal.steps.cutover.MoveDataVolumesStep;
 import io.pv2hvm.aws.internal.Responses;
 import io.pv2hvm.aws.internal.AwsRuntime;
 import io.pv2hvm.aws.internal.AwsFacts;

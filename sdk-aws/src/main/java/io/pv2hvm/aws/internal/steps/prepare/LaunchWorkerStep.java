@@ -1,5 +1,9 @@
-package io.pv2hvm.aws.internal.steps;
+package io.pv2hvm.aws.internal.steps.prepare;
 
+import io.pv2hvm.aws.internal.steps.WorkerImages;
+import io.pv2hvm.aws.internal.steps.WorkerTools;
+import io.pv2hvm.aws.internal.steps.Workers;
+import io.pv2hvm.aws.internal.steps.ClientTokens;
 import software.amazon.awssdk.services.ec2.model.InstanceStateName;
 import io.pv2hvm.aws.internal.Responses;
 import io.pv2hvm.aws.internal.AwsRuntime;
