@@ -90,6 +90,8 @@ public final class AwsFacts {
     public static final FactKey<String> NEW_INSTANCE = FactKey.string("aws.new-instance");
     /** The source's own root volume, moved to the worker in the window to be converted there. */
     public static final FactKey<String> SOURCE_ROOT_ON_WORKER = FactKey.string("aws.source-root-on-worker");
+    /** Whether cleanup has detached the source's own root from the worker (so a later hook need not look). */
+    public static final FactKey<Boolean> SOURCE_ROOT_OFF_WORKER = FactKey.bool("aws.source-root-off-worker");
     /**
      * Presence, journaled just before the first write to the source's own root volume: from then
      * on only the final snapshot holds its PV data, and a rollback gives the source a root made

@@ -16,6 +16,7 @@ public final class FactKeys {
     public static final String TARGET_CPU_CREDITS = "aws.target-cpu-credits";
     public static final String WORKER = "aws.worker";
     public static final String WORKER_LAUNCHED = "aws.worker-launched";
+    public static final String WORKER_TERMINATED = "aws.worker-terminated";
     public static final String TRIAL_SNAPSHOT = "aws.trial-snapshot";
     public static final String GUEST = "aws.guest";
     public static final String GUEST_HAS_ENA = "aws.guest-has-ena";
@@ -45,6 +46,7 @@ public final class FactKeys {
     public static final String NEW_INSTANCE = "aws.new-instance";
     /** The source's own root volume, moved to the worker in the window to be converted there. */
     public static final String SOURCE_ROOT_ON_WORKER = "aws.source-root-on-worker";
+    public static final String SOURCE_ROOT_OFF_WORKER = "aws.source-root-off-worker";
     /**
      * Journaled just before the first write to the source's own root volume: from then on only the
      * final snapshot holds its PV data, and a rollback gives the source a root made from it.

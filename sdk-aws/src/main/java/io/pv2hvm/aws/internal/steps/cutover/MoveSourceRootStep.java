@@ -85,10 +85,11 @@ public final class MoveSourceRootStep implements Step {
     /**
      * {@link #cleanup}, also called before a cleanup hook terminates the worker early
      * ({@link Workers#terminateForCleanup}): the root must not leave the worker by a termination.
-     * Nothing to do once cleanup has terminated the worker (the root left it first).
+     * Once done (journaled), or once cleanup has terminated the worker, there is nothing to do and
+     * nothing to describe.
      */
     public static void detachForCleanup(AwsRuntime aws, StepContext ctx) {
-        if (ctx.has(AwsFacts.WORKER_TERMINATED)) {
+        if (ctx.has(AwsFacts.WORKER_TERMINATED) || ctx.has(AwsFacts.SOURCE_ROOT_OFF_WORKER)) {
             return;
         }
         ctx.find(AwsFacts.SOURCE_ROOT_ON_WORKER).ifPresent(root -> {
@@ -97,6 +98,7 @@ public final class MoveSourceRootStep implements Step {
                     .orElse(null)))).orElse(false)) {
                 aws.ec2().detachAndWait(ctx, root, described); // just described: no second describe
             }
+            ctx.put(AwsFacts.SOURCE_ROOT_OFF_WORKER, true);
         });
     }
 

@@ -12,7 +12,7 @@
  *
  * <p>{@code MoveSourceRootStep} (kept IPs): produces {@code AwsFacts.SOURCE_ROOT_ON_WORKER},
  * {@code AwsFacts.SOURCE_ROOT_CONVERTED} (set by the final conversion's first write),
- * {@code AwsFacts.RESTORED_SOURCE_ROOT} (compensation); consumes {@code AwsFacts.SOURCE},
+ * {@code AwsFacts.RESTORED_SOURCE_ROOT} (compensation), {@code AwsFacts.SOURCE_ROOT_OFF_WORKER} (cleanup); consumes {@code AwsFacts.SOURCE},
  * {@code AwsFacts.WORKER}, {@code AwsFacts.FINAL_SNAPSHOT}, {@code AwsFacts.WORKER_TERMINATED}
  * (cleanup), {@code MigrationFacts.CURRENT_SOURCE_ID}, {@code AwsFacts.SOURCE_TERMINATED}.
  *
