@@ -27,6 +27,8 @@ public final class AwsFacts {
     public static final FactKey<String> WORKER = FactKey.string("aws.worker");
     /** Whether this migration launched the worker (false: the user's own). */
     public static final FactKey<Boolean> WORKER_LAUNCHED = FactKey.bool("aws.worker-launched");
+    /** Whether cleanup has terminated the worker this migration launched (so later hooks need not look). */
+    public static final FactKey<Boolean> WORKER_TERMINATED = FactKey.bool("aws.worker-terminated");
     /** The trial snapshot of the running source's root. */
     public static final FactKey<String> TRIAL_SNAPSHOT = FactKey.string("aws.trial-snapshot");
     /** Whether the converted guest has the ena driver. */
@@ -88,6 +90,8 @@ public final class AwsFacts {
     public static final FactKey<String> NEW_INSTANCE = FactKey.string("aws.new-instance");
     /** The source's own root volume, moved to the worker in the window to be converted there. */
     public static final FactKey<String> SOURCE_ROOT_ON_WORKER = FactKey.string("aws.source-root-on-worker");
+    /** Whether cleanup has detached the source's own root from the worker (so a later hook need not look). */
+    public static final FactKey<Boolean> SOURCE_ROOT_OFF_WORKER = FactKey.bool("aws.source-root-off-worker");
     /**
      * Presence, journaled just before the first write to the source's own root volume: from then
      * on only the final snapshot holds its PV data, and a rollback gives the source a root made

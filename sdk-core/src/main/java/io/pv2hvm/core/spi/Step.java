@@ -37,8 +37,8 @@ public interface Step {
     /**
      * Releases this step's temporaries after a successful run, when the CLEANUP phase begins:
      * the engine calls it for every done step in reverse step order, once (journaled, so a
-     * resumed run does not call it again). It must be idempotent. A failure becomes a warning:
-     * the migration stands. It is not called when the migration fails; {@link #compensate} is.
+     * resumed run does not call it again). It must be idempotent. It runs under the step's retry
+     * policy; a failure left after the retries becomes a warning: the migration stands. It is not called when the migration fails; {@link #compensate} is.
      * The default does nothing.
      */
     default void cleanup(StepContext context) {

@@ -363,6 +363,44 @@ class EngineTest {
     }
 
     @Test
+    void cleanupHooks_failingOnceWithARetryableError_areRetriedUnderTheStepsPolicy_andSucceed() {
+        int[] calls = {0};
+        rec.whenCleanedUp("verify", c -> {
+            if (++calls[0] == 1) {
+                throw new MigrationException("RequestLimitExceeded", null, true);
+            }
+        });
+
+        MigrationResult result = spec().withRetryPolicy("verify", RetryPolicy.fixed(3, Duration.ofSeconds(2))).run();
+
+        assertThat(calls[0]).isEqualTo(2);
+        assertThat(sleeper.waits).containsExactly(Duration.ofSeconds(2));
+        assertThat(result.warnings()).noneMatch(w -> w.contains("verify"));
+        assertThat(journal.read(MIGRATION)).filteredOn(e -> e.type() == JournalEntry.Type.STEP_CLEANED_UP)
+                .singleElement().satisfies(e -> {
+                    assertThat(e.step()).isEqualTo("verify");
+                    assertThat(e.data()).doesNotContainKey("error");
+                });
+    }
+
+    @Test
+    void cleanupHooks_failingPermanently_becomeAWarningAfterThePolicysAttempts() {
+        int[] calls = {0};
+        rec.whenCleanedUp("verify", c -> {
+            calls[0]++;
+            throw new MigrationException("RequestLimitExceeded", null, true);
+        });
+
+        MigrationResult result = spec().withRetryPolicy("verify", RetryPolicy.fixed(3, Duration.ofSeconds(2))).run();
+
+        assertThat(calls[0]).isEqualTo(3);
+        assertThat(rec.undos()).isEmpty();
+        assertThat(result.warnings()).singleElement().asString().contains("verify", "RequestLimitExceeded", "sweep");
+        assertThat(journal.read(MIGRATION)).filteredOn(e -> e.type() == JournalEntry.Type.STEP_CLEANED_UP)
+                .singleElement().satisfies(e -> assertThat(e.data()).containsKey("error"));
+    }
+
+    @Test
     void cleanupHooks_neverRunWhenTheMigrationFails() {
         rec.whenCleanedUp("prepare", c -> { }).when("cutover", Recorder.fail("boom"));
 

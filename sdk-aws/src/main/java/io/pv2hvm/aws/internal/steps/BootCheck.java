@@ -22,7 +22,7 @@ import java.util.Optional;
  * Proves an instance booted: running, serving (health command or reachability check), both
  * status checks, and a console free of boot failures.
  */
-final class BootCheck {
+public final class BootCheck {
     /** How long one run of the health command may take. */
     static final Duration HEALTH_ATTEMPT = Duration.ofMinutes(1);
     /** While an instance does not serve yet, its console is read at most this often (EC2 time). */
@@ -40,7 +40,7 @@ final class BootCheck {
      * that does not serve, then at most every {@link #CONSOLE_EVERY}, when the instance serves,
      * and at the timeout.
      */
-    static void awaitServing(AwsRuntime aws, StepContext ctx, String instanceId) {
+    public static void awaitServing(AwsRuntime aws, StepContext ctx, String instanceId) {
         aws.ec2().waitInstance(ctx, instanceId, InstanceStateName.RUNNING);
         boolean nitro = nitro(ctx);
         Optional<String> health = ctx.options().healthCommand();
@@ -76,7 +76,7 @@ final class BootCheck {
      * Runs the user's health command on the worker, with the instance's private IP in
      * {@code $INSTANCE_IP} and, as before, {@code $TRIAL_IP}.
      */
-    static CommandResult runHealth(AwsRuntime aws, StepContext ctx, String health, String ip) {
+    public static CommandResult runHealth(AwsRuntime aws, StepContext ctx, String health, String ip) {
         return aws.transport(ctx).exec(Command.bash(health).withEnvironment(Map.of("TRIAL_IP", ip, "INSTANCE_IP", ip))
                 .withTimeout(HEALTH_ATTEMPT));
     }
@@ -88,7 +88,7 @@ final class BootCheck {
      * @return the console text (possibly empty if EC2 never produced any)
      * @throws MigrationException naming the failure line
      */
-    static String verify(AwsRuntime aws, StepContext ctx, String instanceId) {
+    public static String verify(AwsRuntime aws, StepContext ctx, String instanceId) {
         aws.ec2().waitInstance(ctx, instanceId, InstanceStateName.RUNNING);
         aws.ec2().waitStatusOk(ctx, instanceId);
         String console;
@@ -119,7 +119,7 @@ final class BootCheck {
         return ctx.find(AwsFacts.TARGET_NITRO).orElse(false);
     }
 
-    static String console(AwsRuntime aws, String instanceId, boolean nitro) {
+    public static String console(AwsRuntime aws, String instanceId, boolean nitro) {
         // Latest is only supported on Nitro types (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_GetConsoleOutput.html).
         String encoded = aws.ec2().getConsoleOutput(r -> r.instanceId(instanceId).latest(nitro ? Boolean.TRUE : null)).output();
         if (encoded == null || encoded.isEmpty()) {

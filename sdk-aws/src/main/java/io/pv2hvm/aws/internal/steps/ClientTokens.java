@@ -13,13 +13,13 @@ import java.util.HexFormat;
  * already created. EC2 allows at most 64 ASCII characters
  * (https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
  */
-final class ClientTokens {
+public final class ClientTokens {
     private static final int MAX = 64;
 
     private ClientTokens() {
     }
 
-    static String of(StepContext ctx, String purpose) {
+    public static String of(StepContext ctx, String purpose) {
         String token = ctx.migrationId() + "-" + purpose;
         if (token.length() <= MAX) {
             return token;

@@ -1,5 +1,7 @@
 package io.pv2hvm.aws.internal.steps;
 
+import io.pv2hvm.aws.internal.steps.confirm.VerifyNewInstanceStep;
+import io.pv2hvm.aws.internal.steps.cutover.ReleaseQuarantineStep;
 import io.pv2hvm.aws.internal.SourceInstance;
 import software.amazon.awssdk.services.ec2.model.BlockDeviceMapping;
 import software.amazon.awssdk.services.ec2.model.EbsBlockDevice;
@@ -25,7 +27,7 @@ import java.util.Map;
  * cannot be combined with NetworkInterfaces and cannot express secondary addresses. The root
  * volume's encryption and KMS key come with the image's snapshot.
  */
-final class NewInstanceRequest {
+public final class NewInstanceRequest {
     private final SourceInstance src;
     private String image;
     private String type;
@@ -42,38 +44,38 @@ final class NewInstanceRequest {
         this.src = src;
     }
 
-    static NewInstanceRequest like(SourceInstance src) {
+    public static NewInstanceRequest like(SourceInstance src) {
         return new NewInstanceRequest(src);
     }
 
-    NewInstanceRequest image(String image) {
+    public NewInstanceRequest image(String image) {
         this.image = image;
         return this;
     }
 
-    NewInstanceRequest type(String type) {
+    public NewInstanceRequest type(String type) {
         this.type = type;
         return this;
     }
 
-    NewInstanceRequest keepingIps(boolean keepIps) {
+    public NewInstanceRequest keepingIps(boolean keepIps) {
         this.keepIps = keepIps;
         return this;
     }
 
-    NewInstanceRequest clientToken(String token) {
+    public NewInstanceRequest clientToken(String token) {
         this.clientToken = token;
         return this;
     }
 
     /** EBS optimization for the target type (default: the source's), where the type supports it. */
-    NewInstanceRequest ebsOptimized(boolean enabled) {
+    public NewInstanceRequest ebsOptimized(boolean enabled) {
         this.ebsOptimized = enabled;
         return this;
     }
 
     /** The CPU credit option, for a burstable target only; null sets none. */
-    NewInstanceRequest cpuCredits(String credits) {
+    public NewInstanceRequest cpuCredits(String credits) {
         this.cpuCredits = credits;
         return this;
     }
@@ -84,7 +86,7 @@ final class NewInstanceRequest {
      * may still be stopped (data volumes of a sysvinit guest) or terminated (rollback) before it is
      * confirmed, and EC2 refuses both under protection. {@link VerifyNewInstanceStep} sets them.
      */
-    NewInstanceRequest withoutProtections() {
+    public NewInstanceRequest withoutProtections() {
         this.protections = false;
         return this;
     }
@@ -93,23 +95,23 @@ final class NewInstanceRequest {
      * Launches in {@code groupId} alone instead of the source's groups (null: the source's), for a
      * first boot that must not serve; {@link ReleaseQuarantineStep} gives the source's groups back.
      */
-    NewInstanceRequest quarantinedIn(String groupId) {
+    public NewInstanceRequest quarantinedIn(String groupId) {
         this.quarantineGroup = groupId;
         return this;
     }
 
-    NewInstanceRequest rootDevice(String deviceName) {
+    public NewInstanceRequest rootDevice(String deviceName) {
         this.rootDevice = deviceName;
         return this;
     }
 
     /** pv2hvm's own tags, merged over the source's. */
-    NewInstanceRequest extraTags(TagSpecification tags) {
+    public NewInstanceRequest extraTags(TagSpecification tags) {
         this.extraTags = tags;
         return this;
     }
 
-    RunInstancesRequest build() {
+    public RunInstancesRequest build() {
         RunInstancesRequest.Builder r = RunInstancesRequest.builder().imageId(image).instanceType(type)
                 .minCount(1).maxCount(1).clientToken(clientToken)
                 .ebsOptimized(ebsOptimized != null ? ebsOptimized : src.ebsOptimized())

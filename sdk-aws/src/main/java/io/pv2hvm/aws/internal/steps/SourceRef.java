@@ -11,24 +11,24 @@ import io.pv2hvm.core.spi.StepContext;
  * The instance that currently stands for the source: the original, or, after a rollback that had
  * to relaunch it from the backup image, the relaunched one.
  */
-final class SourceRef {
+public final class SourceRef {
     private static final Set<InstanceStateName> ALIVE = EnumSet.of(InstanceStateName.RUNNING, InstanceStateName.STOPPED,
             InstanceStateName.STOPPING, InstanceStateName.PENDING);
 
     private SourceRef() {
     }
 
-    static String current(StepContext ctx) {
+    public static String current(StepContext ctx) {
         return ctx.get(MigrationFacts.CURRENT_SOURCE_ID);
     }
 
     /** Whether the original source was (or is being) terminated: from then on, recovery copies are never deleted. */
-    static boolean terminated(StepContext ctx) {
+    public static boolean terminated(StepContext ctx) {
         return ctx.has(AwsFacts.SOURCE_TERMINATED);
     }
 
     /** Whether an instance can still take part (running, stopped, or on its way there). */
-    static boolean alive(InstanceStateName state) {
+    public static boolean alive(InstanceStateName state) {
         return ALIVE.contains(state);
     }
 }

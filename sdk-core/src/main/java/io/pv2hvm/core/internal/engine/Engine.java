@@ -221,7 +221,8 @@ public final class Engine {
 
     /**
      * Runs the {@link Step#cleanup} hook of every done step, most recent first, each once: a hook
-     * journaled as run is skipped on resume. Like a CLEANUP step, a failing hook becomes a warning.
+     * journaled as run is skipped on resume. Each hook runs under its step's retry policy; like a
+     * CLEANUP step, a hook that still fails becomes a warning.
      * Cancellation no longer applies: the migration has succeeded and its temporaries must go.
      */
     private void runCleanupHooks(Run run, StepAssembly assembly) {
@@ -233,8 +234,12 @@ public final class Engine {
                 continue;
             }
             MDC.put(MdcKeys.STEP, s.name());
+            RunContext context = new RunContext(run, s.name(), true);
             try {
-                s.step().cleanup(new RunContext(run, s.name(), true));
+                // Under the step's own policy, so one throttled call does not leave the resource to
+                // a sweep. Not the registry's Retry: the step's metrics there count its runs only.
+                StepRetry.run(StepRetry.retryFor(s.name(), spec.retryPolicyFor(s.name()), null),
+                        () -> s.step().cleanup(context), context::sleep);
                 run.record(Type.STEP_CLEANED_UP, s.name(), Map.of());
                 LOG.info("Step {} cleaned up", s.name());
             } catch (RuntimeException e) {

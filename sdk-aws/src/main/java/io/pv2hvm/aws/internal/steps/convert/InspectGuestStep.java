@@ -1,10 +1,10 @@
 package io.pv2hvm.aws.internal.steps.convert;
 
+import io.pv2hvm.aws.internal.steps.ScratchVolumes;
 import io.pv2hvm.aws.internal.AwsRuntime;
 import io.pv2hvm.aws.internal.AwsFacts;
 import io.pv2hvm.aws.internal.InspectedGuest;
 import io.pv2hvm.aws.internal.Round;
-import io.pv2hvm.aws.internal.steps.ScratchVolumes;
 import io.pv2hvm.core.Blocker;
 import io.pv2hvm.core.GuestIncompatibleException;
 import io.pv2hvm.core.guest.GuestConversion;

@@ -1,11 +1,11 @@
 package io.pv2hvm.aws.internal.steps.convert;
 
+import io.pv2hvm.aws.internal.steps.ScratchVolumes;
+import io.pv2hvm.aws.internal.steps.DataVolumeNames;
 import io.pv2hvm.aws.internal.AwsRuntime;
 import io.pv2hvm.aws.internal.AwsFacts;
 import io.pv2hvm.aws.internal.Roles;
 import io.pv2hvm.aws.internal.SourceInstance;
-import io.pv2hvm.aws.internal.steps.DataVolumeNames;
-import io.pv2hvm.aws.internal.steps.ScratchVolumes;
 import io.pv2hvm.core.guest.VolumeFilesystem;
 import io.pv2hvm.core.spi.Step;
 import io.pv2hvm.core.spi.StepContext;
@@ -21,7 +21,8 @@ import java.util.Set;
  * {@code /dev/nvme1n1}), to {@code UUID=}. It reads a copy made from the volume's trial snapshot
  * and attached to the worker, never the user's volume, and deletes the copy once read. The result
  * is journaled per volume, so a resumed run and the final round do not read again: a filesystem's
- * UUID does not change between the trial snapshot and the cutover.
+ * UUID does not change between the trial snapshot and the cutover. A successful run has deleted
+ * every copy, so the step needs no cleanup hook.
  */
 public final class ReadDataVolumesStep implements Step {
     private final AwsRuntime aws;

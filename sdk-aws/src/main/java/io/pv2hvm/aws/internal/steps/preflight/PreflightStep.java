@@ -1,5 +1,6 @@
 package io.pv2hvm.aws.internal.steps.preflight;
 
+import io.pv2hvm.aws.internal.steps.TargetTypes;
 import io.pv2hvm.aws.AwsCallException;
 import io.pv2hvm.aws.Tags;
 import io.pv2hvm.aws.internal.AwsFacts;
@@ -10,7 +11,6 @@ import io.pv2hvm.aws.internal.Responses;
 import io.pv2hvm.aws.internal.SourceInstance;
 import io.pv2hvm.aws.internal.SourceInstanceReader;
 import io.pv2hvm.aws.internal.SsmAction;
-import io.pv2hvm.aws.internal.steps.TargetTypes;
 import io.pv2hvm.core.Blocker;
 import io.pv2hvm.core.MigrationFacts;
 import io.pv2hvm.core.MigrationOptions;

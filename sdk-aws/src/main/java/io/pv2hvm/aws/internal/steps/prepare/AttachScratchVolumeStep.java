@@ -1,9 +1,10 @@
 package io.pv2hvm.aws.internal.steps.prepare;
 
+import io.pv2hvm.aws.internal.steps.ScratchVolumes;
+import io.pv2hvm.aws.internal.steps.Temporaries;
 import io.pv2hvm.aws.internal.AwsRuntime;
 import io.pv2hvm.aws.internal.AwsFacts;
 import io.pv2hvm.aws.internal.Round;
-import io.pv2hvm.aws.internal.steps.ScratchVolumes;
 import io.pv2hvm.core.spi.Step;
 import io.pv2hvm.core.spi.StepContext;
 import io.pv2hvm.core.spi.StepDescription;
@@ -46,5 +47,11 @@ public final class AttachScratchVolumeStep implements Step {
         ctx.find(AwsFacts.VOLUME.of(round.sourceVolumeRole())).ifPresent(ids::add);
         ids.addAll(aws.ec2().taggedVolumes(ctx.migrationId(), round.sourceVolumeRole()));
         ids.forEach(id -> aws.ec2().detachAndDelete(ctx, id, round.sourceVolumeRole()));
+    }
+
+    /** Deletes the volume this step made, after the migration succeeded. */
+    @Override
+    public void cleanup(StepContext ctx) {
+        Temporaries.deleteWorkerVolumes(aws, ctx, round.sourceVolumeRole());
     }
 }

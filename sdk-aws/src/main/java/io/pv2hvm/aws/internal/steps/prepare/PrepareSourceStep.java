@@ -1,11 +1,11 @@
 package io.pv2hvm.aws.internal.steps.prepare;
 
+import io.pv2hvm.aws.internal.steps.DataVolumeNames;
+import io.pv2hvm.aws.internal.steps.convert.ConvertStep;
 import io.pv2hvm.aws.internal.AwsRuntime;
 import io.pv2hvm.aws.internal.AwsFacts;
 import io.pv2hvm.aws.internal.Roles;
 import io.pv2hvm.aws.internal.SourceInstance;
-import io.pv2hvm.aws.internal.steps.ConvertStep;
-import io.pv2hvm.aws.internal.steps.DataVolumeNames;
 import io.pv2hvm.core.ConversionStrategy;
 import io.pv2hvm.core.guest.ConversionResult;
 import io.pv2hvm.core.guest.GuestConversion;

@@ -1,5 +1,6 @@
 package io.pv2hvm.aws.internal.steps.prepare;
 
+import io.pv2hvm.aws.internal.steps.Temporaries;
 import io.pv2hvm.aws.internal.AwsRuntime;
 import io.pv2hvm.aws.internal.Ec2Resources;
 import io.pv2hvm.aws.internal.AwsFacts;
@@ -66,6 +67,13 @@ public final class SnapshotDataVolumesStep implements Step {
         filters.add(Filter.builder().name("volume-id").values(volumeId).build());
         return aws.ec2().describeSnapshots(r -> r
                 .ownerIds("self").filters(filters)).snapshots().stream().map(Snapshot::snapshotId).findFirst();
+    }
+
+    /** Deletes the trial snapshots of the data volumes after the migration succeeded. */
+    @Override
+    public void cleanup(StepContext ctx) {
+        Temporaries.journaled(ctx, "snapshot", Roles.TRIAL_DATA_SNAPSHOT)
+                .forEach(id -> aws.ec2().deleteSnapshot(ctx, id, Roles.TRIAL_DATA_SNAPSHOT));
     }
 
     @Override

@@ -1,5 +1,7 @@
-package io.pv2hvm.aws.internal.steps;
+package io.pv2hvm.aws.internal.steps.verify;
 
+import io.pv2hvm.aws.internal.steps.ScratchVolumes;
+import io.pv2hvm.aws.internal.steps.convert.ConvertStep;
 import io.pv2hvm.aws.internal.AwsRuntime;
 import io.pv2hvm.aws.internal.AwsFacts;
 import io.pv2hvm.aws.internal.Round;
@@ -13,8 +15,8 @@ import java.util.List;
 /**
  * For PARTITION_COPY, creates the final round's empty target volume and attaches it to the worker
  * while the source still serves, so the downtime window does not pay CreateVolume and the attach.
- * Does nothing for IN_PLACE. The volume is temporary: cleanup (or the final conversion's
- * compensation) deletes it, found by journal or tag.
+ * Does nothing for IN_PLACE. The volume is temporary and the final conversion's: its cleanup hook
+ * ({@link ConvertStep#cleanup}) or compensation deletes it, so this step needs neither.
  */
 public final class PrepareFinalTargetStep implements Step {
     private final AwsRuntime aws;

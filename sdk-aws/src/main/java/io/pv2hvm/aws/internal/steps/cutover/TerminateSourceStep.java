@@ -1,5 +1,8 @@
-package io.pv2hvm.aws.internal.steps;
+package io.pv2hvm.aws.internal.steps.cutover;
 
+import io.pv2hvm.aws.internal.steps.NewInstanceRequest;
+import io.pv2hvm.aws.internal.steps.SourceRef;
+import io.pv2hvm.aws.internal.steps.ClientTokens;
 import software.amazon.awssdk.services.ec2.model.InstanceStateName;
 import software.amazon.awssdk.services.ec2.model.ImageState;
 import io.pv2hvm.aws.internal.Responses;

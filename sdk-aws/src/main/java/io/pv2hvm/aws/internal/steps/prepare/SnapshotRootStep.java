@@ -1,5 +1,7 @@
-package io.pv2hvm.aws.internal.steps;
+package io.pv2hvm.aws.internal.steps.prepare;
 
+import io.pv2hvm.aws.internal.steps.Temporaries;
+import io.pv2hvm.aws.internal.steps.SourceRef;
 import io.pv2hvm.aws.internal.AwsRuntime;
 import io.pv2hvm.aws.internal.AwsFacts;
 import io.pv2hvm.aws.internal.Roles;
@@ -57,6 +59,15 @@ public final class SnapshotRootStep implements Step {
         String id = aws.ec2().startSnapshot(ctx, src.rootVolume().volumeId(), role,
                 "pv2hvm " + role + " of " + src.instanceId() + " (" + ctx.migrationId() + ")");
         ctx.put(finalSnapshot ? AwsFacts.FINAL_SNAPSHOT : AwsFacts.TRIAL_SNAPSHOT, id);
+    }
+
+    /** Deletes the trial snapshot after the migration succeeded; the final one backs the backup image. */
+    @Override
+    public void cleanup(StepContext ctx) {
+        if (!finalSnapshot) {
+            Temporaries.journaled(ctx, "snapshot", Roles.TRIAL_SNAPSHOT)
+                    .forEach(id -> aws.ec2().deleteSnapshot(ctx, id, Roles.TRIAL_SNAPSHOT));
+        }
     }
 
     @Override

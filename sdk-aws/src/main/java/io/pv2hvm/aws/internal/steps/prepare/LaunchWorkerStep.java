@@ -1,5 +1,10 @@
-package io.pv2hvm.aws.internal.steps;
+package io.pv2hvm.aws.internal.steps.prepare;
 
+import io.pv2hvm.aws.internal.steps.ClientTokens;
+import io.pv2hvm.aws.internal.steps.WorkerImages;
+import io.pv2hvm.aws.internal.steps.WorkerTools;
+import io.pv2hvm.aws.internal.steps.Workers;
+import software.amazon.awssdk.services.ec2.model.InstanceStateName;
 import io.pv2hvm.aws.internal.AwsFacts;
 import io.pv2hvm.aws.internal.AwsRuntime;
 import io.pv2hvm.aws.internal.Responses;
@@ -11,7 +16,6 @@ import io.pv2hvm.core.spi.Step;
 import io.pv2hvm.core.spi.StepContext;
 import io.pv2hvm.core.spi.StepDescription;
 import software.amazon.awssdk.services.ec2.model.Instance;
-import software.amazon.awssdk.services.ec2.model.InstanceStateName;
 import software.amazon.awssdk.services.ec2.model.ResourceType;
 
 import java.util.List;
@@ -93,13 +97,11 @@ public final class LaunchWorkerStep implements Step {
 
     /**
      * Terminates the worker this migration launched once the migration has succeeded (the user's
-     * own worker is never terminated). Idempotent: an instance already terminated costs one describe.
+     * own worker is never terminated), unless a hook that deleted the worker's scratch volumes
+     * already did ({@link Workers#terminateForCleanup}).
      */
     @Override
     public void cleanup(StepContext ctx) {
-        if (!ctx.find(AwsFacts.WORKER_LAUNCHED).orElse(true)) {
-            return;
-        }
-        ctx.find(AwsFacts.WORKER).ifPresent(id -> aws.ec2().terminateAndWait(ctx, id, Roles.WORKER));
+        Workers.terminateForCleanup(aws, ctx);
     }
 }

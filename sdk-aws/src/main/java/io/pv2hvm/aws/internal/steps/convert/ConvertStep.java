@@ -1,5 +1,11 @@
-package io.pv2hvm.aws.internal.steps;
+package io.pv2hvm.aws.internal.steps.convert;
 
+import io.pv2hvm.aws.internal.steps.ScratchVolumes;
+import io.pv2hvm.aws.internal.steps.DataVolumeNames;
+import io.pv2hvm.aws.internal.steps.Temporaries;
+import io.pv2hvm.aws.internal.steps.TargetTypes;
+import io.pv2hvm.aws.internal.steps.cutover.MoveSourceRootStep;
+import io.pv2hvm.aws.internal.steps.verify.PrepareFinalTargetStep;
 import io.pv2hvm.aws.internal.AwsRuntime;
 import io.pv2hvm.aws.internal.AwsFacts;
 import io.pv2hvm.aws.internal.Round;
@@ -229,7 +235,7 @@ public final class ConvertStep implements Step {
      * A PARTITION_COPY target is one GiB larger than the source: room for the partition table
      * without shrinking the copy (a same-size target costs ext a second pass, and XFS cannot shrink at all).
      */
-    static int targetGiB(AwsRuntime aws, StepContext ctx) {
+    public static int targetGiB(AwsRuntime aws, StepContext ctx) {
         return aws.source(ctx).rootVolume().sizeGiB() + 1;
     }
 
@@ -260,6 +266,16 @@ public final class ConvertStep implements Step {
         ctx.warn("The guest cannot run on " + nitro + " (Nitro): " + why.getMessage() + " The new instance will be "
                 + xen.instanceTypeAsString() + " (Xen HVM, no nvme or ena needed) instead. To use a Nitro type, add"
                 + " the drivers to the guest's kernel first, or name a type with withInstanceType(...).");
+    }
+
+    /**
+     * Deletes the round's target volume after the migration succeeded: this step's, also when
+     * {@link PrepareFinalTargetStep} made it early for the final round (one owner per role, so no
+     * volume is deleted twice).
+     */
+    @Override
+    public void cleanup(StepContext ctx) {
+        Temporaries.deleteWorkerVolumes(aws, ctx, round.targetVolumeRole());
     }
 
     @Override

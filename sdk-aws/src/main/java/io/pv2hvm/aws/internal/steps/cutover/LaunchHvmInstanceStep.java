@@ -1,5 +1,9 @@
-package io.pv2hvm.aws.internal.steps;
+package io.pv2hvm.aws.internal.steps.cutover;
 
+import io.pv2hvm.aws.internal.steps.NewInstanceRequest;
+import io.pv2hvm.aws.internal.steps.SourceRef;
+import io.pv2hvm.aws.internal.steps.ClientTokens;
+import io.pv2hvm.aws.internal.steps.register.RegisterImageStep;
 import software.amazon.awssdk.services.ec2.model.InstanceStateName;
 import io.pv2hvm.aws.internal.Responses;
 import io.pv2hvm.aws.AwsCallException;

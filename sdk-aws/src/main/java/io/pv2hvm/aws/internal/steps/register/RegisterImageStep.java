@@ -1,7 +1,10 @@
-package io.pv2hvm.aws.internal.steps;
+package io.pv2hvm.aws.internal.steps.register;
 
+import io.pv2hvm.aws.internal.steps.Temporaries;
+import io.pv2hvm.aws.internal.steps.SourceRef;
 import io.pv2hvm.aws.internal.AwsRuntime;
 import io.pv2hvm.aws.internal.AwsFacts;
+import io.pv2hvm.aws.internal.Roles;
 import io.pv2hvm.aws.internal.Round;
 import io.pv2hvm.core.MigrationFacts;
 import io.pv2hvm.core.Resource;
@@ -23,7 +26,7 @@ import java.util.List;
  * guest has the driver, because an ENA image without it boots unreachable.
  */
 public final class RegisterImageStep implements Step {
-    static final String ROOT_DEVICE = "/dev/xvda";
+    public static final String ROOT_DEVICE = "/dev/xvda";
 
     private final AwsRuntime aws;
     private final Round round;
@@ -109,6 +112,22 @@ public final class RegisterImageStep implements Step {
         ctx.resourceCreated(new Resource("image", id, round.imageRole()));
         ctx.put(round.imageKey(), id);
         return id;
+    }
+
+    /**
+     * Deletes the trial image after the migration succeeded, deregistered before its snapshot (a
+     * snapshot backing an image cannot be deleted). The final round's image and snapshot are kept.
+     */
+    @Override
+    public void cleanup(StepContext ctx) {
+        if (Roles.TEMPORARY.contains(round.imageRole())) {
+            Temporaries.journaled(ctx, "image", round.imageRole())
+                    .forEach(id -> aws.ec2().deregister(ctx, id, round.imageRole()));
+        }
+        if (Roles.TEMPORARY.contains(round.imageSnapshotRole())) {
+            Temporaries.journaled(ctx, "snapshot", round.imageSnapshotRole())
+                    .forEach(id -> aws.ec2().deleteSnapshot(ctx, id, round.imageSnapshotRole()));
+        }
     }
 
     @Override

@@ -1,5 +1,6 @@
-package io.pv2hvm.aws.internal.steps;
+package io.pv2hvm.aws.internal.steps.cutover;
 
+import io.pv2hvm.aws.internal.steps.SourceRef;
 import software.amazon.awssdk.services.ec2.model.InstanceStateName;
 import io.pv2hvm.aws.internal.AwsRuntime;
 import io.pv2hvm.aws.internal.AwsFacts;
@@ -85,7 +86,7 @@ public final class MoveDataVolumesStep implements Step {
      * disks ({@code /dev/sdf}): https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/device_naming.html.
      * The guest finds its filesystems by UUID or label after conversion, not by these names.
      */
-    static String hvmDeviceName(String pvName) {
+    public static String hvmDeviceName(String pvName) {
         return pvName.replaceFirst("^(/dev/(?:sd|xvd)[a-z]{1,2})[0-9]+$", "$1");
     }
 

@@ -1,5 +1,8 @@
-package io.pv2hvm.aws.internal.steps;
+package io.pv2hvm.aws.internal.steps.verify;
 
+import io.pv2hvm.aws.internal.steps.BootCheck;
+import io.pv2hvm.aws.internal.steps.ClientTokens;
+import io.pv2hvm.aws.internal.steps.cutover.MoveDataVolumesStep;
 import io.pv2hvm.aws.internal.Responses;
 import io.pv2hvm.aws.internal.AwsRuntime;
 import io.pv2hvm.aws.internal.AwsFacts;
@@ -21,7 +24,9 @@ import java.util.List;
 /**
  * Boots a trial instance from the trial image, beside the source (fresh IP, same subnet), in its
  * quarantine group and with copies of the data volumes, proves it boots, runs the user's health
- * command, and terminates it. All of this happens while the source still serves.
+ * command, and terminates it. All of this happens while the source still serves. A successful run
+ * ends with the trial terminated, so the step needs no cleanup hook; its quarantine group goes in
+ * {@link TrialSecurityGroupStep#cleanup}, which runs after (hooks run newest step first).
  */
 public final class VerifyTrialStep implements Step {
     private final AwsRuntime aws;

@@ -1,5 +1,6 @@
-package io.pv2hvm.aws.internal.steps;
+package io.pv2hvm.aws.internal.steps.verify;
 
+import io.pv2hvm.aws.internal.steps.Temporaries;
 import io.pv2hvm.aws.internal.Responses;
 import io.pv2hvm.aws.AwsCallException;
 import io.pv2hvm.aws.internal.AwsRuntime;
@@ -127,6 +128,13 @@ public final class TrialSecurityGroupStep implements Step {
                 .filters(Filter.builder().name("vpc-id").values(vpcId).build(),
                         Filter.builder().name("group-name").values(groupName).build()))
                 .securityGroups().stream().map(SecurityGroup::groupId).findFirst();
+    }
+
+    /** Deletes the quarantine group after the migration succeeded; the trial instance in it is already gone. */
+    @Override
+    public void cleanup(StepContext ctx) {
+        Temporaries.journaled(ctx, "security-group", Roles.TRIAL_SECURITY_GROUP)
+                .forEach(id -> aws.ec2().deleteSecurityGroup(ctx, id, Roles.TRIAL_SECURITY_GROUP));
     }
 
     @Override

@@ -1,5 +1,6 @@
-package io.pv2hvm.aws.internal.steps;
+package io.pv2hvm.aws.internal.steps.cutover;
 
+import io.pv2hvm.aws.internal.steps.SourceRef;
 import software.amazon.awssdk.services.ec2.model.InstanceStateName;
 import io.pv2hvm.aws.AwsCallException;
 import io.pv2hvm.aws.internal.AwsRuntime;

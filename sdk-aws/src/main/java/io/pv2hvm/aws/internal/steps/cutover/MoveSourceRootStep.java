@@ -1,5 +1,10 @@
-package io.pv2hvm.aws.internal.steps;
+package io.pv2hvm.aws.internal.steps.cutover;
 
+import io.pv2hvm.aws.internal.steps.ScratchVolumes;
+import io.pv2hvm.aws.internal.steps.SourceRef;
+import io.pv2hvm.aws.internal.steps.Workers;
+import io.pv2hvm.aws.internal.steps.ClientTokens;
+import io.pv2hvm.aws.internal.steps.prepare.LaunchWorkerStep;
 import software.amazon.awssdk.services.ec2.model.VolumeState;
 import io.pv2hvm.aws.internal.AwsRuntime;
 import io.pv2hvm.aws.AwsCallException;
@@ -74,12 +79,26 @@ public final class MoveSourceRootStep implements Step {
      */
     @Override
     public void cleanup(StepContext ctx) {
+        detachForCleanup(aws, ctx);
+    }
+
+    /**
+     * {@link #cleanup}, also called before a cleanup hook terminates the worker early
+     * ({@link Workers#terminateForCleanup}): the root must not leave the worker by a termination.
+     * Once done (journaled), or once cleanup has terminated the worker, there is nothing to do and
+     * nothing to describe.
+     */
+    public static void detachForCleanup(AwsRuntime aws, StepContext ctx) {
+        if (ctx.has(AwsFacts.WORKER_TERMINATED) || ctx.has(AwsFacts.SOURCE_ROOT_OFF_WORKER)) {
+            return;
+        }
         ctx.find(AwsFacts.SOURCE_ROOT_ON_WORKER).ifPresent(root -> {
             var described = aws.ec2().volume(root);
             if (described.map(v -> v.attachments().stream().anyMatch(a -> a.instanceId().equals(ctx.find(AwsFacts.WORKER)
                     .orElse(null)))).orElse(false)) {
                 aws.ec2().detachAndWait(ctx, root, described); // just described: no second describe
             }
+            ctx.put(AwsFacts.SOURCE_ROOT_OFF_WORKER, true);
         });
     }
 
@@ -179,7 +198,7 @@ public final class MoveSourceRootStep implements Step {
     }
 
     /** Tags the source's own root as converted, just before the conversion writes to it. */
-    static void markConverted(AwsRuntime aws, StepContext ctx, String root) {
+    public static void markConverted(AwsRuntime aws, StepContext ctx, String root) {
         ctx.put(AwsFacts.SOURCE_ROOT_CONVERTED, root);
         // Only our two tags: the volume's own Name and other tags stay as the user set them.
         List<Tag> ours = aws.ec2().tags(ctx, ResourceType.VOLUME, Roles.CONVERTED_SOURCE_ROOT).tags().stream()
