@@ -23,6 +23,7 @@ class AwsFactsTest {
             Map.entry("TARGET_CPU_CREDITS", "aws.target-cpu-credits"),
             Map.entry("WORKER", "aws.worker"),
             Map.entry("WORKER_LAUNCHED", "aws.worker-launched"),
+            Map.entry("WORKER_TERMINATED", "aws.worker-terminated"),
             Map.entry("TRIAL_SNAPSHOT", "aws.trial-snapshot"),
             Map.entry("GUEST_HAS_ENA", "aws.guest-has-ena"),
             Map.entry("STRATEGY", "aws.strategy"),
@@ -43,6 +44,7 @@ class AwsFactsTest {
             Map.entry("SOURCE_TERMINATION_STARTED", "aws.source-termination-started"),
             Map.entry("NEW_INSTANCE", "aws.new-instance"),
             Map.entry("SOURCE_ROOT_ON_WORKER", "aws.source-root-on-worker"),
+            Map.entry("SOURCE_ROOT_OFF_WORKER", "aws.source-root-off-worker"),
             Map.entry("SOURCE_ROOT_CONVERTED", "aws.source-root-converted"),
             Map.entry("RESTORED_SOURCE_ROOT", "aws.restored-source-root"),
             Map.entry("GUEST_INSPECTION", "result.guest-inspection"));
