@@ -1,5 +1,6 @@
 package io.pv2hvm.aws;
 
+import io.pv2hvm.aws.internal.Ec2Action;
 import io.pv2hvm.aws.internal.steps.WorkerImages;
 import io.pv2hvm.aws.internal.steps.convert.InspectGuestStep;
 import io.pv2hvm.aws.internal.steps.convert.ReadDataVolumesStep;
@@ -390,7 +391,7 @@ public final class AwsSteps implements StepProvider {
                     .sleeper(waits.sleeper()).clock(waits.clock()).calls(calls).agentTimeout(timeouts.agentOnline()).acceptanceWindow(timeouts.poll().multipliedBy(6)).build();
         }
         return sourceTransport.apply(aws.ec2().instance(instanceId).map(Instance::privateIpAddress)
-                .orElseThrow(() -> new AwsCallException("DescribeInstances", "InvalidInstanceID.NotFound",
+                .orElseThrow(() -> new AwsCallException(Ec2Action.DESCRIBE_INSTANCES.awsName(), "InvalidInstanceID.NotFound",
                         "Source " + instanceId + " has no private IP visible; resume to try again.", null, true)));
     }
 
@@ -472,7 +473,7 @@ public final class AwsSteps implements StepProvider {
                                          Clock clock) {
         return workerTransport != null
                 ? workerTransport.apply(resources.instance(worker).map(Instance::privateIpAddress)
-                        .orElseThrow(() -> new AwsCallException("DescribeInstances", "InvalidInstanceID.NotFound",
+                        .orElseThrow(() -> new AwsCallException(Ec2Action.DESCRIBE_INSTANCES.awsName(), "InvalidInstanceID.NotFound",
                                 "Worker " + worker + " has no private IP visible yet; resume to try again.", null, true)))
                 : SsmTransport.builder().client(ssm.get()).instanceId(worker).maxPoll(timeouts.poll())
                         .sleeper(sleeper).clock(clock).agentTimeout(timeouts.agentOnline()).calls(calls)

@@ -1,5 +1,6 @@
 package io.pv2hvm.aws;
 
+import io.pv2hvm.aws.internal.Ec2Action;
 import io.pv2hvm.aws.internal.SsmAction;
 
 import java.util.Objects;
@@ -36,9 +37,13 @@ public enum ThrottlingCategory {
     /** SSM actions (Run Command, Parameter Store, instance information): 10 tokens, 5 per second (a conservative guess, see above). */
     SSM(10, 5);
 
-    private static final Set<String> RUN_START = Set.of("RunInstances", "StartInstances");
-    private static final Set<String> RESOURCE = Set.of("TerminateInstances", "CreateSnapshot", "CreateVolume",
-            "AssignPrivateIpAddresses", "UnassignPrivateIpAddresses");
+    private static final Set<String> RUN_START = Set.of(Ec2Action.RUN_INSTANCES.awsName(),
+            Ec2Action.START_INSTANCES.awsName());
+    // Assign/UnassignPrivateIpAddresses have no Ec2Action: pv2hvm never calls them, but of(String)
+    // also categorizes a caller's own SDK calls, so AWS's documented category stays complete.
+    private static final Set<String> RESOURCE = Set.of(Ec2Action.TERMINATE_INSTANCES.awsName(),
+            Ec2Action.CREATE_SNAPSHOT.awsName(), Ec2Action.CREATE_VOLUME.awsName(), "AssignPrivateIpAddresses",
+            "UnassignPrivateIpAddresses");
 
     private final int capacity;
     private final double refillPerSecond;
@@ -94,7 +99,7 @@ public enum ThrottlingCategory {
         if (RUN_START.contains(action)) {
             return RUN_AND_START;
         }
-        if (action.equals("CreateTags")) {
+        if (action.equals(Ec2Action.CREATE_TAGS.awsName())) {
             return TAGGING;
         }
         if (RESOURCE.contains(action) || action.startsWith("Delete")) {

@@ -473,7 +473,7 @@ public final class Ec2Resources {
      */
     public Instance visibleInstance(StepContext ctx, String id) {
         return waits.within(ctx, visibility(), () -> instance(id)).orElseThrow(() -> new AwsCallException(
-                "DescribeInstances", "InvalidInstanceID.NotFound", "Instance " + id + " is still not visible to"
+                Ec2Action.DESCRIBE_INSTANCES.awsName(), "InvalidInstanceID.NotFound", "Instance " + id + " is still not visible to"
                 + " DescribeInstances after " + visibility() + " (EC2 is eventually consistent); resume to look again.",
                 null, true));
     }
@@ -647,7 +647,7 @@ public final class Ec2Resources {
                 return Optional.empty(); // not yet visible: eventual consistency
             }
             if (s.state() == SnapshotState.ERROR) {
-                throw new AwsCallException("CreateSnapshot", "SnapshotError", "Snapshot " + id + " of " + volumeId
+                throw new AwsCallException(Ec2Action.CREATE_SNAPSHOT.awsName(), "SnapshotError", "Snapshot " + id + " of " + volumeId
                         + " failed: " + s.stateMessage(), null, false);
             }
             double percent = parsePercent(s.progress());
@@ -665,7 +665,7 @@ public final class Ec2Resources {
                 ? calls.call(Ec2Action.CREATE_SNAPSHOT, () -> ec2.createSnapshot(r -> r.volumeId(volumeId)
                         .description(description).tagSpecifications(tags(ctx, ResourceType.SNAPSHOT, role))))
                         .snapshotId()
-                : Responses.require(tagged.get(0).snapshotId(), "DescribeSnapshots", "Snapshots.SnapshotId", role);
+                : Responses.require(tagged.get(0).snapshotId(), Ec2Action.DESCRIBE_SNAPSHOTS, "Snapshots.SnapshotId", role);
         ctx.resourceCreated(new Resource("snapshot", id, role));
         ctx.put(AwsFacts.SNAPSHOT.of(role), id);
         return id;
@@ -902,7 +902,7 @@ public final class Ec2Resources {
         waits.until(ctx, "image " + id + " to be available", timeouts.image(), () -> {
             Image img = image(id).orElse(null);
             if (img != null && img.state() == ImageState.FAILED) {
-                throw new AwsCallException("RegisterImage", "ImageFailed", "Image " + id + " failed: "
+                throw new AwsCallException(Ec2Action.REGISTER_IMAGE.awsName(), "ImageFailed", "Image " + id + " failed: "
                         + (img.stateReason() == null ? "" : img.stateReason().message()), null, false);
             }
             return img != null && img.state() == ImageState.AVAILABLE ? Optional.of(img) : Optional.empty();
@@ -925,7 +925,7 @@ public final class Ec2Resources {
             if (img.state() == ImageState.PENDING || img.state() == ImageState.AVAILABLE) {
                 return Optional.of(img);
             }
-            throw new AwsCallException("RegisterImage", "ImageNotRegistered", "Image " + id + " is " + state + ", not"
+            throw new AwsCallException(Ec2Action.REGISTER_IMAGE.awsName(), "ImageNotRegistered", "Image " + id + " is " + state + ", not"
                     + " registered" + (img.stateReason() == null ? "" : ": " + img.stateReason().message()), null, false);
         });
     }

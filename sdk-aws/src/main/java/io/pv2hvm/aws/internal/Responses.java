@@ -15,30 +15,30 @@ public final class Responses {
     }
 
     /** {@code value}, or the typed error when {@code action}'s answer about {@code subject} lacks {@code field}. */
-    public static <T> T require(T value, String action, String field, String subject) {
+    public static <T> T require(T value, AwsAction action, String field, String subject) {
         if (value == null || value instanceof String s && s.isEmpty()) {
-            throw new IncompleteResponseException(action, field, subject);
+            throw new IncompleteResponseException(action.awsName(), field, subject);
         }
         return value;
     }
 
     /** The state name of an instance DescribeInstances returned. */
     public static String stateName(Instance i) {
-        return require(require(i.state(), "DescribeInstances", "Reservations.Instances.State", i.instanceId())
-                .nameAsString(), "DescribeInstances", "Reservations.Instances.State.Name", i.instanceId());
+        return require(require(i.state(), Ec2Action.DESCRIBE_INSTANCES, "Reservations.Instances.State", i.instanceId())
+                .nameAsString(), Ec2Action.DESCRIBE_INSTANCES, "Reservations.Instances.State.Name", i.instanceId());
     }
 
     /** The availability zone of an instance DescribeInstances returned. */
     public static String availabilityZone(Instance i) {
-        return require(require(i.placement(), "DescribeInstances", "Reservations.Instances.Placement", i.instanceId())
-                .availabilityZone(), "DescribeInstances", "Reservations.Instances.Placement.AvailabilityZone",
+        return require(require(i.placement(), Ec2Action.DESCRIBE_INSTANCES, "Reservations.Instances.Placement", i.instanceId())
+                .availabilityZone(), Ec2Action.DESCRIBE_INSTANCES, "Reservations.Instances.Placement.AvailabilityZone",
                 i.instanceId());
     }
 
     /** The one instance RunInstances (or a describe) answered with. */
-    public static Instance first(List<Instance> instances, String action, String subject) {
+    public static Instance first(List<Instance> instances, AwsAction action, String subject) {
         if (instances.isEmpty()) {
-            throw new IncompleteResponseException(action, "Instances", subject);
+            throw new IncompleteResponseException(action.awsName(), "Instances", subject);
         }
         return instances.get(0);
     }

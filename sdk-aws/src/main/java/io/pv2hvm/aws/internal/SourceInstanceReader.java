@@ -76,7 +76,7 @@ public final class SourceInstanceReader {
             return Optional.empty();
         }
         unchecked.clear();
-        boolean protectedFromTermination = optional("DescribeInstanceAttribute", () -> {
+        boolean protectedFromTermination = optional(Ec2Action.DESCRIBE_INSTANCE_ATTRIBUTE, () -> {
             var value = ec2.describeInstanceAttribute(r -> r
                     .instanceId(instanceId).attribute(InstanceAttributeName.DISABLE_API_TERMINATION))
                     .disableApiTermination();
@@ -90,7 +90,7 @@ public final class SourceInstanceReader {
         var userDataValue = ec2.describeInstanceAttribute(r -> r
                 .instanceId(instanceId).attribute(InstanceAttributeName.USER_DATA)).userData();
         String userData = userDataValue == null ? null : userDataValue.value();
-        boolean stopProtection = optional("DescribeInstanceAttribute", () -> {
+        boolean stopProtection = optional(Ec2Action.DESCRIBE_INSTANCE_ATTRIBUTE, () -> {
             var value = ec2.describeInstanceAttribute(r -> r
                     .instanceId(instanceId).attribute(InstanceAttributeName.DISABLE_API_STOP)).disableApiStop();
             return value != null && Boolean.TRUE.equals(value.value());
@@ -148,7 +148,7 @@ public final class SourceInstanceReader {
 
     private List<SourceInstance.Volume> volumes(Instance i) {
         List<String> ids = i.blockDeviceMappings().stream().filter(m -> m.ebs() != null)
-                .map(m -> Responses.require(m.ebs().volumeId(), "DescribeInstances",
+                .map(m -> Responses.require(m.ebs().volumeId(), Ec2Action.DESCRIBE_INSTANCES,
                         "Reservations.Instances.BlockDeviceMappings.Ebs.VolumeId", i.instanceId())).toList();
         Map<String, Volume> byId = new LinkedHashMap<>();
         if (!ids.isEmpty()) {
@@ -161,7 +161,7 @@ public final class SourceInstanceReader {
                 continue;
             }
             Volume v = byId.get(m.ebs().volumeId());
-            String device = Responses.require(m.deviceName(), "DescribeInstances",
+            String device = Responses.require(m.deviceName(), Ec2Action.DESCRIBE_INSTANCES,
                     "Reservations.Instances.BlockDeviceMappings.DeviceName", i.instanceId());
             out.add(new SourceInstance.Volume(device, m.ebs().volumeId(),
                     v == null || v.size() == null ? 0 : v.size(), v == null ? null : v.volumeTypeAsString(),
@@ -178,7 +178,7 @@ public final class SourceInstanceReader {
      * through DescribeVolumeAttribute (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DescribeVolumeAttribute.html).
      */
     private List<String> productCodes(String volumeId) {
-        return optional("DescribeVolumeAttribute", () -> ec2.describeVolumeAttribute(r -> r.volumeId(volumeId).attribute(VolumeAttributeName.PRODUCT_CODES))
+        return optional(Ec2Action.DESCRIBE_VOLUME_ATTRIBUTE, () -> ec2.describeVolumeAttribute(r -> r.volumeId(volumeId).attribute(VolumeAttributeName.PRODUCT_CODES))
                 .productCodes().stream().map(ProductCode::productCodeId).filter(Objects::nonNull).toList(), List.of(),
                 "Marketplace product codes of " + volumeId + " could not be checked; if it has any, its copies attach"
                         + " only to a stopped instance and the conversion fails and rolls back");
@@ -188,14 +188,14 @@ public final class SourceInstanceReader {
      * An optional read: when the endpoint does not support it (InvalidAction, UnsupportedOperation,
      * HTTP 501), {@code fallback}, and a warning saying what was not checked and what that risks.
      */
-    private <T> T optional(String action, java.util.function.Supplier<T> read, T fallback, String risk) {
+    private <T> T optional(Ec2Action action, java.util.function.Supplier<T> read, T fallback, String risk) {
         try {
             return read.get();
         } catch (AwsCallException e) {
             if (!e.unsupported()) {
                 throw e;
             }
-            unchecked.add("Not checked: " + risk + ". The endpoint does not support " + action + " ("
+            unchecked.add("Not checked: " + risk + ". The endpoint does not support " + action.awsName() + " ("
                     + (e.errorCode() != null ? e.errorCode() : "HTTP " + e.httpStatus()) + ").");
             return fallback;
         }
@@ -212,7 +212,7 @@ public final class SourceInstanceReader {
         List<Image> images;
         try {
             // An image's block device mappings are fixed when it is registered: read once per fleet.
-            images = reads.once("DescribeImages " + i.imageId(), () -> ec2.describeImages(r -> r.imageIds(i.imageId())).images());
+            images = reads.once(Ec2Action.DESCRIBE_IMAGES.awsName() + " " + i.imageId(), () -> ec2.describeImages(r -> r.imageIds(i.imageId())).images());
         } catch (AwsCallException e) {
             if (e.errorCode() != null && e.errorCode().startsWith("InvalidAMIID")) {
                 return List.of(); // the launch image was deregistered: its mappings are unknowable

@@ -1,6 +1,7 @@
 package io.pv2hvm.aws.internal.steps;
 
 import software.amazon.awssdk.services.ec2.model.InstanceStateName;
+import io.pv2hvm.aws.internal.Ec2Action;
 import io.pv2hvm.aws.internal.Responses;
 import io.pv2hvm.aws.internal.AwsRuntime;
 import io.pv2hvm.aws.internal.ConsoleCheck;
@@ -45,7 +46,7 @@ public final class BootCheck {
         boolean nitro = nitro(ctx);
         Optional<String> health = ctx.options().healthCommand();
         String ip = health.isEmpty() ? null : Responses.require(aws.ec2().visibleInstance(ctx, instanceId).privateIpAddress(),
-                "DescribeInstances", "Reservations.Instances.PrivateIpAddress", instanceId);
+                Ec2Action.DESCRIBE_INSTANCES, "Reservations.Instances.PrivateIpAddress", instanceId);
         String what = health.isPresent() ? "the health command to pass against " + instanceId
                 : "EC2's reachability check of " + instanceId + " to pass";
         Instant[] lastConsole = {null};

@@ -3,6 +3,7 @@ package io.pv2hvm.aws.internal.steps;
 import io.pv2hvm.aws.Tags;
 import io.pv2hvm.aws.WorkerImage;
 import io.pv2hvm.aws.internal.AwsSettings;
+import io.pv2hvm.aws.internal.Ec2Action;
 import io.pv2hvm.aws.internal.Ec2Resources;
 import io.pv2hvm.aws.internal.Responses;
 import io.pv2hvm.aws.internal.SsmAction;
@@ -92,7 +93,7 @@ public final class WorkerImages {
             if (!settings.workerSecurityGroupIds().isEmpty()) {
                 r.securityGroupIds(settings.workerSecurityGroupIds());
             }
-        }).instances(), "RunInstances", BUILDER_ROLE).instanceId();
+        }).instances(), Ec2Action.RUN_INSTANCES, BUILDER_ROLE).instanceId();
         String imageId = null;
         try {
             await(sleeper, clock, ec2.timeouts().poll(), ec2.timeouts().instanceState(), "builder " + builder

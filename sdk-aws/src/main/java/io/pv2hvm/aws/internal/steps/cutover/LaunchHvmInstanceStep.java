@@ -1,5 +1,6 @@
 package io.pv2hvm.aws.internal.steps.cutover;
 
+import io.pv2hvm.aws.internal.Ec2Action;
 import io.pv2hvm.aws.internal.steps.NewInstanceRequest;
 import io.pv2hvm.aws.internal.steps.SourceRef;
 import io.pv2hvm.aws.internal.steps.ClientTokens;
@@ -71,7 +72,7 @@ public final class LaunchHvmInstanceStep implements Step {
             Instance launched = aws.ec2().waits().until(ctx, "EC2 to accept the source's IPs for the new instance",
                     aws.timeouts().ipRelease(), () -> {
                         try {
-                            return Optional.of(Responses.first(aws.ec2().runInstances(request).instances(), "RunInstances",
+                            return Optional.of(Responses.first(aws.ec2().runInstances(request).instances(), Ec2Action.RUN_INSTANCES,
                                     "the HVM instance"));
                         } catch (AwsCallException e) {
                             if ("InvalidIPAddress.InUse".equals(e.errorCode())) {

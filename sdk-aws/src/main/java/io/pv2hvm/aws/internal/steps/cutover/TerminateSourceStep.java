@@ -1,5 +1,6 @@
 package io.pv2hvm.aws.internal.steps.cutover;
 
+import io.pv2hvm.aws.internal.Ec2Action;
 import io.pv2hvm.aws.internal.steps.NewInstanceRequest;
 import io.pv2hvm.aws.internal.steps.SourceRef;
 import io.pv2hvm.aws.internal.steps.ClientTokens;
@@ -148,7 +149,7 @@ public final class TerminateSourceStep implements Step {
                                     .rootDevice(src.rootDeviceName())
                                     .clientToken(ClientTokens.of(ctx, "restore"))
                                     .extraTags(aws.ec2().tags(ctx, ResourceType.INSTANCE, RESTORED)).build())
-                            .instances(), "RunInstances", RESTORED).instanceId();
+                            .instances(), Ec2Action.RUN_INSTANCES, RESTORED).instanceId();
                 });
         ctx.resourceCreated(new Resource("instance", relaunched, RESTORED));
         // Public: a user's compensation (e.g. a load balancer's) must act on the relaunched server.

@@ -1,5 +1,6 @@
 package io.pv2hvm.aws.internal.steps.preflight;
 
+import io.pv2hvm.aws.internal.Ec2Action;
 import io.pv2hvm.aws.internal.steps.TargetTypes;
 import io.pv2hvm.aws.AwsCallException;
 import io.pv2hvm.aws.Tags;
@@ -234,7 +235,7 @@ public final class PreflightStep implements Step {
     private Optional<InstanceTypeInfo> describeType(String type, List<Blocker> blockers) {
         try {
             // What a type is does not change during a fleet: read once per fleet.
-            return aws.ec2().reads().once("DescribeInstanceTypes " + type, () -> aws.ec2()
+            return aws.ec2().reads().once(Ec2Action.DESCRIBE_INSTANCE_TYPES.awsName() + " " + type, () -> aws.ec2()
                     .describeInstanceTypes(r -> r.instanceTypesWithStrings(type)).instanceTypes().stream().findFirst());
         } catch (AwsCallException e) {
             if (e.isPermissionDenied()) {

@@ -1,5 +1,6 @@
 package io.pv2hvm.aws.internal.steps.prepare;
 
+import io.pv2hvm.aws.internal.Ec2Action;
 import io.pv2hvm.aws.internal.steps.ClientTokens;
 import io.pv2hvm.aws.internal.steps.WorkerImages;
 import io.pv2hvm.aws.internal.steps.WorkerTools;
@@ -58,10 +59,10 @@ public final class LaunchWorkerStep implements Step {
             String image = ctx.options().worker().imageId()
                     .or(() -> aws.ec2().reads().once("worker image", () -> WorkerImages.newest(aws.ec2())
                             .map(software.amazon.awssdk.services.ec2.model.Image::imageId)))
-                    .orElseGet(() -> aws.ec2().reads().once("GetParameter " + aws.settings().workerImageParameter(),
+                    .orElseGet(() -> aws.ec2().reads().once(SsmAction.GET_PARAMETER.awsName() + " " + aws.settings().workerImageParameter(),
                             () -> aws.ec2().calls().call(SsmAction.GET_PARAMETER, () -> aws.ssm().getParameter(
                             r -> r.name(aws.settings().workerImageParameter()))).parameter().value()));
-            Responses.require(image, "GetParameter", "Parameter.Value", aws.settings().workerImageParameter());
+            Responses.require(image, SsmAction.GET_PARAMETER, "Parameter.Value", aws.settings().workerImageParameter());
             String subnet = aws.settings().workerSubnetId() != null ? aws.settings().workerSubnetId() : src.subnetId();
             // The client token makes a re-run after a crash return the same instance instead of a second one.
             Instance launched = Responses.first(aws.ec2().runInstances(r -> {
@@ -77,8 +78,8 @@ public final class LaunchWorkerStep implements Step {
                 if (!aws.settings().workerSecurityGroupIds().isEmpty()) {
                     r.securityGroupIds(aws.settings().workerSecurityGroupIds());
                 }
-            }).instances(), "RunInstances", "worker");
-            workerId = Responses.require(launched.instanceId(), "RunInstances", "Instances.InstanceId", "worker");
+            }).instances(), Ec2Action.RUN_INSTANCES, "worker");
+            workerId = Responses.require(launched.instanceId(), Ec2Action.RUN_INSTANCES, "Instances.InstanceId", "worker");
             ctx.resourceCreated(new Resource("instance", workerId, Roles.WORKER));
             ctx.put(AwsFacts.WORKER_LAUNCHED, true);
         }

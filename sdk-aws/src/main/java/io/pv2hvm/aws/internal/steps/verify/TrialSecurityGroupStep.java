@@ -1,5 +1,6 @@
 package io.pv2hvm.aws.internal.steps.verify;
 
+import io.pv2hvm.aws.internal.Ec2Action;
 import io.pv2hvm.aws.internal.steps.Temporaries;
 import io.pv2hvm.aws.internal.Responses;
 import io.pv2hvm.aws.AwsCallException;
@@ -61,7 +62,7 @@ public final class TrialSecurityGroupStep implements Step {
             return id;
         });
         String worker = ctx.find(AwsFacts.WORKER).orElseThrow();
-        String workerIp = Responses.require(aws.ec2().visibleInstance(ctx, worker).privateIpAddress(), "DescribeInstances",
+        String workerIp = Responses.require(aws.ec2().visibleInstance(ctx, worker).privateIpAddress(), Ec2Action.DESCRIBE_INSTANCES,
                 "Reservations.Instances.PrivateIpAddress", worker);
         // A just-created group may not be visible yet (https://docs.aws.amazon.com/ec2/latest/devguide/eventual-consistency.html).
         SecurityGroup g = aws.ec2().waits().until(ctx, "security group " + group + " to be visible", aws.timeouts().volume(),

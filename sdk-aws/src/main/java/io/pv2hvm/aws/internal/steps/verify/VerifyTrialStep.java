@@ -1,5 +1,6 @@
 package io.pv2hvm.aws.internal.steps.verify;
 
+import io.pv2hvm.aws.internal.Ec2Action;
 import io.pv2hvm.aws.internal.steps.BootCheck;
 import io.pv2hvm.aws.internal.steps.ClientTokens;
 import io.pv2hvm.aws.internal.steps.cutover.MoveDataVolumesStep;
@@ -61,7 +62,7 @@ public final class VerifyTrialStep implements Step {
                     .securityGroupIds(quarantine).blockDeviceMappings(dataCopies).clientToken(ClientTokens.of(ctx, "trial"))
                     .tagSpecifications(aws.ec2().tags(ctx, ResourceType.INSTANCE, Roles.TRIAL_INSTANCE),
                             aws.ec2().tags(ctx, ResourceType.VOLUME, Roles.TRIAL_VOLUME))).instances(),
-                    "RunInstances", Roles.TRIAL_INSTANCE);
+                    Ec2Action.RUN_INSTANCES, Roles.TRIAL_INSTANCE);
             ctx.resourceCreated(new Resource("instance", i.instanceId(), Roles.TRIAL_INSTANCE));
             ctx.put(AwsFacts.TRIAL_INSTANCE, i.instanceId());
             return i.instanceId();
@@ -72,7 +73,7 @@ public final class VerifyTrialStep implements Step {
         }
         BootCheck.verify(aws, ctx, trial);
         ctx.options().healthCommand().ifPresent(health -> {
-            String ip = Responses.require(aws.ec2().visibleInstance(ctx, trial).privateIpAddress(), "DescribeInstances",
+            String ip = Responses.require(aws.ec2().visibleInstance(ctx, trial).privateIpAddress(), Ec2Action.DESCRIBE_INSTANCES,
                     "Reservations.Instances.PrivateIpAddress", trial);
             CommandResult r = BootCheck.runHealth(aws, ctx, health, ip);
             if (!r.succeeded()) {
