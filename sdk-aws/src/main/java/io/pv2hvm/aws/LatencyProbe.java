@@ -1,5 +1,6 @@
 package io.pv2hvm.aws;
 
+import io.pv2hvm.aws.internal.AwsAction;
 import io.pv2hvm.aws.internal.AwsCalls;
 import io.pv2hvm.aws.internal.Ec2Action;
 import io.pv2hvm.aws.internal.SsmAction;
@@ -51,6 +52,8 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * Measures EC2's latencies in a real account, with small throwaway resources it creates, tags and
@@ -128,25 +131,25 @@ public final class LatencyProbe {
             "instanceStarting");
 
     static {
-        WHAT.put("instancePending", "RunInstances -> running");
+        WHAT.put("instancePending", Ec2Action.RUN_INSTANCES.awsName() + " -> running");
         WHAT.put("statusChecks", "running seen -> both status checks ok");
         WHAT.put("reachability", "running seen -> reachability check passed (the downtime window's end without a health command)");
         WHAT.put("ssmAgentOnline", "running seen -> SSM agent Online");
-        WHAT.put("ssmDispatch", "SendCommand -> InProgress");
+        WHAT.put("ssmDispatch", SsmAction.SEND_COMMAND.awsName() + " -> InProgress");
         WHAT.put("ssmRun", "InProgress seen -> Success (the command `true`)");
-        WHAT.put("ssmRoundTrip", "SendCommand -> Success");
-        WHAT.put("volumeCreating", "CreateVolume (1 GiB gp3) -> available");
-        WHAT.put("volumeAttaching", "AttachVolume -> attached");
-        WHAT.put("volumeDetaching", "DetachVolume -> available");
-        WHAT.put("snapshotFirst", "CreateSnapshot of the new, never written volume -> completed");
-        WHAT.put("snapshotBase", "CreateSnapshot again, nothing changed -> completed (the fixed part)");
-        WHAT.put("imageRegistration", "RegisterImage from that snapshot -> available");
-        WHAT.put("volumeDeleting", "DeleteVolume -> gone");
-        WHAT.put("instanceStopping", "StopInstances -> stopped");
-        WHAT.put("instanceStarting", "StartInstances -> running (the model uses instancePending for both)");
-        WHAT.put("instanceShuttingDown", "TerminateInstances of a running instance -> terminated");
+        WHAT.put("ssmRoundTrip", SsmAction.SEND_COMMAND.awsName() + " -> Success");
+        WHAT.put("volumeCreating", Ec2Action.CREATE_VOLUME.awsName() + " (1 GiB gp3) -> available");
+        WHAT.put("volumeAttaching", Ec2Action.ATTACH_VOLUME.awsName() + " -> attached");
+        WHAT.put("volumeDetaching", Ec2Action.DETACH_VOLUME.awsName() + " -> available");
+        WHAT.put("snapshotFirst", Ec2Action.CREATE_SNAPSHOT.awsName() + " of the new, never written volume -> completed");
+        WHAT.put("snapshotBase", Ec2Action.CREATE_SNAPSHOT.awsName() + " again, nothing changed -> completed (the fixed part)");
+        WHAT.put("imageRegistration", Ec2Action.REGISTER_IMAGE.awsName() + " from that snapshot -> available");
+        WHAT.put("volumeDeleting", Ec2Action.DELETE_VOLUME.awsName() + " -> gone");
+        WHAT.put("instanceStopping", Ec2Action.STOP_INSTANCES.awsName() + " -> stopped");
+        WHAT.put("instanceStarting", Ec2Action.START_INSTANCES.awsName() + " -> running (the model uses instancePending for both)");
+        WHAT.put("instanceShuttingDown", Ec2Action.TERMINATE_INSTANCES.awsName() + " of a running instance -> terminated");
         WHAT.put("privateIpRelease", "terminated seen -> its private IP free in the subnet");
-        WHAT.put("stoppedTermination", "TerminateInstances of a stopped instance -> terminated");
+        WHAT.put("stoppedTermination", Ec2Action.TERMINATE_INSTANCES.awsName() + " of a stopped instance -> terminated");
     }
 
     private LatencyProbe(Builder b) {
@@ -212,7 +215,9 @@ public final class LatencyProbe {
                     + " there still deletes everything");
         }
         if (settings.instanceProfile() != null) {
-            permissions.put("ssm:SendCommand, ssm:GetCommandInvocation, ssm:DescribeInstanceInformation, iam:PassRole",
+            permissions.put(Stream.of(SsmAction.SEND_COMMAND, SsmAction.GET_COMMAND_INVOCATION,
+                            SsmAction.DESCRIBE_INSTANCE_INFORMATION).map(AwsAction::iamAction)
+                            .collect(Collectors.joining(", ")) + ", iam:PassRole",
                     "checked at first use (SSM has no DryRun)");
         }
         List<String> creates = new ArrayList<>(List.of(
@@ -670,7 +675,8 @@ public final class LatencyProbe {
         }
         notes.add("snapshotPerGiB not measured: that needs writing a known amount to the volume through a transport;"
                 + " both snapshots are of a never-written volume, so they time the fixed part (snapshotBase).");
-        notes.add("Not measured, the model keeps its defaults: imageCreation (CreateImage is not called), guestBoot and"
+        notes.add("Not measured, the model keeps its defaults: imageCreation ("
+                + Ec2Action.CREATE_IMAGE.awsName() + " is not called), guestBoot and"
                 + " consoleBuffer (the image's console is not read), terminatedRetention.");
         if (settings.timeScale() != 1) {
             notes.add("Measured against an emulator at time scale " + settings.timeScale() + ": real durations divided"

@@ -1,5 +1,6 @@
 package io.pv2hvm.aws;
 
+import io.pv2hvm.aws.internal.Ec2Action;
 import java.util.List;
 import java.util.Map;
 
@@ -108,7 +109,7 @@ public final class LatencyProbePlan {
         if (!refusals.isEmpty()) {
             sb.append("These credentials may not call ").append(String.join(", ", refusals))
                     .append(": grant them (`pv2hvm iam-policy` prints pv2hvm's policy, which covers the probe's EC2 calls but")
-                    .append(" ec2:DescribeSubnets) and try again.\n");
+                    .append(" ").append(Ec2Action.DESCRIBE_SUBNETS.iamAction()).append(") and try again.\n");
         }
         return sb.toString();
     }

@@ -478,7 +478,7 @@ public final class SsmTransport implements CommandTransport {
                 return adopted.get();
             }
         }
-        throw new TransportException("SendCommand (" + what + ") to " + instanceId + " failed " + MAX_SENDS
+        throw new TransportException(SsmAction.SEND_COMMAND.awsName() + " (" + what + ") to " + instanceId + " failed " + MAX_SENDS
                 + " times and SSM lists no command with comment '" + comment + "': " + last.getMessage(), last, true);
     }
 

@@ -10,6 +10,11 @@ public sealed interface AwsAction permits Ec2Action, SsmAction {
     /** The action as AWS names it, e.g. {@code RunInstances} or {@code SendCommand}. */
     String awsName();
 
+    /** The action as an IAM policy grants it, e.g. {@code ec2:RunInstances} or {@code ssm:SendCommand}. */
+    default String iamAction() {
+        return (this instanceof SsmAction ? "ssm" : "ec2") + ":" + awsName();
+    }
+
     /** The throttling category of the action, called with ids, filters or pagination. */
     default ThrottlingCategory category() {
         return ThrottlingCategory.of(awsName());

@@ -474,7 +474,7 @@ public final class Ec2Resources {
     public Instance visibleInstance(StepContext ctx, String id) {
         return waits.within(ctx, visibility(), () -> instance(id)).orElseThrow(() -> new AwsCallException(
                 Ec2Action.DESCRIBE_INSTANCES.awsName(), "InvalidInstanceID.NotFound", "Instance " + id + " is still not visible to"
-                + " DescribeInstances after " + visibility() + " (EC2 is eventually consistent); resume to look again.",
+                + " " + Ec2Action.DESCRIBE_INSTANCES.awsName() + " after " + visibility() + " (EC2 is eventually consistent); resume to look again.",
                 null, true));
     }
 

@@ -82,7 +82,7 @@ public final class SourceInstanceReader {
                     .disableApiTermination();
             return value != null && Boolean.TRUE.equals(value.value());
         }, false, "termination protection of " + instanceId + " could not be checked; if it is on, the cutover's"
-                + " TerminateInstances is refused and the migration rolls back");
+                + " " + Ec2Action.TERMINATE_INSTANCES.awsName() + " is refused and the migration rolls back");
         var shutdown = ec2.describeInstanceAttribute(r -> r
                 .instanceId(instanceId).attribute(InstanceAttributeName.INSTANCE_INITIATED_SHUTDOWN_BEHAVIOR))
                 .instanceInitiatedShutdownBehavior();
@@ -94,8 +94,8 @@ public final class SourceInstanceReader {
             var value = ec2.describeInstanceAttribute(r -> r
                     .instanceId(instanceId).attribute(InstanceAttributeName.DISABLE_API_STOP)).disableApiStop();
             return value != null && Boolean.TRUE.equals(value.value());
-        }, false, "stop protection of " + instanceId + " could not be checked; if it is on, StopInstances is"
-                + " refused and the migration rolls back, and the new instance does not get it");
+        }, false, "stop protection of " + instanceId + " could not be checked; if it is on, "
+                + Ec2Action.STOP_INSTANCES.awsName() + " is refused and the migration rolls back, and the new instance does not get it");
 
         List<SourceInstance.Volume> volumes = volumes(i);
         List<SourceInstance.NetworkInterface> enis = i.networkInterfaces().stream()

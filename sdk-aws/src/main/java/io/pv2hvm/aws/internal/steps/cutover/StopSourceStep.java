@@ -1,5 +1,6 @@
 package io.pv2hvm.aws.internal.steps.cutover;
 
+import io.pv2hvm.aws.internal.Ec2Action;
 import io.pv2hvm.aws.internal.steps.SourceRef;
 import software.amazon.awssdk.services.ec2.model.InstanceStateName;
 import io.pv2hvm.aws.AwsCallException;
@@ -54,7 +55,7 @@ public final class StopSourceStep implements Step {
         }
         // A describe right after StopInstances may still say running; StartInstances' own answer is
         // not stale: it starts a stopped instance, keeps a running one, and refuses one still stopping.
-        aws.ec2().waits().untilTrue(ctx, "source " + id + " to accept StartInstances", aws.timeouts().instanceState(),
+        aws.ec2().waits().untilTrue(ctx, "source " + id + " to accept " + Ec2Action.START_INSTANCES.awsName(), aws.timeouts().instanceState(),
                 () -> {
                     try {
                         aws.ec2().startInstances(r -> r

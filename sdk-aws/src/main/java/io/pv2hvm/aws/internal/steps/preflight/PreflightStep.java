@@ -89,7 +89,8 @@ public final class PreflightStep implements Step {
 
         if (!"paravirtual".equals(src.virtualizationType())) {
             blockers.add(new Blocker("ALREADY_HVM", id + " already uses " + src.virtualizationType()
-                    + " virtualization.", "Nothing to migrate; to change its type use ModifyInstanceAttribute."));
+                    + " virtualization.", "Nothing to migrate; to change its type use "
+                    + Ec2Action.MODIFY_INSTANCE_ATTRIBUTE.awsName() + "."));
         }
         if (!"ebs".equals(src.rootDeviceType())) {
             blockers.add(new Blocker("INSTANCE_STORE_ROOT", id + " boots from an instance-store root, which cannot be"
@@ -268,7 +269,7 @@ public final class PreflightStep implements Step {
         }
         if (bytes > 16 * 1024) {
             blockers.add(new Blocker("USER_DATA_TOO_LARGE", src.instanceId() + " has " + bytes + " bytes of user data;"
-                    + " RunInstances accepts at most 16384.", "Shrink it (aws ec2 modify-instance-attribute"
+                    + " " + Ec2Action.RUN_INSTANCES.awsName() + " accepts at most 16384.", "Shrink it (aws ec2 modify-instance-attribute"
                     + " --instance-id " + src.instanceId() + " --attribute userData --value ... while stopped),"
                     + " e.g. by fetching the bulk from S3 at boot."));
         }
@@ -316,7 +317,7 @@ public final class PreflightStep implements Step {
         }
         String why = dhmc == null
                 ? " pv2hvm could not tell whether Default Host Management Configuration is on: these credentials may"
-                        + " not call ssm:GetServiceSetting."
+                        + " not call " + SsmAction.GET_SERVICE_SETTING.iamAction() + "."
                 : " Default Host Management Configuration is off in this account and region.";
         blockers.add(new Blocker("WORKER_INSTANCE_PROFILE", "The worker pv2hvm launches is reached over SSM, but it"
                 + " would get no instance profile, so its SSM agent could never register." + why,
@@ -331,7 +332,7 @@ public final class PreflightStep implements Step {
                 + " AwsSteps.builder().workerInstanceProfile(\"pv2hvm-worker\") or --worker-profile pv2hvm-worker"
                 + " (your credentials need iam:PassRole on the role). Or turn on Default Host Management"
                 + " Configuration (Systems Manager > Fleet Manager > Account management"
-                + (dhmc == null ? "; and grant ssm:GetServiceSetting so pv2hvm can see it" : "") + "). Or reach the"
+                + (dhmc == null ? "; and grant " + SsmAction.GET_SERVICE_SETTING.iamAction() + " so pv2hvm can see it" : "") + "). Or reach the"
                 + " worker over SSH (AwsSteps.builder().workerTransport(...)), or name your own worker (withWorker)."));
     }
 
@@ -343,10 +344,10 @@ public final class PreflightStep implements Step {
                 .tagSpecifications(probeTags(ResourceType.SNAPSHOT)).dryRun(true)));
         // These two name no resource of the source, only its zone or VPC: the same request, so the
         // same answer, for every migration of a fleet there (one account's credentials): probed once.
-        probeOnce("CreateVolume in " + src.availabilityZone(), blockers, () -> ec2.createVolume(r -> r
+        probeOnce(Ec2Action.CREATE_VOLUME.awsName() + " in " + src.availabilityZone(), blockers, () -> ec2.createVolume(r -> r
                 .availabilityZone(src.availabilityZone()).size(1).tagSpecifications(probeTags(ResourceType.VOLUME))
                 .dryRun(true)));
-        probeOnce("CreateSecurityGroup in " + src.vpcId(), blockers, () -> ec2.createSecurityGroup(r -> r
+        probeOnce(Ec2Action.CREATE_SECURITY_GROUP.awsName() + " in " + src.vpcId(), blockers, () -> ec2.createSecurityGroup(r -> r
                 .groupName("pv2hvm-trial-probe").description("pv2hvm permission probe").vpcId(src.vpcId())
                 .tagSpecifications(probeTags(ResourceType.SECURITY_GROUP)).dryRun(true)));
         if (stateOf(src) == InstanceStateName.RUNNING) {
