@@ -9,6 +9,8 @@ import software.amazon.awssdk.services.ec2.model.Ec2Exception;
 import software.amazon.awssdk.services.ssm.model.SsmException;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
@@ -55,6 +57,19 @@ class AwsCallsTest {
         AwsCallException f = catchThrowableOfType(AwsCallException.class,
                 () -> new AwsCalls().call("RunInstances", () -> { throw error(Ec2Exception.builder(), "UnauthorizedOperation", 403); }));
         assertThat(f).hasMessageContaining("ec2:RunInstances");
+    }
+
+    @Test
+    void everyActionsIamName_isThePermissionItsRefusalAsksFor() {
+        List<AwsAction> actions = new ArrayList<>(List.of(Ec2Action.values()));
+        actions.addAll(List.of(SsmAction.values()));
+        for (AwsAction action : actions) {
+            AwsCallException e = catchThrowableOfType(AwsCallException.class, () -> new AwsCalls().call(action,
+                    () -> { throw error(Ec2Exception.builder(), "UnauthorizedOperation", 403); }));
+            assertThat(e).as(action.toString()).hasMessageContaining("Grant " + action.iamAction() + " in the IAM policy");
+        }
+        assertThat(Ec2Action.DESCRIBE_SUBNETS.iamAction()).isEqualTo("ec2:DescribeSubnets");
+        assertThat(SsmAction.GET_SERVICE_SETTING.iamAction()).isEqualTo("ssm:GetServiceSetting");
     }
 
     @Test
