@@ -57,7 +57,7 @@ public final class EmulatorCore {
             model.advance();
             // Ids name their kind (vol-, snap-), so at most one of the two finds answers.
             return model.findVolume(id).map(v -> v.diskImage)
-                    .or(() -> model.findSnapshot(id).map(s -> s.diskImage));
+                    .or(() -> model.findSnapshot(id).map(s -> s.diskImage()));
         });
     }
 
@@ -66,7 +66,7 @@ public final class EmulatorCore {
             model.advance();
             // Ids name their kind (vol-, snap-), so at most one of the two finds answers.
             return model.findVolume(id).map(v -> v.filesystem)
-                    .or(() -> model.findSnapshot(id).map(s -> s.filesystem));
+                    .or(() -> model.findSnapshot(id).map(s -> s.filesystem()));
         });
     }
 }

@@ -81,11 +81,11 @@ final class ImageActions {
         Instant lastDone = m.now();
         for (VolumeRecord v : m.volumesOf(i.id)) {
             SnapshotRecord s = m.newSnapshot(v, "Created by CreateImage(" + i.id + ") for " + img.id, false);
-            m.putTags(s.id, TagSpecifications.forType(p, "snapshot"));
-            if (s.completeAt.isAfter(lastDone)) {
-                lastDone = s.completeAt;
+            m.putTags(s.id(), TagSpecifications.forType(p, "snapshot"));
+            if (s.completeAt().isAfter(lastDone)) {
+                lastDone = s.completeAt();
             }
-            img.blockDevices.add(new ImageRecord.BlockDevice(v.device(), null, s.id, v.sizeGiB, v.deleteOnTermination, v.volumeType, false));
+            img.blockDevices.add(new ImageRecord.BlockDevice(v.device(), null, s.id(), v.sizeGiB, v.deleteOnTermination, v.volumeType, false));
         }
         int n = 0;
         for (String dev : i.instanceStoreDevices) {
@@ -184,23 +184,23 @@ final class ImageActions {
                 throw new Ec2Exception("InvalidParameterCombination", "KmsKeyId is not supported in a block device"
                         + " mapping of RegisterImage (" + dev + "); only RunInstances and Spot requests take it.");
             }
-            if (snapId != null && ebs.has("Encrypted") && !ebs.bool("Encrypted", true) && m.snapshot(snapId).encrypted) {
+            if (snapId != null && ebs.has("Encrypted") && !ebs.bool("Encrypted", true) && m.snapshot(snapId).encrypted()) {
                 throw new Ec2Exception("InvalidParameterCombination", "Snapshot " + snapId + " is encrypted: the volumes"
                         + " of " + dev + " cannot be unencrypted.");
             }
             if (snapId != null) {
                 SnapshotRecord s = m.snapshot(snapId);
-                if (s.state != SnapshotState.COMPLETED) {
+                if (s.state() != SnapshotState.COMPLETED) {
                     throw new Ec2Exception("IncorrectState", "Snapshot '" + snapId + "' is not 'completed'");
                 }
-                if (size != null && size < s.sizeGiB) {
+                if (size != null && size < s.sizeGiB()) {
                     throw new Ec2Exception("InvalidBlockDeviceMapping", "Volume of size " + size + "GB is smaller than snapshot '"
-                            + snapId + "', expect size >= " + s.sizeGiB + "GB");
+                            + snapId + "', expect size >= " + s.sizeGiB() + "GB");
                 }
                 if (size == null) {
-                    size = s.sizeGiB;
+                    size = s.sizeGiB();
                 }
-                img.productCodes.addAll(s.productCodes.stream().filter(c -> !img.productCodes.contains(c)).toList());
+                img.productCodes.addAll(s.productCodes().stream().filter(c -> !img.productCodes.contains(c)).toList());
             } else if (size == null) {
                 throw new Ec2Exception("InvalidBlockDeviceMapping", "The device '" + dev + "' needs a snapshot id or a volume size");
             }
@@ -282,7 +282,7 @@ final class ImageActions {
             } else if (b.virtualName() == null) {
                 out.start("ebs").text("snapshotId", b.snapshotId()).text("volumeSize", b.volumeSize())
                         .text("deleteOnTermination", b.deleteOnTermination()).text("volumeType", b.volumeType())
-                        .text("encrypted", b.snapshotId() != null && m.findSnapshot(b.snapshotId()).map(s -> s.encrypted).orElse(false)).end();
+                        .text("encrypted", b.snapshotId() != null && m.findSnapshot(b.snapshotId()).map(s -> s.encrypted()).orElse(false)).end();
             }
         });
         out.text("virtualizationType", i.virtualizationType);

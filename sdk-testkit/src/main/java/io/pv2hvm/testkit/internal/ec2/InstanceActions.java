@@ -436,9 +436,9 @@ final class InstanceActions {
             Integer size = ebs.integer("VolumeSize");
             if (snapId != null && !b.has("NoDevice")) {
                 SnapshotRecord s = m.snapshot(snapId);
-                if (size != null && size < s.sizeGiB) {
+                if (size != null && size < s.sizeGiB()) {
                     throw new Ec2Exception("InvalidBlockDeviceMapping", "Volume of size " + size + "GB is smaller than snapshot '"
-                            + snapId + "', expect size >= " + s.sizeGiB + "GB");
+                            + snapId + "', expect size >= " + s.sizeGiB() + "GB");
                 }
             }
             String type = ebs.get("VolumeType", mapped == null || mapped.volumeType() == null ? "gp2" : mapped.volumeType());
@@ -446,7 +446,7 @@ final class InstanceActions {
             if (ebs.has("Throughput") && !"gp3".equals(type)) {
                 throw Ec2Exception.combination("The parameter throughput is not supported for " + type + " volumes.");
             }
-            if (ebs.has("KmsKeyId") && !ebs.bool("Encrypted", false) && (snapId == null || !m.snapshot(snapId).encrypted)) {
+            if (ebs.has("KmsKeyId") && !ebs.bool("Encrypted", false) && (snapId == null || !m.snapshot(snapId).encrypted())) {
                 throw new Ec2Exception("InvalidParameterDependency", "The parameter KmsKeyId requires the parameter Encrypted to be set.");
             }
             if (snapId == null && !ebs.isEmpty() && size == null && !b.has("NoDevice")) {
@@ -480,7 +480,7 @@ final class InstanceActions {
             String snapId = ebs.get("SnapshotId", base == null ? null : base.snapshotId());
             SnapshotRecord snap = snapId == null ? null : m.snapshot(snapId);
             Integer size = ebs.integer("VolumeSize");
-            int gib = size != null ? size : base != null && base.volumeSize() != null ? base.volumeSize() : snap != null ? snap.sizeGiB : 8;
+            int gib = size != null ? size : base != null && base.volumeSize() != null ? base.volumeSize() : snap != null ? snap.sizeGiB() : 8;
             String volType = ebs.get("VolumeType", base == null || base.volumeType() == null ? "gp2" : base.volumeType());
             VolumeRecord v = m.newVolume(i.availabilityZone, gib, snap, volType, true);
             v.createTime = m.now();

@@ -58,16 +58,16 @@ final class VolumeActions {
         }
         String snapId = p.get("SnapshotId");
         SnapshotRecord snap = snapId == null ? null : m.snapshot(snapId);
-        if (snap != null && snap.state != SnapshotState.COMPLETED) {
+        if (snap != null && snap.state() != SnapshotState.COMPLETED) {
             throw new Ec2Exception("IncorrectState", "Snapshot '" + snapId + "' is not in the 'completed' state");
         }
         Integer size = p.integer("Size");
         if (size == null && snap == null) {
             throw Ec2Exception.missingParameter("size or snapshotId");
         }
-        if (size != null && snap != null && size < snap.sizeGiB) {
+        if (size != null && snap != null && size < snap.sizeGiB()) {
             throw Ec2Exception.invalidParameterValue("Volume of " + size + "GiB is smaller than snapshot '" + snapId
-                    + "', expect size >= " + snap.sizeGiB + "GiB");
+                    + "', expect size >= " + snap.sizeGiB() + "GiB");
         }
         if (size != null && (size < 1 || size > 16384)) {
             throw Ec2Exception.invalidParameterValue("Volume size must be between 1 and 16384 GiB: " + size);
@@ -79,7 +79,7 @@ final class VolumeActions {
         if (p.has("KmsKeyId") && !p.bool("Encrypted", false)) {
             throw new Ec2Exception("InvalidParameterDependency", "The parameter KmsKeyId requires the parameter Encrypted to be set.");
         }
-        VolumeRecord v = m.newVolume(az, size != null ? size : snap.sizeGiB, snap, volumeType, false);
+        VolumeRecord v = m.newVolume(az, size != null ? size : snap.sizeGiB(), snap, volumeType, false);
         v.iops = p.integer("Iops");
         v.throughput = p.integer("Throughput");
         // Encrypted=true without a key uses the account's aws/ebs key; a volume from an encrypted
@@ -260,21 +260,21 @@ final class VolumeActions {
         if (v.state == VolumeState.CREATING || v.state == VolumeState.DELETING) {
             throw new Ec2Exception("IncorrectState", "The volume '" + v.id + "' is in the '" + v.state + "' state.");
         }
-        long pending = m.snapshots().stream().filter(s -> s.volumeId != null && s.volumeId.equals(v.id) && s.state == SnapshotState.PENDING).count();
+        long pending = m.snapshots().stream().filter(s -> s.volumeId() != null && s.volumeId().equals(v.id) && s.state() == SnapshotState.PENDING).count();
         if (pending >= MAX_PENDING_SNAPSHOTS) {
             throw new Ec2Exception("ConcurrentSnapshotLimitExceeded", "Maximum number of concurrent snapshots reached for volume " + v.id);
         }
         SnapshotRecord s = m.newSnapshot(v, p.get("Description"), false);
-        m.putTags(s.id, TagSpecifications.forType(p, "snapshot"));
+        m.putTags(s.id(), TagSpecifications.forType(p, "snapshot"));
         snapshot(out, s);
     }
 
     private void snapshot(XmlWriter out, SnapshotRecord s) {
-        out.text("snapshotId", s.id).text("volumeId", s.volumeId == null ? "vol-ffffffff" : s.volumeId)
-                .text("status", s.state.wire()).text("startTime", s.startTime).text("progress", s.progress(m.now()) + "%")
-                .text("ownerId", s.ownerId).text("volumeSize", s.sizeGiB).text("description", s.description)
-                .text("encrypted", s.encrypted).text("kmsKeyId", s.kmsKeyId).text("storageTier", "standard");
-        out.tags(m.tagsOf(s.id));
+        out.text("snapshotId", s.id()).text("volumeId", s.volumeId() == null ? "vol-ffffffff" : s.volumeId())
+                .text("status", s.state().wire()).text("startTime", s.startTime()).text("progress", s.progress(m.now()) + "%")
+                .text("ownerId", s.ownerId()).text("volumeSize", s.sizeGiB()).text("description", s.description())
+                .text("encrypted", s.encrypted()).text("kmsKeyId", s.kmsKeyId()).text("storageTier", "standard");
+        out.tags(m.tagsOf(s.id()));
     }
 
     private void describeSnapshots(QueryParams p, XmlWriter out) {
@@ -286,20 +286,20 @@ final class VolumeActions {
             }
         } else {
             List<String> owners = p.list("Owner");
-            m.snapshots().stream().filter(s -> m.visible(s.createdAt))
-                    .filter(s -> owners.isEmpty() ? s.ownerId.equals(Ec2Model.ACCOUNT_ID)
-                            : owners.contains(s.ownerId) || (owners.contains("self") && s.ownerId.equals(Ec2Model.ACCOUNT_ID)))
+            m.snapshots().stream().filter(s -> m.visible(s.createdAt()))
+                    .filter(s -> owners.isEmpty() ? s.ownerId().equals(Ec2Model.ACCOUNT_ID)
+                            : owners.contains(s.ownerId()) || (owners.contains("self") && s.ownerId().equals(Ec2Model.ACCOUNT_ID)))
                     .forEach(selected::add);
         }
         List<Filter> filters = p.filters();
-        selected.removeIf(s -> !Filters.matches(filters, m.tagsOf(s.id), name -> switch (name) {
-            case "snapshot-id" -> Filters.of(s.id);
-            case "volume-id" -> Filters.of(s.volumeId);
-            case "status" -> Filters.of(s.state.wire());
-            case "owner-id" -> Filters.of(s.ownerId);
-            case "description" -> Filters.of(s.description);
+        selected.removeIf(s -> !Filters.matches(filters, m.tagsOf(s.id()), name -> switch (name) {
+            case "snapshot-id" -> Filters.of(s.id());
+            case "volume-id" -> Filters.of(s.volumeId());
+            case "status" -> Filters.of(s.state().wire());
+            case "owner-id" -> Filters.of(s.ownerId());
+            case "description" -> Filters.of(s.description());
             case "progress" -> Filters.of(s.progress(m.now()) + "%");
-            case "volume-size" -> Filters.of(s.sizeGiB);
+            case "volume-size" -> Filters.of(s.sizeGiB());
             default -> null;
         }));
         Pages.Page<SnapshotRecord> page = Pages.capped(selected, p, 5, 1000);
@@ -311,11 +311,11 @@ final class VolumeActions {
     private void deleteSnapshot(QueryParams p, XmlWriter out) {
         SnapshotRecord s = m.snapshot(p.required("SnapshotId"));
         for (ImageRecord img : m.images()) {
-            if (img.state != ImageState.DEREGISTERED && img.blockDevices.stream().anyMatch(b -> s.id.equals(b.snapshotId()))) {
-                throw new Ec2Exception("InvalidSnapshot.InUse", "The snapshot " + s.id + " is currently in use by " + img.id);
+            if (img.state != ImageState.DEREGISTERED && img.blockDevices.stream().anyMatch(b -> s.id().equals(b.snapshotId()))) {
+                throw new Ec2Exception("InvalidSnapshot.InUse", "The snapshot " + s.id() + " is currently in use by " + img.id);
             }
         }
-        m.removeSnapshot(s.id);
+        m.removeSnapshot(s.id());
         out.text("return", true);
     }
 }

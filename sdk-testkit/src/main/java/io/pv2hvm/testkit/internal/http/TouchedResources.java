@@ -231,8 +231,8 @@ final class TouchedResources {
 
     private void snapshotKey(String snapshotId) {
         SnapshotRecord s = m.findSnapshot(snapshotId).orElse(null);
-        if (s != null && s.encrypted) {
-            kmsKeys.add(s.kmsKeyId);
+        if (s != null && s.encrypted()) {
+            kmsKeys.add(s.kmsKeyId());
         }
     }
 

@@ -242,7 +242,7 @@ public final class Ec2Model {
     public SnapshotRecord snapshot(String id) {
         checkId(id, "snap", "InvalidSnapshotID.Malformed");
         SnapshotRecord s = snapshots.get(id);
-        if (s == null || !visible(s.createdAt)) {
+        if (s == null || !visible(s.createdAt())) {
             throw new Ec2Exception("InvalidSnapshot.NotFound", "The snapshot '" + id + "' does not exist.");
         }
         return s;
@@ -508,7 +508,7 @@ public final class Ec2Model {
     }
 
     public void addSnapshot(SnapshotRecord s) {
-        snapshots.put(s.id, s);
+        snapshots.put(s.id(), s);
     }
 
     public Optional<SnapshotRecord> findSnapshot(String id) {
@@ -819,16 +819,16 @@ public final class Ec2Model {
         v.createTime = now();
         v.createdAt = now();
         if (from != null) {
-            v.snapshotId = from.id;
-            v.dataBytes = from.dataBytes; // restored data; nothing changed yet relative to the snapshot
+            v.snapshotId = from.id();
+            v.dataBytes = from.dataBytes(); // restored data; nothing changed yet relative to the snapshot
             // A volume from an encrypted snapshot is encrypted with the snapshot's key
             // (https://docs.aws.amazon.com/ebs/latest/userguide/ebs-encryption.html#encryption-rules).
-            v.encrypted = from.encrypted;
-            v.kmsKeyId = from.kmsKeyId;
+            v.encrypted = from.encrypted();
+            v.kmsKeyId = from.kmsKeyId();
             // Marketplace product codes travel from snapshot to volume.
-            v.productCodes.addAll(from.productCodes);
-            v.diskImage = copyDisk(from.diskImage, v.id);
-            v.filesystem = from.filesystem;
+            v.productCodes.addAll(from.productCodes());
+            v.diskImage = copyDisk(from.diskImage(), v.id);
+            v.filesystem = from.filesystem();
             if (v.diskImage != null) {
                 SparseFiles.createOrGrow(v.diskImage, (long) sizeGiB << 30);
             }
@@ -851,36 +851,23 @@ public final class Ec2Model {
     }
 
     public SnapshotRecord newSnapshot(VolumeRecord v, String description, boolean ready) {
-        SnapshotRecord s = new SnapshotRecord();
-        s.id = ids.next("snap");
-        s.volumeId = v.id;
-        s.sizeGiB = v.sizeGiB;
-        s.encrypted = v.encrypted;
-        s.kmsKeyId = v.kmsKeyId; // snapshots of an encrypted volume are encrypted with its key
-        s.description = description == null ? "" : description;
-        s.productCodes.addAll(v.productCodes);
-        s.startTime = now();
-        s.createdAt = now();
+        SnapshotRecord s = new SnapshotRecord(ids.next("snap"), v.id, v.sizeGiB,
+                description == null ? "" : description, now(), now());
+        s.encryption(v.encrypted, v.kmsKeyId); // snapshots of an encrypted volume are encrypted with its key
+        s.addProductCodes(v.productCodes);
         // Point-in-time: the data is captured at the call, completion only reports it.
-        s.diskImage = copyDisk(v.diskImage, s.id);
-        s.filesystem = v.filesystem;
         // Incremental: only blocks changed since the volume's previous snapshot (or the snapshot it
         // was restored from) are copied, so only they cost time
         // (https://repost.aws/knowledge-center/ebs-incremental-snapshot-creation-slow).
-        s.dataBytes = v.dataBytes;
-        s.deltaBytes = v.changedBytes;
+        s.captured(copyDisk(v.diskImage, s.id()), v.filesystem, v.dataBytes, v.changedBytes);
         v.changedBytes = 0;
-        Duration takes = latency.snapshotOf(s.deltaBytes);
-        s.completeAt = now().plus(latency.scaled(takes));
-        snapshots.put(s.id, s);
+        Duration takes = latency.snapshotOf(s.deltaBytes());
+        s.completesAt(now().plus(latency.scaled(takes)));
+        snapshots.put(s.id(), s);
         if (ready) {
-            s.state = SnapshotState.COMPLETED;
+            s.complete();
         } else {
-            after(takes, () -> {
-                if (s.state == SnapshotState.PENDING) {
-                    s.state = SnapshotState.COMPLETED;
-                }
-            });
+            after(takes, s::completeIfPending);
         }
         return s;
     }

@@ -105,19 +105,14 @@ public final class WorldSeeder {
             m.addImage(k);
             return;
         }
-        SnapshotRecord snap = new SnapshotRecord();
-        snap.id = s.rootSnapshotId() != null ? s.rootSnapshotId() : m.ids().next("snap");
-        snap.sizeGiB = s.rootSizeGiB();
-        snap.dataBytes = (long) s.rootSizeGiB() << 30;
-        snap.state = SnapshotState.COMPLETED;
-        snap.startTime = past;
-        snap.completeAt = past;
-        snap.createdAt = past;
-        snap.description = "Created by CreateImage for " + s.id();
-        snap.productCodes.addAll(s.productCodes());
-        snap.diskImage = s.diskImage();
+        SnapshotRecord snap = new SnapshotRecord(s.rootSnapshotId() != null ? s.rootSnapshotId() : m.ids().next("snap"),
+                null, s.rootSizeGiB(), "Created by CreateImage for " + s.id(), past, past);
+        snap.captured(s.diskImage(), null, (long) s.rootSizeGiB() << 30, 0);
+        snap.complete();
+        snap.completesAt(past);
+        snap.addProductCodes(s.productCodes());
         if (s.isPublic()) {
-            snap.ownerId = s.ownerId();
+            snap.ownedBy(s.ownerId());
         }
         m.addSnapshot(snap);
         ImageRecord img = new ImageRecord();
@@ -137,7 +132,7 @@ public final class WorldSeeder {
             img.ownerId = s.ownerId();
         }
         img.productCodes.addAll(s.productCodes());
-        img.blockDevices.add(new ImageRecord.BlockDevice(s.rootDeviceName(), null, snap.id, s.rootSizeGiB(), true, "gp2", false));
+        img.blockDevices.add(new ImageRecord.BlockDevice(s.rootDeviceName(), null, snap.id(), s.rootSizeGiB(), true, "gp2", false));
         int n = 0;
         for (String dev : s.ephemeralDevices()) {
             img.blockDevices.add(new ImageRecord.BlockDevice(dev, "ephemeral" + n++, null, null, null, null, false));
@@ -156,15 +151,15 @@ public final class WorldSeeder {
         v.volumeType = s.volumeType();
         v.iops = s.iops();
         v.throughput = s.throughput();
-        v.encrypted = s.kmsKeyId() != null || (from != null && from.encrypted);
-        v.kmsKeyId = s.kmsKeyId() != null ? s.kmsKeyId() : from != null ? from.kmsKeyId : null;
-        v.snapshotId = s.snapshotId() != null ? s.snapshotId() : from != null ? from.id : null;
+        v.encrypted = s.kmsKeyId() != null || (from != null && from.encrypted());
+        v.kmsKeyId = s.kmsKeyId() != null ? s.kmsKeyId() : from != null ? from.kmsKeyId() : null;
+        v.snapshotId = s.snapshotId() != null ? s.snapshotId() : from != null ? from.id() : null;
         v.productCodes.addAll(s.productCodes());
         if (s.productCodes().isEmpty() && from != null) {
-            v.productCodes.addAll(from.productCodes);
+            v.productCodes.addAll(from.productCodes());
         }
-        v.diskImage = s.diskImage() != null ? s.diskImage() : from != null ? m.copyDisk(from.diskImage, v.id) : null;
-        v.filesystem = s.filesystem() != null ? s.filesystem() : from != null ? from.filesystem : null;
+        v.diskImage = s.diskImage() != null ? s.diskImage() : from != null ? m.copyDisk(from.diskImage(), v.id) : null;
+        v.filesystem = s.filesystem() != null ? s.filesystem() : from != null ? from.filesystem() : null;
         v.createTime = past;
         v.createdAt = past;
         v.state = VolumeState.AVAILABLE;
@@ -254,7 +249,7 @@ public final class WorldSeeder {
         i.instanceStoreRoot = s.isInstanceStoreRoot();
         if (!i.instanceStoreRoot) {
             SnapshotRecord rootSnap = img.rootDevice() == null ? null : m.findSnapshot(img.rootDevice().snapshotId()).orElse(null);
-            VolumeSeed rootSeed = s.root() != null ? s.root() : VolumeSeed.of(img.rootDeviceName, rootSnap == null ? 8 : rootSnap.sizeGiB);
+            VolumeSeed rootSeed = s.root() != null ? s.root() : VolumeSeed.of(img.rootDeviceName, rootSnap == null ? 8 : rootSnap.sizeGiB());
             VolumeRecord root = seedVolume(rootSeed, i.availabilityZone, rootSnap);
             root.attach(i.id, rootSeed.device() != null ? rootSeed.device() : img.rootDeviceName,
                     rootSeed.deleteOnTermination() == null || rootSeed.deleteOnTermination(), past);
