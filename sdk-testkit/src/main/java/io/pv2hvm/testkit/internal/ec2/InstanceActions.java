@@ -787,13 +787,13 @@ final class InstanceActions {
         });
         releaseAutoPublicIp(i);
         for (VolumeRecord v : m.volumesOf(i.id)) {
-            boolean delete = v.deleteOnTermination;
+            boolean delete = v.deleteOnTermination();
             v.dropAttachment();
             if (delete) {
-                v.state = VolumeState.DELETING;
-                m.after(m.latency().volumeDeleting(), () -> v.state = VolumeState.DELETED);
+                v.beginDelete();
+                m.after(m.latency().volumeDeleting(), v::deleted);
             } else {
-                v.state = VolumeState.AVAILABLE;
+                v.available();
             }
         }
         m.disassociateWhere(a -> i.id.equals(a.instanceId()));
@@ -883,7 +883,7 @@ final class InstanceActions {
             case "productCodes" -> out.items("productCodes", i.productCodes, c -> out.text("productCode", c).text("type", "marketplace"));
             case "blockDeviceMapping" -> out.items("blockDeviceMapping", m.volumesOf(i.id), v -> out.text("deviceName", v.device())
                     .start("ebs").text("volumeId", v.id).text("status", v.attachState()).text("attachTime", v.attachTime())
-                    .text("deleteOnTermination", v.deleteOnTermination).end());
+                    .text("deleteOnTermination", v.deleteOnTermination()).end());
             default -> throw Ec2Exception.invalidParameterValue("Value (" + attr + ") for parameter attribute is invalid. Unknown attribute.");
         }
     }
@@ -979,7 +979,7 @@ final class InstanceActions {
                     .orElseThrow(() -> Ec2Exception.invalidParameterValue("No device is currently mapped at " + dev));
             Boolean dot = b.bool("Ebs.DeleteOnTermination");
             if (dot != null) {
-                vol.deleteOnTermination = dot;
+                vol.changeDeleteOnTermination(dot);
             }
         }
         out.text("return", true);

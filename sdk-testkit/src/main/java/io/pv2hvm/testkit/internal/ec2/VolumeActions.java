@@ -96,13 +96,13 @@ final class VolumeActions {
 
     private void volume(XmlWriter out, VolumeRecord v) {
         out.text("volumeId", v.id).text("size", v.sizeGiB).text("snapshotId", v.snapshotId == null ? "" : v.snapshotId)
-                .text("availabilityZone", v.availabilityZone).text("status", m.shownState(v.id, v.state.wire()))
+                .text("availabilityZone", v.availabilityZone).text("status", m.shownState(v.id, v.state().wire()))
                 .text("createTime", v.createTime);
         out.start("attachmentSet");
         if (v.attachedInstanceId() != null) {
             out.start("item").text("volumeId", v.id).text("instanceId", v.attachedInstanceId()).text("device", v.device())
                     .text("status", v.attachState()).text("attachTime", v.attachTime())
-                    .text("deleteOnTermination", v.deleteOnTermination).end();
+                    .text("deleteOnTermination", v.deleteOnTermination()).end();
         }
         out.end();
         out.tags(m.tagsOf(v.id));
@@ -119,12 +119,12 @@ final class VolumeActions {
                 selected.add(m.volume(id));
             }
         } else {
-            m.volumes().stream().filter(v -> v.state != VolumeState.DELETED && m.visible(v.createdAt)).forEach(selected::add);
+            m.volumes().stream().filter(v -> v.state() != VolumeState.DELETED && m.visible(v.createdAt)).forEach(selected::add);
         }
         List<Filter> filters = p.filters();
         selected.removeIf(v -> !Filters.matches(filters, m.tagsOf(v.id), name -> switch (name) {
             case "volume-id" -> Filters.of(v.id);
-            case "status" -> Filters.of(v.state.wire());
+            case "status" -> Filters.of(v.state().wire());
             case "availability-zone" -> Filters.of(v.availabilityZone);
             case "snapshot-id" -> Filters.of(v.snapshotId);
             case "size" -> Filters.of(v.sizeGiB);
@@ -133,7 +133,7 @@ final class VolumeActions {
             case "attachment.instance-id" -> Filters.of(v.attachedInstanceId());
             case "attachment.device" -> Filters.of(v.device());
             case "attachment.status" -> Filters.of(v.attachState());
-            case "attachment.delete-on-termination" -> v.attachedInstanceId() == null ? List.of() : Filters.of(v.deleteOnTermination);
+            case "attachment.delete-on-termination" -> v.attachedInstanceId() == null ? List.of() : Filters.of(v.deleteOnTermination());
             default -> null;
         }));
         Pages.Page<VolumeRecord> page = Pages.capped(selected, p, 5, 500);
@@ -150,11 +150,11 @@ final class VolumeActions {
         VolumeRecord v = m.volume(p.required("VolumeId"));
         InstanceRecord i = m.instance(p.required("InstanceId"));
         String device = p.required("Device");
-        if (v.state != VolumeState.AVAILABLE) {
-            if (v.state == VolumeState.IN_USE) {
+        if (v.state() != VolumeState.AVAILABLE) {
+            if (v.state() == VolumeState.IN_USE) {
                 throw new Ec2Exception("VolumeInUse", v.id + " is already attached to an instance");
             }
-            throw new Ec2Exception("IncorrectState", "vol '" + v.id + "' is not 'available'. Its state is '" + v.state + "'.");
+            throw new Ec2Exception("IncorrectState", "vol '" + v.id + "' is not 'available'. Its state is '" + v.state() + "'.");
         }
         if (!v.availabilityZone.equals(i.availabilityZone)) {
             throw new Ec2Exception("InvalidVolume.ZoneMismatch", "The volume '" + v.id + "' is not in the same availability zone as instance '" + i.id + "'");
@@ -181,9 +181,9 @@ final class VolumeActions {
                 i.productCodes.add(code);
             }
         }
-        long gen = ++v.generation;
+        long gen = v.nextGeneration();
         m.after(m.latency().volumeAttaching(), () -> {
-            if (v.generation == gen) {
+            if (v.generation() == gen) {
                 v.attachCompleted();
             }
         });
@@ -192,13 +192,13 @@ final class VolumeActions {
 
     private void attachment(XmlWriter out, VolumeRecord v, String status) {
         out.text("volumeId", v.id).text("instanceId", v.attachedInstanceId()).text("device", v.device())
-                .text("status", status).text("attachTime", v.attachTime()).text("deleteOnTermination", v.deleteOnTermination);
+                .text("status", status).text("attachTime", v.attachTime()).text("deleteOnTermination", v.deleteOnTermination());
     }
 
     private void detachVolume(QueryParams p, XmlWriter out) {
         VolumeRecord v = m.volume(p.required("VolumeId"));
         if (v.attachedInstanceId() == null) {
-            throw new Ec2Exception("IncorrectState", "Volume '" + v.id + "' is in the '" + v.state + "' state.");
+            throw new Ec2Exception("IncorrectState", "Volume '" + v.id + "' is in the '" + v.state() + "' state.");
         }
         String instanceId = p.get("InstanceId");
         if (instanceId != null && !instanceId.equals(v.attachedInstanceId())) {
@@ -215,10 +215,10 @@ final class VolumeActions {
             return;
         }
         v.beginDetach();
-        long gen = ++v.generation;
+        long gen = v.nextGeneration();
         attachment(out, v, "detaching");
         m.after(m.latency().volumeDetaching(), () -> {
-            if (v.generation == gen && v.attachState() == AttachmentState.DETACHING) {
+            if (v.generation() == gen && v.attachState() == AttachmentState.DETACHING) {
                 v.detached();
             }
         });
@@ -227,15 +227,15 @@ final class VolumeActions {
     /** Only an available (detached) volume can be deleted (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DeleteVolume.html). */
     private void deleteVolume(QueryParams p, XmlWriter out) {
         VolumeRecord v = m.volume(p.required("VolumeId"));
-        if (v.attachedInstanceId() != null || v.state == VolumeState.IN_USE) {
+        if (v.attachedInstanceId() != null || v.state() == VolumeState.IN_USE) {
             throw new Ec2Exception("VolumeInUse", "Volume " + v.id + " is currently attached to " + v.attachedInstanceId());
         }
-        if (v.state == VolumeState.CREATING) {
+        if (v.state() == VolumeState.CREATING) {
             throw new Ec2Exception("IncorrectState", "The volume '" + v.id + "' is 'creating'");
         }
-        if (v.state != VolumeState.DELETING) {
-            v.state = VolumeState.DELETING;
-            m.after(m.latency().volumeDeleting(), () -> v.state = VolumeState.DELETED);
+        if (v.state() != VolumeState.DELETING) {
+            v.beginDelete();
+            m.after(m.latency().volumeDeleting(), v::deleted);
         }
         out.text("return", true);
     }
@@ -257,8 +257,8 @@ final class VolumeActions {
      */
     private void createSnapshot(QueryParams p, XmlWriter out) {
         VolumeRecord v = m.volume(p.required("VolumeId"));
-        if (v.state == VolumeState.CREATING || v.state == VolumeState.DELETING) {
-            throw new Ec2Exception("IncorrectState", "The volume '" + v.id + "' is in the '" + v.state + "' state.");
+        if (v.state() == VolumeState.CREATING || v.state() == VolumeState.DELETING) {
+            throw new Ec2Exception("IncorrectState", "The volume '" + v.id + "' is in the '" + v.state() + "' state.");
         }
         long pending = m.snapshots().stream().filter(s -> s.volumeId() != null && s.volumeId().equals(v.id) && s.state() == SnapshotState.PENDING).count();
         if (pending >= MAX_PENDING_SNAPSHOTS) {

@@ -233,7 +233,7 @@ public final class Ec2Model {
     public VolumeRecord volume(String id) {
         checkId(id, "vol", "InvalidVolumeID.Malformed");
         VolumeRecord v = volumes.get(id);
-        if (v == null || v.state == VolumeState.DELETED || !visible(v.createdAt)) {
+        if (v == null || v.state() == VolumeState.DELETED || !visible(v.createdAt)) {
             throw new Ec2Exception("InvalidVolume.NotFound", "The volume '" + id + "' does not exist.");
         }
         return v;
@@ -820,7 +820,7 @@ public final class Ec2Model {
         v.createdAt = now();
         if (from != null) {
             v.snapshotId = from.id();
-            v.dataBytes = from.dataBytes(); // restored data; nothing changed yet relative to the snapshot
+            v.holds(from.dataBytes(), 0); // restored data; nothing changed yet relative to the snapshot
             // A volume from an encrypted snapshot is encrypted with the snapshot's key
             // (https://docs.aws.amazon.com/ebs/latest/userguide/ebs-encryption.html#encryption-rules).
             v.encrypted = from.encrypted();
@@ -838,12 +838,12 @@ public final class Ec2Model {
         }
         volumes.put(v.id, v);
         if (ready) {
-            v.state = VolumeState.AVAILABLE;
+            v.available();
         } else {
-            long gen = ++v.generation;
+            long gen = v.nextGeneration();
             after(latency.volumeCreating(), () -> {
-                if (v.generation == gen && v.state == VolumeState.CREATING) {
-                    v.state = VolumeState.AVAILABLE;
+                if (v.generation() == gen && v.state() == VolumeState.CREATING) {
+                    v.available();
                 }
             });
         }
@@ -859,8 +859,8 @@ public final class Ec2Model {
         // Incremental: only blocks changed since the volume's previous snapshot (or the snapshot it
         // was restored from) are copied, so only they cost time
         // (https://repost.aws/knowledge-center/ebs-incremental-snapshot-creation-slow).
-        s.captured(copyDisk(v.diskImage, s.id()), v.filesystem, v.dataBytes, v.changedBytes);
-        v.changedBytes = 0;
+        s.captured(copyDisk(v.diskImage, s.id()), v.filesystem, v.dataBytes(), v.changedBytes());
+        v.snapshotted();
         Duration takes = latency.snapshotOf(s.deltaBytes());
         s.completesAt(now().plus(latency.scaled(takes)));
         snapshots.put(s.id(), s);

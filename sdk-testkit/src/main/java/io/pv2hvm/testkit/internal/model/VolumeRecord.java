@@ -11,8 +11,8 @@ public final class VolumeRecord {
     public int sizeGiB;
     public String snapshotId;
     public String availabilityZone;
-    /** creating | available | in-use | deleting | deleted | error. */
-    public VolumeState state = VolumeState.CREATING;
+    /** creating | available | in-use | deleting | deleted | error; changed only through the methods below. */
+    private VolumeState state = VolumeState.CREATING;
     public String volumeType = "gp2";
     public Integer iops;
     /** gp3 throughput in MiB/s; null for other types. */
@@ -26,7 +26,8 @@ public final class VolumeRecord {
     public Path diskImage;
     /** The filesystem a simulated worker reads on it (carried through snapshots), or null. */
     public io.pv2hvm.testkit.world.FilesystemSeed filesystem;
-    public long generation;
+    /** Guards scheduled transitions: each attach or detach bumps it, so a stale event does nothing. */
+    private long generation;
     // The single attachment, when attached or attaching/detaching: changed only through the
     // methods below, so the four fields always describe one attachment or none.
     private String attachedInstanceId;
@@ -34,11 +35,67 @@ public final class VolumeRecord {
     /** The attachment's state; null while not attached. */
     private AttachmentState attachState;
     private Instant attachTime;
-    public boolean deleteOnTermination;
+    private boolean deleteOnTermination;
     /** Bytes of written data the volume holds (what a first snapshot must copy). */
-    public long dataBytes;
+    private long dataBytes;
     /** Bytes written since the snapshot this volume was created from or last snapshotted to. */
-    public long changedBytes;
+    private long changedBytes;
+
+    public VolumeState state() {
+        return state;
+    }
+
+    /** The current generation, to compare with the one a scheduled transition started in. */
+    public long generation() {
+        return generation;
+    }
+
+    /** Starts a new generation (an attach or detach begins), so events of older ones do nothing. */
+    public long nextGeneration() {
+        return ++generation;
+    }
+
+    public boolean deleteOnTermination() {
+        return deleteOnTermination;
+    }
+
+    /** ModifyInstanceAttribute changed the attachment's DeleteOnTermination. */
+    public void changeDeleteOnTermination(boolean deleteOnTermination) {
+        this.deleteOnTermination = deleteOnTermination;
+    }
+
+    public long dataBytes() {
+        return dataBytes;
+    }
+
+    public long changedBytes() {
+        return changedBytes;
+    }
+
+    /** The data the volume holds when created, and how much of it a next snapshot must copy. */
+    public void holds(long dataBytes, long changedBytes) {
+        this.dataBytes = dataBytes;
+        this.changedBytes = changedBytes;
+    }
+
+    /** A snapshot copied the changed blocks: the next one starts from here. */
+    public void snapshotted() {
+        changedBytes = 0;
+    }
+
+    /** The volume is {@code available} (created, or left behind detached by its terminated instance). */
+    public void available() {
+        state = VolumeState.AVAILABLE;
+    }
+
+    /** The volume is being deleted, until {@link #deleted()}. */
+    public void beginDelete() {
+        state = VolumeState.DELETING;
+    }
+
+    public void deleted() {
+        state = VolumeState.DELETED;
+    }
 
     /** Records {@code bytes} newly written (capped at the volume's size). */
     public void written(long bytes) {

@@ -68,7 +68,7 @@ public final class WorldSeeder {
                 throw new IllegalArgumentException("unattached volume seed needs an availability zone: " + v.id());
             }
             VolumeRecord r = seedVolume(v, v.availabilityZone(), null);
-            r.state = VolumeState.AVAILABLE;
+            r.available();
         }
         for (InstanceSeed s : world.instances()) {
             seedInstance(s);
@@ -162,10 +162,9 @@ public final class WorldSeeder {
         v.filesystem = s.filesystem() != null ? s.filesystem() : from != null ? from.filesystem() : null;
         v.createTime = past;
         v.createdAt = past;
-        v.state = VolumeState.AVAILABLE;
+        v.available();
         // A seeded volume has lived a while: all of its data counts as changed for its next snapshot.
-        v.dataBytes = s.usedBytes();
-        v.changedBytes = v.dataBytes;
+        v.holds(s.usedBytes(), s.usedBytes());
         m.addVolume(v);
         m.putTags(v.id, s.tags());
         return v;
