@@ -101,8 +101,8 @@ final class InstanceActions {
         if (!img.imageType.equals("machine")) {
             throw Ec2Exception.invalidParameterValue("Invalid value '" + img.id + "' for imageId: a " + img.imageType + " image cannot be launched");
         }
-        if (img.state != ImageState.AVAILABLE) {
-            throw new Ec2Exception("InvalidAMIID.Unavailable", "Image " + img.id + " is not available (state: " + img.state + ")");
+        if (img.state() != ImageState.AVAILABLE) {
+            throw new Ec2Exception("InvalidAMIID.Unavailable", "Image " + img.id + " is not available (state: " + img.state() + ")");
         }
         int min = requirePositive(p, "MinCount");
         int max = requirePositive(p, "MaxCount");

@@ -311,7 +311,7 @@ final class VolumeActions {
     private void deleteSnapshot(QueryParams p, XmlWriter out) {
         SnapshotRecord s = m.snapshot(p.required("SnapshotId"));
         for (ImageRecord img : m.images()) {
-            if (img.state != ImageState.DEREGISTERED && img.blockDevices.stream().anyMatch(b -> s.id().equals(b.snapshotId()))) {
+            if (img.state() != ImageState.DEREGISTERED && img.blockDevices.stream().anyMatch(b -> s.id().equals(b.snapshotId()))) {
                 throw new Ec2Exception("InvalidSnapshot.InUse", "The snapshot " + s.id() + " is currently in use by " + img.id);
             }
         }

@@ -253,7 +253,7 @@ public final class Ec2Model {
         String prefix = id != null && id.startsWith("aki-") ? "aki" : id != null && id.startsWith("ari-") ? "ari" : "ami";
         checkId(id, prefix, "InvalidAMIID.Malformed");
         ImageRecord i = images.get(id);
-        if (i == null || i.state == ImageState.DEREGISTERED || !visible(i.createdAt)) {
+        if (i == null || i.state() == ImageState.DEREGISTERED || !visible(i.createdAt)) {
             throw new Ec2Exception("InvalidAMIID.NotFound", "The image id '[" + id + "]' does not exist");
         }
         return i;

@@ -95,7 +95,7 @@ public final class WorldSeeder {
             k.name = s.name();
             k.imageType = s.imageType();
             k.imageLocation = s.imageLocation();
-            k.state = ImageState.AVAILABLE;
+            k.available();
             k.architecture = s.architecture();
             k.virtualizationType = "paravirtual";
             k.isPublic = s.isPublic();
@@ -119,7 +119,7 @@ public final class WorldSeeder {
         img.id = s.id() != null ? s.id() : m.ids().next("ami");
         m.ids().reserve(img.id);
         img.name = s.name() != null ? s.name() : img.id;
-        img.state = ImageState.AVAILABLE;
+        img.available();
         img.architecture = s.architecture();
         img.virtualizationType = s.virtualizationType();
         img.rootDeviceName = s.rootDeviceName();
