@@ -101,7 +101,7 @@ final class AddressActions {
             eni = m.eni(p.get("NetworkInterfaceId"));
         } else if (p.has("InstanceId")) {
             InstanceRecord i = m.instance(p.get("InstanceId"));
-            if (i.state != InstanceState.RUNNING && i.state != InstanceState.STOPPED && i.state != InstanceState.PENDING) {
+            if (i.state() != InstanceState.RUNNING && i.state() != InstanceState.STOPPED && i.state() != InstanceState.PENDING) {
                 throw Ec2Exception.incorrectInstanceState("The instance '" + i.id + "' is not in a valid state for this operation.");
             }
             // An instance id names an interface only when the instance has exactly one

@@ -58,8 +58,8 @@ final class ImageActions {
     private void createImage(QueryParams p, XmlWriter out) {
         InstanceRecord i = m.instance(p.required("InstanceId"));
         String name = p.required("Name");
-        if (i.state != InstanceState.RUNNING && i.state != InstanceState.STOPPED) {
-            throw Ec2Exception.incorrectInstanceState("Instance '" + i.id + "' is not in a state from which an image can be created (state: " + i.state + ")");
+        if (i.state() != InstanceState.RUNNING && i.state() != InstanceState.STOPPED) {
+            throw Ec2Exception.incorrectInstanceState("Instance '" + i.id + "' is not in a state from which an image can be created (state: " + i.state() + ")");
         }
         checkName(name);
         ImageRecord img = new ImageRecord();

@@ -75,7 +75,7 @@ final class InstanceActions {
             // valid for at least 24 hours after the termination
             // (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/errors-overview.html).
             List<InstanceRecord> previous = replay.stream().map(id -> m.findInstance(id).orElse(null)).toList();
-            if (previous.stream().anyMatch(i -> i == null || i.state == InstanceState.TERMINATED || i.state == InstanceState.SHUTTING_DOWN)) {
+            if (previous.stream().anyMatch(i -> i == null || i.state() == InstanceState.TERMINATED || i.state() == InstanceState.SHUTTING_DOWN)) {
                 throw new Ec2Exception("IdempotentInstanceTerminated", "The client token '" + token + "' was used to launch "
                         + replay + ", which has been terminated. Use a new client token to launch again.");
             }
@@ -501,17 +501,12 @@ final class InstanceActions {
     }
 
     private void scheduleRunning(InstanceRecord i) {
-        long gen = ++i.generation;
-        i.state = InstanceState.PENDING;
+        long gen = i.beginPending();
         m.after(m.latency().instancePending(), () -> {
-            if (i.generation != gen || i.state != InstanceState.PENDING) {
+            if (i.generation() != gen || i.state() != InstanceState.PENDING) {
                 return;
             }
-            i.state = InstanceState.RUNNING;
-            i.runningSince = m.now();
-            i.stateReasonCode = null;
-            i.stateReasonMessage = null;
-            i.stateTransitionReason = "";
+            i.running(m.now());
             for (VolumeRecord v : m.volumesOf(i.id)) {
                 // Attachments made at launch or while stopped complete now; a volume being detached
                 // meanwhile keeps detaching (setting it "attached" here made its detach never finish).
@@ -569,12 +564,12 @@ final class InstanceActions {
     }
 
     private List<String> instanceAttribute(InstanceRecord i, String name) {
-        boolean gone = i.state == InstanceState.TERMINATED;
+        boolean gone = i.state() == InstanceState.TERMINATED;
         NetworkInterfaceRecord eni = gone ? null : m.primaryEni(i).orElse(null);
         List<NetworkInterfaceRecord> all = gone ? List.of() : m.enisOf(i.id);
         return switch (name) {
             case "instance-id" -> Filters.of(i.id);
-            case "instance-state-name" -> Filters.of(i.state.wire());
+            case "instance-state-name" -> Filters.of(i.state().wire());
             case "instance-state-code" -> Filters.of(i.stateCode());
             case "instance-type" -> Filters.of(i.instanceType);
             case "image-id" -> Filters.of(i.imageId);
@@ -638,7 +633,7 @@ final class InstanceActions {
         List<String> prevNames = new ArrayList<>();
         for (InstanceRecord i : targets) {
             prevCodes.add(new int[] {i.stateCode()});
-            prevNames.add(i.state.wire());
+            prevNames.add(i.state().wire());
             change.apply(i);
         }
         out.start(element);
@@ -654,7 +649,7 @@ final class InstanceActions {
 
     private void stopInstances(QueryParams p, XmlWriter out) {
         transition(p, out, "instancesSet", i -> {
-            if (!Set.of(InstanceState.RUNNING, InstanceState.STOPPING, InstanceState.STOPPED).contains(i.state)) {
+            if (!Set.of(InstanceState.RUNNING, InstanceState.STOPPING, InstanceState.STOPPED).contains(i.state())) {
                 throw Ec2Exception.incorrectInstanceState("This instance '" + i.id + "' is not in a state from which it can be stopped.");
             }
             if (i.disableApiStop) {
@@ -667,18 +662,13 @@ final class InstanceActions {
                         + " type and cannot be stopped.");
             }
         }, i -> {
-            if (i.state != InstanceState.RUNNING) {
+            if (i.state() != InstanceState.RUNNING) {
                 return;
             }
-            long gen = ++i.generation;
-            i.state = InstanceState.STOPPING;
-            i.runningSince = null;
-            i.stateTransitionReason = "User initiated (" + m.now() + ")";
-            i.stateReasonCode = "Client.UserInitiatedShutdown";
-            i.stateReasonMessage = "Client.UserInitiatedShutdown: User initiated shutdown";
+            long gen = i.beginStopping(m.now());
             m.after(m.latency().instanceStopping(), () -> {
-                if (i.generation == gen && i.state == InstanceState.STOPPING) {
-                    i.state = InstanceState.STOPPED;
+                if (i.generation() == gen && i.state() == InstanceState.STOPPING) {
+                    i.stopped();
                     releaseAutoPublicIp(i);
                 }
             });
@@ -700,13 +690,13 @@ final class InstanceActions {
 
     private void startInstances(QueryParams p, XmlWriter out) {
         transition(p, out, "instancesSet", i -> {
-            if (!Set.of(InstanceState.STOPPED, InstanceState.PENDING, InstanceState.RUNNING).contains(i.state)) {
+            if (!Set.of(InstanceState.STOPPED, InstanceState.PENDING, InstanceState.RUNNING).contains(i.state())) {
                 throw Ec2Exception.incorrectInstanceState("The instance '" + i.id + "' is not in a state from which it can be started.");
             }
             // A start re-checks the type against the instance's attributes: an ENA-required
             // type needs enaSupport (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/enhanced-networking-ena.html).
             InstanceType t = m.types().require(i.instanceType);
-            if (i.state == InstanceState.STOPPED && t.enaRequired() && !i.enaSupport) {
+            if (i.state() == InstanceState.STOPPED && t.enaRequired() && !i.enaSupport) {
                 throw Ec2Exception.combination("Enhanced networking with the Elastic Network Adapter (ENA) is required for the '"
                         + t.name() + "' instance type. Ensure that your instance '" + i.id + "' is enabled for ENA.");
             }
@@ -714,15 +704,14 @@ final class InstanceActions {
             // was detached (allowed while stopped) cannot start until a volume is attached there
             // (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/RootDeviceStorage.html). Strict
             // where unsure: refused like any other start from a state that cannot run.
-            if (i.state == InstanceState.STOPPED && !i.instanceStoreRoot
+            if (i.state() == InstanceState.STOPPED && !i.instanceStoreRoot
                     && m.volumesOf(i.id).stream().noneMatch(v -> i.rootDeviceName.equals(v.device()))) {
                 throw Ec2Exception.incorrectInstanceState("The instance '" + i.id + "' has no volume attached at its root"
                         + " device " + i.rootDeviceName + " and cannot be started.");
             }
         }, i -> {
-            if (i.state == InstanceState.STOPPED) {
-                i.stateReasonCode = null;
-                i.stateReasonMessage = null;
+            if (i.state() == InstanceState.STOPPED) {
+                i.clearStateReason();
                 m.volumesOf(i.id).forEach(VolumeRecord::markAttached);
                 scheduleRunning(i);
             }
@@ -733,12 +722,12 @@ final class InstanceActions {
     private void rebootInstances(QueryParams p, XmlWriter out) {
         List<InstanceRecord> targets = requireAll(p);
         for (InstanceRecord i : targets) {
-            if (i.state != InstanceState.RUNNING) {
+            if (i.state() != InstanceState.RUNNING) {
                 throw Ec2Exception.incorrectInstanceState("The instance '" + i.id + "' is not in the 'running' state.");
             }
         }
         for (InstanceRecord i : targets) {
-            i.consoleTimestamp = m.now();
+            i.rebooted(m.now());
         }
         out.text("return", true);
     }
@@ -746,25 +735,20 @@ final class InstanceActions {
     private void terminateInstances(QueryParams p, XmlWriter out) {
         transition(p, out, "instancesSet", i -> {
             // Termination protection (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/Using_ChangingDisableAPITermination.html).
-            if (i.disableApiTermination && i.state != InstanceState.TERMINATED) {
+            if (i.disableApiTermination && i.state() != InstanceState.TERMINATED) {
                 throw new Ec2Exception("OperationNotPermitted", "The instance '" + i.id
                         + "' may not be terminated. Modify its 'disableApiTermination' instance attribute and try again.");
             }
         }, i -> {
-            if (i.state == InstanceState.TERMINATED || i.state == InstanceState.SHUTTING_DOWN) {
+            if (i.state() == InstanceState.TERMINATED || i.state() == InstanceState.SHUTTING_DOWN) {
                 return;
             }
-            long gen = ++i.generation;
             // A stopped instance has no guest left to shut down, so it terminates sooner.
-            java.time.Duration takes = i.state == InstanceState.STOPPED ? m.latency().stoppedTermination()
+            java.time.Duration takes = i.state() == InstanceState.STOPPED ? m.latency().stoppedTermination()
                     : m.latency().instanceShuttingDown();
-            i.state = InstanceState.SHUTTING_DOWN;
-            i.runningSince = null;
-            i.stateTransitionReason = "User initiated (" + m.now() + ")";
-            i.stateReasonCode = "Client.UserInitiatedShutdown";
-            i.stateReasonMessage = "Client.UserInitiatedShutdown: User initiated shutdown";
+            long gen = i.beginShuttingDown(m.now());
             m.after(takes, () -> {
-                if (i.generation == gen) {
+                if (i.generation() == gen) {
                     terminated(i);
                 }
             });
@@ -779,7 +763,7 @@ final class InstanceActions {
      * IPs are released only after terminated, plus the configured release delay.
      */
     private void terminated(InstanceRecord i) {
-        i.state = InstanceState.TERMINATED;
+        i.terminated();
         // Terminated instances stay listed for about an hour, then vanish
         // (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/terminating-instances.html).
         m.after(m.latency().terminatedRetention(), () -> {
@@ -822,16 +806,16 @@ final class InstanceActions {
         }
         List<Filter> filters = p.filters();
         Instant now = m.now();
-        selected.removeIf(i -> !all && i.state != InstanceState.RUNNING);
+        selected.removeIf(i -> !all && i.state() != InstanceState.RUNNING);
         Pages.Page<InstanceRecord> page = Pages.of(selected, p, 5, 1000);
         out.start("instanceStatusSet");
         for (InstanceRecord i : page.items()) {
-            String system = i.state != InstanceState.RUNNING ? "not-applicable"
-                    : now.isBefore(i.runningSince.plus(m.latency().scaled(m.latency().statusChecks()))) ? "initializing" : "ok";
-            String instance = system.equals("ok") && (i.consoleOutput == null) ? "initializing"
-                    : system.equals("ok") && !i.bootHealthy ? "impaired" : system;
+            String system = i.state() != InstanceState.RUNNING ? "not-applicable"
+                    : now.isBefore(i.runningSince().plus(m.latency().scaled(m.latency().statusChecks()))) ? "initializing" : "ok";
+            String instance = system.equals("ok") && (i.consoleOutput() == null) ? "initializing"
+                    : system.equals("ok") && !i.bootHealthy() ? "impaired" : system;
             Map<String, List<String>> attrs = Map.of(
-                    "instance-state-name", List.of(i.state.wire()), "availability-zone", List.of(i.availabilityZone),
+                    "instance-state-name", List.of(i.state().wire()), "availability-zone", List.of(i.availabilityZone),
                     "instance-status.status", List.of(instance), "system-status.status", List.of(system),
                     "instance-state-code", List.of(String.valueOf(i.stateCode())));
             if (!Filters.matches(filters, Map.of(), attrs::get)) {
@@ -896,7 +880,7 @@ final class InstanceActions {
             v.put(Character.toUpperCase(p.get("Attribute").charAt(0)) + p.get("Attribute").substring(1) + ".Value", p.get("Value"));
         }
         QueryParams q = new QueryParams(v);
-        boolean stopped = i.state == InstanceState.STOPPED;
+        boolean stopped = i.state() == InstanceState.STOPPED;
         // Validate references before changing anything, so a refused call changes nothing.
         q.list("GroupId").forEach(m::securityGroup);
         for (QueryParams b : q.structs("BlockDeviceMapping")) {
@@ -1083,7 +1067,7 @@ final class InstanceActions {
         Instant asOf = latest ? m.now() : m.now().minus(m.latency().scaled(m.latency().consoleBuffer()));
         StringBuilder printed = new StringBuilder();
         Instant postedAt = null;
-        for (ConsoleStage stage : i.consoleStages) {
+        for (ConsoleStage stage : i.consoleStages()) {
             if (!stage.printedAt().isAfter(asOf)) {
                 printed.append(stage.text());
                 postedAt = stage.printedAt();

@@ -16,7 +16,7 @@ final class InstanceXml {
     }
 
     static void state(XmlWriter x, String element, InstanceRecord i) {
-        x.start(element).text("code", i.stateCode()).text("name", i.state.wire()).end();
+        x.start(element).text("code", i.stateCode()).text("name", i.state().wire()).end();
     }
 
     static void state(XmlWriter x, String element, int code, String name) {
@@ -51,15 +51,15 @@ final class InstanceXml {
 
     static void instance(XmlWriter x, Ec2Model m, InstanceRecord i) {
         NetworkInterfaceRecord primary = m.primaryEni(i).orElse(null);
-        boolean terminated = i.state == InstanceState.TERMINATED;
+        boolean terminated = i.state() == InstanceState.TERMINATED;
         String privateIp = primary != null && !primary.privateIps.isEmpty() ? primary.privateIps.get(0) : null;
         x.text("instanceId", i.id).text("imageId", i.imageId);
-        String shown = m.shownState(i.id, i.state.wire());
+        String shown = m.shownState(i.id, i.state().wire());
         state(x, "instanceState", InstanceRecord.codeOf(shown), shown);
         x.text("privateDnsName", privateIp == null || terminated ? "" : "ip-" + privateIp.replace('.', '-') + ".ec2.internal");
         String pub = terminated ? null : publicIp(m, i);
         x.text("dnsName", pub == null ? "" : "ec2-" + pub.replace('.', '-') + ".compute-1.amazonaws.com");
-        x.text("reason", i.stateTransitionReason);
+        x.text("reason", i.stateTransitionReason());
         x.text("keyName", i.keyName);
         x.text("amiLaunchIndex", 0);
         x.items("productCodes", i.productCodes, c -> x.text("productCode", c).text("type", "marketplace"));
@@ -74,8 +74,8 @@ final class InstanceXml {
         }
         x.text("sourceDestCheck", primary == null || primary.sourceDestCheck);
         groups(x, m, i.groupIds);
-        if (i.stateReasonCode != null) {
-            x.start("stateReason").text("code", i.stateReasonCode).text("message", i.stateReasonMessage).end();
+        if (i.stateReasonCode() != null) {
+            x.start("stateReason").text("code", i.stateReasonCode()).text("message", i.stateReasonMessage()).end();
         }
         x.text("architecture", i.architecture);
         // https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_Instance.html: rootDeviceType ebs | instance-store

@@ -150,7 +150,7 @@ final class NetworkInterfaceActions {
         if (n.attachmentId() != null) {
             throw new Ec2Exception("InvalidNetworkInterface.InUse", "Interface: [" + n.id + "] in use.");
         }
-        if (i.state != InstanceState.RUNNING && i.state != InstanceState.STOPPED) {
+        if (i.state() != InstanceState.RUNNING && i.state() != InstanceState.STOPPED) {
             throw Ec2Exception.incorrectInstanceState("Instance '" + i.id + "' is not 'running' or 'stopped'.");
         }
         if (!n.availabilityZone.equals(i.availabilityZone)) {

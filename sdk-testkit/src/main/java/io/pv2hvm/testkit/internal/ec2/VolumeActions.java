@@ -159,10 +159,10 @@ final class VolumeActions {
         if (!v.availabilityZone.equals(i.availabilityZone)) {
             throw new Ec2Exception("InvalidVolume.ZoneMismatch", "The volume '" + v.id + "' is not in the same availability zone as instance '" + i.id + "'");
         }
-        if (i.state != InstanceState.RUNNING && i.state != InstanceState.STOPPED) {
+        if (i.state() != InstanceState.RUNNING && i.state() != InstanceState.STOPPED) {
             throw Ec2Exception.incorrectInstanceState("Instance '" + i.id + "' is not 'running'.");
         }
-        if (!v.productCodes.isEmpty() && i.state != InstanceState.STOPPED) {
+        if (!v.productCodes.isEmpty() && i.state() != InstanceState.STOPPED) {
             throw Ec2Exception.incorrectInstanceState("Cannot attach volume '" + v.id + "' with Marketplace codes as the instance '"
                     + i.id + "' is not in the 'stopped' state.");
         }
@@ -207,7 +207,7 @@ final class VolumeActions {
         InstanceRecord i = m.findInstance(v.attachedInstanceId()).orElse(null);
         // The root volume of an instance that is not stopped cannot be detached
         // (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DetachVolume.html).
-        if (v.device().equals(i.rootDeviceName) && i.state != InstanceState.STOPPED) {
+        if (v.device().equals(i.rootDeviceName) && i.state() != InstanceState.STOPPED) {
             throw new Ec2Exception("IncorrectState", "Unable to detach root volume '" + v.id + "' from instance '" + i.id + "'");
         }
         if (v.attachState() == AttachmentState.DETACHING) {

@@ -874,29 +874,25 @@ public final class Ec2Model {
 
     /** Starts the boot of a running instance: the hook (if any) runs off the lock. */
     public void boot(InstanceRecord i) {
-        long gen = i.generation;
+        long gen = i.generation();
         if (bootHook == null) {
             // The guest needs a while after "running" before it prints its login prompt and serves.
             // The kernel prints first; cloud-init and the login prompt come at the end of the boot.
-            i.consoleOutput = null;
-            i.consoleStages.clear();
-            i.bootHealthy = true;
+            i.bootStarted();
             after(latency.guestBoot().dividedBy(3), () -> {
-                if (i.generation == gen && i.state == InstanceState.RUNNING) {
-                    i.consoleStages.add(new ConsoleStage(now(), kernelConsole(i)));
+                if (i.generation() == gen && i.state() == InstanceState.RUNNING) {
+                    i.printed(now(), kernelConsole(i));
                 }
             });
             after(latency.guestBoot(), () -> {
-                if (i.generation == gen && i.state == InstanceState.RUNNING) {
-                    i.consoleStages.add(new ConsoleStage(now(), servicesConsole(i)));
-                    i.consoleOutput = defaultConsole(i);
-                    i.consoleTimestamp = now();
+                if (i.generation() == gen && i.state() == InstanceState.RUNNING) {
+                    i.printed(now(), servicesConsole(i));
+                    i.booted(defaultConsole(i), now(), true); // healthy since bootStarted: nothing else sets it
                 }
             });
             return;
         }
-        i.consoleOutput = null;
-        i.consoleStages.clear();
+        i.clearConsole(); // the last boot's health stands until this one reports
         Map<String, Path> disks = new LinkedHashMap<>();
         for (VolumeRecord v : volumesOf(i.id)) {
             if (v.diskImage != null) {
@@ -914,11 +910,9 @@ public final class Ec2Model {
             }
             BootResult result = r;
             locked(() -> {
-                if (i.generation == gen) {
-                    i.consoleStages.add(new ConsoleStage(now(), result.serialLog()));
-                    i.consoleOutput = result.serialLog();
-                    i.consoleTimestamp = now();
-                    i.bootHealthy = result.healthy();
+                if (i.generation() == gen) {
+                    i.printed(now(), result.serialLog());
+                    i.booted(result.serialLog(), now(), result.healthy());
                 }
             });
         });

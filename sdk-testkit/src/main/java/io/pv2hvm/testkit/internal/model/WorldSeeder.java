@@ -258,21 +258,21 @@ public final class WorldSeeder {
             dv.attach(i.id, d.device(), d.deleteOnTermination() != null && d.deleteOnTermination(), past);
         }
         if (s.state().equals("running")) {
-            i.state = InstanceState.RUNNING;
-            i.runningSince = past;
-            i.agentSeen = i.ssmAgent && m.ssmPermitted(i);
+            i.running(past);
+            if (i.ssmAgent && m.ssmPermitted(i)) {
+                i.agentOnline();
+            }
             i.wantsAutoPublicIp = s.autoAssignPublicIp();
             if (s.autoAssignPublicIp()) {
                 i.autoPublicIp = m.allocatePublicIp();
                 eni.publicIp = i.autoPublicIp;
             }
-            i.consoleOutput = Ec2Model.defaultConsole(i);
-            i.consoleStages.add(new ConsoleStage(past, i.consoleOutput));
-            i.consoleTimestamp = past;
+            String console = Ec2Model.defaultConsole(i);
+            i.printed(past, console);
+            i.booted(console, past, true);
         } else if (s.state().equals("stopped")) {
-            i.state = InstanceState.STOPPED;
+            i.stoppedByUserAt(past);
             i.wantsAutoPublicIp = s.autoAssignPublicIp();
-            i.stateTransitionReason = "User initiated (" + past + ")";
         } else {
             throw new IllegalArgumentException("instance seed state must be running or stopped: " + s.state());
         }

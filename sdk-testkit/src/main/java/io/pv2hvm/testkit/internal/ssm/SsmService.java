@@ -198,10 +198,10 @@ public final class SsmService {
      * setting that let it in (https://docs.aws.amazon.com/systems-manager/latest/userguide/setup-instance-permissions.html).
      */
     private boolean online(InstanceRecord i) {
-        if (!i.ssmAgent || i.state != InstanceState.RUNNING || i.runningSince == null || !model.ssmPermitted(i)) {
+        if (!i.ssmAgent || i.state() != InstanceState.RUNNING || i.runningSince() == null || !model.ssmPermitted(i)) {
             return false;
         }
-        Instant since = i.runningSince;
+        Instant since = i.runningSince();
         boolean viaProfile = i.instanceProfileArn != null && model.profileAllowsSsm(i.instanceProfileArn);
         if (!viaProfile && model.defaultHostManagementSince() != null && model.defaultHostManagementSince().isAfter(since)) {
             since = model.defaultHostManagementSince();
@@ -606,12 +606,12 @@ public final class SsmService {
             }
             boolean online = online(i);
             if (online) {
-                i.agentSeen = true;
+                i.agentOnline();
             }
-            if (!online && !i.agentSeen) {
+            if (!online && !i.agentSeen()) {
                 continue;
             }
-            if (i.state == InstanceState.TERMINATED) {
+            if (i.state() == InstanceState.TERMINATED) {
                 continue;
             }
             NetworkInterfaceRecord eni = model.primaryEni(i).orElse(null);
