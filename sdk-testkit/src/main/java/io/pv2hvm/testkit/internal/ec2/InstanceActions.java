@@ -514,7 +514,7 @@ final class InstanceActions {
             }
             if (i.wantsAutoPublicIp && i.autoPublicIp == null) {
                 i.autoPublicIp = m.allocatePublicIp();
-                m.primaryEni(i).orElseThrow().publicIp = i.autoPublicIp;
+                m.primaryEni(i).orElseThrow().showPublicIp(i.autoPublicIp);
             }
             m.boot(i);
         });
@@ -684,7 +684,7 @@ final class InstanceActions {
         i.autoPublicIp = null;
         NetworkInterfaceRecord eni = m.primaryEni(i).orElse(null);
         if (eni != null) {
-            eni.publicIp = null;
+            eni.showPublicIp(null);
         }
     }
 
@@ -782,7 +782,7 @@ final class InstanceActions {
         }
         m.disassociateWhere(a -> i.id.equals(a.instanceId()));
         for (NetworkInterfaceRecord n : m.enisOf(i.id)) {
-            if (n.deleteOnTermination) {
+            if (n.deleteOnTermination()) {
                 n.beginDetach();
                 m.after(m.latency().privateIpRelease(), () -> m.releaseEni(n.id));
             } else {
@@ -862,7 +862,7 @@ final class InstanceActions {
             case "ebsOptimized" -> out.value("ebsOptimized", i.ebsOptimized);
             case "enaSupport" -> out.value("enaSupport", i.enaSupport);
             case "sriovNetSupport" -> out.value("sriovNetSupport", i.sriovNetSupport);
-            case "sourceDestCheck" -> out.value("sourceDestCheck", m.primaryEni(i).map(n -> n.sourceDestCheck).orElse(true));
+            case "sourceDestCheck" -> out.value("sourceDestCheck", m.primaryEni(i).map(n -> n.sourceDestCheck()).orElse(true));
             case "groupSet" -> InstanceXml.groups(out, m, i.groupIds);
             case "productCodes" -> out.items("productCodes", i.productCodes, c -> out.text("productCode", c).text("type", "marketplace"));
             case "blockDeviceMapping" -> out.items("blockDeviceMapping", m.volumesOf(i.id), v -> out.text("deviceName", v.device())
@@ -947,7 +947,7 @@ final class InstanceActions {
             i.shutdownBehavior = q.get("InstanceInitiatedShutdownBehavior.Value");
         }
         if (q.has("SourceDestCheck.Value")) {
-            m.primaryEni(i).orElseThrow().sourceDestCheck = q.bool("SourceDestCheck.Value");
+            m.primaryEni(i).orElseThrow().changeSourceDestCheck(q.bool("SourceDestCheck.Value"));
         }
         List<String> groups = q.list("GroupId");
         if (!groups.isEmpty()) {

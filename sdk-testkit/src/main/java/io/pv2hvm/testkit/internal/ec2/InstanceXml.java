@@ -72,7 +72,7 @@ final class InstanceXml {
         if (!terminated) {
             x.text("subnetId", i.subnetId).text("vpcId", i.vpcId).text("privateIpAddress", privateIp).text("ipAddress", pub);
         }
-        x.text("sourceDestCheck", primary == null || primary.sourceDestCheck);
+        x.text("sourceDestCheck", primary == null || primary.sourceDestCheck());
         groups(x, m, i.groupIds);
         if (i.stateReasonCode() != null) {
             x.start("stateReason").text("code", i.stateReasonCode()).text("message", i.stateReasonMessage()).end();
@@ -115,7 +115,7 @@ final class InstanceXml {
         if (!nested) {
             x.text("availabilityZone", n.availabilityZone);
         }
-        x.text("description", n.description).text("ownerId", Ec2Model.ACCOUNT_ID);
+        x.text("description", n.description()).text("ownerId", Ec2Model.ACCOUNT_ID);
         if (!nested) {
             x.text("requesterManaged", false).text("interfaceType", "interface");
         }
@@ -125,7 +125,7 @@ final class InstanceXml {
         if (primaryIp != null) {
             x.text("privateDnsName", "ip-" + primaryIp.replace('.', '-') + ".ec2.internal");
         }
-        x.text("sourceDestCheck", n.sourceDestCheck);
+        x.text("sourceDestCheck", n.sourceDestCheck());
         groups(x, m, n.groupIds);
         if (n.attachmentId() != null) {
             x.start("attachment").text("attachmentId", n.attachmentId());
@@ -133,7 +133,7 @@ final class InstanceXml {
                 x.text("instanceId", n.instanceId()).text("instanceOwnerId", Ec2Model.ACCOUNT_ID);
             }
             x.text("deviceIndex", n.deviceIndex()).text("status", n.attachStatus()).text("attachTime", n.attachTime())
-                    .text("deleteOnTermination", n.deleteOnTermination).text("networkCardIndex", 0).end();
+                    .text("deleteOnTermination", n.deleteOnTermination()).text("networkCardIndex", 0).end();
         }
         association(x, m, n, primaryIp);
         x.items("ipv6AddressesSet", n.ipv6Addresses, a -> x.text("ipv6Address", a));
@@ -154,9 +154,9 @@ final class InstanceXml {
                     .text("publicDnsName", "ec2-" + a.publicIp.replace('.', '-') + ".compute-1.amazonaws.com")
                     .text("ipOwnerId", Ec2Model.ACCOUNT_ID).text("allocationId", a.allocationId)
                     .text("associationId", a.associationId()).end();
-        } else if (n.publicIp != null && ip != null && ip.equals(n.privateIps.get(0))) {
-            x.start("association").text("publicIp", n.publicIp)
-                    .text("publicDnsName", "ec2-" + n.publicIp.replace('.', '-') + ".compute-1.amazonaws.com")
+        } else if (n.publicIp() != null && ip != null && ip.equals(n.privateIps.get(0))) {
+            x.start("association").text("publicIp", n.publicIp())
+                    .text("publicDnsName", "ec2-" + n.publicIp().replace('.', '-') + ".compute-1.amazonaws.com")
                     .text("ipOwnerId", "amazon").end();
         }
     }

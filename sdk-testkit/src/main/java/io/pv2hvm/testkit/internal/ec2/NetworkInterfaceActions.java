@@ -54,7 +54,7 @@ final class NetworkInterfaceActions {
             case "vpc-id" -> Filters.of(n.vpcId);
             case "availability-zone" -> Filters.of(n.availabilityZone);
             case "status" -> Filters.of(n.status());
-            case "description" -> Filters.of(n.description);
+            case "description" -> Filters.of(n.description());
             case "private-ip-address", "addresses.private-ip-address" -> name.equals("private-ip-address")
                     ? Filters.of(n.privateIps.isEmpty() ? null : n.privateIps.get(0)) : n.privateIps;
             case "addresses.primary" -> List.of("true");
@@ -62,7 +62,7 @@ final class NetworkInterfaceActions {
             case "attachment.attachment-id" -> Filters.of(n.attachmentId());
             case "attachment.device-index" -> Filters.of(n.deviceIndex());
             case "attachment.status" -> Filters.of(n.attachStatus());
-            case "attachment.delete-on-termination" -> n.attachmentId() == null ? List.of() : Filters.of(n.deleteOnTermination);
+            case "attachment.delete-on-termination" -> n.attachmentId() == null ? List.of() : Filters.of(n.deleteOnTermination());
             case "group-id" -> n.groupIds;
             case "mac-address" -> Filters.of(n.macAddress);
             case "association.public-ip" -> publicIps(n);
@@ -132,8 +132,8 @@ final class NetworkInterfaceActions {
 
     private List<String> publicIps(NetworkInterfaceRecord n) {
         List<String> out = new ArrayList<>();
-        if (n.publicIp != null) {
-            out.add(n.publicIp);
+        if (n.publicIp() != null) {
+            out.add(n.publicIp());
         }
         m.addresses().stream().filter(a -> n.id.equals(a.networkInterfaceId())).forEach(a -> out.add(a.publicIp));
         return out;
@@ -181,7 +181,7 @@ final class NetworkInterfaceActions {
             throw new Ec2Exception("OperationNotPermitted", "The network interface at device index 0 cannot be detached.");
         }
         n.detach();
-        n.deleteOnTermination = false;
+        n.changeDeleteOnTermination(false);
         out.text("return", true);
     }
 
@@ -264,10 +264,10 @@ final class NetworkInterfaceActions {
     private void modifyNetworkInterfaceAttribute(QueryParams p, XmlWriter out) {
         NetworkInterfaceRecord n = m.eni(p.required("NetworkInterfaceId"));
         if (p.has("Description.Value")) {
-            n.description = p.get("Description.Value");
+            n.changeDescription(p.get("Description.Value"));
         }
         if (p.has("SourceDestCheck.Value")) {
-            n.sourceDestCheck = p.bool("SourceDestCheck.Value");
+            n.changeSourceDestCheck(p.bool("SourceDestCheck.Value"));
         }
         List<String> groups = p.list("SecurityGroupId");
         if (!groups.isEmpty()) {
@@ -281,7 +281,7 @@ final class NetworkInterfaceActions {
             }
             Boolean dot = p.bool("Attachment.DeleteOnTermination");
             if (dot != null) {
-                n.deleteOnTermination = dot;
+                n.changeDeleteOnTermination(dot);
             }
         }
         out.text("return", true);
@@ -292,15 +292,15 @@ final class NetworkInterfaceActions {
         String attr = p.required("Attribute");
         out.text("networkInterfaceId", n.id);
         switch (attr) {
-            case "description" -> out.value("description", n.description);
-            case "sourceDestCheck" -> out.value("sourceDestCheck", n.sourceDestCheck);
+            case "description" -> out.value("description", n.description());
+            case "sourceDestCheck" -> out.value("sourceDestCheck", n.sourceDestCheck());
             case "groupSet" -> InstanceXml.groups(out, m, n.groupIds);
             case "attachment" -> {
                 if (n.attachmentId() != null) {
                     out.start("attachment").text("attachmentId", n.attachmentId()).text("instanceId", n.instanceId())
                             .text("instanceOwnerId", Ec2Model.ACCOUNT_ID).text("deviceIndex", n.deviceIndex())
                             .text("status", n.attachStatus()).text("attachTime", n.attachTime())
-                            .text("deleteOnTermination", n.deleteOnTermination).end();
+                            .text("deleteOnTermination", n.deleteOnTermination()).end();
                 }
             }
             default -> throw Ec2Exception.invalidParameterValue("Value (" + attr + ") for parameter attribute is invalid.");

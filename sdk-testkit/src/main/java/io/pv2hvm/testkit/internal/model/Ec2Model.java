@@ -743,7 +743,7 @@ public final class Ec2Model {
         n.macAddress = "0a:" + ids.hex(2) + ":" + ids.hex(2) + ":" + ids.hex(2) + ":" + ids.hex(2) + ":" + ids.hex(2);
         n.privateIps.add(primaryIp != null ? primaryIp : allocatePrivateIp(subnet));
         n.groupIds.addAll(groupIds);
-        n.description = description == null ? "" : description;
+        n.changeDescription(description == null ? "" : description);
         n.createdAt = now();
         enis.put(n.id, n);
         return n;

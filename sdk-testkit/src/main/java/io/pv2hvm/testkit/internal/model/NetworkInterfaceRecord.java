@@ -10,12 +10,12 @@ public final class NetworkInterfaceRecord {
     public String subnetId;
     public String vpcId;
     public String availabilityZone;
-    public String description = "";
+    private String description = "";
     public String macAddress;
     public List<String> privateIps = new ArrayList<>();
     public List<String> groupIds = new ArrayList<>();
     public List<String> ipv6Addresses = new ArrayList<>();
-    public boolean sourceDestCheck = true;
+    private boolean sourceDestCheck = true;
     public Instant createdAt;
     // The attachment and the status it implies: changed only through the methods below, so
     // they always describe one attachment (in-use) or none (available).
@@ -26,9 +26,45 @@ public final class NetworkInterfaceRecord {
     /** The attachment's state; null while not attached. */
     private AttachmentState attachStatus;
     private Instant attachTime;
-    public boolean deleteOnTermination;
+    private boolean deleteOnTermination;
     /** Auto-assigned public IPv4 of the instance, shown on its primary ENI. */
-    public String publicIp;
+    private String publicIp;
+
+    public String description() {
+        return description;
+    }
+
+    /** Set at creation or by ModifyNetworkInterfaceAttribute. */
+    public void changeDescription(String description) {
+        this.description = description;
+    }
+
+    public boolean sourceDestCheck() {
+        return sourceDestCheck;
+    }
+
+    /** Set by a seed, ModifyNetworkInterfaceAttribute or ModifyInstanceAttribute (the primary interface's). */
+    public void changeSourceDestCheck(boolean sourceDestCheck) {
+        this.sourceDestCheck = sourceDestCheck;
+    }
+
+    public boolean deleteOnTermination() {
+        return deleteOnTermination;
+    }
+
+    /** ModifyNetworkInterfaceAttribute changed the attachment's DeleteOnTermination, or a detach cleared it. */
+    public void changeDeleteOnTermination(boolean deleteOnTermination) {
+        this.deleteOnTermination = deleteOnTermination;
+    }
+
+    public String publicIp() {
+        return publicIp;
+    }
+
+    /** The instance's auto-assigned public IPv4 is shown here (its primary interface), or, with null, no more. */
+    public void showPublicIp(String publicIp) {
+        this.publicIp = publicIp;
+    }
 
     public NetworkInterfaceStatus status() {
         return status;

@@ -229,7 +229,7 @@ public final class WorldSeeder {
         eni.createdAt = past;
         eni.privateIps.addAll(s.secondaryPrivateIps());
         eni.ipv6Addresses.addAll(s.ipv6Addresses());
-        eni.sourceDestCheck = s.sourceDestCheck();
+        eni.changeSourceDestCheck(s.sourceDestCheck());
         eni.attach(i.id, 0, m.ids().next("eni-attach"), true, past);
         i.primaryEniId = eni.id;
         for (NetworkInterfaceSeed ns : s.secondaryEnis()) {
@@ -241,7 +241,7 @@ public final class WorldSeeder {
             sec.createdAt = past;
             sec.privateIps.addAll(ns.secondaryPrivateIps());
             sec.ipv6Addresses.addAll(ns.ipv6Addresses());
-            sec.sourceDestCheck = ns.sourceDestCheck();
+            sec.changeSourceDestCheck(ns.sourceDestCheck());
             sec.attach(i.id, ns.deviceIndex(), m.ids().next("eni-attach"), false, past);
         }
 
@@ -265,7 +265,7 @@ public final class WorldSeeder {
             i.wantsAutoPublicIp = s.autoAssignPublicIp();
             if (s.autoAssignPublicIp()) {
                 i.autoPublicIp = m.allocatePublicIp();
-                eni.publicIp = i.autoPublicIp;
+                eni.showPublicIp(i.autoPublicIp);
             }
             String console = Ec2Model.defaultConsole(i);
             i.printed(past, console);
