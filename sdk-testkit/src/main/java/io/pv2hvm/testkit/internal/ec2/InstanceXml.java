@@ -43,7 +43,7 @@ final class InstanceXml {
         if (eni != null && !eni.privateIps.isEmpty()) {
             AddressRecord a = elasticIpFor(m, eni.id, eni.privateIps.get(0));
             if (a != null) {
-                return a.publicIp;
+                return a.publicIp();
             }
         }
         return i.autoPublicIp;
@@ -150,9 +150,9 @@ final class InstanceXml {
     private static void association(XmlWriter x, Ec2Model m, NetworkInterfaceRecord n, String ip) {
         AddressRecord a = elasticIpFor(m, n.id, ip);
         if (a != null) {
-            x.start("association").text("publicIp", a.publicIp)
-                    .text("publicDnsName", "ec2-" + a.publicIp.replace('.', '-') + ".compute-1.amazonaws.com")
-                    .text("ipOwnerId", Ec2Model.ACCOUNT_ID).text("allocationId", a.allocationId)
+            x.start("association").text("publicIp", a.publicIp())
+                    .text("publicDnsName", "ec2-" + a.publicIp().replace('.', '-') + ".compute-1.amazonaws.com")
+                    .text("ipOwnerId", Ec2Model.ACCOUNT_ID).text("allocationId", a.allocationId())
                     .text("associationId", a.associationId()).end();
         } else if (n.publicIp() != null && ip != null && ip.equals(n.privateIps.get(0))) {
             x.start("association").text("publicIp", n.publicIp())

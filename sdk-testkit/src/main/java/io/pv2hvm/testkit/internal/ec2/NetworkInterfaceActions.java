@@ -135,7 +135,7 @@ final class NetworkInterfaceActions {
         if (n.publicIp() != null) {
             out.add(n.publicIp());
         }
-        m.addresses().stream().filter(a -> n.id.equals(a.networkInterfaceId())).forEach(a -> out.add(a.publicIp));
+        m.addresses().stream().filter(a -> n.id.equals(a.networkInterfaceId())).forEach(a -> out.add(a.publicIp()));
         return out;
     }
 

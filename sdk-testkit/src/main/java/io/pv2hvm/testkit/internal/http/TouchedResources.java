@@ -238,10 +238,10 @@ final class TouchedResources {
 
     private void address(String allocationId, String publicIp, String associationId) {
         for (AddressRecord a : m.addresses()) {
-            if (allocationId != null && allocationId.equals(a.allocationId)
+            if (allocationId != null && allocationId.equals(a.allocationId())
                     || associationId != null && associationId.equals(a.associationId())
-                    || allocationId == null && associationId == null && publicIp != null && publicIp.equals(a.publicIp)) {
-                existing("elastic-ip", a.allocationId);
+                    || allocationId == null && associationId == null && publicIp != null && publicIp.equals(a.publicIp())) {
+                existing("elastic-ip", a.allocationId());
                 return;
             }
         }

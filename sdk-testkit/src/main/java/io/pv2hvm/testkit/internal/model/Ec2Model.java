@@ -270,7 +270,7 @@ public final class Ec2Model {
 
     public AddressRecord address(String allocationId) {
         AddressRecord a = addresses.get(allocationId);
-        if (a == null || !visible(a.createdAt)) {
+        if (a == null || !visible(a.createdAt())) {
             throw new Ec2Exception("InvalidAllocationID.NotFound", "The allocation ID '" + allocationId + "' does not exist");
         }
         return a;
@@ -601,7 +601,7 @@ public final class Ec2Model {
     }
 
     public void addAddress(AddressRecord a) {
-        addresses.put(a.allocationId, a);
+        addresses.put(a.allocationId(), a);
     }
 
     /** Every Elastic IP allocation in allocation order (read-only). */

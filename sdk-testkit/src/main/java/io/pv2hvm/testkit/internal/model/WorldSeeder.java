@@ -74,10 +74,8 @@ public final class WorldSeeder {
             seedInstance(s);
         }
         for (ElasticIpSeed e : world.elasticIps()) {
-            AddressRecord a = new AddressRecord();
-            a.allocationId = e.allocationId() != null ? e.allocationId() : m.ids().next("eipalloc");
-            a.publicIp = e.publicIp() != null ? e.publicIp() : m.allocateElasticIp();
-            a.createdAt = past;
+            AddressRecord a = new AddressRecord(e.allocationId() != null ? e.allocationId() : m.ids().next("eipalloc"),
+                    e.publicIp() != null ? e.publicIp() : m.allocateElasticIp(), past);
             m.addAddress(a);
             if (e.instanceId() != null) {
                 InstanceRecord i = m.findInstance(e.instanceId()).orElseThrow(
