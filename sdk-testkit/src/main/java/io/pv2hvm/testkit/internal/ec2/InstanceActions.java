@@ -144,12 +144,12 @@ final class InstanceActions {
                     .orElseThrow(() -> new Ec2Exception("InvalidGroup.NotFound", "The security group '" + name + "' does not exist")).id());
         }
         if (groups.isEmpty()) {
-            groups = m.securityGroups().stream().filter(g -> g.vpcId().equals(subnet.vpcId)).limit(1)
+            groups = m.securityGroups().stream().filter(g -> g.vpcId().equals(subnet.vpcId())).limit(1)
                     .map(g -> g.id()).toList();
         }
         for (String g : groups) {
-            if (!m.securityGroup(g).vpcId().equals(subnet.vpcId)) {
-                throw Ec2Exception.invalidParameterValue("Security group " + g + " and subnet " + subnet.id + " belong to different networks.");
+            if (!m.securityGroup(g).vpcId().equals(subnet.vpcId())) {
+                throw Ec2Exception.invalidParameterValue("Security group " + g + " and subnet " + subnet.id() + " belong to different networks.");
             }
         }
         String keyName = p.get("KeyName");
@@ -192,13 +192,13 @@ final class InstanceActions {
                 NetworkInterfaceRecord e = availableEni(n.get("NetworkInterfaceId"));
                 LaunchRules.checkExistingInterfaceDeleteOnTermination(e.id, n.bool("DeleteOnTermination", false));
                 LaunchRules.checkAddressCount(e.privateIps.size(), type);
-                if (!e.availabilityZone.equals(subnet.availabilityZone)) {
-                    throw Ec2Exception.invalidParameterValue("Network interface " + e.id + " is not in availability zone " + subnet.availabilityZone);
+                if (!e.availabilityZone.equals(subnet.availabilityZone())) {
+                    throw Ec2Exception.invalidParameterValue("Network interface " + e.id + " is not in availability zone " + subnet.availabilityZone());
                 }
             } else {
-                SubnetRecord s = m.subnet(n.get("SubnetId", subnet.id));
-                if (!s.availabilityZone.equals(subnet.availabilityZone)) {
-                    throw Ec2Exception.invalidParameterValue("Subnet " + s.id + " is not in availability zone " + subnet.availabilityZone);
+                SubnetRecord s = m.subnet(n.get("SubnetId", subnet.id()));
+                if (!s.availabilityZone().equals(subnet.availabilityZone())) {
+                    throw Ec2Exception.invalidParameterValue("Subnet " + s.id() + " is not in availability zone " + subnet.availabilityZone());
                 }
                 if (n.has("PrivateIpAddress")) {
                     m.checkPrivateIpFree(s, n.get("PrivateIpAddress"));
@@ -206,7 +206,7 @@ final class InstanceActions {
             }
         }
         boolean autoPublic = ni0 != null && ni0.has("AssociatePublicIpAddress")
-                ? ni0.bool("AssociatePublicIpAddress", false) : subnet.mapPublicIpOnLaunch;
+                ? ni0.bool("AssociatePublicIpAddress", false) : subnet.mapPublicIpOnLaunch();
 
         List<QueryParams> bdms = p.structs("BlockDeviceMapping");
         validateBlockDevices(img, bdms);
@@ -239,7 +239,7 @@ final class InstanceActions {
         int fit = perInstance == 0 ? max : m.freeAddressCount(subnet) / perInstance;
         if (fit < min) {
             throw new Ec2Exception("InsufficientFreeAddressesInSubnet", "There are not enough free addresses in subnet '"
-                    + subnet.id + "' to satisfy the requested number of instances.");
+                    + subnet.id() + "' to satisfy the requested number of instances.");
         }
         return Math.min(max, fit);
     }
@@ -275,9 +275,9 @@ final class InstanceActions {
             i.reservationId = reservationId;
             i.imageId = img.id;
             i.instanceType = type.name();
-            i.subnetId = subnet.id;
-            i.vpcId = subnet.vpcId;
-            i.availabilityZone = subnet.availabilityZone;
+            i.subnetId = subnet.id();
+            i.vpcId = subnet.vpcId();
+            i.availabilityZone = subnet.availabilityZone();
             i.keyName = keyName;
             i.instanceProfileArn = profileArn;
             i.kernelId = p.get("KernelId", img.kernelId);
@@ -331,7 +331,7 @@ final class InstanceActions {
                 if (spec.has("NetworkInterfaceId")) {
                     m.attachEniNow(m.eni(spec.get("NetworkInterfaceId")), i, index, spec.bool("DeleteOnTermination", false));
                 } else {
-                    SubnetRecord s = m.subnet(spec.get("SubnetId", subnet.id));
+                    SubnetRecord s = m.subnet(spec.get("SubnetId", subnet.id()));
                     List<String> g = spec.list("SecurityGroupId").isEmpty() ? groups : spec.list("SecurityGroupId");
                     NetworkInterfaceRecord extra = m.newEni(s, spec.get("PrivateIpAddress"), g, spec.get("Description", ""));
                     m.attachEniNow(extra, i, index, spec.bool("DeleteOnTermination", true));
@@ -395,13 +395,13 @@ final class InstanceActions {
     private SubnetRecord pickSubnet(String subnetId, String az) {
         if (subnetId != null) {
             SubnetRecord s = m.subnet(subnetId);
-            if (az != null && !az.equals(s.availabilityZone)) {
+            if (az != null && !az.equals(s.availabilityZone())) {
                 throw Ec2Exception.invalidParameterValue("Subnet " + subnetId + " is not in availability zone " + az);
             }
             return s;
         }
         for (SubnetRecord s : m.subnets()) {
-            if (az == null || az.equals(s.availabilityZone)) {
+            if (az == null || az.equals(s.availabilityZone())) {
                 return s;
             }
         }

@@ -105,7 +105,7 @@ final class NetworkInterfaceActions {
         List<String> groups = p.list("SecurityGroupId");
         groups.forEach(m::securityGroup);
         if (groups.isEmpty()) {
-            groups = m.securityGroups().stream().filter(g -> g.vpcId().equals(subnet.vpcId)).limit(1).map(g -> g.id()).toList();
+            groups = m.securityGroups().stream().filter(g -> g.vpcId().equals(subnet.vpcId())).limit(1).map(g -> g.id()).toList();
         }
         NetworkInterfaceRecord n = m.newEni(subnet, primary, groups, p.get("Description", ""));
         n.privateIps.addAll(secondary);

@@ -53,7 +53,7 @@ final class VolumeActions {
             return;
         }
         String az = p.required("AvailabilityZone");
-        if (m.subnets().stream().noneMatch(s -> s.availabilityZone.equals(az))) {
+        if (m.subnets().stream().noneMatch(s -> s.availabilityZone().equals(az))) {
             throw Ec2Exception.invalidParameterValue("Invalid availability zone: [" + az + "]");
         }
         String snapId = p.get("SnapshotId");

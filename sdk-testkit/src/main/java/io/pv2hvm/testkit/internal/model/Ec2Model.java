@@ -411,7 +411,7 @@ public final class Ec2Model {
     }
 
     public void addSubnet(SubnetRecord s) {
-        subnets.put(s.id, s);
+        subnets.put(s.id(), s);
     }
 
     /** Every subnet in creation order (read-only). */
@@ -700,26 +700,26 @@ public final class Ec2Model {
         if (!subnet.contains(v) || !subnet.isUsable(v)) {
             throw Ec2Exception.invalidParameterValue("Address " + ip + " does not fall within the subnet's address range");
         }
-        if (ipInUse(subnet.id, ip)) {
+        if (ipInUse(subnet.id(), ip)) {
             throw new Ec2Exception("InvalidIPAddress.InUse", "Address " + ip + " is in use.");
         }
     }
 
     public String allocatePrivateIp(SubnetRecord subnet) {
-        for (long ip = subnet.network + 4; ip < subnet.network + subnet.size() - 1; ip++) {
+        for (long ip = subnet.network() + 4; ip < subnet.network() + subnet.size() - 1; ip++) {
             String s = Ipv4.format(ip);
-            if (!ipInUse(subnet.id, s)) {
+            if (!ipInUse(subnet.id(), s)) {
                 return s;
             }
         }
         throw new Ec2Exception("InsufficientFreeAddressesInSubnet",
-                "There are not enough free addresses in subnet '" + subnet.id + "' to satisfy the requested number of instances.");
+                "There are not enough free addresses in subnet '" + subnet.id() + "' to satisfy the requested number of instances.");
     }
 
     public int freeAddressCount(SubnetRecord subnet) {
         Set<String> used = new HashSet<>();
         for (NetworkInterfaceRecord n : enis.values()) {
-            if (n.subnetId.equals(subnet.id)) {
+            if (n.subnetId.equals(subnet.id())) {
                 used.addAll(n.privateIps);
             }
         }
@@ -737,9 +737,9 @@ public final class Ec2Model {
     public NetworkInterfaceRecord newEni(SubnetRecord subnet, String primaryIp, List<String> groupIds, String description) {
         NetworkInterfaceRecord n = new NetworkInterfaceRecord();
         n.id = ids.next("eni");
-        n.subnetId = subnet.id;
-        n.vpcId = subnet.vpcId;
-        n.availabilityZone = subnet.availabilityZone;
+        n.subnetId = subnet.id();
+        n.vpcId = subnet.vpcId();
+        n.availabilityZone = subnet.availabilityZone();
         n.macAddress = "0a:" + ids.hex(2) + ":" + ids.hex(2) + ":" + ids.hex(2) + ":" + ids.hex(2) + ":" + ids.hex(2);
         n.privateIps.add(primaryIp != null ? primaryIp : allocatePrivateIp(subnet));
         n.groupIds.addAll(groupIds);

@@ -181,9 +181,9 @@ public final class WorldSeeder {
         i.reservationId = m.ids().next("r");
         i.imageId = img.id;
         i.instanceType = type.name();
-        i.subnetId = subnet.id;
-        i.vpcId = subnet.vpcId;
-        i.availabilityZone = subnet.availabilityZone;
+        i.subnetId = subnet.id();
+        i.vpcId = subnet.vpcId();
+        i.availabilityZone = subnet.availabilityZone();
         i.keyName = s.keyName();
         i.instanceProfileArn = s.instanceProfile() == null ? null
                 : m.instanceProfileArn(s.instanceProfile()).orElse(new InstanceProfileSeed(s.instanceProfile(), null).arnOrDefault());
