@@ -85,7 +85,7 @@ final class ImageActions {
             if (s.completeAt().isAfter(lastDone)) {
                 lastDone = s.completeAt();
             }
-            img.blockDevices.add(new ImageRecord.BlockDevice(v.device(), null, s.id(), v.sizeGiB, v.deleteOnTermination(), v.volumeType, false));
+            img.blockDevices.add(new ImageRecord.BlockDevice(v.device(), null, s.id(), v.sizeGiB(), v.deleteOnTermination(), v.volumeType(), false));
         }
         int n = 0;
         for (String dev : i.instanceStoreDevices) {

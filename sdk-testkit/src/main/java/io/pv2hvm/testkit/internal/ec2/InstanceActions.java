@@ -483,20 +483,18 @@ final class InstanceActions {
             int gib = size != null ? size : base != null && base.volumeSize() != null ? base.volumeSize() : snap != null ? snap.sizeGiB() : 8;
             String volType = ebs.get("VolumeType", base == null || base.volumeType() == null ? "gp2" : base.volumeType());
             VolumeRecord v = m.newVolume(i.availabilityZone, gib, snap, volType, true);
-            v.createTime = m.now();
-            v.iops = ebs.integer("Iops");
-            v.throughput = ebs.integer("Throughput");
-            if (ebs.bool("Encrypted", false) && !v.encrypted) {
-                v.encrypted = true;
-                v.kmsKeyId = ebs.get("KmsKeyId", Ec2Model.DEFAULT_EBS_KMS_KEY);
-            } else if (v.encrypted && ebs.has("KmsKeyId")) {
-                v.kmsKeyId = ebs.get("KmsKeyId"); // re-encrypted with the requested key
+            v.createTime(m.now());
+            v.provisioned(ebs.integer("Iops"), ebs.integer("Throughput"));
+            if (ebs.bool("Encrypted", false) && !v.encrypted()) {
+                v.encryption(true, ebs.get("KmsKeyId", Ec2Model.DEFAULT_EBS_KMS_KEY));
+            } else if (v.encrypted() && ebs.has("KmsKeyId")) {
+                v.encryption(true, ebs.get("KmsKeyId")); // re-encrypted with the requested key
             }
             // DeleteOnTermination defaults to true for volumes created at launch
             // (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/preserving-volumes-on-termination.html).
             boolean dot = ebs.bool("DeleteOnTermination", base == null || base.deleteOnTermination() == null || base.deleteOnTermination());
             v.beginAttach(i.id, dev, dot, m.now());
-            m.putTags(v.id, volumeTags);
+            m.putTags(v.id(), volumeTags);
         }
     }
 
@@ -585,7 +583,7 @@ final class InstanceActions {
             case "instance.group-id", "group-id" -> i.groupIds;
             case "network-interface.addresses.private-ip-address" -> all.stream().flatMap(n -> n.privateIps.stream()).toList();
             case "network-interface.network-interface-id" -> all.stream().map(n -> n.id).toList();
-            case "block-device-mapping.volume-id" -> m.volumesOf(i.id).stream().map(v -> v.id).toList();
+            case "block-device-mapping.volume-id" -> m.volumesOf(i.id).stream().map(v -> v.id()).toList();
             case "block-device-mapping.device-name" -> m.volumesOf(i.id).stream().map(v -> v.device()).toList();
             case "root-device-name" -> Filters.of(i.rootDeviceName);
             case "product-code" -> i.productCodes;
@@ -866,7 +864,7 @@ final class InstanceActions {
             case "groupSet" -> InstanceXml.groups(out, m, i.groupIds);
             case "productCodes" -> out.items("productCodes", i.productCodes, c -> out.text("productCode", c).text("type", "marketplace"));
             case "blockDeviceMapping" -> out.items("blockDeviceMapping", m.volumesOf(i.id), v -> out.text("deviceName", v.device())
-                    .start("ebs").text("volumeId", v.id).text("status", v.attachState()).text("attachTime", v.attachTime())
+                    .start("ebs").text("volumeId", v.id()).text("status", v.attachState()).text("attachTime", v.attachTime())
                     .text("deleteOnTermination", v.deleteOnTermination()).end());
             default -> throw Ec2Exception.invalidParameterValue("Value (" + attr + ") for parameter attribute is invalid. Unknown attribute.");
         }

@@ -81,7 +81,7 @@ final class InstanceXml {
         // https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_Instance.html: rootDeviceType ebs | instance-store
         x.text("rootDeviceType", i.instanceStoreRoot ? "instance-store" : "ebs").text("rootDeviceName", i.rootDeviceName);
         x.items("blockDeviceMapping", m.volumesOf(i.id), v -> x.text("deviceName", v.device())
-                .start("ebs").text("volumeId", v.id).text("status", v.attachState()).text("attachTime", v.attachTime())
+                .start("ebs").text("volumeId", v.id()).text("status", v.attachState()).text("attachTime", v.attachTime())
                 .text("deleteOnTermination", v.deleteOnTermination()).end());
         x.text("virtualizationType", i.virtualizationType);
         x.text("clientToken", i.clientToken == null ? "" : i.clientToken);

@@ -106,8 +106,8 @@ final class TouchedResources {
                 existing("volume", p.get("VolumeId"));
                 created("snapshot");
                 VolumeRecord v = m.findVolume(p.get("VolumeId")).orElse(null);
-                if (v != null && v.encrypted) {
-                    kmsKeys.add(v.kmsKeyId);
+                if (v != null && v.encrypted()) {
+                    kmsKeys.add(v.kmsKeyId());
                 }
             }
             case "CreateImage" -> {
@@ -133,8 +133,8 @@ final class TouchedResources {
                 existing("volume", p.get("VolumeId"));
                 // Attaching an encrypted volume has EC2 create a grant and decrypt its data key with
                 // the caller's KMS permissions (https://docs.aws.amazon.com/kms/latest/developerguide/services-ebs.html).
-                if (action.equals("AttachVolume") && v != null && v.encrypted) {
-                    kmsKeys.add(v.kmsKeyId);
+                if (action.equals("AttachVolume") && v != null && v.encrypted()) {
+                    kmsKeys.add(v.kmsKeyId());
                 }
             }
             case "AttachNetworkInterface" -> {
@@ -166,8 +166,8 @@ final class TouchedResources {
                 indexed("InstanceId.").forEach(i -> existing("instance", i));
                 // Starting an instance attaches its encrypted volumes again, as AttachVolume does.
                 if (action.equals("StartInstances")) {
-                    indexed("InstanceId.").forEach(i -> m.volumesOf(i).stream().filter(v -> v.encrypted)
-                            .forEach(v -> kmsKeys.add(v.kmsKeyId)));
+                    indexed("InstanceId.").forEach(i -> m.volumesOf(i).stream().filter(v -> v.encrypted())
+                            .forEach(v -> kmsKeys.add(v.kmsKeyId())));
                 }
             }
             case "GetConsoleOutput", "DescribeInstanceAttribute" -> existing("instance", p.get("InstanceId"));

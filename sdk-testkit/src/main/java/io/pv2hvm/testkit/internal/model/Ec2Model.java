@@ -233,7 +233,7 @@ public final class Ec2Model {
     public VolumeRecord volume(String id) {
         checkId(id, "vol", "InvalidVolumeID.Malformed");
         VolumeRecord v = volumes.get(id);
-        if (v == null || v.state() == VolumeState.DELETED || !visible(v.createdAt)) {
+        if (v == null || v.state() == VolumeState.DELETED || !visible(v.createdAt())) {
             throw new Ec2Exception("InvalidVolume.NotFound", "The volume '" + id + "' does not exist.");
         }
         return v;
@@ -527,7 +527,7 @@ public final class Ec2Model {
     }
 
     public void addVolume(VolumeRecord v) {
-        volumes.put(v.id, v);
+        volumes.put(v.id(), v);
     }
 
     public Optional<VolumeRecord> findVolume(String id) {
@@ -811,32 +811,28 @@ public final class Ec2Model {
 
     /** Creates a volume from a snapshot (or empty) in {@code az}; state {@code creating} unless {@code ready}. */
     public VolumeRecord newVolume(String az, int sizeGiB, SnapshotRecord from, String volumeType, boolean ready) {
-        VolumeRecord v = new VolumeRecord();
-        v.id = ids.next("vol");
-        v.availabilityZone = az;
-        v.sizeGiB = sizeGiB;
-        v.volumeType = volumeType == null ? "gp2" : volumeType;
-        v.createTime = now();
-        v.createdAt = now();
+        String id = ids.next("vol");
+        Instant createTime = now();
+        VolumeRecord v = new VolumeRecord(id, az, sizeGiB, now());
+        v.volumeType(volumeType == null ? "gp2" : volumeType);
+        v.createTime(createTime);
         if (from != null) {
-            v.snapshotId = from.id();
+            v.restoredFrom(from.id());
             v.holds(from.dataBytes(), 0); // restored data; nothing changed yet relative to the snapshot
             // A volume from an encrypted snapshot is encrypted with the snapshot's key
             // (https://docs.aws.amazon.com/ebs/latest/userguide/ebs-encryption.html#encryption-rules).
-            v.encrypted = from.encrypted();
-            v.kmsKeyId = from.kmsKeyId();
+            v.encryption(from.encrypted(), from.kmsKeyId());
             // Marketplace product codes travel from snapshot to volume.
-            v.productCodes.addAll(from.productCodes());
-            v.diskImage = copyDisk(from.diskImage(), v.id);
-            v.filesystem = from.filesystem();
-            if (v.diskImage != null) {
-                SparseFiles.createOrGrow(v.diskImage, (long) sizeGiB << 30);
+            v.addProductCodes(from.productCodes());
+            v.disk(copyDisk(from.diskImage(), id), from.filesystem());
+            if (v.diskImage() != null) {
+                SparseFiles.createOrGrow(v.diskImage(), (long) sizeGiB << 30);
             }
         } else if (fileBackedByDefault()) {
-            v.diskImage = diskDirectory().resolve(v.id + ".img");
-            SparseFiles.createOrGrow(v.diskImage, (long) sizeGiB << 30);
+            v.disk(diskDirectory().resolve(id + ".img"), null);
+            SparseFiles.createOrGrow(v.diskImage(), (long) sizeGiB << 30);
         }
-        volumes.put(v.id, v);
+        volumes.put(v.id(), v);
         if (ready) {
             v.available();
         } else {
@@ -851,15 +847,15 @@ public final class Ec2Model {
     }
 
     public SnapshotRecord newSnapshot(VolumeRecord v, String description, boolean ready) {
-        SnapshotRecord s = new SnapshotRecord(ids.next("snap"), v.id, v.sizeGiB,
+        SnapshotRecord s = new SnapshotRecord(ids.next("snap"), v.id(), v.sizeGiB(),
                 description == null ? "" : description, now(), now());
-        s.encryption(v.encrypted, v.kmsKeyId); // snapshots of an encrypted volume are encrypted with its key
-        s.addProductCodes(v.productCodes);
+        s.encryption(v.encrypted(), v.kmsKeyId()); // snapshots of an encrypted volume are encrypted with its key
+        s.addProductCodes(v.productCodes());
         // Point-in-time: the data is captured at the call, completion only reports it.
         // Incremental: only blocks changed since the volume's previous snapshot (or the snapshot it
         // was restored from) are copied, so only they cost time
         // (https://repost.aws/knowledge-center/ebs-incremental-snapshot-creation-slow).
-        s.captured(copyDisk(v.diskImage, s.id()), v.filesystem, v.dataBytes(), v.changedBytes());
+        s.captured(copyDisk(v.diskImage(), s.id()), v.filesystem(), v.dataBytes(), v.changedBytes());
         v.snapshotted();
         Duration takes = latency.snapshotOf(s.deltaBytes());
         s.completesAt(now().plus(latency.scaled(takes)));
@@ -895,8 +891,8 @@ public final class Ec2Model {
         i.clearConsole(); // the last boot's health stands until this one reports
         Map<String, Path> disks = new LinkedHashMap<>();
         for (VolumeRecord v : volumesOf(i.id)) {
-            if (v.diskImage != null) {
-                disks.put(v.device(), v.diskImage);
+            if (v.diskImage() != null) {
+                disks.put(v.device(), v.diskImage());
             }
         }
         BootRequest req = new BootRequest(i.id, i.imageId, i.instanceType, i.virtualizationType, i.hypervisor,

@@ -1,31 +1,35 @@
 package io.pv2hvm.testkit.internal.model;
 
+import io.pv2hvm.testkit.world.FilesystemSeed;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
 import java.util.List;
 
 /** Mutable state of one EBS volume; guarded by the model lock. */
 public final class VolumeRecord {
-    public String id;
-    public int sizeGiB;
-    public String snapshotId;
-    public String availabilityZone;
+    private final String id;
+    private final int sizeGiB;
+    private final String availabilityZone;
+    private final Instant createdAt;
+    // Set while the volume is created (CreateVolume, RunInstances, a seed), through the methods below.
+    private String snapshotId;
     /** creating | available | in-use | deleting | deleted | error; changed only through the methods below. */
     private VolumeState state = VolumeState.CREATING;
-    public String volumeType = "gp2";
-    public Integer iops;
+    private String volumeType = "gp2";
+    private Integer iops;
     /** gp3 throughput in MiB/s; null for other types. */
-    public Integer throughput;
-    public boolean encrypted;
+    private Integer throughput;
+    private boolean encrypted;
     /** The KMS key ARN of an encrypted volume, null otherwise. */
-    public String kmsKeyId;
-    public Instant createTime;
-    public Instant createdAt;
-    public List<String> productCodes = new ArrayList<>();
-    public Path diskImage;
+    private String kmsKeyId;
+    private Instant createTime;
+    private final List<String> productCodes = new ArrayList<>();
+    private Path diskImage;
     /** The filesystem a simulated worker reads on it (carried through snapshots), or null. */
-    public io.pv2hvm.testkit.world.FilesystemSeed filesystem;
+    private FilesystemSeed filesystem;
     /** Guards scheduled transitions: each attach or detach bumps it, so a stale event does nothing. */
     private long generation;
     // The single attachment, when attached or attaching/detaching: changed only through the
@@ -40,6 +44,109 @@ public final class VolumeRecord {
     private long dataBytes;
     /** Bytes written since the snapshot this volume was created from or last snapshotted to. */
     private long changedBytes;
+
+    public VolumeRecord(String id, String availabilityZone, int sizeGiB, Instant createdAt) {
+        this.id = id;
+        this.availabilityZone = availabilityZone;
+        this.sizeGiB = sizeGiB;
+        this.createdAt = createdAt;
+    }
+
+    // ------------------------------------------------------------ set while the volume is created
+
+    /** The snapshot it was restored from, or null. */
+    public void restoredFrom(String snapshotId) {
+        this.snapshotId = snapshotId;
+    }
+
+    public void volumeType(String volumeType) {
+        this.volumeType = volumeType;
+    }
+
+    /** Provisioned IOPS and gp3 throughput; null when not given. */
+    public void provisioned(Integer iops, Integer throughput) {
+        this.iops = iops;
+        this.throughput = throughput;
+    }
+
+    /** Encrypted with {@code kmsKeyId}, or not encrypted. */
+    public void encryption(boolean encrypted, String kmsKeyId) {
+        this.encrypted = encrypted;
+        this.kmsKeyId = kmsKeyId;
+    }
+
+    /** The CreateTime EC2 reports. */
+    public void createTime(Instant at) {
+        createTime = at;
+    }
+
+    /** Marketplace product codes it carries (from its snapshot or seed). */
+    public void addProductCodes(Collection<String> codes) {
+        productCodes.addAll(codes);
+    }
+
+    /** The disk image backing it (or null) and the filesystem a simulated worker reads on it (or null). */
+    public void disk(Path diskImage, FilesystemSeed filesystem) {
+        this.diskImage = diskImage;
+        this.filesystem = filesystem;
+    }
+
+    public String id() {
+        return id;
+    }
+
+    public int sizeGiB() {
+        return sizeGiB;
+    }
+
+    public String availabilityZone() {
+        return availabilityZone;
+    }
+
+    public Instant createdAt() {
+        return createdAt;
+    }
+
+    public String snapshotId() {
+        return snapshotId;
+    }
+
+    public String volumeType() {
+        return volumeType;
+    }
+
+    public Integer iops() {
+        return iops;
+    }
+
+    public Integer throughput() {
+        return throughput;
+    }
+
+    public boolean encrypted() {
+        return encrypted;
+    }
+
+    public String kmsKeyId() {
+        return kmsKeyId;
+    }
+
+    public Instant createTime() {
+        return createTime;
+    }
+
+    /** Read-only view. */
+    public List<String> productCodes() {
+        return Collections.unmodifiableList(productCodes);
+    }
+
+    public Path diskImage() {
+        return diskImage;
+    }
+
+    public FilesystemSeed filesystem() {
+        return filesystem;
+    }
 
     public VolumeState state() {
         return state;

@@ -141,30 +141,25 @@ public final class WorldSeeder {
     }
 
     private VolumeRecord seedVolume(VolumeSeed s, String az, SnapshotRecord from) {
-        VolumeRecord v = new VolumeRecord();
-        v.id = s.id() != null ? s.id() : m.ids().next("vol");
-        m.ids().reserve(v.id);
-        v.availabilityZone = az;
-        v.sizeGiB = s.sizeGiB();
-        v.volumeType = s.volumeType();
-        v.iops = s.iops();
-        v.throughput = s.throughput();
-        v.encrypted = s.kmsKeyId() != null || (from != null && from.encrypted());
-        v.kmsKeyId = s.kmsKeyId() != null ? s.kmsKeyId() : from != null ? from.kmsKeyId() : null;
-        v.snapshotId = s.snapshotId() != null ? s.snapshotId() : from != null ? from.id() : null;
-        v.productCodes.addAll(s.productCodes());
+        VolumeRecord v = new VolumeRecord(s.id() != null ? s.id() : m.ids().next("vol"), az, s.sizeGiB(), past);
+        m.ids().reserve(v.id());
+        v.volumeType(s.volumeType());
+        v.provisioned(s.iops(), s.throughput());
+        v.encryption(s.kmsKeyId() != null || (from != null && from.encrypted()),
+                s.kmsKeyId() != null ? s.kmsKeyId() : from != null ? from.kmsKeyId() : null);
+        v.restoredFrom(s.snapshotId() != null ? s.snapshotId() : from != null ? from.id() : null);
+        v.addProductCodes(s.productCodes());
         if (s.productCodes().isEmpty() && from != null) {
-            v.productCodes.addAll(from.productCodes());
+            v.addProductCodes(from.productCodes());
         }
-        v.diskImage = s.diskImage() != null ? s.diskImage() : from != null ? m.copyDisk(from.diskImage(), v.id) : null;
-        v.filesystem = s.filesystem() != null ? s.filesystem() : from != null ? from.filesystem() : null;
-        v.createTime = past;
-        v.createdAt = past;
+        v.disk(s.diskImage() != null ? s.diskImage() : from != null ? m.copyDisk(from.diskImage(), v.id()) : null,
+                s.filesystem() != null ? s.filesystem() : from != null ? from.filesystem() : null);
+        v.createTime(past);
         v.available();
         // A seeded volume has lived a while: all of its data counts as changed for its next snapshot.
         v.holds(s.usedBytes(), s.usedBytes());
         m.addVolume(v);
-        m.putTags(v.id, s.tags());
+        m.putTags(v.id(), s.tags());
         return v;
     }
 

@@ -262,9 +262,9 @@ public final class SsmService {
             Map<String, String> volumes = new LinkedHashMap<>();
             Map<String, io.pv2hvm.testkit.world.FilesystemSeed> filesystems = new LinkedHashMap<>();
             model.volumesOf(id).forEach(v -> {
-                volumes.put(v.device(), v.id);
-                if (v.filesystem != null) {
-                    filesystems.put(v.device(), v.filesystem);
+                volumes.put(v.device(), v.id());
+                if (v.filesystem() != null) {
+                    filesystems.put(v.device(), v.filesystem());
                 }
             });
             SsmCommand command = new SsmCommand(c.commandId, id, document, params.getOrDefault("commands", List.of()),
@@ -319,8 +319,8 @@ public final class SsmService {
     private Map<String, Path> disksOf(String instanceId) {
         Map<String, Path> disks = new LinkedHashMap<>();
         for (VolumeRecord v : model.volumesOf(instanceId)) {
-            if (v.diskImage != null) {
-                disks.put(v.device(), v.diskImage);
+            if (v.diskImage() != null) {
+                disks.put(v.device(), v.diskImage());
             }
         }
         return Map.copyOf(disks);
