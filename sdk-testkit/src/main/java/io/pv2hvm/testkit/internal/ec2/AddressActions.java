@@ -113,7 +113,7 @@ final class AddressActions {
         }
         String privateIp = p.get("PrivateIpAddress", eni.privateIps.get(0));
         if (!eni.privateIps.contains(privateIp)) {
-            throw Ec2Exception.invalidParameterValue("Address " + privateIp + " is not assigned to interface " + eni.id);
+            throw Ec2Exception.invalidParameterValue("Address " + privateIp + " is not assigned to interface " + eni.id());
         }
         // In a VPC, reassociation is automatic unless AllowReassociation=false is given
         // (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_AssociateAddress.html).
@@ -122,7 +122,7 @@ final class AddressActions {
             throw new Ec2Exception("Resource.AlreadyAssociated", "resource " + a.allocationId() + " is already associated with associate-id " + a.associationId());
         }
         for (AddressRecord other : m.addresses()) {
-            if (other != a && eni.id.equals(other.networkInterfaceId()) && privateIp.equals(other.privateIp())) {
+            if (other != a && eni.id().equals(other.networkInterfaceId()) && privateIp.equals(other.privateIp())) {
                 if (!reassociate) {
                     throw new Ec2Exception("Resource.AlreadyAssociated", "Private address " + privateIp + " is already associated with " + other.allocationId());
                 }
@@ -132,7 +132,7 @@ final class AddressActions {
         if (a.associationId() != null) {
             a.disassociate();
         }
-        a.associate(m.ids().next("eipassoc"), eni.instanceId(), eni.id, privateIp);
+        a.associate(m.ids().next("eipassoc"), eni.instanceId(), eni.id(), privateIp);
         out.text("return", true).text("associationId", a.associationId());
     }
 

@@ -126,7 +126,7 @@ final class InstanceActions {
         // An existing, detached ENI may become the primary interface: the way to launch "into" kept IPs.
         NetworkInterfaceRecord existingPrimary = ni0 != null && ni0.has("NetworkInterfaceId") ? availableEni(ni0.get("NetworkInterfaceId")) : null;
         if (existingPrimary != null) {
-            LaunchRules.checkExistingInterfaceDeleteOnTermination(existingPrimary.id, ni0.bool("DeleteOnTermination", false));
+            LaunchRules.checkExistingInterfaceDeleteOnTermination(existingPrimary.id(), ni0.bool("DeleteOnTermination", false));
         }
         if (existingPrimary != null && (ni0.has("SubnetId") || ni0.has("PrivateIpAddress") || !ni0.structs("PrivateIpAddresses").isEmpty())) {
             throw Ec2Exception.combination("A network interface ID cannot be combined with a subnet ID or private IP addresses for the same interface");
@@ -134,7 +134,7 @@ final class InstanceActions {
         if (nis.stream().anyMatch(n -> n.has("NetworkInterfaceId")) && max > 1) {
             throw Ec2Exception.combination("Existing network interfaces can only be attached when launching a single instance");
         }
-        String subnetId = existingPrimary != null ? existingPrimary.subnetId : ni0 != null ? ni0.get("SubnetId") : p.get("SubnetId");
+        String subnetId = existingPrimary != null ? existingPrimary.subnetId() : ni0 != null ? ni0.get("SubnetId") : p.get("SubnetId");
         SubnetRecord subnet = pickSubnet(subnetId, p.get("Placement.AvailabilityZone"));
         List<String> groups = existingPrimary != null ? existingPrimary.groupIds
                 : ni0 != null ? ni0.list("SecurityGroupId") : p.list("SecurityGroupId");
@@ -190,10 +190,10 @@ final class InstanceActions {
             }
             if (n.has("NetworkInterfaceId")) {
                 NetworkInterfaceRecord e = availableEni(n.get("NetworkInterfaceId"));
-                LaunchRules.checkExistingInterfaceDeleteOnTermination(e.id, n.bool("DeleteOnTermination", false));
+                LaunchRules.checkExistingInterfaceDeleteOnTermination(e.id(), n.bool("DeleteOnTermination", false));
                 LaunchRules.checkAddressCount(e.privateIps.size(), type);
-                if (!e.availabilityZone.equals(subnet.availabilityZone())) {
-                    throw Ec2Exception.invalidParameterValue("Network interface " + e.id + " is not in availability zone " + subnet.availabilityZone());
+                if (!e.availabilityZone().equals(subnet.availabilityZone())) {
+                    throw Ec2Exception.invalidParameterValue("Network interface " + e.id() + " is not in availability zone " + subnet.availabilityZone());
                 }
             } else {
                 SubnetRecord s = m.subnet(n.get("SubnetId", subnet.id()));
@@ -320,9 +320,9 @@ final class InstanceActions {
                     eni.privateIps.add(m.allocatePrivateIp(subnet));
                 }
                 m.attachEniNow(eni, i, 0, ni0 == null || ni0.bool("DeleteOnTermination", true));
-                m.putTags(eni.id, eniTags);
+                m.putTags(eni.id(), eniTags);
             }
-            i.primaryEniId = eni.id;
+            i.primaryEniId = eni.id();
             for (QueryParams spec : nis) {
                 if (spec == ni0) {
                     continue;
@@ -335,7 +335,7 @@ final class InstanceActions {
                     List<String> g = spec.list("SecurityGroupId").isEmpty() ? groups : spec.list("SecurityGroupId");
                     NetworkInterfaceRecord extra = m.newEni(s, spec.get("PrivateIpAddress"), g, spec.get("Description", ""));
                     m.attachEniNow(extra, i, index, spec.bool("DeleteOnTermination", true));
-                    m.putTags(extra.id, eniTags);
+                    m.putTags(extra.id(), eniTags);
                 }
             }
             createVolumes(i, img, bdms, volumeTags);
@@ -582,7 +582,7 @@ final class InstanceActions {
             case "ip-address" -> Filters.of(InstanceXml.publicIp(m, i));
             case "instance.group-id", "group-id" -> i.groupIds;
             case "network-interface.addresses.private-ip-address" -> all.stream().flatMap(n -> n.privateIps.stream()).toList();
-            case "network-interface.network-interface-id" -> all.stream().map(n -> n.id).toList();
+            case "network-interface.network-interface-id" -> all.stream().map(n -> n.id()).toList();
             case "block-device-mapping.volume-id" -> m.volumesOf(i.id).stream().map(v -> v.id()).toList();
             case "block-device-mapping.device-name" -> m.volumesOf(i.id).stream().map(v -> v.device()).toList();
             case "root-device-name" -> Filters.of(i.rootDeviceName);
@@ -782,7 +782,7 @@ final class InstanceActions {
         for (NetworkInterfaceRecord n : m.enisOf(i.id)) {
             if (n.deleteOnTermination()) {
                 n.beginDetach();
-                m.after(m.latency().privateIpRelease(), () -> m.releaseEni(n.id));
+                m.after(m.latency().privateIpRelease(), () -> m.releaseEni(n.id()));
             } else {
                 n.detach();
             }

@@ -41,7 +41,7 @@ final class InstanceXml {
     static String publicIp(Ec2Model m, InstanceRecord i) {
         NetworkInterfaceRecord eni = m.primaryEni(i).orElse(null);
         if (eni != null && !eni.privateIps.isEmpty()) {
-            AddressRecord a = elasticIpFor(m, eni.id, eni.privateIps.get(0));
+            AddressRecord a = elasticIpFor(m, eni.id(), eni.privateIps.get(0));
             if (a != null) {
                 return a.publicIp();
             }
@@ -111,15 +111,15 @@ final class InstanceXml {
 
     /** An ENI, either inside an instance ({@code nested}) or from DescribeNetworkInterfaces. */
     static void networkInterface(XmlWriter x, Ec2Model m, NetworkInterfaceRecord n, boolean nested) {
-        x.text("networkInterfaceId", n.id).text("subnetId", n.subnetId).text("vpcId", n.vpcId);
+        x.text("networkInterfaceId", n.id()).text("subnetId", n.subnetId()).text("vpcId", n.vpcId());
         if (!nested) {
-            x.text("availabilityZone", n.availabilityZone);
+            x.text("availabilityZone", n.availabilityZone());
         }
         x.text("description", n.description()).text("ownerId", Ec2Model.ACCOUNT_ID);
         if (!nested) {
             x.text("requesterManaged", false).text("interfaceType", "interface");
         }
-        x.text("status", n.status()).text("macAddress", n.macAddress);
+        x.text("status", n.status()).text("macAddress", n.macAddress());
         String primaryIp = n.privateIps.isEmpty() ? null : n.privateIps.get(0);
         x.text("privateIpAddress", primaryIp);
         if (primaryIp != null) {
@@ -138,7 +138,7 @@ final class InstanceXml {
         association(x, m, n, primaryIp);
         x.items("ipv6AddressesSet", n.ipv6Addresses, a -> x.text("ipv6Address", a));
         if (!nested) {
-            x.tags(m.tagsOf(n.id));
+            x.tags(m.tagsOf(n.id()));
         }
         x.items(nested ? "privateIpAddressesSet" : "privateIpAddressesSet", n.privateIps, ip -> {
             x.text("privateIpAddress", ip).text("privateDnsName", "ip-" + ip.replace('.', '-') + ".ec2.internal")
@@ -148,7 +148,7 @@ final class InstanceXml {
     }
 
     private static void association(XmlWriter x, Ec2Model m, NetworkInterfaceRecord n, String ip) {
-        AddressRecord a = elasticIpFor(m, n.id, ip);
+        AddressRecord a = elasticIpFor(m, n.id(), ip);
         if (a != null) {
             x.start("association").text("publicIp", a.publicIp())
                     .text("publicDnsName", "ec2-" + a.publicIp().replace('.', '-') + ".compute-1.amazonaws.com")

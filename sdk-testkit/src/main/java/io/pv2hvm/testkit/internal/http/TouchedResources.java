@@ -145,7 +145,7 @@ final class TouchedResources {
                     .filter(e -> p.get("AttachmentId") != null && p.get("AttachmentId").equals(e.attachmentId()))
                     .findFirst().ifPresent(e -> {
                         existing("instance", e.instanceId());
-                        existing("network-interface", e.id);
+                        existing("network-interface", e.id());
                     });
             case "AssociateAddress" -> {
                 address(p.get("AllocationId"), p.get("PublicIp"), null);

@@ -262,7 +262,7 @@ public final class Ec2Model {
     public NetworkInterfaceRecord eni(String id) {
         checkId(id, "eni", "InvalidNetworkInterfaceID.Malformed");
         NetworkInterfaceRecord n = enis.get(id);
-        if (n == null || !visible(n.createdAt)) {
+        if (n == null || !visible(n.createdAt())) {
             throw new Ec2Exception("InvalidNetworkInterfaceID.NotFound", "The networkInterface ID '" + id + "' does not exist");
         }
         return n;
@@ -595,9 +595,9 @@ public final class Ec2Model {
      * drawn, so the ids generated after it stay the same.
      */
     public void renameEni(NetworkInterfaceRecord n, String id) {
-        enis.remove(n.id);
-        n.id = id;
-        enis.put(n.id, n);
+        enis.remove(n.id());
+        n.rename(id);
+        enis.put(n.id(), n);
     }
 
     public void addAddress(AddressRecord a) {
@@ -683,7 +683,7 @@ public final class Ec2Model {
     /** True while any interface (attached, detached or awaiting release) holds {@code ip}. */
     public boolean ipInUse(String subnetId, String ip) {
         for (NetworkInterfaceRecord n : enis.values()) {
-            if (n.subnetId.equals(subnetId) && n.privateIps.contains(ip)) {
+            if (n.subnetId().equals(subnetId) && n.privateIps.contains(ip)) {
                 return true;
             }
         }
@@ -719,7 +719,7 @@ public final class Ec2Model {
     public int freeAddressCount(SubnetRecord subnet) {
         Set<String> used = new HashSet<>();
         for (NetworkInterfaceRecord n : enis.values()) {
-            if (n.subnetId.equals(subnet.id())) {
+            if (n.subnetId().equals(subnet.id())) {
                 used.addAll(n.privateIps);
             }
         }
@@ -735,17 +735,14 @@ public final class Ec2Model {
     }
 
     public NetworkInterfaceRecord newEni(SubnetRecord subnet, String primaryIp, List<String> groupIds, String description) {
-        NetworkInterfaceRecord n = new NetworkInterfaceRecord();
-        n.id = ids.next("eni");
-        n.subnetId = subnet.id();
-        n.vpcId = subnet.vpcId();
-        n.availabilityZone = subnet.availabilityZone();
-        n.macAddress = "0a:" + ids.hex(2) + ":" + ids.hex(2) + ":" + ids.hex(2) + ":" + ids.hex(2) + ":" + ids.hex(2);
-        n.privateIps.add(primaryIp != null ? primaryIp : allocatePrivateIp(subnet));
+        String id = ids.next("eni");
+        String mac = "0a:" + ids.hex(2) + ":" + ids.hex(2) + ":" + ids.hex(2) + ":" + ids.hex(2) + ":" + ids.hex(2);
+        String ip = primaryIp != null ? primaryIp : allocatePrivateIp(subnet);
+        NetworkInterfaceRecord n = new NetworkInterfaceRecord(id, subnet.id(), subnet.vpcId(), subnet.availabilityZone(), mac, now());
+        n.privateIps.add(ip);
         n.groupIds.addAll(groupIds);
         n.changeDescription(description == null ? "" : description);
-        n.createdAt = now();
-        enis.put(n.id, n);
+        enis.put(n.id(), n);
         return n;
     }
 

@@ -81,7 +81,7 @@ public final class WorldSeeder {
                 InstanceRecord i = m.findInstance(e.instanceId()).orElseThrow(
                         () -> new IllegalArgumentException("Elastic IP seed names unknown instance " + e.instanceId()));
                 NetworkInterfaceRecord eni = m.primaryEni(i).orElseThrow();
-                a.associate(m.ids().next("eipassoc"), i.id, eni.id, e.privateIp() != null ? e.privateIp() : eni.privateIps.get(0));
+                a.associate(m.ids().next("eipassoc"), i.id, eni.id(), e.privateIp() != null ? e.privateIp() : eni.privateIps.get(0));
             }
         }
     }
@@ -219,19 +219,19 @@ public final class WorldSeeder {
             m.checkPrivateIpFree(subnet, s.privateIp());
         }
         NetworkInterfaceRecord eni = m.newEni(subnet, s.privateIp(), i.groupIds, "Primary network interface");
-        eni.createdAt = past;
+        eni.existedSince(past);
         eni.privateIps.addAll(s.secondaryPrivateIps());
         eni.ipv6Addresses.addAll(s.ipv6Addresses());
         eni.changeSourceDestCheck(s.sourceDestCheck());
         eni.attach(i.id, 0, m.ids().next("eni-attach"), true, past);
-        i.primaryEniId = eni.id;
+        i.primaryEniId = eni.id();
         for (NetworkInterfaceSeed ns : s.secondaryEnis()) {
             SubnetRecord sn = ns.subnetId() != null ? m.subnet(ns.subnetId()) : subnet;
             NetworkInterfaceRecord sec = m.newEni(sn, ns.privateIp(), ns.groupIds().isEmpty() ? i.groupIds : ns.groupIds(), ns.description());
             if (ns.id() != null) {
                 m.renameEni(sec, ns.id());
             }
-            sec.createdAt = past;
+            sec.existedSince(past);
             sec.privateIps.addAll(ns.secondaryPrivateIps());
             sec.ipv6Addresses.addAll(ns.ipv6Addresses());
             sec.changeSourceDestCheck(ns.sourceDestCheck());
