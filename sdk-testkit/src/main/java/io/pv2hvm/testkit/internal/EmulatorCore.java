@@ -56,8 +56,8 @@ public final class EmulatorCore {
         return model.locked(() -> {
             model.advance();
             // Ids name their kind (vol-, snap-), so at most one of the two finds answers.
-            return model.findVolume(id).map(v -> v.diskImage)
-                    .or(() -> model.findSnapshot(id).map(s -> s.diskImage));
+            return model.findVolume(id).map(v -> v.diskImage())
+                    .or(() -> model.findSnapshot(id).map(s -> s.diskImage()));
         });
     }
 
@@ -65,8 +65,8 @@ public final class EmulatorCore {
         return model.locked(() -> {
             model.advance();
             // Ids name their kind (vol-, snap-), so at most one of the two finds answers.
-            return model.findVolume(id).map(v -> v.filesystem)
-                    .or(() -> model.findSnapshot(id).map(s -> s.filesystem));
+            return model.findVolume(id).map(v -> v.filesystem())
+                    .or(() -> model.findSnapshot(id).map(s -> s.filesystem()));
         });
     }
 }

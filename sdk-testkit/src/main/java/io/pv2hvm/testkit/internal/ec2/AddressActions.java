@@ -39,43 +39,40 @@ final class AddressActions {
                 selected.add(m.address(id));
             }
         } else {
-            m.addresses().stream().filter(a -> m.visible(a.createdAt)).forEach(selected::add);
+            m.addresses().stream().filter(a -> m.visible(a.createdAt())).forEach(selected::add);
         }
         if (!publicIps.isEmpty()) {
             for (String ip : publicIps) {
-                if (selected.stream().noneMatch(a -> a.publicIp.equals(ip))) {
+                if (selected.stream().noneMatch(a -> a.publicIp().equals(ip))) {
                     throw new Ec2Exception("InvalidAddress.NotFound", "Address '" + ip + "' not found.");
                 }
             }
-            selected.removeIf(a -> !publicIps.contains(a.publicIp));
+            selected.removeIf(a -> !publicIps.contains(a.publicIp()));
         }
         List<Filter> filters = p.filters();
-        selected.removeIf(a -> !Filters.matches(filters, m.tagsOf(a.allocationId), name -> switch (name) {
-            case "allocation-id" -> Filters.of(a.allocationId);
+        selected.removeIf(a -> !Filters.matches(filters, m.tagsOf(a.allocationId()), name -> switch (name) {
+            case "allocation-id" -> Filters.of(a.allocationId());
             case "association-id" -> Filters.of(a.associationId());
             case "instance-id" -> Filters.of(a.instanceId());
             case "network-interface-id" -> Filters.of(a.networkInterfaceId());
             case "private-ip-address" -> Filters.of(a.privateIp());
-            case "public-ip" -> Filters.of(a.publicIp);
+            case "public-ip" -> Filters.of(a.publicIp());
             case "domain" -> Filters.of("vpc");
             default -> null;
         }));
-        out.items("addressesSet", selected, a -> out.text("publicIp", a.publicIp).text("allocationId", a.allocationId)
+        out.items("addressesSet", selected, a -> out.text("publicIp", a.publicIp()).text("allocationId", a.allocationId())
                 .text("domain", "vpc").text("instanceId", a.instanceId()).text("associationId", a.associationId())
                 .text("networkInterfaceId", a.networkInterfaceId())
                 .text("networkInterfaceOwnerId", a.networkInterfaceId() == null ? null : Ec2Model.ACCOUNT_ID)
-                .text("privateIpAddress", a.privateIp()).tags(m.tagsOf(a.allocationId))
+                .text("privateIpAddress", a.privateIp()).tags(m.tagsOf(a.allocationId()))
                 .text("publicIpv4Pool", "amazon").text("networkBorderGroup", Ec2Model.REGION));
     }
 
     private void allocateAddress(QueryParams p, XmlWriter out) {
-        AddressRecord a = new AddressRecord();
-        a.allocationId = m.ids().next("eipalloc");
-        a.publicIp = m.allocateElasticIp();
-        a.createdAt = m.now();
+        AddressRecord a = new AddressRecord(m.ids().next("eipalloc"), m.allocateElasticIp(), m.now());
         m.addAddress(a);
-        m.putTags(a.allocationId, TagSpecifications.forType(p, "elastic-ip"));
-        out.text("publicIp", a.publicIp).text("domain", "vpc").text("allocationId", a.allocationId)
+        m.putTags(a.allocationId(), TagSpecifications.forType(p, "elastic-ip"));
+        out.text("publicIp", a.publicIp()).text("domain", "vpc").text("allocationId", a.allocationId())
                 .text("publicIpv4Pool", "amazon").text("networkBorderGroup", Ec2Model.REGION);
     }
 
@@ -101,7 +98,7 @@ final class AddressActions {
             eni = m.eni(p.get("NetworkInterfaceId"));
         } else if (p.has("InstanceId")) {
             InstanceRecord i = m.instance(p.get("InstanceId"));
-            if (i.state != InstanceState.RUNNING && i.state != InstanceState.STOPPED && i.state != InstanceState.PENDING) {
+            if (i.state() != InstanceState.RUNNING && i.state() != InstanceState.STOPPED && i.state() != InstanceState.PENDING) {
                 throw Ec2Exception.incorrectInstanceState("The instance '" + i.id + "' is not in a valid state for this operation.");
             }
             // An instance id names an interface only when the instance has exactly one
@@ -116,18 +113,18 @@ final class AddressActions {
         }
         String privateIp = p.get("PrivateIpAddress", eni.privateIps.get(0));
         if (!eni.privateIps.contains(privateIp)) {
-            throw Ec2Exception.invalidParameterValue("Address " + privateIp + " is not assigned to interface " + eni.id);
+            throw Ec2Exception.invalidParameterValue("Address " + privateIp + " is not assigned to interface " + eni.id());
         }
         // In a VPC, reassociation is automatic unless AllowReassociation=false is given
         // (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_AssociateAddress.html).
         boolean reassociate = p.bool("AllowReassociation", true);
         if (a.associationId() != null && !reassociate) {
-            throw new Ec2Exception("Resource.AlreadyAssociated", "resource " + a.allocationId + " is already associated with associate-id " + a.associationId());
+            throw new Ec2Exception("Resource.AlreadyAssociated", "resource " + a.allocationId() + " is already associated with associate-id " + a.associationId());
         }
         for (AddressRecord other : m.addresses()) {
-            if (other != a && eni.id.equals(other.networkInterfaceId()) && privateIp.equals(other.privateIp())) {
+            if (other != a && eni.id().equals(other.networkInterfaceId()) && privateIp.equals(other.privateIp())) {
                 if (!reassociate) {
-                    throw new Ec2Exception("Resource.AlreadyAssociated", "Private address " + privateIp + " is already associated with " + other.allocationId);
+                    throw new Ec2Exception("Resource.AlreadyAssociated", "Private address " + privateIp + " is already associated with " + other.allocationId());
                 }
                 other.disassociate();
             }
@@ -135,7 +132,7 @@ final class AddressActions {
         if (a.associationId() != null) {
             a.disassociate();
         }
-        a.associate(m.ids().next("eipassoc"), eni.instanceId(), eni.id, privateIp);
+        a.associate(m.ids().next("eipassoc"), eni.instanceId(), eni.id(), privateIp);
         out.text("return", true).text("associationId", a.associationId());
     }
 
@@ -151,9 +148,9 @@ final class AddressActions {
     private void releaseAddress(QueryParams p, XmlWriter out) {
         AddressRecord a = m.address(p.required("AllocationId"));
         if (a.associationId() != null) {
-            throw new Ec2Exception("InvalidIPAddress.InUse", "Address " + a.publicIp + " is in use.");
+            throw new Ec2Exception("InvalidIPAddress.InUse", "Address " + a.publicIp() + " is in use.");
         }
-        m.removeAddress(a.allocationId);
+        m.removeAddress(a.allocationId());
         out.text("return", true);
     }
 }

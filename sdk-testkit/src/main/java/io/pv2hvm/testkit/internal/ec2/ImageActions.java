@@ -44,7 +44,7 @@ final class ImageActions {
                     + " characters of letters, numbers, spaces and ( ) [ ] . / - ' @ _");
         }
         for (ImageRecord i : m.images()) {
-            if (name.equals(i.name) && i.state != ImageState.DEREGISTERED && i.ownerId.equals(Ec2Model.ACCOUNT_ID)) {
+            if (name.equals(i.name) && i.state() != ImageState.DEREGISTERED && i.ownerId.equals(Ec2Model.ACCOUNT_ID)) {
                 throw new Ec2Exception("InvalidAMIName.Duplicate", "AMI name " + name + " is already in use by AMI " + i.id);
             }
         }
@@ -58,8 +58,8 @@ final class ImageActions {
     private void createImage(QueryParams p, XmlWriter out) {
         InstanceRecord i = m.instance(p.required("InstanceId"));
         String name = p.required("Name");
-        if (i.state != InstanceState.RUNNING && i.state != InstanceState.STOPPED) {
-            throw Ec2Exception.incorrectInstanceState("Instance '" + i.id + "' is not in a state from which an image can be created (state: " + i.state + ")");
+        if (i.state() != InstanceState.RUNNING && i.state() != InstanceState.STOPPED) {
+            throw Ec2Exception.incorrectInstanceState("Instance '" + i.id + "' is not in a state from which an image can be created (state: " + i.state() + ")");
         }
         checkName(name);
         ImageRecord img = new ImageRecord();
@@ -81,11 +81,11 @@ final class ImageActions {
         Instant lastDone = m.now();
         for (VolumeRecord v : m.volumesOf(i.id)) {
             SnapshotRecord s = m.newSnapshot(v, "Created by CreateImage(" + i.id + ") for " + img.id, false);
-            m.putTags(s.id, TagSpecifications.forType(p, "snapshot"));
-            if (s.completeAt.isAfter(lastDone)) {
-                lastDone = s.completeAt;
+            m.putTags(s.id(), TagSpecifications.forType(p, "snapshot"));
+            if (s.completeAt().isAfter(lastDone)) {
+                lastDone = s.completeAt();
             }
-            img.blockDevices.add(new ImageRecord.BlockDevice(v.device(), null, s.id, v.sizeGiB, v.deleteOnTermination, v.volumeType, false));
+            img.blockDevices.add(new ImageRecord.BlockDevice(v.device(), null, s.id(), v.sizeGiB(), v.deleteOnTermination(), v.volumeType(), false));
         }
         int n = 0;
         for (String dev : i.instanceStoreDevices) {
@@ -94,11 +94,7 @@ final class ImageActions {
         m.addImage(img);
         m.putTags(img.id, TagSpecifications.forType(p, "image"));
         Duration untilSnapshots = Duration.between(m.now(), lastDone);
-        m.afterScaled(untilSnapshots.plus(m.latency().scaled(m.latency().imageCreation())), () -> {
-            if (img.state == ImageState.PENDING) {
-                img.state = ImageState.AVAILABLE;
-            }
-        });
+        m.afterScaled(untilSnapshots.plus(m.latency().scaled(m.latency().imageCreation())), img::availableIfPending);
         out.text("imageId", img.id);
     }
 
@@ -184,23 +180,23 @@ final class ImageActions {
                 throw new Ec2Exception("InvalidParameterCombination", "KmsKeyId is not supported in a block device"
                         + " mapping of RegisterImage (" + dev + "); only RunInstances and Spot requests take it.");
             }
-            if (snapId != null && ebs.has("Encrypted") && !ebs.bool("Encrypted", true) && m.snapshot(snapId).encrypted) {
+            if (snapId != null && ebs.has("Encrypted") && !ebs.bool("Encrypted", true) && m.snapshot(snapId).encrypted()) {
                 throw new Ec2Exception("InvalidParameterCombination", "Snapshot " + snapId + " is encrypted: the volumes"
                         + " of " + dev + " cannot be unencrypted.");
             }
             if (snapId != null) {
                 SnapshotRecord s = m.snapshot(snapId);
-                if (s.state != SnapshotState.COMPLETED) {
+                if (s.state() != SnapshotState.COMPLETED) {
                     throw new Ec2Exception("IncorrectState", "Snapshot '" + snapId + "' is not 'completed'");
                 }
-                if (size != null && size < s.sizeGiB) {
+                if (size != null && size < s.sizeGiB()) {
                     throw new Ec2Exception("InvalidBlockDeviceMapping", "Volume of size " + size + "GB is smaller than snapshot '"
-                            + snapId + "', expect size >= " + s.sizeGiB + "GB");
+                            + snapId + "', expect size >= " + s.sizeGiB() + "GB");
                 }
                 if (size == null) {
-                    size = s.sizeGiB;
+                    size = s.sizeGiB();
                 }
-                img.productCodes.addAll(s.productCodes.stream().filter(c -> !img.productCodes.contains(c)).toList());
+                img.productCodes.addAll(s.productCodes().stream().filter(c -> !img.productCodes.contains(c)).toList());
             } else if (size == null) {
                 throw new Ec2Exception("InvalidBlockDeviceMapping", "The device '" + dev + "' needs a snapshot id or a volume size");
             }
@@ -216,11 +212,7 @@ final class ImageActions {
         // An injected failure: the image is registered (an id, "pending") and then ends "failed",
         // as a registration can (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_Image.html, State).
         boolean fails = m.takeImageRegistrationFailure(name);
-        m.after(m.latency().imageRegistration(), () -> {
-            if (img.state == ImageState.PENDING) {
-                img.state = fails ? ImageState.FAILED : ImageState.AVAILABLE;
-            }
-        });
+        m.after(m.latency().imageRegistration(), () -> img.registrationFinished(fails));
         out.text("imageId", img.id);
     }
 
@@ -233,7 +225,7 @@ final class ImageActions {
                 selected.add(m.image(id));
             }
         } else {
-            m.images().stream().filter(i -> i.state != ImageState.DEREGISTERED && m.visible(i.createdAt)).forEach(selected::add);
+            m.images().stream().filter(i -> i.state() != ImageState.DEREGISTERED && m.visible(i.createdAt)).forEach(selected::add);
         }
         if (!owners.isEmpty()) {
             selected.removeIf(i -> !(owners.contains(i.ownerId) || (owners.contains("self") && i.ownerId.equals(Ec2Model.ACCOUNT_ID))
@@ -246,7 +238,7 @@ final class ImageActions {
         selected.removeIf(i -> !Filters.matches(filters, m.tagsOf(i.id), name -> switch (name) {
             case "image-id" -> Filters.of(i.id);
             case "name" -> Filters.of(i.name);
-            case "state" -> Filters.of(i.state.wire());
+            case "state" -> Filters.of(i.state().wire());
             case "architecture" -> Filters.of(i.architecture);
             case "virtualization-type" -> Filters.of(i.virtualizationType);
             case "owner-id" -> Filters.of(i.ownerId);
@@ -269,7 +261,7 @@ final class ImageActions {
     private void image(XmlWriter out, ImageRecord i) {
         boolean machine = i.imageType.equals("machine");
         out.text("imageId", i.id).text("imageLocation", i.imageLocation != null ? i.imageLocation : i.ownerId + "/" + i.name)
-                .text("imageState", i.state.wire())
+                .text("imageState", i.state().wire())
                 .text("imageOwnerId", i.ownerId).text("creationDate", i.creationDate).text("isPublic", i.isPublic);
         out.items("productCodes", i.productCodes, c -> out.text("productCode", c).text("type", "marketplace"));
         out.text("architecture", i.architecture).text("imageType", i.imageType).text("kernelId", i.kernelId)
@@ -282,14 +274,14 @@ final class ImageActions {
             } else if (b.virtualName() == null) {
                 out.start("ebs").text("snapshotId", b.snapshotId()).text("volumeSize", b.volumeSize())
                         .text("deleteOnTermination", b.deleteOnTermination()).text("volumeType", b.volumeType())
-                        .text("encrypted", b.snapshotId() != null && m.findSnapshot(b.snapshotId()).map(s -> s.encrypted).orElse(false)).end();
+                        .text("encrypted", b.snapshotId() != null && m.findSnapshot(b.snapshotId()).map(s -> s.encrypted()).orElse(false)).end();
             }
         });
         out.text("virtualizationType", i.virtualizationType);
         out.tags(m.tagsOf(i.id));
         out.text("hypervisor", "xen").text("enaSupport", i.enaSupport).text("sriovNetSupport", i.sriovNetSupport)
                 .text("bootMode", i.bootMode).text("platformDetails", "Linux/UNIX").text("usageOperation", "RunInstances");
-        if (i.state == ImageState.FAILED) {
+        if (i.state() == ImageState.FAILED) {
             out.start("stateReason").text("code", "Server.InternalError").text("message", "image creation failed").end();
         }
     }
@@ -300,7 +292,7 @@ final class ImageActions {
             throw new Ec2Exception("AuthFailure", "Not authorized for image:" + i.id);
         }
         // Deregistering keeps the snapshots (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/deregister-ami.html).
-        i.state = ImageState.DEREGISTERED;
+        i.deregister();
         out.text("return", true);
     }
 }

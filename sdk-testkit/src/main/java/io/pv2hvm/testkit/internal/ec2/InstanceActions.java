@@ -75,7 +75,7 @@ final class InstanceActions {
             // valid for at least 24 hours after the termination
             // (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/errors-overview.html).
             List<InstanceRecord> previous = replay.stream().map(id -> m.findInstance(id).orElse(null)).toList();
-            if (previous.stream().anyMatch(i -> i == null || i.state == InstanceState.TERMINATED || i.state == InstanceState.SHUTTING_DOWN)) {
+            if (previous.stream().anyMatch(i -> i == null || i.state() == InstanceState.TERMINATED || i.state() == InstanceState.SHUTTING_DOWN)) {
                 throw new Ec2Exception("IdempotentInstanceTerminated", "The client token '" + token + "' was used to launch "
                         + replay + ", which has been terminated. Use a new client token to launch again.");
             }
@@ -101,8 +101,8 @@ final class InstanceActions {
         if (!img.imageType.equals("machine")) {
             throw Ec2Exception.invalidParameterValue("Invalid value '" + img.id + "' for imageId: a " + img.imageType + " image cannot be launched");
         }
-        if (img.state != ImageState.AVAILABLE) {
-            throw new Ec2Exception("InvalidAMIID.Unavailable", "Image " + img.id + " is not available (state: " + img.state + ")");
+        if (img.state() != ImageState.AVAILABLE) {
+            throw new Ec2Exception("InvalidAMIID.Unavailable", "Image " + img.id + " is not available (state: " + img.state() + ")");
         }
         int min = requirePositive(p, "MinCount");
         int max = requirePositive(p, "MaxCount");
@@ -126,7 +126,7 @@ final class InstanceActions {
         // An existing, detached ENI may become the primary interface: the way to launch "into" kept IPs.
         NetworkInterfaceRecord existingPrimary = ni0 != null && ni0.has("NetworkInterfaceId") ? availableEni(ni0.get("NetworkInterfaceId")) : null;
         if (existingPrimary != null) {
-            LaunchRules.checkExistingInterfaceDeleteOnTermination(existingPrimary.id, ni0.bool("DeleteOnTermination", false));
+            LaunchRules.checkExistingInterfaceDeleteOnTermination(existingPrimary.id(), ni0.bool("DeleteOnTermination", false));
         }
         if (existingPrimary != null && (ni0.has("SubnetId") || ni0.has("PrivateIpAddress") || !ni0.structs("PrivateIpAddresses").isEmpty())) {
             throw Ec2Exception.combination("A network interface ID cannot be combined with a subnet ID or private IP addresses for the same interface");
@@ -134,7 +134,7 @@ final class InstanceActions {
         if (nis.stream().anyMatch(n -> n.has("NetworkInterfaceId")) && max > 1) {
             throw Ec2Exception.combination("Existing network interfaces can only be attached when launching a single instance");
         }
-        String subnetId = existingPrimary != null ? existingPrimary.subnetId : ni0 != null ? ni0.get("SubnetId") : p.get("SubnetId");
+        String subnetId = existingPrimary != null ? existingPrimary.subnetId() : ni0 != null ? ni0.get("SubnetId") : p.get("SubnetId");
         SubnetRecord subnet = pickSubnet(subnetId, p.get("Placement.AvailabilityZone"));
         List<String> groups = existingPrimary != null ? existingPrimary.groupIds
                 : ni0 != null ? ni0.list("SecurityGroupId") : p.list("SecurityGroupId");
@@ -144,12 +144,12 @@ final class InstanceActions {
                     .orElseThrow(() -> new Ec2Exception("InvalidGroup.NotFound", "The security group '" + name + "' does not exist")).id());
         }
         if (groups.isEmpty()) {
-            groups = m.securityGroups().stream().filter(g -> g.vpcId().equals(subnet.vpcId)).limit(1)
+            groups = m.securityGroups().stream().filter(g -> g.vpcId().equals(subnet.vpcId())).limit(1)
                     .map(g -> g.id()).toList();
         }
         for (String g : groups) {
-            if (!m.securityGroup(g).vpcId().equals(subnet.vpcId)) {
-                throw Ec2Exception.invalidParameterValue("Security group " + g + " and subnet " + subnet.id + " belong to different networks.");
+            if (!m.securityGroup(g).vpcId().equals(subnet.vpcId())) {
+                throw Ec2Exception.invalidParameterValue("Security group " + g + " and subnet " + subnet.id() + " belong to different networks.");
             }
         }
         String keyName = p.get("KeyName");
@@ -190,15 +190,15 @@ final class InstanceActions {
             }
             if (n.has("NetworkInterfaceId")) {
                 NetworkInterfaceRecord e = availableEni(n.get("NetworkInterfaceId"));
-                LaunchRules.checkExistingInterfaceDeleteOnTermination(e.id, n.bool("DeleteOnTermination", false));
+                LaunchRules.checkExistingInterfaceDeleteOnTermination(e.id(), n.bool("DeleteOnTermination", false));
                 LaunchRules.checkAddressCount(e.privateIps.size(), type);
-                if (!e.availabilityZone.equals(subnet.availabilityZone)) {
-                    throw Ec2Exception.invalidParameterValue("Network interface " + e.id + " is not in availability zone " + subnet.availabilityZone);
+                if (!e.availabilityZone().equals(subnet.availabilityZone())) {
+                    throw Ec2Exception.invalidParameterValue("Network interface " + e.id() + " is not in availability zone " + subnet.availabilityZone());
                 }
             } else {
-                SubnetRecord s = m.subnet(n.get("SubnetId", subnet.id));
-                if (!s.availabilityZone.equals(subnet.availabilityZone)) {
-                    throw Ec2Exception.invalidParameterValue("Subnet " + s.id + " is not in availability zone " + subnet.availabilityZone);
+                SubnetRecord s = m.subnet(n.get("SubnetId", subnet.id()));
+                if (!s.availabilityZone().equals(subnet.availabilityZone())) {
+                    throw Ec2Exception.invalidParameterValue("Subnet " + s.id() + " is not in availability zone " + subnet.availabilityZone());
                 }
                 if (n.has("PrivateIpAddress")) {
                     m.checkPrivateIpFree(s, n.get("PrivateIpAddress"));
@@ -206,7 +206,7 @@ final class InstanceActions {
             }
         }
         boolean autoPublic = ni0 != null && ni0.has("AssociatePublicIpAddress")
-                ? ni0.bool("AssociatePublicIpAddress", false) : subnet.mapPublicIpOnLaunch;
+                ? ni0.bool("AssociatePublicIpAddress", false) : subnet.mapPublicIpOnLaunch();
 
         List<QueryParams> bdms = p.structs("BlockDeviceMapping");
         validateBlockDevices(img, bdms);
@@ -239,7 +239,7 @@ final class InstanceActions {
         int fit = perInstance == 0 ? max : m.freeAddressCount(subnet) / perInstance;
         if (fit < min) {
             throw new Ec2Exception("InsufficientFreeAddressesInSubnet", "There are not enough free addresses in subnet '"
-                    + subnet.id + "' to satisfy the requested number of instances.");
+                    + subnet.id() + "' to satisfy the requested number of instances.");
         }
         return Math.min(max, fit);
     }
@@ -275,9 +275,9 @@ final class InstanceActions {
             i.reservationId = reservationId;
             i.imageId = img.id;
             i.instanceType = type.name();
-            i.subnetId = subnet.id;
-            i.vpcId = subnet.vpcId;
-            i.availabilityZone = subnet.availabilityZone;
+            i.subnetId = subnet.id();
+            i.vpcId = subnet.vpcId();
+            i.availabilityZone = subnet.availabilityZone();
             i.keyName = keyName;
             i.instanceProfileArn = profileArn;
             i.kernelId = p.get("KernelId", img.kernelId);
@@ -320,9 +320,9 @@ final class InstanceActions {
                     eni.privateIps.add(m.allocatePrivateIp(subnet));
                 }
                 m.attachEniNow(eni, i, 0, ni0 == null || ni0.bool("DeleteOnTermination", true));
-                m.putTags(eni.id, eniTags);
+                m.putTags(eni.id(), eniTags);
             }
-            i.primaryEniId = eni.id;
+            i.primaryEniId = eni.id();
             for (QueryParams spec : nis) {
                 if (spec == ni0) {
                     continue;
@@ -331,11 +331,11 @@ final class InstanceActions {
                 if (spec.has("NetworkInterfaceId")) {
                     m.attachEniNow(m.eni(spec.get("NetworkInterfaceId")), i, index, spec.bool("DeleteOnTermination", false));
                 } else {
-                    SubnetRecord s = m.subnet(spec.get("SubnetId", subnet.id));
+                    SubnetRecord s = m.subnet(spec.get("SubnetId", subnet.id()));
                     List<String> g = spec.list("SecurityGroupId").isEmpty() ? groups : spec.list("SecurityGroupId");
                     NetworkInterfaceRecord extra = m.newEni(s, spec.get("PrivateIpAddress"), g, spec.get("Description", ""));
                     m.attachEniNow(extra, i, index, spec.bool("DeleteOnTermination", true));
-                    m.putTags(extra.id, eniTags);
+                    m.putTags(extra.id(), eniTags);
                 }
             }
             createVolumes(i, img, bdms, volumeTags);
@@ -395,13 +395,13 @@ final class InstanceActions {
     private SubnetRecord pickSubnet(String subnetId, String az) {
         if (subnetId != null) {
             SubnetRecord s = m.subnet(subnetId);
-            if (az != null && !az.equals(s.availabilityZone)) {
+            if (az != null && !az.equals(s.availabilityZone())) {
                 throw Ec2Exception.invalidParameterValue("Subnet " + subnetId + " is not in availability zone " + az);
             }
             return s;
         }
         for (SubnetRecord s : m.subnets()) {
-            if (az == null || az.equals(s.availabilityZone)) {
+            if (az == null || az.equals(s.availabilityZone())) {
                 return s;
             }
         }
@@ -436,9 +436,9 @@ final class InstanceActions {
             Integer size = ebs.integer("VolumeSize");
             if (snapId != null && !b.has("NoDevice")) {
                 SnapshotRecord s = m.snapshot(snapId);
-                if (size != null && size < s.sizeGiB) {
+                if (size != null && size < s.sizeGiB()) {
                     throw new Ec2Exception("InvalidBlockDeviceMapping", "Volume of size " + size + "GB is smaller than snapshot '"
-                            + snapId + "', expect size >= " + s.sizeGiB + "GB");
+                            + snapId + "', expect size >= " + s.sizeGiB() + "GB");
                 }
             }
             String type = ebs.get("VolumeType", mapped == null || mapped.volumeType() == null ? "gp2" : mapped.volumeType());
@@ -446,7 +446,7 @@ final class InstanceActions {
             if (ebs.has("Throughput") && !"gp3".equals(type)) {
                 throw Ec2Exception.combination("The parameter throughput is not supported for " + type + " volumes.");
             }
-            if (ebs.has("KmsKeyId") && !ebs.bool("Encrypted", false) && (snapId == null || !m.snapshot(snapId).encrypted)) {
+            if (ebs.has("KmsKeyId") && !ebs.bool("Encrypted", false) && (snapId == null || !m.snapshot(snapId).encrypted())) {
                 throw new Ec2Exception("InvalidParameterDependency", "The parameter KmsKeyId requires the parameter Encrypted to be set.");
             }
             if (snapId == null && !ebs.isEmpty() && size == null && !b.has("NoDevice")) {
@@ -480,38 +480,31 @@ final class InstanceActions {
             String snapId = ebs.get("SnapshotId", base == null ? null : base.snapshotId());
             SnapshotRecord snap = snapId == null ? null : m.snapshot(snapId);
             Integer size = ebs.integer("VolumeSize");
-            int gib = size != null ? size : base != null && base.volumeSize() != null ? base.volumeSize() : snap != null ? snap.sizeGiB : 8;
+            int gib = size != null ? size : base != null && base.volumeSize() != null ? base.volumeSize() : snap != null ? snap.sizeGiB() : 8;
             String volType = ebs.get("VolumeType", base == null || base.volumeType() == null ? "gp2" : base.volumeType());
             VolumeRecord v = m.newVolume(i.availabilityZone, gib, snap, volType, true);
-            v.createTime = m.now();
-            v.iops = ebs.integer("Iops");
-            v.throughput = ebs.integer("Throughput");
-            if (ebs.bool("Encrypted", false) && !v.encrypted) {
-                v.encrypted = true;
-                v.kmsKeyId = ebs.get("KmsKeyId", Ec2Model.DEFAULT_EBS_KMS_KEY);
-            } else if (v.encrypted && ebs.has("KmsKeyId")) {
-                v.kmsKeyId = ebs.get("KmsKeyId"); // re-encrypted with the requested key
+            v.createTime(m.now());
+            v.provisioned(ebs.integer("Iops"), ebs.integer("Throughput"));
+            if (ebs.bool("Encrypted", false) && !v.encrypted()) {
+                v.encryption(true, ebs.get("KmsKeyId", Ec2Model.DEFAULT_EBS_KMS_KEY));
+            } else if (v.encrypted() && ebs.has("KmsKeyId")) {
+                v.encryption(true, ebs.get("KmsKeyId")); // re-encrypted with the requested key
             }
             // DeleteOnTermination defaults to true for volumes created at launch
             // (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/preserving-volumes-on-termination.html).
             boolean dot = ebs.bool("DeleteOnTermination", base == null || base.deleteOnTermination() == null || base.deleteOnTermination());
             v.beginAttach(i.id, dev, dot, m.now());
-            m.putTags(v.id, volumeTags);
+            m.putTags(v.id(), volumeTags);
         }
     }
 
     private void scheduleRunning(InstanceRecord i) {
-        long gen = ++i.generation;
-        i.state = InstanceState.PENDING;
+        long gen = i.beginPending();
         m.after(m.latency().instancePending(), () -> {
-            if (i.generation != gen || i.state != InstanceState.PENDING) {
+            if (i.generation() != gen || i.state() != InstanceState.PENDING) {
                 return;
             }
-            i.state = InstanceState.RUNNING;
-            i.runningSince = m.now();
-            i.stateReasonCode = null;
-            i.stateReasonMessage = null;
-            i.stateTransitionReason = "";
+            i.running(m.now());
             for (VolumeRecord v : m.volumesOf(i.id)) {
                 // Attachments made at launch or while stopped complete now; a volume being detached
                 // meanwhile keeps detaching (setting it "attached" here made its detach never finish).
@@ -519,7 +512,7 @@ final class InstanceActions {
             }
             if (i.wantsAutoPublicIp && i.autoPublicIp == null) {
                 i.autoPublicIp = m.allocatePublicIp();
-                m.primaryEni(i).orElseThrow().publicIp = i.autoPublicIp;
+                m.primaryEni(i).orElseThrow().showPublicIp(i.autoPublicIp);
             }
             m.boot(i);
         });
@@ -569,12 +562,12 @@ final class InstanceActions {
     }
 
     private List<String> instanceAttribute(InstanceRecord i, String name) {
-        boolean gone = i.state == InstanceState.TERMINATED;
+        boolean gone = i.state() == InstanceState.TERMINATED;
         NetworkInterfaceRecord eni = gone ? null : m.primaryEni(i).orElse(null);
         List<NetworkInterfaceRecord> all = gone ? List.of() : m.enisOf(i.id);
         return switch (name) {
             case "instance-id" -> Filters.of(i.id);
-            case "instance-state-name" -> Filters.of(i.state.wire());
+            case "instance-state-name" -> Filters.of(i.state().wire());
             case "instance-state-code" -> Filters.of(i.stateCode());
             case "instance-type" -> Filters.of(i.instanceType);
             case "image-id" -> Filters.of(i.imageId);
@@ -589,8 +582,8 @@ final class InstanceActions {
             case "ip-address" -> Filters.of(InstanceXml.publicIp(m, i));
             case "instance.group-id", "group-id" -> i.groupIds;
             case "network-interface.addresses.private-ip-address" -> all.stream().flatMap(n -> n.privateIps.stream()).toList();
-            case "network-interface.network-interface-id" -> all.stream().map(n -> n.id).toList();
-            case "block-device-mapping.volume-id" -> m.volumesOf(i.id).stream().map(v -> v.id).toList();
+            case "network-interface.network-interface-id" -> all.stream().map(n -> n.id()).toList();
+            case "block-device-mapping.volume-id" -> m.volumesOf(i.id).stream().map(v -> v.id()).toList();
             case "block-device-mapping.device-name" -> m.volumesOf(i.id).stream().map(v -> v.device()).toList();
             case "root-device-name" -> Filters.of(i.rootDeviceName);
             case "product-code" -> i.productCodes;
@@ -638,7 +631,7 @@ final class InstanceActions {
         List<String> prevNames = new ArrayList<>();
         for (InstanceRecord i : targets) {
             prevCodes.add(new int[] {i.stateCode()});
-            prevNames.add(i.state.wire());
+            prevNames.add(i.state().wire());
             change.apply(i);
         }
         out.start(element);
@@ -654,7 +647,7 @@ final class InstanceActions {
 
     private void stopInstances(QueryParams p, XmlWriter out) {
         transition(p, out, "instancesSet", i -> {
-            if (!Set.of(InstanceState.RUNNING, InstanceState.STOPPING, InstanceState.STOPPED).contains(i.state)) {
+            if (!Set.of(InstanceState.RUNNING, InstanceState.STOPPING, InstanceState.STOPPED).contains(i.state())) {
                 throw Ec2Exception.incorrectInstanceState("This instance '" + i.id + "' is not in a state from which it can be stopped.");
             }
             if (i.disableApiStop) {
@@ -667,18 +660,13 @@ final class InstanceActions {
                         + " type and cannot be stopped.");
             }
         }, i -> {
-            if (i.state != InstanceState.RUNNING) {
+            if (i.state() != InstanceState.RUNNING) {
                 return;
             }
-            long gen = ++i.generation;
-            i.state = InstanceState.STOPPING;
-            i.runningSince = null;
-            i.stateTransitionReason = "User initiated (" + m.now() + ")";
-            i.stateReasonCode = "Client.UserInitiatedShutdown";
-            i.stateReasonMessage = "Client.UserInitiatedShutdown: User initiated shutdown";
+            long gen = i.beginStopping(m.now());
             m.after(m.latency().instanceStopping(), () -> {
-                if (i.generation == gen && i.state == InstanceState.STOPPING) {
-                    i.state = InstanceState.STOPPED;
+                if (i.generation() == gen && i.state() == InstanceState.STOPPING) {
+                    i.stopped();
                     releaseAutoPublicIp(i);
                 }
             });
@@ -694,19 +682,19 @@ final class InstanceActions {
         i.autoPublicIp = null;
         NetworkInterfaceRecord eni = m.primaryEni(i).orElse(null);
         if (eni != null) {
-            eni.publicIp = null;
+            eni.showPublicIp(null);
         }
     }
 
     private void startInstances(QueryParams p, XmlWriter out) {
         transition(p, out, "instancesSet", i -> {
-            if (!Set.of(InstanceState.STOPPED, InstanceState.PENDING, InstanceState.RUNNING).contains(i.state)) {
+            if (!Set.of(InstanceState.STOPPED, InstanceState.PENDING, InstanceState.RUNNING).contains(i.state())) {
                 throw Ec2Exception.incorrectInstanceState("The instance '" + i.id + "' is not in a state from which it can be started.");
             }
             // A start re-checks the type against the instance's attributes: an ENA-required
             // type needs enaSupport (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/enhanced-networking-ena.html).
             InstanceType t = m.types().require(i.instanceType);
-            if (i.state == InstanceState.STOPPED && t.enaRequired() && !i.enaSupport) {
+            if (i.state() == InstanceState.STOPPED && t.enaRequired() && !i.enaSupport) {
                 throw Ec2Exception.combination("Enhanced networking with the Elastic Network Adapter (ENA) is required for the '"
                         + t.name() + "' instance type. Ensure that your instance '" + i.id + "' is enabled for ENA.");
             }
@@ -714,15 +702,14 @@ final class InstanceActions {
             // was detached (allowed while stopped) cannot start until a volume is attached there
             // (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/RootDeviceStorage.html). Strict
             // where unsure: refused like any other start from a state that cannot run.
-            if (i.state == InstanceState.STOPPED && !i.instanceStoreRoot
+            if (i.state() == InstanceState.STOPPED && !i.instanceStoreRoot
                     && m.volumesOf(i.id).stream().noneMatch(v -> i.rootDeviceName.equals(v.device()))) {
                 throw Ec2Exception.incorrectInstanceState("The instance '" + i.id + "' has no volume attached at its root"
                         + " device " + i.rootDeviceName + " and cannot be started.");
             }
         }, i -> {
-            if (i.state == InstanceState.STOPPED) {
-                i.stateReasonCode = null;
-                i.stateReasonMessage = null;
+            if (i.state() == InstanceState.STOPPED) {
+                i.clearStateReason();
                 m.volumesOf(i.id).forEach(VolumeRecord::markAttached);
                 scheduleRunning(i);
             }
@@ -733,12 +720,12 @@ final class InstanceActions {
     private void rebootInstances(QueryParams p, XmlWriter out) {
         List<InstanceRecord> targets = requireAll(p);
         for (InstanceRecord i : targets) {
-            if (i.state != InstanceState.RUNNING) {
+            if (i.state() != InstanceState.RUNNING) {
                 throw Ec2Exception.incorrectInstanceState("The instance '" + i.id + "' is not in the 'running' state.");
             }
         }
         for (InstanceRecord i : targets) {
-            i.consoleTimestamp = m.now();
+            i.rebooted(m.now());
         }
         out.text("return", true);
     }
@@ -746,25 +733,20 @@ final class InstanceActions {
     private void terminateInstances(QueryParams p, XmlWriter out) {
         transition(p, out, "instancesSet", i -> {
             // Termination protection (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/Using_ChangingDisableAPITermination.html).
-            if (i.disableApiTermination && i.state != InstanceState.TERMINATED) {
+            if (i.disableApiTermination && i.state() != InstanceState.TERMINATED) {
                 throw new Ec2Exception("OperationNotPermitted", "The instance '" + i.id
                         + "' may not be terminated. Modify its 'disableApiTermination' instance attribute and try again.");
             }
         }, i -> {
-            if (i.state == InstanceState.TERMINATED || i.state == InstanceState.SHUTTING_DOWN) {
+            if (i.state() == InstanceState.TERMINATED || i.state() == InstanceState.SHUTTING_DOWN) {
                 return;
             }
-            long gen = ++i.generation;
             // A stopped instance has no guest left to shut down, so it terminates sooner.
-            java.time.Duration takes = i.state == InstanceState.STOPPED ? m.latency().stoppedTermination()
+            java.time.Duration takes = i.state() == InstanceState.STOPPED ? m.latency().stoppedTermination()
                     : m.latency().instanceShuttingDown();
-            i.state = InstanceState.SHUTTING_DOWN;
-            i.runningSince = null;
-            i.stateTransitionReason = "User initiated (" + m.now() + ")";
-            i.stateReasonCode = "Client.UserInitiatedShutdown";
-            i.stateReasonMessage = "Client.UserInitiatedShutdown: User initiated shutdown";
+            long gen = i.beginShuttingDown(m.now());
             m.after(takes, () -> {
-                if (i.generation == gen) {
+                if (i.generation() == gen) {
                     terminated(i);
                 }
             });
@@ -779,7 +761,7 @@ final class InstanceActions {
      * IPs are released only after terminated, plus the configured release delay.
      */
     private void terminated(InstanceRecord i) {
-        i.state = InstanceState.TERMINATED;
+        i.terminated();
         // Terminated instances stay listed for about an hour, then vanish
         // (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/terminating-instances.html).
         m.after(m.latency().terminatedRetention(), () -> {
@@ -787,20 +769,20 @@ final class InstanceActions {
         });
         releaseAutoPublicIp(i);
         for (VolumeRecord v : m.volumesOf(i.id)) {
-            boolean delete = v.deleteOnTermination;
+            boolean delete = v.deleteOnTermination();
             v.dropAttachment();
             if (delete) {
-                v.state = VolumeState.DELETING;
-                m.after(m.latency().volumeDeleting(), () -> v.state = VolumeState.DELETED);
+                v.beginDelete();
+                m.after(m.latency().volumeDeleting(), v::deleted);
             } else {
-                v.state = VolumeState.AVAILABLE;
+                v.available();
             }
         }
         m.disassociateWhere(a -> i.id.equals(a.instanceId()));
         for (NetworkInterfaceRecord n : m.enisOf(i.id)) {
-            if (n.deleteOnTermination) {
+            if (n.deleteOnTermination()) {
                 n.beginDetach();
-                m.after(m.latency().privateIpRelease(), () -> m.releaseEni(n.id));
+                m.after(m.latency().privateIpRelease(), () -> m.releaseEni(n.id()));
             } else {
                 n.detach();
             }
@@ -822,16 +804,16 @@ final class InstanceActions {
         }
         List<Filter> filters = p.filters();
         Instant now = m.now();
-        selected.removeIf(i -> !all && i.state != InstanceState.RUNNING);
+        selected.removeIf(i -> !all && i.state() != InstanceState.RUNNING);
         Pages.Page<InstanceRecord> page = Pages.of(selected, p, 5, 1000);
         out.start("instanceStatusSet");
         for (InstanceRecord i : page.items()) {
-            String system = i.state != InstanceState.RUNNING ? "not-applicable"
-                    : now.isBefore(i.runningSince.plus(m.latency().scaled(m.latency().statusChecks()))) ? "initializing" : "ok";
-            String instance = system.equals("ok") && (i.consoleOutput == null) ? "initializing"
-                    : system.equals("ok") && !i.bootHealthy ? "impaired" : system;
+            String system = i.state() != InstanceState.RUNNING ? "not-applicable"
+                    : now.isBefore(i.runningSince().plus(m.latency().scaled(m.latency().statusChecks()))) ? "initializing" : "ok";
+            String instance = system.equals("ok") && (i.consoleOutput() == null) ? "initializing"
+                    : system.equals("ok") && !i.bootHealthy() ? "impaired" : system;
             Map<String, List<String>> attrs = Map.of(
-                    "instance-state-name", List.of(i.state.wire()), "availability-zone", List.of(i.availabilityZone),
+                    "instance-state-name", List.of(i.state().wire()), "availability-zone", List.of(i.availabilityZone),
                     "instance-status.status", List.of(instance), "system-status.status", List.of(system),
                     "instance-state-code", List.of(String.valueOf(i.stateCode())));
             if (!Filters.matches(filters, Map.of(), attrs::get)) {
@@ -878,12 +860,12 @@ final class InstanceActions {
             case "ebsOptimized" -> out.value("ebsOptimized", i.ebsOptimized);
             case "enaSupport" -> out.value("enaSupport", i.enaSupport);
             case "sriovNetSupport" -> out.value("sriovNetSupport", i.sriovNetSupport);
-            case "sourceDestCheck" -> out.value("sourceDestCheck", m.primaryEni(i).map(n -> n.sourceDestCheck).orElse(true));
+            case "sourceDestCheck" -> out.value("sourceDestCheck", m.primaryEni(i).map(n -> n.sourceDestCheck()).orElse(true));
             case "groupSet" -> InstanceXml.groups(out, m, i.groupIds);
             case "productCodes" -> out.items("productCodes", i.productCodes, c -> out.text("productCode", c).text("type", "marketplace"));
             case "blockDeviceMapping" -> out.items("blockDeviceMapping", m.volumesOf(i.id), v -> out.text("deviceName", v.device())
-                    .start("ebs").text("volumeId", v.id).text("status", v.attachState()).text("attachTime", v.attachTime())
-                    .text("deleteOnTermination", v.deleteOnTermination).end());
+                    .start("ebs").text("volumeId", v.id()).text("status", v.attachState()).text("attachTime", v.attachTime())
+                    .text("deleteOnTermination", v.deleteOnTermination()).end());
             default -> throw Ec2Exception.invalidParameterValue("Value (" + attr + ") for parameter attribute is invalid. Unknown attribute.");
         }
     }
@@ -896,7 +878,7 @@ final class InstanceActions {
             v.put(Character.toUpperCase(p.get("Attribute").charAt(0)) + p.get("Attribute").substring(1) + ".Value", p.get("Value"));
         }
         QueryParams q = new QueryParams(v);
-        boolean stopped = i.state == InstanceState.STOPPED;
+        boolean stopped = i.state() == InstanceState.STOPPED;
         // Validate references before changing anything, so a refused call changes nothing.
         q.list("GroupId").forEach(m::securityGroup);
         for (QueryParams b : q.structs("BlockDeviceMapping")) {
@@ -963,7 +945,7 @@ final class InstanceActions {
             i.shutdownBehavior = q.get("InstanceInitiatedShutdownBehavior.Value");
         }
         if (q.has("SourceDestCheck.Value")) {
-            m.primaryEni(i).orElseThrow().sourceDestCheck = q.bool("SourceDestCheck.Value");
+            m.primaryEni(i).orElseThrow().changeSourceDestCheck(q.bool("SourceDestCheck.Value"));
         }
         List<String> groups = q.list("GroupId");
         if (!groups.isEmpty()) {
@@ -979,7 +961,7 @@ final class InstanceActions {
                     .orElseThrow(() -> Ec2Exception.invalidParameterValue("No device is currently mapped at " + dev));
             Boolean dot = b.bool("Ebs.DeleteOnTermination");
             if (dot != null) {
-                vol.deleteOnTermination = dot;
+                vol.changeDeleteOnTermination(dot);
             }
         }
         out.text("return", true);
@@ -1083,7 +1065,7 @@ final class InstanceActions {
         Instant asOf = latest ? m.now() : m.now().minus(m.latency().scaled(m.latency().consoleBuffer()));
         StringBuilder printed = new StringBuilder();
         Instant postedAt = null;
-        for (ConsoleStage stage : i.consoleStages) {
+        for (ConsoleStage stage : i.consoleStages()) {
             if (!stage.printedAt().isAfter(asOf)) {
                 printed.append(stage.text());
                 postedAt = stage.printedAt();

@@ -16,7 +16,7 @@ final class InstanceXml {
     }
 
     static void state(XmlWriter x, String element, InstanceRecord i) {
-        x.start(element).text("code", i.stateCode()).text("name", i.state.wire()).end();
+        x.start(element).text("code", i.stateCode()).text("name", i.state().wire()).end();
     }
 
     static void state(XmlWriter x, String element, int code, String name) {
@@ -41,9 +41,9 @@ final class InstanceXml {
     static String publicIp(Ec2Model m, InstanceRecord i) {
         NetworkInterfaceRecord eni = m.primaryEni(i).orElse(null);
         if (eni != null && !eni.privateIps.isEmpty()) {
-            AddressRecord a = elasticIpFor(m, eni.id, eni.privateIps.get(0));
+            AddressRecord a = elasticIpFor(m, eni.id(), eni.privateIps.get(0));
             if (a != null) {
-                return a.publicIp;
+                return a.publicIp();
             }
         }
         return i.autoPublicIp;
@@ -51,15 +51,15 @@ final class InstanceXml {
 
     static void instance(XmlWriter x, Ec2Model m, InstanceRecord i) {
         NetworkInterfaceRecord primary = m.primaryEni(i).orElse(null);
-        boolean terminated = i.state == InstanceState.TERMINATED;
+        boolean terminated = i.state() == InstanceState.TERMINATED;
         String privateIp = primary != null && !primary.privateIps.isEmpty() ? primary.privateIps.get(0) : null;
         x.text("instanceId", i.id).text("imageId", i.imageId);
-        String shown = m.shownState(i.id, i.state.wire());
+        String shown = m.shownState(i.id, i.state().wire());
         state(x, "instanceState", InstanceRecord.codeOf(shown), shown);
         x.text("privateDnsName", privateIp == null || terminated ? "" : "ip-" + privateIp.replace('.', '-') + ".ec2.internal");
         String pub = terminated ? null : publicIp(m, i);
         x.text("dnsName", pub == null ? "" : "ec2-" + pub.replace('.', '-') + ".compute-1.amazonaws.com");
-        x.text("reason", i.stateTransitionReason);
+        x.text("reason", i.stateTransitionReason());
         x.text("keyName", i.keyName);
         x.text("amiLaunchIndex", 0);
         x.items("productCodes", i.productCodes, c -> x.text("productCode", c).text("type", "marketplace"));
@@ -72,17 +72,17 @@ final class InstanceXml {
         if (!terminated) {
             x.text("subnetId", i.subnetId).text("vpcId", i.vpcId).text("privateIpAddress", privateIp).text("ipAddress", pub);
         }
-        x.text("sourceDestCheck", primary == null || primary.sourceDestCheck);
+        x.text("sourceDestCheck", primary == null || primary.sourceDestCheck());
         groups(x, m, i.groupIds);
-        if (i.stateReasonCode != null) {
-            x.start("stateReason").text("code", i.stateReasonCode).text("message", i.stateReasonMessage).end();
+        if (i.stateReasonCode() != null) {
+            x.start("stateReason").text("code", i.stateReasonCode()).text("message", i.stateReasonMessage()).end();
         }
         x.text("architecture", i.architecture);
         // https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_Instance.html: rootDeviceType ebs | instance-store
         x.text("rootDeviceType", i.instanceStoreRoot ? "instance-store" : "ebs").text("rootDeviceName", i.rootDeviceName);
         x.items("blockDeviceMapping", m.volumesOf(i.id), v -> x.text("deviceName", v.device())
-                .start("ebs").text("volumeId", v.id).text("status", v.attachState()).text("attachTime", v.attachTime())
-                .text("deleteOnTermination", v.deleteOnTermination).end());
+                .start("ebs").text("volumeId", v.id()).text("status", v.attachState()).text("attachTime", v.attachTime())
+                .text("deleteOnTermination", v.deleteOnTermination()).end());
         x.text("virtualizationType", i.virtualizationType);
         x.text("clientToken", i.clientToken == null ? "" : i.clientToken);
         x.tags(m.tagsOf(i.id));
@@ -111,21 +111,21 @@ final class InstanceXml {
 
     /** An ENI, either inside an instance ({@code nested}) or from DescribeNetworkInterfaces. */
     static void networkInterface(XmlWriter x, Ec2Model m, NetworkInterfaceRecord n, boolean nested) {
-        x.text("networkInterfaceId", n.id).text("subnetId", n.subnetId).text("vpcId", n.vpcId);
+        x.text("networkInterfaceId", n.id()).text("subnetId", n.subnetId()).text("vpcId", n.vpcId());
         if (!nested) {
-            x.text("availabilityZone", n.availabilityZone);
+            x.text("availabilityZone", n.availabilityZone());
         }
-        x.text("description", n.description).text("ownerId", Ec2Model.ACCOUNT_ID);
+        x.text("description", n.description()).text("ownerId", Ec2Model.ACCOUNT_ID);
         if (!nested) {
             x.text("requesterManaged", false).text("interfaceType", "interface");
         }
-        x.text("status", n.status()).text("macAddress", n.macAddress);
+        x.text("status", n.status()).text("macAddress", n.macAddress());
         String primaryIp = n.privateIps.isEmpty() ? null : n.privateIps.get(0);
         x.text("privateIpAddress", primaryIp);
         if (primaryIp != null) {
             x.text("privateDnsName", "ip-" + primaryIp.replace('.', '-') + ".ec2.internal");
         }
-        x.text("sourceDestCheck", n.sourceDestCheck);
+        x.text("sourceDestCheck", n.sourceDestCheck());
         groups(x, m, n.groupIds);
         if (n.attachmentId() != null) {
             x.start("attachment").text("attachmentId", n.attachmentId());
@@ -133,12 +133,12 @@ final class InstanceXml {
                 x.text("instanceId", n.instanceId()).text("instanceOwnerId", Ec2Model.ACCOUNT_ID);
             }
             x.text("deviceIndex", n.deviceIndex()).text("status", n.attachStatus()).text("attachTime", n.attachTime())
-                    .text("deleteOnTermination", n.deleteOnTermination).text("networkCardIndex", 0).end();
+                    .text("deleteOnTermination", n.deleteOnTermination()).text("networkCardIndex", 0).end();
         }
         association(x, m, n, primaryIp);
         x.items("ipv6AddressesSet", n.ipv6Addresses, a -> x.text("ipv6Address", a));
         if (!nested) {
-            x.tags(m.tagsOf(n.id));
+            x.tags(m.tagsOf(n.id()));
         }
         x.items(nested ? "privateIpAddressesSet" : "privateIpAddressesSet", n.privateIps, ip -> {
             x.text("privateIpAddress", ip).text("privateDnsName", "ip-" + ip.replace('.', '-') + ".ec2.internal")
@@ -148,15 +148,15 @@ final class InstanceXml {
     }
 
     private static void association(XmlWriter x, Ec2Model m, NetworkInterfaceRecord n, String ip) {
-        AddressRecord a = elasticIpFor(m, n.id, ip);
+        AddressRecord a = elasticIpFor(m, n.id(), ip);
         if (a != null) {
-            x.start("association").text("publicIp", a.publicIp)
-                    .text("publicDnsName", "ec2-" + a.publicIp.replace('.', '-') + ".compute-1.amazonaws.com")
-                    .text("ipOwnerId", Ec2Model.ACCOUNT_ID).text("allocationId", a.allocationId)
+            x.start("association").text("publicIp", a.publicIp())
+                    .text("publicDnsName", "ec2-" + a.publicIp().replace('.', '-') + ".compute-1.amazonaws.com")
+                    .text("ipOwnerId", Ec2Model.ACCOUNT_ID).text("allocationId", a.allocationId())
                     .text("associationId", a.associationId()).end();
-        } else if (n.publicIp != null && ip != null && ip.equals(n.privateIps.get(0))) {
-            x.start("association").text("publicIp", n.publicIp)
-                    .text("publicDnsName", "ec2-" + n.publicIp.replace('.', '-') + ".compute-1.amazonaws.com")
+        } else if (n.publicIp() != null && ip != null && ip.equals(n.privateIps.get(0))) {
+            x.start("association").text("publicIp", n.publicIp())
+                    .text("publicDnsName", "ec2-" + n.publicIp().replace('.', '-') + ".compute-1.amazonaws.com")
                     .text("ipOwnerId", "amazon").end();
         }
     }

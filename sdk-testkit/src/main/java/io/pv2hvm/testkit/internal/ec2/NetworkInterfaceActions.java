@@ -45,16 +45,16 @@ final class NetworkInterfaceActions {
                 selected.add(m.eni(id));
             }
         } else {
-            m.enis().stream().filter(n -> m.visible(n.createdAt)).forEach(selected::add);
+            m.enis().stream().filter(n -> m.visible(n.createdAt())).forEach(selected::add);
         }
         List<Filter> filters = p.filters();
-        selected.removeIf(n -> !Filters.matches(filters, m.tagsOf(n.id), name -> switch (name) {
-            case "network-interface-id" -> Filters.of(n.id);
-            case "subnet-id" -> Filters.of(n.subnetId);
-            case "vpc-id" -> Filters.of(n.vpcId);
-            case "availability-zone" -> Filters.of(n.availabilityZone);
+        selected.removeIf(n -> !Filters.matches(filters, m.tagsOf(n.id()), name -> switch (name) {
+            case "network-interface-id" -> Filters.of(n.id());
+            case "subnet-id" -> Filters.of(n.subnetId());
+            case "vpc-id" -> Filters.of(n.vpcId());
+            case "availability-zone" -> Filters.of(n.availabilityZone());
             case "status" -> Filters.of(n.status());
-            case "description" -> Filters.of(n.description);
+            case "description" -> Filters.of(n.description());
             case "private-ip-address", "addresses.private-ip-address" -> name.equals("private-ip-address")
                     ? Filters.of(n.privateIps.isEmpty() ? null : n.privateIps.get(0)) : n.privateIps;
             case "addresses.primary" -> List.of("true");
@@ -62,9 +62,9 @@ final class NetworkInterfaceActions {
             case "attachment.attachment-id" -> Filters.of(n.attachmentId());
             case "attachment.device-index" -> Filters.of(n.deviceIndex());
             case "attachment.status" -> Filters.of(n.attachStatus());
-            case "attachment.delete-on-termination" -> n.attachmentId() == null ? List.of() : Filters.of(n.deleteOnTermination);
+            case "attachment.delete-on-termination" -> n.attachmentId() == null ? List.of() : Filters.of(n.deleteOnTermination());
             case "group-id" -> n.groupIds;
-            case "mac-address" -> Filters.of(n.macAddress);
+            case "mac-address" -> Filters.of(n.macAddress());
             case "association.public-ip" -> publicIps(n);
             case "owner-id" -> Filters.of(Ec2Model.ACCOUNT_ID);
             default -> null;
@@ -105,7 +105,7 @@ final class NetworkInterfaceActions {
         List<String> groups = p.list("SecurityGroupId");
         groups.forEach(m::securityGroup);
         if (groups.isEmpty()) {
-            groups = m.securityGroups().stream().filter(g -> g.vpcId().equals(subnet.vpcId)).limit(1).map(g -> g.id()).toList();
+            groups = m.securityGroups().stream().filter(g -> g.vpcId().equals(subnet.vpcId())).limit(1).map(g -> g.id()).toList();
         }
         NetworkInterfaceRecord n = m.newEni(subnet, primary, groups, p.get("Description", ""));
         n.privateIps.addAll(secondary);
@@ -113,8 +113,8 @@ final class NetworkInterfaceActions {
         for (int k = 0; count != null && k < count; k++) {
             n.privateIps.add(m.allocatePrivateIp(subnet));
         }
-        m.putTags(n.id, TagSpecifications.forType(p, "network-interface"));
-        m.rememberToken("CreateNetworkInterface", p.get("ClientToken"), p.asMap(), List.of(n.id));
+        m.putTags(n.id(), TagSpecifications.forType(p, "network-interface"));
+        m.rememberToken("CreateNetworkInterface", p.get("ClientToken"), p.asMap(), List.of(n.id()));
         out.start("networkInterface");
         InstanceXml.networkInterface(out, m, n, false);
         out.end();
@@ -123,19 +123,19 @@ final class NetworkInterfaceActions {
     private void deleteNetworkInterface(QueryParams p, XmlWriter out) {
         NetworkInterfaceRecord n = m.eni(p.required("NetworkInterfaceId"));
         if (n.attachmentId() != null) {
-            throw new Ec2Exception("InvalidNetworkInterface.InUse", "Network interface '" + n.id + "' is currently in use.");
+            throw new Ec2Exception("InvalidNetworkInterface.InUse", "Network interface '" + n.id() + "' is currently in use.");
         }
-        m.disassociateWhere(a -> n.id.equals(a.networkInterfaceId()));
-        m.removeEni(n.id);
+        m.disassociateWhere(a -> n.id().equals(a.networkInterfaceId()));
+        m.removeEni(n.id());
         out.text("return", true);
     }
 
     private List<String> publicIps(NetworkInterfaceRecord n) {
         List<String> out = new ArrayList<>();
-        if (n.publicIp != null) {
-            out.add(n.publicIp);
+        if (n.publicIp() != null) {
+            out.add(n.publicIp());
         }
-        m.addresses().stream().filter(a -> n.id.equals(a.networkInterfaceId())).forEach(a -> out.add(a.publicIp));
+        m.addresses().stream().filter(a -> n.id().equals(a.networkInterfaceId())).forEach(a -> out.add(a.publicIp()));
         return out;
     }
 
@@ -148,16 +148,16 @@ final class NetworkInterfaceActions {
             throw Ec2Exception.missingParameter("DeviceIndex");
         }
         if (n.attachmentId() != null) {
-            throw new Ec2Exception("InvalidNetworkInterface.InUse", "Interface: [" + n.id + "] in use.");
+            throw new Ec2Exception("InvalidNetworkInterface.InUse", "Interface: [" + n.id() + "] in use.");
         }
-        if (i.state != InstanceState.RUNNING && i.state != InstanceState.STOPPED) {
+        if (i.state() != InstanceState.RUNNING && i.state() != InstanceState.STOPPED) {
             throw Ec2Exception.incorrectInstanceState("Instance '" + i.id + "' is not 'running' or 'stopped'.");
         }
-        if (!n.availabilityZone.equals(i.availabilityZone)) {
-            throw Ec2Exception.invalidParameterValue("Network interface '" + n.id + "' and instance '" + i.id + "' are in different availability zones");
+        if (!n.availabilityZone().equals(i.availabilityZone)) {
+            throw Ec2Exception.invalidParameterValue("Network interface '" + n.id() + "' and instance '" + i.id + "' are in different availability zones");
         }
-        if (!n.vpcId.equals(i.vpcId)) {
-            throw Ec2Exception.invalidParameterValue("Network interface '" + n.id + "' and instance '" + i.id + "' are in different VPCs");
+        if (!n.vpcId().equals(i.vpcId)) {
+            throw Ec2Exception.invalidParameterValue("Network interface '" + n.id() + "' and instance '" + i.id + "' are in different VPCs");
         }
         for (NetworkInterfaceRecord other : m.enisOf(i.id)) {
             if (index.equals(other.deviceIndex())) {
@@ -181,7 +181,7 @@ final class NetworkInterfaceActions {
             throw new Ec2Exception("OperationNotPermitted", "The network interface at device index 0 cannot be detached.");
         }
         n.detach();
-        n.deleteOnTermination = false;
+        n.changeDeleteOnTermination(false);
         out.text("return", true);
     }
 
@@ -192,7 +192,7 @@ final class NetworkInterfaceActions {
      */
     private void assignPrivateIpAddresses(QueryParams p, XmlWriter out) {
         NetworkInterfaceRecord n = m.eni(p.required("NetworkInterfaceId"));
-        SubnetRecord subnet = m.subnet(n.subnetId);
+        SubnetRecord subnet = m.subnet(n.subnetId());
         List<String> wanted = p.list("PrivateIpAddress");
         Integer count = p.integer("SecondaryPrivateIpAddressCount");
         if (wanted.isEmpty() && count == null) {
@@ -211,7 +211,7 @@ final class NetworkInterfaceActions {
                 continue;
             }
             NetworkInterfaceRecord holder = m.enis().stream()
-                    .filter(e -> e.subnetId.equals(n.subnetId) && e.privateIps.contains(ip)).findFirst().orElse(null);
+                    .filter(e -> e.subnetId().equals(n.subnetId()) && e.privateIps.contains(ip)).findFirst().orElse(null);
             if (holder != null) {
                 if (!reassign || holder.privateIps.get(0).equals(ip)) {
                     throw new Ec2Exception("InvalidParameterValue", "Address " + ip + " is in use.");
@@ -235,7 +235,7 @@ final class NetworkInterfaceActions {
             n.privateIps.add(ip);
             assigned.add(ip);
         }
-        out.text("networkInterfaceId", n.id);
+        out.text("networkInterfaceId", n.id());
         out.items("assignedPrivateIpAddressesSet", assigned, ip -> out.text("privateIpAddress", ip));
         out.text("return", true);
     }
@@ -248,7 +248,7 @@ final class NetworkInterfaceActions {
         }
         for (String ip : ips) {
             if (!n.privateIps.contains(ip)) {
-                throw new Ec2Exception("InvalidParameterValue", "Some of the specified addresses are not assigned to interface " + n.id);
+                throw new Ec2Exception("InvalidParameterValue", "Some of the specified addresses are not assigned to interface " + n.id());
             }
             if (n.privateIps.get(0).equals(ip)) {
                 throw new Ec2Exception("InvalidParameterValue", "The primary private IP address " + ip + " cannot be unassigned.");
@@ -256,7 +256,7 @@ final class NetworkInterfaceActions {
         }
         for (String ip : ips) {
             n.privateIps.remove(ip);
-            m.disassociateWhere(a -> n.id.equals(a.networkInterfaceId()) && ip.equals(a.privateIp()));
+            m.disassociateWhere(a -> n.id().equals(a.networkInterfaceId()) && ip.equals(a.privateIp()));
         }
         out.text("return", true);
     }
@@ -264,10 +264,10 @@ final class NetworkInterfaceActions {
     private void modifyNetworkInterfaceAttribute(QueryParams p, XmlWriter out) {
         NetworkInterfaceRecord n = m.eni(p.required("NetworkInterfaceId"));
         if (p.has("Description.Value")) {
-            n.description = p.get("Description.Value");
+            n.changeDescription(p.get("Description.Value"));
         }
         if (p.has("SourceDestCheck.Value")) {
-            n.sourceDestCheck = p.bool("SourceDestCheck.Value");
+            n.changeSourceDestCheck(p.bool("SourceDestCheck.Value"));
         }
         List<String> groups = p.list("SecurityGroupId");
         if (!groups.isEmpty()) {
@@ -281,7 +281,7 @@ final class NetworkInterfaceActions {
             }
             Boolean dot = p.bool("Attachment.DeleteOnTermination");
             if (dot != null) {
-                n.deleteOnTermination = dot;
+                n.changeDeleteOnTermination(dot);
             }
         }
         out.text("return", true);
@@ -290,17 +290,17 @@ final class NetworkInterfaceActions {
     private void describeNetworkInterfaceAttribute(QueryParams p, XmlWriter out) {
         NetworkInterfaceRecord n = m.eni(p.required("NetworkInterfaceId"));
         String attr = p.required("Attribute");
-        out.text("networkInterfaceId", n.id);
+        out.text("networkInterfaceId", n.id());
         switch (attr) {
-            case "description" -> out.value("description", n.description);
-            case "sourceDestCheck" -> out.value("sourceDestCheck", n.sourceDestCheck);
+            case "description" -> out.value("description", n.description());
+            case "sourceDestCheck" -> out.value("sourceDestCheck", n.sourceDestCheck());
             case "groupSet" -> InstanceXml.groups(out, m, n.groupIds);
             case "attachment" -> {
                 if (n.attachmentId() != null) {
                     out.start("attachment").text("attachmentId", n.attachmentId()).text("instanceId", n.instanceId())
                             .text("instanceOwnerId", Ec2Model.ACCOUNT_ID).text("deviceIndex", n.deviceIndex())
                             .text("status", n.attachStatus()).text("attachTime", n.attachTime())
-                            .text("deleteOnTermination", n.deleteOnTermination).end();
+                            .text("deleteOnTermination", n.deleteOnTermination()).end();
                 }
             }
             default -> throw Ec2Exception.invalidParameterValue("Value (" + attr + ") for parameter attribute is invalid.");

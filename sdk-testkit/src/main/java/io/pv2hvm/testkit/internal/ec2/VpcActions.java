@@ -53,7 +53,7 @@ final class VpcActions {
 
     private void describeAvailabilityZones(QueryParams p, XmlWriter out) {
         java.util.TreeSet<String> zones = new java.util.TreeSet<>();
-        m.subnets().forEach(s -> zones.add(s.availabilityZone));
+        m.subnets().forEach(s -> zones.add(s.availabilityZone()));
         List<String> wanted = p.list("ZoneName");
         zones.removeIf(z -> !wanted.isEmpty() && !wanted.contains(z));
         out.items("availabilityZoneInfo", zones, z -> out.text("zoneName", z).text("zoneState", "available")
@@ -85,22 +85,22 @@ final class VpcActions {
             selected.addAll(m.subnets());
         }
         List<Filter> filters = p.filters();
-        selected.removeIf(s -> !Filters.matches(filters, m.tagsOf(s.id), name -> switch (name) {
-            case "subnet-id" -> Filters.of(s.id);
-            case "vpc-id" -> Filters.of(s.vpcId);
-            case "availability-zone" -> Filters.of(s.availabilityZone);
-            case "cidr-block", "cidr" -> Filters.of(s.cidr);
+        selected.removeIf(s -> !Filters.matches(filters, m.tagsOf(s.id()), name -> switch (name) {
+            case "subnet-id" -> Filters.of(s.id());
+            case "vpc-id" -> Filters.of(s.vpcId());
+            case "availability-zone" -> Filters.of(s.availabilityZone());
+            case "cidr-block", "cidr" -> Filters.of(s.cidr());
             case "state" -> Filters.of("available");
             default -> null;
         }));
         Pages.Page<SubnetRecord> page = Pages.of(selected, p, 5, 1000);
-        out.items("subnetSet", page.items(), s -> out.text("subnetId", s.id).text("subnetArn",
-                        "arn:aws:ec2:" + Ec2Model.REGION + ":" + Ec2Model.ACCOUNT_ID + ":subnet/" + s.id)
-                .text("state", "available").text("vpcId", s.vpcId).text("cidrBlock", s.cidr)
-                .text("availableIpAddressCount", m.freeAddressCount(s)).text("availabilityZone", s.availabilityZone)
-                .text("availabilityZoneId", "use1-az" + (s.availabilityZone.charAt(s.availabilityZone.length() - 1) - 'a' + 1))
-                .text("defaultForAz", false).text("mapPublicIpOnLaunch", s.mapPublicIpOnLaunch)
-                .text("ownerId", Ec2Model.ACCOUNT_ID).tags(m.tagsOf(s.id)));
+        out.items("subnetSet", page.items(), s -> out.text("subnetId", s.id()).text("subnetArn",
+                        "arn:aws:ec2:" + Ec2Model.REGION + ":" + Ec2Model.ACCOUNT_ID + ":subnet/" + s.id())
+                .text("state", "available").text("vpcId", s.vpcId()).text("cidrBlock", s.cidr())
+                .text("availableIpAddressCount", m.freeAddressCount(s)).text("availabilityZone", s.availabilityZone())
+                .text("availabilityZoneId", "use1-az" + (s.availabilityZone().charAt(s.availabilityZone().length() - 1) - 'a' + 1))
+                .text("defaultForAz", false).text("mapPublicIpOnLaunch", s.mapPublicIpOnLaunch())
+                .text("ownerId", Ec2Model.ACCOUNT_ID).tags(m.tagsOf(s.id())));
         out.text("nextToken", page.nextToken());
     }
 }

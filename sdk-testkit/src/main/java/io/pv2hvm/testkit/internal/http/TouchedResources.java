@@ -106,8 +106,8 @@ final class TouchedResources {
                 existing("volume", p.get("VolumeId"));
                 created("snapshot");
                 VolumeRecord v = m.findVolume(p.get("VolumeId")).orElse(null);
-                if (v != null && v.encrypted) {
-                    kmsKeys.add(v.kmsKeyId);
+                if (v != null && v.encrypted()) {
+                    kmsKeys.add(v.kmsKeyId());
                 }
             }
             case "CreateImage" -> {
@@ -133,8 +133,8 @@ final class TouchedResources {
                 existing("volume", p.get("VolumeId"));
                 // Attaching an encrypted volume has EC2 create a grant and decrypt its data key with
                 // the caller's KMS permissions (https://docs.aws.amazon.com/kms/latest/developerguide/services-ebs.html).
-                if (action.equals("AttachVolume") && v != null && v.encrypted) {
-                    kmsKeys.add(v.kmsKeyId);
+                if (action.equals("AttachVolume") && v != null && v.encrypted()) {
+                    kmsKeys.add(v.kmsKeyId());
                 }
             }
             case "AttachNetworkInterface" -> {
@@ -145,7 +145,7 @@ final class TouchedResources {
                     .filter(e -> p.get("AttachmentId") != null && p.get("AttachmentId").equals(e.attachmentId()))
                     .findFirst().ifPresent(e -> {
                         existing("instance", e.instanceId());
-                        existing("network-interface", e.id);
+                        existing("network-interface", e.id());
                     });
             case "AssociateAddress" -> {
                 address(p.get("AllocationId"), p.get("PublicIp"), null);
@@ -166,8 +166,8 @@ final class TouchedResources {
                 indexed("InstanceId.").forEach(i -> existing("instance", i));
                 // Starting an instance attaches its encrypted volumes again, as AttachVolume does.
                 if (action.equals("StartInstances")) {
-                    indexed("InstanceId.").forEach(i -> m.volumesOf(i).stream().filter(v -> v.encrypted)
-                            .forEach(v -> kmsKeys.add(v.kmsKeyId)));
+                    indexed("InstanceId.").forEach(i -> m.volumesOf(i).stream().filter(v -> v.encrypted())
+                            .forEach(v -> kmsKeys.add(v.kmsKeyId())));
                 }
             }
             case "GetConsoleOutput", "DescribeInstanceAttribute" -> existing("instance", p.get("InstanceId"));
@@ -231,17 +231,17 @@ final class TouchedResources {
 
     private void snapshotKey(String snapshotId) {
         SnapshotRecord s = m.findSnapshot(snapshotId).orElse(null);
-        if (s != null && s.encrypted) {
-            kmsKeys.add(s.kmsKeyId);
+        if (s != null && s.encrypted()) {
+            kmsKeys.add(s.kmsKeyId());
         }
     }
 
     private void address(String allocationId, String publicIp, String associationId) {
         for (AddressRecord a : m.addresses()) {
-            if (allocationId != null && allocationId.equals(a.allocationId)
+            if (allocationId != null && allocationId.equals(a.allocationId())
                     || associationId != null && associationId.equals(a.associationId())
-                    || allocationId == null && associationId == null && publicIp != null && publicIp.equals(a.publicIp)) {
-                existing("elastic-ip", a.allocationId);
+                    || allocationId == null && associationId == null && publicIp != null && publicIp.equals(a.publicIp())) {
+                existing("elastic-ip", a.allocationId());
                 return;
             }
         }

@@ -4,15 +4,33 @@ import java.time.Instant;
 
 /** One Elastic IP allocation; guarded by the model lock. */
 public final class AddressRecord {
-    public String allocationId;
-    public String publicIp;
+    private final String allocationId;
+    private final String publicIp;
     // The association: changed only through associate/disassociate, so its four fields
     // always describe one association or none.
     private String associationId;
     private String instanceId;
     private String networkInterfaceId;
     private String privateIp;
-    public Instant createdAt;
+    private final Instant createdAt;
+
+    public AddressRecord(String allocationId, String publicIp, Instant createdAt) {
+        this.allocationId = allocationId;
+        this.publicIp = publicIp;
+        this.createdAt = createdAt;
+    }
+
+    public String allocationId() {
+        return allocationId;
+    }
+
+    public String publicIp() {
+        return publicIp;
+    }
+
+    public Instant createdAt() {
+        return createdAt;
+    }
 
     /** The association's id; null while the address is not associated. */
     public String associationId() {

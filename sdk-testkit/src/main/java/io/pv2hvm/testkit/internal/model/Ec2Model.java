@@ -233,7 +233,7 @@ public final class Ec2Model {
     public VolumeRecord volume(String id) {
         checkId(id, "vol", "InvalidVolumeID.Malformed");
         VolumeRecord v = volumes.get(id);
-        if (v == null || v.state == VolumeState.DELETED || !visible(v.createdAt)) {
+        if (v == null || v.state() == VolumeState.DELETED || !visible(v.createdAt())) {
             throw new Ec2Exception("InvalidVolume.NotFound", "The volume '" + id + "' does not exist.");
         }
         return v;
@@ -242,7 +242,7 @@ public final class Ec2Model {
     public SnapshotRecord snapshot(String id) {
         checkId(id, "snap", "InvalidSnapshotID.Malformed");
         SnapshotRecord s = snapshots.get(id);
-        if (s == null || !visible(s.createdAt)) {
+        if (s == null || !visible(s.createdAt())) {
             throw new Ec2Exception("InvalidSnapshot.NotFound", "The snapshot '" + id + "' does not exist.");
         }
         return s;
@@ -253,7 +253,7 @@ public final class Ec2Model {
         String prefix = id != null && id.startsWith("aki-") ? "aki" : id != null && id.startsWith("ari-") ? "ari" : "ami";
         checkId(id, prefix, "InvalidAMIID.Malformed");
         ImageRecord i = images.get(id);
-        if (i == null || i.state == ImageState.DEREGISTERED || !visible(i.createdAt)) {
+        if (i == null || i.state() == ImageState.DEREGISTERED || !visible(i.createdAt)) {
             throw new Ec2Exception("InvalidAMIID.NotFound", "The image id '[" + id + "]' does not exist");
         }
         return i;
@@ -262,7 +262,7 @@ public final class Ec2Model {
     public NetworkInterfaceRecord eni(String id) {
         checkId(id, "eni", "InvalidNetworkInterfaceID.Malformed");
         NetworkInterfaceRecord n = enis.get(id);
-        if (n == null || !visible(n.createdAt)) {
+        if (n == null || !visible(n.createdAt())) {
             throw new Ec2Exception("InvalidNetworkInterfaceID.NotFound", "The networkInterface ID '" + id + "' does not exist");
         }
         return n;
@@ -270,7 +270,7 @@ public final class Ec2Model {
 
     public AddressRecord address(String allocationId) {
         AddressRecord a = addresses.get(allocationId);
-        if (a == null || !visible(a.createdAt)) {
+        if (a == null || !visible(a.createdAt())) {
             throw new Ec2Exception("InvalidAllocationID.NotFound", "The allocation ID '" + allocationId + "' does not exist");
         }
         return a;
@@ -411,7 +411,7 @@ public final class Ec2Model {
     }
 
     public void addSubnet(SubnetRecord s) {
-        subnets.put(s.id, s);
+        subnets.put(s.id(), s);
     }
 
     /** Every subnet in creation order (read-only). */
@@ -508,7 +508,7 @@ public final class Ec2Model {
     }
 
     public void addSnapshot(SnapshotRecord s) {
-        snapshots.put(s.id, s);
+        snapshots.put(s.id(), s);
     }
 
     public Optional<SnapshotRecord> findSnapshot(String id) {
@@ -527,7 +527,7 @@ public final class Ec2Model {
     }
 
     public void addVolume(VolumeRecord v) {
-        volumes.put(v.id, v);
+        volumes.put(v.id(), v);
     }
 
     public Optional<VolumeRecord> findVolume(String id) {
@@ -595,13 +595,13 @@ public final class Ec2Model {
      * drawn, so the ids generated after it stay the same.
      */
     public void renameEni(NetworkInterfaceRecord n, String id) {
-        enis.remove(n.id);
-        n.id = id;
-        enis.put(n.id, n);
+        enis.remove(n.id());
+        n.rename(id);
+        enis.put(n.id(), n);
     }
 
     public void addAddress(AddressRecord a) {
-        addresses.put(a.allocationId, a);
+        addresses.put(a.allocationId(), a);
     }
 
     /** Every Elastic IP allocation in allocation order (read-only). */
@@ -683,7 +683,7 @@ public final class Ec2Model {
     /** True while any interface (attached, detached or awaiting release) holds {@code ip}. */
     public boolean ipInUse(String subnetId, String ip) {
         for (NetworkInterfaceRecord n : enis.values()) {
-            if (n.subnetId.equals(subnetId) && n.privateIps.contains(ip)) {
+            if (n.subnetId().equals(subnetId) && n.privateIps.contains(ip)) {
                 return true;
             }
         }
@@ -700,26 +700,26 @@ public final class Ec2Model {
         if (!subnet.contains(v) || !subnet.isUsable(v)) {
             throw Ec2Exception.invalidParameterValue("Address " + ip + " does not fall within the subnet's address range");
         }
-        if (ipInUse(subnet.id, ip)) {
+        if (ipInUse(subnet.id(), ip)) {
             throw new Ec2Exception("InvalidIPAddress.InUse", "Address " + ip + " is in use.");
         }
     }
 
     public String allocatePrivateIp(SubnetRecord subnet) {
-        for (long ip = subnet.network + 4; ip < subnet.network + subnet.size() - 1; ip++) {
+        for (long ip = subnet.network() + 4; ip < subnet.network() + subnet.size() - 1; ip++) {
             String s = Ipv4.format(ip);
-            if (!ipInUse(subnet.id, s)) {
+            if (!ipInUse(subnet.id(), s)) {
                 return s;
             }
         }
         throw new Ec2Exception("InsufficientFreeAddressesInSubnet",
-                "There are not enough free addresses in subnet '" + subnet.id + "' to satisfy the requested number of instances.");
+                "There are not enough free addresses in subnet '" + subnet.id() + "' to satisfy the requested number of instances.");
     }
 
     public int freeAddressCount(SubnetRecord subnet) {
         Set<String> used = new HashSet<>();
         for (NetworkInterfaceRecord n : enis.values()) {
-            if (n.subnetId.equals(subnet.id)) {
+            if (n.subnetId().equals(subnet.id())) {
                 used.addAll(n.privateIps);
             }
         }
@@ -735,17 +735,14 @@ public final class Ec2Model {
     }
 
     public NetworkInterfaceRecord newEni(SubnetRecord subnet, String primaryIp, List<String> groupIds, String description) {
-        NetworkInterfaceRecord n = new NetworkInterfaceRecord();
-        n.id = ids.next("eni");
-        n.subnetId = subnet.id;
-        n.vpcId = subnet.vpcId;
-        n.availabilityZone = subnet.availabilityZone;
-        n.macAddress = "0a:" + ids.hex(2) + ":" + ids.hex(2) + ":" + ids.hex(2) + ":" + ids.hex(2) + ":" + ids.hex(2);
-        n.privateIps.add(primaryIp != null ? primaryIp : allocatePrivateIp(subnet));
+        String id = ids.next("eni");
+        String mac = "0a:" + ids.hex(2) + ":" + ids.hex(2) + ":" + ids.hex(2) + ":" + ids.hex(2) + ":" + ids.hex(2);
+        String ip = primaryIp != null ? primaryIp : allocatePrivateIp(subnet);
+        NetworkInterfaceRecord n = new NetworkInterfaceRecord(id, subnet.id(), subnet.vpcId(), subnet.availabilityZone(), mac, now());
+        n.privateIps.add(ip);
         n.groupIds.addAll(groupIds);
-        n.description = description == null ? "" : description;
-        n.createdAt = now();
-        enis.put(n.id, n);
+        n.changeDescription(description == null ? "" : description);
+        enis.put(n.id(), n);
         return n;
     }
 
@@ -811,39 +808,35 @@ public final class Ec2Model {
 
     /** Creates a volume from a snapshot (or empty) in {@code az}; state {@code creating} unless {@code ready}. */
     public VolumeRecord newVolume(String az, int sizeGiB, SnapshotRecord from, String volumeType, boolean ready) {
-        VolumeRecord v = new VolumeRecord();
-        v.id = ids.next("vol");
-        v.availabilityZone = az;
-        v.sizeGiB = sizeGiB;
-        v.volumeType = volumeType == null ? "gp2" : volumeType;
-        v.createTime = now();
-        v.createdAt = now();
+        String id = ids.next("vol");
+        Instant createTime = now();
+        VolumeRecord v = new VolumeRecord(id, az, sizeGiB, now());
+        v.volumeType(volumeType == null ? "gp2" : volumeType);
+        v.createTime(createTime);
         if (from != null) {
-            v.snapshotId = from.id;
-            v.dataBytes = from.dataBytes; // restored data; nothing changed yet relative to the snapshot
+            v.restoredFrom(from.id());
+            v.holds(from.dataBytes(), 0); // restored data; nothing changed yet relative to the snapshot
             // A volume from an encrypted snapshot is encrypted with the snapshot's key
             // (https://docs.aws.amazon.com/ebs/latest/userguide/ebs-encryption.html#encryption-rules).
-            v.encrypted = from.encrypted;
-            v.kmsKeyId = from.kmsKeyId;
+            v.encryption(from.encrypted(), from.kmsKeyId());
             // Marketplace product codes travel from snapshot to volume.
-            v.productCodes.addAll(from.productCodes);
-            v.diskImage = copyDisk(from.diskImage, v.id);
-            v.filesystem = from.filesystem;
-            if (v.diskImage != null) {
-                SparseFiles.createOrGrow(v.diskImage, (long) sizeGiB << 30);
+            v.addProductCodes(from.productCodes());
+            v.disk(copyDisk(from.diskImage(), id), from.filesystem());
+            if (v.diskImage() != null) {
+                SparseFiles.createOrGrow(v.diskImage(), (long) sizeGiB << 30);
             }
         } else if (fileBackedByDefault()) {
-            v.diskImage = diskDirectory().resolve(v.id + ".img");
-            SparseFiles.createOrGrow(v.diskImage, (long) sizeGiB << 30);
+            v.disk(diskDirectory().resolve(id + ".img"), null);
+            SparseFiles.createOrGrow(v.diskImage(), (long) sizeGiB << 30);
         }
-        volumes.put(v.id, v);
+        volumes.put(v.id(), v);
         if (ready) {
-            v.state = VolumeState.AVAILABLE;
+            v.available();
         } else {
-            long gen = ++v.generation;
+            long gen = v.nextGeneration();
             after(latency.volumeCreating(), () -> {
-                if (v.generation == gen && v.state == VolumeState.CREATING) {
-                    v.state = VolumeState.AVAILABLE;
+                if (v.generation() == gen && v.state() == VolumeState.CREATING) {
+                    v.available();
                 }
             });
         }
@@ -851,69 +844,52 @@ public final class Ec2Model {
     }
 
     public SnapshotRecord newSnapshot(VolumeRecord v, String description, boolean ready) {
-        SnapshotRecord s = new SnapshotRecord();
-        s.id = ids.next("snap");
-        s.volumeId = v.id;
-        s.sizeGiB = v.sizeGiB;
-        s.encrypted = v.encrypted;
-        s.kmsKeyId = v.kmsKeyId; // snapshots of an encrypted volume are encrypted with its key
-        s.description = description == null ? "" : description;
-        s.productCodes.addAll(v.productCodes);
-        s.startTime = now();
-        s.createdAt = now();
+        SnapshotRecord s = new SnapshotRecord(ids.next("snap"), v.id(), v.sizeGiB(),
+                description == null ? "" : description, now(), now());
+        s.encryption(v.encrypted(), v.kmsKeyId()); // snapshots of an encrypted volume are encrypted with its key
+        s.addProductCodes(v.productCodes());
         // Point-in-time: the data is captured at the call, completion only reports it.
-        s.diskImage = copyDisk(v.diskImage, s.id);
-        s.filesystem = v.filesystem;
         // Incremental: only blocks changed since the volume's previous snapshot (or the snapshot it
         // was restored from) are copied, so only they cost time
         // (https://repost.aws/knowledge-center/ebs-incremental-snapshot-creation-slow).
-        s.dataBytes = v.dataBytes;
-        s.deltaBytes = v.changedBytes;
-        v.changedBytes = 0;
-        Duration takes = latency.snapshotOf(s.deltaBytes);
-        s.completeAt = now().plus(latency.scaled(takes));
-        snapshots.put(s.id, s);
+        s.captured(copyDisk(v.diskImage(), s.id()), v.filesystem(), v.dataBytes(), v.changedBytes());
+        v.snapshotted();
+        Duration takes = latency.snapshotOf(s.deltaBytes());
+        s.completesAt(now().plus(latency.scaled(takes)));
+        snapshots.put(s.id(), s);
         if (ready) {
-            s.state = SnapshotState.COMPLETED;
+            s.complete();
         } else {
-            after(takes, () -> {
-                if (s.state == SnapshotState.PENDING) {
-                    s.state = SnapshotState.COMPLETED;
-                }
-            });
+            after(takes, s::completeIfPending);
         }
         return s;
     }
 
     /** Starts the boot of a running instance: the hook (if any) runs off the lock. */
     public void boot(InstanceRecord i) {
-        long gen = i.generation;
+        long gen = i.generation();
         if (bootHook == null) {
             // The guest needs a while after "running" before it prints its login prompt and serves.
             // The kernel prints first; cloud-init and the login prompt come at the end of the boot.
-            i.consoleOutput = null;
-            i.consoleStages.clear();
-            i.bootHealthy = true;
+            i.bootStarted();
             after(latency.guestBoot().dividedBy(3), () -> {
-                if (i.generation == gen && i.state == InstanceState.RUNNING) {
-                    i.consoleStages.add(new ConsoleStage(now(), kernelConsole(i)));
+                if (i.generation() == gen && i.state() == InstanceState.RUNNING) {
+                    i.printed(now(), kernelConsole(i));
                 }
             });
             after(latency.guestBoot(), () -> {
-                if (i.generation == gen && i.state == InstanceState.RUNNING) {
-                    i.consoleStages.add(new ConsoleStage(now(), servicesConsole(i)));
-                    i.consoleOutput = defaultConsole(i);
-                    i.consoleTimestamp = now();
+                if (i.generation() == gen && i.state() == InstanceState.RUNNING) {
+                    i.printed(now(), servicesConsole(i));
+                    i.booted(defaultConsole(i), now(), true); // healthy since bootStarted: nothing else sets it
                 }
             });
             return;
         }
-        i.consoleOutput = null;
-        i.consoleStages.clear();
+        i.clearConsole(); // the last boot's health stands until this one reports
         Map<String, Path> disks = new LinkedHashMap<>();
         for (VolumeRecord v : volumesOf(i.id)) {
-            if (v.diskImage != null) {
-                disks.put(v.device(), v.diskImage);
+            if (v.diskImage() != null) {
+                disks.put(v.device(), v.diskImage());
             }
         }
         BootRequest req = new BootRequest(i.id, i.imageId, i.instanceType, i.virtualizationType, i.hypervisor,
@@ -927,11 +903,9 @@ public final class Ec2Model {
             }
             BootResult result = r;
             locked(() -> {
-                if (i.generation == gen) {
-                    i.consoleStages.add(new ConsoleStage(now(), result.serialLog()));
-                    i.consoleOutput = result.serialLog();
-                    i.consoleTimestamp = now();
-                    i.bootHealthy = result.healthy();
+                if (i.generation() == gen) {
+                    i.printed(now(), result.serialLog());
+                    i.booted(result.serialLog(), now(), result.healthy());
                 }
             });
         });

@@ -15,8 +15,8 @@ public final class ImageRecord {
     public String id;
     public String name;
     public String description;
-    /** pending | available | failed | deregistered. */
-    public ImageState state = ImageState.PENDING;
+    /** pending | available | failed | deregistered; changed only through the methods below. */
+    private ImageState state = ImageState.PENDING;
     public String architecture;
     public String virtualizationType;
     public String rootDeviceName;
@@ -38,6 +38,34 @@ public final class ImageRecord {
     public String imageLocation;
     /** Whether instances launched from this image run the SSM agent. */
     public boolean ssmAgent = true;
+
+    public ImageState state() {
+        return state;
+    }
+
+    /** The image is {@code available} (a seeded image). */
+    public void available() {
+        state = ImageState.AVAILABLE;
+    }
+
+    /** CreateImage's snapshots completed: a still {@code pending} image is {@code available}. */
+    public void availableIfPending() {
+        if (state == ImageState.PENDING) {
+            state = ImageState.AVAILABLE;
+        }
+    }
+
+    /** RegisterImage finished: a still {@code pending} image is {@code failed} or {@code available}. */
+    public void registrationFinished(boolean failed) {
+        if (state == ImageState.PENDING) {
+            state = failed ? ImageState.FAILED : ImageState.AVAILABLE;
+        }
+    }
+
+    /** DeregisterImage: the image is gone for new launches; its snapshots stay. */
+    public void deregister() {
+        state = ImageState.DEREGISTERED;
+    }
 
     public BlockDevice rootDevice() {
         for (BlockDevice b : blockDevices) {

@@ -2,13 +2,13 @@ package io.pv2hvm.testkit.internal.model;
 
 /** A subnet and its address range. */
 public final class SubnetRecord {
-    public String id;
-    public String vpcId;
-    public String availabilityZone;
-    public String cidr;
-    public boolean mapPublicIpOnLaunch;
-    public long network;
-    public int prefix;
+    private final String id;
+    private final String vpcId;
+    private final String availabilityZone;
+    private final String cidr;
+    private final boolean mapPublicIpOnLaunch;
+    private final long network;
+    private final int prefix;
 
     public SubnetRecord(String id, String vpcId, String az, String cidr, boolean mapPublicIp) {
         this.id = id;
@@ -19,6 +19,31 @@ public final class SubnetRecord {
         String[] parts = cidr.split("/");
         this.prefix = Integer.parseInt(parts[1]);
         this.network = Ipv4.parse(parts[0]) & mask();
+    }
+
+    public String id() {
+        return id;
+    }
+
+    public String vpcId() {
+        return vpcId;
+    }
+
+    public String availabilityZone() {
+        return availabilityZone;
+    }
+
+    public String cidr() {
+        return cidr;
+    }
+
+    public boolean mapPublicIpOnLaunch() {
+        return mapPublicIpOnLaunch;
+    }
+
+    /** The first address of the range. */
+    public long network() {
+        return network;
     }
 
     private long mask() {

@@ -1,32 +1,37 @@
 package io.pv2hvm.testkit.internal.model;
 
+import io.pv2hvm.testkit.world.FilesystemSeed;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
 import java.util.List;
 
 /** Mutable state of one EBS volume; guarded by the model lock. */
 public final class VolumeRecord {
-    public String id;
-    public int sizeGiB;
-    public String snapshotId;
-    public String availabilityZone;
-    /** creating | available | in-use | deleting | deleted | error. */
-    public VolumeState state = VolumeState.CREATING;
-    public String volumeType = "gp2";
-    public Integer iops;
+    private final String id;
+    private final int sizeGiB;
+    private final String availabilityZone;
+    private final Instant createdAt;
+    // Set while the volume is created (CreateVolume, RunInstances, a seed), through the methods below.
+    private String snapshotId;
+    /** creating | available | in-use | deleting | deleted | error; changed only through the methods below. */
+    private VolumeState state = VolumeState.CREATING;
+    private String volumeType = "gp2";
+    private Integer iops;
     /** gp3 throughput in MiB/s; null for other types. */
-    public Integer throughput;
-    public boolean encrypted;
+    private Integer throughput;
+    private boolean encrypted;
     /** The KMS key ARN of an encrypted volume, null otherwise. */
-    public String kmsKeyId;
-    public Instant createTime;
-    public Instant createdAt;
-    public List<String> productCodes = new ArrayList<>();
-    public Path diskImage;
+    private String kmsKeyId;
+    private Instant createTime;
+    private final List<String> productCodes = new ArrayList<>();
+    private Path diskImage;
     /** The filesystem a simulated worker reads on it (carried through snapshots), or null. */
-    public io.pv2hvm.testkit.world.FilesystemSeed filesystem;
-    public long generation;
+    private FilesystemSeed filesystem;
+    /** Guards scheduled transitions: each attach or detach bumps it, so a stale event does nothing. */
+    private long generation;
     // The single attachment, when attached or attaching/detaching: changed only through the
     // methods below, so the four fields always describe one attachment or none.
     private String attachedInstanceId;
@@ -34,11 +39,170 @@ public final class VolumeRecord {
     /** The attachment's state; null while not attached. */
     private AttachmentState attachState;
     private Instant attachTime;
-    public boolean deleteOnTermination;
+    private boolean deleteOnTermination;
     /** Bytes of written data the volume holds (what a first snapshot must copy). */
-    public long dataBytes;
+    private long dataBytes;
     /** Bytes written since the snapshot this volume was created from or last snapshotted to. */
-    public long changedBytes;
+    private long changedBytes;
+
+    public VolumeRecord(String id, String availabilityZone, int sizeGiB, Instant createdAt) {
+        this.id = id;
+        this.availabilityZone = availabilityZone;
+        this.sizeGiB = sizeGiB;
+        this.createdAt = createdAt;
+    }
+
+    // ------------------------------------------------------------ set while the volume is created
+
+    /** The snapshot it was restored from, or null. */
+    public void restoredFrom(String snapshotId) {
+        this.snapshotId = snapshotId;
+    }
+
+    public void volumeType(String volumeType) {
+        this.volumeType = volumeType;
+    }
+
+    /** Provisioned IOPS and gp3 throughput; null when not given. */
+    public void provisioned(Integer iops, Integer throughput) {
+        this.iops = iops;
+        this.throughput = throughput;
+    }
+
+    /** Encrypted with {@code kmsKeyId}, or not encrypted. */
+    public void encryption(boolean encrypted, String kmsKeyId) {
+        this.encrypted = encrypted;
+        this.kmsKeyId = kmsKeyId;
+    }
+
+    /** The CreateTime EC2 reports. */
+    public void createTime(Instant at) {
+        createTime = at;
+    }
+
+    /** Marketplace product codes it carries (from its snapshot or seed). */
+    public void addProductCodes(Collection<String> codes) {
+        productCodes.addAll(codes);
+    }
+
+    /** The disk image backing it (or null) and the filesystem a simulated worker reads on it (or null). */
+    public void disk(Path diskImage, FilesystemSeed filesystem) {
+        this.diskImage = diskImage;
+        this.filesystem = filesystem;
+    }
+
+    public String id() {
+        return id;
+    }
+
+    public int sizeGiB() {
+        return sizeGiB;
+    }
+
+    public String availabilityZone() {
+        return availabilityZone;
+    }
+
+    public Instant createdAt() {
+        return createdAt;
+    }
+
+    public String snapshotId() {
+        return snapshotId;
+    }
+
+    public String volumeType() {
+        return volumeType;
+    }
+
+    public Integer iops() {
+        return iops;
+    }
+
+    public Integer throughput() {
+        return throughput;
+    }
+
+    public boolean encrypted() {
+        return encrypted;
+    }
+
+    public String kmsKeyId() {
+        return kmsKeyId;
+    }
+
+    public Instant createTime() {
+        return createTime;
+    }
+
+    /** Read-only view. */
+    public List<String> productCodes() {
+        return Collections.unmodifiableList(productCodes);
+    }
+
+    public Path diskImage() {
+        return diskImage;
+    }
+
+    public FilesystemSeed filesystem() {
+        return filesystem;
+    }
+
+    public VolumeState state() {
+        return state;
+    }
+
+    /** The current generation, to compare with the one a scheduled transition started in. */
+    public long generation() {
+        return generation;
+    }
+
+    /** Starts a new generation (an attach or detach begins), so events of older ones do nothing. */
+    public long nextGeneration() {
+        return ++generation;
+    }
+
+    public boolean deleteOnTermination() {
+        return deleteOnTermination;
+    }
+
+    /** ModifyInstanceAttribute changed the attachment's DeleteOnTermination. */
+    public void changeDeleteOnTermination(boolean deleteOnTermination) {
+        this.deleteOnTermination = deleteOnTermination;
+    }
+
+    public long dataBytes() {
+        return dataBytes;
+    }
+
+    public long changedBytes() {
+        return changedBytes;
+    }
+
+    /** The data the volume holds when created, and how much of it a next snapshot must copy. */
+    public void holds(long dataBytes, long changedBytes) {
+        this.dataBytes = dataBytes;
+        this.changedBytes = changedBytes;
+    }
+
+    /** A snapshot copied the changed blocks: the next one starts from here. */
+    public void snapshotted() {
+        changedBytes = 0;
+    }
+
+    /** The volume is {@code available} (created, or left behind detached by its terminated instance). */
+    public void available() {
+        state = VolumeState.AVAILABLE;
+    }
+
+    /** The volume is being deleted, until {@link #deleted()}. */
+    public void beginDelete() {
+        state = VolumeState.DELETING;
+    }
+
+    public void deleted() {
+        state = VolumeState.DELETED;
+    }
 
     /** Records {@code bytes} newly written (capped at the volume's size). */
     public void written(long bytes) {

@@ -68,22 +68,20 @@ public final class WorldSeeder {
                 throw new IllegalArgumentException("unattached volume seed needs an availability zone: " + v.id());
             }
             VolumeRecord r = seedVolume(v, v.availabilityZone(), null);
-            r.state = VolumeState.AVAILABLE;
+            r.available();
         }
         for (InstanceSeed s : world.instances()) {
             seedInstance(s);
         }
         for (ElasticIpSeed e : world.elasticIps()) {
-            AddressRecord a = new AddressRecord();
-            a.allocationId = e.allocationId() != null ? e.allocationId() : m.ids().next("eipalloc");
-            a.publicIp = e.publicIp() != null ? e.publicIp() : m.allocateElasticIp();
-            a.createdAt = past;
+            AddressRecord a = new AddressRecord(e.allocationId() != null ? e.allocationId() : m.ids().next("eipalloc"),
+                    e.publicIp() != null ? e.publicIp() : m.allocateElasticIp(), past);
             m.addAddress(a);
             if (e.instanceId() != null) {
                 InstanceRecord i = m.findInstance(e.instanceId()).orElseThrow(
                         () -> new IllegalArgumentException("Elastic IP seed names unknown instance " + e.instanceId()));
                 NetworkInterfaceRecord eni = m.primaryEni(i).orElseThrow();
-                a.associate(m.ids().next("eipassoc"), i.id, eni.id, e.privateIp() != null ? e.privateIp() : eni.privateIps.get(0));
+                a.associate(m.ids().next("eipassoc"), i.id, eni.id(), e.privateIp() != null ? e.privateIp() : eni.privateIps.get(0));
             }
         }
     }
@@ -95,7 +93,7 @@ public final class WorldSeeder {
             k.name = s.name();
             k.imageType = s.imageType();
             k.imageLocation = s.imageLocation();
-            k.state = ImageState.AVAILABLE;
+            k.available();
             k.architecture = s.architecture();
             k.virtualizationType = "paravirtual";
             k.isPublic = s.isPublic();
@@ -105,26 +103,21 @@ public final class WorldSeeder {
             m.addImage(k);
             return;
         }
-        SnapshotRecord snap = new SnapshotRecord();
-        snap.id = s.rootSnapshotId() != null ? s.rootSnapshotId() : m.ids().next("snap");
-        snap.sizeGiB = s.rootSizeGiB();
-        snap.dataBytes = (long) s.rootSizeGiB() << 30;
-        snap.state = SnapshotState.COMPLETED;
-        snap.startTime = past;
-        snap.completeAt = past;
-        snap.createdAt = past;
-        snap.description = "Created by CreateImage for " + s.id();
-        snap.productCodes.addAll(s.productCodes());
-        snap.diskImage = s.diskImage();
+        SnapshotRecord snap = new SnapshotRecord(s.rootSnapshotId() != null ? s.rootSnapshotId() : m.ids().next("snap"),
+                null, s.rootSizeGiB(), "Created by CreateImage for " + s.id(), past, past);
+        snap.captured(s.diskImage(), null, (long) s.rootSizeGiB() << 30, 0);
+        snap.complete();
+        snap.completesAt(past);
+        snap.addProductCodes(s.productCodes());
         if (s.isPublic()) {
-            snap.ownerId = s.ownerId();
+            snap.ownedBy(s.ownerId());
         }
         m.addSnapshot(snap);
         ImageRecord img = new ImageRecord();
         img.id = s.id() != null ? s.id() : m.ids().next("ami");
         m.ids().reserve(img.id);
         img.name = s.name() != null ? s.name() : img.id;
-        img.state = ImageState.AVAILABLE;
+        img.available();
         img.architecture = s.architecture();
         img.virtualizationType = s.virtualizationType();
         img.rootDeviceName = s.rootDeviceName();
@@ -137,7 +130,7 @@ public final class WorldSeeder {
             img.ownerId = s.ownerId();
         }
         img.productCodes.addAll(s.productCodes());
-        img.blockDevices.add(new ImageRecord.BlockDevice(s.rootDeviceName(), null, snap.id, s.rootSizeGiB(), true, "gp2", false));
+        img.blockDevices.add(new ImageRecord.BlockDevice(s.rootDeviceName(), null, snap.id(), s.rootSizeGiB(), true, "gp2", false));
         int n = 0;
         for (String dev : s.ephemeralDevices()) {
             img.blockDevices.add(new ImageRecord.BlockDevice(dev, "ephemeral" + n++, null, null, null, null, false));
@@ -148,31 +141,25 @@ public final class WorldSeeder {
     }
 
     private VolumeRecord seedVolume(VolumeSeed s, String az, SnapshotRecord from) {
-        VolumeRecord v = new VolumeRecord();
-        v.id = s.id() != null ? s.id() : m.ids().next("vol");
-        m.ids().reserve(v.id);
-        v.availabilityZone = az;
-        v.sizeGiB = s.sizeGiB();
-        v.volumeType = s.volumeType();
-        v.iops = s.iops();
-        v.throughput = s.throughput();
-        v.encrypted = s.kmsKeyId() != null || (from != null && from.encrypted);
-        v.kmsKeyId = s.kmsKeyId() != null ? s.kmsKeyId() : from != null ? from.kmsKeyId : null;
-        v.snapshotId = s.snapshotId() != null ? s.snapshotId() : from != null ? from.id : null;
-        v.productCodes.addAll(s.productCodes());
+        VolumeRecord v = new VolumeRecord(s.id() != null ? s.id() : m.ids().next("vol"), az, s.sizeGiB(), past);
+        m.ids().reserve(v.id());
+        v.volumeType(s.volumeType());
+        v.provisioned(s.iops(), s.throughput());
+        v.encryption(s.kmsKeyId() != null || (from != null && from.encrypted()),
+                s.kmsKeyId() != null ? s.kmsKeyId() : from != null ? from.kmsKeyId() : null);
+        v.restoredFrom(s.snapshotId() != null ? s.snapshotId() : from != null ? from.id() : null);
+        v.addProductCodes(s.productCodes());
         if (s.productCodes().isEmpty() && from != null) {
-            v.productCodes.addAll(from.productCodes);
+            v.addProductCodes(from.productCodes());
         }
-        v.diskImage = s.diskImage() != null ? s.diskImage() : from != null ? m.copyDisk(from.diskImage, v.id) : null;
-        v.filesystem = s.filesystem() != null ? s.filesystem() : from != null ? from.filesystem : null;
-        v.createTime = past;
-        v.createdAt = past;
-        v.state = VolumeState.AVAILABLE;
+        v.disk(s.diskImage() != null ? s.diskImage() : from != null ? m.copyDisk(from.diskImage(), v.id()) : null,
+                s.filesystem() != null ? s.filesystem() : from != null ? from.filesystem() : null);
+        v.createTime(past);
+        v.available();
         // A seeded volume has lived a while: all of its data counts as changed for its next snapshot.
-        v.dataBytes = s.usedBytes();
-        v.changedBytes = v.dataBytes;
+        v.holds(s.usedBytes(), s.usedBytes());
         m.addVolume(v);
-        m.putTags(v.id, s.tags());
+        m.putTags(v.id(), s.tags());
         return v;
     }
 
@@ -189,9 +176,9 @@ public final class WorldSeeder {
         i.reservationId = m.ids().next("r");
         i.imageId = img.id;
         i.instanceType = type.name();
-        i.subnetId = subnet.id;
-        i.vpcId = subnet.vpcId;
-        i.availabilityZone = subnet.availabilityZone;
+        i.subnetId = subnet.id();
+        i.vpcId = subnet.vpcId();
+        i.availabilityZone = subnet.availabilityZone();
         i.keyName = s.keyName();
         i.instanceProfileArn = s.instanceProfile() == null ? null
                 : m.instanceProfileArn(s.instanceProfile()).orElse(new InstanceProfileSeed(s.instanceProfile(), null).arnOrDefault());
@@ -232,29 +219,29 @@ public final class WorldSeeder {
             m.checkPrivateIpFree(subnet, s.privateIp());
         }
         NetworkInterfaceRecord eni = m.newEni(subnet, s.privateIp(), i.groupIds, "Primary network interface");
-        eni.createdAt = past;
+        eni.existedSince(past);
         eni.privateIps.addAll(s.secondaryPrivateIps());
         eni.ipv6Addresses.addAll(s.ipv6Addresses());
-        eni.sourceDestCheck = s.sourceDestCheck();
+        eni.changeSourceDestCheck(s.sourceDestCheck());
         eni.attach(i.id, 0, m.ids().next("eni-attach"), true, past);
-        i.primaryEniId = eni.id;
+        i.primaryEniId = eni.id();
         for (NetworkInterfaceSeed ns : s.secondaryEnis()) {
             SubnetRecord sn = ns.subnetId() != null ? m.subnet(ns.subnetId()) : subnet;
             NetworkInterfaceRecord sec = m.newEni(sn, ns.privateIp(), ns.groupIds().isEmpty() ? i.groupIds : ns.groupIds(), ns.description());
             if (ns.id() != null) {
                 m.renameEni(sec, ns.id());
             }
-            sec.createdAt = past;
+            sec.existedSince(past);
             sec.privateIps.addAll(ns.secondaryPrivateIps());
             sec.ipv6Addresses.addAll(ns.ipv6Addresses());
-            sec.sourceDestCheck = ns.sourceDestCheck();
+            sec.changeSourceDestCheck(ns.sourceDestCheck());
             sec.attach(i.id, ns.deviceIndex(), m.ids().next("eni-attach"), false, past);
         }
 
         i.instanceStoreRoot = s.isInstanceStoreRoot();
         if (!i.instanceStoreRoot) {
             SnapshotRecord rootSnap = img.rootDevice() == null ? null : m.findSnapshot(img.rootDevice().snapshotId()).orElse(null);
-            VolumeSeed rootSeed = s.root() != null ? s.root() : VolumeSeed.of(img.rootDeviceName, rootSnap == null ? 8 : rootSnap.sizeGiB);
+            VolumeSeed rootSeed = s.root() != null ? s.root() : VolumeSeed.of(img.rootDeviceName, rootSnap == null ? 8 : rootSnap.sizeGiB());
             VolumeRecord root = seedVolume(rootSeed, i.availabilityZone, rootSnap);
             root.attach(i.id, rootSeed.device() != null ? rootSeed.device() : img.rootDeviceName,
                     rootSeed.deleteOnTermination() == null || rootSeed.deleteOnTermination(), past);
@@ -264,21 +251,21 @@ public final class WorldSeeder {
             dv.attach(i.id, d.device(), d.deleteOnTermination() != null && d.deleteOnTermination(), past);
         }
         if (s.state().equals("running")) {
-            i.state = InstanceState.RUNNING;
-            i.runningSince = past;
-            i.agentSeen = i.ssmAgent && m.ssmPermitted(i);
+            i.running(past);
+            if (i.ssmAgent && m.ssmPermitted(i)) {
+                i.agentOnline();
+            }
             i.wantsAutoPublicIp = s.autoAssignPublicIp();
             if (s.autoAssignPublicIp()) {
                 i.autoPublicIp = m.allocatePublicIp();
-                eni.publicIp = i.autoPublicIp;
+                eni.showPublicIp(i.autoPublicIp);
             }
-            i.consoleOutput = Ec2Model.defaultConsole(i);
-            i.consoleStages.add(new ConsoleStage(past, i.consoleOutput));
-            i.consoleTimestamp = past;
+            String console = Ec2Model.defaultConsole(i);
+            i.printed(past, console);
+            i.booted(console, past, true);
         } else if (s.state().equals("stopped")) {
-            i.state = InstanceState.STOPPED;
+            i.stoppedByUserAt(past);
             i.wantsAutoPublicIp = s.autoAssignPublicIp();
-            i.stateTransitionReason = "User initiated (" + past + ")";
         } else {
             throw new IllegalArgumentException("instance seed state must be running or stopped: " + s.state());
         }

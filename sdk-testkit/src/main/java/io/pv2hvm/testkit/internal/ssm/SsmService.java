@@ -198,10 +198,10 @@ public final class SsmService {
      * setting that let it in (https://docs.aws.amazon.com/systems-manager/latest/userguide/setup-instance-permissions.html).
      */
     private boolean online(InstanceRecord i) {
-        if (!i.ssmAgent || i.state != InstanceState.RUNNING || i.runningSince == null || !model.ssmPermitted(i)) {
+        if (!i.ssmAgent || i.state() != InstanceState.RUNNING || i.runningSince() == null || !model.ssmPermitted(i)) {
             return false;
         }
-        Instant since = i.runningSince;
+        Instant since = i.runningSince();
         boolean viaProfile = i.instanceProfileArn != null && model.profileAllowsSsm(i.instanceProfileArn);
         if (!viaProfile && model.defaultHostManagementSince() != null && model.defaultHostManagementSince().isAfter(since)) {
             since = model.defaultHostManagementSince();
@@ -262,9 +262,9 @@ public final class SsmService {
             Map<String, String> volumes = new LinkedHashMap<>();
             Map<String, io.pv2hvm.testkit.world.FilesystemSeed> filesystems = new LinkedHashMap<>();
             model.volumesOf(id).forEach(v -> {
-                volumes.put(v.device(), v.id);
-                if (v.filesystem != null) {
-                    filesystems.put(v.device(), v.filesystem);
+                volumes.put(v.device(), v.id());
+                if (v.filesystem() != null) {
+                    filesystems.put(v.device(), v.filesystem());
                 }
             });
             SsmCommand command = new SsmCommand(c.commandId, id, document, params.getOrDefault("commands", List.of()),
@@ -319,8 +319,8 @@ public final class SsmService {
     private Map<String, Path> disksOf(String instanceId) {
         Map<String, Path> disks = new LinkedHashMap<>();
         for (VolumeRecord v : model.volumesOf(instanceId)) {
-            if (v.diskImage != null) {
-                disks.put(v.device(), v.diskImage);
+            if (v.diskImage() != null) {
+                disks.put(v.device(), v.diskImage());
             }
         }
         return Map.copyOf(disks);
@@ -606,12 +606,12 @@ public final class SsmService {
             }
             boolean online = online(i);
             if (online) {
-                i.agentSeen = true;
+                i.agentOnline();
             }
-            if (!online && !i.agentSeen) {
+            if (!online && !i.agentSeen()) {
                 continue;
             }
-            if (i.state == InstanceState.TERMINATED) {
+            if (i.state() == InstanceState.TERMINATED) {
                 continue;
             }
             NetworkInterfaceRecord eni = model.primaryEni(i).orElse(null);
